@@ -1,0 +1,104 @@
+/*
+ * Interrupt and exception entry. Every vector has a stub that pushes a dummy
+ * error code when the CPU does not, then its vector number, and jumps to
+ * trap_common, which saves the registers as a struct trapframe (trap.h),
+ * calls trap_dispatch(tf) and returns with iretq.
+ */
+
+/* Vectors for which the CPU pushes an error code. */
+#define HAS_ERR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
+
+	.text
+	.macro vector_stub v
+	.balign 16
+vector_\v:
+	.if HAS_ERR(\v) == 0
+	pushq $0
+	.endif
+	pushq $\v
+	jmp trap_common
+	.endm
+
+	.altmacro
+	.set vec, 0
+	.rept 256
+	vector_stub %vec
+	.set vec, vec + 1
+	.endr
+
+trap_common:
+	push %rax
+	push %rbx
+	push %rcx
+	push %rdx
+	push %rsi
+	push %rdi
+	push %rbp
+	push %r8
+	push %r9
+	push %r10
+	push %r11
+	push %r12
+	push %r13
+	push %r14
+	push %r15
+	cld
+	mov %rsp, %rdi
+	mov %rsp, %rbx                           /* callee-saved: the frame */
+	and $-16, %rsp                           /* SysV alignment for the C handler */
+	call trap_dispatch
+	mov %rbx, %rsp
+	.global trap_return
+trap_return:
+	pop %r15
+	pop %r14
+	pop %r13
+	pop %r12
+	pop %r11
+	pop %r10
+	pop %r9
+	pop %r8
+	pop %rbp
+	pop %rdi
+	pop %rsi
+	pop %rdx
+	pop %rcx
+	pop %rbx
+	pop %rax
+	add $16, %rsp                            /* vector and error code */
+	iretq
+
+/* Table of stub addresses for idt.c. */
+	.section .rodata
+	.balign 8
+	.global trap_vectors
+trap_vectors:
+	.macro vector_ptr v
+	.quad vector_\v
+	.endm
+	.set vec, 0
+	.rept 256
+	vector_ptr %vec
+	.set vec, vec + 1
+	.endr
+
+/*
+ * int trap_catch(struct trap_catcher *c): save callee-saved registers, the
+ * stack pointer and the return address, then arm the catcher (in C). When a
+ * fault unwinds to it, trap.c rewrites the trapframe to resume here with
+ * RAX=1 and the saved registers.
+ */
+	.text
+	.global trap_catch
+trap_catch:
+	mov %rbx, 0(%rdi)
+	mov %rbp, 8(%rdi)
+	mov %r12, 16(%rdi)
+	mov %r13, 24(%rdi)
+	mov %r14, 32(%rdi)
+	mov %r15, 40(%rdi)
+	lea 8(%rsp), %rax                        /* rsp as it will be after ret */
+	mov %rax, 48(%rdi)
+	mov (%rsp), %rax
+	mov %rax, 56(%rdi)
+	jmp trap_arm                             /* tail call: returns 0 */

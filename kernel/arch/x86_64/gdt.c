@@ -1,0 +1,73 @@
+/* Global descriptor table and task state segment, with IST stacks for faults
+ * that must not trust the current stack (#DF, NMI, #MC). */
+#include <stdint.h>
+
+#include "kstring.h"
+#include "trap.h"
+
+/* Selectors. The order kdata/ucode32/udata/ucode64 is what SYSCALL/SYSRET
+ * expect: STAR[47:32] = 0x08, STAR[63:48] = 0x18. */
+#define SEL_KCODE 0x08
+#define SEL_KDATA 0x10
+#define SEL_TSS 0x30
+
+struct tss {
+	uint32_t reserved0;
+	uint64_t rsp[3];
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+} __attribute__((packed));
+
+#define IST_STACK_SIZE 16384
+
+static uint64_t gdt[8] __attribute__((aligned(16)));
+static struct tss tss __attribute__((aligned(16)));
+static uint8_t ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
+
+struct desc_ptr {
+	uint16_t limit;
+	uint64_t base;
+} __attribute__((packed));
+
+static void tss_descriptor(uint64_t *slot, uint64_t base, uint32_t limit)
+{
+	slot[0] = (limit & 0xffffull) | ((base & 0xffffffull) << 16) | (0x89ull << 40) |
+		  ((uint64_t)(limit >> 16 & 0xf) << 48) | ((base >> 24 & 0xff) << 56);
+	slot[1] = base >> 32;
+}
+
+void gdt_init(void)
+{
+	gdt[0] = 0;
+	gdt[1] = 0x00af9a000000ffffull; /* 0x08 kernel code, 64-bit */
+	gdt[2] = 0x00cf92000000ffffull; /* 0x10 kernel data */
+	gdt[3] = 0x00cffa000000ffffull; /* 0x18 user code, 32-bit (unused) */
+	gdt[4] = 0x00cff2000000ffffull; /* 0x20 user data */
+	gdt[5] = 0x00affa000000ffffull; /* 0x28 user code, 64-bit */
+
+	memset(&tss, 0, sizeof tss);
+	for (int i = 0; i < 3; i++)
+		tss.ist[i] = (uint64_t)(uintptr_t)&ist_stacks[i][IST_STACK_SIZE];
+	tss.iomap_base = sizeof tss; /* no I/O bitmap: ring 3 gets no ports */
+	tss_descriptor(&gdt[6], (uint64_t)(uintptr_t)&tss, sizeof tss - 1);
+
+	struct desc_ptr p = {sizeof gdt - 1, (uint64_t)(uintptr_t)gdt};
+	__asm__ volatile("lgdt %0\n\t"
+			 "pushq %1\n\t"
+			 "leaq 1f(%%rip), %%rax\n\t"
+			 "pushq %%rax\n\t"
+			 "lretq\n"
+			 "1:\n\t"
+			 "movw %w2, %%ds\n\t"
+			 "movw %w2, %%es\n\t"
+			 "movw %w2, %%ss\n\t"
+			 "ltr %w3"
+			 :
+			 : "m"(p), "i"(SEL_KCODE), "r"(SEL_KDATA), "r"(SEL_TSS)
+			 : "rax", "memory");
+}
+
+void gdt_set_kernel_stack(uint64_t rsp0) { tss.rsp[0] = rsp0; }

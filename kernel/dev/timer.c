@@ -1,0 +1,115 @@
+/* Time: TSC frequency measured against PIT channel 2, and the LAPIC timer
+ * calibrated against the TSC, ticking at TIMER_HZ. */
+#include "timer.h"
+
+#include "panic.h"
+#include "trap.h"
+#include "vm.h"
+#include "x86.h"
+
+#define PIT_HZ 1193182ull
+#define PIT_CMD 0x43
+#define PIT_CH2 0x42
+#define PIT_GATE 0x61 /* bit 0: channel 2 gate, bit 1: speaker, bit 5: OUT2 */
+
+#define LAPIC_TPR 0x080
+#define LAPIC_EOI 0x0b0
+#define LAPIC_SVR 0x0f0
+#define LAPIC_LVT_TIMER 0x320
+#define LAPIC_TIMER_INIT 0x380
+#define LAPIC_TIMER_CUR 0x390
+#define LAPIC_TIMER_DIV 0x3e0
+#define LVT_MASKED (1u << 16)
+#define LVT_PERIODIC (1u << 17)
+
+static uint64_t tsc_rate, tsc_base;
+static volatile uint32_t *lapic;
+static volatile uint64_t ticks;
+
+/* TSC cycles during `pit_counts` PIT periods, timed by polling OUT2 in mode 0. */
+static uint64_t tsc_per_pit_window(uint16_t pit_counts)
+{
+	uint8_t gate = (inb(PIT_GATE) & ~0x02) & ~0x01; /* speaker off, gate low */
+
+	outb(PIT_GATE, gate);
+	outb(PIT_CMD, 0xb0); /* channel 2, lo/hi byte, mode 0, binary */
+	outb(PIT_CH2, pit_counts & 0xff);
+	outb(PIT_CH2, pit_counts >> 8);
+	outb(PIT_GATE, gate | 0x01); /* rising gate starts the count */
+	uint64_t start = rdtsc();
+	for (uint32_t spin = 0; !(inb(PIT_GATE) & 0x20); spin++)
+		if (spin > 100000000u)
+			panic("timer: PIT channel 2 never fired; cannot calibrate the TSC");
+	uint64_t end = rdtsc();
+	outb(PIT_GATE, gate);
+	return end - start;
+}
+
+void tsc_calibrate(void)
+{
+	const uint16_t counts = (uint16_t)(PIT_HZ / 200); /* 5 ms */
+	uint64_t m[3];
+
+	for (int i = 0; i < 3; i++)
+		m[i] = tsc_per_pit_window(counts);
+	/* Median of three: one preempted window (a busy host) cannot skew it. */
+	uint64_t lo = m[0] < m[1] ? m[0] : m[1], hi = m[0] < m[1] ? m[1] : m[0];
+	uint64_t med = m[2] < lo ? lo : (m[2] > hi ? hi : m[2]);
+	tsc_rate = med * PIT_HZ / counts;
+	if (tsc_rate < 1000000)
+		panic("timer: implausible TSC rate %lu Hz", tsc_rate);
+	tsc_base = rdtsc();
+}
+
+uint64_t tsc_hz(void) { return tsc_rate; }
+
+uint64_t time_ns(void)
+{
+	uint64_t d = rdtsc() - tsc_base;
+	return d / tsc_rate * 1000000000ull + d % tsc_rate * 1000000000ull / tsc_rate;
+}
+
+void time_delay_ns(uint64_t ns)
+{
+	uint64_t end = time_ns() + ns;
+	while (time_ns() < end)
+		cpu_relax();
+}
+
+static void timer_irq(struct trapframe *tf)
+{
+	(void)tf;
+	ticks++;
+	lapic[LAPIC_EOI / 4] = 0;
+}
+
+void lapic_timer_init(void)
+{
+	uint64_t base = rdmsr(MSR_APIC_BASE) & 0xffffff000ull;
+
+	wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | (1u << 11)); /* global enable */
+	lapic = vm_map_mmio(base, 4096);
+	if (!lapic)
+		panic("timer: cannot map the local APIC at %lx", base);
+	lapic[LAPIC_TPR / 4] = 0;
+	lapic[LAPIC_SVR / 4] = 0x100 | IRQ_SPURIOUS;
+	lapic[LAPIC_TIMER_DIV / 4] = 0x3; /* divide by 16 */
+
+	/* Count the timer down for 10 ms of TSC time to learn its rate. */
+	lapic[LAPIC_LVT_TIMER / 4] = LVT_MASKED | IRQ_TIMER;
+	lapic[LAPIC_TIMER_INIT / 4] = 0xffffffffu;
+	time_delay_ns(10000000);
+	uint32_t elapsed = 0xffffffffu - lapic[LAPIC_TIMER_CUR / 4];
+	uint32_t per_tick = (uint32_t)((uint64_t)elapsed * 100 / TIMER_HZ);
+	if (per_tick == 0)
+		panic("timer: the local APIC timer does not count");
+
+	trap_set_handler(IRQ_TIMER, timer_irq);
+	lapic[LAPIC_LVT_TIMER / 4] = LVT_PERIODIC | IRQ_TIMER;
+	lapic[LAPIC_TIMER_INIT / 4] = per_tick;
+	irq_enable();
+}
+
+uint64_t timer_ticks(void) { return ticks; }
+
+void cpu_idle(void) { irq_enable_and_halt(); }

@@ -1,0 +1,31 @@
+/* Kernel heap: kmalloc/kfree/krealloc for sizes from 1 byte to 1 GiB and more. */
+#ifndef BF_HEAP_H
+#define BF_HEAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Set up the heap; requires pmm_init and vm_init. */
+void heap_init(void);
+/* Returns memory aligned to 16 bytes (page aligned for sizes > 2 KiB), or
+ * NULL when size is 0 or memory is exhausted. Never panics for lack of memory. */
+void *kmalloc(size_t size);
+void *kzalloc(size_t size);
+/* Free a pointer from kmalloc (NULL is ignored). Panics on a pointer the heap
+ * did not hand out or on a double free; freed memory is filled with junk. */
+void kfree(void *p);
+/* Resize, preserving contents; like C realloc. On failure returns NULL and
+ * leaves p untouched. */
+void *krealloc(void *p, size_t size);
+/* Usable size of a live block. */
+size_t ksize(const void *p);
+
+struct heap_stats {
+	uint64_t live_allocs; /* kmalloc'd and not yet freed */
+	uint64_t live_bytes;  /* usable bytes of those blocks (plus heap bookkeeping) */
+	uint64_t slab_pages;  /* pages backing small blocks */
+	uint64_t large_pages; /* pages backing large blocks */
+};
+void heap_stats(struct heap_stats *out);
+
+#endif

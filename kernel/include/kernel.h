@@ -1,0 +1,38 @@
+/* Kernel-wide facilities: the command line, exit, and boot-time state. */
+#ifndef BF_KERNEL_H
+#define BF_KERNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bootinfo.h"
+
+#define EXIT_KERNEL_PANIC 125
+
+/* The boot information, copied from the loader's structure during boot. */
+extern struct bootinfo boot_info;
+
+/* Copy and parse the boot loader's information into boot_info; panics with
+ * a clear message if it is missing, malformed or lacks a memory map. */
+void boot_info_init(uint64_t magic, uint64_t info_phys);
+
+/* Find "key" or "key=value" on the kernel command line. Returns true if
+ * present; copies the value (empty for a bare key) into val. */
+bool cmdline_get(const char *key, char *val, size_t size);
+
+/* Leave the machine with `status` (0..126): QEMU's isa-debug-exit if present,
+ * else ACPI S5 power-off; halts forever only if both are missing. */
+__attribute__((noreturn)) void power_off(int status);
+
+/* Find the ACPI \_S5 sleep type and PM1 control ports; returns 0 or -ENOENT. */
+int acpi_init(void);
+/* Enter ACPI S5 (soft off). Returns only if that is impossible. */
+void acpi_poweroff(void);
+
+/* The default demo: a short boot report (CPU, features, memory). */
+void demo_boot_report(void);
+/* Trigger the deliberate CPU exception named by crash=KIND (pf, ud, gp, de, df). */
+void demo_crash(const char *kind);
+
+#endif

@@ -1,0 +1,24 @@
+/* Time: the TSC calibrated against the PIT, and the periodic LAPIC timer. */
+#ifndef BF_TIMER_H
+#define BF_TIMER_H
+
+#include <stdint.h>
+
+#define TIMER_HZ 100
+
+/* Measure the TSC frequency against PIT channel 2. */
+void tsc_calibrate(void);
+uint64_t tsc_hz(void);
+/* Nanoseconds since tsc_calibrate (monotonic). */
+uint64_t time_ns(void);
+/* Busy-wait at least ns nanoseconds. */
+void time_delay_ns(uint64_t ns);
+
+/* Start the LAPIC timer at TIMER_HZ and enable interrupts. */
+void lapic_timer_init(void);
+/* Timer interrupts taken since lapic_timer_init. */
+uint64_t timer_ticks(void);
+/* Wait for the next interrupt with hlt (interrupts must be enabled). */
+void cpu_idle(void);
+
+#endif

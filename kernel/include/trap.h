@@ -1,0 +1,64 @@
+/* Interrupts and exceptions: descriptor tables, handlers, fault reports. */
+#ifndef BF_TRAP_H
+#define BF_TRAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Register state saved by the entry stubs; layout shared with entry.S. */
+struct trapframe {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error;
+	uint64_t rip, cs, rflags, rsp, ss; /* pushed by the CPU */
+};
+
+#define T_DE 0
+#define T_DB 1
+#define T_NMI 2
+#define T_BP 3
+#define T_UD 6
+#define T_DF 8
+#define T_GP 13
+#define T_PF 14
+#define T_MC 18
+#define IRQ_BASE 32      /* legacy PIC lines, remapped here and masked */
+#define IRQ_TIMER 48     /* LAPIC timer */
+#define IRQ_SPURIOUS 255 /* LAPIC spurious vector */
+
+/* Load the GDT (with user segments) and the TSS with its IST stacks. */
+void gdt_init(void);
+/* Set the stack the CPU switches to on entry from ring 3. */
+void gdt_set_kernel_stack(uint64_t rsp0);
+/* Install the IDT covering all 256 vectors; mask the legacy PIC. */
+void idt_init(void);
+
+typedef void (*irq_handler_fn)(struct trapframe *tf);
+/* Route vector (32..255) to fn. Replaces any previous handler. */
+void trap_set_handler(unsigned vector, irq_handler_fn fn);
+
+/* Mnemonic and description of an exception vector ("#PF", "page fault"). */
+const char *trap_mnemonic(unsigned vector);
+const char *trap_description(unsigned vector);
+
+/* Print the full report for an exception: vector, error code, RIP, CR2, all
+ * registers and a symbolized backtrace. */
+void trap_report(const struct trapframe *tf);
+
+/*
+ * Recover from an expected kernel-mode exception, as tests and (later) user
+ * copies need. trap_catch(&c) returns 0 when armed; if an exception occurs
+ * before trap_uncatch(), execution resumes at trap_catch's return with value
+ * 1 and c.tf holds the faulting state. Catchers nest; unarmed faults go to
+ * trap_report and panic.
+ */
+struct trap_catcher {
+	uint64_t rbx, rbp, r12, r13, r14, r15, rsp, rip; /* layout used by entry.S */
+	struct trapframe tf;
+	uint64_t cr2;
+	struct trap_catcher *prev;
+};
+int trap_catch(struct trap_catcher *c) __attribute__((returns_twice));
+void trap_uncatch(struct trap_catcher *c);
+
+#endif

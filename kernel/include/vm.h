@@ -1,0 +1,70 @@
+/* Virtual memory: the kernel's address-space layout and the page-table API. */
+#ifndef BF_VM_H
+#define BF_VM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bootinfo.h"
+
+/*
+ * Layout. The low canonical half belongs to the application. The kernel image
+ * is linked at KERNEL_VMA (the top 2 GiB, for -mcmodel=kernel); all RAM is
+ * mapped at DIRECT_MAP; large heap blocks live in the KHEAP window; device
+ * registers are mapped uncached in the MMIO window.
+ */
+#define KERNEL_VMA 0xffffffff80000000ul
+#define DIRECT_MAP 0xffff800000000000ul
+#define DIRECT_MAP_MAX (512ul << 30)
+#define KHEAP_BASE 0xffffc00000000000ul
+#define KHEAP_MAX (512ul << 30)
+#define MMIO_BASE 0xffffe00000000000ul
+#define MMIO_MAX (1ul << 30)
+#define USER_TOP 0x0000800000000000ul
+
+static inline void *phys_to_virt(uint64_t pa) { return (void *)(uintptr_t)(pa + DIRECT_MAP); }
+/* Valid for direct-map and kernel-image addresses only. */
+uint64_t virt_to_phys(const void *va);
+
+/* Mapping flags. Without VM_EXEC a page is no-execute (when the CPU has NX). */
+#define VM_WRITE 0x01u
+#define VM_EXEC 0x02u
+#define VM_USER 0x04u
+#define VM_NOCACHE 0x08u
+#define VM_HUGE 0x10u /* 2 MiB pages: va, pa and len must be 2 MiB aligned */
+#define VM_GLOBAL 0x20u
+
+struct vm_space {
+	uint64_t pml4; /* physical address of the top-level table */
+};
+
+/* Build the kernel's final page tables (direct map of RAM, the image with
+ * per-section permissions, no identity map) and switch to them. */
+void vm_init(const struct bootinfo *bi);
+struct vm_space *vm_kernel(void);
+
+/*
+ * Map [va, va+len) to [pa, pa+len). va, pa and len must be page aligned (2 MiB
+ * with VM_HUGE) and va canonical. Returns 0; -EINVAL for bad arguments;
+ * -EEXIST if any page in the range is already mapped; -ENOMEM if a page table
+ * cannot be allocated. On failure nothing is left mapped.
+ */
+int vm_map(struct vm_space *as, uintptr_t va, uint64_t pa, size_t len, unsigned flags);
+/* Remove whatever is mapped in [va, va+len) and free page tables left empty.
+ * Returns 0, or -EINVAL for misaligned arguments or a range that would split
+ * a 2 MiB page (then nothing changes). Frames are not freed: their owner does. */
+int vm_unmap(struct vm_space *as, uintptr_t va, size_t len);
+/* Change the flags of every page in [va, va+len). Returns 0, -EINVAL, or
+ * -ENOENT if any page in the range is unmapped (then nothing changes). */
+int vm_protect(struct vm_space *as, uintptr_t va, size_t len, unsigned flags);
+/* Translate va. Returns 0 and fills *pa and *flags (either may be NULL), or
+ * -ENOENT if va is not mapped. */
+int vm_lookup(struct vm_space *as, uintptr_t va, uint64_t *pa, unsigned *flags);
+/* Map a device's registers uncached; returns their virtual address or NULL. */
+void *vm_map_mmio(uint64_t pa, size_t len);
+/* Pages currently used by page tables (all address spaces), for leak tests. */
+uint64_t vm_table_pages(void);
+/* True if the CPU enforces no-execute (EFER.NXE is set). */
+int vm_has_nx(void);
+
+#endif

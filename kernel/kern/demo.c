@@ -1,0 +1,115 @@
+/* The default demo (a boot report) and deliberate crashes for fault-report tests. */
+#include "cpu.h"
+#include "heap.h"
+#include "kernel.h"
+#include "kstring.h"
+#include "panic.h"
+#include "pmm.h"
+#include "printf.h"
+#include "timer.h"
+#include "vm.h"
+
+extern char __image_phys_start[], __image_phys_end[];
+
+static void print_size(uint64_t bytes)
+{
+	if (bytes >= (1ull << 30) && !(bytes & ((1ull << 30) - 1)))
+		kprintf("%lu GiB", bytes >> 30);
+	else if (bytes >= (1ull << 20))
+		kprintf("%lu MiB", bytes >> 20);
+	else
+		kprintf("%lu KiB", bytes >> 10);
+}
+
+static void report_memory(void)
+{
+	kprintf("Memory map:\n");
+	for (unsigned i = 0; i < boot_info.nmem; i++) {
+		const struct boot_mem_range *r = &boot_info.mem[i];
+		kprintf("  %016lx-%016lx  %-16s ", r->base, r->base + r->len - 1,
+			bootinfo_mem_type_name(r->type));
+		print_size(r->len);
+		kprintf("\n");
+	}
+	kprintf("Usable RAM: %lu MiB managed, %lu MiB free; kernel image %lx-%lx; page tables %lu pages\n",
+		pmm_total_count() * PAGE_SIZE >> 20, pmm_free_count() * PAGE_SIZE >> 20,
+		(uint64_t)(uintptr_t)__image_phys_start, (uint64_t)(uintptr_t)__image_phys_end,
+		vm_table_pages());
+	for (unsigned i = 0; i < boot_info.nmod; i++)
+		kprintf("Module %u: %lx-%lx \"%s\"\n", i, boot_info.mod[i].start, boot_info.mod[i].end,
+			boot_info.mod[i].cmdline);
+}
+
+void demo_boot_report(void)
+{
+	const struct cpu_info *c = cpu_get();
+	char features[512];
+	uint64_t mhz100 = tsc_hz() / 10000;
+
+	cpu_feature_string(features, sizeof features);
+	kprintf("Boot: %s via %s, command line \"%s\"\n",
+		boot_info.protocol == BOOT_PVH ? "PVH" : "Multiboot2",
+		boot_info.loader[0] ? boot_info.loader : "unknown loader", boot_info.cmdline);
+	kprintf("CPU: %s \"%s\" family %u model %u stepping %u\n", c->vendor, c->brand, c->family,
+		c->model, c->stepping);
+	kprintf("Features: %s\n", features);
+	kprintf("Vector state: XCR0=%#lx, XSAVE area %u bytes, NX %s\n", c->xcr0, c->xsave_size,
+		vm_has_nx() ? "enforced" : "unavailable");
+	kprintf("TSC: %lu.%02lu MHz (calibrated against the PIT); LAPIC timer at %u Hz\n",
+		mhz100 / 100, mhz100 % 100, TIMER_HZ);
+	report_memory();
+}
+
+/* Each crash lives in its own function so the backtrace names it. */
+__attribute__((noinline)) static void demo_crash_pf(void)
+{
+	*(volatile uint64_t *)0x10 = 0xbad;
+}
+
+__attribute__((noinline)) static void demo_crash_ud(void) { __asm__ volatile("ud2"); }
+
+__attribute__((noinline)) static void demo_crash_gp(void)
+{
+	/* A non-canonical address faults with #GP, not #PF. */
+	*(volatile uint64_t *)0x8000000000000000ull = 1;
+}
+
+/* Written in assembly: C leaves division by zero undefined, so the compiler
+ * could legally skip it. */
+__attribute__((noinline)) static void demo_crash_de(void)
+{
+	__asm__ volatile("xor %%edx, %%edx\n\t"
+			 "mov $100, %%eax\n\t"
+			 "divl %0"
+			 :
+			 : "r"(0)
+			 : "rax", "rdx");
+}
+
+/* Unbounded recursion runs into the guard page below the kernel stack; the
+ * #PF cannot be delivered on that stack, so the CPU raises #DF, which runs on
+ * its own IST stack. */
+__attribute__((noinline)) static uint64_t demo_crash_df(volatile uint64_t n)
+{
+	volatile uint8_t pad[512];
+	pad[n & 511] = (uint8_t)n;
+	if (n == ~0ull) /* never true; keeps the compiler from calling this a bug */
+		return 0;
+	return demo_crash_df(n + 1) + pad[0];
+}
+
+void demo_crash(const char *kind)
+{
+	kprintf("Crashing on purpose: crash=%s\n", kind);
+	if (!strcmp(kind, "pf"))
+		demo_crash_pf();
+	else if (!strcmp(kind, "ud"))
+		demo_crash_ud();
+	else if (!strcmp(kind, "gp"))
+		demo_crash_gp();
+	else if (!strcmp(kind, "de"))
+		demo_crash_de();
+	else if (!strcmp(kind, "df"))
+		demo_crash_df(0);
+	panic("demo: unknown crash kind \"%s\" (pf, ud, gp, de, df)", kind);
+}

@@ -1,0 +1,41 @@
+/* kmain: the map of the system, one line per step in the order they must run. */
+#include "console.h"
+#include "cpu.h"
+#include "heap.h"
+#include "kernel.h"
+#include "kstring.h"
+#include "ktest.h"
+#include "pmm.h"
+#include "printf.h"
+#include "timer.h"
+#include "trap.h"
+#include "vm.h"
+
+void kmain(uint64_t magic, uint64_t info_phys);
+void kmain(uint64_t magic, uint64_t info_phys)
+{
+	char arg[64];
+	int status = 0;
+
+	serial_init();                       /* COM1 first: every later failure can be reported */
+	vga_init();                          /* mirror the console on the screen */
+	gdt_init();                          /* segments, TSS and IST stacks */
+	idt_init();                          /* exception handlers before anything can fault */
+	cpu_init();                          /* CPUID; SSE, XSAVE and AVX state */
+	boot_info_init(magic, info_phys);    /* copy and check the loader's information */
+	pmm_init(&boot_info);                /* physical pages from the memory map */
+	vm_init(&boot_info);                 /* final page tables: higher half, direct map, NX */
+	heap_init();                         /* kmalloc */
+	tsc_calibrate();                     /* TSC frequency against the PIT */
+	lapic_timer_init();                  /* periodic tick; interrupts on */
+	acpi_init();                         /* power-off path for machines without QEMU's exit port */
+
+	kprintf("BareFlow x86-64 unikernel\n");
+	if (cmdline_get("selftest", arg, sizeof arg))
+		status = ktest_run(arg) ? 1 : 0;
+	else if (cmdline_get("crash", arg, sizeof arg))
+		demo_crash(arg);
+	else if (!cmdline_get("demo", arg, sizeof arg) || strcmp(arg, "banner"))
+		demo_boot_report();
+	power_off(status);
+}

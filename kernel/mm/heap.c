@@ -1,0 +1,292 @@
+/*
+ * Kernel heap. Blocks up to 1 KiB come from slabs: single pages holding one
+ * size class, with a header and an in-use bitmap (so double frees are caught).
+ * Larger blocks get whole pages, mapped into the KHEAP window one page at a
+ * time: no physically contiguous memory is needed, so even 1 GiB succeeds on
+ * a fragmented machine. A hash table records each large block's size.
+ */
+#include "heap.h"
+
+#include "bitalloc.h"
+#include "kstring.h"
+#include "panic.h"
+#include "pmm.h"
+#include "vm.h"
+#include "x86.h"
+
+#define SLAB_MAGIC 0x51ab51abu
+#define SLAB_HDR 128
+#define SLAB_MAX 1024
+#define NCLASS 7 /* 16, 32, ..., 1024 */
+#define JUNK 0x6b
+#define LARGE_BUCKETS 4096
+
+struct slab {
+	uint32_t magic;
+	uint16_t cls;
+	uint16_t nfree;
+	struct slab *prev, *next; /* partial list of its class */
+	uint64_t used[4];         /* one bit per object */
+};
+
+struct large {
+	uintptr_t va;
+	size_t size;   /* requested */
+	size_t npages;
+	struct large *next;
+};
+
+static struct slab *partial[NCLASS];
+static struct large *large_hash[LARGE_BUCKETS];
+static struct bitalloc kheap_va;
+static struct heap_stats stats;
+
+static size_t class_size(unsigned cls) { return (size_t)16 << cls; }
+static unsigned class_objects(unsigned cls) { return (unsigned)((PAGE_SIZE - SLAB_HDR) / class_size(cls)); }
+
+static unsigned class_of(size_t size)
+{
+	unsigned cls = 0;
+	while (class_size(cls) < size)
+		cls++;
+	return cls;
+}
+
+void heap_init(void)
+{
+	/* Twice RAM in pages is enough address space for any mix of live blocks. */
+	uint64_t units = pmm_total_count() * 2;
+	if (units > KHEAP_MAX / PAGE_SIZE)
+		units = KHEAP_MAX / PAGE_SIZE;
+	uint64_t bytes = bitalloc_words(units) * 8;
+	uint64_t pa = pmm_alloc_pages((bytes + PAGE_SIZE - 1) / PAGE_SIZE, PAGE_SIZE);
+	if (!pa)
+		panic("heap_init: no memory for the %lu KiB address-space bitmap", bytes >> 10);
+	bitalloc_init(&kheap_va, phys_to_virt(pa), units);
+	bitalloc_mark_free(&kheap_va, 0, units);
+}
+
+static void list_remove(struct slab *s)
+{
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		partial[s->cls] = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	s->prev = s->next = NULL;
+}
+
+static void list_push(struct slab *s)
+{
+	s->prev = NULL;
+	s->next = partial[s->cls];
+	if (s->next)
+		s->next->prev = s;
+	partial[s->cls] = s;
+}
+
+static struct slab *slab_new(unsigned cls)
+{
+	uint64_t pa = pmm_alloc_pages(1, PAGE_SIZE);
+	if (!pa)
+		return NULL;
+	struct slab *s = phys_to_virt(pa);
+	memset(s, 0, SLAB_HDR);
+	s->magic = SLAB_MAGIC;
+	s->cls = (uint16_t)cls;
+	s->nfree = (uint16_t)class_objects(cls);
+	list_push(s);
+	stats.slab_pages++;
+	return s;
+}
+
+static void *slab_alloc(size_t size)
+{
+	unsigned cls = class_of(size);
+	struct slab *s = partial[cls] ? partial[cls] : slab_new(cls);
+
+	if (!s)
+		return NULL;
+	for (unsigned w = 0; w < 4; w++) {
+		if (s->used[w] == ~0ull)
+			continue;
+		unsigned i = w * 64 + (unsigned)__builtin_ctzll(~s->used[w]);
+		KASSERT(i < class_objects(cls));
+		s->used[w] |= 1ull << (i % 64);
+		if (--s->nfree == 0)
+			list_remove(s);
+		stats.live_bytes += class_size(cls);
+		return (char *)s + SLAB_HDR + i * class_size(cls);
+	}
+	panic("slab_alloc: slab %p of class %u full but on the partial list", (void *)s, cls);
+}
+
+static void slab_free(struct slab *s, void *p)
+{
+	size_t off = (size_t)((char *)p - (char *)s) - SLAB_HDR, sz = class_size(s->cls);
+	unsigned i = (unsigned)(off / sz);
+
+	if ((char *)p < (char *)s + SLAB_HDR || off % sz || i >= class_objects(s->cls))
+		panic("kfree: %p is not a block start", p);
+	if (!(s->used[i / 64] >> (i % 64) & 1))
+		panic("kfree: double free of %p", p);
+	s->used[i / 64] &= ~(1ull << (i % 64));
+	memset(p, JUNK, sz);
+	stats.live_bytes -= sz;
+	if (s->nfree++ == 0)
+		list_push(s);
+	if (s->nfree == class_objects(s->cls)) {
+		list_remove(s);
+		s->magic = 0;
+		stats.slab_pages--;
+		pmm_free_pages(virt_to_phys(s), 1);
+	}
+}
+
+static struct large **large_slot(uintptr_t va)
+{
+	struct large **l = &large_hash[(va / PAGE_SIZE) % LARGE_BUCKETS];
+	while (*l && (*l)->va != va)
+		l = &(*l)->next;
+	return l;
+}
+
+/* Unmap and free the first n pages of a large block's range. */
+static void large_release(uintptr_t va, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint64_t pa;
+		if (vm_lookup(vm_kernel(), va + i * PAGE_SIZE, &pa, NULL) == 0)
+			pmm_free_pages(pa, 1);
+	}
+	if (n)
+		vm_unmap(vm_kernel(), va, n * PAGE_SIZE);
+}
+
+static void *large_alloc(size_t size)
+{
+	size_t n = size / PAGE_SIZE + (size % PAGE_SIZE != 0);
+	struct large *rec = slab_alloc(sizeof *rec);
+	int64_t unit = rec ? bitalloc_alloc(&kheap_va, n, 1) : -1;
+	uintptr_t va = KHEAP_BASE + (uintptr_t)unit * PAGE_SIZE;
+	size_t i;
+
+	for (i = 0; unit >= 0 && i < n; i++) {
+		uint64_t pa = pmm_alloc_pages(1, PAGE_SIZE);
+		if (!pa || vm_map(vm_kernel(), va + i * PAGE_SIZE, pa, PAGE_SIZE, VM_WRITE | VM_GLOBAL)) {
+			if (pa)
+				pmm_free_pages(pa, 1);
+			break;
+		}
+	}
+	if (unit < 0 || i < n) {
+		if (unit >= 0) {
+			large_release(va, i);
+			bitalloc_free(&kheap_va, (uint64_t)unit, n);
+		}
+		if (rec)
+			slab_free((struct slab *)((uintptr_t)rec & ~(PAGE_SIZE - 1)), rec);
+		return NULL;
+	}
+	*rec = (struct large){va, size, n, NULL};
+	*large_slot(va) = rec;
+	stats.large_pages += n;
+	stats.live_bytes += n * PAGE_SIZE;
+	return (void *)va;
+}
+
+static void large_free(void *p)
+{
+	struct large **slot = large_slot((uintptr_t)p), *rec = *slot;
+
+	if (!rec)
+		panic("kfree: %p is not a live heap block (double free?)", p);
+	*slot = rec->next;
+	large_release(rec->va, rec->npages);
+	bitalloc_free(&kheap_va, (rec->va - KHEAP_BASE) / PAGE_SIZE, rec->npages);
+	stats.large_pages -= rec->npages;
+	stats.live_bytes -= rec->npages * PAGE_SIZE;
+	slab_free((struct slab *)((uintptr_t)rec & ~(PAGE_SIZE - 1)), rec);
+}
+
+static bool is_large(const void *p)
+{
+	return (uintptr_t)p >= KHEAP_BASE && (uintptr_t)p < KHEAP_BASE + KHEAP_MAX;
+}
+
+void *kmalloc(size_t size)
+{
+	if (size == 0 || size > KHEAP_MAX)
+		return NULL;
+	uint64_t flags = irq_save();
+	void *p = size <= SLAB_MAX ? slab_alloc(size) : large_alloc(size);
+	if (p)
+		stats.live_allocs++;
+	irq_restore(flags);
+	return p;
+}
+
+void *kzalloc(size_t size)
+{
+	void *p = kmalloc(size);
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+
+void kfree(void *p)
+{
+	if (!p)
+		return;
+	uint64_t flags = irq_save();
+	if (is_large(p)) {
+		large_free(p);
+	} else {
+		struct slab *s = (struct slab *)((uintptr_t)p & ~(PAGE_SIZE - 1));
+		if ((uintptr_t)p < DIRECT_MAP || (uintptr_t)p >= DIRECT_MAP + DIRECT_MAP_MAX ||
+		    s->magic != SLAB_MAGIC)
+			panic("kfree: %p was not allocated by kmalloc", p);
+		slab_free(s, p);
+	}
+	stats.live_allocs--;
+	irq_restore(flags);
+}
+
+size_t ksize(const void *p)
+{
+	if (is_large(p)) {
+		struct large *rec = *large_slot((uintptr_t)p);
+		KASSERT(rec);
+		return rec->npages * PAGE_SIZE;
+	}
+	const struct slab *s = (const struct slab *)((uintptr_t)p & ~(PAGE_SIZE - 1));
+	KASSERT(s->magic == SLAB_MAGIC);
+	return class_size(s->cls);
+}
+
+void *krealloc(void *p, size_t size)
+{
+	if (!p)
+		return kmalloc(size);
+	if (!size) {
+		kfree(p);
+		return NULL;
+	}
+	size_t have = ksize(p);
+	if (size <= have && (is_large(p) ? size > SLAB_MAX : true))
+		return p;
+	void *q = kmalloc(size);
+	if (!q)
+		return NULL;
+	memcpy(q, p, have < size ? have : size);
+	kfree(p);
+	return q;
+}
+
+void heap_stats(struct heap_stats *out)
+{
+	uint64_t flags = irq_save();
+	*out = stats;
+	irq_restore(flags);
+}

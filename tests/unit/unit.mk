@@ -1,0 +1,12 @@
+# Host unit tests: every tests/unit/test_*.c becomes one binary, linked with the
+# harness and the kernel's pure-logic sources, built with ASan and UBSan.
+UNIT_KERNEL_SRCS := kernel/lib/printf.c kernel/boot/bootinfo.c kernel/mm/bitalloc.c kernel/mm/memmap.c
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/test_*.c))
+UNIT_CFLAGS := $(HOST_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -DBF_HOSTED -iquote kernel/include -Itests/unit
+
+unit: $(UNIT_TESTS)
+
+$(B)/unit/%: tests/unit/%.c tests/unit/harness.c tests/unit/harness.h $(UNIT_KERNEL_SRCS) $(wildcard kernel/include/*.h)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(UNIT_CFLAGS) $< tests/unit/harness.c $(UNIT_KERNEL_SRCS) -o $@
