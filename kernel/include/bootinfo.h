@@ -2,6 +2,7 @@
 #ifndef BF_BOOTINFO_H
 #define BF_BOOTINFO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,6 +43,7 @@ struct bootinfo {
 	char loader[64];
 	struct boot_mem_range mem[BOOT_MAX_MEM];
 	unsigned nmem;
+	bool have_mmap;       /* the loader gave a memory map (even an empty one) */
 	struct boot_module mod[BOOT_MAX_MOD];
 	unsigned nmod;
 	uint64_t rsdp_phys;   /* 0 if the loader gave none (we copy it below) */
@@ -59,6 +61,7 @@ struct bootinfo {
  *   -ENOENT  there is no memory map tag;
  *   -E2BIG   more memory ranges or modules than we keep (never silently dropped).
  * Strings are always NUL-terminated; over-long ones give -ENAMETOOLONG.
+ * Everything is copied: afterwards only module contents need reserving.
  */
 int bootinfo_parse_mb2(const void *info, size_t avail, uint64_t info_phys,
 		       struct bootinfo *out);
@@ -74,8 +77,9 @@ typedef int (*bootinfo_read_fn)(void *dst, uint64_t phys, size_t len, void *ctx)
 int bootinfo_parse_pvh(uint64_t start_info_phys, bootinfo_read_fn read, void *ctx,
 		       struct bootinfo *out);
 
-/* Sort the memory map by base and check that usable ranges do not overlap
- * reserved ones in ways we cannot resolve. Returns 0 or -EINVAL. */
+/* Sort the memory map by base. Returns 0, or -EINVAL if a range wraps past
+ * 2^64 or two usable ranges overlap (a usable range overlapping a reserved
+ * one is legal: the reserved one wins). */
 int bootinfo_check_memmap(struct bootinfo *bi);
 
 /* Human-readable name of a memory range type ("usable", "reserved", ...). */
