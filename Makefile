@@ -66,7 +66,7 @@ iso: $(B)/bareflow.iso
 
 $(B)/bareflow.iso: $(B)/bareflow.elf tools/grub.cfg
 	@rm -rf $(B)/isodir && mkdir -p $(B)/isodir/boot/grub
-	cp $(B)/bareflow.elf $(B)/isodir/boot/bareflow.elf
+	$(OBJCOPY) --strip-debug $(B)/bareflow.elf $(B)/isodir/boot/bareflow.elf
 	cp tools/grub.cfg $(B)/isodir/boot/grub/grub.cfg
 	grub-mkrescue -o $@ $(B)/isodir 2>$(B)/grub-mkrescue.log || { cat $(B)/grub-mkrescue.log; exit 1; }
 

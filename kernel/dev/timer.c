@@ -1,5 +1,5 @@
-/* Time: TSC frequency measured against PIT channel 2, and the LAPIC timer
- * calibrated against the TSC, ticking at TIMER_HZ. */
+/* Time: the TSC and the LAPIC timer, both measured against PIT channel 2;
+ * the LAPIC timer then ticks at TIMER_HZ. */
 #include "timer.h"
 
 #include "panic.h"
@@ -22,9 +22,11 @@
 #define LVT_MASKED (1u << 16)
 #define LVT_PERIODIC (1u << 17)
 
-static uint64_t tsc_rate, tsc_base;
+static uint64_t tsc_rate, tsc_base, lapic_rate; /* Hz */
 static volatile uint32_t *lapic;
 static volatile uint64_t ticks;
+
+static void lapic_map(void);
 
 /* TSC cycles during `pit_counts` PIT periods, timed by polling OUT2 in mode 0. */
 static uint64_t tsc_per_pit_window(uint16_t pit_counts)
@@ -45,19 +47,33 @@ static uint64_t tsc_per_pit_window(uint16_t pit_counts)
 	return end - start;
 }
 
-void tsc_calibrate(void)
+static uint64_t median3(const uint64_t m[3])
 {
-	const uint16_t counts = (uint16_t)(PIT_HZ / 200); /* 5 ms */
+	uint64_t lo = m[0] < m[1] ? m[0] : m[1], hi = m[0] < m[1] ? m[1] : m[0];
+	return m[2] < lo ? lo : (m[2] > hi ? hi : m[2]);
+}
+
+/* Three 3 ms PIT windows give the TSC rate (their median: one window stretched
+ * by a busy host cannot skew it). The LAPIC timer counts down across all
+ * three, which calibrates it in the same 9 ms. */
+void timer_calibrate(void)
+{
+	const uint16_t counts = (uint16_t)(PIT_HZ * 3 / 1000);
 	uint64_t m[3];
 
+	lapic_map();
+	lapic[LAPIC_TIMER_DIV / 4] = 0x3; /* divide by 16 */
+	lapic[LAPIC_LVT_TIMER / 4] = LVT_MASKED | IRQ_TIMER;
+	lapic[LAPIC_TIMER_INIT / 4] = 0xffffffffu;
 	for (int i = 0; i < 3; i++)
 		m[i] = tsc_per_pit_window(counts);
-	/* Median of three: one preempted window (a busy host) cannot skew it. */
-	uint64_t lo = m[0] < m[1] ? m[0] : m[1], hi = m[0] < m[1] ? m[1] : m[0];
-	uint64_t med = m[2] < lo ? lo : (m[2] > hi ? hi : m[2]);
-	tsc_rate = med * PIT_HZ / counts;
+	uint32_t lapic_counts = 0xffffffffu - lapic[LAPIC_TIMER_CUR / 4];
+	tsc_rate = median3(m) * PIT_HZ / counts;
 	if (tsc_rate < 1000000)
 		panic("timer: implausible TSC rate %lu Hz", tsc_rate);
+	lapic_rate = (uint64_t)lapic_counts * PIT_HZ / (3ull * counts);
+	if (lapic_rate < TIMER_HZ)
+		panic("timer: the local APIC timer does not count");
 	tsc_base = rdtsc();
 }
 
@@ -83,7 +99,7 @@ static void timer_irq(struct trapframe *tf)
 	lapic[LAPIC_EOI / 4] = 0;
 }
 
-void lapic_timer_init(void)
+static void lapic_map(void)
 {
 	uint64_t base = rdmsr(MSR_APIC_BASE) & 0xffffff000ull;
 
@@ -93,20 +109,13 @@ void lapic_timer_init(void)
 		panic("timer: cannot map the local APIC at %lx", base);
 	lapic[LAPIC_TPR / 4] = 0;
 	lapic[LAPIC_SVR / 4] = 0x100 | IRQ_SPURIOUS;
-	lapic[LAPIC_TIMER_DIV / 4] = 0x3; /* divide by 16 */
+}
 
-	/* Count the timer down for 10 ms of TSC time to learn its rate. */
-	lapic[LAPIC_LVT_TIMER / 4] = LVT_MASKED | IRQ_TIMER;
-	lapic[LAPIC_TIMER_INIT / 4] = 0xffffffffu;
-	time_delay_ns(10000000);
-	uint32_t elapsed = 0xffffffffu - lapic[LAPIC_TIMER_CUR / 4];
-	uint32_t per_tick = (uint32_t)((uint64_t)elapsed * 100 / TIMER_HZ);
-	if (per_tick == 0)
-		panic("timer: the local APIC timer does not count");
-
+void lapic_timer_init(void)
+{
 	trap_set_handler(IRQ_TIMER, timer_irq);
 	lapic[LAPIC_LVT_TIMER / 4] = LVT_PERIODIC | IRQ_TIMER;
-	lapic[LAPIC_TIMER_INIT / 4] = per_tick;
+	lapic[LAPIC_TIMER_INIT / 4] = (uint32_t)(lapic_rate / TIMER_HZ);
 	irq_enable();
 }
 

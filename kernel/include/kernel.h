@@ -18,7 +18,8 @@ extern struct bootinfo boot_info;
 void boot_info_init(uint64_t magic, uint64_t info_phys);
 
 /* Find "key" or "key=value" on the kernel command line. Returns true if
- * present; copies the value (empty for a bare key) into val. */
+ * present; copies the value (empty for a bare key) into val. When the key
+ * appears more than once, the last one wins. */
 bool cmdline_get(const char *key, char *val, size_t size);
 
 /* Leave the machine with `status` (0..126): QEMU's isa-debug-exit if present,

@@ -1,4 +1,4 @@
-/* Time: the TSC calibrated against the PIT, and the periodic LAPIC timer. */
+/* Time: the TSC and the periodic LAPIC timer, calibrated against the PIT. */
 #ifndef BF_TIMER_H
 #define BF_TIMER_H
 
@@ -6,15 +6,15 @@
 
 #define TIMER_HZ 100
 
-/* Measure the TSC frequency against PIT channel 2. */
-void tsc_calibrate(void);
+/* Measure the TSC and LAPIC timer frequencies against PIT channel 2. */
+void timer_calibrate(void);
 uint64_t tsc_hz(void);
-/* Nanoseconds since tsc_calibrate (monotonic). */
+/* Nanoseconds since timer_calibrate (monotonic). */
 uint64_t time_ns(void);
 /* Busy-wait at least ns nanoseconds. */
 void time_delay_ns(uint64_t ns);
 
-/* Start the LAPIC timer at TIMER_HZ and enable interrupts. */
+/* Start the LAPIC timer at TIMER_HZ and enable interrupts (after timer_calibrate). */
 void lapic_timer_init(void);
 /* Timer interrupts taken since lapic_timer_init. */
 uint64_t timer_ticks(void);

@@ -6,6 +6,7 @@ bool cmdline_get(const char *key, char *val, size_t size)
 {
 	const char *p = boot_info.cmdline;
 	size_t klen = strlen(key);
+	bool found = false;
 
 	while (*p) {
 		while (*p == ' ')
@@ -23,7 +24,7 @@ bool cmdline_get(const char *key, char *val, size_t size)
 			memcpy(val, w + klen + (wlen > klen), vlen);
 			val[vlen] = 0;
 		}
-		return true;
+		found = true; /* keep looking: a later word overrides an earlier one */
 	}
-	return false;
+	return found;
 }

@@ -26,7 +26,7 @@ void kmain(uint64_t magic, uint64_t info_phys)
 	pmm_init(&boot_info);                /* physical pages from the memory map */
 	vm_init(&boot_info);                 /* final page tables: higher half, direct map, NX */
 	heap_init();                         /* kmalloc */
-	tsc_calibrate();                     /* TSC frequency against the PIT */
+	timer_calibrate();                   /* TSC and LAPIC timer rates against the PIT */
 	lapic_timer_init();                  /* periodic tick; interrupts on */
 	acpi_init();                         /* power-off path for machines without QEMU's exit port */
 

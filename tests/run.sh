@@ -1,0 +1,66 @@
+#!/bin/sh
+# Run every test layer and end with one "N passed, N failed" line:
+#   1. host unit tests (build/unit/test_*), each printing its own summary;
+#   2. the in-kernel suite, booted with ./bareflow selftest;
+#   3. whole-system tests (tests/boot/*.sh), one test each.
+cd "$(dirname "$0")/.." || exit 2
+passed=0
+failed=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# Add a suite's "N passed, N failed" summary; a missing one is a failure.
+count_summary() {
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
+	if [ -z "$line" ]; then
+		echo "FAIL $1: no summary line (crashed?)"
+		tail -n 40 "$log"
+		failed=$((failed + 1))
+		return
+	fi
+	p=${line%% passed*}
+	f=${line#*passed, }
+	f=${f%% failed*}
+	passed=$((passed + p))
+	failed=$((failed + f))
+	if [ "$2" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "FAIL $1: exit status $2 although every test passed"
+		failed=$((failed + 1))
+	elif [ "$2" -eq 0 ] && [ "$f" -ne 0 ]; then
+		echo "FAIL $1: exit status 0 although $f tests failed"
+		failed=$((failed + 1))
+	fi
+}
+
+echo "== host unit tests"
+for t in build/unit/test_*; do
+	[ -x "$t" ] || continue
+	"$t" >"$log" 2>&1
+	status=$?
+	grep -E '^(FAIL|    )' "$log"
+	echo "$(basename "$t"): $(tail -n 1 "$log")"
+	count_summary "$(basename "$t")" $status
+done
+
+echo "== in-kernel tests (./bareflow selftest)"
+./bareflow selftest >"$log" 2>&1
+status=$?
+grep -E '^(FAIL|    )' "$log"
+count_summary selftest $status
+echo "selftest: $(grep -E '^[0-9]+ passed' "$log" | tail -n 1) (exit $status)"
+
+echo "== whole-system tests"
+for t in tests/boot/*.sh; do
+	name=$(basename "$t" .sh)
+	if sh "$t" >"$log" 2>&1; then
+		echo "ok   $name"
+		passed=$((passed + 1))
+	else
+		echo "FAIL $name"
+		tail -n 40 "$log" | sed 's/^/    /'
+		failed=$((failed + 1))
+	fi
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
