@@ -47,9 +47,11 @@ void demo_boot_report(void)
 	uint64_t mhz100 = tsc_hz() / 10000;
 
 	cpu_feature_string(features, sizeof features);
-	kprintf("Boot: %s via %s, command line \"%s\"\n",
-		boot_info.protocol == BOOT_PVH ? "PVH" : "Multiboot2",
-		boot_info.loader[0] ? boot_info.loader : "unknown loader", boot_info.cmdline);
+	if (boot_info.protocol == BOOT_PVH)
+		kprintf("Boot: PVH (QEMU direct boot)");
+	else
+		kprintf("Boot: Multiboot2 via %s", boot_info.loader[0] ? boot_info.loader : "an unnamed loader");
+	kprintf(", command line \"%s\"\n", boot_info.cmdline);
 	kprintf("CPU: %s \"%s\" family %u model %u stepping %u\n", c->vendor, c->brand, c->family,
 		c->model, c->stepping);
 	kprintf("Features: %s\n", features);
