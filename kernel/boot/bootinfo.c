@@ -19,7 +19,7 @@
 #define MB2_TAG_ACPI_OLD 14
 #define MB2_TAG_ACPI_NEW 15
 #define MB2_MODULE_HDR 16 /* type, size, mod_start, mod_end */
-#define MB2_MMAP_HDR 16   /* type, size, entry_size, entry_version */
+#define MB2_MMAP_HDR 16	  /* type, size, entry_size, entry_version */
 #define MB2_MMAP_ENTRY_MIN 24
 #define RSDP_V1_LEN 20
 #define RSDP_V2_LEN 36
@@ -140,8 +140,8 @@ static int mb2_module(const uint8_t *t, uint32_t size, struct bootinfo *bi)
 		return -E2BIG;
 
 	struct boot_module *m = &bi->mod[bi->nmod];
-	int err = copy_str(m->cmdline, sizeof m->cmdline, t + MB2_MODULE_HDR,
-			   size - MB2_MODULE_HDR);
+	int err =
+	    copy_str(m->cmdline, sizeof m->cmdline, t + MB2_MODULE_HDR, size - MB2_MODULE_HDR);
 	if (err)
 		return err;
 	m->start = start;
@@ -190,8 +190,7 @@ static int mb2_tag(const uint8_t *t, uint32_t type, uint32_t size, struct bootin
 		return copy_str(bi->cmdline, sizeof bi->cmdline, t + MB2_TAG_HDR,
 				size - MB2_TAG_HDR);
 	case MB2_TAG_LOADER:
-		return copy_str(bi->loader, sizeof bi->loader, t + MB2_TAG_HDR,
-				size - MB2_TAG_HDR);
+		return copy_str(bi->loader, sizeof bi->loader, t + MB2_TAG_HDR, size - MB2_TAG_HDR);
 	case MB2_TAG_MODULE:
 		return mb2_module(t, size, bi);
 	case MB2_TAG_MMAP:
@@ -231,8 +230,7 @@ static int mb2_walk(const uint8_t *info, uint32_t total, struct bootinfo *bi)
  * A memory map tag whose ranges are all empty still counts as a memory map.
  * rsdp_phys stays 0: the loader hands over a copy, kept in rsdp[].
  */
-int bootinfo_parse_mb2(const void *info, size_t avail, uint64_t info_phys,
-		       struct bootinfo *out)
+int bootinfo_parse_mb2(const void *info, size_t avail, uint64_t info_phys, struct bootinfo *out)
 {
 	const uint8_t *p = info;
 
@@ -305,8 +303,7 @@ static bool array_fits(uint64_t phys, uint32_t n, size_t size)
 
 /* Copy the E820-typed memory map. -ENOENT if there is none (no entries, or
  * address 0); a map whose ranges are all empty still counts as a map. */
-static int pvh_memmap(const struct pvh_src *s, const struct pvh_start_info *si,
-		      struct bootinfo *bi)
+static int pvh_memmap(const struct pvh_src *s, const struct pvh_start_info *si, struct bootinfo *bi)
 {
 	struct pvh_memmap_entry e;
 
@@ -420,7 +417,7 @@ int bootinfo_check_memmap(struct bootinfo *bi)
 	if (bi->nmem > BOOT_MAX_MEM)
 		return -EINVAL;
 	for (unsigned i = 0; i < bi->nmem; i++)
-		if (bi->mem[i].len != 0 && bi->mem[i].base + bi->mem[i].len <= bi->mem[i].base)
+		if (bi->mem[i].base + bi->mem[i].len < bi->mem[i].base)
 			return -EINVAL;
 	sort_ranges(bi->mem, bi->nmem);
 	for (unsigned i = 0; i < bi->nmem; i++) {
@@ -438,11 +435,17 @@ int bootinfo_check_memmap(struct bootinfo *bi)
 const char *bootinfo_mem_type_name(uint32_t type)
 {
 	switch (type) {
-	case BOOT_MEM_USABLE: return "usable";
-	case BOOT_MEM_RESERVED: return "reserved";
-	case BOOT_MEM_ACPI_RECLAIMABLE: return "ACPI reclaimable";
-	case BOOT_MEM_ACPI_NVS: return "ACPI NVS";
-	case BOOT_MEM_BAD: return "bad";
-	default: return "unknown";
+	case BOOT_MEM_USABLE:
+		return "usable";
+	case BOOT_MEM_RESERVED:
+		return "reserved";
+	case BOOT_MEM_ACPI_RECLAIMABLE:
+		return "ACPI reclaimable";
+	case BOOT_MEM_ACPI_NVS:
+		return "ACPI NVS";
+	case BOOT_MEM_BAD:
+		return "bad";
+	default:
+		return "unknown";
 	}
 }

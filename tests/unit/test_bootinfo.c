@@ -20,8 +20,14 @@ static uint32_t blen;
 static uint32_t tag_off[MAX_TAGS]; /* where each tag starts, end tag included */
 static unsigned ntags;
 
-static void put32(uint32_t off, uint32_t v) { memcpy(blob + off, &v, 4); }
-static void put64(uint32_t off, uint64_t v) { memcpy(blob + off, &v, 8); }
+static void put32(uint32_t off, uint32_t v)
+{
+	memcpy(blob + off, &v, 4);
+}
+static void put64(uint32_t off, uint64_t v)
+{
+	memcpy(blob + off, &v, 8);
+}
 
 static void mb2_reset(void)
 {
@@ -106,15 +112,18 @@ static int parse_exact(uint32_t avail)
 	return r;
 }
 
-static int parse_blob(void) { return parse_exact(blen); }
+static int parse_blob(void)
+{
+	return parse_exact(blen);
+}
 
 static const struct boot_mem_range pc_map[6] = {
-	{0x0, 0x9fc00, BOOT_MEM_USABLE},
-	{0x9fc00, 0x400, BOOT_MEM_RESERVED},
-	{0xf0000, 0x10000, BOOT_MEM_RESERVED},
-	{0x100000, 0x1fee0000, BOOT_MEM_USABLE},
-	{0x1ffe0000, 0x10000, BOOT_MEM_ACPI_RECLAIMABLE},
-	{0x1fff0000, 0x10000, BOOT_MEM_ACPI_NVS},
+    {0x0, 0x9fc00, BOOT_MEM_USABLE},
+    {0x9fc00, 0x400, BOOT_MEM_RESERVED},
+    {0xf0000, 0x10000, BOOT_MEM_RESERVED},
+    {0x100000, 0x1fee0000, BOOT_MEM_USABLE},
+    {0x1ffe0000, 0x10000, BOOT_MEM_ACPI_RECLAIMABLE},
+    {0x1fff0000, 0x10000, BOOT_MEM_ACPI_NVS},
 };
 
 /* What GRUB hands over on a PC: strings, unused tags, modules, map, RSDPs. */
@@ -362,8 +371,11 @@ static const char *str_of(size_t n, char c)
 
 TEST(mb2_string_limits)
 {
-	struct { uint32_t type; size_t fits; } cases[] = {
-		{1, BOOT_CMDLINE_MAX - 1}, {2, sizeof bi.loader - 1}, {3, BOOT_MODNAME_MAX - 1}};
+	struct {
+		uint32_t type;
+		size_t fits;
+	} cases[] = {
+	    {1, BOOT_CMDLINE_MAX - 1}, {2, sizeof bi.loader - 1}, {3, BOOT_MODNAME_MAX - 1}};
 
 	for (unsigned i = 0; i < 3; i++) {
 		for (size_t extra = 0; extra < 2; extra++) {
@@ -435,7 +447,7 @@ TEST(mb2_larger_entries_are_stepped_by_entry_size)
 TEST(mb2_zero_length_ranges_skipped)
 {
 	const struct boot_mem_range map[4] = {
-		{0x100000, 0x100000, 1}, {0x300000, 0, 1}, {0x400000, 0x1000, 2}, {0x0, 0, 5}};
+	    {0x100000, 0x100000, 1}, {0x300000, 0, 1}, {0x400000, 0x1000, 2}, {0x0, 0, 5}};
 
 	mb2_reset();
 	mb2_mmap(24, 4, map);
@@ -486,6 +498,22 @@ TEST(mb2_too_many_modules_is_an_error)
 		CHECK_EQ(parse_blob(), n > BOOT_MAX_MOD ? -E2BIG : 0);
 	}
 	CHECK_EQ(bi.nmod, BOOT_MAX_MOD); /* the table filled up before the error */
+}
+
+/* The whole framing is checked before any tag is taken: a broken structure
+ * is -EINVAL even when an earlier tag alone would give another error. */
+TEST(mb2_framing_errors_come_first)
+{
+	build_many_ranges(BOOT_MAX_MEM + 1, 0);
+	put32(0, blen - 8); /* cut off the end tag */
+	CHECK_EQ(parse_exact(blen - 8), -EINVAL);
+
+	mb2_reset();
+	mb2_str(1, str_of(BOOT_CMDLINE_MAX + 10, 'c'));
+	mb2_mmap(24, 1, pc_map);
+	mb2_finish();
+	put32(tag_off[1] + 4, 4);
+	CHECK_EQ(parse_blob(), -EINVAL);
 }
 
 /* ---- Fuzzing ---- */
@@ -586,8 +614,9 @@ TEST(mb2_fuzz_never_crashes)
 
 struct sim {
 	uint8_t *mem;
-	int err;        /* returned for unreadable ranges */
+	int err;	/* returned for unreadable ranges */
 	size_t max_len; /* the largest single read seen */
+	int wrapped;	/* asked for a range that wraps past 2^64 */
 };
 
 static struct sim sim;
@@ -598,15 +627,26 @@ static int sim_read(void *dst, uint64_t phys, size_t len, void *ctx)
 
 	if (len > s->max_len)
 		s->max_len = len;
+	if (phys + len < phys)
+		s->wrapped = 1;
 	if (phys < SIM_BASE || phys - SIM_BASE > SIM_SIZE || len > SIM_SIZE - (phys - SIM_BASE))
 		return s->err;
 	memcpy(dst, s->mem + (phys - SIM_BASE), len);
 	return 0;
 }
 
-static uint8_t *at(uint64_t phys) { return sim.mem + (phys - SIM_BASE); }
-static void poke32(uint64_t phys, uint32_t v) { memcpy(at(phys), &v, 4); }
-static void poke64(uint64_t phys, uint64_t v) { memcpy(at(phys), &v, 8); }
+static uint8_t *at(uint64_t phys)
+{
+	return sim.mem + (phys - SIM_BASE);
+}
+static void poke32(uint64_t phys, uint32_t v)
+{
+	memcpy(at(phys), &v, 4);
+}
+static void poke64(uint64_t phys, uint64_t v)
+{
+	memcpy(at(phys), &v, 8);
+}
 
 /* hvm_start_info field offsets */
 #define SI_MAGIC 0
@@ -619,9 +659,9 @@ static void poke64(uint64_t phys, uint64_t v) { memcpy(at(phys), &v, 8); }
 #define SI_MEMMAP_ENTRIES 48
 
 static const struct boot_mem_range e820[6] = {
-	{0x0, 0x9fc00, 1},         {0x9fc00, 0x400, 2},    {0xf0000, 0x10000, 2},
-	{0x100000, 0x0, 1}, /* empty: skipped */
-	{0x100000, 0x7ee0000, 1},  {0xfeffc000, 0x4000, 2},
+    {0x0, 0x9fc00, 1},	      {0x9fc00, 0x400, 2},
+    {0xf0000, 0x10000, 2},    {0x100000, 0x0, 1}, /* empty: skipped */
+    {0x100000, 0x7ee0000, 1}, {0xfeffc000, 0x4000, 2},
 };
 
 static void pvh_set_memmap(unsigned n, const struct boot_mem_range *r)
@@ -649,6 +689,7 @@ static void build_pvh(void)
 	memset(sim.mem, 0, SIM_SIZE);
 	sim.err = -EFAULT;
 	sim.max_len = 0;
+	sim.wrapped = 0;
 	poke32(SI_AT + SI_MAGIC, PVH_START_MAGIC);
 	poke32(SI_AT + SI_VERSION, 1);
 	poke32(SI_AT + SI_NR_MODULES, 2);
@@ -664,7 +705,10 @@ static void build_pvh(void)
 	pvh_set_memmap(6, e820);
 }
 
-static int parse_pvh(void) { return bootinfo_parse_pvh(SI_AT, sim_read, &sim, &bi); }
+static int parse_pvh(void)
+{
+	return bootinfo_parse_pvh(SI_AT, sim_read, &sim, &bi);
+}
 
 TEST(pvh_start_info_parsed_exactly)
 {
@@ -752,6 +796,7 @@ TEST(pvh_pointers_out_of_range_fault)
 			build_pvh();
 			poke64(SI_AT + fields[f], bad[b]);
 			CHECK_EQ(parse_pvh(), -EFAULT);
+			CHECK(!sim.wrapped); /* wrapping ranges never reach the reader */
 		}
 	}
 	build_pvh(); /* a module's name out of reach */
@@ -766,6 +811,7 @@ TEST(pvh_pointers_out_of_range_fault)
 	poke64(SI_AT + SI_MEMMAP, ~0ull - 0x1000);
 	poke32(SI_AT + SI_MEMMAP_ENTRIES, 0xffffffffu);
 	CHECK_EQ(parse_pvh(), -EFAULT);
+	CHECK(!sim.wrapped);
 }
 
 TEST(pvh_read_errors_are_passed_on)
@@ -886,9 +932,9 @@ TEST(memmap_check_overlaps)
 	const struct boot_mem_range same[2] = {{0x1000, 0x1000, 1}, {0x1000, 0x1000, 1}};
 	/* the overlap is between the first and the third range */
 	const struct boot_mem_range apart[3] = {
-		{0x0, 0x10000, 1}, {0x1000, 0x100, 2}, {0x8000, 0x1000, 1}};
+	    {0x0, 0x10000, 1}, {0x1000, 0x100, 2}, {0x8000, 0x1000, 1}};
 	const struct boot_mem_range mixed[4] = {
-		{0x0, 0x10000, 1}, {0x1000, 0x100, 2}, {0x8000, 0x10000, 3}, {0x9000, 0x10, 2}};
+	    {0x0, 0x10000, 1}, {0x1000, 0x100, 2}, {0x8000, 0x10000, 3}, {0x9000, 0x10, 2}};
 
 	set_map(2, adjacent);
 	CHECK_EQ(bootinfo_check_memmap(&bi), 0);
