@@ -13,7 +13,8 @@ KCFLAGS := --target=x86_64-unknown-none-elf -std=c11 -ffreestanding -fno-builtin
 	-nostdinc -isystem $(shell $(CC) -print-resource-dir 2>/dev/null)/include \
 	-mcmodel=kernel -mno-red-zone -fno-pic -fno-pie -fno-stack-protector \
 	-mno-mmx -mno-sse -mno-sse2 -mno-avx -msoft-float \
-	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-asynchronous-unwind-tables \
+	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls \
+	-fno-asynchronous-unwind-tables \
 	-O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Ikernel/include -Ikernel/arch/x86_64 -MMD -MP
 KASFLAGS := --target=x86_64-unknown-none-elf -Ikernel/include -Ikernel/arch/x86_64 -MMD -MP -g
@@ -86,5 +87,8 @@ test: setup
 
 clean:
 	rm -rf $(B)
+
+# Objects depend on the flags too.
+$(KERNEL_OBJ): Makefile
 
 -include $(KERNEL_OBJ:.o=.d)

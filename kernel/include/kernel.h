@@ -33,7 +33,8 @@ void acpi_poweroff(void);
 
 /* The default demo: a short boot report (CPU, features, memory). */
 void demo_boot_report(void);
-/* Trigger the deliberate CPU exception named by crash=KIND (pf, ud, gp, de, df). */
+/* Trigger the deliberate failure named by crash=KIND: a CPU exception (pf,
+ * ud, gp, de, df) or a heap double free (double-free). Never returns. */
 void demo_crash(const char *kind);
 
 #endif

@@ -65,8 +65,12 @@ static void parse_mb2(uint64_t info_phys)
 
 	if (read_boot_phys(&total, info_phys, 4, NULL))
 		panic("boot: Multiboot2 information at %lx is out of reach", info_phys);
-	uint32_t n = total < MB2_COPY_MAX ? total : MB2_COPY_MAX;
-	read_boot_phys(mb2_copy, info_phys, n, NULL);
+	if (total > MB2_COPY_MAX)
+		panic("boot: the Multiboot2 information is %u bytes; the kernel keeps at most %u",
+		      total, MB2_COPY_MAX);
+	uint32_t n = total < 8 ? 8 : total;
+	if (read_boot_phys(mb2_copy, info_phys, n, NULL))
+		panic("boot: Multiboot2 information at %lx is out of reach", info_phys);
 	int err = bootinfo_parse_mb2(mb2_copy, n, info_phys, &boot_info);
 	if (!err && cmdline_get("fault", fault, sizeof fault)) {
 		inject_mb2_fault(mb2_copy, n, fault);

@@ -100,6 +100,14 @@ __attribute__((noinline)) static uint64_t demo_crash_df(volatile uint64_t n)
 	return demo_crash_df(n + 1) + pad[0];
 }
 
+/* Heap corruption is never "recovered" from: a double free is a panic. */
+__attribute__((noinline)) static void demo_crash_double_free(void)
+{
+	void *p = kmalloc(100);
+	kfree(p);
+	kfree(p);
+}
+
 void demo_crash(const char *kind)
 {
 	kprintf("Crashing on purpose: crash=%s\n", kind);
@@ -113,5 +121,7 @@ void demo_crash(const char *kind)
 		demo_crash_de();
 	else if (!strcmp(kind, "df"))
 		demo_crash_df(0);
-	panic("demo: unknown crash kind \"%s\" (pf, ud, gp, de, df)", kind);
+	else if (!strcmp(kind, "double-free"))
+		demo_crash_double_free();
+	panic("demo: unknown crash kind \"%s\" (pf, ud, gp, de, df, double-free)", kind);
 }

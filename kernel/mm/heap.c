@@ -246,7 +246,7 @@ void kfree(void *p)
 		struct slab *s = (struct slab *)((uintptr_t)p & ~(PAGE_SIZE - 1));
 		if ((uintptr_t)p < DIRECT_MAP || (uintptr_t)p >= DIRECT_MAP + DIRECT_MAP_MAX ||
 		    s->magic != SLAB_MAGIC)
-			panic("kfree: %p was not allocated by kmalloc", p);
+			panic("kfree: %p was not allocated by kmalloc (or was already freed)", p);
 		slab_free(s, p);
 	}
 	stats.live_allocs--;

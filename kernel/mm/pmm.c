@@ -111,15 +111,9 @@ void pmm_free_pages(uint64_t phys, size_t n)
 	if (phys & (PAGE_SIZE - 1))
 		panic("pmm_free_pages: unaligned address %lx", phys);
 	uint64_t flags = irq_save();
-	if (phys / PAGE_SIZE + n > pages.nbits || !n) {
-		irq_restore(flags);
-		panic("pmm_free_pages: bad range %lx + %zu pages", phys, n);
-	}
-	for (size_t i = 0; i < n; i++)
-		if (bitalloc_is_free(&pages, phys / PAGE_SIZE + i))
-			panic("pmm_free_pages: double free of page %lx", phys + i * PAGE_SIZE);
+	if (!n || bitalloc_free(&pages, phys / PAGE_SIZE, n))
+		panic("pmm_free_pages: double free or bad range %lx + %zu pages", phys, n);
 	memset(phys_to_virt(phys), JUNK, n * PAGE_SIZE);
-	bitalloc_free(&pages, phys / PAGE_SIZE, n);
 	irq_restore(flags);
 }
 

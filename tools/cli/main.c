@@ -22,6 +22,7 @@ static const char usage[] =
 	"                     selftest[=FILTER]   run in-kernel tests whose name contains FILTER\n"
 	"                     demo=banner         print the banner only\n"
 	"                     crash=pf|ud|gp|de|df  raise a CPU exception to show a fault report\n"
+	"                     crash=double-free   free a heap block twice (a panic)\n"
 	"                     fault=mb2-no-mmap|mb2-bad-mmap  (tests, with --iso) damage the\n"
 	"                                         boot loader's memory map\n"
 	"  --verbose        print the QEMU command line and QEMU's own messages\n"
