@@ -1,0 +1,50 @@
+/* ELF64 executables: checking a static x86-64 program and describing how to load it. */
+#ifndef BF_ELF_H
+#define BF_ELF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ELF_MAX_SEGMENTS 16
+/* Where a static-pie (ET_DYN) program is placed, as Linux does for x86-64. */
+#define ELF_PIE_BASE 0x0000555555554000ull
+/* Highest user address (exclusive) a segment may reach: the user half, less
+ * room for the stack and the mmap area above the program. */
+#define ELF_USER_LIMIT 0x00007f0000000000ull
+
+#define ELF_PROT_READ 1u
+#define ELF_PROT_WRITE 2u
+#define ELF_PROT_EXEC 4u
+
+struct elf_segment {
+	uint64_t vaddr;  /* where it goes, load bias applied */
+	uint64_t memsz;
+	uint64_t offset; /* in the file */
+	uint64_t filesz; /* bytes from the file; the rest up to memsz is zero */
+	unsigned prot;   /* ELF_PROT_* */
+};
+
+struct elf_image {
+	uint64_t entry;      /* load bias applied */
+	uint64_t bias;       /* 0 for ET_EXEC, ELF_PIE_BASE for static-pie */
+	uint64_t phdr_vaddr; /* the program headers in memory (AT_PHDR), 0 if unmapped */
+	uint16_t phnum, phentsize;
+	uint64_t lo, hi;     /* page-rounded span of all segments */
+	bool executable_stack;
+	struct elf_segment seg[ELF_MAX_SEGMENTS];
+	unsigned nseg;
+};
+
+/*
+ * Check that file[0..size) is a static x86-64 ELF64 executable (ET_EXEC, or
+ * ET_DYN without an interpreter) that can be loaded, and describe it in *out.
+ * Returns 0, or -ENOEXEC with a one-line reason in why[] (always written):
+ * wrong magic, class, data encoding, machine or type; truncated headers;
+ * segments outside the file, overlapping, misaligned, or outside the user
+ * half; a PT_INTERP (dynamic) program; no loadable segment; an entry point
+ * outside the executable segments. Reads nothing outside the buffer.
+ */
+int elf_parse(const void *file, size_t size, struct elf_image *out, char *why, size_t whylen);
+
+#endif

@@ -1,0 +1,166 @@
+/* Validating static ELF64 executables before anything is mapped. The checks
+ * are all-or-nothing: a program either loads as described or is refused. */
+#include "elf.h"
+
+#include "kerrno.h"
+#include "kstring.h"
+#include "printf.h"
+
+#define EI_NIDENT 16
+#define ELFCLASS64 2
+#define ELFDATA2LSB 1
+#define ET_EXEC 2
+#define ET_DYN 3
+#define EM_X86_64 62
+#define PT_LOAD 1
+#define PT_INTERP 3
+#define PT_PHDR 6
+#define PT_GNU_STACK 0x6474e551
+#define PF_X 1
+#define PF_W 2
+#define PF_R 4
+#define PAGE 4096ull
+
+struct ehdr {
+	uint8_t ident[EI_NIDENT];
+	uint16_t type, machine;
+	uint32_t version;
+	uint64_t entry, phoff, shoff;
+	uint32_t flags;
+	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
+};
+
+struct phdr {
+	uint32_t type, flags;
+	uint64_t offset, vaddr, paddr, filesz, memsz, align;
+};
+
+static int refuse(char *why, size_t len, const char *reason)
+{
+	ksnprintf(why, len, "%s", reason);
+	return -ENOEXEC;
+}
+
+static int check_header(const struct ehdr *h, size_t size, char *why, size_t len)
+{
+	if (size < sizeof *h || memcmp(h->ident, "\177ELF", 4))
+		return refuse(why, len, "not an ELF file");
+	if (h->ident[4] != ELFCLASS64)
+		return refuse(why, len, "not a 64-bit ELF file");
+	if (h->ident[5] != ELFDATA2LSB)
+		return refuse(why, len, "not a little-endian ELF file");
+	if (h->machine != EM_X86_64)
+		return refuse(why, len, "not an x86-64 program");
+	if (h->type != ET_EXEC && h->type != ET_DYN)
+		return refuse(why, len, "not an executable (an object file or core dump?)");
+	if (h->phentsize != sizeof(struct phdr) || h->phnum == 0)
+		return refuse(why, len, "bad program header table");
+	if (h->phoff > size || (uint64_t)h->phnum * sizeof(struct phdr) > size - h->phoff)
+		return refuse(why, len, "truncated file: program headers run past its end");
+	return 0;
+}
+
+/* One PT_LOAD: inside the file, sane sizes and alignment, in the user half. */
+static int check_load(const struct phdr *p, uint64_t bias, size_t size, char *why, size_t len)
+{
+	if (p->filesz > p->memsz)
+		return refuse(why, len, "segment with more file bytes than memory");
+	if (p->offset > size || p->filesz > size - p->offset)
+		return refuse(why, len, "truncated file: a segment runs past its end");
+	if ((p->vaddr - p->offset) % PAGE)
+		return refuse(why, len, "segment address and file offset disagree modulo the page size");
+	uint64_t start = p->vaddr + bias, end = start + p->memsz;
+	if (end < start || start < PAGE || end > ELF_USER_LIMIT)
+		return refuse(why, len, "segment outside the user half of the address space");
+	return 0;
+}
+
+static unsigned prot_of(uint32_t flags)
+{
+	return (flags & PF_R ? ELF_PROT_READ : 0) | (flags & PF_W ? ELF_PROT_WRITE : 0) |
+	       (flags & PF_X ? ELF_PROT_EXEC : 0);
+}
+
+static int add_segment(struct elf_image *img, const struct phdr *p, char *why, size_t len)
+{
+	if (img->nseg == ELF_MAX_SEGMENTS)
+		return refuse(why, len, "too many loadable segments");
+	struct elf_segment *s = &img->seg[img->nseg];
+	*s = (struct elf_segment){p->vaddr + img->bias, p->memsz, p->offset, p->filesz, prot_of(p->flags)};
+	uint64_t lo = s->vaddr & ~(PAGE - 1), hi = (s->vaddr + s->memsz + PAGE - 1) & ~(PAGE - 1);
+	for (unsigned i = 0; i < img->nseg; i++) { /* page-granular overlap check */
+		uint64_t olo = img->seg[i].vaddr & ~(PAGE - 1);
+		uint64_t ohi = (img->seg[i].vaddr + img->seg[i].memsz + PAGE - 1) & ~(PAGE - 1);
+		if (lo < ohi && olo < hi)
+			return refuse(why, len, "loadable segments overlap");
+	}
+	if (!img->nseg || lo < img->lo)
+		img->lo = lo;
+	if (hi > img->hi)
+		img->hi = hi;
+	img->nseg++;
+	return 0;
+}
+
+/* AT_PHDR: where the program headers are once loaded, if a segment covers them. */
+static uint64_t phdr_address(const struct elf_image *img, const struct ehdr *h)
+{
+	uint64_t need = (uint64_t)h->phnum * sizeof(struct phdr);
+
+	for (unsigned i = 0; i < img->nseg; i++) {
+		const struct elf_segment *s = &img->seg[i];
+		if (h->phoff >= s->offset && h->phoff + need <= s->offset + s->filesz)
+			return s->vaddr + (h->phoff - s->offset);
+	}
+	return 0;
+}
+
+static bool entry_executable(const struct elf_image *img)
+{
+	for (unsigned i = 0; i < img->nseg; i++) {
+		const struct elf_segment *s = &img->seg[i];
+		if ((s->prot & ELF_PROT_EXEC) && img->entry >= s->vaddr && img->entry < s->vaddr + s->memsz)
+			return true;
+	}
+	return false;
+}
+
+int elf_parse(const void *file, size_t size, struct elf_image *out, char *why, size_t whylen)
+{
+	struct ehdr hdr;
+	const struct ehdr *h = &hdr;
+	int err;
+
+	memset(out, 0, sizeof *out);
+	ksnprintf(why, whylen, "ok");
+	if (size < sizeof hdr)
+		return refuse(why, whylen, "not an ELF file (too short)");
+	memcpy(&hdr, file, sizeof hdr); /* the buffer need not be aligned */
+	if ((err = check_header(h, size, why, whylen)))
+		return err;
+	out->bias = h->type == ET_DYN ? ELF_PIE_BASE : 0;
+	out->phnum = h->phnum;
+	out->phentsize = h->phentsize;
+	const uint8_t *table = (const uint8_t *)file + h->phoff;
+	for (unsigned i = 0; i < h->phnum; i++) {
+		struct phdr p;
+		memcpy(&p, table + i * sizeof p, sizeof p);
+		if (p.type == PT_INTERP)
+			return refuse(why, whylen, "a dynamically linked program (it asks for an interpreter); "
+					       "only static programs run");
+		if (p.type == PT_GNU_STACK)
+			out->executable_stack = (p.flags & PF_X) != 0;
+		if (p.type != PT_LOAD || p.memsz == 0)
+			continue;
+		if ((err = check_load(&p, out->bias, size, why, whylen)) ||
+		    (err = add_segment(out, &p, why, whylen)))
+			return err;
+	}
+	if (!out->nseg)
+		return refuse(why, whylen, "no loadable segment");
+	out->entry = h->entry + out->bias;
+	if (!entry_executable(out))
+		return refuse(why, whylen, "entry point outside the executable segments");
+	out->phdr_vaddr = phdr_address(out, h);
+	return 0;
+}
