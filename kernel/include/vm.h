@@ -60,6 +60,15 @@ int vm_protect(struct vm_space *as, uintptr_t va, size_t len, unsigned flags);
 /* Translate va. Returns 0 and fills *pa and *flags (either may be NULL), or
  * -ENOENT if va is not mapped. */
 int vm_lookup(struct vm_space *as, uintptr_t va, uint64_t *pa, unsigned *flags);
+/* A new address space: an empty user half, the kernel half shared with every
+ * other space. Returns NULL when memory is exhausted. */
+struct vm_space *vm_space_create(void);
+/* Free everything in the user half (the frames it maps, and its page tables)
+ * and the space itself. The space must not be the current one. */
+void vm_space_destroy(struct vm_space *as);
+/* Make `as` the current address space (loads CR3). */
+void vm_switch(struct vm_space *as);
+
 /* Map a device's registers uncached; returns their virtual address or NULL. */
 void *vm_map_mmio(uint64_t pa, size_t len);
 /* Pages currently used by page tables (all address spaces), for leak tests. */

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 
 #include "cpu.h"
+#include "heap.h"
 #include "kerrno.h"
 #include "kstring.h"
 #include "memmap.h"
@@ -295,6 +296,54 @@ void *vm_map_mmio(uint64_t pa, size_t len)
 	mmio_next += size;
 	return (void *)(va + (pa - base));
 }
+
+struct vm_space *vm_space_create(void)
+{
+	struct vm_space *as = kmalloc(sizeof *as);
+
+	if (!as)
+		return NULL;
+	as->pml4 = table_alloc();
+	if (!as->pml4) {
+		kfree(as);
+		return NULL;
+	}
+	uint64_t *dst = phys_to_virt(as->pml4), *src = phys_to_virt(kernel_space.pml4);
+	memcpy(dst + 256, src + 256, 256 * sizeof(uint64_t));
+	return as;
+}
+
+/* Free the frames mapped below table t (at `level`) and the tables themselves. */
+static void free_tree(uint64_t *t, int level)
+{
+	for (int i = 0; i < 512; i++) {
+		uint64_t e = t[i];
+		if (!(e & PTE_P))
+			continue;
+		if (level == 1 || (e & PTE_PS))
+			pmm_free_pages(e & PTE_ADDR & ~(level_size(level) - 1), level_size(level) / PAGE_SIZE);
+		else {
+			free_tree(table_of(e), level - 1);
+			table_free(e & PTE_ADDR);
+		}
+	}
+}
+
+void vm_space_destroy(struct vm_space *as)
+{
+	KASSERT(as != &kernel_space && (read_cr3() & PTE_ADDR) != as->pml4);
+	uint64_t *pml4 = phys_to_virt(as->pml4);
+	for (int i = 0; i < 256; i++) {
+		if (!(pml4[i] & PTE_P))
+			continue;
+		free_tree(table_of(pml4[i]), 3);
+		table_free(pml4[i] & PTE_ADDR);
+	}
+	table_free(as->pml4);
+	kfree(as);
+}
+
+void vm_switch(struct vm_space *as) { write_cr3(as->pml4); }
 
 /* Map all physical memory up to `top` at DIRECT_MAP, with 1 GiB pages when
  * the CPU has them (fewer tables, fewer TLB misses), else 2 MiB pages. */

@@ -163,3 +163,32 @@ KTEST(vm_rejects_bad_arguments)
 	KEXPECT_EQ(vm_lookup(vm_kernel(), 0x0000900000000000ul, NULL, NULL), -ENOENT);
 	pmm_free_pages(pa, 1);
 }
+
+/* A process's address space: its own user half, the shared kernel half, and
+ * everything it held given back when it is destroyed. */
+KTEST(vm_space_create_switch_destroy_frees_everything)
+{
+	uint64_t free_before = pmm_free_count(), tables_before = vm_table_pages();
+	struct vm_space *as = vm_space_create();
+	uint64_t pa = 0;
+
+	KEXPECT(as != NULL);
+	if (!as)
+		return;
+	for (int i = 0; i < 40; i++) { /* spread over several page tables */
+		pa = pmm_alloc_zeroed();
+		KEXPECT_EQ(vm_map(as, 0x400000 + (uintptr_t)i * 0x80000, pa, PAGE_SIZE, VM_USER | VM_WRITE), 0);
+	}
+	uint64_t huge = pmm_alloc_pages(512, HUGE_PAGE_SIZE);
+	KEXPECT_EQ(vm_map(as, 0x7f0000000000ul, huge, HUGE_PAGE_SIZE, VM_USER | VM_HUGE), 0);
+	/* The new space sees the kernel, and not the kernel space's user half. */
+	KEXPECT_EQ(vm_lookup(as, (uintptr_t)__text_start, NULL, NULL), 0);
+	KEXPECT_EQ(vm_lookup(vm_kernel(), 0x400000, NULL, NULL), -ENOENT);
+	vm_switch(as);
+	*(volatile uint64_t *)(0x400000 + 39 * 0x80000) = 77; /* runs on the new tables */
+	vm_switch(vm_kernel());
+	KEXPECT_EQ(*(volatile uint64_t *)phys_to_virt(pa), 77);
+	vm_space_destroy(as);
+	KEXPECT_EQ(pmm_free_count(), free_before);
+	KEXPECT_EQ(vm_table_pages(), tables_before);
+}
