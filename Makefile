@@ -20,7 +20,7 @@ KCFLAGS := --target=x86_64-unknown-none-elf -std=c11 -ffreestanding -fno-builtin
 KASFLAGS := --target=x86_64-unknown-none-elf -Ikernel/include -Ikernel/arch/x86_64 -MMD -MP -g
 
 KERNEL_C := $(wildcard kernel/*/*.c kernel/arch/x86_64/*.c) $(wildcard tests/kernel/*.c)
-KERNEL_S := $(wildcard kernel/arch/x86_64/*.S)
+KERNEL_S := $(wildcard kernel/arch/x86_64/*.S tests/kernel/*.S)
 KERNEL_OBJ := $(patsubst %,$(B)/%.o,$(KERNEL_C) $(KERNEL_S))
 
 HOST_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -D_GNU_SOURCE

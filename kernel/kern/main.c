@@ -7,6 +7,7 @@
 #include "ktest.h"
 #include "pmm.h"
 #include "printf.h"
+#include "proc.h"
 #include "timer.h"
 #include "trap.h"
 #include "vm.h"
@@ -29,6 +30,7 @@ void kmain(uint64_t magic, uint64_t info_phys)
 	timer_calibrate();                   /* TSC and LAPIC timer rates against the PIT */
 	lapic_timer_init();                  /* periodic tick; interrupts on */
 	acpi_init();                         /* power-off path for machines without QEMU's exit port */
+	syscall_init();                      /* SYSCALL/SYSRET for ring 3 */
 
 	kprintf("BareFlow x86-64 unikernel\n");
 	if (cmdline_get("selftest", arg, sizeof arg))

@@ -5,6 +5,7 @@
 #include "kstring.h"
 #include "panic.h"
 #include "printf.h"
+#include "proc.h"
 #include "trap.h"
 #include "x86.h"
 
@@ -90,7 +91,10 @@ void trap_report(const struct trapframe *tf)
 	kprintf("\nCPU exception %s (%s), vector %lu, in %s mode, error code 0x%lx%s\n",
 		trap_mnemonic(tf->vector), trap_description(tf->vector), tf->vector,
 		(tf->cs & 3) ? "user" : "kernel", tf->error, extra);
-	kprintf("  RIP %016lx %s+0x%lx\n", tf->rip, sym ? sym : "?", sym ? off : 0);
+	if (sym)
+		kprintf("  RIP %016lx %s+0x%lx\n", tf->rip, sym, off);
+	else
+		kprintf("  RIP %016lx%s\n", tf->rip, (tf->cs & 3) ? " (user code)" : "");
 	kprintf("  CR2 %016lx  CR3 %016lx  CR0 %016lx  CR4 %016lx\n", read_cr2(), read_cr3(),
 		read_cr0(), read_cr4());
 	kprintf("  RAX %016lx  RBX %016lx  RCX %016lx  RDX %016lx\n", tf->rax, tf->rbx,
@@ -121,6 +125,8 @@ static void exception(struct trapframe *tf)
 		unwind_to_catcher(tf);
 		return;
 	}
+	if ((tf->cs & 3) && recoverable)
+		proc_fault(tf); /* the program dies, the kernel goes on */
 	trap_report(tf);
 	panic_reported("unhandled %s (%s) at %016lx", trap_mnemonic(tf->vector),
 	      trap_description(tf->vector), tf->rip);

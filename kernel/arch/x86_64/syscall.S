@@ -1,0 +1,132 @@
+/*
+ * Ring 3 boundary: SYSCALL entry, the first entry into user mode, and the
+ * kernel context a process returns to when it exits.
+ *
+ * One CPU and one process: the user stack pointer is parked in a global
+ * while we switch stacks (with more CPUs this becomes per-CPU data reached
+ * through GS after swapgs).
+ */
+	.bss
+	.balign 8
+	.global syscall_kernel_rsp
+syscall_kernel_rsp: .quad 0
+syscall_user_rsp: .quad 0
+
+	.text
+/* SYSCALL: RCX = user RIP, R11 = user RFLAGS, RFLAGS masked by SFMASK (IF
+ * clear), RSP still the user's. Build a struct trapframe (trap.h) so that
+ * syscalls and exceptions share one layout, with the number in .vector. */
+	.global syscall_entry
+syscall_entry:
+	mov %rsp, syscall_user_rsp(%rip)
+	mov syscall_kernel_rsp(%rip), %rsp
+	pushq $0x23                              /* ss: user data | RPL 3 */
+	pushq syscall_user_rsp(%rip)             /* rsp */
+	push %r11                                /* rflags */
+	pushq $0x2b                              /* cs: user code | RPL 3 */
+	push %rcx                                /* rip */
+	pushq $0                                 /* error */
+	push %rax                                /* vector: the syscall number */
+	push %rax
+	push %rbx
+	push %rcx
+	push %rdx
+	push %rsi
+	push %rdi
+	push %rbp
+	push %r8
+	push %r9
+	push %r10
+	push %r11
+	push %r12
+	push %r13
+	push %r14
+	push %r15
+	cld
+	mov %rsp, %rdi
+	call syscall_dispatch
+	pop %r15
+	pop %r14
+	pop %r13
+	pop %r12
+	pop %r11
+	pop %r10
+	pop %r9
+	pop %r8
+	pop %rbp
+	pop %rdi
+	pop %rsi
+	pop %rdx
+	pop %rcx
+	pop %rbx
+	pop %rax
+	add $16, %rsp                            /* vector, error */
+	/* SYSRET with a non-canonical RCX raises #GP in ring 0 on Intel CPUs,
+	 * on the user's stack: return through IRETQ unless RIP is a user address. */
+	mov (%rsp), %rcx
+	mov %rcx, %r11
+	shr $47, %r11
+	jnz 1f
+	mov 16(%rsp), %r11                       /* rflags */
+	mov 24(%rsp), %rsp                       /* user rsp */
+	sysretq
+1:	iretq
+
+/* void user_enter(uint64_t rip, uint64_t rsp): drop to ring 3 with clean
+ * registers and interrupts on. Never returns. */
+	.global user_enter
+user_enter:
+	pushq $0x23
+	push %rsi
+	pushq $0x202                             /* IF */
+	pushq $0x2b
+	push %rdi
+	xor %eax, %eax
+	xor %ebx, %ebx
+	xor %ecx, %ecx
+	xor %edx, %edx
+	xor %esi, %esi
+	xor %edi, %edi
+	xor %ebp, %ebp
+	xor %r8d, %r8d
+	xor %r9d, %r9d
+	xor %r10d, %r10d
+	xor %r11d, %r11d
+	xor %r12d, %r12d
+	xor %r13d, %r13d
+	xor %r14d, %r14d
+	xor %r15d, %r15d
+	iretq
+
+/* int kjmp_save(struct kjmp *j): returns 0; kjmp_restore(j, v) makes it
+ * return again with v. Saves callee-saved registers, RSP, RIP, RFLAGS. */
+	.global kjmp_save, kjmp_restore
+kjmp_save:
+	mov %rbx, 0(%rdi)
+	mov %rbp, 8(%rdi)
+	mov %r12, 16(%rdi)
+	mov %r13, 24(%rdi)
+	mov %r14, 32(%rdi)
+	mov %r15, 40(%rdi)
+	lea 8(%rsp), %rax
+	mov %rax, 48(%rdi)
+	mov (%rsp), %rax
+	mov %rax, 56(%rdi)
+	pushfq
+	pop %rax
+	mov %rax, 64(%rdi)
+	xor %eax, %eax
+	ret
+
+kjmp_restore:
+	mov 0(%rdi), %rbx
+	mov 8(%rdi), %rbp
+	mov 16(%rdi), %r12
+	mov 24(%rdi), %r13
+	mov 32(%rdi), %r14
+	mov 40(%rdi), %r15
+	mov 48(%rdi), %rsp
+	push 64(%rdi)
+	popfq
+	mov %esi, %eax
+	jmp *56(%rdi)

@@ -1,0 +1,38 @@
+/* Running a program in ring 3: its address space, entry, exit and faults. */
+#ifndef BF_PROC_H
+#define BF_PROC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trap.h"
+#include "vm.h"
+
+/* Saved kernel context (callee-saved registers, RSP, RIP, RFLAGS). */
+struct kjmp {
+	uint64_t rbx, rbp, r12, r13, r14, r15, rsp, rip, rflags;
+};
+int kjmp_save(struct kjmp *j) __attribute__((returns_twice));
+__attribute__((noreturn)) void kjmp_restore(struct kjmp *j, int value);
+
+/* Program the SYSCALL MSRs (STAR, LSTAR, SFMASK) and enable EFER.SCE. */
+void syscall_init(void);
+
+/*
+ * Run user code in `as` from `rip` with stack pointer `rsp` until the process
+ * exits or is killed by a fault. Returns its exit status: the value given to
+ * exit, or 128 + signal for a fault. The caller keeps ownership of `as`.
+ */
+int proc_run(struct vm_space *as, uint64_t rip, uint64_t rsp);
+/* End the running process with `status`; back to proc_run's caller. */
+__attribute__((noreturn)) void proc_exit(int status);
+/* A CPU exception in ring 3: report it and end the process with 128+signal. */
+__attribute__((noreturn)) void proc_fault(const struct trapframe *tf);
+
+/* Copy between kernel memory and the current process's user half. Both
+ * return 0, or -EFAULT if any byte is outside the user half or unmapped (or,
+ * for copy_to_user, read-only). */
+int copy_from_user(void *dst, uint64_t usrc, size_t n);
+int copy_to_user(uint64_t udst, const void *src, size_t n);
+
+#endif

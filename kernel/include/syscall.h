@@ -1,0 +1,16 @@
+/* System call handlers: each takes the six argument registers and returns a
+ * value or a negative errno; syscall_dispatch is the only place that meets
+ * the ABI (RAX). */
+#ifndef BF_SYSCALL_H
+#define BF_SYSCALL_H
+
+#include <stdint.h>
+
+typedef int64_t (*syscall_fn)(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+			      uint64_t a5);
+
+#define SYSCALL(nr, name, fn) int64_t fn(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+#include "../sys/syscalls.def"
+#undef SYSCALL
+
+#endif

@@ -1,0 +1,37 @@
+/* copy_from_user / copy_to_user: the only way the kernel touches user memory.
+ * A bad pointer becomes -EFAULT through trap_catch, never a kernel fault. */
+#include "kerrno.h"
+#include "kstring.h"
+#include "proc.h"
+#include "trap.h"
+
+static int user_range_ok(uint64_t addr, size_t n)
+{
+	return addr + n >= addr && addr + n <= USER_TOP;
+}
+
+int copy_from_user(void *dst, uint64_t usrc, size_t n)
+{
+	struct trap_catcher c;
+
+	if (!user_range_ok(usrc, n))
+		return -EFAULT;
+	if (trap_catch(&c))
+		return -EFAULT;
+	memcpy(dst, (const void *)(uintptr_t)usrc, n);
+	trap_uncatch(&c);
+	return 0;
+}
+
+int copy_to_user(uint64_t udst, const void *src, size_t n)
+{
+	struct trap_catcher c;
+
+	if (!user_range_ok(udst, n))
+		return -EFAULT;
+	if (trap_catch(&c))
+		return -EFAULT;
+	memcpy((void *)(uintptr_t)udst, src, n);
+	trap_uncatch(&c);
+	return 0;
+}
