@@ -1,15 +1,25 @@
-/* The kernel console: kprintf over COM1 and the VGA mirror. */
+/* The kernel console: kprintf to the routed sinks, mirrored on VGA. */
 #include <stdarg.h>
 
 #include "console.h"
 #include "printf.h"
 #include "x86.h"
 
+static unsigned route = CONSOLE_COM1;
+
+void console_route(unsigned sinks) { route = sinks; }
+unsigned console_routing(void) { return route; }
+
 void console_write(const char *s, size_t n)
 {
 	uint64_t flags = irq_save();
 
-	serial_write(s, n);
+	if (route & CONSOLE_COM1)
+		serial_write(COM1, s, n);
+	if (route & CONSOLE_STDERR)
+		serial_write(COM2, s, n);
+	if (route & CONSOLE_LOG)
+		debugcon_write(s, n);
 	vga_write(s, n);
 	irq_restore(flags);
 }
@@ -28,5 +38,19 @@ int kprintf(const char *fmt, ...)
 	va_start(ap, fmt);
 	int n = kvprintf(fmt, ap);
 	va_end(ap);
+	return n;
+}
+
+int kreport(const char *fmt, ...)
+{
+	unsigned saved = route;
+	va_list ap;
+
+	if (route & CONSOLE_LOG)
+		route |= CONSOLE_STDERR;
+	va_start(ap, fmt);
+	int n = kvprintf(fmt, ap);
+	va_end(ap);
+	route = saved;
 	return n;
 }

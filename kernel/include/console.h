@@ -1,20 +1,39 @@
-/* Kernel console: COM1 serial (binary-safe) mirrored on the VGA text screen. */
+/* Kernel console and the byte channels to the outside world. */
 #ifndef BF_CONSOLE_H
 #define BF_CONSOLE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
-/* Program COM1 (115200 8N1, FIFO on). Safe to call before anything else. */
-void serial_init(void);
-/* Write n raw bytes to COM1; no newline translation. */
-void serial_write(const char *s, size_t n);
+#define COM1 0x3f8 /* the report console; a program's stdout (and stdin) */
+#define COM2 0x2f8 /* a program's stderr */
+
+/* Program a 16550 UART (115200 8N1, FIFO on). */
+void serial_init(uint16_t port);
+/* Write n raw bytes; no newline translation. */
+void serial_write(uint16_t port, const char *s, size_t n);
+/* Write n bytes to the debug console (port 0xe9): the kernel log. */
+void debugcon_write(const char *s, size_t n);
 
 /* Clear the VGA text screen and start mirroring console output there. */
 void vga_init(void);
 /* Write n bytes to the VGA text screen, interpreting \n, \r, \t and \b. */
 void vga_write(const char *s, size_t n);
 
-/* Write n bytes to every console sink. Interrupt-safe (serializes sinks). */
+/* Where kernel messages (kprintf) go. While a program runs, COM1 is its
+ * stdout, so kernel messages go to the log, and reports meant for the user
+ * (a fault, a panic) to its stderr as well. */
+#define CONSOLE_COM1 0x1u
+#define CONSOLE_LOG 0x2u
+#define CONSOLE_STDERR 0x4u
+void console_route(unsigned sinks);
+unsigned console_routing(void);
+
+/* kprintf for messages meant for the user: while a program runs they go to
+ * its stderr as well as the log. */
+int kreport(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Write n bytes to every sink in the current route (and the VGA mirror). */
 void console_write(const char *s, size_t n);
 
 #endif

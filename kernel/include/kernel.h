@@ -22,8 +22,19 @@ void boot_info_init(uint64_t magic, uint64_t info_phys);
  * appears more than once, the last one wins. */
 bool cmdline_get(const char *key, char *val, size_t size);
 
-/* Leave the machine with `status` (0..126): QEMU's isa-debug-exit if present,
- * else ACPI S5 power-off; halts forever only if both are missing. */
+/* Split the words after "--" on the kernel command line into argv (at most
+ * max), honouring double quotes and backslash escapes inside them. buf (at
+ * least BOOT_CMDLINE_MAX bytes) receives the strings. Returns argc (0 when
+ * there is no "--"), or -E2BIG for more than max words. */
+int cmdline_program_args(char *buf, size_t size, char **argv, int max);
+
+/* Run the program given as the first boot module with the arguments after
+ * "--"; kernel messages go to the log meanwhile. Returns its exit status. */
+int run_program(void);
+
+/* Leave the machine with `status` (0..255): QEMU's isa-debug-exit if present,
+ * else ACPI S5 power-off; halts forever only if both are missing. The status
+ * is also written to the log as "bareflow-exit-status N". */
 __attribute__((noreturn)) void power_off(int status);
 
 /* Find the ACPI \_S5 sleep type and PM1 control ports; returns 0 or -ENOENT. */

@@ -20,10 +20,23 @@ void syscall_init(void);
 
 /*
  * Run user code in `as` from `rip` with stack pointer `rsp` until the process
- * exits or is killed by a fault. Returns its exit status: the value given to
- * exit, or 128 + signal for a fault. The caller keeps ownership of `as`.
+ * exits or is killed by a fault; its heap (brk) starts at `brk_start`.
+ * Returns its exit status: the value given to exit, or 128 + signal for a
+ * fault. The caller keeps ownership of `as`.
  */
-int proc_run(struct vm_space *as, uint64_t rip, uint64_t rsp);
+int proc_run(struct vm_space *as, uint64_t rip, uint64_t rsp, uint64_t brk_start);
+
+/*
+ * Load the static ELF program file[0..size) into a new address space and run
+ * it with argv and envp. Returns its exit status; 126 (after a message on
+ * stderr) if the file cannot be executed; -ENOMEM if memory ran out before
+ * it started. Every page it used is freed before returning.
+ */
+int proc_exec(const void *file, size_t size, int argc, char **argv, int envc, char **envp);
+
+/* The running process's address space, and its program break. */
+struct vm_space *proc_space(void);
+uint64_t *proc_brk(uint64_t *start);
 /* End the running process with `status`; back to proc_run's caller. */
 __attribute__((noreturn)) void proc_exit(int status);
 /* A CPU exception in ring 3: report it and end the process with 128+signal. */

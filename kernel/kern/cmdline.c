@@ -1,6 +1,8 @@
 /* Kernel command line lookup: space-separated words, "key" or "key=value". */
 #include "kernel.h"
+#include "kerrno.h"
 #include "kstring.h"
+#include "panic.h"
 
 bool cmdline_get(const char *key, char *val, size_t size)
 {
@@ -15,6 +17,8 @@ bool cmdline_get(const char *key, char *val, size_t size)
 		while (*p && *p != ' ')
 			p++;
 		size_t wlen = (size_t)(p - w);
+		if (wlen == 2 && w[0] == '-' && w[1] == '-')
+			break; /* the rest belongs to the program */
 		if (wlen < klen || strncmp(w, key, klen) || (wlen > klen && w[klen] != '='))
 			continue;
 		size_t vlen = wlen > klen ? wlen - klen - 1 : 0;
@@ -27,4 +31,64 @@ bool cmdline_get(const char *key, char *val, size_t size)
 		found = true; /* keep looking: a later word overrides an earlier one */
 	}
 	return found;
+}
+
+/* Copy one word starting at *p into out, removing double quotes and the
+ * backslash escapes inside them; advances *p. Returns the word's length. */
+static size_t next_word(const char **p, char *out)
+{
+	size_t n = 0;
+	bool quoted = false;
+
+	while (**p == ' ')
+		(*p)++;
+	for (; **p && (quoted || **p != ' '); (*p)++) {
+		if (**p == '"') {
+			quoted = !quoted;
+		} else if (quoted && **p == '\\' && (*p)[1]) {
+			out[n++] = *++(*p);
+		} else {
+			out[n++] = **p;
+		}
+	}
+	out[n] = 0;
+	return n;
+}
+
+/* The part of the command line after the word "--", or NULL. */
+static const char *after_separator(void)
+{
+	const char *p = boot_info.cmdline;
+
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		const char *w = p;
+		while (*p && *p != ' ')
+			p++;
+		if (p - w == 2 && w[0] == '-' && w[1] == '-')
+			return p;
+	}
+	return NULL;
+}
+
+int cmdline_program_args(char *buf, size_t size, char **argv, int max)
+{
+	const char *p = after_separator();
+	int argc = 0;
+
+	KASSERT(size >= sizeof boot_info.cmdline); /* no word is longer than the line */
+	if (!p)
+		return 0;
+	while (*p == ' ')
+		p++;
+	while (*p) {
+		if (argc == max)
+			return -E2BIG;
+		argv[argc++] = buf;
+		buf += next_word(&p, buf) + 1;
+		while (*p == ' ')
+			p++;
+	}
+	return argc;
 }

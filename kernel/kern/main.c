@@ -18,7 +18,8 @@ void kmain(uint64_t magic, uint64_t info_phys)
 	char arg[64];
 	int status = 0;
 
-	serial_init();                       /* COM1 first: every later failure can be reported */
+	serial_init(COM1);                   /* COM1 first: every later failure can be reported */
+	serial_init(COM2);                   /* a program's stderr */
 	vga_init();                          /* mirror the console on the screen */
 	gdt_init();                          /* segments, TSS and IST stacks */
 	idt_init();                          /* exception handlers before anything can fault */
@@ -32,6 +33,8 @@ void kmain(uint64_t magic, uint64_t info_phys)
 	acpi_init();                         /* power-off path for machines without QEMU's exit port */
 	syscall_init();                      /* SYSCALL/SYSRET for ring 3 */
 
+	if (cmdline_get("run", arg, sizeof arg))
+		power_off(run_program());
 	kprintf("BareFlow x86-64 unikernel\n");
 	if (cmdline_get("selftest", arg, sizeof arg))
 		status = ktest_run(arg) ? 1 : 0;

@@ -19,6 +19,8 @@ __attribute__((noreturn)) static void vpanic(const uint64_t *frame, const char *
 		console_write(msg, sizeof msg - 1);
 		power_off(EXIT_KERNEL_PANIC);
 	}
+	if (console_routing() & CONSOLE_LOG) /* a program owns COM1: tell its stderr */
+		console_route(console_routing() | CONSOLE_STDERR);
 	kprintf("\nBareFlow panic: ");
 	kvprintf(fmt, ap);
 	kprintf("\n");

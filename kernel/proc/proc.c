@@ -1,6 +1,7 @@
 /* The running process: entering ring 3, and coming back when it exits or faults. */
 #include "proc.h"
 
+#include "console.h"
 #include "ksyms.h"
 #include "panic.h"
 #include "printf.h"
@@ -18,9 +19,19 @@ static struct {
 	struct kjmp exit_ctx; /* where proc_exit returns to */
 	int status;
 	int running;
+	struct vm_space *as;
+	uint64_t brk_start, brk;
 } cur;
 
-int proc_run(struct vm_space *as, uint64_t rip, uint64_t rsp)
+struct vm_space *proc_space(void) { return cur.as; }
+
+uint64_t *proc_brk(uint64_t *start)
+{
+	*start = cur.brk_start;
+	return &cur.brk;
+}
+
+int proc_run(struct vm_space *as, uint64_t rip, uint64_t rsp, uint64_t brk_start)
 {
 	uint64_t top = (uint64_t)(uintptr_t)&proc_kstack[KSTACK_SIZE];
 
@@ -31,6 +42,9 @@ int proc_run(struct vm_space *as, uint64_t rip, uint64_t rsp)
 		return cur.status;
 	}
 	cur.running = 1;
+	cur.as = as;
+	cur.brk_start = cur.brk = brk_start;
+	wrmsr(MSR_FS_BASE, 0);
 	gdt_set_kernel_stack(top);
 	syscall_kernel_rsp = top;
 	vm_switch(as);
@@ -60,12 +74,15 @@ void proc_fault(const struct trapframe *tf)
 {
 	const char *signame;
 	int sig = signal_of((unsigned)tf->vector, &signame);
+	unsigned route = console_routing();
 
+	console_route(route | CONSOLE_STDERR); /* the report is for the user */
 	kprintf("\nProgram killed by %s: %s (%s) at RIP %016lx", signame,
 		trap_mnemonic((unsigned)tf->vector), trap_description((unsigned)tf->vector), tf->rip);
 	if (tf->vector == T_PF)
 		kprintf(", fault address %016lx", read_cr2());
 	kprintf("\n");
 	trap_report(tf);
+	console_route(route);
 	proc_exit(128 + sig);
 }

@@ -25,7 +25,7 @@ static int run_user(const char *start, const char *end)
 	memcpy(phys_to_virt(code), start, (size_t)(end - start));
 	KEXPECT_EQ(vm_map(as, CODE_VA, code, PAGE_SIZE, VM_USER | VM_EXEC), 0);
 	KEXPECT_EQ(vm_map(as, STACK_TOP - PAGE_SIZE, stack, PAGE_SIZE, VM_USER | VM_WRITE), 0);
-	int status = proc_run(as, CODE_VA, STACK_TOP);
+	int status = proc_run(as, CODE_VA, STACK_TOP, CODE_VA + PAGE_SIZE);
 	vm_space_destroy(as); /* frees the two pages too */
 	return status;
 }

@@ -1,0 +1,106 @@
+/* System and process information: identities, limits, uname, randomness,
+ * thread-pointer setup. */
+#include "kerrno.h"
+#include "kstring.h"
+#include "proc.h"
+#include "syscall.h"
+#include "x86.h"
+
+#define ARCH_SET_FS 0x1002
+#define ARCH_GET_FS 0x1003
+#define RLIMIT_STACK 3
+#define RLIM_INFINITY (~0ull)
+
+int64_t sys_arch_prctl(uint64_t code, uint64_t addr, uint64_t a2, uint64_t a3, uint64_t a4,
+		       uint64_t a5)
+{
+	if (code == ARCH_SET_FS) {
+		if (addr >= USER_TOP)
+			return -EPERM; /* a kernel or non-canonical base */
+		wrmsr(MSR_FS_BASE, addr);
+		return 0;
+	}
+	if (code == ARCH_GET_FS) {
+		uint64_t base = rdmsr(MSR_FS_BASE);
+		return copy_to_user(addr, &base, sizeof base);
+	}
+	return -EINVAL;
+}
+
+/* One process, one thread: its id is 1. The clear-tid address and robust
+ * list matter only when a thread exits while others run. */
+int64_t sys_set_tid_address(uint64_t p, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+			    uint64_t a5)
+{
+	return 1;
+}
+
+int64_t sys_set_robust_list(uint64_t head, uint64_t len, uint64_t a2, uint64_t a3, uint64_t a4,
+			    uint64_t a5)
+{
+	return len == 24 ? 0 : -EINVAL;
+}
+
+int64_t sys_getpid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return 1;
+}
+
+/* Everyone is root inside the unikernel. */
+int64_t sys_getuid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return 0;
+}
+
+int64_t sys_prlimit64(uint64_t pid, uint64_t resource, uint64_t new_limit, uint64_t old_limit,
+		      uint64_t a4, uint64_t a5)
+{
+	uint64_t lim[2] = {RLIM_INFINITY, RLIM_INFINITY};
+
+	if (pid != 0 && pid != 1)
+		return -ESRCH;
+	if (resource >= 16)
+		return -EINVAL;
+	if (resource == RLIMIT_STACK)
+		lim[0] = 8ull << 20;
+	if (old_limit && copy_to_user(old_limit, lim, sizeof lim))
+		return -EFAULT;
+	return new_limit ? -EPERM : 0; /* limits are fixed */
+}
+
+int64_t sys_uname(uint64_t buf, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	static const char *const fields[6] = {"Linux", "bareflow", "6.1.0-bareflow",
+					      "#1 BareFlow unikernel", "x86_64", "(none)"};
+	char uts[6][65];
+
+	memset(uts, 0, sizeof uts);
+	for (int i = 0; i < 6; i++)
+		strlcpy(uts[i], fields[i], sizeof uts[i]);
+	return copy_to_user(buf, uts, sizeof uts);
+}
+
+/* RDRAND when the CPU has it, else a TSC-seeded xorshift: not for keys, but
+ * what glibc wants at start-up (malloc and stack-protector salts). */
+int64_t sys_getrandom(uint64_t buf, uint64_t len, uint64_t flags, uint64_t a3, uint64_t a4,
+		      uint64_t a5)
+{
+	static uint64_t x;
+	uint8_t chunk[64];
+
+	if (flags & ~7ul)
+		return -EINVAL;
+	if (!x)
+		x = rdtsc() | 1;
+	for (uint64_t done = 0; done < len;) {
+		size_t n = len - done < sizeof chunk ? len - done : sizeof chunk;
+		for (size_t i = 0; i < n; i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			chunk[i] = (uint8_t)(x >> 24);
+		}
+		if (copy_to_user(buf + done, chunk, n))
+			return done ? (int64_t)done : -EFAULT;
+		done += n;
+	}
+	return (int64_t)len;
+}
