@@ -32,7 +32,15 @@ kernel: $(B)/bareflow.elf
 
 $(B)/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(KCFLAGS) -c $< -o $@
+	$(CC) $(KCFLAGS) -I$(B)/gen -c $< -o $@
+
+# Names of every Linux x86-64 system call, for the "unimplemented" log line,
+# taken from the kernel headers (linux-libc-dev) rather than typed again.
+UNISTD := /usr/include/x86_64-linux-gnu/asm/unistd_64.h
+$(B)/gen/syscall_names.inc: $(UNISTD)
+	@mkdir -p $(dir $@)
+	sed -n 's/^#define __NR_\([a-z0-9_]*\) \([0-9]*\)$$/[\2] = "\1",/p' $< > $@
+$(B)/kernel/sys/syscall.c.o: $(B)/gen/syscall_names.inc
 
 $(B)/%.S.o: %.S
 	@mkdir -p $(dir $@)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Check that the Debian packages BareFlow builds and runs with are installed.
 # As root, install what is missing; otherwise print the exact command to run.
-PACKAGES="clang-19 lld-19 llvm-19 qemu-system-x86 grub-pc-bin grub-common xorriso mtools"
+PACKAGES="clang-19 lld-19 llvm-19 qemu-system-x86 grub-pc-bin grub-common xorriso mtools linux-libc-dev"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "bareflow setup: this is not a Debian-like system (no dpkg-query)." >&2

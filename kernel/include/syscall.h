@@ -9,6 +9,9 @@
 typedef int64_t (*syscall_fn)(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
 			      uint64_t a5);
 
+/* The Linux name of system call nr ("unknown" if it has none). */
+const char *syscall_name(uint64_t nr);
+
 #define SYSCALL(nr, name, fn) int64_t fn(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 #include "../sys/syscalls.def"
 #undef SYSCALL

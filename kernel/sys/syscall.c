@@ -16,7 +16,14 @@ static const syscall_fn table[NR_MAX] = {
 #undef SYSCALL
 };
 
+/* Every Linux name, implemented or not, generated from the kernel headers. */
+static const char *const names[NR_MAX] = {
+#include "syscall_names.inc"
+};
+
 static uint8_t warned[NR_MAX / 8];
+
+const char *syscall_name(uint64_t nr) { return nr < NR_MAX && names[nr] ? names[nr] : "unknown"; }
 
 void syscall_entry(void);
 
@@ -39,7 +46,8 @@ void syscall_dispatch(struct trapframe *tf)
 
 	if (!fn) {
 		if (nr >= NR_MAX || !(warned[nr / 8] & (1u << (nr % 8)))) {
-			kprintf("bareflow: unimplemented system call %lu, returning -ENOSYS\n", nr);
+			kprintf("bareflow: system call %s (%lu) is not implemented; returning -ENOSYS\n",
+				syscall_name(nr), nr);
 			if (nr < NR_MAX)
 				warned[nr / 8] |= (uint8_t)(1u << (nr % 8));
 		}
