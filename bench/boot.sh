@@ -1,66 +1,79 @@
 #!/bin/sh
 # Boot-time benchmark: wall time from QEMU's start to its exit for a boot that
-# only prints the banner, by QEMU's direct boot (PVH) and through the GRUB ISO.
-# Runs alternate between the two modes; prints min/median/max in seconds.
-# usage: bench/boot.sh [RUNS]   (default 11, after one warm-up of each)
+# only prints the banner (kernel command line demo=banner), by QEMU's direct
+# boot (-kernel, PVH) and through a GRUB ISO (-cdrom, Multiboot2). QEMU runs
+# with the CLI's flags but without the CLI or make around it. The two modes
+# alternate, after one warm-up run of each.
+# usage: bench/boot.sh [RUNS]   (default 11 per mode)
 cd "$(dirname "$0")/.." || exit 2
 runs=${1:-11}
-make -s all || exit 1
-dir=$(mktemp -d)
+case $runs in '' | *[!0-9]* | 0) echo "usage: bench/boot.sh [RUNS]" >&2; exit 2 ;; esac
+make -s all >&2 || exit 1
+dir=$(mktemp -d) || exit 1
 trap 'rm -rf "$dir"' EXIT
 
-# A banner-only ISO, built once outside the timing.
+# A banner-only ISO like build/bareflow.iso, built once, outside the timing.
 mkdir -p "$dir/iso/boot/grub"
-llvm-objcopy-19 --strip-debug build/bareflow.elf "$dir/iso/boot/bareflow.elf"
+llvm-objcopy-19 --strip-debug build/bareflow.elf "$dir/iso/boot/bareflow.elf" || exit 1
 printf 'set timeout=0\nset default=0\nmenuentry "BareFlow" {\n\tmultiboot2 /boot/bareflow.elf demo=banner\n\tboot\n}\n' \
 	>"$dir/iso/boot/grub/grub.cfg"
-grub-mkrescue -o "$dir/banner.iso" "$dir/iso" 2>/dev/null || { echo "grub-mkrescue failed"; exit 1; }
+if ! grub-mkrescue -o "$dir/banner.iso" "$dir/iso" >"$dir/log" 2>&1; then
+	cat "$dir/log" >&2
+	echo "bench: grub-mkrescue failed" >&2
+	exit 1
+fi
 
-QEMU="qemu-system-x86_64 -M pc -cpu max -smp 1 -m 512M -display none -no-reboot -monitor none -nic none
+# The CLI's QEMU flags (tools/cli/qemu.c), for 512 MiB; no argument has a space.
+flags="-M pc,memory-backend=ram0 -object memory-backend-ram,id=ram0,size=512M,reserve=off \
+	-m 512M -cpu max -smp 1 -display none -no-reboot -monitor none -nic none \
 	-serial stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04"
 
-# time_once MODE: print the wall time of one boot in seconds.
+# time_once MODE: append one boot's wall time in ms to $dir/ms.MODE.
 time_once() {
 	start=$(date +%s%N)
 	if [ "$1" = direct ]; then
-		$QEMU -kernel build/bareflow.elf -append demo=banner >"$dir/out" 2>&1
+		qemu-system-x86_64 $flags -kernel build/bareflow.elf -append demo=banner \
+			>"$dir/out" 2>&1 </dev/null
 	else
-		$QEMU -cdrom "$dir/banner.iso" >"$dir/out" 2>&1
+		qemu-system-x86_64 $flags -cdrom "$dir/banner.iso" >"$dir/out" 2>&1 </dev/null
 	fi
 	status=$?
 	end=$(date +%s%N)
+	# Guest status 0 is QEMU exit 3 (isa-debug-exit: 2 * (0 + 1) + 1).
 	if [ $status -ne 3 ] || ! grep -q BareFlow "$dir/out"; then
-		echo "boot failed ($1, qemu exit $status)" >&2
+		echo "bench: the $1 boot failed (qemu exit $status):" >&2
 		cat "$dir/out" >&2
 		exit 1
 	fi
-	echo "$(( (end - start) / 1000000 ))"
+	echo $(((end - start) / 1000000)) >>"$dir/ms.$1"
 }
 
-time_once direct >/dev/null
-time_once iso >/dev/null
-: >"$dir/direct"
-: >"$dir/iso.t"
+time_once direct
+time_once iso
+rm -f "$dir/ms.direct" "$dir/ms.iso"
 i=0
 while [ $i -lt "$runs" ]; do
-	time_once direct >>"$dir/direct"
-	time_once iso >>"$dir/iso.t"
+	time_once direct
+	time_once iso
 	i=$((i + 1))
 done
 
-# stats FILE GOAL_MS LABEL
-stats() {
-	sort -n "$1" >"$1.s"
-	n=$(wc -l <"$1.s")
-	min=$(head -n 1 "$1.s")
-	max=$(tail -n 1 "$1.s")
-	med=$(sed -n "$(( (n + 1) / 2 ))p" "$1.s")
-	verdict=$([ "$med" -le "$2" ] && echo "met" || echo "MISSED")
-	printf '%-22s %6d.%03d %6d.%03d %6d.%03d   <= %d.%03d s  %s\n' "$3" \
-		$((min / 1000)) $((min % 1000)) $((med / 1000)) $((med % 1000)) \
-		$((max / 1000)) $((max % 1000)) $(($2 / 1000)) $(($2 % 1000)) "$verdict"
+# secs MS: milliseconds as seconds with three decimals.
+secs() { printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); }
+
+# row MODE LABEL GOAL_MS: min, median and max of the runs, and the goal.
+row() {
+	sort -n "$dir/ms.$1" >"$dir/sorted"
+	n=$(wc -l <"$dir/sorted")
+	min=$(head -n 1 "$dir/sorted")
+	med=$(sed -n "$(((n + 1) / 2))p" "$dir/sorted")
+	max=$(tail -n 1 "$dir/sorted")
+	if [ "$med" -le "$3" ]; then verdict=met; else verdict=MISSED; fi
+	printf '%-24s %8s %8s %8s   <= %s s (median): %s\n' "$2" "$(secs "$min")" \
+		"$(secs "$med")" "$(secs "$max")" "$(secs "$3")" "$verdict"
 }
-echo "QEMU start to power-off, banner-only boot, $runs runs each (seconds):"
-printf '%-22s %10s %10s %10s   %s\n' mode min median max goal
-stats "$dir/direct" 300 "direct boot (PVH)"
-stats "$dir/iso.t" 700 "GRUB ISO (Multiboot2)"
+
+echo "Banner-only boot, QEMU start to power-off, $runs runs per mode (seconds):"
+printf '%-24s %8s %8s %8s   %s\n' mode min median max goal
+row direct "direct boot (-kernel)" 300
+row iso "GRUB ISO (-cdrom)" 700

@@ -1,32 +1,49 @@
 #!/bin/sh
-# Check that the Debian packages BareFlow builds and runs with are installed.
-# As root, install what is missing; otherwise print the exact command to run.
-PACKAGES="clang-19 lld-19 llvm-19 qemu-system-x86 grub-pc-bin grub-common xorriso mtools linux-libc-dev"
+# Make sure the Debian packages BareFlow builds and boots with are installed.
+# All present: silent, exit 0. Missing, as root: install them. Missing, not
+# root: print the exact command to run and exit 1.
+PACKAGES="clang-19 lld-19 llvm-19 qemu-system-x86 grub-pc-bin grub-common xorriso mtools"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
-	echo "bareflow setup: this is not a Debian-like system (no dpkg-query)." >&2
-	echo "Install by hand: clang 19, lld 19, qemu-system-x86_64, grub-mkrescue with the" >&2
-	echo "i386-pc platform, xorriso and mtools." >&2
+	echo "bareflow setup: this is not a Debian-like system (no dpkg-query), so the" >&2
+	echo "packages cannot be checked or installed for you. Install by hand: clang 19," >&2
+	echo "lld 19 and llvm-objcopy 19 (as clang-19, ld.lld-19, llvm-objcopy-19 in PATH)," >&2
+	echo "qemu-system-x86_64, GRUB's grub-mkrescue and grub-file with the i386-pc" >&2
+	echo "platform, xorriso and mtools; then run 'make'." >&2
 	exit 1
 fi
 
-missing=""
-for p in $PACKAGES; do
-	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)
-	case "$status" in
-	*" installed") ;;
-	*) missing="$missing $p" ;;
-	esac
-done
-[ -z "$missing" ] && exit 0
+# missing: the packages of $PACKAGES that are not fully installed.
+missing() {
+	for p in $PACKAGES; do
+		case "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" in
+		*" ok installed") ;;
+		*) printf ' %s' "$p" ;;
+		esac
+	done
+}
 
-if [ "$(id -u)" = 0 ]; then
-	echo "bareflow setup: installing:$missing" >&2
-	apt-get update -qq >&2 || exit 1
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >&2 || exit 1
-	exit 0
+need=$(missing)
+[ -z "$need" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "bareflow setup: missing Debian packages:$need. Install them with:" >&2
+	echo "sudo apt-get install -y$need" >&2
+	exit 1
 fi
-echo "bareflow setup: missing Debian packages:$missing" >&2
-echo "Run this, then try again:" >&2
-echo "  sudo apt-get install -y$missing" >&2
-exit 1
+
+echo "bareflow setup: installing:$need" >&2
+export DEBIAN_FRONTEND=noninteractive
+log=$(mktemp) || exit 1
+trap 'rm -f "$log"' EXIT
+if ! apt-get update -q >"$log" 2>&1 ||
+	! apt-get install -y -q --no-install-recommends $need >>"$log" 2>&1; then
+	cat "$log" >&2
+	echo "bareflow setup: apt-get failed (see above)" >&2
+	exit 1
+fi
+need=$(missing)
+if [ -n "$need" ]; then
+	echo "bareflow setup: still missing after apt-get install:$need" >&2
+	exit 1
+fi

@@ -1,23 +1,34 @@
 # The CLI's mapping of QEMU's exit code, checked with a stand-in for QEMU:
 # 2*(S+1)+1 -> S; 0 (reset) and 1 (QEMU error) -> 125; a hang -> 124.
 . tests/boot/common.inc
-fake=$(mktemp)
-trap 'rm -f "$OUT" "$fake"' EXIT
-printf '#!/bin/sh\n[ -n "$FAKE_SLEEP" ] && sleep "$FAKE_SLEEP"\necho fake qemu >&2\nexit "$FAKE_EXIT"\n' >"$fake"
-chmod +x "$fake"
+fake_qemu
 check() { # FAKE_EXIT EXPECTED
-	FAKE_EXIT=$1 BAREFLOW_QEMU=$fake run ./bareflow demo --timeout 10
+	FAKE_EXIT=$1 run ./bareflow demo --timeout 10
 	[ "$STATUS" -eq "$2" ] || fail "qemu exit $1 should map to $2, got $STATUS"
 }
 check 3 0
 check 5 1
 check 7 2
 check 253 125
+check 255 126
 check 0 125
-expect_output "reset or powered off without reporting"
+expect_output "^bareflow: the guest reset or powered off without reporting an exit status"
 check 1 125
-expect_output "qemu failed (exit 1)"
-expect_output "fake qemu"
-FAKE_SLEEP=30 FAKE_EXIT=3 BAREFLOW_QEMU=$fake run ./bareflow demo --timeout 1
+expect_output "^bareflow: qemu failed (exit 1)"
+expect_output "^fake qemu"
+check 2 125
+expect_output "qemu failed (exit 2)"
+
+FAKE_SIGNAL=KILL run ./bareflow demo --timeout 10
+expect_status 125
+expect_output "qemu was killed by signal 9"
+
+start=$(date +%s)
+FAKE_SLEEP=30 run ./bareflow demo --timeout 1
 expect_status 124
 expect_output "timed out after 1 s"
+[ $(($(date +%s) - start)) -lt 10 ] || fail "the timeout took too long"
+
+BAREFLOW_QEMU=$TMP/no-such-qemu run ./bareflow demo
+expect_status 125
+expect_output "cannot run .*no-such-qemu"

@@ -1,49 +1,82 @@
-/* The bareflow CLI: shared types between argument parsing, images and QEMU. */
+/* The bareflow CLI: what its parts (arguments, QEMU, ISOs, child processes) share. */
 #ifndef BF_CLI_H
 #define BF_CLI_H
 
 #include <stdbool.h>
 
-/* Exit statuses of the CLI itself, beyond the guest's own. */
+/* Exit statuses of the CLI itself, beyond the guest's own 0..126. */
 #define CLI_EXIT_USAGE 2
 #define CLI_EXIT_TIMEOUT 124
 #define CLI_EXIT_FAILURE 125
 
 struct boot_options {
 	unsigned long long mem_mib; /* guest RAM */
-	int timeout;                /* seconds; 0 = none */
-	const char *cmdline;        /* kernel command line, may be empty */
-	bool iso;                   /* boot the GRUB ISO instead of -kernel */
-	bool verbose;
+	int timeout;		    /* seconds; 0 = none */
+	const char *cmdline;	    /* kernel command line, never NULL, may be empty */
+	bool iso;		    /* boot through GRUB from an ISO instead of -kernel */
+	bool verbose;		    /* show the QEMU command line and QEMU's messages */
 };
 
-/* Absolute path of the repository root (the CLI lives in ROOT/build/). */
+/* root.c */
+
+/* The repository's absolute root (the CLI is ROOT/build/bareflow-cli). Never NULL. */
 const char *cli_root(void);
 
-/* Print "bareflow: <message>" to stderr. */
+/* error.c */
+
+/* Print "bareflow: <message>\n" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/*
- * Parse a memory size such as 512M, 2G, 64G or 1048576K into MiB.
- * Returns 0, or -1 if the text is not a positive whole number of MiB with a
- * K, M, G or T suffix (M when there is none).
- */
+/* Copy the whole file open at fd, from its start, to stderr. Errors are ignored. */
+void cli_dump_fd(int fd);
+
+/* Open a new, already unlinked temporary file for reading and writing.
+ * Returns its fd, or -1 after printing why. */
+int cli_tmpfile(void);
+
+/* size.c */
+
+/* Parse a memory size such as 512M, 2G, 64G or 1024K (no suffix: M) into MiB.
+ * Returns 0, or -1 if it is not a whole, positive number of MiB up to 1T. */
 int cli_parse_size(const char *text, unsigned long long *mib);
 
+/* spawn.c */
+
+enum spawn_result {
+	SPAWN_EXITED,	   /* the child ended; *wstatus says how */
+	SPAWN_TIMEOUT,	   /* the timeout passed; the child was killed and reaped */
+	SPAWN_INTERRUPTED, /* we got SIGINT, SIGTERM or SIGHUP (its number in *wstatus);
+			      the child was killed and reaped */
+	SPAWN_FAILED,	   /* the program could not be started; errno says why */
+};
+
 /*
- * Boot the kernel (or ISO) in QEMU with the guest's COM1 on our stdout and
- * wait for it. Returns the exit status bareflow should exit with: the guest's
- * own status, 124 on timeout, 125 when QEMU failed or the guest reset
- * without reporting one.
+ * Run argv[0] (searched in PATH) with stdout on out_fd and stderr on err_fd
+ * (-1: inherit ours); stdin is inherited. Waits up to timeout seconds (0: no
+ * limit); past it the child gets SIGTERM and, 2 s later, SIGKILL.
+ */
+enum spawn_result cli_spawn(char *const argv[], int out_fd, int err_fd, int timeout, int *wstatus);
+
+/* qemu.c */
+
+/*
+ * Boot the kernel (or, with opt->iso, the GRUB ISO) in QEMU with the guest's
+ * COM1 on our stdout and wait for it. Returns what bareflow should exit with:
+ * the guest's own status, 124 on a timeout, 125 after printing why when the
+ * image or QEMU is missing, QEMU failed, or the guest reset without a status.
  */
 int cli_boot(const struct boot_options *opt);
 
+/* iso.c */
+
 /*
- * Build a GRUB ISO that boots the kernel with `cmdline` into a new temporary
- * directory. Returns the ISO's path (caller frees, and calls cli_iso_cleanup)
- * or NULL after printing why.
+ * Build a GRUB ISO that boots build/bareflow.elf with `cmdline`, in a new
+ * temporary directory. Returns the ISO's path, to be given to cli_iso_remove,
+ * or NULL after printing why (nothing is left behind then).
  */
 char *cli_iso_build(const char *cmdline);
-void cli_iso_cleanup(char *iso_path);
+
+/* Delete an ISO from cli_iso_build with its directory, and free the path. */
+void cli_iso_remove(char *iso_path);
 
 #endif

@@ -1,8 +1,9 @@
-# The bareflow CLI (tools/cli), a host program.
+# The bareflow CLI (tools/cli), a host program: build/bareflow-cli.
 CLI_SRCS := $(wildcard tools/cli/*.c)
+CLI_HDRS := $(wildcard tools/cli/*.h)
 
 cli: $(B)/bareflow-cli
 
-$(B)/bareflow-cli: $(CLI_SRCS) tools/cli/cli.h
+$(B)/bareflow-cli: $(CLI_SRCS) $(CLI_HDRS) tools/cli/cli.mk
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) $(CLI_SRCS) -o $@

@@ -1,5 +1,7 @@
 /* Per-run GRUB ISOs: the built kernel with a command line of our choosing. */
 #include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,7 @@
 static int write_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
+
 	if (!f)
 		return -1;
 	fputs(text, f);
@@ -25,7 +28,7 @@ static int copy_file(const char *from, const char *to)
 	size_t n;
 	int err = 0;
 
-	if (!in || !out) {
+	if (!out) {
 		if (in)
 			fclose(in);
 		return -1;
@@ -33,76 +36,120 @@ static int copy_file(const char *from, const char *to)
 	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
 		if (fwrite(buf, 1, n, out) != n)
 			err = -1;
+	if (ferror(in))
+		err = -1;
 	fclose(in);
 	return fclose(out) || err ? -1 : 0;
 }
 
-/* Run grub-mkrescue quietly; its chatter goes to LOG, shown on failure. */
-static int mkrescue(const char *iso, const char *dir, const char *log)
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
-	pid_t pid = fork();
-	int status;
+	(void)st, (void)type, (void)ftw;
+	remove(path);
+	return 0;
+}
 
-	if (pid == 0) {
-		FILE *l = freopen(log, "w", stderr);
-		(void)l;
-		dup2(2, 1);
-		execlp("grub-mkrescue", "grub-mkrescue", "-o", iso, dir, (char *)NULL);
-		fprintf(stderr, "cannot run grub-mkrescue: %s\n", strerror(errno));
-		_exit(127);
+static void remove_tree(const char *dir)
+{
+	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* GRUB's script language would expand $, split at ; and unquote; the words go
+ * in single quotes, so only these stay impossible. */
+static bool grub_safe(const char *cmdline)
+{
+	return !cmdline[strcspn(cmdline, "'\"\\\n\r")];
+}
+
+/* "set timeout=0" boots at once; each word single-quoted for GRUB's parser. */
+static void make_grub_cfg(char *cfg, size_t size, const char *cmdline)
+{
+	size_t n = (size_t)snprintf(cfg, size,
+				    "set timeout=0\nset default=0\nmenuentry \"BareFlow\" {\n"
+				    "\tmultiboot2 /boot/bareflow.elf");
+	for (const char *p = cmdline; *p && n < size;) {
+		size_t space = strspn(p, " \t"), word;
+		p += space;
+		word = strcspn(p, " \t");
+		if (word)
+			n += (size_t)snprintf(cfg + n, size - n, " '%.*s'", (int)word, p);
+		p += word;
 	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+	if (n < size)
+		snprintf(cfg + n, size - n, "\n\tboot\n}\n");
+}
+
+/* Run grub-mkrescue with its chatter in a temporary file, shown only if it fails. */
+static int mkrescue(const char *iso, const char *root)
+{
+	char *argv[] = {"grub-mkrescue", "-o", (char *)iso, (char *)root, NULL};
+	int log = cli_tmpfile(), wstatus = 0;
+
+	if (log < 0)
 		return -1;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+	enum spawn_result r = cli_spawn(argv, log, log, 0, &wstatus);
+	if (r == SPAWN_EXITED && WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) {
+		close(log);
+		return 0;
+	}
+	if (r == SPAWN_FAILED)
+		cli_error("cannot run grub-mkrescue: %s (run 'make setup')", strerror(errno));
+	else if (r == SPAWN_EXITED) {
+		cli_dump_fd(log);
+		cli_error("grub-mkrescue failed (%s %d)", WIFEXITED(wstatus) ? "exit" : "signal",
+			  WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : WTERMSIG(wstatus));
+	}
+	close(log);
+	return -1;
 }
 
 char *cli_iso_build(const char *cmdline)
 {
-	char tmpl[] = "/tmp/bareflow-iso.XXXXXX", path[4200], kernel[4096], cfg[8192];
+	char tmpl[4096], kernel[4096], cfg[8192], p[5][4200];
+	const char *tmp = getenv("TMPDIR");
 
-	if (strchr(cmdline, '"') || strchr(cmdline, '\n')) {
-		cli_error("--cmdline for an ISO cannot contain quotes or newlines");
+	if (!grub_safe(cmdline)) {
+		cli_error("with --iso, --cmdline cannot contain quotes, backslashes or newlines");
 		return NULL;
 	}
+	snprintf(tmpl, sizeof tmpl, "%s/bareflow-iso.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	char *dir = mkdtemp(tmpl);
 	if (!dir) {
 		cli_error("cannot create a temporary directory: %s", strerror(errno));
 		return NULL;
 	}
-	snprintf(path, sizeof path, "%s/root/boot/grub", dir);
 	snprintf(kernel, sizeof kernel, "%s/build/bareflow.elf", cli_root());
-	snprintf(cfg, sizeof cfg,
-		 "set timeout=0\nset default=0\nmenuentry \"BareFlow\" {\n"
-		 "\tmultiboot2 /boot/bareflow.elf %s\n\tboot\n}\n", cmdline);
-	char root[4200], boot[4200], iso[4200], log[4200], elf[4200], grubcfg[4300];
-	snprintf(root, sizeof root, "%s/root", dir);
-	snprintf(boot, sizeof boot, "%s/root/boot", dir);
-	snprintf(elf, sizeof elf, "%s/bareflow.elf", boot);
-	snprintf(grubcfg, sizeof grubcfg, "%s/grub.cfg", path);
-	snprintf(iso, sizeof iso, "%s/bareflow.iso", dir);
-	snprintf(log, sizeof log, "%s/grub-mkrescue.log", dir);
-	if (mkdir(root, 0700) || mkdir(boot, 0700) || mkdir(path, 0700) || copy_file(kernel, elf) ||
-	    write_file(grubcfg, cfg) || mkrescue(iso, root, log)) {
-		cli_error("cannot build a GRUB ISO in %s (see %s)", dir, log);
-		return NULL;
+	make_grub_cfg(cfg, sizeof cfg, cmdline);
+	snprintf(p[0], sizeof p[0], "%s/root", dir);
+	snprintf(p[1], sizeof p[1], "%s/root/boot", dir);
+	snprintf(p[2], sizeof p[2], "%s/root/boot/grub", dir);
+	snprintf(p[3], sizeof p[3], "%s/root/boot/bareflow.elf", dir);
+	snprintf(p[4], sizeof p[4], "%s/root/boot/grub/grub.cfg", dir);
+	if (mkdir(p[0], 0700) || mkdir(p[1], 0700) || mkdir(p[2], 0700)) {
+		cli_error("cannot create %s: %s", p[2], strerror(errno));
+	} else if (copy_file(kernel, p[3])) {
+		cli_error("cannot copy %s: %s (run 'make')", kernel, strerror(errno));
+	} else if (write_file(p[4], cfg)) {
+		cli_error("cannot write %s: %s", p[4], strerror(errno));
+	} else {
+		char *iso = malloc(strlen(dir) + sizeof "/bareflow.iso");
+		if (iso)
+			sprintf(iso, "%s/bareflow.iso", dir);
+		if (iso && mkrescue(iso, p[0]) == 0)
+			return iso;
+		free(iso);
 	}
-	return strdup(iso);
+	remove_tree(dir);
+	return NULL;
 }
 
-void cli_iso_cleanup(char *iso_path)
+void cli_iso_remove(char *iso_path)
 {
-	char dir[4200], p[4300];
-	const char *files[] = {"root/boot/grub/grub.cfg", "root/boot/bareflow.elf", "root/boot/grub",
-			       "root/boot", "root", "grub-mkrescue.log", "bareflow.iso"};
+	char *slash = strrchr(iso_path, '/');
 
-	snprintf(dir, sizeof dir, "%s", iso_path);
-	char *slash = strrchr(dir, '/');
-	if (slash)
+	if (slash) {
 		*slash = 0;
-	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-		snprintf(p, sizeof p, "%s/%s", dir, files[i]);
-		remove(p);
+		remove_tree(iso_path);
 	}
-	rmdir(dir);
 	free(iso_path);
 }

@@ -1,112 +1,255 @@
-/* bareflow: the command-line front end. Parses a subcommand and its options,
- * then boots the kernel in QEMU (see qemu.c). */
+/* bareflow: the command-line front end. Parses a command and its options,
+ * then boots the kernel in QEMU (qemu.c). */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 
-static const char usage[] =
-	"usage: bareflow COMMAND [OPTIONS]\n"
-	"\n"
-	"BareFlow is a self-optimizing x86-64 unikernel. Commands:\n"
-	"  demo       boot the kernel as built: banner, boot report, power off\n"
-	"  selftest   boot the in-kernel test suite; ends with \"N passed, N failed\"\n"
-	"  help       show this text (also: bareflow COMMAND --help)\n"
-	"\n"
-	"Options (demo and selftest):\n"
-	"  --mem SIZE       guest RAM, e.g. 512M, 2G, 64G (demo 512M, selftest 2G)\n"
-	"  --timeout SEC    stop the guest after SEC seconds, exit 124 (demo 60, selftest 600; 0 = none)\n"
-	"  --iso            boot build/bareflow.iso through GRUB instead of QEMU's direct boot\n"
-	"  --cmdline STR    append words to the kernel command line:\n"
-	"                     selftest[=FILTER]   run in-kernel tests whose name contains FILTER\n"
-	"                     demo=banner         print the banner only\n"
-	"                     crash=pf|ud|gp|de|df  raise a CPU exception to show a fault report\n"
-	"                     crash=double-free   free a heap block twice (a panic)\n"
-	"                     fault=mb2-no-mmap|mb2-bad-mmap  (tests, with --iso) damage the\n"
-	"                                         boot loader's memory map\n"
-	"  --verbose        print the QEMU command line and QEMU's own messages\n"
-	"\n"
-	"The guest's serial console is copied to stdout byte for byte. Exit status: the\n"
-	"guest's own (selftest: 0 if every test passed, 1 otherwise); 124 on timeout;\n"
-	"125 for a kernel panic, an unhandled CPU exception, a guest that reset without\n"
-	"reporting a status, or a QEMU failure; 2 for a usage error.\n";
+#define MAX_CMDLINE 2000 /* bytes of kernel command line; GRUB and PVH take more */
 
-static int usage_error(const char *fmt, const char *arg)
+static const char main_usage[] =
+    "usage: bareflow COMMAND [OPTIONS]\n"
+    "\n"
+    "Boot the BareFlow x86-64 unikernel in QEMU. Commands:\n"
+    "  demo       boot the kernel as built: banner, boot report, power off\n"
+    "  selftest   run the in-kernel test suite; ends with \"N passed, N failed\"\n"
+    "  help       show this text; 'bareflow help COMMAND' or 'bareflow COMMAND --help'\n"
+    "             shows a command's options\n"
+    "\n"
+    "'run' and 'jit' are planned and not available yet.\n"
+    "\n"
+    "The guest's serial console (COM1) is copied to stdout byte for byte.\n"
+    "Exit status: the guest's own (0 success; selftest: 1 if a test failed);\n"
+    "2 usage error; 124 timeout; 125 kernel panic, unhandled CPU exception, a\n"
+    "guest that reset without reporting a status, or a QEMU failure.\n";
+
+static const char demo_usage[] =
+    "usage: bareflow demo [--mem SIZE] [--iso] [--timeout SEC] [--cmdline STR] [--verbose]\n"
+    "\n"
+    "Boot build/bareflow.elf by QEMU's direct boot (PVH): it prints the BareFlow\n"
+    "banner and a boot report, then powers off.\n"
+    "\n"
+    "  --mem SIZE      guest RAM: a number with K, M, G or T, e.g. 512M, 2G, 64G\n"
+    "                  (default 512M)\n"
+    "  --iso           boot build/bareflow.iso through GRUB (Multiboot2) instead; with\n"
+    "                  --cmdline, a temporary ISO with that command line\n"
+    "  --timeout SEC   stop the guest after SEC seconds and exit 124 (default 60;\n"
+    "                  0: never)\n"
+    "  --cmdline STR   kernel command line words (repeatable), e.g.:\n"
+    "                    demo=banner                    the banner only\n"
+    "                    crash=pf|ud|gp|de|df           a deliberate CPU exception\n"
+    "                    crash=double-free              a heap double free (a panic)\n"
+    "                    fault=mb2-no-mmap|mb2-bad-mmap with --iso: damage the boot\n"
+    "                                                   loader's memory map (tests)\n"
+    "  --verbose       print the QEMU command line and QEMU's own messages to stderr\n";
+
+static const char selftest_usage[] =
+    "usage: bareflow selftest [--mem SIZE] [--timeout SEC] [--cmdline STR] [--verbose]\n"
+    "\n"
+    "Boot the kernel with the command line \"selftest\" to run the in-kernel tests:\n"
+    "one line per test, then \"N passed, N failed\". Exits 0 if all passed, else 1.\n"
+    "\n"
+    "  --mem SIZE      guest RAM: a number with K, M, G or T (default 2G)\n"
+    "  --timeout SEC   stop the guest after SEC seconds and exit 124 (default 600;\n"
+    "                  0: never)\n"
+    "  --cmdline STR   more kernel command line words (repeatable); selftest=FILTER\n"
+    "                  runs only the tests whose name contains FILTER\n"
+    "  --verbose       print the QEMU command line and QEMU's own messages to stderr\n";
+
+struct command {
+	const char *name;
+	const char *usage;
+	bool has_iso; /* accepts --iso */
+	struct boot_options defaults;
+	const char *cmdline; /* first kernel command-line words */
+};
+
+static const struct command commands[] = {
+    {"demo", demo_usage, true, {.mem_mib = 512, .timeout = 60}, ""},
+    {"selftest", selftest_usage, false, {.mem_mib = 2048, .timeout = 600}, "selftest"},
+};
+
+static const struct command *find_command(const char *name)
 {
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+/* One line saying what is wrong, one saying where help is; returns 2. */
+static int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
 	fputs("bareflow: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("\nTry 'bareflow --help'.\n", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'bareflow %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
 	return CLI_EXIT_USAGE;
 }
 
-static int parse_int(const char *s, int *out)
+/* Whole seconds, 0 to a year. Returns 0 or -1. */
+static int parse_seconds(const char *s, int *out)
 {
 	char *end;
-	long v = s ? strtol(s, &end, 10) : -1;
 
-	if (!s || !*s || *end || v < 0 || v > 86400 * 365)
+	if (*s < '0' || *s > '9')
+		return -1;
+	unsigned long v = strtoul(s, &end, 10);
+	if (*end || v > 366ul * 86400)
 		return -1;
 	*out = (int)v;
 	return 0;
 }
 
-/* Parse options after the subcommand into opt; returns 0, 1 for --help, or an
- * exit status for a usage error. */
-static int parse_options(int argc, char **argv, struct boot_options *opt, char *cmdline,
-			 size_t cmdline_size)
+/* Append words to the command line in buf (MAX_CMDLINE + 1 bytes). Returns 0 or -1. */
+static int append_cmdline(char *buf, const char *words)
+{
+	size_t used = strlen(buf), more = strlen(words);
+
+	if (!more)
+		return 0;
+	if (used + !!used + more > MAX_CMDLINE)
+		return -1;
+	if (used)
+		buf[used++] = ' ';
+	memcpy(buf + used, words, more + 1);
+	return 0;
+}
+
+enum option_id { OPT_HELP, OPT_ISO, OPT_VERBOSE, OPT_MEM, OPT_TIMEOUT, OPT_CMDLINE };
+
+static const struct option {
+	const char *name;
+	enum option_id id;
+	bool takes_value;
+} options[] = {
+	/* clang-format off */
+	{"--help", OPT_HELP, false},
+	{"-h", OPT_HELP, false},
+	{"--iso", OPT_ISO, false},
+	{"--verbose", OPT_VERBOSE, false},
+	{"-v", OPT_VERBOSE, false},
+	{"--mem", OPT_MEM, true},
+	{"--timeout", OPT_TIMEOUT, true},
+	{"--cmdline", OPT_CMDLINE, true},
+	/* clang-format on */
+};
+
+/* The option named by arg, or by its part before '=' (then *inline_value is after it). */
+static const struct option *find_option(const struct command *c, const char *arg,
+					const char **inline_value)
+{
+	const char *eq = strncmp(arg, "--", 2) ? NULL : strchr(arg, '=');
+	size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+
+	*inline_value = eq ? eq + 1 : NULL;
+	for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
+		if (strlen(options[i].name) == len && !strncmp(options[i].name, arg, len))
+			return options[i].id == OPT_ISO && !c->has_iso ? NULL : &options[i];
+	return NULL;
+}
+
+/* Apply one option with its value (NULL for flags). Returns 0, 1 for --help, or 2. */
+static int apply_option(const struct command *c, const struct option *o, const char *val,
+			struct boot_options *opt, char *cmdline)
+{
+	switch (o->id) {
+	case OPT_HELP:
+		return 1;
+	case OPT_ISO:
+		opt->iso = true;
+		return 0;
+	case OPT_VERBOSE:
+		opt->verbose = true;
+		return 0;
+	case OPT_MEM:
+		if (cli_parse_size(val, &opt->mem_mib))
+			return usage_error(
+			    c->name,
+			    "bad memory size '%s' for --mem (use e.g. 512M, 2G, 64G; "
+			    "whole MiB, at most 1T)",
+			    val);
+		return 0;
+	case OPT_TIMEOUT:
+		if (parse_seconds(val, &opt->timeout))
+			return usage_error(c->name, "bad --timeout '%s': use whole seconds", val);
+		return 0;
+	case OPT_CMDLINE:
+		if (append_cmdline(cmdline, val))
+			return usage_error(c->name, "the kernel command line is over %d bytes",
+					   MAX_CMDLINE);
+		return 0;
+	}
+	return 0;
+}
+
+/* Parse the options after the command into opt and cmdline. Returns 0, 1 for
+ * --help, or 2 after printing a usage error. */
+static int parse_options(const struct command *c, int argc, char **argv, struct boot_options *opt,
+			 char *cmdline)
 {
 	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
-			return 1;
-		if (!strcmp(a, "--iso")) {
-			opt->iso = true;
-		} else if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) {
-			opt->verbose = true;
-		} else if (!strcmp(a, "--mem") || !strcmp(a, "--timeout") || !strcmp(a, "--cmdline")) {
-			if (!val)
-				return usage_error("%s needs a value", a);
-			i++;
-			if (!strcmp(a, "--mem") && cli_parse_size(val, &opt->mem_mib))
-				return usage_error("bad memory size '%s' (use e.g. 512M, 2G, 64G)", val);
-			if (!strcmp(a, "--timeout") && parse_int(val, &opt->timeout))
-				return usage_error("bad timeout '%s' (whole seconds)", val);
-			if (!strcmp(a, "--cmdline")) {
-				size_t used = strlen(cmdline);
-				if (used + strlen(val) + 2 > cmdline_size)
-					return usage_error("%s", "kernel command line too long");
-				snprintf(cmdline + used, cmdline_size - used, "%s%s", used ? " " : "", val);
-			}
-		} else {
-			return usage_error("unknown option '%s'", a);
+		const char *val;
+		const struct option *o = find_option(c, argv[i], &val);
+
+		if (!o)
+			return usage_error(c->name, "unknown option '%s' for %s", argv[i], c->name);
+		if (o->takes_value && !val) {
+			if (i + 1 == argc)
+				return usage_error(c->name, "%s needs a value", o->name);
+			val = argv[++i];
+		} else if (!o->takes_value && val) {
+			return usage_error(c->name, "%s takes no value", o->name);
 		}
+		int r = apply_option(c, o, val, opt, cmdline);
+		if (r)
+			return r;
 	}
+	return 0;
+}
+
+/* `bareflow help [COMMAND]`. */
+static int help(const char *topic)
+{
+	const struct command *c = topic ? find_command(topic) : NULL;
+
+	if (topic && !c)
+		return usage_error(NULL, "no help for unknown command '%s'", topic);
+	fputs(c ? c->usage : main_usage, stdout);
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	static char cmdline[1024];
-	struct boot_options opt = {.mem_mib = 512, .timeout = 60, .cmdline = cmdline};
+	static char cmdline[MAX_CMDLINE + 1];
 
-	if (argc < 2)
-		return fputs(usage, stderr), CLI_EXIT_USAGE;
-	const char *cmd = argv[1];
-	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h"))
-		return fputs(usage, stdout), 0;
-	if (!strcmp(cmd, "selftest")) {
-		opt.mem_mib = 2048;
-		opt.timeout = 600;
-		strcpy(cmdline, "selftest");
-	} else if (strcmp(cmd, "demo")) {
-		if (!strcmp(cmd, "run") || !strcmp(cmd, "jit"))
-			return usage_error("'%s' is not available yet: this build has the kernel only", cmd);
-		return usage_error("unknown command '%s'", cmd);
+	if (argc < 2) {
+		fputs(main_usage, stderr);
+		return CLI_EXIT_USAGE;
 	}
-	int r = parse_options(argc - 2, argv + 2, &opt, cmdline, sizeof cmdline);
+	const char *name = argv[1];
+	if (!strcmp(name, "help"))
+		return help(argc > 2 ? argv[2] : NULL);
+	if (!strcmp(name, "--help") || !strcmp(name, "-h"))
+		return help(NULL);
+	const struct command *c = find_command(name);
+	if (!c && (!strcmp(name, "run") || !strcmp(name, "jit")))
+		return usage_error(NULL, "'%s' is not available yet (planned)", name);
+	if (!c)
+		return usage_error(NULL, "unknown command '%s'", name);
+
+	struct boot_options opt = c->defaults;
+	strcpy(cmdline, c->cmdline);
+	opt.cmdline = cmdline;
+	int r = parse_options(c, argc - 2, argv + 2, &opt, cmdline);
 	if (r == 1)
-		return fputs(usage, stdout), 0;
+		return help(c->name);
 	if (r)
 		return r;
 	return cli_boot(&opt);
