@@ -2,6 +2,7 @@
 #ifndef BF_PROC_H
 #define BF_PROC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,6 +42,26 @@ uint64_t *proc_brk(uint64_t *start);
 __attribute__((noreturn)) void proc_exit(int status);
 /* A CPU exception in ring 3: report it and end the process with 128+signal. */
 __attribute__((noreturn)) void proc_fault(const struct trapframe *tf);
+
+/*
+ * Memory areas of the running process (vma.c): ranges of the user half with
+ * their access (VM_READ/WRITE/EXEC plus VM_USER), sorted, never overlapping.
+ * Pages inside an area are mapped zeroed on first touch.
+ */
+int vma_add(uint64_t start, uint64_t end, unsigned flags); /* -EINVAL on overlap */
+/* Drop [start, end) from the areas and free any pages mapped there. */
+int vma_remove(uint64_t start, uint64_t end);
+/* Change the access of [start, end); -ENOMEM if part of it is in no area. */
+int vma_protect(uint64_t start, uint64_t end, unsigned flags);
+/* Highest start address below `top` for len free bytes, or 0. */
+uint64_t vma_find_gap(uint64_t len, uint64_t top);
+/* Back the page at addr if an area allows this access. Returns 0 when the
+ * faulting access can be retried, -EFAULT or -ENOMEM otherwise. */
+int vma_fault(uint64_t addr, bool write, bool exec);
+/* Forget every area (the address space itself is freed separately). */
+void vma_clear(void);
+/* True while a process runs (its page faults may be demand faults). */
+bool proc_active(void);
 
 /* Copy between kernel memory and the current process's user half. Both
  * return 0, or -EFAULT if any byte is outside the user half or unmapped (or,

@@ -33,6 +33,7 @@ uint64_t virt_to_phys(const void *va);
 #define VM_NOCACHE 0x08u
 #define VM_HUGE 0x10u /* 2 MiB pages: va, pa and len must be 2 MiB aligned */
 #define VM_GLOBAL 0x20u
+#define VM_READ 0x40u /* for memory areas only: x86 pages are always readable */
 
 struct vm_space {
 	uint64_t pml4; /* physical address of the top-level table */

@@ -14,6 +14,7 @@
 
 #define STACK_TOP 0x00007ffffffff000ul
 #define STACK_SIZE (8ul << 20) /* an unmapped guard page lies below */
+#define MMAP_TOP (STACK_TOP - STACK_SIZE - (1ul << 30)) /* mmap grows down from here */
 
 enum {
 	AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7,
@@ -22,9 +23,12 @@ enum {
 	AT_HWCAP2 = 26, AT_EXECFN = 31,
 };
 
+#define STACK_EAGER (64ul << 10) /* mapped up front: argv, envp, auxv live here */
+
 static unsigned vm_flags(unsigned prot)
 {
-	return VM_USER | (prot & ELF_PROT_WRITE ? VM_WRITE : 0) | (prot & ELF_PROT_EXEC ? VM_EXEC : 0);
+	return VM_USER | (prot & ELF_PROT_READ ? VM_READ : 0) | (prot & ELF_PROT_WRITE ? VM_WRITE : 0) |
+	       (prot & ELF_PROT_EXEC ? VM_EXEC : 0);
 }
 
 /* Back [lo, hi) of `as` with fresh zeroed pages; -ENOMEM leaves the pages
@@ -48,7 +52,10 @@ static int load_segment(struct vm_space *as, const struct elf_segment *s, const 
 {
 	uint64_t lo = s->vaddr & ~(PAGE_SIZE - 1);
 	uint64_t hi = (s->vaddr + s->memsz + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-	int err = map_zeroed(as, lo, hi, vm_flags(s->prot));
+	int err = vma_add(lo, hi, vm_flags(s->prot));
+
+	if (!err)
+		err = map_zeroed(as, lo, hi, vm_flags(s->prot) & ~VM_READ);
 
 	for (uint64_t done = 0; !err && done < s->filesz;) {
 		uint64_t va = s->vaddr + done, pa;
@@ -148,7 +155,9 @@ int proc_exec(const void *file, size_t size, int argc, char **argv, int envc, ch
 	for (unsigned i = 0; !err && i < img.nseg; i++)
 		err = load_segment(as, &img.seg[i], file);
 	if (!err)
-		err = map_zeroed(as, STACK_TOP - STACK_SIZE, STACK_TOP, VM_USER | VM_WRITE);
+		err = vma_add(STACK_TOP - STACK_SIZE, STACK_TOP, VM_USER | VM_READ | VM_WRITE);
+	if (!err)
+		err = map_zeroed(as, STACK_TOP - STACK_EAGER, STACK_TOP, VM_USER | VM_WRITE);
 	uint64_t sp = 0;
 	if (!err) {
 		vm_switch(as);
@@ -158,5 +167,6 @@ int proc_exec(const void *file, size_t size, int argc, char **argv, int envc, ch
 	}
 	int status = err ? err : proc_run(as, img.entry, sp, img.hi);
 	vm_space_destroy(as);
+	vma_clear();
 	return status;
 }

@@ -24,6 +24,7 @@ static struct {
 } cur;
 
 struct vm_space *proc_space(void) { return cur.as; }
+bool proc_active(void) { return cur.running; }
 
 uint64_t *proc_brk(uint64_t *start)
 {

@@ -1,4 +1,5 @@
-/* Memory system calls: brk and mprotect. */
+/* Memory system calls: brk, mmap, munmap and mprotect over the process's
+ * memory areas (kernel/proc/vma.c); pages arrive zeroed on first touch. */
 #include "kerrno.h"
 #include "pmm.h"
 #include "proc.h"
@@ -8,41 +9,72 @@
 #define PROT_READ 1
 #define PROT_WRITE 2
 #define PROT_EXEC 4
+#define MAP_SHARED 0x01
+#define MAP_PRIVATE 0x02
+#define MAP_FIXED 0x10
+#define MAP_ANONYMOUS 0x20
+#define MAP_FIXED_NOREPLACE 0x100000
+#define MMAP_TOP 0x00007ffebffff000ul /* below the stack and a 1 GiB gap */
 
 static uint64_t page_up(uint64_t x) { return (x + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1); }
 
-/* Grow the break into zeroed pages, or shrink it and free them. A request
- * that cannot be met leaves the break where it was (Linux semantics). */
+static unsigned prot_flags(uint64_t prot)
+{
+	return VM_USER | (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) |
+	       (prot & PROT_EXEC ? VM_EXEC : 0);
+}
+
+/* The break moves within its own area; a request that cannot be met leaves
+ * it where it was (Linux semantics). */
 int64_t sys_brk(uint64_t addr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
 	uint64_t start, *brk = proc_brk(&start);
-	struct vm_space *as = proc_space();
+	uint64_t have = page_up(*brk), want = page_up(addr);
 
 	if (addr < start || addr > start + BRK_MAX)
 		return (int64_t)*brk;
-	uint64_t have = page_up(*brk), want = page_up(addr);
-	for (uint64_t va = have; va < want; va += PAGE_SIZE) {
-		uint64_t pa = pmm_alloc_zeroed();
-		if (!pa || vm_map(as, va, pa, PAGE_SIZE, VM_USER | VM_WRITE)) {
-			if (pa)
-				pmm_free_pages(pa, 1);
-			for (uint64_t undo = have; undo < va; undo += PAGE_SIZE) {
-				vm_lookup(as, undo, &pa, NULL);
-				vm_unmap(as, undo, PAGE_SIZE);
-				pmm_free_pages(pa, 1);
-			}
-			return (int64_t)*brk;
-		}
-	}
-	for (uint64_t va = want; va < have; va += PAGE_SIZE) {
-		uint64_t pa;
-		if (vm_lookup(as, va, &pa, NULL) == 0) {
-			vm_unmap(as, va, PAGE_SIZE);
-			pmm_free_pages(pa, 1);
-		}
-	}
+	if (want > have && vma_add(have, want, VM_USER | VM_READ | VM_WRITE))
+		return (int64_t)*brk;
+	if (want < have)
+		vma_remove(want, have);
 	*brk = addr;
 	return (int64_t)addr;
+}
+
+int64_t sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64_t fd,
+		 uint64_t off)
+{
+	uint64_t size = page_up(len);
+
+	if (!len || !size || (addr & (PAGE_SIZE - 1)) || (prot & ~7ul))
+		return -EINVAL;
+	if (!(flags & MAP_ANONYMOUS))
+		return (int64_t)fd > 2 || (int64_t)fd < 0 ? -EBADF : -ENODEV; /* no files yet */
+	if ((flags & (MAP_SHARED | MAP_PRIVATE)) == 0)
+		return -EINVAL;
+	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+		if (addr + size < addr || addr + size > USER_TOP || addr < PAGE_SIZE)
+			return -EINVAL;
+		if (flags & MAP_FIXED)
+			vma_remove(addr, addr + size);
+	} else {
+		addr = vma_find_gap(size, MMAP_TOP);
+		if (!addr)
+			return -ENOMEM;
+	}
+	int err = vma_add(addr, addr + size, prot_flags(prot));
+	if (err)
+		return err == -EINVAL ? -EEXIST : err;
+	return (int64_t)addr;
+}
+
+int64_t sys_munmap(uint64_t addr, uint64_t len, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	uint64_t size = page_up(len);
+
+	if ((addr & (PAGE_SIZE - 1)) || !size || addr + size < addr || addr + size > USER_TOP)
+		return -EINVAL;
+	return vma_remove(addr, addr + size);
 }
 
 int64_t sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot, uint64_t a3, uint64_t a4,
@@ -55,8 +87,7 @@ int64_t sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot, uint64_t a3, ui
 		return 0;
 	if (addr + len < addr || addr + len > USER_TOP)
 		return -ENOMEM;
-	unsigned flags = VM_USER | (prot & PROT_WRITE ? VM_WRITE : 0) | (prot & PROT_EXEC ? VM_EXEC : 0);
-	/* Pages with no access at all are not expressible yet: keep them readable. */
-	int err = vm_protect(proc_space(), addr, len, flags);
-	return err == -ENOENT ? -ENOMEM : err;
+	/* x86 cannot make a present page unreadable: PROT_NONE pages that are
+	 * already backed stay readable until unmapped. */
+	return vma_protect(addr, addr + len, prot_flags(prot));
 }

@@ -121,6 +121,11 @@ static void exception(struct trapframe *tf)
 {
 	bool recoverable = tf->vector != T_DF && tf->vector != T_MC && tf->vector != T_NMI;
 
+	/* A page of a process's memory area touched for the first time (by the
+	 * program, or by the kernel copying to or from it): back it, retry. */
+	if (tf->vector == T_PF && proc_active() && read_cr2() < USER_TOP &&
+	    vma_fault(read_cr2(), tf->error & 2, tf->error & 16) == 0)
+		return;
 	if (catcher && recoverable && !(tf->cs & 3)) {
 		unwind_to_catcher(tf);
 		return;
