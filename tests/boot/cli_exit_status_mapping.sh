@@ -1,5 +1,6 @@
 # The CLI's mapping of QEMU's exit code, checked with a stand-in for QEMU:
-# 2*(S+1)+1 -> S; 0 (reset) and 1 (QEMU error) -> 125; a hang -> 124.
+# 2*(S+1)+1 -> S; 255 -> the status in the kernel log; 0 (reset) and 1 (QEMU
+# error) -> 125; a hang -> 124.
 . tests/boot/common.inc
 fake_qemu
 check() { # FAKE_EXIT EXPECTED
@@ -10,7 +11,10 @@ check 3 0
 check 5 1
 check 7 2
 check 253 125
-check 255 126
+check 255 125
+expect_output "reported no exit status"
+FAKE_LOG='boot\nbareflow-exit-status 139\n' check 255 139
+FAKE_LOG='bareflow-exit-status 126\n' check 255 126
 check 0 125
 expect_output "^bareflow: the guest reset or powered off without reporting an exit status"
 check 1 125

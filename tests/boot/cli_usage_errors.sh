@@ -6,7 +6,7 @@ expect_output "unknown command 'frobnicate'"
 expect_output "Try 'bareflow --help'"
 run ./bareflow
 expect_status 2
-run ./bareflow run /bin/true
+run ./bareflow jit prog.c
 expect_status 2
 expect_output "not available yet"
 run ./bareflow demo --mem 12Q

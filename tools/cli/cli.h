@@ -15,6 +15,7 @@ struct boot_options {
 	const char *cmdline;	    /* kernel command line, never NULL, may be empty */
 	bool iso;		    /* boot through GRUB from an ISO instead of -kernel */
 	bool verbose;		    /* show the QEMU command line and QEMU's messages */
+	const char *program;	    /* run: the static ELF to boot as the application */
 };
 
 /* root.c */

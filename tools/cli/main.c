@@ -4,10 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <unistd.h>
 
 #include "cli.h"
 
-#define MAX_CMDLINE 2000 /* bytes of kernel command line; GRUB and PVH take more */
+#define MAX_CMDLINE 1000 /* the kernel keeps 1 KiB of command line (BOOT_CMDLINE_MAX) */
 
 static const char main_usage[] =
     "usage: bareflow COMMAND [OPTIONS]\n"
@@ -18,7 +20,9 @@ static const char main_usage[] =
     "  help       show this text; 'bareflow help COMMAND' or 'bareflow COMMAND --help'\n"
     "             shows a command's options\n"
     "\n"
-    "'run' and 'jit' are planned and not available yet.\n"
+    "  run        run a static x86-64 Linux program bare-metal (early: see run --help)\n"
+    "\n"
+    "'jit' is planned and not available yet.\n"
     "\n"
     "The guest's serial console (COM1) is copied to stdout byte for byte.\n"
     "Exit status: the guest's own (0 success; selftest: 1 if a test failed);\n"
@@ -45,6 +49,26 @@ static const char demo_usage[] =
     "                                                   loader's memory map (tests)\n"
     "  --verbose       print the QEMU command line and QEMU's own messages to stderr\n";
 
+static const char run_usage[] =
+    "usage: bareflow run [--mem SIZE] [--timeout SEC] [--verbose] [--] ELF [ARGS...]\n"
+    "\n"
+    "Boot BareFlow with the static x86-64 Linux program ELF as its application and\n"
+    "run it with ARGS. Its stdout is our stdout byte for byte, its stderr our\n"
+    "stderr; kernel messages are kept aside and shown with --verbose or when the\n"
+    "kernel itself fails. Exit status: the program's own; 128+signal when a fault\n"
+    "kills it (SIGSEGV 139, SIGILL 132, SIGFPE 136), with a report on stderr; 126\n"
+    "if ELF cannot be executed (not a static x86-64 program); 127 if it does not\n"
+    "exist; 124 on timeout; 125 for a kernel panic.\n"
+    "\n"
+    "  --mem SIZE      guest RAM: a number with K, M, G or T (default 512M)\n"
+    "  --timeout SEC   stop the guest after SEC seconds and exit 124 (default 0:\n"
+    "                  never)\n"
+    "  --verbose       print the QEMU command line, QEMU's messages and the kernel log\n"
+    "\n"
+    "Early stage: a program gets argv, no environment, and the standard streams; no\n"
+    "files, stdin, threads or signals yet. --cpus, --file, --env, --strace and --iso\n"
+    "from the full interface are not available yet.\n";
+
 static const char selftest_usage[] =
     "usage: bareflow selftest [--mem SIZE] [--timeout SEC] [--cmdline STR] [--verbose]\n"
     "\n"
@@ -62,13 +86,15 @@ struct command {
 	const char *name;
 	const char *usage;
 	bool has_iso; /* accepts --iso */
+	bool program; /* takes ELF [ARGS...] after its options */
 	struct boot_options defaults;
 	const char *cmdline; /* first kernel command-line words */
 };
 
 static const struct command commands[] = {
-    {"demo", demo_usage, true, {.mem_mib = 512, .timeout = 60}, ""},
-    {"selftest", selftest_usage, false, {.mem_mib = 2048, .timeout = 600}, "selftest"},
+    {"demo", demo_usage, true, false, {.mem_mib = 512, .timeout = 60}, ""},
+    {"selftest", selftest_usage, false, false, {.mem_mib = 2048, .timeout = 600}, "selftest"},
+    {"run", run_usage, false, true, {.mem_mib = 512, .timeout = 0}, "run"},
 };
 
 static const struct command *find_command(const char *name)
@@ -122,7 +148,7 @@ static int append_cmdline(char *buf, const char *words)
 	return 0;
 }
 
-enum option_id { OPT_HELP, OPT_ISO, OPT_VERBOSE, OPT_MEM, OPT_TIMEOUT, OPT_CMDLINE };
+enum option_id { OPT_HELP, OPT_ISO, OPT_VERBOSE, OPT_MEM, OPT_TIMEOUT, OPT_CMDLINE, OPT_LATER };
 
 static const struct option {
 	const char *name;
@@ -138,6 +164,10 @@ static const struct option {
 	{"--mem", OPT_MEM, true},
 	{"--timeout", OPT_TIMEOUT, true},
 	{"--cmdline", OPT_CMDLINE, true},
+	{"--cpus", OPT_LATER, true},
+	{"--file", OPT_LATER, true},
+	{"--env", OPT_LATER, true},
+	{"--strace", OPT_LATER, false},
 	/* clang-format on */
 };
 
@@ -149,9 +179,15 @@ static const struct option *find_option(const struct command *c, const char *arg
 	size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
 
 	*inline_value = eq ? eq + 1 : NULL;
-	for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
-		if (strlen(options[i].name) == len && !strncmp(options[i].name, arg, len))
-			return options[i].id == OPT_ISO && !c->has_iso ? NULL : &options[i];
+	for (size_t i = 0; i < sizeof options / sizeof options[0]; i++) {
+		const struct option *o = &options[i];
+		if (strlen(o->name) != len || strncmp(o->name, arg, len))
+			continue;
+		if ((o->id == OPT_ISO && !c->has_iso) || (o->id == OPT_LATER && !c->program) ||
+		    (o->id == OPT_CMDLINE && c->program))
+			return NULL;
+		return o;
+	}
 	return NULL;
 }
 
@@ -185,17 +221,27 @@ static int apply_option(const struct command *c, const struct option *o, const c
 			return usage_error(c->name, "the kernel command line is over %d bytes",
 					   MAX_CMDLINE);
 		return 0;
+	case OPT_LATER:
+		return usage_error(c->name, "%s is not available yet in this version of %s", o->name,
+				   c->name);
 	}
 	return 0;
 }
 
-/* Parse the options after the command into opt and cmdline. Returns 0, 1 for
- * --help, or 2 after printing a usage error. */
+/* Parse the options after the command into opt and cmdline. For a command
+ * that takes a program, stops at the first word that is not an option (or
+ * after "--") and stores its index in *first_arg. Returns 0, 1 for --help, or
+ * 2 after printing a usage error. */
 static int parse_options(const struct command *c, int argc, char **argv, struct boot_options *opt,
-			 char *cmdline)
+			 char *cmdline, int *first_arg)
 {
+	*first_arg = argc;
 	for (int i = 0; i < argc; i++) {
 		const char *val;
+		if (c->program && (argv[i][0] != '-' || !strcmp(argv[i], "--"))) {
+			*first_arg = i + !strcmp(argv[i], "--");
+			return 0;
+		}
 		const struct option *o = find_option(c, argv[i], &val);
 
 		if (!o)
@@ -211,6 +257,53 @@ static int parse_options(const struct command *c, int argc, char **argv, struct 
 		if (r)
 			return r;
 	}
+	return 0;
+}
+
+/* Append one argument, double-quoted for the kernel's command-line splitter
+ * (backslash escapes " and \). Returns 0 or -1 when it does not fit. */
+static int append_quoted(char *buf, const char *arg)
+{
+	size_t used = strlen(buf);
+
+	if (used + 3 > MAX_CMDLINE)
+		return -1;
+	buf[used++] = ' ';
+	buf[used++] = '"';
+	for (; *arg; arg++) {
+		if (used + 3 > MAX_CMDLINE)
+			return -1;
+		if (*arg == '"' || *arg == '\\')
+			buf[used++] = '\\';
+		buf[used++] = *arg;
+	}
+	buf[used++] = '"';
+	buf[used] = 0;
+	return 0;
+}
+
+/* `run ELF [ARGS...]`: check the program exists and put its argv on the
+ * kernel command line after "--". Returns 0 or an exit status. */
+static int program_cmdline(const struct command *c, int argc, char **argv, struct boot_options *opt,
+			   char *cmdline)
+{
+	if (argc < 1)
+		return usage_error(c->name, "no program given");
+	if (access(argv[0], F_OK) != 0) {
+		cli_error("%s: %s", argv[0], strerror(errno));
+		return 127;
+	}
+	if (access(argv[0], R_OK) != 0) {
+		cli_error("%s: %s", argv[0], strerror(errno));
+		return 126;
+	}
+	opt->program = argv[0];
+	append_cmdline(cmdline, "--");
+	for (int i = 0; i < argc; i++)
+		if (strchr(argv[i], '\n') || append_quoted(cmdline, argv[i]))
+			return usage_error(c->name, "the program's arguments are too long (at most about "
+						    "%d bytes) or contain a newline",
+					   MAX_CMDLINE);
 	return 0;
 }
 
@@ -239,7 +332,7 @@ int main(int argc, char **argv)
 	if (!strcmp(name, "--help") || !strcmp(name, "-h"))
 		return help(NULL);
 	const struct command *c = find_command(name);
-	if (!c && (!strcmp(name, "run") || !strcmp(name, "jit")))
+	if (!c && !strcmp(name, "jit"))
 		return usage_error(NULL, "'%s' is not available yet (planned)", name);
 	if (!c)
 		return usage_error(NULL, "unknown command '%s'", name);
@@ -247,10 +340,16 @@ int main(int argc, char **argv)
 	struct boot_options opt = c->defaults;
 	strcpy(cmdline, c->cmdline);
 	opt.cmdline = cmdline;
-	int r = parse_options(c, argc - 2, argv + 2, &opt, cmdline);
+	int first;
+	int r = parse_options(c, argc - 2, argv + 2, &opt, cmdline, &first);
 	if (r == 1)
 		return help(c->name);
 	if (r)
 		return r;
+	if (c->program) {
+		r = program_cmdline(c, argc - 2 - first, argv + 2 + first, &opt, cmdline);
+		if (r)
+			return r;
+	}
 	return cli_boot(&opt);
 }

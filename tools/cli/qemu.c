@@ -15,7 +15,15 @@
 struct qemu_argv {
 	char *v[MAX_ARGS];
 	int n;
-	char mem[32], backend[96];
+	char mem[32], backend[96], stderr_dev[64], log_dev[64];
+};
+
+/* What the guest's other channels are connected to for one boot: COM2 (the
+ * program's stderr) to a duplicate of our stderr, and the debug console
+ * (port 0xe9: the kernel log and the final exit status) to a temporary file.
+ * QEMU opens them by their /dev/fd names, so they must survive exec. */
+struct channels {
+	int err_dup, log_fd, log_dup;
 };
 
 static void push(struct qemu_argv *a, const char *s)
@@ -38,9 +46,13 @@ static const char *qemu_binary(void)
  * pages are backed only when the guest touches them. No network card: there is
  * no driver for it, and the BIOS would spend time loading its option ROM.
  */
-static void build_argv(struct qemu_argv *a, const struct boot_options *opt, const char *image)
+static void build_argv(struct qemu_argv *a, const struct boot_options *opt, const char *image,
+		       const struct channels *ch)
 {
 	snprintf(a->mem, sizeof a->mem, "%lluM", opt->mem_mib);
+	snprintf(a->stderr_dev, sizeof a->stderr_dev, "file,id=com2,path=/dev/fd/%d,append=on",
+		 ch->err_dup);
+	snprintf(a->log_dev, sizeof a->log_dev, "file:/dev/fd/%d", ch->log_dup);
 	snprintf(a->backend, sizeof a->backend, "memory-backend-ram,id=ram0,size=%lluM,reserve=off",
 		 opt->mem_mib);
 	/* clang-format off */
@@ -55,6 +67,12 @@ static void build_argv(struct qemu_argv *a, const struct boot_options *opt, cons
 		push(a, memory[i]);
 	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
 		push(a, flags[i]);
+	push(a, "-chardev");
+	push(a, a->stderr_dev);
+	push(a, "-serial");
+	push(a, "chardev:com2");
+	push(a, "-debugcon");
+	push(a, a->log_dev);
 	if (opt->iso) {
 		push(a, "-cdrom");
 		push(a, image);
@@ -64,6 +82,10 @@ static void build_argv(struct qemu_argv *a, const struct boot_options *opt, cons
 	}
 	push(a, "-kernel");
 	push(a, image);
+	if (opt->program) {
+		push(a, "-initrd");
+		push(a, opt->program);
+	}
 	if (*opt->cmdline) {
 		push(a, "-append");
 		push(a, opt->cmdline);
@@ -91,12 +113,29 @@ static void print_argv(const struct qemu_argv *a)
 	fputc('\n', stderr);
 }
 
+/* The status the kernel wrote to the log as "bareflow-exit-status N", or -1. */
+static int status_from_log(int log_fd)
+{
+	char buf[8192];
+	ssize_t n = pread(log_fd, buf, sizeof buf - 1, 0);
+	int status = -1;
+
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	for (char *p = buf; (p = strstr(p, "bareflow-exit-status ")); p++)
+		status = atoi(p + strlen("bareflow-exit-status "));
+	return status;
+}
+
 /*
  * The kernel writes status + 1 to isa-debug-exit, which makes QEMU exit with
- * 2 * (status + 1) + 1: always odd and at least 3. QEMU exits with 0 when the
- * guest shut down or reset (-no-reboot) without that, and 1 on its own errors.
+ * 2 * (status + 1) + 1: always odd and at least 3. Statuses above 125 do not
+ * fit: QEMU then exits with 255 and the status is in the log. QEMU exits with
+ * 0 when the guest shut down or reset (-no-reboot) without that, and 1 on its
+ * own errors.
  */
-static int map_exit(int wstatus, int errfd, bool verbose)
+static int map_exit(int wstatus, int errfd, int log_fd, bool verbose)
 {
 	if (WIFSIGNALED(wstatus)) {
 		cli_error("qemu was killed by signal %d (%s)", WTERMSIG(wstatus),
@@ -105,6 +144,13 @@ static int map_exit(int wstatus, int errfd, bool verbose)
 		return CLI_EXIT_FAILURE;
 	}
 	int e = WEXITSTATUS(wstatus);
+	if (e == 255) {
+		int status = status_from_log(log_fd);
+		if (status >= 0)
+			return status;
+		cli_error("the guest reported no exit status in its log");
+		return CLI_EXIT_FAILURE;
+	}
 	if (e >= 3 && (e & 1)) {
 		if (verbose) {
 			cli_dump_fd(errfd);
@@ -121,7 +167,7 @@ static int map_exit(int wstatus, int errfd, bool verbose)
 	return CLI_EXIT_FAILURE;
 }
 
-static int run(struct qemu_argv *a, const struct boot_options *opt)
+static int run(struct qemu_argv *a, const struct boot_options *opt, const struct channels *ch)
 {
 	int errfd = cli_tmpfile(), wstatus = 0, ret;
 
@@ -129,7 +175,7 @@ static int run(struct qemu_argv *a, const struct boot_options *opt)
 		return CLI_EXIT_FAILURE;
 	switch (cli_spawn(a->v, -1, errfd, opt->timeout, &wstatus)) {
 	case SPAWN_EXITED:
-		ret = map_exit(wstatus, errfd, opt->verbose);
+		ret = map_exit(wstatus, errfd, ch->log_fd, opt->verbose);
 		break;
 	case SPAWN_TIMEOUT:
 		cli_dump_fd(errfd);
@@ -168,10 +214,26 @@ int cli_boot(const struct boot_options *opt)
 		if (!tmp_iso)
 			return CLI_EXIT_FAILURE;
 	}
-	build_argv(&a, opt, tmp_iso ? tmp_iso : image);
+	struct channels ch = {dup(2), cli_tmpfile(), -1};
+	if (ch.log_fd >= 0)
+		ch.log_dup = dup(ch.log_fd); /* dup clears close-on-exec */
+	if (ch.err_dup < 0 || ch.log_dup < 0) {
+		cli_error("cannot set up the guest's stderr and log channels");
+		return CLI_EXIT_FAILURE;
+	}
+	build_argv(&a, opt, tmp_iso ? tmp_iso : image, &ch);
 	if (opt->verbose)
 		print_argv(&a);
-	int ret = run(&a, opt);
+	int ret = run(&a, opt, &ch);
+	/* While a program runs the kernel log is kept aside; show it when the
+	 * kernel itself failed or when asked. */
+	if (opt->program && (opt->verbose || ret == CLI_EXIT_FAILURE)) {
+		fputs("bareflow: kernel log:\n", stderr);
+		cli_dump_fd(ch.log_fd);
+	}
+	close(ch.err_dup);
+	close(ch.log_dup);
+	close(ch.log_fd);
 	if (tmp_iso)
 		cli_iso_remove(tmp_iso);
 	return ret;

@@ -1,0 +1,9 @@
+/* stdout and stderr stay separate streams. */
+#include <stdio.h>
+
+int main(void)
+{
+	fprintf(stdout, "to stdout\n");
+	fprintf(stderr, "to stderr\n");
+	return 0;
+}

@@ -1,0 +1,32 @@
+# Differential test: each program in tests/abi, built static, runs natively
+# and under `bareflow run` with the same arguments; stdout and the exit
+# status must be identical.
+. tests/boot/common.inc
+mkdir -p build/abi
+failures=0
+for src in tests/abi/*.c; do
+	name=$(basename "$src" .c)
+	bin=build/abi/$name
+	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
+		clang-19 -static -O1 -o "$bin" "$src" || fail "cannot build $src"
+	fi
+	"$bin" "one" "two words" 'q"uote' >build/abi/$name.native.out 2>build/abi/$name.native.err
+	native=$?
+	./bareflow run --timeout 60 "$bin" "one" "two words" 'q"uote' \
+		>build/abi/$name.bare.out 2>build/abi/$name.bare.err </dev/null
+	bare=$?
+	if [ "$native" -ne "$bare" ] || ! cmp -s build/abi/$name.native.out build/abi/$name.bare.out; then
+		echo "MISMATCH $name: native status $native, bareflow status $bare"
+		diff build/abi/$name.native.out build/abi/$name.bare.out | head -20
+		sed 's/^/    stderr: /' build/abi/$name.bare.err | head -20
+		failures=$((failures + 1))
+	else
+		echo "same     $name (status $bare)"
+	fi
+done
+# The streams stay apart: stderr text never reaches stdout, and vice versa.
+grep -q "to stderr" build/abi/stderr_split.bare.err || { echo "stderr lost"; failures=$((failures + 1)); }
+! grep -q "to stderr" build/abi/stderr_split.bare.out || { echo "stderr on stdout"; failures=$((failures + 1)); }
+# A fault report names the signal on stderr.
+grep -q "SIGSEGV" build/abi/crash_segv.bare.err || { echo "no SIGSEGV report"; failures=$((failures + 1)); }
+[ "$failures" -eq 0 ]
