@@ -79,6 +79,15 @@ void timer_calibrate(void)
 
 uint64_t tsc_hz(void) { return tsc_rate; }
 
+static uint64_t boot_epoch_ns; /* wall-clock time at time_ns() == 0 */
+
+uint64_t time_realtime_ns(void)
+{
+	if (!boot_epoch_ns)
+		boot_epoch_ns = rtc_read_epoch() * 1000000000ull - time_ns();
+	return boot_epoch_ns + time_ns();
+}
+
 uint64_t time_ns(void)
 {
 	uint64_t d = rdtsc() - tsc_base;

@@ -2,6 +2,7 @@
 #ifndef BF_TIMER_H
 #define BF_TIMER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define TIMER_HZ 100
@@ -13,6 +14,11 @@ uint64_t tsc_hz(void);
 uint64_t time_ns(void);
 /* Busy-wait at least ns nanoseconds. */
 void time_delay_ns(uint64_t ns);
+
+/* Seconds since 1970-01-01 UTC from the CMOS clock (which QEMU keeps in UTC). */
+uint64_t rtc_read_epoch(void);
+/* Wall-clock time in nanoseconds since the epoch: the RTC at boot plus the TSC. */
+uint64_t time_realtime_ns(void);
 
 /* Start the LAPIC timer at TIMER_HZ and enable interrupts (after timer_calibrate). */
 void lapic_timer_init(void);

@@ -1,0 +1,120 @@
+/* Time system calls: clocks, gettimeofday, time, nanosleep. */
+#include "kerrno.h"
+#include "proc.h"
+#include "syscall.h"
+#include "timer.h"
+#include "x86.h"
+
+#define CLOCK_REALTIME 0
+#define CLOCK_REALTIME_COARSE 5
+#define CLOCK_TAI 11
+#define NS 1000000000ull
+
+struct timespec_user {
+	int64_t sec, nsec;
+};
+
+/* REALTIME (and its coarse and TAI forms) is wall time; every other clock
+ * (MONOTONIC, BOOTTIME, the CPU-time clocks of our single thread) counts
+ * from boot. */
+static int clock_ns(uint64_t id, uint64_t *ns)
+{
+	if (id > CLOCK_TAI)
+		return -EINVAL;
+	*ns = (id == CLOCK_REALTIME || id == CLOCK_REALTIME_COARSE || id == CLOCK_TAI)
+		      ? time_realtime_ns()
+		      : time_ns();
+	return 0;
+}
+
+int64_t sys_clock_gettime(uint64_t id, uint64_t tp, uint64_t a2, uint64_t a3, uint64_t a4,
+			  uint64_t a5)
+{
+	uint64_t ns;
+	int err = clock_ns(id, &ns);
+
+	if (err)
+		return err;
+	struct timespec_user ts = {(int64_t)(ns / NS), (int64_t)(ns % NS)};
+	return copy_to_user(tp, &ts, sizeof ts);
+}
+
+int64_t sys_clock_getres(uint64_t id, uint64_t res, uint64_t a2, uint64_t a3, uint64_t a4,
+			 uint64_t a5)
+{
+	uint64_t ns;
+	struct timespec_user ts = {0, 1}; /* the TSC resolves nanoseconds */
+
+	if (clock_ns(id, &ns))
+		return -EINVAL;
+	return res ? copy_to_user(res, &ts, sizeof ts) : 0;
+}
+
+int64_t sys_gettimeofday(uint64_t tv, uint64_t tz, uint64_t a2, uint64_t a3, uint64_t a4,
+			 uint64_t a5)
+{
+	uint64_t ns = time_realtime_ns();
+	int64_t v[2] = {(int64_t)(ns / NS), (int64_t)(ns % NS / 1000)};
+	int32_t zone[2] = {0, 0};
+
+	if (tv && copy_to_user(tv, v, sizeof v))
+		return -EFAULT;
+	if (tz && copy_to_user(tz, zone, sizeof zone))
+		return -EFAULT;
+	return 0;
+}
+
+int64_t sys_time(uint64_t tloc, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	int64_t t = (int64_t)(time_realtime_ns() / NS);
+
+	if (tloc && copy_to_user(tloc, &t, sizeof t))
+		return -EFAULT;
+	return t;
+}
+
+/* Sleep by halting until the timer tick passes the deadline; the last
+ * stretch, shorter than a tick, is spun. */
+static void sleep_until(uint64_t deadline)
+{
+	uint64_t tick = 1000000000ull / TIMER_HZ;
+
+	while (time_ns() + tick < deadline) {
+		irq_enable_and_halt();
+		irq_disable();
+	}
+	while (time_ns() < deadline)
+		cpu_relax();
+}
+
+int64_t sys_nanosleep(uint64_t req, uint64_t rem, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct timespec_user ts;
+
+	if (copy_from_user(&ts, req, sizeof ts))
+		return -EFAULT;
+	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= (int64_t)NS)
+		return -EINVAL;
+	sleep_until(time_ns() + (uint64_t)ts.sec * NS + (uint64_t)ts.nsec);
+	return 0;
+}
+
+#define TIMER_ABSTIME 1
+
+int64_t sys_clock_nanosleep(uint64_t id, uint64_t flags, uint64_t req, uint64_t rem, uint64_t a4,
+			    uint64_t a5)
+{
+	struct timespec_user ts;
+	uint64_t now;
+
+	if (clock_ns(id, &now))
+		return -EINVAL;
+	if (copy_from_user(&ts, req, sizeof ts))
+		return -EFAULT;
+	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= (int64_t)NS)
+		return -EINVAL;
+	uint64_t want = (uint64_t)ts.sec * NS + (uint64_t)ts.nsec;
+	uint64_t delay = flags & TIMER_ABSTIME ? (want > now ? want - now : 0) : want;
+	sleep_until(time_ns() + delay);
+	return 0;
+}
