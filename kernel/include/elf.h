@@ -47,4 +47,12 @@ struct elf_image {
  */
 int elf_parse(const void *file, size_t size, struct elf_image *out, char *why, size_t whylen);
 
+/*
+ * Name of the function containing addr (a loaded address: bias applied), from
+ * the file's .symtab, and addr's offset in it. Returns NULL if the file has no
+ * symbol table or no function covers addr. Reads nothing outside the buffer.
+ */
+const char *elf_symbolize(const void *file, size_t size, uint64_t bias, uint64_t addr,
+			  uint64_t *offset);
+
 #endif

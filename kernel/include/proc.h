@@ -35,6 +35,10 @@ int proc_run(struct vm_space *as, uint64_t rip, uint64_t rsp, uint64_t brk_start
  */
 int proc_exec(const void *file, size_t size, int argc, char **argv, int envc, char **envp);
 
+/* The program's ELF file (kept in memory by the caller) and its load bias,
+ * so that fault reports can name functions. */
+void proc_set_image(const void *file, size_t size, uint64_t bias);
+
 /* The running process's address space, and its program break. */
 struct vm_space *proc_space(void);
 uint64_t *proc_brk(uint64_t *start);

@@ -164,3 +164,65 @@ int elf_parse(const void *file, size_t size, struct elf_image *out, char *why, s
 	out->phdr_vaddr = phdr_address(out, h);
 	return 0;
 }
+
+struct shdr {
+	uint32_t name, type;
+	uint64_t flags, addr, offset, size;
+	uint32_t link, info;
+	uint64_t addralign, entsize;
+};
+
+struct sym {
+	uint32_t name;
+	uint8_t info, other;
+	uint16_t shndx;
+	uint64_t value, size;
+};
+
+#define SHT_SYMTAB 2
+#define STT_FUNC 2
+
+/* Section i's header, copied out, if it lies inside the file. */
+static bool section(const uint8_t *f, size_t size, const struct ehdr *h, unsigned i, struct shdr *out)
+{
+	uint64_t at = h->shoff + (uint64_t)i * sizeof *out;
+
+	if (h->shentsize != sizeof *out || i >= h->shnum || at < h->shoff || at > size ||
+	    size - at < sizeof *out)
+		return false;
+	memcpy(out, f + at, sizeof *out);
+	return out->offset <= size && out->size <= size - out->offset;
+}
+
+const char *elf_symbolize(const void *file, size_t size, uint64_t bias, uint64_t addr,
+			  uint64_t *offset)
+{
+	const uint8_t *f = file;
+	struct ehdr h;
+	struct shdr symtab, strtab;
+	const char *best = NULL;
+
+	if (size < sizeof h)
+		return NULL;
+	memcpy(&h, f, sizeof h);
+	for (unsigned i = 0; i < h.shnum; i++) {
+		if (!section(f, size, &h, i, &symtab) || symtab.type != SHT_SYMTAB ||
+		    symtab.entsize != sizeof(struct sym) || !section(f, size, &h, symtab.link, &strtab))
+			continue;
+		for (uint64_t off = 0; off + sizeof(struct sym) <= symtab.size; off += sizeof(struct sym)) {
+			struct sym s;
+			memcpy(&s, f + symtab.offset + off, sizeof s);
+			uint64_t start = s.value + bias;
+			if ((s.info & 15) != STT_FUNC || s.shndx == 0 /* undefined */ || addr < start || addr - start >= (s.size ? s.size : 1) ||
+			    s.name >= strtab.size)
+				continue;
+			const char *name = (const char *)f + strtab.offset + s.name;
+			if (strnlen(name, strtab.size - s.name) == strtab.size - s.name)
+				continue; /* not terminated inside the string table */
+			best = name;
+			*offset = addr - start;
+		}
+		break;
+	}
+	return best;
+}

@@ -2,6 +2,7 @@
 #include "proc.h"
 
 #include "console.h"
+#include "elf.h"
 #include "ksyms.h"
 #include "panic.h"
 #include "printf.h"
@@ -21,7 +22,45 @@ static struct {
 	int running;
 	struct vm_space *as;
 	uint64_t brk_start, brk;
+	const void *image; /* the ELF file, for symbolizing fault reports */
+	size_t image_size;
+	uint64_t bias;
 } cur;
+
+void proc_set_image(const void *file, size_t size, uint64_t bias)
+{
+	cur.image = file;
+	cur.image_size = size;
+	cur.bias = bias;
+}
+
+static void print_user_frame(int depth, uint64_t pc)
+{
+	uint64_t off;
+	const char *name = cur.image ? elf_symbolize(cur.image, cur.image_size, cur.bias, pc, &off) : NULL;
+
+	if (name)
+		kprintf("  #%-2d %016lx %s+0x%lx\n", depth, pc, name, off);
+	else
+		kprintf("  #%-2d %016lx ?\n", depth, pc);
+}
+
+/* Walk the program's frame-pointer chain through copy_from_user: a bad chain
+ * ends the walk, never the kernel. Code built without frame pointers gives a
+ * short trace. */
+static void user_backtrace(uint64_t rip, uint64_t rbp)
+{
+	print_user_frame(0, rip);
+	for (int depth = 1; depth < 32 && rbp; depth++) {
+		uint64_t frame[2];
+		if ((rbp & 7) || copy_from_user(frame, rbp, sizeof frame) || !frame[1])
+			break;
+		print_user_frame(depth, frame[1] - 1);
+		if (frame[0] <= rbp)
+			break;
+		rbp = frame[0];
+	}
+}
 
 struct vm_space *proc_space(void) { return cur.as; }
 bool proc_active(void) { return cur.running; }
@@ -78,12 +117,25 @@ void proc_fault(const struct trapframe *tf)
 	unsigned route = console_routing();
 
 	console_route(route | CONSOLE_STDERR); /* the report is for the user */
-	kprintf("\nProgram killed by %s: %s (%s) at RIP %016lx", signame,
+	uint64_t off;
+	const char *fn = cur.image ? elf_symbolize(cur.image, cur.image_size, cur.bias, tf->rip, &off) : NULL;
+
+	kprintf("\nProgram killed by %s: %s (%s) at %016lx", signame,
 		trap_mnemonic((unsigned)tf->vector), trap_description((unsigned)tf->vector), tf->rip);
+	if (fn)
+		kprintf(" in %s+0x%lx", fn, off);
 	if (tf->vector == T_PF)
-		kprintf(", fault address %016lx", read_cr2());
+		kprintf(", fault address %016lx (%s)", read_cr2(),
+			tf->error & 2 ? "write" : tf->error & 16 ? "instruction fetch" : "read");
 	kprintf("\n");
-	trap_report(tf);
+	kprintf("  RIP %016lx  RSP %016lx  RBP %016lx  RFLAGS %016lx\n", tf->rip, tf->rsp, tf->rbp,
+		tf->rflags);
+	kprintf("  RAX %016lx  RBX %016lx  RCX %016lx  RDX %016lx\n", tf->rax, tf->rbx, tf->rcx, tf->rdx);
+	kprintf("  RSI %016lx  RDI %016lx  R8  %016lx  R9  %016lx\n", tf->rsi, tf->rdi, tf->r8, tf->r9);
+	kprintf("  R10 %016lx  R11 %016lx  R12 %016lx  R13 %016lx\n", tf->r10, tf->r11, tf->r12, tf->r13);
+	kprintf("  R14 %016lx  R15 %016lx  error code %#lx\n", tf->r14, tf->r15, tf->error);
+	kprintf("Backtrace:\n");
+	user_backtrace(tf->rip, tf->rbp);
 	console_route(route);
 	proc_exit(128 + sig);
 }

@@ -10,7 +10,7 @@ for src in tests/abi/*.c; do
 	name=$(basename "$src" .c)
 	bin=build/abi/$name
 	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
-		clang-19 -static -O1 -o "$bin" "$src" || fail "cannot build $src"
+		clang-19 -static -O1 -fno-omit-frame-pointer -o "$bin" "$src" || fail "cannot build $src"
 	fi
 	"$bin" "$now" "two words" 'q"uote' >build/abi/$name.native.out 2>build/abi/$name.native.err
 	native=$?
@@ -31,4 +31,8 @@ grep -q "to stderr" build/abi/stderr_split.bare.err || { echo "stderr lost"; fai
 ! grep -q "to stderr" build/abi/stderr_split.bare.out || { echo "stderr on stdout"; failures=$((failures + 1)); }
 # A fault report names the signal on stderr.
 grep -q "SIGSEGV" build/abi/crash_segv.bare.err || { echo "no SIGSEGV report"; failures=$((failures + 1)); }
+# ... with the faulting function and its callers named from the ELF's symbols.
+for want in "SIGSEGV" "in write_through+0x" "fault address 0000000000000010 (write)" " middle+0x" " crash_outer+0x" " main+0x"; do
+	grep -q -- "$want" build/abi/crash_backtrace.bare.err || { echo "report lacks '$want'"; failures=$((failures + 1)); }
+done
 [ "$failures" -eq 0 ]

@@ -187,3 +187,36 @@ TEST(elf_fuzz_never_crashes)
 		}
 	}
 }
+
+/* Symbolizing against a real symbol table: this test binary's own. */
+__attribute__((noinline)) int elf_test_anchor_function(int x) { return x * 3 + 1; }
+
+TEST(elf_symbolize_finds_functions_in_a_real_symtab)
+{
+	static uint8_t buf[4 << 20];
+	FILE *f = fopen("/proc/self/exe", "rb");
+	size_t n = f ? fread(buf, 1, sizeof buf, f) : 0;
+	uint64_t off = 0;
+
+	if (f)
+		fclose(f);
+	CHECK(n > 0 && n < sizeof buf);
+	/* The anchor's link-time address is unknown here (the binary is position
+	 * independent): scan the text for an address that names it exactly. */
+	const char *name = NULL;
+	uint64_t start = 0;
+	for (uint64_t a = 0x1000; a < 0x400000 && !name; a += 16) {
+		const char *s = elf_symbolize(buf, n, 0, a, &off);
+		if (s && !strcmp(s, "elf_test_anchor_function") && off < 16) {
+			name = s;
+			start = a - off;
+		}
+	}
+	CHECK(name != NULL);
+	CHECK(elf_symbolize(buf, n, 0, start, &off) == name && off == 0);
+	CHECK(elf_symbolize(buf, n, 0, start + 8, &off) == name && off == 8);
+	CHECK(elf_symbolize(buf, n, 0, start + 4096, &off) != name); /* past its 55 bytes */
+	CHECK(elf_symbolize(buf, n, 0, 0, &off) == NULL); /* undefined symbols are skipped */
+	CHECK(elf_symbolize(buf, 64, 0, 0x1000, &off) == NULL); /* truncated: no sections */
+	CHECK(elf_test_anchor_function(2) == 7);
+}
