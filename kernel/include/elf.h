@@ -17,6 +17,21 @@
 #define ELF_PROT_WRITE 2u
 #define ELF_PROT_EXEC 4u
 
+/* The ELF64 file and program headers, as the format lays them out. */
+struct elf64_ehdr {
+	uint8_t ident[16];
+	uint16_t type, machine;
+	uint32_t version;
+	uint64_t entry, phoff, shoff;
+	uint32_t flags;
+	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
+};
+
+struct elf64_phdr {
+	uint32_t type, flags;
+	uint64_t offset, vaddr, paddr, filesz, memsz, align;
+};
+
 struct elf_segment {
 	uint64_t vaddr;  /* where it goes, load bias applied */
 	uint64_t memsz;

@@ -4,20 +4,29 @@
 #include "kstring.h"
 #include "panic.h"
 
+/* The next space-separated word at *p (advanced past it), its length in
+ * *len; NULL at the end of the line. */
+static const char *next_token(const char **p, size_t *len)
+{
+	while (**p == ' ')
+		(*p)++;
+	const char *w = *p;
+	while (**p && **p != ' ')
+		(*p)++;
+	*len = (size_t)(*p - w);
+	return *len ? w : NULL;
+}
+
+static bool is_separator(const char *w, size_t len) { return len == 2 && w[0] == '-' && w[1] == '-'; }
+
 bool cmdline_get(const char *key, char *val, size_t size)
 {
-	const char *p = boot_info.cmdline;
-	size_t klen = strlen(key);
+	const char *p = boot_info.cmdline, *w;
+	size_t klen = strlen(key), wlen;
 	bool found = false;
 
-	while (*p) {
-		while (*p == ' ')
-			p++;
-		const char *w = p;
-		while (*p && *p != ' ')
-			p++;
-		size_t wlen = (size_t)(p - w);
-		if (wlen == 2 && w[0] == '-' && w[1] == '-')
+	while ((w = next_token(&p, &wlen))) {
+		if (is_separator(w, wlen))
 			break; /* the rest belongs to the program */
 		if (wlen < klen || strncmp(w, key, klen) || (wlen > klen && w[klen] != '='))
 			continue;
@@ -58,17 +67,12 @@ static size_t next_word(const char **p, char *out)
 /* The part of the command line after the word "--", or NULL. */
 static const char *after_separator(void)
 {
-	const char *p = boot_info.cmdline;
+	const char *p = boot_info.cmdline, *w;
+	size_t len;
 
-	while (*p) {
-		while (*p == ' ')
-			p++;
-		const char *w = p;
-		while (*p && *p != ' ')
-			p++;
-		if (p - w == 2 && w[0] == '-' && w[1] == '-')
+	while ((w = next_token(&p, &len)))
+		if (is_separator(w, len))
 			return p;
-	}
 	return NULL;
 }
 

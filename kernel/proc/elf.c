@@ -6,7 +6,6 @@
 #include "kstring.h"
 #include "printf.h"
 
-#define EI_NIDENT 16
 #define ELFCLASS64 2
 #define ELFDATA2LSB 1
 #define ET_EXEC 2
@@ -21,19 +20,6 @@
 #define PF_R 4
 #define PAGE 4096ull
 
-struct ehdr {
-	uint8_t ident[EI_NIDENT];
-	uint16_t type, machine;
-	uint32_t version;
-	uint64_t entry, phoff, shoff;
-	uint32_t flags;
-	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct phdr {
-	uint32_t type, flags;
-	uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
 
 static int refuse(char *why, size_t len, const char *reason)
 {
@@ -41,7 +27,7 @@ static int refuse(char *why, size_t len, const char *reason)
 	return -ENOEXEC;
 }
 
-static int check_header(const struct ehdr *h, size_t size, char *why, size_t len)
+static int check_header(const struct elf64_ehdr *h, size_t size, char *why, size_t len)
 {
 	if (size < sizeof *h || memcmp(h->ident, "\177ELF", 4))
 		return refuse(why, len, "not an ELF file");
@@ -53,15 +39,15 @@ static int check_header(const struct ehdr *h, size_t size, char *why, size_t len
 		return refuse(why, len, "not an x86-64 program");
 	if (h->type != ET_EXEC && h->type != ET_DYN)
 		return refuse(why, len, "not an executable (an object file or core dump?)");
-	if (h->phentsize != sizeof(struct phdr) || h->phnum == 0)
+	if (h->phentsize != sizeof(struct elf64_phdr) || h->phnum == 0)
 		return refuse(why, len, "bad program header table");
-	if (h->phoff > size || (uint64_t)h->phnum * sizeof(struct phdr) > size - h->phoff)
+	if (h->phoff > size || (uint64_t)h->phnum * sizeof(struct elf64_phdr) > size - h->phoff)
 		return refuse(why, len, "truncated file: program headers run past its end");
 	return 0;
 }
 
 /* One PT_LOAD: inside the file, sane sizes and alignment, in the user half. */
-static int check_load(const struct phdr *p, uint64_t bias, size_t size, char *why, size_t len)
+static int check_load(const struct elf64_phdr *p, uint64_t bias, size_t size, char *why, size_t len)
 {
 	if (p->filesz > p->memsz)
 		return refuse(why, len, "segment with more file bytes than memory");
@@ -81,7 +67,7 @@ static unsigned prot_of(uint32_t flags)
 	       (flags & PF_X ? ELF_PROT_EXEC : 0);
 }
 
-static int add_segment(struct elf_image *img, const struct phdr *p, char *why, size_t len)
+static int add_segment(struct elf_image *img, const struct elf64_phdr *p, char *why, size_t len)
 {
 	if (img->nseg == ELF_MAX_SEGMENTS)
 		return refuse(why, len, "too many loadable segments");
@@ -103,9 +89,9 @@ static int add_segment(struct elf_image *img, const struct phdr *p, char *why, s
 }
 
 /* AT_PHDR: where the program headers are once loaded, if a segment covers them. */
-static uint64_t phdr_address(const struct elf_image *img, const struct ehdr *h)
+static uint64_t phdr_address(const struct elf_image *img, const struct elf64_ehdr *h)
 {
-	uint64_t need = (uint64_t)h->phnum * sizeof(struct phdr);
+	uint64_t need = (uint64_t)h->phnum * sizeof(struct elf64_phdr);
 
 	for (unsigned i = 0; i < img->nseg; i++) {
 		const struct elf_segment *s = &img->seg[i];
@@ -127,8 +113,8 @@ static bool entry_executable(const struct elf_image *img)
 
 int elf_parse(const void *file, size_t size, struct elf_image *out, char *why, size_t whylen)
 {
-	struct ehdr hdr;
-	const struct ehdr *h = &hdr;
+	struct elf64_ehdr hdr;
+	const struct elf64_ehdr *h = &hdr;
 	int err;
 
 	memset(out, 0, sizeof *out);
@@ -143,7 +129,7 @@ int elf_parse(const void *file, size_t size, struct elf_image *out, char *why, s
 	out->phentsize = h->phentsize;
 	const uint8_t *table = (const uint8_t *)file + h->phoff;
 	for (unsigned i = 0; i < h->phnum; i++) {
-		struct phdr p;
+		struct elf64_phdr p;
 		memcpy(&p, table + i * sizeof p, sizeof p);
 		if (p.type == PT_INTERP)
 			return refuse(why, whylen, "a dynamically linked program (it asks for an interpreter); "
@@ -183,7 +169,7 @@ struct sym {
 #define STT_FUNC 2
 
 /* Section i's header, copied out, if it lies inside the file. */
-static bool section(const uint8_t *f, size_t size, const struct ehdr *h, unsigned i, struct shdr *out)
+static bool section(const uint8_t *f, size_t size, const struct elf64_ehdr *h, unsigned i, struct shdr *out)
 {
 	uint64_t at = h->shoff + (uint64_t)i * sizeof *out;
 
@@ -198,7 +184,7 @@ const char *elf_symbolize(const void *file, size_t size, uint64_t bias, uint64_t
 			  uint64_t *offset)
 {
 	const uint8_t *f = file;
-	struct ehdr h;
+	struct elf64_ehdr h;
 	struct shdr symtab, strtab;
 	const char *best = NULL;
 

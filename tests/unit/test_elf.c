@@ -9,24 +9,11 @@
 #include "harness.h"
 #include "kerrno.h"
 
-struct ehdr {
-	uint8_t ident[16];
-	uint16_t type, machine;
-	uint32_t version;
-	uint64_t entry, phoff, shoff;
-	uint32_t flags;
-	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct phdr {
-	uint32_t type, flags;
-	uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
 
 #define FILE_SIZE 0x3000
 static uint8_t file[FILE_SIZE] __attribute__((aligned(8)));
-static struct ehdr *eh = (struct ehdr *)file;
-static struct phdr *ph = (struct phdr *)(file + 64);
+static struct elf64_ehdr *eh = (struct elf64_ehdr *)file;
+static struct elf64_phdr *ph = (struct elf64_phdr *)(file + 64);
 static struct elf_image img;
 static char why[160];
 
@@ -40,13 +27,13 @@ static void build(uint16_t type)
 	eh->version = 1;
 	eh->phoff = 64;
 	eh->ehsize = 64;
-	eh->phentsize = sizeof(struct phdr);
+	eh->phentsize = sizeof(struct elf64_phdr);
 	eh->phnum = 3;
 	uint64_t base = type == 2 ? 0x400000 : 0;
 	eh->entry = base + 0x1000;
-	ph[0] = (struct phdr){1, 5, 0, base, base, 0x2000, 0x2000, 0x1000};
-	ph[1] = (struct phdr){1, 6, 0x2000, base + 0x2000, base + 0x2000, 0x800, 0x5000, 0x1000};
-	ph[2] = (struct phdr){0x6474e551, 6, 0, 0, 0, 0, 0, 16};
+	ph[0] = (struct elf64_phdr){1, 5, 0, base, base, 0x2000, 0x2000, 0x1000};
+	ph[1] = (struct elf64_phdr){1, 6, 0x2000, base + 0x2000, base + 0x2000, 0x800, 0x5000, 0x1000};
+	ph[2] = (struct elf64_phdr){0x6474e551, 6, 0, 0, 0, 0, 0, 16};
 }
 
 /* Parse from the end of an exactly-sized heap copy so over-reads are caught. */

@@ -4,6 +4,7 @@
  * trap_common, which saves the registers as a struct trapframe (trap.h),
  * calls trap_dispatch(tf) and returns with iretq.
  */
+#include "frame.h"
 
 /* Vectors for which the CPU pushes an error code. */
 #define HAS_ERR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
@@ -27,21 +28,7 @@ vector_\v:
 	.endr
 
 trap_common:
-	push %rax
-	push %rbx
-	push %rcx
-	push %rdx
-	push %rsi
-	push %rdi
-	push %rbp
-	push %r8
-	push %r9
-	push %r10
-	push %r11
-	push %r12
-	push %r13
-	push %r14
-	push %r15
+	PUSH_REGS
 	cld
 	mov %rsp, %rdi
 	mov %rsp, %rbx                           /* callee-saved: the frame */
@@ -50,21 +37,7 @@ trap_common:
 	mov %rbx, %rsp
 	.global trap_return
 trap_return:
-	pop %r15
-	pop %r14
-	pop %r13
-	pop %r12
-	pop %r11
-	pop %r10
-	pop %r9
-	pop %r8
-	pop %rbp
-	pop %rdi
-	pop %rsi
-	pop %rdx
-	pop %rcx
-	pop %rbx
-	pop %rax
+	POP_REGS
 	add $16, %rsp                            /* vector and error code */
 	iretq
 

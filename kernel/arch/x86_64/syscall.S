@@ -6,6 +6,7 @@
  * while we switch stacks (with more CPUs this becomes per-CPU data reached
  * through GS after swapgs).
  */
+#include "frame.h"
 	.bss
 	.balign 8
 	.global syscall_kernel_rsp
@@ -27,39 +28,11 @@ syscall_entry:
 	push %rcx                                /* rip */
 	pushq $0                                 /* error */
 	push %rax                                /* vector: the syscall number */
-	push %rax
-	push %rbx
-	push %rcx
-	push %rdx
-	push %rsi
-	push %rdi
-	push %rbp
-	push %r8
-	push %r9
-	push %r10
-	push %r11
-	push %r12
-	push %r13
-	push %r14
-	push %r15
+	PUSH_REGS
 	cld
 	mov %rsp, %rdi
 	call syscall_dispatch
-	pop %r15
-	pop %r14
-	pop %r13
-	pop %r12
-	pop %r11
-	pop %r10
-	pop %r9
-	pop %r8
-	pop %rbp
-	pop %rdi
-	pop %rsi
-	pop %rdx
-	pop %rcx
-	pop %rbx
-	pop %rax
+	POP_REGS
 	add $16, %rsp                            /* vector, error */
 	/* SYSRET with a non-canonical RCX raises #GP in ring 0 on Intel CPUs,
 	 * on the user's stack: return through IRETQ unless RIP is a user address. */
