@@ -1,7 +1,9 @@
 /* `run`: start the program the boot loader handed over as the first module. */
 #include "console.h"
 #include "kerrno.h"
+#include "heap.h"
 #include "kernel.h"
+#include "pmm.h"
 #include "printf.h"
 #include "proc.h"
 #include "vm.h"
@@ -28,7 +30,19 @@ int run_program(void)
 	argv[argc] = NULL;
 	const struct boot_module *m = &boot_info.mod[0];
 	kprintf("run: %s, %lu bytes at %lx, %d arguments\n", argv[0], m->end - m->start, m->start, argc);
+	struct heap_stats h0, h1;
+	uint64_t free0 = pmm_free_count(), tables0 = vm_table_pages();
+	heap_stats(&h0);
 	int status = proc_exec(phys_to_virt(m->start), m->end - m->start, argc, argv, 0, NULL);
+	heap_stats(&h1);
+	/* Everything the program had must be back: a leak here is a kernel bug. */
+	if (pmm_free_count() != free0 || vm_table_pages() != tables0 || h1.live_allocs != h0.live_allocs)
+		kreport("bareflow: kernel bug: %ld pages, %ld page tables and %ld heap blocks not freed "
+			"after the program\n",
+			(long)(free0 - pmm_free_count()), (long)(vm_table_pages() - tables0),
+			(long)(h1.live_allocs - h0.live_allocs));
+	else
+		kprintf("run: every page, page table and heap block the program used is free again\n");
 	if (status == -ENOMEM) {
 		kreport("bareflow: %s: not enough memory to start it (try a larger --mem)\n", argv[0]);
 		return EXIT_KERNEL_PANIC;

@@ -113,11 +113,14 @@ static void print_argv(const struct qemu_argv *a)
 	fputc('\n', stderr);
 }
 
-/* The status the kernel wrote to the log as "bareflow-exit-status N", or -1. */
+/* The status the kernel wrote to the log as "bareflow-exit-status N", or -1.
+ * It is the log's last line, so only the tail is read. */
 static int status_from_log(int log_fd)
 {
-	char buf[8192];
-	ssize_t n = pread(log_fd, buf, sizeof buf - 1, 0);
+	char buf[4096];
+	off_t end = lseek(log_fd, 0, SEEK_END);
+	off_t from = end > (off_t)sizeof buf - 1 ? end - (off_t)sizeof buf + 1 : 0;
+	ssize_t n = pread(log_fd, buf, sizeof buf - 1, from);
 	int status = -1;
 
 	if (n <= 0)
