@@ -1,5 +1,9 @@
 /* System call setup and dispatch, with the table built from syscalls.def. */
+#include <stdbool.h>
+
+#include "console.h"
 #include "kerrno.h"
+#include "kernel.h"
 #include "printf.h"
 #include "proc.h"
 #include "syscall.h"
@@ -26,9 +30,11 @@ static uint8_t warned[NR_MAX / 8];
 const char *syscall_name(uint64_t nr) { return nr < NR_MAX && names[nr] ? names[nr] : "unknown"; }
 
 void syscall_entry(void);
+static bool tracing;
 
 void syscall_init(void)
 {
+	tracing = cmdline_get("strace", NULL, 0);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 	/* SYSCALL loads CS=0x08, SS=0x10; SYSRET loads CS=0x18+16, SS=0x18+8 (gdt.c). */
 	wrmsr(MSR_STAR, (0x18ull << 48) | (0x08ull << 32));
@@ -45,6 +51,9 @@ void syscall_dispatch(struct trapframe *tf)
 	syscall_fn fn = nr < NR_MAX ? table[nr] : 0;
 
 	if (!fn) {
+		if (tracing)
+			kreport("[strace] %s(%#lx, %#lx, %#lx, ...) = -ENOSYS\n", syscall_name(nr), tf->rdi,
+				tf->rsi, tf->rdx);
 		if (nr >= NR_MAX || !(warned[nr / 8] & (1u << (nr % 8)))) {
 			kprintf("bareflow: system call %s (%lu) is not implemented; returning -ENOSYS\n",
 				syscall_name(nr), nr);
@@ -55,5 +64,11 @@ void syscall_dispatch(struct trapframe *tf)
 		return;
 	}
 	/* The fourth argument arrives in R10: SYSCALL overwrote RCX. */
+	if (tracing) /* before the call: exit does not come back */
+		kreport("[strace] %s(%#lx, %#lx, %#lx, %#lx, %#lx, %#lx)%s", syscall_name(nr), tf->rdi,
+			tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9,
+			fn == sys_exit || fn == sys_exit_group ? " = ?\n" : "");
 	tf->rax = (uint64_t)fn(tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9);
+	if (tracing)
+		kreport(" = %ld\n", (long)tf->rax);
 }

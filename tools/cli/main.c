@@ -50,7 +50,7 @@ static const char demo_usage[] =
     "  --verbose       print the QEMU command line and QEMU's own messages to stderr\n";
 
 static const char run_usage[] =
-    "usage: bareflow run [--mem SIZE] [--timeout SEC] [--verbose] [--] ELF [ARGS...]\n"
+    "usage: bareflow run [--mem SIZE] [--timeout SEC] [--strace] [--verbose] [--] ELF [ARGS...]\n"
     "\n"
     "Boot BareFlow with the static x86-64 Linux program ELF as its application and\n"
     "run it with ARGS. Its stdout is our stdout byte for byte, its stderr our\n"
@@ -63,11 +63,12 @@ static const char run_usage[] =
     "  --mem SIZE      guest RAM: a number with K, M, G or T (default 512M)\n"
     "  --timeout SEC   stop the guest after SEC seconds and exit 124 (default 0:\n"
     "                  never)\n"
+    "  --strace        print every system call, its arguments and result to stderr\n"
     "  --verbose       print the QEMU command line, QEMU's messages and the kernel log\n"
     "\n"
     "Early stage: a program gets argv, no environment, and the standard streams; no\n"
-    "files, stdin, threads or signals yet. --cpus, --file, --env, --strace and --iso\n"
-    "from the full interface are not available yet.\n";
+    "files, stdin, threads or signals yet. --cpus, --file, --env and --iso from the\n"
+    "full interface are not available yet.\n";
 
 static const char selftest_usage[] =
     "usage: bareflow selftest [--mem SIZE] [--timeout SEC] [--cmdline STR] [--verbose]\n"
@@ -148,7 +149,7 @@ static int append_cmdline(char *buf, const char *words)
 	return 0;
 }
 
-enum option_id { OPT_HELP, OPT_ISO, OPT_VERBOSE, OPT_MEM, OPT_TIMEOUT, OPT_CMDLINE, OPT_LATER };
+enum option_id { OPT_HELP, OPT_ISO, OPT_VERBOSE, OPT_MEM, OPT_TIMEOUT, OPT_CMDLINE, OPT_STRACE, OPT_LATER };
 
 static const struct option {
 	const char *name;
@@ -167,7 +168,7 @@ static const struct option {
 	{"--cpus", OPT_LATER, true},
 	{"--file", OPT_LATER, true},
 	{"--env", OPT_LATER, true},
-	{"--strace", OPT_LATER, false},
+	{"--strace", OPT_STRACE, false},
 	/* clang-format on */
 };
 
@@ -183,7 +184,8 @@ static const struct option *find_option(const struct command *c, const char *arg
 		const struct option *o = &options[i];
 		if (strlen(o->name) != len || strncmp(o->name, arg, len))
 			continue;
-		if ((o->id == OPT_ISO && !c->has_iso) || (o->id == OPT_LATER && !c->program) ||
+		if ((o->id == OPT_ISO && !c->has_iso) ||
+		    ((o->id == OPT_LATER || o->id == OPT_STRACE) && !c->program) ||
 		    (o->id == OPT_CMDLINE && c->program))
 			return NULL;
 		return o;
@@ -220,6 +222,9 @@ static int apply_option(const struct command *c, const struct option *o, const c
 		if (append_cmdline(cmdline, val))
 			return usage_error(c->name, "the kernel command line is over %d bytes",
 					   MAX_CMDLINE);
+		return 0;
+	case OPT_STRACE: /* a kernel command-line word, before the program's "--" */
+		append_cmdline(cmdline, "strace");
 		return 0;
 	case OPT_LATER:
 		return usage_error(c->name, "%s is not available yet in this version of %s", o->name,
