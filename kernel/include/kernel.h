@@ -22,11 +22,12 @@ void boot_info_init(uint64_t magic, uint64_t info_phys);
  * appears more than once, the last one wins. */
 bool cmdline_get(const char *key, char *val, size_t size);
 
-/* Split the words after "--" on the kernel command line into argv (at most
- * max), honouring double quotes and backslash escapes inside them. buf (at
- * least BOOT_CMDLINE_MAX bytes) receives the strings. Returns argc (0 when
- * there is no "--"), or -E2BIG for more than max words. */
-int cmdline_program_args(char *buf, size_t size, char **argv, int max);
+/* Split the words after "--" on the kernel command line into vec (at most
+ * max entries), honouring double quotes and backslash escapes inside them:
+ * the program's arguments, NULL, then, after a second unquoted "--", its
+ * environment (*envc strings), NULL. buf (at least BOOT_CMDLINE_MAX bytes)
+ * receives the strings. Returns argc (0 when there is no "--"), or -E2BIG. */
+int cmdline_program_args(char *buf, size_t size, char **vec, int max, int *envc);
 
 /* Run the program given as the first boot module with the arguments after
  * "--"; kernel messages go to the log meanwhile. Returns its exit status. */

@@ -76,23 +76,34 @@ static const char *after_separator(void)
 	return NULL;
 }
 
-int cmdline_program_args(char *buf, size_t size, char **argv, int max)
+int cmdline_program_args(char *buf, size_t size, char **vec, int max, int *envc)
 {
 	const char *p = after_separator();
-	int argc = 0;
+	int n = 0, argc = -1;
 
 	KASSERT(size >= sizeof boot_info.cmdline); /* no word is longer than the line */
-	if (!p)
-		return 0;
-	while (*p == ' ')
-		p++;
-	while (*p) {
-		if (argc == max)
-			return -E2BIG;
-		argv[argc++] = buf;
-		buf += next_word(&p, buf) + 1;
+	*envc = 0;
+	while (p && *p) {
 		while (*p == ' ')
 			p++;
+		if (!*p)
+			break;
+		if (n + 2 >= max)
+			return -E2BIG;
+		if (argc < 0 && p[0] == '-' && p[1] == '-' && (p[2] == ' ' || !p[2])) {
+			argc = n; /* an unquoted "--": the environment follows */
+			vec[n++] = NULL;
+			p += 2;
+			continue;
+		}
+		vec[n++] = buf;
+		buf += next_word(&p, buf) + 1;
 	}
+	if (argc < 0) {
+		argc = n;
+		vec[n++] = NULL;
+	}
+	vec[n] = NULL;
+	*envc = n - argc - 1;
 	return argc;
 }

@@ -1,7 +1,8 @@
 # Differential test: each program in tests/abi, built static, runs natively
 # and under `bareflow run` with the same arguments; stdout and the exit
 # status must be identical. The first argument is the host's time of day,
-# for programs that compare clocks.
+# for programs that compare clocks; both sides get the same two-variable
+# environment and nothing else.
 . tests/boot/common.inc
 now=$(date +%s)
 mkdir -p build/abi
@@ -12,9 +13,9 @@ for src in tests/abi/*.c; do
 	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
 		clang-19 -static -O1 -fno-omit-frame-pointer -o "$bin" "$src" || fail "cannot build $src"
 	fi
-	"$bin" "$now" "two words" 'q"uote' >build/abi/$name.native.out 2>build/abi/$name.native.err
+	env -i A=1 'B=two "words"' "$bin" "$now" "two words" 'q"uote' >build/abi/$name.native.out 2>build/abi/$name.native.err
 	native=$?
-	./bareflow run --timeout 60 "$bin" "$now" "two words" 'q"uote' \
+	./bareflow run --timeout 60 --env A=1 --env 'B=two "words"' "$bin" "$now" "two words" 'q"uote' \
 		>build/abi/$name.bare.out 2>build/abi/$name.bare.err </dev/null
 	bare=$?
 	if [ "$native" -ne "$bare" ] || ! cmp -s build/abi/$name.native.out build/abi/$name.bare.out; then

@@ -17,6 +17,6 @@ head -c 200 build/bareflow.elf >"$bad" # a truncated ELF
 run ./bareflow run --timeout 60 "$bad"
 expect_status 126
 expect_output "cannot execute"
-run ./bareflow run --env A=B /bin/true
+run ./bareflow run --file a:b /bin/true
 expect_status 2
 expect_output "not available yet"

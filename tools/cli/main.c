@@ -50,7 +50,8 @@ static const char demo_usage[] =
     "  --verbose       print the QEMU command line and QEMU's own messages to stderr\n";
 
 static const char run_usage[] =
-    "usage: bareflow run [--mem SIZE] [--timeout SEC] [--strace] [--verbose] [--] ELF [ARGS...]\n"
+    "usage: bareflow run [--mem SIZE] [--timeout SEC] [--env NAME=VALUE]... [--strace]\n"
+    "                    [--verbose] [--] ELF [ARGS...]\n"
     "\n"
     "Boot BareFlow with the static x86-64 Linux program ELF as its application and\n"
     "run it with ARGS. Its stdout is our stdout byte for byte, its stderr our\n"
@@ -63,12 +64,14 @@ static const char run_usage[] =
     "  --mem SIZE      guest RAM: a number with K, M, G or T (default 512M)\n"
     "  --timeout SEC   stop the guest after SEC seconds and exit 124 (default 0:\n"
     "                  never)\n"
+    "  --env NAME=VALUE  put NAME in the program's environment (repeatable; the\n"
+    "                  environment is otherwise empty)\n"
     "  --strace        print every system call, its arguments and result to stderr\n"
     "  --verbose       print the QEMU command line, QEMU's messages and the kernel log\n"
     "\n"
-    "Early stage: a program gets argv, no environment, and the standard streams; no\n"
-    "files, stdin, threads or signals yet. --cpus, --file, --env and --iso from the\n"
-    "full interface are not available yet.\n";
+    "Early stage: a program gets argv, its --env variables and the standard streams;\n"
+    "no files, stdin, threads or signals yet. --cpus, --file and --iso from the full\n"
+    "interface are not available yet.\n";
 
 static const char selftest_usage[] =
     "usage: bareflow selftest [--mem SIZE] [--timeout SEC] [--cmdline STR] [--verbose]\n"
@@ -149,7 +152,11 @@ static int append_cmdline(char *buf, const char *words)
 	return 0;
 }
 
-enum option_id { OPT_HELP, OPT_ISO, OPT_VERBOSE, OPT_MEM, OPT_TIMEOUT, OPT_CMDLINE, OPT_STRACE, OPT_LATER };
+#define MAX_ENV 64
+static const char *env_list[MAX_ENV]; /* --env NAME=VALUE, in order */
+static int env_count;
+
+enum option_id { OPT_HELP, OPT_ISO, OPT_VERBOSE, OPT_MEM, OPT_TIMEOUT, OPT_CMDLINE, OPT_STRACE, OPT_ENV, OPT_LATER };
 
 static const struct option {
 	const char *name;
@@ -167,7 +174,7 @@ static const struct option {
 	{"--cmdline", OPT_CMDLINE, true},
 	{"--cpus", OPT_LATER, true},
 	{"--file", OPT_LATER, true},
-	{"--env", OPT_LATER, true},
+	{"--env", OPT_ENV, true},
 	{"--strace", OPT_STRACE, false},
 	/* clang-format on */
 };
@@ -185,7 +192,7 @@ static const struct option *find_option(const struct command *c, const char *arg
 		if (strlen(o->name) != len || strncmp(o->name, arg, len))
 			continue;
 		if ((o->id == OPT_ISO && !c->has_iso) ||
-		    ((o->id == OPT_LATER || o->id == OPT_STRACE) && !c->program) ||
+		    ((o->id == OPT_LATER || o->id == OPT_STRACE || o->id == OPT_ENV) && !c->program) ||
 		    (o->id == OPT_CMDLINE && c->program))
 			return NULL;
 		return o;
@@ -225,6 +232,13 @@ static int apply_option(const struct command *c, const struct option *o, const c
 		return 0;
 	case OPT_STRACE: /* a kernel command-line word, before the program's "--" */
 		append_cmdline(cmdline, "strace");
+		return 0;
+	case OPT_ENV:
+		if (!strchr(val, '=') || val[0] == '=' || strchr(val, '\n'))
+			return usage_error(c->name, "--env wants NAME=VALUE, got '%s'", val);
+		if (env_count == MAX_ENV)
+			return usage_error(c->name, "more than %d --env variables", MAX_ENV);
+		env_list[env_count++] = val;
 		return 0;
 	case OPT_LATER:
 		return usage_error(c->name, "%s is not available yet in this version of %s", o->name,
@@ -308,6 +322,13 @@ static int program_cmdline(const struct command *c, int argc, char **argv, struc
 		if (strchr(argv[i], '\n') || append_quoted(cmdline, argv[i]))
 			return usage_error(c->name, "the program's arguments are too long (at most about "
 						    "%d bytes) or contain a newline",
+					   MAX_CMDLINE);
+	if (env_count && append_cmdline(cmdline, "--"))
+		return usage_error(c->name, "the program's arguments and environment are too long");
+	for (int i = 0; i < env_count; i++)
+		if (append_quoted(cmdline, env_list[i]))
+			return usage_error(c->name, "the program's arguments and environment are too long "
+						    "(at most about %d bytes)",
 					   MAX_CMDLINE);
 	return 0;
 }
