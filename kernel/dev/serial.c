@@ -15,7 +15,8 @@ void serial_init(uint16_t port)
 	outb(port + 0, 0x01); /* 115200 baud */
 	outb(port + 1, 0x00);
 	outb(port + 3, 0x03); /* 8N1, DLAB off */
-	outb(port + 2, 0xc7); /* FIFO on, cleared, 14-byte threshold */
+	/* FIFOs stay off: turning them on clears the receiver, and the CLI may
+	 * have sent stdin (or its end) before we got here. */
 	outb(port + 4, 0x03); /* DTR, RTS */
 }
 
@@ -35,3 +36,13 @@ void debugcon_write(const char *s, size_t n)
 	for (size_t i = 0; i < n; i++)
 		outb(0xe9, (uint8_t)s[i]);
 }
+
+void serial_rx_irq(uint16_t port, bool on)
+{
+	outb(port + 1, on ? 0x01 : 0x00); /* received-data interrupt */
+	outb(port + 4, on ? 0x0b : 0x03); /* OUT2 gates the line on PCs */
+}
+
+bool serial_ready(uint16_t port) { return inb(port + 5) & 0x01; }
+
+uint8_t serial_getc(uint16_t port) { return inb(port); }

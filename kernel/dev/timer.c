@@ -101,6 +101,10 @@ void time_delay_ns(uint64_t ns)
 		cpu_relax();
 }
 
+void lapic_eoi(void) { lapic[LAPIC_EOI / 4] = 0; }
+
+uint32_t lapic_id(void) { return lapic[0x20 / 4] >> 24; }
+
 static void timer_irq(struct trapframe *tf)
 {
 	(void)tf;

@@ -2,6 +2,7 @@
 #ifndef BF_CONSOLE_H
 #define BF_CONSOLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -12,6 +13,11 @@
 void serial_init(uint16_t port);
 /* Write n raw bytes; no newline translation. */
 void serial_write(uint16_t port, const char *s, size_t n);
+/* Raise (or stop raising) an interrupt when a byte arrives. */
+void serial_rx_irq(uint16_t port, bool on);
+/* True if a received byte is waiting; serial_getc takes it. */
+bool serial_ready(uint16_t port);
+uint8_t serial_getc(uint16_t port);
 /* Write n bytes to the debug console (port 0xe9): the kernel log. */
 void debugcon_write(const char *s, size_t n);
 

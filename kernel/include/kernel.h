@@ -40,6 +40,16 @@ __attribute__((noreturn)) void power_off(int status);
 
 /* Find the ACPI \_S5 sleep type and PM1 control ports; returns 0 or -ENOENT. */
 int acpi_init(void);
+/* The first I/O APIC (physical address, first GSI) and the GSI and MPS
+ * polarity/trigger flags of ISA interrupt `irq`, from the MADT. 0 or -ENOENT. */
+int acpi_isa_irq(unsigned irq, uint64_t *ioapic, uint32_t *gsi_base, uint32_t *gsi, uint16_t *flags);
+/* Route ISA interrupt `irq` to `vector` on this CPU through the I/O APIC;
+ * the handler must call lapic_eoi. 0, or -ENOENT without an I/O APIC. */
+int ioapic_route_isa(unsigned irq, unsigned vector);
+/* Acknowledge the interrupt being handled. */
+void lapic_eoi(void);
+/* This CPU's local APIC ID. */
+uint32_t lapic_id(void);
 /* Enter ACPI S5 (soft off). Returns only if that is impossible. */
 void acpi_poweroff(void);
 

@@ -24,6 +24,7 @@ struct trapframe {
 #define T_MC 18
 #define IRQ_BASE 32      /* legacy PIC lines, remapped here and masked */
 #define IRQ_TIMER 48     /* LAPIC timer */
+#define IRQ_COM1 49      /* COM1 receive, through the I/O APIC */
 #define IRQ_SPURIOUS 255 /* LAPIC spurious vector */
 
 /* Load the GDT (with user segments) and the TSS with its IST stacks. */

@@ -1,5 +1,6 @@
-/* Just enough ACPI to power off a real machine: RSDP -> RSDT/XSDT -> FADT for
- * the PM1 control ports, and the \_S5 package in the DSDT for SLP_TYP. */
+/* Just enough ACPI to power off a real machine and route an interrupt:
+ * RSDP -> RSDT/XSDT -> FADT for the PM1 control ports, the \_S5 package in the
+ * DSDT for SLP_TYP, and the MADT for the I/O APIC and ISA overrides. */
 #include <stdint.h>
 
 #include "kerrno.h"
@@ -159,6 +160,33 @@ int acpi_init(void)
 	acpi.pm1a = (uint16_t)pm1a;
 	acpi.pm1b = (uint16_t)pm1b;
 	acpi.ready = 1;
+	return 0;
+}
+
+int acpi_isa_irq(unsigned irq, uint64_t *ioapic, uint32_t *gsi_base, uint32_t *gsi, uint16_t *flags)
+{
+	const uint8_t *rsdp = find_rsdp();
+	const struct sdt_header *madt = rsdp ? find_table(rsdp, "APIC") : NULL;
+	uint32_t pa = 0, base = 0;
+	int found = 0;
+
+	if (!madt || madt->length < 44)
+		return -ENOENT;
+	*gsi = irq, *flags = 0; /* identity unless an override says otherwise */
+	const uint8_t *p = (const uint8_t *)madt + 44, *end = (const uint8_t *)madt + madt->length;
+	for (; p + 2 <= end && p[1] >= 2 && p + p[1] <= end; p += p[1]) {
+		if (p[0] == 1 && p[1] >= 12 && !found) { /* I/O APIC */
+			memcpy(&pa, p + 4, 4);
+			memcpy(&base, p + 8, 4);
+			found = 1;
+		} else if (p[0] == 2 && p[1] >= 10 && p[2] == 0 && p[3] == irq) { /* ISA override */
+			memcpy(gsi, p + 4, 4);
+			memcpy(flags, p + 8, 2);
+		}
+	}
+	if (!found)
+		return -ENOENT;
+	*ioapic = pa, *gsi_base = base;
 	return 0;
 }
 

@@ -17,6 +17,7 @@ int run_program(void)
 	int envc;
 
 	console_route(CONSOLE_LOG); /* COM1 is the program's stdout from now on */
+	stdin_init();
 	if (boot_info.nmod == 0) {
 		kreport("bareflow: no program to run (the boot loader passed no module)\n");
 		return EXIT_KERNEL_PANIC;

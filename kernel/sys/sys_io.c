@@ -1,9 +1,14 @@
-/* I/O system calls. For now the only files are stdout (COM1) and stderr (COM2). */
+/* I/O system calls. For now the only files are the standard streams: stdin
+ * and stdout on COM1, stderr on COM2. */
 #include "console.h"
 #include "kerrno.h"
 #include "proc.h"
 #include "kstring.h"
 #include "syscall.h"
+#include "kernel.h"
+#include "printf.h"
+#include "trap.h"
+#include "x86.h"
 
 int64_t sys_write(uint64_t fd, uint64_t buf, uint64_t count, uint64_t a3, uint64_t a4, uint64_t a5)
 {
@@ -87,4 +92,71 @@ int64_t sys_newfstatat(uint64_t fd, uint64_t path, uint64_t buf, uint64_t flags,
 	st.rdev = (4ul << 8) | 64; /* ttyS0 */
 	st.blksize = 1024;
 	return copy_to_user(buf, &st, sizeof st);
+}
+
+/* stdin arrives on COM1's input, encoded by the CLI: 0xff 0xff is a 0xff
+ * byte, 0xff 0x00 the end of input. */
+static struct {
+	bool escape; /* saw 0xff, waiting for its partner */
+	bool eof;
+} input;
+
+/* Decode what COM1 has now into buf; returns the bytes produced. */
+static size_t drain_com1(uint8_t *buf, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && !input.eof && serial_ready(COM1)) {
+		uint8_t c = serial_getc(COM1);
+		if (input.escape) {
+			input.escape = false;
+			if (c == 0x00)
+				input.eof = true;
+			else
+				buf[n++] = c;
+		} else if (c == 0xff) {
+			input.escape = true;
+		} else {
+			buf[n++] = c;
+		}
+	}
+	return n;
+}
+
+/* A byte arrived: the read loop below is halted waiting for it. */
+static void com1_irq(struct trapframe *tf)
+{
+	(void)tf;
+	lapic_eoi();
+}
+
+void stdin_init(void)
+{
+	trap_set_handler(IRQ_COM1, com1_irq);
+	if (ioapic_route_isa(4, IRQ_COM1) == 0)
+		serial_rx_irq(COM1, true);
+	else
+		kprintf("stdin: no I/O APIC; input is polled on each timer tick\n");
+}
+
+/* Blocks until input or its end arrives, halting until the next interrupt. */
+int64_t sys_read(uint64_t fd, uint64_t buf, uint64_t count, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	uint8_t chunk[256];
+
+	if (fd > 2)
+		return -EBADF;
+	if (fd != 0)
+		return -EBADF; /* stdout and stderr are write-only */
+	if (count == 0)
+		return 0;
+	for (;;) {
+		size_t n = drain_com1(chunk, count < sizeof chunk ? count : sizeof chunk);
+		if (n)
+			return copy_to_user(buf, chunk, n) ? -EFAULT : (int64_t)n;
+		if (input.eof)
+			return 0;
+		irq_enable_and_halt();
+		irq_disable();
+	}
 }

@@ -2,10 +2,12 @@
 # and under `bareflow run` with the same arguments; stdout and the exit
 # status must be identical. The first argument is the host's time of day,
 # for programs that compare clocks; both sides get the same two-variable
-# environment and nothing else.
+# environment and nothing else, and the same binary stdin.
 . tests/boot/common.inc
 now=$(date +%s)
 mkdir -p build/abi
+# Every program gets the same stdin: text, NUL and 0xff bytes, then its end.
+{ printf 'line one\nline two\n\000\377\377\000x\377'; head -c 3000 /dev/urandom; } >build/abi/stdin.bin
 failures=0
 for src in tests/abi/*.c; do
 	name=$(basename "$src" .c)
@@ -13,10 +15,11 @@ for src in tests/abi/*.c; do
 	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
 		clang-19 -static -O1 -fno-omit-frame-pointer -o "$bin" "$src" || fail "cannot build $src"
 	fi
-	env -i A=1 'B=two "words"' "$bin" "$now" "two words" 'q"uote' >build/abi/$name.native.out 2>build/abi/$name.native.err
+	env -i A=1 'B=two "words"' "$bin" "$now" "two words" 'q"uote' >build/abi/$name.native.out 2>build/abi/$name.native.err \
+		<build/abi/stdin.bin
 	native=$?
 	./bareflow run --timeout 60 --env A=1 --env 'B=two "words"' "$bin" "$now" "two words" 'q"uote' \
-		>build/abi/$name.bare.out 2>build/abi/$name.bare.err </dev/null
+		>build/abi/$name.bare.out 2>build/abi/$name.bare.err <build/abi/stdin.bin
 	bare=$?
 	if [ "$native" -ne "$bare" ] || ! cmp -s build/abi/$name.native.out build/abi/$name.bare.out; then
 		echo "MISMATCH $name: native status $native, bareflow status $bare"

@@ -200,6 +200,46 @@ static int run(struct qemu_argv *a, const struct boot_options *opt, const struct
 	return ret;
 }
 
+/*
+ * The program's stdin travels on COM1's input. A serial line has no end, so a
+ * relay process encodes it: 0xff is sent as 0xff 0xff, and the end of input
+ * as 0xff 0x00 (the kernel's sys_read decodes this). Returns the read end of
+ * the pipe QEMU reads from, or -1; *relay is the relay's pid.
+ */
+static int start_stdin_relay(pid_t *relay)
+{
+	int p[2];
+
+	if (pipe(p) < 0)
+		return -1;
+	*relay = fork();
+	if (*relay < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (*relay == 0) {
+		unsigned char in[4096], out[8192];
+		ssize_t n;
+		signal(SIGPIPE, SIG_IGN);
+		close(p[0]);
+		while ((n = read(0, in, sizeof in)) > 0 || (n < 0 && errno == EINTR)) {
+			size_t k = 0;
+			for (ssize_t i = 0; i < n; i++) {
+				out[k++] = in[i];
+				if (in[i] == 0xff)
+					out[k++] = 0xff;
+			}
+			if (k && write(p[1], out, k) != (ssize_t)k)
+				_exit(0);
+		}
+		(void)!write(p[1], "\xff\x00", 2);
+		_exit(0);
+	}
+	close(p[1]);
+	return p[0];
+}
+
 int cli_boot(const struct boot_options *opt)
 {
 	char image[4096], *tmp_iso = NULL;
@@ -227,7 +267,24 @@ int cli_boot(const struct boot_options *opt)
 	build_argv(&a, opt, tmp_iso ? tmp_iso : image, &ch);
 	if (opt->verbose)
 		print_argv(&a);
+	pid_t relay = -1;
+	int saved_stdin = -1;
+	if (opt->program) { /* QEMU reads the encoded stdin through a pipe */
+		int in = start_stdin_relay(&relay);
+		saved_stdin = in >= 0 ? dup(0) : -1;
+		if (in < 0 || saved_stdin < 0 || dup2(in, 0) < 0) {
+			cli_error("cannot set up the program's stdin");
+			return CLI_EXIT_FAILURE;
+		}
+		close(in);
+	}
 	int ret = run(&a, opt, &ch);
+	if (relay > 0) {
+		kill(relay, SIGKILL);
+		waitpid(relay, NULL, 0);
+		dup2(saved_stdin, 0);
+		close(saved_stdin);
+	}
 	/* While a program runs the kernel log is kept aside; show it when the
 	 * kernel itself failed or when asked. */
 	if (opt->program && (opt->verbose || ret == CLI_EXIT_FAILURE)) {
