@@ -19,7 +19,8 @@ void boot_info_init(uint64_t magic, uint64_t info_phys);
 
 /* Find "key" or "key=value" on the kernel command line. Returns true if
  * present; copies the value (empty for a bare key) into val. When the key
- * appears more than once, the last one wins. */
+ * appears more than once, the last one wins. A value may be double-quoted,
+ * with backslash escapes inside the quotes, to hold spaces. */
 bool cmdline_get(const char *key, char *val, size_t size);
 
 /* Split the words after "--" on the kernel command line into vec (at most

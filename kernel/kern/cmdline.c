@@ -5,17 +5,26 @@
 #include "panic.h"
 
 /* The next space-separated word at *p (advanced past it), its length in
- * *len; NULL at the end of the line. */
+ * *len; NULL at the end of the line. Spaces inside double quotes belong to
+ * the word. */
 static const char *next_token(const char **p, size_t *len)
 {
+	bool quoted = false;
+
 	while (**p == ' ')
 		(*p)++;
 	const char *w = *p;
-	while (**p && **p != ' ')
-		(*p)++;
+	for (; **p && (quoted || **p != ' '); (*p)++) {
+		if (**p == '"')
+			quoted = !quoted;
+		else if (quoted && **p == '\\' && (*p)[1])
+			(*p)++;
+	}
 	*len = (size_t)(*p - w);
 	return *len ? w : NULL;
 }
+
+static size_t next_word(const char **p, char *out);
 
 static bool is_separator(const char *w, size_t len) { return len == 2 && w[0] == '-' && w[1] == '-'; }
 
@@ -30,11 +39,14 @@ bool cmdline_get(const char *key, char *val, size_t size)
 			break; /* the rest belongs to the program */
 		if (wlen < klen || strncmp(w, key, klen) || (wlen > klen && w[klen] != '='))
 			continue;
-		size_t vlen = wlen > klen ? wlen - klen - 1 : 0;
 		if (val && size) {
+			/* The value without its quotes; too long a value is cut. */
+			char word[BOOT_CMDLINE_MAX];
+			const char *q = w + klen + (wlen > klen);
+			size_t vlen = wlen > klen ? next_word(&q, word) : 0;
 			if (vlen >= size)
 				vlen = size - 1;
-			memcpy(val, w + klen + (wlen > klen), vlen);
+			memcpy(val, word, vlen);
 			val[vlen] = 0;
 		}
 		found = true; /* keep looking: a later word overrides an earlier one */
