@@ -1,5 +1,7 @@
 /* `run`: start the program the boot loader handed over as the first module. */
 #include "console.h"
+#include "fs.h"
+#include "kstring.h"
 #include "kerrno.h"
 #include "heap.h"
 #include "kernel.h"
@@ -9,6 +11,73 @@
 #include "vm.h"
 
 #define MAX_ARGS 256
+
+/*
+ * Build the program's filesystem from the boot module: a cpio archive from
+ * the CLI (program and --file arguments; exe= names the program, cwd= the
+ * starting directory), or a bare ELF (as GRUB users may pass it), which
+ * appears at argv[0] made absolute. Returns 0 with *exe set, or the exit
+ * status to end with.
+ */
+static int setup_files(const struct boot_module *m, const char *argv0, struct inode **exe)
+{
+	static char exe_path[PATH_MAX], cwd[PATH_MAX];
+	const uint8_t *data = phys_to_virt(m->start);
+	size_t size = m->end - m->start;
+	struct inode *ip;
+	int err = fs_init();
+
+	console_configure();
+	if (err) {
+		kreport("bareflow: not enough memory for the filesystem (try a larger --mem)\n");
+		return EXIT_KERNEL_PANIC;
+	}
+	if (cpio_is_archive(data, size)) {
+		if (cpio_unpack(data, size))
+			return EXIT_KERNEL_PANIC;
+		if (!cmdline_get("exe", exe_path, sizeof exe_path) || exe_path[0] != '/') {
+			kreport("bareflow: the command line names no program file (exe=/PATH)\n");
+			return EXIT_KERNEL_PANIC;
+		}
+	} else {
+		struct inode *dir;
+		size_t n = strlen(argv0);
+		if (n + 2 > sizeof exe_path)
+			return EXIT_KERNEL_PANIC;
+		exe_path[0] = '/';
+		memcpy(exe_path + (argv0[0] != '/'), argv0, n + 1);
+		char *slash = exe_path + strlen(exe_path);
+		while (slash > exe_path && slash[-1] != '/')
+			slash--;
+		slash[-1] = 0;
+		err = path_mkdirs(exe_path, &dir);
+		slash[-1] = '/';
+		if (!err && !(ip = inode_new(S_IFREG | 0755)))
+			err = -ENOMEM;
+		if (!err) {
+			inode_set_data(ip, data, size, true);
+			err = dir_link(dir, slash, strlen(slash), ip);
+		}
+		if (err) {
+			kreport("bareflow: cannot place the program at %s (error %d)\n", exe_path, -err);
+			return EXIT_KERNEL_PANIC;
+		}
+	}
+	if (cmdline_get("cwd", cwd, sizeof cwd)) {
+		if (path_lookup(AT_FDCWD, cwd, true, &ip) || !S_ISDIR(ip->mode))
+			kreport("bareflow: the working directory %s is not in the filesystem\n", cwd);
+		else
+			fs_set_cwd(ip);
+	}
+	err = path_lookup(AT_FDCWD, exe_path, true, &ip);
+	if (err || !S_ISREG(ip->mode)) {
+		kreport("bareflow: %s: %s\n", exe_path, err ? "No such file in the guest" : "Not a regular file");
+		return err ? 127 : 126;
+	}
+	fs_set_exe(exe_path);
+	*exe = ip;
+	return 0;
+}
 
 int run_program(void)
 {
@@ -33,12 +102,16 @@ int run_program(void)
 	}
 	char **envp = &argv[argc + 1];
 	const struct boot_module *m = &boot_info.mod[0];
-	kprintf("run: %s, %lu bytes at %lx, %d arguments, %d environment variables\n", argv[0],
-		m->end - m->start, m->start, argc, envc);
+	kprintf("run: %s, module of %lu bytes at %lx, %d arguments, %d environment variables\n",
+		argv[0], m->end - m->start, m->start, argc, envc);
 	struct heap_stats h0, h1;
 	uint64_t free0 = pmm_free_count(), tables0 = vm_table_pages();
 	heap_stats(&h0);
-	int status = proc_exec(phys_to_virt(m->start), m->end - m->start, argc, argv, envc, envp);
+	struct inode *exe;
+	int status = setup_files(m, argv[0], &exe);
+	if (status == 0)
+		status = proc_exec(exe->data, exe->size, argc, argv, envc, envp);
+	fs_destroy(); /* files the program made go too */
 	heap_stats(&h1);
 	/* Everything the program had must be back: a leak here is a kernel bug. */
 	if (pmm_free_count() != free0 || vm_table_pages() != tables0 || h1.live_allocs != h0.live_allocs)

@@ -9,7 +9,7 @@
 #include "trap.h"
 #include "x86.h"
 
-#define KSTACK_SIZE 16384
+#define KSTACK_SIZE 65536 /* path names (4 KiB each) live on it */
 
 /* Syscalls and interrupts from ring 3 run on this stack (TSS.RSP0). */
 static uint8_t proc_kstack[KSTACK_SIZE] __attribute__((aligned(16)));

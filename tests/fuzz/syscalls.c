@@ -86,10 +86,12 @@ int main(int argc, char **argv)
 			a[k] = hostile_arg();
 		if (nr == SYS_mmap)
 			a[3] &= ~0x10ull & ~0x100000ull; /* no MAP_FIXED(_NOREPLACE) over ourselves */
-		if (nr == SYS_write && a[0] < 3)
-			a[0] = 99; /* keep the terminal clean: writes go to a bad fd */
-		if (nr == SYS_writev && a[0] < 3)
+		/* The standard streams stay ours: calls aimed at fds 0-2 (as the
+		 * first argument, or as dup2's target) go to fd 99 instead. */
+		if (a[0] < 3)
 			a[0] = 99;
+		if ((nr == SYS_dup2 || nr == SYS_dup3) && a[1] < 3)
+			a[1] = 99;
 		long r = syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 		errors += r == -1;
 		done++;

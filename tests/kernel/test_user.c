@@ -1,5 +1,6 @@
 /* Ring 3 tests: tiny programs run in their own address space, make system
  * calls, and have their faults contained. */
+#include "fs.h"
 #include "kerrno.h"
 #include "kstring.h"
 #include "ktest.h"
@@ -25,7 +26,9 @@ static int run_user(const char *start, const char *end)
 	memcpy(phys_to_virt(code), start, (size_t)(end - start));
 	KEXPECT_EQ(vm_map(as, CODE_VA, code, PAGE_SIZE, VM_USER | VM_EXEC), 0);
 	KEXPECT_EQ(vm_map(as, STACK_TOP - PAGE_SIZE, stack, PAGE_SIZE, VM_USER | VM_WRITE), 0);
+	KEXPECT_EQ(fs_init(), 0); /* the standard streams */
 	int status = proc_run(as, CODE_VA, STACK_TOP, CODE_VA + PAGE_SIZE);
+	fs_destroy();
 	vm_space_destroy(as); /* frees the two pages too */
 	return status;
 }

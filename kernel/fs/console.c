@@ -1,0 +1,202 @@
+/*
+ * The console: the program's standard streams. stdin and stdout travel on
+ * COM1, stderr on COM2. stdin is encoded by the CLI, because a serial line
+ * has no end: 0xff 0xff is a 0xff byte and 0xff 0x00 the end of input. A
+ * stream is a terminal for the program only if it is one on the host (the
+ * CLI says which with tty=0,1,2 and gives the size with winsize=COLSxROWS),
+ * so programs behave as they would natively.
+ */
+#include "console.h"
+#include "fs.h"
+#include "kerrno.h"
+#include "kernel.h"
+#include "kstring.h"
+#include "printf.h"
+#include "proc.h"
+#include "syscall.h"
+#include "trap.h"
+#include "x86.h"
+
+#define TCGETS 0x5401
+#define TCSETS 0x5402
+#define TCSETSW 0x5403
+#define TCSETSF 0x5404
+#define TIOCGPGRP 0x540f
+#define TIOCSPGRP 0x5410
+#define TIOCGWINSZ 0x5413
+#define TIOCSWINSZ 0x5414
+
+/* struct termios as the x86-64 kernel ABI has it. */
+struct termios_user {
+	uint32_t iflag, oflag, cflag, lflag;
+	uint8_t line, cc[19];
+};
+
+static struct {
+	bool escape; /* saw 0xff, waiting for its partner */
+	bool eof;
+} input;
+
+static bool is_tty[3];
+static uint16_t cols = 80, rows = 24;
+static struct termios_user termios = {
+	.iflag = 0x500,	 /* ICRNL | IXON */
+	.oflag = 0x5,	 /* OPOST | ONLCR */
+	.cflag = 0xbf,	 /* B38400 | CS8 | CREAD */
+	.lflag = 0x8a3b, /* ISIG ICANON ECHO ECHOE ECHOK ECHOCTL ECHOKE IEXTEN */
+	.cc = {3, 0x1c, 0x7f, 0x15, 4, 0, 1, 0, 0x11, 0x13, 0x1a, 0, 0x12, 0x0f, 0x17, 0x16},
+};
+
+/* Decode what COM1 has now into buf; returns the bytes produced. */
+static size_t drain_com1(uint8_t *buf, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && !input.eof && serial_ready(COM1)) {
+		uint8_t c = serial_getc(COM1);
+		if (input.escape) {
+			input.escape = false;
+			if (c == 0x00)
+				input.eof = true;
+			else
+				buf[n++] = c;
+		} else if (c == 0xff) {
+			input.escape = true;
+		} else {
+			buf[n++] = c;
+		}
+	}
+	return n;
+}
+
+/* Blocks until input or its end arrives, halting until the next interrupt. */
+static int64_t stdin_read(struct file *f, uint64_t ubuf, uint64_t count)
+{
+	uint8_t chunk[256];
+
+	if (count == 0)
+		return 0;
+	for (;;) {
+		size_t n = drain_com1(chunk, count < sizeof chunk ? count : sizeof chunk);
+		if (n)
+			return copy_to_user(ubuf, chunk, n) ? -EFAULT : (int64_t)n;
+		if (input.eof)
+			return 0;
+		if (f->flags & O_NONBLOCK)
+			return -EAGAIN;
+		irq_enable_and_halt();
+		irq_disable();
+	}
+}
+
+static int64_t com_write(uint16_t port, uint64_t ubuf, uint64_t count)
+{
+	char chunk[256];
+	uint64_t done = 0;
+
+	while (done < count) {
+		size_t n = count - done < sizeof chunk ? count - done : sizeof chunk;
+		if (copy_from_user(chunk, ubuf + done, n))
+			return done ? (int64_t)done : -EFAULT;
+		serial_write(port, chunk, n);
+		done += n;
+	}
+	return (int64_t)done;
+}
+
+static int64_t stdout_write(struct file *f, uint64_t ubuf, uint64_t n) { return com_write(COM1, ubuf, n); }
+static int64_t stderr_write(struct file *f, uint64_t ubuf, uint64_t n) { return com_write(COM2, ubuf, n); }
+
+static int64_t tty_ioctl(struct file *f, uint64_t req, uint64_t arg)
+{
+	if (f->inode->rdev > 2 || !is_tty[f->inode->rdev])
+		return -ENOTTY;
+	switch (req) {
+	case TCGETS:
+		return copy_to_user(arg, &termios, sizeof termios);
+	case TCSETS:
+	case TCSETSW:
+	case TCSETSF:
+		return copy_from_user(&termios, arg, sizeof termios);
+	case TIOCGWINSZ: {
+		uint16_t ws[4] = {rows, cols, 0, 0};
+		return copy_to_user(arg, ws, sizeof ws);
+	}
+	case TIOCSWINSZ: {
+		uint16_t ws[4];
+		if (copy_from_user(ws, arg, sizeof ws))
+			return -EFAULT;
+		rows = ws[0], cols = ws[1];
+		return 0;
+	}
+	case TIOCGPGRP: {
+		int32_t pgrp = 1;
+		return copy_to_user(arg, &pgrp, sizeof pgrp);
+	}
+	case TIOCSPGRP:
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static const struct dev_ops stream_ops[3] = {
+	{.read = stdin_read, .ioctl = tty_ioctl, .stream = true},
+	{.write = stdout_write, .ioctl = tty_ioctl, .stream = true},
+	{.write = stderr_write, .ioctl = tty_ioctl, .stream = true},
+};
+
+void console_configure(void)
+{
+	char v[32];
+	if (cmdline_get("tty", v, sizeof v))
+		for (char *p = v; *p; p++)
+			if (*p >= '0' && *p <= '2')
+				is_tty[*p - '0'] = true;
+	if (cmdline_get("winsize", v, sizeof v)) {
+		unsigned c = 0, r = 0;
+		char *p = v;
+		while (*p >= '0' && *p <= '9')
+			c = c * 10 + (unsigned)(*p++ - '0');
+		if (*p++ == 'x')
+			while (*p >= '0' && *p <= '9')
+				r = r * 10 + (unsigned)(*p++ - '0');
+		if (c && r && c < 65536 && r < 65536)
+			cols = (uint16_t)c, rows = (uint16_t)r;
+	}
+}
+
+int console_open_std(void)
+{
+	static const uint32_t modes[3] = {O_RDONLY, O_WRONLY, O_WRONLY};
+	for (int fd = 0; fd < 3; fd++) {
+		struct inode *ip = inode_new(S_IFCHR | 0620);
+		if (!ip)
+			return -ENOMEM;
+		ip->dev = &stream_ops[fd];
+		ip->rdev = (uint32_t)fd;
+		struct file *f = file_open_inode(ip, modes[fd]);
+		if (!f) {
+			inode_put(ip);
+			return -ENOMEM;
+		}
+		fd_install(f, fd, false);
+	}
+	return 0;
+}
+
+/* A byte arrived: the read loop above is halted waiting for it. */
+static void com1_irq(struct trapframe *tf)
+{
+	(void)tf;
+	lapic_eoi();
+}
+
+void stdin_init(void)
+{
+	trap_set_handler(IRQ_COM1, com1_irq);
+	if (ioapic_route_isa(4, IRQ_COM1) == 0)
+		serial_rx_irq(COM1, true);
+	else
+		kprintf("stdin: no I/O APIC; input is polled on each timer tick\n");
+}

@@ -1,0 +1,144 @@
+/*
+ * The boot archive: a cpio "newc" archive (what the CLI builds from the
+ * program and its --file arguments). Each entry is a 110-byte ASCII header
+ * ("070701" and thirteen 8-digit hex fields), the NUL-terminated name, the
+ * data; name and data are each padded to 4 bytes. "TRAILER!!!" ends it.
+ * File contents are not copied: the files borrow the archive's memory until
+ * they are first written.
+ */
+#include "console.h"
+#include "fs.h"
+#include "kerrno.h"
+#include "kstring.h"
+#include "printf.h"
+
+#define HDR 110
+
+enum { F_INO, F_MODE, F_UID, F_GID, F_NLINK, F_MTIME, F_SIZE, F_DEVMAJ, F_DEVMIN, F_RMAJ, F_RMIN,
+       F_NAMESIZE, F_CHECK, NFIELDS };
+
+bool cpio_is_archive(const uint8_t *p, size_t size)
+{
+	return size >= 6 && !memcmp(p, "070701", 6);
+}
+
+static int hex8(const uint8_t *p, uint32_t *out)
+{
+	uint32_t v = 0;
+	for (int i = 0; i < 8; i++) {
+		uint8_t c = p[i];
+		unsigned d = c >= '0' && c <= '9' ? c - '0'
+			     : c >= 'a' && c <= 'f' ? c - 'a' + 10
+			     : c >= 'A' && c <= 'F' ? c - 'A' + 10
+						    : 16;
+		if (d > 15)
+			return -EINVAL;
+		v = v << 4 | d;
+	}
+	*out = v;
+	return 0;
+}
+
+static uint64_t align4(uint64_t x) { return (x + 3) & ~3ull; }
+
+/* Put one entry into the tree at name (relative to "/"). */
+static int add_entry(const char *name, uint32_t mode, uint32_t mtime, const uint8_t *data,
+		     uint32_t size)
+{
+	char path[PATH_MAX];
+	struct inode *dir, *ip;
+	const char *last;
+	size_t len;
+
+	if (strlen(name) + 2 > sizeof path)
+		return -ENAMETOOLONG;
+	path[0] = '/';
+	memcpy(path + 1, name, strlen(name) + 1);
+	if (S_ISDIR(mode)) {
+		int err = path_mkdirs(path, &ip);
+		if (!err) {
+			ip->mode = mode;
+			ip->mtime = (int64_t)mtime * 1000000000;
+		}
+		return err;
+	}
+	/* Make the parent directories, then replace whatever has the name. */
+	size_t cut = strlen(path);
+	while (cut > 0 && path[cut - 1] != '/')
+		cut--;
+	char saved = path[cut];
+	path[cut] = 0;
+	int err = path_mkdirs(path, &dir);
+	path[cut] = saved;
+	if (err)
+		return err;
+	last = path + cut;
+	len = strlen(last);
+	if (!len)
+		return -EINVAL;
+	struct inode *old = dir_lookup(dir, last, len);
+	if (old && S_ISDIR(old->mode))
+		return -EISDIR;
+	if (old)
+		dir_unlink(dir, last, len);
+	if (!S_ISREG(mode) && !S_ISLNK(mode)) {
+		kprintf("fs: %s: skipping a special file in the archive\n", name);
+		return 0;
+	}
+	ip = inode_new(mode);
+	if (!ip)
+		return -ENOMEM;
+	ip->mtime = ip->ctime = (int64_t)mtime * 1000000000;
+	inode_set_data(ip, data, size, true);
+	err = dir_link(dir, last, len, ip);
+	if (err)
+		inode_put(ip);
+	return err;
+}
+
+int cpio_unpack(const uint8_t *a, size_t size)
+{
+	size_t off = 0;
+	unsigned entries = 0;
+
+	for (;;) {
+		uint32_t f[NFIELDS];
+		if (off + HDR > size || memcmp(a + off, "070701", 6)) {
+			kreport("bareflow: the boot archive is malformed: no entry header at byte %lu\n",
+				(unsigned long)off);
+			return -EINVAL;
+		}
+		for (int i = 0; i < NFIELDS; i++)
+			if (hex8(a + off + 6 + 8 * i, &f[i])) {
+				kreport("bareflow: the boot archive is malformed: bad header at byte %lu\n",
+					(unsigned long)off);
+				return -EINVAL;
+			}
+		uint64_t name_at = off + HDR, data_at = align4(name_at + f[F_NAMESIZE]);
+		uint64_t next = align4(data_at + f[F_SIZE]);
+		if (f[F_NAMESIZE] == 0 || data_at > size || data_at + f[F_SIZE] > size ||
+		    a[name_at + f[F_NAMESIZE] - 1] != 0) {
+			kreport("bareflow: the boot archive is truncated at byte %lu\n", (unsigned long)off);
+			return -EINVAL;
+		}
+		const char *name = (const char *)a + name_at;
+		if (!strcmp(name, "TRAILER!!!"))
+			break;
+		while (name[0] == '.' && name[1] == '/')
+			name += 2;
+		while (name[0] == '/')
+			name++;
+		if (name[0] && strcmp(name, ".")) {
+			int err = add_entry(name, f[F_MODE], f[F_MTIME], a + data_at, f[F_SIZE]);
+			if (err) {
+				kreport("bareflow: cannot unpack %s from the boot archive (error %d)\n", name,
+					-err);
+				return err;
+			}
+			entries++;
+		}
+		off = next;
+	}
+	kprintf("fs: %u entries unpacked from the boot archive\n", entries);
+	return 0;
+}

@@ -1,0 +1,128 @@
+/*
+ * Pipes within the one process: a 64 KiB ring buffer between a read end and
+ * a write end. With a single thread nobody else can ever fill an empty pipe
+ * or drain a full one, so where Linux would block forever we end the
+ * program with a clear message instead of hanging the machine.
+ */
+#include "console.h"
+#include "fs.h"
+#include "heap.h"
+#include "kerrno.h"
+#include "kstring.h"
+#include "printf.h"
+#include "proc.h"
+
+#define PIPE_SIZE 65536
+
+struct pipe {
+	uint8_t *buf;
+	uint32_t head, len; /* first unread byte, bytes unread */
+	int readers, writers;
+};
+
+int pipe_create(struct file **rd, struct file **wr)
+{
+	struct inode *ip = inode_new(S_IFIFO | 0600);
+	struct pipe *p = kzalloc(sizeof *p);
+	uint8_t *buf = kmalloc(PIPE_SIZE);
+	if (!ip || !p || !buf) {
+		kfree(p);
+		kfree(buf);
+		if (ip)
+			inode_put(ip);
+		return -ENFILE;
+	}
+	p->buf = buf;
+	ip->pipe = p;
+	*rd = file_open_inode(ip, O_RDONLY);
+	*wr = *rd ? file_open_inode(ip, O_WRONLY) : NULL;
+	if (!*wr) {
+		if (*rd)
+			file_put(*rd); /* frees the inode and the pipe with it */
+		else
+			inode_put(ip);
+		return -ENFILE;
+	}
+	(*wr)->pipe_write_end = true;
+	p->readers = p->writers = 1;
+	return 0;
+}
+
+void pipe_free(struct pipe *p)
+{
+	kfree(p->buf);
+	kfree(p);
+}
+
+void pipe_release(struct file *f)
+{
+	struct pipe *p = f->inode->pipe;
+	if (f->pipe_write_end)
+		p->writers--;
+	else
+		p->readers--;
+}
+
+__attribute__((noreturn)) static void deadlock(const char *what)
+{
+	kreport("bareflow: the program would wait forever: it %s, and it is the only "
+		"process that could ever change that\n",
+		what);
+	proc_exit(128 + 9); /* as if killed by SIGKILL */
+}
+
+int64_t pipe_read(struct file *f, uint64_t ubuf, uint64_t n)
+{
+	struct pipe *p = f->inode->pipe;
+
+	if (n == 0)
+		return 0;
+	if (p->len == 0) {
+		if (p->writers == 0)
+			return 0;
+		if (f->flags & O_NONBLOCK)
+			return -EAGAIN;
+		deadlock("reads from an empty pipe whose write end is open");
+	}
+	uint64_t done = 0;
+	while (done < n && p->len) {
+		uint32_t k = PIPE_SIZE - p->head < p->len ? PIPE_SIZE - p->head : p->len;
+		if (k > n - done)
+			k = (uint32_t)(n - done);
+		if (copy_to_user(ubuf + done, p->buf + p->head, k))
+			return done ? (int64_t)done : -EFAULT;
+		p->head = (p->head + k) % PIPE_SIZE;
+		p->len -= k;
+		done += k;
+	}
+	return (int64_t)done;
+}
+
+int64_t pipe_write(struct file *f, uint64_t ubuf, uint64_t n)
+{
+	struct pipe *p = f->inode->pipe;
+
+	if (p->readers == 0)
+		return -EPIPE;
+	if (n == 0)
+		return 0;
+	if (p->len == PIPE_SIZE) {
+		if (f->flags & O_NONBLOCK)
+			return -EAGAIN;
+		deadlock("writes to a full pipe that only it reads");
+	}
+	uint64_t done = 0;
+	while (done < n && p->len < PIPE_SIZE) {
+		uint32_t tail = (p->head + p->len) % PIPE_SIZE;
+		uint32_t k = tail >= p->head ? PIPE_SIZE - tail : p->head - tail;
+		if (k > PIPE_SIZE - p->len)
+			k = PIPE_SIZE - p->len;
+		if (k > n - done)
+			k = (uint32_t)(n - done);
+		if (copy_from_user(p->buf + tail, ubuf + done, k))
+			return done ? (int64_t)done : -EFAULT;
+		p->len += k;
+		done += k;
+	}
+	return (int64_t)done;
+}

@@ -1,0 +1,195 @@
+/*
+ * The in-memory filesystem: one tree of inodes (directories, regular files,
+ * symbolic links, character devices and pipes) that lives as long as the
+ * program, built from the boot module's cpio archive, writable everywhere
+ * (tmpfs semantics), plus /dev and /proc/self. Open files and the fd table
+ * are here too. Functions return 0 or a value, or a negative errno.
+ */
+#ifndef BF_FS_H
+#define BF_FS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* File types and permission bits, as Linux encodes st_mode. */
+#define S_IFMT 0170000
+#define S_IFSOCK 0140000
+#define S_IFLNK 0120000
+#define S_IFREG 0100000
+#define S_IFDIR 0040000
+#define S_IFCHR 0020000
+#define S_IFIFO 0010000
+#define S_ISDIR(m) (((m) & S_IFMT) == S_IFDIR)
+#define S_ISREG(m) (((m) & S_IFMT) == S_IFREG)
+#define S_ISLNK(m) (((m) & S_IFMT) == S_IFLNK)
+
+/* open flags (x86-64 values). */
+#define O_ACCMODE 03
+#define O_RDONLY 00
+#define O_WRONLY 01
+#define O_RDWR 02
+#define O_CREAT 0100
+#define O_EXCL 0200
+#define O_NOCTTY 0400
+#define O_TRUNC 01000
+#define O_APPEND 02000
+#define O_NONBLOCK 04000
+#define O_DIRECTORY 0200000
+#define O_NOFOLLOW 0400000
+#define O_CLOEXEC 02000000
+#define O_PATH 010000000
+
+#define AT_FDCWD (-100)
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_REMOVEDIR 0x200
+#define AT_SYMLINK_FOLLOW 0x400
+#define AT_EMPTY_PATH 0x1000
+
+#define PATH_MAX 4096
+#define NAME_MAX 255
+#define FD_MAX 1024 /* RLIMIT_NOFILE */
+
+struct inode;
+struct file;
+
+/* What a character device does; NULL members mean "not supported". The
+ * user buffer is given as a user address: devices copy with copy_*_user. */
+struct dev_ops {
+	int64_t (*read)(struct file *f, uint64_t ubuf, uint64_t n);
+	int64_t (*write)(struct file *f, uint64_t ubuf, uint64_t n);
+	int64_t (*ioctl)(struct file *f, uint64_t req, uint64_t arg);
+	bool stream; /* a byte stream: no positions (lseek gives ESPIPE) */
+};
+
+struct dentry {
+	char *name;
+	struct inode *inode;
+	struct dentry *next;
+	uint64_t pos; /* its place in listings; stable while others come and go */
+};
+
+struct pipe;
+
+struct inode {
+	uint32_t mode;  /* S_IFxxx | permission bits */
+	uint32_t nlink; /* names that refer to it (directories: 2 + subdirectories) */
+	uint32_t refs;  /* open files and working directory holding it */
+	uint64_t ino;
+	uint64_t size;
+	uint8_t *data;      /* regular file or symlink bytes */
+	uint64_t cap;       /* bytes allocated at data; 0 while data is borrowed */
+	struct dentry *children; /* directory entries, oldest first */
+	uint64_t next_pos;       /* directory: pos of the next entry made */
+	struct inode *parent;    /* directory: the one holding it ("..") */
+	const struct dev_ops *dev; /* character device */
+	uint32_t rdev;
+	struct pipe *pipe; /* fifo */
+	int64_t atime, mtime, ctime; /* ns since the epoch */
+};
+
+struct file {
+	struct inode *inode;
+	uint64_t off;
+	uint32_t flags; /* O_ACCMODE, O_APPEND, O_NONBLOCK, O_PATH as opened */
+	uint32_t refs;  /* fd slots sharing it */
+	bool pipe_write_end;
+};
+
+/* --- the tree (inode.c) --- */
+
+/* Create an empty tree: "/" with /dev, /proc/self, /tmp. */
+int fs_init(void);
+/* Drop the whole tree and every open file: all memory goes back. */
+void fs_destroy(void);
+struct inode *fs_root(void);
+/* A new inode of the given mode, not linked anywhere yet (refs 0, nlink 0). */
+struct inode *inode_new(uint32_t mode);
+/* Take or drop a reference from an open file or the working directory. */
+void inode_get(struct inode *ip);
+void inode_put(struct inode *ip);
+/* Directory operations. dir_link takes a name that must not exist yet. */
+struct inode *dir_lookup(struct inode *dir, const char *name, size_t len);
+int dir_link(struct inode *dir, const char *name, size_t len, struct inode *ip);
+int dir_unlink(struct inode *dir, const char *name, size_t len);
+/* The first listing entry at or after position *pos ("." is 0, ".." 1),
+ * with *pos set to its position; NULL at the end. */
+const char *dir_next(struct inode *dir, uint64_t *pos, struct inode **ip);
+/* Move an entry to another name (which must not exist), keeping the inode. */
+int dir_rename(struct inode *odir, const char *oname, size_t olen, struct inode *ndir,
+	       const char *nname, size_t nlen);
+/* File contents. Reads past the end return 0 bytes; writes past it fill the
+ * gap with zeros; truncate shrinks or zero-extends. */
+int64_t inode_read(struct inode *ip, uint64_t ubuf, uint64_t n, uint64_t off);
+int64_t inode_write(struct inode *ip, uint64_t ubuf, uint64_t n, uint64_t off);
+int inode_truncate(struct inode *ip, uint64_t size);
+/* Write kernel bytes (used while unpacking the archive). */
+int inode_set_data(struct inode *ip, const void *data, uint64_t n, bool borrow);
+/* Current time for time stamps. */
+int64_t fs_now(void);
+
+/* --- names (path.c) --- */
+
+/* Resolve path relative to dirfd (AT_FDCWD or an open directory). With
+ * follow, a final symlink is followed. */
+int path_lookup(int dirfd, const char *path, bool follow, struct inode **out);
+/* Resolve all but the last component: the parent directory and the last
+ * name (pointing into path; "" for "/"). */
+int path_parent(int dirfd, const char *path, struct inode **dir, const char **name, size_t *len);
+/* Create every missing directory of an absolute path (archive unpacking). */
+int path_mkdirs(const char *path, struct inode **out);
+/* Absolute path of a directory (for getcwd); -ERANGE if size is too small. */
+int path_of_dir(struct inode *dir, char *buf, size_t size);
+/* Working directory. */
+struct inode *fs_cwd(void);
+void fs_set_cwd(struct inode *dir);
+/* Copy a path in from user memory: -EFAULT, -ENAMETOOLONG, -ENOENT if empty. */
+int path_from_user(char *buf, uint64_t upath);
+
+/* --- open files and descriptors (file.c) --- */
+
+struct file *file_open_inode(struct inode *ip, uint32_t flags);
+void file_put(struct file *f);
+/* The open file at fd, or NULL. */
+struct file *fd_get(int fd);
+/* Install f at the lowest free fd >= min; takes over the caller's reference. */
+int fd_install(struct file *f, int min, bool cloexec);
+int fd_close(int fd);
+int fd_dup2(int oldfd, int newfd, bool cloexec);
+bool fd_cloexec(int fd);
+void fd_set_cloexec(int fd, bool on);
+int64_t file_read(struct file *f, uint64_t ubuf, uint64_t n);
+int64_t file_write(struct file *f, uint64_t ubuf, uint64_t n);
+
+/* --- devices (dev.c, console.c, pipe.c) --- */
+
+/* Make /dev/{null,zero,urandom,full,stdin,stdout,stderr,tty}. */
+int dev_populate(struct inode *devdir);
+/* Open fds 0, 1 and 2 on the console. */
+int console_open_std(void);
+/* Record which standard streams are terminals on the host and its window
+ * size, from the command line (tty=..., winsize=COLSxROWS). */
+void console_configure(void);
+/* A new pipe: two open files, read end and write end. */
+int pipe_create(struct file **rd, struct file **wr);
+void pipe_release(struct file *f);
+void pipe_free(struct pipe *p);
+/* Opening a device with these ops opens what fd `rdev` refers to. */
+extern const struct dev_ops dev_fd_alias_ops;
+int64_t pipe_read(struct file *f, uint64_t ubuf, uint64_t n);
+int64_t pipe_write(struct file *f, uint64_t ubuf, uint64_t n);
+
+/* --- the boot archive (cpio.c) --- */
+
+/* Unpack a cpio "newc" archive into the tree; file contents stay in the
+ * archive's memory until first written. -EINVAL with a message on a
+ * malformed archive. */
+int cpio_unpack(const uint8_t *archive, size_t size);
+/* True if the buffer starts like a cpio "newc" archive. */
+bool cpio_is_archive(const uint8_t *p, size_t size);
+
+/* /proc/self/exe names this path. */
+void fs_set_exe(const char *path);
+const char *fs_exe(void);
+
+#endif

@@ -1,0 +1,481 @@
+/* System calls on open files: open, read, write and their vector and
+ * positioned forms, lseek, close, dup, fcntl, pipe, ioctl, truncate. */
+#include "fs.h"
+#include "kerrno.h"
+#include "kstring.h"
+#include "proc.h"
+#include "syscall.h"
+
+#define O_LARGEFILE 0100000 /* always on for 64-bit programs, as F_GETFL shows */
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+#define SEEK_DATA 3
+#define SEEK_HOLE 4
+#define IOV_MAX 1024
+
+static uint32_t umask_bits = 022;
+
+uint32_t fs_umask(void) { return umask_bits; }
+
+int64_t sys_umask(uint64_t mask, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	uint32_t old = umask_bits;
+	umask_bits = (uint32_t)mask & 0777;
+	return old;
+}
+
+static bool is_console(const struct inode *ip)
+{
+	return (ip->mode & S_IFMT) == S_IFCHR && ip->dev->stream;
+}
+
+/* Open (or create) path relative to dirfd; returns the new fd. */
+static int64_t do_open(int dirfd, uint64_t upath, uint64_t flags, uint64_t mode)
+{
+	char path[PATH_MAX];
+	struct inode *ip;
+	int err = path_from_user(path, upath);
+	if (err)
+		return err;
+	uint32_t acc = flags & O_ACCMODE;
+	if (acc == 3 && !(flags & O_PATH))
+		return -EINVAL;
+
+	if ((flags & O_CREAT) && !(flags & O_PATH)) {
+		struct inode *dir;
+		const char *name;
+		size_t len;
+		err = path_parent(dirfd, path, &dir, &name, &len);
+		if (err)
+			return err;
+		if (len == 0 || path[strlen(path) - 1] == '/')
+			return -EISDIR;
+		ip = dir_lookup(dir, name, len);
+		if (ip && (flags & O_EXCL))
+			return -EEXIST;
+		if (ip && S_ISLNK(ip->mode)) {
+			if (flags & O_NOFOLLOW)
+				return -ELOOP;
+			err = path_lookup(dirfd, path, true, &ip);
+			if (err)
+				return err; /* a dangling link: we do not create its target */
+		}
+		if (!ip) {
+			ip = inode_new(S_IFREG | ((uint32_t)mode & 07777 & ~umask_bits));
+			if (!ip)
+				return -ENOSPC;
+			err = dir_link(dir, name, len, ip);
+			if (err) {
+				inode_put(ip);
+				return err;
+			}
+		}
+	} else {
+		err = path_lookup(dirfd, path, !(flags & O_NOFOLLOW), &ip);
+		if (err)
+			return err;
+		if (S_ISLNK(ip->mode) && !(flags & O_PATH))
+			return -ELOOP;
+	}
+	if ((flags & O_DIRECTORY) && !S_ISDIR(ip->mode))
+		return -ENOTDIR;
+	if (S_ISDIR(ip->mode) && (acc != O_RDONLY || (flags & O_CREAT)) && !(flags & O_PATH))
+		return -EISDIR;
+	if (ip->dev == &dev_fd_alias_ops && !(flags & O_PATH)) {
+		struct file *target = fd_get((int)ip->rdev);
+		if (!target)
+			return -ENOENT;
+		ip = target->inode;
+	}
+	if ((flags & O_TRUNC) && S_ISREG(ip->mode) && acc != O_RDONLY && !(flags & O_PATH)) {
+		err = inode_truncate(ip, 0);
+		if (err)
+			return err;
+	}
+	uint32_t keep = flags & O_PATH ? O_PATH : (acc | (flags & (O_APPEND | O_NONBLOCK)));
+	struct file *f = file_open_inode(ip, keep | O_LARGEFILE);
+	if (!f)
+		return -ENOMEM;
+	if (ip->pipe) {
+		/* A fifo reached by name: only the pipe's own ends exist here. */
+		file_put(f);
+		return -ENXIO;
+	}
+	int fd = fd_install(f, 0, flags & O_CLOEXEC);
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}
+
+int64_t sys_open(uint64_t path, uint64_t flags, uint64_t mode, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return do_open(AT_FDCWD, path, flags, mode);
+}
+
+int64_t sys_openat(uint64_t dirfd, uint64_t path, uint64_t flags, uint64_t mode, uint64_t a4, uint64_t a5)
+{
+	return do_open((int)dirfd, path, flags, mode);
+}
+
+int64_t sys_creat(uint64_t path, uint64_t mode, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return do_open(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode);
+}
+
+int64_t sys_close(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return fd_close((int)fd);
+}
+
+int64_t sys_close_range(uint64_t first, uint64_t last, uint64_t flags, uint64_t a3, uint64_t a4,
+			uint64_t a5)
+{
+	if ((flags & ~6ul) || first > last || first > 0xffffffffu)
+		return -EINVAL;
+	for (uint64_t fd = first; fd <= last && fd < FD_MAX; fd++) {
+		if (flags & 4) /* CLOSE_RANGE_CLOEXEC */
+			fd_set_cloexec((int)fd, true);
+		else
+			fd_close((int)fd);
+	}
+	return 0;
+}
+
+int64_t sys_read(uint64_t fd, uint64_t buf, uint64_t count, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct file *f = fd_get((int)fd);
+	if (!f)
+		return -EBADF;
+	if ((int64_t)count < 0)
+		return -EINVAL;
+	return file_read(f, buf, count);
+}
+
+int64_t sys_write(uint64_t fd, uint64_t buf, uint64_t count, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct file *f = fd_get((int)fd);
+	if (!f)
+		return -EBADF;
+	if ((int64_t)count < 0)
+		return -EINVAL;
+	return file_write(f, buf, count);
+}
+
+/* Positioned I/O: regular files only (pipes and terminals cannot seek). */
+static int64_t positioned(uint64_t fd, uint64_t buf, uint64_t count, uint64_t off, bool write)
+{
+	struct file *f = fd_get((int)fd);
+	if (!f)
+		return -EBADF;
+	if ((int64_t)off < 0 || (int64_t)count < 0)
+		return -EINVAL;
+	if (f->flags & O_PATH)
+		return -EBADF;
+	uint32_t acc = f->flags & O_ACCMODE;
+	if (write ? acc == O_RDONLY : acc == O_WRONLY)
+		return -EBADF;
+	struct inode *ip = f->inode;
+	if (ip->pipe || is_console(ip))
+		return -ESPIPE;
+	if (S_ISDIR(ip->mode))
+		return -EISDIR;
+	if (!S_ISREG(ip->mode))
+		return write ? file_write(f, buf, count) : file_read(f, buf, count);
+	/* Linux ignores the offset of pwrite on an O_APPEND file too. */
+	if (write && (f->flags & O_APPEND))
+		off = ip->size;
+	return write ? inode_write(ip, buf, count, off) : inode_read(ip, buf, count, off);
+}
+
+int64_t sys_pread64(uint64_t fd, uint64_t buf, uint64_t count, uint64_t off, uint64_t a4, uint64_t a5)
+{
+	return positioned(fd, buf, count, off, false);
+}
+
+int64_t sys_pwrite64(uint64_t fd, uint64_t buf, uint64_t count, uint64_t off, uint64_t a4, uint64_t a5)
+{
+	return positioned(fd, buf, count, off, true);
+}
+
+struct iovec_user {
+	uint64_t base, len;
+};
+
+/* Vector I/O: the whole vector is read and checked first, then each part
+ * transferred in order until one comes up short. off < 0: the file offset. */
+static int64_t vector_io(uint64_t fd, uint64_t uiov, uint64_t cnt, int64_t off, bool write)
+{
+	struct iovec_user iov[64];
+	int64_t total = 0;
+	uint64_t sum = 0;
+
+	if (!fd_get((int)fd))
+		return -EBADF;
+	if (cnt > IOV_MAX)
+		return -EINVAL;
+	for (uint64_t i = 0; i < cnt; i += 64) {
+		uint64_t k = cnt - i < 64 ? cnt - i : 64;
+		if (copy_from_user(iov, uiov + i * sizeof iov[0], k * sizeof iov[0]))
+			return -EFAULT;
+		for (uint64_t j = 0; j < k; j++) {
+			if ((int64_t)iov[j].len < 0 || sum + iov[j].len < sum || (int64_t)(sum + iov[j].len) < 0)
+				return -EINVAL;
+			sum += iov[j].len;
+		}
+	}
+	for (uint64_t i = 0; i < cnt; i++) {
+		struct iovec_user v;
+		if (copy_from_user(&v, uiov + i * sizeof v, sizeof v))
+			return total ? total : -EFAULT;
+		if (!v.len)
+			continue;
+		int64_t n = off < 0 ? (write ? sys_write(fd, v.base, v.len, 0, 0, 0)
+					   : sys_read(fd, v.base, v.len, 0, 0, 0))
+				    : positioned(fd, v.base, v.len, (uint64_t)(off + total), write);
+		if (n < 0)
+			return total ? total : n;
+		total += n;
+		if ((uint64_t)n < v.len)
+			break;
+	}
+	return total;
+}
+
+int64_t sys_readv(uint64_t fd, uint64_t iov, uint64_t cnt, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return vector_io(fd, iov, cnt, -1, false);
+}
+
+int64_t sys_writev(uint64_t fd, uint64_t iov, uint64_t cnt, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return vector_io(fd, iov, cnt, -1, true);
+}
+
+int64_t sys_preadv(uint64_t fd, uint64_t iov, uint64_t cnt, uint64_t off, uint64_t a4, uint64_t a5)
+{
+	return (int64_t)off < 0 ? -EINVAL : vector_io(fd, iov, cnt, (int64_t)off, false);
+}
+
+int64_t sys_pwritev(uint64_t fd, uint64_t iov, uint64_t cnt, uint64_t off, uint64_t a4, uint64_t a5)
+{
+	return (int64_t)off < 0 ? -EINVAL : vector_io(fd, iov, cnt, (int64_t)off, true);
+}
+
+int64_t sys_lseek(uint64_t fd, uint64_t off, uint64_t whence, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct file *f = fd_get((int)fd);
+	if (!f)
+		return -EBADF;
+	struct inode *ip = f->inode;
+	if (ip->pipe || is_console(ip))
+		return -ESPIPE;
+	if ((ip->mode & S_IFMT) == S_IFCHR)
+		return 0; /* /dev/null and friends: every position is the same */
+	int64_t base, size = S_ISDIR(ip->mode) ? 0 : (int64_t)ip->size;
+	switch (whence) {
+	case SEEK_SET: base = 0; break;
+	case SEEK_CUR: base = (int64_t)f->off; break;
+	case SEEK_END: base = size; break;
+	case SEEK_DATA:
+	case SEEK_HOLE:
+		if ((int64_t)off < 0 || (int64_t)off >= size)
+			return -ENXIO;
+		f->off = whence == SEEK_DATA ? off : (uint64_t)size; /* no holes: all data */
+		return (int64_t)f->off;
+	default: return -EINVAL;
+	}
+	int64_t pos = base + (int64_t)off;
+	if (((int64_t)off > 0 && pos < base) || pos < 0)
+		return -EINVAL;
+	f->off = (uint64_t)pos;
+	return pos;
+}
+
+int64_t sys_dup(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct file *f = fd_get((int)fd);
+	if (!f)
+		return -EBADF;
+	f->refs++;
+	int r = fd_install(f, 0, false);
+	if (r < 0)
+		f->refs--;
+	return r;
+}
+
+int64_t sys_dup2(uint64_t oldfd, uint64_t newfd, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	if (!fd_get((int)oldfd))
+		return -EBADF;
+	if (oldfd == newfd)
+		return (int64_t)newfd;
+	return fd_dup2((int)oldfd, (int)newfd, false);
+}
+
+int64_t sys_dup3(uint64_t oldfd, uint64_t newfd, uint64_t flags, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	if (flags & ~(uint64_t)O_CLOEXEC)
+		return -EINVAL;
+	if (oldfd == newfd)
+		return fd_get((int)oldfd) ? -EINVAL : -EBADF;
+	return fd_dup2((int)oldfd, (int)newfd, flags & O_CLOEXEC);
+}
+
+#define F_DUPFD 0
+#define F_GETFD 1
+#define F_SETFD 2
+#define F_GETFL 3
+#define F_SETFL 4
+#define F_GETLK 5
+#define F_SETLK 6
+#define F_SETLKW 7
+#define F_OFD_GETLK 36
+#define F_OFD_SETLK 37
+#define F_OFD_SETLKW 38
+#define F_DUPFD_CLOEXEC 1030
+#define F_SETPIPE_SZ 1031
+#define F_GETPIPE_SZ 1032
+#define FD_CLOEXEC 1
+
+int64_t sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct file *f = fd_get((int)fd);
+	if (!f)
+		return -EBADF;
+	switch (cmd) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC: {
+		if (arg >= FD_MAX)
+			return -EINVAL;
+		f->refs++;
+		int r = fd_install(f, (int)arg, cmd == F_DUPFD_CLOEXEC);
+		if (r < 0)
+			f->refs--;
+		return r;
+	}
+	case F_GETFD: return fd_cloexec((int)fd) ? FD_CLOEXEC : 0;
+	case F_SETFD: fd_set_cloexec((int)fd, arg & FD_CLOEXEC); return 0;
+	case F_GETFL: return f->flags;
+	case F_SETFL:
+		f->flags = (f->flags & ~(uint32_t)(O_APPEND | O_NONBLOCK)) |
+			   ((uint32_t)arg & (O_APPEND | O_NONBLOCK));
+		return 0;
+	case F_GETLK:
+	case F_OFD_GETLK: {
+		/* One process holds every lock there is: nothing conflicts. */
+		int16_t unlocked = 2; /* F_UNLCK, the first field of struct flock */
+		return copy_to_user(arg, &unlocked, sizeof unlocked);
+	}
+	case F_SETLK:
+	case F_SETLKW:
+	case F_OFD_SETLK:
+	case F_OFD_SETLKW: {
+		int16_t type;
+		if (copy_from_user(&type, arg, sizeof type))
+			return -EFAULT;
+		return type >= 0 && type <= 2 ? 0 : -EINVAL;
+	}
+	case F_GETPIPE_SZ:
+	case F_SETPIPE_SZ: return f->inode->pipe ? 65536 : -EBADF;
+	default: return -EINVAL;
+	}
+}
+
+static int64_t do_pipe(uint64_t ufds, uint64_t flags)
+{
+	struct file *rd, *wr;
+	if (flags & ~(uint64_t)(O_CLOEXEC | O_NONBLOCK | 040000 /* O_DIRECT */))
+		return -EINVAL;
+	int err = pipe_create(&rd, &wr);
+	if (err)
+		return err;
+	rd->flags |= flags & O_NONBLOCK;
+	wr->flags |= flags & O_NONBLOCK;
+	int fds[2];
+	fds[0] = fd_install(rd, 0, flags & O_CLOEXEC);
+	fds[1] = fds[0] < 0 ? -EMFILE : fd_install(wr, 0, flags & O_CLOEXEC);
+	if (fds[1] < 0) {
+		if (fds[0] >= 0)
+			fd_close(fds[0]);
+		else
+			file_put(rd);
+		file_put(wr);
+		return -EMFILE;
+	}
+	if (copy_to_user(ufds, fds, sizeof fds)) {
+		fd_close(fds[0]);
+		fd_close(fds[1]);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+int64_t sys_pipe(uint64_t fds, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return do_pipe(fds, 0);
+}
+
+int64_t sys_pipe2(uint64_t fds, uint64_t flags, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return do_pipe(fds, flags);
+}
+
+#define FIONCLEX 0x5450
+#define FIOCLEX 0x5451
+#define FIONBIO 0x5421
+#define FIONREAD 0x541b
+
+int64_t sys_ioctl(uint64_t fd, uint64_t req, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct file *f = fd_get((int)fd);
+	if (!f)
+		return -EBADF;
+	switch (req) {
+	case FIOCLEX: fd_set_cloexec((int)fd, true); return 0;
+	case FIONCLEX: fd_set_cloexec((int)fd, false); return 0;
+	case FIONBIO: {
+		int on;
+		if (copy_from_user(&on, arg, sizeof on))
+			return -EFAULT;
+		f->flags = on ? f->flags | O_NONBLOCK : f->flags & ~(uint32_t)O_NONBLOCK;
+		return 0;
+	}
+	}
+	struct inode *ip = f->inode;
+	if ((ip->mode & S_IFMT) == S_IFCHR && ip->dev->ioctl)
+		return ip->dev->ioctl(f, req, arg);
+	return -ENOTTY;
+}
+
+int64_t sys_ftruncate(uint64_t fd, uint64_t len, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct file *f = fd_get((int)fd);
+	if (!f || (f->flags & O_PATH))
+		return -EBADF;
+	if ((int64_t)len < 0 || !S_ISREG(f->inode->mode) || (f->flags & O_ACCMODE) == O_RDONLY)
+		return -EINVAL;
+	return inode_truncate(f->inode, len);
+}
+
+int64_t sys_truncate(uint64_t upath, uint64_t len, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	char path[PATH_MAX];
+	struct inode *ip;
+	int err = path_from_user(path, upath);
+	if (!err)
+		err = path_lookup(AT_FDCWD, path, true, &ip);
+	if (err)
+		return err;
+	if (S_ISDIR(ip->mode))
+		return -EISDIR;
+	if ((int64_t)len < 0 || !S_ISREG(ip->mode))
+		return -EINVAL;
+	return inode_truncate(ip, len);
+}
+
+/* Everything is in memory: there is nothing to flush. */
+int64_t sys_fsync(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return fd_get((int)fd) ? 0 : -EBADF;
+}

@@ -1,0 +1,630 @@
+/* System calls on names: the stat family, directories and their listings,
+ * links, renames, the working directory, permissions and time stamps. */
+#include "fs.h"
+#include "kerrno.h"
+#include "kstring.h"
+#include "proc.h"
+#include "syscall.h"
+
+#define FS_DEV 0x1a /* st_dev of every file: one filesystem */
+
+uint32_t fs_umask(void);
+
+/* struct stat for x86-64, as the kernel ABI lays it out. */
+struct stat_user {
+	uint64_t dev, ino, nlink;
+	uint32_t mode, uid, gid, pad0;
+	uint64_t rdev;
+	int64_t size, blksize, blocks;
+	int64_t atime, atime_ns, mtime, mtime_ns, ctime, ctime_ns;
+	int64_t reserved[3];
+};
+
+static uint64_t size_of(const struct inode *ip)
+{
+	if (S_ISREG(ip->mode) || S_ISLNK(ip->mode))
+		return ip->size;
+	if (S_ISDIR(ip->mode))
+		return 40 + 20 * ip->size; /* about what tmpfs reports */
+	return 0;
+}
+
+static void fill_stat(const struct inode *ip, struct stat_user *st)
+{
+	memset(st, 0, sizeof *st);
+	st->dev = FS_DEV;
+	st->ino = ip->ino;
+	st->nlink = ip->nlink ? ip->nlink : (S_ISDIR(ip->mode) ? 0 : 0);
+	if ((ip->mode & S_IFMT) == S_IFCHR && ip->dev && ip->dev->stream)
+		st->nlink = 1; /* the console has no name here but is a device */
+	st->mode = ip->mode;
+	st->rdev = ip->rdev;
+	st->size = (int64_t)size_of(ip);
+	st->blksize = 4096;
+	st->blocks = S_ISREG(ip->mode) ? (int64_t)((ip->size + 4095) / 4096 * 8) : 0;
+	st->atime = ip->atime / 1000000000, st->atime_ns = ip->atime % 1000000000;
+	st->mtime = ip->mtime / 1000000000, st->mtime_ns = ip->mtime % 1000000000;
+	st->ctime = ip->ctime / 1000000000, st->ctime_ns = ip->ctime % 1000000000;
+}
+
+/* The inode named by (dirfd, upath, flags), as the *at calls see it. */
+static int at_lookup(uint64_t dirfd, uint64_t upath, uint64_t flags, struct inode **ip)
+{
+	char path[PATH_MAX];
+	int err = path_from_user(path, upath);
+
+	if (err == -ENOENT && (flags & AT_EMPTY_PATH)) {
+		if ((int)dirfd == AT_FDCWD) {
+			*ip = fs_cwd();
+			return 0;
+		}
+		struct file *f = fd_get((int)dirfd);
+		if (!f)
+			return -EBADF;
+		*ip = f->inode;
+		return 0;
+	}
+	if (err)
+		return err;
+	return path_lookup((int)dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW), ip);
+}
+
+static int64_t stat_to_user(int err, struct inode *ip, uint64_t ubuf)
+{
+	struct stat_user st;
+	if (err)
+		return err;
+	fill_stat(ip, &st);
+	return copy_to_user(ubuf, &st, sizeof st);
+}
+
+int64_t sys_stat(uint64_t path, uint64_t buf, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct inode *ip;
+	return stat_to_user(at_lookup((uint64_t)AT_FDCWD, path, 0, &ip), ip, buf);
+}
+
+int64_t sys_lstat(uint64_t path, uint64_t buf, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct inode *ip;
+	return stat_to_user(at_lookup((uint64_t)AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, &ip), ip, buf);
+}
+
+int64_t sys_fstat(uint64_t fd, uint64_t buf, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct file *f = fd_get((int)fd);
+	return f ? stat_to_user(0, f->inode, buf) : -EBADF;
+}
+
+int64_t sys_newfstatat(uint64_t dirfd, uint64_t path, uint64_t buf, uint64_t flags, uint64_t a4,
+		       uint64_t a5)
+{
+	struct inode *ip;
+	if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800 /* AT_NO_AUTOMOUNT */))
+		return -EINVAL;
+	return stat_to_user(at_lookup(dirfd, path, flags, &ip), ip, buf);
+}
+
+struct statx_time {
+	int64_t sec;
+	uint32_t nsec;
+	int32_t pad;
+};
+
+struct statx_user {
+	uint32_t mask, blksize;
+	uint64_t attributes;
+	uint32_t nlink, uid, gid;
+	uint16_t mode, pad0;
+	uint64_t ino, size, blocks, attributes_mask;
+	struct statx_time atime, btime, ctime, mtime;
+	uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
+	uint64_t spare[14];
+};
+
+#define STATX_BASIC_STATS 0x7ff
+#define STATX_BTIME 0x800
+
+int64_t sys_statx(uint64_t dirfd, uint64_t path, uint64_t flags, uint64_t mask, uint64_t buf,
+		  uint64_t a5)
+{
+	struct inode *ip;
+	struct stat_user st;
+	struct statx_user sx;
+
+	if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800 | 0x6000 /* sync */))
+		return -EINVAL;
+	if (mask & 0x80000000u) /* STATX__RESERVED */
+		return -EINVAL;
+	int err = at_lookup(dirfd, path, flags, &ip);
+	if (err)
+		return err;
+	fill_stat(ip, &st);
+	memset(&sx, 0, sizeof sx);
+	sx.mask = STATX_BASIC_STATS | STATX_BTIME;
+	sx.blksize = (uint32_t)st.blksize;
+	sx.nlink = (uint32_t)st.nlink;
+	sx.mode = (uint16_t)st.mode;
+	sx.ino = st.ino;
+	sx.size = (uint64_t)st.size;
+	sx.blocks = (uint64_t)st.blocks;
+	sx.atime = (struct statx_time){st.atime, (uint32_t)st.atime_ns, 0};
+	sx.btime = (struct statx_time){st.ctime, (uint32_t)st.ctime_ns, 0};
+	sx.ctime = (struct statx_time){st.ctime, (uint32_t)st.ctime_ns, 0};
+	sx.mtime = (struct statx_time){st.mtime, (uint32_t)st.mtime_ns, 0};
+	sx.rdev_major = (uint32_t)(st.rdev >> 8), sx.rdev_minor = (uint32_t)(st.rdev & 0xff);
+	sx.dev_major = 0, sx.dev_minor = FS_DEV;
+	return copy_to_user(buf, &sx, sizeof sx);
+}
+
+static uint8_t dtype(uint32_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFDIR: return 4;
+	case S_IFREG: return 8;
+	case S_IFLNK: return 10;
+	case S_IFCHR: return 2;
+	case S_IFIFO: return 1;
+	default: return 0;
+	}
+}
+
+int64_t sys_getdents64(uint64_t fd, uint64_t ubuf, uint64_t count, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct file *f = fd_get((int)fd);
+	uint8_t rec[24 + NAME_MAX + 1 + 8];
+	uint64_t done = 0;
+
+	if (!f || (f->flags & O_PATH))
+		return -EBADF;
+	if (!S_ISDIR(f->inode->mode))
+		return -ENOTDIR;
+	if (f->inode->nlink == 0 && f->inode != fs_root())
+		return -ENOENT;
+	for (;;) {
+		struct inode *ip;
+		uint64_t pos = f->off;
+		const char *name = dir_next(f->inode, &pos, &ip);
+		if (!name)
+			break;
+		size_t len = strlen(name);
+		uint16_t reclen = (uint16_t)((19 + len + 1 + 7) & ~7ul);
+		if (done + reclen > count) {
+			if (!done)
+				return -EINVAL; /* the buffer holds not even one entry */
+			break;
+		}
+		uint64_t ino = ip->ino;
+		int64_t next = (int64_t)pos + 1;
+		memset(rec, 0, reclen);
+		memcpy(rec, &ino, 8);
+		memcpy(rec + 8, &next, 8);
+		memcpy(rec + 16, &reclen, 2);
+		rec[18] = dtype(ip->mode);
+		memcpy(rec + 19, name, len);
+		if (copy_to_user(ubuf + done, rec, reclen))
+			return done ? (int64_t)done : -EFAULT;
+		done += reclen;
+		f->off = pos + 1;
+	}
+	return (int64_t)done;
+}
+
+#define F_OK 0
+#define X_OK 1
+#define AT_EACCESS 0x200
+
+static int64_t do_access(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t flags)
+{
+	struct inode *ip;
+	if (mode & ~7ul)
+		return -EINVAL;
+	if (flags & ~(uint64_t)(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	int err = at_lookup(dirfd, path, flags, &ip);
+	if (err)
+		return err;
+	/* We run as root: reading and writing are always allowed, executing
+	 * needs an execute bit somewhere (or a directory). */
+	if ((mode & X_OK) && !S_ISDIR(ip->mode) && !(ip->mode & 0111))
+		return -EACCES;
+	return 0;
+}
+
+int64_t sys_access(uint64_t path, uint64_t mode, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return do_access((uint64_t)AT_FDCWD, path, mode, 0);
+}
+
+int64_t sys_faccessat(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return do_access(dirfd, path, mode, 0);
+}
+
+int64_t sys_faccessat2(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t flags, uint64_t a4,
+		       uint64_t a5)
+{
+	return do_access(dirfd, path, mode, flags);
+}
+
+static int64_t do_readlink(uint64_t dirfd, uint64_t upath, uint64_t buf, uint64_t size)
+{
+	struct inode *ip;
+	if ((int64_t)size <= 0)
+		return -EINVAL;
+	int err = at_lookup(dirfd, upath, AT_SYMLINK_NOFOLLOW, &ip);
+	if (err)
+		return err;
+	if (!S_ISLNK(ip->mode))
+		return -EINVAL;
+	uint64_t n = ip->size < size ? ip->size : size;
+	return copy_to_user(buf, ip->data, n) ? -EFAULT : (int64_t)n;
+}
+
+int64_t sys_readlink(uint64_t path, uint64_t buf, uint64_t size, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return do_readlink((uint64_t)AT_FDCWD, path, buf, size);
+}
+
+int64_t sys_readlinkat(uint64_t dirfd, uint64_t path, uint64_t buf, uint64_t size, uint64_t a4,
+		       uint64_t a5)
+{
+	return do_readlink(dirfd, path, buf, size);
+}
+
+int64_t sys_getcwd(uint64_t buf, uint64_t size, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	char path[PATH_MAX];
+	int n = path_of_dir(fs_cwd(), path, size < sizeof path ? size : sizeof path);
+	if (n < 0)
+		return n;
+	return copy_to_user(buf, path, (size_t)n) ? -EFAULT : n;
+}
+
+int64_t sys_chdir(uint64_t upath, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct inode *ip;
+	int err = at_lookup((uint64_t)AT_FDCWD, upath, 0, &ip);
+	if (err)
+		return err;
+	if (!S_ISDIR(ip->mode))
+		return -ENOTDIR;
+	fs_set_cwd(ip);
+	return 0;
+}
+
+int64_t sys_fchdir(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct file *f = fd_get((int)fd);
+	if (!f)
+		return -EBADF;
+	if (!S_ISDIR(f->inode->mode))
+		return -ENOTDIR;
+	fs_set_cwd(f->inode);
+	return 0;
+}
+
+/* The parent directory and last name of a path a call will create or remove. */
+struct target {
+	char path[PATH_MAX];
+	struct inode *dir;
+	const char *name;
+	size_t len;
+	bool slash; /* the path ended in '/' */
+};
+
+static int target_of(uint64_t dirfd, uint64_t upath, struct target *t)
+{
+	int err = path_from_user(t->path, upath);
+	if (!err)
+		err = path_parent((int)dirfd, t->path, &t->dir, &t->name, &t->len);
+	if (!err) {
+		size_t n = strlen(t->path);
+		t->slash = n > 1 && t->path[n - 1] == '/';
+	}
+	return err;
+}
+
+static bool is_dot(const struct target *t) { return t->len == 1 && t->name[0] == '.'; }
+static bool is_dotdot(const struct target *t) { return t->len == 2 && t->name[0] == '.' && t->name[1] == '.'; }
+
+static int64_t do_mkdir(uint64_t dirfd, uint64_t upath, uint64_t mode)
+{
+	struct target t;
+	int err = target_of(dirfd, upath, &t);
+	if (err)
+		return err;
+	if (t.len == 0 || is_dot(&t) || is_dotdot(&t) || dir_lookup(t.dir, t.name, t.len))
+		return -EEXIST;
+	struct inode *ip = inode_new(S_IFDIR | ((uint32_t)mode & 07777 & ~fs_umask()));
+	if (!ip)
+		return -ENOSPC;
+	err = dir_link(t.dir, t.name, t.len, ip);
+	if (err)
+		inode_put(ip);
+	return err;
+}
+
+int64_t sys_mkdir(uint64_t path, uint64_t mode, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return do_mkdir((uint64_t)AT_FDCWD, path, mode);
+}
+
+int64_t sys_mkdirat(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return do_mkdir(dirfd, path, mode);
+}
+
+static int64_t do_rmdir(uint64_t dirfd, uint64_t upath)
+{
+	struct target t;
+	int err = target_of(dirfd, upath, &t);
+	if (err)
+		return err;
+	if (t.len == 0)
+		return -EBUSY;
+	if (is_dot(&t))
+		return -EINVAL;
+	if (is_dotdot(&t))
+		return -ENOTEMPTY;
+	struct inode *ip = dir_lookup(t.dir, t.name, t.len);
+	if (!ip)
+		return -ENOENT;
+	if (!S_ISDIR(ip->mode))
+		return -ENOTDIR;
+	if (ip->children)
+		return -ENOTEMPTY;
+	if (ip == fs_root())
+		return -EBUSY;
+	return dir_unlink(t.dir, t.name, t.len);
+}
+
+static int64_t do_unlink(uint64_t dirfd, uint64_t upath)
+{
+	struct target t;
+	int err = target_of(dirfd, upath, &t);
+	if (err)
+		return err;
+	if (t.len == 0 || is_dot(&t) || is_dotdot(&t))
+		return -EISDIR;
+	struct inode *ip = dir_lookup(t.dir, t.name, t.len);
+	if (!ip)
+		return -ENOENT;
+	if (S_ISDIR(ip->mode))
+		return -EISDIR;
+	if (t.slash)
+		return -ENOTDIR;
+	return dir_unlink(t.dir, t.name, t.len);
+}
+
+int64_t sys_rmdir(uint64_t path, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return do_rmdir((uint64_t)AT_FDCWD, path);
+}
+
+int64_t sys_unlink(uint64_t path, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return do_unlink((uint64_t)AT_FDCWD, path);
+}
+
+int64_t sys_unlinkat(uint64_t dirfd, uint64_t path, uint64_t flags, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	if (flags & ~(uint64_t)AT_REMOVEDIR)
+		return -EINVAL;
+	return flags & AT_REMOVEDIR ? do_rmdir(dirfd, path) : do_unlink(dirfd, path);
+}
+
+#define RENAME_NOREPLACE 1
+#define RENAME_EXCHANGE 2
+
+static int64_t do_rename(uint64_t odirfd, uint64_t opath, uint64_t ndirfd, uint64_t npath, uint64_t flags)
+{
+	static struct target o, n; /* two path buffers: too big for the stack */
+	if (flags & ~(uint64_t)RENAME_NOREPLACE)
+		return flags & RENAME_EXCHANGE ? -EINVAL : -EINVAL;
+	int err = target_of(odirfd, opath, &o);
+	if (!err)
+		err = target_of(ndirfd, npath, &n);
+	if (err)
+		return err;
+	if (o.len == 0 || n.len == 0 || is_dot(&o) || is_dotdot(&o) || is_dot(&n) || is_dotdot(&n))
+		return -EBUSY;
+	struct inode *ip = dir_lookup(o.dir, o.name, o.len);
+	if (!ip)
+		return -ENOENT;
+	if ((o.slash || n.slash) && !S_ISDIR(ip->mode))
+		return -ENOTDIR;
+	struct inode *old = dir_lookup(n.dir, n.name, n.len);
+	if (old == ip)
+		return 0;
+	if (old && (flags & RENAME_NOREPLACE))
+		return -EEXIST;
+	if (S_ISDIR(ip->mode)) {
+		/* A directory cannot move into itself or below itself. */
+		for (struct inode *d = n.dir; d; d = d->parent)
+			if (d == ip)
+				return -EINVAL;
+		if (old && !S_ISDIR(old->mode))
+			return -ENOTDIR;
+		if (old && old->children)
+			return -ENOTEMPTY;
+	} else if (old && S_ISDIR(old->mode)) {
+		return -EISDIR;
+	}
+	if (old)
+		dir_unlink(n.dir, n.name, n.len);
+	return dir_rename(o.dir, o.name, o.len, n.dir, n.name, n.len);
+}
+
+int64_t sys_rename(uint64_t o, uint64_t n, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return do_rename((uint64_t)AT_FDCWD, o, (uint64_t)AT_FDCWD, n, 0);
+}
+
+int64_t sys_renameat(uint64_t od, uint64_t o, uint64_t nd, uint64_t n, uint64_t a4, uint64_t a5)
+{
+	return do_rename(od, o, nd, n, 0);
+}
+
+int64_t sys_renameat2(uint64_t od, uint64_t o, uint64_t nd, uint64_t n, uint64_t flags, uint64_t a5)
+{
+	return do_rename(od, o, nd, n, flags);
+}
+
+static int64_t do_symlink(uint64_t utarget, uint64_t dirfd, uint64_t upath)
+{
+	static char target[PATH_MAX];
+	struct target t;
+	int err = path_from_user(target, utarget);
+	if (!err)
+		err = target_of(dirfd, upath, &t);
+	if (err)
+		return err;
+	if (t.len == 0 || is_dot(&t) || is_dotdot(&t) || dir_lookup(t.dir, t.name, t.len))
+		return -EEXIST;
+	struct inode *ip = inode_new(S_IFLNK | 0777);
+	if (!ip)
+		return -ENOSPC;
+	err = inode_set_data(ip, target, strlen(target), false);
+	if (!err)
+		err = dir_link(t.dir, t.name, t.len, ip);
+	if (err)
+		inode_put(ip);
+	return err;
+}
+
+int64_t sys_symlink(uint64_t target, uint64_t path, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return do_symlink(target, (uint64_t)AT_FDCWD, path);
+}
+
+int64_t sys_symlinkat(uint64_t target, uint64_t dirfd, uint64_t path, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return do_symlink(target, dirfd, path);
+}
+
+static int64_t do_link(uint64_t odirfd, uint64_t opath, uint64_t ndirfd, uint64_t npath, uint64_t flags)
+{
+	struct inode *ip;
+	struct target t;
+	if (flags & ~(uint64_t)(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	int err = at_lookup(odirfd, opath, (flags & AT_SYMLINK_FOLLOW ? 0 : AT_SYMLINK_NOFOLLOW) | (flags & AT_EMPTY_PATH), &ip);
+	if (!err)
+		err = target_of(ndirfd, npath, &t);
+	if (err)
+		return err;
+	if (S_ISDIR(ip->mode))
+		return -EPERM;
+	if (t.len == 0 || is_dot(&t) || is_dotdot(&t) || dir_lookup(t.dir, t.name, t.len))
+		return -EEXIST;
+	if (ip->nlink == 0)
+		return -ENOENT;
+	return dir_link(t.dir, t.name, t.len, ip);
+}
+
+int64_t sys_link(uint64_t o, uint64_t n, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return do_link((uint64_t)AT_FDCWD, o, (uint64_t)AT_FDCWD, n, 0);
+}
+
+int64_t sys_linkat(uint64_t od, uint64_t o, uint64_t nd, uint64_t n, uint64_t flags, uint64_t a5)
+{
+	return do_link(od, o, nd, n, flags);
+}
+
+static int64_t set_mode(struct inode *ip, uint64_t mode)
+{
+	ip->mode = (ip->mode & S_IFMT) | ((uint32_t)mode & 07777);
+	ip->ctime = fs_now();
+	return 0;
+}
+
+int64_t sys_chmod(uint64_t path, uint64_t mode, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct inode *ip;
+	int err = at_lookup((uint64_t)AT_FDCWD, path, 0, &ip);
+	return err ? err : set_mode(ip, mode);
+}
+
+int64_t sys_fchmod(uint64_t fd, uint64_t mode, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct file *f = fd_get((int)fd);
+	return f ? set_mode(f->inode, mode) : -EBADF;
+}
+
+int64_t sys_fchmodat(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct inode *ip;
+	int err = at_lookup(dirfd, path, 0, &ip);
+	return err ? err : set_mode(ip, mode);
+}
+
+/* Everything belongs to root, and root may give it away: ownership is not
+ * kept, so the calls only check that the file exists. */
+int64_t sys_chown(uint64_t path, uint64_t uid, uint64_t gid, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct inode *ip;
+	return at_lookup((uint64_t)AT_FDCWD, path, 0, &ip);
+}
+
+int64_t sys_fchown(uint64_t fd, uint64_t uid, uint64_t gid, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return fd_get((int)fd) ? 0 : -EBADF;
+}
+
+int64_t sys_lchown(uint64_t path, uint64_t uid, uint64_t gid, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct inode *ip;
+	return at_lookup((uint64_t)AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, &ip);
+}
+
+int64_t sys_fchownat(uint64_t dirfd, uint64_t path, uint64_t uid, uint64_t gid, uint64_t flags,
+		     uint64_t a5)
+{
+	struct inode *ip;
+	return at_lookup(dirfd, path, flags, &ip);
+}
+
+#define UTIME_NOW ((1l << 30) - 1)
+#define UTIME_OMIT ((1l << 30) - 2)
+
+int64_t sys_utimensat(uint64_t dirfd, uint64_t path, uint64_t utimes, uint64_t flags, uint64_t a4,
+		      uint64_t a5)
+{
+	struct inode *ip;
+	int64_t ts[4];
+	int err;
+
+	if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	if (path)
+		err = at_lookup(dirfd, path, flags, &ip);
+	else if (!(ip = fd_get((int)dirfd) ? fd_get((int)dirfd)->inode : NULL))
+		err = -EBADF;
+	else
+		err = 0;
+	if (err)
+		return err;
+	int64_t now = fs_now();
+	if (!utimes) {
+		ip->atime = ip->mtime = ip->ctime = now;
+		return 0;
+	}
+	if (copy_from_user(ts, utimes, sizeof ts))
+		return -EFAULT;
+	for (int i = 0; i < 2; i++) {
+		int64_t ns = ts[2 * i + 1];
+		if (ns != UTIME_NOW && ns != UTIME_OMIT && (ns < 0 || ns > 999999999))
+			return -EINVAL;
+	}
+	for (int i = 0; i < 2; i++) {
+		int64_t ns = ts[2 * i + 1], *dst = i ? &ip->mtime : &ip->atime;
+		if (ns == UTIME_NOW)
+			*dst = now;
+		else if (ns != UTIME_OMIT)
+			*dst = ts[2 * i] * 1000000000 + ns;
+	}
+	ip->ctime = now;
+	return 0;
+}
