@@ -18,6 +18,8 @@ __attribute__((noreturn)) void kjmp_restore(struct kjmp *j, int value);
 
 /* Program the SYSCALL MSRs (STAR, LSTAR, SFMASK) and enable EFER.SCE. */
 void syscall_init(void);
+/* Forget the process name and prctl settings (sys_task.c). */
+void task_reset(void);
 /* Take the program's stdin from COM1, woken by its receive interrupt. */
 void stdin_init(void);
 

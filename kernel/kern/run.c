@@ -112,6 +112,7 @@ int run_program(void)
 	if (status == 0)
 		status = proc_exec(exe->data, exe->size, argc, argv, envc, envp);
 	fs_destroy(); /* files the program made go too */
+	task_reset();
 	heap_stats(&h1);
 	/* Everything the program had must be back: a leak here is a kernel bug. */
 	if (pmm_free_count() != free0 || vm_table_pages() != tables0 || h1.live_allocs != h0.live_allocs)
