@@ -4,7 +4,9 @@
  * ("070701" and thirteen 8-digit hex fields), the NUL-terminated name, the
  * data; name and data are each padded to 4 bytes. "TRAILER!!!" ends it.
  * File contents are not copied: the files borrow the archive's memory until
- * they are first written.
+ * they are first written. An entry named "!bareflow-args" is not a file: it
+ * holds the program's argument count in decimal, then the arguments, then
+ * the environment, each ending with a NUL byte.
  */
 #include "console.h"
 #include "fs.h"
@@ -37,6 +39,17 @@ static int hex8(const uint8_t *p, uint32_t *out)
 	}
 	*out = v;
 	return 0;
+}
+
+#define ARGS_ENTRY "!bareflow-args"
+
+static const char *args_data;
+static size_t args_size;
+
+bool cpio_args(const char **data, size_t *size)
+{
+	*data = args_data, *size = args_size;
+	return args_data != NULL;
 }
 
 static uint64_t align4(uint64_t x) { return (x + 3) & ~3ull; }
@@ -98,6 +111,7 @@ static int add_entry(const char *name, uint32_t mode, uint32_t mtime, const uint
 
 int cpio_unpack(const uint8_t *a, size_t size)
 {
+	args_data = NULL, args_size = 0;
 	size_t off = 0;
 	unsigned entries = 0;
 
@@ -124,6 +138,12 @@ int cpio_unpack(const uint8_t *a, size_t size)
 		const char *name = (const char *)a + name_at;
 		if (!strcmp(name, "TRAILER!!!"))
 			break;
+		if (!strcmp(name, ARGS_ENTRY)) { /* not a file: the program's arguments */
+			args_data = (const char *)a + data_at;
+			args_size = f[F_SIZE];
+			off = next;
+			continue;
+		}
 		while (name[0] == '.' && name[1] == '/')
 			name += 2;
 		while (name[0] == '/')

@@ -41,6 +41,10 @@ static int setup_files(const struct boot_module *m, const char *argv0, struct in
 		}
 	} else {
 		struct inode *dir;
+		if (!argv0) {
+			kreport("bareflow: no program name on the command line (after \"--\")\n");
+			return EXIT_KERNEL_PANIC;
+		}
 		size_t n = strlen(argv0);
 		if (n + 2 > sizeof exe_path)
 			return EXIT_KERNEL_PANIC;
@@ -79,10 +83,49 @@ static int setup_files(const struct boot_module *m, const char *argv0, struct in
 	return 0;
 }
 
+/*
+ * The arguments and environment from the archive's "!bareflow-args" entry
+ * (decimal argc, then argc strings, then the environment, each NUL-ended)
+ * as one kmalloc'd vector: argv, NULL, envp, NULL. Returns argc, or -EINVAL.
+ */
+static int archive_args(const char *data, size_t size, char ***vec, int *envc)
+{
+	size_t strings = 0;
+	if (!size || data[size - 1])
+		return -EINVAL;
+	for (size_t i = 0; i < size; i++)
+		strings += !data[i];
+	char **v = kmalloc((strings + 2) * sizeof *v);
+	if (!v)
+		return -ENOMEM;
+	long argc = 0;
+	const char *p = data;
+	for (; *p >= '0' && *p <= '9' && argc <= 1000000; p++)
+		argc = argc * 10 + (*p - '0');
+	if (*p || argc < 1 || (size_t)argc > strings - 1) {
+		kfree(v);
+		return -EINVAL;
+	}
+	p++;
+	size_t n = 0;
+	for (long i = 0; i < argc; i++, p += strlen(p) + 1)
+		v[n++] = (char *)p;
+	v[n++] = NULL;
+	*envc = 0;
+	for (; p < data + size; p += strlen(p) + 1, ++*envc)
+		v[n++] = (char *)p;
+	v[n] = NULL;
+	*vec = v;
+	return (int)argc;
+}
+
 int run_program(void)
 {
 	static char words[BOOT_CMDLINE_MAX];
-	static char *argv[MAX_ARGS + 2];
+	static char *cmd_argv[MAX_ARGS + 2];
+	char **argv = cmd_argv;
+	const char *adata;
+	size_t asize;
 	int envc;
 
 	console_route(CONSOLE_LOG); /* COM1 is the program's stdout from now on */
@@ -96,23 +139,32 @@ int run_program(void)
 		kreport("bareflow: more than %d program arguments and variables\n", MAX_ARGS);
 		return EXIT_KERNEL_PANIC;
 	}
-	if (argc == 0) {
-		kreport("bareflow: no program name on the command line (after \"--\")\n");
-		return EXIT_KERNEL_PANIC;
-	}
-	char **envp = &argv[argc + 1];
 	const struct boot_module *m = &boot_info.mod[0];
-	kprintf("run: %s, module of %lu bytes at %lx, %d arguments, %d environment variables\n",
-		argv[0], m->end - m->start, m->start, argc, envc);
 	struct heap_stats h0, h1;
 	uint64_t free0 = pmm_free_count(), tables0 = vm_table_pages();
 	heap_stats(&h0);
 	struct inode *exe;
-	int status = setup_files(m, argv[0], &exe);
-	if (status == 0)
-		status = proc_exec(exe->data, exe->size, argc, argv, envc, envp);
+	int status = setup_files(m, argc ? argv[0] : NULL, &exe);
+	if (status == 0 && cpio_args(&adata, &asize)) {
+		argc = archive_args(adata, asize, &argv, &envc);
+		if (argc < 0) {
+			kreport("bareflow: the program's arguments in the boot archive are malformed\n");
+			argv = cmd_argv;
+			status = EXIT_KERNEL_PANIC;
+		}
+	} else if (status == 0 && argc == 0) {
+		kreport("bareflow: no program arguments (after \"--\" or in the boot archive)\n");
+		status = EXIT_KERNEL_PANIC;
+	}
+	if (status == 0) {
+		kprintf("run: %s, module of %lu bytes at %lx, %d arguments, %d environment variables\n",
+			argv[0], m->end - m->start, m->start, argc, envc);
+		status = proc_exec(exe->data, exe->size, argc, argv, envc, &argv[argc + 1]);
+	}
 	fs_destroy(); /* files the program made go too */
 	task_reset();
+	if (argv != cmd_argv)
+		kfree(argv);
 	heap_stats(&h1);
 	/* Everything the program had must be back: a leak here is a kernel bug. */
 	if (pmm_free_count() != free0 || vm_table_pages() != tables0 || h1.live_allocs != h0.live_allocs)
@@ -123,9 +175,9 @@ int run_program(void)
 	else
 		kprintf("run: every page, page table and heap block the program used is free again\n");
 	if (status == -ENOMEM) {
-		kreport("bareflow: %s: not enough memory to start it (try a larger --mem)\n", argv[0]);
+		kreport("bareflow: not enough memory to start the program (try a larger --mem)\n");
 		return EXIT_KERNEL_PANIC;
 	}
-	kprintf("run: %s exited with status %d\n", argv[0], status);
+	kprintf("run: the program exited with status %d\n", status);
 	return status;
 }
