@@ -144,6 +144,8 @@ int path_parent(int dirfd, const char *path, struct inode **dir, const char **na
 	*len = plen - slash;
 	if (*len == 1 && path[slash] == '/') /* the path is "/" */
 		*len = 0;
+	if (*len > NAME_MAX)
+		return -ENAMETOOLONG;
 	err = walk(start, path, slash, true, &links, dir);
 	if (!err && !S_ISDIR((*dir)->mode))
 		err = -ENOTDIR;
