@@ -30,8 +30,11 @@ echo "getppid round trip, TSC cycles per call (best of 5 x $calls):"
 printf '  %-40s %8s   %s\n' "" cycles "/ Linux VM"
 # row LABEL CYCLES: one line, with the ratio to the Linux VM when it ran.
 row() {
-	if [ -n "$vm" ]; then r="$(ratio "$2" "$vm")x"; else r=; fi
-	printf '  %-40s %8s   %9s\n' "$1" "$2" "$r"
+	if [ -n "$vm" ]; then
+		printf '  %-40s %8s   %9s\n' "$1" "$2" "$(ratio "$2" "$vm")x"
+	else
+		printf '  %-40s %8s\n' "$1" "$2"
+	fi
 }
 row "BareFlow, bare-metal in QEMU (TCG)" "$bare"
 if [ -n "$vm" ]; then
