@@ -5,7 +5,7 @@
 # with the CLI's flags but without the CLI or make around it. The two modes
 # alternate, after one warm-up run of each.
 # usage: bench/boot.sh [RUNS]   (default 11 per mode)
-cd "$(dirname "$0")/.." || exit 2
+. "$(dirname "$0")/common.inc"
 runs=${1:-11}
 case $runs in '' | *[!0-9]* | 0) echo "usage: bench/boot.sh [RUNS]" >&2; exit 2 ;; esac
 make -s all >&2 || exit 1
@@ -23,29 +23,24 @@ if ! grub-mkrescue -o "$dir/banner.iso" "$dir/iso" >"$dir/log" 2>&1; then
 	exit 1
 fi
 
-# The CLI's QEMU flags (tools/cli/qemu.c), for 512 MiB; no argument has a space.
-flags="-M pc,memory-backend=ram0 -object memory-backend-ram,id=ram0,size=512M,reserve=off \
-	-m 512M -cpu max -smp 1 -display none -no-reboot -monitor none -nic none \
-	-serial stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04"
-
 # time_once MODE: append one boot's wall time in ms to $dir/ms.MODE.
 time_once() {
-	start=$(date +%s%N)
+	start=$(now_ms)
 	if [ "$1" = direct ]; then
-		qemu-system-x86_64 $flags -kernel build/bareflow.elf -append demo=banner \
+		qemu-system-x86_64 $qemu_flags -kernel build/bareflow.elf -append demo=banner \
 			>"$dir/out" 2>&1 </dev/null
 	else
-		qemu-system-x86_64 $flags -cdrom "$dir/banner.iso" >"$dir/out" 2>&1 </dev/null
+		qemu-system-x86_64 $qemu_flags -cdrom "$dir/banner.iso" >"$dir/out" 2>&1 </dev/null
 	fi
 	status=$?
-	end=$(date +%s%N)
+	end=$(now_ms)
 	# Guest status 0 is QEMU exit 3 (isa-debug-exit: 2 * (0 + 1) + 1).
 	if [ $status -ne 3 ] || ! grep -q BareFlow "$dir/out"; then
 		echo "bench: the $1 boot failed (qemu exit $status):" >&2
 		cat "$dir/out" >&2
 		exit 1
 	fi
-	echo $(((end - start) / 1000000)) >>"$dir/ms.$1"
+	echo $((end - start)) >>"$dir/ms.$1"
 }
 
 time_once direct
@@ -58,16 +53,9 @@ while [ $i -lt "$runs" ]; do
 	i=$((i + 1))
 done
 
-# secs MS: milliseconds as seconds with three decimals.
-secs() { printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); }
-
 # row MODE LABEL GOAL_MS: min, median and max of the runs, and the goal.
 row() {
-	sort -n "$dir/ms.$1" >"$dir/sorted"
-	n=$(wc -l <"$dir/sorted")
-	min=$(head -n 1 "$dir/sorted")
-	med=$(sed -n "$(((n + 1) / 2))p" "$dir/sorted")
-	max=$(tail -n 1 "$dir/sorted")
+	stats "$dir/ms.$1"
 	if [ "$med" -le "$3" ]; then verdict=met; else verdict=MISSED; fi
 	printf '%-24s %8s %8s %8s   <= %s s (median): %s\n' "$2" "$(secs "$min")" \
 		"$(secs "$med")" "$(secs "$max")" "$(secs "$3")" "$verdict"

@@ -2,10 +2,19 @@
 # Make sure the Debian packages BareFlow builds and boots with are installed.
 # All present: silent, exit 0. Missing, as root: install them. Missing, not
 # root: print the exact command to run and exit 1.
+# usage: tools/setup.sh [PACKAGE...]   (default: the packages below; with
+# arguments, those packages instead, e.g. a benchmark's own dependencies)
 PACKAGES="clang-19 lld-19 llvm-19 qemu-system-x86 grub-pc-bin grub-common xorriso mtools
 	linux-libc-dev libc6-dev"
+[ $# -gt 0 ] && PACKAGES="$*"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
+	if [ $# -gt 0 ]; then
+		echo "bareflow setup: this is not a Debian-like system (no dpkg-query), so the" >&2
+		echo "packages cannot be checked or installed for you: install the equivalent of" >&2
+		echo "Debian's $PACKAGES by hand." >&2
+		exit 1
+	fi
 	echo "bareflow setup: this is not a Debian-like system (no dpkg-query), so the" >&2
 	echo "packages cannot be checked or installed for you. Install by hand: clang 19," >&2
 	echo "lld 19 and llvm-objcopy 19 (as clang-19, ld.lld-19, llvm-objcopy-19 in PATH)," >&2
