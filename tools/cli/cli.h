@@ -35,6 +35,64 @@ void cli_dump_fd(int fd);
  * Returns its fd, or -1 after printing why. */
 int cli_tmpfile(void);
 
+/* path.c */
+
+/*
+ * path made absolute lexically: relative to the current directory (getcwd),
+ * with empty and "." components dropped and ".." removing the component
+ * before it (never going above "/"); symlinks are not resolved. Returns a
+ * malloc'd path without a trailing slash (except "/" itself), or NULL with
+ * errno set (ENOENT for an empty path).
+ */
+char *cli_abspath(const char *path);
+
+/* cpio.c */
+
+/*
+ * An application's root filesystem, assembled in memory as guest path ->
+ * host source and written as a cpio "newc" archive (magic 070701, 13 fields
+ * of 8 lowercase hex digits, the name NUL-terminated and padded with the
+ * header to 4 bytes, the data padded to 4 bytes, a final TRAILER!!! entry).
+ *
+ * Names are the guest paths without their leading '/'. Entries are written in
+ * byte order of their paths, so every directory comes before what it holds,
+ * and every directory above an entry has an entry of its own (made-up ones
+ * are mode 040755, mtime 0). The root "/" has no entry. Files keep their
+ * host type and permission bits and mtime; ino counts up from 1; uid and gid
+ * are 0; nlink is 2 for directories and 1 otherwise. A symlink's data is its
+ * target. A later entry at the same path replaces the earlier one; a
+ * directory over a directory merges with it; a non-directory over a
+ * directory drops what was below it; an entry below a non-directory turns
+ * that into a directory.
+ */
+struct cli_cpio;
+
+/* A new, empty archive, or NULL (no memory). */
+struct cli_cpio *cli_cpio_new(void);
+
+void cli_cpio_free(struct cli_cpio *a);
+
+/*
+ * Put the host path at the absolute, clean guest path: a regular file, a
+ * symlink (as a symlink), or a directory with everything in it (symlinks
+ * inside are never followed). With follow, a symlink at host itself is
+ * followed. Host files are only checked here (readable, at most 4 GiB) and
+ * read by cli_cpio_write. Returns 0, or after printing "bareflow: WHAT HOST:
+ * reason" (what is a prefix such as "--file "): 127 if host does not exist,
+ * 126 if it cannot be read, 2 for a special file (socket, device, FIFO), a
+ * file over 4 GiB or a non-directory at "/", 125 when out of memory.
+ */
+int cli_cpio_add(struct cli_cpio *a, const char *host, const char *guest, const char *what,
+		 bool follow);
+
+/* Make the absolute, clean guest path a directory (and all above it), unless
+ * it is one. Returns 0, or 125 after printing why (no memory). */
+int cli_cpio_add_dir(struct cli_cpio *a, const char *guest);
+
+/* Write the archive to fd (at its current offset), reading the host files as
+ * it goes, through a fixed-size buffer. Returns 0, or -1 after printing why. */
+int cli_cpio_write(const struct cli_cpio *a, int fd);
+
 /* size.c */
 
 /* Parse a memory size such as 512M, 2G, 64G or 1024K (no suffix: M) into MiB.
