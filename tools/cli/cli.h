@@ -9,6 +9,10 @@
 #define CLI_EXIT_TIMEOUT 124
 #define CLI_EXIT_FAILURE 125
 
+/* The kernel keeps a command line of up to this many bytes with its NUL
+ * (BOOT_CMDLINE_MAX in kernel/include/bootinfo.h) and refuses a longer one. */
+#define KERNEL_CMDLINE_MAX 1024
+
 struct boot_options {
 	unsigned long long mem_mib; /* guest RAM */
 	int timeout;		    /* seconds; 0 = none */
@@ -16,6 +20,7 @@ struct boot_options {
 	bool iso;		    /* boot through GRUB from an ISO instead of -kernel */
 	bool verbose;		    /* show the QEMU command line and QEMU's messages */
 	const char *program;	    /* run: the static ELF to boot as the application */
+	const char *module;	    /* run: the boot module's path (the application's archive) */
 };
 
 /* root.c */
@@ -125,6 +130,32 @@ enum spawn_result cli_spawn(char *const argv[], int out_fd, int err_fd, int time
  * image or QEMU is missing, QEMU failed, or the guest reset without a status.
  */
 int cli_boot(const struct boot_options *opt);
+
+/* run.c */
+
+struct file_spec {   /* one --file HOST[:GUEST] */
+	char *host;  /* HOST as given, non-empty */
+	char *guest; /* GUEST as given (absolute), or NULL: HOST's absolute path */
+};
+
+struct run_app {
+	const char *elf;	       /* the program as given on our command line */
+	const char *elf_path;	       /* its absolute path (cli_abspath): where the guest has it */
+	const char *cwd;	       /* the host's working directory: where the guest starts */
+	const struct file_spec *files; /* the --file options, in order */
+	int nfiles;
+};
+
+/*
+ * Gather the application's archive (see cli_cpio_add for the rules): each
+ * --file in order, later ones replacing earlier ones at the same path, then
+ * the working directory, then the ELF at elf_path. Then boot it as the one
+ * boot module with opt->cmdline (through an unlinked temporary file that
+ * QEMU opens as /dev/fd/N). Returns what bareflow
+ * should exit with: the guest's status, or a failure's (127, 126 for a file
+ * that is missing or unreadable, 2, 124, 125) after printing why.
+ */
+int cli_run(struct boot_options *opt, const struct run_app *app);
 
 /* iso.c */
 
