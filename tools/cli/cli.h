@@ -144,14 +144,15 @@ struct run_app {
 	const char *cwd;	       /* the host's working directory: where the guest starts */
 	const struct file_spec *files; /* the --file options, in order */
 	int nfiles;
+	const char *iso_out; /* --iso OUT: write a bootable ISO there instead of booting */
 };
 
 /*
  * Gather the application's archive (see cli_cpio_add for the rules): each
  * --file in order, later ones replacing earlier ones at the same path, then
- * the working directory, then the ELF at elf_path. Then boot it as the one
- * boot module with opt->cmdline (through an unlinked temporary file that
- * QEMU opens as /dev/fd/N). Returns what bareflow
+ * the working directory, then the ELF at elf_path. Then either boot it as
+ * the one boot module with opt->cmdline (through an unlinked temporary file
+ * that QEMU opens as /dev/fd/N), or write the ISO. Returns what bareflow
  * should exit with: the guest's status, or a failure's (127, 126 for a file
  * that is missing or unreadable, 2, 124, 125) after printing why.
  */
@@ -168,5 +169,17 @@ char *cli_iso_build(const char *cmdline);
 
 /* Delete an ISO from cli_iso_build with its directory, and free the path. */
 void cli_iso_remove(char *iso_path);
+
+/*
+ * Write to `out` a GRUB ISO (timeout 0) that boots build/bareflow.elf by
+ * Multiboot2 with the kernel command line `cmdline` and, unless archive is
+ * NULL, the archive as its one module, /boot/app.cpio. GRUB re-quotes the
+ * command line on its way to the kernel (see iso.c). Returns 0, or after
+ * printing why: 2 if out cannot be written (missing directory, a directory)
+ * or GRUB cannot carry the command line (an empty or "--" argument, too
+ * long); 125 for other failures (grub-mkrescue, no space). out is only
+ * replaced when everything worked.
+ */
+int cli_iso_write(const char *out, const char *cmdline, const struct cli_cpio *archive);
 
 #endif

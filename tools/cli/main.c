@@ -52,7 +52,8 @@ static const char demo_usage[] =
 
 static const char run_usage[] =
     "usage: bareflow run [--mem SIZE] [--timeout SEC] [--file HOST[:GUEST]]...\n"
-    "                    [--env NAME=VALUE]... [--strace] [--verbose] [--] ELF [ARGS...]\n"
+    "                    [--env NAME=VALUE]... [--strace] [--verbose] [--iso OUT.iso]\n"
+    "                    [--] ELF [ARGS...]\n"
     "\n"
     "Boot BareFlow with the static x86-64 Linux program ELF as its application and\n"
     "run it with ARGS. Its stdout is our stdout byte for byte, its stderr our\n"
@@ -79,8 +80,12 @@ static const char run_usage[] =
     "                  environment is otherwise empty)\n"
     "  --strace        print every system call, its arguments and result to stderr\n"
     "  --verbose       print the QEMU command line, QEMU's messages and the kernel log\n"
+    "  --iso OUT.iso   do not boot: write a bootable GRUB ISO of the kernel, this\n"
+    "                  command line and the same files to OUT.iso (exit 0, or 2 if it\n"
+    "                  cannot be written there). Through GRUB, an argument cannot be\n"
+    "                  empty or \"--\".\n"
     "\n"
-    "Early stage: no threads or signals yet; --cpus and --iso are not available yet.\n";
+    "Early stage: no threads or signals yet; --cpus is not available yet.\n";
 
 static const char selftest_usage[] =
     "usage: bareflow selftest [--mem SIZE] [--timeout SEC] [--cmdline STR] [--verbose]\n"
@@ -167,10 +172,12 @@ static int env_count;
 
 static struct file_spec *file_list; /* --file HOST[:GUEST], in order */
 static int file_count;
+static const char *iso_out; /* run --iso OUT */
 
 enum option_id {
 	OPT_HELP,
 	OPT_ISO,
+	OPT_ISO_OUT,
 	OPT_VERBOSE,
 	OPT_MEM,
 	OPT_TIMEOUT,
@@ -189,8 +196,8 @@ static const struct option {
 	/* clang-format off */
 	{"--help", OPT_HELP, false},
 	{"-h", OPT_HELP, false},
-	{"--iso", OPT_ISO, false},
-	{"--iso", OPT_LATER, true},
+	{"--iso", OPT_ISO, false},		/* demo: boot the ISO */
+	{"--iso", OPT_ISO_OUT, true},		/* run: write one */
 	{"--verbose", OPT_VERBOSE, false},
 	{"-v", OPT_VERBOSE, false},
 	{"--mem", OPT_MEM, true},
@@ -211,6 +218,7 @@ static bool has_option(const struct command *c, const struct option *o)
 		return c->has_iso;
 	case OPT_CMDLINE:
 		return !c->program;
+	case OPT_ISO_OUT:
 	case OPT_STRACE:
 	case OPT_ENV:
 	case OPT_FILE:
@@ -270,6 +278,11 @@ static int apply_option(const struct command *c, const struct option *o, const c
 		return 1;
 	case OPT_ISO:
 		opt->iso = true;
+		return 0;
+	case OPT_ISO_OUT:
+		if (!*val)
+			return usage_error(c->name, "--iso needs a file name");
+		iso_out = val;
 		return 0;
 	case OPT_FILE:
 		return add_file_spec(c, val);
@@ -434,6 +447,7 @@ static int program_cmdline(const struct command *c, int argc, char **argv, struc
 				   MAX_CMDLINE);
 	app->files = file_list;
 	app->nfiles = file_count;
+	app->iso_out = iso_out;
 	return 0;
 }
 

@@ -1,5 +1,5 @@
 /* `run`: the application's archive (the ELF, the --file files, the working
- * directory), handed to QEMU as the boot module. */
+ * directory), handed to QEMU as the boot module or put on an ISO. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,8 +70,13 @@ int cli_run(struct boot_options *opt, const struct run_app *app)
 		return CLI_EXIT_FAILURE;
 	}
 	r = gather(a, app);
-	if (!r)
+	if (!r && app->iso_out) {
+		r = cli_iso_write(app->iso_out, opt->cmdline, a);
+		if (!r)
+			cli_error("wrote %s", app->iso_out);
+	} else if (!r) {
 		r = boot_with(opt, a);
+	}
 	cli_cpio_free(a);
 	return r;
 }
