@@ -19,4 +19,4 @@ expect_status 126
 expect_output "cannot execute"
 run ./bareflow run --file a:b /bin/true
 expect_status 2
-expect_output "not available yet"
+expect_output "must be an absolute path"

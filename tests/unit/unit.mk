@@ -11,3 +11,10 @@ unit: $(UNIT_TESTS)
 $(B)/unit/%: tests/unit/%.c tests/unit/harness.c tests/unit/harness.h $(UNIT_KERNEL_SRCS) $(wildcard kernel/include/*.h)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(UNIT_CFLAGS) $< tests/unit/harness.c $(UNIT_KERNEL_SRCS) -o $@
+
+# Tests of the CLI's own host code link its sources instead of the kernel's.
+UNIT_CLI_SRCS := tools/cli/cpio.c tools/cli/path.c tools/cli/error.c
+
+$(B)/unit/test_cpio: tests/unit/test_cpio.c tests/unit/harness.c tests/unit/harness.h $(UNIT_CLI_SRCS) tools/cli/cli.h
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(UNIT_CFLAGS) -iquote tools/cli $< tests/unit/harness.c $(UNIT_CLI_SRCS) -o $@

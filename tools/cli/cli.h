@@ -9,6 +9,10 @@
 #define CLI_EXIT_TIMEOUT 124
 #define CLI_EXIT_FAILURE 125
 
+/* The kernel keeps a command line of up to this many bytes with its NUL
+ * (BOOT_CMDLINE_MAX in kernel/include/bootinfo.h) and refuses a longer one. */
+#define KERNEL_CMDLINE_MAX 1024
+
 struct boot_options {
 	unsigned long long mem_mib; /* guest RAM */
 	int timeout;		    /* seconds; 0 = none */
@@ -16,6 +20,7 @@ struct boot_options {
 	bool iso;		    /* boot through GRUB from an ISO instead of -kernel */
 	bool verbose;		    /* show the QEMU command line and QEMU's messages */
 	const char *program;	    /* run: the static ELF to boot as the application */
+	const char *module;	    /* run: the boot module's path (the application's archive) */
 };
 
 /* root.c */
@@ -34,6 +39,64 @@ void cli_dump_fd(int fd);
 /* Open a new, already unlinked temporary file for reading and writing.
  * Returns its fd, or -1 after printing why. */
 int cli_tmpfile(void);
+
+/* path.c */
+
+/*
+ * path made absolute lexically: relative to the current directory (getcwd),
+ * with empty and "." components dropped and ".." removing the component
+ * before it (never going above "/"); symlinks are not resolved. Returns a
+ * malloc'd path without a trailing slash (except "/" itself), or NULL with
+ * errno set (ENOENT for an empty path).
+ */
+char *cli_abspath(const char *path);
+
+/* cpio.c */
+
+/*
+ * An application's root filesystem, assembled in memory as guest path ->
+ * host source and written as a cpio "newc" archive (magic 070701, 13 fields
+ * of 8 lowercase hex digits, the name NUL-terminated and padded with the
+ * header to 4 bytes, the data padded to 4 bytes, a final TRAILER!!! entry).
+ *
+ * Names are the guest paths without their leading '/'. Entries are written in
+ * byte order of their paths, so every directory comes before what it holds,
+ * and every directory above an entry has an entry of its own (made-up ones
+ * are mode 040755, mtime 0). The root "/" has no entry. Files keep their
+ * host type and permission bits and mtime; ino counts up from 1; uid and gid
+ * are 0; nlink is 2 for directories and 1 otherwise. A symlink's data is its
+ * target. A later entry at the same path replaces the earlier one; a
+ * directory over a directory merges with it; a non-directory over a
+ * directory drops what was below it; an entry below a non-directory turns
+ * that into a directory.
+ */
+struct cli_cpio;
+
+/* A new, empty archive, or NULL (no memory). */
+struct cli_cpio *cli_cpio_new(void);
+
+void cli_cpio_free(struct cli_cpio *a);
+
+/*
+ * Put the host path at the absolute, clean guest path: a regular file, a
+ * symlink (as a symlink), or a directory with everything in it (symlinks
+ * inside are never followed). With follow, a symlink at host itself is
+ * followed. Host files are only checked here (readable, at most 4 GiB) and
+ * read by cli_cpio_write. Returns 0, or after printing "bareflow: WHAT HOST:
+ * reason" (what is a prefix such as "--file "): 127 if host does not exist,
+ * 126 if it cannot be read, 2 for a special file (socket, device, FIFO), a
+ * file over 4 GiB or a non-directory at "/", 125 when out of memory.
+ */
+int cli_cpio_add(struct cli_cpio *a, const char *host, const char *guest, const char *what,
+		 bool follow);
+
+/* Make the absolute, clean guest path a directory (and all above it), unless
+ * it is one. Returns 0, or 125 after printing why (no memory). */
+int cli_cpio_add_dir(struct cli_cpio *a, const char *guest);
+
+/* Write the archive to fd (at its current offset), reading the host files as
+ * it goes, through a fixed-size buffer. Returns 0, or -1 after printing why. */
+int cli_cpio_write(const struct cli_cpio *a, int fd);
 
 /* size.c */
 
@@ -68,6 +131,33 @@ enum spawn_result cli_spawn(char *const argv[], int out_fd, int err_fd, int time
  */
 int cli_boot(const struct boot_options *opt);
 
+/* run.c */
+
+struct file_spec {   /* one --file HOST[:GUEST] */
+	char *host;  /* HOST as given, non-empty */
+	char *guest; /* GUEST as given (absolute), or NULL: HOST's absolute path */
+};
+
+struct run_app {
+	const char *elf;	       /* the program as given on our command line */
+	const char *elf_path;	       /* its absolute path (cli_abspath): where the guest has it */
+	const char *cwd;	       /* the host's working directory: where the guest starts */
+	const struct file_spec *files; /* the --file options, in order */
+	int nfiles;
+	const char *iso_out; /* --iso OUT: write a bootable ISO there instead of booting */
+};
+
+/*
+ * Gather the application's archive (see cli_cpio_add for the rules): each
+ * --file in order, later ones replacing earlier ones at the same path, then
+ * the working directory, then the ELF at elf_path. Then either boot it as
+ * the one boot module with opt->cmdline (through an unlinked temporary file
+ * that QEMU opens as /dev/fd/N), or write the ISO. Returns what bareflow
+ * should exit with: the guest's status, or a failure's (127, 126 for a file
+ * that is missing or unreadable, 2, 124, 125) after printing why.
+ */
+int cli_run(struct boot_options *opt, const struct run_app *app);
+
 /* iso.c */
 
 /*
@@ -79,5 +169,17 @@ char *cli_iso_build(const char *cmdline);
 
 /* Delete an ISO from cli_iso_build with its directory, and free the path. */
 void cli_iso_remove(char *iso_path);
+
+/*
+ * Write to `out` a GRUB ISO (timeout 0) that boots build/bareflow.elf by
+ * Multiboot2 with the kernel command line `cmdline` and, unless archive is
+ * NULL, the archive as its one module, /boot/app.cpio. GRUB re-quotes the
+ * command line on its way to the kernel (see iso.c). Returns 0, or after
+ * printing why: 2 if out cannot be written (missing directory, a directory)
+ * or GRUB cannot carry the command line (an empty or "--" argument, too
+ * long); 125 for other failures (grub-mkrescue, no space). out is only
+ * replaced when everything worked.
+ */
+int cli_iso_write(const char *out, const char *cmdline, const struct cli_cpio *archive);
 
 #endif

@@ -5,11 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 
-#define MAX_CMDLINE 1000 /* the kernel keeps 1 KiB of command line (BOOT_CMDLINE_MAX) */
+#define MAX_CMDLINE (KERNEL_CMDLINE_MAX - 1)
 
 static const char main_usage[] =
     "usage: bareflow COMMAND [OPTIONS]\n"
@@ -50,8 +51,9 @@ static const char demo_usage[] =
     "  --verbose       print the QEMU command line and QEMU's own messages to stderr\n";
 
 static const char run_usage[] =
-    "usage: bareflow run [--mem SIZE] [--timeout SEC] [--env NAME=VALUE]... [--strace]\n"
-    "                    [--verbose] [--] ELF [ARGS...]\n"
+    "usage: bareflow run [--mem SIZE] [--timeout SEC] [--file HOST[:GUEST]]...\n"
+    "                    [--env NAME=VALUE]... [--strace] [--verbose] [--iso OUT.iso]\n"
+    "                    [--] ELF [ARGS...]\n"
     "\n"
     "Boot BareFlow with the static x86-64 Linux program ELF as its application and\n"
     "run it with ARGS. Its stdout is our stdout byte for byte, its stderr our\n"
@@ -61,17 +63,29 @@ static const char run_usage[] =
     "if ELF cannot be executed (not a static x86-64 program); 127 if it does not\n"
     "exist; 124 on timeout; 125 for a kernel panic.\n"
     "\n"
+    "The guest gets an in-memory root filesystem, built as a cpio archive: ELF at\n"
+    "its absolute host path (its argv[0] is ELF as typed), each --file, every\n"
+    "directory above them, and the current directory, where the program starts.\n"
+    "\n"
     "  --mem SIZE      guest RAM: a number with K, M, G or T (default 512M)\n"
     "  --timeout SEC   stop the guest after SEC seconds and exit 124 (default 0:\n"
     "                  never)\n"
+    "  --file HOST[:GUEST]  put the host file, symlink (as a symlink) or directory\n"
+    "                  (with everything in it) into the guest at the absolute path\n"
+    "                  GUEST, or at HOST's own absolute path (repeatable; a later one\n"
+    "                  replaces an earlier one at the same path; HOST cannot contain\n"
+    "                  ':'). A missing HOST exits 127, an unreadable one 126, a\n"
+    "                  socket, device or FIFO 2. Files keep their permission bits.\n"
     "  --env NAME=VALUE  put NAME in the program's environment (repeatable; the\n"
     "                  environment is otherwise empty)\n"
     "  --strace        print every system call, its arguments and result to stderr\n"
     "  --verbose       print the QEMU command line, QEMU's messages and the kernel log\n"
+    "  --iso OUT.iso   do not boot: write a bootable GRUB ISO of the kernel, this\n"
+    "                  command line and the same files to OUT.iso (exit 0, or 2 if it\n"
+    "                  cannot be written there). Through GRUB, an argument cannot be\n"
+    "                  empty or \"--\".\n"
     "\n"
-    "Early stage: a program gets argv, its --env variables and the standard streams;\n"
-    "no files, stdin, threads or signals yet. --cpus, --file and --iso from the full\n"
-    "interface are not available yet.\n";
+    "Early stage: no threads or signals yet; --cpus is not available yet.\n";
 
 static const char selftest_usage[] =
     "usage: bareflow selftest [--mem SIZE] [--timeout SEC] [--cmdline STR] [--verbose]\n"
@@ -156,7 +170,23 @@ static int append_cmdline(char *buf, const char *words)
 static const char *env_list[MAX_ENV]; /* --env NAME=VALUE, in order */
 static int env_count;
 
-enum option_id { OPT_HELP, OPT_ISO, OPT_VERBOSE, OPT_MEM, OPT_TIMEOUT, OPT_CMDLINE, OPT_STRACE, OPT_ENV, OPT_LATER };
+static struct file_spec *file_list; /* --file HOST[:GUEST], in order */
+static int file_count;
+static const char *iso_out; /* run --iso OUT */
+
+enum option_id {
+	OPT_HELP,
+	OPT_ISO,
+	OPT_ISO_OUT,
+	OPT_VERBOSE,
+	OPT_MEM,
+	OPT_TIMEOUT,
+	OPT_CMDLINE,
+	OPT_STRACE,
+	OPT_ENV,
+	OPT_FILE,
+	OPT_LATER
+};
 
 static const struct option {
 	const char *name;
@@ -166,18 +196,38 @@ static const struct option {
 	/* clang-format off */
 	{"--help", OPT_HELP, false},
 	{"-h", OPT_HELP, false},
-	{"--iso", OPT_ISO, false},
+	{"--iso", OPT_ISO, false},		/* demo: boot the ISO */
+	{"--iso", OPT_ISO_OUT, true},		/* run: write one */
 	{"--verbose", OPT_VERBOSE, false},
 	{"-v", OPT_VERBOSE, false},
 	{"--mem", OPT_MEM, true},
 	{"--timeout", OPT_TIMEOUT, true},
 	{"--cmdline", OPT_CMDLINE, true},
 	{"--cpus", OPT_LATER, true},
-	{"--file", OPT_LATER, true},
+	{"--file", OPT_FILE, true},
 	{"--env", OPT_ENV, true},
 	{"--strace", OPT_STRACE, false},
 	/* clang-format on */
 };
+
+/* Whether command c has option o. */
+static bool has_option(const struct command *c, const struct option *o)
+{
+	switch (o->id) {
+	case OPT_ISO:
+		return c->has_iso;
+	case OPT_CMDLINE:
+		return !c->program;
+	case OPT_ISO_OUT:
+	case OPT_STRACE:
+	case OPT_ENV:
+	case OPT_FILE:
+	case OPT_LATER:
+		return c->program;
+	default:
+		return true;
+	}
+}
 
 /* The option named by arg, or by its part before '=' (then *inline_value is after it). */
 static const struct option *find_option(const struct command *c, const char *arg,
@@ -189,15 +239,34 @@ static const struct option *find_option(const struct command *c, const char *arg
 	*inline_value = eq ? eq + 1 : NULL;
 	for (size_t i = 0; i < sizeof options / sizeof options[0]; i++) {
 		const struct option *o = &options[i];
-		if (strlen(o->name) != len || strncmp(o->name, arg, len))
-			continue;
-		if ((o->id == OPT_ISO && !c->has_iso) ||
-		    ((o->id == OPT_LATER || o->id == OPT_STRACE || o->id == OPT_ENV) && !c->program) ||
-		    (o->id == OPT_CMDLINE && c->program))
-			return NULL;
-		return o;
+		if (strlen(o->name) == len && !strncmp(o->name, arg, len) && has_option(c, o))
+			return o;
 	}
 	return NULL;
+}
+
+/* --file HOST[:GUEST]: split at the first ':'; GUEST must be absolute.
+ * Returns 0 or 2. */
+static int add_file_spec(const struct command *c, const char *val)
+{
+	const char *colon = strchr(val, ':');
+	size_t host_len = colon ? (size_t)(colon - val) : strlen(val);
+
+	if (!host_len || (colon && !colon[1]))
+		return usage_error(c->name, "--file wants HOST or HOST:GUEST, got '%s'", val);
+	if (colon && colon[1] != '/')
+		return usage_error(c->name, "--file %s: GUEST '%s' must be an absolute path", val,
+				   colon + 1);
+	struct file_spec *more = realloc(file_list, (size_t)(file_count + 1) * sizeof *more);
+	if (!more)
+		return usage_error(c->name, "too many --file options");
+	file_list = more;
+	more[file_count].host = strndup(val, host_len);
+	more[file_count].guest = colon ? strdup(colon + 1) : NULL;
+	if (!more[file_count].host || (colon && !more[file_count].guest))
+		return usage_error(c->name, "too many --file options");
+	file_count++;
+	return 0;
 }
 
 /* Apply one option with its value (NULL for flags). Returns 0, 1 for --help, or 2. */
@@ -210,6 +279,13 @@ static int apply_option(const struct command *c, const struct option *o, const c
 	case OPT_ISO:
 		opt->iso = true;
 		return 0;
+	case OPT_ISO_OUT:
+		if (!*val)
+			return usage_error(c->name, "--iso needs a file name");
+		iso_out = val;
+		return 0;
+	case OPT_FILE:
+		return add_file_spec(c, val);
 	case OPT_VERBOSE:
 		opt->verbose = true;
 		return 0;
@@ -279,15 +355,18 @@ static int parse_options(const struct command *c, int argc, char **argv, struct 
 	return 0;
 }
 
-/* Append one argument, double-quoted for the kernel's command-line splitter
- * (backslash escapes " and \). Returns 0 or -1 when it does not fit. */
-static int append_quoted(char *buf, const char *arg)
+/* Append " KEY\"VALUE\"": the value double-quoted for the kernel's
+ * command-line splitter (backslash escapes " and \). Returns 0 or -1 when it
+ * does not fit. */
+static int append_quoted(char *buf, const char *key, const char *arg)
 {
-	size_t used = strlen(buf);
+	size_t used = strlen(buf), klen = strlen(key);
 
-	if (used + 3 > MAX_CMDLINE)
+	if (used + klen + 3 > MAX_CMDLINE)
 		return -1;
 	buf[used++] = ' ';
+	memcpy(buf + used, key, klen);
+	used += klen;
 	buf[used++] = '"';
 	for (; *arg; arg++) {
 		if (used + 3 > MAX_CMDLINE)
@@ -301,35 +380,74 @@ static int append_quoted(char *buf, const char *arg)
 	return 0;
 }
 
-/* `run ELF [ARGS...]`: check the program exists and put its argv on the
- * kernel command line after "--". Returns 0 or an exit status. */
-static int program_cmdline(const struct command *c, int argc, char **argv, struct boot_options *opt,
+/* The program must be a readable regular file (or a symlink to one).
+ * Returns 0, or 127 (missing) or 126 after printing why. */
+static int check_program(const char *elf)
+{
+	struct stat st;
+
+	if (stat(elf, &st) != 0) {
+		int err = errno;
+		cli_error("%s: %s", elf, strerror(err));
+		return err == ENOENT ? 127 : 126;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		cli_error("%s: %s", elf,
+			  S_ISDIR(st.st_mode) ? strerror(EISDIR) : "not a regular file");
+		return 126;
+	}
+	if (access(elf, R_OK) != 0) {
+		cli_error("%s: %s", elf, strerror(errno));
+		return 126;
+	}
+	return 0;
+}
+
+/*
+ * `run ELF [ARGS...]`: check the program, then complete the kernel command
+ * line: cwd="CWD" exe="ELF_PATH" -- "ARGV0" "ARG"... [-- "NAME=VALUE"...].
+ * Returns 0 or an exit status.
+ */
+static int program_cmdline(const struct command *c, int argc, char **argv, struct run_app *app,
 			   char *cmdline)
 {
 	if (argc < 1)
 		return usage_error(c->name, "no program given");
-	if (access(argv[0], F_OK) != 0) {
-		cli_error("%s: %s", argv[0], strerror(errno));
-		return 127;
+	int r = check_program(argv[0]);
+	if (r)
+		return r;
+	app->elf = argv[0];
+	app->elf_path = cli_abspath(argv[0]);
+	app->cwd = getcwd(NULL, 0);
+	if (!app->elf_path || !app->cwd) {
+		cli_error("cannot find the current directory: %s", strerror(errno));
+		return CLI_EXIT_FAILURE;
 	}
-	if (access(argv[0], R_OK) != 0) {
-		cli_error("%s: %s", argv[0], strerror(errno));
-		return 126;
-	}
-	opt->program = argv[0];
-	append_cmdline(cmdline, "--");
 	for (int i = 0; i < argc; i++)
-		if (strchr(argv[i], '\n') || append_quoted(cmdline, argv[i]))
-			return usage_error(c->name, "the program's arguments are too long (at most about "
-						    "%d bytes) or contain a newline",
-					   MAX_CMDLINE);
-	if (env_count && append_cmdline(cmdline, "--"))
-		return usage_error(c->name, "the program's arguments and environment are too long");
+		if (strchr(argv[i], '\n'))
+			return usage_error(c->name, "a program argument contains a newline");
 	for (int i = 0; i < env_count; i++)
-		if (append_quoted(cmdline, env_list[i]))
-			return usage_error(c->name, "the program's arguments and environment are too long "
-						    "(at most about %d bytes)",
-					   MAX_CMDLINE);
+		if (strchr(env_list[i], '\n'))
+			return usage_error(c->name, "an --env variable contains a newline");
+	if (strchr(app->cwd, '\n') || strchr(app->elf_path, '\n'))
+		return usage_error(c->name,
+				   "a newline in the program's or working directory's path");
+	r = append_quoted(cmdline, "cwd=", app->cwd) ||
+	    append_quoted(cmdline, "exe=", app->elf_path) || append_cmdline(cmdline, "--");
+	for (int i = 0; i < argc && !r; i++)
+		r = append_quoted(cmdline, "", argv[i]);
+	if (env_count && !r)
+		r = append_cmdline(cmdline, "--");
+	for (int i = 0; i < env_count && !r; i++)
+		r = append_quoted(cmdline, "", env_list[i]);
+	if (r)
+		return usage_error(c->name,
+				   "the arguments are too long for the kernel command line "
+				   "(%d bytes at most, paths and environment included)",
+				   MAX_CMDLINE);
+	app->files = file_list;
+	app->nfiles = file_count;
+	app->iso_out = iso_out;
 	return 0;
 }
 
@@ -373,9 +491,12 @@ int main(int argc, char **argv)
 	if (r)
 		return r;
 	if (c->program) {
-		r = program_cmdline(c, argc - 2 - first, argv + 2 + first, &opt, cmdline);
+		struct run_app app = {0};
+		r = program_cmdline(c, argc - 2 - first, argv + 2 + first, &app, cmdline);
 		if (r)
 			return r;
+		opt.program = app.elf;
+		return cli_run(&opt, &app);
 	}
 	return cli_boot(&opt);
 }

@@ -82,9 +82,9 @@ static void build_argv(struct qemu_argv *a, const struct boot_options *opt, cons
 	}
 	push(a, "-kernel");
 	push(a, image);
-	if (opt->program) {
+	if (opt->module) {
 		push(a, "-initrd");
-		push(a, opt->program);
+		push(a, opt->module);
 	}
 	if (*opt->cmdline) {
 		push(a, "-append");

@@ -1,0 +1,122 @@
+# run's boot module and command line, seen by a stand-in for QEMU: the
+# archive holds the ELF at its absolute path, the --file files and every
+# directory above them; the command line names cwd and exe; bad --file
+# values fail early, before QEMU starts.
+. tests/boot/common.inc
+fake_qemu
+root=$(pwd -P)
+# The stand-in keeps a copy of the boot module (QEMU opens it as /dev/fd/N).
+FAKE_CHECK='p=; for a in "$@"; do [ "$p" = -initrd ] && cat "$a" >"$FAKE_DIR/archive"; p=$a; done'
+export FAKE_CHECK
+printf 'not really an ELF\n' >"$TMP/prog"
+chmod 755 "$TMP/prog"
+mkdir -p "$TMP/data/sub"
+printf 'one\n' >"$TMP/data/a.txt"
+printf 'two\n' >"$TMP/data/sub/b.txt"
+ln -s a.txt "$TMP/data/link"
+printf 'three\n' >"$TMP/single"
+t=$(cd "$TMP" && pwd -P)
+
+# no_qemu: QEMU was not started.
+no_qemu() { [ ! -e "$TMP/args" ] || fail "QEMU was started"; }
+
+# Usage errors: exit 2, before QEMU.
+for bad in "a:b" "$TMP/single:rel/path" ":/x" "$TMP/single:" "" ":"; do
+	run ./bareflow run --file "$bad" "$TMP/prog"
+	expect_status 2
+	no_qemu
+done
+run ./bareflow run --file "$TMP/single:guest" "$TMP/prog"
+expect_output "GUEST 'guest' must be an absolute path"
+run ./bareflow run --file
+expect_status 2
+expect_output "needs a value"
+
+# A missing HOST: 127 and the reason, like a missing program.
+run ./bareflow run --file "$TMP/nope" "$TMP/prog"
+expect_status 127
+expect_output "^bareflow: --file $TMP/nope: No such file or directory"
+no_qemu
+run ./bareflow run --file "$TMP/nope:/x" "$TMP/prog"
+expect_status 127
+no_qemu
+# A missing program still comes first, with its own message.
+run ./bareflow run --file "$TMP/nope" "$TMP/no-prog"
+expect_status 127
+expect_output "^bareflow: $TMP/no-prog: No such file or directory"
+run ./bareflow run "$TMP/data"
+expect_status 126
+expect_output "Is a directory"
+# Special files cannot be copied.
+mkfifo "$TMP/fifo"
+run ./bareflow run --file "$TMP/fifo" "$TMP/prog"
+expect_status 2
+expect_output "fifo: not a regular file, directory or symlink"
+no_qemu
+rm "$TMP/fifo"
+# Unreadable files: 126 (root reads everything, so only checked as a user).
+if [ "$(id -u)" -ne 0 ]; then
+	printf 'secret\n' >"$TMP/secret"
+	chmod 000 "$TMP/secret"
+	run ./bareflow run --file "$TMP/secret" "$TMP/prog"
+	expect_status 126
+	expect_output "Permission denied"
+	rm -f "$TMP/secret"
+fi
+
+# The command line: cwd and exe quoted like the arguments; argv[0] as typed.
+mkdir "$TMP/work"
+(cd "$TMP/work" && "$root/bareflow" run --verbose --strace --env 'A=x y' \
+	--file "../data:/srv/data" --file ../single --file ../single:/srv/data/a.txt \
+	../prog 'two words' 'q"uo\te') >"$OUT" 2>&1 </dev/null
+STATUS=$?
+expect_status 0
+line='run strace cwd="'$t'/work" exe="'$t'/prog" -- "../prog" "two words" "q\"uo\\te" -- "A=x y"'
+grep -Fqx -- "$line" "$TMP/args" || fail "QEMU did not get -append $line"
+expect_output "^bareflow: running: .* -append 'run strace cwd=\"$t/work\" exe=\"$t/prog\" -- "
+expect_output "^bareflow: boot module: a cpio archive of [0-9]* bytes"
+grep -qx -- -initrd "$TMP/args" || fail "no -initrd"
+expect_arg "/dev/fd/[0-9]*"
+
+# The archive QEMU got, entry by entry, in order (ls -l style modes).
+list_cpio "$TMP/archive" >"$TMP/list" || { cat "$TMP/list"; fail "the archive is malformed"; }
+rel=${t#/}
+cat >"$TMP/want" <<EOF
+40755 0 srv
+40755 0 srv/data
+100644 6 srv/data/a.txt
+120777 5 srv/data/link
+40755 0 srv/data/sub
+100644 4 srv/data/sub/b.txt
+EOF
+# Directories above the host paths (the temporary directory's) come first.
+dir=
+for part in $(echo "$rel" | tr / ' '); do
+	dir=${dir:+$dir/}$part
+	echo "40755 0 $dir"
+done >"$TMP/want.top"
+printf '%s\n' "100755 18 $rel/prog" "100644 6 $rel/single" "40755 0 $rel/work" "0 0 TRAILER!!!" \
+	>"$TMP/want.end"
+cat "$TMP/want" "$TMP/want.top" "$TMP/want.end" | LC_ALL=C sort -k3 >"$TMP/want.all"
+LC_ALL=C sort -k3 "$TMP/list" >"$TMP/list.sorted"
+diff "$TMP/want.all" "$TMP/list.sorted" >"$OUT" || fail "the archive's entries differ (want/got)"
+# ... written in sorted order, so every directory precedes what it holds.
+grep -v TRAILER "$TMP/list" | cut -d' ' -f3 >"$TMP/names"
+LC_ALL=C sort -c "$TMP/names" 2>"$OUT" || fail "entries not in sorted order"
+[ "$(tail -n 1 "$TMP/list")" = "0 0 TRAILER!!!" ] || fail "the trailer is not last"
+
+# A --file naming the program itself is fine; the program still wins.
+run ./bareflow run --file "$TMP/prog" --file "$TMP/single:$t/prog" "$TMP/prog"
+expect_status 0
+list_cpio "$TMP/archive" | grep -qx "100755 18 $rel/prog" || fail "the program was replaced"
+
+# Too long for the kernel's 1 KiB command line: exit 2, before QEMU.
+rm -f "$TMP/args"
+long=$(head -c 1100 /dev/zero | tr '\0' x)
+run ./bareflow run "$TMP/prog" "$long"
+expect_status 2
+expect_output "too long for the kernel command line"
+no_qemu
+run ./bareflow run --env "A=$long" "$TMP/prog"
+expect_status 2
+no_qemu

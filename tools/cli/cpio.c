@@ -1,0 +1,443 @@
+/* The application's root filesystem as a cpio "newc" archive: host files
+ * gathered under their guest paths, then streamed out in sorted order. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define CPIO_FIELD_MAX 0xffffffffull /* a newc field has 8 hex digits */
+#define MADE_UP_DIR (S_IFDIR | 0755)
+
+struct cpio_entry {
+	char *guest; /* absolute and lexically clean; the archive name drops the '/' */
+	char *host;  /* regular files: where the data is read from when writing */
+	char *link;  /* symlinks: the target, which is the entry's data */
+	unsigned mode;
+	long long mtime;
+	unsigned long long size;
+	bool dead; /* under a path that became a non-directory: not written */
+};
+
+struct cli_cpio {
+	struct cpio_entry *e;
+	size_t n, cap;
+	size_t *slot; /* open-addressing table of guest paths: index + 1 into e, 0 = free */
+	size_t nslots;
+};
+
+struct cli_cpio *cli_cpio_new(void)
+{
+	return calloc(1, sizeof(struct cli_cpio));
+}
+
+static void clear_data(struct cpio_entry *e)
+{
+	free(e->host);
+	free(e->link);
+	e->host = e->link = NULL;
+}
+
+void cli_cpio_free(struct cli_cpio *a)
+{
+	if (!a)
+		return;
+	for (size_t i = 0; i < a->n; i++) {
+		clear_data(&a->e[i]);
+		free(a->e[i].guest);
+	}
+	free(a->e);
+	free(a->slot);
+	free(a);
+}
+
+static size_t hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 0x100000001b3ull;
+	return (size_t)h;
+}
+
+/* The table slot holding guest, or the free slot where it belongs. */
+static size_t *find_slot(const struct cli_cpio *a, const char *guest)
+{
+	size_t i = hash(guest) & (a->nslots - 1);
+
+	while (a->slot[i] && strcmp(a->e[a->slot[i] - 1].guest, guest))
+		i = (i + 1) & (a->nslots - 1);
+	return &a->slot[i];
+}
+
+/* Keep the table at most half full. Returns 0 or -1. */
+static int grow_table(struct cli_cpio *a)
+{
+	if ((a->n + 1) * 2 <= a->nslots)
+		return 0;
+	size_t *old = a->slot, nold = a->nslots;
+	a->nslots = nold ? nold * 2 : 64;
+	a->slot = calloc(a->nslots, sizeof *a->slot);
+	if (!a->slot) {
+		a->slot = old;
+		a->nslots = nold;
+		return -1;
+	}
+	for (size_t i = 0; i < a->n; i++)
+		*find_slot(a, a->e[i].guest) = i + 1;
+	free(old);
+	return 0;
+}
+
+/* The entry for guest, created (dead, empty) if there is none. NULL: no memory. */
+static struct cpio_entry *entry_at(struct cli_cpio *a, const char *guest)
+{
+	if (a->nslots) {
+		size_t *s = find_slot(a, guest);
+		if (*s)
+			return &a->e[*s - 1];
+	}
+	if (grow_table(a))
+		return NULL;
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 64;
+		struct cpio_entry *e = realloc(a->e, cap * sizeof *e);
+		if (!e)
+			return NULL;
+		a->e = e;
+		a->cap = cap;
+	}
+	struct cpio_entry *e = &a->e[a->n];
+	*e = (struct cpio_entry){.guest = strdup(guest), .dead = true};
+	if (!e->guest)
+		return NULL;
+	*find_slot(a, guest) = ++a->n;
+	return e;
+}
+
+/* Everything below dir goes: dir is becoming a non-directory. */
+static void drop_below(struct cli_cpio *a, const char *dir)
+{
+	size_t len = strlen(dir);
+
+	for (size_t i = 0; i < a->n; i++) {
+		struct cpio_entry *e = &a->e[i];
+		if (!e->dead && !strncmp(e->guest, dir, len) && e->guest[len] == '/') {
+			clear_data(e);
+			e->dead = true;
+		}
+	}
+}
+
+/* Make guest a directory if it is not one already (the root always is). */
+static int ensure_dir(struct cli_cpio *a, const char *guest)
+{
+	if (!strcmp(guest, "/"))
+		return 0;
+	struct cpio_entry *e = entry_at(a, guest);
+	if (!e)
+		return -1;
+	if (!e->dead && S_ISDIR(e->mode))
+		return 0;
+	clear_data(e); /* a later entry needs it as a directory: that one wins */
+	e->mode = MADE_UP_DIR;
+	e->mtime = 0;
+	e->size = 0;
+	e->dead = false;
+	return 0;
+}
+
+/* Every directory above guest, outermost first. */
+static int ensure_parents(struct cli_cpio *a, const char *guest)
+{
+	char *path = strdup(guest);
+	int r = path ? 0 : -1;
+
+	for (char *s = path ? strchr(path + 1, '/') : NULL; s && !r; s = strchr(s + 1, '/')) {
+		*s = 0;
+		r = ensure_dir(a, path);
+		*s = '/';
+	}
+	free(path);
+	return r;
+}
+
+/* Put `want` (its host and link owned by the archive afterwards) at guest,
+ * replacing what was there. Returns 0 or -1 (no memory). */
+static int put(struct cli_cpio *a, const char *guest, struct cpio_entry want)
+{
+	struct cpio_entry *e;
+
+	if (ensure_parents(a, guest) || !(e = entry_at(a, guest))) {
+		free(want.host);
+		free(want.link);
+		return -1;
+	}
+	if (!e->dead && S_ISDIR(e->mode) && !S_ISDIR(want.mode))
+		drop_below(a, guest);
+	clear_data(e);
+	want.guest = e->guest;
+	want.dead = false;
+	*e = want;
+	return 0;
+}
+
+int cli_cpio_add_dir(struct cli_cpio *a, const char *guest)
+{
+	if (ensure_parents(a, guest) || ensure_dir(a, guest)) {
+		cli_error("out of memory");
+		return CLI_EXIT_FAILURE;
+	}
+	return 0;
+}
+
+/* "dir" + "/" + "name", with "/" + "name" for the root. */
+static char *join(const char *dir, const char *name)
+{
+	size_t len = strlen(dir);
+	char *s = malloc(len + strlen(name) + 2);
+
+	if (s)
+		sprintf(s, "%s%s%s", dir, dir[len - 1] == '/' ? "" : "/", name);
+	return s;
+}
+
+static int add_tree(struct cli_cpio *a, const char *host, const char *guest, const char *what,
+		    bool follow);
+
+/* A directory's own entry, then each of its entries. */
+static int add_dir(struct cli_cpio *a, const char *host, const char *guest, const char *what,
+		   const struct stat *st)
+{
+	struct dirent **names;
+	int n = scandir(host, &names, NULL, NULL), r = 0;
+
+	if (n < 0) {
+		int err = errno;
+		cli_error("%s%s: %s", what, host, strerror(err));
+		return err == ENOENT ? 127 : 126;
+	}
+	if (strcmp(guest, "/") &&
+	    put(a, guest, (struct cpio_entry){.mode = st->st_mode, .mtime = st->st_mtime})) {
+		cli_error("out of memory");
+		r = CLI_EXIT_FAILURE;
+	}
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		if (!r && strcmp(name, ".") && strcmp(name, "..")) {
+			char *h = join(host, name), *g = join(guest, name);
+			r = h && g ? add_tree(a, h, g, what, false) : CLI_EXIT_FAILURE;
+			if (!h || !g)
+				cli_error("out of memory");
+			free(h);
+			free(g);
+		}
+		free(names[i]);
+	}
+	free(names);
+	return r;
+}
+
+/* The file, symlink or directory tree at host, put at guest. */
+static int add_tree(struct cli_cpio *a, const char *host, const char *guest, const char *what,
+		    bool follow)
+{
+	struct stat st;
+	struct cpio_entry want = {0};
+
+	if ((follow ? stat(host, &st) : lstat(host, &st)) != 0) {
+		int err = errno;
+		cli_error("%s%s: %s", what, host, strerror(err));
+		return err == ENOENT ? 127 : 126;
+	}
+	if (S_ISDIR(st.st_mode))
+		return add_dir(a, host, guest, what, &st);
+	if (!strcmp(guest, "/")) {
+		cli_error("%s%s: only a directory can be the guest's root /", what, host);
+		return CLI_EXIT_USAGE;
+	}
+	want.mode = st.st_mode;
+	want.mtime = st.st_mtime;
+	if (S_ISREG(st.st_mode)) {
+		if (access(host, R_OK) != 0) {
+			cli_error("%s%s: %s", what, host, strerror(errno));
+			return 126;
+		}
+		if ((unsigned long long)st.st_size > CPIO_FIELD_MAX) {
+			cli_error("%s%s: larger than 4 GiB, the limit of the archive format", what,
+				  host);
+			return CLI_EXIT_USAGE;
+		}
+		want.size = (unsigned long long)st.st_size;
+		want.host = strdup(host);
+	} else if (S_ISLNK(st.st_mode)) {
+		/* st_size is the target's length, except on a few pseudo filesystems */
+		size_t room = (size_t)st.st_size + PATH_MAX + 1;
+		want.link = calloc(1, room);
+		ssize_t len = want.link ? readlink(host, want.link, room - 1) : 0;
+		if (len < 0) {
+			cli_error("%s%s: %s", what, host, strerror(errno));
+			free(want.link);
+			return 126;
+		}
+		want.size = (unsigned long long)len;
+	} else {
+		cli_error("%s%s: not a regular file, directory or symlink (sockets, devices and "
+			  "FIFOs cannot be copied)",
+			  what, host);
+		return CLI_EXIT_USAGE;
+	}
+	if ((!want.host && !want.link) || put(a, guest, want)) {
+		cli_error("out of memory");
+		return CLI_EXIT_FAILURE;
+	}
+	return 0;
+}
+
+int cli_cpio_add(struct cli_cpio *a, const char *host, const char *guest, const char *what,
+		 bool follow)
+{
+	return add_tree(a, host, guest, what, follow);
+}
+
+/* Buffered output to a file descriptor; the first error sticks. */
+struct out {
+	int fd;
+	int err; /* errno of the first failed write, or 0 */
+	size_t used;
+	unsigned long long total;
+	char buf[1 << 16];
+};
+
+static void flush(struct out *o)
+{
+	for (size_t done = 0; done < o->used && !o->err;) {
+		ssize_t n = write(o->fd, o->buf + done, o->used - done);
+		if (n < 0 && errno != EINTR)
+			o->err = errno;
+		done += n > 0 ? (size_t)n : 0;
+	}
+	o->used = 0;
+}
+
+static void put_bytes(struct out *o, const void *p, size_t len)
+{
+	o->total += len;
+	while (len) {
+		size_t room = sizeof o->buf - o->used, k = len < room ? len : room;
+		memcpy(o->buf + o->used, p, k);
+		o->used += k;
+		p = (const char *)p + k;
+		len -= k;
+		if (o->used == sizeof o->buf)
+			flush(o);
+	}
+}
+
+/* Zeros up to the next multiple of 4 bytes in the archive. */
+static void pad4(struct out *o)
+{
+	put_bytes(o, "\0\0\0", (size_t)(-o->total & 3));
+}
+
+/* The 110-byte header and the NUL-terminated, padded name. */
+static void put_header(struct out *o, const char *name, unsigned long ino, unsigned mode,
+		       unsigned long long mtime, unsigned long long size)
+{
+	char h[111];
+	unsigned long nlink = S_ISDIR(mode) ? 2 : 1;
+
+	/* magic, ino, mode, uid, gid, nlink, mtime, filesize, devmajor, devminor,
+	 * rdevmajor, rdevminor, namesize, check */
+	snprintf(h, sizeof h, "070701%08lx%08x%08x%08x%08lx%08llx%08llx%08x%08x%08x%08x%08zx%08x",
+		 ino, mode, 0, 0, nlink, mtime, size, 0, 0, 0, 0, strlen(name) + 1, 0);
+	put_bytes(o, h, 110);
+	put_bytes(o, name, strlen(name) + 1);
+	pad4(o);
+}
+
+/* Exactly e->size bytes of the host file. Returns 0 or -1 after printing why. */
+static int put_file_data(struct out *o, const struct cpio_entry *e)
+{
+	int fd = open(e->host, O_RDONLY | O_CLOEXEC);
+	unsigned long long left = e->size;
+	char buf[1 << 16];
+
+	if (fd < 0) {
+		cli_error("%s: %s", e->host, strerror(errno));
+		return -1;
+	}
+	while (left) {
+		ssize_t n = read(fd, buf, left < sizeof buf ? (size_t)left : sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			cli_error("%s: %s", e->host,
+				  n ? strerror(errno) : "it shrank while being copied");
+			close(fd);
+			return -1;
+		}
+		put_bytes(o, buf, (size_t)n);
+		left -= (unsigned long long)n;
+	}
+	close(fd);
+	return 0;
+}
+
+static int by_guest_path(const void *x, const void *y)
+{
+	return strcmp((*(struct cpio_entry *const *)x)->guest,
+		      (*(struct cpio_entry *const *)y)->guest);
+}
+
+int cli_cpio_write(const struct cli_cpio *a, int fd)
+{
+	struct cpio_entry **sorted = malloc((a->n ? a->n : 1) * sizeof *sorted);
+	struct out *o = malloc(sizeof *o);
+	size_t n = 0;
+	int r = 0;
+
+	if (!sorted || !o) {
+		free(sorted);
+		free(o);
+		cli_error("out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < a->n; i++)
+		if (!a->e[i].dead)
+			sorted[n++] = &a->e[i];
+	/* Byte order of the paths: reproducible, and a directory comes before
+	 * what it holds (a path sorts before every longer path it begins). */
+	qsort(sorted, n, sizeof *sorted, by_guest_path);
+	o->fd = fd;
+	o->err = 0;
+	o->used = 0;
+	o->total = 0;
+	for (size_t i = 0; i < n && !r && !o->err; i++) {
+		const struct cpio_entry *e = sorted[i];
+		unsigned long long mtime = e->mtime < 0 ? 0 : (unsigned long long)e->mtime;
+		put_header(o, e->guest + 1, (unsigned long)i + 1, e->mode,
+			   mtime > CPIO_FIELD_MAX ? CPIO_FIELD_MAX : mtime, e->size);
+		if (e->link)
+			put_bytes(o, e->link, e->size);
+		else if (e->host)
+			r = put_file_data(o, e);
+		pad4(o);
+	}
+	put_header(o, "TRAILER!!!", 0, 0, 0, 0);
+	flush(o);
+	if (!r && o->err) {
+		cli_error("cannot write the archive: %s", strerror(o->err));
+		r = -1;
+	}
+	free(o);
+	free(sorted);
+	return r;
+}

@@ -1,0 +1,56 @@
+/* Absolute paths made lexically, the way the guest will see host paths. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* Append the components of path to out (which holds an absolute path with
+ * no trailing slash, "" for the root), resolving "." and ".." by text. */
+static void append_components(char *out, const char *path)
+{
+	size_t n = strlen(out);
+
+	while (*path) {
+		size_t len = strcspn(path, "/");
+		if (len == 1 && path[0] == '.') {
+			/* "." names the directory itself */
+		} else if (len == 2 && path[0] == '.' && path[1] == '.') {
+			while (n > 0 && out[n - 1] != '/')
+				n--;
+			if (n > 0)
+				n--; /* the slash before the dropped component; never above "/" */
+		} else if (len) {
+			out[n++] = '/';
+			memcpy(out + n, path, len);
+			n += len;
+		}
+		out[n] = 0;
+		path += len + (path[len] == '/');
+	}
+}
+
+char *cli_abspath(const char *path)
+{
+	char *cwd = NULL;
+
+	if (!*path) {
+		errno = ENOENT;
+		return NULL;
+	}
+	if (path[0] != '/' && !(cwd = getcwd(NULL, 0)))
+		return NULL;
+	/* The result is never longer than cwd + "/" + path, nor shorter than "/". */
+	char *out = malloc((cwd ? strlen(cwd) : 0) + strlen(path) + 3);
+	if (out) {
+		out[0] = 0;
+		if (cwd)
+			append_components(out, cwd);
+		append_components(out, path);
+		if (!out[0])
+			strcpy(out, "/");
+	}
+	free(cwd);
+	return out;
+}

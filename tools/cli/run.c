@@ -1,0 +1,82 @@
+/* `run`: the application's archive (the ELF, the --file files, the working
+ * directory), handed to QEMU as the boot module or put on an ISO. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* Each --file, then the working directory, then the ELF itself, which so
+ * always wins at its own path. Returns 0 or an exit status. */
+static int gather(struct cli_cpio *a, const struct run_app *app)
+{
+	int r = 0;
+
+	for (int i = 0; i < app->nfiles && !r; i++) {
+		const struct file_spec *f = &app->files[i];
+		char *guest = cli_abspath(f->guest ? f->guest : f->host);
+		if (!guest) {
+			cli_error("--file %s: %s", f->host, strerror(errno));
+			return CLI_EXIT_FAILURE;
+		}
+		r = cli_cpio_add(a, f->host, guest, "--file ", false);
+		free(guest);
+	}
+	if (!r)
+		r = cli_cpio_add_dir(a, app->cwd);
+	if (!r)
+		r = cli_cpio_add(a, app->elf, app->elf_path, "", true);
+	return r;
+}
+
+/* Write the archive to an unlinked temporary file and boot with it. */
+static int boot_with(struct boot_options *opt, const struct cli_cpio *a)
+{
+	char module[32];
+	int fd = cli_tmpfile(), r;
+
+	if (fd < 0)
+		return CLI_EXIT_FAILURE;
+	int open_fd = dup(fd); /* without close-on-exec: QEMU opens it by name */
+	if (open_fd < 0 || cli_cpio_write(a, fd) != 0) {
+		if (open_fd < 0)
+			cli_error("cannot pass the archive on: %s", strerror(errno));
+		close(fd);
+		if (open_fd >= 0)
+			close(open_fd);
+		return CLI_EXIT_FAILURE;
+	}
+	snprintf(module, sizeof module, "/dev/fd/%d", open_fd);
+	opt->module = module;
+	if (opt->verbose)
+		cli_error("boot module: a cpio archive of %lld bytes",
+			  (long long)lseek(fd, 0, SEEK_END));
+	r = cli_boot(opt);
+	opt->module = NULL;
+	close(open_fd);
+	close(fd);
+	return r;
+}
+
+int cli_run(struct boot_options *opt, const struct run_app *app)
+{
+	struct cli_cpio *a = cli_cpio_new();
+	int r;
+
+	if (!a) {
+		cli_error("out of memory");
+		return CLI_EXIT_FAILURE;
+	}
+	r = gather(a, app);
+	if (!r && app->iso_out) {
+		r = cli_iso_write(app->iso_out, opt->cmdline, a);
+		if (!r)
+			cli_error("wrote %s", app->iso_out);
+	} else if (!r) {
+		r = boot_with(opt, a);
+	}
+	cli_cpio_free(a);
+	return r;
+}
