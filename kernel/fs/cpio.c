@@ -5,8 +5,8 @@
  * data; name and data are each padded to 4 bytes. "TRAILER!!!" ends it.
  * File contents are not copied: the files borrow the archive's memory until
  * they are first written. An entry named "!bareflow-args" is not a file: it
- * holds the program's argument count in decimal, then the arguments, then
- * the environment, each ending with a NUL byte.
+ * holds the working directory, the program's path, the argument count in
+ * decimal, the arguments, then the environment, each ending with a NUL.
  */
 #include "console.h"
 #include "fs.h"

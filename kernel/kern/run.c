@@ -14,7 +14,8 @@
 
 /*
  * Build the program's filesystem from the boot module: a cpio archive from
- * the CLI (program and --file arguments; exe= names the program, cwd= the
+ * the CLI (program and --file arguments; its !bareflow-args entry, or else
+ * exe= and cwd= on the command line, name the program's file and the
  * starting directory), or a bare ELF (as GRUB users may pass it), which
  * appears at argv[0] made absolute. Returns 0 with *exe set, or the exit
  * status to end with.
@@ -22,6 +23,7 @@
 static int setup_files(const struct boot_module *m, const char *argv0, struct inode **exe)
 {
 	static char exe_path[PATH_MAX], cwd[PATH_MAX];
+	exe_path[0] = cwd[0] = 0;
 	const uint8_t *data = phys_to_virt(m->start);
 	size_t size = m->end - m->start;
 	struct inode *ip;
@@ -33,10 +35,24 @@ static int setup_files(const struct boot_module *m, const char *argv0, struct in
 		return EXIT_KERNEL_PANIC;
 	}
 	if (cpio_is_archive(data, size)) {
+		const char *args;
+		size_t asize;
 		if (cpio_unpack(data, size))
 			return EXIT_KERNEL_PANIC;
-		if (!cmdline_get("exe", exe_path, sizeof exe_path) || exe_path[0] != '/') {
-			kreport("bareflow: the command line names no program file (exe=/PATH)\n");
+		if (cpio_args(&args, &asize) && asize && !args[asize - 1]) {
+			/* the working directory and the program's path come first */
+			size_t n = strlen(args);
+			if (n < sizeof cwd)
+				memcpy(cwd, args, n + 1);
+			const char *e = args + n + 1;
+			if (e < args + asize && strlen(e) < sizeof exe_path)
+				memcpy(exe_path, e, strlen(e) + 1);
+		} else {
+			cmdline_get("exe", exe_path, sizeof exe_path);
+			cmdline_get("cwd", cwd, sizeof cwd);
+		}
+		if (exe_path[0] != '/') {
+			kreport("bareflow: the boot archive names no program file\n");
 			return EXIT_KERNEL_PANIC;
 		}
 	} else {
@@ -67,7 +83,7 @@ static int setup_files(const struct boot_module *m, const char *argv0, struct in
 			return EXIT_KERNEL_PANIC;
 		}
 	}
-	if (cmdline_get("cwd", cwd, sizeof cwd)) {
+	if (cwd[0]) {
 		if (path_lookup(AT_FDCWD, cwd, true, &ip) || !S_ISDIR(ip->mode))
 			kreport("bareflow: the working directory %s is not in the filesystem\n", cwd);
 		else
@@ -85,8 +101,9 @@ static int setup_files(const struct boot_module *m, const char *argv0, struct in
 
 /*
  * The arguments and environment from the archive's "!bareflow-args" entry
- * (decimal argc, then argc strings, then the environment, each NUL-ended)
- * as one kmalloc'd vector: argv, NULL, envp, NULL. Returns argc, or -EINVAL.
+ * (the working directory, the program's path, decimal argc, argc strings,
+ * then the environment, each NUL-ended) as one kmalloc'd vector: argv, NULL,
+ * envp, NULL. Returns argc, or -EINVAL.
  */
 static int archive_args(const char *data, size_t size, char ***vec, int *envc)
 {
@@ -95,11 +112,16 @@ static int archive_args(const char *data, size_t size, char ***vec, int *envc)
 		return -EINVAL;
 	for (size_t i = 0; i < size; i++)
 		strings += !data[i];
+	if (strings < 4)
+		return -EINVAL;
 	char **v = kmalloc((strings + 2) * sizeof *v);
 	if (!v)
 		return -ENOMEM;
 	long argc = 0;
 	const char *p = data;
+	p += strlen(p) + 1; /* the working directory and */
+	p += strlen(p) + 1; /* the program, which setup_files took */
+	strings -= 2;
 	for (; *p >= '0' && *p <= '9' && argc <= 1000000; p++)
 		argc = argc * 10 + (*p - '0');
 	if (*p || argc < 1 || (size_t)argc > strings - 1) {

@@ -23,7 +23,7 @@ enum {
 	AT_HWCAP2 = 26, AT_EXECFN = 31,
 };
 
-#define STACK_EAGER (64ul << 10) /* mapped up front: argv, envp, auxv live here */
+#define STACK_EAGER (64ul << 10) /* mapped up front, beyond argv, envp and auxv */
 
 static unsigned vm_flags(unsigned prot)
 {
@@ -149,6 +149,17 @@ int proc_exec(const void *file, size_t size, int argc, char **argv, int envc, ch
 		kreport("bareflow: %s: cannot execute: %s\n", argc ? argv[0] : "program", why);
 		return 126;
 	}
+	/* The strings and vectors go at the stack's top, mapped up front; like
+	 * Linux, they may take a quarter of the stack. */
+	uint64_t need = 1024 + 8ul * (uint64_t)(argc + envc + 2);
+	for (int i = 0; i < argc + envc; i++)
+		need += strlen(i < argc ? argv[i] : envp[i - argc]) + 1;
+	if (need > STACK_SIZE / 4) {
+		kreport("bareflow: %s: cannot execute: Argument list too long (%lu bytes, at most %lu)\n",
+			argc ? argv[0] : "program", (unsigned long)need, STACK_SIZE / 4);
+		return 126;
+	}
+	uint64_t eager = (need + STACK_EAGER + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 	struct vm_space *as = vm_space_create();
 	if (!as)
 		return -ENOMEM;
@@ -157,7 +168,7 @@ int proc_exec(const void *file, size_t size, int argc, char **argv, int envc, ch
 	if (!err)
 		err = vma_add(STACK_TOP - STACK_SIZE, STACK_TOP, VM_USER | VM_READ | VM_WRITE);
 	if (!err)
-		err = map_zeroed(as, STACK_TOP - STACK_EAGER, STACK_TOP, VM_USER | VM_WRITE);
+		err = map_zeroed(as, STACK_TOP - eager, STACK_TOP, VM_USER | VM_WRITE);
 	uint64_t sp = 0;
 	if (!err) {
 		vm_switch(as);

@@ -90,6 +90,16 @@ void cli_cpio_free(struct cli_cpio *a);
 int cli_cpio_add(struct cli_cpio *a, const char *host, const char *guest, const char *what,
 		 bool follow);
 
+/*
+ * Make the archive's first entry "!bareflow-args", which the kernel reads and
+ * does not turn into a file: the working directory, the program's path,
+ * argc in decimal, the arguments, then the environment, each NUL-ended. It
+ * keeps the program's arguments off the kernel command line (no length or
+ * character limits, and GRUB cannot re-quote them). 0, or 125 (no memory).
+ */
+int cli_cpio_set_args(struct cli_cpio *a, const char *cwd, const char *exe, int argc,
+		      const char *const argv[], int envc, const char *const envp[]);
+
 /* Make the absolute, clean guest path a directory (and all above it), unless
  * it is one. Returns 0, or 125 after printing why (no memory). */
 int cli_cpio_add_dir(struct cli_cpio *a, const char *guest);
@@ -145,6 +155,10 @@ struct run_app {
 	const struct file_spec *files; /* the --file options, in order */
 	int nfiles;
 	const char *iso_out; /* --iso OUT: write a bootable ISO there instead of booting */
+	int argc;	     /* the program's arguments, argv[0] as typed */
+	const char *const *argv;
+	int envc; /* its environment (--env) */
+	const char *const *envp;
 };
 
 /*

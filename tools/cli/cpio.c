@@ -15,6 +15,7 @@
 
 #define CPIO_FIELD_MAX 0xffffffffull /* a newc field has 8 hex digits */
 #define MADE_UP_DIR (S_IFDIR | 0755)
+#define ARGS_ENTRY "!bareflow-args" /* not a file: what the kernel runs, and how */
 
 struct cpio_entry {
 	char *guest; /* absolute and lexically clean; the archive name drops the '/' */
@@ -27,6 +28,8 @@ struct cpio_entry {
 };
 
 struct cli_cpio {
+	char *args; /* the "!bareflow-args" entry's data, or NULL */
+	size_t args_len;
 	struct cpio_entry *e;
 	size_t n, cap;
 	size_t *slot; /* open-addressing table of guest paths: index + 1 into e, 0 = free */
@@ -49,6 +52,7 @@ void cli_cpio_free(struct cli_cpio *a)
 {
 	if (!a)
 		return;
+	free(a->args);
 	for (size_t i = 0; i < a->n; i++) {
 		clear_data(&a->e[i]);
 		free(a->e[i].guest);
@@ -301,6 +305,32 @@ static int add_tree(struct cli_cpio *a, const char *host, const char *guest, con
 	return 0;
 }
 
+int cli_cpio_set_args(struct cli_cpio *a, const char *cwd, const char *exe, int argc,
+		      const char *const argv[], int envc, const char *const envp[])
+{
+	size_t len = strlen(cwd) + strlen(exe) + 2 + 24;
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	for (int i = 0; i < envc; i++)
+		len += strlen(envp[i]) + 1;
+	char *p = malloc(len);
+	if (!p) {
+		cli_error("out of memory");
+		return CLI_EXIT_FAILURE;
+	}
+	free(a->args);
+	a->args = p;
+	p += sprintf(p, "%s", cwd) + 1;
+	p += sprintf(p, "%s", exe) + 1;
+	p += sprintf(p, "%d", argc) + 1;
+	for (int i = 0; i < argc; i++)
+		p += sprintf(p, "%s", argv[i]) + 1;
+	for (int i = 0; i < envc; i++)
+		p += sprintf(p, "%s", envp[i]) + 1;
+	a->args_len = (size_t)(p - a->args);
+	return 0;
+}
+
 int cli_cpio_add(struct cli_cpio *a, const char *host, const char *guest, const char *what,
 		 bool follow)
 {
@@ -420,6 +450,11 @@ int cli_cpio_write(const struct cli_cpio *a, int fd)
 	o->err = 0;
 	o->used = 0;
 	o->total = 0;
+	if (a->args) {
+		put_header(o, ARGS_ENTRY, 0, S_IFREG | 0400, 0, a->args_len);
+		put_bytes(o, a->args, a->args_len);
+		pad4(o);
+	}
 	for (size_t i = 0; i < n && !r && !o->err; i++) {
 		const struct cpio_entry *e = sorted[i];
 		unsigned long long mtime = e->mtime < 0 ? 0 : (unsigned long long)e->mtime;

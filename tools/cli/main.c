@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -355,31 +356,6 @@ static int parse_options(const struct command *c, int argc, char **argv, struct 
 	return 0;
 }
 
-/* Append " KEY\"VALUE\"": the value double-quoted for the kernel's
- * command-line splitter (backslash escapes " and \). Returns 0 or -1 when it
- * does not fit. */
-static int append_quoted(char *buf, const char *key, const char *arg)
-{
-	size_t used = strlen(buf), klen = strlen(key);
-
-	if (used + klen + 3 > MAX_CMDLINE)
-		return -1;
-	buf[used++] = ' ';
-	memcpy(buf + used, key, klen);
-	used += klen;
-	buf[used++] = '"';
-	for (; *arg; arg++) {
-		if (used + 3 > MAX_CMDLINE)
-			return -1;
-		if (*arg == '"' || *arg == '\\')
-			buf[used++] = '\\';
-		buf[used++] = *arg;
-	}
-	buf[used++] = '"';
-	buf[used] = 0;
-	return 0;
-}
-
 /* The program must be a readable regular file (or a symlink to one).
  * Returns 0, or 127 (missing) or 126 after printing why. */
 static int check_program(const char *elf)
@@ -404,9 +380,9 @@ static int check_program(const char *elf)
 }
 
 /*
- * `run ELF [ARGS...]`: check the program, then complete the kernel command
- * line: cwd="CWD" exe="ELF_PATH" -- "ARGV0" "ARG"... [-- "NAME=VALUE"...].
- * Returns 0 or an exit status.
+ * `run ELF [ARGS...]`: check the program and note what the archive must say
+ * (working directory, program path, arguments, environment); complete the
+ * kernel command line with tty= and winsize=. Returns 0 or an exit status.
  */
 static int program_cmdline(const struct command *c, int argc, char **argv, struct run_app *app,
 			   char *cmdline)
@@ -423,28 +399,29 @@ static int program_cmdline(const struct command *c, int argc, char **argv, struc
 		cli_error("cannot find the current directory: %s", strerror(errno));
 		return CLI_EXIT_FAILURE;
 	}
-	for (int i = 0; i < argc; i++)
-		if (strchr(argv[i], '\n'))
-			return usage_error(c->name, "a program argument contains a newline");
-	for (int i = 0; i < env_count; i++)
-		if (strchr(env_list[i], '\n'))
-			return usage_error(c->name, "an --env variable contains a newline");
-	if (strchr(app->cwd, '\n') || strchr(app->elf_path, '\n'))
-		return usage_error(c->name,
-				   "a newline in the program's or working directory's path");
-	r = append_quoted(cmdline, "cwd=", app->cwd) ||
-	    append_quoted(cmdline, "exe=", app->elf_path) || append_cmdline(cmdline, "--");
-	for (int i = 0; i < argc && !r; i++)
-		r = append_quoted(cmdline, "", argv[i]);
-	if (env_count && !r)
-		r = append_cmdline(cmdline, "--");
-	for (int i = 0; i < env_count && !r; i++)
-		r = append_quoted(cmdline, "", env_list[i]);
-	if (r)
-		return usage_error(c->name,
-				   "the arguments are too long for the kernel command line "
-				   "(%d bytes at most, paths and environment included)",
-				   MAX_CMDLINE);
+	app->argc = argc;
+	app->argv = (const char *const *)argv;
+	app->envc = env_count;
+	app->envp = env_list;
+	/* The arguments travel in the archive; the command line only says which
+	 * standard streams are terminals here, and the terminal's size, so the
+	 * program formats its output as it would natively. An ISO boots
+	 * elsewhere: no terminal then. */
+	if (!iso_out) {
+		char words[64] = "tty=";
+		for (int fd = 0; fd < 3; fd++)
+			if (isatty(fd))
+				words[strlen(words)] = (char)('0' + fd);
+		r = strlen(words) > 4 ? append_cmdline(cmdline, words) : 0;
+		struct winsize ws;
+		int tty = isatty(1) ? 1 : isatty(2) ? 2 : isatty(0) ? 0 : -1;
+		if (!r && tty >= 0 && ioctl(tty, TIOCGWINSZ, &ws) == 0 && ws.ws_col && ws.ws_row) {
+			snprintf(words, sizeof words, "winsize=%ux%u", ws.ws_col, ws.ws_row);
+			r = append_cmdline(cmdline, words);
+		}
+		if (r)
+			return usage_error(c->name, "the kernel command line is too long");
+	}
 	app->files = file_list;
 	app->nfiles = file_count;
 	app->iso_out = iso_out;

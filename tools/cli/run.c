@@ -69,7 +69,9 @@ int cli_run(struct boot_options *opt, const struct run_app *app)
 		cli_error("out of memory");
 		return CLI_EXIT_FAILURE;
 	}
-	r = gather(a, app);
+	r = cli_cpio_set_args(a, app->cwd, app->elf_path, app->argc, app->argv, app->envc, app->envp);
+	if (!r)
+		r = gather(a, app);
 	if (!r && app->iso_out) {
 		r = cli_iso_write(app->iso_out, opt->cmdline, a);
 		if (!r)
