@@ -14,7 +14,10 @@
 static int live, built, destroyed;
 
 // escape: keeps the compiler from eliding an allocation it can see unused.
-static void escape(void *p) { asm volatile("" : : "r"(p) : "memory"); }
+static void escape(void *p)
+{
+	asm volatile("" : : "r"(p) : "memory");
+}
 
 struct Counted {
 	int id;
@@ -76,8 +79,8 @@ int main()
 	try {
 		deep(10);
 	} catch (const MyError &e) {
-		std::printf("caught MyError '%s' code %d; live objects %d, destroyed %d\n", e.what(), e.code,
-			    live, destroyed);
+		std::printf("caught MyError '%s' code %d; live objects %d, destroyed %d\n",
+			    e.what(), e.code, live, destroyed);
 	}
 
 	try {
@@ -92,7 +95,8 @@ int main()
 	} catch (const std::logic_error &e) {
 		std::printf("constructor threw: %s; live %d\n", e.what(), live);
 	}
-	std::printf("function_try(2) = %d, function_try(-2) = %d\n", function_try(2), function_try(-2));
+	std::printf("function_try(2) = %d, function_try(-2) = %d\n", function_try(2),
+		    function_try(-2));
 
 	// A throw while a vector is being filled leaves no object behind.
 	try {
@@ -175,7 +179,8 @@ int main()
 			caught++;
 		}
 	}
-	std::printf("caught %d of 1000; built %d, destroyed %d, live %d\n", caught, built, destroyed, live);
+	std::printf("caught %d of 1000; built %d, destroyed %d, live %d\n", caught, built,
+		    destroyed, live);
 	std::printf("uncaught exceptions now: %d\n", std::uncaught_exceptions());
 	return live == 0 ? 0 : 1;
 }

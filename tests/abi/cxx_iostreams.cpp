@@ -14,20 +14,23 @@
 
 static void formatting()
 {
-	std::cout << "[" << std::setw(8) << 42 << "] [" << std::left << std::setw(8) << 42 << std::right
-		  << "] [" << std::setfill('0') << std::setw(8) << -42 << std::setfill(' ') << "]\n";
+	std::cout << "[" << std::setw(8) << 42 << "] [" << std::left << std::setw(8) << 42
+		  << std::right << "] [" << std::setfill('0') << std::setw(8) << -42
+		  << std::setfill(' ') << "]\n";
 	std::cout << std::hex << 255 << " " << std::showbase << 255 << " " << std::uppercase << 255
-		  << std::nouppercase << std::noshowbase << std::dec << " " << std::oct << 8 << std::dec
-		  << "\n";
+		  << std::nouppercase << std::noshowbase << std::dec << " " << std::oct << 8
+		  << std::dec << "\n";
 	const double vals[] = {3.14159265358979, 1e-7, 123456789.0, -0.0, 2.5};
 	for (double d : vals) {
-		std::cout << d << " | " << std::setprecision(3) << d << " | " << std::fixed << d << " | "
-			  << std::scientific << d << " | " << std::defaultfloat << std::setprecision(6)
-			  << std::showpos << d << std::noshowpos << "\n";
+		std::cout << d << " | " << std::setprecision(3) << d << " | " << std::fixed << d
+			  << " | " << std::scientific << d << " | " << std::defaultfloat
+			  << std::setprecision(6) << std::showpos << d << std::noshowpos << "\n";
 	}
-	std::cout << std::boolalpha << true << " " << false << std::noboolalpha << " " << true << "\n";
+	std::cout << std::boolalpha << true << " " << false << std::noboolalpha << " " << true
+		  << "\n";
 	std::cout << std::setw(10) << std::internal << -5 << "|" << std::right << "\n";
-	std::cout << 1.0 / 0.0 << " " << -1.0 / 0.0 << " " << 'c' << " " << static_cast<int>('c') << "\n";
+	std::cout << 1.0 / 0.0 << " " << -1.0 / 0.0 << " " << 'c' << " " << static_cast<int>('c')
+		  << "\n";
 }
 
 static void strings()
@@ -38,16 +41,17 @@ static void strings()
 	std::string t = s.substr(4, 5) + "/" + s.substr(s.size() - 3);
 	std::cout << t << "\n";
 	std::string u = s;
-	std::transform(u.begin(), u.end(), u.begin(), [](unsigned char c) { return std::toupper(c); });
+	std::transform(u.begin(), u.end(), u.begin(),
+		       [](unsigned char c) { return std::toupper(c); });
 	u.replace(u.find("QUICK"), 5, "SLOW");
 	std::cout << u << "\n";
 	std::string big(100000, 'x');
 	big += "end";
 	std::cout << "long string: " << big.size() << " " << big.substr(big.size() - 5) << "\n";
-	std::cout << std::to_string(-12345) << " " << std::stoi("  77xyz") << " " << std::stod("2.5e3")
-		  << " " << std::stoul("ff", nullptr, 16) << "\n";
-	std::cout << (std::string("abc") < std::string("abd")) << " " << std::string("abc").compare("ab")
-		  << "\n";
+	std::cout << std::to_string(-12345) << " " << std::stoi("  77xyz") << " "
+		  << std::stod("2.5e3") << " " << std::stoul("ff", nullptr, 16) << "\n";
+	std::cout << (std::string("abc") < std::string("abd")) << " "
+		  << std::string("abc").compare("ab") << "\n";
 }
 
 static void containers()
@@ -60,14 +64,14 @@ static void containers()
 	}
 	std::vector<int> sorted = v;
 	std::sort(sorted.begin(), sorted.end());
-	std::cout << "min " << sorted.front() << " max " << sorted.back() << " median " << sorted[2500]
-		  << " sum " << std::accumulate(v.begin(), v.end(), 0L) << "\n";
+	std::cout << "min " << sorted.front() << " max " << sorted.back() << " median "
+		  << sorted[2500] << " sum " << std::accumulate(v.begin(), v.end(), 0L) << "\n";
 	std::vector<std::pair<int, int>> by_digit; // (last digit, position): a stable order
 	for (int i = 0; i < 5000; i++)
 		by_digit.emplace_back(v[i] % 10, i);
 	std::sort(by_digit.begin(), by_digit.end());
-	std::cout << "by last digit: " << v[by_digit[0].second] << " " << v[by_digit[1].second] << " "
-		  << v[by_digit[4999].second] << "\n";
+	std::cout << "by last digit: " << v[by_digit[0].second] << " " << v[by_digit[1].second]
+		  << " " << v[by_digit[4999].second] << "\n";
 	auto last = std::unique(sorted.begin(), sorted.end());
 	std::cout << "distinct " << (last - sorted.begin()) << "\n";
 
@@ -84,8 +88,8 @@ static void containers()
 	long total = 0;
 	for (const auto &kv : squares)
 		total += kv.second;
-	std::cout << "unordered_map " << squares.size() << " sum " << total << " has 999: "
-		  << squares.count(999) << "\n";
+	std::cout << "unordered_map " << squares.size() << " sum " << total
+		  << " has 999: " << squares.count(999) << "\n";
 	std::set<std::string> set = {"pear", "apple", "fig", "apple"};
 	for (const auto &s : set)
 		std::cout << s << " ";

@@ -31,7 +31,10 @@ static int touch(const char *path)
 	return close(fd);
 }
 
-static int cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+static int cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
 static char type_letter(unsigned char t)
 {
@@ -110,7 +113,8 @@ static void listings(void)
 	char name[32];
 	int made = 0;
 	for (int i = 0; i < 300; i++) {
-		snprintf(name, sizeof name, "many/entry-%03d-%s", (i * 37) % 300, i % 2 ? "odd" : "even");
+		snprintf(name, sizeof name, "many/entry-%03d-%s", (i * 37) % 300,
+			 i % 2 ? "odd" : "even");
 		made += touch(name) == 0;
 	}
 	printf("made %d files\n", made);
@@ -142,8 +146,9 @@ static void listings(void)
 			off += de->d_reclen;
 		}
 	}
-	printf("getdents64 with 128 bytes: %ld entries over more than 20 calls: %s, ends with %ld\n",
-	       entries, calls > 20 ? "yes" : "no", n);
+	printf(
+	    "getdents64 with 128 bytes: %ld entries over more than 20 calls: %s, ends with %ld\n",
+	    entries, calls > 20 ? "yes" : "no", n);
 	lseek(fd, 0, SEEK_SET);
 	show("getdents64 into 8 bytes", syscall(SYS_getdents64, fd, buf, 8));
 	close(fd);
@@ -153,7 +158,8 @@ static void listings(void)
 
 	int removed = 0;
 	for (int i = 0; i < 300; i++) {
-		snprintf(name, sizeof name, "many/entry-%03d-%s", (i * 37) % 300, i % 2 ? "odd" : "even");
+		snprintf(name, sizeof name, "many/entry-%03d-%s", (i * 37) % 300,
+			 i % 2 ? "odd" : "even");
 		removed += unlink(name) == 0;
 	}
 	printf("removed %d\n", removed);

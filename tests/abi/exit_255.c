@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-static void never(void) { printf("atexit handler ran\n"); }
+static void never(void)
+{
+	printf("atexit handler ran\n");
+}
 
 int main(void)
 {

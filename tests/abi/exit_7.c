@@ -2,8 +2,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static void first(void) { printf("atexit: registered first, runs last\n"); }
-static void second(void) { printf("atexit: registered second, runs first\n"); }
+static void first(void)
+{
+	printf("atexit: registered first, runs last\n");
+}
+static void second(void)
+{
+	printf("atexit: registered second, runs first\n");
+}
 
 int main(void)
 {

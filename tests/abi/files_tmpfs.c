@@ -23,7 +23,10 @@ static void show(const char *what, long r)
 		printf("%s: %ld\n", what, r);
 }
 
-static const char *yes(int c) { return c ? "yes" : "no"; }
+static const char *yes(int c)
+{
+	return c ? "yes" : "no";
+}
 
 static long file_size(const char *path)
 {
@@ -89,25 +92,28 @@ static void create_read_seek(void)
 	char hole[128];
 	memset(hole, 0x55, sizeof hole);
 	n = pread(fd, hole, sizeof hole, 0);
-	printf("pread whole file: %ld, hole is zero: %s, last byte %c\n", n, yes(all_zero(hole + 12, 88)),
-	       hole[100]);
+	printf("pread whole file: %ld, hole is zero: %s, last byte %c\n", n,
+	       yes(all_zero(hole + 12, 88)), hole[100]);
 
 	/* pread and pwrite leave the file offset alone. */
 	off_t before = lseek(fd, 3, SEEK_SET);
 	show("pwrite ABC at 2", pwrite(fd, "ABC", 3, 2));
 	show("pread 5 at 0", pread(fd, buf, 5, 0));
-	printf("pread got %.5s, offset unchanged: %s\n", buf, yes(lseek(fd, 0, SEEK_CUR) == before));
+	printf("pread got %.5s, offset unchanged: %s\n", buf,
+	       yes(lseek(fd, 0, SEEK_CUR) == before));
 	show("pread at the end", pread(fd, buf, 5, 101));
 	show("pread at a negative offset", pread(fd, buf, 5, -1));
 
 	/* ftruncate: growing adds zeros, shrinking drops data for good. */
 	show("ftruncate to 200", ftruncate(fd, 200));
 	n = pread(fd, hole, sizeof hole, 101);
-	printf("size %ld, grown part zero: %s\n", file_size("a"), yes(n == 99 && all_zero(hole, 99)));
+	printf("size %ld, grown part zero: %s\n", file_size("a"),
+	       yes(n == 99 && all_zero(hole, 99)));
 	show("ftruncate to 5", ftruncate(fd, 5));
 	show("ftruncate to 10", ftruncate(fd, 10));
 	n = pread(fd, buf, sizeof buf, 0);
-	printf("after shrink and grow: %ld bytes, %.5s then zeros: %s\n", n, buf, yes(all_zero(buf + 5, 5)));
+	printf("after shrink and grow: %ld bytes, %.5s then zeros: %s\n", n, buf,
+	       yes(all_zero(buf + 5, 5)));
 	show("ftruncate to -1", ftruncate(fd, -1));
 	close(fd);
 	fd = open("a", O_RDONLY);
@@ -163,8 +169,9 @@ static void types_and_vectors(void)
 	stat("a", &st);
 	int fd = open("a", O_RDONLY);
 	fstat(fd, &st2);
-	printf("stat and fstat agree: %s\n",
-	       yes(st.st_ino == st2.st_ino && st.st_dev == st2.st_dev && st.st_size == st2.st_size));
+	printf(
+	    "stat and fstat agree: %s\n",
+	    yes(st.st_ino == st2.st_ino && st.st_dev == st2.st_dev && st.st_size == st2.st_size));
 	close(fd);
 	show("stat a missing file", stat("missing", &st));
 
@@ -184,7 +191,8 @@ static void types_and_vectors(void)
 	fd = open("big", O_CREAT | O_RDWR | O_TRUNC, 0600);
 	for (int i = 0; i < 48; i++) {
 		for (size_t j = 0; j < sizeof big; j++)
-			big[j] = (char)(i * 7 + j * 13 + (j >> 9)), sum += (unsigned char)big[j] * (j + 1);
+			big[j] = (char)(i * 7 + j * 13 + (j >> 9)),
+			sum += (unsigned char)big[j] * (j + 1);
 		if (write(fd, big, sizeof big) != sizeof big)
 			break;
 	}
@@ -256,10 +264,12 @@ static void descriptors(void)
 	show("F_SETFD FD_CLOEXEC", fcntl(d, F_SETFD, FD_CLOEXEC));
 	show("F_GETFD", fcntl(d, F_GETFD));
 	int fl = fcntl(d, F_GETFL);
-	printf("F_GETFL: O_RDWR %s, O_APPEND %s\n", yes((fl & O_ACCMODE) == O_RDWR), yes(fl & O_APPEND));
+	printf("F_GETFL: O_RDWR %s, O_APPEND %s\n", yes((fl & O_ACCMODE) == O_RDWR),
+	       yes(fl & O_APPEND));
 	show("F_SETFL O_APPEND", fcntl(d, F_SETFL, fl | O_APPEND));
 	fl = fcntl(d, F_GETFL);
-	printf("F_GETFL: O_RDWR %s, O_APPEND %s\n", yes((fl & O_ACCMODE) == O_RDWR), yes(fl & O_APPEND));
+	printf("F_GETFL: O_RDWR %s, O_APPEND %s\n", yes((fl & O_ACCMODE) == O_RDWR),
+	       yes(fl & O_APPEND));
 	show("close", close(d));
 	show("close again", close(d));
 	close(fd2);
@@ -313,7 +323,8 @@ static void devices(void)
 	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	exe[n > 0 ? n : 0] = 0;
 	char *base = strrchr(exe, '/');
-	printf("/proc/self/exe: absolute %s, names %s\n", yes(exe[0] == '/'), base ? base + 1 : exe);
+	printf("/proc/self/exe: absolute %s, names %s\n", yes(exe[0] == '/'),
+	       base ? base + 1 : exe);
 	show("readlink into 4 bytes", readlink("/proc/self/exe", exe, 4));
 	show("readlink of a regular file", readlink("a", exe, sizeof exe));
 	show("readlink of a missing file", readlink("missing", exe, sizeof exe));
@@ -322,13 +333,15 @@ static void devices(void)
 static void working_directory(const char *dir)
 {
 	char cwd[PATH_MAX], small[4];
-	printf("getcwd is the new directory: %s\n", yes(getcwd(cwd, sizeof cwd) && !strcmp(cwd, dir)));
+	printf("getcwd is the new directory: %s\n",
+	       yes(getcwd(cwd, sizeof cwd) && !strcmp(cwd, dir)));
 	show("chdir ..", chdir(".."));
 	printf("getcwd is /tmp: %s\n", yes(getcwd(cwd, sizeof cwd) && !strcmp(cwd, "/tmp")));
 	show("chdir back by absolute path", chdir(dir));
 	show("chdir into a file", chdir("a"));
 	show("chdir into a missing directory", chdir("missing"));
-	printf("getcwd into 4 bytes: %s\n", getcwd(small, sizeof small) ? "ok" : strerrorname_np(errno));
+	printf("getcwd into 4 bytes: %s\n",
+	       getcwd(small, sizeof small) ? "ok" : strerrorname_np(errno));
 	printf("getcwd unchanged: %s\n", yes(getcwd(cwd, sizeof cwd) && !strcmp(cwd, dir)));
 }
 
