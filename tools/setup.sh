@@ -3,7 +3,7 @@
 # All present: silent, exit 0. Missing, as root: install them. Missing, not
 # root: print the exact command to run and exit 1.
 PACKAGES="clang-19 lld-19 llvm-19 qemu-system-x86 grub-pc-bin grub-common xorriso mtools
-	linux-libc-dev libc6-dev"
+	linux-libc-dev libc6-dev busybox-static bash-static"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "bareflow setup: this is not a Debian-like system (no dpkg-query), so the" >&2
