@@ -12,10 +12,10 @@ mkdir -p build/abi
 { printf 'line one\nline two\n\000\377\377\000x\377'; head -c 3000 /dev/urandom; } >build/abi/stdin.bin
 failures=0
 for src in tests/abi/*.c tests/abi/*.cpp; do
+	[ -e "$src" ] || continue # a pattern that matched nothing
 	case $src in
 	*.c) name=$(basename "$src" .c) cc=clang-19 ;;
-	*.cpp) name=$(basename "$src" .cpp) cc=clang++-19 ;;
-	*) continue ;; # a pattern that matched nothing
+	*) name=$(basename "$src" .cpp) cc=clang++-19 ;;
 	esac
 	if [ $# -gt 0 ]; then
 		case " $* " in *" $name "*) ;; *) continue ;; esac
