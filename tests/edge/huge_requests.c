@@ -82,6 +82,11 @@ int main(void)
 		*top = 1;
 		r = (uintptr_t)syscall(SYS_brk, cur);
 		edge_check("brk shrinks back", r == cur, "returned %#lx", (unsigned long)r);
+		/* Memory given back and taken again is fresh: zero, not the old bytes. */
+		r = (uintptr_t)syscall(SYS_brk, cur + 8 * PAGE);
+		edge_check("brk grows again", r == cur + 8 * PAGE, "returned %#lx", (unsigned long)r);
+		edge_check("the regrown page reads zero", *top == 0, "it still holds %d", *top);
+		syscall(SYS_brk, cur);
 		munmap(p, PAGE);
 	}
 	edge_check("malloc still works", (p = malloc(1 << 20)) != NULL, "%s", edge_errname(errno));
