@@ -67,7 +67,12 @@ int main(void)
 	EXPECT_ERRNO("fcntl F_DUPFD from -1", syscall(SYS_fcntl, 1, F_DUPFD, -1), EINVAL);
 	EXPECT_ERRNO("fcntl with an unknown command", syscall(SYS_fcntl, 1, 0x7fff), EINVAL);
 
-	/* Wrong kind of fd: not a directory, not seekable, wrong mode. */
+	/* Wrong kind of fd: not a directory, not seekable, wrong mode. stdin
+	 * is a pipe (edge_cases.sh pipes it) or, on bareflow, a serial line:
+	 * neither seeks. bash's read builtin relies on this ESPIPE to read a
+	 * pipe byte by byte rather than lose what it read past a line. */
+	EXPECT_ERRNO("lseek on stdin", syscall(SYS_lseek, 0, 0, SEEK_CUR), ESPIPE);
+	EXPECT_ERRNO("pread64 on stdin", syscall(SYS_pread64, 0, buf, 1, 0), ESPIPE);
 	EXPECT_ERRNO("getdents64 on stdout", syscall(SYS_getdents64, 1, buf, sizeof buf), ENOTDIR);
 	int p[2];
 	if (pipe(p)) {
