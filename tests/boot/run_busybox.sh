@@ -49,7 +49,7 @@ check() {
 		return
 	fi
 	failures=$((failures + 1))
-	echo "FAIL $name: busybox $*: native status $native, bareflow status $bare"
+	printf 'FAIL %s: busybox %s: native status %s, bareflow status %s\n' "$name" "$*" "$native" "$bare"
 	cmp $D/$name.native $D/$name.bare 2>&1 | head -1 | sed 's/^/    /'
 	head -3 $D/$name.bare.err | sed 's/^/    stderr: /'
 	./bareflow run --strace --timeout 120 "$BB" "$@" <"$input" >/dev/null 2>$D/$name.strace
