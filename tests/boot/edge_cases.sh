@@ -37,7 +37,8 @@ for src in tests/edge/*.c; do
 		failures=$((failures + 1))
 	elif [ "$bare" -ne 0 ]; then
 		bad=$(grep -c '^FAIL ' "$bin.bare.out")
-		echo "FAIL $name under bareflow (status $bare): $bad of $checks checks failed"
+		summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$bin.bare.out")
+		echo "FAIL $name under bareflow (status $bare): ${summary:-no summary}"
 		grep '^FAIL ' "$bin.bare.out" | head -30 | sed 's/^/    /'
 		[ "$bad" -gt 30 ] && echo "    ... and $((bad - 30)) more in $bin.bare.out"
 		grep -v '^\[' "$bin.bare.err" | head -5 | sed 's/^/    stderr: /'
