@@ -17,7 +17,7 @@ static const char *next_token(const char **p, size_t *len)
 	for (; **p && (quoted || **p != ' '); (*p)++) {
 		if (**p == '"')
 			quoted = !quoted;
-		else if (quoted && **p == '\\' && (*p)[1])
+		else if (**p == '\\' && (*p)[1])
 			(*p)++;
 	}
 	*len = (size_t)(*p - w);
@@ -37,16 +37,17 @@ bool cmdline_get(const char *key, char *val, size_t size)
 	while ((w = next_token(&p, &wlen))) {
 		if (is_separator(w, wlen))
 			break; /* the rest belongs to the program */
-		if (wlen < klen || strncmp(w, key, klen) || (wlen > klen && w[klen] != '='))
+		/* Match the key on the word without its quotes and escapes. */
+		static char word[BOOT_CMDLINE_MAX];
+		const char *q = w;
+		size_t n = next_word(&q, word);
+		if (n < klen || strncmp(word, key, klen) || (n > klen && word[klen] != '='))
 			continue;
-		if (val && size) {
-			/* The value without its quotes; too long a value is cut. */
-			char word[BOOT_CMDLINE_MAX];
-			const char *q = w + klen + (wlen > klen);
-			size_t vlen = wlen > klen ? next_word(&q, word) : 0;
+		if (val && size) { /* too long a value is cut */
+			size_t vlen = n > klen ? n - klen - 1 : 0;
 			if (vlen >= size)
 				vlen = size - 1;
-			memcpy(val, word, vlen);
+			memcpy(val, word + klen + (n > klen), vlen);
 			val[vlen] = 0;
 		}
 		found = true; /* keep looking: a later word overrides an earlier one */
@@ -54,8 +55,9 @@ bool cmdline_get(const char *key, char *val, size_t size)
 	return found;
 }
 
-/* Copy one word starting at *p into out, removing double quotes and the
- * backslash escapes inside them; advances *p. Returns the word's length. */
+/* Copy one word starting at *p into out, removing double quotes and
+ * backslash escapes (inside quotes or not, as GRUB writes them); advances
+ * *p. Returns the word's length. */
 static size_t next_word(const char **p, char *out)
 {
 	size_t n = 0;
@@ -66,7 +68,7 @@ static size_t next_word(const char **p, char *out)
 	for (; **p && (quoted || **p != ' '); (*p)++) {
 		if (**p == '"') {
 			quoted = !quoted;
-		} else if (quoted && **p == '\\' && (*p)[1]) {
+		} else if (**p == '\\' && (*p)[1]) {
 			out[n++] = *++(*p);
 		} else {
 			out[n++] = **p;
