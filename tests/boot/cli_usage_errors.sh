@@ -9,6 +9,9 @@ expect_status 2
 run ./bareflow jit prog.c
 expect_status 2
 expect_output "not available yet"
+run ./bareflow run --cpus 4 build/bareflow.elf
+expect_status 2
+expect_output "only --cpus 1 is possible"
 run ./bareflow demo --mem 12Q
 expect_status 2
 expect_output "bad memory size '12Q'"

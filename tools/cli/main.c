@@ -52,7 +52,7 @@ static const char demo_usage[] =
     "  --verbose       print the QEMU command line and QEMU's own messages to stderr\n";
 
 static const char run_usage[] =
-    "usage: bareflow run [--mem SIZE] [--timeout SEC] [--file HOST[:GUEST]]...\n"
+    "usage: bareflow run [--mem SIZE] [--cpus N] [--timeout SEC] [--file HOST[:GUEST]]...\n"
     "                    [--env NAME=VALUE]... [--strace] [--verbose] [--iso OUT.iso]\n"
     "                    [--] ELF [ARGS...]\n"
     "\n"
@@ -83,10 +83,9 @@ static const char run_usage[] =
     "  --verbose       print the QEMU command line, QEMU's messages and the kernel log\n"
     "  --iso OUT.iso   do not boot: write a bootable GRUB ISO of the kernel, this\n"
     "                  command line and the same files to OUT.iso (exit 0, or 2 if it\n"
-    "                  cannot be written there). Through GRUB, an argument cannot be\n"
-    "                  empty or \"--\".\n"
+    "                  cannot be written there)\n"
     "\n"
-    "Early stage: no threads or signals yet; --cpus is not available yet.\n";
+    "  --cpus N        guest CPUs; only 1 for now (the kernel runs one thread)\n";
 
 static const char selftest_usage[] =
     "usage: bareflow selftest [--mem SIZE] [--timeout SEC] [--cmdline STR] [--verbose]\n"
@@ -186,7 +185,7 @@ enum option_id {
 	OPT_STRACE,
 	OPT_ENV,
 	OPT_FILE,
-	OPT_LATER
+	OPT_CPUS
 };
 
 static const struct option {
@@ -204,7 +203,7 @@ static const struct option {
 	{"--mem", OPT_MEM, true},
 	{"--timeout", OPT_TIMEOUT, true},
 	{"--cmdline", OPT_CMDLINE, true},
-	{"--cpus", OPT_LATER, true},
+	{"--cpus", OPT_CPUS, true},
 	{"--file", OPT_FILE, true},
 	{"--env", OPT_ENV, true},
 	{"--strace", OPT_STRACE, false},
@@ -223,7 +222,7 @@ static bool has_option(const struct command *c, const struct option *o)
 	case OPT_STRACE:
 	case OPT_ENV:
 	case OPT_FILE:
-	case OPT_LATER:
+	case OPT_CPUS:
 		return c->program;
 	default:
 		return true;
@@ -311,15 +310,19 @@ static int apply_option(const struct command *c, const struct option *o, const c
 		append_cmdline(cmdline, "strace");
 		return 0;
 	case OPT_ENV:
-		if (!strchr(val, '=') || val[0] == '=' || strchr(val, '\n'))
+		if (!strchr(val, '=') || val[0] == '=')
 			return usage_error(c->name, "--env wants NAME=VALUE, got '%s'", val);
 		if (env_count == MAX_ENV)
 			return usage_error(c->name, "more than %d --env variables", MAX_ENV);
 		env_list[env_count++] = val;
 		return 0;
-	case OPT_LATER:
-		return usage_error(c->name, "%s is not available yet in this version of %s", o->name,
-				   c->name);
+	case OPT_CPUS:
+		if (strcmp(val, "1"))
+			return usage_error(c->name,
+					   "--cpus %s: the kernel runs programs on one CPU for now; "
+					   "only --cpus 1 is possible",
+					   val);
+		return 0;
 	}
 	return 0;
 }
