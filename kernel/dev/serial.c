@@ -15,8 +15,7 @@ void serial_init(uint16_t port)
 	outb(port + 0, 0x01); /* 115200 baud */
 	outb(port + 1, 0x00);
 	outb(port + 3, 0x03); /* 8N1, DLAB off */
-	/* FIFOs stay off: turning them on clears the receiver, and the CLI may
-	 * have sent stdin (or its end) before we got here. */
+	/* FIFOs stay off until serial_rx_fifo: turning them on empties them. */
 	outb(port + 4, 0x03); /* DTR, RTS */
 }
 
@@ -35,6 +34,11 @@ void debugcon_write(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		outb(0xe9, (uint8_t)s[i]);
+}
+
+void serial_rx_fifo(uint16_t port)
+{
+	outb(port + 2, 0x87); /* FIFOs on and emptied; interrupt at 8 bytes or a pause */
 }
 
 void serial_rx_irq(uint16_t port, bool on)

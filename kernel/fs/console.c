@@ -185,6 +185,22 @@ int console_open_std(void)
 	return 0;
 }
 
+int console_stdin_file(const uint8_t *data, size_t size)
+{
+	struct inode *ip = inode_new(S_IFREG | 0644);
+	if (!ip)
+		return -ENOMEM;
+	inode_set_data(ip, data, size, true);
+	struct file *f = file_open_inode(ip, O_RDONLY);
+	if (!f) {
+		inode_put(ip);
+		return -ENOMEM;
+	}
+	fd_close(0);
+	fd_install(f, 0, false);
+	return 0;
+}
+
 /* A byte arrived: the read loop above is halted waiting for it. */
 static void com1_irq(struct trapframe *tf)
 {
@@ -192,11 +208,16 @@ static void com1_irq(struct trapframe *tf)
 	lapic_eoi();
 }
 
+/* Turn on COM1's receive FIFO and its interrupt, then tell the CLI (which
+ * watches the log) that input may flow: enabling the FIFO empties it, so
+ * nothing can have been sent before. */
 void stdin_init(void)
 {
 	trap_set_handler(IRQ_COM1, com1_irq);
+	serial_rx_fifo(COM1);
 	if (ioapic_route_isa(4, IRQ_COM1) == 0)
 		serial_rx_irq(COM1, true);
 	else
 		kprintf("stdin: no I/O APIC; input is polled on each timer tick\n");
+	kprintf("stdin: ready\n");
 }

@@ -7,6 +7,8 @@
  * they are first written. An entry named "!bareflow-args" is not a file: it
  * holds the working directory, the program's path, the argument count in
  * decimal, the arguments, then the environment, each ending with a NUL.
+ * "!bareflow-stdin", if present, is the program's stdin: a file redirected
+ * on the host, which the program reads (and may seek in) as a regular file.
  */
 #include "console.h"
 #include "fs.h"
@@ -45,6 +47,18 @@ static int hex8(const uint8_t *p, uint32_t *out)
 
 static const char *args_data;
 static size_t args_size;
+
+#define STDIN_ENTRY "!bareflow-stdin"
+
+static const uint8_t *stdin_data;
+static size_t stdin_size;
+static bool stdin_given;
+
+bool cpio_stdin(const uint8_t **data, size_t *size)
+{
+	*data = stdin_data, *size = stdin_size;
+	return stdin_given;
+}
 
 bool cpio_args(const char **data, size_t *size)
 {
@@ -112,6 +126,7 @@ static int add_entry(const char *name, uint32_t mode, uint32_t mtime, const uint
 int cpio_unpack(const uint8_t *a, size_t size)
 {
 	args_data = NULL, args_size = 0;
+	stdin_data = NULL, stdin_size = 0, stdin_given = false;
 	size_t off = 0;
 	unsigned entries = 0;
 
@@ -141,6 +156,13 @@ int cpio_unpack(const uint8_t *a, size_t size)
 		if (!strcmp(name, ARGS_ENTRY)) { /* not a file: the program's arguments */
 			args_data = (const char *)a + data_at;
 			args_size = f[F_SIZE];
+			off = next;
+			continue;
+		}
+		if (!strcmp(name, STDIN_ENTRY)) { /* not in the tree: fd 0's contents */
+			stdin_data = a + data_at;
+			stdin_size = f[F_SIZE];
+			stdin_given = true;
 			off = next;
 			continue;
 		}

@@ -13,6 +13,8 @@
 void serial_init(uint16_t port);
 /* Write n raw bytes; no newline translation. */
 void serial_write(uint16_t port, const char *s, size_t n);
+/* Turn the 16-byte FIFOs on (emptying them), receive interrupt at 8 bytes. */
+void serial_rx_fifo(uint16_t port);
 /* Raise (or stop raising) an interrupt when a byte arrives. */
 void serial_rx_irq(uint16_t port, bool on);
 /* True if a received byte is waiting; serial_getc takes it. */

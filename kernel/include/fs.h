@@ -187,6 +187,10 @@ int64_t pipe_write(struct file *f, uint64_t ubuf, uint64_t n);
 int cpio_unpack(const uint8_t *archive, size_t size);
 /* The "!bareflow-args" entry of the archive last unpacked, if it had one. */
 bool cpio_args(const char **data, size_t *size);
+/* The "!bareflow-stdin" entry of the archive last unpacked, if it had one. */
+bool cpio_stdin(const uint8_t **data, size_t *size);
+/* Make fd 0 a read-only regular file with these contents (borrowed). */
+int console_stdin_file(const uint8_t *data, size_t size);
 /* True if the buffer starts like a cpio "newc" archive. */
 bool cpio_is_archive(const uint8_t *p, size_t size);
 

@@ -36,9 +36,14 @@ static int setup_files(const struct boot_module *m, const char *argv0, struct in
 	}
 	if (cpio_is_archive(data, size)) {
 		const char *args;
-		size_t asize;
+		const uint8_t *in;
+		size_t asize, insize;
 		if (cpio_unpack(data, size))
 			return EXIT_KERNEL_PANIC;
+		if (cpio_stdin(&in, &insize) && console_stdin_file(in, insize)) {
+			kreport("bareflow: not enough memory for the filesystem (try a larger --mem)\n");
+			return EXIT_KERNEL_PANIC;
+		}
 		if (cpio_args(&args, &asize) && asize && !args[asize - 1]) {
 			/* the working directory and the program's path come first */
 			size_t n = strlen(args);

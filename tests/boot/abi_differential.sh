@@ -40,6 +40,17 @@ for src in tests/abi/*.c tests/abi/*.cpp; do
 	fi
 done
 [ $# -gt 0 ] && exit $((failures > 0))
+# stdin from a pipe travels on the serial line (a redirected file goes in the
+# boot archive instead): the same bytes, NULs and 0xff included, then EOF.
+if [ -f build/abi/stdin_copy.native.out ]; then
+	cat build/abi/stdin.bin | ./bareflow run --timeout 60 build/abi/stdin_copy >build/abi/stdin_pipe.bare.out 2>&1
+	if ! cmp -s build/abi/stdin_copy.native.out build/abi/stdin_pipe.bare.out; then
+		echo "MISMATCH stdin through a pipe: $(cat build/abi/stdin_pipe.bare.out)"
+		failures=$((failures + 1))
+	else
+		echo "same     stdin_copy through a pipe"
+	fi
+fi
 # The streams stay apart: stderr text never reaches stdout, and vice versa.
 grep -q "to stderr" build/abi/stderr_split.bare.err || { echo "stderr lost"; failures=$((failures + 1)); }
 ! grep -q "to stderr" build/abi/stderr_split.bare.out || { echo "stderr on stdout"; failures=$((failures + 1)); }

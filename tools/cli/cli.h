@@ -21,6 +21,7 @@ struct boot_options {
 	bool verbose;		    /* show the QEMU command line and QEMU's messages */
 	const char *program;	    /* run: the static ELF to boot as the application */
 	const char *module;	    /* run: the boot module's path (the application's archive) */
+	bool stdin_in_module;	    /* run: our stdin is in the archive; QEMU gets /dev/null */
 };
 
 /* root.c */
@@ -99,6 +100,14 @@ int cli_cpio_add(struct cli_cpio *a, const char *host, const char *guest, const 
  */
 int cli_cpio_set_args(struct cli_cpio *a, const char *cwd, const char *exe, int argc,
 		      const char *const argv[], int envc, const char *const envp[]);
+
+/*
+ * When our stdin is a regular file of at most max bytes (from its current
+ * offset), make it the archive's "!bareflow-stdin" entry: the program then
+ * reads (and may seek in) that file as its stdin, as on Linux. Returns true
+ * if it did; false leaves stdin to travel on the serial line.
+ */
+bool cli_cpio_take_stdin(struct cli_cpio *a, unsigned long long max);
 
 /* Make the absolute, clean guest path a directory (and all above it), unless
  * it is one. Returns 0, or 125 after printing why (no memory). */

@@ -16,6 +16,7 @@
 #define CPIO_FIELD_MAX 0xffffffffull /* a newc field has 8 hex digits */
 #define MADE_UP_DIR (S_IFDIR | 0755)
 #define ARGS_ENTRY "!bareflow-args" /* not a file: what the kernel runs, and how */
+#define STDIN_ENTRY "!bareflow-stdin" /* not a file in the tree: the program's stdin */
 
 struct cpio_entry {
 	char *guest; /* absolute and lexically clean; the archive name drops the '/' */
@@ -30,6 +31,9 @@ struct cpio_entry {
 struct cli_cpio {
 	char *args; /* the "!bareflow-args" entry's data, or NULL */
 	size_t args_len;
+	bool has_stdin;		      /* write "!bareflow-stdin" from fd 0 */
+	off_t stdin_off;	      /* ... starting here */
+	unsigned long long stdin_len; /* ... this many bytes */
 	struct cpio_entry *e;
 	size_t n, cap;
 	size_t *slot; /* open-addressing table of guest paths: index + 1 into e, 0 = free */
@@ -331,6 +335,20 @@ int cli_cpio_set_args(struct cli_cpio *a, const char *cwd, const char *exe, int 
 	return 0;
 }
 
+bool cli_cpio_take_stdin(struct cli_cpio *a, unsigned long long max)
+{
+	struct stat st;
+	off_t off = lseek(0, 0, SEEK_CUR);
+
+	if (fstat(0, &st) || !S_ISREG(st.st_mode) || off < 0 || off > st.st_size ||
+	    (unsigned long long)(st.st_size - off) > max)
+		return false;
+	a->has_stdin = true;
+	a->stdin_off = off;
+	a->stdin_len = (unsigned long long)(st.st_size - off);
+	return true;
+}
+
 int cli_cpio_add(struct cli_cpio *a, const char *host, const char *guest, const char *what,
 		 bool follow)
 {
@@ -453,6 +471,26 @@ int cli_cpio_write(const struct cli_cpio *a, int fd)
 	if (a->args) {
 		put_header(o, ARGS_ENTRY, 0, S_IFREG | 0400, 0, a->args_len);
 		put_bytes(o, a->args, a->args_len);
+		pad4(o);
+	}
+	if (a->has_stdin) {
+		char buf[1 << 16];
+		unsigned long long left = a->stdin_len;
+		off_t at = a->stdin_off;
+		put_header(o, STDIN_ENTRY, 0, S_IFREG | 0400, 0, a->stdin_len);
+		while (left && !r) {
+			ssize_t n = pread(0, buf, left < sizeof buf ? (size_t)left : sizeof buf, at);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				cli_error("stdin: %s", n ? strerror(errno) : "it shrank while being copied");
+				r = -1;
+				break;
+			}
+			put_bytes(o, buf, (size_t)n);
+			left -= (unsigned long long)n;
+			at += n;
+		}
 		pad4(o);
 	}
 	for (size_t i = 0; i < n && !r && !o->err; i++) {

@@ -1,6 +1,7 @@
 /* Booting in QEMU: its command line, and its exit code turned back into the
  * guest's status. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -200,13 +201,41 @@ static int run(struct qemu_argv *a, const struct boot_options *opt, const struct
 	return ret;
 }
 
+/* Wait until the kernel log (a file QEMU appends to) says "stdin: ready":
+ * the kernel has switched the UART's receive FIFO on, which empties it, so
+ * nothing may be sent before. */
+static void wait_stdin_ready(int log_fd)
+{
+	static const char marker[] = "stdin: ready\n";
+	char buf[4096 + sizeof marker];
+	off_t off = 0;
+	size_t keep = 0;
+
+	for (;;) {
+		ssize_t n = pread(log_fd, buf + keep, sizeof buf - 1 - keep, off);
+		if (n > 0) {
+			off += n;
+			buf[keep + (size_t)n] = 0;
+			if (strstr(buf, marker))
+				return;
+			/* keep the tail: the marker may straddle two reads */
+			size_t len = keep + (size_t)n, tail = len < sizeof marker ? len : sizeof marker;
+			memmove(buf, buf + len - tail, tail);
+			keep = tail;
+		} else {
+			usleep(1000);
+		}
+	}
+}
+
 /*
  * The program's stdin travels on COM1's input. A serial line has no end, so a
  * relay process encodes it: 0xff is sent as 0xff 0xff, and the end of input
- * as 0xff 0x00 (the kernel's sys_read decodes this). Returns the read end of
- * the pipe QEMU reads from, or -1; *relay is the relay's pid.
+ * as 0xff 0x00 (the kernel decodes this). The relay starts sending once the
+ * kernel says it is ready. Returns the read end of the pipe QEMU reads from,
+ * or -1; *relay is the relay's pid.
  */
-static int start_stdin_relay(pid_t *relay)
+static int start_stdin_relay(pid_t *relay, int log_fd)
 {
 	int p[2];
 
@@ -223,6 +252,7 @@ static int start_stdin_relay(pid_t *relay)
 		ssize_t n;
 		signal(SIGPIPE, SIG_IGN);
 		close(p[0]);
+		wait_stdin_ready(log_fd);
 		while ((n = read(0, in, sizeof in)) > 0 || (n < 0 && errno == EINTR)) {
 			size_t k = 0;
 			for (ssize_t i = 0; i < n; i++) {
@@ -270,7 +300,8 @@ int cli_boot(const struct boot_options *opt)
 	pid_t relay = -1;
 	int saved_stdin = -1;
 	if (opt->program) { /* QEMU reads the encoded stdin through a pipe */
-		int in = start_stdin_relay(&relay);
+		int in = opt->stdin_in_module ? open("/dev/null", O_RDONLY | O_CLOEXEC)
+					      : start_stdin_relay(&relay, ch.log_fd);
 		saved_stdin = in >= 0 ? dup(0) : -1;
 		if (in < 0 || saved_stdin < 0 || dup2(in, 0) < 0) {
 			cli_error("cannot set up the program's stdin");
@@ -282,6 +313,8 @@ int cli_boot(const struct boot_options *opt)
 	if (relay > 0) {
 		kill(relay, SIGKILL);
 		waitpid(relay, NULL, 0);
+	}
+	if (saved_stdin >= 0) {
 		dup2(saved_stdin, 0);
 		close(saved_stdin);
 	}

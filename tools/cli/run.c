@@ -72,6 +72,10 @@ int cli_run(struct boot_options *opt, const struct run_app *app)
 	r = cli_cpio_set_args(a, app->cwd, app->elf_path, app->argc, app->argv, app->envc, app->envp);
 	if (!r)
 		r = gather(a, app);
+	/* A file on stdin goes in the archive, up to a quarter of the guest's
+	 * memory: it is then read at memory speed, and seekable as on Linux. */
+	if (!r && !app->iso_out)
+		opt->stdin_in_module = cli_cpio_take_stdin(a, opt->mem_mib << 18);
 	if (!r && app->iso_out) {
 		r = cli_iso_write(app->iso_out, opt->cmdline, a);
 		if (!r)
