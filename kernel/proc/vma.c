@@ -68,12 +68,11 @@ static void release_pages(uint64_t start, uint64_t end)
 {
 	struct vm_space *as = proc_space();
 
-	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
+	for (uint64_t va = start; (va = vm_next_mapped(as, va, end)) < end; va += PAGE_SIZE) {
 		uint64_t pa;
-		if (vm_lookup(as, va, &pa, NULL) == 0) {
-			vm_unmap(as, va, PAGE_SIZE);
-			pmm_free_pages(pa, 1);
-		}
+		vm_lookup(as, va, &pa, NULL);
+		vm_unmap(as, va, PAGE_SIZE);
+		pmm_free_pages(pa, 1);
 	}
 }
 
@@ -114,15 +113,17 @@ int vma_protect(uint64_t start, uint64_t end, unsigned flags)
 		if (v->start < start)
 			continue;
 		v->flags = flags;
-		for (uint64_t va = v->start; va < v->end; va += PAGE_SIZE)
-			if (vm_lookup(proc_space(), va, NULL, NULL) == 0)
-				vm_protect(proc_space(), va, PAGE_SIZE, flags);
+		for (uint64_t va = v->start; (va = vm_next_mapped(proc_space(), va, v->end)) < v->end;
+		     va += PAGE_SIZE)
+			vm_protect(proc_space(), va, PAGE_SIZE, flags);
 	}
 	return 0;
 }
 
 uint64_t vma_find_gap(uint64_t len, uint64_t top)
 {
+	if (len > top || top - len < PAGE_SIZE)
+		return 0;
 	uint64_t candidate = top - len;
 
 	/* Areas are sorted upwards; walk them to find the highest hole below top. */
