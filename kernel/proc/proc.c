@@ -84,6 +84,9 @@ int proc_run(struct vm_space *as, uint64_t rip, uint64_t rsp, uint64_t brk_start
 	cur.running = 1;
 	cur.as = as;
 	cur.brk_start = cur.brk = brk_start;
+	rlimit_reset();
+	vma_usage_reset();
+	cputime_start();
 	wrmsr(MSR_FS_BASE, 0);
 	gdt_set_kernel_stack(top);
 	syscall_kernel_rsp = top;

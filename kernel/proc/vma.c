@@ -15,6 +15,7 @@ struct vma {
 };
 
 static struct vma *areas;
+static struct vma_usage usage;
 
 static bool overlaps(uint64_t start, uint64_t end)
 {
@@ -73,6 +74,7 @@ static void release_pages(uint64_t start, uint64_t end)
 		vm_lookup(as, va, &pa, NULL);
 		vm_unmap(as, va, PAGE_SIZE);
 		pmm_free_pages(pa, 1);
+		usage.resident--;
 	}
 }
 
@@ -158,8 +160,24 @@ int vma_fault(uint64_t addr, bool write, bool exec)
 		pmm_free_pages(pa, 1);
 		return -ENOMEM;
 	}
+	usage.faults++;
+	if (++usage.resident > usage.peak)
+		usage.peak = usage.resident;
 	return 0;
 }
+
+void vma_usage_reset(void)
+{
+	struct vm_space *as = proc_space();
+
+	usage = (struct vma_usage){0, 0, 0};
+	for (struct vma *v = areas; v; v = v->next)
+		for (uint64_t va = v->start; (va = vm_next_mapped(as, va, v->end)) < v->end; va += PAGE_SIZE)
+			usage.resident++;
+	usage.peak = usage.resident;
+}
+
+struct vma_usage vma_usage(void) { return usage; }
 
 void vma_clear(void)
 {

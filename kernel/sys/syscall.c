@@ -50,6 +50,7 @@ void syscall_dispatch(struct trapframe *tf)
 	uint64_t nr = tf->vector;
 	syscall_fn fn = nr < NR_MAX ? table[nr] : 0;
 
+	cputime_enter();
 	if (!fn) {
 		if (tracing)
 			kreport("[strace] %s(%#lx, %#lx, %#lx, ...) = -ENOSYS\n", syscall_name(nr), tf->rdi,
@@ -61,6 +62,7 @@ void syscall_dispatch(struct trapframe *tf)
 				warned[nr / 8] |= (uint8_t)(1u << (nr % 8));
 		}
 		tf->rax = (uint64_t)-ENOSYS;
+		cputime_leave();
 		return;
 	}
 	/* The fourth argument arrives in R10: SYSCALL overwrote RCX. */
@@ -71,4 +73,5 @@ void syscall_dispatch(struct trapframe *tf)
 	tf->rax = (uint64_t)fn(tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9);
 	if (tracing)
 		kreport(" = %ld\n", (long)tf->rax);
+	cputime_leave();
 }
