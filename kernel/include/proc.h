@@ -48,6 +48,12 @@ uint64_t *proc_brk(uint64_t *start);
 __attribute__((noreturn)) void proc_exit(int status);
 /* A CPU exception in ring 3: report it and end the process with 128+signal. */
 __attribute__((noreturn)) void proc_fault(const struct trapframe *tf);
+/* End the process as killed by signal sig (status 128+sig), with a report on
+ * stderr: "Program killed by SIGNAME: <cause> at <RIP> in <function><extra>",
+ * and when `full` the registers and a backtrace from tf. */
+__attribute__((noreturn)) void proc_killed(const struct trapframe *tf, int sig, const char *cause,
+					   const char *extra, bool full);
+
 /*
  * Resource limits and CPU time of the running process (resource.c). Limits
  * are recorded and reported, not enforced (the stack is always 8 MiB).

@@ -7,7 +7,10 @@
  * that every page is free again after the program exits).
  * Calls that would legitimately end or cripple the fuzzer itself (exit,
  * unmapping or re-protecting its own memory, replacing its thread pointer,
- * long sleeps) are skipped; with MAP_FIXED removed, mmap is allowed.
+ * long sleeps, returning from a signal that never came) are skipped; with
+ * MAP_FIXED removed, mmap is allowed. The kill family is tamed instead: it
+ * only sends signal 0 (a handler installed by a random rt_sigaction would
+ * jump anywhere).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -53,7 +56,7 @@ static int forbidden(long nr)
 	switch (nr) {
 	case SYS_exit: case SYS_exit_group: case SYS_munmap: case SYS_mprotect: case SYS_brk:
 	case SYS_mremap: case SYS_arch_prctl: case SYS_nanosleep: case SYS_clock_nanosleep:
-	case SYS_rt_sigreturn: case SYS_pause: case SYS_kill: case SYS_tgkill: case SYS_tkill:
+	case SYS_rt_sigreturn: case SYS_pause:
 	case SYS_execve: case SYS_execveat: case SYS_fork: case SYS_vfork: case SYS_clone:
 	case SYS_clone3: case SYS_madvise: case SYS_munlock: case SYS_select: case SYS_pselect6:
 	case SYS_poll: case SYS_ppoll: case SYS_epoll_wait: case SYS_epoll_pwait: case SYS_read:
@@ -63,6 +66,18 @@ static int forbidden(long nr)
 		return 1;
 	default:
 		return 0;
+	}
+}
+
+static void tame(long nr, uint64_t a[6])
+{
+	switch (nr) {
+	case SYS_kill: case SYS_tkill:
+		a[1] = 0;
+		break;
+	case SYS_tgkill:
+		a[2] = 0;
+		break;
 	}
 }
 
@@ -86,6 +101,7 @@ int main(int argc, char **argv)
 			a[k] = hostile_arg();
 		if (nr == SYS_mmap)
 			a[3] &= ~0x10ull & ~0x100000ull; /* no MAP_FIXED(_NOREPLACE) over ourselves */
+		tame(nr, a);
 		if (nr == SYS_write && a[0] < 3)
 			a[0] = 99; /* keep the terminal clean: writes go to a bad fd */
 		if (nr == SYS_writev && a[0] < 3)
