@@ -8,9 +8,10 @@
  * Calls that would legitimately end or cripple the fuzzer itself (exit,
  * unmapping or re-protecting its own memory, replacing its thread pointer,
  * long sleeps, returning from a signal that never came) are skipped; with
- * MAP_FIXED removed, mmap is allowed. The kill family is tamed instead: it
- * only sends signal 0 (a handler installed by a random rt_sigaction would
- * jump anywhere).
+ * MAP_FIXED removed, mmap is allowed. Some are tamed instead: futex never
+ * waits (one thread: nothing would wake it), and the kill family only
+ * sends signal 0 (a handler installed by a random rt_sigaction would jump
+ * anywhere).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -60,7 +61,7 @@ static int forbidden(long nr)
 	case SYS_execve: case SYS_execveat: case SYS_fork: case SYS_vfork: case SYS_clone:
 	case SYS_clone3: case SYS_madvise: case SYS_munlock: case SYS_select: case SYS_pselect6:
 	case SYS_poll: case SYS_ppoll: case SYS_epoll_wait: case SYS_epoll_pwait: case SYS_read:
-	case SYS_readv: case SYS_pread64: case SYS_preadv: case SYS_futex: case SYS_wait4:
+	case SYS_readv: case SYS_pread64: case SYS_preadv: case SYS_wait4:
 	case SYS_waitid: case SYS_rt_sigsuspend: case SYS_rt_sigtimedwait: case SYS_reboot:
 	case SYS_set_tid_address: case SYS_shmdt: case SYS_seccomp: case SYS_prctl:
 		return 1;
@@ -69,9 +70,20 @@ static int forbidden(long nr)
 	}
 }
 
+/* futex operations that would wait (for ever, or for a random timeout). */
+static int futex_blocks(uint64_t op)
+{
+	int cmd = (int)(op & 127);
+	return cmd == 0 || cmd == 6 || cmd == 9 || cmd == 11 || cmd == 13; /* WAIT, LOCK_PI... */
+}
+
 static void tame(long nr, uint64_t a[6])
 {
 	switch (nr) {
+	case SYS_futex:
+		if (futex_blocks(a[1]))
+			a[1] = (a[1] & ~127ull) | 1; /* FUTEX_WAKE */
+		break;
 	case SYS_kill: case SYS_tkill:
 		a[1] = 0;
 		break;
