@@ -111,6 +111,28 @@ uint64_t vma_find_gap(uint64_t len, uint64_t top);
 /* Back the page at addr if an area allows this access. Returns 0 when the
  * faulting access can be retried, -EFAULT or -ENOMEM otherwise. */
 int vma_fault(uint64_t addr, bool write, bool exec);
+/* End of the mapping holding addr: the run of adjacent areas with the same
+ * access that starts with addr's area (what Linux calls one mapping), and
+ * that access in *flags; 0 if addr is in no area. */
+uint64_t vma_mapping_end(uint64_t addr, unsigned *flags);
+/* True if [start, end) is a non-empty user range that no area touches. */
+bool vma_unused(uint64_t start, uint64_t end);
+/*
+ * Move [from, from+len), which must lie in one mapping, to the unused range
+ * [to, to+new_len) (new_len >= len; the part past len is new, demand-zero):
+ * the page-table entries of backed pages move, no data is copied. keep_old
+ * leaves the old areas in place, empty (demand-zero again). Returns 0;
+ * -EINVAL if the ranges are not as required; -ENOMEM (nothing changed) if a
+ * page table or an area record cannot be allocated.
+ */
+int vma_move(uint64_t from, uint64_t len, uint64_t to, uint64_t new_len, bool keep_old);
+/* True if every page of [start, end) is in some area. */
+bool vma_covers(uint64_t start, uint64_t end);
+/* Free the backed pages of [start, end), keeping the areas: the next touch
+ * gets a zeroed page. -ENOMEM if part of the range is in no area (the rest
+ * is still discarded). */
+int vma_discard(uint64_t start, uint64_t end);
+
 /* Page counts of the running process, for getrusage. */
 struct vma_usage {
 	uint64_t resident; /* user pages backed now */
