@@ -73,7 +73,8 @@ static void scan_stack(uint64_t rsp)
 	for (unsigned i = 0; i < 512 && shown < 16; i++) {
 		if (copy_from_user(&word, rsp + 8 * i, sizeof word)) /* the top of the stack */
 			return;
-		const char *name = elf_symbolize(cur.image, cur.image_size, cur.bias, word - 1, &off);
+		const char *name =
+			elf_symbolize(cur.image, cur.image_size, cur.bias, word - 1, &off);
 		if (name && after_call(word)) {
 			kprintf("  ?   %016lx %s+0x%lx\n", word - 1, name, off);
 			shown++;
@@ -154,12 +155,15 @@ static int signal_of(unsigned vector)
 	}
 }
 
-void proc_killed(const struct trapframe *tf, int sig, const char *cause, const char *extra, bool full)
+void proc_killed(const struct trapframe *tf, int sig, const char *cause, const char *extra,
+		 bool full)
 {
 	unsigned route = console_routing();
 	uint64_t off;
-	const char *fn = cur.image ? elf_symbolize(cur.image, cur.image_size, cur.bias, tf->rip, &off) : NULL;
+	const char *fn = NULL;
 
+	if (cur.image)
+		fn = elf_symbolize(cur.image, cur.image_size, cur.bias, tf->rip, &off);
 	console_route(route | CONSOLE_STDERR); /* the report is for the user */
 	kprintf("\nProgram killed by %s: %s at %016lx", signal_name(sig), cause, tf->rip);
 	if (fn)
@@ -170,8 +174,8 @@ void proc_killed(const struct trapframe *tf, int sig, const char *cause, const c
 			tf->rbp, tf->rflags);
 		kprintf("  RAX %016lx  RBX %016lx  RCX %016lx  RDX %016lx\n", tf->rax, tf->rbx,
 			tf->rcx, tf->rdx);
-		kprintf("  RSI %016lx  RDI %016lx  R8  %016lx  R9  %016lx\n", tf->rsi, tf->rdi, tf->r8,
-			tf->r9);
+		kprintf("  RSI %016lx  RDI %016lx  R8  %016lx  R9  %016lx\n", tf->rsi, tf->rdi,
+			tf->r8, tf->r9);
 		kprintf("  R10 %016lx  R11 %016lx  R12 %016lx  R13 %016lx\n", tf->r10, tf->r11,
 			tf->r12, tf->r13);
 		kprintf("  R14 %016lx  R15 %016lx  error code %#lx\n", tf->r14, tf->r15, tf->error);

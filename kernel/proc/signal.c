@@ -41,7 +41,8 @@
 #define UNBLOCKABLE (BIT(SIGKILL) | BIT(SIGSTOP))
 #define STOPS (BIT(SIGSTOP) | BIT(SIGTSTP) | BIT(SIGTTIN) | BIT(SIGTTOU))
 /* Delivered before the others, as Linux does. */
-#define SYNCHRONOUS (BIT(SIGSEGV) | BIT(SIGBUS) | BIT(SIGILL) | BIT(SIGTRAP) | BIT(SIGFPE) | BIT(SIGSYS))
+#define SYNCHRONOUS \
+	(BIT(SIGSEGV) | BIT(SIGBUS) | BIT(SIGILL) | BIT(SIGTRAP) | BIT(SIGFPE) | BIT(SIGSYS))
 #define IGNORED_BY_DEFAULT (BIT(SIGCHLD) | BIT(SIGCONT) | BIT(SIGURG) | BIT(SIGWINCH))
 #define CORE_BY_DEFAULT (BIT(SIGQUIT) | BIT(SIGILL) | BIT(SIGTRAP) | BIT(SIGABRT) | BIT(SIGBUS) | \
 			 BIT(SIGFPE) | BIT(SIGSEGV) | BIT(SIGXCPU) | BIT(SIGXFSZ) | BIT(SIGSYS))
@@ -212,8 +213,8 @@ static int32_t altstack_flags(uint64_t sp)
 int signal_altstack(const struct kstack *ss, struct kstack *old, uint64_t sp)
 {
 	if (old) {
-		*old = (struct kstack){sig.alt.sp, altstack_flags(sp) | (int32_t)(sig.alt.flags & SS_AUTODISARM),
-				       0, sig.alt.size};
+		int32_t flags = altstack_flags(sp) | (int32_t)(sig.alt.flags & SS_AUTODISARM);
+		*old = (struct kstack){sig.alt.sp, flags, 0, sig.alt.size};
 	}
 	if (!ss)
 		return 0;
@@ -286,13 +287,15 @@ __attribute__((noreturn)) static void default_action(const struct trapframe *tf,
 	char cause[112];
 
 	ksnprintf(cause, sizeof cause, "%s%s",
-		  BIT(s) & STOPS ? "stopped, with no other process to continue it; " : "", sender(info));
+		  BIT(s) & STOPS ? "stopped, with no other process to continue it; " : "",
+		  sender(info));
 	proc_killed(tf, s, cause, "", (BIT(s) & CORE_BY_DEFAULT) != 0);
 }
 
 /* A frame that cannot be built ends the process as Linux's force_sigsegv
  * does (we do not try a SIGSEGV handler). */
-__attribute__((noreturn)) static void frame_fault(const struct trapframe *tf, int s, const char *why)
+__attribute__((noreturn)) static void frame_fault(const struct trapframe *tf, int s,
+						  const char *why)
 {
 	char extra[96];
 
@@ -342,7 +345,9 @@ static void enter_handler(struct trapframe *tf, int s, const struct ksigaction *
 	memset(&f, 0, sizeof f);
 	f.pretcode = a->restorer;
 	f.info = *info;
-	f.uc.flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS | (cpu_get()->osxsave ? UC_FP_XSTATE : 0);
+	f.uc.flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
+	if (cpu_get()->osxsave)
+		f.uc.flags |= UC_FP_XSTATE;
 	f.uc.stack = sig.alt; /* as set, for sigreturn to put back */
 	f.uc.mc = (struct sigcontext){
 		.r8 = tf->r8, .r9 = tf->r9, .r10 = tf->r10, .r11 = tf->r11, .r12 = tf->r12,
@@ -387,9 +392,11 @@ bool signal_return_to_user(struct trapframe *tf)
 		int s = __builtin_ctzll(ready) + 1;
 		struct ksiginfo info = dequeue(s);
 		struct ksigaction a = sig.act[s];
-		if (syscall_tracing())
-			kreport("[strace] --- %s {si_signo=%s, si_code=%s, si_pid=%d, si_uid=%u} ---\n",
-				signal_name(s), signal_name(s), code_name(info.code), info.pid, info.uid);
+		if (syscall_tracing()) /* as strace shows a delivery */
+			kreport("[strace] --- %s {si_signo=%s, si_code=%s, si_pid=%d, "
+				"si_uid=%u} ---\n",
+				signal_name(s), signal_name(s), code_name(info.code), info.pid,
+				info.uid);
 		if (ignored(s))
 			continue;
 		if (a.handler == SIG_DFL)

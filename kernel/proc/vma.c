@@ -111,8 +111,8 @@ int vma_protect(uint64_t start, uint64_t end, unsigned flags)
 		if (v->start < start)
 			continue;
 		v->flags = flags;
-		for (uint64_t va = v->start; (va = vm_next_mapped(proc_space(), va, v->end)) < v->end;
-		     va += PAGE_SIZE)
+		uint64_t va = v->start;
+		for (; (va = vm_next_mapped(proc_space(), va, v->end)) < v->end; va += PAGE_SIZE)
 			vm_protect(proc_space(), va, PAGE_SIZE, flags);
 	}
 	return 0;
@@ -245,9 +245,11 @@ void vma_usage_reset(void)
 	struct vm_space *as = proc_space();
 
 	usage = (struct vma_usage){0, 0, 0};
-	for (struct vma *v = areas; v; v = v->next)
-		for (uint64_t va = v->start; (va = vm_next_mapped(as, va, v->end)) < v->end; va += PAGE_SIZE)
+	for (struct vma *v = areas; v; v = v->next) {
+		uint64_t va = v->start;
+		for (; (va = vm_next_mapped(as, va, v->end)) < v->end; va += PAGE_SIZE)
 			usage.resident++;
+	}
 	usage.peak = usage.resident;
 }
 

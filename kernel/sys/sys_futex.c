@@ -35,7 +35,10 @@ static int futex_address(uint64_t uaddr, bool private)
 	return private ? 0 : copy_from_user(&v, uaddr, sizeof v);
 }
 
-static uint64_t add_saturated(uint64_t a, uint64_t b) { return b < UINT64_MAX - a ? a + b : UINT64_MAX; }
+static uint64_t add_saturated(uint64_t a, uint64_t b)
+{
+	return b < UINT64_MAX - a ? a + b : UINT64_MAX;
+}
 
 /* The deadline in time_ns() terms: relative for FUTEX_WAIT, absolute on
  * CLOCK_MONOTONIC or CLOCK_REALTIME for FUTEX_WAIT_BITSET. */
@@ -90,7 +93,8 @@ int64_t sys_futex(uint64_t uaddr, uint64_t op, uint64_t val, uint64_t utime, uin
 	bool private = op & FUTEX_PRIVATE_FLAG, realtime = op & FUTEX_CLOCK_REALTIME;
 	uint64_t deadline;
 
-	if (realtime && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_WAIT_REQUEUE_PI && cmd != FUTEX_LOCK_PI2)
+	if (realtime && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_WAIT_REQUEUE_PI &&
+	    cmd != FUTEX_LOCK_PI2)
 		return -ENOSYS;
 	switch (cmd) {
 	case FUTEX_WAIT:

@@ -148,7 +148,8 @@ static int64_t grow(uint64_t addr, uint64_t old_len, uint64_t new_len, uint64_t 
 
 	if (err)
 		return err;
-	if (addr + old_len == end && new_len <= USER_TOP - addr && vma_unused(end, addr + new_len)) {
+	bool room_after = new_len <= USER_TOP - addr && vma_unused(end, addr + new_len);
+	if (addr + old_len == end && room_after) {
 		err = vma_add(end, addr + new_len, access);
 		return err ? err : (int64_t)addr;
 	}
@@ -191,8 +192,12 @@ int64_t sys_mremap(uint64_t addr, uint64_t old_len, uint64_t new_len, uint64_t f
 		return remap_to(addr, old_len, new_addr, new_len, flags);
 	if (old_len < new_len)
 		return grow(addr, old_len, new_len, flags);
-	int err = old_len > new_len ? (int)sys_munmap(addr + new_len, old_len - new_len, 0, 0, 0, 0) : 0;
-	return err ? err : (int64_t)addr;
+	if (old_len > new_len) {
+		int err = (int)sys_munmap(addr + new_len, old_len - new_len, 0, 0, 0, 0);
+		if (err)
+			return err;
+	}
+	return (int64_t)addr;
 }
 
 enum {

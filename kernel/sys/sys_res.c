@@ -41,7 +41,8 @@ int64_t sys_prlimit64(uint64_t pid, uint64_t resource, uint64_t new_limit, uint6
 		return -EFAULT;
 	if ((int)pid != 0 && (int)pid != OUR_PID)
 		return -ESRCH;
-	int err = proc_set_rlimit((unsigned)resource, new_limit ? &new : NULL, old_limit ? &old : NULL);
+	int err = proc_set_rlimit((unsigned)resource, new_limit ? &new : NULL,
+				  old_limit ? &old : NULL);
 	if (!err && old_limit && copy_to_user(old_limit, &old, sizeof old))
 		return -EFAULT;
 	return err;

@@ -43,7 +43,8 @@ int64_t sys_sched_setaffinity(uint64_t pid, uint64_t len, uint64_t mask, uint64_
 	return cpus & 1 ? 0 : -EINVAL;
 }
 
-int64_t sys_sched_yield(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+int64_t sys_sched_yield(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+			uint64_t a5)
 {
 	return 0;
 }

@@ -79,8 +79,9 @@ int syscall_dispatch(struct trapframe *tf)
 	} else {
 		/* The fourth argument arrives in R10: SYSCALL overwrote RCX. */
 		if (tracing) /* before the call: exit does not come back */
-			kreport("[strace] %s(%#lx, %#lx, %#lx, %#lx, %#lx, %#lx)%s", syscall_name(nr),
-				tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9,
+			kreport("[strace] %s(%#lx, %#lx, %#lx, %#lx, %#lx, %#lx)%s",
+				syscall_name(nr), tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8,
+				tf->r9,
 				fn == sys_exit || fn == sys_exit_group ? " = ?\n" : "");
 		tf->rax = (uint64_t)fn(tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9);
 		if (tracing)

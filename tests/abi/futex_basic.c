@@ -19,12 +19,18 @@ static const char *res(long r)
 	if (r != -1)
 		return r == 0 ? "0" : "positive";
 	switch (errno) {
-	case EAGAIN: return "EAGAIN";
-	case ETIMEDOUT: return "ETIMEDOUT";
-	case EINVAL: return "EINVAL";
-	case EFAULT: return "EFAULT";
-	case ENOSYS: return "ENOSYS";
-	default: return "other";
+	case EAGAIN:
+		return "EAGAIN";
+	case ETIMEDOUT:
+		return "ETIMEDOUT";
+	case EINVAL:
+		return "EINVAL";
+	case EFAULT:
+		return "EFAULT";
+	case ENOSYS:
+		return "ENOSYS";
+	default:
+		return "other";
 	}
 }
 
@@ -58,7 +64,8 @@ int main(void)
 	struct timespec rel = {0, 30 * 1000 * 1000}, bad = {0, 2000000000}, past = {1, 0};
 
 	printf("WAIT, value differs: %s\n", res(futex(&word, FUTEX_WAIT, 8, NULL, 0)));
-	printf("WAIT_PRIVATE, value differs: %s\n", res(futex(&word, FUTEX_WAIT_PRIVATE, 8, NULL, 0)));
+	printf("WAIT_PRIVATE, value differs: %s\n",
+	       res(futex(&word, FUTEX_WAIT_PRIVATE, 8, NULL, 0)));
 	printf("WAIT_BITSET, value differs: %s\n",
 	       res(futex(&word, FUTEX_WAIT_BITSET_PRIVATE, 8, NULL, FUTEX_BITSET_MATCH_ANY)));
 	timed("WAIT 30 ms relative", &word, FUTEX_WAIT, &rel, 0.030);
@@ -75,16 +82,21 @@ int main(void)
 	printf("WAKE_BITSET: %s\n", res(futex(&word, FUTEX_WAKE_BITSET, 1, NULL, 1)));
 	printf("WAKE_BITSET with bitset 0: %s\n", res(futex(&word, FUTEX_WAKE_BITSET, 1, NULL, 0)));
 	printf("WAIT_BITSET with bitset 0: %s\n", res(futex(&word, FUTEX_WAIT_BITSET, 7, &rel, 0)));
-	printf("WAIT with CLOCK_REALTIME: %s\n", res(futex(&word, FUTEX_WAIT | FUTEX_CLOCK_REALTIME, 7, &rel, 0)));
+	printf("WAIT with CLOCK_REALTIME: %s\n",
+	       res(futex(&word, FUTEX_WAIT | FUTEX_CLOCK_REALTIME, 7, &rel, 0)));
 	printf("WAIT, nanoseconds out of range: %s\n", res(futex(&word, FUTEX_WAIT, 7, &bad, 0)));
 	printf("WAIT, unreadable timeout: %s\n", res(futex(&word, FUTEX_WAIT, 7, (void *)8, 0)));
-	printf("WAIT, misaligned word: %s\n", res(futex((char *)words + 1, FUTEX_WAIT, 0, &rel, 0)));
+	printf("WAIT, misaligned word: %s\n",
+	       res(futex((char *)words + 1, FUTEX_WAIT, 0, &rel, 0)));
 	printf("WAIT, NULL word: %s\n", res(futex(NULL, FUTEX_WAIT, 0, &rel, 0)));
-	printf("WAIT, kernel address: %s\n", res(futex((void *)0xffffffff81000000ul, FUTEX_WAIT, 0, &rel, 0)));
-	printf("WAKE, misaligned word: %s\n", res(futex((char *)words + 2, FUTEX_WAKE, 1, NULL, 0)));
+	printf("WAIT, kernel address: %s\n",
+	       res(futex((void *)0xffffffff81000000ul, FUTEX_WAIT, 0, &rel, 0)));
+	printf("WAKE, misaligned word: %s\n",
+	       res(futex((char *)words + 2, FUTEX_WAKE, 1, NULL, 0)));
 	printf("WAKE_PRIVATE, NULL word: %s\n", res(futex(NULL, FUTEX_WAKE_PRIVATE, 1, NULL, 0)));
 	printf("WAKE (shared), NULL word: %s\n", res(futex(NULL, FUTEX_WAKE, 1, NULL, 0)));
-	printf("WAKE, kernel address: %s\n", res(futex((void *)0xffffffff81000000ul, FUTEX_WAKE, 1, NULL, 0)));
+	printf("WAKE, kernel address: %s\n",
+	       res(futex((void *)0xffffffff81000000ul, FUTEX_WAKE, 1, NULL, 0)));
 	printf("operation 2 (FUTEX_FD, removed): %s\n", res(futex(&word, 2, 0, NULL, 0)));
 	printf("operation 99: %s\n", res(futex(&word, 99, 0, NULL, 0)));
 	printf("word unchanged: %u\n", word);

@@ -12,18 +12,26 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static const char *yes(int c) { return c ? "yes" : "no"; }
+static const char *yes(int c)
+{
+	return c ? "yes" : "no";
+}
 
 static const char *res(long r)
 {
 	if (r >= 0)
 		return r == 0 ? "0" : "positive";
 	switch (errno) {
-	case EINVAL: return "EINVAL";
-	case EFAULT: return "EFAULT";
-	case ESRCH: return "ESRCH";
-	case EPERM: return "EPERM";
-	default: return "other";
+	case EINVAL:
+		return "EINVAL";
+	case EFAULT:
+		return "EFAULT";
+	case ESRCH:
+		return "ESRCH";
+	case EPERM:
+		return "EPERM";
+	default:
+		return "other";
 	}
 }
 
@@ -35,19 +43,26 @@ static void affinity(void)
 	printf("sched_getaffinity: %s, CPU 0 in it: ", res(sched_getaffinity(0, sizeof set, &set)));
 	printf("%s\n", yes(CPU_ISSET(0, &set)));
 	long n = syscall(SYS_sched_getaffinity, 0, sizeof raw, raw);
-	printf("raw call returns a whole number of longs: %s\n", yes(n >= 8 && n <= (long)sizeof raw && n % 8 == 0));
+	printf("raw call returns a whole number of longs: %s\n",
+	       yes(n >= 8 && n <= (long)sizeof raw && n % 8 == 0));
 	printf("raw, length 4: %s\n", res(syscall(SYS_sched_getaffinity, 0, 4, raw)));
 	printf("raw, length 12: %s\n", res(syscall(SYS_sched_getaffinity, 0, 12, raw)));
-	printf("raw, bad buffer: %s\n", res(syscall(SYS_sched_getaffinity, 0, sizeof raw, (void *)8)));
+	printf("raw, bad buffer: %s\n",
+	       res(syscall(SYS_sched_getaffinity, 0, sizeof raw, (void *)8)));
 	printf("another process: %s\n", res(sched_getaffinity(99999999, sizeof set, &set)));
 	printf("our own pid: %s\n", res(sched_getaffinity(getpid(), sizeof set, &set)));
-	printf("sched_setaffinity to the mask we have: %s\n", res(sched_setaffinity(0, sizeof set, &set)));
+	printf("sched_setaffinity to the mask we have: %s\n",
+	       res(sched_setaffinity(0, sizeof set, &set)));
 	CPU_ZERO(&none);
-	printf("sched_setaffinity, empty mask: %s\n", res(sched_setaffinity(0, sizeof none, &none)));
+	printf("sched_setaffinity, empty mask: %s\n",
+	       res(sched_setaffinity(0, sizeof none, &none)));
 	CPU_SET(1023, &none);
-	printf("sched_setaffinity, only CPU 1023: %s\n", res(sched_setaffinity(0, sizeof none, &none)));
-	printf("sched_setaffinity, bad buffer: %s\n", res(syscall(SYS_sched_setaffinity, 0, 8, (void *)8)));
-	printf("sched_setaffinity, another process: %s\n", res(sched_setaffinity(99999999, sizeof set, &set)));
+	printf("sched_setaffinity, only CPU 1023: %s\n",
+	       res(sched_setaffinity(0, sizeof none, &none)));
+	printf("sched_setaffinity, bad buffer: %s\n",
+	       res(syscall(SYS_sched_setaffinity, 0, 8, (void *)8)));
+	printf("sched_setaffinity, another process: %s\n",
+	       res(sched_setaffinity(99999999, sizeof set, &set)));
 }
 
 static void scheduler(void)
@@ -55,7 +70,8 @@ static void scheduler(void)
 	struct sched_param sp = {.sched_priority = 42};
 
 	printf("sched_yield: %s\n", res(sched_yield()));
-	printf("sched_getscheduler: %s\n", sched_getscheduler(0) == SCHED_OTHER ? "SCHED_OTHER" : "other");
+	printf("sched_getscheduler: %s\n",
+	       sched_getscheduler(0) == SCHED_OTHER ? "SCHED_OTHER" : "other");
 	printf("sched_getscheduler(-1): %s\n", res(sched_getscheduler(-1)));
 	printf("sched_getscheduler(another process): %s\n", res(sched_getscheduler(99999999)));
 	printf("sched_getparam: %s, priority %d\n", res(sched_getparam(0, &sp)), sp.sched_priority);
@@ -88,7 +104,8 @@ static void limits(void)
 	printf("stack limit at least 1 MiB: %s\n", yes(r.rlim_cur >= (1 << 20)));
 	printf("getrlimit(99): %s\n", res(getrlimit(99, &r)));
 	printf("raw getrlimit(99): %s\n", res(syscall(SYS_getrlimit, 99, &raw)));
-	printf("raw getrlimit, bad pointer: %s\n", res(syscall(SYS_getrlimit, RLIMIT_NOFILE, (void *)8)));
+	printf("raw getrlimit, bad pointer: %s\n",
+	       res(syscall(SYS_getrlimit, RLIMIT_NOFILE, (void *)8)));
 
 	getrlimit(RLIMIT_NOFILE, &old);
 	r.rlim_cur = 100;
@@ -96,18 +113,25 @@ static void limits(void)
 	printf("setrlimit(NOFILE, 100): %s\n", res(setrlimit(RLIMIT_NOFILE, &r)));
 	getrlimit(RLIMIT_NOFILE, &r2);
 	syscall(SYS_getrlimit, RLIMIT_NOFILE, &raw);
-	printf("read back 100: %s, max unchanged: %s, raw getrlimit agrees: %s\n", yes(r2.rlim_cur == 100),
-	       yes(r2.rlim_max == old.rlim_max), yes(raw.cur == 100 && raw.max == old.rlim_max));
+	printf("read back 100: %s, max unchanged: %s, raw getrlimit agrees: %s\n",
+	       yes(r2.rlim_cur == 100), yes(r2.rlim_max == old.rlim_max),
+	       yes(raw.cur == 100 && raw.max == old.rlim_max));
 	want = (struct lim){64, old.rlim_max};
-	printf("raw setrlimit(NOFILE, 64): %s\n", res(syscall(SYS_setrlimit, RLIMIT_NOFILE, &want)));
-	printf("prlimit64 sees 64 and sets 80: %s", res(syscall(SYS_prlimit64, 0, RLIMIT_NOFILE,
-								   &(struct lim){80, old.rlim_max}, &raw_old)));
+	printf("raw setrlimit(NOFILE, 64): %s\n",
+	       res(syscall(SYS_setrlimit, RLIMIT_NOFILE, &want)));
+	printf("prlimit64 sees 64 and sets 80: %s",
+	       res(syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, &(struct lim){80, old.rlim_max},
+			   &raw_old)));
 	getrlimit(RLIMIT_NOFILE, &r2);
 	printf(", old was 64: %s, now 80: %s\n", yes(raw_old.cur == 64), yes(r2.rlim_cur == 80));
-	printf("prlimit64 on our own pid: %s\n", res(syscall(SYS_prlimit64, getpid(), RLIMIT_NOFILE, NULL, &raw)));
-	printf("prlimit64 on another process: %s\n", res(syscall(SYS_prlimit64, 99999999, RLIMIT_NOFILE, NULL, &raw)));
-	printf("prlimit64, bad new pointer: %s\n", res(syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, (void *)8, NULL)));
-	printf("prlimit64, bad old pointer: %s\n", res(syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, (void *)8)));
+	printf("prlimit64 on our own pid: %s\n",
+	       res(syscall(SYS_prlimit64, getpid(), RLIMIT_NOFILE, NULL, &raw)));
+	printf("prlimit64 on another process: %s\n",
+	       res(syscall(SYS_prlimit64, 99999999, RLIMIT_NOFILE, NULL, &raw)));
+	printf("prlimit64, bad new pointer: %s\n",
+	       res(syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, (void *)8, NULL)));
+	printf("prlimit64, bad old pointer: %s\n",
+	       res(syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, (void *)8)));
 	printf("prlimit64, resource 16: %s\n", res(syscall(SYS_prlimit64, 0, 16, NULL, &raw)));
 	r.rlim_cur = 10;
 	r.rlim_max = 5;
@@ -115,7 +139,8 @@ static void limits(void)
 	r.rlim_cur = old.rlim_cur > 1024 ? 1024 : old.rlim_cur;
 	r.rlim_max = (1 << 20) + 1; /* beyond nr_open: refused even to root */
 	printf("setrlimit NOFILE max beyond 1048576: %s\n", res(setrlimit(RLIMIT_NOFILE, &r)));
-	printf("raw setrlimit, bad pointer: %s\n", res(syscall(SYS_setrlimit, RLIMIT_NOFILE, (void *)8)));
+	printf("raw setrlimit, bad pointer: %s\n",
+	       res(syscall(SYS_setrlimit, RLIMIT_NOFILE, (void *)8)));
 	printf("restore NOFILE: %s\n", res(setrlimit(RLIMIT_NOFILE, &old)));
 	getrlimit(RLIMIT_CORE, &old);
 	r.rlim_cur = 0;

@@ -13,7 +13,8 @@ int main(void)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	printf("raise(SIGTERM) while blocked: %d\n", raise(SIGTERM));
 	sigpending(&pending);
-	printf("still running, SIGTERM pending: %s\n", sigismember(&pending, SIGTERM) ? "yes" : "no");
+	printf("still running, SIGTERM pending: %s\n",
+	       sigismember(&pending, SIGTERM) ? "yes" : "no");
 	fflush(stdout);
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 	printf("survived unblocking SIGTERM\n");

@@ -27,20 +27,33 @@ struct ksigaction {
 static const char *err_name(int e)
 {
 	switch (e) {
-	case 0: return "ok";
-	case EINVAL: return "EINVAL";
-	case EFAULT: return "EFAULT";
-	case ESRCH: return "ESRCH";
-	case EPERM: return "EPERM";
-	case ENOMEM: return "ENOMEM";
-	default: return "other";
+	case 0:
+		return "ok";
+	case EINVAL:
+		return "EINVAL";
+	case EFAULT:
+		return "EFAULT";
+	case ESRCH:
+		return "ESRCH";
+	case EPERM:
+		return "EPERM";
+	case ENOMEM:
+		return "ENOMEM";
+	default:
+		return "other";
 	}
 }
 
 /* "ok" or the errno name of a raw system call's result. */
-static const char *res(long r) { return r == -1 ? err_name(errno) : r == 0 ? "ok" : "positive"; }
+static const char *res(long r)
+{
+	return r == -1 ? err_name(errno) : r == 0 ? "ok" : "positive";
+}
 
-static const char *yes(int c) { return c ? "yes" : "no"; }
+static const char *yes(int c)
+{
+	return c ? "yes" : "no";
+}
 
 /* A log of handler events, printed as a string of letters. */
 static char trace[64];
@@ -104,20 +117,24 @@ static void siginfo_tests(void)
 	install_info(SIGUSR1, 0);
 	count = 0;
 	raise(SIGUSR1);
-	printf("raise: handler ran %d time, signal %d, si_code %s, si_pid ours %s, si_uid ours %s\n",
-	       count, last_sig, code_name(last_code), yes(pid_ok), yes(uid_ok));
+	printf(
+	    "raise: handler ran %d time, signal %d, si_code %s, si_pid ours %s, si_uid ours %s\n",
+	    count, last_sig, code_name(last_code), yes(pid_ok), yes(uid_ok));
 	kill(getpid(), SIGUSR1);
-	printf("kill: handler ran %d times, signal %d, si_code %s, si_pid ours %s\n", count, last_sig,
-	       code_name(last_code), yes(pid_ok));
+	printf("kill: handler ran %d times, signal %d, si_code %s, si_pid ours %s\n", count,
+	       last_sig, code_name(last_code), yes(pid_ok));
 	/* (kill(0, sig) would reach the test harness too: our process group) */
 	printf("kill(0, 0): %s\n", res(kill(0, 0)));
 	printf("tgkill: %s, handler ran %d times\n",
 	       res(syscall(SYS_tgkill, getpid(), gettid(), SIGUSR1)), count);
-	printf("tkill: %s, handler ran %d times, si_code %s\n", res(syscall(SYS_tkill, gettid(), SIGUSR1)),
-	       count, code_name(last_code));
+	printf("tkill: %s, handler ran %d times, si_code %s\n",
+	       res(syscall(SYS_tkill, gettid(), SIGUSR1)), count, code_name(last_code));
 }
 
-static void plain_handler(int sig) { note(sig == SIGUSR1 ? '1' : sig == SIGUSR2 ? '2' : '?'); }
+static void plain_handler(int sig)
+{
+	note(sig == SIGUSR1 ? '1' : sig == SIGUSR2 ? '2' : '?');
+}
 
 static void blocked_tests(void)
 {
@@ -130,8 +147,8 @@ static void blocked_tests(void)
 	raise(SIGUSR2);
 	raise(SIGUSR2); /* a standard signal is pending once, not twice */
 	sigpending(&pending);
-	printf("blocked SIGUSR2 pending: %s, handler ran: %s\n", yes(sigismember(&pending, SIGUSR2)),
-	       yes(ntrace > 0));
+	printf("blocked SIGUSR2 pending: %s, handler ran: %s\n",
+	       yes(sigismember(&pending, SIGUSR2)), yes(ntrace > 0));
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	sigpending(&pending);
 	show_trace("after unblocking (one run expected)");
@@ -167,7 +184,10 @@ static void blocked_tests(void)
 }
 
 static volatile int rt_count;
-static void rt_handler(int sig) { rt_count++; }
+static void rt_handler(int sig)
+{
+	rt_count++;
+}
 
 static void realtime_tests(void)
 {
@@ -248,7 +268,8 @@ static void altstack_tests(void)
 	printf("sigaltstack with flags 99: %s\n", res(sigaltstack(&ss, NULL)));
 	ss.ss_flags = 0;
 	printf("sigaltstack of 64 KiB: %s\n", res(sigaltstack(&ss, NULL)));
-	printf("sigaltstack with a bad pointer: %s\n", res(syscall(SYS_sigaltstack, (void *)8, NULL)));
+	printf("sigaltstack with a bad pointer: %s\n",
+	       res(syscall(SYS_sigaltstack, (void *)8, NULL)));
 	sigaltstack(NULL, &cur);
 	printf("reported back: same base %s, same size %s, flags %d\n", yes(cur.ss_sp == altstack),
 	       yes(cur.ss_size == sizeof altstack), cur.ss_flags);
@@ -256,7 +277,8 @@ static void altstack_tests(void)
 	install(SIGUSR1, alt_handler, SA_ONSTACK, NULL);
 	raise(SIGUSR1);
 	printf("SA_ONSTACK handler on the alternate stack: %s, flags %s, changing it: %s\n",
-	       yes(on_alt), alt_flags == SS_ONSTACK ? "SS_ONSTACK" : "other", alt_eperm ? "EPERM" : "allowed");
+	       yes(on_alt), alt_flags == SS_ONSTACK ? "SS_ONSTACK" : "other",
+	       alt_eperm ? "EPERM" : "allowed");
 	install(SIGUSR1, alt_handler, 0, NULL);
 	raise(SIGUSR1);
 	printf("handler without SA_ONSTACK on the alternate stack: %s\n", yes(on_alt));
@@ -266,7 +288,8 @@ static void altstack_tests(void)
 	ss.ss_flags = SS_AUTODISARM;
 	printf("sigaltstack with SS_AUTODISARM: %s\n", res(sigaltstack(&ss, NULL)));
 	sigaltstack(NULL, &cur);
-	printf("reported flags: %s\n", cur.ss_flags == (int)SS_AUTODISARM ? "SS_AUTODISARM" : "other");
+	printf("reported flags: %s\n",
+	       cur.ss_flags == (int)SS_AUTODISARM ? "SS_AUTODISARM" : "other");
 	install(SIGUSR1, alt_handler, SA_ONSTACK, NULL);
 	raise(SIGUSR1);
 	printf("handler on it: %s, flags seen there: %s, changing it there: %s\n", yes(on_alt),
@@ -280,7 +303,8 @@ static void altstack_tests(void)
 	sigaltstack(NULL, &cur);
 	printf("handler without SA_ONSTACK: on it: %s, flags seen there: %s\n", yes(on_alt),
 	       alt_flags == SS_DISABLE ? "SS_DISABLE" : "other");
-	printf("armed again afterwards: %s\n", yes(cur.ss_sp == altstack && cur.ss_flags == (int)SS_AUTODISARM));
+	printf("armed again afterwards: %s\n",
+	       yes(cur.ss_sp == altstack && cur.ss_flags == (int)SS_AUTODISARM));
 
 	ss.ss_flags = SS_DISABLE;
 	sigaltstack(&ss, NULL);
@@ -297,7 +321,8 @@ static void ignore_tests(void)
 	printf("raise(SIGUSR1) with SIG_IGN: %d\n", raise(SIGUSR1));
 	int sigs[] = {SIGCHLD, SIGWINCH, SIGURG, SIGCONT};
 	for (int i = 0; i < 4; i++)
-		printf("raise(%s) with the default action: %d\n", sigabbrev_np(sigs[i]), raise(sigs[i]));
+		printf("raise(%s) with the default action: %d\n", sigabbrev_np(sigs[i]),
+		       raise(sigs[i]));
 	signal(SIGUSR1, SIG_DFL);
 }
 
@@ -322,7 +347,7 @@ __asm__(".text\n"
 	"	push %rsi\n"
 	"	push %rdi\n"
 	"	sub $8, %rsp\n"
-	"	stmxcsr (%rsp)\n"           /* the caller's MXCSR, put back at the end */
+	"	stmxcsr (%rsp)\n" /* the caller's MXCSR, put back at the end */
 	"	ldmxcsr 608(%rdi)\n"
 	"	fldl 616(%rdi)\n"
 	"	vmovdqu 96(%rdi), %ymm0\n"
@@ -356,11 +381,11 @@ __asm__(".text\n"
 	"	mov %rax, %rdi\n"
 	"	mov %r11, %rsi\n"
 	"	mov %rsp, rsp_mark(%rip)\n"
-	"	mov $62, %eax\n"             /* kill(pid, sig) */
+	"	mov $62, %eax\n" /* kill(pid, sig) */
 	"	syscall\n"
 	"	mov %rsp, rsp_mark+8(%rip)\n"
 	"	push %rax\n"
-	"	mov 24(%rsp), %rax\n"        /* out */
+	"	mov 24(%rsp), %rax\n" /* out */
 	"	mov %rbx, 0(%rax)\n"
 	"	mov %rbp, 8(%rax)\n"
 	"	mov %rdx, 16(%rax)\n"
@@ -427,13 +452,16 @@ void scribble_handler(int sig)
 	memset(buf, 0x5a, sizeof buf);
 	for (int i = 0; i < 100; i++)
 		x = x * 1.0001 + buf[i % sizeof buf];
-	__asm__ volatile("vpcmpeqb %%ymm0, %%ymm0, %%ymm0\n"
-			 "vmovdqa %%ymm0, %%ymm1\n vmovdqa %%ymm0, %%ymm7\n vmovdqa %%ymm0, %%ymm8\n"
-			 "vmovdqa %%ymm0, %%ymm15\n fldz\n fstp %%st(0)\n"
-			 "mov $-1, %%rdx\n mov $-1, %%r8\n mov $-1, %%r9\n mov $-1, %%r10\n"
-			 "mov $-1, %%rdi\n mov $-1, %%rsi\n mov $-1, %%r11\n"
-			 : : : "rdx", "r8", "r9", "r10", "r11", "rdi", "rsi", "xmm0", "xmm1", "xmm7",
-			   "xmm8", "xmm15", "memory");
+	__asm__ volatile(
+	    "vpcmpeqb %%ymm0, %%ymm0, %%ymm0\n"
+	    "vmovdqa %%ymm0, %%ymm1\n vmovdqa %%ymm0, %%ymm7\n vmovdqa %%ymm0, %%ymm8\n"
+	    "vmovdqa %%ymm0, %%ymm15\n fldz\n fstp %%st(0)\n"
+	    "mov $-1, %%rdx\n mov $-1, %%r8\n mov $-1, %%r9\n mov $-1, %%r10\n"
+	    "mov $-1, %%rdi\n mov $-1, %%rsi\n mov $-1, %%r11\n"
+	    :
+	    :
+	    : "rdx", "r8", "r9", "r10", "r11", "rdi", "rsi", "xmm0", "xmm1", "xmm7", "xmm8",
+	      "xmm15", "memory");
 	scribbled = x > 1.0;
 }
 
@@ -467,7 +495,8 @@ static void register_tests(void)
 	int gpr_ok = 1;
 	for (int i = 0; i < 10; i++)
 		gpr_ok &= out.gpr[i] == in.gpr[i];
-	printf("kill returned %ld, handler ran and scribbled: %s, it started with round-to-nearest: %s\n",
+	printf("kill returned %ld, handler ran and scribbled: %s, it started with "
+	       "round-to-nearest: %s\n",
 	       r, yes(scribbled), yes(handler_round));
 	printf("general registers kept: %s, kill's arguments kept: %s, stack pointer kept: %s\n",
 	       yes(gpr_ok), yes(out.gpr[10] == (uint64_t)getpid() && out.gpr[11] == SIGUSR1),
@@ -481,7 +510,8 @@ static void register_tests(void)
 	raise(SIGUSR1);
 	int mode = get_round();
 	set_round(ROUND_NEAREST);
-	printf("rounding mode after the handler: %s\n", mode == ROUND_DOWN ? "downward (kept)" : "changed");
+	printf("rounding mode after the handler: %s\n",
+	       mode == ROUND_DOWN ? "downward (kept)" : "changed");
 }
 
 static void error_tests(void)
@@ -491,38 +521,51 @@ static void error_tests(void)
 
 	memset(&ka, 0, sizeof ka);
 	ka.handler = (void *)plain_handler;
-	printf("rt_sigaction(SIGKILL): %s\n", res(syscall(SYS_rt_sigaction, SIGKILL, &ka, NULL, 8)));
-	printf("rt_sigaction(SIGSTOP): %s\n", res(syscall(SYS_rt_sigaction, SIGSTOP, &ka, NULL, 8)));
-	printf("rt_sigaction(SIGKILL) query only: %s\n", res(syscall(SYS_rt_sigaction, SIGKILL, NULL, &old, 8)));
+	printf("rt_sigaction(SIGKILL): %s\n",
+	       res(syscall(SYS_rt_sigaction, SIGKILL, &ka, NULL, 8)));
+	printf("rt_sigaction(SIGSTOP): %s\n",
+	       res(syscall(SYS_rt_sigaction, SIGSTOP, &ka, NULL, 8)));
+	printf("rt_sigaction(SIGKILL) query only: %s\n",
+	       res(syscall(SYS_rt_sigaction, SIGKILL, NULL, &old, 8)));
 	printf("rt_sigaction(0): %s\n", res(syscall(SYS_rt_sigaction, 0, NULL, &old, 8)));
 	printf("rt_sigaction(65): %s\n", res(syscall(SYS_rt_sigaction, 65, NULL, &old, 8)));
 	printf("rt_sigaction(64): %s\n", res(syscall(SYS_rt_sigaction, 64, NULL, &old, 8)));
-	printf("rt_sigaction sigsetsize 4: %s\n", res(syscall(SYS_rt_sigaction, SIGUSR1, NULL, &old, 4)));
-	printf("rt_sigaction bad act: %s\n", res(syscall(SYS_rt_sigaction, SIGUSR1, (void *)16, NULL, 8)));
-	printf("rt_sigaction bad oldact: %s\n", res(syscall(SYS_rt_sigaction, SIGUSR1, NULL, (void *)16, 8)));
+	printf("rt_sigaction sigsetsize 4: %s\n",
+	       res(syscall(SYS_rt_sigaction, SIGUSR1, NULL, &old, 4)));
+	printf("rt_sigaction bad act: %s\n",
+	       res(syscall(SYS_rt_sigaction, SIGUSR1, (void *)16, NULL, 8)));
+	printf("rt_sigaction bad oldact: %s\n",
+	       res(syscall(SYS_rt_sigaction, SIGUSR1, NULL, (void *)16, 8)));
 	ka.flags = SA_RESTORER | SA_UNSUPPORTED | SA_SIGINFO;
 	ka.restorer = (void *)1;
 	syscall(SYS_rt_sigaction, SIGUSR2, &ka, NULL, 8);
 	syscall(SYS_rt_sigaction, SIGUSR2, NULL, &old, 8);
-	printf("unknown sa_flags bit cleared: %s, SA_SIGINFO kept: %s\n", yes(!(old.flags & SA_UNSUPPORTED)),
-	       yes(old.flags & SA_SIGINFO));
+	printf("unknown sa_flags bit cleared: %s, SA_SIGINFO kept: %s\n",
+	       yes(!(old.flags & SA_UNSUPPORTED)), yes(old.flags & SA_SIGINFO));
 	signal(SIGUSR2, SIG_DFL);
 	printf("rt_sigprocmask how 7: %s\n", res(syscall(SYS_rt_sigprocmask, 7, &set, NULL, 8)));
-	printf("rt_sigprocmask how 7, no set: %s\n", res(syscall(SYS_rt_sigprocmask, 7, NULL, NULL, 8)));
-	printf("rt_sigprocmask sigsetsize 16: %s\n", res(syscall(SYS_rt_sigprocmask, SIG_BLOCK, &set, NULL, 16)));
-	printf("rt_sigprocmask bad set: %s\n", res(syscall(SYS_rt_sigprocmask, SIG_BLOCK, (void *)16, NULL, 8)));
+	printf("rt_sigprocmask how 7, no set: %s\n",
+	       res(syscall(SYS_rt_sigprocmask, 7, NULL, NULL, 8)));
+	printf("rt_sigprocmask sigsetsize 16: %s\n",
+	       res(syscall(SYS_rt_sigprocmask, SIG_BLOCK, &set, NULL, 16)));
+	printf("rt_sigprocmask bad set: %s\n",
+	       res(syscall(SYS_rt_sigprocmask, SIG_BLOCK, (void *)16, NULL, 8)));
 	printf("rt_sigpending sigsetsize 9: %s\n", res(syscall(SYS_rt_sigpending, &set, 9)));
 	printf("kill(getpid(), 65): %s\n", res(kill(getpid(), 65)));
 	printf("kill(getpid(), -1): %s\n", res(kill(getpid(), -1)));
 	printf("kill(getpid(), 0): %s\n", res(kill(getpid(), 0)));
 	printf("kill(99999999, 0): %s\n", res(kill(99999999, 0)));
 	printf("kill(-99999999, 0): %s\n", res(kill(-99999999, 0)));
-	printf("tgkill(getpid(), gettid(), 0): %s\n", res(syscall(SYS_tgkill, getpid(), gettid(), 0)));
+	printf("tgkill(getpid(), gettid(), 0): %s\n",
+	       res(syscall(SYS_tgkill, getpid(), gettid(), 0)));
 	printf("tgkill(0, gettid(), 0): %s\n", res(syscall(SYS_tgkill, 0, gettid(), 0)));
 	printf("tgkill(getpid(), 0, 0): %s\n", res(syscall(SYS_tgkill, getpid(), 0, 0)));
-	printf("tgkill(getpid(), 99999999, 0): %s\n", res(syscall(SYS_tgkill, getpid(), 99999999, 0)));
-	printf("tgkill(99999999, gettid(), 0): %s\n", res(syscall(SYS_tgkill, 99999999, gettid(), 0)));
-	printf("tgkill(getpid(), gettid(), 65): %s\n", res(syscall(SYS_tgkill, getpid(), gettid(), 65)));
+	printf("tgkill(getpid(), 99999999, 0): %s\n",
+	       res(syscall(SYS_tgkill, getpid(), 99999999, 0)));
+	printf("tgkill(99999999, gettid(), 0): %s\n",
+	       res(syscall(SYS_tgkill, 99999999, gettid(), 0)));
+	printf("tgkill(getpid(), gettid(), 65): %s\n",
+	       res(syscall(SYS_tgkill, getpid(), gettid(), 65)));
 	printf("tkill(-3, 0): %s\n", res(syscall(SYS_tkill, -3, 0)));
 	printf("tkill(gettid(), 0): %s\n", res(syscall(SYS_tkill, gettid(), 0)));
 }

@@ -15,7 +15,10 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *yes(int c) { return c ? "yes" : "no"; }
+static const char *yes(int c)
+{
+	return c ? "yes" : "no";
+}
 
 static const char *res(long r)
 {
@@ -40,8 +43,14 @@ static void busy(double seconds)
 			sink = sink * 6364136223846793005ull + 1;
 }
 
-static long ticks(const struct tms *t) { return (long)(t->tms_utime + t->tms_stime); }
-static double seconds(struct timeval tv) { return tv.tv_sec + tv.tv_usec / 1e6; }
+static long ticks(const struct tms *t)
+{
+	return (long)(t->tms_utime + t->tms_stime);
+}
+static double seconds(struct timeval tv)
+{
+	return tv.tv_sec + tv.tv_usec / 1e6;
+}
 
 int main(void)
 {
@@ -50,7 +59,8 @@ int main(void)
 	uint64_t unit = si.mem_unit ? si.mem_unit : 1;
 	printf("mem_unit at least 1: %s\n", yes(si.mem_unit >= 1));
 	printf("totalram over 16 MiB: %s\n", yes(si.totalram * unit > (16ull << 20)));
-	printf("freeram at most totalram: %s, above 0: %s\n", yes(si.freeram <= si.totalram), yes(si.freeram > 0));
+	printf("freeram at most totalram: %s, above 0: %s\n", yes(si.freeram <= si.totalram),
+	       yes(si.freeram > 0));
 	printf("uptime above 0: %s\n", yes(si.uptime > 0));
 	printf("at least one process: %s\n", yes(si.procs >= 1));
 	printf("sysinfo(bad pointer): %s\n", res(syscall(SYS_sysinfo, (void *)8)));
@@ -64,13 +74,15 @@ int main(void)
 	clock_t c1 = times(&t1);
 	double w1 = now();
 	long cpu = ticks(&t1) - ticks(&t0), wall = (long)(c1 - c0);
-	printf("times() advanced with the clock: %s\n", yes(wall >= (long)((w1 - w0) * hz) - 2 && wall <= (long)((w1 - w0) * hz) + 2));
+	printf("times() advanced with the clock: %s\n",
+	       yes(wall >= (long)((w1 - w0) * hz) - 2 && wall <= (long)((w1 - w0) * hz) + 2));
 	printf("CPU time grew while computing 200 ms: %s, by no more than the time passed: %s\n",
 	       yes(cpu >= 1), yes(cpu <= wall + 2));
 	struct timespec nap = {0, 200 * 1000 * 1000};
 	nanosleep(&nap, NULL);
 	clock_t c2 = times(&t2);
-	printf("sleeping 200 ms: times() advanced at least 15 ticks: %s, CPU time grew under 5 ticks: %s\n",
+	printf("sleeping 200 ms: times() advanced at least 15 ticks: %s, CPU time grew under 5 "
+	       "ticks: %s\n",
 	       yes(c2 - c1 >= 15 * hz / 100), yes(ticks(&t2) - ticks(&t1) < 5 * hz / 100));
 	printf("children's times zero: %s\n", yes(t2.tms_cutime == 0 && t2.tms_cstime == 0));
 	printf("times(bad pointer): %s\n", res(syscall(SYS_times, (void *)8)));
@@ -95,9 +107,10 @@ int main(void)
 	printf("maxrss is a peak: it stays after free: %s\n", yes(ru3.ru_maxrss >= ru2.ru_maxrss));
 	printf("getrusage(RUSAGE_THREAD): %s\n", res(getrusage(RUSAGE_THREAD, &ru3)));
 	memset(&rc, 0xff, sizeof rc);
-	printf("getrusage(RUSAGE_CHILDREN): %s, all zero: %s\n", res(getrusage(RUSAGE_CHILDREN, &rc)),
-	       yes(rc.ru_utime.tv_sec == 0 && rc.ru_utime.tv_usec == 0 && rc.ru_stime.tv_usec == 0 &&
-		   rc.ru_maxrss == 0 && rc.ru_minflt == 0));
+	printf("getrusage(RUSAGE_CHILDREN): %s, all zero: %s\n",
+	       res(getrusage(RUSAGE_CHILDREN, &rc)),
+	       yes(rc.ru_utime.tv_sec == 0 && rc.ru_utime.tv_usec == 0 &&
+		   rc.ru_stime.tv_usec == 0 && rc.ru_maxrss == 0 && rc.ru_minflt == 0));
 	printf("getrusage(5): %s\n", res(getrusage(5, &ru)));
 	printf("getrusage(bad pointer): %s\n", res(syscall(SYS_getrusage, RUSAGE_SELF, (void *)8)));
 	return 0;

@@ -12,7 +12,8 @@ extern const char user_prog_hello[], user_prog_badptr[], user_prog_kernel_read[]
 extern const char user_prog_write_text[], user_prog_ud2[], user_prog_enosys[], user_prog_spin[];
 extern const char user_prog_end[];
 extern const char user_prog_sigreturn_bad_rip[], user_prog_sigreturn_sanitized[];
-extern const char user_prog_sigreturn_no_frame[], user_prog_kernel_handler[], user_prog_signal_end[];
+extern const char user_prog_sigreturn_no_frame[], user_prog_kernel_handler[];
+extern const char user_prog_signal_end[];
 
 #define CODE_VA 0x400000ul
 #define STACK_TOP 0x7fff0000ul

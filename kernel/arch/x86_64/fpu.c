@@ -26,7 +26,9 @@ void fpu_save(void *area)
 	}
 	/* XSAVE writes XSTATE_BV but leaves the rest of the header alone. */
 	memset((uint8_t *)area + HEADER_OFFSET, 0, 64);
-	__asm__ volatile("xsave64 (%0)" : : "r"(area), "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32))
+	__asm__ volatile("xsave64 (%0)"
+			 :
+			 : "r"(area), "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32))
 			 : "memory");
 }
 
