@@ -88,11 +88,12 @@ uint64_t time_realtime_ns(void)
 	return boot_epoch_ns + time_ns();
 }
 
-uint64_t time_ns(void)
+uint64_t time_tsc_to_ns(uint64_t d)
 {
-	uint64_t d = rdtsc() - tsc_base;
 	return d / tsc_rate * 1000000000ull + d % tsc_rate * 1000000000ull / tsc_rate;
 }
+
+uint64_t time_ns(void) { return time_tsc_to_ns(rdtsc() - tsc_base); }
 
 void time_delay_ns(uint64_t ns)
 {
@@ -135,3 +136,20 @@ void lapic_timer_init(void)
 uint64_t timer_ticks(void) { return ticks; }
 
 void cpu_idle(void) { irq_enable_and_halt(); }
+
+static uint64_t asleep_tsc;
+
+void time_sleep_until(uint64_t deadline)
+{
+	uint64_t tick = 1000000000ull / TIMER_HZ, start = rdtsc();
+
+	while (time_ns() + tick < deadline) {
+		irq_enable_and_halt();
+		irq_disable();
+	}
+	while (time_ns() < deadline)
+		cpu_relax();
+	asleep_tsc += rdtsc() - start;
+}
+
+uint64_t time_asleep_tsc(void) { return asleep_tsc; }

@@ -50,6 +50,53 @@ uint64_t *proc_brk(uint64_t *start);
 __attribute__((noreturn)) void proc_exit(int status);
 /* A CPU exception in ring 3: report it and end the process with 128+signal. */
 __attribute__((noreturn)) void proc_fault(const struct trapframe *tf);
+/* End the process as killed by signal sig (status 128+sig), with a report on
+ * stderr: "Program killed by SIGNAME: <cause> at <RIP> in <function><extra>",
+ * and when `full` the registers and a backtrace from tf. */
+__attribute__((noreturn)) void proc_killed(const struct trapframe *tf, int sig, const char *cause,
+					   const char *extra, bool full);
+
+/*
+ * Resource limits and CPU time of the running process (resource.c). Limits
+ * are recorded and reported, not enforced (the stack is always 8 MiB).
+ */
+#define RLIMIT_CPU 0
+#define RLIMIT_FSIZE 1
+#define RLIMIT_DATA 2
+#define RLIMIT_STACK 3
+#define RLIMIT_CORE 4
+#define RLIMIT_RSS 5
+#define RLIMIT_NPROC 6
+#define RLIMIT_NOFILE 7
+#define RLIMIT_MEMLOCK 8
+#define RLIMIT_AS 9
+#define RLIMIT_LOCKS 10
+#define RLIMIT_SIGPENDING 11
+#define RLIMIT_MSGQUEUE 12
+#define RLIMIT_NICE 13
+#define RLIMIT_RTPRIO 14
+#define RLIMIT_RTTIME 15
+#define RLIMIT_NLIMITS 16
+#define RLIM_INFINITY (~0ull)
+struct krlimit {
+	uint64_t cur, max;
+};
+/* Linux's defaults for a new process. */
+void rlimit_reset(void);
+/* resource must be below RLIMIT_NLIMITS. */
+struct krlimit proc_rlimit(unsigned resource);
+/* Set a limit (new may be NULL) and return the previous one in old (may be
+ * NULL). -EINVAL for an unknown resource or cur > max; -EPERM for more than
+ * 1048576 files (Linux's nr_open). The process is root: raising max is fine. */
+int proc_set_rlimit(unsigned resource, const struct krlimit *new, struct krlimit *old);
+
+/* CPU time: user time runs between system calls, system time inside them
+ * minus the time spent halted waiting (sleeps). Page faults count as user
+ * time. cputime_enter/leave bracket every system call. */
+void cputime_start(void);
+void cputime_enter(void);
+void cputime_leave(void);
+void proc_cputime(uint64_t *user_ns, uint64_t *sys_ns);
 
 /*
  * Memory areas of the running process (vma.c): ranges of the user half with
@@ -66,6 +113,37 @@ uint64_t vma_find_gap(uint64_t len, uint64_t top);
 /* Back the page at addr if an area allows this access. Returns 0 when the
  * faulting access can be retried, -EFAULT or -ENOMEM otherwise. */
 int vma_fault(uint64_t addr, bool write, bool exec);
+/* End of the mapping holding addr: the run of adjacent areas with the same
+ * access that starts with addr's area (what Linux calls one mapping), and
+ * that access in *flags; 0 if addr is in no area. */
+uint64_t vma_mapping_end(uint64_t addr, unsigned *flags);
+/* True if [start, end) is a non-empty user range that no area touches. */
+bool vma_unused(uint64_t start, uint64_t end);
+/*
+ * Move [from, from+len), which must lie in one mapping, to the unused range
+ * [to, to+new_len) (new_len >= len; the part past len is new, demand-zero):
+ * the page-table entries of backed pages move, no data is copied. keep_old
+ * leaves the old areas in place, empty (demand-zero again). Returns 0;
+ * -EINVAL if the ranges are not as required; -ENOMEM (nothing changed) if a
+ * page table or an area record cannot be allocated.
+ */
+int vma_move(uint64_t from, uint64_t len, uint64_t to, uint64_t new_len, bool keep_old);
+/* True if every page of [start, end) is in some area. */
+bool vma_covers(uint64_t start, uint64_t end);
+/* Free the backed pages of [start, end), keeping the areas: the next touch
+ * gets a zeroed page. -ENOMEM if part of the range is in no area (the rest
+ * is still discarded). */
+int vma_discard(uint64_t start, uint64_t end);
+
+/* Page counts of the running process, for getrusage. */
+struct vma_usage {
+	uint64_t resident; /* user pages backed now */
+	uint64_t peak;     /* the most backed at once */
+	uint64_t faults;   /* pages backed on first touch */
+};
+/* Start counting for a new process from the pages its areas hold now. */
+void vma_usage_reset(void);
+struct vma_usage vma_usage(void);
 /* Forget every area (the address space itself is freed separately). */
 void vma_clear(void);
 /* True while a process runs (its page faults may be demand faults). */

@@ -4,13 +4,21 @@
 #ifndef BF_SYSCALL_H
 #define BF_SYSCALL_H
 
+#include <stdbool.h>
 #include <stdint.h>
+
+#include "trap.h"
 
 typedef int64_t (*syscall_fn)(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
 			      uint64_t a5);
 
 /* The Linux name of system call nr ("unknown" if it has none). */
 const char *syscall_name(uint64_t nr);
+/* True with --strace: system calls and signals are logged to stderr. */
+bool syscall_tracing(void);
+/* The registers of the system call being handled (its user RSP, or all of
+ * them for rt_sigreturn); NULL outside one. */
+struct trapframe *syscall_frame(void);
 
 #define SYSCALL(nr, name, fn) int64_t fn(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 #include "../sys/syscalls.def"

@@ -14,6 +14,14 @@ uint64_t tsc_hz(void);
 uint64_t time_ns(void);
 /* Busy-wait at least ns nanoseconds. */
 void time_delay_ns(uint64_t ns);
+/* Nanoseconds in d TSC cycles. */
+uint64_t time_tsc_to_ns(uint64_t d);
+/* Sleep until time_ns() reaches deadline: halted until the last timer tick
+ * before it, then spinning. Call with interrupts disabled (a system call);
+ * they are disabled again on return. */
+void time_sleep_until(uint64_t deadline);
+/* TSC cycles spent in time_sleep_until so far: waiting, not working. */
+uint64_t time_asleep_tsc(void);
 
 /* Seconds since 1970-01-01 UTC from the CMOS clock (which QEMU keeps in UTC). */
 uint64_t rtc_read_epoch(void);

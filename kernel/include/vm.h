@@ -61,6 +61,9 @@ int vm_protect(struct vm_space *as, uintptr_t va, size_t len, unsigned flags);
 /* Translate va. Returns 0 and fills *pa and *flags (either may be NULL), or
  * -ENOENT if va is not mapped. */
 int vm_lookup(struct vm_space *as, uintptr_t va, uint64_t *pa, unsigned *flags);
+/* The first mapped address in [va, end) of the user half, or end if none;
+ * unmapped tables are skipped whole, so a sparse range costs little. */
+uintptr_t vm_next_mapped(struct vm_space *as, uintptr_t va, uintptr_t end);
 /* A new address space: an empty user half, the kernel half shared with every
  * other space. Returns NULL when memory is exhausted. */
 struct vm_space *vm_space_create(void);

@@ -283,6 +283,27 @@ int vm_lookup(struct vm_space *as, uintptr_t va, uint64_t *pa, unsigned *flags)
 	return 0;
 }
 
+uintptr_t vm_next_mapped(struct vm_space *as, uintptr_t va, uintptr_t end)
+{
+	while (va < end) {
+		uint64_t *t = phys_to_virt(as->pml4);
+		int l = 4;
+		for (; l >= 1; l--) {
+			uint64_t e = t[index_of(va, l)];
+			if (!(e & PTE_P))
+				break;
+			if (l == 1 || (e & PTE_PS))
+				return va;
+			t = table_of(e);
+		}
+		uintptr_t next = (va & ~(level_size(l) - 1)) + level_size(l); /* past the hole */
+		if (next <= va)
+			break;
+		va = next;
+	}
+	return end;
+}
+
 void *vm_map_mmio(uint64_t pa, size_t len)
 {
 	uint64_t base = pa & ~(PAGE_SIZE - 1);

@@ -3,6 +3,7 @@
 
 #include "console.h"
 #include "elf.h"
+#include "ksignal.h"
 #include "ksyms.h"
 #include "panic.h"
 #include "printf.h"
@@ -45,21 +46,60 @@ static void print_user_frame(int depth, uint64_t pc)
 		kprintf("  #%-2d %016lx ?\n", depth, pc);
 }
 
-/* Walk the program's frame-pointer chain through copy_from_user: a bad chain
- * ends the walk, never the kernel. Code built without frame pointers gives a
- * short trace. */
-static void user_backtrace(uint64_t rip, uint64_t rbp)
+/* Does a call instruction end just before ret? (call rel32, or call r/m64
+ * in any of its 2- to 7-byte forms) */
+static bool after_call(uint64_t ret)
 {
+	uint8_t b[7];
+
+	if (ret < sizeof b || copy_from_user(b, ret - sizeof b, sizeof b))
+		return false;
+	if (b[2] == 0xe8)
+		return true;
+	for (int len = 2; len <= 7; len++)
+		if (b[7 - len] == 0xff && ((b[8 - len] >> 3) & 7) == 2)
+			return true;
+	return false;
+}
+
+/* Without frame pointers (the C library is built without them) the chain
+ * ends at once: then list the stack words that look like return addresses,
+ * marked "?" because a stale word can look like one too. */
+static void scan_stack(uint64_t rsp)
+{
+	uint64_t off, word;
+	int shown = 0;
+
+	for (unsigned i = 0; i < 512 && shown < 16; i++) {
+		if (copy_from_user(&word, rsp + 8 * i, sizeof word)) /* the top of the stack */
+			return;
+		const char *name =
+			elf_symbolize(cur.image, cur.image_size, cur.bias, word - 1, &off);
+		if (name && after_call(word)) {
+			kprintf("  ?   %016lx %s+0x%lx\n", word - 1, name, off);
+			shown++;
+		}
+	}
+}
+
+/* Walk the program's frame-pointer chain through copy_from_user: a bad chain
+ * ends the walk, never the kernel. */
+static void user_backtrace(uint64_t rip, uint64_t rbp, uint64_t rsp)
+{
+	int depth = 1;
+
 	print_user_frame(0, rip);
-	for (int depth = 1; depth < 32 && rbp; depth++) {
+	while (depth < 32 && rbp >= rsp && !(rbp & 7)) { /* frames live above RSP */
 		uint64_t frame[2];
-		if ((rbp & 7) || copy_from_user(frame, rbp, sizeof frame) || !frame[1])
+		if (copy_from_user(frame, rbp, sizeof frame) || !frame[1])
 			break;
-		print_user_frame(depth, frame[1] - 1);
-		if (frame[0] <= rbp)
+		print_user_frame(depth++, frame[1] - 1);
+		if (frame[0] <= rbp) /* a chain only goes up the stack */
 			break;
 		rbp = frame[0];
 	}
+	if (depth == 1 && cur.image && !(rsp & 7))
+		scan_stack(rsp);
 }
 
 struct vm_space *proc_space(void) { return cur.as; }
@@ -84,6 +124,10 @@ int proc_run(struct vm_space *as, uint64_t rip, uint64_t rsp, uint64_t brk_start
 	cur.running = 1;
 	cur.as = as;
 	cur.brk_start = cur.brk = brk_start;
+	signal_reset();
+	rlimit_reset();
+	vma_usage_reset();
+	cputime_start();
 	wrmsr(MSR_FS_BASE, 0);
 	gdt_set_kernel_stack(top);
 	syscall_kernel_rsp = top;
@@ -98,44 +142,58 @@ void proc_exit(int status)
 	kjmp_restore(&cur.exit_ctx, 1);
 }
 
-static int signal_of(unsigned vector, const char **name)
+/* The signal Linux sends for a CPU exception in user mode. */
+static int signal_of(unsigned vector)
 {
 	switch (vector) {
-	case T_DE: *name = "SIGFPE"; return 8;
-	case T_UD: *name = "SIGILL"; return 4;
-	case T_BP: case T_DB: *name = "SIGTRAP"; return 5;
-	case 16: case 19: *name = "SIGFPE"; return 8;  /* x87 and SIMD floating point */
-	case 17: *name = "SIGBUS"; return 7;           /* alignment check */
-	default: *name = "SIGSEGV"; return 11;
+	case T_DE: return SIGFPE;
+	case T_UD: return SIGILL;
+	case T_BP: case T_DB: return SIGTRAP;
+	case 16: case 19: return SIGFPE;  /* x87 and SIMD floating point */
+	case 17: return SIGBUS;           /* alignment check */
+	default: return SIGSEGV;
 	}
+}
+
+void proc_killed(const struct trapframe *tf, int sig, const char *cause, const char *extra,
+		 bool full)
+{
+	unsigned route = console_routing();
+	uint64_t off;
+	const char *fn = NULL;
+
+	if (cur.image)
+		fn = elf_symbolize(cur.image, cur.image_size, cur.bias, tf->rip, &off);
+	console_route(route | CONSOLE_STDERR); /* the report is for the user */
+	kprintf("\nProgram killed by %s: %s at %016lx", signal_name(sig), cause, tf->rip);
+	if (fn)
+		kprintf(" in %s+0x%lx", fn, off);
+	kprintf("%s\n", extra);
+	if (full) {
+		kprintf("  RIP %016lx  RSP %016lx  RBP %016lx  RFLAGS %016lx\n", tf->rip, tf->rsp,
+			tf->rbp, tf->rflags);
+		kprintf("  RAX %016lx  RBX %016lx  RCX %016lx  RDX %016lx\n", tf->rax, tf->rbx,
+			tf->rcx, tf->rdx);
+		kprintf("  RSI %016lx  RDI %016lx  R8  %016lx  R9  %016lx\n", tf->rsi, tf->rdi,
+			tf->r8, tf->r9);
+		kprintf("  R10 %016lx  R11 %016lx  R12 %016lx  R13 %016lx\n", tf->r10, tf->r11,
+			tf->r12, tf->r13);
+		kprintf("  R14 %016lx  R15 %016lx  error code %#lx\n", tf->r14, tf->r15, tf->error);
+		kprintf("Backtrace:\n");
+		user_backtrace(tf->rip, tf->rbp, tf->rsp);
+	}
+	console_route(route);
+	proc_exit(128 + sig);
 }
 
 void proc_fault(const struct trapframe *tf)
 {
-	const char *signame;
-	int sig = signal_of((unsigned)tf->vector, &signame);
-	unsigned route = console_routing();
+	char cause[80], extra[80] = "";
 
-	console_route(route | CONSOLE_STDERR); /* the report is for the user */
-	uint64_t off;
-	const char *fn = cur.image ? elf_symbolize(cur.image, cur.image_size, cur.bias, tf->rip, &off) : NULL;
-
-	kprintf("\nProgram killed by %s: %s (%s) at %016lx", signame,
-		trap_mnemonic((unsigned)tf->vector), trap_description((unsigned)tf->vector), tf->rip);
-	if (fn)
-		kprintf(" in %s+0x%lx", fn, off);
+	ksnprintf(cause, sizeof cause, "%s (%s)", trap_mnemonic((unsigned)tf->vector),
+		  trap_description((unsigned)tf->vector));
 	if (tf->vector == T_PF)
-		kprintf(", fault address %016lx (%s)", read_cr2(),
-			tf->error & 2 ? "write" : tf->error & 16 ? "instruction fetch" : "read");
-	kprintf("\n");
-	kprintf("  RIP %016lx  RSP %016lx  RBP %016lx  RFLAGS %016lx\n", tf->rip, tf->rsp, tf->rbp,
-		tf->rflags);
-	kprintf("  RAX %016lx  RBX %016lx  RCX %016lx  RDX %016lx\n", tf->rax, tf->rbx, tf->rcx, tf->rdx);
-	kprintf("  RSI %016lx  RDI %016lx  R8  %016lx  R9  %016lx\n", tf->rsi, tf->rdi, tf->r8, tf->r9);
-	kprintf("  R10 %016lx  R11 %016lx  R12 %016lx  R13 %016lx\n", tf->r10, tf->r11, tf->r12, tf->r13);
-	kprintf("  R14 %016lx  R15 %016lx  error code %#lx\n", tf->r14, tf->r15, tf->error);
-	kprintf("Backtrace:\n");
-	user_backtrace(tf->rip, tf->rbp);
-	console_route(route);
-	proc_exit(128 + sig);
+		ksnprintf(extra, sizeof extra, ", fault address %016lx (%s)", read_cr2(),
+			  tf->error & 2 ? "write" : tf->error & 16 ? "instruction fetch" : "read");
+	proc_killed(tf, signal_of((unsigned)tf->vector), cause, extra, true);
 }

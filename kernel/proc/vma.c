@@ -15,6 +15,7 @@ struct vma {
 };
 
 static struct vma *areas;
+static struct vma_usage usage;
 
 static bool overlaps(uint64_t start, uint64_t end)
 {
@@ -68,12 +69,12 @@ static void release_pages(uint64_t start, uint64_t end)
 {
 	struct vm_space *as = proc_space();
 
-	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
+	for (uint64_t va = start; (va = vm_next_mapped(as, va, end)) < end; va += PAGE_SIZE) {
 		uint64_t pa;
-		if (vm_lookup(as, va, &pa, NULL) == 0) {
-			vm_unmap(as, va, PAGE_SIZE);
-			pmm_free_pages(pa, 1);
-		}
+		vm_lookup(as, va, &pa, NULL);
+		vm_unmap(as, va, PAGE_SIZE);
+		pmm_free_pages(pa, 1);
+		usage.resident--;
 	}
 }
 
@@ -99,12 +100,8 @@ int vma_remove(uint64_t start, uint64_t end)
 
 int vma_protect(uint64_t start, uint64_t end, unsigned flags)
 {
-	for (uint64_t a = start; a < end;) { /* every page must be in some area */
-		const struct vma *v = vma_find(a);
-		if (!v)
-			return -ENOMEM;
-		a = v->end;
-	}
+	if (!vma_covers(start, end))
+		return -ENOMEM;
 	int err = split_at(start);
 	if (!err)
 		err = split_at(end);
@@ -114,15 +111,17 @@ int vma_protect(uint64_t start, uint64_t end, unsigned flags)
 		if (v->start < start)
 			continue;
 		v->flags = flags;
-		for (uint64_t va = v->start; va < v->end; va += PAGE_SIZE)
-			if (vm_lookup(proc_space(), va, NULL, NULL) == 0)
-				vm_protect(proc_space(), va, PAGE_SIZE, flags);
+		uint64_t va = v->start;
+		for (; (va = vm_next_mapped(proc_space(), va, v->end)) < v->end; va += PAGE_SIZE)
+			vm_protect(proc_space(), va, PAGE_SIZE, flags);
 	}
 	return 0;
 }
 
 uint64_t vma_find_gap(uint64_t len, uint64_t top)
 {
+	if (len > top || top - len < PAGE_SIZE)
+		return 0;
 	uint64_t candidate = top - len;
 
 	/* Areas are sorted upwards; walk them to find the highest hole below top. */
@@ -157,8 +156,104 @@ int vma_fault(uint64_t addr, bool write, bool exec)
 		pmm_free_pages(pa, 1);
 		return -ENOMEM;
 	}
+	usage.faults++;
+	if (++usage.resident > usage.peak)
+		usage.peak = usage.resident;
 	return 0;
 }
+
+uint64_t vma_mapping_end(uint64_t addr, unsigned *flags)
+{
+	const struct vma *v = vma_find(addr);
+
+	if (!v)
+		return 0;
+	*flags = v->flags;
+	while (v->next && v->next->start == v->end && v->next->flags == v->flags)
+		v = v->next;
+	return v->end;
+}
+
+bool vma_unused(uint64_t start, uint64_t end)
+{
+	return start < end && end <= USER_TOP && !overlaps(start, end);
+}
+
+int vma_move(uint64_t from, uint64_t len, uint64_t to, uint64_t new_len, bool keep_old)
+{
+	struct vm_space *as = proc_space();
+	uint64_t end = from + len, va;
+	unsigned flags;
+
+	if (new_len < len || vma_mapping_end(from, &flags) < end || !vma_unused(to, to + new_len))
+		return -EINVAL;
+	int err = split_at(from);
+	if (!err)
+		err = split_at(end);
+	if (!err)
+		err = vma_add(to, to + new_len, flags);
+	if (err)
+		return err;
+	/* Map every backed page at its new address too, then drop the old
+	 * mappings: a failure half-way leaves the old range as it was. */
+	for (va = from; (va = vm_next_mapped(as, va, end)) < end; va += PAGE_SIZE) {
+		uint64_t pa;
+		unsigned pf;
+		vm_lookup(as, va, &pa, &pf);
+		if (vm_map(as, to + (va - from), pa, PAGE_SIZE, pf))
+			goto out_unmap_new;
+	}
+	vm_unmap(as, from, len);
+	if (!keep_old)
+		vma_remove(from, end); /* cannot fail: already split, nothing left to free */
+	return 0;
+
+out_unmap_new:
+	if (va > from)
+		vm_unmap(as, to, va - from);
+	vma_remove(to, to + new_len);
+	return -ENOMEM;
+}
+
+bool vma_covers(uint64_t start, uint64_t end)
+{
+	for (uint64_t a = start; a < end;) {
+		const struct vma *v = vma_find(a);
+		if (!v)
+			return false;
+		a = v->end;
+	}
+	return true;
+}
+
+int vma_discard(uint64_t start, uint64_t end)
+{
+	uint64_t covered = 0;
+
+	for (struct vma *v = areas; v && v->start < end; v = v->next) {
+		uint64_t lo = v->start > start ? v->start : start, hi = v->end < end ? v->end : end;
+		if (lo < hi) {
+			release_pages(lo, hi);
+			covered += hi - lo;
+		}
+	}
+	return covered == end - start ? 0 : -ENOMEM;
+}
+
+void vma_usage_reset(void)
+{
+	struct vm_space *as = proc_space();
+
+	usage = (struct vma_usage){0, 0, 0};
+	for (struct vma *v = areas; v; v = v->next) {
+		uint64_t va = v->start;
+		for (; (va = vm_next_mapped(as, va, v->end)) < v->end; va += PAGE_SIZE)
+			usage.resident++;
+	}
+	usage.peak = usage.resident;
+}
+
+struct vma_usage vma_usage(void) { return usage; }
 
 void vma_clear(void)
 {

@@ -1,4 +1,4 @@
-/* System and process information: identities, limits, uname, randomness,
+/* System and process information: identities, uname, randomness,
  * thread-pointer setup. */
 #include "kerrno.h"
 #include "kstring.h"
@@ -8,8 +8,6 @@
 
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003
-#define RLIMIT_STACK 3
-#define RLIM_INFINITY (~0ull)
 
 int64_t sys_arch_prctl(uint64_t code, uint64_t addr, uint64_t a2, uint64_t a3, uint64_t a4,
 		       uint64_t a5)
@@ -56,22 +54,6 @@ int64_t sys_getppid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t
 int64_t sys_getuid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
 	return 0;
-}
-
-int64_t sys_prlimit64(uint64_t pid, uint64_t resource, uint64_t new_limit, uint64_t old_limit,
-		      uint64_t a4, uint64_t a5)
-{
-	uint64_t lim[2] = {RLIM_INFINITY, RLIM_INFINITY};
-
-	if (pid != 0 && pid != 1)
-		return -ESRCH;
-	if (resource >= 16)
-		return -EINVAL;
-	if (resource == RLIMIT_STACK)
-		lim[0] = 8ull << 20;
-	if (old_limit && copy_to_user(old_limit, lim, sizeof lim))
-		return -EFAULT;
-	return new_limit ? -EPERM : 0; /* limits are fixed */
 }
 
 int64_t sys_uname(uint64_t buf, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)

@@ -139,3 +139,150 @@ int64_t sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot, uint64_t a3, ui
 	 * already backed stay readable until unmapped. */
 	return vma_protect(addr, addr + len, prot_flags(prot));
 }
+
+#define MREMAP_MAYMOVE 1
+#define MREMAP_FIXED 2
+#define MREMAP_DONTUNMAP 4
+
+/* [addr, addr+len) must lie in one mapping (adjacent areas with the same
+ * access) to be moved or grown; a private mapping cannot be duplicated
+ * with len 0. */
+static int remappable(uint64_t addr, uint64_t len)
+{
+	unsigned flags;
+	uint64_t end = vma_mapping_end(addr, &flags);
+
+	if (!end)
+		return -EFAULT;
+	if (!len)
+		return -EINVAL;
+	return len > end - addr ? -EFAULT : 0;
+}
+
+/* MREMAP_FIXED (at new_addr, replacing what is there) or MREMAP_DONTUNMAP
+ * (the old range stays, empty): always a move. */
+static int64_t remap_to(uint64_t addr, uint64_t old_len, uint64_t new_addr, uint64_t new_len,
+			uint64_t flags)
+{
+	if (flags & MREMAP_FIXED) {
+		if (new_addr < PAGE_SIZE)
+			return -EINVAL;
+		int err = vma_remove(new_addr, new_addr + new_len);
+		if (err)
+			return err;
+	}
+	if (old_len > new_len) {
+		int err = (int)sys_munmap(addr + new_len, old_len - new_len, 0, 0, 0, 0);
+		if (err)
+			return err;
+		old_len = new_len;
+	}
+	int err = remappable(addr, old_len);
+	if (err)
+		return err;
+	if (!(flags & MREMAP_FIXED) && !(new_addr = vma_find_gap(new_len, MMAP_TOP)))
+		return -ENOMEM;
+	err = vma_move(addr, old_len, new_addr, new_len, flags & MREMAP_DONTUNMAP);
+	return err ? err : (int64_t)new_addr;
+}
+
+/* Grow in place when the pages after the mapping are free, else move it
+ * (with MREMAP_MAYMOVE) by moving its page-table entries, not its data. */
+static int64_t grow(uint64_t addr, uint64_t old_len, uint64_t new_len, uint64_t flags)
+{
+	unsigned access;
+	uint64_t end = vma_mapping_end(addr, &access);
+	int err = remappable(addr, old_len);
+
+	if (err)
+		return err;
+	bool room_after = new_len <= USER_TOP - addr && vma_unused(end, addr + new_len);
+	if (addr + old_len == end && room_after) {
+		err = vma_add(end, addr + new_len, access);
+		return err ? err : (int64_t)addr;
+	}
+	if (!(flags & MREMAP_MAYMOVE))
+		return -ENOMEM;
+	uint64_t to = vma_find_gap(new_len, MMAP_TOP);
+	if (!to)
+		return -ENOMEM;
+	err = vma_move(addr, old_len, to, new_len, false);
+	return err ? err : (int64_t)to;
+}
+
+/* The checks follow Linux 6.x: arguments first, then the old address must
+ * be mapped (even to shrink); shrinking unmaps the tail. */
+int64_t sys_mremap(uint64_t addr, uint64_t old_len, uint64_t new_len, uint64_t flags,
+		   uint64_t new_addr, uint64_t a5)
+{
+	unsigned access;
+	bool moves = flags & (MREMAP_FIXED | MREMAP_DONTUNMAP);
+
+	if (flags & ~(uint64_t)(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP))
+		return -EINVAL;
+	if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE))
+		return -EINVAL;
+	if ((flags & MREMAP_DONTUNMAP) && (!(flags & MREMAP_MAYMOVE) || old_len != new_len))
+		return -EINVAL;
+	if (addr & (PAGE_SIZE - 1))
+		return -EINVAL;
+	old_len = page_up(old_len);
+	new_len = page_up(new_len);
+	if (!new_len || new_len > USER_TOP)
+		return -EINVAL;
+	if (moves && ((new_addr & (PAGE_SIZE - 1)) || new_addr > USER_TOP - new_len))
+		return -EINVAL;
+	if (moves && addr + old_len > new_addr && new_addr + new_len > addr)
+		return -EINVAL; /* overlapping ranges */
+	if (!vma_mapping_end(addr, &access))
+		return -EFAULT;
+	if (moves)
+		return remap_to(addr, old_len, new_addr, new_len, flags);
+	if (old_len < new_len)
+		return grow(addr, old_len, new_len, flags);
+	if (old_len > new_len) {
+		int err = (int)sys_munmap(addr + new_len, old_len - new_len, 0, 0, 0, 0);
+		if (err)
+			return err;
+	}
+	return (int64_t)addr;
+}
+
+enum {
+	MADV_NORMAL = 0, MADV_RANDOM, MADV_SEQUENTIAL, MADV_WILLNEED, MADV_DONTNEED,
+	MADV_FREE = 8, MADV_REMOVE, MADV_DONTFORK, MADV_DOFORK, MADV_MERGEABLE, MADV_UNMERGEABLE,
+	MADV_HUGEPAGE, MADV_NOHUGEPAGE, MADV_DONTDUMP, MADV_DODUMP, MADV_WIPEONFORK,
+	MADV_KEEPONFORK, MADV_COLD, MADV_PAGEOUT, MADV_POPULATE_READ, MADV_POPULATE_WRITE,
+	MADV_DONTNEED_LOCKED, MADV_COLLAPSE,
+};
+
+/* Our memory is all private and anonymous: advice that drops pages makes
+ * the next touch find zeroes (as Linux does for such memory); the rest
+ * changes nothing we do. Memory-failure and guard-region advice is not
+ * supported (-EINVAL). */
+int64_t sys_madvise(uint64_t addr, uint64_t len, uint64_t advice, uint64_t a3, uint64_t a4,
+		    uint64_t a5)
+{
+	uint64_t size = page_up(len), end = addr + size;
+	int adv = (int)advice;
+
+	if (advice > MADV_COLLAPSE || (adv > MADV_DONTNEED && adv < MADV_FREE))
+		return -EINVAL;
+	if ((addr & (PAGE_SIZE - 1)) || (len && !size) || end < addr)
+		return -EINVAL;
+	if (end == addr)
+		return 0;
+	if (end > USER_TOP)
+		return -ENOMEM;
+	switch (adv) {
+	case MADV_DONTNEED:
+	case MADV_DONTNEED_LOCKED:
+	case MADV_FREE:
+		return vma_discard(addr, end);
+	case MADV_REMOVE:   /* only for shared mappings */
+	case MADV_COLLAPSE: /* we have no huge pages to collapse into */
+		return vma_unused(addr, end) ? -ENOMEM : -EINVAL;
+	default:
+		return vma_covers(addr, end) ? 0 : -ENOMEM;
+	}
+}

@@ -3,7 +3,6 @@
 #include "proc.h"
 #include "syscall.h"
 #include "timer.h"
-#include "x86.h"
 
 #define CLOCK_REALTIME 0
 #define CLOCK_REALTIME_COARSE 5
@@ -73,20 +72,6 @@ int64_t sys_time(uint64_t tloc, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t 
 	return t;
 }
 
-/* Sleep by halting until the timer tick passes the deadline; the last
- * stretch, shorter than a tick, is spun. */
-static void sleep_until(uint64_t deadline)
-{
-	uint64_t tick = 1000000000ull / TIMER_HZ;
-
-	while (time_ns() + tick < deadline) {
-		irq_enable_and_halt();
-		irq_disable();
-	}
-	while (time_ns() < deadline)
-		cpu_relax();
-}
-
 int64_t sys_nanosleep(uint64_t req, uint64_t rem, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
 	struct timespec_user ts;
@@ -95,7 +80,7 @@ int64_t sys_nanosleep(uint64_t req, uint64_t rem, uint64_t a2, uint64_t a3, uint
 		return -EFAULT;
 	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= (int64_t)NS)
 		return -EINVAL;
-	sleep_until(time_ns() + (uint64_t)ts.sec * NS + (uint64_t)ts.nsec);
+	time_sleep_until(time_ns() + (uint64_t)ts.sec * NS + (uint64_t)ts.nsec);
 	return 0;
 }
 
@@ -115,6 +100,6 @@ int64_t sys_clock_nanosleep(uint64_t id, uint64_t flags, uint64_t req, uint64_t 
 		return -EINVAL;
 	uint64_t want = (uint64_t)ts.sec * NS + (uint64_t)ts.nsec;
 	uint64_t delay = flags & TIMER_ABSTIME ? (want > now ? want - now : 0) : want;
-	sleep_until(time_ns() + delay);
+	time_sleep_until(time_ns() + delay);
 	return 0;
 }

@@ -4,6 +4,7 @@
 #include "console.h"
 #include "kerrno.h"
 #include "kernel.h"
+#include "ksignal.h"
 #include "printf.h"
 #include "proc.h"
 #include "syscall.h"
@@ -43,32 +44,51 @@ void syscall_init(void)
 	wrmsr(MSR_SFMASK, 0x47700);
 }
 
-/* Called by syscall_entry with the saved registers; the result goes in RAX. */
-void syscall_dispatch(struct trapframe *tf);
-void syscall_dispatch(struct trapframe *tf)
+bool syscall_tracing(void) { return tracing; }
+
+static struct trapframe *frame;
+struct trapframe *syscall_frame(void) { return frame; }
+
+static void unimplemented(uint64_t nr, struct trapframe *tf)
+{
+	if (tracing)
+		kreport("[strace] %s(%#lx, %#lx, %#lx, ...) = -ENOSYS\n", syscall_name(nr), tf->rdi,
+			tf->rsi, tf->rdx);
+	if (nr >= NR_MAX || !(warned[nr / 8] & (1u << (nr % 8)))) {
+		kprintf("bareflow: system call %s (%lu) is not implemented; returning -ENOSYS\n",
+			syscall_name(nr), nr);
+		if (nr < NR_MAX)
+			warned[nr / 8] |= (uint8_t)(1u << (nr % 8));
+	}
+	tf->rax = (uint64_t)-ENOSYS;
+}
+
+/* Called by syscall_entry with the saved registers; the result goes in RAX.
+ * Returns nonzero when every register of tf must be restored (IRETQ): a
+ * signal handler is entered, or rt_sigreturn rewrote the frame. */
+int syscall_dispatch(struct trapframe *tf);
+int syscall_dispatch(struct trapframe *tf)
 {
 	uint64_t nr = tf->vector;
 	syscall_fn fn = nr < NR_MAX ? table[nr] : 0;
 
+	cputime_enter();
+	frame = tf;
 	if (!fn) {
+		unimplemented(nr, tf);
+	} else {
+		/* The fourth argument arrives in R10: SYSCALL overwrote RCX. */
+		if (tracing) /* before the call: exit does not come back */
+			kreport("[strace] %s(%#lx, %#lx, %#lx, %#lx, %#lx, %#lx)%s",
+				syscall_name(nr), tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8,
+				tf->r9,
+				fn == sys_exit || fn == sys_exit_group ? " = ?\n" : "");
+		tf->rax = (uint64_t)fn(tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9);
 		if (tracing)
-			kreport("[strace] %s(%#lx, %#lx, %#lx, ...) = -ENOSYS\n", syscall_name(nr), tf->rdi,
-				tf->rsi, tf->rdx);
-		if (nr >= NR_MAX || !(warned[nr / 8] & (1u << (nr % 8)))) {
-			kprintf("bareflow: system call %s (%lu) is not implemented; returning -ENOSYS\n",
-				syscall_name(nr), nr);
-			if (nr < NR_MAX)
-				warned[nr / 8] |= (uint8_t)(1u << (nr % 8));
-		}
-		tf->rax = (uint64_t)-ENOSYS;
-		return;
+			kreport(" = %ld\n", (long)tf->rax);
 	}
-	/* The fourth argument arrives in R10: SYSCALL overwrote RCX. */
-	if (tracing) /* before the call: exit does not come back */
-		kreport("[strace] %s(%#lx, %#lx, %#lx, %#lx, %#lx, %#lx)%s", syscall_name(nr), tf->rdi,
-			tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9,
-			fn == sys_exit || fn == sys_exit_group ? " = ?\n" : "");
-	tf->rax = (uint64_t)fn(tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9);
-	if (tracing)
-		kreport(" = %ld\n", (long)tf->rax);
+	int full = signal_return_to_user(tf);
+	frame = NULL;
+	cputime_leave();
+	return full;
 }

@@ -60,4 +60,10 @@ grep -q "SIGSEGV" build/abi/crash_segv.bare.err || { echo "no SIGSEGV report"; f
 for want in "SIGSEGV" "in write_through+0x" "fault address 0000000000000010 (write)" " middle+0x" " crash_outer+0x" " main+0x"; do
 	grep -q -- "$want" build/abi/crash_backtrace.bare.err || { echo "report lacks '$want'"; failures=$((failures + 1)); }
 done
+# A signal's default action: the report names it, and for abort() the callers
+# found on the stack (glibc has no frame pointers).
+for want in "Program killed by SIGABRT" " abort+0x" " main+0x"; do
+	grep -q -- "$want" build/abi/signals_abort.bare.err || { echo "abort report lacks '$want'"; failures=$((failures + 1)); }
+done
+grep -q "Program killed by SIGTERM" build/abi/signals_default_term.bare.err || { echo "no SIGTERM report"; failures=$((failures + 1)); }
 [ "$failures" -eq 0 ]

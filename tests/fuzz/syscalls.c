@@ -7,7 +7,12 @@
  * that every page is free again after the program exits).
  * Calls that would legitimately end or cripple the fuzzer itself (exit,
  * unmapping or re-protecting its own memory, replacing its thread pointer,
- * long sleeps) are skipped; with MAP_FIXED removed, mmap is allowed.
+ * long sleeps, returning from a signal that never came) are skipped; with
+ * MAP_FIXED removed, mmap is allowed. Some are tamed instead: madvise and
+ * mremap only ever reach the scratch region or memory that is not ours,
+ * futex never waits (one thread: nothing would wake it), and the kill
+ * family only sends signal 0 (a handler installed by a random
+ * rt_sigaction would jump anywhere).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -52,17 +57,68 @@ static int forbidden(long nr)
 {
 	switch (nr) {
 	case SYS_exit: case SYS_exit_group: case SYS_munmap: case SYS_mprotect: case SYS_brk:
-	case SYS_mremap: case SYS_arch_prctl: case SYS_nanosleep: case SYS_clock_nanosleep:
-	case SYS_rt_sigreturn: case SYS_pause: case SYS_kill: case SYS_tgkill: case SYS_tkill:
+	case SYS_arch_prctl: case SYS_nanosleep: case SYS_clock_nanosleep:
+	case SYS_rt_sigreturn: case SYS_pause:
 	case SYS_execve: case SYS_execveat: case SYS_fork: case SYS_vfork: case SYS_clone:
-	case SYS_clone3: case SYS_madvise: case SYS_munlock: case SYS_select: case SYS_pselect6:
+	case SYS_clone3: case SYS_munlock: case SYS_select: case SYS_pselect6:
 	case SYS_poll: case SYS_ppoll: case SYS_epoll_wait: case SYS_epoll_pwait: case SYS_read:
-	case SYS_readv: case SYS_pread64: case SYS_preadv: case SYS_futex: case SYS_wait4:
+	case SYS_readv: case SYS_pread64: case SYS_preadv: case SYS_wait4:
 	case SYS_waitid: case SYS_rt_sigsuspend: case SYS_rt_sigtimedwait: case SYS_reboot:
 	case SYS_set_tid_address: case SYS_shmdt: case SYS_seccomp: case SYS_prctl:
 		return 1;
 	default:
 		return 0;
+	}
+}
+
+/* An address madvise or mremap may act on: in the scratch region, too low
+ * to be anything, or not a user address at all. Others become scratch
+ * addresses, and a length reaching past the scratch region is cut short:
+ * madvise(MADV_DONTNEED) over our own stack or code would zero it. */
+static void tame_range(uint64_t *addr, uint64_t *len)
+{
+	uint64_t lo = (uint64_t)scratch, hi = lo + SCRATCH_SIZE;
+
+	if (*addr >= 0x0000800000000000ull)
+		return;
+	if (*addr < 0x10000) {
+		lo = 0;
+		hi = 0x10000;
+	} else if (*addr < lo || *addr >= hi) {
+		*addr = lo + rnd() % SCRATCH_SIZE;
+	}
+	if (*len < 0x0000800000000000ull && *len > hi - *addr) /* longer ones fail as a whole */
+		*len %= hi - *addr + 1;
+}
+
+/* futex operations that would wait (for ever, or for a random timeout). */
+static int futex_blocks(uint64_t op)
+{
+	int cmd = (int)(op & 127);
+	return cmd == 0 || cmd == 6 || cmd == 9 || cmd == 11 || cmd == 13; /* WAIT, LOCK_PI... */
+}
+
+static void tame(long nr, uint64_t a[6])
+{
+	switch (nr) {
+	case SYS_madvise:
+		tame_range(&a[0], &a[1]);
+		break;
+	case SYS_mremap:
+		tame_range(&a[0], &a[1]);
+		if (a[3] & 2) /* MREMAP_FIXED replaces whatever is at new_address */
+			tame_range(&a[4], &a[2]);
+		break;
+	case SYS_futex:
+		if (futex_blocks(a[1]))
+			a[1] = (a[1] & ~127ull) | 1; /* FUTEX_WAKE */
+		break;
+	case SYS_kill: case SYS_tkill:
+		a[1] = 0;
+		break;
+	case SYS_tgkill:
+		a[2] = 0;
+		break;
 	}
 }
 
@@ -92,6 +148,7 @@ int main(int argc, char **argv)
 			a[0] = 99;
 		if ((nr == SYS_dup2 || nr == SYS_dup3) && a[1] < 3)
 			a[1] = 99;
+		tame(nr, a);
 		long r = syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 		errors += r == -1;
 		done++;

@@ -12,6 +12,9 @@
 extern const char user_prog_hello[], user_prog_badptr[], user_prog_kernel_read[];
 extern const char user_prog_write_text[], user_prog_ud2[], user_prog_enosys[], user_prog_spin[];
 extern const char user_prog_end[];
+extern const char user_prog_sigreturn_bad_rip[], user_prog_sigreturn_sanitized[];
+extern const char user_prog_sigreturn_no_frame[], user_prog_kernel_handler[];
+extern const char user_prog_signal_end[];
 
 #define CODE_VA 0x400000ul
 #define STACK_TOP 0x7fff0000ul
@@ -72,4 +75,27 @@ KTEST(user_survives_timer_interrupts)
 
 	KEXPECT_EQ(run_user(user_prog_spin, user_prog_end), 7);
 	KEXPECT(timer_ticks() > ticks);
+}
+
+KTEST(user_sigreturn_to_noncanonical_rip_is_sigsegv)
+{
+	KEXPECT_EQ(run_user(user_prog_sigreturn_bad_rip, user_prog_sigreturn_sanitized), 128 + 11);
+}
+
+KTEST(user_sigreturn_cannot_reach_ring0_or_raise_iopl)
+{
+	KEXPECT_EQ(run_user(user_prog_sigreturn_sanitized, user_prog_sigreturn_no_frame), 0x34);
+}
+
+KTEST(user_sigreturn_without_a_frame_is_sigsegv)
+{
+	KEXPECT_EQ(run_user(user_prog_sigreturn_no_frame, user_prog_kernel_handler), 128 + 11);
+}
+
+KTEST(user_signal_handler_in_kernel_space_is_sigsegv)
+{
+	uint64_t before = pmm_free_count();
+
+	KEXPECT_EQ(run_user(user_prog_kernel_handler, user_prog_signal_end), 128 + 11);
+	KEXPECT_EQ(pmm_free_count(), before);
 }

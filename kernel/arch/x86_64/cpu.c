@@ -67,6 +67,13 @@ static void enable_sse(void)
 	write_cr0((read_cr0() & ~(uint64_t)(CR0_EM | CR0_TS)) | CR0_MP | CR0_NE);
 	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
 	__asm__ volatile("fninit");
+	/* MXCSR bits the CPU accepts: FXSAVE reports them (0 means the
+	 * original 0xffbf); loading any other bit is a #GP. */
+	static uint8_t area[512] __attribute__((aligned(16)));
+	__asm__ volatile("fxsave64 %0" : "=m"(area));
+	memcpy(&info.mxcsr_mask, area + 28, 4);
+	if (!info.mxcsr_mask)
+		info.mxcsr_mask = 0xffbf;
 }
 
 /* XSAVE: CR4.OSXSAVE, then XCR0 = x87|SSE plus AVX and AVX-512 state when the
@@ -86,6 +93,8 @@ static void enable_xsave(void)
 	info.osxsave = true;
 	info.xcr0 = xgetbv(0);
 	info.xsave_size = cpuid(0xd, 0).ebx; /* size for the components now enabled */
+	if (info.xsave_size > FPU_AREA_MAX) /* signal frames save it through a buffer */
+		panic("cpu: XSAVE area of %u bytes exceeds %u", info.xsave_size, FPU_AREA_MAX);
 }
 
 void cpu_init(void)

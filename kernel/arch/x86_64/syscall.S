@@ -32,6 +32,8 @@ syscall_entry:
 	cld
 	mov %rsp, %rdi
 	call syscall_dispatch
+	test %eax, %eax                          /* nonzero: restore every register */
+	jnz 2f
 	POP_REGS
 	add $16, %rsp                            /* vector, error */
 	/* SYSRET with a non-canonical RCX raises #GP in ring 0 on Intel CPUs,
@@ -44,6 +46,11 @@ syscall_entry:
 	mov 24(%rsp), %rsp                       /* user rsp */
 	sysretq
 1:	iretq
+/* A signal frame was entered or restored: SYSRET would clobber RCX and R11.
+ * signal.c checked that RIP is a user address and forced CS and SS. */
+2:	POP_REGS
+	add $16, %rsp
+	iretq
 
 /* void user_enter(uint64_t rip, uint64_t rsp): drop to ring 3 with clean
  * registers and interrupts on. Never returns. */

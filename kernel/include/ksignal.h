@@ -1,0 +1,109 @@
+/* Signals of the running process (kernel/proc/signal.c): actions, the
+ * blocked and pending sets, the alternate stack, delivery and sigreturn. */
+#ifndef BF_KSIGNAL_H
+#define BF_KSIGNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "trap.h"
+
+#define SIGHUP 1
+#define SIGINT 2
+#define SIGQUIT 3
+#define SIGILL 4
+#define SIGTRAP 5
+#define SIGABRT 6
+#define SIGBUS 7
+#define SIGFPE 8
+#define SIGKILL 9
+#define SIGUSR1 10
+#define SIGSEGV 11
+#define SIGUSR2 12
+#define SIGPIPE 13
+#define SIGALRM 14
+#define SIGTERM 15
+#define SIGSTKFLT 16
+#define SIGCHLD 17
+#define SIGCONT 18
+#define SIGSTOP 19
+#define SIGTSTP 20
+#define SIGTTIN 21
+#define SIGTTOU 22
+#define SIGURG 23
+#define SIGXCPU 24
+#define SIGXFSZ 25
+#define SIGVTALRM 26
+#define SIGPROF 27
+#define SIGWINCH 28
+#define SIGIO 29
+#define SIGPWR 30
+#define SIGSYS 31
+#define SIGRT_FIRST 32 /* real-time signals: queued, not merged */
+#define SIGNAL_MAX 64
+
+/* si_code values for signals a process sends itself. */
+#define SI_USER 0
+#define SI_TKILL (-6)
+
+/* struct sigaction as the Linux x86-64 kernel takes it (not glibc's). */
+struct ksigaction {
+	uint64_t handler; /* SIG_DFL (0), SIG_IGN (1) or a function */
+	uint64_t flags;   /* SA_* */
+	uint64_t restorer;
+	uint64_t mask;
+};
+
+/* stack_t. */
+struct kstack {
+	uint64_t sp;
+	int32_t flags; /* SS_ONSTACK, SS_DISABLE, SS_AUTODISARM */
+	int32_t pad;
+	uint64_t size;
+};
+#define SS_ONSTACK 1
+#define SS_DISABLE 2
+#define SS_AUTODISARM (1u << 31)
+#define MINSIGSTKSZ 2048
+
+/* The process starts with every action SIG_DFL, nothing blocked or pending,
+ * no alternate stack. */
+void signal_reset(void);
+
+/* rt_sigaction's work: sig 1..64 (not SIGKILL or SIGSTOP when act is
+ * given), else -EINVAL. old receives the previous action. */
+int signal_action(int sig, const struct ksigaction *act, struct ksigaction *old);
+
+/* The blocked set; signal_set_blocked drops SIGKILL and SIGSTOP from it. */
+uint64_t signal_blocked(void);
+void signal_set_blocked(uint64_t set);
+/* Signals sent but not yet delivered (they are blocked). */
+uint64_t signal_pending(void);
+
+/* sigaltstack's work, with sp the program's stack pointer: -EPERM while
+ * running on the alternate stack, -EINVAL for bad flags, -ENOMEM if it is
+ * smaller than MINSIGSTKSZ. */
+int signal_altstack(const struct kstack *ss, struct kstack *old, uint64_t sp);
+
+/* The process sends itself sig (1..64) with si_code `code`. It is dropped
+ * if ignored and not blocked, else pending until delivered. Returns 0, or
+ * -EAGAIN when too many real-time signals are queued (RLIMIT_SIGPENDING). */
+int signal_send(int sig, int code);
+
+/*
+ * On the way back to user mode from a system call: deliver every pending
+ * signal that is not blocked, which may rewrite tf to enter a handler or end
+ * the process. Returns true if tf must be restored in full (IRETQ, with RCX
+ * and R11) rather than through SYSRET.
+ */
+bool signal_return_to_user(struct trapframe *tf);
+
+/* rt_sigreturn: restore the registers, mask, alternate stack and vector
+ * state saved in the signal frame at tf->rsp - 8. Returns the restored RAX;
+ * a bad frame ends the process (SIGSEGV). */
+int64_t signal_sigreturn(struct trapframe *tf);
+
+/* "SIGABRT", "SIGRTMIN+3", ...; "signal N" outside 1..64. */
+const char *signal_name(int sig);
+
+#endif

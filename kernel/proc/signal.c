@@ -1,0 +1,472 @@
+/*
+ * Signals of the running process: actions, the blocked and pending sets, the
+ * alternate stack, and delivery through a Linux rt_sigframe.
+ *
+ * One thread and no other process: every signal is one the program sends
+ * itself (kill, tkill, tgkill), and it is delivered when the system call
+ * that sent it, or the one that unblocked it, returns to user mode. No
+ * signal can arrive during a blocking call, so EINTR and SA_RESTART never
+ * arise. CPU exceptions do not come through here: a fault still ends the
+ * process with a report (proc_fault), even if the program installed a
+ * handler for SIGSEGV; only sent signals reach handlers.
+ */
+#include "ksignal.h"
+
+#include "console.h"
+#include "cpu.h"
+#include "kerrno.h"
+#include "kstring.h"
+#include "printf.h"
+#include "proc.h"
+#include "syscall.h"
+#include "vm.h"
+
+#define SIG_DFL 0
+#define SIG_IGN 1
+
+#define SA_NOCLDSTOP 0x1ul
+#define SA_NOCLDWAIT 0x2ul
+#define SA_SIGINFO 0x4ul
+#define SA_EXPOSE_TAGBITS 0x800ul
+#define SA_RESTORER 0x04000000ul
+#define SA_ONSTACK 0x08000000ul
+#define SA_RESTART 0x10000000ul
+#define SA_NODEFER 0x40000000ul
+#define SA_RESETHAND 0x80000000ul
+/* Linux clears flag bits it does not know (so programs can probe for them). */
+#define SA_KNOWN (SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_EXPOSE_TAGBITS | SA_RESTORER | \
+		  SA_ONSTACK | SA_RESTART | SA_NODEFER | SA_RESETHAND)
+
+#define BIT(sig) (1ull << ((sig) - 1))
+#define UNBLOCKABLE (BIT(SIGKILL) | BIT(SIGSTOP))
+#define STOPS (BIT(SIGSTOP) | BIT(SIGTSTP) | BIT(SIGTTIN) | BIT(SIGTTOU))
+/* Delivered before the others, as Linux does. */
+#define SYNCHRONOUS \
+	(BIT(SIGSEGV) | BIT(SIGBUS) | BIT(SIGILL) | BIT(SIGTRAP) | BIT(SIGFPE) | BIT(SIGSYS))
+#define IGNORED_BY_DEFAULT (BIT(SIGCHLD) | BIT(SIGCONT) | BIT(SIGURG) | BIT(SIGWINCH))
+#define CORE_BY_DEFAULT (BIT(SIGQUIT) | BIT(SIGILL) | BIT(SIGTRAP) | BIT(SIGABRT) | BIT(SIGBUS) | \
+			 BIT(SIGFPE) | BIT(SIGSEGV) | BIT(SIGXCPU) | BIT(SIGXFSZ) | BIT(SIGSYS))
+
+/* Selectors of ring 3 (gdt.c): 64-bit code and data, RPL 3. */
+#define USER_CS 0x2b
+#define USER_SS 0x23
+
+/* RFLAGS bits a handler's sigreturn may change (Linux's FIX_EFLAGS, minus
+ * RF): AC, OF, DF, TF, SF, ZF, AF, PF, CF. IF and IOPL stay the kernel's. */
+#define FLAGS_USER 0x40dd5ul
+#define FLAGS_DF 0x400ul
+#define FLAGS_TF 0x100ul
+
+/* uc_flags */
+#define UC_FP_XSTATE 0x1ul
+#define UC_SIGCONTEXT_SS 0x2ul
+#define UC_STRICT_RESTORE_SS 0x4ul
+
+/* In the software-reserved bytes of the FXSAVE area, and after the XSAVE
+ * area, Linux marks a complete extended state. */
+#define FP_XSTATE_MAGIC1 0x46505853u
+#define FP_XSTATE_MAGIC2 0x46505845u
+#define FP_SW_BYTES_OFFSET 464
+
+struct ksiginfo {
+	int32_t signo, errno_, code, pad;
+	int32_t pid;
+	uint32_t uid;
+	uint8_t rest[104];
+};
+
+/* The Linux x86-64 user structures of a signal frame. */
+struct sigcontext {
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp;
+	uint64_t rip, rflags;
+	uint16_t cs, gs, fs, ss;
+	uint64_t err, trapno, oldmask, cr2;
+	uint64_t fpstate; /* user address of the saved vector state, or 0 */
+	uint64_t reserved[8];
+};
+
+struct ucontext {
+	uint64_t flags, link;
+	struct kstack stack;
+	struct sigcontext mc;
+	uint64_t sigmask;
+};
+
+/* What the handler's RSP points at: its return address first. */
+struct rt_sigframe {
+	uint64_t pretcode; /* sa_restorer, which calls rt_sigreturn */
+	struct ucontext uc;
+	struct ksiginfo info;
+};
+
+struct fpx_sw_bytes {
+	uint32_t magic1, extended_size;
+	uint64_t xfeatures;
+	uint32_t xstate_size, padding[7];
+};
+
+_Static_assert(sizeof(struct ksiginfo) == 128, "siginfo_t");
+_Static_assert(sizeof(struct sigcontext) == 256, "struct sigcontext");
+_Static_assert(sizeof(struct ucontext) == 304, "struct ucontext");
+_Static_assert(sizeof(struct rt_sigframe) == 440, "struct rt_sigframe");
+_Static_assert(sizeof(struct fpx_sw_bytes) == 48, "struct _fpx_sw_bytes");
+_Static_assert(sizeof(struct kstack) == 24, "stack_t");
+
+static struct {
+	struct ksigaction act[SIGNAL_MAX + 1];
+	uint64_t blocked, pending;
+	struct ksiginfo info[SIGNAL_MAX + 1]; /* of the latest instance sent */
+	uint32_t queued[SIGNAL_MAX + 1];      /* instances of a pending real-time signal */
+	uint64_t queued_total;
+	struct kstack alt;
+	bool restored; /* rt_sigreturn replaced every register */
+} sig;
+
+/* The vector state moves through here: XSAVE needs 64-byte alignment. */
+static uint8_t fpu_area[FPU_AREA_MAX] __attribute__((aligned(64)));
+
+const char *signal_name(int s)
+{
+	static const char *const names[32] = {
+		NULL, "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS",
+		"SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM",
+		"SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN",
+		"SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH",
+		"SIGIO", "SIGPWR", "SIGSYS",
+	};
+	static char buf[24]; /* one CPU; the name is used before the next call */
+
+	if (s >= 1 && s < 32)
+		return names[s];
+	if (s == SIGNAL_MAX)
+		ksnprintf(buf, sizeof buf, "SIGRTMAX");
+	else if (s >= 34 && s < SIGNAL_MAX) /* glibc keeps 32 and 33 for itself */
+		ksnprintf(buf, sizeof buf, "SIGRTMIN+%d", s - 34);
+	else
+		ksnprintf(buf, sizeof buf, s >= SIGRT_FIRST && s < 34 ? "SIG%d" : "signal %d", s);
+	return buf;
+}
+
+void signal_reset(void)
+{
+	memset(&sig, 0, sizeof sig);
+	sig.alt.flags = SS_DISABLE;
+}
+
+/* Would sig be thrown away on delivery? */
+static bool ignored(int s)
+{
+	uint64_t h = sig.act[s].handler;
+
+	return h == SIG_IGN || (h == SIG_DFL && (IGNORED_BY_DEFAULT & BIT(s)));
+}
+
+static void discard(uint64_t set)
+{
+	for (int s = 1; s <= SIGNAL_MAX; s++)
+		if (set & sig.pending & BIT(s)) {
+			sig.queued_total -= sig.queued[s];
+			sig.queued[s] = 0;
+		}
+	sig.pending &= ~set;
+}
+
+int signal_action(int s, const struct ksigaction *act, struct ksigaction *old)
+{
+	if (s < 1 || s > SIGNAL_MAX || (act && (BIT(s) & UNBLOCKABLE)))
+		return -EINVAL;
+	if (old) {
+		*old = sig.act[s];
+		old->flags &= SA_KNOWN;
+	}
+	if (act) {
+		sig.act[s] = *act;
+		sig.act[s].flags &= SA_KNOWN;
+		sig.act[s].mask &= ~UNBLOCKABLE;
+		if (ignored(s)) /* POSIX: setting SIG_IGN discards a pending instance */
+			discard(BIT(s));
+	}
+	return 0;
+}
+
+uint64_t signal_blocked(void) { return sig.blocked; }
+void signal_set_blocked(uint64_t set) { sig.blocked = set & ~UNBLOCKABLE; }
+uint64_t signal_pending(void) { return sig.pending; }
+
+static bool on_altstack(uint64_t sp)
+{
+	/* With SS_AUTODISARM the stack is disarmed while in use, so a program
+	 * that sets it is by construction not on it (Linux's rule). */
+	if (sig.alt.flags & SS_AUTODISARM)
+		return false;
+	return sp > sig.alt.sp && sp - sig.alt.sp <= sig.alt.size;
+}
+
+static int32_t altstack_flags(uint64_t sp)
+{
+	if (!sig.alt.size)
+		return SS_DISABLE;
+	return on_altstack(sp) ? SS_ONSTACK : 0;
+}
+
+int signal_altstack(const struct kstack *ss, struct kstack *old, uint64_t sp)
+{
+	if (old) {
+		int32_t flags = altstack_flags(sp) | (int32_t)(sig.alt.flags & SS_AUTODISARM);
+		*old = (struct kstack){sig.alt.sp, flags, 0, sig.alt.size};
+	}
+	if (!ss)
+		return 0;
+	if (on_altstack(sp))
+		return -EPERM;
+	uint32_t mode = (uint32_t)ss->flags & ~SS_AUTODISARM;
+	if (mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0)
+		return -EINVAL;
+	if (ss->sp == sig.alt.sp && ss->size == sig.alt.size && ss->flags == sig.alt.flags)
+		return 0; /* no change (Linux checks nothing more) */
+	if (mode == SS_DISABLE) {
+		sig.alt = (struct kstack){0, ss->flags, 0, 0};
+		return 0;
+	}
+	if (ss->size < MINSIGSTKSZ)
+		return -ENOMEM;
+	sig.alt = (struct kstack){ss->sp, ss->flags, 0, ss->size};
+	return 0;
+}
+
+int signal_send(int s, int code)
+{
+	if (s == 0)
+		return 0; /* only "does the process exist?" */
+	if (s == SIGCONT)
+		discard(STOPS);
+	if (BIT(s) & STOPS)
+		discard(BIT(SIGCONT));
+	if (!(sig.blocked & BIT(s)) && ignored(s))
+		return 0;
+	if (s >= SIGRT_FIRST) {
+		/* kill() may exceed the limit (Linux lets SI_USER through); tgkill may not. */
+		if (code != SI_USER && sig.queued_total >= proc_rlimit(RLIMIT_SIGPENDING).cur)
+			return -EAGAIN;
+		if (sig.queued[s] < UINT32_MAX) {
+			sig.queued[s]++;
+			sig.queued_total++;
+		}
+	}
+	sig.pending |= BIT(s);
+	sig.info[s] = (struct ksiginfo){.signo = s, .code = code, .pid = 1, .uid = 0};
+	return 0;
+}
+
+/* Take one instance of s off the pending set. */
+static struct ksiginfo dequeue(int s)
+{
+	if (s >= SIGRT_FIRST && sig.queued[s] > 1) {
+		sig.queued[s]--;
+		sig.queued_total--;
+	} else {
+		discard(BIT(s));
+	}
+	return sig.info[s];
+}
+
+static const char *sender(const struct ksiginfo *info)
+{
+	return info->code == SI_TKILL ? "sent by the program itself (tkill/tgkill)"
+				      : "sent by the program itself (kill)";
+}
+
+/* The default action of a signal that is not ignored: the process ends.
+ * Stop signals end it too: with no other process, nothing could ever send
+ * the SIGCONT that would let it go on, so the status is what a shell shows
+ * for a stopped job, 128 + signal. */
+__attribute__((noreturn)) static void default_action(const struct trapframe *tf, int s,
+						     const struct ksiginfo *info)
+{
+	char cause[112];
+
+	ksnprintf(cause, sizeof cause, "%s%s",
+		  BIT(s) & STOPS ? "stopped, with no other process to continue it; " : "",
+		  sender(info));
+	proc_killed(tf, s, cause, "", (BIT(s) & CORE_BY_DEFAULT) != 0);
+}
+
+/* A frame that cannot be built ends the process as Linux's force_sigsegv
+ * does (we do not try a SIGSEGV handler). */
+__attribute__((noreturn)) static void frame_fault(const struct trapframe *tf, int s,
+						  const char *why)
+{
+	char extra[96];
+
+	ksnprintf(extra, sizeof extra, " (delivering %s)", signal_name(s));
+	proc_killed(tf, SIGSEGV, why, extra, true);
+}
+
+/* Save the vector registers at user address fp, marked as Linux marks an
+ * XSAVE frame. Returns 0 or -EFAULT. */
+static int save_fpu(uint64_t fp)
+{
+	uint32_t size = fpu_state_size(), magic2 = FP_XSTATE_MAGIC2;
+
+	fpu_save(fpu_area);
+	if (cpu_get()->osxsave) {
+		struct fpx_sw_bytes sw = {FP_XSTATE_MAGIC1, size + 4, fpu_features(), size, {0}};
+		memcpy(fpu_area + FP_SW_BYTES_OFFSET, &sw, sizeof sw);
+		if (copy_to_user(fp + size, &magic2, sizeof magic2))
+			return -EFAULT;
+	}
+	return copy_to_user(fp, fpu_area, size);
+}
+
+/* Build the frame for handler `a` of signal s and point tf at the handler. */
+static void enter_handler(struct trapframe *tf, int s, const struct ksigaction *a,
+			  const struct ksiginfo *info)
+{
+	uint64_t sp = tf->rsp - 128; /* the interrupted code's red zone */
+	bool switching = (a->flags & SA_ONSTACK) && altstack_flags(tf->rsp) == 0;
+	uint32_t fpsize = fpu_state_size() + (cpu_get()->osxsave ? 4 : 0);
+
+	if (!(a->flags & SA_RESTORER)) /* x86-64 has no kernel-provided return path */
+		frame_fault(tf, s, "handler installed without SA_RESTORER");
+	/* IRETQ to a non-canonical RIP would fault in ring 0. */
+	if (a->handler >= USER_TOP)
+		frame_fault(tf, s, "signal handler address outside user space");
+	if (switching)
+		sp = sig.alt.sp + sig.alt.size;
+	uint64_t fp = (sp - fpsize) & ~63ul;
+	uint64_t frame = ((fp - sizeof(struct rt_sigframe)) & ~15ul) - 8; /* as after a call */
+	if (switching && frame < sig.alt.sp)
+		frame_fault(tf, s, "alternate signal stack too small");
+	if (frame >= USER_TOP || fp >= USER_TOP || save_fpu(fp))
+		frame_fault(tf, s, "cannot write the signal frame");
+
+	struct rt_sigframe f;
+	memset(&f, 0, sizeof f);
+	f.pretcode = a->restorer;
+	f.info = *info;
+	f.uc.flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
+	if (cpu_get()->osxsave)
+		f.uc.flags |= UC_FP_XSTATE;
+	f.uc.stack = sig.alt; /* as set, for sigreturn to put back */
+	f.uc.mc = (struct sigcontext){
+		.r8 = tf->r8, .r9 = tf->r9, .r10 = tf->r10, .r11 = tf->r11, .r12 = tf->r12,
+		.r13 = tf->r13, .r14 = tf->r14, .r15 = tf->r15, .rdi = tf->rdi, .rsi = tf->rsi,
+		.rbp = tf->rbp, .rbx = tf->rbx, .rdx = tf->rdx, .rax = tf->rax, .rcx = tf->rcx,
+		.rsp = tf->rsp, .rip = tf->rip, .rflags = tf->rflags, .cs = USER_CS, .ss = USER_SS,
+		.oldmask = sig.blocked, .fpstate = fp,
+	};
+	f.uc.sigmask = sig.blocked;
+	if (copy_to_user(frame, &f, sizeof f))
+		frame_fault(tf, s, "cannot write the signal frame");
+
+	if (sig.alt.flags & SS_AUTODISARM) /* for any handler, as Linux does */
+		sig.alt = (struct kstack){0, SS_DISABLE, 0, 0};
+	sig.blocked |= a->mask | (a->flags & SA_NODEFER ? 0 : BIT(s));
+	sig.blocked &= ~UNBLOCKABLE;
+	fpu_reset(); /* a handler starts with clean vector state, as on Linux */
+	tf->rdi = (uint64_t)s;
+	tf->rsi = frame + __builtin_offsetof(struct rt_sigframe, info);
+	tf->rdx = frame + __builtin_offsetof(struct rt_sigframe, uc);
+	tf->rax = 0;
+	tf->rip = a->handler;
+	tf->rsp = frame;
+	tf->cs = USER_CS;
+	tf->ss = USER_SS;
+	tf->rflags &= ~(FLAGS_DF | FLAGS_TF);
+}
+
+static const char *code_name(int code) { return code == SI_TKILL ? "SI_TKILL" : "SI_USER"; }
+
+bool signal_return_to_user(struct trapframe *tf)
+{
+	bool full = sig.restored;
+
+	sig.restored = false;
+	for (;;) {
+		uint64_t ready = sig.pending & ~sig.blocked;
+		if (!ready)
+			return full;
+		if (ready & SYNCHRONOUS)
+			ready &= SYNCHRONOUS;
+		int s = __builtin_ctzll(ready) + 1;
+		struct ksiginfo info = dequeue(s);
+		struct ksigaction a = sig.act[s];
+		if (syscall_tracing()) /* as strace shows a delivery */
+			kreport("[strace] --- %s {si_signo=%s, si_code=%s, si_pid=%d, "
+				"si_uid=%u} ---\n",
+				signal_name(s), signal_name(s), code_name(info.code), info.pid,
+				info.uid);
+		if (ignored(s))
+			continue;
+		if (a.handler == SIG_DFL)
+			default_action(tf, s, &info);
+		if (a.flags & SA_RESETHAND)
+			sig.act[s].handler = SIG_DFL;
+		enter_handler(tf, s, &a, &info);
+		full = true;
+	}
+}
+
+/* The saved vector state: an XSAVE image when Linux's markers say it is
+ * complete, else only the FXSAVE part (the other components start clean). */
+static int restore_fpu(const struct ucontext *uc)
+{
+	uint64_t fp = uc->mc.fpstate;
+	uint32_t size = fpu_state_size(), magic2;
+	struct fpx_sw_bytes sw;
+
+	if (!fp) {
+		fpu_reset();
+		return 0;
+	}
+	if (copy_from_user(fpu_area, fp, FPU_LEGACY_SIZE))
+		return -EFAULT;
+	if (!cpu_get()->osxsave)
+		return fpu_restore(fpu_area);
+	memcpy(&sw, fpu_area + FP_SW_BYTES_OFFSET, sizeof sw);
+	bool whole = (uc->flags & UC_FP_XSTATE) && sw.magic1 == FP_XSTATE_MAGIC1 &&
+		     sw.xstate_size == size && sw.extended_size == size + 4 &&
+		     copy_from_user(&magic2, fp + size, 4) == 0 && magic2 == FP_XSTATE_MAGIC2;
+	if (whole) {
+		if (copy_from_user(fpu_area, fp, size))
+			return -EFAULT;
+		uint64_t bv;
+		memcpy(&bv, fpu_area + FPU_LEGACY_SIZE, 8);
+		bv &= sw.xfeatures;
+		memcpy(fpu_area + FPU_LEGACY_SIZE, &bv, 8);
+	} else {
+		uint64_t header[8] = {FPU_XSTATE_X87 | FPU_XSTATE_SSE};
+		memcpy(fpu_area + FPU_LEGACY_SIZE, header, sizeof header);
+	}
+	return fpu_restore(fpu_area);
+}
+
+int64_t signal_sigreturn(struct trapframe *tf)
+{
+	uint64_t handler_sp = tf->rsp, at = tf->rsp - 8;
+	struct rt_sigframe f;
+
+	if (at >= USER_TOP || copy_from_user(&f, at, sizeof f))
+		proc_killed(tf, SIGSEGV, "rt_sigreturn with no readable signal frame", "", true);
+	sig.blocked = f.uc.sigmask & ~UNBLOCKABLE;
+	const struct sigcontext *mc = &f.uc.mc;
+	/* IRETQ to a non-canonical RIP faults in ring 0: only user addresses. */
+	if (mc->rip >= USER_TOP || mc->rsp >= USER_TOP)
+		proc_killed(tf, SIGSEGV, "rt_sigreturn to a non-user RIP or RSP", "", true);
+	if (restore_fpu(&f.uc))
+		proc_killed(tf, SIGSEGV, "rt_sigreturn with bad vector-register state", "", true);
+	tf->r8 = mc->r8, tf->r9 = mc->r9, tf->r10 = mc->r10, tf->r11 = mc->r11;
+	tf->r12 = mc->r12, tf->r13 = mc->r13, tf->r14 = mc->r14, tf->r15 = mc->r15;
+	tf->rdi = mc->rdi, tf->rsi = mc->rsi, tf->rbp = mc->rbp, tf->rbx = mc->rbx;
+	tf->rdx = mc->rdx, tf->rax = mc->rax, tf->rcx = mc->rcx, tf->rsp = mc->rsp;
+	tf->rip = mc->rip;
+	tf->rflags = (tf->rflags & ~FLAGS_USER) | (mc->rflags & FLAGS_USER);
+	tf->cs = USER_CS;
+	tf->ss = USER_SS;
+	/* As Linux: put back the alternate stack unless the handler runs on the
+	 * one now set (errors other than a fault are ignored). */
+	signal_altstack(&f.uc.stack, NULL, handler_sp);
+	sig.restored = true;
+	return (int64_t)tf->rax;
+}

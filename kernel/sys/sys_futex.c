@@ -1,0 +1,118 @@
+/*
+ * futex for a process with one thread: there is never a waiter to wake and
+ * never another thread to wake us. FUTEX_WAIT therefore returns EAGAIN
+ * when the value differs, else sleeps until its timeout (ETIMEDOUT). A wait
+ * without a timeout can never end; instead of hanging the machine until the
+ * host's timeout, the process is ended as if killed by SIGKILL (status 137)
+ * with a report saying why.
+ */
+#include "kerrno.h"
+#include "ksignal.h"
+#include "proc.h"
+#include "syscall.h"
+#include "timer.h"
+
+#define FUTEX_WAIT 0
+#define FUTEX_WAKE 1
+#define FUTEX_WAIT_BITSET 9
+#define FUTEX_WAKE_BITSET 10
+#define FUTEX_WAIT_REQUEUE_PI 11
+#define FUTEX_LOCK_PI2 13
+#define FUTEX_PRIVATE_FLAG 128
+#define FUTEX_CLOCK_REALTIME 256
+#define NS 1000000000ll
+
+/* The checks Linux makes on the address before anything else: aligned,
+ * in the user half, and (for a shared futex) mapped. */
+static int futex_address(uint64_t uaddr, bool private)
+{
+	uint32_t v;
+
+	if (uaddr & 3)
+		return -EINVAL;
+	if (uaddr >= USER_TOP || uaddr + 4 > USER_TOP)
+		return -EFAULT;
+	return private ? 0 : copy_from_user(&v, uaddr, sizeof v);
+}
+
+static uint64_t add_saturated(uint64_t a, uint64_t b)
+{
+	return b < UINT64_MAX - a ? a + b : UINT64_MAX;
+}
+
+/* The deadline in time_ns() terms: relative for FUTEX_WAIT, absolute on
+ * CLOCK_MONOTONIC or CLOCK_REALTIME for FUTEX_WAIT_BITSET. */
+static int futex_deadline(uint64_t utime, int cmd, bool realtime, uint64_t *deadline)
+{
+	struct {
+		int64_t sec, nsec;
+	} ts;
+
+	if (copy_from_user(&ts, utime, sizeof ts))
+		return -EFAULT;
+	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= NS)
+		return -EINVAL;
+	uint64_t now = time_ns(), t = UINT64_MAX; /* centuries away: forever */
+	if ((uint64_t)ts.sec < UINT64_MAX / NS - 1)
+		t = (uint64_t)ts.sec * NS + (uint64_t)ts.nsec;
+	if (cmd == FUTEX_WAIT)
+		*deadline = add_saturated(now, t);
+	else if (realtime) {
+		uint64_t wall = time_realtime_ns();
+		*deadline = t > wall ? add_saturated(now, t - wall) : now;
+	} else
+		*deadline = t;
+	return 0;
+}
+
+static int64_t futex_wait(uint64_t uaddr, uint32_t val, const uint64_t *deadline, uint32_t bitset,
+			  bool private)
+{
+	uint32_t cur;
+
+	if (!bitset)
+		return -EINVAL;
+	int err = futex_address(uaddr, private);
+	if (err)
+		return err;
+	if (copy_from_user(&cur, uaddr, sizeof cur))
+		return -EFAULT;
+	if (cur != val)
+		return -EAGAIN;
+	if (!deadline)
+		proc_killed(syscall_frame(), SIGKILL,
+			    "futex wait with no other thread to wake it (a deadlock)", "", true);
+	time_sleep_until(*deadline);
+	return -ETIMEDOUT;
+}
+
+int64_t sys_futex(uint64_t uaddr, uint64_t op, uint64_t val, uint64_t utime, uint64_t uaddr2,
+		  uint64_t val3)
+{
+	int cmd = (int)(op & ~(uint64_t)(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME));
+	bool private = op & FUTEX_PRIVATE_FLAG, realtime = op & FUTEX_CLOCK_REALTIME;
+	uint64_t deadline;
+
+	if (realtime && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_WAIT_REQUEUE_PI &&
+	    cmd != FUTEX_LOCK_PI2)
+		return -ENOSYS;
+	switch (cmd) {
+	case FUTEX_WAIT:
+	case FUTEX_WAIT_BITSET:
+		if (utime) {
+			int err = futex_deadline(utime, cmd, realtime, &deadline);
+			if (err)
+				return err;
+		}
+		return futex_wait(uaddr, (uint32_t)val, utime ? &deadline : NULL,
+				  cmd == FUTEX_WAIT ? ~0u : (uint32_t)val3, private);
+	case FUTEX_WAKE:
+	case FUTEX_WAKE_BITSET:
+		if (cmd == FUTEX_WAKE_BITSET && !(uint32_t)val3)
+			return -EINVAL;
+		/* Nobody waits, so none is woken: 0 once the address passes. */
+		return futex_address(uaddr, private);
+	default:
+		return -ENOSYS; /* requeue, wake-op and priority-inheritance operations */
+	}
+}

@@ -1,0 +1,91 @@
+/* Scheduling system calls for one thread on one CPU: affinity (CPU 0 only),
+ * yielding, and the policy and priority queries (SCHED_OTHER, priority 0). */
+#include "kerrno.h"
+#include "proc.h"
+#include "syscall.h"
+
+#define OUR_PID 1
+#define MASK_BYTES 8 /* our cpumask: one unsigned long */
+#define SCHED_OTHER 0
+#define SCHED_FIFO 1
+#define SCHED_RR 2
+#define SCHED_BATCH 3
+#define SCHED_IDLE 5
+#define SCHED_DEADLINE 6
+
+static bool is_us(uint64_t pid) { return (int)pid == 0 || (int)pid == OUR_PID; }
+
+/* Like Linux: the buffer must hold every CPU and be a whole number of
+ * longs; returns the bytes written. */
+int64_t sys_sched_getaffinity(uint64_t pid, uint64_t len, uint64_t mask, uint64_t a3, uint64_t a4,
+			      uint64_t a5)
+{
+	uint64_t cpus = 1; /* CPU 0 */
+
+	if ((unsigned)len < MASK_BYTES || (len & (MASK_BYTES - 1)))
+		return -EINVAL;
+	if (!is_us(pid))
+		return -ESRCH;
+	return copy_to_user(mask, &cpus, sizeof cpus) ? -EFAULT : MASK_BYTES;
+}
+
+/* Any mask that includes CPU 0 is accepted (and changes nothing). */
+int64_t sys_sched_setaffinity(uint64_t pid, uint64_t len, uint64_t mask, uint64_t a3, uint64_t a4,
+			      uint64_t a5)
+{
+	uint64_t cpus = 0;
+	unsigned n = (unsigned)len < MASK_BYTES ? (unsigned)len : MASK_BYTES;
+
+	if (copy_from_user(&cpus, mask, n))
+		return -EFAULT;
+	if (!is_us(pid))
+		return -ESRCH;
+	return cpus & 1 ? 0 : -EINVAL;
+}
+
+int64_t sys_sched_yield(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+			uint64_t a5)
+{
+	return 0;
+}
+
+int64_t sys_sched_getscheduler(uint64_t pid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+			       uint64_t a5)
+{
+	if ((int)pid < 0)
+		return -EINVAL;
+	return is_us(pid) ? SCHED_OTHER : -ESRCH;
+}
+
+int64_t sys_sched_getparam(uint64_t pid, uint64_t param, uint64_t a2, uint64_t a3, uint64_t a4,
+			   uint64_t a5)
+{
+	int32_t priority = 0;
+
+	if (!param || (int)pid < 0)
+		return -EINVAL;
+	if (!is_us(pid))
+		return -ESRCH;
+	return copy_to_user(param, &priority, sizeof priority);
+}
+
+static int64_t priority_range(uint64_t policy, int64_t realtime)
+{
+	switch ((int)policy) {
+	case SCHED_FIFO: case SCHED_RR: return realtime;
+	case SCHED_OTHER: case SCHED_BATCH: case SCHED_IDLE: case SCHED_DEADLINE: return 0;
+	default: return -EINVAL;
+	}
+}
+
+int64_t sys_sched_get_priority_max(uint64_t policy, uint64_t a1, uint64_t a2, uint64_t a3,
+				   uint64_t a4, uint64_t a5)
+{
+	return priority_range(policy, 99);
+}
+
+int64_t sys_sched_get_priority_min(uint64_t policy, uint64_t a1, uint64_t a2, uint64_t a3,
+				   uint64_t a4, uint64_t a5)
+{
+	return priority_range(policy, 1);
+}

@@ -1,0 +1,117 @@
+/* Signal system calls: actions, mask, alternate stack, sending a signal to
+ * ourselves, and the return from a handler (kernel/proc/signal.c). */
+#include "kerrno.h"
+#include "ksignal.h"
+#include "proc.h"
+#include "syscall.h"
+
+#define SIG_BLOCK 0
+#define SIG_UNBLOCK 1
+#define SIG_SETMASK 2
+#define SIGSET_SIZE 8 /* the kernel's sigset_t: 64 signals */
+#define OUR_PID 1
+
+int64_t sys_rt_sigaction(uint64_t sig, uint64_t act, uint64_t oact, uint64_t setsize, uint64_t a4,
+			 uint64_t a5)
+{
+	struct ksigaction new, old;
+
+	if (setsize != SIGSET_SIZE)
+		return -EINVAL;
+	if (act && copy_from_user(&new, act, sizeof new))
+		return -EFAULT;
+	int err = signal_action((int)sig, act ? &new : NULL, oact ? &old : NULL);
+	if (!err && oact && copy_to_user(oact, &old, sizeof old))
+		return -EFAULT;
+	return err;
+}
+
+int64_t sys_rt_sigprocmask(uint64_t how, uint64_t set, uint64_t oset, uint64_t setsize, uint64_t a4,
+			   uint64_t a5)
+{
+	uint64_t old = signal_blocked(), new;
+
+	if (setsize != SIGSET_SIZE)
+		return -EINVAL;
+	if (set) {
+		if (copy_from_user(&new, set, sizeof new))
+			return -EFAULT;
+		switch ((int)how) {
+		case SIG_BLOCK: signal_set_blocked(old | new); break;
+		case SIG_UNBLOCK: signal_set_blocked(old & ~new); break;
+		case SIG_SETMASK: signal_set_blocked(new); break;
+		default: return -EINVAL;
+		}
+	}
+	/* Like Linux, a bad oset fails the call after the mask has changed. */
+	if (oset && copy_to_user(oset, &old, sizeof old))
+		return -EFAULT;
+	return 0;
+}
+
+/* Pending signals that are blocked (an unblocked one is already delivered). */
+int64_t sys_rt_sigpending(uint64_t set, uint64_t setsize, uint64_t a2, uint64_t a3, uint64_t a4,
+			  uint64_t a5)
+{
+	uint64_t pending = signal_pending() & signal_blocked();
+
+	if (setsize > SIGSET_SIZE)
+		return -EINVAL;
+	return copy_to_user(set, &pending, setsize);
+}
+
+int64_t sys_sigaltstack(uint64_t uss, uint64_t uoss, uint64_t a2, uint64_t a3, uint64_t a4,
+			uint64_t a5)
+{
+	struct kstack ss, old;
+
+	if (uss && copy_from_user(&ss, uss, sizeof ss))
+		return -EFAULT;
+	int err = signal_altstack(uss ? &ss : NULL, uoss ? &old : NULL, syscall_frame()->rsp);
+	if (!err && uoss && copy_to_user(uoss, &old, sizeof old))
+		return -EFAULT;
+	return err;
+}
+
+/* The only process is us (pid 1), alone in process group 1. pid 0 is our
+ * group; -1 means every process but the caller and init, which leaves
+ * nobody (-ESRCH), exactly as on Linux for a process that is alone. */
+int64_t sys_kill(uint64_t upid, uint64_t usig, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	int pid = (int)upid, sig = (int)usig;
+
+	if (pid != 0 && pid != OUR_PID)
+		return -ESRCH;
+	if (sig < 0 || sig > SIGNAL_MAX)
+		return -EINVAL;
+	return signal_send(sig, SI_USER);
+}
+
+static int64_t tkill(int tgid, int tid, int sig)
+{
+	if (tid <= 0)
+		return -EINVAL;
+	if (tid != OUR_PID || (tgid > 0 && tgid != OUR_PID))
+		return -ESRCH;
+	if (sig < 0 || sig > SIGNAL_MAX)
+		return -EINVAL;
+	return signal_send(sig, SI_TKILL);
+}
+
+int64_t sys_tkill(uint64_t tid, uint64_t sig, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return tkill(0, (int)tid, (int)sig);
+}
+
+int64_t sys_tgkill(uint64_t tgid, uint64_t tid, uint64_t sig, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	if ((int)tgid <= 0)
+		return -EINVAL;
+	return tkill((int)tgid, (int)tid, (int)sig);
+}
+
+int64_t sys_rt_sigreturn(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+			 uint64_t a5)
+{
+	return signal_sigreturn(syscall_frame());
+}
