@@ -1,7 +1,7 @@
-/* mremap and madvise in detail: every error number, growing, shrinking and moving (complements mremap_madvise.c). */
+/* mremap: growing in place and by moving, shrinking, MREMAP_FIXED and
  * MREMAP_DONTUNMAP, with contents kept and new pages zero; madvise:
  * MADV_DONTNEED gives zeroed pages, other advice changes nothing; and the
- * error cases of both. */
+ * error cases of both (complements mremap_madvise.c). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdint.h>
