@@ -34,6 +34,9 @@ uint64_t virt_to_phys(const void *va);
 #define VM_HUGE 0x10u /* 2 MiB pages: va, pa and len must be 2 MiB aligned */
 #define VM_GLOBAL 0x20u
 #define VM_READ 0x40u /* for memory areas only: x86 pages are always readable */
+/* No access at all (PROT_NONE): the page keeps its frame but is marked not
+ * present, so every access faults; vm_protect can give access back. */
+#define VM_NOACCESS 0x80u
 
 struct vm_space {
 	uint64_t pml4; /* physical address of the top-level table */

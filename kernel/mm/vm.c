@@ -20,6 +20,7 @@
 #define PTE_PS (1ull << 7)
 #define PTE_G (1ull << 8)
 #define PTE_NX (1ull << 63)
+#define PTE_NONE (1ull << 9) /* software bit: a leaf kept without access (P clear) */
 #define PTE_ADDR 0x000ffffffffff000ull
 #define GIB (1ull << 30)
 
@@ -51,9 +52,12 @@ static unsigned index_of(uintptr_t va, int level) { return (va >> (12 + 9 * (lev
 static uint64_t level_size(int level) { return 1ull << (12 + 9 * (level - 1)); }
 static bool canonical(uintptr_t va) { return va < USER_TOP || va >= 0xffff800000000000ull; }
 
+/* A leaf entry: present, or kept with its frame but not present. */
+static bool present(uint64_t e) { return e & (PTE_P | PTE_NONE); }
+
 static uint64_t leaf_bits(unsigned flags)
 {
-	uint64_t e = PTE_P;
+	uint64_t e = flags & VM_NOACCESS ? PTE_NONE : PTE_P;
 
 	if (flags & VM_WRITE)
 		e |= PTE_W;
@@ -72,7 +76,7 @@ static uint64_t leaf_bits(unsigned flags)
 
 static unsigned flags_of(uint64_t e)
 {
-	unsigned f = 0;
+	unsigned f = e & PTE_NONE ? VM_NOACCESS : 0;
 
 	if (e & PTE_W)
 		f |= VM_WRITE;
@@ -115,7 +119,7 @@ static uint64_t *walk(struct vm_space *as, uintptr_t va, int level, bool create,
 	*blocked = false;
 	for (int l = 4; l > level; l--) {
 		uint64_t *e = &t[index_of(va, l)];
-		if (!(*e & PTE_P)) {
+		if (!present(*e)) {
 			if (!create)
 				return NULL;
 			uint64_t pa = table_alloc();
@@ -138,7 +142,7 @@ static uint64_t *leaf(struct vm_space *as, uintptr_t va, int *level)
 
 	for (int l = 4; l >= 1; l--) {
 		uint64_t *e = &t[index_of(va, l)];
-		if (!(*e & PTE_P))
+		if (!present(*e))
 			return NULL;
 		if (l == 1 || (*e & PTE_PS)) {
 			*level = l;
@@ -173,10 +177,10 @@ int vm_map(struct vm_space *as, uintptr_t va, uint64_t pa, size_t len, unsigned 
 	for (uint64_t off = 0; off < len; off += step) {
 		bool blocked;
 		uint64_t *e = walk(as, va + off, level, true, &blocked);
-		if (!e || blocked || (*e & PTE_P)) { /* a smaller mapping under a huge slot */
+		if (!e || blocked || present(*e)) { /* a smaller mapping under a huge slot */
 			if (off)
 				vm_unmap(as, va, off);
-			return blocked || (e && (*e & PTE_P)) ? -EEXIST : -ENOMEM;
+			return blocked || (e && present(*e)) ? -EEXIST : -ENOMEM;
 		}
 		*e = ((pa + off) & PTE_ADDR) | leaf_bits(flags);
 	}
@@ -202,7 +206,7 @@ static void unmap_range(uint64_t *t, int level, uintptr_t va, uintptr_t end)
 		uintptr_t next = (va & ~(size - 1)) + size;
 		if (next > end || next == 0)
 			next = end;
-		if (*e & PTE_P) {
+		if (present(*e)) {
 			if (level == 1 || (*e & PTE_PS)) {
 				*e = 0;
 				invlpg(va);
@@ -290,7 +294,7 @@ uintptr_t vm_next_mapped(struct vm_space *as, uintptr_t va, uintptr_t end)
 		int l = 4;
 		for (; l >= 1; l--) {
 			uint64_t e = t[index_of(va, l)];
-			if (!(e & PTE_P))
+			if (!present(e))
 				break;
 			if (l == 1 || (e & PTE_PS))
 				return va;
@@ -339,7 +343,7 @@ static void free_tree(uint64_t *t, int level)
 {
 	for (int i = 0; i < 512; i++) {
 		uint64_t e = t[i];
-		if (!(e & PTE_P))
+		if (!present(e))
 			continue;
 		if (level == 1 || (e & PTE_PS))
 			pmm_free_pages(e & PTE_ADDR & ~(level_size(level) - 1), level_size(level) / PAGE_SIZE);

@@ -18,11 +18,17 @@
 #define MAP_ANONYMOUS 0x20
 #define MAP_FIXED_NOREPLACE 0x100000
 #define MMAP_TOP 0x00007ffebffff000ul /* below the stack and a 1 GiB gap */
+#define TASK_SIZE (USER_TOP - PAGE_SIZE) /* Linux keeps the page below 2^47 unmapped */
+#define MMAP_MIN_ADDR 0x10000ul		/* Linux's default vm.mmap_min_addr */
 
 static uint64_t page_up(uint64_t x) { return (x + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1); }
 
+/* PROT_NONE is VM_NOACCESS: backed pages keep their frames but every
+ * access faults, until mprotect gives access back. */
 static unsigned prot_flags(uint64_t prot)
 {
+	if (!(prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
+		return VM_USER | VM_NOACCESS;
 	return VM_USER | (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) |
 	       (prot & PROT_EXEC ? VM_EXEC : 0);
 }
@@ -66,19 +72,30 @@ int64_t sys_brk(uint64_t addr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a
 int64_t sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64_t fd,
 		 uint64_t off)
 {
+	/* The checks in Linux's order, so that each bad call gets its errno. */
 	uint64_t size = page_up(len);
+	struct file *f = NULL;
 
-	if (!len || !size || (addr & (PAGE_SIZE - 1)) || (prot & ~7ul))
+	if (off & (PAGE_SIZE - 1))
 		return -EINVAL;
+	if (!(flags & MAP_ANONYMOUS) && (!(f = fd_get((int)fd)) || (f->flags & O_PATH)))
+		return -EBADF;
+	if (!len || (prot & ~7ul))
+		return -EINVAL;
+	if (!size || size > TASK_SIZE)
+		return -ENOMEM;
 	if ((flags & (MAP_SHARED | MAP_PRIVATE)) == 0)
 		return -EINVAL;
-	struct inode *file = NULL;
-	if (!(flags & MAP_ANONYMOUS)) {
-		struct file *f = fd_get((int)fd);
-		if (!f || (f->flags & O_PATH))
-			return -EBADF;
-		if (off & (PAGE_SIZE - 1))
+	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+		if (addr > TASK_SIZE - size)
+			return -ENOMEM;
+		if (addr & (PAGE_SIZE - 1))
 			return -EINVAL;
+		if (addr < MMAP_MIN_ADDR)
+			return -EPERM;
+	}
+	struct inode *file = NULL;
+	if (f) {
 		if ((f->flags & O_ACCMODE) == O_WRONLY)
 			return -EACCES;
 		if ((f->inode->mode & S_IFMT) == S_IFCHR && f->inode->dev->read && !f->inode->dev->stream &&
@@ -97,11 +114,9 @@ int64_t sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uin
 		}
 	}
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
-		if (addr + size < addr || addr + size > USER_TOP || addr < PAGE_SIZE)
-			return -EINVAL;
 		if (flags & MAP_FIXED)
 			vma_remove(addr, addr + size);
-	} else {
+	} else { /* a hint is only a hint: we choose */
 		addr = vma_find_gap(size, MMAP_TOP);
 		if (!addr)
 			return -ENOMEM;
@@ -135,8 +150,6 @@ int64_t sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot, uint64_t a3, ui
 		return 0;
 	if (addr + len < addr || addr + len > USER_TOP)
 		return -ENOMEM;
-	/* x86 cannot make a present page unreadable: PROT_NONE pages that are
-	 * already backed stay readable until unmapped. */
 	return vma_protect(addr, addr + len, prot_flags(prot));
 }
 

@@ -28,7 +28,7 @@ for src in tests/edge/*.c; do
 	wanted "$name" || continue
 	cat build/edge/stdin.bin | env -i timeout 120 "$bin" >"$bin.native.out" 2>&1
 	native=$?
-	./bareflow run --timeout 300 "$bin" >"$bin.bare.out" 2>"$bin.bare.err" <build/edge/stdin.bin
+	cat build/edge/stdin.bin | ./bareflow run --timeout 300 "$bin" >"$bin.bare.out" 2>"$bin.bare.err"
 	bare=$?
 	checks=$(grep -c -E '^(ok|FAIL) ' "$bin.native.out")
 	if [ "$native" -ne 0 ]; then
