@@ -89,6 +89,12 @@ static int64_t stdin_read(struct file *f, uint64_t ubuf, uint64_t count)
 	}
 }
 
+/* Readable when a byte (or the end) has arrived. */
+static unsigned stdin_poll(struct file *f)
+{
+	return input.eof || serial_ready(COM1) ? POLLIN | POLLRDNORM : 0;
+}
+
 static int64_t com_write(uint16_t port, uint64_t ubuf, uint64_t count)
 {
 	char chunk[256];
@@ -141,7 +147,7 @@ static int64_t tty_ioctl(struct file *f, uint64_t req, uint64_t arg)
 }
 
 static const struct dev_ops stream_ops[3] = {
-	{.read = stdin_read, .ioctl = tty_ioctl, .stream = true},
+	{.read = stdin_read, .ioctl = tty_ioctl, .stream = true, .poll = stdin_poll},
 	{.write = stdout_write, .ioctl = tty_ioctl, .stream = true},
 	{.write = stderr_write, .ioctl = tty_ioctl, .stream = true},
 };

@@ -27,10 +27,10 @@ static int64_t random_read(struct file *f, uint64_t ubuf, uint64_t n)
 }
 static int64_t notty(struct file *f, uint64_t req, uint64_t arg) { return -ENOTTY; }
 
-static const struct dev_ops null_ops = {null_read, sink_write, notty, false};
-static const struct dev_ops zero_ops = {zero_read, sink_write, notty, false};
-static const struct dev_ops full_ops = {zero_read, full_write, notty, false};
-static const struct dev_ops random_ops = {random_read, sink_write, notty, false};
+static const struct dev_ops null_ops = {.read = null_read, .write = sink_write, .ioctl = notty};
+static const struct dev_ops zero_ops = {.read = zero_read, .write = sink_write, .ioctl = notty};
+static const struct dev_ops full_ops = {.read = zero_read, .write = full_write, .ioctl = notty};
+static const struct dev_ops random_ops = {.read = random_read, .write = sink_write, .ioctl = notty};
 const struct dev_ops dev_fd_alias_ops; /* opening one opens fd rdev's file */
 
 static int add(struct inode *dir, const char *name, const struct dev_ops *ops, uint32_t rdev,

@@ -112,3 +112,19 @@ int64_t file_write(struct file *f, uint64_t ubuf, uint64_t n)
 		f->off += (uint64_t)r;
 	return r;
 }
+
+unsigned file_poll(struct file *f)
+{
+	struct inode *ip = f->inode;
+	if (ip->pipe)
+		return pipe_poll(f);
+	if ((ip->mode & S_IFMT) == S_IFCHR && ip->dev->poll)
+		return ip->dev->poll(f);
+	return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM; /* files never block */
+}
+
+bool file_may_change(struct file *f)
+{
+	struct inode *ip = f->inode;
+	return (ip->mode & S_IFMT) == S_IFCHR && ip->dev->poll && !ip->pipe;
+}

@@ -126,3 +126,21 @@ int64_t pipe_write(struct file *f, uint64_t ubuf, uint64_t n)
 	}
 	return (int64_t)done;
 }
+
+unsigned pipe_poll(struct file *f)
+{
+	struct pipe *p = f->inode->pipe;
+	unsigned r = 0;
+	if (!f->pipe_write_end) {
+		if (p->len)
+			r |= POLLIN | POLLRDNORM;
+		if (!p->writers)
+			r |= POLLHUP;
+	} else {
+		if (p->len < PIPE_SIZE)
+			r |= POLLOUT | POLLWRNORM;
+		if (!p->readers)
+			r |= POLLERR;
+	}
+	return r;
+}

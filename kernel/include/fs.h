@@ -60,6 +60,8 @@ struct dev_ops {
 	int64_t (*write)(struct file *f, uint64_t ubuf, uint64_t n);
 	int64_t (*ioctl)(struct file *f, uint64_t req, uint64_t arg);
 	bool stream; /* a byte stream: no positions (lseek gives ESPIPE) */
+	/* Readiness as poll's POLLIN/POLLOUT/POLLHUP bits; NULL: always ready. */
+	unsigned (*poll)(struct file *f);
 };
 
 struct dentry {
@@ -159,6 +161,19 @@ int fd_dup2(int oldfd, int newfd, bool cloexec);
 bool fd_cloexec(int fd);
 void fd_set_cloexec(int fd, bool on);
 int64_t file_read(struct file *f, uint64_t ubuf, uint64_t n);
+/* What poll would report for f now (POLLIN, POLLOUT, POLLHUP, POLLERR). */
+unsigned file_poll(struct file *f);
+/* True if f could become ready later without this process doing anything
+ * (only input arriving from the host can). */
+bool file_may_change(struct file *f);
+#define POLLIN 0x001
+#define POLLPRI 0x002
+#define POLLOUT 0x004
+#define POLLERR 0x008
+#define POLLHUP 0x010
+#define POLLNVAL 0x020
+#define POLLRDNORM 0x040
+#define POLLWRNORM 0x100
 int64_t file_write(struct file *f, uint64_t ubuf, uint64_t n);
 
 /* --- devices (dev.c, console.c, pipe.c) --- */
@@ -178,6 +193,7 @@ void pipe_free(struct pipe *p);
 extern const struct dev_ops dev_fd_alias_ops;
 int64_t pipe_read(struct file *f, uint64_t ubuf, uint64_t n);
 int64_t pipe_write(struct file *f, uint64_t ubuf, uint64_t n);
+unsigned pipe_poll(struct file *f);
 
 /* --- the boot archive (cpio.c) --- */
 

@@ -1,0 +1,188 @@
+/*
+ * Waiting for file descriptors: poll, ppoll, select, pselect6. Files and
+ * devices are always ready; pipes are ready by their contents; only stdin
+ * from the host can become ready while we wait. So a wait that nothing can
+ * end sleeps out its timeout, and without a timeout it is a deadlock: the
+ * program ends with a message (status 137) rather than hang the machine.
+ */
+#include "console.h"
+#include "fs.h"
+#include "heap.h"
+#include "kerrno.h"
+#include "kstring.h"
+#include "proc.h"
+#include "syscall.h"
+#include "timer.h"
+#include "x86.h"
+
+#define NS 1000000000ull
+#define NO_DEADLINE UINT64_MAX
+
+struct pollfd_user {
+	int32_t fd;
+	int16_t events, revents;
+};
+
+__attribute__((noreturn)) static void deadlock(void)
+{
+	kreport("bareflow: the program would wait forever: it polls only descriptors that no "
+		"one else can make ready, with no timeout\n");
+	proc_exit(128 + 9);
+}
+
+/* Halt until an interrupt (input, or a timer tick), or return false once
+ * the deadline has passed. */
+static bool wait_a_while(uint64_t deadline)
+{
+	if (deadline != NO_DEADLINE && time_ns() >= deadline)
+		return false;
+	irq_enable_and_halt();
+	irq_disable();
+	return true;
+}
+
+static int64_t do_poll(uint64_t ufds, uint64_t nfds, uint64_t deadline)
+{
+	if (nfds > FD_MAX)
+		return -EINVAL;
+	struct pollfd_user *p = kmalloc(nfds ? nfds * sizeof *p : 1);
+	if (!p)
+		return -ENOMEM;
+	if (copy_from_user(p, ufds, nfds * sizeof *p)) {
+		kfree(p);
+		return -EFAULT;
+	}
+	int64_t ready;
+	for (;;) {
+		bool may_change = false;
+		ready = 0;
+		for (uint64_t i = 0; i < nfds; i++) {
+			struct file *f = p[i].fd >= 0 ? fd_get(p[i].fd) : NULL;
+			p[i].revents = 0;
+			if (p[i].fd < 0)
+				continue;
+			if (!f) {
+				p[i].revents = POLLNVAL;
+			} else {
+				unsigned want = (uint16_t)p[i].events | POLLERR | POLLHUP;
+				p[i].revents = (int16_t)(file_poll(f) & want);
+				may_change |= file_may_change(f);
+			}
+			ready += p[i].revents != 0;
+		}
+		if (ready || deadline == 0)
+			break;
+		if (!may_change && deadline == NO_DEADLINE) {
+			kfree(p);
+			deadlock();
+		}
+		if (!may_change) {
+			time_sleep_until(deadline);
+			break;
+		}
+		if (!wait_a_while(deadline))
+			break;
+	}
+	int err = copy_to_user(ufds, p, nfds * sizeof *p);
+	kfree(p);
+	return err ? -EFAULT : ready;
+}
+
+int64_t sys_poll(uint64_t fds, uint64_t nfds, uint64_t timeout, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	int ms = (int)timeout;
+	return do_poll(fds, nfds, ms < 0 ? NO_DEADLINE : time_ns() + (uint64_t)ms * 1000000);
+}
+
+struct timespec_user {
+	int64_t sec, nsec;
+};
+
+/* A relative timeout in user memory as a deadline; NULL is none. */
+static int deadline_of(uint64_t uts, uint64_t *deadline, bool micro)
+{
+	struct timespec_user ts;
+	uint64_t unit = micro ? 1000 : 1;
+	if (!uts) {
+		*deadline = NO_DEADLINE;
+		return 0;
+	}
+	if (copy_from_user(&ts, uts, sizeof ts))
+		return -EFAULT;
+	if (ts.sec < 0 || ts.nsec < 0 || (uint64_t)ts.nsec * unit >= NS)
+		return -EINVAL;
+	*deadline = time_ns() + (uint64_t)ts.sec * NS + (uint64_t)ts.nsec * unit;
+	return 0;
+}
+
+int64_t sys_ppoll(uint64_t fds, uint64_t nfds, uint64_t tsp, uint64_t sigmask, uint64_t sigsetsize,
+		  uint64_t a5)
+{
+	uint64_t deadline;
+	int err = deadline_of(tsp, &deadline, false);
+	return err ? err : do_poll(fds, nfds, deadline);
+}
+
+/* select's three sets, as bitmaps of nfds bits. */
+static int64_t do_select(uint64_t nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64_t deadline)
+{
+	uint64_t in[3][FD_MAX / 64], out[3][FD_MAX / 64];
+	uint64_t sets[3] = {ur, uw, ue};
+	size_t bytes = (nfds + 63) / 64 * 8;
+
+	if ((int64_t)nfds < 0 || nfds > FD_MAX)
+		return -EINVAL;
+	memset(in, 0, sizeof in);
+	for (int s = 0; s < 3; s++)
+		if (sets[s] && copy_from_user(in[s], sets[s], bytes))
+			return -EFAULT;
+	for (uint64_t fd = 0; fd < nfds; fd++)
+		if (((in[0][fd / 64] | in[1][fd / 64] | in[2][fd / 64]) >> (fd % 64) & 1) && !fd_get((int)fd))
+			return -EBADF;
+	int64_t ready;
+	for (;;) {
+		bool may_change = false;
+		ready = 0;
+		memset(out, 0, sizeof out);
+		for (uint64_t fd = 0; fd < nfds; fd++) {
+			uint64_t bit = 1ull << (fd % 64);
+			if (!((in[0][fd / 64] | in[1][fd / 64] | in[2][fd / 64]) & bit))
+				continue;
+			struct file *f = fd_get((int)fd);
+			unsigned r = file_poll(f);
+			may_change |= file_may_change(f);
+			if ((in[0][fd / 64] & bit) && (r & (POLLIN | POLLHUP | POLLERR)))
+				out[0][fd / 64] |= bit, ready++;
+			if ((in[1][fd / 64] & bit) && (r & (POLLOUT | POLLERR)))
+				out[1][fd / 64] |= bit, ready++;
+		}
+		if (ready || deadline == 0)
+			break;
+		if (!may_change && deadline == NO_DEADLINE)
+			deadlock();
+		if (!may_change) {
+			time_sleep_until(deadline);
+			break;
+		}
+		if (!wait_a_while(deadline))
+			break;
+	}
+	for (int s = 0; s < 3; s++)
+		if (sets[s] && copy_to_user(sets[s], out[s], bytes))
+			return -EFAULT;
+	return ready;
+}
+
+int64_t sys_select(uint64_t nfds, uint64_t r, uint64_t w, uint64_t e, uint64_t tv, uint64_t a5)
+{
+	uint64_t deadline;
+	int err = deadline_of(tv, &deadline, true);
+	return err ? err : do_select(nfds, r, w, e, deadline);
+}
+
+int64_t sys_pselect6(uint64_t nfds, uint64_t r, uint64_t w, uint64_t e, uint64_t tsp, uint64_t a5)
+{
+	uint64_t deadline;
+	int err = deadline_of(tsp, &deadline, false);
+	return err ? err : do_select(nfds, r, w, e, deadline);
+}

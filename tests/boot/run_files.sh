@@ -1,0 +1,44 @@
+# --file puts host files into the guest's filesystem, and the program starts
+# in the host's working directory: busybox finds, reads and checksums them
+# exactly as it does natively, relative paths included; files it writes stay
+# in the guest (tmpfs) and never reach the host.
+. tests/boot/common.inc
+bb=/bin/busybox
+[ -x $bb ] || fail "$bb is missing (Debian package busybox-static; run 'make setup')"
+root=$(pwd)
+mkdir -p "$TMP/tree/sub/deeper"
+printf 'alpha\n' >"$TMP/tree/a.txt"
+head -c 70000 /dev/urandom >"$TMP/tree/sub/blob.bin"
+printf 'gamma\n' >"$TMP/tree/sub/deeper/c.txt"
+ln -s a.txt "$TMP/tree/link"
+# same LABEL CMD...: CMD under bareflow (with the tree) and natively, from
+# inside the tree; stdout (sorted with LABEL "sorted") and status must match.
+same() {
+	label=$1
+	shift
+	(cd "$TMP/tree" && "$@") >"$TMP/native" 2>&1
+	native=$?
+	rm -f "$TMP/tree/new.txt" # what the native run wrote
+	(cd "$TMP/tree" && "$root/bareflow" run --file "$TMP/tree" "$@") >"$OUT" 2>&1
+	STATUS=$?
+	if [ "$label" = sorted ]; then
+		sort "$TMP/native" -o "$TMP/native"
+		sort "$OUT" -o "$OUT"
+	fi
+	expect_status "$native"
+	cmp -s "$TMP/native" "$OUT" || { diff "$TMP/native" "$OUT" | head; fail "$*: the guest saw different files"; }
+}
+same sorted $bb find .
+same plain $bb sha256sum sub/blob.bin a.txt link ./sub/../a.txt
+same plain $bb cat sub/deeper/c.txt
+same plain $bb readlink link
+same plain $bb sh -c 'echo written >new.txt; read x <new.txt; echo "$x"; cd sub/deeper; pwd'
+[ ! -e "$TMP/tree/new.txt" ] || fail "a file the program wrote reached the host"
+# GUEST paths: a file and a directory placed elsewhere.
+run ./bareflow run --file "$TMP/tree/a.txt:/etc/motd" --file "$TMP/tree/sub:/srv" $bb ls /etc/motd /srv
+expect_status 0
+expect_output "^/etc/motd$"
+expect_output "^blob.bin$"
+expect_output "^deeper$"
+run ./bareflow run --file "$TMP/tree/a.txt:/etc/motd" $bb cat /etc/motd
+expect_output "^alpha$"
