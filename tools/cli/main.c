@@ -60,15 +60,19 @@ static const char run_usage[] =
     "run it with ARGS. Its stdout is our stdout byte for byte, its stderr our\n"
     "stderr; kernel messages are kept aside and shown with --verbose or when the\n"
     "kernel itself fails. Exit status: the program's own; 128+signal when a fault\n"
-    "kills it (SIGSEGV 139, SIGILL 132, SIGFPE 136), with a report on stderr; 126\n"
-    "if ELF cannot be executed (not a static x86-64 program); 127 if it does not\n"
-    "exist; 124 on timeout; 125 for a kernel panic.\n"
+    "or a signal kills it (SIGSEGV 139, SIGILL 132, SIGFPE 136, abort 134), with a\n"
+    "report on stderr; 126 if ELF cannot be executed (not a static x86-64\n"
+    "program); 127 if it does not exist; 124 on timeout; 125 for a kernel panic.\n"
     "\n"
     "The guest gets an in-memory root filesystem, built as a cpio archive: ELF at\n"
     "its absolute host path (its argv[0] is ELF as typed), each --file, every\n"
     "directory above them, and the current directory, where the program starts.\n"
+    "The arguments and environment travel in it too (no length limit but Linux's),\n"
+    "and so does stdin when it is a file; a pipe or terminal streams over serial.\n"
+    "One CPU, one thread, no fork; files the program writes stay in the guest.\n"
     "\n"
     "  --mem SIZE      guest RAM: a number with K, M, G or T (default 512M)\n"
+    "  --cpus N        guest CPUs; only 1 for now (the kernel runs one thread)\n"
     "  --timeout SEC   stop the guest after SEC seconds and exit 124 (default 0:\n"
     "                  never)\n"
     "  --file HOST[:GUEST]  put the host file, symlink (as a symlink) or directory\n"
@@ -83,9 +87,7 @@ static const char run_usage[] =
     "  --verbose       print the QEMU command line, QEMU's messages and the kernel log\n"
     "  --iso OUT.iso   do not boot: write a bootable GRUB ISO of the kernel, this\n"
     "                  command line and the same files to OUT.iso (exit 0, or 2 if it\n"
-    "                  cannot be written there)\n"
-    "\n"
-    "  --cpus N        guest CPUs; only 1 for now (the kernel runs one thread)\n";
+    "                  cannot be written there)\n";
 
 static const char selftest_usage[] =
     "usage: bareflow selftest [--mem SIZE] [--timeout SEC] [--cmdline STR] [--verbose]\n"
