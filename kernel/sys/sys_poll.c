@@ -30,15 +30,27 @@ __attribute__((noreturn)) static void deadlock(void)
 	proc_exit(128 + 9);
 }
 
-/* Halt until an interrupt (input, or a timer tick), or return false once
- * the deadline has passed. */
-static bool wait_a_while(uint64_t deadline)
+enum { WAIT_DONE, WAIT_AGAIN, WAIT_FOREVER };
+
+/* Nothing is ready yet: wait for something to change (WAIT_AGAIN: look
+ * again), or say the wait is over. Only host input can change anything
+ * (may_change); otherwise sleep out the deadline, and with none the wait
+ * could never end (WAIT_FOREVER). */
+static int wait_more(bool may_change, uint64_t deadline)
 {
+	if (deadline == 0)
+		return WAIT_DONE;
+	if (!may_change) {
+		if (deadline == NO_DEADLINE)
+			return WAIT_FOREVER;
+		time_sleep_until(deadline);
+		return WAIT_DONE;
+	}
 	if (deadline != NO_DEADLINE && time_ns() >= deadline)
-		return false;
-	irq_enable_and_halt();
+		return WAIT_DONE;
+	irq_enable_and_halt(); /* until input, or the next timer tick */
 	irq_disable();
-	return true;
+	return WAIT_AGAIN;
 }
 
 static int64_t do_poll(uint64_t ufds, uint64_t nfds, uint64_t deadline)
@@ -53,7 +65,7 @@ static int64_t do_poll(uint64_t ufds, uint64_t nfds, uint64_t deadline)
 		return -EFAULT;
 	}
 	int64_t ready;
-	for (;;) {
+	for (int w = WAIT_AGAIN; w == WAIT_AGAIN;) {
 		bool may_change = false;
 		ready = 0;
 		for (uint64_t i = 0; i < nfds; i++) {
@@ -70,18 +82,11 @@ static int64_t do_poll(uint64_t ufds, uint64_t nfds, uint64_t deadline)
 			}
 			ready += p[i].revents != 0;
 		}
-		if (ready || deadline == 0)
-			break;
-		if (!may_change && deadline == NO_DEADLINE) {
+		w = ready ? WAIT_DONE : wait_more(may_change, deadline);
+		if (w == WAIT_FOREVER) {
 			kfree(p);
 			deadlock();
 		}
-		if (!may_change) {
-			time_sleep_until(deadline);
-			break;
-		}
-		if (!wait_a_while(deadline))
-			break;
 	}
 	int err = copy_to_user(ufds, p, nfds * sizeof *p);
 	kfree(p);
@@ -140,7 +145,7 @@ static int64_t do_select(uint64_t nfds, uint64_t ur, uint64_t uw, uint64_t ue, u
 		if (((in[0][fd / 64] | in[1][fd / 64] | in[2][fd / 64]) >> (fd % 64) & 1) && !fd_get((int)fd))
 			return -EBADF;
 	int64_t ready;
-	for (;;) {
+	for (int w = WAIT_AGAIN; w == WAIT_AGAIN;) {
 		bool may_change = false;
 		ready = 0;
 		memset(out, 0, sizeof out);
@@ -156,16 +161,9 @@ static int64_t do_select(uint64_t nfds, uint64_t ur, uint64_t uw, uint64_t ue, u
 			if ((in[1][fd / 64] & bit) && (r & (POLLOUT | POLLERR)))
 				out[1][fd / 64] |= bit, ready++;
 		}
-		if (ready || deadline == 0)
-			break;
-		if (!may_change && deadline == NO_DEADLINE)
+		w = ready ? WAIT_DONE : wait_more(may_change, deadline);
+		if (w == WAIT_FOREVER)
 			deadlock();
-		if (!may_change) {
-			time_sleep_until(deadline);
-			break;
-		}
-		if (!wait_a_while(deadline))
-			break;
 	}
 	for (int s = 0; s < 3; s++)
 		if (sets[s] && copy_to_user(sets[s], out[s], bytes))

@@ -1,0 +1,42 @@
+# Waits that nothing but this very process could end (one thread): reading
+# an empty pipe whose write end is open, filling a pipe nobody drains, and
+# polling such a pipe with no timeout. Linux would hang forever; the program
+# ends with 137 and a message naming the cause instead, and the kernel goes
+# on (every page comes back).
+. tests/boot/common.inc
+cat >"$TMP/wait.c" <<'END'
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+	int p[2];
+	char buf[4096];
+	pipe(p);
+	printf("start\n");
+	fflush(stdout);
+	if (!strcmp(argv[1], "read")) {
+		read(p[0], buf, 1);
+	} else if (!strcmp(argv[1], "write")) {
+		memset(buf, 'x', sizeof buf);
+		for (;;)
+			write(p[1], buf, sizeof buf);
+	} else {
+		struct pollfd f = {p[0], POLLIN, 0};
+		poll(&f, 1, -1);
+	}
+	printf("never printed\n");
+	return 0;
+}
+END
+clang-19 -static -O1 -o "$TMP/wait" "$TMP/wait.c" || fail "cannot build the program"
+for mode in read write poll; do
+	run ./bareflow run --verbose --timeout 60 "$TMP/wait" $mode
+	expect_status 137
+	expect_output "^start$"
+	expect_no_output "never printed"
+	expect_output "would wait forever"
+	expect_output "every page, page table and heap block the program used is free again"
+done
