@@ -106,11 +106,29 @@ void lapic_eoi(void) { lapic[LAPIC_EOI / 4] = 0; }
 
 uint32_t lapic_id(void) { return lapic[0x20 / 4] >> 24; }
 
+static volatile bool halted; /* in cpu_wait_interrupt's hlt */
+static uint64_t asleep_tsc;
+static uint64_t tick_samples[3];
+
+/* Each tick samples what the CPU was doing: user code, the kernel, or
+ * waiting in cpu_wait_interrupt. */
 static void timer_irq(struct trapframe *tf)
 {
-	(void)tf;
 	ticks++;
+	tick_samples[halted ? TICK_IDLE : (tf->cs & 3) ? TICK_USER : TICK_KERNEL]++;
 	lapic[LAPIC_EOI / 4] = 0;
+}
+
+uint64_t timer_tick_samples(int kind) { return tick_samples[kind]; }
+
+void cpu_wait_interrupt(void)
+{
+	uint64_t start = rdtsc();
+	halted = true;
+	irq_enable_and_halt();
+	irq_disable();
+	halted = false;
+	asleep_tsc += rdtsc() - start;
 }
 
 static void lapic_map(void)
@@ -137,16 +155,13 @@ uint64_t timer_ticks(void) { return ticks; }
 
 void cpu_idle(void) { irq_enable_and_halt(); }
 
-static uint64_t asleep_tsc;
-
 void time_sleep_until(uint64_t deadline)
 {
-	uint64_t tick = 1000000000ull / TIMER_HZ, start = rdtsc();
+	uint64_t tick = 1000000000ull / TIMER_HZ;
 
-	while (time_ns() + tick < deadline) {
-		irq_enable_and_halt();
-		irq_disable();
-	}
+	while (time_ns() + tick < deadline)
+		cpu_wait_interrupt();
+	uint64_t start = rdtsc();
 	while (time_ns() < deadline)
 		cpu_relax();
 	asleep_tsc += rdtsc() - start;

@@ -14,6 +14,7 @@
 #include "printf.h"
 #include "proc.h"
 #include "syscall.h"
+#include "timer.h"
 #include "trap.h"
 #include "x86.h"
 
@@ -84,8 +85,7 @@ static int64_t stdin_read(struct file *f, uint64_t ubuf, uint64_t count)
 			return 0;
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
-		irq_enable_and_halt();
-		irq_disable();
+		cpu_wait_interrupt();
 	}
 }
 

@@ -97,6 +97,10 @@ int signal_send(int sig, int code);
  * and R11) rather than through SYSRET.
  */
 bool signal_return_to_user(struct trapframe *tf);
+/* Set whenever pending signals, the blocked mask or a restored frame may
+ * need signal_return_to_user; false means it has nothing to do (the system
+ * call path checks this first: a call costs under software emulation). */
+extern bool signal_attention;
 
 /* rt_sigreturn: restore the registers, mask, alternate stack and vector
  * state saved in the signal frame at tf->rsp - 8. Returns the restored RAX;

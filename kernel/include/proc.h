@@ -90,12 +90,9 @@ struct krlimit proc_rlimit(unsigned resource);
  * 1048576 files (Linux's nr_open). The process is root: raising max is fine. */
 int proc_set_rlimit(unsigned resource, const struct krlimit *new, struct krlimit *old);
 
-/* CPU time: user time runs between system calls, system time inside them
- * minus the time spent halted waiting (sleeps). Page faults count as user
- * time. cputime_enter/leave bracket every system call. */
+/* CPU time since cputime_start: exact in total (less the time spent
+ * waiting), split into user and system time by the timer's tick samples. */
 void cputime_start(void);
-void cputime_enter(void);
-void cputime_leave(void);
 void proc_cputime(uint64_t *user_ns, uint64_t *sys_ns);
 
 /*

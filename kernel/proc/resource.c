@@ -9,10 +9,13 @@
 
 static struct krlimit limits[RLIMIT_NLIMITS];
 
+/* CPU time: the total is exact (TSC time since the start, less time spent
+ * waiting); timer ticks sample user against kernel time and split the
+ * total in their ratio, as Linux does. Nothing runs on the system call
+ * path. */
 static struct {
-	uint64_t user, sys; /* TSC cycles */
-	uint64_t mark;      /* when the current stretch began */
-	uint64_t asleep;    /* time_asleep_tsc() at system call entry */
+	uint64_t start, asleep;		/* rdtsc() and time_asleep_tsc() at the start */
+	uint64_t user_ticks, kernel_ticks; /* timer_tick_samples() at the start */
 } cpu;
 
 void rlimit_reset(void)
@@ -54,30 +57,21 @@ int proc_set_rlimit(unsigned resource, const struct krlimit *new, struct krlimit
 
 void cputime_start(void)
 {
-	cpu.user = cpu.sys = 0;
-	cpu.mark = rdtsc();
-}
-
-void cputime_enter(void)
-{
-	uint64_t now = rdtsc();
-
-	cpu.user += now - cpu.mark;
-	cpu.mark = now;
+	cpu.start = rdtsc();
 	cpu.asleep = time_asleep_tsc();
-}
-
-void cputime_leave(void)
-{
-	uint64_t now = rdtsc(), slept = time_asleep_tsc() - cpu.asleep;
-	uint64_t spent = now - cpu.mark;
-
-	cpu.sys += spent > slept ? spent - slept : 0;
-	cpu.mark = now;
+	cpu.user_ticks = timer_tick_samples(TICK_USER);
+	cpu.kernel_ticks = timer_tick_samples(TICK_KERNEL);
 }
 
 void proc_cputime(uint64_t *user_ns, uint64_t *sys_ns)
 {
-	*user_ns = time_tsc_to_ns(cpu.user);
-	*sys_ns = time_tsc_to_ns(cpu.sys);
+	uint64_t waited = time_asleep_tsc() - cpu.asleep, ran = rdtsc() - cpu.start;
+	uint64_t total = time_tsc_to_ns(ran > waited ? ran - waited : 0);
+	uint64_t u = timer_tick_samples(TICK_USER) - cpu.user_ticks;
+	uint64_t k = timer_tick_samples(TICK_KERNEL) - cpu.kernel_ticks;
+
+	/* No kernel samples (or none at all): all of it is user time. */
+	uint64_t n = u + k;
+	*sys_ns = k ? total / n * k + total % n * k / n : 0;
+	*user_ns = total - *sys_ns;
 }

@@ -151,6 +151,7 @@ const char *signal_name(int s)
 void signal_reset(void)
 {
 	memset(&sig, 0, sizeof sig);
+	signal_attention = true;
 	sig.alt.flags = SS_DISABLE;
 }
 
@@ -191,7 +192,10 @@ int signal_action(int s, const struct ksigaction *act, struct ksigaction *old)
 }
 
 uint64_t signal_blocked(void) { return sig.blocked; }
-void signal_set_blocked(uint64_t set) { sig.blocked = set & ~UNBLOCKABLE; }
+void signal_set_blocked(uint64_t set) {
+	sig.blocked = set & ~UNBLOCKABLE;
+	signal_attention = true;
+}
 uint64_t signal_pending(void) { return sig.pending; }
 
 static bool on_altstack(uint64_t sp)
@@ -255,6 +259,7 @@ int signal_send(int s, int code)
 		}
 	}
 	sig.pending |= BIT(s);
+	signal_attention = true;
 	sig.info[s] = (struct ksiginfo){.signo = s, .code = code, .pid = 1, .uid = 0};
 	return 0;
 }
@@ -363,6 +368,7 @@ static void enter_handler(struct trapframe *tf, int s, const struct ksigaction *
 	if (sig.alt.flags & SS_AUTODISARM) /* for any handler, as Linux does */
 		sig.alt = (struct kstack){0, SS_DISABLE, 0, 0};
 	sig.blocked |= a->mask | (a->flags & SA_NODEFER ? 0 : BIT(s));
+	signal_attention = true;
 	sig.blocked &= ~UNBLOCKABLE;
 	fpu_reset(); /* a handler starts with clean vector state, as on Linux */
 	tf->rdi = (uint64_t)s;
@@ -378,6 +384,8 @@ static void enter_handler(struct trapframe *tf, int s, const struct ksigaction *
 
 static const char *code_name(int code) { return code == SI_TKILL ? "SI_TKILL" : "SI_USER"; }
 
+bool signal_attention;
+
 bool signal_return_to_user(struct trapframe *tf)
 {
 	bool full = sig.restored;
@@ -385,8 +393,10 @@ bool signal_return_to_user(struct trapframe *tf)
 	sig.restored = false;
 	for (;;) {
 		uint64_t ready = sig.pending & ~sig.blocked;
-		if (!ready)
+		if (!ready) {
+			signal_attention = false; /* until pending or blocked change */
 			return full;
+		}
 		if (ready & SYNCHRONOUS)
 			ready &= SYNCHRONOUS;
 		int s = __builtin_ctzll(ready) + 1;
@@ -450,6 +460,7 @@ int64_t signal_sigreturn(struct trapframe *tf)
 	if (at >= USER_TOP || copy_from_user(&f, at, sizeof f))
 		proc_killed(tf, SIGSEGV, "rt_sigreturn with no readable signal frame", "", true);
 	sig.blocked = f.uc.sigmask & ~UNBLOCKABLE;
+	signal_attention = true;
 	const struct sigcontext *mc = &f.uc.mc;
 	/* IRETQ to a non-canonical RIP faults in ring 0: only user addresses. */
 	if (mc->rip >= USER_TOP || mc->rsp >= USER_TOP)
@@ -468,5 +479,6 @@ int64_t signal_sigreturn(struct trapframe *tf)
 	 * one now set (errors other than a fault are ignored). */
 	signal_altstack(&f.uc.stack, NULL, handler_sp);
 	sig.restored = true;
+	signal_attention = true;
 	return (int64_t)tf->rax;
 }

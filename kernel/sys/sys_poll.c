@@ -48,8 +48,7 @@ static int wait_more(bool may_change, uint64_t deadline)
 	}
 	if (deadline != NO_DEADLINE && time_ns() >= deadline)
 		return WAIT_DONE;
-	irq_enable_and_halt(); /* until input, or the next timer tick */
-	irq_disable();
+	cpu_wait_interrupt(); /* until input, or the next timer tick */
 	return WAIT_AGAIN;
 }
 

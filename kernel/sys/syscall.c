@@ -72,7 +72,6 @@ int syscall_dispatch(struct trapframe *tf)
 	uint64_t nr = tf->vector;
 	syscall_fn fn = nr < NR_MAX ? table[nr] : 0;
 
-	cputime_enter();
 	frame = tf;
 	if (!fn) {
 		unimplemented(nr, tf);
@@ -87,8 +86,7 @@ int syscall_dispatch(struct trapframe *tf)
 		if (tracing)
 			kreport(" = %ld\n", (long)tf->rax);
 	}
-	int full = signal_return_to_user(tf);
+	int full = signal_attention ? signal_return_to_user(tf) : 0;
 	frame = NULL;
-	cputime_leave();
 	return full;
 }
