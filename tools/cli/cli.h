@@ -22,6 +22,7 @@ struct boot_options {
 	const char *program;	    /* run: the static ELF to boot as the application */
 	const char *module;	    /* run: the boot module's path (the application's archive) */
 	bool stdin_in_module;	    /* run: our stdin is in the archive; QEMU gets /dev/null */
+	const char *hostout;	    /* jit --profile: the host file COM3 (/dev/hostout) writes */
 };
 
 /* root.c */
@@ -51,6 +52,10 @@ int cli_tmpfile(void);
  * errno set (ENOENT for an empty path).
  */
 char *cli_abspath(const char *path);
+
+/* path must be a readable regular file (or a symlink to one). Returns 0, or
+ * 127 (missing) or 126 after printing "bareflow: PATH: reason". */
+int cli_check_readable(const char *path);
 
 /* cpio.c */
 
@@ -140,6 +145,15 @@ enum spawn_result {
  */
 enum spawn_result cli_spawn(char *const argv[], int out_fd, int err_fd, int timeout, int *wstatus);
 
+/* cli_spawn with exactly the environment envp (NULL-ended) instead of ours;
+ * argv[0] is then a path, not searched in PATH. */
+enum spawn_result cli_spawn_env(char *const argv[], char *const envp[], int out_fd, int err_fd,
+				int timeout, int *wstatus);
+
+/* Print "bareflow: running: ARGV..." to stderr, quoted so that a shell could
+ * run it again. */
+void cli_print_argv(char *const argv[]);
+
 /* qemu.c */
 
 /*
@@ -180,6 +194,37 @@ struct run_app {
  * that is missing or unreadable, 2, 124, 125) after printing why.
  */
 int cli_run(struct boot_options *opt, const struct run_app *app);
+
+/* jit.c */
+
+struct jit_app {
+	const char *const *inputs; /* the .c and .bc files, as given (at least one) */
+	int ninputs;
+	int argc; /* the program's ARGS (its argv[0] comes from the first input) */
+	const char *const *argv;
+	bool hosted;	     /* run the runtime on Linux instead of booting */
+	bool report;	     /* --report */
+	const char *profile; /* --profile FILE, or NULL */
+	const char *opt;     /* --opt LEVEL as given, or NULL (the runtime's default) */
+	const struct file_spec *files; /* the --file options, in order */
+	int nfiles;
+	const char *iso_out; /* --iso OUT */
+	int envc;	     /* the program's environment (--env) */
+	const char *const *envp;
+};
+
+/*
+ * `jit`: compile each .c input to bitcode with clang-19 in a temporary
+ * directory (removed afterwards), then run build/runtime/bareflow-rt (or
+ * $BAREFLOW_RUNTIME) on the bitcode: booted like `run` (opt gives the boot
+ * options, its cmdline already holding `run` and the terminal words), or as a
+ * Linux process with app->hosted. Returns what bareflow should exit with:
+ * the program's status (128+signal when a signal killed it hosted), 1 after
+ * a compile error (clang's diagnostics on stderr, nothing run), 127 or 126
+ * for a missing or unreadable input, 2 for an unwritable --profile FILE, or
+ * a failure's status from cli_run.
+ */
+int cli_jit(struct boot_options *opt, const struct jit_app *app);
 
 /* iso.c */
 

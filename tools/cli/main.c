@@ -23,8 +23,8 @@ static const char main_usage[] =
     "             shows a command's options\n"
     "\n"
     "  run        run a static x86-64 Linux program bare-metal (early: see run --help)\n"
-    "\n"
-    "'jit' is planned and not available yet.\n"
+    "  jit        compile C (or take LLVM bitcode) and run it under the LLVM JIT\n"
+    "             runtime, bare-metal or with --hosted on Linux (see jit --help)\n"
     "\n"
     "The guest's serial console (COM1) is copied to stdout byte for byte.\n"
     "Exit status: the guest's own (0 success; selftest: 1 if a test failed);\n"
@@ -89,6 +89,43 @@ static const char run_usage[] =
     "                  command line and the same files to OUT.iso (exit 0, or 2 if it\n"
     "                  cannot be written there)\n";
 
+static const char jit_usage[] =
+    "usage: bareflow jit [--hosted] [--profile FILE] [--report] [--opt auto|0|1|2|3]\n"
+    "                    [run options] [--] PROG.c|PROG.bc... [--] [ARGS...]\n"
+    "\n"
+    "Run a C program under BareFlow's LLVM JIT runtime (build/runtime/bareflow-rt):\n"
+    "it links the bitcode files into one module, compiles it for the CPU it runs\n"
+    "on and calls main with ARGS. The inputs are the words after the options that\n"
+    "end in .c or .bc (at least one); the first word that does not, or a \"--\"\n"
+    "after them, starts ARGS. Each .c is compiled first with\n"
+    "  clang-19 -O1 -Xclang -disable-llvm-passes -U__OPTIMIZE__ -emit-llvm -c -g0\n"
+    "(unoptimized bitcode that the JIT's tiers may still optimize and inline; the\n"
+    "C headers as at -O0) into a temporary directory; a compile error shows\n"
+    "clang's messages and exits 1 without running anything. The program's argv[0]\n"
+    "is the first input without its extension, its environment only --env.\n"
+    "\n"
+    "By default the runtime boots bare-metal exactly like 'bareflow run' (the\n"
+    "bitcode files go into the guest at their own paths); --hosted runs it as a\n"
+    "Linux process instead. stdout, stderr and the exit status are the program's,\n"
+    "as under run: 128+signal when a signal kills it (SIGSEGV 139), 124 on\n"
+    "timeout. The runtime itself exits 126 for a file that is not valid bitcode\n"
+    "and 127 when the program calls a function it cannot provide (named on\n"
+    "stderr); a missing input exits 127, an unreadable one 126.\n"
+    "\n"
+    "  --hosted        run the runtime on Linux, not in QEMU (with the same\n"
+    "                  arguments and environment); --mem, --cpus, --strace, --iso\n"
+    "                  and --file HOST:GUEST need a boot and are refused\n"
+    "  --profile FILE  write the runtime's JSON profile (CPU, features, optimization\n"
+    "                  level, start-up and compile times) to the host file FILE,\n"
+    "                  emptied first; bare-metal it travels on a third serial port\n"
+    "                  (the guest's /dev/hostout). Not with --iso.\n"
+    "  --report        print the runtime's profile table to stderr at exit\n"
+    "  --opt LEVEL     the JIT's optimization: auto (the runtime's tiers), or 0-3\n"
+    "  --verbose       also the runtime's: its CPU, features and compile times\n"
+    "\n"
+    "Run options (see run --help): --mem SIZE (default 1G), --cpus 1, --timeout SEC,\n"
+    "--file HOST[:GUEST], --env NAME=VALUE, --strace, --verbose, --iso OUT.iso.\n";
+
 static const char selftest_usage[] =
     "usage: bareflow selftest [--mem SIZE] [--timeout SEC] [--cmdline STR] [--verbose]\n"
     "\n"
@@ -107,14 +144,17 @@ struct command {
 	const char *usage;
 	bool has_iso; /* accepts --iso */
 	bool program; /* takes ELF [ARGS...] after its options */
+	bool jit;     /* takes PROG.c|PROG.bc... [ARGS...] and the JIT's options */
 	struct boot_options defaults;
 	const char *cmdline; /* first kernel command-line words */
 };
 
 static const struct command commands[] = {
-    {"demo", demo_usage, true, false, {.mem_mib = 512, .timeout = 60}, ""},
-    {"selftest", selftest_usage, false, false, {.mem_mib = 2048, .timeout = 600}, "selftest"},
-    {"run", run_usage, false, true, {.mem_mib = 512, .timeout = 0}, "run"},
+    {"demo", demo_usage, true, false, false, {.mem_mib = 512, .timeout = 60}, ""},
+    {"selftest", selftest_usage, false, false, false, {.mem_mib = 2048, .timeout = 600},
+     "selftest"},
+    {"run", run_usage, false, true, false, {.mem_mib = 512, .timeout = 0}, "run"},
+    {"jit", jit_usage, false, true, true, {.mem_mib = 1024, .timeout = 0}, "run"},
 };
 
 static const struct command *find_command(const char *name)
@@ -176,6 +216,13 @@ static struct file_spec *file_list; /* --file HOST[:GUEST], in order */
 static int file_count;
 static const char *iso_out; /* run --iso OUT */
 
+/* jit's own options */
+static struct {
+	bool hosted, report;
+	const char *profile, *opt;
+	const char *boot_only; /* the last option given that only a boot can honour */
+} jit;
+
 enum option_id {
 	OPT_HELP,
 	OPT_ISO,
@@ -187,7 +234,11 @@ enum option_id {
 	OPT_STRACE,
 	OPT_ENV,
 	OPT_FILE,
-	OPT_CPUS
+	OPT_CPUS,
+	OPT_HOSTED,
+	OPT_PROFILE,
+	OPT_REPORT,
+	OPT_OPT
 };
 
 static const struct option {
@@ -209,6 +260,10 @@ static const struct option {
 	{"--file", OPT_FILE, true},
 	{"--env", OPT_ENV, true},
 	{"--strace", OPT_STRACE, false},
+	{"--hosted", OPT_HOSTED, false},	/* jit */
+	{"--profile", OPT_PROFILE, true},
+	{"--report", OPT_REPORT, false},
+	{"--opt", OPT_OPT, true},
 	/* clang-format on */
 };
 
@@ -226,6 +281,11 @@ static bool has_option(const struct command *c, const struct option *o)
 	case OPT_FILE:
 	case OPT_CPUS:
 		return c->program;
+	case OPT_HOSTED:
+	case OPT_PROFILE:
+	case OPT_REPORT:
+	case OPT_OPT:
+		return c->jit;
 	default:
 		return true;
 	}
@@ -275,6 +335,10 @@ static int add_file_spec(const struct command *c, const char *val)
 static int apply_option(const struct command *c, const struct option *o, const char *val,
 			struct boot_options *opt, char *cmdline)
 {
+	if (o->id == OPT_MEM || o->id == OPT_CPUS || o->id == OPT_STRACE || o->id == OPT_ISO_OUT)
+		jit.boot_only = o->name;
+	if (o->id == OPT_FILE && strchr(val, ':'))
+		jit.boot_only = "--file HOST:GUEST";
 	switch (o->id) {
 	case OPT_HELP:
 		return 1;
@@ -325,6 +389,22 @@ static int apply_option(const struct command *c, const struct option *o, const c
 					   "only --cpus 1 is possible",
 					   val);
 		return 0;
+	case OPT_HOSTED:
+		jit.hosted = true;
+		return 0;
+	case OPT_REPORT:
+		jit.report = true;
+		return 0;
+	case OPT_PROFILE:
+		if (!*val)
+			return usage_error(c->name, "--profile needs a file name");
+		jit.profile = val;
+		return 0;
+	case OPT_OPT:
+		if (strcmp(val, "auto") && (strlen(val) != 1 || val[0] < '0' || val[0] > '3'))
+			return usage_error(c->name, "bad --opt '%s': use auto, 0, 1, 2 or 3", val);
+		jit.opt = val;
+		return 0;
 	}
 	return 0;
 }
@@ -361,40 +441,38 @@ static int parse_options(const struct command *c, int argc, char **argv, struct 
 	return 0;
 }
 
-/* The program must be a readable regular file (or a symlink to one).
- * Returns 0, or 127 (missing) or 126 after printing why. */
-static int check_program(const char *elf)
+/* Complete the kernel command line with which standard streams are
+ * terminals here (tty=) and the terminal's size (winsize=), so the program
+ * formats its output as it would natively. Returns 0 or 2. */
+static int terminal_words(const struct command *c, char *cmdline)
 {
-	struct stat st;
+	char words[64] = "tty=";
+	int r;
 
-	if (stat(elf, &st) != 0) {
-		int err = errno;
-		cli_error("%s: %s", elf, strerror(err));
-		return err == ENOENT ? 127 : 126;
+	for (int fd = 0; fd < 3; fd++)
+		if (isatty(fd))
+			words[strlen(words)] = (char)('0' + fd);
+	r = strlen(words) > 4 ? append_cmdline(cmdline, words) : 0;
+	struct winsize ws;
+	int tty = isatty(1) ? 1 : isatty(2) ? 2 : isatty(0) ? 0 : -1;
+	if (!r && tty >= 0 && ioctl(tty, TIOCGWINSZ, &ws) == 0 && ws.ws_col && ws.ws_row) {
+		snprintf(words, sizeof words, "winsize=%ux%u", ws.ws_col, ws.ws_row);
+		r = append_cmdline(cmdline, words);
 	}
-	if (!S_ISREG(st.st_mode)) {
-		cli_error("%s: %s", elf,
-			  S_ISDIR(st.st_mode) ? strerror(EISDIR) : "not a regular file");
-		return 126;
-	}
-	if (access(elf, R_OK) != 0) {
-		cli_error("%s: %s", elf, strerror(errno));
-		return 126;
-	}
-	return 0;
+	return r ? usage_error(c->name, "the kernel command line is too long") : 0;
 }
 
 /*
  * `run ELF [ARGS...]`: check the program and note what the archive must say
  * (working directory, program path, arguments, environment); complete the
- * kernel command line with tty= and winsize=. Returns 0 or an exit status.
+ * kernel command line. Returns 0 or an exit status.
  */
 static int program_cmdline(const struct command *c, int argc, char **argv, struct run_app *app,
 			   char *cmdline)
 {
 	if (argc < 1)
 		return usage_error(c->name, "no program given");
-	int r = check_program(argv[0]);
+	int r = cli_check_readable(argv[0]);
 	if (r)
 		return r;
 	app->elf = argv[0];
@@ -408,29 +486,63 @@ static int program_cmdline(const struct command *c, int argc, char **argv, struc
 	app->argv = (const char *const *)argv;
 	app->envc = env_count;
 	app->envp = env_list;
-	/* The arguments travel in the archive; the command line only says which
-	 * standard streams are terminals here, and the terminal's size, so the
-	 * program formats its output as it would natively. An ISO boots
-	 * elsewhere: no terminal then. */
-	if (!iso_out) {
-		char words[64] = "tty=";
-		for (int fd = 0; fd < 3; fd++)
-			if (isatty(fd))
-				words[strlen(words)] = (char)('0' + fd);
-		r = strlen(words) > 4 ? append_cmdline(cmdline, words) : 0;
-		struct winsize ws;
-		int tty = isatty(1) ? 1 : isatty(2) ? 2 : isatty(0) ? 0 : -1;
-		if (!r && tty >= 0 && ioctl(tty, TIOCGWINSZ, &ws) == 0 && ws.ws_col && ws.ws_row) {
-			snprintf(words, sizeof words, "winsize=%ux%u", ws.ws_col, ws.ws_row);
-			r = append_cmdline(cmdline, words);
-		}
-		if (r)
-			return usage_error(c->name, "the kernel command line is too long");
-	}
+	/* The arguments travel in the archive. An ISO boots elsewhere: no
+	 * terminal then. */
+	if (!iso_out && (r = terminal_words(c, cmdline)))
+		return r;
 	app->files = file_list;
 	app->nfiles = file_count;
 	app->iso_out = iso_out;
 	return 0;
+}
+
+/* Whether word names a jit input: a C source or an LLVM bitcode file. */
+static bool is_jit_input(const char *word)
+{
+	size_t n = strlen(word);
+
+	return (n > 2 && !strcmp(word + n - 2, ".c")) || (n > 3 && !strcmp(word + n - 3, ".bc"));
+}
+
+/*
+ * `jit PROG.c|PROG.bc... [--] [ARGS...]`: the leading words that end in .c or
+ * .bc are the inputs; the first other word, or a "--" after them (dropped),
+ * starts the program's arguments. Refuses options that need a boot with
+ * --hosted, and completes the kernel command line for a boot. Returns 0 or 2.
+ */
+static int jit_cmdline(const struct command *c, int argc, char **argv, struct jit_app *app,
+		       char *cmdline)
+{
+	int n = 0;
+
+	while (n < argc && is_jit_input(argv[n]))
+		n++;
+	if (!argc)
+		return usage_error(c->name, "no program given");
+	if (!n)
+		return usage_error(c->name, "'%s' is not a program: give .c or .bc files", argv[0]);
+	if (jit.hosted && jit.boot_only)
+		return usage_error(c->name, "%s needs a boot: not with --hosted", jit.boot_only);
+	if (jit.profile && iso_out)
+		return usage_error(c->name, "--profile needs a boot with a host to write to: "
+					    "not with --iso");
+	int rest = n + (n < argc && !strcmp(argv[n], "--"));
+	*app = (struct jit_app){
+	    .inputs = (const char *const *)argv,
+	    .ninputs = n,
+	    .argc = argc - rest,
+	    .argv = (const char *const *)argv + rest,
+	    .hosted = jit.hosted,
+	    .report = jit.report,
+	    .profile = jit.profile,
+	    .opt = jit.opt,
+	    .files = file_list,
+	    .nfiles = file_count,
+	    .iso_out = iso_out,
+	    .envc = env_count,
+	    .envp = env_list,
+	};
+	return jit.hosted || iso_out ? 0 : terminal_words(c, cmdline);
 }
 
 /* `bareflow help [COMMAND]`. */
@@ -458,8 +570,6 @@ int main(int argc, char **argv)
 	if (!strcmp(name, "--help") || !strcmp(name, "-h"))
 		return help(NULL);
 	const struct command *c = find_command(name);
-	if (!c && !strcmp(name, "jit"))
-		return usage_error(NULL, "'%s' is not available yet (planned)", name);
 	if (!c)
 		return usage_error(NULL, "unknown command '%s'", name);
 
@@ -472,6 +582,11 @@ int main(int argc, char **argv)
 		return help(c->name);
 	if (r)
 		return r;
+	if (c->jit) {
+		struct jit_app app;
+		r = jit_cmdline(c, argc - 2 - first, argv + 2 + first, &app, cmdline);
+		return r ? r : cli_jit(&opt, &app);
+	}
 	if (c->program) {
 		struct run_app app = {0};
 		r = program_cmdline(c, argc - 2 - first, argv + 2 + first, &app, cmdline);

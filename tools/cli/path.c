@@ -1,7 +1,9 @@
-/* Absolute paths made lexically, the way the guest will see host paths. */
+/* Absolute paths made lexically, the way the guest will see host paths, and
+ * checks that a host file can be read. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -53,4 +55,25 @@ char *cli_abspath(const char *path)
 	}
 	free(cwd);
 	return out;
+}
+
+int cli_check_readable(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0) {
+		int err = errno;
+		cli_error("%s: %s", path, strerror(err));
+		return err == ENOENT ? 127 : 126;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		cli_error("%s: %s", path,
+			  S_ISDIR(st.st_mode) ? strerror(EISDIR) : "not a regular file");
+		return 126;
+	}
+	if (access(path, R_OK) != 0) {
+		cli_error("%s: %s", path, strerror(errno));
+		return 126;
+	}
+	return 0;
 }

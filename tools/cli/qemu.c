@@ -11,20 +11,21 @@
 
 #include "cli.h"
 
-#define MAX_ARGS 40
+#define MAX_ARGS 48
 
 struct qemu_argv {
 	char *v[MAX_ARGS];
 	int n;
-	char mem[32], backend[96], stderr_dev[64], log_dev[64];
+	char mem[32], backend[96], stderr_dev[64], log_dev[64], hostout_dev[64];
 };
 
 /* What the guest's other channels are connected to for one boot: COM2 (the
- * program's stderr) to a duplicate of our stderr, and the debug console
- * (port 0xe9: the kernel log and the final exit status) to a temporary file.
- * QEMU opens them by their /dev/fd names, so they must survive exec. */
+ * program's stderr) to a duplicate of our stderr, the debug console (port
+ * 0xe9: the kernel log and the final exit status) to a temporary file, and
+ * with opt->hostout COM3 (the guest's /dev/hostout) to that host file. QEMU
+ * opens them by their /dev/fd names, so they must survive exec. */
 struct channels {
-	int err_dup, log_fd, log_dup;
+	int err_dup, log_fd, log_dup, hostout_dup;
 };
 
 static void push(struct qemu_argv *a, const char *s)
@@ -72,6 +73,14 @@ static void build_argv(struct qemu_argv *a, const struct boot_options *opt, cons
 	push(a, a->stderr_dev);
 	push(a, "-serial");
 	push(a, "chardev:com2");
+	if (ch->hostout_dup >= 0) {
+		snprintf(a->hostout_dev, sizeof a->hostout_dev,
+			 "file,id=hostout,path=/dev/fd/%d,append=on", ch->hostout_dup);
+		push(a, "-chardev");
+		push(a, a->hostout_dev);
+		push(a, "-serial");
+		push(a, "chardev:hostout");
+	}
 	push(a, "-debugcon");
 	push(a, a->log_dev);
 	if (opt->iso) {
@@ -91,27 +100,6 @@ static void build_argv(struct qemu_argv *a, const struct boot_options *opt, cons
 		push(a, "-append");
 		push(a, opt->cmdline);
 	}
-}
-
-/* The command line as a shell would need it, to copy and paste. */
-static void print_argv(const struct qemu_argv *a)
-{
-	fputs("bareflow: running:", stderr);
-	for (int i = 0; i < a->n; i++) {
-		const char *s = a->v[i];
-		if (*s && !s[strcspn(s, " \t\n\"'\\$`|&;<>()*?[]#~")]) {
-			fprintf(stderr, " %s", s);
-			continue;
-		}
-		fputs(" '", stderr);
-		for (; *s; s++)
-			if (*s == '\'')
-				fputs("'\\''", stderr);
-			else
-				fputc(*s, stderr);
-		fputc('\'', stderr);
-	}
-	fputc('\n', stderr);
 }
 
 /* The status the kernel wrote to the log as "bareflow-exit-status N", or -1.
@@ -287,16 +275,23 @@ int cli_boot(const struct boot_options *opt)
 		if (!tmp_iso)
 			return CLI_EXIT_FAILURE;
 	}
-	struct channels ch = {dup(2), cli_tmpfile(), -1};
+	struct channels ch = {dup(2), cli_tmpfile(), -1, -1};
 	if (ch.log_fd >= 0)
 		ch.log_dup = dup(ch.log_fd); /* dup clears close-on-exec */
 	if (ch.err_dup < 0 || ch.log_dup < 0) {
 		cli_error("cannot set up the guest's stderr and log channels");
 		return CLI_EXIT_FAILURE;
 	}
+	/* The file starts empty: what the guest writes to /dev/hostout, and
+	 * nothing from an earlier run. */
+	if (opt->hostout &&
+	    (ch.hostout_dup = open(opt->hostout, O_WRONLY | O_CREAT | O_TRUNC, 0666)) < 0) {
+		cli_error("%s: %s", opt->hostout, strerror(errno));
+		return CLI_EXIT_USAGE;
+	}
 	build_argv(&a, opt, tmp_iso ? tmp_iso : image, &ch);
 	if (opt->verbose)
-		print_argv(&a);
+		cli_print_argv(a.v);
 	pid_t relay = -1;
 	int saved_stdin = -1;
 	if (opt->program) { /* QEMU reads the encoded stdin through a pipe */
@@ -327,6 +322,8 @@ int cli_boot(const struct boot_options *opt)
 	close(ch.err_dup);
 	close(ch.log_dup);
 	close(ch.log_fd);
+	if (ch.hostout_dup >= 0)
+		close(ch.hostout_dup);
 	if (tmp_iso)
 		cli_iso_remove(tmp_iso);
 	return ret;

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -87,7 +88,8 @@ static void wait_signals(sigset_t *set)
 /* In the child: set up fds and exec; on failure report errno through the
  * close-on-exec pipe. */
 static void __attribute__((noreturn))
-child(char *const argv[], int out_fd, int err_fd, int report_fd, const sigset_t *mask)
+child(char *const argv[], char *const envp[], int out_fd, int err_fd, int report_fd,
+      const sigset_t *mask)
 {
 	sigprocmask(SIG_SETMASK, mask, NULL);
 	if ((out_fd >= 0 && dup2(out_fd, 1) < 0) || (err_fd >= 0 && dup2(err_fd, 2) < 0)) {
@@ -95,13 +97,17 @@ child(char *const argv[], int out_fd, int err_fd, int report_fd, const sigset_t 
 		(void)!write(report_fd, &e, sizeof e);
 		_exit(127);
 	}
-	execvp(argv[0], argv);
+	if (envp)
+		execve(argv[0], argv, envp);
+	else
+		execvp(argv[0], argv);
 	int e = errno;
 	(void)!write(report_fd, &e, sizeof e);
 	_exit(127);
 }
 
-enum spawn_result cli_spawn(char *const argv[], int out_fd, int err_fd, int timeout, int *wstatus)
+enum spawn_result cli_spawn_env(char *const argv[], char *const envp[], int out_fd, int err_fd,
+				int timeout, int *wstatus)
 {
 	sigset_t set, old;
 	struct timespec deadline = now();
@@ -116,7 +122,7 @@ enum spawn_result cli_spawn(char *const argv[], int out_fd, int err_fd, int time
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid == 0)
-		child(argv, out_fd, err_fd, report[1], &old);
+		child(argv, envp, out_fd, err_fd, report[1], &old);
 	err = errno;
 	close(report[1]);
 	if (pid > 0 && read(report[0], &err, sizeof err) == (ssize_t)sizeof err) {
@@ -139,4 +145,29 @@ enum spawn_result cli_spawn(char *const argv[], int out_fd, int err_fd, int time
 		return SPAWN_TIMEOUT;
 	*wstatus = r;
 	return SPAWN_INTERRUPTED;
+}
+
+enum spawn_result cli_spawn(char *const argv[], int out_fd, int err_fd, int timeout, int *wstatus)
+{
+	return cli_spawn_env(argv, NULL, out_fd, err_fd, timeout, wstatus);
+}
+
+void cli_print_argv(char *const argv[])
+{
+	fputs("bareflow: running:", stderr);
+	for (int i = 0; argv[i]; i++) {
+		const char *s = argv[i];
+		if (*s && !s[strcspn(s, " \t\n\"'\\$`|&;<>()*?[]#~")]) {
+			fprintf(stderr, " %s", s);
+			continue;
+		}
+		fputs(" '", stderr);
+		for (; *s; s++)
+			if (*s == '\'')
+				fputs("'\\''", stderr);
+			else
+				fputc(*s, stderr);
+		fputc('\'', stderr);
+	}
+	fputc('\n', stderr);
 }

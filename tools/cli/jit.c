@@ -1,0 +1,366 @@
+/* `jit`: C compiled to LLVM bitcode with clang, then run under the JIT
+ * runtime (build/runtime/bareflow-rt), booted like `run` or hosted on Linux. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define CLANG "clang-19"
+
+/*
+ * At -O0 clang marks every function noinline (and optnone, which
+ * -disable-O0-optnone drops), so no tier of the JIT could inline anything.
+ * The -O1 front end with its passes off emits the same unoptimized code
+ * without those attributes, plus type-based alias information the tiers can
+ * use. -U__OPTIMIZE__ keeps the C library's headers as at -O0: with it,
+ * glibc's headers define inline bodies (getchar, toupper, vprintf...) that
+ * reach into its internals (__uflow, __ctype_toupper_loc), which the
+ * runtime need not provide once a tier inlines them.
+ */
+static const char *const clang_flags[] = {
+    "-O1", "-Xclang", "-disable-llvm-passes", "-U__OPTIMIZE__", "-emit-llvm", "-c", "-g0",
+};
+#define NCLANG_FLAGS (int)(sizeof clang_flags / sizeof clang_flags[0])
+
+/* The runtime: $BAREFLOW_RUNTIME (tests put a stand-in there) or the one
+ * built in the repository, as an absolute path. NULL after printing why. */
+static char *runtime_path(void)
+{
+	const char *env = getenv("BAREFLOW_RUNTIME");
+	char built[4096];
+
+	snprintf(built, sizeof built, "%s/build/runtime/bareflow-rt", cli_root());
+	const char *rt = env && *env ? env : built;
+	if (access(rt, X_OK) != 0) {
+		if (env && *env)
+			cli_error("BAREFLOW_RUNTIME=%s: %s", rt, strerror(errno));
+		else
+			cli_error("%s is missing: run 'make'", rt);
+		return NULL;
+	}
+	char *abs = cli_abspath(rt);
+	if (!abs)
+		cli_error("%s: %s", rt, strerror(errno));
+	return abs;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && !strcmp(s + n - k, suffix);
+}
+
+/* Empty the --profile file, so that it holds this run's profile or nothing.
+ * Returns 0, or 2 after printing why it cannot be written. */
+static int empty_profile(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+
+	if (fd < 0) {
+		cli_error("--profile %s: %s", path, strerror(errno));
+		return CLI_EXIT_USAGE;
+	}
+	close(fd);
+	return 0;
+}
+
+/* Delete the temporary directory and all in it (clang may leave a partial
+ * output behind when it is killed); NULL is ignored. */
+static void remove_dir(char *dir)
+{
+	if (!dir)
+		return;
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[4096];
+
+	while (d && (e = readdir(d))) {
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+			snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+			unlink(path);
+		}
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir);
+	free(dir);
+}
+
+/* A new temporary directory, as an absolute path; NULL after printing why. */
+static char *make_dir(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	char templ[4096];
+
+	snprintf(templ, sizeof templ, "%s/bareflow-jit.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(templ)) {
+		cli_error("cannot create a temporary directory in %s: %s",
+			  tmp && *tmp ? tmp : "/tmp", strerror(errno));
+		return NULL;
+	}
+	char *abs = cli_abspath(templ);
+	if (!abs) {
+		rmdir(templ);
+		cli_error("%s: %s", templ, strerror(errno));
+	}
+	return abs;
+}
+
+/* Compile src to the bitcode file out; clang's messages go to our stderr.
+ * Returns 0, 1 when clang failed, 125 when it cannot be run, or 128+signal
+ * when we were interrupted. */
+static int compile(const char *src, const char *out)
+{
+	const char *argv[NCLANG_FLAGS + 6];
+	int n = 0, wstatus;
+
+	argv[n++] = CLANG;
+	for (int i = 0; i < NCLANG_FLAGS; i++)
+		argv[n++] = clang_flags[i];
+	argv[n++] = "-o";
+	argv[n++] = out;
+	argv[n++] = "--"; /* src may start with '-' */
+	argv[n++] = src;
+	argv[n] = NULL;
+	switch (cli_spawn((char *const *)argv, -1, -1, 0, &wstatus)) {
+	case SPAWN_EXITED:
+		if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0)
+			return 0;
+		if (WIFSIGNALED(wstatus))
+			cli_error("%s was killed by signal %d compiling %s", CLANG,
+				  WTERMSIG(wstatus), src);
+		return 1;
+	case SPAWN_INTERRUPTED:
+		return 128 + wstatus;
+	default:
+		if (errno == ENOENT)
+			cli_error("%s not found: run 'make setup' (it installs clang-19)", CLANG);
+		else
+			cli_error("cannot run %s: %s", CLANG, strerror(errno));
+		return CLI_EXIT_FAILURE;
+	}
+}
+
+/*
+ * The bitcode file of each input in bc[]: a .bc as given, a .c compiled into
+ * *dir (made on first need; the caller removes it). Returns 0 or an exit
+ * status after printing why.
+ */
+static int compile_all(const struct jit_app *app, char **bc, char **dir)
+{
+	for (int i = 0; i < app->ninputs; i++) {
+		const char *in = app->inputs[i];
+		if (!ends_with(in, ".c")) {
+			bc[i] = strdup(in);
+			if (!bc[i])
+				goto out_of_memory;
+			continue;
+		}
+		if (!*dir && !(*dir = make_dir()))
+			return CLI_EXIT_FAILURE;
+		const char *base = strrchr(in, '/') ? strrchr(in, '/') + 1 : in;
+		int len = (int)strlen(base) - 2;
+		char out[4096];
+		snprintf(out, sizeof out, "%s/%.*s.bc", *dir, len, base);
+		if (access(out, F_OK) == 0) /* two sources of one name */
+			snprintf(out, sizeof out, "%s/%.*s-%d.bc", *dir, len, base, i);
+		if (!(bc[i] = strdup(out)))
+			goto out_of_memory;
+		int r = compile(in, out);
+		if (r)
+			return r;
+	}
+	return 0;
+out_of_memory:
+	cli_error("out of memory");
+	return CLI_EXIT_FAILURE;
+}
+
+/*
+ * The runtime's command line, the same hosted and bare-metal:
+ *   RT [--opt L] [--verbose] [--report] [--profile P] BC... -- ARGV0 ARGS...
+ * where ARGV0 is the first input without its extension. NULL when out of memory.
+ */
+static char **runtime_argv(const struct jit_app *app, char *rt, char **bc, const char *profile,
+			   bool verbose)
+{
+	char **v = calloc((size_t)(app->ninputs + app->argc + 12), sizeof *v);
+	const char *first = app->inputs[0];
+	int n = 0;
+
+	if (!v)
+		return NULL;
+	v[n++] = rt;
+	if (app->opt) {
+		v[n++] = "--opt";
+		v[n++] = (char *)app->opt;
+	}
+	if (verbose)
+		v[n++] = "--verbose";
+	if (app->report)
+		v[n++] = "--report";
+	if (profile) {
+		v[n++] = "--profile";
+		v[n++] = (char *)profile;
+	}
+	for (int i = 0; i < app->ninputs; i++)
+		v[n++] = bc[i];
+	v[n++] = "--";
+	v[n] = strndup(first, strlen(first) - (ends_with(first, ".c") ? 2 : 3));
+	if (!v[n++]) {
+		free(v);
+		return NULL;
+	}
+	for (int i = 0; i < app->argc; i++)
+		v[n++] = (char *)app->argv[i];
+	return v;
+}
+
+/* What a hosted run's --file HOST names is already there; it must exist
+ * (127) and be readable (126), as for a boot. */
+static int check_hosted_files(const struct jit_app *app)
+{
+	for (int i = 0; i < app->nfiles; i++) {
+		const char *host = app->files[i].host;
+		if (access(host, F_OK) != 0 || access(host, R_OK) != 0) {
+			int err = errno;
+			cli_error("--file %s: %s", host, strerror(err));
+			return err == ENOENT ? 127 : 126;
+		}
+	}
+	return 0;
+}
+
+/* The runtime as a Linux process with only the --env environment. Returns
+ * its status, 128+signal (with a line on stderr naming the signal), 124 on
+ * timeout, or 125 if it cannot be started. */
+static int run_hosted(const struct boot_options *opt, const struct jit_app *app, char **argv)
+{
+	char **envp = calloc((size_t)app->envc + 1, sizeof *envp);
+	int wstatus = 0, r;
+
+	if (!envp) {
+		cli_error("out of memory");
+		return CLI_EXIT_FAILURE;
+	}
+	for (int i = 0; i < app->envc; i++)
+		envp[i] = (char *)app->envp[i];
+	if (opt->verbose)
+		cli_print_argv(argv);
+	switch (cli_spawn_env(argv, envp, -1, -1, opt->timeout, &wstatus)) {
+	case SPAWN_EXITED:
+		if (WIFEXITED(wstatus)) {
+			r = WEXITSTATUS(wstatus);
+			break;
+		}
+		r = WTERMSIG(wstatus);
+		cli_error("Program killed by SIG%s (%s)", sigabbrev_np(r) ? sigabbrev_np(r) : "?",
+			  strsignal(r));
+		r += 128;
+		break;
+	case SPAWN_TIMEOUT:
+		cli_error("timed out after %d s", opt->timeout);
+		r = CLI_EXIT_TIMEOUT;
+		break;
+	case SPAWN_INTERRUPTED:
+		r = 128 + wstatus;
+		break;
+	default:
+		cli_error("cannot run %s: %s", argv[0], strerror(errno));
+		r = CLI_EXIT_FAILURE;
+	}
+	free(envp);
+	return r;
+}
+
+/* The runtime booted as `run` boots a program, with each bitcode file in
+ * the guest at its own path and the profile on COM3. */
+static int run_booted(struct boot_options *opt, const struct jit_app *app, char **argv, char **bc)
+{
+	struct file_spec *files = calloc((size_t)(app->nfiles + app->ninputs), sizeof *files);
+	char *cwd = getcwd(NULL, 0);
+	int argc = 0, r;
+
+	if (!files || !cwd) {
+		cli_error("cannot find the current directory: %s", strerror(errno));
+		free(files);
+		free(cwd);
+		return CLI_EXIT_FAILURE;
+	}
+	for (int i = 0; i < app->nfiles; i++)
+		files[i] = app->files[i];
+	for (int i = 0; i < app->ninputs; i++)
+		files[app->nfiles + i] = (struct file_spec){bc[i], NULL};
+	while (argv[argc])
+		argc++;
+	struct run_app run = {
+	    .elf = argv[0],
+	    .elf_path = argv[0],
+	    .cwd = cwd,
+	    .files = files,
+	    .nfiles = app->nfiles + app->ninputs,
+	    .iso_out = app->iso_out,
+	    .argc = argc,
+	    .argv = (const char *const *)argv,
+	    .envc = app->envc,
+	    .envp = app->envp,
+	};
+	opt->program = argv[0];
+	opt->hostout = app->profile;
+	r = cli_run(opt, &run);
+	free(files);
+	free(cwd);
+	return r;
+}
+
+int cli_jit(struct boot_options *opt, const struct jit_app *app)
+{
+	char *rt = runtime_path(), *dir = NULL, **argv = NULL;
+	char **bc = calloc((size_t)app->ninputs, sizeof *bc);
+	int r = 0;
+
+	if (!rt || !bc) {
+		r = CLI_EXIT_FAILURE;
+		goto out;
+	}
+	for (int i = 0; i < app->ninputs && !r; i++)
+		r = cli_check_readable(app->inputs[i]);
+	if (!r && app->hosted)
+		r = check_hosted_files(app);
+	if (!r && app->profile)
+		r = empty_profile(app->profile);
+	if (!r)
+		r = compile_all(app, bc, &dir);
+	if (r)
+		goto out;
+	/* Bare-metal the runtime writes its profile to /dev/hostout, which the
+	 * CLI connects to the host file. */
+	const char *profile = app->profile && !app->hosted ? "/dev/hostout" : app->profile;
+	argv = runtime_argv(app, rt, bc, profile, opt->verbose);
+	if (!argv) {
+		cli_error("out of memory");
+		r = CLI_EXIT_FAILURE;
+		goto out;
+	}
+	r = app->hosted ? run_hosted(opt, app, argv) : run_booted(opt, app, argv, bc);
+out:
+	remove_dir(dir);
+	for (int i = 0; bc && i < app->ninputs; i++)
+		free(bc[i]);
+	free(bc);
+	for (int i = 0; argv && argv[i]; i++)
+		if (!strcmp(argv[i], "--")) { /* the first is ours; ARGV0 follows */
+			free(argv[i + 1]);
+			break;
+		}
+	free(argv);
+	free(rt);
+	return r;
+}
