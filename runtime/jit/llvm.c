@@ -142,6 +142,19 @@ int jit_add_file(struct jit *j, const char *path)
 		LLVMDisposeMessage(msg);
 		return JIT_EBADCODE;
 	}
+	/* Bitcode starts with "BC" 0xC0DE (or the wrapper's 0x0B17C0DE); textual
+	 * IR is accepted from .ll files only, so that a damaged .bc is reported
+	 * as such rather than parsed as text. */
+	const unsigned char *p = (const unsigned char *)LLVMGetBufferStart(buf);
+	size_t size = LLVMGetBufferSize(buf), len = strlen(path);
+	bool is_text = len > 3 && !strcmp(path + len - 3, ".ll");
+	bool magic = size >= 4 && ((p[0] == 'B' && p[1] == 'C' && p[2] == 0xc0 && p[3] == 0xde) ||
+				   (p[0] == 0xde && p[1] == 0xc0 && p[2] == 0x17 && p[3] == 0x0b));
+	if (!is_text && !magic) {
+		LLVMDisposeMemoryBuffer(buf);
+		return fail(j, JIT_EBADCODE, "%s: not LLVM bitcode (no bitcode signature; %zu bytes)",
+			    path, size);
+	}
 	if (LLVMParseIRInContext(j->ctx, buf, &m, &msg)) { /* takes the buffer */
 		fail(j, JIT_EBADCODE, "%s: not valid LLVM bitcode: %s", path, msg);
 		LLVMDisposeMessage(msg);
