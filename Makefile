@@ -1,5 +1,6 @@
 # BareFlow top-level build.
-#   make        build the kernel (build/bareflow.elf), the ISO and the CLI
+#   make        build the kernel (build/bareflow.elf), the ISO, the CLI and the
+#               JIT runtime (build/runtime/bareflow-rt)
 #   make run    set up, build and boot the default demo in QEMU
 #   make test   set up, build and run every test; ends with "N passed, N failed"
 
@@ -25,8 +26,8 @@ KERNEL_OBJ := $(patsubst %,$(B)/%.o,$(KERNEL_C) $(KERNEL_S))
 
 HOST_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -D_GNU_SOURCE
 
-.PHONY: all kernel iso cli run test unit setup clean
-all: kernel iso cli
+.PHONY: all kernel iso cli runtime run test unit setup clean
+all: kernel iso cli runtime
 
 kernel: $(B)/bareflow.elf
 
@@ -80,6 +81,7 @@ $(B)/bareflow.iso: $(B)/bareflow.elf tools/grub.cfg
 	grub-mkrescue -o $@ $(B)/isodir 2>$(B)/grub-mkrescue.log || { cat $(B)/grub-mkrescue.log; exit 1; }
 
 include tools/cli/cli.mk
+include runtime/runtime.mk
 include tests/unit/unit.mk
 
 setup:

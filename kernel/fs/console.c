@@ -110,6 +110,13 @@ static int64_t com_write(uint16_t port, uint64_t ubuf, uint64_t count)
 	return (int64_t)done;
 }
 
+static int64_t hostout_write(struct file *f, uint64_t ubuf, uint64_t n) { return com_write(COM3, ubuf, n); }
+
+/* /dev/hostout: what the program writes goes out on COM3, which the CLI
+ * connects to a host file (for example the JIT's profile). Without that
+ * connection the bytes go nowhere. */
+const struct dev_ops hostout_ops = {.write = hostout_write};
+
 static int64_t stdout_write(struct file *f, uint64_t ubuf, uint64_t n) { return com_write(COM1, ubuf, n); }
 static int64_t stderr_write(struct file *f, uint64_t ubuf, uint64_t n) { return com_write(COM2, ubuf, n); }
 

@@ -56,6 +56,8 @@ int dev_populate(struct inode *dev)
 	if (!err)
 		err = add(dev, "urandom", &random_ops, (1 << 8) | 9, 0666);
 	if (!err)
+		err = add(dev, "hostout", &hostout_ops, (4 << 8) | 66, 0220);
+	if (!err)
 		err = add(dev, "stdin", &dev_fd_alias_ops, 0, 0620);
 	if (!err)
 		err = add(dev, "stdout", &dev_fd_alias_ops, 1, 0620);

@@ -8,6 +8,7 @@
 
 #define COM1 0x3f8 /* the report console; a program's stdout (and stdin) */
 #define COM2 0x2f8 /* a program's stderr */
+#define COM3 0x3e8 /* /dev/hostout: bytes for a host file (the CLI's --profile) */
 
 /* Program a 16550 UART (115200 8N1, FIFO on). */
 void serial_init(uint16_t port);

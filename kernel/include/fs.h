@@ -191,6 +191,8 @@ void pipe_release(struct file *f);
 void pipe_free(struct pipe *p);
 /* Opening a device with these ops opens what fd `rdev` refers to. */
 extern const struct dev_ops dev_fd_alias_ops;
+/* /dev/hostout: writes go to COM3, a host file when the CLI connects one. */
+extern const struct dev_ops hostout_ops;
 int64_t pipe_read(struct file *f, uint64_t ubuf, uint64_t n);
 int64_t pipe_write(struct file *f, uint64_t ubuf, uint64_t n);
 unsigned pipe_poll(struct file *f);

@@ -1,0 +1,24 @@
+# The runtime (runtime/), a static x86-64 Linux ELF linking LLVM 19's static
+# component libraries: build/runtime/bareflow-rt. Only runtime/jit/llvm.c
+# includes LLVM's headers.
+LLVM_CONFIG := llvm-config-19
+RT_SRCS := $(wildcard runtime/*.c runtime/*/*.c)
+RT_OBJS := $(patsubst %.c,$(B)/%.o,$(RT_SRCS))
+RT_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Iruntime -MMD -MP \
+	-fno-omit-frame-pointer -I$(shell $(LLVM_CONFIG) --includedir 2>/dev/null)
+RT_LLVM_COMPONENTS := orcjit native passes irreader linker bitreader
+RT_LIBS = -L$(shell $(LLVM_CONFIG) --libdir) \
+	$(shell $(LLVM_CONFIG) --link-static --libs $(RT_LLVM_COMPONENTS) 2>/dev/null) \
+	-lz -lzstd -lpthread -lm
+
+runtime: $(B)/runtime/bareflow-rt
+
+$(B)/runtime/%.o: runtime/%.c runtime/runtime.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(RT_CFLAGS) -c $< -o $@
+
+$(B)/runtime/bareflow-rt: $(RT_OBJS)
+	clang++-19 -static -fuse-ld=lld -o $@ $(RT_OBJS) $(RT_LIBS)
+	@echo "runtime: $@ is $$(($$(stat -c %s $@) / 1048576)) MiB ($$(stat -c %s $@) bytes)" >&2
+
+-include $(RT_OBJS:.o=.d)

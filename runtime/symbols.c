@@ -1,0 +1,73 @@
+/* The absolute-symbol table: every name in symbols.def with its address in
+ * this binary (which links them in by taking those addresses). */
+#include <assert.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <locale.h>
+#include <malloc.h>
+#include <math.h>
+#include <poll.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/select.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/times.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+#include <wchar.h>
+#include <wctype.h>
+
+#include "runtime.h"
+
+/* Declared by no header: glibc's internal entry points that its headers'
+ * macros expand to, and the compiler's helper functions. */
+extern int __isoc99_scanf(const char *, ...), __isoc99_fscanf(FILE *, const char *, ...);
+extern int __isoc99_sscanf(const char *, const char *, ...);
+extern int __isoc99_vscanf(const char *, va_list), __isoc99_vfscanf(FILE *, const char *, va_list);
+extern int __isoc99_vsscanf(const char *, const char *, va_list);
+extern int __fpclassify(double), __fpclassifyf(float), __signbit(double), __signbitf(float);
+extern int __isinf(double), __isnan(double), __finite(double);
+extern int __isinff(float), __isnanf(float), __finitef(float);
+extern void __stack_chk_fail(void);
+extern void __longjmp_chk(jmp_buf, int);
+extern int _setjmp(jmp_buf);
+extern __int128 __divti3(__int128, __int128), __modti3(__int128, __int128);
+extern unsigned __int128 __udivti3(unsigned __int128, unsigned __int128);
+extern unsigned __int128 __umodti3(unsigned __int128, unsigned __int128);
+extern double _Complex __muldc3(double, double, double, double);
+extern double _Complex __divdc3(double, double, double, double);
+extern float _Complex __mulsc3(float, float, float, float), __divsc3(float, float, float, float);
+extern double __powidf2(double, int);
+extern float __powisf2(float, int);
+extern double __floattidf(__int128), __floatuntidf(unsigned __int128);
+extern __int128 __fixdfti(double);
+extern unsigned __int128 __fixunsdfti(double);
+
+#define F(name) {#name, (void *)&(name), true},
+#define D(name) {#name, (void *)&(name), false},
+static const struct jit_symbol table[] = {
+#include "symbols.def"
+};
+#undef F
+#undef D
+
+const struct jit_symbol *runtime_symbols(size_t *n)
+{
+	*n = sizeof table / sizeof table[0];
+	return table;
+}
