@@ -1,0 +1,5 @@
+/* Does not compile: clang's message names the undeclared identifier. */
+int main(void)
+{
+	return undeclared_variable;
+}
