@@ -6,9 +6,9 @@ expect_output "unknown command 'frobnicate'"
 expect_output "Try 'bareflow --help'"
 run ./bareflow
 expect_status 2
-run ./bareflow jit prog.c
+run ./bareflow jit prog.py
 expect_status 2
-expect_output "not available yet"
+expect_output "is not a program: give .c or .bc files"
 run ./bareflow run --cpus 4 build/bareflow.elf
 expect_status 2
 expect_output "only --cpus 1 is possible"

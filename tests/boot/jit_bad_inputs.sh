@@ -1,0 +1,59 @@
+# Programs that cannot run, or run badly, under `bareflow jit`, bare-metal and
+# hosted: each ends with its own status and a reason on stderr, and none hangs
+# or brings the kernel down (125).
+. tests/boot/common.inc
+
+# both EXPECTED_STATUS TEXT ARGS...: `bareflow jit ARGS` bare-metal, then
+# hosted, must exit with that status and say TEXT.
+both() {
+	want=$1 text=$2
+	shift 2
+	for mode in "" --hosted; do
+		run ./bareflow jit $mode --timeout 60 "$@"
+		expect_status "$want"
+		expect_output "$text"
+		expect_no_output "panic"
+	done
+}
+
+# Not bitcode: a text file, and a real bitcode file cut short.
+printf 'this is not bitcode\n' >"$TMP/text.bc"
+both 126 "bareflow-rt: $TMP/text.bc: " "$TMP/text.bc"
+clang-19 -O1 -emit-llvm -c -o "$TMP/whole.bc" tests/jit/recursion.c || fail "clang failed"
+head -c 600 "$TMP/whole.bc" >"$TMP/cut.bc"
+both 126 "bareflow-rt: $TMP/cut.bc: " "$TMP/cut.bc"
+
+# A function nothing provides: named, 127, before the program starts.
+both 127 "bareflow_no_such_function" tests/jit/bad/missing_symbol.c
+expect_no_output "before"
+
+# A crash: the fault is reported and the status is 128 + SIGSEGV.
+both 139 "SIGSEGV" tests/jit/bad/crash.c
+expect_output "about to crash"
+expect_no_output "still here"
+
+# A program that never ends is stopped by --timeout.
+for mode in "" --hosted; do
+	run ./bareflow jit $mode --timeout 5 tests/jit/bad/forever.c
+	expect_status 124
+	expect_output "spinning"
+	expect_output "timed out after 5 s"
+done
+
+# A missing input is not compiled or booted.
+both 127 "No such file" tests/jit/no_such_program.c
+
+# A compile error shows clang's diagnostic and exits 1; neither QEMU nor the
+# runtime starts, and the temporary directory is gone.
+fake_qemu
+printf '#!/bin/sh\ntouch "%s/runtime-ran"\n' "$TMP" >"$TMP/runtime"
+chmod +x "$TMP/runtime"
+mkdir "$TMP/t"
+for mode in "" --hosted; do
+	TMPDIR=$TMP/t BAREFLOW_RUNTIME=$TMP/runtime run ./bareflow jit $mode tests/jit/bad/compile_error.c
+	expect_status 1
+	expect_output "compile_error.c:4:9: error: use of undeclared identifier 'undeclared_variable'"
+done
+[ ! -e "$TMP/args" ] || fail "QEMU was started after a compile error"
+[ ! -e "$TMP/runtime-ran" ] || fail "the runtime was started after a compile error"
+[ -z "$(ls -A "$TMP/t")" ] || fail "temporary files left behind: $(ls -A "$TMP/t")"
