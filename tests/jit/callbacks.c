@@ -29,10 +29,22 @@ static int by_string(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static int add(int a, int b) { return a + b; }
-static int sub(int a, int b) { return a - b; }
-static int mul(int a, int b) { return a * b; }
-static int max(int a, int b) { return a > b ? a : b; }
+static int add(int a, int b)
+{
+	return a + b;
+}
+static int sub(int a, int b)
+{
+	return a - b;
+}
+static int mul(int a, int b)
+{
+	return a * b;
+}
+static int max(int a, int b)
+{
+	return a > b ? a : b;
+}
 
 static int fold(int (*op)(int, int), const int *v, int n, int init)
 {
@@ -42,8 +54,14 @@ static int fold(int (*op)(int, int), const int *v, int n, int init)
 }
 
 static int handlers_run;
-static void first_registered(void) { printf("atexit: first registered, runs last (%d)\n", ++handlers_run); }
-static void second_registered(void) { printf("atexit: second registered (%d)\n", ++handlers_run); }
+static void first_registered(void)
+{
+	printf("atexit: first registered, runs last (%d)\n", ++handlers_run);
+}
+static void second_registered(void)
+{
+	printf("atexit: second registered (%d)\n", ++handlers_run);
+}
 static void third_registered(void)
 {
 	printf("atexit: third registered, runs first (%d)\n", ++handlers_run);
@@ -69,7 +87,8 @@ int main(void)
 		printf("bsearch %d: %s\n", keys[k], hit && *hit == keys[k] ? "found" : "absent");
 	}
 
-	struct person people[] = {{"carol", 35}, {"alice", 30}, {"bob", 30}, {"dave", 25}, {"eve", 35}};
+	struct person people[] = {
+	    {"carol", 35}, {"alice", 30}, {"bob", 30}, {"dave", 25}, {"eve", 35}};
 	qsort(people, 5, sizeof people[0], by_age_then_name);
 	for (int i = 0; i < 5; i++)
 		printf("%s %d\n", people[i].name, people[i].age);

@@ -26,7 +26,10 @@ static double simpson(double (*f)(double), double a, double b, int n)
 	return s * h / 3.0;
 }
 
-static double gauss(double x) { return exp(-x * x); }
+static double gauss(double x)
+{
+	return exp(-x * x);
+}
 
 /* Newton's method for sqrt, to compare with the library's. */
 static double newton_sqrt(double v)
@@ -65,7 +68,8 @@ int main(void)
 		       sqrtf(f), powf(f, 1.5f));
 		f *= 3.7f;
 	}
-	printf("simpson=%.17g erf-check=%.17g\n", simpson(gauss, -3, 3, 600), sqrt(M_PI) * erf(3.0));
+	printf("simpson=%.17g erf-check=%.17g\n", simpson(gauss, -3, 3, 600),
+	       sqrt(M_PI) * erf(3.0));
 	printf("newton=%.17g sqrt=%.17g\n", newton_sqrt(2.0), sqrt(2.0));
 	printf("specials: %g %g %d %d\n", -INFINITY, nextafter(1.0, 2.0) - 1.0,
 	       isnan(sqrt(-1.0)) != 0, isinf(exp(1000.0)) != 0);

@@ -10,12 +10,21 @@ struct shape {
 	double (*area)(double);
 };
 
-static double square_area(double s) { return s * s; }
-static double triangle_area(double s) { return s * s * 0.4330127018922193; }
-static double hexagon_area(double s) { return s * s * 2.598076211353316; }
+static double square_area(double s)
+{
+	return s * s;
+}
+static double triangle_area(double s)
+{
+	return s * s * 0.4330127018922193;
+}
+static double hexagon_area(double s)
+{
+	return s * s * 2.598076211353316;
+}
 
-int counter = 100;		/* initialized, external linkage */
-static int zeroed[1000];	/* .bss */
+int counter = 100;	 /* initialized, external linkage */
+static int zeroed[1000]; /* .bss */
 static char message[32] = "static text";
 int *counter_ptr = &counter; /* a pointer to a global, resolved when linked */
 static const struct shape shapes[] = {

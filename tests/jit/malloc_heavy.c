@@ -79,7 +79,8 @@ int main(void)
 			free(slot[k]);
 			slot[k] = NULL;
 		} else {
-			size_t sz = next_random() % 4 == 0 ? next_random() % 70000 : next_random() % 300;
+			size_t sz =
+			    next_random() % 4 == 0 ? next_random() % 70000 : next_random() % 300;
 			slot[k] = sz % 3 ? malloc(sz + 1) : calloc(sz + 1, 1);
 			if (!slot[k])
 				return 3;

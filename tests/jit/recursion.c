@@ -11,14 +11,26 @@ static unsigned long ackermann(unsigned long m, unsigned long n)
 	return ackermann(m - 1, ackermann(m, n - 1));
 }
 
-static long fib(int n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
+static long fib(int n)
+{
+	return n < 2 ? n : fib(n - 1) + fib(n - 2);
+}
 
 static int is_odd(unsigned n);
-static int is_even(unsigned n) { return n == 0 ? 1 : is_odd(n - 1); }
-static int is_odd(unsigned n) { return n == 0 ? 0 : is_even(n - 1); }
+static int is_even(unsigned n)
+{
+	return n == 0 ? 1 : is_odd(n - 1);
+}
+static int is_odd(unsigned n)
+{
+	return n == 0 ? 0 : is_even(n - 1);
+}
 
 /* Depth n, one frame each: sum of 1..n. */
-static long deep(long n) { return n == 0 ? 0 : n + deep(n - 1); }
+static long deep(long n)
+{
+	return n == 0 ? 0 : n + deep(n - 1);
+}
 
 static long hanoi(int n, int from, int to, int via, long *checksum)
 {

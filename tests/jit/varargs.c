@@ -115,6 +115,7 @@ int main(void)
 	n = say("%5d|%-5s|%05.1f|%%\n", 12, "ab", 3.14159);
 	printf("say wrote %d bytes\n", n);
 	printf("format: '%s'\n", format(buf, 12, "%s and %s", "truncated", "text"));
-	printf("many = %.3f\n", many(8, 1, 0.5, 2, 1.5, 3, 2.5, 4, 3.5, 5, 4.5, 6, 5.5, 7, 6.5, 8, 7.5));
+	printf("many = %.3f\n",
+	       many(8, 1, 0.5, 2, 1.5, 3, 2.5, 4, 3.5, 5, 4.5, 6, 5.5, 7, 6.5, 8, 7.5));
 	return 0;
 }

@@ -1,7 +1,10 @@
 /* Writes through a null pointer: killed by SIGSEGV (139). */
 #include <stdio.h>
 
-static void write_through(volatile int *p) { *p = 42; }
+static void write_through(volatile int *p)
+{
+	*p = 42;
+}
 
 int main(void)
 {
