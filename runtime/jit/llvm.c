@@ -261,20 +261,22 @@ static int define_symbols(struct jit *j)
 		return fail(j, JIT_ENOSYM, "the program uses %s that the runtime does not provide: %s",
 			    missing == 1 ? "a function or variable" : "functions or variables", list);
 	}
-	/* Only the names the program uses become symbols: a smaller table to search. */
+	/* Every name in the table becomes a symbol, not just those the module
+	 * declares: code generation adds calls of its own (memset for
+	 * llvm.memset, fmod for frem, the 128-bit helpers). LLJIT's own
+	 * interposed names are defined only under their renamed form. */
 	LLVMOrcCSymbolMapPairs pairs = calloc(n, sizeof *pairs);
 	size_t k = 0;
 	if (!pairs)
 		return fail(j, JIT_EINTERNAL, "out of memory");
 	for (size_t i = 0; i < n; i++) {
 		char renamed[64];
-		snprintf(renamed, sizeof renamed, RENAMED_PREFIX "%s", table[i].name);
-		const char *name = LLVMGetNamedFunction(j->module, renamed) ? renamed : table[i].name;
-		LLVMValueRef v = LLVMGetNamedFunction(j->module, name);
-		if (!v)
-			v = LLVMGetNamedGlobal(j->module, name);
-		if (!v || !LLVMIsDeclaration(v))
-			continue;
+		const char *name = table[i].name;
+		for (size_t r = 0; r < sizeof interposed / sizeof interposed[0]; r++)
+			if (!strcmp(name, interposed[r])) {
+				snprintf(renamed, sizeof renamed, RENAMED_PREFIX "%s", name);
+				name = renamed;
+			}
 		pairs[k].Name = LLVMOrcLLJITMangleAndIntern(j->lljit, name);
 		pairs[k].Sym.Address = (LLVMOrcExecutorAddress)(uintptr_t)table[i].addr;
 		pairs[k].Sym.Flags.GenericFlags =
@@ -322,8 +324,14 @@ int jit_compile(struct jit *j, const char *entry, void **addr)
 	LLVMOrcExecutorAddress a;
 	e = LLVMOrcLLJITLookup(j->lljit, &a, entry); /* compiles the module */
 	j->stats.codegen_ns = now_ns() - t1;
-	if (e)
-		return fail_llvm(j, JIT_EINTERNAL, "cannot compile the program", e);
+	if (e) {
+		/* A name only code generation introduced, and we lack. */
+		char *msg = LLVMGetErrorMessage(e);
+		int code = strstr(msg, "Symbols not found") ? JIT_ENOSYM : JIT_EINTERNAL;
+		fail(j, code, "cannot compile the program: %s", msg);
+		LLVMDisposeErrorMessage(msg);
+		return code;
+	}
 	*addr = (void *)(uintptr_t)a;
 	return 0;
 }
