@@ -20,7 +20,7 @@ mkdir -p build/bench
 # Bitcode made with the CLI's own clang flags (tools/cli/jit.c): a trivial
 # program, and one of $nfun external functions (so that none is
 # inlined away) each with a loop and branches, called through a table.
-clang-19 -O1 -Xclang -disable-llvm-passes -U__OPTIMIZE__ -emit-llvm -c -g0 \
+clang-19 -O3 -Xclang -disable-llvm-passes -U__OPTIMIZE__ -emit-llvm -c -g0 \
 	-o "$dir/hello.bc" bench/hello.c || exit 1
 clang-19 -static -O2 -o build/bench/hello bench/hello.c || exit 1
 {
@@ -62,7 +62,7 @@ clang-19 -static -O2 -o build/bench/hello bench/hello.c || exit 1
 	}
 	END
 } >"$dir/many.c"
-clang-19 -O1 -Xclang -disable-llvm-passes -U__OPTIMIZE__ -emit-llvm -c -g0 \
+clang-19 -O3 -Xclang -disable-llvm-passes -U__OPTIMIZE__ -emit-llvm -c -g0 \
 	-o "$dir/many.bc" "$dir/many.c" || exit 1
 
 # json_num FILE KEY: an integer member of the runtime's profile.
@@ -82,7 +82,7 @@ profile() {
 	fi
 	json_num "$dir/$name.json" startup_us >>"$dir/$name.start"
 	c=$(json_num "$dir/$name.json" compile_us)
-	f=$(json_num "$dir/$name.json" functions)
+	f=$(json_num "$dir/$name.json" function_count)
 	echo $((c * 1000 / f)) >>"$dir/$name.fun"
 }
 

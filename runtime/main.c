@@ -1,15 +1,19 @@
 /*
  * bareflow-rt: JIT-compile a C program's LLVM bitcode for the CPU we run on
- * and run its main. The same static binary runs bare-metal under BareFlow
- * and as an ordinary Linux process.
+ * and run its main, recompiling its hot functions while it runs. The same
+ * static binary runs bare-metal under BareFlow and as a Linux process.
  *
- *   bareflow-rt [--opt auto|0|1|2|3] [--verbose] [--report] [--profile FILE]
- *               FILE.bc... -- ARGV0 [ARGS...]
+ *   bareflow-rt [--opt auto|0|1|2|3] [--thresholds C1,L1,C2,L2] [--verbose]
+ *               [--report] [--profile FILE] FILE.bc... -- ARGV0 [ARGS...]
+ *
+ * --opt auto (the default) runs the tiers (prof/prof.h); a number compiles
+ * the whole program once at that level, without instrumentation.
  *
  * Exit status: the program's own; 126 if its bitcode is malformed or cannot
  * be compiled; 127 if it uses a function or variable we do not provide;
  * 2 for a bad command line.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,22 +21,24 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "prof/prof.h"
 #include "runtime.h"
 
 #define EXIT_USAGE 2
 #define EXIT_CANNOT_EXECUTE 126
 #define EXIT_NO_SYMBOL 127
-#define OPT_AUTO 2 /* what "auto" means until tiered recompilation decides */
 
 static const char usage[] =
-    "usage: bareflow-rt [--opt auto|0|1|2|3] [--verbose] [--report] [--profile FILE]\n"
-    "                   FILE.bc... -- ARGV0 [ARGS...]\n";
+    "usage: bareflow-rt [--opt auto|0|1|2|3] [--thresholds C1,L1,C2,L2] [--verbose]\n"
+    "                   [--report] [--profile FILE] FILE.bc... -- ARGV0 [ARGS...]\n";
 
 static struct {
-	int opt;
-	bool opt_auto, verbose, report;
+	int opt; /* -1: auto, the tiers */
+	struct prof_policy policy;
+	bool verbose, report;
 	const char *profile;
 	uint64_t start_ns, main_ns; /* runtime start; main entered */
+	struct jit_stats first;	    /* the first compile (tier 0, or the fixed one) */
 	struct jit *jit;
 } rt;
 
@@ -61,48 +67,70 @@ static void json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+static uint64_t first_compile_ns(void) { return rt.first.optimize_ns + rt.first.codegen_ns; }
+
 static void write_profile(int status)
 {
-	const struct jit_stats *s = jit_stats(rt.jit);
+	const struct jit_stats *s = &rt.first;
 	FILE *f = fopen(rt.profile, "w");
 	if (!f) {
-		fprintf(stderr, "bareflow-rt: cannot write the profile to %s: %m\n", rt.profile);
+		fprintf(stderr, "bareflow-rt: cannot write the profile to %s: %s\n", rt.profile,
+			strerror(errno));
 		return;
 	}
-	fprintf(f, "{\n  \"cpu\": ");
+	fprintf(f, "{\n  \"cpu\": {\n    \"name\": ");
 	json_string(f, jit_cpu_name(rt.jit));
-	fprintf(f, ",\n  \"features\": ");
+	fprintf(f, ",\n    \"features\": ");
 	json_string(f, jit_cpu_features(rt.jit));
-	fprintf(f, ",\n  \"opt\": %d,\n  \"opt_auto\": %s,\n", rt.opt, rt.opt_auto ? "true" : "false");
-	fprintf(f, "  \"functions\": %u,\n  \"ir_instructions\": %lu,\n", s->functions, s->instructions);
+	fprintf(f, "\n  },\n  \"mode\": \"%s\",\n  \"opt\": %d,\n", rt.opt < 0 ? "tiered" : "fixed",
+		rt.opt < 0 ? 0 : rt.opt);
+	fprintf(f, "  \"thresholds\": {\"calls1\": %llu, \"loops1\": %llu, \"calls2\": %llu, \"loops2\": %llu},\n",
+		(unsigned long long)rt.policy.calls1, (unsigned long long)rt.policy.loops1,
+		(unsigned long long)rt.policy.calls2, (unsigned long long)rt.policy.loops2);
+	fprintf(f, "  \"compile_ms_total\": %.3f,\n  \"first_compile_ms\": %.3f,\n",
+		ms(first_compile_ns() + prof_compile_ns()), ms(first_compile_ns()));
+	fprintf(f, "  \"compile_us\": %lu,\n",
+		(unsigned long)((first_compile_ns() + prof_compile_ns()) / 1000));
+	fprintf(f, "  \"function_count\": %u,\n  \"ir_instructions\": %lu,\n", s->functions, s->instructions);
 	fprintf(f, "  \"load_us\": %lu,\n  \"optimize_us\": %lu,\n  \"codegen_us\": %lu,\n",
 		(unsigned long)(s->load_ns / 1000), (unsigned long)(s->optimize_ns / 1000),
 		(unsigned long)(s->codegen_ns / 1000));
-	fprintf(f, "  \"compile_us\": %lu,\n  \"startup_us\": %lu,\n  \"run_us\": %lu,\n",
-		(unsigned long)((s->optimize_ns + s->codegen_ns) / 1000),
+	fprintf(f, "  \"startup_us\": %lu,\n  \"run_us\": %lu,\n  \"exit_status\": %d,\n",
 		(unsigned long)((rt.main_ns - rt.start_ns) / 1000),
-		(unsigned long)((now_ns() - rt.main_ns) / 1000));
-	fprintf(f, "  \"exit_status\": %d\n}\n", status & 0xff);
+		(unsigned long)((now_ns() - rt.main_ns) / 1000), status & 0xff);
+	if (rt.opt < 0)
+		prof_json_functions(f);
+	else
+		fprintf(f, "  \"functions\": []");
+	fprintf(f, "\n}\n");
 	fclose(f);
 }
 
 static void print_report(int status)
 {
-	const struct jit_stats *s = jit_stats(rt.jit);
-	uint64_t compile = s->optimize_ns + s->codegen_ns;
+	const struct jit_stats *s = &rt.first;
 	fprintf(stderr, "bareflow-rt report\n");
 	fprintf(stderr, "  %-22s %s\n", "cpu", jit_cpu_name(rt.jit));
-	fprintf(stderr, "  %-22s %d%s\n", "optimization level", rt.opt, rt.opt_auto ? " (auto)" : "");
+	if (rt.opt < 0)
+		fprintf(stderr, "  %-22s tiered (auto): 0 -> 1 at %llu calls or %llu loop iterations, "
+				"-> 2 at %llu or %llu\n",
+			"optimization", (unsigned long long)rt.policy.calls1,
+			(unsigned long long)rt.policy.loops1, (unsigned long long)rt.policy.calls2,
+			(unsigned long long)rt.policy.loops2);
+	else
+		fprintf(stderr, "  %-22s -O%d, whole program, once\n", "optimization", rt.opt);
 	fprintf(stderr, "  %-22s %u (%lu IR instructions)\n", "functions", s->functions,
 		s->instructions);
 	fprintf(stderr, "  %-22s %10.3f ms\n", "load and link", ms(s->load_ns));
-	fprintf(stderr, "  %-22s %10.3f ms\n", "optimize", ms(s->optimize_ns));
-	fprintf(stderr, "  %-22s %10.3f ms\n", "code generation", ms(s->codegen_ns));
-	fprintf(stderr, "  %-22s %10.3f ms\n", "compile per function",
-		s->functions ? ms(compile) / s->functions : 0.0);
+	fprintf(stderr, "  %-22s %10.3f ms\n", rt.opt < 0 ? "tier-0 compile" : "compile",
+		ms(first_compile_ns()));
+	if (rt.opt < 0)
+		fprintf(stderr, "  %-22s %10.3f ms\n", "recompiling (tiers)", ms(prof_compile_ns()));
 	fprintf(stderr, "  %-22s %10.3f ms\n", "start to main", ms(rt.main_ns - rt.start_ns));
 	fprintf(stderr, "  %-22s %10.3f ms\n", "main to exit", ms(now_ns() - rt.main_ns));
 	fprintf(stderr, "  %-22s %d\n", "exit status", status & 0xff);
+	if (rt.opt < 0)
+		prof_table(stderr, 25);
 }
 
 /* Runs when the program exits, however it does (return from main or exit). */
@@ -110,6 +138,8 @@ static void finish(int status, void *arg)
 {
 	(void)arg;
 	fflush(stdout);
+	if (rt.opt < 0)
+		prof_settle();
 	if (rt.report)
 		print_report(status);
 	if (rt.profile)
@@ -122,12 +152,39 @@ static int usage_error(const char *why)
 	return EXIT_USAGE;
 }
 
+/* "C1,L1,C2,L2": four positive counts, the tier-1 ones below the tier-2. */
+static bool parse_thresholds(const char *s, struct prof_policy *p)
+{
+	unsigned long long v[4];
+	char *end;
+	for (int k = 0; k < 4; k++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		errno = 0;
+		v[k] = strtoull(s, &end, 10);
+		if (errno || !v[k] || *end != (k < 3 ? ',' : 0))
+			return false;
+		s = end + 1;
+	}
+	if (v[0] > v[2] || v[1] > v[3])
+		return false;
+	p->calls1 = v[0], p->loops1 = v[1], p->calls2 = v[2], p->loops2 = v[3];
+	return true;
+}
+
+static int compile_error(int code)
+{
+	fprintf(stderr, "bareflow-rt: %s\n", jit_error(rt.jit));
+	return code == JIT_ENOSYM ? EXIT_NO_SYMBOL : EXIT_CANNOT_EXECUTE;
+}
+
 int main(int argc, char **argv, char **envp)
 {
 	int i = 1, first_file;
 
 	rt.start_ns = now_ns();
-	rt.opt = OPT_AUTO, rt.opt_auto = true;
+	rt.opt = -1;
+	rt.policy = prof_default_policy;
 	for (; i < argc && argv[i][0] == '-' && strcmp(argv[i], "--"); i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--verbose")) {
@@ -137,16 +194,20 @@ int main(int argc, char **argv, char **envp)
 		} else if (!strcmp(a, "--help")) {
 			fputs(usage, stdout);
 			return 0;
-		} else if (!strcmp(a, "--profile") || !strcmp(a, "--opt")) {
+		} else if (!strcmp(a, "--profile") || !strcmp(a, "--opt") || !strcmp(a, "--thresholds")) {
 			if (i + 1 == argc)
 				return usage_error("an option needs a value");
 			const char *v = argv[++i];
 			if (a[2] == 'p') {
 				rt.profile = v;
+			} else if (a[2] == 't') {
+				if (!parse_thresholds(v, &rt.policy))
+					return usage_error("--thresholds wants four positive counts C1,L1,C2,L2 "
+							   "with C1 <= C2 and L1 <= L2");
 			} else if (!strcmp(v, "auto")) {
-				rt.opt = OPT_AUTO, rt.opt_auto = true;
+				rt.opt = -1;
 			} else if (v[0] >= '0' && v[0] <= '3' && !v[1]) {
-				rt.opt = v[0] - '0', rt.opt_auto = false;
+				rt.opt = v[0] - '0';
 			} else {
 				return usage_error("--opt wants auto, 0, 1, 2 or 3");
 			}
@@ -163,7 +224,7 @@ int main(int argc, char **argv, char **envp)
 		return usage_error("no program name after \"--\"");
 
 	char err[4096];
-	rt.jit = jit_create(rt.opt, err, sizeof err);
+	rt.jit = jit_create(err, sizeof err);
 	if (!rt.jit) {
 		fprintf(stderr, "bareflow-rt: %s\n", err);
 		return EXIT_CANNOT_EXECUTE;
@@ -178,21 +239,34 @@ int main(int argc, char **argv, char **envp)
 		}
 	size_t nsyms;
 	const struct jit_symbol *syms = runtime_symbols(&nsyms);
-	int r = jit_provide(rt.jit, syms, nsyms);
+	jit_provide(rt.jit, syms, nsyms);
 	void *entry;
-	r = jit_compile(rt.jit, "main", &entry);
-	if (r) {
-		fprintf(stderr, "bareflow-rt: %s\n", jit_error(rt.jit));
-		return r == JIT_ENOSYM ? EXIT_NO_SYMBOL : EXIT_CANNOT_EXECUTE;
+	int r;
+	if (rt.opt < 0) {
+		struct jit_probes probes;
+		r = prof_init(rt.jit, &rt.policy, rt.verbose);
+		if (!r) {
+			prof_probes(&probes);
+			r = jit_compile_tier0(rt.jit, &probes, "main", &entry);
+		}
+	} else {
+		const struct jit_fn *fns;
+		size_t nfns;
+		r = jit_prepare(rt.jit, &fns, &nfns);
+		if (!r)
+			r = jit_compile_fixed(rt.jit, rt.opt, "main", &entry);
 	}
-	const struct jit_stats *s = jit_stats(rt.jit);
+	if (r)
+		return compile_error(r);
+	rt.first = *jit_stats(rt.jit);
 	if (rt.verbose)
-		fprintf(stderr,
-			"bareflow-rt: %u functions at -O%d: load %.3f ms, optimize %.3f ms, "
-			"codegen %.3f ms\n",
-			s->functions, rt.opt, ms(s->load_ns), ms(s->optimize_ns), ms(s->codegen_ns));
+		fprintf(stderr, "bareflow-rt: %u functions %s: load %.3f ms, optimize %.3f ms, codegen %.3f ms\n",
+			rt.first.functions, rt.opt < 0 ? "at tier 0" : rt.opt ? "optimized" : "at -O0",
+			ms(rt.first.load_ns), ms(rt.first.optimize_ns), ms(rt.first.codegen_ns));
 	on_exit(finish, NULL);
 	int (*program)(int, char **, char **) = (int (*)(int, char **, char **))entry;
 	rt.main_ns = now_ns();
+	if (rt.opt < 0)
+		prof_settle(); /* from here on, cycles are counted */
 	exit(program(argc - i - 1, argv + i + 1, envp));
 }

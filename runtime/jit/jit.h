@@ -18,8 +18,8 @@ struct jit_stats {
 	unsigned functions;	   /* defined in the program */
 	unsigned long instructions; /* IR instructions in them, before optimizing */
 	uint64_t load_ns;	   /* reading, parsing and linking the bitcode */
-	uint64_t optimize_ns;	   /* the IR pass pipeline */
-	uint64_t codegen_ns;	   /* machine code generation and linking in memory */
+	uint64_t optimize_ns;	   /* the IR pass pipelines, so far */
+	uint64_t codegen_ns;	   /* machine code generation and linking, so far */
 };
 
 /* A name the program may use, and where it is in this binary. */
@@ -32,13 +32,13 @@ struct jit_symbol {
 enum {
 	JIT_EBADCODE = -1, /* the bitcode is malformed or does not verify */
 	JIT_ENOSYM = -2,   /* the program needs symbols the runtime lacks */
-	JIT_EINTERNAL = -3 /* LLVM failed otherwise */
+	JIT_EINTERNAL = -3, /* LLVM failed otherwise */
+	JIT_EUNFIT = -4	    /* this loop cannot be entered by OSR */
 };
 
-/* A JIT for this CPU (name and features as LLVM detects them) compiling at
- * optimization level opt (0-3). NULL if LLVM cannot target this machine;
- * the reason is written to err. */
-struct jit *jit_create(int opt, char *err, size_t errlen);
+/* A JIT for this CPU (name and features as LLVM detects them). NULL if
+ * LLVM cannot target this machine; the reason is written to err. */
+struct jit *jit_create(char *err, size_t errlen);
 /* The last error's message. */
 const char *jit_error(const struct jit *j);
 const char *jit_cpu_name(const struct jit *j);
@@ -47,10 +47,59 @@ const char *jit_cpu_features(const struct jit *j);
 int jit_add_file(struct jit *j, const char *path);
 /* The symbols the program may use (kept by reference). */
 int jit_provide(struct jit *j, const struct jit_symbol *table, size_t n);
-/* Optimize, compile and link the program; the address of `entry`.
- * JIT_ENOSYM if the program refers to an external name outside the table
- * (all such names are in the error). */
-int jit_compile(struct jit *j, const char *entry, void **addr);
+
+/* A function the program defines. Managed functions are called through a
+ * slot and can be recompiled; the others keep their first code. */
+struct jit_fn {
+	const char *name;	/* as the program spells it */
+	bool managed;
+	const char *unmanaged;	/* why not, if not */
+	unsigned nparams;
+	uint64_t int_params;	/* bit k: parameter k is an integer (profiled) */
+	unsigned loops;		/* loop headers in its unoptimized code */
+};
+
+/* Ready the program for compiling: check that every external name it uses
+ * is provided (JIT_ENOSYM names them all) and give every definition a name
+ * the later tiers can refer to. Then *fns lists its functions. */
+int jit_prepare(struct jit *j, const struct jit_fn **fns, size_t *n);
+
+/* Compile the whole program once at optimization level opt (0-3), without
+ * instrumentation; the address of entry. */
+int jit_compile_fixed(struct jit *j, int opt, const char *entry, void **addr);
+
+/* Where instrumented code keeps its counters (see prof/prof.h): function
+ * number k's struct prof_fn is at fns + k * fn_size; k = jit_fn index + 1. */
+struct jit_probes {
+	void *fns;
+	size_t fn_size;
+	void *current, *stamp; /* uint32_t, uint64_t */
+	void *hot;	       /* void hot(uint32_t fn) */
+	void *osr;	       /* void *osr(uint32_t fn, uint32_t loop) */
+};
+
+/* Tier 0: every function compiled cheaply (no IR passes, the backend's
+ * lowest level) and instrumented, managed ones behind a slot (their
+ * struct prof_fn's code field, filled in here). The address of entry. */
+int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *entry, void **addr);
+
+/* A new version of one function (index into the jit_fn list). */
+struct jit_request {
+	unsigned fn;
+	int tier;		/* 1: -O2 instrumented; 2: -O3 */
+	bool timed;		/* tier 2: keep cycle accounting */
+	unsigned nspec;		/* tier 2: arguments fixed to values, behind a guard */
+	unsigned spec_arg[8];
+	int64_t spec_value[8];
+};
+/* Compile it; the address to put in the slot and the time it took. */
+int jit_compile_version(struct jit *j, const struct jit_request *r, void **addr, uint64_t *ns);
+/* An on-stack-replacement entry at tier-0 loop header `loop` (a block
+ * number) of function fn: code taking the function's arguments and its
+ * tier-0 frame, running the rest of the call at -O3. JIT_EUNFIT if that
+ * loop cannot be entered this way (the reason is in the error). */
+int jit_compile_osr(struct jit *j, unsigned fn, unsigned loop, void **addr, uint64_t *ns);
+
 const struct jit_stats *jit_stats(const struct jit *j);
 
 #endif

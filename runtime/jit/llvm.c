@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include <llvm-c/Analysis.h>
+#include <llvm-c/Comdat.h>
 #include <llvm-c/Core.h>
 #include <llvm-c/Error.h>
 #include <llvm-c/IRReader.h>
@@ -16,30 +17,16 @@
 #include <llvm-c/TargetMachine.h>
 #include <llvm-c/Transforms/PassBuilder.h>
 
-#include "jit.h"
+#include "internal.h"
 
-struct jit {
-	int opt;
-	char *cpu, *features, *triple;
-	LLVMTargetMachineRef tm; /* for the IR passes; LLJIT owns its own */
-	LLVMOrcThreadSafeContextRef tsc;
-	LLVMContextRef ctx;
-	LLVMModuleRef module; /* the program, until handed to LLJIT */
-	LLVMOrcLLJITRef lljit;
-	const struct jit_symbol *table; /* what the program may use */
-	size_t ntable;
-	struct jit_stats stats;
-	char err[4096];
-};
-
-static uint64_t now_ns(void)
+uint64_t jit_now_ns(void)
 {
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
 
-static int fail(struct jit *j, int code, const char *fmt, ...)
+int jit_fail(struct jit *j, int code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -52,7 +39,7 @@ static int fail(struct jit *j, int code, const char *fmt, ...)
 static int fail_llvm(struct jit *j, int code, const char *what, LLVMErrorRef e)
 {
 	char *msg = LLVMGetErrorMessage(e);
-	fail(j, code, "%s: %s", what, msg);
+	jit_fail(j, code, "%s: %s", what, msg);
 	LLVMDisposeErrorMessage(msg);
 	return code;
 }
@@ -69,28 +56,29 @@ static LLVMCodeGenOptLevel codegen_level(int opt)
 	return levels[opt < 0 ? 0 : opt > 3 ? 3 : opt];
 }
 
-/* A target machine for this very CPU: its name and full feature string. */
-static LLVMTargetMachineRef host_machine(struct jit *j)
+/* A target machine for this very CPU: its name and full feature string.
+ * The JIT code model (large) lets code reach any address: the program's
+ * code, this binary's libc and the runtime's counters are far apart. */
+static LLVMTargetMachineRef host_machine(struct jit *j, int opt)
 {
 	LLVMTargetRef target;
 	char *msg = NULL;
 	if (LLVMGetTargetFromTriple(j->triple, &target, &msg)) {
-		fail(j, JIT_EINTERNAL, "no LLVM target for %s: %s", j->triple, msg);
+		jit_fail(j, JIT_EINTERNAL, "no LLVM target for %s: %s", j->triple, msg);
 		LLVMDisposeMessage(msg);
 		return NULL;
 	}
-	return LLVMCreateTargetMachine(target, j->triple, j->cpu, j->features, codegen_level(j->opt),
+	return LLVMCreateTargetMachine(target, j->triple, j->cpu, j->features, codegen_level(opt),
 				       LLVMRelocDefault, LLVMCodeModelJITDefault);
 }
 
-struct jit *jit_create(int opt, char *err, size_t errlen)
+struct jit *jit_create(char *err, size_t errlen)
 {
 	struct jit *j = calloc(1, sizeof *j);
 	if (!j) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	j->opt = opt;
 	if (LLVMInitializeNativeTarget() || LLVMInitializeNativeAsmPrinter()) {
 		snprintf(err, errlen, "LLVM has no code generator for this machine");
 		free(j);
@@ -99,23 +87,22 @@ struct jit *jit_create(int opt, char *err, size_t errlen)
 	j->triple = LLVMGetDefaultTargetTriple();
 	j->cpu = LLVMGetHostCPUName();
 	j->features = LLVMGetHostCPUFeatures();
-	j->tm = host_machine(j);
-	LLVMTargetMachineRef jit_tm = j->tm ? host_machine(j) : NULL;
-	if (!jit_tm) {
-		snprintf(err, errlen, "%s", j->err[0] ? j->err : "cannot make a target machine");
-		return NULL;
-	}
+	for (int l = 0; l < 4; l++)
+		if (!(j->tm[l] = host_machine(j, l))) {
+			snprintf(err, errlen, "%s", j->err[0] ? j->err : "cannot make a target machine");
+			return NULL;
+		}
+	j->layout = LLVMCreateTargetDataLayout(j->tm[0]);
 	LLVMOrcLLJITBuilderRef b = LLVMOrcCreateLLJITBuilder();
 	LLVMOrcLLJITBuilderSetJITTargetMachineBuilder(
-	    b, LLVMOrcJITTargetMachineBuilderCreateFromTargetMachine(jit_tm));
+	    b, LLVMOrcJITTargetMachineBuilderCreateFromTargetMachine(host_machine(j, 2)));
 	LLVMErrorRef e = LLVMOrcCreateLLJIT(&j->lljit, b);
 	if (e) {
 		fail_llvm(j, JIT_EINTERNAL, "cannot start LLVM's JIT", e);
 		snprintf(err, errlen, "%s", j->err);
 		return NULL;
 	}
-	j->tsc = LLVMOrcCreateNewThreadSafeContext();
-	j->ctx = LLVMOrcThreadSafeContextGetContext(j->tsc);
+	j->ctx = LLVMContextCreate();
 	return j;
 }
 
@@ -132,13 +119,13 @@ static void strip_target_attributes(LLVMModuleRef m)
 
 int jit_add_file(struct jit *j, const char *path)
 {
-	uint64_t t0 = now_ns();
+	uint64_t t0 = jit_now_ns();
 	LLVMMemoryBufferRef buf;
 	LLVMModuleRef m;
 	char *msg = NULL;
 
 	if (LLVMCreateMemoryBufferWithContentsOfFile(path, &buf, &msg)) {
-		fail(j, JIT_EBADCODE, "%s: %s", path, msg);
+		jit_fail(j, JIT_EBADCODE, "%s: %s", path, msg);
 		LLVMDisposeMessage(msg);
 		return JIT_EBADCODE;
 	}
@@ -152,16 +139,16 @@ int jit_add_file(struct jit *j, const char *path)
 				   (p[0] == 0xde && p[1] == 0xc0 && p[2] == 0x17 && p[3] == 0x0b));
 	if (!is_text && !magic) {
 		LLVMDisposeMemoryBuffer(buf);
-		return fail(j, JIT_EBADCODE, "%s: not LLVM bitcode (no bitcode signature; %zu bytes)",
+		return jit_fail(j, JIT_EBADCODE, "%s: not LLVM bitcode (no bitcode signature; %zu bytes)",
 			    path, size);
 	}
 	if (LLVMParseIRInContext(j->ctx, buf, &m, &msg)) { /* takes the buffer */
-		fail(j, JIT_EBADCODE, "%s: not valid LLVM bitcode: %s", path, msg);
+		jit_fail(j, JIT_EBADCODE, "%s: not valid LLVM bitcode: %s", path, msg);
 		LLVMDisposeMessage(msg);
 		return JIT_EBADCODE;
 	}
 	if (LLVMVerifyModule(m, LLVMReturnStatusAction, &msg)) {
-		fail(j, JIT_EBADCODE, "%s: the bitcode does not verify: %s", path, msg);
+		jit_fail(j, JIT_EBADCODE, "%s: the bitcode does not verify: %s", path, msg);
 		LLVMDisposeMessage(msg);
 		LLVMDisposeModule(m);
 		return JIT_EBADCODE;
@@ -171,10 +158,10 @@ int jit_add_file(struct jit *j, const char *path)
 	if (!j->module) {
 		j->module = m;
 	} else if (LLVMLinkModules2(j->module, m)) { /* consumes m */
-		return fail(j, JIT_EBADCODE, "%s: cannot be linked with the files before it "
+		return jit_fail(j, JIT_EBADCODE, "%s: cannot be linked with the files before it "
 					     "(a symbol defined twice?)", path);
 	}
-	j->stats.load_ns += now_ns() - t0;
+	j->stats.load_ns += jit_now_ns() - t0;
 	return 0;
 }
 
@@ -226,8 +213,10 @@ int jit_provide(struct jit *j, const struct jit_symbol *table, size_t n)
 	return 0;
 }
 
-/* Count the program and check every external name it uses (after the
- * optimizer, which may add some, e.g. puts for printf), then define them. */
+/* Check every external name the program uses, then define the whole table:
+ * code generation adds calls of its own (memset for llvm.memset, fmod for
+ * frem, the 128-bit helpers). LLJIT's own interposed names are defined only
+ * under their renamed form. */
 static int define_symbols(struct jit *j)
 {
 	const struct jit_symbol *table = j->table;
@@ -238,12 +227,7 @@ static int define_symbols(struct jit *j)
 	j->err[0] = 0;
 	for (LLVMValueRef f = LLVMGetFirstFunction(j->module); f; f = LLVMGetNextFunction(f)) {
 		const char *name = LLVMGetValueName(f);
-		if (!LLVMIsDeclaration(f)) {
-			j->stats.functions++;
-			for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb; bb = LLVMGetNextBasicBlock(bb))
-				for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i; i = LLVMGetNextInstruction(i))
-					j->stats.instructions++;
-		} else if (strncmp(name, "llvm.", 5) && !find(table, n, table_name(name))) {
+		if (LLVMIsDeclaration(f) && strncmp(name, "llvm.", 5) && !find(table, n, table_name(name))) {
 			note_missing(j, &used, name);
 			missing++;
 		}
@@ -258,17 +242,13 @@ static int define_symbols(struct jit *j)
 	if (missing) {
 		char list[sizeof j->err];
 		memcpy(list, j->err, sizeof list);
-		return fail(j, JIT_ENOSYM, "the program uses %s that the runtime does not provide: %s",
-			    missing == 1 ? "a function or variable" : "functions or variables", list);
+		return jit_fail(j, JIT_ENOSYM, "the program uses %s that the runtime does not provide: %s",
+				missing == 1 ? "a function or variable" : "functions or variables", list);
 	}
-	/* Every name in the table becomes a symbol, not just those the module
-	 * declares: code generation adds calls of its own (memset for
-	 * llvm.memset, fmod for frem, the 128-bit helpers). LLJIT's own
-	 * interposed names are defined only under their renamed form. */
 	LLVMOrcCSymbolMapPairs pairs = calloc(n, sizeof *pairs);
 	size_t k = 0;
 	if (!pairs)
-		return fail(j, JIT_EINTERNAL, "out of memory");
+		return jit_fail(j, JIT_EINTERNAL, "out of memory");
 	for (size_t i = 0; i < n; i++) {
 		char renamed[64];
 		const char *name = table[i].name;
@@ -292,46 +272,206 @@ static int define_symbols(struct jit *j)
 	return e ? fail_llvm(j, JIT_EINTERNAL, "cannot define the runtime's symbols", e) : 0;
 }
 
-int jit_compile(struct jit *j, const char *entry, void **addr)
+/* Give every definition external linkage and a name no other definition or
+ * runtime symbol has, so that later tiers, compiled as separate objects,
+ * can refer to them: static functions and variables, string literals,
+ * inline functions. Returns false if out of memory. */
+static void promote(struct jit *j)
 {
-	char pipeline[32];
-	uint64_t t0 = now_ns();
-
-	LLVMSetTarget(j->module, j->triple);
-	LLVMTargetDataRef layout = LLVMCreateTargetDataLayout(j->tm);
-	LLVMSetModuleDataLayout(j->module, layout);
-	LLVMDisposeTargetData(layout);
-	if (!j->module)
-		return fail(j, JIT_EBADCODE, "no program was loaded");
-	if (j->opt > 0) {
-		snprintf(pipeline, sizeof pipeline, "default<O%d>", j->opt);
-		LLVMPassBuilderOptionsRef o = LLVMCreatePassBuilderOptions();
-		LLVMErrorRef e = LLVMRunPasses(j->module, pipeline, j->tm, o);
-		LLVMDisposePassBuilderOptions(o);
-		if (e)
-			return fail_llvm(j, JIT_EINTERNAL, "the optimizer failed", e);
+	unsigned anon = 0;
+	char name[512];
+	for (LLVMValueRef g = LLVMGetFirstGlobal(j->module); g; g = LLVMGetNextGlobal(g)) {
+		size_t len;
+		const char *old = LLVMGetValueName2(g, &len);
+		if (LLVMIsDeclaration(g) || !strncmp(old, "llvm.", 5))
+			continue;
+		LLVMLinkage l = LLVMGetLinkage(g);
+		if (l == LLVMInternalLinkage || l == LLVMPrivateLinkage || !len) {
+			if (len)
+				snprintf(name, sizeof name, "%.*s.bfl", (int)(len > 400 ? 400 : len), old);
+			else
+				snprintf(name, sizeof name, "bf.anon.%u", anon++);
+			LLVMSetValueName2(g, name, strlen(name));
+		}
+		LLVMSetLinkage(g, LLVMExternalLinkage);
+		LLVMSetVisibility(g, LLVMDefaultVisibility);
+		LLVMSetComdat(g, NULL);
 	}
-	uint64_t t1 = now_ns();
-	j->stats.optimize_ns = t1 - t0;
+	for (LLVMValueRef f = LLVMGetFirstFunction(j->module); f; f = LLVMGetNextFunction(f)) {
+		size_t len;
+		const char *old = LLVMGetValueName2(f, &len);
+		if (LLVMIsDeclaration(f))
+			continue;
+		LLVMLinkage l = LLVMGetLinkage(f);
+		/* extern inline (gnu_inline) bodies are only a copy of a definition
+		 * elsewhere; the copy becomes ours, under its own name */
+		if (l == LLVMInternalLinkage || l == LLVMPrivateLinkage ||
+		    l == LLVMAvailableExternallyLinkage || !len) {
+			if (len)
+				snprintf(name, sizeof name, "%.*s.bfl", (int)(len > 400 ? 400 : len), old);
+			else
+				snprintf(name, sizeof name, "bf.anon.%u", anon++);
+			LLVMSetValueName2(f, name, strlen(name));
+		}
+		LLVMSetLinkage(f, LLVMExternalLinkage);
+		LLVMSetVisibility(f, LLVMDefaultVisibility);
+		LLVMSetComdat(f, NULL);
+	}
+}
+
+/* The name a user knows a function by: without our ".bfl" suffix. */
+static char *display_name(const char *name)
+{
+	size_t n = strlen(name);
+	char *d = strdup(name);
+	if (d && n > 4 && !strcmp(name + n - 4, ".bfl"))
+		d[n - 4] = 0;
+	return d;
+}
+
+int jit_prepare(struct jit *j, const struct jit_fn **fns, size_t *nfns)
+{
+	if (!j->module)
+		return jit_fail(j, JIT_EBADCODE, "no program was loaded");
+	LLVMSetTarget(j->module, j->triple);
+	LLVMSetModuleDataLayout(j->module, j->layout);
 	int err = define_symbols(j);
 	if (err)
 		return err;
-	LLVMOrcThreadSafeModuleRef tsm = LLVMOrcCreateNewThreadSafeModule(j->module, j->tsc);
-	j->module = NULL; /* LLJIT owns it now */
-	LLVMErrorRef e = LLVMOrcLLJITAddLLVMIRModule(j->lljit, LLVMOrcLLJITGetMainJITDylib(j->lljit), tsm);
-	if (e)
-		return fail_llvm(j, JIT_EINTERNAL, "cannot add the program to the JIT", e);
+	promote(j);
+	size_t n = 0;
+	for (LLVMValueRef f = LLVMGetFirstFunction(j->module); f; f = LLVMGetNextFunction(f))
+		n += !LLVMIsDeclaration(f);
+	j->fns = calloc(n ? n : 1, sizeof *j->fns);
+	j->syms = calloc(n ? n : 1, sizeof *j->syms);
+	if (!j->fns || !j->syms)
+		return jit_fail(j, JIT_EINTERNAL, "out of memory");
+	for (LLVMValueRef f = LLVMGetFirstFunction(j->module); f; f = LLVMGetNextFunction(f)) {
+		if (LLVMIsDeclaration(f))
+			continue;
+		j->syms[j->nfns] = strdup(LLVMGetValueName(f));
+		struct jit_fn *d = &j->fns[j->nfns++];
+		LLVMTypeRef ty = LLVMGlobalGetValueType(f);
+		d->name = display_name(LLVMGetValueName(f));
+		d->nparams = LLVMCountParams(f);
+		for (unsigned k = 0; k < d->nparams && k < 64; k++) {
+			LLVMTypeRef t = LLVMTypeOf(LLVMGetParam(f, k));
+			if (LLVMGetTypeKind(t) == LLVMIntegerTypeKind && LLVMGetIntTypeWidth(t) <= 64)
+				d->int_params |= 1ull << k;
+		}
+		d->managed = true;
+		if (LLVMIsFunctionVarArg(ty))
+			d->managed = false, d->unmanaged = "takes variable arguments";
+		unsigned nb;
+		LLVMBasicBlockRef *blocks = ir_blocks(f, &nb);
+		if (blocks) {
+			d->loops = ir_loop_headers(f, blocks, nb, NULL);
+			free(blocks);
+		}
+		j->stats.functions++;
+		for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb; bb = LLVMGetNextBasicBlock(bb))
+			for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i; i = LLVMGetNextInstruction(i))
+				j->stats.instructions++;
+	}
+	*fns = j->fns;
+	*nfns = j->nfns;
+	return 0;
+}
+
+int jit_optimize(struct jit *j, LLVMModuleRef m, int opt, const char *pre_passes)
+{
+	char pipeline[64];
+	uint64_t t0 = jit_now_ns();
+
+	if (opt < 0 && !pre_passes)
+		return 0;
+	if (opt >= 0)
+		snprintf(pipeline, sizeof pipeline, "%s%sdefault<O%d>", pre_passes ? pre_passes : "",
+			 pre_passes ? "," : "", opt);
+	else
+		snprintf(pipeline, sizeof pipeline, "%s", pre_passes);
+	LLVMPassBuilderOptionsRef o = LLVMCreatePassBuilderOptions();
+	/* what clang turns on at -O2 and up (the pass builder's defaults
+	 * leave the SLP vectorizer off) */
+	LLVMPassBuilderOptionsSetLoopVectorization(o, opt >= 2);
+	LLVMPassBuilderOptionsSetSLPVectorization(o, opt >= 2);
+	LLVMPassBuilderOptionsSetLoopInterleaving(o, opt >= 2);
+	LLVMPassBuilderOptionsSetLoopUnrolling(o, opt >= 1);
+	LLVMErrorRef e = LLVMRunPasses(m, pipeline, j->tm[opt < 0 ? 0 : opt], o);
+	LLVMDisposePassBuilderOptions(o);
+	j->stats.optimize_ns += jit_now_ns() - t0;
+	return e ? fail_llvm(j, JIT_EINTERNAL, "the optimizer failed", e) : 0;
+}
+
+/* $BAREFLOW_RT_OBJECTS=DIR: every object the JIT links is also written
+ * to DIR/NNN.o, for objdump. */
+static void dump_object(struct jit *j, LLVMMemoryBufferRef obj)
+{
+	static unsigned n;
+	const char *dir = getenv("BAREFLOW_RT_OBJECTS");
+	char path[4096];
+	if (!dir || !*dir)
+		return;
+	snprintf(path, sizeof path, "%s/%03u.o", dir, n++);
+	FILE *f = fopen(path, "wb");
+	if (!f || fwrite(LLVMGetBufferStart(obj), 1, LLVMGetBufferSize(obj), f) != LLVMGetBufferSize(obj))
+		fprintf(stderr, "bareflow-rt: cannot write %s\n", path);
+	if (f)
+		fclose(f);
+	(void)j;
+}
+
+int jit_codegen(struct jit *j, LLVMModuleRef m, int cg)
+{
+	char *msg = NULL;
+	LLVMMemoryBufferRef obj;
+	uint64_t t0 = jit_now_ns();
+	int bad = LLVMTargetMachineEmitToMemoryBuffer(j->tm[cg], m, LLVMObjectFile, &msg, &obj);
+	j->stats.codegen_ns += jit_now_ns() - t0;
+	LLVMDisposeModule(m);
+	if (bad) {
+		jit_fail(j, JIT_EINTERNAL, "code generation failed: %s", msg);
+		LLVMDisposeMessage(msg);
+		return JIT_EINTERNAL;
+	}
+	dump_object(j, obj);
+	LLVMErrorRef e = LLVMOrcLLJITAddObjectFile(j->lljit, LLVMOrcLLJITGetMainJITDylib(j->lljit), obj);
+	return e ? fail_llvm(j, JIT_EINTERNAL, "cannot add code to the JIT", e) : 0;
+}
+
+int jit_emit(struct jit *j, LLVMModuleRef m, int opt, int cg, const char *pre_passes)
+{
+	int err = jit_optimize(j, m, opt, pre_passes);
+	if (err) {
+		LLVMDisposeModule(m);
+		return err;
+	}
+	return jit_codegen(j, m, cg);
+}
+
+int jit_lookup(struct jit *j, const char *name, void **addr)
+{
 	LLVMOrcExecutorAddress a;
-	e = LLVMOrcLLJITLookup(j->lljit, &a, entry); /* compiles the module */
-	j->stats.codegen_ns = now_ns() - t1;
+	LLVMErrorRef e = LLVMOrcLLJITLookup(j->lljit, &a, name); /* links the object */
 	if (e) {
-		/* A name only code generation introduced, and we lack. */
+		/* e.g. a name only code generation introduced, and we lack */
 		char *msg = LLVMGetErrorMessage(e);
 		int code = strstr(msg, "Symbols not found") ? JIT_ENOSYM : JIT_EINTERNAL;
-		fail(j, code, "cannot compile the program: %s", msg);
+		jit_fail(j, code, "cannot link the program: %s", msg);
 		LLVMDisposeErrorMessage(msg);
 		return code;
 	}
 	*addr = (void *)(uintptr_t)a;
 	return 0;
+}
+
+int jit_compile_fixed(struct jit *j, int opt, const char *entry, void **addr)
+{
+	int err = jit_emit(j, LLVMCloneModule(j->module), opt > 0 ? opt : -1, opt, NULL);
+	if (!err) {
+		uint64_t t0 = jit_now_ns();
+		err = jit_lookup(j, entry, addr); /* links */
+		j->stats.codegen_ns += jit_now_ns() - t0;
+	}
+	return err;
 }

@@ -13,7 +13,7 @@ valid_json() {
 	else
 		head -c 1 "$1" | grep -q '{' || fail "$1 is not a JSON object: $(cat "$1")"
 	fi
-	for key in cpu features opt startup_us compile_us; do
+	for key in cpu name features opt startup_us compile_us compile_ms_total functions; do
 		grep -q "\"$key\": " "$1" || fail "$1 lacks \"$key\": $(cat "$1")"
 	done
 }
@@ -33,7 +33,7 @@ for mode in bare-metal hosted; do
 	expect_status 123
 	cmp -s "$TMP/plain.out" "$TMP/out" || fail "$mode: --profile/--report changed stdout"
 	valid_json "$TMP/$mode.json"
-	cpu=$(json_string "$TMP/$mode.json" cpu)
+	cpu=$(json_string "$TMP/$mode.json" name)
 	[ -n "$cpu" ] || fail "$mode: no CPU name in $(cat "$TMP/$mode.json")"
 	expect_output "$cpu" # the report names it too
 	features=$(json_string "$TMP/$mode.json" features)

@@ -91,14 +91,15 @@ static const char run_usage[] =
 
 static const char jit_usage[] =
     "usage: bareflow jit [--hosted] [--profile FILE] [--report] [--opt auto|0|1|2|3]\n"
-    "                    [run options] [--] PROG.c|PROG.bc... [--] [ARGS...]\n"
+    "                    [--thresholds C1,L1,C2,L2] [run options]\n"
+    "                    [--] PROG.c|PROG.bc... [--] [ARGS...]\n"
     "\n"
     "Run a C program under BareFlow's LLVM JIT runtime (build/runtime/bareflow-rt):\n"
     "it links the bitcode files into one module, compiles it for the CPU it runs\n"
-    "on and calls main with ARGS. The inputs are the words after the options that\n"
+    "on and calls main with ARGS, recompiling hot functions while it runs. The inputs are the words after the options that\n"
     "end in .c or .bc (at least one); the first word that does not, or a \"--\"\n"
     "after them, starts ARGS. Each .c is compiled first with\n"
-    "  clang-19 -O1 -Xclang -disable-llvm-passes -U__OPTIMIZE__ -emit-llvm -c -g0\n"
+    "  clang-19 -O3 -Xclang -disable-llvm-passes -U__OPTIMIZE__ -emit-llvm -c -g0\n"
     "(unoptimized bitcode that the JIT's tiers may still optimize and inline; the\n"
     "C headers as at -O0) into a temporary directory; a compile error shows\n"
     "clang's messages and exits 1 without running anything. The program's argv[0]\n"
@@ -116,14 +117,23 @@ static const char jit_usage[] =
     "  --hosted        run the runtime on Linux, not in QEMU (with the same\n"
     "                  arguments and environment); --mem, --cpus, --strace, --iso\n"
     "                  and --file HOST:GUEST need a boot and are refused\n"
-    "  --profile FILE  write the runtime's JSON profile (CPU, features, optimization\n"
-    "                  level, start-up and compile times) to the host file FILE,\n"
+    "  --profile FILE  write the runtime's JSON profile (CPU, features, compile\n"
+    "                  times, and per function: calls, cycles, tier, versions) to\n"
+    "                  the host file FILE,\n"
     "                  emptied first; bare-metal it travels on a third serial port\n"
     "                  (the guest's /dev/hostout). Not with --iso.\n"
-    "  --report        print the runtime's profile table to stderr at exit\n"
-    "  --opt LEVEL     the JIT's optimization level, 0-3, or auto: the runtime's\n"
-    "                  choice (the default)\n"
-    "  --verbose       also the runtime's: its CPU, features and compile times\n"
+    "  --report        print the runtime's profile table to stderr at exit: each\n"
+    "                  function's calls, share of cycles and tier history\n"
+    "  --opt LEVEL     auto (the default): tiers. Every function starts cheaply\n"
+    "                  compiled and instrumented (tier 0); hot ones are recompiled\n"
+    "                  at -O2 (tier 1), then at -O3 specialized on argument values\n"
+    "                  that dominate (tier 2), long loops move to -O3 code mid-call\n"
+    "                  (OSR). 0-3: the whole program once at that level, no tiers.\n"
+    "  --thresholds C1,L1,C2,L2\n"
+    "                  tier up to 1 after C1 calls or L1 loop iterations, to 2\n"
+    "                  after C2 or L2 (default 200,2000,5000,15000)\n"
+    "  --verbose       also the runtime's: its CPU, features, compile times and\n"
+    "                  each tier-up as it happens\n"
     "\n"
     "Run options (see run --help): --mem SIZE (default 1G), --cpus 1, --timeout SEC,\n"
     "--file HOST[:GUEST], --env NAME=VALUE, --strace, --verbose, --iso OUT.iso.\n";
@@ -221,7 +231,7 @@ static const char *iso_out; /* run --iso OUT */
 /* jit's own options */
 static struct {
 	bool hosted, report;
-	const char *profile, *opt;
+	const char *profile, *opt, *thresholds;
 	const char *boot_only; /* the last option given that only a boot can honour */
 } jit;
 
@@ -240,7 +250,8 @@ enum option_id {
 	OPT_HOSTED,
 	OPT_PROFILE,
 	OPT_REPORT,
-	OPT_OPT
+	OPT_OPT,
+	OPT_THRESHOLDS
 };
 
 static const struct option {
@@ -266,6 +277,7 @@ static const struct option {
 	{"--profile", OPT_PROFILE, true},
 	{"--report", OPT_REPORT, false},
 	{"--opt", OPT_OPT, true},
+	{"--thresholds", OPT_THRESHOLDS, true},
 	/* clang-format on */
 };
 
@@ -287,6 +299,7 @@ static bool has_option(const struct command *c, const struct option *o)
 	case OPT_PROFILE:
 	case OPT_REPORT:
 	case OPT_OPT:
+	case OPT_THRESHOLDS:
 		return c->jit;
 	default:
 		return true;
@@ -407,6 +420,19 @@ static int apply_option(const struct command *c, const struct option *o, const c
 			return usage_error(c->name, "bad --opt '%s': use auto, 0, 1, 2 or 3", val);
 		jit.opt = val;
 		return 0;
+	case OPT_THRESHOLDS: {
+		unsigned long long v[4];
+		int used = -1;
+		if (sscanf(val, "%llu,%llu,%llu,%llu%n", &v[0], &v[1], &v[2], &v[3], &used) != 4 ||
+		    used != (int)strlen(val) || !v[0] || !v[1] || v[0] > v[2] || v[1] > v[3] ||
+		    strchr(val, '-') || strchr(val, '+') || strchr(val, ' '))
+			return usage_error(c->name,
+					   "bad --thresholds '%s': use C1,L1,C2,L2, four positive "
+					   "counts with C1 <= C2 and L1 <= L2",
+					   val);
+		jit.thresholds = val;
+		return 0;
+	}
 	}
 	return 0;
 }
@@ -538,6 +564,7 @@ static int jit_cmdline(const struct command *c, int argc, char **argv, struct ji
 	    .report = jit.report,
 	    .profile = jit.profile,
 	    .opt = jit.opt,
+	    .thresholds = jit.thresholds,
 	    .files = file_list,
 	    .nfiles = file_count,
 	    .iso_out = iso_out,

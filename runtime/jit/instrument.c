@@ -1,0 +1,702 @@
+/*
+ * The tiers' code: tier 0 (the whole program, instrumented, every managed
+ * function behind a stub and a slot) and the versions that replace one
+ * function (tier 1 at -O2 with counters and value profiles, tier 2 at -O3,
+ * specialized behind a guard). All of it is IR built through LLVM's C API.
+ *
+ * What instrumented code does, per function number k (prof/prof.h):
+ *   entry:  calls++; if (calls >= call_trigger || loops >= loop_trigger)
+ *           { prof_hot(k); tail-call the slot again }   (managed functions)
+ *           [tier 1] argument value profiles
+ *           cycles of the caller so far are added up; current = k
+ *   return: cycles since then are k's; current = the caller
+ *   loop header (tier 0): loops++; if (loops >= osr_trigger and
+ *           prof_osr(k, header) gives code) return code(args..., frame)
+ *   loop header (tier 1, after optimizing): loops++
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <llvm-c/Analysis.h>
+
+#include "internal.h"
+#include "prof/prof.h"
+
+void ir_open(struct ir *ir, struct jit *j, LLVMModuleRef m)
+{
+	ir->j = j;
+	ir->m = m;
+	ir->b = LLVMCreateBuilderInContext(j->ctx);
+	ir->i1 = LLVMInt1TypeInContext(j->ctx);
+	ir->i8 = LLVMInt8TypeInContext(j->ctx);
+	ir->i32 = LLVMInt32TypeInContext(j->ctx);
+	ir->i64 = LLVMInt64TypeInContext(j->ctx);
+	ir->ptr = LLVMPointerTypeInContext(j->ctx, 0);
+}
+
+void ir_close(struct ir *ir) { LLVMDisposeBuilder(ir->b); }
+
+LLVMBasicBlockRef *ir_blocks(LLVMValueRef f, unsigned *n)
+{
+	*n = LLVMCountBasicBlocks(f);
+	LLVMBasicBlockRef *b = malloc((*n ? *n : 1) * sizeof *b);
+	if (b)
+		LLVMGetBasicBlocks(f, b);
+	return b;
+}
+
+/* Block -> number, by open addressing on the pointer. */
+struct blockmap {
+	LLVMBasicBlockRef *keys;
+	unsigned *vals, mask;
+};
+
+static bool blockmap_init(struct blockmap *m, LLVMBasicBlockRef *blocks, unsigned n)
+{
+	unsigned size = 16;
+	while (size < 2 * n)
+		size *= 2;
+	m->mask = size - 1;
+	m->keys = calloc(size, sizeof *m->keys);
+	m->vals = calloc(size, sizeof *m->vals);
+	if (!m->keys || !m->vals)
+		return false;
+	for (unsigned i = 0; i < n; i++) {
+		unsigned h = (unsigned)(((uintptr_t)blocks[i] >> 4) * 2654435761u) & m->mask;
+		while (m->keys[h])
+			h = (h + 1) & m->mask;
+		m->keys[h] = blocks[i];
+		m->vals[h] = i;
+	}
+	return true;
+}
+
+static long blockmap_get(const struct blockmap *m, LLVMBasicBlockRef b)
+{
+	unsigned h = (unsigned)(((uintptr_t)b >> 4) * 2654435761u) & m->mask;
+	for (; m->keys[h]; h = (h + 1) & m->mask)
+		if (m->keys[h] == b)
+			return m->vals[h];
+	return -1;
+}
+
+static void blockmap_free(struct blockmap *m)
+{
+	free(m->keys);
+	free(m->vals);
+}
+
+/* A depth-first walk from the entry; an edge to a block still on the walk's
+ * stack is a retreating edge, and its target a loop header (for the
+ * reducible control flow C compiles to, exactly the natural loops'). */
+unsigned ir_loop_headers(LLVMValueRef f, LLVMBasicBlockRef *blocks, unsigned n, unsigned *headers)
+{
+	(void)f;
+	struct blockmap map;
+	unsigned char *state = calloc(n ? n : 1, 1), *is_header = calloc(n ? n : 1, 1);
+	unsigned *stack_b = malloc((n ? n : 1) * sizeof *stack_b);
+	unsigned *stack_s = malloc((n ? n : 1) * sizeof *stack_s);
+	unsigned sp = 0, count = 0;
+	if (!n || !state || !is_header || !stack_b || !stack_s || !blockmap_init(&map, blocks, n))
+		goto out;
+	stack_b[sp] = 0, stack_s[sp++] = 0, state[0] = 1;
+	while (sp) {
+		unsigned b = stack_b[sp - 1];
+		LLVMValueRef term = LLVMGetBasicBlockTerminator(blocks[b]);
+		unsigned ns = term ? LLVMGetNumSuccessors(term) : 0;
+		if (stack_s[sp - 1] < ns) {
+			long s = blockmap_get(&map, LLVMGetSuccessor(term, stack_s[sp - 1]++));
+			if (s < 0)
+				continue;
+			if (state[s] == 0) {
+				state[s] = 1;
+				stack_b[sp] = (unsigned)s, stack_s[sp++] = 0;
+			} else if (state[s] == 1) {
+				is_header[s] = 1;
+			}
+		} else {
+			state[b] = 2;
+			sp--;
+		}
+	}
+	for (unsigned i = 0; i < n; i++)
+		if (is_header[i]) {
+			if (headers)
+				headers[count] = i;
+			count++;
+		}
+	blockmap_free(&map);
+out:
+	free(state);
+	free(is_header);
+	free(stack_b);
+	free(stack_s);
+	return count;
+}
+
+bool ir_is_static_alloca(LLVMValueRef v)
+{
+	return LLVMIsAAllocaInst(v) && LLVMIsAConstantInt(LLVMGetOperand(v, 0));
+}
+
+bool ir_calls_returns_twice(LLVMValueRef f)
+{
+	static const char *const names[] = {"setjmp", "_setjmp", "sigsetjmp", "__sigsetjmp", "vfork"};
+	unsigned rt = LLVMGetEnumAttributeKindForName("returns_twice", 13);
+	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb; bb = LLVMGetNextBasicBlock(bb))
+		for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i; i = LLVMGetNextInstruction(i)) {
+			if (!LLVMIsACallInst(i))
+				continue;
+			if (LLVMGetCallSiteEnumAttribute(i, LLVMAttributeFunctionIndex, rt))
+				return true;
+			LLVMValueRef callee = LLVMGetCalledValue(i);
+			if (!LLVMIsAFunction(callee))
+				continue;
+			if (LLVMGetEnumAttributeAtIndex(callee, LLVMAttributeFunctionIndex, rt))
+				return true;
+			const char *name = LLVMGetValueName(callee);
+			for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+				if (!strcmp(name, names[k]))
+					return true;
+		}
+	return false;
+}
+
+static void copy_attrs_at(LLVMValueRef from, LLVMValueRef to, LLVMAttributeIndex idx, bool call_site)
+{
+	unsigned n = LLVMGetAttributeCountAtIndex(from, idx);
+	if (!n)
+		return;
+	LLVMAttributeRef *a = malloc(n * sizeof *a);
+	if (!a)
+		return;
+	LLVMGetAttributesAtIndex(from, idx, a);
+	for (unsigned k = 0; k < n; k++) {
+		if (call_site)
+			LLVMAddCallSiteAttribute(to, idx, a[k]);
+		else
+			LLVMAddAttributeAtIndex(to, idx, a[k]);
+	}
+	free(a);
+}
+
+void ir_copy_param_attrs(LLVMValueRef from, LLVMValueRef to, bool call_site)
+{
+	unsigned n = LLVMCountParams(from);
+	copy_attrs_at(from, to, LLVMAttributeReturnIndex, call_site);
+	for (unsigned k = 1; k <= n; k++)
+		copy_attrs_at(from, to, k, call_site);
+	if (!call_site)
+		LLVMSetFunctionCallConv(to, LLVMGetFunctionCallConv(from));
+}
+
+/* ---- building blocks of instrumentation ---- */
+
+static LLVMValueRef const_addr(struct ir *ir, const void *p)
+{
+	return LLVMConstIntToPtr(LLVMConstInt(ir->i64, (uintptr_t)p, 0), ir->ptr);
+}
+
+static LLVMValueRef field(struct ir *ir, unsigned fn, size_t off)
+{
+	return const_addr(ir, (char *)ir->j->probes.fns + fn * ir->j->probes.fn_size + off);
+}
+#define FIELD(ir, fn, member) field(ir, fn, offsetof(struct prof_fn, member))
+
+static LLVMValueRef load(struct ir *ir, LLVMTypeRef t, LLVMValueRef p)
+{
+	LLVMValueRef v = LLVMBuildLoad2(ir->b, t, p, "");
+	LLVMSetAlignment(v, t == ir->i32 ? 4 : 8);
+	return v;
+}
+
+static void store(struct ir *ir, LLVMValueRef v, LLVMValueRef p)
+{
+	LLVMValueRef s = LLVMBuildStore(ir->b, v, p);
+	LLVMSetAlignment(s, LLVMTypeOf(v) == ir->i32 ? 4 : 8);
+}
+
+static LLVMValueRef c64(struct ir *ir, uint64_t v) { return LLVMConstInt(ir->i64, v, 0); }
+
+/* *p += delta; the new value. */
+static LLVMValueRef bump(struct ir *ir, LLVMValueRef p, LLVMValueRef delta)
+{
+	LLVMValueRef v = LLVMBuildAdd(ir->b, load(ir, ir->i64, p), delta, "");
+	store(ir, v, p);
+	return v;
+}
+
+static LLVMValueRef cycles_now(struct ir *ir)
+{
+	unsigned id = LLVMLookupIntrinsicID("llvm.readcyclecounter", 21);
+	LLVMValueRef f = LLVMGetIntrinsicDeclaration(ir->m, id, NULL, 0);
+	LLVMTypeRef t = LLVMIntrinsicGetType(ir->j->ctx, id, NULL, 0);
+	return LLVMBuildCall2(ir->b, t, f, NULL, 0, "");
+}
+
+/* The caller's cycles so far are its own; from now on they are fn's.
+ * Returns the caller's number, for time_leave. */
+static LLVMValueRef time_enter(struct ir *ir, unsigned fn)
+{
+	const struct jit_probes *p = &ir->j->probes;
+	LLVMValueRef now = cycles_now(ir);
+	LLVMValueRef prev = load(ir, ir->i32, const_addr(ir, p->current));
+	LLVMValueRef stamp = load(ir, ir->i64, const_addr(ir, p->stamp));
+	LLVMValueRef off = LLVMBuildAdd(
+	    ir->b, LLVMBuildMul(ir->b, LLVMBuildZExt(ir->b, prev, ir->i64, ""), c64(ir, p->fn_size), ""),
+	    c64(ir, offsetof(struct prof_fn, cycles)), "");
+	LLVMValueRef cell = LLVMBuildGEP2(ir->b, ir->i8, const_addr(ir, p->fns), &off, 1, "");
+	bump(ir, cell, LLVMBuildSub(ir->b, now, stamp, ""));
+	store(ir, LLVMConstInt(ir->i32, fn, 0), const_addr(ir, p->current));
+	store(ir, now, const_addr(ir, p->stamp));
+	return prev;
+}
+
+static void time_leave(struct ir *ir, unsigned fn, LLVMValueRef prev)
+{
+	const struct jit_probes *p = &ir->j->probes;
+	LLVMValueRef now = cycles_now(ir);
+	LLVMValueRef stamp = load(ir, ir->i64, const_addr(ir, p->stamp));
+	bump(ir, FIELD(ir, fn, cycles), LLVMBuildSub(ir->b, now, stamp, ""));
+	store(ir, prev, const_addr(ir, p->current));
+	store(ir, now, const_addr(ir, p->stamp));
+}
+
+/* calls++; whether a trigger is reached (NULL if not asked). */
+static LLVMValueRef count_entry(struct ir *ir, unsigned fn, bool trigger)
+{
+	LLVMValueRef calls = bump(ir, FIELD(ir, fn, calls), c64(ir, 1));
+	if (!trigger)
+		return NULL;
+	LLVMValueRef ct = load(ir, ir->i64, FIELD(ir, fn, call_trigger));
+	LLVMValueRef loops = load(ir, ir->i64, FIELD(ir, fn, loops));
+	LLVMValueRef lt = load(ir, ir->i64, FIELD(ir, fn, loop_trigger));
+	return LLVMBuildOr(ir->b, LLVMBuildICmp(ir->b, LLVMIntUGE, calls, ct, ""),
+			   LLVMBuildICmp(ir->b, LLVMIntUGE, loops, lt, ""), "");
+}
+
+/* Each integer argument's value profile (struct prof_arg): straight-line
+ * code, so that it costs a few instructions per call. */
+static void profile_args(struct ir *ir, unsigned fn, LLVMValueRef f, const struct jit_fn *d)
+{
+	for (unsigned k = 0; k < d->nparams && k < PROF_MAX_ARGS; k++) {
+		if (!(d->int_params >> k & 1))
+			continue;
+		LLVMValueRef v = LLVMGetParam(f, k);
+		if (LLVMGetIntTypeWidth(LLVMTypeOf(v)) < 64)
+			v = LLVMBuildSExt(ir->b, v, ir->i64, "");
+		size_t base = offsetof(struct prof_fn, args) + k * sizeof(struct prof_arg);
+		LLVMValueRef pv = field(ir, fn, base + offsetof(struct prof_arg, value));
+		LLVMValueRef ps = field(ir, fn, base + offsetof(struct prof_arg, same));
+		LLVMValueRef po = field(ir, fn, base + offsetof(struct prof_arg, other));
+		LLVMValueRef cand = load(ir, ir->i64, pv);
+		LLVMValueRef eq = LLVMBuildICmp(ir->b, LLVMIntEQ, v, cand, "");
+		LLVMValueRef same = LLVMBuildAdd(ir->b, load(ir, ir->i64, ps), LLVMBuildZExt(ir->b, eq, ir->i64, ""), "");
+		LLVMValueRef other = LLVMBuildAdd(ir->b, load(ir, ir->i64, po),
+						  LLVMBuildZExt(ir->b, LLVMBuildNot(ir->b, eq, ""), ir->i64, ""), "");
+		LLVMValueRef swap = LLVMBuildICmp(ir->b, LLVMIntUGT, other, same, "");
+		store(ir, LLVMBuildSelect(ir->b, swap, v, cand, ""), pv);
+		store(ir, LLVMBuildSelect(ir->b, swap, c64(ir, 1), same, ""), ps);
+		store(ir, LLVMBuildSelect(ir->b, swap, c64(ir, 0), other, ""), po);
+	}
+}
+
+static LLVMValueRef *params_of(LLVMValueRef f, unsigned extra, unsigned *n)
+{
+	*n = LLVMCountParams(f);
+	LLVMValueRef *a = malloc((*n + extra + 1) * sizeof *a);
+	if (a)
+		LLVMGetParams(f, a);
+	return a;
+}
+
+static void build_ret(struct ir *ir, LLVMTypeRef fty, LLVMValueRef v)
+{
+	if (LLVMGetTypeKind(LLVMGetReturnType(fty)) == LLVMVoidTypeKind)
+		LLVMBuildRetVoid(ir->b);
+	else
+		LLVMBuildRet(ir->b, v);
+}
+
+/* return callee(f's own arguments), as a guaranteed tail call. */
+static void tail_call(struct ir *ir, LLVMValueRef f, LLVMValueRef callee)
+{
+	LLVMTypeRef fty = LLVMGlobalGetValueType(f);
+	unsigned n;
+	LLVMValueRef *args = params_of(f, 0, &n);
+	LLVMValueRef c = LLVMBuildCall2(ir->b, fty, callee, args, n, "");
+	free(args);
+	LLVMSetInstructionCallConv(c, LLVMGetFunctionCallConv(f));
+	ir_copy_param_attrs(f, c, true);
+	LLVMSetTailCallKind(c, LLVMTailCallKindMustTail);
+	build_ret(ir, fty, c);
+}
+
+static LLVMValueRef slot_load(struct ir *ir, unsigned fn)
+{
+	LLVMValueRef v = LLVMBuildLoad2(ir->b, ir->ptr, FIELD(ir, fn, code), "");
+	LLVMSetAlignment(v, 8);
+	LLVMSetOrdering(v, LLVMAtomicOrderingAcquire);
+	return v;
+}
+
+struct how {
+	int tier;
+	bool managed; /* has a slot: redispatch after prof_hot */
+	bool trigger; /* calls prof_hot */
+	bool timed;
+	bool values;
+	bool osr; /* loop headers may call prof_osr */
+};
+
+/* Instrument f, function number fn, before any optimization. */
+static void instrument(struct ir *ir, LLVMValueRef f, unsigned fn, const struct jit_fn *d,
+		       const struct how *how)
+{
+	LLVMContextRef ctx = ir->j->ctx;
+	LLVMTypeRef fty = LLVMGlobalGetValueType(f);
+	unsigned nb, nh = 0, nret = 0, nalloca = 0;
+	LLVMBasicBlockRef *blocks = ir_blocks(f, &nb);
+	unsigned *headers = malloc((nb + 1) * sizeof *headers);
+	LLVMValueRef *rets = malloc((nb + 1) * sizeof *rets);
+	LLVMValueRef *allocas = NULL;
+	if (!blocks || !headers || !rets || !nb)
+		goto out;
+	if (how->tier == 0)
+		nh = ir_loop_headers(f, blocks, nb, headers);
+	for (unsigned i = 0; i < nb; i++) {
+		LLVMValueRef t = LLVMGetBasicBlockTerminator(blocks[i]);
+		if (t && LLVMGetInstructionOpcode(t) == LLVMRet)
+			rets[nret++] = t;
+	}
+	LLVMBasicBlockRef old = blocks[0];
+	for (LLVMValueRef i = LLVMGetFirstInstruction(old); i; i = LLVMGetNextInstruction(i))
+		nalloca += ir_is_static_alloca(i);
+	allocas = malloc((nalloca + 1) * sizeof *allocas);
+	if (!allocas)
+		goto out;
+
+	/* A new entry block; the old one's static allocas move into it, so
+	 * that they stay static (and promotable). */
+	LLVMBasicBlockRef entry = LLVMInsertBasicBlockInContext(ctx, old, "bf.entry");
+	LLVMPositionBuilderAtEnd(ir->b, entry);
+	nalloca = 0;
+	for (LLVMValueRef i = LLVMGetFirstInstruction(old), next; i; i = next) {
+		next = LLVMGetNextInstruction(i);
+		if (ir_is_static_alloca(i)) {
+			LLVMInstructionRemoveFromParent(i);
+			LLVMInsertIntoBuilder(ir->b, i);
+			allocas[nalloca++] = i;
+		}
+	}
+	bool osr = how->osr && nh && !ir_calls_returns_twice(f);
+	LLVMValueRef frame = NULL;
+	if (osr && nalloca)
+		frame = LLVMBuildAlloca(ir->b, LLVMArrayType2(ir->ptr, nalloca), "bf.frame");
+	else if (osr)
+		frame = LLVMConstNull(ir->ptr);
+
+	LLVMValueRef hot = count_entry(ir, fn, how->trigger);
+	LLVMBasicBlockRef go = LLVMAppendBasicBlockInContext(ctx, f, "bf.go");
+	if (hot) {
+		LLVMBasicBlockRef hb = LLVMAppendBasicBlockInContext(ctx, f, "bf.hot");
+		LLVMBuildCondBr(ir->b, hot, hb, go);
+		LLVMPositionBuilderAtEnd(ir->b, hb);
+		LLVMTypeRef hty = LLVMFunctionType(LLVMVoidTypeInContext(ctx), &ir->i32, 1, 0);
+		LLVMValueRef arg = LLVMConstInt(ir->i32, fn, 0);
+		LLVMBuildCall2(ir->b, hty, const_addr(ir, ir->j->probes.hot), &arg, 1, "");
+		if (how->managed)
+			tail_call(ir, f, slot_load(ir, fn)); /* the new version, if any */
+		else
+			LLVMBuildBr(ir->b, go);
+	} else {
+		LLVMBuildBr(ir->b, go);
+	}
+	LLVMPositionBuilderAtEnd(ir->b, go);
+	if (how->values)
+		profile_args(ir, fn, f, d);
+	LLVMValueRef prev = how->timed ? time_enter(ir, fn) : NULL;
+	LLVMBuildBr(ir->b, old);
+	for (unsigned r = 0; r < nret && prev; r++) {
+		LLVMPositionBuilderBefore(ir->b, rets[r]);
+		time_leave(ir, fn, prev);
+	}
+
+	/* Loop headers. One whose first instructions are phis (not what clang
+	 * emits unoptimized) only counts; the others can enter OSR. */
+	for (unsigned h = 0; h < nh; h++) {
+		LLVMBasicBlockRef hb = blocks[headers[h]];
+		LLVMValueRef first = LLVMGetFirstInstruction(hb);
+		if (LLVMIsAPHINode(first)) {
+			while (LLVMIsAPHINode(first))
+				first = LLVMGetNextInstruction(first);
+			LLVMPositionBuilderBefore(ir->b, first);
+			bump(ir, FIELD(ir, fn, loops), c64(ir, 1));
+			continue;
+		}
+		LLVMBasicBlockRef lb = LLVMInsertBasicBlockInContext(ctx, hb, "bf.loop");
+		for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb; bb = LLVMGetNextBasicBlock(bb)) {
+			LLVMValueRef t = LLVMGetBasicBlockTerminator(bb);
+			unsigned ns = t && bb != lb ? LLVMGetNumSuccessors(t) : 0;
+			for (unsigned s = 0; s < ns; s++)
+				if (LLVMGetSuccessor(t, s) == hb)
+					LLVMSetSuccessor(t, s, lb);
+		}
+		LLVMPositionBuilderAtEnd(ir->b, lb);
+		LLVMValueRef n = bump(ir, FIELD(ir, fn, loops), c64(ir, 1));
+		if (!osr) {
+			LLVMBuildBr(ir->b, hb);
+			continue;
+		}
+		LLVMBasicBlockRef ob = LLVMAppendBasicBlockInContext(ctx, f, "bf.osr");
+		LLVMBasicBlockRef og = LLVMAppendBasicBlockInContext(ctx, f, "bf.osr.enter");
+		LLVMValueRef due = LLVMBuildICmp(ir->b, LLVMIntUGE, n, load(ir, ir->i64, FIELD(ir, fn, osr_trigger)), "");
+		LLVMBuildCondBr(ir->b, due, ob, hb);
+		LLVMPositionBuilderAtEnd(ir->b, ob);
+		LLVMTypeRef oargs[2] = {ir->i32, ir->i32};
+		LLVMTypeRef oty = LLVMFunctionType(ir->ptr, oargs, 2, 0);
+		LLVMValueRef ov[2] = {LLVMConstInt(ir->i32, fn, 0), LLVMConstInt(ir->i32, headers[h], 0)};
+		LLVMValueRef code = LLVMBuildCall2(ir->b, oty, const_addr(ir, ir->j->probes.osr), ov, 2, "");
+		LLVMBuildCondBr(ir->b, LLVMBuildIsNull(ir->b, code, ""), hb, og);
+		LLVMPositionBuilderAtEnd(ir->b, og);
+		for (unsigned a = 0; a < nalloca; a++) {
+			LLVMValueRef idx = c64(ir, a);
+			store(ir, allocas[a], LLVMBuildGEP2(ir->b, ir->ptr, frame, &idx, 1, ""));
+		}
+		unsigned np;
+		LLVMValueRef *args = params_of(f, 1, &np);
+		LLVMTypeRef *types = malloc((np + 1) * sizeof *types);
+		if (!args || !types) {
+			free(args);
+			free(types);
+			LLVMBuildBr(ir->b, hb);
+			continue;
+		}
+		LLVMGetParamTypes(fty, types);
+		types[np] = ir->ptr;
+		args[np] = frame;
+		LLVMTypeRef cty = LLVMFunctionType(LLVMGetReturnType(fty), types, np + 1, 0);
+		LLVMValueRef r = LLVMBuildCall2(ir->b, cty, code, args, np + 1, "");
+		ir_copy_param_attrs(f, r, true);
+		free(args);
+		free(types);
+		if (prev)
+			time_leave(ir, fn, prev);
+		build_ret(ir, fty, r);
+	}
+out:
+	free(blocks);
+	free(headers);
+	free(rets);
+	free(allocas);
+}
+
+/* After optimizing: count loop iterations in f's loop headers. */
+static void count_loops(struct ir *ir, LLVMValueRef f, unsigned fn)
+{
+	unsigned nb;
+	LLVMBasicBlockRef *blocks = ir_blocks(f, &nb);
+	unsigned *headers = malloc((nb + 1) * sizeof *headers);
+	if (blocks && headers && nb) {
+		unsigned nh = ir_loop_headers(f, blocks, nb, headers);
+		for (unsigned h = 0; h < nh; h++) {
+			LLVMValueRef first = LLVMGetFirstInstruction(blocks[headers[h]]);
+			while (LLVMIsAPHINode(first))
+				first = LLVMGetNextInstruction(first);
+			LLVMPositionBuilderBefore(ir->b, first);
+			bump(ir, FIELD(ir, fn, loops), c64(ir, 1));
+		}
+	}
+	free(blocks);
+	free(headers);
+}
+
+static int verify(struct jit *j, LLVMModuleRef m, const char *what)
+{
+	char *msg = NULL;
+	if (LLVMVerifyModule(m, LLVMReturnStatusAction, &msg)) {
+		jit_fail(j, JIT_EINTERNAL, "internal error: %s does not verify: %.3000s", what, msg);
+		LLVMDisposeMessage(msg);
+		return JIT_EINTERNAL;
+	}
+	LLVMDisposeMessage(msg);
+	return 0;
+}
+
+/* ---- tier 0 ---- */
+
+int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *entry, void **addr)
+{
+	char name[600];
+	j->probes = *p;
+	LLVMModuleRef m = LLVMCloneModule(j->module);
+	LLVMValueRef *bodies = malloc((j->nfns + 1) * sizeof *bodies);
+	if (!bodies)
+		return jit_fail(j, JIT_EINTERNAL, "out of memory");
+	size_t n = 0;
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f && n < j->nfns; f = LLVMGetNextFunction(f))
+		if (!LLVMIsDeclaration(f))
+			bodies[n++] = f;
+	struct ir ir;
+	ir_open(&ir, j, m);
+	for (size_t i = 0; i < n; i++) {
+		const struct jit_fn *d = &j->fns[i];
+		struct how how = {.tier = 0, .managed = d->managed, .trigger = true, .timed = true,
+				  .osr = d->managed};
+		instrument(&ir, bodies[i], (unsigned)i + 1, d, &how);
+		if (!d->managed)
+			continue;
+		/* The stub takes the function's name and every use of it:
+		 * calls, and its address wherever it is taken. */
+		LLVMValueRef f = bodies[i];
+		LLVMTypeRef fty = LLVMGlobalGetValueType(f);
+		LLVMValueRef stub = LLVMAddFunction(m, "bf.stub", fty);
+		ir_copy_param_attrs(f, stub, false);
+		LLVMReplaceAllUsesWith(f, stub);
+		snprintf(name, sizeof name, "%s.bf0", j->syms[i]);
+		LLVMSetValueName2(f, name, strlen(name));
+		LLVMSetValueName2(stub, j->syms[i], strlen(j->syms[i]));
+		LLVMPositionBuilderAtEnd(ir.b, LLVMAppendBasicBlockInContext(j->ctx, stub, ""));
+		tail_call(&ir, stub, slot_load(&ir, (unsigned)i + 1));
+	}
+	ir_close(&ir);
+	free(bodies);
+	int err = verify(j, m, "the tier-0 program");
+	if (err) {
+		LLVMDisposeModule(m);
+		return err;
+	}
+	if ((err = jit_emit(j, m, -1, 0, NULL)))
+		return err;
+	for (size_t i = 0; i < n; i++) {
+		if (!j->fns[i].managed)
+			continue;
+		void *code;
+		snprintf(name, sizeof name, "%s.bf0", j->syms[i]);
+		if ((err = jit_lookup(j, name, &code)))
+			return err;
+		*(void **)((char *)p->fns + (i + 1) * p->fn_size + offsetof(struct prof_fn, code)) = code;
+	}
+	return jit_lookup(j, entry, addr);
+}
+
+/* ---- one function's new version ---- */
+
+LLVMModuleRef ir_version_module(struct jit *j, unsigned fn, const char *name, LLVMValueRef *bodyp)
+{
+	LLVMModuleRef m = LLVMCloneModule(j->module);
+	LLVMValueRef body = LLVMGetNamedFunction(m, j->syms[fn]);
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
+		if (f != body && !LLVMIsDeclaration(f))
+			LLVMSetLinkage(f, LLVMAvailableExternallyLinkage);
+	LLVMValueRef g = LLVMGetFirstGlobal(m), next;
+	for (; g; g = next) {
+		next = LLVMGetNextGlobal(g);
+		if (!strncmp(LLVMGetValueName(g), "llvm.", 5)) { /* constructors, llvm.used */
+			LLVMDeleteGlobal(g);
+		} else if (!LLVMIsDeclaration(g)) {
+			if (LLVMIsGlobalConstant(g)) {
+				LLVMSetLinkage(g, LLVMAvailableExternallyLinkage);
+			} else {
+				LLVMSetInitializer(g, NULL);
+				LLVMSetLinkage(g, LLVMExternalLinkage);
+			}
+		}
+	}
+	LLVMValueRef decl = LLVMAddFunction(m, "bf.decl", LLVMGlobalGetValueType(body));
+	ir_copy_param_attrs(body, decl, false);
+	LLVMReplaceAllUsesWith(body, decl);
+	LLVMSetValueName2(body, name, strlen(name));
+	LLVMSetValueName2(decl, j->syms[fn], strlen(j->syms[fn]));
+	*bodyp = body;
+	return m;
+}
+
+/* Check, optimize at opt (only the version is emitted) and link m. */
+static int finish_version(struct jit *j, LLVMModuleRef m, const char *fname, int opt)
+{
+	int err = verify(j, m, fname);
+	if (err) {
+		LLVMDisposeModule(m);
+		return err;
+	}
+	return jit_emit(j, m, opt, opt, "globaldce");
+}
+
+int jit_compile_version(struct jit *j, const struct jit_request *r, void **addr, uint64_t *ns)
+{
+	char name[600], sname[600], gname[600];
+	uint64_t t0 = jit_now_ns();
+	const struct jit_fn *d = &j->fns[r->fn];
+	unsigned fn = r->fn + 1, v = j->serial++;
+	int err;
+
+	snprintf(name, sizeof name, "%s.bf%d.v%u", j->syms[r->fn], r->tier, v);
+	LLVMValueRef body;
+	LLVMModuleRef m = ir_version_module(j, r->fn, name, &body);
+	struct ir ir;
+	ir_open(&ir, j, m);
+	struct how how = {.tier = r->tier, .managed = true, .trigger = r->tier == 1,
+			  .timed = r->tier == 1 || r->timed, .values = r->tier == 1};
+	instrument(&ir, body, fn, d, &how);
+	if (r->tier == 1) {
+		/* -O2, then loop counters in the optimized loops */
+		if ((err = verify(j, m, name)) || (err = jit_optimize(j, m, 2, "globaldce"))) {
+			ir_close(&ir);
+			LLVMDisposeModule(m);
+			return err;
+		}
+		LLVMValueRef opt = LLVMGetNamedFunction(m, name);
+		if (opt)
+			count_loops(&ir, opt, fn);
+		ir_close(&ir);
+		if ((err = jit_codegen(j, m, 2)) || (err = jit_lookup(j, name, addr)))
+			return err;
+		*ns = jit_now_ns() - t0;
+		return 0;
+	}
+	ir_close(&ir);
+	if ((err = finish_version(j, m, name, 3)) || (err = jit_lookup(j, name, addr)))
+		return err;
+	if (!r->nspec) {
+		*ns = jit_now_ns() - t0;
+		return 0;
+	}
+
+	/* The specialized clone, and a guard that sends other values to the
+	 * generic version just compiled. */
+	void *generic = *addr;
+	snprintf(sname, sizeof sname, "%s.bf2s.v%u", j->syms[r->fn], v);
+	snprintf(gname, sizeof gname, "%s.bf2g.v%u", j->syms[r->fn], v);
+	m = ir_version_module(j, r->fn, sname, &body);
+	ir_open(&ir, j, m);
+	how.trigger = false;
+	instrument(&ir, body, fn, d, &how);
+	LLVMValueRef guard = LLVMAddFunction(m, gname, LLVMGlobalGetValueType(body));
+	ir_copy_param_attrs(body, guard, false);
+	LLVMBasicBlockRef e = LLVMAppendBasicBlockInContext(j->ctx, guard, "");
+	LLVMBasicBlockRef yes = LLVMAppendBasicBlockInContext(j->ctx, guard, "same");
+	LLVMBasicBlockRef no = LLVMAppendBasicBlockInContext(j->ctx, guard, "other");
+	LLVMPositionBuilderAtEnd(ir.b, e);
+	LLVMValueRef all = LLVMConstInt(ir.i1, 1, 0);
+	for (unsigned k = 0; k < r->nspec; k++) {
+		LLVMValueRef p = LLVMGetParam(body, r->spec_arg[k]);
+		LLVMValueRef c = LLVMConstInt(LLVMTypeOf(p), (unsigned long long)r->spec_value[k], 1);
+		LLVMReplaceAllUsesWith(p, c);
+		LLVMValueRef eq = LLVMBuildICmp(ir.b, LLVMIntEQ, LLVMGetParam(guard, r->spec_arg[k]), c, "");
+		all = LLVMBuildAnd(ir.b, all, eq, "");
+	}
+	LLVMBuildCondBr(ir.b, all, yes, no);
+	LLVMPositionBuilderAtEnd(ir.b, yes);
+	tail_call(&ir, guard, body);
+	LLVMPositionBuilderAtEnd(ir.b, no);
+	bump(&ir, FIELD(&ir, fn, guard_misses), c64(&ir, 1));
+	tail_call(&ir, guard, const_addr(&ir, generic));
+	ir_close(&ir);
+	if ((err = finish_version(j, m, gname, 3)) || (err = jit_lookup(j, gname, addr)))
+		return err;
+	*ns = jit_now_ns() - t0;
+	return 0;
+}

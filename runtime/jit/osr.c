@@ -1,0 +1,241 @@
+/*
+ * On-stack replacement: optimized code that takes over a call to a tier-0
+ * function at one of its loop headers, for functions that are called once
+ * (main) or rarely but loop for long.
+ *
+ * Unoptimized code keeps every local variable in an alloca of the entry
+ * block, and clang's unoptimized code carries no value from one statement
+ * to the next in registers. So the state of a tier-0 call at a loop header
+ * is its arguments and its allocas. Tier 0 passes their addresses in a
+ * frame array (in entry-block order) to the OSR function, whose entry
+ * copies the allocas it can own (those whose address never escapes) and
+ * uses the tier-0 frame's memory for the others, then jumps to the header.
+ * Blocks only reachable before the header are removed. If a value from
+ * them is still needed, or the result does not verify, the loop is unfit
+ * and tier 0 goes on.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <llvm-c/Analysis.h>
+
+#include "internal.h"
+
+static bool is_intrinsic(LLVMValueRef call, const char *const *prefixes)
+{
+	LLVMValueRef callee = LLVMGetCalledValue(call);
+	if (!LLVMIsAFunction(callee))
+		return false;
+	const char *name = LLVMGetValueName(callee);
+	for (; *prefixes; prefixes++)
+		if (!strncmp(name, *prefixes, strlen(*prefixes)))
+			return true;
+	return false;
+}
+
+/* Whether the address p (an alloca or a GEP of it) may be kept anywhere:
+ * anything but loads, stores to it, address arithmetic on it, and the
+ * memory intrinsics counts. */
+static bool escapes(LLVMValueRef p)
+{
+	static const char *const harmless[] = {"llvm.lifetime.", "llvm.memcpy", "llvm.memmove",
+					       "llvm.memset", NULL};
+	for (LLVMUseRef u = LLVMGetFirstUse(p); u; u = LLVMGetNextUse(u)) {
+		LLVMValueRef user = LLVMGetUser(u);
+		if (LLVMIsALoadInst(user))
+			continue;
+		if (LLVMIsAStoreInst(user) && LLVMGetOperand(user, 0) != p)
+			continue;
+		if (LLVMIsAGetElementPtrInst(user) && LLVMGetOperand(user, 0) == p && !escapes(user))
+			continue;
+		if (LLVMIsACallInst(user) && is_intrinsic(user, harmless))
+			continue;
+		return true;
+	}
+	return false;
+}
+
+static int unfit(struct jit *j, const char *why)
+{
+	return jit_fail(j, JIT_EUNFIT, "%s", why);
+}
+
+int jit_build_osr(struct jit *j, LLVMModuleRef m, LLVMValueRef body, unsigned loop, const char *name)
+{
+	unsigned nb, n;
+	LLVMBasicBlockRef *blocks = ir_blocks(body, &nb);
+	LLVMValueRef *allocas = NULL;
+	LLVMTypeRef *types = NULL;
+	unsigned char *live = NULL;
+	int err = 0;
+	struct ir ir;
+
+	ir_open(&ir, j, m);
+	if (!blocks)
+		return jit_fail(j, JIT_EINTERNAL, "out of memory");
+	if (loop >= nb || loop == 0) {
+		err = unfit(j, "no such loop header");
+		goto out;
+	}
+	LLVMBasicBlockRef header = blocks[loop];
+	if (LLVMIsAPHINode(LLVMGetFirstInstruction(header))) {
+		err = unfit(j, "the loop header has phi nodes");
+		goto out;
+	}
+	if (ir_calls_returns_twice(body)) {
+		err = unfit(j, "the function calls setjmp");
+		goto out;
+	}
+
+	/* The OSR function: the same parameters and a frame pointer. */
+	LLVMTypeRef fty = LLVMGlobalGetValueType(body);
+	n = LLVMCountParamTypes(fty);
+	types = malloc((n + 1) * sizeof *types);
+	if (!types) {
+		err = jit_fail(j, JIT_EINTERNAL, "out of memory");
+		goto out;
+	}
+	LLVMGetParamTypes(fty, types);
+	types[n] = ir.ptr;
+	LLVMSetValueName2(body, "bf.osr.from", 11);
+	LLVMValueRef o = LLVMAddFunction(m, name, LLVMFunctionType(LLVMGetReturnType(fty), types, n + 1, 0));
+	ir_copy_param_attrs(body, o, false);
+	unsigned nfa = LLVMGetAttributeCountAtIndex(body, LLVMAttributeFunctionIndex);
+	LLVMAttributeRef *fa = malloc((nfa + 1) * sizeof *fa);
+	if (fa) {
+		LLVMGetAttributesAtIndex(body, LLVMAttributeFunctionIndex, fa);
+		for (unsigned k = 0; k < nfa; k++)
+			LLVMAddAttributeAtIndex(o, LLVMAttributeFunctionIndex, fa[k]);
+		free(fa);
+	}
+	for (unsigned k = 0; k < nb; k++) {
+		LLVMRemoveBasicBlockFromParent(blocks[k]);
+		LLVMAppendExistingBasicBlock(o, blocks[k]);
+	}
+	for (unsigned k = 0; k < n; k++)
+		LLVMReplaceAllUsesWith(LLVMGetParam(body, k), LLVMGetParam(o, k));
+	LLVMDeleteFunction(body); /* now bodiless and unused */
+
+	/* The new entry: take over the tier-0 frame's allocas. */
+	unsigned na = 0;
+	for (LLVMValueRef i = LLVMGetFirstInstruction(blocks[0]); i; i = LLVMGetNextInstruction(i))
+		na += ir_is_static_alloca(i);
+	allocas = malloc((na + 1) * sizeof *allocas);
+	if (!allocas) {
+		err = jit_fail(j, JIT_EINTERNAL, "out of memory");
+		goto out;
+	}
+	na = 0;
+	for (LLVMValueRef i = LLVMGetFirstInstruction(blocks[0]); i; i = LLVMGetNextInstruction(i))
+		if (ir_is_static_alloca(i))
+			allocas[na++] = i;
+	LLVMBasicBlockRef entry = LLVMInsertBasicBlockInContext(j->ctx, blocks[0], "osr.entry");
+	LLVMPositionBuilderAtEnd(ir.b, entry);
+	LLVMValueRef frame = LLVMGetParam(o, n);
+	for (unsigned k = 0; k < na; k++) {
+		LLVMValueRef idx = LLVMConstInt(ir.i64, k, 0);
+		LLVMValueRef saved = LLVMBuildLoad2(ir.b, ir.ptr, LLVMBuildGEP2(ir.b, ir.ptr, frame, &idx, 1, ""), "");
+		LLVMValueRef a = allocas[k];
+		if (escapes(a)) {
+			LLVMReplaceAllUsesWith(a, saved);
+			continue;
+		}
+		LLVMInstructionRemoveFromParent(a);
+		LLVMInsertIntoBuilder(ir.b, a);
+		unsigned long long size = LLVMABISizeOfType(j->layout, LLVMGetAllocatedType(a)) *
+					  LLVMConstIntGetZExtValue(LLVMGetOperand(a, 0));
+		unsigned align = LLVMGetAlignment(a);
+		LLVMBuildMemCpy(ir.b, a, align, saved, align, LLVMConstInt(ir.i64, size, 0));
+	}
+	LLVMBuildBr(ir.b, header);
+
+	/* What stays: the blocks reachable from the header. */
+	free(blocks);
+	blocks = ir_blocks(o, &nb);
+	live = calloc(nb ? nb : 1, 1);
+	LLVMBasicBlockRef *work = malloc((nb + 1) * sizeof *work);
+	if (!blocks || !live || !work) {
+		free(work);
+		err = jit_fail(j, JIT_EINTERNAL, "out of memory");
+		goto out;
+	}
+	unsigned sp = 0;
+	work[sp++] = entry;
+	live[0] = 1; /* entry is block 0 */
+	while (sp) {
+		LLVMValueRef t = LLVMGetBasicBlockTerminator(work[--sp]);
+		unsigned ns = t ? LLVMGetNumSuccessors(t) : 0;
+		for (unsigned s = 0; s < ns; s++) {
+			LLVMBasicBlockRef b = LLVMGetSuccessor(t, s);
+			for (unsigned k = 0; k < nb; k++)
+				if (blocks[k] == b && !live[k]) {
+					live[k] = 1;
+					work[sp++] = b;
+				}
+		}
+	}
+	free(work);
+	for (unsigned k = 0; k < nb && !err; k++) {
+		for (LLVMValueRef i = LLVMGetFirstInstruction(blocks[k]); i && !err; i = LLVMGetNextInstruction(i)) {
+			if (live[k]) {
+				if (!LLVMIsAPHINode(i))
+					continue;
+				for (unsigned in = 0; in < LLVMCountIncoming(i); in++)
+					for (unsigned d = 0; d < nb; d++)
+						if (!live[d] && blocks[d] == LLVMGetIncomingBlock(i, in))
+							err = unfit(j, "a join after the loop merges values from before it");
+				continue;
+			}
+			for (LLVMUseRef u = LLVMGetFirstUse(i); u && !err; u = LLVMGetNextUse(u)) {
+				LLVMBasicBlockRef ub = LLVMGetInstructionParent(LLVMGetUser(u));
+				for (unsigned d = 0; d < nb; d++)
+					if (live[d] && blocks[d] == ub)
+						err = unfit(j, "the loop uses a value computed before it");
+			}
+		}
+	}
+	if (err)
+		goto out;
+	for (unsigned k = 0; k < nb; k++)
+		if (!live[k])
+			for (LLVMValueRef i = LLVMGetFirstInstruction(blocks[k]); i; i = LLVMGetNextInstruction(i))
+				if (LLVMGetTypeKind(LLVMTypeOf(i)) != LLVMVoidTypeKind)
+					LLVMReplaceAllUsesWith(i, LLVMGetPoison(LLVMTypeOf(i)));
+	for (unsigned k = 0; k < nb; k++) {
+		if (live[k])
+			continue;
+		LLVMValueRef i;
+		while ((i = LLVMGetLastInstruction(blocks[k])))
+			LLVMInstructionEraseFromParent(i);
+		LLVMDeleteBasicBlock(blocks[k]);
+	}
+	if (LLVMVerifyFunction(o, LLVMReturnStatusAction))
+		err = unfit(j, "the loop's code does not stand on its own (verifier)");
+out:
+	ir_close(&ir);
+	free(blocks);
+	free(allocas);
+	free(types);
+	free(live);
+	return err;
+}
+
+int jit_compile_osr(struct jit *j, unsigned fn, unsigned loop, void **addr, uint64_t *ns)
+{
+	char name[600];
+	uint64_t t0 = jit_now_ns();
+	LLVMValueRef body;
+
+	snprintf(name, sizeof name, "%s.osr%u.v%u", j->syms[fn], loop, j->serial++);
+	LLVMModuleRef m = ir_version_module(j, fn, name, &body);
+	int err = jit_build_osr(j, m, body, loop, name);
+	if (err) {
+		LLVMDisposeModule(m);
+		return err;
+	}
+	if ((err = jit_emit(j, m, 3, 3, "globaldce")) || (err = jit_lookup(j, name, addr)))
+		return err;
+	*ns = jit_now_ns() - t0;
+	return 0;
+}

@@ -1,0 +1,110 @@
+/*
+ * The profiler and the tier policy. Instrumented JIT code updates a
+ * struct prof_fn per function (at the offsets below, which jit/ bakes into
+ * the code as absolute addresses) and calls prof_hot or prof_osr when a
+ * counter reaches its trigger; these decide what to compile next and
+ * install it in the function's slot. No LLVM here: compiling is asked of
+ * jit/ through jit.h.
+ *
+ * Tiers: 0 is the cheap, fully instrumented compile; 1 is -O2 with entry
+ * counters, cycle accounting and argument-value profiling; 2 is -O3 for the
+ * host CPU, specialized on dominant argument values when there are any.
+ * The thresholds and why they are what they are: docs/architecture.md.
+ */
+#ifndef BFRT_PROF_H
+#define BFRT_PROF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "jit/jit.h"
+
+#define PROF_MAX_ARGS 6      /* integer arguments profiled per function */
+#define PROF_MAX_VERSIONS 12 /* code versions recorded per function */
+#define PROF_NEVER UINT64_MAX
+
+/* The value profile of one integer argument: the current candidate, how
+ * often it came since it became the candidate, and how often another value
+ * did. A candidate outnumbered by other values is replaced. */
+struct prof_arg {
+	int64_t value;
+	uint64_t same, other;
+};
+
+struct prof_version {
+	int tier;	  /* 1 or 2 */
+	bool osr;	  /* entered from a tier-0 loop header */
+	unsigned loop;	  /* that header (a block number), for osr */
+	unsigned nspec;	  /* arguments specialized on */
+	unsigned spec_arg[PROF_MAX_ARGS];
+	int64_t spec_value[PROF_MAX_ARGS];
+	uint64_t compile_ns;
+	uint64_t installed_at_call; /* the first call to run it (OSR: the call it took over) */
+	bool timed;		    /* keeps cycle accounting */
+	void *code;
+};
+
+/* One per function. The first fields are read and written by JIT code. */
+struct prof_fn {
+	/* counters (JIT code; plain loads and stores: the program is
+	 * single-threaded, and a lost update would only delay a tier-up) */
+	uint64_t calls;	    /* entries into the function's own code */
+	uint64_t cycles;    /* rdtsc cycles in its own code, callees excluded */
+	uint64_t loops;	    /* loop headers executed in its own code */
+	uint64_t guard_misses; /* calls a specialized version passed on */
+	/* triggers (JIT code reads them; prof writes them) */
+	uint64_t call_trigger; /* entry: calls >= this ... */
+	uint64_t loop_trigger; /* ... or loops >= this: prof_hot */
+	uint64_t osr_trigger;  /* tier-0 loop header: loops >= this: prof_osr */
+	void *code;	       /* the slot: what the function's stub jumps to */
+	struct prof_arg args[PROF_MAX_ARGS];
+	/* the runtime's own */
+	const struct jit_fn *fn; /* name, parameters, whether managed */
+	int tier;		 /* of the code in the slot */
+	uint64_t tier1_calls;	 /* calls when tier 1 was installed */
+	uint64_t tier1_cycles;	 /* cycles then */
+	unsigned nversions;
+	struct prof_version versions[PROF_MAX_VERSIONS];
+	unsigned nunfit; /* loop headers found unfit for OSR */
+	unsigned unfit[8];
+};
+
+/* Tier-up thresholds (bareflow-rt --thresholds C1,L1,C2,L2). */
+struct prof_policy {
+	uint64_t calls1, loops1; /* tier 0 -> 1: calls or loop iterations */
+	uint64_t calls2, loops2; /* tier 1 -> 2; loops2 also triggers OSR */
+	uint64_t min_samples;	 /* tier-1 calls profiled before tier 2 */
+	unsigned dominance_pct;	 /* a value this common is specialized on */
+	uint64_t timed_min;	 /* cycles per call below which tier 2 is untimed */
+};
+
+extern const struct prof_policy prof_default_policy;
+
+/* The profile, indexed by function number (jit_fn index + 1); entry 0
+ * stands for code outside the program (the runtime, libc before main). */
+extern struct prof_fn *prof_fns;
+extern unsigned prof_nfns;
+extern uint32_t prof_current; /* the function whose cycles are counting */
+extern uint64_t prof_stamp;   /* when they last were added up */
+
+/* Prepare the program (jit_prepare) and set up its profile; 0 or a JIT_E
+ * code (the message is jit_error's). */
+int prof_init(struct jit *j, const struct prof_policy *policy, bool verbose);
+/* Where instrumented code finds all of the above. */
+void prof_probes(struct jit_probes *p);
+/* Total compile time of the tiers (not tier 0). */
+uint64_t prof_compile_ns(void);
+
+/* At exit: the running function's cycles up to now are its own. */
+void prof_settle(void);
+/* The profile as a table, most cycles first, at most max_rows functions. */
+void prof_table(FILE *out, unsigned max_rows);
+/* The profile as the JSON member "functions": [...]. */
+void prof_json_functions(FILE *out);
+
+/* Called by JIT code. */
+void prof_hot(uint32_t fn);
+void *prof_osr(uint32_t fn, uint32_t loop);
+
+#endif

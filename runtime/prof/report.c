@@ -1,0 +1,150 @@
+/* The profile at exit: a table for people (--report) and JSON (--profile). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "prof.h"
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+void prof_settle(void)
+{
+	if (!prof_fns)
+		return;
+	uint64_t now = rdtsc();
+	if (prof_stamp)
+		prof_fns[prof_current].cycles += now - prof_stamp;
+	prof_stamp = now;
+}
+
+static int by_cycles(const void *a, const void *b)
+{
+	const struct prof_fn *x = &prof_fns[*(const unsigned *)a], *y = &prof_fns[*(const unsigned *)b];
+	if (x->cycles != y->cycles)
+		return x->cycles < y->cycles ? 1 : -1;
+	return x->calls < y->calls ? 1 : x->calls > y->calls ? -1 : 0;
+}
+
+/* Function numbers, most cycles first; *n of them. */
+static unsigned *sorted(unsigned *n)
+{
+	unsigned *order = malloc((prof_nfns + 1) * sizeof *order);
+	*n = 0;
+	if (!order)
+		return NULL;
+	for (unsigned i = 1; i < prof_nfns; i++)
+		order[(*n)++] = i;
+	qsort(order, *n, sizeof *order, by_cycles);
+	return order;
+}
+
+static void history(const struct prof_fn *f, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "0");
+	for (unsigned k = 0; k < f->nversions && n > 0 && (size_t)n < len; k++) {
+		const struct prof_version *v = &f->versions[k];
+		if (v->osr)
+			n += snprintf(buf + n, len - (size_t)n, ", OSR in call %llu at block %u (-O3)",
+				      (unsigned long long)v->installed_at_call, v->loop);
+		else
+			n += snprintf(buf + n, len - (size_t)n, " -> %d@call %llu (-O%d%s", v->tier,
+				      (unsigned long long)v->installed_at_call, v->tier == 1 ? 2 : 3,
+				      v->tier == 2 && !v->timed ? ", untimed" : "");
+		for (unsigned s = 0; s < v->nspec && n > 0 && (size_t)n < len; s++)
+			n += snprintf(buf + n, len - (size_t)n, "%sarg%u=%lld", s ? "," : ", ",
+				      v->spec_arg[s], (long long)v->spec_value[s]);
+		if (!v->osr && n > 0 && (size_t)n < len)
+			n += snprintf(buf + n, len - (size_t)n, ")");
+	}
+	if (!f->fn->managed && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, " (not recompiled: %s)", f->fn->unmanaged);
+}
+
+void prof_table(FILE *out, unsigned max_rows)
+{
+	unsigned n;
+	unsigned *order = sorted(&n);
+	uint64_t total = 0;
+	char hist[1024];
+	if (!order)
+		return;
+	for (unsigned i = 0; i < prof_nfns; i++)
+		total += prof_fns[i].cycles;
+	fprintf(out, "  %-24s %12s %14s %8s %5s  %s\n", "function", "calls", "loop iter.", "cycles",
+		"tier", "tier history (guard misses)");
+	for (unsigned r = 0; r < n && r < max_rows; r++) {
+		const struct prof_fn *f = &prof_fns[order[r]];
+		if (!f->calls && !f->cycles)
+			continue;
+		history(f, hist, sizeof hist);
+		fprintf(out, "  %-24.24s %12llu %14llu %7.2f%% %5d  %s", f->fn->name,
+			(unsigned long long)f->calls, (unsigned long long)f->loops,
+			total ? 100.0 * (double)f->cycles / (double)total : 0.0, f->tier, hist);
+		if (f->guard_misses)
+			fprintf(out, " (%llu)", (unsigned long long)f->guard_misses);
+		fputc('\n', out);
+	}
+	if (n > max_rows)
+		fprintf(out, "  ... %u more functions\n", n - max_rows);
+	fprintf(out, "  %-24s %12s %14s %7.2f%%\n", "(the runtime: compiling)", "", "",
+		total ? 100.0 * (double)prof_fns[0].cycles / (double)total : 0.0);
+	free(order);
+}
+
+static void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+void prof_json_functions(FILE *out)
+{
+	unsigned n;
+	unsigned *order = sorted(&n);
+	fprintf(out, "  \"functions\": [");
+	for (unsigned r = 0; order && r < n; r++) {
+		const struct prof_fn *f = &prof_fns[order[r]];
+		fprintf(out, "%s\n    {\"name\": ", r ? "," : "");
+		json_string(out, f->fn->name);
+		fprintf(out, ", \"calls\": %llu, \"cycles\": %llu, \"loop_iterations\": %llu, \"tier\": %d, "
+			     "\"recompiled\": %s, \"guard_misses\": %llu,\n     \"versions\": [",
+			(unsigned long long)f->calls, (unsigned long long)f->cycles,
+			(unsigned long long)f->loops, f->tier, f->fn->managed ? "true" : "false",
+			(unsigned long long)f->guard_misses);
+		for (unsigned k = 0; k < f->nversions; k++) {
+			const struct prof_version *v = &f->versions[k];
+			fprintf(out, "%s\n       {\"tier\": %d, \"opt\": %d, \"specialization\": ", k ? "," : "",
+				v->tier, v->tier == 1 ? 2 : 3);
+			if (!v->nspec)
+				fprintf(out, "null");
+			for (unsigned s = 0; s < v->nspec; s++)
+				fprintf(out, "%s{\"arg\": %u, \"value\": %lld}%s", s ? ", " : "[", v->spec_arg[s],
+					(long long)v->spec_value[s], s + 1 == v->nspec ? "]" : "");
+			fprintf(out, ", \"osr_block\": ");
+			if (v->osr)
+				fprintf(out, "%u", v->loop);
+			else
+				fprintf(out, "null");
+			fprintf(out, ", \"timed\": %s, \"compile_ms\": %.3f, \"installed_at_call\": %llu}",
+				v->timed ? "true" : "false", (double)v->compile_ns / 1e6,
+				(unsigned long long)v->installed_at_call);
+		}
+		fprintf(out, "%s]}", f->nversions ? "\n     " : "");
+	}
+	fprintf(out, "\n  ]");
+	free(order);
+}
