@@ -4,7 +4,9 @@
  * static binary runs bare-metal under BareFlow and as a Linux process.
  *
  *   bareflow-rt [--opt auto|0|1|2|3] [--thresholds C1,L1,C2,L2] [--verbose]
- *               [--report] [--profile FILE] FILE.bc... -- ARGV0 [ARGS...]
+ *               [--log-tiers] [--report] [--profile FILE] FILE.bc... -- ARGV0 [ARGS...]
+ *
+ * --log-tiers prints each tier-up as it happens (--verbose does too).
  *
  * --opt auto (the default) runs the tiers (prof/prof.h); a number compiles
  * the whole program once at that level, without instrumentation.
@@ -30,12 +32,12 @@
 
 static const char usage[] =
     "usage: bareflow-rt [--opt auto|0|1|2|3] [--thresholds C1,L1,C2,L2] [--verbose]\n"
-    "                   [--report] [--profile FILE] FILE.bc... -- ARGV0 [ARGS...]\n";
+    "                   [--log-tiers] [--report] [--profile FILE] FILE.bc... -- ARGV0 [ARGS...]\n";
 
 static struct {
 	int opt; /* -1: auto, the tiers */
 	struct prof_policy policy;
-	bool verbose, report;
+	bool verbose, report, log_tiers;
 	const char *profile;
 	uint64_t start_ns, main_ns; /* runtime start; main entered */
 	struct jit_stats first;	    /* the first compile (tier 0, or the fixed one) */
@@ -189,6 +191,8 @@ int main(int argc, char **argv, char **envp)
 		const char *a = argv[i];
 		if (!strcmp(a, "--verbose")) {
 			rt.verbose = true;
+		} else if (!strcmp(a, "--log-tiers")) {
+			rt.log_tiers = true;
 		} else if (!strcmp(a, "--report")) {
 			rt.report = true;
 		} else if (!strcmp(a, "--help")) {
@@ -244,7 +248,7 @@ int main(int argc, char **argv, char **envp)
 	int r;
 	if (rt.opt < 0) {
 		struct jit_probes probes;
-		r = prof_init(rt.jit, &rt.policy, rt.verbose);
+		r = prof_init(rt.jit, &rt.policy, rt.verbose || rt.log_tiers);
 		if (!r) {
 			prof_probes(&probes);
 			r = jit_compile_tier0(rt.jit, &probes, "main", &entry);

@@ -252,6 +252,12 @@ static int define_symbols(struct jit *j)
 	for (size_t i = 0; i < n; i++) {
 		char renamed[64];
 		const char *name = table[i].name;
+		/* the program's own definition of a name wins, as in a static link */
+		LLVMValueRef own = LLVMGetNamedFunction(j->module, name);
+		if (!own)
+			own = LLVMGetNamedGlobal(j->module, name);
+		if (own && !LLVMIsDeclaration(own))
+			continue;
 		for (size_t r = 0; r < sizeof interposed / sizeof interposed[0]; r++)
 			if (!strcmp(name, interposed[r])) {
 				snprintf(renamed, sizeof renamed, RENAMED_PREFIX "%s", name);

@@ -186,14 +186,14 @@ out_of_memory:
 
 /*
  * The runtime's command line, the same hosted and bare-metal:
- *   RT [--opt L] [--thresholds T] [--verbose] [--report] [--profile P] BC... --
+ *   RT [--opt L] [--thresholds T] [--verbose] [--report] [--log-tiers] [--profile P] BC... --
  *      ARGV0 ARGS...
  * where ARGV0 is the first input without its extension. NULL when out of memory.
  */
 static char **runtime_argv(const struct jit_app *app, char *rt, char **bc, const char *profile,
 			   bool verbose)
 {
-	char **v = calloc((size_t)(app->ninputs + app->argc + 14), sizeof *v);
+	char **v = calloc((size_t)(app->ninputs + app->argc + 16), sizeof *v);
 	const char *first = app->inputs[0];
 	int n = 0;
 
@@ -212,6 +212,8 @@ static char **runtime_argv(const struct jit_app *app, char *rt, char **bc, const
 		v[n++] = "--verbose";
 	if (app->report)
 		v[n++] = "--report";
+	if (app->log_tiers)
+		v[n++] = "--log-tiers";
 	if (profile) {
 		v[n++] = "--profile";
 		v[n++] = (char *)profile;

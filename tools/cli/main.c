@@ -91,7 +91,7 @@ static const char run_usage[] =
 
 static const char jit_usage[] =
     "usage: bareflow jit [--hosted] [--profile FILE] [--report] [--opt auto|0|1|2|3]\n"
-    "                    [--thresholds C1,L1,C2,L2] [run options]\n"
+    "                    [--thresholds C1,L1,C2,L2] [--log-tiers] [run options]\n"
     "                    [--] PROG.c|PROG.bc... [--] [ARGS...]\n"
     "\n"
     "Run a C program under BareFlow's LLVM JIT runtime (build/runtime/bareflow-rt):\n"
@@ -132,6 +132,7 @@ static const char jit_usage[] =
     "  --thresholds C1,L1,C2,L2\n"
     "                  tier up to 1 after C1 calls or L1 loop iterations, to 2\n"
     "                  after C2 or L2 (default 200,2000,5000,15000)\n"
+    "  --log-tiers     print each tier-up to stderr as it happens\n"
     "  --verbose       also the runtime's: its CPU, features, compile times and\n"
     "                  each tier-up as it happens\n"
     "\n"
@@ -230,7 +231,7 @@ static const char *iso_out; /* run --iso OUT */
 
 /* jit's own options */
 static struct {
-	bool hosted, report;
+	bool hosted, report, log_tiers;
 	const char *profile, *opt, *thresholds;
 	const char *boot_only; /* the last option given that only a boot can honour */
 } jit;
@@ -251,7 +252,8 @@ enum option_id {
 	OPT_PROFILE,
 	OPT_REPORT,
 	OPT_OPT,
-	OPT_THRESHOLDS
+	OPT_THRESHOLDS,
+	OPT_LOG_TIERS
 };
 
 static const struct option {
@@ -278,6 +280,7 @@ static const struct option {
 	{"--report", OPT_REPORT, false},
 	{"--opt", OPT_OPT, true},
 	{"--thresholds", OPT_THRESHOLDS, true},
+	{"--log-tiers", OPT_LOG_TIERS, false},
 	/* clang-format on */
 };
 
@@ -300,6 +303,7 @@ static bool has_option(const struct command *c, const struct option *o)
 	case OPT_REPORT:
 	case OPT_OPT:
 	case OPT_THRESHOLDS:
+	case OPT_LOG_TIERS:
 		return c->jit;
 	default:
 		return true;
@@ -409,6 +413,9 @@ static int apply_option(const struct command *c, const struct option *o, const c
 		return 0;
 	case OPT_REPORT:
 		jit.report = true;
+		return 0;
+	case OPT_LOG_TIERS:
+		jit.log_tiers = true;
 		return 0;
 	case OPT_PROFILE:
 		if (!*val)
@@ -562,6 +569,7 @@ static int jit_cmdline(const struct command *c, int argc, char **argv, struct ji
 	    .argv = (const char *const *)argv + rest,
 	    .hosted = jit.hosted,
 	    .report = jit.report,
+	    .log_tiers = jit.log_tiers,
 	    .profile = jit.profile,
 	    .opt = jit.opt,
 	    .thresholds = jit.thresholds,
