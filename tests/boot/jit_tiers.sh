@@ -1,0 +1,74 @@
+# Tiers, hosted and bare-metal: tier-ups happen at the configured call
+# counts (tests/jit/tiers/counted.c); code swapped mid-recursion, between
+# libc callbacks and by OSR in the middle of main's loop keeps the output
+# right (swap.c); a specialization guard sends other values to the generic
+# code (guard.c). Every run's stdout and status must equal the program's
+# compiled ahead of time; the --profile JSON and --report table must show
+# the tier-ups.
+. tests/boot/common.inc
+mkdir -p build/jit
+
+# fn_json JSON NAME: the lines of function NAME's entry in a profile.
+fn_json() {
+	awk -v n="{\"name\": \"$2\"," 'index($0, n) { on = 1; print; next }
+		on && index($0, "{\"name\": ") { on = 0 } on' "$1"
+}
+
+# expect_in TEXT PATTERN WHAT: TEXT contains PATTERN (fixed string).
+expect_in() {
+	case $1 in *"$2"*) ;; *) fail "$3: expected '$2' in: $1" ;; esac
+}
+
+# jit MODE NAME THRESHOLDS ARGS...: run tests/jit/tiers/NAME.c under the JIT
+# (hosted or bare-metal) with --profile and --report; compare with the
+# ahead-of-time build. Leaves the profile in $TMP/NAME.MODE.json.
+jit() {
+	mode=$1 name=$2 thr=$3
+	shift 3
+	bin=build/jit/tiers_$name
+	[ "$mode" = hosted ] && opts=--hosted || opts=
+	[ -n "$thr" ] && opts="$opts --thresholds $thr"
+	printf stale >"$TMP/$name.$mode.json"
+	./bareflow jit $opts --timeout 300 --profile "$TMP/$name.$mode.json" --report \
+		"tests/jit/tiers/$name.c" -- "$@" >"$TMP/out" 2>"$OUT" </dev/null
+	STATUS=$?
+	"$bin" "$@" >"$TMP/aot" 2>/dev/null </dev/null
+	aot=$?
+	[ "$STATUS" -eq "$aot" ] || fail "$name ($mode): status $STATUS, ahead of time $aot"
+	cmp -s "$TMP/out" "$TMP/aot" || fail "$name ($mode): output differs: $(diff "$TMP/aot" "$TMP/out" | head)"
+	echo "same     $name ($mode, status $STATUS)"
+}
+
+for name in counted swap guard; do
+	clang-19 -static -O1 -o "build/jit/tiers_$name" "tests/jit/tiers/$name.c" ||
+		fail "cannot build $name"
+done
+
+for mode in hosted bare-metal; do
+	# counted: step() tiers up at exactly its 100th and 250th call
+	jit $mode counted 100,1000000,250,2000000
+	step=$(fn_json "$TMP/counted.$mode.json" step)
+	expect_in "$step" '"calls": 300,' "counted ($mode)"
+	expect_in "$step" '"tier": 2,' "counted ($mode)"
+	t1=$(echo "$step" | grep '{"tier": 1,')
+	t2=$(echo "$step" | grep '{"tier": 2,')
+	expect_in "$t1" '"installed_at_call": 100}' "counted ($mode), tier 1"
+	expect_in "$t2" '"installed_at_call": 250}' "counted ($mode), tier 2"
+	expect_output "0 -> 1@call 100 (-O2) -> 2@call 250 (-O3"
+
+	# swap: everything hot ends at tier 2; main's loop entered -O3 code
+	jit $mode swap ""
+	for f in walk mix cmp; do
+		expect_in "$(fn_json "$TMP/swap.$mode.json" $f)" '"tier": 2,' "swap ($mode), $f"
+	done
+	main=$(fn_json "$TMP/swap.$mode.json" main)
+	echo "$main" | grep -q '"osr_block": [0-9]' || fail "swap ($mode): no OSR in main: $main"
+	expect_output "OSR in call 1 at block"
+
+	# guard: specialized on k = 7; the 3000 calls with k = 9 miss the guard
+	jit $mode guard 100,1000000,1000,2000000
+	scale=$(fn_json "$TMP/guard.$mode.json" scale)
+	expect_in "$scale" '"specialization": [{"arg": 1, "value": 7}]' "guard ($mode)"
+	expect_in "$scale" '"guard_misses": 3000,' "guard ($mode)"
+	expect_in "$scale" '"calls": 9000,' "guard ($mode)"
+done
