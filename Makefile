@@ -89,7 +89,7 @@ setup:
 
 run: setup
 	@$(MAKE) -s all
-	./bareflow demo
+	./bareflow jit --log-tiers --report examples/demo.c
 
 test: setup
 	@$(MAKE) -s all unit
