@@ -53,22 +53,6 @@ static uint64_t now_ns(void)
 
 static double ms(uint64_t ns) { return (double)ns / 1e6; }
 
-/* A JSON string: quotes and backslashes escaped, control bytes as \u00XX. */
-static void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 static uint64_t first_compile_ns(void) { return rt.first.optimize_ns + rt.first.codegen_ns; }
 
 static void write_profile(int status)
@@ -81,9 +65,9 @@ static void write_profile(int status)
 		return;
 	}
 	fprintf(f, "{\n  \"cpu\": {\n    \"name\": ");
-	json_string(f, jit_cpu_name(rt.jit));
+	prof_json_string(f, jit_cpu_name(rt.jit));
 	fprintf(f, ",\n    \"features\": ");
-	json_string(f, jit_cpu_features(rt.jit));
+	prof_json_string(f, jit_cpu_features(rt.jit));
 	fprintf(f, "\n  },\n  \"mode\": \"%s\",\n  \"opt\": %d,\n", rt.opt < 0 ? "tiered" : "fixed",
 		rt.opt < 0 ? 0 : rt.opt);
 	fprintf(f, "  \"thresholds\": {\"calls1\": %llu, \"loops1\": %llu, \"calls2\": %llu, \"loops2\": %llu},\n",

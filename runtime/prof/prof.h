@@ -100,6 +100,9 @@ uint64_t prof_compile_ns(void);
 void prof_settle(void);
 /* The profile as a table, most cycles first, at most max_rows functions. */
 void prof_table(FILE *out, unsigned max_rows);
+/* s as a JSON string: quotes and backslashes escaped, control bytes as
+ * \u00XX. */
+void prof_json_string(FILE *f, const char *s);
 /* The profile as the JSON member "functions": [...]. */
 void prof_json_functions(FILE *out);
 

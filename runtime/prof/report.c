@@ -96,7 +96,7 @@ void prof_table(FILE *out, unsigned max_rows)
 	free(order);
 }
 
-static void json_string(FILE *f, const char *s)
+void prof_json_string(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (; *s; s++) {
@@ -119,7 +119,7 @@ void prof_json_functions(FILE *out)
 	for (unsigned r = 0; order && r < n; r++) {
 		const struct prof_fn *f = &prof_fns[order[r]];
 		fprintf(out, "%s\n    {\"name\": ", r ? "," : "");
-		json_string(out, f->fn->name);
+		prof_json_string(out, f->fn->name);
 		fprintf(out, ", \"calls\": %llu, \"cycles\": %llu, \"loop_iterations\": %llu, \"tier\": %d, "
 			     "\"recompiled\": %s, \"guard_misses\": %llu,\n     \"versions\": [",
 			(unsigned long long)f->calls, (unsigned long long)f->cycles,
