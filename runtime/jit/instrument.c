@@ -625,14 +625,19 @@ static int finish_version(struct jit *j, LLVMModuleRef m, const char *fname, int
 	return jit_emit(j, m, opt, opt, "globaldce");
 }
 
+static int specialize(struct jit *j, const struct jit_request *r, void **addr, uint64_t *ns,
+		      uint64_t t0, unsigned v);
+
 int jit_compile_version(struct jit *j, const struct jit_request *r, void **addr, uint64_t *ns)
 {
-	char name[600], sname[600], gname[600];
+	char name[600];
 	uint64_t t0 = jit_now_ns();
 	const struct jit_fn *d = &j->fns[r->fn];
 	unsigned fn = r->fn + 1, v = j->serial++;
 	int err;
 
+	if (r->tier == 2 && r->nspec) /* the generic code behind the guard is r->fallback */
+		return specialize(j, r, addr, ns, t0, v);
 	snprintf(name, sizeof name, "%s.bf%d.v%u", j->syms[r->fn], r->tier, v);
 	LLVMValueRef body;
 	LLVMModuleRef m = ir_version_module(j, r->fn, name, &body);
@@ -660,19 +665,29 @@ int jit_compile_version(struct jit *j, const struct jit_request *r, void **addr,
 	ir_close(&ir);
 	if ((err = finish_version(j, m, name, 3)) || (err = jit_lookup(j, name, addr)))
 		return err;
-	if (!r->nspec) {
-		*ns = jit_now_ns() - t0;
-		return 0;
-	}
+	*ns = jit_now_ns() - t0;
+	return 0;
+}
 
-	/* The specialized clone, and a guard that sends other values to the
-	 * generic version just compiled. */
-	void *generic = *addr;
+/* The specialized clone, and a guard that sends other values to the
+ * generic code r->fallback (the tier-1 version: it goes on profiling);
+ * when misses reach the function's miss_trigger, the guard calls prof_hot
+ * (which may replace it) and goes through the slot again. */
+static int specialize(struct jit *j, const struct jit_request *r, void **addr, uint64_t *ns,
+		      uint64_t t0, unsigned v)
+{
+	char sname[600], gname[600];
+	const struct jit_fn *d = &j->fns[r->fn];
+	unsigned fn = r->fn + 1;
+	struct ir ir;
+	LLVMValueRef body;
+	int err;
+	struct how how = {.tier = 2, .managed = true, .timed = r->timed};
+
 	snprintf(sname, sizeof sname, "%s.bf2s.v%u", j->syms[r->fn], v);
 	snprintf(gname, sizeof gname, "%s.bf2g.v%u", j->syms[r->fn], v);
-	m = ir_version_module(j, r->fn, sname, &body);
+	LLVMModuleRef m = ir_version_module(j, r->fn, sname, &body);
 	ir_open(&ir, j, m);
-	how.trigger = false;
 	instrument(&ir, body, fn, d, &how);
 	LLVMValueRef guard = LLVMAddFunction(m, gname, LLVMGlobalGetValueType(body));
 	ir_copy_param_attrs(body, guard, false);
@@ -692,8 +707,18 @@ int jit_compile_version(struct jit *j, const struct jit_request *r, void **addr,
 	LLVMPositionBuilderAtEnd(ir.b, yes);
 	tail_call(&ir, guard, body);
 	LLVMPositionBuilderAtEnd(ir.b, no);
-	bump(&ir, FIELD(&ir, fn, guard_misses), c64(&ir, 1));
-	tail_call(&ir, guard, const_addr(&ir, generic));
+	LLVMValueRef misses = bump(&ir, FIELD(&ir, fn, guard_misses), c64(&ir, 1));
+	LLVMValueRef due = LLVMBuildICmp(ir.b, LLVMIntUGE, misses, load(&ir, ir.i64, FIELD(&ir, fn, miss_trigger)), "");
+	LLVMBasicBlockRef hot = LLVMAppendBasicBlockInContext(j->ctx, guard, "hot");
+	LLVMBasicBlockRef cold = LLVMAppendBasicBlockInContext(j->ctx, guard, "generic");
+	LLVMBuildCondBr(ir.b, due, hot, cold);
+	LLVMPositionBuilderAtEnd(ir.b, hot);
+	LLVMTypeRef hty = LLVMFunctionType(LLVMVoidTypeInContext(j->ctx), &ir.i32, 1, 0);
+	LLVMValueRef arg = LLVMConstInt(ir.i32, fn, 0);
+	LLVMBuildCall2(ir.b, hty, const_addr(&ir, j->probes.hot), &arg, 1, "");
+	tail_call(&ir, guard, slot_load(&ir, fn));
+	LLVMPositionBuilderAtEnd(ir.b, cold);
+	tail_call(&ir, guard, const_addr(&ir, r->fallback));
 	ir_close(&ir);
 	if ((err = finish_version(j, m, gname, 3)) || (err = jit_lookup(j, gname, addr)))
 		return err;

@@ -91,6 +91,7 @@ struct jit_request {
 	unsigned nspec;		/* tier 2: arguments fixed to values, behind a guard */
 	unsigned spec_arg[8];
 	int64_t spec_value[8];
+	void *fallback;		/* where the guard sends other values: generic code */
 };
 /* Compile it; the address to put in the slot and the time it took. */
 int jit_compile_version(struct jit *j, const struct jit_request *r, void **addr, uint64_t *ns);

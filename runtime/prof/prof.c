@@ -161,6 +161,7 @@ static void describe(const struct prof_version *v, char *buf, size_t len)
 }
 
 static void hot(uint32_t i);
+static void despecialize(struct prof_fn *f, uint32_t i);
 
 void prof_hot(uint32_t i)
 {
@@ -174,8 +175,21 @@ static void hot(uint32_t i)
 	struct prof_fn *f = &prof_fns[i];
 	char what[160];
 
-	if (!f->fn->managed || f->tier >= 2) {
+	if (!f->fn->managed) {
 		f->call_trigger = f->loop_trigger = PROF_NEVER;
+		return;
+	}
+	if (f->tier >= 2) { /* only a guard calls now, for a call not counted yet */
+		/* a specialization guard's misses: if other values have become
+		 * common, the generic -O3 code replaces the guard */
+		uint64_t since = f->calls - f->spec_calls;
+		if (!f->miss_trigger || f->guard_misses * 4 < since) {
+			f->miss_trigger = f->miss_trigger && f->miss_trigger < PROF_NEVER / 2 ? f->miss_trigger * 2
+											: PROF_NEVER;
+			return;
+		}
+		f->miss_trigger = PROF_NEVER;
+		despecialize(f, i);
 		return;
 	}
 	uint64_t call = f->calls--; /* this call's number; it runs again, through the slot */
@@ -191,6 +205,7 @@ static void hot(uint32_t i)
 		uint64_t calls = f->calls - f->tier1_calls;
 		r.timed = calls && (f->cycles - f->tier1_cycles) / calls >= P.policy.timed_min;
 		choose_specialization(f, &r);
+		r.fallback = f->tier1_code;
 	}
 	void *code;
 	uint64_t ns = 0;
@@ -226,10 +241,13 @@ static void hot(uint32_t i)
 	if (r.tier == 1) {
 		f->tier1_calls = f->calls;
 		f->tier1_cycles = f->cycles;
+		f->tier1_code = code;
 		f->call_trigger = P.policy.calls2;
 		f->loop_trigger = P.policy.loops2;
 	} else {
 		f->call_trigger = f->loop_trigger = PROF_NEVER;
+		f->spec_calls = f->calls;
+		f->miss_trigger = P.policy.calls2; /* look at the misses after this many */
 	}
 }
 
@@ -296,4 +314,39 @@ static void *osr(uint32_t i, uint32_t loop, uint64_t now)
 		fprintf(stderr, "bareflow-rt: OSR %s: tier 0 -> 2 (-O3) in the loop at block %u, in call %llu after %llu loop iterations, compiled in %.2f ms\n",
 			f->fn->name, loop, (unsigned long long)f->calls, (unsigned long long)f->loops, ms(ns));
 	return code;
+}
+
+/* The guard of a specialized version has missed on at least a quarter of
+ * the calls since it went in: the values have changed for good, so the
+ * function gets generic -O3 code without a guard. */
+static void despecialize(struct prof_fn *f, uint32_t i)
+{
+	struct jit_request r = {.fn = i - 1, .tier = 2};
+	void *code;
+	uint64_t ns = 0;
+	const struct prof_version *last = f->nversions ? &f->versions[f->nversions - 1] : NULL;
+	r.timed = last && last->timed;
+	int err = jit_compile_version(P.jit, &r, &code, &ns);
+	P.compile_ns += ns;
+	if (err) {
+		fprintf(stderr, "bareflow-rt: cannot recompile %s without its specialization, so it "
+				"keeps its guard: %s\n",
+			f->fn->name, jit_error(P.jit));
+		return;
+	}
+	struct prof_version *v = new_version(f);
+	if (v) {
+		v->tier = 2;
+		v->compile_ns = ns;
+		v->installed_at_call = f->calls + 1;
+		v->code = code;
+		v->timed = r.timed;
+	}
+	if (P.verbose)
+		fprintf(stderr, "bareflow-rt: tier-up %s: tier 2 -> 2 (-O3, generic: %llu of %llu calls "
+				"missed the specialization) from call %llu, compiled in %.2f ms\n",
+			f->fn->name, (unsigned long long)f->guard_misses,
+			(unsigned long long)(f->calls - f->spec_calls), (unsigned long long)f->calls + 1,
+			ms(ns));
+	atomic_store_explicit((_Atomic(void *) *)&f->code, code, memory_order_release);
 }

@@ -57,6 +57,7 @@ struct prof_fn {
 	uint64_t call_trigger; /* entry: calls >= this ... */
 	uint64_t loop_trigger; /* ... or loops >= this: prof_hot */
 	uint64_t osr_trigger;  /* tier-0 loop header: loops >= this: prof_osr */
+	uint64_t miss_trigger; /* specialization guard: guard_misses >= this: prof_hot */
 	void *code;	       /* the slot: what the function's stub jumps to */
 	struct prof_arg args[PROF_MAX_ARGS];
 	/* the runtime's own */
@@ -64,6 +65,8 @@ struct prof_fn {
 	int tier;		 /* of the code in the slot */
 	uint64_t tier1_calls;	 /* calls when tier 1 was installed */
 	uint64_t tier1_cycles;	 /* cycles then */
+	void *tier1_code;
+	uint64_t spec_calls;	 /* calls when a specialized version was installed */
 	unsigned nversions;
 	struct prof_version versions[PROF_MAX_VERSIONS];
 	unsigned nunfit; /* loop headers found unfit for OSR */

@@ -65,10 +65,15 @@ for mode in hosted bare-metal; do
 	echo "$main" | grep -q '"osr_block": [0-9]' || fail "swap ($mode): no OSR in main: $main"
 	expect_output "OSR in call 1 at block"
 
-	# guard: specialized on k = 7; the 3000 calls with k = 9 miss the guard
+	# guard: specialized on k = 7 at call 1000; the calls with k = 9 miss
+	# the guard; at the 1000th miss (call 4000) generic code replaces it
 	jit $mode guard 100,1000000,1000,2000000
 	scale=$(fn_json "$TMP/guard.$mode.json" scale)
-	expect_in "$scale" '"specialization": [{"arg": 1, "value": 7}]' "guard ($mode)"
-	expect_in "$scale" '"guard_misses": 3000,' "guard ($mode)"
+	spec=$(echo "$scale" | grep '"specialization": \[')
+	expect_in "$spec" '"specialization": [{"arg": 1, "value": 7}]' "guard ($mode)"
+	expect_in "$spec" '"installed_at_call": 1000}' "guard ($mode)"
+	generic=$(echo "$scale" | grep '{"tier": 2, "opt": 3, "specialization": null')
+	expect_in "$generic" '"installed_at_call": 4000}' "guard ($mode), generic"
+	expect_in "$scale" '"guard_misses": 1000,' "guard ($mode)"
 	expect_in "$scale" '"calls": 9000,' "guard ($mode)"
 done

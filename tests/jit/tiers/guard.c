@@ -1,9 +1,11 @@
 /*
  * A specialization guard: scale() is called 3000 times with k = 7, then
  * 3000 times with k = 9, then 3000 times with k = 7 again. Run with
- * --thresholds 100,1000000,1000,2000000, tier 2 comes while k is 7, so it is
- * specialized on k = 7; the 3000 calls with k = 9 must fail its guard and
- * run the generic code, with the right results.
+ * --thresholds 100,1000000,1000,2000000, tier 2 comes at call 1000, while k
+ * is 7, so it is specialized on k = 7; the calls with k = 9 fail its guard
+ * and run the generic code. At the 1000th miss (call 4000), a quarter of
+ * the calls since have missed, so generic -O3 code replaces the guard. The
+ * results must be right throughout.
  */
 #include <stdio.h>
 
