@@ -320,9 +320,24 @@ static void build_ret(struct ir *ir, LLVMTypeRef fty, LLVMValueRef v)
 		LLVMBuildRet(ir->b, v);
 }
 
-/* return callee(f's own arguments), as a guaranteed tail call. */
-static void tail_call(struct ir *ir, LLVMValueRef f, LLVMValueRef callee)
+/* Whether f takes an argument by value in memory (a struct on the stack). */
+static bool has_byval(LLVMValueRef f)
 {
+	unsigned kind = LLVMGetEnumAttributeKindForName("byval", 5);
+	for (unsigned k = 1; k <= LLVMCountParams(f); k++)
+		if (LLVMGetEnumAttributeAtIndex(f, k, kind))
+			return true;
+	return false;
+}
+
+/* return callee(f's own arguments): a guaranteed tail call, or (must is
+ * false) an ordinary call, which is always correct for our functions (no
+ * varargs) and costs a frame. x86-64 code generation in LLVM 19 gets a
+ * musttail call that forwards a byval argument wrong (it copies the
+ * argument over the return address), so those are always ordinary calls. */
+static void call_on(struct ir *ir, LLVMValueRef f, LLVMValueRef callee, bool must)
+{
+	must = must && !has_byval(f);
 	LLVMTypeRef fty = LLVMGlobalGetValueType(f);
 	unsigned n;
 	LLVMValueRef *args = params_of(f, 0, &n);
@@ -330,8 +345,14 @@ static void tail_call(struct ir *ir, LLVMValueRef f, LLVMValueRef callee)
 	free(args);
 	LLVMSetInstructionCallConv(c, LLVMGetFunctionCallConv(f));
 	ir_copy_param_attrs(f, c, true);
-	LLVMSetTailCallKind(c, LLVMTailCallKindMustTail);
+	if (must)
+		LLVMSetTailCallKind(c, LLVMTailCallKindMustTail);
 	build_ret(ir, fty, c);
+}
+
+static void tail_call(struct ir *ir, LLVMValueRef f, LLVMValueRef callee)
+{
+	call_on(ir, f, callee, true);
 }
 
 static LLVMValueRef slot_load(struct ir *ir, unsigned fn)
@@ -407,8 +428,8 @@ static void instrument(struct ir *ir, LLVMValueRef f, unsigned fn, const struct 
 		LLVMTypeRef hty = LLVMFunctionType(LLVMVoidTypeInContext(ctx), &ir->i32, 1, 0);
 		LLVMValueRef arg = LLVMConstInt(ir->i32, fn, 0);
 		LLVMBuildCall2(ir->b, hty, const_addr(ir, ir->j->probes.hot), &arg, 1, "");
-		if (how->managed)
-			tail_call(ir, f, slot_load(ir, fn)); /* the new version, if any */
+		if (how->managed) /* the new version, if any */
+			call_on(ir, f, slot_load(ir, fn), how->tier > 0);
 		else
 			LLVMBuildBr(ir->b, go);
 	} else {
@@ -539,8 +560,13 @@ int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *ent
 	for (LLVMValueRef f = LLVMGetFirstFunction(m); f && n < j->nfns; f = LLVMGetNextFunction(f))
 		if (!LLVMIsDeclaration(f))
 			bodies[n++] = f;
-	struct ir ir;
+	/* The stubs are a module of their own, built at -O2 (see call_on). */
+	LLVMModuleRef sm = LLVMModuleCreateWithNameInContext("bareflow.stubs", j->ctx);
+	LLVMSetTarget(sm, j->triple);
+	LLVMSetModuleDataLayout(sm, j->layout);
+	struct ir ir, sir;
 	ir_open(&ir, j, m);
+	ir_open(&sir, j, sm);
 	for (size_t i = 0; i < n; i++) {
 		const struct jit_fn *d = &j->fns[i];
 		struct how how = {.tier = 0, .managed = d->managed, .trigger = true, .timed = true,
@@ -552,19 +578,29 @@ int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *ent
 		 * calls, and its address wherever it is taken. */
 		LLVMValueRef f = bodies[i];
 		LLVMTypeRef fty = LLVMGlobalGetValueType(f);
-		LLVMValueRef stub = LLVMAddFunction(m, "bf.stub", fty);
-		ir_copy_param_attrs(f, stub, false);
-		LLVMReplaceAllUsesWith(f, stub);
+		LLVMValueRef decl = LLVMAddFunction(m, "bf.stub", fty);
+		ir_copy_param_attrs(f, decl, false);
+		LLVMReplaceAllUsesWith(f, decl);
 		snprintf(name, sizeof name, "%s.bf0", j->syms[i]);
 		LLVMSetValueName2(f, name, strlen(name));
-		LLVMSetValueName2(stub, j->syms[i], strlen(j->syms[i]));
-		LLVMPositionBuilderAtEnd(ir.b, LLVMAppendBasicBlockInContext(j->ctx, stub, ""));
-		tail_call(&ir, stub, slot_load(&ir, (unsigned)i + 1));
+		LLVMSetValueName2(decl, j->syms[i], strlen(j->syms[i]));
+		LLVMValueRef stub = LLVMAddFunction(sm, j->syms[i], fty);
+		ir_copy_param_attrs(f, stub, false);
+		LLVMPositionBuilderAtEnd(sir.b, LLVMAppendBasicBlockInContext(j->ctx, stub, ""));
+		tail_call(&sir, stub, slot_load(&sir, (unsigned)i + 1));
 	}
 	ir_close(&ir);
+	ir_close(&sir);
 	free(bodies);
 	int err = verify(j, m, "the tier-0 program");
+	if (!err)
+		err = verify(j, sm, "the stubs");
 	if (err) {
+		LLVMDisposeModule(m);
+		LLVMDisposeModule(sm);
+		return err;
+	}
+	if ((err = jit_emit(j, sm, -1, 2, NULL))) {
 		LLVMDisposeModule(m);
 		return err;
 	}
