@@ -367,7 +367,7 @@ struct how {
 	int tier;
 	bool managed; /* has a slot: redispatch after prof_hot */
 	bool trigger; /* calls prof_hot */
-	bool timed;
+	bool counted; /* counts calls and cycles */
 	bool values;
 	bool osr; /* loop headers may call prof_osr */
 };
@@ -419,7 +419,7 @@ static void instrument(struct ir *ir, LLVMValueRef f, unsigned fn, const struct 
 	else if (osr)
 		frame = LLVMConstNull(ir->ptr);
 
-	LLVMValueRef hot = count_entry(ir, fn, how->trigger);
+	LLVMValueRef hot = how->counted ? count_entry(ir, fn, how->trigger) : NULL;
 	LLVMBasicBlockRef go = LLVMAppendBasicBlockInContext(ctx, f, "bf.go");
 	if (hot) {
 		LLVMBasicBlockRef hb = LLVMAppendBasicBlockInContext(ctx, f, "bf.hot");
@@ -438,7 +438,7 @@ static void instrument(struct ir *ir, LLVMValueRef f, unsigned fn, const struct 
 	LLVMPositionBuilderAtEnd(ir->b, go);
 	if (how->values)
 		profile_args(ir, fn, f, d);
-	LLVMValueRef prev = how->timed ? time_enter(ir, fn) : NULL;
+	LLVMValueRef prev = how->counted ? time_enter(ir, fn) : NULL;
 	LLVMBuildBr(ir->b, old);
 	for (unsigned r = 0; r < nret && prev; r++) {
 		LLVMPositionBuilderBefore(ir->b, rets[r]);
@@ -569,7 +569,7 @@ int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *ent
 	ir_open(&sir, j, sm);
 	for (size_t i = 0; i < n; i++) {
 		const struct jit_fn *d = &j->fns[i];
-		struct how how = {.tier = 0, .managed = d->managed, .trigger = true, .timed = true,
+		struct how how = {.tier = 0, .managed = d->managed, .trigger = true, .counted = true,
 				  .osr = d->managed};
 		instrument(&ir, bodies[i], (unsigned)i + 1, d, &how);
 		if (!d->managed)
@@ -650,6 +650,21 @@ LLVMModuleRef ir_version_module(struct jit *j, unsigned fn, const char *name, LL
 	return m;
 }
 
+/* A generic version's recursive calls (to stub, its old name) call the
+ * version itself: the optimizer can then inline and unroll the recursion
+ * as it would ahead of time. A recursion that began in one version stays in
+ * it; calls from elsewhere take the slot. (Not for a specialized clone,
+ * whose recursive calls may pass other values.) */
+static void call_self(LLVMValueRef body, LLVMValueRef stub)
+{
+	if (!stub)
+		return;
+	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(body); bb; bb = LLVMGetNextBasicBlock(bb))
+		for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i; i = LLVMGetNextInstruction(i))
+			if (LLVMIsACallInst(i) && LLVMGetCalledValue(i) == stub)
+				LLVMSetOperand(i, (unsigned)LLVMGetNumOperands(i) - 1, body);
+}
+
 /* Check, optimize at opt (only the version is emitted) and link m. */
 static int finish_version(struct jit *j, LLVMModuleRef m, const char *fname, int opt)
 {
@@ -677,10 +692,11 @@ int jit_compile_version(struct jit *j, const struct jit_request *r, void **addr,
 	snprintf(name, sizeof name, "%s.bf%d.v%u", j->syms[r->fn], r->tier, v);
 	LLVMValueRef body;
 	LLVMModuleRef m = ir_version_module(j, r->fn, name, &body);
+	call_self(body, LLVMGetNamedFunction(m, j->syms[r->fn]));
 	struct ir ir;
 	ir_open(&ir, j, m);
 	struct how how = {.tier = r->tier, .managed = true, .trigger = r->tier == 1,
-			  .timed = r->tier == 1 || r->timed, .values = r->tier == 1};
+			  .counted = r->tier == 1 || r->counted, .values = r->tier == 1};
 	instrument(&ir, body, fn, d, &how);
 	if (r->tier == 1) {
 		/* -O2, then loop counters in the optimized loops */
@@ -718,7 +734,7 @@ static int specialize(struct jit *j, const struct jit_request *r, void **addr, u
 	struct ir ir;
 	LLVMValueRef body;
 	int err;
-	struct how how = {.tier = 2, .managed = true, .timed = r->timed};
+	struct how how = {.tier = 2, .managed = true, .counted = r->counted};
 
 	snprintf(sname, sizeof sname, "%s.bf2s.v%u", j->syms[r->fn], v);
 	snprintf(gname, sizeof gname, "%s.bf2g.v%u", j->syms[r->fn], v);
@@ -741,6 +757,8 @@ static int specialize(struct jit *j, const struct jit_request *r, void **addr, u
 	}
 	LLVMBuildCondBr(ir.b, all, yes, no);
 	LLVMPositionBuilderAtEnd(ir.b, yes);
+	if (!r->counted) /* the clone counts nothing: the guard counts its calls */
+		bump(&ir, FIELD(&ir, fn, calls), c64(&ir, 1));
 	tail_call(&ir, guard, body);
 	LLVMPositionBuilderAtEnd(ir.b, no);
 	LLVMValueRef misses = bump(&ir, FIELD(&ir, fn, guard_misses), c64(&ir, 1));

@@ -87,7 +87,7 @@ int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *ent
 struct jit_request {
 	unsigned fn;
 	int tier;		/* 1: -O2 instrumented; 2: -O3 */
-	bool timed;		/* tier 2: keep cycle accounting */
+	bool counted;		/* tier 2: keep counting calls and cycles */
 	unsigned nspec;		/* tier 2: arguments fixed to values, behind a guard */
 	unsigned spec_arg[8];
 	int64_t spec_value[8];

@@ -29,7 +29,7 @@ const struct prof_policy prof_default_policy = {
     .loops2 = 15000,
     .min_samples = 16,
     .dominance_pct = 90,
-    .timed_min = 2000,
+    .counted_min = 2000,
 };
 
 struct prof_fn *prof_fns;
@@ -203,7 +203,7 @@ static void hot(uint32_t i)
 	struct jit_request r = {.fn = i - 1, .tier = f->tier + 1};
 	if (r.tier == 2) {
 		uint64_t calls = f->calls - f->tier1_calls;
-		r.timed = calls && (f->cycles - f->tier1_cycles) / calls >= P.policy.timed_min;
+		r.counted = calls && (f->cycles - f->tier1_cycles) / calls >= P.policy.counted_min;
 		choose_specialization(f, &r);
 		r.fallback = f->tier1_code;
 	}
@@ -228,7 +228,7 @@ static void hot(uint32_t i)
 		v->compile_ns = ns;
 		v->installed_at_call = f->calls + 1;
 		v->code = code;
-		v->timed = r.tier == 1 || r.timed;
+		v->counted = r.tier == 1 || r.counted;
 	}
 	if (P.verbose) {
 		describe(v ? v : &(struct prof_version){.tier = r.tier}, what, sizeof what);
@@ -237,6 +237,8 @@ static void hot(uint32_t i)
 			(unsigned long long)f->loops, ms(ns));
 	}
 	atomic_store_explicit((_Atomic(void *) *)&f->code, code, memory_order_release);
+	if (r.tier == 2 && !r.counted && !r.nspec)
+		f->calls++; /* the new code will not count this call itself (a guard would) */
 	f->tier = r.tier;
 	if (r.tier == 1) {
 		f->tier1_calls = f->calls;
@@ -325,7 +327,7 @@ static void despecialize(struct prof_fn *f, uint32_t i)
 	void *code;
 	uint64_t ns = 0;
 	const struct prof_version *last = f->nversions ? &f->versions[f->nversions - 1] : NULL;
-	r.timed = last && last->timed;
+	r.counted = last && last->counted;
 	int err = jit_compile_version(P.jit, &r, &code, &ns);
 	P.compile_ns += ns;
 	if (err) {
@@ -340,7 +342,7 @@ static void despecialize(struct prof_fn *f, uint32_t i)
 		v->compile_ns = ns;
 		v->installed_at_call = f->calls + 1;
 		v->code = code;
-		v->timed = r.timed;
+		v->counted = r.counted;
 	}
 	if (P.verbose)
 		fprintf(stderr, "bareflow-rt: tier-up %s: tier 2 -> 2 (-O3, generic: %llu of %llu calls "
@@ -348,5 +350,7 @@ static void despecialize(struct prof_fn *f, uint32_t i)
 			f->fn->name, (unsigned long long)f->guard_misses,
 			(unsigned long long)(f->calls - f->spec_calls), (unsigned long long)f->calls + 1,
 			ms(ns));
+	if (!r.counted)
+		f->calls++; /* the guard's caller: the new code will not count it */
 	atomic_store_explicit((_Atomic(void *) *)&f->code, code, memory_order_release);
 }

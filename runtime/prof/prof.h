@@ -41,7 +41,7 @@ struct prof_version {
 	int64_t spec_value[PROF_MAX_ARGS];
 	uint64_t compile_ns;
 	uint64_t installed_at_call; /* the first call to run it (OSR: the call it took over) */
-	bool timed;		    /* keeps cycle accounting */
+	bool counted;		    /* counts calls and cycles */
 	void *code;
 };
 
@@ -79,7 +79,7 @@ struct prof_policy {
 	uint64_t calls2, loops2; /* tier 1 -> 2; loops2 also triggers OSR */
 	uint64_t min_samples;	 /* tier-1 calls profiled before tier 2 */
 	unsigned dominance_pct;	 /* a value this common is specialized on */
-	uint64_t timed_min;	 /* cycles per call below which tier 2 is untimed */
+	uint64_t counted_min;	 /* cycles per call below which tier 2 counts nothing */
 };
 
 extern const struct prof_policy prof_default_policy;

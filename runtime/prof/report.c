@@ -1,4 +1,5 @@
 /* The profile at exit: a table for people (--report) and JSON (--profile). */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,15 @@ static unsigned *sorted(unsigned *n)
 	return order;
 }
 
+/* Whether the code in f's slot still counts calls and cycles. */
+static bool counting(const struct prof_fn *f)
+{
+	for (unsigned k = f->nversions; k-- > 0;)
+		if (!f->versions[k].osr)
+			return f->versions[k].counted;
+	return true;
+}
+
 static void history(const struct prof_fn *f, char *buf, size_t len)
 {
 	int n = snprintf(buf, len, "0");
@@ -54,7 +64,7 @@ static void history(const struct prof_fn *f, char *buf, size_t len)
 		else
 			n += snprintf(buf + n, len - (size_t)n, " -> %d@call %llu (-O%d%s", v->tier,
 				      (unsigned long long)v->installed_at_call, v->tier == 1 ? 2 : 3,
-				      v->tier == 2 && !v->timed ? ", untimed" : "");
+				      v->tier == 2 && !v->counted ? ", uncounted" : "");
 		for (unsigned s = 0; s < v->nspec && n > 0 && (size_t)n < len; s++)
 			n += snprintf(buf + n, len - (size_t)n, "%sarg%u=%lld", s ? "," : ", ",
 				      v->spec_arg[s], (long long)v->spec_value[s]);
@@ -82,8 +92,10 @@ void prof_table(FILE *out, unsigned max_rows)
 		if (!f->calls && !f->cycles)
 			continue;
 		history(f, hist, sizeof hist);
-		fprintf(out, "  %-24.24s %12llu %14llu %7.2f%% %5d  %s", f->fn->name,
-			(unsigned long long)f->calls, (unsigned long long)f->loops,
+		char calls[32];
+		snprintf(calls, sizeof calls, "%llu%s", (unsigned long long)f->calls, counting(f) ? "" : "+");
+		fprintf(out, "  %-24.24s %12s %14llu %7.2f%% %5d  %s", f->fn->name, calls,
+			(unsigned long long)f->loops,
 			total ? 100.0 * (double)f->cycles / (double)total : 0.0, f->tier, hist);
 		if (f->guard_misses)
 			fprintf(out, " (%llu)", (unsigned long long)f->guard_misses);
@@ -91,8 +103,16 @@ void prof_table(FILE *out, unsigned max_rows)
 	}
 	if (n > max_rows)
 		fprintf(out, "  ... %u more functions\n", n - max_rows);
+	bool plus = false;
+	for (unsigned r = 0; r < n; r++)
+		plus |= !counting(&prof_fns[order[r]]);
 	fprintf(out, "  %-24s %12s %14s %7.2f%%\n", "(the runtime: compiling)", "", "",
 		total ? 100.0 * (double)prof_fns[0].cycles / (double)total : 0.0);
+	if (plus)
+		fprintf(out, "  N+: counted until an uncounted -O3 version went in (one averaging under %llu\n"
+			     "  cycles a call, where counting would cost more than the work); its later\n"
+			     "  cycles are its callers'.\n",
+			(unsigned long long)prof_default_policy.counted_min);
 	free(order);
 }
 
@@ -120,9 +140,11 @@ void prof_json_functions(FILE *out)
 		const struct prof_fn *f = &prof_fns[order[r]];
 		fprintf(out, "%s\n    {\"name\": ", r ? "," : "");
 		prof_json_string(out, f->fn->name);
-		fprintf(out, ", \"calls\": %llu, \"cycles\": %llu, \"loop_iterations\": %llu, \"tier\": %d, "
+		fprintf(out, ", \"calls\": %llu, \"cycles\": %llu, \"counted_to_exit\": %s, "
+			     "\"loop_iterations\": %llu, \"tier\": %d, "
 			     "\"recompiled\": %s, \"guard_misses\": %llu,\n     \"versions\": [",
 			(unsigned long long)f->calls, (unsigned long long)f->cycles,
+			counting(f) ? "true" : "false",
 			(unsigned long long)f->loops, f->tier, f->fn->managed ? "true" : "false",
 			(unsigned long long)f->guard_misses);
 		for (unsigned k = 0; k < f->nversions; k++) {
@@ -139,8 +161,8 @@ void prof_json_functions(FILE *out)
 				fprintf(out, "%u", v->loop);
 			else
 				fprintf(out, "null");
-			fprintf(out, ", \"timed\": %s, \"compile_ms\": %.3f, \"installed_at_call\": %llu}",
-				v->timed ? "true" : "false", (double)v->compile_ns / 1e6,
+			fprintf(out, ", \"counted\": %s, \"compile_ms\": %.3f, \"installed_at_call\": %llu}",
+				v->counted ? "true" : "false", (double)v->compile_ns / 1e6,
 				(unsigned long long)v->installed_at_call);
 		}
 		fprintf(out, "%s]}", f->nversions ? "\n     " : "");

@@ -2,8 +2,9 @@
  * Tier-ups at the configured thresholds, counted: step() is called exactly
  * 300 times and has no loop, so only its call count can move it. Run with
  * --thresholds 100,1000000,250,2000000, its profile must show tier 1 from
- * call 100 and tier 2 from call 250, and 300 calls. Each call's result
- * goes into the output, so the code swaps also have to keep it right.
+ * call 100 and tier 2 from call 250, and 250 calls counted (a function this
+ * cheap gets an -O3 version that counts nothing). Each call's result goes
+ * into the output, so the code swaps also have to keep it right.
  */
 #include <stdio.h>
 
