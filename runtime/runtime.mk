@@ -1,6 +1,6 @@
 # The runtime (runtime/), a static x86-64 Linux ELF linking LLVM 19's static
-# component libraries: build/runtime/bareflow-rt. Only runtime/jit/llvm.c
-# includes LLVM's headers.
+# component libraries: build/runtime/bareflow-rt. Only runtime/jit/
+# includes LLVM's headers (jit/ is the LLVM boundary).
 LLVM_CONFIG := llvm-config-19
 RT_SRCS := $(wildcard runtime/*.c runtime/*/*.c)
 RT_OBJS := $(patsubst %.c,$(B)/%.o,$(RT_SRCS))

@@ -41,7 +41,7 @@ int jit_optimize(struct jit *j, LLVMModuleRef m, int opt, const char *pre_passes
 int jit_codegen(struct jit *j, LLVMModuleRef m, int cg);
 int jit_lookup(struct jit *j, const char *name, void **addr);
 
-/* instrument.c */
+/* ir.c */
 struct ir {
 	struct jit *j;
 	LLVMModuleRef m;
@@ -50,8 +50,6 @@ struct ir {
 };
 void ir_open(struct ir *ir, struct jit *j, LLVMModuleRef m);
 void ir_close(struct ir *ir);
-/* The jit_fn index of a function in a copy of the program, or -1. */
-long ir_fn_index(struct jit *j, LLVMValueRef f);
 /* A copy of the program in which `fn` (a jit_fn index) is the only
  * definition that will be emitted: it is renamed to `name` and all uses of
  * it go to a declaration of its old name (its stub); other functions are

@@ -1,6 +1,6 @@
 /*
  * The LLVM boundary: everything the runtime asks of LLVM 19 goes through
- * these functions, and only jit/llvm.c includes LLVM's (C API) headers.
+ * these functions, and only the files of jit/ include LLVM's (C API) headers.
  * Errors come back as a negative code with a message in the jit's error
  * buffer (jit_error), never as LLVM objects.
  */

@@ -1,0 +1,207 @@
+/*
+ * IR utilities for jit/'s passes: blocks and loop headers, allocas,
+ * attributes, and the copy of the program that one function's new version
+ * is compiled in.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+void ir_open(struct ir *ir, struct jit *j, LLVMModuleRef m)
+{
+	ir->j = j;
+	ir->m = m;
+	ir->b = LLVMCreateBuilderInContext(j->ctx);
+	ir->i1 = LLVMInt1TypeInContext(j->ctx);
+	ir->i8 = LLVMInt8TypeInContext(j->ctx);
+	ir->i32 = LLVMInt32TypeInContext(j->ctx);
+	ir->i64 = LLVMInt64TypeInContext(j->ctx);
+	ir->ptr = LLVMPointerTypeInContext(j->ctx, 0);
+}
+
+void ir_close(struct ir *ir) { LLVMDisposeBuilder(ir->b); }
+
+LLVMBasicBlockRef *ir_blocks(LLVMValueRef f, unsigned *n)
+{
+	*n = LLVMCountBasicBlocks(f);
+	LLVMBasicBlockRef *b = malloc((*n ? *n : 1) * sizeof *b);
+	if (b)
+		LLVMGetBasicBlocks(f, b);
+	return b;
+}
+
+/* Block -> number, by open addressing on the pointer. */
+struct blockmap {
+	LLVMBasicBlockRef *keys;
+	unsigned *vals, mask;
+};
+
+static bool blockmap_init(struct blockmap *m, LLVMBasicBlockRef *blocks, unsigned n)
+{
+	unsigned size = 16;
+	while (size < 2 * n)
+		size *= 2;
+	m->mask = size - 1;
+	m->keys = calloc(size, sizeof *m->keys);
+	m->vals = calloc(size, sizeof *m->vals);
+	if (!m->keys || !m->vals)
+		return false;
+	for (unsigned i = 0; i < n; i++) {
+		unsigned h = (unsigned)(((uintptr_t)blocks[i] >> 4) * 2654435761u) & m->mask;
+		while (m->keys[h])
+			h = (h + 1) & m->mask;
+		m->keys[h] = blocks[i];
+		m->vals[h] = i;
+	}
+	return true;
+}
+
+static long blockmap_get(const struct blockmap *m, LLVMBasicBlockRef b)
+{
+	unsigned h = (unsigned)(((uintptr_t)b >> 4) * 2654435761u) & m->mask;
+	for (; m->keys[h]; h = (h + 1) & m->mask)
+		if (m->keys[h] == b)
+			return m->vals[h];
+	return -1;
+}
+
+static void blockmap_free(struct blockmap *m)
+{
+	free(m->keys);
+	free(m->vals);
+}
+
+/* A depth-first walk from the entry; an edge to a block still on the walk's
+ * stack is a retreating edge, and its target a loop header (for the
+ * reducible control flow C compiles to, exactly the natural loops'). */
+unsigned ir_loop_headers(LLVMValueRef f, LLVMBasicBlockRef *blocks, unsigned n, unsigned *headers)
+{
+	(void)f;
+	struct blockmap map;
+	unsigned char *state = calloc(n ? n : 1, 1), *is_header = calloc(n ? n : 1, 1);
+	unsigned *stack_b = malloc((n ? n : 1) * sizeof *stack_b);
+	unsigned *stack_s = malloc((n ? n : 1) * sizeof *stack_s);
+	unsigned sp = 0, count = 0;
+	if (!n || !state || !is_header || !stack_b || !stack_s || !blockmap_init(&map, blocks, n))
+		goto out;
+	stack_b[sp] = 0, stack_s[sp++] = 0, state[0] = 1;
+	while (sp) {
+		unsigned b = stack_b[sp - 1];
+		LLVMValueRef term = LLVMGetBasicBlockTerminator(blocks[b]);
+		unsigned ns = term ? LLVMGetNumSuccessors(term) : 0;
+		if (stack_s[sp - 1] < ns) {
+			long s = blockmap_get(&map, LLVMGetSuccessor(term, stack_s[sp - 1]++));
+			if (s < 0)
+				continue;
+			if (state[s] == 0) {
+				state[s] = 1;
+				stack_b[sp] = (unsigned)s, stack_s[sp++] = 0;
+			} else if (state[s] == 1) {
+				is_header[s] = 1;
+			}
+		} else {
+			state[b] = 2;
+			sp--;
+		}
+	}
+	for (unsigned i = 0; i < n; i++)
+		if (is_header[i]) {
+			if (headers)
+				headers[count] = i;
+			count++;
+		}
+	blockmap_free(&map);
+out:
+	free(state);
+	free(is_header);
+	free(stack_b);
+	free(stack_s);
+	return count;
+}
+
+bool ir_is_static_alloca(LLVMValueRef v)
+{
+	return LLVMIsAAllocaInst(v) && LLVMIsAConstantInt(LLVMGetOperand(v, 0));
+}
+
+bool ir_calls_returns_twice(LLVMValueRef f)
+{
+	static const char *const names[] = {"setjmp", "_setjmp", "sigsetjmp", "__sigsetjmp", "vfork"};
+	unsigned rt = LLVMGetEnumAttributeKindForName("returns_twice", 13);
+	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb; bb = LLVMGetNextBasicBlock(bb))
+		for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i; i = LLVMGetNextInstruction(i)) {
+			if (!LLVMIsACallInst(i))
+				continue;
+			if (LLVMGetCallSiteEnumAttribute(i, LLVMAttributeFunctionIndex, rt))
+				return true;
+			LLVMValueRef callee = LLVMGetCalledValue(i);
+			if (!LLVMIsAFunction(callee))
+				continue;
+			if (LLVMGetEnumAttributeAtIndex(callee, LLVMAttributeFunctionIndex, rt))
+				return true;
+			const char *name = LLVMGetValueName(callee);
+			for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+				if (!strcmp(name, names[k]))
+					return true;
+		}
+	return false;
+}
+
+static void copy_attrs_at(LLVMValueRef from, LLVMValueRef to, LLVMAttributeIndex idx, bool call_site)
+{
+	unsigned n = LLVMGetAttributeCountAtIndex(from, idx);
+	if (!n)
+		return;
+	LLVMAttributeRef *a = malloc(n * sizeof *a);
+	if (!a)
+		return;
+	LLVMGetAttributesAtIndex(from, idx, a);
+	for (unsigned k = 0; k < n; k++) {
+		if (call_site)
+			LLVMAddCallSiteAttribute(to, idx, a[k]);
+		else
+			LLVMAddAttributeAtIndex(to, idx, a[k]);
+	}
+	free(a);
+}
+
+void ir_copy_param_attrs(LLVMValueRef from, LLVMValueRef to, bool call_site)
+{
+	unsigned n = LLVMCountParams(from);
+	copy_attrs_at(from, to, LLVMAttributeReturnIndex, call_site);
+	for (unsigned k = 1; k <= n; k++)
+		copy_attrs_at(from, to, k, call_site);
+	if (!call_site)
+		LLVMSetFunctionCallConv(to, LLVMGetFunctionCallConv(from));
+}
+
+LLVMModuleRef ir_version_module(struct jit *j, unsigned fn, const char *name, LLVMValueRef *bodyp)
+{
+	LLVMModuleRef m = LLVMCloneModule(j->module);
+	LLVMValueRef body = LLVMGetNamedFunction(m, j->syms[fn]);
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
+		if (f != body && !LLVMIsDeclaration(f))
+			LLVMSetLinkage(f, LLVMAvailableExternallyLinkage);
+	LLVMValueRef g = LLVMGetFirstGlobal(m), next;
+	for (; g; g = next) {
+		next = LLVMGetNextGlobal(g);
+		if (!strncmp(LLVMGetValueName(g), "llvm.", 5)) { /* constructors, llvm.used */
+			LLVMDeleteGlobal(g);
+		} else if (!LLVMIsDeclaration(g)) {
+			if (LLVMIsGlobalConstant(g)) {
+				LLVMSetLinkage(g, LLVMAvailableExternallyLinkage);
+			} else {
+				LLVMSetInitializer(g, NULL);
+				LLVMSetLinkage(g, LLVMExternalLinkage);
+			}
+		}
+	}
+	LLVMValueRef decl = LLVMAddFunction(m, "bf.decl", LLVMGlobalGetValueType(body));
+	ir_copy_param_attrs(body, decl, false);
+	LLVMReplaceAllUsesWith(body, decl);
+	LLVMSetValueName2(body, name, strlen(name));
+	LLVMSetValueName2(decl, j->syms[fn], strlen(j->syms[fn]));
+	*bodyp = body;
+	return m;
+}
