@@ -543,6 +543,9 @@ static int specialize(struct jit *j, const struct jit_request *r, void **addr, u
 	LLVMModuleRef m = ir_version_module(j, r->fn, sname, &body);
 	ir_open(&ir, j, m);
 	instrument(&ir, body, fn, d, &how);
+	/* The clone is the guard's alone: internal, so that it is inlined into
+	 * the guard and generated once, not also on its own. */
+	LLVMSetLinkage(body, LLVMInternalLinkage);
 	LLVMValueRef guard = LLVMAddFunction(m, gname, LLVMGlobalGetValueType(body));
 	ir_copy_param_attrs(body, guard, false);
 	LLVMBasicBlockRef e = LLVMAppendBasicBlockInContext(j->ctx, guard, "");
