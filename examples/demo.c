@@ -35,8 +35,8 @@ int main(int argc, char **argv)
 	long samples = argc > 1 ? atol(argv[1]) : 20000000;
 	enum { N = 32 };
 	static double a[N * N], b[N * N], c[N * N];
-	static const double coef[9] = {1, -1, 0.5, -1.0 / 6, 1.0 / 24, -1.0 / 120, 1.0 / 720,
-				       -1.0 / 5040, 1.0 / 40320};
+	static const double coef[9] = {1,	   -1,	      0.5,	   -1.0 / 6,   1.0 / 24,
+				       -1.0 / 120, 1.0 / 720, -1.0 / 5040, 1.0 / 40320};
 
 	double area = 0; /* the integral of exp(-x) over [0, 1], by poly */
 	for (int i = 0; i < 60000; i++)

@@ -51,9 +51,15 @@ static uint64_t now_ns(void)
 	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
 
-static double ms(uint64_t ns) { return (double)ns / 1e6; }
+static double ms(uint64_t ns)
+{
+	return (double)ns / 1e6;
+}
 
-static uint64_t first_compile_ns(void) { return rt.first.optimize_ns + rt.first.codegen_ns; }
+static uint64_t first_compile_ns(void)
+{
+	return rt.first.optimize_ns + rt.first.codegen_ns;
+}
 
 static void write_profile(int status)
 {
@@ -70,14 +76,17 @@ static void write_profile(int status)
 	prof_json_string(f, jit_cpu_features(rt.jit));
 	fprintf(f, "\n  },\n  \"mode\": \"%s\",\n  \"opt\": %d,\n", rt.opt < 0 ? "tiered" : "fixed",
 		rt.opt < 0 ? 0 : rt.opt);
-	fprintf(f, "  \"thresholds\": {\"calls1\": %llu, \"loops1\": %llu, \"calls2\": %llu, \"loops2\": %llu},\n",
+	fprintf(f,
+		"  \"thresholds\": {\"calls1\": %llu, \"loops1\": %llu, \"calls2\": %llu, "
+		"\"loops2\": %llu},\n",
 		(unsigned long long)rt.policy.calls1, (unsigned long long)rt.policy.loops1,
 		(unsigned long long)rt.policy.calls2, (unsigned long long)rt.policy.loops2);
 	fprintf(f, "  \"compile_ms_total\": %.3f,\n  \"first_compile_ms\": %.3f,\n",
 		ms(first_compile_ns() + prof_compile_ns()), ms(first_compile_ns()));
 	fprintf(f, "  \"compile_us\": %lu,\n",
 		(unsigned long)((first_compile_ns() + prof_compile_ns()) / 1000));
-	fprintf(f, "  \"function_count\": %u,\n  \"ir_instructions\": %lu,\n", s->functions, s->instructions);
+	fprintf(f, "  \"function_count\": %u,\n  \"ir_instructions\": %lu,\n", s->functions,
+		s->instructions);
 	fprintf(f, "  \"load_us\": %lu,\n  \"optimize_us\": %lu,\n  \"codegen_us\": %lu,\n",
 		(unsigned long)(s->load_ns / 1000), (unsigned long)(s->optimize_ns / 1000),
 		(unsigned long)(s->codegen_ns / 1000));
@@ -98,8 +107,9 @@ static void print_report(int status)
 	fprintf(stderr, "bareflow-rt report\n");
 	fprintf(stderr, "  %-22s %s\n", "cpu", jit_cpu_name(rt.jit));
 	if (rt.opt < 0)
-		fprintf(stderr, "  %-22s tiered (auto): 0 -> 1 at %llu calls or %llu loop iterations, "
-				"-> 2 at %llu or %llu\n",
+		fprintf(stderr,
+			"  %-22s tiered (auto): 0 -> 1 at %llu calls or %llu loop iterations, "
+			"-> 2 at %llu or %llu\n",
 			"optimization", (unsigned long long)rt.policy.calls1,
 			(unsigned long long)rt.policy.loops1, (unsigned long long)rt.policy.calls2,
 			(unsigned long long)rt.policy.loops2);
@@ -111,7 +121,8 @@ static void print_report(int status)
 	fprintf(stderr, "  %-22s %10.3f ms\n", rt.opt < 0 ? "tier-0 compile" : "compile",
 		ms(first_compile_ns()));
 	if (rt.opt < 0)
-		fprintf(stderr, "  %-22s %10.3f ms\n", "recompiling (tiers)", ms(prof_compile_ns()));
+		fprintf(stderr, "  %-22s %10.3f ms\n", "recompiling (tiers)",
+			ms(prof_compile_ns()));
 	fprintf(stderr, "  %-22s %10.3f ms\n", "start to main", ms(rt.main_ns - rt.start_ns));
 	fprintf(stderr, "  %-22s %10.3f ms\n", "main to exit", ms(now_ns() - rt.main_ns));
 	fprintf(stderr, "  %-22s %d\n", "exit status", status & 0xff);
@@ -182,7 +193,8 @@ int main(int argc, char **argv, char **envp)
 		} else if (!strcmp(a, "--help")) {
 			fputs(usage, stdout);
 			return 0;
-		} else if (!strcmp(a, "--profile") || !strcmp(a, "--opt") || !strcmp(a, "--thresholds")) {
+		} else if (!strcmp(a, "--profile") || !strcmp(a, "--opt") ||
+			   !strcmp(a, "--thresholds")) {
 			if (i + 1 == argc)
 				return usage_error("an option needs a value");
 			const char *v = argv[++i];
@@ -190,8 +202,9 @@ int main(int argc, char **argv, char **envp)
 				rt.profile = v;
 			} else if (a[2] == 't') {
 				if (!parse_thresholds(v, &rt.policy))
-					return usage_error("--thresholds wants four positive counts C1,L1,C2,L2 "
-							   "with C1 <= C2 and L1 <= L2");
+					return usage_error(
+					    "--thresholds wants four positive counts C1,L1,C2,L2 "
+					    "with C1 <= C2 and L1 <= L2");
 			} else if (!strcmp(v, "auto")) {
 				rt.opt = -1;
 			} else if (v[0] >= '0' && v[0] <= '3' && !v[1]) {
@@ -248,8 +261,13 @@ int main(int argc, char **argv, char **envp)
 		return compile_error(r);
 	rt.first = *jit_stats(rt.jit);
 	if (rt.verbose)
-		fprintf(stderr, "bareflow-rt: %u functions %s: load %.3f ms, optimize %.3f ms, codegen %.3f ms\n",
-			rt.first.functions, rt.opt < 0 ? "at tier 0" : rt.opt ? "optimized" : "at -O0",
+		fprintf(stderr,
+			"bareflow-rt: %u functions %s: load %.3f ms, optimize %.3f ms, codegen "
+			"%.3f ms\n",
+			rt.first.functions,
+			rt.opt < 0 ? "at tier 0"
+			: rt.opt   ? "optimized"
+				   : "at -O0",
 			ms(rt.first.load_ns), ms(rt.first.optimize_ns), ms(rt.first.codegen_ns));
 	on_exit(finish, NULL);
 	int (*program)(int, char **, char **) = (int (*)(int, char **, char **))entry;

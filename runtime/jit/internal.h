@@ -30,8 +30,7 @@ struct jit {
 };
 
 /* llvm.c */
-int jit_fail(struct jit *j, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+int jit_fail(struct jit *j, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 uint64_t jit_now_ns(void);
 /* Optimize m at level opt (-1: no IR passes), generate code at backend
  * level cg, and link it into the JIT; m is consumed. */

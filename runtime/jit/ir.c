@@ -20,7 +20,10 @@ void ir_open(struct ir *ir, struct jit *j, LLVMModuleRef m)
 	ir->ptr = LLVMPointerTypeInContext(j->ctx, 0);
 }
 
-void ir_close(struct ir *ir) { LLVMDisposeBuilder(ir->b); }
+void ir_close(struct ir *ir)
+{
+	LLVMDisposeBuilder(ir->b);
+}
 
 LLVMBasicBlockRef *ir_blocks(LLVMValueRef f, unsigned *n)
 {
@@ -127,10 +130,12 @@ bool ir_is_static_alloca(LLVMValueRef v)
 
 bool ir_calls_returns_twice(LLVMValueRef f)
 {
-	static const char *const names[] = {"setjmp", "_setjmp", "sigsetjmp", "__sigsetjmp", "vfork"};
+	static const char *const names[] = {"setjmp", "_setjmp", "sigsetjmp", "__sigsetjmp",
+					    "vfork"};
 	unsigned rt = LLVMGetEnumAttributeKindForName("returns_twice", 13);
 	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb; bb = LLVMGetNextBasicBlock(bb))
-		for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i; i = LLVMGetNextInstruction(i)) {
+		for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i;
+		     i = LLVMGetNextInstruction(i)) {
 			if (!LLVMIsACallInst(i))
 				continue;
 			if (LLVMGetCallSiteEnumAttribute(i, LLVMAttributeFunctionIndex, rt))
@@ -148,7 +153,8 @@ bool ir_calls_returns_twice(LLVMValueRef f)
 	return false;
 }
 
-static void copy_attrs_at(LLVMValueRef from, LLVMValueRef to, LLVMAttributeIndex idx, bool call_site)
+static void copy_attrs_at(LLVMValueRef from, LLVMValueRef to, LLVMAttributeIndex idx,
+			  bool call_site)
 {
 	unsigned n = LLVMGetAttributeCountAtIndex(from, idx);
 	if (!n)

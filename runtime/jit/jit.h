@@ -15,11 +15,11 @@ struct jit;
 
 /* What went into compiling the program, for --verbose, --report, --profile. */
 struct jit_stats {
-	unsigned functions;	   /* defined in the program */
+	unsigned functions;	    /* defined in the program */
 	unsigned long instructions; /* IR instructions in them, before optimizing */
-	uint64_t load_ns;	   /* reading, parsing and linking the bitcode */
-	uint64_t optimize_ns;	   /* the IR pass pipelines, so far */
-	uint64_t codegen_ns;	   /* machine code generation and linking, so far */
+	uint64_t load_ns;	    /* reading, parsing and linking the bitcode */
+	uint64_t optimize_ns;	    /* the IR pass pipelines, so far */
+	uint64_t codegen_ns;	    /* machine code generation and linking, so far */
 };
 
 /* A name the program may use, and where it is in this binary. */
@@ -30,8 +30,8 @@ struct jit_symbol {
 };
 
 enum {
-	JIT_EBADCODE = -1, /* the bitcode is malformed or does not verify */
-	JIT_ENOSYM = -2,   /* the program needs symbols the runtime lacks */
+	JIT_EBADCODE = -1,  /* the bitcode is malformed or does not verify */
+	JIT_ENOSYM = -2,    /* the program needs symbols the runtime lacks */
 	JIT_EINTERNAL = -3, /* LLVM failed otherwise */
 	JIT_EUNFIT = -4	    /* this loop cannot be entered by OSR */
 };
@@ -51,12 +51,12 @@ int jit_provide(struct jit *j, const struct jit_symbol *table, size_t n);
 /* A function the program defines. Managed functions are called through a
  * slot and can be recompiled; the others keep their first code. */
 struct jit_fn {
-	const char *name;	/* as the program spells it */
+	const char *name; /* as the program spells it */
 	bool managed;
-	const char *unmanaged;	/* why not, if not */
+	const char *unmanaged; /* why not, if not */
 	unsigned nparams;
-	uint64_t int_params;	/* bit k: parameter k is an integer (profiled) */
-	unsigned loops;		/* loop headers in its unoptimized code */
+	uint64_t int_params; /* bit k: parameter k is an integer (profiled) */
+	unsigned loops;	     /* loop headers in its unoptimized code */
 };
 
 /* Ready the program for compiling: check that every external name it uses
@@ -86,12 +86,12 @@ int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *ent
 /* A new version of one function (index into the jit_fn list). */
 struct jit_request {
 	unsigned fn;
-	int tier;		/* 1: -O2 instrumented; 2: -O3 */
-	bool counted;		/* tier 2: keep counting calls and cycles */
-	unsigned nspec;		/* tier 2: arguments fixed to values, behind a guard */
+	int tier;	/* 1: -O2 instrumented; 2: -O3 */
+	bool counted;	/* tier 2: keep counting calls and cycles */
+	unsigned nspec; /* tier 2: arguments fixed to values, behind a guard */
 	unsigned spec_arg[8];
 	int64_t spec_value[8];
-	void *fallback;		/* where the guard sends other values: generic code */
+	void *fallback; /* where the guard sends other values: generic code */
 };
 /* Compile it; the address to put in the slot and the time it took. */
 int jit_compile_version(struct jit *j, const struct jit_request *r, void **addr, uint64_t *ns);

@@ -44,15 +44,28 @@ static int fail_llvm(struct jit *j, int code, const char *what, LLVMErrorRef e)
 	return code;
 }
 
-const char *jit_error(const struct jit *j) { return j->err; }
-const char *jit_cpu_name(const struct jit *j) { return j->cpu; }
-const char *jit_cpu_features(const struct jit *j) { return j->features; }
-const struct jit_stats *jit_stats(const struct jit *j) { return &j->stats; }
+const char *jit_error(const struct jit *j)
+{
+	return j->err;
+}
+const char *jit_cpu_name(const struct jit *j)
+{
+	return j->cpu;
+}
+const char *jit_cpu_features(const struct jit *j)
+{
+	return j->features;
+}
+const struct jit_stats *jit_stats(const struct jit *j)
+{
+	return &j->stats;
+}
 
 static LLVMCodeGenOptLevel codegen_level(int opt)
 {
 	static const LLVMCodeGenOptLevel levels[] = {LLVMCodeGenLevelNone, LLVMCodeGenLevelLess,
-						     LLVMCodeGenLevelDefault, LLVMCodeGenLevelAggressive};
+						     LLVMCodeGenLevelDefault,
+						     LLVMCodeGenLevelAggressive};
 	return levels[opt < 0 ? 0 : opt > 3 ? 3 : opt];
 }
 
@@ -89,7 +102,8 @@ struct jit *jit_create(char *err, size_t errlen)
 	j->features = LLVMGetHostCPUFeatures();
 	for (int l = 0; l < 4; l++)
 		if (!(j->tm[l] = host_machine(j, l))) {
-			snprintf(err, errlen, "%s", j->err[0] ? j->err : "cannot make a target machine");
+			snprintf(err, errlen, "%s",
+				 j->err[0] ? j->err : "cannot make a target machine");
 			return NULL;
 		}
 	j->layout = LLVMCreateTargetDataLayout(j->tm[0]);
@@ -139,8 +153,9 @@ int jit_add_file(struct jit *j, const char *path)
 				   (p[0] == 0xde && p[1] == 0xc0 && p[2] == 0x17 && p[3] == 0x0b));
 	if (!is_text && !magic) {
 		LLVMDisposeMemoryBuffer(buf);
-		return jit_fail(j, JIT_EBADCODE, "%s: not LLVM bitcode (no bitcode signature; %zu bytes)",
-			    path, size);
+		return jit_fail(j, JIT_EBADCODE,
+				"%s: not LLVM bitcode (no bitcode signature; %zu bytes)", path,
+				size);
 	}
 	if (LLVMParseIRInContext(j->ctx, buf, &m, &msg)) { /* takes the buffer */
 		jit_fail(j, JIT_EBADCODE, "%s: not valid LLVM bitcode: %s", path, msg);
@@ -158,8 +173,10 @@ int jit_add_file(struct jit *j, const char *path)
 	if (!j->module) {
 		j->module = m;
 	} else if (LLVMLinkModules2(j->module, m)) { /* consumes m */
-		return jit_fail(j, JIT_EBADCODE, "%s: cannot be linked with the files before it "
-					     "(a symbol defined twice?)", path);
+		return jit_fail(j, JIT_EBADCODE,
+				"%s: cannot be linked with the files before it "
+				"(a symbol defined twice?)",
+				path);
 	}
 	j->stats.load_ns += jit_now_ns() - t0;
 	return 0;
@@ -227,7 +244,8 @@ static int define_symbols(struct jit *j)
 	j->err[0] = 0;
 	for (LLVMValueRef f = LLVMGetFirstFunction(j->module); f; f = LLVMGetNextFunction(f)) {
 		const char *name = LLVMGetValueName(f);
-		if (LLVMIsDeclaration(f) && strncmp(name, "llvm.", 5) && !find(table, n, table_name(name))) {
+		if (LLVMIsDeclaration(f) && strncmp(name, "llvm.", 5) &&
+		    !find(table, n, table_name(name))) {
 			note_missing(j, &used, name);
 			missing++;
 		}
@@ -242,8 +260,9 @@ static int define_symbols(struct jit *j)
 	if (missing) {
 		char list[sizeof j->err];
 		memcpy(list, j->err, sizeof list);
-		return jit_fail(j, JIT_ENOSYM, "the program uses %s that the runtime does not provide: %s",
-				missing == 1 ? "a function or variable" : "functions or variables", list);
+		return jit_fail(
+		    j, JIT_ENOSYM, "the program uses %s that the runtime does not provide: %s",
+		    missing == 1 ? "a function or variable" : "functions or variables", list);
 	}
 	LLVMOrcCSymbolMapPairs pairs = calloc(n, sizeof *pairs);
 	size_t k = 0;
@@ -294,7 +313,8 @@ static void promote(struct jit *j)
 		LLVMLinkage l = LLVMGetLinkage(g);
 		if (l == LLVMInternalLinkage || l == LLVMPrivateLinkage || !len) {
 			if (len)
-				snprintf(name, sizeof name, "%.*s.bfl", (int)(len > 400 ? 400 : len), old);
+				snprintf(name, sizeof name, "%.*s.bfl",
+					 (int)(len > 400 ? 400 : len), old);
 			else
 				snprintf(name, sizeof name, "bf.anon.%u", anon++);
 			LLVMSetValueName2(g, name, strlen(name));
@@ -314,7 +334,8 @@ static void promote(struct jit *j)
 		if (l == LLVMInternalLinkage || l == LLVMPrivateLinkage ||
 		    l == LLVMAvailableExternallyLinkage || !len) {
 			if (len)
-				snprintf(name, sizeof name, "%.*s.bfl", (int)(len > 400 ? 400 : len), old);
+				snprintf(name, sizeof name, "%.*s.bfl",
+					 (int)(len > 400 ? 400 : len), old);
 			else
 				snprintf(name, sizeof name, "bf.anon.%u", anon++);
 			LLVMSetValueName2(f, name, strlen(name));
@@ -362,7 +383,8 @@ int jit_prepare(struct jit *j, const struct jit_fn **fns, size_t *nfns)
 		d->nparams = LLVMCountParams(f);
 		for (unsigned k = 0; k < d->nparams && k < 64; k++) {
 			LLVMTypeRef t = LLVMTypeOf(LLVMGetParam(f, k));
-			if (LLVMGetTypeKind(t) == LLVMIntegerTypeKind && LLVMGetIntTypeWidth(t) <= 64)
+			if (LLVMGetTypeKind(t) == LLVMIntegerTypeKind &&
+			    LLVMGetIntTypeWidth(t) <= 64)
 				d->int_params |= 1ull << k;
 		}
 		d->managed = true;
@@ -375,8 +397,10 @@ int jit_prepare(struct jit *j, const struct jit_fn **fns, size_t *nfns)
 			free(blocks);
 		}
 		j->stats.functions++;
-		for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb; bb = LLVMGetNextBasicBlock(bb))
-			for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i; i = LLVMGetNextInstruction(i))
+		for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb;
+		     bb = LLVMGetNextBasicBlock(bb))
+			for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i;
+			     i = LLVMGetNextInstruction(i))
 				j->stats.instructions++;
 	}
 	*fns = j->fns;
@@ -392,8 +416,8 @@ int jit_optimize(struct jit *j, LLVMModuleRef m, int opt, const char *pre_passes
 	if (opt < 0 && !pre_passes)
 		return 0;
 	if (opt >= 0)
-		snprintf(pipeline, sizeof pipeline, "%s%sdefault<O%d>", pre_passes ? pre_passes : "",
-			 pre_passes ? "," : "", opt);
+		snprintf(pipeline, sizeof pipeline, "%s%sdefault<O%d>",
+			 pre_passes ? pre_passes : "", pre_passes ? "," : "", opt);
 	else
 		snprintf(pipeline, sizeof pipeline, "%s", pre_passes);
 	LLVMPassBuilderOptionsRef o = LLVMCreatePassBuilderOptions();
@@ -420,7 +444,8 @@ static void dump_object(struct jit *j, LLVMMemoryBufferRef obj)
 		return;
 	snprintf(path, sizeof path, "%s/%03u.o", dir, n++);
 	FILE *f = fopen(path, "wb");
-	if (!f || fwrite(LLVMGetBufferStart(obj), 1, LLVMGetBufferSize(obj), f) != LLVMGetBufferSize(obj))
+	if (!f ||
+	    fwrite(LLVMGetBufferStart(obj), 1, LLVMGetBufferSize(obj), f) != LLVMGetBufferSize(obj))
 		fprintf(stderr, "bareflow-rt: cannot write %s\n", path);
 	if (f)
 		fclose(f);
@@ -441,7 +466,8 @@ int jit_codegen(struct jit *j, LLVMModuleRef m, int cg)
 		return JIT_EINTERNAL;
 	}
 	dump_object(j, obj);
-	LLVMErrorRef e = LLVMOrcLLJITAddObjectFile(j->lljit, LLVMOrcLLJITGetMainJITDylib(j->lljit), obj);
+	LLVMErrorRef e =
+	    LLVMOrcLLJITAddObjectFile(j->lljit, LLVMOrcLLJITGetMainJITDylib(j->lljit), obj);
 	return e ? fail_llvm(j, JIT_EINTERNAL, "cannot add code to the JIT", e) : 0;
 }
 

@@ -47,7 +47,8 @@ static bool escapes(LLVMValueRef p)
 			continue;
 		if (LLVMIsAStoreInst(user) && LLVMGetOperand(user, 0) != p)
 			continue;
-		if (LLVMIsAGetElementPtrInst(user) && LLVMGetOperand(user, 0) == p && !escapes(user))
+		if (LLVMIsAGetElementPtrInst(user) && LLVMGetOperand(user, 0) == p &&
+		    !escapes(user))
 			continue;
 		if (LLVMIsACallInst(user) && is_intrinsic(user, harmless))
 			continue;
@@ -61,7 +62,8 @@ static int unfit(struct jit *j, const char *why)
 	return jit_fail(j, JIT_EUNFIT, "%s", why);
 }
 
-int jit_build_osr(struct jit *j, LLVMModuleRef m, LLVMValueRef body, unsigned loop, const char *name)
+int jit_build_osr(struct jit *j, LLVMModuleRef m, LLVMValueRef body, unsigned loop,
+		  const char *name)
 {
 	unsigned nb, n;
 	LLVMBasicBlockRef *blocks = ir_blocks(body, &nb);
@@ -99,7 +101,8 @@ int jit_build_osr(struct jit *j, LLVMModuleRef m, LLVMValueRef body, unsigned lo
 	LLVMGetParamTypes(fty, types);
 	types[n] = ir.ptr;
 	LLVMSetValueName2(body, "bf.osr.from", 11);
-	LLVMValueRef o = LLVMAddFunction(m, name, LLVMFunctionType(LLVMGetReturnType(fty), types, n + 1, 0));
+	LLVMValueRef o =
+	    LLVMAddFunction(m, name, LLVMFunctionType(LLVMGetReturnType(fty), types, n + 1, 0));
 	ir_copy_param_attrs(body, o, false);
 	unsigned nfa = LLVMGetAttributeCountAtIndex(body, LLVMAttributeFunctionIndex);
 	LLVMAttributeRef *fa = malloc((nfa + 1) * sizeof *fa);
@@ -135,7 +138,8 @@ int jit_build_osr(struct jit *j, LLVMModuleRef m, LLVMValueRef body, unsigned lo
 	LLVMValueRef frame = LLVMGetParam(o, n);
 	for (unsigned k = 0; k < na; k++) {
 		LLVMValueRef idx = LLVMConstInt(ir.i64, k, 0);
-		LLVMValueRef saved = LLVMBuildLoad2(ir.b, ir.ptr, LLVMBuildGEP2(ir.b, ir.ptr, frame, &idx, 1, ""), "");
+		LLVMValueRef saved = LLVMBuildLoad2(
+		    ir.b, ir.ptr, LLVMBuildGEP2(ir.b, ir.ptr, frame, &idx, 1, ""), "");
 		LLVMValueRef a = allocas[k];
 		if (escapes(a)) {
 			LLVMReplaceAllUsesWith(a, saved);
@@ -177,21 +181,26 @@ int jit_build_osr(struct jit *j, LLVMModuleRef m, LLVMValueRef body, unsigned lo
 	}
 	free(work);
 	for (unsigned k = 0; k < nb && !err; k++) {
-		for (LLVMValueRef i = LLVMGetFirstInstruction(blocks[k]); i && !err; i = LLVMGetNextInstruction(i)) {
+		for (LLVMValueRef i = LLVMGetFirstInstruction(blocks[k]); i && !err;
+		     i = LLVMGetNextInstruction(i)) {
 			if (live[k]) {
 				if (!LLVMIsAPHINode(i))
 					continue;
 				for (unsigned in = 0; in < LLVMCountIncoming(i); in++)
 					for (unsigned d = 0; d < nb; d++)
-						if (!live[d] && blocks[d] == LLVMGetIncomingBlock(i, in))
-							err = unfit(j, "a join after the loop merges values from before it");
+						if (!live[d] &&
+						    blocks[d] == LLVMGetIncomingBlock(i, in))
+							err =
+							    unfit(j, "a join after the loop merges "
+								     "values from before it");
 				continue;
 			}
 			for (LLVMUseRef u = LLVMGetFirstUse(i); u && !err; u = LLVMGetNextUse(u)) {
 				LLVMBasicBlockRef ub = LLVMGetInstructionParent(LLVMGetUser(u));
 				for (unsigned d = 0; d < nb; d++)
 					if (live[d] && blocks[d] == ub)
-						err = unfit(j, "the loop uses a value computed before it");
+						err = unfit(
+						    j, "the loop uses a value computed before it");
 			}
 		}
 	}
@@ -199,7 +208,8 @@ int jit_build_osr(struct jit *j, LLVMModuleRef m, LLVMValueRef body, unsigned lo
 		goto out;
 	for (unsigned k = 0; k < nb; k++)
 		if (!live[k])
-			for (LLVMValueRef i = LLVMGetFirstInstruction(blocks[k]); i; i = LLVMGetNextInstruction(i))
+			for (LLVMValueRef i = LLVMGetFirstInstruction(blocks[k]); i;
+			     i = LLVMGetNextInstruction(i))
 				if (LLVMGetTypeKind(LLVMTypeOf(i)) != LLVMVoidTypeKind)
 					LLVMReplaceAllUsesWith(i, LLVMGetPoison(LLVMTypeOf(i)));
 	for (unsigned k = 0; k < nb; k++) {

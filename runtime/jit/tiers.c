@@ -50,7 +50,10 @@ static void store(struct ir *ir, LLVMValueRef v, LLVMValueRef p)
 	LLVMSetAlignment(s, LLVMTypeOf(v) == ir->i32 ? 4 : 8);
 }
 
-static LLVMValueRef c64(struct ir *ir, uint64_t v) { return LLVMConstInt(ir->i64, v, 0); }
+static LLVMValueRef c64(struct ir *ir, uint64_t v)
+{
+	return LLVMConstInt(ir->i64, v, 0);
+}
 
 /* *p += delta; the new value. */
 static LLVMValueRef bump(struct ir *ir, LLVMValueRef p, LLVMValueRef delta)
@@ -77,7 +80,8 @@ static LLVMValueRef time_enter(struct ir *ir, unsigned fn)
 	LLVMValueRef prev = load(ir, ir->i32, const_addr(ir, p->current));
 	LLVMValueRef stamp = load(ir, ir->i64, const_addr(ir, p->stamp));
 	LLVMValueRef off = LLVMBuildAdd(
-	    ir->b, LLVMBuildMul(ir->b, LLVMBuildZExt(ir->b, prev, ir->i64, ""), c64(ir, p->fn_size), ""),
+	    ir->b,
+	    LLVMBuildMul(ir->b, LLVMBuildZExt(ir->b, prev, ir->i64, ""), c64(ir, p->fn_size), ""),
 	    c64(ir, offsetof(struct prof_fn, cycles)), "");
 	LLVMValueRef cell = LLVMBuildGEP2(ir->b, ir->i8, const_addr(ir, p->fns), &off, 1, "");
 	bump(ir, cell, LLVMBuildSub(ir->b, now, stamp, ""));
@@ -125,9 +129,11 @@ static void profile_args(struct ir *ir, unsigned fn, LLVMValueRef f, const struc
 		LLVMValueRef po = field(ir, fn, base + offsetof(struct prof_arg, other));
 		LLVMValueRef cand = load(ir, ir->i64, pv);
 		LLVMValueRef eq = LLVMBuildICmp(ir->b, LLVMIntEQ, v, cand, "");
-		LLVMValueRef same = LLVMBuildAdd(ir->b, load(ir, ir->i64, ps), LLVMBuildZExt(ir->b, eq, ir->i64, ""), "");
-		LLVMValueRef other = LLVMBuildAdd(ir->b, load(ir, ir->i64, po),
-						  LLVMBuildZExt(ir->b, LLVMBuildNot(ir->b, eq, ""), ir->i64, ""), "");
+		LLVMValueRef same = LLVMBuildAdd(ir->b, load(ir, ir->i64, ps),
+						 LLVMBuildZExt(ir->b, eq, ir->i64, ""), "");
+		LLVMValueRef other = LLVMBuildAdd(
+		    ir->b, load(ir, ir->i64, po),
+		    LLVMBuildZExt(ir->b, LLVMBuildNot(ir->b, eq, ""), ir->i64, ""), "");
 		LLVMValueRef swap = LLVMBuildICmp(ir->b, LLVMIntUGT, other, same, "");
 		store(ir, LLVMBuildSelect(ir->b, swap, v, cand, ""), pv);
 		store(ir, LLVMBuildSelect(ir->b, swap, c64(ir, 1), same, ""), ps);
@@ -290,7 +296,8 @@ static void instrument(struct ir *ir, LLVMValueRef f, unsigned fn, const struct 
 			continue;
 		}
 		LLVMBasicBlockRef lb = LLVMInsertBasicBlockInContext(ctx, hb, "bf.loop");
-		for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb; bb = LLVMGetNextBasicBlock(bb)) {
+		for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb;
+		     bb = LLVMGetNextBasicBlock(bb)) {
 			LLVMValueRef t = LLVMGetBasicBlockTerminator(bb);
 			unsigned ns = t && bb != lb ? LLVMGetNumSuccessors(t) : 0;
 			for (unsigned s = 0; s < ns; s++)
@@ -305,13 +312,16 @@ static void instrument(struct ir *ir, LLVMValueRef f, unsigned fn, const struct 
 		}
 		LLVMBasicBlockRef ob = LLVMAppendBasicBlockInContext(ctx, f, "bf.osr");
 		LLVMBasicBlockRef og = LLVMAppendBasicBlockInContext(ctx, f, "bf.osr.enter");
-		LLVMValueRef due = LLVMBuildICmp(ir->b, LLVMIntUGE, n, load(ir, ir->i64, FIELD(ir, fn, osr_trigger)), "");
+		LLVMValueRef due = LLVMBuildICmp(ir->b, LLVMIntUGE, n,
+						 load(ir, ir->i64, FIELD(ir, fn, osr_trigger)), "");
 		LLVMBuildCondBr(ir->b, due, ob, hb);
 		LLVMPositionBuilderAtEnd(ir->b, ob);
 		LLVMTypeRef oargs[2] = {ir->i32, ir->i32};
 		LLVMTypeRef oty = LLVMFunctionType(ir->ptr, oargs, 2, 0);
-		LLVMValueRef ov[2] = {LLVMConstInt(ir->i32, fn, 0), LLVMConstInt(ir->i32, headers[h], 0)};
-		LLVMValueRef code = LLVMBuildCall2(ir->b, oty, const_addr(ir, ir->j->probes.osr), ov, 2, "");
+		LLVMValueRef ov[2] = {LLVMConstInt(ir->i32, fn, 0),
+				      LLVMConstInt(ir->i32, headers[h], 0)};
+		LLVMValueRef code =
+		    LLVMBuildCall2(ir->b, oty, const_addr(ir, ir->j->probes.osr), ov, 2, "");
 		LLVMBuildCondBr(ir->b, LLVMBuildIsNull(ir->b, code, ""), hb, og);
 		LLVMPositionBuilderAtEnd(ir->b, og);
 		for (unsigned a = 0; a < nalloca; a++) {
@@ -370,7 +380,8 @@ static int verify(struct jit *j, LLVMModuleRef m, const char *what)
 {
 	char *msg = NULL;
 	if (LLVMVerifyModule(m, LLVMReturnStatusAction, &msg)) {
-		jit_fail(j, JIT_EINTERNAL, "internal error: %s does not verify: %.3000s", what, msg);
+		jit_fail(j, JIT_EINTERNAL, "internal error: %s does not verify: %.3000s", what,
+			 msg);
 		LLVMDisposeMessage(msg);
 		return JIT_EINTERNAL;
 	}
@@ -401,7 +412,10 @@ int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *ent
 	ir_open(&sir, j, sm);
 	for (size_t i = 0; i < n; i++) {
 		const struct jit_fn *d = &j->fns[i];
-		struct how how = {.tier = 0, .managed = d->managed, .trigger = true, .counted = true,
+		struct how how = {.tier = 0,
+				  .managed = d->managed,
+				  .trigger = true,
+				  .counted = true,
 				  .osr = d->managed};
 		instrument(&ir, bodies[i], (unsigned)i + 1, d, &how);
 		if (!d->managed)
@@ -445,7 +459,8 @@ int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *ent
 		snprintf(name, sizeof name, "%s.bf0", j->syms[i]);
 		if ((err = jit_lookup(j, name, &code)))
 			return err;
-		*(void **)((char *)p->fns + (i + 1) * p->fn_size + offsetof(struct prof_fn, code)) = code;
+		*(void **)((char *)p->fns + (i + 1) * p->fn_size + offsetof(struct prof_fn, code)) =
+		    code;
 	}
 	return jit_lookup(j, entry, addr);
 }
@@ -461,7 +476,8 @@ static void call_self(LLVMValueRef body, LLVMValueRef stub)
 {
 	if (!stub)
 		return;
-	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(body); bb; bb = LLVMGetNextBasicBlock(bb))
+	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(body); bb;
+	     bb = LLVMGetNextBasicBlock(bb))
 		for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i; i = LLVMGetNextInstruction(i))
 			if (LLVMIsACallInst(i) && LLVMGetCalledValue(i) == stub)
 				LLVMSetOperand(i, (unsigned)LLVMGetNumOperands(i) - 1, body);
@@ -497,8 +513,11 @@ int jit_compile_version(struct jit *j, const struct jit_request *r, void **addr,
 	call_self(body, LLVMGetNamedFunction(m, j->syms[r->fn]));
 	struct ir ir;
 	ir_open(&ir, j, m);
-	struct how how = {.tier = r->tier, .managed = true, .trigger = r->tier == 1,
-			  .counted = r->tier == 1 || r->counted, .values = r->tier == 1};
+	struct how how = {.tier = r->tier,
+			  .managed = true,
+			  .trigger = r->tier == 1,
+			  .counted = r->tier == 1 || r->counted,
+			  .values = r->tier == 1};
 	instrument(&ir, body, fn, d, &how);
 	if (r->tier == 1) {
 		/* -O2, then loop counters in the optimized loops */
@@ -557,9 +576,11 @@ static int specialize(struct jit *j, const struct jit_request *r, void **addr, u
 	LLVMValueRef all = LLVMConstInt(ir.i1, 1, 0);
 	for (unsigned k = 0; k < r->nspec; k++) {
 		LLVMValueRef p = LLVMGetParam(body, r->spec_arg[k]);
-		LLVMValueRef c = LLVMConstInt(LLVMTypeOf(p), (unsigned long long)r->spec_value[k], 1);
+		LLVMValueRef c =
+		    LLVMConstInt(LLVMTypeOf(p), (unsigned long long)r->spec_value[k], 1);
 		LLVMReplaceAllUsesWith(p, c);
-		LLVMValueRef eq = LLVMBuildICmp(ir.b, LLVMIntEQ, LLVMGetParam(guard, r->spec_arg[k]), c, "");
+		LLVMValueRef eq =
+		    LLVMBuildICmp(ir.b, LLVMIntEQ, LLVMGetParam(guard, r->spec_arg[k]), c, "");
 		all = LLVMBuildAnd(ir.b, all, eq, "");
 	}
 	LLVMBuildCondBr(ir.b, all, yes, no);
@@ -569,7 +590,8 @@ static int specialize(struct jit *j, const struct jit_request *r, void **addr, u
 	tail_call(&ir, guard, body);
 	LLVMPositionBuilderAtEnd(ir.b, no);
 	LLVMValueRef misses = bump(&ir, FIELD(&ir, fn, guard_misses), c64(&ir, 1));
-	LLVMValueRef due = LLVMBuildICmp(ir.b, LLVMIntUGE, misses, load(&ir, ir.i64, FIELD(&ir, fn, miss_trigger)), "");
+	LLVMValueRef due = LLVMBuildICmp(ir.b, LLVMIntUGE, misses,
+					 load(&ir, ir.i64, FIELD(&ir, fn, miss_trigger)), "");
 	LLVMBasicBlockRef hot = LLVMAppendBasicBlockInContext(j->ctx, guard, "hot");
 	LLVMBasicBlockRef cold = LLVMAppendBasicBlockInContext(j->ctx, guard, "generic");
 	LLVMBuildCondBr(ir.b, due, hot, cold);

@@ -42,7 +42,7 @@ static struct {
 	struct prof_policy policy;
 	bool verbose;
 	uint64_t compile_ns;
-	uint64_t tsc0, ns0;	      /* for cycles per nanosecond */
+	uint64_t tsc0, ns0;	       /* for cycles per nanosecond */
 	uint64_t top_ns, top_compiles; /* -O3 compile times so far */
 } P;
 
@@ -86,7 +86,10 @@ static uint64_t top_compile_cycles(uint64_t now)
 	return dns ? (uint64_t)((double)ns * ((double)dtsc / (double)dns)) : ns;
 }
 
-uint64_t prof_compile_ns(void) { return P.compile_ns; }
+uint64_t prof_compile_ns(void)
+{
+	return P.compile_ns;
+}
 
 int prof_init(struct jit *j, const struct prof_policy *policy, bool verbose)
 {
@@ -126,7 +129,10 @@ void prof_probes(struct jit_probes *p)
 	p->osr = (void *)prof_osr;
 }
 
-static double ms(uint64_t ns) { return (double)ns / 1e6; }
+static double ms(uint64_t ns)
+{
+	return (double)ns / 1e6;
+}
 
 static struct prof_version *new_version(struct prof_fn *f)
 {
@@ -156,8 +162,9 @@ static void describe(const struct prof_version *v, char *buf, size_t len)
 {
 	int n = snprintf(buf, len, "-O%d", v->tier == 1 ? 2 : 3);
 	for (unsigned k = 0; k < v->nspec && n > 0 && (size_t)n < len; k++)
-		n += snprintf(buf + n, len - (size_t)n, "%s arg%u=%lld", k ? "," : ", specialized:",
-			      v->spec_arg[k], (long long)v->spec_value[k]);
+		n += snprintf(buf + n, len - (size_t)n, "%s arg%u=%lld",
+			      k ? "," : ", specialized:", v->spec_arg[k],
+			      (long long)v->spec_value[k]);
 }
 
 static void hot(uint32_t i);
@@ -184,8 +191,9 @@ static void hot(uint32_t i)
 		 * common, the generic -O3 code replaces the guard */
 		uint64_t since = f->calls - f->spec_calls;
 		if (!f->miss_trigger || f->guard_misses * 4 < since) {
-			f->miss_trigger = f->miss_trigger && f->miss_trigger < PROF_NEVER / 2 ? f->miss_trigger * 2
-											: PROF_NEVER;
+			f->miss_trigger = f->miss_trigger && f->miss_trigger < PROF_NEVER / 2
+					      ? f->miss_trigger * 2
+					      : PROF_NEVER;
 			return;
 		}
 		f->miss_trigger = PROF_NEVER;
@@ -193,7 +201,8 @@ static void hot(uint32_t i)
 		return;
 	}
 	uint64_t call = f->calls--; /* this call's number; it runs again, through the slot */
-	if (f->tier == 1 && call < P.policy.calls2 && f->calls - f->tier1_calls < P.policy.min_samples) {
+	if (f->tier == 1 && call < P.policy.calls2 &&
+	    f->calls - f->tier1_calls < P.policy.min_samples) {
 		/* hot by its loops, but its arguments are not profiled enough
 		 * yet: again when they are (this call counts itself again) */
 		f->call_trigger = f->tier1_calls + P.policy.min_samples + 1;
@@ -214,7 +223,9 @@ static void hot(uint32_t i)
 	if (!err && r.tier == 2)
 		P.top_ns += ns, P.top_compiles++;
 	if (err) {
-		fprintf(stderr, "bareflow-rt: cannot recompile %s at tier %d, so it keeps its tier-%d code: %s\n",
+		fprintf(stderr,
+			"bareflow-rt: cannot recompile %s at tier %d, so it keeps its tier-%d "
+			"code: %s\n",
 			f->fn->name, r.tier, f->tier, jit_error(P.jit));
 		f->call_trigger = f->loop_trigger = PROF_NEVER;
 		return;
@@ -232,7 +243,9 @@ static void hot(uint32_t i)
 	}
 	if (P.verbose) {
 		describe(v ? v : &(struct prof_version){.tier = r.tier}, what, sizeof what);
-		fprintf(stderr, "bareflow-rt: tier-up %s: tier %d -> %d (%s) from call %llu (%llu loop iterations), compiled in %.2f ms\n",
+		fprintf(stderr,
+			"bareflow-rt: tier-up %s: tier %d -> %d (%s) from call %llu (%llu loop "
+			"iterations), compiled in %.2f ms\n",
 			f->fn->name, f->tier, r.tier, what, (unsigned long long)f->calls + 1,
 			(unsigned long long)f->loops, ms(ns));
 	}
@@ -296,11 +309,12 @@ static void *osr(uint32_t i, uint32_t loop, uint64_t now)
 	if (err) {
 		f->nversions--;
 		if (err != JIT_EUNFIT)
-			fprintf(stderr, "bareflow-rt: cannot compile %s's loop (block %u) for OSR: %s\n",
+			fprintf(stderr,
+				"bareflow-rt: cannot compile %s's loop (block %u) for OSR: %s\n",
 				f->fn->name, loop, jit_error(P.jit));
 		else if (P.verbose)
-			fprintf(stderr, "bareflow-rt: no OSR for %s's loop at block %u: %s\n", f->fn->name,
-				loop, jit_error(P.jit));
+			fprintf(stderr, "bareflow-rt: no OSR for %s's loop at block %u: %s\n",
+				f->fn->name, loop, jit_error(P.jit));
 		if (f->nunfit < sizeof f->unfit / sizeof f->unfit[0])
 			f->unfit[f->nunfit++] = loop;
 		f->osr_trigger = f->loops * 2;
@@ -313,8 +327,11 @@ static void *osr(uint32_t i, uint32_t loop, uint64_t now)
 	v->installed_at_call = f->calls;
 	v->code = code;
 	if (P.verbose)
-		fprintf(stderr, "bareflow-rt: OSR %s: tier 0 -> 2 (-O3) in the loop at block %u, in call %llu after %llu loop iterations, compiled in %.2f ms\n",
-			f->fn->name, loop, (unsigned long long)f->calls, (unsigned long long)f->loops, ms(ns));
+		fprintf(stderr,
+			"bareflow-rt: OSR %s: tier 0 -> 2 (-O3) in the loop at block %u, in call "
+			"%llu after %llu loop iterations, compiled in %.2f ms\n",
+			f->fn->name, loop, (unsigned long long)f->calls,
+			(unsigned long long)f->loops, ms(ns));
 	return code;
 }
 
@@ -331,8 +348,9 @@ static void despecialize(struct prof_fn *f, uint32_t i)
 	int err = jit_compile_version(P.jit, &r, &code, &ns);
 	P.compile_ns += ns;
 	if (err) {
-		fprintf(stderr, "bareflow-rt: cannot recompile %s without its specialization, so it "
-				"keeps its guard: %s\n",
+		fprintf(stderr,
+			"bareflow-rt: cannot recompile %s without its specialization, so it "
+			"keeps its guard: %s\n",
 			f->fn->name, jit_error(P.jit));
 		return;
 	}
@@ -345,11 +363,12 @@ static void despecialize(struct prof_fn *f, uint32_t i)
 		v->counted = r.counted;
 	}
 	if (P.verbose)
-		fprintf(stderr, "bareflow-rt: tier-up %s: tier 2 -> 2 (-O3, generic: %llu of %llu calls "
-				"missed the specialization) from call %llu, compiled in %.2f ms\n",
+		fprintf(stderr,
+			"bareflow-rt: tier-up %s: tier 2 -> 2 (-O3, generic: %llu of %llu calls "
+			"missed the specialization) from call %llu, compiled in %.2f ms\n",
 			f->fn->name, (unsigned long long)f->guard_misses,
-			(unsigned long long)(f->calls - f->spec_calls), (unsigned long long)f->calls + 1,
-			ms(ns));
+			(unsigned long long)(f->calls - f->spec_calls),
+			(unsigned long long)f->calls + 1, ms(ns));
 	if (!r.counted)
 		f->calls++; /* the guard's caller: the new code will not count it */
 	atomic_store_explicit((_Atomic(void *) *)&f->code, code, memory_order_release);

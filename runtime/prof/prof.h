@@ -20,7 +20,7 @@
 
 #include "jit/jit.h"
 
-#define PROF_MAX_ARGS 6      /* integer arguments profiled per function */
+#define PROF_MAX_ARGS 6	     /* integer arguments profiled per function */
 #define PROF_MAX_VERSIONS 12 /* code versions recorded per function */
 #define PROF_NEVER UINT64_MAX
 
@@ -33,10 +33,10 @@ struct prof_arg {
 };
 
 struct prof_version {
-	int tier;	  /* 1 or 2 */
-	bool osr;	  /* entered from a tier-0 loop header */
-	unsigned loop;	  /* that header (a block number), for osr */
-	unsigned nspec;	  /* arguments specialized on */
+	int tier;	/* 1 or 2 */
+	bool osr;	/* entered from a tier-0 loop header */
+	unsigned loop;	/* that header (a block number), for osr */
+	unsigned nspec; /* arguments specialized on */
 	unsigned spec_arg[PROF_MAX_ARGS];
 	int64_t spec_value[PROF_MAX_ARGS];
 	uint64_t compile_ns;
@@ -49,9 +49,9 @@ struct prof_version {
 struct prof_fn {
 	/* counters (JIT code; plain loads and stores: the program is
 	 * single-threaded, and a lost update would only delay a tier-up) */
-	uint64_t calls;	    /* entries into the function's own code */
-	uint64_t cycles;    /* rdtsc cycles in its own code, callees excluded */
-	uint64_t loops;	    /* loop headers executed in its own code */
+	uint64_t calls;	       /* entries into the function's own code */
+	uint64_t cycles;       /* rdtsc cycles in its own code, callees excluded */
+	uint64_t loops;	       /* loop headers executed in its own code */
 	uint64_t guard_misses; /* calls a specialized version passed on */
 	/* triggers (JIT code reads them; prof writes them) */
 	uint64_t call_trigger; /* entry: calls >= this ... */
@@ -66,7 +66,7 @@ struct prof_fn {
 	uint64_t tier1_calls;	 /* calls when tier 1 was installed */
 	uint64_t tier1_cycles;	 /* cycles then */
 	void *tier1_code;
-	uint64_t spec_calls;	 /* calls when a specialized version was installed */
+	uint64_t spec_calls; /* calls when a specialized version was installed */
 	unsigned nversions;
 	struct prof_version versions[PROF_MAX_VERSIONS];
 	unsigned nunfit; /* loop headers found unfit for OSR */

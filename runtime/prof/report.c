@@ -25,7 +25,8 @@ void prof_settle(void)
 
 static int by_cycles(const void *a, const void *b)
 {
-	const struct prof_fn *x = &prof_fns[*(const unsigned *)a], *y = &prof_fns[*(const unsigned *)b];
+	const struct prof_fn *x = &prof_fns[*(const unsigned *)a],
+			     *y = &prof_fns[*(const unsigned *)b];
 	if (x->cycles != y->cycles)
 		return x->cycles < y->cycles ? 1 : -1;
 	return x->calls < y->calls ? 1 : x->calls > y->calls ? -1 : 0;
@@ -59,12 +60,14 @@ static void history(const struct prof_fn *f, char *buf, size_t len)
 	for (unsigned k = 0; k < f->nversions && n > 0 && (size_t)n < len; k++) {
 		const struct prof_version *v = &f->versions[k];
 		if (v->osr)
-			n += snprintf(buf + n, len - (size_t)n, ", OSR in call %llu at block %u (-O3)",
+			n += snprintf(buf + n, len - (size_t)n,
+				      ", OSR in call %llu at block %u (-O3)",
 				      (unsigned long long)v->installed_at_call, v->loop);
 		else
-			n += snprintf(buf + n, len - (size_t)n, " -> %d@call %llu (-O%d%s", v->tier,
-				      (unsigned long long)v->installed_at_call, v->tier == 1 ? 2 : 3,
-				      v->tier == 2 && !v->counted ? ", uncounted" : "");
+			n +=
+			    snprintf(buf + n, len - (size_t)n, " -> %d@call %llu (-O%d%s", v->tier,
+				     (unsigned long long)v->installed_at_call, v->tier == 1 ? 2 : 3,
+				     v->tier == 2 && !v->counted ? ", uncounted" : "");
 		for (unsigned s = 0; s < v->nspec && n > 0 && (size_t)n < len; s++)
 			n += snprintf(buf + n, len - (size_t)n, "%sarg%u=%lld", s ? "," : ", ",
 				      v->spec_arg[s], (long long)v->spec_value[s]);
@@ -93,7 +96,8 @@ void prof_table(FILE *out, unsigned max_rows)
 			continue;
 		history(f, hist, sizeof hist);
 		char calls[32];
-		snprintf(calls, sizeof calls, "%llu%s", (unsigned long long)f->calls, counting(f) ? "" : "+");
+		snprintf(calls, sizeof calls, "%llu%s", (unsigned long long)f->calls,
+			 counting(f) ? "" : "+");
 		fprintf(out, "  %-24.24s %12s %14llu %7.2f%% %5d  %s", f->fn->name, calls,
 			(unsigned long long)f->loops,
 			total ? 100.0 * (double)f->cycles / (double)total : 0.0, f->tier, hist);
@@ -109,10 +113,13 @@ void prof_table(FILE *out, unsigned max_rows)
 	fprintf(out, "  %-24s %12s %14s %7.2f%%\n", "(the runtime: compiling)", "", "",
 		total ? 100.0 * (double)prof_fns[0].cycles / (double)total : 0.0);
 	if (plus)
-		fprintf(out, "  N+: counted until an uncounted -O3 version went in (one averaging under %llu\n"
-			     "  cycles a call, where counting would cost more than the work); its later\n"
-			     "  cycles are its callers'.\n",
-			(unsigned long long)prof_default_policy.counted_min);
+		fprintf(
+		    out,
+		    "  N+: counted until an uncounted -O3 version went in (one averaging under "
+		    "%llu\n"
+		    "  cycles a call, where counting would cost more than the work); its later\n"
+		    "  cycles are its callers'.\n",
+		    (unsigned long long)prof_default_policy.counted_min);
 	free(order);
 }
 
@@ -140,30 +147,33 @@ void prof_json_functions(FILE *out)
 		const struct prof_fn *f = &prof_fns[order[r]];
 		fprintf(out, "%s\n    {\"name\": ", r ? "," : "");
 		prof_json_string(out, f->fn->name);
-		fprintf(out, ", \"calls\": %llu, \"cycles\": %llu, \"counted_to_exit\": %s, "
-			     "\"loop_iterations\": %llu, \"tier\": %d, "
-			     "\"recompiled\": %s, \"guard_misses\": %llu,\n     \"versions\": [",
+		fprintf(out,
+			", \"calls\": %llu, \"cycles\": %llu, \"counted_to_exit\": %s, "
+			"\"loop_iterations\": %llu, \"tier\": %d, "
+			"\"recompiled\": %s, \"guard_misses\": %llu,\n     \"versions\": [",
 			(unsigned long long)f->calls, (unsigned long long)f->cycles,
-			counting(f) ? "true" : "false",
-			(unsigned long long)f->loops, f->tier, f->fn->managed ? "true" : "false",
-			(unsigned long long)f->guard_misses);
+			counting(f) ? "true" : "false", (unsigned long long)f->loops, f->tier,
+			f->fn->managed ? "true" : "false", (unsigned long long)f->guard_misses);
 		for (unsigned k = 0; k < f->nversions; k++) {
 			const struct prof_version *v = &f->versions[k];
-			fprintf(out, "%s\n       {\"tier\": %d, \"opt\": %d, \"specialization\": ", k ? "," : "",
-				v->tier, v->tier == 1 ? 2 : 3);
+			fprintf(out, "%s\n       {\"tier\": %d, \"opt\": %d, \"specialization\": ",
+				k ? "," : "", v->tier, v->tier == 1 ? 2 : 3);
 			if (!v->nspec)
 				fprintf(out, "null");
 			for (unsigned s = 0; s < v->nspec; s++)
-				fprintf(out, "%s{\"arg\": %u, \"value\": %lld}%s", s ? ", " : "[", v->spec_arg[s],
-					(long long)v->spec_value[s], s + 1 == v->nspec ? "]" : "");
+				fprintf(out, "%s{\"arg\": %u, \"value\": %lld}%s", s ? ", " : "[",
+					v->spec_arg[s], (long long)v->spec_value[s],
+					s + 1 == v->nspec ? "]" : "");
 			fprintf(out, ", \"osr_block\": ");
 			if (v->osr)
 				fprintf(out, "%u", v->loop);
 			else
 				fprintf(out, "null");
-			fprintf(out, ", \"counted\": %s, \"compile_ms\": %.3f, \"installed_at_call\": %llu}",
-				v->counted ? "true" : "false", (double)v->compile_ns / 1e6,
-				(unsigned long long)v->installed_at_call);
+			fprintf(
+			    out,
+			    ", \"counted\": %s, \"compile_ms\": %.3f, \"installed_at_call\": %llu}",
+			    v->counted ? "true" : "false", (double)v->compile_ns / 1e6,
+			    (unsigned long long)v->installed_at_call);
 		}
 		fprintf(out, "%s]}", f->nversions ? "\n     " : "");
 	}

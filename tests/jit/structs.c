@@ -8,10 +8,19 @@
  */
 #include <stdio.h>
 
-struct big { long a[8]; };
-struct pair { int x, y; };
-struct mixed { double d; int i; };
-struct vec { float x, y, z; };
+struct big {
+	long a[8];
+};
+struct pair {
+	int x, y;
+};
+struct mixed {
+	double d;
+	int i;
+};
+struct vec {
+	float x, y, z;
+};
 
 struct big make(long s)
 {
@@ -41,7 +50,10 @@ struct vec cross(struct vec a, struct vec b)
 	return r;
 }
 
-static long apply(long (*f)(struct big, struct pair), struct big b, struct pair p) { return f(b, p); }
+static long apply(long (*f)(struct big, struct pair), struct big b, struct pair p)
+{
+	return f(b, p);
+}
 
 int main(void)
 {

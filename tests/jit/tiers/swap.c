@@ -22,7 +22,10 @@ static int cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static long mix(long v) { return (v ^ (v >> 13)) * 0x5bd1e995 % 1000000007; }
+static long mix(long v)
+{
+	return (v ^ (v >> 13)) * 0x5bd1e995 % 1000000007;
+}
 
 int main(int argc, char **argv)
 {
