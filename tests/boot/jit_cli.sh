@@ -26,7 +26,9 @@ src=$(cd "$TMP/src" && pwd)
 # Usage errors: exit 2 with the reason, before anything is compiled or run.
 for bad in "--opt 4" "--opt fast" "--hosted --mem 1G" "--hosted --strace" \
 	"--hosted --cpus 1" "--hosted --iso $TMP/x.iso" "--hosted --file $TMP/src:/src" \
-	"--profile $TMP/p.json --iso $TMP/x.iso"; do
+	"--profile $TMP/p.json --iso $TMP/x.iso" "--thresholds 1,2,3" \
+	"--thresholds 0,1,2,3" "--thresholds 5,1,2,3" "--thresholds 1,2,3,4x" \
+	"--thresholds -1,2,3,4" "--thresholds 1,5,2,4"; do
 	run ./bareflow jit $bad "$TMP/src/prog.c"
 	expect_status 2
 	expect_output "Try 'bareflow jit --help'"
@@ -69,6 +71,10 @@ END
 grep -v '^arg .*/prog\.bc$' "$OUT" | diff "$TMP/want" - || fail "hosted: the runtime's arguments"
 grep -q "^arg $TMP/t/bareflow-jit\.[A-Za-z0-9]*/prog\.bc$" "$OUT" || fail "no compiled prog.bc"
 [ -z "$(ls -A "$TMP/t")" ] || fail "temporary files left behind: $(ls -A "$TMP/t")"
+run ./bareflow jit --hosted --thresholds 1,20,300,4000 --log-tiers "$TMP/src/lib.bc"
+expect_output "^arg --thresholds$"
+expect_output "^arg 1,20,300,4000$"
+expect_output "^arg --log-tiers$"
 run ./bareflow jit --hosted "$TMP/src/lib.bc" -- x.c
 expect_output "^arg x.c$"
 expect_output "^arg $TMP/src/lib$"
