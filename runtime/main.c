@@ -20,9 +20,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "prof/prof.h"
 #include "runtime.h"
 
@@ -43,13 +43,6 @@ static struct {
 	struct jit_stats first;	    /* the first compile (tier 0, or the fixed one) */
 	struct jit *jit;
 } rt;
-
-static uint64_t now_ns(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-}
 
 static double ms(uint64_t ns)
 {
@@ -92,7 +85,7 @@ static void write_profile(int status)
 		(unsigned long)(s->codegen_ns / 1000));
 	fprintf(f, "  \"startup_us\": %lu,\n  \"run_us\": %lu,\n  \"exit_status\": %d,\n",
 		(unsigned long)((rt.main_ns - rt.start_ns) / 1000),
-		(unsigned long)((now_ns() - rt.main_ns) / 1000), status & 0xff);
+		(unsigned long)((rt_now_ns() - rt.main_ns) / 1000), status & 0xff);
 	if (rt.opt < 0)
 		prof_json_functions(f);
 	else
@@ -124,7 +117,7 @@ static void print_report(int status)
 		fprintf(stderr, "  %-22s %10.3f ms\n", "recompiling (tiers)",
 			ms(prof_compile_ns()));
 	fprintf(stderr, "  %-22s %10.3f ms\n", "start to main", ms(rt.main_ns - rt.start_ns));
-	fprintf(stderr, "  %-22s %10.3f ms\n", "main to exit", ms(now_ns() - rt.main_ns));
+	fprintf(stderr, "  %-22s %10.3f ms\n", "main to exit", ms(rt_now_ns() - rt.main_ns));
 	fprintf(stderr, "  %-22s %d\n", "exit status", status & 0xff);
 	if (rt.opt < 0)
 		prof_table(stderr, 25);
@@ -179,7 +172,7 @@ int main(int argc, char **argv, char **envp)
 {
 	int i = 1, first_file;
 
-	rt.start_ns = now_ns();
+	rt.start_ns = rt_now_ns();
 	rt.opt = -1;
 	rt.policy = prof_default_policy;
 	for (; i < argc && argv[i][0] == '-' && strcmp(argv[i], "--"); i++) {
@@ -271,7 +264,7 @@ int main(int argc, char **argv, char **envp)
 			ms(rt.first.load_ns), ms(rt.first.optimize_ns), ms(rt.first.codegen_ns));
 	on_exit(finish, NULL);
 	int (*program)(int, char **, char **) = (int (*)(int, char **, char **))entry;
-	rt.main_ns = now_ns();
+	rt.main_ns = rt_now_ns();
 	if (rt.opt < 0)
 		prof_settle(); /* from here on, cycles are counted */
 	exit(program(argc - i - 1, argv + i + 1, envp));

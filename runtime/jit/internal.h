@@ -9,6 +9,7 @@
 #include <llvm-c/LLJIT.h>
 #include <llvm-c/TargetMachine.h>
 
+#include "clock.h"
 #include "jit.h"
 
 struct jit {
@@ -31,7 +32,6 @@ struct jit {
 
 /* llvm.c */
 int jit_fail(struct jit *j, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-uint64_t jit_now_ns(void);
 /* Optimize m at level opt (-1: no IR passes), generate code at backend
  * level cg, and link it into the JIT; m is consumed. */
 int jit_emit(struct jit *j, LLVMModuleRef m, int opt, int cg, const char *pre_passes);
@@ -54,10 +54,20 @@ void ir_close(struct ir *ir);
  * it go to a declaration of its old name (its stub); other functions are
  * available for inlining; variables are declarations of the tier-0 ones. */
 LLVMModuleRef ir_version_module(struct jit *j, unsigned fn, const char *name, LLVMValueRef *body);
-/* Function f's blocks, in order (malloc'ed), and its loop headers (the
- * targets of retreating edges of a depth-first walk), as block numbers. */
+/* Function f's blocks, in order (malloc'ed), and the loop headers among
+ * such a list (the targets of retreating edges of a depth-first walk from
+ * the first), as block numbers in headers (if not NULL); their count. */
 LLVMBasicBlockRef *ir_blocks(LLVMValueRef f, unsigned *n);
-unsigned ir_loop_headers(LLVMValueRef f, LLVMBasicBlockRef *blocks, unsigned n, unsigned *headers);
+unsigned ir_loop_headers(LLVMBasicBlockRef *blocks, unsigned n, unsigned *headers);
+/* Block -> its number in such a list, by open addressing on the pointer;
+ * -1 for a block not in it. */
+struct ir_blockmap {
+	LLVMBasicBlockRef *keys;
+	unsigned *vals, mask;
+};
+bool ir_blockmap_init(struct ir_blockmap *m, LLVMBasicBlockRef *blocks, unsigned n);
+long ir_blockmap_get(const struct ir_blockmap *m, LLVMBasicBlockRef b);
+void ir_blockmap_free(struct ir_blockmap *m);
 /* Whether v is a static alloca (constant size) in f's entry block. */
 bool ir_is_static_alloca(LLVMValueRef v);
 /* Whether f calls a function that can return twice (setjmp). */

@@ -34,13 +34,7 @@ LLVMBasicBlockRef *ir_blocks(LLVMValueRef f, unsigned *n)
 	return b;
 }
 
-/* Block -> number, by open addressing on the pointer. */
-struct blockmap {
-	LLVMBasicBlockRef *keys;
-	unsigned *vals, mask;
-};
-
-static bool blockmap_init(struct blockmap *m, LLVMBasicBlockRef *blocks, unsigned n)
+bool ir_blockmap_init(struct ir_blockmap *m, LLVMBasicBlockRef *blocks, unsigned n)
 {
 	unsigned size = 16;
 	while (size < 2 * n)
@@ -48,8 +42,10 @@ static bool blockmap_init(struct blockmap *m, LLVMBasicBlockRef *blocks, unsigne
 	m->mask = size - 1;
 	m->keys = calloc(size, sizeof *m->keys);
 	m->vals = calloc(size, sizeof *m->vals);
-	if (!m->keys || !m->vals)
+	if (!m->keys || !m->vals) {
+		ir_blockmap_free(m);
 		return false;
+	}
 	for (unsigned i = 0; i < n; i++) {
 		unsigned h = (unsigned)(((uintptr_t)blocks[i] >> 4) * 2654435761u) & m->mask;
 		while (m->keys[h])
@@ -60,7 +56,7 @@ static bool blockmap_init(struct blockmap *m, LLVMBasicBlockRef *blocks, unsigne
 	return true;
 }
 
-static long blockmap_get(const struct blockmap *m, LLVMBasicBlockRef b)
+long ir_blockmap_get(const struct ir_blockmap *m, LLVMBasicBlockRef b)
 {
 	unsigned h = (unsigned)(((uintptr_t)b >> 4) * 2654435761u) & m->mask;
 	for (; m->keys[h]; h = (h + 1) & m->mask)
@@ -69,7 +65,7 @@ static long blockmap_get(const struct blockmap *m, LLVMBasicBlockRef b)
 	return -1;
 }
 
-static void blockmap_free(struct blockmap *m)
+void ir_blockmap_free(struct ir_blockmap *m)
 {
 	free(m->keys);
 	free(m->vals);
@@ -78,15 +74,15 @@ static void blockmap_free(struct blockmap *m)
 /* A depth-first walk from the entry; an edge to a block still on the walk's
  * stack is a retreating edge, and its target a loop header (for the
  * reducible control flow C compiles to, exactly the natural loops'). */
-unsigned ir_loop_headers(LLVMValueRef f, LLVMBasicBlockRef *blocks, unsigned n, unsigned *headers)
+unsigned ir_loop_headers(LLVMBasicBlockRef *blocks, unsigned n, unsigned *headers)
 {
-	(void)f;
-	struct blockmap map;
+	struct ir_blockmap map;
 	unsigned char *state = calloc(n ? n : 1, 1), *is_header = calloc(n ? n : 1, 1);
 	unsigned *stack_b = malloc((n ? n : 1) * sizeof *stack_b);
 	unsigned *stack_s = malloc((n ? n : 1) * sizeof *stack_s);
 	unsigned sp = 0, count = 0;
-	if (!n || !state || !is_header || !stack_b || !stack_s || !blockmap_init(&map, blocks, n))
+	if (!n || !state || !is_header || !stack_b || !stack_s ||
+	    !ir_blockmap_init(&map, blocks, n))
 		goto out;
 	stack_b[sp] = 0, stack_s[sp++] = 0, state[0] = 1;
 	while (sp) {
@@ -94,7 +90,7 @@ unsigned ir_loop_headers(LLVMValueRef f, LLVMBasicBlockRef *blocks, unsigned n, 
 		LLVMValueRef term = LLVMGetBasicBlockTerminator(blocks[b]);
 		unsigned ns = term ? LLVMGetNumSuccessors(term) : 0;
 		if (stack_s[sp - 1] < ns) {
-			long s = blockmap_get(&map, LLVMGetSuccessor(term, stack_s[sp - 1]++));
+			long s = ir_blockmap_get(&map, LLVMGetSuccessor(term, stack_s[sp - 1]++));
 			if (s < 0)
 				continue;
 			if (state[s] == 0) {
@@ -114,7 +110,7 @@ unsigned ir_loop_headers(LLVMValueRef f, LLVMBasicBlockRef *blocks, unsigned n, 
 				headers[count] = i;
 			count++;
 		}
-	blockmap_free(&map);
+	ir_blockmap_free(&map);
 out:
 	free(state);
 	free(is_header);

@@ -56,7 +56,6 @@ struct jit_fn {
 	const char *unmanaged; /* why not, if not */
 	unsigned nparams;
 	uint64_t int_params; /* bit k: parameter k is an integer (profiled) */
-	unsigned loops;	     /* loop headers in its unoptimized code */
 };
 
 /* Ready the program for compiling: check that every external name it uses
@@ -65,7 +64,8 @@ struct jit_fn {
 int jit_prepare(struct jit *j, const struct jit_fn **fns, size_t *n);
 
 /* Compile the whole program once at optimization level opt (0-3), without
- * instrumentation; the address of entry. */
+ * instrumentation; the address of entry. The program is used up: nothing
+ * can be compiled from it afterwards. */
 int jit_compile_fixed(struct jit *j, int opt, const char *entry, void **addr);
 
 /* Where instrumented code keeps its counters (see prof/prof.h): function

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <llvm-c/Analysis.h>
 #include <llvm-c/Comdat.h>
@@ -18,13 +17,6 @@
 #include <llvm-c/Transforms/PassBuilder.h>
 
 #include "internal.h"
-
-uint64_t jit_now_ns(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-}
 
 int jit_fail(struct jit *j, int code, const char *fmt, ...)
 {
@@ -133,7 +125,7 @@ static void strip_target_attributes(LLVMModuleRef m)
 
 int jit_add_file(struct jit *j, const char *path)
 {
-	uint64_t t0 = jit_now_ns();
+	uint64_t t0 = rt_now_ns();
 	LLVMMemoryBufferRef buf;
 	LLVMModuleRef m;
 	char *msg = NULL;
@@ -178,7 +170,7 @@ int jit_add_file(struct jit *j, const char *path)
 				"(a symbol defined twice?)",
 				path);
 	}
-	j->stats.load_ns += jit_now_ns() - t0;
+	j->stats.load_ns += rt_now_ns() - t0;
 	return 0;
 }
 
@@ -297,53 +289,41 @@ static int define_symbols(struct jit *j)
 	return e ? fail_llvm(j, JIT_EINTERNAL, "cannot define the runtime's symbols", e) : 0;
 }
 
-/* Give every definition external linkage and a name no other definition or
- * runtime symbol has, so that later tiers, compiled as separate objects,
- * can refer to them: static functions and variables, string literals,
- * inline functions. Returns false if out of memory. */
+/* Give definition g (a function or a variable) external linkage and, if it
+ * had none of its own to keep (static, private, unnamed, or an extern
+ * inline body that is only a copy of a definition elsewhere), a name no
+ * other definition or runtime symbol has. */
+static void promote_one(LLVMValueRef g, unsigned *anon)
+{
+	char name[512];
+	size_t len;
+	const char *old = LLVMGetValueName2(g, &len);
+	LLVMLinkage l = LLVMGetLinkage(g);
+	if (l == LLVMInternalLinkage || l == LLVMPrivateLinkage ||
+	    l == LLVMAvailableExternallyLinkage || !len) {
+		if (len)
+			snprintf(name, sizeof name, "%.*s.bfl", (int)(len > 400 ? 400 : len), old);
+		else
+			snprintf(name, sizeof name, "bf.anon.%u", (*anon)++);
+		LLVMSetValueName2(g, name, strlen(name));
+	}
+	LLVMSetLinkage(g, LLVMExternalLinkage);
+	LLVMSetVisibility(g, LLVMDefaultVisibility);
+	LLVMSetComdat(g, NULL);
+}
+
+/* Every definition, so that later tiers, compiled as separate objects, can
+ * refer to them: static functions and variables, string literals, inline
+ * functions. */
 static void promote(struct jit *j)
 {
 	unsigned anon = 0;
-	char name[512];
-	for (LLVMValueRef g = LLVMGetFirstGlobal(j->module); g; g = LLVMGetNextGlobal(g)) {
-		size_t len;
-		const char *old = LLVMGetValueName2(g, &len);
-		if (LLVMIsDeclaration(g) || !strncmp(old, "llvm.", 5))
-			continue;
-		LLVMLinkage l = LLVMGetLinkage(g);
-		if (l == LLVMInternalLinkage || l == LLVMPrivateLinkage || !len) {
-			if (len)
-				snprintf(name, sizeof name, "%.*s.bfl",
-					 (int)(len > 400 ? 400 : len), old);
-			else
-				snprintf(name, sizeof name, "bf.anon.%u", anon++);
-			LLVMSetValueName2(g, name, strlen(name));
-		}
-		LLVMSetLinkage(g, LLVMExternalLinkage);
-		LLVMSetVisibility(g, LLVMDefaultVisibility);
-		LLVMSetComdat(g, NULL);
-	}
-	for (LLVMValueRef f = LLVMGetFirstFunction(j->module); f; f = LLVMGetNextFunction(f)) {
-		size_t len;
-		const char *old = LLVMGetValueName2(f, &len);
-		if (LLVMIsDeclaration(f))
-			continue;
-		LLVMLinkage l = LLVMGetLinkage(f);
-		/* extern inline (gnu_inline) bodies are only a copy of a definition
-		 * elsewhere; the copy becomes ours, under its own name */
-		if (l == LLVMInternalLinkage || l == LLVMPrivateLinkage ||
-		    l == LLVMAvailableExternallyLinkage || !len) {
-			if (len)
-				snprintf(name, sizeof name, "%.*s.bfl",
-					 (int)(len > 400 ? 400 : len), old);
-			else
-				snprintf(name, sizeof name, "bf.anon.%u", anon++);
-			LLVMSetValueName2(f, name, strlen(name));
-		}
-		LLVMSetLinkage(f, LLVMExternalLinkage);
-		LLVMSetVisibility(f, LLVMDefaultVisibility);
-		LLVMSetComdat(f, NULL);
-	}
+	for (LLVMValueRef g = LLVMGetFirstGlobal(j->module); g; g = LLVMGetNextGlobal(g))
+		if (!LLVMIsDeclaration(g) && strncmp(LLVMGetValueName(g), "llvm.", 5))
+			promote_one(g, &anon);
+	for (LLVMValueRef f = LLVMGetFirstFunction(j->module); f; f = LLVMGetNextFunction(f))
+		if (!LLVMIsDeclaration(f))
+			promote_one(f, &anon);
 }
 
 /* The name a user knows a function by: without our ".bfl" suffix. */
@@ -390,12 +370,6 @@ int jit_prepare(struct jit *j, const struct jit_fn **fns, size_t *nfns)
 		d->managed = true;
 		if (LLVMIsFunctionVarArg(ty))
 			d->managed = false, d->unmanaged = "takes variable arguments";
-		unsigned nb;
-		LLVMBasicBlockRef *blocks = ir_blocks(f, &nb);
-		if (blocks) {
-			d->loops = ir_loop_headers(f, blocks, nb, NULL);
-			free(blocks);
-		}
 		j->stats.functions++;
 		for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb;
 		     bb = LLVMGetNextBasicBlock(bb))
@@ -411,7 +385,7 @@ int jit_prepare(struct jit *j, const struct jit_fn **fns, size_t *nfns)
 int jit_optimize(struct jit *j, LLVMModuleRef m, int opt, const char *pre_passes)
 {
 	char pipeline[64];
-	uint64_t t0 = jit_now_ns();
+	uint64_t t0 = rt_now_ns();
 
 	if (opt < 0 && !pre_passes)
 		return 0;
@@ -429,13 +403,13 @@ int jit_optimize(struct jit *j, LLVMModuleRef m, int opt, const char *pre_passes
 	LLVMPassBuilderOptionsSetLoopUnrolling(o, opt >= 1);
 	LLVMErrorRef e = LLVMRunPasses(m, pipeline, j->tm[opt < 0 ? 0 : opt], o);
 	LLVMDisposePassBuilderOptions(o);
-	j->stats.optimize_ns += jit_now_ns() - t0;
+	j->stats.optimize_ns += rt_now_ns() - t0;
 	return e ? fail_llvm(j, JIT_EINTERNAL, "the optimizer failed", e) : 0;
 }
 
 /* $BAREFLOW_RT_OBJECTS=DIR: every object the JIT links is also written
  * to DIR/NNN.o, for objdump. */
-static void dump_object(struct jit *j, LLVMMemoryBufferRef obj)
+static void dump_object(LLVMMemoryBufferRef obj)
 {
 	static unsigned n;
 	const char *dir = getenv("BAREFLOW_RT_OBJECTS");
@@ -449,23 +423,22 @@ static void dump_object(struct jit *j, LLVMMemoryBufferRef obj)
 		fprintf(stderr, "bareflow-rt: cannot write %s\n", path);
 	if (f)
 		fclose(f);
-	(void)j;
 }
 
 int jit_codegen(struct jit *j, LLVMModuleRef m, int cg)
 {
 	char *msg = NULL;
 	LLVMMemoryBufferRef obj;
-	uint64_t t0 = jit_now_ns();
+	uint64_t t0 = rt_now_ns();
 	int bad = LLVMTargetMachineEmitToMemoryBuffer(j->tm[cg], m, LLVMObjectFile, &msg, &obj);
-	j->stats.codegen_ns += jit_now_ns() - t0;
+	j->stats.codegen_ns += rt_now_ns() - t0;
 	LLVMDisposeModule(m);
 	if (bad) {
 		jit_fail(j, JIT_EINTERNAL, "code generation failed: %s", msg);
 		LLVMDisposeMessage(msg);
 		return JIT_EINTERNAL;
 	}
-	dump_object(j, obj);
+	dump_object(obj);
 	LLVMErrorRef e =
 	    LLVMOrcLLJITAddObjectFile(j->lljit, LLVMOrcLLJITGetMainJITDylib(j->lljit), obj);
 	return e ? fail_llvm(j, JIT_EINTERNAL, "cannot add code to the JIT", e) : 0;
@@ -499,11 +472,13 @@ int jit_lookup(struct jit *j, const char *name, void **addr)
 
 int jit_compile_fixed(struct jit *j, int opt, const char *entry, void **addr)
 {
-	int err = jit_emit(j, LLVMCloneModule(j->module), opt > 0 ? opt : -1, opt, NULL);
+	LLVMModuleRef m = j->module; /* compiled once: no copy to keep */
+	j->module = NULL;
+	int err = jit_emit(j, m, opt > 0 ? opt : -1, opt, NULL);
 	if (!err) {
-		uint64_t t0 = jit_now_ns();
+		uint64_t t0 = rt_now_ns();
 		err = jit_lookup(j, entry, addr); /* links */
-		j->stats.codegen_ns += jit_now_ns() - t0;
+		j->stats.codegen_ns += rt_now_ns() - t0;
 	}
 	return err;
 }

@@ -159,7 +159,8 @@ int jit_build_osr(struct jit *j, LLVMModuleRef m, LLVMValueRef body, unsigned lo
 	blocks = ir_blocks(o, &nb);
 	live = calloc(nb ? nb : 1, 1);
 	LLVMBasicBlockRef *work = malloc((nb + 1) * sizeof *work);
-	if (!blocks || !live || !work) {
+	struct ir_blockmap map;
+	if (!blocks || !live || !work || !ir_blockmap_init(&map, blocks, nb)) {
 		free(work);
 		err = jit_fail(j, JIT_EINTERNAL, "out of memory");
 		goto out;
@@ -172,11 +173,11 @@ int jit_build_osr(struct jit *j, LLVMModuleRef m, LLVMValueRef body, unsigned lo
 		unsigned ns = t ? LLVMGetNumSuccessors(t) : 0;
 		for (unsigned s = 0; s < ns; s++) {
 			LLVMBasicBlockRef b = LLVMGetSuccessor(t, s);
-			for (unsigned k = 0; k < nb; k++)
-				if (blocks[k] == b && !live[k]) {
-					live[k] = 1;
-					work[sp++] = b;
-				}
+			long k = ir_blockmap_get(&map, b);
+			if (k >= 0 && !live[k]) {
+				live[k] = 1;
+				work[sp++] = b;
+			}
 		}
 	}
 	free(work);
@@ -186,24 +187,24 @@ int jit_build_osr(struct jit *j, LLVMModuleRef m, LLVMValueRef body, unsigned lo
 			if (live[k]) {
 				if (!LLVMIsAPHINode(i))
 					continue;
-				for (unsigned in = 0; in < LLVMCountIncoming(i); in++)
-					for (unsigned d = 0; d < nb; d++)
-						if (!live[d] &&
-						    blocks[d] == LLVMGetIncomingBlock(i, in))
-							err =
-							    unfit(j, "a join after the loop merges "
-								     "values from before it");
+				for (unsigned in = 0; in < LLVMCountIncoming(i) && !err; in++) {
+					long d = ir_blockmap_get(&map, LLVMGetIncomingBlock(i, in));
+					if (d >= 0 && !live[d])
+						err =
+						    unfit(j, "a join after the loop merges values "
+							     "from before it");
+				}
 				continue;
 			}
 			for (LLVMUseRef u = LLVMGetFirstUse(i); u && !err; u = LLVMGetNextUse(u)) {
-				LLVMBasicBlockRef ub = LLVMGetInstructionParent(LLVMGetUser(u));
-				for (unsigned d = 0; d < nb; d++)
-					if (live[d] && blocks[d] == ub)
-						err = unfit(
-						    j, "the loop uses a value computed before it");
+				long d =
+				    ir_blockmap_get(&map, LLVMGetInstructionParent(LLVMGetUser(u)));
+				if (d >= 0 && live[d])
+					err = unfit(j, "the loop uses a value computed before it");
 			}
 		}
 	}
+	ir_blockmap_free(&map);
 	if (err)
 		goto out;
 	for (unsigned k = 0; k < nb; k++)
@@ -234,7 +235,7 @@ out:
 int jit_compile_osr(struct jit *j, unsigned fn, unsigned loop, void **addr, uint64_t *ns)
 {
 	char name[600];
-	uint64_t t0 = jit_now_ns();
+	uint64_t t0 = rt_now_ns();
 	LLVMValueRef body;
 
 	snprintf(name, sizeof name, "%s.osr%u.v%u", j->syms[fn], loop, j->serial++);
@@ -246,6 +247,6 @@ int jit_compile_osr(struct jit *j, unsigned fn, unsigned loop, void **addr, uint
 	}
 	if ((err = jit_emit(j, m, 3, 3, "globaldce")) || (err = jit_lookup(j, name, addr)))
 		return err;
-	*ns = jit_now_ns() - t0;
+	*ns = rt_now_ns() - t0;
 	return 0;
 }

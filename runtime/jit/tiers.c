@@ -201,6 +201,24 @@ static LLVMValueRef slot_load(struct ir *ir, unsigned fn)
 	return v;
 }
 
+/* prof_hot(fn), from the code being built. */
+static void call_hot(struct ir *ir, unsigned fn)
+{
+	LLVMTypeRef hty = LLVMFunctionType(LLVMVoidTypeInContext(ir->j->ctx), &ir->i32, 1, 0);
+	LLVMValueRef arg = LLVMConstInt(ir->i32, fn, 0);
+	LLVMBuildCall2(ir->b, hty, const_addr(ir, ir->j->probes.hot), &arg, 1, "");
+}
+
+/* loops++ at the top of block bb, after its phis: a straight-line count. */
+static void count_at(struct ir *ir, LLVMBasicBlockRef bb, unsigned fn)
+{
+	LLVMValueRef first = LLVMGetFirstInstruction(bb);
+	while (LLVMIsAPHINode(first))
+		first = LLVMGetNextInstruction(first);
+	LLVMPositionBuilderBefore(ir->b, first);
+	bump(ir, FIELD(ir, fn, loops), c64(ir, 1));
+}
+
 struct how {
 	int tier;
 	bool managed; /* has a slot: redispatch after prof_hot */
@@ -224,7 +242,7 @@ static void instrument(struct ir *ir, LLVMValueRef f, unsigned fn, const struct 
 	if (!blocks || !headers || !rets || !nb)
 		goto out;
 	if (how->tier == 0)
-		nh = ir_loop_headers(f, blocks, nb, headers);
+		nh = ir_loop_headers(blocks, nb, headers);
 	for (unsigned i = 0; i < nb; i++) {
 		LLVMValueRef t = LLVMGetBasicBlockTerminator(blocks[i]);
 		if (t && LLVMGetInstructionOpcode(t) == LLVMRet)
@@ -263,9 +281,7 @@ static void instrument(struct ir *ir, LLVMValueRef f, unsigned fn, const struct 
 		LLVMBasicBlockRef hb = LLVMAppendBasicBlockInContext(ctx, f, "bf.hot");
 		LLVMBuildCondBr(ir->b, hot, hb, go);
 		LLVMPositionBuilderAtEnd(ir->b, hb);
-		LLVMTypeRef hty = LLVMFunctionType(LLVMVoidTypeInContext(ctx), &ir->i32, 1, 0);
-		LLVMValueRef arg = LLVMConstInt(ir->i32, fn, 0);
-		LLVMBuildCall2(ir->b, hty, const_addr(ir, ir->j->probes.hot), &arg, 1, "");
+		call_hot(ir, fn);
 		if (how->managed) /* the new version, if any */
 			call_on(ir, f, slot_load(ir, fn), how->tier > 0);
 		else
@@ -287,12 +303,8 @@ static void instrument(struct ir *ir, LLVMValueRef f, unsigned fn, const struct 
 	 * emits unoptimized) only counts; the others can enter OSR. */
 	for (unsigned h = 0; h < nh; h++) {
 		LLVMBasicBlockRef hb = blocks[headers[h]];
-		LLVMValueRef first = LLVMGetFirstInstruction(hb);
-		if (LLVMIsAPHINode(first)) {
-			while (LLVMIsAPHINode(first))
-				first = LLVMGetNextInstruction(first);
-			LLVMPositionBuilderBefore(ir->b, first);
-			bump(ir, FIELD(ir, fn, loops), c64(ir, 1));
+		if (LLVMIsAPHINode(LLVMGetFirstInstruction(hb))) {
+			count_at(ir, hb, fn);
 			continue;
 		}
 		LLVMBasicBlockRef lb = LLVMInsertBasicBlockInContext(ctx, hb, "bf.loop");
@@ -363,14 +375,9 @@ static void count_loops(struct ir *ir, LLVMValueRef f, unsigned fn)
 	LLVMBasicBlockRef *blocks = ir_blocks(f, &nb);
 	unsigned *headers = malloc((nb + 1) * sizeof *headers);
 	if (blocks && headers && nb) {
-		unsigned nh = ir_loop_headers(f, blocks, nb, headers);
-		for (unsigned h = 0; h < nh; h++) {
-			LLVMValueRef first = LLVMGetFirstInstruction(blocks[headers[h]]);
-			while (LLVMIsAPHINode(first))
-				first = LLVMGetNextInstruction(first);
-			LLVMPositionBuilderBefore(ir->b, first);
-			bump(ir, FIELD(ir, fn, loops), c64(ir, 1));
-		}
+		unsigned nh = ir_loop_headers(blocks, nb, headers);
+		for (unsigned h = 0; h < nh; h++)
+			count_at(ir, blocks[headers[h]], fn);
 	}
 	free(blocks);
 	free(headers);
@@ -500,7 +507,7 @@ static int specialize(struct jit *j, const struct jit_request *r, void **addr, u
 int jit_compile_version(struct jit *j, const struct jit_request *r, void **addr, uint64_t *ns)
 {
 	char name[600];
-	uint64_t t0 = jit_now_ns();
+	uint64_t t0 = rt_now_ns();
 	const struct jit_fn *d = &j->fns[r->fn];
 	unsigned fn = r->fn + 1, v = j->serial++;
 	int err;
@@ -534,13 +541,13 @@ int jit_compile_version(struct jit *j, const struct jit_request *r, void **addr,
 		 * code that runs only until tier 2 */
 		if ((err = jit_codegen(j, m, 1)) || (err = jit_lookup(j, name, addr)))
 			return err;
-		*ns = jit_now_ns() - t0;
+		*ns = rt_now_ns() - t0;
 		return 0;
 	}
 	ir_close(&ir);
 	if ((err = finish_version(j, m, name, 3)) || (err = jit_lookup(j, name, addr)))
 		return err;
-	*ns = jit_now_ns() - t0;
+	*ns = rt_now_ns() - t0;
 	return 0;
 }
 
@@ -596,15 +603,13 @@ static int specialize(struct jit *j, const struct jit_request *r, void **addr, u
 	LLVMBasicBlockRef cold = LLVMAppendBasicBlockInContext(j->ctx, guard, "generic");
 	LLVMBuildCondBr(ir.b, due, hot, cold);
 	LLVMPositionBuilderAtEnd(ir.b, hot);
-	LLVMTypeRef hty = LLVMFunctionType(LLVMVoidTypeInContext(j->ctx), &ir.i32, 1, 0);
-	LLVMValueRef arg = LLVMConstInt(ir.i32, fn, 0);
-	LLVMBuildCall2(ir.b, hty, const_addr(&ir, j->probes.hot), &arg, 1, "");
+	call_hot(&ir, fn);
 	tail_call(&ir, guard, slot_load(&ir, fn));
 	LLVMPositionBuilderAtEnd(ir.b, cold);
 	tail_call(&ir, guard, const_addr(&ir, r->fallback));
 	ir_close(&ir);
 	if ((err = finish_version(j, m, gname, 3)) || (err = jit_lookup(j, gname, addr)))
 		return err;
-	*ns = jit_now_ns() - t0;
+	*ns = rt_now_ns() - t0;
 	return 0;
 }

@@ -18,8 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "prof.h"
 
 const struct prof_policy prof_default_policy = {
@@ -46,33 +46,28 @@ static struct {
 	uint64_t top_ns, top_compiles; /* -O3 compile times so far */
 } P;
 
-static uint64_t now_ns(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-}
-
-static inline uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return (uint64_t)hi << 32 | lo;
-}
-
 /* The runtime's own work (compiling) is function 0's time, not that of the
  * function that happened to be running: */
 static uint64_t runtime_enter(void)
 {
-	uint64_t now = rdtsc();
+	uint64_t now = rt_cycles();
 	prof_fns[prof_current].cycles += now - prof_stamp;
 	prof_stamp = now;
 	return now;
 }
 
+void prof_settle(void)
+{
+	if (!prof_fns)
+		return;
+	if (!prof_stamp) /* the first time: counting starts now */
+		prof_stamp = rt_cycles();
+	runtime_enter();
+}
+
 static void runtime_leave(void)
 {
-	uint64_t now = rdtsc();
+	uint64_t now = rt_cycles();
 	prof_fns[0].cycles += now - prof_stamp;
 	prof_stamp = now;
 }
@@ -82,7 +77,7 @@ static void runtime_leave(void)
 static uint64_t top_compile_cycles(uint64_t now)
 {
 	uint64_t ns = P.top_compiles ? P.top_ns / P.top_compiles : 10000000;
-	uint64_t dns = now_ns() - P.ns0, dtsc = now - P.tsc0;
+	uint64_t dns = rt_now_ns() - P.ns0, dtsc = now - P.tsc0;
 	return dns ? (uint64_t)((double)ns * ((double)dtsc / (double)dns)) : ns;
 }
 
@@ -97,8 +92,8 @@ int prof_init(struct jit *j, const struct prof_policy *policy, bool verbose)
 	size_t n;
 	P.jit = j;
 	P.policy = *policy;
-	P.tsc0 = rdtsc();
-	P.ns0 = now_ns();
+	P.tsc0 = rt_cycles();
+	P.ns0 = rt_now_ns();
 	P.verbose = verbose;
 	int err = jit_prepare(j, &fns, &n);
 	if (err)
@@ -158,13 +153,34 @@ static void choose_specialization(struct prof_fn *f, struct jit_request *r)
 	}
 }
 
-static void describe(const struct prof_version *v, char *buf, size_t len)
+/* Record the code compiled for r as f's newest version and put it in f's
+ * slot, from the call that asked for it on (that call not counted yet). */
+static void install(struct prof_fn *f, const struct jit_request *r, void *code, uint64_t ns)
 {
-	int n = snprintf(buf, len, "-O%d", v->tier == 1 ? 2 : 3);
-	for (unsigned k = 0; k < v->nspec && n > 0 && (size_t)n < len; k++)
+	struct prof_version *v = new_version(f);
+	if (v) {
+		v->tier = r->tier;
+		v->nspec = r->nspec;
+		memcpy(v->spec_arg, r->spec_arg, sizeof v->spec_arg);
+		memcpy(v->spec_value, r->spec_value, sizeof v->spec_value);
+		v->compile_ns = ns;
+		v->installed_at_call = f->calls + 1;
+		v->code = code;
+		v->counted = r->tier == 1 || r->counted;
+	}
+	atomic_store_explicit((_Atomic(void *) *)&f->code, code, memory_order_release);
+	if (r->tier == 2 && !r->counted && !r->nspec)
+		f->calls++; /* the new code will not count the call itself (a guard would) */
+}
+
+/* What r asks for, for the log: "-O3, specialized: arg3=96". */
+static void describe(const struct jit_request *r, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "-O%d", r->tier == 1 ? 2 : 3);
+	for (unsigned k = 0; k < r->nspec && n > 0 && (size_t)n < len; k++)
 		n += snprintf(buf + n, len - (size_t)n, "%s arg%u=%lld",
-			      k ? "," : ", specialized:", v->spec_arg[k],
-			      (long long)v->spec_value[k]);
+			      k ? "," : ", specialized:", r->spec_arg[k],
+			      (long long)r->spec_value[k]);
 }
 
 static void hot(uint32_t i);
@@ -230,28 +246,15 @@ static void hot(uint32_t i)
 		f->call_trigger = f->loop_trigger = PROF_NEVER;
 		return;
 	}
-	struct prof_version *v = new_version(f);
-	if (v) {
-		v->tier = r.tier;
-		v->nspec = r.nspec;
-		memcpy(v->spec_arg, r.spec_arg, sizeof v->spec_arg);
-		memcpy(v->spec_value, r.spec_value, sizeof v->spec_value);
-		v->compile_ns = ns;
-		v->installed_at_call = f->calls + 1;
-		v->code = code;
-		v->counted = r.tier == 1 || r.counted;
-	}
 	if (P.verbose) {
-		describe(v ? v : &(struct prof_version){.tier = r.tier}, what, sizeof what);
+		describe(&r, what, sizeof what);
 		fprintf(stderr,
 			"bareflow-rt: tier-up %s: tier %d -> %d (%s) from call %llu (%llu loop "
 			"iterations), compiled in %.2f ms\n",
 			f->fn->name, f->tier, r.tier, what, (unsigned long long)f->calls + 1,
 			(unsigned long long)f->loops, ms(ns));
 	}
-	atomic_store_explicit((_Atomic(void *) *)&f->code, code, memory_order_release);
-	if (r.tier == 2 && !r.counted && !r.nspec)
-		f->calls++; /* the new code will not count this call itself (a guard would) */
+	install(f, &r, code, ns);
 	f->tier = r.tier;
 	if (r.tier == 1) {
 		f->tier1_calls = f->calls;
@@ -354,14 +357,6 @@ static void despecialize(struct prof_fn *f, uint32_t i)
 			f->fn->name, jit_error(P.jit));
 		return;
 	}
-	struct prof_version *v = new_version(f);
-	if (v) {
-		v->tier = 2;
-		v->compile_ns = ns;
-		v->installed_at_call = f->calls + 1;
-		v->code = code;
-		v->counted = r.counted;
-	}
 	if (P.verbose)
 		fprintf(stderr,
 			"bareflow-rt: tier-up %s: tier 2 -> 2 (-O3, generic: %llu of %llu calls "
@@ -369,7 +364,5 @@ static void despecialize(struct prof_fn *f, uint32_t i)
 			f->fn->name, (unsigned long long)f->guard_misses,
 			(unsigned long long)(f->calls - f->spec_calls),
 			(unsigned long long)f->calls + 1, ms(ns));
-	if (!r.counted)
-		f->calls++; /* the guard's caller: the new code will not count it */
-	atomic_store_explicit((_Atomic(void *) *)&f->code, code, memory_order_release);
+	install(f, &r, code, ns);
 }

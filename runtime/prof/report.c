@@ -6,23 +6,6 @@
 
 #include "prof.h"
 
-static inline uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return (uint64_t)hi << 32 | lo;
-}
-
-void prof_settle(void)
-{
-	if (!prof_fns)
-		return;
-	uint64_t now = rdtsc();
-	if (prof_stamp)
-		prof_fns[prof_current].cycles += now - prof_stamp;
-	prof_stamp = now;
-}
-
 static int by_cycles(const void *a, const void *b)
 {
 	const struct prof_fn *x = &prof_fns[*(const unsigned *)a],
