@@ -71,9 +71,12 @@ static void write_profile(int status)
 		rt.opt < 0 ? 0 : rt.opt);
 	fprintf(f,
 		"  \"thresholds\": {\"calls1\": %llu, \"loops1\": %llu, \"calls2\": %llu, "
-		"\"loops2\": %llu},\n",
+		"\"loops2\": %llu, \"fixed\": %s},\n",
 		(unsigned long long)rt.policy.calls1, (unsigned long long)rt.policy.loops1,
-		(unsigned long long)rt.policy.calls2, (unsigned long long)rt.policy.loops2);
+		(unsigned long long)rt.policy.calls2, (unsigned long long)rt.policy.loops2,
+		rt.policy.fixed ? "true" : "false");
+	fprintf(f, "  \"saved_ms_estimate\": %.3f,\n",
+		rt.opt < 0 ? prof_saved_cycles() / prof_cycles_per_ns() / 1e6 : 0.0);
 	fprintf(f, "  \"compile_ms_total\": %.3f,\n  \"first_compile_ms\": %.3f,\n",
 		ms(first_compile_ns() + prof_compile_ns()), ms(first_compile_ns()));
 	fprintf(f, "  \"compile_us\": %lu,\n",
@@ -99,13 +102,18 @@ static void print_report(int status)
 	const struct jit_stats *s = &rt.first;
 	fprintf(stderr, "bareflow-rt report\n");
 	fprintf(stderr, "  %-22s %s\n", "cpu", jit_cpu_name(rt.jit));
-	if (rt.opt < 0)
+	if (rt.opt < 0 && rt.policy.fixed)
 		fprintf(stderr,
-			"  %-22s tiered (auto): 0 -> 1 at %llu calls or %llu loop iterations, "
+			"  %-22s tiered, fixed: 0 -> 1 at %llu calls or %llu loop iterations, "
 			"-> 2 at %llu or %llu\n",
 			"optimization", (unsigned long long)rt.policy.calls1,
 			(unsigned long long)rt.policy.loops1, (unsigned long long)rt.policy.calls2,
 			(unsigned long long)rt.policy.loops2);
+	else if (rt.opt < 0)
+		fprintf(stderr,
+			"  %-22s tiered (auto): a function goes to -O3 once it has run as long "
+			"as its compile is predicted to take\n",
+			"optimization");
 	else
 		fprintf(stderr, "  %-22s -O%d, whole program, once\n", "optimization", rt.opt);
 	fprintf(stderr, "  %-22s %u (%lu IR instructions)\n", "functions", s->functions,
@@ -119,8 +127,16 @@ static void print_report(int status)
 	fprintf(stderr, "  %-22s %10.3f ms\n", "start to main", ms(rt.main_ns - rt.start_ns));
 	fprintf(stderr, "  %-22s %10.3f ms\n", "main to exit", ms(rt_now_ns() - rt.main_ns));
 	fprintf(stderr, "  %-22s %d\n", "exit status", status & 0xff);
-	if (rt.opt < 0)
+	if (rt.opt < 0) {
 		prof_table(stderr, 25);
+		double cpn = prof_cycles_per_ns();
+		fprintf(
+		    stderr,
+		    "  the JIT spent %.1f ms compiling (tier 0 %.1f ms, the tiers %.1f ms); its "
+		    "code saved an estimated %.1f ms\n",
+		    ms(first_compile_ns() + prof_compile_ns()), ms(first_compile_ns()),
+		    ms(prof_compile_ns()), prof_saved_cycles() / cpn / 1e6);
+	}
 }
 
 /* Runs when the program exits, however it does (return from main or exit). */
@@ -159,6 +175,7 @@ static bool parse_thresholds(const char *s, struct prof_policy *p)
 	if (v[0] > v[2] || v[1] > v[3])
 		return false;
 	p->calls1 = v[0], p->loops1 = v[1], p->calls2 = v[2], p->loops2 = v[3];
+	p->fixed = true;
 	return true;
 }
 

@@ -12,6 +12,11 @@
 #include "clock.h"
 #include "jit.h"
 
+struct jit_def {
+	LLVMValueRef f;
+	size_t index; /* in the jit_fn list */
+};
+
 struct jit {
 	char *cpu, *features, *triple;
 	LLVMTargetMachineRef tm[4]; /* one per backend optimization level */
@@ -24,6 +29,12 @@ struct jit {
 	struct jit_fn *fns; /* its defined functions, in module order */
 	char **syms;	    /* their symbol names in the module */
 	size_t nfns;
+	LLVMValueRef *defs;	 /* their definitions in module */
+	struct jit_def *by_addr; /* the same, sorted by address */
+	long *only_caller;	 /* per function: the one function calling it, or -1 */
+	unsigned char *compiled; /* per function: it has an optimized version */
+	struct jit_var *vars;	 /* the program's variables by address (whole.c) */
+	size_t nvars;
 	struct jit_probes probes;
 	unsigned serial; /* numbers the versions' symbol names */
 	struct jit_stats stats;
@@ -39,6 +50,27 @@ int jit_emit(struct jit *j, LLVMModuleRef m, int opt, int cg, const char *pre_pa
 int jit_optimize(struct jit *j, LLVMModuleRef m, int opt, const char *pre_passes);
 int jit_codegen(struct jit *j, LLVMModuleRef m, int cg);
 int jit_lookup(struct jit *j, const char *name, void **addr);
+/* Whether the runtime provides name to the program. */
+bool jit_provides(const struct jit *j, const char *name);
+
+/* whole.c */
+/* Internalize every definition the program alone can name and run the
+ * interprocedural passes over the whole program (before promotion). */
+int jit_whole_program(struct jit *j);
+/* Keep defs (the functions' definitions in jit_fn order; now owned by j)
+ * and note, for each, the one function that calls it, if it has exactly
+ * one direct call and no other use. */
+int jit_note_definitions(struct jit *j, LLVMValueRef *defs);
+/* How a version of fn offers function f to the optimizer: f is fn itself;
+ * a private copy (f is reached only through calls starting in fn's body,
+ * so the optimizer inlines it as it would a static function; unless f
+ * has optimized code of its own already); an
+ * available_externally copy to inline or not, calls reaching f's stub; or
+ * only a declaration (f is too large to be inlined: not optimizing it
+ * saves compile time). */
+enum jit_offer { JIT_OFFER_OWN, JIT_OFFER_PRIVATE, JIT_OFFER_INLINE, JIT_OFFER_DECLARE };
+#define JIT_INLINE_MAX 1000 /* unoptimized IR instructions */
+enum jit_offer jit_offer(const struct jit *j, size_t f, size_t fn);
 
 /* ir.c */
 struct ir {
@@ -74,6 +106,11 @@ bool ir_is_static_alloca(LLVMValueRef v);
 bool ir_calls_returns_twice(LLVMValueRef f);
 /* Copy f's return and parameter attributes to g / to call site c. */
 void ir_copy_param_attrs(LLVMValueRef from, LLVMValueRef to, bool call_site);
+
+/* The program's variable holding address addr, as declared in module m,
+ * and addr's offset in it; NULL if addr is in none of them, or is also
+ * just past the end of another (which the program may mean). */
+LLVMValueRef jit_variable_at(struct jit *j, LLVMModuleRef m, uint64_t addr, uint64_t *off);
 
 /* osr.c */
 int jit_build_osr(struct jit *j, LLVMModuleRef m, LLVMValueRef body, unsigned loop,

@@ -3,6 +3,7 @@
  * attributes, and the copy of the program that one function's new version
  * is compiled in.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -178,13 +179,56 @@ void ir_copy_param_attrs(LLVMValueRef from, LLVMValueRef to, bool call_site)
 		LLVMSetFunctionCallConv(to, LLVMGetFunctionCallConv(from));
 }
 
+/* A new declaration like f (unnamed), which all of f's uses now use. */
+static LLVMValueRef redirect_to_declaration(LLVMModuleRef m, LLVMValueRef f)
+{
+	LLVMValueRef decl = LLVMAddFunction(m, "bf.decl", LLVMGlobalGetValueType(f));
+	ir_copy_param_attrs(f, decl, false);
+	LLVMReplaceAllUsesWith(f, decl);
+	return decl;
+}
+
+/* Turn definition f of m into a declaration of the same name. */
+static void declare_only(LLVMModuleRef m, LLVMValueRef f)
+{
+	char name[600];
+	size_t len;
+	const char *old = LLVMGetValueName2(f, &len);
+	snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), old);
+	LLVMValueRef decl = redirect_to_declaration(m, f);
+	LLVMDeleteFunction(f);
+	LLVMSetValueName2(decl, name, strlen(name));
+}
+
 LLVMModuleRef ir_version_module(struct jit *j, unsigned fn, const char *name, LLVMValueRef *bodyp)
 {
 	LLVMModuleRef m = LLVMCloneModule(j->module);
 	LLVMValueRef body = LLVMGetNamedFunction(m, j->syms[fn]);
-	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
-		if (f != body && !LLVMIsDeclaration(f))
+	LLVMValueRef *large = malloc((j->nfns + 1) * sizeof *large);
+	size_t k = 0, nlarge = 0; /* the definitions are in jit_fn order */
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f)) {
+		if (LLVMIsDeclaration(f))
+			continue;
+		switch (jit_offer(j, k++, fn)) {
+		case JIT_OFFER_OWN:
+			break;
+		case JIT_OFFER_PRIVATE:
+			LLVMSetLinkage(f, LLVMInternalLinkage);
+			break;
+		case JIT_OFFER_DECLARE:
+			if (large) {
+				large[nlarge++] = f;
+				break;
+			}
+			/* fall through: without memory, offer it all the same */
+		case JIT_OFFER_INLINE:
 			LLVMSetLinkage(f, LLVMAvailableExternallyLinkage);
+			break;
+		}
+	}
+	for (size_t i = 0; i < nlarge; i++)
+		declare_only(m, large[i]);
+	free(large);
 	LLVMValueRef g = LLVMGetFirstGlobal(m), next;
 	for (; g; g = next) {
 		next = LLVMGetNextGlobal(g);
@@ -199,9 +243,7 @@ LLVMModuleRef ir_version_module(struct jit *j, unsigned fn, const char *name, LL
 			}
 		}
 	}
-	LLVMValueRef decl = LLVMAddFunction(m, "bf.decl", LLVMGlobalGetValueType(body));
-	ir_copy_param_attrs(body, decl, false);
-	LLVMReplaceAllUsesWith(body, decl);
+	LLVMValueRef decl = redirect_to_declaration(m, body);
 	LLVMSetValueName2(body, name, strlen(name));
 	LLVMSetValueName2(decl, j->syms[fn], strlen(j->syms[fn]));
 	*bodyp = body;

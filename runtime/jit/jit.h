@@ -48,6 +48,12 @@ int jit_add_file(struct jit *j, const char *path);
 /* The symbols the program may use (kept by reference). */
 int jit_provide(struct jit *j, const struct jit_symbol *table, size_t n);
 
+/* How an argument's value is profiled and specialized on: its bits, as a
+ * 64-bit integer (sign-extended for integers, the address for pointers,
+ * the IEEE bits for floating point). */
+enum jit_arg_kind { JIT_ARG_OTHER, JIT_ARG_INT, JIT_ARG_PTR, JIT_ARG_FP };
+#define JIT_MAX_ARGS 8
+
 /* A function the program defines. Managed functions are called through a
  * slot and can be recompiled; the others keep their first code. */
 struct jit_fn {
@@ -55,7 +61,8 @@ struct jit_fn {
 	bool managed;
 	const char *unmanaged; /* why not, if not */
 	unsigned nparams;
-	uint64_t int_params; /* bit k: parameter k is an integer (profiled) */
+	unsigned char arg_kind[JIT_MAX_ARGS]; /* of the first parameters */
+	unsigned long size;		      /* IR instructions, unoptimized */
 };
 
 /* Ready the program for compiling: check that every external name it uses
@@ -89,11 +96,15 @@ struct jit_request {
 	int tier;	/* 1: -O2 instrumented; 2: -O3 */
 	bool counted;	/* tier 2: keep counting calls and cycles */
 	unsigned nspec; /* tier 2: arguments fixed to values, behind a guard */
-	unsigned spec_arg[8];
-	int64_t spec_value[8];
-	void *fallback; /* where the guard sends other values: generic code */
+	unsigned spec_arg[JIT_MAX_ARGS];
+	int64_t spec_value[JIT_MAX_ARGS];
 };
-/* Compile it; the address to put in the slot and the time it took. */
+/* The IR instructions a version of fn compiles: its own and those of the
+ * functions its version module offers for inlining. */
+unsigned long jit_version_size(struct jit *j, unsigned fn);
+/* Compile it; the address to put in the slot and the time it took. A
+ * specialized version is a guard that sends other values to the code in
+ * the function's fallback field (struct prof_fn). */
 int jit_compile_version(struct jit *j, const struct jit_request *r, void **addr, uint64_t *ns);
 /* An on-stack-replacement entry at tier-0 loop header `loop` (a block
  * number) of function fn: code taking the function's arguments and its

@@ -215,6 +215,11 @@ static const char *table_name(const char *name)
 	return strncmp(name, RENAMED_PREFIX, k) ? name : name + k;
 }
 
+bool jit_provides(const struct jit *j, const char *name)
+{
+	return find(j->table, j->ntable, table_name(name)) != NULL;
+}
+
 int jit_provide(struct jit *j, const struct jit_symbol *table, size_t n)
 {
 	j->table = table;
@@ -336,6 +341,31 @@ static char *display_name(const char *name)
 	return d;
 }
 
+/* Whether parameter k of f is a value worth profiling: an integer, a
+ * pointer the caller chose (not a copy the call makes, as byval's), a
+ * float or a double. */
+static unsigned char arg_kind(LLVMValueRef f, unsigned k)
+{
+	static const char *const copies[] = {"byval", "sret", "inalloca", "preallocated"};
+	LLVMTypeRef t = LLVMTypeOf(LLVMGetParam(f, k));
+	switch (LLVMGetTypeKind(t)) {
+	case LLVMIntegerTypeKind:
+		return LLVMGetIntTypeWidth(t) <= 64 ? JIT_ARG_INT : JIT_ARG_OTHER;
+	case LLVMFloatTypeKind:
+	case LLVMDoubleTypeKind:
+		return JIT_ARG_FP;
+	case LLVMPointerTypeKind:
+		for (size_t a = 0; a < sizeof copies / sizeof copies[0]; a++)
+			if (LLVMGetEnumAttributeAtIndex(
+				f, k + 1,
+				LLVMGetEnumAttributeKindForName(copies[a], strlen(copies[a]))))
+				return JIT_ARG_OTHER;
+		return JIT_ARG_PTR;
+	default:
+		return JIT_ARG_OTHER;
+	}
+}
+
 int jit_prepare(struct jit *j, const struct jit_fn **fns, size_t *nfns)
 {
 	if (!j->module)
@@ -343,6 +373,8 @@ int jit_prepare(struct jit *j, const struct jit_fn **fns, size_t *nfns)
 	LLVMSetTarget(j->module, j->triple);
 	LLVMSetModuleDataLayout(j->module, j->layout);
 	int err = define_symbols(j);
+	if (!err)
+		err = jit_whole_program(j);
 	if (err)
 		return err;
 	promote(j);
@@ -351,22 +383,22 @@ int jit_prepare(struct jit *j, const struct jit_fn **fns, size_t *nfns)
 		n += !LLVMIsDeclaration(f);
 	j->fns = calloc(n ? n : 1, sizeof *j->fns);
 	j->syms = calloc(n ? n : 1, sizeof *j->syms);
-	if (!j->fns || !j->syms)
+	LLVMValueRef *defs = calloc(n ? n : 1, sizeof *defs);
+	if (!j->fns || !j->syms || !defs) {
+		free(defs);
 		return jit_fail(j, JIT_EINTERNAL, "out of memory");
+	}
 	for (LLVMValueRef f = LLVMGetFirstFunction(j->module); f; f = LLVMGetNextFunction(f)) {
 		if (LLVMIsDeclaration(f))
 			continue;
+		defs[j->nfns] = f;
 		j->syms[j->nfns] = strdup(LLVMGetValueName(f));
 		struct jit_fn *d = &j->fns[j->nfns++];
 		LLVMTypeRef ty = LLVMGlobalGetValueType(f);
 		d->name = display_name(LLVMGetValueName(f));
 		d->nparams = LLVMCountParams(f);
-		for (unsigned k = 0; k < d->nparams && k < 64; k++) {
-			LLVMTypeRef t = LLVMTypeOf(LLVMGetParam(f, k));
-			if (LLVMGetTypeKind(t) == LLVMIntegerTypeKind &&
-			    LLVMGetIntTypeWidth(t) <= 64)
-				d->int_params |= 1ull << k;
-		}
+		for (unsigned k = 0; k < d->nparams && k < JIT_MAX_ARGS; k++)
+			d->arg_kind[k] = arg_kind(f, k);
 		d->managed = true;
 		if (LLVMIsFunctionVarArg(ty))
 			d->managed = false, d->unmanaged = "takes variable arguments";
@@ -375,8 +407,11 @@ int jit_prepare(struct jit *j, const struct jit_fn **fns, size_t *nfns)
 		     bb = LLVMGetNextBasicBlock(bb))
 			for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i;
 			     i = LLVMGetNextInstruction(i))
-				j->stats.instructions++;
+				d->size++;
+		j->stats.instructions += d->size;
 	}
+	if ((err = jit_note_definitions(j, defs)))
+		return err;
 	*fns = j->fns;
 	*nfns = j->nfns;
 	return 0;

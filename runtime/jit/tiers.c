@@ -113,16 +113,30 @@ static LLVMValueRef count_entry(struct ir *ir, unsigned fn, bool trigger)
 			   LLVMBuildICmp(ir->b, LLVMIntUGE, loops, lt, ""), "");
 }
 
-/* Each integer argument's value profile (struct prof_arg): straight-line
+/* An argument's bits as an i64 (see enum jit_arg_kind). */
+static LLVMValueRef arg_bits(struct ir *ir, LLVMValueRef v)
+{
+	LLVMTypeRef t = LLVMTypeOf(v);
+	switch (LLVMGetTypeKind(t)) {
+	case LLVMPointerTypeKind:
+		return LLVMBuildPtrToInt(ir->b, v, ir->i64, "");
+	case LLVMFloatTypeKind:
+		return LLVMBuildZExt(ir->b, LLVMBuildBitCast(ir->b, v, ir->i32, ""), ir->i64, "");
+	case LLVMDoubleTypeKind:
+		return LLVMBuildBitCast(ir->b, v, ir->i64, "");
+	default:
+		return LLVMGetIntTypeWidth(t) < 64 ? LLVMBuildSExt(ir->b, v, ir->i64, "") : v;
+	}
+}
+
+/* Each profiled argument's value profile (struct prof_arg): straight-line
  * code, so that it costs a few instructions per call. */
 static void profile_args(struct ir *ir, unsigned fn, LLVMValueRef f, const struct jit_fn *d)
 {
 	for (unsigned k = 0; k < d->nparams && k < PROF_MAX_ARGS; k++) {
-		if (!(d->int_params >> k & 1))
+		if (d->arg_kind[k] == JIT_ARG_OTHER)
 			continue;
-		LLVMValueRef v = LLVMGetParam(f, k);
-		if (LLVMGetIntTypeWidth(LLVMTypeOf(v)) < 64)
-			v = LLVMBuildSExt(ir->b, v, ir->i64, "");
+		LLVMValueRef v = arg_bits(ir, LLVMGetParam(f, k));
 		size_t base = offsetof(struct prof_fn, args) + k * sizeof(struct prof_arg);
 		LLVMValueRef pv = field(ir, fn, base + offsetof(struct prof_arg, value));
 		LLVMValueRef ps = field(ir, fn, base + offsetof(struct prof_arg, same));
@@ -423,6 +437,7 @@ int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *ent
 				  .managed = d->managed,
 				  .trigger = true,
 				  .counted = true,
+				  .values = d->managed,
 				  .osr = d->managed};
 		instrument(&ir, bodies[i], (unsigned)i + 1, d, &how);
 		if (!d->managed)
@@ -512,7 +527,8 @@ int jit_compile_version(struct jit *j, const struct jit_request *r, void **addr,
 	unsigned fn = r->fn + 1, v = j->serial++;
 	int err;
 
-	if (r->tier == 2 && r->nspec) /* the generic code behind the guard is r->fallback */
+	j->compiled[r->fn] = 1;
+	if (r->tier == 2 && r->nspec) /* behind a guard */
 		return specialize(j, r, addr, ns, t0, v);
 	snprintf(name, sizeof name, "%s.bf%d.v%u", j->syms[r->fn], r->tier, v);
 	LLVMValueRef body;
@@ -551,10 +567,34 @@ int jit_compile_version(struct jit *j, const struct jit_request *r, void **addr,
 	return 0;
 }
 
-/* The specialized clone, and a guard that sends other values to the
- * generic code r->fallback (the tier-1 version: it goes on profiling);
- * when misses reach the function's miss_trigger, the guard calls prof_hot
- * (which may replace it) and goes through the slot again. */
+/* The constant an argument of type t is specialized on, from its bits. A
+ * pointer into one of the program's variables becomes that variable plus
+ * an offset, so that the optimizer knows the object (its constant
+ * contents, that it aliases no other); others stay bare addresses. */
+static LLVMValueRef spec_constant(struct ir *ir, LLVMTypeRef t, int64_t bits)
+{
+	switch (LLVMGetTypeKind(t)) {
+	case LLVMPointerTypeKind: {
+		uint64_t off;
+		LLVMValueRef g = jit_variable_at(ir->j, ir->m, (uint64_t)bits, &off);
+		if (!g)
+			return LLVMConstIntToPtr(c64(ir, (uint64_t)bits), t);
+		LLVMValueRef idx = c64(ir, off);
+		return off ? LLVMConstGEP2(ir->i8, g, &idx, 1) : g;
+	}
+	case LLVMFloatTypeKind:
+		return LLVMConstBitCast(LLVMConstInt(ir->i32, (uint64_t)bits & 0xffffffffu, 0), t);
+	case LLVMDoubleTypeKind:
+		return LLVMConstBitCast(c64(ir, (uint64_t)bits), t);
+	default:
+		return LLVMConstInt(t, (unsigned long long)bits, 1);
+	}
+}
+
+/* The specialized clone, and a guard that sends other values to the code
+ * in the function's fallback field (generic code); when misses reach the
+ * function's miss_trigger, the guard calls prof_hot (which may replace it
+ * or its fallback) and goes through the slot again. */
 static int specialize(struct jit *j, const struct jit_request *r, void **addr, uint64_t *ns,
 		      uint64_t t0, unsigned v)
 {
@@ -583,11 +623,11 @@ static int specialize(struct jit *j, const struct jit_request *r, void **addr, u
 	LLVMValueRef all = LLVMConstInt(ir.i1, 1, 0);
 	for (unsigned k = 0; k < r->nspec; k++) {
 		LLVMValueRef p = LLVMGetParam(body, r->spec_arg[k]);
-		LLVMValueRef c =
-		    LLVMConstInt(LLVMTypeOf(p), (unsigned long long)r->spec_value[k], 1);
-		LLVMReplaceAllUsesWith(p, c);
-		LLVMValueRef eq =
-		    LLVMBuildICmp(ir.b, LLVMIntEQ, LLVMGetParam(guard, r->spec_arg[k]), c, "");
+		LLVMReplaceAllUsesWith(p, spec_constant(&ir, LLVMTypeOf(p), r->spec_value[k]));
+		/* the guard compares bits: a float's -0.0 or NaN is its own value */
+		LLVMValueRef eq = LLVMBuildICmp(ir.b, LLVMIntEQ,
+						arg_bits(&ir, LLVMGetParam(guard, r->spec_arg[k])),
+						c64(&ir, (uint64_t)r->spec_value[k]), "");
 		all = LLVMBuildAnd(ir.b, all, eq, "");
 	}
 	LLVMBuildCondBr(ir.b, all, yes, no);
@@ -606,7 +646,9 @@ static int specialize(struct jit *j, const struct jit_request *r, void **addr, u
 	call_hot(&ir, fn);
 	tail_call(&ir, guard, slot_load(&ir, fn));
 	LLVMPositionBuilderAtEnd(ir.b, cold);
-	tail_call(&ir, guard, const_addr(&ir, r->fallback));
+	LLVMValueRef fallback = load(&ir, ir.ptr, FIELD(&ir, fn, fallback));
+	LLVMSetOrdering(fallback, LLVMAtomicOrderingAcquire);
+	tail_call(&ir, guard, fallback);
 	ir_close(&ir);
 	if ((err = finish_version(j, m, gname, 3)) || (err = jit_lookup(j, gname, addr)))
 		return err;

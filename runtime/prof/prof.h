@@ -6,10 +6,11 @@
  * install it in the function's slot. No LLVM here: compiling is asked of
  * jit/ through jit.h.
  *
- * Tiers: 0 is the cheap, fully instrumented compile; 1 is -O2 with entry
- * counters, cycle accounting and argument-value profiling; 2 is -O3 for the
- * host CPU, specialized on dominant argument values when there are any.
- * The thresholds and why they are what they are: docs/architecture.md.
+ * Tiers: 0 is the cheap, fully instrumented compile (entry counters, cycle
+ * accounting, loop counters, argument-value profiles); 1 is -O2 with entry
+ * counters, cycle accounting and value profiles; 2 is -O3 for the host
+ * CPU, specialized on dominant argument values when there are any. The
+ * policy (policy.c) decides when and what; docs/architecture.md says why.
  */
 #ifndef BFRT_PROF_H
 #define BFRT_PROF_H
@@ -20,11 +21,11 @@
 
 #include "jit/jit.h"
 
-#define PROF_MAX_ARGS 6	     /* integer arguments profiled per function */
+#define PROF_MAX_ARGS 6	     /* arguments profiled per function */
 #define PROF_MAX_VERSIONS 12 /* code versions recorded per function */
 #define PROF_NEVER UINT64_MAX
 
-/* The value profile of one integer argument: the current candidate, how
+/* The value profile of one argument (its bits, enum jit_arg_kind): the current candidate, how
  * often it came since it became the candidate, and how often another value
  * did. A candidate outnumbered by other values is replaced. */
 struct prof_arg {
@@ -42,6 +43,7 @@ struct prof_version {
 	uint64_t compile_ns;
 	uint64_t installed_at_call; /* the first call to run it (OSR: the call it took over) */
 	bool counted;		    /* counts calls and cycles */
+	bool fallback;		    /* generic code for a guard's misses, not in the slot */
 	void *code;
 };
 
@@ -59,27 +61,36 @@ struct prof_fn {
 	uint64_t osr_trigger;  /* tier-0 loop header: loops >= this: prof_osr */
 	uint64_t miss_trigger; /* specialization guard: guard_misses >= this: prof_hot */
 	void *code;	       /* the slot: what the function's stub jumps to */
+	void *fallback;	       /* where a specialization guard sends other values */
 	struct prof_arg args[PROF_MAX_ARGS];
 	/* the runtime's own */
 	const struct jit_fn *fn; /* name, parameters, whether managed */
 	int tier;		 /* of the code in the slot */
-	uint64_t tier1_calls;	 /* calls when tier 1 was installed */
-	uint64_t tier1_cycles;	 /* cycles then */
+	uint64_t tier_calls;	 /* calls when that code was installed */
+	uint64_t tier_cycles;	 /* cycles then */
+	uint64_t tier0_cpc;	 /* cycles per call while at tier 0 */
+	double saved;		 /* cycles saved by versions no longer in the slot */
 	void *tier1_code;
+	void *generic;	     /* generic -O3 code, once compiled */
 	uint64_t spec_calls; /* calls when a specialized version was installed */
+	unsigned long size;  /* IR instructions a version compiles (0: not known yet) */
 	unsigned nversions;
 	struct prof_version versions[PROF_MAX_VERSIONS];
 	unsigned nunfit; /* loop headers found unfit for OSR */
 	unsigned unfit[8];
 };
 
-/* Tier-up thresholds (bareflow-rt --thresholds C1,L1,C2,L2). */
+/* The policy's tunables. By default (adaptive) the counts are checkpoints
+ * at which the cost rule decides; bareflow-rt --thresholds C1,L1,C2,L2
+ * makes them exact (fixed): tier 0 -> 1 at C1 calls or L1 loop
+ * iterations, tier 1 -> 2 at C2 or L2, with no cost rule. */
 struct prof_policy {
-	uint64_t calls1, loops1; /* tier 0 -> 1: calls or loop iterations */
-	uint64_t calls2, loops2; /* tier 1 -> 2; loops2 also triggers OSR */
-	uint64_t min_samples;	 /* tier-1 calls profiled before tier 2 */
+	uint64_t calls1, loops1; /* first checkpoint (fixed: tier 0 -> 1) */
+	uint64_t calls2, loops2; /* fixed: tier 1 -> 2; loops2: OSR's first checkpoint */
+	uint64_t min_samples;	 /* calls profiled before specializing */
 	unsigned dominance_pct;	 /* a value this common is specialized on */
 	uint64_t counted_min;	 /* cycles per call below which tier 2 counts nothing */
+	bool fixed;		 /* tier-ups at exactly the counts above */
 };
 
 extern const struct prof_policy prof_default_policy;
@@ -98,6 +109,14 @@ int prof_init(struct jit *j, const struct prof_policy *policy, bool verbose);
 void prof_probes(struct jit_probes *p);
 /* Total compile time of the tiers (not tier 0). */
 uint64_t prof_compile_ns(void);
+/* The cycles the tiers' code saved, by the profile's estimate (see
+ * docs/architecture.md, Reports), in total (where known), and for function
+ * f in *cycles: whether that is known (it is not for code that counts
+ * nothing, nor for OSR code). */
+double prof_saved_cycles(void);
+bool prof_fn_saved(const struct prof_fn *f, double *cycles);
+/* Cycles per nanosecond, as measured since the start. */
+double prof_cycles_per_ns(void);
 
 /* At exit: the running function's cycles up to now are its own. */
 void prof_settle(void);

@@ -46,6 +46,10 @@ static void history(const struct prof_fn *f, char *buf, size_t len)
 			n += snprintf(buf + n, len - (size_t)n,
 				      ", OSR in call %llu at block %u (-O3)",
 				      (unsigned long long)v->installed_at_call, v->loop);
+		else if (v->fallback)
+			n += snprintf(buf + n, len - (size_t)n,
+				      ", generic -O3 for the misses from call %llu",
+				      (unsigned long long)v->installed_at_call);
 		else
 			n +=
 			    snprintf(buf + n, len - (size_t)n, " -> %d@call %llu (-O%d%s", v->tier,
@@ -54,7 +58,7 @@ static void history(const struct prof_fn *f, char *buf, size_t len)
 		for (unsigned s = 0; s < v->nspec && n > 0 && (size_t)n < len; s++)
 			n += snprintf(buf + n, len - (size_t)n, "%sarg%u=%lld", s ? "," : ", ",
 				      v->spec_arg[s], (long long)v->spec_value[s]);
-		if (!v->osr && n > 0 && (size_t)n < len)
+		if (!v->osr && !v->fallback && n > 0 && (size_t)n < len)
 			n += snprintf(buf + n, len - (size_t)n, ")");
 	}
 	if (!f->fn->managed && n > 0 && (size_t)n < len)
@@ -71,8 +75,9 @@ void prof_table(FILE *out, unsigned max_rows)
 		return;
 	for (unsigned i = 0; i < prof_nfns; i++)
 		total += prof_fns[i].cycles;
-	fprintf(out, "  %-24s %12s %14s %8s %5s  %s\n", "function", "calls", "loop iter.", "cycles",
-		"tier", "tier history (guard misses)");
+	double cpms = prof_cycles_per_ns() * 1e6;
+	fprintf(out, "  %-24s %12s %14s %8s %5s %9s %9s  %s\n", "function", "calls", "loop iter.",
+		"cycles", "tier", "compile", "saved", "tier history (guard misses)");
 	for (unsigned r = 0; r < n && r < max_rows; r++) {
 		const struct prof_fn *f = &prof_fns[order[r]];
 		if (!f->calls && !f->cycles)
@@ -81,9 +86,19 @@ void prof_table(FILE *out, unsigned max_rows)
 		char calls[32];
 		snprintf(calls, sizeof calls, "%llu%s", (unsigned long long)f->calls,
 			 counting(f) ? "" : "+");
-		fprintf(out, "  %-24.24s %12s %14llu %7.2f%% %5d  %s", f->fn->name, calls,
-			(unsigned long long)f->loops,
-			total ? 100.0 * (double)f->cycles / (double)total : 0.0, f->tier, hist);
+		uint64_t compile_ns = 0;
+		for (unsigned k = 0; k < f->nversions; k++)
+			compile_ns += f->versions[k].compile_ns;
+		char saved[32] = "-";
+		double c;
+		if (!prof_fn_saved(f, &c))
+			snprintf(saved, sizeof saved, "?");
+		else if (f->nversions)
+			snprintf(saved, sizeof saved, "%.1fms", c / cpms);
+		fprintf(out, "  %-24.24s %12s %14llu %7.2f%% %5d %7.1fms %9s  %s", f->fn->name,
+			calls, (unsigned long long)f->loops,
+			total ? 100.0 * (double)f->cycles / (double)total : 0.0, f->tier,
+			(double)compile_ns / 1e6, saved, hist);
 		if (f->guard_misses)
 			fprintf(out, " (%llu)", (unsigned long long)f->guard_misses);
 		fputc('\n', out);
@@ -92,7 +107,7 @@ void prof_table(FILE *out, unsigned max_rows)
 		fprintf(out, "  ... %u more functions\n", n - max_rows);
 	bool plus = false;
 	for (unsigned r = 0; r < n; r++)
-		plus |= !counting(&prof_fns[order[r]]);
+		plus |= !counting(&prof_fns[order[r]]) && prof_fns[order[r]].calls;
 	fprintf(out, "  %-24s %12s %14s %7.2f%%\n", "(the runtime: compiling)", "", "",
 		total ? 100.0 * (double)prof_fns[0].cycles / (double)total : 0.0);
 	if (plus)
@@ -103,6 +118,11 @@ void prof_table(FILE *out, unsigned max_rows)
 		    "  cycles a call, where counting would cost more than the work); its later\n"
 		    "  cycles are its callers'.\n",
 		    (unsigned long long)prof_default_policy.counted_min);
+	fprintf(out, "  saved: the calls since the function's first recompile, at its tier-0 "
+		     "cycles per\n"
+		     "  call, less the cycles they took (an estimate; ? where the code counts "
+		     "nothing,\n"
+		     "  and OSR's gain is not in it).\n");
 	free(order);
 }
 
@@ -152,11 +172,12 @@ void prof_json_functions(FILE *out)
 				fprintf(out, "%u", v->loop);
 			else
 				fprintf(out, "null");
-			fprintf(
-			    out,
-			    ", \"counted\": %s, \"compile_ms\": %.3f, \"installed_at_call\": %llu}",
-			    v->counted ? "true" : "false", (double)v->compile_ns / 1e6,
-			    (unsigned long long)v->installed_at_call);
+			fprintf(out,
+				", \"counted\": %s, \"fallback\": %s, \"compile_ms\": %.3f, "
+				"\"installed_at_call\": %llu}",
+				v->counted ? "true" : "false", v->fallback ? "true" : "false",
+				(double)v->compile_ns / 1e6,
+				(unsigned long long)v->installed_at_call);
 		}
 		fprintf(out, "%s]}", f->nversions ? "\n     " : "");
 	}

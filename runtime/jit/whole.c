@@ -1,0 +1,236 @@
+/*
+ * Whole-program facts. The JIT sees every definition of the program at
+ * once, which clang compiling one file at a time never does; so, before
+ * anything is compiled, the linked program is treated as one unit:
+ *
+ *   - every definition but main (and a program's own definition of a name
+ *     the runtime provides, such as its own memcpy, which generated code
+ *     may call by name) becomes internal: nothing outside the program can
+ *     name it, so a variable never written is a constant, an argument that
+ *     every call passes alike is that value, and dead code is dropped;
+ *   - LLVM's interprocedural passes then turn those facts into IR (global
+ *     variables never stored become constants, internal functions with a
+ *     single caller are noted so that the caller's optimized versions can
+ *     keep them private and inline them as clang would a static function).
+ *
+ * This runs before definitions are given the external names that the
+ * tiers' separate objects use to reach each other (llvm.c's promote), so
+ * the facts survive that.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <llvm-c/Comdat.h>
+#include <llvm-c/Transforms/PassBuilder.h>
+
+#include "internal.h"
+
+static bool keep_external(struct jit *j, LLVMValueRef g)
+{
+	const char *name = LLVMGetValueName(g);
+	return !strcmp(name, "main") || !strncmp(name, "llvm.", 5) || jit_provides(j, name);
+}
+
+static void internalize(struct jit *j, LLVMValueRef g)
+{
+	if (LLVMIsDeclaration(g) || keep_external(j, g))
+		return;
+	LLVMLinkage l = LLVMGetLinkage(g);
+	if (l == LLVMInternalLinkage || l == LLVMPrivateLinkage)
+		return;
+	LLVMSetLinkage(g, LLVMInternalLinkage);
+	LLVMSetVisibility(g, LLVMDefaultVisibility);
+	LLVMSetComdat(g, NULL);
+}
+
+int jit_whole_program(struct jit *j)
+{
+	uint64_t t0 = rt_now_ns();
+	for (LLVMValueRef g = LLVMGetFirstGlobal(j->module); g; g = LLVMGetNextGlobal(g))
+		internalize(j, g);
+	for (LLVMValueRef f = LLVMGetFirstFunction(j->module); f; f = LLVMGetNextFunction(f))
+		internalize(j, f);
+	/* globalopt: never-stored variables become constants (and never-read
+	 * ones go); ipsccp: constants through arguments and returns;
+	 * globaldce: what nothing reaches. Internal functions whose address
+	 * is not taken may get the fast calling convention here: every call
+	 * the tiers build copies the callee's convention. */
+	LLVMPassBuilderOptionsRef o = LLVMCreatePassBuilderOptions();
+	LLVMErrorRef e =
+	    LLVMRunPasses(j->module, "globalopt,ipsccp,globalopt,globaldce", j->tm[0], o);
+	LLVMDisposePassBuilderOptions(o);
+	j->stats.optimize_ns += rt_now_ns() - t0;
+	if (e) {
+		char *msg = LLVMGetErrorMessage(e);
+		jit_fail(j, JIT_EINTERNAL, "whole-program optimization failed: %s", msg);
+		LLVMDisposeErrorMessage(msg);
+		return JIT_EINTERNAL;
+	}
+	return 0;
+}
+
+/* The function whose body holds the one use of f, a direct call; NULL if
+ * f has other uses or none. */
+static LLVMValueRef single_caller(LLVMValueRef f)
+{
+	LLVMUseRef u = LLVMGetFirstUse(f);
+	if (!u || LLVMGetNextUse(u))
+		return NULL;
+	LLVMValueRef call = LLVMGetUser(u);
+	if (!LLVMIsACallInst(call) || LLVMGetCalledValue(call) != f)
+		return NULL;
+	LLVMValueRef caller = LLVMGetBasicBlockParent(LLVMGetInstructionParent(call));
+	return caller == f ? NULL : caller;
+}
+
+static int by_address(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)((const struct jit_def *)a)->f;
+	uintptr_t y = (uintptr_t)((const struct jit_def *)b)->f;
+	return x < y ? -1 : x > y;
+}
+
+/* f's index in the jit_fn list, or -1 if f is not a definition there. */
+static long index_of(const struct jit *j, LLVMValueRef f)
+{
+	struct jit_def key = {f, 0};
+	const struct jit_def *d =
+	    f ? bsearch(&key, j->by_addr, j->nfns, sizeof key, by_address) : NULL;
+	return d ? (long)d->index : -1;
+}
+
+int jit_note_definitions(struct jit *j, LLVMValueRef *defs)
+{
+	j->defs = defs;
+	j->by_addr = malloc((j->nfns + 1) * sizeof *j->by_addr);
+	j->only_caller = malloc((j->nfns + 1) * sizeof *j->only_caller);
+	j->compiled = calloc(j->nfns + 1, 1);
+	if (!j->by_addr || !j->only_caller || !j->compiled)
+		return jit_fail(j, JIT_EINTERNAL, "out of memory");
+	for (size_t i = 0; i < j->nfns; i++)
+		j->by_addr[i] = (struct jit_def){defs[i], i};
+	qsort(j->by_addr, j->nfns, sizeof *j->by_addr, by_address);
+	for (size_t i = 0; i < j->nfns; i++)
+		j->only_caller[i] =
+		    keep_external(j, defs[i]) ? -1 : index_of(j, single_caller(defs[i]));
+	return 0;
+}
+
+/* Whether function f is reached only through calls that start in fn's
+ * body (a chain of single callers). */
+static bool private_to(const struct jit *j, size_t f, size_t fn)
+{
+	/* at most as many steps as functions: a cycle of single callers is
+	 * unreachable code */
+	for (size_t steps = 0; steps < j->nfns; steps++) {
+		long c = j->only_caller[f];
+		if (c < 0)
+			return false;
+		if ((size_t)c == fn)
+			return true;
+		f = (size_t)c;
+	}
+	return false;
+}
+
+enum jit_offer jit_offer(const struct jit *j, size_t f, size_t fn)
+{
+	if (f == fn)
+		return JIT_OFFER_OWN;
+	/* A callee with optimized code of its own is hot in its own right:
+	 * compiling it again inside fn would double the work. */
+	if (!j->compiled[f] && private_to(j, f, fn))
+		return JIT_OFFER_PRIVATE;
+	return j->fns[f].size <= JIT_INLINE_MAX ? JIT_OFFER_INLINE : JIT_OFFER_DECLARE;
+}
+
+unsigned long jit_version_size(struct jit *j, unsigned fn)
+{
+	unsigned char *seen = calloc(j->nfns + 1, 1);
+	size_t *stack = malloc((j->nfns + 1) * sizeof *stack), sp = 0;
+	unsigned long size = 0;
+	if (!seen || !stack) {
+		free(seen);
+		free(stack);
+		return j->fns[fn].size;
+	}
+	seen[fn] = 1;
+	stack[sp++] = fn;
+	while (sp) {
+		size_t f = stack[--sp];
+		size += j->fns[f].size;
+		for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(j->defs[f]); bb;
+		     bb = LLVMGetNextBasicBlock(bb))
+			for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i;
+			     i = LLVMGetNextInstruction(i)) {
+				long c =
+				    LLVMIsACallInst(i) ? index_of(j, LLVMGetCalledValue(i)) : -1;
+				if (c < 0 || seen[c] ||
+				    jit_offer(j, (size_t)c, fn) == JIT_OFFER_DECLARE)
+					continue;
+				seen[c] = 1;
+				stack[sp++] = (size_t)c;
+			}
+	}
+	free(seen);
+	free(stack);
+	return size;
+}
+
+/* The program's variables by address, made at the first need (after tier
+ * 0 has linked them). */
+struct jit_var {
+	uint64_t addr, size;
+	const char *name;
+};
+
+static int by_var_addr(const void *a, const void *b)
+{
+	uint64_t x = ((const struct jit_var *)a)->addr, y = ((const struct jit_var *)b)->addr;
+	return x < y ? -1 : x > y;
+}
+
+static void list_variables(struct jit *j)
+{
+	size_t n = 0;
+	for (LLVMValueRef g = LLVMGetFirstGlobal(j->module); g; g = LLVMGetNextGlobal(g))
+		n++;
+	j->vars = malloc((n + 1) * sizeof *j->vars);
+	if (!j->vars)
+		return;
+	for (LLVMValueRef g = LLVMGetFirstGlobal(j->module); g; g = LLVMGetNextGlobal(g)) {
+		const char *name = LLVMGetValueName(g);
+		void *addr;
+		if (LLVMIsDeclaration(g) || !strncmp(name, "llvm.", 5) ||
+		    jit_lookup(j, name, &addr))
+			continue;
+		struct jit_var *v = &j->vars[j->nvars++];
+		v->addr = (uint64_t)(uintptr_t)addr;
+		v->size = LLVMABISizeOfType(j->layout, LLVMGlobalGetValueType(g));
+		v->name = name;
+	}
+	qsort(j->vars, j->nvars, sizeof *j->vars, by_var_addr);
+}
+
+LLVMValueRef jit_variable_at(struct jit *j, LLVMModuleRef m, uint64_t addr, uint64_t *off)
+{
+	if (!j->vars)
+		list_variables(j);
+	size_t lo = 0, hi = j->nvars; /* the first variable above addr */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (j->vars[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return NULL;
+	const struct jit_var *v = &j->vars[lo - 1];
+	if (addr >= v->addr + v->size)
+		return NULL;
+	if (addr == v->addr && lo >= 2 && j->vars[lo - 2].addr + j->vars[lo - 2].size == addr)
+		return NULL;
+	*off = addr - v->addr;
+	return LLVMGetNamedGlobal(m, v->name);
+}

@@ -1,0 +1,39 @@
+/*
+ * Shared by the files of prof/ and nothing else: the profiler's state and
+ * the mechanism the policy (policy.c) uses to install what it compiles.
+ */
+#ifndef BFRT_PROF_INTERNAL_H
+#define BFRT_PROF_INTERNAL_H
+
+#include "prof.h"
+
+extern struct prof_state {
+	struct jit *jit;
+	struct prof_policy policy;
+	bool verbose;
+	uint64_t compile_ns; /* the tiers' compiles, in all */
+	uint64_t tsc0, ns0;  /* for cycles per nanosecond */
+	struct {
+		double n, s, c, ss,
+		    sc; /* compiles seen: count, sums of size, ns, size^2, size*ns */
+	} cost;		/* the compile-cost model's data (policy.c) */
+} P;
+
+/* The runtime's own work (compiling) is function 0's time, not that of the
+ * function that happened to be running: between these two. */
+uint64_t prof_runtime_enter(void);
+void prof_runtime_leave(void);
+
+/* A new entry in f's version history; NULL when it is full. */
+struct prof_version *prof_new_version(struct prof_fn *f);
+/* Record the code compiled for r (in ns) as f's newest version and, unless
+ * it is only a guard's fallback, put it in f's slot, from the call that
+ * asked for it on (that call not counted yet). */
+void prof_install(struct prof_fn *f, const struct jit_request *r, void *code, uint64_t ns,
+		  bool fallback);
+/* What r asks for, for the log: "-O3, specialized: arg3=96". */
+void prof_describe(const struct jit_request *r, char *buf, size_t len);
+
+double prof_ms(uint64_t ns);
+
+#endif

@@ -1,0 +1,358 @@
+/*
+ * The tier policy: what happens when a function's counters reach a
+ * checkpoint (prof_hot), when a tier-0 loop runs long (prof_osr), and when
+ * a specialization guard keeps missing. Every tunable is named here or in
+ * prof_default_policy; the reasons and measurements are in
+ * docs/architecture.md (Tiers).
+ *
+ * Adaptive, the default. Whether a compile pays depends on how long the
+ * code it replaces would still run, which cannot be known; so, as in
+ * renting skis until their price is spent, a function is compiled once it
+ * has run in its current code as long as the compile is predicted to take.
+ * That costs at most twice the better choice made in hindsight, and never
+ * compiles code that ran briefly, however often it was called. The
+ * prediction is the IR a version compiles (the function and what it
+ * offers for inlining) times a cost per instruction learned from the
+ * compiles so far. Hot code goes from tier 0 straight to tier 2 (-O3),
+ * specialized on the values tier 0 profiled: tier 1's -O2 costs nearly as
+ * much to compile as -O3, so a stop there is a second compile for little.
+ *
+ * Fixed (--thresholds C1,L1,C2,L2): tier 0 -> 1 at C1 calls or L1 loop
+ * iterations, tier 1 -> 2 at C2 or L2, with no cost rule: exact, for tests
+ * and experiments.
+ *
+ * Compiling is synchronous, on the program's own thread: BareFlow gives a
+ * program one CPU, so a background compiler thread would only take turns
+ * with it. The call that reached the checkpoint waits for the compile and
+ * then runs the new code (tier 0 and 1 tail-call the slot again).
+ */
+#include <stdio.h>
+
+#include "internal.h"
+
+const struct prof_policy prof_default_policy = {
+    .calls1 = 200,
+    .loops1 = 2000,
+    .calls2 = 5000,
+    .loops2 = 15000,
+    .min_samples = 16,
+    .dominance_pct = 90,
+    .counted_min = 2000,
+    .fixed = false,
+};
+
+/* The cost model: a compile's ns = fixed + per instruction * the IR
+ * instructions it compiles, fitted by least squares to the compiles so far
+ * and two imagined ones that stand for what -O3 takes hosted on a current
+ * x86-64 (4 ms fixed, 15 us per unoptimized instruction), each weighing
+ * half a real one, so that the first real compiles (say, under emulation,
+ * 30 times slower) soon outweigh them. */
+#define COST_PRIOR_FIXED_NS 4e6
+#define COST_PRIOR_NS_PER_INSN 15e3
+#define COST_PRIOR_WEIGHT 0.5
+
+static void observe(double size, double ns, double weight)
+{
+	P.cost.n += weight;
+	P.cost.s += weight * size;
+	P.cost.c += weight * ns;
+	P.cost.ss += weight * size * size;
+	P.cost.sc += weight * size * ns;
+}
+
+/* The predicted ns of compiling size IR instructions. */
+static double predict_ns(unsigned long size)
+{
+	if (!P.cost.n) {
+		observe(0, COST_PRIOR_FIXED_NS, COST_PRIOR_WEIGHT);
+		observe(1000, COST_PRIOR_FIXED_NS + 1000 * COST_PRIOR_NS_PER_INSN,
+			COST_PRIOR_WEIGHT);
+	}
+	double d = P.cost.n * P.cost.ss - P.cost.s * P.cost.s;
+	double per = d > 0 ? (P.cost.n * P.cost.sc - P.cost.s * P.cost.c) / d : 0;
+	if (per < 0)
+		per = 0;
+	double fixed = (P.cost.c - per * P.cost.s) / P.cost.n;
+	return (fixed > 0 ? fixed : 0) + per * (double)size;
+}
+
+/* A function is compiled once it has run in its current code this share
+ * of its compile's predicted time (ski rental's 1 would guarantee at most
+ * twice the hindsight optimum; code that has run that long usually runs on
+ * for much longer, and each cycle at tier 0 is worth a few at -O3). */
+#define RENT_SHARE 0.5
+/* Tier 0 runs a call about this many times slower than tier 2: a function
+ * averaging counted_min cycles at tier 2 averages this times more at 0. */
+#define TIER0_SLOWDOWN 4
+
+/* The cycles function i (f) must have run before a version of it is
+ * compiled: RENT_SHARE of the compile's predicted time. */
+static uint64_t rent_cycles(struct prof_fn *f, uint32_t i)
+{
+	if (!f->size)
+		f->size = jit_version_size(P.jit, i - 1);
+	return (uint64_t)(RENT_SHARE * predict_ns(f->size) * prof_cycles_per_ns());
+}
+
+static void learn(const struct prof_fn *f, uint64_t ns)
+{
+	observe((double)f->size, (double)ns, 1);
+}
+
+/* Not yet (spent of the rent cycles so far): look again when the rent
+ * should be reached at the rate so far, and at twice the calls or loop
+ * iterations at the latest. */
+static void back_off(struct prof_fn *f, uint64_t spent, uint64_t rent)
+{
+	double scale = spent ? (double)rent / (double)spent : 2.0;
+	if (scale > 2.0)
+		scale = 2.0;
+	/* + 2: the call that asked runs again and counts itself again */
+	f->call_trigger = (uint64_t)((double)f->calls * scale) + 2;
+	f->loop_trigger = (uint64_t)((double)f->loops * scale) + 1;
+}
+
+/* Whether an address is on this thread's stack, where the same address
+ * is a different object from one call depth to the next: a pointer there
+ * is not worth specializing on. (Within 64 MiB of our own frame: stacks
+ * are at most a few MiB, and nothing else is mapped that close.) */
+static bool on_stack(int64_t addr)
+{
+	uintptr_t here = (uintptr_t)__builtin_frame_address(0), a = (uintptr_t)addr;
+	return (a > here ? a - here : here - a) < ((uintptr_t)64 << 20);
+}
+
+/* Tier 2's specialization: the arguments one value dominated while they
+ * were profiled (at tier 0, and at tier 1 under the fixed policy). */
+static void choose_specialization(struct prof_fn *f, struct jit_request *r)
+{
+	for (unsigned k = 0; k < f->fn->nparams && k < PROF_MAX_ARGS; k++) {
+		const struct prof_arg *a = &f->args[k];
+		if (f->fn->arg_kind[k] == JIT_ARG_OTHER || a->same < P.policy.min_samples)
+			continue;
+		if (a->same * 100 < (a->same + a->other) * P.policy.dominance_pct)
+			continue;
+		if (f->fn->arg_kind[k] == JIT_ARG_PTR && on_stack(a->value))
+			continue;
+		r->spec_arg[r->nspec] = k;
+		r->spec_value[r->nspec++] = a->value;
+	}
+}
+
+/* Compile r for function i (f); 0, or an error reported here (f then keeps
+ * its code and stops asking). */
+static int compile(struct prof_fn *f, uint32_t i, const struct jit_request *r, void **code,
+		   uint64_t *ns, const char *what)
+{
+	int err = jit_compile_version(P.jit, r, code, ns);
+	P.compile_ns += *ns;
+	if (err) {
+		fprintf(stderr, "bareflow-rt: cannot compile %s %s, so it keeps its code: %s\n",
+			f->fn->name, what, jit_error(P.jit));
+		f->call_trigger = f->loop_trigger = f->miss_trigger = PROF_NEVER;
+		return err;
+	}
+	if (!f->size)
+		f->size = jit_version_size(P.jit, i - 1);
+	learn(f, *ns);
+	return 0;
+}
+
+static void tier_up(struct prof_fn *f, uint32_t i, int tier)
+{
+	struct jit_request r = {.fn = i - 1, .tier = tier};
+	char what[160];
+	void *code;
+	uint64_t ns = 0;
+
+	if (f->tier == 0)
+		f->tier0_cpc = f->calls ? f->cycles / f->calls : f->cycles;
+	if (tier == 2) {
+		uint64_t calls = f->calls - f->tier_calls;
+		if (f->tier == 1)
+			r.counted =
+			    calls && (f->cycles - f->tier_cycles) / calls >= P.policy.counted_min;
+		else
+			r.counted = f->tier0_cpc >= TIER0_SLOWDOWN * P.policy.counted_min;
+		choose_specialization(f, &r);
+		if (r.nspec) /* other values go on running the code they run now */
+			f->fallback = f->code;
+	}
+	snprintf(what, sizeof what, "at tier %d", tier);
+	if (compile(f, i, &r, &code, &ns, what))
+		return;
+	if (P.verbose) {
+		prof_describe(&r, what, sizeof what);
+		fprintf(stderr,
+			"bareflow-rt: tier-up %s: tier %d -> %d (%s) from call %llu (%llu loop "
+			"iterations), compiled in %.2f ms\n",
+			f->fn->name, f->tier, r.tier, what, (unsigned long long)f->calls + 1,
+			(unsigned long long)f->loops, prof_ms(ns));
+	}
+	prof_install(f, &r, code, ns, false);
+	f->tier = tier;
+	if (tier == 1) {
+		f->tier1_code = code;
+		f->call_trigger = P.policy.calls2;
+		f->loop_trigger = P.policy.loops2;
+	} else {
+		f->call_trigger = f->loop_trigger = PROF_NEVER;
+		f->spec_calls = f->calls;
+		/* look at the misses after this many */
+		f->miss_trigger =
+		    r.nspec ? (P.policy.fixed ? P.policy.calls2 : P.policy.calls1) : PROF_NEVER;
+	}
+}
+
+/* Generic -O3 code for function i (f), counted if its last version was:
+ * in the slot instead of the guard, or as the guard's fallback. */
+static void generic(struct prof_fn *f, uint32_t i, bool fallback)
+{
+	struct jit_request r = {.fn = i - 1, .tier = 2};
+	const struct prof_version *last = f->nversions ? &f->versions[f->nversions - 1] : NULL;
+	uint64_t ns = 0;
+	r.counted = last && last->counted;
+	if (!f->generic && compile(f, i, &r, &f->generic, &ns, "without its specialization"))
+		return;
+	if (P.verbose)
+		fprintf(stderr,
+			"bareflow-rt: %s %s: generic -O3 code (%llu of %llu calls missed the "
+			"specialization) from call %llu%s%.2f ms\n",
+			fallback ? "fallback" : "tier-up", f->fn->name,
+			(unsigned long long)f->guard_misses,
+			(unsigned long long)(f->calls - f->spec_calls),
+			(unsigned long long)f->calls + 1,
+			ns ? ", compiled in " : ", compiled before: ", prof_ms(ns));
+	prof_install(f, &r, f->generic, ns, fallback);
+}
+
+/* A specialization guard's misses reached the checkpoint. If a quarter of
+ * the calls since it went in missed, the values have changed for good:
+ * generic code replaces the guard. Otherwise (adaptive policy) the misses
+ * get generic -O3 code of their own once they have run as long as its
+ * compile takes; and the guard looks again after twice as many. */
+static void misses(struct prof_fn *f, uint32_t i)
+{
+	uint64_t since = f->calls - f->spec_calls;
+	if (f->guard_misses * 4 >= since) {
+		f->miss_trigger = PROF_NEVER;
+		generic(f, i, false);
+		return;
+	}
+	if (!P.policy.fixed && !f->generic && f->guard_misses * f->tier0_cpc >= rent_cycles(f, i))
+		generic(f, i, true);
+	f->miss_trigger = f->miss_trigger < PROF_NEVER / 2 ? f->miss_trigger * 2 : PROF_NEVER;
+}
+
+static void hot(uint32_t i)
+{
+	struct prof_fn *f = &prof_fns[i];
+
+	if (!f->fn->managed) {
+		f->call_trigger = f->loop_trigger = PROF_NEVER;
+		return;
+	}
+	if (f->tier >= 2) { /* only a guard calls now, for a call not counted yet */
+		misses(f, i);
+		return;
+	}
+	f->calls--; /* this call runs again, through the slot, and counts itself again */
+	if (!P.policy.fixed) {
+		uint64_t spent = f->cycles - f->tier_cycles, rent = rent_cycles(f, i);
+		if (spent < rent)
+			back_off(f, spent, rent);
+		else
+			tier_up(f, i, 2);
+		return;
+	}
+	if (f->tier == 1 && f->calls + 1 < P.policy.calls2 &&
+	    f->calls - f->tier_calls < P.policy.min_samples) {
+		/* hot by its loops, but its arguments are not profiled enough
+		 * yet: again when they are (this call counts itself again) */
+		f->call_trigger = f->tier_calls + P.policy.min_samples + 1;
+		f->loop_trigger = PROF_NEVER;
+		return;
+	}
+	tier_up(f, i, f->tier + 1);
+}
+
+void prof_hot(uint32_t i)
+{
+	prof_runtime_enter();
+	hot(i);
+	prof_runtime_leave();
+}
+
+/* A tier-0 loop header of function i ran osr_trigger times in all: enter
+ * -O3 code for the rest of the call, once the function has run as long as
+ * that compile is predicted to take (the same rule as above, so a loop
+ * about to end does not pay for a compile). OSR versions are kept per
+ * header. */
+static void *osr(uint32_t i, uint32_t loop)
+{
+	struct prof_fn *f = &prof_fns[i];
+	for (unsigned k = 0; k < f->nversions; k++)
+		if (f->versions[k].osr && f->versions[k].loop == loop)
+			return f->versions[k].code;
+	for (unsigned k = 0; k < f->nunfit; k++)
+		if (f->unfit[k] == loop) {
+			f->osr_trigger = f->loops * 2; /* back off */
+			return NULL;
+		}
+	if (f->cycles < rent_cycles(f, i)) {
+		f->osr_trigger = f->loops * 2; /* not yet worth it: look again later */
+		return NULL;
+	}
+	if (f->tier == 0 && f->calls >= 2 && !P.policy.fixed) {
+		/* called before: its next calls may well suffice, and need code
+		 * of their own anyway; OSR only if this call still loops on */
+		tier_up(f, i, 2);
+		f->osr_trigger = f->loops * 2;
+		return NULL;
+	}
+	struct prof_version *v = prof_new_version(f);
+	if (!v) {
+		f->osr_trigger = PROF_NEVER;
+		return NULL;
+	}
+	void *code;
+	uint64_t ns = 0;
+	int err = jit_compile_osr(P.jit, i - 1, loop, &code, &ns);
+	P.compile_ns += ns;
+	if (err) {
+		f->nversions--;
+		if (err != JIT_EUNFIT)
+			fprintf(stderr,
+				"bareflow-rt: cannot compile %s's loop (block %u) for OSR: %s\n",
+				f->fn->name, loop, jit_error(P.jit));
+		else if (P.verbose)
+			fprintf(stderr, "bareflow-rt: no OSR for %s's loop at block %u: %s\n",
+				f->fn->name, loop, jit_error(P.jit));
+		if (f->nunfit < sizeof f->unfit / sizeof f->unfit[0])
+			f->unfit[f->nunfit++] = loop;
+		f->osr_trigger = f->loops * 2;
+		return NULL;
+	}
+	learn(f, ns);
+	v->tier = 2;
+	v->osr = true;
+	v->loop = loop;
+	v->compile_ns = ns;
+	v->installed_at_call = f->calls;
+	v->code = code;
+	if (P.verbose)
+		fprintf(stderr,
+			"bareflow-rt: OSR %s: tier 0 -> 2 (-O3) in the loop at block %u, in call "
+			"%llu after %llu loop iterations, compiled in %.2f ms\n",
+			f->fn->name, loop, (unsigned long long)f->calls,
+			(unsigned long long)f->loops, prof_ms(ns));
+	return code;
+}
+
+void *prof_osr(uint32_t i, uint32_t loop)
+{
+	prof_runtime_enter();
+	void *code = osr(i, loop);
+	prof_runtime_leave();
+	return code;
+}
