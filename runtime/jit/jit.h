@@ -95,6 +95,7 @@ struct jit_request {
 	unsigned fn;
 	int tier;	/* 1: -O2 instrumented; 2: -O3 */
 	bool counted;	/* tier 2: keep counting calls and cycles */
+	bool profiled;	/* tier 2, generic: also profile values and check triggers */
 	unsigned nspec; /* tier 2: arguments fixed to values, behind a guard */
 	unsigned spec_arg[JIT_MAX_ARGS];
 	int64_t spec_value[JIT_MAX_ARGS];

@@ -536,11 +536,12 @@ int jit_compile_version(struct jit *j, const struct jit_request *r, void **addr,
 	call_self(body, LLVMGetNamedFunction(m, j->syms[r->fn]));
 	struct ir ir;
 	ir_open(&ir, j, m);
+	bool profiled = r->tier == 1 || r->profiled;
 	struct how how = {.tier = r->tier,
 			  .managed = true,
-			  .trigger = r->tier == 1,
-			  .counted = r->tier == 1 || r->counted,
-			  .values = r->tier == 1};
+			  .trigger = profiled,
+			  .counted = profiled || r->counted,
+			  .values = profiled};
 	instrument(&ir, body, fn, d, &how);
 	if (r->tier == 1) {
 		/* -O2, then loop counters in the optimized loops */

@@ -158,6 +158,31 @@ static int compile(struct prof_fn *f, uint32_t i, const struct jit_request *r, v
 	return 0;
 }
 
+/* Whether any of f's arguments is profiled. */
+static bool has_profiled_args(const struct prof_fn *f)
+{
+	for (unsigned k = 0; k < f->fn->nparams && k < PROF_MAX_ARGS; k++)
+		if (f->fn->arg_kind[k] != JIT_ARG_OTHER)
+			return true;
+	return false;
+}
+
+/* Whether f, due for a compile but with too few calls profiled to know
+ * what to specialize on, may wait for them at tier 0: the calls left to
+ * profile would take less than the rent. */
+static bool wait_for_samples(struct prof_fn *f, uint64_t rent)
+{
+	if (!has_profiled_args(f) || f->calls >= P.policy.min_samples)
+		return false;
+	uint64_t per_call = f->cycles / (f->calls ? f->calls : 1);
+	if ((P.policy.min_samples - f->calls) * per_call > rent)
+		return false;
+	f->call_trigger = P.policy.min_samples + 1 > f->calls + 2 ? P.policy.min_samples + 1
+								   : f->calls + 2;
+	f->loop_trigger = PROF_NEVER;
+	return true;
+}
+
 static void tier_up(struct prof_fn *f, uint32_t i, int tier)
 {
 	struct jit_request r = {.fn = i - 1, .tier = tier};
@@ -177,6 +202,10 @@ static void tier_up(struct prof_fn *f, uint32_t i, int tier)
 		choose_specialization(f, &r);
 		if (r.nspec) /* other values go on running the code they run now */
 			f->fallback = f->code;
+		/* too few calls profiled to know: generic code that goes on
+		 * profiling, to be specialized later (respecialize) */
+		r.profiled = !P.policy.fixed && !r.nspec && has_profiled_args(f) &&
+			     f->calls < P.policy.min_samples;
 	}
 	snprintf(what, sizeof what, "at tier %d", tier);
 	if (compile(f, i, &r, &code, &ns, what))
@@ -195,6 +224,9 @@ static void tier_up(struct prof_fn *f, uint32_t i, int tier)
 		f->tier1_code = code;
 		f->call_trigger = P.policy.calls2;
 		f->loop_trigger = P.policy.loops2;
+	} else if (r.profiled) {
+		f->call_trigger = f->calls + P.policy.min_samples + 2;
+		f->loop_trigger = PROF_NEVER;
 	} else {
 		f->call_trigger = f->loop_trigger = PROF_NEVER;
 		f->spec_calls = f->calls;
@@ -244,6 +276,42 @@ static void misses(struct prof_fn *f, uint32_t i)
 	f->miss_trigger = f->miss_trigger < PROF_NEVER / 2 ? f->miss_trigger * 2 : PROF_NEVER;
 }
 
+/* Generic -O3 code that profiles values reached its checkpoint: if one
+ * value dominates an argument, a specialized version goes in front of it
+ * (once it has run as long as that compile takes), and it is the
+ * fallback; if none does, profiling stops mattering. */
+static void respecialize(struct prof_fn *f, uint32_t i)
+{
+	struct jit_request r = {.fn = i - 1, .tier = 2, .counted = true};
+	char what[160];
+	void *code;
+	uint64_t ns = 0, spent = f->cycles - f->tier_cycles, rent = rent_cycles(f, i);
+
+	choose_specialization(f, &r);
+	if (!r.nspec) {
+		f->call_trigger = f->loop_trigger = PROF_NEVER;
+		return;
+	}
+	if (spent < rent) {
+		back_off(f, spent, rent);
+		return;
+	}
+	f->fallback = f->code;
+	if (compile(f, i, &r, &code, &ns, "specialized"))
+		return;
+	if (P.verbose) {
+		prof_describe(&r, what, sizeof what);
+		fprintf(stderr,
+			"bareflow-rt: tier-up %s: tier 2 -> 2 (%s) from call %llu, compiled in "
+			"%.2f ms\n",
+			f->fn->name, what, (unsigned long long)f->calls + 1, prof_ms(ns));
+	}
+	prof_install(f, &r, code, ns, false);
+	f->call_trigger = f->loop_trigger = PROF_NEVER; /* the fallback's too */
+	f->spec_calls = f->calls;
+	f->miss_trigger = P.policy.calls1;
+}
+
 static void hot(uint32_t i)
 {
 	struct prof_fn *f = &prof_fns[i];
@@ -252,16 +320,20 @@ static void hot(uint32_t i)
 		f->call_trigger = f->loop_trigger = PROF_NEVER;
 		return;
 	}
-	if (f->tier >= 2) { /* only a guard calls now, for a call not counted yet */
+	if (f->guarded) { /* a guard calls, for a call not counted yet */
 		misses(f, i);
 		return;
 	}
 	f->calls--; /* this call runs again, through the slot, and counts itself again */
+	if (f->tier == 2) {
+		respecialize(f, i);
+		return;
+	}
 	if (!P.policy.fixed) {
 		uint64_t spent = f->cycles - f->tier_cycles, rent = rent_cycles(f, i);
 		if (spent < rent)
 			back_off(f, spent, rent);
-		else
+		else if (!wait_for_samples(f, rent))
 			tier_up(f, i, 2);
 		return;
 	}

@@ -125,7 +125,7 @@ void prof_install(struct prof_fn *f, const struct jit_request *r, void *code, ui
 		v->compile_ns = ns;
 		v->installed_at_call = f->calls + 1;
 		v->code = code;
-		v->counted = r->tier == 1 || r->counted;
+		v->counted = r->tier == 1 || r->counted || r->profiled;
 		v->fallback = fallback;
 	}
 	if (fallback) {
@@ -133,6 +133,7 @@ void prof_install(struct prof_fn *f, const struct jit_request *r, void *code, ui
 		return;
 	}
 	atomic_store_explicit((_Atomic(void *) *)&f->code, code, memory_order_release);
+	f->guarded = r->nspec > 0;
 	f->saved = saved;
 	f->tier_calls = f->calls;
 	f->tier_cycles = f->cycles;

@@ -72,6 +72,7 @@ struct prof_fn {
 	double saved;		 /* cycles saved by versions no longer in the slot */
 	void *tier1_code;
 	void *generic;	     /* generic -O3 code, once compiled */
+	bool guarded;	     /* the slot holds a specialization guard */
 	uint64_t spec_calls; /* calls when a specialized version was installed */
 	unsigned long size;  /* IR instructions a version compiles (0: not known yet) */
 	unsigned nversions;

@@ -39,7 +39,7 @@ jit() {
 	echo "same     $name ($mode, status $STATUS)"
 }
 
-for name in counted swap guard; do
+for name in counted swap guard adaptive; do
 	clang-19 -static -O1 -o "build/jit/tiers_$name" "tests/jit/tiers/$name.c" ||
 		fail "cannot build $name"
 done
@@ -58,7 +58,8 @@ for mode in hosted bare-metal; do
 	expect_output "0 -> 1@call 100 (-O2) -> 2@call 250 (-O3"
 
 	# swap: everything hot ends at tier 2; main's loop entered -O3 code
-	jit $mode swap ""
+	# (fixed counts, so that walk tiers up in the middle of its recursion)
+	jit $mode swap 200,2000,5000,15000
 	for f in walk mix cmp; do
 		expect_in "$(fn_json "$TMP/swap.$mode.json" $f)" '"tier": 2,' "swap ($mode), $f"
 	done
@@ -77,4 +78,24 @@ for mode in hosted bare-metal; do
 	expect_in "$generic" '"installed_at_call": 4000}' "guard ($mode), generic"
 	expect_in "$scale" '"guard_misses": 1000,' "guard ($mode)"
 	expect_in "$scale" '"calls": 4000,' "guard ($mode)" # then uncounted -O3
+
+	# adaptive: brief, often called but cheap, is never recompiled; heavy
+	# goes to -O3 by OSR in its first call and from its entry at its
+	# second, later specialized on its table, length and scale; never -O2
+	[ "$mode" = hosted ] && rounds=400000 || rounds=40000
+	jit $mode adaptive "" $rounds
+	brief=$(fn_json "$TMP/adaptive.$mode.json" brief)
+	expect_in "$brief" '"calls": 3000,' "adaptive ($mode), brief"
+	expect_in "$brief" '"tier": 0,' "adaptive ($mode), brief"
+	heavy=$(fn_json "$TMP/adaptive.$mode.json" heavy)
+	expect_in "$heavy" '"tier": 2,' "adaptive ($mode), heavy"
+	echo "$heavy" | grep -q '"osr_block": [0-9]' || fail "adaptive ($mode): no OSR in heavy: $heavy"
+	entry=$(echo "$heavy" | grep '"specialization": null, "osr_block": null')
+	expect_in "$entry" '"installed_at_call": 2}' "adaptive ($mode), heavy"
+	spec=$(echo "$heavy" | grep '"specialization": \[')
+	expect_in "$spec" '{"arg": 1, "value": 64}' "adaptive ($mode), heavy"
+	expect_in "$spec" '{"arg": 2, "value": 4609434218613702656}' "adaptive ($mode), heavy" # 1.5
+	expect_in "$spec" '[{"arg": 0, "value": ' "adaptive ($mode), heavy"
+	case $heavy in *'"tier": 1,'*) fail "adaptive ($mode): heavy went through tier 1: $heavy" ;; esac
+	expect_output "saved an estimated"
 done
