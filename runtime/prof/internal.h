@@ -14,9 +14,8 @@ extern struct prof_state {
 	uint64_t compile_ns; /* the tiers' compiles, in all */
 	uint64_t tsc0, ns0;  /* for cycles per nanosecond */
 	struct {
-		double n, s, c, ss,
-		    sc; /* compiles seen: count, sums of size, ns, size^2, size*ns */
-	} cost;		/* the compile-cost model's data (policy.c) */
+		double n, log_ratio; /* compiles seen; sum of log(ns / predicted) */
+	} cost;			     /* the compile-cost model's data (policy.c) */
 } P;
 
 /* The runtime's own work (compiling) is function 0's time, not that of the

@@ -26,6 +26,7 @@
  * with it. The call that reached the checkpoint waits for the compile and
  * then runs the new code (tier 0 and 1 tail-call the slot again).
  */
+#include <math.h>
 #include <stdio.h>
 
 #include "internal.h"
@@ -41,39 +42,28 @@ const struct prof_policy prof_default_policy = {
     .fixed = false,
 };
 
-/* The cost model: a compile's ns = fixed + per instruction * the IR
- * instructions it compiles, fitted by least squares to the compiles so far
- * and two imagined ones that stand for what -O3 takes hosted on a current
- * x86-64 (4 ms fixed, 15 us per unoptimized instruction), each weighing
- * half a real one, so that the first real compiles (say, under emulation,
- * 30 times slower) soon outweigh them. */
-#define COST_PRIOR_FIXED_NS 4e6
-#define COST_PRIOR_NS_PER_INSN 15e3
+/* The cost model: a compile's ns = (fixed + per instruction * the IR
+ * instructions it compiles) * scale. fixed and per are what -O3 takes
+ * hosted on a current x86-64 (4 ms and 15 us per unoptimized
+ * instruction); scale is learned: the geometric mean of the ratios of
+ * the compiles so far to that prediction, with the prediction itself
+ * weighing half a compile. (Fitting both figures instead is unstable: a
+ * few small functions, one of them slow to optimize, can give a slope
+ * that predicts seconds for a mid-size function.) Under emulation scale
+ * comes out about 30. */
+#define COST_FIXED_NS 4e6
+#define COST_NS_PER_INSN 15e3
 #define COST_PRIOR_WEIGHT 0.5
 
-static void observe(double size, double ns, double weight)
+static double base_ns(unsigned long size)
 {
-	P.cost.n += weight;
-	P.cost.s += weight * size;
-	P.cost.c += weight * ns;
-	P.cost.ss += weight * size * size;
-	P.cost.sc += weight * size * ns;
+	return COST_FIXED_NS + COST_NS_PER_INSN * (double)size;
 }
 
 /* The predicted ns of compiling size IR instructions. */
 static double predict_ns(unsigned long size)
 {
-	if (!P.cost.n) {
-		observe(0, COST_PRIOR_FIXED_NS, COST_PRIOR_WEIGHT);
-		observe(1000, COST_PRIOR_FIXED_NS + 1000 * COST_PRIOR_NS_PER_INSN,
-			COST_PRIOR_WEIGHT);
-	}
-	double d = P.cost.n * P.cost.ss - P.cost.s * P.cost.s;
-	double per = d > 0 ? (P.cost.n * P.cost.sc - P.cost.s * P.cost.c) / d : 0;
-	if (per < 0)
-		per = 0;
-	double fixed = (P.cost.c - per * P.cost.s) / P.cost.n;
-	return (fixed > 0 ? fixed : 0) + per * (double)size;
+	return base_ns(size) * exp(P.cost.log_ratio / (P.cost.n + COST_PRIOR_WEIGHT));
 }
 
 /* A function is compiled once it has run in its current code this share
@@ -96,7 +86,8 @@ static uint64_t rent_cycles(struct prof_fn *f, uint32_t i)
 
 static void learn(const struct prof_fn *f, uint64_t ns)
 {
-	observe((double)f->size, (double)ns, 1);
+	P.cost.log_ratio += log((double)(ns ? ns : 1) / base_ns(f->size));
+	P.cost.n++;
 }
 
 /* Not yet (spent of the rent cycles so far): look again when the rent
@@ -177,8 +168,8 @@ static bool wait_for_samples(struct prof_fn *f, uint64_t rent)
 	uint64_t per_call = f->cycles / (f->calls ? f->calls : 1);
 	if ((P.policy.min_samples - f->calls) * per_call > rent)
 		return false;
-	f->call_trigger = P.policy.min_samples + 1 > f->calls + 2 ? P.policy.min_samples + 1
-								   : f->calls + 2;
+	f->call_trigger =
+	    P.policy.min_samples + 1 > f->calls + 2 ? P.policy.min_samples + 1 : f->calls + 2;
 	f->loop_trigger = PROF_NEVER;
 	return true;
 }
