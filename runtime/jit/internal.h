@@ -19,7 +19,9 @@ struct jit_def {
 
 struct jit {
 	char *cpu, *features, *triple;
-	LLVMTargetMachineRef tm[4]; /* one per backend optimization level */
+	LLVMTargetMachineRef tm[4];	 /* one per backend optimization level */
+	LLVMTargetMachineRef tm_generic; /* -O3 for any x86-64 (SSE2) */
+	bool generic_cpu;		 /* the compile under way is for it */
 	LLVMTargetDataRef layout;
 	LLVMContextRef ctx;
 	LLVMModuleRef module; /* the program as loaded, never compiled itself */

@@ -82,6 +82,7 @@ struct jit_probes {
 	size_t fn_size;
 	void *current, *stamp; /* uint32_t, uint64_t */
 	void *hot;	       /* void hot(uint32_t fn) */
+	void *miss;	       /* void miss(uint32_t fn): a guard's misses */
 	void *osr;	       /* void *osr(uint32_t fn, uint32_t loop) */
 };
 
@@ -93,10 +94,11 @@ int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *ent
 /* A new version of one function (index into the jit_fn list). */
 struct jit_request {
 	unsigned fn;
-	int tier;	/* 1: -O2 instrumented; 2: -O3 */
-	bool counted;	/* tier 2: keep counting calls and cycles */
-	bool profiled;	/* tier 2, generic: also profile values and check triggers */
-	unsigned nspec; /* tier 2: arguments fixed to values, behind a guard */
+	int tier;	  /* 1: -O2 instrumented; 2: -O3 */
+	bool counted;	  /* tier 2: keep counting calls and cycles */
+	bool profiled;	  /* tier 2, generic: also profile values and check triggers */
+	bool generic_cpu; /* tier 2: code for any x86-64 (SSE2), not for this CPU */
+	unsigned nspec;	  /* tier 2: arguments fixed to values, behind a guard */
 	unsigned spec_arg[JIT_MAX_ARGS];
 	int64_t spec_value[JIT_MAX_ARGS];
 };
@@ -105,7 +107,9 @@ struct jit_request {
 unsigned long jit_version_size(struct jit *j, unsigned fn);
 /* Compile it; the address to put in the slot and the time it took. A
  * specialized version is a guard that sends other values to the code in
- * the function's fallback field (struct prof_fn). */
+ * the function's fallback field (struct prof_fn), and calls the miss probe
+ * when its misses reach miss_trigger. Counted tier-2 code calls the hot
+ * probe when its calls reach call_trigger. */
 int jit_compile_version(struct jit *j, const struct jit_request *r, void **addr, uint64_t *ns);
 /* An on-stack-replacement entry at tier-0 loop header `loop` (a block
  * number) of function fn: code taking the function's arguments and its

@@ -61,10 +61,11 @@ static LLVMCodeGenOptLevel codegen_level(int opt)
 	return levels[opt < 0 ? 0 : opt > 3 ? 3 : opt];
 }
 
-/* A target machine for this very CPU: its name and full feature string.
- * The JIT code model (large) lets code reach any address: the program's
- * code, this binary's libc and the runtime's counters are far apart. */
-static LLVMTargetMachineRef host_machine(struct jit *j, int opt)
+/* A target machine for a CPU (by name and full feature string) at a
+ * backend level. The JIT code model (large) lets code reach any address:
+ * the program's code, this binary's libc and the runtime's counters are
+ * far apart. */
+static LLVMTargetMachineRef machine(struct jit *j, const char *cpu, const char *features, int opt)
 {
 	LLVMTargetRef target;
 	char *msg = NULL;
@@ -73,8 +74,20 @@ static LLVMTargetMachineRef host_machine(struct jit *j, int opt)
 		LLVMDisposeMessage(msg);
 		return NULL;
 	}
-	return LLVMCreateTargetMachine(target, j->triple, j->cpu, j->features, codegen_level(opt),
+	return LLVMCreateTargetMachine(target, j->triple, cpu, features, codegen_level(opt),
 				       LLVMRelocDefault, LLVMCodeModelJITDefault);
+}
+
+static LLVMTargetMachineRef host_machine(struct jit *j, int opt)
+{
+	return machine(j, j->cpu, j->features, opt);
+}
+
+/* The machine a compile at level opt uses: this CPU's, or, while
+ * j->generic_cpu is set, the baseline x86-64's (SSE2). */
+static LLVMTargetMachineRef machine_for(struct jit *j, int opt)
+{
+	return j->generic_cpu && j->tm_generic ? j->tm_generic : j->tm[opt];
 }
 
 struct jit *jit_create(char *err, size_t errlen)
@@ -98,6 +111,7 @@ struct jit *jit_create(char *err, size_t errlen)
 				 j->err[0] ? j->err : "cannot make a target machine");
 			return NULL;
 		}
+	j->tm_generic = machine(j, "x86-64", "", 3);
 	j->layout = LLVMCreateTargetDataLayout(j->tm[0]);
 	LLVMOrcLLJITBuilderRef b = LLVMOrcCreateLLJITBuilder();
 	LLVMOrcLLJITBuilderSetJITTargetMachineBuilder(
@@ -436,7 +450,7 @@ int jit_optimize(struct jit *j, LLVMModuleRef m, int opt, const char *pre_passes
 	LLVMPassBuilderOptionsSetSLPVectorization(o, opt >= 2);
 	LLVMPassBuilderOptionsSetLoopInterleaving(o, opt >= 2);
 	LLVMPassBuilderOptionsSetLoopUnrolling(o, opt >= 1);
-	LLVMErrorRef e = LLVMRunPasses(m, pipeline, j->tm[opt < 0 ? 0 : opt], o);
+	LLVMErrorRef e = LLVMRunPasses(m, pipeline, machine_for(j, opt < 0 ? 0 : opt), o);
 	LLVMDisposePassBuilderOptions(o);
 	j->stats.optimize_ns += rt_now_ns() - t0;
 	return e ? fail_llvm(j, JIT_EINTERNAL, "the optimizer failed", e) : 0;
@@ -465,7 +479,8 @@ int jit_codegen(struct jit *j, LLVMModuleRef m, int cg)
 	char *msg = NULL;
 	LLVMMemoryBufferRef obj;
 	uint64_t t0 = rt_now_ns();
-	int bad = LLVMTargetMachineEmitToMemoryBuffer(j->tm[cg], m, LLVMObjectFile, &msg, &obj);
+	int bad =
+	    LLVMTargetMachineEmitToMemoryBuffer(machine_for(j, cg), m, LLVMObjectFile, &msg, &obj);
 	j->stats.codegen_ns += rt_now_ns() - t0;
 	LLVMDisposeModule(m);
 	if (bad) {

@@ -215,12 +215,12 @@ static LLVMValueRef slot_load(struct ir *ir, unsigned fn)
 	return v;
 }
 
-/* prof_hot(fn), from the code being built. */
-static void call_hot(struct ir *ir, unsigned fn)
+/* probe(fn) (prof_hot or prof_miss), from the code being built. */
+static void call_probe(struct ir *ir, void *probe, unsigned fn)
 {
 	LLVMTypeRef hty = LLVMFunctionType(LLVMVoidTypeInContext(ir->j->ctx), &ir->i32, 1, 0);
 	LLVMValueRef arg = LLVMConstInt(ir->i32, fn, 0);
-	LLVMBuildCall2(ir->b, hty, const_addr(ir, ir->j->probes.hot), &arg, 1, "");
+	LLVMBuildCall2(ir->b, hty, const_addr(ir, probe), &arg, 1, "");
 }
 
 /* loops++ at the top of block bb, after its phis: a straight-line count. */
@@ -295,7 +295,7 @@ static void instrument(struct ir *ir, LLVMValueRef f, unsigned fn, const struct 
 		LLVMBasicBlockRef hb = LLVMAppendBasicBlockInContext(ctx, f, "bf.hot");
 		LLVMBuildCondBr(ir->b, hot, hb, go);
 		LLVMPositionBuilderAtEnd(ir->b, hb);
-		call_hot(ir, fn);
+		call_probe(ir, ir->j->probes.hot, fn);
 		if (how->managed) /* the new version, if any */
 			call_on(ir, f, slot_load(ir, fn), how->tier > 0);
 		else
@@ -519,7 +519,7 @@ static int finish_version(struct jit *j, LLVMModuleRef m, const char *fname, int
 static int specialize(struct jit *j, const struct jit_request *r, void **addr, uint64_t *ns,
 		      uint64_t t0, unsigned v);
 
-int jit_compile_version(struct jit *j, const struct jit_request *r, void **addr, uint64_t *ns)
+static int compile_version(struct jit *j, const struct jit_request *r, void **addr, uint64_t *ns)
 {
 	char name[600];
 	uint64_t t0 = rt_now_ns();
@@ -539,7 +539,7 @@ int jit_compile_version(struct jit *j, const struct jit_request *r, void **addr,
 	bool profiled = r->tier == 1 || r->profiled;
 	struct how how = {.tier = r->tier,
 			  .managed = true,
-			  .trigger = profiled,
+			  .trigger = profiled || r->counted,
 			  .counted = profiled || r->counted,
 			  .values = profiled};
 	instrument(&ir, body, fn, d, &how);
@@ -566,6 +566,14 @@ int jit_compile_version(struct jit *j, const struct jit_request *r, void **addr,
 		return err;
 	*ns = rt_now_ns() - t0;
 	return 0;
+}
+
+int jit_compile_version(struct jit *j, const struct jit_request *r, void **addr, uint64_t *ns)
+{
+	j->generic_cpu = r->generic_cpu;
+	int err = compile_version(j, r, addr, ns);
+	j->generic_cpu = false;
+	return err;
 }
 
 /* The constant an argument of type t is specialized on, from its bits. A
@@ -605,7 +613,7 @@ static int specialize(struct jit *j, const struct jit_request *r, void **addr, u
 	struct ir ir;
 	LLVMValueRef body;
 	int err;
-	struct how how = {.tier = 2, .managed = true, .counted = r->counted};
+	struct how how = {.tier = 2, .managed = true, .trigger = r->counted, .counted = r->counted};
 
 	snprintf(sname, sizeof sname, "%s.bf2s.v%u", j->syms[r->fn], v);
 	snprintf(gname, sizeof gname, "%s.bf2g.v%u", j->syms[r->fn], v);
@@ -644,7 +652,7 @@ static int specialize(struct jit *j, const struct jit_request *r, void **addr, u
 	LLVMBasicBlockRef cold = LLVMAppendBasicBlockInContext(j->ctx, guard, "generic");
 	LLVMBuildCondBr(ir.b, due, hot, cold);
 	LLVMPositionBuilderAtEnd(ir.b, hot);
-	call_hot(&ir, fn);
+	call_probe(&ir, j->probes.miss, fn);
 	tail_call(&ir, guard, slot_load(&ir, fn));
 	LLVMPositionBuilderAtEnd(ir.b, cold);
 	LLVMValueRef fallback = load(&ir, ir.ptr, FIELD(&ir, fn, fallback));

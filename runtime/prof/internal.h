@@ -30,6 +30,9 @@ struct prof_version *prof_new_version(struct prof_fn *f);
  * asked for it on (that call not counted yet). */
 void prof_install(struct prof_fn *f, const struct jit_request *r, void *code, uint64_t ns,
 		  bool fallback);
+/* Put code (compiled before, and recorded then) back in f's slot; the
+ * counts of the calls it runs start again. */
+void prof_reinstall(struct prof_fn *f, void *code);
 /* What r asks for, for the log: "-O3, specialized: arg3=96". */
 void prof_describe(const struct jit_request *r, char *buf, size_t len);
 

@@ -28,8 +28,15 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "internal.h"
+
+/* The states of a code-choice experiment (below). */
+enum { EXPERIMENT_NONE, EXPERIMENT_WAIT, EXPERIMENT_OTHER, EXPERIMENT_HOST, EXPERIMENT_DONE };
+static void plan_experiment(struct prof_fn *f);
+static void experiment(struct prof_fn *f, uint32_t i);
+static void misses(struct prof_fn *f, uint32_t i);
 
 const struct prof_policy prof_default_policy = {
     .calls1 = 200,
@@ -216,6 +223,7 @@ static void tier_up(struct prof_fn *f, uint32_t i, int tier)
 		f->call_trigger = P.policy.calls2;
 		f->loop_trigger = P.policy.loops2;
 	} else if (r.profiled) {
+		f->respecialize = true;
 		f->call_trigger = f->calls + P.policy.min_samples + 2;
 		f->loop_trigger = PROF_NEVER;
 	} else {
@@ -224,6 +232,8 @@ static void tier_up(struct prof_fn *f, uint32_t i, int tier)
 		/* look at the misses after this many */
 		f->miss_trigger =
 		    r.nspec ? (P.policy.fixed ? P.policy.calls2 : P.policy.calls1) : PROF_NEVER;
+		if (r.counted)
+			plan_experiment(f);
 	}
 }
 
@@ -259,12 +269,137 @@ static void misses(struct prof_fn *f, uint32_t i)
 	uint64_t since = f->calls - f->spec_calls;
 	if (f->guard_misses * 4 >= since) {
 		f->miss_trigger = PROF_NEVER;
+		if (f->experiment.state != EXPERIMENT_DONE) { /* it measured the guard */
+			f->experiment.state = EXPERIMENT_DONE;
+			f->call_trigger = PROF_NEVER;
+		}
 		generic(f, i, false);
 		return;
 	}
 	if (!P.policy.fixed && !f->generic && f->guard_misses * f->tier0_cpc >= rent_cycles(f, i))
 		generic(f, i, true);
 	f->miss_trigger = f->miss_trigger < PROF_NEVER / 2 ? f->miss_trigger * 2 : PROF_NEVER;
+}
+
+/*
+ * Code choices by measurement. Code for this very CPU is usually the
+ * faster, but not always (wider vectors that lower the clock, a cost model
+ * that misjudges a loop). So a function whose counted -O3 code has run
+ * EXPERIMENT_RENT times as long as a compile takes is compiled once more
+ * for any x86-64 (SSE2), the same specialization and all, and each runs
+ * for a sample of calls: this CPU's code, the other, this CPU's again (so
+ * that calls growing costlier over time do not decide it). The other is
+ * kept only if it took EXPERIMENT_MARGIN fewer cycles per call than the
+ * mean of the two samples of this CPU's. The report and the profile show
+ * the figures. Code that counts nothing cannot be measured, and OSR code
+ * runs once; neither is tried.
+ */
+#define EXPERIMENT_RENT 4
+#define EXPERIMENT_MARGIN 0.05
+#define EXPERIMENT_SAMPLE_CYCLES 40e6 /* each sample runs at least this long ... */
+#define EXPERIMENT_MIN_CALLS 16	      /* ... and this many calls */
+
+/* Whether this CPU has more than x86-64's baseline to choose from. */
+static bool cpu_has_choices(void)
+{
+	static int has = -1;
+	if (has < 0)
+		has = strstr(jit_cpu_features(P.jit), "+avx") != NULL;
+	return has;
+}
+
+/* f's counted -O3 code is in its slot: measure it for a while. */
+static void plan_experiment(struct prof_fn *f)
+{
+	if (P.policy.fixed || !cpu_has_choices() || f->experiment.state != EXPERIMENT_NONE) {
+		f->call_trigger = f->loop_trigger = PROF_NEVER;
+		return;
+	}
+	f->experiment.state = EXPERIMENT_WAIT;
+	f->call_trigger = f->calls + EXPERIMENT_MIN_CALLS + 2;
+	f->loop_trigger = PROF_NEVER;
+}
+
+/* Cycles per call of the code in f's slot since it went in. */
+static double slot_cpc(const struct prof_fn *f)
+{
+	uint64_t calls = f->calls - f->tier_calls;
+	return calls ? (double)(f->cycles - f->tier_cycles) / (double)calls : 0;
+}
+
+/* Run the code now in the slot for a sample of calls at cpc each. */
+static void sample(struct prof_fn *f, double cpc)
+{
+	double n = EXPERIMENT_SAMPLE_CYCLES / (cpc > 1 ? cpc : 1);
+	if (n < EXPERIMENT_MIN_CALLS)
+		n = EXPERIMENT_MIN_CALLS;
+	if (n > 1e6)
+		n = 1e6;
+	f->call_trigger = f->calls + (uint64_t)n + 2;
+	f->loop_trigger = PROF_NEVER;
+}
+
+static void experiment(struct prof_fn *f, uint32_t i)
+{
+	struct prof_experiment *e = &f->experiment;
+	const struct prof_version *v = f->nversions ? &f->versions[f->nversions - 1] : NULL;
+	uint64_t spent = f->cycles - f->tier_cycles, rent = rent_cycles(f, i);
+	uint64_t ns = 0;
+
+	switch (e->state) {
+	case EXPERIMENT_WAIT: {
+		if (!v || v->fallback || v->osr || !v->counted) {
+			e->state = EXPERIMENT_DONE;
+			f->call_trigger = f->loop_trigger = PROF_NEVER;
+			return;
+		}
+		if (spent < EXPERIMENT_RENT * rent) {
+			back_off(f, spent, EXPERIMENT_RENT * rent);
+			return;
+		}
+		struct jit_request r = {.fn = i - 1,
+					.tier = 2,
+					.counted = true,
+					.generic_cpu = true,
+					.nspec = v->nspec};
+		memcpy(r.spec_arg, v->spec_arg, sizeof v->spec_arg);
+		memcpy(r.spec_value, v->spec_value, sizeof v->spec_value);
+		e->host = f->code;
+		e->host_cpc = slot_cpc(f);
+		if (compile(f, i, &r, &e->other, &ns, "for any x86-64")) {
+			e->state = EXPERIMENT_DONE;
+			return;
+		}
+		prof_install(f, &r, e->other, ns, false);
+		e->state = EXPERIMENT_OTHER;
+		sample(f, e->host_cpc);
+		return;
+	}
+	case EXPERIMENT_OTHER:
+		e->other_cpc = slot_cpc(f);
+		prof_reinstall(f, e->host);
+		e->state = EXPERIMENT_HOST;
+		sample(f, e->host_cpc);
+		return;
+	case EXPERIMENT_HOST: {
+		e->host2_cpc = slot_cpc(f);
+		double host = (e->host_cpc + e->host2_cpc) / 2;
+		e->kept_other = e->other_cpc < host * (1 - EXPERIMENT_MARGIN);
+		if (e->kept_other)
+			prof_reinstall(f, e->other);
+		e->state = EXPERIMENT_DONE;
+		f->call_trigger = f->loop_trigger = PROF_NEVER;
+		if (P.verbose)
+			fprintf(stderr,
+				"bareflow-rt: measured %s: %.0f cycles a call for this CPU, %.0f "
+				"for any x86-64: keeps %s\n",
+				f->fn->name, host, e->other_cpc,
+				e->kept_other ? "any x86-64's" : "this CPU's");
+		return;
+	}
+	default:
+		f->call_trigger = f->loop_trigger = PROF_NEVER;
+	}
 }
 
 /* Generic -O3 code that profiles values reached its checkpoint: if one
@@ -280,13 +415,15 @@ static void respecialize(struct prof_fn *f, uint32_t i)
 
 	choose_specialization(f, &r);
 	if (!r.nspec) {
-		f->call_trigger = f->loop_trigger = PROF_NEVER;
+		f->respecialize = false;
+		plan_experiment(f);
 		return;
 	}
 	if (spent < rent) {
 		back_off(f, spent, rent);
 		return;
 	}
+	f->respecialize = false;
 	f->fallback = f->code;
 	if (compile(f, i, &r, &code, &ns, "specialized"))
 		return;
@@ -301,6 +438,7 @@ static void respecialize(struct prof_fn *f, uint32_t i)
 	f->call_trigger = f->loop_trigger = PROF_NEVER; /* the fallback's too */
 	f->spec_calls = f->calls;
 	f->miss_trigger = P.policy.calls1;
+	plan_experiment(f);
 }
 
 static void hot(uint32_t i)
@@ -311,13 +449,12 @@ static void hot(uint32_t i)
 		f->call_trigger = f->loop_trigger = PROF_NEVER;
 		return;
 	}
-	if (f->guarded) { /* a guard calls, for a call not counted yet */
-		misses(f, i);
-		return;
-	}
 	f->calls--; /* this call runs again, through the slot, and counts itself again */
 	if (f->tier == 2) {
-		respecialize(f, i);
+		if (f->respecialize)
+			respecialize(f, i);
+		else
+			experiment(f, i);
 		return;
 	}
 	if (!P.policy.fixed) {
@@ -343,6 +480,13 @@ void prof_hot(uint32_t i)
 {
 	prof_runtime_enter();
 	hot(i);
+	prof_runtime_leave();
+}
+
+void prof_miss(uint32_t i)
+{
+	prof_runtime_enter();
+	misses(&prof_fns[i], i);
 	prof_runtime_leave();
 }
 

@@ -99,6 +99,7 @@ void prof_probes(struct jit_probes *p)
 	p->current = &prof_current;
 	p->stamp = &prof_stamp;
 	p->hot = (void *)prof_hot;
+	p->miss = (void *)prof_miss;
 	p->osr = (void *)prof_osr;
 }
 
@@ -127,6 +128,7 @@ void prof_install(struct prof_fn *f, const struct jit_request *r, void *code, ui
 		v->code = code;
 		v->counted = r->tier == 1 || r->counted || r->profiled;
 		v->fallback = fallback;
+		v->generic_cpu = r->generic_cpu;
 	}
 	if (fallback) {
 		atomic_store_explicit((_Atomic(void *) *)&f->fallback, code, memory_order_release);
@@ -141,9 +143,20 @@ void prof_install(struct prof_fn *f, const struct jit_request *r, void *code, ui
 		f->calls++; /* the new code will not count the call itself (a guard would) */
 }
 
+void prof_reinstall(struct prof_fn *f, void *code)
+{
+	double saved;
+	prof_fn_saved(f, &saved);
+	atomic_store_explicit((_Atomic(void *) *)&f->code, code, memory_order_release);
+	f->saved = saved;
+	f->tier_calls = f->calls;
+	f->tier_cycles = f->cycles;
+}
+
 void prof_describe(const struct jit_request *r, char *buf, size_t len)
 {
-	int n = snprintf(buf, len, "-O%d", r->tier == 1 ? 2 : 3);
+	int n = snprintf(buf, len, "-O%d%s", r->tier == 1 ? 2 : 3,
+			 r->generic_cpu ? " for any x86-64" : "");
 	for (unsigned k = 0; k < r->nspec && n > 0 && (size_t)n < len; k++)
 		n += snprintf(buf + n, len - (size_t)n, "%s arg%u=%lld",
 			      k ? "," : ", specialized:", r->spec_arg[k],

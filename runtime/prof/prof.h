@@ -44,6 +44,7 @@ struct prof_version {
 	uint64_t installed_at_call; /* the first call to run it (OSR: the call it took over) */
 	bool counted;		    /* counts calls and cycles */
 	bool fallback;		    /* generic code for a guard's misses, not in the slot */
+	bool generic_cpu;	    /* for any x86-64 (SSE2), not for this CPU */
 	void *code;
 };
 
@@ -71,8 +72,17 @@ struct prof_fn {
 	uint64_t tier0_cpc;	 /* cycles per call while at tier 0 */
 	double saved;		 /* cycles saved by versions no longer in the slot */
 	void *tier1_code;
-	void *generic;	     /* generic -O3 code, once compiled */
-	bool guarded;	     /* the slot holds a specialization guard */
+	void *generic;	   /* generic -O3 code, once compiled */
+	bool guarded;	   /* the slot holds a specialization guard */
+	bool respecialize; /* generic code profiling values, to specialize later */
+	/* the code choice measured (policy.c): this CPU's -O3 against any
+	 * x86-64's, each run for a sample of calls: host, other, host again */
+	struct prof_experiment {
+		int state; /* enum in policy.c */
+		void *host, *other;
+		double host_cpc, other_cpc, host2_cpc; /* cycles per call */
+		bool kept_other;
+	} experiment;
 	uint64_t spec_calls; /* calls when a specialized version was installed */
 	unsigned long size;  /* IR instructions a version compiles (0: not known yet) */
 	unsigned nversions;
@@ -131,6 +141,7 @@ void prof_json_functions(FILE *out);
 
 /* Called by JIT code. */
 void prof_hot(uint32_t fn);
+void prof_miss(uint32_t fn);
 void *prof_osr(uint32_t fn, uint32_t loop);
 
 #endif

@@ -51,16 +51,23 @@ static void history(const struct prof_fn *f, char *buf, size_t len)
 				      ", generic -O3 for the misses from call %llu",
 				      (unsigned long long)v->installed_at_call);
 		else
-			n +=
-			    snprintf(buf + n, len - (size_t)n, " -> %d@call %llu (-O%d%s", v->tier,
-				     (unsigned long long)v->installed_at_call, v->tier == 1 ? 2 : 3,
-				     v->tier == 2 && !v->counted ? ", uncounted" : "");
+			n += snprintf(buf + n, len - (size_t)n, " -> %d@call %llu (-O%d%s%s",
+				      v->tier, (unsigned long long)v->installed_at_call,
+				      v->tier == 1 ? 2 : 3, v->generic_cpu ? " for any x86-64" : "",
+				      v->tier == 2 && !v->counted ? ", uncounted" : "");
 		for (unsigned s = 0; s < v->nspec && n > 0 && (size_t)n < len; s++)
 			n += snprintf(buf + n, len - (size_t)n, "%sarg%u=%lld", s ? "," : ", ",
 				      v->spec_arg[s], (long long)v->spec_value[s]);
 		if (!v->osr && !v->fallback && n > 0 && (size_t)n < len)
 			n += snprintf(buf + n, len - (size_t)n, ")");
 	}
+	const struct prof_experiment *e = &f->experiment;
+	if (e->other && e->host2_cpc && n > 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n,
+			      "; measured: %.0f cycles a call for this CPU, %.0f for any x86-64: "
+			      "kept %s",
+			      (e->host_cpc + e->host2_cpc) / 2, e->other_cpc,
+			      e->kept_other ? "any x86-64's" : "this CPU's");
 	if (!f->fn->managed && n > 0 && (size_t)n < len)
 		snprintf(buf + n, len - (size_t)n, " (not recompiled: %s)", f->fn->unmanaged);
 }
@@ -159,8 +166,11 @@ void prof_json_functions(FILE *out)
 			f->fn->managed ? "true" : "false", (unsigned long long)f->guard_misses);
 		for (unsigned k = 0; k < f->nversions; k++) {
 			const struct prof_version *v = &f->versions[k];
-			fprintf(out, "%s\n       {\"tier\": %d, \"opt\": %d, \"specialization\": ",
-				k ? "," : "", v->tier, v->tier == 1 ? 2 : 3);
+			fprintf(out,
+				"%s\n       {\"tier\": %d, \"opt\": %d, \"cpu\": \"%s\", "
+				"\"specialization\": ",
+				k ? "," : "", v->tier, v->tier == 1 ? 2 : 3,
+				v->generic_cpu ? "x86-64" : "host");
 			if (!v->nspec)
 				fprintf(out, "null");
 			for (unsigned s = 0; s < v->nspec; s++)
@@ -179,7 +189,15 @@ void prof_json_functions(FILE *out)
 				(double)v->compile_ns / 1e6,
 				(unsigned long long)v->installed_at_call);
 		}
-		fprintf(out, "%s]}", f->nversions ? "\n     " : "");
+		fprintf(out, "%s]", f->nversions ? "\n     " : "");
+		const struct prof_experiment *e = &f->experiment;
+		if (e->other && e->host2_cpc)
+			fprintf(out,
+				",\n     \"cpu_experiment\": {\"host_cycles_per_call\": [%.0f, "
+				"%.0f], \"x86_64_cycles_per_call\": %.0f, \"kept\": \"%s\"}",
+				e->host_cpc, e->host2_cpc, e->other_cpc,
+				e->kept_other ? "x86-64" : "host");
+		fprintf(out, "}");
 	}
 	fprintf(out, "\n  ]");
 	free(order);
