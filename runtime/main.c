@@ -8,8 +8,10 @@
  *
  * --log-tiers prints each tier-up as it happens (--verbose does too).
  *
- * --opt auto (the default) runs the tiers (prof/prof.h); a number compiles
- * the whole program once at that level, without instrumentation.
+ * --opt auto (the default) runs the tiers (prof/prof.h) under the adaptive
+ * policy (prof/policy.c); --thresholds makes it fixed counts instead. A
+ * number compiles the whole program once at that level, without
+ * instrumentation.
  *
  * Exit status: the program's own; 126 if its bitcode is malformed or cannot
  * be compiled; 127 if it uses a function or variable we do not provide;

@@ -74,7 +74,7 @@ for mode in hosted bare-metal; do
 	spec=$(echo "$scale" | grep '"specialization": \[')
 	expect_in "$spec" '"specialization": [{"arg": 1, "value": 7}]' "guard ($mode)"
 	expect_in "$spec" '"installed_at_call": 1000}' "guard ($mode)"
-	generic=$(echo "$scale" | grep '{"tier": 2, "opt": 3, "specialization": null')
+	generic=$(echo "$scale" | grep '{"tier": 2, "opt": 3, "cpu": "host", "specialization": null')
 	expect_in "$generic" '"installed_at_call": 4000}' "guard ($mode), generic"
 	expect_in "$scale" '"guard_misses": 1000,' "guard ($mode)"
 	expect_in "$scale" '"calls": 4000,' "guard ($mode)" # then uncounted -O3
