@@ -37,6 +37,7 @@ enum { EXPERIMENT_NONE, EXPERIMENT_WAIT, EXPERIMENT_OTHER, EXPERIMENT_HOST, EXPE
 static void plan_experiment(struct prof_fn *f);
 static void experiment(struct prof_fn *f, uint32_t i);
 static void misses(struct prof_fn *f, uint32_t i);
+static uint64_t first_miss_check(struct prof_fn *f, uint32_t i);
 
 const struct prof_policy prof_default_policy = {
     .calls1 = 200,
@@ -229,9 +230,7 @@ static void tier_up(struct prof_fn *f, uint32_t i, int tier)
 	} else {
 		f->call_trigger = f->loop_trigger = PROF_NEVER;
 		f->spec_calls = f->calls;
-		/* look at the misses after this many */
-		f->miss_trigger =
-		    r.nspec ? (P.policy.fixed ? P.policy.calls2 : P.policy.calls1) : PROF_NEVER;
+		f->miss_trigger = r.nspec ? first_miss_check(f, i) : PROF_NEVER;
 		if (r.counted)
 			plan_experiment(f);
 	}
@@ -259,6 +258,17 @@ static void generic(struct prof_fn *f, uint32_t i, bool fallback)
 	prof_install(f, &r, f->generic, ns, fallback);
 }
 
+/* How many misses a new guard lets by before the first look: under the
+ * fixed policy C2; otherwise C1, or fewer when the misses, at tier 0's
+ * cycles per call, would run longer than a compile takes by then. */
+static uint64_t first_miss_check(struct prof_fn *f, uint32_t i)
+{
+	if (P.policy.fixed)
+		return P.policy.calls2;
+	uint64_t n = f->tier0_cpc ? rent_cycles(f, i) / f->tier0_cpc : P.policy.calls1;
+	return n < 1 ? 1 : n > P.policy.calls1 ? P.policy.calls1 : n;
+}
+
 /* A specialization guard's misses reached the checkpoint. If a quarter of
  * the calls since it went in missed, the values have changed for good:
  * generic code replaces the guard. Otherwise (adaptive policy) the misses
@@ -267,7 +277,7 @@ static void generic(struct prof_fn *f, uint32_t i, bool fallback)
 static void misses(struct prof_fn *f, uint32_t i)
 {
 	uint64_t since = f->calls - f->spec_calls;
-	if (f->guard_misses * 4 >= since) {
+	if (since >= P.policy.min_samples && f->guard_misses * 4 >= since) {
 		f->miss_trigger = PROF_NEVER;
 		if (f->experiment.state != EXPERIMENT_DONE) { /* it measured the guard */
 			f->experiment.state = EXPERIMENT_DONE;
@@ -286,11 +296,12 @@ static void misses(struct prof_fn *f, uint32_t i)
  * faster, but not always (wider vectors that lower the clock, a cost model
  * that misjudges a loop). So a function whose counted -O3 code has run
  * EXPERIMENT_RENT times as long as a compile takes is compiled once more
- * for any x86-64 (SSE2), the same specialization and all, and each runs
- * for a sample of calls: this CPU's code, the other, this CPU's again (so
- * that calls growing costlier over time do not decide it). The other is
- * kept only if it took EXPERIMENT_MARGIN fewer cycles per call than the
- * mean of the two samples of this CPU's. The report and the profile show
+ * for any x86-64 (SSE2), the same specialization and all, and the two
+ * take turns, a sample of calls each, EXPERIMENT_ROUNDS times (so that
+ * calls growing costlier over time do not decide it). Each is judged by
+ * its best sample (time the machine spent elsewhere only adds cycles), and
+ * the other is kept only if it took EXPERIMENT_MARGIN fewer cycles per
+ * call than this CPU's. The report and the profile show
  * the figures. Code that counts nothing cannot be measured, and OSR code
  * runs once; neither is tried.
  */
@@ -298,6 +309,7 @@ static void misses(struct prof_fn *f, uint32_t i)
 #define EXPERIMENT_MARGIN 0.05
 #define EXPERIMENT_SAMPLE_CYCLES 40e6 /* each sample runs at least this long ... */
 #define EXPERIMENT_MIN_CALLS 16	      /* ... and this many calls */
+#define EXPERIMENT_ROUNDS 3	      /* of the other's sample and this CPU's */
 
 /* Whether this CPU has more than x86-64's baseline to choose from. */
 static bool cpu_has_choices(void)
@@ -325,6 +337,14 @@ static double slot_cpc(const struct prof_fn *f)
 {
 	uint64_t calls = f->calls - f->tier_calls;
 	return calls ? (double)(f->cycles - f->tier_cycles) / (double)calls : 0;
+}
+
+/* The smaller of two cycles-per-call figures, 0 standing for none yet:
+ * time the machine spent elsewhere only adds cycles, so the least of
+ * several samples is the truest. */
+static double min_cpc(double a, double b)
+{
+	return a && a < b ? a : b;
 }
 
 /* Run the code now in the slot for a sample of calls at cpc each. */
@@ -376,15 +396,20 @@ static void experiment(struct prof_fn *f, uint32_t i)
 		return;
 	}
 	case EXPERIMENT_OTHER:
-		e->other_cpc = slot_cpc(f);
+		e->other_cpc = min_cpc(e->other_cpc, slot_cpc(f));
 		prof_reinstall(f, e->host);
 		e->state = EXPERIMENT_HOST;
 		sample(f, e->host_cpc);
 		return;
-	case EXPERIMENT_HOST: {
-		e->host2_cpc = slot_cpc(f);
-		double host = (e->host_cpc + e->host2_cpc) / 2;
-		e->kept_other = e->other_cpc < host * (1 - EXPERIMENT_MARGIN);
+	case EXPERIMENT_HOST:
+		e->host2_cpc = min_cpc(e->host2_cpc, slot_cpc(f));
+		if (++e->rounds < EXPERIMENT_ROUNDS) {
+			prof_reinstall(f, e->other);
+			e->state = EXPERIMENT_OTHER;
+			sample(f, e->host_cpc);
+			return;
+		}
+		e->kept_other = e->other_cpc < e->host2_cpc * (1 - EXPERIMENT_MARGIN);
 		if (e->kept_other)
 			prof_reinstall(f, e->other);
 		e->state = EXPERIMENT_DONE;
@@ -393,10 +418,9 @@ static void experiment(struct prof_fn *f, uint32_t i)
 			fprintf(stderr,
 				"bareflow-rt: measured %s: %.0f cycles a call for this CPU, %.0f "
 				"for any x86-64: keeps %s\n",
-				f->fn->name, host, e->other_cpc,
+				f->fn->name, e->host2_cpc, e->other_cpc,
 				e->kept_other ? "any x86-64's" : "this CPU's");
 		return;
-	}
 	default:
 		f->call_trigger = f->loop_trigger = PROF_NEVER;
 	}
@@ -436,8 +460,9 @@ static void respecialize(struct prof_fn *f, uint32_t i)
 	}
 	prof_install(f, &r, code, ns, false);
 	f->call_trigger = f->loop_trigger = PROF_NEVER; /* the fallback's too */
+	f->generic = f->fallback; /* the misses run generic -O3 code already */
 	f->spec_calls = f->calls;
-	f->miss_trigger = P.policy.calls1;
+	f->miss_trigger = first_miss_check(f, i);
 	plan_experiment(f);
 }
 

@@ -76,11 +76,13 @@ struct prof_fn {
 	bool guarded;	   /* the slot holds a specialization guard */
 	bool respecialize; /* generic code profiling values, to specialize later */
 	/* the code choice measured (policy.c): this CPU's -O3 against any
-	 * x86-64's, each run for a sample of calls: host, other, host again */
+	 * x86-64's, taking turns for samples of calls */
 	struct prof_experiment {
-		int state; /* enum in policy.c */
+		int state, rounds; /* enum in policy.c; rounds done */
 		void *host, *other;
-		double host_cpc, other_cpc, host2_cpc; /* cycles per call */
+		double host_cpc;  /* cycles per call of this CPU's code before */
+		double other_cpc; /* the best sample of each, cycles per call */
+		double host2_cpc;
 		bool kept_other;
 	} experiment;
 	uint64_t spec_calls; /* calls when a specialized version was installed */

@@ -66,7 +66,7 @@ static void history(const struct prof_fn *f, char *buf, size_t len)
 		n += snprintf(buf + n, len - (size_t)n,
 			      "; measured: %.0f cycles a call for this CPU, %.0f for any x86-64: "
 			      "kept %s",
-			      (e->host_cpc + e->host2_cpc) / 2, e->other_cpc,
+			      e->host2_cpc, e->other_cpc,
 			      e->kept_other ? "any x86-64's" : "this CPU's");
 	if (!f->fn->managed && n > 0 && (size_t)n < len)
 		snprintf(buf + n, len - (size_t)n, " (not recompiled: %s)", f->fn->unmanaged);
@@ -193,9 +193,10 @@ void prof_json_functions(FILE *out)
 		const struct prof_experiment *e = &f->experiment;
 		if (e->other && e->host2_cpc)
 			fprintf(out,
-				",\n     \"cpu_experiment\": {\"host_cycles_per_call\": [%.0f, "
-				"%.0f], \"x86_64_cycles_per_call\": %.0f, \"kept\": \"%s\"}",
-				e->host_cpc, e->host2_cpc, e->other_cpc,
+				",\n     \"cpu_experiment\": {\"host_cycles_per_call\": %.0f, "
+				"\"x86_64_cycles_per_call\": %.0f, \"rounds\": %d, \"kept\": "
+				"\"%s\"}",
+				e->host2_cpc, e->other_cpc, e->rounds,
 				e->kept_other ? "x86-64" : "host");
 		fprintf(out, "}");
 	}
