@@ -182,6 +182,20 @@ static bool wait_for_samples(struct prof_fn *f, uint64_t rent)
 	return true;
 }
 
+/* --log-tiers: f goes from its tier to r's, from the call about to run. */
+static void log_tier_up(const struct prof_fn *f, const struct jit_request *r, uint64_t ns)
+{
+	char what[160];
+	if (!P.verbose)
+		return;
+	prof_describe(r, what, sizeof what);
+	fprintf(stderr,
+		"bareflow-rt: tier-up %s: tier %d -> %d (%s) from call %llu (%llu loop "
+		"iterations), compiled in %.2f ms\n",
+		f->fn->name, f->tier, r->tier, what, (unsigned long long)f->calls + 1,
+		(unsigned long long)f->loops, prof_ms(ns));
+}
+
 static void tier_up(struct prof_fn *f, uint32_t i, int tier)
 {
 	struct jit_request r = {.fn = i - 1, .tier = tier};
@@ -209,14 +223,7 @@ static void tier_up(struct prof_fn *f, uint32_t i, int tier)
 	snprintf(what, sizeof what, "at tier %d", tier);
 	if (compile(f, i, &r, &code, &ns, what))
 		return;
-	if (P.verbose) {
-		prof_describe(&r, what, sizeof what);
-		fprintf(stderr,
-			"bareflow-rt: tier-up %s: tier %d -> %d (%s) from call %llu (%llu loop "
-			"iterations), compiled in %.2f ms\n",
-			f->fn->name, f->tier, r.tier, what, (unsigned long long)f->calls + 1,
-			(unsigned long long)f->loops, prof_ms(ns));
-	}
+	log_tier_up(f, &r, ns);
 	prof_install(f, &r, code, ns, false);
 	f->tier = tier;
 	if (tier == 1) {
@@ -433,7 +440,6 @@ static void experiment(struct prof_fn *f, uint32_t i)
 static void respecialize(struct prof_fn *f, uint32_t i)
 {
 	struct jit_request r = {.fn = i - 1, .tier = 2, .counted = true};
-	char what[160];
 	void *code;
 	uint64_t ns = 0, spent = f->cycles - f->tier_cycles, rent = rent_cycles(f, i);
 
@@ -451,13 +457,7 @@ static void respecialize(struct prof_fn *f, uint32_t i)
 	f->fallback = f->code;
 	if (compile(f, i, &r, &code, &ns, "specialized"))
 		return;
-	if (P.verbose) {
-		prof_describe(&r, what, sizeof what);
-		fprintf(stderr,
-			"bareflow-rt: tier-up %s: tier 2 -> 2 (%s) from call %llu, compiled in "
-			"%.2f ms\n",
-			f->fn->name, what, (unsigned long long)f->calls + 1, prof_ms(ns));
-	}
+	log_tier_up(f, &r, ns);
 	prof_install(f, &r, code, ns, false);
 	f->call_trigger = f->loop_trigger = PROF_NEVER; /* the fallback's too */
 	f->generic = f->fallback; /* the misses run generic -O3 code already */
