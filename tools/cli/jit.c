@@ -366,14 +366,14 @@ static int run_hosted(const struct boot_options *opt, const struct jit_app *app,
 static int run_booted(struct boot_options *opt, const struct jit_app *app, char **argv, char **bc)
 {
 	struct file_spec *files = calloc((size_t)(app->nfiles + app->ninputs), sizeof *files);
-	char *cwd = getcwd(NULL, 0);
-	int argc = 0, r;
+	char *cwd = NULL;
+	int argc = 0, r = files ? cli_cwd(&cwd) : CLI_EXIT_FAILURE;
 
-	if (!files || !cwd) {
-		cli_error("cannot find the current directory: %s", strerror(errno));
+	if (r) {
+		if (!files)
+			cli_error("out of memory");
 		free(files);
-		free(cwd);
-		return CLI_EXIT_FAILURE;
+		return r;
 	}
 	for (int i = 0; i < app->nfiles; i++)
 		files[i] = app->files[i];

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -81,7 +82,9 @@ static const char run_usage[] =
     "                  GUEST, or at HOST's own absolute path (repeatable; a later one\n"
     "                  replaces an earlier one at the same path; HOST cannot contain\n"
     "                  ':'). A missing HOST exits 127, an unreadable one 126, a\n"
-    "                  socket, device or FIFO 2. Files keep their permission bits.\n"
+    "                  socket, device or FIFO 2, a GUEST path over 4095 bytes or\n"
+    "                  with a name over 255 bytes 2. Files keep their permission\n"
+    "                  bits; one whose size says 0 (/proc) is read whole at once.\n"
     "  --env NAME=VALUE  put NAME in the program's environment (repeatable; the\n"
     "                  environment is otherwise empty)\n"
     "  --strace        print every system call, its arguments and result to stderr\n"
@@ -508,16 +511,20 @@ static int terminal_words(const struct command *c, char *cmdline)
 static int program_cmdline(const struct command *c, int argc, char **argv, struct run_app *app,
 			   char *cmdline)
 {
+	char *cwd;
+
 	if (argc < 1)
 		return usage_error(c->name, "no program given");
-	int r = cli_check_readable(argv[0]);
+	int r = cli_cwd(&cwd);
+	if (!r)
+		r = cli_check_readable(argv[0]);
 	if (r)
 		return r;
 	app->elf = argv[0];
 	app->elf_path = cli_abspath(argv[0]);
-	app->cwd = getcwd(NULL, 0);
-	if (!app->elf_path || !app->cwd) {
-		cli_error("cannot find the current directory: %s", strerror(errno));
+	app->cwd = cwd;
+	if (!app->elf_path) {
+		cli_error("%s: %s", argv[0], strerror(errno));
 		return CLI_EXIT_FAILURE;
 	}
 	app->argc = argc;
@@ -596,10 +603,24 @@ static int help(const char *topic)
 	return 0;
 }
 
+/*
+ * Give a closed standard stream /dev/null, as a program natively would write
+ * nowhere. Otherwise the first file we open takes its number: QEMU then writes
+ * the guest's stdout into our stderr, or our dup of stderr fails.
+ */
+static void open_closed_stdio(void)
+{
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
+		    open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
+			_exit(CLI_EXIT_FAILURE); /* cannot be: fd was the lowest free number */
+}
+
 int main(int argc, char **argv)
 {
 	static char cmdline[MAX_CMDLINE + 1];
 
+	open_closed_stdio();
 	if (argc < 2) {
 		fputs(main_usage, stderr);
 		return CLI_EXIT_USAGE;
