@@ -135,11 +135,34 @@ int cli_cpio_add_dir(struct cli_cpio *a, const char *guest);
  * it goes, through a fixed-size buffer. Returns 0, or -1 after printing why. */
 int cli_cpio_write(const struct cli_cpio *a, int fd);
 
+/* The number of bytes cli_cpio_write would write. */
+unsigned long long cli_cpio_size(const struct cli_cpio *a);
+
 /* size.c */
 
 /* Parse a memory size such as 512M, 2G, 64G or 1024K (no suffix: M) into MiB.
- * Returns 0, or -1 if it is not a whole, positive number of MiB up to 1T. */
+ * Returns 0, or -1 if it is not a whole, positive number of MiB (up to 1 EiB;
+ * what a boot can use is mem.c's business). */
 int cli_parse_size(const char *text, unsigned long long *mib);
+
+/* mem.c */
+
+/* The largest --mem, in MiB: the kernel's direct map ends at 512 GiB
+ * (BOOT_DIRECT_MAP_GIB), and QEMU puts all RAM past 3 GiB above 4 GiB
+ * once there are 3.5 GiB, so RAM ends at --mem + 1 GiB. */
+#define CLI_MEM_MAX_MIB (511ull * 1024)
+
+/*
+ * Whether the kernel boots in mem_mib MiB with a boot module (the archive) of
+ * module_bytes (0: none): QEMU can load the module and the kernel finds the
+ * free RAM it needs (see mem.c for the machine's layout). Returns 0, or 2
+ * after printing why and the --mem that would work.
+ */
+int cli_mem_check(unsigned long long mem_mib, unsigned long long module_bytes);
+
+/* How many bytes the module could grow by and still boot in mem_mib (0 if
+ * it does not boot as it is). */
+unsigned long long cli_mem_spare(unsigned long long mem_mib, unsigned long long module_bytes);
 
 /* spawn.c */
 

@@ -453,7 +453,8 @@ int cli_cpio_add(struct cli_cpio *a, const char *host, const char *guest, const 
 	return add_tree(a, host, guest, what, follow);
 }
 
-/* Buffered output to a file descriptor; the first error sticks. */
+/* Buffered output to a file descriptor (-1: only count); the first error
+ * sticks. */
 struct out {
 	int fd;
 	int err; /* errno of the first failed write, or 0 */
@@ -476,7 +477,7 @@ static void flush(struct out *o)
 static void put_bytes(struct out *o, const void *p, size_t len)
 {
 	o->total += len;
-	while (len) {
+	while (len && o->fd >= 0) {
 		size_t room = sizeof o->buf - o->used, k = len < room ? len : room;
 		memcpy(o->buf + o->used, p, k);
 		o->used += k;
@@ -512,10 +513,14 @@ static void put_header(struct out *o, const char *name, unsigned long ino, unsig
 /* Exactly e->size bytes of the host file. Returns 0 or -1 after printing why. */
 static int put_file_data(struct out *o, const struct cpio_entry *e)
 {
-	int fd = open(e->host, O_RDONLY | O_CLOEXEC);
+	int fd = o->fd < 0 ? -1 : open(e->host, O_RDONLY | O_CLOEXEC);
 	unsigned long long left = e->size;
 	char buf[1 << 16];
 
+	if (o->fd < 0) { /* counting */
+		o->total += e->size;
+		return 0;
+	}
 	if (fd < 0) {
 		cli_error("%s: %s", e->host, strerror(errno));
 		return -1;
@@ -543,7 +548,8 @@ static int by_guest_path(const void *x, const void *y)
 		      (*(struct cpio_entry *const *)y)->guest);
 }
 
-int cli_cpio_write(const struct cli_cpio *a, int fd)
+/* Write the archive to fd, or with fd -1 only count its bytes into *total. */
+static int emit(const struct cli_cpio *a, int fd, unsigned long long *total)
 {
 	struct cpio_entry **sorted = malloc((a->n ? a->n : 1) * sizeof *sorted);
 	struct out *o = malloc(sizeof *o);
@@ -576,6 +582,10 @@ int cli_cpio_write(const struct cli_cpio *a, int fd)
 		unsigned long long left = a->stdin_len;
 		off_t at = a->stdin_off;
 		put_header(o, STDIN_ENTRY, 0, S_IFREG | 0400, 0, a->stdin_len);
+		if (fd < 0) { /* counting */
+			o->total += left;
+			left = 0;
+		}
 		while (left && !r) {
 			ssize_t n =
 			    pread(0, buf, left < sizeof buf ? (size_t)left : sizeof buf, at);
@@ -610,7 +620,22 @@ int cli_cpio_write(const struct cli_cpio *a, int fd)
 		cli_error("cannot write the archive: %s", strerror(o->err));
 		r = -1;
 	}
+	if (total)
+		*total = o->total;
 	free(o);
 	free(sorted);
 	return r;
+}
+
+int cli_cpio_write(const struct cli_cpio *a, int fd)
+{
+	return emit(a, fd, NULL);
+}
+
+unsigned long long cli_cpio_size(const struct cli_cpio *a)
+{
+	unsigned long long total = 0;
+
+	emit(a, -1, &total);
+	return total;
 }

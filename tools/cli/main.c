@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../../kernel/include/bootmem.h"
 #include "cli.h"
 
 #define MAX_CMDLINE (KERNEL_CMDLINE_MAX - 1)
@@ -40,7 +41,8 @@ static const char demo_usage[] =
     "banner and a boot report, then powers off.\n"
     "\n"
     "  --mem SIZE      guest RAM: a number with K, M, G or T, e.g. 512M, 2G, 64G\n"
-    "                  (default 512M)\n"
+    "                  (default 512M); 50M to 511G (the kernel maps RAM up to\n"
+    "                  512 GiB), else exit 2\n"
     "  --iso           boot build/bareflow.iso through GRUB (Multiboot2) instead; with\n"
     "                  --cmdline, a temporary ISO with that command line\n"
     "  --timeout SEC   stop the guest after SEC seconds and exit 124 (default 60;\n"
@@ -73,7 +75,10 @@ static const char run_usage[] =
     "and so does stdin when it is a file; a pipe or terminal streams over serial.\n"
     "One CPU, one thread, no fork; files the program writes stay in the guest.\n"
     "\n"
-    "  --mem SIZE      guest RAM: a number with K, M, G or T (default 512M)\n"
+    "  --mem SIZE      guest RAM: a number with K, M, G or T (default 512M), at most\n"
+    "                  511G; the kernel needs 48 MiB free besides its image and\n"
+    "                  the archive: a --mem too small for them exits 2, naming\n"
+    "                  the --mem that would do\n"
     "  --cpus N        guest CPUs; only 1 for now (the kernel runs one thread)\n"
     "  --timeout SEC   stop the guest after SEC seconds and exit 124 (default 0:\n"
     "                  never)\n"
@@ -151,7 +156,8 @@ static const char selftest_usage[] =
     "Boot the kernel with the command line \"selftest\" to run the in-kernel tests:\n"
     "one line per test, then \"N passed, N failed\". Exits 0 if all passed, else 1.\n"
     "\n"
-    "  --mem SIZE      guest RAM: a number with K, M, G or T (default 2G)\n"
+    "  --mem SIZE      guest RAM: a number with K, M, G or T (default 2G), 50M to\n"
+    "                  511G\n"
     "  --timeout SEC   stop the guest after SEC seconds and exit 124 (default 600;\n"
     "                  0: never)\n"
     "  --cmdline STR   more kernel command line words (repeatable); selftest=FILTER\n"
@@ -382,11 +388,16 @@ static int apply_option(const struct command *c, const struct option *o, const c
 		return 0;
 	case OPT_MEM:
 		if (cli_parse_size(val, &opt->mem_mib))
-			return usage_error(
-			    c->name,
-			    "bad memory size '%s' for --mem (use e.g. 512M, 2G, 64G; "
-			    "whole MiB, at most 1T)",
-			    val);
+			return usage_error(c->name,
+					   "bad memory size '%s' for --mem (use e.g. 512M, 2G, 64G; "
+					   "whole MiB)",
+					   val);
+		if (opt->mem_mib > CLI_MEM_MAX_MIB)
+			return usage_error(c->name,
+					   "--mem %s is too large: the kernel maps RAM up to %d GiB, "
+					   "and QEMU puts 1 GiB of a large machine's RAM above "
+					   "4 GiB; use at most --mem %lluG",
+					   val, BOOT_DIRECT_MAP_GIB, CLI_MEM_MAX_MIB >> 10);
 		return 0;
 	case OPT_TIMEOUT:
 		if (parse_seconds(val, &opt->timeout))
@@ -656,5 +667,6 @@ int main(int argc, char **argv)
 		opt.program = app.elf;
 		return cli_run(&opt, &app);
 	}
-	return cli_boot(&opt);
+	r = cli_mem_check(opt.mem_mib, 0);
+	return r ? r : cli_boot(&opt);
 }
