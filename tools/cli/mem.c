@@ -122,10 +122,7 @@ int cli_mem_check(unsigned long long mem_mib, unsigned long long module_bytes)
 			 "and its files)",
 			 in_mib(module_bytes));
 	if (!need) {
-		unsigned long long most = 0;
-		for (unsigned long long step = 1ull << 32; step; step >>= 1)
-			if (boots(LOW_SPLIT - MIB, most + step))
-				most += step;
+		unsigned long long most = cli_mem_spare(LOW_SPLIT / MIB - 1, 0);
 		cli_error("the boot archive is %.1f MiB: QEMU loads it below 4 GiB, where at most "
 			  "%llu MiB fit beside the kernel (with --mem %lluM); put less in it",
 			  in_mib(module_bytes), most / MIB, LOW_SPLIT / MIB - 1);
