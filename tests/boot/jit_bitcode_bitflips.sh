@@ -5,7 +5,7 @@
 # message. Each of FLIPS seeded one-bit flips of a real .bc (default 300;
 # `make fuzz` runs more) must check as 0 or as 126 with the message, never
 # anything else; a file that checks as 0 and disassembles as the original
-# must also run as the original does.
+# must also run as the original does (the first 20 such are run).
 . tests/boot/common.inc
 FLIPS=${FLIPS:-300}
 SEED=${SEED:-1}
@@ -25,14 +25,19 @@ flip() {
 		dd of="$TMP/f.bc" bs=1 seek="$1" conv=notrunc 2>/dev/null
 }
 
-seed=$SEED bad=0 same=0 changed=0 crashed=""
-i=0
-while [ "$i" -lt "$FLIPS" ]; do
+# next_flip: the next seeded flip ($off, $bit) in $TMP/f.bc, checked.
+next_flip() {
 	i=$((i + 1))
 	seed=$(((seed * 1103515245 + 12345) % 2147483648))
 	off=$((seed % size)) bit=$((seed / 65536 % 8))
 	flip "$off" "$bit"
 	run "$rt" --check "$TMP/f.bc"
+}
+
+seed=$SEED bad=0 same=0 changed=0 crashed=""
+i=0
+while [ "$i" -lt "$FLIPS" ]; do
+	next_flip
 	case $STATUS in
 	126)
 		expect_output "^bareflow-rt: $TMP/f.bc: not valid LLVM bitcode ("
@@ -41,10 +46,11 @@ while [ "$i" -lt "$FLIPS" ]; do
 		;;
 	0)
 		if llvm-dis-19 -o - "$TMP/f.bc" | sed 1d | cmp -s - "$TMP/want.ll"; then
+			same=$((same + 1))
+			[ "$same" -gt 20 ] && continue # the first 20 are enough to run
 			run ./bareflow jit --hosted --timeout 60 "$TMP/f.bc"
 			expect_status "$want_status"
 			cmp -s "$OUT" "$TMP/want.out" || fail "flip $off:$bit: output differs"
-			same=$((same + 1))
 		else
 			changed=$((changed + 1)) # another valid program
 		fi
@@ -57,6 +63,10 @@ echo "$FLIPS flips: $bad bad bitcode (reader crashes at:$crashed), $same unchang
 # Through the CLI, hosted and bare-metal (a stand-in QEMU that must not be
 # started), a reader crash is 126 with our message; and the runtime run
 # directly on the host says the same.
+while [ -z "$crashed" ] && [ "$i" -lt $((FLIPS + 5000)) ]; do # few flips: find one
+	next_flip
+	grep -q "reader crashed" "$OUT" && crashed=" $off:$bit"
+done
 [ -n "$crashed" ] || fail "no flip made the reader crash: nothing tested the guard"
 set -- $crashed
 flip "${1%:*}" "${1#*:}"
