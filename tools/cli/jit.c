@@ -19,10 +19,10 @@
  * at -O1 it marks every loop llvm.loop.unroll.disable, which costs the
  * optimizing tiers half their speed on loop code. The -O3 front end with
  * its passes off emits the same unoptimized code without either, plus
- * type-based alias information the tiers can use. -U__OPTIMIZE__ keeps the C library's headers as
- * at -O0: with it, glibc's headers define inline bodies (getchar, toupper, vprintf...) that reach
- * into its internals (__uflow, __ctype_toupper_loc), which the runtime need not provide once a tier
- * inlines them.
+ * type-based alias information the tiers can use. -U__OPTIMIZE__ keeps the C library's headers as at -O0: with it,
+ * glibc's headers define inline bodies (getchar, toupper, vprintf...) that
+ * reach into its internals (__uflow, __ctype_toupper_loc), which the
+ * runtime need not provide once a tier inlines them.
  */
 static const char *const clang_flags[] = {
     "-O3", "-Xclang", "-disable-llvm-passes", "-U__OPTIMIZE__", "-emit-llvm", "-c", "-g0",
@@ -285,8 +285,8 @@ static int check_bitcode(const struct jit_app *app, char *rt, char **bc)
 			break;
 		if (WIFSIGNALED(wstatus))
 			cli_error("%s: not valid LLVM bitcode (checking it killed the runtime with "
-				  "SIG%s)",
-				  v[2], sigabbrev_np(WTERMSIG(wstatus)) ?: "?");
+				  "signal %d)",
+				  v[2], WTERMSIG(wstatus));
 		else
 			cli_error("%s: not valid LLVM bitcode (checking it ended with status %d)",
 				  v[2], WEXITSTATUS(wstatus));
