@@ -210,13 +210,14 @@ static void reader_crashed(int sig)
 static int load_bitcode(char **files, int n)
 {
 	static const int crashes[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+	enum { NCRASHES = sizeof crashes / sizeof crashes[0] };
 	static char altstack[1 << 16];
 	stack_t ss = {.ss_sp = altstack, .ss_size = sizeof altstack}, old_ss;
-	struct sigaction sa = {.sa_handler = reader_crashed, .sa_flags = SA_ONSTACK}, old[5];
+	struct sigaction sa = {.sa_handler = reader_crashed, .sa_flags = SA_ONSTACK}, old[NCRASHES];
 	int r = 0;
 
 	sigaltstack(&ss, &old_ss);
-	for (int k = 0; k < 5; k++)
+	for (int k = 0; k < NCRASHES; k++)
 		sigaction(crashes[k], &sa, &old[k]);
 	for (int f = 0; f < n && !r; f++) {
 		reading = files[f];
@@ -225,7 +226,7 @@ static int load_bitcode(char **files, int n)
 			r = EXIT_CANNOT_EXECUTE;
 		}
 	}
-	for (int k = 0; k < 5; k++)
+	for (int k = 0; k < NCRASHES; k++)
 		sigaction(crashes[k], &old[k], NULL);
 	sigaltstack(&old_ss, NULL);
 	return r;

@@ -34,7 +34,7 @@ next_flip() {
 	run "$rt" --check "$TMP/f.bc"
 }
 
-seed=$SEED bad=0 same=0 changed=0 crashed=""
+seed=$SEED bad=0 same=0 changed=0 crashes=0 crashed=""
 i=0
 while [ "$i" -lt "$FLIPS" ]; do
 	next_flip
@@ -42,10 +42,12 @@ while [ "$i" -lt "$FLIPS" ]; do
 	126)
 		expect_output "^bareflow-rt: $TMP/f.bc: not valid LLVM bitcode ("
 		bad=$((bad + 1))
-		grep -q "reader crashed" "$OUT" && crashed="$crashed $off:$bit"
+		grep -q "reader crashed" "$OUT" && crashes=$((crashes + 1)) &&
+			[ -z "$crashed" ] && crashed=$off:$bit
 		;;
 	0)
-		if llvm-dis-19 -o - "$TMP/f.bc" | sed 1d | cmp -s - "$TMP/want.ll"; then
+		# (llvm-dis reads lazily, and itself crashes on some files we accept)
+		if llvm-dis-19 -o - "$TMP/f.bc" 2>/dev/null | sed 1d | cmp -s - "$TMP/want.ll"; then
 			same=$((same + 1))
 			[ "$same" -gt 20 ] && continue # the first 20 are enough to run
 			run ./bareflow jit --hosted --timeout 60 "$TMP/f.bc"
@@ -58,18 +60,18 @@ while [ "$i" -lt "$FLIPS" ]; do
 	*) fail "flip $off:$bit (seed $SEED, flip $i): --check exited $STATUS" ;;
 	esac
 done
-echo "$FLIPS flips: $bad bad bitcode (reader crashes at:$crashed), $same unchanged, $changed other valid programs"
+echo "$FLIPS flips: $bad bad bitcode ($crashes of them crashed LLVM's reader), $same unchanged," \
+	"$changed other valid programs"
 
 # Through the CLI, hosted and bare-metal (a stand-in QEMU that must not be
 # started), a reader crash is 126 with our message; and the runtime run
 # directly on the host says the same.
 while [ -z "$crashed" ] && [ "$i" -lt $((FLIPS + 5000)) ]; do # few flips: find one
 	next_flip
-	grep -q "reader crashed" "$OUT" && crashed=" $off:$bit"
+	grep -q "reader crashed" "$OUT" && crashed=$off:$bit
 done
 [ -n "$crashed" ] || fail "no flip made the reader crash: nothing tested the guard"
-set -- $crashed
-flip "${1%:*}" "${1#*:}"
+flip "${crashed%:*}" "${crashed#*:}"
 fake_qemu
 for mode in --hosted ""; do
 	run ./bareflow jit $mode "$TMP/f.bc"

@@ -255,10 +255,11 @@ static bool relay_complaints(int fd)
  * enough), bare-metal too, where the program would die of SIGSEGV. So the
  * runtime first reads the .bc inputs on the host with --check, where a crash
  * becomes 126, and the same bytes are booted or run. Files clang has just
- * written are trusted. Returns 0, or 126 (128+signal if we were
- * interrupted, 125 if the runtime cannot run) after printing why.
+ * written are trusted. The check counts against --timeout. Returns 0, or
+ * 126 (124 on timeout, 128+signal if we were interrupted, 125 if the
+ * runtime cannot run) after printing why.
  */
-static int check_bitcode(const struct jit_app *app, char *rt, char **bc)
+static int check_bitcode(const struct jit_app *app, char *rt, char **bc, int timeout)
 {
 	char **v = calloc((size_t)app->ninputs + 3, sizeof *v);
 	int n = 0, wstatus = 0, r = 0, err;
@@ -276,7 +277,7 @@ static int check_bitcode(const struct jit_app *app, char *rt, char **bc)
 		free(v);
 		return n == 2 ? 0 : CLI_EXIT_FAILURE;
 	}
-	switch (cli_spawn(v, -1, err, 0, &wstatus)) {
+	switch (cli_spawn(v, -1, err, timeout, &wstatus)) {
 	case SPAWN_EXITED:
 		if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0)
 			break;
@@ -291,6 +292,10 @@ static int check_bitcode(const struct jit_app *app, char *rt, char **bc)
 			cli_error("%s: not valid LLVM bitcode (checking it ended with status %d)",
 				  v[2], WEXITSTATUS(wstatus));
 		cli_dump_fd(err);
+		break;
+	case SPAWN_TIMEOUT:
+		cli_error("timed out after %d s checking the bitcode", timeout);
+		r = CLI_EXIT_TIMEOUT;
 		break;
 	case SPAWN_INTERRUPTED:
 		r = 128 + wstatus;
@@ -420,7 +425,7 @@ int cli_jit(struct boot_options *opt, const struct jit_app *app)
 	if (!r)
 		r = compile_all(app, bc, &dir);
 	if (!r)
-		r = check_bitcode(app, rt, bc);
+		r = check_bitcode(app, rt, bc, opt->timeout);
 	if (r)
 		goto out;
 	/* Bare-metal the runtime writes its profile to /dev/hostout, which the
