@@ -26,7 +26,7 @@ KERNEL_OBJ := $(patsubst %,$(B)/%.o,$(KERNEL_C) $(KERNEL_S))
 
 HOST_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -D_GNU_SOURCE
 
-.PHONY: all kernel iso cli runtime run test unit setup clean
+.PHONY: all kernel iso cli runtime run test fuzz unit setup clean
 all: kernel iso cli runtime
 
 kernel: $(B)/bareflow.elf
@@ -94,6 +94,11 @@ run: setup
 test: setup
 	@$(MAKE) -s all unit
 	@sh tests/run.sh
+
+# Longer seeded runs than make test's: FLIPS bit flips of a .bc (SEED=N).
+fuzz: setup
+	@$(MAKE) -s all
+	FLIPS=$${FLIPS:-5000} sh tests/boot/jit_bitcode_bitflips.sh
 
 clean:
 	rm -rf $(B)

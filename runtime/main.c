@@ -5,6 +5,10 @@
  *
  *   bareflow-rt [--opt auto|0|1|2|3] [--thresholds C1,L1,C2,L2] [--verbose]
  *               [--log-tiers] [--report] [--profile FILE] FILE.bc... -- ARGV0 [ARGS...]
+ *   bareflow-rt --check FILE.bc...
+ *
+ * --check only reads, verifies and links the files: 0 if they are good, 126
+ * with the reason if not (what `bareflow jit` asks before it boots).
  *
  * --log-tiers prints each tier-up as it happens (--verbose does too).
  *
@@ -18,6 +22,7 @@
  * 2 for a bad command line.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,12 +39,13 @@
 
 static const char usage[] =
     "usage: bareflow-rt [--opt auto|0|1|2|3] [--thresholds C1,L1,C2,L2] [--verbose]\n"
-    "                   [--log-tiers] [--report] [--profile FILE] FILE.bc... -- ARGV0 [ARGS...]\n";
+    "                   [--log-tiers] [--report] [--profile FILE] FILE.bc... -- ARGV0 [ARGS...]\n"
+    "       bareflow-rt --check FILE.bc...\n";
 
 static struct {
 	int opt; /* -1: auto, the tiers */
 	struct prof_policy policy;
-	bool verbose, report, log_tiers;
+	bool verbose, report, log_tiers, check;
 	const char *profile;
 	uint64_t start_ns, main_ns; /* runtime start; main entered */
 	struct jit_stats first;	    /* the first compile (tier 0, or the fixed one) */
@@ -187,6 +193,64 @@ static int compile_error(int code)
 	return code == JIT_ENOSYM ? EXIT_NO_SYMBOL : EXIT_CANNOT_EXECUTE;
 }
 
+/* The file being read, for reader_crashed. */
+static const char *volatile reading;
+
+/*
+ * LLVM 19's bitcode reader trusts what it reads: one flipped bit can send
+ * it out of bounds (a crash) where it should report an error. A crash while
+ * reading is therefore the file's fault, and ends with a bad file's 126.
+ * Only async-signal-safe calls here. Hosted only: BareFlow ends a program
+ * that faults without running its handlers, and `bareflow jit` runs
+ * --check hosted before it boots.
+ */
+static void reader_crashed(int sig)
+{
+	static const char a[] = "bareflow-rt: ",
+			  b[] = ": not valid LLVM bitcode (LLVM's bitcode reader crashed: SIG";
+	const char *name = sig == SIGSEGV  ? "SEGV"
+			   : sig == SIGBUS ? "BUS"
+			   : sig == SIGFPE ? "FPE"
+			   : sig == SIGILL ? "ILL"
+					   : "ABRT";
+	const char *file = reading;
+
+	(void)!write(2, a, sizeof a - 1);
+	(void)!write(2, file, strlen(file));
+	(void)!write(2, b, sizeof b - 1);
+	(void)!write(2, name, strlen(name));
+	(void)!write(2, ")\n", 2);
+	_exit(EXIT_CANNOT_EXECUTE);
+}
+
+/* Read, verify and link the bitcode files, a crash inside LLVM reported as
+ * bad bitcode (on an alternate stack: the crash may be a stack overflow).
+ * Returns 0 or 126 after printing why. */
+static int load_bitcode(char **files, int n)
+{
+	static const int crashes[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+	enum { NCRASHES = sizeof crashes / sizeof crashes[0] };
+	static char altstack[1 << 16];
+	stack_t ss = {.ss_sp = altstack, .ss_size = sizeof altstack}, old_ss;
+	struct sigaction sa = {.sa_handler = reader_crashed, .sa_flags = SA_ONSTACK}, old[NCRASHES];
+	int r = 0;
+
+	sigaltstack(&ss, &old_ss);
+	for (int k = 0; k < NCRASHES; k++)
+		sigaction(crashes[k], &sa, &old[k]);
+	for (int f = 0; f < n && !r; f++) {
+		reading = files[f];
+		if (jit_add_file(rt.jit, files[f])) {
+			fprintf(stderr, "bareflow-rt: %s\n", jit_error(rt.jit));
+			r = EXIT_CANNOT_EXECUTE;
+		}
+	}
+	for (int k = 0; k < NCRASHES; k++)
+		sigaction(crashes[k], &old[k], NULL);
+	sigaltstack(&old_ss, NULL);
+	return r;
+}
+
 int main(int argc, char **argv, char **envp)
 {
 	int i = 1, first_file;
@@ -202,6 +266,8 @@ int main(int argc, char **argv, char **envp)
 			rt.log_tiers = true;
 		} else if (!strcmp(a, "--report")) {
 			rt.report = true;
+		} else if (!strcmp(a, "--check")) {
+			rt.check = true;
 		} else if (!strcmp(a, "--help")) {
 			fputs(usage, stdout);
 			return 0;
@@ -233,7 +299,7 @@ int main(int argc, char **argv, char **envp)
 		i++;
 	if (i == first_file)
 		return usage_error("no bitcode files");
-	if (i + 1 >= argc)
+	if (i + 1 >= argc && !rt.check)
 		return usage_error("no program name after \"--\"");
 
 	char err[4096];
@@ -245,11 +311,9 @@ int main(int argc, char **argv, char **envp)
 	if (rt.verbose)
 		fprintf(stderr, "bareflow-rt: cpu %s, features %s\n", jit_cpu_name(rt.jit),
 			jit_cpu_features(rt.jit));
-	for (int f = first_file; f < i; f++)
-		if (jit_add_file(rt.jit, argv[f])) {
-			fprintf(stderr, "bareflow-rt: %s\n", jit_error(rt.jit));
-			return EXIT_CANNOT_EXECUTE;
-		}
+	int bad = load_bitcode(argv + first_file, i - first_file);
+	if (bad || rt.check)
+		return bad;
 	size_t nsyms;
 	const struct jit_symbol *syms = runtime_symbols(&nsyms);
 	jit_provide(rt.jit, syms, nsyms);

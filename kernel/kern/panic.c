@@ -19,8 +19,12 @@ __attribute__((noreturn)) static void vpanic(const uint64_t *frame, const char *
 		console_write(msg, sizeof msg - 1);
 		power_off(EXIT_KERNEL_PANIC);
 	}
-	if (console_routing() & CONSOLE_LOG) /* a program owns COM1: tell its stderr */
+	/* A program owns COM1 (its stdout), from the boot on when the command
+	 * line says `run`: the panic is for its stderr and the kernel log. */
+	if (console_routing() & CONSOLE_LOG)
 		console_route(console_routing() | CONSOLE_STDERR);
+	else if (cmdline_get("run", NULL, 0))
+		console_route(CONSOLE_LOG | CONSOLE_STDERR);
 	kprintf("\nBareFlow panic: ");
 	kvprintf(fmt, ap);
 	kprintf("\n");

@@ -2,16 +2,20 @@
 #include "pmm.h"
 
 #include "bitalloc.h"
+#include "bootmem.h"
 #include "kstring.h"
 #include "memmap.h"
 #include "panic.h"
 #include "vm.h"
 #include "x86.h"
 
-#define PMM_MIN_USABLE (48ul << 20) /* below this BareFlow cannot do useful work */
+#define PMM_MIN_USABLE ((uint64_t)BOOT_MIN_FREE_MIB << 20)
 #define BOOT_MAPPED_TOP (4ul << 30) /* the boot page tables map the first 4 GiB */
 #define FIRST_MIB (1ul << 20)
 #define JUNK 0x6b
+
+_Static_assert(DIRECT_MAP_MAX == (uint64_t)BOOT_DIRECT_MAP_GIB << 30,
+	       "the CLI's --mem limit (bootmem.h) must be the direct map's size");
 
 extern char __image_phys_start[], __image_phys_end[];
 

@@ -160,16 +160,17 @@ int jit_add_file(struct jit *j, const char *path)
 	if (!is_text && !magic) {
 		LLVMDisposeMemoryBuffer(buf);
 		return jit_fail(j, JIT_EBADCODE,
-				"%s: not LLVM bitcode (no bitcode signature; %zu bytes)", path,
-				size);
+				"%s: not valid LLVM bitcode (no bitcode signature; %zu bytes)",
+				path, size);
 	}
 	if (LLVMParseIRInContext(j->ctx, buf, &m, &msg)) { /* takes the buffer */
-		jit_fail(j, JIT_EBADCODE, "%s: not valid LLVM bitcode: %s", path, msg);
+		jit_fail(j, JIT_EBADCODE, "%s: not valid LLVM bitcode (%s)", path, msg);
 		LLVMDisposeMessage(msg);
 		return JIT_EBADCODE;
 	}
 	if (LLVMVerifyModule(m, LLVMReturnStatusAction, &msg)) {
-		jit_fail(j, JIT_EBADCODE, "%s: the bitcode does not verify: %s", path, msg);
+		jit_fail(j, JIT_EBADCODE, "%s: not valid LLVM bitcode (it does not verify: %s)",
+			 path, msg);
 		LLVMDisposeMessage(msg);
 		LLVMDisposeModule(m);
 		return JIT_EBADCODE;

@@ -16,8 +16,8 @@ expect_status 0
 expect_arg 65536M
 expect_arg "crash=pf  x=1 y"
 
-run ./bareflow demo --mem=1024K
-expect_arg 1M
+run ./bareflow demo --mem=65536K
+expect_arg 64M
 
 run ./bareflow selftest --cmdline selftest=heap
 expect_status 0

@@ -16,12 +16,13 @@ both() {
 	done
 }
 
-# Not bitcode: a text file, and a real bitcode file cut short.
+# Not bitcode: a text file, and a real bitcode file cut short (checked by
+# the runtime on the host before anything boots or runs).
 printf 'this is not bitcode\n' >"$TMP/text.bc"
-both 126 "bareflow-rt: $TMP/text.bc: " "$TMP/text.bc"
+both 126 "^bareflow: $TMP/text.bc: not valid LLVM bitcode (no bitcode signature" "$TMP/text.bc"
 clang-19 -O1 -emit-llvm -c -o "$TMP/whole.bc" tests/jit/recursion.c || fail "clang failed"
 head -c 600 "$TMP/whole.bc" >"$TMP/cut.bc"
-both 126 "bareflow-rt: $TMP/cut.bc: " "$TMP/cut.bc"
+both 126 "^bareflow: $TMP/cut.bc: not valid LLVM bitcode (" "$TMP/cut.bc"
 
 # A function nothing provides: named, 127, before the program starts.
 both 127 "bareflow_no_such_function" tests/jit/bad/missing_symbol.c

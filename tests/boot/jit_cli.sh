@@ -6,9 +6,11 @@
 fake_qemu
 FAKE_CHECK='p=; for a in "$@"; do [ "$p" = -initrd ] && cat "$a" >"$FAKE_DIR/archive"; p=$a; done'
 export FAKE_CHECK
-# The stand-in runtime prints its arguments and environment, one a line.
+# The stand-in runtime prints its arguments and environment, one a line;
+# asked to --check bitcode, it notes which files in $TMP/checked.
 cat >"$TMP/runtime" <<-'END'
 	#!/bin/sh
+	[ "$1" = --check ] && shift && printf '%s\n' "$@" >"${0%/*}/checked" && exit 0
 	for a in "$@"; do printf 'arg %s\n' "$a"; done
 	env | grep -v '^PWD=' | sort | sed 's/^/env /'
 	exit 42
@@ -95,6 +97,8 @@ expect_output "^bareflow: --file $TMP/nope: No such file or directory"
 TMPDIR=$TMP/t run ./bareflow jit --opt 0 --env A=1 --file "$TMP/src/helper.c" \
 	"$TMP/src/prog.c" "$TMP/src/lib.bc" one
 expect_status 0
+# The given .bc was checked on the host first; clang's own output was not.
+[ "$(cat "$TMP/checked")" = "$TMP/src/lib.bc" ] || fail "checked: $(cat "$TMP/checked")"
 ! grep -q hostout "$TMP/args" || fail "a hostout port without --profile"
 expect_arg 1024M
 list_cpio "$TMP/archive" >"$TMP/list" || fail "bad archive: $(cat "$TMP/list")"

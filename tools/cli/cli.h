@@ -13,6 +13,11 @@
  * (BOOT_CMDLINE_MAX in kernel/include/bootinfo.h) and refuses a longer one. */
 #define KERNEL_CMDLINE_MAX 1024
 
+/* The longest path (without its NUL) and name the guest's filesystem holds:
+ * PATH_MAX - 1 and NAME_MAX in kernel/include/fs.h. */
+#define GUEST_PATH_MAX 4095
+#define GUEST_NAME_MAX 255
+
 struct boot_options {
 	unsigned long long mem_mib; /* guest RAM */
 	int timeout;		    /* seconds; 0 = none */
@@ -53,6 +58,10 @@ int cli_tmpfile(void);
  */
 char *cli_abspath(const char *path);
 
+/* The current directory (where the guest starts) as *cwd, malloc'd. Returns 0,
+ * or after printing why 127 (it has been deleted) or 126 (it cannot be read). */
+int cli_cwd(char **cwd);
+
 /* path must be a readable regular file (or a symlink to one). Returns 0, or
  * 127 (missing) or 126 after printing "bareflow: PATH: reason". */
 int cli_check_readable(const char *path);
@@ -88,10 +97,13 @@ void cli_cpio_free(struct cli_cpio *a);
  * symlink (as a symlink), or a directory with everything in it (symlinks
  * inside are never followed). With follow, a symlink at host itself is
  * followed. Host files are only checked here (readable, at most 4 GiB) and
- * read by cli_cpio_write. Returns 0, or after printing "bareflow: WHAT HOST:
+ * read by cli_cpio_write, except a regular file whose size says 0, which is
+ * read whole now (procfs files have data all the same; at most 64 MiB). Returns 0, or after printing "bareflow: WHAT HOST:
  * reason" (what is a prefix such as "--file "): 127 if host does not exist,
  * 126 if it cannot be read, 2 for a special file (socket, device, FIFO), a
- * file over 4 GiB or a non-directory at "/", 125 when out of memory.
+ * file over 4 GiB, a non-directory at "/" or a guest path longer than
+ * GUEST_PATH_MAX or with a name longer than GUEST_NAME_MAX, 125 when out of
+ * memory.
  */
 int cli_cpio_add(struct cli_cpio *a, const char *host, const char *guest, const char *what,
 		 bool follow);
@@ -115,18 +127,42 @@ int cli_cpio_set_args(struct cli_cpio *a, const char *cwd, const char *exe, int 
 bool cli_cpio_take_stdin(struct cli_cpio *a, unsigned long long max);
 
 /* Make the absolute, clean guest path a directory (and all above it), unless
- * it is one. Returns 0, or 125 after printing why (no memory). */
+ * it is one. Returns 0, or after printing why 2 (a path too long for the
+ * guest, as for cli_cpio_add) or 125 (no memory). */
 int cli_cpio_add_dir(struct cli_cpio *a, const char *guest);
 
 /* Write the archive to fd (at its current offset), reading the host files as
  * it goes, through a fixed-size buffer. Returns 0, or -1 after printing why. */
 int cli_cpio_write(const struct cli_cpio *a, int fd);
 
+/* The number of bytes cli_cpio_write would write. */
+unsigned long long cli_cpio_size(const struct cli_cpio *a);
+
 /* size.c */
 
 /* Parse a memory size such as 512M, 2G, 64G or 1024K (no suffix: M) into MiB.
- * Returns 0, or -1 if it is not a whole, positive number of MiB up to 1T. */
+ * Returns 0, or -1 if it is not a whole, positive number of MiB (up to 1 EiB;
+ * what a boot can use is mem.c's business). */
 int cli_parse_size(const char *text, unsigned long long *mib);
+
+/* mem.c */
+
+/* The largest --mem, in MiB: the kernel's direct map ends at 512 GiB
+ * (BOOT_DIRECT_MAP_GIB), and QEMU puts all RAM past 3 GiB above 4 GiB
+ * once there are 3.5 GiB, so RAM ends at --mem + 1 GiB. */
+#define CLI_MEM_MAX_MIB (511ull * 1024)
+
+/*
+ * Whether the kernel boots in mem_mib MiB with a boot module (the archive) of
+ * module_bytes (0: none): QEMU can load the module and the kernel finds the
+ * free RAM it needs (see mem.c for the machine's layout). Returns 0, or 2
+ * after printing why and the --mem that would work.
+ */
+int cli_mem_check(unsigned long long mem_mib, unsigned long long module_bytes);
+
+/* How many bytes the module could grow by and still boot in mem_mib (0 if
+ * it does not boot as it is). */
+unsigned long long cli_mem_spare(unsigned long long mem_mib, unsigned long long module_bytes);
 
 /* spawn.c */
 

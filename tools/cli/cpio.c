@@ -15,13 +15,13 @@
 
 #define CPIO_FIELD_MAX 0xffffffffull /* a newc field has 8 hex digits */
 #define MADE_UP_DIR (S_IFDIR | 0755)
-#define ARGS_ENTRY "!bareflow-args" /* not a file: what the kernel runs, and how */
+#define ARGS_ENTRY "!bareflow-args"   /* not a file: what the kernel runs, and how */
 #define STDIN_ENTRY "!bareflow-stdin" /* not a file in the tree: the program's stdin */
 
 struct cpio_entry {
 	char *guest; /* absolute and lexically clean; the archive name drops the '/' */
 	char *host;  /* regular files: where the data is read from when writing */
-	char *link;  /* symlinks: the target, which is the entry's data */
+	char *data;  /* the data itself: a symlink's target, or a snapshot (see snapshot) */
 	unsigned mode;
 	long long mtime;
 	unsigned long long size;
@@ -48,8 +48,8 @@ struct cli_cpio *cli_cpio_new(void)
 static void clear_data(struct cpio_entry *e)
 {
 	free(e->host);
-	free(e->link);
-	e->host = e->link = NULL;
+	free(e->data);
+	e->host = e->data = NULL;
 }
 
 void cli_cpio_free(struct cli_cpio *a)
@@ -177,7 +177,7 @@ static int ensure_parents(struct cli_cpio *a, const char *guest)
 	return r;
 }
 
-/* Put `want` (its host and link owned by the archive afterwards) at guest,
+/* Put `want` (its host and data owned by the archive afterwards) at guest,
  * replacing what was there. Returns 0 or -1 (no memory). */
 static int put(struct cli_cpio *a, const char *guest, struct cpio_entry want)
 {
@@ -185,7 +185,7 @@ static int put(struct cli_cpio *a, const char *guest, struct cpio_entry want)
 
 	if (ensure_parents(a, guest) || !(e = entry_at(a, guest))) {
 		free(want.host);
-		free(want.link);
+		free(want.data);
 		return -1;
 	}
 	if (!e->dead && S_ISDIR(e->mode) && !S_ISDIR(want.mode))
@@ -197,8 +197,46 @@ static int put(struct cli_cpio *a, const char *guest, struct cpio_entry want)
 	return 0;
 }
 
+/*
+ * The kernel refuses to unpack a path longer than PATH_MAX - 1 bytes or with
+ * a name longer than NAME_MAX (kernel/include/fs.h), and could then only
+ * stop: refuse it here. Returns 0, or 2 after printing why.
+ */
+static size_t longest_name(const char *path)
+{
+	size_t longest = 0;
+
+	while (*path) {
+		size_t n = strcspn(path, "/");
+		longest = n > longest ? n : longest;
+		path += n + (path[n] == '/');
+	}
+	return longest;
+}
+
+static int check_guest_path(const char *guest, const char *what, const char *host)
+{
+	size_t len = strlen(guest), name = longest_name(guest);
+
+	if (len <= GUEST_PATH_MAX && name <= GUEST_NAME_MAX)
+		return 0;
+	if (len > GUEST_PATH_MAX)
+		cli_error("%s%s: the guest path %.32s... is %zu bytes long; the guest's limit "
+			  "is %d (PATH_MAX - 1)",
+			  what, host, guest, len, GUEST_PATH_MAX);
+	else
+		cli_error("%s%s: the guest path %.32s... has a name of %zu bytes; the guest's "
+			  "limit is %d (NAME_MAX)",
+			  what, host, guest, name, GUEST_NAME_MAX);
+	return CLI_EXIT_USAGE;
+}
+
 int cli_cpio_add_dir(struct cli_cpio *a, const char *guest)
 {
+	int r = check_guest_path(guest, "", "the current directory");
+
+	if (r)
+		return r;
 	if (ensure_parents(a, guest) || ensure_dir(a, guest)) {
 		cli_error("out of memory");
 		return CLI_EXIT_FAILURE;
@@ -253,13 +291,69 @@ static int add_dir(struct cli_cpio *a, const char *host, const char *guest, cons
 	return r;
 }
 
+/* Files that say they are empty but are not (/proc/self/status: procfs
+ * makes the data as it is read) are read whole now, up to this much. */
+#define SNAPSHOT_MAX (64ull << 20)
+
+/*
+ * Read the regular file host, whose size says 0, into want->data and
+ * want->size. Returns 0, or after printing why 126 (unreadable) or 2 (more
+ * than SNAPSHOT_MAX), or 125 (no memory).
+ */
+static int snapshot(const char *host, const char *what, struct cpio_entry *want)
+{
+	int fd = open(host, O_RDONLY | O_CLOEXEC | O_NONBLOCK), r = 0;
+	size_t len = 0, cap = 1 << 12;
+	char *buf = malloc(cap);
+
+	if (fd < 0 || !buf) {
+		cli_error("%s%s: %s", what, host, fd < 0 ? strerror(errno) : "out of memory");
+		r = fd < 0 ? 126 : CLI_EXIT_FAILURE;
+	}
+	while (!r) {
+		char *more = len < cap || cap >= SNAPSHOT_MAX ? NULL : realloc(buf, cap * 2);
+		if (len == cap && !more) {
+			cli_error("%s%s: %s", what, host,
+				  cap >= SNAPSHOT_MAX ? "its size says 0 and it holds more than 64 "
+							"MiB: copy it to a regular file first"
+						      : "out of memory");
+			r = cap >= SNAPSHOT_MAX ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
+			break;
+		}
+		if (more)
+			buf = more, cap *= 2;
+		ssize_t n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			cli_error("%s%s: %s", what, host, strerror(errno));
+			r = 126;
+		}
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (r) {
+		free(buf);
+		return r;
+	}
+	want->data = buf;
+	want->size = len;
+	return 0;
+}
+
 /* The file, symlink or directory tree at host, put at guest. */
 static int add_tree(struct cli_cpio *a, const char *host, const char *guest, const char *what,
 		    bool follow)
 {
 	struct stat st;
 	struct cpio_entry want = {0};
+	int r = check_guest_path(guest, what, host);
 
+	if (r)
+		return r;
 	if ((follow ? stat(host, &st) : lstat(host, &st)) != 0) {
 		int err = errno;
 		cli_error("%s%s: %s", what, host, strerror(err));
@@ -283,16 +377,20 @@ static int add_tree(struct cli_cpio *a, const char *host, const char *guest, con
 				  host);
 			return CLI_EXIT_USAGE;
 		}
-		want.size = (unsigned long long)st.st_size;
-		want.host = strdup(host);
+		if (!st.st_size && (r = snapshot(host, what, &want)))
+			return r;
+		if (st.st_size) {
+			want.size = (unsigned long long)st.st_size;
+			want.host = strdup(host);
+		}
 	} else if (S_ISLNK(st.st_mode)) {
 		/* st_size is the target's length, except on a few pseudo filesystems */
 		size_t room = (size_t)st.st_size + PATH_MAX + 1;
-		want.link = calloc(1, room);
-		ssize_t len = want.link ? readlink(host, want.link, room - 1) : 0;
+		want.data = calloc(1, room);
+		ssize_t len = want.data ? readlink(host, want.data, room - 1) : 0;
 		if (len < 0) {
 			cli_error("%s%s: %s", what, host, strerror(errno));
-			free(want.link);
+			free(want.data);
 			return 126;
 		}
 		want.size = (unsigned long long)len;
@@ -302,7 +400,7 @@ static int add_tree(struct cli_cpio *a, const char *host, const char *guest, con
 			  what, host);
 		return CLI_EXIT_USAGE;
 	}
-	if ((!want.host && !want.link) || put(a, guest, want)) {
+	if ((!want.host && !want.data) || put(a, guest, want)) {
 		cli_error("out of memory");
 		return CLI_EXIT_FAILURE;
 	}
@@ -355,7 +453,8 @@ int cli_cpio_add(struct cli_cpio *a, const char *host, const char *guest, const 
 	return add_tree(a, host, guest, what, follow);
 }
 
-/* Buffered output to a file descriptor; the first error sticks. */
+/* Buffered output to a file descriptor (-1: only count); the first error
+ * sticks. */
 struct out {
 	int fd;
 	int err; /* errno of the first failed write, or 0 */
@@ -378,7 +477,7 @@ static void flush(struct out *o)
 static void put_bytes(struct out *o, const void *p, size_t len)
 {
 	o->total += len;
-	while (len) {
+	while (len && o->fd >= 0) {
 		size_t room = sizeof o->buf - o->used, k = len < room ? len : room;
 		memcpy(o->buf + o->used, p, k);
 		o->used += k;
@@ -414,10 +513,14 @@ static void put_header(struct out *o, const char *name, unsigned long ino, unsig
 /* Exactly e->size bytes of the host file. Returns 0 or -1 after printing why. */
 static int put_file_data(struct out *o, const struct cpio_entry *e)
 {
-	int fd = open(e->host, O_RDONLY | O_CLOEXEC);
+	int fd = o->fd < 0 ? -1 : open(e->host, O_RDONLY | O_CLOEXEC);
 	unsigned long long left = e->size;
 	char buf[1 << 16];
 
+	if (o->fd < 0) { /* counting */
+		o->total += e->size;
+		return 0;
+	}
 	if (fd < 0) {
 		cli_error("%s: %s", e->host, strerror(errno));
 		return -1;
@@ -445,7 +548,8 @@ static int by_guest_path(const void *x, const void *y)
 		      (*(struct cpio_entry *const *)y)->guest);
 }
 
-int cli_cpio_write(const struct cli_cpio *a, int fd)
+/* Write the archive to fd, or with fd -1 only count its bytes into *total. */
+static int emit(const struct cli_cpio *a, int fd, unsigned long long *total)
 {
 	struct cpio_entry **sorted = malloc((a->n ? a->n : 1) * sizeof *sorted);
 	struct out *o = malloc(sizeof *o);
@@ -478,12 +582,18 @@ int cli_cpio_write(const struct cli_cpio *a, int fd)
 		unsigned long long left = a->stdin_len;
 		off_t at = a->stdin_off;
 		put_header(o, STDIN_ENTRY, 0, S_IFREG | 0400, 0, a->stdin_len);
+		if (fd < 0) { /* counting */
+			o->total += left;
+			left = 0;
+		}
 		while (left && !r) {
-			ssize_t n = pread(0, buf, left < sizeof buf ? (size_t)left : sizeof buf, at);
+			ssize_t n =
+			    pread(0, buf, left < sizeof buf ? (size_t)left : sizeof buf, at);
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n <= 0) {
-				cli_error("stdin: %s", n ? strerror(errno) : "it shrank while being copied");
+				cli_error("stdin: %s",
+					  n ? strerror(errno) : "it shrank while being copied");
 				r = -1;
 				break;
 			}
@@ -498,8 +608,8 @@ int cli_cpio_write(const struct cli_cpio *a, int fd)
 		unsigned long long mtime = e->mtime < 0 ? 0 : (unsigned long long)e->mtime;
 		put_header(o, e->guest + 1, (unsigned long)i + 1, e->mode,
 			   mtime > CPIO_FIELD_MAX ? CPIO_FIELD_MAX : mtime, e->size);
-		if (e->link)
-			put_bytes(o, e->link, e->size);
+		if (e->data)
+			put_bytes(o, e->data, e->size);
 		else if (e->host)
 			r = put_file_data(o, e);
 		pad4(o);
@@ -510,7 +620,22 @@ int cli_cpio_write(const struct cli_cpio *a, int fd)
 		cli_error("cannot write the archive: %s", strerror(o->err));
 		r = -1;
 	}
+	if (total)
+		*total = o->total;
 	free(o);
 	free(sorted);
 	return r;
+}
+
+int cli_cpio_write(const struct cli_cpio *a, int fd)
+{
+	return emit(a, fd, NULL);
+}
+
+unsigned long long cli_cpio_size(const struct cli_cpio *a)
+{
+	unsigned long long total = 0;
+
+	emit(a, -1, &total);
+	return total;
 }

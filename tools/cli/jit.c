@@ -231,6 +231,84 @@ static char **runtime_argv(const struct jit_app *app, char *rt, char **bc, const
 	return v;
 }
 
+/* Print the runtime's complaints (lines "bareflow-rt: WHAT") from fd as
+ * ours ("bareflow: WHAT"). Returns whether there was one. */
+static bool relay_complaints(int fd)
+{
+	static char buf[1 << 16];
+	ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+	bool any = false;
+
+	buf[n > 0 ? n : 0] = 0;
+	for (char *line = buf, *end; *line; line = end + !!*end) {
+		end = line + strcspn(line, "\n");
+		if (!strncmp(line, "bareflow-rt: ", 13)) {
+			cli_error("%.*s", (int)(end - line - 13), line + 13);
+			any = true;
+		}
+	}
+	return any;
+}
+
+/*
+ * LLVM's bitcode reader can crash on a damaged file (one flipped bit is
+ * enough), bare-metal too, where the program would die of SIGSEGV. So the
+ * runtime first reads the .bc inputs on the host with --check, where a crash
+ * becomes 126, and the same bytes are booted or run. Files clang has just
+ * written are trusted. The check counts against --timeout. Returns 0, or
+ * 126 (124 on timeout, 128+signal if we were interrupted, 125 if the
+ * runtime cannot run) after printing why.
+ */
+static int check_bitcode(const struct jit_app *app, char *rt, char **bc, int timeout)
+{
+	char **v = calloc((size_t)app->ninputs + 3, sizeof *v);
+	int n = 0, wstatus = 0, r = 0, err;
+
+	if (!v) {
+		cli_error("out of memory");
+		return CLI_EXIT_FAILURE;
+	}
+	v[n++] = rt;
+	v[n++] = "--check";
+	for (int i = 0; i < app->ninputs; i++)
+		if (!ends_with(app->inputs[i], ".c"))
+			v[n++] = bc[i];
+	if (n == 2 || (err = cli_tmpfile()) < 0) {
+		free(v);
+		return n == 2 ? 0 : CLI_EXIT_FAILURE;
+	}
+	switch (cli_spawn(v, -1, err, timeout, &wstatus)) {
+	case SPAWN_EXITED:
+		if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0)
+			break;
+		r = 126;
+		if (relay_complaints(err))
+			break;
+		if (WIFSIGNALED(wstatus))
+			cli_error("%s: not valid LLVM bitcode (checking it killed the runtime with "
+				  "signal %d)",
+				  v[2], WTERMSIG(wstatus));
+		else
+			cli_error("%s: not valid LLVM bitcode (checking it ended with status %d)",
+				  v[2], WEXITSTATUS(wstatus));
+		cli_dump_fd(err);
+		break;
+	case SPAWN_TIMEOUT:
+		cli_error("timed out after %d s checking the bitcode", timeout);
+		r = CLI_EXIT_TIMEOUT;
+		break;
+	case SPAWN_INTERRUPTED:
+		r = 128 + wstatus;
+		break;
+	default:
+		cli_error("cannot run %s: %s", rt, strerror(errno));
+		r = CLI_EXIT_FAILURE;
+	}
+	close(err);
+	free(v);
+	return r;
+}
+
 /* What a hosted run's --file HOST names is already there; it must exist
  * (127) and be readable (126), as for a boot. */
 static int check_hosted_files(const struct jit_app *app)
@@ -293,14 +371,14 @@ static int run_hosted(const struct boot_options *opt, const struct jit_app *app,
 static int run_booted(struct boot_options *opt, const struct jit_app *app, char **argv, char **bc)
 {
 	struct file_spec *files = calloc((size_t)(app->nfiles + app->ninputs), sizeof *files);
-	char *cwd = getcwd(NULL, 0);
-	int argc = 0, r;
+	char *cwd = NULL;
+	int argc = 0, r = files ? cli_cwd(&cwd) : CLI_EXIT_FAILURE;
 
-	if (!files || !cwd) {
-		cli_error("cannot find the current directory: %s", strerror(errno));
+	if (r) {
+		if (!files)
+			cli_error("out of memory");
 		free(files);
-		free(cwd);
-		return CLI_EXIT_FAILURE;
+		return r;
 	}
 	for (int i = 0; i < app->nfiles; i++)
 		files[i] = app->files[i];
@@ -346,6 +424,8 @@ int cli_jit(struct boot_options *opt, const struct jit_app *app)
 		r = empty_profile(app->profile);
 	if (!r)
 		r = compile_all(app, bc, &dir);
+	if (!r)
+		r = check_bitcode(app, rt, bc, opt->timeout);
 	if (r)
 		goto out;
 	/* Bare-metal the runtime writes its profile to /dev/hostout, which the

@@ -5,10 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../../kernel/include/bootmem.h"
 #include "cli.h"
 
 #define MAX_CMDLINE (KERNEL_CMDLINE_MAX - 1)
@@ -39,7 +41,8 @@ static const char demo_usage[] =
     "banner and a boot report, then powers off.\n"
     "\n"
     "  --mem SIZE      guest RAM: a number with K, M, G or T, e.g. 512M, 2G, 64G\n"
-    "                  (default 512M)\n"
+    "                  (default 512M); 50M to 511G (the kernel maps RAM up to\n"
+    "                  512 GiB), else exit 2\n"
     "  --iso           boot build/bareflow.iso through GRUB (Multiboot2) instead; with\n"
     "                  --cmdline, a temporary ISO with that command line\n"
     "  --timeout SEC   stop the guest after SEC seconds and exit 124 (default 60;\n"
@@ -72,7 +75,10 @@ static const char run_usage[] =
     "and so does stdin when it is a file; a pipe or terminal streams over serial.\n"
     "One CPU, one thread, no fork; files the program writes stay in the guest.\n"
     "\n"
-    "  --mem SIZE      guest RAM: a number with K, M, G or T (default 512M)\n"
+    "  --mem SIZE      guest RAM: a number with K, M, G or T (default 512M), at most\n"
+    "                  511G; the kernel needs 48 MiB free besides its image and\n"
+    "                  the archive: a --mem too small for them exits 2, naming\n"
+    "                  the --mem that would do\n"
     "  --cpus N        guest CPUs; only 1 for now (the kernel runs one thread)\n"
     "  --timeout SEC   stop the guest after SEC seconds and exit 124 (default 0:\n"
     "                  never)\n"
@@ -81,7 +87,9 @@ static const char run_usage[] =
     "                  GUEST, or at HOST's own absolute path (repeatable; a later one\n"
     "                  replaces an earlier one at the same path; HOST cannot contain\n"
     "                  ':'). A missing HOST exits 127, an unreadable one 126, a\n"
-    "                  socket, device or FIFO 2. Files keep their permission bits.\n"
+    "                  socket, device or FIFO 2, a GUEST path over 4095 bytes or\n"
+    "                  with a name over 255 bytes 2. Files keep their permission\n"
+    "                  bits; one whose size says 0 (/proc) is read whole at once.\n"
     "  --env NAME=VALUE  put NAME in the program's environment (repeatable; the\n"
     "                  environment is otherwise empty)\n"
     "  --strace        print every system call, its arguments and result to stderr\n"
@@ -111,10 +119,11 @@ static const char jit_usage[] =
     "bitcode files go into the guest at their own paths); --hosted runs it as a\n"
     "Linux process instead. stdout, stderr and the exit status are the program's,\n"
     "as under run: 128+signal when a signal kills it (SIGSEGV 139), 124 on\n"
-    "timeout. The runtime itself exits 126 for a file that is not valid bitcode\n"
-    "or cannot be compiled, and 127 when the program uses a function or variable\n"
-    "it does not provide (named on stderr); a missing input exits 127, an\n"
-    "unreadable one 126.\n"
+    "timeout. Each .bc input is first read on the host (bareflow-rt --check):\n"
+    "one that is not valid bitcode exits 126 before anything runs, even if it\n"
+    "crashes LLVM's reader. The runtime exits 126 for bitcode it cannot compile,\n"
+    "and 127 when the program uses a function or variable it does not provide\n"
+    "(named on stderr); a missing input exits 127, an unreadable one 126.\n"
     "\n"
     "  --hosted        run the runtime on Linux, not in QEMU (with the same\n"
     "                  arguments and environment); --mem, --cpus, --strace, --iso\n"
@@ -152,7 +161,8 @@ static const char selftest_usage[] =
     "Boot the kernel with the command line \"selftest\" to run the in-kernel tests:\n"
     "one line per test, then \"N passed, N failed\". Exits 0 if all passed, else 1.\n"
     "\n"
-    "  --mem SIZE      guest RAM: a number with K, M, G or T (default 2G)\n"
+    "  --mem SIZE      guest RAM: a number with K, M, G or T (default 2G), 50M to\n"
+    "                  511G\n"
     "  --timeout SEC   stop the guest after SEC seconds and exit 124 (default 600;\n"
     "                  0: never)\n"
     "  --cmdline STR   more kernel command line words (repeatable); selftest=FILTER\n"
@@ -383,11 +393,16 @@ static int apply_option(const struct command *c, const struct option *o, const c
 		return 0;
 	case OPT_MEM:
 		if (cli_parse_size(val, &opt->mem_mib))
-			return usage_error(
-			    c->name,
-			    "bad memory size '%s' for --mem (use e.g. 512M, 2G, 64G; "
-			    "whole MiB, at most 1T)",
-			    val);
+			return usage_error(c->name,
+					   "bad memory size '%s' for --mem (use e.g. 512M, 2G, 64G; "
+					   "whole MiB)",
+					   val);
+		if (opt->mem_mib > CLI_MEM_MAX_MIB)
+			return usage_error(c->name,
+					   "--mem %s is too large: the kernel maps RAM up to %d GiB, "
+					   "and QEMU puts 1 GiB of a large machine's RAM above "
+					   "4 GiB; use at most --mem %lluG",
+					   val, BOOT_DIRECT_MAP_GIB, CLI_MEM_MAX_MIB >> 10);
 		return 0;
 	case OPT_TIMEOUT:
 		if (parse_seconds(val, &opt->timeout))
@@ -512,16 +527,20 @@ static int terminal_words(const struct command *c, char *cmdline)
 static int program_cmdline(const struct command *c, int argc, char **argv, struct run_app *app,
 			   char *cmdline)
 {
+	char *cwd;
+
 	if (argc < 1)
 		return usage_error(c->name, "no program given");
-	int r = cli_check_readable(argv[0]);
+	int r = cli_cwd(&cwd);
+	if (!r)
+		r = cli_check_readable(argv[0]);
 	if (r)
 		return r;
 	app->elf = argv[0];
 	app->elf_path = cli_abspath(argv[0]);
-	app->cwd = getcwd(NULL, 0);
-	if (!app->elf_path || !app->cwd) {
-		cli_error("cannot find the current directory: %s", strerror(errno));
+	app->cwd = cwd;
+	if (!app->elf_path) {
+		cli_error("%s: %s", argv[0], strerror(errno));
 		return CLI_EXIT_FAILURE;
 	}
 	app->argc = argc;
@@ -600,10 +619,24 @@ static int help(const char *topic)
 	return 0;
 }
 
+/*
+ * Give a closed standard stream /dev/null, as a program natively would write
+ * nowhere. Otherwise the first file we open takes its number: QEMU then writes
+ * the guest's stdout into our stderr, or our dup of stderr fails.
+ */
+static void open_closed_stdio(void)
+{
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
+		    open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
+			_exit(CLI_EXIT_FAILURE); /* cannot be: fd was the lowest free number */
+}
+
 int main(int argc, char **argv)
 {
 	static char cmdline[MAX_CMDLINE + 1];
 
+	open_closed_stdio();
 	if (argc < 2) {
 		fputs(main_usage, stderr);
 		return CLI_EXIT_USAGE;
@@ -639,5 +672,6 @@ int main(int argc, char **argv)
 		opt.program = app.elf;
 		return cli_run(&opt, &app);
 	}
-	return cli_boot(&opt);
+	r = cli_mem_check(opt.mem_mib, 0);
+	return r ? r : cli_boot(&opt);
 }

@@ -77,3 +77,17 @@ int cli_check_readable(const char *path)
 	}
 	return 0;
 }
+
+int cli_cwd(char **cwd)
+{
+	*cwd = getcwd(NULL, 0);
+	if (*cwd)
+		return 0;
+	if (errno == ENOENT) {
+		cli_error("the current directory has been deleted, and the program would start "
+			  "there: cd to one that exists");
+		return 127;
+	}
+	cli_error("cannot find the current directory: %s", strerror(errno));
+	return 126;
+}

@@ -69,13 +69,23 @@ int cli_run(struct boot_options *opt, const struct run_app *app)
 		cli_error("out of memory");
 		return CLI_EXIT_FAILURE;
 	}
-	r = cli_cpio_set_args(a, app->cwd, app->elf_path, app->argc, app->argv, app->envc, app->envp);
+	r = cli_cpio_set_args(a, app->cwd, app->elf_path, app->argc, app->argv, app->envc,
+			      app->envp);
 	if (!r)
 		r = gather(a, app);
-	/* A file on stdin goes in the archive, up to a quarter of the guest's
-	 * memory: it is then read at memory speed, and seekable as on Linux. */
+	/* QEMU would refuse an archive larger than the RAM below 4 GiB, and the
+	 * kernel panic without the free RAM it needs; an ISO boots elsewhere. */
+	unsigned long long size = r ? 0 : cli_cpio_size(a);
 	if (!r && !app->iso_out)
-		opt->stdin_in_module = cli_cpio_take_stdin(a, opt->mem_mib << 18);
+		r = cli_mem_check(opt->mem_mib, size);
+	/* A file on stdin goes in the archive, up to a quarter of the guest's
+	 * memory (and what the kernel can spare): it is then read at memory
+	 * speed, and seekable as on Linux. */
+	if (!r && !app->iso_out) {
+		unsigned long long spare = cli_mem_spare(opt->mem_mib, size);
+		opt->stdin_in_module = cli_cpio_take_stdin(
+		    a, (opt->mem_mib << 18) < spare ? opt->mem_mib << 18 : spare);
+	}
 	if (!r && app->iso_out) {
 		r = cli_iso_write(app->iso_out, opt->cmdline, a);
 		if (!r)

@@ -3,7 +3,7 @@
 
 #include "cli.h"
 
-#define MAX_KIB (1ull << 30) /* 1 TiB */
+#define MAX_KIB (1ull << 50) /* 1 EiB: far above any limit, far below overflow */
 
 int cli_parse_size(const char *text, unsigned long long *mib)
 {

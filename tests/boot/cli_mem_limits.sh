@@ -1,0 +1,82 @@
+# --mem limits, checked before QEMU starts (2, the limit named, and the
+# --mem that would work): `--mem 50M` and `jit --mem 64M` used to boot into a
+# "too little RAM" panic printed on stdout, `--mem 1T` into a QEMU error,
+# `demo --mem 1000G` into a panic, and a 600 MB --file into QEMU's "initrd is
+# too large" (all 125). The minimum the CLI names must boot, and one MiB less
+# must really be too little: a QEMU stand-in that shrinks the RAM shows the
+# kernel's panic, which in a program's boot goes to stderr with the kernel
+# log, never to stdout.
+. tests/boot/common.inc
+cat >"$TMP/hello.c" <<'END'
+#include <stdio.h>
+int main(void) { printf("hello\n"); return 0; }
+END
+clang-19 -static -O1 -o "$TMP/hello" "$TMP/hello.c" || fail "clang failed"
+
+shrinking_qemu
+
+# refused ARGS...: 2, one line and no QEMU; $need is the --mem it names.
+refused() {
+	rm -f "$TMP/started"
+	run ./bareflow "$@"
+	expect_status 2
+	[ ! -e "$TMP/started" ] || fail "QEMU was started: $*"
+	need=$(sed -n 's/.*use --mem \([0-9]*\)M or more$/\1/p' "$OUT")
+}
+
+# Too small, for the kernel alone: 50M is its minimum, and boots.
+refused demo --mem 32M
+expect_output "^bareflow: --mem 32M is too small: the kernel needs 48 MiB free besides"
+[ "$need" = 50 ] || fail "demo: expected the minimum 50M, got '$need'"
+refused demo --mem 49M
+run ./bareflow demo --mem 50M --cmdline demo=banner --timeout 60
+expect_status 0
+expect_output "^BareFlow x86-64 unikernel"
+
+# Too large: the kernel's direct map ends at 512 GiB; 511G boots.
+for big in 1T 512G 1000G 2T 9999999G; do
+	refused demo --mem "$big"
+	expect_output "^bareflow: --mem $big is too large: the kernel maps RAM up to 512 GiB"
+	expect_output "use at most --mem 511G$"
+done
+refused run --mem 1T "$TMP/hello"
+run ./bareflow demo --mem 511G --timeout 60
+expect_status 0
+expect_output "^Usable RAM: 52[0-9][0-9][0-9][0-9] MiB managed"
+
+# run and jit: the archive counts. The named minimum boots the program;
+# one MiB less panics (kernel log and panic on stderr, stdout empty, 125).
+for cmd in "run $TMP/hello" "jit $TMP/hello.c"; do
+	refused ${cmd%% *} --mem 50M ${cmd#* }
+	expect_output "MiB boot archive (the program and its files); use --mem [0-9]*M or more$"
+	[ -n "$need" ] || fail "$cmd: no --mem named"
+	run ./bareflow ${cmd%% *} --mem "${need}M" --timeout 120 ${cmd#* }
+	expect_status 0
+	expect_output "^hello$"
+	SHRINK=$((need - 1)) ./bareflow ${cmd%% *} --mem "${need}M" --timeout 120 ${cmd#* } \
+		>"$TMP/stdout" 2>"$OUT"
+	STATUS=$?
+	expect_status 125
+	[ ! -s "$TMP/stdout" ] || fail "$cmd: the panic went to stdout: $(cat "$TMP/stdout")"
+	expect_output "^BareFlow panic: pmm: too little RAM: 47 MiB usable"
+	expect_output "^bareflow: kernel log:"
+	[ "$(grep -c "^BareFlow panic" "$OUT")" -eq 2 ] || fail "$cmd: the panic is not in the log"
+done
+
+# An archive larger than --mem allows, or than fits below 4 GiB at all
+# (sparse files: only their sizes are looked at).
+truncate -s 600M "$TMP/big"
+refused run --file "$TMP/big" "$TMP/hello"
+expect_output "^bareflow: --mem 512M is too small: .* the 600.7 MiB boot archive"
+[ "$need" -ge 650 ] && [ "$need" -le 652 ] || fail "600M file: expected about 651M, got '$need'"
+truncate -s 3500M "$TMP/big"
+refused run --mem 8G --file "$TMP/big" "$TMP/hello"
+expect_output "^bareflow: --mem 8192M is too large for the 3500.7 MiB boot archive: .* use --mem 3551M to 3583M$"
+truncate -s 3600M "$TMP/big"
+refused run --mem 8G --file "$TMP/big" "$TMP/hello"
+expect_output "^bareflow: the boot archive is 3600.7 MiB: QEMU loads it below 4 GiB, where at most 3533 MiB fit"
+# An ISO boots elsewhere: its archive is not held to --mem.
+truncate -s 10M "$TMP/big"
+rm -f "$TMP/started"
+run ./bareflow run --mem 50M --file "$TMP/big" --iso "$TMP/out.iso" "$TMP/hello"
+expect_status 0
