@@ -1,67 +1,104 @@
 /*
  * The process's memory areas: which user ranges exist and with what access.
  * Pages inside an area are backed on first touch (demand-zero), so an 8 MiB
- * stack or a large anonymous mmap costs nothing until used.
+ * stack or a large anonymous mmap costs nothing until used. Adjacent areas
+ * with the same access are kept merged, and the areas live in a balanced
+ * tree (vmatree.c): a program with 10,000 mappings or 100,000 brk calls
+ * pays O(log n) per fault, mmap and munmap.
  */
 #include "heap.h"
 #include "kerrno.h"
 #include "pmm.h"
 #include "proc.h"
+#include "vmatree.h"
 
-struct vma {
-	uint64_t start, end; /* page aligned, end exclusive */
-	unsigned flags;      /* VM_* including VM_USER; 0 access bits = PROT_NONE */
-	struct vma *next;    /* sorted by start */
-};
-
-static struct vma *areas;
+static struct vma_tree areas;
 static struct vma_usage usage;
+
+/* The area holding addr, or NULL. */
+static struct vma *find(uint64_t addr)
+{
+	struct vma *v = vmatree_floor(&areas, addr);
+	return v && addr < v->end ? v : NULL;
+}
+
+/* The first area that ends above addr, or NULL. */
+static struct vma *first_after(uint64_t addr)
+{
+	struct vma *v = vmatree_floor(&areas, addr);
+	if (!v)
+		return areas.first;
+	return addr < v->end ? v : v->next;
+}
 
 static bool overlaps(uint64_t start, uint64_t end)
 {
-	for (struct vma *v = areas; v && v->start < end; v = v->next)
-		if (v->end > start)
-			return true;
-	return false;
+	struct vma *v = vmatree_floor(&areas, end - 1);
+	return v && v->end > start;
+}
+
+/* Fold v's successor into v when they touch and have the same access. */
+static void merge_next(struct vma *v)
+{
+	struct vma *n = v ? v->next : NULL;
+
+	if (!n || v->end != n->start || v->flags != n->flags)
+		return;
+	vmatree_remove(&areas, n);
+	v->end = n->end;
+	vmatree_changed(&areas, v);
+	kfree(n);
+}
+
+/* Merge again what a split left apart in [start, end], after a change
+ * that was undone or that made neighbours alike. */
+static void remerge(uint64_t start, uint64_t end)
+{
+	struct vma *v = start ? vmatree_floor(&areas, start - 1) : NULL;
+
+	for (v = v ? v : areas.first; v && v->start <= end;) {
+		struct vma *n = v->next;
+		if (n && v->end == n->start && v->flags == n->flags)
+			merge_next(v);
+		else
+			v = n;
+	}
 }
 
 int vma_add(uint64_t start, uint64_t end, unsigned flags)
 {
 	if (start >= end || end > USER_TOP || overlaps(start, end))
 		return -EINVAL;
-	struct vma *n = kmalloc(sizeof *n), **pp = &areas;
+	struct vma *prev = vmatree_floor(&areas, start);
+	if (prev && prev->end == start && prev->flags == flags) {
+		prev->end = end; /* grows in place: brk and mremap's common case */
+		vmatree_changed(&areas, prev);
+		merge_next(prev);
+		return 0;
+	}
+	struct vma *n = kmalloc(sizeof *n);
 	if (!n)
 		return -ENOMEM;
-	while (*pp && (*pp)->start < start)
-		pp = &(*pp)->next;
-	*n = (struct vma){start, end, flags, *pp};
-	*pp = n;
+	*n = (struct vma){.start = start, .end = end, .flags = flags};
+	vmatree_insert(&areas, n);
+	merge_next(n);
 	return 0;
-}
-
-const struct vma *vma_find(uint64_t addr);
-const struct vma *vma_find(uint64_t addr)
-{
-	for (struct vma *v = areas; v && v->start <= addr; v = v->next)
-		if (addr < v->end)
-			return v;
-	return NULL;
 }
 
 /* Split the area containing addr so that one starts exactly at addr. */
 static int split_at(uint64_t addr)
 {
-	for (struct vma *v = areas; v && v->start < addr; v = v->next) {
-		if (addr >= v->end)
-			continue;
-		struct vma *n = kmalloc(sizeof *n);
-		if (!n)
-			return -ENOMEM;
-		*n = (struct vma){addr, v->end, v->flags, v->next};
-		v->end = addr;
-		v->next = n;
+	struct vma *v = find(addr);
+
+	if (!v || v->start == addr)
 		return 0;
-	}
+	struct vma *n = kmalloc(sizeof *n);
+	if (!n)
+		return -ENOMEM;
+	*n = (struct vma){.start = addr, .end = v->end, .flags = v->flags};
+	v->end = addr;
+	vmatree_changed(&areas, v);
+	vmatree_insert(&areas, n);
 	return 0;
 }
 
@@ -83,17 +120,16 @@ int vma_remove(uint64_t start, uint64_t end)
 	int err = split_at(start);
 	if (!err)
 		err = split_at(end);
-	if (err)
+	if (err) {
+		remerge(start, end);
 		return err;
-	for (struct vma **pp = &areas; *pp;) {
-		struct vma *v = *pp;
-		if (v->start >= start && v->end <= end) {
-			release_pages(v->start, v->end);
-			*pp = v->next;
-			kfree(v);
-		} else {
-			pp = &v->next;
-		}
+	}
+	for (struct vma *v = first_after(start); v && v->start < end;) {
+		struct vma *next = v->next;
+		release_pages(v->start, v->end);
+		vmatree_remove(&areas, v);
+		kfree(v);
+		v = next;
 	}
 	return 0;
 }
@@ -105,43 +141,28 @@ int vma_protect(uint64_t start, uint64_t end, unsigned flags)
 	int err = split_at(start);
 	if (!err)
 		err = split_at(end);
-	if (err)
+	if (err) {
+		remerge(start, end);
 		return err;
-	for (struct vma *v = areas; v && v->start < end; v = v->next) {
-		if (v->start < start)
-			continue;
+	}
+	for (struct vma *v = find(start); v && v->start < end; v = v->next) {
 		v->flags = flags;
 		uint64_t va = v->start;
 		for (; (va = vm_next_mapped(proc_space(), va, v->end)) < v->end; va += PAGE_SIZE)
 			vm_protect(proc_space(), va, PAGE_SIZE, flags);
 	}
+	remerge(start, end);
 	return 0;
 }
 
 uint64_t vma_find_gap(uint64_t len, uint64_t top)
 {
-	if (len > top || top - len < PAGE_SIZE)
-		return 0;
-	uint64_t candidate = top - len;
-
-	/* Areas are sorted upwards; walk them to find the highest hole below top. */
-	for (;;) {
-		bool moved = false;
-		for (struct vma *v = areas; v; v = v->next)
-			if (v->start < candidate + len && v->end > candidate) {
-				if (v->start < len + PAGE_SIZE)
-					return 0;
-				candidate = v->start - len;
-				moved = true;
-			}
-		if (!moved)
-			return candidate >= PAGE_SIZE ? candidate : 0;
-	}
+	return vmatree_find_gap(&areas, len, PAGE_SIZE, top);
 }
 
 int vma_fault(uint64_t addr, bool write, bool exec)
 {
-	const struct vma *v = vma_find(addr);
+	const struct vma *v = find(addr);
 	uint64_t va = addr & ~(PAGE_SIZE - 1);
 
 	if (!v || (write && !(v->flags & VM_WRITE)) || (exec && !(v->flags & VM_EXEC)) ||
@@ -164,14 +185,12 @@ int vma_fault(uint64_t addr, bool write, bool exec)
 
 uint64_t vma_mapping_end(uint64_t addr, unsigned *flags)
 {
-	const struct vma *v = vma_find(addr);
+	const struct vma *v = find(addr);
 
 	if (!v)
 		return 0;
 	*flags = v->flags;
-	while (v->next && v->next->start == v->end && v->next->flags == v->flags)
-		v = v->next;
-	return v->end;
+	return v->end; /* neighbours with the same access are already merged */
 }
 
 bool vma_unused(uint64_t start, uint64_t end)
@@ -192,8 +211,10 @@ int vma_move(uint64_t from, uint64_t len, uint64_t to, uint64_t new_len, bool ke
 		err = split_at(end);
 	if (!err)
 		err = vma_add(to, to + new_len, flags);
-	if (err)
+	if (err) {
+		remerge(from, end);
 		return err;
+	}
 	/* Map every backed page at its new address too, then drop the old
 	 * mappings: a failure half-way leaves the old range as it was. */
 	for (va = from; (va = vm_next_mapped(as, va, end)) < end; va += PAGE_SIZE) {
@@ -204,21 +225,26 @@ int vma_move(uint64_t from, uint64_t len, uint64_t to, uint64_t new_len, bool ke
 			goto out_unmap_new;
 	}
 	vm_unmap(as, from, len);
+	/* Removing the old range needs no memory (it is split already) unless
+	 * the new range touches it and was merged into it: then a failure
+	 * leaves the old range in place, empty, as keep_old would. */
 	if (!keep_old)
-		vma_remove(from, end); /* cannot fail: already split, nothing left to free */
+		vma_remove(from, end);
+	remerge(from, end);
 	return 0;
 
 out_unmap_new:
 	if (va > from)
 		vm_unmap(as, to, va - from);
 	vma_remove(to, to + new_len);
+	remerge(from, end);
 	return -ENOMEM;
 }
 
 bool vma_covers(uint64_t start, uint64_t end)
 {
 	for (uint64_t a = start; a < end;) {
-		const struct vma *v = vma_find(a);
+		const struct vma *v = find(a);
 		if (!v)
 			return false;
 		a = v->end;
@@ -230,12 +256,10 @@ int vma_discard(uint64_t start, uint64_t end)
 {
 	uint64_t covered = 0;
 
-	for (struct vma *v = areas; v && v->start < end; v = v->next) {
+	for (struct vma *v = first_after(start); v && v->start < end; v = v->next) {
 		uint64_t lo = v->start > start ? v->start : start, hi = v->end < end ? v->end : end;
-		if (lo < hi) {
-			release_pages(lo, hi);
-			covered += hi - lo;
-		}
+		release_pages(lo, hi);
+		covered += hi - lo;
 	}
 	return covered == end - start ? 0 : -ENOMEM;
 }
@@ -245,7 +269,7 @@ void vma_usage_reset(void)
 	struct vm_space *as = proc_space();
 
 	usage = (struct vma_usage){0, 0, 0};
-	for (struct vma *v = areas; v; v = v->next) {
+	for (struct vma *v = areas.first; v; v = v->next) {
 		uint64_t va = v->start;
 		for (; (va = vm_next_mapped(as, va, v->end)) < v->end; va += PAGE_SIZE)
 			usage.resident++;
@@ -257,9 +281,9 @@ struct vma_usage vma_usage(void) { return usage; }
 
 void vma_clear(void)
 {
-	while (areas) {
-		struct vma *v = areas;
-		areas = v->next;
+	while (areas.first) {
+		struct vma *v = areas.first;
+		vmatree_remove(&areas, v);
 		kfree(v);
 	}
 }
