@@ -49,6 +49,9 @@ uint64_t *proc_brk(uint64_t *start);
 /* End the running process with `status`; back to proc_run's caller. */
 __attribute__((noreturn)) void proc_exit(int status);
 /* A CPU exception in ring 3: report it and end the process with 128+signal. */
+/* A page of the process could not be backed: end it with SIGKILL (137) and
+ * "out of memory: N MiB in use of M MiB; try a larger --mem" (oom.c). */
+__attribute__((noreturn)) void proc_out_of_memory(const struct trapframe *tf);
 __attribute__((noreturn)) void proc_fault(const struct trapframe *tf);
 /* End the process as killed by signal sig (status 128+sig), with a report on
  * stderr: "Program killed by SIGNAME: <cause> at <RIP> in <function><extra>",
@@ -108,8 +111,16 @@ int vma_protect(uint64_t start, uint64_t end, unsigned flags);
 /* Highest start address below `top` for len free bytes, or 0. */
 uint64_t vma_find_gap(uint64_t len, uint64_t top);
 /* Back the page at addr if an area allows this access. Returns 0 when the
- * faulting access can be retried, -EFAULT or -ENOMEM otherwise. */
+ * faulting access can be retried, -EFAULT or -ENOMEM otherwise; -ENOMEM
+ * also sets vma_out_of_memory() until the next process starts. */
 int vma_fault(uint64_t addr, bool write, bool exec);
+/* True once a page of the running process could not be backed: a user copy
+ * that hit it failed with -EFAULT, and the process must be killed. */
+bool vma_out_of_memory(void);
+/* False if an accounted mapping of `bytes` (writable, private or anonymous)
+ * could never fit: larger than all of RAM, as Linux's heuristic overcommit
+ * refuses one (there is no swap). Smaller ones may overcommit. */
+bool vma_may_commit(uint64_t bytes);
 /* End of the mapping holding addr: the run of adjacent areas with the same
  * access that starts with addr's area (what Linux calls one mapping), and
  * that access in *flags; 0 if addr is in no area. */

@@ -14,6 +14,7 @@
 
 static struct vma_tree areas;
 static struct vma_usage usage;
+static bool out_of_memory;
 
 /* The area holding addr, or NULL. */
 static struct vma *find(uint64_t addr)
@@ -171,10 +172,12 @@ int vma_fault(uint64_t addr, bool write, bool exec)
 	if (vm_lookup(proc_space(), va, NULL, NULL) == 0)
 		return -EFAULT; /* present: a protection fault, not a missing page */
 	uint64_t pa = pmm_alloc_zeroed();
-	if (!pa)
-		return -ENOMEM;
-	if (vm_map(proc_space(), va, pa, PAGE_SIZE, v->flags & ~VM_READ)) {
+	if (pa && vm_map(proc_space(), va, pa, PAGE_SIZE, v->flags & ~VM_READ)) {
 		pmm_free_pages(pa, 1);
+		pa = 0;
+	}
+	if (!pa) {
+		out_of_memory = true;
 		return -ENOMEM;
 	}
 	usage.faults++;
@@ -269,6 +272,7 @@ void vma_usage_reset(void)
 	struct vm_space *as = proc_space();
 
 	usage = (struct vma_usage){0, 0, 0};
+	out_of_memory = false;
 	for (struct vma *v = areas.first; v; v = v->next) {
 		uint64_t va = v->start;
 		for (; (va = vm_next_mapped(as, va, v->end)) < v->end; va += PAGE_SIZE)
@@ -278,6 +282,10 @@ void vma_usage_reset(void)
 }
 
 struct vma_usage vma_usage(void) { return usage; }
+
+bool vma_out_of_memory(void) { return out_of_memory; }
+
+bool vma_may_commit(uint64_t bytes) { return bytes / PAGE_SIZE <= pmm_total_count(); }
 
 void vma_clear(void)
 {

@@ -16,6 +16,7 @@
 #define MAP_PRIVATE 0x02
 #define MAP_FIXED 0x10
 #define MAP_ANONYMOUS 0x20
+#define MAP_NORESERVE 0x4000
 #define MAP_FIXED_NOREPLACE 0x100000
 #define MMAP_TOP 0x00007ffebffff000ul /* below the stack and a 1 GiB gap */
 #define TASK_SIZE (USER_TOP - PAGE_SIZE) /* Linux keeps the page below 2^47 unmapped */
@@ -61,7 +62,8 @@ int64_t sys_brk(uint64_t addr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a
 
 	if (addr < start || addr > start + BRK_MAX)
 		return (int64_t)*brk;
-	if (want > have && vma_add(have, want, VM_USER | VM_READ | VM_WRITE))
+	if (want > have && (!vma_may_commit(want - have) ||
+			    vma_add(have, want, VM_USER | VM_READ | VM_WRITE)))
 		return (int64_t)*brk;
 	if (want < have)
 		vma_remove(want, have);
@@ -113,6 +115,10 @@ int64_t sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uin
 			file = f->inode;
 		}
 	}
+	/* Linux's heuristic overcommit: memory that may be written and has no
+	 * file to fall back on is refused only when it could never fit. */
+	if ((prot & PROT_WRITE) && !(flags & MAP_NORESERVE) && !vma_may_commit(size))
+		return -ENOMEM;
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 		if (flags & MAP_FIXED)
 			vma_remove(addr, addr + size);
@@ -209,6 +215,8 @@ static int64_t grow(uint64_t addr, uint64_t old_len, uint64_t new_len, uint64_t 
 
 	if (err)
 		return err;
+	if ((access & VM_WRITE) && !vma_may_commit(new_len - old_len))
+		return -ENOMEM;
 	bool room_after = new_len <= USER_TOP - addr && vma_unused(end, addr + new_len);
 	if (addr + old_len == end && room_after) {
 		err = vma_add(end, addr + new_len, access);

@@ -114,6 +114,8 @@ int syscall_dispatch(struct trapframe *tf)
 		if (tracing)
 			kreport(" = %ld\n", (long)tf->rax);
 	}
+	if (vma_out_of_memory()) /* a user copy found no page to back */
+		proc_out_of_memory(tf);
 	int full = signal_attention ? signal_return_to_user(tf) : 0;
 	frame = NULL;
 	return full;
