@@ -103,7 +103,8 @@ void proc_cputime(uint64_t *user_ns, uint64_t *sys_ns);
  * their access (VM_READ/WRITE/EXEC plus VM_USER), sorted, never overlapping.
  * Pages inside an area are mapped zeroed on first touch.
  */
-int vma_add(uint64_t start, uint64_t end, unsigned flags); /* -EINVAL on overlap */
+/* -EINVAL on overlap or past TASK_SIZE */
+int vma_add(uint64_t start, uint64_t end, unsigned flags);
 /* Drop [start, end) from the areas and free any pages mapped there. */
 int vma_remove(uint64_t start, uint64_t end);
 /* Change the access of [start, end); -ENOMEM if part of it is in no area. */
@@ -125,7 +126,7 @@ bool vma_may_commit(uint64_t bytes);
  * access that starts with addr's area (what Linux calls one mapping), and
  * that access in *flags; 0 if addr is in no area. */
 uint64_t vma_mapping_end(uint64_t addr, unsigned *flags);
-/* True if [start, end) is a non-empty user range that no area touches. */
+/* True if [start, end) is a non-empty range below TASK_SIZE that no area touches. */
 bool vma_unused(uint64_t start, uint64_t end);
 /*
  * Move [from, from+len), which must lie in one mapping, to the unused range

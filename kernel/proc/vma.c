@@ -68,7 +68,7 @@ static void remerge(uint64_t start, uint64_t end)
 
 int vma_add(uint64_t start, uint64_t end, unsigned flags)
 {
-	if (start >= end || end > USER_TOP || overlaps(start, end))
+	if (start >= end || end > TASK_SIZE || overlaps(start, end))
 		return -EINVAL;
 	struct vma *prev = vmatree_floor(&areas, start);
 	if (prev && prev->end == start && prev->flags == flags) {
@@ -198,7 +198,7 @@ uint64_t vma_mapping_end(uint64_t addr, unsigned *flags)
 
 bool vma_unused(uint64_t start, uint64_t end)
 {
-	return start < end && end <= USER_TOP && !overlaps(start, end);
+	return start < end && end <= TASK_SIZE && !overlaps(start, end);
 }
 
 int vma_move(uint64_t from, uint64_t len, uint64_t to, uint64_t new_len, bool keep_old)

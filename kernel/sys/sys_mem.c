@@ -19,7 +19,6 @@
 #define MAP_NORESERVE 0x4000
 #define MAP_FIXED_NOREPLACE 0x100000
 #define MMAP_TOP 0x00007ffebffff000ul /* below the stack and a 1 GiB gap */
-#define TASK_SIZE (USER_TOP - PAGE_SIZE) /* Linux keeps the page below 2^47 unmapped */
 #define MMAP_MIN_ADDR 0x10000ul		/* Linux's default vm.mmap_min_addr */
 
 static uint64_t page_up(uint64_t x) { return (x + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1); }
@@ -141,7 +140,7 @@ int64_t sys_munmap(uint64_t addr, uint64_t len, uint64_t a2, uint64_t a3, uint64
 {
 	uint64_t size = page_up(len);
 
-	if ((addr & (PAGE_SIZE - 1)) || !size || addr + size < addr || addr + size > USER_TOP)
+	if ((addr & (PAGE_SIZE - 1)) || !size || addr > TASK_SIZE || size > TASK_SIZE - addr)
 		return -EINVAL;
 	return vma_remove(addr, addr + size);
 }
@@ -217,7 +216,7 @@ static int64_t grow(uint64_t addr, uint64_t old_len, uint64_t new_len, uint64_t 
 		return err;
 	if ((access & VM_WRITE) && !vma_may_commit(new_len - old_len))
 		return -ENOMEM;
-	bool room_after = new_len <= USER_TOP - addr && vma_unused(end, addr + new_len);
+	bool room_after = new_len <= TASK_SIZE - addr && vma_unused(end, addr + new_len);
 	if (addr + old_len == end && room_after) {
 		err = vma_add(end, addr + new_len, access);
 		return err ? err : (int64_t)addr;
@@ -251,7 +250,10 @@ int64_t sys_mremap(uint64_t addr, uint64_t old_len, uint64_t new_len, uint64_t f
 	new_len = page_up(new_len);
 	if (!new_len || new_len > USER_TOP)
 		return -EINVAL;
-	if (moves && ((new_addr & (PAGE_SIZE - 1)) || new_addr > USER_TOP - new_len))
+	/* Nothing may be mapped in the last page below 2^47: a syscall at its
+	 * end would return to a non-canonical RIP. */
+	if (moves && ((new_addr & (PAGE_SIZE - 1)) || new_len > TASK_SIZE ||
+		      new_addr > TASK_SIZE - new_len))
 		return -EINVAL;
 	if (moves && addr + old_len > new_addr && new_addr + new_len > addr)
 		return -EINVAL; /* overlapping ranges */

@@ -117,6 +117,11 @@ int syscall_dispatch(struct trapframe *tf)
 	if (vma_out_of_memory()) /* a user copy found no page to back */
 		proc_out_of_memory(tf);
 	int full = signal_attention ? signal_return_to_user(tf) : 0;
+	/* Nothing can be mapped in the last page below 2^47 (TASK_SIZE), so a
+	 * SYSCALL never ends there; were it to, returning to the non-canonical
+	 * RIP after it would fault in ring 0. */
+	if (tf->rip >= TASK_SIZE)
+		proc_killed(tf, SIGSEGV, "system call return past the user address space", "", true);
 	frame = NULL;
 	return full;
 }
