@@ -105,7 +105,28 @@ void proc_cputime(uint64_t *user_ns, uint64_t *sys_ns);
  */
 /* -EINVAL on overlap or past TASK_SIZE */
 int vma_add(uint64_t start, uint64_t end, unsigned flags);
-/* Drop [start, end) from the areas and free any pages mapped there. */
+/* An area mapping the file ip from offset off: the file's bytes are copied
+ * in now (pages past its end are demand-zero). A shared one is written back
+ * to the file (never past its end) on msync, munmap and MADV_DONTNEED;
+ * writes to the file do not show through either kind. Takes a reference to
+ * ip. -EINVAL on overlap; -ENOMEM (nothing added) without memory. */
+struct inode;
+int vma_add_file(uint64_t start, uint64_t end, unsigned flags, struct inode *ip, uint64_t off,
+		 bool shared);
+/* An area for a program segment's file bytes, image[off..image_end) at
+ * start, which the caller (exec) has already copied in: MADV_DONTNEED
+ * brings them back from image, which must outlive the process. */
+int vma_add_image(uint64_t start, uint64_t end, unsigned flags, const void *image, uint64_t off,
+		  uint64_t image_end);
+/* Grow the area ending at end to new_end, with the same access and backing
+ * (a file mapping's new part is read from the file). -EINVAL if no area
+ * ends at end or the range is taken; -ENOMEM. */
+int vma_extend(uint64_t end, uint64_t new_end);
+/* msync: write shared file mappings in [start, end) back to their files;
+ * -ENOMEM if part of the range is in no area. */
+int vma_sync(uint64_t start, uint64_t end);
+/* Drop [start, end) from the areas and free any pages mapped there (a
+ * shared file mapping's pages are written back first). */
 int vma_remove(uint64_t start, uint64_t end);
 /* Change the access of [start, end); -ENOMEM if part of it is in no area. */
 int vma_protect(uint64_t start, uint64_t end, unsigned flags);
@@ -140,7 +161,7 @@ int vma_move(uint64_t from, uint64_t len, uint64_t to, uint64_t new_len, bool ke
 /* True if every page of [start, end) is in some area. */
 bool vma_covers(uint64_t start, uint64_t end);
 /* Free the backed pages of [start, end), keeping the areas: the next touch
- * gets a zeroed page. -ENOMEM if part of the range is in no area (the rest
+ * gets a zeroed page, or for a file mapping the file's bytes again. -ENOMEM if part of the range is in no area (the rest
  * is still discarded). */
 int vma_discard(uint64_t start, uint64_t end);
 

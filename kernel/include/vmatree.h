@@ -6,11 +6,19 @@
 #ifndef BF_VMATREE_H
 #define BF_VMATREE_H
 
+#include <stdbool.h>
 #include <stdint.h>
+
+struct inode;
 
 struct vma {
 	uint64_t start, end;	   /* page aligned, end exclusive */
 	unsigned flags;		   /* VM_* including VM_USER; 0 access bits = PROT_NONE */
+	struct inode *file;	   /* file mapping (holding a reference), or NULL */
+	const uint8_t *image;	   /* or a program segment's bytes in the ELF file */
+	uint64_t image_end;	   /* where the segment's file bytes end in it */
+	uint64_t off;		   /* the file offset at start */
+	bool shared;		   /* MAP_SHARED: written back on msync and munmap */
 	struct vma *prev, *next;   /* the areas in address order */
 	struct vma *left, *right;  /* the tree */
 	uint64_t lo, hi;	   /* first start and last end in this subtree */

@@ -57,8 +57,13 @@ static int load_segment(struct vm_space *as, const struct elf_segment *s, const 
 	uint64_t lo = s->vaddr & ~(PAGE_SIZE - 1);
 	uint64_t hi = (s->vaddr + s->memsz + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 	uint64_t data_hi = (s->vaddr + s->filesz + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-	int err = vma_add(lo, hi, vm_flags(s->prot));
+	int err = 0;
 
+	if (data_hi > lo)
+		err = vma_add_image(lo, data_hi, vm_flags(s->prot), file, s->offset - (s->vaddr - lo),
+				    s->offset + s->filesz);
+	if (!err && hi > data_hi)
+		err = vma_add(data_hi, hi, vm_flags(s->prot));
 	if (!err && s->filesz)
 		err = map_zeroed(as, lo, data_hi, vm_flags(s->prot) & ~VM_READ);
 

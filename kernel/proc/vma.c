@@ -6,8 +6,10 @@
  * tree (vmatree.c): a program with 10,000 mappings or 100,000 brk calls
  * pays O(log n) per fault, mmap and munmap.
  */
+#include "fs.h"
 #include "heap.h"
 #include "kerrno.h"
+#include "kstring.h"
 #include "pmm.h"
 #include "proc.h"
 #include "vmatree.h"
@@ -38,17 +40,32 @@ static bool overlaps(uint64_t start, uint64_t end)
 	return v && v->end > start;
 }
 
-/* Fold v's successor into v when they touch and have the same access. */
+/* Does b continue a, touching it, with the same access and backing? */
+static bool continues(const struct vma *a, const struct vma *b)
+{
+	return a->end == b->start && a->flags == b->flags && a->file == b->file &&
+	       a->image == b->image && a->image_end == b->image_end && a->shared == b->shared &&
+	       (!(a->file || a->image) || b->off == a->off + (a->end - a->start));
+}
+
+static void free_area(struct vma *v)
+{
+	if (v->file)
+		inode_put(v->file);
+	kfree(v);
+}
+
+/* Fold v's successor into v when it continues v. */
 static void merge_next(struct vma *v)
 {
 	struct vma *n = v ? v->next : NULL;
 
-	if (!n || v->end != n->start || v->flags != n->flags)
+	if (!n || !continues(v, n))
 		return;
 	vmatree_remove(&areas, n);
 	v->end = n->end;
 	vmatree_changed(&areas, v);
-	kfree(n);
+	free_area(n);
 }
 
 /* Merge again what a split left apart in [start, end], after a change
@@ -59,20 +76,21 @@ static void remerge(uint64_t start, uint64_t end)
 
 	for (v = v ? v : areas.first; v && v->start <= end;) {
 		struct vma *n = v->next;
-		if (n && v->end == n->start && v->flags == n->flags)
+		if (n && continues(v, n))
 			merge_next(v);
 		else
 			v = n;
 	}
 }
 
-int vma_add(uint64_t start, uint64_t end, unsigned flags)
+/* A new area, merged with its neighbours when they continue each other. */
+static int add_area(const struct vma *want)
 {
-	if (start >= end || end > TASK_SIZE || overlaps(start, end))
+	if (want->start >= want->end || want->end > TASK_SIZE || overlaps(want->start, want->end))
 		return -EINVAL;
-	struct vma *prev = vmatree_floor(&areas, start);
-	if (prev && prev->end == start && prev->flags == flags) {
-		prev->end = end; /* grows in place: brk and mremap's common case */
+	struct vma *prev = vmatree_floor(&areas, want->start);
+	if (prev && continues(prev, want)) {
+		prev->end = want->end; /* grows in place: brk and mremap's common case */
 		vmatree_changed(&areas, prev);
 		merge_next(prev);
 		return 0;
@@ -80,10 +98,17 @@ int vma_add(uint64_t start, uint64_t end, unsigned flags)
 	struct vma *n = kmalloc(sizeof *n);
 	if (!n)
 		return -ENOMEM;
-	*n = (struct vma){.start = start, .end = end, .flags = flags};
+	*n = *want;
+	if (n->file)
+		inode_get(n->file);
 	vmatree_insert(&areas, n);
 	merge_next(n);
 	return 0;
+}
+
+int vma_add(uint64_t start, uint64_t end, unsigned flags)
+{
+	return add_area(&(struct vma){.start = start, .end = end, .flags = flags});
 }
 
 /* Split the area containing addr so that one starts exactly at addr. */
@@ -96,7 +121,11 @@ static int split_at(uint64_t addr)
 	struct vma *n = kmalloc(sizeof *n);
 	if (!n)
 		return -ENOMEM;
-	*n = (struct vma){.start = addr, .end = v->end, .flags = v->flags};
+	*n = *v; /* the same access and backing; the tree links are set anew */
+	n->start = addr;
+	n->off = v->off + (addr - v->start);
+	if (n->file)
+		inode_get(n->file);
 	v->end = addr;
 	vmatree_changed(&areas, v);
 	vmatree_insert(&areas, n);
@@ -116,6 +145,78 @@ static void release_pages(uint64_t start, uint64_t end)
 	}
 }
 
+/* Copy the file's bytes for [lo, hi) of file area v into fresh pages, mapped
+ * now: what the mapping shows is a copy, taken at mmap (or MADV_DONTNEED)
+ * time. Pages past the end of the file (or segment) stay demand-zero. */
+static int fill_from_file(const struct vma *v, uint64_t lo, uint64_t hi)
+{
+	const uint8_t *src = v->file ? v->file->data : v->image;
+	uint64_t src_end = v->file ? v->file->size : v->image_end;
+
+	for (uint64_t va = lo; va < hi; va += PAGE_SIZE) {
+		uint64_t off = v->off + (va - v->start);
+		if (off >= src_end)
+			break;
+		uint64_t n = src_end - off < PAGE_SIZE ? src_end - off : PAGE_SIZE;
+		uint64_t pa = pmm_alloc_zeroed();
+		if (!pa)
+			return -ENOMEM;
+		memcpy(phys_to_virt(pa), src + off, n);
+		if (vm_map(proc_space(), va, pa, PAGE_SIZE, v->flags & ~VM_READ)) {
+			pmm_free_pages(pa, 1);
+			return -ENOMEM;
+		}
+		if (++usage.resident > usage.peak)
+			usage.peak = usage.resident;
+	}
+	return 0;
+}
+
+/* A shared file mapping's pages in [lo, hi) go back into the file (never
+ * past its end, as on Linux), through the user mapping itself. */
+static void write_back(const struct vma *v, uint64_t lo, uint64_t hi)
+{
+	struct vm_space *as = proc_space();
+
+	if (!v->shared)
+		return;
+	for (uint64_t va = lo; (va = vm_next_mapped(as, va, hi)) < hi; va += PAGE_SIZE) {
+		uint64_t off = v->off + (va - v->start);
+		if (off >= v->file->size)
+			break;
+		uint64_t n = v->file->size - off < PAGE_SIZE ? v->file->size - off : PAGE_SIZE;
+		inode_write(v->file, va, n, off); /* a PROT_NONE page cannot be read: skipped */
+	}
+}
+
+int vma_add_file(uint64_t start, uint64_t end, unsigned flags, struct inode *ip, uint64_t off,
+		 bool shared)
+{
+	struct vma want = {.start = start, .end = end, .flags = flags, .file = ip, .off = off,
+			   .shared = shared};
+	int err = add_area(&want);
+
+	if (!err && (err = fill_from_file(find(start), start, end)))
+		vma_remove(start, end);
+	return err;
+}
+
+int vma_add_image(uint64_t start, uint64_t end, unsigned flags, const void *image, uint64_t off,
+		  uint64_t image_end)
+{
+	return add_area(&(struct vma){.start = start, .end = end, .flags = flags, .image = image,
+				      .off = off, .image_end = image_end});
+}
+
+int vma_sync(uint64_t start, uint64_t end)
+{
+	if (!vma_covers(start, end))
+		return -ENOMEM;
+	for (struct vma *v = first_after(start); v && v->start < end; v = v->next)
+		write_back(v, v->start > start ? v->start : start, v->end < end ? v->end : end);
+	return 0;
+}
+
 int vma_remove(uint64_t start, uint64_t end)
 {
 	int err = split_at(start);
@@ -127,9 +228,10 @@ int vma_remove(uint64_t start, uint64_t end)
 	}
 	for (struct vma *v = first_after(start); v && v->start < end;) {
 		struct vma *next = v->next;
+		write_back(v, v->start, v->end);
 		release_pages(v->start, v->end);
 		vmatree_remove(&areas, v);
-		kfree(v);
+		free_area(v);
 		v = next;
 	}
 	return 0;
@@ -209,11 +311,15 @@ int vma_move(uint64_t from, uint64_t len, uint64_t to, uint64_t new_len, bool ke
 
 	if (new_len < len || vma_mapping_end(from, &flags) < end || !vma_unused(to, to + new_len))
 		return -EINVAL;
+	struct vma want = *find(from);
+	want.off += from - want.start;
+	want.start = to;
+	want.end = to + new_len;
 	int err = split_at(from);
 	if (!err)
 		err = split_at(end);
 	if (!err)
-		err = vma_add(to, to + new_len, flags);
+		err = add_area(&want);
 	if (err) {
 		remerge(from, end);
 		return err;
@@ -228,6 +334,10 @@ int vma_move(uint64_t from, uint64_t len, uint64_t to, uint64_t new_len, bool ke
 			goto out_unmap_new;
 	}
 	vm_unmap(as, from, len);
+	/* A file mapping's new tail shows the file; without the memory for
+	 * that copy it stays demand-zero. */
+	if ((want.file || want.image) && new_len > len)
+		fill_from_file(find(to), to + len, to + new_len);
 	/* Removing the old range needs no memory (it is split already) unless
 	 * the new range touches it and was merged into it: then a failure
 	 * leaves the old range in place, empty, as keep_old would. */
@@ -244,6 +354,21 @@ out_unmap_new:
 	return -ENOMEM;
 }
 
+int vma_extend(uint64_t end, uint64_t new_end)
+{
+	const struct vma *v = find(end - 1);
+	if (!v || v->end != end)
+		return -EINVAL;
+	struct vma want = *v;
+	want.off += end - v->start;
+	want.start = end;
+	want.end = new_end;
+	int err = add_area(&want);
+	if (!err && (want.file || want.image) && (err = fill_from_file(find(end), end, new_end)))
+		vma_remove(end, new_end);
+	return err;
+}
+
 bool vma_covers(uint64_t start, uint64_t end)
 {
 	for (uint64_t a = start; a < end;) {
@@ -258,12 +383,18 @@ bool vma_covers(uint64_t start, uint64_t end)
 int vma_discard(uint64_t start, uint64_t end)
 {
 	uint64_t covered = 0;
+	int err = 0;
 
 	for (struct vma *v = first_after(start); v && v->start < end; v = v->next) {
 		uint64_t lo = v->start > start ? v->start : start, hi = v->end < end ? v->end : end;
+		write_back(v, lo, hi);
 		release_pages(lo, hi);
+		if ((v->file || v->image) && !err) /* the next touch reads the file again */
+			err = fill_from_file(v, lo, hi);
 		covered += hi - lo;
 	}
+	if (err)
+		return err;
 	return covered == end - start ? 0 : -ENOMEM;
 }
 
@@ -292,6 +423,6 @@ void vma_clear(void)
 	while (areas.first) {
 		struct vma *v = areas.first;
 		vmatree_remove(&areas, v);
-		kfree(v);
+		free_area(v);
 	}
 }

@@ -12,19 +12,23 @@ cat >"$TMP/oom.c" <<'END'
 
 int main(int argc, char **argv)
 {
-	size_t n = 256ul << 20; /* fits the address space, not a 64 MiB guest */
-	char *p = malloc(n);
-	if (!p)
-		return printf("malloc failed\n"), 1;
+	/* Each block fits a 64 MiB guest (Linux's overcommit check allows it),
+	 * all eight do not. */
+	size_t n = 32ul << 20;
+	char *p[8];
+	for (int i = 0; i < 8; i++)
+		if (!(p[i] = malloc(n)))
+			return printf("malloc failed\n"), 1;
 	printf("allocated\n");
 	fflush(stdout);
 	if (argc > 1) { /* the kernel's copy is the first to touch the pages */
-		memset(p, 1, 40ul << 20);
-		printf("getrandom returned %ld\n", (long)getrandom(p + (40ul << 20), 30ul << 20, 0));
+		for (int i = 0; i < 8; i++)
+			printf("getrandom returned %ld\n", (long)getrandom(p[i], n, 0));
 		return 0;
 	}
-	for (size_t i = 0; i < n; i += 4096)
-		p[i] = 1;
+	for (int i = 0; i < 8; i++)
+		for (size_t j = 0; j < n; j += 4096)
+			p[i][j] = 1;
 	printf("never printed\n");
 	return 0;
 }
