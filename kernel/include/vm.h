@@ -41,6 +41,9 @@ uint64_t virt_to_phys(const void *va);
 /* No access at all (PROT_NONE): the page keeps its frame but is marked not
  * present, so every access faults; vm_protect can give access back. */
 #define VM_NOACCESS 0x80u
+/* For memory areas only: mapped with MAP_NORESERVE, so never counted by the
+ * overcommit check (page tables ignore it). */
+#define VM_NORESERVE 0x100u
 
 struct vm_space {
 	uint64_t pml4; /* physical address of the top-level table */

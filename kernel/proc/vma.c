@@ -237,9 +237,22 @@ int vma_remove(uint64_t start, uint64_t end)
 	return 0;
 }
 
+/* Linux counts private memory against overcommit when it first becomes
+ * writable: a piece of [start, end) that turns writable must fit in RAM. */
+static bool protect_may_commit(uint64_t start, uint64_t end, unsigned flags)
+{
+	for (struct vma *v = first_after(start); v && v->start < end && (flags & VM_WRITE);
+	     v = v->next) {
+		uint64_t lo = v->start > start ? v->start : start, hi = v->end < end ? v->end : end;
+		if (!(v->flags & (VM_WRITE | VM_NORESERVE)) && !v->shared && !vma_may_commit(hi - lo))
+			return false;
+	}
+	return true;
+}
+
 int vma_protect(uint64_t start, uint64_t end, unsigned flags)
 {
-	if (!vma_covers(start, end))
+	if (!vma_covers(start, end) || !protect_may_commit(start, end, flags))
 		return -ENOMEM;
 	int err = split_at(start);
 	if (!err)
@@ -249,7 +262,7 @@ int vma_protect(uint64_t start, uint64_t end, unsigned flags)
 		return err;
 	}
 	for (struct vma *v = find(start); v && v->start < end; v = v->next) {
-		v->flags = flags;
+		v->flags = flags | (v->flags & VM_NORESERVE);
 		uint64_t va = v->start;
 		for (; (va = vm_next_mapped(proc_space(), va, v->end)) < v->end; va += PAGE_SIZE)
 			vm_protect(proc_space(), va, PAGE_SIZE, flags);

@@ -105,9 +105,9 @@ int64_t sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uin
 		if (!addr)
 			return -ENOMEM;
 	}
-	int err = file ? vma_add_file(addr, addr + size, prot_flags(prot), file, off,
-				      flags & MAP_SHARED)
-		       : vma_add(addr, addr + size, prot_flags(prot));
+	unsigned access = prot_flags(prot) | (flags & MAP_NORESERVE ? VM_NORESERVE : 0);
+	int err = file ? vma_add_file(addr, addr + size, access, file, off, flags & MAP_SHARED)
+		       : vma_add(addr, addr + size, access);
 	if (err)
 		return err == -EINVAL ? -EEXIST : err;
 	return (int64_t)addr;
@@ -191,7 +191,7 @@ static int64_t grow(uint64_t addr, uint64_t old_len, uint64_t new_len, uint64_t 
 
 	if (err)
 		return err;
-	if ((access & VM_WRITE) && !vma_may_commit(new_len - old_len))
+	if ((access & VM_WRITE) && !(access & VM_NORESERVE) && !vma_may_commit(new_len - old_len))
 		return -ENOMEM;
 	bool room_after = new_len <= TASK_SIZE - addr && vma_unused(end, addr + new_len);
 	if (addr + old_len == end && room_after) {

@@ -52,5 +52,23 @@ int main(void)
 	char *r = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	q = mremap(r, 4096, twice, MREMAP_MAYMOVE);
 	printf("mremap read-only to twice RAM: %s\n", q == MAP_FAILED ? strerrorname_np(errno) : "ok");
+
+	/* mprotect counts memory that first becomes writable. */
+	r = mmap(NULL, twice, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	printf("mprotect twice RAM read-only to read-write: %s\n",
+	       mprotect(r, twice, PROT_READ | PROT_WRITE) ? strerrorname_np(errno) : "ok");
+	printf("mprotect one page of it: %s\n",
+	       mprotect(r, 4096, PROT_READ | PROT_WRITE) ? strerrorname_np(errno) : "ok");
+	char *n = mmap(NULL, twice, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		       -1, 0);
+	printf("MAP_NORESERVE twice RAM, read-only and back: %s\n",
+	       mprotect(n, twice, PROT_READ) || mprotect(n, twice, PROT_READ | PROT_WRITE)
+		       ? strerrorname_np(errno)
+		       : "ok");
+	n[0] = 5, n[twice - 1] = 6;
+	printf("its first and last byte written: %d %d\n", n[0], n[twice - 1]);
+	char *h = mmap(NULL, half, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	printf("mprotect half RAM read-only to read-write: %s\n",
+	       mprotect(h, half, PROT_READ | PROT_WRITE) ? strerrorname_np(errno) : "ok");
 	return 0;
 }
