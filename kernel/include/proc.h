@@ -49,6 +49,9 @@ uint64_t *proc_brk(uint64_t *start);
 /* End the running process with `status`; back to proc_run's caller. */
 __attribute__((noreturn)) void proc_exit(int status);
 /* A CPU exception in ring 3: report it and end the process with 128+signal. */
+/* A page of the process could not be backed: end it with SIGKILL (137) and
+ * "out of memory: N MiB in use of M MiB; try a larger --mem" (oom.c). */
+__attribute__((noreturn)) void proc_out_of_memory(const struct trapframe *tf);
 __attribute__((noreturn)) void proc_fault(const struct trapframe *tf);
 /* End the process as killed by signal sig (status 128+sig), with a report on
  * stderr: "Program killed by SIGNAME: <cause> at <RIP> in <function><extra>",
@@ -100,21 +103,53 @@ void proc_cputime(uint64_t *user_ns, uint64_t *sys_ns);
  * their access (VM_READ/WRITE/EXEC plus VM_USER), sorted, never overlapping.
  * Pages inside an area are mapped zeroed on first touch.
  */
-int vma_add(uint64_t start, uint64_t end, unsigned flags); /* -EINVAL on overlap */
-/* Drop [start, end) from the areas and free any pages mapped there. */
+/* -EINVAL on overlap or past TASK_SIZE */
+int vma_add(uint64_t start, uint64_t end, unsigned flags);
+/* An area mapping the file ip from offset off: the file's bytes are copied
+ * in now (pages past its end are demand-zero). A shared one is written back
+ * to the file (never past its end) on msync, munmap and MADV_DONTNEED;
+ * writes to the file do not show through either kind. Takes a reference to
+ * ip. -EINVAL on overlap; -ENOMEM (nothing added) without memory. */
+struct inode;
+int vma_add_file(uint64_t start, uint64_t end, unsigned flags, struct inode *ip, uint64_t off,
+		 bool shared);
+/* An area for a program segment's file bytes, image[off..image_end) at
+ * start, which the caller (exec) has already copied in: MADV_DONTNEED
+ * brings them back from image, which must outlive the process. */
+int vma_add_image(uint64_t start, uint64_t end, unsigned flags, const void *image, uint64_t off,
+		  uint64_t image_end);
+/* Grow the area ending at end to new_end, with the same access and backing
+ * (a file mapping's new part is read from the file). -EINVAL if no area
+ * ends at end or the range is taken; -ENOMEM. */
+int vma_extend(uint64_t end, uint64_t new_end);
+/* msync: write shared file mappings in [start, end) back to their files;
+ * -ENOMEM if part of the range is in no area. */
+int vma_sync(uint64_t start, uint64_t end);
+/* Drop [start, end) from the areas and free any pages mapped there (a
+ * shared file mapping's pages are written back first). */
 int vma_remove(uint64_t start, uint64_t end);
-/* Change the access of [start, end); -ENOMEM if part of it is in no area. */
+/* Change the access of [start, end) (VM_NORESERVE is kept); -ENOMEM if part
+ * of it is in no area, or if a piece larger than RAM would become writable
+ * and count against overcommit (vma_may_commit). */
 int vma_protect(uint64_t start, uint64_t end, unsigned flags);
 /* Highest start address below `top` for len free bytes, or 0. */
 uint64_t vma_find_gap(uint64_t len, uint64_t top);
 /* Back the page at addr if an area allows this access. Returns 0 when the
- * faulting access can be retried, -EFAULT or -ENOMEM otherwise. */
+ * faulting access can be retried, -EFAULT or -ENOMEM otherwise; -ENOMEM
+ * also sets vma_out_of_memory() until the next process starts. */
 int vma_fault(uint64_t addr, bool write, bool exec);
+/* True once a page of the running process could not be backed: a user copy
+ * that hit it failed with -EFAULT, and the process must be killed. */
+bool vma_out_of_memory(void);
+/* False if an accounted mapping of `bytes` (writable, private or anonymous)
+ * could never fit: larger than all of RAM, as Linux's heuristic overcommit
+ * refuses one (there is no swap). Smaller ones may overcommit. */
+bool vma_may_commit(uint64_t bytes);
 /* End of the mapping holding addr: the run of adjacent areas with the same
  * access that starts with addr's area (what Linux calls one mapping), and
  * that access in *flags; 0 if addr is in no area. */
 uint64_t vma_mapping_end(uint64_t addr, unsigned *flags);
-/* True if [start, end) is a non-empty user range that no area touches. */
+/* True if [start, end) is a non-empty range below TASK_SIZE that no area touches. */
 bool vma_unused(uint64_t start, uint64_t end);
 /*
  * Move [from, from+len), which must lie in one mapping, to the unused range
@@ -128,7 +163,7 @@ int vma_move(uint64_t from, uint64_t len, uint64_t to, uint64_t new_len, bool ke
 /* True if every page of [start, end) is in some area. */
 bool vma_covers(uint64_t start, uint64_t end);
 /* Free the backed pages of [start, end), keeping the areas: the next touch
- * gets a zeroed page. -ENOMEM if part of the range is in no area (the rest
+ * gets a zeroed page, or for a file mapping the file's bytes again. -ENOMEM if part of the range is in no area (the rest
  * is still discarded). */
 int vma_discard(uint64_t start, uint64_t end);
 

@@ -21,6 +21,10 @@
 #define MMIO_BASE 0xffffe00000000000ul
 #define MMIO_MAX (1ul << 30)
 #define USER_TOP 0x0000800000000000ul
+/* The end of what a process may map. Linux keeps the last page below 2^47
+ * unmapped: a SYSCALL at its end would return to a non-canonical RIP, and
+ * SYSRET or IRETQ to one faults in ring 0 on real CPUs. USER_TOP - 4 KiB. */
+#define TASK_SIZE 0x00007ffffffff000ul
 
 static inline void *phys_to_virt(uint64_t pa) { return (void *)(uintptr_t)(pa + DIRECT_MAP); }
 /* Valid for direct-map and kernel-image addresses only. */
@@ -37,6 +41,9 @@ uint64_t virt_to_phys(const void *va);
 /* No access at all (PROT_NONE): the page keeps its frame but is marked not
  * present, so every access faults; vm_protect can give access back. */
 #define VM_NOACCESS 0x80u
+/* For memory areas only: mapped with MAP_NORESERVE, so never counted by the
+ * overcommit check (page tables ignore it). */
+#define VM_NORESERVE 0x100u
 
 struct vm_space {
 	uint64_t pml4; /* physical address of the top-level table */

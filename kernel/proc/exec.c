@@ -5,6 +5,7 @@
 #include "elf.h"
 #include "heap.h"
 #include "kerrno.h"
+#include "ksignal.h"
 #include "kstring.h"
 #include "pmm.h"
 #include "printf.h"
@@ -47,15 +48,24 @@ static int map_zeroed(struct vm_space *as, uint64_t lo, uint64_t hi, unsigned fl
 	return 0;
 }
 
-/* Map one segment and copy its file bytes in through the direct map. */
+/* Map one segment and copy its file bytes in through the direct map. Only
+ * the pages holding file bytes are backed now: the rest (bss, and any
+ * anonymous tail) is demand-zero like any other area, so a 600 MB or 1 TiB
+ * bss costs nothing until touched, as on Linux. */
 static int load_segment(struct vm_space *as, const struct elf_segment *s, const uint8_t *file)
 {
 	uint64_t lo = s->vaddr & ~(PAGE_SIZE - 1);
 	uint64_t hi = (s->vaddr + s->memsz + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-	int err = vma_add(lo, hi, vm_flags(s->prot));
+	uint64_t data_hi = (s->vaddr + s->filesz + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	int err = 0;
 
-	if (!err)
-		err = map_zeroed(as, lo, hi, vm_flags(s->prot) & ~VM_READ);
+	if (data_hi > lo)
+		err = vma_add_image(lo, data_hi, vm_flags(s->prot), file, s->offset - (s->vaddr - lo),
+				    s->offset + s->filesz);
+	if (!err && hi > data_hi)
+		err = vma_add(data_hi, hi, vm_flags(s->prot));
+	if (!err && s->filesz)
+		err = map_zeroed(as, lo, data_hi, vm_flags(s->prot) & ~VM_READ);
 
 	for (uint64_t done = 0; !err && done < s->filesz;) {
 		uint64_t va = s->vaddr + done, pa;
@@ -67,6 +77,27 @@ static int load_segment(struct vm_space *as, const struct elf_segment *s, const 
 		done += n;
 	}
 	return err;
+}
+
+/* Linux maps a bss like brk memory, under its heuristic overcommit: one
+ * larger than all of RAM is refused after exec's point of no return, and
+ * the program dies by SIGSEGV. Smaller ones are demand-zero and may add up
+ * to more than RAM. */
+static bool bss_fits(const struct elf_image *img, const char *name)
+{
+	for (unsigned i = 0; i < img->nseg; i++) {
+		const struct elf_segment *s = &img->seg[i];
+		uint64_t data_hi = (s->vaddr + s->filesz + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+		uint64_t hi = (s->vaddr + s->memsz + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+		if ((s->prot & ELF_PROT_WRITE) && !vma_may_commit(hi - data_hi)) {
+			kreport("bareflow: %s: cannot start: its bss of %lu MiB is larger than memory "
+				"(%lu MiB), which Linux refuses too (SIGSEGV); try a larger --mem\n",
+				name, (unsigned long)((hi - data_hi) >> 20),
+				(unsigned long)(pmm_total_count() * PAGE_SIZE >> 20));
+			return false;
+		}
+	}
+	return true;
 }
 
 /* A user stack under construction, filled downwards from the top. */
@@ -159,6 +190,8 @@ int proc_exec(const void *file, size_t size, int argc, char **argv, int envc, ch
 			argc ? argv[0] : "program", (unsigned long)need, STACK_SIZE / 4);
 		return 126;
 	}
+	if (!bss_fits(&img, argc ? argv[0] : "program"))
+		return 128 + SIGSEGV;
 	uint64_t eager = (need + STACK_EAGER + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 	struct vm_space *as = vm_space_create();
 	if (!as)

@@ -1,5 +1,6 @@
-/* Memory system calls: brk, mmap, munmap and mprotect over the process's
- * memory areas (kernel/proc/vma.c); pages arrive zeroed on first touch. */
+/* Memory system calls: brk, mmap, munmap, mprotect, mremap, msync and
+ * madvise over the process's memory areas (kernel/proc/vma.c); pages arrive
+ * zeroed on first touch. */
 #include "fs.h"
 #include "kerrno.h"
 #include "kstring.h"
@@ -16,9 +17,9 @@
 #define MAP_PRIVATE 0x02
 #define MAP_FIXED 0x10
 #define MAP_ANONYMOUS 0x20
+#define MAP_NORESERVE 0x4000
 #define MAP_FIXED_NOREPLACE 0x100000
 #define MMAP_TOP 0x00007ffebffff000ul /* below the stack and a 1 GiB gap */
-#define TASK_SIZE (USER_TOP - PAGE_SIZE) /* Linux keeps the page below 2^47 unmapped */
 #define MMAP_MIN_ADDR 0x10000ul		/* Linux's default vm.mmap_min_addr */
 
 static uint64_t page_up(uint64_t x) { return (x + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1); }
@@ -33,25 +34,6 @@ static unsigned prot_flags(uint64_t prot)
 	       (prot & PROT_EXEC ? VM_EXEC : 0);
 }
 
-/* A private copy of the file's bytes from off, page by page, mapped now
- * (later writes to the file do not show through). Pages past the end of
- * the file stay demand-zero. */
-static int map_file(uint64_t addr, uint64_t size, struct inode *ip, uint64_t off, unsigned flags)
-{
-	for (uint64_t done = 0; done < size && off + done < ip->size; done += PAGE_SIZE) {
-		uint64_t pa = pmm_alloc_zeroed();
-		if (!pa)
-			return -ENOMEM;
-		uint64_t n = ip->size - (off + done) < PAGE_SIZE ? ip->size - (off + done) : PAGE_SIZE;
-		memcpy(phys_to_virt(pa), ip->data + off + done, n);
-		if (vm_map(proc_space(), addr + done, pa, PAGE_SIZE, flags)) {
-			pmm_free_pages(pa, 1);
-			return -ENOMEM;
-		}
-	}
-	return 0;
-}
-
 /* The break moves within its own area; a request that cannot be met leaves
  * it where it was (Linux semantics). */
 int64_t sys_brk(uint64_t addr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
@@ -61,7 +43,8 @@ int64_t sys_brk(uint64_t addr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a
 
 	if (addr < start || addr > start + BRK_MAX)
 		return (int64_t)*brk;
-	if (want > have && vma_add(have, want, VM_USER | VM_READ | VM_WRITE))
+	if (want > have && (!vma_may_commit(want - have) ||
+			    vma_add(have, want, VM_USER | VM_READ | VM_WRITE)))
 		return (int64_t)*brk;
 	if (want < have)
 		vma_remove(want, have);
@@ -103,16 +86,17 @@ int64_t sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uin
 			file = NULL; /* /dev/zero and friends: a private mapping is anonymous memory */
 		} else if (!S_ISREG(f->inode->mode)) {
 			return -ENODEV;
-		} else if ((flags & MAP_SHARED) && (prot & PROT_WRITE)) {
-			/* Writes through the mapping would have to reach the file. */
-			if ((f->flags & O_ACCMODE) != O_RDWR)
-				return -EACCES;
-			kprintf("mmap: shared writable file mappings are not supported\n");
-			return -ENODEV;
+		} else if ((flags & MAP_SHARED) && (prot & PROT_WRITE) &&
+			   (f->flags & O_ACCMODE) != O_RDWR) {
+			return -EACCES; /* writes through the mapping reach the file */
 		} else {
 			file = f->inode;
 		}
 	}
+	/* Linux's heuristic overcommit: memory that may be written and has no
+	 * file to fall back on is refused only when it could never fit. */
+	if ((prot & PROT_WRITE) && !(flags & MAP_NORESERVE) && !vma_may_commit(size))
+		return -ENOMEM;
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 		if (flags & MAP_FIXED)
 			vma_remove(addr, addr + size);
@@ -121,13 +105,11 @@ int64_t sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uin
 		if (!addr)
 			return -ENOMEM;
 	}
-	int err = vma_add(addr, addr + size, prot_flags(prot));
+	unsigned access = prot_flags(prot) | (flags & MAP_NORESERVE ? VM_NORESERVE : 0);
+	int err = file ? vma_add_file(addr, addr + size, access, file, off, flags & MAP_SHARED)
+		       : vma_add(addr, addr + size, access);
 	if (err)
 		return err == -EINVAL ? -EEXIST : err;
-	if (file && (err = map_file(addr, size, file, off, prot_flags(prot)))) {
-		vma_remove(addr, addr + size);
-		return err;
-	}
 	return (int64_t)addr;
 }
 
@@ -135,7 +117,7 @@ int64_t sys_munmap(uint64_t addr, uint64_t len, uint64_t a2, uint64_t a3, uint64
 {
 	uint64_t size = page_up(len);
 
-	if ((addr & (PAGE_SIZE - 1)) || !size || addr + size < addr || addr + size > USER_TOP)
+	if ((addr & (PAGE_SIZE - 1)) || !size || addr > TASK_SIZE || size > TASK_SIZE - addr)
 		return -EINVAL;
 	return vma_remove(addr, addr + size);
 }
@@ -209,9 +191,11 @@ static int64_t grow(uint64_t addr, uint64_t old_len, uint64_t new_len, uint64_t 
 
 	if (err)
 		return err;
-	bool room_after = new_len <= USER_TOP - addr && vma_unused(end, addr + new_len);
+	if ((access & VM_WRITE) && !(access & VM_NORESERVE) && !vma_may_commit(new_len - old_len))
+		return -ENOMEM;
+	bool room_after = new_len <= TASK_SIZE - addr && vma_unused(end, addr + new_len);
 	if (addr + old_len == end && room_after) {
-		err = vma_add(end, addr + new_len, access);
+		err = vma_extend(end, addr + new_len);
 		return err ? err : (int64_t)addr;
 	}
 	if (!(flags & MREMAP_MAYMOVE))
@@ -243,7 +227,10 @@ int64_t sys_mremap(uint64_t addr, uint64_t old_len, uint64_t new_len, uint64_t f
 	new_len = page_up(new_len);
 	if (!new_len || new_len > USER_TOP)
 		return -EINVAL;
-	if (moves && ((new_addr & (PAGE_SIZE - 1)) || new_addr > USER_TOP - new_len))
+	/* Nothing may be mapped in the last page below 2^47: a syscall at its
+	 * end would return to a non-canonical RIP. */
+	if (moves && ((new_addr & (PAGE_SIZE - 1)) || new_len > TASK_SIZE ||
+		      new_addr > TASK_SIZE - new_len))
 		return -EINVAL;
 	if (moves && addr + old_len > new_addr && new_addr + new_len > addr)
 		return -EINVAL; /* overlapping ranges */
@@ -261,6 +248,25 @@ int64_t sys_mremap(uint64_t addr, uint64_t old_len, uint64_t new_len, uint64_t f
 	return (int64_t)addr;
 }
 
+#define MS_ASYNC 1
+#define MS_INVALIDATE 2
+#define MS_SYNC 4
+
+/* Shared file mappings are copies written back here (and on munmap); the
+ * checks are Linux's. Nothing is locked, so MS_INVALIDATE never sees EBUSY. */
+int64_t sys_msync(uint64_t addr, uint64_t len, uint64_t flags, uint64_t a3, uint64_t a4,
+		  uint64_t a5)
+{
+	if (flags & ~(uint64_t)(MS_ASYNC | MS_INVALIDATE | MS_SYNC))
+		return -EINVAL;
+	if ((addr & (PAGE_SIZE - 1)) || ((flags & MS_ASYNC) && (flags & MS_SYNC)))
+		return -EINVAL;
+	uint64_t end = addr + page_up(len);
+	if (end < addr)
+		return -ENOMEM;
+	return end == addr ? 0 : vma_sync(addr, end);
+}
+
 enum {
 	MADV_NORMAL = 0, MADV_RANDOM, MADV_SEQUENTIAL, MADV_WILLNEED, MADV_DONTNEED,
 	MADV_FREE = 8, MADV_REMOVE, MADV_DONTFORK, MADV_DOFORK, MADV_MERGEABLE, MADV_UNMERGEABLE,
@@ -269,9 +275,8 @@ enum {
 	MADV_DONTNEED_LOCKED, MADV_COLLAPSE,
 };
 
-/* Our memory is all private and anonymous: advice that drops pages makes
- * the next touch find zeroes (as Linux does for such memory); the rest
- * changes nothing we do. Memory-failure and guard-region advice is not
+/* Advice that drops pages makes the next touch find zeroes, or a file
+ * mapping's file bytes (as Linux does); the rest changes nothing we do. Memory-failure and guard-region advice is not
  * supported (-EINVAL). */
 int64_t sys_madvise(uint64_t addr, uint64_t len, uint64_t advice, uint64_t a3, uint64_t a4,
 		    uint64_t a5)

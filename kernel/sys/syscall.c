@@ -28,6 +28,13 @@ static const char *const names[NR_MAX] = {
 
 static uint8_t warned[NR_MAX / 8];
 
+/* Numbers past the table each warn once too, but only this many distinct
+ * ones: a program walking through 2^32 numbers must not fill the host's
+ * disk through the kernel log. */
+#define WARN_HIGH_MAX 16
+static uint32_t warned_high[WARN_HIGH_MAX];
+static unsigned nwarned_high;
+
 const char *syscall_name(uint64_t nr) { return nr < NR_MAX && names[nr] ? names[nr] : "unknown"; }
 
 void syscall_entry(void);
@@ -49,17 +56,36 @@ bool syscall_tracing(void) { return tracing; }
 static struct trapframe *frame;
 struct trapframe *syscall_frame(void) { return frame; }
 
-static void unimplemented(uint64_t nr, struct trapframe *tf)
+/* True the first time nr is seen; after WARN_HIGH_MAX distinct numbers
+ * past the table, one last line says the rest go unreported. */
+static bool first_warning(uint32_t nr)
+{
+	if (nr < NR_MAX) {
+		bool first = !(warned[nr / 8] & (1u << (nr % 8)));
+		warned[nr / 8] |= (uint8_t)(1u << (nr % 8));
+		return first;
+	}
+	for (unsigned i = 0; i < nwarned_high && i < WARN_HIGH_MAX; i++)
+		if (warned_high[i] == nr)
+			return false;
+	if (nwarned_high == WARN_HIGH_MAX) {
+		kprintf("bareflow: further unknown system call numbers are not reported\n");
+		nwarned_high++;
+	}
+	if (nwarned_high > WARN_HIGH_MAX)
+		return false;
+	warned_high[nwarned_high++] = nr;
+	return true;
+}
+
+static void unimplemented(uint32_t nr, struct trapframe *tf)
 {
 	if (tracing)
 		kreport("[strace] %s(%#lx, %#lx, %#lx, ...) = -ENOSYS\n", syscall_name(nr), tf->rdi,
 			tf->rsi, tf->rdx);
-	if (nr >= NR_MAX || !(warned[nr / 8] & (1u << (nr % 8)))) {
-		kprintf("bareflow: system call %s (%lu) is not implemented; returning -ENOSYS\n",
+	if (first_warning(nr))
+		kprintf("bareflow: system call %s (%u) is not implemented; returning -ENOSYS\n",
 			syscall_name(nr), nr);
-		if (nr < NR_MAX)
-			warned[nr / 8] |= (uint8_t)(1u << (nr % 8));
-	}
 	tf->rax = (uint64_t)-ENOSYS;
 }
 
@@ -69,7 +95,9 @@ static void unimplemented(uint64_t nr, struct trapframe *tf)
 int syscall_dispatch(struct trapframe *tf);
 int syscall_dispatch(struct trapframe *tf)
 {
-	uint64_t nr = tf->vector;
+	/* Linux's x86-64 entry takes the number as an int: the high half of
+	 * RAX is ignored (0x100000027 is getpid). */
+	uint32_t nr = (uint32_t)tf->vector;
 	syscall_fn fn = nr < NR_MAX ? table[nr] : 0;
 
 	frame = tf;
@@ -86,7 +114,14 @@ int syscall_dispatch(struct trapframe *tf)
 		if (tracing)
 			kreport(" = %ld\n", (long)tf->rax);
 	}
+	if (vma_out_of_memory()) /* a user copy found no page to back */
+		proc_out_of_memory(tf);
 	int full = signal_attention ? signal_return_to_user(tf) : 0;
+	/* Nothing can be mapped in the last page below 2^47 (TASK_SIZE), so a
+	 * SYSCALL never ends there; were it to, returning to the non-canonical
+	 * RIP after it would fault in ring 0. */
+	if (tf->rip >= TASK_SIZE)
+		proc_killed(tf, SIGSEGV, "system call return past the user address space", "", true);
 	frame = NULL;
 	return full;
 }

@@ -1,7 +1,7 @@
 # Host unit tests: every tests/unit/test_*.c becomes one binary, linked with the
 # harness and the kernel's pure-logic sources, built with ASan and UBSan.
 UNIT_KERNEL_SRCS := kernel/lib/printf.c kernel/boot/bootinfo.c kernel/mm/bitalloc.c kernel/mm/memmap.c \
-	kernel/proc/elf.c
+	kernel/proc/elf.c kernel/proc/vmatree.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/test_*.c))
 UNIT_CFLAGS := $(HOST_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -DBF_HOSTED -iquote kernel/include -Itests/unit

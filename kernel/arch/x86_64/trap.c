@@ -1,6 +1,7 @@
 /* Exception and interrupt dispatch, fault reports and recoverable faults. */
 #include <stdint.h>
 
+#include "kerrno.h"
 #include "ksyms.h"
 #include "kstring.h"
 #include "panic.h"
@@ -123,9 +124,15 @@ static void exception(struct trapframe *tf)
 
 	/* A page of a process's memory area touched for the first time (by the
 	 * program, or by the kernel copying to or from it): back it, retry. */
-	if (tf->vector == T_PF && proc_active() && read_cr2() < USER_TOP &&
-	    vma_fault(read_cr2(), tf->error & 2, tf->error & 16) == 0)
-		return;
+	if (tf->vector == T_PF && proc_active() && read_cr2() < USER_TOP) {
+		int err = vma_fault(read_cr2(), tf->error & 2, tf->error & 16);
+		if (!err)
+			return;
+		/* In a user copy the copy fails instead, and the syscall's end
+		 * kills the process (vma_out_of_memory). */
+		if (err == -ENOMEM && (tf->cs & 3))
+			proc_out_of_memory(tf);
+	}
 	if (catcher && recoverable && !(tf->cs & 3)) {
 		unwind_to_catcher(tf);
 		return;
