@@ -102,6 +102,9 @@ struct jit_request {
 	unsigned spec_arg[JIT_MAX_ARGS];
 	int64_t spec_value[JIT_MAX_ARGS];
 };
+/* Whether addr is inside one of the program's variables (so that a
+ * pointer argument specialized on it names that variable). */
+bool jit_is_variable(struct jit *j, uint64_t addr);
 /* The IR instructions a version of fn compiles: its own and those of the
  * functions its version module offers for inlining. */
 unsigned long jit_version_size(struct jit *j, unsigned fn);

@@ -212,7 +212,8 @@ static void list_variables(struct jit *j)
 	qsort(j->vars, j->nvars, sizeof *j->vars, by_var_addr);
 }
 
-LLVMValueRef jit_variable_at(struct jit *j, LLVMModuleRef m, uint64_t addr, uint64_t *off)
+/* The variable holding addr (see jit_variable_at), or NULL. */
+static const struct jit_var *variable_at(struct jit *j, uint64_t addr)
 {
 	if (!j->vars)
 		list_variables(j);
@@ -231,6 +232,19 @@ LLVMValueRef jit_variable_at(struct jit *j, LLVMModuleRef m, uint64_t addr, uint
 		return NULL;
 	if (addr == v->addr && lo >= 2 && j->vars[lo - 2].addr + j->vars[lo - 2].size == addr)
 		return NULL;
+	return v;
+}
+
+LLVMValueRef jit_variable_at(struct jit *j, LLVMModuleRef m, uint64_t addr, uint64_t *off)
+{
+	const struct jit_var *v = variable_at(j, addr);
+	if (!v)
+		return NULL;
 	*off = addr - v->addr;
 	return LLVMGetNamedGlobal(m, v->name);
+}
+
+bool jit_is_variable(struct jit *j, uint64_t addr)
+{
+	return variable_at(j, addr) != NULL;
 }

@@ -433,6 +433,20 @@ static void experiment(struct prof_fn *f, uint32_t i)
 	}
 }
 
+/* Whether specializing on r's values is worth a compile of its own: a
+ * bare heap address tells the optimizer little, integers, floating point
+ * and a program variable's address much. */
+static bool worth_a_compile(const struct jit_request *r)
+{
+	for (unsigned k = 0; k < r->nspec; k++) {
+		const struct prof_fn *f = &prof_fns[r->fn + 1];
+		if (f->fn->arg_kind[r->spec_arg[k]] != JIT_ARG_PTR ||
+		    jit_is_variable(P.jit, (uint64_t)r->spec_value[k]))
+			return true;
+	}
+	return false;
+}
+
 /* Generic -O3 code that profiles values reached its checkpoint: if one
  * value dominates an argument, a specialized version goes in front of it
  * (once it has run as long as that compile takes), and it is the
@@ -444,7 +458,7 @@ static void respecialize(struct prof_fn *f, uint32_t i)
 	uint64_t ns = 0, spent = f->cycles - f->tier_cycles, rent = rent_cycles(f, i);
 
 	choose_specialization(f, &r);
-	if (!r.nspec) {
+	if (!worth_a_compile(&r)) {
 		f->respecialize = false;
 		plan_experiment(f);
 		return;
