@@ -42,6 +42,9 @@ host_args() {
 	case $1 in
 	aes) echo 5120 ;;
 	crc) echo 24 ;;
+	jpeg) echo 100 ;;
+	qrcode) echo 1500 ;;
+	regex) echo 40000 ;;
 	sha256) echo 160 100 ;;
 	*) echo "bench: no sizes for bench/real/$1" >&2; return 1 ;;
 	esac
@@ -50,6 +53,9 @@ bare_args() {
 	case $1 in
 	aes) echo 256 ;;
 	crc) echo 2 ;;
+	jpeg) echo 4 256 ;;
+	qrcode) echo 60 ;;
+	regex) echo 2000 ;;
 	sha256) echo 8 4 ;;
 	esac
 }
