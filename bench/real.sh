@@ -46,6 +46,8 @@ host_args() {
 	qrcode) echo 1500 ;;
 	regex) echo 40000 ;;
 	sha256) echo 160 100 ;;
+	sort) echo 60000 14 ;;
+	tokenizer) echo 300000 ;;
 	*) echo "bench: no sizes for bench/real/$1" >&2; return 1 ;;
 	esac
 }
@@ -57,6 +59,8 @@ bare_args() {
 	qrcode) echo 60 ;;
 	regex) echo 2000 ;;
 	sha256) echo 8 4 ;;
+	sort) echo 20000 2 ;;
+	tokenizer) echo 10000 ;;
 	esac
 }
 for p in $progs; do

@@ -12,13 +12,15 @@
 static uint8_t quality[64];
 static const int base_step = 3;
 
-static uint64_t xs64 = 88172645463325252ull;
-static uint64_t xorshift64(void)
+/* Noise as a hash of the pixel's position (the 32-bit finalizer of MurmurHash3). */
+static uint32_t position_hash(uint32_t x, uint32_t y)
 {
-	xs64 ^= xs64 << 13;
-	xs64 ^= xs64 >> 7;
-	xs64 ^= xs64 << 17;
-	return xs64;
+	uint32_t h = x * 0x9e3779b1u + y * 0x85ebca77u;
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	return h ^ (h >> 16);
 }
 
 static void make_quality(void)
@@ -35,7 +37,7 @@ static void paint(struct image *im)
 		for (int x = 0; x < w; x++) {
 			uint8_t *p = im->rgb + 3 * (y * w + x);
 			int dx = x - w / 3, dy = y - h / 2, ring = ((dx * dx + dy * dy) >> 6) & 63;
-			int noise = (int)(xorshift64() % 9) - 4;
+			int noise = (int)(position_hash((uint32_t)x, (uint32_t)y) % 9) - 4;
 			int r = x * 255 / w + noise, g = (ring * 4 + y / 3) & 255, b = (x ^ y) & 0xf0;
 			p[0] = (uint8_t)(r < 0 ? 0 : r > 255 ? 255 : r);
 			p[1] = (uint8_t)g;
