@@ -42,7 +42,9 @@ host_args() {
 	case $1 in
 	aes) echo 5120 ;;
 	crc) echo 24 ;;
+	forest) echo 200 60 ;;
 	jpeg) echo 100 ;;
+	matrix) echo 96 12 ;;
 	qrcode) echo 1500 ;;
 	regex) echo 40000 ;;
 	sha256) echo 160 100 ;;
@@ -55,7 +57,9 @@ bare_args() {
 	case $1 in
 	aes) echo 256 ;;
 	crc) echo 2 ;;
+	forest) echo 10 20 ;;
 	jpeg) echo 4 256 ;;
+	matrix) echo 32 2 ;;
 	qrcode) echo 60 ;;
 	regex) echo 2000 ;;
 	sha256) echo 8 4 ;;
