@@ -43,13 +43,16 @@ host_args() {
 	aes) echo 5120 ;;
 	crc) echo 24 ;;
 	forest) echo 200 60 ;;
+	hashmap) echo 5000000 ;;
 	jpeg) echo 100 ;;
+	lz) echo 512 10 ;;
 	matrix) echo 96 12 ;;
 	qrcode) echo 1500 ;;
 	regex) echo 40000 ;;
 	sha256) echo 160 100 ;;
 	sort) echo 60000 14 ;;
 	tokenizer) echo 300000 ;;
+	vm) echo 30 ;;
 	*) echo "bench: no sizes for bench/real/$1" >&2; return 1 ;;
 	esac
 }
@@ -58,13 +61,16 @@ bare_args() {
 	aes) echo 256 ;;
 	crc) echo 2 ;;
 	forest) echo 10 20 ;;
+	hashmap) echo 100000 ;;
 	jpeg) echo 4 256 ;;
+	lz) echo 128 2 ;;
 	matrix) echo 32 2 ;;
 	qrcode) echo 60 ;;
 	regex) echo 2000 ;;
 	sha256) echo 8 4 ;;
 	sort) echo 20000 2 ;;
 	tokenizer) echo 10000 ;;
+	vm) echo 2 ;;
 	esac
 }
 for p in $progs; do
