@@ -47,11 +47,14 @@ host_args() {
 	jpeg) echo 100 ;;
 	lz) echo 512 10 ;;
 	matrix) echo 96 12 ;;
+	nbody) echo 1200 400 ;;
 	qrcode) echo 1500 ;;
+	raytrace) echo 400 24 ;;
 	regex) echo 40000 ;;
 	sha256) echo 160 100 ;;
 	sort) echo 60000 14 ;;
 	tokenizer) echo 300000 ;;
+	transformer) echo 24 ;;
 	vm) echo 30 ;;
 	*) echo "bench: no sizes for bench/real/$1" >&2; return 1 ;;
 	esac
@@ -65,11 +68,14 @@ bare_args() {
 	jpeg) echo 4 256 ;;
 	lz) echo 128 2 ;;
 	matrix) echo 32 2 ;;
+	nbody) echo 40 100 ;;
 	qrcode) echo 60 ;;
+	raytrace) echo 80 8 ;;
 	regex) echo 2000 ;;
 	sha256) echo 8 4 ;;
 	sort) echo 20000 2 ;;
 	tokenizer) echo 10000 ;;
+	transformer) echo 1 ;;
 	vm) echo 2 ;;
 	esac
 }
@@ -83,8 +89,9 @@ prepare build/bench/real
 # Ahead of time, generic and for this CPU, static (so that `run` can boot
 # the generic one).
 for p in $progs; do
-	clang-19 -O3 -static -o "$out/$p-generic" bench/real/"$p"/*.c &&
-		clang-19 -O3 -march=native -Wno-invalid-feature-combination -static -o "$out/$p-native" bench/real/"$p"/*.c || exit 1
+	clang-19 -O3 -static -o "$out/$p-generic" bench/real/"$p"/*.c -lm &&
+		clang-19 -O3 -march=native -Wno-invalid-feature-combination -static \
+			-o "$out/$p-native" bench/real/"$p"/*.c -lm || exit 1
 done
 
 warm_up
