@@ -42,6 +42,8 @@ host_args() {
 	case $1 in
 	aes) echo 5120 ;;
 	crc) echo 24 ;;
+	dijkstra) echo 100 300 ;;
+	dsp) echo 8000 ;;
 	forest) echo 200 60 ;;
 	hashmap) echo 5000000 ;;
 	jpeg) echo 100 ;;
@@ -56,6 +58,7 @@ host_args() {
 	tokenizer) echo 300000 ;;
 	transformer) echo 24 ;;
 	vm) echo 30 ;;
+	wordfreq) echo 24 1024 ;;
 	*) echo "bench: no sizes for bench/real/$1" >&2; return 1 ;;
 	esac
 }
@@ -63,6 +66,8 @@ bare_args() {
 	case $1 in
 	aes) echo 256 ;;
 	crc) echo 2 ;;
+	dijkstra) echo 4 100 ;;
+	dsp) echo 200 ;;
 	forest) echo 10 20 ;;
 	hashmap) echo 100000 ;;
 	jpeg) echo 4 256 ;;
@@ -77,6 +82,7 @@ bare_args() {
 	tokenizer) echo 10000 ;;
 	transformer) echo 1 ;;
 	vm) echo 2 ;;
+	wordfreq) echo 1 256 ;;
 	esac
 }
 for p in $progs; do
