@@ -5,7 +5,7 @@
 #include "graph.h"
 
 static const uint64_t unreached = UINT64_MAX;
-static const uint64_t cheapest_step = 10;
+static uint64_t cheapest_step = 10;
 
 uint64_t no_heuristic(const struct graph *g, int from, int to)
 {

@@ -11,7 +11,8 @@
 #include "dsp.h"
 
 static const int sample_rate = 8000;
-static const int tone_samples = 320, gap_samples = 160, amplitude = 7000;
+static int tone_samples = 320, gap_samples = 160;
+static const int amplitude = 7000;
 static const int row_hz[4] = {697, 770, 852, 941}, col_hz[4] = {1209, 1336, 1477, 1633};
 static const char keypad[4][5] = {"123A", "456B", "789C", "*0#D"};
 

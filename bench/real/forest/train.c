@@ -8,7 +8,7 @@
 
 #include "forest.h"
 
-static const int min_leaf = 20;
+static int min_leaf = 20;
 static const int32_t learning_rate_q = 300; /* out of 1024 */
 
 struct hist {

@@ -17,7 +17,7 @@ struct robin {
 	struct slot *slots;
 	size_t mask, count;
 };
-static const unsigned load_num = 7, load_den = 8;
+static unsigned load_num = 7, load_den = 8;
 
 static uint32_t slot_hash(const char *key)
 {

@@ -7,7 +7,7 @@
 #include "matrix.h"
 
 const int64_t prime = 1000000007;
-static const int reduce_every = 8;
+static int reduce_every = 8;
 
 struct mat mat_new(int n)
 {

@@ -4,7 +4,8 @@
 
 #include "nbody.h"
 
-static const double central_mass = 1000.0, softening2 = 1e-4;
+static const double central_mass = 1000.0;
+static double softening2 = 1e-4;
 static const double disc_inner = 1.0, disc_outer = 10.0;
 
 static unsigned lcg31;

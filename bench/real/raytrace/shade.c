@@ -4,7 +4,7 @@
 
 #include "ray.h"
 
-static const int max_depth = 4;
+static int max_depth = 4;
 static const double shadow_bias = 1e-6;
 
 static int nearest(const struct scene *s, struct vec o, struct vec d, double *t_out)

@@ -5,7 +5,7 @@
 
 #include "sort.h"
 
-static const size_t insertion_cutoff = 12;
+static size_t insertion_cutoff = 12;
 
 static void swap_bytes(unsigned char *a, unsigned char *b, size_t size)
 {

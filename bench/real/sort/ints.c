@@ -2,7 +2,7 @@
  * the recursion goes too deep, insertion sort for short ranges. */
 #include "sort.h"
 
-static const size_t small_range = 16;
+static size_t small_range = 16;
 
 static void int_insertion(int32_t *v, size_t n)
 {

@@ -3,7 +3,7 @@
 
 #include "sort.h"
 
-static const int radix_bits = 8;
+static int radix_bits = 8;
 
 void radix_sort_by_salary(struct employee *v, size_t n, struct employee *tmp)
 {

@@ -6,7 +6,7 @@
 
 static const float ln2 = 0.693147180559945f, inv_ln2 = 1.44269504088896f;
 static const float exp_poly[6] = {1.0f, 1.0f, 0.5f, 0.166666667f, 0.0416666667f, 0.00833333333f};
-static const float norm_epsilon = 1e-5f;
+static float norm_epsilon = 1e-5f;
 
 float fast_exp(float x)
 {

@@ -4,7 +4,7 @@
  * zero gives zero. */
 #include "vm.h"
 
-static const int main_locals = 8;
+static int main_locals = 8;
 
 static void start(struct vm *m, const int64_t *args, int n)
 {

@@ -10,7 +10,7 @@ static const char *const onsets[] = {"", "b", "c", "d", "f", "g", "h", "l", "m",
 static const char *const nuclei[] = {"a", "e", "i", "o", "u", "ea", "ou", "ai"};
 static const char *const codas[] = {"", "", "n", "r", "s", "t", "nd", "ng", "ck"};
 #define COUNT(a) (sizeof a / sizeof a[0])
-static const int vocabulary_size = 5000;
+static int vocabulary_size = 5000;
 
 static uint64_t text_rng;
 static uint32_t text_next(void)
