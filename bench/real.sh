@@ -64,25 +64,25 @@ host_args() {
 }
 bare_args() {
 	case $1 in
-	aes) echo 256 ;;
-	crc) echo 2 ;;
-	dijkstra) echo 4 100 ;;
-	dsp) echo 200 ;;
-	forest) echo 10 20 ;;
-	hashmap) echo 100000 ;;
-	jpeg) echo 4 256 ;;
-	lz) echo 128 2 ;;
-	matrix) echo 32 2 ;;
-	nbody) echo 40 100 ;;
-	qrcode) echo 60 ;;
-	raytrace) echo 80 8 ;;
-	regex) echo 2000 ;;
-	sha256) echo 8 4 ;;
-	sort) echo 20000 2 ;;
-	tokenizer) echo 10000 ;;
-	transformer) echo 1 ;;
-	vm) echo 2 ;;
-	wordfreq) echo 1 256 ;;
+	aes) echo 512 ;;
+	crc) echo 3 ;;
+	dijkstra) echo 10 300 ;;
+	dsp) echo 800 ;;
+	forest) echo 20 60 ;;
+	hashmap) echo 500000 ;;
+	jpeg) echo 10 ;;
+	lz) echo 512 1 ;;
+	matrix) echo 96 2 ;;
+	nbody) echo 120 400 ;;
+	qrcode) echo 150 ;;
+	raytrace) echo 128 24 ;;
+	regex) echo 4000 ;;
+	sha256) echo 16 10 ;;
+	sort) echo 60000 1 ;;
+	tokenizer) echo 30000 ;;
+	transformer) echo 2 ;;
+	vm) echo 3 ;;
+	wordfreq) echo 2 1024 ;;
 	esac
 }
 for p in $progs; do
