@@ -17,11 +17,11 @@ void biquad_bandpass(struct biquad *f, uint32_t center_turns, int32_t q_times_16
 	cordic_sincos(center_turns, &s, &c);
 	int64_t alpha = (int64_t)s * 8 / q_times_16; /* sin / (2 Q), Q30 */
 	int64_t a0 = Q30 + alpha;
-	f->b0 = (int32_t)((alpha << 14) / a0);
+	f->b0 = (int32_t)(alpha * Q14 / a0);
 	f->b1 = 0;
 	f->b2 = -f->b0;
-	f->a1 = (int32_t)((-2 * (int64_t)c << 14) / a0);
-	f->a2 = (int32_t)(((Q30 - alpha) << 14) / a0);
+	f->a1 = (int32_t)(-2 * (int64_t)c * Q14 / a0);
+	f->a2 = (int32_t)((Q30 - alpha) * Q14 / a0);
 	f->x1 = f->x2 = f->y1 = f->y2 = 0;
 }
 
@@ -49,7 +49,7 @@ void fir_lowpass(struct fir *f, uint32_t cutoff_turns)
 		} else {
 			int32_t s, c;
 			cordic_sincos((uint32_t)((int64_t)cutoff_turns * n), &s, &c);
-			h = ((int64_t)s << 15) / (pi_q30 * n); /* sin(2 pi fc n) / (pi n) */
+			h = (int64_t)s * 32768 / (pi_q30 * n); /* sin(2 pi fc n) / (pi n) */
 		}
 		int32_t ws, wc;
 		cordic_sincos((uint32_t)(((uint64_t)k << 32) / (FIR_TAPS - 1)), &ws, &wc);

@@ -43,3 +43,9 @@ void make_dataset(struct dataset *d, int n, uint32_t seed)
 			  noise_scale;
 	}
 }
+
+void dataset_free(struct dataset *d)
+{
+	free(d->x);
+	free(d->y);
+}

@@ -31,7 +31,9 @@ struct model {
 };
 
 void make_dataset(struct dataset *d, int n, uint32_t seed);
+void dataset_free(struct dataset *d);
 void train(struct model *m, const struct dataset *d, int ntrees, int depth);
+void model_free(struct model *m);
 
 typedef int32_t (*tree_eval_fn)(const struct tree *t, const uint8_t *x);
 int32_t tree_eval_walk(const struct tree *t, const uint8_t *x);

@@ -44,5 +44,9 @@ int main(int argc, char **argv)
 		printf("  %-10s test mean squared error %lld\n", evaluators[e].name,
 		       (long long)(sq[e] / te.n));
 	printf("  digest %08x\n", digest);
+	free(out);
+	model_free(&m);
+	dataset_free(&tr);
+	dataset_free(&te);
 	return rounds > 1 && sq[0] != sq[1];
 }

@@ -134,3 +134,9 @@ void train(struct model *m, const struct dataset *d, int ntrees, int depth)
 	free(resid);
 	free(idx);
 }
+
+void model_free(struct model *m)
+{
+	free(m->trees);
+	m->trees = NULL;
+}

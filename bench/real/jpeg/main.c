@@ -75,5 +75,8 @@ int main(int argc, char **argv)
 	       len * 8.0 / ((double)size * size), frames);
 	printf("  mean squared error %.3f, digest %08x\n",
 	       frames ? (double)err / ((double)frames * size * size * 3) : 0.0, digest);
+	free(src.rgb);
+	free(dst.rgb);
+	free(stream);
 	return 0;
 }

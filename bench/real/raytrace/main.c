@@ -55,5 +55,6 @@ int main(int argc, char **argv)
 	printf("raytrace: %dx%d, %d spheres, image crc %08x, mean %.4f\n", w, h, spheres, ~crc,
 	       (double)total / ((double)w * h * 3));
 	free(img);
+	scene_free(&s);
 	return 0;
 }

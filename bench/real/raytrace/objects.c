@@ -81,3 +81,9 @@ void scene_build(struct scene *s, int spheres)
 	s->nlights = sizeof lights / sizeof lights[0];
 	s->ambient = (struct vec){0.08, 0.08, 0.1};
 }
+
+void scene_free(struct scene *s)
+{
+	free(s->objects);
+	s->objects = NULL;
+}

@@ -45,4 +45,5 @@ struct scene {
 };
 
 void scene_build(struct scene *s, int spheres);
+void scene_free(struct scene *s);
 struct vec trace(const struct scene *s, struct vec origin, struct vec dir, int depth);

@@ -106,5 +106,9 @@ int main(int argc, char **argv)
 	printf("sort: %ld records, %ld rounds, %ld mismatches, digest %08x\n", n, rounds,
 	       mismatches, digest);
 	printf("  first by salary: %s dept %u salary %u\n", a[0].name, a[0].dept, a[0].salary);
+	free(a);
+	free(b);
+	free(t);
+	free(ints);
 	return mismatches != 0;
 }
