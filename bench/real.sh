@@ -65,7 +65,7 @@ host_args() {
 bare_args() {
 	case $1 in
 	aes) echo 512 ;;
-	crc) echo 3 ;;
+	crc) echo 12 ;;
 	dijkstra) echo 10 300 ;;
 	dsp) echo 800 ;;
 	forest) echo 20 60 ;;
@@ -73,7 +73,7 @@ bare_args() {
 	jpeg) echo 10 ;;
 	lz) echo 512 1 ;;
 	matrix) echo 96 2 ;;
-	nbody) echo 120 400 ;;
+	nbody) echo 40 400 ;;
 	qrcode) echo 150 ;;
 	raytrace) echo 128 24 ;;
 	regex) echo 4000 ;;
