@@ -47,7 +47,7 @@ host_args() {
 	forest) echo 200 60 ;;
 	hashmap) echo 5000000 ;;
 	jpeg) echo 100 ;;
-	lz) echo 512 10 ;;
+	lz) echo 512 3 ;;
 	matrix) echo 96 12 ;;
 	nbody) echo 1200 400 ;;
 	qrcode) echo 1500 ;;
@@ -57,7 +57,7 @@ host_args() {
 	sort) echo 60000 14 ;;
 	tokenizer) echo 300000 ;;
 	transformer) echo 24 ;;
-	vm) echo 30 ;;
+	vm) echo 8 ;;
 	wordfreq) echo 24 1024 ;;
 	*) echo "bench: no sizes for bench/real/$1" >&2; return 1 ;;
 	esac

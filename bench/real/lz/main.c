@@ -2,7 +2,7 @@
  * An archiver's workload: documents made of a Markov chain over a word
  * list, mixed with tabular records, compressed at three settings and
  * decompressed, each round trip checked.
- * usage: lz [KILOBYTES [DOCUMENTS]]   (defaults 512 and 10)
+ * usage: lz [KILOBYTES [DOCUMENTS]]   (defaults 512 and 3)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,7 +63,7 @@ static size_t make_document(uint8_t *buf, size_t size)
 int main(int argc, char **argv)
 {
 	long kb = argc > 1 ? atol(argv[1]) : 512;
-	long docs = argc > 2 ? atol(argv[2]) : 10;
+	long docs = argc > 2 ? atol(argv[2]) : 3;
 	if (kb < 1 || docs < 0) {
 		fprintf(stderr, "usage: lz [KILOBYTES [DOCUMENTS]]\n");
 		return 2;

@@ -2,7 +2,7 @@
  * A scripting engine's inner loop: three guest programs (a prime sieve,
  * recursive Fibonacci, Collatz step counts) assembled to bytecode and run
  * by both interpreters, which must agree.
- * usage: vm [SCALE]   (default 30)
+ * usage: vm [SCALE]   (default 8)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +31,7 @@ static const struct {
 
 int main(int argc, char **argv)
 {
-	long scale = argc > 1 ? atol(argv[1]) : 30;
+	long scale = argc > 1 ? atol(argv[1]) : 8;
 	if (scale < 1) {
 		fprintf(stderr, "usage: vm [SCALE]\n");
 		return 2;
