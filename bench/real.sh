@@ -131,10 +131,12 @@ verdict() {
 echo
 g=$(geomean hosted)
 echo "Goal: jit --hosted geometric mean <= 0.90x clang -O3: ${g}x, $(verdict "$g" 0.9)"
+# shellcheck disable=SC2046 # two words on purpose
 set -- $(worst hosted generic)
 echo "Goal: no program above 1.10x clang -O3 under jit --hosted: at worst $1x ($2)," \
 	"$(verdict "$1" 1.1)"
 if [ "$bare" != 0 ]; then
+	# shellcheck disable=SC2046
 	set -- $(worst bare-jit bare-aot)
 	echo "Goal: bare-metal jit <= 3x bare-metal run of clang -O3: at worst $1x ($2)," \
 		"$(verdict "$1" 3)"
