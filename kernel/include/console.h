@@ -9,10 +9,13 @@
 #define COM1 0x3f8 /* the report console; a program's stdout (and stdin) */
 #define COM2 0x2f8 /* a program's stderr */
 #define COM3 0x3e8 /* /dev/hostout: bytes for a host file (the CLI's --profile) */
+#define COM4 0x2e8 /* input only: the CLI's reports of failed host writes (hoststatus.h) */
 
-/* Program a 16550 UART (115200 8N1, FIFO on). */
+/* Program a 16550 UART (115200 8N1, FIFOs off) if there is one at port;
+ * a port without one is left out of everything below. */
 void serial_init(uint16_t port);
-/* Write n raw bytes; no newline translation. */
+/* Write n raw bytes; no newline translation. Waits, without a limit, for as
+ * long as the host does not take them; drops them if the port is missing. */
 void serial_write(uint16_t port, const char *s, size_t n);
 /* Turn the 16-byte FIFOs on (emptying them), receive interrupt at 8 bytes. */
 void serial_rx_fifo(uint16_t port);

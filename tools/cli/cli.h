@@ -3,6 +3,7 @@
 #define BF_CLI_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 /* Exit statuses of the CLI itself, beyond the guest's own 0..126. */
 #define CLI_EXIT_USAGE 2
@@ -153,6 +154,24 @@ enum spawn_result cli_spawn_env(char *const argv[], char *const envp[], int out_
 /* Print "bareflow: running: ARGV..." to stderr, quoted so that a shell could
  * run it again. */
 void cli_print_argv(char *const argv[]);
+
+/* relay.c */
+
+/*
+ * Start a process that copies what QEMU writes into a new pipe to `to` (our
+ * fd 1 or 2) until the pipe's end, blocking while `to` does, and reports the
+ * first failed write to the kernel as one byte on status_fd (hoststatus.h).
+ * Returns the pipe's write end (close-on-exec), or -1; *pid is the relay.
+ */
+int cli_relay_out(int to, int status_fd, pid_t *pid);
+
+/*
+ * Start a process that sends our stdin, encoded for COM1, into a new pipe
+ * once the kernel log (log_fd, a file QEMU appends to) says "stdin: ready".
+ * The pipe stays open until the relay is killed. Returns the pipe's read
+ * end, or -1; *pid is the relay.
+ */
+int cli_relay_stdin(int log_fd, pid_t *pid);
 
 /* qemu.c */
 
