@@ -142,7 +142,9 @@ enum spawn_result {
 /*
  * Run argv[0] (searched in PATH) with stdout on out_fd and stderr on err_fd
  * (-1: inherit ours); stdin is inherited. Waits up to timeout seconds (0: no
- * limit); past it the child gets SIGTERM and, 2 s later, SIGKILL.
+ * limit); past it the child gets SIGTERM and, 2 s later, SIGKILL. The child
+ * is killed when we die, and with a timeout it may use at most 2 * timeout
+ * + 2 s of CPU time, so that it ends even if we cannot end it.
  */
 enum spawn_result cli_spawn(char *const argv[], int out_fd, int err_fd, int timeout, int *wstatus);
 
