@@ -7,6 +7,7 @@
 #include "x86.h"
 
 #define LSR_THR_EMPTY 0x20
+#define SPINS_BEFORE_IDLE 1000 /* a fraction of a millisecond under QEMU */
 
 static uint16_t present[4]; /* the ports serial_init found */
 
@@ -46,21 +47,29 @@ void serial_init(uint16_t port)
 
 /*
  * The transmitter is busy for as long as the host is not taking bytes (QEMU
- * keeps the holding register full while its backend cannot write, and
- * blocks in the write when the backend's fd blocks). Waiting for it is the
- * back-pressure that makes a slow reader slow the program down instead of
- * losing output, so there is no time limit: the CLI's --timeout ends a run
- * that waits forever. A port that is not there takes nothing.
+ * keeps the holding register full while its backend cannot write). Waiting
+ * for it is the back-pressure that makes a slow reader slow the program down
+ * instead of losing output, so there is no time limit: the CLI's --timeout
+ * ends a run that waits forever. A short wait is spun out; a longer one means
+ * the host's reader is behind, and idle (if given) lets the CPU rest.
  */
-void serial_write(uint16_t port, const char *s, size_t n)
+void serial_write_idle(uint16_t port, const char *s, size_t n, void (*idle)(void))
 {
 	if (!is_present(port))
 		return;
 	for (size_t i = 0; i < n; i++) {
-		while (!(inb(port + 5) & LSR_THR_EMPTY))
-			cpu_relax();
+		for (unsigned spin = 0; !(inb(port + 5) & LSR_THR_EMPTY); spin++)
+			if (idle && spin >= SPINS_BEFORE_IDLE)
+				idle();
+			else
+				cpu_relax();
 		outb(port, (uint8_t)s[i]);
 	}
+}
+
+void serial_write(uint16_t port, const char *s, size_t n)
+{
+	serial_write_idle(port, s, n, NULL);
 }
 
 /* QEMU's (and Bochs') debug console: one port, no status to poll. */

@@ -133,7 +133,7 @@ static int64_t com_write(uint16_t port, int stream, uint64_t ubuf, uint64_t coun
 			return -err;
 		if (copy_from_user(chunk, ubuf + done, n))
 			return done ? (int64_t)done : -EFAULT;
-		serial_write(port, chunk, n);
+		serial_write_idle(port, chunk, n, cpu_wait_interrupt); /* a slow reader: rest */
 		done += n;
 	}
 	return (int64_t)done;

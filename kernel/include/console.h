@@ -17,6 +17,9 @@ void serial_init(uint16_t port);
 /* Write n raw bytes; no newline translation. Waits, without a limit, for as
  * long as the host does not take them; drops them if the port is missing. */
 void serial_write(uint16_t port, const char *s, size_t n);
+/* serial_write, calling idle() instead of spinning once the host has not
+ * taken a byte for a while (cpu_wait_interrupt, from a system call). */
+void serial_write_idle(uint16_t port, const char *s, size_t n, void (*idle)(void));
 /* Turn the 16-byte FIFOs on (emptying them), receive interrupt at 8 bytes. */
 void serial_rx_fifo(uint16_t port);
 /* Raise (or stop raising) an interrupt when a byte arrives. */
