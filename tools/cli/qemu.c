@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../../kernel/include/hoststatus.h"
@@ -192,10 +193,31 @@ static int open_relays(struct channels *ch)
 	return 0;
 }
 
-/* Once QEMU has ended: let the relays write out what QEMU left in their
- * pipes (drain), or stop them at once (a timeout or an interrupt). Either
- * way they are reaped, so our own messages come after the guest's. */
-static void finish_relays(struct channels *ch, bool drain)
+static bool reaped(pid_t *pid)
+{
+	if (*pid > 0 && waitpid(*pid, NULL, WNOHANG) == 0)
+		return false;
+	*pid = -1;
+	return true;
+}
+
+static bool past(const struct timespec *until)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec > until->tv_sec ||
+	       (t.tv_sec == until->tv_sec && t.tv_nsec >= until->tv_nsec);
+}
+
+/*
+ * Once QEMU has ended: let the relays write out what QEMU left in their
+ * pipes until the CLOCK_MONOTONIC time `until` (NULL: no limit), or stop
+ * them at once (now: a timeout or an interrupt). Either way they are
+ * reaped, so our own messages come after the guest's. Returns false if they
+ * were stopped with output perhaps unwritten.
+ */
+static bool finish_relays(struct channels *ch, bool now, const struct timespec *until)
 {
 	int *fds[] = {&ch->out_w, &ch->err_w, &ch->status[1]};
 	pid_t *pids[] = {&ch->out_relay, &ch->err_relay};
@@ -205,13 +227,21 @@ static void finish_relays(struct channels *ch, bool drain)
 			close(*fds[i]);
 			*fds[i] = -1;
 		}
+	for (;;) {
+		bool out_done = reaped(pids[0]), err_done = reaped(pids[1]);
+		if (out_done && err_done)
+			return true;
+		if (now || (until && past(until)))
+			break;
+		usleep(10000);
+	}
 	for (size_t i = 0; i < sizeof pids / sizeof pids[0]; i++)
 		if (*pids[i] > 0) {
-			if (!drain)
-				kill(*pids[i], SIGKILL);
+			kill(*pids[i], SIGKILL);
 			waitpid(*pids[i], NULL, 0);
 			*pids[i] = -1;
 		}
+	return false;
 }
 
 static int run(struct qemu_argv *a, const struct boot_options *opt, struct channels *ch)
@@ -220,8 +250,14 @@ static int run(struct qemu_argv *a, const struct boot_options *opt, struct chann
 
 	if (errfd < 0)
 		return CLI_EXIT_FAILURE;
+	/* The timeout covers writing out the guest's output too. */
+	struct timespec deadline;
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += opt->timeout;
 	enum spawn_result r = cli_spawn(a->v, ch->out_w, errfd, opt->timeout, &wstatus);
-	finish_relays(ch, r == SPAWN_EXITED);
+	if (!finish_relays(ch, r != SPAWN_EXITED, opt->timeout ? &deadline : NULL) &&
+	    r == SPAWN_EXITED)
+		r = SPAWN_TIMEOUT;
 	switch (r) {
 	case SPAWN_EXITED:
 		ret = map_exit(wstatus, errfd, ch->log_fd, opt->verbose);
@@ -248,7 +284,7 @@ static int run(struct qemu_argv *a, const struct boot_options *opt, struct chann
 
 static void close_channels(struct channels *ch)
 {
-	finish_relays(ch, false);
+	finish_relays(ch, true, NULL);
 	int fds[] = {ch->status[0], ch->log_fd, ch->log_dup, ch->hostout_dup};
 	for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
 		if (fds[i] >= 0)
