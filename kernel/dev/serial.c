@@ -11,7 +11,7 @@
 
 static uint16_t present[4]; /* the ports serial_init found */
 
-static bool is_present(uint16_t port)
+bool serial_present(uint16_t port)
 {
 	for (size_t i = 0; i < sizeof present / sizeof present[0]; i++)
 		if (present[i] == port)
@@ -55,7 +55,7 @@ void serial_init(uint16_t port)
  */
 void serial_write_idle(uint16_t port, const char *s, size_t n, void (*idle)(void))
 {
-	if (!is_present(port))
+	if (!serial_present(port))
 		return;
 	for (size_t i = 0; i < n; i++) {
 		for (unsigned spin = 0; !(inb(port + 5) & LSR_THR_EMPTY); spin++)
@@ -90,6 +90,6 @@ void serial_rx_irq(uint16_t port, bool on)
 	outb(port + 4, on ? 0x0b : 0x03); /* OUT2 gates the line on PCs */
 }
 
-bool serial_ready(uint16_t port) { return is_present(port) && (inb(port + 5) & 0x01); }
+bool serial_ready(uint16_t port) { return serial_present(port) && (inb(port + 5) & 0x01); }
 
 uint8_t serial_getc(uint16_t port) { return inb(port); }

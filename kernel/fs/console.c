@@ -4,9 +4,10 @@
  * has no end: 0xff 0xff is a 0xff byte and 0xff 0x00 the end of input. A
  * stream is a terminal for the program only if it is one on the host (the
  * CLI says which with tty=0,1,2 and gives the size with winsize=COLSxROWS),
- * so programs behave as they would natively. When the CLI fails to write a
- * stream to its own fd, it says so on COM4 (hoststatus.h), and the program's
- * next writes to that stream fail as they would on Linux.
+ * so programs behave as they would natively. With the CLI relaying them,
+ * stdout and stderr share COM1 in order (streams.c); when the CLI fails to
+ * write one to its own fd, it says so on COM4 (hoststatus.h), and the
+ * program's next writes to that stream fail as they would on Linux.
  */
 #include "console.h"
 #include "fs.h"
@@ -116,7 +117,7 @@ static int host_error(int stream)
 	return host_errno[stream];
 }
 
-/* Write to port, the line of stream (1, 2, or 0 for one without errors). */
+/* Write stream 1 or 2 (stdout, stderr), or with stream 0 to port. */
 static int64_t com_write(uint16_t port, int stream, uint64_t ubuf, uint64_t count)
 {
 	char chunk[256];
@@ -133,7 +134,10 @@ static int64_t com_write(uint16_t port, int stream, uint64_t ubuf, uint64_t coun
 			return -err;
 		if (copy_from_user(chunk, ubuf + done, n))
 			return done ? (int64_t)done : -EFAULT;
-		serial_write_idle(port, chunk, n, cpu_wait_interrupt); /* a slow reader: rest */
+		if (stream) /* a slow reader: rest */
+			streams_write(stream, chunk, n, cpu_wait_interrupt);
+		else
+			serial_write_idle(port, chunk, n, cpu_wait_interrupt);
 		done += n;
 	}
 	return (int64_t)done;

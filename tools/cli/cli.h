@@ -162,10 +162,12 @@ void cli_print_argv(char *const argv[]);
 /*
  * Start a process that copies what QEMU writes into a new pipe to `to` (our
  * fd 1 or 2) until the pipe's end, blocking while `to` does, and reports the
- * first failed write to the kernel as one byte on status_fd (hoststatus.h).
- * Returns the pipe's write end (close-on-exec), or -1; *pid is the relay.
+ * first failed write of each fd to the kernel as one byte on status_fd. With
+ * mux the pipe carries the program's stdout and stderr framed (hoststatus.h),
+ * each for our fd of the same number. Returns the pipe's write end
+ * (close-on-exec), or -1; *pid is the relay.
  */
-int cli_relay_out(int to, int status_fd, pid_t *pid);
+int cli_relay_out(int to, bool mux, int status_fd, pid_t *pid);
 
 /*
  * Start a process that sends our stdin, encoded for COM1, into a new pipe

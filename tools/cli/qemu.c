@@ -24,12 +24,13 @@ struct qemu_argv {
 };
 
 /* What the guest's channels are connected to for one boot: COM1's output
- * (QEMU's stdout) and COM2 (the program's stderr) to relays that write our
- * stdout and stderr, COM4's input to the socket on which the relays report
- * failed writes, the debug console (port 0xe9: the kernel log and the final
- * exit status) to a temporary file, and with opt->hostout COM3 (the guest's
- * /dev/hostout) to that host file. QEMU opens the files and COM2's pipe by
- * their /dev/fd names, so those must survive exec. */
+ * (QEMU's stdout) and COM2 to relays that write our stdout and stderr (with a
+ * program, COM1 carries both of its streams, framed, and COM4's input is
+ * connected to the socket on which the relays report failed writes), the
+ * debug console (port 0xe9: the kernel log and the final exit status) to a
+ * temporary file, and with opt->hostout COM3 (the guest's /dev/hostout) to
+ * that host file. QEMU opens the files and COM2's pipe by their /dev/fd
+ * names, so those must survive exec. */
 struct channels {
 	int out_w, err_w; /* the relays' pipes */
 	pid_t out_relay, err_relay;
@@ -83,12 +84,14 @@ static void build_argv(struct qemu_argv *a, const struct boot_options *opt, cons
 	push(a, a->stderr_dev);
 	push(a, "-serial");
 	push(a, "chardev:com2");
-	push(a, "-chardev");
-	push(a, a->status_dev);
-	push(a, "-device");
-	snprintf(a->status_serial, sizeof a->status_serial, "isa-serial,chardev=status,index=%d",
-		 HOST_STATUS_SERIAL_INDEX);
-	push(a, a->status_serial);
+	if (opt->program) { /* and so the kernel frames stdout and stderr on COM1 */
+		push(a, "-chardev");
+		push(a, a->status_dev);
+		push(a, "-device");
+		snprintf(a->status_serial, sizeof a->status_serial,
+			 "isa-serial,chardev=status,index=%d", HOST_STATUS_SERIAL_INDEX);
+		push(a, a->status_serial);
+	}
 	if (ch->hostout_dup >= 0) {
 		snprintf(a->hostout_dev, sizeof a->hostout_dev,
 			 "file,id=hostout,path=/dev/fd/%d,append=on", ch->hostout_dup);
@@ -175,19 +178,20 @@ static int map_exit(int wstatus, int errfd, int log_fd, bool verbose)
 	return CLI_EXIT_FAILURE;
 }
 
-/* Start the output relays and the socket they report failures on. Returns
- * 0, or -1 (what is set up stays in ch for close_channels). */
-static int open_relays(struct channels *ch)
+/* Start the output relays (framed for a program) and the socket they report
+ * failures on. Returns 0, or -1 (what is set up stays in ch for
+ * close_channels). */
+static int open_relays(struct channels *ch, bool program)
 {
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ch->status) < 0)
 		return -1;
 	/* QEMU inherits its end of the socket and COM2's pipe */
 	if (fcntl(ch->status[1], F_SETFD, 0) < 0)
 		return -1;
-	ch->out_w = cli_relay_out(1, ch->status[0], &ch->out_relay);
+	ch->out_w = cli_relay_out(1, program, ch->status[0], &ch->out_relay);
 	if (ch->out_w < 0)
 		return -1;
-	ch->err_w = cli_relay_out(2, ch->status[0], &ch->err_relay);
+	ch->err_w = cli_relay_out(2, false, ch->status[0], &ch->err_relay);
 	if (ch->err_w < 0 || fcntl(ch->err_w, F_SETFD, 0) < 0)
 		return -1;
 	return 0;
@@ -312,7 +316,7 @@ int cli_boot(const struct boot_options *opt)
 	struct channels ch = {-1, -1, -1, -1, {-1, -1}, cli_tmpfile(), -1, -1};
 	if (ch.log_fd >= 0)
 		ch.log_dup = dup(ch.log_fd); /* dup clears close-on-exec */
-	if (ch.log_dup < 0 || open_relays(&ch) < 0) {
+	if (ch.log_dup < 0 || open_relays(&ch, opt->program) < 0) {
 		cli_error("cannot set up the guest's output and log channels: %s", strerror(errno));
 		goto out;
 	}

@@ -73,16 +73,37 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
+/* One of our fds as a relay's destination; after its first failed write, the
+ * kernel is told and the rest is dropped, so that the guest never waits for
+ * a reader that is gone. */
+struct sink {
+	int fd, tag, status_fd;
+	bool failed;
+};
+
+static void emit(struct sink *k, const char *p, size_t n)
+{
+	if (!n || k->failed || write_all(k->fd, p, n) == 0)
+		return;
+	int e = errno > 0 && errno <= HOST_STATUS_ERRNO ? errno : EIO;
+	unsigned char report = (unsigned char)(k->tag | e);
+	(void)!write(k->status_fd, &report, 1);
+	k->failed = true;
+}
+
 /*
- * Copy from `from` to `to` until the end. After the first failed write, send
- * its errno to the kernel and drop the rest, so that the guest never waits
- * for a reader that is gone. QEMU writes a byte at a time: after a short
- * read a pause lets bytes gather, so each copy moves many of them.
+ * Copy from `from` until its end: all of it to `to`, or with mux the framed
+ * stdout and stderr (hoststatus.h) each to our fd of the same number, in
+ * order. QEMU writes a byte at a time: after a short read a pause lets bytes
+ * gather, so each copy moves many of them.
  */
-static void __attribute__((noreturn)) copy_out(int from, int to, int status_fd, int tag)
+static void __attribute__((noreturn)) copy_out(int from, int to, bool mux, int status_fd)
 {
 	static char buf[1 << 16];
-	bool failed = false;
+	struct sink sinks[3] = {
+	    {-1, 0, -1, true}, {1, 0, status_fd, false}, {2, HOST_STATUS_STDERR, status_fd, false}};
+	struct sink *cur = &sinks[to];
+	bool escaped = false;
 
 	signal(SIGPIPE, SIG_IGN);
 	for (;;) {
@@ -91,24 +112,33 @@ static void __attribute__((noreturn)) copy_out(int from, int to, int status_fd, 
 			continue;
 		if (n <= 0)
 			_exit(0);
-		if (!failed && write_all(to, buf, (size_t)n) < 0) {
-			int e = errno > 0 && errno <= HOST_STATUS_ERRNO ? errno : EIO;
-			unsigned char report = (unsigned char)(tag | e);
-			(void)!write(status_fd, &report, 1);
-			failed = true;
+		size_t run = 0; /* where the bytes not yet emitted start */
+		for (size_t i = 0; mux && i < (size_t)n; i++) {
+			unsigned char c = (unsigned char)buf[i];
+			if (escaped) {
+				escaped = false;
+				if (c == HOST_STREAM_STDOUT || c == HOST_STREAM_STDERR)
+					cur = &sinks[c];
+				run = c == HOST_STREAM_ESCAPE ? i : i + 1;
+			} else if (c == HOST_STREAM_ESCAPE) {
+				emit(cur, buf + run, i - run);
+				escaped = true;
+			}
 		}
+		if (!escaped)
+			emit(cur, buf + run, (size_t)n - run);
 		if (n < 4096)
 			usleep(1000);
 	}
 }
 
-int cli_relay_out(int to, int status_fd, pid_t *pid)
+int cli_relay_out(int to, bool mux, int status_fd, pid_t *pid)
 {
 	int p[2];
 
 	*pid = fork_relay(p, 0, status_fd);
 	if (*pid == 0)
-		copy_out(p[0], to, status_fd, to == 2 ? HOST_STATUS_STDERR : 0);
+		copy_out(p[0], to, mux, status_fd);
 	return *pid < 0 ? -1 : p[1];
 }
 
