@@ -2,6 +2,7 @@
 #include <stdarg.h>
 
 #include "console.h"
+#include "hoststatus.h"
 #include "printf.h"
 #include "x86.h"
 
@@ -15,9 +16,9 @@ void console_write(const char *s, size_t n)
 	uint64_t flags = irq_save();
 
 	if (route & CONSOLE_COM1)
-		serial_write(COM1, s, n);
+		streams_write(HOST_STREAM_STDOUT, s, n, NULL);
 	if (route & CONSOLE_STDERR)
-		serial_write(COM2, s, n);
+		streams_write(HOST_STREAM_STDERR, s, n, NULL);
 	if (route & CONSOLE_LOG)
 		debugcon_write(s, n);
 	vga_write(s, n);

@@ -7,9 +7,35 @@
 #include "x86.h"
 
 #define LSR_THR_EMPTY 0x20
+#define SPINS_BEFORE_IDLE 1000 /* a fraction of a millisecond under QEMU */
+
+static uint16_t present[4]; /* the ports serial_init found */
+
+bool serial_present(uint16_t port)
+{
+	for (size_t i = 0; i < sizeof present / sizeof present[0]; i++)
+		if (present[i] == port)
+			return true;
+	return false;
+}
+
+/* A missing UART reads 0xff everywhere, so the scratch register cannot hold
+ * a value. */
+static bool probe(uint16_t port)
+{
+	outb(port + 7, 0x5a);
+	return inb(port + 7) == 0x5a;
+}
 
 void serial_init(uint16_t port)
 {
+	if (!probe(port))
+		return;
+	for (size_t i = 0; i < sizeof present / sizeof present[0]; i++)
+		if (!present[i]) {
+			present[i] = port;
+			break;
+		}
 	outb(port + 1, 0x00); /* no interrupts */
 	outb(port + 3, 0x80); /* DLAB on: set the divisor */
 	outb(port + 0, 0x01); /* 115200 baud */
@@ -19,14 +45,31 @@ void serial_init(uint16_t port)
 	outb(port + 4, 0x03); /* DTR, RTS */
 }
 
-void serial_write(uint16_t port, const char *s, size_t n)
+/*
+ * The transmitter is busy for as long as the host is not taking bytes (QEMU
+ * keeps the holding register full while its backend cannot write). Waiting
+ * for it is the back-pressure that makes a slow reader slow the program down
+ * instead of losing output, so there is no time limit: the CLI's --timeout
+ * ends a run that waits forever. A short wait is spun out; a longer one means
+ * the host's reader is behind, and idle (if given) lets the CPU rest.
+ */
+void serial_write_idle(uint16_t port, const char *s, size_t n, void (*idle)(void))
 {
+	if (!serial_present(port))
+		return;
 	for (size_t i = 0; i < n; i++) {
-		/* A missing UART reads 0xff; never spin forever on one. */
-		for (int spin = 0; spin < 100000 && !(inb(port + 5) & LSR_THR_EMPTY); spin++)
-			cpu_relax();
+		for (unsigned spin = 0; !(inb(port + 5) & LSR_THR_EMPTY); spin++)
+			if (idle && spin >= SPINS_BEFORE_IDLE)
+				idle();
+			else
+				cpu_relax();
 		outb(port, (uint8_t)s[i]);
 	}
+}
+
+void serial_write(uint16_t port, const char *s, size_t n)
+{
+	serial_write_idle(port, s, n, NULL);
 }
 
 /* QEMU's (and Bochs') debug console: one port, no status to poll. */
@@ -47,6 +90,6 @@ void serial_rx_irq(uint16_t port, bool on)
 	outb(port + 4, on ? 0x0b : 0x03); /* OUT2 gates the line on PCs */
 }
 
-bool serial_ready(uint16_t port) { return inb(port + 5) & 0x01; }
+bool serial_ready(uint16_t port) { return serial_present(port) && (inb(port + 5) & 0x01); }
 
 uint8_t serial_getc(uint16_t port) { return inb(port); }

@@ -4,12 +4,17 @@
  * has no end: 0xff 0xff is a 0xff byte and 0xff 0x00 the end of input. A
  * stream is a terminal for the program only if it is one on the host (the
  * CLI says which with tty=0,1,2 and gives the size with winsize=COLSxROWS),
- * so programs behave as they would natively.
+ * so programs behave as they would natively. With the CLI relaying them,
+ * stdout and stderr share COM1 in order (streams.c); when the CLI fails to
+ * write one to its own fd, it says so on COM4 (hoststatus.h), and the
+ * program's next writes to that stream fail as they would on Linux.
  */
 #include "console.h"
 #include "fs.h"
+#include "hoststatus.h"
 #include "kerrno.h"
 #include "kernel.h"
+#include "ksignal.h"
 #include "kstring.h"
 #include "printf.h"
 #include "proc.h"
@@ -95,30 +100,58 @@ static unsigned stdin_poll(struct file *f)
 	return input.eof || serial_ready(COM1) ? POLLIN | POLLRDNORM : 0;
 }
 
-static int64_t com_write(uint16_t port, uint64_t ubuf, uint64_t count)
+/* The errno the host's fd for stdout (1) and stderr (2) failed with, or 0.
+ * It stays: a pipe without readers or a full device keeps failing. */
+static int host_errno[3];
+
+/* The host write failure reported for stream (1 or 2) so far, or 0. The CLI
+ * sees a failure after the bytes have left the guest, so the program learns
+ * of it on the failed write's successor, as with a Linux pipe whose reader
+ * went away between two writes. */
+static int host_error(int stream)
+{
+	while (serial_ready(COM4)) {
+		uint8_t b = serial_getc(COM4);
+		host_errno[b & HOST_STATUS_STDERR ? 2 : 1] = b & HOST_STATUS_ERRNO;
+	}
+	return host_errno[stream];
+}
+
+/* Write stream 1 or 2 (stdout, stderr), or with stream 0 to port. */
+static int64_t com_write(uint16_t port, int stream, uint64_t ubuf, uint64_t count)
 {
 	char chunk[256];
 	uint64_t done = 0;
 
 	while (done < count) {
 		size_t n = count - done < sizeof chunk ? count - done : sizeof chunk;
+		int err = stream ? host_error(stream) : 0;
+		if (err && done)
+			return (int64_t)done;
+		if (err == EPIPE)
+			signal_send(SIGPIPE, SI_USER); /* as Linux's pipe_write */
+		if (err)
+			return -err;
 		if (copy_from_user(chunk, ubuf + done, n))
 			return done ? (int64_t)done : -EFAULT;
-		serial_write(port, chunk, n);
+		if (stream) /* a slow reader: rest */
+			streams_write(stream, chunk, n, cpu_wait_interrupt);
+		else
+			serial_write_idle(port, chunk, n, cpu_wait_interrupt);
 		done += n;
 	}
 	return (int64_t)done;
 }
 
-static int64_t hostout_write(struct file *f, uint64_t ubuf, uint64_t n) { return com_write(COM3, ubuf, n); }
+static int64_t hostout_write(struct file *f, uint64_t ubuf, uint64_t n) { return com_write(COM3, 0, ubuf, n); }
 
 /* /dev/hostout: what the program writes goes out on COM3, which the CLI
  * connects to a host file (for example the JIT's profile). Without that
  * connection the bytes go nowhere. */
 const struct dev_ops hostout_ops = {.write = hostout_write};
 
-static int64_t stdout_write(struct file *f, uint64_t ubuf, uint64_t n) { return com_write(COM1, ubuf, n); }
-static int64_t stderr_write(struct file *f, uint64_t ubuf, uint64_t n) { return com_write(COM2, ubuf, n); }
+static int64_t stdout_write(struct file *f, uint64_t ubuf, uint64_t n) { return com_write(COM1, 1, ubuf, n); }
+static int64_t stderr_write(struct file *f, uint64_t ubuf, uint64_t n) { return com_write(COM2, 2, ubuf, n); }
 
 static int64_t tty_ioctl(struct file *f, uint64_t req, uint64_t arg)
 {

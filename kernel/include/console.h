@@ -7,13 +7,25 @@
 #include <stdint.h>
 
 #define COM1 0x3f8 /* the report console; a program's stdout (and stdin) */
-#define COM2 0x2f8 /* a program's stderr */
+#define COM2 0x2f8 /* a program's stderr, unless the CLI relays it on COM1 */
 #define COM3 0x3e8 /* /dev/hostout: bytes for a host file (the CLI's --profile) */
+#define COM4 0x2e8 /* input only: the CLI's reports of failed host writes (hoststatus.h) */
 
-/* Program a 16550 UART (115200 8N1, FIFO on). */
+/* Program a 16550 UART (115200 8N1, FIFOs off) if there is one at port;
+ * a port without one is left out of everything below. */
 void serial_init(uint16_t port);
-/* Write n raw bytes; no newline translation. */
+/* Write n raw bytes; no newline translation. Waits, without a limit, for as
+ * long as the host does not take them; drops them if the port is missing. */
 void serial_write(uint16_t port, const char *s, size_t n);
+/* serial_write, calling idle() instead of spinning once the host has not
+ * taken a byte for a while (cpu_wait_interrupt, from a system call). */
+void serial_write_idle(uint16_t port, const char *s, size_t n, void (*idle)(void));
+/* Whether serial_init found a UART at port. */
+bool serial_present(uint16_t port);
+/* Write n bytes of the program's stream (1 stdout, 2 stderr) to the host,
+ * framed on COM1 when the CLI relays them (hoststatus.h), else raw on COM1
+ * or COM2. idle as for serial_write_idle. */
+void streams_write(int stream, const char *s, size_t n, void (*idle)(void));
 /* Turn the 16-byte FIFOs on (emptying them), receive interrupt at 8 bytes. */
 void serial_rx_fifo(uint16_t port);
 /* Raise (or stop raising) an interrupt when a byte arrives. */

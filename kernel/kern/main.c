@@ -21,6 +21,7 @@ void kmain(uint64_t magic, uint64_t info_phys)
 	serial_init(COM1);                   /* COM1 first: every later failure can be reported */
 	serial_init(COM2);                   /* a program's stderr */
 	serial_init(COM3);                   /* /dev/hostout, when the CLI connects it */
+	serial_init(COM4);                   /* failed host writes, when the CLI reports them */
 	vga_init();                          /* mirror the console on the screen */
 	gdt_init();                          /* segments, TSS and IST stacks */
 	idt_init();                          /* exception handlers before anything can fault */

@@ -3,6 +3,7 @@
 #define BF_CLI_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 /* Exit statuses of the CLI itself, beyond the guest's own 0..126. */
 #define CLI_EXIT_USAGE 2
@@ -177,7 +178,9 @@ enum spawn_result {
 /*
  * Run argv[0] (searched in PATH) with stdout on out_fd and stderr on err_fd
  * (-1: inherit ours); stdin is inherited. Waits up to timeout seconds (0: no
- * limit); past it the child gets SIGTERM and, 2 s later, SIGKILL.
+ * limit); past it the child gets SIGTERM and, 2 s later, SIGKILL. The child
+ * is killed when we die, and with a timeout it may use at most 2 * timeout
+ * + 2 s of CPU time, so that it ends even if we cannot end it.
  */
 enum spawn_result cli_spawn(char *const argv[], int out_fd, int err_fd, int timeout, int *wstatus);
 
@@ -189,6 +192,26 @@ enum spawn_result cli_spawn_env(char *const argv[], char *const envp[], int out_
 /* Print "bareflow: running: ARGV..." to stderr, quoted so that a shell could
  * run it again. */
 void cli_print_argv(char *const argv[]);
+
+/* relay.c */
+
+/*
+ * Start a process that copies what QEMU writes into a new pipe to `to` (our
+ * fd 1 or 2) until the pipe's end, blocking while `to` does, and reports the
+ * first failed write of each fd to the kernel as one byte on status_fd. With
+ * mux the pipe carries the program's stdout and stderr framed (hoststatus.h),
+ * each for our fd of the same number. Returns the pipe's write end
+ * (close-on-exec), or -1; *pid is the relay.
+ */
+int cli_relay_out(int to, bool mux, int status_fd, pid_t *pid);
+
+/*
+ * Start a process that sends our stdin, encoded for COM1, into a new pipe
+ * once the kernel log (log_fd, a file QEMU appends to) says "stdin: ready".
+ * The pipe stays open until the relay is killed. Returns the pipe's read
+ * end, or -1; *pid is the relay.
+ */
+int cli_relay_stdin(int log_fd, pid_t *pid);
 
 /* qemu.c */
 

@@ -6,9 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "../../kernel/include/hoststatus.h"
 #include "cli.h"
 
 #define MAX_ARGS 48
@@ -16,16 +19,23 @@
 struct qemu_argv {
 	char *v[MAX_ARGS];
 	int n;
-	char mem[32], backend[96], stderr_dev[64], log_dev[64], hostout_dev[64];
+	char mem[32], backend[96], stderr_dev[64], status_dev[64], status_serial[48], log_dev[64],
+	    hostout_dev[64];
 };
 
-/* What the guest's other channels are connected to for one boot: COM2 (the
- * program's stderr) to a duplicate of our stderr, the debug console (port
- * 0xe9: the kernel log and the final exit status) to a temporary file, and
- * with opt->hostout COM3 (the guest's /dev/hostout) to that host file. QEMU
- * opens them by their /dev/fd names, so they must survive exec. */
+/* What the guest's channels are connected to for one boot: COM1's output
+ * (QEMU's stdout) and COM2 to relays that write our stdout and stderr (with a
+ * program, COM1 carries both of its streams, framed, and COM4's input is
+ * connected to the socket on which the relays report failed writes), the
+ * debug console (port 0xe9: the kernel log and the final exit status) to a
+ * temporary file, and with opt->hostout COM3 (the guest's /dev/hostout) to
+ * that host file. QEMU opens the files and COM2's pipe by their /dev/fd
+ * names, so those must survive exec. */
 struct channels {
-	int err_dup, log_fd, log_dup, hostout_dup;
+	int out_w, err_w; /* the relays' pipes */
+	pid_t out_relay, err_relay;
+	int status[2]; /* [0] the relays', [1] QEMU's */
+	int log_fd, log_dup, hostout_dup;
 };
 
 static void push(struct qemu_argv *a, const char *s)
@@ -53,7 +63,8 @@ static void build_argv(struct qemu_argv *a, const struct boot_options *opt, cons
 {
 	snprintf(a->mem, sizeof a->mem, "%lluM", opt->mem_mib);
 	snprintf(a->stderr_dev, sizeof a->stderr_dev, "file,id=com2,path=/dev/fd/%d,append=on",
-		 ch->err_dup);
+		 ch->err_w);
+	snprintf(a->status_dev, sizeof a->status_dev, "socket,id=status,fd=%d", ch->status[1]);
 	snprintf(a->log_dev, sizeof a->log_dev, "file:/dev/fd/%d", ch->log_dup);
 	snprintf(a->backend, sizeof a->backend, "memory-backend-ram,id=ram0,size=%lluM,reserve=off",
 		 opt->mem_mib);
@@ -73,6 +84,14 @@ static void build_argv(struct qemu_argv *a, const struct boot_options *opt, cons
 	push(a, a->stderr_dev);
 	push(a, "-serial");
 	push(a, "chardev:com2");
+	if (opt->program) { /* and so the kernel frames stdout and stderr on COM1 */
+		push(a, "-chardev");
+		push(a, a->status_dev);
+		push(a, "-device");
+		snprintf(a->status_serial, sizeof a->status_serial,
+			 "isa-serial,chardev=status,index=%d", HOST_STATUS_SERIAL_INDEX);
+		push(a, a->status_serial);
+	}
 	if (ch->hostout_dup >= 0) {
 		snprintf(a->hostout_dev, sizeof a->hostout_dev,
 			 "file,id=hostout,path=/dev/fd/%d,append=on", ch->hostout_dup);
@@ -159,13 +178,91 @@ static int map_exit(int wstatus, int errfd, int log_fd, bool verbose)
 	return CLI_EXIT_FAILURE;
 }
 
-static int run(struct qemu_argv *a, const struct boot_options *opt, const struct channels *ch)
+/* Start the output relays (framed for a program) and the socket they report
+ * failures on. Returns 0, or -1 (what is set up stays in ch for
+ * close_channels). */
+static int open_relays(struct channels *ch, bool program)
+{
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ch->status) < 0)
+		return -1;
+	/* QEMU inherits its end of the socket and COM2's pipe */
+	if (fcntl(ch->status[1], F_SETFD, 0) < 0)
+		return -1;
+	ch->out_w = cli_relay_out(1, program, ch->status[0], &ch->out_relay);
+	if (ch->out_w < 0)
+		return -1;
+	ch->err_w = cli_relay_out(2, false, ch->status[0], &ch->err_relay);
+	if (ch->err_w < 0 || fcntl(ch->err_w, F_SETFD, 0) < 0)
+		return -1;
+	return 0;
+}
+
+static bool reaped(pid_t *pid)
+{
+	if (*pid > 0 && waitpid(*pid, NULL, WNOHANG) == 0)
+		return false;
+	*pid = -1;
+	return true;
+}
+
+static bool past(const struct timespec *until)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec > until->tv_sec ||
+	       (t.tv_sec == until->tv_sec && t.tv_nsec >= until->tv_nsec);
+}
+
+/*
+ * Once QEMU has ended: let the relays write out what QEMU left in their
+ * pipes until the CLOCK_MONOTONIC time `until` (NULL: no limit), or stop
+ * them at once (now: a timeout or an interrupt). Either way they are
+ * reaped, so our own messages come after the guest's. Returns false if they
+ * were stopped with output perhaps unwritten.
+ */
+static bool finish_relays(struct channels *ch, bool now, const struct timespec *until)
+{
+	int *fds[] = {&ch->out_w, &ch->err_w, &ch->status[1]};
+	pid_t *pids[] = {&ch->out_relay, &ch->err_relay};
+
+	for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
+		if (*fds[i] >= 0) {
+			close(*fds[i]);
+			*fds[i] = -1;
+		}
+	for (;;) {
+		bool out_done = reaped(pids[0]), err_done = reaped(pids[1]);
+		if (out_done && err_done)
+			return true;
+		if (now || (until && past(until)))
+			break;
+		usleep(10000);
+	}
+	for (size_t i = 0; i < sizeof pids / sizeof pids[0]; i++)
+		if (*pids[i] > 0) {
+			kill(*pids[i], SIGKILL);
+			waitpid(*pids[i], NULL, 0);
+			*pids[i] = -1;
+		}
+	return false;
+}
+
+static int run(struct qemu_argv *a, const struct boot_options *opt, struct channels *ch)
 {
 	int errfd = cli_tmpfile(), wstatus = 0, ret;
 
 	if (errfd < 0)
 		return CLI_EXIT_FAILURE;
-	switch (cli_spawn(a->v, -1, errfd, opt->timeout, &wstatus)) {
+	/* The timeout covers writing out the guest's output too. */
+	struct timespec deadline;
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += opt->timeout;
+	enum spawn_result r = cli_spawn(a->v, ch->out_w, errfd, opt->timeout, &wstatus);
+	if (!finish_relays(ch, r != SPAWN_EXITED, opt->timeout ? &deadline : NULL) &&
+	    r == SPAWN_EXITED)
+		r = SPAWN_TIMEOUT;
+	switch (r) {
 	case SPAWN_EXITED:
 		ret = map_exit(wstatus, errfd, ch->log_fd, opt->verbose);
 		break;
@@ -189,79 +286,20 @@ static int run(struct qemu_argv *a, const struct boot_options *opt, const struct
 	return ret;
 }
 
-/* Wait until the kernel log (a file QEMU appends to) says "stdin: ready":
- * the kernel has switched the UART's receive FIFO on, which empties it, so
- * nothing may be sent before. */
-static void wait_stdin_ready(int log_fd)
+static void close_channels(struct channels *ch)
 {
-	static const char marker[] = "stdin: ready\n";
-	char buf[4096 + sizeof marker];
-	off_t off = 0;
-	size_t keep = 0;
-
-	for (;;) {
-		ssize_t n = pread(log_fd, buf + keep, sizeof buf - 1 - keep, off);
-		if (n > 0) {
-			off += n;
-			buf[keep + (size_t)n] = 0;
-			if (strstr(buf, marker))
-				return;
-			/* keep the tail: the marker may straddle two reads */
-			size_t len = keep + (size_t)n, tail = len < sizeof marker ? len : sizeof marker;
-			memmove(buf, buf + len - tail, tail);
-			keep = tail;
-		} else {
-			usleep(1000);
-		}
-	}
-}
-
-/*
- * The program's stdin travels on COM1's input. A serial line has no end, so a
- * relay process encodes it: 0xff is sent as 0xff 0xff, and the end of input
- * as 0xff 0x00 (the kernel decodes this). The relay starts sending once the
- * kernel says it is ready. Returns the read end of the pipe QEMU reads from,
- * or -1; *relay is the relay's pid.
- */
-static int start_stdin_relay(pid_t *relay, int log_fd)
-{
-	int p[2];
-
-	if (pipe(p) < 0)
-		return -1;
-	*relay = fork();
-	if (*relay < 0) {
-		close(p[0]);
-		close(p[1]);
-		return -1;
-	}
-	if (*relay == 0) {
-		unsigned char in[4096], out[8192];
-		ssize_t n;
-		signal(SIGPIPE, SIG_IGN);
-		close(p[0]);
-		wait_stdin_ready(log_fd);
-		while ((n = read(0, in, sizeof in)) > 0 || (n < 0 && errno == EINTR)) {
-			size_t k = 0;
-			for (ssize_t i = 0; i < n; i++) {
-				out[k++] = in[i];
-				if (in[i] == 0xff)
-					out[k++] = 0xff;
-			}
-			if (k && write(p[1], out, k) != (ssize_t)k)
-				_exit(0);
-		}
-		(void)!write(p[1], "\xff\x00", 2);
-		_exit(0);
-	}
-	close(p[1]);
-	return p[0];
+	finish_relays(ch, true, NULL);
+	int fds[] = {ch->status[0], ch->log_fd, ch->log_dup, ch->hostout_dup};
+	for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
 }
 
 int cli_boot(const struct boot_options *opt)
 {
 	char image[4096], *tmp_iso = NULL;
 	struct qemu_argv a;
+	int ret = CLI_EXIT_FAILURE;
 
 	snprintf(image, sizeof image, "%s/build/%s", cli_root(),
 		 opt->iso ? "bareflow.iso" : "bareflow.elf");
@@ -275,55 +313,57 @@ int cli_boot(const struct boot_options *opt)
 		if (!tmp_iso)
 			return CLI_EXIT_FAILURE;
 	}
-	struct channels ch = {dup(2), cli_tmpfile(), -1, -1};
+	struct channels ch = {-1, -1, -1, -1, {-1, -1}, cli_tmpfile(), -1, -1};
 	if (ch.log_fd >= 0)
 		ch.log_dup = dup(ch.log_fd); /* dup clears close-on-exec */
-	if (ch.err_dup < 0 || ch.log_dup < 0) {
-		cli_error("cannot set up the guest's stderr and log channels");
-		return CLI_EXIT_FAILURE;
+	if (ch.log_dup < 0 || open_relays(&ch, opt->program) < 0) {
+		cli_error("cannot set up the guest's output and log channels: %s", strerror(errno));
+		goto out;
 	}
 	/* The file starts empty: what the guest writes to /dev/hostout, and
 	 * nothing from an earlier run. */
 	if (opt->hostout &&
 	    (ch.hostout_dup = open(opt->hostout, O_WRONLY | O_CREAT | O_TRUNC, 0666)) < 0) {
 		cli_error("%s: %s", opt->hostout, strerror(errno));
-		return CLI_EXIT_USAGE;
+		ret = CLI_EXIT_USAGE;
+		goto out;
 	}
 	build_argv(&a, opt, tmp_iso ? tmp_iso : image, &ch);
 	if (opt->verbose)
 		cli_print_argv(a.v);
+	/* QEMU's stdin (COM1's input) is a pipe that stays open while it runs:
+	 * at the end of its stdin QEMU's main loop spins, and its serial ports
+	 * then give up on bytes the host is not taking yet. It carries the
+	 * program's stdin unless that is in the archive. */
 	pid_t relay = -1;
-	int saved_stdin = -1;
-	if (opt->program) { /* QEMU reads the encoded stdin through a pipe */
-		int in = opt->stdin_in_module ? open("/dev/null", O_RDONLY | O_CLOEXEC)
-					      : start_stdin_relay(&relay, ch.log_fd);
-		saved_stdin = in >= 0 ? dup(0) : -1;
-		if (in < 0 || saved_stdin < 0 || dup2(in, 0) < 0) {
-			cli_error("cannot set up the program's stdin");
-			return CLI_EXIT_FAILURE;
-		}
-		close(in);
+	int idle[2] = {-1, -1}, in;
+	if (opt->program && !opt->stdin_in_module)
+		in = cli_relay_stdin(ch.log_fd, &relay);
+	else
+		in = pipe2(idle, O_CLOEXEC) < 0 ? -1 : idle[0];
+	int saved_stdin = in >= 0 ? dup(0) : -1;
+	if (in < 0 || saved_stdin < 0 || dup2(in, 0) < 0) {
+		cli_error("cannot set up the guest's stdin");
+		goto out;
 	}
-	int ret = run(&a, opt, &ch);
+	close(in);
+	ret = run(&a, opt, &ch);
 	if (relay > 0) {
 		kill(relay, SIGKILL);
 		waitpid(relay, NULL, 0);
 	}
-	if (saved_stdin >= 0) {
-		dup2(saved_stdin, 0);
-		close(saved_stdin);
-	}
+	if (idle[1] >= 0)
+		close(idle[1]);
+	dup2(saved_stdin, 0);
+	close(saved_stdin);
 	/* While a program runs the kernel log is kept aside; show it when the
 	 * kernel itself failed or when asked. */
 	if (opt->program && (opt->verbose || ret == CLI_EXIT_FAILURE)) {
 		fputs("bareflow: kernel log:\n", stderr);
 		cli_dump_fd(ch.log_fd);
 	}
-	close(ch.err_dup);
-	close(ch.log_dup);
-	close(ch.log_fd);
-	if (ch.hostout_dup >= 0)
-		close(ch.hostout_dup);
+out:
+	close_channels(&ch);
 	if (tmp_iso)
 		cli_iso_remove(tmp_iso);
 	return ret;

@@ -1,10 +1,12 @@
 /* Running a child process with a time limit, without leaving it behind when
- * we time out or are interrupted. */
+ * we time out, are interrupted or are killed. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -85,12 +87,32 @@ static void wait_signals(sigset_t *set)
 			sigaddset(set, stoppers[i]);
 }
 
+/*
+ * The child must not outlive us: killed with SIGKILL (nothing to catch it),
+ * we could not stop it at the timeout, and an orphaned QEMU would spin on.
+ * The kernel kills it when we die. And should we be unable to act (stopped,
+ * say), a CPU-time limit ends it: twice the timeout, since QEMU's threads
+ * can together use more than one CPU, plus the grace we give it.
+ */
+static void die_with_parent(pid_t parent, int timeout)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(127); /* we died before the line above */
+	if (timeout > 0) {
+		rlim_t t = 2 * (rlim_t)timeout + KILL_GRACE_SEC;
+		struct rlimit cpu = {t, t + 1}; /* SIGXCPU, then SIGKILL */
+		setrlimit(RLIMIT_CPU, &cpu);
+	}
+}
+
 /* In the child: set up fds and exec; on failure report errno through the
  * close-on-exec pipe. */
 static void __attribute__((noreturn))
 child(char *const argv[], char *const envp[], int out_fd, int err_fd, int report_fd,
-      const sigset_t *mask)
+      const sigset_t *mask, pid_t parent, int timeout)
 {
+	die_with_parent(parent, timeout);
 	sigprocmask(SIG_SETMASK, mask, NULL);
 	if ((out_fd >= 0 && dup2(out_fd, 1) < 0) || (err_fd >= 0 && dup2(err_fd, 2) < 0)) {
 		int e = errno;
@@ -120,9 +142,9 @@ enum spawn_result cli_spawn_env(char *const argv[], char *const envp[], int out_
 	wait_signals(&set);
 	sigprocmask(SIG_BLOCK, &set, &old);
 	fflush(NULL);
-	pid_t pid = fork();
+	pid_t parent = getpid(), pid = fork();
 	if (pid == 0)
-		child(argv, envp, out_fd, err_fd, report[1], &old);
+		child(argv, envp, out_fd, err_fd, report[1], &old, parent, timeout);
 	err = errno;
 	close(report[1]);
 	if (pid > 0 && read(report[0], &err, sizeof err) == (ssize_t)sizeof err) {
