@@ -63,16 +63,17 @@ int jit_whole_program(struct jit *j);
  * and note, for each, the one function that calls it, if it has exactly
  * one direct call and no other use. */
 int jit_note_definitions(struct jit *j, LLVMValueRef *defs);
-/* How a version of fn offers function f to the optimizer: f is fn itself;
- * a private copy (f is reached only through calls starting in fn's body,
- * so the optimizer inlines it as it would a static function; unless f
- * has optimized code of its own already); an
+/* How a module of versions of the n functions fns offers function f to
+ * the optimizer: f is one of them; a private copy (f is reached only
+ * through calls starting in the body of one of them, so the optimizer
+ * inlines it as it would a static function; unless f has optimized code of
+ * its own already); an
  * available_externally copy to inline or not, calls reaching f's stub; or
  * only a declaration (f is too large to be inlined: not optimizing it
  * saves compile time). */
 enum jit_offer { JIT_OFFER_OWN, JIT_OFFER_PRIVATE, JIT_OFFER_INLINE, JIT_OFFER_DECLARE };
 #define JIT_INLINE_MAX 1000 /* unoptimized IR instructions */
-enum jit_offer jit_offer(const struct jit *j, size_t f, size_t fn);
+enum jit_offer jit_offer(const struct jit *j, size_t f, const unsigned *fns, size_t n);
 
 /* ir.c */
 struct ir {
@@ -83,10 +84,15 @@ struct ir {
 };
 void ir_open(struct ir *ir, struct jit *j, LLVMModuleRef m);
 void ir_close(struct ir *ir);
-/* A copy of the program in which `fn` (a jit_fn index) is the only
- * definition that will be emitted: it is renamed to `name` and all uses of
- * it go to a declaration of its old name (its stub); other functions are
- * available for inlining; variables are declarations of the tier-0 ones. */
+/* A copy of the program in which the n functions fns (jit_fn indices) are
+ * the only definitions that will be emitted (but for private copies, see
+ * jit_offer): fns[k] is renamed to names[k], its definition returned in
+ * bodies[k], and all uses of it go to a declaration of its old name (its
+ * stub); other functions are offered as jit_offer says; variables are
+ * declarations of the tier-0 ones, constants keep their values. */
+LLVMModuleRef ir_versions_module(struct jit *j, const unsigned *fns, size_t n, char *const *names,
+				 LLVMValueRef *bodies);
+/* The same for one function. */
 LLVMModuleRef ir_version_module(struct jit *j, unsigned fn, const char *name, LLVMValueRef *body);
 /* Function f's blocks, in order (malloc'ed), and the loop headers among
  * such a list (the targets of retreating edges of a depth-first walk from

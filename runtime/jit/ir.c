@@ -200,16 +200,18 @@ static void declare_only(LLVMModuleRef m, LLVMValueRef f)
 	LLVMSetValueName2(decl, name, strlen(name));
 }
 
-LLVMModuleRef ir_version_module(struct jit *j, unsigned fn, const char *name, LLVMValueRef *bodyp)
+LLVMModuleRef ir_versions_module(struct jit *j, const unsigned *fns, size_t n, char *const *names,
+				 LLVMValueRef *bodies)
 {
 	LLVMModuleRef m = LLVMCloneModule(j->module);
-	LLVMValueRef body = LLVMGetNamedFunction(m, j->syms[fn]);
 	LLVMValueRef *large = malloc((j->nfns + 1) * sizeof *large);
 	size_t k = 0, nlarge = 0; /* the definitions are in jit_fn order */
+	for (size_t i = 0; i < n; i++)
+		bodies[i] = LLVMGetNamedFunction(m, j->syms[fns[i]]);
 	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f)) {
 		if (LLVMIsDeclaration(f))
 			continue;
-		switch (jit_offer(j, k++, fn)) {
+		switch (jit_offer(j, k++, fns, n)) {
 		case JIT_OFFER_OWN:
 			break;
 		case JIT_OFFER_PRIVATE:
@@ -243,9 +245,16 @@ LLVMModuleRef ir_version_module(struct jit *j, unsigned fn, const char *name, LL
 			}
 		}
 	}
-	LLVMValueRef decl = redirect_to_declaration(m, body);
-	LLVMSetValueName2(body, name, strlen(name));
-	LLVMSetValueName2(decl, j->syms[fn], strlen(j->syms[fn]));
-	*bodyp = body;
+	for (size_t i = 0; i < n; i++) {
+		LLVMValueRef decl = redirect_to_declaration(m, bodies[i]);
+		LLVMSetValueName2(bodies[i], names[i], strlen(names[i]));
+		LLVMSetValueName2(decl, j->syms[fns[i]], strlen(j->syms[fns[i]]));
+	}
 	return m;
+}
+
+LLVMModuleRef ir_version_module(struct jit *j, unsigned fn, const char *name, LLVMValueRef *bodyp)
+{
+	char *names[1] = {(char *)name};
+	return ir_versions_module(j, &fn, 1, names, bodyp);
 }

@@ -114,6 +114,12 @@ unsigned long jit_version_size(struct jit *j, unsigned fn);
  * when its misses reach miss_trigger. Counted tier-2 code calls the hot
  * probe when its calls reach call_trigger. */
 int jit_compile_version(struct jit *j, const struct jit_request *r, void **addr, uint64_t *ns);
+/* The same for n requests at once, in one module (one set-up and one
+ * object for all, the cost of a compile that does not grow with its size):
+ * all at tier 2 and for the same CPU, or a single one. The time is shared
+ * out by the functions' sizes. */
+int jit_compile_versions(struct jit *j, const struct jit_request *r, size_t n, void **addrs,
+			 uint64_t *ns);
 /* An on-stack-replacement entry at tier-0 loop header `loop` (a block
  * number) of function fn: code taking the function's arguments and its
  * tier-0 frame, running the rest of the call at -O3. JIT_EUNFIT if that

@@ -505,75 +505,15 @@ static void call_self(LLVMValueRef body, LLVMValueRef stub)
 				LLVMSetOperand(i, (unsigned)LLVMGetNumOperands(i) - 1, body);
 }
 
-/* Check, optimize at opt (only the version is emitted) and link m. */
-static int finish_version(struct jit *j, LLVMModuleRef m, const char *fname, int opt)
+/* Check, optimize at opt (only the versions are emitted) and link m. */
+static int finish_versions(struct jit *j, LLVMModuleRef m, const char *what, int opt)
 {
-	int err = verify(j, m, fname);
+	int err = verify(j, m, what);
 	if (err) {
 		LLVMDisposeModule(m);
 		return err;
 	}
 	return jit_emit(j, m, opt, opt, "globaldce");
-}
-
-static int specialize(struct jit *j, const struct jit_request *r, void **addr, uint64_t *ns,
-		      uint64_t t0, unsigned v);
-
-static int compile_version(struct jit *j, const struct jit_request *r, void **addr, uint64_t *ns)
-{
-	char name[600];
-	uint64_t t0 = rt_now_ns();
-	const struct jit_fn *d = &j->fns[r->fn];
-	unsigned fn = r->fn + 1, v = j->serial++;
-	int err;
-
-	j->compiled[r->fn] = 1;
-	if (r->tier == 2 && r->nspec) /* behind a guard */
-		return specialize(j, r, addr, ns, t0, v);
-	snprintf(name, sizeof name, "%s.bf%d.v%u", j->syms[r->fn], r->tier, v);
-	LLVMValueRef body;
-	LLVMModuleRef m = ir_version_module(j, r->fn, name, &body);
-	call_self(body, LLVMGetNamedFunction(m, j->syms[r->fn]));
-	struct ir ir;
-	ir_open(&ir, j, m);
-	bool profiled = r->tier == 1 || r->profiled;
-	struct how how = {.tier = r->tier,
-			  .managed = true,
-			  .trigger = profiled || r->counted,
-			  .counted = profiled || r->counted,
-			  .values = profiled};
-	instrument(&ir, body, fn, d, &how);
-	if (r->tier == 1) {
-		/* -O2, then loop counters in the optimized loops */
-		if ((err = verify(j, m, name)) || (err = jit_optimize(j, m, 2, "globaldce"))) {
-			ir_close(&ir);
-			LLVMDisposeModule(m);
-			return err;
-		}
-		LLVMValueRef opt = LLVMGetNamedFunction(m, name);
-		if (opt)
-			count_loops(&ir, opt, fn);
-		ir_close(&ir);
-		/* the backend at its -O1 level: quicker to generate, for
-		 * code that runs only until tier 2 */
-		if ((err = jit_codegen(j, m, 1)) || (err = jit_lookup(j, name, addr)))
-			return err;
-		*ns = rt_now_ns() - t0;
-		return 0;
-	}
-	ir_close(&ir);
-	if ((err = finish_version(j, m, name, 3)) || (err = jit_lookup(j, name, addr)))
-		return err;
-	*ns = rt_now_ns() - t0;
-	return 0;
-}
-
-int jit_compile_version(struct jit *j, const struct jit_request *r, void **addr, uint64_t *ns)
-{
-	j->generic_cpu = r->generic_cpu;
-	int err = compile_version(j, r, addr, ns);
-	j->generic_cpu = false;
-	return err;
 }
 
 /* The constant an argument of type t is specialized on, from its bits. A
@@ -600,67 +540,175 @@ static LLVMValueRef spec_constant(struct ir *ir, LLVMTypeRef t, int64_t bits)
 	}
 }
 
-/* The specialized clone, and a guard that sends other values to the code
- * in the function's fallback field (generic code); when misses reach the
- * function's miss_trigger, the guard calls prof_hot (which may replace it
- * or its fallback) and goes through the slot again. */
-static int specialize(struct jit *j, const struct jit_request *r, void **addr, uint64_t *ns,
-		      uint64_t t0, unsigned v)
+/* In front of the specialized clone body (made internal, so that it is
+ * inlined into the guard and generated once), a guard named gname that
+ * sends other values to the code in the function's fallback field
+ * (generic code); when misses reach the function's miss_trigger, the
+ * guard calls the miss probe (which may replace it or its fallback) and
+ * goes through the slot again. */
+static void build_guard(struct ir *ir, const struct jit_request *r, LLVMValueRef body,
+			const char *gname)
 {
-	char sname[600], gname[600];
-	const struct jit_fn *d = &j->fns[r->fn];
+	struct jit *j = ir->j;
 	unsigned fn = r->fn + 1;
-	struct ir ir;
-	LLVMValueRef body;
-	int err;
-	struct how how = {.tier = 2, .managed = true, .trigger = r->counted, .counted = r->counted};
-
-	snprintf(sname, sizeof sname, "%s.bf2s.v%u", j->syms[r->fn], v);
-	snprintf(gname, sizeof gname, "%s.bf2g.v%u", j->syms[r->fn], v);
-	LLVMModuleRef m = ir_version_module(j, r->fn, sname, &body);
-	ir_open(&ir, j, m);
-	instrument(&ir, body, fn, d, &how);
-	/* The clone is the guard's alone: internal, so that it is inlined into
-	 * the guard and generated once, not also on its own. */
 	LLVMSetLinkage(body, LLVMInternalLinkage);
-	LLVMValueRef guard = LLVMAddFunction(m, gname, LLVMGlobalGetValueType(body));
+	LLVMValueRef guard = LLVMAddFunction(ir->m, gname, LLVMGlobalGetValueType(body));
 	ir_copy_param_attrs(body, guard, false);
 	LLVMBasicBlockRef e = LLVMAppendBasicBlockInContext(j->ctx, guard, "");
 	LLVMBasicBlockRef yes = LLVMAppendBasicBlockInContext(j->ctx, guard, "same");
 	LLVMBasicBlockRef no = LLVMAppendBasicBlockInContext(j->ctx, guard, "other");
-	LLVMPositionBuilderAtEnd(ir.b, e);
-	LLVMValueRef all = LLVMConstInt(ir.i1, 1, 0);
+	LLVMPositionBuilderAtEnd(ir->b, e);
+	LLVMValueRef all = LLVMConstInt(ir->i1, 1, 0);
 	for (unsigned k = 0; k < r->nspec; k++) {
 		LLVMValueRef p = LLVMGetParam(body, r->spec_arg[k]);
-		LLVMReplaceAllUsesWith(p, spec_constant(&ir, LLVMTypeOf(p), r->spec_value[k]));
+		LLVMReplaceAllUsesWith(p, spec_constant(ir, LLVMTypeOf(p), r->spec_value[k]));
 		/* the guard compares bits: a float's -0.0 or NaN is its own value */
-		LLVMValueRef eq = LLVMBuildICmp(ir.b, LLVMIntEQ,
-						arg_bits(&ir, LLVMGetParam(guard, r->spec_arg[k])),
-						c64(&ir, (uint64_t)r->spec_value[k]), "");
-		all = LLVMBuildAnd(ir.b, all, eq, "");
+		LLVMValueRef eq = LLVMBuildICmp(ir->b, LLVMIntEQ,
+						arg_bits(ir, LLVMGetParam(guard, r->spec_arg[k])),
+						c64(ir, (uint64_t)r->spec_value[k]), "");
+		all = LLVMBuildAnd(ir->b, all, eq, "");
 	}
-	LLVMBuildCondBr(ir.b, all, yes, no);
-	LLVMPositionBuilderAtEnd(ir.b, yes);
+	LLVMBuildCondBr(ir->b, all, yes, no);
+	LLVMPositionBuilderAtEnd(ir->b, yes);
 	if (!r->counted) /* the clone counts nothing: the guard counts its calls */
-		bump(&ir, FIELD(&ir, fn, calls), c64(&ir, 1));
-	tail_call(&ir, guard, body);
-	LLVMPositionBuilderAtEnd(ir.b, no);
-	LLVMValueRef misses = bump(&ir, FIELD(&ir, fn, guard_misses), c64(&ir, 1));
-	LLVMValueRef due = LLVMBuildICmp(ir.b, LLVMIntUGE, misses,
-					 load(&ir, ir.i64, FIELD(&ir, fn, miss_trigger)), "");
+		bump(ir, FIELD(ir, fn, calls), c64(ir, 1));
+	tail_call(ir, guard, body);
+	LLVMPositionBuilderAtEnd(ir->b, no);
+	LLVMValueRef misses = bump(ir, FIELD(ir, fn, guard_misses), c64(ir, 1));
+	LLVMValueRef due = LLVMBuildICmp(ir->b, LLVMIntUGE, misses,
+					 load(ir, ir->i64, FIELD(ir, fn, miss_trigger)), "");
 	LLVMBasicBlockRef hot = LLVMAppendBasicBlockInContext(j->ctx, guard, "hot");
 	LLVMBasicBlockRef cold = LLVMAppendBasicBlockInContext(j->ctx, guard, "generic");
-	LLVMBuildCondBr(ir.b, due, hot, cold);
-	LLVMPositionBuilderAtEnd(ir.b, hot);
-	call_probe(&ir, j->probes.miss, fn);
-	tail_call(&ir, guard, slot_load(&ir, fn));
-	LLVMPositionBuilderAtEnd(ir.b, cold);
-	LLVMValueRef fallback = load(&ir, ir.ptr, FIELD(&ir, fn, fallback));
+	LLVMBuildCondBr(ir->b, due, hot, cold);
+	LLVMPositionBuilderAtEnd(ir->b, hot);
+	call_probe(ir, j->probes.miss, fn);
+	tail_call(ir, guard, slot_load(ir, fn));
+	LLVMPositionBuilderAtEnd(ir->b, cold);
+	LLVMValueRef fallback = load(ir, ir->ptr, FIELD(ir, fn, fallback));
 	LLVMSetOrdering(fallback, LLVMAtomicOrderingAcquire);
-	tail_call(&ir, guard, fallback);
-	ir_close(&ir);
-	if ((err = finish_version(j, m, gname, 3)) || (err = jit_lookup(j, gname, addr)))
+	tail_call(ir, guard, fallback);
+}
+
+/* The names of r's version (v numbers it): the function's body, and the
+ * entry to put in the slot (the same, or the body's guard). */
+struct version_names {
+	char body[600], entry[600];
+};
+
+static void name_version(struct jit *j, const struct jit_request *r, unsigned v,
+			 struct version_names *n)
+{
+	const char *sym = j->syms[r->fn];
+	if (r->tier == 2 && r->nspec) {
+		snprintf(n->body, sizeof n->body, "%s.bf2s.v%u", sym, v);
+		snprintf(n->entry, sizeof n->entry, "%s.bf2g.v%u", sym, v);
+	} else {
+		snprintf(n->body, sizeof n->body, "%s.bf%d.v%u", sym, r->tier, v);
+		snprintf(n->entry, sizeof n->entry, "%s", n->body);
+	}
+}
+
+/* r's version in its module: body instrumented as r asks, behind a guard
+ * if specialized. */
+static void build_version(struct ir *ir, const struct jit_request *r, LLVMValueRef body,
+			  const struct version_names *n)
+{
+	struct jit *j = ir->j;
+	bool profiled = r->tier == 1 || r->profiled;
+	struct how how = {.tier = r->tier,
+			  .managed = true,
+			  .trigger = profiled || r->counted,
+			  .counted = profiled || r->counted,
+			  .values = profiled};
+	if (r->tier == 2 && r->nspec) {
+		how.trigger = how.counted = r->counted, how.values = false;
+		instrument(ir, body, r->fn + 1, &j->fns[r->fn], &how);
+		build_guard(ir, r, body, n->entry);
+		return;
+	}
+	call_self(body, LLVMGetNamedFunction(ir->m, j->syms[r->fn]));
+	instrument(ir, body, r->fn + 1, &j->fns[r->fn], &how);
+}
+
+/* Tier 1: -O2, then loop counters in the optimized loops; the backend at
+ * its -O1 level: quicker to generate, for code that runs only until
+ * tier 2. */
+static int finish_tier1(struct ir *ir, const struct jit_request *r, const char *name, void **addr)
+{
+	struct jit *j = ir->j;
+	int err;
+	if ((err = verify(j, ir->m, name)) || (err = jit_optimize(j, ir->m, 2, "globaldce"))) {
+		LLVMDisposeModule(ir->m);
 		return err;
-	*ns = rt_now_ns() - t0;
-	return 0;
+	}
+	LLVMValueRef opt = LLVMGetNamedFunction(ir->m, name);
+	if (opt)
+		count_loops(ir, opt, r->fn + 1);
+	if ((err = jit_codegen(j, ir->m, 1)))
+		return err;
+	return jit_lookup(j, name, addr);
+}
+
+static int compile_versions(struct jit *j, const struct jit_request *r, size_t n, void **addrs)
+{
+	struct version_names *names = calloc(n, sizeof *names);
+	char **body_names = calloc(n, sizeof *body_names);
+	unsigned *fns = calloc(n, sizeof *fns);
+	LLVMValueRef *bodies = calloc(n, sizeof *bodies);
+	int err = 0;
+	if (!names || !body_names || !fns || !bodies) {
+		err = jit_fail(j, JIT_EINTERNAL, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		fns[i] = r[i].fn;
+		j->compiled[r[i].fn] = 1;
+		name_version(j, &r[i], j->serial++, &names[i]);
+		body_names[i] = names[i].body;
+	}
+	struct ir ir;
+	ir_open(&ir, j, ir_versions_module(j, fns, n, body_names, bodies));
+	for (size_t i = 0; i < n; i++)
+		build_version(&ir, &r[i], bodies[i], &names[i]);
+	if (r[0].tier == 1)
+		err = finish_tier1(&ir, &r[0], names[0].body, &addrs[0]);
+	else
+		err = finish_versions(j, ir.m, names[0].entry, 3);
+	ir_close(&ir);
+	for (size_t i = 0; !err && r[0].tier != 1 && i < n; i++)
+		err = jit_lookup(j, names[i].entry, &addrs[i]);
+out:
+	free(names);
+	free(body_names);
+	free(fns);
+	free(bodies);
+	return err;
+}
+
+int jit_compile_versions(struct jit *j, const struct jit_request *r, size_t n, void **addrs,
+			 uint64_t *ns)
+{
+	uint64_t t0 = rt_now_ns(), size = 0;
+	if (!n || (r[0].tier == 1 && n > 1))
+		return jit_fail(j, JIT_EINTERNAL, "internal error: a batch of %zu tier-%d versions",
+				n, r[0].tier);
+	for (size_t i = 1; i < n; i++)
+		if (r[i].tier != r[0].tier || r[i].generic_cpu != r[0].generic_cpu)
+			return jit_fail(j, JIT_EINTERNAL, "internal error: a mixed batch");
+	j->generic_cpu = r[0].generic_cpu;
+	int err = compile_versions(j, r, n, addrs);
+	j->generic_cpu = false;
+	uint64_t total = rt_now_ns() - t0;
+	for (size_t i = 0; i < n; i++)
+		size += j->fns[r[i].fn].size;
+	for (size_t i = 0; i < n; i++) /* shared by size */
+		ns[i] =
+		    size ? (uint64_t)((double)total * (double)j->fns[r[i].fn].size / (double)size)
+			 : total / n;
+	return err;
+}
+
+int jit_compile_version(struct jit *j, const struct jit_request *r, void **addr, uint64_t *ns)
+{
+	return jit_compile_versions(j, r, 1, addr, ns);
 }

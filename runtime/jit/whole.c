@@ -133,14 +133,16 @@ static bool private_to(const struct jit *j, size_t f, size_t fn)
 	return false;
 }
 
-enum jit_offer jit_offer(const struct jit *j, size_t f, size_t fn)
+enum jit_offer jit_offer(const struct jit *j, size_t f, const unsigned *fns, size_t n)
 {
-	if (f == fn)
-		return JIT_OFFER_OWN;
+	for (size_t k = 0; k < n; k++)
+		if (f == fns[k])
+			return JIT_OFFER_OWN;
 	/* A callee with optimized code of its own is hot in its own right:
-	 * compiling it again inside fn would double the work. */
-	if (!j->compiled[f] && private_to(j, f, fn))
-		return JIT_OFFER_PRIVATE;
+	 * compiling it again inside its caller would double the work. */
+	for (size_t k = 0; k < n && !j->compiled[f]; k++)
+		if (private_to(j, f, fns[k]))
+			return JIT_OFFER_PRIVATE;
 	return j->fns[f].size <= JIT_INLINE_MAX ? JIT_OFFER_INLINE : JIT_OFFER_DECLARE;
 }
 
@@ -166,7 +168,7 @@ unsigned long jit_version_size(struct jit *j, unsigned fn)
 				long c =
 				    LLVMIsACallInst(i) ? index_of(j, LLVMGetCalledValue(i)) : -1;
 				if (c < 0 || seen[c] ||
-				    jit_offer(j, (size_t)c, fn) == JIT_OFFER_DECLARE)
+				    jit_offer(j, (size_t)c, &fn, 1) == JIT_OFFER_DECLARE)
 					continue;
 				seen[c] = 1;
 				stack[sp++] = (size_t)c;

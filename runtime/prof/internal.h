@@ -25,11 +25,14 @@ void prof_runtime_leave(void);
 
 /* A new entry in f's version history; NULL when it is full. */
 struct prof_version *prof_new_version(struct prof_fn *f);
-/* Record the code compiled for r (in ns) as f's newest version and, unless
- * it is only a guard's fallback, put it in f's slot, from the call that
- * asked for it on (that call not counted yet). */
+/* Where prof_install puts code: in the slot (with, or without, a call
+ * under way that asked for it and will run it without having been
+ * counted), or in the guard's fallback field. */
+enum prof_place { PROF_SLOT, PROF_SLOT_CALL_PENDING, PROF_FALLBACK };
+/* Record the code compiled for r (in ns) as f's newest version and put it
+ * where `place` says. */
 void prof_install(struct prof_fn *f, const struct jit_request *r, void *code, uint64_t ns,
-		  bool fallback);
+		  enum prof_place place);
 /* Put code (compiled before, and recorded then) back in f's slot; the
  * counts of the calls it runs start again. */
 void prof_reinstall(struct prof_fn *f, void *code);

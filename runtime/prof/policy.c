@@ -92,10 +92,27 @@ static uint64_t rent_cycles(struct prof_fn *f, uint32_t i)
 	return (uint64_t)(RENT_SHARE * predict_ns(f->size) * prof_cycles_per_ns());
 }
 
+static void learn_size(unsigned long size, uint64_t ns)
+{
+	P.cost.log_ratio += log((double)(ns ? ns : 1) / base_ns(size));
+	P.cost.n++;
+}
+
 static void learn(const struct prof_fn *f, uint64_t ns)
 {
-	P.cost.log_ratio += log((double)(ns ? ns : 1) / base_ns(f->size));
-	P.cost.n++;
+	learn_size(f->size, ns);
+}
+
+/* A batch is one compile of all its functions' sizes. */
+static void learn_batch(const struct jit_request *r, size_t n, const uint64_t *ns)
+{
+	unsigned long size = 0;
+	uint64_t total = 0;
+	for (size_t b = 0; b < n; b++) {
+		size += prof_fns[r[b].fn + 1].size;
+		total += ns[b];
+	}
+	learn_size(size, total);
 }
 
 /* Not yet (spent of the rent cycles so far): look again when the rent
@@ -196,51 +213,126 @@ static void log_tier_up(const struct prof_fn *f, const struct jit_request *r, ui
 		(unsigned long long)f->loops, prof_ms(ns));
 }
 
-static void tier_up(struct prof_fn *f, uint32_t i, int tier)
+/* r: function i (f) at tier, as the profile says it should be compiled. */
+static void prepare(struct prof_fn *f, uint32_t i, int tier, struct jit_request *r)
 {
-	struct jit_request r = {.fn = i - 1, .tier = tier};
-	char what[160];
-	void *code;
-	uint64_t ns = 0;
-
+	memset(r, 0, sizeof *r);
+	r->fn = i - 1;
+	r->tier = tier;
 	if (f->tier == 0)
 		f->tier0_cpc = f->calls ? f->cycles / f->calls : f->cycles;
-	if (tier == 2) {
-		uint64_t calls = f->calls - f->tier_calls;
-		if (f->tier == 1)
-			r.counted =
-			    calls && (f->cycles - f->tier_cycles) / calls >= P.policy.counted_min;
-		else
-			r.counted = f->tier0_cpc >= TIER0_SLOWDOWN * P.policy.counted_min;
-		choose_specialization(f, &r);
-		if (r.nspec) /* other values go on running the code they run now */
-			f->fallback = f->code;
-		/* too few calls profiled to know: generic code that goes on
-		 * profiling, to be specialized later (respecialize) */
-		r.profiled = !P.policy.fixed && !r.nspec && has_profiled_args(f) &&
-			     f->calls < P.policy.min_samples;
-	}
-	snprintf(what, sizeof what, "at tier %d", tier);
-	if (compile(f, i, &r, &code, &ns, what))
+	if (tier != 2)
 		return;
-	log_tier_up(f, &r, ns);
-	prof_install(f, &r, code, ns, false);
-	f->tier = tier;
-	if (tier == 1) {
+	uint64_t calls = f->calls - f->tier_calls;
+	if (f->tier == 1)
+		r->counted = calls && (f->cycles - f->tier_cycles) / calls >= P.policy.counted_min;
+	else
+		r->counted = f->tier0_cpc >= TIER0_SLOWDOWN * P.policy.counted_min;
+	choose_specialization(f, r);
+	if (r->nspec) /* other values go on running the code they run now */
+		f->fallback = f->code;
+	/* too few calls profiled to know: generic code that goes on
+	 * profiling, to be specialized later (respecialize) */
+	r->profiled =
+	    !P.policy.fixed && !r->nspec && has_profiled_args(f) && f->calls < P.policy.min_samples;
+}
+
+/* r's code for function i (f) is compiled: log it, install it, and set
+ * what f looks at next. */
+static void installed(struct prof_fn *f, uint32_t i, const struct jit_request *r, void *code,
+		      uint64_t ns, enum prof_place place)
+{
+	log_tier_up(f, r, ns);
+	prof_install(f, r, code, ns, place);
+	f->tier = r->tier;
+	if (r->tier == 1) {
 		f->tier1_code = code;
 		f->call_trigger = P.policy.calls2;
 		f->loop_trigger = P.policy.loops2;
-	} else if (r.profiled) {
+	} else if (r->profiled) {
 		f->respecialize = true;
 		f->call_trigger = f->calls + P.policy.min_samples + 2;
 		f->loop_trigger = PROF_NEVER;
 	} else {
 		f->call_trigger = f->loop_trigger = PROF_NEVER;
 		f->spec_calls = f->calls;
-		f->miss_trigger = r.nspec ? first_miss_check(f, i) : PROF_NEVER;
-		if (r.counted)
+		f->miss_trigger = r->nspec ? first_miss_check(f, i) : PROF_NEVER;
+		if (r->counted)
 			plan_experiment(f);
 	}
+}
+
+static void tier_up(struct prof_fn *f, uint32_t i, int tier, enum prof_place place)
+{
+	struct jit_request r;
+	char what[32];
+	void *code;
+	uint64_t ns = 0;
+	prepare(f, i, tier, &r);
+	snprintf(what, sizeof what, "at tier %d", tier);
+	if (!compile(f, i, &r, &code, &ns, what))
+		installed(f, i, &r, code, ns, place);
+}
+
+/*
+ * Batches. Most of a small function's compile is what every compile costs
+ * (pipelines set up, an object emitted and linked): a tiny handler took 5
+ * ms at -O3, little less than a mid-size function. So when function i goes
+ * to tier 2, the functions at tier 0 that have run BATCH_SHARE of their own
+ * rent are compiled with it, in one module: the interpreter's handlers,
+ * called through a table, get hot together.
+ */
+#define BATCH_SHARE 0.25
+#define BATCH_MAX 16
+
+/* Whether function k (g), at tier 0, is near enough to its own tier-up to
+ * join a batch. */
+static bool joins_batch(struct prof_fn *g, uint32_t k)
+{
+	if (g->tier != 0 || !g->fn->managed || g->call_trigger == PROF_NEVER)
+		return false;
+	if (has_profiled_args(g) && g->calls < P.policy.min_samples)
+		return false; /* its arguments are not known yet */
+	uint64_t spent = g->cycles - g->tier_cycles;
+	return spent && (double)spent >= BATCH_SHARE * (double)rent_cycles(g, k) / RENT_SHARE;
+}
+
+static void tier_up_batch(struct prof_fn *f, uint32_t i)
+{
+	struct jit_request r[BATCH_MAX];
+	uint32_t who[BATCH_MAX];
+	void *code[BATCH_MAX];
+	uint64_t ns[BATCH_MAX];
+	size_t n = 0;
+
+	who[n] = i;
+	prepare(f, i, 2, &r[n++]);
+	for (uint32_t k = 1; k < prof_nfns && n < BATCH_MAX; k++)
+		if (k != i && joins_batch(&prof_fns[k], k)) {
+			who[n] = k;
+			prepare(&prof_fns[k], k, 2, &r[n++]);
+		}
+	if (n == 1) {
+		tier_up(f, i, 2, PROF_SLOT_CALL_PENDING);
+		return;
+	}
+	int err = jit_compile_versions(P.jit, r, n, code, ns);
+	for (size_t b = 0; b < n; b++)
+		P.compile_ns += ns[b];
+	if (err) { /* one of them, perhaps: f alone, then */
+		if (P.verbose)
+			fprintf(stderr, "bareflow-rt: a batch of %zu failed (%s); %s alone\n", n,
+				jit_error(P.jit), f->fn->name);
+		tier_up(f, i, 2, PROF_SLOT_CALL_PENDING);
+		return;
+	}
+	for (size_t b = 0; b < n; b++) {
+		struct prof_fn *g = &prof_fns[who[b]];
+		if (!g->size)
+			g->size = jit_version_size(P.jit, who[b] - 1);
+		installed(g, who[b], &r[b], code[b], ns[b], b ? PROF_SLOT : PROF_SLOT_CALL_PENDING);
+	}
+	learn_batch(r, n, ns);
 }
 
 /* Generic -O3 code for function i (f), counted if its last version was:
@@ -262,7 +354,7 @@ static void generic(struct prof_fn *f, uint32_t i, bool fallback)
 			(unsigned long long)(f->calls - f->spec_calls),
 			(unsigned long long)f->calls + 1,
 			ns ? ", compiled in " : ", compiled before: ", prof_ms(ns));
-	prof_install(f, &r, f->generic, ns, fallback);
+	prof_install(f, &r, f->generic, ns, fallback ? PROF_FALLBACK : PROF_SLOT_CALL_PENDING);
 }
 
 /* How many misses a new guard lets by before the first look: under the
@@ -397,7 +489,7 @@ static void experiment(struct prof_fn *f, uint32_t i)
 			e->state = EXPERIMENT_DONE;
 			return;
 		}
-		prof_install(f, &r, e->other, ns, false);
+		prof_install(f, &r, e->other, ns, PROF_SLOT_CALL_PENDING);
 		e->state = EXPERIMENT_OTHER;
 		sample(f, e->host_cpc);
 		return;
@@ -472,7 +564,7 @@ static void respecialize(struct prof_fn *f, uint32_t i)
 	if (compile(f, i, &r, &code, &ns, "specialized"))
 		return;
 	log_tier_up(f, &r, ns);
-	prof_install(f, &r, code, ns, false);
+	prof_install(f, &r, code, ns, PROF_SLOT_CALL_PENDING);
 	f->call_trigger = f->loop_trigger = PROF_NEVER; /* the fallback's too */
 	f->generic = f->fallback; /* the misses run generic -O3 code already */
 	f->spec_calls = f->calls;
@@ -501,7 +593,7 @@ static void hot(uint32_t i)
 		if (spent < rent)
 			back_off(f, spent, rent);
 		else if (!wait_for_samples(f, rent))
-			tier_up(f, i, 2);
+			tier_up_batch(f, i);
 		return;
 	}
 	if (f->tier == 1 && f->calls + 1 < P.policy.calls2 &&
@@ -512,7 +604,7 @@ static void hot(uint32_t i)
 		f->loop_trigger = PROF_NEVER;
 		return;
 	}
-	tier_up(f, i, f->tier + 1);
+	tier_up(f, i, f->tier + 1, PROF_SLOT_CALL_PENDING);
 }
 
 void prof_hot(uint32_t i)
@@ -552,7 +644,7 @@ static void *osr(uint32_t i, uint32_t loop)
 	if (f->tier == 0 && f->calls >= 2 && !P.policy.fixed) {
 		/* called before: its next calls may well suffice, and need code
 		 * of their own anyway; OSR only if this call still loops on */
-		tier_up(f, i, 2);
+		tier_up(f, i, 2, PROF_SLOT);
 		f->osr_trigger = f->loops * 2;
 		return NULL;
 	}

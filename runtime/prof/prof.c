@@ -113,8 +113,9 @@ struct prof_version *prof_new_version(struct prof_fn *f)
 }
 
 void prof_install(struct prof_fn *f, const struct jit_request *r, void *code, uint64_t ns,
-		  bool fallback)
+		  enum prof_place place)
 {
+	bool fallback = place == PROF_FALLBACK;
 	double saved; /* by the code in the slot until now */
 	prof_fn_saved(f, &saved);
 	struct prof_version *v = prof_new_version(f);
@@ -139,8 +140,8 @@ void prof_install(struct prof_fn *f, const struct jit_request *r, void *code, ui
 	f->saved = saved;
 	f->tier_calls = f->calls;
 	f->tier_cycles = f->cycles;
-	if (r->tier == 2 && !r->counted && !r->nspec)
-		f->calls++; /* the new code will not count the call itself (a guard would) */
+	if (place == PROF_SLOT_CALL_PENDING && r->tier == 2 && !r->counted && !r->nspec)
+		f->calls++; /* the new code will not count that call (a guard would) */
 }
 
 void prof_reinstall(struct prof_fn *f, void *code)
