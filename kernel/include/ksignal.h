@@ -42,9 +42,28 @@
 #define SIGRT_FIRST 32 /* real-time signals: queued, not merged */
 #define SIGNAL_MAX 64
 
-/* si_code values for signals a process sends itself. */
+/* si_code values: how a signal was sent. */
 #define SI_USER 0
+#define SI_KERNEL 0x80
+#define SI_QUEUE (-1)
+#define SI_TIMER (-2)
 #define SI_TKILL (-6)
+
+/* siginfo_t as Linux lays it out: the union at offset 16 holds the sender
+ * (kill, sigqueue), the timer (timer id, overrun count, value) or the
+ * faulting address. */
+struct ksiginfo {
+	int32_t signo, errno_, code, pad;
+	union {
+		struct {
+			int32_t pid; /* a timer's id for SI_TIMER */
+			uint32_t uid; /* a timer's overrun count for SI_TIMER */
+			uint64_t value; /* sigval of sigqueue and timers */
+		};
+		uint64_t addr; /* faults */
+	};
+	uint8_t rest[96];
+};
 
 /* struct sigaction as the Linux x86-64 kernel takes it (not glibc's). */
 struct ksigaction {
@@ -89,6 +108,20 @@ int signal_altstack(const struct kstack *ss, struct kstack *old, uint64_t sp);
  * if ignored and not blocked, else pending until delivered. Returns 0, or
  * -EAGAIN when too many real-time signals are queued (RLIMIT_SIGPENDING). */
 int signal_send(int sig, int code);
+/* The same with a whole siginfo (sigqueue, timers): info->signo is the signal. */
+int signal_send_info(const struct ksiginfo *info);
+
+/*
+ * A CPU exception in ring 3 (trap.c), with cr2 the faulting address: enter
+ * the program's handler for the signal Linux sends for it (SIGSEGV, SIGBUS,
+ * SIGFPE, SIGILL, SIGTRAP) with Linux's siginfo. As Linux forces these
+ * signals, the process ends with the fault report instead when the signal
+ * is blocked, ignored or left at SIG_DFL, or when the frame cannot be
+ * written (then as killed by SIGSEGV).
+ */
+void signal_fault(struct trapframe *tf, uint64_t cr2);
+/* The signal Linux sends for a CPU exception in user mode. */
+int signal_of_trap(unsigned vector);
 
 /*
  * On the way back to user mode from a system call: deliver every pending

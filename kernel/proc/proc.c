@@ -142,19 +142,6 @@ void proc_exit(int status)
 	kjmp_restore(&cur.exit_ctx, 1);
 }
 
-/* The signal Linux sends for a CPU exception in user mode. */
-static int signal_of(unsigned vector)
-{
-	switch (vector) {
-	case T_DE: return SIGFPE;
-	case T_UD: return SIGILL;
-	case T_BP: case T_DB: return SIGTRAP;
-	case 16: case 19: return SIGFPE;  /* x87 and SIMD floating point */
-	case 17: return SIGBUS;           /* alignment check */
-	default: return SIGSEGV;
-	}
-}
-
 void proc_killed(const struct trapframe *tf, int sig, const char *cause, const char *extra,
 		 bool full)
 {
@@ -195,5 +182,5 @@ void proc_fault(const struct trapframe *tf)
 	if (tf->vector == T_PF)
 		ksnprintf(extra, sizeof extra, ", fault address %016lx (%s)", read_cr2(),
 			  tf->error & 2 ? "write" : tf->error & 16 ? "instruction fetch" : "read");
-	proc_killed(tf, signal_of((unsigned)tf->vector), cause, extra, true);
+	proc_killed(tf, signal_of_trap((unsigned)tf->vector), cause, extra, true);
 }

@@ -2,13 +2,11 @@
  * Signals of the running process: actions, the blocked and pending sets, the
  * alternate stack, and delivery through a Linux rt_sigframe.
  *
- * One thread and no other process: every signal is one the program sends
- * itself (kill, tkill, tgkill), and it is delivered when the system call
- * that sent it, or the one that unblocked it, returns to user mode. No
- * signal can arrive during a blocking call, so EINTR and SA_RESTART never
- * arise. CPU exceptions do not come through here: a fault still ends the
- * process with a report (proc_fault), even if the program installed a
- * handler for SIGSEGV; only sent signals reach handlers.
+ * One thread and no other process: a signal comes from the program itself
+ * (kill, tkill, tgkill, sigqueue), from its timers, or from a CPU exception
+ * in its code. Pending signals are delivered when the process returns to
+ * user mode, from a system call or an interrupt; a CPU exception enters its
+ * handler at once, as Linux forces these signals.
  */
 #include "ksignal.h"
 
@@ -67,13 +65,6 @@
 #define FP_XSTATE_MAGIC1 0x46505853u
 #define FP_XSTATE_MAGIC2 0x46505845u
 #define FP_SW_BYTES_OFFSET 464
-
-struct ksiginfo {
-	int32_t signo, errno_, code, pad;
-	int32_t pid;
-	uint32_t uid;
-	uint8_t rest[104];
-};
 
 /* The Linux x86-64 user structures of a signal frame. */
 struct sigcontext {
@@ -146,6 +137,51 @@ const char *signal_name(int s)
 	else
 		ksnprintf(buf, sizeof buf, s >= SIGRT_FIRST && s < 34 ? "SIG%d" : "signal %d", s);
 	return buf;
+}
+
+/* si_code values of faults (Linux's uapi/asm-generic/siginfo.h). */
+#define ILL_ILLOPN 2
+#define FPE_INTDIV 1
+#define SEGV_MAPERR 1
+#define SEGV_ACCERR 2
+#define BUS_ADRALN 1
+#define TRAP_TRACE 2
+
+int signal_of_trap(unsigned vector)
+{
+	switch (vector) {
+	case T_DE: return SIGFPE;
+	case T_UD: return SIGILL;
+	case T_BP: case T_DB: return SIGTRAP;
+	case 11: case 12: return SIGBUS; /* segment not present, stack segment */
+	case 16: case 19: return SIGFPE; /* x87 and SIMD floating point */
+	case 17: return SIGBUS;          /* alignment check */
+	default: return SIGSEGV;
+	}
+}
+
+/* What Linux's trap handlers put in siginfo: the faulting instruction for
+ * #DE, #UD and #DB, the address for #PF (SEGV_ACCERR when it lies in one of
+ * the program's areas, which the access did not allow), and SI_KERNEL with
+ * no address for #GP, #BP (int3) and the rest. */
+static struct ksiginfo fault_info(const struct trapframe *tf, int s, uint64_t cr2)
+{
+	struct ksiginfo info = {.signo = s, .code = SI_KERNEL};
+	unsigned flags;
+
+	switch (tf->vector) {
+	case T_DE: info.code = FPE_INTDIV, info.addr = tf->rip; break;
+	case T_UD: info.code = ILL_ILLOPN, info.addr = tf->rip; break;
+	case T_DB: info.code = TRAP_TRACE, info.addr = tf->rip; break;
+	case 17: info.code = BUS_ADRALN; break;
+	case 16: case 19: info.code = 0, info.addr = tf->rip; break;
+	case T_PF:
+		info.code = cr2 < USER_TOP && vma_mapping_end(cr2, &flags) ? SEGV_ACCERR
+									 : SEGV_MAPERR;
+		info.addr = cr2;
+		break;
+	}
+	return info;
 }
 
 void signal_reset(void)
@@ -324,9 +360,10 @@ static int save_fpu(uint64_t fp)
 	return copy_to_user(fp, fpu_area, size);
 }
 
-/* Build the frame for handler `a` of signal s and point tf at the handler. */
+/* Build the frame for handler `a` of signal s and point tf at the handler;
+ * fault is the exception's frame (for trapno, err and cr2) or NULL. */
 static void enter_handler(struct trapframe *tf, int s, const struct ksigaction *a,
-			  const struct ksiginfo *info)
+			  const struct ksiginfo *info, const struct trapframe *fault)
 {
 	uint64_t sp = tf->rsp - 128; /* the interrupted code's red zone */
 	bool switching = (a->flags & SA_ONSTACK) && altstack_flags(tf->rsp) == 0;
@@ -361,6 +398,11 @@ static void enter_handler(struct trapframe *tf, int s, const struct ksigaction *
 		.rsp = tf->rsp, .rip = tf->rip, .rflags = tf->rflags, .cs = USER_CS, .ss = USER_SS,
 		.oldmask = sig.blocked, .fpstate = fp,
 	};
+	if (fault) {
+		f.uc.mc.trapno = fault->vector;
+		f.uc.mc.err = fault->error;
+		f.uc.mc.cr2 = info->addr;
+	}
 	f.uc.sigmask = sig.blocked;
 	if (copy_to_user(frame, &f, sizeof f))
 		frame_fault(tf, s, "cannot write the signal frame");
@@ -382,7 +424,42 @@ static void enter_handler(struct trapframe *tf, int s, const struct ksigaction *
 	tf->rflags &= ~(FLAGS_DF | FLAGS_TF);
 }
 
-static const char *code_name(int code) { return code == SI_TKILL ? "SI_TKILL" : "SI_USER"; }
+/* The line strace prints for a delivery. */
+static void trace_delivery(int s, const struct ksiginfo *info)
+{
+	static const char *const fault_codes[][3] = {
+		[SIGILL] = {"", "ILL_ILLOPC", "ILL_ILLOPN"},
+		[SIGFPE] = {"", "FPE_INTDIV", "FPE_INTOVF"},
+		[SIGSEGV] = {"", "SEGV_MAPERR", "SEGV_ACCERR"},
+		[SIGBUS] = {"", "BUS_ADRALN", "BUS_ADRERR"},
+		[SIGTRAP] = {"", "TRAP_BRKPT", "TRAP_TRACE"},
+	};
+	char name[16];
+	const char *code = name;
+
+	if (!syscall_tracing())
+		return;
+	if (info->code > 0 && info->code < 3 && s < SIGUSR1 && fault_codes[s][0])
+		code = fault_codes[s][info->code];
+	else if (info->code == SI_KERNEL)
+		code = "SI_KERNEL";
+	else if (info->code == SI_TKILL)
+		code = "SI_TKILL";
+	else if (info->code == SI_QUEUE)
+		code = "SI_QUEUE";
+	else if (info->code == SI_TIMER)
+		code = "SI_TIMER";
+	else
+		ksnprintf(name, sizeof name, info->code ? "%d" : "SI_USER", info->code);
+	kreport("[strace] --- %s {si_signo=%s, si_code=%s, ", signal_name(s), signal_name(s), code);
+	if (info->code > 0)
+		kreport("si_addr=%#lx} ---\n", info->addr);
+	else if (info->code == SI_TIMER)
+		kreport("si_timerid=%d, si_overrun=%u, si_value=%#lx} ---\n", info->pid, info->uid,
+			info->value);
+	else
+		kreport("si_pid=%d, si_uid=%u} ---\n", info->pid, info->uid);
+}
 
 bool signal_attention;
 
@@ -402,20 +479,32 @@ bool signal_return_to_user(struct trapframe *tf)
 		int s = __builtin_ctzll(ready) + 1;
 		struct ksiginfo info = dequeue(s);
 		struct ksigaction a = sig.act[s];
-		if (syscall_tracing()) /* as strace shows a delivery */
-			kreport("[strace] --- %s {si_signo=%s, si_code=%s, si_pid=%d, "
-				"si_uid=%u} ---\n",
-				signal_name(s), signal_name(s), code_name(info.code), info.pid,
-				info.uid);
+		trace_delivery(s, &info);
 		if (ignored(s))
 			continue;
 		if (a.handler == SIG_DFL)
 			default_action(tf, s, &info);
 		if (a.flags & SA_RESETHAND)
 			sig.act[s].handler = SIG_DFL;
-		enter_handler(tf, s, &a, &info);
+		enter_handler(tf, s, &a, &info, NULL);
 		full = true;
 	}
+}
+
+void signal_fault(struct trapframe *tf, uint64_t cr2)
+{
+	int s = signal_of_trap((unsigned)tf->vector);
+	struct ksigaction a = sig.act[s];
+
+	/* Linux's force_sig: a blocked or ignored fault signal kills. */
+	if ((sig.blocked & BIT(s)) || a.handler == SIG_DFL || a.handler == SIG_IGN)
+		proc_fault(tf);
+	struct ksiginfo info = fault_info(tf, s, cr2);
+	struct trapframe fault = *tf;
+	trace_delivery(s, &info);
+	if (a.flags & SA_RESETHAND)
+		sig.act[s].handler = SIG_DFL;
+	enter_handler(tf, s, &a, &info, &fault);
 }
 
 /* The saved vector state: an XSAVE image when Linux's markers say it is
