@@ -124,12 +124,32 @@ void signal_fault(struct trapframe *tf, uint64_t cr2);
 int signal_of_trap(unsigned vector);
 
 /*
- * On the way back to user mode from a system call: deliver every pending
- * signal that is not blocked, which may rewrite tf to enter a handler or end
- * the process. Returns true if tf must be restored in full (IRETQ, with RCX
- * and R11) rather than through SYSRET.
+ * On the way back to user mode from a system call (syscall: RAX holds its
+ * result, and -ERESTARTSYS restarts it or becomes -EINTR) or an interrupt:
+ * deliver every pending signal that is not blocked, which may rewrite tf to
+ * enter a handler or end the process. Returns true if tf must be restored
+ * in full (IRETQ, with RCX and R11) rather than through SYSRET.
  */
-bool signal_return_to_user(struct trapframe *tf);
+bool signal_return_to_user(struct trapframe *tf, bool syscall);
+
+#define SIGNAL_NO_DEADLINE UINT64_MAX
+/*
+ * Wait in a system call until time_ns() reaches deadline
+ * (SIGNAL_NO_DEADLINE: none) or a signal that is not blocked, or is in
+ * `also`, is pending. Returns 0 at the deadline, -EINTR for a signal, and
+ * -EDEADLK at once when neither can ever come (no deadline, and no armed
+ * timer sends such a signal): the caller ends the process as deadlocked.
+ * With deadline 0 it only looks for such a signal.
+ */
+int signal_wait(uint64_t deadline, uint64_t also);
+/* sigsuspend: wait with `mask` blocked until a signal is delivered. Returns
+ * -EINTR (the handler runs with the old mask saved in its frame), or
+ * -EDEADLK (mask unchanged) if no signal can ever come. */
+int signal_suspend(uint64_t mask);
+/* sigtimedwait: take a pending signal of `set`, waiting for one until
+ * deadline. Returns the signal with its siginfo in info; -EAGAIN at the
+ * deadline, -EINTR when another signal came, -EDEADLK as signal_wait. */
+int signal_timedwait(uint64_t set, uint64_t deadline, struct ksiginfo *info);
 /* Set whenever pending signals, the blocked mask or a restored frame may
  * need signal_return_to_user; false means it has nothing to do (the system
  * call path checks this first: a call costs under software emulation). */

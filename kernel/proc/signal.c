@@ -12,11 +12,13 @@
 
 #include "console.h"
 #include "cpu.h"
+#include "itimer.h"
 #include "kerrno.h"
 #include "kstring.h"
 #include "printf.h"
 #include "proc.h"
 #include "syscall.h"
+#include "timer.h"
 #include "vm.h"
 
 #define SIG_DFL 0
@@ -104,14 +106,26 @@ _Static_assert(sizeof(struct rt_sigframe) == 440, "struct rt_sigframe");
 _Static_assert(sizeof(struct fpx_sw_bytes) == 48, "struct _fpx_sw_bytes");
 _Static_assert(sizeof(struct kstack) == 24, "stack_t");
 
+/* Instances of real-time signals, each with its own siginfo, wait in a
+ * per-signal list drawn from this many entries (fewer than Linux's
+ * RLIMIT_SIGPENDING allows: the rest are refused with EAGAIN). */
+#define QUEUE_MAX 1024
+
 static struct {
 	struct ksigaction act[SIGNAL_MAX + 1];
 	uint64_t blocked, pending;
-	struct ksiginfo info[SIGNAL_MAX + 1]; /* of the latest instance sent */
+	struct ksiginfo info[SIGNAL_MAX + 1]; /* of a standard signal: the first sent */
 	uint32_t queued[SIGNAL_MAX + 1];      /* instances of a pending real-time signal */
 	uint64_t queued_total;
+	struct {
+		struct ksiginfo info;
+		uint16_t next; /* 1-based index; 0 ends a list */
+	} entry[QUEUE_MAX];
+	uint16_t head[SIGNAL_MAX + 1], tail[SIGNAL_MAX + 1], free;
 	struct kstack alt;
 	bool restored; /* rt_sigreturn replaced every register */
+	bool suspended; /* sigsuspend: `saved` goes back once a handler returns */
+	uint64_t saved;
 } sig;
 
 /* The vector state moves through here: XSAVE needs 64-byte alignment. */
@@ -187,8 +201,12 @@ static struct ksiginfo fault_info(const struct trapframe *tf, int s, uint64_t cr
 void signal_reset(void)
 {
 	memset(&sig, 0, sizeof sig);
+	for (uint16_t i = 1; i < QUEUE_MAX; i++)
+		sig.entry[i - 1].next = i + 1;
+	sig.free = 1;
 	signal_attention = true;
 	sig.alt.flags = SS_DISABLE;
+	itimer_reset();
 }
 
 /* Would sig be thrown away on delivery? */
@@ -199,13 +217,27 @@ static bool ignored(int s)
 	return h == SIG_IGN || (h == SIG_DFL && (IGNORED_BY_DEFAULT & BIT(s)));
 }
 
+/* Take the first queued instance of real-time signal s. */
+static struct ksiginfo unqueue(int s)
+{
+	uint16_t i = sig.head[s];
+	struct ksiginfo info = sig.entry[i - 1].info;
+
+	sig.head[s] = sig.entry[i - 1].next;
+	if (!sig.head[s])
+		sig.tail[s] = 0;
+	sig.entry[i - 1].next = sig.free;
+	sig.free = i;
+	sig.queued[s]--;
+	sig.queued_total--;
+	return info;
+}
+
 static void discard(uint64_t set)
 {
-	for (int s = 1; s <= SIGNAL_MAX; s++)
-		if (set & sig.pending & BIT(s)) {
-			sig.queued_total -= sig.queued[s];
-			sig.queued[s] = 0;
-		}
+	for (int s = SIGRT_FIRST; s <= SIGNAL_MAX; s++)
+		while ((set & BIT(s)) && sig.head[s])
+			unqueue(s);
 	sig.pending &= ~set;
 }
 
@@ -275,8 +307,10 @@ int signal_altstack(const struct kstack *ss, struct kstack *old, uint64_t sp)
 	return 0;
 }
 
-int signal_send(int s, int code)
+int signal_send_info(const struct ksiginfo *info)
 {
+	int s = info->signo;
+
 	if (s == 0)
 		return 0; /* only "does the process exist?" */
 	if (s == SIGCONT)
@@ -286,36 +320,60 @@ int signal_send(int s, int code)
 	if (!(sig.blocked & BIT(s)) && ignored(s))
 		return 0;
 	if (s >= SIGRT_FIRST) {
-		/* kill() may exceed the limit (Linux lets SI_USER through); tgkill may not. */
-		if (code != SI_USER && sig.queued_total >= proc_rlimit(RLIMIT_SIGPENDING).cur)
+		/* kill() may exceed the limit (Linux lets SI_USER through); others may not. */
+		if (!sig.free || (info->code != SI_USER &&
+				  sig.queued_total >= proc_rlimit(RLIMIT_SIGPENDING).cur))
 			return -EAGAIN;
-		if (sig.queued[s] < UINT32_MAX) {
-			sig.queued[s]++;
-			sig.queued_total++;
-		}
+		uint16_t i = sig.free;
+		sig.free = sig.entry[i - 1].next;
+		sig.entry[i - 1].info = *info;
+		sig.entry[i - 1].next = 0;
+		if (sig.tail[s])
+			sig.entry[sig.tail[s] - 1].next = i;
+		else
+			sig.head[s] = i;
+		sig.tail[s] = i;
+		sig.queued[s]++;
+		sig.queued_total++;
+	} else if (!(sig.pending & BIT(s))) {
+		sig.info[s] = *info; /* a standard signal sent again merges with it */
 	}
 	sig.pending |= BIT(s);
 	signal_attention = true;
-	sig.info[s] = (struct ksiginfo){.signo = s, .code = code, .pid = 1, .uid = 0};
 	return 0;
 }
 
-/* Take one instance of s off the pending set. */
+int signal_send(int s, int code)
+{
+	struct ksiginfo info = {.signo = s, .code = code, .pid = 1, .uid = 0};
+
+	return signal_send_info(&info);
+}
+
+/* Take one instance of s off the pending set. A timer's signal carries the
+ * expirations missed since it was sent. */
 static struct ksiginfo dequeue(int s)
 {
-	if (s >= SIGRT_FIRST && sig.queued[s] > 1) {
-		sig.queued[s]--;
-		sig.queued_total--;
-	} else {
-		discard(BIT(s));
-	}
-	return sig.info[s];
+	struct ksiginfo info = sig.info[s];
+
+	if (s >= SIGRT_FIRST)
+		info = unqueue(s);
+	if (s < SIGRT_FIRST || !sig.head[s])
+		sig.pending &= ~BIT(s);
+	if (info.code == SI_TIMER)
+		info.uid = itimer_delivered(info.pid);
+	return info;
 }
 
 static const char *sender(const struct ksiginfo *info)
 {
-	return info->code == SI_TKILL ? "sent by the program itself (tkill/tgkill)"
-				      : "sent by the program itself (kill)";
+	switch (info->code) {
+	case SI_TKILL: return "sent by the program itself (tkill/tgkill)";
+	case SI_QUEUE: return "sent by the program itself (sigqueue)";
+	case SI_TIMER: return "sent by a timer of the program (timer_create)";
+	case SI_KERNEL: return "sent by a timer of the program (alarm/setitimer)";
+	default: return "sent by the program itself (kill)";
+	}
 }
 
 /* The default action of a signal that is not ignored: the process ends.
@@ -396,17 +454,18 @@ static void enter_handler(struct trapframe *tf, int s, const struct ksigaction *
 		.r13 = tf->r13, .r14 = tf->r14, .r15 = tf->r15, .rdi = tf->rdi, .rsi = tf->rsi,
 		.rbp = tf->rbp, .rbx = tf->rbx, .rdx = tf->rdx, .rax = tf->rax, .rcx = tf->rcx,
 		.rsp = tf->rsp, .rip = tf->rip, .rflags = tf->rflags, .cs = USER_CS, .ss = USER_SS,
-		.oldmask = sig.blocked, .fpstate = fp,
+		.oldmask = sig.suspended ? sig.saved : sig.blocked, .fpstate = fp,
 	};
 	if (fault) {
 		f.uc.mc.trapno = fault->vector;
 		f.uc.mc.err = fault->error;
 		f.uc.mc.cr2 = info->addr;
 	}
-	f.uc.sigmask = sig.blocked;
+	f.uc.sigmask = f.uc.mc.oldmask; /* what sigreturn puts back */
 	if (copy_to_user(frame, &f, sizeof f))
 		frame_fault(tf, s, "cannot write the signal frame");
 
+	sig.suspended = false;
 	if (sig.alt.flags & SS_AUTODISARM) /* for any handler, as Linux does */
 		sig.alt = (struct kstack){0, SS_DISABLE, 0, 0};
 	sig.blocked |= a->mask | (a->flags & SA_NODEFER ? 0 : BIT(s));
@@ -463,17 +522,93 @@ static void trace_delivery(int s, const struct ksiginfo *info)
 
 bool signal_attention;
 
-bool signal_return_to_user(struct trapframe *tf)
+/* Signals whose delivery does something: runs a handler or ends us. */
+static uint64_t effective(void)
+{
+	uint64_t set = 0;
+
+	for (int s = 1; s <= SIGNAL_MAX; s++)
+		if (!ignored(s))
+			set |= BIT(s);
+	return set;
+}
+
+int signal_wait(uint64_t deadline, uint64_t also)
+{
+	const uint64_t tick = 1000000000ull / TIMER_HZ;
+
+	for (;;) {
+		if (sig.pending & (~sig.blocked | also))
+			return -EINTR;
+		uint64_t now = time_ns();
+		if (now >= deadline)
+			return 0;
+		if (deadline == SIGNAL_NO_DEADLINE &&
+		    !itimer_may_signal((~sig.blocked & effective()) | also))
+			return -EDEADLK;
+		if (deadline - now > tick)
+			cpu_wait_interrupt(); /* a tick: timers may have sent a signal */
+		else
+			time_sleep_until(deadline);
+	}
+}
+
+int signal_suspend(uint64_t mask)
+{
+	uint64_t old = sig.blocked;
+
+	sig.blocked = mask & ~UNBLOCKABLE;
+	int err = signal_wait(SIGNAL_NO_DEADLINE, 0);
+	if (err == -EDEADLK) {
+		sig.blocked = old;
+		return err;
+	}
+	/* The handler's frame records the old mask; sigreturn puts it back. */
+	sig.saved = old;
+	sig.suspended = true;
+	signal_attention = true;
+	return -EINTR;
+}
+
+int signal_timedwait(uint64_t set, uint64_t deadline, struct ksiginfo *info)
+{
+	set &= ~UNBLOCKABLE;
+	for (;;) {
+		uint64_t ready = sig.pending & set;
+		if (ready) {
+			if (ready & SYNCHRONOUS)
+				ready &= SYNCHRONOUS;
+			int s = __builtin_ctzll(ready) + 1;
+			*info = dequeue(s);
+			signal_attention = true;
+			return s;
+		}
+		int err = signal_wait(deadline, set);
+		if (err == 0)
+			return -EAGAIN;
+		if (err == -EDEADLK || !(sig.pending & set))
+			return err; /* another signal came: -EINTR */
+	}
+}
+
+/* Run the interrupted system call again: SYSCALL is 2 bytes long, and its
+ * number is still in the frame (the argument registers are untouched). */
+static void restart_syscall(struct trapframe *tf)
+{
+	tf->rax = tf->vector;
+	tf->rip -= 2;
+}
+
+bool signal_return_to_user(struct trapframe *tf, bool syscall)
 {
 	bool full = sig.restored;
+	bool restart = syscall && tf->rax == (uint64_t)-ERESTARTSYS;
 
 	sig.restored = false;
 	for (;;) {
 		uint64_t ready = sig.pending & ~sig.blocked;
-		if (!ready) {
-			signal_attention = false; /* until pending or blocked change */
-			return full;
-		}
+		if (!ready)
+			break;
 		if (ready & SYNCHRONOUS)
 			ready &= SYNCHRONOUS;
 		int s = __builtin_ctzll(ready) + 1;
@@ -486,9 +621,26 @@ bool signal_return_to_user(struct trapframe *tf)
 			default_action(tf, s, &info);
 		if (a.flags & SA_RESETHAND)
 			sig.act[s].handler = SIG_DFL;
+		if (restart) { /* before the frame saves RAX and RIP */
+			if (a.flags & SA_RESTART)
+				restart_syscall(tf);
+			else
+				tf->rax = (uint64_t)-EINTR;
+			restart = false;
+		}
 		enter_handler(tf, s, &a, &info, NULL);
 		full = true;
 	}
+	if (restart) { /* no handler ran: Linux restarts the call */
+		restart_syscall(tf);
+		full = true;
+	}
+	if (sig.suspended) { /* sigsuspend's signal was ignored: its mask goes */
+		sig.blocked = sig.saved;
+		sig.suspended = false;
+	}
+	signal_attention = (sig.pending & ~sig.blocked) != 0;
+	return full;
 }
 
 void signal_fault(struct trapframe *tf, uint64_t cr2)

@@ -1,5 +1,7 @@
-/* Time system calls: clocks, gettimeofday, time, nanosleep. */
+/* Time system calls: clocks, gettimeofday, time, nanosleep (which a
+ * signal interrupts). */
 #include "kerrno.h"
+#include "ksignal.h"
 #include "proc.h"
 #include "syscall.h"
 #include "timer.h"
@@ -72,6 +74,19 @@ int64_t sys_time(uint64_t tloc, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t 
 	return t;
 }
 
+/* Sleep until deadline (time_ns); a signal ends the sleep early with
+ * -EINTR and the time that was left in rem (when not 0). */
+static int64_t sleep_until(uint64_t deadline, uint64_t rem)
+{
+	if (signal_wait(deadline, 0) == 0)
+		return 0;
+	uint64_t now = time_ns(), left = deadline > now ? deadline - now : 0;
+	struct timespec_user ts = {(int64_t)(left / NS), (int64_t)(left % NS)};
+	if (rem && copy_to_user(rem, &ts, sizeof ts))
+		return -EFAULT;
+	return -EINTR;
+}
+
 int64_t sys_nanosleep(uint64_t req, uint64_t rem, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
 	struct timespec_user ts;
@@ -80,8 +95,7 @@ int64_t sys_nanosleep(uint64_t req, uint64_t rem, uint64_t a2, uint64_t a3, uint
 		return -EFAULT;
 	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= (int64_t)NS)
 		return -EINVAL;
-	time_sleep_until(time_ns() + (uint64_t)ts.sec * NS + (uint64_t)ts.nsec);
-	return 0;
+	return sleep_until(time_ns() + (uint64_t)ts.sec * NS + (uint64_t)ts.nsec, rem);
 }
 
 #define TIMER_ABSTIME 1
@@ -100,6 +114,5 @@ int64_t sys_clock_nanosleep(uint64_t id, uint64_t flags, uint64_t req, uint64_t 
 		return -EINVAL;
 	uint64_t want = (uint64_t)ts.sec * NS + (uint64_t)ts.nsec;
 	uint64_t delay = flags & TIMER_ABSTIME ? (want > now ? want - now : 0) : want;
-	time_sleep_until(time_ns() + delay);
-	return 0;
+	return sleep_until(time_ns() + delay, flags & TIMER_ABSTIME ? 0 : rem);
 }

@@ -86,7 +86,8 @@ int syscall_dispatch(struct trapframe *tf)
 		if (tracing)
 			kreport(" = %ld\n", (long)tf->rax);
 	}
-	int full = signal_attention ? signal_return_to_user(tf) : 0;
+	bool restart = tf->rax == (uint64_t)-ERESTARTSYS;
+	int full = signal_attention || restart ? signal_return_to_user(tf, true) : 0;
 	frame = NULL;
 	return full;
 }

@@ -28,7 +28,9 @@ static const char *code_name(int sig, int code)
 	if (code == SI_KERNEL)
 		return "SI_KERNEL";
 	if (sig == SIGSEGV)
-		return code == SEGV_MAPERR ? "SEGV_MAPERR" : code == SEGV_ACCERR ? "SEGV_ACCERR" : "?";
+		return code == SEGV_MAPERR   ? "SEGV_MAPERR"
+		       : code == SEGV_ACCERR ? "SEGV_ACCERR"
+					     : "?";
 	if (sig == SIGFPE)
 		return code == FPE_INTDIV ? "FPE_INTDIV" : "?";
 	if (sig == SIGILL)
