@@ -59,8 +59,10 @@ void itimer_poll(void);
 /* True if an armed wall-clock timer will send one of the signals in set:
  * a wait for them can end. */
 bool itimer_may_signal(uint64_t set);
-/* The signal of POSIX timer id is delivered now: returns the expirations
- * it missed since it was sent (si_overrun), and lets it send again. */
-uint32_t itimer_delivered(int id);
+/* The signal of POSIX timer id, sent while its setting was number seq, is
+ * delivered now: returns the expirations it missed since it was sent
+ * (si_overrun) and lets it send again; -1 if the timer was deleted or set
+ * again since (the signal is dropped). */
+int64_t itimer_delivered(int id, uint32_t seq);
 
 #endif

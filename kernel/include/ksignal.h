@@ -56,13 +56,14 @@ struct ksiginfo {
 	int32_t signo, errno_, code, pad;
 	union {
 		struct {
-			int32_t pid; /* a timer's id for SI_TIMER */
-			uint32_t uid; /* a timer's overrun count for SI_TIMER */
+			int32_t pid;    /* a timer's id for SI_TIMER */
+			uint32_t uid;   /* a timer's overrun count for SI_TIMER */
 			uint64_t value; /* sigval of sigqueue and timers */
+			uint32_t seq;   /* SI_TIMER: the timer's setting (0 for the program) */
 		};
 		uint64_t addr; /* faults */
 	};
-	uint8_t rest[96];
+	uint8_t rest[88];
 };
 
 /* struct sigaction as the Linux x86-64 kernel takes it (not glibc's). */
@@ -86,8 +87,10 @@ struct kstack {
 #define MINSIGSTKSZ 2048
 
 /* The process starts with every action SIG_DFL, nothing blocked or pending,
- * no alternate stack. */
+ * no alternate stack, no timer. */
 void signal_reset(void);
+/* The process ended: free the siginfo of queued real-time signals. */
+void signal_release(void);
 
 /* rt_sigaction's work: sig 1..64 (not SIGKILL or SIGSTOP when act is
  * given), else -EINVAL. old receives the previous action. */
@@ -106,7 +109,8 @@ int signal_altstack(const struct kstack *ss, struct kstack *old, uint64_t sp);
 
 /* The process sends itself sig (1..64) with si_code `code`. It is dropped
  * if ignored and not blocked, else pending until delivered. Returns 0, or
- * -EAGAIN when too many real-time signals are queued (RLIMIT_SIGPENDING). */
+ * -EAGAIN when too many real-time signals are queued (RLIMIT_SIGPENDING,
+ * except for kill's SI_USER, or no memory for one more). */
 int signal_send(int sig, int code);
 /* The same with a whole siginfo (sigqueue, timers): info->signo is the signal. */
 int signal_send_info(const struct ksiginfo *info);

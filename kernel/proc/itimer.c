@@ -27,10 +27,12 @@ struct itimer {
 	bool sent;	       /* its signal may still be pending */
 	uint32_t overrun;      /* expirations while it was */
 	uint32_t overrun_last; /* counted at the last delivery */
+	uint32_t seq;	       /* counts settings: a signal of an older one is stale */
 };
 
 static struct itimer timers[TIMERS];
-static int armed; /* timers with an expiry, so that most ticks do nothing */
+static int armed;	  /* timers with an expiry, so that most ticks do nothing */
+static uint32_t settings; /* every timer_settime, so that no two share a seq */
 
 static const int itimer_signal[ITIMER_POSIX] = {SIGALRM, SIGVTALRM, SIGPROF};
 static const int itimer_clock[ITIMER_POSIX] = {ITIMER_CLOCK_WALL, ITIMER_CLOCK_USER,
@@ -91,7 +93,7 @@ int itimer_delete(int id)
 	if (!tm)
 		return -EINVAL;
 	disarm(tm);
-	tm->used = false; /* a signal it sent and not yet delivered still comes */
+	tm->used = false; /* a signal it sent and not yet delivered is dropped */
 	return 0;
 }
 
@@ -118,6 +120,8 @@ int itimer_settime(int t, bool absolute, bool realtime, const struct itimer_spec
 	disarm(tm);
 	tm->interval = new->interval;
 	tm->overrun = 0;
+	tm->sent = false;
+	tm->seq = ++settings;
 	if (!new->value)
 		return 0;
 	uint64_t now = clock_now(tm->clock), at = new->value;
@@ -166,7 +170,8 @@ static void fire(struct itimer *tm, int t, uint32_t missed)
 		info = (struct ksiginfo){.signo = tm->signo,
 					 .code = SI_TIMER,
 					 .pid = t - ITIMER_POSIX,
-					 .value = tm->value};
+					 .value = tm->value,
+					 .seq = tm->seq};
 	tm->sent = signal_send_info(&info) == 0;
 	tm->overrun = missed;
 }
@@ -204,12 +209,12 @@ bool itimer_may_signal(uint64_t set)
 	return false;
 }
 
-uint32_t itimer_delivered(int id)
+int64_t itimer_delivered(int id, uint32_t seq)
 {
 	struct itimer *tm = id >= 0 ? timer_at(ITIMER_POSIX + id) : NULL;
 
-	if (!tm)
-		return 0;
+	if (!tm || tm->seq != seq)
+		return -1;
 	tm->overrun_last = tm->overrun;
 	tm->overrun = 0;
 	tm->sent = false;

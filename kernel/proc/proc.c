@@ -119,6 +119,7 @@ int proc_run(struct vm_space *as, uint64_t rip, uint64_t rsp, uint64_t brk_start
 	if (kjmp_save(&cur.exit_ctx)) {
 		vm_switch(vm_kernel());
 		cur.running = 0;
+		signal_release();
 		return cur.status;
 	}
 	cur.running = 1;

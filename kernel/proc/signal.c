@@ -12,6 +12,7 @@
 
 #include "console.h"
 #include "cpu.h"
+#include "heap.h"
 #include "itimer.h"
 #include "kerrno.h"
 #include "kstring.h"
@@ -106,10 +107,12 @@ _Static_assert(sizeof(struct rt_sigframe) == 440, "struct rt_sigframe");
 _Static_assert(sizeof(struct fpx_sw_bytes) == 48, "struct _fpx_sw_bytes");
 _Static_assert(sizeof(struct kstack) == 24, "stack_t");
 
-/* Instances of real-time signals, each with its own siginfo, wait in a
- * per-signal list drawn from this many entries (fewer than Linux's
- * RLIMIT_SIGPENDING allows: the rest are refused with EAGAIN). */
-#define QUEUE_MAX 1024
+/* An instance of a real-time signal, with its own siginfo, in its
+ * signal's list (oldest first). */
+struct queued {
+	struct ksiginfo info;
+	struct queued *next;
+};
 
 static struct {
 	struct ksigaction act[SIGNAL_MAX + 1];
@@ -117,11 +120,7 @@ static struct {
 	struct ksiginfo info[SIGNAL_MAX + 1]; /* of a standard signal: the first sent */
 	uint32_t queued[SIGNAL_MAX + 1];      /* instances of a pending real-time signal */
 	uint64_t queued_total;
-	struct {
-		struct ksiginfo info;
-		uint16_t next; /* 1-based index; 0 ends a list */
-	} entry[QUEUE_MAX];
-	uint16_t head[SIGNAL_MAX + 1], tail[SIGNAL_MAX + 1], free;
+	struct queued *head[SIGNAL_MAX + 1], *tail[SIGNAL_MAX + 1];
 	struct kstack alt;
 	bool restored; /* rt_sigreturn replaced every register */
 	bool suspended; /* sigsuspend: `saved` goes back once a handler returns */
@@ -200,13 +199,18 @@ static struct ksiginfo fault_info(const struct trapframe *tf, int s, uint64_t cr
 
 void signal_reset(void)
 {
+	signal_release();
 	memset(&sig, 0, sizeof sig);
-	for (uint16_t i = 1; i < QUEUE_MAX; i++)
-		sig.entry[i - 1].next = i + 1;
-	sig.free = 1;
 	signal_attention = true;
 	sig.alt.flags = SS_DISABLE;
-	itimer_reset();
+}
+
+static void discard(uint64_t set);
+
+void signal_release(void)
+{
+	itimer_reset(); /* a timer left armed would send to nobody */
+	discard(~0ull);
 }
 
 /* Would sig be thrown away on delivery? */
@@ -220,14 +224,13 @@ static bool ignored(int s)
 /* Take the first queued instance of real-time signal s. */
 static struct ksiginfo unqueue(int s)
 {
-	uint16_t i = sig.head[s];
-	struct ksiginfo info = sig.entry[i - 1].info;
+	struct queued *q = sig.head[s];
+	struct ksiginfo info = q->info;
 
-	sig.head[s] = sig.entry[i - 1].next;
+	sig.head[s] = q->next;
 	if (!sig.head[s])
-		sig.tail[s] = 0;
-	sig.entry[i - 1].next = sig.free;
-	sig.free = i;
+		sig.tail[s] = NULL;
+	kfree(q);
 	sig.queued[s]--;
 	sig.queued_total--;
 	return info;
@@ -321,18 +324,18 @@ int signal_send_info(const struct ksiginfo *info)
 		return 0;
 	if (s >= SIGRT_FIRST) {
 		/* kill() may exceed the limit (Linux lets SI_USER through); others may not. */
-		if (!sig.free || (info->code != SI_USER &&
-				  sig.queued_total >= proc_rlimit(RLIMIT_SIGPENDING).cur))
+		if (info->code != SI_USER &&
+		    sig.queued_total >= proc_rlimit(RLIMIT_SIGPENDING).cur)
 			return -EAGAIN;
-		uint16_t i = sig.free;
-		sig.free = sig.entry[i - 1].next;
-		sig.entry[i - 1].info = *info;
-		sig.entry[i - 1].next = 0;
+		struct queued *q = kmalloc(sizeof *q);
+		if (!q)
+			return -EAGAIN;
+		*q = (struct queued){*info, NULL};
 		if (sig.tail[s])
-			sig.entry[sig.tail[s] - 1].next = i;
+			sig.tail[s]->next = q;
 		else
-			sig.head[s] = i;
-		sig.tail[s] = i;
+			sig.head[s] = q;
+		sig.tail[s] = q;
 		sig.queued[s]++;
 		sig.queued_total++;
 	} else if (!(sig.pending & BIT(s))) {
@@ -350,19 +353,22 @@ int signal_send(int s, int code)
 	return signal_send_info(&info);
 }
 
-/* Take one instance of s off the pending set. A timer's signal carries the
- * expirations missed since it was sent. */
-static struct ksiginfo dequeue(int s)
+/* Take one instance of s off the pending set into info. A timer's signal
+ * carries the expirations missed since it was sent; one sent before its
+ * timer was deleted or set again is dropped (false), as Linux 6.13 on does. */
+static bool dequeue(int s, struct ksiginfo *info)
 {
-	struct ksiginfo info = sig.info[s];
-
+	*info = sig.info[s];
 	if (s >= SIGRT_FIRST)
-		info = unqueue(s);
+		*info = unqueue(s);
 	if (s < SIGRT_FIRST || !sig.head[s])
 		sig.pending &= ~BIT(s);
-	if (info.code == SI_TIMER)
-		info.uid = itimer_delivered(info.pid);
-	return info;
+	if (info->code != SI_TIMER)
+		return true;
+	int64_t overrun = itimer_delivered(info->pid, info->seq);
+	info->uid = (uint32_t)overrun;
+	info->seq = 0; /* kernel-private */
+	return overrun >= 0;
 }
 
 static const char *sender(const struct ksiginfo *info)
@@ -579,9 +585,10 @@ int signal_timedwait(uint64_t set, uint64_t deadline, struct ksiginfo *info)
 			if (ready & SYNCHRONOUS)
 				ready &= SYNCHRONOUS;
 			int s = __builtin_ctzll(ready) + 1;
-			*info = dequeue(s);
 			signal_attention = true;
-			return s;
+			if (dequeue(s, info))
+				return s;
+			continue;
 		}
 		int err = signal_wait(deadline, set);
 		if (err == 0)
@@ -612,7 +619,9 @@ bool signal_return_to_user(struct trapframe *tf, bool syscall)
 		if (ready & SYNCHRONOUS)
 			ready &= SYNCHRONOUS;
 		int s = __builtin_ctzll(ready) + 1;
-		struct ksiginfo info = dequeue(s);
+		struct ksiginfo info;
+		if (!dequeue(s, &info))
+			continue;
 		struct ksigaction a = sig.act[s];
 		trace_delivery(s, &info);
 		if (ignored(s))

@@ -112,8 +112,19 @@ int64_t sys_alarm(uint64_t seconds, uint64_t a1, uint64_t a2, uint64_t a3, uint6
 
 /* The clock a POSIX timer counts; -EINVAL for none, -EOPNOTSUPP for one
  * that has no timers (the raw and coarse clocks). */
-static int timer_clock(uint64_t id, int *clock)
+static int timer_clock(uint64_t uid, int *clock)
 {
+	int32_t id = (int32_t)uid; /* clockid_t is an int */
+
+	/* A negative id is clock_getcpuclockid's: ~pid << 3, bit 2 for a
+	 * thread, then PROF (0), VIRT (1) or SCHED (2). Ours is pid 1, or 0. */
+	if (id < 0) {
+		int32_t pid = ~(id >> 3), which = id & 3;
+		if ((pid != 0 && pid != OUR_TID) || which == 3)
+			return -EINVAL;
+		*clock = which == 1 ? ITIMER_CLOCK_USER : ITIMER_CLOCK_CPU;
+		return 0;
+	}
 	switch (id) {
 	case CLOCK_REALTIME:
 	case CLOCK_MONOTONIC:

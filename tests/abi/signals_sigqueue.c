@@ -7,12 +7,13 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "result_name.h"
 
-static char log_[256];
+static char log_[2048];
 static volatile int n;
 
 static void handler(int sig, siginfo_t *si, void *ctx)
@@ -86,6 +87,25 @@ int main(void)
 	printf("rt_tgsigqueueinfo: %s\n",
 	       res(syscall(SYS_rt_tgsigqueueinfo, getpid(), gettid(), SIGRTMIN, &info)));
 	flush("delivered");
+
+	/* RLIMIT_SIGPENDING bounds the queue. */
+	struct rlimit lim = {100, 100};
+	setrlimit(RLIMIT_SIGPENDING, &lim);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	int queued = 0;
+	while (queued < 1000 &&
+	       sigqueue(getpid(), SIGRTMIN, (union sigval){.sival_int = queued}) == 0)
+		queued++;
+	/* Linux counts the user's signals pending anywhere: a few may be elsewhere. */
+	printf("queued up to the limit of 100: %s, then %s\n",
+	       queued > 90 && queued <= 100 ? "yes" : "no", res(-1));
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	char last[16];
+	snprintf(last, sizeof last, " RT0:%d", queued - 1);
+	printf("all delivered in order: %s\n",
+	       !strncmp(log_, " RT0:0 RT0:1 ", 13) && strstr(log_, last) ? "yes" : "no");
+	n = 0;
+	log_[0] = 0;
 
 	printf("signal 0: %s\n", res(sigqueue(getpid(), 0, (union sigval){0})));
 	printf("signal 65: %s\n", res(sigqueue(getpid(), 65, (union sigval){0})));
