@@ -146,6 +146,11 @@ bool signal_return_to_user(struct trapframe *tf, bool syscall);
  * With deadline 0 it only looks for such a signal.
  */
 int signal_wait(uint64_t deadline, uint64_t also);
+/* ppoll, pselect6: block `mask` instead while waiting; then
+ * signal_wait_unmask puts the old mask back, at once unless the wait was
+ * interrupted (then after the handler, as Linux does). */
+void signal_wait_mask(uint64_t mask);
+void signal_wait_unmask(bool interrupted);
 /* sigsuspend: wait with `mask` blocked until a signal is delivered. Returns
  * -EINTR (the handler runs with the old mask saved in its frame), or
  * -EDEADLK (mask unchanged) if no signal can ever come. */

@@ -559,21 +559,30 @@ int signal_wait(uint64_t deadline, uint64_t also)
 	}
 }
 
+void signal_wait_mask(uint64_t mask)
+{
+	sig.saved = sig.blocked;
+	sig.suspended = true;
+	sig.blocked = mask & ~UNBLOCKABLE;
+	signal_attention = true;
+}
+
+void signal_wait_unmask(bool interrupted)
+{
+	/* Interrupted: the handler's frame records the old mask, and
+	 * signal_return_to_user puts it back if no handler runs. */
+	if (!interrupted) {
+		sig.blocked = sig.saved;
+		sig.suspended = false;
+	}
+}
+
 int signal_suspend(uint64_t mask)
 {
-	uint64_t old = sig.blocked;
-
-	sig.blocked = mask & ~UNBLOCKABLE;
+	signal_wait_mask(mask);
 	int err = signal_wait(SIGNAL_NO_DEADLINE, 0);
-	if (err == -EDEADLK) {
-		sig.blocked = old;
-		return err;
-	}
-	/* The handler's frame records the old mask; sigreturn puts it back. */
-	sig.saved = old;
-	sig.suspended = true;
-	signal_attention = true;
-	return -EINTR;
+	signal_wait_unmask(err == -EINTR);
+	return err;
 }
 
 int signal_timedwait(uint64_t set, uint64_t deadline, struct ksiginfo *info)

@@ -127,12 +127,31 @@ static int deadline_of(uint64_t uts, uint64_t *deadline, bool micro)
 	return 0;
 }
 
+/* The mask ppoll and pselect6 wait with (none when usig is 0). */
+static int wait_mask(uint64_t usig, uint64_t size, uint64_t *mask)
+{
+	if (!usig)
+		return 0;
+	if (size != sizeof *mask)
+		return -EINVAL;
+	return copy_from_user(mask, usig, sizeof *mask);
+}
+
 int64_t sys_ppoll(uint64_t fds, uint64_t nfds, uint64_t tsp, uint64_t sigmask, uint64_t sigsetsize,
 		  uint64_t a5)
 {
-	uint64_t deadline;
+	uint64_t deadline, mask;
 	int err = deadline_of(tsp, &deadline, false);
-	return err ? err : do_poll(fds, nfds, deadline);
+	if (!err)
+		err = wait_mask(sigmask, sigsetsize, &mask);
+	if (err)
+		return err;
+	if (sigmask)
+		signal_wait_mask(mask);
+	int64_t r = do_poll(fds, nfds, deadline);
+	if (sigmask)
+		signal_wait_unmask(r == -EINTR);
+	return r;
 }
 
 /* select's three sets, as bitmaps of nfds bits. */
@@ -188,9 +207,21 @@ int64_t sys_select(uint64_t nfds, uint64_t r, uint64_t w, uint64_t e, uint64_t t
 	return err ? err : do_select(nfds, r, w, e, deadline);
 }
 
-int64_t sys_pselect6(uint64_t nfds, uint64_t r, uint64_t w, uint64_t e, uint64_t tsp, uint64_t a5)
+/* The sixth argument points at {const sigset_t *set; size_t size}. */
+int64_t sys_pselect6(uint64_t nfds, uint64_t r, uint64_t w, uint64_t e, uint64_t tsp, uint64_t usig)
 {
-	uint64_t deadline;
+	uint64_t deadline, mask, sigarg[2] = {0, 0};
 	int err = deadline_of(tsp, &deadline, false);
-	return err ? err : do_select(nfds, r, w, e, deadline);
+	if (!err && usig && copy_from_user(sigarg, usig, sizeof sigarg))
+		err = -EFAULT;
+	if (!err)
+		err = wait_mask(sigarg[0], sigarg[1], &mask);
+	if (err)
+		return err;
+	if (sigarg[0])
+		signal_wait_mask(mask);
+	int64_t n = do_select(nfds, r, w, e, deadline);
+	if (sigarg[0])
+		signal_wait_unmask(n == -EINTR);
+	return n;
 }

@@ -3,7 +3,8 @@
  * left, pause, poll, select, futex waits and a read from an empty pipe end
  * with EINTR; with SA_RESTART the pipe read and the futex wait without a
  * timeout are restarted (the handler makes them succeed), while nanosleep
- * and poll still end with EINTR. */
+ * and poll still end with EINTR; ppoll and pselect let a signal through
+ * only while they wait, with the mask they are given. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/futex.h>
@@ -106,5 +107,31 @@ int main(void)
 		show("read from an empty pipe:", r);
 		printf("  read the handler's byte: %s\n", r == 1 && c == 'x' ? "yes" : "no");
 	}
+
+	/* ppoll and pselect wait with their own mask: SIGALRM, blocked
+	 * outside, gets through only while they wait. */
+	sigset_t alrm_set, empty, now;
+	sigemptyset(&empty);
+	sigemptyset(&alrm_set);
+	sigaddset(&alrm_set, SIGALRM);
+	sigprocmask(SIG_BLOCK, &alrm_set, NULL);
+	arm(0);
+	pfd = (struct pollfd){pipefd[0], POLLIN, 0};
+	show("ppoll, SIGALRM allowed only inside:", ppoll(&pfd, 1, NULL, &empty));
+	sigprocmask(SIG_BLOCK, NULL, &now);
+	printf("  SIGALRM blocked again: %s\n", sigismember(&now, SIGALRM) ? "yes" : "no");
+	arm(0);
+	struct timespec ten_ts = {10, 0};
+	show("pselect, SIGALRM allowed only inside:",
+	     pselect(0, NULL, NULL, NULL, &ten_ts, &empty));
+	sigprocmask(SIG_BLOCK, NULL, &now);
+	printf("  SIGALRM blocked again: %s\n", sigismember(&now, SIGALRM) ? "yes" : "no");
+	arm(0);
+	pfd = (struct pollfd){pipefd[0], POLLIN, 0};
+	long r = ppoll(&pfd, 1, &(struct timespec){0, 100000000}, &alrm_set);
+	printf("ppoll with SIGALRM blocked inside too: %s, handler ran: %s\n", res(r),
+	       alrm ? "yes" : "no");
+	sigprocmask(SIG_UNBLOCK, &alrm_set, NULL);
+	printf("  delivered once unblocked: %s\n", alrm == 1 ? "yes" : "no");
 	return 0;
 }
