@@ -10,6 +10,7 @@
 #include "fs.h"
 #include "kerrno.h"
 #include "kernel.h"
+#include "ksignal.h"
 #include "kstring.h"
 #include "printf.h"
 #include "proc.h"
@@ -70,7 +71,8 @@ static size_t drain_com1(uint8_t *buf, size_t max)
 	return n;
 }
 
-/* Blocks until input or its end arrives, halting until the next interrupt. */
+/* Blocks until input or its end arrives, halting until the next interrupt,
+ * or until a signal can be delivered. */
 static int64_t stdin_read(struct file *f, uint64_t ubuf, uint64_t count)
 {
 	uint8_t chunk[256];
@@ -85,6 +87,8 @@ static int64_t stdin_read(struct file *f, uint64_t ubuf, uint64_t count)
 			return 0;
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
+		if (signal_wait(0, 0) == -EINTR) /* a timer's signal: EINTR, or a restart */
+			return -ERESTARTSYS;
 		cpu_wait_interrupt();
 	}
 }
