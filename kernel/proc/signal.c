@@ -127,9 +127,6 @@ static struct {
 	uint64_t saved;
 } sig;
 
-/* The vector state moves through here: XSAVE needs 64-byte alignment. */
-static uint8_t fpu_area[FPU_AREA_MAX] __attribute__((aligned(64)));
-
 const char *signal_name(int s)
 {
 	static const char *const names[32] = {
@@ -155,6 +152,11 @@ const char *signal_name(int s)
 /* si_code values of faults (Linux's uapi/asm-generic/siginfo.h). */
 #define ILL_ILLOPN 2
 #define FPE_INTDIV 1
+#define FPE_FLTDIV 3
+#define FPE_FLTOVF 4
+#define FPE_FLTUND 5
+#define FPE_FLTRES 6
+#define FPE_FLTINV 7
 #define SEGV_MAPERR 1
 #define SEGV_ACCERR 2
 #define BUS_ADRALN 1
@@ -173,8 +175,34 @@ int signal_of_trap(unsigned vector)
 	}
 }
 
+/* The vector state moves through here: XSAVE needs 64-byte alignment. */
+static uint8_t fpu_area[FPU_AREA_MAX] __attribute__((aligned(64)));
+
+/* The si_code of an x87 (#MF) or SIMD (#XM) exception, from the flags
+ * that are raised and unmasked, checked in Linux's order. */
+static int fp_code(unsigned vector)
+{
+	uint16_t cwd, swd;
+	uint32_t mxcsr, err;
+
+	fpu_save(fpu_area); /* the program's state: the kernel uses no FPU */
+	memcpy(&cwd, fpu_area, 2);
+	memcpy(&swd, fpu_area + 2, 2);
+	memcpy(&mxcsr, fpu_area + 24, 4);
+	err = vector == 16 ? (uint32_t)(swd & ~cwd) : ~(mxcsr >> 7) & mxcsr;
+	if (err & 0x001)
+		return FPE_FLTINV;
+	if (err & 0x004)
+		return FPE_FLTDIV;
+	if (err & 0x008)
+		return FPE_FLTOVF;
+	if (err & 0x012)
+		return FPE_FLTUND;
+	return err & 0x020 ? FPE_FLTRES : 0;
+}
+
 /* What Linux's trap handlers put in siginfo: the faulting instruction for
- * #DE, #UD and #DB, the address for #PF (SEGV_ACCERR when it lies in one of
+ * #DE, #UD, #DB, #MF and #XM, the address for #PF (SEGV_ACCERR when it lies in one of
  * the program's areas, which the access did not allow), and SI_KERNEL with
  * no address for #GP, #BP (int3) and the rest. */
 static struct ksiginfo fault_info(const struct trapframe *tf, int s, uint64_t cr2)
@@ -187,7 +215,7 @@ static struct ksiginfo fault_info(const struct trapframe *tf, int s, uint64_t cr
 	case T_UD: info.code = ILL_ILLOPN, info.addr = tf->rip; break;
 	case T_DB: info.code = TRAP_TRACE, info.addr = tf->rip; break;
 	case 17: info.code = BUS_ADRALN; break;
-	case 16: case 19: info.code = 0, info.addr = tf->rip; break;
+	case 16: case 19: info.code = fp_code((unsigned)tf->vector), info.addr = tf->rip; break;
 	case T_PF:
 		info.code = cr2 < USER_TOP && vma_mapping_end(cr2, &flags) ? SEGV_ACCERR
 									 : SEGV_MAPERR;
@@ -492,9 +520,10 @@ static void enter_handler(struct trapframe *tf, int s, const struct ksigaction *
 /* The line strace prints for a delivery. */
 static void trace_delivery(int s, const struct ksiginfo *info)
 {
-	static const char *const fault_codes[][3] = {
+	static const char *const fault_codes[][8] = {
 		[SIGILL] = {"", "ILL_ILLOPC", "ILL_ILLOPN"},
-		[SIGFPE] = {"", "FPE_INTDIV", "FPE_INTOVF"},
+		[SIGFPE] = {"", "FPE_INTDIV", "FPE_INTOVF", "FPE_FLTDIV", "FPE_FLTOVF",
+			    "FPE_FLTUND", "FPE_FLTRES", "FPE_FLTINV"},
 		[SIGSEGV] = {"", "SEGV_MAPERR", "SEGV_ACCERR"},
 		[SIGBUS] = {"", "BUS_ADRALN", "BUS_ADRERR"},
 		[SIGTRAP] = {"", "TRAP_BRKPT", "TRAP_TRACE"},
@@ -504,7 +533,7 @@ static void trace_delivery(int s, const struct ksiginfo *info)
 
 	if (!syscall_tracing())
 		return;
-	if (info->code > 0 && info->code < 3 && s < SIGUSR1 && fault_codes[s][0])
+	if (info->code > 0 && info->code < 8 && s < SIGUSR1 && fault_codes[s][info->code])
 		code = fault_codes[s][info->code];
 	else if (info->code == SI_KERNEL)
 		code = "SI_KERNEL";
