@@ -11,7 +11,7 @@
 #define ITIMER_VIRTUAL 1
 #define ITIMER_PROF 2
 #define ITIMER_POSIX 3
-#define ITIMER_POSIX_MAX 64 /* timers a process may create */
+#define ITIMER_POSIX_MAX 1024 /* timers a process may create */
 
 /* What a timer counts: wall time (CLOCK_MONOTONIC, CLOCK_REALTIME ...), or
  * the process's CPU time in user mode, or in user and kernel mode. */

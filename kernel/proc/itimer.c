@@ -31,6 +31,7 @@ struct itimer {
 };
 
 static struct itimer timers[TIMERS];
+static int top;		  /* every timer in use is below: the tick looks no further */
 static int armed;	  /* timers with an expiry, so that most ticks do nothing */
 static uint32_t settings; /* every timer_settime, so that no two share a seq */
 
@@ -40,8 +41,9 @@ static const int itimer_clock[ITIMER_POSIX] = {ITIMER_CLOCK_WALL, ITIMER_CLOCK_U
 
 void itimer_reset(void)
 {
-	memset(timers, 0, sizeof timers);
+	memset(timers, 0, top * sizeof timers[0]);
 	armed = 0;
+	top = ITIMER_POSIX;
 	for (int t = 0; t < ITIMER_POSIX; t++)
 		timers[t] = (struct itimer){.used = true,
 					    .clock = itimer_clock[t],
@@ -68,6 +70,8 @@ int itimer_create(int clock, int notify, int signo, const uint64_t *value)
 {
 	for (int t = ITIMER_POSIX; t < TIMERS; t++)
 		if (!timers[t].used) {
+			if (t >= top)
+				top = t + 1;
 			uint64_t id = (uint64_t)(t - ITIMER_POSIX);
 			timers[t] = (struct itimer){.used = true,
 						    .clock = clock,
@@ -180,7 +184,7 @@ void itimer_poll(void)
 {
 	if (!armed)
 		return;
-	for (int t = 0; t < TIMERS; t++) {
+	for (int t = 0; t < top; t++) {
 		struct itimer *tm = &timers[t];
 		if (!tm->expires)
 			continue;
@@ -200,7 +204,7 @@ void itimer_poll(void)
 
 bool itimer_may_signal(uint64_t set)
 {
-	for (int t = 0; t < TIMERS; t++) {
+	for (int t = 0; t < top; t++) {
 		const struct itimer *tm = &timers[t];
 		if (tm->expires && tm->clock == ITIMER_CLOCK_WALL && tm->notify != SIGEV_NONE &&
 		    (set & (1ull << (tm->signo - 1))))

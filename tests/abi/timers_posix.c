@@ -215,6 +215,20 @@ int main(void)
 	printf("CPU-time timer fired while computing: %s\n", yes(now(CLOCK_MONOTONIC) - t0 < 10e9));
 	syscall(SYS_timer_delete, id);
 
+	/* Many at once: 200 timers each send their own value. */
+	int ids[200], made = 0, seen = 0;
+	for (int i = 0; i < 200; i++) {
+		ev = event(SIGEV_SIGNAL, SIGRTMIN + 1, i);
+		made += create(CLOCK_MONOTONIC, &ev, &ids[i]) == 0;
+		settime(ids[i], 0, 0, 10000000, 0, 0, NULL);
+	}
+	for (int i = 0; i < 200 && wait_for(SIGRTMIN + 1, 2000, &si) == SIGRTMIN + 1; i++)
+		seen += si.si_value.sival_int == i;
+	int deleted = 0;
+	for (int i = 0; i < 200; i++)
+		deleted += syscall(SYS_timer_delete, ids[i]) == 0;
+	printf("200 timers: created %d, signals in order %d, deleted %d\n", made, seen, deleted);
+
 	/* Errors. */
 	printf("clock 99: %s\n", res(create(99, &ev, &id)));
 	printf("CLOCK_MONOTONIC_RAW: %s\n", res(create(CLOCK_MONOTONIC_RAW, &ev, &id)));
