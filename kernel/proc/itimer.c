@@ -194,7 +194,11 @@ void itimer_poll(void)
 		uint64_t missed = 0;
 		if (tm->interval) {
 			missed = (now - tm->expires) / tm->interval;
-			tm->expires += (missed + 1) * tm->interval;
+			uint64_t step;
+			/* A period of centuries: never again, rather than wrap. */
+			if (__builtin_mul_overflow(missed + 1, tm->interval, &step) ||
+			    __builtin_add_overflow(tm->expires, step, &tm->expires))
+				tm->expires = UINT64_MAX;
 		} else {
 			disarm(tm);
 		}

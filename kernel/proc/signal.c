@@ -351,10 +351,15 @@ int signal_send_info(const struct ksiginfo *info)
 	if (!(sig.blocked & BIT(s)) && ignored(s))
 		return 0;
 	if (s >= SIGRT_FIRST) {
-		/* kill() may exceed the limit (Linux lets SI_USER through); others may not. */
-		if (info->code != SI_USER &&
-		    sig.queued_total >= proc_rlimit(RLIMIT_SIGPENDING).cur)
-			return -EAGAIN;
+		/* Past the limit, kill() still succeeds but its instance is
+		 * lost if one is queued already (as Linux 6.x does); the other
+		 * senders fail. */
+		if (sig.queued_total >= proc_rlimit(RLIMIT_SIGPENDING).cur) {
+			if (info->code != SI_USER)
+				return -EAGAIN;
+			if (sig.head[s])
+				return 0;
+		}
 		struct queued *q = kmalloc(sizeof *q);
 		if (!q)
 			return -EAGAIN;
