@@ -538,7 +538,8 @@ static void trace_delivery(int s, const struct ksiginfo *info)
 
 	if (!syscall_tracing())
 		return;
-	if (info->code > 0 && info->code < 8 && s < SIGUSR1 && fault_codes[s][info->code])
+	if (info->code > 0 && info->code < 8 &&
+	    s < (int)(sizeof fault_codes / sizeof fault_codes[0]) && fault_codes[s][info->code])
 		code = fault_codes[s][info->code];
 	else if (info->code == SI_KERNEL)
 		code = "SI_KERNEL";
@@ -550,14 +551,16 @@ static void trace_delivery(int s, const struct ksiginfo *info)
 		code = "SI_TIMER";
 	else
 		ksnprintf(name, sizeof name, info->code ? "%d" : "SI_USER", info->code);
-	kreport("[strace] --- %s {si_signo=%s, si_code=%s, ", signal_name(s), signal_name(s), code);
-	if (info->code > 0)
-		kreport("si_addr=%#lx} ---\n", info->addr);
+	kreport("[strace] --- %s {si_signo=%s, si_code=%s", signal_name(s), signal_name(s), code);
+	if (info->code == SI_KERNEL && !(BIT(s) & SYNCHRONOUS)) /* setitimer's */
+		kreport("} ---\n");
+	else if (info->code > 0)
+		kreport(", si_addr=%#lx} ---\n", info->addr);
 	else if (info->code == SI_TIMER)
-		kreport("si_timerid=%d, si_overrun=%u, si_value=%#lx} ---\n", info->pid, info->uid,
+		kreport(", si_timerid=%d, si_overrun=%u, si_value=%#lx} ---\n", info->pid, info->uid,
 			info->value);
 	else
-		kreport("si_pid=%d, si_uid=%u} ---\n", info->pid, info->uid);
+		kreport(", si_pid=%d, si_uid=%u} ---\n", info->pid, info->uid);
 }
 
 bool signal_attention;
