@@ -213,6 +213,20 @@ int main(void)
 	while (wait_for(SIGRTMIN, 0, &si) < 0 && now(CLOCK_MONOTONIC) - t0 < 10e9)
 		;
 	printf("CPU-time timer fired while computing: %s\n", yes(now(CLOCK_MONOTONIC) - t0 < 10e9));
+	/* Absolute, on the clock clock_gettime reads: the process's CPU time. */
+	double cpu_now = now(CLOCK_PROCESS_CPUTIME_ID);
+	nanosleep(&(struct timespec){0, 200000000}, NULL);
+	printf("process CPU clock still during a 200 ms sleep: %s\n",
+	       yes(now(CLOCK_PROCESS_CPUTIME_ID) - cpu_now < 100e6));
+	cpu_now = now(CLOCK_PROCESS_CPUTIME_ID);
+	double at = cpu_now + 30e6;
+	settime(id, TIMER_ABSTIME, (long)(at / 1e9), (long)((long long)at % 1000000000), 0, 0,
+		NULL);
+	t0 = now(CLOCK_MONOTONIC);
+	while (wait_for(SIGRTMIN, 0, &si) < 0 && now(CLOCK_MONOTONIC) - t0 < 10e9)
+		;
+	printf("absolute CPU-time timer fired: %s, not before its time: %s\n",
+	       yes(now(CLOCK_MONOTONIC) - t0 < 10e9), yes(now(CLOCK_PROCESS_CPUTIME_ID) >= at));
 	syscall(SYS_timer_delete, id);
 
 	/* Many at once: 200 timers each send their own value. */
