@@ -2,6 +2,7 @@
  * the LAPIC timer then ticks at TIMER_HZ. */
 #include "timer.h"
 
+#include "itimer.h"
 #include "panic.h"
 #include "trap.h"
 #include "vm.h"
@@ -116,6 +117,7 @@ static void timer_irq(struct trapframe *tf)
 {
 	ticks++;
 	tick_samples[halted ? TICK_IDLE : (tf->cs & 3) ? TICK_USER : TICK_KERNEL]++;
+	itimer_poll(); /* the process's timers: on the way back, their signals */
 	lapic[LAPIC_EOI / 4] = 0;
 }
 

@@ -75,7 +75,8 @@ static size_t drain_com1(uint8_t *buf, size_t max)
 	return n;
 }
 
-/* Blocks until input or its end arrives, halting until the next interrupt. */
+/* Blocks until input or its end arrives, halting until the next interrupt,
+ * or until a signal can be delivered. */
 static int64_t stdin_read(struct file *f, uint64_t ubuf, uint64_t count)
 {
 	uint8_t chunk[256];
@@ -90,6 +91,8 @@ static int64_t stdin_read(struct file *f, uint64_t ubuf, uint64_t count)
 			return 0;
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
+		if (signal_wait(0, 0) == -EINTR) /* a timer's signal: EINTR, or a restart */
+			return -ERESTARTSYS;
 		cpu_wait_interrupt();
 	}
 }

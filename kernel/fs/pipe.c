@@ -1,13 +1,15 @@
 /*
  * Pipes within the one process: a 64 KiB ring buffer between a read end and
  * a write end. With a single thread nobody else can ever fill an empty pipe
- * or drain a full one, so where Linux would block forever we end the
+ * or drain a full one: only a signal (from a timer) can end such a wait,
+ * and where none can come and Linux would block forever we end the
  * program with a clear message instead of hanging the machine.
  */
 #include "console.h"
 #include "fs.h"
 #include "heap.h"
 #include "kerrno.h"
+#include "ksignal.h"
 #include "kstring.h"
 #include "printf.h"
 #include "proc.h"
@@ -82,6 +84,9 @@ int64_t pipe_read(struct file *f, uint64_t ubuf, uint64_t n)
 			return 0;
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
+		/* Only a signal can end the wait (its handler may restart it). */
+		if (signal_wait(SIGNAL_NO_DEADLINE, 0) == -EINTR)
+			return -ERESTARTSYS;
 		deadlock("reads from an empty pipe whose write end is open");
 	}
 	uint64_t done = 0;
@@ -109,6 +114,8 @@ int64_t pipe_write(struct file *f, uint64_t ubuf, uint64_t n)
 	if (p->len == PIPE_SIZE) {
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
+		if (signal_wait(SIGNAL_NO_DEADLINE, 0) == -EINTR)
+			return -ERESTARTSYS;
 		deadlock("writes to a full pipe that only it reads");
 	}
 	uint64_t done = 0;

@@ -31,11 +31,16 @@
 #define EROFS 30
 #define EPIPE 32
 #define ERANGE 34
+#define EDEADLK 35
 #define ENAMETOOLONG 36
 #define ENOSYS 38
 #define ENOTEMPTY 39
 #define ELOOP 40
 #define EOVERFLOW 75
+#define EOPNOTSUPP 95
 #define ETIMEDOUT 110
+/* Never seen by a program: a system call interrupted by a signal, restarted
+ * if the handler has SA_RESTART (or none runs), else ending with EINTR. */
+#define ERESTARTSYS 512
 
 #endif

@@ -42,9 +42,29 @@
 #define SIGRT_FIRST 32 /* real-time signals: queued, not merged */
 #define SIGNAL_MAX 64
 
-/* si_code values for signals a process sends itself. */
+/* si_code values: how a signal was sent. */
 #define SI_USER 0
+#define SI_KERNEL 0x80
+#define SI_QUEUE (-1)
+#define SI_TIMER (-2)
 #define SI_TKILL (-6)
+
+/* siginfo_t as Linux lays it out: the union at offset 16 holds the sender
+ * (kill, sigqueue), the timer (timer id, overrun count, value) or the
+ * faulting address. */
+struct ksiginfo {
+	int32_t signo, errno_, code, pad;
+	union {
+		struct {
+			int32_t pid;    /* a timer's id for SI_TIMER */
+			uint32_t uid;   /* a timer's overrun count for SI_TIMER */
+			uint64_t value; /* sigval of sigqueue and timers */
+			uint32_t seq;   /* SI_TIMER: the timer's setting (0 for the program) */
+		};
+		uint64_t addr; /* faults */
+	};
+	uint8_t rest[88];
+};
 
 /* struct sigaction as the Linux x86-64 kernel takes it (not glibc's). */
 struct ksigaction {
@@ -67,8 +87,10 @@ struct kstack {
 #define MINSIGSTKSZ 2048
 
 /* The process starts with every action SIG_DFL, nothing blocked or pending,
- * no alternate stack. */
+ * no alternate stack, no timer. */
 void signal_reset(void);
+/* The process ended: free the siginfo of queued real-time signals. */
+void signal_release(void);
 
 /* rt_sigaction's work: sig 1..64 (not SIGKILL or SIGSTOP when act is
  * given), else -EINVAL. old receives the previous action. */
@@ -87,16 +109,56 @@ int signal_altstack(const struct kstack *ss, struct kstack *old, uint64_t sp);
 
 /* The process sends itself sig (1..64) with si_code `code`. It is dropped
  * if ignored and not blocked, else pending until delivered. Returns 0, or
- * -EAGAIN when too many real-time signals are queued (RLIMIT_SIGPENDING). */
+ * -EAGAIN when too many real-time signals are queued (RLIMIT_SIGPENDING,
+ * except for kill's SI_USER, or no memory for one more). */
 int signal_send(int sig, int code);
+/* The same with a whole siginfo (sigqueue, timers): info->signo is the signal. */
+int signal_send_info(const struct ksiginfo *info);
 
 /*
- * On the way back to user mode from a system call: deliver every pending
- * signal that is not blocked, which may rewrite tf to enter a handler or end
- * the process. Returns true if tf must be restored in full (IRETQ, with RCX
- * and R11) rather than through SYSRET.
+ * A CPU exception in ring 3 (trap.c), with cr2 the faulting address: enter
+ * the program's handler for the signal Linux sends for it (SIGSEGV, SIGBUS,
+ * SIGFPE, SIGILL, SIGTRAP) with Linux's siginfo. As Linux forces these
+ * signals, the process ends with the fault report instead when the signal
+ * is blocked, ignored or left at SIG_DFL, or when the frame cannot be
+ * written (then as killed by SIGSEGV).
  */
-bool signal_return_to_user(struct trapframe *tf);
+void signal_fault(struct trapframe *tf, uint64_t cr2);
+/* The signal Linux sends for a CPU exception in user mode. */
+int signal_of_trap(unsigned vector);
+
+/*
+ * On the way back to user mode from a system call (syscall: RAX holds its
+ * result, and -ERESTARTSYS restarts it or becomes -EINTR) or an interrupt:
+ * deliver every pending signal that is not blocked, which may rewrite tf to
+ * enter a handler or end the process. Returns true if tf must be restored
+ * in full (IRETQ, with RCX and R11) rather than through SYSRET.
+ */
+bool signal_return_to_user(struct trapframe *tf, bool syscall);
+
+#define SIGNAL_NO_DEADLINE UINT64_MAX
+/*
+ * Wait in a system call until time_ns() reaches deadline
+ * (SIGNAL_NO_DEADLINE: none) or a signal that is not blocked, or is in
+ * `also`, is pending. Returns 0 at the deadline, -EINTR for a signal, and
+ * -EDEADLK at once when neither can ever come (no deadline, and no armed
+ * timer sends such a signal): the caller ends the process as deadlocked.
+ * With deadline 0 it only looks for such a signal.
+ */
+int signal_wait(uint64_t deadline, uint64_t also);
+/* ppoll, pselect6: block `mask` instead while waiting; then
+ * signal_wait_unmask puts the old mask back, at once unless the wait was
+ * interrupted (then after the handler, as Linux does). */
+void signal_wait_mask(uint64_t mask);
+void signal_wait_unmask(bool interrupted);
+/* sigsuspend: wait with `mask` blocked until a signal is delivered. Returns
+ * -EINTR (the handler runs with the old mask saved in its frame), or
+ * -EDEADLK (mask unchanged) if no signal can ever come. */
+int signal_suspend(uint64_t mask);
+/* sigtimedwait: take a pending signal of `set`, waiting for one until
+ * deadline. Returns the signal with its siginfo in info; -EAGAIN at the
+ * deadline, -EINTR when another signal came, -EDEADLK as signal_wait. */
+int signal_timedwait(uint64_t set, uint64_t deadline, struct ksiginfo *info);
 /* Set whenever pending signals, the blocked mask or a restored frame may
  * need signal_return_to_user; false means it has nothing to do (the system
  * call path checks this first: a call costs under software emulation). */

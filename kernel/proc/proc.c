@@ -119,6 +119,7 @@ int proc_run(struct vm_space *as, uint64_t rip, uint64_t rsp, uint64_t brk_start
 	if (kjmp_save(&cur.exit_ctx)) {
 		vm_switch(vm_kernel());
 		cur.running = 0;
+		signal_release();
 		return cur.status;
 	}
 	cur.running = 1;
@@ -140,19 +141,6 @@ void proc_exit(int status)
 	KASSERT(cur.running);
 	cur.status = status & 0xff;
 	kjmp_restore(&cur.exit_ctx, 1);
-}
-
-/* The signal Linux sends for a CPU exception in user mode. */
-static int signal_of(unsigned vector)
-{
-	switch (vector) {
-	case T_DE: return SIGFPE;
-	case T_UD: return SIGILL;
-	case T_BP: case T_DB: return SIGTRAP;
-	case 16: case 19: return SIGFPE;  /* x87 and SIMD floating point */
-	case 17: return SIGBUS;           /* alignment check */
-	default: return SIGSEGV;
-	}
 }
 
 void proc_killed(const struct trapframe *tf, int sig, const char *cause, const char *extra,
@@ -195,5 +183,5 @@ void proc_fault(const struct trapframe *tf)
 	if (tf->vector == T_PF)
 		ksnprintf(extra, sizeof extra, ", fault address %016lx (%s)", read_cr2(),
 			  tf->error & 2 ? "write" : tf->error & 16 ? "instruction fetch" : "read");
-	proc_killed(tf, signal_of((unsigned)tf->vector), cause, extra, true);
+	proc_killed(tf, signal_of_trap((unsigned)tf->vector), cause, extra, true);
 }

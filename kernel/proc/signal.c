@@ -2,23 +2,24 @@
  * Signals of the running process: actions, the blocked and pending sets, the
  * alternate stack, and delivery through a Linux rt_sigframe.
  *
- * One thread and no other process: every signal is one the program sends
- * itself (kill, tkill, tgkill), and it is delivered when the system call
- * that sent it, or the one that unblocked it, returns to user mode. No
- * signal can arrive during a blocking call, so EINTR and SA_RESTART never
- * arise. CPU exceptions do not come through here: a fault still ends the
- * process with a report (proc_fault), even if the program installed a
- * handler for SIGSEGV; only sent signals reach handlers.
+ * One thread and no other process: a signal comes from the program itself
+ * (kill, tkill, tgkill, sigqueue), from its timers, or from a CPU exception
+ * in its code. Pending signals are delivered when the process returns to
+ * user mode, from a system call or an interrupt; a CPU exception enters its
+ * handler at once, as Linux forces these signals.
  */
 #include "ksignal.h"
 
 #include "console.h"
 #include "cpu.h"
+#include "heap.h"
+#include "itimer.h"
 #include "kerrno.h"
 #include "kstring.h"
 #include "printf.h"
 #include "proc.h"
 #include "syscall.h"
+#include "timer.h"
 #include "vm.h"
 
 #define SIG_DFL 0
@@ -68,13 +69,6 @@
 #define FP_XSTATE_MAGIC2 0x46505845u
 #define FP_SW_BYTES_OFFSET 464
 
-struct ksiginfo {
-	int32_t signo, errno_, code, pad;
-	int32_t pid;
-	uint32_t uid;
-	uint8_t rest[104];
-};
-
 /* The Linux x86-64 user structures of a signal frame. */
 struct sigcontext {
 	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
@@ -113,18 +107,25 @@ _Static_assert(sizeof(struct rt_sigframe) == 440, "struct rt_sigframe");
 _Static_assert(sizeof(struct fpx_sw_bytes) == 48, "struct _fpx_sw_bytes");
 _Static_assert(sizeof(struct kstack) == 24, "stack_t");
 
+/* An instance of a real-time signal, with its own siginfo, in its
+ * signal's list (oldest first). */
+struct queued {
+	struct ksiginfo info;
+	struct queued *next;
+};
+
 static struct {
 	struct ksigaction act[SIGNAL_MAX + 1];
 	uint64_t blocked, pending;
-	struct ksiginfo info[SIGNAL_MAX + 1]; /* of the latest instance sent */
+	struct ksiginfo info[SIGNAL_MAX + 1]; /* of a standard signal: the first sent */
 	uint32_t queued[SIGNAL_MAX + 1];      /* instances of a pending real-time signal */
 	uint64_t queued_total;
+	struct queued *head[SIGNAL_MAX + 1], *tail[SIGNAL_MAX + 1];
 	struct kstack alt;
 	bool restored; /* rt_sigreturn replaced every register */
+	bool suspended; /* sigsuspend: `saved` goes back once a handler returns */
+	uint64_t saved;
 } sig;
-
-/* The vector state moves through here: XSAVE needs 64-byte alignment. */
-static uint8_t fpu_area[FPU_AREA_MAX] __attribute__((aligned(64)));
 
 const char *signal_name(int s)
 {
@@ -148,11 +149,96 @@ const char *signal_name(int s)
 	return buf;
 }
 
+/* si_code values of faults (Linux's uapi/asm-generic/siginfo.h). */
+#define ILL_ILLOPN 2
+#define FPE_INTDIV 1
+#define FPE_FLTDIV 3
+#define FPE_FLTOVF 4
+#define FPE_FLTUND 5
+#define FPE_FLTRES 6
+#define FPE_FLTINV 7
+#define SEGV_MAPERR 1
+#define SEGV_ACCERR 2
+#define BUS_ADRALN 1
+#define TRAP_TRACE 2
+
+int signal_of_trap(unsigned vector)
+{
+	switch (vector) {
+	case T_DE: return SIGFPE;
+	case T_UD: return SIGILL;
+	case T_BP: case T_DB: return SIGTRAP;
+	case 11: case 12: return SIGBUS; /* segment not present, stack segment */
+	case 16: case 19: return SIGFPE; /* x87 and SIMD floating point */
+	case 17: return SIGBUS;          /* alignment check */
+	default: return SIGSEGV;
+	}
+}
+
+/* The vector state moves through here: XSAVE needs 64-byte alignment. */
+static uint8_t fpu_area[FPU_AREA_MAX] __attribute__((aligned(64)));
+
+/* The si_code of an x87 (#MF) or SIMD (#XM) exception, from the flags
+ * that are raised and unmasked, checked in Linux's order. */
+static int fp_code(unsigned vector)
+{
+	uint16_t cwd, swd;
+	uint32_t mxcsr, err;
+
+	fpu_save(fpu_area); /* the program's state: the kernel uses no FPU */
+	memcpy(&cwd, fpu_area, 2);
+	memcpy(&swd, fpu_area + 2, 2);
+	memcpy(&mxcsr, fpu_area + 24, 4);
+	err = vector == 16 ? (uint32_t)(swd & ~cwd) : ~(mxcsr >> 7) & mxcsr;
+	if (err & 0x001)
+		return FPE_FLTINV;
+	if (err & 0x004)
+		return FPE_FLTDIV;
+	if (err & 0x008)
+		return FPE_FLTOVF;
+	if (err & 0x012)
+		return FPE_FLTUND;
+	return err & 0x020 ? FPE_FLTRES : 0;
+}
+
+/* What Linux's trap handlers put in siginfo: the faulting instruction for
+ * #DE, #UD, #DB, #MF and #XM, the address for #PF (SEGV_ACCERR when it lies in one of
+ * the program's areas, which the access did not allow), and SI_KERNEL with
+ * no address for #GP, #BP (int3) and the rest. */
+static struct ksiginfo fault_info(const struct trapframe *tf, int s, uint64_t cr2)
+{
+	struct ksiginfo info = {.signo = s, .code = SI_KERNEL};
+	unsigned flags;
+
+	switch (tf->vector) {
+	case T_DE: info.code = FPE_INTDIV, info.addr = tf->rip; break;
+	case T_UD: info.code = ILL_ILLOPN, info.addr = tf->rip; break;
+	case T_DB: info.code = TRAP_TRACE, info.addr = tf->rip; break;
+	case 17: info.code = BUS_ADRALN; break;
+	case 16: case 19: info.code = fp_code((unsigned)tf->vector), info.addr = tf->rip; break;
+	case T_PF:
+		info.code = cr2 < USER_TOP && vma_mapping_end(cr2, &flags) ? SEGV_ACCERR
+									 : SEGV_MAPERR;
+		info.addr = cr2;
+		break;
+	}
+	return info;
+}
+
 void signal_reset(void)
 {
+	signal_release();
 	memset(&sig, 0, sizeof sig);
 	signal_attention = true;
 	sig.alt.flags = SS_DISABLE;
+}
+
+static void discard(uint64_t set);
+
+void signal_release(void)
+{
+	itimer_reset(); /* a timer left armed would send to nobody */
+	discard(~0ull);
 }
 
 /* Would sig be thrown away on delivery? */
@@ -163,13 +249,26 @@ static bool ignored(int s)
 	return h == SIG_IGN || (h == SIG_DFL && (IGNORED_BY_DEFAULT & BIT(s)));
 }
 
+/* Take the first queued instance of real-time signal s. */
+static struct ksiginfo unqueue(int s)
+{
+	struct queued *q = sig.head[s];
+	struct ksiginfo info = q->info;
+
+	sig.head[s] = q->next;
+	if (!sig.head[s])
+		sig.tail[s] = NULL;
+	kfree(q);
+	sig.queued[s]--;
+	sig.queued_total--;
+	return info;
+}
+
 static void discard(uint64_t set)
 {
-	for (int s = 1; s <= SIGNAL_MAX; s++)
-		if (set & sig.pending & BIT(s)) {
-			sig.queued_total -= sig.queued[s];
-			sig.queued[s] = 0;
-		}
+	for (int s = SIGRT_FIRST; s <= SIGNAL_MAX; s++)
+		while ((set & BIT(s)) && sig.head[s])
+			unqueue(s);
 	sig.pending &= ~set;
 }
 
@@ -239,8 +338,10 @@ int signal_altstack(const struct kstack *ss, struct kstack *old, uint64_t sp)
 	return 0;
 }
 
-int signal_send(int s, int code)
+int signal_send_info(const struct ksiginfo *info)
 {
+	int s = info->signo;
+
 	if (s == 0)
 		return 0; /* only "does the process exist?" */
 	if (s == SIGCONT)
@@ -250,36 +351,68 @@ int signal_send(int s, int code)
 	if (!(sig.blocked & BIT(s)) && ignored(s))
 		return 0;
 	if (s >= SIGRT_FIRST) {
-		/* kill() may exceed the limit (Linux lets SI_USER through); tgkill may not. */
-		if (code != SI_USER && sig.queued_total >= proc_rlimit(RLIMIT_SIGPENDING).cur)
-			return -EAGAIN;
-		if (sig.queued[s] < UINT32_MAX) {
-			sig.queued[s]++;
-			sig.queued_total++;
+		/* Past the limit, kill() still succeeds but its instance is
+		 * lost if one is queued already (as Linux 6.x does); the other
+		 * senders fail. */
+		if (sig.queued_total >= proc_rlimit(RLIMIT_SIGPENDING).cur) {
+			if (info->code != SI_USER)
+				return -EAGAIN;
+			if (sig.head[s])
+				return 0;
 		}
+		struct queued *q = kmalloc(sizeof *q);
+		if (!q)
+			return -EAGAIN;
+		*q = (struct queued){*info, NULL};
+		if (sig.tail[s])
+			sig.tail[s]->next = q;
+		else
+			sig.head[s] = q;
+		sig.tail[s] = q;
+		sig.queued[s]++;
+		sig.queued_total++;
+	} else if (!(sig.pending & BIT(s))) {
+		sig.info[s] = *info; /* a standard signal sent again merges with it */
 	}
 	sig.pending |= BIT(s);
 	signal_attention = true;
-	sig.info[s] = (struct ksiginfo){.signo = s, .code = code, .pid = 1, .uid = 0};
 	return 0;
 }
 
-/* Take one instance of s off the pending set. */
-static struct ksiginfo dequeue(int s)
+int signal_send(int s, int code)
 {
-	if (s >= SIGRT_FIRST && sig.queued[s] > 1) {
-		sig.queued[s]--;
-		sig.queued_total--;
-	} else {
-		discard(BIT(s));
-	}
-	return sig.info[s];
+	struct ksiginfo info = {.signo = s, .code = code, .pid = 1, .uid = 0};
+
+	return signal_send_info(&info);
+}
+
+/* Take one instance of s off the pending set into info. A timer's signal
+ * carries the expirations missed since it was sent; one sent before its
+ * timer was deleted or set again is dropped (false), as Linux 6.13 on does. */
+static bool dequeue(int s, struct ksiginfo *info)
+{
+	*info = sig.info[s];
+	if (s >= SIGRT_FIRST)
+		*info = unqueue(s);
+	if (s < SIGRT_FIRST || !sig.head[s])
+		sig.pending &= ~BIT(s);
+	if (info->code != SI_TIMER)
+		return true;
+	int64_t overrun = itimer_delivered(info->pid, info->seq);
+	info->uid = (uint32_t)overrun;
+	info->seq = 0; /* kernel-private */
+	return overrun >= 0;
 }
 
 static const char *sender(const struct ksiginfo *info)
 {
-	return info->code == SI_TKILL ? "sent by the program itself (tkill/tgkill)"
-				      : "sent by the program itself (kill)";
+	switch (info->code) {
+	case SI_TKILL: return "sent by the program itself (tkill/tgkill)";
+	case SI_QUEUE: return "sent by the program itself (sigqueue)";
+	case SI_TIMER: return "sent by a timer of the program (timer_create)";
+	case SI_KERNEL: return "sent by a timer of the program (alarm/setitimer)";
+	default: return "sent by the program itself (kill)";
+	}
 }
 
 /* The default action of a signal that is not ignored: the process ends.
@@ -324,9 +457,10 @@ static int save_fpu(uint64_t fp)
 	return copy_to_user(fp, fpu_area, size);
 }
 
-/* Build the frame for handler `a` of signal s and point tf at the handler. */
+/* Build the frame for handler `a` of signal s and point tf at the handler;
+ * fault is the exception's frame (for trapno, err and cr2) or NULL. */
 static void enter_handler(struct trapframe *tf, int s, const struct ksigaction *a,
-			  const struct ksiginfo *info)
+			  const struct ksiginfo *info, const struct trapframe *fault)
 {
 	uint64_t sp = tf->rsp - 128; /* the interrupted code's red zone */
 	bool switching = (a->flags & SA_ONSTACK) && altstack_flags(tf->rsp) == 0;
@@ -359,12 +493,18 @@ static void enter_handler(struct trapframe *tf, int s, const struct ksigaction *
 		.r13 = tf->r13, .r14 = tf->r14, .r15 = tf->r15, .rdi = tf->rdi, .rsi = tf->rsi,
 		.rbp = tf->rbp, .rbx = tf->rbx, .rdx = tf->rdx, .rax = tf->rax, .rcx = tf->rcx,
 		.rsp = tf->rsp, .rip = tf->rip, .rflags = tf->rflags, .cs = USER_CS, .ss = USER_SS,
-		.oldmask = sig.blocked, .fpstate = fp,
+		.oldmask = sig.suspended ? sig.saved : sig.blocked, .fpstate = fp,
 	};
-	f.uc.sigmask = sig.blocked;
+	if (fault) {
+		f.uc.mc.trapno = fault->vector;
+		f.uc.mc.err = fault->error;
+		f.uc.mc.cr2 = info->addr;
+	}
+	f.uc.sigmask = f.uc.mc.oldmask; /* what sigreturn puts back */
 	if (copy_to_user(frame, &f, sizeof f))
 		frame_fault(tf, s, "cannot write the signal frame");
 
+	sig.suspended = false;
 	if (sig.alt.flags & SS_AUTODISARM) /* for any handler, as Linux does */
 		sig.alt = (struct kstack){0, SS_DISABLE, 0, 0};
 	sig.blocked |= a->mask | (a->flags & SA_NODEFER ? 0 : BIT(s));
@@ -382,40 +522,196 @@ static void enter_handler(struct trapframe *tf, int s, const struct ksigaction *
 	tf->rflags &= ~(FLAGS_DF | FLAGS_TF);
 }
 
-static const char *code_name(int code) { return code == SI_TKILL ? "SI_TKILL" : "SI_USER"; }
+/* The line strace prints for a delivery. */
+static void trace_delivery(int s, const struct ksiginfo *info)
+{
+	static const char *const fault_codes[][8] = {
+		[SIGILL] = {"", "ILL_ILLOPC", "ILL_ILLOPN"},
+		[SIGFPE] = {"", "FPE_INTDIV", "FPE_INTOVF", "FPE_FLTDIV", "FPE_FLTOVF",
+			    "FPE_FLTUND", "FPE_FLTRES", "FPE_FLTINV"},
+		[SIGSEGV] = {"", "SEGV_MAPERR", "SEGV_ACCERR"},
+		[SIGBUS] = {"", "BUS_ADRALN", "BUS_ADRERR"},
+		[SIGTRAP] = {"", "TRAP_BRKPT", "TRAP_TRACE"},
+	};
+	char name[16];
+	const char *code = name;
+
+	if (!syscall_tracing())
+		return;
+	if (info->code > 0 && info->code < 8 &&
+	    s < (int)(sizeof fault_codes / sizeof fault_codes[0]) && fault_codes[s][info->code])
+		code = fault_codes[s][info->code];
+	else if (info->code == SI_KERNEL)
+		code = "SI_KERNEL";
+	else if (info->code == SI_TKILL)
+		code = "SI_TKILL";
+	else if (info->code == SI_QUEUE)
+		code = "SI_QUEUE";
+	else if (info->code == SI_TIMER)
+		code = "SI_TIMER";
+	else
+		ksnprintf(name, sizeof name, info->code ? "%d" : "SI_USER", info->code);
+	kreport("[strace] --- %s {si_signo=%s, si_code=%s", signal_name(s), signal_name(s), code);
+	if (info->code == SI_KERNEL && !(BIT(s) & SYNCHRONOUS)) /* setitimer's */
+		kreport("} ---\n");
+	else if (info->code > 0)
+		kreport(", si_addr=%#lx} ---\n", info->addr);
+	else if (info->code == SI_TIMER)
+		kreport(", si_timerid=%d, si_overrun=%u, si_value=%#lx} ---\n", info->pid, info->uid,
+			info->value);
+	else
+		kreport(", si_pid=%d, si_uid=%u} ---\n", info->pid, info->uid);
+}
 
 bool signal_attention;
 
-bool signal_return_to_user(struct trapframe *tf)
+/* Signals whose delivery does something: runs a handler or ends us. */
+static uint64_t effective(void)
+{
+	uint64_t set = 0;
+
+	for (int s = 1; s <= SIGNAL_MAX; s++)
+		if (!ignored(s))
+			set |= BIT(s);
+	return set;
+}
+
+int signal_wait(uint64_t deadline, uint64_t also)
+{
+	const uint64_t tick = 1000000000ull / TIMER_HZ;
+
+	for (;;) {
+		if (sig.pending & (~sig.blocked | also))
+			return -EINTR;
+		uint64_t now = time_ns();
+		if (now >= deadline)
+			return 0;
+		if (deadline == SIGNAL_NO_DEADLINE &&
+		    !itimer_may_signal((~sig.blocked & effective()) | also))
+			return -EDEADLK;
+		if (deadline - now > tick)
+			cpu_wait_interrupt(); /* a tick: timers may have sent a signal */
+		else
+			time_sleep_until(deadline);
+	}
+}
+
+void signal_wait_mask(uint64_t mask)
+{
+	sig.saved = sig.blocked;
+	sig.suspended = true;
+	sig.blocked = mask & ~UNBLOCKABLE;
+	signal_attention = true;
+}
+
+void signal_wait_unmask(bool interrupted)
+{
+	/* Interrupted: the handler's frame records the old mask, and
+	 * signal_return_to_user puts it back if no handler runs. */
+	if (!interrupted) {
+		sig.blocked = sig.saved;
+		sig.suspended = false;
+	}
+}
+
+int signal_suspend(uint64_t mask)
+{
+	signal_wait_mask(mask);
+	int err = signal_wait(SIGNAL_NO_DEADLINE, 0);
+	signal_wait_unmask(err == -EINTR);
+	return err;
+}
+
+int signal_timedwait(uint64_t set, uint64_t deadline, struct ksiginfo *info)
+{
+	set &= ~UNBLOCKABLE;
+	for (;;) {
+		uint64_t ready = sig.pending & set;
+		if (ready) {
+			if (ready & SYNCHRONOUS)
+				ready &= SYNCHRONOUS;
+			int s = __builtin_ctzll(ready) + 1;
+			signal_attention = true;
+			if (dequeue(s, info))
+				return s;
+			continue;
+		}
+		int err = signal_wait(deadline, set);
+		if (err == 0)
+			return -EAGAIN;
+		if (err == -EDEADLK || !(sig.pending & set))
+			return err; /* another signal came: -EINTR */
+	}
+}
+
+/* Run the interrupted system call again: SYSCALL is 2 bytes long, and its
+ * number is still in the frame (the argument registers are untouched). */
+static void restart_syscall(struct trapframe *tf)
+{
+	tf->rax = tf->vector;
+	tf->rip -= 2;
+}
+
+bool signal_return_to_user(struct trapframe *tf, bool syscall)
 {
 	bool full = sig.restored;
+	bool restart = syscall && tf->rax == (uint64_t)-ERESTARTSYS;
 
 	sig.restored = false;
 	for (;;) {
 		uint64_t ready = sig.pending & ~sig.blocked;
-		if (!ready) {
-			signal_attention = false; /* until pending or blocked change */
-			return full;
-		}
+		if (!ready)
+			break;
 		if (ready & SYNCHRONOUS)
 			ready &= SYNCHRONOUS;
 		int s = __builtin_ctzll(ready) + 1;
-		struct ksiginfo info = dequeue(s);
+		struct ksiginfo info;
+		if (!dequeue(s, &info))
+			continue;
 		struct ksigaction a = sig.act[s];
-		if (syscall_tracing()) /* as strace shows a delivery */
-			kreport("[strace] --- %s {si_signo=%s, si_code=%s, si_pid=%d, "
-				"si_uid=%u} ---\n",
-				signal_name(s), signal_name(s), code_name(info.code), info.pid,
-				info.uid);
+		trace_delivery(s, &info);
 		if (ignored(s))
 			continue;
 		if (a.handler == SIG_DFL)
 			default_action(tf, s, &info);
 		if (a.flags & SA_RESETHAND)
 			sig.act[s].handler = SIG_DFL;
-		enter_handler(tf, s, &a, &info);
+		if (restart) { /* before the frame saves RAX and RIP */
+			if (a.flags & SA_RESTART)
+				restart_syscall(tf);
+			else
+				tf->rax = (uint64_t)-EINTR;
+			restart = false;
+		}
+		enter_handler(tf, s, &a, &info, NULL);
 		full = true;
 	}
+	if (restart) { /* no handler ran: Linux restarts the call */
+		restart_syscall(tf);
+		full = true;
+	}
+	if (sig.suspended) { /* sigsuspend's signal was ignored: its mask goes */
+		sig.blocked = sig.saved;
+		sig.suspended = false;
+	}
+	signal_attention = (sig.pending & ~sig.blocked) != 0;
+	return full;
+}
+
+void signal_fault(struct trapframe *tf, uint64_t cr2)
+{
+	int s = signal_of_trap((unsigned)tf->vector);
+	struct ksigaction a = sig.act[s];
+
+	/* Linux's force_sig: a blocked or ignored fault signal kills. */
+	if ((sig.blocked & BIT(s)) || a.handler == SIG_DFL || a.handler == SIG_IGN)
+		proc_fault(tf);
+	struct ksiginfo info = fault_info(tf, s, cr2);
+	struct trapframe fault = *tf;
+	trace_delivery(s, &info);
+	if (a.flags & SA_RESETHAND)
+		sig.act[s].handler = SIG_DFL;
+	enter_handler(tf, s, &a, &info, &fault);
 }
 
 /* The saved vector state: an XSAVE image when Linux's markers say it is

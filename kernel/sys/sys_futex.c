@@ -1,10 +1,11 @@
 /*
  * futex for a process with one thread: there is never a waiter to wake and
  * never another thread to wake us. FUTEX_WAIT therefore returns EAGAIN
- * when the value differs, else sleeps until its timeout (ETIMEDOUT). A wait
- * without a timeout can never end; instead of hanging the machine until the
- * host's timeout, the process is ended as if killed by SIGKILL (status 137)
- * with a report saying why.
+ * when the value differs, else sleeps until its timeout (ETIMEDOUT) or a
+ * signal (EINTR). A wait without a timeout that no timer's signal can end
+ * never ends; instead of hanging the machine until the host's timeout, the
+ * process is ended as if killed by SIGKILL (status 137) with a report
+ * saying why.
  */
 #include "kerrno.h"
 #include "ksignal.h"
@@ -79,10 +80,14 @@ static int64_t futex_wait(uint64_t uaddr, uint32_t val, const uint64_t *deadline
 		return -EFAULT;
 	if (cur != val)
 		return -EAGAIN;
-	if (!deadline)
+	/* Only a signal can end it early: -EINTR, or without a timeout a
+	 * restart when its handler has SA_RESTART (as Linux). */
+	err = signal_wait(deadline ? *deadline : SIGNAL_NO_DEADLINE, 0);
+	if (err == -EDEADLK)
 		proc_killed(syscall_frame(), SIGKILL,
 			    "futex wait with no other thread to wake it (a deadlock)", "", true);
-	time_sleep_until(*deadline);
+	if (err == -EINTR)
+		return deadline ? -EINTR : -ERESTARTSYS;
 	return -ETIMEDOUT;
 }
 

@@ -2,13 +2,15 @@
  * Waiting for file descriptors: poll, ppoll, select, pselect6. Files and
  * devices are always ready; pipes are ready by their contents; only stdin
  * from the host can become ready while we wait. So a wait that nothing can
- * end sleeps out its timeout, and without a timeout it is a deadlock: the
- * program ends with a message (status 137) rather than hang the machine.
+ * end sleeps out its timeout or until a signal (EINTR); without a timeout,
+ * and with no timer to send a signal, it is a deadlock: the program ends
+ * with a message (status 137) rather than hang the machine.
  */
 #include "console.h"
 #include "fs.h"
 #include "heap.h"
 #include "kerrno.h"
+#include "ksignal.h"
 #include "kstring.h"
 #include "proc.h"
 #include "syscall.h"
@@ -30,24 +32,25 @@ __attribute__((noreturn)) static void deadlock(void)
 	proc_exit(128 + 9);
 }
 
-enum { WAIT_DONE, WAIT_AGAIN, WAIT_FOREVER };
+enum { WAIT_DONE, WAIT_AGAIN, WAIT_FOREVER, WAIT_SIGNAL };
 
 /* Nothing is ready yet: wait for something to change (WAIT_AGAIN: look
  * again), or say the wait is over. Only host input can change anything
- * (may_change); otherwise sleep out the deadline, and with none the wait
- * could never end (WAIT_FOREVER). */
+ * (may_change); otherwise sleep out the deadline or until a signal
+ * (WAIT_SIGNAL), and when neither can come the wait could never end
+ * (WAIT_FOREVER). */
 static int wait_more(bool may_change, uint64_t deadline)
 {
 	if (deadline == 0)
 		return WAIT_DONE;
 	if (!may_change) {
-		if (deadline == NO_DEADLINE)
-			return WAIT_FOREVER;
-		time_sleep_until(deadline);
-		return WAIT_DONE;
+		int err = signal_wait(deadline, 0);
+		return err == -EDEADLK ? WAIT_FOREVER : err ? WAIT_SIGNAL : WAIT_DONE;
 	}
 	if (deadline != NO_DEADLINE && time_ns() >= deadline)
 		return WAIT_DONE;
+	if (signal_wait(0, 0) == -EINTR) /* only looks */
+		return WAIT_SIGNAL;
 	cpu_wait_interrupt(); /* until input, or the next timer tick */
 	return WAIT_AGAIN;
 }
@@ -64,7 +67,8 @@ static int64_t do_poll(uint64_t ufds, uint64_t nfds, uint64_t deadline)
 		return -EFAULT;
 	}
 	int64_t ready;
-	for (int w = WAIT_AGAIN; w == WAIT_AGAIN;) {
+	int w;
+	for (w = WAIT_AGAIN; w == WAIT_AGAIN;) {
 		bool may_change = false;
 		ready = 0;
 		for (uint64_t i = 0; i < nfds; i++) {
@@ -86,6 +90,10 @@ static int64_t do_poll(uint64_t ufds, uint64_t nfds, uint64_t deadline)
 			kfree(p);
 			deadlock();
 		}
+	}
+	if (w == WAIT_SIGNAL) {
+		kfree(p);
+		return -EINTR;
 	}
 	int err = copy_to_user(ufds, p, nfds * sizeof *p);
 	kfree(p);
@@ -119,12 +127,31 @@ static int deadline_of(uint64_t uts, uint64_t *deadline, bool micro)
 	return 0;
 }
 
+/* The mask ppoll and pselect6 wait with (none when usig is 0). */
+static int wait_mask(uint64_t usig, uint64_t size, uint64_t *mask)
+{
+	if (!usig)
+		return 0;
+	if (size != sizeof *mask)
+		return -EINVAL;
+	return copy_from_user(mask, usig, sizeof *mask);
+}
+
 int64_t sys_ppoll(uint64_t fds, uint64_t nfds, uint64_t tsp, uint64_t sigmask, uint64_t sigsetsize,
 		  uint64_t a5)
 {
-	uint64_t deadline;
+	uint64_t deadline, mask;
 	int err = deadline_of(tsp, &deadline, false);
-	return err ? err : do_poll(fds, nfds, deadline);
+	if (!err)
+		err = wait_mask(sigmask, sigsetsize, &mask);
+	if (err)
+		return err;
+	if (sigmask)
+		signal_wait_mask(mask);
+	int64_t r = do_poll(fds, nfds, deadline);
+	if (sigmask)
+		signal_wait_unmask(r == -EINTR);
+	return r;
 }
 
 /* select's three sets, as bitmaps of nfds bits. */
@@ -144,7 +171,8 @@ static int64_t do_select(uint64_t nfds, uint64_t ur, uint64_t uw, uint64_t ue, u
 		if (((in[0][fd / 64] | in[1][fd / 64] | in[2][fd / 64]) >> (fd % 64) & 1) && !fd_get((int)fd))
 			return -EBADF;
 	int64_t ready;
-	for (int w = WAIT_AGAIN; w == WAIT_AGAIN;) {
+	int w;
+	for (w = WAIT_AGAIN; w == WAIT_AGAIN;) {
 		bool may_change = false;
 		ready = 0;
 		memset(out, 0, sizeof out);
@@ -164,6 +192,8 @@ static int64_t do_select(uint64_t nfds, uint64_t ur, uint64_t uw, uint64_t ue, u
 		if (w == WAIT_FOREVER)
 			deadlock();
 	}
+	if (w == WAIT_SIGNAL)
+		return -EINTR;
 	for (int s = 0; s < 3; s++)
 		if (sets[s] && copy_to_user(sets[s], out[s], bytes))
 			return -EFAULT;
@@ -177,9 +207,21 @@ int64_t sys_select(uint64_t nfds, uint64_t r, uint64_t w, uint64_t e, uint64_t t
 	return err ? err : do_select(nfds, r, w, e, deadline);
 }
 
-int64_t sys_pselect6(uint64_t nfds, uint64_t r, uint64_t w, uint64_t e, uint64_t tsp, uint64_t a5)
+/* The sixth argument points at {const sigset_t *set; size_t size}. */
+int64_t sys_pselect6(uint64_t nfds, uint64_t r, uint64_t w, uint64_t e, uint64_t tsp, uint64_t usig)
 {
-	uint64_t deadline;
+	uint64_t deadline, mask, sigarg[2] = {0, 0};
 	int err = deadline_of(tsp, &deadline, false);
-	return err ? err : do_select(nfds, r, w, e, deadline);
+	if (!err && usig && copy_from_user(sigarg, usig, sizeof sigarg))
+		err = -EFAULT;
+	if (!err)
+		err = wait_mask(sigarg[0], sigarg[1], &mask);
+	if (err)
+		return err;
+	if (sigarg[0])
+		signal_wait_mask(mask);
+	int64_t n = do_select(nfds, r, w, e, deadline);
+	if (sigarg[0])
+		signal_wait_unmask(n == -EINTR);
+	return n;
 }

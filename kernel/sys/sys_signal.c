@@ -2,8 +2,10 @@
  * ourselves, and the return from a handler (kernel/proc/signal.c). */
 #include "kerrno.h"
 #include "ksignal.h"
+#include "printf.h"
 #include "proc.h"
 #include "syscall.h"
+#include "timer.h"
 
 #define SIG_BLOCK 0
 #define SIG_UNBLOCK 1
@@ -114,4 +116,104 @@ int64_t sys_rt_sigreturn(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uin
 			 uint64_t a5)
 {
 	return signal_sigreturn(syscall_frame());
+}
+
+/* A wait that no signal can ever end (none is coming, no timer is armed):
+ * Linux would hang forever; the process ends as if killed (137). */
+__attribute__((noreturn)) static void forever(const char *call)
+{
+	char cause[96];
+
+	ksnprintf(cause, sizeof cause, "it would wait forever: %s with no signal that could come",
+		  call);
+	proc_killed(syscall_frame(), SIGKILL, cause, "", true);
+}
+
+int64_t sys_pause(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	int err = signal_wait(SIGNAL_NO_DEADLINE, 0);
+
+	if (err == -EDEADLK)
+		forever("pause");
+	return -EINTR;
+}
+
+int64_t sys_rt_sigsuspend(uint64_t umask, uint64_t setsize, uint64_t a2, uint64_t a3, uint64_t a4,
+			  uint64_t a5)
+{
+	uint64_t mask;
+
+	if (setsize != SIGSET_SIZE)
+		return -EINVAL;
+	if (copy_from_user(&mask, umask, sizeof mask))
+		return -EFAULT;
+	if (signal_suspend(mask) == -EDEADLK)
+		forever("sigsuspend");
+	return -EINTR;
+}
+
+int64_t sys_rt_sigtimedwait(uint64_t uset, uint64_t uinfo, uint64_t uts, uint64_t setsize,
+			    uint64_t a4, uint64_t a5)
+{
+	struct {
+		int64_t sec, nsec;
+	} ts;
+	uint64_t set, deadline = SIGNAL_NO_DEADLINE;
+	struct ksiginfo info;
+
+	if (setsize != SIGSET_SIZE)
+		return -EINVAL;
+	if (copy_from_user(&set, uset, sizeof set))
+		return -EFAULT;
+	if (uts) {
+		if (copy_from_user(&ts, uts, sizeof ts))
+			return -EFAULT;
+		if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
+			return -EINVAL;
+		uint64_t ns = (uint64_t)ts.sec < UINT64_MAX / 2000000000 ? (uint64_t)ts.sec * 1000000000
+									  : UINT64_MAX / 2;
+		deadline = time_ns() + ns + (uint64_t)ts.nsec;
+	}
+	int s = signal_timedwait(set, deadline, &info);
+	if (s == -EDEADLK)
+		forever("sigtimedwait");
+	if (s > 0 && uinfo && copy_to_user(uinfo, &info, sizeof info))
+		return -EFAULT;
+	return s;
+}
+
+/* sigqueue: the program's own siginfo (si_code SI_QUEUE, si_value), which
+ * it may fill as it likes since the target is itself. */
+static int64_t queue_info(int sig, struct ksiginfo *info)
+{
+	info->signo = sig;
+	if (sig < 0 || sig > SIGNAL_MAX)
+		return -EINVAL;
+	return signal_send_info(info);
+}
+
+int64_t sys_rt_sigqueueinfo(uint64_t pid, uint64_t sig, uint64_t uinfo, uint64_t a3, uint64_t a4,
+			    uint64_t a5)
+{
+	struct ksiginfo info;
+
+	if (copy_from_user(&info, uinfo, sizeof info))
+		return -EFAULT;
+	if ((int)pid != OUR_PID)
+		return -ESRCH;
+	return queue_info((int)sig, &info);
+}
+
+int64_t sys_rt_tgsigqueueinfo(uint64_t tgid, uint64_t tid, uint64_t sig, uint64_t uinfo,
+			      uint64_t a4, uint64_t a5)
+{
+	struct ksiginfo info;
+
+	if (copy_from_user(&info, uinfo, sizeof info))
+		return -EFAULT;
+	if ((int)tgid <= 0 || (int)tid <= 0)
+		return -EINVAL;
+	if ((int)tgid != OUR_PID || (int)tid != OUR_PID)
+		return -ESRCH;
+	return queue_info((int)sig, &info);
 }

@@ -1,10 +1,14 @@
-/* Time system calls: clocks, gettimeofday, time, nanosleep. */
+/* Time system calls: clocks, gettimeofday, time, nanosleep (which a
+ * signal interrupts). */
 #include "kerrno.h"
+#include "ksignal.h"
 #include "proc.h"
 #include "syscall.h"
 #include "timer.h"
 
 #define CLOCK_REALTIME 0
+#define CLOCK_PROCESS_CPUTIME_ID 2
+#define CLOCK_THREAD_CPUTIME_ID 3
 #define CLOCK_REALTIME_COARSE 5
 #define CLOCK_TAI 11
 #define NS 1000000000ull
@@ -13,14 +17,25 @@ struct timespec_user {
 	int64_t sec, nsec;
 };
 
-/* REALTIME (and its coarse and TAI forms) is wall time; every other clock
- * (MONOTONIC, BOOTTIME, the CPU-time clocks of our single thread) counts
+/* REALTIME (and its coarse and TAI forms) is wall time; the CPU-time
+ * clocks of our process and single thread (also as clock_getcpuclockid
+ * makes them: ~pid << 3 | 2, bit 2 for the thread) count its CPU time, as
+ * its CPU-time timers do; every other clock (MONOTONIC, BOOTTIME) counts
  * from boot. */
 static int clock_ns(uint64_t id, uint64_t *ns)
 {
-	if (id > CLOCK_TAI)
+	int32_t cid = (int32_t)id; /* clockid_t is an int */
+	uint64_t user, sys;
+
+	bool ours = cid < 0 && (~(cid >> 3) == 0 || ~(cid >> 3) == 1) && (cid & 3) != 3;
+	if (cid == CLOCK_PROCESS_CPUTIME_ID || cid == CLOCK_THREAD_CPUTIME_ID || ours) {
+		proc_cputime(&user, &sys);
+		*ns = ours && (cid & 3) == 1 ? user : user + sys; /* VIRT: user time only */
+		return 0;
+	}
+	if (cid < 0 || cid > CLOCK_TAI)
 		return -EINVAL;
-	*ns = (id == CLOCK_REALTIME || id == CLOCK_REALTIME_COARSE || id == CLOCK_TAI)
+	*ns = (cid == CLOCK_REALTIME || cid == CLOCK_REALTIME_COARSE || cid == CLOCK_TAI)
 		      ? time_realtime_ns()
 		      : time_ns();
 	return 0;
@@ -72,6 +87,19 @@ int64_t sys_time(uint64_t tloc, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t 
 	return t;
 }
 
+/* Sleep until deadline (time_ns); a signal ends the sleep early with
+ * -EINTR and the time that was left in rem (when not 0). */
+static int64_t sleep_until(uint64_t deadline, uint64_t rem)
+{
+	if (signal_wait(deadline, 0) == 0)
+		return 0;
+	uint64_t now = time_ns(), left = deadline > now ? deadline - now : 0;
+	struct timespec_user ts = {(int64_t)(left / NS), (int64_t)(left % NS)};
+	if (rem && copy_to_user(rem, &ts, sizeof ts))
+		return -EFAULT;
+	return -EINTR;
+}
+
 int64_t sys_nanosleep(uint64_t req, uint64_t rem, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
 	struct timespec_user ts;
@@ -80,8 +108,7 @@ int64_t sys_nanosleep(uint64_t req, uint64_t rem, uint64_t a2, uint64_t a3, uint
 		return -EFAULT;
 	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= (int64_t)NS)
 		return -EINVAL;
-	time_sleep_until(time_ns() + (uint64_t)ts.sec * NS + (uint64_t)ts.nsec);
-	return 0;
+	return sleep_until(time_ns() + (uint64_t)ts.sec * NS + (uint64_t)ts.nsec, rem);
 }
 
 #define TIMER_ABSTIME 1
@@ -100,6 +127,5 @@ int64_t sys_clock_nanosleep(uint64_t id, uint64_t flags, uint64_t req, uint64_t 
 		return -EINVAL;
 	uint64_t want = (uint64_t)ts.sec * NS + (uint64_t)ts.nsec;
 	uint64_t delay = flags & TIMER_ABSTIME ? (want > now ? want - now : 0) : want;
-	time_sleep_until(time_ns() + delay);
-	return 0;
+	return sleep_until(time_ns() + delay, flags & TIMER_ABSTIME ? 0 : rem);
 }

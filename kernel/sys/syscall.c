@@ -116,7 +116,8 @@ int syscall_dispatch(struct trapframe *tf)
 	}
 	if (vma_out_of_memory()) /* a user copy found no page to back */
 		proc_out_of_memory(tf);
-	int full = signal_attention ? signal_return_to_user(tf) : 0;
+	bool restart = tf->rax == (uint64_t)-ERESTARTSYS;
+	int full = signal_attention || restart ? signal_return_to_user(tf, true) : 0;
 	/* Nothing can be mapped in the last page below 2^47 (TASK_SIZE), so a
 	 * SYSCALL never ends there; were it to, returning to the non-canonical
 	 * RIP after it would fault in ring 0. */

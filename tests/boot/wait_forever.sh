@@ -1,12 +1,15 @@
 # Waits that nothing but this very process could end (one thread): reading
-# an empty pipe whose write end is open, filling a pipe nobody drains, and
-# polling such a pipe with no timeout. Linux would hang forever; the program
-# ends with 137 and a message naming the cause instead, and the kernel goes
-# on (every page comes back).
+# an empty pipe whose write end is open, filling a pipe nobody drains,
+# polling such a pipe with no timeout, and pause, sigsuspend and sigwaitinfo
+# with no timer armed, or with the timer's signal blocked. Linux would hang
+# forever; the program ends with 137 and a message naming the cause instead,
+# and the kernel goes on (every page comes back).
 . tests/boot/common.inc
 cat >"$TMP/wait.c" <<'END'
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
+#include <sys/time.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -23,16 +26,31 @@ int main(int argc, char **argv)
 		memset(buf, 'x', sizeof buf);
 		for (;;)
 			write(p[1], buf, sizeof buf);
-	} else {
+	} else if (!strcmp(argv[1], "poll")) {
 		struct pollfd f = {p[0], POLLIN, 0};
 		poll(&f, 1, -1);
+	} else {
+		/* A timer armed whose signal stays blocked cannot end these. */
+		sigset_t set;
+		struct itimerval v = {{0, 0}, {0, 10000}};
+		sigemptyset(&set);
+		sigaddset(&set, SIGALRM);
+		sigprocmask(SIG_BLOCK, &set, NULL);
+		if (!strcmp(argv[1], "pause-blocked-timer"))
+			setitimer(ITIMER_REAL, &v, NULL);
+		if (!strncmp(argv[1], "pause", 5))
+			pause();
+		else if (!strcmp(argv[1], "sigsuspend"))
+			sigsuspend(&set);
+		else
+			sigwaitinfo(&set, NULL);
 	}
 	printf("never printed\n");
 	return 0;
 }
 END
 clang-19 -static -O1 -o "$TMP/wait" "$TMP/wait.c" || fail "cannot build the program"
-for mode in read write poll; do
+for mode in read write poll pause pause-blocked-timer sigsuspend sigwaitinfo; do
 	run ./bareflow run --verbose --timeout 60 "$TMP/wait" $mode
 	expect_status 137
 	expect_output "^start$"

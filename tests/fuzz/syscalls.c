@@ -10,9 +10,10 @@
  * long sleeps, returning from a signal that never came) are skipped; with
  * MAP_FIXED removed, mmap is allowed. Some are tamed instead: madvise and
  * mremap only ever reach the scratch region or memory that is not ours,
- * futex never waits (one thread: nothing would wake it), and the kill
- * family only sends signal 0 (a handler installed by a random
- * rt_sigaction would jump anywhere).
+ * futex never waits (one thread: nothing would wake it), the kill and
+ * sigqueue families only send signal 0 (a handler installed by a random
+ * rt_sigaction would jump anywhere), and timers are never armed (their
+ * signal would come later).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -116,7 +117,19 @@ static void tame(long nr, uint64_t a[6])
 	case SYS_kill: case SYS_tkill:
 		a[1] = 0;
 		break;
-	case SYS_tgkill:
+	case SYS_tgkill: case SYS_rt_tgsigqueueinfo:
+		a[2] = 0;
+		break;
+	case SYS_rt_sigqueueinfo:
+		a[1] = 0;
+		break;
+	case SYS_alarm: /* no timer armed: its signal would end the fuzzer */
+		a[0] = 0;
+		break;
+	case SYS_setitimer:
+		a[1] = 0;
+		break;
+	case SYS_timer_settime:
 		a[2] = 0;
 		break;
 	}

@@ -3,6 +3,7 @@
 
 #include "kerrno.h"
 #include "ksyms.h"
+#include "ksignal.h"
 #include "kstring.h"
 #include "panic.h"
 #include "printf.h"
@@ -137,8 +138,11 @@ static void exception(struct trapframe *tf)
 		unwind_to_catcher(tf);
 		return;
 	}
-	if ((tf->cs & 3) && recoverable)
-		proc_fault(tf); /* the program dies, the kernel goes on */
+	if ((tf->cs & 3) && recoverable) {
+		/* To the program's handler, or the program dies; the kernel goes on. */
+		signal_fault(tf, read_cr2());
+		return;
+	}
 	trap_report(tf);
 	panic_reported("unhandled %s (%s) at %016lx", trap_mnemonic(tf->vector),
 	      trap_description(tf->vector), tf->rip);
@@ -154,6 +158,10 @@ void trap_dispatch(struct trapframe *tf)
 		exception(tf);
 	} else if (handlers[v]) {
 		handlers[v](tf);
+		/* An interrupt of user code: a timer may have sent a signal. IRETQ
+		 * restores every register, so a handler can be entered here. */
+		if ((tf->cs & 3) && signal_attention)
+			signal_return_to_user(tf, false);
 	} else if (v == IRQ_SPURIOUS || (v >= IRQ_BASE && v < IRQ_BASE + 16)) {
 		spurious_count++; /* masked PIC and LAPIC spurious: no EOI owed */
 	} else {

@@ -1,0 +1,230 @@
+/*
+ * Timers of the running process: setitimer's ITIMER_REAL (SIGALRM),
+ * ITIMER_VIRTUAL (SIGVTALRM, user CPU time) and ITIMER_PROF (SIGPROF, all
+ * CPU time), and the POSIX timers of timer_create. Each holds its next
+ * expiry on its clock; the LAPIC timer interrupt (TIMER_HZ) checks them,
+ * so a timer fires at the first tick after it is due (at most 10 ms late).
+ * Wall-clock timers keep their expiry as time_ns(): nothing can set the
+ * realtime clock, so CLOCK_REALTIME and CLOCK_MONOTONIC advance together.
+ */
+#include "itimer.h"
+
+#include "kerrno.h"
+#include "ksignal.h"
+#include "kstring.h"
+#include "proc.h"
+#include "timer.h"
+
+#define TIMERS (ITIMER_POSIX + ITIMER_POSIX_MAX)
+
+struct itimer {
+	bool used; /* a POSIX timer that exists (setitimer's always do) */
+	int clock;
+	int notify, signo;
+	uint64_t value;	  /* sigval */
+	uint64_t expires; /* on its clock; 0 when disarmed */
+	uint64_t interval;
+	bool sent;	       /* its signal may still be pending */
+	uint32_t overrun;      /* expirations while it was */
+	uint32_t overrun_last; /* counted at the last delivery */
+	uint32_t seq;	       /* counts settings: a signal of an older one is stale */
+};
+
+static struct itimer timers[TIMERS];
+static int top;		  /* every timer in use is below: the tick looks no further */
+static int armed;	  /* timers with an expiry, so that most ticks do nothing */
+static uint32_t settings; /* every timer_settime, so that no two share a seq */
+
+static const int itimer_signal[ITIMER_POSIX] = {SIGALRM, SIGVTALRM, SIGPROF};
+static const int itimer_clock[ITIMER_POSIX] = {ITIMER_CLOCK_WALL, ITIMER_CLOCK_USER,
+					       ITIMER_CLOCK_CPU};
+
+void itimer_reset(void)
+{
+	memset(timers, 0, top * sizeof timers[0]);
+	armed = 0;
+	top = ITIMER_POSIX;
+	for (int t = 0; t < ITIMER_POSIX; t++)
+		timers[t] = (struct itimer){.used = true,
+					    .clock = itimer_clock[t],
+					    .notify = SIGEV_SIGNAL,
+					    .signo = itimer_signal[t]};
+}
+
+static uint64_t clock_now(int clock)
+{
+	uint64_t user, sys;
+
+	if (clock == ITIMER_CLOCK_WALL)
+		return time_ns();
+	proc_cputime(&user, &sys);
+	return clock == ITIMER_CLOCK_USER ? user : user + sys;
+}
+
+static struct itimer *timer_at(int t)
+{
+	return t >= 0 && t < TIMERS && timers[t].used ? &timers[t] : NULL;
+}
+
+int itimer_create(int clock, int notify, int signo, const uint64_t *value)
+{
+	for (int t = ITIMER_POSIX; t < TIMERS; t++)
+		if (!timers[t].used) {
+			if (t >= top)
+				top = t + 1;
+			uint64_t id = (uint64_t)(t - ITIMER_POSIX);
+			timers[t] = (struct itimer){.used = true,
+						    .clock = clock,
+						    .notify = notify,
+						    .signo = signo,
+						    .value = value ? *value : id};
+			return t - ITIMER_POSIX;
+		}
+	return -EAGAIN;
+}
+
+static void disarm(struct itimer *tm)
+{
+	if (tm->expires)
+		armed--;
+	tm->expires = 0;
+}
+
+int itimer_delete(int id)
+{
+	struct itimer *tm = id >= 0 ? timer_at(ITIMER_POSIX + id) : NULL;
+
+	if (!tm)
+		return -EINVAL;
+	disarm(tm);
+	tm->used = false; /* a signal it sent and not yet delivered is dropped */
+	return 0;
+}
+
+static struct itimer_spec remaining(const struct itimer *tm)
+{
+	struct itimer_spec cur = {0, tm->interval};
+
+	if (tm->expires) {
+		uint64_t now = clock_now(tm->clock);
+		cur.value = tm->expires > now ? tm->expires - now : 1; /* due: at the next tick */
+	}
+	return cur;
+}
+
+int itimer_settime(int t, bool absolute, bool realtime, const struct itimer_spec *new,
+		   struct itimer_spec *old)
+{
+	struct itimer *tm = timer_at(t);
+
+	if (!tm)
+		return -EINVAL;
+	if (old)
+		*old = remaining(tm);
+	disarm(tm);
+	tm->interval = new->interval;
+	tm->overrun = 0;
+	tm->sent = false;
+	tm->seq = ++settings;
+	if (!new->value)
+		return 0;
+	uint64_t now = clock_now(tm->clock), at = new->value;
+	if (absolute && realtime) { /* wall-clock time, as time_ns() */
+		uint64_t wall = time_realtime_ns();
+		at = at > wall ? now + (at - wall) : now;
+	} else if (!absolute) {
+		at = now + at < now ? UINT64_MAX : now + at;
+	}
+	tm->expires = at ? at : 1;
+	armed++;
+	itimer_poll(); /* already due: the signal comes as the call returns */
+	return 0;
+}
+
+int itimer_gettime(int t, struct itimer_spec *cur)
+{
+	struct itimer *tm = timer_at(t);
+
+	if (!tm)
+		return -EINVAL;
+	*cur = remaining(tm);
+	return 0;
+}
+
+int itimer_getoverrun(int id)
+{
+	struct itimer *tm = id >= 0 ? timer_at(ITIMER_POSIX + id) : NULL;
+
+	return tm ? (int)(tm->overrun_last > INT32_MAX ? INT32_MAX : tm->overrun_last) : -EINVAL;
+}
+
+/* tm expired, and `missed` more periods went by before this tick. While
+ * its last signal is still pending, an expiry only counts as an overrun
+ * (Linux sends one signal per timer until it is delivered). */
+static void fire(struct itimer *tm, int t, uint32_t missed)
+{
+	if (tm->notify == SIGEV_NONE)
+		return;
+	if (tm->sent && (signal_pending() & (1ull << (tm->signo - 1)))) {
+		tm->overrun += 1 + missed;
+		return;
+	}
+	struct ksiginfo info = {.signo = tm->signo, .code = SI_KERNEL};
+	if (t >= ITIMER_POSIX)
+		info = (struct ksiginfo){.signo = tm->signo,
+					 .code = SI_TIMER,
+					 .pid = t - ITIMER_POSIX,
+					 .value = tm->value,
+					 .seq = tm->seq};
+	tm->sent = signal_send_info(&info) == 0;
+	tm->overrun = missed;
+}
+
+void itimer_poll(void)
+{
+	if (!armed)
+		return;
+	for (int t = 0; t < top; t++) {
+		struct itimer *tm = &timers[t];
+		if (!tm->expires)
+			continue;
+		uint64_t now = clock_now(tm->clock);
+		if (now < tm->expires)
+			continue;
+		uint64_t missed = 0;
+		if (tm->interval) {
+			missed = (now - tm->expires) / tm->interval;
+			uint64_t step;
+			/* A period of centuries: never again, rather than wrap. */
+			if (__builtin_mul_overflow(missed + 1, tm->interval, &step) ||
+			    __builtin_add_overflow(tm->expires, step, &tm->expires))
+				tm->expires = UINT64_MAX;
+		} else {
+			disarm(tm);
+		}
+		fire(tm, t, missed > UINT32_MAX ? UINT32_MAX : (uint32_t)missed);
+	}
+}
+
+bool itimer_may_signal(uint64_t set)
+{
+	for (int t = 0; t < top; t++) {
+		const struct itimer *tm = &timers[t];
+		if (tm->expires && tm->clock == ITIMER_CLOCK_WALL && tm->notify != SIGEV_NONE &&
+		    (set & (1ull << (tm->signo - 1))))
+			return true;
+	}
+	return false;
+}
+
+int64_t itimer_delivered(int id, uint32_t seq)
+{
+	struct itimer *tm = id >= 0 ? timer_at(ITIMER_POSIX + id) : NULL;
+
+	if (!tm || tm->seq != seq)
+		return -1;
+	tm->overrun_last = tm->overrun;
+	tm->overrun = 0;
+	tm->sent = false;
+	return tm->overrun_last;
+}

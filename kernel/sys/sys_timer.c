@@ -1,0 +1,255 @@
+/* Timer system calls: alarm, setitimer, getitimer and the POSIX timers
+ * (timer_create ... timer_delete), on kernel/proc/itimer.c. */
+#include "itimer.h"
+#include "kerrno.h"
+#include "ksignal.h"
+#include "proc.h"
+#include "syscall.h"
+
+#define NS 1000000000ull
+#define US 1000ull
+#define TIMER_ABSTIME 1
+#define CLOCK_REALTIME 0
+#define CLOCK_MONOTONIC 1
+#define CLOCK_PROCESS_CPUTIME_ID 2
+#define CLOCK_THREAD_CPUTIME_ID 3
+#define CLOCK_MONOTONIC_RAW 4
+#define CLOCK_REALTIME_COARSE 5
+#define CLOCK_MONOTONIC_COARSE 6
+#define CLOCK_BOOTTIME 7
+#define CLOCK_REALTIME_ALARM 8
+#define CLOCK_BOOTTIME_ALARM 9
+#define CLOCK_TAI 11
+#define OUR_TID 1
+
+struct ts_user {
+	int64_t sec, nsec;
+};
+
+/* struct itimerval (timevals) and struct itimerspec (timespecs): interval first. */
+struct itimerval_user {
+	struct ts_user interval, value;
+};
+
+struct sigevent_user {
+	uint64_t value;
+	int32_t signo, notify;
+	int32_t tid;
+	int32_t pad[11];
+};
+
+/* A timeval (unit US) or timespec (unit 1) as nanoseconds; -EINVAL if
+ * negative or its fraction is a second or more. */
+static int to_ns(const struct ts_user *t, uint64_t unit, uint64_t *ns)
+{
+	if (t->sec < 0 || t->nsec < 0 || (uint64_t)t->nsec >= NS / unit)
+		return -EINVAL;
+	uint64_t sec =
+	    (uint64_t)t->sec < UINT64_MAX / NS - 1 ? (uint64_t)t->sec : UINT64_MAX / NS - 1;
+	*ns = sec * NS + (uint64_t)t->nsec * unit;
+	return 0;
+}
+
+/* The other way; a timeval rounds up, so a running timer never reads 0. */
+static struct ts_user from_ns(uint64_t ns, uint64_t unit)
+{
+	return (struct ts_user){(int64_t)(ns / NS), (int64_t)((ns % NS + unit - 1) / unit)};
+}
+
+static struct itimerval_user to_user(const struct itimer_spec *s, uint64_t unit)
+{
+	struct itimerval_user v = {from_ns(s->interval, unit), from_ns(s->value, unit)};
+
+	/* Rounding up may make a whole second. */
+	if ((uint64_t)v.value.nsec * unit >= NS)
+		v.value.sec++, v.value.nsec = 0;
+	if ((uint64_t)v.interval.nsec * unit >= NS)
+		v.interval.sec++, v.interval.nsec = 0;
+	return v;
+}
+
+int64_t sys_getitimer(uint64_t which, uint64_t uval, uint64_t a2, uint64_t a3, uint64_t a4,
+		      uint64_t a5)
+{
+	struct itimer_spec cur;
+
+	if (which > ITIMER_PROF)
+		return -EINVAL;
+	itimer_gettime((int)which, &cur);
+	struct itimerval_user v = to_user(&cur, US);
+	return copy_to_user(uval, &v, sizeof v);
+}
+
+int64_t sys_setitimer(uint64_t which, uint64_t unew, uint64_t uold, uint64_t a3, uint64_t a4,
+		      uint64_t a5)
+{
+	struct itimerval_user v = {{0, 0}, {0, 0}};
+	struct itimer_spec new, old;
+
+	if (which > ITIMER_PROF)
+		return -EINVAL;
+	/* NULL new disarms, as Linux still allows. */
+	if (unew && copy_from_user(&v, unew, sizeof v))
+		return -EFAULT;
+	if (to_ns(&v.value, US, &new.value) || to_ns(&v.interval, US, &new.interval))
+		return -EINVAL;
+	itimer_settime((int)which, false, false, &new, &old);
+	struct itimerval_user o = to_user(&old, US);
+	return uold ? copy_to_user(uold, &o, sizeof o) : 0;
+}
+
+/* The seconds left, rounded as Linux does: to the nearest, never to 0. */
+int64_t sys_alarm(uint64_t seconds, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct itimer_spec new = {(uint64_t)(uint32_t)seconds * NS, 0}, old;
+
+	itimer_settime(ITIMER_REAL, false, false, &new, &old);
+	uint64_t left = old.value / NS, rest = old.value % NS;
+	if ((!left && rest) || rest >= NS / 2)
+		left++;
+	return (int64_t)left;
+}
+
+/* The clock a POSIX timer counts; -EINVAL for none, -EOPNOTSUPP for one
+ * that has no timers (the raw and coarse clocks). */
+static int timer_clock(uint64_t uid, int *clock)
+{
+	int32_t id = (int32_t)uid; /* clockid_t is an int */
+
+	/* A negative id is clock_getcpuclockid's: ~pid << 3, bit 2 for a
+	 * thread, then PROF (0), VIRT (1) or SCHED (2). Ours is pid 1, or 0. */
+	if (id < 0) {
+		int32_t pid = ~(id >> 3), which = id & 3;
+		if ((pid != 0 && pid != OUR_TID) || which == 3)
+			return -EINVAL;
+		*clock = which == 1 ? ITIMER_CLOCK_USER : ITIMER_CLOCK_CPU;
+		return 0;
+	}
+	switch (id) {
+	case CLOCK_REALTIME:
+	case CLOCK_MONOTONIC:
+	case CLOCK_BOOTTIME:
+	case CLOCK_REALTIME_ALARM:
+	case CLOCK_BOOTTIME_ALARM:
+	case CLOCK_TAI:
+		*clock = ITIMER_CLOCK_WALL;
+		return 0;
+	case CLOCK_PROCESS_CPUTIME_ID:
+	case CLOCK_THREAD_CPUTIME_ID:
+		*clock = ITIMER_CLOCK_CPU;
+		return 0;
+	case CLOCK_MONOTONIC_RAW:
+	case CLOCK_REALTIME_COARSE:
+	case CLOCK_MONOTONIC_COARSE:
+		return -EOPNOTSUPP;
+	default:
+		return -EINVAL;
+	}
+}
+
+static bool is_realtime(uint64_t id)
+{
+	return id == CLOCK_REALTIME || id == CLOCK_REALTIME_ALARM || id == CLOCK_TAI;
+}
+
+/* Each POSIX timer's clock id, for TIMER_ABSTIME on the wall clock. */
+static uint8_t clock_ids[ITIMER_POSIX_MAX];
+
+/* SIGEV_THREAD is glibc's (a thread it starts); to the kernel it is
+ * SIGEV_SIGNAL. SIGEV_THREAD_ID must name our one thread. */
+int64_t sys_timer_create(uint64_t clockid, uint64_t usev, uint64_t uid, uint64_t a3, uint64_t a4,
+			 uint64_t a5)
+{
+	struct sigevent_user ev = {.signo = SIGALRM, .notify = SIGEV_SIGNAL};
+	int clock, err = timer_clock(clockid, &clock);
+
+	if (err)
+		return err;
+	if (usev && copy_from_user(&ev, usev, sizeof ev))
+		return -EFAULT;
+	switch (ev.notify) {
+	case SIGEV_SIGNAL | SIGEV_THREAD_ID:
+		if (ev.tid != OUR_TID)
+			return -EINVAL;
+		/* fall through */
+	case SIGEV_SIGNAL:
+	case SIGEV_THREAD:
+		if (ev.signo <= 0 || ev.signo > SIGNAL_MAX)
+			return -EINVAL;
+		break;
+	case SIGEV_NONE:
+		break;
+	default:
+		return -EINVAL;
+	}
+	int id = itimer_create(clock, ev.notify, ev.signo, usev ? &ev.value : NULL);
+	if (id < 0)
+		return id;
+	int32_t id32 = id;
+	if (copy_to_user(uid, &id32, sizeof id32)) {
+		itimer_delete(id);
+		return -EFAULT;
+	}
+	clock_ids[id] = (uint8_t)clockid;
+	return 0;
+}
+
+static int timer_id(uint64_t id)
+{
+	return (int64_t)(int32_t)id == (int64_t)id && (int32_t)id >= 0 &&
+		       (int32_t)id < ITIMER_POSIX_MAX
+		   ? (int)id
+		   : -1;
+}
+
+int64_t sys_timer_settime(uint64_t uid, uint64_t flags, uint64_t unew, uint64_t uold, uint64_t a4,
+			  uint64_t a5)
+{
+	struct itimerval_user v;
+	struct itimer_spec new, old;
+	int id = timer_id(uid);
+
+	if (!unew)
+		return -EINVAL;
+	if (copy_from_user(&v, unew, sizeof v))
+		return -EFAULT;
+	if (to_ns(&v.value, 1, &new.value) || to_ns(&v.interval, 1, &new.interval))
+		return -EINVAL;
+	if (id < 0)
+		return -EINVAL;
+	int err = itimer_settime(ITIMER_POSIX + id, flags & TIMER_ABSTIME,
+				 is_realtime(clock_ids[id]), &new, &old);
+	if (err)
+		return err;
+	struct itimerval_user o = to_user(&old, 1);
+	return uold ? copy_to_user(uold, &o, sizeof o) : 0;
+}
+
+int64_t sys_timer_gettime(uint64_t uid, uint64_t ucur, uint64_t a2, uint64_t a3, uint64_t a4,
+			  uint64_t a5)
+{
+	struct itimer_spec cur;
+	int id = timer_id(uid);
+	int err = id < 0 ? -EINVAL : itimer_gettime(ITIMER_POSIX + id, &cur);
+
+	if (err)
+		return err;
+	struct itimerval_user v = to_user(&cur, 1);
+	return copy_to_user(ucur, &v, sizeof v);
+}
+
+int64_t sys_timer_getoverrun(uint64_t uid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+			     uint64_t a5)
+{
+	int id = timer_id(uid);
+
+	return id < 0 ? -EINVAL : itimer_getoverrun(id);
+}
+
+int64_t sys_timer_delete(uint64_t uid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+			 uint64_t a5)
+{
+	int id = timer_id(uid);
+
+	return id < 0 ? -EINVAL : itimer_delete(id);
+}
