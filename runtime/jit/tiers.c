@@ -1,18 +1,22 @@
 /*
  * The tiers' code: tier 0 (the whole program, instrumented, every managed
- * function behind a stub and a slot) and the versions that replace one
- * function (tier 1 at -O2 with counters and value profiles, tier 2 at -O3,
- * specialized behind a guard). All of it is IR built through LLVM's C API.
+ * function behind a stub and a slot) and the versions that replace
+ * functions, one or a batch to a module (tier 1 at -O2 with counters and
+ * value profiles, tier 2 at -O3, for this CPU or any x86-64, counted or
+ * not, profiling values or not, specialized behind a guard or not). All of
+ * it is IR built through LLVM's C API.
  *
  * What instrumented code does, per function number k (prof/prof.h):
  *   entry:  calls++; if (calls >= call_trigger || loops >= loop_trigger)
  *           { prof_hot(k); call the slot again, tail call above tier 0 }
- *           [tier 1] argument value profiles
+ *           [tier 0, 1, profiling tier 2] argument value profiles
  *           cycles of the caller so far are added up; current = k
  *   return: cycles since then are k's; current = the caller
  *   loop header (tier 0): loops++; if (loops >= osr_trigger and
  *           prof_osr(k, header) gives code) return code(args..., frame)
  *   loop header (tier 1, after optimizing): loops++
+ *   guard:  the specialized values: the clone; others: guard_misses++, at
+ *           miss_trigger prof_miss(k), then the fallback field's code
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -368,6 +372,7 @@ static void instrument(struct ir *ir, LLVMValueRef f, unsigned fn, const struct 
 		args[np] = frame;
 		LLVMTypeRef cty = LLVMFunctionType(LLVMGetReturnType(fty), types, np + 1, 0);
 		LLVMValueRef r = LLVMBuildCall2(ir->b, cty, code, args, np + 1, "");
+		LLVMSetInstructionCallConv(r, LLVMGetFunctionCallConv(f)); /* as osr.c's */
 		ir_copy_param_attrs(f, r, true);
 		free(args);
 		free(types);
@@ -582,7 +587,13 @@ static void build_guard(struct ir *ir, const struct jit_request *r, LLVMValueRef
 	LLVMBuildCondBr(ir->b, due, hot, cold);
 	LLVMPositionBuilderAtEnd(ir->b, hot);
 	call_probe(ir, j->probes.miss, fn);
-	tail_call(ir, guard, slot_load(ir, fn));
+	/* through the slot if the probe replaced this guard; if not, straight
+	 * to the fallback, or the miss would be counted twice */
+	LLVMValueRef now = slot_load(ir, fn);
+	LLVMBasicBlockRef moved = LLVMAppendBasicBlockInContext(j->ctx, guard, "replaced");
+	LLVMBuildCondBr(ir->b, LLVMBuildICmp(ir->b, LLVMIntEQ, now, guard, ""), cold, moved);
+	LLVMPositionBuilderAtEnd(ir->b, moved);
+	tail_call(ir, guard, now);
 	LLVMPositionBuilderAtEnd(ir->b, cold);
 	LLVMValueRef fallback = load(ir, ir->ptr, FIELD(ir, fn, fallback));
 	LLVMSetOrdering(fallback, LLVMAtomicOrderingAcquire);

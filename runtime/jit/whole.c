@@ -33,7 +33,14 @@ static bool keep_external(struct jit *j, LLVMValueRef g)
 
 static void internalize(struct jit *j, LLVMValueRef g)
 {
-	if (LLVMIsDeclaration(g) || keep_external(j, g))
+	if (LLVMIsDeclaration(g))
+		return;
+	/* A program's own memset, say, whose version is renamed, must not
+	 * have its loop turned into a call of memset (its own stub): no
+	 * library idioms inside the program's library functions. */
+	if (LLVMIsAFunction(g) && jit_provides(j, LLVMGetValueName(g)))
+		LLVMAddTargetDependentFunctionAttr(g, "no-builtins", "");
+	if (keep_external(j, g))
 		return;
 	LLVMLinkage l = LLVMGetLinkage(g);
 	if (l == LLVMInternalLinkage || l == LLVMPrivateLinkage)

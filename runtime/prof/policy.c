@@ -35,8 +35,6 @@
 /* The states of a code-choice experiment (below). */
 enum { EXPERIMENT_NONE, EXPERIMENT_WAIT, EXPERIMENT_OTHER, EXPERIMENT_HOST, EXPERIMENT_DONE };
 static void plan_experiment(struct prof_fn *f);
-static void experiment(struct prof_fn *f, uint32_t i);
-static void misses(struct prof_fn *f, uint32_t i);
 static uint64_t first_miss_check(struct prof_fn *f, uint32_t i);
 
 const struct prof_policy prof_default_policy = {
@@ -246,7 +244,6 @@ static void installed(struct prof_fn *f, uint32_t i, const struct jit_request *r
 	prof_install(f, r, code, ns, place);
 	f->tier = r->tier;
 	if (r->tier == 1) {
-		f->tier1_code = code;
 		f->call_trigger = P.policy.calls2;
 		f->loop_trigger = P.policy.loops2;
 	} else if (r->profiled) {
@@ -335,25 +332,32 @@ static void tier_up_batch(struct prof_fn *f, uint32_t i)
 	learn_batch(r, n, ns);
 }
 
-/* Generic -O3 code for function i (f), counted if its last version was:
- * in the slot instead of the guard, or as the guard's fallback. */
+/* Generic -O3 code for function i (f), counted if the guard's clone is
+ * (or as it was when compiled before): in the slot instead of the guard,
+ * or as the guard's fallback. */
 static void generic(struct prof_fn *f, uint32_t i, bool fallback)
 {
 	struct jit_request r = {.fn = i - 1, .tier = 2};
-	const struct prof_version *last = f->nversions ? &f->versions[f->nversions - 1] : NULL;
+	const struct prof_version *clone = prof_in_slot(f);
 	uint64_t ns = 0;
-	r.counted = last && last->counted;
-	if (!f->generic && compile(f, i, &r, &f->generic, &ns, "without its specialization"))
-		return;
+	r.counted = f->generic ? f->generic_counted : clone && clone->counted;
+	if (!f->generic) {
+		if (compile(f, i, &r, &f->generic, &ns, "without its specialization"))
+			return;
+		f->generic_counted = r.counted;
+	}
 	if (P.verbose)
 		fprintf(stderr,
 			"bareflow-rt: %s %s: generic -O3 code (%llu of %llu calls missed the "
-			"specialization) from call %llu%s%.2f ms\n",
+			"specialization) from call %llu, %s %.2f ms\n",
 			fallback ? "fallback" : "tier-up", f->fn->name,
 			(unsigned long long)f->guard_misses,
 			(unsigned long long)(f->calls - f->spec_calls),
 			(unsigned long long)f->calls + 1,
-			ns ? ", compiled in " : ", compiled before: ", prof_ms(ns));
+			ns ? "compiled in" : "compiled before, in",
+			prof_ms(ns ? ns : f->generic_ns));
+	if (ns)
+		f->generic_ns = ns;
 	prof_install(f, &r, f->generic, ns, fallback ? PROF_FALLBACK : PROF_SLOT_CALL_PENDING);
 }
 
@@ -461,7 +465,7 @@ static void sample(struct prof_fn *f, double cpc)
 static void experiment(struct prof_fn *f, uint32_t i)
 {
 	struct prof_experiment *e = &f->experiment;
-	const struct prof_version *v = f->nversions ? &f->versions[f->nversions - 1] : NULL;
+	const struct prof_version *v = prof_in_slot(f);
 	uint64_t spent = f->cycles - f->tier_cycles, rent = rent_cycles(f, i);
 	uint64_t ns = 0;
 
@@ -567,6 +571,7 @@ static void respecialize(struct prof_fn *f, uint32_t i)
 	prof_install(f, &r, code, ns, PROF_SLOT_CALL_PENDING);
 	f->call_trigger = f->loop_trigger = PROF_NEVER; /* the fallback's too */
 	f->generic = f->fallback; /* the misses run generic -O3 code already */
+	f->generic_counted = true;
 	f->spec_calls = f->calls;
 	f->miss_trigger = first_miss_check(f, i);
 	plan_experiment(f);

@@ -136,7 +136,6 @@ void prof_install(struct prof_fn *f, const struct jit_request *r, void *code, ui
 		return;
 	}
 	atomic_store_explicit((_Atomic(void *) *)&f->code, code, memory_order_release);
-	f->guarded = r->nspec > 0;
 	f->saved = saved;
 	f->tier_calls = f->calls;
 	f->tier_cycles = f->cycles;
@@ -164,9 +163,7 @@ void prof_describe(const struct jit_request *r, char *buf, size_t len)
 			      (long long)r->spec_value[k]);
 }
 
-/* The code in the slot now: f's last version that is neither OSR code nor
- * a guard's fallback (NULL: tier 0). */
-static const struct prof_version *in_slot(const struct prof_fn *f)
+const struct prof_version *prof_in_slot(const struct prof_fn *f)
 {
 	for (unsigned k = f->nversions; k-- > 0;)
 		if (!f->versions[k].osr && !f->versions[k].fallback)
@@ -179,7 +176,7 @@ static const struct prof_version *in_slot(const struct prof_fn *f)
  * counts its calls and cycles. */
 bool prof_fn_saved(const struct prof_fn *f, double *cycles)
 {
-	const struct prof_version *v = in_slot(f);
+	const struct prof_version *v = prof_in_slot(f);
 	*cycles = f->saved;
 	if (!v || !v->counted || !f->tier0_cpc)
 		return v == NULL && f->nversions == 0;
@@ -191,9 +188,8 @@ bool prof_fn_saved(const struct prof_fn *f, double *cycles)
 double prof_saved_cycles(void)
 {
 	double saved = 0, c;
-	for (unsigned i = 1; i < prof_nfns; i++) {
-		prof_fn_saved(&prof_fns[i], &c);
-		saved += c;
-	}
+	for (unsigned i = 1; i < prof_nfns; i++)
+		if (prof_fn_saved(&prof_fns[i], &c))
+			saved += c;
 	return saved;
 }

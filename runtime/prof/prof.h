@@ -8,8 +8,9 @@
  *
  * Tiers: 0 is the cheap, fully instrumented compile (entry counters, cycle
  * accounting, loop counters, argument-value profiles); 1 is -O2 with entry
- * counters, cycle accounting and value profiles; 2 is -O3 for the host
- * CPU, specialized on dominant argument values when there are any. The
+ * counters, cycle accounting and value profiles; 2 is -O3 (for the host
+ * CPU, or for any x86-64 when measured faster), specialized on dominant
+ * argument values when there are any. The
  * policy (policy.c) decides when and what; docs/architecture.md says why.
  */
 #ifndef BFRT_PROF_H
@@ -60,7 +61,7 @@ struct prof_fn {
 	uint64_t call_trigger; /* entry: calls >= this ... */
 	uint64_t loop_trigger; /* ... or loops >= this: prof_hot */
 	uint64_t osr_trigger;  /* tier-0 loop header: loops >= this: prof_osr */
-	uint64_t miss_trigger; /* specialization guard: guard_misses >= this: prof_hot */
+	uint64_t miss_trigger; /* specialization guard: guard_misses >= this: prof_miss */
 	void *code;	       /* the slot: what the function's stub jumps to */
 	void *fallback;	       /* where a specialization guard sends other values */
 	struct prof_arg args[PROF_MAX_ARGS];
@@ -71,10 +72,10 @@ struct prof_fn {
 	uint64_t tier_cycles;	 /* cycles then */
 	uint64_t tier0_cpc;	 /* cycles per call while at tier 0 */
 	double saved;		 /* cycles saved by versions no longer in the slot */
-	void *tier1_code;
-	void *generic;	   /* generic -O3 code, once compiled */
-	bool guarded;	   /* the slot holds a specialization guard */
-	bool respecialize; /* generic code profiling values, to specialize later */
+	void *generic;		 /* generic -O3 code, once compiled ... */
+	bool generic_counted;	 /* ... whether it counts calls and cycles ... */
+	uint64_t generic_ns;	 /* ... and how long it took */
+	bool respecialize;	 /* generic code profiling values, to specialize later */
 	/* the code choice measured (policy.c): this CPU's -O3 against any
 	 * x86-64's, taking turns for samples of calls */
 	struct prof_experiment {
@@ -122,6 +123,9 @@ int prof_init(struct jit *j, const struct prof_policy *policy, bool verbose);
 void prof_probes(struct jit_probes *p);
 /* Total compile time of the tiers (not tier 0). */
 uint64_t prof_compile_ns(void);
+/* The code in f's slot now: its last version that is neither OSR code
+ * nor a guard's fallback; NULL for tier 0 (or when the history is full). */
+const struct prof_version *prof_in_slot(const struct prof_fn *f);
 /* The cycles the tiers' code saved, by the profile's estimate (see
  * docs/architecture.md, Reports), in total (where known), and for function
  * f in *cycles: whether that is known (it is not for code that counts

@@ -31,10 +31,8 @@ static unsigned *sorted(unsigned *n)
 /* Whether the code in f's slot still counts calls and cycles. */
 static bool counting(const struct prof_fn *f)
 {
-	for (unsigned k = f->nversions; k-- > 0;)
-		if (!f->versions[k].osr)
-			return f->versions[k].counted;
-	return true;
+	const struct prof_version *v = prof_in_slot(f);
+	return !v || v->counted;
 }
 
 static void history(const struct prof_fn *f, char *buf, size_t len)
