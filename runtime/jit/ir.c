@@ -120,6 +120,24 @@ out:
 	return count;
 }
 
+bool jit_is_straight_leaf(LLVMValueRef f)
+{
+	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb; bb = LLVMGetNextBasicBlock(bb))
+		for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i;
+		     i = LLVMGetNextInstruction(i)) {
+			if (!LLVMIsACallInst(i) && !LLVMIsAInvokeInst(i))
+				continue;
+			LLVMValueRef callee = LLVMGetCalledValue(i);
+			if (!LLVMIsAFunction(callee) || !LLVMGetIntrinsicID(callee))
+				return false;
+		}
+	unsigned n;
+	LLVMBasicBlockRef *blocks = ir_blocks(f, &n);
+	bool leaf = blocks && !ir_loop_headers(blocks, n, NULL);
+	free(blocks);
+	return leaf;
+}
+
 bool ir_is_static_alloca(LLVMValueRef v)
 {
 	return LLVMIsAAllocaInst(v) && LLVMIsAConstantInt(LLVMGetOperand(v, 0));

@@ -63,6 +63,7 @@ struct jit_fn {
 	unsigned nparams;
 	unsigned char arg_kind[JIT_MAX_ARGS]; /* of the first parameters */
 	unsigned long size;		      /* IR instructions, unoptimized */
+	bool untimed; /* small, no loops, no calls: tier 0 does not time it (below) */
 };
 
 /* Ready the program for compiling: check that every external name it uses
@@ -74,6 +75,13 @@ int jit_prepare(struct jit *j, const struct jit_fn **fns, size_t *n);
  * instrumentation; the address of entry. The program is used up: nothing
  * can be compiled from it afterwards. */
 int jit_compile_fixed(struct jit *j, int opt, const char *entry, void **addr);
+
+/* A function of at most this many IR instructions, without loops or
+ * calls, is not timed at tier 0: two cycle-counter reads per call cost
+ * more than its work (they made tier-0 code twice as slow on a JPEG
+ * codec's pixel helpers); its cost is estimated from its calls and size,
+ * and its cycles count as its caller's. */
+#define JIT_UNTIMED_MAX 64
 
 /* Where instrumented code keeps its counters (see prof/prof.h): function
  * number k's struct prof_fn is at fns + k * fn_size; k = jit_fn index + 1. */

@@ -424,6 +424,7 @@ int jit_prepare(struct jit *j, const struct jit_fn **fns, size_t *nfns)
 			     i = LLVMGetNextInstruction(i))
 				d->size++;
 		j->stats.instructions += d->size;
+		d->untimed = d->size <= JIT_UNTIMED_MAX && jit_is_straight_leaf(f);
 	}
 	if ((err = jit_note_definitions(j, defs)))
 		return err;

@@ -310,7 +310,8 @@ static void instrument(struct ir *ir, LLVMValueRef f, unsigned fn, const struct 
 	LLVMPositionBuilderAtEnd(ir->b, go);
 	if (how->values)
 		profile_args(ir, fn, f, d);
-	LLVMValueRef prev = how->counted ? time_enter(ir, fn) : NULL;
+	bool timed = how->counted && !(how->tier == 0 && d->untimed);
+	LLVMValueRef prev = timed ? time_enter(ir, fn) : NULL;
 	LLVMBuildBr(ir->b, old);
 	for (unsigned r = 0; r < nret && prev; r++) {
 		LLVMPositionBuilderBefore(ir->b, rets[r]);

@@ -113,6 +113,24 @@ static void learn_batch(const struct jit_request *r, size_t n, const uint64_t *n
 	learn_size(size, total);
 }
 
+/* Tier 0 does not time small functions without loops or calls
+ * (JIT_UNTIMED_MAX): their cycles per call are estimated from their size. */
+#define TIER0_CYCLES_PER_INSN 3
+
+static uint64_t untimed_cpc(const struct prof_fn *f)
+{
+	return f->fn->size * TIER0_CYCLES_PER_INSN;
+}
+
+/* The cycles f has run in the code in its slot: measured, or estimated
+ * for an untimed function at tier 0. */
+static uint64_t spent_cycles(const struct prof_fn *f)
+{
+	if (f->tier == 0 && f->fn->untimed)
+		return (f->calls - f->tier_calls) * untimed_cpc(f);
+	return f->cycles - f->tier_cycles;
+}
+
 /* Not yet (spent of the rent cycles so far): look again when the rent
  * should be reached at the rate so far, and at twice the calls or loop
  * iterations at the latest. */
@@ -218,7 +236,9 @@ static void prepare(struct prof_fn *f, uint32_t i, int tier, struct jit_request 
 	r->fn = i - 1;
 	r->tier = tier;
 	if (f->tier == 0)
-		f->tier0_cpc = f->calls ? f->cycles / f->calls : f->cycles;
+		f->tier0_cpc = f->fn->untimed ? untimed_cpc(f)
+			       : f->calls     ? f->cycles / f->calls
+					      : f->cycles;
 	if (tier != 2)
 		return;
 	uint64_t calls = f->calls - f->tier_calls;
@@ -290,7 +310,7 @@ static bool joins_batch(struct prof_fn *g, uint32_t k)
 		return false;
 	if (has_profiled_args(g) && g->calls < P.policy.min_samples)
 		return false; /* its arguments are not known yet */
-	uint64_t spent = g->cycles - g->tier_cycles;
+	uint64_t spent = spent_cycles(g);
 	return spent && (double)spent >= BATCH_SHARE * (double)rent_cycles(g, k) / RENT_SHARE;
 }
 
@@ -594,7 +614,7 @@ static void hot(uint32_t i)
 		return;
 	}
 	if (!P.policy.fixed) {
-		uint64_t spent = f->cycles - f->tier_cycles, rent = rent_cycles(f, i);
+		uint64_t spent = spent_cycles(f), rent = rent_cycles(f, i);
 		if (spent < rent)
 			back_off(f, spent, rent);
 		else if (!wait_for_samples(f, rent))
