@@ -87,6 +87,8 @@ struct inode {
 	const struct dev_ops *dev; /* character device */
 	uint32_t rdev;
 	struct pipe *pipe; /* fifo */
+	struct mqueue *mq; /* POSIX message queue (not in the tree) */
+	uint32_t shmaps;   /* shared mappings of it (shmap.c) */
 	int64_t atime, mtime, ctime; /* ns since the epoch */
 };
 
@@ -125,6 +127,9 @@ int dir_rename(struct inode *odir, const char *oname, size_t olen, struct inode 
 int64_t inode_read(struct inode *ip, uint64_t ubuf, uint64_t n, uint64_t off);
 int64_t inode_write(struct inode *ip, uint64_t ubuf, uint64_t n, uint64_t off);
 int inode_truncate(struct inode *ip, uint64_t size);
+/* Make the data buffer the inode's own (not borrowed from the archive), so
+ * it may be written in place; -ENOSPC. */
+int inode_own(struct inode *ip);
 /* Write kernel bytes (used while unpacking the archive). */
 int inode_set_data(struct inode *ip, const void *data, uint64_t n, bool borrow);
 /* Current time for time stamps. */
@@ -145,6 +150,8 @@ int path_of_dir(struct inode *dir, char *buf, size_t size);
 /* Working directory. */
 struct inode *fs_cwd(void);
 void fs_set_cwd(struct inode *dir);
+/* The file-creation mask (umask). */
+uint32_t fs_umask(void);
 /* Copy a path in from user memory: -EFAULT, -ENAMETOOLONG, -ENOENT if empty. */
 int path_from_user(char *buf, uint64_t upath);
 
@@ -196,6 +203,28 @@ extern const struct dev_ops hostout_ops;
 int64_t pipe_read(struct file *f, uint64_t ubuf, uint64_t n);
 int64_t pipe_write(struct file *f, uint64_t ubuf, uint64_t n);
 unsigned pipe_poll(struct file *f);
+
+/* --- shared mappings of files (shmap.c) --- */
+
+/* Record that [start, end) of the user half holds a copy of ip's bytes from
+ * off that must stay in step with the file (MAP_SHARED). -ENOMEM, -ENOSPC. */
+int shmap_add(uint64_t start, uint64_t end, struct inode *ip, uint64_t off);
+/* Copy what the program wrote through ip's shared mappings into the file
+ * (before the file is read, written or mapped). */
+void shmap_writeback(struct inode *ip);
+/* Copy the file's bytes into its shared mappings (after it changed). */
+void shmap_refresh(struct inode *ip);
+/* [start, end) is about to be unmapped: write back and forget what is there. */
+void shmap_unmap(uint64_t start, uint64_t end);
+/* Forget every shared mapping without writing back (the program ended). */
+void shmap_clear(void);
+
+/* --- POSIX message queues (mqueue.c) --- */
+
+/* Free a queue's messages (its inode is being freed). */
+void mqueue_free(struct mqueue *mq);
+/* Forget every queue name (the program ended). */
+void mqueue_reset(void);
 
 /* --- the boot archive (cpio.c) --- */
 

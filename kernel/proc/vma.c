@@ -3,6 +3,7 @@
  * Pages inside an area are backed on first touch (demand-zero), so an 8 MiB
  * stack or a large anonymous mmap costs nothing until used.
  */
+#include "fs.h"
 #include "heap.h"
 #include "kerrno.h"
 #include "pmm.h"
@@ -80,6 +81,7 @@ static void release_pages(uint64_t start, uint64_t end)
 
 int vma_remove(uint64_t start, uint64_t end)
 {
+	shmap_unmap(start, end); /* a shared file mapping's writes reach the file first */
 	int err = split_at(start);
 	if (!err)
 		err = split_at(end);

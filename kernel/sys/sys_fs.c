@@ -8,8 +8,6 @@
 
 #define FS_DEV 0x1a /* st_dev of every file: one filesystem */
 
-uint32_t fs_umask(void);
-
 /* struct stat for x86-64, as the kernel ABI lays it out. */
 struct stat_user {
 	uint64_t dev, ino, nlink;

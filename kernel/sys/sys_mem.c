@@ -38,6 +38,8 @@ static unsigned prot_flags(uint64_t prot)
  * the file stay demand-zero. */
 static int map_file(uint64_t addr, uint64_t size, struct inode *ip, uint64_t off, unsigned flags)
 {
+	if (ip->shmaps)
+		shmap_writeback(ip);
 	for (uint64_t done = 0; done < size && off + done < ip->size; done += PAGE_SIZE) {
 		uint64_t pa = pmm_alloc_zeroed();
 		if (!pa)
@@ -103,12 +105,9 @@ int64_t sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uin
 			file = NULL; /* /dev/zero and friends: a private mapping is anonymous memory */
 		} else if (!S_ISREG(f->inode->mode)) {
 			return -ENODEV;
-		} else if ((flags & MAP_SHARED) && (prot & PROT_WRITE)) {
-			/* Writes through the mapping would have to reach the file. */
-			if ((f->flags & O_ACCMODE) != O_RDWR)
-				return -EACCES;
-			kprintf("mmap: shared writable file mappings are not supported\n");
-			return -ENODEV;
+		} else if ((flags & MAP_SHARED) && (prot & PROT_WRITE) &&
+			   (f->flags & O_ACCMODE) != O_RDWR) {
+			return -EACCES; /* writes through the mapping reach the file */
 		} else {
 			file = f->inode;
 		}
@@ -124,7 +123,9 @@ int64_t sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uin
 	int err = vma_add(addr, addr + size, prot_flags(prot));
 	if (err)
 		return err == -EINVAL ? -EEXIST : err;
-	if (file && (err = map_file(addr, size, file, off, prot_flags(prot)))) {
+	if (file && (flags & MAP_SHARED))
+		err = shmap_add(addr, addr + size, file, off); /* kept in step: kernel/fs/shmap.c */
+	if (file && (err || (err = map_file(addr, size, file, off, prot_flags(prot))))) {
 		vma_remove(addr, addr + size);
 		return err;
 	}

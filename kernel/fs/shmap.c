@@ -1,0 +1,124 @@
+/*
+ * Shared mappings of in-memory files (MAP_SHARED of a file in the tree,
+ * as shm_open and sem_open use in /dev/shm). The mapping gets its own copy
+ * of the file's pages, and the two are kept in step at every point where
+ * one of them can be seen through the other: the mapping's pages are
+ * written back to the file before the file is read, written, truncated or
+ * mapped again, and before the mapping goes away; the file's bytes are
+ * copied into the mapping after it is written or truncated. With one
+ * thread, nothing can look in between. What is not kept in step: two
+ * mappings of the same file written alternately with no system call
+ * between (the later write-back wins per page), and a mapping moved by
+ * mremap (the new place is a private copy).
+ */
+#include "fs.h"
+#include "heap.h"
+#include "kerrno.h"
+#include "kstring.h"
+#include "pmm.h"
+#include "proc.h"
+
+struct shmap {
+	uint64_t start, end; /* the user range, page aligned */
+	uint64_t off;	     /* file offset of start */
+	struct inode *ip;    /* holds a reference while mapped */
+	struct shmap *next;
+};
+
+static struct shmap *maps;
+
+int shmap_add(uint64_t start, uint64_t end, struct inode *ip, uint64_t off)
+{
+	int err = inode_own(ip);
+	if (err)
+		return err;
+	struct shmap *m = kmalloc(sizeof *m);
+	if (!m)
+		return -ENOMEM;
+	*m = (struct shmap){start, end, off, ip, maps};
+	maps = m;
+	inode_get(ip);
+	ip->shmaps++;
+	return 0;
+}
+
+/* Copy between the pages of m's range [from, to) that are backed and the
+ * file's bytes there (to the file when `back`, else to the mapping). */
+static void sync_range(const struct shmap *m, uint64_t from, uint64_t to, bool back)
+{
+	struct inode *ip = m->ip;
+
+	for (uint64_t va = from; va < to; va += PAGE_SIZE) {
+		uint64_t pos = m->off + (va - m->start), pa;
+		if (pos >= ip->size)
+			break;
+		if (vm_lookup(proc_space(), va, &pa, NULL))
+			continue; /* never touched: it will be copied in when it is */
+		uint64_t n = ip->size - pos < PAGE_SIZE ? ip->size - pos : PAGE_SIZE;
+		uint8_t *page = phys_to_virt(pa);
+		if (back) {
+			memcpy(ip->data + pos, page, n);
+		} else {
+			memcpy(page, ip->data + pos, n);
+			memset(page + n, 0, PAGE_SIZE - n); /* past the end of the file */
+		}
+	}
+}
+
+void shmap_writeback(struct inode *ip)
+{
+	for (struct shmap *m = maps; m && ip->shmaps; m = m->next)
+		if (m->ip == ip)
+			sync_range(m, m->start, m->end, true);
+}
+
+void shmap_refresh(struct inode *ip)
+{
+	for (struct shmap *m = maps; m && ip->shmaps; m = m->next)
+		if (m->ip == ip)
+			sync_range(m, m->start, m->end, false);
+}
+
+/* Drop m from the list and its reference to the file. */
+static void forget(struct shmap **pp)
+{
+	struct shmap *m = *pp;
+	*pp = m->next;
+	m->ip->shmaps--;
+	inode_put(m->ip);
+	kfree(m);
+}
+
+void shmap_unmap(uint64_t start, uint64_t end)
+{
+	for (struct shmap **pp = &maps; *pp;) {
+		struct shmap *m = *pp;
+		if (m->end <= start || m->start >= end) {
+			pp = &m->next;
+			continue;
+		}
+		uint64_t lo = m->start > start ? m->start : start, hi = m->end < end ? m->end : end;
+		sync_range(m, lo, hi, true);
+		if (m->start < lo && hi < m->end) { /* a hole in the middle: keep the tail */
+			if (shmap_add(hi, m->end, m->ip, m->off + (hi - m->start))) {
+				sync_range(m, hi, m->end, true); /* the tail becomes private */
+			}
+			m->end = lo;
+		} else if (m->start < lo) {
+			m->end = lo;
+		} else if (hi < m->end) {
+			m->off += hi - m->start;
+			m->start = hi;
+		} else {
+			forget(pp);
+			continue;
+		}
+		pp = &m->next;
+	}
+}
+
+void shmap_clear(void)
+{
+	while (maps)
+		forget(&maps);
+}
