@@ -18,8 +18,10 @@ __attribute__((noreturn)) void kjmp_restore(struct kjmp *j, int value);
 
 /* Program the SYSCALL MSRs (STAR, LSTAR, SFMASK) and enable EFER.SCE. */
 void syscall_init(void);
-/* Forget the process name and prctl settings (sys_task.c). */
+/* Forget the process name, prctl settings, group and session (sys_task.c). */
 void task_reset(void);
+/* The process group the program is in (getpgrp). */
+int task_pgid(void);
 /* Take the program's stdin from COM1, woken by its receive interrupt. */
 void stdin_init(void);
 
