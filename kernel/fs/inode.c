@@ -18,6 +18,9 @@ struct inode_node {
 	struct inode_node *prev, *next;
 };
 static struct inode_node *all_inodes;
+static uint64_t live; /* inodes in all_inodes */
+
+uint64_t fs_inode_count(void) { return live; }
 
 int64_t fs_now(void) { return (int64_t)time_realtime_ns(); }
 
@@ -32,6 +35,7 @@ struct inode *inode_new(uint32_t mode)
 	if (all_inodes)
 		all_inodes->prev = n;
 	all_inodes = n;
+	live++;
 	struct inode *ip = &n->inode;
 	ip->mode = mode;
 	ip->ino = next_ino++;
@@ -59,6 +63,7 @@ static void inode_free(struct inode *ip)
 		all_inodes = n->next;
 	if (n->next)
 		n->next->prev = n->prev;
+	live--;
 	kfree(n);
 }
 

@@ -132,6 +132,8 @@ int inode_truncate(struct inode *ip, uint64_t size);
 int inode_own(struct inode *ip);
 /* Write kernel bytes (used while unpacking the archive). */
 int inode_set_data(struct inode *ip, const void *data, uint64_t n, bool borrow);
+/* How many inodes exist (for statfs). */
+uint64_t fs_inode_count(void);
 /* Current time for time stamps. */
 int64_t fs_now(void);
 

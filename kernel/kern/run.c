@@ -190,6 +190,7 @@ int run_program(void)
 	}
 	fs_destroy(); /* files the program made go too */
 	task_reset();
+	id_reset();
 	if (argv != cmd_argv)
 		kfree(argv);
 	heap_stats(&h1);

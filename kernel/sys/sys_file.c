@@ -474,8 +474,12 @@ int64_t sys_truncate(uint64_t upath, uint64_t len, uint64_t a2, uint64_t a3, uin
 	return inode_truncate(ip, len);
 }
 
-/* Everything is in memory: there is nothing to flush. */
+/* Everything is in memory: there is nothing to flush. Pipes and devices
+ * cannot be synchronized at all (EINVAL, as Linux says for them). */
 int64_t sys_fsync(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	return fd_get((int)fd) ? 0 : -EBADF;
+	struct file *f = fd_get((int)fd);
+	if (!f || (f->flags & O_PATH))
+		return -EBADF;
+	return f->inode->pipe || (f->inode->mode & S_IFMT) == S_IFCHR ? -EINVAL : 0;
 }
