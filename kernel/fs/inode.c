@@ -335,6 +335,8 @@ int fs_init(void)
 		tmp->mode = shm->mode = S_IFDIR | 01777;
 		err = dev_populate(dev);
 	}
+	if (!err)
+		err = etc_populate();
 	if (!err) {
 		fs_set_cwd(root);
 		err = console_open_std();
