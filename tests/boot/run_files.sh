@@ -32,6 +32,14 @@ same sorted $bb find .
 same plain $bb sha256sum sub/blob.bin a.txt link ./sub/../a.txt
 same plain $bb cat sub/deeper/c.txt
 same plain $bb readlink link
+# Directories keep their host mtimes, as files do (they had the boot time:
+# find -newer and tar differed).
+touch -d '2020-01-02 03:04:05' "$TMP/tree/sub/deeper" "$TMP/tree/sub" "$TMP/tree"
+touch -d '2021-01-02 03:04:05' "$TMP/tree/a.txt"
+touch -d '2019-01-02 03:04:05' "$TMP/tree/sub/deeper/c.txt"
+same plain $bb stat -c '%n %Y' . sub sub/deeper a.txt sub/deeper/c.txt
+same sorted $bb find . -newer a.txt
+same sorted $bb find . ! -newer sub/deeper/c.txt
 same plain $bb sh -c 'echo written >new.txt; read x <new.txt; echo "$x"; cd sub/deeper; pwd'
 [ ! -e "$TMP/tree/new.txt" ] || fail "a file the program wrote reached the host"
 # GUEST paths: a file and a directory placed elsewhere.
