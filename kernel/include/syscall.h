@@ -14,6 +14,10 @@ typedef int64_t (*syscall_fn)(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3
 
 /* The Linux name of system call nr ("unknown" if it has none). */
 const char *syscall_name(uint64_t nr);
+/* Print one line on stderr naming every system call number the program
+ * used that has no handler (each is logged only to the kernel log as it
+ * happens), then forget them for the next program. */
+void syscall_report_unimplemented(void);
 /* True with --strace: system calls and signals are logged to stderr. */
 bool syscall_tracing(void);
 /* The registers of the system call being handled (its user RSP, or all of

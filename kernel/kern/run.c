@@ -2,6 +2,7 @@
 #include "console.h"
 #include "fs.h"
 #include "kstring.h"
+#include "syscall.h"
 #include "kerrno.h"
 #include "heap.h"
 #include "kernel.h"
@@ -187,6 +188,7 @@ int run_program(void)
 		kprintf("run: %s, module of %lu bytes at %lx, %d arguments, %d environment variables\n",
 			argv[0], m->end - m->start, m->start, argc, envc);
 		status = proc_exec(exe->data, exe->size, argc, argv, envc, &argv[argc + 1]);
+		syscall_report_unimplemented();
 	}
 	fs_destroy(); /* files the program made go too */
 	task_reset();

@@ -104,3 +104,12 @@ int64_t sys_sched_rr_get_interval(uint64_t pid, uint64_t uts, uint64_t a2, uint6
 		return -ESRCH;
 	return copy_to_user(uts, ts, sizeof ts);
 }
+
+/* Restartable sequences are refused on purpose, not missing: glibc
+ * registers one at start-up and, told ENOSYS, reads the CPU number from
+ * getcpu instead; keeping the area's cpu_id up to date would buy nothing
+ * on one CPU. */
+int64_t sys_rseq(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return -ENOSYS;
+}

@@ -5,6 +5,7 @@
 #include "kerrno.h"
 #include "kernel.h"
 #include "ksignal.h"
+#include "kstring.h"
 #include "printf.h"
 #include "proc.h"
 #include "syscall.h"
@@ -48,6 +49,26 @@ bool syscall_tracing(void) { return tracing; }
 
 static struct trapframe *frame;
 struct trapframe *syscall_frame(void) { return frame; }
+
+void syscall_report_unimplemented(void)
+{
+	char line[512];
+	int n = 0;
+
+	for (uint64_t nr = 0; nr < NR_MAX; nr++) {
+		if (!(warned[nr / 8] & (1u << (nr % 8))))
+			continue;
+		if (n > (int)sizeof line - 40) { /* a line, not a page: the rest are in the log */
+			n += ksnprintf(line + n, sizeof line - (size_t)n, ", ...");
+			break;
+		}
+		n += ksnprintf(line + n, sizeof line - (size_t)n, "%s%s (%lu)", n ? ", " : "",
+			       syscall_name(nr), nr);
+	}
+	if (n)
+		kreport("bareflow: the program called unimplemented system calls: %s\n", line);
+	memset(warned, 0, sizeof warned);
+}
 
 static void unimplemented(uint64_t nr, struct trapframe *tf)
 {
