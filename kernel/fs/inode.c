@@ -348,8 +348,7 @@ void fs_destroy(void)
 {
 	shmap_clear();
 	mqueue_reset();
-	for (int fd = 0; fd < FD_MAX; fd++)
-		fd_close(fd);
+	fd_close_all();
 	fs_set_cwd(NULL);
 	while (all_inodes)
 		inode_free(&all_inodes->inode);

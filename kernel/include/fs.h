@@ -48,7 +48,8 @@
 
 #define PATH_MAX 4096
 #define NAME_MAX 255
-#define FD_MAX 1024 /* RLIMIT_NOFILE */
+#define FD_SETSIZE 1024 /* select's sets */
+#define NR_OPEN 1048576 /* Linux's ceiling for RLIMIT_NOFILE */
 
 struct inode;
 struct file;
@@ -160,6 +161,13 @@ int path_from_user(char *buf, uint64_t upath);
 
 /* --- open files and descriptors (file.c) --- */
 
+/* Descriptors may be below this: RLIMIT_NOFILE's soft limit (at most
+ * NR_OPEN). */
+int fd_limit(void);
+/* Slots in the table now (every fd at or above it is closed). */
+int fd_table_size(void);
+/* Close every descriptor and free the table (the program ended). */
+void fd_close_all(void);
 struct file *file_open_inode(struct inode *ip, uint32_t flags);
 void file_put(struct file *f);
 /* The open file at fd, or NULL. */

@@ -62,7 +62,8 @@ __attribute__((noreturn)) void proc_killed(const struct trapframe *tf, int sig, 
 
 /*
  * Resource limits and CPU time of the running process (resource.c). Limits
- * are recorded and reported, not enforced (the stack is always 8 MiB).
+ * are recorded and reported, not enforced (the stack is always 8 MiB), but
+ * for RLIMIT_NOFILE, which the descriptor table obeys (file.c).
  */
 #define RLIMIT_CPU 0
 #define RLIMIT_FSIZE 1

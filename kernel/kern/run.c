@@ -172,6 +172,7 @@ int run_program(void)
 	uint64_t free0 = pmm_free_count(), tables0 = vm_table_pages();
 	heap_stats(&h0);
 	struct inode *exe;
+	rlimit_reset(); /* the standard streams count against RLIMIT_NOFILE */
 	int status = setup_files(m, argc ? argv[0] : NULL, &exe);
 	if (status == 0 && cpio_args(&adata, &asize)) {
 		argc = archive_args(adata, asize, &argv, &envc);

@@ -133,7 +133,7 @@ int64_t sys_close_range(uint64_t first, uint64_t last, uint64_t flags, uint64_t 
 {
 	if ((flags & ~6ul) || first > last || first > 0xffffffffu)
 		return -EINVAL;
-	for (uint64_t fd = first; fd <= last && fd < FD_MAX; fd++) {
+	for (uint64_t fd = first; fd <= last && fd < (uint64_t)fd_table_size(); fd++) {
 		if (flags & 4) /* CLOSE_RANGE_CLOEXEC */
 			fd_set_cloexec((int)fd, true);
 		else
@@ -346,7 +346,7 @@ int64_t sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t
 	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC: {
-		if (arg >= FD_MAX)
+		if (arg >= (uint64_t)fd_limit())
 			return -EINVAL;
 		f->refs++;
 		int r = fd_install(f, (int)arg, cmd == F_DUPFD_CLOEXEC);
