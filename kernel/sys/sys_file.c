@@ -3,6 +3,7 @@
 #include "fs.h"
 #include "kerrno.h"
 #include "kstring.h"
+#include "pmm.h"
 #include "proc.h"
 #include "syscall.h"
 
@@ -202,13 +203,20 @@ struct iovec_user {
 	uint64_t base, len;
 };
 
-/* Vector I/O: the whole vector is read and checked first, then each part
- * transferred in order until one comes up short. off < 0: the file offset. */
+/* Linux's TASK_SIZE_MAX: the last user page is never mapped. */
+#define TASK_SIZE_MAX (USER_TOP - PAGE_SIZE)
+
+/* Vector I/O: the whole vector is read and checked first (lengths, and
+ * that every part lies in the user half, as Linux's access_ok checks: a
+ * part reaching into the kernel is EFAULT before anything moves), then
+ * each part transferred in order until one comes up short. off < 0: the
+ * file offset. */
 static int64_t vector_io(uint64_t fd, uint64_t uiov, uint64_t cnt, int64_t off, bool write)
 {
 	struct iovec_user iov[64];
 	int64_t total = 0;
 	uint64_t sum = 0;
+	bool bad = false;
 
 	if (!fd_get((int)fd))
 		return -EBADF;
@@ -221,9 +229,13 @@ static int64_t vector_io(uint64_t fd, uint64_t uiov, uint64_t cnt, int64_t off, 
 		for (uint64_t j = 0; j < k; j++) {
 			if ((int64_t)iov[j].len < 0 || sum + iov[j].len < sum || (int64_t)(sum + iov[j].len) < 0)
 				return -EINVAL;
+			if (iov[j].len > TASK_SIZE_MAX || iov[j].base > TASK_SIZE_MAX - iov[j].len)
+				bad = true; /* EFAULT, unless a later length is EINVAL */
 			sum += iov[j].len;
 		}
 	}
+	if (bad)
+		return -EFAULT;
 	for (uint64_t i = 0; i < cnt; i++) {
 		struct iovec_user v;
 		if (copy_from_user(&v, uiov + i * sizeof v, sizeof v))
