@@ -18,6 +18,12 @@ const char *syscall_name(uint64_t nr);
  * used that has no handler (each is logged only to the kernel log as it
  * happens), then forget them for the next program. */
 void syscall_report_unimplemented(void);
+/* Run fn with arguments a for the system call that trapped with tf, as
+ * syscall_dispatch does: the result in RAX, then pending signals delivered
+ * (tf must be restored in full on the way out). */
+void syscall_call(struct trapframe *tf, syscall_fn fn, const uint64_t a[6]);
+/* Let ring 3 use int $0x80 for the i386 system calls (syscall_ia32.c). */
+void syscall_ia32_init(void);
 /* True with --strace: system calls and signals are logged to stderr. */
 bool syscall_tracing(void);
 /* The registers of the system call being handled (its user RSP, or all of

@@ -43,6 +43,7 @@ void syscall_init(void)
 	wrmsr(MSR_LSTAR, (uint64_t)(uintptr_t)syscall_entry);
 	/* Clear IF, TF, DF, AC and NT on entry. */
 	wrmsr(MSR_SFMASK, 0x47700);
+	syscall_ia32_init(); /* int $0x80 too, as Linux's IA32 emulation has it */
 }
 
 bool syscall_tracing(void) { return tracing; }
@@ -82,6 +83,17 @@ static void unimplemented(uint64_t nr, struct trapframe *tf)
 			warned[nr / 8] |= (uint8_t)(1u << (nr % 8));
 	}
 	tf->rax = (uint64_t)-ENOSYS;
+}
+
+void syscall_call(struct trapframe *tf, syscall_fn fn, const uint64_t a[6])
+{
+	frame = tf;
+	tf->rax = (uint64_t)fn(a[0], a[1], a[2], a[3], a[4], a[5]);
+	if (tracing)
+		kreport(" = %ld\n", (long)tf->rax);
+	if (signal_attention)
+		signal_return_to_user(tf); /* the trap path restores every register anyway */
+	frame = NULL;
 }
 
 /* Called by syscall_entry with the saved registers; the result goes in RAX.
