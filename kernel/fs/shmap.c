@@ -1,15 +1,17 @@
 /*
  * Shared mappings of in-memory files (MAP_SHARED of a file in the tree,
- * as shm_open and sem_open use in /dev/shm). The mapping gets its own copy
- * of the file's pages, and the two are kept in step at every point where
- * one of them can be seen through the other: the mapping's pages are
- * written back to the file before the file is read, written, truncated or
- * mapped again, and before the mapping goes away; the file's bytes are
- * copied into the mapping after it is written or truncated. With one
- * thread, nothing can look in between. What is not kept in step: two
- * mappings of the same file written alternately with no system call
- * between (the later write-back wins per page), and a mapping moved by
- * mremap (the new place is a private copy).
+ * as shm_open and sem_open use in /dev/shm, and System V shared memory).
+ * Each mapping gets its own copy of the file's pages, and they are kept in
+ * step at every point where one can be seen through another: at every
+ * system call's entry (the bytes each mapping changed since the last sync
+ * go to the file, then every mapping gets the file's bytes), before the
+ * file is read, written, truncated or mapped again, and before a mapping
+ * goes away; after the file is written or truncated its bytes go to the
+ * mappings. With one thread, only the program's own memory accesses fall
+ * in between: two mappings of one file differ from a write through one to
+ * the next system call, and a mapping moved by mremap becomes private.
+ * The cost, a compare and copy of every shared page per system call, is
+ * paid only while shared mappings exist.
  */
 #include "fs.h"
 #include "heap.h"
@@ -56,13 +58,23 @@ static void sync_range(const struct shmap *m, uint64_t from, uint64_t to, bool b
 			continue; /* never touched: it will be copied in when it is */
 		uint64_t n = ip->size - pos < PAGE_SIZE ? ip->size - pos : PAGE_SIZE;
 		uint8_t *page = phys_to_virt(pa);
-		if (back) {
-			memcpy(ip->data + pos, page, n);
+		if (back) { /* only the bytes written since the last sync: others' stay */
+			for (uint64_t i = 0; i < n; i++)
+				if (page[i] != ip->data[pos + i])
+					ip->data[pos + i] = page[i];
 		} else {
 			memcpy(page, ip->data + pos, n);
 			memset(page + n, 0, PAGE_SIZE - n); /* past the end of the file */
 		}
 	}
+}
+
+void shmap_sync_all(void)
+{
+	for (struct shmap *m = maps; m; m = m->next)
+		sync_range(m, m->start, m->end, true);
+	for (struct shmap *m = maps; m; m = m->next)
+		sync_range(m, m->start, m->end, false);
 }
 
 void shmap_writeback(struct inode *ip)

@@ -20,6 +20,8 @@ __attribute__((noreturn)) void kjmp_restore(struct kjmp *j, int value);
 void syscall_init(void);
 /* Forget the process name, prctl settings, group and session (sys_task.c). */
 void task_reset(void);
+/* Forget every System V IPC object (sys_ipc.c), after fs_destroy. */
+void ipc_reset(void);
 /* Root again, with no supplementary groups (sys_id.c). */
 void id_reset(void);
 /* The process group the program is in (getpgrp). */

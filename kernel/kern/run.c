@@ -194,6 +194,7 @@ int run_program(void)
 	fs_destroy(); /* files the program made go too */
 	task_reset();
 	id_reset();
+	ipc_reset();
 	if (argv != cmd_argv)
 		kfree(argv);
 	heap_stats(&h1);

@@ -2,6 +2,7 @@
 #include <stdbool.h>
 
 #include "console.h"
+#include "fs.h"
 #include "kerrno.h"
 #include "kernel.h"
 #include "ksignal.h"
@@ -88,6 +89,7 @@ static void unimplemented(uint64_t nr, struct trapframe *tf)
 void syscall_call(struct trapframe *tf, syscall_fn fn, const uint64_t a[6])
 {
 	frame = tf;
+	shmap_sync_all();
 	tf->rax = (uint64_t)fn(a[0], a[1], a[2], a[3], a[4], a[5]);
 	if (tracing)
 		kreport(" = %ld\n", (long)tf->rax);
@@ -106,6 +108,7 @@ int syscall_dispatch(struct trapframe *tf)
 	syscall_fn fn = nr < NR_MAX ? table[nr] : 0;
 
 	frame = tf;
+	shmap_sync_all(); /* what the program wrote through shared mappings */
 	if (!fn) {
 		unimplemented(nr, tf);
 	} else {
