@@ -104,7 +104,7 @@ struct file {
 /* --- the tree (inode.c) --- */
 
 /* Create an empty tree: "/" with /dev (and /dev/shm), /proc/self, /tmp,
- * /etc/passwd and /etc/group. */
+ * and the system files of etc.c. */
 int fs_init(void);
 /* Drop the whole tree and every open file: all memory goes back. */
 void fs_destroy(void);
@@ -198,7 +198,8 @@ int64_t file_write(struct file *f, uint64_t ubuf, uint64_t n);
 
 /* Make /dev/{null,zero,urandom,full,stdin,stdout,stderr,tty}. */
 int dev_populate(struct inode *devdir);
-/* Make /etc/passwd and /etc/group naming root and nobody (etc.c). */
+/* Make /etc/passwd and /etc/group naming root and nobody, /proc/mounts
+ * and /etc/mtab (etc.c). */
 int etc_populate(void);
 /* Open fds 0, 1 and 2 on the console. */
 int console_open_std(void);

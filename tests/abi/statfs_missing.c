@@ -1,8 +1,10 @@
-/* statfs and fstatfs were not implemented (ENOSYS), so df failed. What is
- * the same on any Linux: /dev/shm is a tmpfs of 4 KiB blocks with some
- * free, names up to 255 bytes; a pipe is on pipefs; the errors. */
+/* statfs and fstatfs were not implemented (ENOSYS), and there was no
+ * /proc/mounts, so df failed. What is the same on any Linux: /dev/shm is a
+ * tmpfs of 4 KiB blocks with some free, names up to 255 bytes, listed in
+ * /proc/mounts and /etc/mtab; a pipe is on pipefs; the errors. */
 #include <errno.h>
 #include <fcntl.h>
+#include <mntent.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/statfs.h>
@@ -42,6 +44,15 @@ int main(void)
 	printf("bad buffer: %s\n", res(syscall(SYS_statfs, "/", (void *)8)));
 	printf("bad path: %s\n", res(syscall(SYS_statfs, (void *)8, &s)));
 	printf("closed fd: %s\n", res(fstatfs(99, &s)));
+	const char *tables[] = {"/proc/mounts", "/etc/mtab"};
+	for (int t = 0; t < 2; t++) {
+		FILE *m = setmntent(tables[t], "r");
+		const char *type = "(not listed)";
+		for (struct mntent *e; m && (e = getmntent(m));)
+			if (!strcmp(e->mnt_dir, "/dev/shm"))
+				type = strcmp(e->mnt_type, "tmpfs") ? "other" : "tmpfs";
+		printf("%s lists /dev/shm as: %s\n", tables[t], type);
+	}
 	printf("bad buffer, fstatfs: %s\n", res(syscall(SYS_fstatfs, fd, (void *)8)));
 	return 0;
 }
