@@ -138,6 +138,8 @@ int64_t file_read(struct file *f, uint64_t ubuf, uint64_t n)
 		return ip->dev->read ? ip->dev->read(f, ubuf, n) : -EINVAL;
 	if (S_ISDIR(ip->mode))
 		return -EISDIR;
+	if (ip->mq)
+		return mqueue_read(f, ubuf, n);
 	int64_t r = inode_read(ip, ubuf, n, f->off);
 	if (r > 0)
 		f->off += (uint64_t)r;
@@ -154,6 +156,8 @@ int64_t file_write(struct file *f, uint64_t ubuf, uint64_t n)
 		return pipe_write(f, ubuf, n);
 	if ((ip->mode & S_IFMT) == S_IFCHR)
 		return ip->dev->write ? ip->dev->write(f, ubuf, n) : -EINVAL;
+	if (ip->mq)
+		return -EINVAL; /* a message queue is only read (its status line) */
 	if (f->flags & O_APPEND)
 		f->off = ip->size;
 	int64_t r = inode_write(ip, ubuf, n, f->off);
@@ -169,6 +173,8 @@ unsigned file_poll(struct file *f)
 		return pipe_poll(f);
 	if ((ip->mode & S_IFMT) == S_IFCHR && ip->dev->poll)
 		return ip->dev->poll(f);
+	if (ip->mq)
+		return mqueue_poll(ip->mq);
 	return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM; /* files never block */
 }
 

@@ -237,8 +237,12 @@ void shmap_unmap(uint64_t start, uint64_t end);
 /* Forget every shared mapping without writing back (the program ended). */
 void shmap_clear(void);
 
-/* --- POSIX message queues (mqueue.c) --- */
+/* --- POSIX message queues (kernel/sys/sys_mqueue.c) --- */
 
+/* What poll reports for a queue (POLLIN with messages, POLLOUT with room),
+ * and read() of its descriptor: Linux's "QSIZE:... NOTIFY:..." line. */
+unsigned mqueue_poll(const struct mqueue *mq);
+int64_t mqueue_read(struct file *f, uint64_t ubuf, uint64_t n);
 /* Free a queue's messages (its inode is being freed). */
 void mqueue_free(struct mqueue *mq);
 /* Forget every queue name (the program ended). */

@@ -14,6 +14,7 @@
 #include "kerrno.h"
 #include "ksignal.h"
 #include "kstring.h"
+#include "printf.h"
 #include "proc.h"
 #include "syscall.h"
 #include "timer.h"
@@ -46,8 +47,9 @@ struct mqueue {
 	struct msg *head; /* highest priority first; oldest first within one */
 	int64_t maxmsg, msgsize, curmsgs;
 	uint64_t bytes; /* charged against RLIMIT_MSGQUEUE */
-	bool notify;	/* a process is registered for notification */
-	int notify_sig; /* 0 for SIGEV_NONE */
+	bool notify;	 /* a process is registered for notification */
+	int notify_kind; /* SIGEV_SIGNAL or SIGEV_NONE */
+	int notify_sig;	 /* 0 for SIGEV_NONE */
 };
 
 struct mq_name {
@@ -149,6 +151,33 @@ static int create(const char *name, uint64_t mode, const struct mq_attr_user *at
 	names = n;
 	*out = ip;
 	return 0;
+}
+
+unsigned mqueue_poll(const struct mqueue *mq)
+{
+	return (mq->curmsgs ? POLLIN | POLLRDNORM : 0) |
+	       (mq->curmsgs < mq->maxmsg ? POLLOUT | POLLWRNORM : 0);
+}
+
+int64_t mqueue_read(struct file *f, uint64_t ubuf, uint64_t n)
+{
+	const struct mqueue *mq = f->inode->mq;
+	char text[96];
+	uint64_t qsize = 0;
+
+	for (const struct msg *m = mq->head; m; m = m->next)
+		qsize += m->len;
+	int len = ksnprintf(text, sizeof text, "QSIZE:%-10lu NOTIFY:%-5d SIGNO:%-5d NOTIFY_PID:%-6d\n",
+			    qsize, mq->notify ? mq->notify_kind : 0, mq->notify ? mq->notify_sig : 0,
+			    mq->notify ? 1 : 0);
+	if (f->off >= (uint64_t)len)
+		return 0;
+	if (n > (uint64_t)len - f->off)
+		n = (uint64_t)len - f->off;
+	if (copy_to_user(ubuf, text + f->off, n))
+		return -EFAULT;
+	f->off += n;
+	return (int64_t)n;
 }
 
 int64_t sys_mq_open(uint64_t uname, uint64_t oflag, uint64_t mode, uint64_t uattr, uint64_t a4,
@@ -356,6 +385,7 @@ int64_t sys_mq_notify(uint64_t fd, uint64_t usev, uint64_t a2, uint64_t a3, uint
 	if (mq->notify)
 		return -EBUSY;
 	mq->notify = true;
+	mq->notify_kind = sev.notify;
 	mq->notify_sig = sev.notify == SIGEV_SIGNAL ? sev.signo : 0;
 	return 0;
 }

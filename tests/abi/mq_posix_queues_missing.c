@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <mqueue.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -85,7 +86,15 @@ int main(void)
 	printf("attr: flags %ld maxmsg %ld msgsize %ld curmsgs %ld\n", got.mq_flags, got.mq_maxmsg,
 	       got.mq_msgsize, got.mq_curmsgs);
 
+	struct pollfd pfd = {.fd = q, .events = POLLIN | POLLOUT};
+	printf("poll, empty: %d, revents %#x\n", poll(&pfd, 1, 0), pfd.revents);
 	printf("send prio 1: %s\n", err(mq_send(q, "one", 3, 1)));
+	printf("poll, one message: %d, revents %#x\n", poll(&pfd, 1, 0), pfd.revents);
+	char line[128] = {0};
+	printf("read: %s", err(read(q, line, sizeof line - 1)));
+	printf(", %s", line);
+	lseek(q, 0, SEEK_SET);
+	printf("write: %s\n", err(write(q, "x", 1)));
 	printf("send prio 5: %s\n", err(mq_send(q, "five", 4, 5)));
 	printf("send prio 1 again: %s\n", err(mq_send(q, "one-b", 5, 1)));
 	struct timespec ts = soon(30);
