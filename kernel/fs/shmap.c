@@ -3,15 +3,15 @@
  * as shm_open and sem_open use in /dev/shm, and System V shared memory).
  * Each mapping gets its own copy of the file's pages, and they are kept in
  * step at every point where one can be seen through another: at every
- * system call's entry (the bytes each mapping changed since the last sync
- * go to the file, then every mapping gets the file's bytes), before the
- * file is read, written, truncated or mapped again, and before a mapping
- * goes away; after the file is written or truncated its bytes go to the
- * mappings. With one thread, only the program's own memory accesses fall
+ * system call's entry, for a file mapped more than once (the bytes each
+ * mapping changed since the last sync go to the file, then every mapping
+ * gets the file's bytes), before the file is read, written, truncated or
+ * mapped again, and before a mapping goes away; after the file is written
+ * or truncated its bytes go to the mappings. With one thread, only the program's own memory accesses fall
  * in between: two mappings of one file differ from a write through one to
  * the next system call, and a mapping moved by mremap becomes private.
  * The cost, a compare and copy of every shared page per system call, is
- * paid only while shared mappings exist.
+ * paid only while a file has more than one shared mapping.
  */
 #include "fs.h"
 #include "heap.h"
@@ -71,10 +71,14 @@ static void sync_range(const struct shmap *m, uint64_t from, uint64_t to, bool b
 
 void shmap_sync_all(void)
 {
+	/* A file with one mapping is kept in step by the hooks on the file
+	 * itself; only mappings that can see each other need this. */
 	for (struct shmap *m = maps; m; m = m->next)
-		sync_range(m, m->start, m->end, true);
+		if (m->ip->shmaps > 1)
+			sync_range(m, m->start, m->end, true);
 	for (struct shmap *m = maps; m; m = m->next)
-		sync_range(m, m->start, m->end, false);
+		if (m->ip->shmaps > 1)
+			sync_range(m, m->start, m->end, false);
 }
 
 void shmap_writeback(struct inode *ip)

@@ -226,9 +226,9 @@ int shmap_add(uint64_t start, uint64_t end, struct inode *ip, uint64_t off);
 /* Copy what the program wrote through ip's shared mappings into the file
  * (before the file is read, written or mapped). */
 void shmap_writeback(struct inode *ip);
-/* Bring every shared mapping and its file in step (at system call entry):
- * the bytes each mapping changed go to the file, then the file's bytes to
- * every mapping. Cheap when there are none. */
+/* Bring the shared mappings of every file mapped more than once in step
+ * with it (at system call entry): the bytes each mapping changed go to the
+ * file, then the file's bytes to every mapping. Cheap when there are none. */
 void shmap_sync_all(void);
 /* Copy the file's bytes into its shared mappings (after it changed). */
 void shmap_refresh(struct inode *ip);
