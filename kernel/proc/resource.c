@@ -6,7 +6,6 @@
 #include "timer.h"
 #include "x86.h"
 
-
 /* Set before rlimit_reset first runs: the standard streams are opened
  * before any program (and by in-kernel tests), and count against it. */
 #define NOFILE_DEFAULT {1024, 4096}
