@@ -41,6 +41,8 @@
 #define SHM_RND 020000
 #define SHM_REMAP 040000
 #define SHM_EXEC 0100000
+#define SHM_LOCK 11
+#define SHM_UNLOCK 12
 
 #define IPCMNI 32768 /* ids: index + IPCMNI * sequence */
 #define MAX_OBJECTS 256
@@ -343,6 +345,8 @@ int64_t sys_msgctl(uint64_t id, uint64_t cmd, uint64_t ubuf, uint64_t a3, uint64
 					 .lrpid = q->last_rpid};
 		return copy_to_user(ubuf, &ds, sizeof ds);
 	case IPC_SET:
+		if (ds.qbytes > MSGMNB)
+			return -EPERM; /* beyond msgmnb needs CAP_SYS_RESOURCE, as mq_open's limits */
 		set_perm(q, &ds.perm);
 		q->qbytes = ds.qbytes;
 		return 0;
@@ -645,6 +649,8 @@ int64_t sys_shmctl(uint64_t id, uint64_t cmd, uint64_t ubuf, uint64_t a3, uint64
 {
 	struct shmid_user ds;
 	struct ipc_obj *s;
+	if (((int)cmd & ~IPC_64) == SHM_LOCK || ((int)cmd & ~IPC_64) == SHM_UNLOCK)
+		return lookup(SHM, (int)id) ? 0 : -EINVAL; /* nothing is ever swapped out */
 	int c = ctl_start(SHM, id, cmd, ubuf, &ds, sizeof ds, &s);
 	if (c < 0)
 		return c;

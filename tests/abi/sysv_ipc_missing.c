@@ -35,6 +35,7 @@ static const char *res(long r)
 	case ERANGE: return "ERANGE";
 	case EFBIG: return "EFBIG";
 	case EIDRM: return "EIDRM";
+	case EPERM: return "EPERM";
 	default: return strerror(errno);
 	}
 }
@@ -85,6 +86,14 @@ static void messages(void)
 	while (msgsnd(q, big, 8000, IPC_NOWAIT) == 0)
 		n++;
 	printf("8000-byte messages that fit: %d, then %s\n", n, res(-1));
+	msgctl(q, IPC_STAT, &ds);
+	ds.msg_qbytes = 16385;
+	printf("IPC_SET qbytes 16385: %s", res(msgctl(q, IPC_SET, &ds)));
+	ds.msg_qbytes = 100;
+	ds.msg_perm.mode = 0600;
+	printf(", 100: %s", res(msgctl(q, IPC_SET, &ds)));
+	msgctl(q, IPC_STAT, &ds);
+	printf(", now qbytes %lu, mode %o\n", (unsigned long)ds.msg_qbytes, (unsigned)ds.msg_perm.mode & 0777);
 	printf("IPC_RMID: %s, then msgsnd: %s, msgctl: %s\n", res(msgctl(q, IPC_RMID, NULL)),
 	       res(msgsnd(q, &b, 4, 0)), res(msgctl(q, IPC_STAT, &ds)));
 	int p = msgget(IPC_PRIVATE, 0600), p2 = msgget(IPC_PRIVATE, 0600);
@@ -144,6 +153,7 @@ static void shared_memory(void)
 	       res(shmdt(a + 1)));
 	char *c = shmat(id, NULL, SHM_RDONLY);
 	printf("a read-only attachment sees: %s\n", c + 5000);
+	printf("SHM_LOCK: %s, SHM_UNLOCK: %s\n", res(shmctl(id, SHM_LOCK, NULL)), res(shmctl(id, SHM_UNLOCK, NULL)));
 	printf("IPC_RMID while attached: %s", res(shmctl(id, IPC_RMID, NULL)));
 	shmctl(id, IPC_STAT, &ds);
 	printf(", nattch %lu, marked for removal %s\n", (unsigned long)ds.shm_nattch,
