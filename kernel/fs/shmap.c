@@ -9,7 +9,8 @@
  * mapped again, and before a mapping goes away; after the file is written
  * or truncated its bytes go to the mappings. With one thread, only the program's own memory accesses fall
  * in between: two mappings of one file differ from a write through one to
- * the next system call, and a mapping moved by mremap becomes private.
+ * the next system call, and a mapping moved by mremap, or the part of one
+ * that madvise discards, becomes private (Linux would show the file).
  * The cost, a compare and copy of every shared page per system call, is
  * paid only while a file has more than one shared mapping.
  */

@@ -232,7 +232,8 @@ void shmap_writeback(struct inode *ip);
 void shmap_sync_all(void);
 /* Copy the file's bytes into its shared mappings (after it changed). */
 void shmap_refresh(struct inode *ip);
-/* [start, end) is about to be unmapped: write back and forget what is there. */
+/* [start, end) is about to be unmapped or discarded: write back and forget
+ * what is there. */
 void shmap_unmap(uint64_t start, uint64_t end);
 /* Forget every shared mapping without writing back (the program ended). */
 void shmap_clear(void);

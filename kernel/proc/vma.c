@@ -232,6 +232,8 @@ int vma_discard(uint64_t start, uint64_t end)
 {
 	uint64_t covered = 0;
 
+	shmap_unmap(start, end); /* what it wrote reaches the file; the rest is private */
+
 	for (struct vma *v = areas; v && v->start < end; v = v->next) {
 		uint64_t lo = v->start > start ? v->start : start, hi = v->end < end ? v->end : end;
 		if (lo < hi) {
