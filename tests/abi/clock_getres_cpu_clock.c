@@ -1,5 +1,6 @@
 /* clock_getres and clock_gettime on the clocks that clock_getcpuclockid and
- * pthread_getcpuclockid make (negative ids) failed with EINVAL. */
+ * pthread_getcpuclockid make (negative ids) failed with EINVAL, and the
+ * CPU-time clocks counted time since boot, sleeps included. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
@@ -24,8 +25,13 @@ static void show(const char *what, clockid_t c)
 	for (volatile long i = 0; i < 20000000; i++)
 		;
 	r = clock_gettime(c, &t2);
-	printf("%s: clock_gettime %s, grows while computing: %s\n", what, res(r),
+	printf("%s: clock_gettime %s, grows while computing: %s", what, res(r),
 	       t2.tv_sec > t1.tv_sec || (t2.tv_sec == t1.tv_sec && t2.tv_nsec > t1.tv_nsec) ? "yes" : "no");
+	struct timespec nap = {0, 200000000};
+	nanosleep(&nap, NULL);
+	clock_gettime(c, &t1);
+	long grew_ms = (t1.tv_sec - t2.tv_sec) * 1000 + (t1.tv_nsec - t2.tv_nsec) / 1000000;
+	printf(", while sleeping 200 ms: %s\n", grew_ms < 100 ? "under 100 ms" : "as much as the sleep");
 }
 
 int main(void)
