@@ -79,23 +79,76 @@ static void sync_range(const struct shmap *m, uint64_t from, uint64_t to, bool b
 	}
 }
 
+/* m's backed page holding the file's page at pos, or NULL. */
+static uint8_t *backed_page(const struct shmap *m, uint64_t pos)
+{
+	uint64_t pa;
+
+	if (pos < m->off || pos - m->off >= m->end - m->start ||
+	    vm_lookup(proc_space(), m->start + (pos - m->off), &pa, NULL))
+		return NULL;
+	return phys_to_virt(pa);
+}
+
+/* True if a record before m in the list has a backed page for ip at pos:
+ * that page of the file was merged already. */
+static bool merged_before(const struct shmap *m, uint64_t pos)
+{
+	for (const struct shmap *r = maps; r != m; r = r->next)
+		if (r->ip == m->ip && backed_page(r, pos))
+			return true;
+	return false;
+}
+
+/* The file's page at pos takes every byte that one of its mappings changed
+ * since the last sync. Each mapping is compared with the page as it was,
+ * not as the mappings before it left it: otherwise an unchanged (now
+ * stale) copy would undo a store made through another mapping. */
+static void merge_page(struct inode *ip, uint64_t pos)
+{
+	static uint8_t was[PAGE_SIZE];
+	uint64_t n = ip->size - pos < PAGE_SIZE ? ip->size - pos : PAGE_SIZE;
+	uint8_t *page;
+
+	memcpy(was, ip->data + pos, n);
+	for (const struct shmap *m = maps; m; m = m->next)
+		if (m->ip == ip && (page = backed_page(m, pos)))
+			for (uint64_t i = 0; i < n; i++)
+				if (page[i] != was[i])
+					ip->data[pos + i] = page[i];
+}
+
+void shmap_writeback(struct inode *ip)
+{
+	for (struct shmap *m = maps; m && ip->shmaps; m = m->next) {
+		if (m->ip != ip)
+			continue;
+		for (uint64_t pos = m->off; pos - m->off < m->end - m->start && pos < ip->size;
+		     pos += PAGE_SIZE)
+			if (backed_page(m, pos) && !merged_before(m, pos))
+				merge_page(ip, pos);
+	}
+}
+
+/* True if m is its file's first record in the list. */
+static bool first_of_file(const struct shmap *m)
+{
+	for (const struct shmap *r = maps; r != m; r = r->next)
+		if (r->ip == m->ip)
+			return false;
+	return true;
+}
+
 void shmap_sync_all(void)
 {
 	/* A file with one mapping is kept in step by the hooks on the file
 	 * itself; only mappings that can see each other need this. */
 	for (struct shmap *m = maps; m; m = m->next)
-		if (m->ip->shmaps > 1)
-			sync_range(m, m->start, m->end, true);
+		if (m->ip->shmaps > 1 && first_of_file(m))
+			shmap_writeback(m->ip);
 	for (struct shmap *m = maps; m; m = m->next)
 		if (m->ip->shmaps > 1)
 			sync_range(m, m->start, m->end, false);
-}
-
-void shmap_writeback(struct inode *ip)
-{
-	for (struct shmap *m = maps; m && ip->shmaps; m = m->next)
-		if (m->ip == ip)
-			sync_range(m, m->start, m->end, true);
 }
 
 void shmap_refresh(struct inode *ip)
