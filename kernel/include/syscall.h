@@ -1,6 +1,6 @@
 /* System call handlers: each takes the six argument registers and returns a
- * value or a negative errno; syscall_dispatch is the only place that meets
- * the ABI (RAX). */
+ * value or a negative errno; syscall_call, where both entries (SYSCALL and
+ * int $0x80) end, is the only place that meets the ABI (RAX). */
 #ifndef BF_SYSCALL_H
 #define BF_SYSCALL_H
 
