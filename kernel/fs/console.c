@@ -178,8 +178,8 @@ static int64_t tty_ioctl(struct file *f, uint64_t req, uint64_t arg)
 		rows = ws[0], cols = ws[1];
 		return 0;
 	}
-	case TIOCGPGRP: {
-		int32_t pgrp = 1;
+	case TIOCGPGRP: { /* the foreground group is always the program's */
+		int32_t pgrp = task_pgid();
 		return copy_to_user(arg, &pgrp, sizeof pgrp);
 	}
 	case TIOCSPGRP:

@@ -81,12 +81,10 @@ static int add_entry(const char *name, uint32_t mode, uint32_t mtime, const uint
 		return -ENAMETOOLONG;
 	path[0] = '/';
 	memcpy(path + 1, name, strlen(name) + 1);
-	if (S_ISDIR(mode)) {
+	if (S_ISDIR(mode)) { /* its mtime is set once its entries are in */
 		int err = path_mkdirs(path, &ip);
-		if (!err) {
+		if (!err)
 			ip->mode = mode;
-			ip->mtime = (int64_t)mtime * 1000000000;
-		}
 		return err;
 	}
 	/* Make the parent directories, then replace whatever has the name. */
@@ -121,6 +119,28 @@ static int add_entry(const char *name, uint32_t mode, uint32_t mtime, const uint
 	if (err)
 		inode_put(ip);
 	return err;
+}
+
+/* Give each directory of the archive (already checked, up to `end`) its
+ * mtime, now that linking its entries has stopped changing it. An mtime of
+ * 0 is a directory the CLI made up: it keeps the time it was made. */
+static void set_dir_times(const uint8_t *a, size_t end)
+{
+	for (size_t off = 0; off < end;) {
+		uint32_t f[NFIELDS];
+		for (int i = 0; i < NFIELDS; i++)
+			hex8(a + off + 6 + 8 * i, &f[i]);
+		const char *name = (const char *)a + off + HDR;
+		char path[PATH_MAX];
+		struct inode *ip;
+		if (S_ISDIR(f[F_MODE]) && f[F_MTIME] && strlen(name) + 2 <= sizeof path) {
+			path[0] = '/';
+			strlcpy(path + 1, name, sizeof path - 1);
+			if (!path_lookup(AT_FDCWD, path, false, &ip) && S_ISDIR(ip->mode))
+				ip->mtime = ip->ctime = (int64_t)f[F_MTIME] * 1000000000;
+		}
+		off = align4(align4(off + HDR + f[F_NAMESIZE]) + f[F_SIZE]);
+	}
 }
 
 int cpio_unpack(const uint8_t *a, size_t size)
@@ -182,5 +202,6 @@ int cpio_unpack(const uint8_t *a, size_t size)
 		off = next;
 	}
 	kprintf("fs: %u entries unpacked from the boot archive\n", entries);
+	set_dir_times(a, off);
 	return 0;
 }

@@ -1,12 +1,57 @@
 /* Open files and the descriptor table. One process, so one table; an open
- * file is shared by the descriptors dup made from it (offset and flags). */
+ * file is shared by the descriptors dup made from it (offset and flags).
+ * The table grows as descriptors are used, up to RLIMIT_NOFILE's soft
+ * limit, which is so the real limit (a program may raise it to NR_OPEN). */
 #include "fs.h"
 #include "heap.h"
 #include "kerrno.h"
 #include "kstring.h"
+#include "proc.h"
 
-static struct file *fdtab[FD_MAX];
-static bool cloexec[FD_MAX];
+static struct file **fdtab;
+static bool *cloexec;
+static int fdcap; /* slots in fdtab and cloexec */
+
+int fd_limit(void)
+{
+	uint64_t cur = proc_rlimit(RLIMIT_NOFILE).cur;
+	return cur < NR_OPEN ? (int)cur : NR_OPEN;
+}
+
+int fd_table_size(void) { return fdcap; }
+
+/* Make slot fd exist. -EMFILE when memory runs out. */
+static int grow(int fd)
+{
+	if (fd < fdcap)
+		return 0;
+	int cap = fdcap ? fdcap : 64;
+	while (cap <= fd)
+		cap *= 2;
+	if (cap > NR_OPEN)
+		cap = NR_OPEN;
+	struct file **t = kzalloc((size_t)cap * sizeof *t);
+	bool *c = kzalloc((size_t)cap * sizeof *c);
+	if (!t || !c) {
+		kfree(t), kfree(c);
+		return -EMFILE;
+	}
+	if (fdcap) {
+		memcpy(t, fdtab, (size_t)fdcap * sizeof *t);
+		memcpy(c, cloexec, (size_t)fdcap * sizeof *c);
+	}
+	kfree(fdtab), kfree(cloexec);
+	fdtab = t, cloexec = c, fdcap = cap;
+	return 0;
+}
+
+void fd_close_all(void)
+{
+	for (int fd = 0; fd < fdcap; fd++)
+		fd_close(fd);
+	kfree(fdtab), kfree(cloexec);
+	fdtab = NULL, cloexec = NULL, fdcap = 0;
+}
 
 struct file *file_open_inode(struct inode *ip, uint32_t flags)
 {
@@ -30,11 +75,13 @@ void file_put(struct file *f)
 	kfree(f);
 }
 
-struct file *fd_get(int fd) { return fd >= 0 && fd < FD_MAX ? fdtab[fd] : NULL; }
+struct file *fd_get(int fd) { return fd >= 0 && fd < fdcap ? fdtab[fd] : NULL; }
 
 int fd_install(struct file *f, int min, bool cx)
 {
-	for (int fd = min < 0 ? 0 : min; fd < FD_MAX; fd++) {
+	for (int fd = min < 0 ? 0 : min, limit = fd_limit(); fd < limit; fd++) {
+		if (grow(fd))
+			return -EMFILE;
 		if (!fdtab[fd]) {
 			fdtab[fd] = f;
 			cloexec[fd] = cx;
@@ -57,10 +104,12 @@ int fd_close(int fd)
 int fd_dup2(int oldfd, int newfd, bool cx)
 {
 	struct file *f = fd_get(oldfd);
-	if (!f || newfd < 0 || newfd >= FD_MAX)
+	if (!f || newfd < 0 || newfd >= fd_limit())
 		return -EBADF;
 	if (oldfd == newfd)
 		return newfd;
+	if (grow(newfd))
+		return -EMFILE;
 	f->refs++;
 	if (fdtab[newfd])
 		fd_close(newfd);
@@ -89,6 +138,8 @@ int64_t file_read(struct file *f, uint64_t ubuf, uint64_t n)
 		return ip->dev->read ? ip->dev->read(f, ubuf, n) : -EINVAL;
 	if (S_ISDIR(ip->mode))
 		return -EISDIR;
+	if (ip->mq)
+		return mqueue_read(f, ubuf, n);
 	int64_t r = inode_read(ip, ubuf, n, f->off);
 	if (r > 0)
 		f->off += (uint64_t)r;
@@ -105,6 +156,8 @@ int64_t file_write(struct file *f, uint64_t ubuf, uint64_t n)
 		return pipe_write(f, ubuf, n);
 	if ((ip->mode & S_IFMT) == S_IFCHR)
 		return ip->dev->write ? ip->dev->write(f, ubuf, n) : -EINVAL;
+	if (ip->mq)
+		return -EINVAL; /* a message queue is only read (its status line) */
 	if (f->flags & O_APPEND)
 		f->off = ip->size;
 	int64_t r = inode_write(ip, ubuf, n, f->off);
@@ -120,6 +173,8 @@ unsigned file_poll(struct file *f)
 		return pipe_poll(f);
 	if ((ip->mode & S_IFMT) == S_IFCHR && ip->dev->poll)
 		return ip->dev->poll(f);
+	if (ip->mq)
+		return mqueue_poll(ip->mq);
 	return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM; /* files never block */
 }
 

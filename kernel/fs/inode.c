@@ -18,6 +18,9 @@ struct inode_node {
 	struct inode_node *prev, *next;
 };
 static struct inode_node *all_inodes;
+static uint64_t live; /* inodes in all_inodes */
+
+uint64_t fs_inode_count(void) { return live; }
 
 int64_t fs_now(void) { return (int64_t)time_realtime_ns(); }
 
@@ -32,6 +35,7 @@ struct inode *inode_new(uint32_t mode)
 	if (all_inodes)
 		all_inodes->prev = n;
 	all_inodes = n;
+	live++;
 	struct inode *ip = &n->inode;
 	ip->mode = mode;
 	ip->ino = next_ino++;
@@ -46,6 +50,8 @@ static void inode_free(struct inode *ip)
 		kfree(ip->data);
 	if (ip->pipe)
 		pipe_free(ip->pipe);
+	if (ip->mq)
+		mqueue_free(ip->mq);
 	for (struct dentry *d = ip->children, *next; d; d = next) {
 		next = d->next;
 		kfree(d->name);
@@ -57,6 +63,7 @@ static void inode_free(struct inode *ip)
 		all_inodes = n->next;
 	if (n->next)
 		n->next->prev = n->prev;
+	live--;
 	kfree(n);
 }
 
@@ -232,8 +239,12 @@ static int reserve(struct inode *ip, uint64_t need)
 	return 0;
 }
 
+int inode_own(struct inode *ip) { return ip->cap ? 0 : reserve(ip, ip->size ? ip->size : 1); }
+
 int64_t inode_read(struct inode *ip, uint64_t ubuf, uint64_t n, uint64_t off)
 {
+	if (ip->shmaps)
+		shmap_writeback(ip);
 	if (off >= ip->size)
 		return 0;
 	if (n > ip->size - off)
@@ -250,6 +261,8 @@ int64_t inode_write(struct inode *ip, uint64_t ubuf, uint64_t n, uint64_t off)
 		return 0;
 	if (off + n < off)
 		return -EFBIG;
+	if (ip->shmaps)
+		shmap_writeback(ip);
 	int err = reserve(ip, off + n);
 	if (err)
 		return err;
@@ -260,11 +273,15 @@ int64_t inode_write(struct inode *ip, uint64_t ubuf, uint64_t n, uint64_t off)
 	if (off + n > ip->size)
 		ip->size = off + n;
 	ip->mtime = ip->ctime = fs_now();
+	if (ip->shmaps)
+		shmap_refresh(ip);
 	return (int64_t)n;
 }
 
 int inode_truncate(struct inode *ip, uint64_t size)
 {
+	if (ip->shmaps)
+		shmap_writeback(ip);
 	if (size > ip->size) {
 		int err = reserve(ip, size);
 		if (err)
@@ -277,6 +294,8 @@ int inode_truncate(struct inode *ip, uint64_t size)
 	}
 	ip->size = size;
 	ip->mtime = ip->ctime = fs_now();
+	if (ip->shmaps)
+		shmap_refresh(ip);
 	return 0;
 }
 
@@ -304,16 +323,20 @@ int fs_init(void)
 	if (!root)
 		return -ENOMEM;
 	root->nlink = 2;
-	struct inode *dev, *tmp, *proc;
+	struct inode *dev, *tmp, *proc, *shm;
 	int err = path_mkdirs("/dev", &dev);
 	if (!err)
 		err = path_mkdirs("/tmp", &tmp);
+	if (!err) /* shm_open and sem_open make their files here */
+		err = path_mkdirs("/dev/shm", &shm);
 	if (!err)
 		err = path_mkdirs("/proc/self", &proc);
 	if (!err) {
-		tmp->mode = S_IFDIR | 01777;
+		tmp->mode = shm->mode = S_IFDIR | 01777;
 		err = dev_populate(dev);
 	}
+	if (!err)
+		err = etc_populate();
 	if (!err) {
 		fs_set_cwd(root);
 		err = console_open_std();
@@ -323,8 +346,9 @@ int fs_init(void)
 
 void fs_destroy(void)
 {
-	for (int fd = 0; fd < FD_MAX; fd++)
-		fd_close(fd);
+	shmap_clear();
+	mqueue_reset();
+	fd_close_all();
 	fs_set_cwd(NULL);
 	while (all_inodes)
 		inode_free(&all_inodes->inode);

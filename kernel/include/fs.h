@@ -48,7 +48,8 @@
 
 #define PATH_MAX 4096
 #define NAME_MAX 255
-#define FD_MAX 1024 /* RLIMIT_NOFILE */
+#define FD_SETSIZE 1024 /* select's sets */
+#define NR_OPEN 1048576 /* Linux's ceiling for RLIMIT_NOFILE */
 
 struct inode;
 struct file;
@@ -87,6 +88,8 @@ struct inode {
 	const struct dev_ops *dev; /* character device */
 	uint32_t rdev;
 	struct pipe *pipe; /* fifo */
+	struct mqueue *mq; /* POSIX message queue (not in the tree) */
+	uint32_t shmaps;   /* shared mappings of it (shmap.c) */
 	int64_t atime, mtime, ctime; /* ns since the epoch */
 };
 
@@ -100,7 +103,8 @@ struct file {
 
 /* --- the tree (inode.c) --- */
 
-/* Create an empty tree: "/" with /dev, /proc/self, /tmp. */
+/* Create an empty tree: "/" with /dev (and /dev/shm), /proc/self, /tmp,
+ * and the system files of etc.c. */
 int fs_init(void);
 /* Drop the whole tree and every open file: all memory goes back. */
 void fs_destroy(void);
@@ -125,8 +129,13 @@ int dir_rename(struct inode *odir, const char *oname, size_t olen, struct inode 
 int64_t inode_read(struct inode *ip, uint64_t ubuf, uint64_t n, uint64_t off);
 int64_t inode_write(struct inode *ip, uint64_t ubuf, uint64_t n, uint64_t off);
 int inode_truncate(struct inode *ip, uint64_t size);
+/* Make the data buffer the inode's own (not borrowed from the archive), so
+ * it may be written in place; -ENOSPC. */
+int inode_own(struct inode *ip);
 /* Write kernel bytes (used while unpacking the archive). */
 int inode_set_data(struct inode *ip, const void *data, uint64_t n, bool borrow);
+/* How many inodes exist (for statfs). */
+uint64_t fs_inode_count(void);
 /* Current time for time stamps. */
 int64_t fs_now(void);
 
@@ -145,11 +154,20 @@ int path_of_dir(struct inode *dir, char *buf, size_t size);
 /* Working directory. */
 struct inode *fs_cwd(void);
 void fs_set_cwd(struct inode *dir);
+/* The file-creation mask (umask). */
+uint32_t fs_umask(void);
 /* Copy a path in from user memory: -EFAULT, -ENAMETOOLONG, -ENOENT if empty. */
 int path_from_user(char *buf, uint64_t upath);
 
 /* --- open files and descriptors (file.c) --- */
 
+/* Descriptors may be below this: RLIMIT_NOFILE's soft limit (at most
+ * NR_OPEN). */
+int fd_limit(void);
+/* Slots in the table now (every fd at or above it is closed). */
+int fd_table_size(void);
+/* Close every descriptor and free the table (the program ended). */
+void fd_close_all(void);
 struct file *file_open_inode(struct inode *ip, uint32_t flags);
 void file_put(struct file *f);
 /* The open file at fd, or NULL. */
@@ -180,6 +198,9 @@ int64_t file_write(struct file *f, uint64_t ubuf, uint64_t n);
 
 /* Make /dev/{null,zero,urandom,full,stdin,stdout,stderr,tty}. */
 int dev_populate(struct inode *devdir);
+/* Make /etc/passwd and /etc/group naming root and nobody, /proc/mounts
+ * and /etc/mtab (etc.c). */
+int etc_populate(void);
 /* Open fds 0, 1 and 2 on the console. */
 int console_open_std(void);
 /* Record which standard streams are terminals on the host and its window
@@ -196,6 +217,40 @@ extern const struct dev_ops hostout_ops;
 int64_t pipe_read(struct file *f, uint64_t ubuf, uint64_t n);
 int64_t pipe_write(struct file *f, uint64_t ubuf, uint64_t n);
 unsigned pipe_poll(struct file *f);
+
+/* --- shared mappings of files (shmap.c) --- */
+
+/* Record that [start, end) of the user half holds a copy of ip's bytes from
+ * off that must stay in step with the file (MAP_SHARED; called by vma.c,
+ * which owns the area). A range that continues one of ip's records extends
+ * it. -ENOMEM, -ENOSPC. */
+int shmap_add(uint64_t start, uint64_t end, struct inode *ip, uint64_t off);
+/* Copy what the program wrote through ip's shared mappings into the file,
+ * never past its end (before the file is read, written or mapped, and on
+ * msync and MADV_DONTNEED). */
+void shmap_writeback(struct inode *ip);
+/* Bring the shared mappings of every file mapped more than once in step
+ * with it (at system call entry): the bytes each mapping changed go to the
+ * file, then the file's bytes to every mapping. Cheap when there are none. */
+void shmap_sync_all(void);
+/* Copy the file's bytes into its shared mappings (after it changed). */
+void shmap_refresh(struct inode *ip);
+/* [start, end) is about to be unmapped: write back and forget what is
+ * there. */
+void shmap_unmap(uint64_t start, uint64_t end);
+/* Forget every shared mapping without writing back (the program ended). */
+void shmap_clear(void);
+
+/* --- POSIX message queues (kernel/sys/sys_mqueue.c) --- */
+
+/* What poll reports for a queue (POLLIN with messages, POLLOUT with room),
+ * and read() of its descriptor: Linux's "QSIZE:... NOTIFY:..." line. */
+unsigned mqueue_poll(const struct mqueue *mq);
+int64_t mqueue_read(struct file *f, uint64_t ubuf, uint64_t n);
+/* Free a queue's messages (its inode is being freed). */
+void mqueue_free(struct mqueue *mq);
+/* Forget every queue name (the program ended). */
+void mqueue_reset(void);
 
 /* --- the boot archive (cpio.c) --- */
 

@@ -36,7 +36,10 @@
 #define ENOSYS 38
 #define ENOTEMPTY 39
 #define ELOOP 40
+#define ENOMSG 42
+#define EIDRM 43
 #define EOVERFLOW 75
+#define EMSGSIZE 90
 #define EOPNOTSUPP 95
 #define ETIMEDOUT 110
 /* Never seen by a program: a system call interrupted by a signal, restarted

@@ -18,8 +18,14 @@ __attribute__((noreturn)) void kjmp_restore(struct kjmp *j, int value);
 
 /* Program the SYSCALL MSRs (STAR, LSTAR, SFMASK) and enable EFER.SCE. */
 void syscall_init(void);
-/* Forget the process name and prctl settings (sys_task.c). */
+/* Forget the process name, prctl settings, group and session (sys_task.c). */
 void task_reset(void);
+/* Forget every System V IPC object (sys_ipc.c), after fs_destroy. */
+void ipc_reset(void);
+/* Root again, with no supplementary groups (sys_id.c). */
+void id_reset(void);
+/* The process group the program is in (getpgrp). */
+int task_pgid(void);
 /* Take the program's stdin from COM1, woken by its receive interrupt. */
 void stdin_init(void);
 
@@ -61,7 +67,8 @@ __attribute__((noreturn)) void proc_killed(const struct trapframe *tf, int sig, 
 
 /*
  * Resource limits and CPU time of the running process (resource.c). Limits
- * are recorded and reported, not enforced (the stack is always 8 MiB).
+ * are recorded and reported, not enforced (the stack is always 8 MiB), but
+ * for RLIMIT_NOFILE, which the descriptor table obeys (file.c).
  */
 #define RLIMIT_CPU 0
 #define RLIMIT_FSIZE 1
@@ -106,10 +113,12 @@ void proc_cputime(uint64_t *user_ns, uint64_t *sys_ns);
 /* -EINVAL on overlap or past TASK_SIZE */
 int vma_add(uint64_t start, uint64_t end, unsigned flags);
 /* An area mapping the file ip from offset off: the file's bytes are copied
- * in now (pages past its end are demand-zero). A shared one is written back
- * to the file (never past its end) on msync, munmap and MADV_DONTNEED;
- * writes to the file do not show through either kind. Takes a reference to
- * ip. -EINVAL on overlap; -ENOMEM (nothing added) without memory. */
+ * in now (pages past its end are demand-zero). A shared one is kept in step
+ * with the file by shmap.c (written back never past the file's end, at the
+ * latest on msync, munmap and MADV_DONTNEED; the file's changes show
+ * through); later writes to the file do not show through a private one.
+ * Takes a reference to ip. -EINVAL on overlap; -ENOMEM or -ENOSPC (nothing
+ * added) without memory. */
 struct inode;
 int vma_add_file(uint64_t start, uint64_t end, unsigned flags, struct inode *ip, uint64_t off,
 		 bool shared);
@@ -122,8 +131,8 @@ int vma_add_image(uint64_t start, uint64_t end, unsigned flags, const void *imag
  * (a file mapping's new part is read from the file). -EINVAL if no area
  * ends at end or the range is taken; -ENOMEM. */
 int vma_extend(uint64_t end, uint64_t new_end);
-/* msync: write shared file mappings in [start, end) back to their files;
- * -ENOMEM if part of the range is in no area. */
+/* msync: write the shared file mappings in [start, end) back to their
+ * files (shmap_writeback); -ENOMEM if part of the range is in no area. */
 int vma_sync(uint64_t start, uint64_t end);
 /* Drop [start, end) from the areas and free any pages mapped there (a
  * shared file mapping's pages are written back first). */
@@ -163,8 +172,9 @@ int vma_move(uint64_t from, uint64_t len, uint64_t to, uint64_t new_len, bool ke
 /* True if every page of [start, end) is in some area. */
 bool vma_covers(uint64_t start, uint64_t end);
 /* Free the backed pages of [start, end), keeping the areas: the next touch
- * gets a zeroed page, or for a file mapping the file's bytes again. -ENOMEM if part of the range is in no area (the rest
- * is still discarded). */
+ * gets a zeroed page, or for a file mapping the file's bytes again (a shared
+ * one's writes reach the file first). -ENOMEM if part of the range is in no
+ * area (the rest is still discarded). */
 int vma_discard(uint64_t start, uint64_t end);
 
 /* Page counts of the running process, for getrusage. */

@@ -18,7 +18,7 @@ struct vma {
 	const uint8_t *image;	   /* or a program segment's bytes in the ELF file */
 	uint64_t image_end;	   /* where the segment's file bytes end in it */
 	uint64_t off;		   /* the file offset at start */
-	bool shared;		   /* MAP_SHARED: written back on msync and munmap */
+	bool shared;		   /* MAP_SHARED: kept in step with the file (shmap.c) */
 	struct vma *prev, *next;   /* the areas in address order */
 	struct vma *left, *right;  /* the tree */
 	uint64_t lo, hi;	   /* first start and last end in this subtree */

@@ -2,6 +2,7 @@
 #include "console.h"
 #include "fs.h"
 #include "kstring.h"
+#include "syscall.h"
 #include "kerrno.h"
 #include "heap.h"
 #include "kernel.h"
@@ -171,6 +172,7 @@ int run_program(void)
 	uint64_t free0 = pmm_free_count(), tables0 = vm_table_pages();
 	heap_stats(&h0);
 	struct inode *exe;
+	rlimit_reset(); /* the standard streams count against RLIMIT_NOFILE */
 	int status = setup_files(m, argc ? argv[0] : NULL, &exe);
 	if (status == 0 && cpio_args(&adata, &asize)) {
 		argc = archive_args(adata, asize, &argv, &envc);
@@ -187,9 +189,12 @@ int run_program(void)
 		kprintf("run: %s, module of %lu bytes at %lx, %d arguments, %d environment variables\n",
 			argv[0], m->end - m->start, m->start, argc, envc);
 		status = proc_exec(exe->data, exe->size, argc, argv, envc, &argv[argc + 1]);
+		syscall_report_unimplemented();
 	}
 	fs_destroy(); /* files the program made go too */
 	task_reset();
+	id_reset();
+	ipc_reset();
 	if (argv != cmd_argv)
 		kfree(argv);
 	heap_stats(&h1);

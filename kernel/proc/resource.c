@@ -1,13 +1,15 @@
 /* Resource limits and CPU-time accounting of the running process. */
+#include "fs.h"
 #include "kerrno.h"
 #include "pmm.h"
 #include "proc.h"
 #include "timer.h"
 #include "x86.h"
 
-#define NR_OPEN 1048576 /* Linux's ceiling for RLIMIT_NOFILE */
-
-static struct krlimit limits[RLIMIT_NLIMITS];
+/* Set before rlimit_reset first runs: the standard streams are opened
+ * before any program (and by in-kernel tests), and count against it. */
+#define NOFILE_DEFAULT {1024, 4096}
+static struct krlimit limits[RLIMIT_NLIMITS] = {[RLIMIT_NOFILE] = NOFILE_DEFAULT};
 
 /* CPU time: the total is exact (TSC time since the start, less time spent
  * waiting); timer ticks sample user against kernel time and split the
@@ -30,7 +32,7 @@ void rlimit_reset(void)
 	limits[RLIMIT_STACK].cur = 8ull << 20;
 	limits[RLIMIT_CORE].cur = 0;
 	limits[RLIMIT_NPROC] = (struct krlimit){threads, threads};
-	limits[RLIMIT_NOFILE] = (struct krlimit){1024, 4096};
+	limits[RLIMIT_NOFILE] = (struct krlimit)NOFILE_DEFAULT;
 	limits[RLIMIT_MEMLOCK] = (struct krlimit){8ull << 20, 8ull << 20};
 	limits[RLIMIT_SIGPENDING] = (struct krlimit){threads, threads};
 	limits[RLIMIT_MSGQUEUE] = (struct krlimit){819200, 819200};

@@ -147,9 +147,12 @@ static void release_pages(uint64_t start, uint64_t end)
 
 /* Copy the file's bytes for [lo, hi) of file area v into fresh pages, mapped
  * now: what the mapping shows is a copy, taken at mmap (or MADV_DONTNEED)
- * time. Pages past the end of the file (or segment) stay demand-zero. */
+ * time, which for a shared mapping shmap.c keeps in step with the file from
+ * then on. Pages past the end of the file (or segment) stay demand-zero. */
 static int fill_from_file(const struct vma *v, uint64_t lo, uint64_t hi)
 {
+	if (v->file && v->file->shmaps)
+		shmap_writeback(v->file); /* the copy must include other mappings' writes */
 	const uint8_t *src = v->file ? v->file->data : v->image;
 	uint64_t src_end = v->file ? v->file->size : v->image_end;
 
@@ -172,21 +175,17 @@ static int fill_from_file(const struct vma *v, uint64_t lo, uint64_t hi)
 	return 0;
 }
 
-/* A shared file mapping's pages in [lo, hi) go back into the file (never
- * past its end, as on Linux), through the user mapping itself. */
-static void write_back(const struct vma *v, uint64_t lo, uint64_t hi)
+/* Back [lo, hi), just added to file area v: a shared one is kept in step
+ * with the file from now on (shmap.c), then the file's bytes are copied in.
+ * On failure the caller removes [lo, hi) again. */
+static int map_file_part(const struct vma *v, uint64_t lo, uint64_t hi)
 {
-	struct vm_space *as = proc_space();
-
-	if (!v->shared)
-		return;
-	for (uint64_t va = lo; (va = vm_next_mapped(as, va, hi)) < hi; va += PAGE_SIZE) {
-		uint64_t off = v->off + (va - v->start);
-		if (off >= v->file->size)
-			break;
-		uint64_t n = v->file->size - off < PAGE_SIZE ? v->file->size - off : PAGE_SIZE;
-		inode_write(v->file, va, n, off); /* a PROT_NONE page cannot be read: skipped */
+	if (v->shared) {
+		int err = shmap_add(lo, hi, v->file, v->off + (lo - v->start));
+		if (err)
+			return err;
 	}
+	return fill_from_file(v, lo, hi);
 }
 
 int vma_add_file(uint64_t start, uint64_t end, unsigned flags, struct inode *ip, uint64_t off,
@@ -196,7 +195,7 @@ int vma_add_file(uint64_t start, uint64_t end, unsigned flags, struct inode *ip,
 			   .shared = shared};
 	int err = add_area(&want);
 
-	if (!err && (err = fill_from_file(find(start), start, end)))
+	if (!err && (err = map_file_part(find(start), start, end)))
 		vma_remove(start, end);
 	return err;
 }
@@ -213,7 +212,8 @@ int vma_sync(uint64_t start, uint64_t end)
 	if (!vma_covers(start, end))
 		return -ENOMEM;
 	for (struct vma *v = first_after(start); v && v->start < end; v = v->next)
-		write_back(v, v->start > start ? v->start : start, v->end < end ? v->end : end);
+		if (v->shared)
+			shmap_writeback(v->file);
 	return 0;
 }
 
@@ -226,9 +226,9 @@ int vma_remove(uint64_t start, uint64_t end)
 		remerge(start, end);
 		return err;
 	}
+	shmap_unmap(start, end); /* a shared file mapping's writes reach the file first */
 	for (struct vma *v = first_after(start); v && v->start < end;) {
 		struct vma *next = v->next;
-		write_back(v, v->start, v->end);
 		release_pages(v->start, v->end);
 		vmatree_remove(&areas, v);
 		free_area(v);
@@ -333,6 +333,9 @@ int vma_move(uint64_t from, uint64_t len, uint64_t to, uint64_t new_len, bool ke
 		err = split_at(end);
 	if (!err)
 		err = add_area(&want);
+	/* A shared mapping stays shared where it moves to. */
+	if (!err && want.shared && (err = shmap_add(to, to + new_len, want.file, want.off)))
+		vma_remove(to, to + new_len);
 	if (err) {
 		remerge(from, end);
 		return err;
@@ -348,7 +351,7 @@ int vma_move(uint64_t from, uint64_t len, uint64_t to, uint64_t new_len, bool ke
 	}
 	vm_unmap(as, from, len);
 	/* A file mapping's new tail shows the file; without the memory for
-	 * that copy it stays demand-zero. */
+	 * that copy it stays demand-zero (still kept in step once touched). */
 	if ((want.file || want.image) && new_len > len)
 		fill_from_file(find(to), to + len, to + new_len);
 	/* Removing the old range needs no memory (it is split already) unless
@@ -377,7 +380,7 @@ int vma_extend(uint64_t end, uint64_t new_end)
 	want.start = end;
 	want.end = new_end;
 	int err = add_area(&want);
-	if (!err && (want.file || want.image) && (err = fill_from_file(find(end), end, new_end)))
+	if (!err && (want.file || want.image) && (err = map_file_part(find(end), end, new_end)))
 		vma_remove(end, new_end);
 	return err;
 }
@@ -400,7 +403,8 @@ int vma_discard(uint64_t start, uint64_t end)
 
 	for (struct vma *v = first_after(start); v && v->start < end; v = v->next) {
 		uint64_t lo = v->start > start ? v->start : start, hi = v->end < end ? v->end : end;
-		write_back(v, lo, hi);
+		if (v->shared) /* what it wrote reaches the file before the pages go */
+			shmap_writeback(v->file);
 		release_pages(lo, hi);
 		if ((v->file || v->image) && !err) /* the next touch reads the file again */
 			err = fill_from_file(v, lo, hi);

@@ -3,6 +3,7 @@
 #include "fs.h"
 #include "kerrno.h"
 #include "kstring.h"
+#include "pmm.h"
 #include "proc.h"
 #include "syscall.h"
 
@@ -133,7 +134,7 @@ int64_t sys_close_range(uint64_t first, uint64_t last, uint64_t flags, uint64_t 
 {
 	if ((flags & ~6ul) || first > last || first > 0xffffffffu)
 		return -EINVAL;
-	for (uint64_t fd = first; fd <= last && fd < FD_MAX; fd++) {
+	for (uint64_t fd = first; fd <= last && fd < (uint64_t)fd_table_size(); fd++) {
 		if (flags & 4) /* CLOSE_RANGE_CLOEXEC */
 			fd_set_cloexec((int)fd, true);
 		else
@@ -202,13 +203,20 @@ struct iovec_user {
 	uint64_t base, len;
 };
 
-/* Vector I/O: the whole vector is read and checked first, then each part
- * transferred in order until one comes up short. off < 0: the file offset. */
+/* Linux's TASK_SIZE_MAX: the last user page is never mapped. */
+#define TASK_SIZE_MAX (USER_TOP - PAGE_SIZE)
+
+/* Vector I/O: the whole vector is read and checked first (lengths, and
+ * that every part lies in the user half, as Linux's access_ok checks: a
+ * part reaching into the kernel is EFAULT before anything moves), then
+ * each part transferred in order until one comes up short. off < 0: the
+ * file offset. */
 static int64_t vector_io(uint64_t fd, uint64_t uiov, uint64_t cnt, int64_t off, bool write)
 {
 	struct iovec_user iov[64];
 	int64_t total = 0;
 	uint64_t sum = 0;
+	bool bad = false;
 
 	if (!fd_get((int)fd))
 		return -EBADF;
@@ -221,9 +229,13 @@ static int64_t vector_io(uint64_t fd, uint64_t uiov, uint64_t cnt, int64_t off, 
 		for (uint64_t j = 0; j < k; j++) {
 			if ((int64_t)iov[j].len < 0 || sum + iov[j].len < sum || (int64_t)(sum + iov[j].len) < 0)
 				return -EINVAL;
+			if (iov[j].len > TASK_SIZE_MAX || iov[j].base > TASK_SIZE_MAX - iov[j].len)
+				bad = true; /* EFAULT, unless a later length is EINVAL */
 			sum += iov[j].len;
 		}
 	}
+	if (bad)
+		return -EFAULT;
 	for (uint64_t i = 0; i < cnt; i++) {
 		struct iovec_user v;
 		if (copy_from_user(&v, uiov + i * sizeof v, sizeof v))
@@ -346,7 +358,7 @@ int64_t sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t
 	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC: {
-		if (arg >= FD_MAX)
+		if (arg >= (uint64_t)fd_limit())
 			return -EINVAL;
 		f->refs++;
 		int r = fd_install(f, (int)arg, cmd == F_DUPFD_CLOEXEC);
@@ -474,8 +486,12 @@ int64_t sys_truncate(uint64_t upath, uint64_t len, uint64_t a2, uint64_t a3, uin
 	return inode_truncate(ip, len);
 }
 
-/* Everything is in memory: there is nothing to flush. */
+/* Everything is in memory: there is nothing to flush. Pipes and devices
+ * cannot be synchronized at all (EINVAL, as Linux says for them). */
 int64_t sys_fsync(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	return fd_get((int)fd) ? 0 : -EBADF;
+	struct file *f = fd_get((int)fd);
+	if (!f || (f->flags & O_PATH))
+		return -EBADF;
+	return f->inode->pipe || (f->inode->mode & S_IFMT) == S_IFCHR ? -EINVAL : 0;
 }

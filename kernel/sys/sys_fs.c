@@ -1,14 +1,14 @@
 /* System calls on names: the stat family, directories and their listings,
- * links, renames, the working directory, permissions and time stamps. */
+ * links, renames, the working directory, permissions, time stamps, and the
+ * filesystem's figures (statfs). */
 #include "fs.h"
 #include "kerrno.h"
 #include "kstring.h"
+#include "pmm.h"
 #include "proc.h"
 #include "syscall.h"
 
 #define FS_DEV 0x1a /* st_dev of every file: one filesystem */
-
-uint32_t fs_umask(void);
 
 /* struct stat for x86-64, as the kernel ABI lays it out. */
 struct stat_user {
@@ -627,4 +627,48 @@ int64_t sys_utimensat(uint64_t dirfd, uint64_t path, uint64_t utimes, uint64_t f
 	}
 	ip->ctime = now;
 	return 0;
+}
+
+/* struct statfs for x86-64. */
+struct statfs_user {
+	int64_t type, bsize, blocks, bfree, bavail, files, ffree;
+	int32_t fsid[2];
+	int64_t namelen, frsize, flags, spare[4];
+};
+
+#define TMPFS_MAGIC 0x01021994
+#define PIPEFS_MAGIC 0x50495045
+#define ST_VALID 0x20
+
+/* Every file is in one tmpfs-like filesystem in RAM, sized as Linux sizes
+ * a tmpfs (half of RAM in blocks and in inodes); a pipe is on pipefs. */
+static int64_t statfs_to_user(int err, struct inode *ip, uint64_t ubuf)
+{
+	struct statfs_user st = {.bsize = PAGE_SIZE, .namelen = NAME_MAX, .frsize = PAGE_SIZE,
+				 .flags = ST_VALID};
+
+	if (err)
+		return err;
+	if (ip->pipe) {
+		st.type = PIPEFS_MAGIC;
+	} else {
+		uint64_t half = pmm_total_count() / 2, free = pmm_free_count() / 2;
+		st.type = TMPFS_MAGIC;
+		st.blocks = (int64_t)half, st.bfree = st.bavail = (int64_t)(free < half ? free : half);
+		uint64_t used = fs_inode_count();
+		st.files = (int64_t)half, st.ffree = (int64_t)(used < half ? half - used : 0);
+	}
+	return copy_to_user(ubuf, &st, sizeof st);
+}
+
+int64_t sys_statfs(uint64_t path, uint64_t buf, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct inode *ip;
+	return statfs_to_user(at_lookup((uint64_t)AT_FDCWD, path, 0, &ip), ip, buf);
+}
+
+int64_t sys_fstatfs(uint64_t fd, uint64_t buf, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct file *f = fd_get((int)fd);
+	return f ? statfs_to_user(0, f->inode, buf) : -EBADF;
 }

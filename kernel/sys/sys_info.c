@@ -1,4 +1,4 @@
-/* System and process information: identities, uname, randomness,
+/* System and process information: process ids, uname, randomness,
  * thread-pointer setup. */
 #include "kerrno.h"
 #include "kstring.h"
@@ -46,12 +46,6 @@ int64_t sys_getpid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t 
 
 /* The program is the first and only process: its parent is "the kernel". */
 int64_t sys_getppid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
-{
-	return 0;
-}
-
-/* Everyone is root inside the unikernel. */
-int64_t sys_getuid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
 	return 0;
 }

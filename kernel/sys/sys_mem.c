@@ -252,8 +252,9 @@ int64_t sys_mremap(uint64_t addr, uint64_t old_len, uint64_t new_len, uint64_t f
 #define MS_INVALIDATE 2
 #define MS_SYNC 4
 
-/* Shared file mappings are copies written back here (and on munmap); the
- * checks are Linux's. Nothing is locked, so MS_INVALIDATE never sees EBUSY. */
+/* Shared file mappings are copies that shmap.c keeps in step with the file;
+ * msync writes them back now. The checks are Linux's. Nothing is locked, so
+ * MS_INVALIDATE never sees EBUSY. */
 int64_t sys_msync(uint64_t addr, uint64_t len, uint64_t flags, uint64_t a3, uint64_t a4,
 		  uint64_t a5)
 {
@@ -276,8 +277,9 @@ enum {
 };
 
 /* Advice that drops pages makes the next touch find zeroes, or a file
- * mapping's file bytes (as Linux does); the rest changes nothing we do. Memory-failure and guard-region advice is not
- * supported (-EINVAL). */
+ * mapping's file bytes (a shared one's writes reach the file first), as
+ * Linux does; the rest changes nothing we do. Memory-failure and
+ * guard-region advice is not supported (-EINVAL). */
 int64_t sys_madvise(uint64_t addr, uint64_t len, uint64_t advice, uint64_t a3, uint64_t a4,
 		    uint64_t a5)
 {

@@ -57,7 +57,7 @@ static int wait_more(bool may_change, uint64_t deadline)
 
 static int64_t do_poll(uint64_t ufds, uint64_t nfds, uint64_t deadline)
 {
-	if (nfds > FD_MAX)
+	if (nfds > (uint64_t)fd_limit())
 		return -EINVAL;
 	struct pollfd_user *p = kmalloc(nfds ? nfds * sizeof *p : 1);
 	if (!p)
@@ -157,11 +157,11 @@ int64_t sys_ppoll(uint64_t fds, uint64_t nfds, uint64_t tsp, uint64_t sigmask, u
 /* select's three sets, as bitmaps of nfds bits. */
 static int64_t do_select(uint64_t nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64_t deadline)
 {
-	uint64_t in[3][FD_MAX / 64], out[3][FD_MAX / 64];
+	uint64_t in[3][FD_SETSIZE / 64], out[3][FD_SETSIZE / 64];
 	uint64_t sets[3] = {ur, uw, ue};
 	size_t bytes = (nfds + 63) / 64 * 8;
 
-	if ((int64_t)nfds < 0 || nfds > FD_MAX)
+	if ((int64_t)nfds < 0 || nfds > FD_SETSIZE)
 		return -EINVAL;
 	memset(in, 0, sizeof in);
 	for (int s = 0; s < 3; s++)

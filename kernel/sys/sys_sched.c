@@ -1,5 +1,6 @@
 /* Scheduling system calls for one thread on one CPU: affinity (CPU 0 only),
- * yielding, and the policy and priority queries (SCHED_OTHER, priority 0). */
+ * yielding, and the policy, priority and quantum queries (SCHED_OTHER,
+ * priority 0). */
 #include "kerrno.h"
 #include "proc.h"
 #include "syscall.h"
@@ -88,4 +89,27 @@ int64_t sys_sched_get_priority_min(uint64_t policy, uint64_t a1, uint64_t a2, ui
 				   uint64_t a4, uint64_t a5)
 {
 	return priority_range(policy, 1);
+}
+
+/* SCHED_OTHER has no round-robin quantum: Linux reports 0 for a CPU with
+ * nothing else to run. */
+int64_t sys_sched_rr_get_interval(uint64_t pid, uint64_t uts, uint64_t a2, uint64_t a3,
+				  uint64_t a4, uint64_t a5)
+{
+	int64_t ts[2] = {0, 0};
+
+	if ((int)pid < 0)
+		return -EINVAL;
+	if (!is_us(pid))
+		return -ESRCH;
+	return copy_to_user(uts, ts, sizeof ts);
+}
+
+/* Restartable sequences are refused on purpose, not missing: glibc
+ * registers one at start-up and, told ENOSYS, reads the CPU number from
+ * getcpu instead; keeping the area's cpu_id up to date would buy nothing
+ * on one CPU. */
+int64_t sys_rseq(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return -ENOSYS;
 }

@@ -75,16 +75,20 @@ int64_t sys_sigaltstack(uint64_t uss, uint64_t uoss, uint64_t a2, uint64_t a3, u
 	return err;
 }
 
-/* The only process is us (pid 1), alone in process group 1. pid 0 is our
- * group; -1 means every process but the caller and init, which leaves
- * nobody (-ESRCH), exactly as on Linux for a process that is alone. */
+/* The only process is us (pid 1), alone in our process group (getpgrp).
+ * pid 0 and -pgid are our group; -1 means every process but the caller and
+ * init, which leaves nobody (-ESRCH) for a valid signal, while a bad one is
+ * EINVAL, as Linux answers where other processes exist. */
 int64_t sys_kill(uint64_t upid, uint64_t usig, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
 	int pid = (int)upid, sig = (int)usig;
+	bool bad = sig < 0 || sig > SIGNAL_MAX;
 
-	if (pid != 0 && pid != OUR_PID)
+	if (pid == -1)
+		return bad ? -EINVAL : -ESRCH;
+	if (pid != 0 && pid != OUR_PID && pid != -task_pgid())
 		return -ESRCH;
-	if (sig < 0 || sig > SIGNAL_MAX)
+	if (bad)
 		return -EINVAL;
 	return signal_send(sig, SI_USER);
 }

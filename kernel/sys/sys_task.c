@@ -1,5 +1,9 @@
 /* Process attributes: the name (prctl), process group and session. The one
- * process is pid 1, leads its own group and session, and has no parent. */
+ * process is pid 1 and has no parent. It starts as a program started by a
+ * shell without job control does: in the shell's process group and session
+ * (STARTER), leading neither. So killpg(getpgrp()) reaches it (were its
+ * group 1, that would be kill(-1): everyone but init and the caller), and
+ * setpgid and setsid behave as for such a program. */
 #include "fs.h"
 #include "kerrno.h"
 #include "kstring.h"
@@ -16,6 +20,10 @@
 #define PR_GET_NO_NEW_PRIVS 39
 #define PR_SET_VMA 0x53564d41
 
+#define OUR_PID 1
+#define STARTER 2 /* the group and session it starts in; no such process */
+
+static int pgid = STARTER, sid = STARTER;
 static char comm[16]; /* "" until set: then the program file's name */
 static int dumpable = 1, no_new_privs, pdeathsig;
 
@@ -83,40 +91,51 @@ void task_reset(void)
 {
 	comm[0] = 0;
 	dumpable = 1, no_new_privs = 0, pdeathsig = 0;
+	pgid = sid = STARTER;
 }
 
-static int64_t self_or(uint64_t pid, int64_t err)
-{
-	return pid == 0 || pid == 1 ? 1 : err;
-}
+int task_pgid(void) { return pgid; }
 
 int64_t sys_getpgrp(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	return 1;
+	return pgid;
 }
 
 int64_t sys_getpgid(uint64_t pid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	return self_or(pid, -ESRCH);
+	return (int)pid == 0 || (int)pid == OUR_PID ? pgid : -ESRCH;
 }
 
 int64_t sys_getsid(uint64_t pid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	return self_or(pid, -ESRCH);
+	return (int)pid == 0 || (int)pid == OUR_PID ? sid : -ESRCH;
 }
 
-/* Already the leader of its group: moving into it again is allowed. */
-int64_t sys_setpgid(uint64_t pid, uint64_t pgid, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+/* Linux's checks in its order. The groups that exist in our session are
+ * ours and the starter's; joining another is EPERM, and a session leader
+ * cannot move. */
+int64_t sys_setpgid(uint64_t upid, uint64_t upgid, uint64_t a2, uint64_t a3, uint64_t a4,
+		    uint64_t a5)
 {
-	if ((int64_t)pgid < 0)
+	int pid = (int)upid ? (int)upid : OUR_PID, to = (int)upgid ? (int)upgid : pid;
+
+	if (to < 0)
 		return -EINVAL;
-	if (pid != 0 && pid != 1)
+	if (pid != OUR_PID)
 		return -ESRCH;
-	return pgid == 0 || pgid == 1 ? 0 : -EPERM;
+	if (sid == OUR_PID)
+		return -EPERM;
+	if (to != OUR_PID && to != pgid && !(to == STARTER && sid == STARTER))
+		return -EPERM;
+	pgid = to;
+	return 0;
 }
 
-/* A session leader cannot start another session. */
+/* Fails while a process group with our pid exists (we lead it). */
 int64_t sys_setsid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	return -EPERM;
+	if (pgid == OUR_PID)
+		return -EPERM;
+	pgid = sid = OUR_PID;
+	return sid;
 }

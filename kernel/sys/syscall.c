@@ -2,9 +2,11 @@
 #include <stdbool.h>
 
 #include "console.h"
+#include "fs.h"
 #include "kerrno.h"
 #include "kernel.h"
 #include "ksignal.h"
+#include "kstring.h"
 #include "printf.h"
 #include "proc.h"
 #include "syscall.h"
@@ -49,6 +51,7 @@ void syscall_init(void)
 	wrmsr(MSR_LSTAR, (uint64_t)(uintptr_t)syscall_entry);
 	/* Clear IF, TF, DF, AC and NT on entry. */
 	wrmsr(MSR_SFMASK, 0x47700);
+	syscall_ia32_init(); /* int $0x80 too, as Linux's IA32 emulation has it */
 }
 
 bool syscall_tracing(void) { return tracing; }
@@ -57,7 +60,8 @@ static struct trapframe *frame;
 struct trapframe *syscall_frame(void) { return frame; }
 
 /* True the first time nr is seen; after WARN_HIGH_MAX distinct numbers
- * past the table, one last line says the rest go unreported. */
+ * past the table, one last line says the rest go unreported. warned_high
+ * stays sorted, for the report at exit. */
 static bool first_warning(uint32_t nr)
 {
 	if (nr < NR_MAX) {
@@ -65,20 +69,57 @@ static bool first_warning(uint32_t nr)
 		warned[nr / 8] |= (uint8_t)(1u << (nr % 8));
 		return first;
 	}
-	for (unsigned i = 0; i < nwarned_high && i < WARN_HIGH_MAX; i++)
-		if (warned_high[i] == nr)
-			return false;
+	unsigned i = 0, n = nwarned_high < WARN_HIGH_MAX ? nwarned_high : WARN_HIGH_MAX;
+	while (i < n && warned_high[i] < nr)
+		i++;
+	if (i < n && warned_high[i] == nr)
+		return false;
 	if (nwarned_high == WARN_HIGH_MAX) {
 		kprintf("bareflow: further unknown system call numbers are not reported\n");
 		nwarned_high++;
 	}
 	if (nwarned_high > WARN_HIGH_MAX)
 		return false;
-	warned_high[nwarned_high++] = nr;
+	memmove(&warned_high[i + 1], &warned_high[i], (nwarned_high - i) * sizeof warned_high[0]);
+	warned_high[i] = nr;
+	nwarned_high++;
 	return true;
 }
 
-static void unimplemented(uint32_t nr, struct trapframe *tf)
+/* Append ", name (nr)" to the report line; false once it is full (a line,
+ * not a page: the rest are in the kernel log). */
+static bool report_one(char *line, size_t size, int *n, uint32_t nr)
+{
+	if (*n > (int)size - 40) {
+		*n += ksnprintf(line + *n, size - (size_t)*n, ", ...");
+		return false;
+	}
+	*n += ksnprintf(line + *n, size - (size_t)*n, "%s%s (%u)", *n ? ", " : "",
+			syscall_name(nr), nr);
+	return true;
+}
+
+void syscall_report_unimplemented(void)
+{
+	char line[512];
+	int n = 0;
+	bool room = true;
+
+	for (uint32_t nr = 0; nr < NR_MAX && room; nr++)
+		if (warned[nr / 8] & (1u << (nr % 8)))
+			room = report_one(line, sizeof line, &n, nr);
+	for (unsigned i = 0; i < nwarned_high && i < WARN_HIGH_MAX && room; i++)
+		room = report_one(line, sizeof line, &n, warned_high[i]);
+	if (room && nwarned_high > WARN_HIGH_MAX)
+		n += ksnprintf(line + n, sizeof line - (size_t)n, ", ...");
+	if (n)
+		kreport("bareflow: the program called unimplemented system calls: %s\n", line);
+	memset(warned, 0, sizeof warned);
+	nwarned_high = 0;
+}
+
+/* Log a number with no handler (the caller returns -ENOSYS). */
+static void unimplemented(uint32_t nr, const struct trapframe *tf)
 {
 	if (tracing)
 		kreport("[strace] %s(%#lx, %#lx, %#lx, ...) = -ENOSYS\n", syscall_name(nr), tf->rdi,
@@ -86,7 +127,30 @@ static void unimplemented(uint32_t nr, struct trapframe *tf)
 	if (first_warning(nr))
 		kprintf("bareflow: system call %s (%u) is not implemented; returning -ENOSYS\n",
 			syscall_name(nr), nr);
-	tf->rax = (uint64_t)-ENOSYS;
+}
+
+int syscall_call(struct trapframe *tf, syscall_fn fn, const uint64_t a[6])
+{
+	frame = tf;
+	shmap_sync_all(); /* what the program wrote through shared mappings */
+	if (fn) {
+		tf->rax = (uint64_t)fn(a[0], a[1], a[2], a[3], a[4], a[5]);
+		if (tracing)
+			kreport(" = %ld\n", (long)tf->rax);
+	} else {
+		tf->rax = (uint64_t)-ENOSYS;
+	}
+	if (vma_out_of_memory()) /* a user copy found no page to back */
+		proc_out_of_memory(tf);
+	bool restart = tf->rax == (uint64_t)-ERESTARTSYS;
+	int full = signal_attention || restart ? signal_return_to_user(tf, true) : 0;
+	/* Nothing can be mapped in the last page below 2^47 (TASK_SIZE), so a
+	 * system call instruction never ends there; were it to, returning to
+	 * the non-canonical RIP after it would fault in ring 0. */
+	if (tf->rip >= TASK_SIZE)
+		proc_killed(tf, SIGSEGV, "system call return past the user address space", "", true);
+	frame = NULL;
+	return full;
 }
 
 /* Called by syscall_entry with the saved registers; the result goes in RAX.
@@ -99,30 +163,14 @@ int syscall_dispatch(struct trapframe *tf)
 	 * RAX is ignored (0x100000027 is getpid). */
 	uint32_t nr = (uint32_t)tf->vector;
 	syscall_fn fn = nr < NR_MAX ? table[nr] : 0;
+	/* The fourth argument arrives in R10: SYSCALL overwrote RCX. */
+	const uint64_t a[6] = {tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9};
 
-	frame = tf;
-	if (!fn) {
+	if (!fn)
 		unimplemented(nr, tf);
-	} else {
-		/* The fourth argument arrives in R10: SYSCALL overwrote RCX. */
-		if (tracing) /* before the call: exit does not come back */
-			kreport("[strace] %s(%#lx, %#lx, %#lx, %#lx, %#lx, %#lx)%s",
-				syscall_name(nr), tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8,
-				tf->r9,
-				fn == sys_exit || fn == sys_exit_group ? " = ?\n" : "");
-		tf->rax = (uint64_t)fn(tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9);
-		if (tracing)
-			kreport(" = %ld\n", (long)tf->rax);
-	}
-	if (vma_out_of_memory()) /* a user copy found no page to back */
-		proc_out_of_memory(tf);
-	bool restart = tf->rax == (uint64_t)-ERESTARTSYS;
-	int full = signal_attention || restart ? signal_return_to_user(tf, true) : 0;
-	/* Nothing can be mapped in the last page below 2^47 (TASK_SIZE), so a
-	 * SYSCALL never ends there; were it to, returning to the non-canonical
-	 * RIP after it would fault in ring 0. */
-	if (tf->rip >= TASK_SIZE)
-		proc_killed(tf, SIGSEGV, "system call return past the user address space", "", true);
-	frame = NULL;
-	return full;
+	else if (tracing) /* before the call: exit does not come back */
+		kreport("[strace] %s(%#lx, %#lx, %#lx, %#lx, %#lx, %#lx)%s", syscall_name(nr), a[0],
+			a[1], a[2], a[3], a[4], a[5],
+			fn == sys_exit || fn == sys_exit_group ? " = ?\n" : "");
+	return syscall_call(tf, fn, a);
 }

@@ -102,7 +102,17 @@ for part in $(echo "$rel" | tr / ' '); do
 done >"$TMP/want.top"
 printf '%s\n' "100755 18 $rel/prog" "100644 6 $rel/single" "40755 0 $rel/work" "0 0 TRAILER!!!" \
 	"100400 $(wc -c <"$TMP/want.args") !bareflow-args" >"$TMP/want.end"
-cat "$TMP/want" "$TMP/want.top" "$TMP/want.end" | LC_ALL=C sort -k3 >"$TMP/want.all"
+# The host's C.UTF-8 locale comes first when the host has it (glibc loads
+# it for setlocale; a --file may replace it).
+if [ -r /usr/lib/locale/C.utf8/LC_CTYPE ]; then
+	printf '40755 0 %s\n' usr usr/lib usr/lib/locale
+	find /usr/lib/locale/C.utf8 | while read -r p; do
+		s=0
+		[ -d "$p" ] || s=$(stat -c %s "$p")
+		echo "$(printf '%o' "0x$(stat -c %f "$p")") $s ${p#/}"
+	done
+fi >"$TMP/want.locale"
+cat "$TMP/want" "$TMP/want.top" "$TMP/want.end" "$TMP/want.locale" | LC_ALL=C sort -k3 >"$TMP/want.all"
 LC_ALL=C sort -k3 "$TMP/list" >"$TMP/list.sorted"
 diff "$TMP/want.all" "$TMP/list.sorted" >"$OUT" || fail "the archive's entries differ (want/got)"
 # ... written in sorted order, so every directory precedes what it holds.

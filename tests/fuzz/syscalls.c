@@ -7,7 +7,9 @@
  * that every page is free again after the program exits).
  * Calls that would legitimately end or cripple the fuzzer itself (exit,
  * unmapping or re-protecting its own memory, replacing its thread pointer,
- * long sleeps, returning from a signal that never came) are skipped; with
+ * long sleeps, returning from a signal that never came, message-queue
+ * and semaphore waits, notification signals, shmat over its own memory)
+ * are skipped; with
  * MAP_FIXED removed, mmap is allowed. Some are tamed instead: madvise and
  * mremap only ever reach the scratch region or memory that is not ours,
  * futex never waits (one thread: nothing would wake it), the kill and
@@ -66,6 +68,8 @@ static int forbidden(long nr)
 	case SYS_readv: case SYS_pread64: case SYS_preadv: case SYS_wait4:
 	case SYS_waitid: case SYS_rt_sigsuspend: case SYS_rt_sigtimedwait: case SYS_reboot:
 	case SYS_set_tid_address: case SYS_shmdt: case SYS_seccomp: case SYS_prctl:
+	case SYS_mq_timedsend: case SYS_mq_timedreceive: case SYS_mq_notify:
+	case SYS_msgsnd: case SYS_msgrcv: case SYS_semop: case SYS_semtimedop: case SYS_shmat:
 		return 1;
 	default:
 		return 0;

@@ -57,6 +57,7 @@ void idt_init(void)
 	set_gate(T_NMI, 2, 0);
 	set_gate(T_MC, 3, 0);
 	set_gate(T_BP, 0, 3); /* int3 allowed from ring 3 */
+	set_gate(0x80, 0, 3); /* int $0x80 too: i386 system calls (syscall_ia32.c) */
 
 	struct {
 		uint16_t limit;

@@ -1,0 +1,228 @@
+/*
+ * Credentials: real, effective, saved and filesystem user and group ids, and
+ * the supplementary groups. The program starts as root with no
+ * supplementary groups. A process whose effective uid is 0 has
+ * CAP_SETUID and CAP_SETGID, as on Linux; others may only move among the
+ * ids they have. The ids are recorded and reported: file permissions are
+ * not checked against them (everything is root's).
+ */
+#include "heap.h"
+#include "kerrno.h"
+#include "kstring.h"
+#include "proc.h"
+#include "syscall.h"
+
+#define NGROUPS_MAX 65536
+#define NO_ID 0xffffffffu /* -1: "leave it", and never a valid id */
+
+struct ids {
+	uint32_t r, e, s, fs;
+};
+
+static struct ids uid, gid;
+static uint32_t *groups;
+static uint32_t ngroups;
+
+/* Forget everything set: root again, no supplementary groups. */
+void id_reset(void)
+{
+	uid = gid = (struct ids){0, 0, 0, 0};
+	kfree(groups);
+	groups = NULL;
+	ngroups = 0;
+}
+
+static bool privileged(void) { return uid.e == 0; }
+
+static bool one_of(uint32_t v, const struct ids *c) { return v == c->r || v == c->e || v == c->s; }
+
+/* setuid/setgid: with the capability every id; else only the effective
+ * (and fs) one, to the real or saved id. */
+static int64_t set_one(struct ids *c, uint32_t v)
+{
+	if (v == NO_ID)
+		return -EINVAL;
+	if (privileged()) {
+		*c = (struct ids){v, v, v, v};
+		return 0;
+	}
+	if (v != c->r && v != c->s)
+		return -EPERM;
+	c->e = c->fs = v;
+	return 0;
+}
+
+/* setreuid/setregid: the saved id follows the effective one when the real
+ * id is set, or the effective one changes to something other than the real. */
+static int64_t set_re(struct ids *c, uint32_t r, uint32_t e)
+{
+	struct ids n = *c;
+	if (r != NO_ID) {
+		if (!privileged() && r != c->r && r != c->e)
+			return -EPERM;
+		n.r = r;
+	}
+	if (e != NO_ID) {
+		if (!privileged() && !one_of(e, c))
+			return -EPERM;
+		n.e = e;
+	}
+	if (r != NO_ID || (e != NO_ID && e != c->r))
+		n.s = n.e;
+	n.fs = n.e;
+	*c = n;
+	return 0;
+}
+
+static int64_t set_res(struct ids *c, uint32_t r, uint32_t e, uint32_t s)
+{
+	if (!privileged() &&
+	    ((r != NO_ID && !one_of(r, c)) || (e != NO_ID && !one_of(e, c)) ||
+	     (s != NO_ID && !one_of(s, c))))
+		return -EPERM;
+	if (r != NO_ID)
+		c->r = r;
+	if (e != NO_ID)
+		c->e = e;
+	if (s != NO_ID)
+		c->s = s;
+	c->fs = c->e;
+	return 0;
+}
+
+static int64_t get_res(const struct ids *c, uint64_t ur, uint64_t ue, uint64_t us)
+{
+	if (copy_to_user(ur, &c->r, 4) || copy_to_user(ue, &c->e, 4) || copy_to_user(us, &c->s, 4))
+		return -EFAULT;
+	return 0;
+}
+
+/* Returns the old fs id whatever happens; changes it only when allowed. */
+static int64_t set_fs(struct ids *c, uint32_t v)
+{
+	uint32_t old = c->fs;
+	if (v != NO_ID && (privileged() || one_of(v, c) || v == c->fs))
+		c->fs = v;
+	return old;
+}
+
+int64_t sys_getuid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return uid.r;
+}
+
+int64_t sys_geteuid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return uid.e;
+}
+
+int64_t sys_getgid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return gid.r;
+}
+
+int64_t sys_getegid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return gid.e;
+}
+
+int64_t sys_setuid(uint64_t v, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return set_one(&uid, (uint32_t)v);
+}
+
+int64_t sys_setgid(uint64_t v, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return set_one(&gid, (uint32_t)v);
+}
+
+int64_t sys_setreuid(uint64_t r, uint64_t e, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return set_re(&uid, (uint32_t)r, (uint32_t)e);
+}
+
+int64_t sys_setregid(uint64_t r, uint64_t e, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return set_re(&gid, (uint32_t)r, (uint32_t)e);
+}
+
+int64_t sys_setresuid(uint64_t r, uint64_t e, uint64_t s, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return set_res(&uid, (uint32_t)r, (uint32_t)e, (uint32_t)s);
+}
+
+int64_t sys_setresgid(uint64_t r, uint64_t e, uint64_t s, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return set_res(&gid, (uint32_t)r, (uint32_t)e, (uint32_t)s);
+}
+
+int64_t sys_getresuid(uint64_t r, uint64_t e, uint64_t s, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return get_res(&uid, r, e, s);
+}
+
+int64_t sys_getresgid(uint64_t r, uint64_t e, uint64_t s, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return get_res(&gid, r, e, s);
+}
+
+int64_t sys_setfsuid(uint64_t v, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return set_fs(&uid, (uint32_t)v);
+}
+
+int64_t sys_setfsgid(uint64_t v, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return set_fs(&gid, (uint32_t)v);
+}
+
+int64_t sys_getgroups(uint64_t size, uint64_t list, uint64_t a2, uint64_t a3, uint64_t a4,
+		      uint64_t a5)
+{
+	if ((int)size < 0)
+		return -EINVAL;
+	if ((int)size) {
+		if (ngroups > (uint32_t)size)
+			return -EINVAL;
+		if (copy_to_user(list, groups, ngroups * sizeof *groups))
+			return -EFAULT;
+	}
+	return ngroups;
+}
+
+/* Linux keeps the list sorted (getgroups shows it so): a shell sort. */
+static void sort_ids(uint32_t *g, uint32_t n)
+{
+	for (uint32_t gap = n / 2; gap; gap /= 2)
+		for (uint32_t i = gap; i < n; i++)
+			for (uint32_t j = i; j >= gap && g[j - gap] > g[j]; j -= gap) {
+				uint32_t t = g[j];
+				g[j] = g[j - gap], g[j - gap] = t;
+			}
+}
+
+int64_t sys_setgroups(uint64_t size, uint64_t list, uint64_t a2, uint64_t a3, uint64_t a4,
+		      uint64_t a5)
+{
+	if (!privileged())
+		return -EPERM;
+	if ((uint32_t)size > NGROUPS_MAX)
+		return -EINVAL;
+	uint32_t n = (uint32_t)size, *g = n ? kmalloc(n * sizeof *g) : NULL;
+	if (n && !g)
+		return -ENOMEM;
+	if (copy_from_user(g, list, n * sizeof *g)) {
+		kfree(g);
+		return -EFAULT;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		if (g[i] == NO_ID) {
+			kfree(g);
+			return -EINVAL;
+		}
+	}
+	sort_ids(g, n);
+	kfree(groups);
+	groups = g, ngroups = n;
+	return 0;
+}
