@@ -35,12 +35,21 @@ static double now(void)
 }
 
 static volatile uint64_t sink;
+/* Compute until this process has used `seconds` of CPU time (on a loaded
+ * machine that takes longer than `seconds` of wall time), for at most ten
+ * times as long. */
 static void busy(double seconds)
 {
-	double end = now() + seconds;
-	while (now() < end)
+	struct timespec c0, c;
+	double end = now() + 10 * seconds;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
+	do {
 		for (int i = 0; i < 10000; i++)
 			sink = sink * 6364136223846793005ull + 1;
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c);
+	} while ((double)(c.tv_sec - c0.tv_sec) + (double)(c.tv_nsec - c0.tv_nsec) / 1e9 <
+		     seconds &&
+		 now() < end);
 }
 
 static long ticks(const struct tms *t)
