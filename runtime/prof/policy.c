@@ -144,16 +144,6 @@ static void back_off(struct prof_fn *f, uint64_t spent, uint64_t rent)
 	f->loop_trigger = (uint64_t)((double)f->loops * scale) + 1;
 }
 
-/* Whether an address is on this thread's stack, where the same address
- * is a different object from one call depth to the next: a pointer there
- * is not worth specializing on. (Within 64 MiB of our own frame: stacks
- * are at most a few MiB, and nothing else is mapped that close.) */
-static bool on_stack(int64_t addr)
-{
-	uintptr_t here = (uintptr_t)__builtin_frame_address(0), a = (uintptr_t)addr;
-	return (a > here ? a - here : here - a) < ((uintptr_t)64 << 20);
-}
-
 /* Tier 2's specialization: the arguments one value dominated while they
  * were profiled (at tier 0, and at tier 1 under the fixed policy). */
 static void choose_specialization(struct prof_fn *f, struct jit_request *r)
@@ -164,7 +154,11 @@ static void choose_specialization(struct prof_fn *f, struct jit_request *r)
 			continue;
 		if (a->same * 100 < (a->same + a->other) * P.policy.dominance_pct)
 			continue;
-		if (f->fn->arg_kind[k] == JIT_ARG_PTR && on_stack(a->value))
+		/* a pointer only into a program variable: the optimizer learns
+		 * little from a bare address, and heap and stack addresses come
+		 * and go (on the stack, a different object at each depth) */
+		if (f->fn->arg_kind[k] == JIT_ARG_PTR &&
+		    !jit_is_variable(P.jit, (uint64_t)a->value))
 			continue;
 		r->spec_arg[r->nspec] = k;
 		r->spec_value[r->nspec++] = a->value;
@@ -549,20 +543,6 @@ static void experiment(struct prof_fn *f, uint32_t i)
 	}
 }
 
-/* Whether specializing on r's values is worth a compile of its own: a
- * bare heap address tells the optimizer little, integers, floating point
- * and a program variable's address much. */
-static bool worth_a_compile(const struct jit_request *r)
-{
-	for (unsigned k = 0; k < r->nspec; k++) {
-		const struct prof_fn *f = &prof_fns[r->fn + 1];
-		if (f->fn->arg_kind[r->spec_arg[k]] != JIT_ARG_PTR ||
-		    jit_is_variable(P.jit, (uint64_t)r->spec_value[k]))
-			return true;
-	}
-	return false;
-}
-
 /* Generic -O3 code that profiles values reached its checkpoint: if one
  * value dominates an argument, a specialized version goes in front of it
  * (once it has run as long as that compile takes), and it is the
@@ -574,7 +554,7 @@ static void respecialize(struct prof_fn *f, uint32_t i)
 	uint64_t ns = 0, spent = f->cycles - f->tier_cycles, rent = rent_cycles(f, i);
 
 	choose_specialization(f, &r);
-	if (!worth_a_compile(&r)) {
+	if (!r.nspec) {
 		f->respecialize = false;
 		plan_experiment(f);
 		return;
