@@ -95,10 +95,14 @@ test: setup
 	@$(MAKE) -s all unit
 	@sh tests/run.sh
 
-# Longer seeded runs than make test's: FLIPS bit flips of a .bc (SEED=N).
+# Longer seeded runs than make test's: FLIPS bit flips of a .bc (SEED=N),
+# and FUZZ_CALLS random system calls for each of FUZZ_SEEDS.
 fuzz: setup
 	@$(MAKE) -s all
 	FLIPS=$${FLIPS:-5000} sh tests/boot/jit_bitcode_bitflips.sh
+	FUZZ_CALLS=$${FUZZ_CALLS:-1000000} \
+	FUZZ_SEEDS="$${FUZZ_SEEDS:-1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16}" \
+		sh tests/boot/syscall_fuzzer.sh
 
 clean:
 	rm -rf $(B)

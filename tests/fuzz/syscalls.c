@@ -15,8 +15,12 @@
  * futex never waits (one thread: nothing would wake it), the kill and
  * sigqueue families only send signal 0 (a handler installed by a random
  * rt_sigaction would jump anywhere), and timers are never armed (their
- * signal would come later).
+ * signal would come later). Pipes are made non-blocking (one thread: a
+ * write to a full pipe that only we read would wait for ever), and SIGPIPE
+ * stays ignored.
  */
+#include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,7 +140,25 @@ static void tame(long nr, uint64_t a[6])
 	case SYS_timer_settime:
 		a[2] = 0;
 		break;
+	case SYS_pipe2:
+		a[1] |= O_NONBLOCK;
+		break;
+	case SYS_fcntl:
+		if ((int)a[1] == F_SETFL)
+			a[2] |= O_NONBLOCK; /* no pipe of ours may block again */
+		break;
+	case SYS_rt_sigaction:
+		if ((int)a[0] == SIGPIPE)
+			a[1] = 0; /* look, do not touch */
+		break;
 	}
+}
+
+/* Whether a file-descriptor argument names fd 0, 1 or 2: the kernel reads
+ * an fd as an int, so only the low 32 bits count (0x800000000001 is 1). */
+static int standard_fd(uint64_t fd)
+{
+	return (uint32_t)fd < 3;
 }
 
 int main(int argc, char **argv)
@@ -150,7 +172,8 @@ int main(int argc, char **argv)
 	    munmap(region + 4096 + SCRATCH_SIZE, 4096))
 		return 1;
 	scratch = region + 4096;
-	for (long i = 0; done < calls; i++) {
+	signal(SIGPIPE, SIG_IGN);
+	while (done < calls) {
 		long nr = (long)(rnd() % 460);
 		if (forbidden(nr))
 			continue;
@@ -161,10 +184,12 @@ int main(int argc, char **argv)
 			a[3] &= ~0x10ull & ~0x100000ull; /* no MAP_FIXED(_NOREPLACE) over ourselves */
 		/* The standard streams stay ours: calls aimed at fds 0-2 (as the
 		 * first argument, or as dup2's target) go to fd 99 instead. */
-		if (a[0] < 3)
+		if (standard_fd(a[0]))
 			a[0] = 99;
-		if ((nr == SYS_dup2 || nr == SYS_dup3) && a[1] < 3)
+		if ((nr == SYS_dup2 || nr == SYS_dup3) && standard_fd(a[1]))
 			a[1] = 99;
+		if (nr == SYS_pipe) /* as pipe2, non-blocking (tame) */
+			nr = SYS_pipe2, a[1] = 0;
 		tame(nr, a);
 		long r = syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 		errors += r == -1;
