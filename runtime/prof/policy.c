@@ -76,18 +76,23 @@ static double predict_ns(unsigned long size)
  * of its compile's predicted time (ski rental's 1 would guarantee at most
  * twice the hindsight optimum; code that has run that long usually runs on
  * for much longer, and each cycle at tier 0 is worth a few at -O3). */
-#define RENT_SHARE 0.5
+#define RENT_SHARE 0.25
 /* Tier 0 runs a call about this many times slower than tier 2: a function
  * averaging counted_min cycles at tier 2 averages this times more at 0. */
 #define TIER0_SLOWDOWN 4
 
-/* The cycles function i (f) must have run before a version of it is
- * compiled: RENT_SHARE of the compile's predicted time. */
-static uint64_t rent_cycles(struct prof_fn *f, uint32_t i)
+/* The cycles a version of function i (f) is predicted to take to compile. */
+static uint64_t compile_cycles(struct prof_fn *f, uint32_t i)
 {
 	if (!f->size)
 		f->size = jit_version_size(P.jit, i - 1);
-	return (uint64_t)(RENT_SHARE * predict_ns(f->size) * prof_cycles_per_ns());
+	return (uint64_t)(predict_ns(f->size) * prof_cycles_per_ns());
+}
+
+/* The cycles f must have run before a version of it is compiled. */
+static uint64_t rent_cycles(struct prof_fn *f, uint32_t i)
+{
+	return (uint64_t)(RENT_SHARE * (double)compile_cycles(f, i));
 }
 
 static void learn_size(unsigned long size, uint64_t ns)
@@ -305,7 +310,7 @@ static bool joins_batch(struct prof_fn *g, uint32_t k)
 	if (has_profiled_args(g) && g->calls < P.policy.min_samples)
 		return false; /* its arguments are not known yet */
 	uint64_t spent = spent_cycles(g);
-	return spent && (double)spent >= BATCH_SHARE * (double)rent_cycles(g, k) / RENT_SHARE;
+	return spent && (double)spent >= BATCH_SHARE * (double)rent_cycles(g, k);
 }
 
 static void tier_up_batch(struct prof_fn *f, uint32_t i)
@@ -412,7 +417,7 @@ static void misses(struct prof_fn *f, uint32_t i)
  * Code choices by measurement. Code for this very CPU is usually the
  * faster, but not always (wider vectors that lower the clock, a cost model
  * that misjudges a loop). So a function whose counted -O3 code has run
- * EXPERIMENT_RENT times as long as a compile takes is compiled once more
+ * EXPERIMENT_COMPILES times as long as a compile takes is compiled once more
  * for any x86-64 (SSE2), the same specialization and all, and the two
  * take turns, a sample of calls each, EXPERIMENT_ROUNDS times (so that
  * calls growing costlier over time do not decide it). Each is judged by
@@ -422,7 +427,7 @@ static void misses(struct prof_fn *f, uint32_t i)
  * the figures. Code that counts nothing cannot be measured, and OSR code
  * runs once; neither is tried.
  */
-#define EXPERIMENT_RENT 4
+#define EXPERIMENT_COMPILES 4
 #define EXPERIMENT_MARGIN 0.05
 #define EXPERIMENT_SAMPLE_CYCLES 40e6 /* each sample runs at least this long ... */
 #define EXPERIMENT_MIN_CALLS 16	      /* ... and this many calls */
@@ -480,7 +485,7 @@ static void experiment(struct prof_fn *f, uint32_t i)
 {
 	struct prof_experiment *e = &f->experiment;
 	const struct prof_version *v = prof_in_slot(f);
-	uint64_t spent = f->cycles - f->tier_cycles, rent = rent_cycles(f, i);
+	uint64_t spent = f->cycles - f->tier_cycles;
 	uint64_t ns = 0;
 
 	switch (e->state) {
@@ -490,8 +495,9 @@ static void experiment(struct prof_fn *f, uint32_t i)
 			f->call_trigger = f->loop_trigger = PROF_NEVER;
 			return;
 		}
-		if (spent < EXPERIMENT_RENT * rent) {
-			back_off(f, spent, EXPERIMENT_RENT * rent);
+		uint64_t due = EXPERIMENT_COMPILES * compile_cycles(f, i);
+		if (spent < due) {
+			back_off(f, spent, due);
 			return;
 		}
 		struct jit_request r = {.fn = i - 1,
