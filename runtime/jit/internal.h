@@ -52,6 +52,8 @@ int jit_emit(struct jit *j, LLVMModuleRef m, int opt, int cg, const char *pre_pa
 int jit_optimize(struct jit *j, LLVMModuleRef m, int opt, const char *pre_passes);
 int jit_codegen(struct jit *j, LLVMModuleRef m, int cg);
 int jit_lookup(struct jit *j, const char *name, void **addr);
+/* Whether f calls itself directly. */
+bool jit_calls_itself(LLVMValueRef f);
 /* Whether f calls nothing (intrinsics aside) and has no loops. */
 bool jit_is_straight_leaf(LLVMValueRef f);
 /* Whether the runtime provides name to the program. */

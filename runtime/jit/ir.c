@@ -120,6 +120,17 @@ out:
 	return count;
 }
 
+bool jit_calls_itself(LLVMValueRef f)
+{
+	for (LLVMUseRef u = LLVMGetFirstUse(f); u; u = LLVMGetNextUse(u)) {
+		LLVMValueRef call = LLVMGetUser(u);
+		if (LLVMIsACallInst(call) && LLVMGetCalledValue(call) == f &&
+		    LLVMGetBasicBlockParent(LLVMGetInstructionParent(call)) == f)
+			return true;
+	}
+	return false;
+}
+
 bool jit_is_straight_leaf(LLVMValueRef f)
 {
 	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb; bb = LLVMGetNextBasicBlock(bb))

@@ -63,7 +63,8 @@ struct jit_fn {
 	unsigned nparams;
 	unsigned char arg_kind[JIT_MAX_ARGS]; /* of the first parameters */
 	unsigned long size;		      /* IR instructions, unoptimized */
-	bool untimed; /* small, no loops, no calls: tier 0 does not time it (below) */
+	bool untimed;	/* small, no loops, no calls: tier 0 does not time it (below) */
+	bool recursive; /* it calls itself directly */
 };
 
 /* Ready the program for compiling: check that every external name it uses

@@ -495,20 +495,23 @@ int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *ent
 
 /* ---- one function's new version ---- */
 
-/* A generic version's recursive calls (to stub, its old name) call the
- * version itself: the optimizer can then inline and unroll the recursion
- * as it would ahead of time. A recursion that began in one version stays in
- * it; calls from elsewhere take the slot. (Not for a specialized clone,
- * whose recursive calls may pass other values.) */
-static void call_self(LLVMValueRef body, LLVMValueRef stub)
+/* In from's body, calls to stub (a function's old name) call to instead.
+ * So a generic version's recursive calls call the version itself: the
+ * optimizer can then inline and unroll the recursion as it would ahead of
+ * time (a recursion that began in one version stays in it; calls from
+ * elsewhere take the slot); and the versions of a batch call each other's
+ * entries (a generic version, or a specialization's guard), which they can
+ * inline. (Never a specialized clone itself, which other values must not
+ * reach.) */
+static void call_directly(LLVMValueRef from, LLVMValueRef stub, LLVMValueRef to)
 {
 	if (!stub)
 		return;
-	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(body); bb;
+	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(from); bb;
 	     bb = LLVMGetNextBasicBlock(bb))
 		for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i; i = LLVMGetNextInstruction(i))
 			if (LLVMIsACallInst(i) && LLVMGetCalledValue(i) == stub)
-				LLVMSetOperand(i, (unsigned)LLVMGetNumOperands(i) - 1, body);
+				LLVMSetOperand(i, (unsigned)LLVMGetNumOperands(i) - 1, to);
 }
 
 /* Check, optimize at opt (only the versions are emitted) and link m. */
@@ -638,7 +641,8 @@ static void build_version(struct ir *ir, const struct jit_request *r, LLVMValueR
 		build_guard(ir, r, body, n->entry);
 		return;
 	}
-	call_self(body, LLVMGetNamedFunction(ir->m, j->syms[r->fn]));
+	LLVMValueRef stub = LLVMGetNamedFunction(ir->m, j->syms[r->fn]);
+	call_directly(body, stub, body);
 	instrument(ir, body, r->fn + 1, &j->fns[r->fn], &how);
 }
 
@@ -682,6 +686,12 @@ static int compile_versions(struct jit *j, const struct jit_request *r, size_t n
 	ir_open(&ir, j, ir_versions_module(j, fns, n, body_names, bodies));
 	for (size_t i = 0; i < n; i++)
 		build_version(&ir, &r[i], bodies[i], &names[i]);
+	for (size_t i = 0; i < n; i++) /* to the generic body, or the guard */
+		for (size_t k = 0; k < n; k++)
+			if (k != i)
+				call_directly(bodies[i],
+					      LLVMGetNamedFunction(ir.m, j->syms[r[k].fn]),
+					      LLVMGetNamedFunction(ir.m, names[k].entry));
 	if (r[0].tier == 1)
 		err = finish_tier1(&ir, &r[0], names[0].body, &addrs[0]);
 	else

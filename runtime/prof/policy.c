@@ -153,6 +153,10 @@ static void back_off(struct prof_fn *f, uint64_t spent, uint64_t rent)
  * were profiled (at tier 0, and at tier 1 under the fixed policy). */
 static void choose_specialization(struct prof_fn *f, struct jit_request *r)
 {
+	/* A recursive function passes itself other values (a ray tracer's
+	 * depth 0 dominates, and every reflection missed the guard). */
+	if (f->fn->recursive)
+		return;
 	for (unsigned k = 0; k < f->fn->nparams && k < PROF_MAX_ARGS; k++) {
 		const struct prof_arg *a = &f->args[k];
 		if (f->fn->arg_kind[k] == JIT_ARG_OTHER || a->same < P.policy.min_samples)
