@@ -27,6 +27,7 @@
  * then runs the new code (tier 0 and 1 tail-call the slot again).
  */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -382,6 +383,10 @@ static void generic(struct prof_fn *f, uint32_t i, bool fallback)
 	if (ns)
 		f->generic_ns = ns;
 	prof_install(f, &r, f->generic, ns, fallback ? PROF_FALLBACK : PROF_SLOT_CALL_PENDING);
+	if (!fallback) /* a guard still running, or inlined into a caller of its batch,
+			* sends its misses to generic code too */
+		atomic_store_explicit((_Atomic(void *) *)&f->fallback, f->generic,
+				      memory_order_release);
 }
 
 /* How many misses a new guard lets by before the first look: under the
