@@ -22,6 +22,7 @@ struct jit {
 	LLVMTargetMachineRef tm[4];	 /* one per backend optimization level */
 	LLVMTargetMachineRef tm_generic; /* -O3 for any x86-64 (SSE2) */
 	bool generic_cpu;		 /* the compile under way is for it */
+	bool osr;			 /* the compile under way is OSR code */
 	LLVMTargetDataRef layout;
 	LLVMContextRef ctx;
 	LLVMModuleRef module; /* the program as loaded, never compiled itself */

@@ -239,7 +239,9 @@ int jit_compile_osr(struct jit *j, unsigned fn, unsigned loop, void **addr, uint
 	LLVMValueRef body;
 
 	snprintf(name, sizeof name, "%s.osr%u.v%u", j->syms[fn], loop, j->serial++);
+	j->osr = true;
 	LLVMModuleRef m = ir_version_module(j, fn, name, &body);
+	j->osr = false;
 	int err = jit_build_osr(j, m, body, loop, name);
 	if (err) {
 		LLVMDisposeModule(m);

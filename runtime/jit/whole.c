@@ -145,6 +145,13 @@ enum jit_offer jit_offer(const struct jit *j, size_t f, const unsigned *fns, siz
 	for (size_t k = 0; k < n; k++)
 		if (f == fns[k])
 			return JIT_OFFER_OWN;
+	/* OSR code inlines only small straight-line helpers: a loop in main
+	 * that calls a helper with loops of its own, entered before the
+	 * helper was hot, would otherwise run all the helper's work in the
+	 * OSR code, never specialized, and with the loop's state in the tier-0
+	 * frame's memory (bench/tiers/spec bare-metal: 42 times run's time). */
+	if (j->osr)
+		return j->fns[f].untimed ? JIT_OFFER_INLINE : JIT_OFFER_DECLARE;
 	/* A callee with optimized code of its own is hot in its own right:
 	 * compiling it again inside its caller would double the work. */
 	for (size_t k = 0; k < n && !j->compiled[f]; k++)
