@@ -12,6 +12,7 @@ extern struct prof_state {
 	struct prof_policy policy;
 	bool verbose;
 	uint64_t compile_ns; /* the tiers' compiles, in all */
+	bool prefer_generic; /* the last code choice measured kept any x86-64's */
 	uint64_t tsc0, ns0;  /* for cycles per nanosecond */
 	struct {
 		double n, log_ratio; /* compiles seen; sum of log(ns / predicted) */

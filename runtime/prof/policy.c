@@ -239,6 +239,7 @@ static void prepare(struct prof_fn *f, uint32_t i, int tier, struct jit_request 
 	memset(r, 0, sizeof *r);
 	r->fn = i - 1;
 	r->tier = tier;
+	r->generic_cpu = tier == 2 && P.prefer_generic;
 	if (f->tier == 0)
 		f->tier0_cpc = f->fn->untimed ? untimed_cpc(f)
 			       : f->calls     ? f->cycles / f->calls
@@ -361,7 +362,7 @@ static void tier_up_batch(struct prof_fn *f, uint32_t i)
  * or as the guard's fallback. */
 static void generic(struct prof_fn *f, uint32_t i, bool fallback)
 {
-	struct jit_request r = {.fn = i - 1, .tier = 2};
+	struct jit_request r = {.fn = i - 1, .tier = 2, .generic_cpu = P.prefer_generic};
 	const struct prof_version *clone = prof_in_slot(f);
 	uint64_t ns = 0;
 	r.counted = f->generic ? f->generic_counted : clone && clone->counted;
@@ -512,12 +513,13 @@ static void experiment(struct prof_fn *f, uint32_t i)
 		struct jit_request r = {.fn = i - 1,
 					.tier = 2,
 					.counted = true,
-					.generic_cpu = true,
+					.generic_cpu = !v->generic_cpu,
 					.nspec = v->nspec};
 		memcpy(r.spec_arg, v->spec_arg, sizeof v->spec_arg);
 		memcpy(r.spec_value, v->spec_value, sizeof v->spec_value);
 		e->host = f->code;
 		e->host_cpc = slot_cpc(f);
+		e->other_generic = r.generic_cpu;
 		if (compile(f, i, &r, &e->other, &ns, "for any x86-64")) {
 			e->state = EXPERIMENT_DONE;
 			return;
@@ -546,12 +548,15 @@ static void experiment(struct prof_fn *f, uint32_t i)
 			prof_reinstall(f, e->other);
 		e->state = EXPERIMENT_DONE;
 		f->call_trigger = f->loop_trigger = PROF_NEVER;
+		double here, any;
+		bool kept_any;
+		prof_experiment_result(e, &here, &any, &kept_any);
+		P.prefer_generic = kept_any; /* later compiles start from the winner */
 		if (P.verbose)
 			fprintf(stderr,
 				"bareflow-rt: measured %s: %.0f cycles a call for this CPU, %.0f "
 				"for any x86-64: keeps %s\n",
-				f->fn->name, e->host2_cpc, e->other_cpc,
-				e->kept_other ? "any x86-64's" : "this CPU's");
+				f->fn->name, here, any, kept_any ? "any x86-64's" : "this CPU's");
 		return;
 	default:
 		f->call_trigger = f->loop_trigger = PROF_NEVER;
@@ -564,7 +569,8 @@ static void experiment(struct prof_fn *f, uint32_t i)
  * fallback; if none does, profiling stops mattering. */
 static void respecialize(struct prof_fn *f, uint32_t i)
 {
-	struct jit_request r = {.fn = i - 1, .tier = 2, .counted = true};
+	struct jit_request r = {
+	    .fn = i - 1, .tier = 2, .counted = true, .generic_cpu = P.prefer_generic};
 	void *code;
 	uint64_t ns = 0, spent = f->cycles - f->tier_cycles, rent = rent_cycles(f, i);
 

@@ -185,6 +185,14 @@ bool prof_fn_saved(const struct prof_fn *f, double *cycles)
 	return true;
 }
 
+void prof_experiment_result(const struct prof_experiment *e, double *this_cpu, double *any_x86_64,
+			    bool *kept_any)
+{
+	*this_cpu = e->other_generic ? e->host2_cpc : e->other_cpc;
+	*any_x86_64 = e->other_generic ? e->other_cpc : e->host2_cpc;
+	*kept_any = e->other_generic == e->kept_other;
+}
+
 double prof_saved_cycles(void)
 {
 	double saved = 0, c;

@@ -76,14 +76,16 @@ struct prof_fn {
 	bool generic_counted;	 /* ... whether it counts calls and cycles ... */
 	uint64_t generic_ns;	 /* ... and how long it took */
 	bool respecialize;	 /* generic code profiling values, to specialize later */
-	/* the code choice measured (policy.c): this CPU's -O3 against any
-	 * x86-64's, taking turns for samples of calls */
+	/* the code choice measured (policy.c): the -O3 code in the slot (for
+	 * this CPU, or for any x86-64 once that won elsewhere) against the
+	 * same for the other target, taking turns for samples of calls */
 	struct prof_experiment {
-		int state, rounds; /* enum in policy.c; rounds done */
-		void *host, *other;
-		double host_cpc;  /* cycles per call of this CPU's code before */
-		double other_cpc; /* the best sample of each, cycles per call */
+		int state, rounds;  /* enum in policy.c; rounds done */
+		void *host, *other; /* the code in the slot before; the other */
+		double host_cpc;    /* cycles per call of the code in the slot before */
+		double other_cpc;   /* the best sample of each, cycles per call */
 		double host2_cpc;
+		bool other_generic; /* the other is for any x86-64 (else this CPU) */
 		bool kept_other;
 	} experiment;
 	uint64_t spec_calls; /* calls when a specialized version was installed */
@@ -144,6 +146,11 @@ void prof_table(FILE *out, unsigned max_rows);
 void prof_json_string(FILE *f, const char *s);
 /* The profile as the JSON member "functions": [...]. */
 void prof_json_functions(FILE *out);
+
+/* An experiment's figures by target: cycles per call for this CPU and for
+ * any x86-64, and whether any x86-64's code was kept. */
+void prof_experiment_result(const struct prof_experiment *e, double *this_cpu, double *any_x86_64,
+			    bool *kept_any);
 
 /* Called by JIT code. */
 void prof_hot(uint32_t fn);

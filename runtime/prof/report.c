@@ -60,12 +60,14 @@ static void history(const struct prof_fn *f, char *buf, size_t len)
 			n += snprintf(buf + n, len - (size_t)n, ")");
 	}
 	const struct prof_experiment *e = &f->experiment;
+	double here, any;
+	bool kept_any;
+	prof_experiment_result(e, &here, &any, &kept_any);
 	if (e->other && e->host2_cpc && n > 0 && (size_t)n < len)
 		n += snprintf(buf + n, len - (size_t)n,
 			      "; measured: %.0f cycles a call for this CPU, %.0f for any x86-64: "
 			      "kept %s",
-			      e->host2_cpc, e->other_cpc,
-			      e->kept_other ? "any x86-64's" : "this CPU's");
+			      here, any, kept_any ? "any x86-64's" : "this CPU's");
 	if (!f->fn->managed && n > 0 && (size_t)n < len)
 		snprintf(buf + n, len - (size_t)n, " (not recompiled: %s)", f->fn->unmanaged);
 }
@@ -189,13 +191,15 @@ void prof_json_functions(FILE *out)
 		}
 		fprintf(out, "%s]", f->nversions ? "\n     " : "");
 		const struct prof_experiment *e = &f->experiment;
+		double here, any;
+		bool kept_any;
+		prof_experiment_result(e, &here, &any, &kept_any);
 		if (e->other && e->host2_cpc)
 			fprintf(out,
 				",\n     \"cpu_experiment\": {\"host_cycles_per_call\": %.0f, "
 				"\"x86_64_cycles_per_call\": %.0f, \"rounds\": %d, \"kept\": "
 				"\"%s\"}",
-				e->host2_cpc, e->other_cpc, e->rounds,
-				e->kept_other ? "x86-64" : "host");
+				here, any, e->rounds, kept_any ? "x86-64" : "host");
 		fprintf(out, "}");
 	}
 	fprintf(out, "\n  ]");
