@@ -3,8 +3,11 @@
  * self-optimizing runtime, bare-metal. Each part gives the tiers something
  * to do:
  *   - poly(): a polynomial of run-time degree, called 60,000 times, always
- *     with degree 8: hot by its calls, and specialized on that degree;
- *   - matmul(): a run-time-sized matrix product, hot by its loops;
+ *     with degree 8 and the same coefficients: once it has run a quarter
+ *     as long as its compile is predicted to take, -O3 specialized on
+ *     both;
+ *   - matmul(): a run-time-sized matrix product, called 40 times: too
+ *     little work in all to pay for a compile, so it stays at tier 0;
  *   - main's own long loop, run once, moved to -O3 code mid-call (OSR).
  * usage: demo [SAMPLES]   (default 20000000, for main's loop)
  */
