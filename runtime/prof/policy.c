@@ -8,14 +8,13 @@
  * Adaptive, the default. Whether a compile pays depends on how long the
  * code it replaces would still run, which cannot be known; so, as in
  * renting skis until their price is spent, a function is compiled once it
- * has run in its current code as long as the compile is predicted to take.
- * That costs at most twice the better choice made in hindsight, and never
- * compiles code that ran briefly, however often it was called. The
- * prediction is the IR a version compiles (the function and what it
- * offers for inlining) times a cost per instruction learned from the
- * compiles so far. Hot code goes from tier 0 straight to tier 2 (-O3),
- * specialized on the values tier 0 profiled: tier 1's -O2 costs nearly as
- * much to compile as -O3, so a stop there is a second compile for little.
+ * has run in its current code RENT_SHARE of the time the compile is
+ * predicted to take; it never compiles code that ran briefly, however
+ * often it was called. The prediction is a fixed cost plus a cost per IR
+ * instruction a version compiles (the function and what it offers for
+ * inlining), scaled by what the compiles so far took. Hot code goes from tier 0 straight to tier 2
+ * (-O3), specialized on the values tier 0 profiled: tier 1's -O2 costs nearly as much to compile as
+ * -O3, so a stop there is a second compile for little.
  *
  * Fixed (--thresholds C1,L1,C2,L2): tier 0 -> 1 at C1 calls or L1 loop
  * iterations, tier 1 -> 2 at C2 or L2, with no cost rule: exact, for tests
@@ -82,12 +81,18 @@ static double predict_ns(unsigned long size)
  * averaging counted_min cycles at tier 2 averages this times more at 0. */
 #define TIER0_SLOWDOWN 4
 
-/* The cycles a version of function i (f) is predicted to take to compile. */
-static uint64_t compile_cycles(struct prof_fn *f, uint32_t i)
+/* The IR instructions a version of function i (f) compiles, found once. */
+static unsigned long version_size(struct prof_fn *f, uint32_t i)
 {
 	if (!f->size)
 		f->size = jit_version_size(P.jit, i - 1);
-	return (uint64_t)(predict_ns(f->size) * prof_cycles_per_ns());
+	return f->size;
+}
+
+/* The cycles a version of function i (f) is predicted to take to compile. */
+static uint64_t compile_cycles(struct prof_fn *f, uint32_t i)
+{
+	return (uint64_t)(predict_ns(version_size(f, i)) * prof_cycles_per_ns());
 }
 
 /* The cycles f must have run before a version of it is compiled. */
@@ -102,9 +107,9 @@ static void learn_size(unsigned long size, uint64_t ns)
 	P.cost.n++;
 }
 
-static void learn(const struct prof_fn *f, uint64_t ns)
+static void learn(struct prof_fn *f, uint32_t i, uint64_t ns)
 {
-	learn_size(f->size, ns);
+	learn_size(version_size(f, i), ns);
 }
 
 /* A batch is one compile of all its functions' sizes. */
@@ -113,7 +118,7 @@ static void learn_batch(const struct jit_request *r, size_t n, const uint64_t *n
 	unsigned long size = 0;
 	uint64_t total = 0;
 	for (size_t b = 0; b < n; b++) {
-		size += prof_fns[r[b].fn + 1].size;
+		size += version_size(&prof_fns[r[b].fn + 1], r[b].fn + 1);
 		total += ns[b];
 	}
 	learn_size(size, total);
@@ -188,9 +193,7 @@ static int compile(struct prof_fn *f, uint32_t i, const struct jit_request *r, v
 		f->call_trigger = f->loop_trigger = f->miss_trigger = PROF_NEVER;
 		return err;
 	}
-	if (!f->size)
-		f->size = jit_version_size(P.jit, i - 1);
-	learn(f, *ns);
+	learn(f, i, *ns);
 	return 0;
 }
 
@@ -348,12 +351,9 @@ static void tier_up_batch(struct prof_fn *f, uint32_t i)
 		tier_up(f, i, 2, PROF_SLOT_CALL_PENDING);
 		return;
 	}
-	for (size_t b = 0; b < n; b++) {
-		struct prof_fn *g = &prof_fns[who[b]];
-		if (!g->size)
-			g->size = jit_version_size(P.jit, who[b] - 1);
-		installed(g, who[b], &r[b], code[b], ns[b], b ? PROF_SLOT : PROF_SLOT_CALL_PENDING);
-	}
+	for (size_t b = 0; b < n; b++)
+		installed(&prof_fns[who[b]], who[b], &r[b], code[b], ns[b],
+			  b ? PROF_SLOT : PROF_SLOT_CALL_PENDING);
 	learn_batch(r, n, ns);
 }
 
@@ -520,7 +520,8 @@ static void experiment(struct prof_fn *f, uint32_t i)
 		e->host = f->code;
 		e->host_cpc = slot_cpc(f);
 		e->other_generic = r.generic_cpu;
-		if (compile(f, i, &r, &e->other, &ns, "for any x86-64")) {
+		if (compile(f, i, &r, &e->other, &ns,
+			    r.generic_cpu ? "for any x86-64" : "for this CPU")) {
 			e->state = EXPERIMENT_DONE;
 			return;
 		}
@@ -588,14 +589,9 @@ static void respecialize(struct prof_fn *f, uint32_t i)
 	f->fallback = f->code;
 	if (compile(f, i, &r, &code, &ns, "specialized"))
 		return;
-	log_tier_up(f, &r, ns);
-	prof_install(f, &r, code, ns, PROF_SLOT_CALL_PENDING);
-	f->call_trigger = f->loop_trigger = PROF_NEVER; /* the fallback's too */
+	installed(f, i, &r, code, ns, PROF_SLOT_CALL_PENDING);
 	f->generic = f->fallback; /* the misses run generic -O3 code already */
 	f->generic_counted = true;
-	f->spec_calls = f->calls;
-	f->miss_trigger = first_miss_check(f, i);
-	plan_experiment(f);
 }
 
 static void hot(uint32_t i)
@@ -648,9 +644,8 @@ void prof_miss(uint32_t i)
 }
 
 /* A tier-0 loop header of function i ran osr_trigger times in all: enter
- * -O3 code for the rest of the call, once the function has run as long as
- * that compile is predicted to take (the same rule as above, so a loop
- * about to end does not pay for a compile). OSR versions are kept per
+ * -O3 code for the rest of the call, once the function has paid the same
+ * rent as above (so a loop about to end does not pay for a compile). OSR versions are kept per
  * header. */
 static void *osr(uint32_t i, uint32_t loop)
 {
@@ -697,7 +692,7 @@ static void *osr(uint32_t i, uint32_t loop)
 		f->osr_trigger = f->loops * 2;
 		return NULL;
 	}
-	learn(f, ns);
+	learn(f, i, ns);
 	v->tier = 2;
 	v->osr = true;
 	v->loop = loop;
