@@ -11,20 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "result_name.h"
+
 static volatile sig_atomic_t hits;
 static void on_urg(int sig) { hits++; }
-
-static const char *res(long r)
-{
-	if (r >= 0)
-		return "ok";
-	switch (errno) {
-	case EINVAL: return "EINVAL";
-	case ESRCH: return "ESRCH";
-	case EPERM: return "EPERM";
-	default: return strerror(errno);
-	}
-}
 
 static const char *yes(int c) { return c ? "yes" : "no"; }
 

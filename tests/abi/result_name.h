@@ -1,34 +1,24 @@
-/* For the signal and timer programs: a raw call's result as "ok" or the
- * name of its errno, the same on every machine. */
+/* A raw call's result as "ok" or the name of its errno ("ENOENT"), the
+ * same on every machine, for the programs compared with Linux. */
 #ifndef RESULT_NAME_H
 #define RESULT_NAME_H
 
 #include <errno.h>
 
-static const char *res(long r)
+/* glibc's (2.32 and later); declared here so that no program needs
+ * _GNU_SOURCE before its first include */
+const char *strerrorname_np(int errnum);
+
+/* errno's name. */
+static inline const char *errno_name(void)
 {
-	if (r >= 0)
-		return "ok";
-	switch (errno) {
-	case EINVAL:
-		return "EINVAL";
-	case EFAULT:
-		return "EFAULT";
-	case EAGAIN:
-		return "EAGAIN";
-	case EINTR:
-		return "EINTR";
-	case ESRCH:
-		return "ESRCH";
-	case EPERM:
-		return "EPERM";
-	case ETIMEDOUT:
-		return "ETIMEDOUT";
-	case EOPNOTSUPP:
-		return "EOPNOTSUPP";
-	default:
-		return "other";
-	}
+	const char *name = strerrorname_np(errno);
+	return name ? name : "other";
+}
+
+static inline const char *res(long r)
+{
+	return r >= 0 ? "ok" : errno_name();
 }
 
 #endif

@@ -11,17 +11,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-static const char *res(long r)
-{
-	if (r >= 0)
-		return "ok";
-	switch (errno) {
-	case EMFILE: return "EMFILE";
-	case EBADF: return "EBADF";
-	case EINVAL: return "EINVAL";
-	default: return strerror(errno);
-	}
-}
+#include "result_name.h"
 
 /* Open /dev/null until it fails; returns the highest fd opened. */
 static int fill(const char *label)

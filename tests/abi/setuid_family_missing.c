@@ -11,17 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static const char *res(long r)
-{
-	if (r >= 0)
-		return "ok";
-	switch (errno) {
-	case EINVAL: return "EINVAL";
-	case EPERM: return "EPERM";
-	case EFAULT: return "EFAULT";
-	default: return strerror(errno);
-	}
-}
+#include "result_name.h"
 
 static void ids(const char *when)
 {

@@ -11,39 +11,34 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static const char *res(long r)
+#include "result_name.h"
+
+/* 0, or the errno's name */
+static const char *zero(long r)
 {
-	if (r == 0)
-		return "0";
-	switch (errno) {
-	case ENOENT: return "ENOENT";
-	case EBADF: return "EBADF";
-	case EFAULT: return "EFAULT";
-	case ENOTDIR: return "ENOTDIR";
-	default: return strerror(errno);
-	}
+	return r == 0 ? "0" : errno_name();
 }
 
 int main(void)
 {
 	struct statfs s;
-	printf("statfs /dev/shm: %s", res(statfs("/dev/shm", &s)));
+	printf("statfs /dev/shm: %s", zero(statfs("/dev/shm", &s)));
 	printf(", tmpfs %s, bsize %ld, frsize %ld, namelen %ld, free <= total %s, some free %s\n",
 	       s.f_type == 0x01021994 ? "yes" : "no", (long)s.f_bsize, (long)s.f_frsize, (long)s.f_namelen,
 	       s.f_bfree <= s.f_blocks && s.f_bavail <= s.f_bfree ? "yes" : "no",
 	       s.f_bfree > 0 && s.f_ffree > 0 ? "yes" : "no");
 	int fd = open("/dev/shm", O_RDONLY | O_DIRECTORY);
 	struct statfs f;
-	printf("fstatfs on it: %s, same type %s\n", res(fstatfs(fd, &f)), f.f_type == s.f_type ? "yes" : "no");
+	printf("fstatfs on it: %s, same type %s\n", zero(fstatfs(fd, &f)), f.f_type == s.f_type ? "yes" : "no");
 	int p[2];
 	pipe(p);
-	printf("fstatfs pipe: %s, pipefs %s\n", res(fstatfs(p[0], &f)), f.f_type == 0x50495045 ? "yes" : "no");
-	printf("statfs /: %s, namelen %ld\n", res(statfs("/", &s)), (long)s.f_namelen);
-	printf("missing path: %s\n", res(statfs("/no/such/dir", &s)));
-	printf("through a file: %s\n", res(statfs("/dev/null/x", &s)));
-	printf("bad buffer: %s\n", res(syscall(SYS_statfs, "/", (void *)8)));
-	printf("bad path: %s\n", res(syscall(SYS_statfs, (void *)8, &s)));
-	printf("closed fd: %s\n", res(fstatfs(99, &s)));
+	printf("fstatfs pipe: %s, pipefs %s\n", zero(fstatfs(p[0], &f)), f.f_type == 0x50495045 ? "yes" : "no");
+	printf("statfs /: %s, namelen %ld\n", zero(statfs("/", &s)), (long)s.f_namelen);
+	printf("missing path: %s\n", zero(statfs("/no/such/dir", &s)));
+	printf("through a file: %s\n", zero(statfs("/dev/null/x", &s)));
+	printf("bad buffer: %s\n", zero(syscall(SYS_statfs, "/", (void *)8)));
+	printf("bad path: %s\n", zero(syscall(SYS_statfs, (void *)8, &s)));
+	printf("closed fd: %s\n", zero(fstatfs(99, &s)));
 	const char *tables[] = {"/proc/mounts", "/etc/mtab"};
 	for (int t = 0; t < 2; t++) {
 		FILE *m = setmntent(tables[t], "r");
@@ -53,6 +48,6 @@ int main(void)
 				type = strcmp(e->mnt_type, "tmpfs") ? "other" : "tmpfs";
 		printf("%s lists /dev/shm as: %s\n", tables[t], type);
 	}
-	printf("bad buffer, fstatfs: %s\n", res(syscall(SYS_fstatfs, fd, (void *)8)));
+	printf("bad buffer, fstatfs: %s\n", zero(syscall(SYS_fstatfs, fd, (void *)8)));
 	return 0;
 }
