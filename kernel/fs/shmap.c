@@ -31,6 +31,7 @@ struct shmap {
 };
 
 static struct shmap *maps;
+static unsigned multi; /* files with more than one shared mapping */
 
 int shmap_add(uint64_t start, uint64_t end, struct inode *ip, uint64_t off)
 {
@@ -50,7 +51,8 @@ int shmap_add(uint64_t start, uint64_t end, struct inode *ip, uint64_t off)
 	*m = (struct shmap){start, end, off, ip, maps};
 	maps = m;
 	inode_get(ip);
-	ip->shmaps++;
+	if (++ip->shmaps == 2)
+		multi++;
 	return 0;
 }
 
@@ -68,10 +70,8 @@ static void sync_range(const struct shmap *m, uint64_t from, uint64_t to, bool b
 			continue; /* never touched: it will be copied in when it is */
 		uint64_t n = ip->size - pos < PAGE_SIZE ? ip->size - pos : PAGE_SIZE;
 		uint8_t *page = phys_to_virt(pa);
-		if (back) { /* only the bytes written since the last sync: others' stay */
-			for (uint64_t i = 0; i < n; i++)
-				if (page[i] != ip->data[pos + i])
-					ip->data[pos + i] = page[i];
+		if (back) {
+			memcpy(ip->data + pos, page, n);
 		} else {
 			memcpy(page, ip->data + pos, n);
 			memset(page + n, 0, PAGE_SIZE - n); /* past the end of the file */
@@ -142,7 +142,10 @@ static bool first_of_file(const struct shmap *m)
 void shmap_sync_all(void)
 {
 	/* A file with one mapping is kept in step by the hooks on the file
-	 * itself; only mappings that can see each other need this. */
+	 * itself; only mappings that can see each other need this (and most
+	 * system calls, with no such file, return at once). */
+	if (!multi)
+		return;
 	for (struct shmap *m = maps; m; m = m->next)
 		if (m->ip->shmaps > 1 && first_of_file(m))
 			shmap_writeback(m->ip);
@@ -163,7 +166,8 @@ static void forget(struct shmap **pp)
 {
 	struct shmap *m = *pp;
 	*pp = m->next;
-	m->ip->shmaps--;
+	if (m->ip->shmaps-- == 2)
+		multi--;
 	inode_put(m->ip);
 	kfree(m);
 }

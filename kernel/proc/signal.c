@@ -644,8 +644,9 @@ int signal_timedwait(uint64_t set, uint64_t deadline, struct ksiginfo *info)
 	}
 }
 
-/* Run the interrupted system call again: SYSCALL is 2 bytes long, and its
- * number is still in the frame (the argument registers are untouched). */
+/* Run the interrupted system call again: SYSCALL and int $0x80 are both 2
+ * bytes long, and its number is still in the frame's vector (the argument
+ * registers are untouched). */
 static void restart_syscall(struct trapframe *tf)
 {
 	tf->rax = tf->vector;

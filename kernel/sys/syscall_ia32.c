@@ -78,7 +78,11 @@ static void int80(struct trapframe *tf)
 	if (syscall_tracing())
 		kreport("[strace] int $0x80: i386 system call %u(%#lx, %#lx, %#lx, ...)%s", nr,
 			a[0], a[1], a[2], fn ? "" : " = -ENOSYS\n");
+	/* A call restarted after a signal (-ERESTARTSYS) takes its number back
+	 * from vector: the i386 number, not the interrupt's. */
+	tf->vector = nr;
 	syscall_call(tf, fn, a); /* the trap path restores every register anyway */
+	tf->vector = INT80;
 }
 
 void syscall_ia32_init(void)

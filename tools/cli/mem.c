@@ -104,11 +104,11 @@ static double in_mib(unsigned long long bytes)
 
 int cli_mem_check(unsigned long long mem_mib, unsigned long long module_bytes)
 {
-	unsigned long long need = min_mib(module_bytes);
 	char archive[96] = " and the firmware's 128 KiB";
 
 	if (boots(mem_mib * MIB, module_bytes))
 		return 0;
+	unsigned long long need = min_mib(module_bytes); /* a scan: only to explain */
 	if (need && mem_mib > need) { /* past LOW_SPLIT: less RAM below 4 GiB */
 		cli_error("--mem %lluM is too large for the %.1f MiB boot archive: with 3.5 GiB or "
 			  "more, QEMU keeps only 3 GiB below 4 GiB, where the archive must fit "

@@ -191,7 +191,7 @@ int cli_relay_stdin(int log_fd, pid_t *relay)
 				if (in[i] == 0xff)
 					out[k++] = 0xff;
 			}
-			if (k && write(p[1], out, k) != (ssize_t)k)
+			if (k && write_all(p[1], (const char *)out, k))
 				_exit(0);
 		}
 		(void)!write(p[1], "\xff\x00", 2);
