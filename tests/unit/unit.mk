@@ -18,3 +18,14 @@ UNIT_CLI_SRCS := tools/cli/cpio.c tools/cli/path.c tools/cli/error.c
 $(B)/unit/test_cpio: tests/unit/test_cpio.c tests/unit/harness.c tests/unit/harness.h $(UNIT_CLI_SRCS) tools/cli/cli.h
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(UNIT_CFLAGS) -iquote tools/cli $< tests/unit/harness.c $(UNIT_CLI_SRCS) -o $@
+
+# The filesystem tests link the block cache and FAT sources with a
+# file-backed block device.
+UNIT_FS_SRCS := kernel/fs/bcache.c kernel/fs/fat.c kernel/fs/fat_dir.c kernel/fs/fat_file.c \
+	kernel/fs/fat_name.c tests/unit/filedisk.c
+UNIT_FS_TESTS := $(B)/unit/test_bcache $(B)/unit/test_fat $(B)/unit/test_fat_fuzz
+
+$(UNIT_FS_TESTS): $(B)/unit/%: tests/unit/%.c tests/unit/harness.c tests/unit/harness.h \
+		$(UNIT_FS_SRCS) tests/unit/filedisk.h kernel/fs/fat_internal.h $(wildcard kernel/include/*.h)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(UNIT_CFLAGS) $< tests/unit/harness.c $(UNIT_FS_SRCS) -o $@
