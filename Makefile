@@ -96,13 +96,15 @@ test: setup
 	@sh tests/run.sh
 
 # Longer seeded runs than make test's: FLIPS bit flips of a .bc (SEED=N),
-# and FUZZ_CALLS random system calls for each of FUZZ_SEEDS.
+# FUZZ_CALLS random system calls for each of FUZZ_SEEDS, and FAT_FUZZ_ITERS
+# corruptions of FAT images (FAT_FUZZ_SEED=N).
 fuzz: setup
-	@$(MAKE) -s all
+	@$(MAKE) -s all unit
 	FLIPS=$${FLIPS:-5000} sh tests/boot/jit_bitcode_bitflips.sh
 	FUZZ_CALLS=$${FUZZ_CALLS:-1000000} \
 	FUZZ_SEEDS="$${FUZZ_SEEDS:-1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16}" \
 		sh tests/boot/syscall_fuzzer.sh
+	FAT_FUZZ_ITERS=$${FAT_FUZZ_ITERS:-400000} $(B)/unit/test_fat_fuzz
 
 clean:
 	rm -rf $(B)

@@ -296,7 +296,13 @@ static int parse_bpb(struct fat_vol *v, const uint8_t *b, uint64_t dev_bytes, co
 	v->bps = bps;
 	v->cluster_size = bps * spc;
 	v->nclusters = (uint32_t)((total - meta) / spc);
-	v->type = v->nclusters < 4085 ? 12 : v->nclusters < 65525 ? 16 : 32;
+	/* FAT32 is told by its 16-bit FAT size being 0 (as Linux tells it, so
+	 * small FAT32 volumes made by mkfs.fat -F 32 work); FAT12 and FAT16 by
+	 * their cluster count, as the specification says. */
+	v->type = le16(b + 22) == 0 ? 32 : v->nclusters < 4085 ? 12 : 16;
+	*why = "too many clusters for the FAT type";
+	if ((v->type == 16 && v->nclusters >= 65525) || v->nclusters > 0x0FFFFFF5 - 2)
+		return -EINVAL;
 	v->nfats = nfats;
 	v->fat_off = (uint64_t)reserved * bps;
 	v->fat_bytes = fatsz * bps;
@@ -330,16 +336,28 @@ static int parse_bpb(struct fat_vol *v, const uint8_t *b, uint64_t dev_bytes, co
 	return 0;
 }
 
-/* Count the free clusters (this also reads the whole FAT once). */
+/* Count the free clusters (this also reads the whole FAT once), a block
+ * at a time for FAT16 and FAT32. */
 static int count_free(struct fat_vol *v)
 {
-	uint32_t n = 0;
-	for (uint32_t c = 2; c - 2 < v->nclusters; c++) {
+	uint8_t blk[512];
+	uint32_t n = 0, width = (uint32_t)v->type / 8, per = sizeof blk / (width ? width : 1);
+	for (uint32_t c = 2; c - 2 < v->nclusters;) {
 		uint32_t val;
-		int err = fat_get(v, c, &val);
+		if (v->type == 12 || c % per) {
+			int err = fat_get(v, c, &val);
+			if (err)
+				return err;
+			n += val == 0;
+			c++;
+			continue;
+		}
+		int err = bcache_read(v->bc, entry_off(v, v->active_fat < 0 ? 0 : v->active_fat, c),
+				      blk, sizeof blk);
 		if (err)
 			return err;
-		n += val == 0;
+		for (uint32_t i = 0; i < per && c - 2 < v->nclusters; i++, c++)
+			n += (width == 2 ? le16(blk + 2 * i) : le32(blk + 4 * i) & 0x0FFFFFFF) == 0;
 	}
 	v->free_count = n;
 	return 0;
