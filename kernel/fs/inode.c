@@ -46,6 +46,8 @@ struct inode *inode_new(uint32_t mode)
 static void inode_free(struct inode *ip)
 {
 	struct inode_node *n = (struct inode_node *)ip;
+	if (ip->ops && ip->ops->evict)
+		ip->ops->evict(ip);
 	if (ip->cap)
 		kfree(ip->data);
 	if (ip->pipe)
@@ -89,10 +91,46 @@ struct inode *dir_lookup(struct inode *dir, const char *name, size_t len)
 		return dir;
 	if (len == 2 && name[0] == '.' && name[1] == '.')
 		return dir->parent ? dir->parent : dir;
-	for (struct dentry *d = dir->children; d; d = d->next)
-		if (strlen(d->name) == len && !memcmp(d->name, name, len))
-			return d->inode;
-	return NULL;
+	struct inode *ip = NULL;
+	if (dir->ops) {
+		int err;
+		ip = dir->ops->lookup(dir, name, len, &err);
+	} else {
+		for (struct dentry *d = dir->children; d && !ip; d = d->next)
+			if (strlen(d->name) == len && !memcmp(d->name, name, len))
+				ip = d->inode;
+	}
+	return ip && ip->mounted ? ip->mounted : ip; /* a mount covers its directory */
+}
+
+int dir_create(struct inode *dir, const char *name, size_t len, uint32_t mode, struct inode **out)
+{
+	if (len > NAME_MAX)
+		return -ENAMETOOLONG;
+	if (dir->ops)
+		return dir->ops->create(dir, name, len, mode, out);
+	struct inode *ip = inode_new(mode);
+	if (!ip)
+		return -ENOSPC;
+	int err = dir_link(dir, name, len, ip);
+	if (err) {
+		inode_put(ip);
+		return err;
+	}
+	*out = ip;
+	return 0;
+}
+
+bool dir_empty(struct inode *ip) { return ip->ops ? ip->ops->empty(ip) : !ip->children; }
+
+int inode_writable(const struct inode *ip) { return ip->sb && ip->sb->read_only ? -EROFS : 0; }
+
+int inode_set_times(struct inode *ip)
+{
+	int err = inode_writable(ip);
+	if (!err && ip->ops && ip->ops->set_times)
+		err = ip->ops->set_times(ip);
+	return err;
 }
 
 /* Put d at the end of dir's list, after every older entry. */
@@ -113,6 +151,8 @@ int dir_link(struct inode *dir, const char *name, size_t len, struct inode *ip)
 {
 	if (len > NAME_MAX)
 		return -ENAMETOOLONG;
+	if (dir->ops)
+		return -EPERM; /* FAT has no links, symbolic links or special files */
 	if (dir->nlink == 0 && dir != root)
 		return -ENOENT; /* a removed directory takes no new entries */
 	struct dentry *d = kmalloc(sizeof *d);
@@ -137,8 +177,27 @@ int dir_link(struct inode *dir, const char *name, size_t len, struct inode *ip)
 	return 0;
 }
 
+/* Remove an entry of a mounted filesystem's directory. */
+static int fs_unlink(struct inode *dir, const char *name, size_t len)
+{
+	int err;
+	struct inode *ip = dir->ops->lookup(dir, name, len, &err);
+	if (!ip)
+		return err;
+	err = dir->ops->unlink(dir, ip);
+	if (err)
+		return err;
+	ip->nlink = 0;
+	ip->parent = NULL;
+	dir->mtime = dir->ctime = ip->ctime = fs_now();
+	inode_maybe_free(ip);
+	return 0;
+}
+
 int dir_unlink(struct inode *dir, const char *name, size_t len)
 {
+	if (dir->ops)
+		return fs_unlink(dir, name, len);
 	for (struct dentry **pp = &dir->children; *pp; pp = &(*pp)->next) {
 		struct dentry *d = *pp;
 		if (strlen(d->name) != len || memcmp(d->name, name, len))
@@ -173,6 +232,8 @@ const char *dir_next(struct inode *dir, uint64_t *pos, struct inode **ip)
 		*ip = dir->parent ? dir->parent : dir;
 		return "..";
 	}
+	if (dir->ops)
+		return dir->ops->next(dir, pos, ip);
 	struct dentry *d = dir->children;
 	while (d && d->pos < *pos)
 		d = d->next;
@@ -188,6 +249,21 @@ int dir_rename(struct inode *odir, const char *oname, size_t olen, struct inode 
 {
 	if (nlen > NAME_MAX)
 		return -ENAMETOOLONG;
+	if (odir->sb != ndir->sb)
+		return -EXDEV;
+	if (odir->ops) {
+		int err;
+		struct inode *ip = odir->ops->lookup(odir, oname, olen, &err);
+		if (!ip)
+			return err;
+		err = odir->ops->rename(ip, ndir, nname, nlen);
+		if (err)
+			return err;
+		if (S_ISDIR(ip->mode))
+			ip->parent = ndir;
+		odir->mtime = odir->ctime = ndir->mtime = ndir->ctime = ip->ctime = fs_now();
+		return 0;
+	}
 	char *copy = kmalloc(nlen + 1);
 	if (!copy)
 		return -ENOSPC;
@@ -241,8 +317,45 @@ static int reserve(struct inode *ip, uint64_t need)
 
 int inode_own(struct inode *ip) { return ip->cap ? 0 : reserve(ip, ip->size ? ip->size : 1); }
 
+#define BOUNCE (64 * 1024)
+
+/* Read or write a mounted filesystem's file through a kernel buffer. */
+static int64_t fs_io(struct inode *ip, uint64_t ubuf, uint64_t n, uint64_t off, bool write)
+{
+	uint64_t done = 0;
+	if (write && off + n < off)
+		return -EFBIG;
+	uint8_t *b = kmalloc(n < BOUNCE ? (n ? n : 1) : BOUNCE);
+	if (!b)
+		return -ENOMEM;
+	int64_t r = 0;
+	while (done < n) {
+		uint64_t k = n - done < BOUNCE ? n - done : BOUNCE;
+		if (write && copy_from_user(b, ubuf + done, k)) {
+			r = -EFAULT;
+			break;
+		}
+		r = write ? ip->ops->write(ip, b, k, off + done) : ip->ops->read(ip, b, k, off + done);
+		if (r <= 0)
+			break;
+		if (!write && copy_to_user(ubuf + done, b, (uint64_t)r)) {
+			r = -EFAULT;
+			break;
+		}
+		done += (uint64_t)r;
+		if ((uint64_t)r < k)
+			break;
+	}
+	kfree(b);
+	if (done && write)
+		ip->mtime = ip->ctime = fs_now();
+	return done ? (int64_t)done : r;
+}
+
 int64_t inode_read(struct inode *ip, uint64_t ubuf, uint64_t n, uint64_t off)
 {
+	if (ip->ops)
+		return fs_io(ip, ubuf, n, off, false);
 	if (ip->shmaps)
 		shmap_writeback(ip);
 	if (off >= ip->size)
@@ -259,6 +372,8 @@ int64_t inode_write(struct inode *ip, uint64_t ubuf, uint64_t n, uint64_t off)
 {
 	if (n == 0)
 		return 0;
+	if (ip->ops)
+		return fs_io(ip, ubuf, n, off, true);
 	if (off + n < off)
 		return -EFBIG;
 	if (ip->shmaps)
@@ -280,6 +395,12 @@ int64_t inode_write(struct inode *ip, uint64_t ubuf, uint64_t n, uint64_t off)
 
 int inode_truncate(struct inode *ip, uint64_t size)
 {
+	if (ip->ops) {
+		int err = ip->ops->truncate(ip, size);
+		if (!err)
+			ip->mtime = ip->ctime = fs_now();
+		return err;
+	}
 	if (ip->shmaps)
 		shmap_writeback(ip);
 	if (size > ip->size) {
@@ -348,10 +469,11 @@ void fs_destroy(void)
 {
 	shmap_clear();
 	mqueue_reset();
-	fd_close_all();
+	fd_close_all(); /* files removed while open give back their space */
 	fs_set_cwd(NULL);
 	while (all_inodes)
 		inode_free(&all_inodes->inode);
+	mount_release_all(); /* after the inodes on the mounts are gone */
 	root = NULL;
 	next_ino = 1;
 	fs_set_exe(NULL);

@@ -192,17 +192,24 @@ int path_of_dir(struct inode *dir, char *buf, size_t size)
 		return -ENOENT; /* removed while we were in it */
 	tmp[pos] = 0;
 	for (struct inode *ip = dir; ip != fs_root(); ip = ip->parent) {
-		struct inode *parent = ip->parent;
-		struct dentry *d = parent ? parent->children : NULL;
-		while (d && d->inode != ip)
-			d = d->next;
-		if (!d)
+		const char *name = NULL;
+		if (ip->sb && ip == ip->sb->root)
+			ip = ip->sb->covered; /* a mount's root has its directory's name */
+		if (ip->ops) {
+			name = ip->ops->name(ip);
+		} else {
+			struct dentry *d = ip->parent ? ip->parent->children : NULL;
+			while (d && d->inode != ip)
+				d = d->next;
+			name = d ? d->name : NULL;
+		}
+		if (!name || !ip->parent)
 			return -ENOENT;
-		size_t len = strlen(d->name);
+		size_t len = strlen(name);
 		if (len + 1 > pos)
 			return -ENAMETOOLONG;
 		pos -= len;
-		memcpy(tmp + pos, d->name, len);
+		memcpy(tmp + pos, name, len);
 		tmp[--pos] = '/';
 	}
 	if (pos == sizeof tmp - 1)

@@ -53,6 +53,7 @@
 
 struct inode;
 struct file;
+struct blkdev;
 
 /* What a character device does; NULL members mean "not supported". The
  * user buffer is given as a user address: devices copy with copy_*_user. */
@@ -73,6 +74,57 @@ struct dentry {
 };
 
 struct pipe;
+struct mount;
+struct fs_statfs;
+
+/* What a filesystem other than the in-memory tree does for its inodes
+ * (NULL ops: the in-memory tree). Names are never "." or ".."; buffers
+ * are kernel memory; every call returns 0, a count or a negative errno. */
+struct inode_ops {
+	/* The inode called name in dir, or NULL with *err set (-ENOENT...). */
+	struct inode *(*lookup)(struct inode *dir, const char *name, size_t len, int *err);
+	/* Make a regular file or directory (by mode) that does not exist yet. */
+	int (*create)(struct inode *dir, const char *name, size_t len, uint32_t mode,
+		      struct inode **out);
+	/* Remove the name of ip (a file, or an empty directory) from dir. */
+	int (*unlink)(struct inode *dir, struct inode *ip);
+	/* Give ip the name `name` in ndir, which holds no such name now. */
+	int (*rename)(struct inode *ip, struct inode *ndir, const char *name, size_t len);
+	bool (*empty)(struct inode *dir);
+	/* As dir_next, for positions from 2 on. */
+	const char *(*next)(struct inode *dir, uint64_t *pos, struct inode **ip);
+	int64_t (*read)(struct inode *ip, void *buf, uint64_t n, uint64_t off);
+	int64_t (*write)(struct inode *ip, const void *buf, uint64_t n, uint64_t off);
+	int (*truncate)(struct inode *ip, uint64_t size);
+	/* Store the inode's mtime. */
+	int (*set_times)(struct inode *ip);
+	/* Bytes the file occupies, for st_blocks. */
+	uint64_t (*allocated)(struct inode *ip);
+	/* Its path name component (getcwd). */
+	const char *(*name)(struct inode *ip);
+	/* The inode is being freed: drop what the filesystem keeps for it (and
+	 * its data, if it has no name any more). */
+	void (*evict)(struct inode *ip);
+};
+
+/* A filesystem mounted on a directory of the tree (mount.c). */
+struct mount {
+	struct inode *root;    /* its root directory */
+	struct inode *covered; /* the directory it is mounted on */
+	bool read_only;
+	uint32_t dev;          /* st_dev of its files */
+	const char *what;      /* "disk0": for messages */
+	int (*sync)(struct mount *m);
+	int (*statfs)(struct mount *m, struct fs_statfs *out);
+	/* Write everything back and free the filesystem (its inodes are gone). */
+	int (*unmount)(struct mount *m);
+	void *fs;
+	struct mount *next;
+};
+
+struct fs_statfs {
+	uint64_t magic, bsize, blocks, bfree, files, ffree, namelen;
+};
 
 struct inode {
 	uint32_t mode;  /* S_IFxxx | permission bits */
@@ -91,6 +143,10 @@ struct inode {
 	struct mqueue *mq; /* POSIX message queue (not in the tree) */
 	uint32_t shmaps;   /* shared mappings of it (shmap.c) */
 	int64_t atime, mtime, ctime; /* ns since the epoch */
+	const struct inode_ops *ops; /* NULL: the in-memory tree */
+	struct mount *sb;          /* the mounted filesystem it is on, or NULL */
+	void *priv;                /* that filesystem's own data */
+	struct inode *mounted;     /* a directory covered by a mount: its root */
 };
 
 struct file {
@@ -121,7 +177,17 @@ int dir_unlink(struct inode *dir, const char *name, size_t len);
 /* The first listing entry at or after position *pos ("." is 0, ".." 1),
  * with *pos set to its position; NULL at the end. */
 const char *dir_next(struct inode *dir, uint64_t *pos, struct inode **ip);
-/* Move an entry to another name (which must not exist), keeping the inode. */
+/* Make a regular file or directory (S_IFREG/S_IFDIR in mode) called name
+ * in dir, which must not hold that name. -ENOSPC, -EROFS, -EINVAL. */
+int dir_create(struct inode *dir, const char *name, size_t len, uint32_t mode, struct inode **out);
+/* True if directory ip holds nothing. */
+bool dir_empty(struct inode *ip);
+/* -EROFS if ip is on a read-only mount. */
+int inode_writable(const struct inode *ip);
+/* Store ip's time stamps in its filesystem after they changed. */
+int inode_set_times(struct inode *ip);
+/* Move an entry to another name (which must not exist), keeping the inode;
+ * -EXDEV across filesystems. */
 int dir_rename(struct inode *odir, const char *oname, size_t olen, struct inode *ndir,
 	       const char *nname, size_t nlen);
 /* File contents. Reads past the end return 0 bytes; writes past it fill the
@@ -138,6 +204,26 @@ int inode_set_data(struct inode *ip, const void *data, uint64_t n, bool borrow);
 uint64_t fs_inode_count(void);
 /* Current time for time stamps. */
 int64_t fs_now(void);
+
+/* --- mounted filesystems (mount.c, fatfs.c) --- */
+
+/* Mount every disk the command line names ("diskN=DIR:rw" or ":ro" for the
+ * device with serial "bfdiskN") on DIR, made if missing. 0, or after a
+ * message the exit status for the run: 126 when a disk is missing or not
+ * a FAT filesystem it can mount. */
+int mount_disks(void);
+/* Mount the FAT volume on the block device on dir (a directory of the
+ * in-memory tree): -EINVAL after a message when it is not FAT. */
+int fatfs_mount(struct blkdev *d, const char *what, struct inode *dir, bool read_only);
+int mount_add(struct mount *m);
+/* Write back everything of ip's filesystem (fsync); 0 for the tree. */
+int fs_sync(struct inode *ip);
+/* Write back every mounted filesystem (sync, and before power-off). */
+int fs_sync_all(void);
+/* statfs of a mounted filesystem's inode; -ENOSYS for the tree. */
+int fs_statfs(struct inode *ip, struct fs_statfs *out);
+/* Write back and unmount everything (the program ended). */
+void mount_release_all(void);
 
 /* --- names (path.c) --- */
 

@@ -174,6 +174,8 @@ int run_program(void)
 	struct inode *exe;
 	rlimit_reset(); /* the standard streams count against RLIMIT_NOFILE */
 	int status = setup_files(m, argc ? argv[0] : NULL, &exe);
+	if (status == 0)
+		status = mount_disks(); /* before the program: 126 when a disk cannot be */
 	if (status == 0 && cpio_args(&adata, &asize)) {
 		argc = archive_args(adata, asize, &argv, &envc);
 		if (argc < 0) {
@@ -191,7 +193,7 @@ int run_program(void)
 		status = proc_exec(exe->data, exe->size, argc, argv, envc, &argv[argc + 1]);
 		syscall_report_unimplemented();
 	}
-	fs_destroy(); /* files the program made go too */
+	fs_destroy(); /* files the program made go too; disks are written back */
 	task_reset();
 	id_reset();
 	ipc_reset();

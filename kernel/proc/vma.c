@@ -155,6 +155,7 @@ static int fill_from_file(const struct vma *v, uint64_t lo, uint64_t hi)
 		shmap_writeback(v->file); /* the copy must include other mappings' writes */
 	const uint8_t *src = v->file ? v->file->data : v->image;
 	uint64_t src_end = v->file ? v->file->size : v->image_end;
+	struct inode *disk_file = v->file && v->file->ops ? v->file : NULL;
 
 	for (uint64_t va = lo; va < hi; va += PAGE_SIZE) {
 		uint64_t off = v->off + (va - v->start);
@@ -164,7 +165,12 @@ static int fill_from_file(const struct vma *v, uint64_t lo, uint64_t hi)
 		uint64_t pa = pmm_alloc_zeroed();
 		if (!pa)
 			return -ENOMEM;
-		memcpy(phys_to_virt(pa), src + off, n);
+		if (!disk_file)
+			memcpy(phys_to_virt(pa), src + off, n);
+		else if (disk_file->ops->read(disk_file, phys_to_virt(pa), n, off) != (int64_t)n) {
+			pmm_free_pages(pa, 1);
+			return -EIO; /* read from the disk now: the mapping is a copy */
+		}
 		if (vm_map(proc_space(), va, pa, PAGE_SIZE, v->flags & ~VM_READ)) {
 			pmm_free_pages(pa, 1);
 			return -ENOMEM;

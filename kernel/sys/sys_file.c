@@ -63,14 +63,9 @@ static int64_t do_open(int dirfd, uint64_t upath, uint64_t flags, uint64_t mode)
 				return err; /* a dangling link: we do not create its target */
 		}
 		if (!ip) {
-			ip = inode_new(S_IFREG | ((uint32_t)mode & 07777 & ~umask_bits));
-			if (!ip)
-				return -ENOSPC;
-			err = dir_link(dir, name, len, ip);
-			if (err) {
-				inode_put(ip);
+			err = dir_create(dir, name, len, S_IFREG | ((uint32_t)mode & 07777 & ~umask_bits), &ip);
+			if (err)
 				return err;
-			}
 		}
 	} else {
 		err = path_lookup(dirfd, path, !(flags & O_NOFOLLOW), &ip);
@@ -89,6 +84,9 @@ static int64_t do_open(int dirfd, uint64_t upath, uint64_t flags, uint64_t mode)
 			return -ENOENT;
 		ip = target->inode;
 	}
+	if (S_ISREG(ip->mode) && (acc != O_RDONLY || (flags & O_TRUNC)) && !(flags & O_PATH) &&
+	    (err = inode_writable(ip)))
+		return err;
 	if ((flags & O_TRUNC) && S_ISREG(ip->mode) && acc != O_RDONLY && !(flags & O_PATH)) {
 		err = inode_truncate(ip, 0);
 		if (err)
@@ -486,12 +484,29 @@ int64_t sys_truncate(uint64_t upath, uint64_t len, uint64_t a2, uint64_t a3, uin
 	return inode_truncate(ip, len);
 }
 
-/* Everything is in memory: there is nothing to flush. Pipes and devices
- * cannot be synchronized at all (EINVAL, as Linux says for them). */
+/* A file on a disk is written back with its whole filesystem, to stable
+ * storage (the device's flush); the in-memory tree has nothing to flush.
+ * Pipes and devices cannot be synchronized at all (EINVAL, as Linux says
+ * for them). fdatasync is the same call. */
 int64_t sys_fsync(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
 	struct file *f = fd_get((int)fd);
 	if (!f || (f->flags & O_PATH))
 		return -EBADF;
-	return f->inode->pipe || (f->inode->mode & S_IFMT) == S_IFCHR ? -EINVAL : 0;
+	if (f->inode->pipe || (f->inode->mode & S_IFMT) == S_IFCHR)
+		return -EINVAL;
+	return fs_sync(f->inode);
+}
+
+/* sync(2) reports nothing; syncfs(2) reports its filesystem's error. */
+int64_t sys_sync(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	fs_sync_all();
+	return 0;
+}
+
+int64_t sys_syncfs(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct file *f = fd_get((int)fd);
+	return f ? fs_sync(f->inode) : -EBADF;
 }

@@ -24,6 +24,8 @@ static uint64_t size_of(const struct inode *ip)
 {
 	if (S_ISREG(ip->mode) || S_ISLNK(ip->mode))
 		return ip->size;
+	if (S_ISDIR(ip->mode) && ip->ops)
+		return ip->ops->allocated((struct inode *)ip); /* as vfat: its clusters */
 	if (S_ISDIR(ip->mode))
 		return 40 + 20 * ip->size; /* about what tmpfs reports */
 	return 0;
@@ -32,7 +34,7 @@ static uint64_t size_of(const struct inode *ip)
 static void fill_stat(const struct inode *ip, struct stat_user *st)
 {
 	memset(st, 0, sizeof *st);
-	st->dev = FS_DEV;
+	st->dev = ip->sb ? ip->sb->dev : FS_DEV;
 	st->ino = ip->ino;
 	st->nlink = ip->nlink ? ip->nlink : (S_ISDIR(ip->mode) ? 0 : 0);
 	if ((ip->mode & S_IFMT) == S_IFCHR && ip->dev && ip->dev->stream)
@@ -42,6 +44,8 @@ static void fill_stat(const struct inode *ip, struct stat_user *st)
 	st->size = (int64_t)size_of(ip);
 	st->blksize = 4096;
 	st->blocks = S_ISREG(ip->mode) ? (int64_t)((ip->size + 4095) / 4096 * 8) : 0;
+	if (ip->ops)
+		st->blocks = (int64_t)(ip->ops->allocated((struct inode *)ip) / 512);
 	st->atime = ip->atime / 1000000000, st->atime_ns = ip->atime % 1000000000;
 	st->mtime = ip->mtime / 1000000000, st->mtime_ns = ip->mtime % 1000000000;
 	st->ctime = ip->ctime / 1000000000, st->ctime_ns = ip->ctime % 1000000000;
@@ -153,7 +157,7 @@ int64_t sys_statx(uint64_t dirfd, uint64_t path, uint64_t flags, uint64_t mask, 
 	sx.ctime = (struct statx_time){st.ctime, (uint32_t)st.ctime_ns, 0};
 	sx.mtime = (struct statx_time){st.mtime, (uint32_t)st.mtime_ns, 0};
 	sx.rdev_major = (uint32_t)(st.rdev >> 8), sx.rdev_minor = (uint32_t)(st.rdev & 0xff);
-	sx.dev_major = 0, sx.dev_minor = FS_DEV;
+	sx.dev_major = (uint32_t)(st.dev >> 8), sx.dev_minor = (uint32_t)(st.dev & 0xff);
 	return copy_to_user(buf, &sx, sizeof sx);
 }
 
@@ -336,13 +340,8 @@ static int64_t do_mkdir(uint64_t dirfd, uint64_t upath, uint64_t mode)
 		return err;
 	if (t.len == 0 || is_dot(&t) || is_dotdot(&t) || dir_lookup(t.dir, t.name, t.len))
 		return -EEXIST;
-	struct inode *ip = inode_new(S_IFDIR | ((uint32_t)mode & 07777 & ~fs_umask()));
-	if (!ip)
-		return -ENOSPC;
-	err = dir_link(t.dir, t.name, t.len, ip);
-	if (err)
-		inode_put(ip);
-	return err;
+	struct inode *ip;
+	return dir_create(t.dir, t.name, t.len, S_IFDIR | ((uint32_t)mode & 07777 & ~fs_umask()), &ip);
 }
 
 int64_t sys_mkdir(uint64_t path, uint64_t mode, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
@@ -372,10 +371,10 @@ static int64_t do_rmdir(uint64_t dirfd, uint64_t upath)
 		return -ENOENT;
 	if (!S_ISDIR(ip->mode))
 		return -ENOTDIR;
-	if (ip->children)
-		return -ENOTEMPTY;
-	if (ip == fs_root())
+	if (ip == fs_root() || (ip->sb && ip == ip->sb->root))
 		return -EBUSY;
+	if (!dir_empty(ip))
+		return -ENOTEMPTY;
 	return dir_unlink(t.dir, t.name, t.len);
 }
 
@@ -432,6 +431,10 @@ static int64_t do_rename(uint64_t odirfd, uint64_t opath, uint64_t ndirfd, uint6
 	struct inode *ip = dir_lookup(o.dir, o.name, o.len);
 	if (!ip)
 		return -ENOENT;
+	if (o.dir->sb != n.dir->sb)
+		return -EXDEV;
+	if (ip == fs_root() || (ip->sb && ip == ip->sb->root))
+		return -EBUSY;
 	if ((o.slash || n.slash) && !S_ISDIR(ip->mode))
 		return -ENOTDIR;
 	struct inode *old = dir_lookup(n.dir, n.name, n.len);
@@ -446,13 +449,13 @@ static int64_t do_rename(uint64_t odirfd, uint64_t opath, uint64_t ndirfd, uint6
 				return -EINVAL;
 		if (old && !S_ISDIR(old->mode))
 			return -ENOTDIR;
-		if (old && old->children)
+		if (old && !dir_empty(old))
 			return -ENOTEMPTY;
 	} else if (old && S_ISDIR(old->mode)) {
 		return -EISDIR;
 	}
-	if (old)
-		dir_unlink(n.dir, n.name, n.len);
+	if (old && (err = dir_unlink(n.dir, n.name, n.len)))
+		return err;
 	return dir_rename(o.dir, o.name, o.len, n.dir, n.name, n.len);
 }
 
@@ -607,9 +610,11 @@ int64_t sys_utimensat(uint64_t dirfd, uint64_t path, uint64_t utimes, uint64_t f
 	if (err)
 		return err;
 	int64_t now = fs_now();
+	if ((err = inode_writable(ip)))
+		return err;
 	if (!utimes) {
 		ip->atime = ip->mtime = ip->ctime = now;
-		return 0;
+		return inode_set_times(ip);
 	}
 	if (copy_from_user(ts, utimes, sizeof ts))
 		return -EFAULT;
@@ -626,7 +631,7 @@ int64_t sys_utimensat(uint64_t dirfd, uint64_t path, uint64_t utimes, uint64_t f
 			*dst = ts[2 * i] * 1000000000 + ns;
 	}
 	ip->ctime = now;
-	return 0;
+	return inode_set_times(ip);
 }
 
 /* struct statfs for x86-64. */
@@ -649,7 +654,16 @@ static int64_t statfs_to_user(int err, struct inode *ip, uint64_t ubuf)
 
 	if (err)
 		return err;
-	if (ip->pipe) {
+	struct fs_statfs fst;
+	if (fs_statfs(ip, &fst) == 0) {
+		st.type = (int64_t)fst.magic;
+		st.bsize = st.frsize = (int64_t)fst.bsize;
+		st.blocks = (int64_t)fst.blocks;
+		st.bfree = st.bavail = (int64_t)fst.bfree;
+		st.namelen = (int64_t)fst.namelen;
+		if (ip->sb->read_only)
+			st.flags |= 1; /* ST_RDONLY */
+	} else if (ip->pipe) {
 		st.type = PIPEFS_MAGIC;
 	} else {
 		uint64_t half = pmm_total_count() / 2, free = pmm_free_count() / 2;

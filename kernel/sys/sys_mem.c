@@ -86,6 +86,8 @@ int64_t sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uin
 			file = NULL; /* /dev/zero and friends: a private mapping is anonymous memory */
 		} else if (!S_ISREG(f->inode->mode)) {
 			return -ENODEV;
+		} else if (f->inode->ops && (flags & MAP_SHARED)) {
+			return -ENODEV; /* a disk's files are mapped only as private copies */
 		} else if ((flags & MAP_SHARED) && (prot & PROT_WRITE) &&
 			   (f->flags & O_ACCMODE) != O_RDWR) {
 			return -EACCES; /* writes through the mapping reach the file */
