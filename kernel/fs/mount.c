@@ -5,6 +5,7 @@
 #include "fs.h"
 #include "kerrno.h"
 #include "kernel.h"
+#include "heap.h"
 #include "kstring.h"
 #include "printf.h"
 
@@ -21,6 +22,24 @@ int mount_add(struct mount *m)
 	m->next = mounts;
 	mounts = m;
 	return 0;
+}
+
+/* List the mount in /proc/mounts, for getmntent and df. */
+static void proc_mounts_add(const char *dev, const char *dir, bool ro)
+{
+	struct inode *ip;
+	char line[320];
+	if (path_lookup(AT_FDCWD, "/proc/mounts", true, &ip) || !S_ISREG(ip->mode))
+		return;
+	int n = ksnprintf(line, sizeof line, "/dev/%s %s vfat %s,relatime 0 0\n", dev, dir,
+			  ro ? "ro" : "rw");
+	char *buf = kmalloc(ip->size + (size_t)n);
+	if (!buf)
+		return;
+	memcpy(buf, ip->data, ip->size);
+	memcpy(buf + ip->size, line, (size_t)n);
+	inode_set_data(ip, buf, ip->size + (size_t)n, false);
+	kfree(buf);
 }
 
 /* Mount disk i as its word "DIR:rw" or "DIR:ro" says; 0 or an exit status. */
@@ -55,6 +74,7 @@ static int mount_disk(unsigned i, char *val)
 	err = fatfs_mount(d, what[i], dir, !strcmp(colon + 1, "ro"));
 	if (err)
 		return EXIT_DISK_UNUSABLE; /* fatfs_mount said why */
+	proc_mounts_add(d->name, val, !strcmp(colon + 1, "ro"));
 	kprintf("mount: %s (%s, %lu MiB) on %s, %s\n", what[i], d->name,
 		(unsigned long)(d->sectors >> 11), val, strcmp(colon + 1, "ro") ? "read-write" : "read-only");
 	return 0;

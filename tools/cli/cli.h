@@ -165,6 +165,10 @@ int cli_mem_check(unsigned long long mem_mib, unsigned long long module_bytes);
  * it does not boot as it is). */
 unsigned long long cli_mem_spare(unsigned long long mem_mib, unsigned long long module_bytes);
 
+/* diskimg.c: `bareflow disk ...` (argv after "disk"); its exit status. */
+int cli_disk_command(int argc, char **argv);
+extern const char disk_usage[];
+
 /* spawn.c */
 
 enum spawn_result {

@@ -28,6 +28,7 @@ static const char main_usage[] =
     "  jit        compile C (or take LLVM bitcode) and run it under the LLVM JIT\n"
     "             runtime, which recompiles its hot functions while it runs,\n"
     "             bare-metal or with --hosted on Linux (see jit --help)\n"
+    "  disk       disk create IMG SIZE: a new FAT32 image for run --disk (see disk --help)\n"
     "\n"
     "The guest's serial console (COM1) is copied to stdout byte for byte.\n"
     "Exit status: the guest's own (0 success; selftest: 1 if a test failed);\n"
@@ -617,6 +618,8 @@ static int help(const char *topic)
 {
 	const struct command *c = topic ? find_command(topic) : NULL;
 
+	if (topic && !strcmp(topic, "disk"))
+		return fputs(disk_usage, stdout), 0;
 	if (topic && !c)
 		return usage_error(NULL, "no help for unknown command '%s'", topic);
 	fputs(c ? c->usage : main_usage, stdout);
@@ -650,6 +653,8 @@ int main(int argc, char **argv)
 		return help(argc > 2 ? argv[2] : NULL);
 	if (!strcmp(name, "--help") || !strcmp(name, "-h"))
 		return help(NULL);
+	if (!strcmp(name, "disk"))
+		return cli_disk_command(argc - 2, argv + 2);
 	const struct command *c = find_command(name);
 	if (!c)
 		return usage_error(NULL, "unknown command '%s'", name);
