@@ -438,8 +438,11 @@ static int64_t do_rename(uint64_t odirfd, uint64_t opath, uint64_t ndirfd, uint6
 	if ((o.slash || n.slash) && !S_ISDIR(ip->mode))
 		return -ENOTDIR;
 	struct inode *old = dir_lookup(n.dir, n.name, n.len);
-	if (old == ip)
-		return 0;
+	if (old == ip) { /* a hard link of the same file: nothing to do */
+		if (!ip->ops || (n.len == o.len && !memcmp(n.name, o.name, o.len)))
+			return 0;
+		old = NULL; /* the same FAT entry by another case: it gets the new one */
+	}
 	if (old && (flags & RENAME_NOREPLACE))
 		return -EEXIST;
 	if (S_ISDIR(ip->mode)) {
