@@ -172,9 +172,9 @@ int fat_map(struct fat_vol *v, struct fat_node *n, uint64_t off, uint32_t *c)
 	return 0;
 }
 
-int fat_dir_off(struct fat_vol *v, uint32_t dclus, uint32_t off, uint64_t *dev)
+int fat_dir_off(struct fat_vol *v, struct fat_node *d, uint32_t off, uint64_t *dev)
 {
-	if (dclus == 0) {
+	if (d->clus == 0) {
 		if (off >= v->root_bytes)
 			return -ENOENT;
 		*dev = v->root_off + off;
@@ -182,9 +182,8 @@ int fat_dir_off(struct fat_vol *v, uint32_t dclus, uint32_t off, uint64_t *dev)
 	}
 	if (off >= FAT_DIR_MAX)
 		return -ENOENT;
-	struct fat_node d = {.clus = dclus};
 	uint32_t c;
-	int err = fat_map(v, &d, off, &c);
+	int err = fat_map(v, d, off, &c);
 	if (err)
 		return err;
 	if (!c)
@@ -222,13 +221,20 @@ int fat_write_entry(struct fat_vol *v, struct fat_node *n)
 	uint64_t dev;
 	if (v->ro)
 		return -EROFS;
-	if (n->root)
-		return 0; /* the root has no entry */
-	int err = fat_dir_off(v, n->dir_clus, n->sfn_off, &dev);
+	if (n->root || n->gone)
+		return 0; /* the root has no entry; a removed file's slots are not its own */
+	int err = 0;
+	if (!n->sfn_dev) { /* found once: the entry stays where it is until a rename */
+		struct fat_node d = {.clus = n->dir_clus};
+		err = fat_dir_off(v, &d, n->sfn_off, &n->sfn_dev);
+	}
 	if (!err)
-		err = bcache_read(v->bc, dev, e, DIRENT);
-	if (err)
+		err = bcache_read(v->bc, n->sfn_dev, e, DIRENT);
+	if (err) {
+		n->sfn_dev = 0;
 		return err == -ENOENT ? -EIO : err;
+	}
+	dev = n->sfn_dev;
 	e[11] = n->attr;
 	put16(e + 14, n->ctime_);
 	put16(e + 16, n->cdate);

@@ -18,17 +18,19 @@ struct dir_it {
 	uint8_t buf[512];
 };
 
-static int it_start(struct dir_it *it, struct fat_vol *v, uint32_t dclus, uint32_t off)
+/* Start at byte off of directory d (found from d's cursor). */
+static int it_start(struct dir_it *it, struct fat_vol *v, struct fat_node *d, uint32_t off)
 {
 	it->v = v;
-	it->dclus = dclus;
+	it->dclus = d->clus;
 	it->off = off;
 	it->chunk = ~0ull;
 	it->clus = 0;
-	if (!dclus)
+	if (!d->clus)
 		return 0;
-	struct fat_node d = {.clus = dclus};
-	return fat_map(v, &d, off, &it->clus);
+	if (off >= FAT_DIR_MAX)
+		return 0; /* it_end */
+	return fat_map(v, d, off, &it->clus);
 }
 
 static bool it_end(struct dir_it *it)
@@ -70,10 +72,10 @@ static int it_next(struct dir_it *it)
 	return 0;
 }
 
-static int write_at(struct fat_vol *v, uint32_t dclus, uint32_t off, const uint8_t *e, size_t n)
+static int write_at(struct fat_vol *v, struct fat_node *d, uint32_t off, const uint8_t *e, size_t n)
 {
 	uint64_t dev;
-	int err = fat_dir_off(v, dclus, off, &dev);
+	int err = fat_dir_off(v, d, off, &dev);
 	if (err)
 		return err == -ENOENT ? -EIO : err;
 	return bcache_write(v->bc, dev, e, n);
@@ -173,13 +175,13 @@ static bool short_matches(const uint8_t *e, const uint16_t *u, int n)
 	return name_eq(w, k, u, n);
 }
 
-static int dir_scan(struct fat_vol *v, uint32_t dclus, struct find *f)
+static int dir_scan(struct fat_vol *v, struct fat_node *dir, struct find *f)
 {
 	struct dir_it it;
 	struct lfn_state ls = {.want = f->u, .want_n = f->n};
 	uint32_t run = 0, run_start = 0;
 	bool ended = false;
-	int err = it_start(&it, v, dclus, 0);
+	int err = it_start(&it, v, dir, 0);
 	for (; !err && !it_end(&it); err = it_next(&it)) {
 		uint8_t *e;
 		if (!ended && (err = it_get(&it, &e)))
@@ -233,6 +235,7 @@ static void node_place(struct fat_node *n, struct fat_node *dir, uint32_t lfn_of
 	n->dir_clus = dir->clus;
 	n->lfn_off = lfn_off;
 	n->sfn_off = sfn_off;
+	n->sfn_dev = 0;
 }
 
 int fat_lookup(struct fat_vol *v, struct fat_node *dir, const char *name, size_t len,
@@ -245,7 +248,7 @@ int fat_lookup(struct fat_vol *v, struct fat_node *dir, const char *name, size_t
 	if (n < 0)
 		return n == -ENAMETOOLONG ? n : -ENOENT;
 	struct find f = {.u = u, .n = n};
-	int err = dir_scan(v, dir->clus, &f);
+	int err = dir_scan(v, dir, &f);
 	if (err)
 		return err;
 	if (!f.hit)
@@ -264,7 +267,7 @@ int fat_readdir(struct fat_vol *v, struct fat_node *dir, uint32_t *pos, char *na
 	struct lfn_state ls = {0};
 	if (!(dir->attr & FAT_ATTR_DIR))
 		return -ENOTDIR;
-	int err = it_start(&it, v, dir->clus, *pos & ~(DIRENT - 1));
+	int err = it_start(&it, v, dir, *pos & ~(DIRENT - 1));
 	for (; !err && !it_end(&it); err = it_next(&it)) {
 		uint8_t *e;
 		if ((err = it_get(&it, &e)))
@@ -302,7 +305,7 @@ int fat_readdir(struct fat_vol *v, struct fat_node *dir, uint32_t *pos, char *na
 int fat_dir_empty(struct fat_vol *v, struct fat_node *n)
 {
 	struct dir_it it;
-	int err = it_start(&it, v, n->clus, 0);
+	int err = it_start(&it, v, n, 0);
 	for (; !err && !it_end(&it); err = it_next(&it)) {
 		uint8_t *e;
 		if ((err = it_get(&it, &e)) || e[0] == 0)
@@ -346,7 +349,7 @@ static int find_room(struct fat_vol *v, struct fat_node *dir, struct find *f, ui
 }
 
 /* Write the long-name slots and the short entry e for u at `at`. */
-static int put_entries(struct fat_vol *v, uint32_t dclus, uint32_t at, const uint16_t *u, int n,
+static int put_entries(struct fat_vol *v, struct fat_node *dir, uint32_t at, const uint16_t *u, int n,
 		       int slots, const uint8_t *e, bool in_tail)
 {
 	uint8_t s[DIRENT];
@@ -362,17 +365,17 @@ static int put_entries(struct fat_vol *v, uint32_t dclus, uint32_t at, const uin
 			s[lfn_pos[i]] = (uint8_t)c;
 			s[lfn_pos[i] + 1] = (uint8_t)(c >> 8);
 		}
-		int err = write_at(v, dclus, at + (uint32_t)(slots - k) * DIRENT, s, DIRENT);
+		int err = write_at(v, dir, at + (uint32_t)(slots - k) * DIRENT, s, DIRENT);
 		if (err)
 			return err;
 	}
 	uint32_t sfn_off = at + (uint32_t)slots * DIRENT;
-	int err = write_at(v, dclus, sfn_off, e, DIRENT);
+	int err = write_at(v, dir, sfn_off, e, DIRENT);
 	/* In the free tail, the slot after may hold old bytes that an end mark
 	 * hid: end the directory again. */
 	if (!err && in_tail) {
 		uint64_t dev;
-		err = fat_dir_off(v, dclus, sfn_off + DIRENT, &dev);
+		err = fat_dir_off(v, dir, sfn_off + DIRENT, &dev);
 		if (!err)
 			err = bcache_zero(v->bc, dev, 1);
 		if (err == -ENOENT)
@@ -401,7 +404,7 @@ static int dir_add(struct fat_vol *v, struct fat_node *dir, const char *name, si
 	if (!plain) /* ~1..~4, then hashed forms: all checked in the one pass */
 		for (f.naliases = 0; f.naliases < 8; f.naliases++)
 			fat_sfn_alias(u, un, (unsigned)f.naliases + 1, f.alias[f.naliases]);
-	int err = dir_scan(v, dir->clus, &f);
+	int err = dir_scan(v, dir, &f);
 	if (err)
 		return err;
 	if (f.hit) {
@@ -421,7 +424,7 @@ static int dir_add(struct fat_vol *v, struct fat_node *dir, const char *name, si
 				if (h > 9 + 1000)
 					return -ENOSPC;
 				fat_sfn_alias(u, un, h, g.alias[0]);
-				err = dir_scan(v, dir->clus, &g);
+				err = dir_scan(v, dir, &g);
 				if (err)
 					return err;
 				if (!g.used[0]) {
@@ -435,7 +438,7 @@ static int dir_add(struct fat_vol *v, struct fat_node *dir, const char *name, si
 	uint32_t at;
 	err = find_room(v, dir, &f, &at);
 	if (!err)
-		err = put_entries(v, dir->clus, at, u, un, slots, e, at >= f.tail_at);
+		err = put_entries(v, dir, at, u, un, slots, e, at >= f.tail_at);
 	if (err)
 		return err;
 	node_place(n, dir, at, at + (uint32_t)slots * DIRENT);
@@ -508,15 +511,17 @@ int fat_create(struct fat_vol *v, struct fat_node *dir, const char *name, size_t
 int fat_remove(struct fat_vol *v, struct fat_node *n)
 {
 	uint8_t gone = 0xE5;
+	struct fat_node d = {.clus = n->dir_clus};
 	if (v->ro)
 		return -EROFS;
 	if (n->root || n->lfn_off > n->sfn_off)
 		return -EIO;
 	for (uint32_t off = n->lfn_off; off <= n->sfn_off; off += DIRENT) {
-		int err = write_at(v, n->dir_clus, off, &gone, 1);
+		int err = write_at(v, &d, off, &gone, 1);
 		if (err)
 			return err;
 	}
+	n->gone = true;
 	return 0;
 }
 
@@ -558,6 +563,8 @@ int fat_rename(struct fat_vol *v, struct fat_node *n, struct fat_node *ndir, con
 		return -EROFS;
 	if (n->root)
 		return -EBUSY;
+	if (n->gone)
+		return -ENOENT;
 	bool moved = n->dir_clus != ndir->clus;
 	if ((n->attr & FAT_ATTR_DIR) && moved) {
 		int err = check_not_inside(v, n, ndir);

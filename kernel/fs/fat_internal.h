@@ -53,9 +53,9 @@ uint64_t fat_clus_off(struct fat_vol *v, uint32_t c);
 int fat_map(struct fat_vol *v, struct fat_node *n, uint64_t off, uint32_t *c);
 /* Read or write n's 32-byte short entry from its fields. */
 int fat_write_entry(struct fat_vol *v, struct fat_node *n);
-/* Device byte offset of byte off of directory dclus (0: the root region);
- * -ENOENT past its end, -EIO on a broken chain. */
-int fat_dir_off(struct fat_vol *v, uint32_t dclus, uint32_t off, uint64_t *dev);
+/* Device byte offset of byte off of directory d (clus 0: the root region),
+ * walking from d's cursor; -ENOENT past its end, -EIO on a broken chain. */
+int fat_dir_off(struct fat_vol *v, struct fat_node *d, uint32_t off, uint64_t *dev);
 /* A node from a 32-byte short entry (checked: -EIO for nonsense). */
 int fat_node_from_entry(struct fat_vol *v, const uint8_t *e, struct fat_node *n);
 void fat_touch(struct fat_vol *v, struct fat_node *n);

@@ -43,6 +43,8 @@ struct fat_node {
 	 * first long-name slot before it (== sfn_off without one). */
 	uint32_t dir_clus;
 	uint32_t sfn_off, lfn_off;
+	uint64_t sfn_dev; /* device offset of the short entry once known, or 0 */
+	bool gone;        /* its entry was removed (the slots may hold another's) */
 	/* Cluster-chain cursor: cluster number cur_clus is the cur_idx'th. */
 	uint32_t cur_idx, cur_clus;
 };

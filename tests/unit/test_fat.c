@@ -469,3 +469,33 @@ TEST(fat_refuses_what_is_not_fat)
 	}
 	cleanup();
 }
+
+/* A file removed while open keeps working on its clusters, and its writes
+ * never touch the entry slot a new file took (regression: they changed the
+ * new file's size and first cluster). */
+TEST(fat_removed_file_writes_do_not_touch_a_reused_slot)
+{
+	setup();
+	CHECK_EQ(sh("mkfs.fat -F 32 -C %s/img 40000 >/dev/null", dir), 0);
+	struct fat_vol *v = mount_img("img", false);
+	if (!v)
+		return;
+	struct fat_node a, b, root;
+	fat_root(v, &root);
+	put_file(v, "/", "a", 3000, 1);
+	CHECK_EQ(fat_path(v, "/a", &a), 0);
+	CHECK_EQ(fat_remove(v, &a), 0);
+	put_file(v, "/", "b", 100, 2);
+	CHECK_EQ(fat_path(v, "/b", &b), 0);
+	CHECK_EQ(b.sfn_off, a.sfn_off); /* the slot was reused */
+	uint8_t buf[5000];
+	fill(buf, sizeof buf, 3);
+	CHECK_EQ(fat_write(v, &a, buf, sizeof buf, 0), (int64_t)sizeof buf);
+	CHECK_EQ(fat_read(v, &a, buf, 10, 4990), 10);
+	CHECK_EQ(fat_rename(v, &a, &root, "again", 5), -ENOENT);
+	CHECK_EQ(fat_release(v, &a), 0);
+	unmount(v);
+	CHECK_EQ(sh("fsck.fat -n %s/img >%s/fsck.txt 2>&1 || cat %s/fsck.txt", dir, dir, dir), 0);
+	check_mcopy("img", "/b", 100, 2);
+	cleanup();
+}
