@@ -680,8 +680,9 @@ static int64_t statfs_to_user(int err, struct inode *ip, uint64_t ubuf)
 
 int64_t sys_statfs(uint64_t path, uint64_t buf, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	struct inode *ip;
-	return statfs_to_user(at_lookup((uint64_t)AT_FDCWD, path, 0, &ip), ip, buf);
+	struct inode *ip = NULL;
+	int err = at_lookup((uint64_t)AT_FDCWD, path, 0, &ip); /* before ip is read */
+	return statfs_to_user(err, ip, buf);
 }
 
 int64_t sys_fstatfs(uint64_t fd, uint64_t buf, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)

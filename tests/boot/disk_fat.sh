@@ -93,6 +93,11 @@ cmp -s "$TMP/in/big.txt" "$TMP/big.back" || fail "the renamed file changed"
 [ "$(mtype -i "$IMG" "::/made/here/copied/deep file.txt")" = deep ] || fail "the copied file"
 fsck_clean "$IMG" "after the guest's changes"
 
+# FAT files end below 4 GiB: a write at 4 GiB - 1 is EFBIG
+run $R dd if=/dev/zero of=/disk/huge bs=1 count=1 seek=4294967295 conv=notrunc
+expect_status 1
+expect_output "File too large"
+
 # read-only: refused with EROFS, nothing written
 cp "$IMG" "$TMP/before.img"
 run ./bareflow run --timeout 120 --disk-ro "$IMG" $BB touch /disk/new
