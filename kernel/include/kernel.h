@@ -47,6 +47,12 @@ int acpi_isa_irq(unsigned irq, uint64_t *ioapic, uint32_t *gsi_base, uint32_t *g
 /* Route ISA interrupt `irq` to `vector` on this CPU through the I/O APIC;
  * the handler must call lapic_eoi. 0, or -ENOENT without an I/O APIC. */
 int ioapic_route_isa(unsigned irq, unsigned vector);
+/* Route global system interrupt `gsi` (a PCI INTx line) to `vector` on this
+ * CPU: level-triggered when `level` (active low, as PCI's are), else edge.
+ * 0, or -ENOENT without an I/O APIC or with a GSI past its pins. */
+int ioapic_route_gsi(unsigned gsi, unsigned vector, bool level);
+/* The ACPI table with this signature, checksum verified, or NULL. */
+const void *acpi_find_table(const char *sig);
 /* Acknowledge the interrupt being handled. */
 void lapic_eoi(void);
 /* This CPU's local APIC ID. */

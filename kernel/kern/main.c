@@ -10,6 +10,7 @@
 #include "proc.h"
 #include "timer.h"
 #include "trap.h"
+#include "pci.h"
 #include "vm.h"
 
 void kmain(uint64_t magic, uint64_t info_phys);
@@ -34,6 +35,7 @@ void kmain(uint64_t magic, uint64_t info_phys)
 	lapic_timer_init();                  /* periodic tick; interrupts on */
 	acpi_init();                         /* power-off path for machines without QEMU's exit port */
 	syscall_init();                      /* SYSCALL/SYSRET for ring 3 */
+	pci_init();                          /* PCI functions (ECAM or the 0xcf8 ports) */
 
 	if (cmdline_get("run", arg, sizeof arg))
 		power_off(run_program());
