@@ -11,6 +11,7 @@
 #include "timer.h"
 #include "trap.h"
 #include "pci.h"
+#include "virtio_blk.h"
 #include "vm.h"
 
 void kmain(uint64_t magic, uint64_t info_phys);
@@ -35,7 +36,8 @@ void kmain(uint64_t magic, uint64_t info_phys)
 	lapic_timer_init();                  /* periodic tick; interrupts on */
 	acpi_init();                         /* power-off path for machines without QEMU's exit port */
 	syscall_init();                      /* SYSCALL/SYSRET for ring 3 */
-	pci_init();                          /* PCI functions (ECAM or the 0xcf8 ports) */
+	if (pci_init())                      /* PCI functions (ECAM or the 0xcf8 ports) */
+		virtio_blk_init();           /* disks: vda, vdb, ... */
 
 	if (cmdline_get("run", arg, sizeof arg))
 		power_off(run_program());
