@@ -198,11 +198,11 @@ static const struct dev_ops stream_ops[3] = {
 void console_configure(void)
 {
 	char v[32];
-	if (cmdline_get("tty", v, sizeof v))
+	if (cmdline_get(CONTRACT_WORD_TTY, v, sizeof v))
 		for (char *p = v; *p; p++)
 			if (*p >= '0' && *p <= '2')
 				is_tty[*p - '0'] = true;
-	if (cmdline_get("winsize", v, sizeof v)) {
+	if (cmdline_get(CONTRACT_WORD_WINSIZE, v, sizeof v)) {
 		unsigned c = 0, r = 0;
 		char *p = v;
 		while (*p >= '0' && *p <= '9')

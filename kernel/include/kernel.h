@@ -30,6 +30,18 @@ bool cmdline_get(const char *key, char *val, size_t size);
  * receives the strings. Returns argc (0 when there is no "--"), or -E2BIG. */
 int cmdline_program_args(char *buf, size_t size, char **vec, int max, int *envc);
 
+/* The program's arguments and environment from the boot archive's
+ * CONTRACT_ARGS_ENTRY data (contract.h) into vec (max entries, at least the
+ * number of NULs in data + 2): argv, NULL, envp, NULL; the strings stay in
+ * data. Returns argc and *envc, or -EINVAL when malformed or vec is short. */
+int cmdline_archive_args(const char *data, size_t size, char **vec, size_t max, int *envc);
+
+/* Where disk n (serial CONTRACT_DISK_SERIAL "n") is to be mounted: the
+ * command-line word "diskN=DIR:rw|ro" (contract.h). Copies DIR into dir
+ * (size bytes) and sets *read_only. 0, -ENOENT without the word, -EINVAL for
+ * a malformed one or a DIR that does not fit. */
+int cmdline_disk(unsigned n, char *dir, size_t size, bool *read_only);
+
 /* Run the program given as the first boot module with the arguments after
  * "--"; kernel messages go to the log meanwhile. Returns its exit status. */
 int run_program(void);

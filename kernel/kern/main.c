@@ -39,10 +39,10 @@ void kmain(uint64_t magic, uint64_t info_phys)
 	if (pci_init())                      /* PCI functions (ECAM or the 0xcf8 ports) */
 		virtio_blk_init();           /* disks: vda, vdb, ... */
 
-	if (cmdline_get("run", arg, sizeof arg))
+	if (cmdline_get(CONTRACT_WORD_RUN, arg, sizeof arg))
 		power_off(run_program());
 	kprintf("BareFlow x86-64 unikernel\n");
-	if (cmdline_get("selftest", arg, sizeof arg))
+	if (cmdline_get(CONTRACT_WORD_SELFTEST, arg, sizeof arg))
 		status = ktest_run(arg) ? 1 : 0;
 	else if (cmdline_get("crash", arg, sizeof arg))
 		demo_crash(arg);

@@ -44,7 +44,7 @@ static bool tracing;
 
 void syscall_init(void)
 {
-	tracing = cmdline_get("strace", NULL, 0);
+	tracing = cmdline_get(CONTRACT_WORD_STRACE, NULL, 0);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 	/* SYSCALL loads CS=0x08, SS=0x10; SYSRET loads CS=0x18+16, SS=0x18+8 (gdt.c). */
 	wrmsr(MSR_STAR, (0x18ull << 48) | (0x08ull << 32));

@@ -58,6 +58,7 @@ static const char demo_usage[] =
 static const char run_usage[] =
     "usage: bareflow run [--mem SIZE] [--cpus N] [--timeout SEC] [--file HOST[:GUEST]]...\n"
     "                    [--env NAME=VALUE]... [--strace] [--verbose] [--iso OUT.iso]\n"
+    "                    [--disk IMG[:GUEST_DIR]]... [--disk-ro IMG[:GUEST_DIR]]...\n"
     "                    [--] ELF [ARGS...]\n"
     "\n"
     "Boot BareFlow with the static x86-64 Linux program ELF as its application and\n"
@@ -95,6 +96,14 @@ static const char run_usage[] =
     "                  bits; one whose size says 0 (/proc) is read whole at once.\n"
     "  --env NAME=VALUE  put NAME in the program's environment (repeatable; the\n"
     "                  environment is otherwise empty)\n"
+    "  --disk IMG[:GUEST_DIR]  attach the raw disk image IMG read-write as a\n"
+    "                  virtio-blk disk, to be mounted at GUEST_DIR (default /disk,\n"
+    "                  then /disk1, /disk2, ...; absolute, without spaces, quotes,\n"
+    "                  backslashes or ':'); repeatable, up to 8 disks. The guest's\n"
+    "                  writes reach IMG as it makes them and its flushes reach the\n"
+    "                  host's disk. A missing IMG exits 127, one that cannot be\n"
+    "                  read or written 126\n"
+    "  --disk-ro IMG[:GUEST_DIR]  the same, read-only (IMG need not be writable)\n"
     "  --strace        print every system call, its arguments and result to stderr\n"
     "  --verbose       print the QEMU command line, QEMU's messages and the kernel log\n"
     "  --iso OUT.iso   do not boot: write a bootable GRUB ISO of the kernel, this\n"
@@ -129,8 +138,9 @@ static const char jit_usage[] =
     "(named on stderr); a missing input exits 127, an unreadable one 126.\n"
     "\n"
     "  --hosted        run the runtime on Linux, not in QEMU (with the same\n"
-    "                  arguments and environment); --mem, --cpus, --strace, --iso\n"
-    "                  and --file HOST:GUEST need a boot and are refused\n"
+    "                  arguments and environment); --mem, --cpus, --strace, --iso,\n"
+    "                  --disk, --disk-ro and --file HOST:GUEST need a boot and are\n"
+    "                  refused\n"
     "  --profile FILE  write the runtime's JSON profile (CPU, features, compile\n"
     "                  times, and per function: calls, cycles, tier, versions) to\n"
     "                  the host file FILE, emptied first; bare-metal it travels on\n"
@@ -157,10 +167,12 @@ static const char jit_usage[] =
     "                  each tier-up as it happens\n"
     "\n"
     "Run options (see run --help): --mem SIZE (default 1G), --cpus 1, --timeout SEC,\n"
-    "--file HOST[:GUEST], --env NAME=VALUE, --strace, --verbose, --iso OUT.iso.\n";
+    "--file HOST[:GUEST], --env NAME=VALUE, --strace, --verbose, --iso OUT.iso,\n"
+    "--disk IMG[:GUEST_DIR], --disk-ro IMG[:GUEST_DIR].\n";
 
 static const char selftest_usage[] =
     "usage: bareflow selftest [--mem SIZE] [--timeout SEC] [--cmdline STR] [--verbose]\n"
+    "                         [--disk IMG[:GUEST_DIR]]... [--disk-ro IMG[:GUEST_DIR]]...\n"
     "\n"
     "Boot the kernel with the command line \"selftest\" to run the in-kernel tests:\n"
     "one line per test, then \"N passed, N failed\". Exits 0 if all passed, else 1.\n"
@@ -171,7 +183,8 @@ static const char selftest_usage[] =
     "                  0: never)\n"
     "  --cmdline STR   more kernel command line words (repeatable); selftest=FILTER\n"
     "                  runs only the tests whose name contains FILTER\n"
-    "  --verbose       print the QEMU command line and QEMU's own messages to stderr\n";
+    "  --verbose       print the QEMU command line and QEMU's own messages to stderr\n"
+    "  --disk, --disk-ro  attach disk images as under run (the disk tests use them)\n";
 
 struct command {
 	const char *name;
@@ -181,14 +194,15 @@ struct command {
 	bool jit;     /* takes PROG.c|PROG.bc... [ARGS...] and the JIT's options */
 	struct boot_options defaults;
 	const char *cmdline; /* first kernel command-line words */
+	bool disks;          /* accepts --disk and --disk-ro */
 };
 
 static const struct command commands[] = {
-    {"demo", demo_usage, true, false, false, {.mem_mib = 512, .timeout = 60}, ""},
+    {"demo", demo_usage, true, false, false, {.mem_mib = 512, .timeout = 60}, "", false},
     {"selftest", selftest_usage, false, false, false, {.mem_mib = 2048, .timeout = 600},
-     "selftest"},
-    {"run", run_usage, false, true, false, {.mem_mib = 512, .timeout = 0}, "run"},
-    {"jit", jit_usage, false, true, true, {.mem_mib = 1024, .timeout = 0}, "run"},
+     CONTRACT_WORD_SELFTEST, true},
+    {"run", run_usage, false, true, false, {.mem_mib = 512, .timeout = 0}, CONTRACT_WORD_RUN, true},
+    {"jit", jit_usage, false, true, true, {.mem_mib = 1024, .timeout = 0}, CONTRACT_WORD_RUN, true},
 };
 
 static const struct command *find_command(const char *name)
@@ -250,6 +264,9 @@ static struct file_spec *file_list; /* --file HOST[:GUEST], in order */
 static int file_count;
 static const char *iso_out; /* run --iso OUT */
 
+static struct disk_spec disk_list[CONTRACT_DISK_MAX]; /* --disk, --disk-ro, in order */
+static int disk_count;
+
 /* jit's own options */
 static struct {
 	bool hosted, report, log_tiers;
@@ -274,7 +291,9 @@ enum option_id {
 	OPT_REPORT,
 	OPT_OPT,
 	OPT_THRESHOLDS,
-	OPT_LOG_TIERS
+	OPT_LOG_TIERS,
+	OPT_DISK,
+	OPT_DISK_RO
 };
 
 static const struct option {
@@ -302,6 +321,8 @@ static const struct option {
 	{"--opt", OPT_OPT, true},
 	{"--thresholds", OPT_THRESHOLDS, true},
 	{"--log-tiers", OPT_LOG_TIERS, false},
+	{"--disk", OPT_DISK, true},
+	{"--disk-ro", OPT_DISK_RO, true},
 	/* clang-format on */
 };
 
@@ -326,6 +347,9 @@ static bool has_option(const struct command *c, const struct option *o)
 	case OPT_THRESHOLDS:
 	case OPT_LOG_TIERS:
 		return c->jit;
+	case OPT_DISK:
+	case OPT_DISK_RO:
+		return c->disks;
 	default:
 		return true;
 	}
@@ -375,7 +399,8 @@ static int add_file_spec(const struct command *c, const char *val)
 static int apply_option(const struct command *c, const struct option *o, const char *val,
 			struct boot_options *opt, char *cmdline)
 {
-	if (o->id == OPT_MEM || o->id == OPT_CPUS || o->id == OPT_STRACE || o->id == OPT_ISO_OUT)
+	if (o->id == OPT_MEM || o->id == OPT_CPUS || o->id == OPT_STRACE || o->id == OPT_ISO_OUT ||
+	    o->id == OPT_DISK || o->id == OPT_DISK_RO)
 		jit.boot_only = o->name;
 	if (o->id == OPT_FILE && strchr(val, ':'))
 		jit.boot_only = "--file HOST:GUEST";
@@ -418,7 +443,7 @@ static int apply_option(const struct command *c, const struct option *o, const c
 					   MAX_CMDLINE);
 		return 0;
 	case OPT_STRACE: /* a kernel command-line word, before the program's "--" */
-		append_cmdline(cmdline, "strace");
+		append_cmdline(cmdline, CONTRACT_WORD_STRACE);
 		return 0;
 	case OPT_ENV:
 		if (!strchr(val, '=') || val[0] == '=')
@@ -434,6 +459,16 @@ static int apply_option(const struct command *c, const struct option *o, const c
 					   "only --cpus 1 is possible",
 					   val);
 		return 0;
+	case OPT_DISK:
+	case OPT_DISK_RO: {
+		if (disk_count == CONTRACT_DISK_MAX)
+			return usage_error(c->name, "more than %d disks", CONTRACT_DISK_MAX);
+		const char *why = cli_disk_parse(val, o->id == OPT_DISK_RO, &disk_list[disk_count]);
+		if (why)
+			return usage_error(c->name, "%s %s: %s", o->name, val, why);
+		disk_count++;
+		return 0;
+	}
 	case OPT_HOSTED:
 		jit.hosted = true;
 		return 0;
@@ -507,17 +542,17 @@ static int parse_options(const struct command *c, int argc, char **argv, struct 
  * formats its output as it would natively. Returns 0 or 2. */
 static int terminal_words(const struct command *c, char *cmdline)
 {
-	char words[64] = "tty=";
+	char words[64] = CONTRACT_WORD_TTY "=";
 	int r;
 
 	for (int fd = 0; fd < 3; fd++)
 		if (isatty(fd))
 			words[strlen(words)] = (char)('0' + fd);
-	r = strlen(words) > 4 ? append_cmdline(cmdline, words) : 0;
+	r = strlen(words) > strlen(CONTRACT_WORD_TTY "=") ? append_cmdline(cmdline, words) : 0;
 	struct winsize ws;
 	int tty = isatty(1) ? 1 : isatty(2) ? 2 : isatty(0) ? 0 : -1;
 	if (!r && tty >= 0 && ioctl(tty, TIOCGWINSZ, &ws) == 0 && ws.ws_col && ws.ws_row) {
-		snprintf(words, sizeof words, "winsize=%ux%u", ws.ws_col, ws.ws_row);
+		snprintf(words, sizeof words, CONTRACT_WORD_WINSIZE "=%ux%u", ws.ws_col, ws.ws_row);
 		r = append_cmdline(cmdline, words);
 	}
 	return r ? usage_error(c->name, "the kernel command line is too long") : 0;
@@ -612,6 +647,26 @@ static int jit_cmdline(const struct command *c, int argc, char **argv, struct ji
 	return jit.hosted || iso_out ? 0 : terminal_words(c, cmdline);
 }
 
+/* The disks: checked (127, 126), their GUEST_DIRs settled, and told to the
+ * kernel on its command line. Returns 0 or an exit status. */
+static int disk_cmdline(const struct command *c, struct boot_options *opt, char *cmdline)
+{
+	char words[CONTRACT_CMDLINE_MAX];
+
+	if (!disk_count || jit.hosted)
+		return 0;
+	if (iso_out)
+		return usage_error(c->name, "--disk needs a boot: not with --iso");
+	int r = cli_disk_check(disk_list, disk_count);
+	if (r)
+		return r;
+	if (cli_disk_words(disk_list, disk_count, words, sizeof words) || append_cmdline(cmdline, words))
+		return usage_error(c->name, "the kernel command line is over %d bytes", MAX_CMDLINE);
+	opt->disks = disk_list;
+	opt->ndisks = disk_count;
+	return 0;
+}
+
 /* `bareflow help [COMMAND]`. */
 static int help(const char *topic)
 {
@@ -666,16 +721,22 @@ int main(int argc, char **argv)
 	if (c->jit) {
 		struct jit_app app;
 		r = jit_cmdline(c, argc - 2 - first, argv + 2 + first, &app, cmdline);
+		if (!r)
+			r = disk_cmdline(c, &opt, cmdline);
 		return r ? r : cli_jit(&opt, &app);
 	}
 	if (c->program) {
 		struct run_app app = {0};
 		r = program_cmdline(c, argc - 2 - first, argv + 2 + first, &app, cmdline);
+		if (!r)
+			r = disk_cmdline(c, &opt, cmdline);
 		if (r)
 			return r;
 		opt.program = app.elf;
 		return cli_run(&opt, &app);
 	}
-	r = cli_mem_check(opt.mem_mib, 0);
+	r = disk_cmdline(c, &opt, cmdline);
+	if (!r)
+		r = cli_mem_check(opt.mem_mib, 0);
 	return r ? r : cli_boot(&opt);
 }

@@ -11,10 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../kernel/include/hoststatus.h"
 #include "cli.h"
 
-#define MAX_ARGS 48
+#define MAX_ARGS (48 + 4 * CONTRACT_DISK_MAX)
 
 struct qemu_argv {
 	char *v[MAX_ARGS];
@@ -71,7 +70,7 @@ static void build_argv(struct qemu_argv *a, const struct boot_options *opt, cons
 	/* clang-format off */
 	static const char *const flags[] = {
 		"-cpu", "max", "-smp", "1", "-display", "none", "-no-reboot", "-monitor", "none",
-		"-nic", "none", "-serial", "stdio", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"};
+		"-nic", "none", "-serial", "stdio", "-device", CONTRACT_EXIT_DEVICE};
 	const char *memory[] = {"-M", "pc,memory-backend=ram0", "-object", a->backend, "-m", a->mem};
 	/* clang-format on */
 	a->n = 0;
@@ -100,6 +99,12 @@ static void build_argv(struct qemu_argv *a, const struct boot_options *opt, cons
 		push(a, "-serial");
 		push(a, "chardev:hostout");
 	}
+	for (int i = 0; i < opt->ndisks; i++) {
+		push(a, "-drive");
+		push(a, opt->disks[i].drive);
+		push(a, "-device");
+		push(a, opt->disks[i].device);
+	}
 	push(a, "-debugcon");
 	push(a, a->log_dev);
 	if (opt->iso) {
@@ -121,7 +126,7 @@ static void build_argv(struct qemu_argv *a, const struct boot_options *opt, cons
 	}
 }
 
-/* The status the kernel wrote to the log as "bareflow-exit-status N", or -1.
+/* The status the kernel wrote to the log as CONTRACT_STATUS_LINE "N", or -1.
  * It is the log's last line, so only the tail is read. */
 static int status_from_log(int log_fd)
 {
@@ -134,17 +139,15 @@ static int status_from_log(int log_fd)
 	if (n <= 0)
 		return -1;
 	buf[n] = 0;
-	for (char *p = buf; (p = strstr(p, "bareflow-exit-status ")); p++)
-		status = atoi(p + strlen("bareflow-exit-status "));
+	for (char *p = buf; (p = strstr(p, CONTRACT_STATUS_LINE)); p++)
+		status = atoi(p + strlen(CONTRACT_STATUS_LINE));
 	return status;
 }
 
 /*
- * The kernel writes status + 1 to isa-debug-exit, which makes QEMU exit with
- * 2 * (status + 1) + 1: always odd and at least 3. Statuses above 125 do not
- * fit: QEMU then exits with 255 and the status is in the log. QEMU exits with
- * 0 when the guest shut down or reset (-no-reboot) without that, and 1 on its
- * own errors.
+ * QEMU's exit status carries the guest's (contract.h), or 255 when the
+ * status is in the log. QEMU exits with 0 when the guest shut down or reset
+ * (-no-reboot) without that, and 1 on its own errors.
  */
 static int map_exit(int wstatus, int errfd, int log_fd, bool verbose)
 {
@@ -154,20 +157,20 @@ static int map_exit(int wstatus, int errfd, int log_fd, bool verbose)
 		cli_dump_fd(errfd);
 		return CLI_EXIT_FAILURE;
 	}
-	int e = WEXITSTATUS(wstatus);
-	if (e == 255) {
+	int e = WEXITSTATUS(wstatus), guest = contract_status_from_qemu(e);
+	if (e == CONTRACT_QEMU_SEE_LOG) {
 		int status = status_from_log(log_fd);
 		if (status >= 0)
 			return status;
 		cli_error("the guest reported no exit status in its log");
 		return CLI_EXIT_FAILURE;
 	}
-	if (e >= 3 && (e & 1)) {
+	if (guest >= 0) {
 		if (verbose) {
 			cli_dump_fd(errfd);
-			cli_error("qemu exited with %d: guest status %d", e, (e >> 1) - 1);
+			cli_error("qemu exited with %d: guest status %d", e, guest);
 		}
-		return (e >> 1) - 1;
+		return guest;
 	}
 	if (e == 0)
 		cli_error("the guest reset or powered off without reporting an exit status "
