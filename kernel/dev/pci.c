@@ -235,6 +235,19 @@ unsigned pci_find_cap(const struct pci_dev *d, uint8_t id, unsigned after)
 	return 0;
 }
 
+/* The base address in BAR `bar`, 0 for an I/O or unassigned one. */
+static uint64_t memory_bar_base(const struct pci_dev *d, unsigned bar)
+{
+	uint32_t lo = pci_read32(d, REG_BAR0 + 4 * bar);
+	bool is64 = ((lo >> 1) & 3) == 2 && bar < 5;
+	if (lo & 1)
+		return 0;
+	uint64_t hi = is64 ? pci_read32(d, REG_BAR0 + 4 * bar + 4) : 0;
+	return (hi << 32 | lo) & ~15ull;
+}
+
+/* Sizing writes all ones and reads back the writable bits; decoding is off
+ * meanwhile so the probe address decodes nowhere. */
 int pci_bar(const struct pci_dev *d, unsigned bar, uint64_t *base, uint64_t *len, bool *io)
 {
 	if (bar > 5)
@@ -245,8 +258,6 @@ int pci_bar(const struct pci_dev *d, unsigned bar, uint64_t *base, uint64_t *len
 	uint32_t hi = is64 ? pci_read32(d, reg + 4) : 0;
 
 	*io = lo & 1;
-	/* Sizing writes all ones and reads back the writable bits; decoding is
-	 * off meanwhile so the probe address decodes nowhere. */
 	uint16_t cmd = pci_read16(d, REG_COMMAND);
 	pci_write16(d, REG_COMMAND, cmd & ~(CMD_IO | CMD_MEMORY));
 	pci_write32(d, reg, 0xffffffffu);
@@ -268,13 +279,13 @@ int pci_bar(const struct pci_dev *d, unsigned bar, uint64_t *base, uint64_t *len
 
 void *pci_map_bar(const struct pci_dev *d, unsigned bar, uint64_t off, uint64_t len)
 {
-	uint64_t base, size;
-	bool io;
+	uint64_t base = bar > 5 ? 0 : memory_bar_base(d, bar);
 
-	if (pci_bar(d, bar, &base, &size, &io) || io || !base || !size || off > size ||
-	    len > size - off)
+	if (!base || !len || base + off < base)
 		return NULL;
-	pci_write16(d, REG_COMMAND, pci_read16(d, REG_COMMAND) | CMD_MEMORY | CMD_BUS_MASTER);
+	uint16_t cmd = pci_read16(d, REG_COMMAND);
+	if ((cmd & (CMD_MEMORY | CMD_BUS_MASTER)) != (CMD_MEMORY | CMD_BUS_MASTER))
+		pci_write16(d, REG_COMMAND, cmd | CMD_MEMORY | CMD_BUS_MASTER);
 	return vm_map_mmio(base + off, len);
 }
 

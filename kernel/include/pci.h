@@ -44,11 +44,14 @@ void pci_write16(const struct pci_dev *d, unsigned off, uint16_t v);
 unsigned pci_find_cap(const struct pci_dev *d, uint8_t id, unsigned after);
 
 /* Size BAR `bar` (0..5) and report its physical base and length (0 when
- * unimplemented); *io is set for an I/O-port BAR. 0 or -EINVAL. */
+ * unimplemented); *io is set for an I/O-port BAR. 0 or -EINVAL. Decoding is
+ * off meanwhile, which under QEMU's TCG costs milliseconds: drivers that know
+ * their register ranges map them with pci_map_bar instead. */
 int pci_bar(const struct pci_dev *d, unsigned bar, uint64_t *base, uint64_t *len, bool *io);
-/* Map len bytes at offset off of memory BAR `bar` uncached, enabling memory
- * decoding and bus mastering. Returns the address, or NULL (an I/O BAR, an
- * unassigned one, a range past its end, or no address space left). */
+/* Map len bytes at offset off of memory BAR `bar` (where the firmware put
+ * it; not sized) uncached, enabling memory decoding and bus mastering.
+ * Returns the address, or NULL (an I/O BAR, an unassigned one, or no
+ * address space left). */
 void *pci_map_bar(const struct pci_dev *d, unsigned bar, uint64_t off, uint64_t len);
 
 /* MSI-X: the number of table entries (0 without the capability). */
