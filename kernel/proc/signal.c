@@ -596,6 +596,14 @@ int signal_wait(uint64_t deadline, uint64_t also)
 	}
 }
 
+int signal_wait_or_end(uint64_t deadline, const char *what)
+{
+	int err = signal_wait(deadline, 0);
+	if (err == -EDEADLK)
+		proc_killed(syscall_frame(), SIGKILL, what, "", true);
+	return err;
+}
+
 void signal_wait_mask(uint64_t mask)
 {
 	sig.saved = sig.blocked;
