@@ -19,35 +19,42 @@
 #ifndef BF_LAYOUT_H
 #define BF_LAYOUT_H
 
+/* Constants the assembler reads too (boot.S): no C suffix there. */
+#ifdef __ASSEMBLER__
+#define LAYOUT_UL(x) x
+#else
+#define LAYOUT_UL(x) x##ul
+#endif
+
 /* The kernel half. */
-#define KERNEL_VMA 0xffffffff80000000ul
-#define DIRECT_MAP 0xffff800000000000ul
-#define DIRECT_MAP_MAX (512ul << 30)
-#define KHEAP_BASE 0xffffc00000000000ul
-#define KHEAP_MAX (512ul << 30)
-#define MMIO_BASE 0xffffe00000000000ul
-#define MMIO_MAX (1ul << 30)
+#define KERNEL_VMA LAYOUT_UL(0xffffffff80000000)
+#define DIRECT_MAP LAYOUT_UL(0xffff800000000000)
+#define DIRECT_MAP_MAX (LAYOUT_UL(512) << 30)
+#define KHEAP_BASE LAYOUT_UL(0xffffc00000000000)
+#define KHEAP_MAX (LAYOUT_UL(512) << 30)
+#define MMIO_BASE LAYOUT_UL(0xffffe00000000000)
+#define MMIO_MAX (LAYOUT_UL(1) << 30)
 
 /* The user half. */
-#define USER_TOP 0x0000800000000000ul
+#define USER_TOP LAYOUT_UL(0x0000800000000000)
 /* The end of what a process may map. Linux keeps the last page below 2^47
  * unmapped: a SYSCALL at its end would return to a non-canonical RIP, and
  * SYSRET or IRETQ to one faults in ring 0 on real CPUs. USER_TOP - 4 KiB
  * (Linux's TASK_SIZE_MAX). */
-#define TASK_SIZE 0x00007ffffffff000ul
+#define TASK_SIZE LAYOUT_UL(0x00007ffffffff000)
 /* The program's stack: 8 MiB below the top, whatever RLIMIT_STACK says,
  * with an unmapped guard page below it. */
 #define USER_STACK_TOP TASK_SIZE
-#define USER_STACK_SIZE (8ul << 20)
+#define USER_STACK_SIZE (LAYOUT_UL(8) << 20)
 /* mmap picks the highest free range below this: 5 GiB under the top of the
  * stack, which leaves a wide gap above the mappings. */
-#define USER_MMAP_TOP (USER_STACK_TOP - (5ul << 30))
+#define USER_MMAP_TOP (USER_STACK_TOP - (LAYOUT_UL(5) << 30))
 /* Linux's default vm.mmap_min_addr: no mapping below it. */
-#define MMAP_MIN_ADDR 0x10000ul
+#define MMAP_MIN_ADDR LAYOUT_UL(0x10000)
 /* Where a static-pie (ET_DYN) program is placed, as Linux does for x86-64. */
-#define ELF_PIE_BASE 0x0000555555554000ul
+#define ELF_PIE_BASE LAYOUT_UL(0x0000555555554000)
 /* Highest user address (exclusive) a program segment may reach: the user
  * half, less room for the stack and the mmap area above the program. */
-#define ELF_USER_LIMIT 0x00007f0000000000ul
+#define ELF_USER_LIMIT LAYOUT_UL(0x00007f0000000000)
 
 #endif
