@@ -278,3 +278,32 @@ KTEST(virtio_blk_disks)
 	kfree(back);
 	kfree(raw);
 }
+
+/* bench/disk.sh: sequential throughput through blkdev_read/write in 1 MiB
+ * calls over the whole first disk (disktest=bench), then flushed. */
+KTEST(virtio_blk_bench)
+{
+	char mode[16];
+	struct blkdev *d = blkdev_find("bfdisk0");
+	if (!disk_test_wanted(mode, sizeof mode) || strcmp(mode, "bench") || !d)
+		return;
+	uint32_t chunk = (1u << 20) / BLK_SECTOR;
+	uint8_t *buf = kmalloc(1u << 20);
+	KEXPECT(buf);
+	if (!buf)
+		return;
+	memset(buf, 0x5a, 1u << 20);
+	uint64_t n = d->sectors / chunk;
+	for (int write = 1; write >= 0; write--) {
+		uint64_t t0 = time_ns();
+		for (uint64_t i = 0; i < n; i++)
+			KEXPECT_EQ(write ? blkdev_write(d, i * chunk, buf, chunk)
+					 : blkdev_read(d, i * chunk, buf, chunk), 0);
+		if (write)
+			KEXPECT_EQ(blkdev_flush(d), 0);
+		uint64_t us = (time_ns() - t0) / 1000 + 1;
+		kprintf("diskbench: %s %lu MiB in %lu us: %lu MiB/s\n", write ? "write" : "read", n, us,
+			n * 1000000 / us);
+	}
+	kfree(buf);
+}
