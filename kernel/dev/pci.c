@@ -322,6 +322,13 @@ int pci_msix_route(struct pci_dev *d, unsigned entry, unsigned vector)
 	return 0;
 }
 
+void pci_msix_disable(const struct pci_dev *d)
+{
+	unsigned cap = pci_find_cap(d, PCI_CAP_MSIX, 0);
+	if (cap)
+		pci_write16(d, cap + 2, pci_read16(d, cap + 2) & ~MSIX_ENABLE);
+}
+
 int pci_intx_route(const struct pci_dev *d, unsigned vector)
 {
 	if (!d->irq_pin || d->irq_line == 0xff || d->irq_line == 0)

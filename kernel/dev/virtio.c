@@ -281,6 +281,7 @@ int virtio_irq_setup(struct virtio_dev *vd)
 			return 0;
 		}
 		kprintf("virtio: %s: MSI-X vector refused; using INTx\n", vd->name);
+		pci_msix_disable(vd->pci);
 	}
 	if (pci_intx_route(vd->pci, vector))
 		kprintf("virtio: %s: no MSI-X and no routable INTx; completions seen at timer ticks\n",
@@ -293,6 +294,9 @@ void virtio_ready(struct virtio_dev *vd) { set_status(vd, VIRTIO_STATUS_DRIVER_O
 void virtio_close(struct virtio_dev *vd)
 {
 	reset(vd);
+	for (unsigned i = 0; i < vectors_used; i++)
+		if (by_vector[i] == vd)
+			by_vector[i] = NULL;
 	for (unsigned i = 0; i < VIRTIO_MAX_QUEUES; i++) {
 		virtq_free(vd->vq[i]);
 		vd->vq[i] = NULL;
@@ -310,10 +314,11 @@ uint64_t virtio_cfg_read64(struct virtio_dev *vd, unsigned off)
 {
 	uint8_t gen;
 	uint64_t v;
-	do {
+	int tries = 0;
+	do { /* a device that never settles gets the last reading */
 		gen = r8(vd->common, COMMON_GENERATION);
 		v = r32(vd->device_cfg, off) | (uint64_t)r32(vd->device_cfg, off + 4) << 32;
-	} while (gen != r8(vd->common, COMMON_GENERATION));
+	} while (gen != r8(vd->common, COMMON_GENERATION) && ++tries < 100);
 	return v;
 }
 

@@ -61,6 +61,9 @@ unsigned pci_msix_count(const struct pci_dev *d);
  * past the table, -ENOMEM if the table cannot be mapped. */
 int pci_msix_route(struct pci_dev *d, unsigned entry, unsigned vector);
 
+/* Turn MSI-X off again (INTx is then the function's interrupt). */
+void pci_msix_disable(const struct pci_dev *d);
+
 /* Route the function's INTx pin to `vector` through the I/O APIC (level
  * triggered, the GSI the firmware wrote to the interrupt line register).
  * 0, -ENOENT without a pin or a routed line. */

@@ -15,6 +15,9 @@
  * kernel log line; the affected request fails with -EIO. After a jump, a bad
  * entry or a timeout the device is reset and stays failed: every later
  * request fails with -EIO at once.
+ *
+ * Queues have no lock: use them with interrupts off (system calls run so) or
+ * from the device's interrupt callback, on the one CPU.
  */
 #ifndef BF_VIRTIO_H
 #define BF_VIRTIO_H
@@ -45,7 +48,7 @@
 
 #define VIRTQ_MAX_SIZE 128  /* the most entries a queue is given */
 #define VIRTQ_INDIRECT_MAX 32 /* descriptors in one indirect table */
-#define VIRTIO_MAX_QUEUES 4
+#define VIRTIO_MAX_QUEUES 8
 #define VIRTIO_TIMEOUT_NS (30ull * 1000000000ull)
 
 struct virtq_desc {

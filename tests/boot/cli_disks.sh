@@ -36,6 +36,11 @@ grep -q "disk0=/disk:rw disk1=/disk1:rw$" "$TMP/args" || fail "expected /disk th
 run ./bareflow selftest --disk-ro "$TMP/a.img"
 expect_status 0
 expect_arg "selftest disk0=/disk:ro"
+printf 'int main(void) { return 0; }\n' >"$TMP/prog.c"
+run ./bareflow jit --disk-ro "$TMP/a.img:/cache" "$TMP/prog.c"
+expect_status 0
+expect_arg "virtio-blk-pci,drive=disk0,serial=bfdisk0"
+grep -q "^run.* disk0=/cache:ro$" "$TMP/args" || fail "expected jit's disk word"
 run ./bareflow demo --disk "$TMP/a.img"
 expect_status 2
 rm -f "$TMP/args"

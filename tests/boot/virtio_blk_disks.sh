@@ -31,7 +31,7 @@ chmod +x "$TMP/qemu"
 # disks [OPTIONS]: the in-kernel disk test with the three images attached.
 disks() {
 	BAREFLOW_QEMU=$TMP/qemu run ./bareflow selftest --timeout 300 --disk "$TMP/a.img" \
-		--disk "$TMP/b.img:/data" --disk-ro "$TMP/ro.img" --cmdline selftest=virtio_blk "$@"
+		--disk "$TMP/b.img:/data" --disk-ro "$TMP/ro.img" --cmdline selftest=virtio_blk_disks "$@"
 }
 
 # check_sums: every "disktest: vdX LBA COUNT CKSUM BYTES" line against cksum.
@@ -98,3 +98,11 @@ DEVICE_EXTRA=,disable-modern=on,disable-legacy=off disks
 expect_status 0
 expect_output "is a legacy-only device without the virtio 1.x PCI capabilities; not used"
 expect_no_output "virtio-blk: vda"
+
+# A program run with a disk gets nothing of the kernel's on its stdout: the
+# driver's line goes to the kernel log (shown with --verbose, on stderr).
+./bareflow run --verbose --disk-ro "$TMP/ro.img" /bin/busybox echo hi >"$TMP/stdout" 2>"$OUT" </dev/null
+STATUS=$?
+expect_status 0
+[ "$(cat "$TMP/stdout")" = hi ] || fail "stdout was '$(cat "$TMP/stdout")', not 'hi'"
+expect_output "virtio-blk: vda at .*serial \"bfdisk0\", read-only"
