@@ -45,7 +45,7 @@
 
 #define VIRTQ_MAX_SIZE 128  /* the most entries a queue is given */
 #define VIRTQ_INDIRECT_MAX 32 /* descriptors in one indirect table */
-#define VIRTIO_MAX_QUEUES 4
+#define VIRTIO_MAX_QUEUES 6 /* virtio-console: port 0, control, port 1 */
 #define VIRTIO_TIMEOUT_NS (30ull * 1000000000ull)
 
 struct virtq_desc {

@@ -12,6 +12,7 @@
 #include "trap.h"
 #include "pci.h"
 #include "virtio_blk.h"
+#include "virtio_console.h"
 #include "vm.h"
 
 void kmain(uint64_t magic, uint64_t info_phys);
@@ -36,8 +37,12 @@ void kmain(uint64_t magic, uint64_t info_phys)
 	lapic_timer_init();                  /* periodic tick; interrupts on */
 	acpi_init();                         /* power-off path for machines without QEMU's exit port */
 	syscall_init();                      /* SYSCALL/SYSRET for ring 3 */
-	if (pci_init())                      /* PCI functions (ECAM or the 0xcf8 ports) */
+	if (cmdline_get("run", NULL, 0))
+		console_route(CONSOLE_LOG); /* COM1 and the devices below belong to the program */
+	if (pci_init()) {                    /* PCI functions (ECAM or the 0xcf8 ports) */
 		virtio_blk_init();           /* disks: vda, vdb, ... */
+		vcon_init();                 /* the program's streams, if the CLI attached it */
+	}
 
 	if (cmdline_get("run", arg, sizeof arg))
 		power_off(run_program());
