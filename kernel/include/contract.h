@@ -63,6 +63,16 @@ static inline int contract_status_from_qemu(int e)
 #define CONTRACT_WORD_EXE "exe"           /* exe=PATH, cwd=DIR: without the args entry */
 #define CONTRACT_WORD_CWD "cwd"
 
+/* ---- The program's streams ----
+ * The CLI attaches a virtio-console port for them (port CONTRACT_IO_PORT of
+ * a virtio-serial device, chardev CONTRACT_IO_CHARDEV); the kernel uses it,
+ * or COM1 when it cannot, and says which in the log with one of these lines
+ * once input may be sent (the stdin relay waits for it). */
+#define CONTRACT_IO_PORT 1
+#define CONTRACT_IO_CHARDEV "io"
+#define CONTRACT_STDIN_READY_VIRTIO "stdin: ready on virtio-console\n"
+#define CONTRACT_STDIN_READY_COM1 "stdin: ready on COM1\n"
+
 /* ---- Disks ----
  * Disk N (0..CONTRACT_DISK_MAX-1) is a virtio-blk device whose serial is
  * CONTRACT_DISK_SERIAL followed by N ("bfdisk0"), and the word

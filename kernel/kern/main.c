@@ -12,6 +12,7 @@
 #include "trap.h"
 #include "pci.h"
 #include "virtio_blk.h"
+#include "virtio_console.h"
 #include "vm.h"
 
 void kmain(uint64_t magic, uint64_t info_phys);
@@ -39,8 +40,10 @@ void kmain(uint64_t magic, uint64_t info_phys)
 	bool run = cmdline_get(CONTRACT_WORD_RUN, arg, sizeof arg);
 	if (run)                             /* COM1 is to be the program's stdout: */
 		console_route(CONSOLE_LOG);  /* kernel messages to the log from here */
-	if (pci_init())                      /* PCI functions (ECAM or the 0xcf8 ports) */
+	if (pci_init()) {                    /* PCI functions (ECAM or the 0xcf8 ports) */
 		virtio_blk_init();           /* disks: vda, vdb, ... */
+		vcon_init();                 /* the program's streams, if the CLI attached it */
+	}
 
 	if (run)
 		power_off(run_program());

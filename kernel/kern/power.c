@@ -3,6 +3,7 @@
 #include "contract.h"
 #include "kernel.h"
 #include "printf.h"
+#include "virtio_console.h"
 #include "x86.h"
 
 
@@ -12,6 +13,7 @@ void power_off(int status)
 	char line[32];
 
 	irq_disable();
+	vcon_drain(); /* the program's last output, before QEMU goes */
 	if (status < 0 || status > 255)
 		status = EXIT_KERNEL_PANIC;
 	/* QEMU's exit code has room for statuses 0..125 only; for larger ones

@@ -233,22 +233,25 @@ void cli_print_argv(char *const argv[]);
 /* relay.c */
 
 /*
- * Start a process that copies what QEMU writes into a new pipe to `to` (our
- * fd 1 or 2) until the pipe's end, blocking while `to` does, and reports the
- * first failed write of each fd to the kernel as one byte on status_fd. With
- * mux the pipe carries the program's stdout and stderr framed (hoststatus.h),
- * each for our fd of the same number. Returns the pipe's write end
- * (close-on-exec), or -1; *pid is the relay.
+ * Start a process that copies what QEMU writes into a new pipe, and from the
+ * socket `also` (-1: none; QEMU's virtio-console), to `to` (our fd 1 or 2)
+ * until the end of both, blocking while `to` does, and reports the first
+ * failed write of each fd to the kernel as one byte on status_fd. With mux
+ * they carry the program's stdout and stderr framed (hoststatus.h), each for
+ * our fd of the same number. Returns the pipe's write end (close-on-exec),
+ * or -1; *pid is the relay.
  */
-int cli_relay_out(int to, bool mux, int status_fd, pid_t *pid);
+int cli_relay_out(int to, bool mux, int status_fd, int also, pid_t *pid);
 
 /*
- * Start a process that sends our stdin, encoded for COM1, into a new pipe
- * once the kernel log (log_fd, a file QEMU appends to) says "stdin: ready".
- * The pipe stays open until the relay is killed. Returns the pipe's read
- * end, or -1; *pid is the relay.
+ * Start a process that sends our stdin, encoded as kernel/fs/console.c
+ * decodes it, once the kernel log (log_fd, a file QEMU appends to)
+ * says "stdin: ready on ...": to the socket io (QEMU's virtio-console) when
+ * the kernel names virtio-console and io is not -1, else into a new pipe for
+ * COM1. The pipe stays open until the relay is killed. Returns the pipe's
+ * read end, or -1; *pid is the relay.
  */
-int cli_relay_stdin(int log_fd, pid_t *pid);
+int cli_relay_stdin(int log_fd, int io, pid_t *pid);
 
 /* qemu.c */
 
