@@ -186,12 +186,13 @@ out_of_memory:
 
 /*
  * The runtime's command line, the same hosted and bare-metal:
- *   RT [--opt L] [--thresholds T] [--verbose] [--report] [--log-tiers] [--profile P] BC... --
- *      ARGV0 ARGS...
- * where ARGV0 is the first input without its extension. NULL when out of memory.
+ *   RT [--opt L] [--thresholds T] [--verbose] [--report] [--log-tiers] [--profile P]
+ *      --cache DIR|off [--cache-clear] BC... -- ARGV0 ARGS...
+ * where ARGV0 is the first input without its extension; cache is the
+ * directory, or "off". NULL when out of memory.
  */
 static char **runtime_argv(const struct jit_app *app, char *rt, char **bc, const char *profile,
-			   bool verbose)
+			   const char *cache, bool verbose)
 {
 	char **v = calloc((size_t)(app->ninputs + app->argc + 16), sizeof *v);
 	const char *first = app->inputs[0];
@@ -218,6 +219,10 @@ static char **runtime_argv(const struct jit_app *app, char *rt, char **bc, const
 		v[n++] = "--profile";
 		v[n++] = (char *)profile;
 	}
+	v[n++] = "--cache";
+	v[n++] = (char *)cache;
+	if (app->cache_clear)
+		v[n++] = "--cache-clear";
 	for (int i = 0; i < app->ninputs; i++)
 		v[n++] = bc[i];
 	v[n++] = "--";
@@ -229,6 +234,26 @@ static char **runtime_argv(const struct jit_app *app, char *rt, char **bc, const
 	for (int i = 0; i < app->argc; i++)
 		v[n++] = (char *)app->argv[i];
 	return v;
+}
+
+/* The code cache's directory for a hosted run: DIR of --cache DIR (made
+ * absolute), none for "off", else $XDG_CACHE_HOME/bareflow (an absolute
+ * XDG_CACHE_HOME only, as the XDG rules say) or ~/.cache/bareflow. NULL:
+ * none (malloc'd otherwise). */
+static char *cache_dir(const char *given)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	char *dir = NULL;
+	if (given)
+		return strcmp(given, "off") ? cli_abspath(given) : NULL;
+	if (xdg && *xdg == '/') {
+		if (asprintf(&dir, "%s/bareflow", xdg) < 0)
+			dir = NULL;
+	} else if (home && *home) {
+		if (asprintf(&dir, "%s/.cache/bareflow", home) < 0)
+			dir = NULL;
+	}
+	return dir;
 }
 
 /* Print the runtime's complaints (lines "bareflow-rt: WHAT") from fd as
@@ -408,7 +433,7 @@ static int run_booted(struct boot_options *opt, const struct jit_app *app, char 
 
 int cli_jit(struct boot_options *opt, const struct jit_app *app)
 {
-	char *rt = runtime_path(), *dir = NULL, **argv = NULL;
+	char *rt = runtime_path(), *dir = NULL, **argv = NULL, *cache = NULL;
 	char **bc = calloc((size_t)app->ninputs, sizeof *bc);
 	int r = 0;
 
@@ -431,7 +456,10 @@ int cli_jit(struct boot_options *opt, const struct jit_app *app)
 	/* Bare-metal the runtime writes its profile to /dev/hostout, which the
 	 * CLI connects to the host file. */
 	const char *profile = app->profile && !app->hosted ? "/dev/hostout" : app->profile;
-	argv = runtime_argv(app, rt, bc, profile, opt->verbose);
+	/* The runtime gets only --env's environment: the cache's place is
+	 * decided here, from ours. Bare-metal there is none yet. */
+	cache = app->hosted ? cache_dir(app->cache) : NULL;
+	argv = runtime_argv(app, rt, bc, profile, cache ? cache : "off", opt->verbose);
 	if (!argv) {
 		cli_error("out of memory");
 		r = CLI_EXIT_FAILURE;
@@ -439,6 +467,7 @@ int cli_jit(struct boot_options *opt, const struct jit_app *app)
 	}
 	r = app->hosted ? run_hosted(opt, app, argv) : run_booted(opt, app, argv, bc);
 out:
+	free(cache);
 	remove_dir(dir);
 	for (int i = 0; bc && i < app->ninputs; i++)
 		free(bc[i]);

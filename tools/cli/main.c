@@ -103,7 +103,8 @@ static const char run_usage[] =
 
 static const char jit_usage[] =
     "usage: bareflow jit [--hosted] [--profile FILE] [--report] [--opt auto|0|1|2|3]\n"
-    "                    [--thresholds C1,L1,C2,L2] [--log-tiers] [run options]\n"
+    "                    [--thresholds C1,L1,C2,L2] [--log-tiers] [--cache DIR|off]\n"
+    "                    [--cache-clear] [run options]\n"
     "                    [--] PROG.c|PROG.bc... [--] [ARGS...]\n"
     "\n"
     "Run a C program under BareFlow's LLVM JIT runtime (build/runtime/bareflow-rt):\n"
@@ -153,6 +154,15 @@ static const char jit_usage[] =
     "                  calls or L1 loop iterations, to 2 after C2 or L2 (for\n"
     "                  tests and experiments; e.g. 200,2000,5000,15000)\n"
     "  --log-tiers     print each tier-up to stderr as it happens\n"
+    "  --cache DIR|off hosted, the code cache: at exit the runtime stores each\n"
+    "                  function's optimized code and profile in DIR (default\n"
+    "                  $XDG_CACHE_HOME/bareflow, or ~/.cache/bareflow), one file\n"
+    "                  per program (a hash of its bitcode); the next run of the\n"
+    "                  same program starts with that code, for the same CPU,\n"
+    "                  runtime and LLVM. A file that does not match or is damaged\n"
+    "                  is ignored with a warning. off: neither read nor written.\n"
+    "                  Bare-metal runs have no cache yet (it needs a disk).\n"
+    "  --cache-clear   empty the cache directory first\n"
     "  --verbose       also the runtime's: its CPU, features, compile times and\n"
     "                  each tier-up as it happens\n"
     "\n"
@@ -252,8 +262,8 @@ static const char *iso_out; /* run --iso OUT */
 
 /* jit's own options */
 static struct {
-	bool hosted, report, log_tiers;
-	const char *profile, *opt, *thresholds;
+	bool hosted, report, log_tiers, cache_clear;
+	const char *profile, *opt, *thresholds, *cache;
 	const char *boot_only; /* the last option given that only a boot can honour */
 } jit;
 
@@ -274,7 +284,9 @@ enum option_id {
 	OPT_REPORT,
 	OPT_OPT,
 	OPT_THRESHOLDS,
-	OPT_LOG_TIERS
+	OPT_LOG_TIERS,
+	OPT_CACHE,
+	OPT_CACHE_CLEAR
 };
 
 static const struct option {
@@ -302,6 +314,8 @@ static const struct option {
 	{"--opt", OPT_OPT, true},
 	{"--thresholds", OPT_THRESHOLDS, true},
 	{"--log-tiers", OPT_LOG_TIERS, false},
+	{"--cache", OPT_CACHE, true},
+	{"--cache-clear", OPT_CACHE_CLEAR, false},
 	/* clang-format on */
 };
 
@@ -325,6 +339,8 @@ static bool has_option(const struct command *c, const struct option *o)
 	case OPT_OPT:
 	case OPT_THRESHOLDS:
 	case OPT_LOG_TIERS:
+	case OPT_CACHE:
+	case OPT_CACHE_CLEAR:
 		return c->jit;
 	default:
 		return true;
@@ -442,6 +458,14 @@ static int apply_option(const struct command *c, const struct option *o, const c
 		return 0;
 	case OPT_LOG_TIERS:
 		jit.log_tiers = true;
+		return 0;
+	case OPT_CACHE:
+		if (!*val)
+			return usage_error(c->name, "--cache needs a directory, or off");
+		jit.cache = val;
+		return 0;
+	case OPT_CACHE_CLEAR:
+		jit.cache_clear = true;
 		return 0;
 	case OPT_PROFILE:
 		if (!*val)
@@ -588,6 +612,10 @@ static int jit_cmdline(const struct command *c, int argc, char **argv, struct ji
 		return usage_error(c->name, "'%s' is not a program: give .c or .bc files", argv[0]);
 	if (jit.hosted && jit.boot_only)
 		return usage_error(c->name, "%s needs a boot: not with --hosted", jit.boot_only);
+	if (!jit.hosted && (jit.cache_clear || (jit.cache && strcmp(jit.cache, "off"))))
+		return usage_error(c->name, "%s needs --hosted: bare-metal runs have no code cache "
+					    "yet (it needs a disk)",
+				   jit.cache_clear ? "--cache-clear" : "--cache DIR");
 	if (jit.profile && iso_out)
 		return usage_error(c->name, "--profile needs a boot with a host to write to: "
 					    "not with --iso");
@@ -603,6 +631,8 @@ static int jit_cmdline(const struct command *c, int argc, char **argv, struct ji
 	    .profile = jit.profile,
 	    .opt = jit.opt,
 	    .thresholds = jit.thresholds,
+	    .cache = jit.cache,
+	    .cache_clear = jit.cache_clear,
 	    .files = file_list,
 	    .nfiles = file_count,
 	    .iso_out = iso_out,
