@@ -282,8 +282,8 @@ void cache_save(void)
 				renum[k.fobj] = 1;
 		}
 	unsigned t0, t0n;
-	if (!nfns || !jit_tier0_objects(C.jit, &t0, &t0n)) {
-		free(renum); /* nothing compiled: keep what an earlier run stored */
+	if (!jit_tier0_objects(C.jit, &t0, &t0n)) {
+		free(renum); /* tier 0 came from elsewhere: nothing to store */
 		return;
 	}
 	for (unsigned o = t0; o < t0 + t0n; o++)
@@ -684,6 +684,28 @@ unsigned cache_load(void)
 	free(C.rec);
 	C.data = NULL, C.obj = NULL, C.objsize = NULL, C.rec = NULL;
 	return restored;
+}
+
+bool cache_requests(struct jit_request **r, uint64_t (**weights)[2], size_t *n, bool *generic)
+{
+	if (!C.data)
+		return false;
+	*r = calloc(C.nrec + 1, sizeof **r);
+	*weights = calloc(C.nrec + 1, sizeof **weights);
+	if (!*r || !*weights) {
+		free(*r);
+		free(*weights);
+		return false;
+	}
+	for (uint32_t k = 0; k < C.nrec; k++) {
+		(*r)[k] = C.rec[k].r;
+		uint64_t misses = C.rec[k].s.guard_misses;
+		(*weights)[k][0] = C.rec[k].s.calls > misses ? C.rec[k].s.calls - misses : 0;
+		(*weights)[k][1] = misses;
+	}
+	*n = C.nrec;
+	*generic = C.generic;
+	return true;
 }
 
 int cache_clear(const char *dir)

@@ -30,6 +30,11 @@ unsigned cache_load(void);
 /* At exit: store every function's code and profile (a temporary file,
  * renamed into place). A failure is one warning. */
 void cache_save(void);
+/* The stored requests of the program's functions (after cache_open; false
+ * without a usable file): *n requests in *r (malloc'ed), with the calls
+ * their guards passed and missed in *weights, and the code choice
+ * (any x86-64 rather than this CPU). For `bareflow export`. */
+bool cache_requests(struct jit_request **r, uint64_t (**weights)[2], size_t *n, bool *generic);
 /* Empty the cache directory (dir as for cache_open) of the files it made.
  * Returns how many went, or -1 with a message. */
 int cache_clear(const char *dir);

@@ -131,6 +131,9 @@ struct ir_blockmap {
 bool ir_blockmap_init(struct ir_blockmap *m, LLVMBasicBlockRef *blocks, unsigned n);
 long ir_blockmap_get(const struct ir_blockmap *m, LLVMBasicBlockRef b);
 void ir_blockmap_free(struct ir_blockmap *m);
+/* An argument's bits as an i64 (see enum jit_arg_kind): integers
+ * sign-extended, a pointer's address, a float's or double's IEEE bits. */
+LLVMValueRef ir_bits(struct ir *ir, LLVMValueRef v);
 /* Whether v is a static alloca (constant size) in f's entry block. */
 bool ir_is_static_alloca(LLVMValueRef v);
 /* Whether f calls a function that can return twice (setjmp). */

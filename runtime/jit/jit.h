@@ -137,6 +137,15 @@ int jit_compile_osr(struct jit *j, unsigned fn, unsigned loop, void **addr, uint
 
 const struct jit_stats *jit_stats(const struct jit *j);
 
+/* The appliance (bareflow export): write to path an object file of the
+ * whole program at -O3, for this CPU or (generic_cpu) any x86-64, with
+ * each of the n tier-2 requests r that is specialized on integer or
+ * floating-point values behind a guard (weights: the calls the profile saw
+ * take the specialized path and the others, for the branch's weights);
+ * no instrumentation, nothing of the runtime. */
+int jit_export(struct jit *j, const struct jit_request *r, const uint64_t (*weights)[2], size_t n,
+	       bool generic_cpu, const char *path);
+
 /* ---- for the code cache (cache/) ---- */
 
 /* LLVM's version ("19.1.7"). */

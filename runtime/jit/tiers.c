@@ -177,22 +177,6 @@ static LLVMValueRef count_entry(struct ir *ir, unsigned fn, bool trigger)
 			   LLVMBuildICmp(ir->b, LLVMIntUGE, loops, lt, ""), "");
 }
 
-/* An argument's bits as an i64 (see enum jit_arg_kind). */
-static LLVMValueRef arg_bits(struct ir *ir, LLVMValueRef v)
-{
-	LLVMTypeRef t = LLVMTypeOf(v);
-	switch (LLVMGetTypeKind(t)) {
-	case LLVMPointerTypeKind:
-		return LLVMBuildPtrToInt(ir->b, v, ir->i64, "");
-	case LLVMFloatTypeKind:
-		return LLVMBuildZExt(ir->b, LLVMBuildBitCast(ir->b, v, ir->i32, ""), ir->i64, "");
-	case LLVMDoubleTypeKind:
-		return LLVMBuildBitCast(ir->b, v, ir->i64, "");
-	default:
-		return LLVMGetIntTypeWidth(t) < 64 ? LLVMBuildSExt(ir->b, v, ir->i64, "") : v;
-	}
-}
-
 /* Each profiled argument's value profile (struct prof_arg): straight-line
  * code, so that it costs a few instructions per call. */
 static void profile_args(struct ir *ir, unsigned fn, LLVMValueRef f, const struct jit_fn *d)
@@ -200,7 +184,7 @@ static void profile_args(struct ir *ir, unsigned fn, LLVMValueRef f, const struc
 	for (unsigned k = 0; k < d->nparams && k < PROF_MAX_ARGS; k++) {
 		if (d->arg_kind[k] == JIT_ARG_OTHER)
 			continue;
-		LLVMValueRef v = arg_bits(ir, LLVMGetParam(f, k));
+		LLVMValueRef v = ir_bits(ir, LLVMGetParam(f, k));
 		size_t base = offsetof(struct prof_fn, args) + k * sizeof(struct prof_arg);
 		LLVMValueRef pv = field(ir, fn, base + offsetof(struct prof_arg, value));
 		LLVMValueRef ps = field(ir, fn, base + offsetof(struct prof_arg, same));
@@ -667,11 +651,17 @@ static void build_guard(struct ir *ir, const struct jit_request *r, LLVMValueRef
 	LLVMValueRef all = LLVMConstInt(ir->i1, 1, 0);
 	for (unsigned k = 0; k < r->nspec; k++) {
 		LLVMValueRef p = LLVMGetParam(body, r->spec_arg[k]);
-		LLVMReplaceAllUsesWith(p, spec_constant(ir, LLVMTypeOf(p), r->spec_value[k]));
-		/* the guard compares bits: a float's -0.0 or NaN is its own value */
-		LLVMValueRef eq = LLVMBuildICmp(ir->b, LLVMIntEQ,
-						arg_bits(ir, LLVMGetParam(guard, r->spec_arg[k])),
-						c64(ir, (uint64_t)r->spec_value[k]), "");
+		LLVMValueRef want = spec_constant(ir, LLVMTypeOf(p), r->spec_value[k]);
+		LLVMReplaceAllUsesWith(p, want);
+		/* the guard compares bits: a float's -0.0 or NaN is its own value;
+		 * a pointer into a variable is compared with the variable's
+		 * address as linked (the same code in a later run, from the
+		 * code cache, then compares with that run's address) */
+		LLVMValueRef bits = LLVMGetTypeKind(LLVMTypeOf(p)) == LLVMPointerTypeKind
+					? LLVMConstPtrToInt(want, ir->i64)
+					: c64(ir, (uint64_t)r->spec_value[k]);
+		LLVMValueRef eq = LLVMBuildICmp(
+		    ir->b, LLVMIntEQ, ir_bits(ir, LLVMGetParam(guard, r->spec_arg[k])), bits, "");
 		all = LLVMBuildAnd(ir->b, all, eq, "");
 	}
 	LLVMBuildCondBr(ir->b, all, yes, no);

@@ -7,32 +7,7 @@
 # all give the ahead-of-time build's output and status, with the
 # documented warning where there is one.
 . tests/boot/common.inc
-cat >"$TMP/prog.c" <<'END'
-#include <stdio.h>
-#include <stdlib.h>
-
-static long scale(const int *a, int n, int k)
-{
-	long s = 0;
-	for (int i = 0; i < n; i++)
-		s += (long)a[i] * k + (i & 7);
-	return s;
-}
-
-int main(int argc, char **argv)
-{
-	int n = argc > 1 ? atoi(argv[1]) : 512, reps = argc > 2 ? atoi(argv[2]) : 20000;
-	int *a = malloc(sizeof *a * (size_t)n);
-	long total = 0;
-	for (int i = 0; i < n; i++)
-		a[i] = i * 3 - 7;
-	for (int r = 0; r < reps; r++)
-		total += scale(a, n, 3) % 1000003;
-	printf("n=%d reps=%d total=%ld\n", n, reps, total);
-	free(a);
-	return (int)(total % 7);
-}
-END
+cp tests/jit/learn/scale.c "$TMP/prog.c"
 clang-19 -O2 -o "$TMP/aot" "$TMP/prog.c" || fail "cannot build the program"
 C=$TMP/cache
 
