@@ -307,6 +307,12 @@ struct jit_app {
 	const char *profile; /* --profile FILE, or NULL */
 	const char *opt;     /* --opt LEVEL as given, or NULL (the runtime's default) */
 	const char *thresholds; /* --thresholds C1,L1,C2,L2 as given, or NULL */
+	const char *cache;	/* --cache DIR|off as given, or NULL (the default place) */
+	bool cache_clear;	/* --cache-clear */
+	const char *export_out; /* export: -o OUT ("" for the default), NULL for jit */
+	bool from_cache;	/* export --from-cache */
+	bool export_iso;	/* export --iso */
+	const char *export_cpu; /* export --cpu: "x86-64" or "host" */
 	const struct file_spec *files; /* the --file options, in order */
 	int nfiles;
 	const char *iso_out; /* --iso OUT */

@@ -28,6 +28,9 @@ static const char main_usage[] =
     "  jit        compile C (or take LLVM bitcode) and run it under the LLVM JIT\n"
     "             runtime, which recompiles its hot functions while it runs,\n"
     "             bare-metal or with --hosted on Linux (see jit --help)\n"
+    "  export     train a program under the JIT, then write it out as a static\n"
+    "             executable without LLVM, optimized as the JIT learned (the\n"
+    "             appliance; see export --help)\n"
     "\n"
     "The guest's serial console (COM1) is copied to stdout byte for byte.\n"
     "Exit status: the guest's own (0 success; selftest: 1 if a test failed);\n"
@@ -112,7 +115,8 @@ static const char run_usage[] =
 
 static const char jit_usage[] =
     "usage: bareflow jit [--hosted] [--profile FILE] [--report] [--opt auto|0|1|2|3]\n"
-    "                    [--thresholds C1,L1,C2,L2] [--log-tiers] [run options]\n"
+    "                    [--thresholds C1,L1,C2,L2] [--log-tiers] [--cache DIR|off]\n"
+    "                    [--cache-clear] [run options]\n"
     "                    [--] PROG.c|PROG.bc... [--] [ARGS...]\n"
     "\n"
     "Run a C program under BareFlow's LLVM JIT runtime (build/runtime/bareflow-rt):\n"
@@ -163,12 +167,52 @@ static const char jit_usage[] =
     "                  calls or L1 loop iterations, to 2 after C2 or L2 (for\n"
     "                  tests and experiments; e.g. 200,2000,5000,15000)\n"
     "  --log-tiers     print each tier-up to stderr as it happens\n"
+    "  --cache DIR|off hosted, the code cache: at exit the runtime stores each\n"
+    "                  function's optimized code and profile in DIR (default\n"
+    "                  $XDG_CACHE_HOME/bareflow, or ~/.cache/bareflow), one file\n"
+    "                  per program (a hash of its bitcode); the next run of the\n"
+    "                  same program starts with that code, for the same CPU,\n"
+    "                  runtime and LLVM. A file that does not match or is damaged\n"
+    "                  is ignored with a warning. off: neither read nor written.\n"
+    "                  Bare-metal runs have no cache yet (it needs a disk).\n"
+    "  --cache-clear   empty the cache directory first\n"
     "  --verbose       also the runtime's: its CPU, features, compile times and\n"
     "                  each tier-up as it happens\n"
     "\n"
     "Run options (see run --help): --mem SIZE (default 1G), --cpus 1, --timeout SEC,\n"
     "--file HOST[:GUEST], --env NAME=VALUE, --strace, --verbose, --iso OUT.iso,\n"
     "--disk IMG[:GUEST_DIR], --disk-ro IMG[:GUEST_DIR].\n";
+
+static const char export_usage[] =
+    "usage: bareflow export [-o OUT] [--cpu x86-64|host] [--iso] [--from-cache] [--cache DIR]\n"
+    "                       [--env NAME=VALUE]... [--timeout SEC] [--verbose]\n"
+    "                       [--] PROG.c|PROG.bc... [--] [ARGS...]\n"
+    "\n"
+    "Build the appliance: run the program hosted under the JIT on the training\n"
+    "arguments ARGS (its stdout is dropped, its stderr shown), then compile the\n"
+    "whole program once at -O3, each function that the\n"
+    "JIT specialized on integer or floating-point argument values specialized the\n"
+    "same way behind a guard (other values take the generic code, so OUT gives\n"
+    "the right output on any arguments), and link it with the C library into OUT,\n"
+    "a static x86-64 Linux executable with no LLVM in it: it runs directly on\n"
+    "Linux and under 'bareflow run OUT'. The inputs are as for jit.\n"
+    "\n"
+    "  -o OUT          the executable (default: the first input without its\n"
+    "                  extension)\n"
+    "  --cpu x86-64    code for any x86-64 (the default: it runs anywhere, bare-metal\n"
+    "                  under QEMU's emulation too)\n"
+    "  --cpu host      code for the CPU the training ran on, as the JIT chose it\n"
+    "                  (its own or any x86-64's, whichever it measured faster)\n"
+    "  --iso           also write OUT.iso, a bootable GRUB ISO of the kernel and\n"
+    "                  OUT (as 'bareflow run --iso OUT.iso OUT' does)\n"
+    "  --from-cache    no training run: take the profile a run of 'jit --hosted'\n"
+    "                  stored in the code cache (see jit --help), for the same\n"
+    "                  program, CPU and runtime\n"
+    "  --cache DIR     with --from-cache, the cache's directory\n"
+    "  --env, --timeout, --verbose: for the training run, as for jit --hosted\n"
+    "\n"
+    "Exit status: 0 when OUT is written; the training run's failure (124 on a\n"
+    "timeout, 128+signal); 1 when the export or the link fails (said why); 2 usage.\n";
 
 static const char selftest_usage[] =
     "usage: bareflow selftest [--mem SIZE] [--timeout SEC] [--cmdline STR] [--verbose]\n"
@@ -195,14 +239,19 @@ struct command {
 	struct boot_options defaults;
 	const char *cmdline; /* first kernel command-line words */
 	bool disks;          /* accepts --disk and --disk-ro */
+	bool exports;	     /* export: the JIT's inputs, its own few options */
 };
 
 static const struct command commands[] = {
-    {"demo", demo_usage, true, false, false, {.mem_mib = 512, .timeout = 60}, "", false},
+    {"demo", demo_usage, true, false, false, {.mem_mib = 512, .timeout = 60}, "", false, false},
     {"selftest", selftest_usage, false, false, false, {.mem_mib = 2048, .timeout = 600},
-     CONTRACT_WORD_SELFTEST, true},
-    {"run", run_usage, false, true, false, {.mem_mib = 512, .timeout = 0}, CONTRACT_WORD_RUN, true},
-    {"jit", jit_usage, false, true, true, {.mem_mib = 1024, .timeout = 0}, CONTRACT_WORD_RUN, true},
+     CONTRACT_WORD_SELFTEST, true, false},
+    {"run", run_usage, false, true, false, {.mem_mib = 512, .timeout = 0}, CONTRACT_WORD_RUN, true,
+     false},
+    {"jit", jit_usage, false, true, true, {.mem_mib = 1024, .timeout = 0}, CONTRACT_WORD_RUN, true,
+     false},
+    {"export", export_usage, false, true, true, {.mem_mib = 512, .timeout = 0}, CONTRACT_WORD_RUN,
+     false, true},
 };
 
 static const struct command *find_command(const char *name)
@@ -269,8 +318,8 @@ static int disk_count;
 
 /* jit's own options */
 static struct {
-	bool hosted, report, log_tiers;
-	const char *profile, *opt, *thresholds;
+	bool hosted, report, log_tiers, cache_clear, from_cache, appliance_iso;
+	const char *profile, *opt, *thresholds, *cache, *out, *cpu;
 	const char *boot_only; /* the last option given that only a boot can honour */
 } jit;
 
@@ -293,7 +342,13 @@ enum option_id {
 	OPT_THRESHOLDS,
 	OPT_LOG_TIERS,
 	OPT_DISK,
-	OPT_DISK_RO
+	OPT_DISK_RO,
+	OPT_CACHE,
+	OPT_CACHE_CLEAR,
+	OPT_OUT,
+	OPT_FROM_CACHE,
+	OPT_APPLIANCE_ISO,
+	OPT_EXPORT_CPU
 };
 
 static const struct option {
@@ -323,13 +378,39 @@ static const struct option {
 	{"--log-tiers", OPT_LOG_TIERS, false},
 	{"--disk", OPT_DISK, true},
 	{"--disk-ro", OPT_DISK_RO, true},
+	{"--cache", OPT_CACHE, true},
+	{"--cache-clear", OPT_CACHE_CLEAR, false},
+	{"-o", OPT_OUT, true},			/* export */
+	{"--from-cache", OPT_FROM_CACHE, false},
+	{"--iso", OPT_APPLIANCE_ISO, false},
+	{"--cpu", OPT_EXPORT_CPU, true},
 	/* clang-format on */
 };
 
 /* Whether command c has option o. */
 static bool has_option(const struct command *c, const struct option *o)
 {
+	if (c->exports)
+		switch (o->id) {
+		case OPT_HELP:
+		case OPT_VERBOSE:
+		case OPT_TIMEOUT:
+		case OPT_ENV:
+		case OPT_CACHE:
+		case OPT_OUT:
+		case OPT_FROM_CACHE:
+		case OPT_APPLIANCE_ISO:
+		case OPT_EXPORT_CPU:
+			return true;
+		default:
+			return false;
+		}
 	switch (o->id) {
+	case OPT_OUT:
+	case OPT_FROM_CACHE:
+	case OPT_APPLIANCE_ISO:
+	case OPT_EXPORT_CPU:
+		return false;
 	case OPT_ISO:
 		return c->has_iso;
 	case OPT_CMDLINE:
@@ -346,6 +427,8 @@ static bool has_option(const struct command *c, const struct option *o)
 	case OPT_OPT:
 	case OPT_THRESHOLDS:
 	case OPT_LOG_TIERS:
+	case OPT_CACHE:
+	case OPT_CACHE_CLEAR:
 		return c->jit;
 	case OPT_DISK:
 	case OPT_DISK_RO:
@@ -477,6 +560,30 @@ static int apply_option(const struct command *c, const struct option *o, const c
 		return 0;
 	case OPT_LOG_TIERS:
 		jit.log_tiers = true;
+		return 0;
+	case OPT_CACHE:
+		if (!*val)
+			return usage_error(c->name, "--cache needs a directory, or off");
+		jit.cache = val;
+		return 0;
+	case OPT_CACHE_CLEAR:
+		jit.cache_clear = true;
+		return 0;
+	case OPT_OUT:
+		if (!*val)
+			return usage_error(c->name, "-o needs a file name");
+		jit.out = val;
+		return 0;
+	case OPT_FROM_CACHE:
+		jit.from_cache = true;
+		return 0;
+	case OPT_APPLIANCE_ISO:
+		jit.appliance_iso = true;
+		return 0;
+	case OPT_EXPORT_CPU:
+		if (strcmp(val, "x86-64") && strcmp(val, "host"))
+			return usage_error(c->name, "bad --cpu '%s': use x86-64 or host", val);
+		jit.cpu = val;
 		return 0;
 	case OPT_PROFILE:
 		if (!*val)
@@ -623,6 +730,15 @@ static int jit_cmdline(const struct command *c, int argc, char **argv, struct ji
 		return usage_error(c->name, "'%s' is not a program: give .c or .bc files", argv[0]);
 	if (jit.hosted && jit.boot_only)
 		return usage_error(c->name, "%s needs a boot: not with --hosted", jit.boot_only);
+	if (c->exports && jit.cache && !jit.from_cache)
+		return usage_error(c->name, "--cache DIR goes with --from-cache: a training run "
+					    "keeps its profile to itself");
+	if (c->exports && jit.cache && !strcmp(jit.cache, "off"))
+		return usage_error(c->name, "--from-cache needs a cache, not --cache off");
+	if (!c->exports && !jit.hosted && (jit.cache_clear || (jit.cache && strcmp(jit.cache, "off"))))
+		return usage_error(c->name, "%s needs --hosted: bare-metal runs have no code cache "
+					    "yet (it needs a disk)",
+				   jit.cache_clear ? "--cache-clear" : "--cache DIR");
 	if (jit.profile && iso_out)
 		return usage_error(c->name, "--profile needs a boot with a host to write to: "
 					    "not with --iso");
@@ -638,13 +754,19 @@ static int jit_cmdline(const struct command *c, int argc, char **argv, struct ji
 	    .profile = jit.profile,
 	    .opt = jit.opt,
 	    .thresholds = jit.thresholds,
+	    .cache = jit.cache,
+	    .cache_clear = jit.cache_clear,
+	    .export_out = c->exports ? (jit.out ? jit.out : "") : NULL,
+	    .from_cache = jit.from_cache,
+	    .export_iso = jit.appliance_iso,
+	    .export_cpu = jit.cpu ? jit.cpu : "x86-64",
 	    .files = file_list,
 	    .nfiles = file_count,
 	    .iso_out = iso_out,
 	    .envc = env_count,
 	    .envp = env_list,
 	};
-	return jit.hosted || iso_out ? 0 : terminal_words(c, cmdline);
+	return jit.hosted || iso_out || c->exports ? 0 : terminal_words(c, cmdline);
 }
 
 /* The disks: checked (127, 126), their GUEST_DIRs settled, and told to the
