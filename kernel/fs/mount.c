@@ -2,6 +2,7 @@
  * of the in-memory tree, written back on sync and at the end of the run. */
 #include "blkdev.h"
 #include "console.h"
+#include "contract.h"
 #include "fs.h"
 #include "kerrno.h"
 #include "kernel.h"
@@ -9,9 +10,7 @@
 #include "kstring.h"
 #include "printf.h"
 
-#define DISK_MAX 8               /* disk0 .. disk7 */
-#define DISK_SERIAL "bfdisk"     /* disk N is the device with serial bfdiskN */
-#define EXIT_DISK_UNUSABLE 126   /* README: a disk that cannot be mounted */
+#define EXIT_DISK_UNUSABLE 126 /* README: a disk that cannot be mounted */
 
 static struct mount *mounts;
 static unsigned nmounts;
@@ -42,52 +41,47 @@ static void proc_mounts_add(const char *dev, const char *dir, bool ro)
 	kfree(buf);
 }
 
-/* Mount disk i as its word "DIR:rw" or "DIR:ro" says; 0 or an exit status. */
-static int mount_disk(unsigned i, char *val)
+/* Mount disk i where its word "diskI=DIR:rw|ro" says; 0, or after a
+ * message the exit status. */
+static int mount_disk(unsigned i)
 {
-	static char what[DISK_MAX][8];
+	static char what[CONTRACT_DISK_MAX][8], dir[CONTRACT_DISK_MAX][CONTRACT_DISK_DIR_MAX + 1];
 	char serial[16];
-	char *colon = NULL;
-	for (char *p = val; *p; p++)
-		if (*p == ':')
-			colon = p;
-	ksnprintf(what[i], sizeof what[i], "disk%u", i);
-	ksnprintf(serial, sizeof serial, DISK_SERIAL "%u", i);
-	if (!colon || val[0] != '/' || (strcmp(colon + 1, "rw") && strcmp(colon + 1, "ro"))) {
-		kreport("bareflow: %s: bad mount word \"%s\" (DIR:rw or DIR:ro)\n", what[i], val);
+	bool ro;
+	ksnprintf(what[i], sizeof what[i], CONTRACT_DISK_WORD "%u", i);
+	int err = cmdline_disk(i, dir[i], sizeof dir[i], &ro);
+	if (err == -ENOENT)
+		return 0;
+	if (err) {
+		kreport("bareflow: %s: bad mount word (want %s=DIR:rw or DIR:ro)\n", what[i], what[i]);
 		return EXIT_DISK_UNUSABLE;
 	}
-	*colon = 0;
+	ksnprintf(serial, sizeof serial, CONTRACT_DISK_SERIAL "%u", i);
 	struct blkdev *d = blkdev_find(serial);
 	if (!d) {
 		kreport("bareflow: %s: no disk with serial %s was found\n", what[i], serial);
 		return EXIT_DISK_UNUSABLE;
 	}
-	struct inode *dir;
-	int err = path_mkdirs(val, &dir);
-	if (!err && (dir->mounted || dir->sb))
+	struct inode *mp;
+	err = path_mkdirs(dir[i], &mp);
+	if (!err && (mp->mounted || mp->sb))
 		err = -EBUSY;
 	if (err) {
-		kreport("bareflow: %s: cannot mount on %s (error %d)\n", what[i], val, -err);
+		kreport("bareflow: %s: cannot mount on %s (error %d)\n", what[i], dir[i], -err);
 		return EXIT_DISK_UNUSABLE;
 	}
-	err = fatfs_mount(d, what[i], dir, !strcmp(colon + 1, "ro"));
-	if (err)
+	if (fatfs_mount(d, what[i], mp, ro))
 		return EXIT_DISK_UNUSABLE; /* fatfs_mount said why */
-	proc_mounts_add(d->name, val, !strcmp(colon + 1, "ro"));
+	proc_mounts_add(d->name, dir[i], ro);
 	kprintf("mount: %s (%s, %lu MiB) on %s, %s\n", what[i], d->name,
-		(unsigned long)(d->sectors >> 11), val, strcmp(colon + 1, "ro") ? "read-write" : "read-only");
+		(unsigned long)(d->sectors >> 11), dir[i], ro ? "read-only" : "read-write");
 	return 0;
 }
 
 int mount_disks(void)
 {
-	char key[8], val[320];
-	for (unsigned i = 0; i < DISK_MAX; i++) {
-		ksnprintf(key, sizeof key, "disk%u", i);
-		if (!cmdline_get(key, val, sizeof val))
-			continue;
-		int status = mount_disk(i, val);
+	for (unsigned i = 0; i < CONTRACT_DISK_MAX; i++) {
+		int status = mount_disk(i);
 		if (status)
 			return status;
 	}
