@@ -101,7 +101,9 @@ expect_no_output "virtio-blk: vda"
 
 # A program run with a disk gets nothing of the kernel's on its stdout: the
 # driver's line goes to the kernel log (shown with --verbose, on stderr).
-./bareflow run --verbose --disk-ro "$TMP/ro.img" /bin/busybox echo hi >"$TMP/stdout" 2>"$OUT" </dev/null
+# (A disk given to run is mounted, so this one holds a FAT filesystem.)
+mkfs.fat -C "$TMP/fat.img" 1024 >/dev/null || fail "mkfs.fat"
+./bareflow run --verbose --disk-ro "$TMP/fat.img" /bin/busybox echo hi >"$TMP/stdout" 2>"$OUT" </dev/null
 STATUS=$?
 expect_status 0
 [ "$(cat "$TMP/stdout")" = hi ] || fail "stdout was '$(cat "$TMP/stdout")', not 'hi'"
