@@ -133,9 +133,9 @@ static void demux(struct source *src, struct sink *sinks, bool mux, char *buf, s
 /*
  * Copy from `from` (and `also`, if not -1) until the end of both: all of it
  * to `to`, or with mux the framed stdout and stderr (hoststatus.h) each to
- * our fd of the same number, in order. A serial port brings a byte at a
- * time: after a short read a pause lets bytes gather, so each copy moves
- * many of them.
+ * our fd of the same number, in order. A serial port (from) brings a byte
+ * at a time: after a short read of it a pause lets bytes gather, so each
+ * copy moves many of them; the virtio socket (also) comes in large reads.
  */
 static void __attribute__((noreturn)) copy_out(int from, int also, int to, bool mux, int status_fd)
 {
@@ -145,6 +145,7 @@ static void __attribute__((noreturn)) copy_out(int from, int also, int to, bool 
 	struct source srcs[2] = {{from, &sinks[to], false}, {also, &sinks[to], false}};
 	struct pollfd pfd[2] = {{from, POLLIN, 0}, {also, POLLIN, 0}};
 
+	unsigned long long taken = 0, acked = 0; /* framed bytes; acknowledged */
 	signal(SIGPIPE, SIG_IGN);
 	while (pfd[0].fd >= 0 || pfd[1].fd >= 0) {
 		if (poll(pfd, 2, -1) < 0) {
@@ -164,7 +165,14 @@ static void __attribute__((noreturn)) copy_out(int from, int also, int to, bool 
 				continue;
 			}
 			demux(&srcs[k], sinks, mux, buf, (size_t)n);
-			short_read |= n < 4096;
+			short_read |= k == 0 && n < 4096; /* a serial port's trickle */
+			/* written out (or dropped after a failure): say so, so
+			 * that the guest may send more (hoststatus.h) */
+			for (taken += mux ? (size_t)n : 0; taken - acked >= HOST_ACK_UNIT;
+			     acked += HOST_ACK_UNIT) {
+				unsigned char ack = HOST_STATUS_ACK;
+				(void)!write(status_fd, &ack, 1);
+			}
 		}
 		if (short_read)
 			usleep(1000);
