@@ -11,12 +11,13 @@
  * write one to its own fd, it says so on COM4 (hoststatus.h), and the
  * program's next writes to that stream fail as they would on Linux.
  */
+#include "apic.h"
 #include "console.h"
 #include "contract.h"
 #include "fs.h"
 #include "hoststatus.h"
-#include "kerrno.h"
 #include "kernel.h"
+#include "kerrno.h"
 #include "ksignal.h"
 #include "kstring.h"
 #include "printf.h"
