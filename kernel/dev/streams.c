@@ -44,14 +44,14 @@ static int put(const char *s, size_t n, void (*idle)(void))
 	while (n) {
 		size_t k = n < HOST_WINDOW / 4 ? n : HOST_WINDOW / 4;
 		for (poll_host(); sent + k > acked + HOST_WINDOW; poll_host()) {
-			if (vcon_active() && vcon_push())
+			if (vcon_attached() && vcon_push())
 				return -EIO; /* what waits in a part-filled buffer must go */
 			if (idle)
 				idle();
 			else
 				__asm__ volatile("pause");
 		}
-		if (vcon_active()) {
+		if (vcon_attached()) {
 			int err = vcon_write(s, k, idle);
 			if (err)
 				return err;
@@ -68,7 +68,7 @@ int streams_write(int stream, const char *s, size_t n, void (*idle)(void))
 	static const char escape = (char)HOST_STREAM_ESCAPE;
 	int err = 0;
 
-	if (!vcon_active() && !serial_present(COM4)) {
+	if (!vcon_attached() && !serial_present(COM4)) {
 		serial_write_idle(stream == HOST_STREAM_STDERR ? COM2 : COM1, s, n, idle);
 		return 0;
 	}
@@ -89,5 +89,5 @@ int streams_write(int stream, const char *s, size_t n, void (*idle)(void))
 		s += run;
 		n -= run;
 	}
-	return err ? err : vcon_active() ? vcon_push() : 0;
+	return err ? err : vcon_attached() ? vcon_push() : 0;
 }

@@ -82,7 +82,7 @@ static size_t drain_input(uint8_t *buf, size_t max)
 {
 	size_t n = 0;
 
-	if (vcon_active()) {
+	if (vcon_attached()) {
 		/* Decoding only shrinks: decode in place, reading again when
 		 * all that came was an escape byte. */
 		size_t got;
@@ -108,6 +108,8 @@ static int64_t stdin_read(struct file *f, uint64_t ubuf, uint64_t count)
 		size_t n = drain_input(chunk, count < sizeof chunk ? count : sizeof chunk);
 		if (n)
 			return copy_to_user(ubuf, chunk, n) ? -EFAULT : (int64_t)n;
+		if (vcon_attached() && !vcon_active())
+			return -EIO; /* the device failed: nothing more will come */
 		if (input.eof)
 			return 0;
 		if (f->flags & O_NONBLOCK)
@@ -121,7 +123,7 @@ static int64_t stdin_read(struct file *f, uint64_t ubuf, uint64_t count)
 /* Readable when a byte (or the end) has arrived. */
 static unsigned stdin_poll(struct file *f)
 {
-	bool arrived = vcon_active() ? vcon_readable() : serial_ready(COM1);
+	bool arrived = vcon_attached() ? vcon_readable() || !vcon_active() : serial_ready(COM1);
 	return input.eof || arrived ? POLLIN | POLLRDNORM : 0;
 }
 

@@ -206,14 +206,13 @@ static bool wait_stdin_ready(int log_fd)
 		ssize_t n = pread(log_fd, buf + keep, sizeof buf - 1 - keep, off);
 		if (n > 0) {
 			off += n;
-			buf[keep + (size_t)n] = 0;
-			if (strstr(buf, marker))
+			size_t len = keep + (size_t)n; /* the log may hold NUL bytes */
+			if (memmem(buf, len, marker, sizeof marker - 1))
 				return true;
-			if (strstr(buf, serial))
+			if (memmem(buf, len, serial, sizeof serial - 1))
 				return false;
 			/* keep the tail: the marker may straddle two reads */
-			size_t len = keep + (size_t)n,
-			       tail = len < sizeof marker ? len : sizeof marker;
+			size_t tail = len < sizeof marker ? len : sizeof marker;
 			memmove(buf, buf + len - tail, tail);
 			keep = tail;
 		} else {
@@ -237,7 +236,15 @@ int cli_relay_stdin(int log_fd, int io, pid_t *relay)
 		ssize_t n;
 		signal(SIGPIPE, SIG_IGN);
 		int to = wait_stdin_ready(log_fd) && io >= 0 ? io : p[1];
-		while ((n = read(0, in, sizeof in)) > 0 || (n < 0 && errno == EINTR)) {
+		/* a stdin left non-blocking by whoever shares it is waited on,
+		 * not taken for its end */
+		while ((n = read(0, in, sizeof in)) > 0 ||
+		       (n < 0 && (errno == EINTR || errno == EAGAIN))) {
+			if (n < 0 && errno == EAGAIN) {
+				struct pollfd pfd = {0, POLLIN, 0};
+				poll(&pfd, 1, -1);
+				continue;
+			}
 			size_t k = 0;
 			for (ssize_t i = 0; i < n; i++) {
 				out[k++] = in[i];
