@@ -387,7 +387,7 @@ int main(int argc, char **argv, char **envp)
 	if (rt.opt < 0) {
 		struct jit_probes probes;
 		r = prof_init(rt.jit, &rt.policy, rt.verbose || rt.log_tiers);
-		if (!r && rt.cache_clear)
+		if (!r && rt.cache_clear && !rt.cache_off)
 			cache_clear(rt.cache_dir); /* a failure is said; the run goes on, cold */
 		if (!r && !rt.cache_off)
 			cache_open(rt.jit, rt.cache_dir, &rt.policy, rt.verbose || rt.log_tiers);

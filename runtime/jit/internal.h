@@ -45,6 +45,8 @@ struct jit {
 	/* kept object code (jit_keep_objects) and the versions' entries in it */
 	bool keep;
 	unsigned tier0_first, tier0_n; /* tier 0's objects among the kept */
+	bool probes_defined;
+	LLVMOrcResourceTrackerRef added; /* objects from an earlier run, since jit_mark */
 	struct jit_object {
 		void *bytes;
 		size_t size;

@@ -52,6 +52,8 @@ static void *probe_address(const struct jit_probes *p, int k)
 int jit_define_probes(struct jit *j, const struct jit_probes *p)
 {
 	LLVMOrcCSymbolMapPair pairs[JIT_PROBES];
+	if (j->probes_defined) /* once a run: tier 0 from the cache may fall back */
+		return 0;
 	for (int k = 0; k < JIT_PROBES; k++) {
 		pairs[k].Name = LLVMOrcLLJITMangleAndIntern(j->lljit, probe_names[k]);
 		pairs[k].Sym.Address = (LLVMOrcExecutorAddress)(uintptr_t)probe_address(p, k);
@@ -62,7 +64,10 @@ int jit_define_probes(struct jit *j, const struct jit_probes *p)
 	}
 	LLVMErrorRef e = LLVMOrcJITDylibDefine(LLVMOrcLLJITGetMainJITDylib(j->lljit),
 					       LLVMOrcAbsoluteSymbols(pairs, JIT_PROBES));
-	return e ? jit_fail_llvm(j, JIT_EINTERNAL, "cannot define the profile's symbols", e) : 0;
+	if (e)
+		return jit_fail_llvm(j, JIT_EINTERNAL, "cannot define the profile's symbols", e);
+	j->probes_defined = true;
+	return 0;
 }
 
 /* Probe k's symbol in the module being built, declared on first use. */
@@ -72,8 +77,12 @@ static LLVMValueRef probe_symbol(struct ir *ir, int k)
 					    : LLVMGetNamedGlobal(ir->m, probe_names[k]);
 	if (g)
 		return g;
-	if (k >= JIT_PROBE_HOT) {
-		LLVMTypeRef t = LLVMFunctionType(LLVMVoidTypeInContext(ir->j->ctx), &ir->i32, 1, 0);
+	if (k >= JIT_PROBE_HOT) { /* void hot(u32), void miss(u32), void *osr(u32, u32) */
+		LLVMTypeRef two[2] = {ir->i32, ir->i32};
+		LLVMTypeRef t =
+		    k == JIT_PROBE_OSR
+			? LLVMFunctionType(ir->ptr, two, 2, 0)
+			: LLVMFunctionType(LLVMVoidTypeInContext(ir->j->ctx), &ir->i32, 1, 0);
 		return LLVMAddFunction(ir->m, probe_names[k], t);
 	}
 	return LLVMAddGlobal(ir->m, ir->i8, probe_names[k]);
@@ -557,12 +566,22 @@ int jit_load_tier0(struct jit *j, const struct jit_probes *p, const void *const 
 	uint64_t t0 = rt_now_ns();
 	j->probes = *p;
 	int err = jit_define_probes(j, p);
+	if (err)
+		return err;
+	struct jit_mark m = jit_mark(j);
 	size_t first = j->nobjs;
 	for (unsigned k = 0; k < n && !err; k++)
 		err = jit_add_object(j, objs[k], sizes[k]);
 	if (!err) {
 		j->tier0_first = (unsigned)first, j->tier0_n = (unsigned)(j->nobjs - first);
 		err = fill_slots(j, p, entry, addr);
+	}
+	if (err) { /* as if never tried: tier 0 can still be compiled */
+		char why[sizeof j->err];
+		memcpy(why, j->err, sizeof why);
+		jit_rollback(j, m);
+		j->tier0_n = 0;
+		memcpy(j->err, why, sizeof why);
 	}
 	j->stats.codegen_ns += rt_now_ns() - t0; /* linking, as after a compile */
 	return err;
