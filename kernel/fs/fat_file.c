@@ -30,30 +30,29 @@ int64_t fat_read(struct fat_vol *v, struct fat_node *n, void *buf, size_t len, u
 }
 
 /* Make n's chain hold at least `bytes`; *have is what it holds when this
- * stops early (-ENOSPC, -EIO). */
+ * stops early (-ENOSPC, -EIO). Growing only appends, so n's cursor is left
+ * where it was: the caller goes on from there, not from the chain's start. */
 static int grow_chain(struct fat_vol *v, struct fat_node *n, uint64_t bytes, uint64_t *have)
 {
 	uint64_t want = (bytes + v->cluster_size - 1) / v->cluster_size, count = 0;
-	uint32_t last = 0, c;
+	uint32_t last = 0, c, idx = n->cur_idx, clus = n->cur_clus;
+	int err = 0;
 	*have = 0;
 	if (want == 0)
 		return 0;
 	if (n->clus) {
-		int err = fat_map(v, n, (want - 1) * v->cluster_size, &c);
-		if (err)
-			return err;
-		if (c) {
-			*have = want * v->cluster_size;
-			return 0;
+		err = fat_map(v, n, (want - 1) * v->cluster_size, &c);
+		if (!err && c) {
+			count = want;
+		} else if (!err) {
+			last = n->cur_clus;
+			count = n->cur_idx + 1ull;
 		}
-		last = n->cur_clus;
-		count = n->cur_idx + 1ull;
 	}
-	while (count < want) {
-		int err = fat_alloc(v, last, &c);
-		*have = count * v->cluster_size;
+	while (!err && count < want) {
+		err = fat_alloc(v, last, &c);
 		if (err)
-			return err;
+			break;
 		if (!n->clus) {
 			n->clus = c;
 			n->cur_idx = 0;
@@ -64,7 +63,11 @@ static int grow_chain(struct fat_vol *v, struct fat_node *n, uint64_t bytes, uin
 		count++;
 	}
 	*have = count * v->cluster_size;
-	return 0;
+	if (clus) {
+		n->cur_idx = idx;
+		n->cur_clus = clus;
+	}
+	return err;
 }
 
 /* Keep the first `bytes` of n's chain (whole clusters) and free the rest. */
