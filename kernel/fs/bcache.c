@@ -28,7 +28,8 @@ struct bcache {
 	struct bblock **hash;
 	struct bblock lru; /* sentinel */
 	struct bblock **sorted; /* scratch for write-back, max entries */
-	uint8_t *run;           /* RUN_BLOCKS blocks for one request */
+	uint8_t *run;           /* RUN_BLOCKS blocks for one write-back request */
+	uint8_t *ra;            /* RUN_BLOCKS blocks for one read-ahead request */
 	int error;              /* a write-back that failed since the last flush */
 	struct bcache_stats st;
 };
@@ -57,8 +58,9 @@ struct bcache *bcache_new(struct blkdev *d, size_t budget)
 	c->hash = kzalloc(c->nhash * sizeof *c->hash);
 	c->sorted = kmalloc(c->max * sizeof *c->sorted);
 	c->run = kmalloc(RUN_BLOCKS * BCACHE_BLOCK);
+	c->ra = kmalloc(RUN_BLOCKS * BCACHE_BLOCK);
 	c->lru.next = c->lru.prev = &c->lru;
-	if (!c->hash || !c->sorted || !c->run) {
+	if (!c->hash || !c->sorted || !c->run || !c->ra) {
 		bcache_free(c);
 		return NULL;
 	}
@@ -160,11 +162,47 @@ int bcache_flush(struct bcache *c)
 	return err;
 }
 
+static struct bblock *find(struct bcache *c, uint64_t blk)
+{
+	struct bblock *b = c->hash[hash_of(c, blk)];
+	while (b && b->blk != blk)
+		b = b->hnext;
+	return b;
+}
+
+enum fill { NO_FILL, FILL, FILL_AHEAD };
+
+/* Read block blk into data, and with FILL_AHEAD the blocks after it that
+ * are not cached (up to a request's worth, a quarter of the budget) into
+ * c->ra; returns how many follow it there. */
+static int read_blocks(struct bcache *c, uint64_t blk, uint8_t *data, enum fill how, int *ahead)
+{
+	uint64_t last = (c->dev->sectors + SECTORS_PER_BLOCK - 1) / SECTORS_PER_BLOCK;
+	size_t most = how == FILL_AHEAD ? (c->max / 4 < RUN_BLOCKS ? c->max / 4 : RUN_BLOCKS) : 1;
+	size_t n = 1;
+	uint32_t sectors = block_sectors(c, blk);
+	while (n < most && blk + n < last && !find(c, blk + n))
+		sectors += block_sectors(c, blk + n++);
+	uint8_t *buf = n > 1 ? c->ra : data;
+	memset(buf + (size_t)sectors * BLK_SECTOR, 0, n * BCACHE_BLOCK - (size_t)sectors * BLK_SECTOR);
+	c->st.reads++;
+	if (blkdev_read(c->dev, blk * SECTORS_PER_BLOCK, buf, sectors)) {
+		if (n == 1) /* the block itself, not only what follows it, failed */
+			return -EIO;
+		return read_blocks(c, blk, data, FILL, ahead);
+	}
+	if (n > 1)
+		memcpy(data, buf, BCACHE_BLOCK);
+	*ahead = (int)n - 1;
+	return 0;
+}
+
 /* The cached block blk, made most recent; read from the device unless the
- * caller overwrites all of it (fill false). */
-static int get_block(struct bcache *c, uint64_t blk, bool fill, struct bblock **out)
+ * caller overwrites all of it (NO_FILL). */
+static int get_block(struct bcache *c, uint64_t blk, enum fill fill, struct bblock **out)
 {
 	struct bblock *b;
+	int ahead = 0;
 	for (b = c->hash[hash_of(c, blk)]; b; b = b->hnext)
 		if (b->blk == blk) {
 			c->st.hits++;
@@ -195,23 +233,25 @@ static int get_block(struct bcache *c, uint64_t blk, bool fill, struct bblock **
 	}
 	b->blk = blk;
 	b->dirty = false;
-	if (fill) {
-		uint32_t n = block_sectors(c, blk);
-		c->st.reads++;
-		if (n < SECTORS_PER_BLOCK)
-			memset(b->data + n * BLK_SECTOR, 0, (SECTORS_PER_BLOCK - n) * BLK_SECTOR);
-		if (blkdev_read(c->dev, blk * SECTORS_PER_BLOCK, b->data, n)) {
-			kfree(b->data);
-			kfree(b);
-			c->count--;
-			return -EIO;
-		}
+	if (fill && read_blocks(c, blk, b->data, fill, &ahead)) {
+		kfree(b->data);
+		kfree(b);
+		c->count--;
+		return -EIO;
 	}
 	size_t h = hash_of(c, blk);
 	b->hnext = c->hash[h];
 	c->hash[h] = b;
 	lru_front(c, b);
 	*out = b;
+	/* The blocks read ahead, cached clean (none is cached yet, and b, most
+	 * recent, cannot be taken for them within a quarter of the budget). */
+	for (int i = 1; i <= ahead; i++) {
+		struct bblock *a;
+		if (get_block(c, blk + (uint64_t)i, NO_FILL, &a))
+			break; /* only a hint: stop */
+		memcpy(a->data, c->ra + (size_t)i * BCACHE_BLOCK, BCACHE_BLOCK);
+	}
 	return 0;
 }
 
@@ -227,7 +267,7 @@ int bcache_read(struct bcache *c, uint64_t off, void *buf, size_t n)
 	while (!err && n) {
 		struct bblock *b;
 		size_t in = off % BCACHE_BLOCK, k = BCACHE_BLOCK - in < n ? BCACHE_BLOCK - in : n;
-		err = get_block(c, off / BCACHE_BLOCK, true, &b);
+		err = get_block(c, off / BCACHE_BLOCK, FILL_AHEAD, &b);
 		if (err)
 			break;
 		memcpy(p, b->data + in, k);
@@ -243,7 +283,7 @@ static int put(struct bcache *c, uint64_t off, const uint8_t *src, size_t n)
 	while (!err && n) {
 		struct bblock *b;
 		size_t in = off % BCACHE_BLOCK, k = BCACHE_BLOCK - in < n ? BCACHE_BLOCK - in : n;
-		err = get_block(c, off / BCACHE_BLOCK, k < BCACHE_BLOCK, &b);
+		err = get_block(c, off / BCACHE_BLOCK, k < BCACHE_BLOCK ? FILL : NO_FILL, &b);
 		if (err)
 			break;
 		if (src)
@@ -268,7 +308,7 @@ int bcache_zero(struct bcache *c, uint64_t off, size_t n) { return put(c, off, N
 int bcache_free(struct bcache *c)
 {
 	int err = 0;
-	if (c->hash && c->sorted && c->run)
+	if (c->hash && c->sorted && c->run && c->ra)
 		err = bcache_flush(c);
 	while (c->lru.next && c->lru.next != &c->lru) {
 		struct bblock *b = c->lru.next;
@@ -279,6 +319,7 @@ int bcache_free(struct bcache *c)
 	kfree(c->hash);
 	kfree(c->sorted);
 	kfree(c->run);
+	kfree(c->ra);
 	kfree(c);
 	return err;
 }
