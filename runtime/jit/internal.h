@@ -60,6 +60,8 @@ struct jit {
 	size_t nmade;
 	struct jit_stats stats;
 	char err[4096];
+	char unresolved[1024];	/* names the last link asked for and nothing defined */
+	char session_err[1024]; /* what ORC reported while linking, last */
 };
 
 /* llvm.c */

@@ -100,6 +100,14 @@ struct jit_probes {
  * struct prof_fn's code field, filled in here). The address of entry. */
 int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *entry, void **addr);
 
+/* The IR optimization level of each tier, here alone: tier 0 none (and
+ * the backend's lowest), tier 1 -O2 (the backend at -O1: quicker for code
+ * that runs until tier 2), tier 2 -O3. */
+static inline int jit_tier_opt(int tier)
+{
+	return tier <= 0 ? 0 : tier == 1 ? 2 : 3;
+}
+
 /* A new version of one function (index into the jit_fn list). */
 struct jit_request {
 	unsigned fn;
@@ -136,6 +144,9 @@ int jit_compile_versions(struct jit *j, const struct jit_request *r, size_t n, v
 int jit_compile_osr(struct jit *j, unsigned fn, unsigned loop, void **addr, uint64_t *ns);
 
 const struct jit_stats *jit_stats(const struct jit *j);
+/* Fail with "out of memory" (for code outside jit/ that allocates for it):
+ * JIT_EINTERNAL, with the message in jit_error. */
+int jit_out_of_memory(struct jit *j);
 
 /* The appliance (bareflow export): write to path an object file of the
  * whole program at -O3, for this CPU or (generic_cpu) any x86-64, with

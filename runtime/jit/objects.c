@@ -10,6 +10,11 @@
 
 #include "internal.h"
 
+int jit_out_of_memory(struct jit *j)
+{
+	return jit_fail(j, JIT_EINTERNAL, "out of memory");
+}
+
 const char *jit_llvm_version(void)
 {
 	static char v[32];

@@ -497,10 +497,10 @@ int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *ent
 	int err = jit_define_probes(j, p);
 	if (err)
 		return err;
-	LLVMModuleRef m = LLVMCloneModule(j->module);
 	LLVMValueRef *bodies = malloc((j->nfns + 1) * sizeof *bodies);
 	if (!bodies)
 		return jit_fail(j, JIT_EINTERNAL, "out of memory");
+	LLVMModuleRef m = LLVMCloneModule(j->module);
 	size_t n = 0;
 	for (LLVMValueRef f = LLVMGetFirstFunction(m); f && n < j->nfns; f = LLVMGetNextFunction(f))
 		if (!LLVMIsDeclaration(f))
@@ -759,7 +759,7 @@ static int finish_tier1(struct ir *ir, const struct jit_request *r, const char *
 {
 	struct jit *j = ir->j;
 	int err;
-	if ((err = verify(j, ir->m, name)) || (err = jit_optimize(j, ir->m, 2, "globaldce"))) {
+	if ((err = verify(j, ir->m, name)) || (err = jit_optimize(j, ir->m, jit_tier_opt(1), "globaldce"))) {
 		LLVMDisposeModule(ir->m);
 		return err;
 	}
@@ -801,7 +801,7 @@ static int compile_versions(struct jit *j, const struct jit_request *r, size_t n
 	if (r[0].tier == 1)
 		err = finish_tier1(&ir, &r[0], names[0].body, &addrs[0]);
 	else
-		err = finish_versions(j, ir.m, names[0].entry, 3);
+		err = finish_versions(j, ir.m, names[0].entry, jit_tier_opt(2));
 	ir_close(&ir);
 	for (size_t i = 0; !err && r[0].tier != 1 && i < n; i++)
 		err = jit_lookup(j, names[i].entry, &addrs[i]);
