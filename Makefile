@@ -89,7 +89,7 @@ setup:
 
 run: setup
 	@$(MAKE) -s all
-	./bareflow jit --log-tiers --report examples/demo.c
+	sh tools/demo.sh
 
 test: setup
 	@$(MAKE) -s all unit

@@ -80,8 +80,15 @@ static int mount_disk(unsigned i)
 
 int mount_disks(void)
 {
+	char cache[8];
+	bool has_cache = cmdline_get(CONTRACT_WORD_CACHE_DISK, cache, sizeof cache);
 	for (unsigned i = 0; i < CONTRACT_DISK_MAX; i++) {
 		int status = mount_disk(i);
+		if (status && has_cache && cache[0] == (char)('0' + i) && !cache[1]) {
+			kreport("bareflow: the code cache's disk cannot be used (said above): this "
+				"run neither reads nor stores the cache\n");
+			continue;
+		}
 		if (status)
 			return status;
 	}

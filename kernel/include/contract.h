@@ -86,4 +86,12 @@ static inline int contract_status_from_qemu(int e)
 #define CONTRACT_DISK_RW "rw"
 #define CONTRACT_DISK_RO "ro"
 
+/* ---- The code cache, bare-metal ----
+ * `jit` boots with the code cache's disk image as one more disk, mounted at
+ * CONTRACT_CACHE_DIR, and the word "cachedisk=N" names it: a cache disk
+ * that cannot be mounted is a warning and a run without the cache, not a
+ * refusal to run. */
+#define CONTRACT_CACHE_DIR "/bareflow-cache"
+#define CONTRACT_WORD_CACHE_DISK "cachedisk"
+
 #endif

@@ -8,7 +8,8 @@
  *         number of tier 0's objects among them;
  *         u32 functions, each: string symbol, the profile snapshot, the
  *         slot's request, entry symbol and object, u8 fallback and, if 1,
- *         its request, entry symbol and object.
+ *         its request, entry symbol and object; u32 OSR entries, each:
+ *         string symbol, u32 loop header, string entry symbol, u32 object.
  *
  * little-endian, strings as u32 length and bytes. The checksum is FNV-1a
  * (64 bits) of the body. Everything read is bounds-checked, and each
@@ -33,7 +34,7 @@
 #include "cache.h"
 
 #define MAGIC "BFCODE\0\n"
-#define FORMAT 3
+#define FORMAT 4
 #define MAX_FILE (1ull << 30) /* larger is not ours */
 #define SUFFIX ".bfc"
 #define TMP_PREFIX ".bfc." /* a file being written, renamed when whole */
@@ -62,6 +63,12 @@ static struct {
 	const unsigned char **obj;
 	uint64_t *objsize;
 	struct record *rec;
+	struct osr_record {
+		long fn;
+		uint32_t loop, obj;
+		char entry[600];
+	} * osr;
+	uint32_t nosr;
 } C;
 
 static void read_cache(void);
@@ -259,9 +266,6 @@ static bool keepable(uint32_t i, struct kept *k)
 	    !jit_version_object(C.jit, f->code, &obj, &size, &k->obj, &k->entry))
 		return false;
 	prof_version_request(i, v, &k->r);
-	for (unsigned s = 0; s < k->r.nspec; s++)
-		if (f->fn->arg_kind[k->r.spec_arg[s]] == JIT_ARG_PTR)
-			return false; /* its value is an address of this run */
 	k->fallback = false;
 	const struct prof_version *fv = v->nspec ? version_at(f, f->fallback) : NULL;
 	if (fv && jit_version_object(C.jit, f->fallback, &obj, &size, &k->fobj, &k->fentry)) {
@@ -301,6 +305,16 @@ void cache_save(void)
 	}
 	for (unsigned o = t0; o < t0 + t0n; o++)
 		renum[o] = 1;
+	uint32_t nosr = 0;
+	for (uint32_t i = 1; i < prof_nfns; i++)
+		for (unsigned v = 0; v < prof_fns[i].nversions; v++) {
+			const char *entry;
+			unsigned id;
+			const struct prof_version *pv = &prof_fns[i].versions[v];
+			if (pv->osr &&
+			    jit_version_object(C.jit, pv->code, &bytes, &size, &id, &entry))
+				renum[id] = 1, nosr++;
+		}
 	for (uint32_t o = 0; o < nkept; o++)
 		renum[o] = renum[o] ? ++nobjs : 0; /* 1-based; 0: unused */
 	for (int n = 0; n < KEYS; n++)
@@ -345,6 +359,22 @@ void cache_save(void)
 			put_u32(&b, renum[k.fobj] - 1);
 		}
 	}
+	/* OSR code: it enters tier 0's frames, which are the same in a run
+	 * whose tier 0 comes from this file */
+	put_u32(&b, nosr);
+	for (uint32_t i = 1; i < prof_nfns; i++)
+		for (unsigned v = 0; v < prof_fns[i].nversions; v++) {
+			const char *entry;
+			unsigned id;
+			const struct prof_version *pv = &prof_fns[i].versions[v];
+			if (!pv->osr ||
+			    !jit_version_object(C.jit, pv->code, &bytes, &size, &id, &entry))
+				continue;
+			put_str(&b, jit_fn_symbol(C.jit, i - 1));
+			put_u32(&b, pv->loop);
+			put_str(&b, entry);
+			put_u32(&b, renum[id] - 1);
+		}
 	free(renum);
 	if (b.failed) {
 		warn("%s%s", "out of memory: not stored", "");
@@ -611,8 +641,8 @@ static bool entry_named(const char *name, const char *sym, const char *kind, uin
 }
 
 /* Whether record x asks for what this program's JIT could have made: a
- * managed function's tier-1 or tier-2 version, specialized only on its
- * integer and floating-point arguments, each once, under the name such a
+ * managed function's tier-1 or tier-2 version, specialized only on
+ * arguments it profiles, each once, under the name such a
  * version gets, a fallback only behind a guard and itself no guard. A
  * file can pass its checksum and still be wrong (written by hand, or by
  * a bug); its code is not run then. */
@@ -628,8 +658,7 @@ static bool sane(const struct record *x, uint32_t serial)
 		return false;
 	for (unsigned k = 0; k < r->nspec; k++) {
 		unsigned a = r->spec_arg[k];
-		if (a >= d->nparams || a >= JIT_MAX_ARGS ||
-		    (d->arg_kind[a] != JIT_ARG_INT && d->arg_kind[a] != JIT_ARG_FP))
+		if (a >= d->nparams || a >= JIT_MAX_ARGS || d->arg_kind[a] == JIT_ARG_OTHER)
 			return false;
 		for (unsigned m = 0; m < k; m++)
 			if (r->spec_arg[m] == a)
@@ -651,7 +680,9 @@ static void discard(void)
 	free(C.obj);
 	free(C.objsize);
 	free(C.rec);
-	C.data = NULL, C.obj = NULL, C.objsize = NULL, C.rec = NULL;
+	free(C.osr);
+	C.data = NULL, C.obj = NULL, C.objsize = NULL, C.rec = NULL, C.osr = NULL;
+	C.nosr = 0;
 }
 
 /* Read and check the file (a warning if it is there but unusable): its
@@ -705,6 +736,27 @@ static void read_cache(void)
 		seen[x->fn] = true;
 	}
 	free(seen);
+	C.nosr = get_u32(&r);
+	if (!r.bad && C.nosr <= size)
+		C.osr = calloc(C.nosr + 1, sizeof *C.osr);
+	if (!C.osr)
+		r.bad = true;
+	for (uint32_t k = 0; k < C.nosr && !r.bad; k++) {
+		struct osr_record *o = &C.osr[k];
+		char sym[600], kind[32];
+		get_str(&r, sym, sizeof sym);
+		o->fn = jit_fn_by_symbol(C.jit, sym);
+		o->loop = get_u32(&r);
+		get_str(&r, o->entry, sizeof o->entry);
+		o->obj = get_u32(&r);
+		snprintf(kind, sizeof kind, ".osr%u.v", o->loop);
+		if (!r.bad && (o->fn < 0 || !prof_fns[o->fn + 1].fn->managed || o->obj >= C.nobjs ||
+			       !entry_named(o->entry, sym, kind, C.serial))) {
+			warn("%s%s", "holds code this program's JIT could not have made: ignored",
+			     "");
+			goto bad;
+		}
+	}
 	if (!r.bad && r.p == r.end)
 		return;
 	warn("%s%s", "malformed: ignored", "");
@@ -744,11 +796,15 @@ unsigned cache_load(void)
 	jit_skip_serials(C.jit, C.serial);
 	struct jit_mark mark = jit_mark(C.jit);
 	void **slot = calloc(C.nrec + 1, sizeof *slot), **fb = calloc(C.nrec + 1, sizeof *fb);
-	bool failed = !slot || !fb;
+	void **osr = calloc(C.nosr + 1, sizeof *osr);
+	bool failed = !slot || !fb || !osr;
+	uint32_t nosr = jit_tier0_loaded(C.jit) ? C.nosr : 0; /* else other frames */
 	for (uint32_t o = 0; o < C.nobjs && !failed; o++) {
 		bool used = false;
 		for (uint32_t k = 0; k < C.nrec; k++)
 			used |= C.rec[k].obj == o || (C.rec[k].fallback && C.rec[k].fobj == o);
+		for (uint32_t k = 0; k < nosr; k++)
+			used |= C.osr[k].obj == o;
 		if (!used)
 			continue;
 		if (jit_add_object(C.jit, C.obj[o], C.objsize[o])) {
@@ -763,6 +819,9 @@ unsigned cache_load(void)
 			    jit_find_version(C.jit, x->fentry, &fb[k]))
 				failed = true;
 		}
+		for (uint32_t k = 0; k < nosr && !failed; k++)
+			if (C.osr[k].obj == o && jit_find_version(C.jit, C.osr[k].entry, &osr[k]))
+				failed = true;
 	}
 	if (failed) { /* taken out again: the functions stay at tier 0 */
 		warn("%s: %s: removed", "its code does not link", jit_error(C.jit));
@@ -779,6 +838,8 @@ unsigned cache_load(void)
 				     x->fallback ? &x->fr : NULL, x->fallback ? fb[k] : NULL);
 			restored++;
 		}
+		for (uint32_t k = 0; k < nosr; k++)
+			prof_restore_osr((uint32_t)C.osr[k].fn + 1, C.osr[k].loop, osr[k]);
 		if (C.verbose)
 			fprintf(stderr,
 				"bareflow-rt: code cache %s: %u functions start optimized\n",
@@ -786,6 +847,7 @@ unsigned cache_load(void)
 	}
 	free(slot);
 	free(fb);
+	free(osr);
 	discard();
 	return restored;
 }

@@ -46,6 +46,7 @@ struct jit {
 	bool keep;
 	unsigned tier0_first, tier0_n; /* tier 0's objects among the kept */
 	bool probes_defined;
+	bool tier0_loaded;
 	LLVMOrcResourceTrackerRef added; /* objects from an earlier run, since jit_mark */
 	struct jit_object {
 		void *bytes;

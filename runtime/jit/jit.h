@@ -170,12 +170,15 @@ void jit_keep_objects(struct jit *j);
  * symbol. False if it was not kept (tier 0 and OSR code never are). */
 bool jit_version_object(const struct jit *j, const void *addr, const void **obj, size_t *size,
 			unsigned *id, const char **entry);
+/* Whether tier 0 came from objects of an earlier run (jit_load_tier0): its
+ * frames are then those that run's OSR code was made to enter. */
+bool jit_tier0_loaded(const struct jit *j);
 /* Tier 0 from the objects of an earlier run's tier 0 (instead of
  * jit_compile_tier0; the same probes and entry). */
 int jit_load_tier0(struct jit *j, const struct jit_probes *p, const void *const *objs,
 		   const size_t *sizes, unsigned n, const char *entry, void **addr);
 /* The kept objects of tier 0 (numbered as jit_kept_object's); false if
- * none were kept. */
+ * none were kept. OSR code is kept too (jit_version_object). */
 bool jit_tier0_objects(const struct jit *j, unsigned *first, unsigned *n);
 /* Kept object number id (as jit_version_object numbers them). */
 bool jit_kept_object(const struct jit *j, unsigned id, const void **obj, size_t *size);

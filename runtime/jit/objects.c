@@ -147,6 +147,11 @@ long jit_fn_by_symbol(const struct jit *j, const char *sym)
 	return -1;
 }
 
+bool jit_tier0_loaded(const struct jit *j)
+{
+	return j->tier0_loaded;
+}
+
 unsigned jit_next_serial(const struct jit *j)
 {
 	return j->serial;

@@ -247,7 +247,8 @@ int jit_compile_osr(struct jit *j, unsigned fn, unsigned loop, void **addr, uint
 		LLVMDisposeModule(m);
 		return err;
 	}
-	if ((err = jit_emit(j, m, 3, 3, "globaldce")) || (err = jit_lookup(j, name, addr)))
+	if ((err = jit_emit(j, m, 3, 3, "globaldce")) || (err = jit_lookup(j, name, addr)) ||
+	    (j->keep && (err = jit_made(j, *addr, name))))
 		return err;
 	*ns = rt_now_ns() - t0;
 	return 0;

@@ -575,6 +575,7 @@ int jit_load_tier0(struct jit *j, const struct jit_probes *p, const void *const 
 	if (!err) {
 		j->tier0_first = (unsigned)first, j->tier0_n = (unsigned)(j->nobjs - first);
 		err = fill_slots(j, p, entry, addr);
+		j->tier0_loaded = !err;
 	}
 	if (err) { /* as if never tried: tier 0 can still be compiled */
 		char why[sizeof j->err];
@@ -759,7 +760,8 @@ static int finish_tier1(struct ir *ir, const struct jit_request *r, const char *
 {
 	struct jit *j = ir->j;
 	int err;
-	if ((err = verify(j, ir->m, name)) || (err = jit_optimize(j, ir->m, jit_tier_opt(1), "globaldce"))) {
+	if ((err = verify(j, ir->m, name)) ||
+	    (err = jit_optimize(j, ir->m, jit_tier_opt(1), "globaldce"))) {
 		LLVMDisposeModule(ir->m);
 		return err;
 	}

@@ -662,6 +662,10 @@ static void *osr(uint32_t i, uint32_t loop)
 	for (unsigned k = 0; k < f->nversions; k++)
 		if (f->versions[k].osr && f->versions[k].loop == loop)
 			return f->versions[k].code;
+	if (f->osr_learned) { /* the last run knew which of its loops ran long */
+		f->osr_trigger = f->loops * 2;
+		return NULL;
+	}
 	for (unsigned k = 0; k < f->nunfit; k++)
 		if (f->unfit[k] == loop) {
 			f->osr_trigger = f->loops * 2; /* back off */
@@ -770,6 +774,13 @@ void prof_restore(uint32_t i, const struct prof_snapshot *s, const struct jit_re
 	memcpy(f->args, s->args, sizeof f->args);
 	if (s->experiment_done) /* measured last time: not again */
 		f->experiment.state = EXPERIMENT_DONE;
+	/* A pointer it is specialized on was an address of the last run: its
+	 * guard compares with that (or with the variable it named, as linked
+	 * now) and sends other values to the fallback, but a compile of "the
+	 * same" specialization now would not be the same: no experiment. */
+	for (unsigned k = 0; k < r->nspec; k++)
+		if (f->fn->arg_kind[r->spec_arg[k]] == JIT_ARG_PTR)
+			f->experiment.state = EXPERIMENT_DONE;
 	if (fallback) {
 		prof_install(f, fr, fallback, 0, PROF_FALLBACK);
 		f->versions[f->nversions - 1].cached = true;
@@ -790,6 +801,23 @@ void prof_restore(uint32_t i, const struct prof_snapshot *s, const struct jit_re
 		if (s->miss_trigger > f->guard_misses)
 			f->miss_trigger = s->miss_trigger;
 	}
+}
+
+void prof_restore_osr(uint32_t i, unsigned loop, void *code)
+{
+	struct prof_version *v = prof_new_version(&prof_fns[i]);
+	if (!v)
+		return;
+	v->tier = 2;
+	v->osr = true;
+	v->loop = loop;
+	v->code = code;
+	v->cached = true;
+	v->installed_at_call = prof_fns[i].calls;
+	prof_fns[i].osr_learned = true;
+	if (P.verbose)
+		fprintf(stderr, "bareflow-rt: cached %s: OSR code for the loop at block %u\n",
+			prof_fns[i].fn->name, loop);
 }
 
 bool prof_prefers_generic(void)

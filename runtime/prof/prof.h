@@ -94,7 +94,8 @@ struct prof_fn {
 	unsigned long size;  /* IR instructions a version compiles (0: not known yet) */
 	unsigned nversions;
 	struct prof_version versions[PROF_MAX_VERSIONS];
-	unsigned nunfit; /* loop headers found unfit for OSR */
+	bool osr_learned; /* OSR code came from the cache: other loops are not entered */
+	unsigned nunfit;  /* loop headers found unfit for OSR */
 	unsigned unfit[8];
 };
 
@@ -174,6 +175,12 @@ void prof_snapshot(uint32_t i, struct prof_snapshot *s);
  * tier 0's code), with the guard's miss checkpoint where it was. */
 void prof_restore(uint32_t i, const struct prof_snapshot *s, const struct jit_request *r,
 		  void *slot, const struct jit_request *fr, void *fallback);
+/* Function i's OSR code for its tier-0 loop header `loop`, from an earlier
+ * run whose tier 0 this run's is: used when that loop runs long; its other
+ * loops are not moved to OSR code in this run (the earlier run found which
+ * one ran long; a short loop's compile costs more than it saves). */
+void prof_restore_osr(uint32_t i, unsigned loop, void *code);
+
 /* The code choice the policy learned (compile for any x86-64 rather than
  * for this CPU), to carry over to the next run. */
 bool prof_prefers_generic(void);

@@ -40,7 +40,9 @@ printf 'int main(void) { return 0; }\n' >"$TMP/prog.c"
 run ./bareflow jit --disk-ro "$TMP/a.img:/cache" "$TMP/prog.c"
 expect_status 0
 expect_arg "virtio-blk-pci,drive=disk0,serial=bfdisk0"
-grep -q "^run.* disk0=/cache:ro$" "$TMP/args" || fail "expected jit's disk word"
+# ... and the code cache's disk after the program's (jit_cache_bare_metal.sh)
+grep -q "^run.* disk0=/cache:ro disk1=/bareflow-cache:rw cachedisk=1$" "$TMP/args" ||
+	fail "expected jit's disk words"
 run ./bareflow demo --disk "$TMP/a.img"
 expect_status 2
 rm -f "$TMP/args"

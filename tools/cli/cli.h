@@ -204,6 +204,9 @@ unsigned long long cli_mem_spare(unsigned long long mem_mib, unsigned long long 
 
 /* diskimg.c: `bareflow disk ...` (argv after "disk"); its exit status. */
 int cli_disk_command(int argc, char **argv);
+/* Make IMG, a new FAT32 image of mib MiB (sparse), with mkfs.fat. 0, 127
+ * without mkfs.fat, 1 when it failed (said why; no IMG left). */
+int cli_disk_make(const char *img, unsigned long long mib);
 extern const char disk_usage[];
 
 /* spawn.c */
@@ -313,6 +316,7 @@ struct jit_app {
 	const char *thresholds; /* --thresholds C1,L1,C2,L2 as given, or NULL */
 	const char *cache;	/* --cache DIR|off as given, or NULL (the default place) */
 	bool cache_clear;	/* --cache-clear */
+	bool cache_disk;	/* bare-metal: the cache's disk is attached (cli_cache_disk) */
 	const char *export_out; /* export: -o OUT ("" for the default), NULL for jit */
 	bool from_cache;	/* export --from-cache */
 	bool export_iso;	/* export --iso */
@@ -336,6 +340,11 @@ struct jit_app {
  * a failure's status from cli_run.
  */
 int cli_jit(struct boot_options *opt, const struct jit_app *app);
+
+/* The code cache's directory: DIR of --cache DIR (made absolute), none for
+ * "off", else $XDG_CACHE_HOME/bareflow (an absolute XDG_CACHE_HOME only, as
+ * the XDG rules say) or ~/.cache/bareflow. NULL: none (malloc'd otherwise). */
+char *cli_cache_dir(const char *given);
 
 /* iso.c */
 

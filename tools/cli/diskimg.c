@@ -69,6 +69,11 @@ static int disk_create(int argc, char **argv)
 		if (unlink(img))
 			return disk_error("cannot replace %s: %s", img, strerror(errno));
 	}
+	return cli_disk_make(img, mib);
+}
+
+int cli_disk_make(const char *img, unsigned long long mib)
+{
 	char kib[32];
 	snprintf(kib, sizeof kib, "%llu", mib * 1024);
 	char *mkfs[] = {"mkfs.fat", "-F", "32", "-C", (char *)img, kib, NULL};

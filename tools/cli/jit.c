@@ -238,11 +238,7 @@ static char **runtime_argv(const struct jit_app *app, char *rt, char **bc, const
 	return v;
 }
 
-/* The code cache's directory for a hosted run: DIR of --cache DIR (made
- * absolute), none for "off", else $XDG_CACHE_HOME/bareflow (an absolute
- * XDG_CACHE_HOME only, as the XDG rules say) or ~/.cache/bareflow. NULL:
- * none (malloc'd otherwise). */
-static char *cache_dir(const char *given)
+char *cli_cache_dir(const char *given)
 {
 	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
 	char *dir = NULL;
@@ -477,7 +473,7 @@ static int export_appliance(struct boot_options *opt, const struct jit_app *app,
 		  : strndup(first, strlen(first) - (ends_with(first, ".c") ? 2 : 3));
 	snprintf(obj, sizeof obj, "%s/appliance.o", work);
 	snprintf(own_cache, sizeof own_cache, "%s/cache", work);
-	cache = app->from_cache ? cache_dir(app->cache) : strdup(own_cache);
+	cache = app->from_cache ? cli_cache_dir(app->cache) : strdup(own_cache);
 	if (!out || !cache) {
 		cli_error(app->from_cache && !cache ? "no code cache: set HOME or give --cache DIR"
 						    : "out of memory");
@@ -579,7 +575,9 @@ int cli_jit(struct boot_options *opt, const struct jit_app *app)
 	const char *profile = app->profile && !app->hosted ? "/dev/hostout" : app->profile;
 	/* The runtime gets only --env's environment: the cache's place is
 	 * decided here, from ours. Bare-metal there is none yet. */
-	cache = app->hosted ? cache_dir(app->cache) : NULL;
+	cache = app->hosted	   ? cli_cache_dir(app->cache)
+		: app->cache_disk ? strdup(CONTRACT_CACHE_DIR)
+				   : NULL;
 	argv = runtime_argv(app, rt, bc, profile, cache ? cache : "off", opt->verbose);
 	if (!argv) {
 		cli_error("out of memory");

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -172,15 +173,17 @@ static const char jit_usage[] =
     "                  calls or L1 loop iterations, to 2 after C2 or L2 (for\n"
     "                  tests and experiments; e.g. 200,2000,5000,15000)\n"
     "  --log-tiers     print each tier-up to stderr as it happens\n"
-    "  --cache DIR|off hosted, the code cache: at exit the runtime stores each\n"
-    "                  function's optimized code and profile in DIR (default\n"
-    "                  $XDG_CACHE_HOME/bareflow, or ~/.cache/bareflow), one file\n"
-    "                  per program (a hash of its bitcode); the next run of the\n"
-    "                  same program starts with that code, for the same CPU,\n"
-    "                  runtime and LLVM. A file that does not match or is damaged\n"
-    "                  is ignored with a warning. off: neither read nor written.\n"
-    "                  Bare-metal runs have no cache yet (it needs a disk).\n"
-    "  --cache-clear   empty the cache directory first\n"
+    "  --cache DIR|IMG|off\n"
+    "                  the code cache: at exit the runtime stores each function's\n"
+    "                  optimized code and profile, one file per program (a hash\n"
+    "                  of its bitcode); the next run of the same program starts\n"
+    "                  with that code, for the same CPU, runtime and LLVM. A file\n"
+    "                  that does not match or is damaged is ignored with a\n"
+    "                  warning. Hosted, in DIR (default $XDG_CACHE_HOME/bareflow,\n"
+    "                  or ~/.cache/bareflow); bare-metal, on the FAT disk image\n"
+    "                  IMG (default bare-metal.img there), made on first use,\n"
+    "                  one run at a time (another goes without it). off: none.\n"
+    "  --cache-clear   empty the cache first\n"
     "  --verbose       also the runtime's: its CPU, features, compile times and\n"
     "                  each tier-up as it happens\n"
     "\n"
@@ -742,10 +745,12 @@ static int jit_cmdline(const struct command *c, int argc, char **argv, struct ji
 					    "keeps its profile to itself");
 	if (c->exports && jit.cache && !strcmp(jit.cache, "off"))
 		return usage_error(c->name, "--from-cache needs a cache, not --cache off");
-	if (!c->exports && !jit.hosted && (jit.cache_clear || (jit.cache && strcmp(jit.cache, "off"))))
-		return usage_error(c->name, "%s needs --hosted: bare-metal runs have no code cache "
-					    "yet (it needs a disk)",
-				   jit.cache_clear ? "--cache-clear" : "--cache DIR");
+	struct stat st;
+	if (!c->exports && !jit.hosted && jit.cache && strcmp(jit.cache, "off") &&
+	    !stat(jit.cache, &st) && S_ISDIR(st.st_mode))
+		return usage_error(c->name, "--cache %s: bare-metal, the code cache is a disk image "
+					    "file (made on first use), not a directory",
+				   jit.cache);
 	if (jit.profile && iso_out)
 		return usage_error(c->name, "--profile needs a boot with a host to write to: "
 					    "not with --iso");
@@ -778,6 +783,57 @@ static int jit_cmdline(const struct command *c, int argc, char **argv, struct ji
 
 /* The disks: checked (127, 126), their GUEST_DIRs settled, and told to the
  * kernel on its command line. Returns 0 or an exit status. */
+/*
+ * Bare-metal, the code cache lives on a FAT disk image of its own (what the
+ * guest writes to its own files is gone when it stops): --cache IMG, or
+ * bare-metal.img in the cache directory, made on first use (mkfs.fat) and
+ * locked for the run, then one more disk, mounted at CONTRACT_CACHE_DIR.
+ * A run that finds it locked (another run at once), or cannot make it,
+ * goes without the cache, with a warning. Sets app->cache_disk.
+ */
+#define CACHE_DISK_MIB 128
+static int cache_disk_lock = -1; /* held until we exit */
+
+static void cache_disk(struct jit_app *app)
+{
+	char *img = NULL, *dir = NULL;
+	if ((jit.cache && !strcmp(jit.cache, "off")) || iso_out || disk_count == CONTRACT_DISK_MAX)
+		return;
+	if (jit.cache) {
+		img = cli_abspath(jit.cache);
+	} else if ((dir = cli_cache_dir(NULL))) {
+		for (char *s = dir + 1; (s = strchr(s, '/')); s++) { /* mkdir -p */
+			*s = 0;
+			mkdir(dir, 0700);
+			*s = '/';
+		}
+		mkdir(dir, 0700);
+		if (asprintf(&img, "%s/bare-metal.img", dir) < 0)
+			img = NULL;
+	}
+	free(dir);
+	if (!img)
+		return; /* nowhere to keep it (no HOME) */
+	if (access(img, F_OK) && cli_disk_make(img, CACHE_DISK_MIB)) {
+		cli_error("the code cache's disk %s cannot be made: this run goes without it", img);
+		free(img);
+		return;
+	}
+	int fd = open(img, O_RDWR | O_CLOEXEC);
+	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB)) {
+		cli_error("the code cache's disk %s is %s: this run goes without it", img,
+			  fd < 0 ? strerror(errno) : "in use by another run");
+		if (fd >= 0)
+			close(fd);
+		free(img);
+		return;
+	}
+	cache_disk_lock = fd;
+	disk_list[disk_count] = (struct disk_spec){.image = img, .guest = strdup(CONTRACT_CACHE_DIR)};
+	disk_count++;
+	app->cache_disk = true;
+}
+
 static int disk_cmdline(const struct command *c, struct boot_options *opt, char *cmdline)
 {
 	char words[CONTRACT_CMDLINE_MAX];
@@ -791,6 +847,12 @@ static int disk_cmdline(const struct command *c, struct boot_options *opt, char 
 		return r;
 	if (cli_disk_words(disk_list, disk_count, words, sizeof words) || append_cmdline(cmdline, words))
 		return usage_error(c->name, "the kernel command line is over %d bytes", MAX_CMDLINE);
+	if (cache_disk_lock >= 0) { /* the last disk is the cache's */
+		snprintf(words, sizeof words, CONTRACT_WORD_CACHE_DISK "=%d", disk_count - 1);
+		if (append_cmdline(cmdline, words))
+			return usage_error(c->name, "the kernel command line is over %d bytes",
+					   MAX_CMDLINE);
+	}
 	opt->disks = disk_list;
 	opt->ndisks = disk_count;
 	return 0;
@@ -854,6 +916,8 @@ int main(int argc, char **argv)
 	if (c->jit) {
 		struct jit_app app;
 		r = jit_cmdline(c, argc - 2 - first, argv + 2 + first, &app, cmdline);
+		if (!r && !app.hosted && !c->exports)
+			cache_disk(&app);
 		if (!r)
 			r = disk_cmdline(c, &opt, cmdline);
 		return r ? r : cli_jit(&opt, &app);
