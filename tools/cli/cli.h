@@ -29,6 +29,7 @@ struct boot_options {
 	const char *module;	    /* run: the boot module's path (the application's archive) */
 	bool stdin_in_module;	    /* run: our stdin is in the archive; QEMU gets /dev/null */
 	const char *hostout;	    /* jit --profile: the host file COM3 (/dev/hostout) writes */
+	const char *accel;	    /* --accel: "auto" (or NULL), "kvm" or "tcg" */
 };
 
 /* root.c */
@@ -212,6 +213,19 @@ int cli_relay_out(int to, bool mux, int status_fd, pid_t *pid);
  * end, or -1; *pid is the relay.
  */
 int cli_relay_stdin(int log_fd, pid_t *pid);
+
+/* accel.c */
+
+enum cli_accel { CLI_ACCEL_TCG, CLI_ACCEL_KVM };
+
+/*
+ * Choose QEMU's accelerator for --accel want ("auto", "kvm" or "tcg"): auto
+ * takes KVM when /dev/kvm opens for reading and writing and answers
+ * KVM_GET_API_VERSION with 12, else TCG. With verbose, says on stderr which
+ * and why. Returns 0 with *chosen set, or 2 after printing why "kvm" cannot
+ * be had.
+ */
+int cli_accel_choose(const char *want, bool verbose, enum cli_accel *chosen);
 
 /* qemu.c */
 

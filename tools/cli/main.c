@@ -15,6 +15,13 @@
 
 #define MAX_CMDLINE (KERNEL_CMDLINE_MAX - 1)
 
+#define ACCEL_HELP \
+    "  --accel auto|kvm|tcg  QEMU's accelerator: auto (the default) takes KVM when\n" \
+    "                  /dev/kvm can be opened read-write and answers, else TCG\n" \
+    "                  (emulation, many times slower); kvm refuses (exit 2)\n" \
+    "                  without it. KVM runs -cpu host, TCG -cpu max; --verbose\n" \
+    "                  says which was chosen and why\n"
+
 static const char main_usage[] =
     "usage: bareflow COMMAND [OPTIONS]\n"
     "\n"
@@ -36,6 +43,7 @@ static const char main_usage[] =
 
 static const char demo_usage[] =
     "usage: bareflow demo [--mem SIZE] [--iso] [--timeout SEC] [--cmdline STR] [--verbose]\n"
+    "                     [--accel auto|kvm|tcg]\n"
     "\n"
     "Boot build/bareflow.elf by QEMU's direct boot (PVH): it prints the BareFlow\n"
     "banner and a boot report, then powers off.\n"
@@ -53,12 +61,13 @@ static const char demo_usage[] =
     "                    crash=double-free              a heap double free (a panic)\n"
     "                    fault=mb2-no-mmap|mb2-bad-mmap with --iso: damage the boot\n"
     "                                                   loader's memory map (tests)\n"
-    "  --verbose       print the QEMU command line and QEMU's own messages to stderr\n";
+    "  --verbose       print the QEMU command line and QEMU's own messages to stderr\n"
+    ACCEL_HELP;
 
 static const char run_usage[] =
     "usage: bareflow run [--mem SIZE] [--cpus N] [--timeout SEC] [--file HOST[:GUEST]]...\n"
     "                    [--env NAME=VALUE]... [--strace] [--verbose] [--iso OUT.iso]\n"
-    "                    [--] ELF [ARGS...]\n"
+    "                    [--accel auto|kvm|tcg] [--] ELF [ARGS...]\n"
     "\n"
     "Boot BareFlow with the static x86-64 Linux program ELF as its application and\n"
     "run it with ARGS. Its stdout is our stdout byte for byte, its stderr our\n"
@@ -97,6 +106,7 @@ static const char run_usage[] =
     "                  environment is otherwise empty)\n"
     "  --strace        print every system call, its arguments and result to stderr\n"
     "  --verbose       print the QEMU command line, QEMU's messages and the kernel log\n"
+    ACCEL_HELP
     "  --iso OUT.iso   do not boot: write a bootable GRUB ISO of the kernel, this\n"
     "                  command line and the same files to OUT.iso (exit 0, or 2 if it\n"
     "                  cannot be written there)\n";
@@ -129,8 +139,8 @@ static const char jit_usage[] =
     "(named on stderr); a missing input exits 127, an unreadable one 126.\n"
     "\n"
     "  --hosted        run the runtime on Linux, not in QEMU (with the same\n"
-    "                  arguments and environment); --mem, --cpus, --strace, --iso\n"
-    "                  and --file HOST:GUEST need a boot and are refused\n"
+    "                  arguments and environment); --mem, --cpus, --strace, --iso,\n"
+    "                  --accel and --file HOST:GUEST need a boot and are refused\n"
     "  --profile FILE  write the runtime's JSON profile (CPU, features, compile\n"
     "                  times, and per function: calls, cycles, tier, versions) to\n"
     "                  the host file FILE, emptied first; bare-metal it travels on\n"
@@ -157,10 +167,12 @@ static const char jit_usage[] =
     "                  each tier-up as it happens\n"
     "\n"
     "Run options (see run --help): --mem SIZE (default 1G), --cpus 1, --timeout SEC,\n"
-    "--file HOST[:GUEST], --env NAME=VALUE, --strace, --verbose, --iso OUT.iso.\n";
+    "--file HOST[:GUEST], --env NAME=VALUE, --strace, --verbose, --iso OUT.iso,\n"
+    "--accel auto|kvm|tcg.\n";
 
 static const char selftest_usage[] =
     "usage: bareflow selftest [--mem SIZE] [--timeout SEC] [--cmdline STR] [--verbose]\n"
+    "                         [--accel auto|kvm|tcg]\n"
     "\n"
     "Boot the kernel with the command line \"selftest\" to run the in-kernel tests:\n"
     "one line per test, then \"N passed, N failed\". Exits 0 if all passed, else 1.\n"
@@ -171,7 +183,8 @@ static const char selftest_usage[] =
     "                  0: never)\n"
     "  --cmdline STR   more kernel command line words (repeatable); selftest=FILTER\n"
     "                  runs only the tests whose name contains FILTER\n"
-    "  --verbose       print the QEMU command line and QEMU's own messages to stderr\n";
+    "  --verbose       print the QEMU command line and QEMU's own messages to stderr\n"
+    ACCEL_HELP;
 
 struct command {
 	const char *name;
@@ -274,7 +287,8 @@ enum option_id {
 	OPT_REPORT,
 	OPT_OPT,
 	OPT_THRESHOLDS,
-	OPT_LOG_TIERS
+	OPT_LOG_TIERS,
+	OPT_ACCEL
 };
 
 static const struct option {
@@ -302,6 +316,7 @@ static const struct option {
 	{"--opt", OPT_OPT, true},
 	{"--thresholds", OPT_THRESHOLDS, true},
 	{"--log-tiers", OPT_LOG_TIERS, false},
+	{"--accel", OPT_ACCEL, true},
 	/* clang-format on */
 };
 
@@ -375,7 +390,8 @@ static int add_file_spec(const struct command *c, const char *val)
 static int apply_option(const struct command *c, const struct option *o, const char *val,
 			struct boot_options *opt, char *cmdline)
 {
-	if (o->id == OPT_MEM || o->id == OPT_CPUS || o->id == OPT_STRACE || o->id == OPT_ISO_OUT)
+	if (o->id == OPT_MEM || o->id == OPT_CPUS || o->id == OPT_STRACE || o->id == OPT_ISO_OUT ||
+	    o->id == OPT_ACCEL)
 		jit.boot_only = o->name;
 	if (o->id == OPT_FILE && strchr(val, ':'))
 		jit.boot_only = "--file HOST:GUEST";
@@ -433,6 +449,11 @@ static int apply_option(const struct command *c, const struct option *o, const c
 					   "--cpus %s: the kernel runs programs on one CPU for now; "
 					   "only --cpus 1 is possible",
 					   val);
+		return 0;
+	case OPT_ACCEL:
+		if (strcmp(val, "auto") && strcmp(val, "kvm") && strcmp(val, "tcg"))
+			return usage_error(c->name, "bad --accel '%s': use auto, kvm or tcg", val);
+		opt->accel = val;
 		return 0;
 	case OPT_HOSTED:
 		jit.hosted = true;

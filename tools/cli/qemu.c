@@ -14,7 +14,7 @@
 #include "../../kernel/include/hoststatus.h"
 #include "cli.h"
 
-#define MAX_ARGS 48
+#define MAX_ARGS 64
 
 struct qemu_argv {
 	char *v[MAX_ARGS];
@@ -59,7 +59,7 @@ static const char *qemu_binary(void)
  * no driver for it, and the BIOS would spend time loading its option ROM.
  */
 static void build_argv(struct qemu_argv *a, const struct boot_options *opt, const char *image,
-		       const struct channels *ch)
+		       const struct channels *ch, enum cli_accel accel)
 {
 	snprintf(a->mem, sizeof a->mem, "%lluM", opt->mem_mib);
 	snprintf(a->stderr_dev, sizeof a->stderr_dev, "file,id=com2,path=/dev/fd/%d,append=on",
@@ -70,7 +70,7 @@ static void build_argv(struct qemu_argv *a, const struct boot_options *opt, cons
 		 opt->mem_mib);
 	/* clang-format off */
 	static const char *const flags[] = {
-		"-cpu", "max", "-smp", "1", "-display", "none", "-no-reboot", "-monitor", "none",
+		"-smp", "1", "-display", "none", "-no-reboot", "-monitor", "none",
 		"-nic", "none", "-serial", "stdio", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"};
 	const char *memory[] = {"-M", "pc,memory-backend=ram0", "-object", a->backend, "-m", a->mem};
 	/* clang-format on */
@@ -78,6 +78,11 @@ static void build_argv(struct qemu_argv *a, const struct boot_options *opt, cons
 	push(a, qemu_binary());
 	for (size_t i = 0; i < sizeof memory / sizeof memory[0]; i++)
 		push(a, memory[i]);
+	/* KVM runs the host's own CPU; TCG emulates all it can. */
+	push(a, "-accel");
+	push(a, accel == CLI_ACCEL_KVM ? "kvm" : "tcg");
+	push(a, "-cpu");
+	push(a, accel == CLI_ACCEL_KVM ? "host" : "max");
 	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
 		push(a, flags[i]);
 	push(a, "-chardev");
@@ -299,6 +304,7 @@ int cli_boot(const struct boot_options *opt)
 {
 	char image[4096], *tmp_iso = NULL;
 	struct qemu_argv a;
+	enum cli_accel accel;
 	int ret = CLI_EXIT_FAILURE;
 
 	snprintf(image, sizeof image, "%s/build/%s", cli_root(),
@@ -308,6 +314,9 @@ int cli_boot(const struct boot_options *opt)
 			  image);
 		return CLI_EXIT_FAILURE;
 	}
+	if ((ret = cli_accel_choose(opt->accel ? opt->accel : "auto", opt->verbose, &accel)))
+		return ret;
+	ret = CLI_EXIT_FAILURE;
 	if (opt->iso && *opt->cmdline) {
 		tmp_iso = cli_iso_build(opt->cmdline);
 		if (!tmp_iso)
@@ -328,7 +337,7 @@ int cli_boot(const struct boot_options *opt)
 		ret = CLI_EXIT_USAGE;
 		goto out;
 	}
-	build_argv(&a, opt, tmp_iso ? tmp_iso : image, &ch);
+	build_argv(&a, opt, tmp_iso ? tmp_iso : image, &ch, accel);
 	if (opt->verbose)
 		cli_print_argv(a.v);
 	/* QEMU's stdin (COM1's input) is a pipe that stays open while it runs:
