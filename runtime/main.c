@@ -4,8 +4,13 @@
  * static binary runs bare-metal under BareFlow and as a Linux process.
  *
  *   bareflow-rt [--opt auto|0|1|2|3] [--thresholds C1,L1,C2,L2] [--verbose]
- *               [--log-tiers] [--report] [--profile FILE] FILE.bc... -- ARGV0 [ARGS...]
+ *               [--log-tiers] [--report] [--profile FILE] [--perf-map]
+ *               FILE.bc... -- ARGV0 [ARGS...]
  *   bareflow-rt --check FILE.bc...
+ *
+ * --perf-map writes /tmp/perf-PID.map, naming the JIT's code for perf
+ * (codemap.h). A fault in the program is reported with the JIT's names for
+ * its code: on Linux by the runtime (fault.c), under BareFlow by the kernel.
  *
  * --check only reads, verifies and links the files: 0 if they are good, 126
  * with the reason if not (what `bareflow jit` asks before it boots).
@@ -30,6 +35,8 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "codemap.h"
+#include "fault.h"
 #include "prof/prof.h"
 #include "runtime.h"
 
@@ -39,13 +46,14 @@
 
 static const char usage[] =
     "usage: bareflow-rt [--opt auto|0|1|2|3] [--thresholds C1,L1,C2,L2] [--verbose]\n"
-    "                   [--log-tiers] [--report] [--profile FILE] FILE.bc... -- ARGV0 [ARGS...]\n"
+    "                   [--log-tiers] [--report] [--profile FILE] [--perf-map]\n"
+    "                   FILE.bc... -- ARGV0 [ARGS...]\n"
     "       bareflow-rt --check FILE.bc...\n";
 
 static struct {
 	int opt; /* -1: auto, the tiers */
 	struct prof_policy policy;
-	bool verbose, report, log_tiers, check;
+	bool verbose, report, log_tiers, check, perf_map;
 	const char *profile;
 	uint64_t start_ns, main_ns; /* runtime start; main entered */
 	struct jit_stats first;	    /* the first compile (tier 0, or the fixed one) */
@@ -266,6 +274,8 @@ int main(int argc, char **argv, char **envp)
 			rt.log_tiers = true;
 		} else if (!strcmp(a, "--report")) {
 			rt.report = true;
+		} else if (!strcmp(a, "--perf-map")) {
+			rt.perf_map = true;
 		} else if (!strcmp(a, "--check")) {
 			rt.check = true;
 		} else if (!strcmp(a, "--help")) {
@@ -317,6 +327,9 @@ int main(int argc, char **argv, char **envp)
 	size_t nsyms;
 	const struct jit_symbol *syms = runtime_symbols(&nsyms);
 	jit_provide(rt.jit, syms, nsyms);
+	if (codemap_init(rt.jit, rt.perf_map))
+		return EXIT_USAGE;
+	fault_report_init();
 	void *entry;
 	int r;
 	if (rt.opt < 0) {

@@ -137,4 +137,13 @@ int jit_compile_osr(struct jit *j, unsigned fn, unsigned loop, void **addr, uint
 
 const struct jit_stats *jit_stats(const struct jit *j);
 
+/* Called with each function the JIT links from now on, as it is linked:
+ * its code's address range and its symbol name (the program's name with
+ * the JIT's suffix: NAME.bf0 tier 0, NAME.bf1.vN and NAME.bf2.vN tiers 1
+ * and 2, NAME.bf2s.vN a specialized body and NAME.bf2g.vN its guard,
+ * NAME.osrL.vN OSR code from loop header L; a plain name for a fixed
+ * compile or a private copy). */
+typedef void jit_code_fn(void *ctx, uint64_t start, uint64_t size, const char *symbol);
+void jit_on_code(struct jit *j, jit_code_fn *fn, void *ctx);
+
 #endif

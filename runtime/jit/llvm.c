@@ -492,6 +492,7 @@ int jit_codegen(struct jit *j, LLVMModuleRef m, int cg)
 		return JIT_EINTERNAL;
 	}
 	dump_object(obj);
+	jit_code_note_object(j, obj);
 	LLVMErrorRef e =
 	    LLVMOrcLLJITAddObjectFile(j->lljit, LLVMOrcLLJITGetMainJITDylib(j->lljit), obj);
 	return e ? fail_llvm(j, JIT_EINTERNAL, "cannot add code to the JIT", e) : 0;
@@ -520,6 +521,7 @@ int jit_lookup(struct jit *j, const char *name, void **addr)
 		return code;
 	}
 	*addr = (void *)(uintptr_t)a;
+	jit_code_resolve(j);
 	return 0;
 }
 
