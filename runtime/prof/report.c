@@ -184,10 +184,11 @@ void prof_json_functions(FILE *out)
 				fprintf(out, "null");
 			fprintf(out,
 				", \"counted\": %s, \"fallback\": %s, \"compile_ms\": %.3f, "
-				"\"installed_at_call\": %llu}",
+				"\"installed_at_call\": %llu, \"code\": \"%#lx\"}",
 				v->counted ? "true" : "false", v->fallback ? "true" : "false",
 				(double)v->compile_ns / 1e6,
-				(unsigned long long)v->installed_at_call);
+				(unsigned long long)v->installed_at_call,
+				(unsigned long)(uintptr_t)v->code);
 		}
 		fprintf(out, "%s]", f->nversions ? "\n     " : "");
 		const struct prof_experiment *e = &f->experiment;

@@ -278,6 +278,7 @@ struct jit_app {
 	bool hosted;	     /* run the runtime on Linux instead of booting */
 	bool report;	     /* --report */
 	bool log_tiers;	     /* --log-tiers */
+	bool perf_map;	     /* --perf-map */
 	const char *profile; /* --profile FILE, or NULL */
 	const char *opt;     /* --opt LEVEL as given, or NULL (the runtime's default) */
 	const char *thresholds; /* --thresholds C1,L1,C2,L2 as given, or NULL */

@@ -214,6 +214,8 @@ static char **runtime_argv(const struct jit_app *app, char *rt, char **bc, const
 		v[n++] = "--report";
 	if (app->log_tiers)
 		v[n++] = "--log-tiers";
+	if (app->perf_map)
+		v[n++] = "--perf-map";
 	if (profile) {
 		v[n++] = "--profile";
 		v[n++] = (char *)profile;

@@ -113,7 +113,8 @@ static const char run_usage[] =
 
 static const char jit_usage[] =
     "usage: bareflow jit [--hosted] [--profile FILE] [--report] [--opt auto|0|1|2|3]\n"
-    "                    [--thresholds C1,L1,C2,L2] [--log-tiers] [run options]\n"
+    "                    [--thresholds C1,L1,C2,L2] [--log-tiers] [--perf-map]\n"
+    "                    [run options]\n"
     "                    [--] PROG.c|PROG.bc... [--] [ARGS...]\n"
     "\n"
     "Run a C program under BareFlow's LLVM JIT runtime (build/runtime/bareflow-rt):\n"
@@ -163,6 +164,10 @@ static const char jit_usage[] =
     "                  calls or L1 loop iterations, to 2 after C2 or L2 (for\n"
     "                  tests and experiments; e.g. 200,2000,5000,15000)\n"
     "  --log-tiers     print each tier-up to stderr as it happens\n"
+    "  --perf-map      with --hosted: write /tmp/perf-PID.map (PID the runtime's),\n"
+    "                  one line per compiled function, START SIZE (hex) NAME, as\n"
+    "                  its code is installed, so that perf names JIT code, e.g.\n"
+    "                  'scale [tier 2, arg1=96]'\n"
     "  --verbose       also the runtime's: its CPU, features, compile times and\n"
     "                  each tier-up as it happens\n"
     "\n"
@@ -265,7 +270,7 @@ static const char *iso_out; /* run --iso OUT */
 
 /* jit's own options */
 static struct {
-	bool hosted, report, log_tiers;
+	bool hosted, report, log_tiers, perf_map;
 	const char *profile, *opt, *thresholds;
 	const char *boot_only; /* the last option given that only a boot can honour */
 } jit;
@@ -288,7 +293,8 @@ enum option_id {
 	OPT_OPT,
 	OPT_THRESHOLDS,
 	OPT_LOG_TIERS,
-	OPT_ACCEL
+	OPT_ACCEL,
+	OPT_PERF_MAP
 };
 
 static const struct option {
@@ -317,6 +323,7 @@ static const struct option {
 	{"--thresholds", OPT_THRESHOLDS, true},
 	{"--log-tiers", OPT_LOG_TIERS, false},
 	{"--accel", OPT_ACCEL, true},
+	{"--perf-map", OPT_PERF_MAP, false},	/* jit */
 	/* clang-format on */
 };
 
@@ -340,6 +347,7 @@ static bool has_option(const struct command *c, const struct option *o)
 	case OPT_OPT:
 	case OPT_THRESHOLDS:
 	case OPT_LOG_TIERS:
+	case OPT_PERF_MAP:
 		return c->jit;
 	default:
 		return true;
@@ -463,6 +471,9 @@ static int apply_option(const struct command *c, const struct option *o, const c
 		return 0;
 	case OPT_LOG_TIERS:
 		jit.log_tiers = true;
+		return 0;
+	case OPT_PERF_MAP:
+		jit.perf_map = true;
 		return 0;
 	case OPT_PROFILE:
 		if (!*val)
@@ -609,6 +620,8 @@ static int jit_cmdline(const struct command *c, int argc, char **argv, struct ji
 		return usage_error(c->name, "'%s' is not a program: give .c or .bc files", argv[0]);
 	if (jit.hosted && jit.boot_only)
 		return usage_error(c->name, "%s needs a boot: not with --hosted", jit.boot_only);
+	if (jit.perf_map && !jit.hosted)
+		return usage_error(c->name, "--perf-map is for perf on this host: only with --hosted");
 	if (jit.profile && iso_out)
 		return usage_error(c->name, "--profile needs a boot with a host to write to: "
 					    "not with --iso");
@@ -621,6 +634,7 @@ static int jit_cmdline(const struct command *c, int argc, char **argv, struct ji
 	    .hosted = jit.hosted,
 	    .report = jit.report,
 	    .log_tiers = jit.log_tiers,
+	    .perf_map = jit.perf_map,
 	    .profile = jit.profile,
 	    .opt = jit.opt,
 	    .thresholds = jit.thresholds,
