@@ -7,6 +7,7 @@
 
 #include "../kernel/include/jitmap.h"
 #include "codemap.h"
+#include "gdbjit.h"
 
 /* Read by the kernel from this process's memory: it must keep this name
  * and layout (jitmap.h). */
@@ -147,6 +148,7 @@ static void add(void *ctx, uint64_t start, uint64_t size, const char *symbol)
 			      memory_order_release);
 	if (m->final)
 		write_perf(n);
+	gdbjit_add(start, size, m->base);
 }
 
 /* Whether entry i is version `serial` of the function named base, of kind k. */

@@ -30,6 +30,8 @@ struct boot_options {
 	bool stdin_in_module;	    /* run: our stdin is in the archive; QEMU gets /dev/null */
 	const char *hostout;	    /* jit --profile: the host file COM3 (/dev/hostout) writes */
 	const char *accel;	    /* --accel: "auto" (or NULL), "kvm" or "tcg" */
+	int gdb_port;		    /* --gdb: QEMU's gdb stub on this port, stopped; 0: none */
+	const char *program_path;   /* run: the program's absolute path (its symbols) */
 };
 
 /* root.c */
@@ -194,6 +196,9 @@ enum spawn_result cli_spawn_env(char *const argv[], char *const envp[], int out_
  * run it again. */
 void cli_print_argv(char *const argv[]);
 
+/* Print s to stderr in single quotes, for a shell (a quote inside as '\''). */
+void cli_print_quoted(const char *s);
+
 /* relay.c */
 
 /*
@@ -226,6 +231,20 @@ enum cli_accel { CLI_ACCEL_TCG, CLI_ACCEL_KVM };
  * be had.
  */
 int cli_accel_choose(const char *want, bool verbose, enum cli_accel *chosen);
+
+/* gdb.c */
+
+/* --gdb: print on stderr the command that attaches gdb to QEMU's stub on
+ * opt->gdb_port with the symbols of the kernel (its ELF at kernel) and of
+ * opt->program_path, at the address the kernel loads it. */
+void cli_gdb_attach_line(const struct boot_options *opt, const char *kernel);
+
+/* jit --hosted --gdb: run argv (the runtime's command line) under gdb, on
+ * our terminal, with only envp (envc strings) as the program's environment
+ * and pending breakpoints allowed (the JIT's functions appear as they are
+ * compiled). Returns gdb's exit status (128+signal if one killed it), or
+ * 125 after printing why gdb cannot run, 2 for an environment too large. */
+int cli_gdb_hosted(char *const argv[], const char *const envp[], int envc);
 
 /* qemu.c */
 
@@ -279,6 +298,7 @@ struct jit_app {
 	bool report;	     /* --report */
 	bool log_tiers;	     /* --log-tiers */
 	bool perf_map;	     /* --perf-map */
+	bool gdb;	     /* --gdb: hosted, the runtime runs under gdb */
 	const char *profile; /* --profile FILE, or NULL */
 	const char *opt;     /* --opt LEVEL as given, or NULL (the runtime's default) */
 	const char *thresholds; /* --thresholds C1,L1,C2,L2 as given, or NULL */

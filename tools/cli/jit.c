@@ -401,6 +401,7 @@ static int run_booted(struct boot_options *opt, const struct jit_app *app, char 
 	    .envp = app->envp,
 	};
 	opt->program = argv[0];
+	opt->program_path = argv[0];
 	opt->hostout = app->profile;
 	r = cli_run(opt, &run);
 	free(files);
@@ -439,7 +440,10 @@ int cli_jit(struct boot_options *opt, const struct jit_app *app)
 		r = CLI_EXIT_FAILURE;
 		goto out;
 	}
-	r = app->hosted ? run_hosted(opt, app, argv) : run_booted(opt, app, argv, bc);
+	if (app->hosted && app->gdb)
+		r = cli_gdb_hosted(argv, app->envp, app->envc);
+	else
+		r = app->hosted ? run_hosted(opt, app, argv) : run_booted(opt, app, argv, bc);
 out:
 	remove_dir(dir);
 	for (int i = 0; bc && i < app->ninputs; i++)

@@ -22,6 +22,12 @@
     "                  without it. KVM runs -cpu host, TCG -cpu max; --verbose\n" \
     "                  says which was chosen and why\n"
 
+#define GDB_HELP \
+    "  --gdb[=PORT]    start QEMU with its gdb stub on 127.0.0.1:PORT (default\n" \
+    "                  1234), stopped before the kernel runs, and print the gdb\n" \
+    "                  command that attaches with the kernel's symbols and the\n" \
+    "                  program's at its load address\n"
+
 static const char main_usage[] =
     "usage: bareflow COMMAND [OPTIONS]\n"
     "\n"
@@ -43,7 +49,7 @@ static const char main_usage[] =
 
 static const char demo_usage[] =
     "usage: bareflow demo [--mem SIZE] [--iso] [--timeout SEC] [--cmdline STR] [--verbose]\n"
-    "                     [--accel auto|kvm|tcg]\n"
+    "                     [--accel auto|kvm|tcg] [--gdb[=PORT]]\n"
     "\n"
     "Boot build/bareflow.elf by QEMU's direct boot (PVH): it prints the BareFlow\n"
     "banner and a boot report, then powers off.\n"
@@ -62,12 +68,12 @@ static const char demo_usage[] =
     "                    fault=mb2-no-mmap|mb2-bad-mmap with --iso: damage the boot\n"
     "                                                   loader's memory map (tests)\n"
     "  --verbose       print the QEMU command line and QEMU's own messages to stderr\n"
-    ACCEL_HELP;
+    ACCEL_HELP GDB_HELP;
 
 static const char run_usage[] =
     "usage: bareflow run [--mem SIZE] [--cpus N] [--timeout SEC] [--file HOST[:GUEST]]...\n"
     "                    [--env NAME=VALUE]... [--strace] [--verbose] [--iso OUT.iso]\n"
-    "                    [--accel auto|kvm|tcg] [--] ELF [ARGS...]\n"
+    "                    [--accel auto|kvm|tcg] [--gdb[=PORT]] [--] ELF [ARGS...]\n"
     "\n"
     "Boot BareFlow with the static x86-64 Linux program ELF as its application and\n"
     "run it with ARGS. Its stdout is our stdout byte for byte, its stderr our\n"
@@ -106,7 +112,7 @@ static const char run_usage[] =
     "                  environment is otherwise empty)\n"
     "  --strace        print every system call, its arguments and result to stderr\n"
     "  --verbose       print the QEMU command line, QEMU's messages and the kernel log\n"
-    ACCEL_HELP
+    ACCEL_HELP GDB_HELP
     "  --iso OUT.iso   do not boot: write a bootable GRUB ISO of the kernel, this\n"
     "                  command line and the same files to OUT.iso (exit 0, or 2 if it\n"
     "                  cannot be written there)\n";
@@ -114,7 +120,7 @@ static const char run_usage[] =
 static const char jit_usage[] =
     "usage: bareflow jit [--hosted] [--profile FILE] [--report] [--opt auto|0|1|2|3]\n"
     "                    [--thresholds C1,L1,C2,L2] [--log-tiers] [--perf-map]\n"
-    "                    [run options]\n"
+    "                    [--gdb[=PORT]] [run options]\n"
     "                    [--] PROG.c|PROG.bc... [--] [ARGS...]\n"
     "\n"
     "Run a C program under BareFlow's LLVM JIT runtime (build/runtime/bareflow-rt):\n"
@@ -168,6 +174,10 @@ static const char jit_usage[] =
     "                  one line per compiled function, START SIZE (hex) NAME, as\n"
     "                  its code is installed, so that perf names JIT code, e.g.\n"
     "                  'scale [tier 2, arg1=96]'\n"
+    "  --gdb[=PORT]    bare-metal as for run (the runtime's symbols); with --hosted,\n"
+    "                  run the runtime under gdb on this terminal. gdb learns each\n"
+    "                  compiled function through its JIT interface: 'break NAME'\n"
+    "                  stops in every version of it, bt names JIT frames\n"
     "  --verbose       also the runtime's: its CPU, features, compile times and\n"
     "                  each tier-up as it happens\n"
     "\n"
@@ -177,7 +187,7 @@ static const char jit_usage[] =
 
 static const char selftest_usage[] =
     "usage: bareflow selftest [--mem SIZE] [--timeout SEC] [--cmdline STR] [--verbose]\n"
-    "                         [--accel auto|kvm|tcg]\n"
+    "                         [--accel auto|kvm|tcg] [--gdb[=PORT]]\n"
     "\n"
     "Boot the kernel with the command line \"selftest\" to run the in-kernel tests:\n"
     "one line per test, then \"N passed, N failed\". Exits 0 if all passed, else 1.\n"
@@ -189,7 +199,7 @@ static const char selftest_usage[] =
     "  --cmdline STR   more kernel command line words (repeatable); selftest=FILTER\n"
     "                  runs only the tests whose name contains FILTER\n"
     "  --verbose       print the QEMU command line and QEMU's own messages to stderr\n"
-    ACCEL_HELP;
+    ACCEL_HELP GDB_HELP;
 
 struct command {
 	const char *name;
@@ -270,7 +280,7 @@ static const char *iso_out; /* run --iso OUT */
 
 /* jit's own options */
 static struct {
-	bool hosted, report, log_tiers, perf_map;
+	bool hosted, report, log_tiers, perf_map, gdb;
 	const char *profile, *opt, *thresholds;
 	const char *boot_only; /* the last option given that only a boot can honour */
 } jit;
@@ -294,13 +304,14 @@ enum option_id {
 	OPT_THRESHOLDS,
 	OPT_LOG_TIERS,
 	OPT_ACCEL,
-	OPT_PERF_MAP
+	OPT_PERF_MAP,
+	OPT_GDB
 };
 
 static const struct option {
 	const char *name;
 	enum option_id id;
-	bool takes_value;
+	bool takes_value; /* --gdb's is optional, as --gdb=PORT only */
 } options[] = {
 	/* clang-format off */
 	{"--help", OPT_HELP, false},
@@ -324,6 +335,7 @@ static const struct option {
 	{"--log-tiers", OPT_LOG_TIERS, false},
 	{"--accel", OPT_ACCEL, true},
 	{"--perf-map", OPT_PERF_MAP, false},	/* jit */
+	{"--gdb", OPT_GDB, false},
 	/* clang-format on */
 };
 
@@ -475,6 +487,15 @@ static int apply_option(const struct command *c, const struct option *o, const c
 	case OPT_PERF_MAP:
 		jit.perf_map = true;
 		return 0;
+	case OPT_GDB: {
+		char *end;
+		unsigned long port = val ? strtoul(val, &end, 10) : 1234;
+		if (val && (!*val || *end || port < 1 || port > 65535 || *val < '0' || *val > '9'))
+			return usage_error(c->name, "bad --gdb port '%s': use 1 to 65535", val);
+		opt->gdb_port = (int)port;
+		jit.gdb = true;
+		return 0;
+	}
 	case OPT_PROFILE:
 		if (!*val)
 			return usage_error(c->name, "--profile needs a file name");
@@ -524,7 +545,7 @@ static int parse_options(const struct command *c, int argc, char **argv, struct 
 			if (i + 1 == argc)
 				return usage_error(c->name, "%s needs a value", o->name);
 			val = argv[++i];
-		} else if (!o->takes_value && val) {
+		} else if (!o->takes_value && val && o->id != OPT_GDB) {
 			return usage_error(c->name, "%s takes no value", o->name);
 		}
 		int r = apply_option(c, o, val, opt, cmdline);
@@ -635,6 +656,7 @@ static int jit_cmdline(const struct command *c, int argc, char **argv, struct ji
 	    .report = jit.report,
 	    .log_tiers = jit.log_tiers,
 	    .perf_map = jit.perf_map,
+	    .gdb = jit.gdb,
 	    .profile = jit.profile,
 	    .opt = jit.opt,
 	    .thresholds = jit.thresholds,
@@ -709,6 +731,7 @@ int main(int argc, char **argv)
 		if (r)
 			return r;
 		opt.program = app.elf;
+		opt.program_path = app.elf_path;
 		return cli_run(&opt, &app);
 	}
 	r = cli_mem_check(opt.mem_mib, 0);

@@ -20,7 +20,7 @@ struct qemu_argv {
 	char *v[MAX_ARGS];
 	int n;
 	char mem[32], backend[96], stderr_dev[64], status_dev[64], status_serial[48], log_dev[64],
-	    hostout_dev[64];
+	    hostout_dev[64], gdb_dev[48];
 };
 
 /* What the guest's channels are connected to for one boot: COM1's output
@@ -107,6 +107,12 @@ static void build_argv(struct qemu_argv *a, const struct boot_options *opt, cons
 	}
 	push(a, "-debugcon");
 	push(a, a->log_dev);
+	if (opt->gdb_port) { /* the stub, on this machine only; stopped until gdb says */
+		snprintf(a->gdb_dev, sizeof a->gdb_dev, "tcp:127.0.0.1:%d", opt->gdb_port);
+		push(a, "-gdb");
+		push(a, a->gdb_dev);
+		push(a, "-S");
+	}
 	if (opt->iso) {
 		push(a, "-cdrom");
 		push(a, image);
@@ -340,6 +346,11 @@ int cli_boot(const struct boot_options *opt)
 	build_argv(&a, opt, tmp_iso ? tmp_iso : image, &ch, accel);
 	if (opt->verbose)
 		cli_print_argv(a.v);
+	if (opt->gdb_port) {
+		char kernel[4096];
+		snprintf(kernel, sizeof kernel, "%s/build/bareflow.elf", cli_root());
+		cli_gdb_attach_line(opt, kernel);
+	}
 	/* QEMU's stdin (COM1's input) is a pipe that stays open while it runs:
 	 * at the end of its stdin QEMU's main loop spins, and its serial ports
 	 * then give up on bytes the host is not taking yet. It carries the
