@@ -8,6 +8,7 @@
 #include "ksyms.h"
 #include "panic.h"
 #include "printf.h"
+#include "sample.h"
 #include "trap.h"
 #include "x86.h"
 
@@ -41,7 +42,7 @@ void proc_set_image(const void *file, size_t size, uint64_t bias)
 /* The JIT's label for the code at pc (copied into label) and pc's offset in
  * it, from the program's code map, read through copy_from_user: NULL if
  * there is none, it does not cover pc, or it cannot be read. */
-static const char *jit_symbolize(uint64_t pc, char label[JITMAP_LABEL], uint64_t *off)
+const char *proc_jit_symbolize(uint64_t pc, char label[JITMAP_LABEL], uint64_t *off)
 {
 	struct jitmap m;
 	const uint64_t esize = sizeof(struct jitmap_entry);
@@ -72,7 +73,7 @@ static const char *symbolize(uint64_t pc, char label[JITMAP_LABEL], uint64_t *of
 {
 	const char *name =
 	    cur.image ? elf_symbolize(cur.image, cur.image_size, cur.bias, pc, off) : NULL;
-	return name ? name : jit_symbolize(pc, label, off);
+	return name ? name : proc_jit_symbolize(pc, label, off);
 }
 
 static void print_user_frame(int depth, uint64_t pc)
@@ -142,7 +143,7 @@ static void user_backtrace(uint64_t rip, uint64_t rbp, uint64_t rsp)
 		rbp = frame[0];
 	}
 	/* JIT code keeps no frame pointer: its callers are on the stack only */
-	if ((depth == 1 || jit_symbolize(rip, label, &off)) && cur.image && !(rsp & 7))
+	if ((depth == 1 || proc_jit_symbolize(rip, label, &off)) && cur.image && !(rsp & 7))
 		scan_stack(rsp);
 }
 
@@ -184,6 +185,7 @@ void proc_exit(int status)
 {
 	KASSERT(cur.running);
 	cur.status = status & 0xff;
+	sample_dump(); /* while the program's memory is there to name JIT code */
 	kjmp_restore(&cur.exit_ctx, 1);
 }
 

@@ -31,6 +31,9 @@ struct boot_options {
 	const char *hostout;	    /* jit --profile: the host file COM3 (/dev/hostout) writes */
 	const char *accel;	    /* --accel: "auto" (or NULL), "kvm" or "tcg" */
 	int gdb_port;		    /* --gdb: QEMU's gdb stub on this port, stopped; 0: none */
+	int sample_hz;		    /* --sample: the kernel samples the program; 0: not */
+	const char *sample_out;	    /* --sample-out FILE: folded stacks */
+	const char *flamegraph;	    /* --flamegraph FILE.svg */
 	const char *program_path;   /* run: the program's absolute path (its symbols) */
 };
 
@@ -245,6 +248,30 @@ void cli_gdb_attach_line(const struct boot_options *opt, const char *kernel);
  * compiled). Returns gdb's exit status (128+signal if one killed it), or
  * 125 after printing why gdb cannot run, 2 for an environment too large. */
 int cli_gdb_hosted(char *const argv[], const char *const envp[], int envc);
+
+/* sample.c */
+
+/* One stack of folded samples: "root;...;leaf" and how many there were. */
+struct cli_folded {
+	char *stack;
+	unsigned long long count;
+};
+
+/*
+ * After a run with opt->sample_hz: the kernel's samples in its log
+ * (log_fd), their program addresses named from opt->program_path's symbols,
+ * merged into folded stacks and written to opt->sample_out and as a flame
+ * graph to opt->flamegraph, or with neither a table of the functions with
+ * the most samples on stderr. Returns 0, or 125 after printing why.
+ */
+int cli_sample_report(const struct boot_options *opt, int log_fd);
+
+/* flamegraph.c */
+
+/* Write the n folded stacks f (sorted by stack) to path as a self-contained
+ * interactive SVG flame graph titled after what ran. Returns 0, or -1 after
+ * printing why. */
+int cli_flamegraph(const char *path, const struct cli_folded *f, size_t n, const char *what);
 
 /* qemu.c */
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../../kernel/include/bootmem.h"
+#include "../../kernel/include/sample.h"
 #include "cli.h"
 
 #define MAX_CMDLINE (KERNEL_CMDLINE_MAX - 1)
@@ -21,6 +22,18 @@
     "                  (emulation, many times slower); kvm refuses (exit 2)\n" \
     "                  without it. KVM runs -cpu host, TCG -cpu max; --verbose\n" \
     "                  says which was chosen and why\n"
+
+#define SAMPLE_HELP \
+    "  --sample[=HZ]   the kernel samples the program HZ times a second (default\n" \
+    "                  997; 100 to 10000) from the timer interrupt: its RIP and\n" \
+    "                  frame-pointer chain (build with -fno-omit-frame-pointer for\n" \
+    "                  full stacks), and kernel time as [kernel] NAME frames; at\n" \
+    "                  exit the functions with the most samples go to stderr\n" \
+    "  --sample-out FILE.folded  write the samples as folded stacks instead\n" \
+    "                  (main;work;leaf COUNT), named from the program's symbols\n" \
+    "                  and the JIT's code map (implies --sample)\n" \
+    "  --flamegraph FILE.svg  draw them as a flame graph: one SVG file that opens\n" \
+    "                  in a browser without a network (click to zoom, search)\n"
 
 #define GDB_HELP \
     "  --gdb[=PORT]    start QEMU with its gdb stub on 127.0.0.1:PORT (default\n" \
@@ -73,7 +86,8 @@ static const char demo_usage[] =
 static const char run_usage[] =
     "usage: bareflow run [--mem SIZE] [--cpus N] [--timeout SEC] [--file HOST[:GUEST]]...\n"
     "                    [--env NAME=VALUE]... [--strace] [--verbose] [--iso OUT.iso]\n"
-    "                    [--accel auto|kvm|tcg] [--gdb[=PORT]] [--] ELF [ARGS...]\n"
+    "                    [--accel auto|kvm|tcg] [--gdb[=PORT]] [--sample[=HZ]]\n"
+    "                    [--sample-out FILE.folded] [--flamegraph FILE.svg] [--] ELF [ARGS...]\n"
     "\n"
     "Boot BareFlow with the static x86-64 Linux program ELF as its application and\n"
     "run it with ARGS. Its stdout is our stdout byte for byte, its stderr our\n"
@@ -113,6 +127,7 @@ static const char run_usage[] =
     "  --strace        print every system call, its arguments and result to stderr\n"
     "  --verbose       print the QEMU command line, QEMU's messages and the kernel log\n"
     ACCEL_HELP GDB_HELP
+    SAMPLE_HELP
     "  --iso OUT.iso   do not boot: write a bootable GRUB ISO of the kernel, this\n"
     "                  command line and the same files to OUT.iso (exit 0, or 2 if it\n"
     "                  cannot be written there)\n";
@@ -183,7 +198,7 @@ static const char jit_usage[] =
     "\n"
     "Run options (see run --help): --mem SIZE (default 1G), --cpus 1, --timeout SEC,\n"
     "--file HOST[:GUEST], --env NAME=VALUE, --strace, --verbose, --iso OUT.iso,\n"
-    "--accel auto|kvm|tcg.\n";
+    "--accel auto|kvm|tcg, --sample[=HZ], --sample-out FILE, --flamegraph FILE.\n";
 
 static const char selftest_usage[] =
     "usage: bareflow selftest [--mem SIZE] [--timeout SEC] [--cmdline STR] [--verbose]\n"
@@ -305,13 +320,16 @@ enum option_id {
 	OPT_LOG_TIERS,
 	OPT_ACCEL,
 	OPT_PERF_MAP,
-	OPT_GDB
+	OPT_GDB,
+	OPT_SAMPLE,
+	OPT_SAMPLE_OUT,
+	OPT_FLAMEGRAPH
 };
 
 static const struct option {
 	const char *name;
 	enum option_id id;
-	bool takes_value; /* --gdb's is optional, as --gdb=PORT only */
+	bool takes_value; /* --gdb's and --sample's are optional, as --gdb=PORT only */
 } options[] = {
 	/* clang-format off */
 	{"--help", OPT_HELP, false},
@@ -336,6 +354,9 @@ static const struct option {
 	{"--accel", OPT_ACCEL, true},
 	{"--perf-map", OPT_PERF_MAP, false},	/* jit */
 	{"--gdb", OPT_GDB, false},
+	{"--sample", OPT_SAMPLE, false},	/* run, jit */
+	{"--sample-out", OPT_SAMPLE_OUT, true},
+	{"--flamegraph", OPT_FLAMEGRAPH, true},
 	/* clang-format on */
 };
 
@@ -352,6 +373,9 @@ static bool has_option(const struct command *c, const struct option *o)
 	case OPT_ENV:
 	case OPT_FILE:
 	case OPT_CPUS:
+	case OPT_SAMPLE:
+	case OPT_SAMPLE_OUT:
+	case OPT_FLAMEGRAPH:
 		return c->program;
 	case OPT_HOSTED:
 	case OPT_PROFILE:
@@ -411,7 +435,8 @@ static int apply_option(const struct command *c, const struct option *o, const c
 			struct boot_options *opt, char *cmdline)
 {
 	if (o->id == OPT_MEM || o->id == OPT_CPUS || o->id == OPT_STRACE || o->id == OPT_ISO_OUT ||
-	    o->id == OPT_ACCEL)
+	    o->id == OPT_ACCEL || o->id == OPT_SAMPLE || o->id == OPT_SAMPLE_OUT ||
+	    o->id == OPT_FLAMEGRAPH)
 		jit.boot_only = o->name;
 	if (o->id == OPT_FILE && strchr(val, ':'))
 		jit.boot_only = "--file HOST:GUEST";
@@ -487,6 +512,24 @@ static int apply_option(const struct command *c, const struct option *o, const c
 	case OPT_PERF_MAP:
 		jit.perf_map = true;
 		return 0;
+	case OPT_SAMPLE: {
+		char *end;
+		unsigned long hz = val ? strtoul(val, &end, 10) : 997;
+		if (val && (!*val || *end || *val < '0' || *val > '9' || hz < SAMPLE_HZ_MIN ||
+			    hz > SAMPLE_HZ_MAX))
+			return usage_error(c->name, "bad --sample rate '%s': use %d to %d (Hz)", val,
+					   SAMPLE_HZ_MIN, SAMPLE_HZ_MAX);
+		opt->sample_hz = (int)hz;
+		return 0;
+	}
+	case OPT_SAMPLE_OUT:
+	case OPT_FLAMEGRAPH:
+		if (!*val)
+			return usage_error(c->name, "%s needs a file name", o->name);
+		*(o->id == OPT_SAMPLE_OUT ? &opt->sample_out : &opt->flamegraph) = val;
+		if (!opt->sample_hz)
+			opt->sample_hz = 997;
+		return 0;
 	case OPT_GDB: {
 		char *end;
 		unsigned long port = val ? strtoul(val, &end, 10) : 1234;
@@ -545,7 +588,7 @@ static int parse_options(const struct command *c, int argc, char **argv, struct 
 			if (i + 1 == argc)
 				return usage_error(c->name, "%s needs a value", o->name);
 			val = argv[++i];
-		} else if (!o->takes_value && val && o->id != OPT_GDB) {
+		} else if (!o->takes_value && val && o->id != OPT_GDB && o->id != OPT_SAMPLE) {
 			return usage_error(c->name, "%s takes no value", o->name);
 		}
 		int r = apply_option(c, o, val, opt, cmdline);
@@ -720,6 +763,12 @@ int main(int argc, char **argv)
 		return help(c->name);
 	if (r)
 		return r;
+	if (opt.sample_hz) { /* a kernel word, before the program's "--" */
+		char word[32];
+		snprintf(word, sizeof word, "sample=%d", opt.sample_hz);
+		if (append_cmdline(cmdline, word))
+			return usage_error(c->name, "the kernel command line is too long");
+	}
 	if (c->jit) {
 		struct jit_app app;
 		r = jit_cmdline(c, argc - 2 - first, argv + 2 + first, &app, cmdline);

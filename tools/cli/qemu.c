@@ -368,6 +368,9 @@ int cli_boot(const struct boot_options *opt)
 	}
 	close(in);
 	ret = run(&a, opt, &ch);
+	if (opt->sample_hz && opt->program && ret != CLI_EXIT_TIMEOUT &&
+	    cli_sample_report(opt, ch.log_fd) && !ret)
+		ret = CLI_EXIT_FAILURE;
 	if (relay > 0) {
 		kill(relay, SIGKILL);
 		waitpid(relay, NULL, 0);
