@@ -74,8 +74,12 @@ static unsigned user_frames(uint64_t *pc, unsigned n, uint64_t rip, uint64_t rbp
  * mode (kernel code keeps frame pointers). */
 static unsigned kernel_frames(uint64_t *pc, uint64_t rip, uint64_t rbp)
 {
-	unsigned n = 0;
+	struct trap_catcher c;
+	volatile unsigned n = 0;
+
 	pc[n++] = rip;
+	if (trap_catch(&c)) /* a frame pointer into nothing ends the walk */
+		return n;
 	while (n < SAMPLE_DEPTH / 2 && rbp >= 0xffff800000000000ull && !(rbp & 7)) {
 		const uint64_t *f = (const uint64_t *)(uintptr_t)rbp;
 		if (f[1] < 0xffffffff80000000ull || !ksyms_lookup(f[1] - 1, &(uint64_t){0}))
@@ -85,6 +89,7 @@ static unsigned kernel_frames(uint64_t *pc, uint64_t rip, uint64_t rbp)
 			break;
 		rbp = f[0];
 	}
+	trap_uncatch(&c);
 	return n;
 }
 

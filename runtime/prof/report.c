@@ -184,11 +184,10 @@ void prof_json_functions(FILE *out)
 				fprintf(out, "null");
 			fprintf(out,
 				", \"counted\": %s, \"fallback\": %s, \"compile_ms\": %.3f, "
-				"\"installed_at_call\": %llu, \"code\": \"%#lx\"}",
+				"\"code\": \"%#lx\", \"installed_at_call\": %llu}",
 				v->counted ? "true" : "false", v->fallback ? "true" : "false",
-				(double)v->compile_ns / 1e6,
-				(unsigned long long)v->installed_at_call,
-				(unsigned long)(uintptr_t)v->code);
+				(double)v->compile_ns / 1e6, (unsigned long)(uintptr_t)v->code,
+				(unsigned long long)v->installed_at_call);
 		}
 		fprintf(out, "%s]", f->nversions ? "\n     " : "");
 		const struct prof_experiment *e = &f->experiment;
