@@ -25,6 +25,7 @@ struct boot_options {
 	const char *cmdline;	    /* kernel command line, never NULL, may be empty */
 	bool iso;		    /* boot through GRUB from an ISO instead of -kernel */
 	bool verbose;		    /* show the QEMU command line and QEMU's messages */
+	bool quiet;		    /* --quiet: nothing but errors */
 	const char *program;	    /* run: the static ELF to boot as the application */
 	const char *module;	    /* run: the boot module's path (the application's archive) */
 	bool stdin_in_module;	    /* run: our stdin is in the archive; QEMU gets /dev/null */

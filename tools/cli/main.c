@@ -35,6 +35,10 @@
     "  --flamegraph FILE.svg  draw them as a flame graph: one SVG file that opens\n" \
     "                  in a browser without a network (click to zoom, search)\n"
 
+#define QUIET_HELP \
+    "  --quiet         print nothing but errors (no build progress, no --sample\n" \
+    "                  table); not with --verbose\n"
+
 #define GDB_HELP \
     "  --gdb[=PORT]    start QEMU with its gdb stub on 127.0.0.1:PORT (default\n" \
     "                  1234), stopped before the kernel runs, and print the gdb\n" \
@@ -81,7 +85,7 @@ static const char demo_usage[] =
     "                    fault=mb2-no-mmap|mb2-bad-mmap with --iso: damage the boot\n"
     "                                                   loader's memory map (tests)\n"
     "  --verbose       print the QEMU command line and QEMU's own messages to stderr\n"
-    ACCEL_HELP GDB_HELP;
+    ACCEL_HELP GDB_HELP QUIET_HELP;
 
 static const char run_usage[] =
     "usage: bareflow run [--mem SIZE] [--cpus N] [--timeout SEC] [--file HOST[:GUEST]]...\n"
@@ -126,7 +130,7 @@ static const char run_usage[] =
     "                  environment is otherwise empty)\n"
     "  --strace        print every system call, its arguments and result to stderr\n"
     "  --verbose       print the QEMU command line, QEMU's messages and the kernel log\n"
-    ACCEL_HELP GDB_HELP
+    ACCEL_HELP GDB_HELP QUIET_HELP
     SAMPLE_HELP
     "  --iso OUT.iso   do not boot: write a bootable GRUB ISO of the kernel, this\n"
     "                  command line and the same files to OUT.iso (exit 0, or 2 if it\n"
@@ -198,7 +202,8 @@ static const char jit_usage[] =
     "\n"
     "Run options (see run --help): --mem SIZE (default 1G), --cpus 1, --timeout SEC,\n"
     "--file HOST[:GUEST], --env NAME=VALUE, --strace, --verbose, --iso OUT.iso,\n"
-    "--accel auto|kvm|tcg, --sample[=HZ], --sample-out FILE, --flamegraph FILE.\n";
+    "--accel auto|kvm|tcg, --sample[=HZ], --sample-out FILE, --flamegraph FILE,\n"
+    "--quiet.\n";
 
 static const char selftest_usage[] =
     "usage: bareflow selftest [--mem SIZE] [--timeout SEC] [--cmdline STR] [--verbose]\n"
@@ -214,7 +219,7 @@ static const char selftest_usage[] =
     "  --cmdline STR   more kernel command line words (repeatable); selftest=FILTER\n"
     "                  runs only the tests whose name contains FILTER\n"
     "  --verbose       print the QEMU command line and QEMU's own messages to stderr\n"
-    ACCEL_HELP GDB_HELP;
+    ACCEL_HELP GDB_HELP QUIET_HELP;
 
 struct command {
 	const char *name;
@@ -323,7 +328,8 @@ enum option_id {
 	OPT_GDB,
 	OPT_SAMPLE,
 	OPT_SAMPLE_OUT,
-	OPT_FLAMEGRAPH
+	OPT_FLAMEGRAPH,
+	OPT_QUIET
 };
 
 static const struct option {
@@ -357,6 +363,7 @@ static const struct option {
 	{"--sample", OPT_SAMPLE, false},	/* run, jit */
 	{"--sample-out", OPT_SAMPLE_OUT, true},
 	{"--flamegraph", OPT_FLAMEGRAPH, true},
+	{"--quiet", OPT_QUIET, false},
 	/* clang-format on */
 };
 
@@ -455,6 +462,9 @@ static int apply_option(const struct command *c, const struct option *o, const c
 		return add_file_spec(c, val);
 	case OPT_VERBOSE:
 		opt->verbose = true;
+		return 0;
+	case OPT_QUIET:
+		opt->quiet = true;
 		return 0;
 	case OPT_MEM:
 		if (cli_parse_size(val, &opt->mem_mib))
@@ -763,6 +773,8 @@ int main(int argc, char **argv)
 		return help(c->name);
 	if (r)
 		return r;
+	if (opt.quiet && opt.verbose)
+		return usage_error(c->name, "--quiet and --verbose contradict each other");
 	if (opt.sample_hz) { /* a kernel word, before the program's "--" */
 		char word[32];
 		snprintf(word, sizeof word, "sample=%d", opt.sample_hz);

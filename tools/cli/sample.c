@@ -237,7 +237,7 @@ int cli_sample_report(const struct boot_options *opt, int log_fd)
 		cli_error("--sample: %llu of %llu samples dropped (more distinct stacks than "
 			  "the kernel keeps)",
 			  dropped, total);
-	if (!opt->sample_out && !opt->flamegraph)
+	if (!opt->sample_out && !opt->flamegraph && !opt->quiet)
 		table(f, n, total, opt->sample_hz);
 out:
 	for (size_t i = 0; f && i < n; i++)
