@@ -11,6 +11,7 @@
 #include "sample.h"
 
 #include "console.h"
+#include "contract.h"
 #include "heap.h"
 #include "kernel.h"
 #include "ksyms.h"
@@ -156,7 +157,7 @@ void sample_syscall_done(const void *fn)
 void sample_init(void)
 {
 	char val[16];
-	if (!cmdline_get("sample", val, sizeof val))
+	if (!cmdline_get(CONTRACT_WORD_SAMPLE, val, sizeof val))
 		return;
 	unsigned long hz = 0;
 	for (const char *p = val; *p >= '0' && *p <= '9'; p++)
@@ -204,7 +205,7 @@ void sample_dump(void)
 		const struct stack *s = &S.table[i];
 		if (!s->count)
 			continue;
-		size_t n = (size_t)ksnprintf(line, sizeof line, "bfsample %lu ", s->count);
+		size_t n = (size_t)ksnprintf(line, sizeof line, CONTRACT_SAMPLE_LINE "%lu ", s->count);
 		for (unsigned d = s->depth; d-- > 0 && n + 2 < sizeof line;) {
 			frame(line, sizeof line - 1, &n, s->pc[d]);
 			if (d && n + 2 < sizeof line)
@@ -213,8 +214,8 @@ void sample_dump(void)
 		line[n++] = '\n';
 		debugcon_write(line, n);
 	}
-	int n = ksnprintf(line, sizeof line, "bfsample-end %lu %lu %lu\n", S.samples, S.dropped,
-			  S.cycles);
+	int n = ksnprintf(line, sizeof line, CONTRACT_SAMPLE_END "%lu %lu %lu\n", S.samples,
+			  S.dropped, S.cycles);
 	debugcon_write(line, (size_t)n);
 	memset(S.table, 0, SAMPLE_STACKS * sizeof *S.table);
 	S.used = 0;

@@ -131,6 +131,7 @@ void prof_install(struct prof_fn *f, const struct jit_request *r, void *code, ui
 		v->counted = r->tier == 1 || r->counted || r->profiled;
 		v->fallback = fallback;
 		v->generic_cpu = r->generic_cpu;
+		v->profiled = r->profiled;
 	}
 	codemap_version(r, code, fallback);
 	if (fallback) {

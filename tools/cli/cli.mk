@@ -2,7 +2,8 @@
 CLI_SRCS := $(wildcard tools/cli/*.c)
 CLI_HDRS := $(wildcard tools/cli/*.h) kernel/include/bootmem.h kernel/include/hoststatus.h \
 	kernel/include/elf.h kernel/include/layout.h \
-	kernel/include/sample.h
+	kernel/include/sample.h \
+	kernel/include/contract.h
 
 cli: $(B)/bareflow-cli
 

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../../kernel/include/contract.h"
 #include "../../kernel/include/elf.h"
 #include "cli.h"
 
@@ -189,11 +190,12 @@ int cli_sample_report(const struct boot_options *opt, int log_fd)
 		end = line + strcspn(line, "\n");
 		char saved = *end;
 		*end = 0;
-		if (!strncmp(line, "bfsample-end ", 13)) {
-			ended = sscanf(line + 13, "%llu %llu", &total, &dropped) == 2;
-		} else if (!strncmp(line, "bfsample ", 9)) {
+		size_t end_len = strlen(CONTRACT_SAMPLE_END), line_len = strlen(CONTRACT_SAMPLE_LINE);
+		if (!strncmp(line, CONTRACT_SAMPLE_END, end_len)) {
+			ended = sscanf(line + end_len, "%llu %llu", &total, &dropped) == 2;
+		} else if (!strncmp(line, CONTRACT_SAMPLE_LINE, line_len)) {
 			char *rest;
-			unsigned long long c = strtoull(line + 9, &rest, 10);
+			unsigned long long c = strtoull(line + line_len, &rest, 10);
 			name_stack(&t, rest + 1, named, sizeof named);
 			if (n == cap && !(f = realloc(f, (cap *= 2) * sizeof *f)))
 				break;
