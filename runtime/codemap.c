@@ -18,10 +18,10 @@ enum kind { PLAIN, TIER0, TIER1, TIER2, TIER2_SPEC, TIER2_GUARD, OSR };
 
 struct meta {
 	enum kind kind;
-	unsigned serial; /* the version's number (.vN) */
-	unsigned loop;	 /* OSR: its loop header */
-	bool written;	 /* to the perf map */
-	bool final;	 /* its label will not change */
+	unsigned serial;	 /* the version's number (.vN) */
+	unsigned loop;		 /* OSR: its loop header */
+	bool written;		 /* to the perf map */
+	bool final;		 /* its label will not change */
 	char base[JITMAP_LABEL]; /* the function's name */
 };
 
@@ -30,6 +30,7 @@ static struct {
 	struct meta *m;
 	size_t cap;
 	FILE *perf;
+	bool gdb; /* tell gdb too (gdbjit.h) */
 } M;
 
 /* NAME.SUFFIX[.vN] -> base name (without the JIT's ".bfl" for a static
@@ -75,7 +76,7 @@ static void parse(const char *sym, struct meta *m)
 /* The label of an entry, with what r says when it is known. */
 static void label(char *out, const struct meta *m, const struct jit_request *r, bool fallback)
 {
-	static const char *const what[] = {"", "tier 0", "tier 1", "tier 2",
+	static const char *const what[] = {"",	     "tier 0",	     "tier 1", "tier 2",
 					   "tier 2", "tier 2 guard", "OSR"};
 	int n;
 	if (m->kind == PLAIN) {
@@ -94,7 +95,8 @@ static void label(char *out, const struct meta *m, const struct jit_request *r, 
 		long long v = (long long)r->spec_value[k];
 		/* an address (or a value as large) in hex */
 		n += snprintf(out + n, JITMAP_LABEL - (size_t)n,
-			      v > 0xffffffffll || v < -0xffffffffll ? ", arg%u=%#llx" : ", arg%u=%lld",
+			      v > 0xffffffffll || v < -0xffffffffll ? ", arg%u=%#llx"
+								    : ", arg%u=%lld",
 			      r->spec_arg[k], v);
 	}
 	if (n > 0 && n < JITMAP_LABEL)
@@ -116,7 +118,7 @@ static void add(void *ctx, uint64_t start, uint64_t size, const char *symbol)
 	(void)ctx;
 	size_t n = bareflow_jitmap.count;
 	if (n == M.cap) {
-		size_t cap = M.cap ? 2 * M.cap : 256;
+		size_t cap = M.cap ? 2 * M.cap : 16;
 		struct jitmap_entry *e = malloc(cap * sizeof *e);
 		struct meta *m = realloc(M.m, cap * sizeof *m);
 		if (!e || !m) {
@@ -148,7 +150,8 @@ static void add(void *ctx, uint64_t start, uint64_t size, const char *symbol)
 			      memory_order_release);
 	if (m->final)
 		write_perf(n);
-	gdbjit_add(start, size, m->base);
+	if (M.gdb)
+		gdbjit_add(start, size, m->base);
 }
 
 /* Whether entry i is version `serial` of the function named base, of kind k. */
@@ -180,9 +183,10 @@ void codemap_version(const struct jit_request *r, const void *code, bool fallbac
 
 const char *codemap_lookup(uint64_t addr, uint64_t *offset)
 {
-	size_t n = atomic_load_explicit((_Atomic uint64_t *)&bareflow_jitmap.count,
-					memory_order_acquire);
-	const struct jitmap_entry *e = (const struct jitmap_entry *)(uintptr_t)bareflow_jitmap.entries;
+	size_t n =
+	    atomic_load_explicit((_Atomic uint64_t *)&bareflow_jitmap.count, memory_order_acquire);
+	const struct jitmap_entry *e =
+	    (const struct jitmap_entry *)(uintptr_t)bareflow_jitmap.entries;
 	for (size_t i = n; i-- > 0;) /* the newest first: memory may be reused */
 		if (addr >= e[i].start && addr - e[i].start < e[i].size) {
 			*offset = addr - e[i].start;
@@ -200,8 +204,9 @@ static void flush_perf(void)
 		fflush(M.perf);
 }
 
-int codemap_init(struct jit *j, bool perf_map)
+int codemap_init(struct jit *j, bool perf_map, bool gdb)
 {
+	M.gdb = gdb;
 	if (perf_map) {
 		char path[64];
 		snprintf(path, sizeof path, "/tmp/perf-%d.map", (int)getpid());

@@ -15,9 +15,10 @@
 
 /* Start mapping what j links from now on; with perf_map, also write
  * /tmp/perf-PID.map (a line per function: start and size in hex, label)
- * as functions are installed. Returns 0, or -1 after printing why the map
+ * as functions are installed; with gdb, register each function with gdb's
+ * JIT interface (gdbjit.h). Returns 0, or -1 after printing why the map
  * cannot be written. */
-int codemap_init(struct jit *j, bool perf_map);
+int codemap_init(struct jit *j, bool perf_map, bool gdb);
 
 /* The version compiled for r is installed (code: its entry, the guard of a
  * specialized version; fallback: as a guard's fallback): its label gets

@@ -5,10 +5,11 @@
  * the signal kill the process as it would have. Under BareFlow the kernel
  * reports faults itself, reading the same map (kernel/include/jitmap.h).
  */
-#include <stdarg.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/uio.h>
 #include <sys/utsname.h>
 #include <ucontext.h>
@@ -100,13 +101,17 @@ static void crashed(int sig, siginfo_t *si, void *uc_)
 
 void fault_report_init(void)
 {
-	static char stack[1 << 16];
 	static const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL};
+	const size_t size = 1 << 16;
 	struct utsname u;
 
 	if (uname(&u) == 0 && strstr(u.version, "BareFlow"))
 		return; /* the kernel reports faults */
-	stack_t ss = {.ss_sp = stack, .ss_size = sizeof stack};
+	/* mapped, not in .bss: BareFlow's loader would count it for nothing */
+	void *stack = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (stack == MAP_FAILED)
+		return;
+	stack_t ss = {.ss_sp = stack, .ss_size = size};
 	struct sigaction sa = {.sa_sigaction = crashed,
 			       .sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESETHAND | SA_NODEFER};
 	sigaltstack(&ss, NULL);

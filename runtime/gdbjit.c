@@ -48,16 +48,16 @@ static char *symfile(uint64_t start, uint64_t size, const char *name, size_t *le
 	char *f = calloc(1, *len);
 	if (!f)
 		return NULL;
-	Elf64_Ehdr h = {.e_ident = {ELFMAG0, ELFMAG1, ELFMAG2, ELFMAG3, ELFCLASS64, ELFDATA2LSB,
-				    EV_CURRENT},
-			.e_type = ET_EXEC,
-			.e_machine = EM_X86_64,
-			.e_version = EV_CURRENT,
-			.e_shoff = o_sh,
-			.e_ehsize = sizeof h,
-			.e_shentsize = sizeof(Elf64_Shdr),
-			.e_shnum = 5,
-			.e_shstrndx = 4};
+	Elf64_Ehdr h = {
+	    .e_ident = {ELFMAG0, ELFMAG1, ELFMAG2, ELFMAG3, ELFCLASS64, ELFDATA2LSB, EV_CURRENT},
+	    .e_type = ET_EXEC,
+	    .e_machine = EM_X86_64,
+	    .e_version = EV_CURRENT,
+	    .e_shoff = o_sh,
+	    .e_ehsize = sizeof h,
+	    .e_shentsize = sizeof(Elf64_Shdr),
+	    .e_shnum = 5,
+	    .e_shstrndx = 4};
 	memcpy(f, &h, sizeof h);
 	memcpy(f + o_shstr, SECTION_NAMES, shstr);
 	memcpy(f + o_str + 1, name, nlen);
@@ -69,13 +69,30 @@ static char *symfile(uint64_t start, uint64_t size, const char *name, size_t *le
 	memcpy(f + o_sym + sizeof s, &s, sizeof s);
 	Elf64_Shdr sh[5] = {
 	    {0},
-	    {.sh_name = 1, .sh_type = SHT_NOBITS, .sh_flags = SHF_ALLOC | SHF_EXECINSTR,
-	     .sh_addr = start, .sh_offset = o_sh, .sh_size = size, .sh_addralign = 16},
-	    {.sh_name = 7, .sh_type = SHT_SYMTAB, .sh_offset = o_sym, .sh_size = 2 * sizeof s,
-	     .sh_link = 3, .sh_info = 1, .sh_addralign = 8, .sh_entsize = sizeof s},
-	    {.sh_name = 15, .sh_type = SHT_STRTAB, .sh_offset = o_str, .sh_size = 1 + nlen,
+	    {.sh_name = 1,
+	     .sh_type = SHT_NOBITS,
+	     .sh_flags = SHF_ALLOC | SHF_EXECINSTR,
+	     .sh_addr = start,
+	     .sh_offset = o_sh,
+	     .sh_size = size,
+	     .sh_addralign = 16},
+	    {.sh_name = 7,
+	     .sh_type = SHT_SYMTAB,
+	     .sh_offset = o_sym,
+	     .sh_size = 2 * sizeof s,
+	     .sh_link = 3,
+	     .sh_info = 1,
+	     .sh_addralign = 8,
+	     .sh_entsize = sizeof s},
+	    {.sh_name = 15,
+	     .sh_type = SHT_STRTAB,
+	     .sh_offset = o_str,
+	     .sh_size = 1 + nlen,
 	     .sh_addralign = 1},
-	    {.sh_name = 23, .sh_type = SHT_STRTAB, .sh_offset = o_shstr, .sh_size = shstr,
+	    {.sh_name = 23,
+	     .sh_type = SHT_STRTAB,
+	     .sh_offset = o_shstr,
+	     .sh_size = shstr,
 	     .sh_addralign = 1},
 	};
 	memcpy(f + o_sh, sh, sizeof sh);

@@ -5,10 +5,11 @@
  *
  *   bareflow-rt [--opt auto|0|1|2|3] [--thresholds C1,L1,C2,L2] [--verbose]
  *               [--log-tiers] [--report] [--profile FILE] [--cache DIR|off]
- *               [--cache-clear] [--perf-map] FILE.bc... -- ARGV0 [ARGS...]
+ *               [--cache-clear] [--perf-map] [--gdb] FILE.bc... -- ARGV0 [ARGS...]
  *   bareflow-rt --check FILE.bc...
  *   bareflow-rt --export OUT.o [--export-cpu host|x86-64] --cache DIR FILE.bc...
  *
+ * --gdb tells gdb about each function the JIT compiles (gdbjit.h).
  * --perf-map writes /tmp/perf-PID.map, naming the JIT's code for perf
  * (codemap.h). A fault in the program is reported with the JIT's names for
  * its code: on Linux by the runtime (fault.c), under BareFlow by the kernel.
@@ -62,14 +63,14 @@
 static const char usage[] =
     "usage: bareflow-rt [--opt auto|0|1|2|3] [--thresholds C1,L1,C2,L2] [--verbose]\n"
     "                   [--log-tiers] [--report] [--profile FILE] [--cache DIR|off]\n"
-    "                   [--cache-clear] [--perf-map] FILE.bc... -- ARGV0 [ARGS...]\n"
+    "                   [--cache-clear] [--perf-map] [--gdb] FILE.bc... -- ARGV0 [ARGS...]\n"
     "       bareflow-rt --check FILE.bc...\n"
     "       bareflow-rt --export OUT.o [--export-cpu host|x86-64] --cache DIR FILE.bc...\n";
 
 static struct {
 	int opt; /* -1: auto, the tiers */
 	struct prof_policy policy;
-	bool verbose, report, log_tiers, check, cache_off, cache_clear, export_host, perf_map;
+	bool verbose, report, log_tiers, check, cache_off, cache_clear, export_host, perf_map, gdb;
 	const char *profile, *cache_dir, *export;
 	uint64_t start_ns, main_ns; /* runtime start; main entered */
 	struct jit_stats first;	    /* the first compile (tier 0, or the fixed one) */
@@ -321,6 +322,8 @@ int main(int argc, char **argv, char **envp)
 			rt.report = true;
 		} else if (!strcmp(a, "--perf-map")) {
 			rt.perf_map = true;
+		} else if (!strcmp(a, "--gdb")) {
+			rt.gdb = true;
 		} else if (!strcmp(a, "--check")) {
 			rt.check = true;
 		} else if (!strcmp(a, "--cache-clear")) {
@@ -388,7 +391,7 @@ int main(int argc, char **argv, char **envp)
 	size_t nsyms;
 	const struct jit_symbol *syms = runtime_symbols(&nsyms);
 	jit_provide(rt.jit, syms, nsyms);
-	if (codemap_init(rt.jit, rt.perf_map))
+	if (codemap_init(rt.jit, rt.perf_map, rt.gdb))
 		return EXIT_USAGE;
 	fault_report_init();
 	void *entry;
@@ -398,7 +401,7 @@ int main(int argc, char **argv, char **envp)
 	if (rt.opt < 0) {
 		struct jit_probes probes;
 		r = prof_init(rt.jit, &rt.policy, rt.verbose || rt.log_tiers);
-		if (!r && rt.cache_clear)
+		if (!r && rt.cache_clear && !rt.cache_off)
 			cache_clear(rt.cache_dir); /* a failure is said; the run goes on, cold */
 		if (!r && !rt.cache_off)
 			cache_open(rt.jit, rt.cache_dir, &rt.policy, rt.verbose || rt.log_tiers);

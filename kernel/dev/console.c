@@ -15,12 +15,12 @@ void console_write(const char *s, size_t n)
 {
 	uint64_t flags = irq_save();
 
+	if (route & CONSOLE_LOG) /* first: the log is what cannot stall */
+		debugcon_write(s, n);
 	if (route & CONSOLE_COM1)
 		streams_write(HOST_STREAM_STDOUT, s, n, NULL);
 	if (route & CONSOLE_STDERR)
 		streams_write(HOST_STREAM_STDERR, s, n, NULL);
-	if (route & CONSOLE_LOG)
-		debugcon_write(s, n);
 	vga_write(s, n);
 	irq_restore(flags);
 }

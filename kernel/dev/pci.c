@@ -3,8 +3,10 @@
  * and MSI-X tables. */
 #include <stdint.h>
 
-#include "kerrno.h"
+#include "acpi.h"
+#include "apic.h"
 #include "kernel.h"
+#include "kerrno.h"
 #include "kstring.h"
 #include "pci.h"
 #include "printf.h"

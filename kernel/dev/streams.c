@@ -5,6 +5,10 @@
  * order between them that a caller's `2>&1` shows: on virtio-console when
  * the CLI attached one, else on COM1. Without the CLI (QEMU started by hand
  * from a `run --iso` image) stdout is COM1 and stderr COM2, raw.
+ *
+ * COM4 brings the relay's answers: an acknowledgement per HOST_ACK_UNIT
+ * bytes it has written out, and the errno of a stream whose host fd failed.
+ * At most HOST_WINDOW bytes go out unacknowledged.
  */
 #include "console.h"
 #include "hoststatus.h"
@@ -12,13 +16,50 @@
 #include "virtio_console.h"
 
 static int current = HOST_STREAM_STDOUT; /* where the relay's bytes go now */
+static uint64_t sent, acked;		 /* framed bytes sent, and acknowledged */
+static int host_errno[3];		 /* a stream's host fd failed with it; it stays */
 
-/* Send framed bytes on the channel in use. */
+/* Take what the relay said on COM4. */
+static void poll_host(void)
+{
+	while (serial_ready(COM4)) {
+		uint8_t b = serial_getc(COM4);
+		if (b == HOST_STATUS_ACK)
+			acked += HOST_ACK_UNIT;
+		else
+			host_errno[b & HOST_STATUS_STDERR ? 2 : 1] = b & HOST_STATUS_ERRNO;
+	}
+}
+
+int streams_host_error(int stream)
+{
+	poll_host();
+	return host_errno[stream];
+}
+
+/* Send framed bytes on the channel in use, no more than the window past
+ * what the relay has acknowledged: wait (idle, or spin) for it. */
 static int put(const char *s, size_t n, void (*idle)(void))
 {
-	if (vcon_active())
-		return vcon_write(s, n, idle);
-	serial_write_idle(COM1, s, n, idle);
+	while (n) {
+		size_t k = n < HOST_WINDOW / 4 ? n : HOST_WINDOW / 4;
+		for (poll_host(); sent + k > acked + HOST_WINDOW; poll_host()) {
+			if (vcon_attached() && vcon_push())
+				return -EIO; /* what waits in a part-filled buffer must go */
+			if (idle)
+				idle();
+			else
+				__asm__ volatile("pause");
+		}
+		if (vcon_attached()) {
+			int err = vcon_write(s, k, idle);
+			if (err)
+				return err;
+		} else {
+			serial_write_idle(COM1, s, k, idle);
+		}
+		sent += k, s += k, n -= k;
+	}
 	return 0;
 }
 
@@ -27,7 +68,7 @@ int streams_write(int stream, const char *s, size_t n, void (*idle)(void))
 	static const char escape = (char)HOST_STREAM_ESCAPE;
 	int err = 0;
 
-	if (!vcon_active() && !serial_present(COM4)) {
+	if (!vcon_attached() && !serial_present(COM4)) {
 		serial_write_idle(stream == HOST_STREAM_STDERR ? COM2 : COM1, s, n, idle);
 		return 0;
 	}
@@ -48,5 +89,5 @@ int streams_write(int stream, const char *s, size_t n, void (*idle)(void))
 		s += run;
 		n -= run;
 	}
-	return err ? err : vcon_active() ? vcon_push() : 0;
+	return err ? err : vcon_attached() ? vcon_push() : 0;
 }

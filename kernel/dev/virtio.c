@@ -2,9 +2,10 @@
  * (section 2.7). */
 #include <stdint.h>
 
+#include "apic.h"
 #include "heap.h"
-#include "kerrno.h"
 #include "kernel.h"
+#include "kerrno.h"
 #include "kstring.h"
 #include "pmm.h"
 #include "printf.h"

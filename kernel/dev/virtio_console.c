@@ -90,6 +90,7 @@ static struct {
 } con;
 
 bool vcon_active(void) { return con.live && !con.failed; }
+bool vcon_attached(void) { return con.live; }
 
 /* The device broke a rule or stopped answering (virtio.c logged how). */
 static int fail(void)
@@ -243,6 +244,10 @@ static int submit_fill(void)
 
 int vcon_write(const char *s, size_t n, void (*idle)(void))
 {
+	/* Without idle (a panic, interrupts off) nothing else can run: a
+	 * host that takes nothing for this long has gone, and the panic must
+	 * still reach the log and power off. */
+	uint64_t deadline = idle ? UINT64_MAX : time_ns() + 5000000000ull;
 	while (n) {
 		if (con.failed)
 			return -EIO;
@@ -252,6 +257,8 @@ int vcon_write(const char *s, size_t n, void (*idle)(void))
 				if (!con.txb[i].busy)
 					con.fill = &con.txb[i];
 			if (!con.fill) { /* all with the device: a slow reader */
+				if (time_ns() >= deadline)
+					return fail();
 				pause_for_device(idle);
 				continue;
 			}
@@ -273,11 +280,11 @@ int vcon_push(void) { return con.fill ? submit_fill() : 0; }
 
 void vcon_drain(void)
 {
-	if (!con.live)
+	if (!con.live || vcon_push())
 		return;
-	if (vcon_push())
-		return;
-	uint64_t deadline = time_ns() + VIRTIO_TIMEOUT_NS;
+	/* No time limit: a slow reader stalls the end as it stalls the
+	 * program (the CLI's --timeout bounds a run); a device that breaks
+	 * the rules fails (reap) and ends the wait. */
 	for (;;) {
 		bool busy = false;
 		reap();
@@ -285,11 +292,6 @@ void vcon_drain(void)
 			busy |= con.txb[i].busy;
 		if (!busy || con.failed)
 			return;
-		if (time_ns() >= deadline) { /* the host stopped reading */
-			kprintf("virtio-console: output not taken within %lu s; the rest is lost\n",
-				(unsigned long)(VIRTIO_TIMEOUT_NS / 1000000000));
-			return;
-		}
 		cpu_relax();
 	}
 }
@@ -371,9 +373,13 @@ bool vcon_init(void)
 	for (unsigned i = 0; pci_get(i); i++)
 		if (virtio_pci_type(pci_get(i)) == VIRTIO_ID_CONSOLE) {
 			int err = attach(pci_get(i));
-			if (err)
+			if (err || con.failed) { /* not used at all, then */
 				kprintf("virtio-console: cannot use the device (error %d); the "
-					"streams stay on the serial line\n", -err);
+					"streams stay on the serial line\n", err ? -err : EIO);
+				if (con.vd.common)
+					virtio_close(&con.vd);
+				con.live = false;
+			}
 			return vcon_active();
 		}
 	return false;

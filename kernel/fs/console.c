@@ -11,12 +11,13 @@
  * write one to its own fd, it says so on COM4 (hoststatus.h), and the
  * program's next writes to that stream fail as they would on Linux.
  */
+#include "apic.h"
 #include "console.h"
 #include "contract.h"
 #include "fs.h"
 #include "hoststatus.h"
-#include "kerrno.h"
 #include "kernel.h"
+#include "kerrno.h"
 #include "ksignal.h"
 #include "kstring.h"
 #include "printf.h"
@@ -81,7 +82,7 @@ static size_t drain_input(uint8_t *buf, size_t max)
 {
 	size_t n = 0;
 
-	if (vcon_active()) {
+	if (vcon_attached()) {
 		/* Decoding only shrinks: decode in place, reading again when
 		 * all that came was an escape byte. */
 		size_t got;
@@ -107,6 +108,8 @@ static int64_t stdin_read(struct file *f, uint64_t ubuf, uint64_t count)
 		size_t n = drain_input(chunk, count < sizeof chunk ? count : sizeof chunk);
 		if (n)
 			return copy_to_user(ubuf, chunk, n) ? -EFAULT : (int64_t)n;
+		if (vcon_attached() && !vcon_active())
+			return -EIO; /* the device failed: nothing more will come */
 		if (input.eof)
 			return 0;
 		if (f->flags & O_NONBLOCK)
@@ -120,26 +123,10 @@ static int64_t stdin_read(struct file *f, uint64_t ubuf, uint64_t count)
 /* Readable when a byte (or the end) has arrived. */
 static unsigned stdin_poll(struct file *f)
 {
-	bool arrived = vcon_active() ? vcon_readable() : serial_ready(COM1);
+	bool arrived = vcon_attached() ? vcon_readable() || !vcon_active() : serial_ready(COM1);
 	return input.eof || arrived ? POLLIN | POLLRDNORM : 0;
 }
 
-/* The errno the host's fd for stdout (1) and stderr (2) failed with, or 0.
- * It stays: a pipe without readers or a full device keeps failing. */
-static int host_errno[3];
-
-/* The host write failure reported for stream (1 or 2) so far, or 0. The CLI
- * sees a failure after the bytes have left the guest, so the program learns
- * of it on the failed write's successor, as with a Linux pipe whose reader
- * went away between two writes. */
-static int host_error(int stream)
-{
-	while (serial_ready(COM4)) {
-		uint8_t b = serial_getc(COM4);
-		host_errno[b & HOST_STATUS_STDERR ? 2 : 1] = b & HOST_STATUS_ERRNO;
-	}
-	return host_errno[stream];
-}
 
 /* Write stream 1 or 2 (stdout, stderr), or with stream 0 to port. */
 static int64_t com_write(uint16_t port, int stream, uint64_t ubuf, uint64_t count)
@@ -149,7 +136,11 @@ static int64_t com_write(uint16_t port, int stream, uint64_t ubuf, uint64_t coun
 
 	while (done < count) {
 		size_t n = count - done < sizeof chunk ? count - done : sizeof chunk;
-		int err = stream ? host_error(stream) : 0;
+		/* the CLI sees a failure after the bytes have left the guest,
+		 * so the program learns of it on a later write, within the
+		 * window's bytes (hoststatus.h), as with a Linux pipe whose
+		 * reader went away between two writes */
+		int err = stream ? streams_host_error(stream) : 0;
 		if (err && done)
 			return (int64_t)done;
 		if (err == EPIPE)
@@ -273,8 +264,9 @@ int console_stdin_file(const uint8_t *data, size_t size)
 	return 0;
 }
 
-/* A byte arrived: the read loop above is halted waiting for it. */
-static void com1_irq(struct trapframe *tf)
+/* A byte arrived (stdin on COM1, or the relay's answer on COM4): a loop
+ * above is halted waiting for it. */
+static void com_irq(struct trapframe *tf)
 {
 	(void)tf;
 	lapic_eoi();
@@ -286,11 +278,19 @@ static void com1_irq(struct trapframe *tf)
  * keeps what the host sends until buffers are posted.) */
 void stdin_init(void)
 {
+	/* the relay's answers (COM4, ISA IRQ 3): an interrupt, so that a wait
+	 * for an acknowledgement sleeps only until it comes */
+	if (serial_present(COM4)) {
+		trap_set_handler(IRQ_COM4, com_irq);
+		serial_rx_fifo(COM4);
+		if (ioapic_route_isa(3, IRQ_COM4) == 0)
+			serial_rx_irq(COM4, true);
+	}
 	if (vcon_active()) {
 		kprintf(CONTRACT_STDIN_READY_VIRTIO);
 		return;
 	}
-	trap_set_handler(IRQ_COM1, com1_irq);
+	trap_set_handler(IRQ_COM1, com_irq);
 	serial_rx_fifo(COM1);
 	if (ioapic_route_isa(4, IRQ_COM1) == 0)
 		serial_rx_irq(COM1, true);

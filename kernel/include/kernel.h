@@ -51,27 +51,6 @@ int run_program(void);
  * is also written to the log as "bareflow-exit-status N". */
 __attribute__((noreturn)) void power_off(int status);
 
-/* Find the ACPI \_S5 sleep type and PM1 control ports; returns 0 or -ENOENT. */
-int acpi_init(void);
-/* The first I/O APIC (physical address, first GSI) and the GSI and MPS
- * polarity/trigger flags of ISA interrupt `irq`, from the MADT. 0 or -ENOENT. */
-int acpi_isa_irq(unsigned irq, uint64_t *ioapic, uint32_t *gsi_base, uint32_t *gsi, uint16_t *flags);
-/* Route ISA interrupt `irq` to `vector` on this CPU through the I/O APIC;
- * the handler must call lapic_eoi. 0, or -ENOENT without an I/O APIC. */
-int ioapic_route_isa(unsigned irq, unsigned vector);
-/* Route global system interrupt `gsi` (a PCI INTx line) to `vector` on this
- * CPU: level-triggered when `level` (active low, as PCI's are), else edge.
- * 0, or -ENOENT without an I/O APIC or with a GSI past its pins. */
-int ioapic_route_gsi(unsigned gsi, unsigned vector, bool level);
-/* The ACPI table with this signature, checksum verified, or NULL. */
-const void *acpi_find_table(const char *sig);
-/* Acknowledge the interrupt being handled. */
-void lapic_eoi(void);
-/* This CPU's local APIC ID. */
-uint32_t lapic_id(void);
-/* Enter ACPI S5 (soft off). Returns only if that is impossible. */
-void acpi_poweroff(void);
-
 /* The default demo: a short boot report (CPU, features, memory). */
 void demo_boot_report(void);
 /* Trigger the deliberate failure named by crash=KIND: a CPU exception (pf,

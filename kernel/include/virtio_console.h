@@ -1,5 +1,6 @@
 /* virtio-console: the program's standard streams over a virtio device
- * (port 0), when the CLI attaches one; the serial line otherwise. */
+ * (port 1 of a virtio-serial device), when the CLI attaches one; the
+ * serial line otherwise. */
 #ifndef BF_VIRTIO_CONSOLE_H
 #define BF_VIRTIO_CONSOLE_H
 
@@ -10,11 +11,14 @@
 /* Attach the first virtio console device pci_init found; true if it is
  * ready to carry the streams. */
 bool vcon_init(void);
-/* Whether the streams travel on it (attached, and not failed since). */
+/* Whether the streams travel on it (attached, and not failed since); and
+ * whether it was attached (once it fails, the streams are closed: they do
+ * not move to the serial line, whose other end nobody reads). */
 bool vcon_active(void);
+bool vcon_attached(void);
 /* Queue n bytes for the host, in order; waits (calling idle, or spinning
- * when idle is NULL) only while every output buffer is with the device.
- * 0, or -EIO once the device has failed. */
+ * when idle is NULL, then for 5 s at most) only while every output buffer
+ * is with the device. 0, or -EIO once the device has failed. */
 int vcon_write(const char *s, size_t n, void (*idle)(void));
 /* Hand the partly filled output buffer to the device now. */
 int vcon_push(void);

@@ -1,4 +1,5 @@
 /* Leaving the machine: QEMU's isa-debug-exit, else ACPI S5, else halt. */
+#include "acpi.h"
 #include "console.h"
 #include "contract.h"
 #include "kernel.h"

@@ -11,8 +11,11 @@
  *         its request, entry symbol and object.
  *
  * little-endian, strings as u32 length and bytes. The checksum is FNV-1a
- * (64 bits) of the body. Everything read is bounds-checked; a file that
- * does not parse is reported and ignored, never trusted in part.
+ * (64 bits) of the body. Everything read is bounds-checked, and each
+ * record must ask for what this program's JIT could have made (sane); a
+ * file that does not parse or pass is reported and ignored, never trusted
+ * in part. Code that still does not link is taken out again (jit_rollback)
+ * and its file removed.
  */
 #include <dirent.h>
 #include <elf.h>
@@ -30,8 +33,10 @@
 #include "cache.h"
 
 #define MAGIC "BFCODE\0\n"
-#define FORMAT 2
+#define FORMAT 3
+#define MAX_FILE (1ull << 30) /* larger is not ours */
 #define SUFFIX ".bfc"
+#define TMP_PREFIX ".bfc." /* a file being written, renamed when whole */
 #define HEADER 32
 #define KEYS 6
 
@@ -153,7 +158,12 @@ void cache_open(struct jit *j, const char *dir, const struct prof_policy *policy
 	for (char *t = tag; *t; t++)
 		if (*t == ' ' || *t == ',')
 			*t = '-';
-	snprintf(C.path, sizeof C.path, "%s/%s-%s" SUFFIX, C.dir, jit_input_hash(j), tag);
+	/* and per build, LLVM and CPU (a hash of them), so that machines or
+	 * builds sharing a home directory do not evict each other's */
+	char keys[4 * sizeof C.key[0]];
+	snprintf(keys, sizeof keys, "%s\n%s\n%s\n%s", C.key[0], C.key[1], C.key[2], C.key[3]);
+	snprintf(C.path, sizeof C.path, "%s/%s-%s-%08llx" SUFFIX, C.dir, jit_input_hash(j), tag,
+		 (unsigned long long)(fnv(keys, strlen(keys)) & 0xffffffffu));
 	C.on = true;
 	jit_keep_objects(j);
 	read_cache();
@@ -249,6 +259,9 @@ static bool keepable(uint32_t i, struct kept *k)
 	    !jit_version_object(C.jit, f->code, &obj, &size, &k->obj, &k->entry))
 		return false;
 	prof_version_request(i, v, &k->r);
+	for (unsigned s = 0; s < k->r.nspec; s++)
+		if (f->fn->arg_kind[k->r.spec_arg[s]] == JIT_ARG_PTR)
+			return false; /* its value is an address of this run */
 	k->fallback = false;
 	const struct prof_version *fv = v->nspec ? version_at(f, f->fallback) : NULL;
 	if (fv && jit_version_object(C.jit, f->fallback, &obj, &size, &k->fobj, &k->fentry)) {
@@ -313,6 +326,8 @@ void cache_save(void)
 		put_u64(&b, s.cycles);
 		put_u64(&b, s.loops);
 		put_u64(&b, s.guard_misses);
+		put_u64(&b, s.spec_calls);
+		put_u64(&b, s.miss_trigger);
 		put_u64(&b, s.tier0_cpc);
 		for (unsigned a = 0; a < PROF_MAX_ARGS; a++) {
 			put_u64(&b, (uint64_t)s.args[a].value);
@@ -350,17 +365,21 @@ void cache_save(void)
 	char tmp[4300];
 	for (char *s = C.dir + 1; (s = strchr(s, '/')); s++) {
 		*s = 0;
-		mkdir(C.dir, 0755);
+		mkdir(C.dir, 0700);
 		*s = '/';
 	}
-	mkdir(C.dir, 0755);
-	snprintf(tmp, sizeof tmp, "%s/.%d.%llx.tmp", C.dir, (int)getpid(),
-		 (unsigned long long)clock());
-	FILE *f = fopen(tmp, "wb");
-	bool ok = f && fwrite(head, 1, HEADER, f) == HEADER && fwrite(b.p, 1, b.n, f) == b.n;
-	int e = errno;
+	mkdir(C.dir, 0700); /* the code in it is run: the user's alone */
+	snprintf(tmp, sizeof tmp, "%s/" TMP_PREFIX "XXXXXX", C.dir);
+	int fd = mkstemp(tmp), e = errno;
+	FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+	bool ok = f && fwrite(head, 1, HEADER, f) == HEADER && fwrite(b.p, 1, b.n, f) == b.n &&
+		  fflush(f) == 0 && fsync(fd) == 0;
+	if (!ok && f)
+		e = errno;
 	if (f && fclose(f))
 		ok = false, e = errno;
+	else if (!f && fd >= 0)
+		close(fd);
 	if (ok && rename(tmp, C.path))
 		ok = false, e = errno;
 	if (!ok) {
@@ -452,10 +471,26 @@ static void get_request(struct rd *r, uint32_t fn, struct jit_request *q)
  * cannot be. */
 static unsigned char *read_file(size_t *size)
 {
-	FILE *f = fopen(C.path, "rb");
-	if (!f) {
+	int fd = open(C.path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0) {
 		if (errno != ENOENT)
 			warn("%s: %s", "cannot read it", strerror(errno));
+		return NULL;
+	}
+	/* code that will run: a regular file of ours that nobody else may
+	 * write, and of a sane size */
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & 022) || (uint64_t)st.st_size > MAX_FILE) {
+		warn("%s%s", "not a regular file of this user's that only it may write: ignored",
+		     "");
+		close(fd);
+		return NULL;
+	}
+	FILE *f = fdopen(fd, "rb");
+	if (!f) {
+		warn("%s: %s", "cannot read it", strerror(errno));
+		close(fd);
 		return NULL;
 	}
 	unsigned char *data = NULL;
@@ -539,6 +574,8 @@ static void get_record(struct rd *r, struct record *x)
 	x->s.cycles = get_u64(r);
 	x->s.loops = get_u64(r);
 	x->s.guard_misses = get_u64(r);
+	x->s.spec_calls = get_u64(r);
+	x->s.miss_trigger = get_u64(r);
 	x->s.tier0_cpc = get_u64(r);
 	for (unsigned a = 0; a < PROF_MAX_ARGS; a++) {
 		x->s.args[a].value = (int64_t)get_u64(r);
@@ -555,6 +592,66 @@ static void get_record(struct rd *r, struct record *x)
 		get_str(r, x->fentry, sizeof x->fentry);
 		x->fobj = get_u32(r);
 	}
+}
+
+/* Whether name is "<sym><kind><N>" with N a version number below serial:
+ * the entry the JIT names a version's (tiers.c, name_version). */
+static bool entry_named(const char *name, const char *sym, const char *kind, uint32_t serial)
+{
+	size_t ls = strlen(sym), lk = strlen(kind);
+	if (strncmp(name, sym, ls) || strncmp(name + ls, kind, lk))
+		return false;
+	const char *d = name + ls + lk;
+	unsigned long long v = 0;
+	if (*d < '0' || *d > '9')
+		return false;
+	for (; *d >= '0' && *d <= '9' && v < serial; d++)
+		v = v * 10 + (unsigned)(*d - '0');
+	return !*d && v < serial;
+}
+
+/* Whether record x asks for what this program's JIT could have made: a
+ * managed function's tier-1 or tier-2 version, specialized only on its
+ * integer and floating-point arguments, each once, under the name such a
+ * version gets, a fallback only behind a guard and itself no guard. A
+ * file can pass its checksum and still be wrong (written by hand, or by
+ * a bug); its code is not run then. */
+static bool sane(const struct record *x, uint32_t serial)
+{
+	char kind[16];
+	if (x->fn < 0 || !prof_fns[x->fn + 1].fn->managed)
+		return false;
+	const struct jit_fn *d = prof_fns[x->fn + 1].fn;
+	const char *sym = jit_fn_symbol(C.jit, (unsigned)x->fn);
+	const struct jit_request *r = &x->r;
+	if (r->nspec && r->tier != 2)
+		return false;
+	for (unsigned k = 0; k < r->nspec; k++) {
+		unsigned a = r->spec_arg[k];
+		if (a >= d->nparams || a >= JIT_MAX_ARGS ||
+		    (d->arg_kind[a] != JIT_ARG_INT && d->arg_kind[a] != JIT_ARG_FP))
+			return false;
+		for (unsigned m = 0; m < k; m++)
+			if (r->spec_arg[m] == a)
+				return false;
+	}
+	snprintf(kind, sizeof kind, r->nspec ? ".bf2g.v" : ".bf%d.v", r->tier);
+	if (!entry_named(x->entry, sym, kind, serial))
+		return false;
+	if (!x->fallback)
+		return true;
+	snprintf(kind, sizeof kind, ".bf%d.v", x->fr.tier);
+	return r->nspec && !x->fr.nspec && entry_named(x->fentry, sym, kind, serial);
+}
+
+/* Forget the file read. */
+static void discard(void)
+{
+	free(C.data);
+	free(C.obj);
+	free(C.objsize);
+	free(C.rec);
+	C.data = NULL, C.obj = NULL, C.objsize = NULL, C.rec = NULL;
 }
 
 /* Read and check the file (a warning if it is there but unusable): its
@@ -590,21 +687,29 @@ static void read_cache(void)
 		C.rec = calloc(C.nrec + 1, sizeof *C.rec);
 	if (!C.rec)
 		r.bad = true;
+	bool *seen = calloc(prof_nfns + 1, sizeof *seen);
+	if (!seen)
+		r.bad = true;
 	for (uint32_t k = 0; k < C.nrec && !r.bad; k++) {
 		struct record *x = &C.rec[k];
 		get_record(&r, x);
-		if (x->obj >= C.nobjs || (x->fallback && x->fobj >= C.nobjs))
-			r.bad = true;
+		if (r.bad)
+			break;
+		if (x->obj >= C.nobjs || (x->fallback && x->fobj >= C.nobjs) ||
+		    !sane(x, C.serial) || seen[x->fn]) {
+			free(seen);
+			warn("%s%s", "holds code this program's JIT could not have made: ignored",
+			     "");
+			goto bad;
+		}
+		seen[x->fn] = true;
 	}
+	free(seen);
 	if (!r.bad && r.p == r.end)
 		return;
 	warn("%s%s", "malformed: ignored", "");
 bad:
-	free(C.data);
-	free(C.obj);
-	free(C.objsize);
-	free(C.rec);
-	C.data = NULL, C.obj = NULL, C.objsize = NULL, C.rec = NULL;
+	discard();
 }
 
 bool cache_tier0(const struct jit_probes *p, void **entry)
@@ -618,11 +723,11 @@ bool cache_tier0(const struct jit_probes *p, void **entry)
 		sizes[k] = C.objsize[C.tier0_first + k];
 	}
 	if (jit_load_tier0(C.jit, p, objs, sizes, C.tier0_n, "main", entry)) {
-		/* an object that does not link: the JIT is in an unknown state */
-		fprintf(stderr,
-			"bareflow-rt: code cache %s: its code does not link (%s); clear it "
-			"with --cache-clear\n",
-			C.path, jit_error(C.jit));
+		/* taken out again (jit_load_tier0); the file goes too, the run
+		 * compiles tier 0 and stores a new one */
+		warn("%s: %s: removed", "its code does not link", jit_error(C.jit));
+		unlink(C.path);
+		discard();
 		return false;
 	}
 	return true;
@@ -637,6 +742,7 @@ unsigned cache_load(void)
 	/* Link each object that holds an entry, then find the entries in it
 	 * (the JIT files them under the object added last). */
 	jit_skip_serials(C.jit, C.serial);
+	struct jit_mark mark = jit_mark(C.jit);
 	void **slot = calloc(C.nrec + 1, sizeof *slot), **fb = calloc(C.nrec + 1, sizeof *fb);
 	bool failed = !slot || !fb;
 	for (uint32_t o = 0; o < C.nobjs && !failed; o++) {
@@ -658,8 +764,10 @@ unsigned cache_load(void)
 				failed = true;
 		}
 	}
-	if (failed) {
-		warn("%s: %s", "its code does not link", jit_error(C.jit));
+	if (failed) { /* taken out again: the functions stay at tier 0 */
+		warn("%s: %s: removed", "its code does not link", jit_error(C.jit));
+		jit_rollback(C.jit, mark);
+		unlink(C.path);
 	} else {
 		prof_set_prefer_generic(C.generic);
 		for (uint32_t k = 0; k < C.nrec; k++) {
@@ -678,11 +786,7 @@ unsigned cache_load(void)
 	}
 	free(slot);
 	free(fb);
-	free(C.data);
-	free(C.obj);
-	free(C.objsize);
-	free(C.rec);
-	C.data = NULL, C.obj = NULL, C.objsize = NULL, C.rec = NULL;
+	discard();
 	return restored;
 }
 
@@ -726,9 +830,8 @@ int cache_clear(const char *dir)
 	}
 	for (struct dirent *e; (e = readdir(D));) {
 		size_t len = strlen(e->d_name);
-		bool ours =
-		    (len > 4 && !strcmp(e->d_name + len - 4, SUFFIX)) ||
-		    (e->d_name[0] == '.' && len > 4 && !strcmp(e->d_name + len - 4, ".tmp"));
+		bool ours = (len > 4 && !strcmp(e->d_name + len - 4, SUFFIX)) ||
+			    !strncmp(e->d_name, TMP_PREFIX, strlen(TMP_PREFIX));
 		if (!ours)
 			continue;
 		snprintf(path, sizeof path, "%s/%s", d, e->d_name);

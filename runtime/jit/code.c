@@ -1,10 +1,10 @@
-/* Where the JIT's code is: the function symbols of each object it links,
- * with their addresses and sizes once linked, told to whoever asked
- * (jit_on_code), e.g. for fault reports and perf maps. */
+/* Where the JIT's code is: the function symbols of each object it links
+ * (read from the ELF object's symbol table), with their addresses and sizes
+ * once linked, told to whoever asked (jit_on_code), e.g. for fault reports
+ * and perf maps. */
+#include <elf.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <llvm-c/Object.h>
 
 #include "internal.h"
 
@@ -14,18 +14,7 @@ void jit_on_code(struct jit *j, jit_code_fn *fn, void *ctx)
 	j->code_ctx = ctx;
 }
 
-/* Whether a section holds code: ".text", ".text.NAME" and the like, or
- * ".ltext..." (the large code model's). */
-static bool is_code_section(const char *name)
-{
-	if (!name || *name++ != '.')
-		return false;
-	if (*name == 'l')
-		name++;
-	return !strncmp(name, "text", 4) && (!name[4] || name[4] == '.');
-}
-
-static void note(struct jit *j, unsigned object, const char *name, const char *section,
+static void note(struct jit *j, unsigned object, const char *name, unsigned section,
 		 uint64_t offset, uint64_t size)
 {
 	if (j->npending == j->cap_pending) {
@@ -36,43 +25,60 @@ static void note(struct jit *j, unsigned object, const char *name, const char *s
 		j->pending = p;
 		j->cap_pending = cap;
 	}
-	char *n = strdup(name), *s = strdup(section);
-	if (!n || !s) {
-		free(n);
-		free(s);
+	char *n = strdup(name);
+	if (!n)
 		return;
-	}
-	j->pending[j->npending++] = (struct jit_pending){n, s, object, offset, size};
+	j->pending[j->npending++] = (struct jit_pending){n, section, object, offset, size};
 }
 
+/* Section i's header, if it lies inside the object. */
+static const Elf64_Shdr *section(const unsigned char *o, size_t size, const Elf64_Ehdr *h,
+				 unsigned i)
+{
+	uint64_t at = h->e_shoff + (uint64_t)i * sizeof(Elf64_Shdr);
+	if (i >= h->e_shnum || h->e_shentsize != sizeof(Elf64_Shdr) || at < h->e_shoff ||
+	    at > size || size - at < sizeof(Elf64_Shdr))
+		return NULL;
+	const Elf64_Shdr *s = (const Elf64_Shdr *)(o + at);
+	return s->sh_type == SHT_NOBITS ||
+		       (s->sh_offset <= size && s->sh_size <= size - s->sh_offset)
+		   ? s
+		   : NULL;
+}
+
+/* The object's symbols with a size in executable sections (an ELF file
+ * LLVM just wrote: read with care all the same). */
 void jit_code_note_object(struct jit *j, LLVMMemoryBufferRef obj)
 {
-	if (!j->code_fn)
+	const unsigned char *o = (const unsigned char *)LLVMGetBufferStart(obj);
+	size_t size = LLVMGetBufferSize(obj);
+	Elf64_Ehdr h;
+	if (!j->code_fn || size < sizeof h)
 		return;
-	char *msg = NULL;
-	LLVMBinaryRef bin = LLVMCreateBinary(obj, j->ctx, &msg);
-	if (!bin) {
-		LLVMDisposeMessage(msg);
+	memcpy(&h, o, sizeof h);
+	if (memcmp(h.e_ident, ELFMAG, SELFMAG) || h.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    (uintptr_t)o % 8)
 		return;
-	}
 	unsigned object = j->objects++;
-	LLVMSymbolIteratorRef sym = LLVMObjectFileCopySymbolIterator(bin);
-	LLVMSectionIteratorRef sec = LLVMObjectFileCopySectionIterator(bin);
-	for (; !LLVMObjectFileIsSymbolIteratorAtEnd(bin, sym); LLVMMoveToNextSymbol(sym)) {
-		const char *name = LLVMGetSymbolName(sym);
-		uint64_t size = LLVMGetSymbolSize(sym);
-		if (!name || !*name || !size)
+	for (unsigned i = 0; i < h.e_shnum; i++) {
+		const Elf64_Shdr *symtab = section(o, size, &h, i), *strtab;
+		if (!symtab || symtab->sh_type != SHT_SYMTAB ||
+		    symtab->sh_entsize != sizeof(Elf64_Sym) ||
+		    !(strtab = section(o, size, &h, symtab->sh_link)))
 			continue;
-		LLVMMoveToContainingSection(sec, sym); /* the end for an undefined symbol */
-		if (LLVMObjectFileIsSectionIteratorAtEnd(bin, sec))
-			continue;
-		const char *section = LLVMGetSectionName(sec);
-		if (is_code_section(section)) /* in an object, an address is an offset */
-			note(j, object, name, section, LLVMGetSymbolAddress(sym), size);
+		const Elf64_Sym *sym = (const Elf64_Sym *)(o + symtab->sh_offset);
+		for (size_t k = 0; k < symtab->sh_size / sizeof *sym; k++) {
+			const Elf64_Shdr *in = section(o, size, &h, sym[k].st_shndx);
+			if (!sym[k].st_size || sym[k].st_shndx >= SHN_LORESERVE || !in ||
+			    !(in->sh_flags & SHF_EXECINSTR) || sym[k].st_name >= strtab->sh_size)
+				continue;
+			const char *name = (const char *)o + strtab->sh_offset + sym[k].st_name;
+			if (*name && memchr(name, 0, strtab->sh_size - sym[k].st_name))
+				note(j, object, name, sym[k].st_shndx, sym[k].st_value,
+				     sym[k].st_size);
+		}
+		return;
 	}
-	LLVMDisposeSectionIterator(sec);
-	LLVMDisposeSymbolIterator(sym);
-	LLVMDisposeBinary(bin);
 }
 
 /* Where the section of pending symbols [from, to) (one object, one section)
@@ -95,7 +101,7 @@ static int by_section(const void *a, const void *b)
 	const struct jit_pending *x = a, *y = b;
 	if (x->object != y->object)
 		return x->object < y->object ? -1 : 1;
-	return strcmp(x->section, y->section);
+	return x->section < y->section ? -1 : x->section > y->section;
 }
 
 void jit_code_resolve(struct jit *j)
@@ -108,7 +114,7 @@ void jit_code_resolve(struct jit *j)
 	for (size_t from = 0; from < n;) {
 		size_t to = from + 1;
 		while (to < n && j->pending[to].object == j->pending[from].object &&
-		       !strcmp(j->pending[to].section, j->pending[from].section))
+		       j->pending[to].section == j->pending[from].section)
 			to++;
 		uint64_t base = section_base(j, from, to);
 		for (size_t i = from; i < to; i++) {
@@ -116,7 +122,6 @@ void jit_code_resolve(struct jit *j)
 				j->code_fn(j->code_ctx, base + j->pending[i].offset,
 					   j->pending[i].size, j->pending[i].name);
 			free(j->pending[i].name);
-			free(j->pending[i].section);
 		}
 		from = to;
 	}

@@ -19,7 +19,8 @@ struct jit_def {
 
 /* A function symbol of a linked object, before its address is known. */
 struct jit_pending {
-	char *name, *section;
+	char *name;
+	unsigned section;      /* its index */
 	unsigned object;       /* which object */
 	uint64_t offset, size; /* in its section */
 };
@@ -52,6 +53,8 @@ struct jit {
 	/* kept object code (jit_keep_objects) and the versions' entries in it */
 	bool keep;
 	unsigned tier0_first, tier0_n; /* tier 0's objects among the kept */
+	bool probes_defined;
+	LLVMOrcResourceTrackerRef added; /* objects from an earlier run, since jit_mark */
 	struct jit_object {
 		void *bytes;
 		size_t size;
@@ -70,6 +73,8 @@ struct jit {
 	size_t npending, cap_pending;
 	unsigned objects;
 	char err[4096];
+	char unresolved[1024];	/* names the last link asked for and nothing defined */
+	char session_err[1024]; /* what ORC reported while linking, last */
 };
 
 /* llvm.c */

@@ -100,6 +100,14 @@ struct jit_probes {
  * struct prof_fn's code field, filled in here). The address of entry. */
 int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *entry, void **addr);
 
+/* The IR optimization level of each tier, here alone: tier 0 none (and
+ * the backend's lowest), tier 1 -O2 (the backend at -O1: quicker for code
+ * that runs until tier 2), tier 2 -O3. */
+static inline int jit_tier_opt(int tier)
+{
+	return tier <= 0 ? 0 : tier == 1 ? 2 : 3;
+}
+
 /* A new version of one function (index into the jit_fn list). */
 struct jit_request {
 	unsigned fn;
@@ -136,6 +144,9 @@ int jit_compile_versions(struct jit *j, const struct jit_request *r, size_t n, v
 int jit_compile_osr(struct jit *j, unsigned fn, unsigned loop, void **addr, uint64_t *ns);
 
 const struct jit_stats *jit_stats(const struct jit *j);
+/* Fail with "out of memory" (for code outside jit/ that allocates for it):
+ * JIT_EINTERNAL, with the message in jit_error. */
+int jit_out_of_memory(struct jit *j);
 
 /* Called with each function the JIT links from now on, as it is linked:
  * its code's address range and its symbol name (the program's name with
@@ -177,11 +188,19 @@ int jit_load_tier0(struct jit *j, const struct jit_probes *p, const void *const 
 bool jit_tier0_objects(const struct jit *j, unsigned *first, unsigned *n);
 /* Kept object number id (as jit_version_object numbers them). */
 bool jit_kept_object(const struct jit *j, unsigned id, const void **obj, size_t *size);
-/* Link object code from an earlier run of the same program (kept again,
- * as if compiled now); 0, or JIT_EINTERNAL with the reason. */
+/* Objects from an earlier run go in as a group that can be taken out again
+ * whole: jit_mark starts one, jit_rollback removes what was added (and
+ * kept) since, e.g. when something in it does not link. */
+struct jit_mark {
+	size_t objs, made;
+};
+struct jit_mark jit_mark(struct jit *j);
+void jit_rollback(struct jit *j, struct jit_mark m);
+/* Link object code from an earlier run of the same program into the group
+ * (kept again, as if compiled now); 0, or JIT_EINTERNAL with the reason. */
 int jit_add_object(struct jit *j, const void *obj, size_t size);
-/* The address of a version's entry in the object added last (links it),
- * noted for jit_version_object. */
+/* The address of a version's entry (linking what it needs), noted for
+ * jit_version_object as in the object added last, which must hold it. */
 int jit_find_version(struct jit *j, const char *entry, void **addr);
 /* Function fn has optimized code now (from an object added above). */
 void jit_adopt(struct jit *j, unsigned fn);

@@ -90,6 +90,57 @@ static LLVMTargetMachineRef machine_for(struct jit *j, int opt)
 	return j->generic_cpu && j->tm_generic ? j->tm_generic : j->tm[opt];
 }
 
+/* The JIT's last resort when a link asks for a name nothing defines: note
+ * it (required ones only; a weak reference may go unresolved), so that the
+ * failure says which without reading LLVM's message. */
+static LLVMErrorRef note_unresolved(LLVMOrcDefinitionGeneratorRef g, void *ctx,
+				    LLVMOrcLookupStateRef *state, LLVMOrcLookupKind kind,
+				    LLVMOrcJITDylibRef jd, LLVMOrcJITDylibLookupFlags flags,
+				    LLVMOrcCLookupSet set, size_t n)
+{
+	struct jit *j = ctx;
+	size_t used = strlen(j->unresolved);
+	(void)g, (void)state, (void)kind, (void)jd, (void)flags;
+	for (size_t i = 0; i < n; i++) {
+		if (set[i].LookupFlags != LLVMOrcSymbolLookupFlagsRequiredSymbol)
+			continue;
+		int k = snprintf(j->unresolved + used, sizeof j->unresolved - used, "%s%s",
+				 used ? ", " : "", LLVMOrcSymbolStringPoolEntryStr(set[i].Name));
+		if (k > 0 && used + (size_t)k < sizeof j->unresolved)
+			used += (size_t)k;
+	}
+	return NULL; /* nothing defined: the lookup fails as it would */
+}
+
+/* ORC reports a failure while linking to the session (by default on
+ * stderr), often with more than the lookup that failed gets back: keep it
+ * for jit_lookup's message. */
+static void session_error(void *ctx, LLVMErrorRef e)
+{
+	struct jit *j = ctx;
+	char *msg = LLVMGetErrorMessage(e);
+	snprintf(j->session_err, sizeof j->session_err, "%s", msg);
+	LLVMDisposeErrorMessage(msg);
+}
+
+/* What jit_create made before it failed. */
+static struct jit *create_failed(struct jit *j, char *err, size_t errlen, const char *why)
+{
+	snprintf(err, errlen, "%s", why);
+	for (int l = 0; l < 4; l++)
+		if (j->tm[l])
+			LLVMDisposeTargetMachine(j->tm[l]);
+	if (j->tm_generic)
+		LLVMDisposeTargetMachine(j->tm_generic);
+	if (j->layout)
+		LLVMDisposeTargetData(j->layout);
+	LLVMDisposeMessage(j->triple);
+	LLVMDisposeMessage(j->cpu);
+	LLVMDisposeMessage(j->features);
+	free(j);
+	return NULL;
+}
+
 struct jit *jit_create(char *err, size_t errlen)
 {
 	struct jit *j = calloc(1, sizeof *j);
@@ -106,22 +157,24 @@ struct jit *jit_create(char *err, size_t errlen)
 	j->cpu = LLVMGetHostCPUName();
 	j->features = LLVMGetHostCPUFeatures();
 	for (int l = 0; l < 4; l++)
-		if (!(j->tm[l] = host_machine(j, l))) {
-			snprintf(err, errlen, "%s",
-				 j->err[0] ? j->err : "cannot make a target machine");
-			return NULL;
-		}
+		if (!(j->tm[l] = host_machine(j, l)))
+			return create_failed(j, err, errlen,
+					     j->err[0] ? j->err : "cannot make a target machine");
 	j->tm_generic = machine(j, "x86-64", "", 3);
 	j->layout = LLVMCreateTargetDataLayout(j->tm[0]);
 	LLVMOrcLLJITBuilderRef b = LLVMOrcCreateLLJITBuilder();
 	LLVMOrcLLJITBuilderSetJITTargetMachineBuilder(
 	    b, LLVMOrcJITTargetMachineBuilderCreateFromTargetMachine(host_machine(j, 2)));
-	LLVMErrorRef e = LLVMOrcCreateLLJIT(&j->lljit, b);
+	LLVMErrorRef e = LLVMOrcCreateLLJIT(&j->lljit, b); /* takes b */
 	if (e) {
 		jit_fail_llvm(j, JIT_EINTERNAL, "cannot start LLVM's JIT", e);
-		snprintf(err, errlen, "%s", j->err);
-		return NULL;
+		return create_failed(j, err, errlen, j->err);
 	}
+	LLVMOrcJITDylibAddGenerator(
+	    LLVMOrcLLJITGetMainJITDylib(j->lljit),
+	    LLVMOrcCreateCustomCAPIDefinitionGenerator(note_unresolved, j, NULL));
+	LLVMOrcExecutionSessionSetErrorReporter(LLVMOrcLLJITGetExecutionSession(j->lljit),
+						session_error, j);
 	j->ctx = LLVMContextCreate();
 	return j;
 }
@@ -523,12 +576,22 @@ int jit_emit(struct jit *j, LLVMModuleRef m, int opt, int cg, const char *pre_pa
 int jit_lookup(struct jit *j, const char *name, void **addr)
 {
 	LLVMOrcExecutorAddress a;
+	j->unresolved[0] = j->session_err[0] = 0;
 	LLVMErrorRef e = LLVMOrcLLJITLookup(j->lljit, &a, name); /* links the object */
 	if (e) {
-		/* e.g. a name only code generation introduced, and we lack */
+		/* e.g. a name only code generation introduced, and we lack: the
+		 * generator below saw the link ask for it */
 		char *msg = LLVMGetErrorMessage(e);
-		int code = strstr(msg, "Symbols not found") ? JIT_ENOSYM : JIT_EINTERNAL;
-		jit_fail(j, code, "cannot link the program: %s", msg);
+		int code = j->unresolved[0] ? JIT_ENOSYM : JIT_EINTERNAL;
+		if (code == JIT_ENOSYM)
+			jit_fail(j, code,
+				 "cannot link the program: it needs %s, which the runtime "
+				 "does not provide",
+				 j->unresolved);
+		else if (j->session_err[0] && strcmp(j->session_err, msg))
+			jit_fail(j, code, "cannot link the program: %s (%s)", msg, j->session_err);
+		else
+			jit_fail(j, code, "cannot link the program: %s", msg);
 		LLVMDisposeErrorMessage(msg);
 		return code;
 	}

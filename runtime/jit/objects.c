@@ -10,6 +10,11 @@
 
 #include "internal.h"
 
+int jit_out_of_memory(struct jit *j)
+{
+	return jit_fail(j, JIT_EINTERNAL, "out of memory");
+}
+
 const char *jit_llvm_version(void)
 {
 	static char v[32];
@@ -80,15 +85,39 @@ bool jit_kept_object(const struct jit *j, unsigned id, const void **obj, size_t 
 	return true;
 }
 
+struct jit_mark jit_mark(struct jit *j)
+{
+	if (j->added)
+		LLVMOrcReleaseResourceTracker(j->added);
+	j->added = LLVMOrcJITDylibCreateResourceTracker(LLVMOrcLLJITGetMainJITDylib(j->lljit));
+	return (struct jit_mark){j->nobjs, j->nmade};
+}
+
+void jit_rollback(struct jit *j, struct jit_mark m)
+{
+	if (j->added) {
+		LLVMErrorRef e = LLVMOrcResourceTrackerRemove(j->added);
+		if (e)
+			LLVMConsumeError(e); /* what it held is unusable either way */
+		LLVMOrcReleaseResourceTracker(j->added);
+		j->added = NULL;
+	}
+	while (j->nobjs > m.objs)
+		free(j->objs[--j->nobjs].bytes);
+	while (j->nmade > m.made)
+		free(j->made[--j->nmade].entry);
+}
+
 int jit_add_object(struct jit *j, const void *obj, size_t size)
 {
+	if (!j->added)
+		return jit_fail(j, JIT_EINTERNAL, "internal error: an object added without a mark");
 	if (j->keep && jit_keep(j, obj, size))
 		return JIT_EINTERNAL;
 	LLVMMemoryBufferRef buf =
 	    LLVMCreateMemoryBufferWithMemoryRangeCopy(obj, size, "bareflow.cached");
 	jit_code_note_object(j, buf); /* its functions, for the code map */
-	LLVMErrorRef e =
-	    LLVMOrcLLJITAddObjectFile(j->lljit, LLVMOrcLLJITGetMainJITDylib(j->lljit), buf);
+	LLVMErrorRef e = LLVMOrcLLJITAddObjectFileWithRT(j->lljit, j->added, buf);
 	return e ? jit_fail_llvm(j, JIT_EINTERNAL, "cannot add cached code", e) : 0;
 }
 

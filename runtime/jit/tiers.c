@@ -52,6 +52,8 @@ static void *probe_address(const struct jit_probes *p, int k)
 int jit_define_probes(struct jit *j, const struct jit_probes *p)
 {
 	LLVMOrcCSymbolMapPair pairs[JIT_PROBES];
+	if (j->probes_defined) /* once a run: tier 0 from the cache may fall back */
+		return 0;
 	for (int k = 0; k < JIT_PROBES; k++) {
 		pairs[k].Name = LLVMOrcLLJITMangleAndIntern(j->lljit, probe_names[k]);
 		pairs[k].Sym.Address = (LLVMOrcExecutorAddress)(uintptr_t)probe_address(p, k);
@@ -62,7 +64,10 @@ int jit_define_probes(struct jit *j, const struct jit_probes *p)
 	}
 	LLVMErrorRef e = LLVMOrcJITDylibDefine(LLVMOrcLLJITGetMainJITDylib(j->lljit),
 					       LLVMOrcAbsoluteSymbols(pairs, JIT_PROBES));
-	return e ? jit_fail_llvm(j, JIT_EINTERNAL, "cannot define the profile's symbols", e) : 0;
+	if (e)
+		return jit_fail_llvm(j, JIT_EINTERNAL, "cannot define the profile's symbols", e);
+	j->probes_defined = true;
+	return 0;
 }
 
 /* Probe k's symbol in the module being built, declared on first use. */
@@ -72,8 +77,12 @@ static LLVMValueRef probe_symbol(struct ir *ir, int k)
 					    : LLVMGetNamedGlobal(ir->m, probe_names[k]);
 	if (g)
 		return g;
-	if (k >= JIT_PROBE_HOT) {
-		LLVMTypeRef t = LLVMFunctionType(LLVMVoidTypeInContext(ir->j->ctx), &ir->i32, 1, 0);
+	if (k >= JIT_PROBE_HOT) { /* void hot(u32), void miss(u32), void *osr(u32, u32) */
+		LLVMTypeRef two[2] = {ir->i32, ir->i32};
+		LLVMTypeRef t =
+		    k == JIT_PROBE_OSR
+			? LLVMFunctionType(ir->ptr, two, 2, 0)
+			: LLVMFunctionType(LLVMVoidTypeInContext(ir->j->ctx), &ir->i32, 1, 0);
 		return LLVMAddFunction(ir->m, probe_names[k], t);
 	}
 	return LLVMAddGlobal(ir->m, ir->i8, probe_names[k]);
@@ -488,10 +497,10 @@ int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *ent
 	int err = jit_define_probes(j, p);
 	if (err)
 		return err;
-	LLVMModuleRef m = LLVMCloneModule(j->module);
 	LLVMValueRef *bodies = malloc((j->nfns + 1) * sizeof *bodies);
 	if (!bodies)
 		return jit_fail(j, JIT_EINTERNAL, "out of memory");
+	LLVMModuleRef m = LLVMCloneModule(j->module);
 	size_t n = 0;
 	for (LLVMValueRef f = LLVMGetFirstFunction(m); f && n < j->nfns; f = LLVMGetNextFunction(f))
 		if (!LLVMIsDeclaration(f))
@@ -557,12 +566,22 @@ int jit_load_tier0(struct jit *j, const struct jit_probes *p, const void *const 
 	uint64_t t0 = rt_now_ns();
 	j->probes = *p;
 	int err = jit_define_probes(j, p);
+	if (err)
+		return err;
+	struct jit_mark m = jit_mark(j);
 	size_t first = j->nobjs;
 	for (unsigned k = 0; k < n && !err; k++)
 		err = jit_add_object(j, objs[k], sizes[k]);
 	if (!err) {
 		j->tier0_first = (unsigned)first, j->tier0_n = (unsigned)(j->nobjs - first);
 		err = fill_slots(j, p, entry, addr);
+	}
+	if (err) { /* as if never tried: tier 0 can still be compiled */
+		char why[sizeof j->err];
+		memcpy(why, j->err, sizeof why);
+		jit_rollback(j, m);
+		j->tier0_n = 0;
+		memcpy(j->err, why, sizeof why);
 	}
 	j->stats.codegen_ns += rt_now_ns() - t0; /* linking, as after a compile */
 	return err;
@@ -740,7 +759,7 @@ static int finish_tier1(struct ir *ir, const struct jit_request *r, const char *
 {
 	struct jit *j = ir->j;
 	int err;
-	if ((err = verify(j, ir->m, name)) || (err = jit_optimize(j, ir->m, 2, "globaldce"))) {
+	if ((err = verify(j, ir->m, name)) || (err = jit_optimize(j, ir->m, jit_tier_opt(1), "globaldce"))) {
 		LLVMDisposeModule(ir->m);
 		return err;
 	}
@@ -782,7 +801,7 @@ static int compile_versions(struct jit *j, const struct jit_request *r, size_t n
 	if (r[0].tier == 1)
 		err = finish_tier1(&ir, &r[0], names[0].body, &addrs[0]);
 	else
-		err = finish_versions(j, ir.m, names[0].entry, 3);
+		err = finish_versions(j, ir.m, names[0].entry, jit_tier_opt(2));
 	ir_close(&ir);
 	for (size_t i = 0; !err && r[0].tier != 1 && i < n; i++)
 		err = jit_lookup(j, names[i].entry, &addrs[i]);

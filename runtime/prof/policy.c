@@ -747,8 +747,14 @@ void prof_snapshot(uint32_t i, struct prof_snapshot *s)
 	s->cycles = f->cycles;
 	s->loops = f->loops;
 	s->guard_misses = f->guard_misses;
+	s->spec_calls = f->spec_calls;
+	s->miss_trigger = f->miss_trigger;
 	s->tier0_cpc = f->tier0_cpc;
 	memcpy(s->args, f->args, sizeof s->args);
+	/* a pointer's value was an address of that run: no use in another */
+	for (unsigned k = 0; k < PROF_MAX_ARGS && k < f->fn->nparams; k++)
+		if (f->fn->arg_kind[k] == JIT_ARG_PTR)
+			memset(&s->args[k], 0, sizeof s->args[k]);
 	s->experiment_done = f->experiment.state == EXPERIMENT_DONE;
 }
 
@@ -767,8 +773,10 @@ void prof_restore(uint32_t i, const struct prof_snapshot *s, const struct jit_re
 	if (fallback) {
 		prof_install(f, fr, fallback, 0, PROF_FALLBACK);
 		f->versions[f->nversions - 1].cached = true;
-		f->generic = fallback;
-		f->generic_counted = fr->counted;
+		if (fr->tier == 2 && !fr->nspec) { /* generic -O3, as generic() makes */
+			f->generic = fallback;
+			f->generic_counted = fr->counted || fr->profiled;
+		}
 	} else if (r->nspec) {
 		f->fallback = f->code; /* tier 0's */
 	}
@@ -777,6 +785,11 @@ void prof_restore(uint32_t i, const struct prof_snapshot *s, const struct jit_re
 	from_cache = false;
 	if (f->nversions)
 		f->versions[f->nversions - 1].cached = true;
+	if (r->nspec) { /* the guard's record goes on from the last run's */
+		f->spec_calls = s->spec_calls <= f->calls ? s->spec_calls : f->calls;
+		if (s->miss_trigger > f->guard_misses)
+			f->miss_trigger = s->miss_trigger;
+	}
 }
 
 bool prof_prefers_generic(void)

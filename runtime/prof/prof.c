@@ -79,7 +79,7 @@ int prof_init(struct jit *j, const struct prof_policy *policy, bool verbose)
 		return err;
 	prof_fns = calloc(n + 1, sizeof *prof_fns);
 	if (!prof_fns)
-		return JIT_EINTERNAL;
+		return jit_out_of_memory(j);
 	prof_nfns = (unsigned)n + 1;
 	for (size_t i = 0; i < n; i++) {
 		struct prof_fn *f = &prof_fns[i + 1];
@@ -158,7 +158,7 @@ void prof_reinstall(struct prof_fn *f, void *code)
 
 void prof_describe(const struct jit_request *r, char *buf, size_t len)
 {
-	int n = snprintf(buf, len, "-O%d%s", r->tier == 1 ? 2 : 3,
+	int n = snprintf(buf, len, "-O%d%s", jit_tier_opt(r->tier),
 			 r->generic_cpu ? " for any x86-64" : "");
 	for (unsigned k = 0; k < r->nspec && n > 0 && (size_t)n < len; k++)
 		n += snprintf(buf + n, len - (size_t)n, "%s arg%u=%lld",

@@ -162,6 +162,7 @@ void prof_version_request(uint32_t i, const struct prof_version *v, struct jit_r
 /* What a function's profile was at the end of a run, to carry on from. */
 struct prof_snapshot {
 	uint64_t calls, cycles, loops, guard_misses;
+	uint64_t spec_calls, miss_trigger; /* the guard's checkpoint, as the policy left it */
 	uint64_t tier0_cpc;
 	struct prof_arg args[PROF_MAX_ARGS];
 	bool experiment_done; /* its code choice was measured: keep what is in the slot */
@@ -169,7 +170,8 @@ struct prof_snapshot {
 void prof_snapshot(uint32_t i, struct prof_snapshot *s);
 /* Function i starts where a run left it: its counts, then code for slot
  * (compiled for r) in the slot and, if not NULL, code for fallback (for
- * fr) as a specialization guard's fallback. */
+ * fr) as a specialization guard's fallback (else the guard's misses go to
+ * tier 0's code), with the guard's miss checkpoint where it was. */
 void prof_restore(uint32_t i, const struct prof_snapshot *s, const struct jit_request *r,
 		  void *slot, const struct jit_request *fr, void *fallback);
 /* The code choice the policy learned (compile for any x86-64 rather than

@@ -52,7 +52,7 @@ static void history(const struct prof_fn *f, char *buf, size_t len)
 		else
 			n += snprintf(buf + n, len - (size_t)n, " -> %d@call %llu (%s-O%d%s%s",
 				      v->tier, (unsigned long long)v->installed_at_call,
-				      v->cached ? "cached " : "", v->tier == 1 ? 2 : 3,
+				      v->cached ? "cached " : "", jit_tier_opt(v->tier),
 				      v->generic_cpu ? " for any x86-64" : "",
 				      v->tier == 2 && !v->counted ? ", uncounted" : "");
 		for (unsigned s = 0; s < v->nspec && n > 0 && (size_t)n < len; s++)
@@ -171,7 +171,7 @@ void prof_json_functions(FILE *out)
 			fprintf(out,
 				"%s\n       {\"tier\": %d, \"opt\": %d, \"cpu\": \"%s\", "
 				"\"specialization\": ",
-				k ? "," : "", v->tier, v->tier == 1 ? 2 : 3,
+				k ? "," : "", v->tier, jit_tier_opt(v->tier),
 				v->generic_cpu ? "x86-64" : "host");
 			if (!v->nspec)
 				fprintf(out, "null");

@@ -61,14 +61,70 @@ jit "random bytes"
 expect_output "not a code cache file: ignored"
 cp "$TMP/good" "$file"
 
-# another CPU: its file is refused (and replaced by this run's)
+# another CPU: a file of its own, and that file put in this CPU's place is
+# refused
 JIT_OPTS="--env BAREFLOW_RT_TEST_CPU=imaginary-cpu" jit "another CPU"
-expect_output "made for another CPU"
 cached && fail "another CPU's code was used"
-jit "this CPU again"
+[ "$(ls "$C"/*.bfc | wc -l)" -eq 2 ] || fail "another CPU has no file of its own"
+foreign=$(ls -t "$C"/*.bfc | head -n 1)
+cp "$foreign" "$file"
+jit "another CPU's file in this CPU's place"
 expect_output "made for another CPU (imaginary-cpu)"
+cached && fail "another CPU's code was used"
 jit "this CPU's file again"
 cached || fail "this CPU's file was not used"
+rm -f "$foreign"
+
+# a file whose checksum is right but whose code this JIT could not have
+# made (an entry renamed): refused; one that others may write: refused
+cp "$file" "$TMP/good"
+cat >"$TMP/rename.c" <<'END'
+/* Rename a version entry ".bf2g.v" to ".bf1g.v", the first one in the file
+ * (in an object's symbols) or with "last" the last one (the record's), and
+ * fix the checksum (FNV-1a of the body from byte 32, stored at 24). */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+int main(int argc, char **argv)
+{
+	static unsigned char b[1 << 24];
+	FILE *f = fopen(argv[1], "r+b");
+	size_t n = f ? fread(b, 1, sizeof b, f) : 0;
+	unsigned char *p = NULL, *q = b;
+	while ((q = memmem(q, n - (size_t)(q - b), ".bf2g.v", 7))) {
+		p = q++;
+		if (argc < 3)
+			break;
+	}
+	if (!p)
+		return 1;
+	p[3] = '1';
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (size_t k = 32; k < n; k++)
+		h = (h ^ b[k]) * 0x100000001b3ull;
+	memcpy(b + 24, &h, 8);
+	rewind(f);
+	return fwrite(b, 1, n, f) != n || fclose(f);
+}
+END
+clang-19 -D_GNU_SOURCE -o "$TMP/rename" "$TMP/rename.c" || fail "cannot build the helper"
+"$TMP/rename" "$file" last || fail "no version entry in the cache file"
+jit "a version under a name it could not have"
+expect_output "holds code this program's JIT could not have made: ignored"
+cached && fail "an impossible entry was used"
+cp "$TMP/good" "$file"
+"$TMP/rename" "$file" || fail "no version symbol in the cache file"
+jit "code that does not link"
+expect_output "its code does not link: .*: removed"
+cached && fail "code that does not link was used"
+jit "stored again after that"
+cached || fail "no new file after code that did not link"
+cp "$TMP/good" "$file"
+chmod 0666 "$file"
+jit "a file others may write"
+expect_output "not a regular file of this user's that only it may write: ignored"
+cached && fail "a file others may write was used"
+chmod 0600 "$file"
 
 # the program changed: another file, a cold run
 sed 's/(i \& 7)/(i \& 5)/' "$TMP/prog.c" >"$TMP/prog2.c" && mv "$TMP/prog2.c" "$TMP/prog.c"

@@ -219,6 +219,8 @@ static char **runtime_argv(const struct jit_app *app, char *rt, char **bc, const
 		v[n++] = "--log-tiers";
 	if (app->perf_map)
 		v[n++] = "--perf-map";
+	if (app->gdb)
+		v[n++] = "--gdb";
 	if (profile) {
 		v[n++] = "--profile";
 		v[n++] = (char *)profile;
@@ -493,19 +495,27 @@ static int export_appliance(struct boot_options *opt, const struct jit_app *app,
 		r = !argv || null < 0 ? CLI_EXIT_FAILURE : run_hosted(opt, app, argv, null);
 		if (null >= 0)
 			close(null);
-		if (r == 126 || r == 127 || r == CLI_EXIT_TIMEOUT || r > 128) {
+		if (r >= CLI_EXIT_TIMEOUT) { /* the program's own statuses are below */
 			cli_error("the training run failed (exit %d): nothing exported", r);
 			goto done;
 		}
 		r = 0;
 	}
-	char *export_argv[8 + 64] = {
-	    rt, "--export", obj, "--export-cpu", (char *)app->export_cpu, "--cache", cache};
-	int n = 7;
-	for (int i = 0; i < app->ninputs && n < 8 + 63; i++)
+	char **export_argv = calloc((size_t)app->ninputs + 8, sizeof *export_argv);
+	if (!export_argv) {
+		cli_error("out of memory");
+		r = CLI_EXIT_FAILURE;
+		goto done;
+	}
+	char *head[] = {rt, "--export", obj, "--export-cpu", (char *)app->export_cpu, "--cache", cache};
+	int n = 0;
+	for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+		export_argv[n++] = head[i];
+	for (int i = 0; i < app->ninputs; i++)
 		export_argv[n++] = bc[i];
-	export_argv[n] = NULL;
-	if ((r = tool(export_argv, "the export", opt->verbose)))
+	r = tool(export_argv, "the export", opt->verbose);
+	free(export_argv);
+	if (r)
 		goto done;
 	char *link_argv[] = {"clang-19", "-static", "-o", out, obj, "-lm", NULL};
 	if ((r = tool(link_argv, "linking the appliance", opt->verbose)))

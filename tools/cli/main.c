@@ -835,6 +835,8 @@ static int jit_cmdline(const struct command *c, int argc, char **argv, struct ji
 		return usage_error(c->name, "%s needs a boot: not with --hosted", jit.boot_only);
 	if (jit.perf_map && !jit.hosted)
 		return usage_error(c->name, "--perf-map is for perf on this host: only with --hosted");
+	if (jit.cache_clear && jit.cache && !strcmp(jit.cache, "off"))
+		return usage_error(c->name, "--cache-clear with --cache off: which cache?");
 	if (c->exports && jit.cache && !jit.from_cache)
 		return usage_error(c->name, "--cache DIR goes with --from-cache: a training run "
 					    "keeps its profile to itself");

@@ -133,9 +133,9 @@ static void demux(struct source *src, struct sink *sinks, bool mux, char *buf, s
 /*
  * Copy from `from` (and `also`, if not -1) until the end of both: all of it
  * to `to`, or with mux the framed stdout and stderr (hoststatus.h) each to
- * our fd of the same number, in order. A serial port brings a byte at a
- * time: after a short read a pause lets bytes gather, so each copy moves
- * many of them.
+ * our fd of the same number, in order. A serial port (from) brings a byte
+ * at a time: after a short read of it a pause lets bytes gather, so each
+ * copy moves many of them; the virtio socket (also) comes in large reads.
  */
 static void __attribute__((noreturn)) copy_out(int from, int also, int to, bool mux, int status_fd)
 {
@@ -145,6 +145,7 @@ static void __attribute__((noreturn)) copy_out(int from, int also, int to, bool 
 	struct source srcs[2] = {{from, &sinks[to], false}, {also, &sinks[to], false}};
 	struct pollfd pfd[2] = {{from, POLLIN, 0}, {also, POLLIN, 0}};
 
+	unsigned long long taken = 0, acked = 0; /* framed bytes; acknowledged */
 	signal(SIGPIPE, SIG_IGN);
 	while (pfd[0].fd >= 0 || pfd[1].fd >= 0) {
 		if (poll(pfd, 2, -1) < 0) {
@@ -164,7 +165,14 @@ static void __attribute__((noreturn)) copy_out(int from, int also, int to, bool 
 				continue;
 			}
 			demux(&srcs[k], sinks, mux, buf, (size_t)n);
-			short_read |= n < 4096;
+			short_read |= k == 0 && n < 4096; /* a serial port's trickle */
+			/* written out (or dropped after a failure): say so, so
+			 * that the guest may send more (hoststatus.h) */
+			for (taken += mux ? (size_t)n : 0; taken - acked >= HOST_ACK_UNIT;
+			     acked += HOST_ACK_UNIT) {
+				unsigned char ack = HOST_STATUS_ACK;
+				(void)!write(status_fd, &ack, 1);
+			}
 		}
 		if (short_read)
 			usleep(1000);
@@ -198,14 +206,13 @@ static bool wait_stdin_ready(int log_fd)
 		ssize_t n = pread(log_fd, buf + keep, sizeof buf - 1 - keep, off);
 		if (n > 0) {
 			off += n;
-			buf[keep + (size_t)n] = 0;
-			if (strstr(buf, marker))
+			size_t len = keep + (size_t)n; /* the log may hold NUL bytes */
+			if (memmem(buf, len, marker, sizeof marker - 1))
 				return true;
-			if (strstr(buf, serial))
+			if (memmem(buf, len, serial, sizeof serial - 1))
 				return false;
 			/* keep the tail: the marker may straddle two reads */
-			size_t len = keep + (size_t)n,
-			       tail = len < sizeof marker ? len : sizeof marker;
+			size_t tail = len < sizeof marker ? len : sizeof marker;
 			memmove(buf, buf + len - tail, tail);
 			keep = tail;
 		} else {
@@ -229,7 +236,15 @@ int cli_relay_stdin(int log_fd, int io, pid_t *relay)
 		ssize_t n;
 		signal(SIGPIPE, SIG_IGN);
 		int to = wait_stdin_ready(log_fd) && io >= 0 ? io : p[1];
-		while ((n = read(0, in, sizeof in)) > 0 || (n < 0 && errno == EINTR)) {
+		/* a stdin left non-blocking by whoever shares it is waited on,
+		 * not taken for its end */
+		while ((n = read(0, in, sizeof in)) > 0 ||
+		       (n < 0 && (errno == EINTR || errno == EAGAIN))) {
+			if (n < 0 && errno == EAGAIN) {
+				struct pollfd pfd = {0, POLLIN, 0};
+				poll(&pfd, 1, -1);
+				continue;
+			}
 			size_t k = 0;
 			for (ssize_t i = 0; i < n; i++) {
 				out[k++] = in[i];

@@ -3,8 +3,9 @@
  * DSDT for SLP_TYP, and the MADT for the I/O APIC and ISA overrides. */
 #include <stdint.h>
 
-#include "kerrno.h"
+#include "acpi.h"
 #include "kernel.h"
+#include "kerrno.h"
 #include "kstring.h"
 #include "printf.h"
 #include "vm.h"

@@ -1,8 +1,10 @@
 /* The I/O APIC: routes ISA and PCI interrupts to vectors on the boot CPU. */
 #include <stdint.h>
 
-#include "kerrno.h"
+#include "acpi.h"
+#include "apic.h"
 #include "kernel.h"
+#include "kerrno.h"
 #include "vm.h"
 
 #define IOREGSEL 0x00
