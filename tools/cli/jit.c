@@ -196,7 +196,8 @@ out_of_memory:
 static char **runtime_argv(const struct jit_app *app, char *rt, char **bc, const char *profile,
 			   const char *cache, bool verbose)
 {
-	char **v = calloc((size_t)(app->ninputs + app->argc + 16), sizeof *v);
+	/* rt, 14 option words at most, the inputs, "--", ARGV0, ARGS, NULL */
+	char **v = calloc((size_t)(app->ninputs + app->argc + 24), sizeof *v);
 	const char *first = app->inputs[0];
 	int n = 0;
 
