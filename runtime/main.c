@@ -5,9 +5,14 @@
  *
  *   bareflow-rt [--opt auto|0|1|2|3] [--thresholds C1,L1,C2,L2] [--verbose]
  *               [--log-tiers] [--report] [--profile FILE] [--cache DIR|off]
- *               [--cache-clear] FILE.bc... -- ARGV0 [ARGS...]
+ *               [--cache-clear] [--perf-map] [--gdb] FILE.bc... -- ARGV0 [ARGS...]
  *   bareflow-rt --check FILE.bc...
  *   bareflow-rt --export OUT.o [--export-cpu host|x86-64] --cache DIR FILE.bc...
+ *
+ * --gdb tells gdb about each function the JIT compiles (gdbjit.h).
+ * --perf-map writes /tmp/perf-PID.map, naming the JIT's code for perf
+ * (codemap.h). A fault in the program is reported with the JIT's names for
+ * its code: on Linux by the runtime (fault.c), under BareFlow by the kernel.
  *
  * --check only reads, verifies and links the files: 0 if they are good, 126
  * with the reason if not (what `bareflow jit` asks before it boots).
@@ -46,6 +51,8 @@
 
 #include "cache/cache.h"
 #include "clock.h"
+#include "codemap.h"
+#include "fault.h"
 #include "prof/prof.h"
 #include "runtime.h"
 
@@ -56,14 +63,14 @@
 static const char usage[] =
     "usage: bareflow-rt [--opt auto|0|1|2|3] [--thresholds C1,L1,C2,L2] [--verbose]\n"
     "                   [--log-tiers] [--report] [--profile FILE] [--cache DIR|off]\n"
-    "                   [--cache-clear] FILE.bc... -- ARGV0 [ARGS...]\n"
+    "                   [--cache-clear] [--perf-map] [--gdb] FILE.bc... -- ARGV0 [ARGS...]\n"
     "       bareflow-rt --check FILE.bc...\n"
     "       bareflow-rt --export OUT.o [--export-cpu host|x86-64] --cache DIR FILE.bc...\n";
 
 static struct {
 	int opt; /* -1: auto, the tiers */
 	struct prof_policy policy;
-	bool verbose, report, log_tiers, check, cache_off, cache_clear, export_host;
+	bool verbose, report, log_tiers, check, cache_off, cache_clear, export_host, perf_map, gdb;
 	const char *profile, *cache_dir, *export;
 	uint64_t start_ns, main_ns; /* runtime start; main entered */
 	struct jit_stats first;	    /* the first compile (tier 0, or the fixed one) */
@@ -313,6 +320,10 @@ int main(int argc, char **argv, char **envp)
 			rt.log_tiers = true;
 		} else if (!strcmp(a, "--report")) {
 			rt.report = true;
+		} else if (!strcmp(a, "--perf-map")) {
+			rt.perf_map = true;
+		} else if (!strcmp(a, "--gdb")) {
+			rt.gdb = true;
 		} else if (!strcmp(a, "--check")) {
 			rt.check = true;
 		} else if (!strcmp(a, "--cache-clear")) {
@@ -380,6 +391,9 @@ int main(int argc, char **argv, char **envp)
 	size_t nsyms;
 	const struct jit_symbol *syms = runtime_symbols(&nsyms);
 	jit_provide(rt.jit, syms, nsyms);
+	if (codemap_init(rt.jit, rt.perf_map, rt.gdb))
+		return EXIT_USAGE;
+	fault_report_init();
 	void *entry;
 	int r;
 	if (rt.export)

@@ -17,8 +17,10 @@ $(B)/runtime/%.o: runtime/%.c runtime/runtime.mk
 	@mkdir -p $(dir $@)
 	$(CC) $(RT_CFLAGS) -c $< -o $@
 
+# Debug sections compressed (gdb reads them so): the runtime is booted as a
+# file in the boot archive, whose every byte takes guest RAM.
 $(B)/runtime/bareflow-rt: $(RT_OBJS)
-	clang++-19 -static -fuse-ld=lld -o $@ $(RT_OBJS) $(RT_LIBS)
+	clang++-19 -static -fuse-ld=lld -Wl,--compress-debug-sections=zlib -o $@ $(RT_OBJS) $(RT_LIBS)
 	@echo "runtime: $@ is $$(($$(stat -c %s $@) / 1048576)) MiB ($$(stat -c %s $@) bytes)" >&2
 
 -include $(RT_OBJS:.o=.d)

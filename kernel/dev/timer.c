@@ -114,8 +114,20 @@ static uint64_t tick_samples[3];
 
 /* Each tick samples what the CPU was doing: user code, the kernel, or
  * waiting in cpu_wait_interrupt. */
+static void (*sampler)(struct trapframe *tf);
+static uint32_t sample_hz, tick_acc;
+
 static void timer_irq(struct trapframe *tf)
 {
+	if (sampler) { /* at sample_hz: a tick every TIMER_HZ / sample_hz of them */
+		sampler(tf);
+		tick_acc += TIMER_HZ;
+		if (tick_acc < sample_hz) {
+			lapic[LAPIC_EOI / 4] = 0;
+			return;
+		}
+		tick_acc -= sample_hz;
+	}
 	ticks++;
 	tick_samples[halted ? TICK_IDLE : (tf->cs & 3) ? TICK_USER : TICK_KERNEL]++;
 	itimer_poll(); /* the process's timers: on the way back, their signals */
@@ -155,6 +167,21 @@ void lapic_timer_init(void)
 }
 
 uint64_t timer_ticks(void) { return ticks; }
+
+bool timer_pending(void)
+{
+	/* the IRR bit of the timer's vector: requested, not yet taken */
+	return (lapic[(0x200 + 0x10 * (IRQ_TIMER / 32)) / 4] >> (IRQ_TIMER % 32)) & 1;
+}
+
+void timer_sample(unsigned hz, void (*fn)(struct trapframe *tf))
+{
+	sampler = NULL;
+	sample_hz = hz;
+	tick_acc = 0;
+	lapic[LAPIC_TIMER_INIT / 4] = (uint32_t)(lapic_rate / (fn ? hz : TIMER_HZ));
+	sampler = fn;
+}
 
 void cpu_idle(void) { irq_enable_and_halt(); }
 

@@ -62,6 +62,14 @@ static inline int contract_status_from_qemu(int e)
 #define CONTRACT_WORD_WINSIZE "winsize"   /* winsize=COLSxROWS */
 #define CONTRACT_WORD_EXE "exe"           /* exe=PATH, cwd=DIR: without the args entry */
 #define CONTRACT_WORD_CWD "cwd"
+#define CONTRACT_WORD_SAMPLE "sample"     /* sample=HZ: the sampling profiler */
+
+/* ---- Samples (sample.h) ----
+ * At the program's exit the kernel log holds one line per distinct stack,
+ * CONTRACT_SAMPLE_LINE "COUNT FRAME;FRAME..." (the root first), then
+ * CONTRACT_SAMPLE_END "SAMPLES DROPPED CYCLES". */
+#define CONTRACT_SAMPLE_LINE "bfsample "
+#define CONTRACT_SAMPLE_END "bfsample-end "
 
 /* ---- The program's streams ----
  * The CLI attaches a virtio-console port for them (port CONTRACT_IO_PORT of

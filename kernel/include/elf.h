@@ -67,4 +67,8 @@ int elf_parse(const void *file, size_t size, struct elf_image *out, char *why, s
 const char *elf_symbolize(const void *file, size_t size, uint64_t bias, uint64_t addr,
 			  uint64_t *offset);
 
+/* The loaded address (bias applied) of the defined symbol called name in
+ * the file's .symtab, or 0. Reads nothing outside the buffer. */
+uint64_t elf_find_symbol(const void *file, size_t size, uint64_t bias, const char *name);
+
 #endif

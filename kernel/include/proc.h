@@ -48,6 +48,10 @@ int proc_exec(const void *file, size_t size, int argc, char **argv, int envc, ch
 /* The program's ELF file (kept in memory by the caller) and its load bias,
  * so that fault reports can name functions. */
 void proc_set_image(const void *file, size_t size, uint64_t bias);
+/* The label a JIT in the program gives the code at pc (its code map,
+ * jitmap.h), copied into label (JITMAP_LABEL bytes), and pc's offset in
+ * it; NULL if there is none. Reads user memory through copy_from_user. */
+const char *proc_jit_symbolize(uint64_t pc, char *label, uint64_t *off);
 
 /* The running process's address space, and its program break. */
 struct vm_space *proc_space(void);

@@ -36,6 +36,13 @@ uint64_t time_realtime_ns(void);
 
 /* Start the LAPIC timer at TIMER_HZ and enable interrupts (after timer_calibrate). */
 void lapic_timer_init(void);
+/* Run the timer at hz (TIMER_HZ or more) and call fn from each of its
+ * interrupts, which still tick at TIMER_HZ on average; fn NULL: back to
+ * TIMER_HZ alone. */
+struct trapframe;
+void timer_sample(unsigned hz, void (*fn)(struct trapframe *tf));
+/* Whether a timer interrupt is waiting for interrupts to be enabled. */
+bool timer_pending(void);
 /* Timer interrupts taken since lapic_timer_init. */
 uint64_t timer_ticks(void);
 /* Wait for the next interrupt with hlt (interrupts must be enabled). */

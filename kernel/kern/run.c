@@ -9,6 +9,7 @@
 #include "pmm.h"
 #include "printf.h"
 #include "proc.h"
+#include "sample.h"
 #include "vm.h"
 
 #define MAX_ARGS 256
@@ -134,6 +135,7 @@ int run_program(void)
 
 	console_route(CONSOLE_LOG); /* COM1 is the program's stdout from now on */
 	stdin_init();
+	sample_init(); /* with sample=HZ: its table outlives the program */
 	if (boot_info.nmod == 0) {
 		kreport("bareflow: no program to run (the boot loader passed no module)\n");
 		return EXIT_KERNEL_PANIC;

@@ -3,6 +3,9 @@
 
 #include "bitalloc.h"
 #include "bootmem.h"
+#include "contract.h"
+#include "kernel.h"
+#include "printf.h"
 #include "kstring.h"
 #include "memmap.h"
 #include "panic.h"
@@ -74,9 +77,19 @@ void pmm_init(const struct bootinfo *bi)
 	top &= ~(PAGE_SIZE - 1);
 
 	uint64_t usable = memmap_free_ranges(bi, res, nres, FIRST_MIB, count_only, NULL);
-	if (usable < PMM_MIN_USABLE)
+	uint64_t need = PMM_MIN_USABLE; /* and a program's devices (bootmem.h) */
+	if (cmdline_get(CONTRACT_WORD_RUN, NULL, 0)) {
+		need += (uint64_t)BOOT_CONSOLE_MIB << 20;
+		for (unsigned i = 0; i < CONTRACT_DISK_MAX; i++) {
+			char key[16];
+			ksnprintf(key, sizeof key, CONTRACT_DISK_WORD "%u", i);
+			if (cmdline_get(key, NULL, 0))
+				need += (uint64_t)BOOT_DISK_MIB << 20;
+		}
+	}
+	if (usable < need)
 		panic("pmm: too little RAM: %lu MiB usable, BareFlow needs at least %lu MiB",
-		      usable >> 20, PMM_MIN_USABLE >> 20);
+		      usable >> 20, need >> 20);
 	if (top > DIRECT_MAP_MAX)
 		panic("pmm: RAM ends at %lu GiB, beyond the %lu GiB direct map", top >> 30,
 		      DIRECT_MAP_MAX >> 30);

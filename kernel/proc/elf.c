@@ -180,35 +180,65 @@ static bool section(const uint8_t *f, size_t size, const struct elf64_ehdr *h, u
 	return out->offset <= size && out->size <= size - out->offset;
 }
 
+/* The file's .symtab and its string table, if it has them inside the file. */
+static bool symtab(const uint8_t *f, size_t size, struct shdr *syms, struct shdr *strs)
+{
+	struct elf64_ehdr h;
+
+	if (size < sizeof h)
+		return false;
+	memcpy(&h, f, sizeof h);
+	for (unsigned i = 0; i < h.shnum; i++)
+		if (section(f, size, &h, i, syms) && syms->type == SHT_SYMTAB &&
+		    syms->entsize == sizeof(struct sym) && section(f, size, &h, syms->link, strs))
+			return true;
+	return false;
+}
+
+/* Symbol number k's entry and its name (NUL-terminated inside the string
+ * table), or NULL if its name is not. */
+static const char *symbol(const uint8_t *f, const struct shdr *syms, const struct shdr *strs,
+			  uint64_t k, struct sym *s)
+{
+	memcpy(s, f + syms->offset + k * sizeof *s, sizeof *s);
+	if (s->name >= strs->size)
+		return NULL;
+	const char *name = (const char *)f + strs->offset + s->name;
+	return strnlen(name, strs->size - s->name) == strs->size - s->name ? NULL : name;
+}
+
 const char *elf_symbolize(const void *file, size_t size, uint64_t bias, uint64_t addr,
 			  uint64_t *offset)
 {
-	const uint8_t *f = file;
-	struct elf64_ehdr h;
-	struct shdr symtab, strtab;
+	struct shdr syms, strs;
 	const char *best = NULL;
 
-	if (size < sizeof h)
+	if (!symtab(file, size, &syms, &strs))
 		return NULL;
-	memcpy(&h, f, sizeof h);
-	for (unsigned i = 0; i < h.shnum; i++) {
-		if (!section(f, size, &h, i, &symtab) || symtab.type != SHT_SYMTAB ||
-		    symtab.entsize != sizeof(struct sym) || !section(f, size, &h, symtab.link, &strtab))
+	for (uint64_t k = 0; k < syms.size / sizeof(struct sym); k++) {
+		struct sym s;
+		const char *name = symbol(file, &syms, &strs, k, &s);
+		uint64_t start = s.value + bias;
+		if (!name || (s.info & 15) != STT_FUNC || s.shndx == 0 /* undefined */ ||
+		    addr < start || addr - start >= (s.size ? s.size : 1))
 			continue;
-		for (uint64_t off = 0; off + sizeof(struct sym) <= symtab.size; off += sizeof(struct sym)) {
-			struct sym s;
-			memcpy(&s, f + symtab.offset + off, sizeof s);
-			uint64_t start = s.value + bias;
-			if ((s.info & 15) != STT_FUNC || s.shndx == 0 /* undefined */ || addr < start || addr - start >= (s.size ? s.size : 1) ||
-			    s.name >= strtab.size)
-				continue;
-			const char *name = (const char *)f + strtab.offset + s.name;
-			if (strnlen(name, strtab.size - s.name) == strtab.size - s.name)
-				continue; /* not terminated inside the string table */
-			best = name;
-			*offset = addr - start;
-		}
-		break;
+		best = name;
+		*offset = addr - start;
 	}
 	return best;
+}
+
+uint64_t elf_find_symbol(const void *file, size_t size, uint64_t bias, const char *name)
+{
+	struct shdr syms, strs;
+
+	if (!symtab(file, size, &syms, &strs))
+		return 0;
+	for (uint64_t k = 0; k < syms.size / sizeof(struct sym); k++) {
+		struct sym s;
+		const char *n = symbol(file, &syms, &strs, k, &s);
+		if (n && s.shndx != 0 && !strcmp(n, name))
+			return s.value + bias;
+	}
+	return 0;
 }

@@ -3,10 +3,12 @@
 
 #include "console.h"
 #include "elf.h"
+#include "jitmap.h"
 #include "ksignal.h"
 #include "ksyms.h"
 #include "panic.h"
 #include "printf.h"
+#include "sample.h"
 #include "trap.h"
 #include "x86.h"
 
@@ -26,6 +28,7 @@ static struct {
 	const void *image; /* the ELF file, for symbolizing fault reports */
 	size_t image_size;
 	uint64_t bias;
+	uint64_t jitmap; /* where a JIT publishes its code map (jitmap.h), or 0 */
 } cur;
 
 void proc_set_image(const void *file, size_t size, uint64_t bias)
@@ -33,12 +36,51 @@ void proc_set_image(const void *file, size_t size, uint64_t bias)
 	cur.image = file;
 	cur.image_size = size;
 	cur.bias = bias;
+	cur.jitmap = file ? elf_find_symbol(file, size, bias, JITMAP_SYMBOL) : 0;
+}
+
+/* The JIT's label for the code at pc (copied into label) and pc's offset in
+ * it, from the program's code map, read through copy_from_user: NULL if
+ * there is none, it does not cover pc, or it cannot be read. */
+const char *proc_jit_symbolize(uint64_t pc, char label[JITMAP_LABEL], uint64_t *off)
+{
+	struct jitmap m;
+	const uint64_t esize = sizeof(struct jitmap_entry);
+
+	if (!cur.jitmap || copy_from_user(&m, cur.jitmap, sizeof m) || m.magic != JITMAP_MAGIC)
+		return NULL;
+	uint64_t n = m.count < JITMAP_MAX ? m.count : JITMAP_MAX;
+	if (m.entries + n * esize < m.entries)
+		return NULL;
+	for (uint64_t i = n; i-- > 0;) { /* the newest first: memory may be reused */
+		uint64_t range[2];
+		uint64_t at = m.entries + i * esize;
+		if (copy_from_user(range, at, sizeof range))
+			return NULL;
+		if (pc < range[0] || pc - range[0] >= range[1])
+			continue;
+		if (copy_from_user(label, at + offsetof(struct jitmap_entry, label), JITMAP_LABEL))
+			return NULL;
+		label[JITMAP_LABEL - 1] = 0;
+		*off = pc - range[0];
+		return label;
+	}
+	return NULL;
+}
+
+/* The name of the function at pc: the ELF's, or the JIT's. */
+static const char *symbolize(uint64_t pc, char label[JITMAP_LABEL], uint64_t *off)
+{
+	const char *name =
+	    cur.image ? elf_symbolize(cur.image, cur.image_size, cur.bias, pc, off) : NULL;
+	return name ? name : proc_jit_symbolize(pc, label, off);
 }
 
 static void print_user_frame(int depth, uint64_t pc)
 {
 	uint64_t off;
-	const char *name = cur.image ? elf_symbolize(cur.image, cur.image_size, cur.bias, pc, &off) : NULL;
+	char label[JITMAP_LABEL];
+	const char *name = symbolize(pc, label, &off);
 
 	if (name)
 		kprintf("  #%-2d %016lx %s+0x%lx\n", depth, pc, name, off);
@@ -68,13 +110,13 @@ static bool after_call(uint64_t ret)
 static void scan_stack(uint64_t rsp)
 {
 	uint64_t off, word;
+	char label[JITMAP_LABEL];
 	int shown = 0;
 
 	for (unsigned i = 0; i < 512 && shown < 16; i++) {
 		if (copy_from_user(&word, rsp + 8 * i, sizeof word)) /* the top of the stack */
 			return;
-		const char *name =
-			elf_symbolize(cur.image, cur.image_size, cur.bias, word - 1, &off);
+		const char *name = symbolize(word - 1, label, &off);
 		if (name && after_call(word)) {
 			kprintf("  ?   %016lx %s+0x%lx\n", word - 1, name, off);
 			shown++;
@@ -86,6 +128,8 @@ static void scan_stack(uint64_t rsp)
  * ends the walk, never the kernel. */
 static void user_backtrace(uint64_t rip, uint64_t rbp, uint64_t rsp)
 {
+	char label[JITMAP_LABEL];
+	uint64_t off;
 	int depth = 1;
 
 	print_user_frame(0, rip);
@@ -98,7 +142,8 @@ static void user_backtrace(uint64_t rip, uint64_t rbp, uint64_t rsp)
 			break;
 		rbp = frame[0];
 	}
-	if (depth == 1 && cur.image && !(rsp & 7))
+	/* JIT code keeps no frame pointer: its callers are on the stack only */
+	if ((depth == 1 || proc_jit_symbolize(rip, label, &off)) && cur.image && !(rsp & 7))
 		scan_stack(rsp);
 }
 
@@ -140,6 +185,7 @@ void proc_exit(int status)
 {
 	KASSERT(cur.running);
 	cur.status = status & 0xff;
+	sample_dump(); /* while the program's memory is there to name JIT code */
 	kjmp_restore(&cur.exit_ctx, 1);
 }
 
@@ -148,10 +194,9 @@ void proc_killed(const struct trapframe *tf, int sig, const char *cause, const c
 {
 	unsigned route = console_routing();
 	uint64_t off;
-	const char *fn = NULL;
+	char label[JITMAP_LABEL];
+	const char *fn = symbolize(tf->rip, label, &off);
 
-	if (cur.image)
-		fn = elf_symbolize(cur.image, cur.image_size, cur.bias, tf->rip, &off);
 	console_route(route | CONSOLE_STDERR); /* the report is for the user */
 	kprintf("\nProgram killed by %s: %s at %016lx", signal_name(sig), cause, tf->rip);
 	if (fn)

@@ -10,6 +10,7 @@
 #include "printf.h"
 #include "segments.h"
 #include "proc.h"
+#include "sample.h"
 #include "syscall.h"
 #include "x86.h"
 
@@ -151,6 +152,7 @@ int syscall_call(struct trapframe *tf, syscall_fn fn, const uint64_t a[6])
 	 * the non-canonical RIP after it would fault in ring 0. */
 	if (tf->rip >= TASK_SIZE)
 		proc_killed(tf, SIGSEGV, "system call return past the user address space", "", true);
+	sample_syscall_done((void *)fn);
 	frame = NULL;
 	return full;
 }

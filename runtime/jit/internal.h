@@ -17,6 +17,14 @@ struct jit_def {
 	size_t index; /* in the jit_fn list */
 };
 
+/* A function symbol of a linked object, before its address is known. */
+struct jit_pending {
+	char *name;
+	unsigned section;      /* its index */
+	unsigned object;       /* which object */
+	uint64_t offset, size; /* in its section */
+};
+
 struct jit {
 	char *cpu, *features, *triple;
 	LLVMTargetMachineRef tm[4];	 /* one per backend optimization level */
@@ -60,6 +68,11 @@ struct jit {
 	} * made;
 	size_t nmade;
 	struct jit_stats stats;
+	jit_code_fn *code_fn; /* jit_on_code's */
+	void *code_ctx;
+	struct jit_pending *pending; /* code added and not yet told */
+	size_t npending, cap_pending;
+	unsigned objects;
 	char err[4096];
 	char unresolved[1024];	/* names the last link asked for and nothing defined */
 	char session_err[1024]; /* what ORC reported while linking, last */
@@ -82,6 +95,12 @@ bool jit_calls_itself(LLVMValueRef f);
 bool jit_is_straight_leaf(LLVMValueRef f);
 /* Whether the runtime provides name to the program. */
 bool jit_provides(const struct jit *j, const char *name);
+
+/* code.c */
+/* Note obj's functions (before the JIT takes it), to be told to code_fn by
+ * jit_code_resolve once linked (after a lookup). */
+void jit_code_note_object(struct jit *j, LLVMMemoryBufferRef obj);
+void jit_code_resolve(struct jit *j);
 
 /* whole.c */
 /* Internalize every definition the program alone can name and run the

@@ -148,6 +148,15 @@ const struct jit_stats *jit_stats(const struct jit *j);
  * JIT_EINTERNAL, with the message in jit_error. */
 int jit_out_of_memory(struct jit *j);
 
+/* Called with each function the JIT links from now on, as it is linked:
+ * its code's address range and its symbol name (the program's name with
+ * the JIT's suffix: NAME.bf0 tier 0, NAME.bf1.vN and NAME.bf2.vN tiers 1
+ * and 2, NAME.bf2s.vN a specialized body and NAME.bf2g.vN its guard,
+ * NAME.osrL.vN OSR code from loop header L; a plain name for a fixed
+ * compile or a private copy). */
+typedef void jit_code_fn(void *ctx, uint64_t start, uint64_t size, const char *symbol);
+void jit_on_code(struct jit *j, jit_code_fn *fn, void *ctx);
+
 /* The appliance (bareflow export): write to path an object file of the
  * whole program at -O3, for this CPU or (generic_cpu) any x86-64, with
  * each of the n tier-2 requests r that is specialized on integer or

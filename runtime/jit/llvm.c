@@ -557,6 +557,7 @@ int jit_codegen(struct jit *j, LLVMModuleRef m, int cg)
 		LLVMDisposeMemoryBuffer(obj);
 		return JIT_EINTERNAL;
 	}
+	jit_code_note_object(j, obj);
 	LLVMErrorRef e =
 	    LLVMOrcLLJITAddObjectFile(j->lljit, LLVMOrcLLJITGetMainJITDylib(j->lljit), obj);
 	return e ? jit_fail_llvm(j, JIT_EINTERNAL, "cannot add code to the JIT", e) : 0;
@@ -595,6 +596,7 @@ int jit_lookup(struct jit *j, const char *name, void **addr)
 		return code;
 	}
 	*addr = (void *)(uintptr_t)a;
+	jit_code_resolve(j);
 	return 0;
 }
 

@@ -116,6 +116,7 @@ int jit_add_object(struct jit *j, const void *obj, size_t size)
 		return JIT_EINTERNAL;
 	LLVMMemoryBufferRef buf =
 	    LLVMCreateMemoryBufferWithMemoryRangeCopy(obj, size, "bareflow.cached");
+	jit_code_note_object(j, buf); /* its functions, for the code map */
 	LLVMErrorRef e = LLVMOrcLLJITAddObjectFileWithRT(j->lljit, j->added, buf);
 	return e ? jit_fail_llvm(j, JIT_EINTERNAL, "cannot add cached code", e) : 0;
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "codemap.h"
 #include "internal.h"
 
 struct prof_fn *prof_fns;
@@ -132,6 +133,7 @@ void prof_install(struct prof_fn *f, const struct jit_request *r, void *code, ui
 		v->generic_cpu = r->generic_cpu;
 		v->profiled = r->profiled;
 	}
+	codemap_version(r, code, fallback);
 	if (fallback) {
 		atomic_store_explicit((_Atomic(void *) *)&f->fallback, code, memory_order_release);
 		return;

@@ -186,9 +186,10 @@ void prof_json_functions(FILE *out)
 				fprintf(out, "null");
 			fprintf(out,
 				", \"counted\": %s, \"fallback\": %s, \"cached\": %s, "
-				"\"compile_ms\": %.3f, \"installed_at_call\": %llu}",
+				"\"compile_ms\": %.3f, \"code\": \"%#lx\", \"installed_at_call\": %llu}",
 				v->counted ? "true" : "false", v->fallback ? "true" : "false",
 				v->cached ? "true" : "false", (double)v->compile_ns / 1e6,
+				(unsigned long)(uintptr_t)v->code,
 				(unsigned long long)v->installed_at_call);
 		}
 		fprintf(out, "%s]", f->nversions ? "\n     " : "");

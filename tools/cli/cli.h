@@ -36,10 +36,17 @@ struct boot_options {
 	const char *cmdline;	    /* kernel command line, never NULL, may be empty */
 	bool iso;		    /* boot through GRUB from an ISO instead of -kernel */
 	bool verbose;		    /* show the QEMU command line and QEMU's messages */
+	bool quiet;		    /* --quiet: nothing but errors */
 	const char *program;	    /* run: the static ELF to boot as the application */
 	const char *module;	    /* run: the boot module's path (the application's archive) */
 	bool stdin_in_module;	    /* run: our stdin is in the archive; QEMU gets /dev/null */
 	const char *hostout;	    /* jit --profile: the host file COM3 (/dev/hostout) writes */
+	const char *accel;	    /* --accel: "auto" (or NULL), "kvm" or "tcg" */
+	int gdb_port;		    /* --gdb: QEMU's gdb stub on this port, stopped; 0: none */
+	int sample_hz;		    /* --sample: the kernel samples the program; 0: not */
+	const char *sample_out;	    /* --sample-out FILE: folded stacks */
+	const char *flamegraph;	    /* --flamegraph FILE.svg */
+	const char *program_path;   /* run: the program's absolute path (its symbols) */
 	const struct disk_spec *disks; /* --disk and --disk-ro, in order */
 	int ndisks;
 };
@@ -197,6 +204,11 @@ int cli_parse_size(const char *text, unsigned long long *mib);
  * after printing why and the --mem that would work.
  */
 int cli_mem_check(unsigned long long mem_mib, unsigned long long module_bytes);
+/* A program's run also needs RAM for its devices' buffers (the streams'
+ * virtio-console and each disk's queue and block cache: bootmem.h, as the
+ * kernel counts them); cli_mem_check and cli_mem_spare count them from
+ * then on. */
+void cli_mem_devices(int ndisks);
 
 /* How many bytes the module could grow by and still boot in mem_mib (0 if
  * it does not boot as it is). */
@@ -237,6 +249,9 @@ enum spawn_result cli_spawn_env(char *const argv[], char *const envp[], int out_
  * run it again. */
 void cli_print_argv(char *const argv[]);
 
+/* Print s to stderr in single quotes, for a shell (a quote inside as '\''). */
+void cli_print_quoted(const char *s);
+
 /* relay.c */
 
 /*
@@ -259,6 +274,57 @@ int cli_relay_out(int to, bool mux, int status_fd, int also, pid_t *pid);
  * read end, or -1; *pid is the relay.
  */
 int cli_relay_stdin(int log_fd, int io, pid_t *pid);
+
+/* accel.c */
+
+enum cli_accel { CLI_ACCEL_TCG, CLI_ACCEL_KVM };
+
+/*
+ * Choose QEMU's accelerator for --accel want ("auto", "kvm" or "tcg"): auto
+ * takes KVM when /dev/kvm opens for reading and writing and answers
+ * KVM_GET_API_VERSION with 12, else TCG. With verbose, says on stderr which
+ * and why. Returns 0 with *chosen set, or 2 after printing why "kvm" cannot
+ * be had.
+ */
+int cli_accel_choose(const char *want, bool verbose, enum cli_accel *chosen);
+
+/* gdb.c */
+
+/* --gdb: print on stderr the command that attaches gdb to QEMU's stub on
+ * opt->gdb_port with the symbols of the kernel (its ELF at kernel) and of
+ * opt->program_path, at the address the kernel loads it. */
+void cli_gdb_attach_line(const struct boot_options *opt, const char *kernel);
+
+/* jit --hosted --gdb: run argv (the runtime's command line) under gdb, on
+ * our terminal, with only envp (envc strings) as the program's environment
+ * and pending breakpoints allowed (the JIT's functions appear as they are
+ * compiled). Returns gdb's exit status (128+signal if one killed it), or
+ * 125 after printing why gdb cannot run, 2 for an environment too large. */
+int cli_gdb_hosted(char *const argv[], const char *const envp[], int envc);
+
+/* sample.c */
+
+/* One stack of folded samples: "root;...;leaf" and how many there were. */
+struct cli_folded {
+	char *stack;
+	unsigned long long count;
+};
+
+/*
+ * After a run with opt->sample_hz: the kernel's samples in its log
+ * (log_fd), their program addresses named from opt->program_path's symbols,
+ * merged into folded stacks and written to opt->sample_out and as a flame
+ * graph to opt->flamegraph, or with neither a table of the functions with
+ * the most samples on stderr. Returns 0, or 125 after printing why.
+ */
+int cli_sample_report(const struct boot_options *opt, int log_fd);
+
+/* flamegraph.c */
+
+/* Write the n folded stacks f (sorted by stack) to path as a self-contained
+ * interactive SVG flame graph titled after what ran. Returns 0, or -1 after
+ * printing why. */
+int cli_flamegraph(const char *path, const struct cli_folded *f, size_t n, const char *what);
 
 /* qemu.c */
 
@@ -311,6 +377,8 @@ struct jit_app {
 	bool hosted;	     /* run the runtime on Linux instead of booting */
 	bool report;	     /* --report */
 	bool log_tiers;	     /* --log-tiers */
+	bool perf_map;	     /* --perf-map */
+	bool gdb;	     /* --gdb: hosted, the runtime runs under gdb */
 	const char *profile; /* --profile FILE, or NULL */
 	const char *opt;     /* --opt LEVEL as given, or NULL (the runtime's default) */
 	const char *thresholds; /* --thresholds C1,L1,C2,L2 as given, or NULL */

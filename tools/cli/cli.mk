@@ -1,6 +1,8 @@
 # The bareflow CLI (tools/cli), a host program: build/bareflow-cli.
 CLI_SRCS := $(wildcard tools/cli/*.c)
 CLI_HDRS := $(wildcard tools/cli/*.h) kernel/include/bootmem.h kernel/include/hoststatus.h \
+	kernel/include/elf.h kernel/include/layout.h \
+	kernel/include/sample.h \
 	kernel/include/contract.h
 
 cli: $(B)/bareflow-cli

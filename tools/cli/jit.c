@@ -196,7 +196,8 @@ out_of_memory:
 static char **runtime_argv(const struct jit_app *app, char *rt, char **bc, const char *profile,
 			   const char *cache, bool verbose)
 {
-	char **v = calloc((size_t)(app->ninputs + app->argc + 16), sizeof *v);
+	/* rt, 14 option words at most, the inputs, "--", ARGV0, ARGS, NULL */
+	char **v = calloc((size_t)(app->ninputs + app->argc + 24), sizeof *v);
 	const char *first = app->inputs[0];
 	int n = 0;
 
@@ -217,6 +218,10 @@ static char **runtime_argv(const struct jit_app *app, char *rt, char **bc, const
 		v[n++] = "--report";
 	if (app->log_tiers)
 		v[n++] = "--log-tiers";
+	if (app->perf_map)
+		v[n++] = "--perf-map";
+	if (app->gdb)
+		v[n++] = "--gdb";
 	if (profile) {
 		v[n++] = "--profile";
 		v[n++] = (char *)profile;
@@ -423,6 +428,7 @@ static int run_booted(struct boot_options *opt, const struct jit_app *app, char 
 	    .envp = app->envp,
 	};
 	opt->program = argv[0];
+	opt->program_path = argv[0];
 	opt->hostout = app->profile;
 	r = cli_run(opt, &run);
 	free(files);
@@ -584,7 +590,10 @@ int cli_jit(struct boot_options *opt, const struct jit_app *app)
 		r = CLI_EXIT_FAILURE;
 		goto out;
 	}
-	r = app->hosted ? run_hosted(opt, app, argv, -1) : run_booted(opt, app, argv, bc);
+	if (app->hosted && app->gdb)
+		r = cli_gdb_hosted(argv, app->envp, app->envc);
+	else
+		r = app->hosted ? run_hosted(opt, app, argv, -1) : run_booted(opt, app, argv, bc);
 out:
 	free(cache);
 	remove_dir(dir);

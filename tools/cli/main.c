@@ -12,9 +12,39 @@
 #include <unistd.h>
 
 #include "../../kernel/include/bootmem.h"
+#include "../../kernel/include/sample.h"
 #include "cli.h"
 
 #define MAX_CMDLINE (KERNEL_CMDLINE_MAX - 1)
+
+#define ACCEL_HELP \
+    "  --accel auto|kvm|tcg  QEMU's accelerator: auto (the default) takes KVM when\n" \
+    "                  /dev/kvm can be opened read-write and answers, else TCG\n" \
+    "                  (emulation, many times slower); kvm refuses (exit 2)\n" \
+    "                  without it. KVM runs -cpu host, TCG -cpu max; --verbose\n" \
+    "                  says which was chosen and why\n"
+
+#define SAMPLE_HELP \
+    "  --sample[=HZ]   the kernel samples the program HZ times a second (default\n" \
+    "                  997; 100 to 10000) from the timer interrupt: its RIP and\n" \
+    "                  frame-pointer chain (build with -fno-omit-frame-pointer for\n" \
+    "                  full stacks), and kernel time as [kernel] NAME frames; at\n" \
+    "                  exit the functions with the most samples go to stderr\n" \
+    "  --sample-out FILE.folded  write the samples as folded stacks instead\n" \
+    "                  (main;work;leaf COUNT), named from the program's symbols\n" \
+    "                  and the JIT's code map (implies --sample)\n" \
+    "  --flamegraph FILE.svg  draw them as a flame graph: one SVG file that opens\n" \
+    "                  in a browser without a network (click to zoom, search)\n"
+
+#define QUIET_HELP \
+    "  --quiet         print nothing but errors (no build progress, no --sample\n" \
+    "                  table); not with --verbose\n"
+
+#define GDB_HELP \
+    "  --gdb[=PORT]    start QEMU with its gdb stub on 127.0.0.1:PORT (default\n" \
+    "                  1234), stopped before the kernel runs, and print the gdb\n" \
+    "                  command that attaches with the kernel's symbols and the\n" \
+    "                  program's at its load address\n"
 
 static const char main_usage[] =
     "usage: bareflow COMMAND [OPTIONS]\n"
@@ -41,6 +71,7 @@ static const char main_usage[] =
 
 static const char demo_usage[] =
     "usage: bareflow demo [--mem SIZE] [--iso] [--timeout SEC] [--cmdline STR] [--verbose]\n"
+    "                     [--accel auto|kvm|tcg] [--gdb[=PORT]]\n"
     "\n"
     "Boot build/bareflow.elf by QEMU's direct boot (PVH): it prints the BareFlow\n"
     "banner and a boot report, then powers off.\n"
@@ -58,13 +89,15 @@ static const char demo_usage[] =
     "                    crash=double-free              a heap double free (a panic)\n"
     "                    fault=mb2-no-mmap|mb2-bad-mmap with --iso: damage the boot\n"
     "                                                   loader's memory map (tests)\n"
-    "  --verbose       print the QEMU command line and QEMU's own messages to stderr\n";
+    "  --verbose       print the QEMU command line and QEMU's own messages to stderr\n"
+    ACCEL_HELP GDB_HELP QUIET_HELP;
 
 static const char run_usage[] =
     "usage: bareflow run [--mem SIZE] [--cpus N] [--timeout SEC] [--file HOST[:GUEST]]...\n"
     "                    [--env NAME=VALUE]... [--strace] [--verbose] [--iso OUT.iso]\n"
     "                    [--disk IMG[:GUEST_DIR]]... [--disk-ro IMG[:GUEST_DIR]]...\n"
-    "                    [--] ELF [ARGS...]\n"
+    "                    [--accel auto|kvm|tcg] [--gdb[=PORT]] [--sample[=HZ]]\n"
+    "                    [--sample-out FILE.folded] [--flamegraph FILE.svg] [--] ELF [ARGS...]\n"
     "\n"
     "Boot BareFlow with the static x86-64 Linux program ELF as its application and\n"
     "run it with ARGS. Its stdout is our stdout byte for byte, its stderr our\n"
@@ -115,6 +148,8 @@ static const char run_usage[] =
     "  --disk-ro IMG[:GUEST_DIR]  the same, read-only (IMG need not be writable)\n"
     "  --strace        print every system call, its arguments and result to stderr\n"
     "  --verbose       print the QEMU command line, QEMU's messages and the kernel log\n"
+    ACCEL_HELP GDB_HELP QUIET_HELP
+    SAMPLE_HELP
     "  --iso OUT.iso   do not boot: write a bootable GRUB ISO of the kernel, this\n"
     "                  command line and the same files to OUT.iso (exit 0, or 2 if it\n"
     "                  cannot be written there)\n";
@@ -122,7 +157,7 @@ static const char run_usage[] =
 static const char jit_usage[] =
     "usage: bareflow jit [--hosted] [--profile FILE] [--report] [--opt auto|0|1|2|3]\n"
     "                    [--thresholds C1,L1,C2,L2] [--log-tiers] [--cache DIR|off]\n"
-    "                    [--cache-clear] [run options]\n"
+    "                    [--cache-clear] [--perf-map] [--gdb[=PORT]] [run options]\n"
     "                    [--] PROG.c|PROG.bc... [--] [ARGS...]\n"
     "\n"
     "Run a C program under BareFlow's LLVM JIT runtime (build/runtime/bareflow-rt):\n"
@@ -149,8 +184,8 @@ static const char jit_usage[] =
     "\n"
     "  --hosted        run the runtime on Linux, not in QEMU (with the same\n"
     "                  arguments and environment); --mem, --cpus, --strace, --iso,\n"
-    "                  --disk, --disk-ro and --file HOST:GUEST need a boot and are\n"
-    "                  refused\n"
+    "                  --accel, --sample, --disk, --disk-ro and --file HOST:GUEST\n"
+    "                  need a boot and are refused\n"
     "  --profile FILE  write the runtime's JSON profile (CPU, features, compile\n"
     "                  times, and per function: calls, cycles, tier, versions) to\n"
     "                  the host file FILE, emptied first; bare-metal it travels on\n"
@@ -184,12 +219,21 @@ static const char jit_usage[] =
     "                  IMG (default bare-metal.img there), made on first use,\n"
     "                  one run at a time (another goes without it). off: none.\n"
     "  --cache-clear   empty the cache first\n"
+    "  --perf-map      with --hosted: write /tmp/perf-PID.map (PID the runtime's),\n"
+    "                  one line per compiled function, START SIZE (hex) NAME, as\n"
+    "                  its code is installed, so that perf names JIT code, e.g.\n"
+    "                  'scale [tier 2, arg1=96]'\n"
+    "  --gdb[=PORT]    bare-metal as for run (the runtime's symbols); with --hosted,\n"
+    "                  run the runtime under gdb on this terminal. gdb learns each\n"
+    "                  compiled function through its JIT interface: 'break NAME'\n"
+    "                  stops in every version of it, bt names JIT frames\n"
     "  --verbose       also the runtime's: its CPU, features, compile times and\n"
     "                  each tier-up as it happens\n"
     "\n"
     "Run options (see run --help): --mem SIZE (default 1G), --cpus 1, --timeout SEC,\n"
     "--file HOST[:GUEST], --env NAME=VALUE, --strace, --verbose, --iso OUT.iso,\n"
-    "--disk IMG[:GUEST_DIR], --disk-ro IMG[:GUEST_DIR].\n";
+    "--disk IMG[:GUEST_DIR], --disk-ro IMG[:GUEST_DIR], --accel auto|kvm|tcg,\n"
+    "--sample[=HZ], --sample-out FILE, --flamegraph FILE, --quiet.\n";
 
 static const char export_usage[] =
     "usage: bareflow export [-o OUT] [--cpu x86-64|host] [--iso] [--from-cache] [--cache DIR]\n"
@@ -225,6 +269,7 @@ static const char export_usage[] =
 static const char selftest_usage[] =
     "usage: bareflow selftest [--mem SIZE] [--timeout SEC] [--cmdline STR] [--verbose]\n"
     "                         [--disk IMG[:GUEST_DIR]]... [--disk-ro IMG[:GUEST_DIR]]...\n"
+    "                         [--accel auto|kvm|tcg] [--gdb[=PORT]]\n"
     "\n"
     "Boot the kernel with the command line \"selftest\" to run the in-kernel tests:\n"
     "one line per test, then \"N passed, N failed\". Exits 0 if all passed, else 1.\n"
@@ -236,7 +281,8 @@ static const char selftest_usage[] =
     "  --cmdline STR   more kernel command line words (repeatable); selftest=FILTER\n"
     "                  runs only the tests whose name contains FILTER\n"
     "  --verbose       print the QEMU command line and QEMU's own messages to stderr\n"
-    "  --disk, --disk-ro  attach disk images as under run (the disk tests use them)\n";
+    "  --disk, --disk-ro  attach disk images as under run (the disk tests use them)\n"
+    ACCEL_HELP GDB_HELP QUIET_HELP;
 
 struct command {
 	const char *name;
@@ -326,7 +372,7 @@ static int disk_count;
 
 /* jit's own options */
 static struct {
-	bool hosted, report, log_tiers, cache_clear, from_cache, appliance_iso;
+	bool hosted, report, log_tiers, cache_clear, from_cache, appliance_iso, perf_map, gdb;
 	const char *profile, *opt, *thresholds, *cache, *out, *cpu;
 	const char *boot_only; /* the last option given that only a boot can honour */
 } jit;
@@ -356,13 +402,20 @@ enum option_id {
 	OPT_OUT,
 	OPT_FROM_CACHE,
 	OPT_APPLIANCE_ISO,
-	OPT_EXPORT_CPU
+	OPT_EXPORT_CPU,
+	OPT_ACCEL,
+	OPT_PERF_MAP,
+	OPT_GDB,
+	OPT_SAMPLE,
+	OPT_SAMPLE_OUT,
+	OPT_FLAMEGRAPH,
+	OPT_QUIET
 };
 
 static const struct option {
 	const char *name;
 	enum option_id id;
-	bool takes_value;
+	bool takes_value; /* --gdb's and --sample's are optional, as --gdb=PORT only */
 } options[] = {
 	/* clang-format off */
 	{"--help", OPT_HELP, false},
@@ -392,6 +445,13 @@ static const struct option {
 	{"--from-cache", OPT_FROM_CACHE, false},
 	{"--iso", OPT_APPLIANCE_ISO, false},
 	{"--cpu", OPT_EXPORT_CPU, true},
+	{"--accel", OPT_ACCEL, true},
+	{"--perf-map", OPT_PERF_MAP, false},	/* jit */
+	{"--gdb", OPT_GDB, false},
+	{"--sample", OPT_SAMPLE, false},	/* run, jit */
+	{"--sample-out", OPT_SAMPLE_OUT, true},
+	{"--flamegraph", OPT_FLAMEGRAPH, true},
+	{"--quiet", OPT_QUIET, false},
 	/* clang-format on */
 };
 
@@ -428,6 +488,9 @@ static bool has_option(const struct command *c, const struct option *o)
 	case OPT_ENV:
 	case OPT_FILE:
 	case OPT_CPUS:
+	case OPT_SAMPLE:
+	case OPT_SAMPLE_OUT:
+	case OPT_FLAMEGRAPH:
 		return c->program;
 	case OPT_HOSTED:
 	case OPT_PROFILE:
@@ -437,6 +500,7 @@ static bool has_option(const struct command *c, const struct option *o)
 	case OPT_LOG_TIERS:
 	case OPT_CACHE:
 	case OPT_CACHE_CLEAR:
+	case OPT_PERF_MAP:
 		return c->jit;
 	case OPT_DISK:
 	case OPT_DISK_RO:
@@ -491,7 +555,8 @@ static int apply_option(const struct command *c, const struct option *o, const c
 			struct boot_options *opt, char *cmdline)
 {
 	if (o->id == OPT_MEM || o->id == OPT_CPUS || o->id == OPT_STRACE || o->id == OPT_ISO_OUT ||
-	    o->id == OPT_DISK || o->id == OPT_DISK_RO)
+	    o->id == OPT_DISK || o->id == OPT_DISK_RO || o->id == OPT_ACCEL || o->id == OPT_SAMPLE ||
+	    o->id == OPT_SAMPLE_OUT || o->id == OPT_FLAMEGRAPH)
 		jit.boot_only = o->name;
 	if (o->id == OPT_FILE && strchr(val, ':'))
 		jit.boot_only = "--file HOST:GUEST";
@@ -510,6 +575,9 @@ static int apply_option(const struct command *c, const struct option *o, const c
 		return add_file_spec(c, val);
 	case OPT_VERBOSE:
 		opt->verbose = true;
+		return 0;
+	case OPT_QUIET:
+		opt->quiet = true;
 		return 0;
 	case OPT_MEM:
 		if (cli_parse_size(val, &opt->mem_mib))
@@ -560,6 +628,11 @@ static int apply_option(const struct command *c, const struct option *o, const c
 		disk_count++;
 		return 0;
 	}
+	case OPT_ACCEL:
+		if (strcmp(val, "auto") && strcmp(val, "kvm") && strcmp(val, "tcg"))
+			return usage_error(c->name, "bad --accel '%s': use auto, kvm or tcg", val);
+		opt->accel = val;
+		return 0;
 	case OPT_HOSTED:
 		jit.hosted = true;
 		return 0;
@@ -593,6 +666,36 @@ static int apply_option(const struct command *c, const struct option *o, const c
 			return usage_error(c->name, "bad --cpu '%s': use x86-64 or host", val);
 		jit.cpu = val;
 		return 0;
+	case OPT_PERF_MAP:
+		jit.perf_map = true;
+		return 0;
+	case OPT_SAMPLE: {
+		char *end;
+		unsigned long hz = val ? strtoul(val, &end, 10) : 997;
+		if (val && (!*val || *end || *val < '0' || *val > '9' || hz < SAMPLE_HZ_MIN ||
+			    hz > SAMPLE_HZ_MAX))
+			return usage_error(c->name, "bad --sample rate '%s': use %d to %d (Hz)", val,
+					   SAMPLE_HZ_MIN, SAMPLE_HZ_MAX);
+		opt->sample_hz = (int)hz;
+		return 0;
+	}
+	case OPT_SAMPLE_OUT:
+	case OPT_FLAMEGRAPH:
+		if (!*val)
+			return usage_error(c->name, "%s needs a file name", o->name);
+		*(o->id == OPT_SAMPLE_OUT ? &opt->sample_out : &opt->flamegraph) = val;
+		if (!opt->sample_hz)
+			opt->sample_hz = 997;
+		return 0;
+	case OPT_GDB: {
+		char *end;
+		unsigned long port = val ? strtoul(val, &end, 10) : 1234;
+		if (val && (!*val || *end || port < 1 || port > 65535 || *val < '0' || *val > '9'))
+			return usage_error(c->name, "bad --gdb port '%s': use 1 to 65535", val);
+		opt->gdb_port = (int)port;
+		jit.gdb = true;
+		return 0;
+	}
 	case OPT_PROFILE:
 		if (!*val)
 			return usage_error(c->name, "--profile needs a file name");
@@ -642,7 +745,7 @@ static int parse_options(const struct command *c, int argc, char **argv, struct 
 			if (i + 1 == argc)
 				return usage_error(c->name, "%s needs a value", o->name);
 			val = argv[++i];
-		} else if (!o->takes_value && val) {
+		} else if (!o->takes_value && val && o->id != OPT_GDB && o->id != OPT_SAMPLE) {
 			return usage_error(c->name, "%s takes no value", o->name);
 		}
 		int r = apply_option(c, o, val, opt, cmdline);
@@ -738,6 +841,8 @@ static int jit_cmdline(const struct command *c, int argc, char **argv, struct ji
 		return usage_error(c->name, "'%s' is not a program: give .c or .bc files", argv[0]);
 	if (jit.hosted && jit.boot_only)
 		return usage_error(c->name, "%s needs a boot: not with --hosted", jit.boot_only);
+	if (jit.perf_map && !jit.hosted)
+		return usage_error(c->name, "--perf-map is for perf on this host: only with --hosted");
 	if (jit.cache_clear && jit.cache && !strcmp(jit.cache, "off"))
 		return usage_error(c->name, "--cache-clear with --cache off: which cache?");
 	if (c->exports && jit.cache && !jit.from_cache)
@@ -763,6 +868,8 @@ static int jit_cmdline(const struct command *c, int argc, char **argv, struct ji
 	    .hosted = jit.hosted,
 	    .report = jit.report,
 	    .log_tiers = jit.log_tiers,
+	    .perf_map = jit.perf_map,
+	    .gdb = jit.gdb,
 	    .profile = jit.profile,
 	    .opt = jit.opt,
 	    .thresholds = jit.thresholds,
@@ -913,6 +1020,14 @@ int main(int argc, char **argv)
 		return help(c->name);
 	if (r)
 		return r;
+	if (opt.quiet && opt.verbose)
+		return usage_error(c->name, "--quiet and --verbose contradict each other");
+	if (opt.sample_hz) { /* a kernel word, before the program's "--" */
+		char word[32];
+		snprintf(word, sizeof word, CONTRACT_WORD_SAMPLE "=%d", opt.sample_hz);
+		if (append_cmdline(cmdline, word))
+			return usage_error(c->name, "the kernel command line is too long");
+	}
 	if (c->jit) {
 		struct jit_app app;
 		r = jit_cmdline(c, argc - 2 - first, argv + 2 + first, &app, cmdline);
@@ -930,6 +1045,7 @@ int main(int argc, char **argv)
 		if (r)
 			return r;
 		opt.program = app.elf;
+		opt.program_path = app.elf_path;
 		return cli_run(&opt, &app);
 	}
 	r = disk_cmdline(c, &opt, cmdline);

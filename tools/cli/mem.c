@@ -71,6 +71,14 @@ static unsigned long long ram_low(unsigned long long mem)
 	return mem < LOW_SPLIT ? mem : LOW_BIG;
 }
 
+/* What the program's devices take besides (cli_mem_devices). */
+static unsigned long long devices;
+
+void cli_mem_devices(int ndisks)
+{
+	devices = (BOOT_CONSOLE_MIB + (unsigned long long)ndisks * BOOT_DISK_MIB) * MIB;
+}
+
 /*
  * Whether the kernel boots in mem bytes with a module of module bytes:
  * QEMU can load the module, and pmm_init finds BOOT_MIN_FREE_MIB free and
@@ -84,7 +92,7 @@ static bool boots(unsigned long long mem, unsigned long long module)
 
 	if (module + INITRD_GAP >= low || taken + bitmap > low)
 		return false;
-	return low - taken + (mem - low) >= (unsigned long long)BOOT_MIN_FREE_MIB * MIB;
+	return low - taken + (mem - low) >= (unsigned long long)BOOT_MIN_FREE_MIB * MIB + devices;
 }
 
 /* The smallest --mem, in MiB, with which a module of module bytes boots; 0
@@ -104,7 +112,7 @@ static double in_mib(unsigned long long bytes)
 
 int cli_mem_check(unsigned long long mem_mib, unsigned long long module_bytes)
 {
-	char archive[96] = " and the firmware's 128 KiB";
+	char archive[160] = " and the firmware's 128 KiB";
 
 	if (boots(mem_mib * MIB, module_bytes))
 		return 0;
@@ -118,9 +126,9 @@ int cli_mem_check(unsigned long long mem_mib, unsigned long long module_bytes)
 	}
 	if (module_bytes)
 		snprintf(archive, sizeof archive,
-			 ", the firmware's 128 KiB and the %.1f MiB boot archive (the program "
+			 ", the firmware's 128 KiB%s and the %.1f MiB boot archive (the program "
 			 "and its files)",
-			 in_mib(module_bytes));
+			 devices ? ", its devices' buffers" : "", in_mib(module_bytes));
 	if (!need) {
 		unsigned long long most = cli_mem_spare(LOW_SPLIT / MIB - 1, 0);
 		cli_error("the boot archive is %.1f MiB: QEMU loads it below 4 GiB, where at most "

@@ -13,13 +13,13 @@
 
 #include "cli.h"
 
-#define MAX_ARGS (48 + 4 * CONTRACT_DISK_MAX)
+#define MAX_ARGS (64 + 4 * CONTRACT_DISK_MAX)
 
 struct qemu_argv {
 	char *v[MAX_ARGS];
 	int n;
 	char mem[32], backend[96], stderr_dev[64], status_dev[64], status_serial[48], log_dev[64],
-	    hostout_dev[64], io_dev[64], io_port[64];
+	    hostout_dev[64], io_dev[64], io_port[64], gdb_dev[48];
 };
 
 /* What the guest's channels are connected to for one boot: COM1's output
@@ -61,7 +61,7 @@ static const char *qemu_binary(void)
  * no driver for it, and the BIOS would spend time loading its option ROM.
  */
 static void build_argv(struct qemu_argv *a, const struct boot_options *opt, const char *image,
-		       const struct channels *ch)
+		       const struct channels *ch, enum cli_accel accel)
 {
 	snprintf(a->mem, sizeof a->mem, "%lluM", opt->mem_mib);
 	snprintf(a->stderr_dev, sizeof a->stderr_dev, "file,id=com2,path=/dev/fd/%d,append=on",
@@ -72,7 +72,7 @@ static void build_argv(struct qemu_argv *a, const struct boot_options *opt, cons
 		 opt->mem_mib);
 	/* clang-format off */
 	static const char *const flags[] = {
-		"-cpu", "max", "-smp", "1", "-display", "none", "-no-reboot", "-monitor", "none",
+		"-smp", "1", "-display", "none", "-no-reboot", "-monitor", "none",
 		"-nic", "none", "-serial", "stdio", "-device", CONTRACT_EXIT_DEVICE};
 	const char *memory[] = {"-M", "pc,memory-backend=ram0", "-object", a->backend, "-m", a->mem};
 	/* clang-format on */
@@ -80,6 +80,11 @@ static void build_argv(struct qemu_argv *a, const struct boot_options *opt, cons
 	push(a, qemu_binary());
 	for (size_t i = 0; i < sizeof memory / sizeof memory[0]; i++)
 		push(a, memory[i]);
+	/* KVM runs the host's own CPU; TCG emulates all it can. */
+	push(a, "-accel");
+	push(a, accel == CLI_ACCEL_KVM ? "kvm" : "tcg");
+	push(a, "-cpu");
+	push(a, accel == CLI_ACCEL_KVM ? "host" : "max");
 	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
 		push(a, flags[i]);
 	push(a, "-chardev");
@@ -120,6 +125,12 @@ static void build_argv(struct qemu_argv *a, const struct boot_options *opt, cons
 	}
 	push(a, "-debugcon");
 	push(a, a->log_dev);
+	if (opt->gdb_port) { /* the stub, on this machine only; stopped until gdb says */
+		snprintf(a->gdb_dev, sizeof a->gdb_dev, "tcp:127.0.0.1:%d", opt->gdb_port);
+		push(a, "-gdb");
+		push(a, a->gdb_dev);
+		push(a, "-S");
+	}
 	if (opt->iso) {
 		push(a, "-cdrom");
 		push(a, image);
@@ -317,6 +328,7 @@ int cli_boot(const struct boot_options *opt)
 {
 	char image[4096], *tmp_iso = NULL;
 	struct qemu_argv a;
+	enum cli_accel accel;
 	int ret = CLI_EXIT_FAILURE;
 
 	snprintf(image, sizeof image, "%s/build/%s", cli_root(),
@@ -326,6 +338,9 @@ int cli_boot(const struct boot_options *opt)
 			  image);
 		return CLI_EXIT_FAILURE;
 	}
+	if ((ret = cli_accel_choose(opt->accel ? opt->accel : "auto", opt->verbose, &accel)))
+		return ret;
+	ret = CLI_EXIT_FAILURE;
 	if (opt->iso && *opt->cmdline) {
 		tmp_iso = cli_iso_build(opt->cmdline);
 		if (!tmp_iso)
@@ -346,9 +361,14 @@ int cli_boot(const struct boot_options *opt)
 		ret = CLI_EXIT_USAGE;
 		goto out;
 	}
-	build_argv(&a, opt, tmp_iso ? tmp_iso : image, &ch);
+	build_argv(&a, opt, tmp_iso ? tmp_iso : image, &ch, accel);
 	if (opt->verbose)
 		cli_print_argv(a.v);
+	if (opt->gdb_port) {
+		char kernel[4096];
+		snprintf(kernel, sizeof kernel, "%s/build/bareflow.elf", cli_root());
+		cli_gdb_attach_line(opt, kernel);
+	}
 	/* QEMU's stdin (COM1's input) is a pipe that stays open while it runs:
 	 * at the end of its stdin QEMU's main loop spins, and its serial ports
 	 * then give up on bytes the host is not taking yet. It carries the
@@ -366,6 +386,9 @@ int cli_boot(const struct boot_options *opt)
 	}
 	close(in);
 	ret = run(&a, opt, &ch);
+	if (opt->sample_hz && opt->program && ret != CLI_EXIT_TIMEOUT &&
+	    cli_sample_report(opt, ch.log_fd) && !ret)
+		ret = CLI_EXIT_FAILURE;
 	if (relay > 0) {
 		kill(relay, SIGKILL);
 		waitpid(relay, NULL, 0);

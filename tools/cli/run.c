@@ -84,8 +84,10 @@ int cli_run(struct boot_options *opt, const struct run_app *app)
 	/* QEMU would refuse an archive larger than the RAM below 4 GiB, and the
 	 * kernel panic without the free RAM it needs; an ISO boots elsewhere. */
 	unsigned long long size = r ? 0 : cli_cpio_size(a);
-	if (!r && !app->iso_out)
+	if (!r && !app->iso_out) {
+		cli_mem_devices(opt->ndisks);
 		r = cli_mem_check(opt->mem_mib, size);
+	}
 	/* A file on stdin goes in the archive, up to a quarter of the guest's
 	 * memory (and what the kernel can spare): it is then read at memory
 	 * speed, and seekable as on Linux. */

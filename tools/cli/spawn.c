@@ -174,6 +174,17 @@ enum spawn_result cli_spawn(char *const argv[], int out_fd, int err_fd, int time
 	return cli_spawn_env(argv, NULL, out_fd, err_fd, timeout, wstatus);
 }
 
+void cli_print_quoted(const char *s)
+{
+	fputc('\'', stderr);
+	for (; *s; s++)
+		if (*s == '\'')
+			fputs("'\\''", stderr);
+		else
+			fputc(*s, stderr);
+	fputc('\'', stderr);
+}
+
 void cli_print_argv(char *const argv[])
 {
 	fputs("bareflow: running:", stderr);
@@ -183,13 +194,8 @@ void cli_print_argv(char *const argv[])
 			fprintf(stderr, " %s", s);
 			continue;
 		}
-		fputs(" '", stderr);
-		for (; *s; s++)
-			if (*s == '\'')
-				fputs("'\\''", stderr);
-			else
-				fputc(*s, stderr);
-		fputc('\'', stderr);
+		fputc(' ', stderr);
+		cli_print_quoted(s);
 	}
 	fputc('\n', stderr);
 }
