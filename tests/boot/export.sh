@@ -90,6 +90,14 @@ run ./bareflow export --cache "$TMP/c" "tests/jit/learn/scale.c"
 expect_status 2
 expect_output "goes with --from-cache"
 
+# long work on a terminal: each step said; --quiet: nothing but errors
+script -qec "./bareflow export -o '$TMP/scale4' tests/jit/learn/scale.c 512 200" /dev/null \
+	>"$OUT" 2>&1 </dev/null
+grep -q "export \[1/3\]: the training run" "$OUT" && grep -q "export \[3/3\]: linking" "$OUT" ||
+	fail "no steps on a terminal: $(cat "$OUT")"
+./bareflow export --quiet -o "$TMP/scale5" tests/jit/learn/scale.c 512 200 >"$OUT" 2>&1
+[ $? -eq 0 ] && [ ! -s "$OUT" ] && [ -x "$TMP/scale5" ] || fail "--quiet: $(cat "$OUT")"
+
 # --iso: the kernel and the appliance on a bootable ISO
 run ./bareflow export --iso -o "$TMP/scale3" "tests/jit/learn/scale.c" 512 2000
 expect_status 0

@@ -486,7 +486,13 @@ static int export_appliance(struct boot_options *opt, const struct jit_app *app,
 		r = app->from_cache && !cache ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
 		goto done;
 	}
+	/* long work: each step said, on a terminal (not with --quiet) */
+	bool steps = isatty(2) && !opt->quiet;
+	int nsteps = app->from_cache ? 2 : 3, step = 1;
 	if (!app->from_cache) { /* the training run; its stdout is not the point */
+		if (steps)
+			fprintf(stderr, "bareflow: export [%d/%d]: the training run under the JIT...\n",
+				step++, nsteps);
 		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
 		argv = runtime_argv(app, rt, bc, NULL, cache, opt->verbose);
 		r = !argv || null < 0 ? CLI_EXIT_FAILURE : run_hosted(opt, app, argv, null);
@@ -510,15 +516,21 @@ static int export_appliance(struct boot_options *opt, const struct jit_app *app,
 		export_argv[n++] = head[i];
 	for (int i = 0; i < app->ninputs; i++)
 		export_argv[n++] = bc[i];
+	if (steps)
+		fprintf(stderr, "bareflow: export [%d/%d]: compiling the program at -O3 as learned...\n",
+			step++, nsteps);
 	r = tool(export_argv, "the export", opt->verbose);
 	free(export_argv);
 	if (r)
 		goto done;
+	if (steps)
+		fprintf(stderr, "bareflow: export [%d/%d]: linking with the C library...\n", step++,
+			nsteps);
 	char *link_argv[] = {"clang-19", "-static", "-o", out, obj, "-lm", NULL};
 	if ((r = tool(link_argv, "linking the appliance", opt->verbose)))
 		goto done;
 	struct stat st;
-	if (stat(out, &st) == 0)
+	if (!opt->quiet && stat(out, &st) == 0)
 		fprintf(stderr, "bareflow: wrote %s: %lld KiB, a static x86-64 executable without LLVM\n",
 			out, (long long)st.st_size / 1024);
 	if (app->export_iso) {

@@ -262,6 +262,7 @@ static const char export_usage[] =
     "                  program, CPU and runtime\n"
     "  --cache DIR     with --from-cache, the cache's directory\n"
     "  --env, --timeout, --verbose: for the training run, as for jit --hosted\n"
+    "  --quiet         nothing but errors (on a terminal, each step is shown)\n"
     "\n"
     "Exit status: 0 when OUT is written; the training run's failure (124 on a\n"
     "timeout, 128+signal); 1 when the export or the link fails (said why); 2 usage.\n";
@@ -469,6 +470,7 @@ static bool has_option(const struct command *c, const struct option *o)
 		case OPT_FROM_CACHE:
 		case OPT_APPLIANCE_ISO:
 		case OPT_EXPORT_CPU:
+		case OPT_QUIET:
 			return true;
 		default:
 			return false;
@@ -901,7 +903,7 @@ static int jit_cmdline(const struct command *c, int argc, char **argv, struct ji
 #define CACHE_DISK_MIB 128
 static int cache_disk_lock = -1; /* held until we exit */
 
-static void cache_disk(struct jit_app *app)
+static void cache_disk(struct jit_app *app, bool quiet)
 {
 	char *img = NULL, *dir = NULL;
 	if ((jit.cache && !strcmp(jit.cache, "off")) || iso_out || disk_count == CONTRACT_DISK_MAX)
@@ -921,7 +923,11 @@ static void cache_disk(struct jit_app *app)
 	free(dir);
 	if (!img)
 		return; /* nowhere to keep it (no HOME) */
-	if (access(img, F_OK) && cli_disk_make(img, CACHE_DISK_MIB)) {
+	bool made = access(img, F_OK) != 0;
+	if (made && isatty(2) && !quiet)
+		fprintf(stderr, "bareflow: making the code cache's disk %s (%d MiB, FAT32)...\n",
+			img, CACHE_DISK_MIB);
+	if (made && cli_disk_make(img, CACHE_DISK_MIB)) {
 		cli_error("the code cache's disk %s cannot be made: this run goes without it", img);
 		free(img);
 		return;
@@ -1032,7 +1038,7 @@ int main(int argc, char **argv)
 		struct jit_app app;
 		r = jit_cmdline(c, argc - 2 - first, argv + 2 + first, &app, cmdline);
 		if (!r && !app.hosted && !c->exports)
-			cache_disk(&app);
+			cache_disk(&app, opt.quiet);
 		if (!r)
 			r = disk_cmdline(c, &opt, cmdline);
 		return r ? r : cli_jit(&opt, &app);
