@@ -2,8 +2,9 @@
  * A minimal initramfs for the Linux-VM benchmarks: an uncompressed cpio
  * archive in the "newc" format that Linux unpacks into its root filesystem,
  * holding /dev, /dev/console (so that init's stdin, stdout and stderr are the
- * console) and one executable, /init.
- * usage: mkinitramfs OUT.cpio PROGRAM
+ * console), one executable, /init, and any other files given as
+ * NAME=HOSTFILE (at the root, mode 0755).
+ * usage: mkinitramfs OUT.cpio PROGRAM [NAME=HOSTFILE]...
  */
 #include <errno.h>
 #include <stdio.h>
@@ -77,8 +78,8 @@ int main(int argc, char **argv)
 {
 	unsigned long size;
 
-	if (argc != 3) {
-		fputs("usage: mkinitramfs OUT.cpio PROGRAM\n", stderr);
+	if (argc < 3) {
+		fputs("usage: mkinitramfs OUT.cpio PROGRAM [NAME=HOSTFILE]...\n", stderr);
 		return 2;
 	}
 	void *program = slurp(argv[2], &size);
@@ -89,6 +90,18 @@ int main(int argc, char **argv)
 	entry("dev", S_IFDIR | 0755, 0, 0, NULL, 0);
 	entry("dev/console", S_IFCHR | 0600, 5, 1, NULL, 0);
 	entry("init", S_IFREG | 0755, 0, 0, program, size);
+	for (int i = 3; i < argc; i++) {
+		char *eq = strchr(argv[i], '='), *slash = strchr(argv[i], '/');
+		if (!eq || eq == argv[i] || (slash && slash < eq)) {
+			fprintf(stderr, "mkinitramfs: want NAME=HOSTFILE, got %s\n", argv[i]);
+			return 2;
+		}
+		*eq = 0;
+		unsigned long n;
+		void *data = slurp(eq + 1, &n);
+		entry(argv[i], S_IFREG | 0755, 0, 0, data, n);
+		free(data);
+	}
 	entry("TRAILER!!!", 0, 0, 0, NULL, 0);
 	put((char[512]){0}, -offset & 511);
 	if (fclose(out)) {
