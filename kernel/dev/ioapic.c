@@ -1,4 +1,4 @@
-/* The I/O APIC: routes one ISA interrupt to a vector on the boot CPU. */
+/* The I/O APIC: routes ISA and PCI interrupts to vectors on the boot CPU. */
 #include <stdint.h>
 
 #include "kerrno.h"
@@ -27,6 +27,19 @@ static void reg_write(uint32_t r, uint32_t v)
 	ioapic[IOWIN / 4] = v;
 }
 
+/* Program the redirection entry of `gsi` with the low word `low`. */
+static int route(uint64_t pa, uint32_t base, uint32_t gsi, uint32_t low)
+{
+	if (!ioapic && !(ioapic = vm_map_mmio(pa, 4096)))
+		return -ENOMEM;
+	uint32_t pins = ((reg_read(REG_VER) >> 16) & 0xff) + 1;
+	if (gsi < base || gsi - base >= pins)
+		return -ENOENT;
+	reg_write(REG_REDIR(gsi - base) + 1, lapic_id() << 24); /* to this CPU */
+	reg_write(REG_REDIR(gsi - base), low);
+	return 0;
+}
+
 int ioapic_route_isa(unsigned irq, unsigned vector)
 {
 	uint64_t pa;
@@ -35,11 +48,6 @@ int ioapic_route_isa(unsigned irq, unsigned vector)
 
 	if (acpi_isa_irq(irq, &pa, &base, &gsi, &flags))
 		return -ENOENT;
-	if (!ioapic && !(ioapic = vm_map_mmio(pa, 4096)))
-		return -ENOMEM;
-	uint32_t pins = ((reg_read(REG_VER) >> 16) & 0xff) + 1;
-	if (gsi < base || gsi - base >= pins)
-		return -ENOENT;
 	/* ISA defaults are edge-triggered, active high; MPS flags may override:
 	 * polarity in bits 0-1 (3 = low), trigger in bits 2-3 (3 = level). */
 	uint32_t low = vector;
@@ -47,7 +55,17 @@ int ioapic_route_isa(unsigned irq, unsigned vector)
 		low |= REDIR_LOW_ACTIVE;
 	if (((flags >> 2) & 3) == 3)
 		low |= REDIR_LEVEL;
-	reg_write(REG_REDIR(gsi - base) + 1, lapic_id() << 24); /* to this CPU */
-	reg_write(REG_REDIR(gsi - base), low);
-	return 0;
+	return route(pa, base, gsi, low);
+}
+
+int ioapic_route_gsi(unsigned gsi, unsigned vector, bool level)
+{
+	uint64_t pa;
+	uint32_t base, isa_gsi;
+	uint16_t flags;
+
+	/* Any ISA lookup yields the I/O APIC's address and first GSI. */
+	if (acpi_isa_irq(0, &pa, &base, &isa_gsi, &flags))
+		return -ENOENT;
+	return route(pa, base, gsi, vector | (level ? REDIR_LEVEL | REDIR_LOW_ACTIVE : 0));
 }

@@ -30,6 +30,18 @@ bool cmdline_get(const char *key, char *val, size_t size);
  * receives the strings. Returns argc (0 when there is no "--"), or -E2BIG. */
 int cmdline_program_args(char *buf, size_t size, char **vec, int max, int *envc);
 
+/* The program's arguments and environment from the boot archive's
+ * CONTRACT_ARGS_ENTRY data (contract.h) into vec (max entries, at least the
+ * number of NULs in data + 2): argv, NULL, envp, NULL; the strings stay in
+ * data. Returns argc and *envc, or -EINVAL when malformed or vec is short. */
+int cmdline_archive_args(const char *data, size_t size, char **vec, size_t max, int *envc);
+
+/* Where disk n (serial CONTRACT_DISK_SERIAL "n") is to be mounted: the
+ * command-line word "diskN=DIR:rw|ro" (contract.h). Copies DIR into dir
+ * (size bytes) and sets *read_only. 0, -ENOENT without the word, -EINVAL for
+ * a malformed one or a DIR that does not fit. */
+int cmdline_disk(unsigned n, char *dir, size_t size, bool *read_only);
+
 /* Run the program given as the first boot module with the arguments after
  * "--"; kernel messages go to the log meanwhile. Returns its exit status. */
 int run_program(void);
@@ -47,6 +59,12 @@ int acpi_isa_irq(unsigned irq, uint64_t *ioapic, uint32_t *gsi_base, uint32_t *g
 /* Route ISA interrupt `irq` to `vector` on this CPU through the I/O APIC;
  * the handler must call lapic_eoi. 0, or -ENOENT without an I/O APIC. */
 int ioapic_route_isa(unsigned irq, unsigned vector);
+/* Route global system interrupt `gsi` (a PCI INTx line) to `vector` on this
+ * CPU: level-triggered when `level` (active low, as PCI's are), else edge.
+ * 0, or -ENOENT without an I/O APIC or with a GSI past its pins. */
+int ioapic_route_gsi(unsigned gsi, unsigned vector, bool level);
+/* The ACPI table with this signature, checksum verified, or NULL. */
+const void *acpi_find_table(const char *sig);
 /* Acknowledge the interrupt being handled. */
 void lapic_eoi(void);
 /* This CPU's local APIC ID. */

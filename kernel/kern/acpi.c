@@ -190,6 +190,12 @@ int acpi_isa_irq(unsigned irq, uint64_t *ioapic, uint32_t *gsi_base, uint32_t *g
 	return 0;
 }
 
+const void *acpi_find_table(const char *sig)
+{
+	const uint8_t *rsdp = find_rsdp();
+	return rsdp ? find_table(rsdp, sig) : NULL;
+}
+
 void acpi_poweroff(void)
 {
 	if (!acpi.ready)
