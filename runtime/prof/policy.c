@@ -133,15 +133,6 @@ static uint64_t untimed_cpc(const struct prof_fn *f)
 	return f->fn->size * TIER0_CYCLES_PER_INSN;
 }
 
-/* f's cycles per call at tier 0, callees included (a leaf that is not
- * timed: estimated). */
-static uint64_t inclusive_cpc(const struct prof_fn *f)
-{
-	if (f->fn->untimed)
-		return untimed_cpc(f);
-	return f->inclusive / (f->calls ? f->calls : 1);
-}
-
 /* The cycles f has run in the code in its slot: measured, or estimated
  * for an untimed function at tier 0. */
 static uint64_t spent_cycles(const struct prof_fn *f)
@@ -270,9 +261,8 @@ static void prepare(struct prof_fn *f, uint32_t i, int tier, struct jit_request 
 	uint64_t calls = f->calls - f->tier_calls;
 	if (f->tier == 1)
 		r->counted = calls && (f->cycles - f->tier_cycles) / calls >= P.policy.counted_min;
-	else /* by whole calls: what its -O3 code will take once it has
-	      * inlined its callees */
-		r->counted = inclusive_cpc(f) >= TIER0_SLOWDOWN * P.policy.counted_min;
+	else
+		r->counted = f->tier0_cpc >= TIER0_SLOWDOWN * P.policy.counted_min;
 	choose_specialization(f, r);
 	if (r->nspec) /* other values go on running the code they run now */
 		f->fallback = f->code;

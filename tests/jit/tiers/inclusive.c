@@ -3,9 +3,8 @@
  * calls work(), which does most of it; main calls outer. At tier 0 (run
  * with thresholds nothing reaches), a function's inclusive cycles are
  * exactly its own plus those of the functions its calls ran: outer's are
- * outer's and work's, main's everyone's. The adaptive policy judges by them
- * whether a function's -O3 code (which may inline its callees) is worth
- * counting. The results must be right throughout.
+ * outer's and work's, main's everyone's. The results must be right
+ * throughout.
  */
 #include <stdio.h>
 #include <stdlib.h>
