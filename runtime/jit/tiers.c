@@ -11,7 +11,8 @@
  *           { prof_hot(k); call the slot again, tail call above tier 0 }
  *           [tier 0, 1, profiling tier 2] argument value profiles
  *           cycles of the caller so far are added up; current = k
- *   return: cycles since then are k's; current = the caller
+ *   return: cycles since then are k's; current = the caller; (tier 0)
+ *           the whole call's cycles, callees included, are k's inclusive
  *   loop header (tier 0): loops++; if (loops >= osr_trigger and
  *           prof_osr(k, header) gives code) return code(args..., frame)
  *   loop header (tier 1, after optimizing): loops++
@@ -145,8 +146,9 @@ static LLVMValueRef cycles_now(struct ir *ir)
 }
 
 /* The caller's cycles so far are its own; from now on they are fn's.
- * Returns the caller's number, for time_leave. */
-static LLVMValueRef time_enter(struct ir *ir, unsigned fn)
+ * Returns the caller's number, for time_leave, and the time of entry in
+ * *entry. */
+static LLVMValueRef time_enter(struct ir *ir, unsigned fn, LLVMValueRef *entry)
 {
 	const struct jit_probes *p = &ir->j->probes;
 	LLVMValueRef now = cycles_now(ir);
@@ -160,15 +162,21 @@ static LLVMValueRef time_enter(struct ir *ir, unsigned fn)
 	bump(ir, cell, LLVMBuildSub(ir->b, now, stamp, ""));
 	store(ir, LLVMConstInt(ir->i32, fn, 0), const_addr(ir, p->current));
 	store(ir, now, const_addr(ir, p->stamp));
+	*entry = now;
 	return prev;
 }
 
-static void time_leave(struct ir *ir, unsigned fn, LLVMValueRef prev)
+/* The cycles since the caller's number was saved are fn's; so are, when
+ * entry is not NULL (tier 0), those of the whole call, callees included,
+ * in its inclusive count. */
+static void time_leave(struct ir *ir, unsigned fn, LLVMValueRef prev, LLVMValueRef entry)
 {
 	const struct jit_probes *p = &ir->j->probes;
 	LLVMValueRef now = cycles_now(ir);
 	LLVMValueRef stamp = load(ir, ir->i64, const_addr(ir, p->stamp));
 	bump(ir, FIELD(ir, fn, cycles), LLVMBuildSub(ir->b, now, stamp, ""));
+	if (entry)
+		bump(ir, FIELD(ir, fn, inclusive), LLVMBuildSub(ir->b, now, entry, ""));
 	store(ir, prev, const_addr(ir, p->current));
 	store(ir, now, const_addr(ir, p->stamp));
 }
@@ -364,11 +372,14 @@ static void instrument(struct ir *ir, LLVMValueRef f, unsigned fn, const struct 
 	if (how->values)
 		profile_args(ir, fn, f, d);
 	bool timed = how->counted && !(how->tier == 0 && d->untimed);
-	LLVMValueRef prev = timed ? time_enter(ir, fn) : NULL;
+	LLVMValueRef entered = NULL;
+	LLVMValueRef prev = timed ? time_enter(ir, fn, &entered) : NULL;
+	if (how->tier != 0)
+		entered = NULL; /* inclusive cycles are tier 0's */
 	LLVMBuildBr(ir->b, old);
 	for (unsigned r = 0; r < nret && prev; r++) {
 		LLVMPositionBuilderBefore(ir->b, rets[r]);
-		time_leave(ir, fn, prev);
+		time_leave(ir, fn, prev, entered);
 	}
 
 	/* Loop headers. One whose first instructions are phis (not what clang
@@ -431,7 +442,7 @@ static void instrument(struct ir *ir, LLVMValueRef f, unsigned fn, const struct 
 		free(args);
 		free(types);
 		if (prev)
-			time_leave(ir, fn, prev);
+			time_leave(ir, fn, prev, entered);
 		build_ret(ir, fty, r);
 	}
 out:

@@ -59,6 +59,8 @@ struct prof_fn {
 	uint64_t cycles;       /* rdtsc cycles in its own code, callees excluded */
 	uint64_t loops;	       /* loop headers executed in its own code */
 	uint64_t guard_misses; /* calls a specialized version passed on */
+	uint64_t inclusive;    /* tier 0: cycles of its calls, callees included
+				* (a recursion's inner calls count again) */
 	/* triggers (JIT code reads them; prof writes them) */
 	uint64_t call_trigger; /* entry: calls >= this ... */
 	uint64_t loop_trigger; /* ... or loops >= this: prof_hot */

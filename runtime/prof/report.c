@@ -160,12 +160,14 @@ void prof_json_functions(FILE *out)
 		fprintf(out, "%s\n    {\"name\": ", r ? "," : "");
 		prof_json_string(out, f->fn->name);
 		fprintf(out,
-			", \"calls\": %llu, \"cycles\": %llu, \"counted_to_exit\": %s, "
+			", \"calls\": %llu, \"cycles\": %llu, \"tier0_inclusive_cycles\": %llu, "
+			"\"counted_to_exit\": %s, "
 			"\"loop_iterations\": %llu, \"tier\": %d, "
 			"\"recompiled\": %s, \"guard_misses\": %llu,\n     \"versions\": [",
 			(unsigned long long)f->calls, (unsigned long long)f->cycles,
-			counting(f) ? "true" : "false", (unsigned long long)f->loops, f->tier,
-			f->fn->managed ? "true" : "false", (unsigned long long)f->guard_misses);
+			(unsigned long long)f->inclusive, counting(f) ? "true" : "false",
+			(unsigned long long)f->loops, f->tier, f->fn->managed ? "true" : "false",
+			(unsigned long long)f->guard_misses);
 		for (unsigned k = 0; k < f->nversions; k++) {
 			const struct prof_version *v = &f->versions[k];
 			fprintf(out,

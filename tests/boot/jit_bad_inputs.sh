@@ -55,6 +55,11 @@ for mode in "" --hosted; do
 	expect_status 1
 	expect_output "compile_error.c:4:9: error: use of undeclared identifier 'undeclared_variable'"
 done
+# The same with the bad source among good ones, which compile alongside it.
+TMPDIR=$TMP/t BAREFLOW_RUNTIME=$TMP/runtime run ./bareflow jit --hosted tests/jit/multi/main.c \
+	tests/jit/bad/compile_error.c tests/jit/multi/stats.c
+expect_status 1
+expect_output "compile_error.c:4:9: error: use of undeclared identifier 'undeclared_variable'"
 [ ! -e "$TMP/args" ] || fail "QEMU was started after a compile error"
 [ ! -e "$TMP/runtime-ran" ] || fail "the runtime was started after a compile error"
 [ -z "$(ls -A "$TMP/t")" ] || fail "temporary files left behind: $(ls -A "$TMP/t")"

@@ -154,3 +154,20 @@ grep -q '^file,id=hostout,path=/dev/fd/[0-9]*,append=on$' "$TMP/args" || fail "n
 [ "$(cat "$TMP/p.json")" = "{}" ] || fail "the profile file holds '$(cat "$TMP/p.json")'"
 cpio_data "$TMP/archive" '!bareflow-args' | tr '\0' '\n' | grep -qx /dev/hostout ||
 	fail "the runtime was not given --profile /dev/hostout"
+
+# Sources compile side by side; two of one name (in different directories)
+# become two bitcode files, and the program links and runs as it would
+# ahead of time.
+mkdir -p "$TMP/one" "$TMP/two"
+printf 'int one(void) { return 4; }\n' >"$TMP/one/part.c"
+printf 'int two(void) { return 5; }\n' >"$TMP/two/part.c"
+printf '#include <stdio.h>\nint one(void);\nint two(void);\nint main(void) { printf("sum %%d\\n", one() * 10 + two()); return 0; }\n' >"$TMP/sum.c"
+TMPDIR=$TMP/t run ./bareflow jit --hosted "$TMP/sum.c" "$TMP/one/part.c" "$TMP/two/part.c"
+expect_status 42
+[ "$(grep -c '^arg .*/bareflow-jit\.[A-Za-z0-9]*/\(sum\|part\|part-2\)\.bc$' "$OUT")" = 3 ] ||
+	fail "not three bitcode files for three sources"
+TMPDIR=$TMP/t BAREFLOW_RUNTIME= run ./bareflow jit --hosted "$TMP/sum.c" "$TMP/one/part.c" \
+	"$TMP/two/part.c"
+expect_status 0
+expect_output "^sum 45$"
+[ -z "$(ls -A "$TMP/t")" ] || fail "temporary files left behind: $(ls -A "$TMP/t")"

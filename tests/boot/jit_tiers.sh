@@ -2,9 +2,9 @@
 # counts (tests/jit/tiers/counted.c); code swapped mid-recursion, between
 # libc callbacks and by OSR in the middle of main's loop keeps the output
 # right (swap.c); a specialization guard sends other values to the generic
-# code (guard.c). Every run's stdout and status must equal the program's
-# compiled ahead of time; the --profile JSON and --report table must show
-# the tier-ups.
+# code (guard.c); tier 0's inclusive cycles add up (inclusive.c). Every
+# run's stdout and status must equal the program's compiled ahead of time;
+# the --profile JSON and --report table must show the tier-ups.
 . tests/boot/common.inc
 mkdir -p build/jit
 
@@ -39,7 +39,12 @@ jit() {
 	echo "same     $name ($mode, status $STATUS)"
 }
 
-for name in counted swap guard adaptive; do
+# num FN_JSON FIELD: a numeric field of a function's profile entry.
+num() {
+	echo "$1" | sed -n "s/.*\"$2\": \([0-9]*\),.*/\1/p" | head -n 1
+}
+
+for name in counted swap guard adaptive inclusive; do
 	clang-19 -static -O1 -o "build/jit/tiers_$name" "tests/jit/tiers/$name.c" ||
 		fail "cannot build $name"
 done
@@ -56,6 +61,22 @@ for mode in hosted bare-metal; do
 	expect_in "$t1" '"installed_at_call": 100}' "counted ($mode), tier 1"
 	expect_in "$t2" '"installed_at_call": 250}' "counted ($mode), tier 2"
 	expect_output "0 -> 1@call 100 (-O2) -> 2@call 250 (-O3"
+
+	# inclusive: all at tier 0; a call's inclusive cycles are exactly its
+	# own plus its callees' (outer calls work, main calls outer)
+	jit $mode inclusive 1000000000,1000000000,2000000000,2000000000 200
+	work=$(fn_json "$TMP/inclusive.$mode.json" work)
+	outer=$(fn_json "$TMP/inclusive.$mode.json" outer)
+	main=$(fn_json "$TMP/inclusive.$mode.json" main)
+	w=$(num "$work" cycles) o=$(num "$outer" cycles) m=$(num "$main" cycles)
+	[ -n "$w" ] && [ "$w" -gt 0 ] && [ -n "$o" ] && [ -n "$m" ] ||
+		fail "inclusive ($mode): no cycles in the profile: $work $outer $main"
+	[ "$(num "$work" tier0_inclusive_cycles)" = "$w" ] ||
+		fail "inclusive ($mode): work's inclusive cycles are not its own: $work"
+	[ "$(num "$outer" tier0_inclusive_cycles)" = "$((o + w))" ] ||
+		fail "inclusive ($mode): outer's inclusive cycles are not outer's and work's: $outer"
+	[ "$(num "$main" tier0_inclusive_cycles)" = "$((m + o + w))" ] ||
+		fail "inclusive ($mode): main's inclusive cycles are not everyone's: $main"
 
 	# swap: everything hot ends at tier 2; main's loop entered -O3 code
 	# (fixed counts, so that walk tiers up in the middle of its recursion)
