@@ -6,8 +6,10 @@
 # and warm (the runtime's own figure: tier 0 and the tiers, from its
 # --profile JSON; warm, tier 0 is linked from the cache), their ratio, and
 # the warm run's median wall time against the native build's. Every output
-# must equal the native build's.
-# usage: bench/cache.sh [RUNS]   (default 5)
+# must equal the native build's. With BARE=1 (as well), bare-metal: the warm
+# `bareflow-cli jit --cache IMG` run (after a cold one) against `bareflow-cli
+# run` of the clang -O3 static build, at bare_args, in alternation.
+# usage: bench/cache.sh [RUNS]   (default 5); environment: PROGS, BARE
 . "$(dirname "$0")/common.inc"
 runs=${1:-5}
 case $runs in '' | *[!0-9]* | 0) echo "usage: bench/cache.sh [RUNS]" >&2; exit 2 ;; esac
@@ -55,4 +57,30 @@ for p in $progs; do
 	printf '  %-9s %9s ms %9s ms %7s%% %9s ms %9s ms %7sx\n' "$p" "$cold" "$warm" \
 		"$(awk -v a="$warm" -v b="$cold" 'BEGIN { printf "%.1f", 100 * a / b }')" "$w" "$med" \
 		"$(ratio "$w" "$med")"
+done
+[ "${BARE:-0}" = 1 ] || exit 0
+echo "bare-metal (QEMU TCG), boot to exit, median of $runs:"
+printf '  %-9s %12s %12s %8s\n' program "warm jit" "run clang" ratio
+for p in $progs; do
+	a=$(bare_args "$p")
+	clang-19 -static -O3 -o "$dir/$p.static" "bench/tiers/$p.c" || exit 1
+	"$dir/$p.static" $a >"$dir/$p.bwant" || exit 1
+	img=$dir/$p.img
+	$cli jit --cache "$img" --cache-clear "bench/tiers/$p.c" $a >"$dir/$p.out" 2>/dev/null || exit 1
+	: >"$dir/$p.bwarm" && : >"$dir/$p.brun"
+	i=0
+	while [ $i -lt "$runs" ]; do
+		t0=$(now_ms)
+		$cli jit --cache "$img" "bench/tiers/$p.c" $a >"$dir/$p.out" 2>/dev/null || exit 1
+		echo $(($(now_ms) - t0)) >>"$dir/$p.bwarm"
+		cmp -s "$dir/$p.out" "$dir/$p.bwant" || { echo "bench: $p: output differs (bare warm)" >&2; exit 1; }
+		t0=$(now_ms)
+		$cli run "$dir/$p.static" $a >/dev/null || exit 1
+		echo $(($(now_ms) - t0)) >>"$dir/$p.brun"
+		i=$((i + 1))
+	done
+	stats "$dir/$p.bwarm"
+	w=$med
+	stats "$dir/$p.brun"
+	printf '  %-9s %9s ms %9s ms %7sx\n' "$p" "$w" "$med" "$(ratio "$w" "$med")"
 done

@@ -2,7 +2,7 @@
 # the tiers programs) under the JIT, then writes a static executable that
 # must give the same stdout and status as the program built ahead of time,
 # on the training arguments and on others (so that specialization guards
-# miss): natively, and one of them under `bareflow run` bare-metal. An
+# miss), natively and under `bareflow run` bare-metal. An
 # appliance holds no LLVM (no LLVM symbol, under 2 MiB). --from-cache
 # exports what a `jit --hosted` run stored; without such a profile, or for
 # a program that does not compile, export fails with a reason and writes
@@ -47,6 +47,18 @@ for src in tests/jit/*.c tests/jit/tiers/*.c; do
 	}
 	same "$name (training arguments)" "$TMP/$name" $train
 	same "$name (other arguments)" "$TMP/$name" $other
+	# bare-metal too: any x86-64's code (the default) runs under emulation
+	./bareflow run --timeout 120 --env A=1 --file "$data" "$TMP/$name" $other \
+		>"$TMP/got" 2>"$TMP/err" </dev/null
+	got=$?
+	env -i A=1 "$aot" $other >"$TMP/want" 2>/dev/null </dev/null
+	if [ "$got" -ne $? ] || ! cmp -s "$TMP/want" "$TMP/got"; then
+		echo "MISMATCH $name (bare-metal): status $got"
+		diff "$TMP/want" "$TMP/got" | head -5
+		failures=$((failures + 1))
+	else
+		echo "same     $name (bare-metal, status $got)"
+	fi
 	if nm "$TMP/$name" 2>/dev/null | grep -qi llvm; then
 		echo "LLVM in $name: $(nm "$TMP/$name" | grep -i llvm | head -3)"
 		failures=$((failures + 1))
