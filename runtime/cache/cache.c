@@ -4,6 +4,7 @@
  *   "BFCODE\0\n", u32 format, u32 0, u64 body length, u64 body checksum
  *   body: strings runtime build, LLVM version, CPU, CPU features, program
  *         hash, policy; u32 next version serial; u8 prefer generic;
+ *         f64 compiles seen and f64 their log ratio (the cost model);
  *         u32 objects, each u64 size and the bytes; u32 first and u32
  *         number of tier 0's objects among them;
  *         u32 functions, each: string symbol, the profile snapshot, the
@@ -34,7 +35,7 @@
 #include "cache.h"
 
 #define MAGIC "BFCODE\0\n"
-#define FORMAT 4
+#define FORMAT 5
 #define MAX_FILE (1ull << 30) /* larger is not ours */
 #define SUFFIX ".bfc"
 #define TMP_PREFIX ".bfc." /* a file being written, renamed when whole */
@@ -60,6 +61,7 @@ static struct {
 	unsigned char *data;
 	uint32_t serial, nobjs, tier0_first, tier0_n, nrec;
 	bool generic;
+	double cost[2]; /* the cost model: compiles seen, their log ratio */
 	const unsigned char **obj;
 	uint64_t *objsize;
 	struct record *rec;
@@ -321,6 +323,10 @@ void cache_save(void)
 		put_str(&b, C.key[n]);
 	put_u32(&b, jit_next_serial(C.jit));
 	put_u8(&b, prof_prefers_generic());
+	double cost_n, cost_log;
+	prof_cost_model(&cost_n, &cost_log);
+	put(&b, &cost_n, 8);
+	put(&b, &cost_log, 8);
 	put_u32(&b, nobjs);
 	for (uint32_t o = 0; o < nkept; o++)
 		if (renum[o] && jit_kept_object(C.jit, o, &bytes, &size)) {
@@ -698,6 +704,9 @@ static void read_cache(void)
 		goto bad;
 	C.serial = get_u32(&r);
 	C.generic = get_u8(&r);
+	const void *cost = take(&r, 16);
+	if (cost)
+		memcpy(C.cost, cost, 16);
 	C.nobjs = get_u32(&r);
 	if (C.nobjs > size) /* each takes 8 bytes at least */
 		r.bad = true;
@@ -829,6 +838,7 @@ unsigned cache_load(void)
 		unlink(C.path);
 	} else {
 		prof_set_prefer_generic(C.generic);
+		prof_set_cost_model(C.cost[0], C.cost[1]);
 		for (uint32_t k = 0; k < C.nrec; k++) {
 			struct record *x = &C.rec[k];
 			if (!prof_fns[x->fn + 1].fn->managed)

@@ -825,6 +825,17 @@ void prof_restore_osr(uint32_t i, unsigned loop, void *code)
 			prof_fns[i].fn->name, loop);
 }
 
+void prof_cost_model(double *n, double *log_ratio)
+{
+	*n = P.cost.n, *log_ratio = P.cost.log_ratio;
+}
+
+void prof_set_cost_model(double n, double log_ratio)
+{
+	if (n >= 0 && n < 1e9 && log_ratio == log_ratio && fabs(log_ratio) < 1e9 * (n + 1))
+		P.cost.n = n, P.cost.log_ratio = log_ratio;
+}
+
 bool prof_prefers_generic(void)
 {
 	return P.prefer_generic;

@@ -187,6 +187,12 @@ void prof_restore_osr(uint32_t i, unsigned loop, void *code);
  * for this CPU), to carry over to the next run. */
 bool prof_prefers_generic(void);
 void prof_set_prefer_generic(bool generic);
+/* The compile-cost model's learning (policy.c): compiles seen and the sum
+ * of the logs of their time over the prediction. Carried over too, so that
+ * a warm run predicts compiles as the last run found them (under emulation
+ * some 30 times the hosted figures) instead of starting from the prior. */
+void prof_cost_model(double *n, double *log_ratio);
+void prof_set_cost_model(double n, double log_ratio);
 
 /* Called by JIT code. */
 void prof_hot(uint32_t fn);
