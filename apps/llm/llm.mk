@@ -13,6 +13,6 @@ $(B)/apps/llm: $(LLM_SRCS) apps/llm/llm.h apps/llm/llm.mk
 
 llm-train:
 	sh tools/setup.sh python3-torch fortunes libopenblas0-serial
-	python3 apps/llm/train.py train
+	/usr/bin/python3 apps/llm/train.py train
 
 .PHONY: llm llm-train

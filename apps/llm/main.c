@@ -25,7 +25,7 @@ static const char usage_text[] =
 	"  -s SEED   random seed, 0 for one from the clock (default 0)\n"
 	"  -n STEPS  positions to run, 0 for the model's seq_len (default 256)\n"
 	"  -i TEXT   the prompt (default none)\n"
-	"  -v 1      also print the token ids on stderr\n";
+	"  -v 1      also print the token ids on stderr (-v 2: every position's logits)\n";
 
 static int usage(const char *why, const char *arg)
 {
@@ -77,15 +77,21 @@ static int generate(const struct llm_model *m, struct llm_state *s, const struct
 {
 	int token = prompt[0], pos = 0;
 	double start = 0;
-	if (verbose)
+	if (verbose == 1)
 		fprintf(stderr, "tokens: %d", token);
 	while (pos < steps) {
 		float *logits = llm_forward(m, s, token, pos);
+		if (verbose > 1) {
+			fprintf(stderr, "logits %d:", pos);
+			for (int i = 0; i < m->c.vocab_size; i++)
+				fprintf(stderr, " %.6g", logits[i]);
+			fprintf(stderr, "\n");
+		}
 		int next = pos + 1 < n_prompt ? prompt[pos + 1] : llm_sample(sp, logits);
 		pos++;
 		if (next == LLM_BOS)
 			break;
-		if (verbose)
+		if (verbose == 1)
 			fprintf(stderr, " %d", next);
 		llm_print_piece(t, token, next);
 		fflush(stdout);
@@ -95,7 +101,7 @@ static int generate(const struct llm_model *m, struct llm_state *s, const struct
 	}
 	printf("\n");
 	fflush(stdout);
-	if (verbose)
+	if (verbose == 1)
 		fprintf(stderr, "\n");
 	if (pos > 1) {
 		double elapsed = now_s() - start;
@@ -167,7 +173,7 @@ int main(int argc, char **argv)
 		goto out_tokens;
 	if (llm_sampler_init(&sampler, model.c.vocab_size, temperature, topp, (uint64_t)seed) < 0)
 		goto out_state;
-	generate(&model, &state, &tok, &sampler, tokens, n_tokens, (int)steps, verbose != 0);
+	generate(&model, &state, &tok, &sampler, tokens, n_tokens, (int)steps, (int)verbose);
 	rc = 0;
 	llm_sampler_free(&sampler);
 out_state:
