@@ -50,18 +50,22 @@ for shape in stories15M stories110M; do
 done
 rm -f "$dir/stories110M/model.q80.bin"
 
-# model NAME: the checkpoint, its tokenizer, the steps natively and bare-metal.
+# model NAME: the checkpoint, its tokenizer, the steps natively and
+# bare-metal, and the prompt. The fortune model soon ends its text at
+# temperature 0, so it reads a long prompt (every position of which runs the
+# network and counts): a few fortunes' worth of words.
+long="The best way to predict the future is to invent it. If at first you do not succeed, try again."
+long="$long $long $long $long $long $long $long $long $long $long"
 model() {
 	case $1 in
-	fortune) set -- apps/llm/model/model.bin apps/llm/model/tokenizer.bin 256 32 ;;
-	s15) set -- "$dir/stories15M/model.bin" "$dir/stories15M/tokenizer.bin" 256 12 ;;
+	fortune) set -- apps/llm/model/model.bin apps/llm/model/tokenizer.bin 256 64 "$long" ;;
+	s15) set -- "$dir/stories15M/model.bin" "$dir/stories15M/tokenizer.bin" 256 32 ;;
 	s15-int8) set -- "$dir/stories15M/model.q80.bin" "$dir/stories15M/tokenizer.bin" 256 12 ;;
 	s110) set -- "$dir/stories110M/model.bin" "$dir/stories110M/tokenizer.bin" 48 0 ;;
 	esac
-	ckpt=$1 tok=$2 steps=$3 bsteps=$4
+	ckpt=$1 tok=$2 steps=$3 bsteps=$4 prompt=${5:-Once upon a time}
 }
 models="fortune s15 s15-int8 s110"
-prompt="Once upon a time"
 
 # measure MODEL VARIANT: one run; appends its tok/s (x1000) to MODEL.VARIANT.
 measure() {

