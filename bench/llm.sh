@@ -152,9 +152,15 @@ bytes=$(wc -c <"$ckpt")
 echo
 echo "memory bandwidth (bench/copybw.c, 256 MiB arrays, best of 5):"
 sed 's/^/  /' "$dir/bw"
-for v in O3 native hosted; do
+copy=$(sed -n 's/^copy \([0-9.]*\) GB\/s$/\1/p' "$dir/bw")
+read=$(sed -n 's/^read \([0-9.]*\) GB\/s$/\1/p' "$dir/bw")
+for v in O3 native hosted reference; do
+	[ -e "$dir/s110.$v" ] || continue
 	m=$(med s110 "$v")
-	echo "$m $bytes" | awk -v v="$v" '{ printf "  stories110M fp32 forward, %s: %.2f GB/s (%.2f tok/s x %d bytes of weights)\n", v, $1 / 1000 * $2 / 1e9, $1 / 1000, $2 }'
+	echo "$m $bytes" | awk -v v="$v" -v c="$copy" -v r="$read" '{
+		g = $1 / 1000 * $2 / 1e9
+		printf "  stories110M fp32 forward, %s: %.2f GB/s = %.0f%% of copy, %.0f%% of read (%.2f tok/s x %d bytes of weights)\n",
+			v, g, 100 * g / c, 100 * g / r, $1 / 1000, $2 }'
 done
 if [ -e "$dir/differs" ]; then
 	echo
