@@ -6,12 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "layout.h" /* ELF_PIE_BASE, ELF_USER_LIMIT */
+
 #define ELF_MAX_SEGMENTS 16
-/* Where a static-pie (ET_DYN) program is placed, as Linux does for x86-64. */
-#define ELF_PIE_BASE 0x0000555555554000ull
-/* Highest user address (exclusive) a segment may reach: the user half, less
- * room for the stack and the mmap area above the program. */
-#define ELF_USER_LIMIT 0x00007f0000000000ull
 
 #define ELF_PROT_READ 1u
 #define ELF_PROT_WRITE 2u

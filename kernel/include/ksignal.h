@@ -146,6 +146,11 @@ bool signal_return_to_user(struct trapframe *tf, bool syscall);
  * With deadline 0 it only looks for such a signal.
  */
 int signal_wait(uint64_t deadline, uint64_t also);
+/* signal_wait for something only this program could do, which it cannot
+ * while it waits: when no signal can ever come and there is no deadline,
+ * end the program (SIGKILL) with `what` as the cause. Returns 0 at the
+ * deadline, or -EINTR. */
+int signal_wait_or_end(uint64_t deadline, const char *what);
 /* ppoll, pselect6: block `mask` instead while waiting; then
  * signal_wait_unmask puts the old mask back, at once unless the wait was
  * interrupted (then after the handler, as Linux does). */

@@ -41,4 +41,23 @@ uint64_t timer_ticks(void);
 /* Wait for the next interrupt with hlt (interrupts must be enabled). */
 void cpu_idle(void);
 
+/* --- timeouts given by system calls (kernel/sys/timeout.c) --- */
+
+#define NS_PER_SEC 1000000000ull
+/* A struct timespec or struct timeval as the program lays it out. */
+struct timespec_user {
+	int64_t sec, nsec; /* nsec holds microseconds in a timeval */
+};
+/* ts as nanoseconds; unit is 1 for a timespec, 1000 for a timeval. -EINVAL
+ * for a negative part or a fraction of a second or more. Times beyond
+ * about 584 years saturate (they never end). */
+int timespec_ns(const struct timespec_user *ts, uint64_t unit, uint64_t *ns);
+/* The same for a struct at user address uts: -EFAULT too. */
+int timespec_from_user(uint64_t uts, uint64_t unit, uint64_t *ns);
+/* A time_ns() deadline ns from now, or at wall-clock time wall_ns
+ * (CLOCK_REALTIME); both saturate short of UINT64_MAX, which means "no
+ * deadline" to the waits that take one. */
+uint64_t deadline_after(uint64_t ns);
+uint64_t deadline_at_realtime(uint64_t wall_ns);
+
 #endif

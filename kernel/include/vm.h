@@ -6,25 +6,7 @@
 #include <stdint.h>
 
 #include "bootinfo.h"
-
-/*
- * Layout. The low canonical half belongs to the application. The kernel image
- * is linked at KERNEL_VMA (the top 2 GiB, for -mcmodel=kernel); all RAM is
- * mapped at DIRECT_MAP; large heap blocks live in the KHEAP window; device
- * registers are mapped uncached in the MMIO window.
- */
-#define KERNEL_VMA 0xffffffff80000000ul
-#define DIRECT_MAP 0xffff800000000000ul
-#define DIRECT_MAP_MAX (512ul << 30)
-#define KHEAP_BASE 0xffffc00000000000ul
-#define KHEAP_MAX (512ul << 30)
-#define MMIO_BASE 0xffffe00000000000ul
-#define MMIO_MAX (1ul << 30)
-#define USER_TOP 0x0000800000000000ul
-/* The end of what a process may map. Linux keeps the last page below 2^47
- * unmapped: a SYSCALL at its end would return to a non-canonical RIP, and
- * SYSRET or IRETQ to one faults in ring 0 on real CPUs. USER_TOP - 4 KiB. */
-#define TASK_SIZE 0x00007ffffffff000ul
+#include "layout.h" /* the address-space layout */
 
 static inline void *phys_to_virt(uint64_t pa) { return (void *)(uintptr_t)(pa + DIRECT_MAP); }
 /* Valid for direct-map and kernel-image addresses only. */

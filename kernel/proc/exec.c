@@ -13,9 +13,6 @@
 #include "timer.h"
 #include "x86.h"
 
-#define STACK_TOP 0x00007ffffffff000ul
-#define STACK_SIZE (8ul << 20) /* an unmapped guard page lies below */
-#define MMAP_TOP (STACK_TOP - STACK_SIZE - (1ul << 30)) /* mmap grows down from here */
 
 enum {
 	AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7,
@@ -130,7 +127,7 @@ static void random_bytes(uint8_t *out, size_t n)
 static uint64_t build_stack(const struct elf_image *img, int argc, char **argv, int envc,
 			    char **envp)
 {
-	struct stack st = {STACK_TOP, 0};
+	struct stack st = {USER_STACK_TOP, 0};
 	uint64_t *uargv = kmalloc(sizeof(uint64_t) * (size_t)(argc + envc + 1));
 	uint8_t rnd[16];
 
@@ -185,9 +182,9 @@ int proc_exec(const void *file, size_t size, int argc, char **argv, int envc, ch
 	uint64_t need = 1024 + 8ul * (uint64_t)(argc + envc + 2);
 	for (int i = 0; i < argc + envc; i++)
 		need += strlen(i < argc ? argv[i] : envp[i - argc]) + 1;
-	if (need > STACK_SIZE / 4) {
+	if (need > USER_STACK_SIZE / 4) {
 		kreport("bareflow: %s: cannot execute: Argument list too long (%lu bytes, at most %lu)\n",
-			argc ? argv[0] : "program", (unsigned long)need, STACK_SIZE / 4);
+			argc ? argv[0] : "program", (unsigned long)need, USER_STACK_SIZE / 4);
 		return 126;
 	}
 	if (!bss_fits(&img, argc ? argv[0] : "program"))
@@ -199,9 +196,9 @@ int proc_exec(const void *file, size_t size, int argc, char **argv, int envc, ch
 	for (unsigned i = 0; !err && i < img.nseg; i++)
 		err = load_segment(as, &img.seg[i], file);
 	if (!err)
-		err = vma_add(STACK_TOP - STACK_SIZE, STACK_TOP, VM_USER | VM_READ | VM_WRITE);
+		err = vma_add(USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_TOP, VM_USER | VM_READ | VM_WRITE);
 	if (!err)
-		err = map_zeroed(as, STACK_TOP - eager, STACK_TOP, VM_USER | VM_WRITE);
+		err = map_zeroed(as, USER_STACK_TOP - eager, USER_STACK_TOP, VM_USER | VM_WRITE);
 	uint64_t sp = 0;
 	if (!err) {
 		vm_switch(as);

@@ -17,6 +17,7 @@
 #include "kerrno.h"
 #include "kstring.h"
 #include "printf.h"
+#include "segments.h"
 #include "proc.h"
 #include "syscall.h"
 #include "timer.h"
@@ -49,8 +50,6 @@
 			 BIT(SIGFPE) | BIT(SIGSEGV) | BIT(SIGXCPU) | BIT(SIGXFSZ) | BIT(SIGSYS))
 
 /* Selectors of ring 3 (gdt.c): 64-bit code and data, RPL 3. */
-#define USER_CS 0x2b
-#define USER_SS 0x23
 
 /* RFLAGS bits a handler's sigreturn may change (Linux's FIX_EFLAGS, minus
  * RF): AC, OF, DF, TF, SF, ZF, AF, PF, CF. IF and IOPL stay the kernel's. */
@@ -492,7 +491,7 @@ static void enter_handler(struct trapframe *tf, int s, const struct ksigaction *
 		.r8 = tf->r8, .r9 = tf->r9, .r10 = tf->r10, .r11 = tf->r11, .r12 = tf->r12,
 		.r13 = tf->r13, .r14 = tf->r14, .r15 = tf->r15, .rdi = tf->rdi, .rsi = tf->rsi,
 		.rbp = tf->rbp, .rbx = tf->rbx, .rdx = tf->rdx, .rax = tf->rax, .rcx = tf->rcx,
-		.rsp = tf->rsp, .rip = tf->rip, .rflags = tf->rflags, .cs = USER_CS, .ss = USER_SS,
+		.rsp = tf->rsp, .rip = tf->rip, .rflags = tf->rflags, .cs = SEL_UCODE, .ss = SEL_UDATA,
 		.oldmask = sig.suspended ? sig.saved : sig.blocked, .fpstate = fp,
 	};
 	if (fault) {
@@ -517,8 +516,8 @@ static void enter_handler(struct trapframe *tf, int s, const struct ksigaction *
 	tf->rax = 0;
 	tf->rip = a->handler;
 	tf->rsp = frame;
-	tf->cs = USER_CS;
-	tf->ss = USER_SS;
+	tf->cs = SEL_UCODE;
+	tf->ss = SEL_UDATA;
 	tf->rflags &= ~(FLAGS_DF | FLAGS_TF);
 }
 
@@ -594,6 +593,14 @@ int signal_wait(uint64_t deadline, uint64_t also)
 		else
 			time_sleep_until(deadline);
 	}
+}
+
+int signal_wait_or_end(uint64_t deadline, const char *what)
+{
+	int err = signal_wait(deadline, 0);
+	if (err == -EDEADLK)
+		proc_killed(syscall_frame(), SIGKILL, what, "", true);
+	return err;
 }
 
 void signal_wait_mask(uint64_t mask)
@@ -770,8 +777,8 @@ int64_t signal_sigreturn(struct trapframe *tf)
 	tf->rdx = mc->rdx, tf->rax = mc->rax, tf->rcx = mc->rcx, tf->rsp = mc->rsp;
 	tf->rip = mc->rip;
 	tf->rflags = (tf->rflags & ~FLAGS_USER) | (mc->rflags & FLAGS_USER);
-	tf->cs = USER_CS;
-	tf->ss = USER_SS;
+	tf->cs = SEL_UCODE;
+	tf->ss = SEL_UDATA;
 	/* As Linux: put back the alternate stack unless the handler runs on the
 	 * one now set (errors other than a fault are ignored). */
 	signal_altstack(&f.uc.stack, NULL, handler_sp);

@@ -203,9 +203,6 @@ struct iovec_user {
 	uint64_t base, len;
 };
 
-/* Linux's TASK_SIZE_MAX: the last user page is never mapped. */
-#define TASK_SIZE_MAX (USER_TOP - PAGE_SIZE)
-
 /* Vector I/O: the whole vector is read and checked first (lengths, and
  * that every part lies in the user half, as Linux's access_ok checks: a
  * part reaching into the kernel is EFAULT before anything moves), then
@@ -229,7 +226,7 @@ static int64_t vector_io(uint64_t fd, uint64_t uiov, uint64_t cnt, int64_t off, 
 		for (uint64_t j = 0; j < k; j++) {
 			if ((int64_t)iov[j].len < 0 || sum + iov[j].len < sum || (int64_t)(sum + iov[j].len) < 0)
 				return -EINVAL;
-			if (iov[j].len > TASK_SIZE_MAX || iov[j].base > TASK_SIZE_MAX - iov[j].len)
+			if (iov[j].len > TASK_SIZE || iov[j].base > TASK_SIZE - iov[j].len)
 				bad = true; /* EFAULT, unless a later length is EINVAL */
 			sum += iov[j].len;
 		}

@@ -21,7 +21,6 @@
 #define FUTEX_LOCK_PI2 13
 #define FUTEX_PRIVATE_FLAG 128
 #define FUTEX_CLOCK_REALTIME 256
-#define NS 1000000000ll
 
 /* The checks Linux makes on the address before anything else: aligned,
  * in the user half, and (for a shared futex) mapped. */
@@ -36,33 +35,16 @@ static int futex_address(uint64_t uaddr, bool private)
 	return private ? 0 : copy_from_user(&v, uaddr, sizeof v);
 }
 
-static uint64_t add_saturated(uint64_t a, uint64_t b)
-{
-	return b < UINT64_MAX - a ? a + b : UINT64_MAX;
-}
-
 /* The deadline in time_ns() terms: relative for FUTEX_WAIT, absolute on
  * CLOCK_MONOTONIC or CLOCK_REALTIME for FUTEX_WAIT_BITSET. */
 static int futex_deadline(uint64_t utime, int cmd, bool realtime, uint64_t *deadline)
 {
-	struct {
-		int64_t sec, nsec;
-	} ts;
+	uint64_t t;
+	int err = timespec_from_user(utime, 1, &t);
 
-	if (copy_from_user(&ts, utime, sizeof ts))
-		return -EFAULT;
-	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= NS)
-		return -EINVAL;
-	uint64_t now = time_ns(), t = UINT64_MAX; /* centuries away: forever */
-	if ((uint64_t)ts.sec < UINT64_MAX / NS - 1)
-		t = (uint64_t)ts.sec * NS + (uint64_t)ts.nsec;
-	if (cmd == FUTEX_WAIT)
-		*deadline = add_saturated(now, t);
-	else if (realtime) {
-		uint64_t wall = time_realtime_ns();
-		*deadline = t > wall ? add_saturated(now, t - wall) : now;
-	} else
-		*deadline = t;
+	if (err)
+		return err;
+	*deadline = cmd == FUTEX_WAIT ? deadline_after(t) : realtime ? deadline_at_realtime(t) : t;
 	return 0;
 }
 
@@ -82,10 +64,8 @@ static int64_t futex_wait(uint64_t uaddr, uint32_t val, const uint64_t *deadline
 		return -EAGAIN;
 	/* Only a signal can end it early: -EINTR, or without a timeout a
 	 * restart when its handler has SA_RESTART (as Linux). */
-	err = signal_wait(deadline ? *deadline : SIGNAL_NO_DEADLINE, 0);
-	if (err == -EDEADLK)
-		proc_killed(syscall_frame(), SIGKILL,
-			    "futex wait with no other thread to wake it (a deadlock)", "", true);
+	err = signal_wait_or_end(deadline ? *deadline : SIGNAL_NO_DEADLINE,
+				 "futex wait with no other thread to wake it (a deadlock)");
 	if (err == -EINTR)
 		return deadline ? -EINTR : -ERESTARTSYS;
 	return -ETIMEDOUT;

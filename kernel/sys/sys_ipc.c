@@ -211,15 +211,6 @@ static int ctl_start(enum kind k, uint64_t id, uint64_t cmd, uint64_t ubuf, void
 	return *o ? c : -EINVAL;
 }
 
-/* Nothing else can change what we wait for: end the program, or sleep
- * until the deadline (0: none). */
-static void wait_in_vain(uint64_t deadline, const char *what)
-{
-	if (!deadline)
-		proc_killed(syscall_frame(), SIGKILL, what, "", true);
-	time_sleep_until(deadline);
-}
-
 /* ------------------------------------------------------------ messages */
 
 int64_t sys_msgget(uint64_t key, uint64_t flags, uint64_t a2, uint64_t a3, uint64_t a4,
@@ -260,7 +251,10 @@ int64_t sys_msgsnd(uint64_t id, uint64_t umsg, uint64_t size, uint64_t flags, ui
 		kfree(m);
 		if (flags & IPC_NOWAIT)
 			return -EAGAIN;
-		wait_in_vain(0, "msgsnd to a full queue that only it reads (a deadlock)");
+		/* Nothing else reads it: only a signal handler can, and a
+		 * signal ends the call (SysV calls are never restarted). */
+		return signal_wait_or_end(SIGNAL_NO_DEADLINE,
+					  "msgsnd to a full queue that only it reads (a deadlock)");
 	}
 	m->type = type, m->len = size, m->next = NULL;
 	struct msg **pp = &q->head;
@@ -304,7 +298,8 @@ int64_t sys_msgrcv(uint64_t id, uint64_t umsg, uint64_t size, uint64_t type, uin
 	if (!pp) {
 		if (flags & IPC_NOWAIT)
 			return -ENOMSG;
-		wait_in_vain(0, "msgrcv from a queue that only it writes (a deadlock)");
+		return signal_wait_or_end(SIGNAL_NO_DEADLINE,
+					  "msgrcv from a queue that only it writes (a deadlock)");
 	}
 	struct msg *m = *pp;
 	if (m->len > size && !(flags & MSG_NOERROR))
@@ -408,7 +403,7 @@ static int try_ops(struct ipc_obj *s, const struct sembuf_user *ops, uint64_t n,
 static int64_t semop_common(uint64_t id, uint64_t usops, uint64_t nsops, uint64_t uts)
 {
 	struct sembuf_user ops[SEMOPM];
-	uint64_t deadline = 0;
+	uint64_t deadline = SIGNAL_NO_DEADLINE, ns;
 
 	if ((int)id < 0)
 		return -EINVAL;
@@ -419,12 +414,10 @@ static int64_t semop_common(uint64_t id, uint64_t usops, uint64_t nsops, uint64_
 	if (copy_from_user(ops, usops, nsops * sizeof ops[0]))
 		return -EFAULT;
 	if (uts) {
-		int64_t ts[2];
-		if (copy_from_user(ts, uts, sizeof ts))
-			return -EFAULT;
-		if (ts[0] < 0 || ts[1] < 0 || ts[1] >= NS)
-			return -EINVAL;
-		deadline = time_ns() + (uint64_t)ts[0] * NS + (uint64_t)ts[1];
+		int err = timespec_from_user(uts, 1, &ns);
+		if (err)
+			return err;
+		deadline = deadline_after(ns);
 	}
 	struct ipc_obj *s = lookup(SEM, (int)id);
 	if (!s)
@@ -444,8 +437,9 @@ static int64_t semop_common(uint64_t id, uint64_t usops, uint64_t nsops, uint64_
 	}
 	kfree(tmp);
 	if (r == 1) {
-		wait_in_vain(deadline, "semop that only it could let through (a deadlock)");
-		return -EAGAIN; /* Linux's answer to a semtimedop timeout */
+		int err = signal_wait_or_end(deadline,
+					     "semop that only it could let through (a deadlock)");
+		return err ? err : -EAGAIN; /* Linux's answer to a semtimedop timeout */
 	}
 	return r;
 }

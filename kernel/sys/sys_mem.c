@@ -19,8 +19,6 @@
 #define MAP_ANONYMOUS 0x20
 #define MAP_NORESERVE 0x4000
 #define MAP_FIXED_NOREPLACE 0x100000
-#define MMAP_TOP 0x00007ffebffff000ul /* below the stack and a 1 GiB gap */
-#define MMAP_MIN_ADDR 0x10000ul		/* Linux's default vm.mmap_min_addr */
 
 static uint64_t page_up(uint64_t x) { return (x + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1); }
 
@@ -101,7 +99,7 @@ int64_t sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uin
 		if (flags & MAP_FIXED)
 			vma_remove(addr, addr + size);
 	} else { /* a hint is only a hint: we choose */
-		addr = vma_find_gap(size, MMAP_TOP);
+		addr = vma_find_gap(size, USER_MMAP_TOP);
 		if (!addr)
 			return -ENOMEM;
 	}
@@ -175,7 +173,7 @@ static int64_t remap_to(uint64_t addr, uint64_t old_len, uint64_t new_addr, uint
 	int err = remappable(addr, old_len);
 	if (err)
 		return err;
-	if (!(flags & MREMAP_FIXED) && !(new_addr = vma_find_gap(new_len, MMAP_TOP)))
+	if (!(flags & MREMAP_FIXED) && !(new_addr = vma_find_gap(new_len, USER_MMAP_TOP)))
 		return -ENOMEM;
 	err = vma_move(addr, old_len, new_addr, new_len, flags & MREMAP_DONTUNMAP);
 	return err ? err : (int64_t)new_addr;
@@ -200,7 +198,7 @@ static int64_t grow(uint64_t addr, uint64_t old_len, uint64_t new_len, uint64_t 
 	}
 	if (!(flags & MREMAP_MAYMOVE))
 		return -ENOMEM;
-	uint64_t to = vma_find_gap(new_len, MMAP_TOP);
+	uint64_t to = vma_find_gap(new_len, USER_MMAP_TOP);
 	if (!to)
 		return -ENOMEM;
 	err = vma_move(addr, old_len, to, new_len, false);

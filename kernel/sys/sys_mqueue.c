@@ -19,7 +19,6 @@
 #include "syscall.h"
 #include "timer.h"
 
-#define NS 1000000000ll
 #define MQ_PRIO_MAX 32768
 #define MSG_MAX 10	 /* fs.mqueue.msg_max and msg_default */
 #define MSGSIZE_MAX 8192 /* fs.mqueue.msgsize_max and msgsize_default */
@@ -247,39 +246,30 @@ static int queue_of(uint64_t fd, int acc, struct file **fp)
 	return 0;
 }
 
-/* An absolute CLOCK_REALTIME timeout as a time_ns() deadline. */
+/* An absolute CLOCK_REALTIME timeout (uts; 0: none) as a time_ns()
+ * deadline. */
 static int deadline_of(uint64_t uts, uint64_t *deadline)
 {
-	struct {
-		int64_t sec, nsec;
-	} ts;
-	if (copy_from_user(&ts, uts, sizeof ts))
-		return -EFAULT;
-	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= NS)
-		return -EINVAL;
-	uint64_t wall = time_realtime_ns(), now = time_ns(), t = UINT64_MAX;
-	if ((uint64_t)ts.sec < UINT64_MAX / NS - 1)
-		t = (uint64_t)ts.sec * NS + (uint64_t)ts.nsec;
-	*deadline = t <= wall ? now : (t - wall < UINT64_MAX - now ? now + (t - wall) : UINT64_MAX);
-	return 0;
+	uint64_t t;
+	int err = uts ? timespec_from_user(uts, 1, &t) : 0;
+	*deadline = err || !uts ? SIGNAL_NO_DEADLINE : deadline_at_realtime(t);
+	return err;
 }
 
-/* Nothing else can send or receive: wait out the timeout, or end the
- * program if there is none. Returns -ETIMEDOUT. */
-static int64_t wait_in_vain(uint64_t uts, uint64_t deadline, const char *what)
+/* Nothing else can send or receive: only a signal handler can, so wait for
+ * a signal (the call restarts after an SA_RESTART handler; the deadline is
+ * absolute) or the deadline, or end the program if neither can come. */
+static int64_t wait_in_vain(uint64_t deadline, const char *what)
 {
-	if (!uts)
-		proc_killed(syscall_frame(), SIGKILL, what, "", true);
-	time_sleep_until(deadline);
-	return -ETIMEDOUT;
+	return signal_wait_or_end(deadline, what) ? -ERESTARTSYS : -ETIMEDOUT;
 }
 
 int64_t sys_mq_timedsend(uint64_t fd, uint64_t ubuf, uint64_t len, uint64_t prio, uint64_t uts,
 			 uint64_t a5)
 {
-	uint64_t deadline = 0;
+	uint64_t deadline;
 	struct file *f;
-	int err = uts ? deadline_of(uts, &deadline) : 0;
+	int err = deadline_of(uts, &deadline);
 
 	if (err)
 		return err;
@@ -301,7 +291,7 @@ int64_t sys_mq_timedsend(uint64_t fd, uint64_t ubuf, uint64_t len, uint64_t prio
 		kfree(m);
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
-		return wait_in_vain(uts, deadline,
+		return wait_in_vain(deadline,
 				    "mq_timedsend to a full queue that only it reads (a deadlock)");
 	}
 	m->prio = (uint32_t)prio, m->len = len;
@@ -322,9 +312,9 @@ int64_t sys_mq_timedsend(uint64_t fd, uint64_t ubuf, uint64_t len, uint64_t prio
 int64_t sys_mq_timedreceive(uint64_t fd, uint64_t ubuf, uint64_t len, uint64_t uprio, uint64_t uts,
 			    uint64_t a5)
 {
-	uint64_t deadline = 0;
+	uint64_t deadline;
 	struct file *f;
-	int err = uts ? deadline_of(uts, &deadline) : 0;
+	int err = deadline_of(uts, &deadline);
 
 	if (err || (err = queue_of(fd, O_RDONLY, &f)))
 		return err;
@@ -335,7 +325,7 @@ int64_t sys_mq_timedreceive(uint64_t fd, uint64_t ubuf, uint64_t len, uint64_t u
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
 		return wait_in_vain(
-		    uts, deadline,
+		    deadline,
 		    "mq_timedreceive from an empty queue that only it writes (a deadlock)");
 	}
 	struct msg *m = mq->head;

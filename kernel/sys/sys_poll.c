@@ -17,7 +17,6 @@
 #include "timer.h"
 #include "x86.h"
 
-#define NS 1000000000ull
 #define NO_DEADLINE UINT64_MAX
 
 struct pollfd_user {
@@ -106,25 +105,28 @@ int64_t sys_poll(uint64_t fds, uint64_t nfds, uint64_t timeout, uint64_t a3, uin
 	return do_poll(fds, nfds, ms < 0 ? NO_DEADLINE : time_ns() + (uint64_t)ms * 1000000);
 }
 
-struct timespec_user {
-	int64_t sec, nsec;
-};
-
-/* A relative timeout in user memory as a deadline; NULL is none. */
+/* A relative timeout in user memory as a deadline; NULL is none. select's
+ * timeval may hold a million microseconds or more, which Linux carries
+ * into the seconds. */
 static int deadline_of(uint64_t uts, uint64_t *deadline, bool micro)
 {
 	struct timespec_user ts;
-	uint64_t unit = micro ? 1000 : 1;
+	uint64_t ns;
 	if (!uts) {
 		*deadline = NO_DEADLINE;
 		return 0;
 	}
 	if (copy_from_user(&ts, uts, sizeof ts))
 		return -EFAULT;
-	if (ts.sec < 0 || ts.nsec < 0 || (uint64_t)ts.nsec * unit >= NS)
-		return -EINVAL;
-	*deadline = time_ns() + (uint64_t)ts.sec * NS + (uint64_t)ts.nsec * unit;
-	return 0;
+	if (micro && ts.sec >= 0 && ts.nsec >= 1000000) {
+		int64_t carry = ts.nsec / 1000000;
+		ts.sec = ts.sec < INT64_MAX - carry ? ts.sec + carry : INT64_MAX;
+		ts.nsec %= 1000000;
+	}
+	int err = timespec_ns(&ts, micro ? 1000 : 1, &ns);
+	if (!err)
+		*deadline = deadline_after(ns);
+	return err;
 }
 
 /* The mask ppoll and pselect6 wait with (none when usig is 0). */

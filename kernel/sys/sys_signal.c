@@ -159,10 +159,7 @@ int64_t sys_rt_sigsuspend(uint64_t umask, uint64_t setsize, uint64_t a2, uint64_
 int64_t sys_rt_sigtimedwait(uint64_t uset, uint64_t uinfo, uint64_t uts, uint64_t setsize,
 			    uint64_t a4, uint64_t a5)
 {
-	struct {
-		int64_t sec, nsec;
-	} ts;
-	uint64_t set, deadline = SIGNAL_NO_DEADLINE;
+	uint64_t set, ns, deadline = SIGNAL_NO_DEADLINE;
 	struct ksiginfo info;
 
 	if (setsize != SIGSET_SIZE)
@@ -170,13 +167,10 @@ int64_t sys_rt_sigtimedwait(uint64_t uset, uint64_t uinfo, uint64_t uts, uint64_
 	if (copy_from_user(&set, uset, sizeof set))
 		return -EFAULT;
 	if (uts) {
-		if (copy_from_user(&ts, uts, sizeof ts))
-			return -EFAULT;
-		if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
-			return -EINVAL;
-		uint64_t ns = (uint64_t)ts.sec < UINT64_MAX / 2000000000 ? (uint64_t)ts.sec * 1000000000
-									  : UINT64_MAX / 2;
-		deadline = time_ns() + ns + (uint64_t)ts.nsec;
+		int err = timespec_from_user(uts, 1, &ns);
+		if (err)
+			return err;
+		deadline = deadline_after(ns);
 	}
 	int s = signal_timedwait(set, deadline, &info);
 	if (s == -EDEADLK)

@@ -13,10 +13,6 @@
 #define CLOCK_TAI 11
 #define NS 1000000000ull
 
-struct timespec_user {
-	int64_t sec, nsec;
-};
-
 /* REALTIME (and its coarse and TAI forms) is wall time; the CPU-time
  * clocks of our process and single thread (also as clock_getcpuclockid
  * makes them: ~pid << 3 | 2, bit 2 for the thread) count its CPU time, as
@@ -102,13 +98,10 @@ static int64_t sleep_until(uint64_t deadline, uint64_t rem)
 
 int64_t sys_nanosleep(uint64_t req, uint64_t rem, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	struct timespec_user ts;
+	uint64_t ns;
+	int err = timespec_from_user(req, 1, &ns);
 
-	if (copy_from_user(&ts, req, sizeof ts))
-		return -EFAULT;
-	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= (int64_t)NS)
-		return -EINVAL;
-	return sleep_until(time_ns() + (uint64_t)ts.sec * NS + (uint64_t)ts.nsec, rem);
+	return err ? err : sleep_until(deadline_after(ns), rem);
 }
 
 #define TIMER_ABSTIME 1
@@ -116,16 +109,13 @@ int64_t sys_nanosleep(uint64_t req, uint64_t rem, uint64_t a2, uint64_t a3, uint
 int64_t sys_clock_nanosleep(uint64_t id, uint64_t flags, uint64_t req, uint64_t rem, uint64_t a4,
 			    uint64_t a5)
 {
-	struct timespec_user ts;
-	uint64_t now;
+	uint64_t now, want;
+	int err;
 
 	if (clock_ns(id, &now))
 		return -EINVAL;
-	if (copy_from_user(&ts, req, sizeof ts))
-		return -EFAULT;
-	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= (int64_t)NS)
-		return -EINVAL;
-	uint64_t want = (uint64_t)ts.sec * NS + (uint64_t)ts.nsec;
+	if ((err = timespec_from_user(req, 1, &want)))
+		return err;
 	uint64_t delay = flags & TIMER_ABSTIME ? (want > now ? want - now : 0) : want;
-	return sleep_until(time_ns() + delay, flags & TIMER_ABSTIME ? 0 : rem);
+	return sleep_until(deadline_after(delay), flags & TIMER_ABSTIME ? 0 : rem);
 }

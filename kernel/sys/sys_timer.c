@@ -5,6 +5,7 @@
 #include "ksignal.h"
 #include "proc.h"
 #include "syscall.h"
+#include "timer.h"
 
 #define NS 1000000000ull
 #define US 1000ull
@@ -22,13 +23,9 @@
 #define CLOCK_TAI 11
 #define OUR_TID 1
 
-struct ts_user {
-	int64_t sec, nsec;
-};
-
 /* struct itimerval (timevals) and struct itimerspec (timespecs): interval first. */
 struct itimerval_user {
-	struct ts_user interval, value;
+	struct timespec_user interval, value;
 };
 
 struct sigevent_user {
@@ -38,22 +35,10 @@ struct sigevent_user {
 	int32_t pad[11];
 };
 
-/* A timeval (unit US) or timespec (unit 1) as nanoseconds; -EINVAL if
- * negative or its fraction is a second or more. */
-static int to_ns(const struct ts_user *t, uint64_t unit, uint64_t *ns)
-{
-	if (t->sec < 0 || t->nsec < 0 || (uint64_t)t->nsec >= NS / unit)
-		return -EINVAL;
-	uint64_t sec =
-	    (uint64_t)t->sec < UINT64_MAX / NS - 1 ? (uint64_t)t->sec : UINT64_MAX / NS - 1;
-	*ns = sec * NS + (uint64_t)t->nsec * unit;
-	return 0;
-}
-
 /* The other way; a timeval rounds up, so a running timer never reads 0. */
-static struct ts_user from_ns(uint64_t ns, uint64_t unit)
+static struct timespec_user from_ns(uint64_t ns, uint64_t unit)
 {
-	return (struct ts_user){(int64_t)(ns / NS), (int64_t)((ns % NS + unit - 1) / unit)};
+	return (struct timespec_user){(int64_t)(ns / NS), (int64_t)((ns % NS + unit - 1) / unit)};
 }
 
 static struct itimerval_user to_user(const struct itimer_spec *s, uint64_t unit)
@@ -91,7 +76,7 @@ int64_t sys_setitimer(uint64_t which, uint64_t unew, uint64_t uold, uint64_t a3,
 	/* NULL new disarms, as Linux still allows. */
 	if (unew && copy_from_user(&v, unew, sizeof v))
 		return -EFAULT;
-	if (to_ns(&v.value, US, &new.value) || to_ns(&v.interval, US, &new.interval))
+	if (timespec_ns(&v.value, US, &new.value) || timespec_ns(&v.interval, US, &new.interval))
 		return -EINVAL;
 	itimer_settime((int)which, false, false, &new, &old);
 	struct itimerval_user o = to_user(&old, US);
@@ -213,7 +198,7 @@ int64_t sys_timer_settime(uint64_t uid, uint64_t flags, uint64_t unew, uint64_t 
 		return -EINVAL;
 	if (copy_from_user(&v, unew, sizeof v))
 		return -EFAULT;
-	if (to_ns(&v.value, 1, &new.value) || to_ns(&v.interval, 1, &new.interval))
+	if (timespec_ns(&v.value, 1, &new.value) || timespec_ns(&v.interval, 1, &new.interval))
 		return -EINVAL;
 	if (id < 0)
 		return -EINVAL;

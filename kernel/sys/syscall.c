@@ -8,6 +8,7 @@
 #include "ksignal.h"
 #include "kstring.h"
 #include "printf.h"
+#include "segments.h"
 #include "proc.h"
 #include "syscall.h"
 #include "x86.h"
@@ -46,8 +47,9 @@ void syscall_init(void)
 {
 	tracing = cmdline_get("strace", NULL, 0);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
-	/* SYSCALL loads CS=0x08, SS=0x10; SYSRET loads CS=0x18+16, SS=0x18+8 (gdt.c). */
-	wrmsr(MSR_STAR, (0x18ull << 48) | (0x08ull << 32));
+	/* SYSCALL loads CS and SS from STAR[47:32], SYSRET from STAR[63:48]
+	 * (segments.h). */
+	wrmsr(MSR_STAR, ((uint64_t)STAR_SYSRET_BASE << 48) | ((uint64_t)STAR_SYSCALL_CS << 32));
 	wrmsr(MSR_LSTAR, (uint64_t)(uintptr_t)syscall_entry);
 	/* Clear IF, TF, DF, AC and NT on entry. */
 	wrmsr(MSR_SFMASK, 0x47700);

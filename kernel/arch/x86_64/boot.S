@@ -6,7 +6,8 @@
  * pages), enable PAE, EFER.LME/NXE and paging, far-jump to 64-bit code, zero
  * .bss, switch to the kernel stack and call kmain(magic, info_phys).
  */
-#define KERNEL_VMA 0xffffffff80000000
+#include "layout.h"   /* KERNEL_VMA */
+#include "segments.h" /* SEL_KCODE, SEL_KDATA */
 #define PVH_MAGIC 0x336ec578
 #define MB2_MAGIC 0xe85250d6
 
@@ -49,8 +50,8 @@ boot_bss_end:
 	.balign 16
 boot_gdt:
 	.quad 0
-	.quad 0x00af9a000000ffff                 /* 0x08: 64-bit code */
-	.quad 0x00cf92000000ffff                 /* 0x10: data */
+	.quad 0x00af9a000000ffff                 /* SEL_KCODE: 64-bit code */
+	.quad 0x00cf92000000ffff                 /* SEL_KDATA: data */
 boot_gdt_end:
 boot_gdtr:
 	.short boot_gdt_end - boot_gdt - 1
@@ -140,7 +141,7 @@ _start:
 	mov %eax, %cr0
 
 	lgdt boot_gdtr
-	ljmp $0x08, $long_mode_entry
+	ljmp $SEL_KCODE, $long_mode_entry
 
 no_long_mode:
 	mov $no_lm_msg, %ebx
@@ -159,7 +160,7 @@ no_long_mode:
 
 	.code64
 long_mode_entry:
-	mov $0x10, %ax
+	mov $SEL_KDATA, %ax
 	mov %ax, %ds
 	mov %ax, %es
 	mov %ax, %ss

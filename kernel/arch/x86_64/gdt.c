@@ -3,13 +3,8 @@
 #include <stdint.h>
 
 #include "kstring.h"
+#include "segments.h"
 #include "trap.h"
-
-/* Selectors. The order kdata/ucode32/udata/ucode64 is what SYSCALL/SYSRET
- * expect: STAR[47:32] = 0x08, STAR[63:48] = 0x18. */
-#define SEL_KCODE 0x08
-#define SEL_KDATA 0x10
-#define SEL_TSS 0x30
 
 struct tss {
 	uint32_t reserved0;
@@ -23,7 +18,7 @@ struct tss {
 
 #define IST_STACK_SIZE 16384
 
-static uint64_t gdt[8] __attribute__((aligned(16)));
+static uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));
 static struct tss tss __attribute__((aligned(16)));
 static uint8_t ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
 
@@ -42,11 +37,11 @@ static void tss_descriptor(uint64_t *slot, uint64_t base, uint32_t limit)
 void gdt_init(void)
 {
 	gdt[0] = 0;
-	gdt[1] = 0x00af9a000000ffffull; /* 0x08 kernel code, 64-bit */
-	gdt[2] = 0x00cf92000000ffffull; /* 0x10 kernel data */
-	gdt[3] = 0x00cffa000000ffffull; /* 0x18 user code, 32-bit (unused) */
-	gdt[4] = 0x00cff2000000ffffull; /* 0x20 user data */
-	gdt[5] = 0x00affa000000ffffull; /* 0x28 user code, 64-bit */
+	gdt[1] = 0x00af9a000000ffffull; /* SEL_KCODE: kernel code, 64-bit */
+	gdt[2] = 0x00cf92000000ffffull; /* SEL_KDATA */
+	gdt[3] = 0x00cffa000000ffffull; /* SEL_UCODE32: user code, 32-bit (unused) */
+	gdt[4] = 0x00cff2000000ffffull; /* SEL_UDATA */
+	gdt[5] = 0x00affa000000ffffull; /* SEL_UCODE: user code, 64-bit */
 
 	memset(&tss, 0, sizeof tss);
 	for (int i = 0; i < 3; i++)

@@ -2,6 +2,7 @@
  * and #MC; the legacy 8259 PIC is remapped away from the exceptions and masked. */
 #include <stdint.h>
 
+#include "segments.h"
 #include "trap.h"
 #include "x86.h"
 
@@ -24,7 +25,7 @@ static void set_gate(unsigned v, uint8_t ist, uint8_t dpl)
 
 	idt[v] = (struct idt_gate){
 		.off_lo = off & 0xffff,
-		.sel = 0x08,
+		.sel = SEL_KCODE,
 		.ist = ist,
 		.type = 0x8e | (dpl << 5), /* present, 64-bit interrupt gate */
 		.off_mid = off >> 16 & 0xffff,

@@ -7,6 +7,7 @@
  * through GS after swapgs).
  */
 #include "frame.h"
+#include "segments.h"
 	.bss
 	.balign 8
 	.global syscall_kernel_rsp
@@ -21,10 +22,10 @@ syscall_user_rsp: .quad 0
 syscall_entry:
 	mov %rsp, syscall_user_rsp(%rip)
 	mov syscall_kernel_rsp(%rip), %rsp
-	pushq $0x23                              /* ss: user data | RPL 3 */
+	pushq $SEL_UDATA                         /* ss */
 	pushq syscall_user_rsp(%rip)             /* rsp */
 	push %r11                                /* rflags */
-	pushq $0x2b                              /* cs: user code | RPL 3 */
+	pushq $SEL_UCODE                         /* cs */
 	push %rcx                                /* rip */
 	pushq $0                                 /* error */
 	push %rax                                /* vector: the syscall number */
@@ -56,10 +57,10 @@ syscall_entry:
  * registers and interrupts on. Never returns. */
 	.global user_enter
 user_enter:
-	pushq $0x23
+	pushq $SEL_UDATA
 	push %rsi
 	pushq $0x202                             /* IF */
-	pushq $0x2b
+	pushq $SEL_UCODE
 	push %rdi
 	xor %eax, %eax
 	xor %ebx, %ebx
