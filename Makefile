@@ -1,7 +1,7 @@
 # BareFlow top-level build.
 #   make        build the kernel (build/bareflow.elf), the ISO, the CLI and the
 #               JIT runtime (build/runtime/bareflow-rt)
-#   make run    set up, build and boot the default demo in QEMU
+#   make run    set up, build and boot the default demo in QEMU (apps/llm)
 #   make test   set up, build and run every test; ends with "N passed, N failed"
 
 CC       := clang-19
@@ -90,7 +90,8 @@ setup:
 
 run: setup
 	@$(MAKE) -s all
-	./bareflow jit --log-tiers --report examples/demo.c
+	./bareflow jit --log-tiers --report --file apps/llm/model apps/llm/*.c -- \
+		apps/llm/model/model.bin -t 0.8 -s 18
 
 test: setup
 	@$(MAKE) -s all unit
