@@ -503,7 +503,7 @@ def main():
     sub = ap.add_subparsers(dest="cmd", required=True)
     t = sub.add_parser("train")
     t.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "model"))
-    t.add_argument("--steps", type=int, default=2000)
+    t.add_argument("--steps", type=int, default=800)
     t.add_argument("--vocab", type=int, default=1024)
     t.add_argument("--dim", type=int, default=128)
     t.add_argument("--hidden", type=int, default=384)
