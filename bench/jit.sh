@@ -112,7 +112,7 @@ while [ $i -lt "$runs" ]; do
 	done
 	wall boot-wrapper ./bareflow jit bench/hello.c
 	wall boot-cli $cli jit "$dir/hello.bc"
-	wall boot-hosted $cli jit --hosted "$dir/hello.bc"
+	wall boot-hosted $cli jit --hosted --cache off "$dir/hello.bc"
 	wall boot-run $cli run build/bench/hello
 	wall boot-rt $cli run "$rt" --help
 	i=$((i + 1))

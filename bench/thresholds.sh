@@ -18,12 +18,7 @@ dir=$(mktemp -d) || exit 1
 trap 'rm -rf "$dir"' EXIT
 rt=build/runtime/bareflow-rt
 
-args() {
-	case $1 in
-	matmul) echo 96 6000 ;; fib) echo 41 ;; spec) echo 100000 5000 ;;
-	qsortcb) echo 100000 60 ;; loopmain) echo 2000 500 ;;
-	esac
-}
+. bench/tiers/args.inc
 
 # The CLI's own flags (tools/cli/jit.c).
 bitcode() {
@@ -48,7 +43,7 @@ run() {
 		done
 		return 0
 	fi
-	env -i "$rt" --thresholds "$2" "$dir/$1.bc" -- "$1" $(args "$1") >"$dir/out" 2>&1
+	env -i "$rt" --thresholds "$2" "$dir/$1.bc" -- "$1" $(host_args "$1") >"$dir/out" 2>&1
 }
 
 # now_s: seconds since the epoch, with nanoseconds.

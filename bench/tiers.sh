@@ -19,27 +19,7 @@ progs=${PROGS:-matmul loopmain fib qsortcb spec}
 bare=${BARE:-1}
 jitflags=${JITFLAGS:-}
 
-# host_args PROG, bare_args PROG: the program's arguments natively and
-# hosted, and bare-metal (QEMU's software emulation is far slower).
-host_args() {
-	case $1 in
-	matmul) echo 96 6000 ;;
-	loopmain) echo 2000 500 ;;
-	fib) echo 41 ;;
-	qsortcb) echo 100000 60 ;;
-	spec) echo 100000 5000 ;;
-	*) echo "bench: no program bench/tiers/$1.c" >&2; return 1 ;;
-	esac
-}
-bare_args() {
-	case $1 in
-	matmul) echo 96 150 ;;
-	loopmain) echo 2000 1000 ;;
-	fib) echo 40 ;;
-	qsortcb) echo 100000 40 ;;
-	spec) echo 100000 3000 ;;
-	esac
-}
+. bench/tiers/args.inc
 for p in $progs; do
 	host_args "$p" >/dev/null || exit 2
 done

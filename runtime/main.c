@@ -4,13 +4,28 @@
  * static binary runs bare-metal under BareFlow and as a Linux process.
  *
  *   bareflow-rt [--opt auto|0|1|2|3] [--thresholds C1,L1,C2,L2] [--verbose]
- *               [--log-tiers] [--report] [--profile FILE] FILE.bc... -- ARGV0 [ARGS...]
+ *               [--log-tiers] [--report] [--profile FILE] [--cache DIR|off]
+ *               [--cache-clear] FILE.bc... -- ARGV0 [ARGS...]
  *   bareflow-rt --check FILE.bc...
+ *   bareflow-rt --export OUT.o [--export-cpu host|x86-64] --cache DIR FILE.bc...
  *
  * --check only reads, verifies and links the files: 0 if they are good, 126
  * with the reason if not (what `bareflow jit` asks before it boots).
  *
  * --log-tiers prints each tier-up as it happens (--verbose does too).
+ *
+ * The code cache (cache/cache.h): with the tiers, what this run compiled
+ * is stored at exit in DIR (default $XDG_CACHE_HOME/bareflow, or
+ * ~/.cache/bareflow), and the next run of the same program starts from
+ * it; --cache off neither reads nor writes it; --cache-clear empties it
+ * first.
+ *
+ * --export writes the appliance's object code (jit/export.c) from the
+ * program's file in the cache DIR, which a run stored: the whole program
+ * at -O3, specialized as that run's tiers were, for any x86-64 (the
+ * default: it also runs bare-metal under emulation) or with --export-cpu
+ * host for the CPU the run's code was for; 1 if there is no usable file,
+ * with the reason.
  *
  * --opt auto (the default) runs the tiers (prof/prof.h) under the adaptive
  * policy (prof/policy.c); --thresholds makes it fixed counts instead. A
@@ -29,6 +44,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cache/cache.h"
 #include "clock.h"
 #include "prof/prof.h"
 #include "runtime.h"
@@ -39,14 +55,16 @@
 
 static const char usage[] =
     "usage: bareflow-rt [--opt auto|0|1|2|3] [--thresholds C1,L1,C2,L2] [--verbose]\n"
-    "                   [--log-tiers] [--report] [--profile FILE] FILE.bc... -- ARGV0 [ARGS...]\n"
-    "       bareflow-rt --check FILE.bc...\n";
+    "                   [--log-tiers] [--report] [--profile FILE] [--cache DIR|off]\n"
+    "                   [--cache-clear] FILE.bc... -- ARGV0 [ARGS...]\n"
+    "       bareflow-rt --check FILE.bc...\n"
+    "       bareflow-rt --export OUT.o [--export-cpu host|x86-64] --cache DIR FILE.bc...\n";
 
 static struct {
 	int opt; /* -1: auto, the tiers */
 	struct prof_policy policy;
-	bool verbose, report, log_tiers, check;
-	const char *profile;
+	bool verbose, report, log_tiers, check, cache_off, cache_clear, export_host;
+	const char *profile, *cache_dir, *export;
 	uint64_t start_ns, main_ns; /* runtime start; main entered */
 	struct jit_stats first;	    /* the first compile (tier 0, or the fixed one) */
 	struct jit *jit;
@@ -152,8 +170,10 @@ static void finish(int status, void *arg)
 {
 	(void)arg;
 	fflush(stdout);
-	if (rt.opt < 0)
+	if (rt.opt < 0) {
 		prof_settle();
+		cache_save();
+	}
 	if (rt.report)
 		print_report(status);
 	if (rt.profile)
@@ -251,6 +271,33 @@ static int load_bitcode(char **files, int n)
 	return r;
 }
 
+/* --export: the program's stored profile as the appliance's object code. */
+static int export_program(void)
+{
+	struct jit_request *req;
+	uint64_t(*weights)[2];
+	size_t n;
+	bool generic;
+	int r = prof_init(rt.jit, &rt.policy, rt.verbose);
+	if (r)
+		return compile_error(r);
+	cache_open(rt.jit, rt.cache_dir, &rt.policy, rt.verbose);
+	if (!cache_requests(&req, &weights, &n, &generic)) {
+		fprintf(stderr,
+			"bareflow-rt: no profile of this program in %s to export: it must run "
+			"there first, under the same policy, CPU and runtime\n",
+			rt.cache_dir);
+		return 1;
+	}
+	r = jit_export(rt.jit, req, (const uint64_t(*)[2])weights, n,
+		       rt.export_host ? generic : true, rt.export);
+	free(req);
+	free(weights);
+	if (r)
+		return compile_error(r);
+	return 0;
+}
+
 int main(int argc, char **argv, char **envp)
 {
 	int i = 1, first_file;
@@ -268,15 +315,29 @@ int main(int argc, char **argv, char **envp)
 			rt.report = true;
 		} else if (!strcmp(a, "--check")) {
 			rt.check = true;
+		} else if (!strcmp(a, "--cache-clear")) {
+			rt.cache_clear = true;
 		} else if (!strcmp(a, "--help")) {
 			fputs(usage, stdout);
 			return 0;
 		} else if (!strcmp(a, "--profile") || !strcmp(a, "--opt") ||
-			   !strcmp(a, "--thresholds")) {
+			   !strcmp(a, "--thresholds") || !strcmp(a, "--cache") ||
+			   !strcmp(a, "--export") || !strcmp(a, "--export-cpu")) {
 			if (i + 1 == argc)
 				return usage_error("an option needs a value");
 			const char *v = argv[++i];
-			if (a[2] == 'p') {
+			if (!strcmp(a, "--export-cpu")) {
+				if (strcmp(v, "host") && strcmp(v, "x86-64"))
+					return usage_error("--export-cpu wants host or x86-64");
+				rt.export_host = !strcmp(v, "host");
+			} else if (a[2] == 'e') {
+				rt.export = v;
+			} else if (a[2] == 'c') {
+				if (!*v)
+					return usage_error("--cache wants a directory or off");
+				rt.cache_off = !strcmp(v, "off");
+				rt.cache_dir = rt.cache_off ? NULL : v;
+			} else if (a[2] == 'p') {
 				rt.profile = v;
 			} else if (a[2] == 't') {
 				if (!parse_thresholds(v, &rt.policy))
@@ -299,8 +360,10 @@ int main(int argc, char **argv, char **envp)
 		i++;
 	if (i == first_file)
 		return usage_error("no bitcode files");
-	if (i + 1 >= argc && !rt.check)
+	if (i + 1 >= argc && !rt.check && !rt.export)
 		return usage_error("no program name after \"--\"");
+	if (rt.export && (!rt.cache_dir || rt.cache_off))
+		return usage_error("--export needs --cache DIR: the profile to export from");
 
 	char err[4096];
 	rt.jit = jit_create(err, sizeof err);
@@ -319,13 +382,22 @@ int main(int argc, char **argv, char **envp)
 	jit_provide(rt.jit, syms, nsyms);
 	void *entry;
 	int r;
+	if (rt.export)
+		return export_program();
 	if (rt.opt < 0) {
 		struct jit_probes probes;
 		r = prof_init(rt.jit, &rt.policy, rt.verbose || rt.log_tiers);
+		if (!r && rt.cache_clear)
+			cache_clear(rt.cache_dir); /* a failure is said; the run goes on, cold */
+		if (!r && !rt.cache_off)
+			cache_open(rt.jit, rt.cache_dir, &rt.policy, rt.verbose || rt.log_tiers);
 		if (!r) {
 			prof_probes(&probes);
-			r = jit_compile_tier0(rt.jit, &probes, "main", &entry);
+			if (!cache_tier0(&probes, &entry))
+				r = jit_compile_tier0(rt.jit, &probes, "main", &entry);
 		}
+		if (!r)
+			cache_load();
 	} else {
 		const struct jit_fn *fns;
 		size_t nfns;

@@ -1,5 +1,6 @@
 /* Time: the TSC and the LAPIC timer, both measured against PIT channel 2;
  * the LAPIC timer then ticks at TIMER_HZ. */
+#include "apic.h"
 #include "timer.h"
 
 #include "itimer.h"

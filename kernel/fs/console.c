@@ -1,7 +1,9 @@
 /*
- * The console: the program's standard streams. stdin and stdout travel on
- * COM1, stderr on COM2. stdin is encoded by the CLI, because a serial line
- * has no end: 0xff 0xff is a 0xff byte and 0xff 0x00 the end of input. A
+ * The console: the program's standard streams. They travel on the
+ * virtio-console device when the CLI attaches one (virtio_console.c), else
+ * stdin and stdout on COM1 and stderr on COM2. stdin is encoded by the CLI,
+ * because neither channel has an end: 0xff 0xff is a 0xff byte and 0xff
+ * 0x00 the end of input. A
  * stream is a terminal for the program only if it is one on the host (the
  * CLI says which with tty=0,1,2 and gives the size with winsize=COLSxROWS),
  * so programs behave as they would natively. With the CLI relaying them,
@@ -9,11 +11,13 @@
  * write one to its own fd, it says so on COM4 (hoststatus.h), and the
  * program's next writes to that stream fail as they would on Linux.
  */
+#include "apic.h"
 #include "console.h"
+#include "contract.h"
 #include "fs.h"
 #include "hoststatus.h"
-#include "kerrno.h"
 #include "kernel.h"
+#include "kerrno.h"
 #include "ksignal.h"
 #include "kstring.h"
 #include "printf.h"
@@ -21,6 +25,7 @@
 #include "syscall.h"
 #include "timer.h"
 #include "trap.h"
+#include "virtio_console.h"
 #include "x86.h"
 
 #define TCGETS 0x5401
@@ -53,25 +58,41 @@ static struct termios_user termios = {
 	.cc = {3, 0x1c, 0x7f, 0x15, 4, 0, 1, 0, 0x11, 0x13, 0x1a, 0, 0x12, 0x0f, 0x17, 0x16},
 };
 
-/* Decode what COM1 has now into buf; returns the bytes produced. */
-static size_t drain_com1(uint8_t *buf, size_t max)
+/* Decode one received byte into buf at *n. */
+static void decode(uint8_t c, uint8_t *buf, size_t *n)
+{
+	if (input.eof)
+		return; /* nothing follows the end */
+	if (input.escape) {
+		input.escape = false;
+		if (c == 0x00)
+			input.eof = true;
+		else
+			buf[(*n)++] = c;
+	} else if (c == 0xff) {
+		input.escape = true;
+	} else {
+		buf[(*n)++] = c;
+	}
+}
+
+/* Decode what has arrived into buf (at most max bytes); returns the bytes
+ * produced. */
+static size_t drain_input(uint8_t *buf, size_t max)
 {
 	size_t n = 0;
 
-	while (n < max && !input.eof && serial_ready(COM1)) {
-		uint8_t c = serial_getc(COM1);
-		if (input.escape) {
-			input.escape = false;
-			if (c == 0x00)
-				input.eof = true;
-			else
-				buf[n++] = c;
-		} else if (c == 0xff) {
-			input.escape = true;
-		} else {
-			buf[n++] = c;
-		}
+	if (vcon_active()) {
+		/* Decoding only shrinks: decode in place, reading again when
+		 * all that came was an escape byte. */
+		size_t got;
+		while (!n && !input.eof && (got = vcon_read(buf, max)))
+			for (size_t i = 0; i < got; i++)
+				decode(buf[i], buf, &n);
+		return n;
 	}
+	while (n < max && !input.eof && serial_ready(COM1))
+		decode(serial_getc(COM1), buf, &n);
 	return n;
 }
 
@@ -79,12 +100,12 @@ static size_t drain_com1(uint8_t *buf, size_t max)
  * or until a signal can be delivered. */
 static int64_t stdin_read(struct file *f, uint64_t ubuf, uint64_t count)
 {
-	uint8_t chunk[256];
+	static uint8_t chunk[16384]; /* one CPU, one reader */
 
 	if (count == 0)
 		return 0;
 	for (;;) {
-		size_t n = drain_com1(chunk, count < sizeof chunk ? count : sizeof chunk);
+		size_t n = drain_input(chunk, count < sizeof chunk ? count : sizeof chunk);
 		if (n)
 			return copy_to_user(ubuf, chunk, n) ? -EFAULT : (int64_t)n;
 		if (input.eof)
@@ -100,35 +121,24 @@ static int64_t stdin_read(struct file *f, uint64_t ubuf, uint64_t count)
 /* Readable when a byte (or the end) has arrived. */
 static unsigned stdin_poll(struct file *f)
 {
-	return input.eof || serial_ready(COM1) ? POLLIN | POLLRDNORM : 0;
+	bool arrived = vcon_active() ? vcon_readable() : serial_ready(COM1);
+	return input.eof || arrived ? POLLIN | POLLRDNORM : 0;
 }
 
-/* The errno the host's fd for stdout (1) and stderr (2) failed with, or 0.
- * It stays: a pipe without readers or a full device keeps failing. */
-static int host_errno[3];
-
-/* The host write failure reported for stream (1 or 2) so far, or 0. The CLI
- * sees a failure after the bytes have left the guest, so the program learns
- * of it on the failed write's successor, as with a Linux pipe whose reader
- * went away between two writes. */
-static int host_error(int stream)
-{
-	while (serial_ready(COM4)) {
-		uint8_t b = serial_getc(COM4);
-		host_errno[b & HOST_STATUS_STDERR ? 2 : 1] = b & HOST_STATUS_ERRNO;
-	}
-	return host_errno[stream];
-}
 
 /* Write stream 1 or 2 (stdout, stderr), or with stream 0 to port. */
 static int64_t com_write(uint16_t port, int stream, uint64_t ubuf, uint64_t count)
 {
-	char chunk[256];
+	static char chunk[16384]; /* one CPU, one writer */
 	uint64_t done = 0;
 
 	while (done < count) {
 		size_t n = count - done < sizeof chunk ? count - done : sizeof chunk;
-		int err = stream ? host_error(stream) : 0;
+		/* the CLI sees a failure after the bytes have left the guest,
+		 * so the program learns of it on a later write, within the
+		 * window's bytes (hoststatus.h), as with a Linux pipe whose
+		 * reader went away between two writes */
+		int err = stream ? streams_host_error(stream) : 0;
 		if (err && done)
 			return (int64_t)done;
 		if (err == EPIPE)
@@ -137,9 +147,11 @@ static int64_t com_write(uint16_t port, int stream, uint64_t ubuf, uint64_t coun
 			return -err;
 		if (copy_from_user(chunk, ubuf + done, n))
 			return done ? (int64_t)done : -EFAULT;
-		if (stream) /* a slow reader: rest */
-			streams_write(stream, chunk, n, cpu_wait_interrupt);
-		else
+		if (stream) { /* a slow reader: rest */
+			int e = streams_write(stream, chunk, n, cpu_wait_interrupt);
+			if (e)
+				return done ? (int64_t)done : e;
+		} else
 			serial_write_idle(port, chunk, n, cpu_wait_interrupt);
 		done += n;
 	}
@@ -198,11 +210,11 @@ static const struct dev_ops stream_ops[3] = {
 void console_configure(void)
 {
 	char v[32];
-	if (cmdline_get("tty", v, sizeof v))
+	if (cmdline_get(CONTRACT_WORD_TTY, v, sizeof v))
 		for (char *p = v; *p; p++)
 			if (*p >= '0' && *p <= '2')
 				is_tty[*p - '0'] = true;
-	if (cmdline_get("winsize", v, sizeof v)) {
+	if (cmdline_get(CONTRACT_WORD_WINSIZE, v, sizeof v)) {
 		unsigned c = 0, r = 0;
 		char *p = v;
 		while (*p >= '0' && *p <= '9')
@@ -250,23 +262,37 @@ int console_stdin_file(const uint8_t *data, size_t size)
 	return 0;
 }
 
-/* A byte arrived: the read loop above is halted waiting for it. */
-static void com1_irq(struct trapframe *tf)
+/* A byte arrived (stdin on COM1, or the relay's answer on COM4): a loop
+ * above is halted waiting for it. */
+static void com_irq(struct trapframe *tf)
 {
 	(void)tf;
 	lapic_eoi();
 }
 
 /* Turn on COM1's receive FIFO and its interrupt, then tell the CLI (which
- * watches the log) that input may flow: enabling the FIFO empties it, so
- * nothing can have been sent before. */
+ * watches the log) that input may flow, and on which channel: enabling the
+ * FIFO empties it, so nothing can have been sent before. (virtio-console
+ * keeps what the host sends until buffers are posted.) */
 void stdin_init(void)
 {
-	trap_set_handler(IRQ_COM1, com1_irq);
+	/* the relay's answers (COM4, ISA IRQ 3): an interrupt, so that a wait
+	 * for an acknowledgement sleeps only until it comes */
+	if (serial_present(COM4)) {
+		trap_set_handler(IRQ_COM4, com_irq);
+		serial_rx_fifo(COM4);
+		if (ioapic_route_isa(3, IRQ_COM4) == 0)
+			serial_rx_irq(COM4, true);
+	}
+	if (vcon_active()) {
+		kprintf(CONTRACT_STDIN_READY_VIRTIO);
+		return;
+	}
+	trap_set_handler(IRQ_COM1, com_irq);
 	serial_rx_fifo(COM1);
 	if (ioapic_route_isa(4, IRQ_COM1) == 0)
 		serial_rx_irq(COM1, true);
 	else
 		kprintf("stdin: no I/O APIC; input is polled on each timer tick\n");
-	kprintf("stdin: ready\n");
+	kprintf(CONTRACT_STDIN_READY_COM1);
 }

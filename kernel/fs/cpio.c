@@ -11,6 +11,7 @@
  * on the host, which the program reads (and may seek in) as a regular file.
  */
 #include "console.h"
+#include "contract.h"
 #include "fs.h"
 #include "kerrno.h"
 #include "kstring.h"
@@ -43,12 +44,12 @@ static int hex8(const uint8_t *p, uint32_t *out)
 	return 0;
 }
 
-#define ARGS_ENTRY "!bareflow-args"
+#define ARGS_ENTRY CONTRACT_ARGS_ENTRY
 
 static const char *args_data;
 static size_t args_size;
 
-#define STDIN_ENTRY "!bareflow-stdin"
+#define STDIN_ENTRY CONTRACT_STDIN_ENTRY
 
 static const uint8_t *stdin_data;
 static size_t stdin_size;

@@ -6,12 +6,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "contract.h"
+
 #define MB2_BOOTLOADER_MAGIC 0x36d76289u /* in EAX after a Multiboot2 hand-off */
 #define PVH_START_MAGIC 0x336ec578u      /* hvm_start_info.magic after a PVH hand-off */
 
 #define BOOT_MAX_MEM 128
 #define BOOT_MAX_MOD 16
-#define BOOT_CMDLINE_MAX 1024
+#define BOOT_CMDLINE_MAX CONTRACT_CMDLINE_MAX
 #define BOOT_MODNAME_MAX 256
 
 enum boot_protocol { BOOT_MULTIBOOT2 = 1, BOOT_PVH = 2 };

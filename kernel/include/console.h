@@ -23,9 +23,13 @@ void serial_write_idle(uint16_t port, const char *s, size_t n, void (*idle)(void
 /* Whether serial_init found a UART at port. */
 bool serial_present(uint16_t port);
 /* Write n bytes of the program's stream (1 stdout, 2 stderr) to the host,
- * framed on COM1 when the CLI relays them (hoststatus.h), else raw on COM1
- * or COM2. idle as for serial_write_idle. */
-void streams_write(int stream, const char *s, size_t n, void (*idle)(void));
+ * framed on virtio-console or COM1 when the CLI relays them (hoststatus.h),
+ * else raw on COM1 or COM2. idle as for serial_write_idle. 0, or -EIO when
+ * the virtio device has failed. */
+int streams_write(int stream, const char *s, size_t n, void (*idle)(void));
+/* The errno the CLI reported for stream 1 or 2 (its host fd failed), or 0.
+ * It stays: a pipe without readers or a full device keeps failing. */
+int streams_host_error(int stream);
 /* Turn the 16-byte FIFOs on (emptying them), receive interrupt at 8 bytes. */
 void serial_rx_fifo(uint16_t port);
 /* Raise (or stop raising) an interrupt when a byte arrives. */

@@ -12,6 +12,14 @@
  * the program's writes to that stream fail with that errno, as on Linux.
  * The CLI connects COM4 only when it relays a program's streams this way,
  * so its presence tells the kernel to frame them.
+ *
+ * The relay also acknowledges what it has taken: one HOST_STATUS_ACK byte
+ * on COM4 for each HOST_ACK_UNIT bytes of the framed stream it has read and
+ * written out (or dropped, after its fd failed). The kernel keeps at most
+ * HOST_WINDOW unacknowledged bytes in flight, as a Linux pipe holds at most
+ * 64 KiB: a program writing to a reader that failed learns of it within
+ * that many bytes, however fast the channel, instead of after all it wrote
+ * had been buffered on the way.
  */
 #ifndef BF_HOSTSTATUS_H
 #define BF_HOSTSTATUS_H
@@ -22,6 +30,9 @@
 
 #define HOST_STATUS_STDERR 0x80
 #define HOST_STATUS_ERRNO 0x7f
+#define HOST_STATUS_ACK 0x00 /* no errno is 0 */
+#define HOST_ACK_UNIT 4096
+#define HOST_WINDOW 65536
 /* QEMU's isa-serial index of COM4 (I/O port 0x2e8), which carries them. */
 #define HOST_STATUS_SERIAL_INDEX 3
 

@@ -30,6 +30,18 @@ bool cmdline_get(const char *key, char *val, size_t size);
  * receives the strings. Returns argc (0 when there is no "--"), or -E2BIG. */
 int cmdline_program_args(char *buf, size_t size, char **vec, int max, int *envc);
 
+/* The program's arguments and environment from the boot archive's
+ * CONTRACT_ARGS_ENTRY data (contract.h) into vec (max entries, at least the
+ * number of NULs in data + 2): argv, NULL, envp, NULL; the strings stay in
+ * data. Returns argc and *envc, or -EINVAL when malformed or vec is short. */
+int cmdline_archive_args(const char *data, size_t size, char **vec, size_t max, int *envc);
+
+/* Where disk n (serial CONTRACT_DISK_SERIAL "n") is to be mounted: the
+ * command-line word "diskN=DIR:rw|ro" (contract.h). Copies DIR into dir
+ * (size bytes) and sets *read_only. 0, -ENOENT without the word, -EINVAL for
+ * a malformed one or a DIR that does not fit. */
+int cmdline_disk(unsigned n, char *dir, size_t size, bool *read_only);
+
 /* Run the program given as the first boot module with the arguments after
  * "--"; kernel messages go to the log meanwhile. Returns its exit status. */
 int run_program(void);
@@ -38,21 +50,6 @@ int run_program(void);
  * else ACPI S5 power-off; halts forever only if both are missing. The status
  * is also written to the log as "bareflow-exit-status N". */
 __attribute__((noreturn)) void power_off(int status);
-
-/* Find the ACPI \_S5 sleep type and PM1 control ports; returns 0 or -ENOENT. */
-int acpi_init(void);
-/* The first I/O APIC (physical address, first GSI) and the GSI and MPS
- * polarity/trigger flags of ISA interrupt `irq`, from the MADT. 0 or -ENOENT. */
-int acpi_isa_irq(unsigned irq, uint64_t *ioapic, uint32_t *gsi_base, uint32_t *gsi, uint16_t *flags);
-/* Route ISA interrupt `irq` to `vector` on this CPU through the I/O APIC;
- * the handler must call lapic_eoi. 0, or -ENOENT without an I/O APIC. */
-int ioapic_route_isa(unsigned irq, unsigned vector);
-/* Acknowledge the interrupt being handled. */
-void lapic_eoi(void);
-/* This CPU's local APIC ID. */
-uint32_t lapic_id(void);
-/* Enter ACPI S5 (soft off). Returns only if that is impossible. */
-void acpi_poweroff(void);
 
 /* The default demo: a short boot report (CPU, features, memory). */
 void demo_boot_report(void);

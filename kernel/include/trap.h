@@ -25,6 +25,7 @@ struct trapframe {
 #define IRQ_BASE 32      /* legacy PIC lines, remapped here and masked */
 #define IRQ_TIMER 48     /* LAPIC timer */
 #define IRQ_COM1 49      /* COM1 receive, through the I/O APIC */
+#define IRQ_COM4 50      /* COM4 receive: the CLI's acknowledgements and reports */
 #define IRQ_VIRTIO 64    /* virtio devices: 64..95 (MSI-X or INTx) */
 #define IRQ_VIRTIO_END 96
 #define IRQ_SPURIOUS 255 /* LAPIC spurious vector */

@@ -3,6 +3,7 @@
 #include "kerrno.h"
 #include "kstring.h"
 #include "panic.h"
+#include "printf.h"
 
 /* The next space-separated word at *p (advanced past it), its length in
  * *len; NULL at the end of the line. Spaces inside double quotes belong to
@@ -88,6 +89,59 @@ static const char *after_separator(void)
 		if (is_separator(w, len))
 			return p;
 	return NULL;
+}
+
+int cmdline_archive_args(const char *data, size_t size, char **vec, size_t max, int *envc)
+{
+	size_t strings = 0;
+	if (!size || data[size - 1])
+		return -EINVAL;
+	for (size_t i = 0; i < size; i++)
+		strings += !data[i];
+	if (strings < 4 || max < strings + 2)
+		return -EINVAL;
+	long argc = 0;
+	const char *p = data;
+	p += strlen(p) + 1; /* the working directory and */
+	p += strlen(p) + 1; /* the program, which the caller takes */
+	strings -= 2;
+	for (; *p >= '0' && *p <= '9' && argc <= 1000000; p++)
+		argc = argc * 10 + (*p - '0');
+	if (*p || argc < 1 || (size_t)argc > strings - 1)
+		return -EINVAL;
+	p++;
+	size_t n = 0;
+	for (long i = 0; i < argc; i++, p += strlen(p) + 1)
+		vec[n++] = (char *)p;
+	vec[n++] = NULL;
+	*envc = 0;
+	for (; p < data + size; p += strlen(p) + 1, ++*envc)
+		vec[n++] = (char *)p;
+	vec[n] = NULL;
+	return (int)argc;
+}
+
+int cmdline_disk(unsigned n, char *dir, size_t size, bool *read_only)
+{
+	char key[16], val[CONTRACT_DISK_DIR_MAX + 8];
+
+	ksnprintf(key, sizeof key, CONTRACT_DISK_WORD "%u", n);
+	if (!cmdline_get(key, val, sizeof val))
+		return -ENOENT;
+	size_t len = strlen(val);
+	if (len < 5 || val[0] != '/' || val[len - 3] != ':' || len - 3 > CONTRACT_DISK_DIR_MAX ||
+	    len - 3 >= size)
+		return -EINVAL;
+	const char *mode = val + len - 2;
+	if (strcmp(mode, CONTRACT_DISK_RW) && strcmp(mode, CONTRACT_DISK_RO))
+		return -EINVAL;
+	for (size_t i = 0; i < len - 3; i++)
+		if (val[i] == ' ' || val[i] == '"' || val[i] == '\\' || val[i] == ':')
+			return -EINVAL;
+	memcpy(dir, val, len - 3);
+	dir[len - 3] = 0;
+	*read_only = !strcmp(mode, CONTRACT_DISK_RO);
+	return 0;
 }
 
 int cmdline_program_args(char *buf, size_t size, char **vec, int max, int *envc)

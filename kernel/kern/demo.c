@@ -4,6 +4,7 @@
 #include "kernel.h"
 #include "kstring.h"
 #include "panic.h"
+#include "pci.h"
 #include "pmm.h"
 #include "printf.h"
 #include "timer.h"
@@ -40,6 +41,17 @@ static void report_memory(void)
 			boot_info.mod[i].cmdline);
 }
 
+static void report_pci(void)
+{
+	kprintf("PCI devices (configuration through %s):\n",
+		pci_uses_ecam() ? "ECAM, from the ACPI MCFG table" : "ports 0xcf8/0xcfc");
+	for (unsigned i = 0; pci_get(i); i++) {
+		const struct pci_dev *d = pci_get(i);
+		kprintf("  %02x:%02x.%x  %04x:%04x  class %02x.%02x  %s\n", d->bus, d->dev, d->fn,
+			d->vendor, d->device, d->class, d->subclass, pci_name(d));
+	}
+}
+
 void demo_boot_report(void)
 {
 	const struct cpu_info *c = cpu_get();
@@ -60,6 +72,7 @@ void demo_boot_report(void)
 	kprintf("TSC: %lu.%02lu MHz (calibrated against the PIT); LAPIC timer at %u Hz\n",
 		mhz100 / 100, mhz100 % 100, TIMER_HZ);
 	report_memory();
+	report_pci();
 }
 
 /* Each crash lives in its own function so the backtrace names it. */

@@ -1,15 +1,19 @@
 /* kmain: the map of the system, one line per step in the order they must run. */
+#include "acpi.h"
 #include "console.h"
 #include "cpu.h"
 #include "heap.h"
 #include "kernel.h"
 #include "kstring.h"
 #include "ktest.h"
+#include "pci.h"
 #include "pmm.h"
 #include "printf.h"
 #include "proc.h"
 #include "timer.h"
 #include "trap.h"
+#include "virtio_blk.h"
+#include "virtio_console.h"
 #include "vm.h"
 
 void kmain(uint64_t magic, uint64_t info_phys);
@@ -34,11 +38,18 @@ void kmain(uint64_t magic, uint64_t info_phys)
 	lapic_timer_init();                  /* periodic tick; interrupts on */
 	acpi_init();                         /* power-off path for machines without QEMU's exit port */
 	syscall_init();                      /* SYSCALL/SYSRET for ring 3 */
+	bool run = cmdline_get(CONTRACT_WORD_RUN, arg, sizeof arg);
+	if (run)                             /* COM1 is to be the program's stdout: */
+		console_route(CONSOLE_LOG);  /* kernel messages to the log from here */
+	if (pci_init()) {                    /* PCI functions (ECAM or the 0xcf8 ports) */
+		virtio_blk_init();           /* disks: vda, vdb, ... */
+		vcon_init();                 /* the program's streams, if the CLI attached it */
+	}
 
-	if (cmdline_get("run", arg, sizeof arg))
+	if (run)
 		power_off(run_program());
 	kprintf("BareFlow x86-64 unikernel\n");
-	if (cmdline_get("selftest", arg, sizeof arg))
+	if (cmdline_get(CONTRACT_WORD_SELFTEST, arg, sizeof arg))
 		status = ktest_run(arg) ? 1 : 0;
 	else if (cmdline_get("crash", arg, sizeof arg))
 		demo_crash(arg);

@@ -23,7 +23,7 @@ __attribute__((noreturn)) static void vpanic(const uint64_t *frame, const char *
 	 * line says `run`: the panic is for its stderr and the kernel log. */
 	if (console_routing() & CONSOLE_LOG)
 		console_route(console_routing() | CONSOLE_STDERR);
-	else if (cmdline_get("run", NULL, 0))
+	else if (cmdline_get(CONTRACT_WORD_RUN, NULL, 0))
 		console_route(CONSOLE_LOG | CONSOLE_STDERR);
 	kprintf("\nBareFlow panic: ");
 	kvprintf(fmt, ap);

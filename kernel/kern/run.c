@@ -54,8 +54,8 @@ static int setup_files(const struct boot_module *m, const char *argv0, struct in
 			if (e < args + asize && strlen(e) < sizeof exe_path)
 				memcpy(exe_path, e, strlen(e) + 1);
 		} else {
-			cmdline_get("exe", exe_path, sizeof exe_path);
-			cmdline_get("cwd", cwd, sizeof cwd);
+			cmdline_get(CONTRACT_WORD_EXE, exe_path, sizeof exe_path);
+			cmdline_get(CONTRACT_WORD_CWD, cwd, sizeof cwd);
 		}
 		if (exe_path[0] != '/') {
 			kreport("bareflow: the boot archive names no program file\n");
@@ -105,46 +105,22 @@ static int setup_files(const struct boot_module *m, const char *argv0, struct in
 	return 0;
 }
 
-/*
- * The arguments and environment from the archive's "!bareflow-args" entry
- * (the working directory, the program's path, decimal argc, argc strings,
- * then the environment, each NUL-ended) as one kmalloc'd vector: argv, NULL,
- * envp, NULL. Returns argc, or -EINVAL.
- */
+/* The archive's arguments and environment (contract.h) as one kmalloc'd
+ * vector: argv, NULL, envp, NULL. Returns argc, or -EINVAL or -ENOMEM. */
 static int archive_args(const char *data, size_t size, char ***vec, int *envc)
 {
 	size_t strings = 0;
-	if (!size || data[size - 1])
-		return -EINVAL;
 	for (size_t i = 0; i < size; i++)
 		strings += !data[i];
-	if (strings < 4)
-		return -EINVAL;
 	char **v = kmalloc((strings + 2) * sizeof *v);
 	if (!v)
 		return -ENOMEM;
-	long argc = 0;
-	const char *p = data;
-	p += strlen(p) + 1; /* the working directory and */
-	p += strlen(p) + 1; /* the program, which setup_files took */
-	strings -= 2;
-	for (; *p >= '0' && *p <= '9' && argc <= 1000000; p++)
-		argc = argc * 10 + (*p - '0');
-	if (*p || argc < 1 || (size_t)argc > strings - 1) {
+	int argc = cmdline_archive_args(data, size, v, strings + 2, envc);
+	if (argc < 0)
 		kfree(v);
-		return -EINVAL;
-	}
-	p++;
-	size_t n = 0;
-	for (long i = 0; i < argc; i++, p += strlen(p) + 1)
-		v[n++] = (char *)p;
-	v[n++] = NULL;
-	*envc = 0;
-	for (; p < data + size; p += strlen(p) + 1, ++*envc)
-		v[n++] = (char *)p;
-	v[n] = NULL;
-	*vec = v;
-	return (int)argc;
+	else
+		*vec = v;
+	return argc;
 }
 
 int run_program(void)

@@ -45,7 +45,7 @@ static bool tracing;
 
 void syscall_init(void)
 {
-	tracing = cmdline_get("strace", NULL, 0);
+	tracing = cmdline_get(CONTRACT_WORD_STRACE, NULL, 0);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 	/* SYSCALL loads CS and SS from STAR[47:32], SYSRET from STAR[63:48]
 	 * (segments.h). */

@@ -40,12 +40,30 @@ struct jit {
 	size_t nvars;
 	struct jit_probes probes;
 	unsigned serial; /* numbers the versions' symbol names */
+	uint64_t input_hash;
+	char input_hex[17];
+	/* kept object code (jit_keep_objects) and the versions' entries in it */
+	bool keep;
+	unsigned tier0_first, tier0_n; /* tier 0's objects among the kept */
+	struct jit_object {
+		void *bytes;
+		size_t size;
+	} * objs;
+	size_t nobjs;
+	struct jit_made {
+		const void *addr;
+		char *entry;
+		unsigned obj;
+	} * made;
+	size_t nmade;
 	struct jit_stats stats;
 	char err[4096];
 };
 
 /* llvm.c */
 int jit_fail(struct jit *j, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* jit_fail with LLVM's message for e (consumed) after what. */
+int jit_fail_llvm(struct jit *j, int code, const char *what, LLVMErrorRef e);
 /* Optimize m at level opt (-1: no IR passes), generate code at backend
  * level cg, and link it into the JIT; m is consumed. */
 int jit_emit(struct jit *j, LLVMModuleRef m, int opt, int cg, const char *pre_passes);
@@ -113,6 +131,9 @@ struct ir_blockmap {
 bool ir_blockmap_init(struct ir_blockmap *m, LLVMBasicBlockRef *blocks, unsigned n);
 long ir_blockmap_get(const struct ir_blockmap *m, LLVMBasicBlockRef b);
 void ir_blockmap_free(struct ir_blockmap *m);
+/* An argument's bits as an i64 (see enum jit_arg_kind): integers
+ * sign-extended, a pointer's address, a float's or double's IEEE bits. */
+LLVMValueRef ir_bits(struct ir *ir, LLVMValueRef v);
 /* Whether v is a static alloca (constant size) in f's entry block. */
 bool ir_is_static_alloca(LLVMValueRef v);
 /* Whether f calls a function that can return twice (setjmp). */
@@ -124,6 +145,23 @@ void ir_copy_param_attrs(LLVMValueRef from, LLVMValueRef to, bool call_site);
  * and addr's offset in it; NULL if addr is in none of them, or is also
  * just past the end of another (which the program may mean). */
 LLVMValueRef jit_variable_at(struct jit *j, LLVMModuleRef m, uint64_t addr, uint64_t *off);
+
+/* tiers.c: the probes' symbols (see const_addr), defined for the JIT. */
+enum {
+	JIT_PROBE_FNS,
+	JIT_PROBE_CURRENT,
+	JIT_PROBE_STAMP,
+	JIT_PROBE_HOT,
+	JIT_PROBE_MISS,
+	JIT_PROBE_OSR,
+	JIT_PROBES
+};
+int jit_define_probes(struct jit *j, const struct jit_probes *p);
+
+/* objects.c: keep the object just emitted (jit_codegen), and note a
+ * version's entry in the last one kept. */
+int jit_keep(struct jit *j, const void *bytes, size_t size);
+int jit_made(struct jit *j, const void *addr, const char *entry);
 
 /* osr.c */
 int jit_build_osr(struct jit *j, LLVMModuleRef m, LLVMValueRef body, unsigned loop,

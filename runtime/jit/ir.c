@@ -287,3 +287,19 @@ LLVMModuleRef ir_version_module(struct jit *j, unsigned fn, const char *name, LL
 	char *names[1] = {(char *)name};
 	return ir_versions_module(j, &fn, 1, names, bodyp);
 }
+
+/* An argument's bits as an i64 (see enum jit_arg_kind). */
+LLVMValueRef ir_bits(struct ir *ir, LLVMValueRef v)
+{
+	LLVMTypeRef t = LLVMTypeOf(v);
+	switch (LLVMGetTypeKind(t)) {
+	case LLVMPointerTypeKind:
+		return LLVMBuildPtrToInt(ir->b, v, ir->i64, "");
+	case LLVMFloatTypeKind:
+		return LLVMBuildZExt(ir->b, LLVMBuildBitCast(ir->b, v, ir->i32, ""), ir->i64, "");
+	case LLVMDoubleTypeKind:
+		return LLVMBuildBitCast(ir->b, v, ir->i64, "");
+	default:
+		return LLVMGetIntTypeWidth(t) < 64 ? LLVMBuildSExt(ir->b, v, ir->i64, "") : v;
+	}
+}

@@ -137,4 +137,52 @@ int jit_compile_osr(struct jit *j, unsigned fn, unsigned loop, void **addr, uint
 
 const struct jit_stats *jit_stats(const struct jit *j);
 
+/* The appliance (bareflow export): write to path an object file of the
+ * whole program at -O3, for this CPU or (generic_cpu) any x86-64, with
+ * each of the n tier-2 requests r that is specialized on integer or
+ * floating-point values behind a guard (weights: the calls the profile saw
+ * take the specialized path and the others, for the branch's weights);
+ * no instrumentation, nothing of the runtime. */
+int jit_export(struct jit *j, const struct jit_request *r, const uint64_t (*weights)[2], size_t n,
+	       bool generic_cpu, const char *path);
+
+/* ---- for the code cache (cache/) ---- */
+
+/* LLVM's version ("19.1.7"). */
+const char *jit_llvm_version(void);
+/* A hash of the bitcode jit_add_file read, in order (16 hex digits). */
+const char *jit_input_hash(const struct jit *j);
+/* From now on, keep every version's object code for jit_version_object. */
+void jit_keep_objects(struct jit *j);
+/* The version whose entry is at addr: the object holding it (its bytes,
+ * and a number shared by the versions of one batch) and the entry's
+ * symbol. False if it was not kept (tier 0 and OSR code never are). */
+bool jit_version_object(const struct jit *j, const void *addr, const void **obj, size_t *size,
+			unsigned *id, const char **entry);
+/* Tier 0 from the objects of an earlier run's tier 0 (instead of
+ * jit_compile_tier0; the same probes and entry). */
+int jit_load_tier0(struct jit *j, const struct jit_probes *p, const void *const *objs,
+		   const size_t *sizes, unsigned n, const char *entry, void **addr);
+/* The kept objects of tier 0 (numbered as jit_kept_object's); false if
+ * none were kept. */
+bool jit_tier0_objects(const struct jit *j, unsigned *first, unsigned *n);
+/* Kept object number id (as jit_version_object numbers them). */
+bool jit_kept_object(const struct jit *j, unsigned id, const void **obj, size_t *size);
+/* Link object code from an earlier run of the same program (kept again,
+ * as if compiled now); 0, or JIT_EINTERNAL with the reason. */
+int jit_add_object(struct jit *j, const void *obj, size_t size);
+/* The address of a version's entry in the object added last (links it),
+ * noted for jit_version_object. */
+int jit_find_version(struct jit *j, const char *entry, void **addr);
+/* Function fn has optimized code now (from an object added above). */
+void jit_adopt(struct jit *j, unsigned fn);
+/* The symbol name of function fn, and the function with a symbol name
+ * (-1 if none). */
+const char *jit_fn_symbol(const struct jit *j, unsigned fn);
+long jit_fn_by_symbol(const struct jit *j, const char *sym);
+/* The number the next version's symbols get; versions from an earlier
+ * run keep their names, so new ones must start past them. */
+unsigned jit_next_serial(const struct jit *j);
+void jit_skip_serials(struct jit *j, unsigned next);
+
 #endif

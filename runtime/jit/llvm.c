@@ -28,7 +28,7 @@ int jit_fail(struct jit *j, int code, const char *fmt, ...)
 }
 
 /* An LLVMErrorRef becomes our message (and is consumed). */
-static int fail_llvm(struct jit *j, int code, const char *what, LLVMErrorRef e)
+int jit_fail_llvm(struct jit *j, int code, const char *what, LLVMErrorRef e)
 {
 	char *msg = LLVMGetErrorMessage(e);
 	jit_fail(j, code, "%s: %s", what, msg);
@@ -118,7 +118,7 @@ struct jit *jit_create(char *err, size_t errlen)
 	    b, LLVMOrcJITTargetMachineBuilderCreateFromTargetMachine(host_machine(j, 2)));
 	LLVMErrorRef e = LLVMOrcCreateLLJIT(&j->lljit, b);
 	if (e) {
-		fail_llvm(j, JIT_EINTERNAL, "cannot start LLVM's JIT", e);
+		jit_fail_llvm(j, JIT_EINTERNAL, "cannot start LLVM's JIT", e);
 		snprintf(err, errlen, "%s", j->err);
 		return NULL;
 	}
@@ -163,6 +163,14 @@ int jit_add_file(struct jit *j, const char *path)
 				"%s: not valid LLVM bitcode (no bitcode signature; %zu bytes)",
 				path, size);
 	}
+	/* FNV-1a over every file's size and bytes: the code cache's key */
+	uint64_t h = j->input_hash ? j->input_hash : 0xcbf29ce484222325ull;
+	for (size_t k = 0; k < sizeof size; k++)
+		h = (h ^ ((size >> (8 * k)) & 0xff)) * 0x100000001b3ull;
+	for (size_t k = 0; k < size; k++)
+		h = (h ^ p[k]) * 0x100000001b3ull;
+	j->input_hash = h;
+	snprintf(j->input_hex, sizeof j->input_hex, "%016llx", (unsigned long long)h);
 	if (LLVMParseIRInContext(j->ctx, buf, &m, &msg)) { /* takes the buffer */
 		jit_fail(j, JIT_EBADCODE, "%s: not valid LLVM bitcode (%s)", path, msg);
 		LLVMDisposeMessage(msg);
@@ -306,7 +314,7 @@ static int define_symbols(struct jit *j)
 						   LLVMOrcAbsoluteSymbols(pairs, k))
 			   : NULL;
 	free(pairs);
-	return e ? fail_llvm(j, JIT_EINTERNAL, "cannot define the runtime's symbols", e) : 0;
+	return e ? jit_fail_llvm(j, JIT_EINTERNAL, "cannot define the runtime's symbols", e) : 0;
 }
 
 /* Give definition g (a function or a variable) external linkage and, if it
@@ -456,7 +464,7 @@ int jit_optimize(struct jit *j, LLVMModuleRef m, int opt, const char *pre_passes
 	LLVMErrorRef e = LLVMRunPasses(m, pipeline, machine_for(j, opt < 0 ? 0 : opt), o);
 	LLVMDisposePassBuilderOptions(o);
 	j->stats.optimize_ns += rt_now_ns() - t0;
-	return e ? fail_llvm(j, JIT_EINTERNAL, "the optimizer failed", e) : 0;
+	return e ? jit_fail_llvm(j, JIT_EINTERNAL, "the optimizer failed", e) : 0;
 }
 
 /* $BAREFLOW_RT_OBJECTS=DIR: every object the JIT links is also written
@@ -492,9 +500,13 @@ int jit_codegen(struct jit *j, LLVMModuleRef m, int cg)
 		return JIT_EINTERNAL;
 	}
 	dump_object(obj);
+	if (j->keep && jit_keep(j, LLVMGetBufferStart(obj), LLVMGetBufferSize(obj))) {
+		LLVMDisposeMemoryBuffer(obj);
+		return JIT_EINTERNAL;
+	}
 	LLVMErrorRef e =
 	    LLVMOrcLLJITAddObjectFile(j->lljit, LLVMOrcLLJITGetMainJITDylib(j->lljit), obj);
-	return e ? fail_llvm(j, JIT_EINTERNAL, "cannot add code to the JIT", e) : 0;
+	return e ? jit_fail_llvm(j, JIT_EINTERNAL, "cannot add code to the JIT", e) : 0;
 }
 
 int jit_emit(struct jit *j, LLVMModuleRef m, int opt, int cg, const char *pre_passes)

@@ -30,8 +30,68 @@
 
 /* ---- building blocks of instrumentation ---- */
 
+/*
+ * The profile's cells and probes are named, not written into the code as
+ * numbers: the code refers to these symbols (JIT_PROBE_*, defined by
+ * jit_compile_tier0 at the probes' addresses), and linking puts the
+ * addresses in. The code is then the same whatever the addresses are in a
+ * run, so a version compiled in one run can be loaded in the next (the
+ * code cache).
+ */
+static const char *const probe_names[] = {
+    [JIT_PROBE_FNS] = "bareflow.prof.fns",     [JIT_PROBE_CURRENT] = "bareflow.prof.current",
+    [JIT_PROBE_STAMP] = "bareflow.prof.stamp", [JIT_PROBE_HOT] = "bareflow.prof.hot",
+    [JIT_PROBE_MISS] = "bareflow.prof.miss",   [JIT_PROBE_OSR] = "bareflow.prof.osr"};
+
+static void *probe_address(const struct jit_probes *p, int k)
+{
+	void *const a[] = {p->fns, p->current, p->stamp, p->hot, p->miss, p->osr};
+	return a[k];
+}
+
+int jit_define_probes(struct jit *j, const struct jit_probes *p)
+{
+	LLVMOrcCSymbolMapPair pairs[JIT_PROBES];
+	for (int k = 0; k < JIT_PROBES; k++) {
+		pairs[k].Name = LLVMOrcLLJITMangleAndIntern(j->lljit, probe_names[k]);
+		pairs[k].Sym.Address = (LLVMOrcExecutorAddress)(uintptr_t)probe_address(p, k);
+		pairs[k].Sym.Flags.GenericFlags =
+		    LLVMJITSymbolGenericFlagsExported |
+		    (k >= JIT_PROBE_HOT ? LLVMJITSymbolGenericFlagsCallable : 0);
+		pairs[k].Sym.Flags.TargetFlags = 0;
+	}
+	LLVMErrorRef e = LLVMOrcJITDylibDefine(LLVMOrcLLJITGetMainJITDylib(j->lljit),
+					       LLVMOrcAbsoluteSymbols(pairs, JIT_PROBES));
+	return e ? jit_fail_llvm(j, JIT_EINTERNAL, "cannot define the profile's symbols", e) : 0;
+}
+
+/* Probe k's symbol in the module being built, declared on first use. */
+static LLVMValueRef probe_symbol(struct ir *ir, int k)
+{
+	LLVMValueRef g = k >= JIT_PROBE_HOT ? LLVMGetNamedFunction(ir->m, probe_names[k])
+					    : LLVMGetNamedGlobal(ir->m, probe_names[k]);
+	if (g)
+		return g;
+	if (k >= JIT_PROBE_HOT) {
+		LLVMTypeRef t = LLVMFunctionType(LLVMVoidTypeInContext(ir->j->ctx), &ir->i32, 1, 0);
+		return LLVMAddFunction(ir->m, probe_names[k], t);
+	}
+	return LLVMAddGlobal(ir->m, ir->i8, probe_names[k]);
+}
+
+/* Address p, one of the probes or inside the profile's table, as a symbol
+ * and an offset. */
 static LLVMValueRef const_addr(struct ir *ir, const void *p)
 {
+	const struct jit_probes *pr = &ir->j->probes;
+	const char *fns = pr->fns;
+	if ((const char *)p >= fns && (const char *)p < fns + (ir->j->nfns + 1) * pr->fn_size) {
+		LLVMValueRef off = LLVMConstInt(ir->i64, (uint64_t)((const char *)p - fns), 0);
+		return LLVMConstGEP2(ir->i8, probe_symbol(ir, JIT_PROBE_FNS), &off, 1);
+	}
+	for (int k = JIT_PROBE_CURRENT; k < JIT_PROBES; k++)
+		if (p == probe_address(pr, k))
+			return probe_symbol(ir, k);
 	return LLVMConstIntToPtr(LLVMConstInt(ir->i64, (uintptr_t)p, 0), ir->ptr);
 }
 
@@ -117,22 +177,6 @@ static LLVMValueRef count_entry(struct ir *ir, unsigned fn, bool trigger)
 			   LLVMBuildICmp(ir->b, LLVMIntUGE, loops, lt, ""), "");
 }
 
-/* An argument's bits as an i64 (see enum jit_arg_kind). */
-static LLVMValueRef arg_bits(struct ir *ir, LLVMValueRef v)
-{
-	LLVMTypeRef t = LLVMTypeOf(v);
-	switch (LLVMGetTypeKind(t)) {
-	case LLVMPointerTypeKind:
-		return LLVMBuildPtrToInt(ir->b, v, ir->i64, "");
-	case LLVMFloatTypeKind:
-		return LLVMBuildZExt(ir->b, LLVMBuildBitCast(ir->b, v, ir->i32, ""), ir->i64, "");
-	case LLVMDoubleTypeKind:
-		return LLVMBuildBitCast(ir->b, v, ir->i64, "");
-	default:
-		return LLVMGetIntTypeWidth(t) < 64 ? LLVMBuildSExt(ir->b, v, ir->i64, "") : v;
-	}
-}
-
 /* Each profiled argument's value profile (struct prof_arg): straight-line
  * code, so that it costs a few instructions per call. */
 static void profile_args(struct ir *ir, unsigned fn, LLVMValueRef f, const struct jit_fn *d)
@@ -140,7 +184,7 @@ static void profile_args(struct ir *ir, unsigned fn, LLVMValueRef f, const struc
 	for (unsigned k = 0; k < d->nparams && k < PROF_MAX_ARGS; k++) {
 		if (d->arg_kind[k] == JIT_ARG_OTHER)
 			continue;
-		LLVMValueRef v = arg_bits(ir, LLVMGetParam(f, k));
+		LLVMValueRef v = ir_bits(ir, LLVMGetParam(f, k));
 		size_t base = offsetof(struct prof_fn, args) + k * sizeof(struct prof_arg);
 		LLVMValueRef pv = field(ir, fn, base + offsetof(struct prof_arg, value));
 		LLVMValueRef ps = field(ir, fn, base + offsetof(struct prof_arg, same));
@@ -418,10 +462,32 @@ static int verify(struct jit *j, LLVMModuleRef m, const char *what)
 
 /* ---- tier 0 ---- */
 
+/* Each managed function's slot starts with its tier-0 body; the entry's
+ * address. */
+static int fill_slots(struct jit *j, const struct jit_probes *p, const char *entry, void **addr)
+{
+	char name[600];
+	int err;
+	for (size_t i = 0; i < j->nfns; i++) {
+		if (!j->fns[i].managed)
+			continue;
+		void *code;
+		snprintf(name, sizeof name, "%s.bf0", j->syms[i]);
+		if ((err = jit_lookup(j, name, &code)))
+			return err;
+		*(void **)((char *)p->fns + (i + 1) * p->fn_size + offsetof(struct prof_fn, code)) =
+		    code;
+	}
+	return jit_lookup(j, entry, addr);
+}
+
 int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *entry, void **addr)
 {
 	char name[600];
 	j->probes = *p;
+	int err = jit_define_probes(j, p);
+	if (err)
+		return err;
 	LLVMModuleRef m = LLVMCloneModule(j->module);
 	LLVMValueRef *bodies = malloc((j->nfns + 1) * sizeof *bodies);
 	if (!bodies)
@@ -466,7 +532,7 @@ int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *ent
 	ir_close(&ir);
 	ir_close(&sir);
 	free(bodies);
-	int err = verify(j, m, "the tier-0 program");
+	err = verify(j, m, "the tier-0 program");
 	if (!err)
 		err = verify(j, sm, "the stubs");
 	if (err) {
@@ -474,23 +540,38 @@ int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *ent
 		LLVMDisposeModule(sm);
 		return err;
 	}
+	size_t first = j->nobjs;
 	if ((err = jit_emit(j, sm, -1, 2, NULL))) {
 		LLVMDisposeModule(m);
 		return err;
 	}
 	if ((err = jit_emit(j, m, -1, 0, NULL)))
 		return err;
-	for (size_t i = 0; i < n; i++) {
-		if (!j->fns[i].managed)
-			continue;
-		void *code;
-		snprintf(name, sizeof name, "%s.bf0", j->syms[i]);
-		if ((err = jit_lookup(j, name, &code)))
-			return err;
-		*(void **)((char *)p->fns + (i + 1) * p->fn_size + offsetof(struct prof_fn, code)) =
-		    code;
+	j->tier0_first = (unsigned)first, j->tier0_n = (unsigned)(j->nobjs - first);
+	return fill_slots(j, p, entry, addr);
+}
+
+int jit_load_tier0(struct jit *j, const struct jit_probes *p, const void *const *objs,
+		   const size_t *sizes, unsigned n, const char *entry, void **addr)
+{
+	uint64_t t0 = rt_now_ns();
+	j->probes = *p;
+	int err = jit_define_probes(j, p);
+	size_t first = j->nobjs;
+	for (unsigned k = 0; k < n && !err; k++)
+		err = jit_add_object(j, objs[k], sizes[k]);
+	if (!err) {
+		j->tier0_first = (unsigned)first, j->tier0_n = (unsigned)(j->nobjs - first);
+		err = fill_slots(j, p, entry, addr);
 	}
-	return jit_lookup(j, entry, addr);
+	j->stats.codegen_ns += rt_now_ns() - t0; /* linking, as after a compile */
+	return err;
+}
+
+bool jit_tier0_objects(const struct jit *j, unsigned *first, unsigned *n)
+{
+	*first = j->tier0_first, *n = j->tier0_n;
+	return j->keep && j->tier0_n;
 }
 
 /* ---- one function's new version ---- */
@@ -570,11 +651,17 @@ static void build_guard(struct ir *ir, const struct jit_request *r, LLVMValueRef
 	LLVMValueRef all = LLVMConstInt(ir->i1, 1, 0);
 	for (unsigned k = 0; k < r->nspec; k++) {
 		LLVMValueRef p = LLVMGetParam(body, r->spec_arg[k]);
-		LLVMReplaceAllUsesWith(p, spec_constant(ir, LLVMTypeOf(p), r->spec_value[k]));
-		/* the guard compares bits: a float's -0.0 or NaN is its own value */
-		LLVMValueRef eq = LLVMBuildICmp(ir->b, LLVMIntEQ,
-						arg_bits(ir, LLVMGetParam(guard, r->spec_arg[k])),
-						c64(ir, (uint64_t)r->spec_value[k]), "");
+		LLVMValueRef want = spec_constant(ir, LLVMTypeOf(p), r->spec_value[k]);
+		LLVMReplaceAllUsesWith(p, want);
+		/* the guard compares bits: a float's -0.0 or NaN is its own value;
+		 * a pointer into a variable is compared with the variable's
+		 * address as linked (the same code in a later run, from the
+		 * code cache, then compares with that run's address) */
+		LLVMValueRef bits = LLVMGetTypeKind(LLVMTypeOf(p)) == LLVMPointerTypeKind
+					? LLVMConstPtrToInt(want, ir->i64)
+					: c64(ir, (uint64_t)r->spec_value[k]);
+		LLVMValueRef eq = LLVMBuildICmp(
+		    ir->b, LLVMIntEQ, ir_bits(ir, LLVMGetParam(guard, r->spec_arg[k])), bits, "");
 		all = LLVMBuildAnd(ir->b, all, eq, "");
 	}
 	LLVMBuildCondBr(ir->b, all, yes, no);
@@ -699,6 +786,8 @@ static int compile_versions(struct jit *j, const struct jit_request *r, size_t n
 	ir_close(&ir);
 	for (size_t i = 0; !err && r[0].tier != 1 && i < n; i++)
 		err = jit_lookup(j, names[i].entry, &addrs[i]);
+	for (size_t i = 0; !err && j->keep && i < n; i++)
+		err = jit_made(j, addrs[i], names[i].entry);
 out:
 	free(names);
 	free(body_names);

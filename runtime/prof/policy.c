@@ -223,12 +223,21 @@ static bool wait_for_samples(struct prof_fn *f, uint64_t rent)
 }
 
 /* --log-tiers: f goes from its tier to r's, from the call about to run. */
+static bool from_cache; /* prof_restore is installing code */
+
 static void log_tier_up(const struct prof_fn *f, const struct jit_request *r, uint64_t ns)
 {
 	char what[160];
 	if (!P.verbose)
 		return;
 	prof_describe(r, what, sizeof what);
+	if (from_cache) {
+		fprintf(stderr,
+			"bareflow-rt: cached %s: tier %d (%s) from the code cache, after %llu "
+			"calls in earlier runs\n",
+			f->fn->name, r->tier, what, (unsigned long long)f->calls);
+		return;
+	}
 	fprintf(stderr,
 		"bareflow-rt: tier-up %s: tier %d -> %d (%s) from call %llu (%llu loop "
 		"iterations), compiled in %.2f ms\n",
@@ -714,4 +723,68 @@ void *prof_osr(uint32_t i, uint32_t loop)
 	void *code = osr(i, loop);
 	prof_runtime_leave();
 	return code;
+}
+
+/* ---- the code cache's side ---- */
+
+void prof_version_request(uint32_t i, const struct prof_version *v, struct jit_request *r)
+{
+	memset(r, 0, sizeof *r);
+	r->fn = i - 1;
+	r->tier = v->tier;
+	r->profiled = v->profiled;
+	r->counted = v->tier == 2 && v->counted && !v->profiled;
+	r->generic_cpu = v->generic_cpu;
+	r->nspec = v->nspec;
+	for (unsigned k = 0; k < v->nspec && k < PROF_MAX_ARGS; k++)
+		r->spec_arg[k] = v->spec_arg[k], r->spec_value[k] = v->spec_value[k];
+}
+
+void prof_snapshot(uint32_t i, struct prof_snapshot *s)
+{
+	const struct prof_fn *f = &prof_fns[i];
+	s->calls = f->calls;
+	s->cycles = f->cycles;
+	s->loops = f->loops;
+	s->guard_misses = f->guard_misses;
+	s->tier0_cpc = f->tier0_cpc;
+	memcpy(s->args, f->args, sizeof s->args);
+	s->experiment_done = f->experiment.state == EXPERIMENT_DONE;
+}
+
+void prof_restore(uint32_t i, const struct prof_snapshot *s, const struct jit_request *r,
+		  void *slot, const struct jit_request *fr, void *fallback)
+{
+	struct prof_fn *f = &prof_fns[i];
+	f->calls = s->calls;
+	f->cycles = s->cycles;
+	f->loops = s->loops;
+	f->guard_misses = s->guard_misses;
+	f->tier0_cpc = s->tier0_cpc;
+	memcpy(f->args, s->args, sizeof f->args);
+	if (s->experiment_done) /* measured last time: not again */
+		f->experiment.state = EXPERIMENT_DONE;
+	if (fallback) {
+		prof_install(f, fr, fallback, 0, PROF_FALLBACK);
+		f->versions[f->nversions - 1].cached = true;
+		f->generic = fallback;
+		f->generic_counted = fr->counted;
+	} else if (r->nspec) {
+		f->fallback = f->code; /* tier 0's */
+	}
+	from_cache = true;
+	installed(f, i, r, slot, 0, PROF_SLOT);
+	from_cache = false;
+	if (f->nversions)
+		f->versions[f->nversions - 1].cached = true;
+}
+
+bool prof_prefers_generic(void)
+{
+	return P.prefer_generic;
+}
+
+void prof_set_prefer_generic(bool generic)
+{
+	P.prefer_generic = generic;
 }

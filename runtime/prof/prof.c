@@ -130,6 +130,7 @@ void prof_install(struct prof_fn *f, const struct jit_request *r, void *code, ui
 		v->counted = r->tier == 1 || r->counted || r->profiled;
 		v->fallback = fallback;
 		v->generic_cpu = r->generic_cpu;
+		v->profiled = r->profiled;
 	}
 	if (fallback) {
 		atomic_store_explicit((_Atomic(void *) *)&f->fallback, code, memory_order_release);

@@ -46,6 +46,8 @@ struct prof_version {
 	bool counted;		    /* counts calls and cycles */
 	bool fallback;		    /* generic code for a guard's misses, not in the slot */
 	bool generic_cpu;	    /* for any x86-64 (SSE2), not for this CPU */
+	bool profiled;		    /* generic code still profiling values */
+	bool cached;		    /* loaded from the code cache, not compiled */
 	void *code;
 };
 
@@ -151,6 +153,29 @@ void prof_json_functions(FILE *out);
  * any x86-64, and whether any x86-64's code was kept. */
 void prof_experiment_result(const struct prof_experiment *e, double *this_cpu, double *any_x86_64,
 			    bool *kept_any);
+
+/* ---- the code cache's side (cache/) ---- */
+
+/* The request that compiled version v of function i (the code cache stores
+ * it with the code). */
+void prof_version_request(uint32_t i, const struct prof_version *v, struct jit_request *r);
+/* What a function's profile was at the end of a run, to carry on from. */
+struct prof_snapshot {
+	uint64_t calls, cycles, loops, guard_misses;
+	uint64_t tier0_cpc;
+	struct prof_arg args[PROF_MAX_ARGS];
+	bool experiment_done; /* its code choice was measured: keep what is in the slot */
+};
+void prof_snapshot(uint32_t i, struct prof_snapshot *s);
+/* Function i starts where a run left it: its counts, then code for slot
+ * (compiled for r) in the slot and, if not NULL, code for fallback (for
+ * fr) as a specialization guard's fallback. */
+void prof_restore(uint32_t i, const struct prof_snapshot *s, const struct jit_request *r,
+		  void *slot, const struct jit_request *fr, void *fallback);
+/* The code choice the policy learned (compile for any x86-64 rather than
+ * for this CPU), to carry over to the next run. */
+bool prof_prefers_generic(void);
+void prof_set_prefer_generic(bool generic);
 
 /* Called by JIT code. */
 void prof_hot(uint32_t fn);

@@ -46,12 +46,14 @@ static void history(const struct prof_fn *f, char *buf, size_t len)
 				      (unsigned long long)v->installed_at_call, v->loop);
 		else if (v->fallback)
 			n += snprintf(buf + n, len - (size_t)n,
-				      ", generic -O3 for the misses from call %llu",
-				      (unsigned long long)v->installed_at_call);
+				      ", generic -O3 for the misses from call %llu%s",
+				      (unsigned long long)v->installed_at_call,
+				      v->cached ? " (cached)" : "");
 		else
-			n += snprintf(buf + n, len - (size_t)n, " -> %d@call %llu (-O%d%s%s",
+			n += snprintf(buf + n, len - (size_t)n, " -> %d@call %llu (%s-O%d%s%s",
 				      v->tier, (unsigned long long)v->installed_at_call,
-				      v->tier == 1 ? 2 : 3, v->generic_cpu ? " for any x86-64" : "",
+				      v->cached ? "cached " : "", v->tier == 1 ? 2 : 3,
+				      v->generic_cpu ? " for any x86-64" : "",
 				      v->tier == 2 && !v->counted ? ", uncounted" : "");
 		for (unsigned s = 0; s < v->nspec && n > 0 && (size_t)n < len; s++)
 			n += snprintf(buf + n, len - (size_t)n, "%sarg%u=%lld", s ? "," : ", ",
@@ -183,10 +185,10 @@ void prof_json_functions(FILE *out)
 			else
 				fprintf(out, "null");
 			fprintf(out,
-				", \"counted\": %s, \"fallback\": %s, \"compile_ms\": %.3f, "
-				"\"installed_at_call\": %llu}",
+				", \"counted\": %s, \"fallback\": %s, \"cached\": %s, "
+				"\"compile_ms\": %.3f, \"installed_at_call\": %llu}",
 				v->counted ? "true" : "false", v->fallback ? "true" : "false",
-				(double)v->compile_ns / 1e6,
+				v->cached ? "true" : "false", (double)v->compile_ns / 1e6,
 				(unsigned long long)v->installed_at_call);
 		}
 		fprintf(out, "%s]", f->nversions ? "\n     " : "");

@@ -61,6 +61,8 @@ cat >"$TMP/want" <<-END
 	arg --opt
 	arg 3
 	arg --report
+	arg --cache
+	arg $XDG_CACHE_HOME/bareflow
 	arg $TMP/src/lib.bc
 	arg --
 	arg $TMP/src/prog
@@ -80,11 +82,27 @@ expect_output "^arg --log-tiers$"
 run ./bareflow jit --hosted "$TMP/src/lib.bc" -- x.c
 expect_output "^arg x.c$"
 expect_output "^arg $TMP/src/lib$"
+# The code cache's place: --cache DIR (made absolute) or off, else
+# $XDG_CACHE_HOME/bareflow (only an absolute one), else ~/.cache/bareflow;
+# --cache-clear is passed on. Bare-metal there is none yet.
+(cd "$TMP" && run "$OLDPWD/bareflow" jit --hosted --cache rel/dir --cache-clear src/lib.bc
+	grep -q "^arg $TMP/rel/dir$" "$OUT" && grep -q "^arg --cache-clear$" "$OUT") ||
+	fail "--cache rel/dir --cache-clear: $(cat "$OUT")"
+run ./bareflow jit --hosted --cache off "$TMP/src/lib.bc"
+expect_output "^arg off$"
+XDG_CACHE_HOME=relative HOME=$TMP/home run ./bareflow jit --hosted "$TMP/src/lib.bc"
+expect_output "^arg $TMP/home/.cache/bareflow$"
+run ./bareflow jit --cache "$TMP/c" "$TMP/src/lib.bc"
+expect_status 2
+expect_output "cache DIR needs --hosted: bare-metal runs have no code cache yet"
+run ./bareflow jit --cache-clear "$TMP/src/lib.bc"
+expect_status 2
+expect_output "cache-clear needs --hosted"
 # --verbose shows the command and passes --verbose on; --profile FILE
 # itself is the runtime's file, emptied first.
 printf 'stale\n' >"$TMP/p.json"
 run ./bareflow jit --hosted --verbose --profile "$TMP/p.json" "$TMP/src/lib.bc"
-expect_output "^bareflow: running: $rt --verbose --profile $TMP/p.json $TMP/src/lib.bc -- "
+expect_output "^bareflow: running: $rt --verbose --profile $TMP/p.json --cache $XDG_CACHE_HOME/bareflow $TMP/src/lib.bc -- "
 expect_output "^arg --verbose$"
 [ ! -s "$TMP/p.json" ] || fail "the profile file was not emptied"
 # A missing --file is an error hosted too.
@@ -109,10 +127,12 @@ grep -q " ${TMP#/}/t/bareflow-jit\.[A-Za-z0-9]*/prog\.bc$" "$TMP/list" ||
 	fail "no compiled prog.bc in the archive: $(cat "$TMP/list")"
 cpio_data "$TMP/archive" '!bareflow-args' | tr '\0' '\n' | sed '1,2d;/prog\.bc$/d' >"$TMP/args.got"
 cat >"$TMP/want" <<-END
-	8
+	10
 	$rt
 	--opt
 	0
+	--cache
+	off
 	$TMP/src/lib.bc
 	--
 	$TMP/src/prog

@@ -1,4 +1,5 @@
 /* Physical memory tests: counters, alignment, reserved ranges, exhaustion. */
+#include "acpi.h"
 #include "kernel.h"
 #include "ktest.h"
 #include "pmm.h"

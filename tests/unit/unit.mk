@@ -18,3 +18,10 @@ UNIT_CLI_SRCS := tools/cli/cpio.c tools/cli/path.c tools/cli/error.c
 $(B)/unit/test_cpio: tests/unit/test_cpio.c tests/unit/harness.c tests/unit/harness.h $(UNIT_CLI_SRCS) tools/cli/cli.h
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(UNIT_CFLAGS) -iquote tools/cli $< tests/unit/harness.c $(UNIT_CLI_SRCS) -o $@
+
+# The host-guest contract: the CLI's writers against the kernel's readers.
+UNIT_CONTRACT_SRCS := kernel/kern/cmdline.c kernel/lib/printf.c tools/cli/disk.c $(UNIT_CLI_SRCS)
+
+$(B)/unit/test_contract: tests/unit/test_contract.c tests/unit/harness.c tests/unit/harness.h $(UNIT_CONTRACT_SRCS) tools/cli/cli.h $(wildcard kernel/include/*.h)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(UNIT_CFLAGS) -iquote tools/cli $< tests/unit/harness.c $(UNIT_CONTRACT_SRCS) -o $@

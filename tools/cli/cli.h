@@ -5,19 +5,30 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "../../kernel/include/contract.h"
+
 /* Exit statuses of the CLI itself, beyond the guest's own 0..126. */
 #define CLI_EXIT_USAGE 2
 #define CLI_EXIT_TIMEOUT 124
 #define CLI_EXIT_FAILURE 125
 
 /* The kernel keeps a command line of up to this many bytes with its NUL
- * (BOOT_CMDLINE_MAX in kernel/include/bootinfo.h) and refuses a longer one. */
-#define KERNEL_CMDLINE_MAX 1024
+ * and refuses a longer one. */
+#define KERNEL_CMDLINE_MAX CONTRACT_CMDLINE_MAX
 
 /* The longest path (without its NUL) and name the guest's filesystem holds:
  * PATH_MAX - 1 and NAME_MAX in kernel/include/fs.h. */
 #define GUEST_PATH_MAX 4095
 #define GUEST_NAME_MAX 255
+
+/* One --disk or --disk-ro IMG[:GUEST_DIR]; disk N is the guest's virtio-blk
+ * device with serial CONTRACT_DISK_SERIAL "N" (contract.h). */
+struct disk_spec {
+	char *image;       /* IMG as given */
+	char *guest;       /* GUEST_DIR made clean, or NULL until cli_disk_check */
+	bool read_only;
+	char *drive, *device; /* QEMU's -drive and -device values (cli_disk_check) */
+};
 
 struct boot_options {
 	unsigned long long mem_mib; /* guest RAM */
@@ -29,6 +40,8 @@ struct boot_options {
 	const char *module;	    /* run: the boot module's path (the application's archive) */
 	bool stdin_in_module;	    /* run: our stdin is in the archive; QEMU gets /dev/null */
 	const char *hostout;	    /* jit --profile: the host file COM3 (/dev/hostout) writes */
+	const struct disk_spec *disks; /* --disk and --disk-ro, in order */
+	int ndisks;
 };
 
 /* root.c */
@@ -66,6 +79,28 @@ int cli_cwd(char **cwd);
 /* path must be a readable regular file (or a symlink to one). Returns 0, or
  * 127 (missing) or 126 after printing "bareflow: PATH: reason". */
 int cli_check_readable(const char *path);
+
+/* disk.c */
+
+/* Parse the value of --disk (read_only false) or --disk-ro: IMG[:GUEST_DIR],
+ * split at the first ':'. Returns NULL with *d filled in, or a message
+ * saying what is wrong (a usage error). */
+const char *cli_disk_parse(const char *val, bool read_only, struct disk_spec *d);
+
+/* Give each disk without a GUEST_DIR the first free one of /disk, /disk1,
+ * /disk2, ...; refuse two disks at one directory (2); check each image: 127
+ * if it is missing, 126 if it is not a regular file or block device, cannot
+ * be read, or (--disk) cannot be written, after printing why; then fill in
+ * QEMU's arguments. Returns 0 or that status. */
+int cli_disk_check(struct disk_spec *d, int n);
+
+/* Write the kernel command-line words for the disks, "disk0=/disk:rw
+ * disk1=/data:ro" (contract.h), into buf. Returns 0, or -1 if they do not
+ * fit in size bytes. */
+int cli_disk_words(const struct disk_spec *d, int n, char *buf, size_t size);
+
+/* Free what cli_disk_parse and cli_disk_check allocated. */
+void cli_disk_free(struct disk_spec *d);
 
 /* cpio.c */
 
@@ -118,6 +153,8 @@ int cli_cpio_add(struct cli_cpio *a, const char *host, const char *guest, const 
  */
 int cli_cpio_set_args(struct cli_cpio *a, const char *cwd, const char *exe, int argc,
 		      const char *const argv[], int envc, const char *const envp[]);
+/* The "!bareflow-args" entry's data (len bytes), or NULL before cli_cpio_set_args. */
+const char *cli_cpio_args(const struct cli_cpio *a, size_t *len);
 
 /*
  * When our stdin is a regular file of at most max bytes (from its current
@@ -196,22 +233,25 @@ void cli_print_argv(char *const argv[]);
 /* relay.c */
 
 /*
- * Start a process that copies what QEMU writes into a new pipe to `to` (our
- * fd 1 or 2) until the pipe's end, blocking while `to` does, and reports the
- * first failed write of each fd to the kernel as one byte on status_fd. With
- * mux the pipe carries the program's stdout and stderr framed (hoststatus.h),
- * each for our fd of the same number. Returns the pipe's write end
- * (close-on-exec), or -1; *pid is the relay.
+ * Start a process that copies what QEMU writes into a new pipe, and from the
+ * socket `also` (-1: none; QEMU's virtio-console), to `to` (our fd 1 or 2)
+ * until the end of both, blocking while `to` does, and reports the first
+ * failed write of each fd to the kernel as one byte on status_fd. With mux
+ * they carry the program's stdout and stderr framed (hoststatus.h), each for
+ * our fd of the same number. Returns the pipe's write end (close-on-exec),
+ * or -1; *pid is the relay.
  */
-int cli_relay_out(int to, bool mux, int status_fd, pid_t *pid);
+int cli_relay_out(int to, bool mux, int status_fd, int also, pid_t *pid);
 
 /*
- * Start a process that sends our stdin, encoded for COM1, into a new pipe
- * once the kernel log (log_fd, a file QEMU appends to) says "stdin: ready".
- * The pipe stays open until the relay is killed. Returns the pipe's read
- * end, or -1; *pid is the relay.
+ * Start a process that sends our stdin, encoded as kernel/fs/console.c
+ * decodes it, once the kernel log (log_fd, a file QEMU appends to)
+ * says "stdin: ready on ...": to the socket io (QEMU's virtio-console) when
+ * the kernel names virtio-console and io is not -1, else into a new pipe for
+ * COM1. The pipe stays open until the relay is killed. Returns the pipe's
+ * read end, or -1; *pid is the relay.
  */
-int cli_relay_stdin(int log_fd, pid_t *pid);
+int cli_relay_stdin(int log_fd, int io, pid_t *pid);
 
 /* qemu.c */
 
@@ -267,6 +307,12 @@ struct jit_app {
 	const char *profile; /* --profile FILE, or NULL */
 	const char *opt;     /* --opt LEVEL as given, or NULL (the runtime's default) */
 	const char *thresholds; /* --thresholds C1,L1,C2,L2 as given, or NULL */
+	const char *cache;	/* --cache DIR|off as given, or NULL (the default place) */
+	bool cache_clear;	/* --cache-clear */
+	const char *export_out; /* export: -o OUT ("" for the default), NULL for jit */
+	bool from_cache;	/* export --from-cache */
+	bool export_iso;	/* export --iso */
+	const char *export_cpu; /* export --cpu: "x86-64" or "host" */
 	const struct file_spec *files; /* the --file options, in order */
 	int nfiles;
 	const char *iso_out; /* --iso OUT */

@@ -1,6 +1,7 @@
 # The bareflow CLI (tools/cli), a host program: build/bareflow-cli.
 CLI_SRCS := $(wildcard tools/cli/*.c)
-CLI_HDRS := $(wildcard tools/cli/*.h) kernel/include/bootmem.h kernel/include/hoststatus.h
+CLI_HDRS := $(wildcard tools/cli/*.h) kernel/include/bootmem.h kernel/include/hoststatus.h \
+	kernel/include/contract.h
 
 cli: $(B)/bareflow-cli
 

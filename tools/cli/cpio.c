@@ -11,12 +11,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../../kernel/include/contract.h"
 #include "cli.h"
 
 #define CPIO_FIELD_MAX 0xffffffffull /* a newc field has 8 hex digits */
 #define MADE_UP_DIR (S_IFDIR | 0755)
-#define ARGS_ENTRY "!bareflow-args"   /* not a file: what the kernel runs, and how */
-#define STDIN_ENTRY "!bareflow-stdin" /* not a file in the tree: the program's stdin */
+#define ARGS_ENTRY CONTRACT_ARGS_ENTRY   /* not a file: what the kernel runs, and how */
+#define STDIN_ENTRY CONTRACT_STDIN_ENTRY /* not a file in the tree: the program's stdin */
 
 struct cpio_entry {
 	char *guest; /* absolute and lexically clean; the archive name drops the '/' */
@@ -431,6 +432,12 @@ int cli_cpio_set_args(struct cli_cpio *a, const char *cwd, const char *exe, int 
 		p += sprintf(p, "%s", envp[i]) + 1;
 	a->args_len = (size_t)(p - a->args);
 	return 0;
+}
+
+const char *cli_cpio_args(const struct cli_cpio *a, size_t *len)
+{
+	*len = a->args_len;
+	return a->args;
 }
 
 bool cli_cpio_take_stdin(struct cli_cpio *a, unsigned long long max)

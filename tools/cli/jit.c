@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -73,7 +74,7 @@ static int empty_profile(const char *path)
 }
 
 /* Delete the temporary directory and all in it (clang may leave a partial
- * output behind when it is killed); NULL is ignored. */
+ * output behind when it is killed); NULL is ignored. Frees dir. */
 static void remove_dir(char *dir)
 {
 	if (!dir)
@@ -85,7 +86,8 @@ static void remove_dir(char *dir)
 	while (d && (e = readdir(d))) {
 		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
 			snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-			unlink(path);
+			if (unlink(path) && errno == EISDIR) /* export's cache */
+				remove_dir(strdup(path));
 		}
 	}
 	if (d)
@@ -186,12 +188,13 @@ out_of_memory:
 
 /*
  * The runtime's command line, the same hosted and bare-metal:
- *   RT [--opt L] [--thresholds T] [--verbose] [--report] [--log-tiers] [--profile P] BC... --
- *      ARGV0 ARGS...
- * where ARGV0 is the first input without its extension. NULL when out of memory.
+ *   RT [--opt L] [--thresholds T] [--verbose] [--report] [--log-tiers] [--profile P]
+ *      --cache DIR|off [--cache-clear] BC... -- ARGV0 ARGS...
+ * where ARGV0 is the first input without its extension; cache is the
+ * directory, or "off". NULL when out of memory.
  */
 static char **runtime_argv(const struct jit_app *app, char *rt, char **bc, const char *profile,
-			   bool verbose)
+			   const char *cache, bool verbose)
 {
 	char **v = calloc((size_t)(app->ninputs + app->argc + 16), sizeof *v);
 	const char *first = app->inputs[0];
@@ -218,6 +221,10 @@ static char **runtime_argv(const struct jit_app *app, char *rt, char **bc, const
 		v[n++] = "--profile";
 		v[n++] = (char *)profile;
 	}
+	v[n++] = "--cache";
+	v[n++] = (char *)cache;
+	if (app->cache_clear)
+		v[n++] = "--cache-clear";
 	for (int i = 0; i < app->ninputs; i++)
 		v[n++] = bc[i];
 	v[n++] = "--";
@@ -229,6 +236,26 @@ static char **runtime_argv(const struct jit_app *app, char *rt, char **bc, const
 	for (int i = 0; i < app->argc; i++)
 		v[n++] = (char *)app->argv[i];
 	return v;
+}
+
+/* The code cache's directory for a hosted run: DIR of --cache DIR (made
+ * absolute), none for "off", else $XDG_CACHE_HOME/bareflow (an absolute
+ * XDG_CACHE_HOME only, as the XDG rules say) or ~/.cache/bareflow. NULL:
+ * none (malloc'd otherwise). */
+static char *cache_dir(const char *given)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	char *dir = NULL;
+	if (given)
+		return strcmp(given, "off") ? cli_abspath(given) : NULL;
+	if (xdg && *xdg == '/') {
+		if (asprintf(&dir, "%s/bareflow", xdg) < 0)
+			dir = NULL;
+	} else if (home && *home) {
+		if (asprintf(&dir, "%s/.cache/bareflow", home) < 0)
+			dir = NULL;
+	}
+	return dir;
 }
 
 /* Print the runtime's complaints (lines "bareflow-rt: WHAT") from fd as
@@ -327,7 +354,8 @@ static int check_hosted_files(const struct jit_app *app)
 /* The runtime as a Linux process with only the --env environment. Returns
  * its status, 128+signal (with a line on stderr naming the signal), 124 on
  * timeout, or 125 if it cannot be started. */
-static int run_hosted(const struct boot_options *opt, const struct jit_app *app, char **argv)
+static int run_hosted(const struct boot_options *opt, const struct jit_app *app, char **argv,
+		      int out_fd)
 {
 	char **envp = calloc((size_t)app->envc + 1, sizeof *envp);
 	int wstatus = 0, r;
@@ -340,7 +368,7 @@ static int run_hosted(const struct boot_options *opt, const struct jit_app *app,
 		envp[i] = (char *)app->envp[i];
 	if (opt->verbose)
 		cli_print_argv(argv);
-	switch (cli_spawn_env(argv, envp, -1, -1, opt->timeout, &wstatus)) {
+	switch (cli_spawn_env(argv, envp, out_fd, -1, opt->timeout, &wstatus)) {
 	case SPAWN_EXITED:
 		if (WIFEXITED(wstatus)) {
 			r = WEXITSTATUS(wstatus);
@@ -406,9 +434,115 @@ static int run_booted(struct boot_options *opt, const struct jit_app *app, char 
 	return r;
 }
 
+/* Run argv (a tool: the runtime exporting, clang linking) with its output on
+ * our stderr; 0 when it exits 0, else 1 (or 125 when it cannot start) after
+ * saying what failed. */
+static int tool(char **argv, const char *what, bool verbose)
+{
+	int wstatus = 0;
+	if (verbose)
+		cli_print_argv(argv);
+	enum spawn_result s = cli_spawn(argv, 2, 2, 0, &wstatus);
+	if (s == SPAWN_EXITED && WIFEXITED(wstatus) && !WEXITSTATUS(wstatus))
+		return 0;
+	if (s == SPAWN_FAILED) {
+		cli_error("cannot run %s: %s", argv[0], strerror(errno));
+		return CLI_EXIT_FAILURE;
+	}
+	if (s == SPAWN_INTERRUPTED)
+		return 128 + wstatus;
+	cli_error("%s failed", what);
+	return 1;
+}
+
+/*
+ * `export`: the training run (unless --from-cache) stores the program's
+ * profile and code in a cache of its own, the runtime turns that profile
+ * into one object file (bareflow-rt --export), and clang links it with the
+ * C library into a static executable; with --iso, an ISO of the kernel and
+ * it as well. Returns what bareflow exits with.
+ */
+static int export_appliance(struct boot_options *opt, const struct jit_app *app, char *rt,
+			    char **bc)
+{
+	char *work = make_dir(), *cache = NULL, *out = NULL, obj[4200], own_cache[4200];
+	const char *first = app->inputs[0];
+	int r = work ? 0 : CLI_EXIT_FAILURE;
+	char **argv = NULL;
+
+	if (r)
+		return r;
+	out = *app->export_out
+		  ? strdup(app->export_out)
+		  : strndup(first, strlen(first) - (ends_with(first, ".c") ? 2 : 3));
+	snprintf(obj, sizeof obj, "%s/appliance.o", work);
+	snprintf(own_cache, sizeof own_cache, "%s/cache", work);
+	cache = app->from_cache ? cache_dir(app->cache) : strdup(own_cache);
+	if (!out || !cache) {
+		cli_error(app->from_cache && !cache ? "no code cache: set HOME or give --cache DIR"
+						    : "out of memory");
+		r = app->from_cache && !cache ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
+		goto done;
+	}
+	if (!app->from_cache) { /* the training run; its stdout is not the point */
+		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		argv = runtime_argv(app, rt, bc, NULL, cache, opt->verbose);
+		r = !argv || null < 0 ? CLI_EXIT_FAILURE : run_hosted(opt, app, argv, null);
+		if (null >= 0)
+			close(null);
+		if (r == 126 || r == 127 || r == CLI_EXIT_TIMEOUT || r > 128) {
+			cli_error("the training run failed (exit %d): nothing exported", r);
+			goto done;
+		}
+		r = 0;
+	}
+	char *export_argv[8 + 64] = {
+	    rt, "--export", obj, "--export-cpu", (char *)app->export_cpu, "--cache", cache};
+	int n = 7;
+	for (int i = 0; i < app->ninputs && n < 8 + 63; i++)
+		export_argv[n++] = bc[i];
+	export_argv[n] = NULL;
+	if ((r = tool(export_argv, "the export", opt->verbose)))
+		goto done;
+	char *link_argv[] = {"clang-19", "-static", "-o", out, obj, "-lm", NULL};
+	if ((r = tool(link_argv, "linking the appliance", opt->verbose)))
+		goto done;
+	struct stat st;
+	if (stat(out, &st) == 0)
+		fprintf(stderr, "bareflow: wrote %s: %lld KiB, a static x86-64 executable without LLVM\n",
+			out, (long long)st.st_size / 1024);
+	if (app->export_iso) {
+		char iso[4200], *elf = cli_abspath(out), *cwd = NULL;
+		char *run_argv[] = {out, NULL};
+		snprintf(iso, sizeof iso, "%s.iso", out);
+		r = elf ? cli_cwd(&cwd) : CLI_EXIT_FAILURE;
+		struct run_app run = {.elf = out, .elf_path = elf, .cwd = cwd, .iso_out = iso,
+				      .argc = 1, .argv = (const char *const *)run_argv};
+		if (!r) {
+			opt->program = out;
+			r = cli_run(opt, &run);
+		}
+		free(elf);
+		free(cwd);
+	}
+done:
+	if (argv) {
+		for (int i = 0; argv[i]; i++)
+			if (!strcmp(argv[i], "--")) { /* ARGV0 follows, ours */
+				free(argv[i + 1]);
+				break;
+			}
+		free(argv);
+	}
+	remove_dir(work);
+	free(cache);
+	free(out);
+	return r;
+}
+
 int cli_jit(struct boot_options *opt, const struct jit_app *app)
 {
-	char *rt = runtime_path(), *dir = NULL, **argv = NULL;
+	char *rt = runtime_path(), *dir = NULL, **argv = NULL, *cache = NULL;
 	char **bc = calloc((size_t)app->ninputs, sizeof *bc);
 	int r = 0;
 
@@ -428,17 +562,25 @@ int cli_jit(struct boot_options *opt, const struct jit_app *app)
 		r = check_bitcode(app, rt, bc, opt->timeout);
 	if (r)
 		goto out;
+	if (app->export_out) {
+		r = export_appliance(opt, app, rt, bc);
+		goto out;
+	}
 	/* Bare-metal the runtime writes its profile to /dev/hostout, which the
 	 * CLI connects to the host file. */
 	const char *profile = app->profile && !app->hosted ? "/dev/hostout" : app->profile;
-	argv = runtime_argv(app, rt, bc, profile, opt->verbose);
+	/* The runtime gets only --env's environment: the cache's place is
+	 * decided here, from ours. Bare-metal there is none yet. */
+	cache = app->hosted ? cache_dir(app->cache) : NULL;
+	argv = runtime_argv(app, rt, bc, profile, cache ? cache : "off", opt->verbose);
 	if (!argv) {
 		cli_error("out of memory");
 		r = CLI_EXIT_FAILURE;
 		goto out;
 	}
-	r = app->hosted ? run_hosted(opt, app, argv) : run_booted(opt, app, argv, bc);
+	r = app->hosted ? run_hosted(opt, app, argv, -1) : run_booted(opt, app, argv, bc);
 out:
+	free(cache);
 	remove_dir(dir);
 	for (int i = 0; bc && i < app->ninputs; i++)
 		free(bc[i]);

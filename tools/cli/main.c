@@ -28,6 +28,9 @@ static const char main_usage[] =
     "  jit        compile C (or take LLVM bitcode) and run it under the LLVM JIT\n"
     "             runtime, which recompiles its hot functions while it runs,\n"
     "             bare-metal or with --hosted on Linux (see jit --help)\n"
+    "  export     train a program under the JIT, then write it out as a static\n"
+    "             executable without LLVM, optimized as the JIT learned (the\n"
+    "             appliance; see export --help)\n"
     "\n"
     "The guest's serial console (COM1) is copied to stdout byte for byte.\n"
     "Exit status: the guest's own (0 success; selftest: 1 if a test failed);\n"
@@ -58,6 +61,7 @@ static const char demo_usage[] =
 static const char run_usage[] =
     "usage: bareflow run [--mem SIZE] [--cpus N] [--timeout SEC] [--file HOST[:GUEST]]...\n"
     "                    [--env NAME=VALUE]... [--strace] [--verbose] [--iso OUT.iso]\n"
+    "                    [--disk IMG[:GUEST_DIR]]... [--disk-ro IMG[:GUEST_DIR]]...\n"
     "                    [--] ELF [ARGS...]\n"
     "\n"
     "Boot BareFlow with the static x86-64 Linux program ELF as its application and\n"
@@ -95,6 +99,14 @@ static const char run_usage[] =
     "                  bits; one whose size says 0 (/proc) is read whole at once.\n"
     "  --env NAME=VALUE  put NAME in the program's environment (repeatable; the\n"
     "                  environment is otherwise empty)\n"
+    "  --disk IMG[:GUEST_DIR]  attach the raw disk image IMG read-write as a\n"
+    "                  virtio-blk disk, to be mounted at GUEST_DIR (default /disk,\n"
+    "                  then /disk1, /disk2, ...; absolute, without spaces, quotes,\n"
+    "                  backslashes or ':'); repeatable, up to 8 disks. The guest's\n"
+    "                  writes reach IMG as it makes them and its flushes reach the\n"
+    "                  host's disk. A missing IMG exits 127, one that cannot be\n"
+    "                  read or written 126\n"
+    "  --disk-ro IMG[:GUEST_DIR]  the same, read-only (IMG need not be writable)\n"
     "  --strace        print every system call, its arguments and result to stderr\n"
     "  --verbose       print the QEMU command line, QEMU's messages and the kernel log\n"
     "  --iso OUT.iso   do not boot: write a bootable GRUB ISO of the kernel, this\n"
@@ -103,7 +115,8 @@ static const char run_usage[] =
 
 static const char jit_usage[] =
     "usage: bareflow jit [--hosted] [--profile FILE] [--report] [--opt auto|0|1|2|3]\n"
-    "                    [--thresholds C1,L1,C2,L2] [--log-tiers] [run options]\n"
+    "                    [--thresholds C1,L1,C2,L2] [--log-tiers] [--cache DIR|off]\n"
+    "                    [--cache-clear] [run options]\n"
     "                    [--] PROG.c|PROG.bc... [--] [ARGS...]\n"
     "\n"
     "Run a C program under BareFlow's LLVM JIT runtime (build/runtime/bareflow-rt):\n"
@@ -129,8 +142,9 @@ static const char jit_usage[] =
     "(named on stderr); a missing input exits 127, an unreadable one 126.\n"
     "\n"
     "  --hosted        run the runtime on Linux, not in QEMU (with the same\n"
-    "                  arguments and environment); --mem, --cpus, --strace, --iso\n"
-    "                  and --file HOST:GUEST need a boot and are refused\n"
+    "                  arguments and environment); --mem, --cpus, --strace, --iso,\n"
+    "                  --disk, --disk-ro and --file HOST:GUEST need a boot and are\n"
+    "                  refused\n"
     "  --profile FILE  write the runtime's JSON profile (CPU, features, compile\n"
     "                  times, and per function: calls, cycles, tier, versions) to\n"
     "                  the host file FILE, emptied first; bare-metal it travels on\n"
@@ -153,14 +167,56 @@ static const char jit_usage[] =
     "                  calls or L1 loop iterations, to 2 after C2 or L2 (for\n"
     "                  tests and experiments; e.g. 200,2000,5000,15000)\n"
     "  --log-tiers     print each tier-up to stderr as it happens\n"
+    "  --cache DIR|off hosted, the code cache: at exit the runtime stores each\n"
+    "                  function's optimized code and profile in DIR (default\n"
+    "                  $XDG_CACHE_HOME/bareflow, or ~/.cache/bareflow), one file\n"
+    "                  per program (a hash of its bitcode); the next run of the\n"
+    "                  same program starts with that code, for the same CPU,\n"
+    "                  runtime and LLVM. A file that does not match or is damaged\n"
+    "                  is ignored with a warning. off: neither read nor written.\n"
+    "                  Bare-metal runs have no cache yet (it needs a disk).\n"
+    "  --cache-clear   empty the cache directory first\n"
     "  --verbose       also the runtime's: its CPU, features, compile times and\n"
     "                  each tier-up as it happens\n"
     "\n"
     "Run options (see run --help): --mem SIZE (default 1G), --cpus 1, --timeout SEC,\n"
-    "--file HOST[:GUEST], --env NAME=VALUE, --strace, --verbose, --iso OUT.iso.\n";
+    "--file HOST[:GUEST], --env NAME=VALUE, --strace, --verbose, --iso OUT.iso,\n"
+    "--disk IMG[:GUEST_DIR], --disk-ro IMG[:GUEST_DIR].\n";
+
+static const char export_usage[] =
+    "usage: bareflow export [-o OUT] [--cpu x86-64|host] [--iso] [--from-cache] [--cache DIR]\n"
+    "                       [--env NAME=VALUE]... [--timeout SEC] [--verbose]\n"
+    "                       [--] PROG.c|PROG.bc... [--] [ARGS...]\n"
+    "\n"
+    "Build the appliance: run the program hosted under the JIT on the training\n"
+    "arguments ARGS (its stdout is dropped, its stderr shown), then compile the\n"
+    "whole program once at -O3, each function that the\n"
+    "JIT specialized on integer or floating-point argument values specialized the\n"
+    "same way behind a guard (other values take the generic code, so OUT gives\n"
+    "the right output on any arguments), and link it with the C library into OUT,\n"
+    "a static x86-64 Linux executable with no LLVM in it: it runs directly on\n"
+    "Linux and under 'bareflow run OUT'. The inputs are as for jit.\n"
+    "\n"
+    "  -o OUT          the executable (default: the first input without its\n"
+    "                  extension)\n"
+    "  --cpu x86-64    code for any x86-64 (the default: it runs anywhere, bare-metal\n"
+    "                  under QEMU's emulation too)\n"
+    "  --cpu host      code for the CPU the training ran on, as the JIT chose it\n"
+    "                  (its own or any x86-64's, whichever it measured faster)\n"
+    "  --iso           also write OUT.iso, a bootable GRUB ISO of the kernel and\n"
+    "                  OUT (as 'bareflow run --iso OUT.iso OUT' does)\n"
+    "  --from-cache    no training run: take the profile a run of 'jit --hosted'\n"
+    "                  stored in the code cache (see jit --help), for the same\n"
+    "                  program, CPU and runtime\n"
+    "  --cache DIR     with --from-cache, the cache's directory\n"
+    "  --env, --timeout, --verbose: for the training run, as for jit --hosted\n"
+    "\n"
+    "Exit status: 0 when OUT is written; the training run's failure (124 on a\n"
+    "timeout, 128+signal); 1 when the export or the link fails (said why); 2 usage.\n";
 
 static const char selftest_usage[] =
     "usage: bareflow selftest [--mem SIZE] [--timeout SEC] [--cmdline STR] [--verbose]\n"
+    "                         [--disk IMG[:GUEST_DIR]]... [--disk-ro IMG[:GUEST_DIR]]...\n"
     "\n"
     "Boot the kernel with the command line \"selftest\" to run the in-kernel tests:\n"
     "one line per test, then \"N passed, N failed\". Exits 0 if all passed, else 1.\n"
@@ -171,7 +227,8 @@ static const char selftest_usage[] =
     "                  0: never)\n"
     "  --cmdline STR   more kernel command line words (repeatable); selftest=FILTER\n"
     "                  runs only the tests whose name contains FILTER\n"
-    "  --verbose       print the QEMU command line and QEMU's own messages to stderr\n";
+    "  --verbose       print the QEMU command line and QEMU's own messages to stderr\n"
+    "  --disk, --disk-ro  attach disk images as under run (the disk tests use them)\n";
 
 struct command {
 	const char *name;
@@ -181,14 +238,20 @@ struct command {
 	bool jit;     /* takes PROG.c|PROG.bc... [ARGS...] and the JIT's options */
 	struct boot_options defaults;
 	const char *cmdline; /* first kernel command-line words */
+	bool disks;          /* accepts --disk and --disk-ro */
+	bool exports;	     /* export: the JIT's inputs, its own few options */
 };
 
 static const struct command commands[] = {
-    {"demo", demo_usage, true, false, false, {.mem_mib = 512, .timeout = 60}, ""},
+    {"demo", demo_usage, true, false, false, {.mem_mib = 512, .timeout = 60}, "", false, false},
     {"selftest", selftest_usage, false, false, false, {.mem_mib = 2048, .timeout = 600},
-     "selftest"},
-    {"run", run_usage, false, true, false, {.mem_mib = 512, .timeout = 0}, "run"},
-    {"jit", jit_usage, false, true, true, {.mem_mib = 1024, .timeout = 0}, "run"},
+     CONTRACT_WORD_SELFTEST, true, false},
+    {"run", run_usage, false, true, false, {.mem_mib = 512, .timeout = 0}, CONTRACT_WORD_RUN, true,
+     false},
+    {"jit", jit_usage, false, true, true, {.mem_mib = 1024, .timeout = 0}, CONTRACT_WORD_RUN, true,
+     false},
+    {"export", export_usage, false, true, true, {.mem_mib = 512, .timeout = 0}, CONTRACT_WORD_RUN,
+     false, true},
 };
 
 static const struct command *find_command(const char *name)
@@ -250,10 +313,13 @@ static struct file_spec *file_list; /* --file HOST[:GUEST], in order */
 static int file_count;
 static const char *iso_out; /* run --iso OUT */
 
+static struct disk_spec disk_list[CONTRACT_DISK_MAX]; /* --disk, --disk-ro, in order */
+static int disk_count;
+
 /* jit's own options */
 static struct {
-	bool hosted, report, log_tiers;
-	const char *profile, *opt, *thresholds;
+	bool hosted, report, log_tiers, cache_clear, from_cache, appliance_iso;
+	const char *profile, *opt, *thresholds, *cache, *out, *cpu;
 	const char *boot_only; /* the last option given that only a boot can honour */
 } jit;
 
@@ -274,7 +340,15 @@ enum option_id {
 	OPT_REPORT,
 	OPT_OPT,
 	OPT_THRESHOLDS,
-	OPT_LOG_TIERS
+	OPT_LOG_TIERS,
+	OPT_DISK,
+	OPT_DISK_RO,
+	OPT_CACHE,
+	OPT_CACHE_CLEAR,
+	OPT_OUT,
+	OPT_FROM_CACHE,
+	OPT_APPLIANCE_ISO,
+	OPT_EXPORT_CPU
 };
 
 static const struct option {
@@ -302,13 +376,41 @@ static const struct option {
 	{"--opt", OPT_OPT, true},
 	{"--thresholds", OPT_THRESHOLDS, true},
 	{"--log-tiers", OPT_LOG_TIERS, false},
+	{"--disk", OPT_DISK, true},
+	{"--disk-ro", OPT_DISK_RO, true},
+	{"--cache", OPT_CACHE, true},
+	{"--cache-clear", OPT_CACHE_CLEAR, false},
+	{"-o", OPT_OUT, true},			/* export */
+	{"--from-cache", OPT_FROM_CACHE, false},
+	{"--iso", OPT_APPLIANCE_ISO, false},
+	{"--cpu", OPT_EXPORT_CPU, true},
 	/* clang-format on */
 };
 
 /* Whether command c has option o. */
 static bool has_option(const struct command *c, const struct option *o)
 {
+	if (c->exports)
+		switch (o->id) {
+		case OPT_HELP:
+		case OPT_VERBOSE:
+		case OPT_TIMEOUT:
+		case OPT_ENV:
+		case OPT_CACHE:
+		case OPT_OUT:
+		case OPT_FROM_CACHE:
+		case OPT_APPLIANCE_ISO:
+		case OPT_EXPORT_CPU:
+			return true;
+		default:
+			return false;
+		}
 	switch (o->id) {
+	case OPT_OUT:
+	case OPT_FROM_CACHE:
+	case OPT_APPLIANCE_ISO:
+	case OPT_EXPORT_CPU:
+		return false;
 	case OPT_ISO:
 		return c->has_iso;
 	case OPT_CMDLINE:
@@ -325,7 +427,12 @@ static bool has_option(const struct command *c, const struct option *o)
 	case OPT_OPT:
 	case OPT_THRESHOLDS:
 	case OPT_LOG_TIERS:
+	case OPT_CACHE:
+	case OPT_CACHE_CLEAR:
 		return c->jit;
+	case OPT_DISK:
+	case OPT_DISK_RO:
+		return c->disks;
 	default:
 		return true;
 	}
@@ -375,7 +482,8 @@ static int add_file_spec(const struct command *c, const char *val)
 static int apply_option(const struct command *c, const struct option *o, const char *val,
 			struct boot_options *opt, char *cmdline)
 {
-	if (o->id == OPT_MEM || o->id == OPT_CPUS || o->id == OPT_STRACE || o->id == OPT_ISO_OUT)
+	if (o->id == OPT_MEM || o->id == OPT_CPUS || o->id == OPT_STRACE || o->id == OPT_ISO_OUT ||
+	    o->id == OPT_DISK || o->id == OPT_DISK_RO)
 		jit.boot_only = o->name;
 	if (o->id == OPT_FILE && strchr(val, ':'))
 		jit.boot_only = "--file HOST:GUEST";
@@ -418,7 +526,7 @@ static int apply_option(const struct command *c, const struct option *o, const c
 					   MAX_CMDLINE);
 		return 0;
 	case OPT_STRACE: /* a kernel command-line word, before the program's "--" */
-		append_cmdline(cmdline, "strace");
+		append_cmdline(cmdline, CONTRACT_WORD_STRACE);
 		return 0;
 	case OPT_ENV:
 		if (!strchr(val, '=') || val[0] == '=')
@@ -434,6 +542,16 @@ static int apply_option(const struct command *c, const struct option *o, const c
 					   "only --cpus 1 is possible",
 					   val);
 		return 0;
+	case OPT_DISK:
+	case OPT_DISK_RO: {
+		if (disk_count == CONTRACT_DISK_MAX)
+			return usage_error(c->name, "more than %d disks", CONTRACT_DISK_MAX);
+		const char *why = cli_disk_parse(val, o->id == OPT_DISK_RO, &disk_list[disk_count]);
+		if (why)
+			return usage_error(c->name, "%s %s: %s", o->name, val, why);
+		disk_count++;
+		return 0;
+	}
 	case OPT_HOSTED:
 		jit.hosted = true;
 		return 0;
@@ -442,6 +560,30 @@ static int apply_option(const struct command *c, const struct option *o, const c
 		return 0;
 	case OPT_LOG_TIERS:
 		jit.log_tiers = true;
+		return 0;
+	case OPT_CACHE:
+		if (!*val)
+			return usage_error(c->name, "--cache needs a directory, or off");
+		jit.cache = val;
+		return 0;
+	case OPT_CACHE_CLEAR:
+		jit.cache_clear = true;
+		return 0;
+	case OPT_OUT:
+		if (!*val)
+			return usage_error(c->name, "-o needs a file name");
+		jit.out = val;
+		return 0;
+	case OPT_FROM_CACHE:
+		jit.from_cache = true;
+		return 0;
+	case OPT_APPLIANCE_ISO:
+		jit.appliance_iso = true;
+		return 0;
+	case OPT_EXPORT_CPU:
+		if (strcmp(val, "x86-64") && strcmp(val, "host"))
+			return usage_error(c->name, "bad --cpu '%s': use x86-64 or host", val);
+		jit.cpu = val;
 		return 0;
 	case OPT_PROFILE:
 		if (!*val)
@@ -507,17 +649,17 @@ static int parse_options(const struct command *c, int argc, char **argv, struct 
  * formats its output as it would natively. Returns 0 or 2. */
 static int terminal_words(const struct command *c, char *cmdline)
 {
-	char words[64] = "tty=";
+	char words[64] = CONTRACT_WORD_TTY "=";
 	int r;
 
 	for (int fd = 0; fd < 3; fd++)
 		if (isatty(fd))
 			words[strlen(words)] = (char)('0' + fd);
-	r = strlen(words) > 4 ? append_cmdline(cmdline, words) : 0;
+	r = strlen(words) > strlen(CONTRACT_WORD_TTY "=") ? append_cmdline(cmdline, words) : 0;
 	struct winsize ws;
 	int tty = isatty(1) ? 1 : isatty(2) ? 2 : isatty(0) ? 0 : -1;
 	if (!r && tty >= 0 && ioctl(tty, TIOCGWINSZ, &ws) == 0 && ws.ws_col && ws.ws_row) {
-		snprintf(words, sizeof words, "winsize=%ux%u", ws.ws_col, ws.ws_row);
+		snprintf(words, sizeof words, CONTRACT_WORD_WINSIZE "=%ux%u", ws.ws_col, ws.ws_row);
 		r = append_cmdline(cmdline, words);
 	}
 	return r ? usage_error(c->name, "the kernel command line is too long") : 0;
@@ -588,6 +730,15 @@ static int jit_cmdline(const struct command *c, int argc, char **argv, struct ji
 		return usage_error(c->name, "'%s' is not a program: give .c or .bc files", argv[0]);
 	if (jit.hosted && jit.boot_only)
 		return usage_error(c->name, "%s needs a boot: not with --hosted", jit.boot_only);
+	if (c->exports && jit.cache && !jit.from_cache)
+		return usage_error(c->name, "--cache DIR goes with --from-cache: a training run "
+					    "keeps its profile to itself");
+	if (c->exports && jit.cache && !strcmp(jit.cache, "off"))
+		return usage_error(c->name, "--from-cache needs a cache, not --cache off");
+	if (!c->exports && !jit.hosted && (jit.cache_clear || (jit.cache && strcmp(jit.cache, "off"))))
+		return usage_error(c->name, "%s needs --hosted: bare-metal runs have no code cache "
+					    "yet (it needs a disk)",
+				   jit.cache_clear ? "--cache-clear" : "--cache DIR");
 	if (jit.profile && iso_out)
 		return usage_error(c->name, "--profile needs a boot with a host to write to: "
 					    "not with --iso");
@@ -603,13 +754,39 @@ static int jit_cmdline(const struct command *c, int argc, char **argv, struct ji
 	    .profile = jit.profile,
 	    .opt = jit.opt,
 	    .thresholds = jit.thresholds,
+	    .cache = jit.cache,
+	    .cache_clear = jit.cache_clear,
+	    .export_out = c->exports ? (jit.out ? jit.out : "") : NULL,
+	    .from_cache = jit.from_cache,
+	    .export_iso = jit.appliance_iso,
+	    .export_cpu = jit.cpu ? jit.cpu : "x86-64",
 	    .files = file_list,
 	    .nfiles = file_count,
 	    .iso_out = iso_out,
 	    .envc = env_count,
 	    .envp = env_list,
 	};
-	return jit.hosted || iso_out ? 0 : terminal_words(c, cmdline);
+	return jit.hosted || iso_out || c->exports ? 0 : terminal_words(c, cmdline);
+}
+
+/* The disks: checked (127, 126), their GUEST_DIRs settled, and told to the
+ * kernel on its command line. Returns 0 or an exit status. */
+static int disk_cmdline(const struct command *c, struct boot_options *opt, char *cmdline)
+{
+	char words[CONTRACT_CMDLINE_MAX];
+
+	if (!disk_count || jit.hosted)
+		return 0;
+	if (iso_out)
+		return usage_error(c->name, "--disk needs a boot: not with --iso");
+	int r = cli_disk_check(disk_list, disk_count);
+	if (r)
+		return r;
+	if (cli_disk_words(disk_list, disk_count, words, sizeof words) || append_cmdline(cmdline, words))
+		return usage_error(c->name, "the kernel command line is over %d bytes", MAX_CMDLINE);
+	opt->disks = disk_list;
+	opt->ndisks = disk_count;
+	return 0;
 }
 
 /* `bareflow help [COMMAND]`. */
@@ -666,16 +843,22 @@ int main(int argc, char **argv)
 	if (c->jit) {
 		struct jit_app app;
 		r = jit_cmdline(c, argc - 2 - first, argv + 2 + first, &app, cmdline);
+		if (!r)
+			r = disk_cmdline(c, &opt, cmdline);
 		return r ? r : cli_jit(&opt, &app);
 	}
 	if (c->program) {
 		struct run_app app = {0};
 		r = program_cmdline(c, argc - 2 - first, argv + 2 + first, &app, cmdline);
+		if (!r)
+			r = disk_cmdline(c, &opt, cmdline);
 		if (r)
 			return r;
 		opt.program = app.elf;
 		return cli_run(&opt, &app);
 	}
-	r = cli_mem_check(opt.mem_mib, 0);
+	r = disk_cmdline(c, &opt, cmdline);
+	if (!r)
+		r = cli_mem_check(opt.mem_mib, 0);
 	return r ? r : cli_boot(&opt);
 }

@@ -11,22 +11,23 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../kernel/include/hoststatus.h"
 #include "cli.h"
 
-#define MAX_ARGS 48
+#define MAX_ARGS (48 + 4 * CONTRACT_DISK_MAX)
 
 struct qemu_argv {
 	char *v[MAX_ARGS];
 	int n;
 	char mem[32], backend[96], stderr_dev[64], status_dev[64], status_serial[48], log_dev[64],
-	    hostout_dev[64];
+	    hostout_dev[64], io_dev[64], io_port[64];
 };
 
 /* What the guest's channels are connected to for one boot: COM1's output
  * (QEMU's stdout) and COM2 to relays that write our stdout and stderr (with a
- * program, COM1 carries both of its streams, framed, and COM4's input is
- * connected to the socket on which the relays report failed writes), the
+ * program, a virtio-console device on the socket io carries its stdin and
+ * both output streams, framed, or COM1 does if the kernel cannot use that
+ * device; COM4's input is connected to the socket on which the relays
+ * report failed writes), the
  * debug console (port 0xe9: the kernel log and the final exit status) to a
  * temporary file, and with opt->hostout COM3 (the guest's /dev/hostout) to
  * that host file. QEMU opens the files and COM2's pipe by their /dev/fd
@@ -35,6 +36,7 @@ struct channels {
 	int out_w, err_w; /* the relays' pipes */
 	pid_t out_relay, err_relay;
 	int status[2]; /* [0] the relays', [1] QEMU's */
+	int io[2];     /* virtio-console: [0] the relays', [1] QEMU's */
 	int log_fd, log_dup, hostout_dup;
 };
 
@@ -71,7 +73,7 @@ static void build_argv(struct qemu_argv *a, const struct boot_options *opt, cons
 	/* clang-format off */
 	static const char *const flags[] = {
 		"-cpu", "max", "-smp", "1", "-display", "none", "-no-reboot", "-monitor", "none",
-		"-nic", "none", "-serial", "stdio", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"};
+		"-nic", "none", "-serial", "stdio", "-device", CONTRACT_EXIT_DEVICE};
 	const char *memory[] = {"-M", "pc,memory-backend=ram0", "-object", a->backend, "-m", a->mem};
 	/* clang-format on */
 	a->n = 0;
@@ -91,6 +93,16 @@ static void build_argv(struct qemu_argv *a, const struct boot_options *opt, cons
 		snprintf(a->status_serial, sizeof a->status_serial,
 			 "isa-serial,chardev=status,index=%d", HOST_STATUS_SERIAL_INDEX);
 		push(a, a->status_serial);
+		snprintf(a->io_dev, sizeof a->io_dev, "socket,id=" CONTRACT_IO_CHARDEV ",fd=%d",
+			 ch->io[1]);
+		snprintf(a->io_port, sizeof a->io_port,
+			 "virtserialport,chardev=" CONTRACT_IO_CHARDEV ",nr=%d", CONTRACT_IO_PORT);
+		push(a, "-chardev");
+		push(a, a->io_dev);
+		push(a, "-device");
+		push(a, "virtio-serial-pci,max_ports=2");
+		push(a, "-device");
+		push(a, a->io_port);
 	}
 	if (ch->hostout_dup >= 0) {
 		snprintf(a->hostout_dev, sizeof a->hostout_dev,
@@ -99,6 +111,12 @@ static void build_argv(struct qemu_argv *a, const struct boot_options *opt, cons
 		push(a, a->hostout_dev);
 		push(a, "-serial");
 		push(a, "chardev:hostout");
+	}
+	for (int i = 0; i < opt->ndisks; i++) {
+		push(a, "-drive");
+		push(a, opt->disks[i].drive);
+		push(a, "-device");
+		push(a, opt->disks[i].device);
 	}
 	push(a, "-debugcon");
 	push(a, a->log_dev);
@@ -121,7 +139,7 @@ static void build_argv(struct qemu_argv *a, const struct boot_options *opt, cons
 	}
 }
 
-/* The status the kernel wrote to the log as "bareflow-exit-status N", or -1.
+/* The status the kernel wrote to the log as CONTRACT_STATUS_LINE "N", or -1.
  * It is the log's last line, so only the tail is read. */
 static int status_from_log(int log_fd)
 {
@@ -134,17 +152,15 @@ static int status_from_log(int log_fd)
 	if (n <= 0)
 		return -1;
 	buf[n] = 0;
-	for (char *p = buf; (p = strstr(p, "bareflow-exit-status ")); p++)
-		status = atoi(p + strlen("bareflow-exit-status "));
+	for (char *p = buf; (p = strstr(p, CONTRACT_STATUS_LINE)); p++)
+		status = atoi(p + strlen(CONTRACT_STATUS_LINE));
 	return status;
 }
 
 /*
- * The kernel writes status + 1 to isa-debug-exit, which makes QEMU exit with
- * 2 * (status + 1) + 1: always odd and at least 3. Statuses above 125 do not
- * fit: QEMU then exits with 255 and the status is in the log. QEMU exits with
- * 0 when the guest shut down or reset (-no-reboot) without that, and 1 on its
- * own errors.
+ * QEMU's exit status carries the guest's (contract.h), or 255 when the
+ * status is in the log. QEMU exits with 0 when the guest shut down or reset
+ * (-no-reboot) without that, and 1 on its own errors.
  */
 static int map_exit(int wstatus, int errfd, int log_fd, bool verbose)
 {
@@ -154,20 +170,20 @@ static int map_exit(int wstatus, int errfd, int log_fd, bool verbose)
 		cli_dump_fd(errfd);
 		return CLI_EXIT_FAILURE;
 	}
-	int e = WEXITSTATUS(wstatus);
-	if (e == 255) {
+	int e = WEXITSTATUS(wstatus), guest = contract_status_from_qemu(e);
+	if (e == CONTRACT_QEMU_SEE_LOG) {
 		int status = status_from_log(log_fd);
 		if (status >= 0)
 			return status;
 		cli_error("the guest reported no exit status in its log");
 		return CLI_EXIT_FAILURE;
 	}
-	if (e >= 3 && (e & 1)) {
+	if (guest >= 0) {
 		if (verbose) {
 			cli_dump_fd(errfd);
-			cli_error("qemu exited with %d: guest status %d", e, (e >> 1) - 1);
+			cli_error("qemu exited with %d: guest status %d", e, guest);
 		}
-		return (e >> 1) - 1;
+		return guest;
 	}
 	if (e == 0)
 		cli_error("the guest reset or powered off without reporting an exit status "
@@ -185,13 +201,15 @@ static int open_relays(struct channels *ch, bool program)
 {
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ch->status) < 0)
 		return -1;
-	/* QEMU inherits its end of the socket and COM2's pipe */
-	if (fcntl(ch->status[1], F_SETFD, 0) < 0)
+	if (program && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ch->io) < 0)
 		return -1;
-	ch->out_w = cli_relay_out(1, program, ch->status[0], &ch->out_relay);
+	/* QEMU inherits its ends of the sockets and COM2's pipe */
+	if (fcntl(ch->status[1], F_SETFD, 0) < 0 || (program && fcntl(ch->io[1], F_SETFD, 0) < 0))
+		return -1;
+	ch->out_w = cli_relay_out(1, program, ch->status[0], ch->io[0], &ch->out_relay);
 	if (ch->out_w < 0)
 		return -1;
-	ch->err_w = cli_relay_out(2, false, ch->status[0], &ch->err_relay);
+	ch->err_w = cli_relay_out(2, false, ch->status[0], -1, &ch->err_relay);
 	if (ch->err_w < 0 || fcntl(ch->err_w, F_SETFD, 0) < 0)
 		return -1;
 	return 0;
@@ -223,7 +241,7 @@ static bool past(const struct timespec *until)
  */
 static bool finish_relays(struct channels *ch, bool now, const struct timespec *until)
 {
-	int *fds[] = {&ch->out_w, &ch->err_w, &ch->status[1]};
+	int *fds[] = {&ch->out_w, &ch->err_w, &ch->status[1], &ch->io[1]};
 	pid_t *pids[] = {&ch->out_relay, &ch->err_relay};
 
 	for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
@@ -289,7 +307,7 @@ static int run(struct qemu_argv *a, const struct boot_options *opt, struct chann
 static void close_channels(struct channels *ch)
 {
 	finish_relays(ch, true, NULL);
-	int fds[] = {ch->status[0], ch->log_fd, ch->log_dup, ch->hostout_dup};
+	int fds[] = {ch->status[0], ch->io[0], ch->log_fd, ch->log_dup, ch->hostout_dup};
 	for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
@@ -313,7 +331,7 @@ int cli_boot(const struct boot_options *opt)
 		if (!tmp_iso)
 			return CLI_EXIT_FAILURE;
 	}
-	struct channels ch = {-1, -1, -1, -1, {-1, -1}, cli_tmpfile(), -1, -1};
+	struct channels ch = {-1, -1, -1, -1, {-1, -1}, {-1, -1}, cli_tmpfile(), -1, -1};
 	if (ch.log_fd >= 0)
 		ch.log_dup = dup(ch.log_fd); /* dup clears close-on-exec */
 	if (ch.log_dup < 0 || open_relays(&ch, opt->program) < 0) {
@@ -338,7 +356,7 @@ int cli_boot(const struct boot_options *opt)
 	pid_t relay = -1;
 	int idle[2] = {-1, -1}, in;
 	if (opt->program && !opt->stdin_in_module)
-		in = cli_relay_stdin(ch.log_fd, &relay);
+		in = cli_relay_stdin(ch.log_fd, ch.io[0], &relay);
 	else
 		in = pipe2(idle, O_CLOEXEC) < 0 ? -1 : idle[0];
 	int saved_stdin = in >= 0 ? dup(0) : -1;

@@ -3,8 +3,9 @@
  * DSDT for SLP_TYP, and the MADT for the I/O APIC and ISA overrides. */
 #include <stdint.h>
 
-#include "kerrno.h"
+#include "acpi.h"
 #include "kernel.h"
+#include "kerrno.h"
 #include "kstring.h"
 #include "printf.h"
 #include "vm.h"
@@ -188,6 +189,12 @@ int acpi_isa_irq(unsigned irq, uint64_t *ioapic, uint32_t *gsi_base, uint32_t *g
 		return -ENOENT;
 	*ioapic = pa, *gsi_base = base;
 	return 0;
+}
+
+const void *acpi_find_table(const char *sig)
+{
+	const uint8_t *rsdp = find_rsdp();
+	return rsdp ? find_table(rsdp, sig) : NULL;
 }
 
 void acpi_poweroff(void)

@@ -1,0 +1,18 @@
+/* ACPI: the tables the firmware leaves (RSDP, RSDT/XSDT, FADT, MADT, MCFG),
+ * found and checksummed once, and S5 power-off. */
+#ifndef BF_ACPI_H
+#define BF_ACPI_H
+
+#include <stdint.h>
+
+/* Find the ACPI \_S5 sleep type and PM1 control ports; returns 0 or -ENOENT. */
+int acpi_init(void);
+/* The ACPI table with this signature, checksum verified, or NULL. */
+const void *acpi_find_table(const char *sig);
+/* The first I/O APIC (physical address, first GSI) and the GSI and MPS
+ * polarity/trigger flags of ISA interrupt `irq`, from the MADT. 0 or -ENOENT. */
+int acpi_isa_irq(unsigned irq, uint64_t *ioapic, uint32_t *gsi_base, uint32_t *gsi, uint16_t *flags);
+/* Enter ACPI S5 (soft off). Returns only if that is impossible. */
+void acpi_poweroff(void);
+
+#endif

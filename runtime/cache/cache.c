@@ -1,0 +1,740 @@
+/*
+ * The code cache (cache.h). A file is
+ *
+ *   "BFCODE\0\n", u32 format, u32 0, u64 body length, u64 body checksum
+ *   body: strings runtime build, LLVM version, CPU, CPU features, program
+ *         hash, policy; u32 next version serial; u8 prefer generic;
+ *         u32 objects, each u64 size and the bytes; u32 first and u32
+ *         number of tier 0's objects among them;
+ *         u32 functions, each: string symbol, the profile snapshot, the
+ *         slot's request, entry symbol and object, u8 fallback and, if 1,
+ *         its request, entry symbol and object.
+ *
+ * little-endian, strings as u32 length and bytes. The checksum is FNV-1a
+ * (64 bits) of the body. Everything read is bounds-checked; a file that
+ * does not parse is reported and ignored, never trusted in part.
+ */
+#include <dirent.h>
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cache.h"
+
+#define MAGIC "BFCODE\0\n"
+#define FORMAT 2
+#define SUFFIX ".bfc"
+#define HEADER 32
+#define KEYS 6
+
+/* One function as stored. */
+struct record {
+	long fn;
+	struct prof_snapshot s;
+	struct jit_request r, fr;
+	char entry[600], fentry[600];
+	uint32_t obj, fobj;
+	bool fallback;
+};
+
+static struct {
+	struct jit *jit;
+	char dir[4096], path[4200];
+	char key[KEYS][512]; /* build, llvm, cpu, features, program, policy */
+	bool on, verbose;
+	/* the file read by cache_open, checked, with the objects found */
+	unsigned char *data;
+	uint32_t serial, nobjs, tier0_first, tier0_n, nrec;
+	bool generic;
+	const unsigned char **obj;
+	uint64_t *objsize;
+	struct record *rec;
+} C;
+
+static void read_cache(void);
+
+static const char *const key_names[KEYS] = {"runtime build", "LLVM version", "CPU",
+					    "CPU features",  "program",	     "policy"};
+
+static uint64_t fnv(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (size_t k = 0; k < n; k++)
+		h = (h ^ b[k]) * 0x100000001b3ull;
+	return h;
+}
+
+static void warn(const char *fmt, const char *a, const char *b)
+{
+	fprintf(stderr, "bareflow-rt: code cache %s: ", C.path);
+	fprintf(stderr, fmt, a, b);
+	fputc('\n', stderr);
+}
+
+/* This binary's GNU build ID, in hex, from its program headers (loaded in
+ * memory: PT_NOTE); "unknown" if it has none. */
+static void build_id(char *out, size_t len)
+{
+	const Elf64_Phdr *ph = (const Elf64_Phdr *)getauxval(AT_PHDR);
+	size_t n = getauxval(AT_PHNUM);
+	uintptr_t bias = 0;
+	snprintf(out, len, "unknown");
+	if (!ph)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (ph[i].p_type == PT_PHDR)
+			bias = (uintptr_t)ph - ph[i].p_vaddr;
+	for (size_t i = 0; i < n; i++) {
+		if (ph[i].p_type != PT_NOTE)
+			continue;
+		const unsigned char *p = (const unsigned char *)(bias + ph[i].p_vaddr);
+		const unsigned char *end = p + ph[i].p_memsz;
+		while (p + sizeof(Elf64_Nhdr) <= end) {
+			const Elf64_Nhdr *nh = (const Elf64_Nhdr *)p;
+			const unsigned char *name = p + sizeof *nh;
+			const unsigned char *desc = name + ((nh->n_namesz + 3) & ~3u);
+			if (desc + nh->n_descsz > end)
+				break;
+			if (nh->n_type == NT_GNU_BUILD_ID && nh->n_namesz == 4 &&
+			    !memcmp(name, "GNU", 4)) {
+				size_t o = 0;
+				for (size_t k = 0; k < nh->n_descsz && o + 3 <= len; k++)
+					o += (size_t)snprintf(out + o, len - o, "%02x", desc[k]);
+				return;
+			}
+			p = desc + ((nh->n_descsz + 3) & ~3u);
+		}
+	}
+}
+
+static bool default_dir(char *out, size_t len)
+{
+	const char *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	if (x && *x == '/')
+		return (size_t)snprintf(out, len, "%s/bareflow", x) < len;
+	if (home && *home)
+		return (size_t)snprintf(out, len, "%s/.cache/bareflow", home) < len;
+	return false;
+}
+
+void cache_open(struct jit *j, const char *dir, const struct prof_policy *policy, bool verbose)
+{
+	const char *cpu = getenv("BAREFLOW_RT_TEST_CPU"); /* tests: a foreign CPU */
+	C.jit = j;
+	C.verbose = verbose;
+	if (dir)
+		snprintf(C.dir, sizeof C.dir, "%s", dir);
+	else if (!default_dir(C.dir, sizeof C.dir))
+		return; /* no home: nowhere to keep it */
+	build_id(C.key[0], sizeof C.key[0]);
+	snprintf(C.key[1], sizeof C.key[1], "%s", jit_llvm_version());
+	snprintf(C.key[2], sizeof C.key[2], "%s", cpu && *cpu ? cpu : jit_cpu_name(j));
+	snprintf(C.key[3], sizeof C.key[3], "%s", jit_cpu_features(j));
+	snprintf(C.key[4], sizeof C.key[4], "%s", jit_input_hash(j));
+	if (policy->fixed)
+		snprintf(C.key[5], sizeof C.key[5], "fixed %llu,%llu,%llu,%llu",
+			 (unsigned long long)policy->calls1, (unsigned long long)policy->loops1,
+			 (unsigned long long)policy->calls2, (unsigned long long)policy->loops2);
+	else
+		snprintf(C.key[5], sizeof C.key[5], "adaptive");
+	/* a file per program and policy: runs under other thresholds are not
+	 * a mismatch to warn about, only another program's code to keep */
+	char tag[sizeof C.key[5]];
+	snprintf(tag, sizeof tag, "%s", C.key[5]);
+	for (char *t = tag; *t; t++)
+		if (*t == ' ' || *t == ',')
+			*t = '-';
+	snprintf(C.path, sizeof C.path, "%s/%s-%s" SUFFIX, C.dir, jit_input_hash(j), tag);
+	C.on = true;
+	jit_keep_objects(j);
+	read_cache();
+}
+
+const char *cache_path(void)
+{
+	return C.on ? C.path : "";
+}
+
+/* ---- writing ---- */
+
+struct buf {
+	unsigned char *p;
+	size_t n, cap;
+	bool failed;
+};
+
+static void put(struct buf *b, const void *p, size_t n)
+{
+	if (b->failed)
+		return;
+	if (b->n + n > b->cap) {
+		size_t cap = b->cap ? b->cap : 1 << 16;
+		while (cap < b->n + n)
+			cap *= 2;
+		unsigned char *q = realloc(b->p, cap);
+		if (!q) {
+			b->failed = true;
+			return;
+		}
+		b->p = q, b->cap = cap;
+	}
+	memcpy(b->p + b->n, p, n);
+	b->n += n;
+}
+
+static void put_u8(struct buf *b, uint8_t v)
+{
+	put(b, &v, 1);
+}
+static void put_u32(struct buf *b, uint32_t v)
+{
+	put(b, &v, 4);
+}
+static void put_u64(struct buf *b, uint64_t v)
+{
+	put(b, &v, 8);
+}
+
+static void put_str(struct buf *b, const char *s)
+{
+	put_u32(b, (uint32_t)strlen(s));
+	put(b, s, strlen(s));
+}
+
+static void put_request(struct buf *b, const struct jit_request *r)
+{
+	put_u8(b, (uint8_t)r->tier);
+	put_u8(b, (uint8_t)(r->profiled | r->counted << 1 | r->generic_cpu << 2));
+	put_u8(b, (uint8_t)r->nspec);
+	for (unsigned k = 0; k < r->nspec; k++) {
+		put_u8(b, (uint8_t)r->spec_arg[k]);
+		put_u64(b, (uint64_t)r->spec_value[k]);
+	}
+}
+
+/* The version of function i whose code is at code, or NULL. */
+static const struct prof_version *version_at(const struct prof_fn *f, const void *code)
+{
+	for (unsigned k = f->nversions; k-- > 0;)
+		if (f->versions[k].code == code && !f->versions[k].osr)
+			return &f->versions[k];
+	return NULL;
+}
+
+/* What function i has that is worth keeping: its slot's version, kept by
+ * the JIT, and a generic fallback if its guard has one. */
+struct kept {
+	struct jit_request r, fr;
+	const char *entry, *fentry;
+	unsigned obj, fobj;
+	bool fallback;
+};
+
+static bool keepable(uint32_t i, struct kept *k)
+{
+	const struct prof_fn *f = &prof_fns[i];
+	const void *obj;
+	size_t size;
+	const struct prof_version *v = version_at(f, f->code);
+	if (!f->fn->managed || !v ||
+	    !jit_version_object(C.jit, f->code, &obj, &size, &k->obj, &k->entry))
+		return false;
+	prof_version_request(i, v, &k->r);
+	k->fallback = false;
+	const struct prof_version *fv = v->nspec ? version_at(f, f->fallback) : NULL;
+	if (fv && jit_version_object(C.jit, f->fallback, &obj, &size, &k->fobj, &k->fentry)) {
+		prof_version_request(i, fv, &k->fr);
+		k->fallback = true;
+	}
+	return true;
+}
+
+void cache_save(void)
+{
+	struct buf b = {0};
+	uint32_t nfns = 0, nobjs = 0, nkept = 0;
+	struct kept k;
+	const void *bytes;
+	size_t size;
+
+	if (!C.on)
+		return;
+	while (jit_kept_object(C.jit, nkept, &bytes, &size))
+		nkept++;
+	/* the objects the versions in use are in, numbered anew in order */
+	uint32_t *renum = calloc(nkept ? nkept : 1, sizeof *renum);
+	if (!renum)
+		return;
+	for (uint32_t i = 1; i < prof_nfns; i++)
+		if (keepable(i, &k)) {
+			nfns++;
+			renum[k.obj] = 1;
+			if (k.fallback)
+				renum[k.fobj] = 1;
+		}
+	unsigned t0, t0n;
+	if (!jit_tier0_objects(C.jit, &t0, &t0n)) {
+		free(renum); /* tier 0 came from elsewhere: nothing to store */
+		return;
+	}
+	for (unsigned o = t0; o < t0 + t0n; o++)
+		renum[o] = 1;
+	for (uint32_t o = 0; o < nkept; o++)
+		renum[o] = renum[o] ? ++nobjs : 0; /* 1-based; 0: unused */
+	for (int n = 0; n < KEYS; n++)
+		put_str(&b, C.key[n]);
+	put_u32(&b, jit_next_serial(C.jit));
+	put_u8(&b, prof_prefers_generic());
+	put_u32(&b, nobjs);
+	for (uint32_t o = 0; o < nkept; o++)
+		if (renum[o] && jit_kept_object(C.jit, o, &bytes, &size)) {
+			put_u64(&b, size);
+			put(&b, bytes, size);
+		}
+	put_u32(&b, renum[t0] - 1);
+	put_u32(&b, t0n);
+	put_u32(&b, nfns);
+	for (uint32_t i = 1; i < prof_nfns; i++) {
+		struct prof_snapshot s;
+		if (!keepable(i, &k))
+			continue;
+		prof_snapshot(i, &s);
+		put_str(&b, jit_fn_symbol(C.jit, i - 1));
+		put_u64(&b, s.calls);
+		put_u64(&b, s.cycles);
+		put_u64(&b, s.loops);
+		put_u64(&b, s.guard_misses);
+		put_u64(&b, s.tier0_cpc);
+		for (unsigned a = 0; a < PROF_MAX_ARGS; a++) {
+			put_u64(&b, (uint64_t)s.args[a].value);
+			put_u64(&b, s.args[a].same);
+			put_u64(&b, s.args[a].other);
+		}
+		put_u8(&b, s.experiment_done);
+		put_request(&b, &k.r);
+		put_str(&b, k.entry);
+		put_u32(&b, renum[k.obj] - 1);
+		put_u8(&b, k.fallback);
+		if (k.fallback) {
+			put_request(&b, &k.fr);
+			put_str(&b, k.fentry);
+			put_u32(&b, renum[k.fobj] - 1);
+		}
+	}
+	free(renum);
+	if (b.failed) {
+		warn("%s%s", "out of memory: not stored", "");
+		free(b.p);
+		return;
+	}
+	unsigned char head[HEADER];
+	uint32_t format = FORMAT, zero = 0;
+	uint64_t len = b.n, sum = fnv(b.p, b.n);
+	memcpy(head, MAGIC, 8);
+	memcpy(head + 8, &format, 4);
+	memcpy(head + 12, &zero, 4);
+	memcpy(head + 16, &len, 8);
+	memcpy(head + 24, &sum, 8);
+
+	/* mkdir -p, then a file of our own, renamed over the old one: a run
+	 * reading it at the same time sees the old file or the new, whole */
+	char tmp[4300];
+	for (char *s = C.dir + 1; (s = strchr(s, '/')); s++) {
+		*s = 0;
+		mkdir(C.dir, 0755);
+		*s = '/';
+	}
+	mkdir(C.dir, 0755);
+	snprintf(tmp, sizeof tmp, "%s/.%d.%llx.tmp", C.dir, (int)getpid(),
+		 (unsigned long long)clock());
+	FILE *f = fopen(tmp, "wb");
+	bool ok = f && fwrite(head, 1, HEADER, f) == HEADER && fwrite(b.p, 1, b.n, f) == b.n;
+	int e = errno;
+	if (f && fclose(f))
+		ok = false, e = errno;
+	if (ok && rename(tmp, C.path))
+		ok = false, e = errno;
+	if (!ok) {
+		unlink(tmp);
+		warn("%s: %s", "cannot store the code", strerror(e));
+	} else if (C.verbose) {
+		fprintf(stderr, "bareflow-rt: code cache %s: stored %u functions (%zu bytes)\n",
+			C.path, nfns, b.n + HEADER);
+	}
+	free(b.p);
+}
+
+/* ---- reading ---- */
+
+struct rd {
+	const unsigned char *p, *end;
+	bool bad;
+};
+
+static const void *take(struct rd *r, size_t n)
+{
+	if (r->bad || (size_t)(r->end - r->p) < n) {
+		r->bad = true;
+		return NULL;
+	}
+	const void *at = r->p;
+	r->p += n;
+	return at;
+}
+
+static uint8_t get_u8(struct rd *r)
+{
+	const uint8_t *p = take(r, 1);
+	return p ? *p : 0;
+}
+
+static uint32_t get_u32(struct rd *r)
+{
+	uint32_t v = 0;
+	const void *p = take(r, 4);
+	if (p)
+		memcpy(&v, p, 4);
+	return v;
+}
+
+static uint64_t get_u64(struct rd *r)
+{
+	uint64_t v = 0;
+	const void *p = take(r, 8);
+	if (p)
+		memcpy(&v, p, 8);
+	return v;
+}
+
+/* A string into out (NUL-ended); too long for out is bad. */
+static void get_str(struct rd *r, char *out, size_t len)
+{
+	uint32_t n = get_u32(r);
+	const char *p = n < len ? take(r, n) : (r->bad = true, NULL);
+	if (!p) {
+		out[0] = 0;
+		return;
+	}
+	memcpy(out, p, n);
+	out[n] = 0;
+}
+
+static void get_request(struct rd *r, uint32_t fn, struct jit_request *q)
+{
+	memset(q, 0, sizeof *q);
+	q->fn = fn;
+	q->tier = get_u8(r);
+	uint8_t flags = get_u8(r);
+	q->profiled = flags & 1, q->counted = flags >> 1 & 1, q->generic_cpu = flags >> 2 & 1;
+	q->nspec = get_u8(r);
+	if (q->tier < 1 || q->tier > 2 || q->nspec > PROF_MAX_ARGS || flags > 7) {
+		r->bad = true;
+		return;
+	}
+	for (unsigned k = 0; k < q->nspec; k++) {
+		q->spec_arg[k] = get_u8(r);
+		q->spec_value[k] = (int64_t)get_u64(r);
+		if (q->spec_arg[k] >= PROF_MAX_ARGS)
+			r->bad = true;
+	}
+}
+
+/* Read the whole file; NULL (and a warning, unless there is none) if it
+ * cannot be. */
+static unsigned char *read_file(size_t *size)
+{
+	FILE *f = fopen(C.path, "rb");
+	if (!f) {
+		if (errno != ENOENT)
+			warn("%s: %s", "cannot read it", strerror(errno));
+		return NULL;
+	}
+	unsigned char *data = NULL;
+	size_t n = 0, cap = 0;
+	for (;;) {
+		if (n == cap) {
+			unsigned char *q = realloc(data, cap = cap ? 2 * cap : 1 << 16);
+			if (!q)
+				break;
+			data = q;
+		}
+		size_t got = fread(data + n, 1, cap - n, f);
+		n += got;
+		if (!got)
+			break;
+	}
+	bool err = ferror(f);
+	fclose(f);
+	if (err || !data) {
+		warn("%s%s", "cannot read it", "");
+		free(data);
+		return NULL;
+	}
+	*size = n;
+	return data;
+}
+
+/* Check the header and the keys; the body's reader, or false with a
+ * warning. */
+static bool check(const unsigned char *data, size_t size, struct rd *r)
+{
+	uint32_t format;
+	uint64_t len, sum;
+	if (size < HEADER || memcmp(data, MAGIC, 8)) {
+		warn("%s%s", "not a code cache file: ignored", "");
+		return false;
+	}
+	memcpy(&format, data + 8, 4);
+	memcpy(&len, data + 16, 8);
+	memcpy(&sum, data + 24, 8);
+	if (format != FORMAT) {
+		warn("%s%s", "written by another version of bareflow: ignored", "");
+		return false;
+	}
+	if (len != size - HEADER) {
+		warn("%s%s", "truncated or overlong: ignored", "");
+		return false;
+	}
+	if (fnv(data + HEADER, len) != sum) {
+		warn("%s%s", "damaged (its checksum does not match): ignored", "");
+		return false;
+	}
+	r->p = data + HEADER, r->end = data + size, r->bad = false;
+	for (int k = 0; k < KEYS; k++) {
+		char v[512];
+		get_str(r, v, sizeof v);
+		if (r->bad)
+			break;
+		if (strcmp(v, C.key[k])) {
+			char why[200];
+			snprintf(why, sizeof why, "made for another %s (%.60s%s)", key_names[k], v,
+				 strlen(v) > 60 ? "..." : "");
+			warn("%s: %s", why, "ignored");
+			return false;
+		}
+	}
+	if (r->bad)
+		warn("%s%s", "malformed: ignored", "");
+	return !r->bad;
+}
+
+static void get_record(struct rd *r, struct record *x)
+{
+	char sym[600];
+	get_str(r, sym, sizeof sym);
+	x->fn = jit_fn_by_symbol(C.jit, sym);
+	if (x->fn < 0)
+		r->bad = true; /* the program is the same: every name is known */
+	uint32_t fn = x->fn < 0 ? 0 : (uint32_t)x->fn;
+	x->s.calls = get_u64(r);
+	x->s.cycles = get_u64(r);
+	x->s.loops = get_u64(r);
+	x->s.guard_misses = get_u64(r);
+	x->s.tier0_cpc = get_u64(r);
+	for (unsigned a = 0; a < PROF_MAX_ARGS; a++) {
+		x->s.args[a].value = (int64_t)get_u64(r);
+		x->s.args[a].same = get_u64(r);
+		x->s.args[a].other = get_u64(r);
+	}
+	x->s.experiment_done = get_u8(r);
+	get_request(r, fn, &x->r);
+	get_str(r, x->entry, sizeof x->entry);
+	x->obj = get_u32(r);
+	x->fallback = get_u8(r);
+	if (x->fallback) {
+		get_request(r, fn, &x->fr);
+		get_str(r, x->fentry, sizeof x->fentry);
+		x->fobj = get_u32(r);
+	}
+}
+
+/* Read and check the file (a warning if it is there but unusable): its
+ * objects and records in C. */
+static void read_cache(void)
+{
+	size_t size;
+	struct rd r;
+
+	if (!(C.data = read_file(&size)))
+		return;
+	if (!check(C.data, size, &r))
+		goto bad;
+	C.serial = get_u32(&r);
+	C.generic = get_u8(&r);
+	C.nobjs = get_u32(&r);
+	if (C.nobjs > size) /* each takes 8 bytes at least */
+		r.bad = true;
+	C.obj = calloc(C.nobjs + 1, sizeof *C.obj);
+	C.objsize = calloc(C.nobjs + 1, sizeof *C.objsize);
+	if (!C.obj || !C.objsize)
+		r.bad = true;
+	for (uint32_t o = 0; o < C.nobjs && !r.bad; o++) {
+		C.objsize[o] = get_u64(&r);
+		C.obj[o] = take(&r, C.objsize[o]);
+	}
+	C.tier0_first = get_u32(&r);
+	C.tier0_n = get_u32(&r);
+	if (!C.tier0_n || C.tier0_first > C.nobjs || C.tier0_n > C.nobjs - C.tier0_first)
+		r.bad = true;
+	C.nrec = get_u32(&r);
+	if (!r.bad && C.nrec <= prof_nfns)
+		C.rec = calloc(C.nrec + 1, sizeof *C.rec);
+	if (!C.rec)
+		r.bad = true;
+	for (uint32_t k = 0; k < C.nrec && !r.bad; k++) {
+		struct record *x = &C.rec[k];
+		get_record(&r, x);
+		if (x->obj >= C.nobjs || (x->fallback && x->fobj >= C.nobjs))
+			r.bad = true;
+	}
+	if (!r.bad && r.p == r.end)
+		return;
+	warn("%s%s", "malformed: ignored", "");
+bad:
+	free(C.data);
+	free(C.obj);
+	free(C.objsize);
+	free(C.rec);
+	C.data = NULL, C.obj = NULL, C.objsize = NULL, C.rec = NULL;
+}
+
+bool cache_tier0(const struct jit_probes *p, void **entry)
+{
+	const void *objs[8];
+	size_t sizes[8];
+	if (!C.data || C.tier0_n > 8)
+		return false;
+	for (uint32_t k = 0; k < C.tier0_n; k++) {
+		objs[k] = C.obj[C.tier0_first + k];
+		sizes[k] = C.objsize[C.tier0_first + k];
+	}
+	if (jit_load_tier0(C.jit, p, objs, sizes, C.tier0_n, "main", entry)) {
+		/* an object that does not link: the JIT is in an unknown state */
+		fprintf(stderr,
+			"bareflow-rt: code cache %s: its code does not link (%s); clear it "
+			"with --cache-clear\n",
+			C.path, jit_error(C.jit));
+		return false;
+	}
+	return true;
+}
+
+unsigned cache_load(void)
+{
+	unsigned restored = 0;
+
+	if (!C.data)
+		return 0;
+	/* Link each object that holds an entry, then find the entries in it
+	 * (the JIT files them under the object added last). */
+	jit_skip_serials(C.jit, C.serial);
+	void **slot = calloc(C.nrec + 1, sizeof *slot), **fb = calloc(C.nrec + 1, sizeof *fb);
+	bool failed = !slot || !fb;
+	for (uint32_t o = 0; o < C.nobjs && !failed; o++) {
+		bool used = false;
+		for (uint32_t k = 0; k < C.nrec; k++)
+			used |= C.rec[k].obj == o || (C.rec[k].fallback && C.rec[k].fobj == o);
+		if (!used)
+			continue;
+		if (jit_add_object(C.jit, C.obj[o], C.objsize[o])) {
+			failed = true;
+			break;
+		}
+		for (uint32_t k = 0; k < C.nrec && !failed; k++) {
+			struct record *x = &C.rec[k];
+			if (x->obj == o && jit_find_version(C.jit, x->entry, &slot[k]))
+				failed = true;
+			if (x->fallback && x->fobj == o &&
+			    jit_find_version(C.jit, x->fentry, &fb[k]))
+				failed = true;
+		}
+	}
+	if (failed) {
+		warn("%s: %s", "its code does not link", jit_error(C.jit));
+	} else {
+		prof_set_prefer_generic(C.generic);
+		for (uint32_t k = 0; k < C.nrec; k++) {
+			struct record *x = &C.rec[k];
+			if (!prof_fns[x->fn + 1].fn->managed)
+				continue;
+			jit_adopt(C.jit, (unsigned)x->fn);
+			prof_restore((uint32_t)x->fn + 1, &x->s, &x->r, slot[k],
+				     x->fallback ? &x->fr : NULL, x->fallback ? fb[k] : NULL);
+			restored++;
+		}
+		if (C.verbose)
+			fprintf(stderr,
+				"bareflow-rt: code cache %s: %u functions start optimized\n",
+				C.path, restored);
+	}
+	free(slot);
+	free(fb);
+	free(C.data);
+	free(C.obj);
+	free(C.objsize);
+	free(C.rec);
+	C.data = NULL, C.obj = NULL, C.objsize = NULL, C.rec = NULL;
+	return restored;
+}
+
+bool cache_requests(struct jit_request **r, uint64_t (**weights)[2], size_t *n, bool *generic)
+{
+	if (!C.data)
+		return false;
+	*r = calloc(C.nrec + 1, sizeof **r);
+	*weights = calloc(C.nrec + 1, sizeof **weights);
+	if (!*r || !*weights) {
+		free(*r);
+		free(*weights);
+		return false;
+	}
+	for (uint32_t k = 0; k < C.nrec; k++) {
+		(*r)[k] = C.rec[k].r;
+		uint64_t misses = C.rec[k].s.guard_misses;
+		(*weights)[k][0] = C.rec[k].s.calls > misses ? C.rec[k].s.calls - misses : 0;
+		(*weights)[k][1] = misses;
+	}
+	*n = C.nrec;
+	*generic = C.generic;
+	return true;
+}
+
+int cache_clear(const char *dir)
+{
+	char d[4096], path[4400];
+	int n = 0;
+	if (dir)
+		snprintf(d, sizeof d, "%s", dir);
+	else if (!default_dir(d, sizeof d))
+		return 0;
+	DIR *D = opendir(d);
+	if (!D) {
+		if (errno == ENOENT)
+			return 0;
+		fprintf(stderr, "bareflow-rt: cannot clear the code cache %s: %s\n", d,
+			strerror(errno));
+		return -1;
+	}
+	for (struct dirent *e; (e = readdir(D));) {
+		size_t len = strlen(e->d_name);
+		bool ours =
+		    (len > 4 && !strcmp(e->d_name + len - 4, SUFFIX)) ||
+		    (e->d_name[0] == '.' && len > 4 && !strcmp(e->d_name + len - 4, ".tmp"));
+		if (!ours)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", d, e->d_name);
+		if (!unlink(path))
+			n++;
+	}
+	closedir(D);
+	return n;
+}

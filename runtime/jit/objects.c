@@ -1,0 +1,130 @@
+/*
+ * Object code kept for the code cache: every version's object, as emitted,
+ * and where each version's entry is, so that the cache can store a
+ * function's code as it is at exit and a later run can link it again (see
+ * const_addr in tiers.c for why the code does not depend on the run).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+const char *jit_llvm_version(void)
+{
+	static char v[32];
+	unsigned major, minor, patch;
+	LLVMGetVersion(&major, &minor, &patch);
+	snprintf(v, sizeof v, "%u.%u.%u", major, minor, patch);
+	return v;
+}
+
+const char *jit_input_hash(const struct jit *j)
+{
+	return j->input_hex;
+}
+
+void jit_keep_objects(struct jit *j)
+{
+	j->keep = true;
+}
+
+int jit_keep(struct jit *j, const void *bytes, size_t size)
+{
+	struct jit_object *o = realloc(j->objs, (j->nobjs + 1) * sizeof *o);
+	if (!o)
+		return jit_fail(j, JIT_EINTERNAL, "out of memory");
+	j->objs = o;
+	o[j->nobjs].bytes = malloc(size);
+	if (!o[j->nobjs].bytes)
+		return jit_fail(j, JIT_EINTERNAL, "out of memory");
+	memcpy(o[j->nobjs].bytes, bytes, size);
+	o[j->nobjs++].size = size;
+	return 0;
+}
+
+int jit_made(struct jit *j, const void *addr, const char *entry)
+{
+	struct jit_made *m = realloc(j->made, (j->nmade + 1) * sizeof *m);
+	if (!m)
+		return jit_fail(j, JIT_EINTERNAL, "out of memory");
+	j->made = m;
+	m[j->nmade].addr = addr;
+	m[j->nmade].obj = (unsigned)j->nobjs - 1;
+	if (!j->nobjs || !(m[j->nmade].entry = strdup(entry)))
+		return jit_fail(j, JIT_EINTERNAL, "internal error: no object kept for %s", entry);
+	j->nmade++;
+	return 0;
+}
+
+bool jit_version_object(const struct jit *j, const void *addr, const void **obj, size_t *size,
+			unsigned *id, const char **entry)
+{
+	for (size_t k = j->nmade; k-- > 0;)
+		if (j->made[k].addr == addr) {
+			*id = j->made[k].obj;
+			*obj = j->objs[*id].bytes;
+			*size = j->objs[*id].size;
+			*entry = j->made[k].entry;
+			return true;
+		}
+	return false;
+}
+
+bool jit_kept_object(const struct jit *j, unsigned id, const void **obj, size_t *size)
+{
+	if (id >= j->nobjs)
+		return false;
+	*obj = j->objs[id].bytes;
+	*size = j->objs[id].size;
+	return true;
+}
+
+int jit_add_object(struct jit *j, const void *obj, size_t size)
+{
+	if (j->keep && jit_keep(j, obj, size))
+		return JIT_EINTERNAL;
+	LLVMMemoryBufferRef buf =
+	    LLVMCreateMemoryBufferWithMemoryRangeCopy(obj, size, "bareflow.cached");
+	LLVMErrorRef e =
+	    LLVMOrcLLJITAddObjectFile(j->lljit, LLVMOrcLLJITGetMainJITDylib(j->lljit), buf);
+	return e ? jit_fail_llvm(j, JIT_EINTERNAL, "cannot add cached code", e) : 0;
+}
+
+int jit_find_version(struct jit *j, const char *entry, void **addr)
+{
+	int err = jit_lookup(j, entry, addr);
+	if (!err && j->keep)
+		err = jit_made(j, *addr, entry);
+	return err;
+}
+
+void jit_adopt(struct jit *j, unsigned fn)
+{
+	if (fn < j->nfns)
+		j->compiled[fn] = 1;
+}
+
+const char *jit_fn_symbol(const struct jit *j, unsigned fn)
+{
+	return fn < j->nfns ? j->syms[fn] : NULL;
+}
+
+long jit_fn_by_symbol(const struct jit *j, const char *sym)
+{
+	for (size_t i = 0; i < j->nfns; i++)
+		if (!strcmp(j->syms[i], sym))
+			return (long)i;
+	return -1;
+}
+
+unsigned jit_next_serial(const struct jit *j)
+{
+	return j->serial;
+}
+
+void jit_skip_serials(struct jit *j, unsigned next)
+{
+	if (next > j->serial)
+		j->serial = next;
+}
