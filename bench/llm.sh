@@ -17,7 +17,9 @@
 # machine's load falls on all alike; the medians are shown.
 # usage: bench/llm.sh [-n RUNS] [--no-bare-metal]   (default 3 runs)
 # environment: LLAMA2C_RUN, a reference `run` binary built elsewhere from
-#   llama2.c, measured natively in the same rounds (fp32 models only).
+#   llama2.c, measured natively in the same rounds (fp32 models only);
+#   LLAMA2C_RUN_BARE, one built static without AVX-512 (TCG has none, e.g.
+#   -Ofast alone), measured bare-metal under `bareflow run`.
 . "$(dirname "$0")/common.inc"
 usage() {
 	echo "usage: bench/llm.sh [-n RUNS] [--no-bare-metal]" >&2
@@ -36,6 +38,9 @@ case $runs in '' | *[!0-9]* | 0) usage ;; esac
 cli=build/bareflow-cli
 ref=${LLAMA2C_RUN:-}
 [ -z "$ref" ] || [ -x "$ref" ] || { echo "bench: LLAMA2C_RUN=$ref is not executable" >&2; exit 2; }
+refbare=${LLAMA2C_RUN_BARE:-}
+[ -z "$refbare" ] || [ -x "$refbare" ] ||
+	{ echo "bench: LLAMA2C_RUN_BARE=$refbare is not executable" >&2; exit 2; }
 make -s all >/dev/null || exit 1
 dir=build/bench/llm
 rm -rf "$dir" && mkdir -p "$dir" || exit 1
@@ -74,11 +79,13 @@ measure() {
 	case $2 in
 	O3) "$dir/llm-O3" $args "$prompt" ;;
 	native) "$dir/llm-native" $args "$prompt" ;;
-	hosted) $cli jit --hosted apps/llm/*.c -- $args "$prompt" ;;
+	hosted) $cli jit --hosted --cache off apps/llm/*.c -- $args "$prompt" ;;
 	reference) "$ref" $args "$prompt" ;;
 	run) $cli run --timeout 600 --file "$dir/stories15M" --file apps/llm/model "$dir/llm-O3" \
 		"$ckpt" -z "$tok" -t 0 -n "$bsteps" -i "$prompt" ;;
 	jit) $cli jit --timeout 600 --file "$dir/stories15M" --file apps/llm/model apps/llm/*.c -- \
+		"$ckpt" -z "$tok" -t 0 -n "$bsteps" -i "$prompt" ;;
+	refrun) $cli run --timeout 600 --file "$dir/stories15M" --file apps/llm/model "$refbare" \
 		"$ckpt" -z "$tok" -t 0 -n "$bsteps" -i "$prompt" ;;
 	esac >"$dir/out" 2>"$dir/err" </dev/null || {
 		echo "bench: $1 ($2) failed:" >&2
@@ -89,7 +96,7 @@ measure() {
 	[ -n "$t" ] || { echo "bench: $1 ($2) reported no tok/s" >&2; cat "$dir/err" >&2; exit 1; }
 	echo "$t" | awk '{ printf "%d\n", $1 * 1000 }' >>"$dir/$1.$2"
 	# the same text at temperature 0 as the -O3 build, or a note
-	case $2 in run | jit) r="$dir/$1.bare.txt" ;; *) r="$dir/$1.txt" ;; esac
+	case $2 in run | jit | refrun) r="$dir/$1.bare.txt" ;; *) r="$dir/$1.txt" ;; esac
 	if [ ! -e "$r" ]; then
 		cp "$dir/out" "$r"
 	elif ! cmp -s "$r" "$dir/out"; then
@@ -103,7 +110,8 @@ variants() {
 }
 bare_variants() {
 	[ "$bare" = 1 ] || return 0
-	case $1 in fortune | s15) echo run jit ;; esac
+	case $1 in fortune | s15) echo run jit ;; *) return 0 ;; esac
+	[ -z "$refbare" ] || echo refrun
 }
 
 i=0
@@ -124,6 +132,7 @@ grep -m1 'model name' /proc/cpuinfo | sed 's/^.*: /CPU: /'
 printf '%-10s %16s %16s %16s' model "-O3" "-O3 -march=native" "jit --hosted"
 [ -z "$ref" ] || printf ' %16s' "llama2.c run"
 [ "$bare" = 1 ] && printf ' %16s %16s' "bare run -O3" "bare jit"
+[ "$bare" = 1 ] && [ -n "$refbare" ] && printf ' %16s' "bare llama2.c"
 echo
 for mdl in $models; do
 	base=$(med "$mdl" O3)
@@ -141,8 +150,13 @@ for mdl in $models; do
 		if [ -e "$dir/$mdl.run" ]; then
 			b=$(med "$mdl" run) j=$(med "$mdl" jit)
 			printf ' %9s %5sx %9s %5sx' "$(tps "$b")" 1.000 "$(tps "$j")" "$(ratio "$j" "$b")"
+			if [ -n "$refbare" ]; then
+				r=$(med "$mdl" refrun)
+				printf ' %9s %5sx' "$(tps "$r")" "$(ratio "$r" "$b")"
+			fi
 		else
 			printf ' %16s %16s' - -
+			[ -z "$refbare" ] || printf ' %16s' -
 		fi
 	fi
 	echo

@@ -4,7 +4,9 @@
 # computed (tests/llm/fortune.tokens), and stdout exactly the text they
 # decode to (tests/llm/fortune.txt), in all four ways the program runs:
 # natively (the static -O3 build), under `bareflow run` (the same binary,
-# bare-metal), `bareflow jit --hosted` and `bareflow jit` bare-metal.
+# bare-metal), `bareflow jit --hosted` (cold: a code cache of its own, so
+# that what earlier runs left in the user's cache plays no part) and
+# `bareflow jit` bare-metal.
 . tests/boot/common.inc
 . tests/boot/llm.inc
 model=apps/llm/model/model.bin
@@ -41,7 +43,7 @@ llm() {
 	case $mode in
 	native) "$bin" "$@" ;;
 	run) ./bareflow run --timeout 300 --file apps/llm/model "$bin" "$@" ;;
-	hosted) ./bareflow jit --hosted apps/llm/*.c -- "$@" ;;
+	hosted) ./bareflow jit --hosted --cache "$TMP/cache" apps/llm/*.c -- "$@" ;;
 	jit) ./bareflow jit --timeout 300 --file apps/llm/model apps/llm/*.c -- "$@" ;;
 	esac >"$TMP/out" 2>"$TMP/err" </dev/null
 	STATUS=$?
