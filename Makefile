@@ -1,7 +1,7 @@
 # BareFlow top-level build.
 #   make        build the kernel (build/bareflow.elf), the ISO, the CLI and the
 #               JIT runtime (build/runtime/bareflow-rt)
-#   make run    set up, build and boot the default demo in QEMU
+#   make run    set up, build and boot the default demo in QEMU (apps/llm)
 #   make test   set up, build and run every test; ends with "N passed, N failed"
 
 CC       := clang-19
@@ -27,7 +27,7 @@ KERNEL_OBJ := $(patsubst %,$(B)/%.o,$(KERNEL_C) $(KERNEL_S))
 HOST_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -D_GNU_SOURCE
 
 .PHONY: all kernel iso cli runtime run test fuzz unit setup clean
-all: kernel iso cli runtime
+all: kernel iso cli runtime llm
 
 kernel: $(B)/bareflow.elf
 
@@ -83,6 +83,7 @@ $(B)/bareflow.iso: $(B)/bareflow.elf tools/grub.cfg
 include tools/cli/cli.mk
 include runtime/runtime.mk
 include tests/unit/unit.mk
+include apps/llm/llm.mk
 
 setup:
 	@sh tools/setup.sh

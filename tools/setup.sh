@@ -3,7 +3,9 @@
 # All present: silent, exit 0. Missing, as root: install them. Missing, not
 # root: print the exact command to run and exit 1.
 # usage: tools/setup.sh [PACKAGE...]   (default: the packages below; with
-# arguments, those packages instead, e.g. a benchmark's own dependencies)
+# arguments, those packages instead, e.g. a benchmark's own dependencies, or
+# `make llm-train`'s: python3-torch fortunes libopenblas0-serial, needed only
+# to retrain apps/llm's committed model)
 PACKAGES="clang-19 lld-19 llvm-19 qemu-system-x86 grub-pc-bin grub-common xorriso mtools
 	linux-libc-dev libc6-dev busybox-static bash-static llvm-19-dev zlib1g-dev libzstd-dev
 	libclang-rt-19-dev dosfstools gdb python3 chromium"
