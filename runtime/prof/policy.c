@@ -793,8 +793,12 @@ void prof_restore(uint32_t i, const struct prof_snapshot *s, const struct jit_re
 			f->generic = fallback;
 			f->generic_counted = fr->counted || fr->profiled;
 		}
-	} else if (r->nspec) {
-		f->fallback = f->code; /* tier 0's */
+	} else {
+		/* a guard's other values: tier 0's code behind the guard in the
+		 * slot; else the slot's own (generic) code, for a guard of an
+		 * earlier version that a batch member of it still calls directly
+		 * (as generic() leaves it) */
+		f->fallback = r->nspec ? f->code : slot;
 	}
 	from_cache = true;
 	installed(f, i, r, slot, 0, PROF_SLOT);
