@@ -64,7 +64,9 @@ static const char main_usage[] =
     "             appliance; see export --help)\n"
     "  disk       disk create IMG SIZE: a new FAT32 image for run --disk (see disk --help)\n"
     "\n"
-    "The guest's serial console (COM1) is copied to stdout byte for byte.\n"
+    "demo and selftest: the guest's serial console (COM1) is copied to stdout\n"
+    "byte for byte; run and jit: the program's stdin, stdout and stderr are\n"
+    "yours (on a virtio-console device).\n"
     "Exit status: the guest's own (0 success; selftest: 1 if a test failed);\n"
     "2 usage error; 124 timeout; 125 kernel panic, unhandled CPU exception, a\n"
     "guest that reset without reporting a status, or a QEMU failure.\n";
