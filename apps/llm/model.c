@@ -82,7 +82,7 @@ static int check_config(const char *path, const struct llm_config *c)
 		why = "n_heads (must divide dim into heads of an even size)";
 	else if (c->n_kv_heads <= 0 || c->n_kv_heads > c->n_heads || c->n_heads % c->n_kv_heads)
 		why = "n_kv_heads (must divide n_heads)";
-	else if (c->vocab_size <= 0 || c->vocab_size > (1 << 24))
+	else if (c->vocab_size <= LLM_EOS || c->vocab_size > (1 << 24))
 		why = "vocab_size";
 	else if (c->seq_len <= 0 || c->seq_len > (1 << 20))
 		why = "seq_len";

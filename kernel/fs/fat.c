@@ -311,6 +311,9 @@ static int parse_bpb(struct fat_vol *v, const uint8_t *b, uint64_t dev_bytes, co
 		return -EINVAL;
 	v->nfats = nfats;
 	v->fat_off = (uint64_t)reserved * bps;
+	*why = "a FAT of 4 GiB or more";
+	if ((uint64_t)fatsz * bps > UINT32_MAX)
+		return -EINVAL;
 	v->fat_bytes = fatsz * bps;
 	v->root_off = v->fat_off + (uint64_t)nfats * v->fat_bytes;
 	v->root_bytes = root_ents * DIRENT;

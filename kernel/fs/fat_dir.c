@@ -101,7 +101,8 @@ static void lfn_slot(struct lfn_state *s, const uint8_t *e, uint32_t off)
 		s->expect = s->slots;
 		s->sum = e[13];
 		s->start = off;
-	} else if (!s->slots || ord != s->expect || e[13] != s->sum) {
+	} else if (!s->slots || ord < 1 || ord != s->expect || e[13] != s->sum) {
+		/* ord 0 after the last slot (expect 0) would index before name[] */
 		s->slots = 0;
 		return;
 	}
@@ -131,7 +132,9 @@ static int lfn_take(struct lfn_state *s, const uint8_t *e)
 		while (n < s->slots * 13 && s->name[n])
 			n++;
 	s->slots = 0;
-	return n;
+	/* 20 slots hold 260 units; more than a name's 255 is no name (its
+	 * UTF-8 would not fit the buffers sized for 255) */
+	return n <= FAT_NAME_MAX ? n : 0;
 }
 
 static bool name_eq(const uint16_t *a, int an, const uint16_t *b, int bn)

@@ -107,6 +107,8 @@ int dir_create(struct inode *dir, const char *name, size_t len, uint32_t mode, s
 {
 	if (len > NAME_MAX)
 		return -ENAMETOOLONG;
+	if (dir->nlink == 0)
+		return -ENOENT; /* removed: its clusters may be another file's soon */
 	if (dir->ops)
 		return dir->ops->create(dir, name, len, mode, out);
 	struct inode *ip = inode_new(mode);
@@ -251,6 +253,8 @@ int dir_rename(struct inode *odir, const char *oname, size_t olen, struct inode 
 		return -ENAMETOOLONG;
 	if (odir->sb != ndir->sb)
 		return -EXDEV;
+	if (ndir->nlink == 0)
+		return -ENOENT; /* into a removed directory */
 	if (odir->ops) {
 		int err;
 		struct inode *ip = odir->ops->lookup(odir, oname, olen, &err);

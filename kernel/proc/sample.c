@@ -77,6 +77,7 @@ static unsigned kernel_frames(uint64_t *pc, uint64_t rip, uint64_t rbp)
 {
 	struct trap_catcher c;
 	volatile unsigned n = 0;
+	const uint64_t first = rbp;
 
 	pc[n++] = rip;
 	if (trap_catch(&c)) /* a frame pointer into nothing ends the walk */
@@ -86,7 +87,10 @@ static unsigned kernel_frames(uint64_t *pc, uint64_t rip, uint64_t rbp)
 		if (f[1] < 0xffffffff80000000ull || !ksyms_lookup(f[1] - 1, &(uint64_t){0}))
 			break;
 		pc[n++] = f[1] - 1;
-		if (f[0] <= rbp)
+		/* up the stack, and within one kernel stack's size of where
+		 * the walk began: the frame a system call entered from holds
+		 * the program's own RBP, which may point anywhere */
+		if (f[0] <= rbp || f[0] - first >= 65536)
 			break;
 		rbp = f[0];
 	}

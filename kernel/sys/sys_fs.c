@@ -445,6 +445,8 @@ static int64_t do_rename(uint64_t odirfd, uint64_t opath, uint64_t ndirfd, uint6
 	}
 	if (old && (flags & RENAME_NOREPLACE))
 		return -EEXIST;
+	if (old && (old == fs_root() || (old->sb && old == old->sb->root)))
+		return -EBUSY; /* a mount point (or /) is not replaced */
 	if (S_ISDIR(ip->mode)) {
 		/* A directory cannot move into itself or below itself. */
 		for (struct inode *d = n.dir; d; d = d->parent)

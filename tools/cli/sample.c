@@ -63,15 +63,16 @@ static void load_symbols(const char *path, struct symtab *t)
 	} sy;
 	for (unsigned i = 0; i < h.shnum; i++) {
 		unsigned long long at = h.shoff + (unsigned long long)i * sizeof sh;
-		if (h.shentsize != sizeof sh || at + sizeof sh > size)
+		if (h.shentsize != sizeof sh || h.shoff > size || at > size - sizeof sh)
 			return;
 		memcpy(&sh, t->file + at, sizeof sh);
-		if (sh.type != 2 /* SHT_SYMTAB */ || sh.entsize != sizeof sy ||
-		    sh.offset + sh.size > size || sh.link >= h.shnum ||
-		    h.shoff + (sh.link + 1ull) * sizeof str > size)
+		/* each bound by subtraction: a hostile offset must not wrap */
+		if (sh.type != 2 /* SHT_SYMTAB */ || sh.entsize != sizeof sy || sh.offset > size ||
+		    sh.size > size - sh.offset || sh.link >= h.shnum ||
+		    (sh.link + 1ull) * sizeof str > size - h.shoff)
 			continue;
 		memcpy(&str, t->file + h.shoff + sh.link * sizeof str, sizeof str);
-		if (str.offset + str.size > size || !(t->s = calloc(sh.size / sizeof sy + 1, sizeof *t->s)))
+		if (str.offset > size || str.size > size - str.offset || !(t->s = calloc(sh.size / sizeof sy + 1, sizeof *t->s)))
 			return;
 		for (unsigned long long o = 0; o + sizeof sy <= sh.size; o += sizeof sy) {
 			memcpy(&sy, t->file + sh.offset + o, sizeof sy);
@@ -103,9 +104,18 @@ static const char *symbolize(const struct symtab *t, unsigned long long addr)
 	return NULL;
 }
 
+/* Stacks in frame order: ';' sorts below every character of a name, so a
+ * stack sits next to the ones it is a prefix of ("a;b", "a;b;c", then
+ * "a;b c"), and a flame graph draws each frame once. */
 static int by_stack(const void *a, const void *b)
 {
-	return strcmp(((const struct cli_folded *)a)->stack, ((const struct cli_folded *)b)->stack);
+	const unsigned char *x = (const unsigned char *)((const struct cli_folded *)a)->stack;
+	const unsigned char *y = (const unsigned char *)((const struct cli_folded *)b)->stack;
+	for (;; x++, y++) {
+		int cx = *x == ';' ? 1 : *x, cy = *y == ';' ? 1 : *y;
+		if (cx != cy || !cx)
+			return cx - cy;
+	}
 }
 
 /* The functions with the most samples of their own (the leaf frames), on
@@ -146,9 +156,13 @@ static void table(const struct cli_folded *f, size_t n, unsigned long long total
 static void name_stack(const struct symtab *t, char *frames, char *out, size_t len)
 {
 	size_t n = 0;
+	out[0] = 0;
 	for (char *f = strtok(frames, ";\n"); f; f = strtok(NULL, ";\n")) {
 		char hex[32];
-		const char *name = f + 2;
+		const char *name = f;
+		if (strlen(f) < 2) /* not a tagged frame: shown as it came */
+			goto add;
+		name = f + 2;
 		if (!strncmp(f, "k:", 2)) {
 			n += (size_t)snprintf(out + n, n < len ? len - n : 0, "%s[kernel] %s",
 					      n ? ";" : "", name);
@@ -161,6 +175,7 @@ static void name_stack(const struct symtab *t, char *frames, char *out, size_t l
 				name = hex;
 			}
 		}
+	add:
 		n += (size_t)snprintf(out + n, n < len ? len - n : 0, "%s%s", n ? ";" : "", name);
 	}
 	if (n >= len)
@@ -196,6 +211,10 @@ int cli_sample_report(const struct boot_options *opt, int log_fd)
 		} else if (!strncmp(line, CONTRACT_SAMPLE_LINE, line_len)) {
 			char *rest;
 			unsigned long long c = strtoull(line + line_len, &rest, 10);
+			if (*rest != ' ') { /* a torn line (the log was cut): skipped */
+				*end = saved;
+				continue;
+			}
 			name_stack(&t, rest + 1, named, sizeof named);
 			if (n == cap && !(f = realloc(f, (cap *= 2) * sizeof *f)))
 				break;
