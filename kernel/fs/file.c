@@ -1,5 +1,5 @@
-/* Open files and the descriptor table. One process, so one table; an open
- * file is shared by the descriptors dup made from it (offset and flags).
+/* Open files and the running process's descriptor table; an open file is
+ * shared by the descriptors dup made from it (offset and flags).
  * The table grows as descriptors are used, up to RLIMIT_NOFILE's soft
  * limit, which is so the real limit (a program may raise it to NR_OPEN). */
 #include "fs.h"
@@ -7,10 +7,7 @@
 #include "kerrno.h"
 #include "kstring.h"
 #include "proc.h"
-
-static struct file **fdtab;
-static bool *cloexec;
-static int fdcap; /* slots in fdtab and cloexec */
+#include "task.h"
 
 int fd_limit(void)
 {
@@ -18,14 +15,16 @@ int fd_limit(void)
 	return cur < NR_OPEN ? (int)cur : NR_OPEN;
 }
 
-int fd_table_size(void) { return fdcap; }
+int fd_table_size(void) { return current_proc()->fdcap; }
 
 /* Make slot fd exist. -EMFILE when memory runs out. */
 static int grow(int fd)
 {
-	if (fd < fdcap)
+	struct proc *p = current_proc();
+
+	if (fd < p->fdcap)
 		return 0;
-	int cap = fdcap ? fdcap : 64;
+	int cap = p->fdcap ? p->fdcap : 64;
 	while (cap <= fd)
 		cap *= 2;
 	if (cap > NR_OPEN)
@@ -36,21 +35,23 @@ static int grow(int fd)
 		kfree(t), kfree(c);
 		return -EMFILE;
 	}
-	if (fdcap) {
-		memcpy(t, fdtab, (size_t)fdcap * sizeof *t);
-		memcpy(c, cloexec, (size_t)fdcap * sizeof *c);
+	if (p->fdcap) {
+		memcpy(t, p->fdtab, (size_t)p->fdcap * sizeof *t);
+		memcpy(c, p->cloexec, (size_t)p->fdcap * sizeof *c);
 	}
-	kfree(fdtab), kfree(cloexec);
-	fdtab = t, cloexec = c, fdcap = cap;
+	kfree(p->fdtab), kfree(p->cloexec);
+	p->fdtab = t, p->cloexec = c, p->fdcap = cap;
 	return 0;
 }
 
 void fd_close_all(void)
 {
-	for (int fd = 0; fd < fdcap; fd++)
+	struct proc *p = current_proc();
+
+	for (int fd = 0; fd < p->fdcap; fd++)
 		fd_close(fd);
-	kfree(fdtab), kfree(cloexec);
-	fdtab = NULL, cloexec = NULL, fdcap = 0;
+	kfree(p->fdtab), kfree(p->cloexec);
+	p->fdtab = NULL, p->cloexec = NULL, p->fdcap = 0;
 }
 
 struct file *file_open_inode(struct inode *ip, uint32_t flags)
@@ -75,16 +76,21 @@ void file_put(struct file *f)
 	kfree(f);
 }
 
-struct file *fd_get(int fd) { return fd >= 0 && fd < fdcap ? fdtab[fd] : NULL; }
+struct file *fd_get(int fd)
+{
+	struct proc *p = current_proc();
+	return fd >= 0 && fd < p->fdcap ? p->fdtab[fd] : NULL;
+}
 
 int fd_install(struct file *f, int min, bool cx)
 {
 	for (int fd = min < 0 ? 0 : min, limit = fd_limit(); fd < limit; fd++) {
 		if (grow(fd))
 			return -EMFILE;
-		if (!fdtab[fd]) {
-			fdtab[fd] = f;
-			cloexec[fd] = cx;
+		struct proc *p = current_proc();
+		if (!p->fdtab[fd]) {
+			p->fdtab[fd] = f;
+			p->cloexec[fd] = cx;
 			return fd;
 		}
 	}
@@ -96,7 +102,7 @@ int fd_close(int fd)
 	struct file *f = fd_get(fd);
 	if (!f)
 		return -EBADF;
-	fdtab[fd] = NULL;
+	current_proc()->fdtab[fd] = NULL;
 	file_put(f);
 	return 0;
 }
@@ -110,20 +116,21 @@ int fd_dup2(int oldfd, int newfd, bool cx)
 		return newfd;
 	if (grow(newfd))
 		return -EMFILE;
+	struct proc *p = current_proc();
 	f->refs++;
-	if (fdtab[newfd])
+	if (p->fdtab[newfd])
 		fd_close(newfd);
-	fdtab[newfd] = f;
-	cloexec[newfd] = cx;
+	p->fdtab[newfd] = f;
+	p->cloexec[newfd] = cx;
 	return newfd;
 }
 
-bool fd_cloexec(int fd) { return fd_get(fd) && cloexec[fd]; }
+bool fd_cloexec(int fd) { return fd_get(fd) && current_proc()->cloexec[fd]; }
 
 void fd_set_cloexec(int fd, bool on)
 {
 	if (fd_get(fd))
-		cloexec[fd] = on;
+		current_proc()->cloexec[fd] = on;
 }
 
 int64_t file_read(struct file *f, uint64_t ubuf, uint64_t n)

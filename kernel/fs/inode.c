@@ -471,10 +471,7 @@ int fs_init(void)
 
 void fs_destroy(void)
 {
-	shmap_clear();
 	mqueue_reset();
-	fd_close_all(); /* files removed while open give back their space */
-	fs_set_cwd(NULL);
 	while (all_inodes)
 		inode_free(&all_inodes->inode);
 	mount_release_all(); /* after the inodes on the mounts are gone */

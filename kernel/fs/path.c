@@ -5,20 +5,21 @@
 #include "kerrno.h"
 #include "kstring.h"
 #include "proc.h"
+#include "task.h"
 
 #define MAX_SYMLINKS 40
 
-static struct inode *cwd;
-
-struct inode *fs_cwd(void) { return cwd; }
+struct inode *fs_cwd(void) { return current_proc()->cwd; }
 
 void fs_set_cwd(struct inode *dir)
 {
+	struct proc *p = current_proc();
+
 	if (dir)
 		inode_get(dir);
-	if (cwd)
-		inode_put(cwd);
-	cwd = dir;
+	if (p->cwd)
+		inode_put(p->cwd);
+	p->cwd = dir;
 }
 
 int path_from_user(char *buf, uint64_t upath)
@@ -47,7 +48,7 @@ static int start_dir(int dirfd, const char *path, struct inode **out)
 		return 0;
 	}
 	if (dirfd == AT_FDCWD) {
-		*out = cwd;
+		*out = current_proc()->cwd;
 		return 0;
 	}
 	struct file *f = fd_get(dirfd);

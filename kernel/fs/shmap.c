@@ -22,6 +22,7 @@
 #include "kstring.h"
 #include "pmm.h"
 #include "proc.h"
+#include "task.h"
 
 struct shmap {
 	uint64_t start, end; /* the user range, page aligned */
@@ -30,8 +31,8 @@ struct shmap {
 	struct shmap *next;
 };
 
-static struct shmap *maps;
-static unsigned multi; /* files with more than one shared mapping */
+/* A process's shared mappings are in its struct proc (task.h): they are
+ * ranges of its address space. */
 
 int shmap_add(uint64_t start, uint64_t end, struct inode *ip, uint64_t off)
 {
@@ -40,7 +41,7 @@ int shmap_add(uint64_t start, uint64_t end, struct inode *ip, uint64_t off)
 		return err;
 	/* A mapping grown in place (mremap) stays one: a second record would
 	 * count as a second mapping and cost a sync at every system call. */
-	for (struct shmap *m = maps; m; m = m->next)
+	for (struct shmap *m = current_proc()->shmaps; m; m = m->next)
 		if (m->ip == ip && m->end == start && m->off + (m->end - m->start) == off) {
 			m->end = end;
 			return 0;
@@ -48,11 +49,11 @@ int shmap_add(uint64_t start, uint64_t end, struct inode *ip, uint64_t off)
 	struct shmap *m = kmalloc(sizeof *m);
 	if (!m)
 		return -ENOMEM;
-	*m = (struct shmap){start, end, off, ip, maps};
-	maps = m;
+	*m = (struct shmap){start, end, off, ip, current_proc()->shmaps};
+	current_proc()->shmaps = m;
 	inode_get(ip);
 	if (++ip->shmaps == 2)
-		multi++;
+		current_proc()->shmap_multi++;
 	return 0;
 }
 
@@ -94,7 +95,7 @@ static uint8_t *backed_page(const struct shmap *m, uint64_t pos)
  * that page of the file was merged already. */
 static bool merged_before(const struct shmap *m, uint64_t pos)
 {
-	for (const struct shmap *r = maps; r != m; r = r->next)
+	for (const struct shmap *r = current_proc()->shmaps; r != m; r = r->next)
 		if (r->ip == m->ip && backed_page(r, pos))
 			return true;
 	return false;
@@ -111,7 +112,7 @@ static void merge_page(struct inode *ip, uint64_t pos)
 	uint8_t *page;
 
 	memcpy(was, ip->data + pos, n);
-	for (const struct shmap *m = maps; m; m = m->next)
+	for (const struct shmap *m = current_proc()->shmaps; m; m = m->next)
 		if (m->ip == ip && (page = backed_page(m, pos)))
 			for (uint64_t i = 0; i < n; i++)
 				if (page[i] != was[i])
@@ -120,7 +121,7 @@ static void merge_page(struct inode *ip, uint64_t pos)
 
 void shmap_writeback(struct inode *ip)
 {
-	for (struct shmap *m = maps; m && ip->shmaps; m = m->next) {
+	for (struct shmap *m = current_proc()->shmaps; m && ip->shmaps; m = m->next) {
 		if (m->ip != ip)
 			continue;
 		for (uint64_t pos = m->off; pos - m->off < m->end - m->start && pos < ip->size;
@@ -133,7 +134,7 @@ void shmap_writeback(struct inode *ip)
 /* True if m is its file's first record in the list. */
 static bool first_of_file(const struct shmap *m)
 {
-	for (const struct shmap *r = maps; r != m; r = r->next)
+	for (const struct shmap *r = current_proc()->shmaps; r != m; r = r->next)
 		if (r->ip == m->ip)
 			return false;
 	return true;
@@ -144,19 +145,19 @@ void shmap_sync_all(void)
 	/* A file with one mapping is kept in step by the hooks on the file
 	 * itself; only mappings that can see each other need this (and most
 	 * system calls, with no such file, return at once). */
-	if (!multi)
+	if (!current_proc()->shmap_multi)
 		return;
-	for (struct shmap *m = maps; m; m = m->next)
+	for (struct shmap *m = current_proc()->shmaps; m; m = m->next)
 		if (m->ip->shmaps > 1 && first_of_file(m))
 			shmap_writeback(m->ip);
-	for (struct shmap *m = maps; m; m = m->next)
+	for (struct shmap *m = current_proc()->shmaps; m; m = m->next)
 		if (m->ip->shmaps > 1)
 			sync_range(m, m->start, m->end, false);
 }
 
 void shmap_refresh(struct inode *ip)
 {
-	for (struct shmap *m = maps; m && ip->shmaps; m = m->next)
+	for (struct shmap *m = current_proc()->shmaps; m && ip->shmaps; m = m->next)
 		if (m->ip == ip)
 			sync_range(m, m->start, m->end, false);
 }
@@ -167,14 +168,14 @@ static void forget(struct shmap **pp)
 	struct shmap *m = *pp;
 	*pp = m->next;
 	if (m->ip->shmaps-- == 2)
-		multi--;
+		current_proc()->shmap_multi--;
 	inode_put(m->ip);
 	kfree(m);
 }
 
 void shmap_unmap(uint64_t start, uint64_t end)
 {
-	for (struct shmap **pp = &maps; *pp;) {
+	for (struct shmap **pp = &current_proc()->shmaps; *pp;) {
 		struct shmap *m = *pp;
 		if (m->end <= start || m->start >= end) {
 			pp = &m->next;
@@ -202,6 +203,6 @@ void shmap_unmap(uint64_t start, uint64_t end)
 
 void shmap_clear(void)
 {
-	while (maps)
-		forget(&maps);
+	while (current_proc()->shmaps)
+		forget(&current_proc()->shmaps);
 }

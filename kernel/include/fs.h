@@ -162,7 +162,8 @@ struct file {
 /* Create an empty tree: "/" with /dev (and /dev/shm), /proc/self, /tmp,
  * and the system files of etc.c. */
 int fs_init(void);
-/* Drop the whole tree and every open file: all memory goes back. */
+/* Drop the whole tree: all memory goes back. Processes first (proc_destroy
+ * closes their files). */
 void fs_destroy(void);
 struct inode *fs_root(void);
 /* A new inode of the given mode, not linked anywhere yet (refs 0, nlink 0). */
@@ -252,7 +253,7 @@ int path_from_user(char *buf, uint64_t upath);
 int fd_limit(void);
 /* Slots in the table now (every fd at or above it is closed). */
 int fd_table_size(void);
-/* Close every descriptor and free the table (the program ended). */
+/* Close every descriptor and free the table (proc_destroy). */
 void fd_close_all(void);
 struct file *file_open_inode(struct inode *ip, uint32_t flags);
 void file_put(struct file *f);
@@ -324,7 +325,7 @@ void shmap_refresh(struct inode *ip);
 /* [start, end) is about to be unmapped: write back and forget what is
  * there. */
 void shmap_unmap(uint64_t start, uint64_t end);
-/* Forget every shared mapping without writing back (the program ended). */
+/* Forget every shared mapping without writing back (proc_destroy). */
 void shmap_clear(void);
 
 /* --- POSIX message queues (kernel/sys/sys_mqueue.c) --- */

@@ -28,6 +28,30 @@ struct itimer_spec {
 	uint64_t value, interval;
 };
 
+#define ITIMER_COUNT (ITIMER_POSIX + ITIMER_POSIX_MAX)
+
+struct itimer {
+	bool used; /* a POSIX timer that exists (setitimer's always do) */
+	int clock;
+	int notify, signo;
+	uint64_t value;	  /* sigval */
+	uint64_t expires; /* on its clock; 0 when disarmed */
+	uint64_t interval;
+	bool sent;	       /* its signal may still be pending */
+	uint32_t overrun;      /* expirations while it was */
+	uint32_t overrun_last; /* counted at the last delivery */
+	uint32_t seq;	       /* counts settings: a signal of an older one is stale */
+};
+
+/* A process's timers (in struct proc). */
+struct itimer_set {
+	struct itimer timer[ITIMER_COUNT];
+	int top;	   /* every timer in use is below: the tick looks no further */
+	int armed;	   /* timers with an expiry, so that most ticks do nothing */
+	uint32_t settings; /* every timer_settime, so that no two share a seq */
+	uint8_t clock_id[ITIMER_POSIX_MAX]; /* each POSIX timer's clock id (sys_timer.c) */
+};
+
 /* No timer armed or created: a new process. */
 void itimer_reset(void);
 

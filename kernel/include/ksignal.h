@@ -86,10 +86,8 @@ struct kstack {
 #define SS_AUTODISARM (1u << 31)
 #define MINSIGSTKSZ 2048
 
-/* The process starts with every action SIG_DFL, nothing blocked or pending,
- * no alternate stack, no timer. */
-void signal_reset(void);
-/* The process ended: free the siginfo of queued real-time signals. */
+/* The process ends (proc_destroy): disarm its timers and free the siginfo
+ * of queued real-time signals. */
 void signal_release(void);
 
 /* rt_sigaction's work: sig 1..64 (not SIGKILL or SIGSTOP when act is
@@ -164,11 +162,6 @@ int signal_suspend(uint64_t mask);
  * deadline. Returns the signal with its siginfo in info; -EAGAIN at the
  * deadline, -EINTR when another signal came, -EDEADLK as signal_wait. */
 int signal_timedwait(uint64_t set, uint64_t deadline, struct ksiginfo *info);
-/* Set whenever pending signals, the blocked mask or a restored frame may
- * need signal_return_to_user; false means it has nothing to do (the system
- * call path checks this first: a call costs under software emulation). */
-extern bool signal_attention;
-
 /* rt_sigreturn: restore the registers, mask, alternate stack and vector
  * state saved in the signal frame at tf->rsp - 8. Returns the restored RAX;
  * a bad frame ends the process (SIGSEGV). */

@@ -18,28 +18,27 @@ __attribute__((noreturn)) void kjmp_restore(struct kjmp *j, int value);
 
 /* Program the SYSCALL MSRs (STAR, LSTAR, SFMASK) and enable EFER.SCE. */
 void syscall_init(void);
-/* Forget the process name, prctl settings, group and session (sys_task.c). */
-void task_reset(void);
 /* Forget every System V IPC object (sys_ipc.c), after fs_destroy. */
 void ipc_reset(void);
-/* Root again, with no supplementary groups (sys_id.c). */
-void id_reset(void);
+/* The process ends: its System V segments are no longer attached. */
+void shm_detach_all(void);
 /* The process group the program is in (getpgrp). */
 int task_pgid(void);
 /* Take the program's stdin from COM1, woken by its receive interrupt. */
 void stdin_init(void);
 
 /*
- * Run user code in `as` from `rip` with stack pointer `rsp` until the process
- * exits or is killed by a fault; its heap (brk) starts at `brk_start`.
+ * Run user code of the current process (task.h) in `as` from `rip` with
+ * stack pointer `rsp` until it exits or is killed by a fault; its heap
+ * (brk) starts at `brk_start`.
  * Returns its exit status: the value given to exit, or 128 + signal for a
  * fault. The caller keeps ownership of `as`.
  */
 int proc_run(struct vm_space *as, uint64_t rip, uint64_t rsp, uint64_t brk_start);
 
 /*
- * Load the static ELF program file[0..size) into a new address space and run
- * it with argv and envp. Returns its exit status; 126 (after a message on
+ * Load the static ELF program file[0..size) into a new address space of the
+ * current process and run it with argv and envp. Returns its exit status; 126 (after a message on
  * stderr) if the file cannot be executed; -ENOMEM if memory ran out before
  * it started. Every page it used is freed before returning.
  */
@@ -95,8 +94,6 @@ __attribute__((noreturn)) void proc_killed(const struct trapframe *tf, int sig, 
 struct krlimit {
 	uint64_t cur, max;
 };
-/* Linux's defaults for a new process. */
-void rlimit_reset(void);
 /* resource must be below RLIMIT_NLIMITS. */
 struct krlimit proc_rlimit(unsigned resource);
 /* Set a limit (new may be NULL) and return the previous one in old (may be
@@ -187,10 +184,11 @@ struct vma_usage {
 	uint64_t peak;     /* the most backed at once */
 	uint64_t faults;   /* pages backed on first touch */
 };
-/* Start counting for a new process from the pages its areas hold now. */
+/* Start counting for a process about to run from the pages its areas hold now. */
 void vma_usage_reset(void);
 struct vma_usage vma_usage(void);
-/* Forget every area (the address space itself is freed separately). */
+/* Forget every area (the address space itself is freed separately);
+ * proc_destroy's. */
 void vma_clear(void);
 /* True while a process runs (its page faults may be demand faults). */
 bool proc_active(void);

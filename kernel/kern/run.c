@@ -10,6 +10,7 @@
 #include "printf.h"
 #include "proc.h"
 #include "sample.h"
+#include "task.h"
 #include "vm.h"
 
 #define MAX_ARGS 256
@@ -150,7 +151,12 @@ int run_program(void)
 	uint64_t free0 = pmm_free_count(), tables0 = vm_table_pages();
 	heap_stats(&h0);
 	struct inode *exe;
-	rlimit_reset(); /* the standard streams count against RLIMIT_NOFILE */
+	/* First: the standard streams and the working directory are its. */
+	struct proc *p = proc_create();
+	if (!p) {
+		kreport("bareflow: not enough memory to start the program (try a larger --mem)\n");
+		return EXIT_KERNEL_PANIC;
+	}
 	int status = setup_files(m, argc ? argv[0] : NULL, &exe);
 	if (status == 0)
 		status = mount_disks(); /* before the program: 126 when a disk cannot be */
@@ -171,10 +177,9 @@ int run_program(void)
 		status = proc_exec(exe->data, exe->size, argc, argv, envc, &argv[argc + 1]);
 		syscall_report_unimplemented();
 	}
+	proc_destroy(p);
 	fs_destroy(); /* files the program made go too; disks are written back */
-	task_reset();
-	id_reset();
-	ipc_reset();
+	ipc_reset();  /* System V objects outlive a process, not the boot's files */
 	if (argv != cmd_argv)
 		kfree(argv);
 	heap_stats(&h1);

@@ -209,7 +209,6 @@ int proc_exec(const void *file, size_t size, int argc, char **argv, int envc, ch
 	proc_set_image(file, size, img.bias);
 	int status = err ? err : proc_run(as, img.entry, sp, img.hi);
 	proc_set_image(NULL, 0, 0);
-	vm_space_destroy(as);
-	vma_clear();
+	vm_space_destroy(as); /* the areas go with the process (proc_destroy) */
 	return status;
 }

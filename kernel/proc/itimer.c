@@ -13,43 +13,31 @@
 #include "ksignal.h"
 #include "kstring.h"
 #include "proc.h"
+#include "task.h"
 #include "timer.h"
 
-#define TIMERS (ITIMER_POSIX + ITIMER_POSIX_MAX)
+#define TIMERS ITIMER_COUNT
 
-struct itimer {
-	bool used; /* a POSIX timer that exists (setitimer's always do) */
-	int clock;
-	int notify, signo;
-	uint64_t value;	  /* sigval */
-	uint64_t expires; /* on its clock; 0 when disarmed */
-	uint64_t interval;
-	bool sent;	       /* its signal may still be pending */
-	uint32_t overrun;      /* expirations while it was */
-	uint32_t overrun_last; /* counted at the last delivery */
-	uint32_t seq;	       /* counts settings: a signal of an older one is stale */
-};
-
-static struct itimer timers[TIMERS];
-static int top;		  /* every timer in use is below: the tick looks no further */
-static int armed;	  /* timers with an expiry, so that most ticks do nothing */
-static uint32_t settings; /* every timer_settime, so that no two share a seq */
+/* The running process's timers. */
+static struct itimer_set *timers(void) { return &current_proc()->timers; }
 
 static const int itimer_signal[ITIMER_POSIX] = {SIGALRM, SIGVTALRM, SIGPROF};
 static const int itimer_clock[ITIMER_POSIX] = {ITIMER_CLOCK_WALL, ITIMER_CLOCK_USER,
 					       ITIMER_CLOCK_CPU};
 
-void itimer_reset(void)
+void itimer_init(struct itimer_set *ts)
 {
-	memset(timers, 0, top * sizeof timers[0]);
-	armed = 0;
-	top = ITIMER_POSIX;
+	memset(ts->timer, 0, (size_t)ts->top * sizeof ts->timer[0]);
+	ts->armed = 0;
+	ts->top = ITIMER_POSIX;
 	for (int t = 0; t < ITIMER_POSIX; t++)
-		timers[t] = (struct itimer){.used = true,
+		ts->timer[t] = (struct itimer){.used = true,
 					    .clock = itimer_clock[t],
 					    .notify = SIGEV_SIGNAL,
 					    .signo = itimer_signal[t]};
 }
+
+void itimer_reset(void) { itimer_init(timers()); }
 
 static uint64_t clock_now(int clock)
 {
@@ -63,17 +51,17 @@ static uint64_t clock_now(int clock)
 
 static struct itimer *timer_at(int t)
 {
-	return t >= 0 && t < TIMERS && timers[t].used ? &timers[t] : NULL;
+	return t >= 0 && t < TIMERS && timers()->timer[t].used ? &timers()->timer[t] : NULL;
 }
 
 int itimer_create(int clock, int notify, int signo, const uint64_t *value)
 {
 	for (int t = ITIMER_POSIX; t < TIMERS; t++)
-		if (!timers[t].used) {
-			if (t >= top)
-				top = t + 1;
+		if (!timers()->timer[t].used) {
+			if (t >= timers()->top)
+				timers()->top = t + 1;
 			uint64_t id = (uint64_t)(t - ITIMER_POSIX);
-			timers[t] = (struct itimer){.used = true,
+			timers()->timer[t] = (struct itimer){.used = true,
 						    .clock = clock,
 						    .notify = notify,
 						    .signo = signo,
@@ -86,7 +74,7 @@ int itimer_create(int clock, int notify, int signo, const uint64_t *value)
 static void disarm(struct itimer *tm)
 {
 	if (tm->expires)
-		armed--;
+		timers()->armed--;
 	tm->expires = 0;
 }
 
@@ -125,7 +113,7 @@ int itimer_settime(int t, bool absolute, bool realtime, const struct itimer_spec
 	tm->interval = new->interval;
 	tm->overrun = 0;
 	tm->sent = false;
-	tm->seq = ++settings;
+	tm->seq = ++timers()->settings;
 	if (!new->value)
 		return 0;
 	uint64_t now = clock_now(tm->clock), at = new->value;
@@ -136,7 +124,7 @@ int itimer_settime(int t, bool absolute, bool realtime, const struct itimer_spec
 		at = now + at < now ? UINT64_MAX : now + at;
 	}
 	tm->expires = at ? at : 1;
-	armed++;
+	timers()->armed++;
 	itimer_poll(); /* already due: the signal comes as the call returns */
 	return 0;
 }
@@ -182,10 +170,10 @@ static void fire(struct itimer *tm, int t, uint32_t missed)
 
 void itimer_poll(void)
 {
-	if (!armed)
+	if (!proc_active() || !timers()->armed)
 		return;
-	for (int t = 0; t < top; t++) {
-		struct itimer *tm = &timers[t];
+	for (int t = 0; t < timers()->top; t++) {
+		struct itimer *tm = &timers()->timer[t];
 		if (!tm->expires)
 			continue;
 		uint64_t now = clock_now(tm->clock);
@@ -208,8 +196,8 @@ void itimer_poll(void)
 
 bool itimer_may_signal(uint64_t set)
 {
-	for (int t = 0; t < top; t++) {
-		const struct itimer *tm = &timers[t];
+	for (int t = 0; t < timers()->top; t++) {
+		const struct itimer *tm = &timers()->timer[t];
 		if (tm->expires && tm->clock == ITIMER_CLOCK_WALL && tm->notify != SIGEV_NONE &&
 		    (set & (1ull << (tm->signo - 1))))
 			return true;

@@ -3,12 +3,15 @@
 
 #include "console.h"
 #include "elf.h"
+#include "fs.h"
+#include "heap.h"
 #include "jitmap.h"
 #include "ksignal.h"
 #include "ksyms.h"
 #include "panic.h"
 #include "printf.h"
 #include "sample.h"
+#include "task.h"
 #include "trap.h"
 #include "x86.h"
 
@@ -19,24 +22,57 @@ static uint8_t proc_kstack[KSTACK_SIZE] __attribute__((aligned(16)));
 extern uint64_t syscall_kernel_rsp;
 __attribute__((noreturn)) void user_enter(uint64_t rip, uint64_t rsp);
 
-static struct {
-	struct kjmp exit_ctx; /* where proc_exit returns to */
-	int status;
-	int running;
-	struct vm_space *as;
-	uint64_t brk_start, brk;
-	const void *image; /* the ELF file, for symbolizing fault reports */
-	size_t image_size;
-	uint64_t bias;
-	uint64_t jitmap; /* where a JIT publishes its code map (jitmap.h), or 0 */
-} cur;
+struct thread *running_thread;
+
+struct proc *proc_create(void)
+{
+	struct proc *p = kzalloc(sizeof *p);
+	struct thread *t = kzalloc(sizeof *t);
+
+	KASSERT(!running_thread);
+	if (!p || !t) {
+		kfree(p), kfree(t);
+		return NULL;
+	}
+	KASSERT(((uintptr_t)t->fpu & 63) == 0);
+	p->pid = 1;
+	p->thread = t;
+	p->umask = 022;
+	rlimit_init(p);
+	itimer_init(&p->timers);
+	task_init(p);
+	t->proc = p;
+	t->tid = 1;
+	/* One thread runs at a time, so every thread can share one stack. */
+	t->kstack_top = (uint64_t)(uintptr_t)&proc_kstack[KSTACK_SIZE];
+	signal_init(t);
+	running_thread = t;
+	return p;
+}
+
+void proc_destroy(struct proc *p)
+{
+	KASSERT(running_thread == p->thread && !p->running);
+	signal_release(); /* queued signals and timers */
+	fd_close_all();	  /* files removed while open give back their space */
+	fs_set_cwd(NULL);
+	vma_clear();
+	shmap_clear();
+	shm_detach_all();
+	kfree(p->groups);
+	running_thread = NULL;
+	kfree(p->thread);
+	kfree(p);
+}
 
 void proc_set_image(const void *file, size_t size, uint64_t bias)
 {
-	cur.image = file;
-	cur.image_size = size;
-	cur.bias = bias;
-	cur.jitmap = file ? elf_find_symbol(file, size, bias, JITMAP_SYMBOL) : 0;
+	struct proc *p = current_proc();
+
+	p->image = file;
+	p->image_size = size;
+	p->bias = bias;
+	p->jitmap = file ? elf_find_symbol(file, size, bias, JITMAP_SYMBOL) : 0;
 }
 
 /* The JIT's label for the code at pc (copied into label) and pc's offset in
@@ -46,8 +82,9 @@ const char *proc_jit_symbolize(uint64_t pc, char label[JITMAP_LABEL], uint64_t *
 {
 	struct jitmap m;
 	const uint64_t esize = sizeof(struct jitmap_entry);
+	uint64_t where = current_proc()->jitmap;
 
-	if (!cur.jitmap || copy_from_user(&m, cur.jitmap, sizeof m) || m.magic != JITMAP_MAGIC)
+	if (!where || copy_from_user(&m, where, sizeof m) || m.magic != JITMAP_MAGIC)
 		return NULL;
 	uint64_t n = m.count < JITMAP_MAX ? m.count : JITMAP_MAX;
 	if (m.entries + n * esize < m.entries)
@@ -71,8 +108,8 @@ const char *proc_jit_symbolize(uint64_t pc, char label[JITMAP_LABEL], uint64_t *
 /* The name of the function at pc: the ELF's, or the JIT's. */
 static const char *symbolize(uint64_t pc, char label[JITMAP_LABEL], uint64_t *off)
 {
-	const char *name =
-	    cur.image ? elf_symbolize(cur.image, cur.image_size, cur.bias, pc, off) : NULL;
+	const struct proc *p = current_proc();
+	const char *name = p->image ? elf_symbolize(p->image, p->image_size, p->bias, pc, off) : NULL;
 	return name ? name : proc_jit_symbolize(pc, label, off);
 }
 
@@ -143,50 +180,53 @@ static void user_backtrace(uint64_t rip, uint64_t rbp, uint64_t rsp)
 		rbp = frame[0];
 	}
 	/* JIT code keeps no frame pointer: its callers are on the stack only */
-	if ((depth == 1 || proc_jit_symbolize(rip, label, &off)) && cur.image && !(rsp & 7))
+	if ((depth == 1 || proc_jit_symbolize(rip, label, &off)) && current_proc()->image &&
+	    !(rsp & 7))
 		scan_stack(rsp);
 }
 
-struct vm_space *proc_space(void) { return cur.as; }
-bool proc_active(void) { return cur.running; }
+struct vm_space *proc_space(void) { return current_proc()->as; }
+bool proc_active(void) { return running_thread && current_proc()->running; }
 
 uint64_t *proc_brk(uint64_t *start)
 {
-	*start = cur.brk_start;
-	return &cur.brk;
+	struct proc *p = current_proc();
+
+	*start = p->brk_start;
+	return &p->brk;
 }
 
 int proc_run(struct vm_space *as, uint64_t rip, uint64_t rsp, uint64_t brk_start)
 {
-	uint64_t top = (uint64_t)(uintptr_t)&proc_kstack[KSTACK_SIZE];
+	struct proc *p = current_proc();
+	struct thread *t = current_thread();
 
-	KASSERT(!cur.running);
-	if (kjmp_save(&cur.exit_ctx)) {
+	KASSERT(!p->running);
+	if (kjmp_save(&p->exit_ctx)) {
 		vm_switch(vm_kernel());
-		cur.running = 0;
-		signal_release();
-		return cur.status;
+		p->running = false;
+		return p->status;
 	}
-	cur.running = 1;
-	cur.as = as;
-	cur.brk_start = cur.brk = brk_start;
-	signal_reset();
-	rlimit_reset();
+	p->running = true;
+	p->as = as;
+	p->brk_start = p->brk = brk_start;
 	vma_usage_reset();
 	cputime_start();
-	wrmsr(MSR_FS_BASE, 0);
-	gdt_set_kernel_stack(top);
-	syscall_kernel_rsp = top;
+	wrmsr(MSR_FS_BASE, t->fs_base);
+	gdt_set_kernel_stack(t->kstack_top);
+	syscall_kernel_rsp = t->kstack_top;
 	vm_switch(as);
 	user_enter(rip, rsp);
 }
 
 void proc_exit(int status)
 {
-	KASSERT(cur.running);
-	cur.status = status & 0xff;
+	struct proc *p = current_proc();
+
+	KASSERT(p->running);
+	p->status = status & 0xff;
 	sample_dump(); /* while the program's memory is there to name JIT code */
-	kjmp_restore(&cur.exit_ctx, 1);
+	kjmp_restore(&p->exit_ctx, 1);
 }
 
 void proc_killed(const struct trapframe *tf, int sig, const char *cause, const char *extra,

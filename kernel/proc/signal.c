@@ -20,6 +20,7 @@
 #include "segments.h"
 #include "proc.h"
 #include "syscall.h"
+#include "task.h"
 #include "timer.h"
 #include "vm.h"
 
@@ -108,23 +109,14 @@ _Static_assert(sizeof(struct kstack) == 24, "stack_t");
 
 /* An instance of a real-time signal, with its own siginfo, in its
  * signal's list (oldest first). */
-struct queued {
+struct sigqueued {
 	struct ksiginfo info;
-	struct queued *next;
+	struct sigqueued *next;
 };
 
-static struct {
-	struct ksigaction act[SIGNAL_MAX + 1];
-	uint64_t blocked, pending;
-	struct ksiginfo info[SIGNAL_MAX + 1]; /* of a standard signal: the first sent */
-	uint32_t queued[SIGNAL_MAX + 1];      /* instances of a pending real-time signal */
-	uint64_t queued_total;
-	struct queued *head[SIGNAL_MAX + 1], *tail[SIGNAL_MAX + 1];
-	struct kstack alt;
-	bool restored; /* rt_sigreturn replaced every register */
-	bool suspended; /* sigsuspend: `saved` goes back once a handler returns */
-	uint64_t saved;
-} sig;
+/* The running thread's signal state, and its process's actions. */
+static struct thread_signals *ts(void) { return &current_thread()->sig; }
+static struct ksigaction *actions(void) { return current_proc()->sigact; }
 
 const char *signal_name(int s)
 {
@@ -174,15 +166,13 @@ int signal_of_trap(unsigned vector)
 	}
 }
 
-/* The vector state moves through here: XSAVE needs 64-byte alignment. */
-static uint8_t fpu_area[FPU_AREA_MAX] __attribute__((aligned(64)));
-
 /* The si_code of an x87 (#MF) or SIMD (#XM) exception, from the flags
  * that are raised and unmasked, checked in Linux's order. */
 static int fp_code(unsigned vector)
 {
 	uint16_t cwd, swd;
 	uint32_t mxcsr, err;
+	uint8_t *fpu_area = current_thread()->fpu;
 
 	fpu_save(fpu_area); /* the program's state: the kernel uses no FPU */
 	memcpy(&cwd, fpu_area, 2);
@@ -224,12 +214,10 @@ static struct ksiginfo fault_info(const struct trapframe *tf, int s, uint64_t cr
 	return info;
 }
 
-void signal_reset(void)
+void signal_init(struct thread *t)
 {
-	signal_release();
-	memset(&sig, 0, sizeof sig);
-	signal_attention = true;
-	sig.alt.flags = SS_DISABLE;
+	t->sig.alt.flags = SS_DISABLE;
+	t->sig.attention = true;
 }
 
 static void discard(uint64_t set);
@@ -243,7 +231,7 @@ void signal_release(void)
 /* Would sig be thrown away on delivery? */
 static bool ignored(int s)
 {
-	uint64_t h = sig.act[s].handler;
+	uint64_t h = actions()[s].handler;
 
 	return h == SIG_IGN || (h == SIG_DFL && (IGNORED_BY_DEFAULT & BIT(s)));
 }
@@ -251,24 +239,24 @@ static bool ignored(int s)
 /* Take the first queued instance of real-time signal s. */
 static struct ksiginfo unqueue(int s)
 {
-	struct queued *q = sig.head[s];
+	struct sigqueued *q = ts()->head[s];
 	struct ksiginfo info = q->info;
 
-	sig.head[s] = q->next;
-	if (!sig.head[s])
-		sig.tail[s] = NULL;
+	ts()->head[s] = q->next;
+	if (!ts()->head[s])
+		ts()->tail[s] = NULL;
 	kfree(q);
-	sig.queued[s]--;
-	sig.queued_total--;
+	ts()->queued[s]--;
+	ts()->queued_total--;
 	return info;
 }
 
 static void discard(uint64_t set)
 {
 	for (int s = SIGRT_FIRST; s <= SIGNAL_MAX; s++)
-		while ((set & BIT(s)) && sig.head[s])
+		while ((set & BIT(s)) && ts()->head[s])
 			unqueue(s);
-	sig.pending &= ~set;
+	ts()->pending &= ~set;
 }
 
 int signal_action(int s, const struct ksigaction *act, struct ksigaction *old)
@@ -276,38 +264,38 @@ int signal_action(int s, const struct ksigaction *act, struct ksigaction *old)
 	if (s < 1 || s > SIGNAL_MAX || (act && (BIT(s) & UNBLOCKABLE)))
 		return -EINVAL;
 	if (old) {
-		*old = sig.act[s];
+		*old = actions()[s];
 		old->flags &= SA_KNOWN;
 	}
 	if (act) {
-		sig.act[s] = *act;
-		sig.act[s].flags &= SA_KNOWN;
-		sig.act[s].mask &= ~UNBLOCKABLE;
+		actions()[s] = *act;
+		actions()[s].flags &= SA_KNOWN;
+		actions()[s].mask &= ~UNBLOCKABLE;
 		if (ignored(s)) /* POSIX: setting SIG_IGN discards a pending instance */
 			discard(BIT(s));
 	}
 	return 0;
 }
 
-uint64_t signal_blocked(void) { return sig.blocked; }
+uint64_t signal_blocked(void) { return ts()->blocked; }
 void signal_set_blocked(uint64_t set) {
-	sig.blocked = set & ~UNBLOCKABLE;
-	signal_attention = true;
+	ts()->blocked = set & ~UNBLOCKABLE;
+	ts()->attention = true;
 }
-uint64_t signal_pending(void) { return sig.pending; }
+uint64_t signal_pending(void) { return ts()->pending; }
 
 static bool on_altstack(uint64_t sp)
 {
 	/* With SS_AUTODISARM the stack is disarmed while in use, so a program
 	 * that sets it is by construction not on it (Linux's rule). */
-	if (sig.alt.flags & SS_AUTODISARM)
+	if (ts()->alt.flags & SS_AUTODISARM)
 		return false;
-	return sp > sig.alt.sp && sp - sig.alt.sp <= sig.alt.size;
+	return sp > ts()->alt.sp && sp - ts()->alt.sp <= ts()->alt.size;
 }
 
 static int32_t altstack_flags(uint64_t sp)
 {
-	if (!sig.alt.size)
+	if (!ts()->alt.size)
 		return SS_DISABLE;
 	return on_altstack(sp) ? SS_ONSTACK : 0;
 }
@@ -315,8 +303,8 @@ static int32_t altstack_flags(uint64_t sp)
 int signal_altstack(const struct kstack *ss, struct kstack *old, uint64_t sp)
 {
 	if (old) {
-		int32_t flags = altstack_flags(sp) | (int32_t)(sig.alt.flags & SS_AUTODISARM);
-		*old = (struct kstack){sig.alt.sp, flags, 0, sig.alt.size};
+		int32_t flags = altstack_flags(sp) | (int32_t)(ts()->alt.flags & SS_AUTODISARM);
+		*old = (struct kstack){ts()->alt.sp, flags, 0, ts()->alt.size};
 	}
 	if (!ss)
 		return 0;
@@ -325,15 +313,15 @@ int signal_altstack(const struct kstack *ss, struct kstack *old, uint64_t sp)
 	uint32_t mode = (uint32_t)ss->flags & ~SS_AUTODISARM;
 	if (mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0)
 		return -EINVAL;
-	if (ss->sp == sig.alt.sp && ss->size == sig.alt.size && ss->flags == sig.alt.flags)
+	if (ss->sp == ts()->alt.sp && ss->size == ts()->alt.size && ss->flags == ts()->alt.flags)
 		return 0; /* no change (Linux checks nothing more) */
 	if (mode == SS_DISABLE) {
-		sig.alt = (struct kstack){0, ss->flags, 0, 0};
+		ts()->alt = (struct kstack){0, ss->flags, 0, 0};
 		return 0;
 	}
 	if (ss->size < MINSIGSTKSZ)
 		return -ENOMEM;
-	sig.alt = (struct kstack){ss->sp, ss->flags, 0, ss->size};
+	ts()->alt = (struct kstack){ss->sp, ss->flags, 0, ss->size};
 	return 0;
 }
 
@@ -347,34 +335,34 @@ int signal_send_info(const struct ksiginfo *info)
 		discard(STOPS);
 	if (BIT(s) & STOPS)
 		discard(BIT(SIGCONT));
-	if (!(sig.blocked & BIT(s)) && ignored(s))
+	if (!(ts()->blocked & BIT(s)) && ignored(s))
 		return 0;
 	if (s >= SIGRT_FIRST) {
 		/* Past the limit, kill() still succeeds but its instance is
 		 * lost if one is queued already (as Linux 6.x does); the other
 		 * senders fail. */
-		if (sig.queued_total >= proc_rlimit(RLIMIT_SIGPENDING).cur) {
+		if (ts()->queued_total >= proc_rlimit(RLIMIT_SIGPENDING).cur) {
 			if (info->code != SI_USER)
 				return -EAGAIN;
-			if (sig.head[s])
+			if (ts()->head[s])
 				return 0;
 		}
-		struct queued *q = kmalloc(sizeof *q);
+		struct sigqueued *q = kmalloc(sizeof *q);
 		if (!q)
 			return -EAGAIN;
-		*q = (struct queued){*info, NULL};
-		if (sig.tail[s])
-			sig.tail[s]->next = q;
+		*q = (struct sigqueued){*info, NULL};
+		if (ts()->tail[s])
+			ts()->tail[s]->next = q;
 		else
-			sig.head[s] = q;
-		sig.tail[s] = q;
-		sig.queued[s]++;
-		sig.queued_total++;
-	} else if (!(sig.pending & BIT(s))) {
-		sig.info[s] = *info; /* a standard signal sent again merges with it */
+			ts()->head[s] = q;
+		ts()->tail[s] = q;
+		ts()->queued[s]++;
+		ts()->queued_total++;
+	} else if (!(ts()->pending & BIT(s))) {
+		ts()->info[s] = *info; /* a standard signal sent again merges with it */
 	}
-	sig.pending |= BIT(s);
-	signal_attention = true;
+	ts()->pending |= BIT(s);
+	ts()->attention = true;
 	return 0;
 }
 
@@ -390,11 +378,11 @@ int signal_send(int s, int code)
  * timer was deleted or set again is dropped (false), as Linux 6.13 on does. */
 static bool dequeue(int s, struct ksiginfo *info)
 {
-	*info = sig.info[s];
+	*info = ts()->info[s];
 	if (s >= SIGRT_FIRST)
 		*info = unqueue(s);
-	if (s < SIGRT_FIRST || !sig.head[s])
-		sig.pending &= ~BIT(s);
+	if (s < SIGRT_FIRST || !ts()->head[s])
+		ts()->pending &= ~BIT(s);
 	if (info->code != SI_TIMER)
 		return true;
 	int64_t overrun = itimer_delivered(info->pid, info->seq);
@@ -445,6 +433,7 @@ __attribute__((noreturn)) static void frame_fault(const struct trapframe *tf, in
 static int save_fpu(uint64_t fp)
 {
 	uint32_t size = fpu_state_size(), magic2 = FP_XSTATE_MAGIC2;
+	uint8_t *fpu_area = current_thread()->fpu;
 
 	fpu_save(fpu_area);
 	if (cpu_get()->osxsave) {
@@ -471,10 +460,10 @@ static void enter_handler(struct trapframe *tf, int s, const struct ksigaction *
 	if (a->handler >= USER_TOP)
 		frame_fault(tf, s, "signal handler address outside user space");
 	if (switching)
-		sp = sig.alt.sp + sig.alt.size;
+		sp = ts()->alt.sp + ts()->alt.size;
 	uint64_t fp = (sp - fpsize) & ~63ul;
 	uint64_t frame = ((fp - sizeof(struct rt_sigframe)) & ~15ul) - 8; /* as after a call */
-	if (switching && frame < sig.alt.sp)
+	if (switching && frame < ts()->alt.sp)
 		frame_fault(tf, s, "alternate signal stack too small");
 	if (frame >= USER_TOP || fp >= USER_TOP || save_fpu(fp))
 		frame_fault(tf, s, "cannot write the signal frame");
@@ -486,13 +475,13 @@ static void enter_handler(struct trapframe *tf, int s, const struct ksigaction *
 	f.uc.flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
 	if (cpu_get()->osxsave)
 		f.uc.flags |= UC_FP_XSTATE;
-	f.uc.stack = sig.alt; /* as set, for sigreturn to put back */
+	f.uc.stack = ts()->alt; /* as set, for sigreturn to put back */
 	f.uc.mc = (struct sigcontext){
 		.r8 = tf->r8, .r9 = tf->r9, .r10 = tf->r10, .r11 = tf->r11, .r12 = tf->r12,
 		.r13 = tf->r13, .r14 = tf->r14, .r15 = tf->r15, .rdi = tf->rdi, .rsi = tf->rsi,
 		.rbp = tf->rbp, .rbx = tf->rbx, .rdx = tf->rdx, .rax = tf->rax, .rcx = tf->rcx,
 		.rsp = tf->rsp, .rip = tf->rip, .rflags = tf->rflags, .cs = SEL_UCODE, .ss = SEL_UDATA,
-		.oldmask = sig.suspended ? sig.saved : sig.blocked, .fpstate = fp,
+		.oldmask = ts()->suspended ? ts()->saved : ts()->blocked, .fpstate = fp,
 	};
 	if (fault) {
 		f.uc.mc.trapno = fault->vector;
@@ -503,12 +492,12 @@ static void enter_handler(struct trapframe *tf, int s, const struct ksigaction *
 	if (copy_to_user(frame, &f, sizeof f))
 		frame_fault(tf, s, "cannot write the signal frame");
 
-	sig.suspended = false;
-	if (sig.alt.flags & SS_AUTODISARM) /* for any handler, as Linux does */
-		sig.alt = (struct kstack){0, SS_DISABLE, 0, 0};
-	sig.blocked |= a->mask | (a->flags & SA_NODEFER ? 0 : BIT(s));
-	signal_attention = true;
-	sig.blocked &= ~UNBLOCKABLE;
+	ts()->suspended = false;
+	if (ts()->alt.flags & SS_AUTODISARM) /* for any handler, as Linux does */
+		ts()->alt = (struct kstack){0, SS_DISABLE, 0, 0};
+	ts()->blocked |= a->mask | (a->flags & SA_NODEFER ? 0 : BIT(s));
+	ts()->attention = true;
+	ts()->blocked &= ~UNBLOCKABLE;
 	fpu_reset(); /* a handler starts with clean vector state, as on Linux */
 	tf->rdi = (uint64_t)s;
 	tf->rsi = frame + __builtin_offsetof(struct rt_sigframe, info);
@@ -562,8 +551,6 @@ static void trace_delivery(int s, const struct ksiginfo *info)
 		kreport(", si_pid=%d, si_uid=%u} ---\n", info->pid, info->uid);
 }
 
-bool signal_attention;
-
 /* Signals whose delivery does something: runs a handler or ends us. */
 static uint64_t effective(void)
 {
@@ -580,13 +567,13 @@ int signal_wait(uint64_t deadline, uint64_t also)
 	const uint64_t tick = 1000000000ull / TIMER_HZ;
 
 	for (;;) {
-		if (sig.pending & (~sig.blocked | also))
+		if (ts()->pending & (~ts()->blocked | also))
 			return -EINTR;
 		uint64_t now = time_ns();
 		if (now >= deadline)
 			return 0;
 		if (deadline == SIGNAL_NO_DEADLINE &&
-		    !itimer_may_signal((~sig.blocked & effective()) | also))
+		    !itimer_may_signal((~ts()->blocked & effective()) | also))
 			return -EDEADLK;
 		if (deadline - now > tick)
 			cpu_wait_interrupt(); /* a tick: timers may have sent a signal */
@@ -605,10 +592,10 @@ int signal_wait_or_end(uint64_t deadline, const char *what)
 
 void signal_wait_mask(uint64_t mask)
 {
-	sig.saved = sig.blocked;
-	sig.suspended = true;
-	sig.blocked = mask & ~UNBLOCKABLE;
-	signal_attention = true;
+	ts()->saved = ts()->blocked;
+	ts()->suspended = true;
+	ts()->blocked = mask & ~UNBLOCKABLE;
+	ts()->attention = true;
 }
 
 void signal_wait_unmask(bool interrupted)
@@ -616,8 +603,8 @@ void signal_wait_unmask(bool interrupted)
 	/* Interrupted: the handler's frame records the old mask, and
 	 * signal_return_to_user puts it back if no handler runs. */
 	if (!interrupted) {
-		sig.blocked = sig.saved;
-		sig.suspended = false;
+		ts()->blocked = ts()->saved;
+		ts()->suspended = false;
 	}
 }
 
@@ -633,12 +620,12 @@ int signal_timedwait(uint64_t set, uint64_t deadline, struct ksiginfo *info)
 {
 	set &= ~UNBLOCKABLE;
 	for (;;) {
-		uint64_t ready = sig.pending & set;
+		uint64_t ready = ts()->pending & set;
 		if (ready) {
 			if (ready & SYNCHRONOUS)
 				ready &= SYNCHRONOUS;
 			int s = __builtin_ctzll(ready) + 1;
-			signal_attention = true;
+			ts()->attention = true;
 			if (dequeue(s, info))
 				return s;
 			continue;
@@ -646,7 +633,7 @@ int signal_timedwait(uint64_t set, uint64_t deadline, struct ksiginfo *info)
 		int err = signal_wait(deadline, set);
 		if (err == 0)
 			return -EAGAIN;
-		if (err == -EDEADLK || !(sig.pending & set))
+		if (err == -EDEADLK || !(ts()->pending & set))
 			return err; /* another signal came: -EINTR */
 	}
 }
@@ -662,12 +649,12 @@ static void restart_syscall(struct trapframe *tf)
 
 bool signal_return_to_user(struct trapframe *tf, bool syscall)
 {
-	bool full = sig.restored;
+	bool full = ts()->restored;
 	bool restart = syscall && tf->rax == (uint64_t)-ERESTARTSYS;
 
-	sig.restored = false;
+	ts()->restored = false;
 	for (;;) {
-		uint64_t ready = sig.pending & ~sig.blocked;
+		uint64_t ready = ts()->pending & ~ts()->blocked;
 		if (!ready)
 			break;
 		if (ready & SYNCHRONOUS)
@@ -676,14 +663,14 @@ bool signal_return_to_user(struct trapframe *tf, bool syscall)
 		struct ksiginfo info;
 		if (!dequeue(s, &info))
 			continue;
-		struct ksigaction a = sig.act[s];
+		struct ksigaction a = actions()[s];
 		trace_delivery(s, &info);
 		if (ignored(s))
 			continue;
 		if (a.handler == SIG_DFL)
 			default_action(tf, s, &info);
 		if (a.flags & SA_RESETHAND)
-			sig.act[s].handler = SIG_DFL;
+			actions()[s].handler = SIG_DFL;
 		if (restart) { /* before the frame saves RAX and RIP */
 			if (a.flags & SA_RESTART)
 				restart_syscall(tf);
@@ -698,27 +685,27 @@ bool signal_return_to_user(struct trapframe *tf, bool syscall)
 		restart_syscall(tf);
 		full = true;
 	}
-	if (sig.suspended) { /* sigsuspend's signal was ignored: its mask goes */
-		sig.blocked = sig.saved;
-		sig.suspended = false;
+	if (ts()->suspended) { /* sigsuspend's signal was ignored: its mask goes */
+		ts()->blocked = ts()->saved;
+		ts()->suspended = false;
 	}
-	signal_attention = (sig.pending & ~sig.blocked) != 0;
+	ts()->attention = (ts()->pending & ~ts()->blocked) != 0;
 	return full;
 }
 
 void signal_fault(struct trapframe *tf, uint64_t cr2)
 {
 	int s = signal_of_trap((unsigned)tf->vector);
-	struct ksigaction a = sig.act[s];
+	struct ksigaction a = actions()[s];
 
 	/* Linux's force_sig: a blocked or ignored fault signal kills. */
-	if ((sig.blocked & BIT(s)) || a.handler == SIG_DFL || a.handler == SIG_IGN)
+	if ((ts()->blocked & BIT(s)) || a.handler == SIG_DFL || a.handler == SIG_IGN)
 		proc_fault(tf);
 	struct ksiginfo info = fault_info(tf, s, cr2);
 	struct trapframe fault = *tf;
 	trace_delivery(s, &info);
 	if (a.flags & SA_RESETHAND)
-		sig.act[s].handler = SIG_DFL;
+		actions()[s].handler = SIG_DFL;
 	enter_handler(tf, s, &a, &info, &fault);
 }
 
@@ -729,6 +716,7 @@ static int restore_fpu(const struct ucontext *uc)
 	uint64_t fp = uc->mc.fpstate;
 	uint32_t size = fpu_state_size(), magic2;
 	struct fpx_sw_bytes sw;
+	uint8_t *fpu_area = current_thread()->fpu;
 
 	if (!fp) {
 		fpu_reset();
@@ -763,8 +751,8 @@ int64_t signal_sigreturn(struct trapframe *tf)
 
 	if (at >= USER_TOP || copy_from_user(&f, at, sizeof f))
 		proc_killed(tf, SIGSEGV, "rt_sigreturn with no readable signal frame", "", true);
-	sig.blocked = f.uc.sigmask & ~UNBLOCKABLE;
-	signal_attention = true;
+	ts()->blocked = f.uc.sigmask & ~UNBLOCKABLE;
+	ts()->attention = true;
 	const struct sigcontext *mc = &f.uc.mc;
 	/* IRETQ to a non-canonical RIP faults in ring 0: only user addresses. */
 	if (mc->rip >= USER_TOP || mc->rsp >= USER_TOP)
@@ -782,7 +770,7 @@ int64_t signal_sigreturn(struct trapframe *tf)
 	/* As Linux: put back the alternate stack unless the handler runs on the
 	 * one now set (errors other than a fault are ignored). */
 	signal_altstack(&f.uc.stack, NULL, handler_sp);
-	sig.restored = true;
-	signal_attention = true;
+	ts()->restored = true;
+	ts()->attention = true;
 	return (int64_t)tf->rax;
 }

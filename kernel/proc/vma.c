@@ -12,31 +12,32 @@
 #include "kstring.h"
 #include "pmm.h"
 #include "proc.h"
+#include "task.h"
 #include "vmatree.h"
 
-static struct vma_tree areas;
-static struct vma_usage usage;
-static bool out_of_memory;
+/* The running process's areas and page counts. */
+static struct vma_tree *areas(void) { return &current_proc()->areas; }
+static struct vma_usage *usage(void) { return &current_proc()->usage; }
 
 /* The area holding addr, or NULL. */
 static struct vma *find(uint64_t addr)
 {
-	struct vma *v = vmatree_floor(&areas, addr);
+	struct vma *v = vmatree_floor(areas(), addr);
 	return v && addr < v->end ? v : NULL;
 }
 
 /* The first area that ends above addr, or NULL. */
 static struct vma *first_after(uint64_t addr)
 {
-	struct vma *v = vmatree_floor(&areas, addr);
+	struct vma *v = vmatree_floor(areas(), addr);
 	if (!v)
-		return areas.first;
+		return areas()->first;
 	return addr < v->end ? v : v->next;
 }
 
 static bool overlaps(uint64_t start, uint64_t end)
 {
-	struct vma *v = vmatree_floor(&areas, end - 1);
+	struct vma *v = vmatree_floor(areas(), end - 1);
 	return v && v->end > start;
 }
 
@@ -62,9 +63,9 @@ static void merge_next(struct vma *v)
 
 	if (!n || !continues(v, n))
 		return;
-	vmatree_remove(&areas, n);
+	vmatree_remove(areas(), n);
 	v->end = n->end;
-	vmatree_changed(&areas, v);
+	vmatree_changed(areas(), v);
 	free_area(n);
 }
 
@@ -72,9 +73,9 @@ static void merge_next(struct vma *v)
  * that was undone or that made neighbours alike. */
 static void remerge(uint64_t start, uint64_t end)
 {
-	struct vma *v = start ? vmatree_floor(&areas, start - 1) : NULL;
+	struct vma *v = start ? vmatree_floor(areas(), start - 1) : NULL;
 
-	for (v = v ? v : areas.first; v && v->start <= end;) {
+	for (v = v ? v : areas()->first; v && v->start <= end;) {
 		struct vma *n = v->next;
 		if (n && continues(v, n))
 			merge_next(v);
@@ -88,10 +89,10 @@ static int add_area(const struct vma *want)
 {
 	if (want->start >= want->end || want->end > TASK_SIZE || overlaps(want->start, want->end))
 		return -EINVAL;
-	struct vma *prev = vmatree_floor(&areas, want->start);
+	struct vma *prev = vmatree_floor(areas(), want->start);
 	if (prev && continues(prev, want)) {
 		prev->end = want->end; /* grows in place: brk and mremap's common case */
-		vmatree_changed(&areas, prev);
+		vmatree_changed(areas(), prev);
 		merge_next(prev);
 		return 0;
 	}
@@ -101,7 +102,7 @@ static int add_area(const struct vma *want)
 	*n = *want;
 	if (n->file)
 		inode_get(n->file);
-	vmatree_insert(&areas, n);
+	vmatree_insert(areas(), n);
 	merge_next(n);
 	return 0;
 }
@@ -127,8 +128,8 @@ static int split_at(uint64_t addr)
 	if (n->file)
 		inode_get(n->file);
 	v->end = addr;
-	vmatree_changed(&areas, v);
-	vmatree_insert(&areas, n);
+	vmatree_changed(areas(), v);
+	vmatree_insert(areas(), n);
 	return 0;
 }
 
@@ -141,7 +142,7 @@ static void release_pages(uint64_t start, uint64_t end)
 		vm_lookup(as, va, &pa, NULL);
 		vm_unmap(as, va, PAGE_SIZE);
 		pmm_free_pages(pa, 1);
-		usage.resident--;
+		usage()->resident--;
 	}
 }
 
@@ -175,8 +176,8 @@ static int fill_from_file(const struct vma *v, uint64_t lo, uint64_t hi)
 			pmm_free_pages(pa, 1);
 			return -ENOMEM;
 		}
-		if (++usage.resident > usage.peak)
-			usage.peak = usage.resident;
+		if (++usage()->resident > usage()->peak)
+			usage()->peak = usage()->resident;
 	}
 	return 0;
 }
@@ -236,7 +237,7 @@ int vma_remove(uint64_t start, uint64_t end)
 	for (struct vma *v = first_after(start); v && v->start < end;) {
 		struct vma *next = v->next;
 		release_pages(v->start, v->end);
-		vmatree_remove(&areas, v);
+		vmatree_remove(areas(), v);
 		free_area(v);
 		v = next;
 	}
@@ -279,7 +280,7 @@ int vma_protect(uint64_t start, uint64_t end, unsigned flags)
 
 uint64_t vma_find_gap(uint64_t len, uint64_t top)
 {
-	return vmatree_find_gap(&areas, len, PAGE_SIZE, top);
+	return vmatree_find_gap(areas(), len, PAGE_SIZE, top);
 }
 
 int vma_fault(uint64_t addr, bool write, bool exec)
@@ -298,12 +299,12 @@ int vma_fault(uint64_t addr, bool write, bool exec)
 		pa = 0;
 	}
 	if (!pa) {
-		out_of_memory = true;
+		current_proc()->out_of_memory = true;
 		return -ENOMEM;
 	}
-	usage.faults++;
-	if (++usage.resident > usage.peak)
-		usage.peak = usage.resident;
+	usage()->faults++;
+	if (++usage()->resident > usage()->peak)
+		usage()->peak = usage()->resident;
 	return 0;
 }
 
@@ -425,27 +426,27 @@ void vma_usage_reset(void)
 {
 	struct vm_space *as = proc_space();
 
-	usage = (struct vma_usage){0, 0, 0};
-	out_of_memory = false;
-	for (struct vma *v = areas.first; v; v = v->next) {
+	*usage() = (struct vma_usage){0, 0, 0};
+	current_proc()->out_of_memory = false;
+	for (struct vma *v = areas()->first; v; v = v->next) {
 		uint64_t va = v->start;
 		for (; (va = vm_next_mapped(as, va, v->end)) < v->end; va += PAGE_SIZE)
-			usage.resident++;
+			usage()->resident++;
 	}
-	usage.peak = usage.resident;
+	usage()->peak = usage()->resident;
 }
 
-struct vma_usage vma_usage(void) { return usage; }
+struct vma_usage vma_usage(void) { return *usage(); }
 
-bool vma_out_of_memory(void) { return out_of_memory; }
+bool vma_out_of_memory(void) { return current_proc()->out_of_memory; }
 
 bool vma_may_commit(uint64_t bytes) { return bytes / PAGE_SIZE <= pmm_total_count(); }
 
 void vma_clear(void)
 {
-	while (areas.first) {
-		struct vma *v = areas.first;
-		vmatree_remove(&areas, v);
+	while (areas()->first) {
+		struct vma *v = areas()->first;
+		vmatree_remove(areas(), v);
 		free_area(v);
 	}
 }

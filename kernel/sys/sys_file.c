@@ -6,6 +6,7 @@
 #include "pmm.h"
 #include "proc.h"
 #include "syscall.h"
+#include "task.h"
 
 #define O_LARGEFILE 0100000 /* always on for 64-bit programs, as F_GETFL shows */
 #define SEEK_SET 0
@@ -15,14 +16,12 @@
 #define SEEK_HOLE 4
 #define IOV_MAX 1024
 
-static uint32_t umask_bits = 022;
-
-uint32_t fs_umask(void) { return umask_bits; }
+uint32_t fs_umask(void) { return current_proc()->umask; }
 
 int64_t sys_umask(uint64_t mask, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	uint32_t old = umask_bits;
-	umask_bits = (uint32_t)mask & 0777;
+	uint32_t old = current_proc()->umask;
+	current_proc()->umask = (uint32_t)mask & 0777;
 	return old;
 }
 
@@ -63,7 +62,7 @@ static int64_t do_open(int dirfd, uint64_t upath, uint64_t flags, uint64_t mode)
 				return err; /* a dangling link: we do not create its target */
 		}
 		if (!ip) {
-			err = dir_create(dir, name, len, S_IFREG | ((uint32_t)mode & 07777 & ~umask_bits), &ip);
+			err = dir_create(dir, name, len, S_IFREG | ((uint32_t)mode & 07777 & ~fs_umask()), &ip);
 			if (err)
 				return err;
 		}

@@ -11,28 +11,15 @@
 #include "kstring.h"
 #include "proc.h"
 #include "syscall.h"
+#include "task.h"
 
 #define NGROUPS_MAX 65536
 #define NO_ID 0xffffffffu /* -1: "leave it", and never a valid id */
 
-struct ids {
-	uint32_t r, e, s, fs;
-};
+/* The running process's credentials are in struct proc (task.h): zero,
+ * root's, at first. */
 
-static struct ids uid, gid;
-static uint32_t *groups;
-static uint32_t ngroups;
-
-/* Forget everything set: root again, no supplementary groups. */
-void id_reset(void)
-{
-	uid = gid = (struct ids){0, 0, 0, 0};
-	kfree(groups);
-	groups = NULL;
-	ngroups = 0;
-}
-
-static bool privileged(void) { return uid.e == 0; }
+static bool privileged(void) { return current_proc()->uid.e == 0; }
 
 static bool one_of(uint32_t v, const struct ids *c) { return v == c->r || v == c->e || v == c->s; }
 
@@ -108,86 +95,88 @@ static int64_t set_fs(struct ids *c, uint32_t v)
 
 int64_t sys_getuid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	return uid.r;
+	return current_proc()->uid.r;
 }
 
 int64_t sys_geteuid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	return uid.e;
+	return current_proc()->uid.e;
 }
 
 int64_t sys_getgid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	return gid.r;
+	return current_proc()->gid.r;
 }
 
 int64_t sys_getegid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	return gid.e;
+	return current_proc()->gid.e;
 }
 
 int64_t sys_setuid(uint64_t v, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	return set_one(&uid, (uint32_t)v);
+	return set_one(&current_proc()->uid, (uint32_t)v);
 }
 
 int64_t sys_setgid(uint64_t v, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	return set_one(&gid, (uint32_t)v);
+	return set_one(&current_proc()->gid, (uint32_t)v);
 }
 
 int64_t sys_setreuid(uint64_t r, uint64_t e, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	return set_re(&uid, (uint32_t)r, (uint32_t)e);
+	return set_re(&current_proc()->uid, (uint32_t)r, (uint32_t)e);
 }
 
 int64_t sys_setregid(uint64_t r, uint64_t e, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	return set_re(&gid, (uint32_t)r, (uint32_t)e);
+	return set_re(&current_proc()->gid, (uint32_t)r, (uint32_t)e);
 }
 
 int64_t sys_setresuid(uint64_t r, uint64_t e, uint64_t s, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	return set_res(&uid, (uint32_t)r, (uint32_t)e, (uint32_t)s);
+	return set_res(&current_proc()->uid, (uint32_t)r, (uint32_t)e, (uint32_t)s);
 }
 
 int64_t sys_setresgid(uint64_t r, uint64_t e, uint64_t s, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	return set_res(&gid, (uint32_t)r, (uint32_t)e, (uint32_t)s);
+	return set_res(&current_proc()->gid, (uint32_t)r, (uint32_t)e, (uint32_t)s);
 }
 
 int64_t sys_getresuid(uint64_t r, uint64_t e, uint64_t s, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	return get_res(&uid, r, e, s);
+	return get_res(&current_proc()->uid, r, e, s);
 }
 
 int64_t sys_getresgid(uint64_t r, uint64_t e, uint64_t s, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	return get_res(&gid, r, e, s);
+	return get_res(&current_proc()->gid, r, e, s);
 }
 
 int64_t sys_setfsuid(uint64_t v, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	return set_fs(&uid, (uint32_t)v);
+	return set_fs(&current_proc()->uid, (uint32_t)v);
 }
 
 int64_t sys_setfsgid(uint64_t v, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	return set_fs(&gid, (uint32_t)v);
+	return set_fs(&current_proc()->gid, (uint32_t)v);
 }
 
 int64_t sys_getgroups(uint64_t size, uint64_t list, uint64_t a2, uint64_t a3, uint64_t a4,
 		      uint64_t a5)
 {
+	const struct proc *p = current_proc();
+
 	if ((int)size < 0)
 		return -EINVAL;
 	if ((int)size) {
-		if (ngroups > (uint32_t)size)
+		if (p->ngroups > (uint32_t)size)
 			return -EINVAL;
-		if (copy_to_user(list, groups, ngroups * sizeof *groups))
+		if (copy_to_user(list, p->groups, p->ngroups * sizeof *p->groups))
 			return -EFAULT;
 	}
-	return ngroups;
+	return p->ngroups;
 }
 
 /* Linux keeps the list sorted (getgroups shows it so): a shell sort. */
@@ -222,7 +211,8 @@ int64_t sys_setgroups(uint64_t size, uint64_t list, uint64_t a2, uint64_t a3, ui
 		}
 	}
 	sort_ids(g, n);
-	kfree(groups);
-	groups = g, ngroups = n;
+	struct proc *p = current_proc();
+	kfree(p->groups);
+	p->groups = g, p->ngroups = n;
 	return 0;
 }

@@ -4,6 +4,7 @@
 #include "kstring.h"
 #include "proc.h"
 #include "syscall.h"
+#include "task.h"
 #include "x86.h"
 
 #define ARCH_SET_FS 0x1002
@@ -15,10 +16,12 @@ int64_t sys_arch_prctl(uint64_t code, uint64_t addr, uint64_t a2, uint64_t a3, u
 	if (code == ARCH_SET_FS) {
 		if (addr >= USER_TOP)
 			return -EPERM; /* a kernel or non-canonical base */
+		current_thread()->fs_base = addr;
 		wrmsr(MSR_FS_BASE, addr);
 		return 0;
 	}
 	if (code == ARCH_GET_FS) {
+		/* The program may have changed it with WRFSBASE (AT_HWCAP2). */
 		uint64_t base = rdmsr(MSR_FS_BASE);
 		return copy_to_user(addr, &base, sizeof base);
 	}
@@ -41,7 +44,12 @@ int64_t sys_set_robust_list(uint64_t head, uint64_t len, uint64_t a2, uint64_t a
 
 int64_t sys_getpid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	return 1;
+	return current_proc()->pid;
+}
+
+int64_t sys_gettid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return current_thread()->tid;
 }
 
 /* The program is the first and only process: its parent is "the kernel". */

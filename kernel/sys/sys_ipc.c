@@ -16,6 +16,7 @@
 #include "pmm.h"
 #include "proc.h"
 #include "syscall.h"
+#include "task.h"
 #include "timer.h"
 
 #define IPC_PRIVATE 0
@@ -527,13 +528,13 @@ int64_t sys_semctl(uint64_t id, uint64_t num, uint64_t cmd, uint64_t arg, uint64
 
 /* -------------------------------------------------------- shared memory */
 
-/* Where each segment is attached: shmdt gets only the address. */
-struct attach {
+/* Where each segment is attached, a list in the process (task.h): shmdt
+ * gets only the address. */
+struct shm_attach {
 	uint64_t addr, size;
 	struct ipc_obj *seg;
-	struct attach *next;
+	struct shm_attach *next;
 };
-static struct attach *attaches;
 
 int64_t sys_shmget(uint64_t key, uint64_t size, uint64_t flags, uint64_t a3, uint64_t a4,
 		   uint64_t a5)
@@ -584,7 +585,7 @@ int64_t sys_shmat(uint64_t id, uint64_t addr, uint64_t flags, uint64_t a3, uint6
 			return -EINVAL;
 		addr &= ~(PAGE_SIZE - 1);
 	}
-	struct attach *at = kmalloc(sizeof *at);
+	struct shm_attach *at = kmalloc(sizeof *at);
 	struct file *f = at ? file_open_inode(s->ip, flags & SHM_RDONLY ? O_RDONLY : O_RDWR) : NULL;
 	int fd = f ? fd_install(f, 0, true) : -ENOMEM;
 	if (fd < 0) {
@@ -604,8 +605,8 @@ int64_t sys_shmat(uint64_t id, uint64_t addr, uint64_t flags, uint64_t a3, uint6
 		kfree(at);
 		return r == -EEXIST ? -EINVAL : r;
 	}
-	*at = (struct attach){(uint64_t)r, size, s, attaches};
-	attaches = at;
+	*at = (struct shm_attach){(uint64_t)r, size, s, current_proc()->shm_attaches};
+	current_proc()->shm_attaches = at;
 	s->nattch++;
 	s->last_pid = OUR_PID, s->otime = now_s();
 	return r;
@@ -613,8 +614,8 @@ int64_t sys_shmat(uint64_t id, uint64_t addr, uint64_t flags, uint64_t a3, uint6
 
 int64_t sys_shmdt(uint64_t addr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	for (struct attach **pp = &attaches; *pp; pp = &(*pp)->next) {
-		struct attach *at = *pp;
+	for (struct shm_attach **pp = &current_proc()->shm_attaches; *pp; pp = &(*pp)->next) {
+		struct shm_attach *at = *pp;
 		if (at->addr != addr)
 			continue;
 		*pp = at->next;
@@ -664,15 +665,22 @@ int64_t sys_shmctl(uint64_t id, uint64_t cmd, uint64_t ubuf, uint64_t a3, uint64
 	}
 }
 
+void shm_detach_all(void)
+{
+	struct proc *p = current_proc();
+
+	while (p->shm_attaches) {
+		struct shm_attach *at = p->shm_attaches;
+		p->shm_attaches = at->next;
+		at->seg->nattch--;
+		kfree(at);
+	}
+}
+
 /* Forget every object at the end of a program, after fs_destroy freed the
  * segments' files. */
 void ipc_reset(void)
 {
-	while (attaches) {
-		struct attach *at = attaches;
-		attaches = at->next;
-		kfree(at);
-	}
 	for (int i = 0; i < MAX_OBJECTS; i++) {
 		if (objs[i] && objs[i]->kind == SHM)
 			objs[i]->ip = NULL; /* fs_destroy frees every inode */

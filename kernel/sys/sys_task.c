@@ -9,6 +9,7 @@
 #include "kstring.h"
 #include "proc.h"
 #include "syscall.h"
+#include "task.h"
 
 #define PR_SET_PDEATHSIG 1
 #define PR_GET_PDEATHSIG 2
@@ -23,27 +24,31 @@
 #define OUR_PID 1
 #define STARTER 2 /* the group and session it starts in; no such process */
 
-static int pgid = STARTER, sid = STARTER;
-static char comm[16]; /* "" until set: then the program file's name */
-static int dumpable = 1, no_new_privs, pdeathsig;
+void task_init(struct proc *p)
+{
+	p->pgid = p->sid = STARTER;
+	p->dumpable = 1;
+}
 
 /* The default name: the last component of the program's path, cut to 15. */
-static void default_comm(void)
+static void default_comm(char *comm, size_t size)
 {
 	const char *exe = fs_exe(), *base = exe;
 	for (const char *p = exe; *p; p++)
 		if (*p == '/')
 			base = p + 1;
-	size_t n = strnlen(base, sizeof comm - 1);
+	size_t n = strnlen(base, size - 1);
 	memcpy(comm, base, n);
 	comm[n] = 0;
 }
 
 int64_t sys_prctl(uint64_t op, uint64_t arg2, uint64_t arg3, uint64_t arg4, uint64_t arg5, uint64_t a5)
 {
+	struct proc *p = current_proc();
+
 	switch (op) {
 	case PR_SET_NAME: {
-		char name[sizeof comm];
+		char name[sizeof p->comm];
 		for (size_t i = 0; i < sizeof name - 1; i++) {
 			if (copy_from_user(&name[i], arg2 + i, 1))
 				return -EFAULT;
@@ -51,34 +56,34 @@ int64_t sys_prctl(uint64_t op, uint64_t arg2, uint64_t arg3, uint64_t arg4, uint
 				break;
 		}
 		name[sizeof name - 1] = 0;
-		memcpy(comm, name, sizeof comm);
+		memcpy(p->comm, name, sizeof p->comm);
 		return 0;
 	}
 	case PR_GET_NAME:
-		if (!comm[0])
-			default_comm();
-		return copy_to_user(arg2, comm, sizeof comm);
+		if (!p->comm[0])
+			default_comm(p->comm, sizeof p->comm);
+		return copy_to_user(arg2, p->comm, sizeof p->comm);
 	case PR_SET_PDEATHSIG:
 		if (arg2 > 64)
 			return -EINVAL;
-		pdeathsig = (int)arg2;
+		p->pdeathsig = (int)arg2;
 		return 0;
 	case PR_GET_PDEATHSIG:
-		return copy_to_user(arg2, &pdeathsig, sizeof pdeathsig);
+		return copy_to_user(arg2, &p->pdeathsig, sizeof p->pdeathsig);
 	case PR_GET_DUMPABLE:
-		return dumpable;
+		return p->dumpable;
 	case PR_SET_DUMPABLE:
 		if (arg2 > 1)
 			return -EINVAL;
-		dumpable = (int)arg2;
+		p->dumpable = (int)arg2;
 		return 0;
 	case PR_SET_NO_NEW_PRIVS:
 		if (arg2 != 1 || arg3 || arg4 || arg5)
 			return -EINVAL;
-		no_new_privs = 1;
+		p->no_new_privs = 1;
 		return 0;
 	case PR_GET_NO_NEW_PRIVS:
-		return arg2 || arg3 || arg4 || arg5 ? -EINVAL : no_new_privs;
+		return arg2 || arg3 || arg4 || arg5 ? -EINVAL : p->no_new_privs;
 	case PR_SET_VMA:
 		return 0; /* names for memory areas: only shown in /proc, which we lack */
 	default:
@@ -86,29 +91,21 @@ int64_t sys_prctl(uint64_t op, uint64_t arg2, uint64_t arg3, uint64_t arg4, uint
 	}
 }
 
-/* Forget the name and settings between programs. */
-void task_reset(void)
-{
-	comm[0] = 0;
-	dumpable = 1, no_new_privs = 0, pdeathsig = 0;
-	pgid = sid = STARTER;
-}
-
-int task_pgid(void) { return pgid; }
+int task_pgid(void) { return current_proc()->pgid; }
 
 int64_t sys_getpgrp(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	return pgid;
+	return current_proc()->pgid;
 }
 
 int64_t sys_getpgid(uint64_t pid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	return (int)pid == 0 || (int)pid == OUR_PID ? pgid : -ESRCH;
+	return (int)pid == 0 || (int)pid == OUR_PID ? current_proc()->pgid : -ESRCH;
 }
 
 int64_t sys_getsid(uint64_t pid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	return (int)pid == 0 || (int)pid == OUR_PID ? sid : -ESRCH;
+	return (int)pid == 0 || (int)pid == OUR_PID ? current_proc()->sid : -ESRCH;
 }
 
 /* Linux's checks in its order. The groups that exist in our session are
@@ -117,25 +114,28 @@ int64_t sys_getsid(uint64_t pid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t
 int64_t sys_setpgid(uint64_t upid, uint64_t upgid, uint64_t a2, uint64_t a3, uint64_t a4,
 		    uint64_t a5)
 {
+	struct proc *p = current_proc();
 	int pid = (int)upid ? (int)upid : OUR_PID, to = (int)upgid ? (int)upgid : pid;
 
 	if (to < 0)
 		return -EINVAL;
 	if (pid != OUR_PID)
 		return -ESRCH;
-	if (sid == OUR_PID)
+	if (p->sid == OUR_PID)
 		return -EPERM;
-	if (to != OUR_PID && to != pgid && !(to == STARTER && sid == STARTER))
+	if (to != OUR_PID && to != p->pgid && !(to == STARTER && p->sid == STARTER))
 		return -EPERM;
-	pgid = to;
+	p->pgid = to;
 	return 0;
 }
 
 /* Fails while a process group with our pid exists (we lead it). */
 int64_t sys_setsid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	if (pgid == OUR_PID)
+	struct proc *p = current_proc();
+
+	if (p->pgid == OUR_PID)
 		return -EPERM;
-	pgid = sid = OUR_PID;
-	return sid;
+	p->pgid = p->sid = OUR_PID;
+	return p->sid;
 }

@@ -5,6 +5,7 @@
 #include "ksignal.h"
 #include "proc.h"
 #include "syscall.h"
+#include "task.h"
 #include "timer.h"
 
 #define NS 1000000000ull
@@ -137,9 +138,6 @@ static bool is_realtime(uint64_t id)
 	return id == CLOCK_REALTIME || id == CLOCK_REALTIME_ALARM || id == CLOCK_TAI;
 }
 
-/* Each POSIX timer's clock id, for TIMER_ABSTIME on the wall clock. */
-static uint8_t clock_ids[ITIMER_POSIX_MAX];
-
 /* SIGEV_THREAD is glibc's (a thread it starts); to the kernel it is
  * SIGEV_SIGNAL. SIGEV_THREAD_ID must name our one thread. */
 int64_t sys_timer_create(uint64_t clockid, uint64_t usev, uint64_t uid, uint64_t a3, uint64_t a4,
@@ -175,7 +173,7 @@ int64_t sys_timer_create(uint64_t clockid, uint64_t usev, uint64_t uid, uint64_t
 		itimer_delete(id);
 		return -EFAULT;
 	}
-	clock_ids[id] = (uint8_t)clockid;
+	current_proc()->timers.clock_id[id] = (uint8_t)clockid;
 	return 0;
 }
 
@@ -203,7 +201,7 @@ int64_t sys_timer_settime(uint64_t uid, uint64_t flags, uint64_t unew, uint64_t 
 	if (id < 0)
 		return -EINVAL;
 	int err = itimer_settime(ITIMER_POSIX + id, flags & TIMER_ABSTIME,
-				 is_realtime(clock_ids[id]), &new, &old);
+				 is_realtime(current_proc()->timers.clock_id[id]), &new, &old);
 	if (err)
 		return err;
 	struct itimerval_user o = to_user(&old, 1);

@@ -12,6 +12,7 @@
 #include "proc.h"
 #include "sample.h"
 #include "syscall.h"
+#include "task.h"
 #include "x86.h"
 
 #define MSR_STAR 0xc0000081u
@@ -59,8 +60,7 @@ void syscall_init(void)
 
 bool syscall_tracing(void) { return tracing; }
 
-static struct trapframe *frame;
-struct trapframe *syscall_frame(void) { return frame; }
+struct trapframe *syscall_frame(void) { return current_thread()->frame; }
 
 /* True the first time nr is seen; after WARN_HIGH_MAX distinct numbers
  * past the table, one last line says the rest go unreported. warned_high
@@ -134,7 +134,9 @@ static void unimplemented(uint32_t nr, const struct trapframe *tf)
 
 int syscall_call(struct trapframe *tf, syscall_fn fn, const uint64_t a[6])
 {
-	frame = tf;
+	struct thread *t = current_thread();
+
+	t->frame = tf;
 	shmap_sync_all(); /* what the program wrote through shared mappings */
 	if (fn) {
 		tf->rax = (uint64_t)fn(a[0], a[1], a[2], a[3], a[4], a[5]);
@@ -146,14 +148,14 @@ int syscall_call(struct trapframe *tf, syscall_fn fn, const uint64_t a[6])
 	if (vma_out_of_memory()) /* a user copy found no page to back */
 		proc_out_of_memory(tf);
 	bool restart = tf->rax == (uint64_t)-ERESTARTSYS;
-	int full = signal_attention || restart ? signal_return_to_user(tf, true) : 0;
+	int full = t->sig.attention || restart ? signal_return_to_user(tf, true) : 0;
 	/* Nothing can be mapped in the last page below 2^47 (TASK_SIZE), so a
 	 * system call instruction never ends there; were it to, returning to
 	 * the non-canonical RIP after it would fault in ring 0. */
 	if (tf->rip >= TASK_SIZE)
 		proc_killed(tf, SIGSEGV, "system call return past the user address space", "", true);
 	sample_syscall_done((void *)fn);
-	frame = NULL;
+	t->frame = NULL;
 	return full;
 }
 

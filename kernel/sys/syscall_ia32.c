@@ -59,7 +59,7 @@ static const syscall_fn table[] = {
     [94] = sys_fchmod,	     [118] = sys_fsync,	     [132] = sys_getpgid,   [133] = sys_fchdir,
     [147] = sys_getsid,	     [148] = sys_fsync, /* fdatasync */
     [158] = sys_sched_yield, [183] = sys_getcwd,     [199] = sys_getuid,    [200] = sys_getgid,
-    [201] = sys_geteuid,     [202] = sys_getegid,    [224] = sys_getpid, /* gettid */
+    [201] = sys_geteuid,     [202] = sys_getegid,    [224] = sys_gettid,
     [238] = sys_tkill,	     [252] = sys_exit_group, [270] = sys_tgkill,    [295] = sys_openat,
     [296] = sys_mkdirat,     [301] = sys_unlinkat,   [302] = sys_renameat,  [303] = sys_linkat,
     [304] = sys_symlinkat,   [305] = sys_readlinkat, [306] = sys_fchmodat,  [307] = sys_faccessat,

@@ -6,6 +6,7 @@
 #include "ktest.h"
 #include "pmm.h"
 #include "proc.h"
+#include "task.h"
 #include "timer.h"
 #include "vm.h"
 
@@ -15,6 +16,7 @@ extern const char user_prog_end[];
 extern const char user_prog_sigreturn_bad_rip[], user_prog_sigreturn_sanitized[];
 extern const char user_prog_sigreturn_no_frame[], user_prog_kernel_handler[];
 extern const char user_prog_signal_end[];
+extern const char user_prog_umask_077[], user_prog_umask_get[], user_prog_umask_end[];
 
 #define CODE_VA 0x400000ul
 #define STACK_TOP 0x7fff0000ul
@@ -29,8 +31,11 @@ static int run_user(const char *start, const char *end)
 	memcpy(phys_to_virt(code), start, (size_t)(end - start));
 	KEXPECT_EQ(vm_map(as, CODE_VA, code, PAGE_SIZE, VM_USER | VM_EXEC), 0);
 	KEXPECT_EQ(vm_map(as, STACK_TOP - PAGE_SIZE, stack, PAGE_SIZE, VM_USER | VM_WRITE), 0);
+	struct proc *p = proc_create();
+	KEXPECT(p != NULL);
 	KEXPECT_EQ(fs_init(), 0); /* the standard streams */
 	int status = proc_run(as, CODE_VA, STACK_TOP, CODE_VA + PAGE_SIZE);
+	proc_destroy(p);
 	fs_destroy();
 	vm_space_destroy(as); /* frees the two pages too */
 	return status;
@@ -98,4 +103,12 @@ KTEST(user_signal_handler_in_kernel_space_is_sigsegv)
 
 	KEXPECT_EQ(run_user(user_prog_kernel_handler, user_prog_signal_end), 128 + 11);
 	KEXPECT_EQ(pmm_free_count(), before);
+}
+
+/* The umask was a global that nothing reset: a program started after one
+ * that called umask(077) began with 077 instead of Linux's 022. */
+KTEST(umask_of_second_program_is_022_not_the_first_ones)
+{
+	KEXPECT_EQ(run_user(user_prog_umask_077, user_prog_umask_get), 022);
+	KEXPECT_EQ(run_user(user_prog_umask_get, user_prog_umask_end), 022);
 }

@@ -171,3 +171,23 @@ user_prog_kernel_handler:
 	mov $1, %edi
 	syscall
 user_prog_signal_end:
+
+	.global user_prog_umask_077, user_prog_umask_get, user_prog_umask_end
+/* exit(umask(077)): the mask it started with. */
+user_prog_umask_077:
+	mov $95, %eax
+	mov $077, %edi
+	syscall
+	mov %eax, %edi
+	mov $60, %eax
+	syscall
+
+/* exit(umask(0)). */
+user_prog_umask_get:
+	mov $95, %eax
+	xor %edi, %edi
+	syscall
+	mov %eax, %edi
+	mov $60, %eax
+	syscall
+user_prog_umask_end:

@@ -8,6 +8,7 @@
 #include "panic.h"
 #include "printf.h"
 #include "proc.h"
+#include "task.h"
 #include "trap.h"
 #include "x86.h"
 
@@ -160,7 +161,7 @@ void trap_dispatch(struct trapframe *tf)
 		handlers[v](tf);
 		/* An interrupt of user code: a timer may have sent a signal. IRETQ
 		 * restores every register, so a handler can be entered here. */
-		if ((tf->cs & 3) && signal_attention)
+		if ((tf->cs & 3) && current_thread()->sig.attention)
 			signal_return_to_user(tf, false);
 	} else if (v == IRQ_SPURIOUS || (v >= IRQ_BASE && v < IRQ_BASE + 16)) {
 		spurious_count++; /* masked PIC and LAPIC spurious: no EOI owed */

@@ -1,0 +1,152 @@
+/*
+ * The process and its threads: everything that belongs to the running
+ * program, in one place. A process (struct proc) owns the address space,
+ * memory areas, descriptor table, working directory, umask, signal
+ * actions, timers, limits, CPU-time accounting and credentials; a thread
+ * (struct thread) owns its registers' save areas, signal mask and pending
+ * set, TLS base and kernel stack. proc_create makes a process with its
+ * first thread and proc_destroy frees it; nothing else resets them.
+ *
+ * What stays global is shared by every process of the system: the inode
+ * tree and its mounts (fs/, with /proc/self/exe: the tree is built for the
+ * one program), System V IPC objects and POSIX message queues (namespaces
+ * that outlive the process that made them), the console and its terminal
+ * settings, devices, the profiler's table (sample.c) and the list of
+ * unimplemented system calls reported at exit (syscall.c).
+ */
+#ifndef BF_TASK_H
+#define BF_TASK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cpu.h"
+#include "itimer.h"
+#include "ksignal.h"
+#include "proc.h"
+#include "vmatree.h"
+
+struct file;
+struct inode;
+struct shmap;
+struct shm_attach;
+struct sigqueued;
+
+/* A thread's signal state (signal.c). Pending signals are all the
+ * thread's: with one thread, a signal sent to the process is sent to it. */
+struct thread_signals {
+	uint64_t blocked, pending;
+	struct ksiginfo info[SIGNAL_MAX + 1]; /* of a standard signal: the first sent */
+	uint32_t queued[SIGNAL_MAX + 1];      /* instances of a pending real-time signal */
+	uint64_t queued_total;
+	struct sigqueued *head[SIGNAL_MAX + 1], *tail[SIGNAL_MAX + 1];
+	struct kstack alt;
+	bool restored;	/* rt_sigreturn replaced every register */
+	bool suspended; /* sigsuspend: `saved` goes back once a handler returns */
+	uint64_t saved;
+	/* Set whenever pending signals, the blocked mask or a restored frame
+	 * may need signal_return_to_user; false means it has nothing to do
+	 * (the system call path checks this first). */
+	bool attention;
+};
+
+struct thread {
+	/* The vector registers pass through here (signal frames); XSAVE needs
+	 * 64-byte alignment, which proc_create checks. */
+	uint8_t fpu[FPU_AREA_MAX] __attribute__((aligned(64)));
+	struct proc *proc;
+	int tid;
+	struct thread_signals sig;
+	uint64_t fs_base;	    /* the TLS base (arch_prctl ARCH_SET_FS) */
+	uint64_t kstack_top;	    /* TSS.RSP0 and the SYSCALL entry's stack */
+	struct trapframe *frame;    /* registers of the system call being handled, or NULL */
+};
+
+/* Credentials: real, effective, saved and filesystem ids (sys_id.c). */
+struct ids {
+	uint32_t r, e, s, fs;
+};
+
+struct proc {
+	int pid;
+	struct thread *thread; /* the one thread */
+
+	/* Running (proc.c). */
+	struct kjmp exit_ctx; /* where proc_exit returns to */
+	int status;
+	bool running;
+	const void *image; /* the ELF file, for symbolizing fault reports */
+	size_t image_size;
+	uint64_t bias;
+	uint64_t jitmap; /* where a JIT publishes its code map (jitmap.h), or 0 */
+
+	/* Memory (proc.c, vma.c). */
+	struct vm_space *as;
+	uint64_t brk_start, brk;
+	struct vma_tree areas;
+	struct shmap *shmaps;	/* shared file mappings (shmap.c) */
+	unsigned shmap_multi;	/* files with more than one of them */
+	struct shm_attach *shm_attaches; /* System V segments attached (sys_ipc.c) */
+	struct vma_usage usage;
+	bool out_of_memory; /* a page could not be backed: the process must die */
+
+	/* Files (file.c, path.c, sys_file.c). */
+	struct file **fdtab;
+	bool *cloexec;
+	int fdcap; /* slots in fdtab and cloexec */
+	struct inode *cwd;
+	uint32_t umask;
+
+	/* Signals and timers (signal.c, itimer.c). */
+	struct ksigaction sigact[SIGNAL_MAX + 1];
+	struct itimer_set timers;
+
+	/* Limits and accounting (resource.c). */
+	struct krlimit rlimit[RLIMIT_NLIMITS];
+	struct {
+		uint64_t start, asleep;		   /* rdtsc() and time_asleep_tsc() at the start */
+		uint64_t user_ticks, kernel_ticks; /* timer_tick_samples() at the start */
+	} cpu;
+
+	/* Identity (sys_id.c, sys_task.c). */
+	struct ids uid, gid;
+	uint32_t *groups; /* supplementary groups, kmalloc'd */
+	uint32_t ngroups;
+	int pgid, sid;
+	char comm[16]; /* "" until set: then the program file's name */
+	int dumpable, no_new_privs, pdeathsig;
+};
+
+/*
+ * The thread running on this CPU, NULL when no process exists. There is
+ * one CPU: a kernel global holds it. This is the one place that reads it;
+ * per-CPU data will hold it instead.
+ */
+extern struct thread *running_thread;
+static inline struct thread *current_thread(void) { return running_thread; }
+/* The running process; only while one exists (current_thread() != NULL). */
+static inline struct proc *current_proc(void) { return running_thread->proc; }
+
+/*
+ * A new process with one thread, made the current one, in the state Linux
+ * gives a program at exec: no files, the root directory as its working
+ * directory once the filesystem sets one, umask 022, every signal at
+ * SIG_DFL, no timer, Linux's default limits, root credentials, the
+ * starter's process group and session. NULL if memory ran out. One process
+ * at a time: there must be no current one.
+ */
+struct proc *proc_create(void);
+/* Free everything p holds except its address space (proc_run's caller owns
+ * it): descriptors, working directory, memory areas, queued signals,
+ * timers and groups. No process is current afterwards. */
+void proc_destroy(struct proc *p);
+
+/* Each subsystem's part of proc_create, on a zeroed process (zero ids are
+ * root's, with no supplementary groups). */
+void rlimit_init(struct proc *p);		/* resource.c */
+void signal_init(struct thread *t);		/* signal.c */
+void itimer_init(struct itimer_set *timers); /* itimer.c */
+void task_init(struct proc *p);			/* sys_task.c */
+
+#endif
