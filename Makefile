@@ -35,13 +35,19 @@ $(B)/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -I$(B)/gen -c $< -o $@
 
-# Names of every Linux x86-64 system call, for the "unimplemented" log line,
-# taken from the kernel headers (linux-libc-dev) rather than typed again.
-UNISTD := /usr/include/x86_64-linux-gnu/asm/unistd_64.h
-$(B)/gen/syscall_names.inc: $(UNISTD)
+# System call numbers (x86-64 and i386) and the names of every Linux x86-64
+# call, for the "unimplemented" log line, taken from the kernel headers
+# (linux-libc-dev) rather than typed again. Only these headers are copied:
+# they hold nothing but #defines, and the kernel sees no other host header.
+UAPI_ASM := /usr/include/x86_64-linux-gnu/asm
+$(B)/gen/syscall_names.inc: $(UAPI_ASM)/unistd_64.h
 	@mkdir -p $(dir $@)
 	sed -n 's/^#define __NR_\([a-z0-9_]*\) \([0-9]*\)$$/[\2] = "\1",/p' $< > $@
-$(B)/kernel/sys/syscall.c.o: $(B)/gen/syscall_names.inc
+$(B)/gen/asm/%.h: $(UAPI_ASM)/%.h
+	@mkdir -p $(dir $@)
+	cp $< $@
+$(B)/kernel/sys/syscall.c.o: $(B)/gen/syscall_names.inc $(B)/gen/asm/unistd_64.h
+$(B)/kernel/sys/syscall_ia32.c.o: $(B)/gen/asm/unistd_32.h
 
 $(B)/%.S.o: %.S
 	@mkdir -p $(dir $@)

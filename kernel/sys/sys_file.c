@@ -18,10 +18,10 @@
 
 uint32_t fs_umask(void) { return current_proc()->umask; }
 
-int64_t sys_umask(uint64_t mask, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(umask, uint32_t, mask)
 {
 	uint32_t old = current_proc()->umask;
-	current_proc()->umask = (uint32_t)mask & 0777;
+	current_proc()->umask = mask & 0777;
 	return old;
 }
 
@@ -106,28 +106,27 @@ static int64_t do_open(int dirfd, uint64_t upath, uint64_t flags, uint64_t mode)
 	return fd;
 }
 
-int64_t sys_open(uint64_t path, uint64_t flags, uint64_t mode, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(open, uint64_t, path, uint64_t, flags, uint64_t, mode)
 {
 	return do_open(AT_FDCWD, path, flags, mode);
 }
 
-int64_t sys_openat(uint64_t dirfd, uint64_t path, uint64_t flags, uint64_t mode, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE4(openat, int, dirfd, uint64_t, path, uint64_t, flags, uint64_t, mode)
 {
-	return do_open((int)dirfd, path, flags, mode);
+	return do_open(dirfd, path, flags, mode);
 }
 
-int64_t sys_creat(uint64_t path, uint64_t mode, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(creat, uint64_t, path, uint64_t, mode)
 {
 	return do_open(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode);
 }
 
-int64_t sys_close(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(close, int, fd)
 {
-	return fd_close((int)fd);
+	return fd_close(fd);
 }
 
-int64_t sys_close_range(uint64_t first, uint64_t last, uint64_t flags, uint64_t a3, uint64_t a4,
-			uint64_t a5)
+SYSCALL_DEFINE3(close_range, uint64_t, first, uint64_t, last, uint64_t, flags)
 {
 	if ((flags & ~6ul) || first > last || first > 0xffffffffu)
 		return -EINVAL;
@@ -140,9 +139,9 @@ int64_t sys_close_range(uint64_t first, uint64_t last, uint64_t flags, uint64_t 
 	return 0;
 }
 
-int64_t sys_read(uint64_t fd, uint64_t buf, uint64_t count, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(read, int, fd, uint64_t, buf, uint64_t, count)
 {
-	struct file *f = fd_get((int)fd);
+	struct file *f = fd_get(fd);
 	if (!f)
 		return -EBADF;
 	if ((int64_t)count < 0)
@@ -150,9 +149,9 @@ int64_t sys_read(uint64_t fd, uint64_t buf, uint64_t count, uint64_t a3, uint64_
 	return file_read(f, buf, count);
 }
 
-int64_t sys_write(uint64_t fd, uint64_t buf, uint64_t count, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(write, int, fd, uint64_t, buf, uint64_t, count)
 {
-	struct file *f = fd_get((int)fd);
+	struct file *f = fd_get(fd);
 	if (!f)
 		return -EBADF;
 	if ((int64_t)count < 0)
@@ -186,12 +185,12 @@ static int64_t positioned(uint64_t fd, uint64_t buf, uint64_t count, uint64_t of
 	return write ? inode_write(ip, buf, count, off) : inode_read(ip, buf, count, off);
 }
 
-int64_t sys_pread64(uint64_t fd, uint64_t buf, uint64_t count, uint64_t off, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE4(pread64, uint64_t, fd, uint64_t, buf, uint64_t, count, uint64_t, off)
 {
 	return positioned(fd, buf, count, off, false);
 }
 
-int64_t sys_pwrite64(uint64_t fd, uint64_t buf, uint64_t count, uint64_t off, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE4(pwrite64, uint64_t, fd, uint64_t, buf, uint64_t, count, uint64_t, off)
 {
 	return positioned(fd, buf, count, off, true);
 }
@@ -248,29 +247,29 @@ static int64_t vector_io(uint64_t fd, uint64_t uiov, uint64_t cnt, int64_t off, 
 	return total;
 }
 
-int64_t sys_readv(uint64_t fd, uint64_t iov, uint64_t cnt, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(readv, uint64_t, fd, uint64_t, iov, uint64_t, cnt)
 {
 	return vector_io(fd, iov, cnt, -1, false);
 }
 
-int64_t sys_writev(uint64_t fd, uint64_t iov, uint64_t cnt, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(writev, uint64_t, fd, uint64_t, iov, uint64_t, cnt)
 {
 	return vector_io(fd, iov, cnt, -1, true);
 }
 
-int64_t sys_preadv(uint64_t fd, uint64_t iov, uint64_t cnt, uint64_t off, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE4(preadv, uint64_t, fd, uint64_t, iov, uint64_t, cnt, int64_t, off)
 {
-	return (int64_t)off < 0 ? -EINVAL : vector_io(fd, iov, cnt, (int64_t)off, false);
+	return off < 0 ? -EINVAL : vector_io(fd, iov, cnt, off, false);
 }
 
-int64_t sys_pwritev(uint64_t fd, uint64_t iov, uint64_t cnt, uint64_t off, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE4(pwritev, uint64_t, fd, uint64_t, iov, uint64_t, cnt, int64_t, off)
 {
-	return (int64_t)off < 0 ? -EINVAL : vector_io(fd, iov, cnt, (int64_t)off, true);
+	return off < 0 ? -EINVAL : vector_io(fd, iov, cnt, off, true);
 }
 
-int64_t sys_lseek(uint64_t fd, uint64_t off, uint64_t whence, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(lseek, int, fd, uint64_t, off, uint64_t, whence)
 {
-	struct file *f = fd_get((int)fd);
+	struct file *f = fd_get(fd);
 	if (!f)
 		return -EBADF;
 	struct inode *ip = f->inode;
@@ -298,9 +297,9 @@ int64_t sys_lseek(uint64_t fd, uint64_t off, uint64_t whence, uint64_t a3, uint6
 	return pos;
 }
 
-int64_t sys_dup(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(dup, int, fd)
 {
-	struct file *f = fd_get((int)fd);
+	struct file *f = fd_get(fd);
 	if (!f)
 		return -EBADF;
 	f->refs++;
@@ -310,7 +309,7 @@ int64_t sys_dup(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
 	return r;
 }
 
-int64_t sys_dup2(uint64_t oldfd, uint64_t newfd, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(dup2, uint64_t, oldfd, uint64_t, newfd)
 {
 	if (!fd_get((int)oldfd))
 		return -EBADF;
@@ -319,7 +318,7 @@ int64_t sys_dup2(uint64_t oldfd, uint64_t newfd, uint64_t a2, uint64_t a3, uint6
 	return fd_dup2((int)oldfd, (int)newfd, false);
 }
 
-int64_t sys_dup3(uint64_t oldfd, uint64_t newfd, uint64_t flags, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(dup3, uint64_t, oldfd, uint64_t, newfd, uint64_t, flags)
 {
 	if (flags & ~(uint64_t)O_CLOEXEC)
 		return -EINVAL;
@@ -344,9 +343,9 @@ int64_t sys_dup3(uint64_t oldfd, uint64_t newfd, uint64_t flags, uint64_t a3, ui
 #define F_GETPIPE_SZ 1032
 #define FD_CLOEXEC 1
 
-int64_t sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(fcntl, int, fd, uint64_t, cmd, uint64_t, arg)
 {
-	struct file *f = fd_get((int)fd);
+	struct file *f = fd_get(fd);
 	if (!f)
 		return -EBADF;
 	switch (cmd) {
@@ -360,8 +359,8 @@ int64_t sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t
 			f->refs--;
 		return r;
 	}
-	case F_GETFD: return fd_cloexec((int)fd) ? FD_CLOEXEC : 0;
-	case F_SETFD: fd_set_cloexec((int)fd, arg & FD_CLOEXEC); return 0;
+	case F_GETFD: return fd_cloexec(fd) ? FD_CLOEXEC : 0;
+	case F_SETFD: fd_set_cloexec(fd, arg & FD_CLOEXEC); return 0;
 	case F_GETFL: return f->flags;
 	case F_SETFL:
 		f->flags = (f->flags & ~(uint32_t)(O_APPEND | O_NONBLOCK)) |
@@ -417,12 +416,12 @@ static int64_t do_pipe(uint64_t ufds, uint64_t flags)
 	return 0;
 }
 
-int64_t sys_pipe(uint64_t fds, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(pipe, uint64_t, fds)
 {
 	return do_pipe(fds, 0);
 }
 
-int64_t sys_pipe2(uint64_t fds, uint64_t flags, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(pipe2, uint64_t, fds, uint64_t, flags)
 {
 	return do_pipe(fds, flags);
 }
@@ -432,14 +431,14 @@ int64_t sys_pipe2(uint64_t fds, uint64_t flags, uint64_t a2, uint64_t a3, uint64
 #define FIONBIO 0x5421
 #define FIONREAD 0x541b
 
-int64_t sys_ioctl(uint64_t fd, uint64_t req, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(ioctl, int, fd, uint64_t, req, uint64_t, arg)
 {
-	struct file *f = fd_get((int)fd);
+	struct file *f = fd_get(fd);
 	if (!f)
 		return -EBADF;
 	switch (req) {
-	case FIOCLEX: fd_set_cloexec((int)fd, true); return 0;
-	case FIONCLEX: fd_set_cloexec((int)fd, false); return 0;
+	case FIOCLEX: fd_set_cloexec(fd, true); return 0;
+	case FIONCLEX: fd_set_cloexec(fd, false); return 0;
 	case FIONBIO: {
 		int on;
 		if (copy_from_user(&on, arg, sizeof on))
@@ -454,9 +453,9 @@ int64_t sys_ioctl(uint64_t fd, uint64_t req, uint64_t arg, uint64_t a3, uint64_t
 	return -ENOTTY;
 }
 
-int64_t sys_ftruncate(uint64_t fd, uint64_t len, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(ftruncate, int, fd, uint64_t, len)
 {
-	struct file *f = fd_get((int)fd);
+	struct file *f = fd_get(fd);
 	if (!f || (f->flags & O_PATH))
 		return -EBADF;
 	if ((int64_t)len < 0 || !S_ISREG(f->inode->mode) || (f->flags & O_ACCMODE) == O_RDONLY)
@@ -464,7 +463,7 @@ int64_t sys_ftruncate(uint64_t fd, uint64_t len, uint64_t a2, uint64_t a3, uint6
 	return inode_truncate(f->inode, len);
 }
 
-int64_t sys_truncate(uint64_t upath, uint64_t len, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(truncate, uint64_t, upath, uint64_t, len)
 {
 	char path[PATH_MAX];
 	struct inode *ip;
@@ -484,9 +483,9 @@ int64_t sys_truncate(uint64_t upath, uint64_t len, uint64_t a2, uint64_t a3, uin
  * storage (the device's flush); the in-memory tree has nothing to flush.
  * Pipes and devices cannot be synchronized at all (EINVAL, as Linux says
  * for them). fdatasync is the same call. */
-int64_t sys_fsync(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(fsync, int, fd)
 {
-	struct file *f = fd_get((int)fd);
+	struct file *f = fd_get(fd);
 	if (!f || (f->flags & O_PATH))
 		return -EBADF;
 	if (f->inode->pipe || (f->inode->mode & S_IFMT) == S_IFCHR)
@@ -495,14 +494,14 @@ int64_t sys_fsync(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a
 }
 
 /* sync(2) reports nothing; syncfs(2) reports its filesystem's error. */
-int64_t sys_sync(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE0(sync)
 {
 	fs_sync_all();
 	return 0;
 }
 
-int64_t sys_syncfs(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(syncfs, int, fd)
 {
-	struct file *f = fd_get((int)fd);
+	struct file *f = fd_get(fd);
 	return f ? fs_sync(f->inode) : -EBADF;
 }

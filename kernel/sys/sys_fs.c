@@ -82,26 +82,25 @@ static int64_t stat_to_user(int err, struct inode *ip, uint64_t ubuf)
 	return copy_to_user(ubuf, &st, sizeof st);
 }
 
-int64_t sys_stat(uint64_t path, uint64_t buf, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(stat, uint64_t, path, uint64_t, buf)
 {
 	struct inode *ip;
 	return stat_to_user(at_lookup((uint64_t)AT_FDCWD, path, 0, &ip), ip, buf);
 }
 
-int64_t sys_lstat(uint64_t path, uint64_t buf, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(lstat, uint64_t, path, uint64_t, buf)
 {
 	struct inode *ip;
 	return stat_to_user(at_lookup((uint64_t)AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, &ip), ip, buf);
 }
 
-int64_t sys_fstat(uint64_t fd, uint64_t buf, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(fstat, int, fd, uint64_t, buf)
 {
-	struct file *f = fd_get((int)fd);
+	struct file *f = fd_get(fd);
 	return f ? stat_to_user(0, f->inode, buf) : -EBADF;
 }
 
-int64_t sys_newfstatat(uint64_t dirfd, uint64_t path, uint64_t buf, uint64_t flags, uint64_t a4,
-		       uint64_t a5)
+SYSCALL_DEFINE4(newfstatat, uint64_t, dirfd, uint64_t, path, uint64_t, buf, uint64_t, flags)
 {
 	struct inode *ip;
 	if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800 /* AT_NO_AUTOMOUNT */))
@@ -129,8 +128,7 @@ struct statx_user {
 #define STATX_BASIC_STATS 0x7ff
 #define STATX_BTIME 0x800
 
-int64_t sys_statx(uint64_t dirfd, uint64_t path, uint64_t flags, uint64_t mask, uint64_t buf,
-		  uint64_t a5)
+SYSCALL_DEFINE5(statx, uint64_t, dirfd, uint64_t, path, uint64_t, flags, uint64_t, mask, uint64_t, buf)
 {
 	struct inode *ip;
 	struct stat_user st;
@@ -173,9 +171,9 @@ static uint8_t dtype(uint32_t mode)
 	}
 }
 
-int64_t sys_getdents64(uint64_t fd, uint64_t ubuf, uint64_t count, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(getdents64, int, fd, uint64_t, ubuf, uint64_t, count)
 {
-	struct file *f = fd_get((int)fd);
+	struct file *f = fd_get(fd);
 	uint8_t rec[24 + NAME_MAX + 1 + 8];
 	uint64_t done = 0;
 
@@ -235,18 +233,17 @@ static int64_t do_access(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t 
 	return 0;
 }
 
-int64_t sys_access(uint64_t path, uint64_t mode, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(access, uint64_t, path, uint64_t, mode)
 {
 	return do_access((uint64_t)AT_FDCWD, path, mode, 0);
 }
 
-int64_t sys_faccessat(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(faccessat, uint64_t, dirfd, uint64_t, path, uint64_t, mode)
 {
 	return do_access(dirfd, path, mode, 0);
 }
 
-int64_t sys_faccessat2(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t flags, uint64_t a4,
-		       uint64_t a5)
+SYSCALL_DEFINE4(faccessat2, uint64_t, dirfd, uint64_t, path, uint64_t, mode, uint64_t, flags)
 {
 	return do_access(dirfd, path, mode, flags);
 }
@@ -265,18 +262,17 @@ static int64_t do_readlink(uint64_t dirfd, uint64_t upath, uint64_t buf, uint64_
 	return copy_to_user(buf, ip->data, n) ? -EFAULT : (int64_t)n;
 }
 
-int64_t sys_readlink(uint64_t path, uint64_t buf, uint64_t size, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(readlink, uint64_t, path, uint64_t, buf, uint64_t, size)
 {
 	return do_readlink((uint64_t)AT_FDCWD, path, buf, size);
 }
 
-int64_t sys_readlinkat(uint64_t dirfd, uint64_t path, uint64_t buf, uint64_t size, uint64_t a4,
-		       uint64_t a5)
+SYSCALL_DEFINE4(readlinkat, uint64_t, dirfd, uint64_t, path, uint64_t, buf, uint64_t, size)
 {
 	return do_readlink(dirfd, path, buf, size);
 }
 
-int64_t sys_getcwd(uint64_t buf, uint64_t size, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(getcwd, uint64_t, buf, uint64_t, size)
 {
 	char path[PATH_MAX];
 	int n = path_of_dir(fs_cwd(), path, size < sizeof path ? size : sizeof path);
@@ -285,7 +281,7 @@ int64_t sys_getcwd(uint64_t buf, uint64_t size, uint64_t a2, uint64_t a3, uint64
 	return copy_to_user(buf, path, (size_t)n) ? -EFAULT : n;
 }
 
-int64_t sys_chdir(uint64_t upath, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(chdir, uint64_t, upath)
 {
 	struct inode *ip;
 	int err = at_lookup((uint64_t)AT_FDCWD, upath, 0, &ip);
@@ -297,9 +293,9 @@ int64_t sys_chdir(uint64_t upath, uint64_t a1, uint64_t a2, uint64_t a3, uint64_
 	return 0;
 }
 
-int64_t sys_fchdir(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(fchdir, int, fd)
 {
-	struct file *f = fd_get((int)fd);
+	struct file *f = fd_get(fd);
 	if (!f)
 		return -EBADF;
 	if (!S_ISDIR(f->inode->mode))
@@ -344,12 +340,12 @@ static int64_t do_mkdir(uint64_t dirfd, uint64_t upath, uint64_t mode)
 	return dir_create(t.dir, t.name, t.len, S_IFDIR | ((uint32_t)mode & 07777 & ~fs_umask()), &ip);
 }
 
-int64_t sys_mkdir(uint64_t path, uint64_t mode, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(mkdir, uint64_t, path, uint64_t, mode)
 {
 	return do_mkdir((uint64_t)AT_FDCWD, path, mode);
 }
 
-int64_t sys_mkdirat(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(mkdirat, uint64_t, dirfd, uint64_t, path, uint64_t, mode)
 {
 	return do_mkdir(dirfd, path, mode);
 }
@@ -396,17 +392,17 @@ static int64_t do_unlink(uint64_t dirfd, uint64_t upath)
 	return dir_unlink(t.dir, t.name, t.len);
 }
 
-int64_t sys_rmdir(uint64_t path, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(rmdir, uint64_t, path)
 {
 	return do_rmdir((uint64_t)AT_FDCWD, path);
 }
 
-int64_t sys_unlink(uint64_t path, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(unlink, uint64_t, path)
 {
 	return do_unlink((uint64_t)AT_FDCWD, path);
 }
 
-int64_t sys_unlinkat(uint64_t dirfd, uint64_t path, uint64_t flags, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(unlinkat, uint64_t, dirfd, uint64_t, path, uint64_t, flags)
 {
 	if (flags & ~(uint64_t)AT_REMOVEDIR)
 		return -EINVAL;
@@ -464,17 +460,17 @@ static int64_t do_rename(uint64_t odirfd, uint64_t opath, uint64_t ndirfd, uint6
 	return dir_rename(o.dir, o.name, o.len, n.dir, n.name, n.len);
 }
 
-int64_t sys_rename(uint64_t o, uint64_t n, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(rename, uint64_t, o, uint64_t, n)
 {
 	return do_rename((uint64_t)AT_FDCWD, o, (uint64_t)AT_FDCWD, n, 0);
 }
 
-int64_t sys_renameat(uint64_t od, uint64_t o, uint64_t nd, uint64_t n, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE4(renameat, uint64_t, od, uint64_t, o, uint64_t, nd, uint64_t, n)
 {
 	return do_rename(od, o, nd, n, 0);
 }
 
-int64_t sys_renameat2(uint64_t od, uint64_t o, uint64_t nd, uint64_t n, uint64_t flags, uint64_t a5)
+SYSCALL_DEFINE5(renameat2, uint64_t, od, uint64_t, o, uint64_t, nd, uint64_t, n, uint64_t, flags)
 {
 	return do_rename(od, o, nd, n, flags);
 }
@@ -501,12 +497,12 @@ static int64_t do_symlink(uint64_t utarget, uint64_t dirfd, uint64_t upath)
 	return err;
 }
 
-int64_t sys_symlink(uint64_t target, uint64_t path, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(symlink, uint64_t, target, uint64_t, path)
 {
 	return do_symlink(target, (uint64_t)AT_FDCWD, path);
 }
 
-int64_t sys_symlinkat(uint64_t target, uint64_t dirfd, uint64_t path, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(symlinkat, uint64_t, target, uint64_t, dirfd, uint64_t, path)
 {
 	return do_symlink(target, dirfd, path);
 }
@@ -531,12 +527,12 @@ static int64_t do_link(uint64_t odirfd, uint64_t opath, uint64_t ndirfd, uint64_
 	return dir_link(t.dir, t.name, t.len, ip);
 }
 
-int64_t sys_link(uint64_t o, uint64_t n, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(link, uint64_t, o, uint64_t, n)
 {
 	return do_link((uint64_t)AT_FDCWD, o, (uint64_t)AT_FDCWD, n, 0);
 }
 
-int64_t sys_linkat(uint64_t od, uint64_t o, uint64_t nd, uint64_t n, uint64_t flags, uint64_t a5)
+SYSCALL_DEFINE5(linkat, uint64_t, od, uint64_t, o, uint64_t, nd, uint64_t, n, uint64_t, flags)
 {
 	return do_link(od, o, nd, n, flags);
 }
@@ -548,20 +544,20 @@ static int64_t set_mode(struct inode *ip, uint64_t mode)
 	return 0;
 }
 
-int64_t sys_chmod(uint64_t path, uint64_t mode, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(chmod, uint64_t, path, uint64_t, mode)
 {
 	struct inode *ip;
 	int err = at_lookup((uint64_t)AT_FDCWD, path, 0, &ip);
 	return err ? err : set_mode(ip, mode);
 }
 
-int64_t sys_fchmod(uint64_t fd, uint64_t mode, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(fchmod, int, fd, uint64_t, mode)
 {
-	struct file *f = fd_get((int)fd);
+	struct file *f = fd_get(fd);
 	return f ? set_mode(f->inode, mode) : -EBADF;
 }
 
-int64_t sys_fchmodat(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(fchmodat, uint64_t, dirfd, uint64_t, path, uint64_t, mode)
 {
 	struct inode *ip;
 	int err = at_lookup(dirfd, path, 0, &ip);
@@ -570,25 +566,24 @@ int64_t sys_fchmodat(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t a3, 
 
 /* Everything belongs to root, and root may give it away: ownership is not
  * kept, so the calls only check that the file exists. */
-int64_t sys_chown(uint64_t path, uint64_t uid, uint64_t gid, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(chown, uint64_t, path)
 {
 	struct inode *ip;
 	return at_lookup((uint64_t)AT_FDCWD, path, 0, &ip);
 }
 
-int64_t sys_fchown(uint64_t fd, uint64_t uid, uint64_t gid, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(fchown, int, fd)
 {
-	return fd_get((int)fd) ? 0 : -EBADF;
+	return fd_get(fd) ? 0 : -EBADF;
 }
 
-int64_t sys_lchown(uint64_t path, uint64_t uid, uint64_t gid, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(lchown, uint64_t, path)
 {
 	struct inode *ip;
 	return at_lookup((uint64_t)AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, &ip);
 }
 
-int64_t sys_fchownat(uint64_t dirfd, uint64_t path, uint64_t uid, uint64_t gid, uint64_t flags,
-		     uint64_t a5)
+SYSCALL_DEFINE5(fchownat, uint64_t, dirfd, uint64_t, path, uint64_t, uid, uint64_t, gid, uint64_t, flags)
 {
 	struct inode *ip;
 	return at_lookup(dirfd, path, flags, &ip);
@@ -597,8 +592,7 @@ int64_t sys_fchownat(uint64_t dirfd, uint64_t path, uint64_t uid, uint64_t gid, 
 #define UTIME_NOW ((1l << 30) - 1)
 #define UTIME_OMIT ((1l << 30) - 2)
 
-int64_t sys_utimensat(uint64_t dirfd, uint64_t path, uint64_t utimes, uint64_t flags, uint64_t a4,
-		      uint64_t a5)
+SYSCALL_DEFINE4(utimensat, uint64_t, dirfd, uint64_t, path, uint64_t, utimes, uint64_t, flags)
 {
 	struct inode *ip;
 	int64_t ts[4];
@@ -680,15 +674,15 @@ static int64_t statfs_to_user(int err, struct inode *ip, uint64_t ubuf)
 	return copy_to_user(ubuf, &st, sizeof st);
 }
 
-int64_t sys_statfs(uint64_t path, uint64_t buf, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(statfs, uint64_t, path, uint64_t, buf)
 {
 	struct inode *ip = NULL;
 	int err = at_lookup((uint64_t)AT_FDCWD, path, 0, &ip); /* before ip is read */
 	return statfs_to_user(err, ip, buf);
 }
 
-int64_t sys_fstatfs(uint64_t fd, uint64_t buf, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(fstatfs, int, fd, uint64_t, buf)
 {
-	struct file *f = fd_get((int)fd);
+	struct file *f = fd_get(fd);
 	return f ? statfs_to_user(0, f->inode, buf) : -EBADF;
 }

@@ -71,8 +71,7 @@ static int64_t futex_wait(uint64_t uaddr, uint32_t val, const uint64_t *deadline
 	return -ETIMEDOUT;
 }
 
-int64_t sys_futex(uint64_t uaddr, uint64_t op, uint64_t val, uint64_t utime, uint64_t uaddr2,
-		  uint64_t val3)
+SYSCALL_DEFINE6(futex, uint64_t, uaddr, uint64_t, op, uint32_t, val, uint64_t, utime, uint64_t, uaddr2, uint32_t, val3)
 {
 	int cmd = (int)(op & ~(uint64_t)(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME));
 	bool private = op & FUTEX_PRIVATE_FLAG, realtime = op & FUTEX_CLOCK_REALTIME;
@@ -89,11 +88,11 @@ int64_t sys_futex(uint64_t uaddr, uint64_t op, uint64_t val, uint64_t utime, uin
 			if (err)
 				return err;
 		}
-		return futex_wait(uaddr, (uint32_t)val, utime ? &deadline : NULL,
-				  cmd == FUTEX_WAIT ? ~0u : (uint32_t)val3, private);
+		return futex_wait(uaddr, val, utime ? &deadline : NULL,
+				  cmd == FUTEX_WAIT ? ~0u : val3, private);
 	case FUTEX_WAKE:
 	case FUTEX_WAKE_BITSET:
-		if (cmd == FUTEX_WAKE_BITSET && !(uint32_t)val3)
+		if (cmd == FUTEX_WAKE_BITSET && !val3)
 			return -EINVAL;
 		/* Nobody waits, so none is woken: 0 once the address passes. */
 		return futex_address(uaddr, private);

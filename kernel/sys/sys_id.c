@@ -93,78 +93,77 @@ static int64_t set_fs(struct ids *c, uint32_t v)
 	return old;
 }
 
-int64_t sys_getuid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE0(getuid)
 {
 	return current_proc()->uid.r;
 }
 
-int64_t sys_geteuid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE0(geteuid)
 {
 	return current_proc()->uid.e;
 }
 
-int64_t sys_getgid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE0(getgid)
 {
 	return current_proc()->gid.r;
 }
 
-int64_t sys_getegid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE0(getegid)
 {
 	return current_proc()->gid.e;
 }
 
-int64_t sys_setuid(uint64_t v, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(setuid, uint32_t, v)
 {
-	return set_one(&current_proc()->uid, (uint32_t)v);
+	return set_one(&current_proc()->uid, v);
 }
 
-int64_t sys_setgid(uint64_t v, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(setgid, uint32_t, v)
 {
-	return set_one(&current_proc()->gid, (uint32_t)v);
+	return set_one(&current_proc()->gid, v);
 }
 
-int64_t sys_setreuid(uint64_t r, uint64_t e, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(setreuid, uint32_t, r, uint32_t, e)
 {
-	return set_re(&current_proc()->uid, (uint32_t)r, (uint32_t)e);
+	return set_re(&current_proc()->uid, r, e);
 }
 
-int64_t sys_setregid(uint64_t r, uint64_t e, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(setregid, uint32_t, r, uint32_t, e)
 {
-	return set_re(&current_proc()->gid, (uint32_t)r, (uint32_t)e);
+	return set_re(&current_proc()->gid, r, e);
 }
 
-int64_t sys_setresuid(uint64_t r, uint64_t e, uint64_t s, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(setresuid, uint32_t, r, uint32_t, e, uint32_t, s)
 {
-	return set_res(&current_proc()->uid, (uint32_t)r, (uint32_t)e, (uint32_t)s);
+	return set_res(&current_proc()->uid, r, e, s);
 }
 
-int64_t sys_setresgid(uint64_t r, uint64_t e, uint64_t s, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(setresgid, uint32_t, r, uint32_t, e, uint32_t, s)
 {
-	return set_res(&current_proc()->gid, (uint32_t)r, (uint32_t)e, (uint32_t)s);
+	return set_res(&current_proc()->gid, r, e, s);
 }
 
-int64_t sys_getresuid(uint64_t r, uint64_t e, uint64_t s, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(getresuid, uint64_t, r, uint64_t, e, uint64_t, s)
 {
 	return get_res(&current_proc()->uid, r, e, s);
 }
 
-int64_t sys_getresgid(uint64_t r, uint64_t e, uint64_t s, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(getresgid, uint64_t, r, uint64_t, e, uint64_t, s)
 {
 	return get_res(&current_proc()->gid, r, e, s);
 }
 
-int64_t sys_setfsuid(uint64_t v, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(setfsuid, uint32_t, v)
 {
-	return set_fs(&current_proc()->uid, (uint32_t)v);
+	return set_fs(&current_proc()->uid, v);
 }
 
-int64_t sys_setfsgid(uint64_t v, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(setfsgid, uint32_t, v)
 {
-	return set_fs(&current_proc()->gid, (uint32_t)v);
+	return set_fs(&current_proc()->gid, v);
 }
 
-int64_t sys_getgroups(uint64_t size, uint64_t list, uint64_t a2, uint64_t a3, uint64_t a4,
-		      uint64_t a5)
+SYSCALL_DEFINE2(getgroups, uint64_t, size, uint64_t, list)
 {
 	const struct proc *p = current_proc();
 
@@ -190,14 +189,13 @@ static void sort_ids(uint32_t *g, uint32_t n)
 			}
 }
 
-int64_t sys_setgroups(uint64_t size, uint64_t list, uint64_t a2, uint64_t a3, uint64_t a4,
-		      uint64_t a5)
+SYSCALL_DEFINE2(setgroups, uint32_t, size, uint64_t, list)
 {
 	if (!privileged())
 		return -EPERM;
-	if ((uint32_t)size > NGROUPS_MAX)
+	if (size > NGROUPS_MAX)
 		return -EINVAL;
-	uint32_t n = (uint32_t)size, *g = n ? kmalloc(n * sizeof *g) : NULL;
+	uint32_t n = size, *g = n ? kmalloc(n * sizeof *g) : NULL;
 	if (n && !g)
 		return -ENOMEM;
 	if (copy_from_user(g, list, n * sizeof *g)) {

@@ -10,8 +10,7 @@
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003
 
-int64_t sys_arch_prctl(uint64_t code, uint64_t addr, uint64_t a2, uint64_t a3, uint64_t a4,
-		       uint64_t a5)
+SYSCALL_DEFINE2(arch_prctl, uint64_t, code, uint64_t, addr)
 {
 	if (code == ARCH_SET_FS) {
 		if (addr >= USER_TOP)
@@ -30,35 +29,33 @@ int64_t sys_arch_prctl(uint64_t code, uint64_t addr, uint64_t a2, uint64_t a3, u
 
 /* One process, one thread: its id is 1. The clear-tid address and robust
  * list matter only when a thread exits while others run. */
-int64_t sys_set_tid_address(uint64_t p, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
-			    uint64_t a5)
+SYSCALL_DEFINE0(set_tid_address)
 {
 	return 1;
 }
 
-int64_t sys_set_robust_list(uint64_t head, uint64_t len, uint64_t a2, uint64_t a3, uint64_t a4,
-			    uint64_t a5)
+SYSCALL_DEFINE2(set_robust_list, uint64_t, head, uint64_t, len)
 {
 	return len == 24 ? 0 : -EINVAL;
 }
 
-int64_t sys_getpid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE0(getpid)
 {
 	return current_proc()->pid;
 }
 
-int64_t sys_gettid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE0(gettid)
 {
 	return current_thread()->tid;
 }
 
 /* The program is the first and only process: its parent is "the kernel". */
-int64_t sys_getppid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE0(getppid)
 {
 	return 0;
 }
 
-int64_t sys_uname(uint64_t buf, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(uname, uint64_t, buf)
 {
 	static const char *const fields[6] = {"Linux", "bareflow", "6.1.0-bareflow",
 					      "#1 BareFlow unikernel", "x86_64", "(none)"};
@@ -72,8 +69,7 @@ int64_t sys_uname(uint64_t buf, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t 
 
 /* RDRAND when the CPU has it, else a TSC-seeded xorshift: not for keys, but
  * what glibc wants at start-up (malloc and stack-protector salts). */
-int64_t sys_getrandom(uint64_t buf, uint64_t len, uint64_t flags, uint64_t a3, uint64_t a4,
-		      uint64_t a5)
+SYSCALL_DEFINE3(getrandom, uint64_t, buf, uint64_t, len, uint64_t, flags)
 {
 	static uint64_t x;
 	uint8_t chunk[64];

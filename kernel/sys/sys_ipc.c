@@ -214,11 +214,10 @@ static int ctl_start(enum kind k, uint64_t id, uint64_t cmd, uint64_t ubuf, void
 
 /* ------------------------------------------------------------ messages */
 
-int64_t sys_msgget(uint64_t key, uint64_t flags, uint64_t a2, uint64_t a3, uint64_t a4,
-		   uint64_t a5)
+SYSCALL_DEFINE2(msgget, int32_t, key, uint64_t, flags)
 {
 	bool made;
-	int i = ipcget(MSG, (int32_t)key, flags, &made);
+	int i = ipcget(MSG, key, flags, &made);
 	if (i < 0)
 		return i;
 	if (made)
@@ -226,13 +225,12 @@ int64_t sys_msgget(uint64_t key, uint64_t flags, uint64_t a2, uint64_t a3, uint6
 	return id_of(i);
 }
 
-int64_t sys_msgsnd(uint64_t id, uint64_t umsg, uint64_t size, uint64_t flags, uint64_t a4,
-		   uint64_t a5)
+SYSCALL_DEFINE4(msgsnd, int, id, uint64_t, umsg, uint64_t, size, uint64_t, flags)
 {
 	int64_t type;
 	if (copy_from_user(&type, umsg, sizeof type))
 		return -EFAULT;
-	if ((int64_t)size > MSGMAX || (int64_t)size < 0 || (int)id < 0)
+	if ((int64_t)size > MSGMAX || (int64_t)size < 0 || id < 0)
 		return -EINVAL;
 	if (type < 1)
 		return -EINVAL;
@@ -243,7 +241,7 @@ int64_t sys_msgsnd(uint64_t id, uint64_t umsg, uint64_t size, uint64_t flags, ui
 		kfree(m);
 		return -EFAULT;
 	}
-	struct ipc_obj *q = lookup(MSG, (int)id);
+	struct ipc_obj *q = lookup(MSG, id);
 	if (!q) {
 		kfree(m);
 		return -EINVAL;
@@ -285,17 +283,16 @@ static struct msg **pick(struct ipc_obj *q, int64_t type, uint64_t flags)
 	return best;
 }
 
-int64_t sys_msgrcv(uint64_t id, uint64_t umsg, uint64_t size, uint64_t type, uint64_t flags,
-		   uint64_t a5)
+SYSCALL_DEFINE5(msgrcv, int, id, uint64_t, umsg, uint64_t, size, int64_t, type, uint64_t, flags)
 {
-	if ((int64_t)size < 0 || (int)id < 0)
+	if ((int64_t)size < 0 || id < 0)
 		return -EINVAL;
 	if (flags & MSG_COPY)
 		return -ENOSYS; /* a checkpoint/restore feature, not supported here */
-	struct ipc_obj *q = lookup(MSG, (int)id);
+	struct ipc_obj *q = lookup(MSG, id);
 	if (!q)
 		return -EINVAL;
-	struct msg **pp = pick(q, (int64_t)type, flags);
+	struct msg **pp = pick(q, type, flags);
 	if (!pp) {
 		if (flags & IPC_NOWAIT)
 			return -ENOMSG;
@@ -326,7 +323,7 @@ struct msqid_user { /* struct msqid64_ds, x86-64 */
 	uint64_t unused[2];
 };
 
-int64_t sys_msgctl(uint64_t id, uint64_t cmd, uint64_t ubuf, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(msgctl, uint64_t, id, uint64_t, cmd, uint64_t, ubuf)
 {
 	struct msqid_user ds;
 	struct ipc_obj *q;
@@ -354,13 +351,12 @@ int64_t sys_msgctl(uint64_t id, uint64_t cmd, uint64_t ubuf, uint64_t a3, uint64
 
 /* ---------------------------------------------------------- semaphores */
 
-int64_t sys_semget(uint64_t key, uint64_t nsems, uint64_t flags, uint64_t a3, uint64_t a4,
-		   uint64_t a5)
+SYSCALL_DEFINE3(semget, int32_t, key, uint64_t, nsems, uint64_t, flags)
 {
 	bool made;
 	if ((int)nsems < 0 || (int)nsems > SEMMSL)
 		return -EINVAL;
-	int i = ipcget(SEM, (int32_t)key, flags, &made);
+	int i = ipcget(SEM, key, flags, &made);
 	if (i < 0)
 		return i;
 	struct ipc_obj *s = objs[i];
@@ -445,14 +441,12 @@ static int64_t semop_common(uint64_t id, uint64_t usops, uint64_t nsops, uint64_
 	return r;
 }
 
-int64_t sys_semop(uint64_t id, uint64_t sops, uint64_t nsops, uint64_t a3, uint64_t a4,
-		  uint64_t a5)
+SYSCALL_DEFINE3(semop, uint64_t, id, uint64_t, sops, uint64_t, nsops)
 {
 	return semop_common(id, sops, nsops, 0);
 }
 
-int64_t sys_semtimedop(uint64_t id, uint64_t sops, uint64_t nsops, uint64_t ts, uint64_t a4,
-		       uint64_t a5)
+SYSCALL_DEFINE4(semtimedop, uint64_t, id, uint64_t, sops, uint64_t, nsops, uint64_t, ts)
 {
 	return semop_common(id, sops, nsops, ts);
 }
@@ -465,10 +459,9 @@ struct semid_user { /* struct semid64_ds, x86-64 */
 	uint64_t unused2, nsems, unused3, unused4;
 };
 
-int64_t sys_semctl(uint64_t id, uint64_t num, uint64_t cmd, uint64_t arg, uint64_t a4,
-		   uint64_t a5)
+SYSCALL_DEFINE4(semctl, uint64_t, id, uint64_t, num, int, cmd, uint64_t, arg)
 {
-	int c = (int)cmd & ~IPC_64;
+	int c = cmd & ~IPC_64;
 	if ((int)id < 0)
 		return -EINVAL;
 	if (c == SETVAL && ((int)arg < 0 || (int)arg > SEMVMX))
@@ -536,11 +529,10 @@ struct shm_attach {
 	struct shm_attach *next;
 };
 
-int64_t sys_shmget(uint64_t key, uint64_t size, uint64_t flags, uint64_t a3, uint64_t a4,
-		   uint64_t a5)
+SYSCALL_DEFINE3(shmget, int32_t, key, uint64_t, size, uint64_t, flags)
 {
 	bool made;
-	int i = ipcget(SHM, (int32_t)key, flags, &made);
+	int i = ipcget(SHM, key, flags, &made);
 	if (i < 0)
 		return i;
 	struct ipc_obj *s = objs[i];
@@ -573,11 +565,11 @@ static void maybe_destroy(struct ipc_obj *s)
 #define MAP_FIXED 0x10
 #define MAP_FIXED_NOREPLACE 0x100000
 
-int64_t sys_shmat(uint64_t id, uint64_t addr, uint64_t flags, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(shmat, int, id, uint64_t, addr, uint64_t, flags)
 {
-	if ((int)id < 0)
+	if (id < 0)
 		return -EINVAL;
-	struct ipc_obj *s = lookup(SHM, (int)id);
+	struct ipc_obj *s = lookup(SHM, id);
 	if (!s)
 		return -EINVAL;
 	if (addr & (PAGE_SIZE - 1)) {
@@ -612,7 +604,7 @@ int64_t sys_shmat(uint64_t id, uint64_t addr, uint64_t flags, uint64_t a3, uint6
 	return r;
 }
 
-int64_t sys_shmdt(uint64_t addr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(shmdt, uint64_t, addr)
 {
 	for (struct shm_attach **pp = &current_proc()->shm_attaches; *pp; pp = &(*pp)->next) {
 		struct shm_attach *at = *pp;
@@ -640,7 +632,7 @@ struct shmid_user { /* struct shmid64_ds, x86-64 */
 
 #define SHM_DEST 01000 /* in the mode IPC_STAT shows: removed, still attached */
 
-int64_t sys_shmctl(uint64_t id, uint64_t cmd, uint64_t ubuf, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(shmctl, uint64_t, id, uint64_t, cmd, uint64_t, ubuf)
 {
 	struct shmid_user ds;
 	struct ipc_obj *s;

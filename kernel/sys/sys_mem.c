@@ -34,7 +34,7 @@ static unsigned prot_flags(uint64_t prot)
 
 /* The break moves within its own area; a request that cannot be met leaves
  * it where it was (Linux semantics). */
-int64_t sys_brk(uint64_t addr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(brk, uint64_t, addr)
 {
 	uint64_t start, *brk = proc_brk(&start);
 	uint64_t have = page_up(*brk), want = page_up(addr);
@@ -50,8 +50,7 @@ int64_t sys_brk(uint64_t addr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a
 	return (int64_t)addr;
 }
 
-int64_t sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64_t fd,
-		 uint64_t off)
+SYSCALL_DEFINE6(mmap, uint64_t, addr, uint64_t, len, uint64_t, prot, uint64_t, flags, int, fd, uint64_t, off)
 {
 	/* The checks in Linux's order, so that each bad call gets its errno. */
 	uint64_t size = page_up(len);
@@ -59,7 +58,7 @@ int64_t sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uin
 
 	if (off & (PAGE_SIZE - 1))
 		return -EINVAL;
-	if (!(flags & MAP_ANONYMOUS) && (!(f = fd_get((int)fd)) || (f->flags & O_PATH)))
+	if (!(flags & MAP_ANONYMOUS) && (!(f = fd_get(fd)) || (f->flags & O_PATH)))
 		return -EBADF;
 	if (!len || (prot & ~7ul))
 		return -EINVAL;
@@ -113,7 +112,7 @@ int64_t sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uin
 	return (int64_t)addr;
 }
 
-int64_t sys_munmap(uint64_t addr, uint64_t len, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(munmap, uint64_t, addr, uint64_t, len)
 {
 	uint64_t size = page_up(len);
 
@@ -122,8 +121,7 @@ int64_t sys_munmap(uint64_t addr, uint64_t len, uint64_t a2, uint64_t a3, uint64
 	return vma_remove(addr, addr + size);
 }
 
-int64_t sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot, uint64_t a3, uint64_t a4,
-		     uint64_t a5)
+SYSCALL_DEFINE3(mprotect, uint64_t, addr, uint64_t, len, uint64_t, prot)
 {
 	if ((addr & (PAGE_SIZE - 1)) || (prot & ~7ul))
 		return -EINVAL;
@@ -209,8 +207,7 @@ static int64_t grow(uint64_t addr, uint64_t old_len, uint64_t new_len, uint64_t 
 
 /* The checks follow Linux 6.x: arguments first, then the old address must
  * be mapped (even to shrink); shrinking unmaps the tail. */
-int64_t sys_mremap(uint64_t addr, uint64_t old_len, uint64_t new_len, uint64_t flags,
-		   uint64_t new_addr, uint64_t a5)
+SYSCALL_DEFINE5(mremap, uint64_t, addr, uint64_t, old_len, uint64_t, new_len, uint64_t, flags, uint64_t, new_addr)
 {
 	unsigned access;
 	bool moves = flags & (MREMAP_FIXED | MREMAP_DONTUNMAP);
@@ -255,8 +252,7 @@ int64_t sys_mremap(uint64_t addr, uint64_t old_len, uint64_t new_len, uint64_t f
 /* Shared file mappings are copies that shmap.c keeps in step with the file;
  * msync writes them back now. The checks are Linux's. Nothing is locked, so
  * MS_INVALIDATE never sees EBUSY. */
-int64_t sys_msync(uint64_t addr, uint64_t len, uint64_t flags, uint64_t a3, uint64_t a4,
-		  uint64_t a5)
+SYSCALL_DEFINE3(msync, uint64_t, addr, uint64_t, len, uint64_t, flags)
 {
 	if (flags & ~(uint64_t)(MS_ASYNC | MS_INVALIDATE | MS_SYNC))
 		return -EINVAL;
@@ -280,8 +276,7 @@ enum {
  * mapping's file bytes (a shared one's writes reach the file first), as
  * Linux does; the rest changes nothing we do. Memory-failure and
  * guard-region advice is not supported (-EINVAL). */
-int64_t sys_madvise(uint64_t addr, uint64_t len, uint64_t advice, uint64_t a3, uint64_t a4,
-		    uint64_t a5)
+SYSCALL_DEFINE3(madvise, uint64_t, addr, uint64_t, len, uint64_t, advice)
 {
 	uint64_t size = page_up(len), end = addr + size;
 	int adv = (int)advice;

@@ -36,37 +36,33 @@ static int64_t lock_range(uint64_t addr, uint64_t len, bool populate)
 	return 0;
 }
 
-int64_t sys_mlock(uint64_t addr, uint64_t len, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(mlock, uint64_t, addr, uint64_t, len)
 {
 	return lock_range(addr, len, true);
 }
 
-int64_t sys_mlock2(uint64_t addr, uint64_t len, uint64_t flags, uint64_t a3, uint64_t a4,
-		   uint64_t a5)
+SYSCALL_DEFINE3(mlock2, uint64_t, addr, uint64_t, len, uint64_t, flags)
 {
 	if (flags & ~(uint64_t)MLOCK_ONFAULT)
 		return -EINVAL;
 	return lock_range(addr, len, !(flags & MLOCK_ONFAULT));
 }
 
-int64_t sys_munlock(uint64_t addr, uint64_t len, uint64_t a2, uint64_t a3, uint64_t a4,
-		    uint64_t a5)
+SYSCALL_DEFINE2(munlock, uint64_t, addr, uint64_t, len)
 {
 	return lock_range(addr, len, false);
 }
 
-int64_t sys_mlockall(uint64_t flags, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
-		     uint64_t a5)
+SYSCALL_DEFINE1(mlockall, int, flags)
 {
-	int f = (int)flags; /* Linux takes an int */
+	int f = flags; /* Linux takes an int */
 
 	if (!f || (f & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) || f == MCL_ONFAULT)
 		return -EINVAL;
 	return 0;
 }
 
-int64_t sys_munlockall(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
-		       uint64_t a5)
+SYSCALL_DEFINE0(munlockall)
 {
 	return 0;
 }

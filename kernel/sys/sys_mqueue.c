@@ -179,8 +179,7 @@ int64_t mqueue_read(struct file *f, uint64_t ubuf, uint64_t n)
 	return (int64_t)n;
 }
 
-int64_t sys_mq_open(uint64_t uname, uint64_t oflag, uint64_t mode, uint64_t uattr, uint64_t a4,
-		    uint64_t a5)
+SYSCALL_DEFINE4(mq_open, uint64_t, uname, uint64_t, oflag, uint64_t, mode, uint64_t, uattr)
 {
 	char name[PATH_MAX];
 	struct mq_attr_user attr;
@@ -214,8 +213,7 @@ int64_t sys_mq_open(uint64_t uname, uint64_t oflag, uint64_t mode, uint64_t uatt
 	return fd;
 }
 
-int64_t sys_mq_unlink(uint64_t uname, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
-		      uint64_t a5)
+SYSCALL_DEFINE1(mq_unlink, uint64_t, uname)
 {
 	char name[PATH_MAX];
 	int err = name_from_user(name, uname);
@@ -264,8 +262,7 @@ static int64_t wait_in_vain(uint64_t deadline, const char *what)
 	return signal_wait_or_end(deadline, what) ? -ERESTARTSYS : -ETIMEDOUT;
 }
 
-int64_t sys_mq_timedsend(uint64_t fd, uint64_t ubuf, uint64_t len, uint64_t prio, uint64_t uts,
-			 uint64_t a5)
+SYSCALL_DEFINE5(mq_timedsend, uint64_t, fd, uint64_t, ubuf, uint64_t, len, uint32_t, prio, uint64_t, uts)
 {
 	uint64_t deadline;
 	struct file *f;
@@ -273,7 +270,7 @@ int64_t sys_mq_timedsend(uint64_t fd, uint64_t ubuf, uint64_t len, uint64_t prio
 
 	if (err)
 		return err;
-	if ((uint32_t)prio >= MQ_PRIO_MAX)
+	if (prio >= MQ_PRIO_MAX)
 		return -EINVAL;
 	if ((err = queue_of(fd, O_WRONLY, &f)))
 		return err;
@@ -294,7 +291,7 @@ int64_t sys_mq_timedsend(uint64_t fd, uint64_t ubuf, uint64_t len, uint64_t prio
 		return wait_in_vain(deadline,
 				    "mq_timedsend to a full queue that only it reads (a deadlock)");
 	}
-	m->prio = (uint32_t)prio, m->len = len;
+	m->prio = prio, m->len = len;
 	struct msg **pp = &mq->head;
 	while (*pp && (*pp)->prio >= m->prio)
 		pp = &(*pp)->next;
@@ -309,8 +306,7 @@ int64_t sys_mq_timedsend(uint64_t fd, uint64_t ubuf, uint64_t len, uint64_t prio
 	return 0;
 }
 
-int64_t sys_mq_timedreceive(uint64_t fd, uint64_t ubuf, uint64_t len, uint64_t uprio, uint64_t uts,
-			    uint64_t a5)
+SYSCALL_DEFINE5(mq_timedreceive, uint64_t, fd, uint64_t, ubuf, uint64_t, len, uint64_t, uprio, uint64_t, uts)
 {
 	uint64_t deadline;
 	struct file *f;
@@ -345,8 +341,7 @@ int64_t sys_mq_timedreceive(uint64_t fd, uint64_t ubuf, uint64_t len, uint64_t u
 /* SIGEV_NONE and SIGEV_SIGNAL (to ourselves, the only process); a NULL
  * sigevent removes the registration. SIGEV_THREAD needs a netlink socket,
  * which glibc opens first and we lack. */
-int64_t sys_mq_notify(uint64_t fd, uint64_t usev, uint64_t a2, uint64_t a3, uint64_t a4,
-		      uint64_t a5)
+SYSCALL_DEFINE2(mq_notify, uint64_t, fd, uint64_t, usev)
 {
 	struct {
 		uint64_t value;
@@ -380,8 +375,7 @@ int64_t sys_mq_notify(uint64_t fd, uint64_t usev, uint64_t a2, uint64_t a3, uint
 	return 0;
 }
 
-int64_t sys_mq_getsetattr(uint64_t fd, uint64_t unew, uint64_t uold, uint64_t a3, uint64_t a4,
-			  uint64_t a5)
+SYSCALL_DEFINE3(mq_getsetattr, uint64_t, fd, uint64_t, unew, uint64_t, uold)
 {
 	struct mq_attr_user new, old;
 	struct file *f;

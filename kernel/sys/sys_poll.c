@@ -99,9 +99,9 @@ static int64_t do_poll(uint64_t ufds, uint64_t nfds, uint64_t deadline)
 	return err ? -EFAULT : ready;
 }
 
-int64_t sys_poll(uint64_t fds, uint64_t nfds, uint64_t timeout, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(poll, uint64_t, fds, uint64_t, nfds, int, timeout)
 {
-	int ms = (int)timeout;
+	int ms = timeout;
 	return do_poll(fds, nfds, ms < 0 ? NO_DEADLINE : time_ns() + (uint64_t)ms * 1000000);
 }
 
@@ -139,8 +139,7 @@ static int wait_mask(uint64_t usig, uint64_t size, uint64_t *mask)
 	return copy_from_user(mask, usig, sizeof *mask);
 }
 
-int64_t sys_ppoll(uint64_t fds, uint64_t nfds, uint64_t tsp, uint64_t sigmask, uint64_t sigsetsize,
-		  uint64_t a5)
+SYSCALL_DEFINE5(ppoll, uint64_t, fds, uint64_t, nfds, uint64_t, tsp, uint64_t, sigmask, uint64_t, sigsetsize)
 {
 	uint64_t deadline, mask;
 	int err = deadline_of(tsp, &deadline, false);
@@ -202,7 +201,7 @@ static int64_t do_select(uint64_t nfds, uint64_t ur, uint64_t uw, uint64_t ue, u
 	return ready;
 }
 
-int64_t sys_select(uint64_t nfds, uint64_t r, uint64_t w, uint64_t e, uint64_t tv, uint64_t a5)
+SYSCALL_DEFINE5(select, uint64_t, nfds, uint64_t, r, uint64_t, w, uint64_t, e, uint64_t, tv)
 {
 	uint64_t deadline;
 	int err = deadline_of(tv, &deadline, true);
@@ -210,7 +209,7 @@ int64_t sys_select(uint64_t nfds, uint64_t r, uint64_t w, uint64_t e, uint64_t t
 }
 
 /* The sixth argument points at {const sigset_t *set; size_t size}. */
-int64_t sys_pselect6(uint64_t nfds, uint64_t r, uint64_t w, uint64_t e, uint64_t tsp, uint64_t usig)
+SYSCALL_DEFINE6(pselect6, uint64_t, nfds, uint64_t, r, uint64_t, w, uint64_t, e, uint64_t, tsp, uint64_t, usig)
 {
 	uint64_t deadline, mask, sigarg[2] = {0, 0};
 	int err = deadline_of(tsp, &deadline, false);

@@ -13,35 +13,32 @@
 #define RUSAGE_CHILDREN (-1)
 #define RUSAGE_THREAD 1
 
-int64_t sys_getrlimit(uint64_t resource, uint64_t rlim, uint64_t a2, uint64_t a3, uint64_t a4,
-		      uint64_t a5)
+SYSCALL_DEFINE2(getrlimit, unsigned, resource, uint64_t, rlim)
 {
 	struct krlimit old;
-	int err = proc_set_rlimit((unsigned)resource, NULL, &old);
+	int err = proc_set_rlimit(resource, NULL, &old);
 
 	return err ? err : copy_to_user(rlim, &old, sizeof old);
 }
 
-int64_t sys_setrlimit(uint64_t resource, uint64_t rlim, uint64_t a2, uint64_t a3, uint64_t a4,
-		      uint64_t a5)
+SYSCALL_DEFINE2(setrlimit, unsigned, resource, uint64_t, rlim)
 {
 	struct krlimit new;
 
 	if (copy_from_user(&new, rlim, sizeof new))
 		return -EFAULT;
-	return proc_set_rlimit((unsigned)resource, &new, NULL);
+	return proc_set_rlimit(resource, &new, NULL);
 }
 
-int64_t sys_prlimit64(uint64_t pid, uint64_t resource, uint64_t new_limit, uint64_t old_limit,
-		      uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE4(prlimit64, int, pid, unsigned, resource, uint64_t, new_limit, uint64_t, old_limit)
 {
 	struct krlimit new, old;
 
 	if (new_limit && copy_from_user(&new, new_limit, sizeof new))
 		return -EFAULT;
-	if ((int)pid != 0 && (int)pid != OUR_PID)
+	if (pid != 0 && pid != OUR_PID)
 		return -ESRCH;
-	int err = proc_set_rlimit((unsigned)resource, new_limit ? &new : NULL,
+	int err = proc_set_rlimit(resource, new_limit ? &new : NULL,
 				  old_limit ? &old : NULL);
 	if (!err && old_limit && copy_to_user(old_limit, &old, sizeof old))
 		return -EFAULT;
@@ -66,10 +63,10 @@ static struct timeval_user timeval_of(uint64_t ns)
 }
 
 /* A thread's usage is the process's; it has no children. */
-int64_t sys_getrusage(uint64_t who, uint64_t ru, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(getrusage, int, who, uint64_t, ru)
 {
 	struct rusage_user r = {0};
-	int w = (int)who;
+	int w = who;
 
 	if (w != RUSAGE_SELF && w != RUSAGE_THREAD && w != RUSAGE_CHILDREN)
 		return -EINVAL;
@@ -86,7 +83,7 @@ int64_t sys_getrusage(uint64_t who, uint64_t ru, uint64_t a2, uint64_t a3, uint6
 }
 
 /* Returns clock ticks since boot; the buffer gets the process's CPU time. */
-int64_t sys_times(uint64_t buf, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(times, uint64_t, buf)
 {
 	uint64_t user, sys;
 	int64_t tms[4] = {0}; /* utime, stime, cutime, cstime */
@@ -111,7 +108,7 @@ struct sysinfo_user {
 };
 _Static_assert(sizeof(struct sysinfo_user) == 112, "struct sysinfo");
 
-int64_t sys_sysinfo(uint64_t info, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(sysinfo, uint64_t, info)
 {
 	uint64_t up = time_ns();
 	struct sysinfo_user si = {

@@ -18,8 +18,7 @@ static bool is_us(uint64_t pid) { return (int)pid == 0 || (int)pid == OUR_PID; }
 
 /* Like Linux: the buffer must hold every CPU and be a whole number of
  * longs; returns the bytes written. */
-int64_t sys_sched_getaffinity(uint64_t pid, uint64_t len, uint64_t mask, uint64_t a3, uint64_t a4,
-			      uint64_t a5)
+SYSCALL_DEFINE3(sched_getaffinity, uint64_t, pid, uint64_t, len, uint64_t, mask)
 {
 	uint64_t cpus = 1; /* CPU 0 */
 
@@ -31,11 +30,10 @@ int64_t sys_sched_getaffinity(uint64_t pid, uint64_t len, uint64_t mask, uint64_
 }
 
 /* Any mask that includes CPU 0 is accepted (and changes nothing). */
-int64_t sys_sched_setaffinity(uint64_t pid, uint64_t len, uint64_t mask, uint64_t a3, uint64_t a4,
-			      uint64_t a5)
+SYSCALL_DEFINE3(sched_setaffinity, uint64_t, pid, unsigned, len, uint64_t, mask)
 {
 	uint64_t cpus = 0;
-	unsigned n = (unsigned)len < MASK_BYTES ? (unsigned)len : MASK_BYTES;
+	unsigned n = len < MASK_BYTES ? len : MASK_BYTES;
 
 	if (copy_from_user(&cpus, mask, n))
 		return -EFAULT;
@@ -44,22 +42,19 @@ int64_t sys_sched_setaffinity(uint64_t pid, uint64_t len, uint64_t mask, uint64_
 	return cpus & 1 ? 0 : -EINVAL;
 }
 
-int64_t sys_sched_yield(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
-			uint64_t a5)
+SYSCALL_DEFINE0(sched_yield)
 {
 	return 0;
 }
 
-int64_t sys_sched_getscheduler(uint64_t pid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
-			       uint64_t a5)
+SYSCALL_DEFINE1(sched_getscheduler, uint64_t, pid)
 {
 	if ((int)pid < 0)
 		return -EINVAL;
 	return is_us(pid) ? SCHED_OTHER : -ESRCH;
 }
 
-int64_t sys_sched_getparam(uint64_t pid, uint64_t param, uint64_t a2, uint64_t a3, uint64_t a4,
-			   uint64_t a5)
+SYSCALL_DEFINE2(sched_getparam, uint64_t, pid, uint64_t, param)
 {
 	int32_t priority = 0;
 
@@ -79,22 +74,19 @@ static int64_t priority_range(uint64_t policy, int64_t realtime)
 	}
 }
 
-int64_t sys_sched_get_priority_max(uint64_t policy, uint64_t a1, uint64_t a2, uint64_t a3,
-				   uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(sched_get_priority_max, uint64_t, policy)
 {
 	return priority_range(policy, 99);
 }
 
-int64_t sys_sched_get_priority_min(uint64_t policy, uint64_t a1, uint64_t a2, uint64_t a3,
-				   uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(sched_get_priority_min, uint64_t, policy)
 {
 	return priority_range(policy, 1);
 }
 
 /* SCHED_OTHER has no round-robin quantum: Linux reports 0 for a CPU with
  * nothing else to run. */
-int64_t sys_sched_rr_get_interval(uint64_t pid, uint64_t uts, uint64_t a2, uint64_t a3,
-				  uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(sched_rr_get_interval, uint64_t, pid, uint64_t, uts)
 {
 	int64_t ts[2] = {0, 0};
 
@@ -109,7 +101,7 @@ int64_t sys_sched_rr_get_interval(uint64_t pid, uint64_t uts, uint64_t a2, uint6
  * registers one at start-up and, told ENOSYS, reads the CPU number from
  * getcpu instead; keeping the area's cpu_id up to date would buy nothing
  * on one CPU. */
-int64_t sys_rseq(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE0(rseq)
 {
 	return -ENOSYS;
 }

@@ -13,8 +13,7 @@
 #define SIGSET_SIZE 8 /* the kernel's sigset_t: 64 signals */
 #define OUR_PID 1
 
-int64_t sys_rt_sigaction(uint64_t sig, uint64_t act, uint64_t oact, uint64_t setsize, uint64_t a4,
-			 uint64_t a5)
+SYSCALL_DEFINE4(rt_sigaction, int, sig, uint64_t, act, uint64_t, oact, uint64_t, setsize)
 {
 	struct ksigaction new, old;
 
@@ -22,14 +21,13 @@ int64_t sys_rt_sigaction(uint64_t sig, uint64_t act, uint64_t oact, uint64_t set
 		return -EINVAL;
 	if (act && copy_from_user(&new, act, sizeof new))
 		return -EFAULT;
-	int err = signal_action((int)sig, act ? &new : NULL, oact ? &old : NULL);
+	int err = signal_action(sig, act ? &new : NULL, oact ? &old : NULL);
 	if (!err && oact && copy_to_user(oact, &old, sizeof old))
 		return -EFAULT;
 	return err;
 }
 
-int64_t sys_rt_sigprocmask(uint64_t how, uint64_t set, uint64_t oset, uint64_t setsize, uint64_t a4,
-			   uint64_t a5)
+SYSCALL_DEFINE4(rt_sigprocmask, int, how, uint64_t, set, uint64_t, oset, uint64_t, setsize)
 {
 	uint64_t old = signal_blocked(), new;
 
@@ -38,7 +36,7 @@ int64_t sys_rt_sigprocmask(uint64_t how, uint64_t set, uint64_t oset, uint64_t s
 	if (set) {
 		if (copy_from_user(&new, set, sizeof new))
 			return -EFAULT;
-		switch ((int)how) {
+		switch (how) {
 		case SIG_BLOCK: signal_set_blocked(old | new); break;
 		case SIG_UNBLOCK: signal_set_blocked(old & ~new); break;
 		case SIG_SETMASK: signal_set_blocked(new); break;
@@ -52,8 +50,7 @@ int64_t sys_rt_sigprocmask(uint64_t how, uint64_t set, uint64_t oset, uint64_t s
 }
 
 /* Pending signals that are blocked (an unblocked one is already delivered). */
-int64_t sys_rt_sigpending(uint64_t set, uint64_t setsize, uint64_t a2, uint64_t a3, uint64_t a4,
-			  uint64_t a5)
+SYSCALL_DEFINE2(rt_sigpending, uint64_t, set, uint64_t, setsize)
 {
 	uint64_t pending = signal_pending() & signal_blocked();
 
@@ -62,8 +59,7 @@ int64_t sys_rt_sigpending(uint64_t set, uint64_t setsize, uint64_t a2, uint64_t 
 	return copy_to_user(set, &pending, setsize);
 }
 
-int64_t sys_sigaltstack(uint64_t uss, uint64_t uoss, uint64_t a2, uint64_t a3, uint64_t a4,
-			uint64_t a5)
+SYSCALL_DEFINE2(sigaltstack, uint64_t, uss, uint64_t, uoss)
 {
 	struct kstack ss, old;
 
@@ -79,9 +75,9 @@ int64_t sys_sigaltstack(uint64_t uss, uint64_t uoss, uint64_t a2, uint64_t a3, u
  * pid 0 and -pgid are our group; -1 means every process but the caller and
  * init, which leaves nobody (-ESRCH) for a valid signal, while a bad one is
  * EINVAL, as Linux answers where other processes exist. */
-int64_t sys_kill(uint64_t upid, uint64_t usig, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(kill, int, upid, int, usig)
 {
-	int pid = (int)upid, sig = (int)usig;
+	int pid = upid, sig = usig;
 	bool bad = sig < 0 || sig > SIGNAL_MAX;
 
 	if (pid == -1)
@@ -104,20 +100,19 @@ static int64_t tkill(int tgid, int tid, int sig)
 	return signal_send(sig, SI_TKILL);
 }
 
-int64_t sys_tkill(uint64_t tid, uint64_t sig, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(tkill, int, tid, int, sig)
 {
-	return tkill(0, (int)tid, (int)sig);
+	return tkill(0, tid, sig);
 }
 
-int64_t sys_tgkill(uint64_t tgid, uint64_t tid, uint64_t sig, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(tgkill, int, tgid, int, tid, int, sig)
 {
-	if ((int)tgid <= 0)
+	if (tgid <= 0)
 		return -EINVAL;
-	return tkill((int)tgid, (int)tid, (int)sig);
+	return tkill(tgid, tid, sig);
 }
 
-int64_t sys_rt_sigreturn(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
-			 uint64_t a5)
+SYSCALL_DEFINE0(rt_sigreturn)
 {
 	return signal_sigreturn(syscall_frame());
 }
@@ -133,7 +128,7 @@ __attribute__((noreturn)) static void forever(const char *call)
 	proc_killed(syscall_frame(), SIGKILL, cause, "", true);
 }
 
-int64_t sys_pause(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE0(pause)
 {
 	int err = signal_wait(SIGNAL_NO_DEADLINE, 0);
 
@@ -142,8 +137,7 @@ int64_t sys_pause(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a
 	return -EINTR;
 }
 
-int64_t sys_rt_sigsuspend(uint64_t umask, uint64_t setsize, uint64_t a2, uint64_t a3, uint64_t a4,
-			  uint64_t a5)
+SYSCALL_DEFINE2(rt_sigsuspend, uint64_t, umask, uint64_t, setsize)
 {
 	uint64_t mask;
 
@@ -156,8 +150,7 @@ int64_t sys_rt_sigsuspend(uint64_t umask, uint64_t setsize, uint64_t a2, uint64_
 	return -EINTR;
 }
 
-int64_t sys_rt_sigtimedwait(uint64_t uset, uint64_t uinfo, uint64_t uts, uint64_t setsize,
-			    uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE4(rt_sigtimedwait, uint64_t, uset, uint64_t, uinfo, uint64_t, uts, uint64_t, setsize)
 {
 	uint64_t set, ns, deadline = SIGNAL_NO_DEADLINE;
 	struct ksiginfo info;
@@ -190,28 +183,26 @@ static int64_t queue_info(int sig, struct ksiginfo *info)
 	return signal_send_info(info);
 }
 
-int64_t sys_rt_sigqueueinfo(uint64_t pid, uint64_t sig, uint64_t uinfo, uint64_t a3, uint64_t a4,
-			    uint64_t a5)
+SYSCALL_DEFINE3(rt_sigqueueinfo, int, pid, int, sig, uint64_t, uinfo)
 {
 	struct ksiginfo info;
 
 	if (copy_from_user(&info, uinfo, sizeof info))
 		return -EFAULT;
-	if ((int)pid != OUR_PID)
+	if (pid != OUR_PID)
 		return -ESRCH;
-	return queue_info((int)sig, &info);
+	return queue_info(sig, &info);
 }
 
-int64_t sys_rt_tgsigqueueinfo(uint64_t tgid, uint64_t tid, uint64_t sig, uint64_t uinfo,
-			      uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE4(rt_tgsigqueueinfo, int, tgid, int, tid, int, sig, uint64_t, uinfo)
 {
 	struct ksiginfo info;
 
 	if (copy_from_user(&info, uinfo, sizeof info))
 		return -EFAULT;
-	if ((int)tgid <= 0 || (int)tid <= 0)
+	if (tgid <= 0 || tid <= 0)
 		return -EINVAL;
-	if ((int)tgid != OUR_PID || (int)tid != OUR_PID)
+	if (tgid != OUR_PID || tid != OUR_PID)
 		return -ESRCH;
-	return queue_info((int)sig, &info);
+	return queue_info(sig, &info);
 }

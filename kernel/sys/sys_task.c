@@ -42,7 +42,7 @@ static void default_comm(char *comm, size_t size)
 	comm[n] = 0;
 }
 
-int64_t sys_prctl(uint64_t op, uint64_t arg2, uint64_t arg3, uint64_t arg4, uint64_t arg5, uint64_t a5)
+SYSCALL_DEFINE5(prctl, uint64_t, op, uint64_t, arg2, uint64_t, arg3, uint64_t, arg4, uint64_t, arg5)
 {
 	struct proc *p = current_proc();
 
@@ -93,29 +93,28 @@ int64_t sys_prctl(uint64_t op, uint64_t arg2, uint64_t arg3, uint64_t arg4, uint
 
 int task_pgid(void) { return current_proc()->pgid; }
 
-int64_t sys_getpgrp(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE0(getpgrp)
 {
 	return current_proc()->pgid;
 }
 
-int64_t sys_getpgid(uint64_t pid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(getpgid, int, pid)
 {
-	return (int)pid == 0 || (int)pid == OUR_PID ? current_proc()->pgid : -ESRCH;
+	return pid == 0 || pid == OUR_PID ? current_proc()->pgid : -ESRCH;
 }
 
-int64_t sys_getsid(uint64_t pid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(getsid, int, pid)
 {
-	return (int)pid == 0 || (int)pid == OUR_PID ? current_proc()->sid : -ESRCH;
+	return pid == 0 || pid == OUR_PID ? current_proc()->sid : -ESRCH;
 }
 
 /* Linux's checks in its order. The groups that exist in our session are
  * ours and the starter's; joining another is EPERM, and a session leader
  * cannot move. */
-int64_t sys_setpgid(uint64_t upid, uint64_t upgid, uint64_t a2, uint64_t a3, uint64_t a4,
-		    uint64_t a5)
+SYSCALL_DEFINE2(setpgid, int, upid, int, upgid)
 {
 	struct proc *p = current_proc();
-	int pid = (int)upid ? (int)upid : OUR_PID, to = (int)upgid ? (int)upgid : pid;
+	int pid = upid ? upid : OUR_PID, to = upgid ? upgid : pid;
 
 	if (to < 0)
 		return -EINVAL;
@@ -130,7 +129,7 @@ int64_t sys_setpgid(uint64_t upid, uint64_t upgid, uint64_t a2, uint64_t a3, uin
 }
 
 /* Fails while a process group with our pid exists (we lead it). */
-int64_t sys_setsid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE0(setsid)
 {
 	struct proc *p = current_proc();
 

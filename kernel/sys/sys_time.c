@@ -37,8 +37,7 @@ static int clock_ns(uint64_t id, uint64_t *ns)
 	return 0;
 }
 
-int64_t sys_clock_gettime(uint64_t id, uint64_t tp, uint64_t a2, uint64_t a3, uint64_t a4,
-			  uint64_t a5)
+SYSCALL_DEFINE2(clock_gettime, uint64_t, id, uint64_t, tp)
 {
 	uint64_t ns;
 	int err = clock_ns(id, &ns);
@@ -49,8 +48,7 @@ int64_t sys_clock_gettime(uint64_t id, uint64_t tp, uint64_t a2, uint64_t a3, ui
 	return copy_to_user(tp, &ts, sizeof ts);
 }
 
-int64_t sys_clock_getres(uint64_t id, uint64_t res, uint64_t a2, uint64_t a3, uint64_t a4,
-			 uint64_t a5)
+SYSCALL_DEFINE2(clock_getres, uint64_t, id, uint64_t, res)
 {
 	uint64_t ns;
 	struct timespec_user ts = {0, 1}; /* the TSC resolves nanoseconds */
@@ -60,8 +58,7 @@ int64_t sys_clock_getres(uint64_t id, uint64_t res, uint64_t a2, uint64_t a3, ui
 	return res ? copy_to_user(res, &ts, sizeof ts) : 0;
 }
 
-int64_t sys_gettimeofday(uint64_t tv, uint64_t tz, uint64_t a2, uint64_t a3, uint64_t a4,
-			 uint64_t a5)
+SYSCALL_DEFINE2(gettimeofday, uint64_t, tv, uint64_t, tz)
 {
 	uint64_t ns = time_realtime_ns();
 	int64_t v[2] = {(int64_t)(ns / NS), (int64_t)(ns % NS / 1000)};
@@ -74,7 +71,7 @@ int64_t sys_gettimeofday(uint64_t tv, uint64_t tz, uint64_t a2, uint64_t a3, uin
 	return 0;
 }
 
-int64_t sys_time(uint64_t tloc, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(time, uint64_t, tloc)
 {
 	int64_t t = (int64_t)(time_realtime_ns() / NS);
 
@@ -96,7 +93,7 @@ static int64_t sleep_until(uint64_t deadline, uint64_t rem)
 	return -EINTR;
 }
 
-int64_t sys_nanosleep(uint64_t req, uint64_t rem, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(nanosleep, uint64_t, req, uint64_t, rem)
 {
 	uint64_t ns;
 	int err = timespec_from_user(req, 1, &ns);
@@ -106,8 +103,7 @@ int64_t sys_nanosleep(uint64_t req, uint64_t rem, uint64_t a2, uint64_t a3, uint
 
 #define TIMER_ABSTIME 1
 
-int64_t sys_clock_nanosleep(uint64_t id, uint64_t flags, uint64_t req, uint64_t rem, uint64_t a4,
-			    uint64_t a5)
+SYSCALL_DEFINE4(clock_nanosleep, uint64_t, id, uint64_t, flags, uint64_t, req, uint64_t, rem)
 {
 	uint64_t now, want;
 	int err;

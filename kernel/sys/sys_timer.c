@@ -54,8 +54,7 @@ static struct itimerval_user to_user(const struct itimer_spec *s, uint64_t unit)
 	return v;
 }
 
-int64_t sys_getitimer(uint64_t which, uint64_t uval, uint64_t a2, uint64_t a3, uint64_t a4,
-		      uint64_t a5)
+SYSCALL_DEFINE2(getitimer, uint64_t, which, uint64_t, uval)
 {
 	struct itimer_spec cur;
 
@@ -66,8 +65,7 @@ int64_t sys_getitimer(uint64_t which, uint64_t uval, uint64_t a2, uint64_t a3, u
 	return copy_to_user(uval, &v, sizeof v);
 }
 
-int64_t sys_setitimer(uint64_t which, uint64_t unew, uint64_t uold, uint64_t a3, uint64_t a4,
-		      uint64_t a5)
+SYSCALL_DEFINE3(setitimer, uint64_t, which, uint64_t, unew, uint64_t, uold)
 {
 	struct itimerval_user v = {{0, 0}, {0, 0}};
 	struct itimer_spec new, old;
@@ -85,9 +83,9 @@ int64_t sys_setitimer(uint64_t which, uint64_t unew, uint64_t uold, uint64_t a3,
 }
 
 /* The seconds left, rounded as Linux does: to the nearest, never to 0. */
-int64_t sys_alarm(uint64_t seconds, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(alarm, uint32_t, seconds)
 {
-	struct itimer_spec new = {(uint64_t)(uint32_t)seconds * NS, 0}, old;
+	struct itimer_spec new = {(uint64_t)seconds * NS, 0}, old;
 
 	itimer_settime(ITIMER_REAL, false, false, &new, &old);
 	uint64_t left = old.value / NS, rest = old.value % NS;
@@ -140,8 +138,7 @@ static bool is_realtime(uint64_t id)
 
 /* SIGEV_THREAD is glibc's (a thread it starts); to the kernel it is
  * SIGEV_SIGNAL. SIGEV_THREAD_ID must name our one thread. */
-int64_t sys_timer_create(uint64_t clockid, uint64_t usev, uint64_t uid, uint64_t a3, uint64_t a4,
-			 uint64_t a5)
+SYSCALL_DEFINE3(timer_create, uint64_t, clockid, uint64_t, usev, uint64_t, uid)
 {
 	struct sigevent_user ev = {.signo = SIGALRM, .notify = SIGEV_SIGNAL};
 	int clock, err = timer_clock(clockid, &clock);
@@ -185,8 +182,7 @@ static int timer_id(uint64_t id)
 		   : -1;
 }
 
-int64_t sys_timer_settime(uint64_t uid, uint64_t flags, uint64_t unew, uint64_t uold, uint64_t a4,
-			  uint64_t a5)
+SYSCALL_DEFINE4(timer_settime, uint64_t, uid, uint64_t, flags, uint64_t, unew, uint64_t, uold)
 {
 	struct itimerval_user v;
 	struct itimer_spec new, old;
@@ -208,8 +204,7 @@ int64_t sys_timer_settime(uint64_t uid, uint64_t flags, uint64_t unew, uint64_t 
 	return uold ? copy_to_user(uold, &o, sizeof o) : 0;
 }
 
-int64_t sys_timer_gettime(uint64_t uid, uint64_t ucur, uint64_t a2, uint64_t a3, uint64_t a4,
-			  uint64_t a5)
+SYSCALL_DEFINE2(timer_gettime, uint64_t, uid, uint64_t, ucur)
 {
 	struct itimer_spec cur;
 	int id = timer_id(uid);
@@ -221,16 +216,14 @@ int64_t sys_timer_gettime(uint64_t uid, uint64_t ucur, uint64_t a2, uint64_t a3,
 	return copy_to_user(ucur, &v, sizeof v);
 }
 
-int64_t sys_timer_getoverrun(uint64_t uid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
-			     uint64_t a5)
+SYSCALL_DEFINE1(timer_getoverrun, uint64_t, uid)
 {
 	int id = timer_id(uid);
 
 	return id < 0 ? -EINVAL : itimer_getoverrun(id);
 }
 
-int64_t sys_timer_delete(uint64_t uid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
-			 uint64_t a5)
+SYSCALL_DEFINE1(timer_delete, uint64_t, uid)
 {
 	int id = timer_id(uid);
 

@@ -1,5 +1,8 @@
-/* System call setup and dispatch, with the table built from syscalls.def. */
+/* System call setup and dispatch, with the table built from syscalls.def
+ * and numbered by Linux's header. */
 #include <stdbool.h>
+
+#include "asm/unistd_64.h" /* __NR_*, copied from linux-libc-dev by the build */
 
 #include "console.h"
 #include "fs.h"
@@ -21,9 +24,11 @@
 #define NR_MAX 512
 
 static const syscall_fn table[NR_MAX] = {
-#define SYSCALL(nr, name, fn) [nr] = fn,
+#define SYSCALL(name) [__NR_##name] = sys_##name,
+#define SYSCALL_ALIAS(name, other) [__NR_##name] = sys_##other,
 #include "syscalls.def"
 #undef SYSCALL
+#undef SYSCALL_ALIAS
 };
 
 /* Every Linux name, implemented or not, generated from the kernel headers. */

@@ -7,6 +7,8 @@
  * offsets); the rest return ENOSYS, as they would on a kernel without
  * those calls.
  */
+#include "asm/unistd_32.h" /* __NR_*, copied from linux-libc-dev by the build */
+
 #include "console.h"
 #include "kerrno.h"
 #include "panic.h"
@@ -22,48 +24,51 @@ static int64_t low16(int64_t id)
 	return id > 0xffff ? 65534 : id;
 }
 
-static int64_t sys_getuid16(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
-			    uint64_t a5)
+SYSCALL_DEFINE0(getuid16)
 {
-	return low16(sys_getuid(a0, a1, a2, a3, a4, a5));
+	return low16(sys_getuid(0, 0, 0, 0, 0, 0));
 }
 
-static int64_t sys_getgid16(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
-			    uint64_t a5)
+SYSCALL_DEFINE0(getgid16)
 {
-	return low16(sys_getgid(a0, a1, a2, a3, a4, a5));
+	return low16(sys_getgid(0, 0, 0, 0, 0, 0));
 }
 
-static int64_t sys_geteuid16(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
-			     uint64_t a5)
+SYSCALL_DEFINE0(geteuid16)
 {
-	return low16(sys_geteuid(a0, a1, a2, a3, a4, a5));
+	return low16(sys_geteuid(0, 0, 0, 0, 0, 0));
 }
 
-static int64_t sys_getegid16(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
-			     uint64_t a5)
+SYSCALL_DEFINE0(getegid16)
 {
-	return low16(sys_getegid(a0, a1, a2, a3, a4, a5));
+	return low16(sys_getegid(0, 0, 0, 0, 0, 0));
 }
 
-/* i386 numbers (arch/x86/entry/syscalls/syscall_32.tbl). */
+/* By i386 number (<asm/unistd_32.h>: its own numbering, so this table is
+ * apart from syscalls.def, and the 16-bit uid calls have the plain names). */
 static const syscall_fn table[] = {
-    [1] = sys_exit,	     [3] = sys_read,	     [4] = sys_write,	    [5] = sys_open,
-    [6] = sys_close,	     [8] = sys_creat,	     [9] = sys_link,	    [10] = sys_unlink,
-    [12] = sys_chdir,	     [15] = sys_chmod,	     [20] = sys_getpid,	    [24] = sys_getuid16,
-    [33] = sys_access,	     [37] = sys_kill,	     [38] = sys_rename,	    [39] = sys_mkdir,
-    [40] = sys_rmdir,	     [41] = sys_dup,	     [42] = sys_pipe,	    [45] = sys_brk,
-    [47] = sys_getgid16,     [49] = sys_geteuid16,   [50] = sys_getegid16,  [57] = sys_setpgid,
-    [60] = sys_umask,	     [63] = sys_dup2,	     [64] = sys_getppid,    [65] = sys_getpgrp,
-    [66] = sys_setsid,	     [83] = sys_symlink,     [85] = sys_readlink,   [91] = sys_munmap,
-    [94] = sys_fchmod,	     [118] = sys_fsync,	     [132] = sys_getpgid,   [133] = sys_fchdir,
-    [147] = sys_getsid,	     [148] = sys_fsync, /* fdatasync */
-    [158] = sys_sched_yield, [183] = sys_getcwd,     [199] = sys_getuid,    [200] = sys_getgid,
-    [201] = sys_geteuid,     [202] = sys_getegid,    [224] = sys_gettid,
-    [238] = sys_tkill,	     [252] = sys_exit_group, [270] = sys_tgkill,    [295] = sys_openat,
-    [296] = sys_mkdirat,     [301] = sys_unlinkat,   [302] = sys_renameat,  [303] = sys_linkat,
-    [304] = sys_symlinkat,   [305] = sys_readlinkat, [306] = sys_fchmodat,  [307] = sys_faccessat,
-    [330] = sys_dup3,	     [331] = sys_pipe2,	     [355] = sys_getrandom,
+    [__NR_exit] = sys_exit, [__NR_read] = sys_read, [__NR_write] = sys_write,
+    [__NR_open] = sys_open, [__NR_close] = sys_close, [__NR_creat] = sys_creat,
+    [__NR_link] = sys_link, [__NR_unlink] = sys_unlink, [__NR_chdir] = sys_chdir,
+    [__NR_chmod] = sys_chmod, [__NR_getpid] = sys_getpid, [__NR_getuid] = sys_getuid16,
+    [__NR_access] = sys_access, [__NR_kill] = sys_kill, [__NR_rename] = sys_rename,
+    [__NR_mkdir] = sys_mkdir, [__NR_rmdir] = sys_rmdir, [__NR_dup] = sys_dup,
+    [__NR_pipe] = sys_pipe, [__NR_brk] = sys_brk, [__NR_getgid] = sys_getgid16,
+    [__NR_geteuid] = sys_geteuid16, [__NR_getegid] = sys_getegid16,
+    [__NR_setpgid] = sys_setpgid, [__NR_umask] = sys_umask, [__NR_dup2] = sys_dup2,
+    [__NR_getppid] = sys_getppid, [__NR_getpgrp] = sys_getpgrp, [__NR_setsid] = sys_setsid,
+    [__NR_symlink] = sys_symlink, [__NR_readlink] = sys_readlink, [__NR_munmap] = sys_munmap,
+    [__NR_fchmod] = sys_fchmod, [__NR_fsync] = sys_fsync, [__NR_getpgid] = sys_getpgid,
+    [__NR_fchdir] = sys_fchdir, [__NR_getsid] = sys_getsid, [__NR_fdatasync] = sys_fsync,
+    [__NR_sched_yield] = sys_sched_yield, [__NR_getcwd] = sys_getcwd,
+    [__NR_getuid32] = sys_getuid, [__NR_getgid32] = sys_getgid, [__NR_geteuid32] = sys_geteuid,
+    [__NR_getegid32] = sys_getegid, [__NR_gettid] = sys_gettid, [__NR_tkill] = sys_tkill,
+    [__NR_exit_group] = sys_exit_group, [__NR_tgkill] = sys_tgkill, [__NR_openat] = sys_openat,
+    [__NR_mkdirat] = sys_mkdirat, [__NR_unlinkat] = sys_unlinkat,
+    [__NR_renameat] = sys_renameat, [__NR_linkat] = sys_linkat,
+    [__NR_symlinkat] = sys_symlinkat, [__NR_readlinkat] = sys_readlinkat,
+    [__NR_fchmodat] = sys_fchmodat, [__NR_faccessat] = sys_faccessat, [__NR_dup3] = sys_dup3,
+    [__NR_pipe2] = sys_pipe2, [__NR_getrandom] = sys_getrandom,
 };
 
 static void int80(struct trapframe *tf)
