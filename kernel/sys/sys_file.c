@@ -31,7 +31,7 @@ static bool is_console(const struct inode *ip)
 }
 
 /* Open (or create) path relative to dirfd; returns the new fd. */
-static int64_t do_open(int dirfd, uint64_t upath, uint64_t flags, uint64_t mode)
+static int64_t do_open(int dirfd, uint64_t upath, int flags, uint32_t mode)
 {
 	char path[PATH_MAX];
 	struct inode *ip;
@@ -62,7 +62,7 @@ static int64_t do_open(int dirfd, uint64_t upath, uint64_t flags, uint64_t mode)
 				return err; /* a dangling link: we do not create its target */
 		}
 		if (!ip) {
-			err = dir_create(dir, name, len, S_IFREG | ((uint32_t)mode & 07777 & ~fs_umask()), &ip);
+			err = dir_create(dir, name, len, S_IFREG | (mode & 07777 & ~fs_umask()), &ip);
 			if (err)
 				return err;
 		}
@@ -106,17 +106,17 @@ static int64_t do_open(int dirfd, uint64_t upath, uint64_t flags, uint64_t mode)
 	return fd;
 }
 
-SYSCALL_DEFINE3(open, uint64_t, path, uint64_t, flags, uint64_t, mode)
+SYSCALL_DEFINE3(open, uint64_t, path, int, flags, uint32_t, mode)
 {
 	return do_open(AT_FDCWD, path, flags, mode);
 }
 
-SYSCALL_DEFINE4(openat, int, dirfd, uint64_t, path, uint64_t, flags, uint64_t, mode)
+SYSCALL_DEFINE4(openat, int, dirfd, uint64_t, path, int, flags, uint32_t, mode)
 {
 	return do_open(dirfd, path, flags, mode);
 }
 
-SYSCALL_DEFINE2(creat, uint64_t, path, uint64_t, mode)
+SYSCALL_DEFINE2(creat, uint64_t, path, uint32_t, mode)
 {
 	return do_open(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode);
 }
@@ -139,7 +139,7 @@ SYSCALL_DEFINE3(close_range, uint64_t, first, uint64_t, last, uint64_t, flags)
 	return 0;
 }
 
-SYSCALL_DEFINE3(read, int, fd, uint64_t, buf, uint64_t, count)
+SYSCALL_DEFINE3(read, int, fd, uint64_t, buf, size_t, count)
 {
 	struct file *f = fd_get(fd);
 	if (!f)
@@ -149,7 +149,7 @@ SYSCALL_DEFINE3(read, int, fd, uint64_t, buf, uint64_t, count)
 	return file_read(f, buf, count);
 }
 
-SYSCALL_DEFINE3(write, int, fd, uint64_t, buf, uint64_t, count)
+SYSCALL_DEFINE3(write, int, fd, uint64_t, buf, size_t, count)
 {
 	struct file *f = fd_get(fd);
 	if (!f)
@@ -160,12 +160,12 @@ SYSCALL_DEFINE3(write, int, fd, uint64_t, buf, uint64_t, count)
 }
 
 /* Positioned I/O: regular files only (pipes and terminals cannot seek). */
-static int64_t positioned(uint64_t fd, uint64_t buf, uint64_t count, uint64_t off, bool write)
+static int64_t positioned(int fd, uint64_t buf, size_t count, int64_t off, bool write)
 {
-	struct file *f = fd_get((int)fd);
+	struct file *f = fd_get(fd);
 	if (!f)
 		return -EBADF;
-	if ((int64_t)off < 0 || (int64_t)count < 0)
+	if (off < 0 || (int64_t)count < 0)
 		return -EINVAL;
 	if (f->flags & O_PATH)
 		return -EBADF;
@@ -181,16 +181,16 @@ static int64_t positioned(uint64_t fd, uint64_t buf, uint64_t count, uint64_t of
 		return write ? file_write(f, buf, count) : file_read(f, buf, count);
 	/* Linux ignores the offset of pwrite on an O_APPEND file too. */
 	if (write && (f->flags & O_APPEND))
-		off = ip->size;
+		off = (int64_t)ip->size;
 	return write ? inode_write(ip, buf, count, off) : inode_read(ip, buf, count, off);
 }
 
-SYSCALL_DEFINE4(pread64, uint64_t, fd, uint64_t, buf, uint64_t, count, uint64_t, off)
+SYSCALL_DEFINE4(pread64, int, fd, uint64_t, buf, size_t, count, int64_t, off)
 {
 	return positioned(fd, buf, count, off, false);
 }
 
-SYSCALL_DEFINE4(pwrite64, uint64_t, fd, uint64_t, buf, uint64_t, count, uint64_t, off)
+SYSCALL_DEFINE4(pwrite64, int, fd, uint64_t, buf, size_t, count, int64_t, off)
 {
 	return positioned(fd, buf, count, off, true);
 }
@@ -204,14 +204,14 @@ struct iovec_user {
  * part reaching into the kernel is EFAULT before anything moves), then
  * each part transferred in order until one comes up short. off < 0: the
  * file offset. */
-static int64_t vector_io(uint64_t fd, uint64_t uiov, uint64_t cnt, int64_t off, bool write)
+static int64_t vector_io(int fd, uint64_t uiov, uint64_t cnt, int64_t off, bool write)
 {
 	struct iovec_user iov[64];
 	int64_t total = 0;
 	uint64_t sum = 0;
 	bool bad = false;
 
-	if (!fd_get((int)fd))
+	if (!fd_get(fd))
 		return -EBADF;
 	if (cnt > IOV_MAX)
 		return -EINVAL;
@@ -237,7 +237,7 @@ static int64_t vector_io(uint64_t fd, uint64_t uiov, uint64_t cnt, int64_t off, 
 			continue;
 		int64_t n = off < 0 ? (write ? sys_write(fd, v.base, v.len, 0, 0, 0)
 					   : sys_read(fd, v.base, v.len, 0, 0, 0))
-				    : positioned(fd, v.base, v.len, (uint64_t)(off + total), write);
+				    : positioned(fd, v.base, v.len, off + total, write);
 		if (n < 0)
 			return total ? total : n;
 		total += n;
@@ -247,27 +247,27 @@ static int64_t vector_io(uint64_t fd, uint64_t uiov, uint64_t cnt, int64_t off, 
 	return total;
 }
 
-SYSCALL_DEFINE3(readv, uint64_t, fd, uint64_t, iov, uint64_t, cnt)
+SYSCALL_DEFINE3(readv, int, fd, uint64_t, iov, uint64_t, cnt)
 {
 	return vector_io(fd, iov, cnt, -1, false);
 }
 
-SYSCALL_DEFINE3(writev, uint64_t, fd, uint64_t, iov, uint64_t, cnt)
+SYSCALL_DEFINE3(writev, int, fd, uint64_t, iov, uint64_t, cnt)
 {
 	return vector_io(fd, iov, cnt, -1, true);
 }
 
-SYSCALL_DEFINE4(preadv, uint64_t, fd, uint64_t, iov, uint64_t, cnt, int64_t, off)
+SYSCALL_DEFINE4(preadv, int, fd, uint64_t, iov, uint64_t, cnt, int64_t, off)
 {
 	return off < 0 ? -EINVAL : vector_io(fd, iov, cnt, off, false);
 }
 
-SYSCALL_DEFINE4(pwritev, uint64_t, fd, uint64_t, iov, uint64_t, cnt, int64_t, off)
+SYSCALL_DEFINE4(pwritev, int, fd, uint64_t, iov, uint64_t, cnt, int64_t, off)
 {
 	return off < 0 ? -EINVAL : vector_io(fd, iov, cnt, off, true);
 }
 
-SYSCALL_DEFINE3(lseek, int, fd, uint64_t, off, uint64_t, whence)
+SYSCALL_DEFINE3(lseek, int, fd, int64_t, off, unsigned int, whence)
 {
 	struct file *f = fd_get(fd);
 	if (!f)
@@ -284,14 +284,14 @@ SYSCALL_DEFINE3(lseek, int, fd, uint64_t, off, uint64_t, whence)
 	case SEEK_END: base = size; break;
 	case SEEK_DATA:
 	case SEEK_HOLE:
-		if ((int64_t)off < 0 || (int64_t)off >= size)
+		if (off < 0 || off >= size)
 			return -ENXIO;
-		f->off = whence == SEEK_DATA ? off : (uint64_t)size; /* no holes: all data */
+		f->off = (uint64_t)(whence == SEEK_DATA ? off : size); /* no holes: all data */
 		return (int64_t)f->off;
 	default: return -EINVAL;
 	}
-	int64_t pos = base + (int64_t)off;
-	if (((int64_t)off > 0 && pos < base) || pos < 0)
+	int64_t pos = base + off;
+	if ((off > 0 && pos < base) || pos < 0)
 		return -EINVAL;
 	f->off = (uint64_t)pos;
 	return pos;
@@ -309,18 +309,18 @@ SYSCALL_DEFINE1(dup, int, fd)
 	return r;
 }
 
-SYSCALL_DEFINE2(dup2, uint64_t, oldfd, uint64_t, newfd)
+SYSCALL_DEFINE2(dup2, unsigned int, oldfd, unsigned int, newfd)
 {
 	if (!fd_get((int)oldfd))
 		return -EBADF;
 	if (oldfd == newfd)
-		return (int64_t)newfd;
+		return newfd;
 	return fd_dup2((int)oldfd, (int)newfd, false);
 }
 
-SYSCALL_DEFINE3(dup3, uint64_t, oldfd, uint64_t, newfd, uint64_t, flags)
+SYSCALL_DEFINE3(dup3, unsigned int, oldfd, unsigned int, newfd, int, flags)
 {
-	if (flags & ~(uint64_t)O_CLOEXEC)
+	if (flags & ~O_CLOEXEC)
 		return -EINVAL;
 	if (oldfd == newfd)
 		return fd_get((int)oldfd) ? -EINVAL : -EBADF;
@@ -343,7 +343,7 @@ SYSCALL_DEFINE3(dup3, uint64_t, oldfd, uint64_t, newfd, uint64_t, flags)
 #define F_GETPIPE_SZ 1032
 #define FD_CLOEXEC 1
 
-SYSCALL_DEFINE3(fcntl, int, fd, uint64_t, cmd, uint64_t, arg)
+SYSCALL_DEFINE3(fcntl, int, fd, unsigned int, cmd, uint64_t, arg)
 {
 	struct file *f = fd_get(fd);
 	if (!f)
@@ -387,10 +387,10 @@ SYSCALL_DEFINE3(fcntl, int, fd, uint64_t, cmd, uint64_t, arg)
 	}
 }
 
-static int64_t do_pipe(uint64_t ufds, uint64_t flags)
+static int64_t do_pipe(uint64_t ufds, int flags)
 {
 	struct file *rd, *wr;
-	if (flags & ~(uint64_t)(O_CLOEXEC | O_NONBLOCK | 040000 /* O_DIRECT */))
+	if (flags & ~(O_CLOEXEC | O_NONBLOCK | 040000 /* O_DIRECT */))
 		return -EINVAL;
 	int err = pipe_create(&rd, &wr);
 	if (err)
@@ -421,7 +421,7 @@ SYSCALL_DEFINE1(pipe, uint64_t, fds)
 	return do_pipe(fds, 0);
 }
 
-SYSCALL_DEFINE2(pipe2, uint64_t, fds, uint64_t, flags)
+SYSCALL_DEFINE2(pipe2, uint64_t, fds, int, flags)
 {
 	return do_pipe(fds, flags);
 }
@@ -431,7 +431,7 @@ SYSCALL_DEFINE2(pipe2, uint64_t, fds, uint64_t, flags)
 #define FIONBIO 0x5421
 #define FIONREAD 0x541b
 
-SYSCALL_DEFINE3(ioctl, int, fd, uint64_t, req, uint64_t, arg)
+SYSCALL_DEFINE3(ioctl, int, fd, unsigned int, req, uint64_t, arg)
 {
 	struct file *f = fd_get(fd);
 	if (!f)
@@ -453,17 +453,17 @@ SYSCALL_DEFINE3(ioctl, int, fd, uint64_t, req, uint64_t, arg)
 	return -ENOTTY;
 }
 
-SYSCALL_DEFINE2(ftruncate, int, fd, uint64_t, len)
+SYSCALL_DEFINE2(ftruncate, int, fd, int64_t, len)
 {
 	struct file *f = fd_get(fd);
 	if (!f || (f->flags & O_PATH))
 		return -EBADF;
-	if ((int64_t)len < 0 || !S_ISREG(f->inode->mode) || (f->flags & O_ACCMODE) == O_RDONLY)
+	if (len < 0 || !S_ISREG(f->inode->mode) || (f->flags & O_ACCMODE) == O_RDONLY)
 		return -EINVAL;
-	return inode_truncate(f->inode, len);
+	return inode_truncate(f->inode, (uint64_t)len);
 }
 
-SYSCALL_DEFINE2(truncate, uint64_t, upath, uint64_t, len)
+SYSCALL_DEFINE2(truncate, uint64_t, upath, int64_t, len)
 {
 	char path[PATH_MAX];
 	struct inode *ip;
@@ -474,9 +474,10 @@ SYSCALL_DEFINE2(truncate, uint64_t, upath, uint64_t, len)
 		return err;
 	if (S_ISDIR(ip->mode))
 		return -EISDIR;
-	if ((int64_t)len < 0 || !S_ISREG(ip->mode))
+	if (len < 0 || !S_ISREG(ip->mode))
 		return -EINVAL;
-	return inode_truncate(ip, len);
+	return inode_truncate(ip, (uint64_t)len);
+
 }
 
 /* A file on a disk is written back with its whole filesystem, to stable

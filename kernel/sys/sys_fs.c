@@ -52,17 +52,17 @@ static void fill_stat(const struct inode *ip, struct stat_user *st)
 }
 
 /* The inode named by (dirfd, upath, flags), as the *at calls see it. */
-static int at_lookup(uint64_t dirfd, uint64_t upath, uint64_t flags, struct inode **ip)
+static int at_lookup(int dirfd, uint64_t upath, int flags, struct inode **ip)
 {
 	char path[PATH_MAX];
 	int err = path_from_user(path, upath);
 
 	if (err == -ENOENT && (flags & AT_EMPTY_PATH)) {
-		if ((int)dirfd == AT_FDCWD) {
+		if (dirfd == AT_FDCWD) {
 			*ip = fs_cwd();
 			return 0;
 		}
-		struct file *f = fd_get((int)dirfd);
+		struct file *f = fd_get(dirfd);
 		if (!f)
 			return -EBADF;
 		*ip = f->inode;
@@ -70,7 +70,7 @@ static int at_lookup(uint64_t dirfd, uint64_t upath, uint64_t flags, struct inod
 	}
 	if (err)
 		return err;
-	return path_lookup((int)dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW), ip);
+	return path_lookup(dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW), ip);
 }
 
 static int64_t stat_to_user(int err, struct inode *ip, uint64_t ubuf)
@@ -85,13 +85,13 @@ static int64_t stat_to_user(int err, struct inode *ip, uint64_t ubuf)
 SYSCALL_DEFINE2(stat, uint64_t, path, uint64_t, buf)
 {
 	struct inode *ip;
-	return stat_to_user(at_lookup((uint64_t)AT_FDCWD, path, 0, &ip), ip, buf);
+	return stat_to_user(at_lookup(AT_FDCWD, path, 0, &ip), ip, buf);
 }
 
 SYSCALL_DEFINE2(lstat, uint64_t, path, uint64_t, buf)
 {
 	struct inode *ip;
-	return stat_to_user(at_lookup((uint64_t)AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, &ip), ip, buf);
+	return stat_to_user(at_lookup(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, &ip), ip, buf);
 }
 
 SYSCALL_DEFINE2(fstat, int, fd, uint64_t, buf)
@@ -100,10 +100,10 @@ SYSCALL_DEFINE2(fstat, int, fd, uint64_t, buf)
 	return f ? stat_to_user(0, f->inode, buf) : -EBADF;
 }
 
-SYSCALL_DEFINE4(newfstatat, uint64_t, dirfd, uint64_t, path, uint64_t, buf, uint64_t, flags)
+SYSCALL_DEFINE4(newfstatat, int, dirfd, uint64_t, path, uint64_t, buf, int, flags)
 {
 	struct inode *ip;
-	if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800 /* AT_NO_AUTOMOUNT */))
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800 /* AT_NO_AUTOMOUNT */))
 		return -EINVAL;
 	return stat_to_user(at_lookup(dirfd, path, flags, &ip), ip, buf);
 }
@@ -128,13 +128,14 @@ struct statx_user {
 #define STATX_BASIC_STATS 0x7ff
 #define STATX_BTIME 0x800
 
-SYSCALL_DEFINE5(statx, uint64_t, dirfd, uint64_t, path, uint64_t, flags, uint64_t, mask, uint64_t, buf)
+SYSCALL_DEFINE5(statx, int, dirfd, uint64_t, path, int, flags, unsigned int, mask, uint64_t, buf)
+
 {
 	struct inode *ip;
 	struct stat_user st;
 	struct statx_user sx;
 
-	if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800 | 0x6000 /* sync */))
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800 | 0x6000 /* sync */))
 		return -EINVAL;
 	if (mask & 0x80000000u) /* STATX__RESERVED */
 		return -EINVAL;
@@ -171,7 +172,7 @@ static uint8_t dtype(uint32_t mode)
 	}
 }
 
-SYSCALL_DEFINE3(getdents64, int, fd, uint64_t, ubuf, uint64_t, count)
+SYSCALL_DEFINE3(getdents64, int, fd, uint64_t, ubuf, unsigned int, count)
 {
 	struct file *f = fd_get(fd);
 	uint8_t rec[24 + NAME_MAX + 1 + 8];
@@ -216,12 +217,12 @@ SYSCALL_DEFINE3(getdents64, int, fd, uint64_t, ubuf, uint64_t, count)
 #define X_OK 1
 #define AT_EACCESS 0x200
 
-static int64_t do_access(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t flags)
+static int64_t do_access(int dirfd, uint64_t path, int mode, int flags)
 {
 	struct inode *ip;
-	if (mode & ~7ul)
+	if (mode & ~7)
 		return -EINVAL;
-	if (flags & ~(uint64_t)(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+	if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
 	int err = at_lookup(dirfd, path, flags, &ip);
 	if (err)
@@ -233,46 +234,46 @@ static int64_t do_access(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t 
 	return 0;
 }
 
-SYSCALL_DEFINE2(access, uint64_t, path, uint64_t, mode)
+SYSCALL_DEFINE2(access, uint64_t, path, int, mode)
 {
-	return do_access((uint64_t)AT_FDCWD, path, mode, 0);
+	return do_access(AT_FDCWD, path, mode, 0);
 }
 
-SYSCALL_DEFINE3(faccessat, uint64_t, dirfd, uint64_t, path, uint64_t, mode)
+SYSCALL_DEFINE3(faccessat, int, dirfd, uint64_t, path, int, mode)
 {
 	return do_access(dirfd, path, mode, 0);
 }
 
-SYSCALL_DEFINE4(faccessat2, uint64_t, dirfd, uint64_t, path, uint64_t, mode, uint64_t, flags)
+SYSCALL_DEFINE4(faccessat2, int, dirfd, uint64_t, path, int, mode, int, flags)
 {
 	return do_access(dirfd, path, mode, flags);
 }
 
-static int64_t do_readlink(uint64_t dirfd, uint64_t upath, uint64_t buf, uint64_t size)
+static int64_t do_readlink(int dirfd, uint64_t upath, uint64_t buf, int size)
 {
 	struct inode *ip;
-	if ((int64_t)size <= 0)
+	if (size <= 0)
 		return -EINVAL;
 	int err = at_lookup(dirfd, upath, AT_SYMLINK_NOFOLLOW, &ip);
 	if (err)
 		return err;
 	if (!S_ISLNK(ip->mode))
 		return -EINVAL;
-	uint64_t n = ip->size < size ? ip->size : size;
+	uint64_t n = ip->size < (uint64_t)size ? ip->size : (uint64_t)size;
 	return copy_to_user(buf, ip->data, n) ? -EFAULT : (int64_t)n;
 }
 
-SYSCALL_DEFINE3(readlink, uint64_t, path, uint64_t, buf, uint64_t, size)
+SYSCALL_DEFINE3(readlink, uint64_t, path, uint64_t, buf, int, size)
 {
-	return do_readlink((uint64_t)AT_FDCWD, path, buf, size);
+	return do_readlink(AT_FDCWD, path, buf, size);
 }
 
-SYSCALL_DEFINE4(readlinkat, uint64_t, dirfd, uint64_t, path, uint64_t, buf, uint64_t, size)
+SYSCALL_DEFINE4(readlinkat, int, dirfd, uint64_t, path, uint64_t, buf, int, size)
 {
 	return do_readlink(dirfd, path, buf, size);
 }
 
-SYSCALL_DEFINE2(getcwd, uint64_t, buf, uint64_t, size)
+SYSCALL_DEFINE2(getcwd, uint64_t, buf, size_t, size)
 {
 	char path[PATH_MAX];
 	int n = path_of_dir(fs_cwd(), path, size < sizeof path ? size : sizeof path);
@@ -284,7 +285,7 @@ SYSCALL_DEFINE2(getcwd, uint64_t, buf, uint64_t, size)
 SYSCALL_DEFINE1(chdir, uint64_t, upath)
 {
 	struct inode *ip;
-	int err = at_lookup((uint64_t)AT_FDCWD, upath, 0, &ip);
+	int err = at_lookup(AT_FDCWD, upath, 0, &ip);
 	if (err)
 		return err;
 	if (!S_ISDIR(ip->mode))
@@ -313,11 +314,11 @@ struct target {
 	bool slash; /* the path ended in '/' */
 };
 
-static int target_of(uint64_t dirfd, uint64_t upath, struct target *t)
+static int target_of(int dirfd, uint64_t upath, struct target *t)
 {
 	int err = path_from_user(t->path, upath);
 	if (!err)
-		err = path_parent((int)dirfd, t->path, &t->dir, &t->name, &t->len);
+		err = path_parent(dirfd, t->path, &t->dir, &t->name, &t->len);
 	if (!err) {
 		size_t n = strlen(t->path);
 		t->slash = n > 1 && t->path[n - 1] == '/';
@@ -328,7 +329,7 @@ static int target_of(uint64_t dirfd, uint64_t upath, struct target *t)
 static bool is_dot(const struct target *t) { return t->len == 1 && t->name[0] == '.'; }
 static bool is_dotdot(const struct target *t) { return t->len == 2 && t->name[0] == '.' && t->name[1] == '.'; }
 
-static int64_t do_mkdir(uint64_t dirfd, uint64_t upath, uint64_t mode)
+static int64_t do_mkdir(int dirfd, uint64_t upath, uint32_t mode)
 {
 	struct target t;
 	int err = target_of(dirfd, upath, &t);
@@ -337,20 +338,20 @@ static int64_t do_mkdir(uint64_t dirfd, uint64_t upath, uint64_t mode)
 	if (t.len == 0 || is_dot(&t) || is_dotdot(&t) || dir_lookup(t.dir, t.name, t.len))
 		return -EEXIST;
 	struct inode *ip;
-	return dir_create(t.dir, t.name, t.len, S_IFDIR | ((uint32_t)mode & 07777 & ~fs_umask()), &ip);
+	return dir_create(t.dir, t.name, t.len, S_IFDIR | (mode & 07777 & ~fs_umask()), &ip);
 }
 
-SYSCALL_DEFINE2(mkdir, uint64_t, path, uint64_t, mode)
+SYSCALL_DEFINE2(mkdir, uint64_t, path, uint32_t, mode)
 {
-	return do_mkdir((uint64_t)AT_FDCWD, path, mode);
+	return do_mkdir(AT_FDCWD, path, mode);
 }
 
-SYSCALL_DEFINE3(mkdirat, uint64_t, dirfd, uint64_t, path, uint64_t, mode)
+SYSCALL_DEFINE3(mkdirat, int, dirfd, uint64_t, path, uint32_t, mode)
 {
 	return do_mkdir(dirfd, path, mode);
 }
 
-static int64_t do_rmdir(uint64_t dirfd, uint64_t upath)
+static int64_t do_rmdir(int dirfd, uint64_t upath)
 {
 	struct target t;
 	int err = target_of(dirfd, upath, &t);
@@ -374,7 +375,7 @@ static int64_t do_rmdir(uint64_t dirfd, uint64_t upath)
 	return dir_unlink(t.dir, t.name, t.len);
 }
 
-static int64_t do_unlink(uint64_t dirfd, uint64_t upath)
+static int64_t do_unlink(int dirfd, uint64_t upath)
 {
 	struct target t;
 	int err = target_of(dirfd, upath, &t);
@@ -394,17 +395,17 @@ static int64_t do_unlink(uint64_t dirfd, uint64_t upath)
 
 SYSCALL_DEFINE1(rmdir, uint64_t, path)
 {
-	return do_rmdir((uint64_t)AT_FDCWD, path);
+	return do_rmdir(AT_FDCWD, path);
 }
 
 SYSCALL_DEFINE1(unlink, uint64_t, path)
 {
-	return do_unlink((uint64_t)AT_FDCWD, path);
+	return do_unlink(AT_FDCWD, path);
 }
 
-SYSCALL_DEFINE3(unlinkat, uint64_t, dirfd, uint64_t, path, uint64_t, flags)
+SYSCALL_DEFINE3(unlinkat, int, dirfd, uint64_t, path, int, flags)
 {
-	if (flags & ~(uint64_t)AT_REMOVEDIR)
+	if (flags & ~AT_REMOVEDIR)
 		return -EINVAL;
 	return flags & AT_REMOVEDIR ? do_rmdir(dirfd, path) : do_unlink(dirfd, path);
 }
@@ -412,10 +413,10 @@ SYSCALL_DEFINE3(unlinkat, uint64_t, dirfd, uint64_t, path, uint64_t, flags)
 #define RENAME_NOREPLACE 1
 #define RENAME_EXCHANGE 2
 
-static int64_t do_rename(uint64_t odirfd, uint64_t opath, uint64_t ndirfd, uint64_t npath, uint64_t flags)
+static int64_t do_rename(int odirfd, uint64_t opath, int ndirfd, uint64_t npath, unsigned int flags)
 {
 	static struct target o, n; /* two path buffers: too big for the stack */
-	if (flags & ~(uint64_t)RENAME_NOREPLACE)
+	if (flags & ~(unsigned int)RENAME_NOREPLACE)
 		return flags & RENAME_EXCHANGE ? -EINVAL : -EINVAL;
 	int err = target_of(odirfd, opath, &o);
 	if (!err)
@@ -462,20 +463,20 @@ static int64_t do_rename(uint64_t odirfd, uint64_t opath, uint64_t ndirfd, uint6
 
 SYSCALL_DEFINE2(rename, uint64_t, o, uint64_t, n)
 {
-	return do_rename((uint64_t)AT_FDCWD, o, (uint64_t)AT_FDCWD, n, 0);
+	return do_rename(AT_FDCWD, o, AT_FDCWD, n, 0);
 }
 
-SYSCALL_DEFINE4(renameat, uint64_t, od, uint64_t, o, uint64_t, nd, uint64_t, n)
+SYSCALL_DEFINE4(renameat, int, od, uint64_t, o, int, nd, uint64_t, n)
 {
 	return do_rename(od, o, nd, n, 0);
 }
 
-SYSCALL_DEFINE5(renameat2, uint64_t, od, uint64_t, o, uint64_t, nd, uint64_t, n, uint64_t, flags)
+SYSCALL_DEFINE5(renameat2, int, od, uint64_t, o, int, nd, uint64_t, n, unsigned int, flags)
 {
 	return do_rename(od, o, nd, n, flags);
 }
 
-static int64_t do_symlink(uint64_t utarget, uint64_t dirfd, uint64_t upath)
+static int64_t do_symlink(uint64_t utarget, int dirfd, uint64_t upath)
 {
 	static char target[PATH_MAX];
 	struct target t;
@@ -499,19 +500,19 @@ static int64_t do_symlink(uint64_t utarget, uint64_t dirfd, uint64_t upath)
 
 SYSCALL_DEFINE2(symlink, uint64_t, target, uint64_t, path)
 {
-	return do_symlink(target, (uint64_t)AT_FDCWD, path);
+	return do_symlink(target, AT_FDCWD, path);
 }
 
-SYSCALL_DEFINE3(symlinkat, uint64_t, target, uint64_t, dirfd, uint64_t, path)
+SYSCALL_DEFINE3(symlinkat, uint64_t, target, int, dirfd, uint64_t, path)
 {
 	return do_symlink(target, dirfd, path);
 }
 
-static int64_t do_link(uint64_t odirfd, uint64_t opath, uint64_t ndirfd, uint64_t npath, uint64_t flags)
+static int64_t do_link(int odirfd, uint64_t opath, int ndirfd, uint64_t npath, int flags)
 {
 	struct inode *ip;
 	struct target t;
-	if (flags & ~(uint64_t)(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
 	int err = at_lookup(odirfd, opath, (flags & AT_SYMLINK_FOLLOW ? 0 : AT_SYMLINK_NOFOLLOW) | (flags & AT_EMPTY_PATH), &ip);
 	if (!err)
@@ -529,35 +530,35 @@ static int64_t do_link(uint64_t odirfd, uint64_t opath, uint64_t ndirfd, uint64_
 
 SYSCALL_DEFINE2(link, uint64_t, o, uint64_t, n)
 {
-	return do_link((uint64_t)AT_FDCWD, o, (uint64_t)AT_FDCWD, n, 0);
+	return do_link(AT_FDCWD, o, AT_FDCWD, n, 0);
 }
 
-SYSCALL_DEFINE5(linkat, uint64_t, od, uint64_t, o, uint64_t, nd, uint64_t, n, uint64_t, flags)
+SYSCALL_DEFINE5(linkat, int, od, uint64_t, o, int, nd, uint64_t, n, int, flags)
 {
 	return do_link(od, o, nd, n, flags);
 }
 
-static int64_t set_mode(struct inode *ip, uint64_t mode)
+static int64_t set_mode(struct inode *ip, uint32_t mode)
 {
-	ip->mode = (ip->mode & S_IFMT) | ((uint32_t)mode & 07777);
+	ip->mode = (ip->mode & S_IFMT) | (mode & 07777);
 	ip->ctime = fs_now();
 	return 0;
 }
 
-SYSCALL_DEFINE2(chmod, uint64_t, path, uint64_t, mode)
+SYSCALL_DEFINE2(chmod, uint64_t, path, uint32_t, mode)
 {
 	struct inode *ip;
-	int err = at_lookup((uint64_t)AT_FDCWD, path, 0, &ip);
+	int err = at_lookup(AT_FDCWD, path, 0, &ip);
 	return err ? err : set_mode(ip, mode);
 }
 
-SYSCALL_DEFINE2(fchmod, int, fd, uint64_t, mode)
+SYSCALL_DEFINE2(fchmod, int, fd, uint32_t, mode)
 {
 	struct file *f = fd_get(fd);
 	return f ? set_mode(f->inode, mode) : -EBADF;
 }
 
-SYSCALL_DEFINE3(fchmodat, uint64_t, dirfd, uint64_t, path, uint64_t, mode)
+SYSCALL_DEFINE3(fchmodat, int, dirfd, uint64_t, path, uint32_t, mode)
 {
 	struct inode *ip;
 	int err = at_lookup(dirfd, path, 0, &ip);
@@ -566,24 +567,24 @@ SYSCALL_DEFINE3(fchmodat, uint64_t, dirfd, uint64_t, path, uint64_t, mode)
 
 /* Everything belongs to root, and root may give it away: ownership is not
  * kept, so the calls only check that the file exists. */
-SYSCALL_DEFINE1(chown, uint64_t, path)
+SYSCALL_DEFINE3(chown, uint64_t, path, uint32_t, uid, uint32_t, gid)
 {
 	struct inode *ip;
-	return at_lookup((uint64_t)AT_FDCWD, path, 0, &ip);
+	return at_lookup(AT_FDCWD, path, 0, &ip);
 }
 
-SYSCALL_DEFINE1(fchown, int, fd)
+SYSCALL_DEFINE3(fchown, int, fd, uint32_t, uid, uint32_t, gid)
 {
 	return fd_get(fd) ? 0 : -EBADF;
 }
 
-SYSCALL_DEFINE1(lchown, uint64_t, path)
+SYSCALL_DEFINE3(lchown, uint64_t, path, uint32_t, uid, uint32_t, gid)
 {
 	struct inode *ip;
-	return at_lookup((uint64_t)AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, &ip);
+	return at_lookup(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, &ip);
 }
 
-SYSCALL_DEFINE5(fchownat, uint64_t, dirfd, uint64_t, path, uint64_t, uid, uint64_t, gid, uint64_t, flags)
+SYSCALL_DEFINE5(fchownat, int, dirfd, uint64_t, path, uint32_t, uid, uint32_t, gid, int, flags)
 {
 	struct inode *ip;
 	return at_lookup(dirfd, path, flags, &ip);
@@ -592,17 +593,17 @@ SYSCALL_DEFINE5(fchownat, uint64_t, dirfd, uint64_t, path, uint64_t, uid, uint64
 #define UTIME_NOW ((1l << 30) - 1)
 #define UTIME_OMIT ((1l << 30) - 2)
 
-SYSCALL_DEFINE4(utimensat, uint64_t, dirfd, uint64_t, path, uint64_t, utimes, uint64_t, flags)
+SYSCALL_DEFINE4(utimensat, int, dirfd, uint64_t, path, uint64_t, utimes, int, flags)
 {
 	struct inode *ip;
 	int64_t ts[4];
 	int err;
 
-	if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
 	if (path)
 		err = at_lookup(dirfd, path, flags, &ip);
-	else if (!(ip = fd_get((int)dirfd) ? fd_get((int)dirfd)->inode : NULL))
+	else if (!(ip = fd_get(dirfd) ? fd_get(dirfd)->inode : NULL))
 		err = -EBADF;
 	else
 		err = 0;
@@ -677,7 +678,7 @@ static int64_t statfs_to_user(int err, struct inode *ip, uint64_t ubuf)
 SYSCALL_DEFINE2(statfs, uint64_t, path, uint64_t, buf)
 {
 	struct inode *ip = NULL;
-	int err = at_lookup((uint64_t)AT_FDCWD, path, 0, &ip); /* before ip is read */
+	int err = at_lookup(AT_FDCWD, path, 0, &ip); /* before ip is read */
 	return statfs_to_user(err, ip, buf);
 }
 

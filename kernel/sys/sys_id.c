@@ -163,13 +163,13 @@ SYSCALL_DEFINE1(setfsgid, uint32_t, v)
 	return set_fs(&current_proc()->gid, v);
 }
 
-SYSCALL_DEFINE2(getgroups, uint64_t, size, uint64_t, list)
+SYSCALL_DEFINE2(getgroups, int, size, uint64_t, list)
 {
 	const struct proc *p = current_proc();
 
-	if ((int)size < 0)
+	if (size < 0)
 		return -EINVAL;
-	if ((int)size) {
+	if (size) {
 		if (p->ngroups > (uint32_t)size)
 			return -EINVAL;
 		if (copy_to_user(list, p->groups, p->ngroups * sizeof *p->groups))
@@ -189,13 +189,14 @@ static void sort_ids(uint32_t *g, uint32_t n)
 			}
 }
 
-SYSCALL_DEFINE2(setgroups, uint32_t, size, uint64_t, list)
+SYSCALL_DEFINE2(setgroups, int, size, uint64_t, list)
+
 {
 	if (!privileged())
 		return -EPERM;
-	if (size > NGROUPS_MAX)
+	if ((uint32_t)size > NGROUPS_MAX)
 		return -EINVAL;
-	uint32_t n = size, *g = n ? kmalloc(n * sizeof *g) : NULL;
+	uint32_t n = (uint32_t)size, *g = n ? kmalloc(n * sizeof *g) : NULL;
 	if (n && !g)
 		return -ENOMEM;
 	if (copy_from_user(g, list, n * sizeof *g)) {

@@ -155,7 +155,7 @@ static int index_of(const struct ipc_obj *o)
  * finds its object (EEXIST with IPC_CREAT|IPC_EXCL; check() may refuse
  * it), or makes one with IPC_CREAT (ENOENT without). Returns the index, or
  * -(errno); *made tells whether make() must fill a new object. */
-static int ipcget(enum kind k, int32_t key, uint64_t flags, bool *made)
+static int ipcget(enum kind k, int32_t key, int flags, bool *made)
 {
 	*made = false;
 	if (key != IPC_PRIVATE) {
@@ -200,21 +200,21 @@ static void set_perm(struct ipc_obj *o, const struct ipc_perm_user *p)
 /* The checks msgctl and shmctl share, in Linux's order: the command
  * (IPC_STAT, IPC_SET or IPC_RMID), IPC_SET's buffer read into ds, the id.
  * Returns the command or -errno. */
-static int ctl_start(enum kind k, uint64_t id, uint64_t cmd, uint64_t ubuf, void *ds, size_t size,
+static int ctl_start(enum kind k, int id, int cmd, uint64_t ubuf, void *ds, size_t size,
 		     struct ipc_obj **o)
 {
-	int c = (int)cmd & ~IPC_64;
+	int c = cmd & ~IPC_64;
 	if (c != IPC_STAT && c != IPC_SET && c != IPC_RMID)
 		return -EINVAL;
 	if (c == IPC_SET && copy_from_user(ds, ubuf, size))
 		return -EFAULT;
-	*o = lookup(k, (int)id);
+	*o = lookup(k, id);
 	return *o ? c : -EINVAL;
 }
 
 /* ------------------------------------------------------------ messages */
 
-SYSCALL_DEFINE2(msgget, int32_t, key, uint64_t, flags)
+SYSCALL_DEFINE2(msgget, int32_t, key, int, flags)
 {
 	bool made;
 	int i = ipcget(MSG, key, flags, &made);
@@ -225,7 +225,7 @@ SYSCALL_DEFINE2(msgget, int32_t, key, uint64_t, flags)
 	return id_of(i);
 }
 
-SYSCALL_DEFINE4(msgsnd, int, id, uint64_t, umsg, uint64_t, size, uint64_t, flags)
+SYSCALL_DEFINE4(msgsnd, int, id, uint64_t, umsg, size_t, size, int, flags)
 {
 	int64_t type;
 	if (copy_from_user(&type, umsg, sizeof type))
@@ -268,7 +268,7 @@ SYSCALL_DEFINE4(msgsnd, int, id, uint64_t, umsg, uint64_t, size, uint64_t, flags
 /* The message msgrcv takes: the first (type 0), the first of that type
  * (type > 0; with MSG_EXCEPT the first of another), or the first of the
  * lowest type up to -type. */
-static struct msg **pick(struct ipc_obj *q, int64_t type, uint64_t flags)
+static struct msg **pick(struct ipc_obj *q, int64_t type, int flags)
 {
 	struct msg **best = NULL;
 	for (struct msg **pp = &q->head; *pp; pp = &(*pp)->next) {
@@ -283,7 +283,7 @@ static struct msg **pick(struct ipc_obj *q, int64_t type, uint64_t flags)
 	return best;
 }
 
-SYSCALL_DEFINE5(msgrcv, int, id, uint64_t, umsg, uint64_t, size, int64_t, type, uint64_t, flags)
+SYSCALL_DEFINE5(msgrcv, int, id, uint64_t, umsg, size_t, size, int64_t, type, int, flags)
 {
 	if ((int64_t)size < 0 || id < 0)
 		return -EINVAL;
@@ -323,7 +323,7 @@ struct msqid_user { /* struct msqid64_ds, x86-64 */
 	uint64_t unused[2];
 };
 
-SYSCALL_DEFINE3(msgctl, uint64_t, id, uint64_t, cmd, uint64_t, ubuf)
+SYSCALL_DEFINE3(msgctl, int, id, int, cmd, uint64_t, ubuf)
 {
 	struct msqid_user ds;
 	struct ipc_obj *q;
@@ -351,10 +351,10 @@ SYSCALL_DEFINE3(msgctl, uint64_t, id, uint64_t, cmd, uint64_t, ubuf)
 
 /* ---------------------------------------------------------- semaphores */
 
-SYSCALL_DEFINE3(semget, int32_t, key, uint64_t, nsems, uint64_t, flags)
+SYSCALL_DEFINE3(semget, int32_t, key, int, nsems, int, flags)
 {
 	bool made;
-	if ((int)nsems < 0 || (int)nsems > SEMMSL)
+	if (nsems < 0 || nsems > SEMMSL)
 		return -EINVAL;
 	int i = ipcget(SEM, key, flags, &made);
 	if (i < 0)
@@ -363,14 +363,14 @@ SYSCALL_DEFINE3(semget, int32_t, key, uint64_t, nsems, uint64_t, flags)
 	if (made) { /* a new set needs semaphores; an existing one may be opened with 0 */
 		if (!nsems)
 			return unmake(i, -EINVAL);
-		s->nsems = nsems;
-		s->vals = kzalloc(nsems * sizeof *s->vals);
-		s->pids = kzalloc(nsems * sizeof *s->pids);
+		s->nsems = (uint64_t)nsems;
+		s->vals = kzalloc(s->nsems * sizeof *s->vals);
+		s->pids = kzalloc(s->nsems * sizeof *s->pids);
 		if (!s->vals || !s->pids) {
 			kfree(s->vals), kfree(s->pids);
 			return unmake(i, -ENOMEM);
 		}
-	} else if (nsems > s->nsems) {
+	} else if ((uint64_t)nsems > s->nsems) {
 		return -EINVAL;
 	}
 	return id_of(i);
@@ -397,12 +397,12 @@ static int try_ops(struct ipc_obj *s, const struct sembuf_user *ops, uint64_t n,
 	return 0;
 }
 
-static int64_t semop_common(uint64_t id, uint64_t usops, uint64_t nsops, uint64_t uts)
+static int64_t semop_common(int id, uint64_t usops, unsigned int nsops, uint64_t uts)
 {
 	struct sembuf_user ops[SEMOPM];
 	uint64_t deadline = SIGNAL_NO_DEADLINE, ns;
 
-	if ((int)id < 0)
+	if (id < 0)
 		return -EINVAL;
 	if (nsops < 1)
 		return -EINVAL;
@@ -416,7 +416,7 @@ static int64_t semop_common(uint64_t id, uint64_t usops, uint64_t nsops, uint64_
 			return err;
 		deadline = deadline_after(ns);
 	}
-	struct ipc_obj *s = lookup(SEM, (int)id);
+	struct ipc_obj *s = lookup(SEM, id);
 	if (!s)
 		return -EINVAL;
 	for (uint64_t k = 0; k < nsops; k++)
@@ -441,12 +441,12 @@ static int64_t semop_common(uint64_t id, uint64_t usops, uint64_t nsops, uint64_
 	return r;
 }
 
-SYSCALL_DEFINE3(semop, uint64_t, id, uint64_t, sops, uint64_t, nsops)
+SYSCALL_DEFINE3(semop, int, id, uint64_t, sops, unsigned int, nsops)
 {
 	return semop_common(id, sops, nsops, 0);
 }
 
-SYSCALL_DEFINE4(semtimedop, uint64_t, id, uint64_t, sops, uint64_t, nsops, uint64_t, ts)
+SYSCALL_DEFINE4(semtimedop, int, id, uint64_t, sops, unsigned int, nsops, uint64_t, ts)
 {
 	return semop_common(id, sops, nsops, ts);
 }
@@ -459,14 +459,14 @@ struct semid_user { /* struct semid64_ds, x86-64 */
 	uint64_t unused2, nsems, unused3, unused4;
 };
 
-SYSCALL_DEFINE4(semctl, uint64_t, id, uint64_t, num, int, cmd, uint64_t, arg)
+SYSCALL_DEFINE4(semctl, int, id, int, num, int, cmd, uint64_t, arg)
 {
 	int c = cmd & ~IPC_64;
-	if ((int)id < 0)
+	if (id < 0)
 		return -EINVAL;
 	if (c == SETVAL && ((int)arg < 0 || (int)arg > SEMVMX))
 		return -ERANGE;
-	struct ipc_obj *s = lookup(SEM, (int)id);
+	struct ipc_obj *s = lookup(SEM, id);
 	if (!s)
 		return -EINVAL;
 	bool one = c == GETVAL || c == SETVAL || c == GETPID || c == GETNCNT || c == GETZCNT;
@@ -529,7 +529,7 @@ struct shm_attach {
 	struct shm_attach *next;
 };
 
-SYSCALL_DEFINE3(shmget, int32_t, key, uint64_t, size, uint64_t, flags)
+SYSCALL_DEFINE3(shmget, int32_t, key, size_t, size, int, flags)
 {
 	bool made;
 	int i = ipcget(SHM, key, flags, &made);
@@ -565,7 +565,7 @@ static void maybe_destroy(struct ipc_obj *s)
 #define MAP_FIXED 0x10
 #define MAP_FIXED_NOREPLACE 0x100000
 
-SYSCALL_DEFINE3(shmat, int, id, uint64_t, addr, uint64_t, flags)
+SYSCALL_DEFINE3(shmat, int, id, uint64_t, addr, int, flags)
 {
 	if (id < 0)
 		return -EINVAL;
@@ -632,12 +632,13 @@ struct shmid_user { /* struct shmid64_ds, x86-64 */
 
 #define SHM_DEST 01000 /* in the mode IPC_STAT shows: removed, still attached */
 
-SYSCALL_DEFINE3(shmctl, uint64_t, id, uint64_t, cmd, uint64_t, ubuf)
+SYSCALL_DEFINE3(shmctl, int, id, int, cmd, uint64_t, ubuf)
+
 {
 	struct shmid_user ds;
 	struct ipc_obj *s;
-	if (((int)cmd & ~IPC_64) == SHM_LOCK || ((int)cmd & ~IPC_64) == SHM_UNLOCK)
-		return lookup(SHM, (int)id) ? 0 : -EINVAL; /* nothing is ever swapped out */
+	if ((cmd & ~IPC_64) == SHM_LOCK || (cmd & ~IPC_64) == SHM_UNLOCK)
+		return lookup(SHM, id) ? 0 : -EINVAL; /* nothing is ever swapped out */
 	int c = ctl_start(SHM, id, cmd, ubuf, &ds, sizeof ds, &s);
 	if (c < 0)
 		return c;

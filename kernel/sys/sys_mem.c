@@ -50,7 +50,7 @@ SYSCALL_DEFINE1(brk, uint64_t, addr)
 	return (int64_t)addr;
 }
 
-SYSCALL_DEFINE6(mmap, uint64_t, addr, uint64_t, len, uint64_t, prot, uint64_t, flags, int, fd, uint64_t, off)
+SYSCALL_DEFINE6(mmap, uint64_t, addr, size_t, len, uint64_t, prot, uint64_t, flags, int, fd, uint64_t, off)
 {
 	/* The checks in Linux's order, so that each bad call gets its errno. */
 	uint64_t size = page_up(len);
@@ -112,7 +112,7 @@ SYSCALL_DEFINE6(mmap, uint64_t, addr, uint64_t, len, uint64_t, prot, uint64_t, f
 	return (int64_t)addr;
 }
 
-SYSCALL_DEFINE2(munmap, uint64_t, addr, uint64_t, len)
+SYSCALL_DEFINE2(munmap, uint64_t, addr, size_t, len)
 {
 	uint64_t size = page_up(len);
 
@@ -121,7 +121,7 @@ SYSCALL_DEFINE2(munmap, uint64_t, addr, uint64_t, len)
 	return vma_remove(addr, addr + size);
 }
 
-SYSCALL_DEFINE3(mprotect, uint64_t, addr, uint64_t, len, uint64_t, prot)
+SYSCALL_DEFINE3(mprotect, uint64_t, addr, size_t, len, uint64_t, prot)
 {
 	if ((addr & (PAGE_SIZE - 1)) || (prot & ~7ul))
 		return -EINVAL;
@@ -252,9 +252,9 @@ SYSCALL_DEFINE5(mremap, uint64_t, addr, uint64_t, old_len, uint64_t, new_len, ui
 /* Shared file mappings are copies that shmap.c keeps in step with the file;
  * msync writes them back now. The checks are Linux's. Nothing is locked, so
  * MS_INVALIDATE never sees EBUSY. */
-SYSCALL_DEFINE3(msync, uint64_t, addr, uint64_t, len, uint64_t, flags)
+SYSCALL_DEFINE3(msync, uint64_t, addr, size_t, len, int, flags)
 {
-	if (flags & ~(uint64_t)(MS_ASYNC | MS_INVALIDATE | MS_SYNC))
+	if (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC))
 		return -EINVAL;
 	if ((addr & (PAGE_SIZE - 1)) || ((flags & MS_ASYNC) && (flags & MS_SYNC)))
 		return -EINVAL;
@@ -276,7 +276,8 @@ enum {
  * mapping's file bytes (a shared one's writes reach the file first), as
  * Linux does; the rest changes nothing we do. Memory-failure and
  * guard-region advice is not supported (-EINVAL). */
-SYSCALL_DEFINE3(madvise, uint64_t, addr, uint64_t, len, uint64_t, advice)
+SYSCALL_DEFINE3(madvise, uint64_t, addr, size_t, len, uint64_t, advice)
+
 {
 	uint64_t size = page_up(len), end = addr + size;
 	int adv = (int)advice;

@@ -36,19 +36,20 @@ static int64_t lock_range(uint64_t addr, uint64_t len, bool populate)
 	return 0;
 }
 
-SYSCALL_DEFINE2(mlock, uint64_t, addr, uint64_t, len)
+SYSCALL_DEFINE2(mlock, uint64_t, addr, size_t, len)
 {
 	return lock_range(addr, len, true);
 }
 
-SYSCALL_DEFINE3(mlock2, uint64_t, addr, uint64_t, len, uint64_t, flags)
+SYSCALL_DEFINE3(mlock2, uint64_t, addr, size_t, len, int, flags)
 {
-	if (flags & ~(uint64_t)MLOCK_ONFAULT)
+	if (flags & ~MLOCK_ONFAULT)
 		return -EINVAL;
 	return lock_range(addr, len, !(flags & MLOCK_ONFAULT));
 }
 
-SYSCALL_DEFINE2(munlock, uint64_t, addr, uint64_t, len)
+SYSCALL_DEFINE2(munlock, uint64_t, addr, size_t, len)
+
 {
 	return lock_range(addr, len, false);
 }

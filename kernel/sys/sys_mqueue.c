@@ -119,7 +119,7 @@ static int check_attr(const struct mq_attr_user *a, uint64_t *bytes)
 	return 0;
 }
 
-static int create(const char *name, uint64_t mode, const struct mq_attr_user *attr,
+static int create(const char *name, uint32_t mode, const struct mq_attr_user *attr,
 		  struct inode **out)
 {
 	struct mq_attr_user dflt = {.maxmsg = MSG_MAX, .msgsize = MSGSIZE_MAX};
@@ -133,7 +133,7 @@ static int create(const char *name, uint64_t mode, const struct mq_attr_user *at
 	struct mqueue *mq = kzalloc(sizeof *mq);
 	char *copy = kmalloc(strlen(name) + 1);
 	struct inode *ip =
-	    n && mq && copy ? inode_new(S_IFREG | ((uint32_t)mode & 0777 & ~fs_umask())) : NULL;
+	    n && mq && copy ? inode_new(S_IFREG | (mode & 0777 & ~fs_umask())) : NULL;
 	if (!ip) {
 		kfree(n), kfree(mq), kfree(copy);
 		return -ENOMEM;
@@ -179,7 +179,7 @@ int64_t mqueue_read(struct file *f, uint64_t ubuf, uint64_t n)
 	return (int64_t)n;
 }
 
-SYSCALL_DEFINE4(mq_open, uint64_t, uname, uint64_t, oflag, uint64_t, mode, uint64_t, uattr)
+SYSCALL_DEFINE4(mq_open, uint64_t, uname, int, oflag, uint32_t, mode, uint64_t, uattr)
 {
 	char name[PATH_MAX];
 	struct mq_attr_user attr;
@@ -232,9 +232,9 @@ SYSCALL_DEFINE1(mq_unlink, uint64_t, uname)
 }
 
 /* The queue behind fd, open for `acc` (O_RDONLY to read, O_WRONLY to write). */
-static int queue_of(uint64_t fd, int acc, struct file **fp)
+static int queue_of(int fd, int acc, struct file **fp)
 {
-	struct file *f = fd_get((int)fd);
+	struct file *f = fd_get(fd);
 	if (!f || !f->inode->mq)
 		return -EBADF;
 	uint32_t mode = f->flags & O_ACCMODE;
@@ -262,7 +262,7 @@ static int64_t wait_in_vain(uint64_t deadline, const char *what)
 	return signal_wait_or_end(deadline, what) ? -ERESTARTSYS : -ETIMEDOUT;
 }
 
-SYSCALL_DEFINE5(mq_timedsend, uint64_t, fd, uint64_t, ubuf, uint64_t, len, uint32_t, prio, uint64_t, uts)
+SYSCALL_DEFINE5(mq_timedsend, int, fd, uint64_t, ubuf, size_t, len, uint32_t, prio, uint64_t, uts)
 {
 	uint64_t deadline;
 	struct file *f;
@@ -306,7 +306,7 @@ SYSCALL_DEFINE5(mq_timedsend, uint64_t, fd, uint64_t, ubuf, uint64_t, len, uint3
 	return 0;
 }
 
-SYSCALL_DEFINE5(mq_timedreceive, uint64_t, fd, uint64_t, ubuf, uint64_t, len, uint64_t, uprio, uint64_t, uts)
+SYSCALL_DEFINE5(mq_timedreceive, int, fd, uint64_t, ubuf, size_t, len, uint64_t, uprio, uint64_t, uts)
 {
 	uint64_t deadline;
 	struct file *f;
@@ -341,7 +341,7 @@ SYSCALL_DEFINE5(mq_timedreceive, uint64_t, fd, uint64_t, ubuf, uint64_t, len, ui
 /* SIGEV_NONE and SIGEV_SIGNAL (to ourselves, the only process); a NULL
  * sigevent removes the registration. SIGEV_THREAD needs a netlink socket,
  * which glibc opens first and we lack. */
-SYSCALL_DEFINE2(mq_notify, uint64_t, fd, uint64_t, usev)
+SYSCALL_DEFINE2(mq_notify, int, fd, uint64_t, usev)
 {
 	struct {
 		uint64_t value;
@@ -375,7 +375,8 @@ SYSCALL_DEFINE2(mq_notify, uint64_t, fd, uint64_t, usev)
 	return 0;
 }
 
-SYSCALL_DEFINE3(mq_getsetattr, uint64_t, fd, uint64_t, unew, uint64_t, uold)
+SYSCALL_DEFINE3(mq_getsetattr, int, fd, uint64_t, unew, uint64_t, uold)
+
 {
 	struct mq_attr_user new, old;
 	struct file *f;

@@ -54,7 +54,7 @@ static int wait_more(bool may_change, uint64_t deadline)
 	return WAIT_AGAIN;
 }
 
-static int64_t do_poll(uint64_t ufds, uint64_t nfds, uint64_t deadline)
+static int64_t do_poll(uint64_t ufds, unsigned int nfds, uint64_t deadline)
 {
 	if (nfds > (uint64_t)fd_limit())
 		return -EINVAL;
@@ -99,10 +99,10 @@ static int64_t do_poll(uint64_t ufds, uint64_t nfds, uint64_t deadline)
 	return err ? -EFAULT : ready;
 }
 
-SYSCALL_DEFINE3(poll, uint64_t, fds, uint64_t, nfds, int, timeout)
+SYSCALL_DEFINE3(poll, uint64_t, fds, unsigned int, nfds, int, timeout)
 {
-	int ms = timeout;
-	return do_poll(fds, nfds, ms < 0 ? NO_DEADLINE : time_ns() + (uint64_t)ms * 1000000);
+	return do_poll(fds, nfds,
+		       timeout < 0 ? NO_DEADLINE : time_ns() + (uint64_t)timeout * 1000000);
 }
 
 /* A relative timeout in user memory as a deadline; NULL is none. select's
@@ -139,7 +139,8 @@ static int wait_mask(uint64_t usig, uint64_t size, uint64_t *mask)
 	return copy_from_user(mask, usig, sizeof *mask);
 }
 
-SYSCALL_DEFINE5(ppoll, uint64_t, fds, uint64_t, nfds, uint64_t, tsp, uint64_t, sigmask, uint64_t, sigsetsize)
+SYSCALL_DEFINE5(ppoll, uint64_t, fds, unsigned int, nfds, uint64_t, tsp, uint64_t, sigmask, size_t, sigsetsize)
+
 {
 	uint64_t deadline, mask;
 	int err = deadline_of(tsp, &deadline, false);
@@ -156,20 +157,20 @@ SYSCALL_DEFINE5(ppoll, uint64_t, fds, uint64_t, nfds, uint64_t, tsp, uint64_t, s
 }
 
 /* select's three sets, as bitmaps of nfds bits. */
-static int64_t do_select(uint64_t nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64_t deadline)
+static int64_t do_select(int nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64_t deadline)
 {
 	uint64_t in[3][FD_SETSIZE / 64], out[3][FD_SETSIZE / 64];
 	uint64_t sets[3] = {ur, uw, ue};
-	size_t bytes = (nfds + 63) / 64 * 8;
 
-	if ((int64_t)nfds < 0 || nfds > FD_SETSIZE)
+	if (nfds < 0 || nfds > FD_SETSIZE)
 		return -EINVAL;
+	size_t bytes = ((size_t)nfds + 63) / 64 * 8;
 	memset(in, 0, sizeof in);
 	for (int s = 0; s < 3; s++)
 		if (sets[s] && copy_from_user(in[s], sets[s], bytes))
 			return -EFAULT;
-	for (uint64_t fd = 0; fd < nfds; fd++)
-		if (((in[0][fd / 64] | in[1][fd / 64] | in[2][fd / 64]) >> (fd % 64) & 1) && !fd_get((int)fd))
+	for (int fd = 0; fd < nfds; fd++)
+		if (((in[0][fd / 64] | in[1][fd / 64] | in[2][fd / 64]) >> (fd % 64) & 1) && !fd_get(fd))
 			return -EBADF;
 	int64_t ready;
 	int w;
@@ -177,11 +178,11 @@ static int64_t do_select(uint64_t nfds, uint64_t ur, uint64_t uw, uint64_t ue, u
 		bool may_change = false;
 		ready = 0;
 		memset(out, 0, sizeof out);
-		for (uint64_t fd = 0; fd < nfds; fd++) {
+		for (int fd = 0; fd < nfds; fd++) {
 			uint64_t bit = 1ull << (fd % 64);
 			if (!((in[0][fd / 64] | in[1][fd / 64] | in[2][fd / 64]) & bit))
 				continue;
-			struct file *f = fd_get((int)fd);
+			struct file *f = fd_get(fd);
 			unsigned r = file_poll(f);
 			may_change |= file_may_change(f);
 			if ((in[0][fd / 64] & bit) && (r & (POLLIN | POLLHUP | POLLERR)))
@@ -201,7 +202,7 @@ static int64_t do_select(uint64_t nfds, uint64_t ur, uint64_t uw, uint64_t ue, u
 	return ready;
 }
 
-SYSCALL_DEFINE5(select, uint64_t, nfds, uint64_t, r, uint64_t, w, uint64_t, e, uint64_t, tv)
+SYSCALL_DEFINE5(select, int, nfds, uint64_t, r, uint64_t, w, uint64_t, e, uint64_t, tv)
 {
 	uint64_t deadline;
 	int err = deadline_of(tv, &deadline, true);
@@ -209,7 +210,7 @@ SYSCALL_DEFINE5(select, uint64_t, nfds, uint64_t, r, uint64_t, w, uint64_t, e, u
 }
 
 /* The sixth argument points at {const sigset_t *set; size_t size}. */
-SYSCALL_DEFINE6(pselect6, uint64_t, nfds, uint64_t, r, uint64_t, w, uint64_t, e, uint64_t, tsp, uint64_t, usig)
+SYSCALL_DEFINE6(pselect6, int, nfds, uint64_t, r, uint64_t, w, uint64_t, e, uint64_t, tsp, uint64_t, usig)
 {
 	uint64_t deadline, mask, sigarg[2] = {0, 0};
 	int err = deadline_of(tsp, &deadline, false);
