@@ -71,9 +71,9 @@ static int64_t futex_wait(uint64_t uaddr, uint32_t val, const uint64_t *deadline
 	return -ETIMEDOUT;
 }
 
-SYSCALL_DEFINE6(futex, uint64_t, uaddr, uint64_t, op, uint32_t, val, uint64_t, utime, uint64_t, uaddr2, uint32_t, val3)
+SYSCALL_DEFINE6(futex, uint64_t, uaddr, int, op, uint32_t, val, uint64_t, utime, uint64_t, uaddr2, uint32_t, val3)
 {
-	int cmd = (int)(op & ~(uint64_t)(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME));
+	int cmd = op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
 	bool private = op & FUTEX_PRIVATE_FLAG, realtime = op & FUTEX_CLOCK_REALTIME;
 	uint64_t deadline;
 

@@ -10,7 +10,7 @@
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003
 
-SYSCALL_DEFINE2(arch_prctl, uint64_t, code, uint64_t, addr)
+SYSCALL_DEFINE2(arch_prctl, int, code, uint64_t, addr)
 {
 	if (code == ARCH_SET_FS) {
 		if (addr >= USER_TOP)
@@ -29,12 +29,12 @@ SYSCALL_DEFINE2(arch_prctl, uint64_t, code, uint64_t, addr)
 
 /* One process, one thread: its id is 1. The clear-tid address and robust
  * list matter only when a thread exits while others run. */
-SYSCALL_DEFINE0(set_tid_address)
+SYSCALL_DEFINE1(set_tid_address, uint64_t, tidptr)
 {
 	return 1;
 }
 
-SYSCALL_DEFINE2(set_robust_list, uint64_t, head, uint64_t, len)
+SYSCALL_DEFINE2(set_robust_list, uint64_t, head, size_t, len)
 {
 	return len == 24 ? 0 : -EINVAL;
 }
@@ -69,7 +69,7 @@ SYSCALL_DEFINE1(uname, uint64_t, buf)
 
 /* RDRAND when the CPU has it, else a TSC-seeded xorshift: not for keys, but
  * what glibc wants at start-up (malloc and stack-protector salts). */
-SYSCALL_DEFINE3(getrandom, uint64_t, buf, uint64_t, len, uint64_t, flags)
+SYSCALL_DEFINE3(getrandom, uint64_t, buf, size_t, len, unsigned int, flags)
 {
 	static uint64_t x;
 	uint8_t chunk[64];

@@ -14,15 +14,15 @@
 #define SCHED_IDLE 5
 #define SCHED_DEADLINE 6
 
-static bool is_us(uint64_t pid) { return (int)pid == 0 || (int)pid == OUR_PID; }
+static bool is_us(int pid) { return pid == 0 || pid == OUR_PID; }
 
 /* Like Linux: the buffer must hold every CPU and be a whole number of
  * longs; returns the bytes written. */
-SYSCALL_DEFINE3(sched_getaffinity, uint64_t, pid, uint64_t, len, uint64_t, mask)
+SYSCALL_DEFINE3(sched_getaffinity, int, pid, unsigned int, len, uint64_t, mask)
 {
 	uint64_t cpus = 1; /* CPU 0 */
 
-	if ((unsigned)len < MASK_BYTES || (len & (MASK_BYTES - 1)))
+	if (len < MASK_BYTES || (len & (MASK_BYTES - 1)))
 		return -EINVAL;
 	if (!is_us(pid))
 		return -ESRCH;
@@ -30,7 +30,7 @@ SYSCALL_DEFINE3(sched_getaffinity, uint64_t, pid, uint64_t, len, uint64_t, mask)
 }
 
 /* Any mask that includes CPU 0 is accepted (and changes nothing). */
-SYSCALL_DEFINE3(sched_setaffinity, uint64_t, pid, unsigned, len, uint64_t, mask)
+SYSCALL_DEFINE3(sched_setaffinity, int, pid, unsigned int, len, uint64_t, mask)
 {
 	uint64_t cpus = 0;
 	unsigned n = len < MASK_BYTES ? len : MASK_BYTES;
@@ -47,50 +47,50 @@ SYSCALL_DEFINE0(sched_yield)
 	return 0;
 }
 
-SYSCALL_DEFINE1(sched_getscheduler, uint64_t, pid)
+SYSCALL_DEFINE1(sched_getscheduler, int, pid)
 {
-	if ((int)pid < 0)
+	if (pid < 0)
 		return -EINVAL;
 	return is_us(pid) ? SCHED_OTHER : -ESRCH;
 }
 
-SYSCALL_DEFINE2(sched_getparam, uint64_t, pid, uint64_t, param)
+SYSCALL_DEFINE2(sched_getparam, int, pid, uint64_t, param)
 {
 	int32_t priority = 0;
 
-	if (!param || (int)pid < 0)
+	if (!param || pid < 0)
 		return -EINVAL;
 	if (!is_us(pid))
 		return -ESRCH;
 	return copy_to_user(param, &priority, sizeof priority);
 }
 
-static int64_t priority_range(uint64_t policy, int64_t realtime)
+static int64_t priority_range(int policy, int64_t realtime)
 {
-	switch ((int)policy) {
+	switch (policy) {
 	case SCHED_FIFO: case SCHED_RR: return realtime;
 	case SCHED_OTHER: case SCHED_BATCH: case SCHED_IDLE: case SCHED_DEADLINE: return 0;
 	default: return -EINVAL;
 	}
 }
 
-SYSCALL_DEFINE1(sched_get_priority_max, uint64_t, policy)
+SYSCALL_DEFINE1(sched_get_priority_max, int, policy)
 {
 	return priority_range(policy, 99);
 }
 
-SYSCALL_DEFINE1(sched_get_priority_min, uint64_t, policy)
+SYSCALL_DEFINE1(sched_get_priority_min, int, policy)
 {
 	return priority_range(policy, 1);
 }
 
 /* SCHED_OTHER has no round-robin quantum: Linux reports 0 for a CPU with
  * nothing else to run. */
-SYSCALL_DEFINE2(sched_rr_get_interval, uint64_t, pid, uint64_t, uts)
+SYSCALL_DEFINE2(sched_rr_get_interval, int, pid, uint64_t, uts)
 {
 	int64_t ts[2] = {0, 0};
 
-	if ((int)pid < 0)
+	if (pid < 0)
 		return -EINVAL;
 	if (!is_us(pid))
 		return -ESRCH;
@@ -101,7 +101,7 @@ SYSCALL_DEFINE2(sched_rr_get_interval, uint64_t, pid, uint64_t, uts)
  * registers one at start-up and, told ENOSYS, reads the CPU number from
  * getcpu instead; keeping the area's cpu_id up to date would buy nothing
  * on one CPU. */
-SYSCALL_DEFINE0(rseq)
+SYSCALL_DEFINE4(rseq, uint64_t, area, uint32_t, len, int, flags, uint32_t, sig)
 {
 	return -ENOSYS;
 }

@@ -13,7 +13,7 @@
 #define SIGSET_SIZE 8 /* the kernel's sigset_t: 64 signals */
 #define OUR_PID 1
 
-SYSCALL_DEFINE4(rt_sigaction, int, sig, uint64_t, act, uint64_t, oact, uint64_t, setsize)
+SYSCALL_DEFINE4(rt_sigaction, int, sig, uint64_t, act, uint64_t, oact, size_t, setsize)
 {
 	struct ksigaction new, old;
 
@@ -27,7 +27,7 @@ SYSCALL_DEFINE4(rt_sigaction, int, sig, uint64_t, act, uint64_t, oact, uint64_t,
 	return err;
 }
 
-SYSCALL_DEFINE4(rt_sigprocmask, int, how, uint64_t, set, uint64_t, oset, uint64_t, setsize)
+SYSCALL_DEFINE4(rt_sigprocmask, int, how, uint64_t, set, uint64_t, oset, size_t, setsize)
 {
 	uint64_t old = signal_blocked(), new;
 
@@ -50,7 +50,7 @@ SYSCALL_DEFINE4(rt_sigprocmask, int, how, uint64_t, set, uint64_t, oset, uint64_
 }
 
 /* Pending signals that are blocked (an unblocked one is already delivered). */
-SYSCALL_DEFINE2(rt_sigpending, uint64_t, set, uint64_t, setsize)
+SYSCALL_DEFINE2(rt_sigpending, uint64_t, set, size_t, setsize)
 {
 	uint64_t pending = signal_pending() & signal_blocked();
 
@@ -137,7 +137,7 @@ SYSCALL_DEFINE0(pause)
 	return -EINTR;
 }
 
-SYSCALL_DEFINE2(rt_sigsuspend, uint64_t, umask, uint64_t, setsize)
+SYSCALL_DEFINE2(rt_sigsuspend, uint64_t, umask, size_t, setsize)
 {
 	uint64_t mask;
 
@@ -150,7 +150,7 @@ SYSCALL_DEFINE2(rt_sigsuspend, uint64_t, umask, uint64_t, setsize)
 	return -EINTR;
 }
 
-SYSCALL_DEFINE4(rt_sigtimedwait, uint64_t, uset, uint64_t, uinfo, uint64_t, uts, uint64_t, setsize)
+SYSCALL_DEFINE4(rt_sigtimedwait, uint64_t, uset, uint64_t, uinfo, uint64_t, uts, size_t, setsize)
 {
 	uint64_t set, ns, deadline = SIGNAL_NO_DEADLINE;
 	struct ksiginfo info;

@@ -42,7 +42,7 @@ static void default_comm(char *comm, size_t size)
 	comm[n] = 0;
 }
 
-SYSCALL_DEFINE5(prctl, uint64_t, op, uint64_t, arg2, uint64_t, arg3, uint64_t, arg4, uint64_t, arg5)
+SYSCALL_DEFINE5(prctl, int, op, uint64_t, arg2, uint64_t, arg3, uint64_t, arg4, uint64_t, arg5)
 {
 	struct proc *p = current_proc();
 

@@ -18,9 +18,8 @@
  * makes them: ~pid << 3 | 2, bit 2 for the thread) count its CPU time, as
  * its CPU-time timers do; every other clock (MONOTONIC, BOOTTIME) counts
  * from boot. */
-static int clock_ns(uint64_t id, uint64_t *ns)
+static int clock_ns(int cid, uint64_t *ns)
 {
-	int32_t cid = (int32_t)id; /* clockid_t is an int */
 	uint64_t user, sys;
 
 	bool ours = cid < 0 && (~(cid >> 3) == 0 || ~(cid >> 3) == 1) && (cid & 3) != 3;
@@ -37,7 +36,7 @@ static int clock_ns(uint64_t id, uint64_t *ns)
 	return 0;
 }
 
-SYSCALL_DEFINE2(clock_gettime, uint64_t, id, uint64_t, tp)
+SYSCALL_DEFINE2(clock_gettime, int, id, uint64_t, tp)
 {
 	uint64_t ns;
 	int err = clock_ns(id, &ns);
@@ -48,7 +47,7 @@ SYSCALL_DEFINE2(clock_gettime, uint64_t, id, uint64_t, tp)
 	return copy_to_user(tp, &ts, sizeof ts);
 }
 
-SYSCALL_DEFINE2(clock_getres, uint64_t, id, uint64_t, res)
+SYSCALL_DEFINE2(clock_getres, int, id, uint64_t, res)
 {
 	uint64_t ns;
 	struct timespec_user ts = {0, 1}; /* the TSC resolves nanoseconds */
@@ -103,7 +102,7 @@ SYSCALL_DEFINE2(nanosleep, uint64_t, req, uint64_t, rem)
 
 #define TIMER_ABSTIME 1
 
-SYSCALL_DEFINE4(clock_nanosleep, uint64_t, id, uint64_t, flags, uint64_t, req, uint64_t, rem)
+SYSCALL_DEFINE4(clock_nanosleep, int, id, int, flags, uint64_t, req, uint64_t, rem)
 {
 	uint64_t now, want;
 	int err;

@@ -54,30 +54,30 @@ static struct itimerval_user to_user(const struct itimer_spec *s, uint64_t unit)
 	return v;
 }
 
-SYSCALL_DEFINE2(getitimer, uint64_t, which, uint64_t, uval)
+SYSCALL_DEFINE2(getitimer, int, which, uint64_t, uval)
 {
 	struct itimer_spec cur;
 
-	if (which > ITIMER_PROF)
+	if (which < 0 || which > ITIMER_PROF)
 		return -EINVAL;
-	itimer_gettime((int)which, &cur);
+	itimer_gettime(which, &cur);
 	struct itimerval_user v = to_user(&cur, US);
 	return copy_to_user(uval, &v, sizeof v);
 }
 
-SYSCALL_DEFINE3(setitimer, uint64_t, which, uint64_t, unew, uint64_t, uold)
+SYSCALL_DEFINE3(setitimer, int, which, uint64_t, unew, uint64_t, uold)
 {
 	struct itimerval_user v = {{0, 0}, {0, 0}};
 	struct itimer_spec new, old;
 
-	if (which > ITIMER_PROF)
+	if (which < 0 || which > ITIMER_PROF)
 		return -EINVAL;
 	/* NULL new disarms, as Linux still allows. */
 	if (unew && copy_from_user(&v, unew, sizeof v))
 		return -EFAULT;
 	if (timespec_ns(&v.value, US, &new.value) || timespec_ns(&v.interval, US, &new.interval))
 		return -EINVAL;
-	itimer_settime((int)which, false, false, &new, &old);
+	itimer_settime(which, false, false, &new, &old);
 	struct itimerval_user o = to_user(&old, US);
 	return uold ? copy_to_user(uold, &o, sizeof o) : 0;
 }
@@ -96,10 +96,8 @@ SYSCALL_DEFINE1(alarm, uint32_t, seconds)
 
 /* The clock a POSIX timer counts; -EINVAL for none, -EOPNOTSUPP for one
  * that has no timers (the raw and coarse clocks). */
-static int timer_clock(uint64_t uid, int *clock)
+static int timer_clock(int id, int *clock)
 {
-	int32_t id = (int32_t)uid; /* clockid_t is an int */
-
 	/* A negative id is clock_getcpuclockid's: ~pid << 3, bit 2 for a
 	 * thread, then PROF (0), VIRT (1) or SCHED (2). Ours is pid 1, or 0. */
 	if (id < 0) {
@@ -138,7 +136,7 @@ static bool is_realtime(uint64_t id)
 
 /* SIGEV_THREAD is glibc's (a thread it starts); to the kernel it is
  * SIGEV_SIGNAL. SIGEV_THREAD_ID must name our one thread. */
-SYSCALL_DEFINE3(timer_create, uint64_t, clockid, uint64_t, usev, uint64_t, uid)
+SYSCALL_DEFINE3(timer_create, int, clockid, uint64_t, usev, uint64_t, uid)
 {
 	struct sigevent_user ev = {.signo = SIGALRM, .notify = SIGEV_SIGNAL};
 	int clock, err = timer_clock(clockid, &clock);
@@ -182,7 +180,8 @@ static int timer_id(uint64_t id)
 		   : -1;
 }
 
-SYSCALL_DEFINE4(timer_settime, uint64_t, uid, uint64_t, flags, uint64_t, unew, uint64_t, uold)
+SYSCALL_DEFINE4(timer_settime, uint64_t, uid, int, flags, uint64_t, unew, uint64_t, uold)
+
 {
 	struct itimerval_user v;
 	struct itimer_spec new, old;
