@@ -1,4 +1,5 @@
 /* The map of the JIT's code (codemap.h). */
+#include <fcntl.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -210,8 +211,12 @@ int codemap_init(struct jit *j, bool perf_map, bool gdb)
 	if (perf_map) {
 		char path[64];
 		snprintf(path, sizeof path, "/tmp/perf-%d.map", (int)getpid());
-		if (!(M.perf = fopen(path, "w"))) {
+		/* not through a link another user left in /tmp */
+		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd < 0 || !(M.perf = fdopen(fd, "w"))) {
 			perror(path);
+			if (fd >= 0)
+				close(fd);
 			return -1;
 		}
 		atexit(flush_perf);

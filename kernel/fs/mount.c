@@ -72,6 +72,7 @@ static int mount_disk(unsigned i)
 	}
 	if (fatfs_mount(d, what[i], mp, ro))
 		return EXIT_DISK_UNUSABLE; /* fatfs_mount said why */
+	ro = mp->mounted->sb->read_only; /* a read-only device mounts read-only */
 	proc_mounts_add(d->name, dir[i], ro);
 	kprintf("mount: %s (%s, %lu MiB) on %s, %s\n", what[i], d->name,
 		(unsigned long)(d->sectors >> 11), dir[i], ro ? "read-only" : "read-write");
