@@ -289,9 +289,11 @@ int fat_readdir(struct fat_vol *v, struct fat_node *dir, uint32_t *pos, char *na
 		int ln = lfn_take(&ls, e);
 		if ((e[11] & FAT_ATTR_VOLUME) || e[0] == '.')
 			continue;
-		err = fat_node_from_entry(v, e, out);
-		if (err)
-			return err;
+		/* A damaged entry (a cluster outside the volume) is left out,
+		 * not the rest of the directory with it; opening it by name
+		 * gives EIO. */
+		if (fat_node_from_entry(v, e, out))
+			continue;
 		node_place(out, dir, ln ? lfn_start : it.off, it.off);
 		if (ln)
 			fat_utf16_to_utf8(ls.name, ln, name);

@@ -173,7 +173,7 @@ static const char *fatfs_next(struct inode *dir, uint64_t *pos, struct inode **i
 	uint32_t off = (uint32_t)(*pos - 2) * 32;
 	int err;
 	if (fat_readdir(fs->vol, &fi_of(dir)->node, &off, name, &n) != 1)
-		return NULL; /* the end, or damage (-EIO): the listing ends there */
+		return NULL; /* the end, or a sector that cannot be read (-EIO) */
 	*ip = get_inode(fs, dir, &n, name, strlen(name), &err);
 	if (!*ip)
 		return NULL;

@@ -77,7 +77,9 @@ int fat_lookup(struct fat_vol *v, struct fat_node *dir, const char *name, size_t
 	       struct fat_node *out);
 /* The next entry at or after directory byte offset *pos (not "." or ".."
  * or the volume label), its name in UTF-8 (name has FAT_UTF8_MAX + 1
- * bytes); *pos is set past it. 1 for an entry, 0 at the end. */
+ * bytes); *pos is set past it. 1 for an entry, 0 at the end. An entry
+ * whose cluster lies outside the volume is skipped (fat_lookup gives -EIO
+ * for it), so one damaged entry does not hide the rest. */
 int fat_readdir(struct fat_vol *v, struct fat_node *dir, uint32_t *pos, char *name,
 		struct fat_node *out);
 /* Make a new empty file or directory called name in dir. -EEXIST,

@@ -499,3 +499,48 @@ TEST(fat_removed_file_writes_do_not_touch_a_reused_slot)
 	check_mcopy("img", "/b", 100, 2);
 	cleanup();
 }
+
+TEST(fat_readdir_skips_a_damaged_entry_not_the_rest)
+{
+	setup();
+	CHECK_EQ(sh("mkfs.fat -F 32 -C %s/img 40000 >/dev/null", dir), 0);
+	struct fat_vol *v = mount_img("img", false);
+	if (!v)
+		return;
+	put_file(v, "/", "A", 10, 1); /* 8.3 names: no long-name slots */
+	put_file(v, "/", "B", 10, 2);
+	put_file(v, "/", "C", 10, 3);
+	unmount(v);
+	/* b's entry ("B" and ten spaces) points far outside the volume */
+	char path[128];
+	snprintf(path, sizeof path, "%s/img", dir);
+	FILE *f = fopen(path, "r+b");
+	CHECK(f != NULL);
+	static uint8_t img[40000 * 1024];
+	size_t n = fread(img, 1, sizeof img, f);
+	uint8_t *e = memmem(img, n, "B          ", 11);
+	CHECK(e != NULL);
+	if (!e) {
+		fclose(f);
+		return;
+	}
+	e[20] = 0xff, e[21] = 0x00, e[26] = 0xf0, e[27] = 0xff;
+	fseek(f, e - img, SEEK_SET);
+	fwrite(e, 1, 32, f);
+	fclose(f);
+
+	v = mount_img("img", false);
+	if (!v)
+		return;
+	struct fat_node root, node;
+	char name[FAT_UTF8_MAX + 1], seen[16] = "";
+	uint32_t pos = 0;
+	fat_root(v, &root);
+	while (fat_readdir(v, &root, &pos, name, &node) == 1)
+		strncat(seen, name, sizeof seen - strlen(seen) - 1);
+	CHECK_STR(seen, "AC");
+	CHECK_EQ(fat_path(v, "/B", &node), -EIO);
+	CHECK_EQ(fat_path(v, "/C", &node), 0);
+	unmount(v);
+	cleanup();
+}
