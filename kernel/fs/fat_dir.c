@@ -572,7 +572,16 @@ int fat_rename(struct fat_vol *v, struct fat_node *n, struct fat_node *ndir, con
 		return -ENOENT;
 	bool moved = n->dir_clus != ndir->clus;
 	if ((n->attr & FAT_ATTR_DIR) && moved) {
+		/* its ".." is rewritten below: it must be one, or a damaged
+		 * directory's second entry (maybe a file's) would be */
+		uint8_t dd[DIRENT];
 		int err = check_not_inside(v, n, ndir);
+		if (!err && !fat_valid_clus(v, n->clus))
+			err = -EIO;
+		if (!err)
+			err = bcache_read(v->bc, fat_clus_off(v, n->clus) + DIRENT, dd, DIRENT);
+		if (!err && memcmp(dd, "..         ", 11))
+			err = -EIO;
 		if (err)
 			return err;
 	}

@@ -544,3 +544,52 @@ TEST(fat_readdir_skips_a_damaged_entry_not_the_rest)
 	unmount(v);
 	cleanup();
 }
+
+TEST(fat_rename_refuses_to_move_a_directory_without_dotdot)
+{
+	setup();
+	CHECK_EQ(sh("mkfs.fat -F 32 -C %s/img 40000 >/dev/null", dir), 0);
+	struct fat_vol *v = mount_img("img", false);
+	if (!v)
+		return;
+	struct fat_node d, e;
+	CHECK_EQ(create(v, "/", "D", true, &d), 0);
+	CHECK_EQ(create(v, "/", "E", true, &e), 0);
+	uint32_t dclus = d.clus;
+	unmount(v);
+	/* D's first cluster starts ".", then "..": make its ".." a file's
+	 * entry, which the move must not overwrite */
+	char path[128];
+	snprintf(path, sizeof path, "%s/img", dir);
+	FILE *f = fopen(path, "r+b");
+	CHECK(f != NULL);
+	static uint8_t img[40000 * 1024];
+	size_t n = fread(img, 1, sizeof img, f);
+	uint8_t *dot = NULL;
+	for (size_t off = 0; off + 64 <= n; off += 32)
+		if (!memcmp(img + off, ".          ", 11) &&
+		    (uint32_t)(img[off + 26] | img[off + 27] << 8 | img[off + 20] << 16 |
+			       img[off + 21] << 24) == dclus)
+			dot = img + off;
+	CHECK(dot != NULL);
+	if (!dot) {
+		fclose(f);
+		return;
+	}
+	memcpy(dot + 32, "NOTDOTS TXT", 11);
+	dot[32 + 11] = 0x20;
+	fseek(f, dot - img, SEEK_SET);
+	fwrite(dot, 1, 64, f);
+	fclose(f);
+
+	v = mount_img("img", false);
+	if (!v)
+		return;
+	CHECK_EQ(fat_path(v, "/D", &d), 0);
+	CHECK_EQ(fat_path(v, "/E", &e), 0);
+	CHECK_EQ(fat_rename(v, &d, &e, "D", 1), -EIO);
+	CHECK_EQ(fat_path(v, "/D", &d), 0); /* still where it was */
+	CHECK_EQ(fat_path(v, "/E/D", &d), -ENOENT);
+	unmount(v);
+	cleanup();
+}
