@@ -593,3 +593,49 @@ TEST(fat_rename_refuses_to_move_a_directory_without_dotdot)
 	unmount(v);
 	cleanup();
 }
+
+TEST(fat_extend_zeroes_a_chain_longer_than_its_file)
+{
+	setup();
+	CHECK_EQ(sh("mkfs.fat -F 32 -C %s/img 40000 >/dev/null", dir), 0);
+	struct fat_vol *v = mount_img("img", false);
+	if (!v)
+		return;
+	enum { BIG = 65536 };
+	put_file(v, "/", "F", BIG, 5); /* a chain of 64 KiB of data */
+	unmount(v);
+	/* another system's image: the entry says 10 bytes, the chain holds
+	 * 64 KiB of old data */
+	char path[128];
+	snprintf(path, sizeof path, "%s/img", dir);
+	FILE *f = fopen(path, "r+b");
+	CHECK(f != NULL);
+	static uint8_t img[40000 * 1024];
+	size_t n = fread(img, 1, sizeof img, f);
+	uint8_t *e = memmem(img, n, "F          ", 11);
+	CHECK(e != NULL);
+	if (!e) {
+		fclose(f);
+		return;
+	}
+	e[28] = 10, e[29] = e[30] = e[31] = 0;
+	fseek(f, e - img, SEEK_SET);
+	fwrite(e, 1, 32, f);
+	fclose(f);
+
+	v = mount_img("img", false);
+	if (!v)
+		return;
+	struct fat_node node;
+	static uint8_t got[BIG], want[BIG];
+	CHECK_EQ(fat_path(v, "/F", &node), 0);
+	CHECK_EQ(fat_truncate(v, &node, BIG - 100), 0); /* grown by truncate */
+	CHECK_EQ(fat_write(v, &node, "x", 1, BIG - 1), 1); /* and by a write past the end */
+	CHECK_EQ(fat_read(v, &node, got, BIG, 0), BIG);
+	fill(want, BIG, 5);
+	memset(want + 10, 0, BIG - 10);
+	want[BIG - 1] = 'x';
+	CHECK(!memcmp(got, want, BIG));
+	unmount(v);
+	cleanup();
+}
