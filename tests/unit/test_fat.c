@@ -500,6 +500,33 @@ TEST(fat_removed_file_writes_do_not_touch_a_reused_slot)
 	cleanup();
 }
 
+/* The image's bytes, to damage by hand as another system might: read by
+ * image_load, the changed span at e written back by image_store. */
+static uint8_t image[40000 * 1024];
+static size_t image_load(void)
+{
+	char path[128];
+	snprintf(path, sizeof path, "%s/img", dir);
+	FILE *f = fopen(path, "rb");
+	CHECK(f != NULL);
+	size_t n = f ? fread(image, 1, sizeof image, f) : 0;
+	if (f)
+		fclose(f);
+	return n;
+}
+static void image_store(const uint8_t *e, size_t len)
+{
+	char path[128];
+	snprintf(path, sizeof path, "%s/img", dir);
+	FILE *f = fopen(path, "r+b");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	fseek(f, e - image, SEEK_SET);
+	CHECK_EQ(fwrite(e, 1, len, f), len);
+	fclose(f);
+}
+
 TEST(fat_readdir_skips_a_damaged_entry_not_the_rest)
 {
 	setup();
@@ -512,22 +539,13 @@ TEST(fat_readdir_skips_a_damaged_entry_not_the_rest)
 	put_file(v, "/", "C", 10, 3);
 	unmount(v);
 	/* b's entry ("B" and ten spaces) points far outside the volume */
-	char path[128];
-	snprintf(path, sizeof path, "%s/img", dir);
-	FILE *f = fopen(path, "r+b");
-	CHECK(f != NULL);
-	static uint8_t img[40000 * 1024];
-	size_t n = fread(img, 1, sizeof img, f);
-	uint8_t *e = memmem(img, n, "B          ", 11);
+	size_t n = image_load();
+	uint8_t *e = memmem(image, n, "B          ", 11);
 	CHECK(e != NULL);
-	if (!e) {
-		fclose(f);
+	if (!e)
 		return;
-	}
 	e[20] = 0xff, e[21] = 0x00, e[26] = 0xf0, e[27] = 0xff;
-	fseek(f, e - img, SEEK_SET);
-	fwrite(e, 1, 32, f);
-	fclose(f);
+	image_store(e, 32);
 
 	v = mount_img("img", false);
 	if (!v)
@@ -559,28 +577,18 @@ TEST(fat_rename_refuses_to_move_a_directory_without_dotdot)
 	unmount(v);
 	/* D's first cluster starts ".", then "..": make its ".." a file's
 	 * entry, which the move must not overwrite */
-	char path[128];
-	snprintf(path, sizeof path, "%s/img", dir);
-	FILE *f = fopen(path, "r+b");
-	CHECK(f != NULL);
-	static uint8_t img[40000 * 1024];
-	size_t n = fread(img, 1, sizeof img, f);
-	uint8_t *dot = NULL;
-	for (size_t off = 0; off + 64 <= n; off += 32)
-		if (!memcmp(img + off, ".          ", 11) &&
-		    (uint32_t)(img[off + 26] | img[off + 27] << 8 | img[off + 20] << 16 |
-			       img[off + 21] << 24) == dclus)
-			dot = img + off;
+	size_t n = image_load();
+	uint8_t *dot = NULL, *m = image;
+	for (size_t off = 0; off + 64 <= n; off += 32, m += 32)
+		if (!memcmp(m, ".          ", 11) &&
+		    (uint32_t)(m[26] | m[27] << 8 | m[20] << 16 | m[21] << 24) == dclus)
+			dot = m;
 	CHECK(dot != NULL);
-	if (!dot) {
-		fclose(f);
+	if (!dot)
 		return;
-	}
 	memcpy(dot + 32, "NOTDOTS TXT", 11);
 	dot[32 + 11] = 0x20;
-	fseek(f, dot - img, SEEK_SET);
-	fwrite(dot, 1, 64, f);
-	fclose(f);
+	image_store(dot + 32, 32);
 
 	v = mount_img("img", false);
 	if (!v)
@@ -606,22 +614,13 @@ TEST(fat_extend_zeroes_a_chain_longer_than_its_file)
 	unmount(v);
 	/* another system's image: the entry says 10 bytes, the chain holds
 	 * 64 KiB of old data */
-	char path[128];
-	snprintf(path, sizeof path, "%s/img", dir);
-	FILE *f = fopen(path, "r+b");
-	CHECK(f != NULL);
-	static uint8_t img[40000 * 1024];
-	size_t n = fread(img, 1, sizeof img, f);
-	uint8_t *e = memmem(img, n, "F          ", 11);
+	size_t n = image_load();
+	uint8_t *e = memmem(image, n, "F          ", 11);
 	CHECK(e != NULL);
-	if (!e) {
-		fclose(f);
+	if (!e)
 		return;
-	}
 	e[28] = 10, e[29] = e[30] = e[31] = 0;
-	fseek(f, e - img, SEEK_SET);
-	fwrite(e, 1, 32, f);
-	fclose(f);
+	image_store(e, 32);
 
 	v = mount_img("img", false);
 	if (!v)
