@@ -130,14 +130,14 @@ static void add(void *ctx, uint64_t start, uint64_t size, const char *symbol)
 		}
 		if (n)
 			memcpy(e, M.e, n * sizeof *e);
-		/* the old array stays valid until the new one is published: a
-		 * fault report may be reading it */
-		struct jitmap_entry *old = M.e;
-		bareflow_jitmap.entries = (uint64_t)(uintptr_t)e;
+		/* the old array is never freed: a fault report (the kernel's,
+		 * or another thread's signal handler) may still be reading
+		 * it. Doubling keeps all of them within twice the last. */
+		atomic_store_explicit((_Atomic uint64_t *)&bareflow_jitmap.entries,
+				      (uint64_t)(uintptr_t)e, memory_order_release);
 		M.e = e;
 		M.m = m;
 		M.cap = cap;
-		free(old);
 	}
 	struct meta *m = &M.m[n];
 	memset(m, 0, sizeof *m);
