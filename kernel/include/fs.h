@@ -113,6 +113,7 @@ struct mount {
 	struct inode *covered; /* the directory it is mounted on */
 	bool read_only;
 	uint32_t dev;          /* st_dev of its files */
+	uint32_t err_seq;      /* write-backs that failed so far (fs_sync_file) */
 	const char *what;      /* "disk0": for messages */
 	int (*sync)(struct mount *m);
 	int (*statfs)(struct mount *m, struct fs_statfs *out);
@@ -154,6 +155,7 @@ struct file {
 	uint64_t off;
 	uint32_t flags; /* O_ACCMODE, O_APPEND, O_NONBLOCK, O_PATH as opened */
 	uint32_t refs;  /* fd slots sharing it */
+	uint32_t err_seen; /* its filesystem's err_seq when it last looked */
 	bool pipe_write_end;
 };
 
@@ -216,8 +218,11 @@ int mount_disks(void);
  * in-memory tree): -EINVAL after a message when it is not FAT. */
 int fatfs_mount(struct blkdev *d, const char *what, struct inode *dir, bool read_only);
 int mount_add(struct mount *m);
-/* Write back everything of ip's filesystem (fsync); 0 for the tree. */
-int fs_sync(struct inode *ip);
+/* fsync and syncfs: write back everything of f's filesystem; 0 for the
+ * tree. -EIO if this failed, or if a write-back failed since f was opened
+ * or last told (another file's fsync, an eviction): as Linux, every file
+ * open when data was lost hears of it once. */
+int fs_sync_file(struct file *f);
 /* Write back every mounted filesystem (sync, and before power-off). */
 int fs_sync_all(void);
 /* statfs of a mounted filesystem's inode; -ENOSYS for the tree. */
