@@ -88,8 +88,10 @@ struct inode_ops {
 		      struct inode **out);
 	/* Remove the name of ip (a file, or an empty directory) from dir. */
 	int (*unlink)(struct inode *dir, struct inode *ip);
-	/* Give ip the name `name` in ndir, which holds no such name now. */
-	int (*rename)(struct inode *ip, struct inode *ndir, const char *name, size_t len);
+	/* Give ip the name `name` in ndir, replacing victim, the file of that
+	 * name (NULL: none), in one step: on failure both are as they were. */
+	int (*rename)(struct inode *ip, struct inode *ndir, const char *name, size_t len,
+		      struct inode *victim);
 	bool (*empty)(struct inode *dir);
 	/* As dir_next, for positions from 2 on. */
 	const char *(*next)(struct inode *dir, uint64_t *pos, struct inode **ip);
@@ -188,10 +190,12 @@ bool dir_empty(struct inode *ip);
 int inode_writable(const struct inode *ip);
 /* Store ip's time stamps in its filesystem after they changed. */
 int inode_set_times(struct inode *ip);
-/* Move an entry to another name (which must not exist), keeping the inode;
- * -EXDEV across filesystems. */
+/* Move an entry to another name, keeping the inode; -EXDEV across
+ * filesystems. With `replace`, the file the new name has now (the caller
+ * checked that it may go) is unlinked in the same step, after everything
+ * that can fail: a failed rename leaves both names as they were. */
 int dir_rename(struct inode *odir, const char *oname, size_t olen, struct inode *ndir,
-	       const char *nname, size_t nlen);
+	       const char *nname, size_t nlen, bool replace);
 /* File contents. Reads past the end return 0 bytes; writes past it fill the
  * gap with zeros; truncate shrinks or zero-extends. */
 int64_t inode_read(struct inode *ip, uint64_t ubuf, uint64_t n, uint64_t off);

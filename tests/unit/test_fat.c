@@ -270,21 +270,21 @@ static void write_image(int type, const char *size, size_t big)
 	fat_root(v, &root);
 	CHECK_EQ(fat_path(v, "/Docs", &docs), 0);
 	CHECK_EQ(fat_path(v, "/lower.txt", &f), 0);
-	CHECK_EQ(fat_rename(v, &f, &docs, "moved and renamed.txt", 21), 0);
+	CHECK_EQ(fat_rename(v, &f, &docs, "moved and renamed.txt", 21, NULL), 0);
 	CHECK_EQ(fat_path(v, "/source", &f), 0);
 	CHECK_EQ(fat_path(v, "/target", &g), 0);
-	CHECK_EQ(fat_rename(v, &f, &root, "target", 6), -EEXIST);
+	CHECK_EQ(fat_rename(v, &f, &root, "target", 6, NULL), -EEXIST);
 	CHECK_EQ(fat_remove(v, &g), 0);
 	CHECK_EQ(fat_release(v, &g), 0);
-	CHECK_EQ(fat_rename(v, &f, &root, "target", 6), 0);
+	CHECK_EQ(fat_rename(v, &f, &root, "target", 6, NULL), 0);
 	/* a case-only rename in place */
 	CHECK_EQ(fat_path(v, "/README.TXT", &f), 0);
-	CHECK_EQ(fat_rename(v, &f, &root, "ReadMe.txt", 10), 0);
+	CHECK_EQ(fat_rename(v, &f, &root, "ReadMe.txt", 10, NULL), 0);
 	/* a directory moved up: its ".." follows */
 	CHECK_EQ(fat_path(v, "/Docs/nested/deeper still", &d), 0);
 	CHECK_EQ(fat_path(v, "/Docs/nested", &g), 0);
-	CHECK_EQ(fat_rename(v, &g, &d, "loop", 4), -EINVAL);
-	CHECK_EQ(fat_rename(v, &d, &root, "deeper", 6), 0);
+	CHECK_EQ(fat_rename(v, &g, &d, "loop", 4, NULL), -EINVAL);
+	CHECK_EQ(fat_rename(v, &d, &root, "deeper", 6, NULL), 0);
 	/* rmdir */
 	CHECK_EQ(fat_path(v, "/Docs/nested", &d), 0);
 	CHECK_EQ(fat_dir_empty(v, &docs), -ENOTEMPTY);
@@ -492,7 +492,7 @@ TEST(fat_removed_file_writes_do_not_touch_a_reused_slot)
 	fill(buf, sizeof buf, 3);
 	CHECK_EQ(fat_write(v, &a, buf, sizeof buf, 0), (int64_t)sizeof buf);
 	CHECK_EQ(fat_read(v, &a, buf, 10, 4990), 10);
-	CHECK_EQ(fat_rename(v, &a, &root, "again", 5), -ENOENT);
+	CHECK_EQ(fat_rename(v, &a, &root, "again", 5, NULL), -ENOENT);
 	CHECK_EQ(fat_release(v, &a), 0);
 	unmount(v);
 	CHECK_EQ(sh("fsck.fat -n %s/img >%s/fsck.txt 2>&1 || cat %s/fsck.txt", dir, dir, dir), 0);
@@ -595,7 +595,7 @@ TEST(fat_rename_refuses_to_move_a_directory_without_dotdot)
 		return;
 	CHECK_EQ(fat_path(v, "/D", &d), 0);
 	CHECK_EQ(fat_path(v, "/E", &e), 0);
-	CHECK_EQ(fat_rename(v, &d, &e, "D", 1), -EIO);
+	CHECK_EQ(fat_rename(v, &d, &e, "D", 1, NULL), -EIO);
 	CHECK_EQ(fat_path(v, "/D", &d), 0); /* still where it was */
 	CHECK_EQ(fat_path(v, "/E/D", &d), -ENOENT);
 	unmount(v);
@@ -636,5 +636,43 @@ TEST(fat_extend_zeroes_a_chain_longer_than_its_file)
 	want[BIG - 1] = 'x';
 	CHECK(!memcmp(got, want, BIG));
 	unmount(v);
+	cleanup();
+}
+
+TEST(fat_replacing_rename_that_fails_keeps_the_target)
+{
+	setup();
+	/* FAT16 with a root of 16 entries, which cannot grow */
+	CHECK_EQ(sh("mkfs.fat -F 16 -r 16 -C %s/img 16384 >/dev/null", dir), 0);
+	struct fat_vol *v = mount_img("img", false);
+	if (!v)
+		return;
+	struct fat_node src, victim, root;
+	fat_root(v, &root);
+	put_file(v, "/", "README.TXT", 3000, 1); /* one slot, as another system writes it */
+	put_file(v, "/", "S", 10, 2);
+	int made = 0, err = 0; /* fill the root with one-slot names */
+	while (made < 4096 && !err) {
+		char name[8];
+		snprintf(name, sizeof name, "F%d", made++);
+		err = create(v, "/", name, false, &src);
+	}
+	CHECK_EQ(err, -ENOSPC);
+	/* "ReadMe.txt" replaces README.TXT but needs a long-name slot too:
+	 * the one slot the target frees is not enough */
+	CHECK_EQ(fat_path(v, "/S", &src), 0);
+	CHECK_EQ(fat_path(v, "/README.TXT", &victim), 0);
+	CHECK_EQ(fat_rename(v, &src, &root, "ReadMe.txt", 10, &victim), -ENOSPC);
+	check_file(v, "/README.TXT", 3000, 1);
+	check_file(v, "/S", 10, 2);
+	/* a name that fits in the target's slots replaces it */
+	CHECK_EQ(fat_path(v, "/S", &src), 0);
+	CHECK_EQ(fat_path(v, "/README.TXT", &victim), 0);
+	CHECK_EQ(fat_rename(v, &src, &root, "README.TXT", 10, &victim), 0);
+	CHECK_EQ(fat_release(v, &victim), 0);
+	check_file(v, "/README.TXT", 10, 2);
+	CHECK_EQ(fat_path(v, "/S", &src), -ENOENT);
+	unmount(v);
+	CHECK_EQ(sh("fsck.fat -n %s/img >%s/fsck.txt 2>&1 || cat %s/fsck.txt", dir, dir, dir), 0);
 	cleanup();
 }
