@@ -491,7 +491,7 @@ SYSCALL_DEFINE1(fsync, int, fd)
 		return -EBADF;
 	if (f->inode->pipe || (f->inode->mode & S_IFMT) == S_IFCHR)
 		return -EINVAL;
-	return fs_sync(f->inode);
+	return fs_sync_file(f);
 }
 
 /* sync(2) reports nothing; syncfs(2) reports its filesystem's error. */
@@ -504,5 +504,5 @@ SYSCALL_DEFINE0(sync)
 SYSCALL_DEFINE1(syncfs, int, fd)
 {
 	struct file *f = fd_get(fd);
-	return f ? fs_sync(f->inode) : -EBADF;
+	return f ? fs_sync_file(f) : -EBADF;
 }

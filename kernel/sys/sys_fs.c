@@ -456,9 +456,7 @@ static int64_t do_rename(int odirfd, uint64_t opath, int ndirfd, uint64_t npath,
 	} else if (old && S_ISDIR(old->mode)) {
 		return -EISDIR;
 	}
-	if (old && (err = dir_unlink(n.dir, n.name, n.len)))
-		return err;
-	return dir_rename(o.dir, o.name, o.len, n.dir, n.name, n.len);
+	return dir_rename(o.dir, o.name, o.len, n.dir, n.name, n.len, old != NULL);
 }
 
 SYSCALL_DEFINE2(rename, uint64_t, o, uint64_t, n)
