@@ -368,7 +368,7 @@ int signal_send_info(const struct ksiginfo *info)
 
 int signal_send(int s, int code)
 {
-	struct ksiginfo info = {.signo = s, .code = code, .pid = 1, .uid = 0};
+	struct ksiginfo info = {.signo = s, .code = code, .pid = current_proc()->pid, .uid = 0};
 
 	return signal_send_info(&info);
 }

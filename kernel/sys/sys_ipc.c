@@ -53,7 +53,7 @@
 #define SEMOPM 500	/* operations in one semop */
 #define SEMVMX 32767	/* largest semaphore value */
 #define SHMMAX (~0ul - (1ul << 24)) /* Linux's default: practically unlimited */
-#define OUR_PID 1
+#define OUR_PID (current_proc()->pid)
 #define NS 1000000000ll
 
 enum kind { MSG, SEM, SHM };

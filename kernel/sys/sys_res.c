@@ -4,9 +4,10 @@
 #include "pmm.h"
 #include "proc.h"
 #include "syscall.h"
+#include "task.h"
 #include "timer.h"
 
-#define OUR_PID 1
+#define OUR_PID (current_proc()->pid)
 #define NS 1000000000ull
 #define CLK_TCK 100 /* clock_t ticks per second, as AT_CLKTCK says */
 #define RUSAGE_SELF 0

@@ -4,8 +4,9 @@
 #include "kerrno.h"
 #include "proc.h"
 #include "syscall.h"
+#include "task.h"
 
-#define OUR_PID 1
+#define OUR_PID (current_proc()->pid)
 #define MASK_BYTES 8 /* our cpumask: one unsigned long */
 #define SCHED_OTHER 0
 #define SCHED_FIFO 1

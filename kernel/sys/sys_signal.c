@@ -5,13 +5,14 @@
 #include "printf.h"
 #include "proc.h"
 #include "syscall.h"
+#include "task.h"
 #include "timer.h"
 
 #define SIG_BLOCK 0
 #define SIG_UNBLOCK 1
 #define SIG_SETMASK 2
 #define SIGSET_SIZE 8 /* the kernel's sigset_t: 64 signals */
-#define OUR_PID 1
+#define OUR_PID (current_proc()->pid)
 
 SYSCALL_DEFINE4(rt_sigaction, int, sig, uint64_t, act, uint64_t, oact, size_t, setsize)
 {

@@ -21,7 +21,7 @@
 #define PR_GET_NO_NEW_PRIVS 39
 #define PR_SET_VMA 0x53564d41
 
-#define OUR_PID 1
+#define OUR_PID (current_proc()->pid)
 #define STARTER 2 /* the group and session it starts in; no such process */
 
 void task_init(struct proc *p)

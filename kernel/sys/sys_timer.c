@@ -22,7 +22,7 @@
 #define CLOCK_REALTIME_ALARM 8
 #define CLOCK_BOOTTIME_ALARM 9
 #define CLOCK_TAI 11
-#define OUR_TID 1
+#define OUR_TID (current_thread()->tid)
 
 /* struct itimerval (timevals) and struct itimerspec (timespecs): interval first. */
 struct itimerval_user {
