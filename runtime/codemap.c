@@ -1,4 +1,5 @@
 /* The map of the JIT's code (codemap.h). */
+#include <fcntl.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,14 +130,14 @@ static void add(void *ctx, uint64_t start, uint64_t size, const char *symbol)
 		}
 		if (n)
 			memcpy(e, M.e, n * sizeof *e);
-		/* the old array stays valid until the new one is published: a
-		 * fault report may be reading it */
-		struct jitmap_entry *old = M.e;
-		bareflow_jitmap.entries = (uint64_t)(uintptr_t)e;
+		/* the old array is never freed: a fault report (the kernel's,
+		 * or another thread's signal handler) may still be reading
+		 * it. Doubling keeps all of them within twice the last. */
+		atomic_store_explicit((_Atomic uint64_t *)&bareflow_jitmap.entries,
+				      (uint64_t)(uintptr_t)e, memory_order_release);
 		M.e = e;
 		M.m = m;
 		M.cap = cap;
-		free(old);
 	}
 	struct meta *m = &M.m[n];
 	memset(m, 0, sizeof *m);
@@ -210,8 +211,12 @@ int codemap_init(struct jit *j, bool perf_map, bool gdb)
 	if (perf_map) {
 		char path[64];
 		snprintf(path, sizeof path, "/tmp/perf-%d.map", (int)getpid());
-		if (!(M.perf = fopen(path, "w"))) {
+		/* not through a link another user left in /tmp */
+		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd < 0 || !(M.perf = fdopen(fd, "w"))) {
 			perror(path);
+			if (fd >= 0)
+				close(fd);
 			return -1;
 		}
 		atexit(flush_perf);

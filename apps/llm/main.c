@@ -10,6 +10,7 @@
  * stops after STEPS positions (default and at most the model's seq_len) or
  * when the model starts a new sequence (BOS). Any bad input exits 1.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,8 @@
 static const char usage_text[] =
 	"usage: llm CHECKPOINT [options]\n"
 	"  -z FILE   tokenizer (default: tokenizer.bin beside CHECKPOINT)\n"
-	"  -t TEMP   temperature, 0 for the most likely token each step (default 1.0)\n"
+	"  -t TEMP   temperature: 0 for the most likely token each step, else at least\n"
+	"            1e-6 (default 1.0)\n"
 	"  -p TOPP   top-p (nucleus) sampling in (0, 1), else sample from all (default 0.9)\n"
 	"  -s SEED   random seed, 0 for one from the clock (default 0)\n"
 	"  -n STEPS  positions to run, 0 for the model's seq_len (default 256)\n"
@@ -47,7 +49,7 @@ static int parse_float(const char *s, float *v)
 {
 	char *end;
 	*v = strtof(s, &end);
-	return *s && !*end && *v == *v ? 0 : -1;
+	return *s && !*end && isfinite(*v) ? 0 : -1;
 }
 
 static int parse_long(const char *s, long long *v)
@@ -130,7 +132,10 @@ int main(int argc, char **argv)
 		switch (opt[1]) {
 		case 'z': tokenizer = val; break;
 		case 'i': prompt = val; break;
-		case 't': bad = parse_float(val, &temperature) < 0 || temperature < 0; break;
+		case 't': /* below 1e-6 the logits divided by it overflow to inf */
+			bad = parse_float(val, &temperature) < 0 || temperature < 0 ||
+			      (temperature > 0 && temperature < 1e-6f);
+			break;
 		case 'p': bad = parse_float(val, &topp) < 0; break;
 		case 's': bad = parse_long(val, &seed) < 0; break;
 		case 'n': bad = parse_long(val, &steps) < 0 || steps < 0; break;

@@ -222,9 +222,12 @@ int virtq_open(struct virtio_dev *vd, unsigned index, struct virtq **out)
 	unsigned size = r16(c, COMMON_Q_SIZE);
 	if (!size)
 		return -ENOENT;
-	/* Split queue sizes are powers of two: halve until it fits. */
-	while (size > VIRTQ_MAX_SIZE)
-		size /= 2;
+	/* Split queue sizes are powers of two (the ring indices wrap at
+	 * 65536): the largest one within both the device's and ours. */
+	if (size > VIRTQ_MAX_SIZE)
+		size = VIRTQ_MAX_SIZE;
+	while (size & (size - 1))
+		size &= size - 1;
 	struct virtq *q;
 	int err = virtq_alloc(vd, index, size, &q);
 	if (err)

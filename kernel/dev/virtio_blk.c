@@ -34,6 +34,7 @@
 #define ID_BYTES 20
 
 #define MAX_COUNT 128 /* sectors one request moves at most: 64 KiB */
+#define MAX_SECTORS (1ull << 47) /* 64 PiB: far past any disk, and bytes fit 64 bits */
 #define MAX_BUFS (VIRTQ_INDIRECT_MAX)
 
 /* Header, status and GET_ID answer, in one page so their addresses are
@@ -209,6 +210,13 @@ static int attach(struct pci_dev *p)
 	virtio_ready(&v->vd);
 
 	uint64_t f = v->vd.features;
+	if (!v->q->indirect && v->q->size < 3) {
+		/* header, one data piece and the status: no request would fit */
+		kprintf("virtio-blk at %s: a queue of %u descriptors cannot hold a request\n",
+			where, v->q->size);
+		err = -ENODEV;
+		goto out_close;
+	}
 	/* Without an indirect table a request's chain must fit the ring. */
 	unsigned room = v->q->indirect ? VIRTQ_INDIRECT_MAX - 2 : v->q->size - 2u;
 	v->seg_max = room < MAX_BUFS ? room : MAX_BUFS;
@@ -227,6 +235,12 @@ static int attach(struct pci_dev *p)
 	ksnprintf(v->bd.name, sizeof v->bd.name, "vd%c", 'a' + ndisks);
 	memcpy(v->vd.name, v->bd.name, sizeof v->bd.name);
 	v->bd.sectors = virtio_cfg_read64(&v->vd, CFG_CAPACITY);
+	if (v->bd.sectors > MAX_SECTORS) { /* its size in bytes would wrap */
+		kprintf("virtio-blk at %s: a capacity of %lu sectors is not believable\n", where,
+			v->bd.sectors);
+		err = -ENODEV;
+		goto out_close;
+	}
 	v->bd.max_count = MAX_COUNT;
 	v->bd.read_only = f & VIRTIO_BIT(BLK_F_RO);
 	v->bd.ops = &vblk_ops;

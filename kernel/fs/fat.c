@@ -110,8 +110,8 @@ int fat_alloc(struct fat_vol *v, uint32_t prev, uint32_t *out)
 			err = bcache_zero(v->bc, fat_clus_off(v, c), v->cluster_size);
 			if (!err)
 				err = fat_set(v, c, FAT_EOC);
-			if (!err && prev)
-				err = fat_set(v, prev, c);
+			if (!err && prev && (err = fat_set(v, prev, c)))
+				fat_set(v, c, 0); /* not linked: free again, not lost */
 			if (err)
 				return err;
 			v->free_count--;

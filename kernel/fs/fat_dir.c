@@ -289,9 +289,11 @@ int fat_readdir(struct fat_vol *v, struct fat_node *dir, uint32_t *pos, char *na
 		int ln = lfn_take(&ls, e);
 		if ((e[11] & FAT_ATTR_VOLUME) || e[0] == '.')
 			continue;
-		err = fat_node_from_entry(v, e, out);
-		if (err)
-			return err;
+		/* A damaged entry (a cluster outside the volume) is left out,
+		 * not the rest of the directory with it; opening it by name
+		 * gives EIO. */
+		if (fat_node_from_entry(v, e, out))
+			continue;
 		node_place(out, dir, ln ? lfn_start : it.off, it.off);
 		if (ln)
 			fat_utf16_to_utf8(ls.name, ln, name);
@@ -558,10 +560,40 @@ static int check_not_inside(struct fat_vol *v, struct fat_node *n, struct fat_no
 	return 0;
 }
 
-int fat_rename(struct fat_vol *v, struct fat_node *n, struct fat_node *ndir, const char *name,
-	       size_t len)
+/* Remove victim's slots, saved in saved[0..*n) for put_back. */
+static int take_out(struct fat_vol *v, struct fat_node *victim, uint8_t *saved, size_t cap,
+		    size_t *n)
 {
-	uint8_t e[DIRENT];
+	uint64_t dev;
+	struct fat_node d = {.clus = victim->dir_clus};
+	if (victim->root || victim->gone || victim->lfn_off > victim->sfn_off ||
+	    victim->sfn_off - victim->lfn_off + DIRENT > cap)
+		return -EIO;
+	*n = victim->sfn_off - victim->lfn_off + DIRENT;
+	for (size_t k = 0; k < *n; k += DIRENT) { /* slots may straddle clusters */
+		int err = fat_dir_off(v, &d, victim->lfn_off + (uint32_t)k, &dev);
+		if (!err)
+			err = bcache_read(v->bc, dev, saved + k, DIRENT);
+		if (err)
+			return err == -ENOENT ? -EIO : err;
+	}
+	return fat_remove(v, victim);
+}
+
+/* Undo take_out: victim's slots as they were. */
+static void put_back(struct fat_vol *v, struct fat_node *victim, const uint8_t *saved, size_t n)
+{
+	struct fat_node d = {.clus = victim->dir_clus};
+	for (size_t k = 0; k < n; k += DIRENT)
+		write_at(v, &d, victim->lfn_off + (uint32_t)k, saved + k, DIRENT);
+	victim->gone = false;
+}
+
+int fat_rename(struct fat_vol *v, struct fat_node *n, struct fat_node *ndir, const char *name,
+	       size_t len, struct fat_node *victim)
+{
+	uint8_t e[DIRENT], saved[21 * DIRENT]; /* a 255-unit name's 20 slots and its entry */
+	size_t nsaved = 0;
 	if (v->ro)
 		return -EROFS;
 	if (n->root)
@@ -570,15 +602,33 @@ int fat_rename(struct fat_vol *v, struct fat_node *n, struct fat_node *ndir, con
 		return -ENOENT;
 	bool moved = n->dir_clus != ndir->clus;
 	if ((n->attr & FAT_ATTR_DIR) && moved) {
+		/* its ".." is rewritten below: it must be one, or a damaged
+		 * directory's second entry (maybe a file's) would be */
+		uint8_t dd[DIRENT];
 		int err = check_not_inside(v, n, ndir);
+		if (!err && !fat_valid_clus(v, n->clus))
+			err = -EIO;
+		if (!err)
+			err = bcache_read(v->bc, fat_clus_off(v, n->clus) + DIRENT, dd, DIRENT);
+		if (!err && memcmp(dd, "..         ", 11))
+			err = -EIO;
 		if (err)
 			return err;
 	}
-	struct fat_node old = *n;
-	entry_of(v, n, e);
-	int err = dir_add(v, ndir, name, len, e, n, &old);
+	/* The target's slots go first, so that the new entry may take them
+	 * (on a full disk it may have to); on failure they come back and the
+	 * target is still there: a replacing rename loses nothing. */
+	int err = victim ? take_out(v, victim, saved, sizeof saved, &nsaved) : 0;
 	if (err)
 		return err;
+	struct fat_node old = *n;
+	entry_of(v, n, e);
+	err = dir_add(v, ndir, name, len, e, n, &old);
+	if (err) {
+		if (victim)
+			put_back(v, victim, saved, nsaved);
+		return err;
+	}
 	err = fat_remove(v, &old);
 	if (!err && (n->attr & FAT_ATTR_DIR) && moved) {
 		uint8_t c[2] = {0};

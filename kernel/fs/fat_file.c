@@ -30,14 +30,17 @@ int64_t fat_read(struct fat_vol *v, struct fat_node *n, void *buf, size_t len, u
 }
 
 /* Make n's chain hold at least `bytes`; *have is what it holds when this
- * stops early (-ENOSPC, -EIO). Growing only appends, so n's cursor is left
- * where it was: the caller goes on from there, not from the chain's start. */
-static int grow_chain(struct fat_vol *v, struct fat_node *n, uint64_t bytes, uint64_t *have)
+ * stops early (-ENOSPC, -EIO), and *had how many of the clusters wanted
+ * were there before (new ones are zeroed; those were not). Growing only
+ * appends, so n's cursor is left where it was: the caller goes on from
+ * there, not from the chain's start. */
+static int grow_chain(struct fat_vol *v, struct fat_node *n, uint64_t bytes, uint64_t *have,
+		      uint64_t *had)
 {
 	uint64_t want = (bytes + v->cluster_size - 1) / v->cluster_size, count = 0;
 	uint32_t last = 0, c, idx = n->cur_idx, clus = n->cur_clus;
 	int err = 0;
-	*have = 0;
+	*have = *had = 0;
 	if (want == 0)
 		return 0;
 	if (n->clus) {
@@ -49,6 +52,7 @@ static int grow_chain(struct fat_vol *v, struct fat_node *n, uint64_t bytes, uin
 			count = n->cur_idx + 1ull;
 		}
 	}
+	*had = count;
 	while (!err && count < want) {
 		err = fat_alloc(v, last, &c);
 		if (err)
@@ -97,11 +101,23 @@ static int cut_chain(struct fat_vol *v, struct fat_node *n, uint64_t bytes)
 /* Grow n to size bytes of zeros past its end. */
 static int extend(struct fat_vol *v, struct fat_node *n, uint64_t size)
 {
-	uint64_t have, old = n->size;
-	int err = grow_chain(v, n, size, &have);
+	uint64_t have, had, old = n->size, cs = v->cluster_size;
+	int err = grow_chain(v, n, size, &have, &had);
 	if (err) {
 		cut_chain(v, n, old); /* give back what this took */
 		return err;
+	}
+	/* A chain longer than its file (another system's image may hold
+	 * one) has old bytes in the clusters past the end: zeros instead. */
+	for (uint64_t i = (old + cs - 1) / cs; i < had; i++) {
+		uint32_t c;
+		err = fat_map(v, n, i * cs, &c);
+		if (!err && !c)
+			err = -EIO;
+		if (!err)
+			err = bcache_zero(v->bc, fat_clus_off(v, c), (size_t)cs);
+		if (err)
+			return err;
 	}
 	uint32_t in = (uint32_t)(old % v->cluster_size);
 	if (in) { /* the last cluster's bytes past the old end are not zero yet */
@@ -134,9 +150,9 @@ int64_t fat_write(struct fat_vol *v, struct fat_node *n, const void *buf, size_t
 	if (len > FAT_MAX_FILE - off)
 		len = (size_t)(FAT_MAX_FILE - off);
 	int err = off > n->size ? extend(v, n, off) : 0;
-	uint64_t have = 0;
-	if (!err)
-		err = grow_chain(v, n, off + len, &have);
+	uint64_t have = 0, had;
+	if (!err) /* what the chain had past the end is written over here */
+		err = grow_chain(v, n, off + len, &have, &had);
 	if (err && have > off) {
 		len = (size_t)(have - off); /* as much as fits */
 		err = 0;

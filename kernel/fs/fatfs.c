@@ -147,14 +147,18 @@ static int fatfs_unlink(struct inode *dir, struct inode *ip)
 	return err;
 }
 
-static int fatfs_rename(struct inode *ip, struct inode *ndir, const char *name, size_t len)
+static int fatfs_rename(struct inode *ip, struct inode *ndir, const char *name, size_t len,
+			struct inode *victim)
 {
-	struct fat_inode *fi = fi_of(ip);
+	struct fat_inode *fi = fi_of(ip), *vi = victim ? fi_of(victim) : NULL;
 	unhash(fi);
-	int err = fat_rename(fi->fs->vol, &fi->node, &fi_of(ndir)->node, name, len);
+	int err = fat_rename(fi->fs->vol, &fi->node, &fi_of(ndir)->node, name, len,
+			     vi ? &vi->node : NULL);
 	rehash(fi);
 	if (!err)
 		set_name(fi, name, len); /* on failure getcwd shows the old name */
+	if (!err && vi)
+		unhash(vi); /* as unlinked: evict frees its clusters */
 	return err;
 }
 
@@ -173,7 +177,7 @@ static const char *fatfs_next(struct inode *dir, uint64_t *pos, struct inode **i
 	uint32_t off = (uint32_t)(*pos - 2) * 32;
 	int err;
 	if (fat_readdir(fs->vol, &fi_of(dir)->node, &off, name, &n) != 1)
-		return NULL; /* the end, or damage (-EIO): the listing ends there */
+		return NULL; /* the end, or a sector that cannot be read (-EIO) */
 	*ip = get_inode(fs, dir, &n, name, strlen(name), &err);
 	if (!*ip)
 		return NULL;

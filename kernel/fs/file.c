@@ -61,6 +61,7 @@ struct file *file_open_inode(struct inode *ip, uint32_t flags)
 	f->inode = ip;
 	f->flags = flags;
 	f->refs = 1;
+	f->err_seen = ip->sb ? ip->sb->err_seq : 0; /* earlier losses are not its */
 	inode_get(ip);
 	return f;
 }

@@ -180,6 +180,15 @@ int dir_link(struct inode *dir, const char *name, size_t len, struct inode *ip)
 }
 
 /* Remove an entry of a mounted filesystem's directory. */
+/* ip's name in dir is gone from its filesystem: the inode follows. */
+static void fs_unlinked(struct inode *dir, struct inode *ip)
+{
+	ip->nlink = 0;
+	ip->parent = NULL;
+	dir->mtime = dir->ctime = ip->ctime = fs_now();
+	inode_maybe_free(ip);
+}
+
 static int fs_unlink(struct inode *dir, const char *name, size_t len)
 {
 	int err;
@@ -189,10 +198,7 @@ static int fs_unlink(struct inode *dir, const char *name, size_t len)
 	err = dir->ops->unlink(dir, ip);
 	if (err)
 		return err;
-	ip->nlink = 0;
-	ip->parent = NULL;
-	dir->mtime = dir->ctime = ip->ctime = fs_now();
-	inode_maybe_free(ip);
+	fs_unlinked(dir, ip);
 	return 0;
 }
 
@@ -247,7 +253,7 @@ const char *dir_next(struct inode *dir, uint64_t *pos, struct inode **ip)
 }
 
 int dir_rename(struct inode *odir, const char *oname, size_t olen, struct inode *ndir,
-	       const char *nname, size_t nlen)
+	       const char *nname, size_t nlen, bool replace)
 {
 	if (nlen > NAME_MAX)
 		return -ENAMETOOLONG;
@@ -257,12 +263,16 @@ int dir_rename(struct inode *odir, const char *oname, size_t olen, struct inode 
 		return -ENOENT; /* into a removed directory */
 	if (odir->ops) {
 		int err;
-		struct inode *ip = odir->ops->lookup(odir, oname, olen, &err);
+		struct inode *ip = odir->ops->lookup(odir, oname, olen, &err), *victim = NULL;
 		if (!ip)
 			return err;
-		err = odir->ops->rename(ip, ndir, nname, nlen);
+		if (replace && !(victim = ndir->ops->lookup(ndir, nname, nlen, &err)))
+			return err;
+		err = odir->ops->rename(ip, ndir, nname, nlen, victim);
 		if (err)
 			return err;
+		if (victim)
+			fs_unlinked(ndir, victim);
 		if (S_ISDIR(ip->mode))
 			ip->parent = ndir;
 		odir->mtime = odir->ctime = ndir->mtime = ndir->ctime = ip->ctime = fs_now();
@@ -271,7 +281,14 @@ int dir_rename(struct inode *odir, const char *oname, size_t olen, struct inode 
 	char *copy = kmalloc(nlen + 1);
 	if (!copy)
 		return -ENOSPC;
-	for (struct dentry **pp = &odir->children; *pp; pp = &(*pp)->next) {
+	/* Nothing fails once the source is known to exist: the file the new
+	 * name had goes then (before the walk below, which it may be on). */
+	bool found = false;
+	for (struct dentry *d = odir->children; d && !found; d = d->next)
+		found = strlen(d->name) == olen && !memcmp(d->name, oname, olen);
+	if (found && replace)
+		dir_unlink(ndir, nname, nlen);
+	for (struct dentry **pp = &odir->children; found && *pp; pp = &(*pp)->next) {
 		struct dentry *d = *pp;
 		if (strlen(d->name) != olen || memcmp(d->name, oname, olen))
 			continue;

@@ -72,6 +72,7 @@ static int mount_disk(unsigned i)
 	}
 	if (fatfs_mount(d, what[i], mp, ro))
 		return EXIT_DISK_UNUSABLE; /* fatfs_mount said why */
+	ro = mp->mounted->sb->read_only; /* a read-only device mounts read-only */
 	proc_mounts_add(d->name, dir[i], ro);
 	kprintf("mount: %s (%s, %lu MiB) on %s, %s\n", what[i], d->name,
 		(unsigned long)(d->sectors >> 11), dir[i], ro ? "read-only" : "read-write");
@@ -95,18 +96,32 @@ int mount_disks(void)
 	return 0;
 }
 
-int fs_sync(struct inode *ip)
+/* Write m back; a failure is counted for the files that have not seen it. */
+static int sync_mount(struct mount *m)
 {
-	if (!ip->sb || ip->sb->read_only)
+	int err = m->read_only ? 0 : m->sync(m);
+	if (err)
+		m->err_seq++;
+	return err;
+}
+
+int fs_sync_file(struct file *f)
+{
+	struct mount *m = f->inode->sb;
+	if (!m)
 		return 0;
-	return ip->sb->sync(ip->sb);
+	int err = sync_mount(m);
+	if (!err && f->err_seen != m->err_seq)
+		err = -EIO;
+	f->err_seen = m->err_seq;
+	return err;
 }
 
 int fs_sync_all(void)
 {
 	int err = 0;
 	for (struct mount *m = mounts; m; m = m->next) {
-		int e = m->read_only ? 0 : m->sync(m);
+		int e = sync_mount(m);
 		if (e) {
 			kreport("bareflow: %s: writing back failed (error %d)\n", m->what, -e);
 			err = err ? err : e;

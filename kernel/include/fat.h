@@ -77,7 +77,9 @@ int fat_lookup(struct fat_vol *v, struct fat_node *dir, const char *name, size_t
 	       struct fat_node *out);
 /* The next entry at or after directory byte offset *pos (not "." or ".."
  * or the volume label), its name in UTF-8 (name has FAT_UTF8_MAX + 1
- * bytes); *pos is set past it. 1 for an entry, 0 at the end. */
+ * bytes); *pos is set past it. 1 for an entry, 0 at the end. An entry
+ * whose cluster lies outside the volume is skipped (fat_lookup gives -EIO
+ * for it), so one damaged entry does not hide the rest. */
 int fat_readdir(struct fat_vol *v, struct fat_node *dir, uint32_t *pos, char *name,
 		struct fat_node *out);
 /* Make a new empty file or directory called name in dir. -EEXIST,
@@ -92,11 +94,13 @@ int fat_release(struct fat_vol *v, struct fat_node *n);
 /* 0 if directory n holds nothing but "." and "..", else -ENOTEMPTY. */
 int fat_dir_empty(struct fat_vol *v, struct fat_node *n);
 /* Give n the name `name` in directory ndir (n's entry moves; n is
- * updated). The target must not exist: the caller removes it first. A
+ * updated), replacing victim, the entry that has that name now (NULL if
+ * none; the caller checked that it may go, and frees its clusters later
+ * with fat_release). When this fails, victim's entry is as it was. A
  * directory moved elsewhere gets its ".." fixed. -EINVAL when ndir is n or
- * inside it. */
+ * inside it; -EEXIST when the name exists and is not victim. */
 int fat_rename(struct fat_vol *v, struct fat_node *n, struct fat_node *ndir, const char *name,
-	       size_t len);
+	       size_t len, struct fat_node *victim);
 /* True if both nodes are the same entry. */
 bool fat_same(const struct fat_node *a, const struct fat_node *b);
 

@@ -88,8 +88,10 @@ struct inode_ops {
 		      struct inode **out);
 	/* Remove the name of ip (a file, or an empty directory) from dir. */
 	int (*unlink)(struct inode *dir, struct inode *ip);
-	/* Give ip the name `name` in ndir, which holds no such name now. */
-	int (*rename)(struct inode *ip, struct inode *ndir, const char *name, size_t len);
+	/* Give ip the name `name` in ndir, replacing victim, the file of that
+	 * name (NULL: none), in one step: on failure both are as they were. */
+	int (*rename)(struct inode *ip, struct inode *ndir, const char *name, size_t len,
+		      struct inode *victim);
 	bool (*empty)(struct inode *dir);
 	/* As dir_next, for positions from 2 on. */
 	const char *(*next)(struct inode *dir, uint64_t *pos, struct inode **ip);
@@ -113,6 +115,7 @@ struct mount {
 	struct inode *covered; /* the directory it is mounted on */
 	bool read_only;
 	uint32_t dev;          /* st_dev of its files */
+	uint32_t err_seq;      /* write-backs that failed so far (fs_sync_file) */
 	const char *what;      /* "disk0": for messages */
 	int (*sync)(struct mount *m);
 	int (*statfs)(struct mount *m, struct fs_statfs *out);
@@ -154,6 +157,7 @@ struct file {
 	uint64_t off;
 	uint32_t flags; /* O_ACCMODE, O_APPEND, O_NONBLOCK, O_PATH as opened */
 	uint32_t refs;  /* fd slots sharing it */
+	uint32_t err_seen; /* its filesystem's err_seq when it last looked */
 	bool pipe_write_end;
 };
 
@@ -186,10 +190,12 @@ bool dir_empty(struct inode *ip);
 int inode_writable(const struct inode *ip);
 /* Store ip's time stamps in its filesystem after they changed. */
 int inode_set_times(struct inode *ip);
-/* Move an entry to another name (which must not exist), keeping the inode;
- * -EXDEV across filesystems. */
+/* Move an entry to another name, keeping the inode; -EXDEV across
+ * filesystems. With `replace`, the file the new name has now (the caller
+ * checked that it may go) is unlinked in the same step, after everything
+ * that can fail: a failed rename leaves both names as they were. */
 int dir_rename(struct inode *odir, const char *oname, size_t olen, struct inode *ndir,
-	       const char *nname, size_t nlen);
+	       const char *nname, size_t nlen, bool replace);
 /* File contents. Reads past the end return 0 bytes; writes past it fill the
  * gap with zeros; truncate shrinks or zero-extends. */
 int64_t inode_read(struct inode *ip, uint64_t ubuf, uint64_t n, uint64_t off);
@@ -216,8 +222,11 @@ int mount_disks(void);
  * in-memory tree): -EINVAL after a message when it is not FAT. */
 int fatfs_mount(struct blkdev *d, const char *what, struct inode *dir, bool read_only);
 int mount_add(struct mount *m);
-/* Write back everything of ip's filesystem (fsync); 0 for the tree. */
-int fs_sync(struct inode *ip);
+/* fsync and syncfs: write back everything of f's filesystem; 0 for the
+ * tree. -EIO if this failed, or if a write-back failed since f was opened
+ * or last told (another file's fsync, an eviction): as Linux, every file
+ * open when data was lost hears of it once. */
+int fs_sync_file(struct file *f);
 /* Write back every mounted filesystem (sync, and before power-off). */
 int fs_sync_all(void);
 /* statfs of a mounted filesystem's inode; -ENOSYS for the tree. */

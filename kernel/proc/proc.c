@@ -62,6 +62,9 @@ const char *proc_jit_symbolize(uint64_t pc, char label[JITMAP_LABEL], uint64_t *
 		if (copy_from_user(label, at + offsetof(struct jitmap_entry, label), JITMAP_LABEL))
 			return NULL;
 		label[JITMAP_LABEL - 1] = 0;
+		for (char *c = label; *c; c++) /* the program wrote it: no escapes */
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				*c = '?';
 		*off = pc - range[0];
 		return label;
 	}

@@ -492,7 +492,7 @@ int64_t sys_fsync(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a
 		return -EBADF;
 	if (f->inode->pipe || (f->inode->mode & S_IFMT) == S_IFCHR)
 		return -EINVAL;
-	return fs_sync(f->inode);
+	return fs_sync_file(f);
 }
 
 /* sync(2) reports nothing; syncfs(2) reports its filesystem's error. */
@@ -505,5 +505,5 @@ int64_t sys_sync(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4
 int64_t sys_syncfs(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
 	struct file *f = fd_get((int)fd);
-	return f ? fs_sync(f->inode) : -EBADF;
+	return f ? fs_sync_file(f) : -EBADF;
 }

@@ -459,9 +459,7 @@ static int64_t do_rename(uint64_t odirfd, uint64_t opath, uint64_t ndirfd, uint6
 	} else if (old && S_ISDIR(old->mode)) {
 		return -EISDIR;
 	}
-	if (old && (err = dir_unlink(n.dir, n.name, n.len)))
-		return err;
-	return dir_rename(o.dir, o.name, o.len, n.dir, n.name, n.len);
+	return dir_rename(o.dir, o.name, o.len, n.dir, n.name, n.len, old != NULL);
 }
 
 int64_t sys_rename(uint64_t o, uint64_t n, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)

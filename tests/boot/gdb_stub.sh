@@ -3,7 +3,8 @@
 # program's at its load address, for a fixed-address and a static-pie
 # program. gdb, in batch mode, stops in the kernel (proc_run), then in the
 # program's work(): its argument, bt through main, the registers; the run
-# continues to the program's own output and exit status.
+# continues to the program's own output and exit status. The program's
+# path has a space in it, which gdb's command must keep.
 . tests/boot/common.inc
 command -v gdb >/dev/null || fail "gdb is missing: run 'make setup'"
 cat >"$TMP/g.c" <<'END'
@@ -32,15 +33,16 @@ gdb_line() {
 	done
 	cmd=$(grep "^gdb " "$TMP/err") || { cat "$TMP/err"; fail "no gdb command printed"; }
 }
+mkdir "$TMP/a dir"
 for kind in static static-pie; do
-	clang-19 -$kind -g -O1 -fno-omit-frame-pointer -o "$TMP/g" "$TMP/g.c" || fail "clang failed"
+	clang-19 -$kind -g -O1 -fno-omit-frame-pointer -o "$TMP/a dir/g" "$TMP/g.c" || fail "clang failed"
 	rm -f "$TMP/err" # the shell may start waiting before the job truncates it
-	./bareflow run --timeout 120 --gdb=$port "$TMP/g" >"$TMP/out" 2>"$TMP/err" </dev/null &
+	./bareflow run --timeout 120 --gdb=$port "$TMP/a dir/g" >"$TMP/out" 2>"$TMP/err" </dev/null &
 	pid=$!
 	gdb_line
 	grep -q "waiting for gdb on port $port" "$TMP/err" || fail "no port: $(cat "$TMP/err")"
 	case $kind in static) off=0 ;; *) off=0x555555554000 ;; esac
-	case $cmd in *"add-symbol-file $TMP/g -o $off'"*) ;; *) fail "$kind: $cmd" ;; esac
+	case $cmd in *"add-symbol-file \"$TMP/a dir/g\" -o $off'"*) ;; *) fail "$kind: $cmd" ;; esac
 	eval "timeout 120 $cmd -batch -ex 'break proc_run' -ex continue -ex bt \
 		-ex 'break work' -ex continue -ex bt -ex 'info registers rip rdi' -ex continue" \
 		>"$OUT" 2>&1
@@ -66,7 +68,7 @@ rm -f "$TMP/err"
 ./bareflow jit --timeout 300 --gdb=$port tests/jit/see/versions.c >"$TMP/out" 2>"$TMP/err" </dev/null &
 pid=$!
 gdb_line
-case $cmd in *"add-symbol-file $(pwd)/build/runtime/bareflow-rt -o 0'"*) ;; *) fail "jit: $cmd" ;; esac
+case $cmd in *"add-symbol-file \"$(pwd)/build/runtime/bareflow-rt\" -o 0'"*) ;; *) fail "jit: $cmd" ;; esac
 eval "timeout 300 $cmd -batch -ex 'set breakpoint pending on' -ex 'break mix' -ex continue \
 	-ex 'bt 2' -ex 'info registers rip' -ex delete -ex continue" >"$OUT" 2>&1
 wait $pid

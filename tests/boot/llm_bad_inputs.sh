@@ -73,6 +73,8 @@ expect native "cannot open tokenizer $TMP/alone/tokenizer.bin" "$TMP/alone/model
 expect native "unknown option" "$m" -z "$z" -q 1
 expect native "option needs a value" "$m" -z "$z" -n
 expect native "bad value for -t" "$m" -z "$z" -t hot
+expect native "bad value for -t" "$m" -z "$z" -t inf
+expect native "bad value for -t" "$m" -z "$z" -t 1e-30
 expect native "bad value for -n" "$m" -z "$z" -n -3
 [ "$failures" -eq 0 ] || exit 1
 # and the undamaged files work

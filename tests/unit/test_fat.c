@@ -270,21 +270,21 @@ static void write_image(int type, const char *size, size_t big)
 	fat_root(v, &root);
 	CHECK_EQ(fat_path(v, "/Docs", &docs), 0);
 	CHECK_EQ(fat_path(v, "/lower.txt", &f), 0);
-	CHECK_EQ(fat_rename(v, &f, &docs, "moved and renamed.txt", 21), 0);
+	CHECK_EQ(fat_rename(v, &f, &docs, "moved and renamed.txt", 21, NULL), 0);
 	CHECK_EQ(fat_path(v, "/source", &f), 0);
 	CHECK_EQ(fat_path(v, "/target", &g), 0);
-	CHECK_EQ(fat_rename(v, &f, &root, "target", 6), -EEXIST);
+	CHECK_EQ(fat_rename(v, &f, &root, "target", 6, NULL), -EEXIST);
 	CHECK_EQ(fat_remove(v, &g), 0);
 	CHECK_EQ(fat_release(v, &g), 0);
-	CHECK_EQ(fat_rename(v, &f, &root, "target", 6), 0);
+	CHECK_EQ(fat_rename(v, &f, &root, "target", 6, NULL), 0);
 	/* a case-only rename in place */
 	CHECK_EQ(fat_path(v, "/README.TXT", &f), 0);
-	CHECK_EQ(fat_rename(v, &f, &root, "ReadMe.txt", 10), 0);
+	CHECK_EQ(fat_rename(v, &f, &root, "ReadMe.txt", 10, NULL), 0);
 	/* a directory moved up: its ".." follows */
 	CHECK_EQ(fat_path(v, "/Docs/nested/deeper still", &d), 0);
 	CHECK_EQ(fat_path(v, "/Docs/nested", &g), 0);
-	CHECK_EQ(fat_rename(v, &g, &d, "loop", 4), -EINVAL);
-	CHECK_EQ(fat_rename(v, &d, &root, "deeper", 6), 0);
+	CHECK_EQ(fat_rename(v, &g, &d, "loop", 4, NULL), -EINVAL);
+	CHECK_EQ(fat_rename(v, &d, &root, "deeper", 6, NULL), 0);
 	/* rmdir */
 	CHECK_EQ(fat_path(v, "/Docs/nested", &d), 0);
 	CHECK_EQ(fat_dir_empty(v, &docs), -ENOTEMPTY);
@@ -492,10 +492,187 @@ TEST(fat_removed_file_writes_do_not_touch_a_reused_slot)
 	fill(buf, sizeof buf, 3);
 	CHECK_EQ(fat_write(v, &a, buf, sizeof buf, 0), (int64_t)sizeof buf);
 	CHECK_EQ(fat_read(v, &a, buf, 10, 4990), 10);
-	CHECK_EQ(fat_rename(v, &a, &root, "again", 5), -ENOENT);
+	CHECK_EQ(fat_rename(v, &a, &root, "again", 5, NULL), -ENOENT);
 	CHECK_EQ(fat_release(v, &a), 0);
 	unmount(v);
 	CHECK_EQ(sh("fsck.fat -n %s/img >%s/fsck.txt 2>&1 || cat %s/fsck.txt", dir, dir, dir), 0);
 	check_mcopy("img", "/b", 100, 2);
+	cleanup();
+}
+
+/* The image's bytes, to damage by hand as another system might: read by
+ * image_load, the changed span at e written back by image_store. */
+static uint8_t image[40000 * 1024];
+static size_t image_load(void)
+{
+	char path[128];
+	snprintf(path, sizeof path, "%s/img", dir);
+	FILE *f = fopen(path, "rb");
+	CHECK(f != NULL);
+	size_t n = f ? fread(image, 1, sizeof image, f) : 0;
+	if (f)
+		fclose(f);
+	return n;
+}
+static void image_store(const uint8_t *e, size_t len)
+{
+	char path[128];
+	snprintf(path, sizeof path, "%s/img", dir);
+	FILE *f = fopen(path, "r+b");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	fseek(f, e - image, SEEK_SET);
+	CHECK_EQ(fwrite(e, 1, len, f), len);
+	fclose(f);
+}
+
+TEST(fat_readdir_skips_a_damaged_entry_not_the_rest)
+{
+	setup();
+	CHECK_EQ(sh("mkfs.fat -F 32 -C %s/img 40000 >/dev/null", dir), 0);
+	struct fat_vol *v = mount_img("img", false);
+	if (!v)
+		return;
+	put_file(v, "/", "A", 10, 1); /* 8.3 names: no long-name slots */
+	put_file(v, "/", "B", 10, 2);
+	put_file(v, "/", "C", 10, 3);
+	unmount(v);
+	/* b's entry ("B" and ten spaces) points far outside the volume */
+	size_t n = image_load();
+	uint8_t *e = memmem(image, n, "B          ", 11);
+	CHECK(e != NULL);
+	if (!e)
+		return;
+	e[20] = 0xff, e[21] = 0x00, e[26] = 0xf0, e[27] = 0xff;
+	image_store(e, 32);
+
+	v = mount_img("img", false);
+	if (!v)
+		return;
+	struct fat_node root, node;
+	char name[FAT_UTF8_MAX + 1], seen[16] = "";
+	uint32_t pos = 0;
+	fat_root(v, &root);
+	while (fat_readdir(v, &root, &pos, name, &node) == 1)
+		strncat(seen, name, sizeof seen - strlen(seen) - 1);
+	CHECK_STR(seen, "AC");
+	CHECK_EQ(fat_path(v, "/B", &node), -EIO);
+	CHECK_EQ(fat_path(v, "/C", &node), 0);
+	unmount(v);
+	cleanup();
+}
+
+TEST(fat_rename_refuses_to_move_a_directory_without_dotdot)
+{
+	setup();
+	CHECK_EQ(sh("mkfs.fat -F 32 -C %s/img 40000 >/dev/null", dir), 0);
+	struct fat_vol *v = mount_img("img", false);
+	if (!v)
+		return;
+	struct fat_node d, e;
+	CHECK_EQ(create(v, "/", "D", true, &d), 0);
+	CHECK_EQ(create(v, "/", "E", true, &e), 0);
+	uint32_t dclus = d.clus;
+	unmount(v);
+	/* D's first cluster starts ".", then "..": make its ".." a file's
+	 * entry, which the move must not overwrite */
+	size_t n = image_load();
+	uint8_t *dot = NULL, *m = image;
+	for (size_t off = 0; off + 64 <= n; off += 32, m += 32)
+		if (!memcmp(m, ".          ", 11) &&
+		    (uint32_t)(m[26] | m[27] << 8 | m[20] << 16 | m[21] << 24) == dclus)
+			dot = m;
+	CHECK(dot != NULL);
+	if (!dot)
+		return;
+	memcpy(dot + 32, "NOTDOTS TXT", 11);
+	dot[32 + 11] = 0x20;
+	image_store(dot + 32, 32);
+
+	v = mount_img("img", false);
+	if (!v)
+		return;
+	CHECK_EQ(fat_path(v, "/D", &d), 0);
+	CHECK_EQ(fat_path(v, "/E", &e), 0);
+	CHECK_EQ(fat_rename(v, &d, &e, "D", 1, NULL), -EIO);
+	CHECK_EQ(fat_path(v, "/D", &d), 0); /* still where it was */
+	CHECK_EQ(fat_path(v, "/E/D", &d), -ENOENT);
+	unmount(v);
+	cleanup();
+}
+
+TEST(fat_extend_zeroes_a_chain_longer_than_its_file)
+{
+	setup();
+	CHECK_EQ(sh("mkfs.fat -F 32 -C %s/img 40000 >/dev/null", dir), 0);
+	struct fat_vol *v = mount_img("img", false);
+	if (!v)
+		return;
+	enum { BIG = 65536 };
+	put_file(v, "/", "F", BIG, 5); /* a chain of 64 KiB of data */
+	unmount(v);
+	/* another system's image: the entry says 10 bytes, the chain holds
+	 * 64 KiB of old data */
+	size_t n = image_load();
+	uint8_t *e = memmem(image, n, "F          ", 11);
+	CHECK(e != NULL);
+	if (!e)
+		return;
+	e[28] = 10, e[29] = e[30] = e[31] = 0;
+	image_store(e, 32);
+
+	v = mount_img("img", false);
+	if (!v)
+		return;
+	struct fat_node node;
+	static uint8_t got[BIG], want[BIG];
+	CHECK_EQ(fat_path(v, "/F", &node), 0);
+	CHECK_EQ(fat_truncate(v, &node, BIG - 100), 0); /* grown by truncate */
+	CHECK_EQ(fat_write(v, &node, "x", 1, BIG - 1), 1); /* and by a write past the end */
+	CHECK_EQ(fat_read(v, &node, got, BIG, 0), BIG);
+	fill(want, BIG, 5);
+	memset(want + 10, 0, BIG - 10);
+	want[BIG - 1] = 'x';
+	CHECK(!memcmp(got, want, BIG));
+	unmount(v);
+	cleanup();
+}
+
+TEST(fat_replacing_rename_that_fails_keeps_the_target)
+{
+	setup();
+	/* FAT16 with a root of 16 entries, which cannot grow */
+	CHECK_EQ(sh("mkfs.fat -F 16 -r 16 -C %s/img 16384 >/dev/null", dir), 0);
+	struct fat_vol *v = mount_img("img", false);
+	if (!v)
+		return;
+	struct fat_node src, victim, root;
+	fat_root(v, &root);
+	put_file(v, "/", "README.TXT", 3000, 1); /* one slot, as another system writes it */
+	put_file(v, "/", "S", 10, 2);
+	int made = 0, err = 0; /* fill the root with one-slot names */
+	while (made < 4096 && !err) {
+		char name[8];
+		snprintf(name, sizeof name, "F%d", made++);
+		err = create(v, "/", name, false, &src);
+	}
+	CHECK_EQ(err, -ENOSPC);
+	/* "ReadMe.txt" replaces README.TXT but needs a long-name slot too:
+	 * the one slot the target frees is not enough */
+	CHECK_EQ(fat_path(v, "/S", &src), 0);
+	CHECK_EQ(fat_path(v, "/README.TXT", &victim), 0);
+	CHECK_EQ(fat_rename(v, &src, &root, "ReadMe.txt", 10, &victim), -ENOSPC);
+	check_file(v, "/README.TXT", 3000, 1);
+	check_file(v, "/S", 10, 2);
+	/* a name that fits in the target's slots replaces it */
+	CHECK_EQ(fat_path(v, "/S", &src), 0);
+	CHECK_EQ(fat_path(v, "/README.TXT", &victim), 0);
+	CHECK_EQ(fat_rename(v, &src, &root, "README.TXT", 10, &victim), 0);
+	CHECK_EQ(fat_release(v, &victim), 0);
+	check_file(v, "/README.TXT", 10, 2);
+	CHECK_EQ(fat_path(v, "/S", &src), -ENOENT);
+	unmount(v);
+	CHECK_EQ(sh("fsck.fat -n %s/img >%s/fsck.txt 2>&1 || cat %s/fsck.txt", dir, dir, dir), 0);
 	cleanup();
 }

@@ -132,7 +132,7 @@ static void walk(struct fat_vol *v, struct fat_node *dir, int depth, bool rw, in
 			EXPECT(fat_truncate(v, &n, rnd() % 20000));
 			break;
 		case 2:
-			EXPECT(fat_rename(v, &n, dir, "renamed by the fuzzer.bin", 25));
+			EXPECT(fat_rename(v, &n, dir, "renamed by the fuzzer.bin", 25, NULL));
 			break;
 		case 3:
 			if (!fat_remove(v, &n))

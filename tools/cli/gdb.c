@@ -39,7 +39,17 @@ void cli_gdb_attach_line(const struct boot_options *opt, const char *kernel)
 	fputs(" -ex ", stderr);
 	cli_print_quoted(target);
 	if (opt->program) {
-		snprintf(symbols, sizeof symbols, "add-symbol-file %s -o %#llx", opt->program_path,
+		/* gdb splits the command's words as a shell would: the path in
+		 * double quotes, its own quotes and backslashes escaped */
+		char path[4096];
+		size_t k = 0;
+		for (const char *c = opt->program_path; *c && k + 2 < sizeof path; c++) {
+			if (*c == '"' || *c == '\\')
+				path[k++] = '\\';
+			path[k++] = *c;
+		}
+		path[k] = 0;
+		snprintf(symbols, sizeof symbols, "add-symbol-file \"%s\" -o %#llx", path,
 			 load_offset(opt->program_path));
 		fputs(" -ex ", stderr);
 		cli_print_quoted(symbols);

@@ -929,10 +929,26 @@ static void cache_disk(struct jit_app *app, bool quiet)
 	if (made && isatty(2) && !quiet)
 		fprintf(stderr, "bareflow: making the code cache's disk %s (%d MiB, FAT32)...\n",
 			img, CACHE_DISK_MIB);
-	if (made && cli_disk_make(img, CACHE_DISK_MIB)) {
-		cli_error("the code cache's disk %s cannot be made: this run goes without it", img);
-		free(img);
-		return;
+	if (made) {
+		/* made aside and linked in whole: a run starting at the same
+		 * time never opens a half-made image, and one of two makers
+		 * wins (the other's link fails with EEXIST and it uses the
+		 * winner's) */
+		char *tmp = NULL;
+		int r = asprintf(&tmp, "%s.%d.new", img, (int)getpid()) < 0
+			    ? -1
+			    : cli_disk_make(tmp, CACHE_DISK_MIB);
+		if (!r && link(tmp, img) && errno != EEXIST)
+			r = -1;
+		if (tmp)
+			unlink(tmp);
+		free(tmp);
+		if (r) {
+			cli_error("the code cache's disk %s cannot be made: this run goes without it",
+				  img);
+			free(img);
+			return;
+		}
 	}
 	int fd = open(img, O_RDWR | O_CLOEXEC);
 	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB)) {
