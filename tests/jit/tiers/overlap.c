@@ -9,6 +9,8 @@
  * guard (900 misses, short of the 1000 after which generic code would
  * replace it) and compute what C says, reading what the call itself just
  * wrote; the last must not. The results must be right throughout.
+ * usage: overlap [ROUNDS]: the apart calls 3000 * ROUNDS times (default
+ * 1), enough for the default policy to specialize step too (export.sh).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +29,7 @@ static unsigned sum(const unsigned *a, int n)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	enum { N = 64, SIZE = 4 * N };
 	unsigned *a = malloc(SIZE * sizeof *a), *b = malloc(SIZE * sizeof *b);
@@ -35,7 +37,8 @@ int main(void)
 		return 1;
 	for (int i = 0; i < SIZE; i++)
 		a[i] = (unsigned)i * 2654435761u, b[i] = (unsigned)i;
-	for (int r = 0; r < 3000; r++)
+	long rounds = argc > 1 ? atol(argv[1]) : 1;
+	for (long r = 0; r < 3000 * rounds; r++)
 		step(r % 2 ? a : b, r % 2 ? b : a, N);
 	printf("apart: %u %u\n", sum(a, SIZE), sum(b, SIZE));
 	static const int shift[] = {1, N, -1, N + 1};
