@@ -9,4 +9,9 @@
 /* symbols.c: what JIT code may call in this binary (symbols.def). */
 const struct jit_symbol *runtime_symbols(size_t *n);
 
+/* alloc.c: the program's malloc and calloc (glibc's, large blocks aligned
+ * to a cache line); NULL and errno as theirs. */
+void *rt_malloc(size_t size);
+void *rt_calloc(size_t n, size_t size);
+
 #endif

@@ -60,11 +60,13 @@ extern unsigned __int128 __fixunsdfti(double);
 
 #define F(name) {#name, (void *)&(name), true},
 #define D(name) {#name, (void *)&(name), false},
+#define R(name, ours) {#name, (void *)&(ours), true},
 static const struct jit_symbol table[] = {
 #include "symbols.def"
 };
 #undef F
 #undef D
+#undef R
 
 const struct jit_symbol *runtime_symbols(size_t *n)
 {

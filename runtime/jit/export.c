@@ -82,9 +82,10 @@ static void weigh(struct ir *ir, LLVMValueRef br, uint64_t yes, uint64_t no)
 
 /* Function r->fn of m behind a guard: the name and every use now reach the
  * guard, which calls a clone specialized on r's values (from a version
- * module linked into m) for those values and the generic body otherwise.
- * Pointer arguments are not specialized here: their values were addresses
- * in the training run. */
+ * module linked into m) for those values (and pointers apart, where the
+ * clone takes them as such: jit_no_overlap) and the generic body
+ * otherwise. Pointer arguments are not specialized here: their values were
+ * addresses in the training run. */
 static int specialize(struct jit *j, LLVMModuleRef m, const struct jit_request *r,
 		      const uint64_t weights[2])
 {
@@ -110,12 +111,21 @@ static int specialize(struct jit *j, LLVMModuleRef m, const struct jit_request *
 	LLVMValueRef body;
 	LLVMModuleRef vm = ir_version_module(j, r->fn, name, &body);
 	struct ir ir;
+	struct jit_extents ext = {0};
+	int err = 0;
 	ir_open(&ir, j, vm);
 	for (unsigned k = 0; k < q.nspec; k++) {
 		LLVMValueRef p = LLVMGetParam(body, q.spec_arg[k]);
 		LLVMReplaceAllUsesWith(p, constant(&ir, LLVMTypeOf(p), q.spec_value[k]));
 	}
+	/* pointers apart, as the tiers' guards check them (tiers.c) */
+	if (jit_has_pointer_pair(&q, body) && !(err = jit_optimize(j, vm, -1, JIT_EXTENT_PASSES)))
+		jit_no_overlap(&ir, body, &ext);
 	ir_close(&ir);
+	if (err) {
+		LLVMDisposeModule(vm);
+		return err;
+	}
 	if (LLVMLinkModules2(m, vm)) /* consumes vm */
 		return jit_fail(j, JIT_EINTERNAL, "cannot link %s's specialized clone", sym);
 	LLVMValueRef spec = LLVMGetNamedFunction(m, name);
@@ -134,7 +144,7 @@ static int specialize(struct jit *j, LLVMModuleRef m, const struct jit_request *
 	LLVMBasicBlockRef yes = LLVMAppendBasicBlockInContext(j->ctx, guard, "same");
 	LLVMBasicBlockRef no = LLVMAppendBasicBlockInContext(j->ctx, guard, "other");
 	LLVMPositionBuilderAtEnd(ir.b, e);
-	LLVMValueRef all = LLVMConstInt(ir.i1, 1, 0);
+	LLVMValueRef all = jit_apart(&ir, guard, &ext);
 	for (unsigned k = 0; k < q.nspec; k++) {
 		LLVMValueRef eq =
 		    LLVMBuildICmp(ir.b, LLVMIntEQ, ir_bits(&ir, LLVMGetParam(guard, q.spec_arg[k])),

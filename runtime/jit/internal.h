@@ -187,6 +187,44 @@ int jit_define_probes(struct jit *j, const struct jit_probes *p);
 int jit_keep(struct jit *j, const void *bytes, size_t size);
 int jit_made(struct jit *j, const void *addr, const char *entry);
 
+/* extent.c: where a function reaches memory through its pointer
+ * parameters. For each of the e->n parameters it accesses (e->arg[k]), the
+ * byte range [p + lo[k], p + hi[k]) that every access based on it stays
+ * in, and whether any writes. True only if every memory access of f is
+ * accounted for (through a parameter, a local variable, a constant or the
+ * profile), by ranges that follow from constants and loop bounds; false
+ * (and e->n = 0) if any is not understood. The IR must be in the form
+ * JIT_EXTENT_PASSES leave (promoted locals, rotated loops, canonical
+ * induction variables), which -O3 makes first anyway. */
+struct jit_extents {
+	unsigned n;
+	unsigned arg[JIT_MAX_ARGS];
+	int64_t lo[JIT_MAX_ARGS], hi[JIT_MAX_ARGS];
+	bool written[JIT_MAX_ARGS];
+};
+#define JIT_EXTENT_PASSES                                                                          \
+	"function(sroa,early-cse,instcombine,simplifycfg,loop(loop-rotate,indvars))"
+bool jit_param_extents(struct jit *j, LLVMValueRef f, struct jit_extents *e);
+/* Whether the parameters r leaves unspecialized in its body include two
+ * pointers (a specialization at tier 2): then their extents are worth
+ * finding. */
+bool jit_has_pointer_pair(const struct jit_request *r, LLVMValueRef body);
+/*
+ * The no-overlap specialization: when the specialized body reaches memory
+ * only through its pointer parameters, each within a range that the
+ * values it is specialized on (sizes, loop bounds) fix, and one of them at
+ * least writes, those parameters become noalias in body and e holds their
+ * ranges, which the guard must check (jit_apart) before it calls body.
+ * The optimizer can then keep what it loads through one pointer in
+ * registers across stores through another (a matrix product's output row
+ * across the whole inner product). Otherwise e->n = 0.
+ */
+void jit_no_overlap(struct ir *ir, LLVMValueRef body, struct jit_extents *e);
+/* In a guard being built (at the builder): whether the ranges of e, at the
+ * guard's own parameters, are apart, pair by pair where one of the two is
+ * written: p + hi <= q + lo or q + hi <= p + lo (an i1). */
+LLVMValueRef jit_apart(struct ir *ir, LLVMValueRef guard, const struct jit_extents *e);
+
 /* osr.c */
 int jit_build_osr(struct jit *j, LLVMModuleRef m, LLVMValueRef body, unsigned loop,
 		  const char *name);

@@ -497,7 +497,7 @@ int jit_prepare(struct jit *j, const struct jit_fn **fns, size_t *nfns)
 
 int jit_optimize(struct jit *j, LLVMModuleRef m, int opt, const char *pre_passes)
 {
-	char pipeline[64];
+	char pipeline[256];
 	uint64_t t0 = rt_now_ns();
 
 	if (opt < 0 && !pre_passes)

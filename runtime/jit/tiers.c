@@ -661,29 +661,41 @@ static LLVMValueRef spec_constant(struct ir *ir, LLVMTypeRef t, int64_t bits)
 	}
 }
 
+/* The specialized clone: body's specialized parameters replaced by their
+ * values. */
+static void specialize_body(struct ir *ir, const struct jit_request *r, LLVMValueRef body)
+{
+	for (unsigned k = 0; k < r->nspec; k++) {
+		LLVMValueRef p = LLVMGetParam(body, r->spec_arg[k]);
+		LLVMReplaceAllUsesWith(p, spec_constant(ir, LLVMTypeOf(p), r->spec_value[k]));
+	}
+}
+
 /* In front of the specialized clone body (made internal, so that it is
  * inlined into the guard and generated once), a guard named gname that
- * sends other values to the code in the function's fallback field
- * (generic code); when misses reach the function's miss_trigger, the
- * guard calls the miss probe (which may replace it or its fallback) and
- * goes through the slot again. */
+ * sends other values, and pointers whose ranges e overlap, to the code in
+ * the function's fallback field (generic code); when misses reach the
+ * function's miss_trigger, the guard calls the miss probe (which may
+ * replace it or its fallback) and goes through the slot again. */
 static void build_guard(struct ir *ir, const struct jit_request *r, LLVMValueRef body,
-			const char *gname)
+			const struct jit_extents *e, const char *gname)
 {
 	struct jit *j = ir->j;
 	unsigned fn = r->fn + 1;
 	LLVMSetLinkage(body, LLVMInternalLinkage);
 	LLVMValueRef guard = LLVMAddFunction(ir->m, gname, LLVMGlobalGetValueType(body));
 	ir_copy_param_attrs(body, guard, false);
-	LLVMBasicBlockRef e = LLVMAppendBasicBlockInContext(j->ctx, guard, "");
+	for (unsigned k = 0; k < e->n; k++) /* the guard's callers promise nothing */
+		LLVMRemoveEnumAttributeAtIndex(guard, e->arg[k] + 1,
+					       LLVMGetEnumAttributeKindForName("noalias", 7));
+	LLVMBasicBlockRef eb = LLVMAppendBasicBlockInContext(j->ctx, guard, "");
 	LLVMBasicBlockRef yes = LLVMAppendBasicBlockInContext(j->ctx, guard, "same");
 	LLVMBasicBlockRef no = LLVMAppendBasicBlockInContext(j->ctx, guard, "other");
-	LLVMPositionBuilderAtEnd(ir->b, e);
-	LLVMValueRef all = LLVMConstInt(ir->i1, 1, 0);
+	LLVMPositionBuilderAtEnd(ir->b, eb);
+	LLVMValueRef all = jit_apart(ir, guard, e);
 	for (unsigned k = 0; k < r->nspec; k++) {
-		LLVMValueRef p = LLVMGetParam(body, r->spec_arg[k]);
+		LLVMValueRef p = LLVMGetParam(guard, r->spec_arg[k]);
 		LLVMValueRef want = spec_constant(ir, LLVMTypeOf(p), r->spec_value[k]);
-		LLVMReplaceAllUsesWith(p, want);
 		/* the guard compares bits: a float's -0.0 or NaN is its own value;
 		 * a pointer into a variable is compared with the variable's
 		 * address as linked (the same code in a later run, from the
@@ -691,8 +703,7 @@ static void build_guard(struct ir *ir, const struct jit_request *r, LLVMValueRef
 		LLVMValueRef bits = LLVMGetTypeKind(LLVMTypeOf(p)) == LLVMPointerTypeKind
 					? LLVMConstPtrToInt(want, ir->i64)
 					: c64(ir, (uint64_t)r->spec_value[k]);
-		LLVMValueRef eq = LLVMBuildICmp(
-		    ir->b, LLVMIntEQ, ir_bits(ir, LLVMGetParam(guard, r->spec_arg[k])), bits, "");
+		LLVMValueRef eq = LLVMBuildICmp(ir->b, LLVMIntEQ, ir_bits(ir, p), bits, "");
 		all = LLVMBuildAnd(ir->b, all, eq, "");
 	}
 	LLVMBuildCondBr(ir->b, all, yes, no);
@@ -742,9 +753,10 @@ static void name_version(struct jit *j, const struct jit_request *r, unsigned v,
 }
 
 /* r's version in its module: body instrumented as r asks, behind a guard
- * if specialized. */
+ * if specialized (its parameters already replaced, specialize_body, and
+ * its pointers' ranges in e). */
 static void build_version(struct ir *ir, const struct jit_request *r, LLVMValueRef body,
-			  const struct version_names *n)
+			  const struct jit_extents *e, const struct version_names *n)
 {
 	struct jit *j = ir->j;
 	bool profiled = r->tier == 1 || r->profiled;
@@ -756,7 +768,7 @@ static void build_version(struct ir *ir, const struct jit_request *r, LLVMValueR
 	if (r->tier == 2 && r->nspec) {
 		how.trigger = how.counted = r->counted, how.values = false;
 		instrument(ir, body, r->fn + 1, &j->fns[r->fn], &how);
-		build_guard(ir, r, body, n->entry);
+		build_guard(ir, r, body, e, n->entry);
 		return;
 	}
 	LLVMValueRef stub = LLVMGetNamedFunction(ir->m, j->syms[r->fn]);
@@ -790,8 +802,9 @@ static int compile_versions(struct jit *j, const struct jit_request *r, size_t n
 	char **body_names = calloc(n, sizeof *body_names);
 	unsigned *fns = calloc(n, sizeof *fns);
 	LLVMValueRef *bodies = calloc(n, sizeof *bodies);
+	struct jit_extents *exts = calloc(n, sizeof *exts);
 	int err = 0;
-	if (!names || !body_names || !fns || !bodies) {
+	if (!names || !body_names || !fns || !bodies || !exts) {
 		err = jit_fail(j, JIT_EINTERNAL, "out of memory");
 		goto out;
 	}
@@ -803,8 +816,23 @@ static int compile_versions(struct jit *j, const struct jit_request *r, size_t n
 	}
 	struct ir ir;
 	ir_open(&ir, j, ir_versions_module(j, fns, n, body_names, bodies));
-	for (size_t i = 0; i < n; i++)
-		build_version(&ir, &r[i], bodies[i], &names[i]);
+	bool pairs = false;
+	for (size_t i = 0; i < n; i++) {
+		if (r[i].tier == 2 && r[i].nspec)
+			specialize_body(&ir, &r[i], bodies[i]);
+		pairs |= jit_has_pointer_pair(&r[i], bodies[i]);
+	}
+	if (pairs && (err = jit_optimize(j, ir.m, -1, JIT_EXTENT_PASSES))) {
+		ir_close(&ir);
+		LLVMDisposeModule(ir.m);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		exts[i].n = 0;
+		if (pairs && jit_has_pointer_pair(&r[i], bodies[i]))
+			jit_no_overlap(&ir, bodies[i], &exts[i]);
+		build_version(&ir, &r[i], bodies[i], &exts[i], &names[i]);
+	}
 	for (size_t i = 0; i < n; i++) /* to the generic body, or the guard */
 		for (size_t k = 0; k < n; k++)
 			if (k != i)
@@ -825,6 +853,7 @@ out:
 	free(body_names);
 	free(fns);
 	free(bodies);
+	free(exts);
 	return err;
 }
 

@@ -2,7 +2,9 @@
 # counts (tests/jit/tiers/counted.c); code swapped mid-recursion, between
 # libc callbacks and by OSR in the middle of main's loop keeps the output
 # right (swap.c); a specialization guard sends other values to the generic
-# code (guard.c); tier 0's inclusive cycles add up (inclusive.c). Every
+# code (guard.c), and pointers whose ranges overlap, when the specialized
+# code takes them as apart (overlap.c); tier 0's inclusive cycles add up
+# (inclusive.c). Every
 # run's stdout and status must equal the program's compiled ahead of time;
 # the --profile JSON and --report table must show the tier-ups.
 . tests/boot/common.inc
@@ -44,7 +46,7 @@ num() {
 	echo "$1" | sed -n "s/.*\"$2\": \([0-9]*\),.*/\1/p" | head -n 1
 }
 
-for name in counted swap guard adaptive inclusive; do
+for name in counted swap guard overlap adaptive inclusive; do
 	clang-19 -static -O1 -o "build/jit/tiers_$name" "tests/jit/tiers/$name.c" ||
 		fail "cannot build $name"
 done
@@ -99,6 +101,15 @@ for mode in hosted bare-metal; do
 	expect_in "$generic" '"installed_at_call": 4000}' "guard ($mode), generic"
 	expect_in "$scale" '"guard_misses": 1000,' "guard ($mode)"
 	expect_in "$scale" '"calls": 4000,' "guard ($mode)" # then uncounted -O3
+
+	# overlap: specialized on n = 64 at call 1000, its pointers apart; the
+	# 900 calls with overlapping ones miss the guard, the 300 apart do not
+	jit $mode overlap 100,1000000,1000,2000000
+	step=$(fn_json "$TMP/overlap.$mode.json" step)
+	spec=$(echo "$step" | grep '"specialization": \[')
+	expect_in "$spec" '"specialization": [{"arg": 2, "value": 64}]' "overlap ($mode)"
+	expect_in "$spec" '"installed_at_call": 1000}' "overlap ($mode)"
+	expect_in "$step" '"guard_misses": 900,' "overlap ($mode)"
 
 	# adaptive: brief, often called but cheap, is never recompiled; heavy
 	# goes to -O3 by OSR in its first call and from its entry at its
