@@ -164,6 +164,12 @@ bool ir_is_static_alloca(LLVMValueRef v);
 bool ir_calls_returns_twice(LLVMValueRef f);
 /* Copy f's return and parameter attributes to g / to call site c. */
 void ir_copy_param_attrs(LLVMValueRef from, LLVMValueRef to, bool call_site);
+/* Make every declaration of m that is not thread-local a new one without
+ * dso_local: tier 0 is generated with the small code model, where a
+ * dso_local declaration (bitcode built with -fno-pic) would be reached
+ * PC-relative, out of range of the runtime's libc; without it, the JIT's
+ * linker reaches it through a GOT entry or a PLT stub. */
+void ir_declarations_not_local(LLVMModuleRef m);
 
 /* The program's variable holding address addr, as declared in module m,
  * and addr's offset in it; NULL if addr is in none of them, or is also

@@ -208,6 +208,50 @@ void ir_copy_param_attrs(LLVMValueRef from, LLVMValueRef to, bool call_site)
 		LLVMSetFunctionCallConv(to, LLVMGetFunctionCallConv(from));
 }
 
+/* Give the uses of declaration d to fresh, which takes d's name. */
+static void replace_declaration(LLVMValueRef d, LLVMValueRef fresh, bool function)
+{
+	char name[600];
+	size_t len;
+	const char *old = LLVMGetValueName2(d, &len);
+	snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), old);
+	LLVMSetLinkage(fresh, LLVMGetLinkage(d)); /* external or extern_weak */
+	LLVMSetVisibility(fresh, LLVMGetVisibility(d));
+	LLVMReplaceAllUsesWith(d, fresh);
+	if (function)
+		LLVMDeleteFunction(d);
+	else
+		LLVMDeleteGlobal(d);
+	LLVMSetValueName2(fresh, name, strlen(name));
+}
+
+void ir_declarations_not_local(LLVMModuleRef m)
+{
+	LLVMValueRef next, last = LLVMGetLastGlobal(m); /* the new ones go after it */
+	for (LLVMValueRef g = LLVMGetFirstGlobal(m); g; g = next) {
+		next = g == last ? NULL : LLVMGetNextGlobal(g);
+		if (!LLVMIsDeclaration(g) || LLVMIsThreadLocal(g))
+			continue; /* thread-local ones keep their access model */
+		LLVMTypeRef ty = LLVMGlobalGetValueType(g);
+		LLVMValueRef fresh = LLVMAddGlobalInAddressSpace(
+		    m, ty, "bf.decl", LLVMGetPointerAddressSpace(LLVMTypeOf(g)));
+		LLVMSetGlobalConstant(fresh, LLVMIsGlobalConstant(g));
+		LLVMSetExternallyInitialized(fresh, LLVMIsExternallyInitialized(g));
+		LLVMSetAlignment(fresh, LLVMGetAlignment(g));
+		replace_declaration(g, fresh, false);
+	}
+	last = LLVMGetLastFunction(m);
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = next) {
+		next = f == last ? NULL : LLVMGetNextFunction(f);
+		if (!LLVMIsDeclaration(f) || LLVMGetIntrinsicID(f))
+			continue;
+		LLVMValueRef fresh = LLVMAddFunction(m, "bf.decl", LLVMGlobalGetValueType(f));
+		ir_copy_param_attrs(f, fresh, false);
+		copy_attrs_at(f, fresh, LLVMAttributeFunctionIndex, false);
+		replace_declaration(f, fresh, true);
+	}
+}
+
 /* A new declaration like f (unnamed), which all of f's uses now use. */
 static LLVMValueRef redirect_to_declaration(LLVMModuleRef m, LLVMValueRef f)
 {

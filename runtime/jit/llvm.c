@@ -61,10 +61,19 @@ static LLVMCodeGenOptLevel codegen_level(int opt)
 	return levels[opt < 0 ? 0 : opt > 3 ? 3 : opt];
 }
 
-/* A target machine for a CPU (by name and full feature string) at a
+/*
+ * A target machine for a CPU (by name and full feature string) at a
  * backend level. The JIT code model (large) lets code reach any address:
  * the program's code, this binary's libc and the runtime's counters are
- * far apart. */
+ * far apart. Level 0, tier 0's, is the exception: its whole program is
+ * one object, and under the large code model the fast instruction
+ * selector cannot lower a global's address, so every block that names
+ * one went through SelectionDAG (655 misses against 180 on apps/llm,
+ * and twice the time: 300 -> 120 ms hosted). It is small-model and
+ * position-independent: within its object it is PC-relative, and what
+ * lies outside goes through the GOT and the PLT stubs the JIT's linker
+ * makes (ir_declarations_not_local sees that nothing claims otherwise).
+ */
 static LLVMTargetMachineRef machine(struct jit *j, const char *cpu, const char *features, int opt)
 {
 	LLVMTargetRef target;
@@ -75,7 +84,8 @@ static LLVMTargetMachineRef machine(struct jit *j, const char *cpu, const char *
 		return NULL;
 	}
 	return LLVMCreateTargetMachine(target, j->triple, cpu, features, codegen_level(opt),
-				       LLVMRelocDefault, LLVMCodeModelJITDefault);
+				       opt == 0 ? LLVMRelocPIC : LLVMRelocDefault,
+				       opt == 0 ? LLVMCodeModelSmall : LLVMCodeModelJITDefault);
 }
 
 static LLVMTargetMachineRef host_machine(struct jit *j, int opt)
@@ -543,6 +553,8 @@ int jit_codegen(struct jit *j, LLVMModuleRef m, int cg)
 	char *msg = NULL;
 	LLVMMemoryBufferRef obj;
 	uint64_t t0 = rt_now_ns();
+	if (cg == 0)
+		ir_declarations_not_local(m); /* for the small code model: see machine() */
 	int bad =
 	    LLVMTargetMachineEmitToMemoryBuffer(machine_for(j, cg), m, LLVMObjectFile, &msg, &obj);
 	j->stats.codegen_ns += rt_now_ns() - t0;
