@@ -42,6 +42,8 @@ void gdt_init_cpu(struct percpu *cpu, const uint64_t ist_top[3]);
 void gdt_set_kernel_stack(uint64_t rsp0);
 /* Install the IDT covering all 256 vectors; mask the legacy PIC. */
 void idt_init(void);
+/* Load the IDT that idt_init built on this CPU (an application processor). */
+void idt_load(void);
 
 typedef void (*irq_handler_fn)(struct trapframe *tf);
 /* Route vector (32..255) to fn. Replaces any previous handler. */

@@ -38,9 +38,12 @@ struct percpu {
 	struct percpu *self;	   /* this_cpu() reads it through %gs:0 */
 	uint64_t kernel_rsp;	   /* the stack SYSCALL switches to */
 	uint64_t user_rsp;	   /* the program's RSP while SYSCALL switches */
-	unsigned id;		   /* 0 = the boot CPU */
+	unsigned id;		   /* 0 = the boot CPU, then in MADT order */
 	uint32_t apic_id;
+	volatile bool online;	   /* its idle loop runs */
 	struct trap_catcher *catcher; /* armed by trap_catch on this CPU */
+	volatile uint64_t ticks;   /* its LAPIC timer interrupts */
+	uint64_t stack_top;	   /* the kernel stack it booted on */
 	uint64_t gdt[PERCPU_GDT_ENTRIES] __attribute__((aligned(16)));
 	struct tss tss __attribute__((aligned(16)));
 };

@@ -94,6 +94,8 @@ void trap_report(const struct trapframe *tf)
 	kprintf("\nCPU exception %s (%s), vector %lu, in %s mode, error code 0x%lx%s\n",
 		trap_mnemonic(tf->vector), trap_description(tf->vector), tf->vector,
 		(tf->cs & 3) ? "user" : "kernel", tf->error, extra);
+	if (this_cpu()->id)
+		kprintf("  on CPU %u (local APIC ID %u)\n", this_cpu()->id, this_cpu()->apic_id);
 	if (sym)
 		kprintf("  RIP %016lx %s+0x%lx\n", tf->rip, sym, off);
 	else
@@ -132,7 +134,7 @@ static void exception(struct trapframe *tf)
 
 	/* A page of a process's memory area touched for the first time (by the
 	 * program, or by the kernel copying to or from it): back it, retry. */
-	if (tf->vector == T_PF && proc_active() && read_cr2() < USER_TOP) {
+	if (tf->vector == T_PF && this_cpu()->id == 0 && proc_active() && read_cr2() < USER_TOP) {
 		int err = vma_fault(read_cr2(), tf->error & 2, tf->error & 16);
 		if (!err)
 			return;
