@@ -28,6 +28,8 @@ struct trapframe {
 #define IRQ_COM4 50      /* COM4 receive: the CLI's acknowledgements and reports */
 #define IRQ_VIRTIO 64    /* virtio devices: 64..95 (MSI-X or INTx) */
 #define IRQ_VIRTIO_END 96
+#define IRQ_CALL 250     /* IPI: run the cross-call waiting for this CPU (smp.c) */
+#define IRQ_STOP 251     /* IPI: stop this CPU for good (a panic elsewhere) */
 #define IRQ_SPURIOUS 255 /* LAPIC spurious vector */
 
 /* The boot CPU: load its GDT (with user segments) and TSS with IST stacks,

@@ -9,7 +9,9 @@
 #include "kstring.h"
 #include "memmap.h"
 #include "panic.h"
+#include "percpu.h"
 #include "pmm.h"
+#include "smp.h"
 #include "x86.h"
 
 #define PTE_P (1ull << 0)
@@ -247,6 +249,7 @@ int vm_unmap(struct vm_space *as, uintptr_t va, size_t len)
 	if (err)
 		return err;
 	unmap_range(phys_to_virt(as->pml4), 4, va, va + len);
+	smp_tlb_shootdown(as, va, len);
 	return 0;
 }
 
@@ -268,6 +271,7 @@ int vm_protect(struct vm_space *as, uintptr_t va, size_t len, unsigned flags)
 		invlpg(a);
 		a += level_size(level);
 	}
+	smp_tlb_shootdown(as, va, len);
 	return 0;
 }
 
@@ -328,6 +332,7 @@ struct vm_space *vm_space_create(void)
 
 	if (!as)
 		return NULL;
+	as->cpus = 0;
 	as->pml4 = table_alloc();
 	if (!as->pml4) {
 		kfree(as);
@@ -356,7 +361,7 @@ static void free_tree(uint64_t *t, int level)
 
 void vm_space_destroy(struct vm_space *as)
 {
-	KASSERT(as != &kernel_space && (read_cr3() & PTE_ADDR) != as->pml4);
+	KASSERT(as != &kernel_space && (read_cr3() & PTE_ADDR) != as->pml4 && !as->cpus);
 	uint64_t *pml4 = phys_to_virt(as->pml4);
 	for (int i = 0; i < 256; i++) {
 		if (!(pml4[i] & PTE_P))
@@ -368,7 +373,19 @@ void vm_space_destroy(struct vm_space *as)
 	kfree(as);
 }
 
-void vm_switch(struct vm_space *as) { write_cr3(as->pml4); }
+void vm_switch(struct vm_space *as)
+{
+	struct percpu *cpu = this_cpu();
+	uint64_t bit = 1ull << cpu->id;
+
+	if (cpu->as != as) {
+		__atomic_fetch_or(&as->cpus, bit, __ATOMIC_SEQ_CST);
+		if (cpu->as)
+			__atomic_fetch_and(&cpu->as->cpus, ~bit, __ATOMIC_SEQ_CST);
+		cpu->as = as;
+	}
+	write_cr3(as->pml4);
+}
 
 /* Map all physical memory up to `top` at DIRECT_MAP, with 1 GiB pages when
  * the CPU has them (fewer tables, fewer TLB misses), else 2 MiB pages. */
@@ -420,5 +437,5 @@ void vm_init(const struct bootinfo *bi)
 	map_image(__ksyms_start, (char *)(uintptr_t)((uint64_t)(uintptr_t)__image_phys_end + KERNEL_VMA), 0);
 
 	write_cr4(read_cr4() | CR4_PGE);
-	write_cr3(kernel_space.pml4);
+	vm_switch(&kernel_space);
 }

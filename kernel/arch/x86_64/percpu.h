@@ -21,6 +21,8 @@
 #include <stdint.h>
 
 struct trap_catcher;
+struct smp_call;
+struct vm_space;
 
 struct tss {
 	uint32_t reserved0;
@@ -33,6 +35,7 @@ struct tss {
 } __attribute__((packed));
 
 #define PERCPU_GDT_ENTRIES 8
+#define LOCK_DEPTH_MAX 8
 
 struct percpu {
 	struct percpu *self;	   /* this_cpu() reads it through %gs:0 */
@@ -43,7 +46,14 @@ struct percpu {
 	volatile bool online;	   /* its idle loop runs */
 	struct trap_catcher *catcher; /* armed by trap_catch on this CPU */
 	volatile uint64_t ticks;   /* its LAPIC timer interrupts */
+	struct smp_call *volatile call; /* a cross-call waiting for it (smp.c) */
+	struct vm_space *as;	   /* the address space in its CR3 */
+	void (*volatile work)(void *); /* for its idle loop to run (smp_work_start) */
+	void *work_arg;
+	volatile bool work_busy;   /* set with work, cleared when it returns */
 	uint64_t stack_top;	   /* the kernel stack it booted on */
+	unsigned lock_depth;	   /* spinlocks held, for the rank check */
+	unsigned lock_rank[LOCK_DEPTH_MAX];
 	uint64_t gdt[PERCPU_GDT_ENTRIES] __attribute__((aligned(16)));
 	struct tss tss __attribute__((aligned(16)));
 };

@@ -1,6 +1,8 @@
 /*
- * Starting the application processors: INIT-SIPI-SIPI through the
- * real-mode trampoline (trampoline.S), one CPU at a time.
+ * Starting the application processors, and the cross-calls that are their
+ * only work so far: INIT-SIPI-SIPI through the real-mode trampoline
+ * (trampoline.S), one CPU at a time; then IPIs on IRQ_CALL run a function
+ * on another CPU and wait for it (TLB shootdowns are one such function).
  */
 #include "smp.h"
 
@@ -8,12 +10,14 @@
 #include "apic.h"
 #include "cpu.h"
 #include "kernel.h"
+#include "kerrno.h"
 #include "kstring.h"
 #include "panic.h"
 #include "percpu.h"
 #include "pmm.h"
 #include "printf.h"
 #include "smp_boot.h"
+#include "spinlock.h"
 #include "timer.h"
 #include "trap.h"
 #include "vm.h"
@@ -21,6 +25,7 @@
 
 #define AP_BOOT_TIMEOUT_NS (2 * NS_PER_SEC)
 #define SIPI_WAIT_NS (10 * 1000 * 1000)
+#define CALL_TIMEOUT_NS (5 * NS_PER_SEC)
 /* An AP's memory: its kernel stack, then its three IST stacks. */
 #define AP_STACK_SIZE 16384
 #define AP_AREA_PAGES ((AP_STACK_SIZE + 3 * IST_STACK_SIZE) / PAGE_SIZE)
@@ -28,10 +33,188 @@
 extern const char trampoline_start[], trampoline_end[];
 extern const char tramp_cr3[], tramp_efer[], tramp_stack[], tramp_entry[], tramp_cpu[];
 
+struct smp_call {
+	void (*fn)(void *);
+	void *arg;
+	volatile bool done;
+};
+
 static unsigned ncpus = 1;
+static struct spinlock call_lock = SPINLOCK_INIT("smp_call", LOCK_RANK_CALL);
+static uint64_t shootdowns;
 
 unsigned smp_cpus(void) { return ncpus; }
 unsigned smp_cpu_id(void) { return this_cpu()->id; }
+uint64_t smp_shootdowns(void) { return shootdowns; }
+
+void smp_poll_calls(void)
+{
+	struct percpu *cpu = this_cpu();
+
+	if (!cpu->call)
+		return;
+	struct smp_call *c = __atomic_exchange_n(&cpu->call, NULL, __ATOMIC_ACQUIRE);
+	if (c) {
+		uint64_t flags = irq_save();
+		c->fn(c->arg);
+		irq_restore(flags);
+		__atomic_store_n(&c->done, true, __ATOMIC_RELEASE);
+	}
+}
+
+static void call_irq(struct trapframe *tf)
+{
+	lapic_eoi();
+	smp_poll_calls();
+}
+
+static void stop_irq(struct trapframe *tf)
+{
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+/* Wait for every call in `calls` whose CPU is in `mask` to be done. */
+static void call_wait(struct smp_call *calls, uint64_t mask)
+{
+	uint64_t deadline = time_ns() + CALL_TIMEOUT_NS;
+
+	for (unsigned i = 0; i < ncpus; i++) {
+		if (!(mask >> i & 1))
+			continue;
+		while (!__atomic_load_n(&calls[i].done, __ATOMIC_ACQUIRE)) {
+			smp_poll_calls(); /* a CPU calling us while we call it */
+			cpu_relax();
+			if (time_ns() > deadline)
+				panic("smp_call: CPU %u did not answer a cross-call in 5 s", i);
+		}
+	}
+}
+
+void smp_call_mask(uint64_t mask, void (*fn)(void *), void *arg)
+{
+	struct smp_call calls[MAX_CPUS];
+	unsigned me = this_cpu()->id;
+
+	mask &= ~(1ull << me);
+	mask &= ncpus >= 64 ? ~0ull : (1ull << ncpus) - 1;
+	if (!mask)
+		return;
+	uint64_t flags = spin_lock_irqsave(&call_lock);
+	for (unsigned i = 0; i < ncpus; i++) {
+		if (!(mask >> i & 1))
+			continue;
+		calls[i] = (struct smp_call){fn, arg, false};
+		__atomic_store_n(&percpu_of(i)->call, &calls[i], __ATOMIC_RELEASE);
+		if (!lapic_send(percpu_of(i)->apic_id, ICR_FIXED | ICR_ASSERT | IRQ_CALL))
+			panic("smp_call: the local APIC cannot send to CPU %u", i);
+	}
+	call_wait(calls, mask);
+	spin_unlock_irqrestore(&call_lock, flags);
+}
+
+int smp_call(unsigned cpu, void (*fn)(void *), void *arg)
+{
+	if (cpu >= ncpus)
+		return -EINVAL;
+	if (cpu == this_cpu()->id) {
+		uint64_t flags = irq_save();
+		fn(arg);
+		irq_restore(flags);
+		return 0;
+	}
+	smp_call_mask(1ull << cpu, fn, arg);
+	return 0;
+}
+
+struct shootdown {
+	uintptr_t va;
+	uint64_t len;
+};
+
+static void invalidate(void *arg)
+{
+	const struct shootdown *s = arg;
+
+	if (s->len <= 64 * PAGE_SIZE) {
+		for (uint64_t off = 0; off < s->len; off += PAGE_SIZE)
+			invlpg(s->va + off);
+	} else if (s->va < USER_TOP) {
+		write_cr3(read_cr3()); /* everything but global (kernel) pages */
+	} else {
+		uint64_t cr4 = read_cr4(); /* clearing PGE flushes global pages too */
+		write_cr4(cr4 & ~(uint64_t)CR4_PGE);
+		write_cr4(cr4);
+	}
+}
+
+void smp_tlb_shootdown(struct vm_space *as, uintptr_t va, uint64_t len)
+{
+	uint64_t me = 1ull << this_cpu()->id;
+	/* The kernel half is in every space: every CPU may cache it. */
+	uint64_t others = va >= USER_TOP ? ~me : __atomic_load_n(&as->cpus, __ATOMIC_ACQUIRE) & ~me;
+	struct shootdown s = {va, len};
+
+	if (ncpus == 1 || !others)
+		return;
+	__atomic_fetch_add(&shootdowns, 1, __ATOMIC_RELAXED);
+	smp_call_mask(others, invalidate, &s);
+}
+
+int smp_work_start(unsigned cpu, void (*fn)(void *), void *arg)
+{
+	if (cpu == 0 || cpu >= ncpus)
+		return -EINVAL;
+	struct percpu *p = percpu_of(cpu);
+	if (__atomic_exchange_n(&p->work_busy, true, __ATOMIC_ACQUIRE))
+		return -EBUSY;
+	p->work_arg = arg;
+	__atomic_store_n(&p->work, fn, __ATOMIC_RELEASE);
+	lapic_send(p->apic_id, ICR_FIXED | ICR_ASSERT | IRQ_CALL); /* out of its hlt */
+	return 0;
+}
+
+bool smp_work_wait(unsigned cpu, uint64_t timeout_ns)
+{
+	uint64_t deadline = time_ns() + timeout_ns;
+
+	while (__atomic_load_n(&percpu_of(cpu)->work_busy, __ATOMIC_ACQUIRE)) {
+		if (time_ns() > deadline)
+			return false;
+		smp_poll_calls();
+		cpu_relax();
+	}
+	return true;
+}
+
+/* An AP's life once started: work when given some, else hlt. Interrupts
+ * are disabled between the check and the hlt (STI's shadow covers HLT), so
+ * the wake-up IPI cannot slip in between. */
+__attribute__((noreturn)) static void idle_loop(struct percpu *cpu)
+{
+	for (;;) {
+		irq_disable();
+		void (*fn)(void *) = __atomic_exchange_n(&cpu->work, NULL, __ATOMIC_ACQUIRE);
+		if (!fn) {
+			irq_enable_and_halt();
+			continue;
+		}
+		irq_enable();
+		fn(cpu->work_arg);
+		__atomic_store_n(&cpu->work_busy, false, __ATOMIC_RELEASE);
+	}
+}
+
+void smp_stop_others(void)
+{
+	if (ncpus == 1)
+		return; /* maybe before GS reaches per-CPU data */
+	unsigned me = this_cpu()->id;
+
+	for (unsigned i = 0; i < ncpus; i++)
+		if (i != me)
+			lapic_send(percpu_of(i)->apic_id, ICR_FIXED | ICR_ASSERT | IRQ_STOP);
+}
 
 /* An AP's first C code, on its own stack, still on the trampoline's tables. */
 __attribute__((noreturn)) static void ap_main(struct percpu *cpu)
@@ -49,8 +232,7 @@ __attribute__((noreturn)) static void ap_main(struct percpu *cpu)
 	lapic_cpu_init();
 	lapic_timer_start();
 	__atomic_store_n(&cpu->online, true, __ATOMIC_RELEASE);
-	for (;;)
-		irq_enable_and_halt(); /* its timer's interrupts only, so far */
+	idle_loop(cpu);
 }
 
 /* The trampoline's page and its tables must be free RAM below 1 MiB. */
@@ -131,6 +313,8 @@ void smp_init(void)
 
 	percpu_of(0)->apic_id = me;
 	percpu_of(0)->online = true;
+	trap_set_handler(IRQ_CALL, call_irq);
+	trap_set_handler(IRQ_STOP, stop_irq);
 	if (n > MAX_CPUS) {
 		kprintf("smp: the MADT lists %d CPUs; only %d are used\n", n, MAX_CPUS);
 		n = MAX_CPUS;
