@@ -98,6 +98,8 @@ static const char demo_usage[] =
     "                    crash=double-free              a heap double free (a panic)\n"
     "                    crash=lock-order               spinlocks against their rank (a panic)\n"
     "                    crash=ap-ud                    #UD on CPU 1 (with --cpus 2)\n"
+    "                    fault=absent-cpu               start one more CPU that is not\n"
+    "                                                   there: reported, then skipped\n"
     "                    fault=mb2-no-mmap|mb2-bad-mmap with --iso: damage the boot\n"
     "                                                   loader's memory map (tests)\n"
     "  --verbose       print the QEMU command line and QEMU's own messages to stderr\n"

@@ -25,6 +25,7 @@
 
 #define AP_BOOT_TIMEOUT_NS (2 * NS_PER_SEC)
 #define SIPI_WAIT_NS (10 * 1000 * 1000)
+#define ABSENT_APIC_ID 200 /* fault=absent-cpu: an ID QEMU gives none of our CPUs */
 #define CALL_TIMEOUT_NS (5 * NS_PER_SEC)
 /* An AP's memory: its kernel stack, then its three IST stacks. */
 #define AP_STACK_SIZE 16384
@@ -319,6 +320,11 @@ void smp_init(void)
 		kprintf("smp: the MADT lists %d CPUs; only %d are used\n", n, MAX_CPUS);
 		n = MAX_CPUS;
 	}
+	/* fault=absent-cpu (tests): one more APIC ID, which no CPU answers. */
+	char fault[32];
+	if (cmdline_get("fault", fault, sizeof fault) && !strcmp(fault, "absent-cpu") && n > 0 &&
+	    n < MAX_CPUS)
+		ids[n++] = ABSENT_APIC_ID;
 	if (n > 1 && !low_memory_usable()) {
 		kprintf("smp: no free low memory for the trampoline; one CPU only\n");
 		n = 0;
