@@ -197,9 +197,29 @@ static bool table_empty(const uint64_t *t)
 	return true;
 }
 
-/* Clear leaves in [va, end) below table t (at `level`); free emptied tables.
- * PDPTs of the kernel half are shared by every address space: never freed. */
-static void unmap_range(uint64_t *t, int level, uintptr_t va, uintptr_t end)
+/* Page tables an unmap emptied and unlinked, freed only once no CPU can
+ * still walk them: after the TLB shootdown of the range being unmapped. */
+#define UNMAP_FREE_MAX 32
+struct unmap_batch {
+	struct vm_space *as;
+	uintptr_t va;
+	size_t len;
+	unsigned n;
+	uint64_t pa[UNMAP_FREE_MAX];
+};
+
+static void unmap_flush(struct unmap_batch *b)
+{
+	smp_tlb_shootdown(b->as, b->va, b->len);
+	for (unsigned i = 0; i < b->n; i++)
+		table_free(b->pa[i]);
+	b->n = 0;
+}
+
+/* Clear leaves in [va, end) below table t (at `level`); unlink emptied tables
+ * into b (a full b is flushed first). PDPTs of the kernel half are shared by every address space: never
+ * freed. */
+static void unmap_range(uint64_t *t, int level, uintptr_t va, uintptr_t end, struct unmap_batch *b)
 {
 	uint64_t size = level_size(level);
 
@@ -214,9 +234,11 @@ static void unmap_range(uint64_t *t, int level, uintptr_t va, uintptr_t end)
 				invlpg(va);
 			} else {
 				uint64_t *child = table_of(*e);
-				unmap_range(child, level - 1, va, next);
+				unmap_range(child, level - 1, va, next, b);
 				if ((level < 4 || va < USER_TOP) && table_empty(child)) {
-					table_free(*e & PTE_ADDR);
+					if (b->n == UNMAP_FREE_MAX)
+						unmap_flush(b);
+					b->pa[b->n++] = *e & PTE_ADDR;
 					*e = 0;
 				}
 			}
@@ -248,8 +270,9 @@ int vm_unmap(struct vm_space *as, uintptr_t va, size_t len)
 		err = check_no_split(as, va, len);
 	if (err)
 		return err;
-	unmap_range(phys_to_virt(as->pml4), 4, va, va + len);
-	smp_tlb_shootdown(as, va, len);
+	struct unmap_batch b = {as, va, len, 0, {0}};
+	unmap_range(phys_to_virt(as->pml4), 4, va, va + len, &b);
+	unmap_flush(&b);
 	return 0;
 }
 
