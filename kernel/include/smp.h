@@ -14,7 +14,8 @@ struct vm_space;
 
 /* Start every enabled processor in the MADT (up to MAX_CPUS) with
  * INIT-SIPI-SIPI. One that does not come online within 2 seconds is
- * reported on the kernel log and left out. Logs "smp: N CPUs online". */
+ * reported on the kernel log and left out. Logs "smp: N CPUs online" when
+ * the MADT lists more than one. */
 void smp_init(void);
 /* CPUs online, counting the boot CPU; they are numbered 0..n-1. */
 unsigned smp_cpus(void);

@@ -342,5 +342,6 @@ void smp_init(void)
 		else
 			kprintf("smp: CPU with APIC ID %u did not start; going on without it\n", ids[i]);
 	}
-	kprintf("smp: %u CPU%s online\n", ncpus, ncpus == 1 ? "" : "s");
+	if (n > 1) /* a one-CPU machine boots as before, without a word */
+		kprintf("smp: %u CPU%s online\n", ncpus, ncpus == 1 ? "" : "s");
 }
