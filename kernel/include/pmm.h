@@ -27,6 +27,9 @@ uint64_t pmm_alloc_zeroed(void);
 /* Free pages from pmm_alloc_pages. Panics on a double free or a bad address,
  * and fills the pages with junk (0x6b) to expose dangling pointers. */
 void pmm_free_pages(uint64_t phys, size_t n);
+/* Free the frames of a program's pages: the same checks, no junk (their next
+ * user zeroes them). */
+void pmm_free_user_pages(uint64_t phys, size_t n);
 
 /* True if the page holding phys is currently free (for tests). */
 int pmm_page_is_free(uint64_t phys);

@@ -374,7 +374,8 @@ static void free_tree(uint64_t *t, int level)
 		if (!present(e))
 			continue;
 		if (level == 1 || (e & PTE_PS))
-			pmm_free_pages(e & PTE_ADDR & ~(level_size(level) - 1), level_size(level) / PAGE_SIZE);
+			pmm_free_user_pages(e & PTE_ADDR & ~(level_size(level) - 1),
+					    level_size(level) / PAGE_SIZE);
 		else {
 			free_tree(table_of(e), level - 1);
 			table_free(e & PTE_ADDR);

@@ -141,7 +141,7 @@ static void release_pages(uint64_t start, uint64_t end)
 		uint64_t pa;
 		vm_lookup(as, va, &pa, NULL);
 		vm_unmap(as, va, PAGE_SIZE);
-		pmm_free_pages(pa, 1);
+		pmm_free_user_pages(pa, 1);
 		usage()->resident--;
 	}
 }

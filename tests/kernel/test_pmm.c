@@ -1,6 +1,7 @@
 /* Physical memory tests: counters, alignment, reserved ranges, exhaustion. */
 #include "acpi.h"
 #include "kernel.h"
+#include "kstring.h"
 #include "ktest.h"
 #include "pmm.h"
 #include "vm.h"
@@ -19,6 +20,25 @@ KTEST(pmm_alloc_free_keeps_counts)
 	pmm_free_pages(b, 37);
 	KEXPECT_EQ(pmm_free_count(), before);
 	KEXPECT(pmm_page_is_free(a));
+}
+
+/* A program's frames go back unwritten (a write there would make QEMU's TCG
+ * drop the code it translated from them); kernel frames get junk. */
+KTEST(pmm_user_pages_freed_unwritten_kernel_pages_junked)
+{
+	uint64_t before = pmm_free_count();
+	uint64_t u = pmm_alloc_pages(3, PAGE_SIZE), k = pmm_alloc_pages(1, PAGE_SIZE);
+
+	KEXPECT(u && k);
+	memset(phys_to_virt(u), 0x5a, 3 * PAGE_SIZE);
+	memset(phys_to_virt(k), 0x5a, PAGE_SIZE);
+	pmm_free_user_pages(u, 3);
+	pmm_free_pages(k, 1);
+	KEXPECT_EQ(pmm_free_count(), before);
+	KEXPECT(pmm_page_is_free(u) && pmm_page_is_free(u + 2 * PAGE_SIZE));
+	const uint8_t *up = phys_to_virt(u), *kp = phys_to_virt(k);
+	KEXPECT(up[0] == 0x5a && up[3 * PAGE_SIZE - 1] == 0x5a);
+	KEXPECT(kp[0] != 0x5a && kp[PAGE_SIZE - 1] != 0x5a);
 }
 
 KTEST(pmm_aligned_contiguous_runs)
