@@ -5,6 +5,7 @@
 
 #include "itimer.h"
 #include "panic.h"
+#include "percpu.h"
 #include "trap.h"
 #include "vm.h"
 #include "x86.h"
@@ -14,9 +15,6 @@
 #define PIT_CH2 0x42
 #define PIT_GATE 0x61 /* bit 0: channel 2 gate, bit 1: speaker, bit 5: OUT2 */
 
-#define LAPIC_TPR 0x080
-#define LAPIC_EOI 0x0b0
-#define LAPIC_SVR 0x0f0
 #define LAPIC_LVT_TIMER 0x320
 #define LAPIC_TIMER_INIT 0x380
 #define LAPIC_TIMER_CUR 0x390
@@ -25,10 +23,7 @@
 #define LVT_PERIODIC (1u << 17)
 
 static uint64_t tsc_rate, tsc_base, lapic_rate; /* Hz */
-static volatile uint32_t *lapic;
 static volatile uint64_t ticks;
-
-static void lapic_map(void);
 
 /* TSC cycles during `pit_counts` PIT periods, timed by polling OUT2 in mode 0. */
 static uint64_t tsc_per_pit_window(uint16_t pit_counts)
@@ -63,13 +58,13 @@ void timer_calibrate(void)
 	const uint16_t counts = (uint16_t)(PIT_HZ * 3 / 1000);
 	uint64_t m[3];
 
-	lapic_map();
-	lapic[LAPIC_TIMER_DIV / 4] = 0x3; /* divide by 16 */
-	lapic[LAPIC_LVT_TIMER / 4] = LVT_MASKED | IRQ_TIMER;
-	lapic[LAPIC_TIMER_INIT / 4] = 0xffffffffu;
+	lapic_cpu_init();
+	lapic_write(LAPIC_TIMER_DIV, 0x3); /* divide by 16 */
+	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | IRQ_TIMER);
+	lapic_write(LAPIC_TIMER_INIT, 0xffffffffu);
 	for (int i = 0; i < 3; i++)
 		m[i] = tsc_per_pit_window(counts);
-	uint32_t lapic_counts = 0xffffffffu - lapic[LAPIC_TIMER_CUR / 4];
+	uint32_t lapic_counts = 0xffffffffu - lapic_read(LAPIC_TIMER_CUR);
 	tsc_rate = median3(m) * PIT_HZ / counts;
 	if (tsc_rate < 1000000)
 		panic("timer: implausible TSC rate %lu Hz", tsc_rate);
@@ -104,10 +99,6 @@ void time_delay_ns(uint64_t ns)
 		cpu_relax();
 }
 
-void lapic_eoi(void) { lapic[LAPIC_EOI / 4] = 0; }
-
-uint32_t lapic_id(void) { return lapic[0x20 / 4] >> 24; }
-
 static volatile bool halted; /* in cpu_wait_interrupt's hlt */
 static uint64_t asleep_tsc;
 static uint64_t tick_samples[3];
@@ -119,11 +110,16 @@ static uint32_t sample_hz, tick_acc;
 
 static void timer_irq(struct trapframe *tf)
 {
+	this_cpu()->ticks++;
+	if (this_cpu()->id != 0) { /* the program, its timers and samples live on CPU 0 */
+		lapic_eoi();
+		return;
+	}
 	if (sampler) { /* at sample_hz: a tick every TIMER_HZ / sample_hz of them */
 		sampler(tf);
 		tick_acc += TIMER_HZ;
 		if (tick_acc < sample_hz) {
-			lapic[LAPIC_EOI / 4] = 0;
+			lapic_eoi();
 			return;
 		}
 		tick_acc -= sample_hz;
@@ -131,7 +127,7 @@ static void timer_irq(struct trapframe *tf)
 	ticks++;
 	tick_samples[halted ? TICK_IDLE : (tf->cs & 3) ? TICK_USER : TICK_KERNEL]++;
 	itimer_poll(); /* the process's timers: on the way back, their signals */
-	lapic[LAPIC_EOI / 4] = 0;
+	lapic_eoi();
 }
 
 uint64_t timer_tick_samples(int kind) { return tick_samples[kind]; }
@@ -146,24 +142,18 @@ void cpu_wait_interrupt(void)
 	asleep_tsc += rdtsc() - start;
 }
 
-static void lapic_map(void)
-{
-	uint64_t base = rdmsr(MSR_APIC_BASE) & 0xffffff000ull;
-
-	wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | (1u << 11)); /* global enable */
-	lapic = vm_map_mmio(base, 4096);
-	if (!lapic)
-		panic("timer: cannot map the local APIC at %lx", base);
-	lapic[LAPIC_TPR / 4] = 0;
-	lapic[LAPIC_SVR / 4] = 0x100 | IRQ_SPURIOUS;
-}
-
 void lapic_timer_init(void)
 {
 	trap_set_handler(IRQ_TIMER, timer_irq);
-	lapic[LAPIC_LVT_TIMER / 4] = LVT_PERIODIC | IRQ_TIMER;
-	lapic[LAPIC_TIMER_INIT / 4] = (uint32_t)(lapic_rate / TIMER_HZ);
+	lapic_timer_start();
 	irq_enable();
+}
+
+void lapic_timer_start(void)
+{
+	lapic_write(LAPIC_TIMER_DIV, 0x3); /* divide by 16, as calibrated */
+	lapic_write(LAPIC_LVT_TIMER, LVT_PERIODIC | IRQ_TIMER);
+	lapic_write(LAPIC_TIMER_INIT, (uint32_t)(lapic_rate / TIMER_HZ));
 }
 
 uint64_t timer_ticks(void) { return ticks; }
@@ -171,7 +161,7 @@ uint64_t timer_ticks(void) { return ticks; }
 bool timer_pending(void)
 {
 	/* the IRR bit of the timer's vector: requested, not yet taken */
-	return (lapic[(0x200 + 0x10 * (IRQ_TIMER / 32)) / 4] >> (IRQ_TIMER % 32)) & 1;
+	return (lapic_read(0x200 + 0x10 * (IRQ_TIMER / 32)) >> (IRQ_TIMER % 32)) & 1;
 }
 
 void timer_sample(unsigned hz, void (*fn)(struct trapframe *tf))
@@ -179,7 +169,7 @@ void timer_sample(unsigned hz, void (*fn)(struct trapframe *tf))
 	sampler = NULL;
 	sample_hz = hz;
 	tick_acc = 0;
-	lapic[LAPIC_TIMER_INIT / 4] = (uint32_t)(lapic_rate / (fn ? hz : TIMER_HZ));
+	lapic_write(LAPIC_TIMER_INIT, (uint32_t)(lapic_rate / (fn ? hz : TIMER_HZ)));
 	sampler = fn;
 }
 

@@ -20,6 +20,8 @@ struct cpu_info {
 /* Read CPUID; enable SSE, and XSAVE with AVX/AVX-512 state when offered.
  * Panics if the CPU lacks SSE2 (every x86-64 CPU has it). */
 void cpu_init(void);
+/* The same state on an application processor, as cpu_init chose it. */
+void cpu_init_ap(void);
 const struct cpu_info *cpu_get(void);
 /* Write the space-separated feature list into buf. */
 void cpu_feature_string(char *buf, unsigned size);

@@ -59,6 +59,7 @@ struct thread {
 	int tid;
 	struct thread_signals sig;
 	uint64_t fs_base;	    /* the TLS base (arch_prctl ARCH_SET_FS) */
+	uint64_t gs_base;	    /* the program's GS base (arch_prctl ARCH_SET_GS) */
 	uint64_t kstack_top;	    /* TSS.RSP0 and the SYSCALL entry's stack */
 	struct trapframe *frame;    /* registers of the system call being handled, or NULL */
 };

@@ -36,6 +36,9 @@ uint64_t time_realtime_ns(void);
 
 /* Start the LAPIC timer at TIMER_HZ and enable interrupts (after timer_calibrate). */
 void lapic_timer_init(void);
+/* Start this CPU's LAPIC timer at TIMER_HZ (an application processor's;
+ * interrupts stay as they are). */
+void lapic_timer_start(void);
 /* Run the timer at hz (TIMER_HZ or more) and call fn from each of its
  * interrupts, which still tick at TIMER_HZ on average; fn NULL: back to
  * TIMER_HZ alone. */

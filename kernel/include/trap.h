@@ -28,14 +28,24 @@ struct trapframe {
 #define IRQ_COM4 50      /* COM4 receive: the CLI's acknowledgements and reports */
 #define IRQ_VIRTIO 64    /* virtio devices: 64..95 (MSI-X or INTx) */
 #define IRQ_VIRTIO_END 96
+#define IRQ_CALL 250     /* IPI: run the cross-call waiting for this CPU (smp.c) */
+#define IRQ_STOP 251     /* IPI: stop this CPU for good (a panic elsewhere) */
 #define IRQ_SPURIOUS 255 /* LAPIC spurious vector */
 
-/* Load the GDT (with user segments) and the TSS with its IST stacks. */
+/* The boot CPU: load its GDT (with user segments) and TSS with IST stacks,
+ * and make GS reach its per-CPU data. */
 void gdt_init(void);
-/* Set the stack the CPU switches to on entry from ring 3. */
+/* Load cpu's own GDT and TSS, whose IST stacks 1..3 end at ist_top[0..2]
+ * (#DF, NMI, #MC). */
+struct percpu;
+void gdt_init_cpu(struct percpu *cpu, const uint64_t ist_top[3]);
+#define IST_STACK_SIZE 16384
+/* Set the stack this CPU switches to on entry from ring 3. */
 void gdt_set_kernel_stack(uint64_t rsp0);
 /* Install the IDT covering all 256 vectors; mask the legacy PIC. */
 void idt_init(void);
+/* Load the IDT that idt_init built on this CPU (an application processor). */
+void idt_load(void);
 
 typedef void (*irq_handler_fn)(struct trapframe *tf);
 /* Route vector (32..255) to fn. Replaces any previous handler. */

@@ -29,6 +29,9 @@ uint64_t virt_to_phys(const void *va);
 
 struct vm_space {
 	uint64_t pml4; /* physical address of the top-level table */
+	/* CPUs that have loaded it (bit n: CPU n), which a TLB shootdown
+	 * must reach: set by vm_switch, cleared when they switch away. */
+	volatile uint64_t cpus;
 };
 
 /* Build the kernel's final page tables (direct map of RAM, the image with
@@ -62,7 +65,8 @@ struct vm_space *vm_space_create(void);
 /* Free everything in the user half (the frames it maps, and its page tables)
  * and the space itself. The space must not be the current one. */
 void vm_space_destroy(struct vm_space *as);
-/* Make `as` the current address space (loads CR3). */
+/* Make `as` this CPU's address space (loads CR3). vm_unmap and vm_protect
+ * invalidate the TLBs of every CPU that has it loaded. */
 void vm_switch(struct vm_space *as);
 
 /* Map a device's registers uncached; returns their virtual address or NULL. */

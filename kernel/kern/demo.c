@@ -7,6 +7,8 @@
 #include "pci.h"
 #include "pmm.h"
 #include "printf.h"
+#include "smp.h"
+#include "spinlock.h"
 #include "timer.h"
 #include "vm.h"
 
@@ -121,6 +123,26 @@ __attribute__((noinline)) static void demo_crash_double_free(void)
 	kfree(p);
 }
 
+/* Taking locks against their rank order panics at once, naming both. */
+__attribute__((noinline)) static void demo_crash_lock_order(void)
+{
+	static struct spinlock outer = SPINLOCK_INIT("demo_outer", LOCK_RANK_PMM);
+	static struct spinlock inner = SPINLOCK_INIT("demo_inner", LOCK_RANK_HEAP);
+
+	spin_lock(&outer);
+	spin_lock(&inner);
+}
+
+static void demo_ud_there(void *arg) { demo_crash_ud(); }
+
+/* An exception on another CPU is reported like one on CPU 0 (--cpus 2). */
+__attribute__((noinline)) static void demo_crash_ap_ud(void)
+{
+	if (smp_work_start(1, demo_ud_there, NULL))
+		panic("demo: crash=ap-ud needs a second CPU (--cpus 2)");
+	smp_work_wait(1, 10 * NS_PER_SEC);
+}
+
 void demo_crash(const char *kind)
 {
 	kprintf("Crashing on purpose: crash=%s\n", kind);
@@ -136,5 +158,10 @@ void demo_crash(const char *kind)
 		demo_crash_df(0);
 	else if (!strcmp(kind, "double-free"))
 		demo_crash_double_free();
-	panic("demo: unknown crash kind \"%s\" (pf, ud, gp, de, df, double-free)", kind);
+	else if (!strcmp(kind, "lock-order"))
+		demo_crash_lock_order();
+	else if (!strcmp(kind, "ap-ud"))
+		demo_crash_ap_ud();
+	panic("demo: unknown crash kind \"%s\" (pf, ud, gp, de, df, double-free, lock-order, ap-ud)",
+	      kind);
 }

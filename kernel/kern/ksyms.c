@@ -72,7 +72,7 @@ static int frame_readable(uint64_t fp)
 	if ((fp & 7) || fp < KERNEL_VMA - (1ull << 40) || fp + 16 < fp)
 		return 0;
 	/* Walk the live tables: during early boot they are the boot stub's. */
-	struct vm_space cur = {read_cr3() & ~0xfffull};
+	struct vm_space cur = {.pml4 = read_cr3() & ~0xfffull};
 	return vm_lookup(&cur, fp, NULL, NULL) == 0 && vm_lookup(&cur, fp + 8, NULL, NULL) == 0;
 }
 

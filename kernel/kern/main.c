@@ -10,6 +10,7 @@
 #include "pmm.h"
 #include "printf.h"
 #include "proc.h"
+#include "smp.h"
 #include "timer.h"
 #include "trap.h"
 #include "virtio_blk.h"
@@ -41,6 +42,7 @@ void kmain(uint64_t magic, uint64_t info_phys)
 	bool run = cmdline_get(CONTRACT_WORD_RUN, arg, sizeof arg);
 	if (run)                             /* COM1 is to be the program's stdout: */
 		console_route(CONSOLE_LOG);  /* kernel messages to the log from here */
+	smp_init();                          /* the other CPUs: online, idle in hlt */
 	if (pci_init()) {                    /* PCI functions (ECAM or the 0xcf8 ports) */
 		virtio_blk_init();           /* disks: vda, vdb, ... */
 		vcon_init();                 /* the program's streams, if the CLI attached it */

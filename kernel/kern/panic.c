@@ -6,6 +6,7 @@
 #include "ksyms.h"
 #include "panic.h"
 #include "printf.h"
+#include "smp.h"
 #include "x86.h"
 
 /* Print the panic line and, from the given frame, a backtrace; power off. */
@@ -14,6 +15,7 @@ __attribute__((noreturn)) static void vpanic(const uint64_t *frame, const char *
 	static int depth;
 
 	irq_disable();
+	smp_stop_others();
 	if (depth++) { /* panicking while panicking: say so and stop */
 		static const char msg[] = "\nBareFlow panic: nested panic, powering off\n";
 		console_write(msg, sizeof msg - 1);

@@ -11,6 +11,7 @@
 #include "kstring.h"
 #include "panic.h"
 #include "pmm.h"
+#include "spinlock.h"
 #include "vm.h"
 #include "x86.h"
 
@@ -40,6 +41,8 @@ static struct slab *partial[NCLASS];
 static struct large *large_hash[LARGE_BUCKETS];
 static struct bitalloc kheap_va;
 static struct heap_stats stats;
+/* Everything above; large blocks take pmm's lock inside it. */
+static struct spinlock lock = SPINLOCK_INIT("heap", LOCK_RANK_HEAP);
 
 static size_t class_size(unsigned cls) { return (size_t)16 << cls; }
 static unsigned class_objects(unsigned cls) { return (unsigned)((PAGE_SIZE - SLAB_HDR) / class_size(cls)); }
@@ -219,11 +222,11 @@ void *kmalloc(size_t size)
 {
 	if (size == 0 || size > KHEAP_MAX)
 		return NULL;
-	uint64_t flags = irq_save();
+	uint64_t flags = spin_lock_irqsave(&lock);
 	void *p = size <= SLAB_MAX ? slab_alloc(size) : large_alloc(size);
 	if (p)
 		stats.live_allocs++;
-	irq_restore(flags);
+	spin_unlock_irqrestore(&lock, flags);
 	return p;
 }
 
@@ -239,7 +242,7 @@ void kfree(void *p)
 {
 	if (!p)
 		return;
-	uint64_t flags = irq_save();
+	uint64_t flags = spin_lock_irqsave(&lock);
 	if (is_large(p)) {
 		large_free(p);
 	} else {
@@ -250,7 +253,7 @@ void kfree(void *p)
 		slab_free(s, p);
 	}
 	stats.live_allocs--;
-	irq_restore(flags);
+	spin_unlock_irqrestore(&lock, flags);
 }
 
 size_t ksize(const void *p)
@@ -286,7 +289,7 @@ void *krealloc(void *p, size_t size)
 
 void heap_stats(struct heap_stats *out)
 {
-	uint64_t flags = irq_save();
+	uint64_t flags = spin_lock_irqsave(&lock);
 	*out = stats;
-	irq_restore(flags);
+	spin_unlock_irqrestore(&lock, flags);
 }

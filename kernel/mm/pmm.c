@@ -9,6 +9,7 @@
 #include "kstring.h"
 #include "memmap.h"
 #include "panic.h"
+#include "spinlock.h"
 #include "vm.h"
 #include "x86.h"
 
@@ -22,7 +23,8 @@ _Static_assert(DIRECT_MAP_MAX == (uint64_t)BOOT_DIRECT_MAP_GIB << 30,
 
 extern char __image_phys_start[], __image_phys_end[];
 
-static struct bitalloc pages;
+static struct bitalloc pages; /* under lock */
+static struct spinlock lock = SPINLOCK_INIT("pmm", LOCK_RANK_PMM);
 static uint64_t top;
 static uint64_t managed; /* pages free right after init */
 
@@ -108,9 +110,9 @@ void pmm_init(const struct bootinfo *bi)
 uint64_t pmm_alloc_pages(size_t n, uint64_t align)
 {
 	KASSERT(align >= PAGE_SIZE && !(align & (align - 1)));
-	uint64_t flags = irq_save();
+	uint64_t flags = spin_lock_irqsave(&lock);
 	int64_t pfn = bitalloc_alloc(&pages, n, align / PAGE_SIZE);
-	irq_restore(flags);
+	spin_unlock_irqrestore(&lock, flags);
 	return pfn < 0 ? 0 : (uint64_t)pfn * PAGE_SIZE;
 }
 
@@ -127,12 +129,12 @@ static void release(uint64_t phys, size_t n, bool junk)
 {
 	if (phys & (PAGE_SIZE - 1))
 		panic("pmm_free_pages: unaligned address %lx", phys);
-	uint64_t flags = irq_save();
+	uint64_t flags = spin_lock_irqsave(&lock);
 	if (!n || bitalloc_free(&pages, phys / PAGE_SIZE, n))
 		panic("pmm_free_pages: double free or bad range %lx + %zu pages", phys, n);
-	if (junk)
+	if (junk) /* before another CPU can have them */
 		memset(phys_to_virt(phys), JUNK, n * PAGE_SIZE);
-	irq_restore(flags);
+	spin_unlock_irqrestore(&lock, flags);
 }
 
 void pmm_free_pages(uint64_t phys, size_t n) { release(phys, n, true); }

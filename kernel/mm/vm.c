@@ -9,7 +9,9 @@
 #include "kstring.h"
 #include "memmap.h"
 #include "panic.h"
+#include "percpu.h"
 #include "pmm.h"
+#include "smp.h"
 #include "x86.h"
 
 #define PTE_P (1ull << 0)
@@ -195,9 +197,29 @@ static bool table_empty(const uint64_t *t)
 	return true;
 }
 
-/* Clear leaves in [va, end) below table t (at `level`); free emptied tables.
- * PDPTs of the kernel half are shared by every address space: never freed. */
-static void unmap_range(uint64_t *t, int level, uintptr_t va, uintptr_t end)
+/* Page tables an unmap emptied and unlinked, freed only once no CPU can
+ * still walk them: after the TLB shootdown of the range being unmapped. */
+#define UNMAP_FREE_MAX 32
+struct unmap_batch {
+	struct vm_space *as;
+	uintptr_t va;
+	size_t len;
+	unsigned n;
+	uint64_t pa[UNMAP_FREE_MAX];
+};
+
+static void unmap_flush(struct unmap_batch *b)
+{
+	smp_tlb_shootdown(b->as, b->va, b->len);
+	for (unsigned i = 0; i < b->n; i++)
+		table_free(b->pa[i]);
+	b->n = 0;
+}
+
+/* Clear leaves in [va, end) below table t (at `level`); unlink emptied tables
+ * into b (a full b is flushed first). PDPTs of the kernel half are shared by every address space: never
+ * freed. */
+static void unmap_range(uint64_t *t, int level, uintptr_t va, uintptr_t end, struct unmap_batch *b)
 {
 	uint64_t size = level_size(level);
 
@@ -212,9 +234,11 @@ static void unmap_range(uint64_t *t, int level, uintptr_t va, uintptr_t end)
 				invlpg(va);
 			} else {
 				uint64_t *child = table_of(*e);
-				unmap_range(child, level - 1, va, next);
+				unmap_range(child, level - 1, va, next, b);
 				if ((level < 4 || va < USER_TOP) && table_empty(child)) {
-					table_free(*e & PTE_ADDR);
+					if (b->n == UNMAP_FREE_MAX)
+						unmap_flush(b);
+					b->pa[b->n++] = *e & PTE_ADDR;
 					*e = 0;
 				}
 			}
@@ -246,7 +270,9 @@ int vm_unmap(struct vm_space *as, uintptr_t va, size_t len)
 		err = check_no_split(as, va, len);
 	if (err)
 		return err;
-	unmap_range(phys_to_virt(as->pml4), 4, va, va + len);
+	struct unmap_batch b = {as, va, len, 0, {0}};
+	unmap_range(phys_to_virt(as->pml4), 4, va, va + len, &b);
+	unmap_flush(&b);
 	return 0;
 }
 
@@ -268,6 +294,7 @@ int vm_protect(struct vm_space *as, uintptr_t va, size_t len, unsigned flags)
 		invlpg(a);
 		a += level_size(level);
 	}
+	smp_tlb_shootdown(as, va, len);
 	return 0;
 }
 
@@ -328,6 +355,7 @@ struct vm_space *vm_space_create(void)
 
 	if (!as)
 		return NULL;
+	as->cpus = 0;
 	as->pml4 = table_alloc();
 	if (!as->pml4) {
 		kfree(as);
@@ -357,7 +385,7 @@ static void free_tree(uint64_t *t, int level)
 
 void vm_space_destroy(struct vm_space *as)
 {
-	KASSERT(as != &kernel_space && (read_cr3() & PTE_ADDR) != as->pml4);
+	KASSERT(as != &kernel_space && (read_cr3() & PTE_ADDR) != as->pml4 && !as->cpus);
 	uint64_t *pml4 = phys_to_virt(as->pml4);
 	for (int i = 0; i < 256; i++) {
 		if (!(pml4[i] & PTE_P))
@@ -369,7 +397,19 @@ void vm_space_destroy(struct vm_space *as)
 	kfree(as);
 }
 
-void vm_switch(struct vm_space *as) { write_cr3(as->pml4); }
+void vm_switch(struct vm_space *as)
+{
+	struct percpu *cpu = this_cpu();
+	uint64_t bit = 1ull << cpu->id;
+
+	if (cpu->as != as) {
+		__atomic_fetch_or(&as->cpus, bit, __ATOMIC_SEQ_CST);
+		if (cpu->as)
+			__atomic_fetch_and(&cpu->as->cpus, ~bit, __ATOMIC_SEQ_CST);
+		cpu->as = as;
+	}
+	write_cr3(as->pml4);
+}
 
 /* Map all physical memory up to `top` at DIRECT_MAP, with 1 GiB pages when
  * the CPU has them (fewer tables, fewer TLB misses), else 2 MiB pages. */
@@ -421,5 +461,5 @@ void vm_init(const struct bootinfo *bi)
 	map_image(__ksyms_start, (char *)(uintptr_t)((uint64_t)(uintptr_t)__image_phys_end + KERNEL_VMA), 0);
 
 	write_cr4(read_cr4() | CR4_PGE);
-	write_cr3(kernel_space.pml4);
+	vm_switch(&kernel_space);
 }

@@ -9,6 +9,7 @@
 #include "ksignal.h"
 #include "ksyms.h"
 #include "panic.h"
+#include "percpu.h"
 #include "printf.h"
 #include "sample.h"
 #include "task.h"
@@ -19,7 +20,6 @@
 
 /* Syscalls and interrupts from ring 3 run on this stack (TSS.RSP0). */
 static uint8_t proc_kstack[KSTACK_SIZE] __attribute__((aligned(16)));
-extern uint64_t syscall_kernel_rsp;
 __attribute__((noreturn)) void user_enter(uint64_t rip, uint64_t rsp);
 
 struct thread *running_thread;
@@ -216,8 +216,9 @@ int proc_run(struct vm_space *as, uint64_t rip, uint64_t rsp, uint64_t brk_start
 	vma_usage_reset();
 	cputime_start();
 	wrmsr(MSR_FS_BASE, t->fs_base);
+	wrmsr(MSR_KERNEL_GS_BASE, t->gs_base); /* GS_BASE after user_enter's SWAPGS */
 	gdt_set_kernel_stack(t->kstack_top);
-	syscall_kernel_rsp = t->kstack_top;
+	this_cpu()->kernel_rsp = t->kstack_top;
 	vm_switch(as);
 	user_enter(rip, rsp);
 }

@@ -7,24 +7,44 @@
 #include "task.h"
 #include "x86.h"
 
+#define ARCH_SET_GS 0x1001
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003
+#define ARCH_GET_GS 0x1004
 
+static int set_base(uint64_t *slot, uint32_t msr, uint64_t addr)
+{
+	if (addr >= USER_TOP)
+		return -EPERM; /* a kernel or non-canonical base */
+	*slot = addr;
+	wrmsr(msr, addr);
+	return 0;
+}
+
+/* In the kernel the program's GS base waits in KERNEL_GS_BASE: the entry's
+ * SWAPGS put it there and the exit's brings it back (percpu.h). Both bases
+ * are read from the registers: the program may have changed them with
+ * WRFSBASE or WRGSBASE (AT_HWCAP2). */
 SYSCALL_DEFINE2(arch_prctl, int, code, uint64_t, addr)
 {
-	if (code == ARCH_SET_FS) {
-		if (addr >= USER_TOP)
-			return -EPERM; /* a kernel or non-canonical base */
-		current_thread()->fs_base = addr;
-		wrmsr(MSR_FS_BASE, addr);
-		return 0;
+	struct thread *t = current_thread();
+	uint64_t base;
+
+	switch (code) {
+	case ARCH_SET_FS:
+		return set_base(&t->fs_base, MSR_FS_BASE, addr);
+	case ARCH_SET_GS:
+		return set_base(&t->gs_base, MSR_KERNEL_GS_BASE, addr);
+	case ARCH_GET_FS:
+		base = rdmsr(MSR_FS_BASE);
+		break;
+	case ARCH_GET_GS:
+		base = rdmsr(MSR_KERNEL_GS_BASE);
+		break;
+	default:
+		return -EINVAL;
 	}
-	if (code == ARCH_GET_FS) {
-		/* The program may have changed it with WRFSBASE (AT_HWCAP2). */
-		uint64_t base = rdmsr(MSR_FS_BASE);
-		return copy_to_user(addr, &base, sizeof base);
-	}
-	return -EINVAL;
+	return copy_to_user(addr, &base, sizeof base);
 }
 
 /* One process, one thread: its id is 1. The clear-tid address and robust

@@ -9,9 +9,6 @@ expect_status 2
 run ./bareflow jit prog.py
 expect_status 2
 expect_output "is not a program: give .c or .bc files"
-run ./bareflow run --cpus 4 build/bareflow.elf
-expect_status 2
-expect_output "only --cpus 1 is possible"
 run ./bareflow demo --mem 12Q
 expect_status 2
 expect_output "bad memory size '12Q'"

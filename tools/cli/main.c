@@ -24,6 +24,12 @@
     "                  without it. KVM runs -cpu host, TCG -cpu max; --verbose\n" \
     "                  says which was chosen and why\n"
 
+#define CPUS_HELP \
+    "  --cpus N        guest CPUs, 1 (the default) to 64 and at most the host's\n" \
+    "                  online CPUs: QEMU -smp N, each on its own host thread\n" \
+    "                  under TCG (thread=multi). The kernel starts them all; the\n" \
+    "                  program still runs on the first one alone (no threads yet)\n"
+
 #define SAMPLE_HELP \
     "  --sample[=HZ]   the kernel samples the program HZ times a second (default\n" \
     "                  997; 100 to 10000) from the timer interrupt: its RIP and\n" \
@@ -72,7 +78,7 @@ static const char main_usage[] =
     "guest that reset without reporting a status, or a QEMU failure.\n";
 
 static const char demo_usage[] =
-    "usage: bareflow demo [--mem SIZE] [--iso] [--timeout SEC] [--cmdline STR] [--verbose]\n"
+    "usage: bareflow demo [--mem SIZE] [--cpus N] [--iso] [--timeout SEC] [--cmdline STR] [--verbose]\n"
     "                     [--accel auto|kvm|tcg] [--gdb[=PORT]]\n"
     "\n"
     "Boot build/bareflow.elf by QEMU's direct boot (PVH): it prints the BareFlow\n"
@@ -81,6 +87,7 @@ static const char demo_usage[] =
     "  --mem SIZE      guest RAM: a number with K, M, G or T, e.g. 512M, 2G, 64G\n"
     "                  (default 512M); 50M to 511G (the kernel maps RAM up to\n"
     "                  512 GiB), else exit 2\n"
+    CPUS_HELP
     "  --iso           boot build/bareflow.iso through GRUB (Multiboot2) instead; with\n"
     "                  --cmdline, a temporary ISO with that command line\n"
     "  --timeout SEC   stop the guest after SEC seconds and exit 124 (default 60;\n"
@@ -89,6 +96,10 @@ static const char demo_usage[] =
     "                    demo=banner                    the banner only\n"
     "                    crash=pf|ud|gp|de|df           a deliberate CPU exception\n"
     "                    crash=double-free              a heap double free (a panic)\n"
+    "                    crash=lock-order               spinlocks against their rank (a panic)\n"
+    "                    crash=ap-ud                    #UD on CPU 1 (with --cpus 2)\n"
+    "                    fault=absent-cpu               start one more CPU that is not\n"
+    "                                                   there: reported, then skipped\n"
     "                    fault=mb2-no-mmap|mb2-bad-mmap with --iso: damage the boot\n"
     "                                                   loader's memory map (tests)\n"
     "  --verbose       print the QEMU command line and QEMU's own messages to stderr\n"
@@ -117,14 +128,14 @@ static const char run_usage[] =
     "the host's C.UTF-8 locale (/usr/lib/locale/C.utf8) for setlocale.\n"
     "The arguments and environment travel in it too (no length limit but Linux's),\n"
     "and so does stdin when it is a file; a pipe or terminal streams over serial.\n"
-    "One CPU, one thread, no fork; files the program writes stay in the guest,\n"
-    "except on a --disk.\n"
+    "One thread, on the first CPU whatever --cpus says; no fork; files the\n"
+    "program writes stay in the guest, except on a --disk.\n"
     "\n"
     "  --mem SIZE      guest RAM: a number with K, M, G or T (default 512M), at most\n"
     "                  511G; the kernel needs 48 MiB free besides its image and\n"
     "                  the archive: a --mem too small for them exits 2, naming\n"
     "                  the --mem that would do\n"
-    "  --cpus N        guest CPUs; only 1 for now (the kernel runs one thread)\n"
+    CPUS_HELP
     "  --timeout SEC   stop the guest after SEC seconds and exit 124 (default 0:\n"
     "                  never)\n"
     "  --file HOST[:GUEST]  put the host file, symlink (as a symlink) or directory\n"
@@ -232,7 +243,7 @@ static const char jit_usage[] =
     "  --verbose       also the runtime's: its CPU, features, compile times and\n"
     "                  each tier-up as it happens\n"
     "\n"
-    "Run options (see run --help): --mem SIZE (default 1G), --cpus 1, --timeout SEC,\n"
+    "Run options (see run --help): --mem SIZE (default 1G), --cpus N, --timeout SEC,\n"
     "--file HOST[:GUEST], --env NAME=VALUE, --strace, --verbose, --iso OUT.iso,\n"
     "--disk IMG[:GUEST_DIR], --disk-ro IMG[:GUEST_DIR], --accel auto|kvm|tcg,\n"
     "--sample[=HZ], --sample-out FILE, --flamegraph FILE, --quiet.\n";
@@ -270,7 +281,7 @@ static const char export_usage[] =
     "timeout, 128+signal); 1 when the export or the link fails (said why); 2 usage.\n";
 
 static const char selftest_usage[] =
-    "usage: bareflow selftest [--mem SIZE] [--timeout SEC] [--cmdline STR] [--verbose]\n"
+    "usage: bareflow selftest [--mem SIZE] [--cpus N] [--timeout SEC] [--cmdline STR] [--verbose]\n"
     "                         [--disk IMG[:GUEST_DIR]]... [--disk-ro IMG[:GUEST_DIR]]...\n"
     "                         [--accel auto|kvm|tcg] [--gdb[=PORT]]\n"
     "\n"
@@ -279,6 +290,7 @@ static const char selftest_usage[] =
     "\n"
     "  --mem SIZE      guest RAM: a number with K, M, G or T (default 2G), 50M to\n"
     "                  511G\n"
+    CPUS_HELP
     "  --timeout SEC   stop the guest after SEC seconds and exit 124 (default 600;\n"
     "                  0: never)\n"
     "  --cmdline STR   more kernel command line words (repeatable); selftest=FILTER\n"
@@ -491,7 +503,6 @@ static bool has_option(const struct command *c, const struct option *o)
 	case OPT_STRACE:
 	case OPT_ENV:
 	case OPT_FILE:
-	case OPT_CPUS:
 	case OPT_SAMPLE:
 	case OPT_SAMPLE_OUT:
 	case OPT_FLAMEGRAPH:
@@ -615,13 +626,22 @@ static int apply_option(const struct command *c, const struct option *o, const c
 			return usage_error(c->name, "more than %d --env variables", MAX_ENV);
 		env_list[env_count++] = val;
 		return 0;
-	case OPT_CPUS:
-		if (strcmp(val, "1"))
+	case OPT_CPUS: {
+		char *end;
+		long host = sysconf(_SC_NPROCESSORS_ONLN);
+		errno = 0;
+		long n = strtol(val, &end, 10);
+		if (!*val || *end || errno || n < 1 || n > CLI_CPUS_MAX)
+			return usage_error(c->name, "--cpus %s: give a number of CPUs from 1 to %d", val,
+					   CLI_CPUS_MAX);
+		if (host > 0 && n > host)
 			return usage_error(c->name,
-					   "--cpus %s: the kernel runs programs on one CPU for now; "
-					   "only --cpus 1 is possible",
-					   val);
+					   "--cpus %ld: this host has %ld CPUs online, and each guest CPU "
+					   "needs one; use at most --cpus %ld",
+					   n, host, host);
+		opt->cpus = (int)n;
 		return 0;
+	}
 	case OPT_DISK:
 	case OPT_DISK_RO: {
 		if (disk_count == CONTRACT_DISK_MAX)

@@ -19,7 +19,7 @@ struct qemu_argv {
 	char *v[MAX_ARGS];
 	int n;
 	char mem[32], backend[96], stderr_dev[64], status_dev[64], status_serial[48], log_dev[64],
-	    hostout_dev[64], io_dev[64], io_port[64], gdb_dev[48];
+	    hostout_dev[64], io_dev[64], io_port[64], gdb_dev[48], smp[16];
 };
 
 /* What the guest's channels are connected to for one boot: COM1's output
@@ -72,7 +72,7 @@ static void build_argv(struct qemu_argv *a, const struct boot_options *opt, cons
 		 opt->mem_mib);
 	/* clang-format off */
 	static const char *const flags[] = {
-		"-smp", "1", "-display", "none", "-no-reboot", "-monitor", "none",
+		"-display", "none", "-no-reboot", "-monitor", "none",
 		"-nic", "none", "-serial", "stdio", "-device", CONTRACT_EXIT_DEVICE};
 	const char *memory[] = {"-M", "pc,memory-backend=ram0", "-object", a->backend, "-m", a->mem};
 	/* clang-format on */
@@ -81,8 +81,12 @@ static void build_argv(struct qemu_argv *a, const struct boot_options *opt, cons
 	for (size_t i = 0; i < sizeof memory / sizeof memory[0]; i++)
 		push(a, memory[i]);
 	/* KVM runs the host's own CPU; TCG emulates all it can. */
+	/* More than one CPU under TCG: one host thread per vCPU, not one for all. */
+	snprintf(a->smp, sizeof a->smp, "%d", opt->cpus > 1 ? opt->cpus : 1);
+	push(a, "-smp");
+	push(a, a->smp);
 	push(a, "-accel");
-	push(a, accel == CLI_ACCEL_KVM ? "kvm" : "tcg");
+	push(a, accel == CLI_ACCEL_KVM ? "kvm" : opt->cpus > 1 ? "tcg,thread=multi" : "tcg");
 	push(a, "-cpu");
 	push(a, accel == CLI_ACCEL_KVM ? "host" : "max");
 	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)

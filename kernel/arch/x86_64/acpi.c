@@ -191,6 +191,28 @@ int acpi_isa_irq(unsigned irq, uint64_t *ioapic, uint32_t *gsi_base, uint32_t *g
 	return 0;
 }
 
+int acpi_cpus(uint32_t *apic_ids, int max)
+{
+	const struct sdt_header *madt = acpi_find_table("APIC");
+	int n = 0;
+
+	if (!madt || madt->length < 44)
+		return -ENOENT;
+	const uint8_t *p = (const uint8_t *)madt + 44, *end = (const uint8_t *)madt + madt->length;
+	for (; p + 2 <= end && p[1] >= 2 && p + p[1] <= end; p += p[1]) {
+		uint32_t flags;
+		if (p[0] != 0 || p[1] < 8) /* Processor Local APIC */
+			continue;
+		memcpy(&flags, p + 4, 4);
+		if (!(flags & 1)) /* disabled (or only online-capable) */
+			continue;
+		if (n < max)
+			apic_ids[n] = p[3];
+		n++;
+	}
+	return n;
+}
+
 const void *acpi_find_table(const char *sig)
 {
 	const uint8_t *rsdp = find_rsdp();

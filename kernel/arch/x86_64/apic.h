@@ -1,11 +1,26 @@
-/* The local APIC (this CPU's: kernel/dev/timer.c, which also runs its
- * timer) and the I/O APIC (ioapic.c), which routes device interrupts to it. */
+/* The local APIC (each CPU's own: lapic.c; its timer is dev/timer.c's) and
+ * the I/O APIC (ioapic.c), which routes device interrupts to it. */
 #ifndef BF_APIC_H
 #define BF_APIC_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Map the local APIC (once) and enable this CPU's: spurious vector set,
+ * every priority accepted. */
+void lapic_cpu_init(void);
+/* Read or write a register of this CPU's local APIC (byte offset). */
+uint32_t lapic_read(unsigned reg);
+void lapic_write(unsigned reg, uint32_t v);
+/* Send an inter-processor interrupt: ICR low word `icr` (vector, delivery
+ * mode, level) to the CPU with this APIC ID. False if the previous one was
+ * never delivered (the ICR stayed busy). */
+bool lapic_send(uint32_t apic_id, uint32_t icr);
+#define ICR_FIXED 0x0000u
+#define ICR_INIT 0x0500u
+#define ICR_STARTUP 0x0600u
+#define ICR_ASSERT 0x4000u
+#define ICR_LEVEL 0x8000u
 /* Acknowledge the interrupt being handled. */
 void lapic_eoi(void);
 /* This CPU's local APIC ID. */

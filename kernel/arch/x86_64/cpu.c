@@ -113,6 +113,20 @@ void cpu_init(void)
 		write_cr4(read_cr4() | CR4_FSGSBASE);
 }
 
+void cpu_init_ap(void)
+{
+	uint64_t cr4 = CR4_OSFXSR | CR4_OSXMMEXCPT;
+
+	write_cr0((read_cr0() & ~(uint64_t)(CR0_EM | CR0_TS)) | CR0_MP | CR0_NE);
+	if (info.osxsave)
+		cr4 |= CR4_OSXSAVE;
+	if (info.fsgsbase)
+		cr4 |= CR4_FSGSBASE;
+	write_cr4(read_cr4() | cr4);
+	if (info.osxsave)
+		xsetbv(0, info.xcr0);
+}
+
 const struct cpu_info *cpu_get(void) { return &info; }
 
 void cpu_feature_string(char *buf, unsigned size)

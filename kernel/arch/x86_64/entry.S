@@ -2,7 +2,9 @@
  * Interrupt and exception entry. Every vector has a stub that pushes a dummy
  * error code when the CPU does not, then its vector number, and jumps to
  * trap_common, which saves the registers as a struct trapframe (trap.h),
- * calls trap_dispatch(tf) and returns with iretq.
+ * calls trap_dispatch(tf) and returns with iretq. Coming from ring 3 it
+ * swaps GS to the kernel's per-CPU base first, and back on the way out
+ * (percpu.h).
  */
 #include "frame.h"
 
@@ -28,7 +30,10 @@ vector_\v:
 	.endr
 
 trap_common:
-	PUSH_REGS
+	testb $3, 24(%rsp)                       /* the saved CS: from ring 3? */
+	jz 1f
+	swapgs
+1:	PUSH_REGS
 	cld
 	mov %rsp, %rdi
 	mov %rsp, %rbx                           /* callee-saved: the frame */
@@ -39,7 +44,11 @@ trap_common:
 trap_return:
 	POP_REGS
 	add $16, %rsp                            /* vector and error code */
-	iretq
+	testb $3, 8(%rsp)                        /* back to ring 3? */
+	jz 2f
+	cli                                      /* no interrupt on the user GS */
+	swapgs
+2:	iretq
 
 /* Table of stub addresses for idt.c. */
 	.section .rodata

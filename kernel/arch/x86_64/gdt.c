@@ -3,24 +3,11 @@
 #include <stdint.h>
 
 #include "kstring.h"
+#include "percpu.h"
 #include "segments.h"
 #include "trap.h"
 
-struct tss {
-	uint32_t reserved0;
-	uint64_t rsp[3];
-	uint64_t reserved1;
-	uint64_t ist[7];
-	uint64_t reserved2;
-	uint16_t reserved3;
-	uint16_t iomap_base;
-} __attribute__((packed));
-
-#define IST_STACK_SIZE 16384
-
-static uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));
-static struct tss tss __attribute__((aligned(16)));
-static uint8_t ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
+static uint8_t boot_ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
 
 struct desc_ptr {
 	uint16_t limit;
@@ -34,8 +21,11 @@ static void tss_descriptor(uint64_t *slot, uint64_t base, uint32_t limit)
 	slot[1] = base >> 32;
 }
 
-void gdt_init(void)
+void gdt_init_cpu(struct percpu *cpu, const uint64_t ist_top[3])
 {
+	uint64_t *gdt = cpu->gdt;
+	struct tss *tss = &cpu->tss;
+
 	gdt[0] = 0;
 	gdt[1] = 0x00af9a000000ffffull; /* SEL_KCODE: kernel code, 64-bit */
 	gdt[2] = 0x00cf92000000ffffull; /* SEL_KDATA */
@@ -43,13 +33,14 @@ void gdt_init(void)
 	gdt[4] = 0x00cff2000000ffffull; /* SEL_UDATA */
 	gdt[5] = 0x00affa000000ffffull; /* SEL_UCODE: user code, 64-bit */
 
-	memset(&tss, 0, sizeof tss);
+	memset(tss, 0, sizeof *tss);
 	for (int i = 0; i < 3; i++)
-		tss.ist[i] = (uint64_t)(uintptr_t)&ist_stacks[i][IST_STACK_SIZE];
-	tss.iomap_base = sizeof tss; /* no I/O bitmap: ring 3 gets no ports */
-	tss_descriptor(&gdt[6], (uint64_t)(uintptr_t)&tss, sizeof tss - 1);
+		tss->ist[i] = ist_top[i];
+	tss->iomap_base = sizeof *tss; /* no I/O bitmap: ring 3 gets no ports */
+	tss_descriptor(&gdt[6], (uint64_t)(uintptr_t)tss, sizeof *tss - 1);
+	_Static_assert(PERCPU_GDT_ENTRIES == GDT_ENTRIES, "the per-CPU GDT's size");
 
-	struct desc_ptr p = {sizeof gdt - 1, (uint64_t)(uintptr_t)gdt};
+	struct desc_ptr p = {sizeof cpu->gdt - 1, (uint64_t)(uintptr_t)gdt};
 	__asm__ volatile("lgdt %0\n\t"
 			 "pushq %1\n\t"
 			 "leaq 1f(%%rip), %%rax\n\t"
@@ -65,4 +56,14 @@ void gdt_init(void)
 			 : "rax", "memory");
 }
 
-void gdt_set_kernel_stack(uint64_t rsp0) { tss.rsp[0] = rsp0; }
+void gdt_init(void)
+{
+	uint64_t ist[3];
+
+	for (int i = 0; i < 3; i++)
+		ist[i] = (uint64_t)(uintptr_t)&boot_ist_stacks[i][IST_STACK_SIZE];
+	gdt_init_cpu(percpu_of(0), ist);
+	percpu_install(percpu_of(0));
+}
+
+void gdt_set_kernel_stack(uint64_t rsp0) { this_cpu()->tss.rsp[0] = rsp0; }

@@ -50,6 +50,13 @@ static void pic_disable(void)
 	outb(0xa1, 0xff);
 }
 
+static struct {
+	uint16_t limit;
+	uint64_t base;
+} __attribute__((packed)) idtr;
+
+void idt_load(void) { __asm__ volatile("lidt %0" : : "m"(idtr) : "memory"); }
+
 void idt_init(void)
 {
 	for (unsigned v = 0; v < 256; v++)
@@ -60,10 +67,8 @@ void idt_init(void)
 	set_gate(T_BP, 0, 3); /* int3 allowed from ring 3 */
 	set_gate(0x80, 0, 3); /* int $0x80 too: i386 system calls (syscall_ia32.c) */
 
-	struct {
-		uint16_t limit;
-		uint64_t base;
-	} __attribute__((packed)) p = {sizeof idt - 1, (uint64_t)(uintptr_t)idt};
-	__asm__ volatile("lidt %0" : : "m"(p) : "memory");
+	idtr.limit = sizeof idt - 1;
+	idtr.base = (uint64_t)(uintptr_t)idt;
+	idt_load();
 	pic_disable();
 }

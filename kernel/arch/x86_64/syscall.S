@@ -2,17 +2,13 @@
  * Ring 3 boundary: SYSCALL entry, the first entry into user mode, and the
  * kernel context a process returns to when it exits.
  *
- * One CPU and one process: the user stack pointer is parked in a global
- * while we switch stacks (with more CPUs this becomes per-CPU data reached
- * through GS after swapgs).
+ * The user stack pointer is parked in this CPU's struct percpu while the
+ * stacks switch; SWAPGS first makes GS reach it (percpu.h), and every way
+ * back to ring 3 swaps again.
  */
 #include "frame.h"
+#include "percpu.h"
 #include "segments.h"
-	.bss
-	.balign 8
-	.global syscall_kernel_rsp
-syscall_kernel_rsp: .quad 0
-syscall_user_rsp: .quad 0
 
 	.text
 /* SYSCALL: RCX = user RIP, R11 = user RFLAGS, RFLAGS masked by SFMASK (IF
@@ -20,10 +16,11 @@ syscall_user_rsp: .quad 0
  * syscalls and exceptions share one layout, with the number in .vector. */
 	.global syscall_entry
 syscall_entry:
-	mov %rsp, syscall_user_rsp(%rip)
-	mov syscall_kernel_rsp(%rip), %rsp
+	swapgs
+	mov %rsp, %gs:PERCPU_USER_RSP
+	mov %gs:PERCPU_KERNEL_RSP, %rsp
 	pushq $SEL_UDATA                         /* ss */
-	pushq syscall_user_rsp(%rip)             /* rsp */
+	pushq %gs:PERCPU_USER_RSP                /* rsp */
 	push %r11                                /* rflags */
 	pushq $SEL_UCODE                         /* cs */
 	push %rcx                                /* rip */
@@ -39,6 +36,8 @@ syscall_entry:
 	add $16, %rsp                            /* vector, error */
 	/* SYSRET with a non-canonical RCX raises #GP in ring 0 on Intel CPUs,
 	 * on the user's stack: return through IRETQ unless RIP is a user address. */
+	cli                                      /* a handler may have enabled them */
+	swapgs
 	mov (%rsp), %rcx
 	mov %rcx, %r11
 	shr $47, %r11
@@ -51,12 +50,16 @@ syscall_entry:
  * signal.c checked that RIP is a user address and forced CS and SS. */
 2:	POP_REGS
 	add $16, %rsp
+	cli
+	swapgs
 	iretq
 
 /* void user_enter(uint64_t rip, uint64_t rsp): drop to ring 3 with clean
  * registers and interrupts on. Never returns. */
 	.global user_enter
 user_enter:
+	cli
+	swapgs
 	pushq $SEL_UDATA
 	push %rsi
 	pushq $0x202                             /* IF */

@@ -6,6 +6,7 @@
 #include "ksignal.h"
 #include "kstring.h"
 #include "panic.h"
+#include "percpu.h"
 #include "printf.h"
 #include "proc.h"
 #include "task.h"
@@ -15,7 +16,6 @@
 extern char kernel_stack_guard[];
 
 static irq_handler_fn handlers[256];
-static struct trap_catcher *catcher;
 static uint64_t spurious_count;
 
 static const char *const names[32][2] = {
@@ -46,25 +46,25 @@ void trap_set_handler(unsigned vector, irq_handler_fn fn)
 int trap_arm(struct trap_catcher *c);
 int trap_arm(struct trap_catcher *c)
 {
-	c->prev = catcher;
-	catcher = c;
+	c->prev = this_cpu()->catcher;
+	this_cpu()->catcher = c;
 	return 0;
 }
 
 void trap_uncatch(struct trap_catcher *c)
 {
-	KASSERT(catcher == c);
-	catcher = c->prev;
+	KASSERT(this_cpu()->catcher == c);
+	this_cpu()->catcher = c->prev;
 }
 
 /* Resume at the armed catcher's trap_catch return, with value 1. */
 static void unwind_to_catcher(struct trapframe *tf)
 {
-	struct trap_catcher *c = catcher;
+	struct trap_catcher *c = this_cpu()->catcher;
 
 	c->tf = *tf;
 	c->cr2 = read_cr2();
-	catcher = c->prev;
+	this_cpu()->catcher = c->prev;
 	tf->rbx = c->rbx;
 	tf->rbp = c->rbp;
 	tf->r12 = c->r12;
@@ -94,6 +94,8 @@ void trap_report(const struct trapframe *tf)
 	kprintf("\nCPU exception %s (%s), vector %lu, in %s mode, error code 0x%lx%s\n",
 		trap_mnemonic(tf->vector), trap_description(tf->vector), tf->vector,
 		(tf->cs & 3) ? "user" : "kernel", tf->error, extra);
+	if (this_cpu()->id)
+		kprintf("  on CPU %u (local APIC ID %u)\n", this_cpu()->id, this_cpu()->apic_id);
 	if (sym)
 		kprintf("  RIP %016lx %s+0x%lx\n", tf->rip, sym, off);
 	else
@@ -124,9 +126,15 @@ static void exception(struct trapframe *tf)
 {
 	bool recoverable = tf->vector != T_DF && tf->vector != T_MC && tf->vector != T_NMI;
 
+	/* These come on IST stacks at any instruction, even in the kernel
+	 * between SYSCALL and its SWAPGS: a user GS base means a swap is due.
+	 * They are fatal, so it is never undone. */
+	if (!recoverable && (int64_t)rdmsr(MSR_GS_BASE) >= 0)
+		__asm__ volatile("swapgs" ::: "memory");
+
 	/* A page of a process's memory area touched for the first time (by the
 	 * program, or by the kernel copying to or from it): back it, retry. */
-	if (tf->vector == T_PF && proc_active() && read_cr2() < USER_TOP) {
+	if (tf->vector == T_PF && this_cpu()->id == 0 && proc_active() && read_cr2() < USER_TOP) {
 		int err = vma_fault(read_cr2(), tf->error & 2, tf->error & 16);
 		if (!err)
 			return;
@@ -135,7 +143,7 @@ static void exception(struct trapframe *tf)
 		if (err == -ENOMEM && (tf->cs & 3))
 			proc_out_of_memory(tf);
 	}
-	if (catcher && recoverable && !(tf->cs & 3)) {
+	if (this_cpu()->catcher && recoverable && !(tf->cs & 3)) {
 		unwind_to_catcher(tf);
 		return;
 	}
