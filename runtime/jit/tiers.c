@@ -298,6 +298,75 @@ static void count_at(struct ir *ir, LLVMBasicBlockRef bb, unsigned fn)
 	bump(ir, FIELD(ir, fn, loops), c64(ir, 1));
 }
 
+/* The loop headers of a tier-0 function that may enter OSR: each's
+ * counting block (its terminator still to build), the header, whether its
+ * count reached the trigger, its block number. */
+struct osr_headers {
+	LLVMBasicBlockRef *lbs, *hbs;
+	LLVMValueRef *dues;
+	unsigned *ids, n;
+};
+
+/* The one OSR entry of f (function number fn): each counting block that is
+ * due goes to it with its header's number; it asks prof_osr for code, and
+ * returns what the code returns (its frame: the static allocas), or goes
+ * back to the header it came from. */
+static void osr_entry(struct ir *ir, LLVMValueRef f, unsigned fn, LLVMValueRef frame,
+		      LLVMValueRef *allocas, unsigned nalloca, LLVMValueRef prev,
+		      LLVMValueRef entered, struct osr_headers h)
+{
+	LLVMContextRef ctx = ir->j->ctx;
+	LLVMTypeRef fty = LLVMGlobalGetValueType(f);
+	LLVMBasicBlockRef ob = LLVMAppendBasicBlockInContext(ctx, f, "bf.osr");
+	LLVMBasicBlockRef back = LLVMAppendBasicBlockInContext(ctx, f, "bf.osr.back");
+	LLVMBasicBlockRef og = LLVMAppendBasicBlockInContext(ctx, f, "bf.osr.enter");
+	for (unsigned k = 0; k < h.n; k++) {
+		LLVMPositionBuilderAtEnd(ir->b, h.lbs[k]);
+		LLVMBuildCondBr(ir->b, h.dues[k], ob, h.hbs[k]);
+	}
+	LLVMPositionBuilderAtEnd(ir->b, ob);
+	LLVMValueRef loop = LLVMBuildPhi(ir->b, ir->i32, "");
+	for (unsigned k = 0; k < h.n; k++) {
+		LLVMValueRef id = LLVMConstInt(ir->i32, h.ids[k], 0);
+		LLVMAddIncoming(loop, &id, &h.lbs[k], 1);
+	}
+	LLVMTypeRef oargs[2] = {ir->i32, ir->i32};
+	LLVMTypeRef oty = LLVMFunctionType(ir->ptr, oargs, 2, 0);
+	LLVMValueRef ov[2] = {LLVMConstInt(ir->i32, fn, 0), loop};
+	LLVMValueRef code = LLVMBuildCall2(ir->b, oty, const_addr(ir, ir->j->probes.osr), ov, 2, "");
+	LLVMBuildCondBr(ir->b, LLVMBuildIsNull(ir->b, code, ""), back, og);
+	LLVMPositionBuilderAtEnd(ir->b, back);
+	LLVMValueRef sw = LLVMBuildSwitch(ir->b, loop, h.hbs[0], h.n - 1);
+	for (unsigned k = 1; k < h.n; k++)
+		LLVMAddCase(sw, LLVMConstInt(ir->i32, h.ids[k], 0), h.hbs[k]);
+	LLVMPositionBuilderAtEnd(ir->b, og);
+	for (unsigned a = 0; a < nalloca; a++) {
+		LLVMValueRef idx = c64(ir, a);
+		store(ir, allocas[a], LLVMBuildGEP2(ir->b, ir->ptr, frame, &idx, 1, ""));
+	}
+	unsigned np;
+	LLVMValueRef *args = params_of(f, 1, &np);
+	LLVMTypeRef *types = malloc((np + 1) * sizeof *types);
+	if (!args || !types) { /* no OSR after all */
+		free(args);
+		free(types);
+		LLVMBuildBr(ir->b, back);
+		return;
+	}
+	LLVMGetParamTypes(fty, types);
+	types[np] = ir->ptr;
+	args[np] = frame;
+	LLVMTypeRef cty = LLVMFunctionType(LLVMGetReturnType(fty), types, np + 1, 0);
+	LLVMValueRef r = LLVMBuildCall2(ir->b, cty, code, args, np + 1, "");
+	LLVMSetInstructionCallConv(r, LLVMGetFunctionCallConv(f)); /* as osr.c's */
+	ir_copy_param_attrs(f, r, true);
+	free(args);
+	free(types);
+	if (prev)
+		time_leave(ir, fn, prev, entered);
+	build_ret(ir, fty, r);
+}
+
 struct how {
 	int tier;
 	bool managed; /* has a slot: redispatch after prof_hot */
@@ -312,7 +381,6 @@ static void instrument(struct ir *ir, LLVMValueRef f, unsigned fn, const struct 
 		       const struct how *how)
 {
 	LLVMContextRef ctx = ir->j->ctx;
-	LLVMTypeRef fty = LLVMGlobalGetValueType(f);
 	unsigned nb, nh = 0, nret = 0, nalloca = 0;
 	LLVMBasicBlockRef *blocks = ir_blocks(f, &nb);
 	unsigned *headers = malloc((nb + 1) * sizeof *headers);
@@ -383,7 +451,15 @@ static void instrument(struct ir *ir, LLVMValueRef f, unsigned fn, const struct 
 	}
 
 	/* Loop headers. One whose first instructions are phis (not what clang
-	 * emits unoptimized) only counts; the others can enter OSR. */
+	 * emits unoptimized) only counts; the others can enter OSR, all through
+	 * one block per function that asks prof_osr and enters the code (a
+	 * block per header made tier 0's code, and its compile, larger). */
+	LLVMBasicBlockRef *lbs = malloc((nh + 1) * sizeof *lbs);
+	LLVMBasicBlockRef *hbs = malloc((nh + 1) * sizeof *hbs);
+	LLVMValueRef *dues = malloc((nh + 1) * sizeof *dues);
+	unsigned *ids = malloc((nh + 1) * sizeof *ids), nosr = 0;
+	if (!lbs || !hbs || !dues || !ids)
+		osr = false;
 	for (unsigned h = 0; h < nh; h++) {
 		LLVMBasicBlockRef hb = blocks[headers[h]];
 		if (LLVMIsAPHINode(LLVMGetFirstInstruction(hb))) {
@@ -405,46 +481,17 @@ static void instrument(struct ir *ir, LLVMValueRef f, unsigned fn, const struct 
 			LLVMBuildBr(ir->b, hb);
 			continue;
 		}
-		LLVMBasicBlockRef ob = LLVMAppendBasicBlockInContext(ctx, f, "bf.osr");
-		LLVMBasicBlockRef og = LLVMAppendBasicBlockInContext(ctx, f, "bf.osr.enter");
-		LLVMValueRef due = LLVMBuildICmp(ir->b, LLVMIntUGE, n,
-						 load(ir, ir->i64, FIELD(ir, fn, osr_trigger)), "");
-		LLVMBuildCondBr(ir->b, due, ob, hb);
-		LLVMPositionBuilderAtEnd(ir->b, ob);
-		LLVMTypeRef oargs[2] = {ir->i32, ir->i32};
-		LLVMTypeRef oty = LLVMFunctionType(ir->ptr, oargs, 2, 0);
-		LLVMValueRef ov[2] = {LLVMConstInt(ir->i32, fn, 0),
-				      LLVMConstInt(ir->i32, headers[h], 0)};
-		LLVMValueRef code =
-		    LLVMBuildCall2(ir->b, oty, const_addr(ir, ir->j->probes.osr), ov, 2, "");
-		LLVMBuildCondBr(ir->b, LLVMBuildIsNull(ir->b, code, ""), hb, og);
-		LLVMPositionBuilderAtEnd(ir->b, og);
-		for (unsigned a = 0; a < nalloca; a++) {
-			LLVMValueRef idx = c64(ir, a);
-			store(ir, allocas[a], LLVMBuildGEP2(ir->b, ir->ptr, frame, &idx, 1, ""));
-		}
-		unsigned np;
-		LLVMValueRef *args = params_of(f, 1, &np);
-		LLVMTypeRef *types = malloc((np + 1) * sizeof *types);
-		if (!args || !types) {
-			free(args);
-			free(types);
-			LLVMBuildBr(ir->b, hb);
-			continue;
-		}
-		LLVMGetParamTypes(fty, types);
-		types[np] = ir->ptr;
-		args[np] = frame;
-		LLVMTypeRef cty = LLVMFunctionType(LLVMGetReturnType(fty), types, np + 1, 0);
-		LLVMValueRef r = LLVMBuildCall2(ir->b, cty, code, args, np + 1, "");
-		LLVMSetInstructionCallConv(r, LLVMGetFunctionCallConv(f)); /* as osr.c's */
-		ir_copy_param_attrs(f, r, true);
-		free(args);
-		free(types);
-		if (prev)
-			time_leave(ir, fn, prev, entered);
-		build_ret(ir, fty, r);
+		lbs[nosr] = lb, hbs[nosr] = hb, ids[nosr] = headers[h];
+		dues[nosr++] = LLVMBuildICmp(ir->b, LLVMIntUGE, n,
+					     load(ir, ir->i64, FIELD(ir, fn, osr_trigger)), "");
 	}
+	if (nosr)
+		osr_entry(ir, f, fn, frame, allocas, nalloca, prev, entered,
+			  (struct osr_headers){lbs, hbs, dues, ids, nosr});
+	free(lbs);
+	free(hbs);
+	free(dues);
+	free(ids);
 out:
 	free(blocks);
 	free(headers);
