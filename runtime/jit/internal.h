@@ -29,6 +29,7 @@ struct jit {
 	char *cpu, *features, *triple;
 	LLVMTargetMachineRef tm[4];	 /* one per backend optimization level */
 	LLVMTargetMachineRef tm_generic; /* -O3 for any x86-64 (SSE2) */
+	LLVMTargetMachineRef tm0_large;	 /* level 0, large model: much data */
 	bool generic_cpu;		 /* the compile under way is for it */
 	bool osr;			 /* the compile under way is OSR code */
 	LLVMTargetDataRef layout;
@@ -168,7 +169,8 @@ void ir_copy_param_attrs(LLVMValueRef from, LLVMValueRef to, bool call_site);
  * dso_local: tier 0 is generated with the small code model, where a
  * dso_local declaration (bitcode built with -fno-pic) would be reached
  * PC-relative, out of range of the runtime's libc; without it, the JIT's
- * linker reaches it through a GOT entry or a PLT stub. */
+ * linker reaches it through a GOT entry or a PLT stub. Thread-local ones
+ * are left as they are. */
 void ir_declarations_not_local(LLVMModuleRef m);
 
 /* The program's variable holding address addr, as declared in module m,

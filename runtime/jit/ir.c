@@ -208,21 +208,32 @@ void ir_copy_param_attrs(LLVMValueRef from, LLVMValueRef to, bool call_site)
 		LLVMSetFunctionCallConv(to, LLVMGetFunctionCallConv(from));
 }
 
-/* Give the uses of declaration d to fresh, which takes d's name. */
+/* to takes from's name, whatever its length; from is left unnamed. */
+static void take_name(LLVMValueRef from, LLVMValueRef to)
+{
+	size_t len;
+	const char *old = LLVMGetValueName2(from, &len);
+	char *name = malloc(len + 1);
+	if (!name)
+		abort(); /* as LLVM itself does when it cannot allocate */
+	memcpy(name, old, len);
+	LLVMSetValueName2(from, "", 0);
+	LLVMSetValueName2(to, name, len);
+	free(name);
+}
+
+/* Give the uses of declaration d to fresh, which takes d's name. Its
+ * visibility stays default: a hidden or protected declaration would be
+ * made dso_local again. */
 static void replace_declaration(LLVMValueRef d, LLVMValueRef fresh, bool function)
 {
-	char name[600];
-	size_t len;
-	const char *old = LLVMGetValueName2(d, &len);
-	snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), old);
 	LLVMSetLinkage(fresh, LLVMGetLinkage(d)); /* external or extern_weak */
-	LLVMSetVisibility(fresh, LLVMGetVisibility(d));
 	LLVMReplaceAllUsesWith(d, fresh);
+	take_name(d, fresh);
 	if (function)
 		LLVMDeleteFunction(d);
 	else
 		LLVMDeleteGlobal(d);
-	LLVMSetValueName2(fresh, name, strlen(name));
 }
 
 void ir_declarations_not_local(LLVMModuleRef m)
@@ -231,7 +242,7 @@ void ir_declarations_not_local(LLVMModuleRef m)
 	for (LLVMValueRef g = LLVMGetFirstGlobal(m); g; g = next) {
 		next = g == last ? NULL : LLVMGetNextGlobal(g);
 		if (!LLVMIsDeclaration(g) || LLVMIsThreadLocal(g))
-			continue; /* thread-local ones keep their access model */
+			continue; /* JITLink 19 cannot link thread-local access anyway */
 		LLVMTypeRef ty = LLVMGlobalGetValueType(g);
 		LLVMValueRef fresh = LLVMAddGlobalInAddressSpace(
 		    m, ty, "bf.decl", LLVMGetPointerAddressSpace(LLVMTypeOf(g)));
@@ -264,13 +275,9 @@ static LLVMValueRef redirect_to_declaration(LLVMModuleRef m, LLVMValueRef f)
 /* Turn definition f of m into a declaration of the same name. */
 static void declare_only(LLVMModuleRef m, LLVMValueRef f)
 {
-	char name[600];
-	size_t len;
-	const char *old = LLVMGetValueName2(f, &len);
-	snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), old);
 	LLVMValueRef decl = redirect_to_declaration(m, f);
+	take_name(f, decl);
 	LLVMDeleteFunction(f);
-	LLVMSetValueName2(decl, name, strlen(name));
 }
 
 LLVMModuleRef ir_versions_module(struct jit *j, const unsigned *fns, size_t n, char *const *names,

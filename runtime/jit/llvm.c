@@ -73,8 +73,11 @@ static LLVMCodeGenOptLevel codegen_level(int opt)
  * position-independent: within its object it is PC-relative, and what
  * lies outside goes through the GOT and the PLT stubs the JIT's linker
  * makes (ir_declarations_not_local sees that nothing claims otherwise).
+ * A program whose data would not fit the small model's reach gets a large
+ * one at level 0 too (tm0_large; see jit_codegen).
  */
-static LLVMTargetMachineRef machine(struct jit *j, const char *cpu, const char *features, int opt)
+static LLVMTargetMachineRef machine(struct jit *j, const char *cpu, const char *features, int opt,
+				    bool small)
 {
 	LLVMTargetRef target;
 	char *msg = NULL;
@@ -84,13 +87,13 @@ static LLVMTargetMachineRef machine(struct jit *j, const char *cpu, const char *
 		return NULL;
 	}
 	return LLVMCreateTargetMachine(target, j->triple, cpu, features, codegen_level(opt),
-				       opt == 0 ? LLVMRelocPIC : LLVMRelocDefault,
-				       opt == 0 ? LLVMCodeModelSmall : LLVMCodeModelJITDefault);
+				       small ? LLVMRelocPIC : LLVMRelocDefault,
+				       small ? LLVMCodeModelSmall : LLVMCodeModelJITDefault);
 }
 
 static LLVMTargetMachineRef host_machine(struct jit *j, int opt)
 {
-	return machine(j, j->cpu, j->features, opt);
+	return machine(j, j->cpu, j->features, opt, opt == 0);
 }
 
 /* The machine a compile at level opt uses: this CPU's, or, while
@@ -142,6 +145,8 @@ static struct jit *create_failed(struct jit *j, char *err, size_t errlen, const 
 			LLVMDisposeTargetMachine(j->tm[l]);
 	if (j->tm_generic)
 		LLVMDisposeTargetMachine(j->tm_generic);
+	if (j->tm0_large)
+		LLVMDisposeTargetMachine(j->tm0_large);
 	if (j->layout)
 		LLVMDisposeTargetData(j->layout);
 	LLVMDisposeMessage(j->triple);
@@ -170,7 +175,7 @@ struct jit *jit_create(char *err, size_t errlen)
 		if (!(j->tm[l] = host_machine(j, l)))
 			return create_failed(j, err, errlen,
 					     j->err[0] ? j->err : "cannot make a target machine");
-	j->tm_generic = machine(j, "x86-64", "", 3);
+	j->tm_generic = machine(j, "x86-64", "", 3, false);
 	j->layout = LLVMCreateTargetDataLayout(j->tm[0]);
 	LLVMOrcLLJITBuilderRef b = LLVMOrcCreateLLJITBuilder();
 	LLVMOrcLLJITBuilderSetJITTargetMachineBuilder(
@@ -548,15 +553,46 @@ static void dump_object(LLVMMemoryBufferRef obj)
 		fclose(f);
 }
 
+/* The bytes of data m defines. */
+static uint64_t defined_data(struct jit *j, LLVMModuleRef m)
+{
+	uint64_t n = 0;
+	for (LLVMValueRef g = LLVMGetFirstGlobal(m); g; g = LLVMGetNextGlobal(g))
+		if (!LLVMIsDeclaration(g))
+			n += LLVMABISizeOfType(j->layout, LLVMGlobalGetValueType(g));
+	return n;
+}
+
+/* The machine for m at level cg. Level 0's is small-model (see machine()),
+ * which needs m's object within 2 GiB of reach: a program with more data
+ * than SMALL_MODEL_DATA gets level 0 in the large model, as clang would
+ * need -mcmodel=medium or large for it. */
+#define SMALL_MODEL_DATA (1ull << 30)
+static LLVMTargetMachineRef machine_for_module(struct jit *j, LLVMModuleRef m, int cg)
+{
+	LLVMTargetMachineRef tm = machine_for(j, cg);
+	if (cg != 0 || tm != j->tm[0])
+		return tm;
+	if (defined_data(j, m) <= SMALL_MODEL_DATA) {
+		ir_declarations_not_local(m);
+		return tm;
+	}
+	if (!j->tm0_large)
+		j->tm0_large = machine(j, j->cpu, j->features, 0, false);
+	return j->tm0_large;
+}
+
 int jit_codegen(struct jit *j, LLVMModuleRef m, int cg)
 {
 	char *msg = NULL;
 	LLVMMemoryBufferRef obj;
 	uint64_t t0 = rt_now_ns();
-	if (cg == 0)
-		ir_declarations_not_local(m); /* for the small code model: see machine() */
-	int bad =
-	    LLVMTargetMachineEmitToMemoryBuffer(machine_for(j, cg), m, LLVMObjectFile, &msg, &obj);
+	LLVMTargetMachineRef tm = machine_for_module(j, m, cg);
+	if (!tm) {
+		LLVMDisposeModule(m);
+		return JIT_EINTERNAL; /* machine() said why */
+	}
+	int bad = LLVMTargetMachineEmitToMemoryBuffer(tm, m, LLVMObjectFile, &msg, &obj);
 	j->stats.codegen_ns += rt_now_ns() - t0;
 	LLVMDisposeModule(m);
 	if (bad) {
