@@ -13,6 +13,10 @@
 #define CONTRACT_STR_(x) #x
 #define CONTRACT_STR(x) CONTRACT_STR_(x)
 
+/* The most CPUs the kernel runs (--cpus); an address space's mask of the
+ * CPUs that loaded it is 64 bits. */
+#define CONTRACT_CPUS_MAX 64
+
 /* ---- Exit status ----
  * The kernel writes contract_exit_value(status) to QEMU's isa-debug-exit
  * port, which makes QEMU exit with (value << 1) | 1: 2 * status + 3 for the

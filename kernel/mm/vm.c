@@ -217,8 +217,8 @@ static void unmap_flush(struct unmap_batch *b)
 }
 
 /* Clear leaves in [va, end) below table t (at `level`); unlink emptied tables
- * into b (a full b is flushed first). PDPTs of the kernel half are shared by every address space: never
- * freed. */
+ * into b (a full b is flushed first). PDPTs of the kernel half are shared by
+ * every address space: never freed. */
 static void unmap_range(uint64_t *t, int level, uintptr_t va, uintptr_t end, struct unmap_batch *b)
 {
 	uint64_t size = level_size(level);
@@ -396,6 +396,8 @@ void vm_space_destroy(struct vm_space *as)
 	table_free(as->pml4);
 	kfree(as);
 }
+
+_Static_assert(MAX_CPUS <= 64, "struct vm_space's cpus is a 64-bit mask");
 
 void vm_switch(struct vm_space *as)
 {

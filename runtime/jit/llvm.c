@@ -86,9 +86,12 @@ static LLVMTargetMachineRef machine(struct jit *j, const char *cpu, const char *
 		LLVMDisposeMessage(msg);
 		return NULL;
 	}
-	return LLVMCreateTargetMachine(target, j->triple, cpu, features, codegen_level(opt),
-				       small ? LLVMRelocPIC : LLVMRelocDefault,
-				       small ? LLVMCodeModelSmall : LLVMCodeModelJITDefault);
+	LLVMTargetMachineRef tm = LLVMCreateTargetMachine(
+	    target, j->triple, cpu, features, codegen_level(opt), small ? LLVMRelocPIC : LLVMRelocDefault,
+	    small ? LLVMCodeModelSmall : LLVMCodeModelJITDefault);
+	if (!tm)
+		jit_fail(j, JIT_EINTERNAL, "LLVM made no target machine for %s (%s)", cpu, j->triple);
+	return tm;
 }
 
 static LLVMTargetMachineRef host_machine(struct jit *j, int opt)
@@ -173,9 +176,9 @@ struct jit *jit_create(char *err, size_t errlen)
 	j->features = LLVMGetHostCPUFeatures();
 	for (int l = 0; l < 4; l++)
 		if (!(j->tm[l] = host_machine(j, l)))
-			return create_failed(j, err, errlen,
-					     j->err[0] ? j->err : "cannot make a target machine");
+			return create_failed(j, err, errlen, j->err); /* machine() said why */
 	j->tm_generic = machine(j, "x86-64", "", 3, false);
+	j->err[0] = 0; /* without it, machine_for uses this CPU's machine */
 	j->layout = LLVMCreateTargetDataLayout(j->tm[0]);
 	LLVMOrcLLJITBuilderRef b = LLVMOrcCreateLLJITBuilder();
 	LLVMOrcLLJITBuilderSetJITTargetMachineBuilder(

@@ -298,13 +298,13 @@ static void count_at(struct ir *ir, LLVMBasicBlockRef bb, unsigned fn)
 	bump(ir, FIELD(ir, fn, loops), c64(ir, 1));
 }
 
-/* The loop headers of a tier-0 function that may enter OSR: each's
- * counting block (its terminator still to build), the header, whether its
- * count reached the trigger, its block number. */
-struct osr_headers {
-	LLVMBasicBlockRef *lbs, *hbs;
-	LLVMValueRef *dues;
-	unsigned *ids, n;
+/* A loop header of a tier-0 function that may enter OSR: its counting
+ * block (its terminator still to build), the header, whether its count
+ * reached the trigger, its block number. */
+struct osr_header {
+	LLVMBasicBlockRef lb, hb;
+	LLVMValueRef due;
+	unsigned id;
 };
 
 /* The one OSR entry of f (function number fn): each counting block that is
@@ -313,22 +313,23 @@ struct osr_headers {
  * back to the header it came from. */
 static void osr_entry(struct ir *ir, LLVMValueRef f, unsigned fn, LLVMValueRef frame,
 		      LLVMValueRef *allocas, unsigned nalloca, LLVMValueRef prev,
-		      LLVMValueRef entered, struct osr_headers h)
+		      LLVMValueRef entered, const struct osr_header *h, unsigned n)
 {
 	LLVMContextRef ctx = ir->j->ctx;
 	LLVMTypeRef fty = LLVMGlobalGetValueType(f);
 	LLVMBasicBlockRef ob = LLVMAppendBasicBlockInContext(ctx, f, "bf.osr");
 	LLVMBasicBlockRef back = LLVMAppendBasicBlockInContext(ctx, f, "bf.osr.back");
 	LLVMBasicBlockRef og = LLVMAppendBasicBlockInContext(ctx, f, "bf.osr.enter");
-	for (unsigned k = 0; k < h.n; k++) {
-		LLVMPositionBuilderAtEnd(ir->b, h.lbs[k]);
-		LLVMBuildCondBr(ir->b, h.dues[k], ob, h.hbs[k]);
+	for (unsigned k = 0; k < n; k++) {
+		LLVMPositionBuilderAtEnd(ir->b, h[k].lb);
+		LLVMBuildCondBr(ir->b, h[k].due, ob, h[k].hb);
 	}
 	LLVMPositionBuilderAtEnd(ir->b, ob);
 	LLVMValueRef loop = LLVMBuildPhi(ir->b, ir->i32, "");
-	for (unsigned k = 0; k < h.n; k++) {
-		LLVMValueRef id = LLVMConstInt(ir->i32, h.ids[k], 0);
-		LLVMAddIncoming(loop, &id, &h.lbs[k], 1);
+	for (unsigned k = 0; k < n; k++) {
+		LLVMValueRef id = LLVMConstInt(ir->i32, h[k].id, 0);
+		LLVMBasicBlockRef lb = h[k].lb;
+		LLVMAddIncoming(loop, &id, &lb, 1);
 	}
 	LLVMTypeRef oargs[2] = {ir->i32, ir->i32};
 	LLVMTypeRef oty = LLVMFunctionType(ir->ptr, oargs, 2, 0);
@@ -336,9 +337,9 @@ static void osr_entry(struct ir *ir, LLVMValueRef f, unsigned fn, LLVMValueRef f
 	LLVMValueRef code = LLVMBuildCall2(ir->b, oty, const_addr(ir, ir->j->probes.osr), ov, 2, "");
 	LLVMBuildCondBr(ir->b, LLVMBuildIsNull(ir->b, code, ""), back, og);
 	LLVMPositionBuilderAtEnd(ir->b, back);
-	LLVMValueRef sw = LLVMBuildSwitch(ir->b, loop, h.hbs[0], h.n - 1);
-	for (unsigned k = 1; k < h.n; k++)
-		LLVMAddCase(sw, LLVMConstInt(ir->i32, h.ids[k], 0), h.hbs[k]);
+	LLVMValueRef sw = LLVMBuildSwitch(ir->b, loop, h[0].hb, n - 1);
+	for (unsigned k = 1; k < n; k++)
+		LLVMAddCase(sw, LLVMConstInt(ir->i32, h[k].id, 0), h[k].hb);
 	LLVMPositionBuilderAtEnd(ir->b, og);
 	for (unsigned a = 0; a < nalloca; a++) {
 		LLVMValueRef idx = c64(ir, a);
@@ -454,11 +455,9 @@ static void instrument(struct ir *ir, LLVMValueRef f, unsigned fn, const struct 
 	 * emits unoptimized) only counts; the others can enter OSR, all through
 	 * one block per function that asks prof_osr and enters the code (a
 	 * block per header made tier 0's code, and its compile, larger). */
-	LLVMBasicBlockRef *lbs = malloc((nh + 1) * sizeof *lbs);
-	LLVMBasicBlockRef *hbs = malloc((nh + 1) * sizeof *hbs);
-	LLVMValueRef *dues = malloc((nh + 1) * sizeof *dues);
-	unsigned *ids = malloc((nh + 1) * sizeof *ids), nosr = 0;
-	if (!lbs || !hbs || !dues || !ids)
+	struct osr_header *oh = malloc((nh + 1) * sizeof *oh);
+	unsigned nosr = 0;
+	if (!oh)
 		osr = false;
 	for (unsigned h = 0; h < nh; h++) {
 		LLVMBasicBlockRef hb = blocks[headers[h]];
@@ -481,17 +480,13 @@ static void instrument(struct ir *ir, LLVMValueRef f, unsigned fn, const struct 
 			LLVMBuildBr(ir->b, hb);
 			continue;
 		}
-		lbs[nosr] = lb, hbs[nosr] = hb, ids[nosr] = headers[h];
-		dues[nosr++] = LLVMBuildICmp(ir->b, LLVMIntUGE, n,
-					     load(ir, ir->i64, FIELD(ir, fn, osr_trigger)), "");
+		LLVMValueRef due = LLVMBuildICmp(ir->b, LLVMIntUGE, n,
+						 load(ir, ir->i64, FIELD(ir, fn, osr_trigger)), "");
+		oh[nosr++] = (struct osr_header){lb, hb, due, headers[h]};
 	}
 	if (nosr)
-		osr_entry(ir, f, fn, frame, allocas, nalloca, prev, entered,
-			  (struct osr_headers){lbs, hbs, dues, ids, nosr});
-	free(lbs);
-	free(hbs);
-	free(dues);
-	free(ids);
+		osr_entry(ir, f, fn, frame, allocas, nalloca, prev, entered, oh, nosr);
+	free(oh);
 out:
 	free(blocks);
 	free(headers);

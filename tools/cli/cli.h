@@ -30,11 +30,9 @@ struct disk_spec {
 	char *drive, *device; /* QEMU's -drive and -device values (cli_disk_check) */
 };
 
-#define CLI_CPUS_MAX 64 /* the kernel's MAX_CPUS */
-
 struct boot_options {
 	unsigned long long mem_mib; /* guest RAM */
-	int cpus;		    /* --cpus: guest CPUs, 1..CLI_CPUS_MAX (0 means 1) */
+	int cpus;		    /* --cpus: guest CPUs, 1..CONTRACT_CPUS_MAX (0 means 1) */
 	int timeout;		    /* seconds; 0 = none */
 	const char *cmdline;	    /* kernel command line, never NULL, may be empty */
 	bool iso;		    /* boot through GRUB from an ISO instead of -kernel */

@@ -631,9 +631,9 @@ static int apply_option(const struct command *c, const struct option *o, const c
 		long host = sysconf(_SC_NPROCESSORS_ONLN);
 		errno = 0;
 		long n = strtol(val, &end, 10);
-		if (!*val || *end || errno || n < 1 || n > CLI_CPUS_MAX)
+		if (!*val || *end || errno || n < 1 || n > CONTRACT_CPUS_MAX)
 			return usage_error(c->name, "--cpus %s: give a number of CPUs from 1 to %d", val,
-					   CLI_CPUS_MAX);
+					   CONTRACT_CPUS_MAX);
 		if (host > 0 && n > host)
 			return usage_error(c->name,
 					   "--cpus %ld: this host has %ld CPUs online, and each guest CPU "

@@ -13,12 +13,14 @@
 #define PERCPU_KERNEL_RSP 8
 #define PERCPU_USER_RSP 16
 
-#define MAX_CPUS 64
-
 #ifndef __ASSEMBLER__
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "contract.h"
+
+#define MAX_CPUS CONTRACT_CPUS_MAX
 
 struct trap_catcher;
 struct smp_call;
