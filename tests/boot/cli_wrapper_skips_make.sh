@@ -1,0 +1,54 @@
+# The ./bareflow wrapper runs make only when the build may be out of date:
+# after a make that succeeded, while no file of the tree changed and the
+# build's products are there, it starts the CLI at once. A copy of the
+# wrapper in a made-up tree, whose Makefile counts its runs, shows when
+# make ran.
+. tests/boot/common.inc
+r=$TMP/root
+mkdir -p "$r/kernel" "$r/build"
+cp bareflow "$r/bareflow"
+: >"$r/kernel/main.c"
+cat >"$r/Makefile" <<'END'
+all:
+	@echo ran >>build/make-runs
+	@test ! -e fail-build
+	@mkdir -p build/runtime build/apps/llm
+	@: >build/runtime/bareflow-rt; chmod +x build/runtime/bareflow-rt
+	@: >build/bareflow.elf; : >build/bareflow.iso
+	@printf '#!/bin/sh\necho "cli ran: $$*"\n' >build/bareflow-cli; chmod +x build/bareflow-cli
+END
+runs() { wc -l <"$r/build/make-runs" 2>/dev/null || echo 0; }
+expect_runs() { [ "$(runs)" -eq "$1" ] || fail "make ran $(runs) times, expected $1 ($2)"; }
+
+run sh "$r/bareflow" demo
+expect_status 0
+expect_output "cli ran: demo"
+expect_runs 1 "the first run builds"
+run sh "$r/bareflow" run x
+expect_output "cli ran: run x"
+expect_runs 1 "nothing changed"
+
+sleep 0.01
+echo "/* edited */" >>"$r/kernel/main.c"
+run sh "$r/bareflow" demo
+expect_runs 2 "a source changed"
+run sh "$r/bareflow" demo
+expect_runs 2 "nothing changed since"
+
+rm "$r/build/runtime/bareflow-rt"
+run sh "$r/bareflow" demo
+expect_runs 3 "a product was missing"
+[ -x "$r/build/runtime/bareflow-rt" ] || fail "the runtime was not rebuilt"
+
+# A failed build is never taken for an up-to-date one.
+: >"$r/fail-build"
+run sh "$r/bareflow" demo
+expect_status 125
+expect_output "the build failed"
+expect_runs 4 "a new file in the tree"
+rm "$r/fail-build"
+run sh "$r/bareflow" demo
+expect_status 0
+expect_runs 5 "the last build failed"
+run sh "$r/bareflow" demo
+expect_runs 5 "built since"
