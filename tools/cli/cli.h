@@ -410,6 +410,22 @@ struct jit_app {
  */
 int cli_jit(struct boot_options *opt, const struct jit_app *app);
 
+/* frontend.c: the front end's cache (see there). */
+
+/* The path of the entry for compiling src with clang and flags, in the
+ * cache directory dir: 0, or -1 when there can be none (clang is not on
+ * PATH, or a path is too long). */
+int cli_frontend_key(const char *dir, const char *clang, const char *const *flags, int nflags,
+		     const char *src, char *entry, size_t size);
+/* Write the bitcode of entry to out if every file it was made from is as
+ * it was: 1, else 0 (a miss, however the entry is wrong or missing). */
+int cli_frontend_lookup(const char *entry, const char *out);
+/* Keep bc, compiled with -MT x -MD -MF depfile, as entry. A failure only
+ * means a miss next time: nothing is said. */
+void cli_frontend_store(const char *entry, const char *bc, const char *depfile);
+/* Remove the entries of dir; the number removed. */
+int cli_frontend_clear(const char *dir);
+
 /* The code cache's directory: DIR of --cache DIR (made absolute), none for
  * "off", else $XDG_CACHE_HOME/bareflow (an absolute XDG_CACHE_HOME only, as
  * the XDG rules say) or ~/.cache/bareflow. NULL: none (malloc'd otherwise). */

@@ -118,17 +118,25 @@ static char *make_dir(void)
 	return abs;
 }
 
-/* Compile src to the bitcode file out; clang's messages go to our stderr.
+/* Compile src to the bitcode file out, and list what it read in the make
+ * rule depfile unless that is NULL; clang's messages go to our stderr.
  * Returns 0, 1 when clang failed, 125 when it cannot be run, or 128+signal
  * when we were interrupted. */
-static int compile(const char *src, const char *out)
+static int compile(const char *src, const char *out, const char *depfile)
 {
-	const char *argv[NCLANG_FLAGS + 6];
+	const char *argv[NCLANG_FLAGS + 11];
 	int n = 0, wstatus;
 
 	argv[n++] = CLANG;
 	for (int i = 0; i < NCLANG_FLAGS; i++)
 		argv[n++] = clang_flags[i];
+	if (depfile) {
+		argv[n++] = "-MD";
+		argv[n++] = "-MT";
+		argv[n++] = "x";
+		argv[n++] = "-MF";
+		argv[n++] = depfile;
+	}
 	argv[n++] = "-o";
 	argv[n++] = out;
 	argv[n++] = "--"; /* src may start with '-' */
@@ -156,13 +164,13 @@ static int compile(const char *src, const char *out)
 /* One compile in a process of its own, so that the sources compile side by
  * side (clang's front end is a tenth of a second per file, all of it before
  * the program starts). Its pid, or -1 after printing why. */
-static pid_t compile_async(const char *src, const char *out)
+static pid_t compile_async(const char *src, const char *out, const char *depfile)
 {
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL); /* and clang with it (cli_spawn) */
-		_exit(compile(src, out));
+		_exit(compile(src, out, depfile));
 	}
 	if (pid < 0)
 		cli_error("cannot start compiling %s: %s", src, strerror(errno));
@@ -181,19 +189,32 @@ static int compile_wait(pid_t pid)
 	return 128 + WTERMSIG(wstatus);
 }
 
+/* After a compile that ended with status e: keep its bitcode bc in the
+ * front end's cache as entry ("" for none). */
+static void keep(int e, const char *bc, const char *entry)
+{
+	char dep[4200];
+	if (e || !entry[0])
+		return;
+	snprintf(dep, sizeof dep, "%s.d", bc);
+	cli_frontend_store(entry, bc, dep);
+}
+
 /*
  * The bitcode file of each input in bc[]: a .bc as given, a .c compiled into
  * *dir (made on first need; the caller removes it), as many at once as there
- * are CPUs. Returns 0 or an exit status after printing why (the first
- * failing input's, in their order).
+ * are CPUs, or taken from the front end's cache in fe (frontend.c; NULL for
+ * none), which keeps what is compiled. Returns 0 or an exit status after
+ * printing why (the first failing input's, in their order).
  */
-static int compile_all(const struct jit_app *app, char **bc, char **dir)
+static int compile_all(const struct jit_app *app, const char *fe, char **bc, char **dir)
 {
 	pid_t *pid = calloc((size_t)app->ninputs + 1, sizeof *pid);
+	char (*entry)[4200] = calloc((size_t)app->ninputs + 1, sizeof *entry);
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int running = 0, first = 0, r = 0;
 
-	if (!pid)
+	if (!pid || !entry)
 		goto out_of_memory;
 	for (int i = 0; i < app->ninputs; i++) {
 		const char *in = app->inputs[i];
@@ -216,9 +237,17 @@ static int compile_all(const struct jit_app *app, char **bc, char **dir)
 				snprintf(out, sizeof out, "%s/%.*s-%d.bc", *dir, len, base, i);
 		if (!(bc[i] = strdup(out)))
 			goto out_of_memory;
+		if (fe && cli_frontend_key(fe, CLANG, clang_flags, NCLANG_FLAGS, in, entry[i],
+					   sizeof entry[i]))
+			entry[i][0] = 0;
+		if (entry[i][0] && cli_frontend_lookup(entry[i], out)) {
+			entry[i][0] = 0; /* nothing to keep */
+			continue;
+		}
 		for (; running >= cpus; first++) /* the oldest first */
 			if (pid[first] > 0) {
 				int e = compile_wait(pid[first]);
+				keep(e, bc[first], entry[first]);
 				pid[first] = 0;
 				running--;
 				if (e && !r)
@@ -226,7 +255,9 @@ static int compile_all(const struct jit_app *app, char **bc, char **dir)
 			}
 		if (r)
 			break;
-		if ((pid[i] = compile_async(in, out)) < 0) {
+		char dep[4200];
+		snprintf(dep, sizeof dep, "%s.d", out);
+		if ((pid[i] = compile_async(in, out, entry[i][0] ? dep : NULL)) < 0) {
 			pid[i] = 0;
 			r = CLI_EXIT_FAILURE;
 			break;
@@ -236,10 +267,12 @@ static int compile_all(const struct jit_app *app, char **bc, char **dir)
 	for (int i = 0; i < app->ninputs; i++) /* the rest, in order */
 		if (pid[i] > 0) {
 			int e = compile_wait(pid[i]);
+			keep(e, bc[i], entry[i]);
 			if (!r)
 				r = e;
 		}
 	free(pid);
+	free(entry);
 	return r;
 out_of_memory:
 	cli_error("out of memory");
@@ -248,6 +281,7 @@ out_of_memory:
 		if (pid[i] > 0)
 			compile_wait(pid[i]);
 	free(pid);
+	free(entry);
 	return r;
 }
 
@@ -306,6 +340,21 @@ static char **runtime_argv(const struct jit_app *app, char *rt, char **bc, const
 	for (int i = 0; i < app->argc; i++)
 		v[n++] = (char *)app->argv[i];
 	return v;
+}
+
+/* The front end's cache: none with --cache off; DIR/frontend with
+ * --cache DIR hosted; else in the default code cache's directory, on the
+ * host even when the code cache is on a disk image. NULL: none. */
+static char *frontend_dir(const struct jit_app *app)
+{
+	char *base, *dir = NULL;
+	if (app->cache && !strcmp(app->cache, "off"))
+		return NULL;
+	base = cli_cache_dir(app->hosted ? app->cache : NULL);
+	if (base && asprintf(&dir, "%s/frontend", base) < 0)
+		dir = NULL;
+	free(base);
+	return dir;
 }
 
 char *cli_cache_dir(const char *given)
@@ -629,7 +678,7 @@ done:
 
 int cli_jit(struct boot_options *opt, const struct jit_app *app)
 {
-	char *rt = runtime_path(), *dir = NULL, **argv = NULL, *cache = NULL;
+	char *rt = runtime_path(), *dir = NULL, **argv = NULL, *cache = NULL, *fe = NULL;
 	char **bc = calloc((size_t)app->ninputs, sizeof *bc);
 	int r = 0;
 
@@ -643,8 +692,11 @@ int cli_jit(struct boot_options *opt, const struct jit_app *app)
 		r = check_hosted_files(app);
 	if (!r && app->profile)
 		r = empty_profile(app->profile);
+	fe = frontend_dir(app);
+	if (!r && fe && app->cache_clear)
+		cli_frontend_clear(fe);
 	if (!r)
-		r = compile_all(app, bc, &dir);
+		r = compile_all(app, fe, bc, &dir);
 	if (!r)
 		r = check_bitcode(app, rt, bc, opt->timeout);
 	if (r)
@@ -673,6 +725,7 @@ int cli_jit(struct boot_options *opt, const struct jit_app *app)
 		r = app->hosted ? run_hosted(opt, app, argv, -1) : run_booted(opt, app, argv, bc);
 out:
 	free(cache);
+	free(fe);
 	remove_dir(dir);
 	for (int i = 0; bc && i < app->ninputs; i++)
 		free(bc[i]);

@@ -1,0 +1,79 @@
+# The front end's cache: a second `jit` of the same C files takes their
+# bitcode from the cache instead of running clang again, and gives the same
+# output. A clang-19 on PATH that logs its runs and then runs the real one
+# counts the compiles. Editing the source or a header it includes, --cache
+# off, --cache-clear, a damaged entry, or a source that reads the clock
+# (__DATE__) compiles again; every output is the ahead-of-time build's.
+. tests/boot/common.inc
+real=$(command -v clang-19) || fail "no clang-19"
+mkdir -p "$TMP/bin" "$TMP/src"
+cat >"$TMP/bin/clang-19" <<END
+#!/bin/sh
+echo "\$*" >>"$TMP/clang-runs"
+exec "$real" "\$@"
+END
+chmod +x "$TMP/bin/clang-19"
+PATH=$TMP/bin:$PATH
+export PATH
+cat >"$TMP/src/shape.h" <<'END'
+#define SIDE 7
+END
+cat >"$TMP/src/main.c" <<'END'
+#include <stdio.h>
+#include "shape.h"
+int area(int);
+int main(void) { printf("%d %d\n", SIDE, area(SIDE)); return SIDE; }
+END
+cat >"$TMP/src/area.c" <<'END'
+int area(int side) { return side * side; }
+END
+C=$TMP/cache
+runs() { if [ -e "$TMP/clang-runs" ]; then grep -c -- -emit-llvm "$TMP/clang-runs"; else echo 0; fi; }
+
+# jit WHAT COMPILES [OPTIONS...]: run the program hosted; its stdout and
+# status must be the ahead-of-time build's, and clang-19 must have run
+# COMPILES times.
+jit() {
+	what=$1 want_runs=$2
+	shift 2
+	before=$(runs)
+	./bareflow jit --hosted --cache "$C" "$@" "$TMP/src/main.c" "$TMP/src/area.c" \
+		>"$TMP/out" 2>"$OUT" </dev/null
+	STATUS=$?
+	"$real" -O2 -o "$TMP/aot" "$TMP/src/main.c" "$TMP/src/area.c" || fail "$what: cannot build"
+	"$TMP/aot" >"$TMP/want"
+	want=$?
+	[ "$STATUS" -eq "$want" ] || fail "$what: status $STATUS, ahead of time $want"
+	cmp -s "$TMP/out" "$TMP/want" || fail "$what: output $(cat "$TMP/out"), not $(cat "$TMP/want")"
+	n=$(($(runs) - before))
+	[ "$n" -eq "$want_runs" ] || { cat "$TMP/clang-runs" >>"$OUT"; fail "$what: clang ran $n times, expected $want_runs"; }
+}
+
+jit "cold" 2
+[ "$(ls "$C/frontend" | wc -l)" -eq 2 ] || fail "expected 2 entries in $C/frontend"
+jit "warm" 0
+echo "#define SIDE 9" >"$TMP/src/shape.h"
+jit "a header changed" 1
+jit "warm again" 0
+echo "int area(int side) { return side * side + 1; }" >"$TMP/src/area.c"
+jit "a source changed" 1
+jit "off" 2 --cache off
+jit "cleared" 2 --cache-clear
+for f in "$C"/frontend/*; do
+	head -c 200 "$f" >"$f.cut" && mv "$f.cut" "$f"
+done
+jit "damaged entries" 2
+jit "mended" 0
+# The same source under another name is another entry (__FILE__ differs).
+cp "$TMP/src/area.c" "$TMP/src/area2.c"
+./bareflow jit --hosted --cache "$C" "$TMP/src/main.c" "$TMP/src/area2.c" >"$TMP/out" 2>"$OUT"
+[ "$(ls "$C/frontend" | wc -l)" -eq 3 ] || fail "expected 3 entries in $C/frontend"
+
+cat >"$TMP/src/main.c" <<'END'
+#include <stdio.h>
+#include "shape.h"
+int area(int);
+int main(void) { printf("%d %d %d\n", SIDE, area(SIDE), (int)sizeof __DATE__); return 0; }
+END
+jit "the clock, cold" 1 # area.c is kept
+jit "the clock, never kept" 1

@@ -1,0 +1,421 @@
+/*
+ * The front end's cache: the bitcode clang made of a C file, used again
+ * while nothing it was made from has changed. clang's start alone (its
+ * shared libraries) is most of the 60 ms its front end takes on a small
+ * file, and it comes before the program's first instruction on every run.
+ *
+ * An entry is one file, DIR/NAME, named by a hash of what decides the
+ * compile besides file contents: clang's binary (path, size, modification
+ * time, inode), its flags, CPATH and C_INCLUDE_PATH, the source's path as
+ * given (__FILE__) and made absolute (where "..." includes are searched
+ * from). It holds
+ *   "bareflow-frontend 1 NDEPS BCLEN BCHASH\n"
+ *   NDEPS lines "SIZE HASH ABSPATH\n": the source and every header clang
+ *   read (its -MD list), with their contents' hash
+ *   the bitcode, BCLEN bytes
+ * and is written to a temporary file, then renamed into place. A lookup
+ * hashes every file listed again: any change is a miss; so is an entry
+ * that does not parse or whose bitcode does not match its hash. Sources
+ * that use __DATE__, __TIME__ or __TIMESTAMP__ are not kept. At most
+ * FE_MAX_ENTRIES entries: storing one more removes the least recently used
+ * (a hit touches its entry).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define FE_MAGIC "bareflow-frontend 1"
+#define FE_MAX_ENTRIES 512
+#define FE_MAX_DEPS 4096
+
+/* A 128-bit hash of bytes, in two independent 64-bit lanes (not
+ * cryptographic: it tells changed files apart, it does not resist
+ * forgery). */
+struct fe_hash {
+	uint64_t a, b;
+};
+
+static void fe_hash_init(struct fe_hash *h)
+{
+	h->a = 0x9e3779b97f4a7c15ULL;
+	h->b = 0xc2b2ae3d27d4eb4fULL;
+}
+
+static void fe_hash_bytes(struct fe_hash *h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	for (size_t i = 0; i < n; i++) {
+		h->a = (h->a ^ s[i]) * 0x100000001b3ULL;
+		h->b = (h->b + s[i] + 1) * 0xff51afd7ed558ccdULL;
+		h->b ^= h->b >> 31;
+	}
+}
+
+/* A string with its terminating NUL, so that "ab","c" and "a","bc" differ. */
+static void fe_hash_str(struct fe_hash *h, const char *s)
+{
+	fe_hash_bytes(h, s ? s : "", strlen(s ? s : "") + 1);
+}
+
+static void fe_hash_hex(const struct fe_hash *h, char out[33])
+{
+	snprintf(out, 33, "%016" PRIx64 "%016" PRIx64, h->a, h->b);
+}
+
+/* The whole file at path, malloc'd, in *data and *size; NULL-terminated
+ * for the parsers. Returns 0, or -1 with errno set. */
+static int read_whole(const char *path, char **data, size_t *size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	char *buf = malloc((size_t)st.st_size + 1);
+	size_t got = 0;
+	while (buf && got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	if (!buf || got != (size_t)st.st_size) {
+		free(buf);
+		errno = buf ? EIO : ENOMEM;
+		return -1;
+	}
+	buf[got] = 0;
+	*data = buf, *size = got;
+	return 0;
+}
+
+static bool mentions_clock(const char *data, size_t size)
+{
+	return memmem(data, size, "__DATE__", 8) || memmem(data, size, "__TIME__", 8) ||
+	       memmem(data, size, "__TIMESTAMP__", 13);
+}
+
+/* The clang binary that PATH finds, as the key sees it: its path, size,
+ * modification time and inode. False if none is found. */
+static bool hash_clang(struct fe_hash *h, const char *clang)
+{
+	const char *path = getenv("PATH");
+	char buf[4096];
+	for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
+		size_t n = strcspn(p, ":");
+		struct stat st;
+		snprintf(buf, sizeof buf, "%.*s/%s", (int)n, n ? p : ".", clang);
+		if (!stat(buf, &st) && S_ISREG(st.st_mode) && !access(buf, X_OK)) {
+			char id[128];
+			snprintf(id, sizeof id, "%lld %lld.%09ld %llu", (long long)st.st_size,
+				 (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+				 (unsigned long long)st.st_ino);
+			fe_hash_str(h, buf);
+			fe_hash_str(h, id);
+			return true;
+		}
+		p += n + !!p[n];
+	}
+	return false;
+}
+
+int cli_frontend_key(const char *dir, const char *clang, const char *const *flags, int nflags,
+		     const char *src, char *entry, size_t size)
+{
+	struct fe_hash h;
+	char hex[33], *abs = cli_abspath(src);
+
+	if (!dir || !abs) {
+		free(abs);
+		return -1;
+	}
+	fe_hash_init(&h);
+	fe_hash_str(&h, FE_MAGIC);
+	if (!hash_clang(&h, clang)) {
+		free(abs);
+		return -1;
+	}
+	for (int i = 0; i < nflags; i++)
+		fe_hash_str(&h, flags[i]);
+	fe_hash_str(&h, getenv("CPATH"));
+	fe_hash_str(&h, getenv("C_INCLUDE_PATH"));
+	fe_hash_str(&h, src);
+	fe_hash_str(&h, abs);
+	free(abs);
+	fe_hash_hex(&h, hex);
+	if ((size_t)snprintf(entry, size, "%s/%s", dir, hex) >= size)
+		return -1;
+	return 0;
+}
+
+/* Whether the file at path still has this size and hash. */
+static bool dep_unchanged(const char *path, unsigned long long size, const char *hash)
+{
+	char *data, hex[33];
+	size_t n;
+	struct fe_hash h;
+
+	if (read_whole(path, &data, &n))
+		return false;
+	fe_hash_init(&h);
+	fe_hash_bytes(&h, data, n);
+	free(data);
+	fe_hash_hex(&h, hex);
+	return n == size && !strcmp(hex, hash);
+}
+
+/* Write size bytes to a new file at path (mode 0644, replacing one there
+ * through a temporary file and a rename). 0, or -1 with errno set. */
+static int write_file(const char *path, const void *a, size_t na, const void *b, size_t nb)
+{
+	char tmp[4200];
+	snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	bool ok = true;
+	const void *part[2] = {a, b};
+	size_t len[2] = {na, nb};
+	for (int k = 0; k < 2 && ok; k++)
+		for (size_t done = 0; done < len[k];) {
+			ssize_t n = write(fd, (const char *)part[k] + done, len[k] - done);
+			if (n <= 0) {
+				ok = false;
+				break;
+			}
+			done += (size_t)n;
+		}
+	if (close(fd) || !ok || rename(tmp, path)) {
+		int e = errno;
+		unlink(tmp);
+		errno = e ? e : EIO;
+		return -1;
+	}
+	return 0;
+}
+
+int cli_frontend_lookup(const char *entry, const char *out)
+{
+	char *data, *p, hex[33];
+	size_t size;
+	unsigned ndeps;
+	unsigned long long bclen;
+	char bchash[33];
+	int used;
+
+	if (read_whole(entry, &data, &size))
+		return 0;
+	if (sscanf(data, FE_MAGIC " %u %llu %32s%n", &ndeps, &bclen, bchash, &used) != 3 ||
+	    data[used] != '\n' || ndeps > FE_MAX_DEPS)
+		goto miss;
+	p = data + used + 1;
+	for (unsigned i = 0; i < ndeps; i++) {
+		unsigned long long dsize;
+		char dhash[33];
+		char *end = strchr(p, '\n');
+		if (!end || sscanf(p, "%llu %32s %n", &dsize, dhash, &used) != 2 || p + used > end)
+			goto miss;
+		*end = 0;
+		if (!dep_unchanged(p + used, dsize, dhash))
+			goto miss;
+		p = end + 1;
+	}
+	if ((size_t)(data + size - p) != bclen)
+		goto miss;
+	struct fe_hash h;
+	fe_hash_init(&h);
+	fe_hash_bytes(&h, p, bclen);
+	fe_hash_hex(&h, hex);
+	if (strcmp(hex, bchash) || write_file(out, p, bclen, NULL, 0))
+		goto miss;
+	free(data);
+	utimensat(AT_FDCWD, entry, NULL, 0); /* recently used */
+	return 1;
+miss:
+	free(data);
+	return 0;
+}
+
+/* Remove the least recently used entries of dir until fewer than max
+ * remain. */
+static void trim(const char *dir, unsigned max)
+{
+	for (;;) {
+		DIR *d = opendir(dir);
+		struct dirent *e;
+		char path[4200], oldest[4200] = "";
+		struct timespec when = {0, 0};
+		unsigned n = 0;
+		while (d && (e = readdir(d))) {
+			struct stat st;
+			if (strlen(e->d_name) != 32)
+				continue;
+			snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+			if (stat(path, &st))
+				continue;
+			n++;
+			if (!*oldest || st.st_mtim.tv_sec < when.tv_sec ||
+			    (st.st_mtim.tv_sec == when.tv_sec && st.st_mtim.tv_nsec < when.tv_nsec))
+				snprintf(oldest, sizeof oldest, "%s", path), when = st.st_mtim;
+		}
+		if (d)
+			closedir(d);
+		if (n < max || !*oldest || unlink(oldest))
+			return;
+	}
+}
+
+/* mkdir -p: 0, or -1 with errno set. */
+static int make_dirs(const char *dir)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s", dir);
+	for (char *p = path + 1;; p++) {
+		if (*p && *p != '/')
+			continue;
+		char c = *p;
+		*p = 0;
+		if (mkdir(path, 0755) && errno != EEXIST)
+			return -1;
+		if (!c)
+			return 0;
+		*p = c;
+	}
+}
+
+/* The dependency list of a make rule that clang wrote with -MT x -MD: the
+ * paths after "x:", separated by blanks and escaped newlines, with "\ "
+ * for a space in a name and "$$" for a dollar sign. Each is passed to fn;
+ * returns false if the file does not parse or fn fails. */
+static bool each_dep(char *rule, bool (*fn)(const char *path, void *arg), void *arg)
+{
+	if (strncmp(rule, "x:", 2))
+		return false;
+	char *p = rule + 2, name[4096];
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n' || (*p == '\\' && p[1] == '\n'))
+			p += *p == '\\' ? 2 : 1;
+		if (!*p)
+			return true;
+		size_t n = 0;
+		while (*p && *p != ' ' && *p != '\t' && *p != '\n') {
+			if (*p == '\\' && (p[1] == ' ' || p[1] == '#'))
+				p++;
+			else if (*p == '$' && p[1] == '$')
+				p++;
+			else if (*p == '\\' && p[1] == '\n')
+				break;
+			if (n + 1 >= sizeof name)
+				return false;
+			name[n++] = *p++;
+		}
+		name[n] = 0;
+		if (!fn(name, arg))
+			return false;
+	}
+}
+
+/* What store() gathers: the manifest's lines. */
+struct manifest {
+	char *text;
+	size_t len, cap;
+	unsigned n;
+};
+
+static bool add_dep(const char *path, void *arg)
+{
+	struct manifest *m = arg;
+	char *data, *abs = cli_abspath(path), hex[33];
+	size_t size;
+	struct fe_hash h;
+
+	if (!abs || read_whole(abs, &data, &size) || ++m->n > FE_MAX_DEPS) {
+		free(abs);
+		return false;
+	}
+	bool clock = mentions_clock(data, size);
+	fe_hash_init(&h);
+	fe_hash_bytes(&h, data, size);
+	free(data);
+	fe_hash_hex(&h, hex);
+	size_t need = strlen(abs) + 64;
+	if (!clock && m->len + need >= m->cap) {
+		m->cap = (m->cap + need) * 2;
+		char *t = realloc(m->text, m->cap);
+		if (!t)
+			clock = true;
+		else
+			m->text = t;
+	}
+	if (!clock)
+		m->len += (size_t)snprintf(m->text + m->len, m->cap - m->len, "%zu %s %s\n", size,
+					   hex, abs);
+	free(abs);
+	return !clock;
+}
+
+void cli_frontend_store(const char *entry, const char *bc, const char *depfile)
+{
+	char *rule = NULL, *code = NULL, hex[33], head[128], dir[4096];
+	size_t rule_size, code_size;
+	struct manifest m = {0};
+	struct fe_hash h;
+
+	snprintf(dir, sizeof dir, "%s", entry);
+	if (strrchr(dir, '/'))
+		*strrchr(dir, '/') = 0;
+	if (read_whole(depfile, &rule, &rule_size) || read_whole(bc, &code, &code_size) ||
+	    !each_dep(rule, add_dep, &m) || !m.n)
+		goto out;
+	fe_hash_init(&h);
+	fe_hash_bytes(&h, code, code_size);
+	fe_hash_hex(&h, hex);
+	int n = snprintf(head, sizeof head, FE_MAGIC " %u %zu %s\n", m.n, code_size, hex);
+	char *whole = malloc(m.len + (size_t)n);
+	if (!whole)
+		goto out;
+	memcpy(whole, head, (size_t)n);
+	memcpy(whole + n, m.text, m.len);
+	trim(dir, FE_MAX_ENTRIES);
+	/* A cache that cannot be written costs the next run its front end,
+	 * nothing more: no complaint. */
+	if (!make_dirs(dir))
+		write_file(entry, whole, m.len + (size_t)n, code, code_size);
+	free(whole);
+out:
+	free(m.text);
+	free(rule);
+	free(code);
+}
+
+int cli_frontend_clear(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[4200];
+	int n = 0;
+
+	while (d && (e = readdir(d))) {
+		if (strlen(e->d_name) < 32 || e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		if (!unlink(path))
+			n++;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
