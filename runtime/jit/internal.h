@@ -172,6 +172,16 @@ void ir_copy_param_attrs(LLVMValueRef from, LLVMValueRef to, bool call_site);
  * linker reaches it through a GOT entry or a PLT stub. Thread-local ones
  * are left as they are. */
 void ir_declarations_not_local(LLVMModuleRef m);
+/* The runtime's function that emulated thread-local access calls
+ * (runtime/tls.c, by this name in symbols.def):
+ *   ptr (ptr image, i64 size, i64 align), the running thread's copy. */
+#define JIT_TLS_ADDRESS "__bareflow_tls_address"
+/* Make m's thread-local variables ordinary ones that hold their initial
+ * values, and each llvm.threadlocal.address of one a call to
+ * JIT_TLS_ADDRESS: LLVM 19's JIT linker cannot link x86-64's thread-local
+ * relocations. 0, or a JIT_E code (a use of one that is not through the
+ * intrinsic, which clang never makes). */
+int ir_emulate_tls(struct jit *j, LLVMModuleRef m);
 
 /* The program's variable holding address addr, as declared in module m,
  * and addr's offset in it; NULL if addr is in none of them, or is also

@@ -354,3 +354,107 @@ LLVMValueRef ir_bits(struct ir *ir, LLVMValueRef v)
 		return LLVMGetIntTypeWidth(t) < 64 ? LLVMBuildSExt(ir->b, v, ir->i64, "") : v;
 	}
 }
+
+/* The thread-local variables of m, in a new array (*n of them). */
+static LLVMValueRef *thread_locals(LLVMModuleRef m, size_t *n)
+{
+	LLVMValueRef *v = NULL;
+	*n = 0;
+	for (LLVMValueRef g = LLVMGetFirstGlobal(m); g; g = LLVMGetNextGlobal(g))
+		if (LLVMIsThreadLocal(g)) {
+			LLVMValueRef *more = realloc(v, (*n + 1) * sizeof *v);
+			if (!more) {
+				free(v);
+				*n = SIZE_MAX;
+				return NULL;
+			}
+			v = more;
+			v[(*n)++] = g;
+		}
+	return v;
+}
+
+/* Whether v calls llvm.threadlocal.address. */
+static bool is_tls_address_call(LLVMValueRef v)
+{
+	static unsigned id;
+	if (!id)
+		id = LLVMLookupIntrinsicID("llvm.threadlocal.address", 24);
+	if (!LLVMIsACallInst(v))
+		return false;
+	LLVMValueRef callee = LLVMGetCalledValue(v);
+	return callee && LLVMIsAFunction(callee) && LLVMGetIntrinsicID(callee) == id;
+}
+
+/* The runtime's function for a thread-local variable's address, declared
+ * in ir's module. */
+static LLVMValueRef tls_address_fn(struct ir *ir, LLVMTypeRef *fty)
+{
+	LLVMTypeRef params[3] = {ir->ptr, ir->i64, ir->i64};
+	*fty = LLVMFunctionType(ir->ptr, params, 3, 0);
+	LLVMValueRef fn = LLVMGetNamedFunction(ir->m, JIT_TLS_ADDRESS);
+	if (fn)
+		return fn;
+	fn = LLVMAddFunction(ir->m, JIT_TLS_ADDRESS, *fty);
+	const char *attrs[] = {"nounwind", "willreturn", "nosync"};
+	for (size_t k = 0; k < sizeof attrs / sizeof attrs[0]; k++)
+		LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+					LLVMCreateEnumAttribute(ir->j->ctx,
+								LLVMGetEnumAttributeKindForName(
+								    attrs[k], strlen(attrs[k])),
+								0));
+	return fn;
+}
+
+int ir_emulate_tls(struct jit *j, LLVMModuleRef m)
+{
+	size_t n, nusers;
+	LLVMValueRef *tl = thread_locals(m, &n);
+	if (n == SIZE_MAX)
+		return jit_out_of_memory(j);
+	if (!n)
+		return 0;
+	struct ir ir;
+	LLVMTypeRef fty;
+	int err = 0;
+	ir_open(&ir, j, m);
+	LLVMValueRef fn = tls_address_fn(&ir, &fty);
+	for (size_t k = 0; k < n && !err; k++) {
+		LLVMValueRef g = tl[k];
+		LLVMTypeRef ty = LLVMGlobalGetValueType(g);
+		unsigned align = LLVMGetAlignment(g);
+		LLVMValueRef args[3] = {
+		    g, LLVMConstInt(ir.i64, LLVMABISizeOfType(j->layout, ty), 0),
+		    LLVMConstInt(ir.i64, align ? align : LLVMABIAlignmentOfType(j->layout, ty), 0)};
+		/* the users first: the calls made below use g too */
+		nusers = 0;
+		for (LLVMUseRef u = LLVMGetFirstUse(g); u; u = LLVMGetNextUse(u))
+			nusers++;
+		LLVMValueRef *users = malloc((nusers ? nusers : 1) * sizeof *users);
+		if (!users) {
+			err = jit_out_of_memory(j);
+			break;
+		}
+		nusers = 0;
+		for (LLVMUseRef u = LLVMGetFirstUse(g); u; u = LLVMGetNextUse(u))
+			users[nusers++] = LLVMGetUser(u);
+		for (size_t i = 0; i < nusers && !err; i++) {
+			if (!is_tls_address_call(users[i])) {
+				err = jit_fail(j, JIT_EBADCODE,
+					       "thread-local variable %s is used other than through "
+					       "llvm.threadlocal.address, which the JIT cannot emulate",
+					       LLVMGetValueName(g));
+				break;
+			}
+			LLVMPositionBuilderBefore(ir.b, users[i]);
+			LLVMValueRef c = LLVMBuildCall2(ir.b, fty, fn, args, 3, "");
+			LLVMReplaceAllUsesWith(users[i], c);
+			LLVMInstructionEraseFromParent(users[i]);
+		}
+		free(users);
+		LLVMSetThreadLocal(g, 0);
+	}
+	ir_close(&ir);
+	free(tl);
+	return err;
+}

@@ -590,6 +590,11 @@ int jit_codegen(struct jit *j, LLVMModuleRef m, int cg)
 	char *msg = NULL;
 	LLVMMemoryBufferRef obj;
 	uint64_t t0 = rt_now_ns();
+	int err = ir_emulate_tls(j, m);
+	if (err) {
+		LLVMDisposeModule(m);
+		return err;
+	}
 	LLVMTargetMachineRef tm = machine_for_module(j, m, cg);
 	if (!tm) {
 		LLVMDisposeModule(m);
