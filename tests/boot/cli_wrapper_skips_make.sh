@@ -35,9 +35,16 @@ expect_runs 2 "a source changed"
 run sh "$r/bareflow" demo
 expect_runs 2 "nothing changed since"
 
+rm "$r/kernel/main.c"
+run sh "$r/bareflow" demo
+expect_runs 3 "a source was deleted"
+: >"$r/kernel/main.c"
+run sh "$r/bareflow" demo
+expect_runs 4 "a source was added"
+
 rm "$r/build/runtime/bareflow-rt"
 run sh "$r/bareflow" demo
-expect_runs 3 "a product was missing"
+expect_runs 5 "a product was missing"
 [ -x "$r/build/runtime/bareflow-rt" ] || fail "the runtime was not rebuilt"
 
 # A failed build is never taken for an up-to-date one.
@@ -45,10 +52,11 @@ expect_runs 3 "a product was missing"
 run sh "$r/bareflow" demo
 expect_status 125
 expect_output "the build failed"
-expect_runs 4 "a new file in the tree"
+expect_runs 6 "a new file in the tree"
 rm "$r/fail-build"
 run sh "$r/bareflow" demo
 expect_status 0
-expect_runs 5 "the last build failed"
+expect_runs 7 "the last build failed"
 run sh "$r/bareflow" demo
-expect_runs 5 "built since"
+expect_runs 7 "built since"
+[ -z "$(ls -A "$r/build" | grep 'up-to-date\.')" ] || fail "a stamp in the making was left behind"
