@@ -1,15 +1,23 @@
 # The front end's cache: a second `jit` of the same C files takes their
 # bitcode from the cache instead of running clang again, and gives the same
 # output. A clang-19 on PATH that logs its runs and then runs the real one
-# counts the compiles. Editing the source or a header it includes, --cache
-# off, --cache-clear, a damaged entry, or a source that reads the clock
-# (__DATE__) compiles again; every output is the ahead-of-time build's.
+# counts the compiles. Editing the source or a header it includes (also
+# one reached through a symbolic link and ".."), a header appearing that
+# __has_include looks for, an edit while clang runs, --cache off,
+# --cache-clear, a damaged entry, clang's warnings, or a source that reads
+# the clock (__DATE__) compiles again; every output is the ahead-of-time
+# build's, and warnings are printed on every run.
 . tests/boot/common.inc
 real=$(command -v clang-19) || fail "no clang-19"
 mkdir -p "$TMP/bin" "$TMP/src"
 cat >"$TMP/bin/clang-19" <<END
 #!/bin/sh
 echo "\$*" >>"$TMP/clang-runs"
+if [ -n "\$EDIT_WHILE_COMPILING" ]; then
+	"$real" "\$@" || exit
+	echo "\$EDIT_WHILE_COMPILING" >>"$TMP/src/area.c"
+	exit 0
+fi
 exec "$real" "\$@"
 END
 chmod +x "$TMP/bin/clang-19"
@@ -40,7 +48,7 @@ jit() {
 	./bareflow jit --hosted --cache "$C" "$@" "$TMP/src/main.c" "$TMP/src/area.c" \
 		>"$TMP/out" 2>"$OUT" </dev/null
 	STATUS=$?
-	"$real" -O2 -o "$TMP/aot" "$TMP/src/main.c" "$TMP/src/area.c" || fail "$what: cannot build"
+	"$real" -O2 -o "$TMP/aot" "$TMP/src/main.c" "$TMP/src/area.c" 2>/dev/null || fail "$what: cannot build"
 	"$TMP/aot" >"$TMP/want"
 	want=$?
 	[ "$STATUS" -eq "$want" ] || fail "$what: status $STATUS, ahead of time $want"
@@ -69,6 +77,54 @@ cp "$TMP/src/area.c" "$TMP/src/area2.c"
 ./bareflow jit --hosted --cache "$C" "$TMP/src/main.c" "$TMP/src/area2.c" >"$TMP/out" 2>"$OUT"
 [ "$(ls "$C/frontend" | wc -l)" -eq 3 ] || fail "expected 3 entries in $C/frontend"
 
+# An edit while clang runs: what it compiled is not kept.
+EDIT_WHILE_COMPILING="int later;" jit "edited while compiling" 1
+jit "after the edit" 1
+jit "kept since" 0
+
+# A header reached through a symbolic link and "..": its real path counts.
+mkdir -p "$TMP/real"
+ln -s ../real "$TMP/src/link"
+echo "#define EXTRA 1" >"$TMP/extra.h"
+cat >"$TMP/src/main.c" <<'END'
+#include <stdio.h>
+#include "shape.h"
+#include "link/../extra.h"
+int area(int);
+int main(void) { printf("%d %d %d\n", SIDE, area(SIDE), EXTRA); return EXTRA; }
+END
+jit "through a link" 2 # the new link changed src/, where area.c is
+echo "#define EXTRA 2" >"$TMP/extra.h"
+jit "the linked header changed" 1
+
+# A header that __has_include looks for appears.
+cat >"$TMP/src/main.c" <<'END'
+#include <stdio.h>
+#if __has_include("local.h")
+#include "local.h"
+#else
+#define LOCAL 0
+#endif
+int area(int);
+int main(void) { printf("%d %d\n", LOCAL, area(3)); return LOCAL; }
+END
+jit "no local.h" 1
+jit "no local.h, kept" 0
+echo "#define LOCAL 4" >"$TMP/src/local.h"
+jit "local.h appeared" 2 # area.c is in src/ too
+
+# Warnings are said every time, so such a compile is not kept.
+cat >"$TMP/src/main.c" <<'END'
+#include <stdio.h>
+#warning "a warning for the cache test"
+int area(int);
+int main(void) { printf("%d\n", area(5)); return 0; }
+END
+jit "a warning" 1
+grep -q "a warning for the cache test" "$OUT" || fail "the warning was not printed"
+jit "a warning again" 1
+grep -q "a warning for the cache test" "$OUT" || fail "the warning was not printed again"
+
 cat >"$TMP/src/main.c" <<'END'
 #include <stdio.h>
 #include "shape.h"
@@ -77,3 +133,4 @@ int main(void) { printf("%d %d %d\n", SIDE, area(SIDE), (int)sizeof __DATE__); r
 END
 jit "the clock, cold" 1 # area.c is kept
 jit "the clock, never kept" 1
+[ "$(stat -c %a "$C/frontend")" = 700 ] || fail "the cache's directory is not the user's alone"

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "../../kernel/include/contract.h"
 
@@ -420,9 +421,14 @@ int cli_frontend_key(const char *dir, const char *clang, const char *const *flag
 /* Write the bitcode of entry to out if every file it was made from is as
  * it was: 1, else 0 (a miss, however the entry is wrong or missing). */
 int cli_frontend_lookup(const char *entry, const char *out);
-/* Keep bc, compiled with -MT x -MD -MF depfile, as entry. A failure only
- * means a miss next time: nothing is said. */
-void cli_frontend_store(const char *entry, const char *bc, const char *depfile);
+/* The time a compile starts, on the filesystem's clock: the modification
+ * time of a file made (and removed) at marker. 0, or -1 with errno set. */
+int cli_frontend_start(const char *marker, struct timespec *start);
+/* Keep bc, compiled from start on with -MT x -MD -MF depfile, as entry,
+ * unless a file it read changed since start (see frontend.c for what is
+ * not kept). A failure only means a miss next time: nothing is said. */
+void cli_frontend_store(const char *entry, const char *bc, const char *depfile,
+			const struct timespec *start);
 /* Remove the entries of dir; the number removed. */
 int cli_frontend_clear(const char *dir);
 

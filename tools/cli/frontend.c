@@ -5,20 +5,31 @@
  * file, and it comes before the program's first instruction on every run.
  *
  * An entry is one file, DIR/NAME, named by a hash of what decides the
- * compile besides file contents: clang's binary (path, size, modification
- * time, inode), its flags, CPATH and C_INCLUDE_PATH, the source's path as
- * given (__FILE__) and made absolute (where "..." includes are searched
- * from). It holds
- *   "bareflow-frontend 1 NDEPS BCLEN BCHASH\n"
- *   NDEPS lines "SIZE HASH ABSPATH\n": the source and every header clang
- *   read (its -MD list), with their contents' hash
+ * compile besides file contents: clang's binary (its real path, size,
+ * modification time, inode), its flags, CPATH and C_INCLUDE_PATH, the
+ * source's path as given (__FILE__) and made absolute. It holds
+ *   "bareflow-frontend 2 NLINES BCLEN BCHASH\n"
+ *   NLINES lines, each
+ *     "F SIZE HASH PATH\n": the source or a header clang read (its -MD
+ *       list, by real path), with its contents' hash, or
+ *     "D SEC NSEC PATH\n" ("D - - PATH" if absent): a directory a header
+ *       could appear in (one a header came from, and the system's include
+ *       directories) with its modification time, which a new file, a
+ *       deleted or a renamed one changes: __has_include and a header that
+ *       would now shadow another are seen that way
  *   the bitcode, BCLEN bytes
  * and is written to a temporary file, then renamed into place. A lookup
- * hashes every file listed again: any change is a miss; so is an entry
- * that does not parse or whose bitcode does not match its hash. Sources
- * that use __DATE__, __TIME__ or __TIMESTAMP__ are not kept. At most
+ * checks every line again: any difference is a miss; so is an entry that
+ * does not parse or whose bitcode does not match its hash. Not kept: a
+ * compile during which one of its files or directories changed (its time
+ * is not older than the compile's start), one that printed diagnostics
+ * (a hit would not repeat them), and sources or headers that name
+ * __DATE__, __TIME__ or __TIMESTAMP__. Not seen: a header created in a
+ * directory none of its headers came from, where the compile looked for one
+ * (-I is never given, so only below a directory that is checked). At most
  * FE_MAX_ENTRIES entries: storing one more removes the least recently used
- * (a hit touches its entry).
+ * (a hit touches its entry). Directories are the user's alone (0700), as
+ * the code cache's.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -32,7 +43,7 @@
 
 #include "cli.h"
 
-#define FE_MAGIC "bareflow-frontend 1"
+#define FE_MAGIC "bareflow-frontend 2"
 #define FE_MAX_ENTRIES 512
 #define FE_MAX_DEPS 4096
 
@@ -118,15 +129,18 @@ static bool hash_clang(struct fe_hash *h, const char *clang)
 		size_t n = strcspn(p, ":");
 		struct stat st;
 		snprintf(buf, sizeof buf, "%.*s/%s", (int)n, n ? p : ".", clang);
-		if (!stat(buf, &st) && S_ISREG(st.st_mode) && !access(buf, X_OK)) {
+		char *real = realpath(buf, NULL);
+		if (real && !stat(real, &st) && S_ISREG(st.st_mode) && !access(real, X_OK)) {
 			char id[128];
 			snprintf(id, sizeof id, "%lld %lld.%09ld %llu", (long long)st.st_size,
 				 (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
 				 (unsigned long long)st.st_ino);
-			fe_hash_str(h, buf);
+			fe_hash_str(h, real);
 			fe_hash_str(h, id);
+			free(real);
 			return true;
 		}
+		free(real);
 		p += n + !!p[n];
 	}
 	return false;
@@ -177,13 +191,13 @@ static bool dep_unchanged(const char *path, unsigned long long size, const char 
 	return n == size && !strcmp(hex, hash);
 }
 
-/* Write size bytes to a new file at path (mode 0644, replacing one there
+/* Write a then b to a new file at path (mode 0600, replacing one there
  * through a temporary file and a rename). 0, or -1 with errno set. */
 static int write_file(const char *path, const void *a, size_t na, const void *b, size_t nb)
 {
 	char tmp[4200];
-	snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", path);
+	int fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	bool ok = true;
@@ -207,30 +221,47 @@ static int write_file(const char *path, const void *a, size_t na, const void *b,
 	return 0;
 }
 
+/* Whether the directory at path still has this modification time (sec
+ * "-" for one that was absent). */
+static bool dir_unchanged(const char *path, const char *sec, long nsec)
+{
+	struct stat st;
+	if (stat(path, &st))
+		return !strcmp(sec, "-");
+	return strcmp(sec, "-") && st.st_mtim.tv_sec == atoll(sec) && st.st_mtim.tv_nsec == nsec;
+}
+
 int cli_frontend_lookup(const char *entry, const char *out)
 {
 	char *data, *p, hex[33];
 	size_t size;
-	unsigned ndeps;
+	unsigned nlines;
 	unsigned long long bclen;
 	char bchash[33];
 	int used;
 
 	if (read_whole(entry, &data, &size))
 		return 0;
-	if (sscanf(data, FE_MAGIC " %u %llu %32s%n", &ndeps, &bclen, bchash, &used) != 3 ||
-	    data[used] != '\n' || ndeps > FE_MAX_DEPS)
+	if (sscanf(data, FE_MAGIC " %u %llu %32s%n", &nlines, &bclen, bchash, &used) != 3 ||
+	    data[used] != '\n' || nlines > 2 * FE_MAX_DEPS)
 		goto miss;
 	p = data + used + 1;
-	for (unsigned i = 0; i < ndeps; i++) {
-		unsigned long long dsize;
-		char dhash[33];
+	for (unsigned i = 0; i < nlines; i++) {
+		unsigned long long fsize;
+		char field[33], nsec[24];
 		char *end = strchr(p, '\n');
-		if (!end || sscanf(p, "%llu %32s %n", &dsize, dhash, &used) != 2 || p + used > end)
+		if (!end)
 			goto miss;
-		*end = 0;
-		if (!dep_unchanged(p + used, dsize, dhash))
+		*end = 0; /* sscanf reads no further */
+		if (sscanf(p, "F %llu %32s %n", &fsize, field, &used) == 2) {
+			if (!dep_unchanged(p + used, fsize, field))
+				goto miss;
+		} else if (sscanf(p, "D %20s %20s %n", field, nsec, &used) == 2) {
+			if (!dir_unchanged(p + used, field, atol(nsec)))
+				goto miss;
+		} else {
 			goto miss;
+		}
 		p = end + 1;
 	}
 	if ((size_t)(data + size - p) != bclen)
@@ -288,7 +319,7 @@ static int make_dirs(const char *dir)
 			continue;
 		char c = *p;
 		*p = 0;
-		if (mkdir(path, 0755) && errno != EEXIST)
+		if (mkdir(path, 0700) && errno != EEXIST)
 			return -1;
 		if (!c)
 			return 0;
@@ -328,50 +359,128 @@ static bool each_dep(char *rule, bool (*fn)(const char *path, void *arg), void *
 	}
 }
 
-/* What store() gathers: the manifest's lines. */
+/* What store() gathers: the manifest's lines, the directories they name,
+ * and whether the entry may be kept. */
 struct manifest {
 	char *text;
 	size_t len, cap;
 	unsigned n;
+	char **dirs;
+	unsigned ndirs;
+	struct timespec start; /* the compile's, on the filesystem's clock */
+	bool keep;
 };
+
+static bool before(struct timespec t, struct timespec start)
+{
+	return t.tv_sec < start.tv_sec || (t.tv_sec == start.tv_sec && t.tv_nsec < start.tv_nsec);
+}
+
+/* Append a line (at most 64 bytes besides path) to m. */
+static void add_line(struct manifest *m, const char *fmt, const char *a, const char *b,
+		     const char *path)
+{
+	size_t need = strlen(path) + 128;
+	if (m->len + need >= m->cap) {
+		char *t = realloc(m->text, (m->cap + need) * 2);
+		if (!t) {
+			m->keep = false;
+			return;
+		}
+		m->text = t, m->cap = (m->cap + need) * 2;
+	}
+	m->len += (size_t)snprintf(m->text + m->len, m->cap - m->len, fmt, a, b, path);
+	m->n++;
+}
+
+/* Note directory dir (once) with its time. */
+static void add_dir(struct manifest *m, const char *dir)
+{
+	struct stat st;
+	char sec[24], nsec[24];
+	for (unsigned i = 0; i < m->ndirs; i++)
+		if (!strcmp(m->dirs[i], dir))
+			return;
+	char **more = realloc(m->dirs, (m->ndirs + 1) * sizeof *more);
+	char *copy = strdup(dir);
+	if (!more || !copy) {
+		free(copy);
+		if (more)
+			m->dirs = more;
+		m->keep = false;
+		return;
+	}
+	m->dirs = more;
+	m->dirs[m->ndirs++] = copy;
+	if (stat(dir, &st)) {
+		add_line(m, "D %s %s %s\n", "-", "-", dir);
+		return;
+	}
+	if (!before(st.st_mtim, m->start) || !before(st.st_ctim, m->start))
+		m->keep = false; /* changed while clang read it */
+	snprintf(sec, sizeof sec, "%lld", (long long)st.st_mtim.tv_sec);
+	snprintf(nsec, sizeof nsec, "%ld", st.st_mtim.tv_nsec);
+	add_line(m, "D %s %s %s\n", sec, nsec, dir);
+}
 
 static bool add_dep(const char *path, void *arg)
 {
 	struct manifest *m = arg;
-	char *data, *abs = cli_abspath(path), hex[33];
+	char *data = NULL, *real = realpath(path, NULL), hex[33], size_text[24];
 	size_t size;
 	struct fe_hash h;
+	struct stat st;
 
-	if (!abs || read_whole(abs, &data, &size) || ++m->n > FE_MAX_DEPS) {
-		free(abs);
-		return false;
+	if (!real || stat(real, &st) || read_whole(real, &data, &size) || m->n >= 2 * FE_MAX_DEPS) {
+		m->keep = false;
+		goto out;
 	}
-	bool clock = mentions_clock(data, size);
+	if (!before(st.st_mtim, m->start) || !before(st.st_ctim, m->start) ||
+	    mentions_clock(data, size))
+		m->keep = false;
 	fe_hash_init(&h);
 	fe_hash_bytes(&h, data, size);
-	free(data);
 	fe_hash_hex(&h, hex);
-	size_t need = strlen(abs) + 64;
-	if (!clock && m->len + need >= m->cap) {
-		m->cap = (m->cap + need) * 2;
-		char *t = realloc(m->text, m->cap);
-		if (!t)
-			clock = true;
-		else
-			m->text = t;
-	}
-	if (!clock)
-		m->len += (size_t)snprintf(m->text + m->len, m->cap - m->len, "%zu %s %s\n", size,
-					   hex, abs);
-	free(abs);
-	return !clock;
+	snprintf(size_text, sizeof size_text, "%zu", size);
+	add_line(m, "F %s %s %s\n", size_text, hex, real);
+	*strrchr(real, '/') = 0; /* a real path is absolute */
+	add_dir(m, *real ? real : "/");
+out:
+	free(data);
+	free(real);
+	return m->keep;
 }
 
-void cli_frontend_store(const char *entry, const char *bc, const char *depfile)
+/* The directories clang searches for <...> headers besides its own (which
+ * the headers it reads from there name): Debian's, as `clang -v` lists
+ * them. */
+static const char *const system_dirs[] = {
+    "/usr/local/include",
+    "/usr/include/x86_64-linux-gnu",
+    "/usr/include",
+};
+
+int cli_frontend_start(const char *marker, struct timespec *start)
+{
+	struct stat st;
+	int fd = open(marker, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	int r = fstat(fd, &st);
+	close(fd);
+	unlink(marker);
+	if (r)
+		return -1;
+	*start = st.st_mtim;
+	return 0;
+}
+
+void cli_frontend_store(const char *entry, const char *bc, const char *depfile,
+			const struct timespec *start)
 {
 	char *rule = NULL, *code = NULL, hex[33], head[128], dir[4096];
 	size_t rule_size, code_size;
-	struct manifest m = {0};
+	struct manifest m = {.start = *start, .keep = true};
 	struct fe_hash h;
 
 	snprintf(dir, sizeof dir, "%s", entry);
@@ -379,6 +488,10 @@ void cli_frontend_store(const char *entry, const char *bc, const char *depfile)
 		*strrchr(dir, '/') = 0;
 	if (read_whole(depfile, &rule, &rule_size) || read_whole(bc, &code, &code_size) ||
 	    !each_dep(rule, add_dep, &m) || !m.n)
+		goto out;
+	for (size_t k = 0; k < sizeof system_dirs / sizeof system_dirs[0]; k++)
+		add_dir(&m, system_dirs[k]);
+	if (!m.keep)
 		goto out;
 	fe_hash_init(&h);
 	fe_hash_bytes(&h, code, code_size);
@@ -396,6 +509,9 @@ void cli_frontend_store(const char *entry, const char *bc, const char *depfile)
 		write_file(entry, whole, m.len + (size_t)n, code, code_size);
 	free(whole);
 out:
+	for (unsigned i = 0; i < m.ndirs; i++)
+		free(m.dirs[i]);
+	free(m.dirs);
 	free(m.text);
 	free(rule);
 	free(code);

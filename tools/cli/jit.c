@@ -119,13 +119,15 @@ static char *make_dir(void)
 }
 
 /* Compile src to the bitcode file out, and list what it read in the make
- * rule depfile unless that is NULL; clang's messages go to our stderr.
- * Returns 0, 1 when clang failed, 125 when it cannot be run, or 128+signal
- * when we were interrupted. */
+ * rule depfile unless that is NULL; clang's messages go to our stderr
+ * (with a depfile, through the file DEPFILE.err, which tells the front
+ * end's cache whether there were any). Returns 0, 1 when clang failed, 125
+ * when it cannot be run, or 128+signal when we were interrupted. */
 static int compile(const char *src, const char *out, const char *depfile)
 {
 	const char *argv[NCLANG_FLAGS + 11];
-	int n = 0, wstatus;
+	int n = 0, wstatus, err = -1;
+	char err_path[4200];
 
 	argv[n++] = CLANG;
 	for (int i = 0; i < NCLANG_FLAGS; i++)
@@ -142,7 +144,16 @@ static int compile(const char *src, const char *out, const char *depfile)
 	argv[n++] = "--"; /* src may start with '-' */
 	argv[n++] = src;
 	argv[n] = NULL;
-	switch (cli_spawn((char *const *)argv, -1, -1, 0, &wstatus)) {
+	if (depfile) {
+		snprintf(err_path, sizeof err_path, "%s.err", depfile);
+		err = open(err_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	}
+	enum spawn_result s = cli_spawn((char *const *)argv, -1, err, 0, &wstatus);
+	if (err >= 0) {
+		cli_dump_fd(err);
+		close(err);
+	}
+	switch (s) {
 	case SPAWN_EXITED:
 		if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0)
 			return 0;
@@ -189,15 +200,19 @@ static int compile_wait(pid_t pid)
 	return 128 + WTERMSIG(wstatus);
 }
 
-/* After a compile that ended with status e: keep its bitcode bc in the
- * front end's cache as entry ("" for none). */
-static void keep(int e, const char *bc, const char *entry)
+/* After a compile begun at start that ended with status e: keep its
+ * bitcode bc in the front end's cache as entry ("" for none), unless clang
+ * said something (a hit would not say it again). */
+static void keep(int e, const char *bc, const char *entry, const struct timespec *start)
 {
-	char dep[4200];
+	char dep[4200], err[4300];
+	struct stat st;
 	if (e || !entry[0])
 		return;
 	snprintf(dep, sizeof dep, "%s.d", bc);
-	cli_frontend_store(entry, bc, dep);
+	snprintf(err, sizeof err, "%s.err", dep);
+	if (!stat(err, &st) && st.st_size == 0)
+		cli_frontend_store(entry, bc, dep, start);
 }
 
 /*
@@ -211,10 +226,11 @@ static int compile_all(const struct jit_app *app, const char *fe, char **bc, cha
 {
 	pid_t *pid = calloc((size_t)app->ninputs + 1, sizeof *pid);
 	char (*entry)[4200] = calloc((size_t)app->ninputs + 1, sizeof *entry);
+	struct timespec *start = calloc((size_t)app->ninputs + 1, sizeof *start);
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int running = 0, first = 0, r = 0;
 
-	if (!pid || !entry)
+	if (!pid || !entry || !start)
 		goto out_of_memory;
 	for (int i = 0; i < app->ninputs; i++) {
 		const char *in = app->inputs[i];
@@ -247,7 +263,7 @@ static int compile_all(const struct jit_app *app, const char *fe, char **bc, cha
 		for (; running >= cpus; first++) /* the oldest first */
 			if (pid[first] > 0) {
 				int e = compile_wait(pid[first]);
-				keep(e, bc[first], entry[first]);
+				keep(e, bc[first], entry[first], &start[first]);
 				pid[first] = 0;
 				running--;
 				if (e && !r)
@@ -257,6 +273,8 @@ static int compile_all(const struct jit_app *app, const char *fe, char **bc, cha
 			break;
 		char dep[4200];
 		snprintf(dep, sizeof dep, "%s.d", out);
+		if (entry[i][0] && cli_frontend_start(dep, &start[i]))
+			entry[i][0] = 0;
 		if ((pid[i] = compile_async(in, out, entry[i][0] ? dep : NULL)) < 0) {
 			pid[i] = 0;
 			r = CLI_EXIT_FAILURE;
@@ -267,12 +285,13 @@ static int compile_all(const struct jit_app *app, const char *fe, char **bc, cha
 	for (int i = 0; i < app->ninputs; i++) /* the rest, in order */
 		if (pid[i] > 0) {
 			int e = compile_wait(pid[i]);
-			keep(e, bc[i], entry[i]);
+			keep(e, bc[i], entry[i], &start[i]);
 			if (!r)
 				r = e;
 		}
 	free(pid);
 	free(entry);
+	free(start);
 	return r;
 out_of_memory:
 	cli_error("out of memory");
@@ -282,6 +301,7 @@ out_of_memory:
 			compile_wait(pid[i]);
 	free(pid);
 	free(entry);
+	free(start);
 	return r;
 }
 
