@@ -13,8 +13,9 @@ const struct jit_symbol *runtime_symbols(size_t *n);
  * to a cache line); NULL and errno as theirs. */
 void *rt_malloc(size_t size);
 void *rt_calloc(size_t n, size_t size);
-/* The running thread's copy of a JIT-compiled program's thread-local
- * variable whose initial value is at image (tls.c). */
-void *rt_tls_address(const void *image, uint64_t size, uint64_t align);
+/* tls.c: the place of a JIT-compiled program's thread-local variable,
+ * offset bytes into the running thread's block, made from table (the one
+ * jit/ compiles) at the thread's first access. */
+void *rt_tls_address(const void *table, uint64_t offset);
 
 #endif

@@ -3,45 +3,47 @@
  * cannot link x86-64's thread-local relocations (R_X86_64_TPOFF32 and the
  * rest), so the JIT emulates them (jit/ir.c, ir_emulate_tls): each such
  * variable becomes an ordinary one that holds its initial value and is
- * never written, and each access asks rt_tls_address for the running
- * thread's copy, made from that image at the thread's first access. The
- * copies of a thread are freed when it exits (a thread-specific key's
- * destructor); the main thread's go with the process.
+ * never written, and each access asks rt_tls_address for its place in the
+ * running thread's block. A thread's block holds a copy of every one of
+ * them, laid out by the JIT and listed in a table it compiles into the
+ * program; it is made at the thread's first access, all at once, so that
+ * a signal handler reaching a variable first meets a whole block: it is
+ * mapped (not malloc'd: a handler may run inside malloc), filled from the
+ * images and only then published, by compare-and-swap, so that a handler
+ * that made one meanwhile keeps its own. It is unmapped when the thread
+ * exits (a thread-specific key's destructor); the main thread's goes with
+ * the process.
  */
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "runtime.h"
 
-struct tls_copy {
-	const void *image;
-	void *copy;
-};
-
-/* A thread's copies: an open-addressed table keyed by the image's address,
- * with the last one found kept aside (most code reaches one variable
- * several times in a row). */
+/* The table the JIT compiles (JIT_TLS_TABLE in jit/internal.h). */
 struct tls_table {
-	struct tls_copy *slot;
-	size_t cap, n; /* cap a power of two, n < cap / 2 */
-	struct tls_copy last;
+	uint64_t count, total;
+	struct {
+		const void *image;
+		uint64_t offset, size;
+	} var[];
 };
 
-static __thread struct tls_table tls;
+static __thread unsigned char *tls_block;
+static size_t tls_len; /* every thread's block is this long */
 static pthread_key_t tls_key;
 static pthread_once_t tls_once = PTHREAD_ONCE_INIT;
 static int tls_key_err;
 
-static void tls_free(void *arg)
+static void tls_free(void *block)
 {
-	struct tls_table *t = arg;
-	for (size_t i = 0; i < t->cap; i++)
-		free(t->slot[i].copy);
-	free(t->slot);
-	memset(t, 0, sizeof *t);
+	if (block == tls_block)
+		tls_block = NULL;
+	munmap(block, tls_len);
 }
 
 static void tls_make_key(void)
@@ -49,69 +51,36 @@ static void tls_make_key(void)
 	tls_key_err = pthread_key_create(&tls_key, tls_free);
 }
 
-static size_t tls_hash(const void *image, size_t cap)
+static unsigned char *tls_new_block(const struct tls_table *t)
 {
-	uint64_t h = (uint64_t)(uintptr_t)image * 0x9e3779b97f4a7c15ULL;
-	return (size_t)(h >> 32) & (cap - 1);
-}
-
-static __attribute__((noreturn)) void tls_out_of_memory(uint64_t size)
-{
-	fprintf(stderr, "bareflow-rt: out of memory for a thread's copy of a thread-local "
-			"variable (%llu bytes)\n",
-		(unsigned long long)size);
-	abort();
-}
-
-/* Put (image, copy) into t, which has room. */
-static void tls_insert(struct tls_table *t, const void *image, void *copy)
-{
-	size_t i = tls_hash(image, t->cap);
-	while (t->slot[i].image)
-		i = (i + 1) & (t->cap - 1);
-	t->slot[i].image = image, t->slot[i].copy = copy;
-	t->n++;
-}
-
-static void tls_grow(struct tls_table *t)
-{
-	struct tls_table bigger = {.cap = t->cap ? t->cap * 2 : 16};
-	bigger.slot = calloc(bigger.cap, sizeof *bigger.slot);
-	if (!bigger.slot)
-		tls_out_of_memory(bigger.cap * sizeof *bigger.slot);
-	for (size_t i = 0; i < t->cap; i++)
-		if (t->slot[i].image)
-			tls_insert(&bigger, t->slot[i].image, t->slot[i].copy);
-	free(t->slot);
-	t->slot = bigger.slot, t->cap = bigger.cap;
-	if (!t->n) { /* the thread's first: free the table when it exits */
-		pthread_once(&tls_once, tls_make_key);
-		if (!tls_key_err)
-			pthread_setspecific(tls_key, t);
+	size_t len = (t->total + 4095) & ~(size_t)4095;
+	unsigned char *b = mmap(NULL, len ? len : 4096, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (b == MAP_FAILED) {
+		static const char msg[] = "bareflow-rt: out of memory for a thread's thread-local "
+					  "variables\n";
+		(void)!write(2, msg, sizeof msg - 1);
+		abort();
 	}
+	tls_len = len ? len : 4096;
+	for (uint64_t i = 0; i < t->count; i++)
+		memcpy(b + t->var[i].offset, t->var[i].image, t->var[i].size);
+	unsigned char *none = NULL;
+	if (!__atomic_compare_exchange_n(&tls_block, &none, b, false, __ATOMIC_RELAXED,
+					 __ATOMIC_RELAXED)) {
+		munmap(b, tls_len); /* a signal handler made one meanwhile */
+		return none;
+	}
+	pthread_once(&tls_once, tls_make_key);
+	if (!tls_key_err)
+		pthread_setspecific(tls_key, b);
+	return b;
 }
 
-void *rt_tls_address(const void *image, uint64_t size, uint64_t align)
+void *rt_tls_address(const void *table, uint64_t offset)
 {
-	struct tls_table *t = &tls;
-	if (t->last.image == image)
-		return t->last.copy;
-	if (t->cap) {
-		for (size_t i = tls_hash(image, t->cap); t->slot[i].image; i = (i + 1) & (t->cap - 1))
-			if (t->slot[i].image == image) {
-				t->last = t->slot[i];
-				return t->last.copy;
-			}
-	}
-	if ((t->n + 1) * 2 > t->cap)
-		tls_grow(t);
-	void *copy;
-	if (align < sizeof(void *))
-		align = sizeof(void *);
-	if (posix_memalign(&copy, (size_t)align, size ? (size_t)size : 1))
-		tls_out_of_memory(size);
-	memcpy(copy, image, (size_t)size);
-	tls_insert(t, image, copy);
-	t->last.image = image, t->last.copy = copy;
-	return copy;
+	unsigned char *b = tls_block;
+	if (__builtin_expect(!b, 0))
+		b = tls_new_block(table);
+	return b + offset;
 }

@@ -48,6 +48,14 @@ struct jit {
 	struct jit_var *vars;	 /* the program's variables by address (whole.c) */
 	size_t nvars;
 	struct jit_probes probes;
+	/* the program's thread-local variables, emulated (ir_emulate_tls):
+	 * each one's place in a thread's block, in module order */
+	struct jit_tls {
+		char *name;
+		uint64_t offset, size;
+	} * tls;
+	size_t ntls;
+	uint64_t tls_total; /* a thread's block: the variables, laid out */
 	unsigned serial; /* numbers the versions' symbol names */
 	uint64_t input_hash;
 	char input_hex[17];
@@ -173,14 +181,24 @@ void ir_copy_param_attrs(LLVMValueRef from, LLVMValueRef to, bool call_site);
  * are left as they are. */
 void ir_declarations_not_local(LLVMModuleRef m);
 /* The runtime's function that emulated thread-local access calls
- * (runtime/tls.c, by this name in symbols.def):
- *   ptr (ptr image, i64 size, i64 align), the running thread's copy. */
+ * (runtime/tls.c, by this name in symbols.def), and the table it is given:
+ *   ptr __bareflow_tls_address(ptr table, i64 offset): the running
+ *   thread's block + offset, the block made at its first call (a copy of
+ *   every variable's initial value) from
+ *   table = { i64 count, i64 total, [count x { ptr image, i64 offset,
+ *   i64 size }] }, defined once, in the module that defines the variables. */
 #define JIT_TLS_ADDRESS "__bareflow_tls_address"
+#define JIT_TLS_TABLE "bf.tls.table"
+/* Lay out the program's own thread-local variables in a thread's block
+ * (j->tls), once it is prepared. 0, or JIT_EBADCODE for one aligned to
+ * more than a page. */
+int ir_tls_layout(struct jit *j);
 /* Make m's thread-local variables ordinary ones that hold their initial
- * values, and each llvm.threadlocal.address of one a call to
- * JIT_TLS_ADDRESS: LLVM 19's JIT linker cannot link x86-64's thread-local
- * relocations. 0, or a JIT_E code (a use of one that is not through the
- * intrinsic, which clang never makes). */
+ * values and are never written, each llvm.threadlocal.address of one a
+ * call to JIT_TLS_ADDRESS, and define or declare JIT_TLS_TABLE: LLVM 19's
+ * JIT linker cannot link x86-64's thread-local relocations. 0, or a JIT_E
+ * code: a thread-local variable the program does not define (the C
+ * library's), or one used other than through the intrinsic or llvm.used. */
 int ir_emulate_tls(struct jit *j, LLVMModuleRef m);
 
 /* The program's variable holding address addr, as declared in module m,

@@ -355,23 +355,49 @@ LLVMValueRef ir_bits(struct ir *ir, LLVMValueRef v)
 	}
 }
 
-/* The thread-local variables of m, in a new array (*n of them). */
-static LLVMValueRef *thread_locals(LLVMModuleRef m, size_t *n)
+/* The largest alignment a thread-local variable may ask for: a thread's
+ * block starts on a page. */
+#define TLS_ALIGN_MAX 4096
+
+int ir_tls_layout(struct jit *j)
 {
-	LLVMValueRef *v = NULL;
-	*n = 0;
-	for (LLVMValueRef g = LLVMGetFirstGlobal(m); g; g = LLVMGetNextGlobal(g))
-		if (LLVMIsThreadLocal(g)) {
-			LLVMValueRef *more = realloc(v, (*n + 1) * sizeof *v);
-			if (!more) {
-				free(v);
-				*n = SIZE_MAX;
-				return NULL;
-			}
-			v = more;
-			v[(*n)++] = g;
-		}
-	return v;
+	size_t n = 0;
+	for (LLVMValueRef g = LLVMGetFirstGlobal(j->module); g; g = LLVMGetNextGlobal(g))
+		n += LLVMIsThreadLocal(g) && !LLVMIsDeclaration(g);
+	if (!n)
+		return 0;
+	j->tls = calloc(n, sizeof *j->tls);
+	if (!j->tls)
+		return jit_out_of_memory(j);
+	for (LLVMValueRef g = LLVMGetFirstGlobal(j->module); g; g = LLVMGetNextGlobal(g)) {
+		if (!LLVMIsThreadLocal(g) || LLVMIsDeclaration(g))
+			continue;
+		LLVMTypeRef ty = LLVMGlobalGetValueType(g);
+		uint64_t align = LLVMGetAlignment(g);
+		if (!align)
+			align = LLVMABIAlignmentOfType(j->layout, ty);
+		if (align > TLS_ALIGN_MAX)
+			return jit_fail(j, JIT_EBADCODE,
+					"thread-local variable %s asks for %llu-byte alignment; the "
+					"JIT gives at most %d",
+					LLVMGetValueName(g), (unsigned long long)align, TLS_ALIGN_MAX);
+		struct jit_tls *t = &j->tls[j->ntls++];
+		t->offset = (j->tls_total + align - 1) & ~(align - 1);
+		t->size = LLVMABISizeOfType(j->layout, ty);
+		t->name = strdup(LLVMGetValueName(g));
+		if (!t->name)
+			return jit_out_of_memory(j);
+		j->tls_total = t->offset + t->size;
+	}
+	return 0;
+}
+
+static const struct jit_tls *tls_find(const struct jit *j, const char *name)
+{
+	for (size_t i = 0; i < j->ntls; i++)
+		if (!strcmp(j->tls[i].name, name))
+			return &j->tls[i];
+	return NULL;
 }
 
 /* Whether v calls llvm.threadlocal.address. */
@@ -386,47 +412,108 @@ static bool is_tls_address_call(LLVMValueRef v)
 	return callee && LLVMIsAFunction(callee) && LLVMGetIntrinsicID(callee) == id;
 }
 
-/* The runtime's function for a thread-local variable's address, declared
- * in ir's module. */
-static LLVMValueRef tls_address_fn(struct ir *ir, LLVMTypeRef *fty)
+/* Whether constant c is part of the initializers of llvm.used,
+ * llvm.compiler.used (which name a variable to keep it) or the table of
+ * thread-local variables only: uses that stay the image's. */
+static bool only_kept(LLVMValueRef c)
 {
-	LLVMTypeRef params[3] = {ir->ptr, ir->i64, ir->i64};
-	*fty = LLVMFunctionType(ir->ptr, params, 3, 0);
-	LLVMValueRef fn = LLVMGetNamedFunction(ir->m, JIT_TLS_ADDRESS);
-	if (fn)
-		return fn;
-	fn = LLVMAddFunction(ir->m, JIT_TLS_ADDRESS, *fty);
-	const char *attrs[] = {"nounwind", "willreturn", "nosync"};
-	for (size_t k = 0; k < sizeof attrs / sizeof attrs[0]; k++)
-		LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
-					LLVMCreateEnumAttribute(ir->j->ctx,
-								LLVMGetEnumAttributeKindForName(
-								    attrs[k], strlen(attrs[k])),
-								0));
-	return fn;
+	if (!LLVMIsAConstant(c) || LLVMIsAGlobalValue(c))
+		return false;
+	for (LLVMUseRef u = LLVMGetFirstUse(c); u; u = LLVMGetNextUse(u)) {
+		LLVMValueRef user = LLVMGetUser(u);
+		if (LLVMIsAGlobalVariable(user)) {
+			const char *name = LLVMGetValueName(user);
+			if (strcmp(name, "llvm.used") && strcmp(name, "llvm.compiler.used") &&
+			    strcmp(name, JIT_TLS_TABLE))
+				return false;
+		} else if (!only_kept(user)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The table of m's thread-local variables (JIT_TLS_TABLE): defined if m
+ * defines them (tl, n of them, every one of the program's), else
+ * declared. NULL if out of memory. */
+static LLVMValueRef tls_table(struct ir *ir, LLVMValueRef *tl, size_t n, bool define)
+{
+	struct jit *j = ir->j;
+	LLVMValueRef t = LLVMGetNamedGlobal(ir->m, JIT_TLS_TABLE);
+	if (t)
+		return t;
+	if (!define)
+		return LLVMAddGlobal(ir->m, LLVMArrayType(ir->i8, 0), JIT_TLS_TABLE);
+	LLVMTypeRef fields[3] = {ir->ptr, ir->i64, ir->i64};
+	LLVMTypeRef entry = LLVMStructTypeInContext(j->ctx, fields, 3, 0);
+	LLVMValueRef *entries = calloc(j->ntls ? j->ntls : 1, sizeof *entries);
+	if (!entries)
+		return NULL;
+	for (size_t i = 0; i < j->ntls; i++) {
+		LLVMValueRef image = NULL;
+		for (size_t k = 0; k < n && !image; k++)
+			if (!strcmp(LLVMGetValueName(tl[k]), j->tls[i].name))
+				image = tl[k];
+		LLVMValueRef v[3] = {image ? image : LLVMConstNull(ir->ptr),
+				     LLVMConstInt(ir->i64, j->tls[i].offset, 0),
+				     LLVMConstInt(ir->i64, j->tls[i].size, 0)};
+		entries[i] = LLVMConstNamedStruct(entry, v, 3);
+	}
+	LLVMValueRef body[3] = {LLVMConstInt(ir->i64, j->ntls, 0),
+				LLVMConstInt(ir->i64, j->tls_total, 0),
+				LLVMConstArray2(entry, entries, j->ntls)};
+	free(entries);
+	LLVMValueRef init = LLVMConstStructInContext(j->ctx, body, 3, 0);
+	t = LLVMAddGlobal(ir->m, LLVMTypeOf(init), JIT_TLS_TABLE);
+	LLVMSetInitializer(t, init);
+	LLVMSetGlobalConstant(t, 1);
+	return t;
 }
 
 int ir_emulate_tls(struct jit *j, LLVMModuleRef m)
 {
-	size_t n, nusers;
-	LLVMValueRef *tl = thread_locals(m, &n);
-	if (n == SIZE_MAX)
-		return jit_out_of_memory(j);
+	size_t n = 0, nusers;
+	bool defines = false;
+	for (LLVMValueRef g = LLVMGetFirstGlobal(m); g; g = LLVMGetNextGlobal(g))
+		n += LLVMIsThreadLocal(g);
 	if (!n)
 		return 0;
+	LLVMValueRef *tl = calloc(n, sizeof *tl);
+	if (!tl)
+		return jit_out_of_memory(j);
+	n = 0;
+	for (LLVMValueRef g = LLVMGetFirstGlobal(m); g; g = LLVMGetNextGlobal(g))
+		if (LLVMIsThreadLocal(g)) {
+			tl[n++] = g;
+			defines |= !LLVMIsDeclaration(g);
+		}
 	struct ir ir;
-	LLVMTypeRef fty;
 	int err = 0;
 	ir_open(&ir, j, m);
-	LLVMValueRef fn = tls_address_fn(&ir, &fty);
+	LLVMTypeRef params[2] = {ir.ptr, ir.i64};
+	LLVMTypeRef fty = LLVMFunctionType(ir.ptr, params, 2, 0);
+	LLVMValueRef fn = LLVMGetNamedFunction(m, JIT_TLS_ADDRESS);
+	if (!fn) {
+		fn = LLVMAddFunction(m, JIT_TLS_ADDRESS, fty);
+		LLVMAddAttributeAtIndex(
+		    fn, LLVMAttributeFunctionIndex,
+		    LLVMCreateEnumAttribute(j->ctx, LLVMGetEnumAttributeKindForName("nounwind", 8), 0));
+	}
+	LLVMValueRef table = tls_table(&ir, tl, n, defines);
+	if (!table)
+		err = jit_out_of_memory(j);
 	for (size_t k = 0; k < n && !err; k++) {
 		LLVMValueRef g = tl[k];
-		LLVMTypeRef ty = LLVMGlobalGetValueType(g);
-		unsigned align = LLVMGetAlignment(g);
-		LLVMValueRef args[3] = {
-		    g, LLVMConstInt(ir.i64, LLVMABISizeOfType(j->layout, ty), 0),
-		    LLVMConstInt(ir.i64, align ? align : LLVMABIAlignmentOfType(j->layout, ty), 0)};
-		/* the users first: the calls made below use g too */
+		const struct jit_tls *t = tls_find(j, LLVMGetValueName(g));
+		if (!t) {
+			err = jit_fail(j, JIT_EBADCODE,
+				       "thread-local variable %s is not the program's own (the C "
+				       "library's?): the JIT cannot reach it",
+				       LLVMGetValueName(g));
+			break;
+		}
+		LLVMValueRef args[2] = {table, LLVMConstInt(ir.i64, t->offset, 0)};
+		/* the users first: the table and the calls made below use g too */
 		nusers = 0;
 		for (LLVMUseRef u = LLVMGetFirstUse(g); u; u = LLVMGetNextUse(u))
 			nusers++;
@@ -439,6 +526,8 @@ int ir_emulate_tls(struct jit *j, LLVMModuleRef m)
 		for (LLVMUseRef u = LLVMGetFirstUse(g); u; u = LLVMGetNextUse(u))
 			users[nusers++] = LLVMGetUser(u);
 		for (size_t i = 0; i < nusers && !err; i++) {
+			if (only_kept(users[i]))
+				continue;
 			if (!is_tls_address_call(users[i])) {
 				err = jit_fail(j, JIT_EBADCODE,
 					       "thread-local variable %s is used other than through "
@@ -447,7 +536,7 @@ int ir_emulate_tls(struct jit *j, LLVMModuleRef m)
 				break;
 			}
 			LLVMPositionBuilderBefore(ir.b, users[i]);
-			LLVMValueRef c = LLVMBuildCall2(ir.b, fty, fn, args, 3, "");
+			LLVMValueRef c = LLVMBuildCall2(ir.b, fty, fn, args, 2, "");
 			LLVMReplaceAllUsesWith(users[i], c);
 			LLVMInstructionEraseFromParent(users[i]);
 		}

@@ -472,6 +472,9 @@ int jit_prepare(struct jit *j, const struct jit_fn **fns, size_t *nfns)
 	if (err)
 		return err;
 	promote(j);
+	err = ir_tls_layout(j);
+	if (err)
+		return err;
 	size_t n = 0;
 	for (LLVMValueRef f = LLVMGetFirstFunction(j->module); f; f = LLVMGetNextFunction(f))
 		n += !LLVMIsDeclaration(f);
