@@ -14,4 +14,8 @@ const struct jit_symbol *runtime_symbols(size_t *n);
 void *rt_malloc(size_t size);
 void *rt_calloc(size_t n, size_t size);
 
+/* main.c: the program's exit (and main's return): the compiler thread
+ * finishes first (prof_stop). */
+void rt_exit(int status) __attribute__((noreturn));
+
 #endif
