@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "clock.h"
 #include "internal.h"
 
 struct prof_job *prof_new_job(void)
@@ -14,11 +15,21 @@ struct prof_job *prof_new_job(void)
 	return calloc(1, sizeof(struct prof_job));
 }
 
-/* The compile (the jit lock held): a batch that fails is compiled again
- * as who[0] alone. */
-static void compile(struct queue_job *q)
+/* A compile's time is what it cost the machine: in the background, where
+ * the program's threads and others take turns with it, the compiler
+ * thread's CPU time, not the wall time jit/ measures (under load that was
+ * several times more, and the cost model then put tier-ups off). */
+static void cpu_time_only(struct prof_job *job, uint64_t wall, uint64_t cpu)
 {
-	struct prof_job *job = (struct prof_job *)q;
+	if (!job->q.background || cpu >= wall)
+		return;
+	for (size_t b = 0; b < job->n; b++)
+		job->ns[b] = (uint64_t)((double)job->ns[b] * (double)cpu / (double)wall);
+}
+
+/* A batch that fails is compiled again as who[0] alone. */
+static void compile_now(struct prof_job *job)
+{
 	if (job->osr) {
 		job->err =
 		    jit_compile_osr(P.jit, job->r[0].fn, job->loop, &job->code[0], &job->ns[0]);
@@ -37,6 +48,15 @@ static void compile(struct queue_job *q)
 	}
 	if (job->err)
 		snprintf(job->error, sizeof job->error, "%s", jit_error(P.jit));
+}
+
+/* The compile (the jit lock held). */
+static void compile(struct queue_job *q)
+{
+	struct prof_job *job = (struct prof_job *)q;
+	uint64_t wall = rt_now_ns(), cpu = rt_thread_cpu_ns();
+	compile_now(job);
+	cpu_time_only(job, rt_now_ns() - wall, rt_thread_cpu_ns() - cpu);
 }
 
 static void install(struct queue_job *q)
@@ -65,6 +85,28 @@ static void install(struct queue_job *q)
 	job->done(job);
 }
 
+/* Whether queued (not started) took job's requests in: both batches for
+ * the same target, with room for all. In the background, functions that
+ * get hot while a compile runs are then compiled together, as they would
+ * have been had the program waited (one module's set-up for all). */
+static bool merge(struct queue_job *qq, struct queue_job *qj)
+{
+	struct prof_job *queued = (struct prof_job *)qq, *job = (struct prof_job *)qj;
+	if (!queued->batch || queued->done != job->done ||
+	    queued->r[0].generic_cpu != job->r[0].generic_cpu ||
+	    queued->n + job->n > PROF_BATCH_MAX)
+		return false;
+	for (size_t b = 0; b < job->n; b++, queued->n++) {
+		queued->who[queued->n] = job->who[b];
+		queued->r[queued->n] = job->r[b];
+		queued->asked_calls[queued->n] = job->asked_calls[b];
+		queued->asked_loops[queued->n] = job->asked_loops[b];
+		queued->trigger[queued->n][0] = job->trigger[b][0];
+		queued->trigger[queued->n][1] = job->trigger[b][1];
+	}
+	return true;
+}
+
 void prof_submit(struct prof_job *job)
 {
 	for (size_t b = 0; b < job->n; b++) {
@@ -84,11 +126,15 @@ void prof_submit(struct prof_job *job)
 	}
 	job->q.compile = compile;
 	job->q.install = install;
+	if (job->batch && queue_merge(&job->q, merge)) {
+		free(job);
+		return;
+	}
 	queue_submit(&job->q);
 }
 
 enum prof_place prof_job_place(const struct prof_job *job, size_t b)
 {
-	return b == 0 && job->call_pending && !queue_background() ? PROF_SLOT_CALL_PENDING
-								  : PROF_SLOT;
+	return b == 0 && job->call_pending && !job->q.background ? PROF_SLOT_CALL_PENDING
+								 : PROF_SLOT;
 }

@@ -254,7 +254,7 @@ static void log_tier_up(const struct prof_fn *f, const struct jit_request *r, ui
 			f->fn->name, r->tier, what, (unsigned long long)f->calls);
 		return;
 	}
-	if (queue_background()) { /* the program's progress meanwhile */
+	if (job && job->q.background) { /* the program's progress meanwhile */
 		fprintf(stderr,
 			"bareflow-rt: tier-up %s: tier %d -> %d (%s) asked at call %llu (%llu "
 			"loop iterations), installed at call %llu (%llu loop iterations), "
@@ -374,6 +374,7 @@ static void tier_up(struct prof_fn *f, uint32_t i, int tier, bool call_pending, 
 		return;
 	}
 	prepare(f, i, tier, &job->r[0]);
+	job->batch = tier == 2 && batch;
 	for (uint32_t k = 1; batch && k < prof_nfns && job->n < PROF_BATCH_MAX; k++)
 		if (k != i && !prof_fns[k].pending && joins_batch(&prof_fns[k], k)) {
 			job->who[job->n] = k;
@@ -763,7 +764,7 @@ static void osr_done(struct prof_job *job)
 	f->osr_trigger = 0; /* a loop still running in tier 0 enters it at its next back-edge */
 	if (!P.verbose)
 		return;
-	if (queue_background())
+	if (job->q.background)
 		fprintf(stderr,
 			"bareflow-rt: OSR %s: tier 0 -> 2 (-O3) in the loop at block %u, asked in "
 			"call %llu after %llu loop iterations, installed after %llu, compiled in "

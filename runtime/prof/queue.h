@@ -5,9 +5,11 @@
  * - queue_submit never waits for a compile. A job runs its compile with
  *   the jit lock held (the one user of struct jit then), then its install
  *   with the policy lock held. Without a compiler thread (0 asked for, or
- *   none could be made) both run at once, on the submitter's thread.
+ *   none could be made) both run at once, on the submitter's thread; so
+ *   they do while the thread gets too little of a CPU (queue.c).
  * - Jobs run one at a time, in the order submitted. The submitter marks
- *   what it asked for as pending, so that nothing is asked for twice.
+ *   what it asked for as pending, so that nothing is asked for twice. A
+ *   job not started yet may take in another (queue_merge).
  * - The policy lock guards the profile's decisions and version history.
  *   With a compiler thread it is never held across a compile, so a
  *   program thread that takes it (a probe) waits for an install at most.
@@ -23,17 +25,21 @@ struct queue_job {
 	struct queue_job *next;
 	void (*compile)(struct queue_job *); /* jit lock held */
 	void (*install)(struct queue_job *); /* policy lock held */
+	bool background;		     /* set by queue_submit: compiled on the thread */
 };
 
 /* Start n compiler threads (0: synchronous; more than 1 is 1, as the JIT has
  * one LLVM context to compile in). False if a thread cannot be made: then
  * compiling stays synchronous, and why is in *why (an errno). */
 bool queue_start(unsigned n, int *why);
-/* Whether a compiler thread runs (compiles are in the background). */
-bool queue_background(void);
 /* Hand over job (malloc'd; the queue frees it after its install, or when
  * it is dropped). The caller holds the policy lock. */
 void queue_submit(struct queue_job *job);
+
+/* Offer job to the jobs not started yet: merge(queued, job) says whether
+ * queued took it in (then job is the caller's to free). False if none did
+ * (or no thread runs). */
+bool queue_merge(struct queue_job *job, bool (*merge)(struct queue_job *, struct queue_job *));
 
 /* The policy lock. */
 void queue_lock_policy(void);
