@@ -64,7 +64,6 @@ struct prof_job {
 	void *code[PROF_BATCH_MAX]; /* set beforehand: compiled before, no compile */
 	uint64_t ns[PROF_BATCH_MAX];
 	bool call_pending;	  /* the call that asked runs the code, uncounted */
-	bool batch;		  /* tier-2 versions that later ones may join while queued */
 	bool fallback;		  /* the policy's: for a guard's fallback */
 	int err;		  /* who[0]'s compile failed (the reason in error) */
 	bool alone;		  /* the batch failed; who[0] was compiled alone */
@@ -75,8 +74,7 @@ struct prof_job {
 /* A zeroed job (NULL when out of memory). */
 struct prof_job *prof_new_job(void);
 /* Ask for it (the policy lock held); compiled and installed at once
- * unless a compiler thread runs. A batch job joins one still queued, for
- * the same target, if there is room (it is then freed). */
+ * unless the compiler thread takes it (queue.h). */
 void prof_submit(struct prof_job *job);
 /* Where a job's code goes in a slot: with the call that asked pending
  * (synchronous), or not (in the background). */

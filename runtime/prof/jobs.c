@@ -85,28 +85,6 @@ static void install(struct queue_job *q)
 	job->done(job);
 }
 
-/* Whether queued (not started) took job's requests in: both batches for
- * the same target, with room for all. In the background, functions that
- * get hot while a compile runs are then compiled together, as they would
- * have been had the program waited (one module's set-up for all). */
-static bool merge(struct queue_job *qq, struct queue_job *qj)
-{
-	struct prof_job *queued = (struct prof_job *)qq, *job = (struct prof_job *)qj;
-	if (!queued->batch || queued->done != job->done ||
-	    queued->r[0].generic_cpu != job->r[0].generic_cpu ||
-	    queued->n + job->n > PROF_BATCH_MAX)
-		return false;
-	for (size_t b = 0; b < job->n; b++, queued->n++) {
-		queued->who[queued->n] = job->who[b];
-		queued->r[queued->n] = job->r[b];
-		queued->asked_calls[queued->n] = job->asked_calls[b];
-		queued->asked_loops[queued->n] = job->asked_loops[b];
-		queued->trigger[queued->n][0] = job->trigger[b][0];
-		queued->trigger[queued->n][1] = job->trigger[b][1];
-	}
-	return true;
-}
-
 void prof_submit(struct prof_job *job)
 {
 	for (size_t b = 0; b < job->n; b++) {
@@ -126,10 +104,6 @@ void prof_submit(struct prof_job *job)
 	}
 	job->q.compile = compile;
 	job->q.install = install;
-	if (job->batch && queue_merge(&job->q, merge)) {
-		free(job);
-		return;
-	}
 	queue_submit(&job->q);
 }
 

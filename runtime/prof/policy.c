@@ -374,7 +374,6 @@ static void tier_up(struct prof_fn *f, uint32_t i, int tier, bool call_pending, 
 		return;
 	}
 	prepare(f, i, tier, &job->r[0]);
-	job->batch = tier == 2 && batch;
 	for (uint32_t k = 1; batch && k < prof_nfns && job->n < PROF_BATCH_MAX; k++)
 		if (k != i && !prof_fns[k].pending && joins_batch(&prof_fns[k], k)) {
 			job->who[job->n] = k;

@@ -8,11 +8,10 @@
  * one CPU: the compile then crawls while the program runs slow code, and
  * waiting for it would have been quicker (bench/tiers/spec went from 0.35
  * to 0.58 times clang's time on two busy CPUs). So the share of a CPU the
- * thread got is measured: at its start (it spins for PROBE_NS, alongside
- * the program starting), over its last compile, and over the one under
- * way when a job comes in; below MIN_SHARE, jobs run at once on the
- * submitter's thread again, one in PROBE_EVERY still going to the thread
- * to measure anew.
+ * thread got is measured, at its start (it spins for PROBE_NS, alongside
+ * the program starting) and over its last compile; below MIN_SHARE, jobs
+ * run at once on the submitter's thread, one in PROBE_EVERY still going to
+ * the thread to measure anew.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -26,7 +25,6 @@
 #define COMPILER_STACK (16u << 20)
 #define MIN_SHARE 0.6
 #define PROBE_EVERY 8
-#define SHARE_AFTER_NS 2000000 /* a compile under way is judged after this */
 #define PROBE_NS 4000000
 
 static struct {
@@ -39,8 +37,7 @@ static struct {
 	double share;  /* of a CPU the thread's last compile got */
 	bool busy;     /* it is compiling, since: */
 	uint64_t busy_wall, busy_cpu;
-	clockid_t cpu_clock; /* the thread's CPU time */
-	unsigned skipped;    /* jobs run at once since the last probe */
+	unsigned skipped; /* jobs run at once since the last probe */
 	pthread_t thread;
 	pthread_mutex_t policy, jit;
 } Q = {.lock = PTHREAD_MUTEX_INITIALIZER,
@@ -115,25 +112,19 @@ bool queue_start(unsigned n, int *why)
 	pthread_attr_destroy(&attr);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	Q.running = *why == 0;
-	if (Q.running && pthread_getcpuclockid(Q.thread, &Q.cpu_clock))
-		Q.cpu_clock = CLOCK_MONOTONIC; /* then the share is never below 1 */
 	return Q.running;
 }
 
-/* Whether the thread gets too little of a CPU to compile in the
- * background (Q.lock held). */
-static bool starved(void)
+/* Whether job goes to the thread (Q.lock held): not if it would wait
+ * behind another compile (the asking thread waits for that one and
+ * compiles its own, as it would have without the thread; no program
+ * thread runs slow code longer than then), nor while the thread gets too
+ * little of a CPU. */
+static bool to_thread(void)
 {
-	double share = Q.share;
-	uint64_t wall = rt_now_ns() - Q.busy_wall;
-	if (Q.busy && wall >= SHARE_AFTER_NS) {
-		struct timespec t = {0, 0};
-		clock_gettime(Q.cpu_clock, &t);
-		uint64_t cpu = (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-		double now = (double)(cpu - Q.busy_cpu) / (double)wall;
-		share = now < share ? now : share;
-	}
-	return share < MIN_SHARE && ++Q.skipped % PROBE_EVERY != 0;
+	if (!Q.running || Q.busy || Q.head)
+		return false;
+	return Q.share >= MIN_SHARE || ++Q.skipped % PROBE_EVERY == 0;
 }
 
 void queue_submit(struct queue_job *job)
@@ -145,7 +136,7 @@ void queue_submit(struct queue_job *job)
 		free(job);
 		return;
 	}
-	job->background = Q.running && !starved();
+	job->background = to_thread();
 	if (job->background) {
 		if (Q.tail)
 			Q.tail->next = job;
@@ -170,16 +161,6 @@ void queue_lock_policy(void)
 void queue_unlock_policy(void)
 {
 	pthread_mutex_unlock(&Q.policy);
-}
-
-bool queue_merge(struct queue_job *job, bool (*merge)(struct queue_job *, struct queue_job *))
-{
-	bool merged = false;
-	pthread_mutex_lock(&Q.lock);
-	for (struct queue_job *q = Q.head; q && !merged && !Q.stopping; q = q->next)
-		merged = merge(q, job);
-	pthread_mutex_unlock(&Q.lock);
-	return merged;
 }
 
 bool queue_try_jit(void)

@@ -6,10 +6,10 @@
  *   the jit lock held (the one user of struct jit then), then its install
  *   with the policy lock held. Without a compiler thread (0 asked for, or
  *   none could be made) both run at once, on the submitter's thread; so
- *   they do while the thread gets too little of a CPU (queue.c).
+ *   they do when the job would wait behind another, or while the thread
+ *   gets too little of a CPU (queue.c).
  * - Jobs run one at a time, in the order submitted. The submitter marks
- *   what it asked for as pending, so that nothing is asked for twice. A
- *   job not started yet may take in another (queue_merge).
+ *   what it asked for as pending, so that nothing is asked for twice.
  * - The policy lock guards the profile's decisions and version history.
  *   With a compiler thread it is never held across a compile, so a
  *   program thread that takes it (a probe) waits for an install at most.
@@ -35,11 +35,6 @@ bool queue_start(unsigned n, int *why);
 /* Hand over job (malloc'd; the queue frees it after its install, or when
  * it is dropped). The caller holds the policy lock. */
 void queue_submit(struct queue_job *job);
-
-/* Offer job to the jobs not started yet: merge(queued, job) says whether
- * queued took it in (then job is the caller's to free). False if none did
- * (or no thread runs). */
-bool queue_merge(struct queue_job *job, bool (*merge)(struct queue_job *, struct queue_job *));
 
 /* The policy lock. */
 void queue_lock_policy(void);
