@@ -13,6 +13,14 @@ static inline uint64_t rt_now_ns(void)
 	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
 
+/* The calling thread's CPU time, in nanoseconds. */
+static inline uint64_t rt_thread_cpu_ns(void)
+{
+	struct timespec t = {0, 0};
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
 /* The time-stamp counter, as llvm.readcyclecounter reads it in JIT code. */
 static inline uint64_t rt_cycles(void)
 {

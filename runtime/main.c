@@ -5,7 +5,8 @@
  *
  *   bareflow-rt [--opt auto|0|1|2|3] [--thresholds C1,L1,C2,L2] [--verbose]
  *               [--log-tiers] [--report] [--profile FILE] [--cache DIR|off]
- *               [--cache-clear] [--perf-map] [--gdb] FILE.bc... -- ARGV0 [ARGS...]
+ *               [--cache-clear] [--compile-threads N] [--perf-map] [--gdb]
+ *               FILE.bc... -- ARGV0 [ARGS...]
  *   bareflow-rt --check FILE.bc...
  *   bareflow-rt --export OUT.o [--export-cpu host|x86-64] --cache DIR FILE.bc...
  *
@@ -18,6 +19,14 @@
  * with the reason if not (what `bareflow jit` asks before it boots).
  *
  * --log-tiers prints each tier-up as it happens (--verbose does too).
+ *
+ * --compile-threads N: the tiers compile on N threads in the background
+ * while the program runs on (prof/queue.h; more than 1 counts as 1 for
+ * now), or synchronously with 0. The default is 1 when this process may
+ * run on two CPUs or more (sched_getaffinity), else 0; under --thresholds
+ * it is 0, so that tier-ups happen at exactly the counts given. When no
+ * thread can be made (bare-metal without threads) compiling is
+ * synchronous, and --log-tiers says so.
  *
  * The code cache (cache/cache.h): with the tiers, what this run compiled
  * is stored at exit in DIR (default $XDG_CACHE_HOME/bareflow, or
@@ -42,6 +51,7 @@
  * 2 for a bad command line.
  */
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -63,12 +73,14 @@
 static const char usage[] =
     "usage: bareflow-rt [--opt auto|0|1|2|3] [--thresholds C1,L1,C2,L2] [--verbose]\n"
     "                   [--log-tiers] [--report] [--profile FILE] [--cache DIR|off]\n"
-    "                   [--cache-clear] [--perf-map] [--gdb] FILE.bc... -- ARGV0 [ARGS...]\n"
+    "                   [--cache-clear] [--compile-threads N] [--perf-map] [--gdb]\n"
+    "                   FILE.bc... -- ARGV0 [ARGS...]\n"
     "       bareflow-rt --check FILE.bc...\n"
     "       bareflow-rt --export OUT.o [--export-cpu host|x86-64] --cache DIR FILE.bc...\n";
 
 static struct {
-	int opt; /* -1: auto, the tiers */
+	int opt;	       /* -1: auto, the tiers */
+	int compile_threads;   /* -1: the default */
 	struct prof_policy policy;
 	bool verbose, report, log_tiers, check, cache_off, cache_clear, export_host, perf_map, gdb;
 	const char *profile, *cache_dir, *export;
@@ -178,6 +190,7 @@ static void finish(int status, void *arg)
 	(void)arg;
 	fflush(stdout);
 	if (rt.opt < 0) {
+		prof_stop(); /* an exit that bypassed rt_exit (one inside libc) */
 		prof_settle();
 		cache_save();
 	}
@@ -185,6 +198,46 @@ static void finish(int status, void *arg)
 		print_report(status);
 	if (rt.profile)
 		write_profile(status);
+}
+
+/*
+ * LLVM registers some of its static destructors on first use, so those
+ * that the compiler thread's first compiles registered run before finish,
+ * among the program's own exit handlers: no compile may be under way by
+ * then. So the program's exit waits for the compile in progress, if any.
+ */
+void rt_exit(int status)
+{
+	if (rt.opt < 0)
+		prof_stop();
+	exit(status);
+}
+
+/* The number of CPUs this process may run on (1 if that cannot be told). */
+static int cpus_allowed(void)
+{
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof set, &set))
+		return 1;
+	return CPU_COUNT(&set);
+}
+
+/* Compile in the background from here on, as --compile-threads says. */
+static void start_compiling(void)
+{
+	int why = 0, n = rt.compile_threads;
+	if (n < 0)
+		n = !rt.policy.fixed && cpus_allowed() >= 2;
+	if (prof_background((unsigned)n, &why)) {
+		if (rt.verbose && n)
+			fprintf(stderr, "bareflow-rt: compiling in the background, on 1 thread\n");
+		return;
+	}
+	if (rt.verbose || rt.log_tiers)
+		fprintf(stderr,
+			"bareflow-rt: no compiler thread (%s): compiling synchronously, the program "
+			"waits for each compile\n",
+			strerror(why));
 }
 
 static int usage_error(const char *why)
@@ -311,6 +364,7 @@ int main(int argc, char **argv, char **envp)
 
 	rt.start_ns = rt_now_ns();
 	rt.opt = -1;
+	rt.compile_threads = -1;
 	rt.policy = prof_default_policy;
 	for (; i < argc && argv[i][0] == '-' && strcmp(argv[i], "--"); i++) {
 		const char *a = argv[i];
@@ -333,11 +387,19 @@ int main(int argc, char **argv, char **envp)
 			return 0;
 		} else if (!strcmp(a, "--profile") || !strcmp(a, "--opt") ||
 			   !strcmp(a, "--thresholds") || !strcmp(a, "--cache") ||
-			   !strcmp(a, "--export") || !strcmp(a, "--export-cpu")) {
+			   !strcmp(a, "--export") || !strcmp(a, "--export-cpu") ||
+			   !strcmp(a, "--compile-threads")) {
 			if (i + 1 == argc)
 				return usage_error("an option needs a value");
 			const char *v = argv[++i];
-			if (!strcmp(a, "--export-cpu")) {
+			if (!strcmp(a, "--compile-threads")) {
+				char *end;
+				errno = 0;
+				long n = strtol(v, &end, 10);
+				if (*v < '0' || *v > '9' || *end || errno || n > 64)
+					return usage_error("--compile-threads wants a number from 0 to 64");
+				rt.compile_threads = (int)n;
+			} else if (!strcmp(a, "--export-cpu")) {
 				if (strcmp(v, "host") && strcmp(v, "x86-64"))
 					return usage_error("--export-cpu wants host or x86-64");
 				rt.export_host = !strcmp(v, "host");
@@ -434,7 +496,9 @@ int main(int argc, char **argv, char **envp)
 	on_exit(finish, NULL);
 	int (*program)(int, char **, char **) = (int (*)(int, char **, char **))entry;
 	rt.main_ns = rt_now_ns();
-	if (rt.opt < 0)
+	if (rt.opt < 0) {
+		start_compiling();
 		prof_settle(); /* from here on, cycles are counted */
-	exit(program(argc - i - 1, argv + i + 1, envp));
+	}
+	rt_exit(program(argc - i - 1, argv + i + 1, envp));
 }

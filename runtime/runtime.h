@@ -18,4 +18,8 @@ void *rt_calloc(size_t n, size_t size);
  * jit/ compiles) at the thread's first access. */
 void *rt_tls_address(const void *table, uint64_t offset);
 
+/* main.c: the program's exit (and main's return): the compiler thread
+ * finishes first (prof_stop). */
+void rt_exit(int status) __attribute__((noreturn));
+
 #endif

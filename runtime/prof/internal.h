@@ -6,6 +6,7 @@
 #define BFRT_PROF_INTERNAL_H
 
 #include "prof.h"
+#include "queue.h"
 
 extern struct prof_state {
 	struct jit *jit;
@@ -41,5 +42,42 @@ void prof_reinstall(struct prof_fn *f, void *code);
 void prof_describe(const struct jit_request *r, char *buf, size_t len);
 
 double prof_ms(uint64_t ns);
+
+/*
+ * A compile the policy asks for (jobs.c): versions of n functions in one
+ * module (who[0] asked; the others join its batch), or OSR code for loop
+ * header `loop` of who[0]. From prof_submit until its install, its
+ * functions are pending (struct prof_fn): their triggers (the OSR trigger
+ * for OSR code) stay off, so that nothing is asked for them twice. The
+ * install gives the triggers back, then calls done, the policy's own
+ * install, with the policy lock held.
+ */
+#define PROF_BATCH_MAX 16
+struct prof_job {
+	struct queue_job q;
+	void (*done)(struct prof_job *);
+	bool osr;
+	unsigned loop;
+	size_t n;
+	uint32_t who[PROF_BATCH_MAX];
+	struct jit_request r[PROF_BATCH_MAX];
+	void *code[PROF_BATCH_MAX]; /* set beforehand: compiled before, no compile */
+	uint64_t ns[PROF_BATCH_MAX];
+	bool call_pending;	  /* the call that asked runs the code, uncounted */
+	bool fallback;		  /* the policy's: for a guard's fallback */
+	int err;		  /* who[0]'s compile failed (the reason in error) */
+	bool alone;		  /* the batch failed; who[0] was compiled alone */
+	char error[512];
+	uint64_t asked_calls[PROF_BATCH_MAX], asked_loops[PROF_BATCH_MAX];
+	uint64_t trigger[PROF_BATCH_MAX][2]; /* call and loop (or OSR) triggers */
+};
+/* A zeroed job (NULL when out of memory). */
+struct prof_job *prof_new_job(void);
+/* Ask for it (the policy lock held); compiled and installed at once
+ * unless the compiler thread takes it (queue.h). */
+void prof_submit(struct prof_job *job);
+/* Where a job's code goes in a slot: with the call that asked pending
+ * (synchronous), or not (in the background). */
+enum prof_place prof_job_place(const struct prof_job *job, size_t b);
 
 #endif

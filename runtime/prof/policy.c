@@ -20,14 +20,18 @@
  * iterations, tier 1 -> 2 at C2 or L2, with no cost rule: exact, for tests
  * and experiments.
  *
- * Compiling is synchronous, on the program's own thread: BareFlow gives a
- * program one CPU, so a background compiler thread would only take turns
- * with it. The call that reached the checkpoint waits for the compile and
- * then runs the new code (tier 0 and 1 tail-call the slot again).
+ * Compiles are jobs (jobs.c, queue.h). With a compiler thread (more than
+ * one CPU) the program runs on in its current code and the thread installs
+ * the new code when it is ready; a tier-0 loop enters its OSR code at a
+ * back-edge after that. Without one, the call that reached the checkpoint
+ * waits for the compile and then runs the new code (tier 0 and 1
+ * tail-call the slot again). The decisions below run under the policy
+ * lock; a function with a job pending asks for nothing more.
  */
 #include <math.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -81,12 +85,15 @@ static double predict_ns(unsigned long size)
  * averaging counted_min cycles at tier 2 averages this times more at 0. */
 #define TIER0_SLOWDOWN 4
 
-/* The IR instructions a version of function i (f) compiles, found once. */
+/* The IR instructions a version of function i (f) compiles, found once;
+ * while a compile holds struct jit, its own size for now. */
 static unsigned long version_size(struct prof_fn *f, uint32_t i)
 {
-	if (!f->size)
+	if (!f->size && queue_try_jit()) {
 		f->size = jit_version_size(P.jit, i - 1);
-	return f->size;
+		queue_unlock_jit();
+	}
+	return f->size ? f->size : f->fn->size;
 }
 
 /* The cycles a version of function i (f) is predicted to take to compile. */
@@ -180,21 +187,29 @@ static void choose_specialization(struct prof_fn *f, struct jit_request *r)
 	}
 }
 
-/* Compile r for function i (f); 0, or an error reported here (f then keeps
- * its code and stops asking). */
-static int compile(struct prof_fn *f, uint32_t i, const struct jit_request *r, void **code,
-		   uint64_t *ns, const char *what)
+/* job's compile for f failed: say so; f keeps its code and stops asking. */
+static bool failed(struct prof_fn *f, const struct prof_job *job, const char *what)
 {
-	int err = jit_compile_version(P.jit, r, code, ns);
-	P.compile_ns += *ns;
-	if (err) {
-		fprintf(stderr, "bareflow-rt: cannot compile %s %s, so it keeps its code: %s\n",
-			f->fn->name, what, jit_error(P.jit));
-		f->call_trigger = f->loop_trigger = f->miss_trigger = PROF_NEVER;
-		return err;
-	}
-	learn(f, i, *ns);
-	return 0;
+	if (!job->err)
+		return false;
+	fprintf(stderr, "bareflow-rt: cannot compile %s %s, so it keeps its code: %s\n",
+		f->fn->name, what, job->error);
+	f->call_trigger = f->loop_trigger = f->miss_trigger = PROF_NEVER;
+	return true;
+}
+
+/* A job for function i, asked at its call now under way (or not). */
+static struct prof_job *new_job(uint32_t i, void (*done)(struct prof_job *), bool call_pending)
+{
+	struct prof_job *job = prof_new_job();
+	if (!job)
+		return NULL;
+	job->done = done;
+	job->n = 1;
+	job->who[0] = i;
+	job->r[0].fn = i - 1;
+	job->call_pending = call_pending;
+	return job;
 }
 
 /* Whether any of f's arguments is profiled. */
@@ -225,7 +240,8 @@ static bool wait_for_samples(struct prof_fn *f, uint64_t rent)
 /* --log-tiers: f goes from its tier to r's, from the call about to run. */
 static bool from_cache; /* prof_restore is installing code */
 
-static void log_tier_up(const struct prof_fn *f, const struct jit_request *r, uint64_t ns)
+static void log_tier_up(const struct prof_fn *f, const struct jit_request *r, uint64_t ns,
+			const struct prof_job *job, size_t b)
 {
 	char what[160];
 	if (!P.verbose)
@@ -236,6 +252,17 @@ static void log_tier_up(const struct prof_fn *f, const struct jit_request *r, ui
 			"bareflow-rt: cached %s: tier %d (%s) from the code cache, after %llu "
 			"calls in earlier runs\n",
 			f->fn->name, r->tier, what, (unsigned long long)f->calls);
+		return;
+	}
+	if (job && job->q.background) { /* the program's progress meanwhile */
+		fprintf(stderr,
+			"bareflow-rt: tier-up %s: tier %d -> %d (%s) asked at call %llu (%llu "
+			"loop iterations), installed at call %llu (%llu loop iterations), "
+			"compiled in %.2f ms in the background\n",
+			f->fn->name, f->tier, r->tier, what,
+			(unsigned long long)job->asked_calls[b] + 1,
+			(unsigned long long)job->asked_loops[b], (unsigned long long)f->calls + 1,
+			(unsigned long long)f->loops, prof_ms(ns));
 		return;
 	}
 	fprintf(stderr,
@@ -275,9 +302,9 @@ static void prepare(struct prof_fn *f, uint32_t i, int tier, struct jit_request 
 /* r's code for function i (f) is compiled: log it, install it, and set
  * what f looks at next. */
 static void installed(struct prof_fn *f, uint32_t i, const struct jit_request *r, void *code,
-		      uint64_t ns, enum prof_place place)
+		      uint64_t ns, enum prof_place place, const struct prof_job *job, size_t b)
 {
-	log_tier_up(f, r, ns);
+	log_tier_up(f, r, ns, job, b);
 	prof_install(f, r, code, ns, place);
 	f->tier = r->tier;
 	if (r->tier == 1) {
@@ -296,17 +323,26 @@ static void installed(struct prof_fn *f, uint32_t i, const struct jit_request *r
 	}
 }
 
-static void tier_up(struct prof_fn *f, uint32_t i, int tier, enum prof_place place)
+/* A tier-up's (or a batch's) code is compiled. */
+static void tier_up_done(struct prof_job *job)
 {
-	struct jit_request r;
+	struct prof_fn *f = &prof_fns[job->who[0]];
 	char what[32];
-	void *code;
-	uint64_t ns = 0;
-	prepare(f, i, tier, &r);
-	snprintf(what, sizeof what, "at tier %d", tier);
-	if (!compile(f, i, &r, &code, &ns, what))
-		installed(f, i, &r, code, ns, place);
+	snprintf(what, sizeof what, "at tier %d", job->r[0].tier);
+	if (failed(f, job, what))
+		return;
+	for (size_t b = 0; b < job->n; b++)
+		installed(&prof_fns[job->who[b]], job->who[b], &job->r[b], job->code[b],
+			  job->ns[b], prof_job_place(job, b), job, b);
+	if (job->n > 1)
+		learn_batch(job->r, job->n, job->ns);
+	else
+		learn(f, job->who[0], job->ns[0]);
 }
+
+/* Ask for function i (f) at tier, with the call that asked pending (or
+ * not), and (batch) the functions near enough to their own tier-up. */
+static void tier_up(struct prof_fn *f, uint32_t i, int tier, bool call_pending, bool batch);
 
 /*
  * Batches. Most of a small function's compile is what every compile costs
@@ -317,7 +353,6 @@ static void tier_up(struct prof_fn *f, uint32_t i, int tier, enum prof_place pla
  * called through a table, get hot together.
  */
 #define BATCH_SHARE 0.25
-#define BATCH_MAX 16
 
 /* Whether function k (g), at tier 0, is near enough to its own tier-up to
  * join a batch. */
@@ -331,72 +366,68 @@ static bool joins_batch(struct prof_fn *g, uint32_t k)
 	return spent && (double)spent >= BATCH_SHARE * (double)rent_cycles(g, k);
 }
 
-static void tier_up_batch(struct prof_fn *f, uint32_t i)
+static void tier_up(struct prof_fn *f, uint32_t i, int tier, bool call_pending, bool batch)
 {
-	struct jit_request r[BATCH_MAX];
-	uint32_t who[BATCH_MAX];
-	void *code[BATCH_MAX];
-	uint64_t ns[BATCH_MAX];
-	size_t n = 0;
-
-	who[n] = i;
-	prepare(f, i, 2, &r[n++]);
-	for (uint32_t k = 1; k < prof_nfns && n < BATCH_MAX; k++)
-		if (k != i && joins_batch(&prof_fns[k], k)) {
-			who[n] = k;
-			prepare(&prof_fns[k], k, 2, &r[n++]);
+	struct prof_job *job = new_job(i, tier_up_done, call_pending);
+	if (!job || f->pending) {
+		free(job);
+		return;
+	}
+	prepare(f, i, tier, &job->r[0]);
+	for (uint32_t k = 1; batch && k < prof_nfns && job->n < PROF_BATCH_MAX; k++)
+		if (k != i && !prof_fns[k].pending && joins_batch(&prof_fns[k], k)) {
+			job->who[job->n] = k;
+			prepare(&prof_fns[k], k, 2, &job->r[job->n++]);
 		}
-	if (n == 1) {
-		tier_up(f, i, 2, PROF_SLOT_CALL_PENDING);
-		return;
-	}
-	int err = jit_compile_versions(P.jit, r, n, code, ns);
-	for (size_t b = 0; b < n; b++)
-		P.compile_ns += ns[b];
-	if (err) { /* one of them, perhaps: f alone, then */
-		if (P.verbose)
-			fprintf(stderr, "bareflow-rt: a batch of %zu failed (%s); %s alone\n", n,
-				jit_error(P.jit), f->fn->name);
-		tier_up(f, i, 2, PROF_SLOT_CALL_PENDING);
-		return;
-	}
-	for (size_t b = 0; b < n; b++)
-		installed(&prof_fns[who[b]], who[b], &r[b], code[b], ns[b],
-			  b ? PROF_SLOT : PROF_SLOT_CALL_PENDING);
-	learn_batch(r, n, ns);
+	prof_submit(job);
 }
 
 /* Generic -O3 code for function i (f), counted if the guard's clone is
  * (or as it was when compiled before): in the slot instead of the guard,
  * or as the guard's fallback. */
-static void generic(struct prof_fn *f, uint32_t i, bool fallback)
+static void generic_done(struct prof_job *job)
 {
-	struct jit_request r = {.fn = i - 1, .tier = 2, .generic_cpu = P.prefer_generic};
-	const struct prof_version *clone = prof_in_slot(f);
-	uint64_t ns = 0;
-	r.counted = f->generic ? f->generic_counted : clone && clone->counted;
+	uint32_t i = job->who[0];
+	struct prof_fn *f = &prof_fns[i];
+	uint64_t ns = job->ns[0];
+	if (failed(f, job, "without its specialization"))
+		return;
 	if (!f->generic) {
-		if (compile(f, i, &r, &f->generic, &ns, "without its specialization"))
-			return;
-		f->generic_counted = r.counted;
+		f->generic = job->code[0];
+		f->generic_counted = job->r[0].counted;
+		f->generic_ns = ns;
+		learn(f, i, ns);
 	}
 	if (P.verbose)
 		fprintf(stderr,
 			"bareflow-rt: %s %s: generic -O3 code (%llu of %llu calls missed the "
 			"specialization) from call %llu, %s %.2f ms\n",
-			fallback ? "fallback" : "tier-up", f->fn->name,
+			job->fallback ? "fallback" : "tier-up", f->fn->name,
 			(unsigned long long)f->guard_misses,
 			(unsigned long long)(f->calls - f->spec_calls),
 			(unsigned long long)f->calls + 1,
 			ns ? "compiled in" : "compiled before, in",
 			prof_ms(ns ? ns : f->generic_ns));
-	if (ns)
-		f->generic_ns = ns;
-	prof_install(f, &r, f->generic, ns, fallback ? PROF_FALLBACK : PROF_SLOT_CALL_PENDING);
-	if (!fallback) /* a guard still running, or inlined into a caller of its batch,
-			* sends its misses to generic code too */
+	prof_install(f, &job->r[0], f->generic, ns,
+		     job->fallback ? PROF_FALLBACK : prof_job_place(job, 0));
+	if (!job->fallback) /* a guard still running, or inlined into a caller of its batch,
+			     * sends its misses to generic code too */
 		atomic_store_explicit((_Atomic(void *) *)&f->fallback, f->generic,
 				      memory_order_release);
+}
+
+static void generic(struct prof_fn *f, uint32_t i, bool fallback)
+{
+	struct prof_job *job = new_job(i, generic_done, true);
+	const struct prof_version *clone = prof_in_slot(f);
+	if (!job)
+		return;
+	job->fallback = fallback;
+	job->r[0].tier = 2;
+	job->r[0].generic_cpu = P.prefer_generic;
+	job->r[0].counted = f->generic ? f->generic_counted : clone && clone->counted;
+	job->code[0] = f->generic;
+	prof_submit(job);
 }
 
 /* How many misses a new guard lets by before the first look: under the
@@ -418,6 +449,10 @@ static uint64_t first_miss_check(struct prof_fn *f, uint32_t i)
 static void misses(struct prof_fn *f, uint32_t i)
 {
 	uint64_t since = f->calls - f->spec_calls;
+	if (f->pending) { /* a compile for it is under way: later */
+		f->miss_trigger = f->miss_trigger < PROF_NEVER / 2 ? f->miss_trigger * 2 : PROF_NEVER;
+		return;
+	}
 	if (since >= P.policy.min_samples && f->guard_misses * 4 >= since) {
 		f->miss_trigger = PROF_NEVER;
 		if (f->experiment.state != EXPERIMENT_DONE) { /* it measured the guard */
@@ -505,12 +540,28 @@ static void sample(struct prof_fn *f, double cpc)
 	f->loop_trigger = PROF_NEVER;
 }
 
+/* The experiment's other code is compiled: its sample first. */
+static void other_done(struct prof_job *job)
+{
+	uint32_t i = job->who[0];
+	struct prof_fn *f = &prof_fns[i];
+	struct prof_experiment *e = &f->experiment;
+	if (failed(f, job, job->r[0].generic_cpu ? "for any x86-64" : "for this CPU")) {
+		e->state = EXPERIMENT_DONE;
+		return;
+	}
+	learn(f, i, job->ns[0]);
+	e->other = job->code[0];
+	prof_install(f, &job->r[0], e->other, job->ns[0], prof_job_place(job, 0));
+	e->state = EXPERIMENT_OTHER;
+	sample(f, e->host_cpc);
+}
+
 static void experiment(struct prof_fn *f, uint32_t i)
 {
 	struct prof_experiment *e = &f->experiment;
 	const struct prof_version *v = prof_in_slot(f);
 	uint64_t spent = f->cycles - f->tier_cycles;
-	uint64_t ns = 0;
 
 	switch (e->state) {
 	case EXPERIMENT_WAIT: {
@@ -524,24 +575,20 @@ static void experiment(struct prof_fn *f, uint32_t i)
 			back_off(f, spent, due);
 			return;
 		}
-		struct jit_request r = {.fn = i - 1,
-					.tier = 2,
-					.counted = true,
-					.generic_cpu = !v->generic_cpu,
-					.nspec = v->nspec};
-		memcpy(r.spec_arg, v->spec_arg, sizeof v->spec_arg);
-		memcpy(r.spec_value, v->spec_value, sizeof v->spec_value);
+		struct prof_job *job = new_job(i, other_done, true);
+		if (!job)
+			return;
+		struct jit_request *r = &job->r[0];
+		r->tier = 2;
+		r->counted = true;
+		r->generic_cpu = !v->generic_cpu;
+		r->nspec = v->nspec;
+		memcpy(r->spec_arg, v->spec_arg, sizeof v->spec_arg);
+		memcpy(r->spec_value, v->spec_value, sizeof v->spec_value);
 		e->host = f->code;
 		e->host_cpc = slot_cpc(f);
-		e->other_generic = r.generic_cpu;
-		if (compile(f, i, &r, &e->other, &ns,
-			    r.generic_cpu ? "for any x86-64" : "for this CPU")) {
-			e->state = EXPERIMENT_DONE;
-			return;
-		}
-		prof_install(f, &r, e->other, ns, PROF_SLOT_CALL_PENDING);
-		e->state = EXPERIMENT_OTHER;
-		sample(f, e->host_cpc);
+		e->other_generic = r->generic_cpu;
+		prof_submit(job);
 		return;
 	}
 	case EXPERIMENT_OTHER:
@@ -582,12 +629,24 @@ static void experiment(struct prof_fn *f, uint32_t i)
  * value dominates an argument, a specialized version goes in front of it
  * (once it has run as long as that compile takes), and it is the
  * fallback; if none does, profiling stops mattering. */
+static void respecialized(struct prof_job *job)
+{
+	uint32_t i = job->who[0];
+	struct prof_fn *f = &prof_fns[i];
+	if (failed(f, job, "specialized"))
+		return;
+	learn(f, i, job->ns[0]);
+	f->fallback = f->code;
+	installed(f, i, &job->r[0], job->code[0], job->ns[0], prof_job_place(job, 0), job, 0);
+	f->generic = f->fallback; /* the misses run generic -O3 code already */
+	f->generic_counted = true;
+}
+
 static void respecialize(struct prof_fn *f, uint32_t i)
 {
 	struct jit_request r = {
 	    .fn = i - 1, .tier = 2, .counted = true, .generic_cpu = P.prefer_generic};
-	void *code;
-	uint64_t ns = 0, spent = f->cycles - f->tier_cycles, rent = rent_cycles(f, i);
+	uint64_t spent = f->cycles - f->tier_cycles, rent = rent_cycles(f, i);
 
 	choose_specialization(f, &r);
 	if (!r.nspec) {
@@ -599,13 +658,12 @@ static void respecialize(struct prof_fn *f, uint32_t i)
 		back_off(f, spent, rent);
 		return;
 	}
-	f->respecialize = false;
-	f->fallback = f->code;
-	if (compile(f, i, &r, &code, &ns, "specialized"))
+	struct prof_job *job = new_job(i, respecialized, true);
+	if (!job)
 		return;
-	installed(f, i, &r, code, ns, PROF_SLOT_CALL_PENDING);
-	f->generic = f->fallback; /* the misses run generic -O3 code already */
-	f->generic_counted = true;
+	f->respecialize = false;
+	job->r[0] = r;
+	prof_submit(job);
 }
 
 static void hot(uint32_t i)
@@ -616,6 +674,8 @@ static void hot(uint32_t i)
 		f->call_trigger = f->loop_trigger = PROF_NEVER;
 		return;
 	}
+	if (f->pending) /* another thread got here first */
+		return;
 	f->calls--; /* this call runs again, through the slot, and counts itself again */
 	if (f->tier == 2) {
 		if (f->respecialize)
@@ -629,7 +689,7 @@ static void hot(uint32_t i)
 		if (spent < rent)
 			back_off(f, spent, rent);
 		else if (!wait_for_samples(f, rent))
-			tier_up_batch(f, i);
+			tier_up(f, i, 2, true, true);
 		return;
 	}
 	if (f->tier == 1 && f->calls + 1 < P.policy.calls2 &&
@@ -640,33 +700,96 @@ static void hot(uint32_t i)
 		f->loop_trigger = PROF_NEVER;
 		return;
 	}
-	tier_up(f, i, f->tier + 1, PROF_SLOT_CALL_PENDING);
+	tier_up(f, i, f->tier + 1, true, false);
 }
 
 void prof_hot(uint32_t i)
 {
+	queue_lock_policy();
 	prof_runtime_enter();
 	hot(i);
 	prof_runtime_leave();
+	queue_unlock_policy();
 }
 
 void prof_miss(uint32_t i)
 {
+	queue_lock_policy();
 	prof_runtime_enter();
 	misses(&prof_fns[i], i);
 	prof_runtime_leave();
+	queue_unlock_policy();
+}
+
+/* Function f's OSR code for tier-0 loop header `loop`, if it has any. */
+static void *osr_code(const struct prof_fn *f, uint32_t loop)
+{
+	for (unsigned k = 0; k < f->nversions; k++)
+		if (f->versions[k].osr && f->versions[k].loop == loop)
+			return f->versions[k].code;
+	return NULL;
+}
+
+static void osr_done(struct prof_job *job)
+{
+	uint32_t i = job->who[0];
+	struct prof_fn *f = &prof_fns[i];
+	unsigned loop = job->loop;
+	if (job->err) {
+		if (job->err != JIT_EUNFIT)
+			fprintf(stderr,
+				"bareflow-rt: cannot compile %s's loop (block %u) for OSR: %s\n",
+				f->fn->name, loop, job->error);
+		else if (P.verbose)
+			fprintf(stderr, "bareflow-rt: no OSR for %s's loop at block %u: %s\n",
+				f->fn->name, loop, job->error);
+		if (f->nunfit < sizeof f->unfit / sizeof f->unfit[0])
+			f->unfit[f->nunfit++] = loop;
+		f->osr_trigger = f->loops * 2;
+		return;
+	}
+	struct prof_version *v = prof_new_version(f);
+	if (!v) {
+		f->osr_trigger = PROF_NEVER;
+		return;
+	}
+	learn(f, i, job->ns[0]);
+	v->tier = 2;
+	v->osr = true;
+	v->loop = loop;
+	v->compile_ns = job->ns[0];
+	v->installed_at_call = f->calls;
+	v->code = job->code[0];
+	f->osr_trigger = 0; /* a loop still running in tier 0 enters it at its next back-edge */
+	if (!P.verbose)
+		return;
+	if (job->q.background)
+		fprintf(stderr,
+			"bareflow-rt: OSR %s: tier 0 -> 2 (-O3) in the loop at block %u, asked in "
+			"call %llu after %llu loop iterations, installed after %llu, compiled in "
+			"%.2f ms in the background\n",
+			f->fn->name, loop, (unsigned long long)job->asked_calls[0],
+			(unsigned long long)job->asked_loops[0], (unsigned long long)f->loops,
+			prof_ms(job->ns[0]));
+	else
+		fprintf(stderr,
+			"bareflow-rt: OSR %s: tier 0 -> 2 (-O3) in the loop at block %u, in call "
+			"%llu after %llu loop iterations, compiled in %.2f ms\n",
+			f->fn->name, loop, (unsigned long long)f->calls,
+			(unsigned long long)f->loops, prof_ms(job->ns[0]));
 }
 
 /* A tier-0 loop header of function i ran osr_trigger times in all: enter
  * -O3 code for the rest of the call, once the function has paid the same
- * rent as above (so a loop about to end does not pay for a compile). OSR versions are kept per
- * header. */
+ * rent as above (so a loop about to end does not pay for a compile). OSR
+ * versions are kept per header. In the background, the loop runs on in
+ * tier 0 and enters the code once it is installed. */
 static void *osr(uint32_t i, uint32_t loop)
 {
 	struct prof_fn *f = &prof_fns[i];
-	for (unsigned k = 0; k < f->nversions; k++)
-		if (f->versions[k].osr && f->versions[k].loop == loop)
-			return f->versions[k].code;
+	void *code = osr_code(f, loop);
+	if (code || f->osr_pending)
+		return code;
 	if (f->osr_learned) { /* the last run knew which of its loops ran long */
 		f->osr_trigger = f->loops * 2;
 		return NULL;
@@ -683,54 +806,29 @@ static void *osr(uint32_t i, uint32_t loop)
 	if (f->tier == 0 && f->calls >= 2 && !P.policy.fixed) {
 		/* called before: its next calls may well suffice, and need code
 		 * of their own anyway; OSR only if this call still loops on */
-		tier_up(f, i, 2, PROF_SLOT);
+		tier_up(f, i, 2, false, false);
 		f->osr_trigger = f->loops * 2;
 		return NULL;
 	}
-	struct prof_version *v = prof_new_version(f);
-	if (!v) {
+	struct prof_job *job = new_job(i, osr_done, false);
+	if (!job || f->nversions == PROF_MAX_VERSIONS) {
+		free(job);
 		f->osr_trigger = PROF_NEVER;
 		return NULL;
 	}
-	void *code;
-	uint64_t ns = 0;
-	int err = jit_compile_osr(P.jit, i - 1, loop, &code, &ns);
-	P.compile_ns += ns;
-	if (err) {
-		f->nversions--;
-		if (err != JIT_EUNFIT)
-			fprintf(stderr,
-				"bareflow-rt: cannot compile %s's loop (block %u) for OSR: %s\n",
-				f->fn->name, loop, jit_error(P.jit));
-		else if (P.verbose)
-			fprintf(stderr, "bareflow-rt: no OSR for %s's loop at block %u: %s\n",
-				f->fn->name, loop, jit_error(P.jit));
-		if (f->nunfit < sizeof f->unfit / sizeof f->unfit[0])
-			f->unfit[f->nunfit++] = loop;
-		f->osr_trigger = f->loops * 2;
-		return NULL;
-	}
-	learn(f, i, ns);
-	v->tier = 2;
-	v->osr = true;
-	v->loop = loop;
-	v->compile_ns = ns;
-	v->installed_at_call = f->calls;
-	v->code = code;
-	if (P.verbose)
-		fprintf(stderr,
-			"bareflow-rt: OSR %s: tier 0 -> 2 (-O3) in the loop at block %u, in call "
-			"%llu after %llu loop iterations, compiled in %.2f ms\n",
-			f->fn->name, loop, (unsigned long long)f->calls,
-			(unsigned long long)f->loops, prof_ms(ns));
-	return code;
+	job->osr = true;
+	job->loop = loop;
+	prof_submit(job);
+	return osr_code(f, loop);
 }
 
 void *prof_osr(uint32_t i, uint32_t loop)
 {
+	queue_lock_policy();
 	prof_runtime_enter();
 	void *code = osr(i, loop);
 	prof_runtime_leave();
+	queue_unlock_policy();
 	return code;
 }
 
@@ -801,7 +899,7 @@ void prof_restore(uint32_t i, const struct prof_snapshot *s, const struct jit_re
 		f->fallback = r->nspec ? f->code : slot;
 	}
 	from_cache = true;
-	installed(f, i, r, slot, 0, PROF_SLOT);
+	installed(f, i, r, slot, 0, PROF_SLOT, NULL, 0);
 	from_cache = false;
 	if (f->nversions)
 		f->versions[f->nversions - 1].cached = true;

@@ -5,8 +5,8 @@
  *
  * Old code is kept: a frame may still be running it (main stays in its
  * tier-0 frame while OSR code runs above it; recursion; a libc callback in
- * progress), and telling would take a stack walk through code without
- * frame pointers. Each function has at most a tier-1, a tier-2 (plus its
+ * progress; another of the program's threads), and telling would take a
+ * stack walk through code without frame pointers. Each function has at most a tier-1, a tier-2 (plus its
  * specialized clone and generic fallback) and one OSR version per loop
  * header, so what is kept is bounded by the program's size.
  */
@@ -91,6 +91,18 @@ int prof_init(struct jit *j, const struct prof_policy *policy, bool verbose)
 			f->call_trigger = f->loop_trigger = f->osr_trigger = PROF_NEVER;
 	}
 	return 0;
+}
+
+bool prof_background(unsigned threads, int *why)
+{
+	if (threads) /* the program's variables are listed now, while no compile runs */
+		jit_is_variable(P.jit, 0);
+	return queue_start(threads, why);
+}
+
+void prof_stop(void)
+{
+	queue_stop();
 }
 
 void prof_probes(struct jit_probes *p)

@@ -53,8 +53,8 @@ struct prof_version {
 
 /* One per function. The first fields are read and written by JIT code. */
 struct prof_fn {
-	/* counters (JIT code; plain loads and stores: the program is
-	 * single-threaded, and a lost update would only delay a tier-up) */
+	/* counters (JIT code; plain loads and stores: under concurrent
+	 * calls an update may be lost, which only delays a tier-up) */
 	uint64_t calls;	       /* entries into the function's own code */
 	uint64_t cycles;       /* rdtsc cycles in its own code, callees excluded */
 	uint64_t loops;	       /* loop headers executed in its own code */
@@ -72,6 +72,8 @@ struct prof_fn {
 	/* the runtime's own */
 	const struct jit_fn *fn; /* name, parameters, whether managed */
 	int tier;		 /* of the code in the slot */
+	bool pending;		 /* a compile for it is asked for (prof/jobs.c) ... */
+	bool osr_pending;	 /* ... OSR code for one of its loops */
 	uint64_t tier_calls;	 /* calls when that code was installed */
 	uint64_t tier_cycles;	 /* cycles then */
 	uint64_t tier0_cpc;	 /* cycles per call while at tier 0 */
@@ -126,6 +128,13 @@ extern uint64_t prof_stamp;   /* when they last were added up */
 /* Prepare the program (jit_prepare) and set up its profile; 0 or a JIT_E
  * code (the message is jit_error's). */
 int prof_init(struct jit *j, const struct prof_policy *policy, bool verbose);
+/* Compile in the background from now on, on threads compiler threads (0:
+ * synchronously, on the program's threads). False if no thread can be
+ * made (compiling stays synchronous; *why is the errno). */
+bool prof_background(unsigned threads, int *why);
+/* At exit: no more compiles; the one under way, if any, is installed
+ * first (prof/queue.h's queue_stop). */
+void prof_stop(void);
 /* Where instrumented code finds all of the above. */
 void prof_probes(struct jit_probes *p);
 /* Total compile time of the tiers (not tier 0). */

@@ -1,8 +1,10 @@
 # Equivalence: each program in tests/jit (and the two-file program in
 # tests/jit/multi) is built ahead of time (clang-19 -static -O1) and run
 # natively, then under `bareflow jit --hosted` (the runtime's default
-# optimization, --opt 0 and --opt 3) and `bareflow jit` bare-metal. stdout and
-# the exit status must be the same in all five. Every run gets the same
+# optimization; low fixed tier-up counts compiled in the background, so that
+# most functions are replaced while they run; --opt 0 and --opt 3) and
+# `bareflow jit` bare-metal. stdout and the exit status must be the same in
+# all six. Every run gets the same
 # arguments (a file the guest is given with --file, and one with a space) and
 # the same one-variable environment. With arguments (program names, e.g.
 # `sh tests/boot/jit_equivalence.sh fp_math`), only those programs run.
@@ -46,9 +48,10 @@ for src in tests/jit/*.c multi; do
 	clang-19 -static -O1 -o "$bin" $sources -lm || fail "cannot build $name"
 	env -i A=1 "$bin" "$data" "two words" >"$bin.native.out" 2>"$bin.native.err" </dev/null
 	native=$?
-	for mode in hosted hosted-O0 hosted-O3 bare-metal; do
+	for mode in hosted hosted-bg hosted-O0 hosted-O3 bare-metal; do
 		case $mode in
 		hosted) opts=--hosted ;;
+		hosted-bg) opts="--hosted --compile-threads 1 --thresholds 20,200,50,1000" ;;
 		hosted-O*) opts="--hosted --opt ${mode#hosted-O}" ;;
 		bare-metal) opts= ;;
 		esac

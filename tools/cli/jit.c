@@ -307,7 +307,8 @@ out_of_memory:
 
 /*
  * The runtime's command line, the same hosted and bare-metal:
- *   RT [--opt L] [--thresholds T] [--verbose] [--report] [--log-tiers] [--profile P]
+ *   RT [--opt L] [--thresholds T] [--compile-threads N] [--verbose] [--report]
+ *      [--log-tiers] [--profile P]
  *      --cache DIR|off [--cache-clear] BC... -- ARGV0 ARGS...
  * where ARGV0 is the first input without its extension; cache is the
  * directory, or "off". NULL when out of memory.
@@ -315,7 +316,7 @@ out_of_memory:
 static char **runtime_argv(const struct jit_app *app, char *rt, char **bc, const char *profile,
 			   const char *cache, bool verbose)
 {
-	/* rt, 14 option words at most, the inputs, "--", ARGV0, ARGS, NULL */
+	/* rt, 16 option words at most, the inputs, "--", ARGV0, ARGS, NULL */
 	char **v = calloc((size_t)(app->ninputs + app->argc + 24), sizeof *v);
 	const char *first = app->inputs[0];
 	int n = 0;
@@ -330,6 +331,10 @@ static char **runtime_argv(const struct jit_app *app, char *rt, char **bc, const
 	if (app->thresholds) {
 		v[n++] = "--thresholds";
 		v[n++] = (char *)app->thresholds;
+	}
+	if (app->compile_threads) {
+		v[n++] = "--compile-threads";
+		v[n++] = (char *)app->compile_threads;
 	}
 	if (verbose)
 		v[n++] = "--verbose";

@@ -169,7 +169,8 @@ static const char run_usage[] =
 
 static const char jit_usage[] =
     "usage: bareflow jit [--hosted] [--profile FILE] [--report] [--opt auto|0|1|2|3]\n"
-    "                    [--thresholds C1,L1,C2,L2] [--log-tiers] [--cache DIR|off]\n"
+    "                    [--thresholds C1,L1,C2,L2] [--log-tiers] [--compile-threads N]\n"
+    "                    [--cache DIR|off]\n"
     "                    [--cache-clear] [--perf-map] [--gdb[=PORT]] [run options]\n"
     "                    [--] PROG.c|PROG.bc... [--] [ARGS...]\n"
     "\n"
@@ -221,6 +222,15 @@ static const char jit_usage[] =
     "                  calls or L1 loop iterations, to 2 after C2 or L2 (for\n"
     "                  tests and experiments; e.g. 200,2000,5000,15000)\n"
     "  --log-tiers     print each tier-up to stderr as it happens\n"
+    "  --compile-threads N\n"
+    "                  compile tier-ups and OSR code on N threads in the\n"
+    "                  background while the program runs on (more than 1 counts\n"
+    "                  as 1 for now), or synchronously with 0 (the program waits\n"
+    "                  for each compile). Default: 1 when the runtime has two\n"
+    "                  CPUs or more (hosted the host's; bare-metal --cpus), 0 with\n"
+    "                  --thresholds (exact counts). When no thread can be made\n"
+    "                  (bare-metal has no threads yet) compiling is synchronous,\n"
+    "                  which --log-tiers says\n"
     "  --cache DIR|IMG|off\n"
     "                  the code cache: at exit the runtime stores each function's\n"
     "                  optimized code and profile, one file per program (a hash\n"
@@ -391,7 +401,7 @@ static int disk_count;
 /* jit's own options */
 static struct {
 	bool hosted, report, log_tiers, cache_clear, from_cache, appliance_iso, perf_map, gdb;
-	const char *profile, *opt, *thresholds, *cache, *out, *cpu;
+	const char *profile, *opt, *thresholds, *cache, *out, *cpu, *compile_threads;
 	const char *boot_only; /* the last option given that only a boot can honour */
 } jit;
 
@@ -412,6 +422,7 @@ enum option_id {
 	OPT_REPORT,
 	OPT_OPT,
 	OPT_THRESHOLDS,
+	OPT_COMPILE_THREADS,
 	OPT_LOG_TIERS,
 	OPT_DISK,
 	OPT_DISK_RO,
@@ -455,6 +466,7 @@ static const struct option {
 	{"--opt", OPT_OPT, true},
 	{"--thresholds", OPT_THRESHOLDS, true},
 	{"--log-tiers", OPT_LOG_TIERS, false},
+	{"--compile-threads", OPT_COMPILE_THREADS, true},
 	{"--disk", OPT_DISK, true},
 	{"--disk-ro", OPT_DISK_RO, true},
 	{"--cache", OPT_CACHE, true},
@@ -515,6 +527,7 @@ static bool has_option(const struct command *c, const struct option *o)
 	case OPT_REPORT:
 	case OPT_OPT:
 	case OPT_THRESHOLDS:
+	case OPT_COMPILE_THREADS:
 	case OPT_LOG_TIERS:
 	case OPT_CACHE:
 	case OPT_CACHE_CLEAR:
@@ -746,6 +759,15 @@ static int apply_option(const struct command *c, const struct option *o, const c
 		jit.thresholds = val;
 		return 0;
 	}
+	case OPT_COMPILE_THREADS: {
+		int used = -1;
+		unsigned n;
+		if (sscanf(val, "%u%n", &n, &used) != 1 || used != (int)strlen(val) || n > 64 ||
+		    val[0] < '0' || val[0] > '9')
+			return usage_error(c->name, "bad --compile-threads '%s': use 0 to 64", val);
+		jit.compile_threads = val;
+		return 0;
+	}
 	}
 	return 0;
 }
@@ -900,6 +922,7 @@ static int jit_cmdline(const struct command *c, int argc, char **argv, struct ji
 	    .profile = jit.profile,
 	    .opt = jit.opt,
 	    .thresholds = jit.thresholds,
+	    .compile_threads = jit.compile_threads,
 	    .cache = jit.cache,
 	    .cache_clear = jit.cache_clear,
 	    .export_out = c->exports ? (jit.out ? jit.out : "") : NULL,

@@ -1,0 +1,114 @@
+/*
+ * The policy's compiles as jobs for the compile queue (queue.h): marking
+ * their functions pending, compiling them through jit/ (with the jit
+ * lock), and giving their triggers back before the policy installs the
+ * code.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "clock.h"
+#include "internal.h"
+
+struct prof_job *prof_new_job(void)
+{
+	return calloc(1, sizeof(struct prof_job));
+}
+
+/* A compile's time is what it cost the machine: in the background, where
+ * the program's threads and others take turns with it, the compiler
+ * thread's CPU time, not the wall time jit/ measures (under load that was
+ * several times more, and the cost model then put tier-ups off). */
+static void cpu_time_only(struct prof_job *job, uint64_t wall, uint64_t cpu)
+{
+	if (!job->q.background || cpu >= wall)
+		return;
+	for (size_t b = 0; b < job->n; b++)
+		job->ns[b] = (uint64_t)((double)job->ns[b] * (double)cpu / (double)wall);
+}
+
+/* A batch that fails is compiled again as who[0] alone. */
+static void compile_now(struct prof_job *job)
+{
+	if (job->osr) {
+		job->err =
+		    jit_compile_osr(P.jit, job->r[0].fn, job->loop, &job->code[0], &job->ns[0]);
+	} else if (job->code[0]) {
+		return; /* compiled before */
+	} else if (job->n == 1) {
+		job->err = jit_compile_version(P.jit, job->r, job->code, job->ns);
+	} else if ((job->err = jit_compile_versions(P.jit, job->r, job->n, job->code, job->ns))) {
+		uint64_t spent = 0;
+		for (size_t b = 0; b < job->n; b++)
+			spent += job->ns[b], job->ns[b] = 0;
+		snprintf(job->error, sizeof job->error, "%s", jit_error(P.jit));
+		job->alone = true;
+		job->err = jit_compile_version(P.jit, job->r, job->code, job->ns);
+		job->ns[0] += spent;
+	}
+	if (job->err)
+		snprintf(job->error, sizeof job->error, "%s", jit_error(P.jit));
+}
+
+/* The compile (the jit lock held). */
+static void compile(struct queue_job *q)
+{
+	struct prof_job *job = (struct prof_job *)q;
+	uint64_t wall = rt_now_ns(), cpu = rt_thread_cpu_ns();
+	compile_now(job);
+	cpu_time_only(job, rt_now_ns() - wall, rt_thread_cpu_ns() - cpu);
+}
+
+static void install(struct queue_job *q)
+{
+	struct prof_job *job = (struct prof_job *)q;
+	for (size_t b = 0; b < job->n; b++) {
+		struct prof_fn *g = &prof_fns[job->who[b]];
+		if (job->osr) {
+			g->osr_pending = false;
+			g->osr_trigger = job->trigger[b][1];
+			continue;
+		}
+		g->pending = false;
+		g->call_trigger = job->trigger[b][0];
+		g->loop_trigger = job->trigger[b][1];
+		P.compile_ns += job->ns[b];
+	}
+	if (job->osr)
+		P.compile_ns += job->ns[0];
+	if (job->alone) {
+		if (P.verbose)
+			fprintf(stderr, "bareflow-rt: a batch of %zu failed (%s); %s alone\n",
+				job->n, job->error, prof_fns[job->who[0]].fn->name);
+		job->n = 1;
+	}
+	job->done(job);
+}
+
+void prof_submit(struct prof_job *job)
+{
+	for (size_t b = 0; b < job->n; b++) {
+		struct prof_fn *g = &prof_fns[job->who[b]];
+		job->asked_calls[b] = g->calls;
+		job->asked_loops[b] = g->loops;
+		if (job->osr) {
+			g->osr_pending = true;
+			job->trigger[b][1] = g->osr_trigger;
+			g->osr_trigger = PROF_NEVER;
+			continue;
+		}
+		g->pending = true;
+		job->trigger[b][0] = g->call_trigger;
+		job->trigger[b][1] = g->loop_trigger;
+		g->call_trigger = g->loop_trigger = PROF_NEVER;
+	}
+	job->q.compile = compile;
+	job->q.install = install;
+	queue_submit(&job->q);
+}
+
+enum prof_place prof_job_place(const struct prof_job *job, size_t b)
+{
+	return b == 0 && job->call_pending && !job->q.background ? PROF_SLOT_CALL_PENDING
+								 : PROF_SLOT;
+}

@@ -1,0 +1,192 @@
+/*
+ * The compile queue and its compiler thread (queue.h has the contract).
+ * The thread blocks every signal: the program's handlers run on its own
+ * threads, never in the middle of a compile.
+ *
+ * A compile in the background pays only when a CPU is to spare. On a
+ * loaded machine the thread takes turns with the program (or others) on
+ * one CPU: the compile then crawls while the program runs slow code, and
+ * waiting for it would have been quicker (bench/tiers/spec went from 0.35
+ * to 0.58 times clang's time on two busy CPUs). So the share of a CPU the
+ * thread got is measured, at its start (it spins for PROBE_NS, alongside
+ * the program starting) and over its last compile; below MIN_SHARE, jobs
+ * run at once on the submitter's thread, one in PROBE_EVERY still going to
+ * the thread to measure anew.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+
+#include "clock.h"
+#include "queue.h"
+
+/* LLVM's optimizer and code generator recurse over large functions. */
+#define COMPILER_STACK (16u << 20)
+#define MIN_SHARE 0.6
+#define PROBE_EVERY 8
+#define PROBE_NS 4000000
+
+static struct {
+	pthread_mutex_t lock; /* the fields below */
+	pthread_cond_t more;
+	struct queue_job *head, *tail;
+	bool running;  /* a compiler thread serves the queue */
+	bool stopping; /* queue_stop was called */
+	bool joined;   /* by then */
+	double share;  /* of a CPU the thread's last compile got */
+	bool busy;     /* it is compiling, since: */
+	uint64_t busy_wall, busy_cpu;
+	unsigned skipped; /* jobs run at once since the last probe */
+	pthread_t thread;
+	pthread_mutex_t policy, jit;
+} Q = {.lock = PTHREAD_MUTEX_INITIALIZER,
+       .more = PTHREAD_COND_INITIALIZER,
+       .policy = PTHREAD_MUTEX_INITIALIZER,
+       .jit = PTHREAD_MUTEX_INITIALIZER,
+       .share = 1.0};
+
+static void run(struct queue_job *job)
+{
+	pthread_mutex_lock(&Q.jit);
+	job->compile(job);
+	pthread_mutex_unlock(&Q.jit);
+}
+
+static void *serve(void *arg)
+{
+	uint64_t wall = rt_now_ns(), cpu = rt_thread_cpu_ns(), spun;
+	(void)arg;
+	while ((spun = rt_now_ns() - wall) < PROBE_NS)
+		;
+	pthread_mutex_lock(&Q.lock);
+	Q.share = (double)(rt_thread_cpu_ns() - cpu) / (double)spun;
+	pthread_mutex_unlock(&Q.lock);
+	for (;;) {
+		pthread_mutex_lock(&Q.lock);
+		while (!Q.head && !Q.stopping)
+			pthread_cond_wait(&Q.more, &Q.lock);
+		if (Q.stopping) {
+			pthread_mutex_unlock(&Q.lock);
+			return NULL;
+		}
+		struct queue_job *job = Q.head;
+		Q.head = job->next;
+		if (!Q.head)
+			Q.tail = NULL;
+
+		Q.busy = true;
+		Q.busy_wall = rt_now_ns();
+		Q.busy_cpu = rt_thread_cpu_ns();
+		pthread_mutex_unlock(&Q.lock);
+
+		run(job);
+		pthread_mutex_lock(&Q.lock);
+		Q.busy = false;
+		uint64_t wall = rt_now_ns() - Q.busy_wall, cpu = rt_thread_cpu_ns() - Q.busy_cpu;
+		if (wall)
+			Q.share = (double)cpu / (double)wall;
+		pthread_mutex_unlock(&Q.lock);
+		pthread_mutex_lock(&Q.policy);
+		job->install(job);
+		pthread_mutex_unlock(&Q.policy);
+		free(job);
+	}
+}
+
+bool queue_start(unsigned n, int *why)
+{
+	pthread_attr_t attr;
+	sigset_t all, old;
+	if (!n)
+		return true;
+	if (getenv("BAREFLOW_RT_THREADS_FAIL")) { /* tests: as bare-metal without threads */
+		*why = ENOSYS;
+		return false;
+	}
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old); /* the thread inherits it */
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, COMPILER_STACK);
+	*why = pthread_create(&Q.thread, &attr, serve, NULL);
+	pthread_attr_destroy(&attr);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	Q.running = *why == 0;
+	return Q.running;
+}
+
+/* Whether job goes to the thread (Q.lock held): not if it would wait
+ * behind another compile (the asking thread waits for that one and
+ * compiles its own, as it would have without the thread; no program
+ * thread runs slow code longer than then), nor while the thread gets too
+ * little of a CPU. */
+static bool to_thread(void)
+{
+	if (!Q.running || Q.busy || Q.head)
+		return false;
+	return Q.share >= MIN_SHARE || ++Q.skipped % PROBE_EVERY == 0;
+}
+
+void queue_submit(struct queue_job *job)
+{
+	job->next = NULL;
+	pthread_mutex_lock(&Q.lock);
+	if (Q.stopping) {
+		pthread_mutex_unlock(&Q.lock);
+		free(job);
+		return;
+	}
+	job->background = to_thread();
+	if (job->background) {
+		if (Q.tail)
+			Q.tail->next = job;
+		else
+			Q.head = job;
+		Q.tail = job;
+		pthread_cond_signal(&Q.more);
+		pthread_mutex_unlock(&Q.lock);
+		return;
+	}
+	pthread_mutex_unlock(&Q.lock);
+	run(job);
+	job->install(job);
+	free(job);
+}
+
+void queue_lock_policy(void)
+{
+	pthread_mutex_lock(&Q.policy);
+}
+
+void queue_unlock_policy(void)
+{
+	pthread_mutex_unlock(&Q.policy);
+}
+
+bool queue_try_jit(void)
+{
+	return pthread_mutex_trylock(&Q.jit) == 0;
+}
+
+void queue_unlock_jit(void)
+{
+	pthread_mutex_unlock(&Q.jit);
+}
+
+void queue_stop(void)
+{
+	pthread_mutex_lock(&Q.lock);
+	Q.stopping = true;
+	while (Q.head) {
+		struct queue_job *job = Q.head;
+		Q.head = job->next;
+		free(job);
+	}
+	Q.tail = NULL;
+	pthread_cond_signal(&Q.more);
+	bool join = Q.running && !Q.joined; /* two threads may exit at once */
+	Q.joined = true;
+	pthread_mutex_unlock(&Q.lock);
+	if (join)
+		pthread_join(Q.thread, NULL);
+}

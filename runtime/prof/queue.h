@@ -1,0 +1,51 @@
+/*
+ * The compile queue: the tiers' compiles, done by a compiler thread while
+ * the program runs on (bareflow-rt --compile-threads). Its contract:
+ *
+ * - queue_submit never waits for a compile. A job runs its compile with
+ *   the jit lock held (the one user of struct jit then), then its install
+ *   with the policy lock held. Without a compiler thread (0 asked for, or
+ *   none could be made) both run at once, on the submitter's thread; so
+ *   they do when the job would wait behind another, or while the thread
+ *   gets too little of a CPU (queue.c).
+ * - Jobs run one at a time, in the order submitted. The submitter marks
+ *   what it asked for as pending, so that nothing is asked for twice.
+ * - The policy lock guards the profile's decisions and version history.
+ *   With a compiler thread it is never held across a compile, so a
+ *   program thread that takes it (a probe) waits for an install at most.
+ * - queue_stop drops the jobs not started and waits for the one under way
+ *   to be installed; jobs submitted after it are dropped.
+ */
+#ifndef BFRT_PROF_QUEUE_H
+#define BFRT_PROF_QUEUE_H
+
+#include <stdbool.h>
+
+struct queue_job {
+	struct queue_job *next;
+	void (*compile)(struct queue_job *); /* jit lock held */
+	void (*install)(struct queue_job *); /* policy lock held */
+	bool background;		     /* set by queue_submit: compiled on the thread */
+};
+
+/* Start n compiler threads (0: synchronous; more than 1 is 1, as the JIT has
+ * one LLVM context to compile in). False if a thread cannot be made: then
+ * compiling stays synchronous, and why is in *why (an errno). */
+bool queue_start(unsigned n, int *why);
+/* Hand over job (malloc'd; the queue frees it after its install, or when
+ * it is dropped). The caller holds the policy lock. */
+void queue_submit(struct queue_job *job);
+
+/* The policy lock. */
+void queue_lock_policy(void);
+void queue_unlock_policy(void);
+/* The jit lock, tried by a program thread that wants to ask struct jit a
+ * question (false: a compile is under way). */
+bool queue_try_jit(void);
+void queue_unlock_jit(void);
+
+/* Stop: drop the jobs not started, wait until the running one (if any) is
+ * installed, and end the thread. */
+void queue_stop(void);
+
+#endif

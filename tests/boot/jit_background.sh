@@ -1,0 +1,77 @@
+# The JIT compiling in the background (--compile-threads 1): four threads
+# calling the same hot function (tests/jit/threads/hot4.c) while it tiers
+# up give the ahead-of-time build's output, under the adaptive and the
+# fixed policy; each tier-up is asked for once, whatever the threads, and
+# its log line shows the program's progress between asking and installing;
+# when no thread can be made (BAREFLOW_RT_THREADS_FAIL, and bare-metal
+# without kernel threads) compiling is synchronous, said in one log line.
+. tests/boot/common.inc
+mkdir -p build/jit
+bin=build/jit/threads_hot4
+clang-19 -static -O1 -pthread -o "$bin" tests/jit/threads/hot4.c || fail "cannot build hot4"
+"$bin" 300000 >"$TMP/aot" 2>/dev/null </dev/null || fail "hot4 fails ahead of time"
+
+# hot4 MODE OPTIONS...: run hot4 under the JIT with --log-tiers (the log in
+# $OUT); its stdout and status must be the ahead-of-time build's.
+hot4() {
+	what=$1
+	shift
+	./bareflow jit --hosted --cache off --log-tiers --timeout 300 "$@" tests/jit/threads/hot4.c -- 300000 \
+		>"$TMP/out" 2>"$OUT" </dev/null
+	STATUS=$?
+	expect_status 0
+	cmp -s "$TMP/out" "$TMP/aot" || fail "hot4 ($what): output differs: $(diff "$TMP/aot" "$TMP/out")"
+	echo "same     hot4 ($what)"
+}
+
+# once PATTERN WHAT: exactly one log line contains PATTERN.
+once() {
+	n=$(grep -c -- "$1" "$OUT")
+	[ "$n" -eq 1 ] || fail "$2: $n lines with '$1', expected 1"
+}
+
+# The adaptive policy: work goes to -O3 once, in the background; the
+# program ran on meanwhile (installed at a later call than asked).
+hot4 adaptive --compile-threads 1
+once "tier-up work: tier 0 -> 2" "adaptive"
+line=$(grep "tier-up work: tier 0 -> 2" "$OUT")
+asked=$(echo "$line" | sed -n 's/.* asked at call \([0-9]*\) .*/\1/p')
+installed=$(echo "$line" | sed -n 's/.* installed at call \([0-9]*\) .*/\1/p')
+[ -n "$asked" ] && [ -n "$installed" ] && [ "$installed" -ge "$asked" ] ||
+	fail "adaptive: no progress shown between asking and installing: $line"
+expect_output "in the background"
+expect_no_output "no compiler thread"
+
+# Fixed counts, low: tier 1 and 2 asked for once each, by four threads.
+hot4 fixed --compile-threads 1 --thresholds 50,500,100,1000
+once "tier-up work: tier 0 -> 1" "fixed"
+n=$(grep -c "tier-up work: tier 1 -> 2" "$OUT")
+[ "$n" -le 1 ] || fail "fixed: $n tier-ups of work from tier 1"
+expect_output "compiled in [0-9.]* ms in the background"
+
+# Synchronous, asked for: the same output, tier-ups as before.
+hot4 synchronous --compile-threads 0
+expect_no_output "in the background"
+expect_no_output "no compiler thread"
+
+# No thread can be made: synchronous, said once.
+hot4 "no threads" --compile-threads 1 --env BAREFLOW_RT_THREADS_FAIL=1
+once "no compiler thread" "no threads"
+expect_output "compiling synchronously"
+expect_no_output "in the background"
+expect_output "tier-up work: tier 0 -> 2 .* from call"
+
+# Bare-metal, a compiler thread asked for: the kernel has no threads (yet),
+# so the runtime compiles synchronously and says so once; or, with
+# threads, compiles in the background. Either way the output is right.
+clang-19 -static -O1 -o build/jit/tiers_adaptive tests/jit/tiers/adaptive.c || fail "cannot build adaptive"
+build/jit/tiers_adaptive 20000 >"$TMP/aot" 2>/dev/null </dev/null
+./bareflow jit --cpus 2 --compile-threads 1 --log-tiers --timeout 300 tests/jit/tiers/adaptive.c -- 20000 \
+	>"$TMP/out" 2>"$OUT" </dev/null
+STATUS=$?
+expect_status 0
+cmp -s "$TMP/out" "$TMP/aot" || fail "adaptive (bare-metal, 2 CPUs): output differs"
+if ! grep -q "in the background" "$OUT"; then
+	once "no compiler thread" "bare-metal, 2 CPUs"
+fi
+echo "same     adaptive (bare-metal, 2 CPUs)"
