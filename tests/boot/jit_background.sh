@@ -5,6 +5,8 @@
 # its log line shows the program's progress between asking and installing;
 # when no thread can be made (BAREFLOW_RT_THREADS_FAIL, and bare-metal
 # without kernel threads) compiling is synchronous, said in one log line.
+# Four threads counting in thread-local variables (tests/jit/threads/tls.c,
+# emulated by the JIT) each get their own copies, from the initial values.
 . tests/boot/common.inc
 mkdir -p build/jit
 bin=build/jit/threads_hot4
@@ -60,6 +62,18 @@ once "no compiler thread" "no threads"
 expect_output "compiling synchronously"
 expect_no_output "in the background"
 expect_output "tier-up work: tier 0 -> 2 .* from call"
+
+# Thread-local variables, four threads, tiered in the background and not.
+clang-19 -static -O1 -pthread -o build/jit/threads_tls tests/jit/threads/tls.c || fail "cannot build tls"
+build/jit/threads_tls >"$TMP/aot" 2>/dev/null </dev/null || fail "tls fails ahead of time"
+for opts in "--compile-threads 1" "--compile-threads 0" "--opt 0" "--opt 3"; do
+	./bareflow jit --hosted --cache off --timeout 300 $opts tests/jit/threads/tls.c \
+		>"$TMP/out" 2>"$OUT" </dev/null
+	STATUS=$?
+	expect_status 0
+	cmp -s "$TMP/out" "$TMP/aot" || fail "tls ($opts): output differs: $(diff "$TMP/aot" "$TMP/out")"
+	echo "same     tls ($opts)"
+done
 
 # Bare-metal, a compiler thread asked for: the kernel has no threads (yet),
 # so the runtime compiles synchronously and says so once; or, with

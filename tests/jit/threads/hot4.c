@@ -1,8 +1,7 @@
 /*
  * Four threads call the same hot function at once while the JIT tiers it
  * up (and specializes it: most calls pass the same table and length, a
- * third another key): every thread's sum must come out exact. No __thread
- * variables (the JIT cannot link them yet).
+ * third another key): every thread's sum must come out exact.
  */
 #include <pthread.h>
 #include <stdint.h>
