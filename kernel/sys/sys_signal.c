@@ -92,13 +92,16 @@ SYSCALL_DEFINE2(kill, int, upid, int, usig)
 
 static int64_t tkill(int tgid, int tid, int sig)
 {
+	struct thread *t = tid > 0 ? thread_find(tid) : NULL;
+	struct ksiginfo info = {.signo = sig, .code = SI_TKILL, .pid = OUR_PID, .uid = 0};
+
 	if (tid <= 0)
 		return -EINVAL;
-	if (tid != OUR_PID || (tgid > 0 && tgid != OUR_PID))
+	if (!t || (tgid > 0 && tgid != OUR_PID))
 		return -ESRCH;
 	if (sig < 0 || sig > SIGNAL_MAX)
 		return -EINVAL;
-	return signal_send(sig, SI_TKILL);
+	return signal_send_thread(t, &info);
 }
 
 SYSCALL_DEFINE2(tkill, int, tid, int, sig)
