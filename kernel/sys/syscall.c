@@ -147,7 +147,6 @@ int syscall_call(struct trapframe *tf, syscall_fn fn, const uint64_t a[6])
 {
 	struct thread *t = current_thread();
 
-	kernel_lock(); /* until the way back to ring 3 (sched.h) */
 	t->frame = tf;
 	shmap_sync_all(); /* what the program wrote through shared mappings */
 	if (fn) {
@@ -192,6 +191,7 @@ int syscall_dispatch(struct trapframe *tf)
 	/* The fourth argument arrives in R10: SYSCALL overwrote RCX. */
 	const uint64_t a[6] = {tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9};
 
+	kernel_lock(); /* until the way back to ring 3 (sched.h) */
 	if (!fn)
 		unimplemented(nr, tf);
 	else if (tracing) /* before the call: exit does not come back */

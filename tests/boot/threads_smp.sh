@@ -3,7 +3,8 @@
 # detached threads, 64 threads, cancellation, pthread_kill, a 1,000,000-lock
 # futex stress, exit from a thread, a thread's SIGSEGV, no stale TLB after
 # munmap/mprotect/mmap over pages another CPU reads) run under
-# `bareflow run --cpus 2` with the same output and status as on Linux. Then
+# `bareflow run --cpus 2` with the same output and status as on Linux, and
+# an OpenMP program (tests/omp) on one CPU and on two. Then
 # what has no Linux twin: the thread limit (EAGAIN, every page back at the
 # exit), a deadlock of every thread (137, reported), waits another thread
 # ends (no false deadlock), and a pthreads program's threads on both CPUs.
@@ -25,6 +26,18 @@ done
 for want in "Program killed by SIGSEGV" "in thread_writes_null+0x" "fault address 0000000000000010 (write)" " crash+0x"; do
 	grep -q -- "$want" "$TMP/thread_crash_segv.err" || { echo "report lacks '$want'"; failures=$((failures + 1)); }
 done
+# OpenMP with libgomp, built by gcc (tests/omp), on one CPU and on two.
+if gcc -fopenmp -static -O2 -o "$TMP/omp" tests/omp/openmp_basic.c 2>"$TMP/omp.cc"; then
+	"$TMP/omp" >"$TMP/omp.native" 2>/dev/null </dev/null
+	native=$?
+	for cpus in 1 2; do
+		./bareflow run --cpus $cpus --timeout 60 "$TMP/omp" >"$TMP/omp.bare" 2>"$TMP/omp.err" </dev/null
+		compare_runs "openmp_basic (--cpus $cpus, against Linux)" "$TMP/omp.native" "$native" "$TMP/omp.bare" $? "$TMP/omp.err"
+	done
+else
+	echo "skipped openmp_basic: gcc -fopenmp -static failed:"
+	head -5 "$TMP/omp.cc"
+fi
 [ "$failures" -eq 0 ] || fail "$failures threaded program(s) differ from Linux"
 
 # The thread limit: 10,000 threads made and joined one by one, then as
@@ -163,12 +176,13 @@ done
 
 # Two threads that compute: each reports the CPUs it ran on; with two
 # CPUs both are used (sched_getcpu, from getcpu), and the affinity mask
-# names both.
+# and /sys/devices/system/cpu/online (sysconf) name both.
 cat >"$TMP/spread.c" <<'END'
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
+#include <unistd.h>
 
 static volatile int seen[2][64];
 
@@ -191,6 +205,7 @@ int main(void)
 
 	sched_getaffinity(0, sizeof set, &set);
 	printf("affinity: %d CPUs\n", CPU_COUNT(&set));
+	printf("online: %ld CPUs\n", sysconf(_SC_NPROCESSORS_ONLN));
 	for (long i = 0; i < 2; i++)
 		pthread_create(&t[i], NULL, work, (void *)i);
 	for (int i = 0; i < 2; i++)
@@ -206,5 +221,6 @@ clang-19 -static -O1 -o "$TMP/spread" "$TMP/spread.c" || fail "cannot build spre
 run ./bareflow run --cpus 2 --timeout 60 "$TMP/spread"
 expect_status 0
 expect_output "^affinity: 2 CPUs"
+expect_output "^online: 2 CPUs"
 expect_output "^CPUs used: 2"
 echo ok
