@@ -26,6 +26,7 @@
 #include "task.h"
 #include "timer.h"
 #include "vm.h"
+#include "x86.h"
 
 #define SIG_DFL 0
 #define SIG_IGN 1
@@ -645,8 +646,12 @@ int signal_wait(uint64_t deadline, uint64_t also)
 		} else if (deadline - now > tick || sched_others_waiting()) {
 			sched_sleep(true); /* a tick: timers may have sent a signal */
 		} else {
-			kernel_unlock(); /* the rest of a tick, on this CPU */
+			/* The rest of a tick, on this CPU, with interrupts on:
+			 * its timer wakes the threads asleep on it. */
+			kernel_unlock();
+			irq_enable();
 			time_sleep_until(deadline);
+			irq_disable();
 			kernel_lock();
 		}
 	}

@@ -133,6 +133,44 @@ static void *many(void *arg)
 	return (void *)(id * 2);
 }
 
+/* 200 KiB through a pipe from one thread to another (three times its buffer). */
+static int pipefd[2];
+static void *pipe_writer(void *arg)
+{
+	static unsigned char buf[4096];
+	for (int i = 0; i < 50; i++) {
+		for (int j = 0; j < 4096; j++)
+			buf[j] = (unsigned char)(i + j);
+		for (int off = 0; off < 4096;) {
+			ssize_t w = write(pipefd[1], buf + off, 4096 - off);
+			if (w <= 0)
+				return (void *)1L;
+			off += (int)w;
+		}
+	}
+	close(pipefd[1]);
+	return NULL;
+}
+
+static unsigned long pipe_between_threads(void)
+{
+	pthread_t w;
+	unsigned char buf[1000];
+	unsigned long sum = 0, total = 0;
+	ssize_t n;
+
+	pipe(pipefd);
+	pthread_create(&w, NULL, pipe_writer, NULL);
+	while ((n = read(pipefd[0], buf, sizeof buf)) > 0) {
+		for (ssize_t i = 0; i < n; i++)
+			sum = sum * 31 + buf[i];
+		total += (unsigned long)n;
+	}
+	pthread_join(w, NULL);
+	close(pipefd[0]);
+	return sum ^ total;
+}
+
 int main(void)
 {
 	pthread_t t[64];
@@ -198,5 +236,6 @@ int main(void)
 		sum += (long)ret + many_hits[i];
 	}
 	printf("64 threads: sum %ld (want %d)\n", sum, 64 * 63 + 6400);
+	printf("pipe between threads: %lx\n", pipe_between_threads());
 	return 0;
 }

@@ -15,9 +15,9 @@
 #define ROUNDS 20
 
 static volatile char *area;
-static volatile int changed, reading, round_no;
+static volatile int changed, reading, round_no = -1;
 static sigjmp_buf jump;
-static volatile int faults, stale, fresh;
+static volatile int faults, stale, fresh, other;
 
 static void on_segv(int sig)
 {
@@ -51,6 +51,8 @@ static void *reader(void *arg)
 					stale++;
 				else if (sum == PAGES * 2u)
 					fresh++;
+				else
+					other++;
 				break;
 			}
 		}
@@ -84,12 +86,13 @@ int main(void)
 				n[i * PAGE] = 2;
 		}
 		changed = 1;
-		while /* the reader finishes the round */ (faults + stale + fresh < r + 1)
+		while /* the reader finishes the round */ (faults + stale + fresh + other < r + 1)
 			;
 		if (mode != UNMAP)
 			munmap(m, PAGES * PAGE);
 	}
 	pthread_join(t, NULL);
-	printf("rounds %d: faults %d, new data %d, stale data %d\n", ROUNDS, faults, fresh, stale);
+	printf("rounds %d: faults %d, new data %d, stale data %d, other %d\n", ROUNDS, faults, fresh,
+	       stale, other);
 	return 0;
 }
