@@ -152,6 +152,8 @@ int signal_wait(uint64_t deadline, uint64_t also);
 bool signal_may_come(void);
 /* Send a signal to thread t of the process (tkill, tgkill). */
 struct thread;
+/* Free the real-time signals still queued for t, which is gone. */
+void signal_thread_release(struct thread *t);
 int signal_send_thread(struct thread *t, const struct ksiginfo *info);
 /* signal_wait for something only this program could do, which it cannot
  * while it waits: when no signal can ever come and there is no deadline,

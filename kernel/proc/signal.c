@@ -267,6 +267,8 @@ static void discard_from(struct thread_signals *q, uint64_t set)
 	q->pending &= ~set;
 }
 
+void signal_thread_release(struct thread *t) { discard_from(&t->sig, ~0ull); }
+
 /* From every thread: the process's actions changed, or it ends. */
 static void discard(uint64_t set)
 {

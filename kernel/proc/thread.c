@@ -5,6 +5,7 @@
  */
 #include "heap.h"
 #include "kerrno.h"
+#include "ksignal.h"
 #include "kstring.h"
 #include "panic.h"
 #include "pmm.h"
@@ -76,6 +77,7 @@ struct thread *thread_alloc(struct proc *p)
 
 void thread_free(struct thread *t)
 {
+	signal_thread_release(t);
 	pmm_free_pages(virt_to_phys(t->kstack), KSTACK_PAGES);
 	kfree(t);
 }

@@ -179,12 +179,13 @@ SYSCALL_DEFINE4(rt_sigtimedwait, uint64_t, uset, uint64_t, uinfo, uint64_t, uts,
 
 /* sigqueue: the program's own siginfo (si_code SI_QUEUE, si_value), which
  * it may fill as it likes since the target is itself. */
-static int64_t queue_info(int sig, struct ksiginfo *info)
+/* To the process (t NULL) or to thread t. */
+static int64_t queue_info(int sig, struct ksiginfo *info, struct thread *t)
 {
 	info->signo = sig;
 	if (sig < 0 || sig > SIGNAL_MAX)
 		return -EINVAL;
-	return signal_send_info(info);
+	return t ? signal_send_thread(t, info) : signal_send_info(info);
 }
 
 SYSCALL_DEFINE3(rt_sigqueueinfo, int, pid, int, sig, uint64_t, uinfo)
@@ -195,7 +196,7 @@ SYSCALL_DEFINE3(rt_sigqueueinfo, int, pid, int, sig, uint64_t, uinfo)
 		return -EFAULT;
 	if (pid != OUR_PID)
 		return -ESRCH;
-	return queue_info(sig, &info);
+	return queue_info(sig, &info, NULL);
 }
 
 SYSCALL_DEFINE4(rt_tgsigqueueinfo, int, tgid, int, tid, int, sig, uint64_t, uinfo)
@@ -206,7 +207,8 @@ SYSCALL_DEFINE4(rt_tgsigqueueinfo, int, tgid, int, tid, int, sig, uint64_t, uinf
 		return -EFAULT;
 	if (tgid <= 0 || tid <= 0)
 		return -EINVAL;
-	if (tgid != OUR_PID || tid != OUR_PID)
+	struct thread *t = thread_find(tid);
+	if (tgid != OUR_PID || !t)
 		return -ESRCH;
-	return queue_info(sig, &info);
+	return queue_info(sig, &info, t);
 }

@@ -6,7 +6,7 @@
 # `bareflow run --cpus 2` with the same output and status as on Linux, and
 # an OpenMP program (tests/omp) on one CPU and on two. Then
 # what has no Linux twin: the thread limit (EAGAIN, every page back at the
-# exit), a deadlock of every thread (137, reported), waits another thread
+# exit), signals queued to a thread that exits (freed), a deadlock of every thread (137, reported), waits another thread
 # ends (no false deadlock), and a pthreads program's threads on both CPUs.
 . tests/boot/common.inc
 [ "$(getconf _NPROCESSORS_ONLN)" -ge 2 ] || { echo "skipped: this host has one CPU"; exit 0; }
@@ -39,6 +39,12 @@ else
 	head -5 "$TMP/omp.cc"
 fi
 [ "$failures" -eq 0 ] || fail "$failures threaded program(s) differ from Linux"
+
+# build_run NAME TIMEOUT: build $TMP/NAME.c, run it on 2 CPUs with --verbose.
+build_run() {
+	clang-19 -static -O1 -o "$TMP/$1" "$TMP/$1.c" || fail "cannot build $1.c"
+	run ./bareflow run --cpus 2 --verbose --timeout "$2" "$TMP/$1"
+}
 
 # The thread limit: 10,000 threads made and joined one by one, then as
 # many at once as the kernel allows: EAGAIN at 512 (the first included).
@@ -96,12 +102,53 @@ int main(void)
 	return 0;
 }
 END
-clang-19 -static -O1 -o "$TMP/limit" "$TMP/limit.c" || fail "cannot build limit.c"
-run ./bareflow run --cpus 2 --verbose --timeout 120 "$TMP/limit"
+build_run limit 120
 expect_status 0
 expect_output "^10000 created and joined, sum 49995000"
 expect_output "^threads made at once: 511, then: Resource temporarily unavailable"
 expect_output "^all joined"
+expect_output "every page, page table and heap block the program used is free again"
+
+# Real-time signals queued to a thread (pthread_sigqueue) that blocks
+# them and exits: sent, and freed with the thread.
+cat >"$TMP/rtq.c" <<'END'
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+
+static volatile int go;
+
+static void *blocks_all(void *arg)
+{
+	sigset_t s;
+	sigfillset(&s);
+	pthread_sigmask(SIG_BLOCK, &s, NULL);
+	go = 1;
+	usleep(50000);
+	return arg;
+}
+
+int main(void)
+{
+	pthread_t t;
+	union sigval v = {.sival_int = 1};
+	int sent = 0;
+
+	pthread_create(&t, NULL, blocks_all, NULL);
+	while (!go)
+		usleep(1000);
+	for (int i = 0; i < 5; i++)
+		sent += pthread_sigqueue(t, SIGRTMIN + 1, v) == 0;
+	pthread_join(t, NULL);
+	printf("queued to the thread: %d\n", sent);
+	return 0;
+}
+END
+build_run rtq 60
+expect_status 0
+expect_output "^queued to the thread: 5"
 expect_output "every page, page table and heap block the program used is free again"
 
 # Every thread waits for ever (each holds the mutex the other wants): 137,
