@@ -96,7 +96,7 @@ struct proc {
 	int pid;
 	struct thread *thread;	/* the first thread (its tid is the pid) */
 	struct thread *threads; /* every thread that has not exited, the first included */
-	unsigned nthreads;	/* threads not yet dead (sched.c's run loop waits for 0) */
+	unsigned nthreads;	/* threads not yet dead (sched.c's run loop waits for 0); atomic */
 	int next_tid;
 
 	/* Running (proc.c). */

@@ -248,7 +248,7 @@ void sched_exit(void)
 	irq_disable();
 	spin_lock(&sched_lock);
 	t->state = THREAD_DEAD;
-	t->proc->nthreads--;
+	__atomic_fetch_sub(&t->proc->nthreads, 1, __ATOMIC_SEQ_CST); /* clone adds under the kernel lock */
 	kernel_unlock();
 	to_scheduler(t);
 	panic("sched_exit: a dead thread ran again");
@@ -328,7 +328,7 @@ static void loop(struct proc *until, bool (*work_fn)(void))
 		if (t) {
 			run(cpu, t);
 			bool dead = t->state == THREAD_DEAD;
-			bool last = dead && t->proc->nthreads == 0;
+			bool last = dead && __atomic_load_n(&t->proc->nthreads, __ATOMIC_SEQ_CST) == 0;
 			spin_unlock(&sched_lock);
 			if (dead && t != t->proc->thread)
 				thread_free(t);
@@ -336,7 +336,7 @@ static void loop(struct proc *until, bool (*work_fn)(void))
 				sched_kick(0); /* CPU 0's loop returns to proc_run */
 			continue;
 		}
-		if (until && !until->nthreads) {
+		if (until && !__atomic_load_n(&until->nthreads, __ATOMIC_SEQ_CST)) {
 			spin_unlock(&sched_lock);
 			return;
 		}

@@ -99,7 +99,7 @@ static void attach(struct proc *p, struct thread *t)
 {
 	t->next = p->threads;
 	p->threads = t;
-	p->nthreads++;
+	__atomic_fetch_add(&p->nthreads, 1, __ATOMIC_SEQ_CST); /* sched_exit subtracts without the kernel lock */
 }
 
 void thread_attach_first(struct proc *p, struct thread *t) { attach(p, t); }
