@@ -6,6 +6,7 @@
 #include "itimer.h"
 #include "panic.h"
 #include "percpu.h"
+#include "sched.h"
 #include "trap.h"
 #include "vm.h"
 #include "x86.h"
@@ -126,7 +127,12 @@ static void timer_irq(struct trapframe *tf)
 	}
 	ticks++;
 	tick_samples[halted ? TICK_IDLE : (tf->cs & 3) ? TICK_USER : TICK_KERNEL]++;
-	itimer_poll(); /* the process's timers: on the way back, their signals */
+	/* The process's timers: on the way back, their signals. They wait
+	 * for the next tick while a thread is in the kernel (sched.h). */
+	if (kernel_trylock()) {
+		itimer_poll();
+		kernel_unlock();
+	}
 	lapic_eoi();
 }
 
@@ -134,6 +140,11 @@ uint64_t timer_tick_samples(int kind) { return tick_samples[kind]; }
 
 void cpu_wait_interrupt(void)
 {
+	if (this_cpu()->id != 0) { /* the time asleep is CPU 0's */
+		irq_enable_and_halt();
+		irq_disable();
+		return;
+	}
 	uint64_t start = rdtsc();
 	halted = true;
 	irq_enable_and_halt();

@@ -18,6 +18,7 @@
 #include "hoststatus.h"
 #include "kernel.h"
 #include "kerrno.h"
+#include "sched.h"
 #include "ksignal.h"
 #include "kstring.h"
 #include "printf.h"
@@ -116,7 +117,7 @@ static int64_t stdin_read(struct file *f, uint64_t ubuf, uint64_t count)
 			return -EAGAIN;
 		if (signal_wait(0, 0) == -EINTR) /* a timer's signal: EINTR, or a restart */
 			return -ERESTARTSYS;
-		cpu_wait_interrupt();
+		sched_wait_interrupt();
 	}
 }
 

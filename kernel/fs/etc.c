@@ -4,12 +4,15 @@
  * and `ls -l` find names as on a Linux system; and /proc/mounts (with
  * /etc/mtab linking to it, as on Debian) listing the tmpfs at / and at
  * /dev/shm, so that getmntent and `df` find the filesystems statfs
- * describes. A --file at the same path replaces any of them (the boot
+ * describes; and /sys/devices/system/cpu/online and possible, where the C
+ * library and libgomp count the CPUs ("0" or "0-N"). A --file at the same path replaces any of them (the boot
  * archive is unpacked afterwards).
  */
 #include "fs.h"
 #include "kerrno.h"
 #include "kstring.h"
+#include "printf.h"
+#include "smp.h"
 
 static const char passwd[] = "root:x:0:0:root:/root:/bin/sh\n"
 			     "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n";
@@ -46,5 +49,15 @@ int etc_populate(void)
 		err = path_mkdirs("/proc", &proc);
 	if (!err)
 		err = add_file(proc, "mounts", mounts, S_IFREG | 0444);
+	static char cpus[16];
+	struct inode *cpu;
+	unsigned n = smp_cpus();
+	ksnprintf(cpus, sizeof cpus, n > 1 ? "0-%u\n" : "0\n", n - 1);
+	if (!err)
+		err = path_mkdirs("/sys/devices/system/cpu", &cpu);
+	if (!err)
+		err = add_file(cpu, "online", cpus, S_IFREG | 0444);
+	if (!err)
+		err = add_file(cpu, "possible", cpus, S_IFREG | 0444);
 	return err;
 }

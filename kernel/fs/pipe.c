@@ -3,7 +3,8 @@
  * a write end. With a single thread nobody else can ever fill an empty pipe
  * or drain a full one: only a signal (from a timer) can end such a wait,
  * and where none can come and Linux would block forever we end the
- * program with a clear message instead of hanging the machine.
+ * program with a clear message instead of hanging the machine. With more
+ * threads, a blocked read or write looks again at each timer tick.
  */
 #include "console.h"
 #include "fs.h"
@@ -13,6 +14,8 @@
 #include "kstring.h"
 #include "printf.h"
 #include "proc.h"
+#include "task.h"
+#include "timer.h"
 
 #define PIPE_SIZE 65536
 
@@ -73,21 +76,32 @@ __attribute__((noreturn)) static void deadlock(const char *what)
 	proc_exit(128 + 9); /* as if killed by SIGKILL */
 }
 
+/* Wait for the other end: with one thread only a signal can end it
+ * (-EINTR; -EDEADLK if none can come); with more, another thread may read
+ * or write, so look again at the next tick (0). */
+static int pipe_wait(void)
+{
+	if (current_proc()->nthreads > 1)
+		return signal_wait(time_ns() + 1000000000ull / TIMER_HZ, 0);
+	return signal_wait(SIGNAL_NO_DEADLINE, 0);
+}
+
 int64_t pipe_read(struct file *f, uint64_t ubuf, uint64_t n)
 {
 	struct pipe *p = f->inode->pipe;
 
 	if (n == 0)
 		return 0;
-	if (p->len == 0) {
+	while (p->len == 0) {
 		if (p->writers == 0)
 			return 0;
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
-		/* Only a signal can end the wait (its handler may restart it). */
-		if (signal_wait(SIGNAL_NO_DEADLINE, 0) == -EINTR)
+		int err = pipe_wait(); /* a signal's handler may restart the call */
+		if (err == -EINTR)
 			return -ERESTARTSYS;
-		deadlock("reads from an empty pipe whose write end is open");
+		if (err == -EDEADLK)
+			deadlock("reads from an empty pipe whose write end is open");
 	}
 	uint64_t done = 0;
 	while (done < n && p->len) {
@@ -111,12 +125,16 @@ int64_t pipe_write(struct file *f, uint64_t ubuf, uint64_t n)
 		return -EPIPE;
 	if (n == 0)
 		return 0;
-	if (p->len == PIPE_SIZE) {
+	while (p->len == PIPE_SIZE) {
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
-		if (signal_wait(SIGNAL_NO_DEADLINE, 0) == -EINTR)
+		int err = pipe_wait();
+		if (err == -EINTR)
 			return -ERESTARTSYS;
-		deadlock("writes to a full pipe that only it reads");
+		if (err == -EDEADLK)
+			deadlock("writes to a full pipe that only it reads");
+		if (p->readers == 0)
+			return -EPIPE;
 	}
 	uint64_t done = 0;
 	while (done < n && p->len < PIPE_SIZE) {

@@ -97,8 +97,10 @@ int signal_action(int sig, const struct ksigaction *act, struct ksigaction *old)
 /* The blocked set; signal_set_blocked drops SIGKILL and SIGSTOP from it. */
 uint64_t signal_blocked(void);
 void signal_set_blocked(uint64_t set);
-/* Signals sent but not yet delivered (they are blocked). */
+/* Signals sent but not yet delivered (they are blocked): the current
+ * thread's, and any thread's of the process. */
 uint64_t signal_pending(void);
+uint64_t signal_pending_any(void);
 
 /* sigaltstack's work, with sp the program's stack pointer: -EPERM while
  * running on the alternate stack, -EINVAL for bad flags, -ENOMEM if it is
@@ -139,11 +141,20 @@ bool signal_return_to_user(struct trapframe *tf, bool syscall);
  * Wait in a system call until time_ns() reaches deadline
  * (SIGNAL_NO_DEADLINE: none) or a signal that is not blocked, or is in
  * `also`, is pending. Returns 0 at the deadline, -EINTR for a signal, and
- * -EDEADLK at once when neither can ever come (no deadline, and no armed
- * timer sends such a signal): the caller ends the process as deadlocked.
- * With deadline 0 it only looks for such a signal.
+ * -EDEADLK when neither can ever come (no deadline, no armed timer sends
+ * such a signal, and every other thread waits the same way): the caller
+ * ends the process as deadlocked. With deadline 0 it only looks for such
+ * a signal. The kernel lock is dropped while it sleeps.
  */
 int signal_wait(uint64_t deadline, uint64_t also);
+/* True if a timer could still send the current thread a signal that does
+ * something (not blocked, not ignored). */
+bool signal_may_come(void);
+/* Send a signal to thread t of the process (tkill, tgkill). */
+struct thread;
+/* Free the real-time signals still queued for t, which is gone. */
+void signal_thread_release(struct thread *t);
+int signal_send_thread(struct thread *t, const struct ksiginfo *info);
 /* signal_wait for something only this program could do, which it cannot
  * while it waits: when no signal can ever come and there is no deadline,
  * end the program (SIGKILL) with `what` as the cause. Returns 0 at the

@@ -16,8 +16,11 @@ struct kjmp {
 int kjmp_save(struct kjmp *j) __attribute__((returns_twice));
 __attribute__((noreturn)) void kjmp_restore(struct kjmp *j, int value);
 
-/* Program the SYSCALL MSRs (STAR, LSTAR, SFMASK) and enable EFER.SCE. */
+/* Program the SYSCALL MSRs (STAR, LSTAR, SFMASK) and enable EFER.SCE:
+ * syscall_init on the boot CPU (with int $0x80 and --strace), then
+ * syscall_cpu_init on each other CPU. */
 void syscall_init(void);
+void syscall_cpu_init(void);
 /* Forget every System V IPC object (sys_ipc.c), after fs_destroy. */
 void ipc_reset(void);
 /* The process ends: its System V segments are no longer attached. */

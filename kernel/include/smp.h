@@ -1,8 +1,8 @@
 /*
  * Symmetric multiprocessing: the application processors (APs) the MADT
- * lists are started at boot and idle in hlt with their timers running;
- * the program and everything else stays on CPU 0, the boot CPU. Other CPUs
- * do work only through cross-calls.
+ * lists are started at boot and run their scheduler loops (sched.h) with
+ * their timers running: the program's threads, work given with
+ * smp_work_start, or hlt. The boot CPU is CPU 0.
  */
 #ifndef BF_SMP_H
 #define BF_SMP_H

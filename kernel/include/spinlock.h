@@ -33,6 +33,7 @@ enum {
 	LOCK_RANK_HEAP = 20,  /* kmalloc (takes pmm for its pages) */
 	LOCK_RANK_PMM = 30,   /* physical pages */
 	LOCK_RANK_CALL = 40,  /* one cross-call at a time (smp.c) */
+	LOCK_RANK_SCHED = 50, /* run queues and thread states (sched.c) */
 };
 
 #define SPINLOCK_INIT(lname, lrank) {.next = 0, .owner = 0, .rank = (lrank), .name = (lname), .holder = -1}

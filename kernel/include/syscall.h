@@ -25,7 +25,9 @@ void syscall_report_unimplemented(void);
  * are synced first; after the call the result is in RAX, a process out of
  * memory is killed, pending signals are delivered, and a return past
  * TASK_SIZE kills. Returns nonzero when every register of tf must be
- * restored (a signal handler is entered, or rt_sigreturn rewrote tf). */
+ * restored (a signal handler is entered, or rt_sigreturn rewrote tf).
+ * The caller takes the kernel lock (sched.h); it is dropped here, and the
+ * thread may give its CPU to another one on the way out. */
 int syscall_call(struct trapframe *tf, syscall_fn fn, const uint64_t a[6]);
 /* Let ring 3 use int $0x80 for the i386 system calls (syscall_ia32.c). */
 void syscall_ia32_init(void);

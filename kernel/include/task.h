@@ -23,6 +23,7 @@
 
 #include "cpu.h"
 #include "itimer.h"
+#include "percpu.h"
 #include "ksignal.h"
 #include "proc.h"
 #include "vmatree.h"
@@ -51,17 +52,39 @@ struct thread_signals {
 	bool attention;
 };
 
+/* A thread's life (sched.c): on a run queue, on a CPU, asleep, or gone. */
+enum thread_state { THREAD_RUNNABLE, THREAD_RUNNING, THREAD_SLEEPING, THREAD_DEAD };
+
 struct thread {
 	/* The vector registers pass through here (signal frames); XSAVE needs
-	 * 64-byte alignment, which proc_create checks. */
+	 * 64-byte alignment, which thread_alloc checks. */
 	uint8_t fpu[FPU_AREA_MAX] __attribute__((aligned(64)));
+	/* The program's vector registers while another thread has the CPU. */
+	uint8_t fpu_ctx[FPU_AREA_MAX] __attribute__((aligned(64)));
 	struct proc *proc;
 	int tid;
 	struct thread_signals sig;
 	uint64_t fs_base;	    /* the TLS base (arch_prctl ARCH_SET_FS) */
 	uint64_t gs_base;	    /* the program's GS base (arch_prctl ARCH_SET_GS) */
 	uint64_t kstack_top;	    /* TSS.RSP0 and the SYSCALL entry's stack */
+	void *kstack;		    /* its base (thread_alloc's pages) */
 	struct trapframe *frame;    /* registers of the system call being handled, or NULL */
+
+	/* Threads (thread.c). */
+	struct thread *next;	    /* in proc->threads */
+	uint64_t clear_tid;	    /* CLONE_CHILD_CLEARTID, set_tid_address */
+	uint64_t robust_list;	    /* set_robust_list's head, or 0 */
+	bool killed;		    /* exit_group or a fatal signal: leave at the next chance */
+	bool forever;		    /* in a wait only another thread could end (signal.c) */
+
+	/* Scheduling (sched.c), under its lock. */
+	enum thread_state state;
+	struct thread *rq_next;	    /* on a run queue */
+	uint64_t rsp;		    /* the saved kernel context while not running */
+	unsigned cpu;		    /* where it runs, or last ran */
+	uint64_t affinity;	    /* CPUs it may run on (bit n: CPU n) */
+	bool tick_wake;		    /* asleep until the next interrupt of its CPU, too */
+	unsigned slice;		    /* timer ticks left of its time slice */
 };
 
 /* Credentials: real, effective, saved and filesystem ids (sys_id.c). */
@@ -71,12 +94,15 @@ struct ids {
 
 struct proc {
 	int pid;
-	struct thread *thread; /* the one thread */
+	struct thread *thread;	/* the first thread (its tid is the pid) */
+	struct thread *threads; /* every thread that has not exited, the first included */
+	unsigned nthreads;	/* threads not yet dead (sched.c's run loop waits for 0); atomic */
+	int next_tid;
 
 	/* Running (proc.c). */
-	struct kjmp exit_ctx; /* where proc_exit returns to */
 	int status;
 	bool running;
+	bool exiting; /* exit_group: status is final, the threads are leaving */
 	const void *image; /* the ELF file, for symbolizing fault reports */
 	size_t image_size;
 	uint64_t bias;
@@ -120,14 +146,14 @@ struct proc {
 };
 
 /*
- * The thread running on this CPU, NULL when no process exists. There is
- * one CPU: a kernel global holds it. This is the one place that reads it;
- * per-CPU data will hold it instead.
+ * The thread running on this CPU (per-CPU data), NULL in a CPU's scheduler
+ * loop; before the program starts and after it ends, CPU 0's boot context
+ * counts as the first thread.
  */
-extern struct thread *running_thread;
-static inline struct thread *current_thread(void) { return running_thread; }
-/* The running process; only while one exists (current_thread() != NULL). */
-static inline struct proc *current_proc(void) { return running_thread->proc; }
+static inline struct thread *current_thread(void) { return this_cpu()->thread; }
+/* The process (there is one at a time); only while one exists. */
+extern struct proc *the_proc;
+static inline struct proc *current_proc(void) { return the_proc; }
 
 /*
  * A new process with one thread, made the current one, in the state Linux
@@ -135,13 +161,42 @@ static inline struct proc *current_proc(void) { return running_thread->proc; }
  * directory once the filesystem sets one, umask 022, every signal at
  * SIG_DFL, no timer, Linux's default limits, root credentials, the
  * starter's process group and session. NULL if memory ran out. One process
- * at a time: there must be no current one.
+ * at a time: there must be no current one. Its first thread (tid 1) is
+ * CPU 0's current one until proc_run starts it.
  */
 struct proc *proc_create(void);
 /* Free everything p holds except its address space (proc_run's caller owns
  * it): descriptors, working directory, memory areas, queued signals,
- * timers and groups. No process is current afterwards. */
+ * timers, groups and the first thread (the others are freed as they
+ * die). No process is current afterwards. */
 void proc_destroy(struct proc *p);
+
+/*
+ * Threads (thread.c). At most THREADS_MAX at once: clone fails with EAGAIN
+ * past it (each has a 64 KiB kernel stack and about 9 KiB of state).
+ */
+#define THREADS_MAX 512
+/* A thread of p with its kernel stack, asleep, no tid, every CPU allowed;
+ * NULL if memory ran out. thread_free gives it all back. */
+struct thread *thread_alloc(struct proc *p);
+void thread_free(struct thread *t);
+/* t starts (on its first run) by returning to ring 3 with regs. */
+void thread_set_start(struct thread *t, const struct trapframe *regs);
+/* Count p's first thread among its threads. */
+void thread_attach_first(struct proc *p, struct thread *t);
+/* The live thread with this tid, or NULL. */
+struct thread *thread_find(int tid);
+/* True if every thread of the process waits for something only another
+ * thread's futex wake or signal could end (thread.forever). */
+bool proc_all_forever(void);
+/* The current thread ends (sys_exit): the last one ends the process. Its
+ * clear-tid word is zeroed and woken, its robust futexes released. */
+__attribute__((noreturn)) void thread_exit(void);
+/* exit_group: every other thread leaves at its next chance. */
+void thread_kill_others(void);
+/* Wake up to n waiters of the futex at uaddr whose bitset meets bitset
+ * (sys_futex.c); the number woken. */
+int futex_wake(uint64_t uaddr, int n, uint32_t bitset);
 
 /* Each subsystem's part of proc_create, on a zeroed process (zero ids are
  * root's, with no supplementary groups). */

@@ -153,7 +153,7 @@ static void fire(struct itimer *tm, int t, uint32_t missed)
 {
 	if (tm->notify == SIGEV_NONE)
 		return;
-	if (tm->sent && (signal_pending() & (1ull << (tm->signo - 1)))) {
+	if (tm->sent && (signal_pending_any() & (1ull << (tm->signo - 1)))) {
 		tm->overrun += 1 + missed;
 		return;
 	}

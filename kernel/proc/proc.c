@@ -12,47 +12,43 @@
 #include "percpu.h"
 #include "printf.h"
 #include "sample.h"
+#include "sched.h"
+#include "segments.h"
+#include "smp.h"
 #include "task.h"
 #include "trap.h"
 #include "x86.h"
 
-#define KSTACK_SIZE 65536 /* path names (4 KiB each) live on it */
-
-/* Syscalls and interrupts from ring 3 run on this stack (TSS.RSP0). */
-static uint8_t proc_kstack[KSTACK_SIZE] __attribute__((aligned(16)));
-__attribute__((noreturn)) void user_enter(uint64_t rip, uint64_t rsp);
-
-struct thread *running_thread;
+struct proc *the_proc;
 
 struct proc *proc_create(void)
 {
 	struct proc *p = kzalloc(sizeof *p);
-	struct thread *t = kzalloc(sizeof *t);
+	struct thread *t = p ? thread_alloc(p) : NULL;
 
-	KASSERT(!running_thread);
-	if (!p || !t) {
-		kfree(p), kfree(t);
+	KASSERT(!the_proc);
+	if (!t) {
+		kfree(p);
 		return NULL;
 	}
-	KASSERT(((uintptr_t)t->fpu & 63) == 0);
 	p->pid = 1;
 	p->thread = t;
+	p->next_tid = 2;
 	p->umask = 022;
 	rlimit_init(p);
 	itimer_init(&p->timers);
 	task_init(p);
-	t->proc = p;
 	t->tid = 1;
-	/* One thread runs at a time, so every thread can share one stack. */
-	t->kstack_top = (uint64_t)(uintptr_t)&proc_kstack[KSTACK_SIZE];
-	signal_init(t);
-	running_thread = t;
+	t->cpu = 0;
+	thread_attach_first(p, t);
+	the_proc = p;
+	this_cpu()->thread = t; /* the boot context stands for it until proc_run */
 	return p;
 }
 
 void proc_destroy(struct proc *p)
 {
-	KASSERT(running_thread == p->thread && !p->running);
+	KASSERT(the_proc == p && !p->running && current_thread() == p->thread);
 	signal_release(); /* queued signals and timers */
 	fd_close_all();	  /* files removed while open give back their space */
 	fs_set_cwd(NULL);
@@ -60,8 +56,10 @@ void proc_destroy(struct proc *p)
 	shmap_clear();
 	shm_detach_all();
 	kfree(p->groups);
-	running_thread = NULL;
-	kfree(p->thread);
+	this_cpu()->thread = NULL;
+	the_proc = NULL;
+	/* Threads other than the first are freed as they die (sched.c). */
+	thread_free(p->thread);
 	kfree(p);
 }
 
@@ -189,7 +187,7 @@ static void user_backtrace(uint64_t rip, uint64_t rbp, uint64_t rsp)
 }
 
 struct vm_space *proc_space(void) { return current_proc()->as; }
-bool proc_active(void) { return running_thread && current_proc()->running; }
+bool proc_active(void) { return the_proc && the_proc->running; }
 
 uint64_t *proc_brk(uint64_t *start)
 {
@@ -199,38 +197,52 @@ uint64_t *proc_brk(uint64_t *start)
 	return &p->brk;
 }
 
+/* A cross-call: this CPU's page tables are the kernel's again. */
+static void drop_space(void *as)
+{
+	if (this_cpu()->as == as)
+		vm_switch(vm_kernel());
+}
+
 int proc_run(struct vm_space *as, uint64_t rip, uint64_t rsp, uint64_t brk_start)
 {
 	struct proc *p = current_proc();
-	struct thread *t = current_thread();
+	struct thread *t = p->thread;
+	struct trapframe regs = {.rip = rip, .rsp = rsp, .cs = SEL_UCODE, .ss = SEL_UDATA,
+				 .rflags = 0x202}; /* IF */
 
-	KASSERT(!p->running);
-	if (kjmp_save(&p->exit_ctx)) {
-		vm_switch(vm_kernel());
-		p->running = false;
-		return p->status;
-	}
+	KASSERT(!p->running && current_thread() == t);
 	p->running = true;
 	p->as = as;
 	p->brk_start = p->brk = brk_start;
 	vma_usage_reset();
 	cputime_start();
-	wrmsr(MSR_FS_BASE, t->fs_base);
-	wrmsr(MSR_KERNEL_GS_BASE, t->gs_base); /* GS_BASE after user_enter's SWAPGS */
-	gdt_set_kernel_stack(t->kstack_top);
-	this_cpu()->kernel_rsp = t->kstack_top;
-	vm_switch(as);
-	user_enter(rip, rsp);
+	thread_set_start(t, &regs);
+	fpu_reset(); /* the program starts with clean vector registers */
+	fpu_save(t->fpu_ctx);
+	this_cpu()->thread = NULL;
+	sched_start(t);
+	sched_run(p); /* until every thread has exited */
+	smp_call_mask(~0ull, drop_space, as);
+	vm_switch(vm_kernel());
+	this_cpu()->thread = t;
+	p->running = false;
+	return p->status;
 }
 
 void proc_exit(int status)
 {
 	struct proc *p = current_proc();
 
-	KASSERT(p->running);
-	p->status = status & 0xff;
-	sample_dump(); /* while the program's memory is there to name JIT code */
-	kjmp_restore(&p->exit_ctx, 1);
+	KASSERT(p->running && kernel_locked());
+	if (!p->exiting) {
+		p->exiting = true;
+		p->status = status & 0xff;
+		sample_dump(); /* while the program's memory is there to name JIT code */
+		thread_kill_others();
+	}
+	current_thread()->killed = true;
+	thread_exit();
 }
 
 void proc_killed(const struct trapframe *tf, int sig, const char *cause, const char *extra,

@@ -19,6 +19,7 @@
 #include "printf.h"
 #include "proc.h"
 #include "syscall.h"
+#include "task.h"
 #include "timer.h"
 #include "trap.h"
 #include "vm.h"
@@ -135,8 +136,8 @@ static void sample_tick(struct trapframe *tf)
 	uint64_t pc[SAMPLE_DEPTH], t0 = rdtsc();
 	unsigned n = 0;
 
-	if (!proc_active())
-		return;
+	if (!proc_active() || !current_thread())
+		return; /* CPU 0 waits for a thread: nothing of the program runs */
 	if (tf->cs & 3) {
 		if (S.syscall) /* the tick came during that system call */
 			pc[n++] = (uint64_t)(uintptr_t)S.syscall;

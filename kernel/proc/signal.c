@@ -2,11 +2,13 @@
  * Signals of the running process: actions, the blocked and pending sets, the
  * alternate stack, and delivery through a Linux rt_sigframe.
  *
- * One thread and no other process: a signal comes from the program itself
- * (kill, tkill, tgkill, sigqueue), from its timers, or from a CPU exception
- * in its code. Pending signals are delivered when the process returns to
- * user mode, from a system call or an interrupt; a CPU exception enters its
- * handler at once, as Linux forces these signals.
+ * No other process: a signal comes from the program itself (kill, tkill,
+ * tgkill, sigqueue), from its timers, or from a CPU exception in its code.
+ * Each thread has its own mask and pending set; a signal sent to the
+ * process goes to one thread that does not block it (receiver). Pending
+ * signals are delivered when a thread returns to user mode, from a system
+ * call or an interrupt; a CPU exception enters its handler at once, as
+ * Linux forces these signals.
  */
 #include "ksignal.h"
 
@@ -19,10 +21,12 @@
 #include "printf.h"
 #include "segments.h"
 #include "proc.h"
+#include "sched.h"
 #include "syscall.h"
 #include "task.h"
 #include "timer.h"
 #include "vm.h"
+#include "x86.h"
 
 #define SIG_DFL 0
 #define SIG_IGN 1
@@ -228,6 +232,8 @@ void signal_release(void)
 	discard(~0ull);
 }
 
+static uint64_t effective(void);
+
 /* Would sig be thrown away on delivery? */
 static bool ignored(int s)
 {
@@ -236,27 +242,40 @@ static bool ignored(int s)
 	return h == SIG_IGN || (h == SIG_DFL && (IGNORED_BY_DEFAULT & BIT(s)));
 }
 
-/* Take the first queued instance of real-time signal s. */
-static struct ksiginfo unqueue(int s)
+/* Take the first queued instance of real-time signal s from q. */
+static struct ksiginfo unqueue_from(struct thread_signals *q, int s)
 {
-	struct sigqueued *q = ts()->head[s];
-	struct ksiginfo info = q->info;
+	struct sigqueued *e = q->head[s];
+	struct ksiginfo info = e->info;
 
-	ts()->head[s] = q->next;
-	if (!ts()->head[s])
-		ts()->tail[s] = NULL;
-	kfree(q);
-	ts()->queued[s]--;
-	ts()->queued_total--;
+	q->head[s] = e->next;
+	if (!q->head[s])
+		q->tail[s] = NULL;
+	kfree(e);
+	q->queued[s]--;
+	q->queued_total--;
 	return info;
 }
 
-static void discard(uint64_t set)
+static struct ksiginfo unqueue(int s) { return unqueue_from(ts(), s); }
+
+static void discard_from(struct thread_signals *q, uint64_t set)
 {
 	for (int s = SIGRT_FIRST; s <= SIGNAL_MAX; s++)
-		while ((set & BIT(s)) && ts()->head[s])
-			unqueue(s);
-	ts()->pending &= ~set;
+		while ((set & BIT(s)) && q->head[s])
+			unqueue_from(q, s);
+	q->pending &= ~set;
+}
+
+void signal_thread_release(struct thread *t) { discard_from(&t->sig, ~0ull); }
+
+/* From every thread: the process's actions changed, or it ends. */
+static void discard(uint64_t set)
+{
+	for (struct thread *t = current_proc()->threads; t; t = t->next)
+		discard_from(&t->sig, set);
+	if (current_thread())
+		discard_from(ts(), set); /* the first thread, after it left the list */
 }
 
 int signal_action(int s, const struct ksigaction *act, struct ksigaction *old)
@@ -283,6 +302,15 @@ void signal_set_blocked(uint64_t set) {
 	ts()->attention = true;
 }
 uint64_t signal_pending(void) { return ts()->pending; }
+
+uint64_t signal_pending_any(void)
+{
+	uint64_t set = 0;
+
+	for (struct thread *t = current_proc()->threads; t; t = t->next)
+		set |= t->sig.pending;
+	return set;
+}
 
 static bool on_altstack(uint64_t sp)
 {
@@ -325,8 +353,10 @@ int signal_altstack(const struct kstack *ss, struct kstack *old, uint64_t sp)
 	return 0;
 }
 
-int signal_send_info(const struct ksiginfo *info)
+/* Make signal info pending for thread t, and wake t to take it. */
+static int send_to(struct thread *t, const struct ksiginfo *info)
 {
+	struct thread_signals *q = &t->sig;
 	int s = info->signo;
 
 	if (s == 0)
@@ -335,35 +365,67 @@ int signal_send_info(const struct ksiginfo *info)
 		discard(STOPS);
 	if (BIT(s) & STOPS)
 		discard(BIT(SIGCONT));
-	if (!(ts()->blocked & BIT(s)) && ignored(s))
+	if (!(q->blocked & BIT(s)) && ignored(s))
 		return 0;
 	if (s >= SIGRT_FIRST) {
 		/* Past the limit, kill() still succeeds but its instance is
 		 * lost if one is queued already (as Linux 6.x does); the other
 		 * senders fail. */
-		if (ts()->queued_total >= proc_rlimit(RLIMIT_SIGPENDING).cur) {
+		if (q->queued_total >= proc_rlimit(RLIMIT_SIGPENDING).cur) {
 			if (info->code != SI_USER)
 				return -EAGAIN;
-			if (ts()->head[s])
+			if (q->head[s])
 				return 0;
 		}
-		struct sigqueued *q = kmalloc(sizeof *q);
-		if (!q)
+		struct sigqueued *e = kmalloc(sizeof *e);
+		if (!e)
 			return -EAGAIN;
-		*q = (struct sigqueued){*info, NULL};
-		if (ts()->tail[s])
-			ts()->tail[s]->next = q;
+		*e = (struct sigqueued){*info, NULL};
+		if (q->tail[s])
+			q->tail[s]->next = e;
 		else
-			ts()->head[s] = q;
-		ts()->tail[s] = q;
-		ts()->queued[s]++;
-		ts()->queued_total++;
-	} else if (!(ts()->pending & BIT(s))) {
-		ts()->info[s] = *info; /* a standard signal sent again merges with it */
+			q->head[s] = e;
+		q->tail[s] = e;
+		q->queued[s]++;
+		q->queued_total++;
+	} else if (!(q->pending & BIT(s))) {
+		q->info[s] = *info; /* a standard signal sent again merges with it */
 	}
-	ts()->pending |= BIT(s);
-	ts()->attention = true;
+	q->pending |= BIT(s);
+	q->attention = true;
+	if (t != current_thread()) {
+		t->forever = false;
+		sched_wake(t); /* out of its wait, or into the kernel from ring 3 */
+	}
 	return 0;
+}
+
+/* The thread a signal to the process goes to: the current one unless it
+ * blocks it, else the first that does not, else the current one. */
+static struct thread *receiver(int s)
+{
+	struct thread *self = current_thread();
+
+	if (self && !self->killed && !(self->sig.blocked & BIT(s)))
+		return self;
+	for (struct thread *t = current_proc()->threads; t; t = t->next)
+		if (!t->killed && !(t->sig.blocked & BIT(s)))
+			return t;
+	return self ? self : current_proc()->threads;
+}
+
+int signal_send_info(const struct ksiginfo *info)
+{
+	struct thread *t = receiver(info->signo ? info->signo : 1);
+
+	return t ? send_to(t, info) : 0;
+}
+
+int signal_send_thread(struct thread *t, const struct ksiginfo *info) { return send_to(t, info); }
+
+bool signal_may_come(void)
+{
+	return itimer_may_signal(~ts()->blocked & effective());
 }
 
 int signal_send(int s, int code)
@@ -565,20 +627,35 @@ static uint64_t effective(void)
 int signal_wait(uint64_t deadline, uint64_t also)
 {
 	const uint64_t tick = 1000000000ull / TIMER_HZ;
+	struct thread *t = current_thread();
 
 	for (;;) {
+		t->forever = false;
 		if (ts()->pending & (~ts()->blocked | also))
 			return -EINTR;
 		uint64_t now = time_ns();
 		if (now >= deadline)
 			return 0;
 		if (deadline == SIGNAL_NO_DEADLINE &&
-		    !itimer_may_signal((~ts()->blocked & effective()) | also))
-			return -EDEADLK;
-		if (deadline - now > tick)
-			cpu_wait_interrupt(); /* a tick: timers may have sent a signal */
-		else
+		    !itimer_may_signal((~ts()->blocked & effective()) | also)) {
+			/* only another thread could end it */
+			t->forever = true;
+			if (proc_all_forever()) {
+				t->forever = false;
+				return -EDEADLK;
+			}
+			sched_sleep(false);
+		} else if (deadline - now > tick || sched_others_waiting()) {
+			sched_sleep(true); /* a tick: timers may have sent a signal */
+		} else {
+			/* The rest of a tick, on this CPU, with interrupts on:
+			 * its timer wakes the threads asleep on it. */
+			kernel_unlock();
+			irq_enable();
 			time_sleep_until(deadline);
+			irq_disable();
+			kernel_lock();
+		}
 	}
 }
 

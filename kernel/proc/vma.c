@@ -291,8 +291,16 @@ int vma_fault(uint64_t addr, bool write, bool exec)
 	if (!v || (write && !(v->flags & VM_WRITE)) || (exec && !(v->flags & VM_EXEC)) ||
 	    !(v->flags & (VM_WRITE | VM_EXEC | VM_READ)))
 		return -EFAULT;
-	if (vm_lookup(proc_space(), va, NULL, NULL) == 0)
-		return -EFAULT; /* present: a protection fault, not a missing page */
+	unsigned now;
+	if (vm_lookup(proc_space(), va, NULL, &now) == 0) {
+		/* Present: a protection fault, unless another thread backed
+		 * the page (or changed its access) between the fault and the
+		 * kernel lock; then the access is retried. */
+		if ((write && !(now & VM_WRITE)) || (exec && !(now & VM_EXEC)) || !(now & VM_USER) ||
+		    (now & VM_NOACCESS))
+			return -EFAULT;
+		return 0;
+	}
 	uint64_t pa = pmm_alloc_zeroed();
 	if (pa && vm_map(proc_space(), va, pa, PAGE_SIZE, v->flags & ~VM_READ)) {
 		pmm_free_pages(pa, 1);

@@ -47,18 +47,6 @@ SYSCALL_DEFINE2(arch_prctl, int, code, uint64_t, addr)
 	return copy_to_user(addr, &base, sizeof base);
 }
 
-/* One process, one thread: its id is 1. The clear-tid address and robust
- * list matter only when a thread exits while others run. */
-SYSCALL_DEFINE1(set_tid_address, uint64_t, tidptr)
-{
-	return 1;
-}
-
-SYSCALL_DEFINE2(set_robust_list, uint64_t, head, size_t, len)
-{
-	return len == 24 ? 0 : -EINVAL;
-}
-
 SYSCALL_DEFINE0(getpid)
 {
 	return current_proc()->pid;

@@ -10,6 +10,7 @@
 #include "fs.h"
 #include "heap.h"
 #include "kerrno.h"
+#include "sched.h"
 #include "ksignal.h"
 #include "kstring.h"
 #include "proc.h"
@@ -50,7 +51,7 @@ static int wait_more(bool may_change, uint64_t deadline)
 		return WAIT_DONE;
 	if (signal_wait(0, 0) == -EINTR) /* only looks */
 		return WAIT_SIGNAL;
-	cpu_wait_interrupt(); /* until input, or the next timer tick */
+	sched_wait_interrupt(); /* until input, or the next timer tick */
 	return WAIT_AGAIN;
 }
 

@@ -1,15 +1,8 @@
-/* Process system calls: exit and exit_group. */
+/* Process system calls: exit_group (exit, of one thread, is thread.c's). */
 #include "proc.h"
 #include "syscall.h"
 
-SYSCALL_DEFINE1(exit, int, status)
-{
-	proc_exit(status & 0xff);
-}
-
-/* One thread per process: exit_group and exit are the same. */
 SYSCALL_DEFINE1(exit_group, int, status)
 {
 	proc_exit(status & 0xff);
 }
-

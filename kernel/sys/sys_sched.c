@@ -1,8 +1,9 @@
-/* Scheduling system calls for one thread on one CPU: affinity (CPU 0 only),
- * yielding, and the policy, priority and quantum queries (SCHED_OTHER,
- * priority 0). */
+/* Scheduling system calls: affinity, yielding, getcpu, and the policy,
+ * priority and quantum queries (SCHED_OTHER, priority 0). */
 #include "kerrno.h"
 #include "proc.h"
+#include "sched.h"
+#include "smp.h"
 #include "syscall.h"
 #include "task.h"
 
@@ -17,34 +18,66 @@
 
 static bool is_us(int pid) { return pid == 0 || pid == OUR_PID; }
 
+/* The thread a scheduling call names: 0 is the caller, else a tid (the
+ * pid is the first thread's). */
+static struct thread *named(int tid)
+{
+	return tid == 0 ? current_thread() : tid > 0 ? thread_find(tid) : NULL;
+}
+
+static uint64_t online_mask(void)
+{
+	return smp_cpus() >= 64 ? ~0ull : (1ull << smp_cpus()) - 1;
+}
+
 /* Like Linux: the buffer must hold every CPU and be a whole number of
  * longs; returns the bytes written. */
 SYSCALL_DEFINE3(sched_getaffinity, int, pid, unsigned int, len, uint64_t, mask)
 {
-	uint64_t cpus = 1; /* CPU 0 */
+	struct thread *t = named(pid);
 
 	if (len < MASK_BYTES || (len & (MASK_BYTES - 1)))
 		return -EINVAL;
-	if (!is_us(pid))
+	if (!t)
 		return -ESRCH;
+	uint64_t cpus = t->affinity & online_mask();
 	return copy_to_user(mask, &cpus, sizeof cpus) ? -EFAULT : MASK_BYTES;
 }
 
-/* Any mask that includes CPU 0 is accepted (and changes nothing). */
+/* The thread moves at its next turn on a CPU: at once, for the caller. */
 SYSCALL_DEFINE3(sched_setaffinity, int, pid, unsigned int, len, uint64_t, mask)
 {
 	uint64_t cpus = 0;
 	unsigned n = len < MASK_BYTES ? len : MASK_BYTES;
+	struct thread *t = named(pid);
 
 	if (copy_from_user(&cpus, mask, n))
 		return -EFAULT;
-	if (!is_us(pid))
+	if (!t)
 		return -ESRCH;
-	return cpus & 1 ? 0 : -EINVAL;
+	cpus &= online_mask();
+	if (!cpus)
+		return -EINVAL;
+	t->affinity = cpus;
+	if (t == current_thread() && !(cpus >> smp_cpu_id() & 1))
+		sched_migrate();
+	return 0;
 }
 
 SYSCALL_DEFINE0(sched_yield)
 {
+	sched_yield_cpu();
+	return 0;
+}
+
+SYSCALL_DEFINE3(getcpu, uint64_t, ucpu, uint64_t, unode, uint64_t, cache)
+{
+	uint32_t cpu = smp_cpu_id(), node = 0;
+
+	if (ucpu && copy_to_user(ucpu, &cpu, sizeof cpu))
+		return -EFAULT;
+	if (unode && copy_to_user(unode, &node, sizeof node))
+		return -EFAULT;
 	return 0;
 }
 

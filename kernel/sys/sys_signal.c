@@ -92,13 +92,16 @@ SYSCALL_DEFINE2(kill, int, upid, int, usig)
 
 static int64_t tkill(int tgid, int tid, int sig)
 {
+	struct thread *t = tid > 0 ? thread_find(tid) : NULL;
+	struct ksiginfo info = {.signo = sig, .code = SI_TKILL, .pid = OUR_PID, .uid = 0};
+
 	if (tid <= 0)
 		return -EINVAL;
-	if (tid != OUR_PID || (tgid > 0 && tgid != OUR_PID))
+	if (!t || (tgid > 0 && tgid != OUR_PID))
 		return -ESRCH;
 	if (sig < 0 || sig > SIGNAL_MAX)
 		return -EINVAL;
-	return signal_send(sig, SI_TKILL);
+	return signal_send_thread(t, &info);
 }
 
 SYSCALL_DEFINE2(tkill, int, tid, int, sig)
@@ -176,12 +179,13 @@ SYSCALL_DEFINE4(rt_sigtimedwait, uint64_t, uset, uint64_t, uinfo, uint64_t, uts,
 
 /* sigqueue: the program's own siginfo (si_code SI_QUEUE, si_value), which
  * it may fill as it likes since the target is itself. */
-static int64_t queue_info(int sig, struct ksiginfo *info)
+/* To the process (t NULL) or to thread t. */
+static int64_t queue_info(int sig, struct ksiginfo *info, struct thread *t)
 {
 	info->signo = sig;
 	if (sig < 0 || sig > SIGNAL_MAX)
 		return -EINVAL;
-	return signal_send_info(info);
+	return t ? signal_send_thread(t, info) : signal_send_info(info);
 }
 
 SYSCALL_DEFINE3(rt_sigqueueinfo, int, pid, int, sig, uint64_t, uinfo)
@@ -192,7 +196,7 @@ SYSCALL_DEFINE3(rt_sigqueueinfo, int, pid, int, sig, uint64_t, uinfo)
 		return -EFAULT;
 	if (pid != OUR_PID)
 		return -ESRCH;
-	return queue_info(sig, &info);
+	return queue_info(sig, &info, NULL);
 }
 
 SYSCALL_DEFINE4(rt_tgsigqueueinfo, int, tgid, int, tid, int, sig, uint64_t, uinfo)
@@ -203,7 +207,8 @@ SYSCALL_DEFINE4(rt_tgsigqueueinfo, int, tgid, int, tid, int, sig, uint64_t, uinf
 		return -EFAULT;
 	if (tgid <= 0 || tid <= 0)
 		return -EINVAL;
-	if (tgid != OUR_PID || tid != OUR_PID)
+	struct thread *t = thread_find(tid);
+	if (tgid != OUR_PID || !t)
 		return -ESRCH;
-	return queue_info(sig, &info);
+	return queue_info(sig, &info, t);
 }

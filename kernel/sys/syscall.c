@@ -14,6 +14,7 @@
 #include "segments.h"
 #include "proc.h"
 #include "sample.h"
+#include "sched.h"
 #include "syscall.h"
 #include "task.h"
 #include "x86.h"
@@ -53,6 +54,12 @@ static bool tracing;
 void syscall_init(void)
 {
 	tracing = cmdline_get(CONTRACT_WORD_STRACE, NULL, 0);
+	syscall_cpu_init();
+	syscall_ia32_init(); /* int $0x80 too, as Linux's IA32 emulation has it */
+}
+
+void syscall_cpu_init(void)
+{
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 	/* SYSCALL loads CS and SS from STAR[47:32], SYSRET from STAR[63:48]
 	 * (segments.h). */
@@ -60,7 +67,6 @@ void syscall_init(void)
 	wrmsr(MSR_LSTAR, (uint64_t)(uintptr_t)syscall_entry);
 	/* Clear IF, TF, DF, AC and NT on entry. */
 	wrmsr(MSR_SFMASK, 0x47700);
-	syscall_ia32_init(); /* int $0x80 too, as Linux's IA32 emulation has it */
 }
 
 bool syscall_tracing(void) { return tracing; }
@@ -152,6 +158,8 @@ int syscall_call(struct trapframe *tf, syscall_fn fn, const uint64_t a[6])
 	}
 	if (vma_out_of_memory()) /* a user copy found no page to back */
 		proc_out_of_memory(tf);
+	if (t->killed) /* another thread ended the process */
+		proc_exit(0);
 	bool restart = tf->rax == (uint64_t)-ERESTARTSYS;
 	int full = t->sig.attention || restart ? signal_return_to_user(tf, true) : 0;
 	/* Nothing can be mapped in the last page below 2^47 (TASK_SIZE), so a
@@ -161,6 +169,12 @@ int syscall_call(struct trapframe *tf, syscall_fn fn, const uint64_t a[6])
 		proc_killed(tf, SIGSEGV, "system call return past the user address space", "", true);
 	sample_syscall_done((void *)fn);
 	t->frame = NULL;
+	kernel_unlock();
+	sched_preempt(); /* its slice is over and another thread waits */
+	if (t->killed) {
+		kernel_lock();
+		proc_exit(0);
+	}
 	return full;
 }
 
@@ -177,6 +191,7 @@ int syscall_dispatch(struct trapframe *tf)
 	/* The fourth argument arrives in R10: SYSCALL overwrote RCX. */
 	const uint64_t a[6] = {tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9};
 
+	kernel_lock(); /* until the way back to ring 3 (sched.h) */
 	if (!fn)
 		unimplemented(nr, tf);
 	else if (tracing) /* before the call: exit does not come back */

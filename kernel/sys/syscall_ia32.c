@@ -13,6 +13,7 @@
 #include "kerrno.h"
 #include "panic.h"
 #include "proc.h"
+#include "sched.h"
 #include "syscall.h"
 #include "trap.h"
 
@@ -80,6 +81,7 @@ static void int80(struct trapframe *tf)
 
 	if (!(tf->cs & 3))
 		panic("int80: from the kernel");
+	kernel_lock(); /* syscall_call drops it */
 	if (syscall_tracing())
 		kreport("[strace] int $0x80: i386 system call %u(%#lx, %#lx, %#lx, ...)%s", nr,
 			a[0], a[1], a[2], fn ? "" : " = -ENOSYS\n");

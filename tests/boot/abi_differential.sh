@@ -65,5 +65,9 @@ done
 for want in "Program killed by SIGABRT" " abort+0x" " main+0x"; do
 	grep -q -- "$want" build/abi/signals_abort.bare.err || { echo "abort report lacks '$want'"; failures=$((failures + 1)); }
 done
+# A thread's fault: the report names its function and callers.
+for want in "Program killed by SIGSEGV" "in thread_writes_null+0x" " crash+0x"; do
+	grep -q -- "$want" build/abi/thread_crash_segv.bare.err || { echo "thread report lacks '$want'"; failures=$((failures + 1)); }
+done
 grep -q "Program killed by SIGTERM" build/abi/signals_default_term.bare.err || { echo "no SIGTERM report"; failures=$((failures + 1)); }
 [ "$failures" -eq 0 ]

@@ -19,15 +19,7 @@ same() {
 	env -i A=1 "$aot" "$@" >"$TMP/want" 2>/dev/null </dev/null
 	want=$?
 	env -i A=1 "$exe" "$@" >"$TMP/got" 2>"$TMP/err" </dev/null
-	got=$?
-	if [ "$got" -ne "$want" ] || ! cmp -s "$TMP/want" "$TMP/got"; then
-		echo "MISMATCH $what: status $got, ahead of time $want"
-		diff "$TMP/want" "$TMP/got" | head -10
-		head -5 "$TMP/err"
-		failures=$((failures + 1))
-	else
-		echo "same     $what (status $got)"
-	fi
+	compare_runs "$what (against ahead of time)" "$TMP/want" "$want" "$TMP/got" $? "$TMP/err"
 }
 
 for src in tests/jit/*.c tests/jit/tiers/*.c; do

@@ -27,8 +27,8 @@
 #define CPUS_HELP \
     "  --cpus N        guest CPUs, 1 (the default) to 64 and at most the host's\n" \
     "                  online CPUs: QEMU -smp N, each on its own host thread\n" \
-    "                  under TCG (thread=multi). The kernel starts them all; the\n" \
-    "                  program still runs on the first one alone (no threads yet)\n"
+    "                  under TCG (thread=multi). The program's threads run on\n" \
+    "                  all of them at once\n"
 
 #define SAMPLE_HELP \
     "  --sample[=HZ]   the kernel samples the program HZ times a second (default\n" \

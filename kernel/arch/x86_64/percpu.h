@@ -25,6 +25,7 @@
 struct trap_catcher;
 struct smp_call;
 struct vm_space;
+struct thread;
 
 struct tss {
 	uint32_t reserved0;
@@ -54,6 +55,13 @@ struct percpu {
 	void *work_arg;
 	volatile bool work_busy;   /* set with work, cleared when it returns */
 	uint64_t stack_top;	   /* the kernel stack it booted on */
+	struct thread *thread;	   /* the program's thread on it, or NULL (task.h) */
+	uint64_t sched_rsp;	   /* its scheduler loop's saved context (sched.c) */
+	struct thread *runq_head, *runq_tail; /* runnable threads waiting for it */
+	unsigned runq_len;
+	struct thread *sleepers;	   /* asleep until its next interrupt */
+	volatile bool idle;	   /* its scheduler loop waits in hlt */
+	volatile bool need_resched; /* the running thread's slice is over */
 	unsigned lock_depth;	   /* spinlocks held, for the rank check */
 	unsigned lock_rank[LOCK_DEPTH_MAX];
 	uint64_t gdt[PERCPU_GDT_ENTRIES] __attribute__((aligned(16)));

@@ -1,8 +1,9 @@
 /*
- * Starting the application processors, and the cross-calls that are their
- * only work so far: INIT-SIPI-SIPI through the real-mode trampoline
- * (trampoline.S), one CPU at a time; then IPIs on IRQ_CALL run a function
- * on another CPU and wait for it (TLB shootdowns are one such function).
+ * Starting the application processors, and cross-calls: INIT-SIPI-SIPI
+ * through the real-mode trampoline (trampoline.S), one CPU at a time; then
+ * each runs its scheduler loop (sched.c), and IPIs on IRQ_CALL run a
+ * function on another CPU and wait for it (TLB shootdowns are one such
+ * function), or only wake it to look at its run queue.
  */
 #include "smp.h"
 
@@ -15,6 +16,8 @@
 #include "panic.h"
 #include "percpu.h"
 #include "pmm.h"
+#include "proc.h"
+#include "sched.h"
 #include "printf.h"
 #include "smp_boot.h"
 #include "spinlock.h"
@@ -188,22 +191,21 @@ bool smp_work_wait(unsigned cpu, uint64_t timeout_ns)
 	return true;
 }
 
-/* An AP's life once started: work when given some, else hlt. Interrupts
- * are disabled between the check and the hlt (STI's shadow covers HLT), so
- * the wake-up IPI cannot slip in between. */
-__attribute__((noreturn)) static void idle_loop(struct percpu *cpu)
+/* The work given to this AP, if any, run with interrupts enabled: true if
+ * there was some. Its scheduler loop (sched_idle) asks with interrupts
+ * disabled before it halts (STI's shadow covers HLT), so the wake-up IPI
+ * cannot slip in between. */
+static bool take_work(void)
 {
-	for (;;) {
-		irq_disable();
-		void (*fn)(void *) = __atomic_exchange_n(&cpu->work, NULL, __ATOMIC_ACQUIRE);
-		if (!fn) {
-			irq_enable_and_halt();
-			continue;
-		}
-		irq_enable();
-		fn(cpu->work_arg);
-		__atomic_store_n(&cpu->work_busy, false, __ATOMIC_RELEASE);
-	}
+	struct percpu *cpu = this_cpu();
+	void (*fn)(void *) = __atomic_exchange_n(&cpu->work, NULL, __ATOMIC_ACQUIRE);
+
+	if (!fn)
+		return false;
+	irq_enable();
+	fn(cpu->work_arg);
+	__atomic_store_n(&cpu->work_busy, false, __ATOMIC_RELEASE);
+	return true;
 }
 
 void smp_stop_others(void)
@@ -230,10 +232,11 @@ __attribute__((noreturn)) static void ap_main(struct percpu *cpu)
 	gdt_init_cpu(cpu, ist);
 	idt_load();
 	cpu_init_ap();
+	syscall_cpu_init(); /* the program's threads make system calls here too */
 	lapic_cpu_init();
 	lapic_timer_start();
 	__atomic_store_n(&cpu->online, true, __ATOMIC_RELEASE);
-	idle_loop(cpu);
+	sched_idle(take_work); /* the program's threads, work, or hlt */
 }
 
 /* The trampoline's page and its tables must be free RAM below 1 MiB. */

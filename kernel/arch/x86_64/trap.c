@@ -9,6 +9,7 @@
 #include "percpu.h"
 #include "printf.h"
 #include "proc.h"
+#include "sched.h"
 #include "task.h"
 #include "trap.h"
 #include "x86.h"
@@ -134,7 +135,7 @@ static void exception(struct trapframe *tf)
 
 	/* A page of a process's memory area touched for the first time (by the
 	 * program, or by the kernel copying to or from it): back it, retry. */
-	if (tf->vector == T_PF && this_cpu()->id == 0 && proc_active() && read_cr2() < USER_TOP) {
+	if (tf->vector == T_PF && current_thread() && proc_active() && read_cr2() < USER_TOP) {
 		int err = vma_fault(read_cr2(), tf->error & 2, tf->error & 16);
 		if (!err)
 			return;
@@ -162,18 +163,34 @@ void trap_dispatch(struct trapframe *tf);
 void trap_dispatch(struct trapframe *tf)
 {
 	unsigned v = (unsigned)tf->vector;
+	bool user = (tf->cs & 3) != 0;
 
-	if (v < 32) {
+	if (v < 32 && user && proc_active()) {
+		kernel_lock(); /* the program's fault: the kernel's state is touched */
+		exception(tf);
+		kernel_unlock();
+	} else if (v < 32) {
 		exception(tf);
 	} else if (handlers[v]) {
 		handlers[v](tf);
-		/* An interrupt of user code: a timer may have sent a signal. IRETQ
-		 * restores every register, so a handler can be entered here. */
-		if ((tf->cs & 3) && current_thread()->sig.attention)
-			signal_return_to_user(tf, false);
+		sched_interrupt(v == IRQ_TIMER);
 	} else if (v == IRQ_SPURIOUS || (v >= IRQ_BASE && v < IRQ_BASE + 16)) {
 		spurious_count++; /* masked PIC and LAPIC spurious: no EOI owed */
 	} else {
 		panic("trap: interrupt on vector %u with no handler", v);
+	}
+	/* Back to ring 3: maybe another thread's turn first; then an exit or
+	 * a signal (IRETQ restores every register, so a handler can be
+	 * entered here). */
+	struct thread *t = user ? current_thread() : NULL;
+	if (!t)
+		return;
+	sched_preempt();
+	if (t->killed || t->sig.attention) {
+		kernel_lock();
+		if (t->killed)
+			proc_exit(0);
+		signal_return_to_user(tf, false);
+		kernel_unlock();
 	}
 }

@@ -1,0 +1,365 @@
+/* Threads on CPUs: run queues, switching, sleeping and the kernel lock (sched.h). */
+#include "sched.h"
+
+#include "apic.h"
+#include "cpu.h"
+#include "heap.h"
+#include "panic.h"
+#include "percpu.h"
+#include "smp.h"
+#include "spinlock.h"
+#include "task.h"
+#include "timer.h"
+#include "trap.h"
+#include "vm.h"
+#include "x86.h"
+
+/* Save the callee-saved registers on this stack, store RSP in *save, load
+ * next, and return into the context saved there (switch.S). */
+void sched_switch(uint64_t *save, uint64_t next);
+void thread_free(struct thread *t); /* thread.c */
+
+static struct spinlock sched_lock = SPINLOCK_INIT("sched", LOCK_RANK_SCHED);
+static volatile uint32_t klock_next, klock_owner;
+static volatile int klock_holder = -1;
+
+void kernel_lock(void)
+{
+	uint32_t ticket = __atomic_fetch_add(&klock_next, 1, __ATOMIC_RELAXED);
+
+	KASSERT(klock_holder != (int)this_cpu()->id);
+	/* A holder may take a while (a disk read): no time limit. Cross-calls
+	 * are answered meanwhile, as the holder may be shooting down a TLB. */
+	while (__atomic_load_n(&klock_owner, __ATOMIC_ACQUIRE) != ticket) {
+		smp_poll_calls();
+		cpu_relax();
+	}
+	klock_holder = (int)this_cpu()->id;
+}
+
+bool kernel_trylock(void)
+{
+	uint32_t owner = __atomic_load_n(&klock_owner, __ATOMIC_ACQUIRE), expect = owner;
+
+	if (!__atomic_compare_exchange_n(&klock_next, &expect, owner + 1, false, __ATOMIC_ACQUIRE,
+					 __ATOMIC_RELAXED))
+		return false;
+	klock_holder = (int)this_cpu()->id;
+	return true;
+}
+
+void kernel_unlock(void)
+{
+	KASSERT(klock_holder == (int)this_cpu()->id);
+	klock_holder = -1;
+	__atomic_store_n(&klock_owner, klock_owner + 1, __ATOMIC_RELEASE);
+}
+
+bool kernel_locked(void) { return klock_holder == (int)this_cpu()->id; }
+
+void sched_kick(unsigned cpu)
+{
+	if (cpu != this_cpu()->id && cpu < smp_cpus())
+		lapic_send(percpu_of(cpu)->apic_id, ICR_FIXED | ICR_ASSERT | IRQ_CALL);
+}
+
+static void enqueue(struct percpu *cpu, struct thread *t)
+{
+	t->state = THREAD_RUNNABLE;
+	t->rq_next = NULL;
+	if (cpu->runq_tail)
+		cpu->runq_tail->rq_next = t;
+	else
+		cpu->runq_head = t;
+	cpu->runq_tail = t;
+	cpu->runq_len++;
+}
+
+/* The first thread of cpu's queue that may run on CPU `on`, taken off it. */
+static struct thread *dequeue(struct percpu *cpu, unsigned on)
+{
+	struct thread *prev = NULL;
+
+	for (struct thread *t = cpu->runq_head; t; prev = t, t = t->rq_next) {
+		if (!(t->affinity >> on & 1))
+			continue;
+		if (prev)
+			prev->rq_next = t->rq_next;
+		else
+			cpu->runq_head = t->rq_next;
+		if (cpu->runq_tail == t)
+			cpu->runq_tail = prev;
+		cpu->runq_len--;
+		t->rq_next = NULL;
+		return t;
+	}
+	return NULL;
+}
+
+/* Which CPU should run t, now runnable: its last one if idle, else an idle
+ * one it may run on, else the shortest queue among those (its own on a tie). */
+static unsigned place(const struct thread *t)
+{
+	unsigned best = t->cpu, n = smp_cpus();
+
+	if (!(t->affinity >> best & 1) || best >= n)
+		best = (unsigned)__builtin_ctzll(t->affinity);
+	if (percpu_of(best)->idle)
+		return best;
+	for (unsigned i = 0; i < n; i++)
+		if ((t->affinity >> i & 1) && percpu_of(i)->idle && percpu_of(i)->online)
+			return i;
+	for (unsigned i = 0; i < n; i++)
+		if ((t->affinity >> i & 1) && percpu_of(i)->online &&
+		    percpu_of(i)->runq_len < percpu_of(best)->runq_len)
+			best = i;
+	return best;
+}
+
+static void unlink_sleeper(struct thread *t)
+{
+	struct thread **pp = &percpu_of(t->cpu)->sleepers;
+
+	while (*pp && *pp != t)
+		pp = &(*pp)->rq_next;
+	if (*pp)
+		*pp = t->rq_next;
+	t->tick_wake = false;
+}
+
+void sched_wake(struct thread *t)
+{
+	uint64_t flags = spin_lock_irqsave(&sched_lock);
+
+	if (t->state == THREAD_SLEEPING) {
+		if (t->tick_wake)
+			unlink_sleeper(t);
+		unsigned cpu = place(t);
+		enqueue(percpu_of(cpu), t);
+		if (percpu_of(cpu)->idle)
+			sched_kick(cpu);
+	} else if (t->state == THREAD_RUNNING && t->cpu != this_cpu()->id) {
+		sched_kick(t->cpu); /* into the kernel, where a signal or exit waits */
+	}
+	spin_unlock_irqrestore(&sched_lock, flags);
+}
+
+/* Give this CPU back to its scheduler loop; t's state is already set and
+ * sched_lock held. Returns when some CPU runs t again, still holding it. */
+static void to_scheduler(struct thread *t)
+{
+	fpu_save(t->fpu_ctx);
+	t->fs_base = rdmsr(MSR_FS_BASE); /* WRFSBASE may have moved them */
+	t->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
+	sched_switch(&t->rsp, this_cpu()->sched_rsp);
+}
+
+void sched_sleep(bool tick)
+{
+	struct thread *t = current_thread();
+	uint64_t flags = irq_save();
+
+	spin_lock(&sched_lock);
+	t->state = THREAD_SLEEPING;
+	t->tick_wake = tick;
+	if (tick) {
+		t->rq_next = this_cpu()->sleepers;
+		this_cpu()->sleepers = t;
+	}
+	kernel_unlock();
+	to_scheduler(t);
+	spin_unlock(&sched_lock);
+	irq_restore(flags);
+	kernel_lock();
+}
+
+void sched_wait_interrupt(void)
+{
+	if (current_thread() && kernel_locked())
+		sched_sleep(true);
+	else
+		cpu_wait_interrupt();
+}
+
+void sched_yield_cpu(void)
+{
+	struct thread *t = current_thread();
+	uint64_t flags = irq_save();
+
+	spin_lock(&sched_lock);
+	if (!this_cpu()->runq_len) {
+		spin_unlock(&sched_lock);
+		irq_restore(flags);
+		return;
+	}
+	enqueue(this_cpu(), t);
+	kernel_unlock();
+	to_scheduler(t);
+	spin_unlock(&sched_lock);
+	irq_restore(flags);
+	kernel_lock();
+}
+
+void sched_migrate(void)
+{
+	struct thread *t = current_thread();
+	uint64_t flags = irq_save();
+
+	spin_lock(&sched_lock);
+	unsigned cpu = place(t);
+	enqueue(percpu_of(cpu), t);
+	if (percpu_of(cpu)->idle)
+		sched_kick(cpu);
+	kernel_unlock();
+	to_scheduler(t); /* no CPU takes it off the queue before the lock is free */
+	spin_unlock(&sched_lock);
+	irq_restore(flags);
+	kernel_lock();
+}
+
+void sched_start(struct thread *t)
+{
+	uint64_t flags = spin_lock_irqsave(&sched_lock);
+
+	enqueue(this_cpu(), t);
+	spin_unlock_irqrestore(&sched_lock, flags);
+}
+
+void sched_preempt(void)
+{
+	struct percpu *cpu = this_cpu();
+	struct thread *t = cpu->thread;
+
+	if (!cpu->need_resched || !t)
+		return;
+	cpu->need_resched = false;
+	uint64_t flags = spin_lock_irqsave(&sched_lock);
+	if (cpu->runq_len) {
+		enqueue(cpu, t);
+		to_scheduler(t);
+	}
+	spin_unlock_irqrestore(&sched_lock, flags);
+}
+
+void sched_exit(void)
+{
+	struct thread *t = current_thread();
+
+	irq_disable();
+	spin_lock(&sched_lock);
+	t->state = THREAD_DEAD;
+	__atomic_fetch_sub(&t->proc->nthreads, 1, __ATOMIC_SEQ_CST); /* clone adds under the kernel lock */
+	kernel_unlock();
+	to_scheduler(t);
+	panic("sched_exit: a dead thread ran again");
+}
+
+bool sched_others_waiting(void) { return this_cpu()->runq_len != 0; }
+
+void sched_interrupt(bool timer)
+{
+	struct percpu *cpu = this_cpu();
+
+	if (cpu->sleepers) {
+		spin_lock(&sched_lock);
+		while (cpu->sleepers) {
+			struct thread *t = cpu->sleepers;
+			cpu->sleepers = t->rq_next;
+			t->tick_wake = false;
+			enqueue(cpu, t);
+		}
+		spin_unlock(&sched_lock);
+	}
+	struct thread *t = cpu->thread;
+	if (timer && t) { /* in the kernel too: it is preempted on its way out */
+		if (t->slice)
+			t->slice--;
+		if (!t->slice && cpu->runq_len)
+			cpu->need_resched = true;
+	}
+}
+
+/* Switch from cpu's scheduler loop to t, taken off a queue; sched_lock is
+ * held and interrupts are off, and both are so again when t gives the CPU back. */
+static void run(struct percpu *cpu, struct thread *t)
+{
+	t->state = THREAD_RUNNING;
+	t->cpu = cpu->id;
+	t->slice = SCHED_SLICE_TICKS;
+	cpu->thread = t;
+	cpu->need_resched = false;
+	if (cpu->as != t->proc->as)
+		vm_switch(t->proc->as);
+	cpu->kernel_rsp = t->kstack_top;
+	gdt_set_kernel_stack(t->kstack_top);
+	wrmsr(MSR_FS_BASE, t->fs_base);
+	wrmsr(MSR_KERNEL_GS_BASE, t->gs_base);
+	fpu_restore(t->fpu_ctx);
+	sched_switch(&cpu->sched_rsp, t->rsp);
+	cpu->thread = NULL;
+}
+
+/* A thread for this CPU: its own queue's first, else one from the longest
+ * other queue (the load balancing). */
+static struct thread *pick(struct percpu *cpu)
+{
+	struct thread *t = dequeue(cpu, cpu->id);
+	struct percpu *from = NULL;
+
+	if (t)
+		return t;
+	for (unsigned i = 0; i < smp_cpus(); i++)
+		if (i != cpu->id && percpu_of(i)->runq_len &&
+		    (!from || percpu_of(i)->runq_len > from->runq_len))
+			from = percpu_of(i);
+	return from ? dequeue(from, cpu->id) : NULL;
+}
+
+/* The scheduler loop: until `until` has no thread left (CPU 0), or for
+ * ever, running work_fn's work when there is no thread to run. */
+static void loop(struct proc *until, bool (*work_fn)(void))
+{
+	struct percpu *cpu = this_cpu();
+
+	for (;;) {
+		irq_disable();
+		spin_lock(&sched_lock);
+		struct thread *t = pick(cpu);
+		if (t) {
+			run(cpu, t);
+			bool dead = t->state == THREAD_DEAD;
+			bool last = dead && __atomic_load_n(&t->proc->nthreads, __ATOMIC_SEQ_CST) == 0;
+			spin_unlock(&sched_lock);
+			if (dead && t != t->proc->thread)
+				thread_free(t);
+			if (last)
+				sched_kick(0); /* CPU 0's loop returns to proc_run */
+			continue;
+		}
+		if (until && !__atomic_load_n(&until->nthreads, __ATOMIC_SEQ_CST)) {
+			spin_unlock(&sched_lock);
+			return;
+		}
+		cpu->idle = true;
+		spin_unlock(&sched_lock);
+		if (work_fn && work_fn()) {
+			cpu->idle = false;
+			continue;
+		}
+		cpu_wait_interrupt(); /* interrupts stay off until its hlt */
+		cpu->idle = false;
+	}
+}
+
+void sched_run(struct proc *p) { loop(p, NULL); }
+
+void sched_idle(bool (*work_fn)(void))
+{
+	loop(NULL, work_fn);
+	panic("sched_idle: the loop ended");
+}
+
+/* A new thread's first instructions, from switch.S: its scheduler loop
+ * switched here holding sched_lock. */
+void sched_thread_start(void);
+void sched_thread_start(void) { spin_unlock(&sched_lock); }
