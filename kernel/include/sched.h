@@ -59,6 +59,8 @@ void sched_migrate(void);
 void sched_start(struct thread *t);
 /* True if a thread waits for this CPU. */
 bool sched_others_waiting(void);
+/* The calling thread's time on a CPU so far, in ns (CLOCK_THREAD_CPUTIME_ID). */
+uint64_t sched_thread_cpu_ns(void);
 /* On the way back to ring 3 (no kernel lock held): give
  * the CPU up if the running thread's slice is over and another one waits. */
 void sched_preempt(void);

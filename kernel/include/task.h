@@ -81,6 +81,8 @@ struct thread {
 	enum thread_state state;
 	struct thread *rq_next;	    /* on a run queue */
 	uint64_t rsp;		    /* the saved kernel context while not running */
+	uint64_t ran_tsc;	    /* TSC ticks on a CPU before the current stint */
+	uint64_t on_tsc;	    /* rdtsc() when the current stint began */
 	unsigned cpu;		    /* where it runs, or last ran */
 	uint64_t affinity;	    /* CPUs it may run on (bit n: CPU n) */
 	bool tick_wake;		    /* asleep until the next interrupt of its CPU, too */

@@ -256,6 +256,15 @@ void sched_exit(void)
 
 bool sched_others_waiting(void) { return this_cpu()->runq_len != 0; }
 
+uint64_t sched_thread_cpu_ns(void)
+{
+	struct thread *t = current_thread();
+	uint64_t flags = irq_save(); /* no stint ends in between */
+	uint64_t tsc = t->ran_tsc + (rdtsc() - t->on_tsc);
+	irq_restore(flags);
+	return time_tsc_to_ns(tsc);
+}
+
 void sched_interrupt(bool timer)
 {
 	struct percpu *cpu = this_cpu();
@@ -295,7 +304,9 @@ static void run(struct percpu *cpu, struct thread *t)
 	wrmsr(MSR_FS_BASE, t->fs_base);
 	wrmsr(MSR_KERNEL_GS_BASE, t->gs_base);
 	fpu_restore(t->fpu_ctx);
+	t->on_tsc = rdtsc();
 	sched_switch(&cpu->sched_rsp, t->rsp);
+	t->ran_tsc += rdtsc() - t->on_tsc;
 	cpu->thread = NULL;
 }
 
