@@ -4,7 +4,12 @@
 # under `bareflow run --cpus 2` against `--cpus 1`, runs alternating, each
 # timed by the program itself (monotonic clock, around its parallel part);
 # then a futex ping-pong between two threads (bench/futex_pingpong.c),
-# round trips per second on 2 CPUs, on 1, and natively on this host.
+# round trips per second on 2 CPUs, on 1, natively on this host, and in
+# the Linux VM of bench/linux_vm.sh (Debian's kernel in the same QEMU, 2
+# vCPUs, multi-threaded TCG), when linux-image-amd64 is there; and last,
+# compiling in the background: bare-metal `jit` of bench/tiers/matmul.c at
+# its bare-metal size, main to exit (the runtime's --report), --cpus 2
+# against --cpus 1, alternating.
 # usage: bench/threads.sh [RUNS]   (default 3 per configuration)
 . "$(dirname "$0")/common.inc"
 runs=${1:-3}
@@ -51,3 +56,34 @@ stats "$dir/pp.2"
 echo "futex ping-pong, round trips/s (median of $runs): 2 CPUs $med; \\c"
 stats "$dir/pp.1"
 echo "1 CPU $med; this host natively $(build/bench/futex_pingpong | tr ' ' '\n' | sed -n '/^rtps$/{n;p;q}')"
+if find_linux_kernel 2>"$dir/err" && build_linux_init futex_pingpong bench/futex_pingpong.c; then
+	: >"$dir/pp.linux"
+	for i in $(seq "$runs"); do
+		timeout 300 qemu-system-x86_64 $(echo "$qemu_flags" | sed 's/-smp 1/-smp 2/') \
+			-accel tcg,thread=multi -kernel "$linux_kernel" \
+			-initrd build/bench/futex_pingpong.cpio -append "$linux_cmdline" \
+			</dev/null 2>&1 | tr -d '\r' | tr ' ' '\n' | sed -n '/^rtps$/{n;p;q}' >>"$dir/pp.linux"
+	done
+	stats "$dir/pp.linux"
+	echo "futex ping-pong in the Linux VM ($(basename "$linux_kernel"), 2 vCPUs): $med round trips/s (median of $runs)"
+else
+	echo "(no Linux VM to compare the ping-pong with: $(head -n 1 "$dir/err"))"
+fi
+
+# Compiling in the background, bare-metal: main to exit of the JIT run.
+. bench/tiers/args.inc
+a=$(bare_args matmul)
+: >"$dir/bg.1"
+: >"$dir/bg.2"
+for i in $(seq "$runs"); do
+	for c in 1 2; do
+		build/bareflow-cli jit --cpus $c --cache off --report --timeout 600 bench/tiers/matmul.c \
+			-- $a >/dev/null 2>"$dir/err" </dev/null || { cat "$dir/err" >&2; exit 1; }
+		sed -n 's/^  main to exit *\([0-9]*\)\.[0-9]* ms$/\1/p' "$dir/err" >>"$dir/bg.$c"
+	done
+done
+stats "$dir/bg.1"
+one=$med
+stats "$dir/bg.2"
+echo "jit bench/tiers/matmul.c $a, main to exit (median of $runs): --cpus 1 $one ms," \
+	"--cpus 2 $med ms: $(ratio "$med" "$one")x (goal: at most 0.6x)"
