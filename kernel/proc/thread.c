@@ -311,6 +311,8 @@ void thread_kill_others(void)
 
 SYSCALL_DEFINE1(exit, int, status)
 {
-	current_proc()->status = status & 0xff;
+	struct proc *p = current_proc();
+	if (!p->exiting) /* after exit_group, its status is final */
+		p->status = status & 0xff;
 	thread_exit();
 }

@@ -30,6 +30,8 @@
 static struct {
 	pthread_mutex_t lock; /* the fields below */
 	pthread_cond_t more;
+	pthread_cond_t settled; /* a compile on a program's thread ended */
+	unsigned here;		/* compiles under way on programs' threads */
 	struct queue_job *head, *tail;
 	bool running;  /* a compiler thread serves the queue */
 	bool stopping; /* queue_stop was called */
@@ -42,6 +44,7 @@ static struct {
 	pthread_mutex_t policy, jit;
 } Q = {.lock = PTHREAD_MUTEX_INITIALIZER,
        .more = PTHREAD_COND_INITIALIZER,
+       .settled = PTHREAD_COND_INITIALIZER,
        .policy = PTHREAD_MUTEX_INITIALIZER,
        .jit = PTHREAD_MUTEX_INITIALIZER,
        .share = 1.0};
@@ -147,10 +150,15 @@ void queue_submit(struct queue_job *job)
 		pthread_mutex_unlock(&Q.lock);
 		return;
 	}
+	Q.here++;
 	pthread_mutex_unlock(&Q.lock);
 	run(job);
 	job->install(job);
 	free(job);
+	pthread_mutex_lock(&Q.lock);
+	if (--Q.here == 0)
+		pthread_cond_broadcast(&Q.settled);
+	pthread_mutex_unlock(&Q.lock);
 }
 
 void queue_lock_policy(void)
@@ -186,6 +194,10 @@ void queue_stop(void)
 	pthread_cond_signal(&Q.more);
 	bool join = Q.running && !Q.joined; /* two threads may exit at once */
 	Q.joined = true;
+	/* a compile another program thread is making goes in first: LLVM's
+	 * static destructors must not run under it */
+	while (Q.here)
+		pthread_cond_wait(&Q.settled, &Q.lock);
 	pthread_mutex_unlock(&Q.lock);
 	if (join)
 		pthread_join(Q.thread, NULL);

@@ -13,8 +13,9 @@
  * - The policy lock guards the profile's decisions and version history.
  *   With a compiler thread it is never held across a compile, so a
  *   program thread that takes it (a probe) waits for an install at most.
- * - queue_stop drops the jobs not started and waits for the one under way
- *   to be installed; jobs submitted after it are dropped.
+ * - queue_stop drops the jobs not started and waits for those under way
+ *   (the thread's, and any a program thread is compiling itself) to be
+ *   installed; jobs submitted after it are dropped.
  */
 #ifndef BFRT_PROF_QUEUE_H
 #define BFRT_PROF_QUEUE_H
@@ -44,7 +45,7 @@ void queue_unlock_policy(void);
 bool queue_try_jit(void);
 void queue_unlock_jit(void);
 
-/* Stop: drop the jobs not started, wait until the running one (if any) is
+/* Stop: drop the jobs not started, wait until those under way are
  * installed, and end the thread. */
 void queue_stop(void);
 

@@ -1,7 +1,7 @@
 /* Each thread's CPU-time clock counts its own time on a CPU: a thread that
  * sleeps 300 ms has used almost none, one that spins 300 ms of its own CPU
- * time has; the process's clock counts both threads. Printed as verdicts,
- * the same on any machine. */
+ * time has; the process's clock counts at least the spinner's. Printed as
+ * verdicts, the same on any machine. */
 #include <pthread.h>
 #include <stdio.h>
 #include <time.h>
