@@ -89,6 +89,10 @@ int cli_cwd(char **cwd);
  * 127 (missing) or 126 after printing "bareflow: PATH: reason". */
 int cli_check_readable(const char *path);
 
+/* mkdir -p dir, each directory made the user's alone (0700): 0, or -1 with
+ * errno set. */
+int cli_mkdirs(const char *dir);
+
 /* disk.c */
 
 /* Parse the value of --disk (read_only false) or --disk-ro: IMG[:GUEST_DIR],

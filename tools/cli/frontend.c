@@ -309,24 +309,6 @@ static void trim(const char *dir, unsigned max)
 	}
 }
 
-/* mkdir -p: 0, or -1 with errno set. */
-static int make_dirs(const char *dir)
-{
-	char path[4096];
-	snprintf(path, sizeof path, "%s", dir);
-	for (char *p = path + 1;; p++) {
-		if (*p && *p != '/')
-			continue;
-		char c = *p;
-		*p = 0;
-		if (mkdir(path, 0700) && errno != EEXIST)
-			return -1;
-		if (!c)
-			return 0;
-		*p = c;
-	}
-}
-
 /* The dependency list of a make rule that clang wrote with -MT x -MD: the
  * paths after "x:", separated by blanks and escaped newlines, with "\ "
  * for a space in a name and "$$" for a dollar sign. Each is passed to fn;
@@ -505,7 +487,7 @@ void cli_frontend_store(const char *entry, const char *bc, const char *depfile,
 	trim(dir, FE_MAX_ENTRIES);
 	/* A cache that cannot be written costs the next run its front end,
 	 * nothing more: no complaint. */
-	if (!make_dirs(dir))
+	if (!cli_mkdirs(dir))
 		write_file(entry, whole, m.len + (size_t)n, code, code_size);
 	free(whole);
 out:

@@ -959,12 +959,7 @@ static void cache_disk(struct jit_app *app, bool quiet)
 	if (jit.cache) {
 		img = cli_abspath(jit.cache);
 	} else if ((dir = cli_cache_dir(NULL))) {
-		for (char *s = dir + 1; (s = strchr(s, '/')); s++) { /* mkdir -p */
-			*s = 0;
-			mkdir(dir, 0700);
-			*s = '/';
-		}
-		mkdir(dir, 0700);
+		cli_mkdirs(dir); /* a failure shows when the image is made */
 		if (asprintf(&img, "%s/bare-metal.img", dir) < 0)
 			img = NULL;
 	}

@@ -1,6 +1,7 @@
 /* Absolute paths made lexically, the way the guest will see host paths, and
  * checks that a host file can be read. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -90,4 +91,24 @@ int cli_cwd(char **cwd)
 	}
 	cli_error("cannot find the current directory: %s", strerror(errno));
 	return 126;
+}
+
+int cli_mkdirs(const char *dir)
+{
+	char path[4096];
+	if ((size_t)snprintf(path, sizeof path, "%s", dir) >= sizeof path) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (char *p = path + 1;; p++) {
+		if (*p && *p != '/')
+			continue;
+		char c = *p;
+		*p = 0;
+		if (mkdir(path, 0700) && errno != EEXIST)
+			return -1;
+		if (!c)
+			return 0;
+		*p = c;
+	}
 }
