@@ -85,6 +85,7 @@ struct jit {
 	char err[4096];
 	char unresolved[1024];	/* names the last link asked for and nothing defined */
 	char session_err[1024]; /* what ORC reported while linking, last */
+	char diag[1024];	/* LLVM's first error about the code being generated */
 };
 
 /* llvm.c */
@@ -231,7 +232,10 @@ int jit_made(struct jit *j, const void *addr, const char *entry);
  * profile), by ranges that follow from constants and loop bounds; false
  * (and e->n = 0) if any is not understood. The IR must be in the form
  * JIT_EXTENT_PASSES leave (promoted locals, rotated loops, canonical
- * induction variables), which -O3 makes first anyway. */
+ * induction variables), which -O3 makes first anyway. (A textual
+ * "instcombine" checks that one round reached a fixpoint and ends the
+ * process when it did not, which a real program's code met; -O3's own
+ * instcombine does not check.) */
 struct jit_extents {
 	unsigned n;
 	unsigned arg[JIT_MAX_ARGS];
@@ -239,7 +243,8 @@ struct jit_extents {
 	bool written[JIT_MAX_ARGS];
 };
 #define JIT_EXTENT_PASSES                                                                          \
-	"function(sroa,early-cse,instcombine,simplifycfg,loop(loop-rotate,indvars))"
+	"function(sroa,early-cse,instcombine<no-verify-fixpoint>,simplifycfg,"                         \
+	"loop(loop-rotate,indvars))"
 bool jit_param_extents(struct jit *j, LLVMValueRef f, struct jit_extents *e);
 /* Whether the parameters r leaves unspecialized in its body include two
  * pointers (a specialization at tier 2): then their extents are worth

@@ -3,11 +3,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <llvm-c/Analysis.h>
 #include <llvm-c/Comdat.h>
 #include <llvm-c/Core.h>
 #include <llvm-c/Error.h>
+#include <llvm-c/ErrorHandling.h>
 #include <llvm-c/IRReader.h>
 #include <llvm-c/LLJIT.h>
 #include <llvm-c/Linker.h>
@@ -159,6 +161,46 @@ static struct jit *create_failed(struct jit *j, char *err, size_t errlen, const 
 	return NULL;
 }
 
+/* What this thread is compiling, for the report of a fatal LLVM error. */
+static _Thread_local const char *compiling;
+
+/*
+ * LLVM ends the process on an error it cannot return (a pass that fails
+ * its own check, inline assembly it cannot encode). Its default handler
+ * calls exit, whose handlers would wait for the compile that failed (the
+ * runtime's exit waits for compiles in progress): the process would hang.
+ * Say what failed and end at once, with what the program wrote so far
+ * flushed; 126 as for any code the runtime cannot compile.
+ */
+static void llvm_fatal(const char *reason)
+{
+	fflush(stdout);
+	if (compiling)
+		fprintf(stderr, "bareflow-rt: LLVM failed while compiling %s: %s\n", compiling,
+			reason);
+	else
+		fprintf(stderr, "bareflow-rt: LLVM failed: %s\n", reason);
+	fflush(stderr);
+	_exit(126);
+}
+
+/*
+ * LLVM's reports about the code it compiles. Without a handler, an error
+ * (inline assembly that does not assemble) is printed and ends the process
+ * with exit(1), and warnings are printed. Here an error fails the compile
+ * that met it (jit_codegen); warnings and remarks are not the user's
+ * concern.
+ */
+static void diagnose(LLVMDiagnosticInfoRef d, void *ctx)
+{
+	struct jit *j = ctx;
+	if (LLVMGetDiagInfoSeverity(d) != LLVMDSError || j->diag[0])
+		return;
+	char *msg = LLVMGetDiagInfoDescription(d);
+	snprintf(j->diag, sizeof j->diag, "%s", msg);
+	LLVMDisposeMessage(msg);
+}
+
 struct jit *jit_create(char *err, size_t errlen)
 {
 	struct jit *j = calloc(1, sizeof *j);
@@ -166,7 +208,10 @@ struct jit *jit_create(char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (LLVMInitializeNativeTarget() || LLVMInitializeNativeAsmPrinter()) {
+	LLVMInstallFatalErrorHandler(llvm_fatal);
+	/* the parser too: code generation assembles inline assembly */
+	if (LLVMInitializeNativeTarget() || LLVMInitializeNativeAsmPrinter() ||
+	    LLVMInitializeNativeAsmParser()) {
 		snprintf(err, errlen, "LLVM has no code generator for this machine");
 		free(j);
 		return NULL;
@@ -194,6 +239,7 @@ struct jit *jit_create(char *err, size_t errlen)
 	LLVMOrcExecutionSessionSetErrorReporter(LLVMOrcLLJITGetExecutionSession(j->lljit),
 						session_error, j);
 	j->ctx = LLVMContextCreate();
+	LLVMContextSetDiagnosticHandler(j->ctx, diagnose, j);
 	return j;
 }
 
@@ -603,6 +649,7 @@ int jit_codegen(struct jit *j, LLVMModuleRef m, int cg)
 		LLVMDisposeModule(m);
 		return JIT_EINTERNAL; /* machine() said why */
 	}
+	j->diag[0] = 0;
 	int bad = LLVMTargetMachineEmitToMemoryBuffer(tm, m, LLVMObjectFile, &msg, &obj);
 	j->stats.codegen_ns += rt_now_ns() - t0;
 	LLVMDisposeModule(m);
@@ -610,6 +657,10 @@ int jit_codegen(struct jit *j, LLVMModuleRef m, int cg)
 		jit_fail(j, JIT_EINTERNAL, "code generation failed: %s", msg);
 		LLVMDisposeMessage(msg);
 		return JIT_EINTERNAL;
+	}
+	if (j->diag[0]) { /* the object lacks what the error was about */
+		LLVMDisposeMemoryBuffer(obj);
+		return jit_fail(j, JIT_EBADCODE, "cannot compile the program's code: %s", j->diag);
 	}
 	dump_object(obj);
 	if (j->keep && jit_keep(j, LLVMGetBufferStart(obj), LLVMGetBufferSize(obj))) {
@@ -624,19 +675,26 @@ int jit_codegen(struct jit *j, LLVMModuleRef m, int cg)
 
 int jit_emit(struct jit *j, LLVMModuleRef m, int opt, int cg, const char *pre_passes)
 {
+	size_t len;
+	compiling = LLVMGetModuleIdentifier(m, &len);
 	int err = jit_optimize(j, m, opt, pre_passes);
 	if (err) {
+		compiling = NULL;
 		LLVMDisposeModule(m);
 		return err;
 	}
-	return jit_codegen(j, m, cg);
+	err = jit_codegen(j, m, cg);
+	compiling = NULL;
+	return err;
 }
 
 int jit_lookup(struct jit *j, const char *name, void **addr)
 {
 	LLVMOrcExecutorAddress a;
 	j->unresolved[0] = j->session_err[0] = 0;
+	compiling = name;
 	LLVMErrorRef e = LLVMOrcLLJITLookup(j->lljit, &a, name); /* links the object */
+	compiling = NULL;
 	if (e) {
 		/* e.g. a name only code generation introduced, and we lack: the
 		 * generator below saw the link ask for it */

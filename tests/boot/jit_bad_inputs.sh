@@ -33,6 +33,12 @@ both 139 "SIGSEGV" tests/jit/bad/crash.c
 expect_output "about to crash"
 expect_no_output "still here"
 
+# Inline assembly that does not assemble: named with LLVM's message, 126,
+# before main.
+both 126 "cannot compile the program's code: <inline asm>:.*invalid instruction mnemonic 'not_an_x86_instruction'" \
+	tests/jit/bad/bad_asm.c
+expect_no_output "before"
+
 # A program that never ends is stopped by --timeout.
 for mode in "" --hosted; do
 	run ./bareflow jit $mode --timeout 5 tests/jit/bad/forever.c
