@@ -97,8 +97,9 @@ int signal_action(int sig, const struct ksigaction *act, struct ksigaction *old)
 /* The blocked set; signal_set_blocked drops SIGKILL and SIGSTOP from it. */
 uint64_t signal_blocked(void);
 void signal_set_blocked(uint64_t set);
-/* Signals sent but not yet delivered (they are blocked): the current
- * thread's, and any thread's of the process. */
+/* Signals sent but not yet delivered (they are blocked): those the current
+ * thread could take (its own and its process's), and those pending
+ * anywhere in the process. */
 uint64_t signal_pending(void);
 uint64_t signal_pending_any(void);
 
@@ -108,7 +109,8 @@ uint64_t signal_pending_any(void);
 int signal_altstack(const struct kstack *ss, struct kstack *old, uint64_t sp);
 
 /* The process sends itself sig (1..64) with si_code `code`. It is dropped
- * if ignored and not blocked, else pending until delivered. Returns 0, or
+ * if ignored and not blocked, else pending for the process until a thread
+ * takes it (one that does not block it is woken). Returns 0, or
  * -EAGAIN when too many real-time signals are queued (RLIMIT_SIGPENDING,
  * except for kill's SI_USER, or no memory for one more). */
 int signal_send(int sig, int code);
@@ -154,6 +156,10 @@ bool signal_may_come(void);
 struct thread;
 /* Free the real-time signals still queued for t, which is gone. */
 void signal_thread_release(struct thread *t);
+/* The current thread is ending: it takes no more signals, and the
+ * process's pending ones are left to another thread that does not block
+ * them (which is woken). */
+void signal_thread_exit(void);
 int signal_send_thread(struct thread *t, const struct ksiginfo *info);
 /* signal_wait for something only this program could do, which it cannot
  * while it waits: when no signal can ever come and there is no deadline,

@@ -201,5 +201,10 @@ bool proc_active(void);
  * for copy_to_user, read-only). */
 int copy_from_user(void *dst, uint64_t usrc, size_t n);
 int copy_to_user(uint64_t udst, const void *src, size_t n);
+/* Atomically (against every CPU) replace the 32-bit user word at uaddr, if
+ * it still holds *expected, by desired. Returns 0 when replaced; -EAGAIN
+ * with the word's value in *expected when not; -EFAULT if uaddr is not
+ * 4-byte aligned, outside the user half, unmapped or read-only. */
+int cmpxchg_user(uint64_t uaddr, uint32_t *expected, uint32_t desired);
 
 #endif

@@ -55,6 +55,12 @@ void sched_yield_cpu(void);
 /* Move the current thread to a CPU its affinity allows (it holds the
  * kernel lock, as on return). */
 void sched_migrate(void);
+/* Set t's affinity to mask (CPUs that are online, at least one). If t
+ * waits on the queue of a CPU it may no longer use, it moves to one it
+ * may; if it runs on such a CPU, other than this one, that CPU is
+ * interrupted and it moves on its way back to user mode. For the current
+ * thread the caller moves it (sched_migrate). */
+void sched_set_affinity(struct thread *t, uint64_t mask);
 /* Queue the process's first thread on this CPU. */
 void sched_start(struct thread *t);
 /* True if a thread waits for this CPU. */

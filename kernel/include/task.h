@@ -2,10 +2,11 @@
  * The process and its threads: everything that belongs to the running
  * program, in one place. A process (struct proc) owns the address space,
  * memory areas, descriptor table, working directory, umask, signal
- * actions, timers, limits, CPU-time accounting and credentials; a thread
- * (struct thread) owns its registers' save areas, signal mask and pending
- * set, TLS base and kernel stack. proc_create makes a process with its
- * first thread and proc_destroy frees it; nothing else resets them.
+ * actions and pending signals, timers, limits, CPU-time accounting and
+ * credentials; a thread (struct thread) owns its registers' save areas,
+ * signal mask and own pending set, TLS base and kernel stack. proc_create
+ * makes a process with its first thread and proc_destroy frees it; nothing
+ * else resets them.
  *
  * What stays global is shared by every process of the system: the inode
  * tree and its mounts (fs/, with /proc/self/exe: the tree is built for the
@@ -34,14 +35,22 @@ struct shmap;
 struct shm_attach;
 struct sigqueued;
 
-/* A thread's signal state (signal.c). Pending signals are all the
- * thread's: with one thread, a signal sent to the process is sent to it. */
-struct thread_signals {
-	uint64_t blocked, pending;
+/* Signals sent and not yet delivered (signal.c): a thread's own (tkill,
+ * tgkill, its faults) or its process's, which any thread may take (kill,
+ * sigqueue, timers). */
+struct sigpending {
+	uint64_t set;
 	struct ksiginfo info[SIGNAL_MAX + 1]; /* of a standard signal: the first sent */
 	uint32_t queued[SIGNAL_MAX + 1];      /* instances of a pending real-time signal */
 	uint64_t queued_total;
 	struct sigqueued *head[SIGNAL_MAX + 1], *tail[SIGNAL_MAX + 1];
+};
+
+/* A thread's signal state (signal.c). */
+struct thread_signals {
+	uint64_t blocked;
+	struct sigpending own;
+	uint64_t waiting; /* sigtimedwait's set while it waits: these wake it */
 	struct kstack alt;
 	bool restored;	/* rt_sigreturn replaced every register */
 	bool suspended; /* sigsuspend: `saved` goes back once a handler returns */
@@ -129,6 +138,7 @@ struct proc {
 
 	/* Signals and timers (signal.c, itimer.c). */
 	struct ksigaction sigact[SIGNAL_MAX + 1];
+	struct sigpending sigshared; /* sent to the process: for any of its threads */
 	struct itimer_set timers;
 
 	/* Limits and accounting (resource.c). */

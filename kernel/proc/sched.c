@@ -75,23 +75,29 @@ static void enqueue(struct percpu *cpu, struct thread *t)
 	cpu->runq_len++;
 }
 
+/* Take t, which follows prev (NULL: it is first), off cpu's queue. */
+static void unlink_queued(struct percpu *cpu, struct thread *prev, struct thread *t)
+{
+	if (prev)
+		prev->rq_next = t->rq_next;
+	else
+		cpu->runq_head = t->rq_next;
+	if (cpu->runq_tail == t)
+		cpu->runq_tail = prev;
+	cpu->runq_len--;
+	t->rq_next = NULL;
+}
+
 /* The first thread of cpu's queue that may run on CPU `on`, taken off it. */
 static struct thread *dequeue(struct percpu *cpu, unsigned on)
 {
 	struct thread *prev = NULL;
 
 	for (struct thread *t = cpu->runq_head; t; prev = t, t = t->rq_next) {
-		if (!(t->affinity >> on & 1))
-			continue;
-		if (prev)
-			prev->rq_next = t->rq_next;
-		else
-			cpu->runq_head = t->rq_next;
-		if (cpu->runq_tail == t)
-			cpu->runq_tail = prev;
-		cpu->runq_len--;
-		t->rq_next = NULL;
-		return t;
+		if (t->affinity >> on & 1) {
+			unlink_queued(cpu, prev, t);
+			return t;
+		}
 	}
 	return NULL;
 }
@@ -116,6 +122,26 @@ static unsigned place(const struct thread *t)
 	return best;
 }
 
+/* Queue t where place() says, waking that CPU if it is idle. */
+static void enqueue_placed(struct thread *t)
+{
+	unsigned cpu = place(t);
+
+	enqueue(percpu_of(cpu), t);
+	if (percpu_of(cpu)->idle)
+		sched_kick(cpu);
+}
+
+/* Queue t on cpu if its mask allows it, else on a CPU it does allow (its
+ * mask changed while it ran or slept here). */
+static void requeue(struct percpu *cpu, struct thread *t)
+{
+	if (t->affinity >> cpu->id & 1)
+		enqueue(cpu, t);
+	else
+		enqueue_placed(t);
+}
+
 static void unlink_sleeper(struct thread *t)
 {
 	struct thread **pp = &percpu_of(t->cpu)->sleepers;
@@ -134,10 +160,7 @@ void sched_wake(struct thread *t)
 	if (t->state == THREAD_SLEEPING) {
 		if (t->tick_wake)
 			unlink_sleeper(t);
-		unsigned cpu = place(t);
-		enqueue(percpu_of(cpu), t);
-		if (percpu_of(cpu)->idle)
-			sched_kick(cpu);
+		enqueue_placed(t);
 	} else if (t->state == THREAD_RUNNING && t->cpu != this_cpu()->id) {
 		sched_kick(t->cpu); /* into the kernel, where a signal or exit waits */
 	}
@@ -187,12 +210,12 @@ void sched_yield_cpu(void)
 	uint64_t flags = irq_save();
 
 	spin_lock(&sched_lock);
-	if (!this_cpu()->runq_len) {
+	if (!this_cpu()->runq_len && (t->affinity >> this_cpu()->id & 1)) {
 		spin_unlock(&sched_lock);
 		irq_restore(flags);
 		return;
 	}
-	enqueue(this_cpu(), t);
+	requeue(this_cpu(), t);
 	kernel_unlock();
 	to_scheduler(t);
 	spin_unlock(&sched_lock);
@@ -206,10 +229,7 @@ void sched_migrate(void)
 	uint64_t flags = irq_save();
 
 	spin_lock(&sched_lock);
-	unsigned cpu = place(t);
-	enqueue(percpu_of(cpu), t);
-	if (percpu_of(cpu)->idle)
-		sched_kick(cpu);
+	enqueue_placed(t);
 	kernel_unlock();
 	to_scheduler(t); /* no CPU takes it off the queue before the lock is free */
 	spin_unlock(&sched_lock);
@@ -234,9 +254,41 @@ void sched_preempt(void)
 		return;
 	cpu->need_resched = false;
 	uint64_t flags = spin_lock_irqsave(&sched_lock);
-	if (cpu->runq_len) {
-		enqueue(cpu, t);
+	if (cpu->runq_len || !(t->affinity >> cpu->id & 1)) {
+		requeue(cpu, t);
 		to_scheduler(t);
+	}
+	spin_unlock_irqrestore(&sched_lock, flags);
+}
+
+/* The queue t waits on (it is THREAD_RUNNABLE), with t taken off it. */
+static struct percpu *unqueue(struct thread *t)
+{
+	for (unsigned i = 0; i < smp_cpus(); i++) {
+		struct percpu *cpu = percpu_of(i);
+		struct thread *prev = NULL;
+		for (struct thread *q = cpu->runq_head; q; prev = q, q = q->rq_next) {
+			if (q == t) {
+				unlink_queued(cpu, prev, t);
+				return cpu;
+			}
+		}
+	}
+	panic("sched: a runnable thread on no queue");
+}
+
+void sched_set_affinity(struct thread *t, uint64_t mask)
+{
+	uint64_t flags = spin_lock_irqsave(&sched_lock);
+
+	t->affinity = mask;
+	if (t->state == THREAD_RUNNABLE) {
+		requeue(unqueue(t), t);
+	} else if (t->state == THREAD_RUNNING && !(mask >> t->cpu & 1) &&
+		   t->cpu != this_cpu()->id) {
+		/* Off that CPU at its next way out of the kernel (sched_preempt). */
+		percpu_of(t->cpu)->need_resched = true;
+		sched_kick(t->cpu);
 	}
 	spin_unlock_irqrestore(&sched_lock, flags);
 }
@@ -275,7 +327,7 @@ void sched_interrupt(bool timer)
 			struct thread *t = cpu->sleepers;
 			cpu->sleepers = t->rq_next;
 			t->tick_wake = false;
-			enqueue(cpu, t);
+			requeue(cpu, t);
 		}
 		spin_unlock(&sched_lock);
 	}
@@ -310,8 +362,17 @@ static void run(struct percpu *cpu, struct thread *t)
 	cpu->thread = NULL;
 }
 
+/* True if a thread on cpu's queue may run on CPU `on`. */
+static bool has_runnable_on(const struct percpu *cpu, unsigned on)
+{
+	for (const struct thread *t = cpu->runq_head; t; t = t->rq_next)
+		if (t->affinity >> on & 1)
+			return true;
+	return false;
+}
+
 /* A thread for this CPU: its own queue's first, else one from the longest
- * other queue (the load balancing). */
+ * other queue that holds a thread allowed here (the load balancing). */
 static struct thread *pick(struct percpu *cpu)
 {
 	struct thread *t = dequeue(cpu, cpu->id);
@@ -321,7 +382,8 @@ static struct thread *pick(struct percpu *cpu)
 		return t;
 	for (unsigned i = 0; i < smp_cpus(); i++)
 		if (i != cpu->id && percpu_of(i)->runq_len &&
-		    (!from || percpu_of(i)->runq_len > from->runq_len))
+		    (!from || percpu_of(i)->runq_len > from->runq_len) &&
+		    has_runnable_on(percpu_of(i), cpu->id))
 			from = percpu_of(i);
 	return from ? dequeue(from, cpu->id) : NULL;
 }

@@ -4,11 +4,13 @@
  *
  * No other process: a signal comes from the program itself (kill, tkill,
  * tgkill, sigqueue), from its timers, or from a CPU exception in its code.
- * Each thread has its own mask and pending set; a signal sent to the
- * process goes to one thread that does not block it (receiver). Pending
- * signals are delivered when a thread returns to user mode, from a system
- * call or an interrupt; a CPU exception enters its handler at once, as
- * Linux forces these signals.
+ * As on Linux, each thread has its own mask and pending set (tkill,
+ * tgkill), and the process has a shared pending set (kill, sigqueue,
+ * timers) that any thread not blocking a signal may take; one such thread
+ * is woken to take it (taker). A thread takes its own signals first.
+ * Pending signals are delivered when a thread returns to user mode, from a
+ * system call or an interrupt; a CPU exception enters its handler at once,
+ * as Linux forces these signals.
  */
 #include "ksignal.h"
 
@@ -121,6 +123,9 @@ struct sigqueued {
 /* The running thread's signal state, and its process's actions. */
 static struct thread_signals *ts(void) { return &current_thread()->sig; }
 static struct ksigaction *actions(void) { return current_proc()->sigact; }
+static struct sigpending *shared(void) { return &current_proc()->sigshared; }
+/* What the running thread may take: its own signals and its process's. */
+static uint64_t pending_here(void) { return ts()->own.set | shared()->set; }
 
 const char *signal_name(int s)
 {
@@ -243,7 +248,7 @@ static bool ignored(int s)
 }
 
 /* Take the first queued instance of real-time signal s from q. */
-static struct ksiginfo unqueue_from(struct thread_signals *q, int s)
+static struct ksiginfo unqueue(struct sigpending *q, int s)
 {
 	struct sigqueued *e = q->head[s];
 	struct ksiginfo info = e->info;
@@ -257,25 +262,35 @@ static struct ksiginfo unqueue_from(struct thread_signals *q, int s)
 	return info;
 }
 
-static struct ksiginfo unqueue(int s) { return unqueue_from(ts(), s); }
-
-static void discard_from(struct thread_signals *q, uint64_t set)
+static void discard_from(struct sigpending *q, uint64_t set)
 {
 	for (int s = SIGRT_FIRST; s <= SIGNAL_MAX; s++)
 		while ((set & BIT(s)) && q->head[s])
-			unqueue_from(q, s);
-	q->pending &= ~set;
+			unqueue(q, s);
+	q->set &= ~set;
 }
 
-void signal_thread_release(struct thread *t) { discard_from(&t->sig, ~0ull); }
+void signal_thread_release(struct thread *t) { discard_from(&t->sig.own, ~0ull); }
 
-/* From every thread: the process's actions changed, or it ends. */
+/* From the process and every thread: the actions changed, or it ends. */
 static void discard(uint64_t set)
 {
+	discard_from(shared(), set);
 	for (struct thread *t = current_proc()->threads; t; t = t->next)
-		discard_from(&t->sig, set);
+		discard_from(&t->sig.own, set);
 	if (current_thread())
-		discard_from(ts(), set); /* the first thread, after it left the list */
+		discard_from(&ts()->own, set); /* the first thread, after it left the list */
+}
+
+/* Real-time signal instances queued in the process and all its threads:
+ * RLIMIT_SIGPENDING counts them all, as Linux counts a user's. */
+static uint64_t queued_all(void)
+{
+	uint64_t n = shared()->queued_total;
+
+	for (struct thread *t = current_proc()->threads; t; t = t->next)
+		n += t->sig.own.queued_total;
+	return n;
 }
 
 int signal_action(int s, const struct ksigaction *act, struct ksigaction *old)
@@ -296,19 +311,24 @@ int signal_action(int s, const struct ksigaction *act, struct ksigaction *old)
 	return 0;
 }
 
+static void retarget(uint64_t set);
+
 uint64_t signal_blocked(void) { return ts()->blocked; }
 void signal_set_blocked(uint64_t set) {
+	uint64_t newly = set & ~ts()->blocked;
+
 	ts()->blocked = set & ~UNBLOCKABLE;
 	ts()->attention = true;
+	retarget(newly);
 }
-uint64_t signal_pending(void) { return ts()->pending; }
+uint64_t signal_pending(void) { return pending_here(); }
 
 uint64_t signal_pending_any(void)
 {
-	uint64_t set = 0;
+	uint64_t set = shared()->set;
 
 	for (struct thread *t = current_proc()->threads; t; t = t->next)
-		set |= t->sig.pending;
+		set |= t->sig.own.set;
 	return set;
 }
 
@@ -353,25 +373,82 @@ int signal_altstack(const struct kstack *ss, struct kstack *old, uint64_t sp)
 	return 0;
 }
 
-/* Make signal info pending for thread t, and wake t to take it. */
-static int send_to(struct thread *t, const struct ksiginfo *info)
+/* Would t take signal s now: it does not block it, or waits for it in
+ * sigtimedwait. */
+static bool wants(const struct thread *t, int s)
 {
-	struct thread_signals *q = &t->sig;
-	int s = info->signo;
+	return !t->killed && (!(t->sig.blocked & BIT(s)) || (t->sig.waiting & BIT(s)));
+}
 
+/* Tell t that a signal may be waiting for it, and wake it to look. */
+static void notify(struct thread *t)
+{
+	t->sig.attention = true;
+	if (t != current_thread()) {
+		t->forever = false;
+		sched_wake(t); /* out of its wait, or into the kernel from ring 3 */
+	}
+}
+
+/* Wake a thread to take the process's signal s: the current one if it
+ * would, else the first that would. None (every thread blocks it): it
+ * stays pending until a thread unblocks it or waits for it. */
+static void wake_taker(int s)
+{
+	struct thread *self = current_thread();
+
+	if (self && self->proc == current_proc() && wants(self, s)) {
+		notify(self);
+		return;
+	}
+	for (struct thread *t = current_proc()->threads; t; t = t->next)
+		if (t != self && wants(t, s)) {
+			notify(t);
+			return;
+		}
+}
+
+/* The current thread no longer takes `set` (it blocked them, or it ends):
+ * another thread takes those of them that are pending for the process. */
+static void retarget(uint64_t set)
+{
+	set &= shared()->set;
+	for (int s = 1; s <= SIGNAL_MAX; s++)
+		if (set & BIT(s))
+			wake_taker(s);
+}
+
+void signal_thread_exit(void)
+{
+	ts()->blocked = ~0ull;
+	ts()->waiting = 0;
+	retarget(~0ull);
+}
+
+/* Checks before sending s to a thread blocking `blocked`: false if it
+ * must not be queued (0 only probes; ignored and not blocked). Stop and
+ * continue signals discard each other. */
+static bool may_queue(int s, uint64_t blocked)
+{
 	if (s == 0)
-		return 0; /* only "does the process exist?" */
+		return false; /* only "does the process exist?" */
 	if (s == SIGCONT)
 		discard(STOPS);
 	if (BIT(s) & STOPS)
 		discard(BIT(SIGCONT));
-	if (!(q->blocked & BIT(s)) && ignored(s))
-		return 0;
+	return (blocked & BIT(s)) || !ignored(s);
+}
+
+/* Make info pending in q. */
+static int post(struct sigpending *q, const struct ksiginfo *info)
+{
+	int s = info->signo;
+
 	if (s >= SIGRT_FIRST) {
 		/* Past the limit, kill() still succeeds but its instance is
 		 * lost if one is queued already (as Linux 6.x does); the other
 		 * senders fail. */
-		if (q->queued_total >= proc_rlimit(RLIMIT_SIGPENDING).cur) {
+		if (queued_all() >= proc_rlimit(RLIMIT_SIGPENDING).cur) {
 			if (info->code != SI_USER)
 				return -EAGAIN;
 			if (q->head[s])
@@ -388,40 +465,36 @@ static int send_to(struct thread *t, const struct ksiginfo *info)
 		q->tail[s] = e;
 		q->queued[s]++;
 		q->queued_total++;
-	} else if (!(q->pending & BIT(s))) {
+	} else if (!(q->set & BIT(s))) {
 		q->info[s] = *info; /* a standard signal sent again merges with it */
 	}
-	q->pending |= BIT(s);
-	q->attention = true;
-	if (t != current_thread()) {
-		t->forever = false;
-		sched_wake(t); /* out of its wait, or into the kernel from ring 3 */
-	}
+	q->set |= BIT(s);
 	return 0;
 }
 
-/* The thread a signal to the process goes to: the current one unless it
- * blocks it, else the first that does not, else the current one. */
-static struct thread *receiver(int s)
-{
-	struct thread *self = current_thread();
-
-	if (self && !self->killed && !(self->sig.blocked & BIT(s)))
-		return self;
-	for (struct thread *t = current_proc()->threads; t; t = t->next)
-		if (!t->killed && !(t->sig.blocked & BIT(s)))
-			return t;
-	return self ? self : current_proc()->threads;
-}
-
+/* To the process: ignored unless its first thread blocks it (Linux looks
+ * at the thread group leader's mask). */
 int signal_send_info(const struct ksiginfo *info)
 {
-	struct thread *t = receiver(info->signo ? info->signo : 1);
+	int s = info->signo;
 
-	return t ? send_to(t, info) : 0;
+	if (!may_queue(s, current_proc()->thread->sig.blocked))
+		return 0;
+	int err = post(shared(), info);
+	if (!err)
+		wake_taker(s);
+	return err;
 }
 
-int signal_send_thread(struct thread *t, const struct ksiginfo *info) { return send_to(t, info); }
+int signal_send_thread(struct thread *t, const struct ksiginfo *info)
+{
+	if (!may_queue(info->signo, t->sig.blocked))
+		return 0;
+	int err = post(&t->sig.own, info);
+	if (!err)
+		notify(t);
+	return err;
+}
 
 bool signal_may_come(void)
 {
@@ -435,16 +508,35 @@ int signal_send(int s, int code)
 	return signal_send_info(&info);
 }
 
-/* Take one instance of s off the pending set into info. A timer's signal
- * carries the expirations missed since it was sent; one sent before its
- * timer was deleted or set again is dropped (false), as Linux 6.13 on does. */
-static bool dequeue(int s, struct ksiginfo *info)
+/* The signal of `mask` the running thread takes next, and the set it is
+ * pending in (q): its own before its process's, as Linux does; in each,
+ * faults first, then the lowest number. 0 if none. */
+static int next_signal(uint64_t mask, struct sigpending **q)
 {
-	*info = ts()->info[s];
+	uint64_t ready = ts()->own.set & mask;
+
+	*q = &ts()->own;
+	if (!ready) {
+		ready = shared()->set & mask;
+		*q = shared();
+	}
+	if (!ready)
+		return 0;
+	if (ready & SYNCHRONOUS)
+		ready &= SYNCHRONOUS;
+	return __builtin_ctzll(ready) + 1;
+}
+
+/* Take one instance of s off q into info. A timer's signal carries the
+ * expirations missed since it was sent; one sent before its timer was
+ * deleted or set again is dropped (false), as Linux 6.13 on does. */
+static bool dequeue(struct sigpending *q, int s, struct ksiginfo *info)
+{
+	*info = q->info[s];
 	if (s >= SIGRT_FIRST)
-		*info = unqueue(s);
-	if (s < SIGRT_FIRST || !ts()->head[s])
-		ts()->pending &= ~BIT(s);
+		*info = unqueue(q, s);
+	if (s < SIGRT_FIRST || !q->head[s])
+		q->set &= ~BIT(s);
 	if (info->code != SI_TIMER)
 		return true;
 	int64_t overrun = itimer_delivered(info->pid, info->seq);
@@ -557,9 +649,7 @@ static void enter_handler(struct trapframe *tf, int s, const struct ksigaction *
 	ts()->suspended = false;
 	if (ts()->alt.flags & SS_AUTODISARM) /* for any handler, as Linux does */
 		ts()->alt = (struct kstack){0, SS_DISABLE, 0, 0};
-	ts()->blocked |= a->mask | (a->flags & SA_NODEFER ? 0 : BIT(s));
-	ts()->attention = true;
-	ts()->blocked &= ~UNBLOCKABLE;
+	signal_set_blocked(ts()->blocked | a->mask | (a->flags & SA_NODEFER ? 0 : BIT(s)));
 	fpu_reset(); /* a handler starts with clean vector state, as on Linux */
 	tf->rdi = (uint64_t)s;
 	tf->rsi = frame + __builtin_offsetof(struct rt_sigframe, info);
@@ -624,14 +714,14 @@ static uint64_t effective(void)
 	return set;
 }
 
-int signal_wait(uint64_t deadline, uint64_t also)
+static int wait_for(uint64_t deadline, uint64_t also)
 {
 	const uint64_t tick = 1000000000ull / TIMER_HZ;
 	struct thread *t = current_thread();
 
 	for (;;) {
 		t->forever = false;
-		if (ts()->pending & (~ts()->blocked | also))
+		if (pending_here() & (~ts()->blocked | also))
 			return -EINTR;
 		uint64_t now = time_ns();
 		if (now >= deadline)
@@ -657,6 +747,14 @@ int signal_wait(uint64_t deadline, uint64_t also)
 			kernel_lock();
 		}
 	}
+}
+
+int signal_wait(uint64_t deadline, uint64_t also)
+{
+	ts()->waiting = also; /* a process signal in `also` wakes us (wake_taker) */
+	int err = wait_for(deadline, also);
+	ts()->waiting = 0;
+	return err;
 }
 
 int signal_wait_or_end(uint64_t deadline, const char *what)
@@ -697,20 +795,18 @@ int signal_timedwait(uint64_t set, uint64_t deadline, struct ksiginfo *info)
 {
 	set &= ~UNBLOCKABLE;
 	for (;;) {
-		uint64_t ready = ts()->pending & set;
-		if (ready) {
-			if (ready & SYNCHRONOUS)
-				ready &= SYNCHRONOUS;
-			int s = __builtin_ctzll(ready) + 1;
+		struct sigpending *q;
+		int s = next_signal(set, &q);
+		if (s) {
 			ts()->attention = true;
-			if (dequeue(s, info))
+			if (dequeue(q, s, info))
 				return s;
 			continue;
 		}
 		int err = signal_wait(deadline, set);
 		if (err == 0)
 			return -EAGAIN;
-		if (err == -EDEADLK || !(ts()->pending & set))
+		if (err == -EDEADLK || !(pending_here() & set))
 			return err; /* another signal came: -EINTR */
 	}
 }
@@ -731,14 +827,12 @@ bool signal_return_to_user(struct trapframe *tf, bool syscall)
 
 	ts()->restored = false;
 	for (;;) {
-		uint64_t ready = ts()->pending & ~ts()->blocked;
-		if (!ready)
+		struct sigpending *q;
+		int s = next_signal(~ts()->blocked, &q);
+		if (!s)
 			break;
-		if (ready & SYNCHRONOUS)
-			ready &= SYNCHRONOUS;
-		int s = __builtin_ctzll(ready) + 1;
 		struct ksiginfo info;
-		if (!dequeue(s, &info))
+		if (!dequeue(q, s, &info))
 			continue;
 		struct ksigaction a = actions()[s];
 		trace_delivery(s, &info);
@@ -766,7 +860,7 @@ bool signal_return_to_user(struct trapframe *tf, bool syscall)
 		ts()->blocked = ts()->saved;
 		ts()->suspended = false;
 	}
-	ts()->attention = (ts()->pending & ~ts()->blocked) != 0;
+	ts()->attention = (pending_here() & ~ts()->blocked) != 0;
 	return full;
 }
 
@@ -828,8 +922,7 @@ int64_t signal_sigreturn(struct trapframe *tf)
 
 	if (at >= USER_TOP || copy_from_user(&f, at, sizeof f))
 		proc_killed(tf, SIGSEGV, "rt_sigreturn with no readable signal frame", "", true);
-	ts()->blocked = f.uc.sigmask & ~UNBLOCKABLE;
-	ts()->attention = true;
+	signal_set_blocked(f.uc.sigmask);
 	const struct sigcontext *mc = &f.uc.mc;
 	/* IRETQ to a non-canonical RIP faults in ring 0: only user addresses. */
 	if (mc->rip >= USER_TOP || mc->rsp >= USER_TOP)

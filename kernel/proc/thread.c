@@ -291,6 +291,7 @@ void thread_exit(void)
 		}
 	}
 	detach(t);
+	signal_thread_exit();
 	recheck_deadlock();
 	sched_exit();
 }
@@ -303,7 +304,7 @@ void thread_kill_others(void)
 		if (t == self)
 			continue;
 		t->killed = true;
-		t->sig.pending |= 1ull << (SIGKILL - 1); /* ends any wait it is in */
+		t->sig.own.set |= 1ull << (SIGKILL - 1); /* ends any wait it is in */
 		t->sig.attention = true;
 		sched_wake(t);
 	}

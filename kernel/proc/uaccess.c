@@ -1,5 +1,6 @@
-/* copy_from_user / copy_to_user: the only way the kernel touches user memory.
- * A bad pointer becomes -EFAULT through trap_catch, never a kernel fault. */
+/* copy_from_user / copy_to_user (and cmpxchg_user for futexes): the only way
+ * the kernel touches user memory. A bad pointer becomes -EFAULT through
+ * trap_catch, never a kernel fault. */
 #include "kerrno.h"
 #include "kstring.h"
 #include "proc.h"
@@ -34,4 +35,20 @@ int copy_to_user(uint64_t udst, const void *src, size_t n)
 	memcpy((void *)(uintptr_t)udst, src, n);
 	trap_uncatch(&c);
 	return 0;
+}
+
+int cmpxchg_user(uint64_t uaddr, uint32_t *expected, uint32_t desired)
+{
+	struct trap_catcher c;
+	bool swapped;
+
+	if ((uaddr & 3) || !user_range_ok(uaddr, sizeof desired))
+		return -EFAULT;
+	if (trap_catch(&c))
+		return -EFAULT;
+	/* LOCK CMPXCHG writes even when it fails: a read-only page faults. */
+	swapped = __atomic_compare_exchange_n((uint32_t *)(uintptr_t)uaddr, expected, desired, false,
+					      __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	trap_uncatch(&c);
+	return swapped ? 0 : -EAGAIN;
 }

@@ -194,23 +194,31 @@ static int64_t futex_wake_op(uint64_t uaddr, int n, uint64_t uaddr2, int n2, uin
 	unsigned kind = (op >> 28) & 7, cmp = (op >> 24) & 15;
 	int32_t oparg = (int32_t)(op << 8) >> 20, cmparg = (int32_t)(op << 20) >> 20;
 	uint32_t old, nv;
+	int err;
 
 	if (op & (8u << 28))
 		oparg = oparg < 0 || oparg > 31 ? -1 : 1 << oparg;
 	if (oparg == -1 && (op & (8u << 28)))
 		return -EINVAL;
-	if (futex_address(uaddr2, true) || copy_from_user(&old, uaddr2, sizeof old))
+	if ((err = futex_address(uaddr2, true)))
+		return err; /* misaligned: EINVAL, as Linux */
+	if (copy_from_user(&old, uaddr2, sizeof old))
 		return -EFAULT;
-	switch (kind) {
-	case 0: nv = (uint32_t)oparg; break;
-	case 1: nv = old + (uint32_t)oparg; break;
-	case 2: nv = old | (uint32_t)oparg; break;
-	case 3: nv = old & ~(uint32_t)oparg; break;
-	case 4: nv = old ^ (uint32_t)oparg; break;
-	default: return -ENOSYS;
-	}
-	if (copy_to_user(uaddr2, &nv, sizeof nv))
-		return -EFAULT;
+	if (kind > 4)
+		return -ENOSYS;
+	/* Another CPU may change the word meanwhile (its atomic ops take no
+	 * lock of ours): retry until the update lands on the value it read. */
+	do {
+		switch (kind) {
+		case 0: nv = (uint32_t)oparg; break;
+		case 1: nv = old + (uint32_t)oparg; break;
+		case 2: nv = old | (uint32_t)oparg; break;
+		case 3: nv = old & ~(uint32_t)oparg; break;
+		default: nv = old ^ (uint32_t)oparg; break;
+		}
+	} while ((err = cmpxchg_user(uaddr2, &old, nv)) == -EAGAIN);
+	if (err)
+		return err;
 	bool hit;
 	switch (cmp) {
 	case 0: hit = (int32_t)old == cmparg; break;

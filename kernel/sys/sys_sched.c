@@ -44,7 +44,8 @@ SYSCALL_DEFINE3(sched_getaffinity, int, pid, unsigned int, len, uint64_t, mask)
 	return copy_to_user(mask, &cpus, sizeof cpus) ? -EFAULT : MASK_BYTES;
 }
 
-/* The thread moves at its next turn on a CPU: at once, for the caller. */
+/* The thread moves at once: off a queue, or off a CPU it runs on (an
+ * interrupt takes it to the kernel, then away); the caller too. */
 SYSCALL_DEFINE3(sched_setaffinity, int, pid, unsigned int, len, uint64_t, mask)
 {
 	uint64_t cpus = 0;
@@ -58,7 +59,7 @@ SYSCALL_DEFINE3(sched_setaffinity, int, pid, unsigned int, len, uint64_t, mask)
 	cpus &= online_mask();
 	if (!cpus)
 		return -EINVAL;
-	t->affinity = cpus;
+	sched_set_affinity(t, cpus);
 	if (t == current_thread() && !(cpus >> smp_cpu_id() & 1))
 		sched_migrate();
 	return 0;
