@@ -11,6 +11,8 @@ cp bareflow "$r/bareflow"
 cat >"$r/Makefile" <<'END'
 all:
 	@echo ran >>build/make-runs
+	@if [ -e build/busy ]; then echo overlap >>build/overlaps; fi
+	@: >build/busy; sleep "$${MAKE_SLEEP:-0}"; rm -f build/busy
 	@test ! -e fail-build
 	@mkdir -p build/runtime build/apps/llm
 	@: >build/runtime/bareflow-rt; chmod +x build/runtime/bareflow-rt
@@ -60,3 +62,14 @@ expect_runs 7 "the last build failed"
 run sh "$r/bareflow" demo
 expect_runs 7 "built since"
 [ -z "$(ls -A "$r/build" | grep 'up-to-date\.')" ] || fail "a stamp in the making was left behind"
+
+# Two runs at once after an edit: their makes take turns in the one build
+# tree, never overlap.
+sleep 0.01
+echo "/* edited again */" >>"$r/kernel/main.c"
+MAKE_SLEEP=1 sh "$r/bareflow" demo >"$TMP/first.out" 2>&1 &
+first=$!
+MAKE_SLEEP=1 run sh "$r/bareflow" demo
+expect_status 0
+wait $first || fail "the first of two runs at once failed: $(cat "$TMP/first.out")"
+[ ! -e "$r/build/overlaps" ] || fail "two makes ran in the build tree at once"
