@@ -290,6 +290,7 @@ void thread_exit(void)
 				futex_wake(t->clear_tid, 1, ~0u);
 		}
 	}
+	cputime_exit(t);
 	detach(t);
 	recheck_deadlock();
 	sched_exit();

@@ -2,7 +2,8 @@
 # tests/abi (mutexes, condition variables, barriers, rwlocks, TLS, errno,
 # detached threads, 64 threads, cancellation, pthread_kill, a 1,000,000-lock
 # futex stress, exit from a thread, a thread's SIGSEGV, no stale TLB after
-# munmap/mprotect/mmap over pages another CPU reads) run under
+# munmap/mprotect/mmap over pages another CPU reads, the process's CPU time
+# summed over threads busy at once, RLIMIT_CPU) run under
 # `bareflow run --cpus 2` with the same output and status as on Linux, and
 # an OpenMP program (tests/omp) on one CPU and on two. Then
 # what has no Linux twin: the thread limit (EAGAIN, every page back at the
@@ -12,7 +13,7 @@
 [ "$(getconf _NPROCESSORS_ONLN)" -ge 2 ] || { echo "skipped: this host has one CPU"; exit 0; }
 mkdir -p build/abi
 failures=0
-for name in pthreads_sync pthreads_cancel_kill futex_stress_threads thread_exit_group \
+for name in pthreads_sync pthreads_cancel_kill futex_stress_threads thread_exit_group process_cputime_sums_threads \
 	thread_crash_segv threads_no_stale_tlb; do
 	bin=build/abi/$name
 	if [ ! -x "$bin" ] || [ "tests/abi/$name.c" -nt "$bin" ]; then
