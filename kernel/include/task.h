@@ -180,7 +180,8 @@ void proc_destroy(struct proc *p);
  * past it (each has a 64 KiB kernel stack and about 9 KiB of state).
  */
 #define THREADS_MAX 512
-/* A thread of p with its kernel stack, asleep, no tid, every CPU allowed;
+/* A thread of p with its kernel stack (an unmapped guard page below it,
+ * kmalloc_guarded), asleep, no tid, every CPU allowed;
  * NULL if memory ran out. thread_free gives it all back. */
 struct thread *thread_alloc(struct proc *p);
 void thread_free(struct thread *t);
