@@ -21,8 +21,8 @@
  * (a tick on the same CPU reads it, and must never see it odd). */
 static void seq_write(struct thread *t)
 {
-	__atomic_store_n(&t->cpu_seq, t->cpu_seq + 1, __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	__atomic_store_n(&t->cpu_seq, t->cpu_seq + 1, __ATOMIC_RELEASE); /* after the changes */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);			     /* before the next ones */
 }
 
 void cputime_stint_begin(struct thread *t)
