@@ -6,6 +6,7 @@
 #include "itimer.h"
 #include "panic.h"
 #include "percpu.h"
+#include "proc.h"
 #include "sched.h"
 #include "trap.h"
 #include "vm.h"
@@ -100,19 +101,29 @@ void time_delay_ns(uint64_t ns)
 		cpu_relax();
 }
 
-static volatile bool halted; /* in cpu_wait_interrupt's hlt */
-static uint64_t asleep_tsc;
-static uint64_t tick_samples[3];
-
-/* Each tick samples what the CPU was doing: user code, the kernel, or
- * waiting in cpu_wait_interrupt. */
 static void (*sampler)(struct trapframe *tf);
 static uint32_t sample_hz, tick_acc;
+
+/* The process's timers and CPU-time limit, on every CPU's tick (its CPU
+ * time grows on each): on the way back, their signals. They wait for the
+ * next tick while a thread is in the kernel (sched.h). */
+static void poll_process(void)
+{
+	if (kernel_trylock()) {
+		if (proc_active()) {
+			itimer_poll();
+			cputime_limit_poll();
+		}
+		kernel_unlock();
+	}
+}
 
 static void timer_irq(struct trapframe *tf)
 {
 	this_cpu()->ticks++;
-	if (this_cpu()->id != 0) { /* the program, its timers and samples live on CPU 0 */
+	cputime_tick(tf);
+	if (this_cpu()->id != 0) { /* the profiler's samples and the tick count are CPU 0's */
+		poll_process();
 		lapic_eoi();
 		return;
 	}
@@ -126,31 +137,19 @@ static void timer_irq(struct trapframe *tf)
 		tick_acc -= sample_hz;
 	}
 	ticks++;
-	tick_samples[halted ? TICK_IDLE : (tf->cs & 3) ? TICK_USER : TICK_KERNEL]++;
-	/* The process's timers: on the way back, their signals. They wait
-	 * for the next tick while a thread is in the kernel (sched.h). */
-	if (kernel_trylock()) {
-		itimer_poll();
-		kernel_unlock();
-	}
+	poll_process();
 	lapic_eoi();
 }
 
-uint64_t timer_tick_samples(int kind) { return tick_samples[kind]; }
-
 void cpu_wait_interrupt(void)
 {
-	if (this_cpu()->id != 0) { /* the time asleep is CPU 0's */
-		irq_enable_and_halt();
-		irq_disable();
-		return;
-	}
+	bool paused = cputime_pause(); /* no CPU time for the thread meanwhile */
 	uint64_t start = rdtsc();
-	halted = true;
+
 	irq_enable_and_halt();
 	irq_disable();
-	halted = false;
-	asleep_tsc += rdtsc() - start;
+	this_cpu()->asleep_tsc += rdtsc() - start;
+	cputime_resume(paused);
 }
 
 void lapic_timer_init(void)
@@ -192,10 +191,12 @@ void time_sleep_until(uint64_t deadline)
 
 	while (time_ns() + tick < deadline)
 		cpu_wait_interrupt();
+	bool paused = cputime_pause();
 	uint64_t start = rdtsc();
 	while (time_ns() < deadline)
 		cpu_relax();
-	asleep_tsc += rdtsc() - start;
+	this_cpu()->asleep_tsc += rdtsc() - start;
+	cputime_resume(paused);
 }
 
-uint64_t time_asleep_tsc(void) { return asleep_tsc; }
+uint64_t time_asleep_tsc(void) { return this_cpu()->asleep_tsc; }

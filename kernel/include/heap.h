@@ -11,6 +11,10 @@ void heap_init(void);
  * NULL when size is 0 or memory is exhausted. Never panics for lack of memory. */
 void *kmalloc(size_t size);
 void *kzalloc(size_t size);
+/* Whole pages with an unmapped guard page just below them (a stack: running
+ * off its bottom faults instead of overwriting a neighbour); kfree frees
+ * them. NULL as kmalloc. */
+void *kmalloc_guarded(size_t size);
 /* Free a pointer from kmalloc (NULL is ignored). Panics on a pointer the heap
  * did not hand out or on a double free; freed memory is filled with junk. */
 void kfree(void *p);

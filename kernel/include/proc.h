@@ -104,10 +104,38 @@ struct krlimit proc_rlimit(unsigned resource);
  * 1048576 files (Linux's nr_open). The process is root: raising max is fine. */
 int proc_set_rlimit(unsigned resource, const struct krlimit *new, struct krlimit *old);
 
-/* CPU time since cputime_start: exact in total (less the time spent
- * waiting), split into user and system time by the timer's tick samples. */
-void cputime_start(void);
+/*
+ * CPU time (cputime.c): a thread's is its time on a CPU, less halts while
+ * it was current; the process's is the sum over its live threads plus the
+ * exited ones'. Each is split into user and system time in the ratio of
+ * the timer ticks that found the thread in user code or in the kernel.
+ */
+struct thread;
+/* The running process's CPU time; under the kernel lock (its threads). */
 void proc_cputime(uint64_t *user_ns, uint64_t *sys_ns);
+/* A thread's CPU time (any thread of the process, running or not). */
+void thread_cputime(const struct thread *t, uint64_t *user_ns, uint64_t *sys_ns);
+/* Its TSC cycles on a CPU so far. */
+uint64_t thread_cpu_tsc(const struct thread *t);
+/* t starts and ends a stint on this CPU (sched.c), interrupts off. */
+void cputime_stint_begin(struct thread *t);
+void cputime_stint_end(struct thread *t);
+/* This CPU halts or spins waiting (timer.c): end its thread's stint, if one
+ * runs (true); cputime_resume(that) starts it again. */
+bool cputime_pause(void);
+void cputime_resume(bool paused);
+/* From each CPU's timer tick: sample user against kernel time. */
+void cputime_tick(const struct trapframe *tf);
+/* The current thread t leaves: its time stays the process's. Kernel lock. */
+void cputime_exit(struct thread *t);
+/* From a timer tick, under the kernel lock: past RLIMIT_CPU's soft limit
+ * SIGXCPU, once per further second; at the hard limit SIGKILL (Linux's). */
+void cputime_limit_poll(void);
+/* A CPU-time clock's reading and resolution in ns: a negative clock id as
+ * clock_getcpuclockid and pthread_getcpuclockid make them (Linux's
+ * encoding; reading: clock_gettime rather than clock_getres). -EINVAL for
+ * another id, or a thread or process that is not ours. */
+int cputime_clock_ns(int id, bool reading, uint64_t *ns, uint64_t *res_ns);
 
 /*
  * Memory areas of the running process (vma.c): ranges of the user half with

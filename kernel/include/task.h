@@ -91,7 +91,9 @@ struct thread {
 	struct thread *rq_next;	    /* on a run queue */
 	uint64_t rsp;		    /* the saved kernel context while not running */
 	uint64_t ran_tsc;	    /* TSC ticks on a CPU before the current stint */
-	uint64_t on_tsc;	    /* rdtsc() when the current stint began */
+	uint64_t on_tsc;	    /* rdtsc() when the current stint began, 0 off a CPU */
+	uint32_t cpu_seq;	    /* odd while ran_tsc and on_tsc change (cputime.c) */
+	uint64_t user_ticks, sys_ticks; /* timer ticks that found it in user code, the kernel */
 	unsigned cpu;		    /* where it runs, or last ran */
 	uint64_t affinity;	    /* CPUs it may run on (bit n: CPU n) */
 	bool tick_wake;		    /* asleep until the next interrupt of its CPU, too */
@@ -144,8 +146,8 @@ struct proc {
 	/* Limits and accounting (resource.c). */
 	struct krlimit rlimit[RLIMIT_NLIMITS];
 	struct {
-		uint64_t start, asleep;		   /* rdtsc() and time_asleep_tsc() at the start */
-		uint64_t user_ticks, kernel_ticks; /* timer_tick_samples() at the start */
+		uint64_t exited_tsc; /* CPU time of the threads that have exited */
+		uint64_t exited_user_ticks, exited_sys_ticks;
 	} cpu;
 
 	/* Identity (sys_id.c, sys_task.c). */
@@ -188,7 +190,8 @@ void proc_destroy(struct proc *p);
  * past it (each has a 64 KiB kernel stack and about 9 KiB of state).
  */
 #define THREADS_MAX 512
-/* A thread of p with its kernel stack, asleep, no tid, every CPU allowed;
+/* A thread of p with its kernel stack (an unmapped guard page below it,
+ * kmalloc_guarded), asleep, no tid, every CPU allowed;
  * NULL if memory ran out. thread_free gives it all back. */
 struct thread *thread_alloc(struct proc *p);
 void thread_free(struct thread *t);

@@ -21,12 +21,10 @@ uint64_t time_tsc_to_ns(uint64_t d);
  * they are disabled again on return. */
 void time_sleep_until(uint64_t deadline);
 /* With interrupts disabled (a system call): enable them, halt until the
- * next interrupt, disable them again. The time counts as asleep. */
+ * next interrupt, disable them again. The time is not the current
+ * thread's CPU time (cputime_pause). */
 void cpu_wait_interrupt(void);
-/* Timer ticks that found the CPU in user code, in the kernel, or asleep. */
-enum { TICK_USER, TICK_KERNEL, TICK_IDLE };
-uint64_t timer_tick_samples(int kind);
-/* TSC cycles spent waiting (cpu_wait_interrupt, time_sleep_until) so far. */
+/* TSC cycles this CPU spent waiting (cpu_wait_interrupt, time_sleep_until). */
 uint64_t time_asleep_tsc(void);
 
 /* Seconds since 1970-01-01 UTC from the CMOS clock (which QEMU keeps in UTC). */

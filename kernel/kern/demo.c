@@ -9,6 +9,7 @@
 #include "printf.h"
 #include "smp.h"
 #include "spinlock.h"
+#include "task.h"
 #include "timer.h"
 #include "vm.h"
 
@@ -115,6 +116,22 @@ __attribute__((noinline)) static uint64_t demo_crash_df(volatile uint64_t n)
 	return demo_crash_df(n + 1) + pad[0];
 }
 
+/* The same recursion on a thread's kernel stack, as the CPU's current
+ * thread: the guard page below that stack stops it. */
+__attribute__((noinline)) static void demo_crash_kstack(void)
+{
+	struct thread *t = thread_alloc(NULL);
+
+	if (!t)
+		panic("demo: no memory for a thread");
+	t->tid = 77;
+	this_cpu()->thread = t;
+	/* Onto its stack: only assembly can move RSP. */
+	__asm__ volatile("mov %0, %%rsp\n\txor %%edi, %%edi\n\tcall *%1"
+			 : : "r"(t->kstack_top), "r"(demo_crash_df) : "rdi", "memory");
+	__builtin_unreachable();
+}
+
 /* Heap corruption is never "recovered" from: a double free is a panic. */
 __attribute__((noinline)) static void demo_crash_double_free(void)
 {
@@ -156,12 +173,14 @@ void demo_crash(const char *kind)
 		demo_crash_de();
 	else if (!strcmp(kind, "df"))
 		demo_crash_df(0);
+	else if (!strcmp(kind, "kstack"))
+		demo_crash_kstack();
 	else if (!strcmp(kind, "double-free"))
 		demo_crash_double_free();
 	else if (!strcmp(kind, "lock-order"))
 		demo_crash_lock_order();
 	else if (!strcmp(kind, "ap-ud"))
 		demo_crash_ap_ud();
-	panic("demo: unknown crash kind \"%s\" (pf, ud, gp, de, df, double-free, lock-order, ap-ud)",
+	panic("demo: unknown crash kind \"%s\" (pf, ud, gp, de, df, kstack, double-free, lock-order, ap-ud)",
 	      kind);
 }

@@ -3,7 +3,9 @@
  * size class, with a header and an in-use bitmap (so double frees are caught).
  * Larger blocks get whole pages, mapped into the KHEAP window one page at a
  * time: no physically contiguous memory is needed, so even 1 GiB succeeds on
- * a fragmented machine. A hash table records each large block's size.
+ * a fragmented machine. A hash table records each large block's size. A
+ * guarded block (kmalloc_guarded) also reserves the page below it and
+ * leaves it unmapped.
  */
 #include "heap.h"
 
@@ -33,7 +35,8 @@ struct slab {
 struct large {
 	uintptr_t va;
 	size_t size;   /* requested */
-	size_t npages;
+	size_t npages; /* mapped, from va up */
+	size_t guard;  /* unmapped pages reserved below va: 0 or 1 */
 	struct large *next;
 };
 
@@ -167,12 +170,12 @@ static void large_release(uintptr_t va, size_t n)
 		vm_unmap(vm_kernel(), va, n * PAGE_SIZE);
 }
 
-static void *large_alloc(size_t size)
+static void *large_alloc(size_t size, size_t guard)
 {
 	size_t n = size / PAGE_SIZE + (size % PAGE_SIZE != 0);
 	struct large *rec = slab_alloc(sizeof *rec);
-	int64_t unit = rec ? bitalloc_alloc(&kheap_va, n, 1) : -1;
-	uintptr_t va = KHEAP_BASE + (uintptr_t)unit * PAGE_SIZE;
+	int64_t unit = rec ? bitalloc_alloc(&kheap_va, n + guard, 1) : -1;
+	uintptr_t va = KHEAP_BASE + ((uintptr_t)unit + guard) * PAGE_SIZE;
 	size_t i;
 
 	for (i = 0; unit >= 0 && i < n; i++) {
@@ -186,13 +189,13 @@ static void *large_alloc(size_t size)
 	if (unit < 0 || i < n) {
 		if (unit >= 0) {
 			large_release(va, i);
-			bitalloc_free(&kheap_va, (uint64_t)unit, n);
+			bitalloc_free(&kheap_va, (uint64_t)unit, n + guard);
 		}
 		if (rec)
 			slab_free((struct slab *)((uintptr_t)rec & ~(PAGE_SIZE - 1)), rec);
 		return NULL;
 	}
-	*rec = (struct large){va, size, n, NULL};
+	*rec = (struct large){va, size, n, guard, NULL};
 	*large_slot(va) = rec;
 	stats.large_pages += n;
 	stats.live_bytes += n * PAGE_SIZE;
@@ -207,7 +210,8 @@ static void large_free(void *p)
 		panic("kfree: %p is not a live heap block (double free?)", p);
 	*slot = rec->next;
 	large_release(rec->va, rec->npages);
-	bitalloc_free(&kheap_va, (rec->va - KHEAP_BASE) / PAGE_SIZE, rec->npages);
+	bitalloc_free(&kheap_va, (rec->va - KHEAP_BASE) / PAGE_SIZE - rec->guard,
+		      rec->npages + rec->guard);
 	stats.large_pages -= rec->npages;
 	stats.live_bytes -= rec->npages * PAGE_SIZE;
 	slab_free((struct slab *)((uintptr_t)rec & ~(PAGE_SIZE - 1)), rec);
@@ -223,7 +227,19 @@ void *kmalloc(size_t size)
 	if (size == 0 || size > KHEAP_MAX)
 		return NULL;
 	uint64_t flags = spin_lock_irqsave(&lock);
-	void *p = size <= SLAB_MAX ? slab_alloc(size) : large_alloc(size);
+	void *p = size <= SLAB_MAX ? slab_alloc(size) : large_alloc(size, 0);
+	if (p)
+		stats.live_allocs++;
+	spin_unlock_irqrestore(&lock, flags);
+	return p;
+}
+
+void *kmalloc_guarded(size_t size)
+{
+	if (size == 0 || size > KHEAP_MAX)
+		return NULL;
+	uint64_t flags = spin_lock_irqsave(&lock);
+	void *p = large_alloc(size, 1);
 	if (p)
 		stats.live_allocs++;
 	spin_unlock_irqrestore(&lock, flags);

@@ -216,7 +216,6 @@ int proc_run(struct vm_space *as, uint64_t rip, uint64_t rsp, uint64_t brk_start
 	p->as = as;
 	p->brk_start = p->brk = brk_start;
 	vma_usage_reset();
-	cputime_start();
 	thread_set_start(t, &regs);
 	fpu_reset(); /* the program starts with clean vector registers */
 	fpu_save(t->fpu_ctx);

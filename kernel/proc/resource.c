@@ -1,4 +1,4 @@
-/* Resource limits and CPU-time accounting of the running process. */
+/* Resource limits of the running process (RLIMIT_CPU is enforced in cputime.c). */
 #include "fs.h"
 #include "kerrno.h"
 #include "pmm.h"
@@ -44,32 +44,4 @@ int proc_set_rlimit(unsigned resource, const struct krlimit *new, struct krlimit
 	if (new)
 		current_proc()->rlimit[resource] = *new;
 	return 0;
-}
-
-/* CPU time: the total is exact (TSC time since the start, less time spent
- * waiting); timer ticks sample user against kernel time and split the
- * total in their ratio, as Linux does. Nothing runs on the system call
- * path. */
-void cputime_start(void)
-{
-	struct proc *p = current_proc();
-
-	p->cpu.start = rdtsc();
-	p->cpu.asleep = time_asleep_tsc();
-	p->cpu.user_ticks = timer_tick_samples(TICK_USER);
-	p->cpu.kernel_ticks = timer_tick_samples(TICK_KERNEL);
-}
-
-void proc_cputime(uint64_t *user_ns, uint64_t *sys_ns)
-{
-	const struct proc *p = current_proc();
-	uint64_t waited = time_asleep_tsc() - p->cpu.asleep, ran = rdtsc() - p->cpu.start;
-	uint64_t total = time_tsc_to_ns(ran > waited ? ran - waited : 0);
-	uint64_t u = timer_tick_samples(TICK_USER) - p->cpu.user_ticks;
-	uint64_t k = timer_tick_samples(TICK_KERNEL) - p->cpu.kernel_ticks;
-
-	/* No kernel samples (or none at all): all of it is user time. */
-	uint64_t n = u + k;
-	*sys_ns = k ? total / n * k + total % n * k / n : 0;
-	*user_ns = total - *sys_ns;
 }

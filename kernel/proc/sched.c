@@ -6,6 +6,7 @@
 #include "heap.h"
 #include "panic.h"
 #include "percpu.h"
+#include "proc.h"
 #include "smp.h"
 #include "spinlock.h"
 #include "task.h"
@@ -310,11 +311,7 @@ bool sched_others_waiting(void) { return this_cpu()->runq_len != 0; }
 
 uint64_t sched_thread_cpu_ns(void)
 {
-	struct thread *t = current_thread();
-	uint64_t flags = irq_save(); /* no stint ends in between */
-	uint64_t tsc = t->ran_tsc + (rdtsc() - t->on_tsc);
-	irq_restore(flags);
-	return time_tsc_to_ns(tsc);
+	return time_tsc_to_ns(thread_cpu_tsc(current_thread()));
 }
 
 void sched_interrupt(bool timer)
@@ -356,9 +353,9 @@ static void run(struct percpu *cpu, struct thread *t)
 	wrmsr(MSR_FS_BASE, t->fs_base);
 	wrmsr(MSR_KERNEL_GS_BASE, t->gs_base);
 	fpu_restore(t->fpu_ctx);
-	t->on_tsc = rdtsc();
+	cputime_stint_begin(t);
 	sched_switch(&cpu->sched_rsp, t->rsp);
-	t->ran_tsc += rdtsc() - t->on_tsc;
+	cputime_stint_end(t);
 	cpu->thread = NULL;
 }
 

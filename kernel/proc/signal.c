@@ -547,6 +547,8 @@ static bool dequeue(struct sigpending *q, int s, struct ksiginfo *info)
 
 static const char *sender(const struct ksiginfo *info)
 {
+	if (info->code == SI_KERNEL && (info->signo == SIGXCPU || info->signo == SIGKILL))
+		return "sent as the CPU time limit (RLIMIT_CPU) was reached";
 	switch (info->code) {
 	case SI_TKILL: return "sent by the program itself (tkill/tgkill)";
 	case SI_QUEUE: return "sent by the program itself (sigqueue)";

@@ -57,17 +57,16 @@ void thread_entry(void); /* switch.S */
 struct thread *thread_alloc(struct proc *p)
 {
 	struct thread *t = kzalloc(sizeof *t);
-	uint64_t stack = pmm_alloc_pages(KSTACK_PAGES, PAGE_SIZE);
+	void *stack = kmalloc_guarded(KSTACK_PAGES * PAGE_SIZE); /* an overflow faults (#DF) */
 
 	if (!t || !stack) {
 		kfree(t);
-		if (stack)
-			pmm_free_pages(stack, KSTACK_PAGES);
+		kfree(stack);
 		return NULL;
 	}
 	KASSERT(((uintptr_t)t->fpu & 63) == 0 && ((uintptr_t)t->fpu_ctx & 63) == 0);
 	t->proc = p;
-	t->kstack = phys_to_virt(stack);
+	t->kstack = stack;
 	t->kstack_top = (uint64_t)(uintptr_t)t->kstack + KSTACK_PAGES * PAGE_SIZE;
 	t->affinity = smp_cpus() >= 64 ? ~0ull : (1ull << smp_cpus()) - 1;
 	t->state = THREAD_SLEEPING; /* until sched_wake makes it runnable */
@@ -78,7 +77,7 @@ struct thread *thread_alloc(struct proc *p)
 void thread_free(struct thread *t)
 {
 	signal_thread_release(t);
-	pmm_free_pages(virt_to_phys(t->kstack), KSTACK_PAGES);
+	kfree(t->kstack);
 	kfree(t);
 }
 
@@ -290,6 +289,7 @@ void thread_exit(void)
 				futex_wake(t->clear_tid, 1, ~0u);
 		}
 	}
+	cputime_exit(t);
 	detach(t);
 	signal_thread_exit();
 	recheck_deadlock();

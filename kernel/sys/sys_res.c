@@ -63,7 +63,8 @@ static struct timeval_user timeval_of(uint64_t ns)
 	return (struct timeval_user){(int64_t)(ns / NS), (int64_t)(ns % NS / 1000)};
 }
 
-/* A thread's usage is the process's; it has no children. */
+/* RUSAGE_THREAD: the calling thread's CPU time, with the process's memory
+ * figures; the process has no children. */
 SYSCALL_DEFINE2(getrusage, int, who, uint64_t, ru)
 {
 	struct rusage_user r = {0};
@@ -74,7 +75,10 @@ SYSCALL_DEFINE2(getrusage, int, who, uint64_t, ru)
 	if (w != RUSAGE_CHILDREN) {
 		uint64_t user, sys;
 		struct vma_usage u = vma_usage();
-		proc_cputime(&user, &sys);
+		if (w == RUSAGE_THREAD)
+			thread_cputime(current_thread(), &user, &sys);
+		else
+			proc_cputime(&user, &sys);
 		r.utime = timeval_of(user);
 		r.stime = timeval_of(sys);
 		r.maxrss = (int64_t)(u.peak * (PAGE_SIZE / 1024));

@@ -16,25 +16,28 @@
 
 /* REALTIME (and its coarse and TAI forms) is wall time; the calling
  * thread's CPU-time clock counts the time it has been on a CPU (the
- * scheduler's stints); the process's (also as clock_getcpuclockid makes
- * them: ~pid << 3 | 2, bit 2 for the thread) count its CPU time, as its
- * CPU-time timers do; every other clock (MONOTONIC, BOOTTIME) counts from
- * boot. */
-static int clock_ns(int cid, uint64_t *ns)
+ * scheduler's stints); the process's counts its threads' CPU time, as its
+ * CPU-time timers do; negative ids are the CPU-time clocks of
+ * clock_getcpuclockid and pthread_getcpuclockid (cputime.c); every other
+ * clock (MONOTONIC, BOOTTIME) counts from boot. The resolution goes to
+ * *res: the TSC's nanosecond but for tick-sampled CPU clocks. */
+static int clock_ns(int cid, bool reading, uint64_t *ns, uint64_t *res)
 {
 	uint64_t user, sys;
 
-	bool ours = cid < 0 && (~(cid >> 3) == 0 || ~(cid >> 3) == 1) && (cid & 3) != 3;
+	*res = 1;
+	if (cid < 0)
+		return cputime_clock_ns(cid, reading, ns, res);
 	if (cid == CLOCK_THREAD_CPUTIME_ID) {
 		*ns = sched_thread_cpu_ns();
 		return 0;
 	}
-	if (cid == CLOCK_PROCESS_CPUTIME_ID || ours) {
+	if (cid == CLOCK_PROCESS_CPUTIME_ID) {
 		proc_cputime(&user, &sys);
-		*ns = ours && (cid & 3) == 1 ? user : user + sys; /* VIRT: user time only */
+		*ns = user + sys;
 		return 0;
 	}
-	if (cid < 0 || cid > CLOCK_TAI)
+	if (cid > CLOCK_TAI)
 		return -EINVAL;
 	*ns = (cid == CLOCK_REALTIME || cid == CLOCK_REALTIME_COARSE || cid == CLOCK_TAI)
 		      ? time_realtime_ns()
@@ -44,8 +47,8 @@ static int clock_ns(int cid, uint64_t *ns)
 
 SYSCALL_DEFINE2(clock_gettime, int, id, uint64_t, tp)
 {
-	uint64_t ns;
-	int err = clock_ns(id, &ns);
+	uint64_t ns, res;
+	int err = clock_ns(id, true, &ns, &res);
 
 	if (err)
 		return err;
@@ -55,11 +58,11 @@ SYSCALL_DEFINE2(clock_gettime, int, id, uint64_t, tp)
 
 SYSCALL_DEFINE2(clock_getres, int, id, uint64_t, res)
 {
-	uint64_t ns;
-	struct timespec_user ts = {0, 1}; /* the TSC resolves nanoseconds */
+	uint64_t ns, step;
 
-	if (clock_ns(id, &ns))
+	if (clock_ns(id, false, &ns, &step))
 		return -EINVAL;
+	struct timespec_user ts = {0, (int64_t)step};
 	return res ? copy_to_user(res, &ts, sizeof ts) : 0;
 }
 
@@ -110,10 +113,10 @@ SYSCALL_DEFINE2(nanosleep, uint64_t, req, uint64_t, rem)
 
 SYSCALL_DEFINE4(clock_nanosleep, int, id, int, flags, uint64_t, req, uint64_t, rem)
 {
-	uint64_t now, want;
+	uint64_t now, want, res;
 	int err;
 
-	if (clock_ns(id, &now))
+	if (clock_ns(id, true, &now, &res))
 		return -EINVAL;
 	if ((err = timespec_from_user(req, 1, &want)))
 		return err;

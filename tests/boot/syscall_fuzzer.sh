@@ -4,7 +4,9 @@
 # must finish normally, and every page must be free again afterwards. One
 # more seed runs with a second CPU online (--cpus 2; the program stays on
 # CPU 0, but the per-CPU GS, the locks and the shootdown checks are in its
-# path).
+# path), and two more from two threads at once on two CPUs (seeds 0x9a11
+# and 0x9a12, FUZZ_CALLS each): the same checks, and both CPUs must have
+# run them.
 . tests/boot/common.inc
 mkdir -p build/fuzz
 if [ ! -x build/fuzz/syscalls ] || [ tests/fuzz/syscalls.c -nt build/fuzz/syscalls ]; then
@@ -29,3 +31,11 @@ expect_output "every page, page table and heap block the program used is free ag
 expect_no_output "kernel bug"
 expect_no_output "panic"
 echo "seed 0x77aa on 2 CPUs: $calls calls, survived"
+run ./bareflow run --cpus 2 --verbose --timeout 900 build/fuzz/syscalls "$calls" 0x9a11 2
+expect_status 0
+expect_output "fuzz: $((calls * 2)) system calls made"
+expect_output "fuzz: 2 threads, seen on 2 CPUs"
+expect_output "every page, page table and heap block the program used is free again"
+expect_no_output "kernel bug"
+expect_no_output "panic"
+echo "seeds 0x9a11 and 0x9a12 in two threads on 2 CPUs: $((calls * 2)) calls, survived"

@@ -5,7 +5,8 @@
 # munmap/mprotect/mmap over pages another CPU reads, process signals taken
 # by a sigwait thread or outliving the thread that sent them, FUTEX_WAKE_OP
 # racing another CPU's atomic adds, a thread re-pinned to the other CPU by
-# sched_setaffinity running there) run under
+# sched_setaffinity running there, the process's CPU time summed over
+# threads busy at once, RLIMIT_CPU) run under
 # `bareflow run --cpus 2` with the same output and status as on Linux, and
 # an OpenMP program (tests/omp) on one CPU and on two. Then
 # what has no Linux twin: the thread limit (EAGAIN, every page back at the
@@ -18,7 +19,7 @@ failures=0
 for name in pthreads_sync pthreads_cancel_kill futex_stress_threads thread_exit_group \
 	thread_crash_segv threads_no_stale_tlb signals_process_signal_missed_by_sigwait_thread \
 	signals_process_signal_lost_with_exiting_thread futex_wake_op_lost_update \
-	sched_setaffinity_other_thread_starved; do
+	sched_setaffinity_other_thread_starved process_cputime_sums_threads; do
 	bin=build/abi/$name
 	if [ ! -x "$bin" ] || [ "tests/abi/$name.c" -nt "$bin" ]; then
 		clang-19 -static -O1 -fno-omit-frame-pointer -o "$bin" "tests/abi/$name.c" || fail "cannot build $name"

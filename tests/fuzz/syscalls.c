@@ -17,19 +17,28 @@
  * rt_sigaction would jump anywhere), and timers are never armed (their
  * signal would come later). Pipes are made non-blocking (one thread: a
  * write to a full pipe that only we read would wait for ever), and SIGPIPE
- * stays ignored.
+ * stays ignored. RLIMIT_CPU is never set (its SIGXCPU would end the run).
+ *
+ * Arguments: calls per thread, seed, and threads (1 unless given): with
+ * more, that many threads fuzz at once, thread i with seed + i, while the
+ * first thread waits for them; the report counts every thread's calls and
+ * the CPUs they were seen on.
  */
+#define _GNU_SOURCE
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static uint64_t state;
+static __thread uint64_t state; /* each thread's own sequence */
 
 static uint64_t rnd(void)
 {
@@ -151,6 +160,14 @@ static void tame(long nr, uint64_t a[6])
 		if ((int)a[0] == SIGPIPE)
 			a[1] = 0; /* look, do not touch */
 		break;
+	case SYS_setrlimit:
+		if ((uint32_t)a[0] == RLIMIT_CPU)
+			a[1] = 0;
+		break;
+	case SYS_prlimit64:
+		if ((uint32_t)a[1] == RLIMIT_CPU)
+			a[2] = 0; /* read it only */
+		break;
 	}
 }
 
@@ -161,19 +178,21 @@ static int standard_fd(uint64_t fd)
 	return (uint32_t)fd < 3;
 }
 
-int main(int argc, char **argv)
-{
-	long calls = argc > 1 ? atol(argv[1]) : 100000, done = 0, errors = 0;
+struct fuzzer {
+	pthread_t thread;
+	uint64_t seed;
+	long calls, errors;
+	uint64_t cpus; /* bit n: seen on CPU n */
+};
 
-	state = argc > 2 ? strtoull(argv[2], NULL, 0) : 0x5eedf00dull;
-	char *region = mmap(NULL, SCRATCH_SIZE + 2 * 4096, PROT_READ | PROT_WRITE,
-			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (region == MAP_FAILED || munmap(region, 4096) ||
-	    munmap(region + 4096 + SCRATCH_SIZE, 4096))
-		return 1;
-	scratch = region + 4096;
-	signal(SIGPIPE, SIG_IGN);
-	while (done < calls) {
+/* Make f->calls random system calls from f->seed. */
+static void *fuzz(void *arg)
+{
+	struct fuzzer *f = arg;
+	long done = 0;
+
+	state = f->seed;
+	while (done < f->calls) {
 		long nr = (long)(rnd() % 460);
 		if (forbidden(nr))
 			continue;
@@ -192,9 +211,50 @@ int main(int argc, char **argv)
 			nr = SYS_pipe2, a[1] = 0;
 		tame(nr, a);
 		long r = syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
-		errors += r == -1;
-		done++;
+		f->errors += r == -1;
+		if (++done % 1024 == 0) {
+			int cpu = sched_getcpu();
+			if (cpu >= 0 && cpu < 64)
+				f->cpus |= 1ull << cpu;
+		}
+	}
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	static struct fuzzer f[8];
+	long calls = argc > 1 ? atol(argv[1]) : 100000, done = 0, errors = 0;
+	uint64_t seed = argc > 2 ? strtoull(argv[2], NULL, 0) : 0x5eedf00dull, cpus = 0;
+	int threads = argc > 3 ? atoi(argv[3]) : 1;
+
+	if (threads < 1 || threads > 8)
+		return 2;
+	char *region = mmap(NULL, SCRATCH_SIZE + 2 * 4096, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (region == MAP_FAILED || munmap(region, 4096) ||
+	    munmap(region + 4096 + SCRATCH_SIZE, 4096))
+		return 1;
+	scratch = region + 4096;
+	signal(SIGPIPE, SIG_IGN);
+	for (int i = 0; i < threads; i++)
+		f[i] = (struct fuzzer){.seed = seed + (uint64_t)i, .calls = calls};
+	if (threads == 1) {
+		fuzz(&f[0]);
+	} else {
+		for (int i = 0; i < threads; i++)
+			if (pthread_create(&f[i].thread, NULL, fuzz, &f[i]))
+				return 3;
+		for (int i = 0; i < threads; i++)
+			pthread_join(f[i].thread, NULL);
+	}
+	for (int i = 0; i < threads; i++) {
+		done += f[i].calls;
+		errors += f[i].errors;
+		cpus |= f[i].cpus;
 	}
 	printf("fuzz: %ld system calls made, %ld returned errors; the kernel survived\n", done, errors);
+	if (threads > 1)
+		printf("fuzz: %d threads, seen on %d CPUs\n", threads, __builtin_popcountll(cpus));
 	return 0;
 }

@@ -1,9 +1,12 @@
 /* Kernel heap tests: the original kmalloc bug, sizes up to 1 GiB, a long
- * random workload with verified contents, and leak accounting. */
+ * random workload with verified contents, leak accounting, and guarded
+ * blocks (kernel stacks). */
 #include "heap.h"
+#include "kerrno.h"
 #include "kstring.h"
 #include "ktest.h"
 #include "pmm.h"
+#include "task.h"
 #include "vm.h"
 
 struct snapshot {
@@ -193,5 +196,44 @@ KTEST(heap_stress_100k_random_ops_1gib_verified)
 	KEXPECT_EQ(failed, 0);
 	KEXPECT(ops >= 100000);
 	KEXPECT(total >= (1ull << 30));
+	KEXPECT_NO_LEAK(before);
+}
+
+/* A guarded block: its pages are mapped, the page below is not (an
+ * overflow off a stack's bottom faults), and freeing gives everything back. */
+KTEST(heap_guarded_block_has_an_unmapped_page_below)
+{
+	struct snapshot before = snap();
+	char *a = kmalloc_guarded(4 * PAGE_SIZE), *b = kmalloc_guarded(4 * PAGE_SIZE);
+
+	KEXPECT(a && b);
+	if (!a || !b)
+		return;
+	KEXPECT_EQ((uintptr_t)a % PAGE_SIZE, 0);
+	for (char *p = a; p < a + 4 * PAGE_SIZE; p += PAGE_SIZE)
+		KEXPECT_EQ(vm_lookup(vm_kernel(), (uintptr_t)p, NULL, NULL), 0);
+	KEXPECT_EQ(vm_lookup(vm_kernel(), (uintptr_t)a - PAGE_SIZE, NULL, NULL), -ENOENT);
+	KEXPECT_EQ(vm_lookup(vm_kernel(), (uintptr_t)b - PAGE_SIZE, NULL, NULL), -ENOENT);
+	memset(a, 0x5a, 4 * PAGE_SIZE);
+	kfree(a);
+	kfree(b);
+	KEXPECT_NO_LEAK(before);
+}
+
+/* Every thread's 64 KiB kernel stack has such a guard page. */
+KTEST(heap_thread_kernel_stack_has_a_guard_page)
+{
+	struct snapshot before = snap();
+	struct thread *t = thread_alloc(NULL);
+
+	KEXPECT(t != NULL);
+	if (!t)
+		return;
+	uintptr_t base = (uintptr_t)t->kstack;
+	KEXPECT_EQ(t->kstack_top - base, 16 * PAGE_SIZE);
+	KEXPECT_EQ(vm_lookup(vm_kernel(), base, NULL, NULL), 0);
+	KEXPECT_EQ(vm_lookup(vm_kernel(), t->kstack_top - PAGE_SIZE, NULL, NULL), 0);
+	KEXPECT_EQ(vm_lookup(vm_kernel(), base - PAGE_SIZE, NULL, NULL), -ENOENT);
+	thread_free(t);
 	KEXPECT_NO_LEAK(before);
 }

@@ -49,6 +49,7 @@ struct percpu {
 	volatile bool online;	   /* its idle loop runs */
 	struct trap_catcher *catcher; /* armed by trap_catch on this CPU */
 	volatile uint64_t ticks;   /* its LAPIC timer interrupts */
+	uint64_t asleep_tsc;	   /* TSC cycles in cpu_wait_interrupt and time_sleep_until */
 	struct smp_call *volatile call; /* a cross-call waiting for it (smp.c) */
 	struct vm_space *as;	   /* the address space in its CR3 */
 	void (*volatile work)(void *); /* for its idle loop to run (smp_work_start) */

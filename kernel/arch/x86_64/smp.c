@@ -11,6 +11,7 @@
 #include "apic.h"
 #include "cpu.h"
 #include "kernel.h"
+#include "heap.h"
 #include "kerrno.h"
 #include "kstring.h"
 #include "panic.h"
@@ -30,7 +31,7 @@
 #define SIPI_WAIT_NS (10 * 1000 * 1000)
 #define ABSENT_APIC_ID 200 /* fault=absent-cpu: an ID QEMU gives none of our CPUs */
 #define CALL_TIMEOUT_NS (5 * NS_PER_SEC)
-/* An AP's memory: its kernel stack, then its three IST stacks. */
+/* An AP's memory: its kernel stack (a guard page below it), then its three IST stacks. */
 #define AP_STACK_SIZE 16384
 #define AP_AREA_PAGES ((AP_STACK_SIZE + 3 * IST_STACK_SIZE) / PAGE_SIZE)
 
@@ -288,11 +289,11 @@ static bool wait_online(struct percpu *cpu, uint64_t ns)
 /* INIT, then up to two STARTUPs, as the MP specification has it. */
 static bool start_ap(struct percpu *cpu)
 {
-	uint64_t area = pmm_alloc_pages(AP_AREA_PAGES, PAGE_SIZE);
+	char *area = kmalloc_guarded(AP_AREA_PAGES * PAGE_SIZE); /* the kernel half: the trampoline's too */
 
 	if (!area)
 		return false;
-	cpu->stack_top = (uint64_t)(uintptr_t)phys_to_virt(area) + AP_STACK_SIZE;
+	cpu->stack_top = (uint64_t)(uintptr_t)area + AP_STACK_SIZE;
 	*(uint64_t *)tramp_field(tramp_stack) = cpu->stack_top;
 	*(uint64_t *)tramp_field(tramp_cpu) = (uint64_t)(uintptr_t)cpu;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);

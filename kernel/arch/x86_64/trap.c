@@ -7,6 +7,7 @@
 #include "kstring.h"
 #include "panic.h"
 #include "percpu.h"
+#include "pmm.h"
 #include "printf.h"
 #include "proc.h"
 #include "sched.h"
@@ -84,6 +85,21 @@ static void pf_error_string(uint64_t err, char *buf, size_t size)
 		  err & 8 ? " reserved-bit" : "", err & 32 ? " pkey" : "");
 }
 
+/* A fault at cr2 in the guard page below the boot stack or below the
+ * current thread's kernel stack (kmalloc_guarded) is a kernel stack overflow. */
+static void report_stack_guard(uint64_t cr2)
+{
+	uint64_t guard = (uint64_t)(uintptr_t)kernel_stack_guard;
+	const struct thread *t = current_thread();
+
+	if (cr2 >= guard && cr2 < guard + PAGE_SIZE)
+		kprintf("  CR2 is in the guard page below the kernel stack: kernel stack overflow\n");
+	guard = t ? (uint64_t)(uintptr_t)t->kstack - PAGE_SIZE : 0;
+	if (t && cr2 >= guard && cr2 < guard + PAGE_SIZE)
+		kprintf("  CR2 is in the guard page below the kernel stack of thread %d on CPU %u: "
+			"kernel stack overflow\n", t->tid, this_cpu()->id);
+}
+
 void trap_report(const struct trapframe *tf)
 {
 	uint64_t off;
@@ -112,11 +128,8 @@ void trap_report(const struct trapframe *tf)
 	kprintf("  R12 %016lx  R13 %016lx  R14 %016lx  R15 %016lx\n", tf->r12, tf->r13,
 		tf->r14, tf->r15);
 	kprintf("  RFLAGS %016lx  CS %04lx  SS %04lx\n", tf->rflags, tf->cs, tf->ss);
-	if (tf->vector == T_DF || tf->vector == T_PF) {
-		uint64_t cr2 = read_cr2(), guard = (uint64_t)(uintptr_t)kernel_stack_guard;
-		if (cr2 >= guard && cr2 < guard + 4096)
-			kprintf("  CR2 is in the guard page below the kernel stack: kernel stack overflow\n");
-	}
+	if (tf->vector == T_DF || tf->vector == T_PF)
+		report_stack_guard(read_cr2());
 	if (tf->vector == T_DF || tf->vector == T_NMI || tf->vector == T_MC)
 		kprintf("  (reported from its own IST stack)\n");
 	kprintf("Backtrace:\n");
