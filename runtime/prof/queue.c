@@ -16,7 +16,10 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "clock.h"
 #include "queue.h"
@@ -42,6 +45,7 @@ static struct {
 	unsigned skipped; /* jobs run at once since the last probe */
 	pthread_t thread;
 	pthread_mutex_t policy, jit;
+	_Atomic unsigned long probes; /* times the policy lock was taken by probes */
 } Q = {.lock = PTHREAD_MUTEX_INITIALIZER,
        .more = PTHREAD_COND_INITIALIZER,
        .settled = PTHREAD_COND_INITIALIZER,
@@ -49,9 +53,31 @@ static struct {
        .jit = PTHREAD_MUTEX_INITIALIZER,
        .share = 1.0};
 
+/* Tests (BAREFLOW_RT_PROBES_IN_COMPILE=k): the first synchronous compile,
+ * the jit lock held, waits until k probes have taken the policy lock, or
+ * HOLD_MAX_NS have passed, and says which on stderr. */
+#define HOLD_MAX_NS 20000000000ull
+static void hold_for_test(void)
+{
+	static bool held;
+	const char *env = getenv("BAREFLOW_RT_PROBES_IN_COMPILE");
+	if (!env || held)
+		return;
+	held = true;
+	unsigned long k = strtoul(env, NULL, 10), from = atomic_load(&Q.probes), n = 0;
+	uint64_t t0 = rt_now_ns();
+	struct timespec ms = {0, 1000000};
+	while ((n = atomic_load(&Q.probes) - from) < k && rt_now_ns() - t0 < HOLD_MAX_NS)
+		nanosleep(&ms, NULL);
+	fprintf(stderr, "bareflow-rt: %lu probes ran during the first synchronous compile%s\n",
+		n, n < k ? ", too few: they waited for it" : "");
+}
+
 static void run(struct queue_job *job)
 {
 	pthread_mutex_lock(&Q.jit);
+	if (!job->background)
+		hold_for_test();
 	job->compile(job);
 	pthread_mutex_unlock(&Q.jit);
 }
@@ -152,7 +178,12 @@ void queue_submit(struct queue_job *job)
 	}
 	Q.here++;
 	pthread_mutex_unlock(&Q.lock);
+	/* the caller's decision is published (its functions pending): the
+	 * policy lock is free while this thread compiles, so that another's
+	 * probes wait for an install at most */
+	pthread_mutex_unlock(&Q.policy);
 	run(job);
+	pthread_mutex_lock(&Q.policy);
 	job->install(job);
 	free(job);
 	pthread_mutex_lock(&Q.lock);
@@ -164,6 +195,7 @@ void queue_submit(struct queue_job *job)
 void queue_lock_policy(void)
 {
 	pthread_mutex_lock(&Q.policy);
+	atomic_fetch_add_explicit(&Q.probes, 1, memory_order_relaxed);
 }
 
 void queue_unlock_policy(void)

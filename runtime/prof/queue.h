@@ -11,8 +11,11 @@
  * - Jobs run one at a time, in the order submitted. The submitter marks
  *   what it asked for as pending, so that nothing is asked for twice.
  * - The policy lock guards the profile's decisions and version history.
- *   With a compiler thread it is never held across a compile, so a
- *   program thread that takes it (a probe) waits for an install at most.
+ *   It is never held across a compile, with a compiler thread or without:
+ *   a job compiled on the submitter's thread drops it for the compile and
+ *   takes it again for the install. So a program thread that takes it (a
+ *   probe) waits for an install at most; one that asks for a compile
+ *   waits for the jit lock, without the policy lock.
  * - queue_stop drops the jobs not started and waits for those under way
  *   (the thread's, and any a program thread is compiling itself) to be
  *   installed; jobs submitted after it are dropped.
@@ -34,7 +37,9 @@ struct queue_job {
  * compiling stays synchronous, and why is in *why (an errno). */
 bool queue_start(unsigned n, int *why);
 /* Hand over job (malloc'd; the queue frees it after its install, or when
- * it is dropped). The caller holds the policy lock. */
+ * it is dropped). The caller holds the policy lock, and holds it again on
+ * return; but it was dropped meanwhile if the job was compiled here, so
+ * what the caller read under it before may have changed. */
 void queue_submit(struct queue_job *job);
 
 /* The policy lock. */
