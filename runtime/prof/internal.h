@@ -74,7 +74,8 @@ struct prof_job {
 /* A zeroed job (NULL when out of memory). */
 struct prof_job *prof_new_job(void);
 /* Ask for it (the policy lock held); compiled and installed at once
- * unless the compiler thread takes it (queue.h). */
+ * unless the compiler thread takes it (queue.h: the policy lock is
+ * dropped for a compile made at once). */
 void prof_submit(struct prof_job *job);
 /* Where a job's code goes in a slot: with the call that asked pending
  * (synchronous), or not (in the background). */

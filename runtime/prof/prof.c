@@ -102,7 +102,17 @@ bool prof_background(unsigned threads, int *why)
 
 void prof_stop(void)
 {
+	static bool said;
+	struct queue_stats s;
 	queue_stop();
+	queue_get_stats(&s);
+	if (P.verbose && s.background && !said++)
+		fprintf(stderr,
+			"bareflow-rt: compiles: %u in the background, %u on the program's threads "
+			"(%u with the queue full, %u at a low share); the program waited "
+			"%.1f ms for the jit lock, the exit %.1f ms\n",
+			s.background, s.here, s.full, s.low_share, prof_ms(s.jit_wait_ns),
+			prof_ms(s.exit_wait_ns));
 }
 
 void prof_probes(struct jit_probes *p)

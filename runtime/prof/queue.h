@@ -6,13 +6,16 @@
  *   the jit lock held (the one user of struct jit then), then its install
  *   with the policy lock held. Without a compiler thread (0 asked for, or
  *   none could be made) both run at once, on the submitter's thread; so
- *   they do when the job would wait behind another, or while the thread
- *   gets too little of a CPU (queue.c).
+ *   they do while the thread gets too little of a CPU, or when too many
+ *   jobs wait for it already (queue.c).
  * - Jobs run one at a time, in the order submitted. The submitter marks
  *   what it asked for as pending, so that nothing is asked for twice.
  * - The policy lock guards the profile's decisions and version history.
- *   With a compiler thread it is never held across a compile, so a
- *   program thread that takes it (a probe) waits for an install at most.
+ *   It is never held across a compile, with a compiler thread or without:
+ *   a job compiled on the submitter's thread drops it for the compile and
+ *   takes it again for the install. So a program thread that takes it (a
+ *   probe) waits for an install at most; one that asks for a compile
+ *   waits for the jit lock, without the policy lock.
  * - queue_stop drops the jobs not started and waits for those under way
  *   (the thread's, and any a program thread is compiling itself) to be
  *   installed; jobs submitted after it are dropped.
@@ -21,6 +24,7 @@
 #define BFRT_PROF_QUEUE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct queue_job {
 	struct queue_job *next;
@@ -34,7 +38,9 @@ struct queue_job {
  * compiling stays synchronous, and why is in *why (an errno). */
 bool queue_start(unsigned n, int *why);
 /* Hand over job (malloc'd; the queue frees it after its install, or when
- * it is dropped). The caller holds the policy lock. */
+ * it is dropped). The caller holds the policy lock, and holds it again on
+ * return; but it was dropped meanwhile if the job was compiled here, so
+ * what the caller read under it before may have changed. */
 void queue_submit(struct queue_job *job);
 
 /* The policy lock. */
@@ -44,6 +50,15 @@ void queue_unlock_policy(void);
  * question (false: a compile is under way). */
 bool queue_try_jit(void);
 void queue_unlock_jit(void);
+
+/* What the queue did, for --log-tiers. */
+struct queue_stats {
+	unsigned background, here; /* jobs compiled on the thread, on the submitter's */
+	unsigned full, low_share;   /* of here: the queue was full; the share was low */
+	uint64_t jit_wait_ns;	    /* submitters waited for the jit lock, in all */
+	uint64_t exit_wait_ns;	    /* queue_stop waited for compiles under way */
+};
+void queue_get_stats(struct queue_stats *s);
 
 /* Stop: drop the jobs not started, wait until those under way are
  * installed, and end the thread. */

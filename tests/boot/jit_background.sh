@@ -4,7 +4,8 @@
 # fixed policy; each tier-up is asked for once, whatever the threads, and
 # its log line shows the program's progress between asking and installing;
 # when no thread can be made (BAREFLOW_RT_THREADS_FAIL, and bare-metal
-# without kernel threads) compiling is synchronous, said in one log line.
+# without kernel threads) compiling is synchronous, said in one log line;
+# a synchronous compile does not hold the policy lock (probes4.c).
 # Four threads counting in thread-local variables (tests/jit/threads/tls.c,
 # emulated by the JIT) each get their own copies, from the initial values.
 . tests/boot/common.inc
@@ -62,6 +63,47 @@ once "no compiler thread" "no threads"
 expect_output "compiling synchronously"
 expect_no_output "in the background"
 expect_output "tier-up work: tier 0 -> 2 .* from call"
+
+# probes4 COMPILE_THREADS ROUNDS: run tests/jit/threads/probes4.c under the
+# JIT, its first compile held (BAREFLOW_RT_PROBES_IN_COMPILE) until three
+# probes of the other threads have run; its stdout and status must be the
+# ahead-of-time build's (the log in $OUT).
+clang-19 -static -O1 -pthread -o build/jit/threads_probes4 tests/jit/threads/probes4.c ||
+	fail "cannot build probes4"
+probes4() {
+	build/jit/threads_probes4 "$2" >"$TMP/aot" 2>/dev/null </dev/null || fail "probes4 fails ahead of time"
+	./bareflow jit --hosted --cache off --log-tiers --timeout 300 --compile-threads "$1" \
+		--thresholds 50,500,1000,10000 --env BAREFLOW_RT_PROBES_IN_COMPILE=3 \
+		tests/jit/threads/probes4.c -- "$2" >"$TMP/out" 2>"$OUT" </dev/null
+	STATUS=$?
+	expect_status 0
+	cmp -s "$TMP/out" "$TMP/aot" || fail "probes4 ($1): output differs: $(diff "$TMP/aot" "$TMP/out")"
+}
+
+# Synchronous compiles leave the policy lock to other threads: while the
+# first compile goes on, the three other threads reach their own
+# functions' checkpoints.
+probes4 0 100000
+once "3 probes ran during the first compile$" "probes4"
+for f in f0 f1 f2 f3; do
+	once "tier-up $f: tier 0 -> 1 .* from call 50 " "probes4"
+done
+echo "same     probes4 (probes during a synchronous compile)"
+
+# With a compiler thread, the jobs the three other threads ask for while
+# its first compile is held wait for the thread (the program runs on):
+# none is compiled by a program thread, which would wait for the jit lock
+# first; unless the thread got too little of a CPU (a loaded host), which
+# the queue's summary line counts.
+probes4 1 10000000
+expect_output "probes ran during the first compile$"
+once "compiles: .* in the background" "probes4 (background)"
+if ! grep -q "compiles: .*, [1-9][0-9]* at a low share" "$OUT"; then
+	for f in f0 f1 f2 f3; do
+		once "tier-up $f: tier 0 -> 1 .* in the background" "probes4 (background)"
+	done
+fi
+echo "same     probes4 (jobs wait for a busy compiler thread)"
 
 # Thread-local variables, four threads, tiered in the background and not.
 clang-19 -static -O1 -pthread -o build/jit/threads_tls tests/jit/threads/tls.c || fail "cannot build tls"
