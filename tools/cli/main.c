@@ -128,7 +128,7 @@ static const char run_usage[] =
     "the host's C.UTF-8 locale (/usr/lib/locale/C.utf8) for setlocale.\n"
     "The arguments and environment travel in it too (no length limit but Linux's),\n"
     "and so does stdin when it is a file; a pipe or terminal streams over serial.\n"
-    "One thread, on the first CPU whatever --cpus says; no fork; files the\n"
+    "Threads (pthreads, OpenMP) run on every --cpus CPU; no fork; files the\n"
     "program writes stay in the guest, except on a --disk.\n"
     "\n"
     "  --mem SIZE      guest RAM: a number with K, M, G or T (default 512M), at most\n"
