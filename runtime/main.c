@@ -51,6 +51,7 @@
  * 2 for a bad command line.
  */
 #include <errno.h>
+#include <fenv.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -500,5 +501,10 @@ int main(int argc, char **argv, char **envp)
 		start_compiling();
 		prof_settle(); /* from here on, cycles are counted */
 	}
+	/* The program starts in the floating-point environment a native one
+	 * does, C's and Linux's default: round to nearest, no exception flag
+	 * set, whatever the runtime raised (inexact is set already when this
+	 * main begins, and by compiling). */
+	fesetenv(FE_DFL_ENV);
 	rt_exit(program(argc - i - 1, argv + i + 1, envp));
 }

@@ -5,6 +5,8 @@
 #ifndef BFRT_PROF_INTERNAL_H
 #define BFRT_PROF_INTERNAL_H
 
+#include <fenv.h>
+
 #include "prof.h"
 #include "queue.h"
 
@@ -21,9 +23,13 @@ extern struct prof_state {
 } P;
 
 /* The runtime's own work (compiling) is function 0's time, not that of the
- * function that happened to be running: between these two. */
-uint64_t prof_runtime_enter(void);
-void prof_runtime_leave(void);
+ * function that happened to be running: between these two, on the
+ * program's thread. The program's floating-point environment is kept in
+ * *env meanwhile and is the program's again after: the policy's arithmetic
+ * and LLVM's would otherwise leave exception flags set (inexact, at the
+ * least) in a program that raised none, as a native one never sees. */
+void prof_runtime_enter(fenv_t *env);
+void prof_runtime_leave(const fenv_t *env);
 
 /* A new entry in f's version history; NULL when it is full. */
 struct prof_version *prof_new_version(struct prof_fn *f);

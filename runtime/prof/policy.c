@@ -705,19 +705,21 @@ static void hot(uint32_t i)
 
 void prof_hot(uint32_t i)
 {
+	fenv_t env;
 	queue_lock_policy();
-	prof_runtime_enter();
+	prof_runtime_enter(&env);
 	hot(i);
-	prof_runtime_leave();
+	prof_runtime_leave(&env);
 	queue_unlock_policy();
 }
 
 void prof_miss(uint32_t i)
 {
+	fenv_t env;
 	queue_lock_policy();
-	prof_runtime_enter();
+	prof_runtime_enter(&env);
 	misses(&prof_fns[i], i);
-	prof_runtime_leave();
+	prof_runtime_leave(&env);
 	queue_unlock_policy();
 }
 
@@ -824,10 +826,11 @@ static void *osr(uint32_t i, uint32_t loop)
 
 void *prof_osr(uint32_t i, uint32_t loop)
 {
+	fenv_t env;
 	queue_lock_policy();
-	prof_runtime_enter();
+	prof_runtime_enter(&env);
 	void *code = osr(i, loop);
-	prof_runtime_leave();
+	prof_runtime_leave(&env);
 	queue_unlock_policy();
 	return code;
 }

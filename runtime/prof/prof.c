@@ -25,19 +25,24 @@ uint32_t prof_current;
 uint64_t prof_stamp;
 struct prof_state P;
 
-uint64_t prof_runtime_enter(void)
+/* The cycles since the last stamp are function who's. */
+static void charge(uint32_t who)
 {
 	uint64_t now = rt_cycles();
-	prof_fns[prof_current].cycles += now - prof_stamp;
+	prof_fns[who].cycles += now - prof_stamp;
 	prof_stamp = now;
-	return now;
 }
 
-void prof_runtime_leave(void)
+void prof_runtime_enter(fenv_t *env)
 {
-	uint64_t now = rt_cycles();
-	prof_fns[0].cycles += now - prof_stamp;
-	prof_stamp = now;
+	fegetenv(env);
+	charge(prof_current);
+}
+
+void prof_runtime_leave(const fenv_t *env)
+{
+	charge(0);
+	fesetenv(env);
 }
 
 void prof_settle(void)
@@ -46,7 +51,7 @@ void prof_settle(void)
 		return;
 	if (!prof_stamp) /* the first time: counting starts now */
 		prof_stamp = rt_cycles();
-	prof_runtime_enter();
+	charge(prof_current);
 }
 
 double prof_ms(uint64_t ns)
