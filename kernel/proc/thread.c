@@ -13,6 +13,7 @@
 #include "sched.h"
 #include "segments.h"
 #include "smp.h"
+#include "spinlock.h"
 #include "syscall.h"
 #include "task.h"
 #include "vm.h"
@@ -54,14 +55,60 @@
 
 void thread_entry(void); /* switch.S */
 
+/* Kernel stacks of threads that died, kept mapped for the next threads:
+ * freeing one unmaps it, which costs every other CPU a TLB shootdown, and a
+ * program making and joining threads one by one would pay that per thread.
+ * proc_destroy empties it, so that the program's pages all come back. */
+#define KSTACK_CACHE 32
+static void *kstack_cache[KSTACK_CACHE];
+static unsigned kstack_cached;
+static struct spinlock kstack_lock = SPINLOCK_INIT("kstack", LOCK_RANK_KSTACK);
+
+/* A stack from the cache, or NULL. */
+static void *kstack_take(void)
+{
+	uint64_t flags = spin_lock_irqsave(&kstack_lock);
+	void *stack = kstack_cached ? kstack_cache[--kstack_cached] : NULL;
+
+	spin_unlock_irqrestore(&kstack_lock, flags);
+	return stack;
+}
+
+static void *kstack_get(void)
+{
+	void *stack = kstack_take();
+
+	return stack ? stack : kmalloc_guarded(KSTACK_PAGES * PAGE_SIZE); /* an overflow faults (#DF) */
+}
+
+static void kstack_put(void *stack)
+{
+	uint64_t flags = spin_lock_irqsave(&kstack_lock);
+
+	if (stack && kstack_cached < KSTACK_CACHE) {
+		kstack_cache[kstack_cached++] = stack;
+		stack = NULL;
+	}
+	spin_unlock_irqrestore(&kstack_lock, flags);
+	kfree(stack);
+}
+
+void thread_stacks_release(void)
+{
+	void *stack;
+
+	while ((stack = kstack_take()))
+		kfree(stack);
+}
+
 struct thread *thread_alloc(struct proc *p)
 {
 	struct thread *t = kzalloc(sizeof *t);
-	void *stack = kmalloc_guarded(KSTACK_PAGES * PAGE_SIZE); /* an overflow faults (#DF) */
+	void *stack = kstack_get();
 
 	if (!t || !stack) {
 		kfree(t);
-		kfree(stack);
+		kstack_put(stack);
 		return NULL;
 	}
 	KASSERT(((uintptr_t)t->fpu & 63) == 0 && ((uintptr_t)t->fpu_ctx & 63) == 0);
@@ -77,7 +124,7 @@ struct thread *thread_alloc(struct proc *p)
 void thread_free(struct thread *t)
 {
 	signal_thread_release(t);
-	kfree(t->kstack);
+	kstack_put(t->kstack);
 	kfree(t);
 }
 
