@@ -313,13 +313,20 @@ int signal_action(int s, const struct ksigaction *act, struct ksigaction *old)
 
 static void retarget(uint64_t set);
 
-uint64_t signal_blocked(void) { return ts()->blocked; }
-void signal_set_blocked(uint64_t set) {
+/* The current thread's mask becomes set: the process's pending signals it
+ * now blocks go to a thread that takes them. */
+static void set_blocked(uint64_t set)
+{
 	uint64_t newly = set & ~ts()->blocked;
 
 	ts()->blocked = set & ~UNBLOCKABLE;
-	ts()->attention = true;
 	retarget(newly);
+}
+
+uint64_t signal_blocked(void) { return ts()->blocked; }
+void signal_set_blocked(uint64_t set) {
+	set_blocked(set);
+	ts()->attention = true;
 }
 uint64_t signal_pending(void) { return pending_here(); }
 
@@ -771,7 +778,7 @@ void signal_wait_mask(uint64_t mask)
 {
 	ts()->saved = ts()->blocked;
 	ts()->suspended = true;
-	ts()->blocked = mask & ~UNBLOCKABLE;
+	set_blocked(mask);
 	ts()->attention = true;
 }
 
@@ -780,7 +787,7 @@ void signal_wait_unmask(bool interrupted)
 	/* Interrupted: the handler's frame records the old mask, and
 	 * signal_return_to_user puts it back if no handler runs. */
 	if (!interrupted) {
-		ts()->blocked = ts()->saved;
+		set_blocked(ts()->saved);
 		ts()->suspended = false;
 	}
 }
@@ -859,7 +866,7 @@ bool signal_return_to_user(struct trapframe *tf, bool syscall)
 		full = true;
 	}
 	if (ts()->suspended) { /* sigsuspend's signal was ignored: its mask goes */
-		ts()->blocked = ts()->saved;
+		set_blocked(ts()->saved);
 		ts()->suspended = false;
 	}
 	ts()->attention = (pending_here() & ~ts()->blocked) != 0;
