@@ -55,6 +55,7 @@ struct thread_signals {
 	bool restored;	/* rt_sigreturn replaced every register */
 	bool suspended; /* sigsuspend: `saved` goes back once a handler returns */
 	uint64_t saved;
+	bool exiting; /* takes no more signals (signal_thread_exit) */
 	/* Set whenever pending signals, the blocked mask or a restored frame
 	 * may need signal_return_to_user; false means it has nothing to do
 	 * (the system call path checks this first). */

@@ -384,7 +384,8 @@ int signal_altstack(const struct kstack *ss, struct kstack *old, uint64_t sp)
  * sigtimedwait. */
 static bool wants(const struct thread *t, int s)
 {
-	return !t->killed && (!(t->sig.blocked & BIT(s)) || (t->sig.waiting & BIT(s)));
+	return !t->killed && !t->sig.exiting &&
+	       (!(t->sig.blocked & BIT(s)) || (t->sig.waiting & BIT(s)));
 }
 
 /* Tell t that a signal may be waiting for it, and wake it to look. */
@@ -427,7 +428,9 @@ static void retarget(uint64_t set)
 
 void signal_thread_exit(void)
 {
-	ts()->blocked = ~0ull;
+	/* Its mask stays: the first thread's still decides which signals to
+	 * the process are ignored (signal_send_info). */
+	ts()->exiting = true;
 	ts()->waiting = 0;
 	retarget(~0ull);
 }
