@@ -194,11 +194,11 @@ void proc_destroy(struct proc *p);
 /* A thread of p with its kernel stack (an unmapped guard page below it,
  * kmalloc_guarded), asleep, no tid, every CPU allowed;
  * NULL if memory ran out. thread_free gives it all back, but keeps up to
- * 32 kernel stacks mapped for threads to come (thread_stacks_release). */
+ * 32 threads with their stacks for threads to come (thread_cache_release). */
 struct thread *thread_alloc(struct proc *p);
 void thread_free(struct thread *t);
-/* Free the kernel stacks kept for reuse by threads to come. */
-void thread_stacks_release(void);
+/* Free the threads and stacks kept for reuse by threads to come. */
+void thread_cache_release(void);
 /* t starts (on its first run) by returning to ring 3 with regs. */
 void thread_set_start(struct thread *t, const struct trapframe *regs);
 /* Count p's first thread among its threads. */

@@ -60,7 +60,7 @@ void proc_destroy(struct proc *p)
 	the_proc = NULL;
 	/* Threads other than the first are freed as they die (sched.c). */
 	thread_free(p->thread);
-	thread_stacks_release();
+	thread_cache_release();
 	kfree(p);
 }
 

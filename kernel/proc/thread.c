@@ -55,60 +55,63 @@
 
 void thread_entry(void); /* switch.S */
 
-/* Kernel stacks of threads that died, kept mapped for the next threads:
- * freeing one unmaps it, which costs every other CPU a TLB shootdown, and a
- * program making and joining threads one by one would pay that per thread.
- * proc_destroy empties it, so that the program's pages all come back. */
-#define KSTACK_CACHE 32
-static void *kstack_cache[KSTACK_CACHE];
-static unsigned kstack_cached;
-static struct spinlock kstack_lock = SPINLOCK_INIT("kstack", LOCK_RANK_KSTACK);
+/* Threads that died, kept with their kernel stacks for the next threads:
+ * both are large heap blocks, and freeing one unmaps it, which costs every
+ * other CPU a TLB shootdown; a program making and joining threads one by
+ * one would pay two per thread. proc_destroy empties it, so that the
+ * program's pages all come back. */
+#define THREAD_CACHE 32
+static struct thread *thread_cache[THREAD_CACHE];
+static unsigned thread_cached;
+static struct spinlock cache_lock = SPINLOCK_INIT("thread cache", LOCK_RANK_THREAD_CACHE);
 
-/* A stack from the cache, or NULL. */
-static void *kstack_take(void)
+/* A thread from the cache, or NULL. */
+static struct thread *cache_take(void)
 {
-	uint64_t flags = spin_lock_irqsave(&kstack_lock);
-	void *stack = kstack_cached ? kstack_cache[--kstack_cached] : NULL;
+	uint64_t flags = spin_lock_irqsave(&cache_lock);
+	struct thread *t = thread_cached ? thread_cache[--thread_cached] : NULL;
 
-	spin_unlock_irqrestore(&kstack_lock, flags);
-	return stack;
+	spin_unlock_irqrestore(&cache_lock, flags);
+	return t;
 }
 
-static void *kstack_get(void)
+/* Keep t and its stack for reuse, or free them if the cache is full. */
+static void cache_put(struct thread *t)
 {
-	void *stack = kstack_take();
+	uint64_t flags = spin_lock_irqsave(&cache_lock);
+	bool kept = thread_cached < THREAD_CACHE;
 
-	return stack ? stack : kmalloc_guarded(KSTACK_PAGES * PAGE_SIZE); /* an overflow faults (#DF) */
-}
-
-static void kstack_put(void *stack)
-{
-	uint64_t flags = spin_lock_irqsave(&kstack_lock);
-
-	if (stack && kstack_cached < KSTACK_CACHE) {
-		kstack_cache[kstack_cached++] = stack;
-		stack = NULL;
+	if (kept)
+		thread_cache[thread_cached++] = t;
+	spin_unlock_irqrestore(&cache_lock, flags);
+	if (!kept) {
+		kfree(t->kstack);
+		kfree(t);
 	}
-	spin_unlock_irqrestore(&kstack_lock, flags);
-	kfree(stack);
 }
 
-void thread_stacks_release(void)
+void thread_cache_release(void)
 {
-	void *stack;
+	struct thread *t;
 
-	while ((stack = kstack_take()))
-		kfree(stack);
+	while ((t = cache_take())) {
+		kfree(t->kstack);
+		kfree(t);
+	}
 }
 
 struct thread *thread_alloc(struct proc *p)
 {
-	struct thread *t = kzalloc(sizeof *t);
-	void *stack = kstack_get();
+	struct thread *t = cache_take();
+	void *stack = t ? t->kstack : kmalloc_guarded(KSTACK_PAGES * PAGE_SIZE); /* an overflow faults (#DF) */
 
+	if (t)
+		memset(t, 0, sizeof *t);
+	else
+		t = kzalloc(sizeof *t);
 	if (!t || !stack) {
 		kfree(t);
-		kstack_put(stack);
+		kfree(stack);
 		return NULL;
 	}
 	KASSERT(((uintptr_t)t->fpu & 63) == 0 && ((uintptr_t)t->fpu_ctx & 63) == 0);
@@ -124,8 +127,7 @@ struct thread *thread_alloc(struct proc *p)
 void thread_free(struct thread *t)
 {
 	signal_thread_release(t);
-	kstack_put(t->kstack);
-	kfree(t);
+	cache_put(t);
 }
 
 void thread_set_start(struct thread *t, const struct trapframe *regs)
