@@ -33,6 +33,7 @@ struct itimer_spec {
 struct itimer {
 	bool used; /* a POSIX timer that exists (setitimer's always do) */
 	int clock;
+	int tid; /* a CPU-time clock's thread, or 0: the process's */
 	int notify, signo;
 	uint64_t value;	  /* sigval */
 	uint64_t expires; /* on its clock; 0 when disarmed */
@@ -55,11 +56,12 @@ struct itimer_set {
 /* No timer armed or created: a new process. */
 void itimer_reset(void);
 
-/* Create a POSIX timer on clock (ITIMER_CLOCK_*) that sends signo with
+/* Create a POSIX timer on clock (ITIMER_CLOCK_*; a CPU-time clock counts
+ * thread tid's CPU time, or the process's if tid is 0) that sends signo with
  * *value (NULL: the timer's id) when it expires, unless notify is
  * SIGEV_NONE. Returns the timer id (0 up), or -EAGAIN when
  * ITIMER_POSIX_MAX exist. */
-int itimer_create(int clock, int notify, int signo, const uint64_t *value);
+int itimer_create(int clock, int tid, int notify, int signo, const uint64_t *value);
 /* -EINVAL unless id is a created timer. */
 int itimer_delete(int id);
 

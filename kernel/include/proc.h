@@ -136,6 +136,10 @@ void cputime_limit_poll(void);
  * encoding; reading: clock_gettime rather than clock_getres). -EINVAL for
  * another id, or a thread or process that is not ours. */
 int cputime_clock_ns(int id, bool reading, uint64_t *ns, uint64_t *res_ns);
+/* What such an id names: *t the thread whose CPU time it counts, or NULL
+ * for the process's; *user_only for user time alone (VIRT). -EINVAL as
+ * cputime_clock_ns. */
+int cputime_clock_decode(int id, bool reading, struct thread **t, bool *user_only);
 
 /*
  * Memory areas of the running process (vma.c): ranges of the user half with

@@ -29,11 +29,12 @@ struct spinlock {
 
 /* Ranks, outermost first: a lock is taken only while holding lower ranks. */
 enum {
-	LOCK_RANK_TEST = 10,  /* selftests' own locks: 10..19 */
-	LOCK_RANK_HEAP = 20,  /* kmalloc (takes pmm for its pages) */
-	LOCK_RANK_PMM = 30,   /* physical pages */
-	LOCK_RANK_CALL = 40,  /* one cross-call at a time (smp.c) */
-	LOCK_RANK_SCHED = 50, /* run queues and thread states (sched.c) */
+	LOCK_RANK_TEST = 10,         /* selftests' own locks: 10..19 */
+	LOCK_RANK_HEAP = 20,         /* kmalloc (takes pmm for its pages) */
+	LOCK_RANK_THREAD_CACHE = 25, /* threads kept for reuse (thread.c) */
+	LOCK_RANK_PMM = 30,          /* physical pages */
+	LOCK_RANK_CALL = 40,         /* one cross-call at a time (smp.c) */
+	LOCK_RANK_SCHED = 50,        /* run queues and thread states (sched.c) */
 };
 
 #define SPINLOCK_INIT(lname, lrank) {.next = 0, .owner = 0, .rank = (lrank), .name = (lname), .holder = -1}

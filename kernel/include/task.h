@@ -55,6 +55,7 @@ struct thread_signals {
 	bool restored;	/* rt_sigreturn replaced every register */
 	bool suspended; /* sigsuspend: `saved` goes back once a handler returns */
 	uint64_t saved;
+	bool exiting; /* takes no more signals (signal_thread_exit) */
 	/* Set whenever pending signals, the blocked mask or a restored frame
 	 * may need signal_return_to_user; false means it has nothing to do
 	 * (the system call path checks this first). */
@@ -192,9 +193,12 @@ void proc_destroy(struct proc *p);
 #define THREADS_MAX 512
 /* A thread of p with its kernel stack (an unmapped guard page below it,
  * kmalloc_guarded), asleep, no tid, every CPU allowed;
- * NULL if memory ran out. thread_free gives it all back. */
+ * NULL if memory ran out. thread_free gives it all back, but keeps up to
+ * 32 threads with their stacks for threads to come (thread_cache_release). */
 struct thread *thread_alloc(struct proc *p);
 void thread_free(struct thread *t);
+/* Free the threads and stacks kept for reuse by threads to come. */
+void thread_cache_release(void);
 /* t starts (on its first run) by returning to ring 3 with regs. */
 void thread_set_start(struct thread *t, const struct trapframe *regs);
 /* Count p's first thread among its threads. */

@@ -165,26 +165,38 @@ void cputime_limit_poll(void)
 #define CPUCLOCK_VIRT 1
 #define CPUCLOCK_SCHED 2
 
-int cputime_clock_ns(int id, bool reading, uint64_t *ns, uint64_t *res_ns)
+int cputime_clock_decode(int id, bool reading, struct thread **t, bool *user_only)
 {
 	int pid = ~(id >> 3), which = id & 3;
-	struct thread *self = current_thread(), *t = NULL;
-	uint64_t user, sys;
+	struct thread *self = current_thread();
 
 	if (id >= 0 || which == 3)
 		return -EINVAL;
+	*user_only = which == CPUCLOCK_VIRT;
+	*t = NULL;
 	if (id & CPUCLOCK_PERTHREAD) {
-		t = pid ? thread_find(pid) : self;
-		if (!t)
-			return -EINVAL;
-		thread_cputime(t, &user, &sys);
-	} else {
-		if (pid && pid != current_proc()->pid && !(reading && pid == self->tid))
-			return -EINVAL;
-		proc_cputime(&user, &sys);
+		*t = pid ? thread_find(pid) : self;
+		return *t ? 0 : -EINVAL;
 	}
-	*ns = which == CPUCLOCK_VIRT ? user : user + sys;
+	if (pid && pid != current_proc()->pid && !(reading && pid == self->tid))
+		return -EINVAL;
+	return 0;
+}
+
+int cputime_clock_ns(int id, bool reading, uint64_t *ns, uint64_t *res_ns)
+{
+	struct thread *t;
+	bool user_only;
+	uint64_t user, sys;
+
+	if (cputime_clock_decode(id, reading, &t, &user_only))
+		return -EINVAL;
+	if (t)
+		thread_cputime(t, &user, &sys);
+	else
+		proc_cputime(&user, &sys);
+	*ns = user_only ? user : user + sys;
 	/* SCHED reads the TSC; PROF and VIRT are tick-sampled, as Linux's. */
-	*res_ns = which == CPUCLOCK_SCHED ? 1 : NS / TIMER_HZ;
+	*res_ns = (id & 3) == CPUCLOCK_SCHED ? 1 : NS / TIMER_HZ;
 	return 0;
 }

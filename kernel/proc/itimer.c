@@ -39,14 +39,21 @@ void itimer_init(struct itimer_set *ts)
 
 void itimer_reset(void) { itimer_init(timers()); }
 
-static uint64_t clock_now(int clock)
+static uint64_t clock_now(const struct itimer *tm)
 {
 	uint64_t user, sys;
 
-	if (clock == ITIMER_CLOCK_WALL)
+	if (tm->clock == ITIMER_CLOCK_WALL)
 		return time_ns();
-	proc_cputime(&user, &sys);
-	return clock == ITIMER_CLOCK_USER ? user : user + sys;
+	if (tm->tid) {
+		const struct thread *t = thread_find(tm->tid);
+		if (!t)
+			return 0; /* the thread has exited: the timer stops (as Linux's) */
+		thread_cputime(t, &user, &sys);
+	} else {
+		proc_cputime(&user, &sys);
+	}
+	return tm->clock == ITIMER_CLOCK_USER ? user : user + sys;
 }
 
 static struct itimer *timer_at(int t)
@@ -54,7 +61,7 @@ static struct itimer *timer_at(int t)
 	return t >= 0 && t < TIMERS && timers()->timer[t].used ? &timers()->timer[t] : NULL;
 }
 
-int itimer_create(int clock, int notify, int signo, const uint64_t *value)
+int itimer_create(int clock, int tid, int notify, int signo, const uint64_t *value)
 {
 	for (int t = ITIMER_POSIX; t < TIMERS; t++)
 		if (!timers()->timer[t].used) {
@@ -63,6 +70,7 @@ int itimer_create(int clock, int notify, int signo, const uint64_t *value)
 			uint64_t id = (uint64_t)(t - ITIMER_POSIX);
 			timers()->timer[t] = (struct itimer){.used = true,
 						    .clock = clock,
+						    .tid = tid,
 						    .notify = notify,
 						    .signo = signo,
 						    .value = value ? *value : id};
@@ -94,7 +102,7 @@ static struct itimer_spec remaining(const struct itimer *tm)
 	struct itimer_spec cur = {0, tm->interval};
 
 	if (tm->expires) {
-		uint64_t now = clock_now(tm->clock);
+		uint64_t now = clock_now(tm);
 		cur.value = tm->expires > now ? tm->expires - now : 1; /* due: at the next tick */
 	}
 	return cur;
@@ -116,7 +124,7 @@ int itimer_settime(int t, bool absolute, bool realtime, const struct itimer_spec
 	tm->seq = ++timers()->settings;
 	if (!new->value)
 		return 0;
-	uint64_t now = clock_now(tm->clock), at = new->value;
+	uint64_t now = clock_now(tm), at = new->value;
 	if (absolute && realtime) { /* wall-clock time, as time_ns() */
 		uint64_t wall = time_realtime_ns();
 		at = at > wall ? now + (at - wall) : now;
@@ -176,7 +184,7 @@ void itimer_poll(void)
 		struct itimer *tm = &timers()->timer[t];
 		if (!tm->expires)
 			continue;
-		uint64_t now = clock_now(tm->clock);
+		uint64_t now = clock_now(tm);
 		if (now < tm->expires)
 			continue;
 		uint64_t missed = 0;

@@ -60,6 +60,7 @@ void proc_destroy(struct proc *p)
 	the_proc = NULL;
 	/* Threads other than the first are freed as they die (sched.c). */
 	thread_free(p->thread);
+	thread_cache_release();
 	kfree(p);
 }
 
@@ -222,10 +223,15 @@ int proc_run(struct vm_space *as, uint64_t rip, uint64_t rsp, uint64_t brk_start
 	this_cpu()->thread = NULL;
 	sched_start(t);
 	sched_run(p); /* until every thread has exited */
+	/* Under the kernel lock: a tick's poll_process on another CPU is then
+	 * either done with p's timers and signals or sees it stopped, before
+	 * proc_destroy frees them. */
+	kernel_lock();
+	p->running = false;
+	kernel_unlock();
 	smp_call_mask(~0ull, drop_space, as);
 	vm_switch(vm_kernel());
 	this_cpu()->thread = t;
-	p->running = false;
 	return p->status;
 }
 

@@ -313,13 +313,20 @@ int signal_action(int s, const struct ksigaction *act, struct ksigaction *old)
 
 static void retarget(uint64_t set);
 
-uint64_t signal_blocked(void) { return ts()->blocked; }
-void signal_set_blocked(uint64_t set) {
+/* The current thread's mask becomes set: the process's pending signals it
+ * now blocks go to a thread that takes them. */
+static void set_blocked(uint64_t set)
+{
 	uint64_t newly = set & ~ts()->blocked;
 
 	ts()->blocked = set & ~UNBLOCKABLE;
-	ts()->attention = true;
 	retarget(newly);
+}
+
+uint64_t signal_blocked(void) { return ts()->blocked; }
+void signal_set_blocked(uint64_t set) {
+	set_blocked(set);
+	ts()->attention = true;
 }
 uint64_t signal_pending(void) { return pending_here(); }
 
@@ -377,7 +384,8 @@ int signal_altstack(const struct kstack *ss, struct kstack *old, uint64_t sp)
  * sigtimedwait. */
 static bool wants(const struct thread *t, int s)
 {
-	return !t->killed && (!(t->sig.blocked & BIT(s)) || (t->sig.waiting & BIT(s)));
+	return !t->killed && !t->sig.exiting &&
+	       (!(t->sig.blocked & BIT(s)) || (t->sig.waiting & BIT(s)));
 }
 
 /* Tell t that a signal may be waiting for it, and wake it to look. */
@@ -420,7 +428,9 @@ static void retarget(uint64_t set)
 
 void signal_thread_exit(void)
 {
-	ts()->blocked = ~0ull;
+	/* Its mask stays: the first thread's still decides which signals to
+	 * the process are ignored (signal_send_info). */
+	ts()->exiting = true;
 	ts()->waiting = 0;
 	retarget(~0ull);
 }
@@ -771,7 +781,7 @@ void signal_wait_mask(uint64_t mask)
 {
 	ts()->saved = ts()->blocked;
 	ts()->suspended = true;
-	ts()->blocked = mask & ~UNBLOCKABLE;
+	set_blocked(mask);
 	ts()->attention = true;
 }
 
@@ -780,7 +790,7 @@ void signal_wait_unmask(bool interrupted)
 	/* Interrupted: the handler's frame records the old mask, and
 	 * signal_return_to_user puts it back if no handler runs. */
 	if (!interrupted) {
-		ts()->blocked = ts()->saved;
+		set_blocked(ts()->saved);
 		ts()->suspended = false;
 	}
 }
@@ -859,7 +869,7 @@ bool signal_return_to_user(struct trapframe *tf, bool syscall)
 		full = true;
 	}
 	if (ts()->suspended) { /* sigsuspend's signal was ignored: its mask goes */
-		ts()->blocked = ts()->saved;
+		set_blocked(ts()->saved);
 		ts()->suspended = false;
 	}
 	ts()->attention = (pending_here() & ~ts()->blocked) != 0;

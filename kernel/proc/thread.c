@@ -13,6 +13,7 @@
 #include "sched.h"
 #include "segments.h"
 #include "smp.h"
+#include "spinlock.h"
 #include "syscall.h"
 #include "task.h"
 #include "vm.h"
@@ -54,11 +55,60 @@
 
 void thread_entry(void); /* switch.S */
 
+/* Threads that died, kept with their kernel stacks for the next threads:
+ * both are large heap blocks, and freeing one unmaps it, which costs every
+ * other CPU a TLB shootdown; a program making and joining threads one by
+ * one would pay two per thread. proc_destroy empties it, so that the
+ * program's pages all come back. */
+#define THREAD_CACHE 32
+static struct thread *thread_cache[THREAD_CACHE];
+static unsigned thread_cached;
+static struct spinlock cache_lock = SPINLOCK_INIT("thread cache", LOCK_RANK_THREAD_CACHE);
+
+/* A thread from the cache, or NULL. */
+static struct thread *cache_take(void)
+{
+	uint64_t flags = spin_lock_irqsave(&cache_lock);
+	struct thread *t = thread_cached ? thread_cache[--thread_cached] : NULL;
+
+	spin_unlock_irqrestore(&cache_lock, flags);
+	return t;
+}
+
+/* Keep t and its stack for reuse, or free them if the cache is full. */
+static void cache_put(struct thread *t)
+{
+	uint64_t flags = spin_lock_irqsave(&cache_lock);
+	bool kept = thread_cached < THREAD_CACHE;
+
+	if (kept)
+		thread_cache[thread_cached++] = t;
+	spin_unlock_irqrestore(&cache_lock, flags);
+	if (!kept) {
+		kfree(t->kstack);
+		kfree(t);
+	}
+}
+
+void thread_cache_release(void)
+{
+	struct thread *t;
+
+	while ((t = cache_take())) {
+		kfree(t->kstack);
+		kfree(t);
+	}
+}
+
 struct thread *thread_alloc(struct proc *p)
 {
-	struct thread *t = kzalloc(sizeof *t);
-	void *stack = kmalloc_guarded(KSTACK_PAGES * PAGE_SIZE); /* an overflow faults (#DF) */
+	struct thread *t = cache_take();
+	void *stack = t ? t->kstack : kmalloc_guarded(KSTACK_PAGES * PAGE_SIZE); /* an overflow faults (#DF) */
 
+	if (t)
+		memset(t, 0, sizeof *t);
+	else
+		t = kzalloc(sizeof *t);
 	if (!t || !stack) {
 		kfree(t);
 		kfree(stack);
@@ -77,8 +127,7 @@ struct thread *thread_alloc(struct proc *p)
 void thread_free(struct thread *t)
 {
 	signal_thread_release(t);
-	kfree(t->kstack);
-	kfree(t);
+	cache_put(t);
 }
 
 void thread_set_start(struct thread *t, const struct trapframe *regs)

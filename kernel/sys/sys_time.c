@@ -4,7 +4,9 @@
 #include "ksignal.h"
 #include "proc.h"
 #include "sched.h"
+#include "smp.h"
 #include "syscall.h"
+#include "task.h"
 #include "timer.h"
 
 #define CLOCK_REALTIME 0
@@ -111,15 +113,50 @@ SYSCALL_DEFINE2(nanosleep, uint64_t, req, uint64_t, rem)
 
 #define TIMER_ABSTIME 1
 
+/* Sleep until CPU-time clock id reaches want, looking at each step (a
+ * tick at least) how far it still is: it grows by at most one ns per ns on
+ * each CPU. A signal ends it with -EINTR and the CPU time left in rem (if
+ * not 0); a thread's clock ends when the thread does. */
+static int64_t cpu_sleep_until(int id, uint64_t want, uint64_t rem)
+{
+	for (;;) {
+		uint64_t now, res;
+		if (clock_ns(id, true, &now, &res) || now >= want)
+			return 0;
+		uint64_t step = (want - now) / smp_cpus();
+		if (signal_wait(deadline_after(step > NS / TIMER_HZ ? step : NS / TIMER_HZ), 0) == 0)
+			continue;
+		if (clock_ns(id, true, &now, &res) || now >= want)
+			return -EINTR;
+		struct timespec_user ts = {(int64_t)((want - now) / NS), (int64_t)((want - now) % NS)};
+		if (rem && copy_to_user(rem, &ts, sizeof ts))
+			return -EFAULT;
+		return -EINTR;
+	}
+}
+
 SYSCALL_DEFINE4(clock_nanosleep, int, id, int, flags, uint64_t, req, uint64_t, rem)
 {
 	uint64_t now, want, res;
+	struct thread *t = NULL;
+	bool user_only;
 	int err;
 
+	/* The caller's own CPU clock cannot advance while it sleeps: Linux
+	 * refuses it (CLOCK_THREAD_CPUTIME_ID has no sleep at all). */
+	if (id == CLOCK_THREAD_CPUTIME_ID)
+		return -EOPNOTSUPP;
+	if (id < 0 && (cputime_clock_decode(id, true, &t, &user_only) || t == current_thread()))
+		return -EINVAL;
 	if (clock_ns(id, true, &now, &res))
 		return -EINVAL;
 	if ((err = timespec_from_user(req, 1, &want)))
 		return err;
+	if (id < 0 || id == CLOCK_PROCESS_CPUTIME_ID) {
+		if (!(flags & TIMER_ABSTIME))
+			want = now + want < now ? UINT64_MAX : now + want;
+		return cpu_sleep_until(id, want, flags & TIMER_ABSTIME ? 0 : rem);
+	}
 	uint64_t delay = flags & TIMER_ABSTIME ? (want > now ? want - now : 0) : want;
 	return sleep_until(deadline_after(delay), flags & TIMER_ABSTIME ? 0 : rem);
 }

@@ -94,19 +94,23 @@ SYSCALL_DEFINE1(alarm, uint32_t, seconds)
 	return (int64_t)left;
 }
 
-/* The clock a POSIX timer counts; -EINVAL for none, -EOPNOTSUPP for one
- * that has no timers (the raw and coarse clocks). */
-static int timer_clock(int id, int *clock)
+/* The clock a POSIX timer counts, and for a thread's CPU-time clock the
+ * thread (*tid; else 0); -EINVAL for none, -EOPNOTSUPP for one that has no
+ * timers (the raw and coarse clocks). */
+static int timer_clock(int id, int *clock, int *tid)
 {
-	/* A negative id is clock_getcpuclockid's: ~pid << 3, bit 2 for a
-	 * thread, then PROF (0), VIRT (1) or SCHED (2). Ours is pid 1, or 0. */
-	if (id < 0) {
-		int32_t pid = ~(id >> 3), which = id & 3;
-		if ((pid != 0 && pid != OUR_TID) || which == 3)
+	*tid = 0;
+	if (id < 0) { /* clock_getcpuclockid's or pthread_getcpuclockid's */
+		struct thread *t;
+		bool user_only;
+		if (cputime_clock_decode(id, false, &t, &user_only))
 			return -EINVAL;
-		*clock = which == 1 ? ITIMER_CLOCK_USER : ITIMER_CLOCK_CPU;
+		*clock = user_only ? ITIMER_CLOCK_USER : ITIMER_CLOCK_CPU;
+		*tid = t ? t->tid : 0;
 		return 0;
 	}
+	if (id == CLOCK_THREAD_CPUTIME_ID)
+		*tid = OUR_TID;
 	switch (id) {
 	case CLOCK_REALTIME:
 	case CLOCK_MONOTONIC:
@@ -139,7 +143,7 @@ static bool is_realtime(uint64_t id)
 SYSCALL_DEFINE3(timer_create, int, clockid, uint64_t, usev, uint64_t, uid)
 {
 	struct sigevent_user ev = {.signo = SIGALRM, .notify = SIGEV_SIGNAL};
-	int clock, err = timer_clock(clockid, &clock);
+	int clock, tid, err = timer_clock(clockid, &clock, &tid);
 
 	if (err)
 		return err;
@@ -160,7 +164,7 @@ SYSCALL_DEFINE3(timer_create, int, clockid, uint64_t, usev, uint64_t, uid)
 	default:
 		return -EINVAL;
 	}
-	int id = itimer_create(clock, ev.notify, ev.signo, usev ? &ev.value : NULL);
+	int id = itimer_create(clock, tid, ev.notify, ev.signo, usev ? &ev.value : NULL);
 	if (id < 0)
 		return id;
 	int32_t id32 = id;

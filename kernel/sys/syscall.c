@@ -143,6 +143,15 @@ static void unimplemented(uint32_t nr, const struct trapframe *tf)
 			syscall_name(nr), nr);
 }
 
+/* Nothing can be mapped in the last page below 2^47 (TASK_SIZE), so a
+ * system call instruction never ends there; were it to, returning to the
+ * non-canonical RIP after it would fault in ring 0. */
+static void check_return(struct trapframe *tf)
+{
+	if (tf->rip >= TASK_SIZE)
+		proc_killed(tf, SIGSEGV, "system call return past the user address space", "", true);
+}
+
 int syscall_call(struct trapframe *tf, syscall_fn fn, const uint64_t a[6])
 {
 	struct thread *t = current_thread();
@@ -162,18 +171,20 @@ int syscall_call(struct trapframe *tf, syscall_fn fn, const uint64_t a[6])
 		proc_exit(0);
 	bool restart = tf->rax == (uint64_t)-ERESTARTSYS;
 	int full = t->sig.attention || restart ? signal_return_to_user(tf, true) : 0;
-	/* Nothing can be mapped in the last page below 2^47 (TASK_SIZE), so a
-	 * system call instruction never ends there; were it to, returning to
-	 * the non-canonical RIP after it would fault in ring 0. */
-	if (tf->rip >= TASK_SIZE)
-		proc_killed(tf, SIGSEGV, "system call return past the user address space", "", true);
+	check_return(tf);
 	sample_syscall_done((void *)fn);
 	t->frame = NULL;
 	kernel_unlock();
 	sched_preempt(); /* its slice is over and another thread waits */
-	if (t->killed) {
+	if (t->killed || t->sig.attention) { /* what came meanwhile */
 		kernel_lock();
-		proc_exit(0);
+		if (t->killed)
+			proc_exit(0);
+		t->frame = tf;
+		full |= signal_return_to_user(tf, false);
+		check_return(tf);
+		t->frame = NULL;
+		kernel_unlock();
 	}
 	return full;
 }

@@ -150,7 +150,7 @@ static void cpu_limit(void)
 	double used = clock_s(CLOCK_PROCESS_CPUTIME_ID);
 	printf("RLIMIT_CPU, two spinning threads: SIGXCPU %s, within 10 s: %s\n", yes(xcpu),
 	       yes(waited < 10));
-	printf("once the limit was used (within 100 ms): %s\n",
+	printf("once the limit was used (CPU time from 0.1 s below it to 2 s above): %s\n",
 	       yes(used > (double)soft - 0.1 && used < (double)soft + 2));
 	getrlimit(RLIMIT_CPU, &lim);
 	printf("the soft limit moved up by a second: %s\n", yes(lim.rlim_cur == soft + 1));

@@ -19,7 +19,8 @@ failures=0
 for name in pthreads_sync pthreads_cancel_kill futex_stress_threads thread_exit_group \
 	thread_crash_segv threads_no_stale_tlb signals_process_signal_missed_by_sigwait_thread \
 	signals_process_signal_lost_with_exiting_thread futex_wake_op_lost_update \
-	sched_setaffinity_other_thread_starved process_cputime_sums_threads; do
+	sched_setaffinity_other_thread_starved process_cputime_sums_threads \
+	signals_ignored_after_main_thread_exit clock_cpu_sleep_and_thread_timers; do
 	bin=build/abi/$name
 	if [ ! -x "$bin" ] || [ "tests/abi/$name.c" -nt "$bin" ]; then
 		clang-19 -static -O1 -fno-omit-frame-pointer -o "$bin" "tests/abi/$name.c" || fail "cannot build $name"

@@ -235,5 +235,11 @@ KTEST(heap_thread_kernel_stack_has_a_guard_page)
 	KEXPECT_EQ(vm_lookup(vm_kernel(), t->kstack_top - PAGE_SIZE, NULL, NULL), 0);
 	KEXPECT_EQ(vm_lookup(vm_kernel(), base - PAGE_SIZE, NULL, NULL), -ENOENT);
 	thread_free(t);
+	/* Kept for the next thread, stack and all, until the cache is emptied. */
+	struct thread *u = thread_alloc(NULL);
+	KEXPECT(u == t && u->kstack == (void *)base && u->state == THREAD_SLEEPING && !u->tid);
+	if (u)
+		thread_free(u);
+	thread_cache_release();
 	KEXPECT_NO_LEAK(before);
 }
