@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fenv.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <locale.h>

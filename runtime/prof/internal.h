@@ -6,6 +6,7 @@
 #define BFRT_PROF_INTERNAL_H
 
 #include <fenv.h>
+#include <signal.h>
 
 #include "prof.h"
 #include "queue.h"
@@ -22,14 +23,25 @@ extern struct prof_state {
 	} cost;			     /* the compile-cost model's data (policy.c) */
 } P;
 
-/* The runtime's own work (compiling) is function 0's time, not that of the
- * function that happened to be running: between these two, on the
- * program's thread. The program's floating-point environment is kept in
- * *env meanwhile and is the program's again after: the policy's arithmetic
- * and LLVM's would otherwise leave exception flags set (inexact, at the
- * least) in a program that raised none, as a native one never sees. */
-void prof_runtime_enter(fenv_t *env);
-void prof_runtime_leave(const fenv_t *env);
+/* What a program's thread had when it entered the runtime. */
+struct prof_saved {
+	fenv_t env;
+	sigset_t mask;
+};
+/* The runtime's own work (deciding, compiling) on a program's thread,
+ * between these two, holds the policy lock (queue.h) and is function 0's
+ * time, not that of the function that happened to be running. Meanwhile:
+ * - it runs in C's default floating-point environment, and the program's
+ *   own (kept in *s) is the program's again after: unmasked exceptions
+ *   would trap in the policy's arithmetic or in LLVM, and the runtime's
+ *   work would leave flags set (inexact, at the least) that a native run
+ *   never sees;
+ * - signals that come from outside wait: a handler running the program's
+ *   code would reach the runtime again, whose locks it holds, or exit in
+ *   the middle of a compile. Those a fault raises (SIGSEGV and the like)
+ *   still come, for the crash report. */
+void prof_runtime_enter(struct prof_saved *s);
+void prof_runtime_leave(const struct prof_saved *s);
 
 /* A new entry in f's version history; NULL when it is full. */
 struct prof_version *prof_new_version(struct prof_fn *f);

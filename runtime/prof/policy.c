@@ -705,22 +705,18 @@ static void hot(uint32_t i)
 
 void prof_hot(uint32_t i)
 {
-	fenv_t env;
-	queue_lock_policy();
-	prof_runtime_enter(&env);
+	struct prof_saved saved;
+	prof_runtime_enter(&saved);
 	hot(i);
-	prof_runtime_leave(&env);
-	queue_unlock_policy();
+	prof_runtime_leave(&saved);
 }
 
 void prof_miss(uint32_t i)
 {
-	fenv_t env;
-	queue_lock_policy();
-	prof_runtime_enter(&env);
+	struct prof_saved saved;
+	prof_runtime_enter(&saved);
 	misses(&prof_fns[i], i);
-	prof_runtime_leave(&env);
-	queue_unlock_policy();
+	prof_runtime_leave(&saved);
 }
 
 /* Function f's OSR code for tier-0 loop header `loop`, if it has any. */
@@ -826,12 +822,10 @@ static void *osr(uint32_t i, uint32_t loop)
 
 void *prof_osr(uint32_t i, uint32_t loop)
 {
-	fenv_t env;
-	queue_lock_policy();
-	prof_runtime_enter(&env);
+	struct prof_saved saved;
+	prof_runtime_enter(&saved);
 	void *code = osr(i, loop);
-	prof_runtime_leave(&env);
-	queue_unlock_policy();
+	prof_runtime_leave(&saved);
 	return code;
 }
 

@@ -10,6 +10,8 @@
  * specialized clone and generic fallback) and one OSR version per loop
  * header, so what is kept is bounded by the program's size.
  */
+#include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,16 +35,26 @@ static void charge(uint32_t who)
 	prof_stamp = now;
 }
 
-void prof_runtime_enter(fenv_t *env)
+void prof_runtime_enter(struct prof_saved *s)
 {
-	fegetenv(env);
+	sigset_t async;
+	sigfillset(&async);
+	static const int faults[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGABRT, SIGSYS};
+	for (size_t k = 0; k < sizeof faults / sizeof faults[0]; k++)
+		sigdelset(&async, faults[k]);
+	pthread_sigmask(SIG_BLOCK, &async, &s->mask);
+	fegetenv(&s->env);
+	fesetenv(FE_DFL_ENV);
+	queue_lock_policy();
 	charge(prof_current);
 }
 
-void prof_runtime_leave(const fenv_t *env)
+void prof_runtime_leave(const struct prof_saved *s)
 {
 	charge(0);
-	fesetenv(env);
+	queue_unlock_policy();
+	fesetenv(&s->env);
+	pthread_sigmask(SIG_SETMASK, &s->mask, NULL);
 }
 
 void prof_settle(void)
@@ -100,8 +112,10 @@ int prof_init(struct jit *j, const struct prof_policy *policy, bool verbose)
 
 bool prof_background(unsigned threads, int *why)
 {
-	if (threads) /* the program's variables are listed now, while no compile runs */
-		jit_is_variable(P.jit, 0);
+	/* the program's variables are listed now, while no compile runs: the
+	 * policy looks them up under its own lock only, beside a compile on
+	 * another thread, with a compiler thread or without */
+	jit_is_variable(P.jit, 0);
 	return queue_start(threads, why);
 }
 
