@@ -161,8 +161,14 @@ static struct jit *create_failed(struct jit *j, char *err, size_t errlen, const 
 	return NULL;
 }
 
-/* What this thread is compiling, for the report of a fatal LLVM error. */
-static _Thread_local const char *compiling;
+/* What this thread is compiling (the module's name, or the symbol being
+ * linked; empty when nothing), for the report of a fatal LLVM error. */
+static _Thread_local char compiling[256];
+
+static void set_compiling(const char *what)
+{
+	snprintf(compiling, sizeof compiling, "%s", what ? what : "");
+}
 
 /*
  * LLVM ends the process on an error it cannot return (a pass that fails
@@ -175,7 +181,7 @@ static _Thread_local const char *compiling;
 static void llvm_fatal(const char *reason)
 {
 	fflush(stdout);
-	if (compiling)
+	if (compiling[0])
 		fprintf(stderr, "bareflow-rt: LLVM failed while compiling %s: %s\n", compiling,
 			reason);
 	else
@@ -676,15 +682,15 @@ int jit_codegen(struct jit *j, LLVMModuleRef m, int cg)
 int jit_emit(struct jit *j, LLVMModuleRef m, int opt, int cg, const char *pre_passes)
 {
 	size_t len;
-	compiling = LLVMGetModuleIdentifier(m, &len);
+	set_compiling(LLVMGetModuleIdentifier(m, &len));
 	int err = jit_optimize(j, m, opt, pre_passes);
 	if (err) {
-		compiling = NULL;
+		set_compiling(NULL);
 		LLVMDisposeModule(m);
 		return err;
 	}
 	err = jit_codegen(j, m, cg);
-	compiling = NULL;
+	set_compiling(NULL);
 	return err;
 }
 
@@ -692,9 +698,9 @@ int jit_lookup(struct jit *j, const char *name, void **addr)
 {
 	LLVMOrcExecutorAddress a;
 	j->unresolved[0] = j->session_err[0] = 0;
-	compiling = name;
+	set_compiling(name);
 	LLVMErrorRef e = LLVMOrcLLJITLookup(j->lljit, &a, name); /* links the object */
-	compiling = NULL;
+	set_compiling(NULL);
 	if (e) {
 		/* e.g. a name only code generation introduced, and we lack: the
 		 * generator below saw the link ask for it */
