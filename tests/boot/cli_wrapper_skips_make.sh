@@ -64,7 +64,9 @@ expect_runs 7 "built since"
 [ -z "$(ls -A "$r/build" | grep 'up-to-date\.')" ] || fail "a stamp in the making was left behind"
 
 # Two runs at once after an edit: their makes take turns in the one build
-# tree, never overlap.
+# tree, never overlap (where flock(1) is there: util-linux, on Debian's
+# every machine).
+command -v flock >/dev/null 2>&1 || { echo "ok (flock missing: makes not serialized)"; exit 0; }
 sleep 0.01
 echo "/* edited again */" >>"$r/kernel/main.c"
 MAKE_SLEEP=1 sh "$r/bareflow" demo >"$TMP/first.out" 2>&1 &
