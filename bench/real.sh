@@ -10,7 +10,8 @@
 # an earlier run) as by default (compiling in the background when there are
 # two CPUs or more) and with --compile-threads 0 (the program waits for each
 # compile), and warm: with a code cache that one untimed run before the
-# rounds filled, as a user's second run of the same program finds it.
+# rounds filled, as a user's later runs of the same program find it (each
+# run saves it again, so round k runs with what k earlier runs learned).
 # Every output must equal the clang -O3 binary's. Ratios are to clang -O3
 # generic on the same platform.
 # usage: bench/real.sh [-n RUNS] [--no-bare-metal] [NAME...]
