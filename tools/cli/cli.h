@@ -51,6 +51,7 @@ struct boot_options {
 	const char *program_path;   /* run: the program's absolute path (its symbols) */
 	const struct disk_spec *disks; /* --disk and --disk-ro, in order */
 	int ndisks;
+	unsigned work_mib; /* RAM the program needs beyond the kernel's minimum */
 };
 
 /* root.c */
@@ -212,9 +213,14 @@ int cli_parse_size(const char *text, unsigned long long *mib);
 int cli_mem_check(unsigned long long mem_mib, unsigned long long module_bytes);
 /* A program's run also needs RAM for its devices' buffers (the streams'
  * virtio-console and each disk's queue and block cache: bootmem.h, as the
- * kernel counts them); cli_mem_check and cli_mem_spare count them from
- * then on. */
-void cli_mem_devices(int ndisks);
+ * kernel counts them), and work_mib MiB of its own that the kernel does not
+ * know of (the JIT runtime's, CLI_JIT_WORK_MIB); cli_mem_check and
+ * cli_mem_spare count them from then on. */
+void cli_mem_devices(int ndisks, unsigned work_mib);
+/* What `jit` asks beyond the kernel's minimum: LLVM's start and first
+ * compiles, even of a small program, take a few MiB more than the kernel
+ * keeps free for any program (hello world needed 1 MiB more). */
+#define CLI_JIT_WORK_MIB 8
 
 /* How many bytes the module could grow by and still boot in mem_mib (0 if
  * it does not boot as it is). */

@@ -569,6 +569,7 @@ static int run_booted(struct boot_options *opt, const struct jit_app *app, char 
 	opt->program = argv[0];
 	opt->program_path = argv[0];
 	opt->hostout = app->profile;
+	opt->work_mib = CLI_JIT_WORK_MIB;
 	r = cli_run(opt, &run);
 	free(files);
 	free(cwd);

@@ -71,12 +71,14 @@ static unsigned long long ram_low(unsigned long long mem)
 	return mem < LOW_SPLIT ? mem : LOW_BIG;
 }
 
-/* What the program's devices take besides (cli_mem_devices). */
-static unsigned long long devices;
+/* What the program's devices take besides, and its own working RAM
+ * (cli_mem_devices). */
+static unsigned long long devices, work;
 
-void cli_mem_devices(int ndisks)
+void cli_mem_devices(int ndisks, unsigned work_mib)
 {
 	devices = (BOOT_CONSOLE_MIB + (unsigned long long)ndisks * BOOT_DISK_MIB) * MIB;
+	work = (unsigned long long)work_mib * MIB;
 }
 
 /*
@@ -92,7 +94,7 @@ static bool boots(unsigned long long mem, unsigned long long module)
 
 	if (module + INITRD_GAP >= low || taken + bitmap > low)
 		return false;
-	return low - taken + (mem - low) >= (unsigned long long)BOOT_MIN_FREE_MIB * MIB + devices;
+	return low - taken + (mem - low) >= (unsigned long long)BOOT_MIN_FREE_MIB * MIB + devices + work;
 }
 
 /* The smallest --mem, in MiB, with which a module of module bytes boots; 0
@@ -112,7 +114,7 @@ static double in_mib(unsigned long long bytes)
 
 int cli_mem_check(unsigned long long mem_mib, unsigned long long module_bytes)
 {
-	char archive[160] = " and the firmware's 128 KiB";
+	char archive[256] = " and the firmware's 128 KiB", jit[64] = "";
 
 	if (boots(mem_mib * MIB, module_bytes))
 		return 0;
@@ -124,11 +126,13 @@ int cli_mem_check(unsigned long long mem_mib, unsigned long long module_bytes)
 			  mem_mib, in_mib(module_bytes), need, LOW_SPLIT / MIB - 1);
 		return CLI_EXIT_USAGE;
 	}
+	if (work)
+		snprintf(jit, sizeof jit, ", %llu MiB for the JIT runtime", work / MIB);
 	if (module_bytes)
 		snprintf(archive, sizeof archive,
-			 ", the firmware's 128 KiB%s and the %.1f MiB boot archive (the program "
+			 ", the firmware's 128 KiB%s%s and the %.1f MiB boot archive (the program "
 			 "and its files)",
-			 devices ? ", its devices' buffers" : "", in_mib(module_bytes));
+			 devices ? ", its devices' buffers" : "", jit, in_mib(module_bytes));
 	if (!need) {
 		unsigned long long most = cli_mem_spare(LOW_SPLIT / MIB - 1, 0);
 		cli_error("the boot archive is %.1f MiB: QEMU loads it below 4 GiB, where at most "

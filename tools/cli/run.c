@@ -85,7 +85,7 @@ int cli_run(struct boot_options *opt, const struct run_app *app)
 	 * kernel panic without the free RAM it needs; an ISO boots elsewhere. */
 	unsigned long long size = r ? 0 : cli_cpio_size(a);
 	if (!r && !app->iso_out) {
-		cli_mem_devices(opt->ndisks);
+		cli_mem_devices(opt->ndisks, opt->work_mib);
 		r = cli_mem_check(opt->mem_mib, size);
 	}
 	/* A file on stdin goes in the archive, up to a quarter of the guest's
