@@ -310,11 +310,12 @@ int jit_add_file(struct jit *j, const char *path)
 	strip_target_attributes(m);
 	if (!j->module) {
 		j->module = m;
-	} else if (LLVMLinkModules2(j->module, m)) { /* consumes m */
-		return jit_fail(j, JIT_EBADCODE,
-				"%s: cannot be linked with the files before it "
-				"(a symbol defined twice?)",
-				path);
+	} else {
+		j->diag[0] = 0; /* the linker says why through the diagnostic handler */
+		if (LLVMLinkModules2(j->module, m)) /* consumes m */
+			return jit_fail(j, JIT_EBADCODE,
+					"%s: cannot be linked with the files before it: %s", path,
+					j->diag[0] ? j->diag : "(a symbol defined twice?)");
 	}
 	j->stats.load_ns += rt_now_ns() - t0;
 	return 0;

@@ -39,6 +39,10 @@ both 126 "cannot compile the program's code: <inline asm>:.*invalid instruction 
 	tests/jit/bad/bad_asm.c
 expect_no_output "before"
 
+# A variable defined in two files: the linker's reason, naming it, 126.
+both 126 "cannot be linked with the files before it: Linking globals named 'counter': symbol multiply defined" \
+	tests/jit/bad/twice_a.c tests/jit/bad/twice_b.c
+
 # A program that never ends is stopped by --timeout.
 for mode in "" --hosted; do
 	run ./bareflow jit $mode --timeout 5 tests/jit/bad/forever.c

@@ -1,0 +1,2 @@
+/* The second definition of twice_a.c's `counter`. */
+int counter = 2;
