@@ -55,11 +55,18 @@ for mode in hosted bare-metal; do
 	# counted: step() tiers up at exactly its 100th and 250th call
 	jit $mode counted 100,1000000,250,2000000
 	step=$(fn_json "$TMP/counted.$mode.json" step)
-	expect_in "$step" '"calls": 250,' "counted ($mode)" # then uncounted -O3
-	expect_in "$step" '"counted_to_exit": false,' "counted ($mode)"
 	expect_in "$step" '"tier": 2,' "counted ($mode)"
 	t1=$(echo "$step" | grep '{"tier": 1,')
 	t2=$(echo "$step" | grep '{"tier": 2,')
+	# a function this cheap gets -O3 code that counts nothing, unless the
+	# host stalled the guest during tier 1 (its mean cycles per call
+	# decide); the call count must agree with what the code counted
+	case $t2 in
+	*'"counted": false,'*)
+		expect_in "$step" '"calls": 250,' "counted ($mode)"
+		expect_in "$step" '"counted_to_exit": false,' "counted ($mode)" ;;
+	*) expect_in "$step" '"calls": 300,' "counted ($mode), counted to exit" ;;
+	esac
 	expect_in "$t1" '"installed_at_call": 100}' "counted ($mode), tier 1"
 	expect_in "$t2" '"installed_at_call": 250}' "counted ($mode), tier 2"
 	expect_output "0 -> 1@call 100 (-O2) -> 2@call 250 (-O3"
@@ -100,7 +107,13 @@ for mode in hosted bare-metal; do
 	generic=$(echo "$scale" | grep '{"tier": 2, "opt": 3, "cpu": "host", "specialization": null')
 	expect_in "$generic" '"installed_at_call": 4000}' "guard ($mode), generic"
 	expect_in "$scale" '"guard_misses": 1000,' "guard ($mode)"
-	expect_in "$scale" '"calls": 4000,' "guard ($mode)" # then uncounted -O3
+	# The generic code counts calls only if the specialized code did, and
+	# that follows the cycles a tier-1 call took (counted_min), which
+	# under a loaded TCG host can go either way: the count must agree.
+	case $generic in
+	*'"counted": false,'*) expect_in "$scale" '"calls": 4000,' "guard ($mode), uncounted" ;;
+	*) expect_in "$scale" '"calls": 9000,' "guard ($mode), counted to exit" ;;
+	esac
 
 	# overlap: specialized on n = 64 at call 1000, its pointers apart; the
 	# 900 calls with overlapping ones miss the guard, the 300 apart do not
