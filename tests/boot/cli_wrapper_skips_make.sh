@@ -75,3 +75,15 @@ MAKE_SLEEP=1 run sh "$r/bareflow" demo
 expect_status 0
 wait $first || fail "the first of two runs at once failed: $(cat "$TMP/first.out")"
 [ ! -e "$r/build/overlaps" ] || fail "two makes ran in the build tree at once"
+
+# A run that finds another build holding the lock says what it waits for.
+sleep 0.01
+echo "/* edited a third time */" >>"$r/kernel/main.c"
+flock "$r/build/.make.lock" sleep 2 &
+holder=$!
+sleep 0.5
+run sh "$r/bareflow" demo
+expect_status 0
+expect_output "bareflow: waiting for another build of $r to finish"
+expect_output "cli ran: demo"
+wait $holder
