@@ -1,4 +1,5 @@
 /* The one module that calls LLVM (its C API): bitcode in, machine code out. */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,17 +194,80 @@ static void llvm_fatal(const char *reason)
 /*
  * LLVM's reports about the code it compiles. Without a handler, an error
  * (inline assembly that does not assemble) is printed and ends the process
- * with exit(1), and warnings are printed. Here an error fails the compile
- * that met it (jit_codegen); warnings and remarks are not the user's
- * concern.
+ * with exit(1). Here an error fails the compile that met it (jit_codegen).
+ * A warning is the program's author's concern, as clang's are: the code
+ * generator alone reports some (a call to a function declared with
+ * __attribute__((warning))), so each is printed once, however many tiers
+ * compile the code again. (Tier 0 calls through the slots, so such a call
+ * is reported when a tier that calls directly compiles it.) Remarks and
+ * notes are not printed.
  */
+/* The length of ".SUFFIX" at s if it is one the JIT adds to a name (".bfl",
+ * a tier's ".bf0" to ".bf2g", ".osrN", and with versions true ".vN"),
+ * else 0. */
+static size_t jit_suffix(const char *s, bool versions)
+{
+	static const char *const ours[] = {"bfl", "bf0", "bf1", "bf2", "bf2s", "bf2g"};
+	if (*s != '.')
+		return 0;
+	size_t k = strcspn(s + 1, ". \"'");
+	for (size_t i = 0; i < sizeof ours / sizeof ours[0]; i++)
+		if (k == strlen(ours[i]) && !strncmp(s + 1, ours[i], k))
+			return k + 1;
+	if (k > 3 && !strncmp(s + 1, "osr", 3) && strspn(s + 4, "0123456789") == k - 3)
+		return k + 1;
+	if (versions && k > 1 && s[1] == 'v' && strspn(s + 2, "0123456789") == k - 1)
+		return k + 1;
+	return 0;
+}
+
+static void warn_once(struct jit *j, const char *llvm_msg)
+{
+	char msg[1024]; /* LLVM's text, with names as the source gave them */
+	size_t n = 0;
+	for (const char *c = llvm_msg; *c && n < sizeof msg - 1;) {
+		size_t k = jit_suffix(c, false);
+		if (!k) {
+			msg[n++] = *c++;
+			continue;
+		}
+		while (k) {
+			c += k;
+			k = jit_suffix(c, true);
+		}
+	}
+	msg[n] = 0;
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (const char *c = msg; *c; c++)
+		h = (h ^ (unsigned char)*c) * 16777619u;
+	unsigned seen = j->nwarned < 32 ? j->nwarned : 32;
+	for (unsigned i = 0; i < seen; i++)
+		if (j->warned[i] == h)
+			return;
+	if (j->nwarned < 32)
+		fprintf(stderr, "bareflow-rt: warning: %s\n", msg);
+	else if (j->nwarned == 32)
+		fprintf(stderr, "bareflow-rt: (more warnings from LLVM not shown)\n");
+	else
+		return;
+	if (j->nwarned < 32)
+		j->warned[j->nwarned] = h;
+	j->nwarned++;
+}
+
 static void diagnose(LLVMDiagnosticInfoRef d, void *ctx)
 {
 	struct jit *j = ctx;
-	if (LLVMGetDiagInfoSeverity(d) != LLVMDSError || j->diag[0])
+	LLVMDiagnosticSeverity sev = LLVMGetDiagInfoSeverity(d);
+	if (sev != LLVMDSError && sev != LLVMDSWarning)
+		return;
+	if (sev == LLVMDSError && j->diag[0])
 		return;
 	char *msg = LLVMGetDiagInfoDescription(d);
-	snprintf(j->diag, sizeof j->diag, "%s", msg);
+	if (sev == LLVMDSWarning)
+		warn_once(j, msg);
+	else
+		snprintf(j->diag, sizeof j->diag, "%s", msg);
 	LLVMDisposeMessage(msg);
 }
 

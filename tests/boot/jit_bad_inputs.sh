@@ -43,6 +43,17 @@ expect_no_output "before"
 both 126 "cannot be linked with the files before it: Linking globals named 'counter': symbol multiply defined" \
 	tests/jit/bad/twice_a.c tests/jit/bad/twice_b.c
 
+# A call to a function declared with a warning attribute: the code
+# generator's warning, once, under the source's name, however many tiers
+# compile the call; the program runs to its end.
+for mode in "" --hosted; do
+	run ./bareflow jit $mode --timeout 60 tests/jit/bad/warning_attribute.c
+	expect_status 0
+	expect_output "^46411250$"
+	n=$(grep -c '^bareflow-rt: warning: call to step marked "dontcall-warn": old interface, use step2$' "$OUT")
+	[ "$n" = 1 ] || fail "warning_attribute ($mode): the warning printed $n times, not once"
+done
+
 # A program that never ends is stopped by --timeout.
 for mode in "" --hosted; do
 	run ./bareflow jit $mode --timeout 5 tests/jit/bad/forever.c
