@@ -221,11 +221,11 @@ static size_t jit_suffix(const char *s, bool versions)
 	return 0;
 }
 
-static void warn_once(struct jit *j, const char *llvm_msg)
+/* LLVM's text, with names as the source gave them. */
+static void source_names(const char *llvm_msg, char *msg, size_t size)
 {
-	char msg[1024]; /* LLVM's text, with names as the source gave them */
 	size_t n = 0;
-	for (const char *c = llvm_msg; *c && n < sizeof msg - 1;) {
+	for (const char *c = llvm_msg; *c && n < size - 1;) {
 		size_t k = jit_suffix(c, false);
 		if (!k) {
 			msg[n++] = *c++;
@@ -237,6 +237,10 @@ static void warn_once(struct jit *j, const char *llvm_msg)
 		}
 	}
 	msg[n] = 0;
+}
+
+static void warn_once(struct jit *j, const char *msg)
+{
 	uint32_t h = 2166136261u; /* FNV-1a */
 	for (const char *c = msg; *c; c++)
 		h = (h ^ (unsigned char)*c) * 16777619u;
@@ -263,12 +267,15 @@ static void diagnose(LLVMDiagnosticInfoRef d, void *ctx)
 		return;
 	if (sev == LLVMDSError && j->diag[0])
 		return;
-	char *msg = LLVMGetDiagInfoDescription(d);
-	if (sev == LLVMDSWarning)
+	char *llvm_msg = LLVMGetDiagInfoDescription(d);
+	if (sev == LLVMDSWarning) {
+		char msg[1024];
+		source_names(llvm_msg, msg, sizeof msg);
 		warn_once(j, msg);
-	else
-		snprintf(j->diag, sizeof j->diag, "%s", msg);
-	LLVMDisposeMessage(msg);
+	} else {
+		source_names(llvm_msg, j->diag, sizeof j->diag);
+	}
+	LLVMDisposeMessage(llvm_msg);
 }
 
 struct jit *jit_create(char *err, size_t errlen)

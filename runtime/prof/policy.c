@@ -195,6 +195,7 @@ static bool failed(struct prof_fn *f, const struct prof_job *job, const char *wh
 	fprintf(stderr, "bareflow-rt: cannot compile %s %s, so it keeps its code: %s\n",
 		f->fn->name, what, job->error);
 	f->call_trigger = f->loop_trigger = f->miss_trigger = PROF_NEVER;
+	f->rejected = true; /* OSR too would compile the same code again */
 	return true;
 }
 
@@ -358,7 +359,7 @@ static void tier_up(struct prof_fn *f, uint32_t i, int tier, bool call_pending, 
  * join a batch. */
 static bool joins_batch(struct prof_fn *g, uint32_t k)
 {
-	if (g->tier != 0 || !g->fn->managed || g->call_trigger == PROF_NEVER)
+	if (g->tier != 0 || !g->fn->managed || g->call_trigger == PROF_NEVER || g->solo)
 		return false;
 	if (has_profiled_args(g) && g->calls < P.policy.min_samples)
 		return false; /* its arguments are not known yet */
@@ -369,11 +370,12 @@ static bool joins_batch(struct prof_fn *g, uint32_t k)
 static void tier_up(struct prof_fn *f, uint32_t i, int tier, bool call_pending, bool batch)
 {
 	struct prof_job *job = new_job(i, tier_up_done, call_pending);
-	if (!job || f->pending) {
+	if (!job || f->pending || f->rejected) {
 		free(job);
 		return;
 	}
 	prepare(f, i, tier, &job->r[0]);
+	batch = batch && !f->solo;
 	for (uint32_t k = 1; batch && k < prof_nfns && job->n < PROF_BATCH_MAX; k++)
 		if (k != i && !prof_fns[k].pending && joins_batch(&prof_fns[k], k)) {
 			job->who[job->n] = k;
@@ -788,6 +790,10 @@ static void *osr(uint32_t i, uint32_t loop)
 	void *code = osr_code(f, loop);
 	if (code || f->osr_pending)
 		return code;
+	if (f->rejected) {
+		f->osr_trigger = PROF_NEVER;
+		return NULL;
+	}
 	if (f->osr_learned) { /* the last run knew which of its loops ran long */
 		f->osr_trigger = f->loops * 2;
 		return NULL;

@@ -74,6 +74,8 @@ struct prof_fn {
 	int tier;		 /* of the code in the slot */
 	bool pending;		 /* a compile for it is asked for (prof/jobs.c) ... */
 	bool osr_pending;	 /* ... OSR code for one of its loops */
+	bool solo;		 /* compiled alone: it was in a batch LLVM rejected */
+	bool rejected;		 /* LLVM rejected its code: no more compiles */
 	uint64_t tier_calls;	 /* calls when that code was installed */
 	uint64_t tier_cycles;	 /* cycles then */
 	uint64_t tier0_cpc;	 /* cycles per call while at tier 0 */
