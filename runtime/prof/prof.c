@@ -125,13 +125,13 @@ void prof_stop(void)
 	struct queue_stats s;
 	queue_stop();
 	queue_get_stats(&s);
-	if (P.verbose && s.background && !said++)
+	if (P.verbose && (s.background || s.dropped) && !said++)
 		fprintf(stderr,
 			"bareflow-rt: compiles: %u in the background, %u on the program's threads "
-			"(%u with the queue full, %u at a low share); the program waited "
-			"%.1f ms for the jit lock, the exit %.1f ms\n",
-			s.background, s.here, s.full, s.low_share, prof_ms(s.jit_wait_ns),
-			prof_ms(s.exit_wait_ns));
+			"(%u with the queue full, %u at a low share), %u not started by the exit; "
+			"the program waited %.1f ms for the jit lock, the exit %.1f ms\n",
+			s.background, s.here, s.full, s.low_share, s.dropped,
+			prof_ms(s.jit_wait_ns), prof_ms(s.exit_wait_ns));
 }
 
 void prof_probes(struct jit_probes *p)

@@ -247,6 +247,8 @@ void queue_stop(void)
 		struct queue_job *job = Q.head;
 		Q.head = job->next;
 		free(job);
+		Q.stats.background--;
+		Q.stats.dropped++;
 	}
 	Q.tail = NULL;
 	Q.waiting = 0;

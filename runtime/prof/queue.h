@@ -2,14 +2,17 @@
  * The compile queue: the tiers' compiles, done by a compiler thread while
  * the program runs on (bareflow-rt --compile-threads). Its contract:
  *
- * - queue_submit never waits for a compile. A job runs its compile with
- *   the jit lock held (the one user of struct jit then), then its install
- *   with the policy lock held. Without a compiler thread (0 asked for, or
- *   none could be made) both run at once, on the submitter's thread; so
- *   they do while the thread gets too little of a CPU, or when too many
- *   jobs wait for it already (queue.c).
- * - Jobs run one at a time, in the order submitted. The submitter marks
- *   what it asked for as pending, so that nothing is asked for twice.
+ * - A job runs its compile with the jit lock held (the one user of struct
+ *   jit then), then its install with the policy lock held. A job given to
+ *   the thread does not make queue_submit wait. Without a compiler thread
+ *   (0 asked for, or none could be made) both run at once, on the
+ *   submitter's thread; so they do while the thread gets too little of a
+ *   CPU, or when too many jobs wait for it already (queue.c).
+ * - Compiles run one at a time. The thread takes its jobs in the order
+ *   submitted; a job compiled on a submitter's thread runs as soon as it
+ *   has the jit lock, maybe before jobs the thread has yet to take. The
+ *   submitter marks what it asked for as pending, so that nothing is
+ *   asked for twice.
  * - The policy lock guards the profile's decisions and version history.
  *   It is never held across a compile, with a compiler thread or without:
  *   a job compiled on the submitter's thread drops it for the compile and
@@ -54,6 +57,7 @@ void queue_unlock_jit(void);
 /* What the queue did, for --log-tiers. */
 struct queue_stats {
 	unsigned background, here; /* jobs compiled on the thread, on the submitter's */
+	unsigned dropped;	    /* given to the thread, not started by queue_stop */
 	unsigned full, low_share;   /* of here: the queue was full; the share was low */
 	uint64_t jit_wait_ns;	    /* submitters waited for the jit lock, in all */
 	uint64_t exit_wait_ns;	    /* queue_stop waited for compiles under way */
