@@ -4,7 +4,8 @@
  * or drain a full one: only a signal (from a timer) can end such a wait,
  * and where none can come and Linux would block forever we end the
  * program with a clear message instead of hanging the machine. With more
- * threads, a blocked read or write looks again at each timer tick.
+ * threads, a blocked read or write sleeps on the pipe's list of waiters
+ * until the other end reads, writes or closes (all under the kernel lock).
  */
 #include "console.h"
 #include "fs.h"
@@ -14,16 +15,36 @@
 #include "kstring.h"
 #include "printf.h"
 #include "proc.h"
+#include "sched.h"
 #include "task.h"
-#include "timer.h"
 
 #define PIPE_SIZE 65536
+
+/* A thread blocked in a read or write of the pipe, on its kernel stack. */
+struct pipe_waiter {
+	struct thread *t;
+	struct pipe_waiter *next;
+};
 
 struct pipe {
 	uint8_t *buf;
 	uint32_t head, len; /* first unread byte, bytes unread */
 	int readers, writers;
+	struct pipe_waiter *waiters;
 };
+
+/* The pipe changed (data, room, or an end closed): every waiter looks
+ * again. */
+static void pipe_wake(struct pipe *p)
+{
+	while (p->waiters) {
+		struct pipe_waiter *w = p->waiters;
+		p->waiters = w->next;
+		w->next = NULL;
+		w->t->forever = false;
+		sched_wake(w->t);
+	}
+}
 
 int pipe_create(struct file **rd, struct file **wr)
 {
@@ -66,6 +87,7 @@ void pipe_release(struct file *f)
 		p->writers--;
 	else
 		p->readers--;
+	pipe_wake(p);
 }
 
 __attribute__((noreturn)) static void deadlock(const char *what)
@@ -77,13 +99,35 @@ __attribute__((noreturn)) static void deadlock(const char *what)
 }
 
 /* Wait for the other end: with one thread only a signal can end it
- * (-EINTR; -EDEADLK if none can come); with more, another thread may read
- * or write, so look again at the next tick (0). */
-static int pipe_wait(void)
+ * (-EINTR; -EDEADLK if none can come). With more, another thread may read,
+ * write or close: sleep on the pipe until it does (0, and the caller looks
+ * again), a signal comes (-EINTR), or every thread of the process waits
+ * for something only another could do (-EDEADLK). */
+static int pipe_wait(struct pipe *p)
 {
-	if (current_proc()->nthreads > 1)
-		return signal_wait(time_ns() + 1000000000ull / TIMER_HZ, 0);
-	return signal_wait(SIGNAL_NO_DEADLINE, 0);
+	struct thread *t = current_thread();
+	if (current_proc()->nthreads <= 1)
+		return signal_wait(SIGNAL_NO_DEADLINE, 0);
+	struct pipe_waiter w = {t, p->waiters}, **pp;
+	int err = 0;
+	p->waiters = &w;
+	t->forever = false;
+	if (signal_pending() & ~signal_blocked()) {
+		err = -EINTR;
+	} else if (!signal_may_come() && (t->forever = true, proc_all_forever())) {
+		err = -EDEADLK;
+	} else {
+		sched_sleep(false);
+		if (signal_pending() & ~signal_blocked())
+			err = -EINTR;
+	}
+	t->forever = false;
+	for (pp = &p->waiters; *pp; pp = &(*pp)->next) /* not woken by the pipe */
+		if (*pp == &w) {
+			*pp = w.next;
+			break;
+		}
+	return err;
 }
 
 int64_t pipe_read(struct file *f, uint64_t ubuf, uint64_t n)
@@ -97,7 +141,7 @@ int64_t pipe_read(struct file *f, uint64_t ubuf, uint64_t n)
 			return 0;
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
-		int err = pipe_wait(); /* a signal's handler may restart the call */
+		int err = pipe_wait(p); /* a signal's handler may restart the call */
 		if (err == -EINTR)
 			return -ERESTARTSYS;
 		if (err == -EDEADLK)
@@ -108,12 +152,17 @@ int64_t pipe_read(struct file *f, uint64_t ubuf, uint64_t n)
 		uint32_t k = PIPE_SIZE - p->head < p->len ? PIPE_SIZE - p->head : p->len;
 		if (k > n - done)
 			k = (uint32_t)(n - done);
-		if (copy_to_user(ubuf + done, p->buf + p->head, k))
-			return done ? (int64_t)done : -EFAULT;
+		if (copy_to_user(ubuf + done, p->buf + p->head, k)) {
+			if (!done)
+				return -EFAULT;
+			break;
+		}
 		p->head = (p->head + k) % PIPE_SIZE;
 		p->len -= k;
 		done += k;
 	}
+	if (done)
+		pipe_wake(p); /* room for a writer */
 	return (int64_t)done;
 }
 
@@ -128,7 +177,7 @@ int64_t pipe_write(struct file *f, uint64_t ubuf, uint64_t n)
 	while (p->len == PIPE_SIZE) {
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
-		int err = pipe_wait();
+		int err = pipe_wait(p);
 		if (err == -EINTR)
 			return -ERESTARTSYS;
 		if (err == -EDEADLK)
@@ -144,11 +193,16 @@ int64_t pipe_write(struct file *f, uint64_t ubuf, uint64_t n)
 			k = PIPE_SIZE - p->len;
 		if (k > n - done)
 			k = (uint32_t)(n - done);
-		if (copy_from_user(p->buf + tail, ubuf + done, k))
-			return done ? (int64_t)done : -EFAULT;
+		if (copy_from_user(p->buf + tail, ubuf + done, k)) {
+			if (!done)
+				return -EFAULT;
+			break;
+		}
 		p->len += k;
 		done += k;
 	}
+	if (done)
+		pipe_wake(p); /* data for a reader */
 	return (int64_t)done;
 }
 

@@ -6,7 +6,8 @@
 # by a sigwait thread or outliving the thread that sent them, FUTEX_WAKE_OP
 # racing another CPU's atomic adds, a thread re-pinned to the other CPU by
 # sched_setaffinity running there, the process's CPU time summed over
-# threads busy at once, RLIMIT_CPU) run under
+# threads busy at once, RLIMIT_CPU, pipe waits that another thread's read,
+# write, close or signal ends) run under
 # `bareflow run --cpus 2` with the same output and status as on Linux, and
 # an OpenMP program (tests/omp) on one CPU and on two. Then
 # what has no Linux twin: the thread limit (EAGAIN, every page back at the
@@ -20,7 +21,8 @@ for name in pthreads_sync pthreads_cancel_kill futex_stress_threads thread_exit_
 	thread_crash_segv threads_no_stale_tlb signals_process_signal_missed_by_sigwait_thread \
 	signals_process_signal_lost_with_exiting_thread futex_wake_op_lost_update \
 	sched_setaffinity_other_thread_starved process_cputime_sums_threads \
-	signals_ignored_after_main_thread_exit clock_cpu_sleep_and_thread_timers; do
+	signals_ignored_after_main_thread_exit clock_cpu_sleep_and_thread_timers \
+	pipe_waits_between_threads; do
 	bin=build/abi/$name
 	if [ ! -x "$bin" ] || [ "tests/abi/$name.c" -nt "$bin" ]; then
 		clang-19 -static -O1 -fno-omit-frame-pointer -o "$bin" "tests/abi/$name.c" || fail "cannot build $name"
