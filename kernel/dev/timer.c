@@ -8,6 +8,7 @@
 #include "percpu.h"
 #include "proc.h"
 #include "sched.h"
+#include "smp.h"
 #include "trap.h"
 #include "vm.h"
 #include "x86.h"
@@ -101,8 +102,10 @@ void time_delay_ns(uint64_t ns)
 		cpu_relax();
 }
 
-static void (*sampler)(struct trapframe *tf);
-static uint32_t sample_hz, tick_acc;
+static void (*volatile sampler)(struct trapframe *tf);
+static uint32_t sample_hz;
+static uint32_t tick_acc[MAX_CPUS]; /* each CPU's, toward its next real tick */
+static bool sample_only[MAX_CPUS];  /* its last interrupt only took a sample */
 
 /* The process's timers and CPU-time limit, on every CPU's tick (its CPU
  * time grows on each): on the way back, their signals. They wait for the
@@ -120,23 +123,23 @@ static void poll_process(void)
 
 static void timer_irq(struct trapframe *tf)
 {
+	unsigned id = this_cpu()->id;
+	void (*fn)(struct trapframe *) = sampler;
 	this_cpu()->ticks++;
 	cputime_tick(tf);
-	if (this_cpu()->id != 0) { /* the profiler's samples and the tick count are CPU 0's */
-		poll_process();
-		lapic_eoi();
-		return;
-	}
-	if (sampler) { /* at sample_hz: a tick every TIMER_HZ / sample_hz of them */
-		sampler(tf);
-		tick_acc += TIMER_HZ;
-		if (tick_acc < sample_hz) {
+	sample_only[id] = false;
+	if (fn) { /* at sample_hz: a tick every TIMER_HZ / sample_hz of them */
+		fn(tf);
+		tick_acc[id] += TIMER_HZ;
+		if (tick_acc[id] < sample_hz) {
+			sample_only[id] = true;
 			lapic_eoi();
 			return;
 		}
-		tick_acc -= sample_hz;
+		tick_acc[id] -= sample_hz;
 	}
-	ticks++;
+	if (id == 0) /* the tick count is CPU 0's */
+		ticks++;
 	poll_process();
 	lapic_eoi();
 }
@@ -163,10 +166,12 @@ void lapic_timer_start(void)
 {
 	lapic_write(LAPIC_TIMER_DIV, 0x3); /* divide by 16, as calibrated */
 	lapic_write(LAPIC_LVT_TIMER, LVT_PERIODIC | IRQ_TIMER);
-	lapic_write(LAPIC_TIMER_INIT, (uint32_t)(lapic_rate / TIMER_HZ));
+	lapic_write(LAPIC_TIMER_INIT, (uint32_t)(lapic_rate / (sampler ? sample_hz : TIMER_HZ)));
 }
 
 uint64_t timer_ticks(void) { return ticks; }
+
+bool timer_was_tick(void) { return !sample_only[this_cpu()->id]; }
 
 bool timer_pending(void)
 {
@@ -174,13 +179,24 @@ bool timer_pending(void)
 	return (lapic_read(0x200 + 0x10 * (IRQ_TIMER / 32)) >> (IRQ_TIMER % 32)) & 1;
 }
 
+static void restart_timer(void *arg)
+{
+	(void)arg;
+	lapic_write(LAPIC_TIMER_INIT, (uint32_t)(lapic_rate / (sampler ? sample_hz : TIMER_HZ)));
+}
+
 void timer_sample(unsigned hz, void (*fn)(struct trapframe *tf))
 {
 	sampler = NULL;
+	smp_call_mask(~0ull, restart_timer, NULL); /* the others at TIMER_HZ, no samples */
 	sample_hz = hz;
-	tick_acc = 0;
-	lapic_write(LAPIC_TIMER_INIT, (uint32_t)(lapic_rate / (fn ? hz : TIMER_HZ)));
+	for (unsigned i = 0; i < MAX_CPUS; i++)
+		tick_acc[i] = 0;
 	sampler = fn;
+	uint64_t flags = irq_save();
+	restart_timer(NULL);
+	irq_restore(flags);
+	smp_call_mask(~0ull, restart_timer, NULL); /* every CPU samples */
 }
 
 void cpu_idle(void) { irq_enable_and_halt(); }

@@ -35,6 +35,7 @@ enum {
 	LOCK_RANK_PMM = 30,          /* physical pages */
 	LOCK_RANK_CALL = 40,         /* one cross-call at a time (smp.c) */
 	LOCK_RANK_SCHED = 50,        /* run queues and thread states (sched.c) */
+	LOCK_RANK_SAMPLE = 60,       /* the profiler's table, in the timer interrupt */
 };
 
 #define SPINLOCK_INIT(lname, lrank) {.next = 0, .owner = 0, .rank = (lrank), .name = (lname), .holder = -1}

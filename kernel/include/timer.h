@@ -37,13 +37,16 @@ void lapic_timer_init(void);
 /* Start this CPU's LAPIC timer at TIMER_HZ (an application processor's;
  * interrupts stay as they are). */
 void lapic_timer_start(void);
-/* Run the timer at hz (TIMER_HZ or more) and call fn from each of its
- * interrupts, which still tick at TIMER_HZ on average; fn NULL: back to
- * TIMER_HZ alone. */
+/* Run every CPU's timer at hz (TIMER_HZ or more) and call fn from each of
+ * their interrupts, which still tick at TIMER_HZ on average; fn NULL: back
+ * to TIMER_HZ alone. A CPU started later runs at the same rate. */
 struct trapframe;
 void timer_sample(unsigned hz, void (*fn)(struct trapframe *tf));
 /* Whether a timer interrupt is waiting for interrupts to be enabled. */
 bool timer_pending(void);
+/* Whether this CPU's last timer interrupt was a tick of TIMER_HZ (time
+ * slices count those), not only a sample. */
+bool timer_was_tick(void);
 /* Timer interrupts taken since lapic_timer_init. */
 uint64_t timer_ticks(void);
 /* Wait for the next interrupt with hlt (interrupts must be enabled). */

@@ -6,7 +6,9 @@
  * frame). User memory is read only where the page tables map it for the
  * user, through the direct map: a sample never faults, whatever the stack
  * holds. Identical stacks share one counted entry of a fixed table, so
- * memory stays bounded and the dump at exit is short.
+ * memory stays bounded and the dump at exit is short. Every CPU samples
+ * the thread it runs, into the one table (under a lock, taken in the
+ * interrupt only); a CPU with no thread of the program is not sampled.
  */
 #include "sample.h"
 
@@ -16,8 +18,10 @@
 #include "kernel.h"
 #include "ksyms.h"
 #include "kstring.h"
+#include "percpu.h"
 #include "printf.h"
 #include "proc.h"
+#include "spinlock.h"
 #include "syscall.h"
 #include "task.h"
 #include "timer.h"
@@ -37,8 +41,9 @@ static struct {
 	unsigned used;
 	uint64_t samples, dropped;
 	uint64_t cycles; /* TSC cycles spent in sample_tick */
-	const void *syscall; /* the handler a pending tick belongs to */
-} S;
+	const void *syscall[MAX_CPUS]; /* the handler a CPU's pending tick belongs to */
+	struct spinlock lock; /* the table and counts */
+} S = {.lock = SPINLOCK_INIT("sample", LOCK_RANK_SAMPLE)};
 
 /* The user word at va, if the page tables map it for the user. */
 static bool peek(uint64_t va, uint64_t *out)
@@ -136,12 +141,13 @@ static void sample_tick(struct trapframe *tf)
 	uint64_t pc[SAMPLE_DEPTH], t0 = rdtsc();
 	unsigned n = 0;
 
+	unsigned id = this_cpu()->id;
 	if (!proc_active() || !current_thread())
-		return; /* CPU 0 waits for a thread: nothing of the program runs */
+		return; /* this CPU waits for a thread: nothing of the program runs */
 	if (tf->cs & 3) {
-		if (S.syscall) /* the tick came during that system call */
-			pc[n++] = (uint64_t)(uintptr_t)S.syscall;
-		S.syscall = NULL;
+		if (S.syscall[id]) /* the tick came during that system call */
+			pc[n++] = (uint64_t)(uintptr_t)S.syscall[id];
+		S.syscall[id] = NULL;
 		n = user_frames(pc, n, tf->rip, tf->rbp, tf->rsp);
 	} else {
 		n = kernel_frames(pc, tf->rip, tf->rbp);
@@ -149,14 +155,16 @@ static void sample_tick(struct trapframe *tf)
 		if (u)
 			n = user_frames(pc, n, u->rip, u->rbp, u->rsp);
 	}
+	spin_lock(&S.lock); /* interrupts are off in the handler */
 	count(pc, n);
 	S.cycles += rdtsc() - t0;
+	spin_unlock(&S.lock);
 }
 
 void sample_syscall_done(const void *fn)
 {
 	if (S.table && fn && timer_pending())
-		S.syscall = fn;
+		S.syscall[this_cpu()->id] = fn;
 }
 
 void sample_init(void)
@@ -205,7 +213,7 @@ void sample_dump(void)
 
 	if (!S.table)
 		return;
-	timer_sample(0, NULL);
+	timer_sample(0, NULL); /* and every CPU has left sample_tick */
 	for (unsigned i = 0; i < SAMPLE_STACKS; i++) {
 		const struct stack *s = &S.table[i];
 		if (!s->count)

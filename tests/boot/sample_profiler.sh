@@ -3,7 +3,7 @@
 # the folded stacks must give hot 80-100% of the samples, with its full
 # stack (frame pointers); the flame graph must parse as XML and carry the
 # same total; a program in system calls shows kernel frames; a JIT run
-# names JIT code by tier.
+# names JIT code by tier; on two CPUs, both threads' functions are found.
 . tests/boot/common.inc
 command -v python3 >/dev/null || fail "python3 is missing: run 'make setup'"
 clang-19 -static -O1 -fno-omit-frame-pointer -o "$TMP/hot" tests/see/hot.c || fail "clang failed"
@@ -53,6 +53,28 @@ STATUS=$?
 expect_status 0
 grep -q "hot \[tier [0-9][^;]*\] [0-9]*$\|main \[OSR[^;]*\] [0-9]*$" "$TMP/j.folded" ||
 	fail "no JIT frames: $(cat "$TMP/j.folded")"
+
+# two CPUs: each samples the thread it runs (tests/see/two_cpus.c pins
+# one spinning thread to each; each must have a tenth of the samples or
+# more: the vCPUs run at the speeds the host gives them)
+if [ "$(getconf _NPROCESSORS_ONLN)" -ge 2 ]; then
+	clang-19 -static -O1 -fno-omit-frame-pointer -o "$TMP/two" tests/see/two_cpus.c ||
+		fail "clang failed"
+	"$TMP/two" >"$TMP/two.native" || fail "native run failed"
+	./bareflow run --cpus 2 --timeout 300 --sample-out "$TMP/c.folded" "$TMP/two" \
+		>"$TMP/two.out" 2>"$OUT" </dev/null
+	STATUS=$?
+	expect_status 0
+	cmp -s "$TMP/two.out" "$TMP/two.native" || fail "two_cpus: output differs from the native run's"
+	total=$(awk '{ n += $NF } END { print n + 0 }' "$TMP/c.folded")
+	a=$(awk '$1 ~ /(^|;)spin_a$/ { n += $NF } END { print n + 0 }' "$TMP/c.folded")
+	b=$(awk '$1 ~ /(^|;)spin_b$/ { n += $NF } END { print n + 0 }' "$TMP/c.folded")
+	echo "two CPUs: spin_a $a, spin_b $b of $total samples"
+	[ $((a * 100)) -ge $((total * 10)) ] && [ $((b * 100)) -ge $((total * 10)) ] ||
+		fail "two_cpus: spin_a $a and spin_b $b of $total samples: $(cat "$TMP/c.folded")"
+else
+	echo "skipped two CPUs: this host has one"
+fi
 
 run ./bareflow run --sample=50 "$TMP/hot"
 expect_status 2

@@ -12,6 +12,7 @@
 #include "proc.h"
 #include "sched.h"
 #include "task.h"
+#include "timer.h"
 #include "trap.h"
 #include "x86.h"
 
@@ -186,7 +187,7 @@ void trap_dispatch(struct trapframe *tf)
 		exception(tf);
 	} else if (handlers[v]) {
 		handlers[v](tf);
-		sched_interrupt(v == IRQ_TIMER);
+		sched_interrupt(v == IRQ_TIMER && timer_was_tick());
 	} else if (v == IRQ_SPURIOUS || (v >= IRQ_BASE && v < IRQ_BASE + 16)) {
 		spurious_count++; /* masked PIC and LAPIC spurious: no EOI owed */
 	} else {
