@@ -9,13 +9,19 @@ command -v python3 >/dev/null || fail "python3 is missing: run 'make setup'"
 clang-19 -static -O1 -fno-omit-frame-pointer -o "$TMP/hot" tests/see/hot.c || fail "clang failed"
 "$TMP/hot" >"$TMP/native" || fail "native run failed"
 
+# samples FOLDED [FUNCTION]: the samples of the folded stacks, in all or
+# with FUNCTION as the leaf.
+samples() {
+	awk -v f="$2" 'f == "" || $1 ~ ("(^|;)" f "$") { n += $NF } END { print n + 0 }' "$1"
+}
+
 ./bareflow run --timeout 300 --sample-out "$TMP/s.folded" --flamegraph "$TMP/s.svg" "$TMP/hot" \
 	>"$TMP/out" 2>"$OUT" </dev/null
 STATUS=$?
 expect_status 0
 cmp -s "$TMP/out" "$TMP/native" || fail "output differs from the native run's"
-total=$(awk '{ n += $NF } END { print n + 0 }' "$TMP/s.folded")
-hot=$(awk '$1 ~ /(^|;)hot$/ { n += $NF } END { print n + 0 }' "$TMP/s.folded")
+total=$(samples "$TMP/s.folded")
+hot=$(samples "$TMP/s.folded" hot)
 echo "hot: $hot of $total samples"
 [ "$total" -ge 100 ] || fail "only $total samples"
 [ $((hot * 100)) -ge $((total * 80)) ] || fail "hot has $hot of $total samples: $(cat "$TMP/s.folded")"
@@ -66,9 +72,9 @@ if [ "$(getconf _NPROCESSORS_ONLN)" -ge 2 ]; then
 	STATUS=$?
 	expect_status 0
 	cmp -s "$TMP/two.out" "$TMP/two.native" || fail "two_cpus: output differs from the native run's"
-	total=$(awk '{ n += $NF } END { print n + 0 }' "$TMP/c.folded")
-	a=$(awk '$1 ~ /(^|;)spin_a$/ { n += $NF } END { print n + 0 }' "$TMP/c.folded")
-	b=$(awk '$1 ~ /(^|;)spin_b$/ { n += $NF } END { print n + 0 }' "$TMP/c.folded")
+	total=$(samples "$TMP/c.folded")
+	a=$(samples "$TMP/c.folded" spin_a)
+	b=$(samples "$TMP/c.folded" spin_b)
 	echo "two CPUs: spin_a $a, spin_b $b of $total samples"
 	[ $((a * 100)) -ge $((total * 10)) ] && [ $((b * 100)) -ge $((total * 10)) ] ||
 		fail "two_cpus: spin_a $a and spin_b $b of $total samples: $(cat "$TMP/c.folded")"
