@@ -17,6 +17,7 @@
 #include "proc.h"
 #include "sched.h"
 #include "task.h"
+#include "timer.h"
 
 #define PIPE_SIZE 65536
 
@@ -33,17 +34,63 @@ struct pipe {
 	struct pipe_waiter *waiters;
 };
 
-/* The pipe changed (data, room, or an end closed): every waiter looks
- * again. */
-static void pipe_wake(struct pipe *p)
+/* Threads in poll or select on a pipe, with other threads that may change
+ * it: any pipe's change wakes them all, and each looks again. */
+static struct pipe_waiter *pollers;
+
+static void wake_all(struct pipe_waiter **list)
 {
-	while (p->waiters) {
-		struct pipe_waiter *w = p->waiters;
-		p->waiters = w->next;
+	while (*list) {
+		struct pipe_waiter *w = *list;
+		*list = w->next;
 		w->next = NULL;
 		w->t->forever = false;
 		sched_wake(w->t);
 	}
+}
+
+/* The pipe changed (data, room, or an end closed): every waiter looks
+ * again. */
+static void pipe_wake(struct pipe *p)
+{
+	wake_all(&p->waiters);
+	wake_all(&pollers);
+}
+
+/* Sleep on *list until woken, a signal (-EINTR), the deadline (0, as a
+ * wake-up: the caller looks again), or every thread of the process waits
+ * for something only another could do (-EDEADLK, without a deadline). */
+static int wait_on(struct pipe_waiter **list, uint64_t deadline)
+{
+	struct thread *t = current_thread();
+	struct pipe_waiter w = {t, *list}, **pp;
+	int err = 0;
+	*list = &w;
+	t->forever = false;
+	if (signal_pending() & ~signal_blocked()) {
+		err = -EINTR;
+	} else if (deadline != SIGNAL_NO_DEADLINE && time_ns() >= deadline) {
+		err = 0;
+	} else if (deadline == SIGNAL_NO_DEADLINE && !signal_may_come() &&
+		   (t->forever = true, proc_all_forever())) {
+		err = -EDEADLK;
+	} else {
+		sched_sleep(deadline != SIGNAL_NO_DEADLINE); /* a deadline: look at each tick */
+		if (signal_pending() & ~signal_blocked())
+			err = -EINTR;
+	}
+	t->forever = false;
+	for (pp = list; *pp; pp = &(*pp)->next) /* not woken by a pipe */
+		if (*pp == &w) {
+			*pp = w.next;
+			break;
+		}
+	return err;
+}
+
+int pipe_poll_wait(uint64_t deadline)
+{
+	return wait_on(&pollers, deadline);
 }
 
 int pipe_create(struct file **rd, struct file **wr)
@@ -105,29 +152,9 @@ __attribute__((noreturn)) static void deadlock(const char *what)
  * for something only another could do (-EDEADLK). */
 static int pipe_wait(struct pipe *p)
 {
-	struct thread *t = current_thread();
 	if (current_proc()->nthreads <= 1)
 		return signal_wait(SIGNAL_NO_DEADLINE, 0);
-	struct pipe_waiter w = {t, p->waiters}, **pp;
-	int err = 0;
-	p->waiters = &w;
-	t->forever = false;
-	if (signal_pending() & ~signal_blocked()) {
-		err = -EINTR;
-	} else if (!signal_may_come() && (t->forever = true, proc_all_forever())) {
-		err = -EDEADLK;
-	} else {
-		sched_sleep(false);
-		if (signal_pending() & ~signal_blocked())
-			err = -EINTR;
-	}
-	t->forever = false;
-	for (pp = &p->waiters; *pp; pp = &(*pp)->next) /* not woken by the pipe */
-		if (*pp == &w) {
-			*pp = w.next;
-			break;
-		}
-	return err;
+	return wait_on(&p->waiters, SIGNAL_NO_DEADLINE);
 }
 
 int64_t pipe_read(struct file *f, uint64_t ubuf, uint64_t n)

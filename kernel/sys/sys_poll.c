@@ -1,7 +1,8 @@
 /*
  * Waiting for file descriptors: poll, ppoll, select, pselect6. Files and
  * devices are always ready; pipes are ready by their contents; only stdin
- * from the host can become ready while we wait. So a wait that nothing can
+ * from the host, or a pipe that another thread of the program reads,
+ * writes or closes, can become ready while we wait. So a wait that nothing can
  * end sleeps out its timeout or until a signal (EINTR); without a timeout,
  * and with no timer to send a signal, it is a deadlock: the program ends
  * with a message (status 137) rather than hang the machine.
@@ -15,6 +16,7 @@
 #include "kstring.h"
 #include "proc.h"
 #include "syscall.h"
+#include "task.h"
 #include "timer.h"
 #include "x86.h"
 
@@ -35,14 +37,20 @@ __attribute__((noreturn)) static void deadlock(void)
 enum { WAIT_DONE, WAIT_AGAIN, WAIT_FOREVER, WAIT_SIGNAL };
 
 /* Nothing is ready yet: wait for something to change (WAIT_AGAIN: look
- * again), or say the wait is over. Only host input can change anything
- * (may_change); otherwise sleep out the deadline or until a signal
- * (WAIT_SIGNAL), and when neither can come the wait could never end
- * (WAIT_FOREVER). */
-static int wait_more(bool may_change, uint64_t deadline)
+ * again), or say the wait is over. Host input (may_change) and, with other
+ * threads, the pipes among the descriptors can change; otherwise sleep
+ * out the deadline or until a signal (WAIT_SIGNAL), and when neither can
+ * come the wait could never end (WAIT_FOREVER). */
+static int wait_more(bool may_change, bool pipes, uint64_t deadline)
 {
 	if (deadline == 0)
 		return WAIT_DONE;
+	if (!may_change && pipes && current_proc()->nthreads > 1) {
+		int err = pipe_poll_wait(deadline); /* until a pipe changes */
+		if (err)
+			return err == -EDEADLK ? WAIT_FOREVER : WAIT_SIGNAL;
+		return deadline != NO_DEADLINE && time_ns() >= deadline ? WAIT_DONE : WAIT_AGAIN;
+	}
 	if (!may_change) {
 		int err = signal_wait(deadline, 0);
 		return err == -EDEADLK ? WAIT_FOREVER : err ? WAIT_SIGNAL : WAIT_DONE;
@@ -69,7 +77,7 @@ static int64_t do_poll(uint64_t ufds, unsigned int nfds, uint64_t deadline)
 	int64_t ready;
 	int w;
 	for (w = WAIT_AGAIN; w == WAIT_AGAIN;) {
-		bool may_change = false;
+		bool may_change = false, pipes = false;
 		ready = 0;
 		for (uint64_t i = 0; i < nfds; i++) {
 			struct file *f = p[i].fd >= 0 ? fd_get(p[i].fd) : NULL;
@@ -82,10 +90,11 @@ static int64_t do_poll(uint64_t ufds, unsigned int nfds, uint64_t deadline)
 				unsigned want = (uint16_t)p[i].events | POLLERR | POLLHUP;
 				p[i].revents = (int16_t)(file_poll(f) & want);
 				may_change |= file_may_change(f);
+				pipes |= f->inode->pipe != NULL;
 			}
 			ready += p[i].revents != 0;
 		}
-		w = ready ? WAIT_DONE : wait_more(may_change, deadline);
+		w = ready ? WAIT_DONE : wait_more(may_change, pipes, deadline);
 		if (w == WAIT_FOREVER) {
 			kfree(p);
 			deadlock();
@@ -176,7 +185,7 @@ static int64_t do_select(int nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64
 	int64_t ready;
 	int w;
 	for (w = WAIT_AGAIN; w == WAIT_AGAIN;) {
-		bool may_change = false;
+		bool may_change = false, pipes = false;
 		ready = 0;
 		memset(out, 0, sizeof out);
 		for (int fd = 0; fd < nfds; fd++) {
@@ -186,12 +195,13 @@ static int64_t do_select(int nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64
 			struct file *f = fd_get(fd);
 			unsigned r = file_poll(f);
 			may_change |= file_may_change(f);
+			pipes |= f->inode->pipe != NULL;
 			if ((in[0][fd / 64] & bit) && (r & (POLLIN | POLLHUP | POLLERR)))
 				out[0][fd / 64] |= bit, ready++;
 			if ((in[1][fd / 64] & bit) && (r & (POLLOUT | POLLERR)))
 				out[1][fd / 64] |= bit, ready++;
 		}
-		w = ready ? WAIT_DONE : wait_more(may_change, deadline);
+		w = ready ? WAIT_DONE : wait_more(may_change, pipes, deadline);
 		if (w == WAIT_FOREVER)
 			deadlock();
 	}

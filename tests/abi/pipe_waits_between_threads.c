@@ -5,13 +5,17 @@
  * when the other thread closes the write end; a writer blocked on a full
  * pipe gets EPIPE (SIGPIPE ignored) when the other thread closes the read
  * end; a blocked reader interrupted by a signal another thread sends
- * (handler without SA_RESTART) gets EINTR. Output must equal Linux's.
+ * (handler without SA_RESTART) gets EINTR; poll and select without a
+ * timeout on an empty pipe return when another thread writes to it.
+ * Output must equal Linux's.
  */
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/select.h>
 #include <unistd.h>
 
 #define ROUNDS 3000
@@ -125,6 +129,35 @@ static void eintr_while_blocked(void)
 	close(fds[0]), close(fds[1]);
 }
 
+static void *write_after(void *arg)
+{
+	(void)arg;
+	usleep(100000);
+	write(fds[1], "x", 1);
+	return NULL;
+}
+
+static void poll_and_select(void)
+{
+	pthread_t t;
+	char c;
+	pipe(fds);
+	pthread_create(&t, NULL, write_after, NULL);
+	struct pollfd p = {.fd = fds[0], .events = POLLIN};
+	int n = poll(&p, 1, -1);
+	pthread_join(t, NULL);
+	printf("poll, another thread writes: %d, revents %#x\n", n, p.revents);
+	read(fds[0], &c, 1);
+	pthread_create(&t, NULL, write_after, NULL);
+	fd_set set;
+	FD_ZERO(&set);
+	FD_SET(fds[0], &set);
+	n = select(fds[0] + 1, &set, NULL, NULL, NULL);
+	pthread_join(t, NULL);
+	printf("select, another thread writes: %d, readable %d\n", n, FD_ISSET(fds[0], &set) != 0);
+	close(fds[0]), close(fds[1]);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -132,5 +165,6 @@ int main(void)
 	eof_while_blocked();
 	epipe_while_blocked();
 	eintr_while_blocked();
+	poll_and_select();
 	return 0;
 }

@@ -160,9 +160,11 @@ expect_status 0
 expect_output "^queued to the thread: 5"
 expect_output "every page, page table and heap block the program used is free again"
 
-# Every thread waits for ever (each holds the mutex the other wants): 137,
-# reported; waits that another thread ends are no deadlock.
+# Every thread waits for ever (each holds the mutex the other wants; or
+# one reads an empty pipe, the other polls another): 137, reported; waits
+# that another thread ends are no deadlock.
 cat >"$TMP/waits.c" <<'END'
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -178,6 +180,15 @@ static void *takes_b_then_a(void *arg)
 	pthread_mutex_lock(&b);
 	usleep(50000);
 	pthread_mutex_lock(&a);
+	return arg;
+}
+
+static int p1[2], p2[2];
+
+static void *reads_p1(void *arg)
+{
+	char ch;
+	read(p1[0], &ch, 1);
 	return arg;
 }
 
@@ -208,6 +219,17 @@ int main(int argc, char **argv)
 		printf("never printed\n");
 		return 0;
 	}
+	if (!strcmp(argv[1], "pipes")) {
+		struct pollfd p = {.events = POLLIN};
+		pipe(p1), pipe(p2);
+		pthread_create(&t, NULL, reads_p1, NULL);
+		printf("both wait on pipes\n");
+		fflush(stdout);
+		p.fd = p2[0];
+		poll(&p, 1, -1);
+		printf("never printed\n");
+		return 0;
+	}
 	pthread_create(&t, NULL, works_then_signals, NULL);
 	pthread_mutex_lock(&m);
 	while (!ready)
@@ -225,6 +247,11 @@ for cpus in 1 2; do
 	expect_output "both hold one lock"
 	expect_no_output "never printed"
 	expect_output "Program killed by SIGKILL: futex wait with no other thread to wake it (a deadlock)"
+	run ./bareflow run --cpus $cpus --timeout 60 "$TMP/waits" pipes
+	expect_status 137
+	expect_output "both wait on pipes"
+	expect_no_output "never printed"
+	expect_output "bareflow: the program would wait forever"
 	run ./bareflow run --cpus $cpus --timeout 60 "$TMP/waits" other
 	expect_status 3
 	expect_output "woken by the other thread"
