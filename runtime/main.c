@@ -459,6 +459,7 @@ int main(int argc, char **argv, char **envp)
 	fault_report_init();
 	void *entry;
 	int r;
+	bool compiled_tier0 = false;
 	if (rt.export)
 		return export_program();
 	if (rt.opt < 0) {
@@ -470,8 +471,10 @@ int main(int argc, char **argv, char **envp)
 			cache_open(rt.jit, rt.cache_dir, &rt.policy, rt.verbose || rt.log_tiers);
 		if (!r) {
 			prof_probes(&probes);
-			if (!cache_tier0(&probes, &entry))
+			if (!cache_tier0(&probes, &entry)) {
 				r = jit_compile_tier0(rt.jit, &probes, "main", &entry);
+				compiled_tier0 = true;
+			}
 		}
 		if (!r)
 			cache_load();
@@ -485,6 +488,8 @@ int main(int argc, char **argv, char **envp)
 	if (r)
 		return compile_error(r);
 	rt.first = *jit_stats(rt.jit);
+	if (compiled_tier0)
+		prof_calibrate(first_compile_ns(), rt.first.instructions);
 	if (rt.verbose)
 		fprintf(stderr,
 			"bareflow-rt: %u functions %s: load %.3f ms, optimize %.3f ms, codegen "

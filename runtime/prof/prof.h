@@ -204,6 +204,10 @@ void prof_set_prefer_generic(bool generic);
  * some 30 times the hosted figures) instead of starting from the prior. */
 void prof_cost_model(double *n, double *log_ratio);
 void prof_set_cost_model(double n, double log_ratio);
+/* A cold start's first measure of this machine: the tier-0 compile of the
+ * whole program took ns for its IR instructions. Sets the cost model's
+ * prior when nothing was learned yet (policy.c). */
+void prof_calibrate(uint64_t ns, unsigned long instructions);
 
 /* Called by JIT code. */
 void prof_hot(uint32_t fn);
