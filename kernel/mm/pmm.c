@@ -7,14 +7,16 @@
  * CACHE_BATCH at a time. A cached page is in use in the bitmap and set in
  * `parked`: counts, pmm_page_is_free and the double-free check treat it as
  * free. Before any allocation fails, every CPU gives its cache back (a
- * cross-call to each other CPU), and when the bitmap runs low the caches
- * stop taking batches and keeping frees, so no page waits in one.
+ * cross-call to each other CPU), then the heap its cached blocks (when no
+ * spinlock is held), and when the bitmap runs low the caches stop taking
+ * batches and keeping frees, so no page waits in one.
  */
 #include "pmm.h"
 
 #include "bitalloc.h"
 #include "bootmem.h"
 #include "contract.h"
+#include "heap.h"
 #include "kernel.h"
 #include "printf.h"
 #include "kstring.h"
@@ -262,6 +264,10 @@ uint64_t pmm_alloc_pages(size_t n, uint64_t align)
 		pa = bitmap_alloc(n, align);
 	if (!pa && caches_on) { /* the pages the caches hold may be the last */
 		caches_drain();
+		pa = bitmap_alloc(n, align);
+	}
+	if (!pa && caches_on && !this_cpu()->lock_depth) { /* or slabs kept by cached blocks */
+		heap_drain_caches();
 		pa = bitmap_alloc(n, align);
 	}
 	return pa;

@@ -43,7 +43,7 @@ expect_output "-smp 1 -accel tcg "
 run ./bareflow selftest --cpus 2 --timeout 300 --cmdline selftest=smp_
 expect_status 0
 expect_output "smp: 2 CPUs online"
-expect_output "^11 passed, 0 failed"
+expect_output "^12 passed, 0 failed"
 expect_output "^ok   smp_spinlock_counts_exactly_across_cpus"
 expect_output "^ok   smp_tlb_shootdown_reaches_cpus_that_loaded_the_space"
 echo ok
