@@ -21,6 +21,11 @@ void kfree(void *p);
 /* Resize, preserving contents; like C realloc. On failure returns NULL and
  * leaves p untouched. */
 void *krealloc(void *p, size_t size);
+/* Give every CPU's cached free blocks (heap.c) back to their slabs, and the
+ * slabs left empty to pmm: before a leak check counts pages, or when pages
+ * run out. Takes the heap lock and sends cross-calls: call it holding no
+ * spinlock. */
+void heap_drain_caches(void);
 /* Usable size of a live block. */
 size_t ksize(const void *p);
 

@@ -148,6 +148,7 @@ int run_program(void)
 	}
 	const struct boot_module *m = &boot_info.mod[0];
 	struct heap_stats h0, h1;
+	heap_drain_caches(); /* pages the heap's per-CPU caches keep would look leaked */
 	uint64_t free0 = pmm_free_count(), tables0 = vm_table_pages();
 	heap_stats(&h0);
 	struct inode *exe;
@@ -182,6 +183,7 @@ int run_program(void)
 	ipc_reset();  /* System V objects outlive a process, not the boot's files */
 	if (argv != cmd_argv)
 		kfree(argv);
+	heap_drain_caches();
 	heap_stats(&h1);
 	/* Everything the program had must be back: a leak here is a kernel bug. */
 	if (pmm_free_count() != free0 || vm_table_pages() != tables0 || h1.live_allocs != h0.live_allocs)

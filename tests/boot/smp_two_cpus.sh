@@ -2,7 +2,8 @@
 # second CPU (and says so on its log, shown by --verbose only), a program
 # still runs as before (on CPU 0; the arch_prctl GS test is in tests/abi),
 # and the in-kernel SMP tests (cross-calls, an exact spinlock count, TLB
-# shootdown, heap under two CPUs) pass with both CPUs online.
+# shootdown, heap under two CPUs, pages cached on the other CPU) pass with
+# both CPUs online.
 . tests/boot/common.inc
 [ "$(getconf _NPROCESSORS_ONLN)" -ge 2 ] || { echo "skipped: this host has one CPU"; exit 0; }
 cat >"$TMP/p.c" <<'END'
@@ -42,7 +43,7 @@ expect_output "-smp 1 -accel tcg "
 run ./bareflow selftest --cpus 2 --timeout 300 --cmdline selftest=smp_
 expect_status 0
 expect_output "smp: 2 CPUs online"
-expect_output "^9 passed, 0 failed"
+expect_output "^12 passed, 0 failed"
 expect_output "^ok   smp_spinlock_counts_exactly_across_cpus"
 expect_output "^ok   smp_tlb_shootdown_reaches_cpus_that_loaded_the_space"
 echo ok

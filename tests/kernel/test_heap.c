@@ -16,6 +16,7 @@ struct snapshot {
 static struct snapshot snap(void)
 {
 	struct heap_stats h;
+	heap_drain_caches(); /* blocks cached per CPU keep their slabs' pages */
 	heap_stats(&h);
 	return (struct snapshot){pmm_free_count(), vm_table_pages(), h.live_allocs};
 }

@@ -246,3 +246,116 @@ KTEST(smp_heap_and_pages_under_concurrent_use)
 	KEXPECT_EQ(after.live_allocs, before.live_allocs);
 	KEXPECT(pmm_free_count() + 8 >= free_pages); /* slabs may stay cached */
 }
+
+/* Pages in another CPU's cache are still free memory: CPU 1 frees pages
+ * into its cache, then CPU 0 allocates single pages until none is left.
+ * It must get exactly as many as were free, CPU 1's among them, and every
+ * one back afterwards. Each taken page holds the address of the previous. */
+static void fill_my_cache(void *arg)
+{
+	uint64_t pa[PERCPU_PAGES / 2];
+
+	for (unsigned i = 0; i < PERCPU_PAGES / 2; i++)
+		pa[i] = pmm_alloc_pages(1, PAGE_SIZE);
+	for (unsigned i = 0; i < PERCPU_PAGES / 2; i++)
+		if (pa[i])
+			pmm_free_pages(pa[i], 1);
+	*(unsigned *)arg = this_cpu()->npages;
+}
+
+KTEST(smp_pages_in_another_cpus_cache_are_allocated_before_failing)
+{
+	unsigned cached = 0;
+
+	if (smp_cpus() >= 2) {
+		KEXPECT_EQ(smp_work_start(1, fill_my_cache, &cached), 0);
+		KEXPECT(smp_work_wait(1, WAIT_NS));
+		KEXPECT(cached >= PERCPU_PAGES / 2);
+	}
+	heap_drain_caches(); /* the slabs it frees would be counted below */
+	uint64_t free = pmm_free_count(), n = 0, last = 0, pa;
+	while ((pa = pmm_alloc_pages(1, PAGE_SIZE)) != 0) {
+		*(uint64_t *)phys_to_virt(pa) = last;
+		last = pa;
+		n++;
+	}
+	KEXPECT_EQ(n, free);
+	KEXPECT_EQ(pmm_free_count(), 0);
+	KEXPECT_EQ(percpu_of(smp_cpus() - 1)->npages, 0);
+	while (last) {
+		pa = last;
+		last = *(uint64_t *)phys_to_virt(pa);
+		pmm_free_pages(pa, 1);
+	}
+	KEXPECT_EQ(pmm_free_count(), free);
+}
+
+/* A page freed on a CPU is the next that CPU gets (its cache is LIFO and
+ * takes no lock), and stays free in the counts while cached. */
+KTEST(smp_freed_page_comes_back_first_on_its_cpu)
+{
+	uint64_t free = pmm_free_count(), a = pmm_alloc_pages(1, PAGE_SIZE);
+
+	KEXPECT(a != 0);
+	KEXPECT_EQ(pmm_free_count(), free - 1);
+	pmm_free_pages(a, 1);
+	KEXPECT(pmm_page_is_free(a));
+	KEXPECT_EQ(pmm_free_count(), free);
+	uint64_t flags = irq_save();
+	KEXPECT(this_cpu()->npages > 0 && this_cpu()->pages[this_cpu()->npages - 1] == a / PAGE_SIZE);
+	irq_restore(flags);
+	KEXPECT_EQ(pmm_alloc_pages(1, PAGE_SIZE), a);
+	pmm_free_pages(a, 1);
+}
+
+/* Heap blocks cached on another CPU are found before kmalloc fails: with
+ * every page taken, CPU 1 frees four 32-byte blocks into its cache; CPU 0
+ * then allocates 32-byte blocks until none is left, and gets those four. */
+#define HEAP_SEEN_MAX 4096
+static void *cpu1_blocks[4];
+static void *heap_seen[HEAP_SEEN_MAX];
+
+static void take_blocks(void *arg)
+{
+	for (int i = 0; i < 4; i++)
+		cpu1_blocks[i] = kmalloc(32);
+}
+
+static void free_blocks(void *arg)
+{
+	for (int i = 0; i < 4; i++)
+		kfree(cpu1_blocks[i]);
+	*(unsigned *)arg = this_cpu()->nblocks[1];
+}
+
+KTEST(smp_heap_blocks_in_another_cpus_cache_are_allocated_before_failing)
+{
+	unsigned cached = 0, n = 0, found = 0;
+	uint64_t last = 0, pa;
+
+	if (smp_cpus() < 2)
+		return;
+	KEXPECT_EQ(smp_work_start(1, take_blocks, NULL), 0);
+	KEXPECT(smp_work_wait(1, WAIT_NS));
+	while ((pa = pmm_alloc_pages(1, PAGE_SIZE)) != 0) {
+		*(uint64_t *)phys_to_virt(pa) = last;
+		last = pa;
+	}
+	KEXPECT_EQ(smp_work_start(1, free_blocks, &cached), 0);
+	KEXPECT(smp_work_wait(1, WAIT_NS));
+	KEXPECT(cached >= 4);
+	while (n < HEAP_SEEN_MAX && (heap_seen[n] = kmalloc(32)) != NULL)
+		n++;
+	KEXPECT(n < HEAP_SEEN_MAX);
+	for (unsigned i = 0; i < n; i++)
+		for (int j = 0; j < 4; j++)
+			found += heap_seen[i] == cpu1_blocks[j];
+	KEXPECT_EQ(found, 4);
+	while (n)
+		kfree(heap_seen[--n]);
+	while (last) {
+		pa = last;
+		last = *(uint64_t *)phys_to_virt(pa);
+		pmm_free_pages(pa, 1);
+	}
+}

@@ -39,6 +39,9 @@ struct tss {
 
 #define PERCPU_GDT_ENTRIES 8
 #define LOCK_DEPTH_MAX 8
+#define PERCPU_PAGES 32 /* free pages one CPU keeps for itself (pmm.c) */
+#define PERCPU_BLOCK_CLASSES 5 /* heap blocks of 16..256 bytes (heap.c) */
+#define PERCPU_BLOCKS 8	       /* of each class */
 
 struct percpu {
 	struct percpu *self;	   /* this_cpu() reads it through %gs:0 */
@@ -65,6 +68,15 @@ struct percpu {
 	volatile bool need_resched; /* the running thread's slice is over */
 	unsigned lock_depth;	   /* spinlocks held, for the rank check */
 	unsigned lock_rank[LOCK_DEPTH_MAX];
+	/* Free single pages only this CPU hands out, touched with its interrupts
+	 * off; another CPU empties them only through a cross-call (pmm.c). */
+	unsigned npages;
+	uint64_t pages[PERCPU_PAGES]; /* frame numbers, most recently freed last */
+	/* Freed small heap blocks, the same way (heap.c), and what this CPU's
+	 * cache changed in the heap's live counts. */
+	unsigned nblocks[PERCPU_BLOCK_CLASSES];
+	void *blocks[PERCPU_BLOCK_CLASSES][PERCPU_BLOCKS];
+	int64_t heap_allocs, heap_bytes;
 	uint64_t gdt[PERCPU_GDT_ENTRIES] __attribute__((aligned(16)));
 	struct tss tss __attribute__((aligned(16)));
 };
