@@ -137,8 +137,9 @@ void pipe_release(struct file *f)
 	pipe_wake(p);
 }
 
-__attribute__((noreturn)) static void deadlock(const char *what)
+__attribute__((noreturn)) static void deadlock(struct file *f, const char *what)
 {
+	file_put(f); /* the reference the call took: the exit closes the rest */
 	kreport("bareflow: the program would wait forever: it %s, and it is the only "
 		"process that could ever change that\n",
 		what);
@@ -157,7 +158,7 @@ static int pipe_wait(struct pipe *p)
 	return wait_on(&p->waiters, SIGNAL_NO_DEADLINE);
 }
 
-int64_t pipe_read(struct file *f, uint64_t ubuf, uint64_t n)
+static int64_t do_read(struct file *f, uint64_t ubuf, uint64_t n)
 {
 	struct pipe *p = f->inode->pipe;
 
@@ -172,7 +173,7 @@ int64_t pipe_read(struct file *f, uint64_t ubuf, uint64_t n)
 		if (err == -EINTR)
 			return -ERESTARTSYS;
 		if (err == -EDEADLK)
-			deadlock("reads from an empty pipe whose write end is open");
+			deadlock(f, "reads from an empty pipe whose write end is open");
 	}
 	uint64_t done = 0;
 	while (done < n && p->len) {
@@ -193,7 +194,7 @@ int64_t pipe_read(struct file *f, uint64_t ubuf, uint64_t n)
 	return (int64_t)done;
 }
 
-int64_t pipe_write(struct file *f, uint64_t ubuf, uint64_t n)
+static int64_t do_write(struct file *f, uint64_t ubuf, uint64_t n)
 {
 	struct pipe *p = f->inode->pipe;
 
@@ -208,7 +209,7 @@ int64_t pipe_write(struct file *f, uint64_t ubuf, uint64_t n)
 		if (err == -EINTR)
 			return -ERESTARTSYS;
 		if (err == -EDEADLK)
-			deadlock("writes to a full pipe that only it reads");
+			deadlock(f, "writes to a full pipe that only it reads");
 		if (p->readers == 0)
 			return -EPIPE;
 	}
@@ -231,6 +232,25 @@ int64_t pipe_write(struct file *f, uint64_t ubuf, uint64_t n)
 	if (done)
 		pipe_wake(p); /* data for a reader */
 	return (int64_t)done;
+}
+
+/* A read or write may sleep while another thread closes the descriptor:
+ * the call holds a reference to the file (and so to the pipe) meanwhile,
+ * and the blocked end still counts, as on Linux. */
+int64_t pipe_read(struct file *f, uint64_t ubuf, uint64_t n)
+{
+	f->refs++;
+	int64_t r = do_read(f, ubuf, n);
+	file_put(f);
+	return r;
+}
+
+int64_t pipe_write(struct file *f, uint64_t ubuf, uint64_t n)
+{
+	f->refs++;
+	int64_t r = do_write(f, ubuf, n);
+	file_put(f);
+	return r;
 }
 
 unsigned pipe_poll(struct file *f)

@@ -193,6 +193,12 @@ static int64_t do_select(int nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64
 			if (!((in[0][fd / 64] | in[1][fd / 64] | in[2][fd / 64]) & bit))
 				continue;
 			struct file *f = fd_get(fd);
+			if (!f) { /* closed by another thread meanwhile: ready, as on Linux */
+				for (int k = 0; k < 2; k++)
+					if (in[k][fd / 64] & bit)
+						out[k][fd / 64] |= bit, ready++;
+				continue;
+			}
 			unsigned r = file_poll(f);
 			may_change |= file_may_change(f);
 			pipes |= f->inode->pipe != NULL;

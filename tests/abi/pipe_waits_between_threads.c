@@ -6,7 +6,8 @@
  * pipe gets EPIPE (SIGPIPE ignored) when the other thread closes the read
  * end; a blocked reader interrupted by a signal another thread sends
  * (handler without SA_RESTART) gets EINTR; poll and select without a
- * timeout on an empty pipe return when another thread writes to it.
+ * timeout on an empty pipe return when another thread writes to it; a
+ * read, poll or select whose descriptor another thread closes meanwhile.
  * Output must equal Linux's.
  */
 #include <errno.h>
@@ -65,6 +66,47 @@ static void *close_after(void *arg)
 	return NULL;
 }
 
+static void *close_both_after(void *arg)
+{
+	(void)arg;
+	usleep(100000);
+	close(fds[0]);
+	close(fds[1]);
+	return NULL;
+}
+
+/* Both ends closed by another thread while a read waits: the read holds
+ * its end, so it sees end-of-file. Then poll and select on a descriptor
+ * another thread closes while they wait. */
+static void closed_under_a_wait(void)
+{
+	pthread_t t;
+	char c;
+	pipe(fds);
+	pthread_create(&t, NULL, close_both_after, NULL);
+	ssize_t n = read(fds[0], &c, 1);
+	pthread_join(t, NULL);
+	printf("blocked read, both ends closed by another thread: %zd\n", n);
+	pipe(fds);
+	struct pollfd p = {.fd = fds[0], .events = POLLIN};
+	pthread_create(&t, NULL, close_after, (void *)0L);
+	int k = poll(&p, 1, 1000);
+	pthread_join(t, NULL);
+	printf("poll, descriptor closed by another thread: %d, revents %#x\n", k, p.revents);
+	close(fds[1]);
+	pipe(fds);
+	fd_set set;
+	FD_ZERO(&set);
+	FD_SET(fds[0], &set);
+	struct timeval tv = {1, 0};
+	pthread_create(&t, NULL, close_after, (void *)0L);
+	k = select(fds[0] + 1, &set, NULL, NULL, &tv);
+	pthread_join(t, NULL);
+	printf("select, descriptor closed by another thread: %d, readable %d\n", k,
+	       FD_ISSET(fds[0], &set) != 0);
+	close(fds[1]);
+}
+
 static void eof_while_blocked(void)
 {
 	pthread_t t;
@@ -77,13 +119,26 @@ static void eof_while_blocked(void)
 	close(fds[0]);
 }
 
+/* Close the read end once the pipe is full (the writer blocked, or about
+ * to). */
+static void *close_when_full(void *arg)
+{
+	struct pollfd p = {.fd = fds[1], .events = POLLOUT};
+	(void)arg;
+	while (poll(&p, 1, 0) != 0)
+		usleep(10000);
+	usleep(50000);
+	close(fds[0]);
+	return NULL;
+}
+
 static void epipe_while_blocked(void)
 {
 	static char big[1 << 20];
 	pthread_t t;
 	signal(SIGPIPE, SIG_IGN);
 	pipe(fds);
-	pthread_create(&t, NULL, close_after, (void *)0L);
+	pthread_create(&t, NULL, close_when_full, NULL);
 	size_t total = 0;
 	ssize_t n;
 	while ((n = write(fds[1], big, sizeof big - total)) > 0)
@@ -101,12 +156,17 @@ static void on_usr1(int s)
 }
 
 static pthread_t main_thread;
+static volatile int read_over;
 
-static void *signal_after(void *arg)
+/* Signal the main thread until its read is over (a signal that comes
+ * before the read blocks only runs the handler). */
+static void *signal_until_read_over(void *arg)
 {
 	(void)arg;
-	usleep(100000);
-	pthread_kill(main_thread, SIGUSR1);
+	while (!__atomic_load_n(&read_over, __ATOMIC_ACQUIRE)) {
+		usleep(50000);
+		pthread_kill(main_thread, SIGUSR1);
+	}
 	return NULL;
 }
 
@@ -120,9 +180,10 @@ static void eintr_while_blocked(void)
 	char c;
 	pipe(fds);
 	main_thread = pthread_self();
-	pthread_create(&t, NULL, signal_after, NULL);
+	pthread_create(&t, NULL, signal_until_read_over, NULL);
 	ssize_t n = read(fds[0], &c, 1);
 	int err = errno;
+	__atomic_store_n(&read_over, 1, __ATOMIC_RELEASE);
 	pthread_join(t, NULL);
 	printf("blocked read, signal from another thread: %zd (%s)\n", n,
 	       n < 0 ? strerror(err) : "-");
@@ -166,5 +227,6 @@ int main(void)
 	epipe_while_blocked();
 	eintr_while_blocked();
 	poll_and_select();
+	closed_under_a_wait();
 	return 0;
 }
