@@ -7,14 +7,14 @@
 # output and status are the clang build's.
 . tests/boot/common.inc
 clang-19 -O2 -o "$TMP/aot" tests/jit/learn/scale.c || fail "cannot build the program"
-"$TMP/aot" 512 2000 >"$TMP/want"
+"$TMP/aot" 512 20000 >"$TMP/want"
 want=$?
 
 # jit WHAT OPTIONS...: a bare-metal run; stdout and status as the clang build's.
 jit() {
 	what=$1
 	shift
-	./bareflow jit --timeout 300 --log-tiers "$@" tests/jit/learn/scale.c 512 2000 \
+	./bareflow jit --timeout 300 --log-tiers "$@" tests/jit/learn/scale.c 512 20000 \
 		>"$TMP/out" 2>"$OUT" </dev/null
 	STATUS=$?
 	[ "$STATUS" -eq "$want" ] || fail "$what: status $STATUS, not $want"
@@ -35,7 +35,7 @@ cached || fail "the second run did not start from the cache"
 expect_no_output "tier-up"
 
 # held by another run: without it, and said so
-flock "$img" sh -c "./bareflow jit --timeout 300 --log-tiers tests/jit/learn/scale.c 512 2000 \
+flock "$img" sh -c "./bareflow jit --timeout 300 --log-tiers tests/jit/learn/scale.c 512 20000 \
 	>'$TMP/out' 2>'$OUT' </dev/null"
 STATUS=$?
 [ "$STATUS" -eq "$want" ] && cmp -s "$TMP/out" "$TMP/want" || fail "locked: a different result"
