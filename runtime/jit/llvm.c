@@ -210,7 +210,9 @@ static size_t jit_suffix(const char *s, bool versions)
 	static const char *const ours[] = {"bfl", "bf0", "bf1", "bf2", "bf2s", "bf2g"};
 	if (*s != '.')
 		return 0;
-	size_t k = strcspn(s + 1, ". \"'");
+	size_t k = 0; /* the suffix ends where a name would */
+	while (isalnum((unsigned char)s[1 + k]) || s[1 + k] == '_')
+		k++;
 	for (size_t i = 0; i < sizeof ours / sizeof ours[0]; i++)
 		if (k == strlen(ours[i]) && !strncmp(s + 1, ours[i], k))
 			return k + 1;

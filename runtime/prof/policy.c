@@ -195,7 +195,8 @@ static bool failed(struct prof_fn *f, const struct prof_job *job, const char *wh
 	fprintf(stderr, "bareflow-rt: cannot compile %s %s, so it keeps its code: %s\n",
 		f->fn->name, what, job->error);
 	f->call_trigger = f->loop_trigger = f->miss_trigger = PROF_NEVER;
-	f->rejected = true; /* OSR too would compile the same code again */
+	if (job->err == JIT_EBADCODE) /* LLVM rejects the code: OSR's would fail too */
+		f->rejected = true;
 	return true;
 }
 

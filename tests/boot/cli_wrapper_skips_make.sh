@@ -79,9 +79,11 @@ wait $first || fail "the first of two runs at once failed: $(cat "$TMP/first.out
 # A run that finds another build holding the lock says what it waits for.
 sleep 0.01
 echo "/* edited a third time */" >>"$r/kernel/main.c"
-flock "$r/build/.make.lock" sleep 2 &
+: >"$TMP/hold"
+flock "$r/build/.make.lock" sh -c "while [ -e '$TMP/hold' ]; do sleep 0.1; done" &
 holder=$!
-sleep 0.5
+while flock -n "$r/build/.make.lock" true; do sleep 0.1; done # until it holds the lock
+(sleep 1; rm -f "$TMP/hold") &
 run sh "$r/bareflow" demo
 expect_status 0
 expect_output "bareflow: waiting for another build of $r to finish"
