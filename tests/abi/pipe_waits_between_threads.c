@@ -76,8 +76,7 @@ static void *close_both_after(void *arg)
 }
 
 /* Both ends closed by another thread while a read waits: the read holds
- * its end, so it sees end-of-file. Then poll and select on a descriptor
- * another thread closes while they wait. */
+ * its end, so it sees end-of-file. */
 static void closed_under_a_wait(void)
 {
 	pthread_t t;
@@ -87,24 +86,6 @@ static void closed_under_a_wait(void)
 	ssize_t n = read(fds[0], &c, 1);
 	pthread_join(t, NULL);
 	printf("blocked read, both ends closed by another thread: %zd\n", n);
-	pipe(fds);
-	struct pollfd p = {.fd = fds[0], .events = POLLIN};
-	pthread_create(&t, NULL, close_after, (void *)0L);
-	int k = poll(&p, 1, 1000);
-	pthread_join(t, NULL);
-	printf("poll, descriptor closed by another thread: %d, revents %#x\n", k, p.revents);
-	close(fds[1]);
-	pipe(fds);
-	fd_set set;
-	FD_ZERO(&set);
-	FD_SET(fds[0], &set);
-	struct timeval tv = {1, 0};
-	pthread_create(&t, NULL, close_after, (void *)0L);
-	k = select(fds[0] + 1, &set, NULL, NULL, &tv);
-	pthread_join(t, NULL);
-	printf("select, descriptor closed by another thread: %d, readable %d\n", k,
-	       FD_ISSET(fds[0], &set) != 0);
-	close(fds[1]);
 }
 
 static void eof_while_blocked(void)
@@ -198,24 +179,28 @@ static void *write_after(void *arg)
 	return NULL;
 }
 
-static void poll_and_select(void)
+/* poll, then select, on the read end of a new pipe while a thread runs fn
+ * on it (timeout_ms -1: none); then both ends are closed (an end fn
+ * closed again in vain: no descriptor was made meanwhile). */
+static void poll_and_select(void *(*fn)(void *), void *arg, int timeout_ms, const char *what)
 {
 	pthread_t t;
-	char c;
 	pipe(fds);
-	pthread_create(&t, NULL, write_after, NULL);
+	pthread_create(&t, NULL, fn, arg);
 	struct pollfd p = {.fd = fds[0], .events = POLLIN};
-	int n = poll(&p, 1, -1);
+	int n = poll(&p, 1, timeout_ms);
 	pthread_join(t, NULL);
-	printf("poll, another thread writes: %d, revents %#x\n", n, p.revents);
-	read(fds[0], &c, 1);
-	pthread_create(&t, NULL, write_after, NULL);
+	printf("poll, %s: %d, revents %#x\n", what, n, p.revents);
+	close(fds[0]), close(fds[1]);
+	pipe(fds);
 	fd_set set;
 	FD_ZERO(&set);
 	FD_SET(fds[0], &set);
-	n = select(fds[0] + 1, &set, NULL, NULL, NULL);
+	struct timeval tv = {timeout_ms / 1000, 0};
+	pthread_create(&t, NULL, fn, arg);
+	n = select(fds[0] + 1, &set, NULL, NULL, timeout_ms < 0 ? NULL : &tv);
 	pthread_join(t, NULL);
-	printf("select, another thread writes: %d, readable %d\n", n, FD_ISSET(fds[0], &set) != 0);
+	printf("select, %s: %d, readable %d\n", what, n, FD_ISSET(fds[0], &set) != 0);
 	close(fds[0]), close(fds[1]);
 }
 
@@ -226,7 +211,8 @@ int main(void)
 	eof_while_blocked();
 	epipe_while_blocked();
 	eintr_while_blocked();
-	poll_and_select();
+	poll_and_select(write_after, NULL, -1, "another thread writes");
 	closed_under_a_wait();
+	poll_and_select(close_after, (void *)0L, 1000, "descriptor closed by another thread");
 	return 0;
 }
