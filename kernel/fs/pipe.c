@@ -194,12 +194,20 @@ static int64_t do_read(struct file *f, uint64_t ubuf, uint64_t n)
 	return (int64_t)done;
 }
 
+/* A write with no reader left: EPIPE, and SIGPIPE, as Linux's pipe_write
+ * (its default action ends the program, 128 + 13). */
+static int64_t broken(void)
+{
+	signal_send(SIGPIPE, SI_USER);
+	return -EPIPE;
+}
+
 static int64_t do_write(struct file *f, uint64_t ubuf, uint64_t n)
 {
 	struct pipe *p = f->inode->pipe;
 
 	if (p->readers == 0)
-		return -EPIPE;
+		return broken();
 	if (n == 0)
 		return 0;
 	while (p->len == PIPE_SIZE) {
@@ -211,7 +219,7 @@ static int64_t do_write(struct file *f, uint64_t ubuf, uint64_t n)
 		if (err == -EDEADLK)
 			deadlock(f, "writes to a full pipe that only it reads");
 		if (p->readers == 0)
-			return -EPIPE;
+			return broken();
 	}
 	uint64_t done = 0;
 	while (done < n && p->len < PIPE_SIZE) {
