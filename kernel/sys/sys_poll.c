@@ -194,7 +194,7 @@ static int64_t do_select(int nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64
 				continue;
 			struct file *f = fd_get(fd);
 			if (!f) { /* closed by another thread meanwhile: ready, as on Linux */
-				for (int k = 0; k < 2; k++)
+				for (int k = 0; k < 3; k++)
 					if (in[k][fd / 64] & bit)
 						out[k][fd / 64] |= bit, ready++;
 				continue;

@@ -61,7 +61,7 @@ static int fds[2];
 
 static void *close_after(void *arg)
 {
-	usleep(100000); /* let the main thread block first */
+	usleep(300000); /* let the main thread block first */
 	close(fds[(long)arg]);
 	return NULL;
 }
@@ -69,7 +69,7 @@ static void *close_after(void *arg)
 static void *close_both_after(void *arg)
 {
 	(void)arg;
-	usleep(100000);
+	usleep(300000); /* let the main thread block first */
 	close(fds[0]);
 	close(fds[1]);
 	return NULL;

@@ -79,13 +79,27 @@ wait $first || fail "the first of two runs at once failed: $(cat "$TMP/first.out
 # A run that finds another build holding the lock says what it waits for.
 sleep 0.01
 echo "/* edited a third time */" >>"$r/kernel/main.c"
+# (the lock is let go once the run says it waits, or after 60 s)
 : >"$TMP/hold"
-flock "$r/build/.make.lock" sh -c "while [ -e '$TMP/hold' ]; do sleep 0.1; done" &
+flock "$r/build/.make.lock" sh -c "i=0; while [ -e '$TMP/hold' ] && [ \$i -lt 600 ]; do sleep 0.1; i=\$((i + 1)); done" &
 holder=$!
-while flock -n "$r/build/.make.lock" true; do sleep 0.1; done # until it holds the lock
-(sleep 1; rm -f "$TMP/hold") &
-run sh "$r/bareflow" demo
+i=0
+while flock -n "$r/build/.make.lock" true; do # until it holds the lock
+	i=$((i + 1))
+	[ $i -lt 600 ] || fail "the lock holder never took the lock"
+	sleep 0.1
+done
+sh "$r/bareflow" demo >"$OUT" 2>&1 </dev/null &
+waiter=$!
+i=0
+until grep -q "waiting for another build" "$OUT" || [ $i -ge 600 ]; do
+	i=$((i + 1))
+	sleep 0.1
+done
+rm -f "$TMP/hold"
+wait $waiter
+STATUS=$?
+wait $holder
 expect_status 0
 expect_output "bareflow: waiting for another build of $r to finish"
 expect_output "cli ran: demo"
-wait $holder
