@@ -162,11 +162,18 @@ void lapic_timer_init(void)
 	irq_enable();
 }
 
+/* This CPU's timer at the rate asked: sample_hz while sampling, else TIMER_HZ. */
+static void set_rate(void *arg)
+{
+	(void)arg;
+	lapic_write(LAPIC_TIMER_INIT, (uint32_t)(lapic_rate / (sampler ? sample_hz : TIMER_HZ)));
+}
+
 void lapic_timer_start(void)
 {
 	lapic_write(LAPIC_TIMER_DIV, 0x3); /* divide by 16, as calibrated */
 	lapic_write(LAPIC_LVT_TIMER, LVT_PERIODIC | IRQ_TIMER);
-	lapic_write(LAPIC_TIMER_INIT, (uint32_t)(lapic_rate / (sampler ? sample_hz : TIMER_HZ)));
+	set_rate(NULL);
 }
 
 uint64_t timer_ticks(void) { return ticks; }
@@ -179,24 +186,19 @@ bool timer_pending(void)
 	return (lapic_read(0x200 + 0x10 * (IRQ_TIMER / 32)) >> (IRQ_TIMER % 32)) & 1;
 }
 
-static void restart_timer(void *arg)
-{
-	(void)arg;
-	lapic_write(LAPIC_TIMER_INIT, (uint32_t)(lapic_rate / (sampler ? sample_hz : TIMER_HZ)));
-}
-
 void timer_sample(unsigned hz, void (*fn)(struct trapframe *tf))
 {
-	sampler = NULL;
-	smp_call_mask(~0ull, restart_timer, NULL); /* the others at TIMER_HZ, no samples */
+	sampler = NULL; /* no sample starts while the rate changes */
 	sample_hz = hz;
 	for (unsigned i = 0; i < MAX_CPUS; i++)
 		tick_acc[i] = 0;
 	sampler = fn;
 	uint64_t flags = irq_save();
-	restart_timer(NULL);
+	set_rate(NULL);
 	irq_restore(flags);
-	smp_call_mask(~0ull, restart_timer, NULL); /* every CPU samples */
+	/* every other CPU at the rate; each has left any sample it was taking
+	 * (a cross-call waits for its timer interrupt to end) */
+	smp_call_mask(~0ull, set_rate, NULL);
 }
 
 void cpu_idle(void) { irq_enable_and_halt(); }

@@ -17,7 +17,6 @@
 #include "proc.h"
 #include "sched.h"
 #include "task.h"
-#include "timer.h"
 
 #define PIPE_SIZE 65536
 
@@ -57,35 +56,19 @@ static void pipe_wake(struct pipe *p)
 	wake_all(&pollers);
 }
 
-/* Sleep on *list until woken, a signal (-EINTR), the deadline (0, as a
- * wake-up: the caller looks again), or every thread of the process waits
- * for something only another could do (-EDEADLK, without a deadline). */
+/* One step of a wait on *list (thread_wait_step): 0 when woken, or at the
+ * deadline (the caller looks again); -EINTR; -EDEADLK. */
 static int wait_on(struct pipe_waiter **list, uint64_t deadline)
 {
-	struct thread *t = current_thread();
-	struct pipe_waiter w = {t, *list}, **pp;
-	int err = 0;
+	struct pipe_waiter w = {current_thread(), *list}, **pp;
 	*list = &w;
-	t->forever = false;
-	if (signal_pending() & ~signal_blocked()) {
-		err = -EINTR;
-	} else if (deadline != SIGNAL_NO_DEADLINE && time_ns() >= deadline) {
-		err = 0;
-	} else if (deadline == SIGNAL_NO_DEADLINE && !signal_may_come() &&
-		   (t->forever = true, proc_all_forever())) {
-		err = -EDEADLK;
-	} else {
-		sched_sleep(deadline != SIGNAL_NO_DEADLINE); /* a deadline: look at each tick */
-		if (signal_pending() & ~signal_blocked())
-			err = -EINTR;
-	}
-	t->forever = false;
+	int err = thread_wait_step(deadline);
 	for (pp = list; *pp; pp = &(*pp)->next) /* not woken by a pipe */
 		if (*pp == &w) {
 			*pp = w.next;
 			break;
 		}
-	return err;
+	return err == -ETIMEDOUT ? 0 : err;
 }
 
 int pipe_poll_wait(uint64_t deadline)
@@ -155,7 +138,7 @@ static int pipe_wait(struct pipe *p)
 {
 	if (current_proc()->nthreads <= 1)
 		return signal_wait(SIGNAL_NO_DEADLINE, 0);
-	return wait_on(&p->waiters, SIGNAL_NO_DEADLINE);
+	return wait_on(&p->waiters, THREAD_NO_DEADLINE);
 }
 
 static int64_t do_read(struct file *f, uint64_t ubuf, uint64_t n)

@@ -315,7 +315,7 @@ int64_t pipe_write(struct file *f, uint64_t ubuf, uint64_t n);
 unsigned pipe_poll(struct file *f);
 /* poll and select on a pipe, with other threads that could change it:
  * sleep until any pipe changes (0), a signal (-EINTR), the deadline (0;
- * SIGNAL_NO_DEADLINE: none), or every thread waits for another (-EDEADLK). */
+ * THREAD_NO_DEADLINE: none), or every thread waits for another (-EDEADLK). */
 int pipe_poll_wait(uint64_t deadline);
 
 /* --- shared mappings of files (shmap.c) --- */

@@ -208,6 +208,16 @@ struct thread *thread_find(int tid);
 /* True if every thread of the process waits for something only another
  * thread's futex wake or signal could end (thread.forever). */
 bool proc_all_forever(void);
+/* One step of a wait that another thread ends with sched_wake (a futex
+ * wake, a pipe's other end), the caller on that thread's list of waiters:
+ * -EINTR if a signal the thread does not block is pending; -ETIMEDOUT at
+ * the deadline (THREAD_NO_DEADLINE: none); -EDEADLK without a deadline
+ * when no signal can come and every thread of the process waits so; else
+ * it sleeps until woken (with a deadline, also until its CPU's next tick)
+ * and returns 0, and the caller looks again. The kernel lock is held, and
+ * dropped while it sleeps. */
+#define THREAD_NO_DEADLINE UINT64_MAX
+int thread_wait_step(uint64_t deadline);
 /* The current thread ends (sys_exit): the last one ends the process. Its
  * clear-tid word is zeroed and woken, its robust futexes released. */
 __attribute__((noreturn)) void thread_exit(void);

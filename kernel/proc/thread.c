@@ -16,6 +16,7 @@
 #include "spinlock.h"
 #include "syscall.h"
 #include "task.h"
+#include "timer.h"
 #include "vm.h"
 #include "x86.h"
 
@@ -176,6 +177,27 @@ bool proc_all_forever(void)
 		if (!t->forever && !t->killed)
 			return false;
 	return true;
+}
+
+int thread_wait_step(uint64_t deadline)
+{
+	struct thread *t = current_thread();
+
+	t->forever = false;
+	if (signal_pending() & ~signal_blocked())
+		return -EINTR;
+	if (deadline != THREAD_NO_DEADLINE && time_ns() >= deadline)
+		return -ETIMEDOUT;
+	if (deadline == THREAD_NO_DEADLINE && !signal_may_come()) {
+		t->forever = true; /* only another thread could end it */
+		if (proc_all_forever()) {
+			t->forever = false;
+			return -EDEADLK;
+		}
+	}
+	sched_sleep(deadline != THREAD_NO_DEADLINE); /* with a deadline: look at each tick */
+	t->forever = false;
+	return 0;
 }
 
 /* A thread left: if every one still here waits for ever, wake one so that

@@ -111,33 +111,17 @@ static int64_t futex_wait(uint64_t uaddr, uint32_t val, const uint64_t *deadline
 	if (cur != val)
 		return -EAGAIN;
 	enlist(&w);
-	for (;;) {
-		t->forever = false;
-		if (w.woken)
-			return 0;
-		if (signal_pending() & ~signal_blocked()) {
-			unlist(&w);
-			/* -EINTR, or without a timeout a restart when its
-			 * handler has SA_RESTART (as Linux). */
-			return deadline ? -EINTR : -ERESTARTSYS;
-		}
-		if (deadline && time_ns() >= *deadline) {
-			unlist(&w);
-			return -ETIMEDOUT;
-		}
-		if (!deadline && !signal_may_come()) {
-			/* no signal can come: a deadlock if nobody else runs */
-			t->forever = true;
-			if (proc_all_forever()) {
-				unlist(&w);
-				t->forever = false;
-				proc_killed(syscall_frame(), SIGKILL,
-					    "futex wait with no other thread to wake it (a deadlock)",
-					    "", true);
-			}
-		}
-		sched_sleep(deadline != NULL); /* with a deadline: look at each tick */
-	}
+	while (!w.woken && !err)
+		err = thread_wait_step(deadline ? *deadline : THREAD_NO_DEADLINE);
+	if (!err)
+		return 0; /* woken, and off the list */
+	unlist(&w);
+	if (err == -EDEADLK) /* no signal can come, and nobody else runs */
+		proc_killed(syscall_frame(), SIGKILL,
+			    "futex wait with no other thread to wake it (a deadlock)", "", true);
+	/* -EINTR, or without a timeout a restart when its handler has
+	 * SA_RESTART (as Linux); or -ETIMEDOUT */
+	return err == -EINTR && !deadline ? -ERESTARTSYS : err;
 }
 
 int futex_wake(uint64_t uaddr, int n, uint32_t bitset)

@@ -86,7 +86,8 @@ struct jit {
 	char unresolved[1024];	/* names the last link asked for and nothing defined */
 	char session_err[1024]; /* what ORC reported while linking, last */
 	char diag[1024];	/* LLVM's first error about the code being generated */
-	uint32_t warned[32];	/* hashes of the warnings printed, each once */
+#define JIT_WARNED_MAX 32
+	uint64_t warned[JIT_WARNED_MAX]; /* hashes of the warnings printed, each once */
 	unsigned nwarned;
 };
 

@@ -241,24 +241,31 @@ static void source_names(const char *llvm_msg, char *msg, size_t size)
 	msg[n] = 0;
 }
 
+#define FNV_BASIS 0xcbf29ce484222325ull
+
+/* FNV-1a: h, then n bytes at p. */
+static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		h = (h ^ ((const unsigned char *)p)[k]) * 0x100000001b3ull;
+	return h;
+}
+
+/* msg on stderr, unless said before; past JIT_WARNED_MAX warnings, a line
+ * that there are more, once. */
 static void warn_once(struct jit *j, const char *msg)
 {
-	uint32_t h = 2166136261u; /* FNV-1a */
-	for (const char *c = msg; *c; c++)
-		h = (h ^ (unsigned char)*c) * 16777619u;
-	unsigned seen = j->nwarned < 32 ? j->nwarned : 32;
-	for (unsigned i = 0; i < seen; i++)
+	uint64_t h = fnv1a(FNV_BASIS, msg, strlen(msg));
+	for (unsigned i = 0; i < j->nwarned && i < JIT_WARNED_MAX; i++)
 		if (j->warned[i] == h)
 			return;
-	if (j->nwarned < 32)
+	if (j->nwarned < JIT_WARNED_MAX) {
 		fprintf(stderr, "bareflow-rt: warning: %s\n", msg);
-	else if (j->nwarned == 32)
+		j->warned[j->nwarned++] = h;
+	} else if (j->nwarned == JIT_WARNED_MAX) {
 		fprintf(stderr, "bareflow-rt: (more warnings from LLVM not shown)\n");
-	else
-		return;
-	if (j->nwarned < 32)
-		j->warned[j->nwarned] = h;
-	j->nwarned++;
+		j->nwarned++;
+	}
 }
 
 static void diagnose(LLVMDiagnosticInfoRef d, void *ctx)
@@ -359,12 +366,10 @@ int jit_add_file(struct jit *j, const char *path)
 				"%s: not valid LLVM bitcode (no bitcode signature; %zu bytes)",
 				path, size);
 	}
-	/* FNV-1a over every file's size and bytes: the code cache's key */
-	uint64_t h = j->input_hash ? j->input_hash : 0xcbf29ce484222325ull;
-	for (size_t k = 0; k < sizeof size; k++)
-		h = (h ^ ((size >> (8 * k)) & 0xff)) * 0x100000001b3ull;
-	for (size_t k = 0; k < size; k++)
-		h = (h ^ p[k]) * 0x100000001b3ull;
+	/* FNV-1a over every file's size (its bytes, low first) and bytes:
+	 * the code cache's key */
+	uint64_t h = fnv1a(j->input_hash ? j->input_hash : FNV_BASIS, &size, sizeof size);
+	h = fnv1a(h, p, size);
 	j->input_hash = h;
 	snprintf(j->input_hex, sizeof j->input_hex, "%016llx", (unsigned long long)h);
 	if (LLVMParseIRInContext(j->ctx, buf, &m, &msg)) { /* takes the buffer */

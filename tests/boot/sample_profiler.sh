@@ -15,11 +15,19 @@ samples() {
 	awk -v f="$2" 'f == "" || $1 ~ ("(^|;)" f "$") { n += $NF } END { print n + 0 }' "$1"
 }
 
-./bareflow run --timeout 300 --sample-out "$TMP/s.folded" --flamegraph "$TMP/s.svg" "$TMP/hot" \
-	>"$TMP/out" 2>"$OUT" </dev/null
-STATUS=$?
-expect_status 0
-cmp -s "$TMP/out" "$TMP/native" || fail "output differs from the native run's"
+# sampled FOLDED OUT_FILE NATIVE ARGS...: `bareflow run --sample-out FOLDED
+# ARGS` (stdout to OUT_FILE, stderr to $OUT) must exit 0 with the native
+# run's stdout.
+sampled() {
+	folded=$1 out=$2 native=$3
+	shift 3
+	./bareflow run --timeout 300 --sample-out "$folded" "$@" >"$out" 2>"$OUT" </dev/null
+	STATUS=$?
+	expect_status 0
+	cmp -s "$out" "$native" || fail "$*: output differs from the native run's"
+}
+
+sampled "$TMP/s.folded" "$TMP/out" "$TMP/native" --flamegraph "$TMP/s.svg" "$TMP/hot"
 total=$(samples "$TMP/s.folded")
 hot=$(samples "$TMP/s.folded" hot)
 echo "hot: $hot of $total samples"
@@ -67,11 +75,7 @@ if [ "$(getconf _NPROCESSORS_ONLN)" -ge 2 ]; then
 	clang-19 -static -O1 -fno-omit-frame-pointer -o "$TMP/two" tests/see/two_cpus.c ||
 		fail "clang failed"
 	"$TMP/two" >"$TMP/two.native" || fail "native run failed"
-	./bareflow run --cpus 2 --timeout 300 --sample-out "$TMP/c.folded" "$TMP/two" \
-		>"$TMP/two.out" 2>"$OUT" </dev/null
-	STATUS=$?
-	expect_status 0
-	cmp -s "$TMP/two.out" "$TMP/two.native" || fail "two_cpus: output differs from the native run's"
+	sampled "$TMP/c.folded" "$TMP/two.out" "$TMP/two.native" --cpus 2 "$TMP/two"
 	total=$(samples "$TMP/c.folded")
 	a=$(samples "$TMP/c.folded" spin_a)
 	b=$(samples "$TMP/c.folded" spin_b)
