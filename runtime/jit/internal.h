@@ -125,9 +125,9 @@ int jit_whole_program(struct jit *j);
 int jit_note_definitions(struct jit *j, LLVMValueRef *defs);
 /* How a module of versions of the n functions fns offers function f to
  * the optimizer: f is one of them; a private copy (f is reached only
- * through calls starting in the body of one of them, so the optimizer
- * inlines it as it would a static function; unless f has optimized code of
- * its own already); an
+ * through calls starting in the body of one of them, or of a function
+ * offered to inline, so the optimizer inlines it as it would a static
+ * function; unless f has optimized code of its own already); an
  * available_externally copy to inline or not, calls reaching f's stub; or
  * only a declaration (f is too large to be inlined: not optimizing it
  * saves compile time). */

@@ -123,22 +123,16 @@ int jit_note_definitions(struct jit *j, LLVMValueRef *defs)
 	return 0;
 }
 
-/* Whether function f is reached only through calls that start in fn's
- * body (a chain of single callers). */
-static bool private_to(const struct jit *j, size_t f, size_t fn)
+/* How a function that no module of versions owns is offered: to inline
+ * if small, else declared. */
+static enum jit_offer by_size(const struct jit *j, size_t f)
 {
-	/* at most as many steps as functions: a cycle of single callers is
-	 * unreachable code */
-	for (size_t steps = 0; steps < j->nfns; steps++) {
-		long c = j->only_caller[f];
-		if (c < 0)
-			return false;
-		if ((size_t)c == fn)
-			return true;
-		f = (size_t)c;
-	}
-	return false;
+	return j->fns[f].size <= JIT_INLINE_MAX ? JIT_OFFER_INLINE : JIT_OFFER_DECLARE;
 }
+
+/* The longest chain of single callers jit_offer follows; a longer one is
+ * offered by size. */
+#define CHAIN_MAX 64
 
 enum jit_offer jit_offer(const struct jit *j, size_t f, const unsigned *fns, size_t n)
 {
@@ -152,12 +146,34 @@ enum jit_offer jit_offer(const struct jit *j, size_t f, const unsigned *fns, siz
 	 * frame's memory (bench/tiers/spec bare-metal: 42 times run's time). */
 	if (j->osr)
 		return j->fns[f].untimed ? JIT_OFFER_INLINE : JIT_OFFER_DECLARE;
-	/* A callee with optimized code of its own is hot in its own right:
-	 * compiling it again inside its caller would double the work. */
-	for (size_t k = 0; k < n && !j->compiled[f]; k++)
-		if (private_to(j, f, fns[k]))
-			return JIT_OFFER_PRIVATE;
-	return j->fns[f].size <= JIT_INLINE_MAX ? JIT_OFFER_INLINE : JIT_OFFER_DECLARE;
+	/* f's chain of single callers, up to one of fns or to a function with
+	 * other callers. A function whose one call is in a body the module
+	 * offers is private, so that the optimizer inlines it as it would a
+	 * static function (with the bonus for a last call); the others are
+	 * offered by size. */
+	size_t chain[CHAIN_MAX], len = 0;
+	enum jit_offer o = JIT_OFFER_DECLARE;
+	for (long c = (long)f;; c = j->only_caller[c]) {
+		if (len == CHAIN_MAX)
+			return by_size(j, f);
+		chain[len++] = (size_t)c;
+		if (j->compiled[c]) { /* hot in its own right: compiling it again
+				       * inside its caller would double the work */
+			o = by_size(j, (size_t)c);
+			break;
+		}
+		long up = j->only_caller[c];
+		for (size_t k = 0; up >= 0 && k < n; k++)
+			if ((size_t)up == fns[k])
+				return JIT_OFFER_PRIVATE;
+		if (up < 0) {
+			o = by_size(j, (size_t)c);
+			break;
+		}
+	}
+	for (; len > 1; len--)
+		o = o == JIT_OFFER_DECLARE ? by_size(j, chain[len - 2]) : JIT_OFFER_PRIVATE;
+	return o;
 }
 
 unsigned long jit_version_size(struct jit *j, unsigned fn)

@@ -145,8 +145,8 @@ static uint64_t untimed_cpc(const struct prof_fn *f)
 static uint64_t spent_cycles(const struct prof_fn *f)
 {
 	if (f->tier == 0 && f->fn->untimed)
-		return (f->calls - f->tier_calls) * untimed_cpc(f);
-	return f->cycles - f->tier_cycles;
+		return prof_calls_in_slot(f) * untimed_cpc(f);
+	return prof_cycles_in_slot(f);
 }
 
 /* Not yet (spent of the rent cycles so far): look again when the rent
@@ -287,9 +287,9 @@ static void prepare(struct prof_fn *f, uint32_t i, int tier, struct jit_request 
 					      : f->cycles;
 	if (tier != 2)
 		return;
-	uint64_t calls = f->calls - f->tier_calls;
+	uint64_t calls = prof_calls_in_slot(f);
 	if (f->tier == 1)
-		r->counted = calls && (f->cycles - f->tier_cycles) / calls >= P.policy.counted_min;
+		r->counted = calls && prof_cycles_in_slot(f) / calls >= P.policy.counted_min;
 	else
 		r->counted = f->tier0_cpc >= TIER0_SLOWDOWN * P.policy.counted_min;
 	choose_specialization(f, r);
@@ -519,8 +519,8 @@ static void plan_experiment(struct prof_fn *f)
 /* Cycles per call of the code in f's slot since it went in. */
 static double slot_cpc(const struct prof_fn *f)
 {
-	uint64_t calls = f->calls - f->tier_calls;
-	return calls ? (double)(f->cycles - f->tier_cycles) / (double)calls : 0;
+	uint64_t calls = prof_calls_in_slot(f);
+	return calls ? (double)prof_cycles_in_slot(f) / (double)calls : 0;
 }
 
 /* The smaller of two cycles-per-call figures, 0 standing for none yet:
@@ -564,7 +564,7 @@ static void experiment(struct prof_fn *f, uint32_t i)
 {
 	struct prof_experiment *e = &f->experiment;
 	const struct prof_version *v = prof_in_slot(f);
-	uint64_t spent = f->cycles - f->tier_cycles;
+	uint64_t spent = prof_cycles_in_slot(f);
 
 	switch (e->state) {
 	case EXPERIMENT_WAIT: {
@@ -649,7 +649,7 @@ static void respecialize(struct prof_fn *f, uint32_t i)
 {
 	struct jit_request r = {
 	    .fn = i - 1, .tier = 2, .counted = true, .generic_cpu = P.prefer_generic};
-	uint64_t spent = f->cycles - f->tier_cycles, rent = rent_cycles(f, i);
+	uint64_t spent = prof_cycles_in_slot(f), rent = rent_cycles(f, i);
 
 	choose_specialization(f, &r);
 	if (!r.nspec) {
@@ -679,6 +679,11 @@ static void hot(uint32_t i)
 	}
 	if (f->pending) /* another thread got here first */
 		return;
+	/* An install on the compiler thread, or another thread's decision,
+	 * may have moved the checkpoint since this call reached it: the
+	 * counts since would be measured from after this call's own. */
+	if (f->calls < f->call_trigger && f->loops < f->loop_trigger)
+		return;
 	f->calls--; /* this call runs again, through the slot, and counts itself again */
 	if (f->tier == 2) {
 		if (f->respecialize)
@@ -696,7 +701,7 @@ static void hot(uint32_t i)
 		return;
 	}
 	if (f->tier == 1 && f->calls + 1 < P.policy.calls2 &&
-	    f->calls - f->tier_calls < P.policy.min_samples) {
+	    prof_calls_in_slot(f) < P.policy.min_samples) {
 		/* hot by its loops, but its arguments are not profiled enough
 		 * yet: again when they are (this call counts itself again) */
 		f->call_trigger = f->tier_calls + P.policy.min_samples + 1;

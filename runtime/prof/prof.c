@@ -224,8 +224,8 @@ bool prof_fn_saved(const struct prof_fn *f, double *cycles)
 	*cycles = f->saved;
 	if (!v || !v->counted || !f->tier0_cpc)
 		return v == NULL && f->nversions == 0;
-	double calls = (double)(f->calls - f->tier_calls);
-	*cycles += calls * (double)f->tier0_cpc - (double)(f->cycles - f->tier_cycles);
+	double calls = (double)prof_calls_in_slot(f);
+	*cycles += calls * (double)f->tier0_cpc - (double)prof_cycles_in_slot(f);
 	return true;
 }
 

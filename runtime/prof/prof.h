@@ -105,6 +105,18 @@ struct prof_fn {
 	unsigned unfit[8];
 };
 
+/* The calls and cycles of the code in f's slot since it went in. A
+ * program thread's counter update that began before the install can land
+ * after it, below the snapshot: that counts as none. */
+static inline uint64_t prof_calls_in_slot(const struct prof_fn *f)
+{
+	return f->calls > f->tier_calls ? f->calls - f->tier_calls : 0;
+}
+static inline uint64_t prof_cycles_in_slot(const struct prof_fn *f)
+{
+	return f->cycles > f->tier_cycles ? f->cycles - f->tier_cycles : 0;
+}
+
 /* The policy's tunables. By default (adaptive) the counts are checkpoints
  * at which the cost rule decides; bareflow-rt --thresholds C1,L1,C2,L2
  * makes them exact (fixed): tier 0 -> 1 at C1 calls or L1 loop
