@@ -124,10 +124,11 @@ int jit_whole_program(struct jit *j);
  * one direct call and no other use. */
 int jit_note_definitions(struct jit *j, LLVMValueRef *defs);
 /* How a module of versions of the n functions fns offers function f to
- * the optimizer: f is one of them; a private copy (f is reached only
- * through calls starting in the body of one of them, or of a function
- * offered to inline, so the optimizer inlines it as it would a static
- * function; unless f has optimized code of its own already); an
+ * the optimizer: f is one of them; a private copy, which the optimizer
+ * inlines as it would a static function (f is reached only through a
+ * chain of single calls, none of them in a function with optimized code
+ * of its own, from the body of one of fns; or, f being small, from a
+ * function offered to inline, through small ones); an
  * available_externally copy to inline or not, calls reaching f's stub; or
  * only a declaration (f is too large to be inlined: not optimizing it
  * saves compile time). */

@@ -130,8 +130,8 @@ static enum jit_offer by_size(const struct jit *j, size_t f)
 	return j->fns[f].size <= JIT_INLINE_MAX ? JIT_OFFER_INLINE : JIT_OFFER_DECLARE;
 }
 
-/* The longest chain of single callers jit_offer follows; a longer one is
- * offered by size. */
+/* The longest chain of single calls below a function offered to inline
+ * that jit_offer follows; a function further down is offered by size. */
 #define CHAIN_MAX 64
 
 enum jit_offer jit_offer(const struct jit *j, size_t f, const unsigned *fns, size_t n)
@@ -146,33 +146,37 @@ enum jit_offer jit_offer(const struct jit *j, size_t f, const unsigned *fns, siz
 	 * frame's memory (bench/tiers/spec bare-metal: 42 times run's time). */
 	if (j->osr)
 		return j->fns[f].untimed ? JIT_OFFER_INLINE : JIT_OFFER_DECLARE;
-	/* f's chain of single callers, up to one of fns or to a function with
-	 * other callers. A function whose one call is in a body the module
-	 * offers is private, so that the optimizer inlines it as it would a
-	 * static function (with the bonus for a last call); the others are
-	 * offered by size. */
-	size_t chain[CHAIN_MAX], len = 0;
-	enum jit_offer o = JIT_OFFER_DECLARE;
-	for (long c = (long)f;; c = j->only_caller[c]) {
-		if (len == CHAIN_MAX)
-			return by_size(j, f);
-		chain[len++] = (size_t)c;
-		if (j->compiled[c]) { /* hot in its own right: compiling it again
-				       * inside its caller would double the work */
-			o = by_size(j, (size_t)c);
-			break;
-		}
-		long up = j->only_caller[c];
-		for (size_t k = 0; up >= 0 && k < n; k++)
-			if ((size_t)up == fns[k])
+	/* Up f's chain of single calls (at most as many steps as functions: a
+	 * cycle of single callers is unreachable code), to its top: a
+	 * function with optimized code of its own (hot in its own right:
+	 * compiling it again inside its caller would double the work) or
+	 * with other callers. Reached from one of fns' bodies first, f is a
+	 * private copy, whatever its size, as clang keeps a static function
+	 * called once. */
+	size_t top = f, steps = 0;
+	for (; !j->compiled[top] && j->only_caller[top] >= 0 && steps < j->nfns; steps++) {
+		size_t up = (size_t)j->only_caller[top];
+		for (size_t k = 0; k < n; k++)
+			if (up == fns[k])
 				return JIT_OFFER_PRIVATE;
-		if (up < 0) {
-			o = by_size(j, (size_t)c);
-			break;
-		}
+		top = up;
 	}
-	for (; len > 1; len--)
-		o = o == JIT_OFFER_DECLARE ? by_size(j, chain[len - 2]) : JIT_OFFER_PRIVATE;
+	/* Below a top offered to inline, each small function only its parent
+	 * calls is a private copy too, which the optimizer folds into the
+	 * parent before deciding on the parent (offered available_externally,
+	 * it would lose the bonus for a last call and stay a call); a large
+	 * one (and all below it) is offered by size, so that no version
+	 * optimizes code it will not inline. */
+	if (top == f || steps > CHAIN_MAX)
+		return by_size(j, f);
+	size_t chain[CHAIN_MAX + 1], len = 0;
+	for (size_t c = f; c != top; c = (size_t)j->only_caller[c])
+		chain[len++] = c;
+	enum jit_offer o = by_size(j, top);
+	while (len--) {
+		enum jit_offer own = by_size(j, chain[len]);
+		o = o != JIT_OFFER_DECLARE && own == JIT_OFFER_INLINE ? JIT_OFFER_PRIVATE : own;
+	}
 	return o;
 }
 

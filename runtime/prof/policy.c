@@ -407,7 +407,7 @@ static void generic_done(struct prof_job *job)
 			"specialization) from call %llu, %s %.2f ms\n",
 			job->fallback ? "fallback" : "tier-up", f->fn->name,
 			(unsigned long long)f->guard_misses,
-			(unsigned long long)(f->calls - f->spec_calls),
+			(unsigned long long)prof_calls_since_spec(f),
 			(unsigned long long)f->calls + 1,
 			ns ? "compiled in" : "compiled before, in",
 			prof_ms(ns ? ns : f->generic_ns));
@@ -451,7 +451,7 @@ static uint64_t first_miss_check(struct prof_fn *f, uint32_t i)
  * compile takes; and the guard looks again after twice as many. */
 static void misses(struct prof_fn *f, uint32_t i)
 {
-	uint64_t since = f->calls - f->spec_calls;
+	uint64_t since = prof_calls_since_spec(f);
 	if (f->pending) { /* a compile for it is under way: later */
 		f->miss_trigger = f->miss_trigger < PROF_NEVER / 2 ? f->miss_trigger * 2 : PROF_NEVER;
 		return;
@@ -679,12 +679,16 @@ static void hot(uint32_t i)
 	}
 	if (f->pending) /* another thread got here first */
 		return;
-	/* An install on the compiler thread, or another thread's decision,
-	 * may have moved the checkpoint since this call reached it: the
-	 * counts since would be measured from after this call's own. */
-	if (f->calls < f->call_trigger && f->loops < f->loop_trigger)
+	/* An install (by the compiler thread, or a compile on another
+	 * program thread) or another thread's decision may have moved the
+	 * checkpoint since this call reached it: then nothing is due. */
+	bool due = f->calls >= f->call_trigger || f->loops >= f->loop_trigger;
+	/* This call runs again, through the slot, and counts itself again;
+	 * an install's snapshot may hold its count already. */
+	if (f->calls > f->tier_calls)
+		f->calls--;
+	if (!due)
 		return;
-	f->calls--; /* this call runs again, through the slot, and counts itself again */
 	if (f->tier == 2) {
 		if (f->respecialize)
 			respecialize(f, i);

@@ -105,9 +105,10 @@ struct prof_fn {
 	unsigned unfit[8];
 };
 
-/* The calls and cycles of the code in f's slot since it went in. A
- * program thread's counter update that began before the install can land
- * after it, below the snapshot: that counts as none. */
+/* The calls and cycles of the code in f's slot since it went in, never
+ * below zero: a program thread's counter update that began before the
+ * install can land after it, below the snapshot, and a call that reached
+ * a checkpoint uncounts itself (it runs again through the slot). */
 static inline uint64_t prof_calls_in_slot(const struct prof_fn *f)
 {
 	return f->calls > f->tier_calls ? f->calls - f->tier_calls : 0;
@@ -115,6 +116,11 @@ static inline uint64_t prof_calls_in_slot(const struct prof_fn *f)
 static inline uint64_t prof_cycles_in_slot(const struct prof_fn *f)
 {
 	return f->cycles > f->tier_cycles ? f->cycles - f->tier_cycles : 0;
+}
+/* The calls since a specialized version went in, likewise. */
+static inline uint64_t prof_calls_since_spec(const struct prof_fn *f)
+{
+	return f->calls > f->spec_calls ? f->calls - f->spec_calls : 0;
 }
 
 /* The policy's tunables. By default (adaptive) the counts are checkpoints
