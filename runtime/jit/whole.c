@@ -164,18 +164,21 @@ enum jit_offer jit_offer(const struct jit *j, size_t f, const unsigned *fns, siz
 	/* Below a top offered to inline, each small function only its parent
 	 * calls is a private copy too, which the optimizer folds into the
 	 * parent before deciding on the parent (offered available_externally,
-	 * it would lose the bonus for a last call and stay a call); a large
-	 * one (and all below it) is offered by size, so that no version
-	 * optimizes code it will not inline. */
+	 * it would lose the bonus for a last call and stay a call); from a
+	 * large one down, each is offered by size (the large one declared, so
+	 * that no version optimizes code it will not inline). */
 	if (top == f || steps > CHAIN_MAX)
 		return by_size(j, f);
 	size_t chain[CHAIN_MAX + 1], len = 0;
 	for (size_t c = f; c != top; c = (size_t)j->only_caller[c])
 		chain[len++] = c;
 	enum jit_offer o = by_size(j, top);
+	bool open = o == JIT_OFFER_INLINE; /* no large function above */
 	while (len--) {
-		enum jit_offer own = by_size(j, chain[len]);
-		o = o != JIT_OFFER_DECLARE && own == JIT_OFFER_INLINE ? JIT_OFFER_PRIVATE : own;
+		o = by_size(j, chain[len]);
+		open = open && o == JIT_OFFER_INLINE;
+		if (open)
+			o = JIT_OFFER_PRIVATE;
 	}
 	return o;
 }

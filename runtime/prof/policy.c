@@ -677,8 +677,6 @@ static void hot(uint32_t i)
 		f->call_trigger = f->loop_trigger = PROF_NEVER;
 		return;
 	}
-	if (f->pending) /* another thread got here first */
-		return;
 	/* An install (by the compiler thread, or a compile on another
 	 * program thread) or another thread's decision may have moved the
 	 * checkpoint since this call reached it: then nothing is due. */
@@ -687,7 +685,7 @@ static void hot(uint32_t i)
 	 * an install's snapshot may hold its count already. */
 	if (f->calls > f->tier_calls)
 		f->calls--;
-	if (!due)
+	if (f->pending || !due) /* pending: another thread got here first */
 		return;
 	if (f->tier == 2) {
 		if (f->respecialize)

@@ -13,6 +13,8 @@
  * run at once on the submitter's thread, one in PROBE_EVERY still going to
  * the thread to measure anew.
  *
+ * The thread starts away from the starting thread's CPU (away_from_here).
+ *
  * With a share to spare, a job waits behind the thread's compile (up to
  * WAITING_MAX of them) rather than run at once: the submitter would wait
  * for that compile (one LLVM context) and then for its own, so the new
@@ -172,6 +174,12 @@ bool queue_start(unsigned n, int *why)
 	away_from_here(&attr);
 	*why = pthread_create(&Q.thread, &attr, serve, NULL);
 	pthread_attr_destroy(&attr);
+	if (*why == EINVAL) { /* the CPUs allowed changed meanwhile: anywhere */
+		pthread_attr_init(&attr);
+		pthread_attr_setstacksize(&attr, COMPILER_STACK);
+		*why = pthread_create(&Q.thread, &attr, serve, NULL);
+		pthread_attr_destroy(&attr);
+	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	Q.running = *why == 0;
 	return Q.running;

@@ -1,13 +1,16 @@
 # Whole-program facts (runtime/jit/whole.c, jit_offer): a function that
-# only one other calls is a private copy in its caller's versions, even
-# when that caller is itself only offered for inlining to a hot function's
-# version, so the optimizer folds it in as clang folds a static function
-# called once. tests/jit/tiers/single_calls.c: hot's version (tier 1 at
-# call 100, compiled on the program's thread, before wrap or mix have code
-# of their own) is offered wrap to inline and mix privately; mix is folded
-# into wrap, so from then on mix is called no more (offered
-# available_externally, it stayed a call from every round: 10000 calls).
-# The output must equal the clang build's.
+# only one other calls is a private copy in a version's module when its
+# caller is offered to that version for inlining, so the optimizer folds
+# it in as clang folds a static function called once.
+# tests/jit/tiers/single_calls.c, fixed thresholds, compiles on the
+# program's thread: wrap reaches call 100 first (main calls it once more)
+# and gets its version, mix folded in; hot's version follows, offered wrap
+# (small, two callers) to inline and mix privately below it. Before, mix
+# was offered available_externally there, stayed a call from hot's
+# version, and was called in every round (10000 calls); now mix is folded
+# into wrap's copy, hot's version calls wrap's version, and mix is called
+# no more after wrap's version went in. The output must equal the clang
+# build's.
 . tests/boot/common.inc
 src=tests/jit/tiers/single_calls.c
 clang-19 -O2 -o "$TMP/oracle" "$src" || fail "clang failed"

@@ -1,5 +1,5 @@
 /* A hot function calls a small function (wrap) that has two callers and
- * is offered to its versions for inlining; wrap's own helper (mix) has
+ * is offered to hot's versions for inlining; wrap's own helper (mix) has
  * one caller, wrap, and is too large to be inlined without the bonus a
  * static function called once gets (tests/boot/jit_single_calls.sh). */
 #include <stdio.h>
