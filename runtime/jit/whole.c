@@ -153,12 +153,14 @@ enum jit_offer jit_offer(const struct jit *j, size_t f, const unsigned *fns, siz
 	 * with other callers. Reached from one of fns' bodies first, f is a
 	 * private copy, whatever its size, as clang keeps a static function
 	 * called once. */
-	size_t top = f, steps = 0;
+	size_t chain[CHAIN_MAX], top = f, steps = 0; /* chain: f and up, below top */
 	for (; !j->compiled[top] && j->only_caller[top] >= 0 && steps < j->nfns; steps++) {
 		size_t up = (size_t)j->only_caller[top];
 		for (size_t k = 0; k < n; k++)
 			if (up == fns[k])
 				return JIT_OFFER_PRIVATE;
+		if (steps < CHAIN_MAX)
+			chain[steps] = top;
 		top = up;
 	}
 	/* Below a top offered to inline, each small function only its parent
@@ -169,13 +171,10 @@ enum jit_offer jit_offer(const struct jit *j, size_t f, const unsigned *fns, siz
 	 * that no version optimizes code it will not inline). */
 	if (top == f || steps > CHAIN_MAX)
 		return by_size(j, f);
-	size_t chain[CHAIN_MAX + 1], len = 0;
-	for (size_t c = f; c != top; c = (size_t)j->only_caller[c])
-		chain[len++] = c;
 	enum jit_offer o = by_size(j, top);
 	bool open = o == JIT_OFFER_INLINE; /* no large function above */
-	while (len--) {
-		o = by_size(j, chain[len]);
+	while (steps--) {
+		o = by_size(j, chain[steps]);
 		open = open && o == JIT_OFFER_INLINE;
 		if (open)
 			o = JIT_OFFER_PRIVATE;

@@ -407,7 +407,7 @@ static void generic_done(struct prof_job *job)
 			"specialization) from call %llu, %s %.2f ms\n",
 			job->fallback ? "fallback" : "tier-up", f->fn->name,
 			(unsigned long long)f->guard_misses,
-			(unsigned long long)prof_calls_since_spec(f),
+			(unsigned long long)prof_since(f->calls, f->spec_calls),
 			(unsigned long long)f->calls + 1,
 			ns ? "compiled in" : "compiled before, in",
 			prof_ms(ns ? ns : f->generic_ns));
@@ -451,7 +451,7 @@ static uint64_t first_miss_check(struct prof_fn *f, uint32_t i)
  * compile takes; and the guard looks again after twice as many. */
 static void misses(struct prof_fn *f, uint32_t i)
 {
-	uint64_t since = prof_calls_since_spec(f);
+	uint64_t since = prof_since(f->calls, f->spec_calls);
 	if (f->pending) { /* a compile for it is under way: later */
 		f->miss_trigger = f->miss_trigger < PROF_NEVER / 2 ? f->miss_trigger * 2 : PROF_NEVER;
 		return;

@@ -105,22 +105,22 @@ struct prof_fn {
 	unsigned unfit[8];
 };
 
-/* The calls and cycles of the code in f's slot since it went in, never
- * below zero: a program thread's counter update that began before the
- * install can land after it, below the snapshot, and a call that reached
- * a checkpoint uncounts itself (it runs again through the slot). */
+/* A count now against its snapshot then, never below zero: a program
+ * thread's counter update that began before a snapshot can land after it,
+ * and a call that reached a checkpoint uncounts itself (it runs again
+ * through the slot). */
+static inline uint64_t prof_since(uint64_t now, uint64_t then)
+{
+	return now > then ? now - then : 0;
+}
+/* The calls and cycles of the code in f's slot since it went in. */
 static inline uint64_t prof_calls_in_slot(const struct prof_fn *f)
 {
-	return f->calls > f->tier_calls ? f->calls - f->tier_calls : 0;
+	return prof_since(f->calls, f->tier_calls);
 }
 static inline uint64_t prof_cycles_in_slot(const struct prof_fn *f)
 {
-	return f->cycles > f->tier_cycles ? f->cycles - f->tier_cycles : 0;
-}
-/* The calls since a specialized version went in, likewise. */
-static inline uint64_t prof_calls_since_spec(const struct prof_fn *f)
-{
-	return f->calls > f->spec_calls ? f->calls - f->spec_calls : 0;
+	return prof_since(f->cycles, f->tier_cycles);
 }
 
 /* The policy's tunables. By default (adaptive) the counts are checkpoints

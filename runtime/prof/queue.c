@@ -169,16 +169,17 @@ bool queue_start(unsigned n, int *why)
 	}
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old); /* the thread inherits it */
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, COMPILER_STACK);
-	away_from_here(&attr);
-	*why = pthread_create(&Q.thread, &attr, serve, NULL);
-	pthread_attr_destroy(&attr);
-	if (*why == EINVAL) { /* the CPUs allowed changed meanwhile: anywhere */
+	/* away from here; if the CPUs allowed changed meanwhile (EINVAL),
+	 * anywhere */
+	for (int away = 1; away >= 0; away--) {
 		pthread_attr_init(&attr);
 		pthread_attr_setstacksize(&attr, COMPILER_STACK);
+		if (away)
+			away_from_here(&attr);
 		*why = pthread_create(&Q.thread, &attr, serve, NULL);
 		pthread_attr_destroy(&attr);
+		if (*why != EINVAL)
+			break;
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	Q.running = *why == 0;
