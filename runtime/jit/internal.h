@@ -25,6 +25,11 @@ struct jit_pending {
 	uint64_t offset, size; /* in its section */
 };
 
+/* What optimized code a function has (struct jit's compiled). Final:
+ * generic -O3 code that counts nothing, from which no later version will
+ * come (OSR code may inline it: whole.c). */
+enum jit_compiled { JIT_NOT_COMPILED, JIT_COMPILED, JIT_COMPILED_FINAL };
+
 struct jit {
 	char *cpu, *features, *triple;
 	LLVMTargetMachineRef tm[4];	 /* one per backend optimization level */
@@ -44,7 +49,7 @@ struct jit {
 	LLVMValueRef *defs;	 /* their definitions in module */
 	struct jit_def *by_addr; /* the same, sorted by address */
 	long *only_caller;	 /* per function: the one function calling it, or -1 */
-	unsigned char *compiled; /* per function: it has an optimized version */
+	unsigned char *compiled; /* per function: enum jit_compiled */
 	struct jit_var *vars;	 /* the program's variables by address (whole.c) */
 	size_t nvars;
 	struct jit_probes probes;

@@ -132,7 +132,7 @@ int jit_find_version(struct jit *j, const char *entry, void **addr)
 void jit_adopt(struct jit *j, unsigned fn)
 {
 	if (fn < j->nfns)
-		j->compiled[fn] = 1;
+		j->compiled[fn] = JIT_COMPILED;
 }
 
 const char *jit_fn_symbol(const struct jit *j, unsigned fn)

@@ -852,7 +852,10 @@ static int compile_versions(struct jit *j, const struct jit_request *r, size_t n
 	}
 	for (size_t i = 0; i < n; i++) {
 		fns[i] = r[i].fn;
-		j->compiled[r[i].fn] = 1;
+		j->compiled[r[i].fn] =
+		    r[i].tier == 2 && !r[i].counted && !r[i].profiled && !r[i].nspec
+			? JIT_COMPILED_FINAL
+			: JIT_COMPILED;
 		name_version(j, &r[i], j->serial++, &names[i]);
 		body_names[i] = names[i].body;
 	}

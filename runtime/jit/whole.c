@@ -139,13 +139,18 @@ enum jit_offer jit_offer(const struct jit *j, size_t f, const unsigned *fns, siz
 	for (size_t k = 0; k < n; k++)
 		if (f == fns[k])
 			return JIT_OFFER_OWN;
-	/* OSR code inlines only small straight-line helpers: a loop in main
-	 * that calls a helper with loops of its own, entered before the
-	 * helper was hot, would otherwise run all the helper's work in the
-	 * OSR code, never specialized, and with the loop's state in the tier-0
-	 * frame's memory (bench/tiers/spec bare-metal: 42 times run's time). */
+	/* OSR code inlines only small straight-line helpers and small ones
+	 * whose own code is final: a loop in main that calls a helper with
+	 * loops of its own, entered before the helper was hot, would
+	 * otherwise run all the helper's work in the OSR code, never
+	 * specialized, and with the loop's state in the tier-0 frame's memory
+	 * (bench/tiers/spec bare-metal: 42 times run's time). A helper with
+	 * final code has been judged already: no later version would come. */
 	if (j->osr)
-		return j->fns[f].untimed ? JIT_OFFER_INLINE : JIT_OFFER_DECLARE;
+		return j->fns[f].untimed || (j->compiled[f] == JIT_COMPILED_FINAL &&
+					     by_size(j, f) == JIT_OFFER_INLINE)
+			   ? JIT_OFFER_INLINE
+			   : JIT_OFFER_DECLARE;
 	/* Up f's chain of single calls (at most as many steps as functions: a
 	 * cycle of single callers is unreachable code), to its top: a
 	 * function with optimized code of its own (hot in its own right:

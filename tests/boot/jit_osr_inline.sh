@@ -1,0 +1,21 @@
+# OSR code inlines a small helper whose own code is final (runtime/jit/
+# whole.c, jit_offer): tests/jit/tiers/osr_inline.c, hosted, compiles on
+# the program's thread so that the order is fixed: key, a small helper
+# with a loop of its own, gets -O3 code that counts nothing (final: no
+# later version would come from its profile) before main's loop asks for
+# OSR, whose code may then inline key (before, it called key through its
+# stub: a 12-byte key built at every round of bench/real's hashmap that
+# way took 0.45 s of its 2 s). The output must equal the clang build's,
+# in the runs where that order held and OSR code ran.
+. tests/boot/common.inc
+src=tests/jit/tiers/osr_inline.c
+clang-19 -O2 -o "$TMP/oracle" "$src" || fail "clang failed"
+"$TMP/oracle" 2000000 >"$TMP/want" || fail "the clang build failed"
+run ./bareflow jit --hosted --cache off --compile-threads 0 --log-tiers --report "$src" -- 2000000
+expect_status 0
+expect_output "^$(cat "$TMP/want")\$"
+order=$(grep -o 'tier-up key: tier 0 -> 2 (-O3)\|OSR main: tier 0 -> 2' "$OUT" | tr '\n' ';')
+[ "$order" = "tier-up key: tier 0 -> 2 (-O3);OSR main: tier 0 -> 2;" ] ||
+	fail "expected key's -O3 code, then main's OSR code; got: $order"
+grep -q '^ *key .*(-O3, uncounted)' "$OUT" || fail "key's -O3 code counts its calls: not final"
+echo ok
