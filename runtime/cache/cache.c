@@ -843,7 +843,7 @@ unsigned cache_load(void)
 			struct record *x = &C.rec[k];
 			if (!prof_fns[x->fn + 1].fn->managed)
 				continue;
-			jit_adopt(C.jit, (unsigned)x->fn);
+			jit_adopt(C.jit, &x->r);
 			prof_restore((uint32_t)x->fn + 1, &x->s, &x->r, slot[k],
 				     x->fallback ? &x->fr : NULL, x->fallback ? fb[k] : NULL);
 			restored++;

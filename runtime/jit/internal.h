@@ -25,10 +25,14 @@ struct jit_pending {
 	uint64_t offset, size; /* in its section */
 };
 
-/* What optimized code a function has (struct jit's compiled). Final:
- * generic -O3 code that counts nothing, from which no later version will
- * come (OSR code may inline it: whole.c). */
+/* What optimized code a function has (struct jit's compiled). Final: its
+ * first version is generic -O3 code that counts nothing, from which no
+ * later version will come (OSR code may inline it: whole.c). A later
+ * version never makes a function final: generic code compiled for a
+ * specialization's misses leaves the guard in the slot. */
 enum jit_compiled { JIT_NOT_COMPILED, JIT_COMPILED, JIT_COMPILED_FINAL };
+/* What compiling r would make of r->fn, from nothing. */
+enum jit_compiled jit_request_state(const struct jit_request *r);
 
 struct jit {
 	char *cpu, *features, *triple;
@@ -103,6 +107,10 @@ int jit_fail_llvm(struct jit *j, int code, const char *what, LLVMErrorRef e);
 /* Optimize m at level opt (-1: no IR passes), generate code at backend
  * level cg, and link it into the JIT; m is consumed. */
 int jit_emit(struct jit *j, LLVMModuleRef m, int opt, int cg, const char *pre_passes);
+/* The same, shown m between optimizing and generating code (when the
+ * optimizing succeeded). */
+int jit_emit_seen(struct jit *j, LLVMModuleRef m, int opt, int cg, const char *pre_passes,
+		  void (*optimized)(void *arg, LLVMModuleRef m), void *arg);
 /* The two halves of jit_emit; jit_optimize leaves m to the caller. */
 int jit_optimize(struct jit *j, LLVMModuleRef m, int opt, const char *pre_passes);
 int jit_codegen(struct jit *j, LLVMModuleRef m, int cg);

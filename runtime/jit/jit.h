@@ -140,8 +140,12 @@ int jit_compile_versions(struct jit *j, const struct jit_request *r, size_t n, v
 /* An on-stack-replacement entry at tier-0 loop header `loop` (a block
  * number) of function fn: code taking the function's arguments and its
  * tier-0 frame, running the rest of the call at -O3. JIT_EUNFIT if that
- * loop cannot be entered this way (the reason is in the error). */
-int jit_compile_osr(struct jit *j, unsigned fn, unsigned loop, void **addr, uint64_t *ns);
+ * loop cannot be entered this way (the reason is in the error). In
+ * inlined (size bytes), the names of the program's functions the loop
+ * called that its optimized code calls no more (inlined, or found to be
+ * dead), comma-separated; "" for none. */
+int jit_compile_osr(struct jit *j, unsigned fn, unsigned loop, void **addr, uint64_t *ns,
+		    char *inlined, size_t size);
 
 const struct jit_stats *jit_stats(const struct jit *j);
 /* Fail with "out of memory" (for code outside jit/ that allocates for it):
@@ -205,8 +209,9 @@ int jit_add_object(struct jit *j, const void *obj, size_t size);
 /* The address of a version's entry (linking what it needs), noted for
  * jit_version_object as in the object added last, which must hold it. */
 int jit_find_version(struct jit *j, const char *entry, void **addr);
-/* Function fn has optimized code now (from an object added above). */
-void jit_adopt(struct jit *j, unsigned fn);
+/* Function r->fn has optimized code now, r's version (from an object
+ * added above). */
+void jit_adopt(struct jit *j, const struct jit_request *r);
 /* The symbol name of function fn, and the function with a symbol name
  * (-1 if none). */
 const char *jit_fn_symbol(const struct jit *j, unsigned fn);

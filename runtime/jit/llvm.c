@@ -760,6 +760,12 @@ int jit_codegen(struct jit *j, LLVMModuleRef m, int cg)
 
 int jit_emit(struct jit *j, LLVMModuleRef m, int opt, int cg, const char *pre_passes)
 {
+	return jit_emit_seen(j, m, opt, cg, pre_passes, NULL, NULL);
+}
+
+int jit_emit_seen(struct jit *j, LLVMModuleRef m, int opt, int cg, const char *pre_passes,
+		  void (*optimized)(void *arg, LLVMModuleRef m), void *arg)
+{
 	size_t len;
 	set_compiling(LLVMGetModuleIdentifier(m, &len));
 	int err = jit_optimize(j, m, opt, pre_passes);
@@ -768,6 +774,8 @@ int jit_emit(struct jit *j, LLVMModuleRef m, int opt, int cg, const char *pre_pa
 		LLVMDisposeModule(m);
 		return err;
 	}
+	if (optimized)
+		optimized(arg, m);
 	err = jit_codegen(j, m, cg);
 	set_compiling(NULL);
 	return err;

@@ -129,10 +129,16 @@ int jit_find_version(struct jit *j, const char *entry, void **addr)
 	return err;
 }
 
-void jit_adopt(struct jit *j, unsigned fn)
+enum jit_compiled jit_request_state(const struct jit_request *r)
 {
-	if (fn < j->nfns)
-		j->compiled[fn] = JIT_COMPILED;
+	return r->tier == 2 && !r->counted && !r->profiled && !r->nspec ? JIT_COMPILED_FINAL
+									: JIT_COMPILED;
+}
+
+void jit_adopt(struct jit *j, const struct jit_request *r)
+{
+	if (r->fn < j->nfns)
+		j->compiled[r->fn] = jit_request_state(r);
 }
 
 const char *jit_fn_symbol(const struct jit *j, unsigned fn)

@@ -232,22 +232,92 @@ out:
 	return err;
 }
 
-int jit_compile_osr(struct jit *j, unsigned fn, unsigned loop, void **addr, uint64_t *ns)
+/* Mark in calls (one flag per program function) the functions f calls
+ * directly: after optimizing, those it did not inline. */
+static void mark_calls(const struct jit *j, LLVMValueRef f, unsigned char *calls)
+{
+	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb; bb = LLVMGetNextBasicBlock(bb))
+		for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i;
+		     i = LLVMGetNextInstruction(i)) {
+			LLVMValueRef c = LLVMIsACallInst(i) ? LLVMGetCalledValue(i) : NULL;
+			size_t len;
+			long k = c && LLVMIsAFunction(c)
+				     ? jit_fn_by_symbol(j, LLVMGetValueName2(c, &len))
+				     : -1;
+			if (k >= 0)
+				calls[k] = 1;
+		}
+}
+
+/* The program's functions that f called before optimizing (before) and
+ * calls no more, by name, in out ("" for none; "..." ends a list cut
+ * short). */
+static void list_inlined(const struct jit *j, LLVMValueRef f, const unsigned char *before,
+			 char *out, size_t size)
+{
+	unsigned char *after = calloc(j->nfns + 1, 1);
+	size_t n = 0;
+	out[0] = 0;
+	if (!after)
+		return;
+	mark_calls(j, f, after);
+	for (size_t k = 0; k < j->nfns; k++) {
+		if (!before[k] || after[k])
+			continue;
+		int w = snprintf(out + n, size - n, "%s%s", n ? ", " : "", j->fns[k].name);
+		if (w < 0 || (size_t)w >= size - n) {
+			snprintf(out + (n < size - 4 ? n : size - 4), 4, "...");
+			break;
+		}
+		n += (size_t)w;
+	}
+	free(after);
+}
+
+/* What jit_compile_osr looks at once the OSR code is optimized. */
+struct osr_seen {
+	const struct jit *j;
+	const char *name;	     /* the OSR function's */
+	const unsigned char *before; /* the functions it called, unoptimized */
+	char *inlined;
+	size_t size;
+};
+
+static void seen(void *arg, LLVMModuleRef m)
+{
+	struct osr_seen *s = arg;
+	LLVMValueRef o = LLVMGetNamedFunction(m, s->name);
+	if (o)
+		list_inlined(s->j, o, s->before, s->inlined, s->size);
+}
+
+int jit_compile_osr(struct jit *j, unsigned fn, unsigned loop, void **addr, uint64_t *ns,
+		    char *inlined, size_t size)
 {
 	char name[600];
 	uint64_t t0 = rt_now_ns();
 	LLVMValueRef body;
 
+	inlined[0] = 0;
 	snprintf(name, sizeof name, "%s.osr%u.v%u", j->syms[fn], loop, j->serial++);
 	j->osr = true;
 	LLVMModuleRef m = ir_version_module(j, fn, name, &body);
 	j->osr = false;
 	int err = jit_build_osr(j, m, body, loop, name);
+	unsigned char *before = err ? NULL : calloc(j->nfns + 1, 1);
+	if (!err && !before)
+		err = jit_fail(j, JIT_EINTERNAL, "out of memory");
 	if (err) {
 		LLVMDisposeModule(m);
 		return err;
 	}
-	if ((err = jit_emit(j, m, 3, 3, "globaldce")) || (err = jit_lookup(j, name, addr)) ||
+	LLVMValueRef o = LLVMGetNamedFunction(m, name);
+	if (o)
+		mark_calls(j, o, before);
+	struct osr_seen s = {j, name, before, inlined, size};
+	err = jit_emit_seen(j, m, 3, 3, "globaldce", seen, &s);
+	free(before);
+	if (err || (err = jit_lookup(j, name, addr)) ||
 	    (j->keep && (err = jit_made(j, *addr, name))))
 		return err;
 	*ns = rt_now_ns() - t0;

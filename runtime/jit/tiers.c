@@ -845,17 +845,16 @@ static int compile_versions(struct jit *j, const struct jit_request *r, size_t n
 	unsigned *fns = calloc(n, sizeof *fns);
 	LLVMValueRef *bodies = calloc(n, sizeof *bodies);
 	struct jit_extents *exts = calloc(n, sizeof *exts);
+	unsigned char *was = calloc(n, 1); /* each function's jit_compiled before */
 	int err = 0;
-	if (!names || !body_names || !fns || !bodies || !exts) {
+	if (!names || !body_names || !fns || !bodies || !exts || !was) {
 		err = jit_fail(j, JIT_EINTERNAL, "out of memory");
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
 		fns[i] = r[i].fn;
-		j->compiled[r[i].fn] =
-		    r[i].tier == 2 && !r[i].counted && !r[i].profiled && !r[i].nspec
-			? JIT_COMPILED_FINAL
-			: JIT_COMPILED;
+		was[i] = j->compiled[r[i].fn];
+		j->compiled[r[i].fn] = JIT_COMPILED;
 		name_version(j, &r[i], j->serial++, &names[i]);
 		body_names[i] = names[i].body;
 	}
@@ -893,7 +892,11 @@ static int compile_versions(struct jit *j, const struct jit_request *r, size_t n
 		err = jit_lookup(j, names[i].entry, &addrs[i]);
 	for (size_t i = 0; !err && j->keep && i < n; i++)
 		err = jit_made(j, addrs[i], names[i].entry);
+	for (size_t i = 0; !err && i < n; i++) /* a first version, and final */
+		if (was[i] == JIT_NOT_COMPILED)
+			j->compiled[r[i].fn] = jit_request_state(&r[i]);
 out:
+	free(was);
 	free(names);
 	free(body_names);
 	free(fns);

@@ -86,6 +86,7 @@ struct prof_job {
 	int err;		  /* who[0]'s compile failed (the reason in error) */
 	bool alone;		  /* the batch failed; who[0] was compiled alone */
 	char error[512];
+	char inlined[256]; /* OSR: the functions its code inlined (jit_compile_osr) */
 	uint64_t asked_calls[PROF_BATCH_MAX], asked_loops[PROF_BATCH_MAX];
 	uint64_t trigger[PROF_BATCH_MAX][2]; /* call and loop (or OSR) triggers */
 };

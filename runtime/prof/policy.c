@@ -771,20 +771,21 @@ static void osr_done(struct prof_job *job)
 	f->osr_trigger = 0; /* a loop still running in tier 0 enters it at its next back-edge */
 	if (!P.verbose)
 		return;
+	const char *in = job->inlined[0] ? ", inlining " : "";
 	if (job->q.background)
 		fprintf(stderr,
 			"bareflow-rt: OSR %s: tier 0 -> 2 (-O3) in the loop at block %u, asked in "
 			"call %llu after %llu loop iterations, installed after %llu, compiled in "
-			"%.2f ms in the background\n",
+			"%.2f ms in the background%s%s\n",
 			f->fn->name, loop, (unsigned long long)job->asked_calls[0],
 			(unsigned long long)job->asked_loops[0], (unsigned long long)f->loops,
-			prof_ms(job->ns[0]));
+			prof_ms(job->ns[0]), in, job->inlined);
 	else
 		fprintf(stderr,
 			"bareflow-rt: OSR %s: tier 0 -> 2 (-O3) in the loop at block %u, in call "
-			"%llu after %llu loop iterations, compiled in %.2f ms\n",
+			"%llu after %llu loop iterations, compiled in %.2f ms%s%s\n",
 			f->fn->name, loop, (unsigned long long)f->calls,
-			(unsigned long long)f->loops, prof_ms(job->ns[0]));
+			(unsigned long long)f->loops, prof_ms(job->ns[0]), in, job->inlined);
 }
 
 /* A tier-0 loop header of function i ran osr_trigger times in all: enter

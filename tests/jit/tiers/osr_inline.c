@@ -1,7 +1,8 @@
 /* main's loop, entered once, goes to -O3 by OSR; each round calls key, a
  * small helper with a loop of its own that gets -O3 code counting nothing
- * before the OSR compile, and so may be inlined into the OSR code
- * (tests/boot/jit_osr_inline.sh), and a function through a pointer. */
+ * before the OSR compile, and so is inlined into the OSR code
+ * (tests/boot/jit_osr_inline.sh); and one of two functions through a
+ * table, whose results check that the inlined key wrote every byte. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -36,7 +37,7 @@ int main(int argc, char **argv)
 {
 	unsigned long n = argc > 1 ? strtoul(argv[1], NULL, 10) : 1000000, s = 0;
 	unsigned long (*const fold[2])(const char *) = {sum_chars, xor_chars};
-	char buf[16];
+	char buf[16] = "";
 	for (unsigned long i = 0; i < n; i++) {
 		key(buf, (unsigned)(i * 2654435761u));
 		s += fold[i % 3 == 0](buf) + (unsigned char)buf[5];
