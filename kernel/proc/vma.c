@@ -133,16 +133,33 @@ static int split_at(uint64_t addr)
 	return 0;
 }
 
+/* The pages of [start, end) unmapped together, at most this many at a
+ * time: one TLB shootdown for them all (one a page made a 128 MiB munmap
+ * on two CPUs 4 times slower than on one), and only then freed, so that
+ * no CPU can still reach a page through its TLB once it is reused. */
+#define RELEASE_BATCH 256
+
 static void release_pages(uint64_t start, uint64_t end)
 {
 	struct vm_space *as = proc_space();
+	uint64_t pa[RELEASE_BATCH], from = start, va = start;
+	unsigned n = 0;
 
-	for (uint64_t va = start; (va = vm_next_mapped(as, va, end)) < end; va += PAGE_SIZE) {
-		uint64_t pa;
-		vm_lookup(as, va, &pa, NULL);
-		vm_unmap(as, va, PAGE_SIZE);
-		pmm_free_user_pages(pa, 1);
-		usage()->resident--;
+	for (;;) {
+		va = vm_next_mapped(as, va, end);
+		if (n == RELEASE_BATCH || (va >= end && n)) {
+			uint64_t to = va < end ? va : end;
+			vm_unmap(as, from, to - from);
+			for (unsigned i = 0; i < n; i++)
+				pmm_free_user_pages(pa[i], 1);
+			usage()->resident -= n;
+			n = 0;
+			from = to;
+		}
+		if (va >= end)
+			break;
+		vm_lookup(as, va, &pa[n++], NULL);
+		va += PAGE_SIZE;
 	}
 }
 
