@@ -476,13 +476,21 @@ static void misses(struct prof_fn *f, uint32_t i)
  * that misjudges a loop). So a function whose counted -O3 code has run
  * EXPERIMENT_COMPILES times as long as a compile takes is compiled once more
  * for any x86-64 (SSE2), the same specialization and all, and the two
- * take turns, a sample of calls each, EXPERIMENT_ROUNDS times (so that
- * calls growing costlier over time do not decide it). Each is judged by
- * its best sample (time the machine spent elsewhere only adds cycles), and
- * the other is kept only if it took EXPERIMENT_MARGIN fewer cycles per
- * call than this CPU's. The report and the profile show
- * the figures. Code that counts nothing cannot be measured, and OSR code
- * runs once; neither is tried.
+ * take turns, a sample of calls each, PROF_EXPERIMENT_ROUNDS times. Calls
+ * differ (searches of any length, files of other sizes), and the machine's
+ * load changes, so a sample is compared only with its neighbours in time:
+ * its cycles per call over the other code's sample just before it, as
+ * paired runs are. The other code is kept only if every one of those
+ * ratios favours it and their median by EXPERIMENT_MARGIN: were the code
+ * no matter, each ratio a coin flip, all seven would favour the other
+ * about one time in 128 (not quite: neighbours share a sample).
+ * (bench/real's dijkstra, which alternates cheap and costly searches,
+ * gave ratios from 0.28 to 2.3 in one run and 0.41 to 1.46 in another;
+ * judged before by each code's best sample, which code it kept was
+ * chance. sha256's sha256_compress gave 0.46 to 0.52, seven of seven,
+ * for any x86-64's code.) The report and the profile show each code's
+ * median sample and the median ratio. Code that counts
+ * nothing cannot be measured, and OSR code runs once; neither is tried.
  */
 #define EXPERIMENT_MARGIN 0.05
 /* The other code must win by the margin for as long as the function still
@@ -491,9 +499,8 @@ static void misses(struct prof_fn *f, uint32_t i)
  * 4, every hot function of a short program paid an extra compile that
  * rarely won: bench/real took 3.6% longer in all.) */
 #define EXPERIMENT_COMPILES (1 / EXPERIMENT_MARGIN)
-#define EXPERIMENT_SAMPLE_CYCLES 40e6 /* each sample runs at least this long ... */
-#define EXPERIMENT_MIN_CALLS 16	      /* ... and this many calls */
-#define EXPERIMENT_ROUNDS 3	      /* of the other's sample and this CPU's */
+#define EXPERIMENT_SAMPLE_CYCLES 20e6 /* each sample runs at least this long ... */
+#define EXPERIMENT_MIN_CALLS 4	      /* ... and this many calls */
 
 /* Whether this CPU has more than x86-64's baseline to choose from. */
 static bool cpu_has_choices(void)
@@ -523,12 +530,19 @@ static double slot_cpc(const struct prof_fn *f)
 	return calls ? (double)prof_cycles_in_slot(f) / (double)calls : 0;
 }
 
-/* The smaller of two cycles-per-call figures, 0 standing for none yet:
- * time the machine spent elsewhere only adds cycles, so the least of
- * several samples is the truest. */
-static double min_cpc(double a, double b)
+static int by_value(const void *a, const void *b)
 {
-	return a && a < b ? a : b;
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The median of n figures (sorted in place). */
+static double median(double *v, unsigned n)
+{
+	if (!n)
+		return 0;
+	qsort(v, n, sizeof *v, by_value);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 /* Run the code now in the slot for a sample of calls at cpc each. */
@@ -558,6 +572,14 @@ static void other_done(struct prof_job *job)
 	prof_install(f, &job->r[0], e->other, job->ns[0], prof_job_place(job, 0));
 	e->state = EXPERIMENT_OTHER;
 	sample(f, e->host_cpc);
+}
+
+/* A sample's ratio, the other's cycles per call over the slot's code's
+ * (0 when either ran no call). */
+static void add_ratio(struct prof_experiment *e, double other, double host)
+{
+	if (other > 0 && host > 0 && e->nratios < 2 * PROF_EXPERIMENT_ROUNDS)
+		e->ratio[e->nratios++] = other / host;
 }
 
 static void experiment(struct prof_fn *f, uint32_t i)
@@ -595,20 +617,32 @@ static void experiment(struct prof_fn *f, uint32_t i)
 		return;
 	}
 	case EXPERIMENT_OTHER:
-		e->other_cpc = min_cpc(e->other_cpc, slot_cpc(f));
+		e->other_s[e->rounds] = slot_cpc(f);
+		if (e->rounds) /* against the slot's code's sample before it */
+			add_ratio(e, e->other_s[e->rounds], e->host_s[e->rounds - 1]);
 		prof_reinstall(f, e->host);
 		e->state = EXPERIMENT_HOST;
 		sample(f, e->host_cpc);
 		return;
 	case EXPERIMENT_HOST:
-		e->host2_cpc = min_cpc(e->host2_cpc, slot_cpc(f));
-		if (++e->rounds < EXPERIMENT_ROUNDS) {
+		e->host_s[e->rounds] = slot_cpc(f);
+		add_ratio(e, e->other_s[e->rounds], e->host_s[e->rounds]);
+		if (++e->rounds < PROF_EXPERIMENT_ROUNDS) {
 			prof_reinstall(f, e->other);
 			e->state = EXPERIMENT_OTHER;
 			sample(f, e->host_cpc);
 			return;
 		}
-		e->kept_other = e->other_cpc < e->host2_cpc * (1 - EXPERIMENT_MARGIN);
+		double sorted[2 * PROF_EXPERIMENT_ROUNDS];
+		memcpy(sorted, e->other_s, sizeof e->other_s);
+		e->other_cpc = median(sorted, PROF_EXPERIMENT_ROUNDS);
+		memcpy(sorted, e->host_s, sizeof e->host_s);
+		e->host2_cpc = median(sorted, PROF_EXPERIMENT_ROUNDS);
+		memcpy(sorted, e->ratio, e->nratios * sizeof *e->ratio);
+		e->median_ratio = median(sorted, e->nratios); /* sorts them */
+		e->kept_other = e->nratios == 2 * PROF_EXPERIMENT_ROUNDS - 1 &&
+				sorted[e->nratios - 1] < 1 &&
+				e->median_ratio < 1 - EXPERIMENT_MARGIN;
 		if (e->kept_other)
 			prof_reinstall(f, e->other);
 		e->state = EXPERIMENT_DONE;
@@ -620,8 +654,12 @@ static void experiment(struct prof_fn *f, uint32_t i)
 		if (P.verbose)
 			fprintf(stderr,
 				"bareflow-rt: measured %s: %.0f cycles a call for this CPU, %.0f "
-				"for any x86-64: keeps %s\n",
-				f->fn->name, here, any, kept_any ? "any x86-64's" : "this CPU's");
+				"for any x86-64 (medians; %s's over %s's, sample by sample: "
+				"%.3f, the median of %u): keeps %s\n",
+				f->fn->name, here, any,
+				e->other_generic ? "any x86-64" : "this CPU",
+				e->other_generic ? "this CPU" : "any x86-64", e->median_ratio,
+				e->nratios, kept_any ? "any x86-64's" : "this CPU's");
 		return;
 	default:
 		f->call_trigger = f->loop_trigger = PROF_NEVER;

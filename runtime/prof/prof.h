@@ -51,6 +51,9 @@ struct prof_version {
 	void *code;
 };
 
+/* The samples each code of a code-choice experiment runs (policy.c). */
+#define PROF_EXPERIMENT_ROUNDS 4
+
 /* One per function. The first fields are read and written by JIT code. */
 struct prof_fn {
 	/* counters (JIT code; plain loads and stores: under concurrent
@@ -91,8 +94,14 @@ struct prof_fn {
 		int state, rounds;  /* enum in policy.c; rounds done */
 		void *host, *other; /* the code in the slot before; the other */
 		double host_cpc;    /* cycles per call of the code in the slot before */
-		double other_cpc;   /* the best sample of each, cycles per call */
-		double host2_cpc;
+		/* each sample's cycles per call, the other's and the slot's, in
+		 * turns; the ratio of each sample to the one before it, as the
+		 * other's over the slot's code's */
+		double other_s[PROF_EXPERIMENT_ROUNDS], host_s[PROF_EXPERIMENT_ROUNDS];
+		double ratio[2 * PROF_EXPERIMENT_ROUNDS];
+		unsigned nratios;
+		double other_cpc, host2_cpc; /* the median sample of each */
+		double median_ratio;	     /* of ratio: the other is kept below 1 - margin */
 		bool other_generic; /* the other is for any x86-64 (else this CPU) */
 		bool kept_other;
 	} experiment;

@@ -202,9 +202,12 @@ void prof_json_functions(FILE *out)
 		if (e->other && e->host2_cpc)
 			fprintf(out,
 				",\n     \"cpu_experiment\": {\"host_cycles_per_call\": %.0f, "
-				"\"x86_64_cycles_per_call\": %.0f, \"rounds\": %d, \"kept\": "
-				"\"%s\"}",
-				here, any, e->rounds, kept_any ? "x86-64" : "host");
+				"\"x86_64_cycles_per_call\": %.0f, \"rounds\": %d, "
+				"\"paired_ratio\": %.4f, \"kept\": \"%s\"}",
+				here, any, e->rounds,
+				e->other_generic ? e->median_ratio
+				: e->median_ratio > 0 ? 1 / e->median_ratio : 0,
+				kept_any ? "x86-64" : "host");
 		fprintf(out, "}");
 	}
 	fprintf(out, "\n  ]");
