@@ -173,16 +173,28 @@ static struct large **large_slot(uintptr_t va)
 	return l;
 }
 
-/* Unmap and free the first n pages of a large block's range. */
+/* Unmap the first n pages of a large block's range, then free them: only
+ * after the unmap's TLB shootdown, so that no CPU can still reach a page
+ * through the block's addresses once it is reused. Until then each page
+ * holds the next one's physical address (0 ends the list), written
+ * through the direct map. */
 static void large_release(uintptr_t va, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
+	uint64_t first = 0;
+	for (size_t i = n; i-- > 0;) {
 		uint64_t pa;
-		if (vm_lookup(vm_kernel(), va + i * PAGE_SIZE, &pa, NULL) == 0)
-			pmm_free_pages(pa, 1);
+		if (vm_lookup(vm_kernel(), va + i * PAGE_SIZE, &pa, NULL) == 0) {
+			*(uint64_t *)phys_to_virt(pa) = first;
+			first = pa;
+		}
 	}
 	if (n)
 		vm_unmap(vm_kernel(), va, n * PAGE_SIZE);
+	while (first) {
+		uint64_t next = *(uint64_t *)phys_to_virt(first);
+		pmm_free_pages(first, 1);
+		first = next;
+	}
 }
 
 static void *large_alloc(size_t size, size_t guard)
