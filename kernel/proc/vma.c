@@ -134,9 +134,10 @@ static int split_at(uint64_t addr)
 }
 
 /* The pages of [start, end) unmapped together, at most this many at a
- * time: one TLB shootdown for them all (one a page made a 128 MiB munmap
- * on two CPUs 4 times slower than on one), and only then freed, so that
- * no CPU can still reach a page through its TLB once it is reused. */
+ * time: one TLB shootdown for them all (and one more for each 32 page
+ * tables the unmap empties; one a page made a 128 MiB munmap on two CPUs
+ * 4 times slower than on one), and only then freed, so that no CPU can
+ * still reach a page through its TLB once it is reused. */
 #define RELEASE_BATCH 256
 
 static void release_pages(uint64_t start, uint64_t end)

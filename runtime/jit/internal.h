@@ -16,6 +16,10 @@ struct jit_def {
 	LLVMValueRef f;
 	size_t index; /* in the jit_fn list */
 };
+struct jit_sym {
+	const char *sym;
+	size_t index; /* in the jit_fn list */
+};
 
 /* A function symbol of a linked object, before its address is known. */
 struct jit_pending {
@@ -52,6 +56,7 @@ struct jit {
 	size_t nfns;
 	LLVMValueRef *defs;	 /* their definitions in module */
 	struct jit_def *by_addr; /* the same, sorted by address */
+	struct jit_sym *by_sym;	 /* and by symbol name */
 	long *only_caller;	 /* per function: the one function calling it, or -1 */
 	unsigned char *compiled; /* per function: enum jit_compiled */
 	struct jit_var *vars;	 /* the program's variables by address (whole.c) */

@@ -146,14 +146,6 @@ const char *jit_fn_symbol(const struct jit *j, unsigned fn)
 	return fn < j->nfns ? j->syms[fn] : NULL;
 }
 
-long jit_fn_by_symbol(const struct jit *j, const char *sym)
-{
-	for (size_t i = 0; i < j->nfns; i++)
-		if (!strcmp(j->syms[i], sym))
-			return (long)i;
-	return -1;
-}
-
 bool jit_tier0_loaded(const struct jit *j)
 {
 	return j->tier0_loaded;

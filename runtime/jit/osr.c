@@ -255,9 +255,10 @@ static void mark_calls(const struct jit *j, LLVMValueRef f, unsigned char *calls
 static void list_inlined(const struct jit *j, LLVMValueRef f, const unsigned char *before,
 			 char *out, size_t size)
 {
-	unsigned char *after = calloc(j->nfns + 1, 1);
+	unsigned char *after = size >= 4 ? calloc(j->nfns + 1, 1) : NULL;
 	size_t n = 0;
-	out[0] = 0;
+	if (size)
+		out[0] = 0;
 	if (!after)
 		return;
 	mark_calls(j, f, after);
@@ -298,7 +299,8 @@ int jit_compile_osr(struct jit *j, unsigned fn, unsigned loop, void **addr, uint
 	uint64_t t0 = rt_now_ns();
 	LLVMValueRef body;
 
-	inlined[0] = 0;
+	if (size)
+		inlined[0] = 0;
 	snprintf(name, sizeof name, "%s.osr%u.v%u", j->syms[fn], loop, j->serial++);
 	j->osr = true;
 	LLVMModuleRef m = ir_version_module(j, fn, name, &body);

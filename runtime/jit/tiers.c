@@ -846,6 +846,7 @@ static int compile_versions(struct jit *j, const struct jit_request *r, size_t n
 	LLVMValueRef *bodies = calloc(n, sizeof *bodies);
 	struct jit_extents *exts = calloc(n, sizeof *exts);
 	unsigned char *was = calloc(n, 1); /* each function's jit_compiled before */
+	size_t marked = 0;		   /* of r, marked compiled */
 	int err = 0;
 	if (!names || !body_names || !fns || !bodies || !exts || !was) {
 		err = jit_fail(j, JIT_EINTERNAL, "out of memory");
@@ -855,6 +856,7 @@ static int compile_versions(struct jit *j, const struct jit_request *r, size_t n
 		fns[i] = r[i].fn;
 		was[i] = j->compiled[r[i].fn];
 		j->compiled[r[i].fn] = JIT_COMPILED;
+		marked++;
 		name_version(j, &r[i], j->serial++, &names[i]);
 		body_names[i] = names[i].body;
 	}
@@ -892,10 +894,10 @@ static int compile_versions(struct jit *j, const struct jit_request *r, size_t n
 		err = jit_lookup(j, names[i].entry, &addrs[i]);
 	for (size_t i = 0; !err && j->keep && i < n; i++)
 		err = jit_made(j, addrs[i], names[i].entry);
-	for (size_t i = 0; !err && i < n; i++) /* a first version, and final */
-		if (was[i] == JIT_NOT_COMPILED)
-			j->compiled[r[i].fn] = jit_request_state(&r[i]);
 out:
+	for (size_t i = 0; i < marked; i++) /* a first version, and final; or none yet */
+		if (was[i] == JIT_NOT_COMPILED)
+			j->compiled[r[i].fn] = err ? JIT_NOT_COMPILED : jit_request_state(&r[i]);
 	free(was);
 	free(names);
 	free(body_names);

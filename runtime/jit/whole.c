@@ -106,17 +106,36 @@ static long index_of(const struct jit *j, LLVMValueRef f)
 	return d ? (long)d->index : -1;
 }
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct jit_sym *)a)->sym, ((const struct jit_sym *)b)->sym);
+}
+
+long jit_fn_by_symbol(const struct jit *j, const char *sym)
+{
+	struct jit_sym key = {sym, 0};
+	const struct jit_sym *d =
+	    j->by_sym ? bsearch(&key, j->by_sym, j->nfns, sizeof key, by_name) : NULL;
+	return d ? (long)d->index : -1;
+}
+
 int jit_note_definitions(struct jit *j, LLVMValueRef *defs)
 {
 	j->defs = defs;
 	j->by_addr = malloc((j->nfns + 1) * sizeof *j->by_addr);
+	j->by_sym = malloc((j->nfns + 1) * sizeof *j->by_sym);
 	j->only_caller = malloc((j->nfns + 1) * sizeof *j->only_caller);
 	j->compiled = calloc(j->nfns + 1, 1);
-	if (!j->by_addr || !j->only_caller || !j->compiled)
+	if (!j->by_addr || !j->by_sym || !j->only_caller || !j->compiled)
 		return jit_fail(j, JIT_EINTERNAL, "out of memory");
-	for (size_t i = 0; i < j->nfns; i++)
+	for (size_t i = 0; i < j->nfns; i++) {
+		if (!j->syms[i])
+			return jit_fail(j, JIT_EINTERNAL, "out of memory");
 		j->by_addr[i] = (struct jit_def){defs[i], i};
+		j->by_sym[i] = (struct jit_sym){j->syms[i], i};
+	}
 	qsort(j->by_addr, j->nfns, sizeof *j->by_addr, by_address);
+	qsort(j->by_sym, j->nfns, sizeof *j->by_sym, by_name);
 	for (size_t i = 0; i < j->nfns; i++)
 		j->only_caller[i] =
 		    keep_external(j, defs[i]) ? -1 : index_of(j, single_caller(defs[i]));

@@ -488,8 +488,8 @@ static void misses(struct prof_fn *f, uint32_t i)
  * gave ratios from 0.28 to 2.3 in one run and 0.41 to 1.46 in another;
  * judged before by each code's best sample, which code it kept was
  * chance. sha256's sha256_compress gave 0.46 to 0.52, seven of seven,
- * for any x86-64's code.) The report and the profile show each code's
- * median sample and the median ratio. Code that counts
+ * for any x86-64's code.) The report shows each code's median sample,
+ * the profile and --log-tiers the median ratio too. Code that counts
  * nothing cannot be measured, and OSR code runs once; neither is tried.
  */
 #define EXPERIMENT_MARGIN 0.05
