@@ -143,7 +143,8 @@ int jit_compile_versions(struct jit *j, const struct jit_request *r, size_t n, v
  * loop cannot be entered this way (the reason is in the error). In
  * inlined (size bytes), the names of the program's functions the loop
  * called that its optimized code calls no more (inlined, or found to be
- * dead), comma-separated; "" for none (always, if size is below 4). */
+ * dead), comma-separated; "" for none. A size below 4 asks for no list
+ * (and saves looking for it). */
 int jit_compile_osr(struct jit *j, unsigned fn, unsigned loop, void **addr, uint64_t *ns,
 		    char *inlined, size_t size);
 

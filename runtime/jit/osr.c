@@ -250,15 +250,13 @@ static void mark_calls(const struct jit *j, LLVMValueRef f, unsigned char *calls
 }
 
 /* The program's functions that f called before optimizing (before) and
- * calls no more, by name, in out ("" for none; "..." ends a list cut
- * short). */
+ * calls no more, by name, after the "" in out (size at least 4: "..."
+ * ends a list cut short). */
 static void list_inlined(const struct jit *j, LLVMValueRef f, const unsigned char *before,
 			 char *out, size_t size)
 {
-	unsigned char *after = size >= 4 ? calloc(j->nfns + 1, 1) : NULL;
+	unsigned char *after = calloc(j->nfns + 1, 1);
 	size_t n = 0;
-	if (size)
-		out[0] = 0;
 	if (!after)
 		return;
 	mark_calls(j, f, after);
@@ -306,18 +304,19 @@ int jit_compile_osr(struct jit *j, unsigned fn, unsigned loop, void **addr, uint
 	LLVMModuleRef m = ir_version_module(j, fn, name, &body);
 	j->osr = false;
 	int err = jit_build_osr(j, m, body, loop, name);
-	unsigned char *before = err ? NULL : calloc(j->nfns + 1, 1);
-	if (!err && !before)
+	bool list = size >= 4; /* room for a name or "..." */
+	unsigned char *before = err || !list ? NULL : calloc(j->nfns + 1, 1);
+	if (!err && list && !before)
 		err = jit_fail(j, JIT_EINTERNAL, "out of memory");
 	if (err) {
 		LLVMDisposeModule(m);
 		return err;
 	}
 	LLVMValueRef o = LLVMGetNamedFunction(m, name);
-	if (o)
+	if (o && list)
 		mark_calls(j, o, before);
 	struct osr_seen s = {j, name, before, inlined, size};
-	err = jit_emit_seen(j, m, 3, 3, "globaldce", seen, &s);
+	err = jit_emit_seen(j, m, 3, 3, "globaldce", list ? seen : NULL, &s);
 	free(before);
 	if (err || (err = jit_lookup(j, name, addr)) ||
 	    (j->keep && (err = jit_made(j, *addr, name))))

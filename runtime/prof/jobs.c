@@ -31,8 +31,10 @@ static void cpu_time_only(struct prof_job *job, uint64_t wall, uint64_t cpu)
 static void compile_now(struct prof_job *job)
 {
 	if (job->osr) {
+		/* what it inlined only for --log-tiers, which prints it */
 		job->err = jit_compile_osr(P.jit, job->r[0].fn, job->loop, &job->code[0],
-					   &job->ns[0], job->inlined, sizeof job->inlined);
+					   &job->ns[0], job->inlined,
+					   P.verbose ? sizeof job->inlined : 0);
 	} else if (job->code[0]) {
 		return; /* compiled before */
 	} else if (job->n == 1) {

@@ -654,12 +654,10 @@ static void experiment(struct prof_fn *f, uint32_t i)
 		if (P.verbose)
 			fprintf(stderr,
 				"bareflow-rt: measured %s: %.0f cycles a call for this CPU, %.0f "
-				"for any x86-64 (medians; %s's over %s's, sample by sample: "
-				"%.3f, the median of %u): keeps %s\n",
-				f->fn->name, here, any,
-				e->other_generic ? "any x86-64" : "this CPU",
-				e->other_generic ? "this CPU" : "any x86-64", e->median_ratio,
-				e->nratios, kept_any ? "any x86-64's" : "this CPU's");
+				"for any x86-64 (medians; any x86-64's over this CPU's, sample by "
+				"sample: %.3f, the median of %u): keeps %s\n",
+				f->fn->name, here, any, prof_experiment_ratio(e), e->nratios,
+				kept_any ? "any x86-64's" : "this CPU's");
 		return;
 	default:
 		f->call_trigger = f->loop_trigger = PROF_NEVER;

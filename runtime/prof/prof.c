@@ -237,6 +237,13 @@ void prof_experiment_result(const struct prof_experiment *e, double *this_cpu, d
 	*kept_any = e->other_generic == e->kept_other;
 }
 
+double prof_experiment_ratio(const struct prof_experiment *e)
+{
+	if (e->other_generic || !e->median_ratio)
+		return e->median_ratio;
+	return 1 / e->median_ratio;
+}
+
 double prof_saved_cycles(void)
 {
 	double saved = 0, c;

@@ -194,6 +194,9 @@ void prof_json_functions(FILE *out);
  * any x86-64, and whether any x86-64's code was kept. */
 void prof_experiment_result(const struct prof_experiment *e, double *this_cpu, double *any_x86_64,
 			    bool *kept_any);
+/* Its median paired ratio as any x86-64's cycles per call over this
+ * CPU's (0 if none was taken). */
+double prof_experiment_ratio(const struct prof_experiment *e);
 
 /* ---- the code cache's side (cache/) ---- */
 

@@ -204,9 +204,7 @@ void prof_json_functions(FILE *out)
 				",\n     \"cpu_experiment\": {\"host_cycles_per_call\": %.0f, "
 				"\"x86_64_cycles_per_call\": %.0f, \"rounds\": %d, "
 				"\"paired_ratio\": %.4f, \"kept\": \"%s\"}",
-				here, any, e->rounds,
-				e->other_generic ? e->median_ratio
-				: e->median_ratio > 0 ? 1 / e->median_ratio : 0,
+				here, any, e->rounds, prof_experiment_ratio(e),
 				kept_any ? "x86-64" : "host");
 		fprintf(out, "}");
 	}
