@@ -1,9 +1,11 @@
 # OSR code inlines a small helper whose own code is final (runtime/jit/
 # whole.c, jit_offer): tests/jit/tiers/osr_inline.c, hosted, compiling on
-# the program's thread so that the order is fixed. key, a small helper
-# with a loop of its own, gets -O3 code that counts nothing (final: no
-# later version will come from its profile) before main's loop asks for
-# OSR; the OSR code must then inline key (--log-tiers names what it
+# the program's thread. key, a small helper with a loop of its own, gets
+# -O3 code that counts nothing (final: no later version will come from
+# its profile) in a warm-up of 500000 calls before main's loop starts (so
+# the order does not hang on timing: a busy machine once let main's loop
+# reach its rent first when both ran together); the OSR code must then
+# inline key (--log-tiers names what it
 # inlined). Before, OSR code inlined only helpers without loops or calls,
 # and called key through its stub (bench/real's hashmap built its keys
 # that way, 21% of its run). The output must equal the clang build's.
