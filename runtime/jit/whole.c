@@ -137,7 +137,7 @@ int jit_note_definitions(struct jit *j, LLVMValueRef *defs)
 	qsort(j->by_addr, j->nfns, sizeof *j->by_addr, by_address);
 	qsort(j->by_sym, j->nfns, sizeof *j->by_sym, by_name);
 	for (size_t i = 0; i < j->nfns; i++)
-		j->only_caller[i] =
+		j->fns[i].only_caller = j->only_caller[i] =
 		    keep_external(j, defs[i]) ? -1 : index_of(j, single_caller(defs[i]));
 	return 0;
 }

@@ -368,6 +368,23 @@ static bool joins_batch(struct prof_fn *g, uint32_t k)
 	return spent && (double)spent >= BATCH_SHARE * (double)rent_cycles(g, k);
 }
 
+/* Whether function k and a member of job call each other from their only
+ * call site: then the caller's version is to fold the callee in (see
+ * jit_offer), which it cannot when both are compiled as a batch's entries
+ * with a name each. (prof index k is jit function k - 1.) */
+static bool only_call_in(const struct prof_job *job, uint32_t k)
+{
+	long up = prof_fns[k].fn->only_caller;
+	for (size_t m = 0; m < job->n; m++) {
+		uint32_t w = job->who[m];
+		if ((up >= 0 && (uint32_t)up + 1 == w) ||
+		    (prof_fns[w].fn->only_caller >= 0 &&
+		     (uint32_t)prof_fns[w].fn->only_caller + 1 == k))
+			return true;
+	}
+	return false;
+}
+
 static void tier_up(struct prof_fn *f, uint32_t i, int tier, bool call_pending, bool batch)
 {
 	struct prof_job *job = new_job(i, tier_up_done, call_pending);
@@ -378,7 +395,8 @@ static void tier_up(struct prof_fn *f, uint32_t i, int tier, bool call_pending, 
 	prepare(f, i, tier, &job->r[0]);
 	batch = batch && !f->solo;
 	for (uint32_t k = 1; batch && k < prof_nfns && job->n < PROF_BATCH_MAX; k++)
-		if (k != i && !prof_fns[k].pending && joins_batch(&prof_fns[k], k)) {
+		if (k != i && !prof_fns[k].pending && joins_batch(&prof_fns[k], k) &&
+		    !only_call_in(job, k)) {
 			job->who[job->n] = k;
 			prepare(&prof_fns[k], k, 2, &job->r[job->n++]);
 		}
