@@ -88,6 +88,8 @@ struct prof_job {
 	char error[512];
 	char inlined[256]; /* OSR: the functions its code inlined (jit_compile_osr) */
 	uint64_t asked_calls[PROF_BATCH_MAX], asked_loops[PROF_BATCH_MAX];
+	struct prof_arg asked_args[PROF_BATCH_MAX][PROF_MAX_ARGS]; /* the values seen by then */
+	bool unspecialized[PROF_BATCH_MAX]; /* compiled generic: its values had changed */
 	uint64_t trigger[PROF_BATCH_MAX][2]; /* call and loop (or OSR) triggers */
 };
 /* A zeroed job (NULL when out of memory). */
@@ -99,5 +101,8 @@ void prof_submit(struct prof_job *job);
 /* Where a job's code goes in a slot: with the call that asked pending
  * (synchronous), or not (in the background). */
 enum prof_place prof_job_place(const struct prof_job *job, size_t b);
+/* Whether the values job's request b specializes on have lost their hold
+ * since it was asked for (policy.c). */
+bool prof_spec_stale(const struct prof_job *job, size_t b);
 
 #endif

@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "clock.h"
 #include "internal.h"
@@ -35,9 +36,20 @@ static void compile_now(struct prof_job *job)
 		job->err = jit_compile_osr(P.jit, job->r[0].fn, job->loop, &job->code[0],
 					   &job->ns[0], job->inlined,
 					   P.verbose ? sizeof job->inlined : 0);
-	} else if (job->code[0]) {
+		if (job->err)
+			snprintf(job->error, sizeof job->error, "%s", jit_error(P.jit));
+		return;
+	}
+	if (job->code[0])
 		return; /* compiled before */
-	} else if (job->n == 1) {
+	/* a request that waited in the queue while its values changed is
+	 * compiled generic: its guard would send every call to the old code */
+	for (size_t b = 0; b < job->n; b++)
+		if (prof_spec_stale(job, b)) {
+			job->r[b].nspec = 0;
+			job->unspecialized[b] = true;
+		}
+	if (job->n == 1) {
 		job->err = jit_compile_version(P.jit, job->r, job->code, job->ns);
 	} else if ((job->err = jit_compile_versions(P.jit, job->r, job->n, job->code, job->ns))) {
 		uint64_t spent = 0;
@@ -97,6 +109,7 @@ void prof_submit(struct prof_job *job)
 		struct prof_fn *g = &prof_fns[job->who[b]];
 		job->asked_calls[b] = g->calls;
 		job->asked_loops[b] = g->loops;
+		memcpy(job->asked_args[b], g->args, sizeof g->args);
 		if (job->osr) {
 			g->osr_pending = true;
 			job->trigger[b][1] = g->osr_trigger;

@@ -249,6 +249,9 @@ static void log_tier_up(const struct prof_fn *f, const struct jit_request *r, ui
 	if (!P.verbose)
 		return;
 	prof_describe(r, what, sizeof what);
+	if (job && job->unspecialized[b])
+		snprintf(what + strlen(what), sizeof what - strlen(what),
+			 ", not specialized: the values changed while it waited");
 	if (from_cache) {
 		fprintf(stderr,
 			"bareflow-rt: cached %s: tier %d (%s) from the code cache, after %llu "
@@ -301,6 +304,34 @@ static void prepare(struct prof_fn *f, uint32_t i, int tier, struct jit_request 
 	    !P.policy.fixed && !r->nspec && has_profiled_args(f) && f->calls < P.policy.min_samples;
 }
 
+/* Whether the values r's guard checks had lost their hold by the time
+ * its code went in (b: r's place in job): the code it replaced went on
+ * profiling them meanwhile, and another value had taken over an argument,
+ * or a quarter of the calls since the request passed others. A compile
+ * that waited in the queue can come in after a phase of the program has
+ * ended (a compressor's search specialized on level 1's chain length,
+ * installed during level 2: 71,000 of 71,000 calls missed, and ran tier-0
+ * code until the checkpoint's generic code came). */
+bool prof_spec_stale(const struct prof_job *job, size_t b)
+{
+	const struct prof_fn *f = &prof_fns[job->who[b]];
+	const struct jit_request *r = &job->r[b];
+	if (P.policy.fixed || !r->nspec)
+		return false;
+	uint64_t since = prof_since(f->calls, job->asked_calls[b]);
+	if (since < P.policy.min_samples)
+		return false;
+	for (unsigned k = 0; k < r->nspec; k++) {
+		const struct prof_arg *now = &f->args[r->spec_arg[k]];
+		const struct prof_arg *then = &job->asked_args[b][r->spec_arg[k]];
+		if (now->value != r->spec_value[k] || now->same < then->same)
+			return true; /* another value took over, for a while at least */
+		if (prof_since(now->other, then->other) * 4 >= since)
+			return true;
+	}
+	return false;
+}
+
 /* r's code for function i (f) is compiled: log it, install it, and set
  * what f looks at next. */
 static void installed(struct prof_fn *f, uint32_t i, const struct jit_request *r, void *code,
@@ -320,8 +351,18 @@ static void installed(struct prof_fn *f, uint32_t i, const struct jit_request *r
 		f->call_trigger = f->loop_trigger = PROF_NEVER;
 		f->spec_calls = f->calls;
 		f->miss_trigger = r->nspec ? first_miss_check(f, i) : PROF_NEVER;
-		if (r->counted)
+		f->stale = job && prof_spec_stale(job, b);
+		if (f->stale) {
+			/* the guard's first miss asks for generic code */
+			f->miss_trigger = f->guard_misses + 1;
+			if (P.verbose)
+				fprintf(stderr,
+					"bareflow-rt: %s: the values specialized on had changed "
+					"by the install (call %llu)\n",
+					f->fn->name, (unsigned long long)f->calls + 1);
+		} else if (r->counted) {
 			plan_experiment(f);
+		}
 	}
 }
 
@@ -419,14 +460,14 @@ static void generic_done(struct prof_job *job)
 		f->generic_ns = ns;
 		learn(f, i, ns);
 	}
+	uint64_t since = prof_since(f->calls, f->spec_calls); /* 0: not counted */
 	if (P.verbose)
 		fprintf(stderr,
-			"bareflow-rt: %s %s: generic -O3 code (%llu of %llu calls missed the "
+			"bareflow-rt: %s %s: generic -O3 code (%llu%s%.0llu calls missed the "
 			"specialization) from call %llu, %s %.2f ms\n",
 			job->fallback ? "fallback" : "tier-up", f->fn->name,
-			(unsigned long long)f->guard_misses,
-			(unsigned long long)prof_since(f->calls, f->spec_calls),
-			(unsigned long long)f->calls + 1,
+			(unsigned long long)f->guard_misses, since ? " of " : "",
+			(unsigned long long)since, (unsigned long long)f->calls + 1,
 			ns ? "compiled in" : "compiled before, in",
 			prof_ms(ns ? ns : f->generic_ns));
 	prof_install(f, &job->r[0], f->generic, ns,
@@ -474,7 +515,8 @@ static void misses(struct prof_fn *f, uint32_t i)
 		f->miss_trigger = f->miss_trigger < PROF_NEVER / 2 ? f->miss_trigger * 2 : PROF_NEVER;
 		return;
 	}
-	if (since >= P.policy.min_samples && f->guard_misses * 4 >= since) {
+	if (f->stale || (since >= P.policy.min_samples && f->guard_misses * 4 >= since)) {
+		f->stale = false;
 		f->miss_trigger = PROF_NEVER;
 		if (f->experiment.state != EXPERIMENT_DONE) { /* it measured the guard */
 			f->experiment.state = EXPERIMENT_DONE;

@@ -87,6 +87,7 @@ struct prof_fn {
 	bool generic_counted;	 /* ... whether it counts calls and cycles ... */
 	uint64_t generic_ns;	 /* ... and how long it took */
 	bool respecialize;	 /* generic code profiling values, to specialize later */
+	bool stale;		 /* the values its guard checks had changed by its install */
 	/* the code choice measured (policy.c): the -O3 code in the slot (for
 	 * this CPU, or for any x86-64 once that won elsewhere) against the
 	 * same for the other target, taking turns for samples of calls */
