@@ -57,7 +57,6 @@ struct jit {
 	LLVMValueRef *defs;	 /* their definitions in module */
 	struct jit_def *by_addr; /* the same, sorted by address */
 	struct jit_sym *by_sym;	 /* and by symbol name */
-	long *only_caller;	 /* per function: the one function calling it, or -1 */
 	unsigned char *compiled; /* per function: enum jit_compiled */
 	struct jit_var *vars;	 /* the program's variables by address (whole.c) */
 	size_t nvars;

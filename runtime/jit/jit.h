@@ -65,7 +65,7 @@ struct jit_fn {
 	unsigned long size;		      /* IR instructions, unoptimized */
 	bool untimed;	/* small, no loops, no calls: tier 0 does not time it (below) */
 	bool recursive; /* it calls itself directly */
-	long only_caller; /* the function (index) whose one call is the only use, or -1 */
+	long only_caller; /* the function (jit_fn index) whose one call is the only use, or -1 */
 };
 
 /* Ready the program for compiling: check that every external name it uses

@@ -653,10 +653,10 @@ bool jit_tier0_objects(const struct jit *j, unsigned *first, unsigned *n)
  * So a generic version's recursive calls call the version itself: the
  * optimizer can then inline and unroll the recursion as it would ahead of
  * time (a recursion that began in one version stays in it; calls from
- * elsewhere take the slot); and the versions of a batch call each other's
- * entries (a generic version, or a specialization's guard), which they can
- * inline. (Never a specialized clone itself, which other values must not
- * reach.) */
+ * elsewhere take the slot); and the versions of a batch, and the copies
+ * offered them (private or available_externally), call the batch's entries
+ * (a generic version, or a specialization's guard), which they can inline.
+ * (Never a specialized clone itself, which other values must not reach.) */
 static void call_directly(LLVMValueRef from, LLVMValueRef stub, LLVMValueRef to)
 {
 	if (!stub)

@@ -124,9 +124,8 @@ int jit_note_definitions(struct jit *j, LLVMValueRef *defs)
 	j->defs = defs;
 	j->by_addr = malloc((j->nfns + 1) * sizeof *j->by_addr);
 	j->by_sym = malloc((j->nfns + 1) * sizeof *j->by_sym);
-	j->only_caller = malloc((j->nfns + 1) * sizeof *j->only_caller);
 	j->compiled = calloc(j->nfns + 1, 1);
-	if (!j->by_addr || !j->by_sym || !j->only_caller || !j->compiled)
+	if (!j->by_addr || !j->by_sym || !j->compiled)
 		return jit_fail(j, JIT_EINTERNAL, "out of memory");
 	for (size_t i = 0; i < j->nfns; i++) {
 		if (!j->syms[i])
@@ -137,7 +136,7 @@ int jit_note_definitions(struct jit *j, LLVMValueRef *defs)
 	qsort(j->by_addr, j->nfns, sizeof *j->by_addr, by_address);
 	qsort(j->by_sym, j->nfns, sizeof *j->by_sym, by_name);
 	for (size_t i = 0; i < j->nfns; i++)
-		j->fns[i].only_caller = j->only_caller[i] =
+		j->fns[i].only_caller =
 		    keep_external(j, defs[i]) ? -1 : index_of(j, single_caller(defs[i]));
 	return 0;
 }
@@ -178,8 +177,8 @@ enum jit_offer jit_offer(const struct jit *j, size_t f, const unsigned *fns, siz
 	 * private copy, whatever its size, as clang keeps a static function
 	 * called once. */
 	size_t chain[CHAIN_MAX], top = f, steps = 0; /* chain: f and up, below top */
-	for (; !j->compiled[top] && j->only_caller[top] >= 0 && steps < j->nfns; steps++) {
-		size_t up = (size_t)j->only_caller[top];
+	for (; !j->compiled[top] && j->fns[top].only_caller >= 0 && steps < j->nfns; steps++) {
+		size_t up = (size_t)j->fns[top].only_caller;
 		for (size_t k = 0; k < n; k++)
 			if (up == fns[k])
 				return JIT_OFFER_PRIVATE;

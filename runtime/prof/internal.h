@@ -89,6 +89,7 @@ struct prof_job {
 	char inlined[256]; /* OSR: the functions its code inlined (jit_compile_osr) */
 	uint64_t asked_calls[PROF_BATCH_MAX], asked_loops[PROF_BATCH_MAX];
 	struct prof_arg asked_args[PROF_BATCH_MAX][PROF_MAX_ARGS]; /* the values seen by then */
+	bool may_generalize;		    /* a tier-up: stale values make it generic */
 	bool unspecialized[PROF_BATCH_MAX]; /* compiled generic: its values had changed */
 	uint64_t trigger[PROF_BATCH_MAX][2]; /* call and loop (or OSR) triggers */
 };

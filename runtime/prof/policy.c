@@ -304,10 +304,13 @@ static void prepare(struct prof_fn *f, uint32_t i, int tier, struct jit_request 
 	    !P.policy.fixed && !r->nspec && has_profiled_args(f) && f->calls < P.policy.min_samples;
 }
 
-/* Whether the values r's guard checks had lost their hold by the time
- * its code went in (b: r's place in job): the code it replaced went on
- * profiling them meanwhile, and another value had taken over an argument,
- * or a quarter of the calls since the request passed others. A compile
+/* Whether the values job's request b specializes on have lost their hold
+ * since the request (when its compile starts, or when its code goes in):
+ * the code it replaces went on profiling them meanwhile, and another value
+ * has taken over an argument, or a quarter of the calls since the request
+ * passed others. Only a tier-up's request, whose values are the profile's
+ * as it was then (an experiment's other code keeps the slot's
+ * specialization, whatever the profile says now). A compile
  * that waited in the queue can come in after a phase of the program has
  * ended (a compressor's search specialized on level 1's chain length,
  * installed during level 2: 71,000 of 71,000 calls missed, and ran tier-0
@@ -316,7 +319,7 @@ bool prof_spec_stale(const struct prof_job *job, size_t b)
 {
 	const struct prof_fn *f = &prof_fns[job->who[b]];
 	const struct jit_request *r = &job->r[b];
-	if (P.policy.fixed || !r->nspec)
+	if (P.policy.fixed || !job->may_generalize || !r->nspec)
 		return false;
 	uint64_t since = prof_since(f->calls, job->asked_calls[b]);
 	if (since < P.policy.min_samples)
@@ -393,7 +396,11 @@ static void tier_up(struct prof_fn *f, uint32_t i, int tier, bool call_pending, 
  * ms at -O3, little less than a mid-size function. So when function i goes
  * to tier 2, the functions at tier 0 that have run BATCH_SHARE of their own
  * rent are compiled with it, in one module: the interpreter's handlers,
- * called through a table, get hot together.
+ * called through a table, get hot together. Not one whose only call is in
+ * i or in another of them: in the caller's version it is a private copy,
+ * folded in as clang folds a static function called once (see jit_offer);
+ * as an entry of the batch, with a name of its own, it stayed a call
+ * (sha256's message schedule from its compress function).
  */
 #define BATCH_SHARE 0.25
 
@@ -409,20 +416,19 @@ static bool joins_batch(struct prof_fn *g, uint32_t k)
 	return spent && (double)spent >= BATCH_SHARE * (double)rent_cycles(g, k);
 }
 
-/* Whether function k and a member of job call each other from their only
- * call site: then the caller's version is to fold the callee in (see
- * jit_offer), which it cannot when both are compiled as a batch's entries
- * with a name each. (prof index k is jit function k - 1.) */
-static bool only_call_in(const struct prof_job *job, uint32_t k)
+/* Whether function k's only call is in function i or in one of cand[0..n)
+ * (prof indices; k's only caller is a jit_fn index, one less). A chain of
+ * such calls through a function outside them is not followed. */
+static bool called_only_from(uint32_t k, uint32_t i, const uint32_t *cand, size_t n)
 {
 	long up = prof_fns[k].fn->only_caller;
-	for (size_t m = 0; m < job->n; m++) {
-		uint32_t w = job->who[m];
-		if ((up >= 0 && (uint32_t)up + 1 == w) ||
-		    (prof_fns[w].fn->only_caller >= 0 &&
-		     (uint32_t)prof_fns[w].fn->only_caller + 1 == k))
+	if (up < 0)
+		return false;
+	if ((uint32_t)up + 1 == i)
+		return true;
+	for (size_t c = 0; c < n; c++)
+		if ((uint32_t)up + 1 == cand[c])
 			return true;
-	}
 	return false;
 }
 
@@ -434,12 +440,17 @@ static void tier_up(struct prof_fn *f, uint32_t i, int tier, bool call_pending, 
 		return;
 	}
 	prepare(f, i, tier, &job->r[0]);
+	job->may_generalize = true;
 	batch = batch && !f->solo;
-	for (uint32_t k = 1; batch && k < prof_nfns && job->n < PROF_BATCH_MAX; k++)
-		if (k != i && !prof_fns[k].pending && joins_batch(&prof_fns[k], k) &&
-		    !only_call_in(job, k)) {
-			job->who[job->n] = k;
-			prepare(&prof_fns[k], k, 2, &job->r[job->n++]);
+	uint32_t cand[PROF_BATCH_MAX - 1];
+	size_t ncand = 0;
+	for (uint32_t k = 1; batch && k < prof_nfns && ncand < PROF_BATCH_MAX - 1; k++)
+		if (k != i && !prof_fns[k].pending && joins_batch(&prof_fns[k], k))
+			cand[ncand++] = k;
+	for (size_t c = 0; c < ncand; c++)
+		if (!called_only_from(cand[c], i, cand, ncand)) {
+			job->who[job->n] = cand[c];
+			prepare(&prof_fns[cand[c]], cand[c], 2, &job->r[job->n++]);
 		}
 	prof_submit(job);
 }
@@ -460,7 +471,9 @@ static void generic_done(struct prof_job *job)
 		f->generic_ns = ns;
 		learn(f, i, ns);
 	}
-	uint64_t since = prof_since(f->calls, f->spec_calls); /* 0: not counted */
+	/* 0 when nothing was counted since: a clone that counts no calls, or
+	 * a stale one's first miss; "%.0llu" prints nothing for a 0 */
+	uint64_t since = prof_since(f->calls, f->spec_calls);
 	if (P.verbose)
 		fprintf(stderr,
 			"bareflow-rt: %s %s: generic -O3 code (%llu%s%.0llu calls missed the "
