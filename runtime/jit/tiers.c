@@ -649,23 +649,30 @@ bool jit_tier0_objects(const struct jit *j, unsigned *first, unsigned *n)
 
 /* ---- one function's new version ---- */
 
-/* In from's body, calls to stub (a function's old name) call to instead.
- * So a generic version's recursive calls call the version itself: the
+/* In from's body, calls to stubs[k] (a function's old name) call tos[k]
+ * instead, for each k < n but skip (none if skip >= n), in one walk. So a
+ * generic version's recursive calls call the version itself: the
  * optimizer can then inline and unroll the recursion as it would ahead of
  * time (a recursion that began in one version stays in it; calls from
  * elsewhere take the slot); and the versions of a batch, and the copies
  * offered them (private or available_externally), call the batch's entries
  * (a generic version, or a specialization's guard), which they can inline.
  * (Never a specialized clone itself, which other values must not reach.) */
-static void call_directly(LLVMValueRef from, LLVMValueRef stub, LLVMValueRef to)
+static void call_directly(LLVMValueRef from, const LLVMValueRef *stubs, const LLVMValueRef *tos,
+			  size_t n, size_t skip)
 {
-	if (!stub)
-		return;
 	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(from); bb;
 	     bb = LLVMGetNextBasicBlock(bb))
-		for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i; i = LLVMGetNextInstruction(i))
-			if (LLVMIsACallInst(i) && LLVMGetCalledValue(i) == stub)
-				LLVMSetOperand(i, (unsigned)LLVMGetNumOperands(i) - 1, to);
+		for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i; i = LLVMGetNextInstruction(i)) {
+			if (!LLVMIsACallInst(i))
+				continue;
+			LLVMValueRef callee = LLVMGetCalledValue(i);
+			for (size_t k = 0; k < n; k++)
+				if (k != skip && stubs[k] && callee == stubs[k]) {
+					LLVMSetOperand(i, (unsigned)LLVMGetNumOperands(i) - 1, tos[k]);
+					break;
+				}
+		}
 }
 
 /* Check, optimize at opt (only the versions are emitted) and link m. */
@@ -814,7 +821,7 @@ static void build_version(struct ir *ir, const struct jit_request *r, LLVMValueR
 		return;
 	}
 	LLVMValueRef stub = LLVMGetNamedFunction(ir->m, j->syms[r->fn]);
-	call_directly(body, stub, body);
+	call_directly(body, &stub, &body, 1, SIZE_MAX);
 	instrument(ir, body, r->fn + 1, &j->fns[r->fn], &how);
 }
 
@@ -846,9 +853,10 @@ static int compile_versions(struct jit *j, const struct jit_request *r, size_t n
 	LLVMValueRef *bodies = calloc(n, sizeof *bodies);
 	struct jit_extents *exts = calloc(n, sizeof *exts);
 	unsigned char *was = calloc(n, 1); /* each function's jit_compiled before */
-	size_t marked = 0;		   /* of r, marked compiled */
+	LLVMValueRef *stubs = calloc(2 * n, sizeof *stubs); /* and the entries after them */
+	size_t marked = 0; /* of r, marked compiled */
 	int err = 0;
-	if (!names || !body_names || !fns || !bodies || !exts || !was) {
+	if (!names || !body_names || !fns || !bodies || !exts || !was || !stubs) {
 		err = jit_fail(j, JIT_EINTERNAL, "out of memory");
 		goto out;
 	}
@@ -885,13 +893,18 @@ static int compile_versions(struct jit *j, const struct jit_request *r, size_t n
 	 * compress function, called the 2-instruction rotate that shared
 	 * their batch through its slot 4 times a step, and ran at half the
 	 * speed of the same code compiled alone) */
+	LLVMValueRef *entries = stubs + n;
+	for (size_t k = 0; k < n; k++) {
+		stubs[k] = LLVMGetNamedFunction(ir.m, j->syms[r[k].fn]);
+		entries[k] = LLVMGetNamedFunction(ir.m, names[k].entry);
+	}
 	for (LLVMValueRef f = LLVMGetFirstFunction(ir.m); f; f = LLVMGetNextFunction(f)) {
 		if (LLVMIsDeclaration(f))
 			continue;
-		for (size_t k = 0; k < n; k++)
-			if (f != bodies[k])
-				call_directly(f, LLVMGetNamedFunction(ir.m, j->syms[r[k].fn]),
-					      LLVMGetNamedFunction(ir.m, names[k].entry));
+		size_t self = 0; /* a version's own calls stay as build_version left them */
+		while (self < n && bodies[self] != f)
+			self++;
+		call_directly(f, stubs, entries, n, self);
 	}
 	if (r[0].tier == 1)
 		err = finish_tier1(&ir, &r[0], names[0].body, &addrs[0]);
@@ -907,6 +920,7 @@ out:
 		if (was[i] == JIT_NOT_COMPILED)
 			j->compiled[r[i].fn] = err ? JIT_NOT_COMPILED : jit_request_state(&r[i]);
 	free(was);
+	free(stubs);
 	free(names);
 	free(body_names);
 	free(fns);

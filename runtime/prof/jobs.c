@@ -109,7 +109,8 @@ void prof_submit(struct prof_job *job)
 		struct prof_fn *g = &prof_fns[job->who[b]];
 		job->asked_calls[b] = g->calls;
 		job->asked_loops[b] = g->loops;
-		memcpy(job->asked_args[b], g->args, sizeof g->args);
+		if (job->may_generalize) /* prof_spec_stale's "then" */
+			memcpy(job->asked_args[b], g->args, sizeof g->args);
 		if (job->osr) {
 			g->osr_pending = true;
 			job->trigger[b][1] = g->osr_trigger;

@@ -647,12 +647,18 @@ static void other_done(struct prof_job *job)
 	sample(f, e->host_cpc);
 }
 
-/* A sample's ratio, the other's cycles per call over the slot's code's
- * (0 when either ran no call). */
-static void add_ratio(struct prof_experiment *e, double other, double host)
+/* The ratios of e's neighbouring samples in time, each the other's
+ * cycles per call over the slot's code's: the other's sample r over the
+ * slot's samples r - 1 and r (a pair where either ran no call left out).
+ * Their number. */
+static unsigned paired_ratios(const struct prof_experiment *e, double *ratio)
 {
-	if (other > 0 && host > 0 && e->nratios < 2 * PROF_EXPERIMENT_ROUNDS)
-		e->ratio[e->nratios++] = other / host;
+	unsigned n = 0;
+	for (unsigned r = 0; r < PROF_EXPERIMENT_ROUNDS; r++)
+		for (unsigned h = r ? r - 1 : r; h <= r; h++)
+			if (e->other_s[r] > 0 && e->host_s[h] > 0)
+				ratio[n++] = e->other_s[r] / e->host_s[h];
+	return n;
 }
 
 static void experiment(struct prof_fn *f, uint32_t i)
@@ -691,15 +697,12 @@ static void experiment(struct prof_fn *f, uint32_t i)
 	}
 	case EXPERIMENT_OTHER:
 		e->other_s[e->rounds] = slot_cpc(f);
-		if (e->rounds) /* against the slot's code's sample before it */
-			add_ratio(e, e->other_s[e->rounds], e->host_s[e->rounds - 1]);
 		prof_reinstall(f, e->host);
 		e->state = EXPERIMENT_HOST;
 		sample(f, e->host_cpc);
 		return;
 	case EXPERIMENT_HOST:
 		e->host_s[e->rounds] = slot_cpc(f);
-		add_ratio(e, e->other_s[e->rounds], e->host_s[e->rounds]);
 		if (++e->rounds < PROF_EXPERIMENT_ROUNDS) {
 			prof_reinstall(f, e->other);
 			e->state = EXPERIMENT_OTHER;
@@ -711,11 +714,10 @@ static void experiment(struct prof_fn *f, uint32_t i)
 		e->other_cpc = median(sorted, PROF_EXPERIMENT_ROUNDS);
 		memcpy(sorted, e->host_s, sizeof e->host_s);
 		e->host2_cpc = median(sorted, PROF_EXPERIMENT_ROUNDS);
-		memcpy(sorted, e->ratio, e->nratios * sizeof *e->ratio);
-		e->median_ratio = median(sorted, e->nratios); /* sorts them */
-		e->kept_other = e->nratios == 2 * PROF_EXPERIMENT_ROUNDS - 1 &&
-				sorted[e->nratios - 1] < 1 &&
-				e->median_ratio < 1 - EXPERIMENT_MARGIN;
+		unsigned nratios = paired_ratios(e, sorted);
+		e->median_ratio = median(sorted, nratios); /* sorts them */
+		e->kept_other = nratios == 2 * PROF_EXPERIMENT_ROUNDS - 1 &&
+				sorted[nratios - 1] < 1 && e->median_ratio < 1 - EXPERIMENT_MARGIN;
 		if (e->kept_other)
 			prof_reinstall(f, e->other);
 		e->state = EXPERIMENT_DONE;
@@ -729,7 +731,7 @@ static void experiment(struct prof_fn *f, uint32_t i)
 				"bareflow-rt: measured %s: %.0f cycles a call for this CPU, %.0f "
 				"for any x86-64 (medians; any x86-64's over this CPU's, sample by "
 				"sample: %.3f, the median of %u): keeps %s\n",
-				f->fn->name, here, any, prof_experiment_ratio(e), e->nratios,
+				f->fn->name, here, any, prof_experiment_ratio(e), nratios,
 				kept_any ? "any x86-64's" : "this CPU's");
 		return;
 	default:

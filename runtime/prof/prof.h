@@ -96,13 +96,12 @@ struct prof_fn {
 		void *host, *other; /* the code in the slot before; the other */
 		double host_cpc;    /* cycles per call of the code in the slot before */
 		/* each sample's cycles per call, the other's and the slot's, in
-		 * turns; the ratio of each sample to the one before it, as the
-		 * other's over the slot's code's */
+		 * turns (0: no call ran) */
 		double other_s[PROF_EXPERIMENT_ROUNDS], host_s[PROF_EXPERIMENT_ROUNDS];
-		double ratio[2 * PROF_EXPERIMENT_ROUNDS];
-		unsigned nratios;
 		double other_cpc, host2_cpc; /* the median sample of each */
-		double median_ratio;	     /* of ratio: the other is kept below 1 - margin */
+		/* the median of the ratios of neighbouring samples, the other's
+		 * over the slot's: the other is kept below 1 - margin */
+		double median_ratio;
 		bool other_generic; /* the other is for any x86-64 (else this CPU) */
 		bool kept_other;
 	} experiment;
