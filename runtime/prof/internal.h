@@ -92,7 +92,18 @@ struct prof_job {
 	bool may_generalize;		    /* a tier-up: stale values make it generic */
 	bool unspecialized[PROF_BATCH_MAX]; /* compiled generic: its values had changed */
 	uint64_t trigger[PROF_BATCH_MAX][2]; /* call and loop (or OSR) triggers */
+	/* for the queue's order (urgency in jobs.c): when the queue last
+	 * looked (or it was asked for), the cycles its functions had run in
+	 * their slots' code by then, the share of them its code is expected
+	 * to save, and its predicted compile time */
+	uint64_t seen_ns, seen_spent[PROF_BATCH_MAX];
+	double gain, predicted_ns;
 };
+/* The cycles f has run in the code in its slot (policy.c: measured, or
+ * estimated for an untimed function at tier 0). */
+uint64_t prof_spent_cycles(const struct prof_fn *f);
+/* The predicted time of job's compile, in ns (policy.c's cost model). */
+double prof_predict_job_ns(struct prof_job *job);
 /* A zeroed job (NULL when out of memory). */
 struct prof_job *prof_new_job(void);
 /* Ask for it (the policy lock held); compiled and installed at once

@@ -4,6 +4,7 @@
  * lock), and giving their triggers back before the policy installs the
  * code.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,10 +104,45 @@ static void install(struct queue_job *q)
 	job->done(job);
 }
 
+/*
+ * The order of the jobs waiting for the compiler thread. While a job
+ * waits, its functions run on in slower code; the thread takes first the
+ * job whose wait costs the most per unit of the compile time it takes
+ * (Smith's rule for weighted waiting times): the cycles a ns its functions
+ * ran in the code it replaces since the queue last looked (a compile ago,
+ * or since it was asked for: a helper of the program's first phase,
+ * asked for then, is no longer urgent in the next), times the share of
+ * them its code is expected to save, over its predicted compile. OSR
+ * first of all: only its code can end a tier-0 loop in the call that
+ * asked (a compressor's OSR waited for five tier-ups of its helpers, and
+ * its one long call ran at tier 0 to the end); and code compiled before
+ * costs no compile.
+ */
+static double urgency(struct queue_job *q)
+{
+	struct prof_job *job = (struct prof_job *)q;
+	if (job->osr || (job->n == 1 && job->code[0]))
+		return HUGE_VAL;
+	double spent = 0;
+	for (size_t b = 0; b < job->n; b++) {
+		uint64_t now = prof_spent_cycles(&prof_fns[job->who[b]]);
+		if (now > job->seen_spent[b]) /* not when its slot changed since */
+			spent += (double)(now - job->seen_spent[b]);
+		job->seen_spent[b] = now;
+	}
+	uint64_t now = rt_now_ns();
+	double waited = (double)(now - job->seen_ns) + 1;
+	job->seen_ns = now;
+	return spent / waited * job->gain / job->predicted_ns;
+}
+
 void prof_submit(struct prof_job *job)
 {
+	job->seen_ns = rt_now_ns();
+	job->predicted_ns = job->osr ? 1 : prof_predict_job_ns(job);
 	for (size_t b = 0; b < job->n; b++) {
 		struct prof_fn *g = &prof_fns[job->who[b]];
+		job->seen_spent[b] = prof_spent_cycles(g);
 		job->asked_calls[b] = g->calls;
 		job->asked_loops[b] = g->loops;
 		if (job->may_generalize) /* prof_spec_stale's "then" */
@@ -124,6 +160,7 @@ void prof_submit(struct prof_job *job)
 	}
 	job->q.compile = compile;
 	job->q.install = install;
+	job->q.urgency = urgency;
 	queue_submit(&job->q);
 }
 

@@ -108,6 +108,14 @@ static uint64_t rent_cycles(struct prof_fn *f, uint32_t i)
 	return (uint64_t)(RENT_SHARE * (double)compile_cycles(f, i));
 }
 
+double prof_predict_job_ns(struct prof_job *job)
+{
+	unsigned long size = 0;
+	for (size_t b = 0; b < job->n; b++)
+		size += version_size(&prof_fns[job->who[b]], job->who[b]);
+	return predict_ns(size);
+}
+
 static void learn_size(unsigned long size, uint64_t ns)
 {
 	P.cost.log_ratio += log((double)(ns ? ns : 1) / base_ns(size));
@@ -142,7 +150,7 @@ static uint64_t untimed_cpc(const struct prof_fn *f)
 
 /* The cycles f has run in the code in its slot: measured, or estimated
  * for an untimed function at tier 0. */
-static uint64_t spent_cycles(const struct prof_fn *f)
+uint64_t prof_spent_cycles(const struct prof_fn *f)
 {
 	if (f->tier == 0 && f->fn->untimed)
 		return prof_calls_in_slot(f) * untimed_cpc(f);
@@ -200,6 +208,13 @@ static bool failed(struct prof_fn *f, const struct prof_job *job, const char *wh
 	return true;
 }
 
+/* The share of its functions' cycles a compile is expected to save, for
+ * the queue's order (jobs.c): code in place of tier 0's; code in place of
+ * -O3 code (a specialization, or the other CPU's code, which is kept at
+ * EXPERIMENT_MARGIN better), a guess. */
+#define GAIN_OVER_TIER0 (1.0 - 1.0 / TIER0_SLOWDOWN)
+#define GAIN_OVER_O3 0.05
+
 /* A job for function i, asked at its call now under way (or not). */
 static struct prof_job *new_job(uint32_t i, void (*done)(struct prof_job *), bool call_pending)
 {
@@ -211,6 +226,7 @@ static struct prof_job *new_job(uint32_t i, void (*done)(struct prof_job *), boo
 	job->who[0] = i;
 	job->r[0].fn = i - 1;
 	job->call_pending = call_pending;
+	job->gain = GAIN_OVER_TIER0;
 	return job;
 }
 
@@ -412,7 +428,7 @@ static bool joins_batch(struct prof_fn *g, uint32_t k)
 		return false;
 	if (has_profiled_args(g) && g->calls < P.policy.min_samples)
 		return false; /* its arguments are not known yet */
-	uint64_t spent = spent_cycles(g);
+	uint64_t spent = prof_spent_cycles(g);
 	return spent && (double)spent >= BATCH_SHARE * (double)rent_cycles(g, k);
 }
 
@@ -692,6 +708,7 @@ static void experiment(struct prof_fn *f, uint32_t i)
 		e->host = f->code;
 		e->host_cpc = slot_cpc(f);
 		e->other_generic = r->generic_cpu;
+		job->gain = GAIN_OVER_O3;
 		prof_submit(job);
 		return;
 	}
@@ -777,6 +794,7 @@ static void respecialize(struct prof_fn *f, uint32_t i)
 		return;
 	f->respecialize = false;
 	job->r[0] = r;
+	job->gain = GAIN_OVER_O3;
 	prof_submit(job);
 }
 
@@ -806,7 +824,7 @@ static void hot(uint32_t i)
 		return;
 	}
 	if (!P.policy.fixed) {
-		uint64_t spent = spent_cycles(f), rent = rent_cycles(f, i);
+		uint64_t spent = prof_spent_cycles(f), rent = rent_cycles(f, i);
 		if (spent < rent)
 			back_off(f, spent, rent);
 		else if (!wait_for_samples(f, rent))

@@ -23,6 +23,7 @@
  * jit lock, then compiled 1.3 s itself).
  */
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -108,6 +109,35 @@ static void run(struct queue_job *job)
 	}
 }
 
+static double urgency(struct queue_job *job)
+{
+	return job->urgency ? job->urgency(job) : HUGE_VAL;
+}
+
+/* Unlink the most urgent waiting job, the first submitted of equals (Q.lock
+ * held, a job waiting). */
+static struct queue_job *take_most_urgent(void)
+{
+	struct queue_job *job = Q.head, *before = NULL; /* job's predecessor */
+	double most = urgency(job);
+	for (struct queue_job *prev = Q.head, *j = prev->next; j; prev = j, j = j->next) {
+		double u = urgency(j);
+		if (u > most) {
+			most = u;
+			job = j;
+			before = prev;
+		}
+	}
+	if (before)
+		before->next = job->next;
+	else
+		Q.head = job->next;
+	if (Q.tail == job)
+		Q.tail = before;
+	Q.waiting--;
+	return job;
+}
+
 static void *serve(void *arg)
 {
 	uint64_t wall = rt_now_ns(), cpu = rt_thread_cpu_ns(), spun;
@@ -125,11 +155,7 @@ static void *serve(void *arg)
 			pthread_mutex_unlock(&Q.lock);
 			return NULL;
 		}
-		struct queue_job *job = Q.head;
-		Q.head = job->next;
-		if (!Q.head)
-			Q.tail = NULL;
-		Q.waiting--;
+		struct queue_job *job = take_most_urgent();
 		pthread_mutex_unlock(&Q.lock);
 
 		run(job);

@@ -8,11 +8,12 @@
  *   (0 asked for, or none could be made) both run at once, on the
  *   submitter's thread; so they do while the thread gets too little of a
  *   CPU, or when too many jobs wait for it already (queue.c).
- * - Compiles run one at a time. The thread takes its jobs in the order
- *   submitted; a job compiled on a submitter's thread runs as soon as it
- *   has the jit lock, maybe before jobs the thread has yet to take. The
- *   submitter marks what it asked for as pending, so that nothing is
- *   asked for twice.
+ * - Compiles run one at a time. The thread takes the most urgent of the
+ *   jobs waiting (each one's urgency is asked for as it takes one; the
+ *   first submitted of equals); a job compiled on a submitter's thread
+ *   runs as soon as it has the jit lock, maybe before jobs the thread has
+ *   yet to take. The submitter marks what it asked for as pending, so
+ *   that nothing is asked for twice.
  * - The policy lock guards the profile's decisions and version history.
  *   It is never held across a compile, with a compiler thread or without:
  *   a job compiled on the submitter's thread drops it for the compile and
@@ -33,7 +34,11 @@ struct queue_job {
 	struct queue_job *next;
 	void (*compile)(struct queue_job *); /* jit lock held */
 	void (*install)(struct queue_job *); /* policy lock held */
-	bool background;		     /* set by queue_submit: compiled on the thread */
+	/* how much it matters that the job is done soon, asked with the
+	 * queue's lock held each time the thread takes a job (the greater
+	 * first); NULL: as urgent as any */
+	double (*urgency)(struct queue_job *);
+	bool background; /* set by queue_submit: compiled on the thread */
 };
 
 /* Start n compiler threads (0: synchronous; more than 1 is 1, as the JIT has

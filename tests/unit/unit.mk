@@ -36,3 +36,9 @@ UNIT_CONTRACT_SRCS := kernel/kern/cmdline.c kernel/lib/printf.c tools/cli/disk.c
 $(B)/unit/test_contract: tests/unit/test_contract.c tests/unit/harness.c tests/unit/harness.h $(UNIT_CONTRACT_SRCS) tools/cli/cli.h $(wildcard kernel/include/*.h)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(UNIT_CFLAGS) -iquote tools/cli $< tests/unit/harness.c $(UNIT_CONTRACT_SRCS) -o $@
+
+# The runtime's compile queue, its source included whole by the test.
+$(B)/unit/test_queue: tests/unit/test_queue.c tests/unit/harness.c tests/unit/harness.h \
+		runtime/prof/queue.c runtime/prof/queue.h runtime/clock.h
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(UNIT_CFLAGS) -iquote runtime $< tests/unit/harness.c -lm -lpthread -o $@

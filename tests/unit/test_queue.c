@@ -1,0 +1,142 @@
+/* The runtime's compile queue (runtime/prof/queue.c, included whole for its
+ * internals): its thread takes the most urgent waiting job, the first
+ * submitted of equals, and the list stays whole as jobs leave it from any
+ * place. */
+#include <pthread.h>
+
+#include "harness.h"
+#include "../../runtime/prof/queue.c"
+
+struct job {
+	struct queue_job q;
+	double urgency;
+	int id;
+};
+
+static double job_urgency(struct queue_job *q)
+{
+	return ((struct job *)q)->urgency;
+}
+
+static void append(struct job *j)
+{
+	j->q.next = NULL;
+	if (Q.tail)
+		Q.tail->next = &j->q;
+	else
+		Q.head = &j->q;
+	Q.tail = &j->q;
+	Q.waiting++;
+}
+
+static int take(void)
+{
+	return ((struct job *)take_most_urgent())->id;
+}
+
+TEST(queue_takes_the_most_urgent_first)
+{
+	struct job j[6] = {
+	    {.urgency = 1, .id = 0}, {.urgency = 5, .id = 1}, {.urgency = 3, .id = 2},
+	    {.urgency = 5, .id = 3}, {.urgency = 0, .id = 4}, {.id = 5},
+	};
+	for (int k = 0; k < 5; k++) {
+		j[k].q.urgency = job_urgency;
+		append(&j[k]);
+	}
+	CHECK_EQ(take(), 1); /* the first of the two at 5 */
+	CHECK_EQ(take(), 3);
+	CHECK_EQ(Q.waiting, 3);
+	append(&j[5]); /* no urgency function: as urgent as any */
+	CHECK_EQ(take(), 5); /* it was the tail: the list must end before it */
+	CHECK(Q.tail == &j[4].q);
+	CHECK_EQ(take(), 2);
+	CHECK_EQ(take(), 0);
+	CHECK(Q.head == &j[4].q && Q.tail == &j[4].q);
+	CHECK_EQ(take(), 4);
+	CHECK(Q.head == NULL && Q.tail == NULL);
+	CHECK_EQ(Q.waiting, 0);
+}
+
+/* With the thread running: a first job holds it until released, four wait
+ * behind it and are compiled most urgent first. */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t changed = PTHREAD_COND_INITIALIZER;
+static int order[8], norder, installed;
+static int released;
+
+static void compile(struct queue_job *q)
+{
+	pthread_mutex_lock(&lock);
+	order[norder++] = ((struct job *)q)->id;
+	while (!released)
+		pthread_cond_wait(&changed, &lock);
+	pthread_mutex_unlock(&lock);
+}
+
+static void install(struct queue_job *q)
+{
+	(void)q;
+	pthread_mutex_lock(&lock);
+	installed++;
+	pthread_cond_broadcast(&changed);
+	pthread_mutex_unlock(&lock);
+}
+
+static struct job *new_job(int id, double urgency)
+{
+	struct job *j = calloc(1, sizeof *j);
+	j->id = id;
+	j->urgency = urgency;
+	j->q.compile = compile;
+	j->q.install = install;
+	j->q.urgency = job_urgency;
+	return j;
+}
+
+TEST(queue_thread_compiles_in_order_of_urgency)
+{
+	int why = 0;
+	CHECK(queue_start(1, &why));
+	/* past the thread's first measure of its share, which a loaded host
+	 * could make low: jobs would then run here, at once */
+	struct timespec ms = {0, 20000000};
+	nanosleep(&ms, NULL);
+	pthread_mutex_lock(&Q.lock);
+	Q.share = 1.0;
+	pthread_mutex_unlock(&Q.lock);
+
+	queue_lock_policy();
+	queue_submit(&new_job(0, 1)->q);
+	queue_unlock_policy();
+	pthread_mutex_lock(&lock);
+	while (norder < 1) { /* the thread holds job 0 */
+		pthread_mutex_unlock(&lock);
+		nanosleep(&(struct timespec){0, 1000000}, NULL);
+		pthread_mutex_lock(&lock);
+	}
+	pthread_mutex_unlock(&lock);
+	queue_lock_policy();
+	queue_submit(&new_job(1, 2)->q);
+	queue_submit(&new_job(2, 9)->q);
+	queue_submit(&new_job(3, 4)->q);
+	queue_submit(&new_job(4, 9)->q);
+	queue_unlock_policy();
+	pthread_mutex_lock(&lock);
+	released = 1;
+	pthread_cond_broadcast(&changed);
+	while (installed < 5)
+		pthread_cond_wait(&changed, &lock);
+	pthread_mutex_unlock(&lock);
+	queue_stop();
+
+	struct queue_stats s;
+	queue_get_stats(&s);
+	CHECK_EQ(s.background, 5);
+	CHECK_EQ(norder, 5);
+	CHECK_EQ(order[0], 0);
+	CHECK_EQ(order[1], 2);
+	CHECK_EQ(order[2], 4);
+	CHECK_EQ(order[3], 3);
+	CHECK_EQ(order[4], 1);
+}
