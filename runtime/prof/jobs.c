@@ -139,7 +139,8 @@ static double urgency(struct queue_job *q)
 void prof_submit(struct prof_job *job)
 {
 	job->seen_ns = rt_now_ns();
-	job->predicted_ns = job->osr ? 1 : prof_predict_job_ns(job);
+	if (!job->osr && !(job->n == 1 && job->code[0])) /* urgency's figures */
+		job->predicted_ns = prof_predict_job_ns(job);
 	for (size_t b = 0; b < job->n; b++) {
 		struct prof_fn *g = &prof_fns[job->who[b]];
 		job->seen_spent[b] = prof_spent_cycles(g);

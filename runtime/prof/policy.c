@@ -209,9 +209,10 @@ static bool failed(struct prof_fn *f, const struct prof_job *job, const char *wh
 }
 
 /* The share of its functions' cycles a compile is expected to save, for
- * the queue's order (jobs.c): code in place of tier 0's; code in place of
- * -O3 code (a specialization, or the other CPU's code, which is kept at
- * EXPERIMENT_MARGIN better), a guess. */
+ * the queue's order (jobs.c): code in place of tier 0's (or of a guard
+ * whose misses run it); code in place of -O3 code (a specialization, or
+ * the other CPU's code, which is kept at EXPERIMENT_MARGIN better), a
+ * guess. */
 #define GAIN_OVER_TIER0 (1.0 - 1.0 / TIER0_SLOWDOWN)
 #define GAIN_OVER_O3 0.05
 

@@ -53,6 +53,7 @@ static struct {
 	bool stopping; /* queue_stop was called */
 	bool joined;   /* by then */
 	double share;  /* of a CPU the thread's last compile got */
+	bool probed;   /* the thread's first measure of it is in */
 	unsigned skipped; /* jobs run at once since the last probe */
 	pthread_t thread;
 	pthread_mutex_t policy, jit;
@@ -146,6 +147,7 @@ static void *serve(void *arg)
 		;
 	pthread_mutex_lock(&Q.lock);
 	Q.share = (double)(rt_thread_cpu_ns() - cpu) / (double)spun;
+	Q.probed = true;
 	pthread_mutex_unlock(&Q.lock);
 	for (;;) {
 		pthread_mutex_lock(&Q.lock);

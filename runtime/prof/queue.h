@@ -34,9 +34,10 @@ struct queue_job {
 	struct queue_job *next;
 	void (*compile)(struct queue_job *); /* jit lock held */
 	void (*install)(struct queue_job *); /* policy lock held */
-	/* how much it matters that the job is done soon, asked with the
-	 * queue's lock held each time the thread takes a job (the greater
-	 * first); NULL: as urgent as any */
+	/* how much it matters that the job is done soon (the greater
+	 * first), asked each time the thread takes a job, with the queue's
+	 * own lock held and not the policy lock, which it must not take;
+	 * NULL: as urgent as any */
 	double (*urgency)(struct queue_job *);
 	bool background; /* set by queue_submit: compiled on the thread */
 };

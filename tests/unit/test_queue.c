@@ -56,6 +56,8 @@ TEST(queue_takes_the_most_urgent_first)
 	CHECK_EQ(take(), 4);
 	CHECK(Q.head == NULL && Q.tail == NULL);
 	CHECK_EQ(Q.waiting, 0);
+	Q.head = Q.tail = NULL; /* whatever a failed check left */
+	Q.waiting = 0;
 }
 
 /* With the thread running: a first job holds it until released, four wait
@@ -65,11 +67,14 @@ static pthread_cond_t changed = PTHREAD_COND_INITIALIZER;
 static int order[8], norder, installed;
 static int released;
 
+/* Only the thread's jobs wait for the release: one run at once on the
+ * test's thread (the queue judged the thread's share too low) would
+ * otherwise wait for itself. */
 static void compile(struct queue_job *q)
 {
 	pthread_mutex_lock(&lock);
 	order[norder++] = ((struct job *)q)->id;
-	while (!released)
+	while (q->background && !released)
 		pthread_cond_wait(&changed, &lock);
 	pthread_mutex_unlock(&lock);
 }
@@ -100,9 +105,12 @@ TEST(queue_thread_compiles_in_order_of_urgency)
 	CHECK(queue_start(1, &why));
 	/* past the thread's first measure of its share, which a loaded host
 	 * could make low: jobs would then run here, at once */
-	struct timespec ms = {0, 20000000};
-	nanosleep(&ms, NULL);
 	pthread_mutex_lock(&Q.lock);
+	while (!Q.probed) {
+		pthread_mutex_unlock(&Q.lock);
+		nanosleep(&(struct timespec){0, 1000000}, NULL);
+		pthread_mutex_lock(&Q.lock);
+	}
 	Q.share = 1.0;
 	pthread_mutex_unlock(&Q.lock);
 
