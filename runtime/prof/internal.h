@@ -18,6 +18,8 @@ extern struct prof_state {
 	uint64_t compile_ns; /* the tiers' compiles, in all */
 	bool prefer_generic; /* the last code choice measured kept any x86-64's */
 	uint64_t tsc0, ns0;  /* for cycles per nanosecond */
+	double slowdown;     /* code like tier 0's runs this many times slower
+			      * than where policy.c's figures were taken */
 	struct {
 		double n, log_ratio; /* compiles seen; sum of log(ns / predicted) */
 	} cost;			     /* the compile-cost model's data (policy.c) */
@@ -104,6 +106,8 @@ struct prof_job {
 uint64_t prof_spent_cycles(const struct prof_fn *f);
 /* The predicted time of job's compile, in ns (policy.c's cost model). */
 double prof_predict_job_ns(struct prof_job *job);
+/* Measure P.slowdown (policy.c). */
+void prof_measure_slowdown(void);
 /* A zeroed job (NULL when out of memory). */
 struct prof_job *prof_new_job(void);
 /* Ask for it (the policy lock held); compiled and installed at once

@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "internal.h"
 
 /* The states of a code-choice experiment (below). */
@@ -140,12 +141,53 @@ static void learn_batch(const struct jit_request *r, size_t n, const uint64_t *n
 }
 
 /* Tier 0 does not time small functions without loops or calls
- * (JIT_UNTIMED_MAX): their cycles per call are estimated from their size. */
+ * (JIT_UNTIMED_MAX): their cycles per call are estimated from their size,
+ * at TIER0_CYCLES_PER_INSN where it was fitted (a current x86-64) times
+ * the slowdown measured at the start (prof_measure_slowdown). Under QEMU's
+ * emulation, taken as 3, a QR encoder's mask functions and its Galois
+ * field product, called millions of times, stayed at tier 0 to the end:
+ * their estimate came to a sixth of their real cycles, against a rent 38
+ * times the hosted one. */
 #define TIER0_CYCLES_PER_INSN 3
 
 static uint64_t untimed_cpc(const struct prof_fn *f)
 {
-	return f->fn->size * TIER0_CYCLES_PER_INSN;
+	return (uint64_t)((double)f->fn->size * TIER0_CYCLES_PER_INSN * P.slowdown);
+}
+
+/*
+ * How many times slower than where TIER0_CYCLES_PER_INSN was fitted this
+ * machine runs code like tier 0's: a chain of loads, arithmetic and stores
+ * through memory, in time-stamp-counter cycles. It took 2.1 cycles an
+ * iteration there (an Intel rocketlake) and 13 to 16 under QEMU's
+ * emulation on the same host; never taken below 1, as other hosts differ
+ * by a little either way. The best of a few rounds, so that an interrupt
+ * does not count; a millisecond at most under emulation.
+ */
+#define SLOWDOWN_ITERATIONS 20000
+#define SLOWDOWN_ROUNDS 5
+#define SLOWDOWN_REFERENCE 2.5 /* cycles an iteration, with some margin */
+
+void prof_measure_slowdown(void)
+{
+	volatile long x = 0, y = 3;
+	uint64_t best = UINT64_MAX;
+	for (int r = 0; r < SLOWDOWN_ROUNDS; r++) {
+		uint64_t t0 = rt_cycles();
+		for (long i = 0; i < SLOWDOWN_ITERATIONS; i++) {
+			x = x + y;
+			y = y ^ x;
+		}
+		uint64_t t = rt_cycles() - t0;
+		best = t < best ? t : best;
+	}
+	double s = (double)best / SLOWDOWN_ITERATIONS / SLOWDOWN_REFERENCE;
+	P.slowdown = s > 1 ? s : 1;
+	if (P.verbose && P.slowdown > 1)
+		fprintf(stderr,
+			"bareflow-rt: code like tier 0's runs %.1f times slower here than on "
+			"a current x86-64: small untimed functions are estimated so\n",
+			P.slowdown);
 }
 
 /* The cycles f has run in the code in its slot: measured, or estimated

@@ -91,6 +91,7 @@ int prof_init(struct jit *j, const struct prof_policy *policy, bool verbose)
 	P.tsc0 = rt_cycles();
 	P.ns0 = rt_now_ns();
 	P.verbose = verbose;
+	prof_measure_slowdown();
 	int err = jit_prepare(j, &fns, &n);
 	if (err)
 		return err;
