@@ -146,8 +146,10 @@ static void learn_batch(const struct jit_request *r, size_t n, const uint64_t *n
  * the slowdown measured at the start (prof_measure_slowdown). Under QEMU's
  * emulation, taken as 3, a QR encoder's mask functions and its Galois
  * field product, called millions of times, stayed at tier 0 to the end:
- * their estimate came to a sixth of their real cycles, against a rent 38
- * times the hosted one. */
+ * their estimate came to a fraction of their real cycles, against a rent
+ * 38 times the hosted one. (Through tier0_cpc, the estimate also decides
+ * whether their -O3 code counts its calls: under emulation, one of 64
+ * instructions still comes to less than the 8000 cycles that would.) */
 #define TIER0_CYCLES_PER_INSN 3
 
 static uint64_t untimed_cpc(const struct prof_fn *f)
@@ -157,16 +159,21 @@ static uint64_t untimed_cpc(const struct prof_fn *f)
 
 /*
  * How many times slower than where TIER0_CYCLES_PER_INSN was fitted this
- * machine runs code like tier 0's: a chain of loads, arithmetic and stores
- * through memory, in time-stamp-counter cycles. It took 2.1 cycles an
- * iteration there (an Intel rocketlake) and 13 to 16 under QEMU's
- * emulation on the same host; never taken below 1, as other hosts differ
- * by a little either way. The best of a few rounds, so that an interrupt
- * does not count; a millisecond at most under emulation.
+ * machine runs code like tier 0's, whose every statement stores what the
+ * next loads: a chain of loads, arithmetic and stores through two memory
+ * words, in time-stamp-counter cycles an iteration, against
+ * SLOWDOWN_REFERENCE. It took 2.1 there (an Intel rocketlake, which
+ * forwards a store to the next load at once) and 13 to 30 under QEMU's
+ * emulation on the same host, where every access goes through its
+ * software TLB: a slowdown of 5 to 12. A chip that forwards in 4 or 5
+ * cycles comes out above 1 hosted too, and runs tier 0's code slower
+ * too. Never below 1, so that the estimate is at least the fitted one.
+ * The best of a few rounds, so that an interrupt does not count: a
+ * millisecond at most.
  */
 #define SLOWDOWN_ITERATIONS 20000
 #define SLOWDOWN_ROUNDS 5
-#define SLOWDOWN_REFERENCE 2.5 /* cycles an iteration, with some margin */
+#define SLOWDOWN_REFERENCE 2.5 /* cycles an iteration: the fitted 2.1, and a margin */
 
 void prof_measure_slowdown(void)
 {
@@ -183,7 +190,7 @@ void prof_measure_slowdown(void)
 	}
 	double s = (double)best / SLOWDOWN_ITERATIONS / SLOWDOWN_REFERENCE;
 	P.slowdown = s > 1 ? s : 1;
-	if (P.verbose && P.slowdown > 1)
+	if (P.verbose && P.slowdown > 1) /* 1: as fitted, nothing to say */
 		fprintf(stderr,
 			"bareflow-rt: code like tier 0's runs %.1f times slower here than on "
 			"a current x86-64: small untimed functions are estimated so\n",
