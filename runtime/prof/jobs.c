@@ -118,10 +118,15 @@ static void install(struct queue_job *q)
  * its one long call ran at tier 0 to the end); and code compiled before
  * costs no compile.
  */
+static bool first_of_all(const struct prof_job *job)
+{
+	return job->osr || job->code[0]; /* code[0]: compile_now's "compiled before" */
+}
+
 static double urgency(struct queue_job *q)
 {
 	struct prof_job *job = (struct prof_job *)q;
-	if (job->osr || (job->n == 1 && job->code[0]))
+	if (first_of_all(job))
 		return HUGE_VAL;
 	double spent = 0;
 	for (size_t b = 0; b < job->n; b++) {
@@ -139,7 +144,7 @@ static double urgency(struct queue_job *q)
 void prof_submit(struct prof_job *job)
 {
 	job->seen_ns = rt_now_ns();
-	if (!job->osr && !(job->n == 1 && job->code[0])) /* urgency's figures */
+	if (!first_of_all(job)) /* urgency's figures */
 		job->predicted_ns = prof_predict_job_ns(job);
 	for (size_t b = 0; b < job->n; b++) {
 		struct prof_fn *g = &prof_fns[job->who[b]];
