@@ -75,7 +75,7 @@ struct jit {
 	/* kept object code (jit_keep_objects) and the versions' entries in it */
 	bool keep;
 	unsigned tier0_first, tier0_n; /* tier 0's objects among the kept */
-	bool probes_defined;
+	bool probes_defined, stubs_defined;
 	bool tier0_loaded;
 	LLVMOrcResourceTrackerRef added; /* objects from an earlier run, since jit_mark */
 	struct jit_object {
