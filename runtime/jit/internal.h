@@ -75,6 +75,7 @@ struct jit {
 	/* kept object code (jit_keep_objects) and the versions' entries in it */
 	bool keep;
 	unsigned tier0_first, tier0_n; /* tier 0's objects among the kept */
+	/* absolute symbols, defined once a run: a rollback leaves them */
 	bool probes_defined, stubs_defined;
 	bool tier0_loaded;
 	LLVMOrcResourceTrackerRef added; /* objects from an earlier run, since jit_mark */
@@ -239,6 +240,9 @@ enum {
 	JIT_PROBES
 };
 int jit_define_probes(struct jit *j, const struct jit_probes *p);
+/* stubs.c: every managed function's stub, under its name, jumping through
+ * its slot among p's; once a run. */
+int jit_define_stubs(struct jit *j, const struct jit_probes *p);
 
 /* objects.c: keep the object just emitted (jit_codegen), and note a
  * version's entry in the last one kept. */

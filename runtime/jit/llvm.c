@@ -591,6 +591,15 @@ static unsigned char arg_kind(LLVMValueRef f, unsigned k)
 	}
 }
 
+/* Whether a calling convention leaves r11 to the callee, as the stubs
+ * need (stubs.c): C, fast and cold do; preserve_none passes its 11th
+ * argument in it, and the rarer others are left alone too
+ * (tests/jit/callconv.c). */
+static bool stub_safe(unsigned conv)
+{
+	return conv == LLVMCCallConv || conv == LLVMFastCallConv || conv == LLVMColdCallConv;
+}
+
 int jit_prepare(struct jit *j, const struct jit_fn **fns, size_t *nfns)
 {
 	if (!j->module)
@@ -630,6 +639,9 @@ int jit_prepare(struct jit *j, const struct jit_fn **fns, size_t *nfns)
 		d->managed = true;
 		if (LLVMIsFunctionVarArg(ty))
 			d->managed = false, d->unmanaged = "takes variable arguments";
+		else if (!stub_safe(LLVMGetFunctionCallConv(f)))
+			d->managed = false,
+			d->unmanaged = "has a calling convention that may pass an argument in r11";
 		j->stats.functions++;
 		for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb;
 		     bb = LLVMGetNextBasicBlock(bb))

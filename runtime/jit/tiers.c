@@ -1,6 +1,6 @@
 /*
  * The tiers' code: tier 0 (the whole program, instrumented, every managed
- * function behind a stub and a slot) and the versions that replace
+ * function behind a stub and a slot: stubs.c) and the versions that replace
  * functions, one or a batch to a module (tier 1 at -O2 with counters and
  * value profiles, tier 2 at -O3, for this CPU or any x86-64, counted or
  * not, profiling values or not, specialized behind a guard or not). All of
@@ -19,13 +19,10 @@
  *   guard:  the specialized values: the clone; others: guard_misses++, at
  *           miss_trigger prof_miss(k), then the fallback field's code
  */
-#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include <llvm-c/Analysis.h>
 
@@ -527,89 +524,6 @@ static int verify(struct jit *j, LLVMModuleRef m, const char *what)
 
 /* ---- tier 0 ---- */
 
-/*
- * The stubs: one per managed function, under its name, 16 bytes of machine
- * code written here rather than compiled, since LLVM's code generator
- * spends about half a millisecond on each (its whole pass pipeline for one
- * jump: 45 ms for jpeg's 37 functions, on the program's way to main):
- *   49 bb <8 bytes>   movabs $slot, %r11   (no argument's register)
- *   41 ff 23          jmp *(%r11)
- *   cc cc cc          int3, to the next stub
- * The jump leaves the registers, the stack and the return address as the
- * caller made them, so it suits any signature, a struct passed by value
- * on the stack included. A load on x86-64 is an acquire: it pairs with
- * the release store that installs a version in the slot. Defined once a
- * run, as the probes are, as absolute symbols the JIT links calls and
- * addresses to.
- */
-enum { STUB_SIZE = 16 };
-
-static void write_stub(unsigned char *s, const void *slot)
-{
-	uint64_t a = (uintptr_t)slot;
-	s[0] = 0x49, s[1] = 0xbb;
-	memcpy(s + 2, &a, sizeof a);
-	s[10] = 0x41, s[11] = 0xff, s[12] = 0x23;
-	memset(s + 13, 0xcc, STUB_SIZE - 13);
-}
-
-static int define_stubs(struct jit *j, const struct jit_probes *p)
-{
-	if (j->stubs_defined)
-		return 0;
-	size_t n = 0;
-	for (size_t i = 0; i < j->nfns; i++)
-		n += j->fns[i].managed;
-	if (!n) {
-		j->stubs_defined = true;
-		return 0;
-	}
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	size_t len = (n * STUB_SIZE + page - 1) / page * page;
-	unsigned char *code =
-	    mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	LLVMOrcCSymbolMapPair *pairs = malloc(n * sizeof *pairs);
-	if (code == MAP_FAILED || !pairs) {
-		free(pairs);
-		if (code != MAP_FAILED)
-			munmap(code, len);
-		return jit_fail(j, JIT_EINTERNAL, "no memory for %zu stubs", n);
-	}
-	size_t k = 0;
-	for (size_t i = 0; i < j->nfns; i++) {
-		if (!j->fns[i].managed)
-			continue;
-		write_stub(code + k * STUB_SIZE, (char *)p->fns + (i + 1) * p->fn_size +
-						     offsetof(struct prof_fn, code));
-		pairs[k].Name = LLVMOrcLLJITMangleAndIntern(j->lljit, j->syms[i]);
-		pairs[k].Sym.Address = (LLVMOrcExecutorAddress)(uintptr_t)(code + k * STUB_SIZE);
-		pairs[k].Sym.Flags.GenericFlags =
-		    LLVMJITSymbolGenericFlagsExported | LLVMJITSymbolGenericFlagsCallable;
-		pairs[k].Sym.Flags.TargetFlags = 0;
-		k++;
-	}
-	if (mprotect(code, len, PROT_READ | PROT_EXEC)) {
-		int e = errno;
-		for (k = 0; k < n; k++)
-			LLVMOrcReleaseSymbolStringPoolEntry(pairs[k].Name);
-		free(pairs);
-		munmap(code, len);
-		return jit_fail(j, JIT_EINTERNAL, "cannot make the stubs executable: %s",
-				strerror(e));
-	}
-	LLVMErrorRef e = LLVMOrcJITDylibDefine(LLVMOrcLLJITGetMainJITDylib(j->lljit),
-					       LLVMOrcAbsoluteSymbols(pairs, n));
-	free(pairs);
-	if (e)
-		return jit_fail_llvm(j, JIT_EINTERNAL, "cannot define the stubs", e);
-	for (size_t i = 0, k = 0; i < j->nfns && j->code_fn; i++)
-		if (j->fns[i].managed)
-			j->code_fn(j->code_ctx, (uintptr_t)(code + k++ * STUB_SIZE), STUB_SIZE,
-				   j->syms[i]);
-	j->stubs_defined = true;
-	return 0;
-}
-
 /* Each managed function's slot starts with its tier-0 body; the entry's
  * address. */
 static int fill_slots(struct jit *j, const struct jit_probes *p, const char *entry, void **addr)
@@ -635,7 +549,7 @@ int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *ent
 	j->probes = *p;
 	int err = jit_define_probes(j, p);
 	if (!err)
-		err = define_stubs(j, p);
+		err = jit_define_stubs(j, p);
 	if (err)
 		return err;
 	LLVMValueRef *bodies = malloc((j->nfns + 1) * sizeof *bodies);
@@ -690,7 +604,7 @@ int jit_load_tier0(struct jit *j, const struct jit_probes *p, const void *const 
 	j->probes = *p;
 	int err = jit_define_probes(j, p);
 	if (!err)
-		err = define_stubs(j, p);
+		err = jit_define_stubs(j, p);
 	if (err)
 		return err;
 	struct jit_mark m = jit_mark(j);
