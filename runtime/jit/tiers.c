@@ -181,6 +181,16 @@ static void time_leave(struct ir *ir, unsigned fn, LLVMValueRef prev, LLVMValueR
 	store(ir, now, const_addr(ir, p->stamp));
 }
 
+/* fn's cycles so far, with those since the last stamp (fn's own: it is
+ * the current function wherever this is asked). */
+static LLVMValueRef cycles_so_far(struct ir *ir, unsigned fn)
+{
+	LLVMValueRef now = cycles_now(ir);
+	LLVMValueRef stamp = load(ir, ir->i64, const_addr(ir, ir->j->probes.stamp));
+	return LLVMBuildAdd(ir->b, load(ir, ir->i64, FIELD(ir, fn, cycles)),
+			    LLVMBuildSub(ir->b, now, stamp, ""), "");
+}
+
 /* calls++; whether a trigger is reached (NULL if not asked). */
 static LLVMValueRef count_entry(struct ir *ir, unsigned fn, bool trigger)
 {
@@ -358,13 +368,17 @@ static void osr_entry(struct ir *ir, LLVMValueRef f, unsigned fn, LLVMValueRef f
 	types[np] = ir->ptr;
 	args[np] = frame;
 	LLVMTypeRef cty = LLVMFunctionType(LLVMGetReturnType(fty), types, np + 1, 0);
+	LLVMValueRef before = prev ? cycles_so_far(ir, fn) : NULL;
 	LLVMValueRef r = LLVMBuildCall2(ir->b, cty, code, args, np + 1, "");
 	LLVMSetInstructionCallConv(r, LLVMGetFunctionCallConv(f)); /* as osr.c's */
 	ir_copy_param_attrs(f, r, true);
 	free(args);
 	free(types);
-	if (prev)
+	if (prev) {
+		LLVMValueRef in_osr = LLVMBuildSub(ir->b, cycles_so_far(ir, fn), before, "");
+		bump(ir, FIELD(ir, fn, osr_cycles), in_osr);
 		time_leave(ir, fn, prev, entered);
+	}
 	build_ret(ir, fty, r);
 }
 

@@ -198,12 +198,26 @@ void prof_measure_slowdown(void)
 }
 
 /* The cycles f has run in the code in its slot: measured, or estimated
- * for an untimed function at tier 0. */
+ * for an untimed function at tier 0. At tier 0 once f has OSR code, only
+ * those since the code went in and outside it: its later calls enter the
+ * OSR code at the loop's first back-edge, so that a compile of the whole
+ * function saves only the rest (vm's two interpreter loops, 3 calls each,
+ * got OSR code in their first call and were compiled again whole at
+ * their second, for calls that ran in OSR code all the same). */
 uint64_t prof_spent_cycles(const struct prof_fn *f)
 {
 	if (f->tier == 0 && f->fn->untimed)
 		return prof_calls_in_slot(f) * untimed_cpc(f);
+	if (f->tier == 0 && f->osr_in)
+		return prof_since(prof_since(f->cycles, f->osr_cycles), f->osr_base);
 	return prof_cycles_in_slot(f);
+}
+
+/* f's OSR code went in: its tier-0 cycles count from now on. */
+static void osr_in(struct prof_fn *f)
+{
+	f->osr_base = prof_since(f->cycles, f->osr_cycles);
+	f->osr_in = true;
 }
 
 /* Not yet (spent of the rent cycles so far): look again when the rent
@@ -947,6 +961,7 @@ static void osr_done(struct prof_job *job)
 	v->compile_ns = job->ns[0];
 	v->installed_at_call = f->calls;
 	v->code = job->code[0];
+	osr_in(f);
 	f->osr_trigger = 0; /* a loop still running in tier 0 enters it at its next back-edge */
 	if (!P.verbose)
 		return;
@@ -1113,6 +1128,7 @@ void prof_restore_osr(uint32_t i, unsigned loop, void *code)
 	v->cached = true;
 	v->installed_at_call = prof_fns[i].calls;
 	prof_fns[i].osr_learned = true;
+	osr_in(&prof_fns[i]);
 	if (P.verbose)
 		fprintf(stderr, "bareflow-rt: cached %s: OSR code for the loop at block %u\n",
 			prof_fns[i].fn->name, loop);

@@ -64,6 +64,7 @@ struct prof_fn {
 	uint64_t guard_misses; /* calls a specialized version passed on */
 	uint64_t inclusive;    /* tier 0: cycles of its calls, callees included
 				* (a recursion's inner calls count again) */
+	uint64_t osr_cycles;   /* tier 0: of cycles, those run in its OSR code */
 	/* triggers (JIT code reads them; prof writes them) */
 	uint64_t call_trigger; /* entry: calls >= this ... */
 	uint64_t loop_trigger; /* ... or loops >= this: prof_hot */
@@ -82,6 +83,8 @@ struct prof_fn {
 	uint64_t tier_calls;	 /* calls when that code was installed */
 	uint64_t tier_cycles;	 /* cycles then */
 	uint64_t tier0_cpc;	 /* cycles per call while at tier 0 */
+	bool osr_in;		 /* tier 0 with OSR code: its cycles since ... */
+	uint64_t osr_base;	 /* ... cycles - osr_cycles then are what count */
 	double saved;		 /* cycles saved by versions no longer in the slot */
 	void *generic;		 /* generic -O3 code, once compiled ... */
 	bool generic_counted;	 /* ... whether it counts calls and cycles ... */

@@ -1,0 +1,20 @@
+# A function whose loop got OSR code in its first call is not compiled
+# again whole for its next calls unless the tier-0 code they still run
+# (before the loop's first back-edge, and outside the loop) pays for it
+# (runtime/prof/policy.c, prof_spent_cycles): its later calls enter the
+# OSR code. tests/jit/tiers/osr_then_calls.c calls mix 4 times, each a
+# loop of 20,000,000 iterations; the runtime before this rule compiled mix
+# whole at its second call (25 ms hosted, 0.6 to 2 s under emulation) for
+# calls that ran in the OSR code all the same. --compile-threads 0
+# compiles on the program's thread, in the order the policy asks. The
+# output must equal the clang build's.
+. tests/boot/common.inc
+src=tests/jit/tiers/osr_then_calls.c
+clang-19 -O2 -o "$TMP/oracle" "$src" || fail "clang failed"
+"$TMP/oracle" >"$TMP/want" || fail "the clang build failed"
+run ./bareflow jit --hosted --cache off --compile-threads 0 --log-tiers "$src"
+expect_status 0
+expect_output "^$(cat "$TMP/want")\$"
+expect_output "OSR mix: tier 0 -> 2 .* in call 1 "
+expect_no_output "tier-up mix"
+echo ok

@@ -1,0 +1,29 @@
+/*
+ * A long loop in a function called a few times: tier 0 compiles OSR code
+ * for the loop in the first call, and the later calls enter that code at
+ * the loop's first back-edge, so compiling the whole function again for
+ * them would gain next to nothing (tests/boot/jit_osr_then_calls.sh).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+static unsigned long mix(const unsigned *a, long n, unsigned long seed)
+{
+	unsigned long h = seed;
+	for (long i = 0; i < n; i++)
+		h = (h ^ a[i % 4096]) * 0x100000001b3ul + (unsigned long)i;
+	return h;
+}
+
+int main(int argc, char **argv)
+{
+	long n = argc > 1 ? atol(argv[1]) : 20000000;
+	static unsigned a[4096];
+	for (int i = 0; i < 4096; i++)
+		a[i] = (unsigned)i * 2654435761u;
+	unsigned long h = 0;
+	for (int call = 0; call < 4; call++)
+		h ^= mix(a, n, (unsigned long)call);
+	printf("%lx\n", h);
+	return 0;
+}
