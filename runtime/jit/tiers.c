@@ -374,8 +374,11 @@ static void osr_entry(struct ir *ir, LLVMValueRef f, unsigned fn, LLVMValueRef f
 	ir_copy_param_attrs(f, r, true);
 	free(args);
 	free(types);
-	if (prev) {
-		LLVMValueRef in_osr = LLVMBuildSub(ir->b, cycles_so_far(ir, fn), before, "");
+	if (prev) { /* another thread may have moved the stamp: never below 0 */
+		LLVMValueRef after = cycles_so_far(ir, fn);
+		LLVMValueRef in_osr =
+		    LLVMBuildSelect(ir->b, LLVMBuildICmp(ir->b, LLVMIntUGT, after, before, ""),
+				    LLVMBuildSub(ir->b, after, before, ""), c64(ir, 0), "");
 		bump(ir, FIELD(ir, fn, osr_cycles), in_osr);
 		time_leave(ir, fn, prev, entered);
 	}

@@ -199,17 +199,21 @@ void prof_measure_slowdown(void)
 
 /* The cycles f has run in the code in its slot: measured, or estimated
  * for an untimed function at tier 0. At tier 0 once f has OSR code, only
- * those since the code went in and outside it: its later calls enter the
- * OSR code at the loop's first back-edge, so that a compile of the whole
- * function saves only the rest (vm's two interpreter loops, 3 calls each,
- * got OSR code in their first call and were compiled again whole at
- * their second, for calls that ran in OSR code all the same). */
+ * those since the code went in and outside finished stretches of it: its
+ * later calls enter the OSR code as they reach the loop, so that a compile
+ * of the whole function saves only the rest (vm's two interpreter loops, 3
+ * calls each, got OSR code in their first call and were compiled again
+ * whole at their second, for calls that ran in OSR code all the same).
+ * Not for a function its OSR code may call again: a stretch then holds
+ * the inner calls' tier-0 cycles and their own stretches, counted twice
+ * (more OSR cycles than cycles in all says so when the recursion is not
+ * direct), and the inner calls are what a compile would save. */
 uint64_t prof_spent_cycles(const struct prof_fn *f)
 {
 	if (f->tier == 0 && f->fn->untimed)
 		return prof_calls_in_slot(f) * untimed_cpc(f);
-	if (f->tier == 0 && f->osr_in)
-		return prof_since(prof_since(f->cycles, f->osr_cycles), f->osr_base);
+	if (f->tier == 0 && f->osr_in && !f->fn->recursive && f->osr_cycles <= f->cycles)
+		return prof_since(f->cycles - f->osr_cycles, f->osr_base);
 	return prof_cycles_in_slot(f);
 }
 

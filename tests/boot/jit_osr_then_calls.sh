@@ -1,13 +1,16 @@
 # A function whose loop got OSR code in its first call is not compiled
 # again whole for its next calls unless the tier-0 code they still run
-# (before the loop's first back-edge, and outside the loop) pays for it
-# (runtime/prof/policy.c, prof_spent_cycles): its later calls enter the
-# OSR code. tests/jit/tiers/osr_then_calls.c calls mix 4 times, each a
-# loop of 20,000,000 iterations; the runtime before this rule compiled mix
-# whole at its second call (25 ms hosted, 0.6 to 2 s under emulation) for
-# calls that ran in the OSR code all the same. --compile-threads 0
-# compiles on the program's thread, in the order the policy asks. The
-# output must equal the clang build's.
+# (outside the OSR code) pays for it (runtime/prof/policy.c,
+# prof_spent_cycles): its later calls enter the OSR code as they reach the
+# loop. tests/jit/tiers/osr_then_calls.c calls mix 4 times, each a loop of
+# 20,000,000 iterations; the runtime before this rule compiled mix whole at
+# its second call (25 ms hosted, 0.6 to 2 s under emulation) for calls that
+# ran in the OSR code all the same. walk, recursive, gets OSR code in its
+# first call too, and its entry compiled still: its OSR code calls it
+# 100,000 times more, in tier-0 code (the rule's first version left it
+# there, 4 times slower). --compile-threads 0 compiles on the program's
+# thread, in the order the policy asks. The output must equal the clang
+# build's.
 . tests/boot/common.inc
 src=tests/jit/tiers/osr_then_calls.c
 clang-19 -O2 -o "$TMP/oracle" "$src" || fail "clang failed"
@@ -17,4 +20,6 @@ expect_status 0
 expect_output "^$(cat "$TMP/want")\$"
 expect_output "OSR mix: tier 0 -> 2 .* in call 1 "
 expect_no_output "tier-up mix"
+expect_output "OSR walk: tier 0 -> 2 .* in call 1 "
+expect_output "tier-up walk: tier 0 -> 2"
 echo ok

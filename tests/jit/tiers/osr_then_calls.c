@@ -1,8 +1,10 @@
 /*
- * A long loop in a function called a few times: tier 0 compiles OSR code
- * for the loop in the first call, and the later calls enter that code at
- * the loop's first back-edge, so compiling the whole function again for
- * them would gain next to nothing (tests/boot/jit_osr_then_calls.sh).
+ * A long loop in a function called a few times (mix): tier 0 compiles OSR
+ * code for the loop in the first call, and the later calls enter that code
+ * as they reach the loop, so compiling the whole function again for them
+ * would gain next to nothing. A recursive one (walk) whose OSR code calls
+ * it again thousands of times must still get its entry compiled: those
+ * calls run tier-0 code (tests/boot/jit_osr_then_calls.sh).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,17 @@ static unsigned long mix(const unsigned *a, long n, unsigned long seed)
 	return h;
 }
 
+static unsigned long walk(int depth, long n)
+{
+	unsigned long h = (unsigned long)depth;
+	for (long i = 0; i < n; i++) {
+		h = (h ^ (unsigned long)i) * 0x100000001b3ul;
+		if (depth > 0 && i % 16 == 0)
+			h ^= walk(depth - 1, n);
+	}
+	return h;
+}
+
 int main(int argc, char **argv)
 {
 	long n = argc > 1 ? atol(argv[1]) : 20000000;
@@ -24,6 +37,9 @@ int main(int argc, char **argv)
 	unsigned long h = 0;
 	for (int call = 0; call < 4; call++)
 		h ^= mix(a, n, (unsigned long)call);
+	h ^= walk(0, n);
+	for (int r = 0; r < 300; r++)
+		h ^= walk(4, 64);
 	printf("%lx\n", h);
 	return 0;
 }
