@@ -182,7 +182,7 @@ int jit_export(struct jit *j, const struct jit_request *r, const uint64_t (*weig
 
 	if (!j->module)
 		return jit_fail(j, JIT_EINTERNAL, "no program to export");
-	LLVMModuleRef m = LLVMCloneModule(j->module);
+	LLVMModuleRef m = ir_clone(j->module);
 	for (size_t k = 0; k < n && !err; k++)
 		if (r[k].tier == 2 && r[k].nspec)
 			err = specialize(j, m, &r[k], weights[k]);

@@ -163,6 +163,8 @@ struct ir {
 };
 void ir_open(struct ir *ir, struct jit *j, LLVMModuleRef m);
 void ir_close(struct ir *ir);
+/* A copy of m whose label addresses name the copy's own blocks. */
+LLVMModuleRef ir_clone(LLVMModuleRef m);
 /* A copy of the program in which the n functions fns (jit_fn indices) are
  * the only definitions that will be emitted (but for private copies, see
  * jit_offer): fns[k] is renamed to names[k], its definition returned in

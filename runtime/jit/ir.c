@@ -280,10 +280,67 @@ static void declare_only(LLVMModuleRef m, LLVMValueRef f)
 	LLVMDeleteFunction(f);
 }
 
+/* The block of to at the place bb has in from. */
+static LLVMBasicBlockRef same_block(LLVMValueRef from, LLVMBasicBlockRef bb, LLVMValueRef to)
+{
+	LLVMBasicBlockRef a = LLVMGetFirstBasicBlock(from), b = LLVMGetFirstBasicBlock(to);
+	for (; a && b && a != bb; a = LLVMGetNextBasicBlock(a))
+		b = LLVMGetNextBasicBlock(b);
+	return a ? b : NULL;
+}
+
+/* Label address ba, if it names a block of another function than its own
+ * (a block of the module copied): its function's block at the same place;
+ * else NULL. */
+static LLVMValueRef repaired(LLVMValueRef ba)
+{
+	LLVMValueRef f = LLVMGetOperand(ba, 0);
+	LLVMBasicBlockRef bb = LLVMValueAsBasicBlock(LLVMGetOperand(ba, 1));
+	LLVMValueRef home = LLVMGetBasicBlockParent(bb);
+	LLVMBasicBlockRef mine = home != f ? same_block(home, bb, f) : NULL;
+	return mine ? LLVMBlockAddress(f, mine) : NULL;
+}
+
+/* The same for each label address in constant c. */
+static void repair_label_addresses(LLVMValueRef c)
+{
+	int n = LLVMGetNumOperands(c);
+	for (int k = 0; k < n; k++) {
+		LLVMValueRef op = LLVMGetOperand(c, (unsigned)k), r;
+		if (!op || !LLVMIsAConstant(op) || LLVMIsAGlobalValue(op))
+			continue;
+		if (!LLVMIsABlockAddress(op))
+			repair_label_addresses(op);
+		else if ((r = repaired(op)))
+			LLVMReplaceAllUsesWith(op, r);
+	}
+}
+
+/*
+ * LLVM 19's module copy maps the variables' initializers before it copies
+ * the functions' bodies, so a label address in one (GNU C's &&label in a
+ * static table, or clang's constant for a local one) still names the
+ * original's block: code generation then asked for a label that no
+ * function of the copy has ("Undefined temporary symbol"). The copy's
+ * blocks are in the same order as the original's.
+ */
+LLVMModuleRef ir_clone(LLVMModuleRef m)
+{
+	LLVMModuleRef copy = LLVMCloneModule(m);
+	for (LLVMValueRef g = LLVMGetFirstGlobal(copy); g; g = LLVMGetNextGlobal(g)) {
+		LLVMValueRef init = LLVMIsDeclaration(g) ? NULL : LLVMGetInitializer(g), r;
+		if (init && LLVMIsABlockAddress(init) && (r = repaired(init)))
+			LLVMSetInitializer(g, r);
+		else if (init)
+			repair_label_addresses(init);
+	}
+	return copy;
+}
+
 LLVMModuleRef ir_versions_module(struct jit *j, const unsigned *fns, size_t n, char *const *names,
 				 LLVMValueRef *bodies)
 {
-	LLVMModuleRef m = LLVMCloneModule(j->module);
+	LLVMModuleRef m = ir_clone(j->module);
 	LLVMValueRef *large = malloc((j->nfns + 1) * sizeof *large);
 	size_t k = 0, nlarge = 0; /* the definitions are in jit_fn order */
 	for (size_t i = 0; i < n; i++)

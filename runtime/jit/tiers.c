@@ -308,6 +308,22 @@ static void count_at(struct ir *ir, LLVMBasicBlockRef bb, unsigned fn)
 	bump(ir, FIELD(ir, fn, loops), c64(ir, 1));
 }
 
+/* Whether an indirect branch (a computed goto) of f may go to bb: its
+ * edges cannot be sent through a block in front of bb, whose address
+ * nothing took. */
+static bool indirect_target(LLVMValueRef f, LLVMBasicBlockRef bb)
+{
+	for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(f); b; b = LLVMGetNextBasicBlock(b)) {
+		LLVMValueRef t = LLVMGetBasicBlockTerminator(b);
+		if (!t || LLVMGetInstructionOpcode(t) != LLVMIndirectBr)
+			continue;
+		for (unsigned s = 0; s < LLVMGetNumSuccessors(t); s++)
+			if (LLVMGetSuccessor(t, s) == bb)
+				return true;
+	}
+	return false;
+}
+
 /* A loop header of a tier-0 function that may enter OSR: its counting
  * block (its terminator still to build), the header, whether its count
  * reached the trigger, its block number. */
@@ -478,7 +494,7 @@ static void instrument(struct ir *ir, LLVMValueRef f, unsigned fn, const struct 
 		osr = false;
 	for (unsigned h = 0; h < nh; h++) {
 		LLVMBasicBlockRef hb = blocks[headers[h]];
-		if (LLVMIsAPHINode(LLVMGetFirstInstruction(hb))) {
+		if (LLVMIsAPHINode(LLVMGetFirstInstruction(hb)) || indirect_target(f, hb)) {
 			count_at(ir, hb, fn);
 			continue;
 		}
@@ -572,7 +588,7 @@ int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *ent
 	LLVMValueRef *bodies = malloc((j->nfns + 1) * sizeof *bodies);
 	if (!bodies)
 		return jit_fail(j, JIT_EINTERNAL, "out of memory");
-	LLVMModuleRef m = LLVMCloneModule(j->module);
+	LLVMModuleRef m = ir_clone(j->module);
 	size_t n = 0;
 	for (LLVMValueRef f = LLVMGetFirstFunction(m); f && n < j->nfns; f = LLVMGetNextFunction(f))
 		if (!LLVMIsDeclaration(f))
