@@ -1,6 +1,7 @@
 /* The absolute-symbol table: every name in symbols.def with its address in
  * this binary (which links them in by taking those addresses). */
 #include <assert.h>
+#include <complex.h>
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -45,6 +46,8 @@ extern int __isoc99_vsscanf(const char *, const char *, va_list);
 extern int __fpclassify(double), __fpclassifyf(float), __signbit(double), __signbitf(float);
 extern int __isinf(double), __isnan(double), __finite(double);
 extern int __isinff(float), __isnanf(float), __finitef(float);
+extern int __fpclassifyl(long double), __signbitl(long double), __isinfl(long double);
+extern int __isnanl(long double), __finitel(long double);
 extern void __stack_chk_fail(void);
 extern void __longjmp_chk(jmp_buf, int);
 extern int _setjmp(jmp_buf);
@@ -54,6 +57,9 @@ extern unsigned __int128 __umodti3(unsigned __int128, unsigned __int128);
 extern double _Complex __muldc3(double, double, double, double);
 extern double _Complex __divdc3(double, double, double, double);
 extern float _Complex __mulsc3(float, float, float, float), __divsc3(float, float, float, float);
+extern long double _Complex __mulxc3(long double, long double, long double, long double);
+extern long double _Complex __divxc3(long double, long double, long double, long double);
+extern long double __powixf2(long double, int);
 extern double __powidf2(double, int);
 extern float __powisf2(float, int);
 extern double __floattidf(__int128), __floatuntidf(unsigned __int128);
