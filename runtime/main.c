@@ -6,9 +6,10 @@
  *   bareflow-rt [--opt auto|0|1|2|3] [--thresholds C1,L1,C2,L2] [--verbose]
  *               [--log-tiers] [--report] [--profile FILE] [--cache DIR|off]
  *               [--cache-clear] [--compile-threads N] [--perf-map] [--gdb]
- *               FILE.bc... -- ARGV0 [ARGS...]
+ *               [--tier0 FILE] FILE.bc... -- ARGV0 [ARGS...]
  *   bareflow-rt --check FILE.bc...
  *   bareflow-rt --export OUT.o [--export-cpu host|x86-64] --cache DIR FILE.bc...
+ *   bareflow-rt --tier0-out FILE FILE.bc...
  *
  * --gdb tells gdb about each function the JIT compiles (gdbjit.h).
  * --perf-map writes /tmp/perf-PID.map, naming the JIT's code for perf
@@ -40,6 +41,15 @@
  * default: it also runs bare-metal under emulation) or with --export-cpu
  * host for the CPU the run's code was for; 1 if there is no usable file,
  * with the reason.
+ *
+ * --tier0-out writes the program's tier-0 code, compiled for any x86-64, to
+ * a tier-0 file (cache/cache.h): `bareflow jit` makes one on the host for
+ * the guest it boots, which links it with --tier0 FILE instead of
+ * compiling tier 0 itself (under emulation LLVM runs some 40 times slower
+ * than on the host, where this takes tens of milliseconds). As tier 0's
+ * compile is then not timed here, the cost model's first measure of this
+ * machine is how much longer reading and preparing the program took here
+ * than there, applied to the time tier 0 took there (prof_calibrate).
  *
  * --opt auto (the default) runs the tiers (prof/prof.h) under the adaptive
  * policy (prof/policy.c); --thresholds makes it fixed counts instead. A
@@ -75,9 +85,10 @@ static const char usage[] =
     "usage: bareflow-rt [--opt auto|0|1|2|3] [--thresholds C1,L1,C2,L2] [--verbose]\n"
     "                   [--log-tiers] [--report] [--profile FILE] [--cache DIR|off]\n"
     "                   [--cache-clear] [--compile-threads N] [--perf-map] [--gdb]\n"
-    "                   FILE.bc... -- ARGV0 [ARGS...]\n"
+    "                   [--tier0 FILE] FILE.bc... -- ARGV0 [ARGS...]\n"
     "       bareflow-rt --check FILE.bc...\n"
-    "       bareflow-rt --export OUT.o [--export-cpu host|x86-64] --cache DIR FILE.bc...\n";
+    "       bareflow-rt --export OUT.o [--export-cpu host|x86-64] --cache DIR FILE.bc...\n"
+    "       bareflow-rt --tier0-out FILE FILE.bc...\n";
 
 static struct {
 	int opt;	       /* -1: auto, the tiers */
@@ -85,6 +96,8 @@ static struct {
 	struct prof_policy policy;
 	bool verbose, report, log_tiers, check, cache_off, cache_clear, export_host, perf_map, gdb;
 	const char *profile, *cache_dir, *export;
+	const char *tier0_out, *tier0; /* --tier0-out FILE, --tier0 FILE */
+	uint64_t host_first_ns;	       /* tier 0's compile in the tier-0 file's maker */
 	uint64_t start_ns, main_ns; /* runtime start; main entered */
 	struct jit_stats first;	    /* the first compile (tier 0, or the fixed one) */
 	struct jit *jit;
@@ -167,6 +180,9 @@ static void print_report(int status)
 	fprintf(stderr, "  %-22s %10.3f ms\n", "load and link", ms(s->load_ns));
 	fprintf(stderr, "  %-22s %10.3f ms\n", rt.opt < 0 ? "tier-0 compile" : "compile",
 		ms(first_compile_ns()));
+	if (rt.host_first_ns)
+		fprintf(stderr, "  %-22s %10.3f ms, on the host (the tier-0 file)\n",
+			"tier 0 compiled", ms(rt.host_first_ns));
 	if (rt.opt < 0)
 		fprintf(stderr, "  %-22s %10.3f ms\n", "recompiling (tiers)",
 			ms(prof_compile_ns()));
@@ -359,6 +375,30 @@ static int export_program(void)
 	return 0;
 }
 
+/* --tier0-out: the program's tier-0 code, for any x86-64, in a tier-0 file,
+ * with how long reading and preparing the program and compiling tier 0
+ * took here. */
+static int write_tier0(void)
+{
+	struct jit_probes probes;
+	void *entry;
+	int r = prof_init(rt.jit, &rt.policy, rt.verbose);
+	if (!r)
+		r = jit_tier0_for_any_cpu(rt.jit);
+	if (r)
+		return compile_error(r);
+	struct jit_stats before = *jit_stats(rt.jit);
+	jit_keep_objects(rt.jit);
+	prof_probes(&probes);
+	if ((r = jit_compile_tier0(rt.jit, &probes, "main", &entry)))
+		return compile_error(r);
+	const struct jit_stats *after = jit_stats(rt.jit);
+	return cache_write_tier0(rt.jit, rt.tier0_out, before.load_ns + before.optimize_ns,
+				 after->optimize_ns + after->codegen_ns)
+		   ? 1
+		   : 0;
+}
+
 int main(int argc, char **argv, char **envp)
 {
 	int i = 1, first_file;
@@ -386,6 +426,13 @@ int main(int argc, char **argv, char **envp)
 		} else if (!strcmp(a, "--help")) {
 			fputs(usage, stdout);
 			return 0;
+		} else if (!strcmp(a, "--tier0-out") || !strcmp(a, "--tier0")) {
+			if (i + 1 == argc || !*argv[i + 1])
+				return usage_error("an option needs a value");
+			if (a[7])
+				rt.tier0_out = argv[++i];
+			else
+				rt.tier0 = argv[++i];
 		} else if (!strcmp(a, "--profile") || !strcmp(a, "--opt") ||
 			   !strcmp(a, "--thresholds") || !strcmp(a, "--cache") ||
 			   !strcmp(a, "--export") || !strcmp(a, "--export-cpu") ||
@@ -434,7 +481,7 @@ int main(int argc, char **argv, char **envp)
 		i++;
 	if (i == first_file)
 		return usage_error("no bitcode files");
-	if (i + 1 >= argc && !rt.check && !rt.export)
+	if (i + 1 >= argc && !rt.check && !rt.export && !rt.tier0_out)
 		return usage_error("no program name after \"--\"");
 	if (rt.export && (!rt.cache_dir || rt.cache_off))
 		return usage_error("--export needs --cache DIR: the profile to export from");
@@ -460,8 +507,11 @@ int main(int argc, char **argv, char **envp)
 	void *entry;
 	int r;
 	bool compiled_tier0 = false;
+	uint64_t host_prep_ns = 0;
 	if (rt.export)
 		return export_program();
+	if (rt.tier0_out)
+		return write_tier0();
 	if (rt.opt < 0) {
 		struct jit_probes probes;
 		r = prof_init(rt.jit, &rt.policy, rt.verbose || rt.log_tiers);
@@ -471,9 +521,12 @@ int main(int argc, char **argv, char **envp)
 			cache_open(rt.jit, rt.cache_dir, &rt.policy, rt.verbose || rt.log_tiers);
 		if (!r) {
 			prof_probes(&probes);
-			if (!cache_tier0(&probes, &entry)) {
+			if (!cache_tier0(&probes, &entry) &&
+			    !(rt.tier0 && cache_read_tier0(rt.jit, rt.tier0, &probes, &entry,
+							   &host_prep_ns, &rt.host_first_ns))) {
 				r = jit_compile_tier0(rt.jit, &probes, "main", &entry);
 				compiled_tier0 = true;
+				rt.host_first_ns = 0;
 			}
 		}
 		if (!r)
@@ -490,6 +543,9 @@ int main(int argc, char **argv, char **envp)
 	rt.first = *jit_stats(rt.jit);
 	if (compiled_tier0)
 		prof_calibrate(first_compile_ns(), rt.first.instructions);
+	else if (rt.host_first_ns && host_prep_ns)
+		prof_calibrate_by(rt.host_first_ns, host_prep_ns,
+				  rt.first.load_ns + rt.first.optimize_ns, rt.first.instructions);
 	if (rt.verbose)
 		fprintf(stderr,
 			"bareflow-rt: %u functions %s: load %.3f ms, optimize %.3f ms, codegen "

@@ -87,11 +87,17 @@ static uint64_t fnv(const void *p, size_t n)
 	return h;
 }
 
-static void warn(const char *fmt, const char *a, const char *b)
+static void warn_at(const char *what, const char *path, const char *fmt, const char *a,
+		    const char *b)
 {
-	fprintf(stderr, "bareflow-rt: code cache %s: ", C.path);
+	fprintf(stderr, "bareflow-rt: %s %s: ", what, path);
 	fprintf(stderr, fmt, a, b);
 	fputc('\n', stderr);
+}
+
+static void warn(const char *fmt, const char *a, const char *b)
+{
+	warn_at("code cache", C.path, fmt, a, b);
 }
 
 /* This binary's GNU build ID, in hex, from its program headers (loaded in
@@ -277,6 +283,19 @@ static bool keepable(uint32_t i, struct kept *k)
 	return true;
 }
 
+/* The header of a file whose body is b. */
+static void make_header(unsigned char head[HEADER], const char *magic, uint32_t format,
+			const struct buf *b)
+{
+	uint32_t zero = 0;
+	uint64_t len = b->n, sum = fnv(b->p, b->n);
+	memcpy(head, magic, 8);
+	memcpy(head + 8, &format, 4);
+	memcpy(head + 12, &zero, 4);
+	memcpy(head + 16, &len, 8);
+	memcpy(head + 24, &sum, 8);
+}
+
 void cache_save(void)
 {
 	struct buf b = {0};
@@ -388,13 +407,7 @@ void cache_save(void)
 		return;
 	}
 	unsigned char head[HEADER];
-	uint32_t format = FORMAT, zero = 0;
-	uint64_t len = b.n, sum = fnv(b.p, b.n);
-	memcpy(head, MAGIC, 8);
-	memcpy(head + 8, &format, 4);
-	memcpy(head + 12, &zero, 4);
-	memcpy(head + 16, &len, 8);
-	memcpy(head + 24, &sum, 8);
+	make_header(head, MAGIC, FORMAT, &b);
 
 	/* mkdir -p, then a file of our own, renamed over the old one: a run
 	 * reading it at the same time sees the old file or the new, whole */
@@ -503,29 +516,31 @@ static void get_request(struct rd *r, uint32_t fn, struct jit_request *q)
 	}
 }
 
-/* Read the whole file; NULL (and a warning, unless there is none) if it
- * cannot be. */
-static unsigned char *read_file(size_t *size)
+/* Read the whole file at path (what it is: for warnings); NULL (and a
+ * warning, unless there is none) if it cannot be. The cache's own (own) is
+ * code that will run, kept where others might write: a regular file of
+ * this user's that nobody else may write. */
+static unsigned char *read_file(const char *what, const char *path, bool own, size_t *size)
 {
-	int fd = open(C.path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
 	if (fd < 0) {
-		if (errno != ENOENT)
-			warn("%s: %s", "cannot read it", strerror(errno));
+		if (errno != ENOENT || !own)
+			warn_at(what, path, "%s: %s", "cannot read it", strerror(errno));
 		return NULL;
 	}
-	/* code that will run: a regular file of ours that nobody else may
-	 * write, and of a sane size */
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
-	    (st.st_mode & 022) || (uint64_t)st.st_size > MAX_FILE) {
-		warn("%s%s", "not a regular file of this user's that only it may write: ignored",
-		     "");
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > MAX_FILE ||
+	    (own && (st.st_uid != geteuid() || (st.st_mode & 022)))) {
+		warn_at(what, path, "%s%s",
+			own ? "not a regular file of this user's that only it may write: ignored"
+			    : "not a regular file of a sane size: ignored",
+			"");
 		close(fd);
 		return NULL;
 	}
 	FILE *f = fdopen(fd, "rb");
 	if (!f) {
-		warn("%s: %s", "cannot read it", strerror(errno));
+		warn_at(what, path, "%s: %s", "cannot read it", strerror(errno));
 		close(fd);
 		return NULL;
 	}
@@ -546,7 +561,7 @@ static unsigned char *read_file(size_t *size)
 	bool err = ferror(f);
 	fclose(f);
 	if (err || !data) {
-		warn("%s%s", "cannot read it", "");
+		warn_at(what, path, "%s%s", "cannot read it", "");
 		free(data);
 		return NULL;
 	}
@@ -554,48 +569,59 @@ static unsigned char *read_file(size_t *size)
 	return data;
 }
 
-/* Check the header and the keys; the body's reader, or false with a
- * warning. */
-static bool check(const unsigned char *data, size_t size, struct rd *r)
+/* Check the header and the keys (n of them, named names) of the file
+ * (what, at path) in data; the body's reader, or false with a warning. */
+static bool check_file(const char *what, const char *path, const unsigned char *data,
+		       size_t size, const char *magic, uint32_t want_format, const char (*keys)[512],
+		       const char *const *names, int n, struct rd *r)
 {
+	char not_one[64];
+	snprintf(not_one, sizeof not_one, "not a %s%s: ignored", what,
+		 strstr(what, "file") ? "" : " file");
 	uint32_t format;
 	uint64_t len, sum;
-	if (size < HEADER || memcmp(data, MAGIC, 8)) {
-		warn("%s%s", "not a code cache file: ignored", "");
+	if (size < HEADER || memcmp(data, magic, 8)) {
+		warn_at(what, path, "%s%s", not_one, "");
 		return false;
 	}
 	memcpy(&format, data + 8, 4);
 	memcpy(&len, data + 16, 8);
 	memcpy(&sum, data + 24, 8);
-	if (format != FORMAT) {
-		warn("%s%s", "written by another version of bareflow: ignored", "");
+	if (format != want_format) {
+		warn_at(what, path, "%s%s", "written by another version of bareflow: ignored", "");
 		return false;
 	}
 	if (len != size - HEADER) {
-		warn("%s%s", "truncated or overlong: ignored", "");
+		warn_at(what, path, "%s%s", "truncated or overlong: ignored", "");
 		return false;
 	}
 	if (fnv(data + HEADER, len) != sum) {
-		warn("%s%s", "damaged (its checksum does not match): ignored", "");
+		warn_at(what, path, "%s%s", "damaged (its checksum does not match): ignored", "");
 		return false;
 	}
 	r->p = data + HEADER, r->end = data + size, r->bad = false;
-	for (int k = 0; k < KEYS; k++) {
+	for (int k = 0; k < n; k++) {
 		char v[512];
 		get_str(r, v, sizeof v);
 		if (r->bad)
 			break;
-		if (strcmp(v, C.key[k])) {
+		if (strcmp(v, keys[k])) {
 			char why[200];
-			snprintf(why, sizeof why, "made for another %s (%.60s%s)", key_names[k], v,
+			snprintf(why, sizeof why, "made for another %s (%.60s%s)", names[k], v,
 				 strlen(v) > 60 ? "..." : "");
-			warn("%s: %s", why, "ignored");
+			warn_at(what, path, "%s: %s", why, "ignored");
 			return false;
 		}
 	}
 	if (r->bad)
-		warn("%s%s", "malformed: ignored", "");
+		warn_at(what, path, "%s%s", "malformed: ignored", "");
 	return !r->bad;
+}
+
+static bool check(const unsigned char *data, size_t size, struct rd *r)
+{
+	return check_file("code cache", C.path, data, size, MAGIC, FORMAT,
+			  (const char(*)[512])C.key, key_names, KEYS, r);
 }
 
 static void get_record(struct rd *r, struct record *x)
@@ -698,7 +724,7 @@ static void read_cache(void)
 	size_t size;
 	struct rd r;
 
-	if (!(C.data = read_file(&size)))
+	if (!(C.data = read_file("code cache", C.path, true, &size)))
 		return;
 	if (!check(C.data, size, &r))
 		goto bad;
@@ -792,6 +818,100 @@ bool cache_tier0(const struct jit_probes *p, void **entry)
 		return false;
 	}
 	return true;
+}
+
+/* ---- the tier-0 file ---- */
+
+#define T0_MAGIC "BFTIER0\n"
+#define T0_FORMAT 1
+#define T0_KEYS 4
+#define T0_MAX_OBJS 8
+
+static const char *const t0_key_names[T0_KEYS] = {"runtime build", "LLVM version", "program",
+						  "program shape"};
+
+static void tier0_keys(struct jit *j, char keys[T0_KEYS][512])
+{
+	build_id(keys[0], sizeof keys[0]);
+	snprintf(keys[1], sizeof keys[1], "%s", jit_llvm_version());
+	snprintf(keys[2], sizeof keys[2], "%s", jit_input_hash(j));
+	snprintf(keys[3], sizeof keys[3], "%016llx", (unsigned long long)jit_program_shape(j));
+}
+
+int cache_write_tier0(struct jit *j, const char *path, uint64_t prep_ns, uint64_t tier0_ns)
+{
+	char keys[T0_KEYS][512];
+	unsigned first, n;
+	struct buf b = {0};
+	if (!jit_tier0_objects(j, &first, &n) || n > T0_MAX_OBJS) {
+		fprintf(stderr, "bareflow-rt: %s: no tier-0 code to write\n", path);
+		return -1;
+	}
+	tier0_keys(j, keys);
+	for (int k = 0; k < T0_KEYS; k++)
+		put_str(&b, keys[k]);
+	put_u64(&b, prep_ns);
+	put_u64(&b, tier0_ns);
+	put_u32(&b, n);
+	for (unsigned o = first; o < first + n; o++) {
+		const void *bytes;
+		size_t size;
+		if (!jit_kept_object(j, o, &bytes, &size))
+			b.failed = true;
+		put_u64(&b, size);
+		put(&b, bytes, size);
+	}
+	unsigned char head[HEADER];
+	make_header(head, T0_MAGIC, T0_FORMAT, &b);
+	FILE *f = b.failed ? NULL : fopen(path, "wb");
+	int e = b.failed ? ENOMEM : errno;
+	bool ok = f && fwrite(head, 1, HEADER, f) == HEADER && fwrite(b.p, 1, b.n, f) == b.n;
+	if (f && !ok)
+		e = errno;
+	if (f && fclose(f) && ok)
+		ok = false, e = errno;
+	free(b.p);
+	if (!ok) {
+		fprintf(stderr, "bareflow-rt: cannot write %s: %s\n", path, strerror(e));
+		unlink(path);
+		return -1;
+	}
+	return 0;
+}
+
+bool cache_read_tier0(struct jit *j, const char *path, const struct jit_probes *p, void **entry,
+		      uint64_t *prep_ns, uint64_t *tier0_ns)
+{
+	static const char what[] = "tier-0 file";
+	char keys[T0_KEYS][512];
+	const void *objs[T0_MAX_OBJS];
+	size_t sizes[T0_MAX_OBJS], size;
+	struct rd r;
+	bool ok = false;
+	unsigned char *data = read_file(what, path, false, &size);
+	if (!data)
+		return false;
+	tier0_keys(j, keys);
+	if (check_file(what, path, data, size, T0_MAGIC, T0_FORMAT, (const char(*)[512])keys,
+		       t0_key_names, T0_KEYS, &r)) {
+		*prep_ns = get_u64(&r);
+		*tier0_ns = get_u64(&r);
+		uint32_t n = get_u32(&r);
+		if (n == 0 || n > T0_MAX_OBJS)
+			r.bad = true;
+		for (uint32_t o = 0; o < n && !r.bad; o++) {
+			sizes[o] = get_u64(&r);
+			objs[o] = take(&r, sizes[o]);
+		}
+		if (r.bad || r.p != r.end)
+			warn_at(what, path, "%s%s", "malformed: ignored", "");
+		else if (jit_load_tier0(j, p, objs, sizes, n, "main", entry))
+			warn_at(what, path, "%s: %s", "its code does not link", jit_error(j));
+		else
+			ok = true;
+	}
+	free(data); /* the JIT copied the objects */
+	return ok;
 }
 
 unsigned cache_load(void)

@@ -12,6 +12,7 @@
 #define BFRT_CACHE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "jit/jit.h"
 #include "prof/prof.h"
@@ -38,6 +39,23 @@ bool cache_requests(struct jit_request **r, uint64_t (**weights)[2], size_t *n, 
 /* Empty the cache directory (dir as for cache_open) of the files it made.
  * Returns how many went, or -1 with a message. */
 int cache_clear(const char *dir);
+/*
+ * The tier-0 file: a program's tier-0 code compiled by another process of
+ * this runtime (`bareflow jit` makes it on the host, for any x86-64, for
+ * the guest it boots), with the time reading and preparing the program and
+ * compiling tier 0 took there. It is keyed by the runtime's build, LLVM's
+ * version, the program's bitcode and the shape of its functions once
+ * prepared; one that does not match or is damaged is ignored with a
+ * warning, and tier 0 is compiled here.
+ */
+/* Write the tier-0 code of j (compiled, its objects kept) to path; 0, or
+ * -1 with a message. */
+int cache_write_tier0(struct jit *j, const char *path, uint64_t prep_ns, uint64_t tier0_ns);
+/* Instead of compiling tier 0: link the code in the tier-0 file at path
+ * (the probes p, the address of main in *entry), and give the times it
+ * records. False, with a warning, if it cannot be used. */
+bool cache_read_tier0(struct jit *j, const char *path, const struct jit_probes *p, void **entry,
+		      uint64_t *prep_ns, uint64_t *tier0_ns);
 /* The file used, for the report ("" before cache_open). */
 const char *cache_path(void);
 

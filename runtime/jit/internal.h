@@ -78,6 +78,7 @@ struct jit {
 	/* absolute symbols, defined once a run: a rollback leaves them */
 	bool probes_defined, stubs_defined;
 	bool tier0_loaded;
+	bool tier0_any_cpu; /* tier 0 for any x86-64 (jit_tier0_for_any_cpu) */
 	LLVMOrcResourceTrackerRef added; /* objects from an earlier run, since jit_mark */
 	struct jit_object {
 		void *bytes;

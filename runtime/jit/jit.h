@@ -178,6 +178,14 @@ int jit_export(struct jit *j, const struct jit_request *r, const uint64_t (*weig
 const char *jit_llvm_version(void);
 /* A hash of the bitcode jit_add_file read, in order (16 hex digits). */
 const char *jit_input_hash(const struct jit *j);
+/* A hash of the prepared program's functions as tier 0 sees them (names,
+ * sizes, which are managed, their parameters' kinds...): tier-0 code made
+ * by another process is for this program only if its shape was this. */
+uint64_t jit_program_shape(const struct jit *j);
+/* From now on tier 0 is compiled for any x86-64 rather than this CPU (the
+ * tier-0 file, made on a host for a guest whose CPU it does not know).
+ * After jit_prepare. 0, or JIT_EINTERNAL with the reason. */
+int jit_tier0_for_any_cpu(struct jit *j);
 /* From now on, keep every version's object code for jit_version_object. */
 void jit_keep_objects(struct jit *j);
 /* The version whose entry is at addr: the object holding it (its bytes,

@@ -745,8 +745,20 @@ static LLVMTargetMachineRef machine_for_module(struct jit *j, LLVMModuleRef m, i
 		return tm;
 	}
 	if (!j->tm0_large)
-		j->tm0_large = machine(j, j->cpu, j->features, 0, false);
+		j->tm0_large = j->tier0_any_cpu ? machine(j, "x86-64", "", 0, false)
+						: machine(j, j->cpu, j->features, 0, false);
 	return j->tm0_large;
+}
+
+int jit_tier0_for_any_cpu(struct jit *j)
+{
+	LLVMTargetMachineRef tm = machine(j, "x86-64", "", 0, true);
+	if (!tm)
+		return JIT_EINTERNAL; /* machine() said why */
+	LLVMDisposeTargetMachine(j->tm[0]);
+	j->tm[0] = tm;
+	j->tier0_any_cpu = true;
+	return 0;
 }
 
 int jit_codegen(struct jit *j, LLVMModuleRef m, int cg)

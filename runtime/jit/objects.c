@@ -4,6 +4,7 @@
  * function's code as it is at exit and a later run can link it again (see
  * const_addr in tiers.c for why the code does not depend on the run).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,31 @@ const char *jit_llvm_version(void)
 const char *jit_input_hash(const struct jit *j)
 {
 	return j->input_hex;
+}
+
+/* FNV-1a over n bytes at p, from h. */
+static uint64_t shape_hash(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	for (size_t k = 0; k < n; k++)
+		h = (h ^ b[k]) * 0x100000001b3ull;
+	return h;
+}
+
+uint64_t jit_program_shape(const struct jit *j)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (size_t i = 0; i < j->nfns; i++) {
+		const struct jit_fn *d = &j->fns[i];
+		unsigned char flags[4] = {d->managed, d->untimed, d->recursive,
+					  (unsigned char)d->nparams};
+		h = shape_hash(h, j->syms[i], strlen(j->syms[i]) + 1);
+		h = shape_hash(h, &d->size, sizeof d->size);
+		h = shape_hash(h, &d->only_caller, sizeof d->only_caller);
+		h = shape_hash(h, flags, sizeof flags);
+		h = shape_hash(h, d->arg_kind, sizeof d->arg_kind);
+	}
+	return h;
 }
 
 void jit_keep_objects(struct jit *j)

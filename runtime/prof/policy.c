@@ -1166,17 +1166,42 @@ void prof_set_cost_model(double n, double log_ratio)
  * cold run makes first is a measure of the machine already: its ratio to
  * the hosted figure, never below 1, is the prior the compiles then refine.
  */
-void prof_calibrate(uint64_t ns, unsigned long instructions)
+/* The cost model's prior: compiles take ratio times the hosted figure
+ * here (how, for --verbose). */
+static void set_prior(double ratio, const char *how)
 {
-	double ratio = (double)ns / (TIER0_FIXED_NS + TIER0_NS_PER_INSN * (double)instructions);
 	if (P.cost.n > 0 || P.cost.log_ratio != 0 || !(ratio > 1))
 		return;
 	P.cost.log_ratio = COST_PRIOR_WEIGHT * log(ratio); /* the prior's weight, at ratio */
 	if (P.verbose)
 		fprintf(stderr,
-			"bareflow-rt: the tier-0 compile took %.1f ms, %.1f times the hosted "
-			"figure: compiles are predicted to take as much longer\n",
-			prof_ms(ns), ratio);
+			"bareflow-rt: %s, %.1f times the hosted figure: compiles are predicted to "
+			"take as much longer\n",
+			how, ratio);
+}
+
+static double tier0_ratio(double ns, unsigned long instructions)
+{
+	return ns / (TIER0_FIXED_NS + TIER0_NS_PER_INSN * (double)instructions);
+}
+
+void prof_calibrate(uint64_t ns, unsigned long instructions)
+{
+	char how[80];
+	snprintf(how, sizeof how, "the tier-0 compile took %.1f ms", prof_ms(ns));
+	set_prior(tier0_ratio((double)ns, instructions), how);
+}
+
+void prof_calibrate_by(uint64_t there_ns, uint64_t there_prep_ns, uint64_t prep_ns,
+		       unsigned long instructions)
+{
+	char how[160];
+	double slower = (double)prep_ns / (double)(there_prep_ns ? there_prep_ns : 1);
+	snprintf(how, sizeof how,
+		 "tier 0 came from the host (%.1f ms there); reading the program took %.1f "
+		 "times as long here",
+		 prof_ms(there_ns), slower);
+	set_prior(tier0_ratio((double)there_ns * slower, instructions), how);
 }
 
 bool prof_prefers_generic(void)
