@@ -289,51 +289,45 @@ static LLVMBasicBlockRef same_block(LLVMValueRef from, LLVMBasicBlockRef bb, LLV
 	return a ? b : NULL;
 }
 
-/* Label address ba, if it names a block of another function than its own
- * (a block of the module copied): its function's block at the same place;
- * else NULL. */
-static LLVMValueRef repaired(LLVMValueRef ba)
-{
-	LLVMValueRef f = LLVMGetOperand(ba, 0);
-	LLVMBasicBlockRef bb = LLVMValueAsBasicBlock(LLVMGetOperand(ba, 1));
-	LLVMValueRef home = LLVMGetBasicBlockParent(bb);
-	LLVMBasicBlockRef mine = home != f ? same_block(home, bb, f) : NULL;
-	return mine ? LLVMBlockAddress(f, mine) : NULL;
-}
-
-/* The same for each label address in constant c. */
-static void repair_label_addresses(LLVMValueRef c)
-{
-	int n = LLVMGetNumOperands(c);
-	for (int k = 0; k < n; k++) {
-		LLVMValueRef op = LLVMGetOperand(c, (unsigned)k), r;
-		if (!op || !LLVMIsAConstant(op) || LLVMIsAGlobalValue(op))
-			continue;
-		if (!LLVMIsABlockAddress(op))
-			repair_label_addresses(op);
-		else if ((r = repaired(op)))
-			LLVMReplaceAllUsesWith(op, r);
-	}
-}
-
 /*
  * LLVM 19's module copy maps the variables' initializers before it copies
  * the functions' bodies, so a label address in one (GNU C's &&label in a
  * static table, or clang's constant for a local one) still names the
  * original's block: code generation then asked for a label that no
- * function of the copy has ("Undefined temporary symbol"). The copy's
- * blocks are in the same order as the original's.
+ * function of the copy has ("Undefined temporary symbol"). Each such
+ * address, a user of its function, is pointed at the copy's block at the
+ * same place (the copy's blocks are in the original's order): the ones
+ * found first, then replaced, so that no replacement pulls a constant
+ * from under the walk.
  */
 LLVMModuleRef ir_clone(LLVMModuleRef m)
 {
 	LLVMModuleRef copy = LLVMCloneModule(m);
-	for (LLVMValueRef g = LLVMGetFirstGlobal(copy); g; g = LLVMGetNextGlobal(g)) {
-		LLVMValueRef init = LLVMIsDeclaration(g) ? NULL : LLVMGetInitializer(g), r;
-		if (init && LLVMIsABlockAddress(init) && (r = repaired(init)))
-			LLVMSetInitializer(g, r);
-		else if (init)
-			repair_label_addresses(init);
+	LLVMValueRef *stale = NULL;
+	size_t cap = 0;
+	for (LLVMValueRef f = LLVMGetFirstFunction(copy); f; f = LLVMGetNextFunction(f)) {
+		size_t n = 0;
+		for (LLVMUseRef u = LLVMGetFirstUse(f); u; u = LLVMGetNextUse(u)) {
+			LLVMValueRef ba = LLVMGetUser(u);
+			if (!LLVMIsABlockAddress(ba) ||
+			    LLVMGetBasicBlockParent(LLVMValueAsBasicBlock(LLVMGetOperand(ba, 1))) == f)
+				continue;
+			if (n == cap) {
+				LLVMValueRef *more = realloc(stale, (cap = cap ? 2 * cap : 16) * sizeof *more);
+				if (!more)
+					abort(); /* as LLVM itself does when it cannot allocate */
+				stale = more;
+			}
+			stale[n++] = ba;
+		}
+		for (size_t k = 0; k < n; k++) {
+			LLVMBasicBlockRef bb = LLVMValueAsBasicBlock(LLVMGetOperand(stale[k], 1));
+			LLVMBasicBlockRef mine = same_block(LLVMGetBasicBlockParent(bb), bb, f);
+			if (mine)
+				LLVMReplaceAllUsesWith(stale[k], LLVMBlockAddress(f, mine));
+		}
 	}
+	free(stale);
 	return copy;
 }
 

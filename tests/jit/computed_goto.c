@@ -1,18 +1,20 @@
 /* Computed goto: a threaded interpreter whose dispatch table is a static
  * array of label addresses (the table holds one copy's addresses, so the
- * function must keep one copy), another whose table is built on its stack
- * at each call, and main jumping through a table of its own. Each is run
- * often enough for the tiers to look at it. */
+ * function must keep one copy), with a handler that loops on itself (a
+ * loop header an indirect branch reaches); another whose table is built on
+ * its stack at each call; and a function jumping through a table of its
+ * own. They are called from work and main, which the tiers recompile and
+ * enter by OSR, their modules carrying the tables. */
 #include <stdio.h>
 
-enum op { OP_PUSH, OP_ADD, OP_MUL, OP_MOD, OP_DUP, OP_SWAP, OP_DEC, OP_JNZ, OP_POP, OP_HALT };
+enum op { OP_PUSH, OP_ADD, OP_MUL, OP_MOD, OP_DUP, OP_SWAP, OP_DEC, OP_JNZ, OP_POP, OP_HALT, OP_SPIN };
 
 static long run_static(const int *code, long x)
 {
-	static void *const table[] = {&&push, &&add, &&mul, &&mod, &&dup,
-				      &&swap, &&dec, &&jnz, &&pop, &&halt};
+	static void *const table[] = {&&push, &&add, &&mul, &&mod, &&dup, &&swap,
+				      &&dec, &&jnz, &&pop, &&halt, &&spin};
 	long stack[32];
-	int sp = 0;
+	int sp = 0, spins = 0;
 	const int *pc = code;
 	stack[sp++] = x;
 #define DISPATCH goto *table[*pc++]
@@ -54,15 +56,22 @@ jnz: {
 pop:
 	sp--;
 	DISPATCH;
+spin: /* the top of the stack grows by what it is mod 7, a step at a time */
+	if (spins++ % 7 < stack[sp - 1] % 7) {
+		stack[sp - 1]++;
+		goto spin;
+	}
+	DISPATCH;
 halt:
-	return stack[sp - 1] * 31 + sp;
+	return stack[sp - 1] * 31 + sp + spins;
 #undef DISPATCH
 }
 
 /* The same machine with its table made at each call. */
 static long run_local(const int *code, long x)
 {
-	void *table[] = {&&push, &&add, &&mul, &&mod, &&dup, &&swap, &&dec, &&jnz, &&pop, &&halt};
+	void *table[] = {&&push, &&add, &&mul, &&mod, &&dup, &&swap,
+			 &&dec,	 &&jnz, &&pop, &&halt, &&spin};
 	long stack[32];
 	int sp = 0;
 	const int *pc = code;
@@ -105,26 +114,31 @@ jnz: {
 pop:
 	sp--;
 	goto *table[*pc++];
+spin:
+	stack[sp - 1] += stack[sp - 1] % 3;
+	goto *table[*pc++];
 halt:
 	return stack[sp - 1] * 17 + sp;
 }
 
-int main(int argc, char **argv)
+static const int loop[] = {OP_PUSH, 40, OP_SWAP, OP_PUSH, 3,	     OP_MUL, OP_PUSH, 1000003,
+			   OP_MOD,  OP_SPIN, OP_SWAP, OP_DEC, OP_JNZ, 2, OP_POP, OP_HALT};
+static const int once[] = {OP_PUSH, 7, OP_MUL, OP_SPIN, OP_PUSH, 1000003, OP_MOD, OP_DUP, OP_ADD,
+			   OP_HALT};
+
+/* A managed function the tiers recompile, calling the interpreters. */
+static long work(int i)
 {
-	(void)argv;
-	/* [acc, n]: acc = (acc * 3 + n) % 1000003 while n-- */
-	static const int loop[] = {OP_PUSH, 40,	 OP_SWAP, OP_PUSH, 3,	   OP_MUL,  OP_PUSH,
-				   1000003, OP_MOD, OP_SWAP, OP_DEC,  OP_JNZ, 2,	    OP_POP,
-				   OP_HALT};
-	static const int once[] = {OP_PUSH, 7, OP_MUL, OP_PUSH, 1000003, OP_MOD, OP_DUP, OP_ADD,
-				   OP_HALT};
+	long s = run_static(once, i) ^ run_local(once, i + 1);
+	if (i % 50 == 0)
+		s += run_static(loop, i) - run_local(loop, i);
+	return s;
+}
+
+/* Its own table of two. */
+static int finish(long s, int argc)
+{
 	void *parity[] = {&&even, &&odd};
-	long s = 0;
-	for (int i = 0; i < 20000; i++) {
-		s += run_static(once, i) ^ run_local(once, i + 1);
-		if (i % 50 == 0)
-			s += run_static(loop, i) - run_local(loop, i);
-	}
 	goto *parity[(s + argc) & 1];
 even:
 	printf("even %ld\n", s);
@@ -132,4 +146,13 @@ even:
 odd:
 	printf("odd %ld\n", s);
 	return 3;
+}
+
+int main(int argc, char **argv)
+{
+	(void)argv;
+	long s = 0;
+	for (int i = 0; i < 20000; i++)
+		s += work(i);
+	return finish(s, argc);
 }
