@@ -49,7 +49,7 @@
  * than on the host, where this takes tens of milliseconds). As tier 0's
  * compile is then not timed here, the cost model's first measure of this
  * machine is how much longer reading and preparing the program took here
- * than there, applied to the time tier 0 took there (prof_calibrate).
+ * than there, applied to the time tier 0 took there (prof_calibrate_by).
  *
  * --opt auto (the default) runs the tiers (prof/prof.h) under the adaptive
  * policy (prof/policy.c); --thresholds makes it fixed counts instead. A
@@ -138,6 +138,7 @@ static void write_profile(int status)
 		rt.opt < 0 ? prof_saved_cycles() / prof_cycles_per_ns() / 1e6 : 0.0);
 	fprintf(f, "  \"compile_ms_total\": %.3f,\n  \"first_compile_ms\": %.3f,\n",
 		ms(first_compile_ns() + prof_compile_ns()), ms(first_compile_ns()));
+	fprintf(f, "  \"tier0_on_host_ms\": %.3f,\n", ms(rt.host_first_ns));
 	fprintf(f, "  \"compile_us\": %lu,\n",
 		(unsigned long)((first_compile_ns() + prof_compile_ns()) / 1000));
 	fprintf(f, "  \"function_count\": %u,\n  \"ir_instructions\": %lu,\n", s->functions,
@@ -178,7 +179,10 @@ static void print_report(int status)
 	fprintf(stderr, "  %-22s %u (%lu IR instructions)\n", "functions", s->functions,
 		s->instructions);
 	fprintf(stderr, "  %-22s %10.3f ms\n", "load and link", ms(s->load_ns));
-	fprintf(stderr, "  %-22s %10.3f ms\n", rt.opt < 0 ? "tier-0 compile" : "compile",
+	fprintf(stderr, "  %-22s %10.3f ms\n",
+		rt.opt >= 0	    ? "compile"
+		: rt.host_first_ns ? "tier 0 linked"
+				    : "tier-0 compile",
 		ms(first_compile_ns()));
 	if (rt.host_first_ns)
 		fprintf(stderr, "  %-22s %10.3f ms, on the host (the tier-0 file)\n",
@@ -429,7 +433,7 @@ int main(int argc, char **argv, char **envp)
 		} else if (!strcmp(a, "--tier0-out") || !strcmp(a, "--tier0")) {
 			if (i + 1 == argc || !*argv[i + 1])
 				return usage_error("an option needs a value");
-			if (a[7])
+			if (!strcmp(a, "--tier0-out"))
 				rt.tier0_out = argv[++i];
 			else
 				rt.tier0 = argv[++i];
@@ -485,6 +489,8 @@ int main(int argc, char **argv, char **envp)
 		return usage_error("no program name after \"--\"");
 	if (rt.export && (!rt.cache_dir || rt.cache_off))
 		return usage_error("--export needs --cache DIR: the profile to export from");
+	if (rt.tier0 && rt.opt >= 0)
+		return usage_error("--tier0 is tier 0's code, for --opt auto");
 
 	char err[4096];
 	rt.jit = jit_create(err, sizeof err);

@@ -147,8 +147,8 @@ static bool after_call(uint64_t ret)
  * ends at once: then list the stack words that look like return addresses,
  * marked "?" because a stale word can look like one too. Only a word that
  * follows a call is looked up: the lookup reads the whole symbol table,
- * and for each of the 512 words it took 30 s of a crash report of the JIT
- * runtime (55 MiB, its LLVM's symbols) under emulation. */
+ * and the 512 lookups took 30 s of a crash report of the JIT runtime (55
+ * MiB, its LLVM's symbols) under emulation. */
 static void scan_stack(uint64_t rsp)
 {
 	uint64_t off, word;

@@ -522,7 +522,7 @@ static void get_request(struct rd *r, uint32_t fn, struct jit_request *q)
  * this user's that nobody else may write. */
 static unsigned char *read_file(const char *what, const char *path, bool own, size_t *size)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | (own ? O_NOFOLLOW : 0) | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
 	if (fd < 0) {
 		if (errno != ENOENT || !own)
@@ -571,13 +571,11 @@ static unsigned char *read_file(const char *what, const char *path, bool own, si
 
 /* Check the header and the keys (n of them, named names) of the file
  * (what, at path) in data; the body's reader, or false with a warning. */
-static bool check_file(const char *what, const char *path, const unsigned char *data,
-		       size_t size, const char *magic, uint32_t want_format, const char (*keys)[512],
-		       const char *const *names, int n, struct rd *r)
+static bool check_file(const char *what, const char *path, const char *not_one,
+		       const unsigned char *data, size_t size, const char *magic,
+		       uint32_t want_format, const char (*keys)[512], const char *const *names, int n,
+		       struct rd *r)
 {
-	char not_one[64];
-	snprintf(not_one, sizeof not_one, "not a %s%s: ignored", what,
-		 strstr(what, "file") ? "" : " file");
 	uint32_t format;
 	uint64_t len, sum;
 	if (size < HEADER || memcmp(data, magic, 8)) {
@@ -620,7 +618,8 @@ static bool check_file(const char *what, const char *path, const unsigned char *
 
 static bool check(const unsigned char *data, size_t size, struct rd *r)
 {
-	return check_file("code cache", C.path, data, size, MAGIC, FORMAT,
+	return check_file("code cache", C.path, "not a code cache file: ignored", data, size, MAGIC,
+			  FORMAT,
 			  (const char(*)[512])C.key, key_names, KEYS, r);
 }
 
@@ -820,7 +819,17 @@ bool cache_tier0(const struct jit_probes *p, void **entry)
 	return true;
 }
 
-/* ---- the tier-0 file ---- */
+/* ---- the tier-0 file (cache.h) ----
+ *
+ *   "BFTIER0\n", u32 format, u32 0, u64 body length, u64 body checksum
+ *   body: strings runtime build, LLVM version, program hash, program shape
+ *         (hex); u64 the ns reading and preparing the program took where
+ *         it was made, u64 the ns tier 0 took there (preparing included,
+ *         as the tier-0 compile's figure is); u32 objects, each u64 size
+ *         and the bytes.
+ *
+ * As for the cache's files, everything read is bounds-checked after the
+ * checksum, and a file is used whole or not at all. */
 
 #define T0_MAGIC "BFTIER0\n"
 #define T0_FORMAT 1
@@ -840,7 +849,7 @@ static void tier0_keys(struct jit *j, char keys[T0_KEYS][512])
 
 int cache_write_tier0(struct jit *j, const char *path, uint64_t prep_ns, uint64_t tier0_ns)
 {
-	char keys[T0_KEYS][512];
+	char keys[T0_KEYS][512], tmp[4200];
 	unsigned first, n;
 	struct buf b = {0};
 	if (!jit_tier0_objects(j, &first, &n) || n > T0_MAX_OBJS) {
@@ -856,24 +865,35 @@ int cache_write_tier0(struct jit *j, const char *path, uint64_t prep_ns, uint64_
 	for (unsigned o = first; o < first + n; o++) {
 		const void *bytes;
 		size_t size;
-		if (!jit_kept_object(j, o, &bytes, &size))
-			b.failed = true;
+		if (!jit_kept_object(j, o, &bytes, &size)) {
+			fprintf(stderr, "bareflow-rt: internal error: tier-0 object %u is missing\n", o);
+			free(b.p);
+			return -1;
+		}
 		put_u64(&b, size);
 		put(&b, bytes, size);
 	}
 	unsigned char head[HEADER];
 	make_header(head, T0_MAGIC, T0_FORMAT, &b);
-	FILE *f = b.failed ? NULL : fopen(path, "wb");
-	int e = b.failed ? ENOMEM : errno;
+	/* a file of our own beside it, renamed over it when whole: whatever
+	 * fails, path is as it was */
+	snprintf(tmp, sizeof tmp, "%s.XXXXXX", path);
+	int fd = b.failed ? (errno = ENOMEM, -1) : mkstemp(tmp), e = errno;
+	FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
 	bool ok = f && fwrite(head, 1, HEADER, f) == HEADER && fwrite(b.p, 1, b.n, f) == b.n;
 	if (f && !ok)
 		e = errno;
 	if (f && fclose(f) && ok)
 		ok = false, e = errno;
+	else if (!f && fd >= 0)
+		close(fd);
+	if (ok && rename(tmp, path))
+		ok = false, e = errno;
 	free(b.p);
 	if (!ok) {
+		if (fd >= 0)
+			unlink(tmp);
 		fprintf(stderr, "bareflow-rt: cannot write %s: %s\n", path, strerror(e));
-		unlink(path);
 		return -1;
 	}
 	return 0;
@@ -892,8 +912,8 @@ bool cache_read_tier0(struct jit *j, const char *path, const struct jit_probes *
 	if (!data)
 		return false;
 	tier0_keys(j, keys);
-	if (check_file(what, path, data, size, T0_MAGIC, T0_FORMAT, (const char(*)[512])keys,
-		       t0_key_names, T0_KEYS, &r)) {
+	if (check_file(what, path, "not a tier-0 file: ignored", data, size, T0_MAGIC, T0_FORMAT,
+		       (const char(*)[512])keys, t0_key_names, T0_KEYS, &r)) {
 		*prep_ns = get_u64(&r);
 		*tier0_ns = get_u64(&r);
 		uint32_t n = get_u32(&r);

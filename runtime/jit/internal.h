@@ -107,6 +107,9 @@ struct jit {
 };
 
 /* llvm.c */
+/* FNV-1a (64 bits) of n bytes at p, from h (JIT_FNV_BASIS to start). */
+#define JIT_FNV_BASIS 0xcbf29ce484222325ull
+uint64_t jit_fnv1a(uint64_t h, const void *p, size_t n);
 int jit_fail(struct jit *j, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* jit_fail with LLVM's message for e (consumed) after what. */
 int jit_fail_llvm(struct jit *j, int code, const char *what, LLVMErrorRef e);

@@ -241,10 +241,9 @@ static void source_names(const char *llvm_msg, char *msg, size_t size)
 	msg[n] = 0;
 }
 
-#define FNV_BASIS 0xcbf29ce484222325ull
 
 /* FNV-1a: h, then n bytes at p. */
-static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
+uint64_t jit_fnv1a(uint64_t h, const void *p, size_t n)
 {
 	for (size_t k = 0; k < n; k++)
 		h = (h ^ ((const unsigned char *)p)[k]) * 0x100000001b3ull;
@@ -255,7 +254,7 @@ static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
  * that there are more, once. */
 static void warn_once(struct jit *j, const char *msg)
 {
-	uint64_t h = fnv1a(FNV_BASIS, msg, strlen(msg));
+	uint64_t h = jit_fnv1a(JIT_FNV_BASIS, msg, strlen(msg));
 	for (unsigned i = 0; i < j->nwarned && i < JIT_WARNED_MAX; i++)
 		if (j->warned[i] == h)
 			return;
@@ -368,8 +367,8 @@ int jit_add_file(struct jit *j, const char *path)
 	}
 	/* FNV-1a over every file's size (its bytes, low first) and bytes:
 	 * the code cache's key */
-	uint64_t h = fnv1a(j->input_hash ? j->input_hash : FNV_BASIS, &size, sizeof size);
-	h = fnv1a(h, p, size);
+	uint64_t h = jit_fnv1a(j->input_hash ? j->input_hash : JIT_FNV_BASIS, &size, sizeof size);
+	h = jit_fnv1a(h, p, size);
 	j->input_hash = h;
 	snprintf(j->input_hex, sizeof j->input_hex, "%016llx", (unsigned long long)h);
 	if (LLVMParseIRInContext(j->ctx, buf, &m, &msg)) { /* takes the buffer */
@@ -757,6 +756,9 @@ int jit_tier0_for_any_cpu(struct jit *j)
 		return JIT_EINTERNAL; /* machine() said why */
 	LLVMDisposeTargetMachine(j->tm[0]);
 	j->tm[0] = tm;
+	if (j->tm0_large) /* made for this CPU: made again for any */
+		LLVMDisposeTargetMachine(j->tm0_large);
+	j->tm0_large = NULL;
 	j->tier0_any_cpu = true;
 	return 0;
 }

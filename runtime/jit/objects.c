@@ -30,27 +30,18 @@ const char *jit_input_hash(const struct jit *j)
 	return j->input_hex;
 }
 
-/* FNV-1a over n bytes at p, from h. */
-static uint64_t shape_hash(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *b = p;
-	for (size_t k = 0; k < n; k++)
-		h = (h ^ b[k]) * 0x100000001b3ull;
-	return h;
-}
-
 uint64_t jit_program_shape(const struct jit *j)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
+	uint64_t h = JIT_FNV_BASIS;
 	for (size_t i = 0; i < j->nfns; i++) {
 		const struct jit_fn *d = &j->fns[i];
 		unsigned char flags[4] = {d->managed, d->untimed, d->recursive,
 					  (unsigned char)d->nparams};
-		h = shape_hash(h, j->syms[i], strlen(j->syms[i]) + 1);
-		h = shape_hash(h, &d->size, sizeof d->size);
-		h = shape_hash(h, &d->only_caller, sizeof d->only_caller);
-		h = shape_hash(h, flags, sizeof flags);
-		h = shape_hash(h, d->arg_kind, sizeof d->arg_kind);
+		h = jit_fnv1a(h, j->syms[i], strlen(j->syms[i]) + 1);
+		h = jit_fnv1a(h, &d->size, sizeof d->size);
+		h = jit_fnv1a(h, &d->only_caller, sizeof d->only_caller);
+		h = jit_fnv1a(h, flags, sizeof flags);
+		h = jit_fnv1a(h, d->arg_kind, sizeof d->arg_kind);
 	}
 	return h;
 }

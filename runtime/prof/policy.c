@@ -1162,10 +1162,14 @@ void prof_set_cost_model(double n, double log_ratio)
  * from the tier-ups it makes. Under emulation the first ones, predicted
  * some 30 times too cheap, were made early and cost more than they saved
  * (bare-metal, bench/real's sort spent 2.4 s compiling a function at its
- * 148th call that ran 0.2% of the time). The tier-0 compile that every
- * cold run makes first is a measure of the machine already: its ratio to
- * the hosted figure, never below 1, is the prior the compiles then refine.
+ * 148th call that ran 0.2% of the time). A cold run's tier-0 compile is a
+ * measure of the machine already: its ratio to the hosted figure, never
+ * below 1, is the prior the compiles then refine (prof_calibrate). Where
+ * tier 0 was compiled on the host (the tier-0 file), its time there,
+ * scaled by how much longer the same reading and preparing of the program
+ * took here, stands for it (prof_calibrate_by).
  */
+
 /* The cost model's prior: compiles take ratio times the hosted figure
  * here (how, for --verbose). */
 static void set_prior(double ratio, const char *how)
@@ -1180,6 +1184,7 @@ static void set_prior(double ratio, const char *how)
 			how, ratio);
 }
 
+/* A tier-0 compile's ns for this many instructions, over the hosted figure. */
 static double tier0_ratio(double ns, unsigned long instructions)
 {
 	return ns / (TIER0_FIXED_NS + TIER0_NS_PER_INSN * (double)instructions);

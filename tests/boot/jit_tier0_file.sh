@@ -94,3 +94,83 @@ expect_output "cannot write $TMP/no/such/dir/t0: No such file or directory"
 run "$RT" --tier0
 expect_status 2
 expect_output "an option needs a value"
+
+# A checksum made right over a malformed body (9 objects: more than a file
+# holds) and over code that does not link (its first object's ELF magic
+# spoiled): refused, each with its reason.
+# reseal IN OUT HOW: OUT is IN with HOW done to its body, the checksum made
+# right again
+reseal() {
+	python3 - "$1" "$2" "$3" <<-'END'
+	import struct, sys
+	data = bytearray(open(sys.argv[1], "rb").read())
+	body = data[32:]
+	at = 0
+	for _ in range(4):  # the keys: u32 length and bytes
+	    at += 4 + struct.unpack_from("<I", body, at)[0]
+	at += 16  # the two times
+	if sys.argv[3] == "count":
+	    struct.pack_into("<I", body, at, 9)
+	else:  # the first object's ELF magic
+	    body[at + 4 + 8] ^= 0xff
+	h = 0xcbf29ce484222325
+	for b in body:
+	    h = ((h ^ b) * 0x100000001b3) & 0xffffffffffffffff
+	data[32:] = body
+	struct.pack_into("<Q", data, 24, h)
+	open(sys.argv[2], "wb").write(data)
+	END
+}
+reseal "$TMP/t0" "$TMP/bad" count || fail "cannot make a malformed file"
+hosted "a malformed tier-0 file with a right checksum" "$TMP/bad"
+expect_output "tier-0 file $TMP/bad: malformed: ignored"
+from_file && fail "a malformed tier-0 file was used"
+reseal "$TMP/t0" "$TMP/bad" elf || fail "cannot make a file of bad code"
+hosted "a tier-0 file whose code does not link" "$TMP/bad"
+expect_output "tier-0 file $TMP/bad: its code does not link"
+from_file && fail "a tier-0 file whose code does not link was used"
+
+# With the code cache: the first run takes tier 0 from the file and stores
+# it; the next takes it from the cache.
+"$RT" --report --cache "$TMP/cache" --tier0 "$TMP/t0" $bcs -- multi >"$TMP/out" 2>"$OUT" </dev/null
+STATUS=$?
+same "the tier-0 file, the cache empty"
+from_file || fail "the tier-0 file was not used with an empty cache"
+"$RT" --report --cache "$TMP/cache" --tier0 "$TMP/t0" $bcs -- multi >"$TMP/out" 2>"$OUT" </dev/null
+STATUS=$?
+same "the tier-0 file, the cache filled"
+from_file && fail "the tier-0 file was used before the cache's tier 0"
+
+# Bare-metal, a program the host cannot compile for any x86-64 (an AVX2
+# intrinsic in a function marked for AVX2, which the guest's CPU has): the
+# guest compiles tier 0 itself, says why with --verbose, and the output is
+# the same.
+cat >"$TMP/avx2.c" <<-'END'
+	#include <immintrin.h>
+	#include <stdio.h>
+	__attribute__((target("avx2"))) static int reversed(int k)
+	{
+		__m256i v = _mm256_setr_epi32(k, k + 1, k + 2, k + 3, k + 4, k + 5, k + 6, k + 7);
+		__m256i r = _mm256_permutevar8x32_epi32(v, _mm256_setr_epi32(7, 6, 5, 4, 3, 2, 1, 0));
+		int out[8];
+		_mm256_storeu_si256((__m256i *)out, r);
+		return out[0] * 3 - out[7];
+	}
+	int main(void)
+	{
+		long s = 0;
+		for (int k = 0; k < 1000; k++)
+			s += reversed(k);
+		printf("%ld\n", s);
+		return 0;
+	}
+END
+clang-19 -O2 -o "$TMP/avx2" "$TMP/avx2.c" || fail "cannot build avx2.c"
+"$TMP/avx2" >"$TMP/want" 2>/dev/null </dev/null
+want=$?
+./bareflow jit --cache off --verbose --timeout 300 "$TMP/avx2.c" >"$TMP/out" 2>"$OUT" </dev/null
+STATUS=$?
+same "bare-metal, tier 0 the host could not compile"
+expect_output "bareflow: tier 0 was not compiled on the host, so the guest compiles it:"
+expect_output "bareflow-rt: the tier-0 compile took"
+expect_no_output "tier 0 came from the host"

@@ -136,11 +136,14 @@ for mode in hosted bare-metal; do
 	expect_in "$heavy" '"tier": 2,' "adaptive ($mode), heavy"
 	echo "$heavy" | grep -q '"osr_block": [0-9]' || fail "adaptive ($mode): no OSR in heavy: $heavy"
 	# (its entry code comes at its second call, or a few calls later when
-	# the first compile showed compiles to cost more than predicted)
+	# the first compile showed compiles to cost more than predicted: bare-
+	# metal, with tier 0 from the host, the first -O3 compile is also the
+	# first to run QEMU's translation of LLVM's code generator, and a
+	# loaded host made it call 9)
 	entry=$(echo "$heavy" | grep '"specialization": null, "osr_block": null')
 	at=$(echo "$entry" | sed -n 's/.*"installed_at_call": \([0-9]*\)}.*/\1/p' | head -n 1)
-	[ -n "$at" ] && [ "$at" -ge 2 ] && [ "$at" -le 8 ] ||
-		fail "adaptive ($mode): heavy's -O3 entry code not from calls 2 to 8: $heavy"
+	[ -n "$at" ] && [ "$at" -ge 2 ] && [ "$at" -le 12 ] ||
+		fail "adaptive ($mode): heavy's -O3 entry code not from calls 2 to 12: $heavy"
 	spec=$(echo "$heavy" | grep '"specialization": \[')
 	expect_in "$spec" '{"arg": 1, "value": 64}' "adaptive ($mode), heavy"
 	expect_in "$spec" '{"arg": 2, "value": 4609434218613702656}' "adaptive ($mode), heavy" # 1.5

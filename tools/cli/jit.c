@@ -98,24 +98,32 @@ static void remove_dir(char *dir)
 	free(dir);
 }
 
-/* A new temporary directory, as an absolute path; NULL after printing why. */
-static char *make_dir(void)
+/* A new temporary directory, as an absolute path; NULL after printing why
+ * (unless quiet). */
+static char *make_dir_quietly(bool quiet)
 {
 	const char *tmp = getenv("TMPDIR");
 	char templ[4096];
 
 	snprintf(templ, sizeof templ, "%s/bareflow-jit.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(templ)) {
-		cli_error("cannot create a temporary directory in %s: %s",
-			  tmp && *tmp ? tmp : "/tmp", strerror(errno));
+		if (!quiet)
+			cli_error("cannot create a temporary directory in %s: %s",
+				  tmp && *tmp ? tmp : "/tmp", strerror(errno));
 		return NULL;
 	}
 	char *abs = cli_abspath(templ);
 	if (!abs) {
 		rmdir(templ);
-		cli_error("%s: %s", templ, strerror(errno));
+		if (!quiet)
+			cli_error("%s: %s", templ, strerror(errno));
 	}
 	return abs;
+}
+
+static char *make_dir(void)
+{
+	return make_dir_quietly(false);
 }
 
 /* Compile src to the bitcode file out, and list what it read in the make
@@ -306,10 +314,11 @@ out_of_memory:
 }
 
 /*
- * The runtime's command line, the same hosted and bare-metal:
+ * The runtime's command line, the same hosted and bare-metal but for the
+ * tier-0 file (host_tier0), which only a boot has:
  *   RT [--opt L] [--thresholds T] [--compile-threads N] [--verbose] [--report]
  *      [--log-tiers] [--profile P]
- *      --cache DIR|off [--cache-clear] BC... -- ARGV0 ARGS...
+ *      --cache DIR|off [--cache-clear] [--tier0 FILE] BC... -- ARGV0 ARGS...
  * where ARGV0 is the first input without its extension; cache is the
  * directory, or "off". NULL when out of memory.
  */
@@ -790,7 +799,8 @@ int cli_jit(struct boot_options *opt, const struct jit_app *app)
 	cache = app->hosted	   ? cli_cache_dir(app->cache)
 		: app->cache_disk ? strdup(CONTRACT_CACHE_DIR)
 				   : NULL;
-	if (!app->hosted && (!app->opt || !strcmp(app->opt, "auto")) && (work = make_dir()))
+	if (!app->hosted && (!app->opt || !strcmp(app->opt, "auto")) &&
+	    (work = make_dir_quietly(!opt->verbose)))
 		tier0 = host_tier0(opt, app, rt, bc, work);
 	argv = runtime_argv(app, rt, bc, profile, cache ? cache : "off", tier0, opt->verbose);
 	if (!argv) {
