@@ -98,6 +98,7 @@ static struct {
 	const char *profile, *cache_dir, *export;
 	const char *tier0_out, *tier0; /* --tier0-out FILE, --tier0 FILE */
 	uint64_t host_first_ns;	       /* tier 0's compile in the tier-0 file's maker */
+	bool compiled_tier0;	       /* here (not from the code cache or a tier-0 file) */
 	uint64_t start_ns, main_ns; /* runtime start; main entered */
 	struct jit_stats first;	    /* the first compile (tier 0, or the fixed one) */
 	struct jit *jit;
@@ -180,9 +181,9 @@ static void print_report(int status)
 		s->instructions);
 	fprintf(stderr, "  %-22s %10.3f ms\n", "load and link", ms(s->load_ns));
 	fprintf(stderr, "  %-22s %10.3f ms\n",
-		rt.opt >= 0	    ? "compile"
-		: rt.host_first_ns ? "tier 0 linked"
-				    : "tier-0 compile",
+		rt.opt >= 0	     ? "compile"
+		: rt.compiled_tier0 ? "tier-0 compile"
+				     : "tier 0 linked",
 		ms(first_compile_ns()));
 	if (rt.host_first_ns)
 		fprintf(stderr, "  %-22s %10.3f ms, on the host (the tier-0 file)\n",
@@ -547,6 +548,7 @@ int main(int argc, char **argv, char **envp)
 	if (r)
 		return compile_error(r);
 	rt.first = *jit_stats(rt.jit);
+	rt.compiled_tier0 = compiled_tier0;
 	if (compiled_tier0)
 		prof_calibrate(first_compile_ns(), rt.first.instructions);
 	else if (rt.host_first_ns && host_prep_ns)

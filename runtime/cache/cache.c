@@ -421,6 +421,8 @@ void cache_save(void)
 	snprintf(tmp, sizeof tmp, "%s/" TMP_PREFIX "XXXXXX", C.dir);
 	int fd = mkstemp(tmp), e = errno;
 	FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+	if (fd >= 0 && !f)
+		e = errno;
 	bool ok = f && fwrite(head, 1, HEADER, f) == HEADER && fwrite(b.p, 1, b.n, f) == b.n &&
 		  fflush(f) == 0 && fsync(fd) == 0;
 	if (!ok && f)
@@ -878,9 +880,14 @@ int cache_write_tier0(struct jit *j, const char *path, uint64_t prep_ns, uint64_
 	/* a file of our own beside it, renamed over it when whole: whatever
 	 * fails, path is as it was */
 	snprintf(tmp, sizeof tmp, "%s.XXXXXX", path);
-	int fd = b.failed ? (errno = ENOMEM, -1) : mkstemp(tmp), e = errno;
+	int fd = b.failed ? (errno = ENOMEM, -1) : mkostemp(tmp, O_CLOEXEC), e = errno;
 	FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
-	bool ok = f && fwrite(head, 1, HEADER, f) == HEADER && fwrite(b.p, 1, b.n, f) == b.n;
+	if (fd >= 0 && !f)
+		e = errno;
+	mode_t mask = umask(0); /* a file as fopen makes one: 0666 less the umask */
+	umask(mask);
+	bool ok = f && fchmod(fd, 0666 & ~mask) == 0 && fwrite(head, 1, HEADER, f) == HEADER &&
+		  fwrite(b.p, 1, b.n, f) == b.n;
 	if (f && !ok)
 		e = errno;
 	if (f && fclose(f) && ok)
