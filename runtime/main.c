@@ -499,9 +499,6 @@ int main(int argc, char **argv, char **envp)
 		fprintf(stderr, "bareflow-rt: %s\n", err);
 		return EXIT_CANNOT_EXECUTE;
 	}
-	if (rt.verbose)
-		fprintf(stderr, "bareflow-rt: cpu %s, features %s\n", jit_cpu_name(rt.jit),
-			jit_cpu_features(rt.jit));
 	int bad = load_bitcode(argv + first_file, i - first_file);
 	if (bad || rt.check)
 		return bad;
@@ -545,6 +542,12 @@ int main(int argc, char **argv, char **envp)
 		if (!r)
 			r = jit_compile_fixed(rt.jit, rt.opt, "main", &entry);
 	}
+	if (rt.verbose) /* the features decided once the program was read */
+		fprintf(stderr, "bareflow-rt: cpu %s, features %s\n", jit_cpu_name(rt.jit),
+			jit_cpu_features(rt.jit));
+	if (rt.verbose && jit_vex_off(rt.jit))
+		fprintf(stderr, "bareflow-rt: this CPU is QEMU's emulation, which runs the AVX "
+				"family slowly: code is generated without it\n");
 	if (r)
 		return compile_error(r);
 	rt.first = *jit_stats(rt.jit);

@@ -79,6 +79,9 @@ struct jit {
 	bool probes_defined, stubs_defined;
 	bool tier0_loaded;
 	bool tier0_any_cpu; /* tier 0 for any x86-64 (jit_tier0_for_any_cpu) */
+	bool vex_off;	    /* the AVX family off in features (jit_vex_off) */
+	bool wants_vex;	    /* the program's own code asks for the AVX family */
+	char *all_features; /* this CPU's, while vex_off */
 	LLVMOrcResourceTrackerRef added; /* objects from an earlier run, since jit_mark */
 	struct jit_object {
 		void *bytes;

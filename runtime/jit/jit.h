@@ -42,6 +42,10 @@ struct jit *jit_create(char *err, size_t errlen);
 /* The last error's message. */
 const char *jit_error(const struct jit *j);
 const char *jit_cpu_name(const struct jit *j);
+/* Whether the JIT leaves the AVX family out of its code because this CPU
+ * is QEMU's emulation, which runs it slowly (jit_cpu_features says so),
+ * unless the program asks for it itself (known once it is prepared). */
+bool jit_vex_off(const struct jit *j);
 const char *jit_cpu_features(const struct jit *j);
 /* Read a bitcode (or textual IR) file and link it into the program. */
 int jit_add_file(struct jit *j, const char *path);
