@@ -42,31 +42,11 @@ on=$(echo "$features" | tr ',' '\n' | grep -E '^\+(avx|fma|f16c|vaes|vpclmulqdq|
 [ -z "$on" ] || fail "AVX features on under emulation: $on"
 echo "same     dot, bare-metal, without AVX"
 
-cat >"$TMP/avx2.c" <<-'END'
-	#include <immintrin.h>
-	#include <stdio.h>
-	__attribute__((target("avx2"))) static int reversed(int k)
-	{
-		__m256i v = _mm256_setr_epi32(k, k + 1, k + 2, k + 3, k + 4, k + 5, k + 6, k + 7);
-		__m256i r = _mm256_permutevar8x32_epi32(v, _mm256_setr_epi32(7, 6, 5, 4, 3, 2, 1, 0));
-		int out[8];
-		_mm256_storeu_si256((__m256i *)out, r);
-		return out[0] * 3 - out[7];
-	}
-	int main(void)
-	{
-		long s = 0;
-		for (int k = 0; k < 1000; k++)
-			s += reversed(k);
-		printf("%ld\n", s);
-		return 0;
-	}
-END
-./bareflow jit --cache off --verbose --timeout 300 "$TMP/avx2.c" >"$TMP/out" 2>"$OUT" </dev/null
+./bareflow jit --cache off --verbose --timeout 300 tests/jit/cpu/avx2_intrinsic.c >"$TMP/out" 2>"$OUT" </dev/null
 STATUS=$?
 expect_status 0
-[ "$(cat "$TMP/out")" = 1020000 ] || fail "avx2.c printed $(cat "$TMP/out"), not 1020000"
+[ "$(cat "$TMP/out")" = 1020000 ] || fail "avx2_intrinsic.c printed $(cat "$TMP/out"), not 1020000"
 expect_no_output "code is generated without it"
 features=$(sed -n 's/^bareflow-rt: cpu [^,]*, features //p' "$OUT" | head -n 1)
 echo "$features" | tr ',' '\n' | grep -q '^+avx2$' || fail "avx2 is off for a program that asks for it: $features"
-echo "same     avx2.c, bare-metal, with AVX2 as it asks"
+echo "same     avx2_intrinsic.c, bare-metal, with AVX2 as it asks"
