@@ -283,6 +283,33 @@ static bool keepable(uint32_t i, struct kept *k)
 	return true;
 }
 
+/* Write head and b's body to a new file made from the template tmp
+ * (mkostemp's, beside path) with mode (0: mkostemp's own, 0600, and no
+ * chmod, which a FAT disk need not support), synced to the disk if sync, and
+ * rename it over path: a reader sees the old file or the new, whole, and
+ * whatever fails, path is as it was. 0, or the errno of what failed. */
+static int replace_file(char *tmp, const char *path, const unsigned char *head,
+			const struct buf *b, mode_t mode, bool sync)
+{
+	int fd = mkostemp(tmp, O_CLOEXEC), e = errno;
+	FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+	if (fd >= 0 && !f)
+		e = errno;
+	bool ok = f && (!mode || fchmod(fd, mode) == 0) && fwrite(head, 1, HEADER, f) == HEADER &&
+		  fwrite(b->p, 1, b->n, f) == b->n && (!sync || (fflush(f) == 0 && fsync(fd) == 0));
+	if (f && !ok)
+		e = errno;
+	if (f && fclose(f) && ok)
+		ok = false, e = errno;
+	else if (!f && fd >= 0)
+		close(fd);
+	if (ok && rename(tmp, path))
+		ok = false, e = errno;
+	if (!ok && fd >= 0)
+		unlink(tmp);
+	return ok ? 0 : e ? e : EIO;
+}
+
 /* The header of a file whose body is b. */
 static void make_header(unsigned char head[HEADER], const char *magic, uint32_t format,
 			const struct buf *b)
@@ -419,22 +446,8 @@ void cache_save(void)
 	}
 	mkdir(C.dir, 0700); /* the code in it is run: the user's alone */
 	snprintf(tmp, sizeof tmp, "%s/" TMP_PREFIX "XXXXXX", C.dir);
-	int fd = mkstemp(tmp), e = errno;
-	FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
-	if (fd >= 0 && !f)
-		e = errno;
-	bool ok = f && fwrite(head, 1, HEADER, f) == HEADER && fwrite(b.p, 1, b.n, f) == b.n &&
-		  fflush(f) == 0 && fsync(fd) == 0;
-	if (!ok && f)
-		e = errno;
-	if (f && fclose(f))
-		ok = false, e = errno;
-	else if (!f && fd >= 0)
-		close(fd);
-	if (ok && rename(tmp, C.path))
-		ok = false, e = errno;
-	if (!ok) {
-		unlink(tmp);
+	int e = replace_file(tmp, C.path, head, &b, 0, true);
+	if (e) {
 		warn("%s: %s", "cannot store the code", strerror(e));
 	} else if (C.verbose) {
 		fprintf(stderr, "bareflow-rt: code cache %s: stored %u functions (%zu bytes)\n",
@@ -877,29 +890,12 @@ int cache_write_tier0(struct jit *j, const char *path, uint64_t prep_ns, uint64_
 	}
 	unsigned char head[HEADER];
 	make_header(head, T0_MAGIC, T0_FORMAT, &b);
-	/* a file of our own beside it, renamed over it when whole: whatever
-	 * fails, path is as it was */
 	snprintf(tmp, sizeof tmp, "%s.XXXXXX", path);
-	int fd = b.failed ? (errno = ENOMEM, -1) : mkostemp(tmp, O_CLOEXEC), e = errno;
-	FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
-	if (fd >= 0 && !f)
-		e = errno;
 	mode_t mask = umask(0); /* a file as fopen makes one: 0666 less the umask */
 	umask(mask);
-	bool ok = f && fchmod(fd, 0666 & ~mask) == 0 && fwrite(head, 1, HEADER, f) == HEADER &&
-		  fwrite(b.p, 1, b.n, f) == b.n;
-	if (f && !ok)
-		e = errno;
-	if (f && fclose(f) && ok)
-		ok = false, e = errno;
-	else if (!f && fd >= 0)
-		close(fd);
-	if (ok && rename(tmp, path))
-		ok = false, e = errno;
+	int e = b.failed ? ENOMEM : replace_file(tmp, path, head, &b, 0666 & ~mask, false);
 	free(b.p);
-	if (!ok) {
-		if (fd >= 0)
-			unlink(tmp);
+	if (e) {
 		fprintf(stderr, "bareflow-rt: cannot write %s: %s\n", path, strerror(e));
 		return -1;
 	}

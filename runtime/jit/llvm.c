@@ -322,15 +322,28 @@ static bool vex_feature(const char *f, size_t n)
 	return false;
 }
 
-/* A copy of features (LLVM's "+a,-b,...") with the AVX family off; whether
- * features has any of it on. */
-static char *without_vex(const char *features, bool *had)
+/* Whether the n bytes of features (LLVM's "+a,-b,...", not necessarily
+ * NUL-ended) turn any of the AVX family on. */
+static bool vex_on(const char *s, size_t n)
+{
+	for (const char *end = s + n;;) {
+		const char *comma = memchr(s, ',', (size_t)(end - s));
+		size_t len = (size_t)((comma ? comma : end) - s);
+		if (len && *s == '+' && vex_feature(s + 1, len - 1))
+			return true;
+		if (!comma)
+			return false;
+		s = comma + 1;
+	}
+}
+
+/* A copy of features with the AVX family off. */
+static char *without_vex(const char *features)
 {
 	char *out = LLVMCreateMessage(features);
-	*had = false;
 	for (char *f = out; *f; f += strcspn(f, ",") + !!f[strcspn(f, ",")])
 		if (*f == '+' && vex_feature(f + 1, strcspn(f + 1, ",")))
-			*f = '-', *had = true;
+			*f = '-';
 	return out;
 }
 
@@ -381,9 +394,10 @@ struct jit *jit_create(char *err, size_t errlen)
 	j->triple = LLVMGetDefaultTargetTriple();
 	j->cpu = LLVMGetHostCPUName();
 	j->features = LLVMGetHostCPUFeatures();
-	if (under_tcg()) {
+	if (under_tcg() && vex_on(j->features, strlen(j->features))) {
 		j->all_features = j->features;
-		j->features = without_vex(j->all_features, &j->vex_off);
+		j->features = without_vex(j->all_features);
+		j->vex_off = true;
 	}
 	for (int l = 0; l < 4; l++)
 		if (!(j->tm[l] = host_machine(j, l)))
@@ -419,14 +433,8 @@ static void strip_target_attributes(struct jit *j, LLVMModuleRef m)
 		    LLVMGetStringAttributeAtIndex(f, LLVMAttributeFunctionIndex, keys[1], 15);
 		unsigned len = 0;
 		const char *v = a ? LLVMGetStringAttributeValue(a, &len) : NULL;
-		if (v && !j->wants_vex) {
-			char *s = strndup(v, len);
-			bool had = false;
-			if (s)
-				LLVMDisposeMessage(without_vex(s, &had));
-			free(s);
-			j->wants_vex = had;
-		}
+		if (v && vex_on(v, len))
+			j->wants_vex = true;
 		for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
 			LLVMRemoveStringAttributeAtIndex(f, LLVMAttributeFunctionIndex, keys[k],
 							 (unsigned)strlen(keys[k]));
