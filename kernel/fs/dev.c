@@ -1,5 +1,6 @@
-/* /dev: null, zero, full, urandom and random, and stdin, stdout and stderr,
- * which open whatever fds 0, 1 and 2 refer to (as /proc/self/fd/N does). */
+/* /dev: null, zero, full, urandom and random, hostout and hostjit (the
+ * host's channels), and stdin, stdout and stderr, which open whatever fds
+ * 0, 1 and 2 refer to (as /proc/self/fd/N does). */
 #include "fs.h"
 #include "kerrno.h"
 #include "kstring.h"
@@ -57,6 +58,8 @@ int dev_populate(struct inode *dev)
 		err = add(dev, "urandom", &random_ops, (1 << 8) | 9, 0666);
 	if (!err)
 		err = add(dev, "hostout", &hostout_ops, (4 << 8) | 66, 0220);
+	if (!err)
+		err = add(dev, "hostjit", &hostjit_ops, (244 << 8) | 2, 0660); /* as vport0p2 */
 	if (!err)
 		err = add(dev, "stdin", &dev_fd_alias_ops, 0, 0620);
 	if (!err)

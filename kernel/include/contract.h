@@ -84,6 +84,12 @@ static inline int contract_status_from_qemu(int e)
 #define CONTRACT_IO_CHARDEV "io"
 #define CONTRACT_STDIN_READY_VIRTIO "stdin: ready on virtio-console\n"
 #define CONTRACT_STDIN_READY_COM1 "stdin: ready on COM1\n"
+/* A second port of that device (chardev CONTRACT_JIT_CHARDEV), attached
+ * only when the CLI runs a host process at its other end (a compile server
+ * for the JIT runtime): raw bytes both ways, the program's /dev/hostjit.
+ * The host closing its end is the end of the program's input there. */
+#define CONTRACT_JIT_PORT 2
+#define CONTRACT_JIT_CHARDEV "jit"
 
 /* ---- Disks ----
  * Disk N (0..CONTRACT_DISK_MAX-1) is a virtio-blk device whose serial is

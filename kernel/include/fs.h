@@ -64,6 +64,9 @@ struct dev_ops {
 	bool stream; /* a byte stream: no positions (lseek gives ESPIPE) */
 	/* Readiness as poll's POLLIN/POLLOUT/POLLHUP bits; NULL: always ready. */
 	unsigned (*poll)(struct file *f);
+	/* Whether it may be opened now (not for O_PATH): 0 or a negative errno
+	 * (-ENXIO: no device behind it); NULL: always. */
+	int (*open)(struct inode *ip);
 };
 
 struct dentry {
@@ -310,6 +313,9 @@ void pipe_free(struct pipe *p);
 extern const struct dev_ops dev_fd_alias_ops;
 /* /dev/hostout: writes go to COM3, a host file when the CLI connects one. */
 extern const struct dev_ops hostout_ops;
+/* /dev/hostjit: raw bytes both ways with a host process, on virtio-console
+ * port 2 when the CLI attaches it (hostjit.c); without it, open fails. */
+extern const struct dev_ops hostjit_ops;
 int64_t pipe_read(struct file *f, uint64_t ubuf, uint64_t n);
 int64_t pipe_write(struct file *f, uint64_t ubuf, uint64_t n);
 unsigned pipe_poll(struct file *f);

@@ -83,6 +83,9 @@ static int64_t do_open(int dirfd, uint64_t upath, int flags, uint32_t mode)
 			return -ENOENT;
 		ip = target->inode;
 	}
+	if ((ip->mode & S_IFMT) == S_IFCHR && ip->dev && ip->dev->open && !(flags & O_PATH) &&
+	    (err = ip->dev->open(ip)))
+		return err;
 	if (S_ISREG(ip->mode) && (acc != O_RDONLY || (flags & O_TRUNC)) && !(flags & O_PATH) &&
 	    (err = inode_writable(ip)))
 		return err;

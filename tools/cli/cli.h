@@ -43,6 +43,7 @@ struct boot_options {
 	const char *module;	    /* run: the boot module's path (the application's archive) */
 	bool stdin_in_module;	    /* run: our stdin is in the archive; QEMU gets /dev/null */
 	const char *hostout;	    /* jit --profile: the host file COM3 (/dev/hostout) writes */
+	int jit_fd;		    /* run: QEMU's end of /dev/hostjit's socket; 0: none (cli_boot) */
 	const char *accel;	    /* --accel: "auto" (or NULL), "kvm" or "tcg" */
 	int gdb_port;		    /* --gdb: QEMU's gdb stub on this port, stopped; 0: none */
 	int sample_hz;		    /* --sample: the kernel samples the program; 0: not */
@@ -338,6 +339,24 @@ int cli_sample_report(const struct boot_options *opt, int log_fd);
  * printing why. */
 int cli_flamegraph(const char *path, const struct cli_folded *f, size_t n, const char *what);
 
+/* channel.c */
+
+/*
+ * Run argv (execvp) with its stdin and stdout on one end of a new socket
+ * pair (SOCK_STREAM) and its stderr on ours, and put the other end in
+ * *qemu_fd, without close-on-exec so that QEMU inherits it (boot_options'
+ * jit_fd). The process has no other fd of ours and dies with us. Returns
+ * its pid, or -1 with errno set (execvp's when it cannot be run) and
+ * nothing left open. The caller owns both: it closes *qemu_fd once QEMU
+ * has ended (the process then sees the end of its input), then calls
+ * cli_stop_on_socket(pid). The process's exit status is not ours.
+ */
+pid_t cli_spawn_on_socket(char *const argv[], int *qemu_fd);
+
+/* End the process from cli_spawn_on_socket if it is still running (SIGTERM,
+ * then SIGKILL after a second) and reap it. pid <= 0: nothing to do. */
+void cli_stop_on_socket(pid_t pid);
+
 /* qemu.c */
 
 /*
@@ -345,6 +364,11 @@ int cli_flamegraph(const char *path, const struct cli_folded *f, size_t n, const
  * COM1 on our stdout and wait for it. Returns what bareflow should exit with:
  * the guest's own status, 124 on a timeout, 125 after printing why when the
  * image or QEMU is missing, QEMU failed, or the guest reset without a status.
+ * With opt->program and opt->jit_fd (from cli_spawn_on_socket; never 0-2,
+ * which the CLI keeps open for its own streams and of which fd 0 is rewired
+ * here, so 0 can mean none), the device gets port CONTRACT_JIT_PORT on that
+ * socket, the guest's /dev/hostjit; the fd stays the caller's, to close
+ * after this returns.
  */
 int cli_boot(const struct boot_options *opt);
 

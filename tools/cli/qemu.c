@@ -19,7 +19,8 @@ struct qemu_argv {
 	char *v[MAX_ARGS];
 	int n;
 	char mem[32], backend[96], stderr_dev[64], status_dev[64], status_serial[48], log_dev[64],
-	    hostout_dev[64], io_dev[64], io_port[64], gdb_dev[48], smp[16];
+	    hostout_dev[64], io_dev[64], io_port[64], jit_dev[64], jit_port[64], gdb_dev[48],
+	    smp[16];
 };
 
 /* What the guest's channels are connected to for one boot: COM1's output
@@ -29,9 +30,11 @@ struct qemu_argv {
  * device; COM4's input is connected to the socket on which the relays
  * report failed writes), the
  * debug console (port 0xe9: the kernel log and the final exit status) to a
- * temporary file, and with opt->hostout COM3 (the guest's /dev/hostout) to
- * that host file. QEMU opens the files and COM2's pipe by their /dev/fd
- * names, so those must survive exec. */
+ * temporary file, with opt->hostout COM3 (the guest's /dev/hostout) to
+ * that host file, and with opt->jit_fd a second port of the virtio-console
+ * device (the guest's /dev/hostjit) to that socket, which the caller owns.
+ * QEMU opens the files and COM2's pipe by their /dev/fd names, so those
+ * must survive exec. */
 struct channels {
 	int out_w, err_w; /* the relays' pipes */
 	pid_t out_relay, err_relay;
@@ -109,9 +112,22 @@ static void build_argv(struct qemu_argv *a, const struct boot_options *opt, cons
 		push(a, "-chardev");
 		push(a, a->io_dev);
 		push(a, "-device");
-		push(a, "virtio-serial-pci,max_ports=2");
+		/* Port numbers run below max_ports: room for port 2 only with it. */
+		push(a, opt->jit_fd > 0 ? "virtio-serial-pci,max_ports=3"
+					: "virtio-serial-pci,max_ports=2");
 		push(a, "-device");
 		push(a, a->io_port);
+	}
+	if (opt->program && opt->jit_fd > 0) { /* the guest's /dev/hostjit */
+		snprintf(a->jit_dev, sizeof a->jit_dev, "socket,id=" CONTRACT_JIT_CHARDEV ",fd=%d",
+			 opt->jit_fd);
+		snprintf(a->jit_port, sizeof a->jit_port,
+			 "virtserialport,chardev=" CONTRACT_JIT_CHARDEV ",nr=%d",
+			 CONTRACT_JIT_PORT);
+		push(a, "-chardev");
+		push(a, a->jit_dev);
+		push(a, "-device");
+		push(a, a->jit_port);
 	}
 	if (ch->hostout_dup >= 0) {
 		snprintf(a->hostout_dev, sizeof a->hostout_dev,

@@ -39,6 +39,27 @@ static int gather(struct cli_cpio *a, const struct run_app *app)
 	return r;
 }
 
+/*
+ * BAREFLOW_JIT_CHANNEL_CMD, a development hook (docs/architecture.md): a
+ * shell command run at the host's end of the guest's /dev/hostjit, unless
+ * the caller put a process there already. Returns its pid, 0 for none, or
+ * -1 after printing why it cannot run.
+ */
+static pid_t channel_from_env(struct boot_options *opt)
+{
+	const char *cmd = getenv("BAREFLOW_JIT_CHANNEL_CMD");
+
+	if (!cmd || !*cmd || opt->jit_fd)
+		return 0;
+	char *argv[] = {"/bin/sh", "-c", (char *)cmd, NULL};
+	if (opt->verbose)
+		cli_print_argv(argv);
+	pid_t pid = cli_spawn_on_socket(argv, &opt->jit_fd);
+	if (pid < 0)
+		cli_error("cannot run BAREFLOW_JIT_CHANNEL_CMD: %s", strerror(errno));
+	return pid;
+}
+
 /* Write the archive to an unlinked temporary file and boot with it. */
 static int boot_with(struct boot_options *opt, const struct cli_cpio *a)
 {
@@ -61,8 +82,14 @@ static int boot_with(struct boot_options *opt, const struct cli_cpio *a)
 	if (opt->verbose)
 		cli_error("boot module: a cpio archive of %lld bytes",
 			  (long long)lseek(fd, 0, SEEK_END));
-	r = cli_boot(opt);
+	pid_t channel = channel_from_env(opt);
+	r = channel < 0 ? CLI_EXIT_FAILURE : cli_boot(opt);
 	opt->module = NULL;
+	if (channel > 0) {
+		close(opt->jit_fd);
+		opt->jit_fd = 0;
+		cli_stop_on_socket(channel);
+	}
 	close(open_fd);
 	close(fd);
 	return r;

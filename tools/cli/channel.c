@@ -1,0 +1,95 @@
+/* A host process at the other end of a guest channel (virtio-console port
+ * CONTRACT_JIT_PORT, the guest's /dev/hostjit): its stdin and stdout are one
+ * end of a socket pair, and QEMU's socket chardev gets the other. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* How long the process has to end once QEMU's end is closed (SIGTERM). */
+#define STOP_GRACE_MS 1000
+
+/* In the child: the socket as stdin and stdout, nothing else of ours open
+ * after exec (an inherited end of another channel would hide its end), and
+ * no life beyond ours. On failure errno goes back through report_fd. */
+static void __attribute__((noreturn))
+child(char *const argv[], int sock, int report_fd, pid_t parent)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(127); /* we died before the line above */
+	/* A group of its own: what it starts is stopped with it. */
+	setpgid(0, 0);
+	if (dup2(sock, 0) >= 0 && dup2(sock, 1) >= 0) {
+		close_range(3, ~0u, CLOSE_RANGE_CLOEXEC); /* report_fd stays until exec */
+		execvp(argv[0], argv);
+	}
+	int e = errno;
+	(void)!write(report_fd, &e, sizeof e);
+	_exit(127);
+}
+
+pid_t cli_spawn_on_socket(char *const argv[], int *qemu_fd)
+{
+	int sv[2], report[2], err = 0;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return -1;
+	if (pipe2(report, O_CLOEXEC) < 0) {
+		err = errno;
+		goto out_socket;
+	}
+	fflush(NULL);
+	pid_t parent = getpid(), pid = fork();
+	if (pid == 0)
+		child(argv, sv[0], report[1], parent);
+	err = errno;
+	if (pid > 0)
+		setpgid(pid, pid); /* as the child does: whichever comes first */
+	close(report[1]);
+	if (pid > 0 && read(report[0], &err, sizeof err) == (ssize_t)sizeof err) {
+		waitpid(pid, NULL, 0); /* exec failed: err says why */
+		pid = -1;
+	}
+	close(report[0]);
+	/* QEMU inherits its end, as it does the streams' socket (qemu.c). */
+	if (pid > 0 && fcntl(sv[1], F_SETFD, 0) < 0) {
+		err = errno;
+		cli_stop_on_socket(pid);
+		pid = -1;
+	}
+	if (pid > 0) {
+		close(sv[0]);
+		*qemu_fd = sv[1];
+		return pid;
+	}
+out_socket:
+	close(sv[0]);
+	close(sv[1]);
+	errno = err;
+	return -1;
+}
+
+void cli_stop_on_socket(pid_t pid)
+{
+	struct timespec pause = {0, 10 * 1000000L};
+
+	if (pid <= 0)
+		return;
+	kill(-pid, SIGTERM);
+	for (int ms = 0; ms < STOP_GRACE_MS; ms += 10) {
+		pid_t r = waitpid(pid, NULL, WNOHANG);
+		if (r == pid || (r < 0 && errno != EINTR))
+			return;
+		nanosleep(&pause, NULL);
+	}
+	kill(-pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
