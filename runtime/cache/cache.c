@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bytes.h"
 #include "cache.h"
 
 #define MAGIC "BFCODE\0\n"
@@ -191,58 +192,15 @@ const char *cache_path(void)
 
 /* ---- writing ---- */
 
-struct buf {
-	unsigned char *p;
-	size_t n, cap;
-	bool failed;
-};
 
-static void put(struct buf *b, const void *p, size_t n)
+static void put_request(struct bytes *b, const struct jit_request *r)
 {
-	if (b->failed)
-		return;
-	if (b->n + n > b->cap) {
-		size_t cap = b->cap ? b->cap : 1 << 16;
-		while (cap < b->n + n)
-			cap *= 2;
-		unsigned char *q = realloc(b->p, cap);
-		if (!q) {
-			b->failed = true;
-			return;
-		}
-		b->p = q, b->cap = cap;
-	}
-	memcpy(b->p + b->n, p, n);
-	b->n += n;
-}
-
-static void put_u8(struct buf *b, uint8_t v)
-{
-	put(b, &v, 1);
-}
-static void put_u32(struct buf *b, uint32_t v)
-{
-	put(b, &v, 4);
-}
-static void put_u64(struct buf *b, uint64_t v)
-{
-	put(b, &v, 8);
-}
-
-static void put_str(struct buf *b, const char *s)
-{
-	put_u32(b, (uint32_t)strlen(s));
-	put(b, s, strlen(s));
-}
-
-static void put_request(struct buf *b, const struct jit_request *r)
-{
-	put_u8(b, (uint8_t)r->tier);
-	put_u8(b, (uint8_t)(r->profiled | r->counted << 1 | r->generic_cpu << 2));
-	put_u8(b, (uint8_t)r->nspec);
+	bytes_u8(b, (uint8_t)r->tier);
+	bytes_u8(b, (uint8_t)(r->profiled | r->counted << 1 | r->generic_cpu << 2));
+	bytes_u8(b, (uint8_t)r->nspec);
 	for (unsigned k = 0; k < r->nspec; k++) {
-		put_u8(b, (uint8_t)r->spec_arg[k]);
-		put_u64(b, (uint64_t)r->spec_value[k]);
+		bytes_u8(b, (uint8_t)r->spec_arg[k]);
+		bytes_u64(b, (uint64_t)r->spec_value[k]);
 	}
 }
 
@@ -289,7 +247,7 @@ static bool keepable(uint32_t i, struct kept *k)
  * rename it over path: a reader sees the old file or the new, whole, and
  * whatever fails, path is as it was. 0, or the errno of what failed. */
 static int replace_file(char *tmp, const char *path, const unsigned char *head,
-			const struct buf *b, mode_t mode, bool sync)
+			const struct bytes *b, mode_t mode, bool sync)
 {
 	int fd = mkostemp(tmp, O_CLOEXEC), e = errno;
 	FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
@@ -312,7 +270,7 @@ static int replace_file(char *tmp, const char *path, const unsigned char *head,
 
 /* The header of a file whose body is b. */
 static void make_header(unsigned char head[HEADER], const char *magic, uint32_t format,
-			const struct buf *b)
+			const struct bytes *b)
 {
 	uint32_t zero = 0;
 	uint64_t len = b->n, sum = fnv(b->p, b->n);
@@ -325,7 +283,7 @@ static void make_header(unsigned char head[HEADER], const char *magic, uint32_t 
 
 void cache_save(void)
 {
-	struct buf b = {0};
+	struct bytes b = {0};
 	uint32_t nfns = 0, nobjs = 0, nkept = 0;
 	struct kept k;
 	const void *bytes;
@@ -366,54 +324,54 @@ void cache_save(void)
 	for (uint32_t o = 0; o < nkept; o++)
 		renum[o] = renum[o] ? ++nobjs : 0; /* 1-based; 0: unused */
 	for (int n = 0; n < KEYS; n++)
-		put_str(&b, C.key[n]);
-	put_u32(&b, jit_next_serial(C.jit));
-	put_u8(&b, prof_prefers_generic());
+		bytes_str(&b, C.key[n]);
+	bytes_u32(&b, jit_next_serial(C.jit));
+	bytes_u8(&b, prof_prefers_generic());
 	double cost_n, cost_log;
 	prof_cost_model(&cost_n, &cost_log);
-	put(&b, &cost_n, 8);
-	put(&b, &cost_log, 8);
-	put_u32(&b, nobjs);
+	bytes_put(&b, &cost_n, 8);
+	bytes_put(&b, &cost_log, 8);
+	bytes_u32(&b, nobjs);
 	for (uint32_t o = 0; o < nkept; o++)
 		if (renum[o] && jit_kept_object(C.jit, o, &bytes, &size)) {
-			put_u64(&b, size);
-			put(&b, bytes, size);
+			bytes_u64(&b, size);
+			bytes_put(&b, bytes, size);
 		}
-	put_u32(&b, renum[t0] - 1);
-	put_u32(&b, t0n);
-	put_u32(&b, nfns);
+	bytes_u32(&b, renum[t0] - 1);
+	bytes_u32(&b, t0n);
+	bytes_u32(&b, nfns);
 	for (uint32_t i = 1; i < prof_nfns; i++) {
 		struct prof_snapshot s;
 		if (!keepable(i, &k))
 			continue;
 		prof_snapshot(i, &s);
-		put_str(&b, jit_fn_symbol(C.jit, i - 1));
-		put_u64(&b, s.calls);
-		put_u64(&b, s.cycles);
-		put_u64(&b, s.loops);
-		put_u64(&b, s.guard_misses);
-		put_u64(&b, s.spec_calls);
-		put_u64(&b, s.miss_trigger);
-		put_u64(&b, s.tier0_cpc);
+		bytes_str(&b, jit_fn_symbol(C.jit, i - 1));
+		bytes_u64(&b, s.calls);
+		bytes_u64(&b, s.cycles);
+		bytes_u64(&b, s.loops);
+		bytes_u64(&b, s.guard_misses);
+		bytes_u64(&b, s.spec_calls);
+		bytes_u64(&b, s.miss_trigger);
+		bytes_u64(&b, s.tier0_cpc);
 		for (unsigned a = 0; a < PROF_MAX_ARGS; a++) {
-			put_u64(&b, (uint64_t)s.args[a].value);
-			put_u64(&b, s.args[a].same);
-			put_u64(&b, s.args[a].other);
+			bytes_u64(&b, (uint64_t)s.args[a].value);
+			bytes_u64(&b, s.args[a].same);
+			bytes_u64(&b, s.args[a].other);
 		}
-		put_u8(&b, s.experiment_done);
+		bytes_u8(&b, s.experiment_done);
 		put_request(&b, &k.r);
-		put_str(&b, k.entry);
-		put_u32(&b, renum[k.obj] - 1);
-		put_u8(&b, k.fallback);
+		bytes_str(&b, k.entry);
+		bytes_u32(&b, renum[k.obj] - 1);
+		bytes_u8(&b, k.fallback);
 		if (k.fallback) {
 			put_request(&b, &k.fr);
-			put_str(&b, k.fentry);
-			put_u32(&b, renum[k.fobj] - 1);
+			bytes_str(&b, k.fentry);
+			bytes_u32(&b, renum[k.fobj] - 1);
 		}
 	}
 	/* OSR code: it enters tier 0's frames, which are the same in a run
 	 * whose tier 0 comes from this file */
-	put_u32(&b, nosr);
+	bytes_u32(&b, nosr);
 	for (uint32_t i = 1; i < prof_nfns; i++)
 		for (unsigned v = 0; v < prof_fns[i].nversions; v++) {
 			const char *entry;
@@ -422,10 +380,10 @@ void cache_save(void)
 			if (!pv->osr ||
 			    !jit_version_object(C.jit, pv->code, &bytes, &size, &id, &entry))
 				continue;
-			put_str(&b, jit_fn_symbol(C.jit, i - 1));
-			put_u32(&b, pv->loop);
-			put_str(&b, entry);
-			put_u32(&b, renum[id] - 1);
+			bytes_str(&b, jit_fn_symbol(C.jit, i - 1));
+			bytes_u32(&b, pv->loop);
+			bytes_str(&b, entry);
+			bytes_u32(&b, renum[id] - 1);
 		}
 	free(renum);
 	if (b.failed) {
@@ -458,51 +416,11 @@ void cache_save(void)
 
 /* ---- reading ---- */
 
-struct rd {
-	const unsigned char *p, *end;
-	bool bad;
-};
-
-static const void *take(struct rd *r, size_t n)
-{
-	if (r->bad || (size_t)(r->end - r->p) < n) {
-		r->bad = true;
-		return NULL;
-	}
-	const void *at = r->p;
-	r->p += n;
-	return at;
-}
-
-static uint8_t get_u8(struct rd *r)
-{
-	const uint8_t *p = take(r, 1);
-	return p ? *p : 0;
-}
-
-static uint32_t get_u32(struct rd *r)
-{
-	uint32_t v = 0;
-	const void *p = take(r, 4);
-	if (p)
-		memcpy(&v, p, 4);
-	return v;
-}
-
-static uint64_t get_u64(struct rd *r)
-{
-	uint64_t v = 0;
-	const void *p = take(r, 8);
-	if (p)
-		memcpy(&v, p, 8);
-	return v;
-}
-
 /* A string into out (NUL-ended); too long for out is bad. */
-static void get_str(struct rd *r, char *out, size_t len)
+static void get_str(struct reader *r, char *out, size_t len)
 {
-	uint32_t n = get_u32(r);
-	const char *p = n < len ? take(r, n) : (r->bad = true, NULL);
+	uint32_t n = read_u32(r);
+	const char *p = n < len ? read_take(r, n) : (r->bad = true, NULL);
 	if (!p) {
 		out[0] = 0;
 		return;
@@ -511,21 +429,21 @@ static void get_str(struct rd *r, char *out, size_t len)
 	out[n] = 0;
 }
 
-static void get_request(struct rd *r, uint32_t fn, struct jit_request *q)
+static void get_request(struct reader *r, uint32_t fn, struct jit_request *q)
 {
 	memset(q, 0, sizeof *q);
 	q->fn = fn;
-	q->tier = get_u8(r);
-	uint8_t flags = get_u8(r);
+	q->tier = read_u8(r);
+	uint8_t flags = read_u8(r);
 	q->profiled = flags & 1, q->counted = flags >> 1 & 1, q->generic_cpu = flags >> 2 & 1;
-	q->nspec = get_u8(r);
+	q->nspec = read_u8(r);
 	if (q->tier < 1 || q->tier > 2 || q->nspec > PROF_MAX_ARGS || flags > 7) {
 		r->bad = true;
 		return;
 	}
 	for (unsigned k = 0; k < q->nspec; k++) {
-		q->spec_arg[k] = get_u8(r);
-		q->spec_value[k] = (int64_t)get_u64(r);
+		q->spec_arg[k] = read_u8(r);
+		q->spec_value[k] = (int64_t)read_u64(r);
 		if (q->spec_arg[k] >= PROF_MAX_ARGS)
 			r->bad = true;
 	}
@@ -589,7 +507,7 @@ static unsigned char *read_file(const char *what, const char *path, bool own, si
 static bool check_file(const char *what, const char *path, const char *not_one,
 		       const unsigned char *data, size_t size, const char *magic,
 		       uint32_t want_format, const char (*keys)[512], const char *const *names, int n,
-		       struct rd *r)
+		       struct reader *r)
 {
 	uint32_t format;
 	uint64_t len, sum;
@@ -631,14 +549,14 @@ static bool check_file(const char *what, const char *path, const char *not_one,
 	return !r->bad;
 }
 
-static bool check(const unsigned char *data, size_t size, struct rd *r)
+static bool check(const unsigned char *data, size_t size, struct reader *r)
 {
 	return check_file("code cache", C.path, "not a code cache file: ignored", data, size, MAGIC,
 			  FORMAT,
 			  (const char(*)[512])C.key, key_names, KEYS, r);
 }
 
-static void get_record(struct rd *r, struct record *x)
+static void get_record(struct reader *r, struct record *x)
 {
 	char sym[600];
 	get_str(r, sym, sizeof sym);
@@ -646,27 +564,27 @@ static void get_record(struct rd *r, struct record *x)
 	if (x->fn < 0)
 		r->bad = true; /* the program is the same: every name is known */
 	uint32_t fn = x->fn < 0 ? 0 : (uint32_t)x->fn;
-	x->s.calls = get_u64(r);
-	x->s.cycles = get_u64(r);
-	x->s.loops = get_u64(r);
-	x->s.guard_misses = get_u64(r);
-	x->s.spec_calls = get_u64(r);
-	x->s.miss_trigger = get_u64(r);
-	x->s.tier0_cpc = get_u64(r);
+	x->s.calls = read_u64(r);
+	x->s.cycles = read_u64(r);
+	x->s.loops = read_u64(r);
+	x->s.guard_misses = read_u64(r);
+	x->s.spec_calls = read_u64(r);
+	x->s.miss_trigger = read_u64(r);
+	x->s.tier0_cpc = read_u64(r);
 	for (unsigned a = 0; a < PROF_MAX_ARGS; a++) {
-		x->s.args[a].value = (int64_t)get_u64(r);
-		x->s.args[a].same = get_u64(r);
-		x->s.args[a].other = get_u64(r);
+		x->s.args[a].value = (int64_t)read_u64(r);
+		x->s.args[a].same = read_u64(r);
+		x->s.args[a].other = read_u64(r);
 	}
-	x->s.experiment_done = get_u8(r);
+	x->s.experiment_done = read_u8(r);
 	get_request(r, fn, &x->r);
 	get_str(r, x->entry, sizeof x->entry);
-	x->obj = get_u32(r);
-	x->fallback = get_u8(r);
+	x->obj = read_u32(r);
+	x->fallback = read_u8(r);
 	if (x->fallback) {
 		get_request(r, fn, &x->fr);
 		get_str(r, x->fentry, sizeof x->fentry);
-		x->fobj = get_u32(r);
+		x->fobj = read_u32(r);
 	}
 }
 
@@ -736,18 +654,18 @@ static void discard(void)
 static void read_cache(void)
 {
 	size_t size;
-	struct rd r;
+	struct reader r;
 
 	if (!(C.data = read_file("code cache", C.path, true, &size)))
 		return;
 	if (!check(C.data, size, &r))
 		goto bad;
-	C.serial = get_u32(&r);
-	C.generic = get_u8(&r);
-	const void *cost = take(&r, 16);
+	C.serial = read_u32(&r);
+	C.generic = read_u8(&r);
+	const void *cost = read_take(&r, 16);
 	if (cost)
 		memcpy(C.cost, cost, 16);
-	C.nobjs = get_u32(&r);
+	C.nobjs = read_u32(&r);
 	if (C.nobjs > size) /* each takes 8 bytes at least */
 		r.bad = true;
 	C.obj = calloc(C.nobjs + 1, sizeof *C.obj);
@@ -755,14 +673,14 @@ static void read_cache(void)
 	if (!C.obj || !C.objsize)
 		r.bad = true;
 	for (uint32_t o = 0; o < C.nobjs && !r.bad; o++) {
-		C.objsize[o] = get_u64(&r);
-		C.obj[o] = take(&r, C.objsize[o]);
+		C.objsize[o] = read_u64(&r);
+		C.obj[o] = read_take(&r, C.objsize[o]);
 	}
-	C.tier0_first = get_u32(&r);
-	C.tier0_n = get_u32(&r);
+	C.tier0_first = read_u32(&r);
+	C.tier0_n = read_u32(&r);
 	if (!C.tier0_n || C.tier0_first > C.nobjs || C.tier0_n > C.nobjs - C.tier0_first)
 		r.bad = true;
-	C.nrec = get_u32(&r);
+	C.nrec = read_u32(&r);
 	if (!r.bad && C.nrec <= prof_nfns)
 		C.rec = calloc(C.nrec + 1, sizeof *C.rec);
 	if (!C.rec)
@@ -785,7 +703,7 @@ static void read_cache(void)
 		seen[x->fn] = true;
 	}
 	free(seen);
-	C.nosr = get_u32(&r);
+	C.nosr = read_u32(&r);
 	if (!r.bad && C.nosr <= size)
 		C.osr = calloc(C.nosr + 1, sizeof *C.osr);
 	if (!C.osr)
@@ -795,9 +713,9 @@ static void read_cache(void)
 		char sym[600], kind[32];
 		get_str(&r, sym, sizeof sym);
 		o->fn = jit_fn_by_symbol(C.jit, sym);
-		o->loop = get_u32(&r);
+		o->loop = read_u32(&r);
 		get_str(&r, o->entry, sizeof o->entry);
-		o->obj = get_u32(&r);
+		o->obj = read_u32(&r);
 		snprintf(kind, sizeof kind, ".osr%u.v", o->loop);
 		if (!r.bad && (o->fn < 0 || !prof_fns[o->fn + 1].fn->managed || o->obj >= C.nobjs ||
 			       !entry_named(o->entry, sym, kind, C.serial))) {
@@ -866,17 +784,17 @@ int cache_write_tier0(struct jit *j, const char *path, uint64_t prep_ns, uint64_
 {
 	char keys[T0_KEYS][512], tmp[4200];
 	unsigned first, n;
-	struct buf b = {0};
+	struct bytes b = {0};
 	if (!jit_tier0_objects(j, &first, &n) || n > T0_MAX_OBJS) {
 		fprintf(stderr, "bareflow-rt: %s: no tier-0 code to write\n", path);
 		return -1;
 	}
 	tier0_keys(j, keys);
 	for (int k = 0; k < T0_KEYS; k++)
-		put_str(&b, keys[k]);
-	put_u64(&b, prep_ns);
-	put_u64(&b, tier0_ns);
-	put_u32(&b, n);
+		bytes_str(&b, keys[k]);
+	bytes_u64(&b, prep_ns);
+	bytes_u64(&b, tier0_ns);
+	bytes_u32(&b, n);
 	for (unsigned o = first; o < first + n; o++) {
 		const void *bytes;
 		size_t size;
@@ -885,8 +803,8 @@ int cache_write_tier0(struct jit *j, const char *path, uint64_t prep_ns, uint64_
 			free(b.p);
 			return -1;
 		}
-		put_u64(&b, size);
-		put(&b, bytes, size);
+		bytes_u64(&b, size);
+		bytes_put(&b, bytes, size);
 	}
 	unsigned char head[HEADER];
 	make_header(head, T0_MAGIC, T0_FORMAT, &b);
@@ -909,7 +827,7 @@ bool cache_read_tier0(struct jit *j, const char *path, const struct jit_probes *
 	char keys[T0_KEYS][512];
 	const void *objs[T0_MAX_OBJS];
 	size_t sizes[T0_MAX_OBJS], size;
-	struct rd r;
+	struct reader r;
 	bool ok = false;
 	unsigned char *data = read_file(what, path, false, &size);
 	if (!data)
@@ -917,14 +835,14 @@ bool cache_read_tier0(struct jit *j, const char *path, const struct jit_probes *
 	tier0_keys(j, keys);
 	if (check_file(what, path, "not a tier-0 file: ignored", data, size, T0_MAGIC, T0_FORMAT,
 		       (const char(*)[512])keys, t0_key_names, T0_KEYS, &r)) {
-		*prep_ns = get_u64(&r);
-		*tier0_ns = get_u64(&r);
-		uint32_t n = get_u32(&r);
+		*prep_ns = read_u64(&r);
+		*tier0_ns = read_u64(&r);
+		uint32_t n = read_u32(&r);
 		if (n == 0 || n > T0_MAX_OBJS)
 			r.bad = true;
 		for (uint32_t o = 0; o < n && !r.bad; o++) {
-			sizes[o] = get_u64(&r);
-			objs[o] = take(&r, sizes[o]);
+			sizes[o] = read_u64(&r);
+			objs[o] = read_take(&r, sizes[o]);
 		}
 		if (r.bad || r.p != r.end)
 			warn_at(what, path, "%s%s", "malformed: ignored", "");
