@@ -6,10 +6,11 @@
  *   bareflow-rt [--opt auto|0|1|2|3] [--thresholds C1,L1,C2,L2] [--verbose]
  *               [--log-tiers] [--report] [--profile FILE] [--cache DIR|off]
  *               [--cache-clear] [--compile-threads N] [--perf-map] [--gdb]
- *               [--tier0 FILE] FILE.bc... -- ARGV0 [ARGS...]
+ *               [--tier0 FILE] [--compile-server PATH] FILE.bc... -- ARGV0 [ARGS...]
  *   bareflow-rt --check FILE.bc...
  *   bareflow-rt --export OUT.o [--export-cpu host|x86-64] --cache DIR FILE.bc...
  *   bareflow-rt --tier0-out FILE FILE.bc...
+ *   bareflow-rt --serve-compiles
  *
  * --gdb tells gdb about each function the JIT compiles (gdbjit.h).
  * --perf-map writes /tmp/perf-PID.map, naming the JIT's code for perf
@@ -51,6 +52,15 @@
  * machine is how much longer reading and preparing the program took here
  * than there, applied to the time tier 0 took there (prof_calibrate_by).
  *
+ * --serve-compiles is the compile server (jit/remote.c): it reads compile
+ * requests on stdin and writes the object code on stdout until stdin ends.
+ * `bareflow jit` runs one on the host, connected to the guest's
+ * /dev/hostjit, and gives the runtime in the guest --compile-server
+ * /dev/hostjit: its optimizing compiles (the tiers, OSR code) then run on
+ * the host, some 40 times faster than under emulation, and it links what
+ * comes back. The cost model then learns the time a compile takes that way
+ * from the first ones, from the hosted figures.
+ *
  * --opt auto (the default) runs the tiers (prof/prof.h) under the adaptive
  * policy (prof/policy.c); --thresholds makes it fixed counts instead. A
  * number compiles the whole program once at that level, without
@@ -85,10 +95,11 @@ static const char usage[] =
     "usage: bareflow-rt [--opt auto|0|1|2|3] [--thresholds C1,L1,C2,L2] [--verbose]\n"
     "                   [--log-tiers] [--report] [--profile FILE] [--cache DIR|off]\n"
     "                   [--cache-clear] [--compile-threads N] [--perf-map] [--gdb]\n"
-    "                   [--tier0 FILE] FILE.bc... -- ARGV0 [ARGS...]\n"
+    "                   [--tier0 FILE] [--compile-server PATH] FILE.bc... -- ARGV0 [ARGS...]\n"
     "       bareflow-rt --check FILE.bc...\n"
     "       bareflow-rt --export OUT.o [--export-cpu host|x86-64] --cache DIR FILE.bc...\n"
-    "       bareflow-rt --tier0-out FILE FILE.bc...\n";
+    "       bareflow-rt --tier0-out FILE FILE.bc...\n"
+    "       bareflow-rt --serve-compiles\n";
 
 static struct {
 	int opt;	       /* -1: auto, the tiers */
@@ -97,6 +108,7 @@ static struct {
 	bool verbose, report, log_tiers, check, cache_off, cache_clear, export_host, perf_map, gdb;
 	const char *profile, *cache_dir, *export;
 	const char *tier0_out, *tier0; /* --tier0-out FILE, --tier0 FILE */
+	const char *compile_server;    /* --compile-server PATH */
 	uint64_t host_first_ns;	       /* tier 0's compile in the tier-0 file's maker */
 	bool compiled_tier0;	       /* here (not from the code cache or a tier-0 file) */
 	uint64_t start_ns, main_ns; /* runtime start; main entered */
@@ -428,16 +440,23 @@ int main(int argc, char **argv, char **envp)
 			rt.check = true;
 		} else if (!strcmp(a, "--cache-clear")) {
 			rt.cache_clear = true;
+		} else if (!strcmp(a, "--serve-compiles")) {
+			if (i + 1 != argc)
+				return usage_error("--serve-compiles takes no other arguments");
+			return jit_serve(0, 1);
 		} else if (!strcmp(a, "--help")) {
 			fputs(usage, stdout);
 			return 0;
-		} else if (!strcmp(a, "--tier0-out") || !strcmp(a, "--tier0")) {
+		} else if (!strcmp(a, "--tier0-out") || !strcmp(a, "--tier0") ||
+			   !strcmp(a, "--compile-server")) {
 			if (i + 1 == argc || !*argv[i + 1])
 				return usage_error("an option needs a value");
 			if (!strcmp(a, "--tier0-out"))
 				rt.tier0_out = argv[++i];
-			else
+			else if (!strcmp(a, "--tier0"))
 				rt.tier0 = argv[++i];
+			else
+				rt.compile_server = argv[++i];
 		} else if (!strcmp(a, "--profile") || !strcmp(a, "--opt") ||
 			   !strcmp(a, "--thresholds") || !strcmp(a, "--cache") ||
 			   !strcmp(a, "--export") || !strcmp(a, "--export-cpu") ||
@@ -499,6 +518,14 @@ int main(int argc, char **argv, char **envp)
 		fprintf(stderr, "bareflow-rt: %s\n", err);
 		return EXIT_CANNOT_EXECUTE;
 	}
+	if (rt.compile_server && !rt.check && !rt.export && !rt.tier0_out &&
+	    jit_compile_remotely(rt.jit, rt.compile_server)) {
+		fprintf(stderr, "bareflow-rt: %s\n", jit_error(rt.jit));
+		return EXIT_CANNOT_EXECUTE;
+	}
+	if (rt.compile_server && rt.verbose)
+		fprintf(stderr, "bareflow-rt: compiles go to the compile server at %s\n",
+			rt.compile_server);
 	int bad = load_bitcode(argv + first_file, i - first_file);
 	if (bad || rt.check)
 		return bad;
@@ -554,7 +581,12 @@ int main(int argc, char **argv, char **envp)
 	rt.compiled_tier0 = compiled_tier0;
 	if (compiled_tier0)
 		prof_calibrate(first_compile_ns(), rt.first.instructions);
-	else if (rt.host_first_ns && host_prep_ns)
+	else if (jit_compiles_remotely(rt.jit)) {
+		/* the host compiles: emulation's slowness is not the compiles' */
+		if (rt.verbose)
+			fprintf(stderr, "bareflow-rt: compiles are predicted at the hosted figures "
+					"until some have been timed\n");
+	} else if (rt.host_first_ns && host_prep_ns)
 		prof_calibrate_by(rt.host_first_ns, host_prep_ns,
 				  rt.first.load_ns + rt.first.optimize_ns, rt.first.instructions);
 	if (rt.verbose)

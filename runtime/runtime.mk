@@ -6,7 +6,7 @@ RT_SRCS := $(wildcard runtime/*.c runtime/*/*.c)
 RT_OBJS := $(patsubst %.c,$(B)/%.o,$(RT_SRCS))
 RT_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Iruntime -MMD -MP \
 	-fno-omit-frame-pointer -I$(shell $(LLVM_CONFIG) --includedir 2>/dev/null)
-RT_LLVM_COMPONENTS := orcjit native passes irreader linker bitreader
+RT_LLVM_COMPONENTS := orcjit native passes irreader linker bitreader bitwriter
 RT_LIBS = -L$(shell $(LLVM_CONFIG) --libdir) \
 	$(shell $(LLVM_CONFIG) --link-static --libs $(RT_LLVM_COMPONENTS) 2>/dev/null) \
 	-lz -lzstd -lpthread -lm

@@ -79,6 +79,9 @@ struct jit {
 	bool probes_defined, stubs_defined;
 	bool tier0_loaded;
 	bool tier0_any_cpu; /* tier 0 for any x86-64 (jit_tier0_for_any_cpu) */
+	int remote;	    /* the compile server's fd (remote.c), or -1: compile here */
+	bool remote_socket; /* it is a socket (hosted) */
+	int remote_pid;	    /* the process that opened it */
 	bool vex_off;	    /* the AVX family off in features (jit_vex_off) */
 	bool wants_vex;	    /* the program's own code asks for the AVX family */
 	char *all_features; /* this CPU's, while vex_off */
@@ -119,13 +122,38 @@ int jit_fail_llvm(struct jit *j, int code, const char *what, LLVMErrorRef e);
 /* Optimize m at level opt (-1: no IR passes), generate code at backend
  * level cg, and link it into the JIT; m is consumed. */
 int jit_emit(struct jit *j, LLVMModuleRef m, int opt, int cg, const char *pre_passes);
-/* The same, shown m between optimizing and generating code (when the
- * optimizing succeeded). */
+/* The same, marking in calls (a flag per program function, by jit_fn
+ * index) the functions that function watch calls directly once
+ * optimized: those it did not inline. */
 int jit_emit_seen(struct jit *j, LLVMModuleRef m, int opt, int cg, const char *pre_passes,
-		  void (*optimized)(void *arg, LLVMModuleRef m), void *arg);
+		  const char *watch, unsigned char *calls);
+void jit_mark_calls(const struct jit *j, LLVMValueRef f, unsigned char *calls);
+/* passes (a pipeline's text) over *m, which is then a new module if they
+ * ran on the compile server (jit_remote_passes); *m stays the caller's. */
+int jit_transform(struct jit *j, LLVMModuleRef *m, const char *passes);
 /* The two halves of jit_emit; jit_optimize leaves m to the caller. */
 int jit_optimize(struct jit *j, LLVMModuleRef m, int opt, const char *pre_passes);
 int jit_codegen(struct jit *j, LLVMModuleRef m, int cg);
+/* Link an object the JIT's code generator made (here or on the compile
+ * server), keeping it if asked; obj is consumed. */
+int jit_link_object(struct jit *j, LLVMMemoryBufferRef obj);
+/* jit_optimize's pipeline: pre_passes (or none), then -Oopt (none if opt
+ * is negative), with clang's vectorizer and unrolling settings; tm for
+ * the target's costs. */
+LLVMErrorRef jit_run_passes(LLVMModuleRef m, LLVMTargetMachineRef tm, int opt,
+			    const char *pre_passes);
+/*
+ * A target machine for a CPU (by name and full feature string) at a
+ * backend level, small-model and position-independent, or in the JIT's
+ * large model; NULL with the reason in err.
+ */
+LLVMTargetMachineRef jit_target_machine(const char *triple, const char *cpu,
+					const char *features, int opt, bool small, char *err,
+					size_t errlen);
+/* LLVM's message with names as the source gave them (the JIT's suffixes
+ * taken off), and printed on stderr once a run as a warning. */
+void jit_source_names(const char *llvm_msg, char *msg, size_t size);
+void jit_warn_once(struct jit *j, const char *msg);
 int jit_lookup(struct jit *j, const char *name, void **addr);
 /* Whether f calls itself directly. */
 bool jit_calls_itself(LLVMValueRef f);
@@ -299,6 +327,17 @@ void jit_no_overlap(struct ir *ir, LLVMValueRef body, struct jit_extents *e);
  * guard's own parameters, are apart, pair by pair where one of the two is
  * written: p + hi <= q + lo or q + hi <= p + lo (an i1). */
 LLVMValueRef jit_apart(struct ir *ir, LLVMValueRef guard, const struct jit_extents *e);
+
+/* remote.c: jit_emit_seen on the compile server (j->remote): m goes as
+ * bitcode, the object comes back and is linked here. */
+int jit_remote_compile(struct jit *j, LLVMModuleRef m, int opt, const char *pre_passes, int cg,
+		       const char *watch, unsigned char *calls);
+/* Whether compiles go to the compile server (not in a child the program
+ * forked, which compiles itself from then on). */
+bool jit_remote_usable(struct jit *j);
+/* passes run over *m on the compile server, which sends the module back:
+ * *m is then that one (the old disposed); on an error *m is left as it was. */
+int jit_remote_passes(struct jit *j, LLVMModuleRef *m, const char *passes);
 
 /* osr.c */
 int jit_build_osr(struct jit *j, LLVMModuleRef m, LLVMValueRef body, unsigned loop,

@@ -20,6 +20,7 @@ struct jit_stats {
 	uint64_t load_ns;	    /* reading, parsing and linking the bitcode */
 	uint64_t optimize_ns;	    /* the IR pass pipelines, so far */
 	uint64_t codegen_ns;	    /* machine code generation and linking, so far */
+	uint64_t remote_ns;	    /* of which waiting for the compile server (remote.c) */
 };
 
 /* A name the program may use, and where it is in this binary. */
@@ -47,6 +48,17 @@ const char *jit_cpu_name(const struct jit *j);
  * unless the program asks for it itself (known once it is prepared). */
 bool jit_vex_off(const struct jit *j);
 const char *jit_cpu_features(const struct jit *j);
+/* From now on, send every optimizing compile (the tiers, OSR code) to the
+ * compile server whose channel is at path (jit/remote.c): the guest's
+ * /dev/hostjit, which `bareflow jit` connects to `bareflow-rt
+ * --serve-compiles` on the host. 0, or JIT_EINTERNAL if path cannot be
+ * opened. */
+int jit_compile_remotely(struct jit *j, const char *path);
+bool jit_compiles_remotely(const struct jit *j);
+/* The compile server: compile each request read from fd in and write its
+ * reply to out, until in ends (0); 1, with the reason on stderr, when a
+ * request is malformed or a reply cannot be written. */
+int jit_serve(int in, int out);
 /* Read a bitcode (or textual IR) file and link it into the program. */
 int jit_add_file(struct jit *j, const char *path);
 /* The symbols the program may use (kept by reference). */

@@ -80,22 +80,29 @@ static LLVMCodeGenOptLevel codegen_level(int opt)
  * A program whose data would not fit the small model's reach gets a large
  * one at level 0 too (tm0_large; see jit_codegen).
  */
-static LLVMTargetMachineRef machine(struct jit *j, const char *cpu, const char *features, int opt,
-				    bool small)
+LLVMTargetMachineRef jit_target_machine(const char *triple, const char *cpu,
+					const char *features, int opt, bool small, char *err,
+					size_t errlen)
 {
 	LLVMTargetRef target;
 	char *msg = NULL;
-	if (LLVMGetTargetFromTriple(j->triple, &target, &msg)) {
-		jit_fail(j, JIT_EINTERNAL, "no LLVM target for %s: %s", j->triple, msg);
+	if (LLVMGetTargetFromTriple(triple, &target, &msg)) {
+		snprintf(err, errlen, "no LLVM target for %s: %s", triple, msg);
 		LLVMDisposeMessage(msg);
 		return NULL;
 	}
 	LLVMTargetMachineRef tm = LLVMCreateTargetMachine(
-	    target, j->triple, cpu, features, codegen_level(opt), small ? LLVMRelocPIC : LLVMRelocDefault,
+	    target, triple, cpu, features, codegen_level(opt), small ? LLVMRelocPIC : LLVMRelocDefault,
 	    small ? LLVMCodeModelSmall : LLVMCodeModelJITDefault);
 	if (!tm)
-		jit_fail(j, JIT_EINTERNAL, "LLVM made no target machine for %s (%s)", cpu, j->triple);
+		snprintf(err, errlen, "LLVM made no target machine for %s (%s)", cpu, triple);
 	return tm;
+}
+
+static LLVMTargetMachineRef machine(struct jit *j, const char *cpu, const char *features, int opt,
+				    bool small)
+{
+	return jit_target_machine(j->triple, cpu, features, opt, small, j->err, sizeof j->err);
 }
 
 static LLVMTargetMachineRef host_machine(struct jit *j, int opt)
@@ -227,7 +234,7 @@ static size_t jit_suffix(const char *s, bool versions)
 }
 
 /* LLVM's text, with names as the source gave them. */
-static void source_names(const char *llvm_msg, char *msg, size_t size)
+void jit_source_names(const char *llvm_msg, char *msg, size_t size)
 {
 	size_t n = 0;
 	for (const char *c = llvm_msg; *c && n < size - 1;) {
@@ -255,7 +262,7 @@ uint64_t jit_fnv1a(uint64_t h, const void *p, size_t n)
 
 /* msg on stderr, unless said before; past JIT_WARNED_MAX warnings, a line
  * that there are more, once. */
-static void warn_once(struct jit *j, const char *msg)
+void jit_warn_once(struct jit *j, const char *msg)
 {
 	uint64_t h = jit_fnv1a(JIT_FNV_BASIS, msg, strlen(msg));
 	for (unsigned i = 0; i < j->nwarned && i < JIT_WARNED_MAX; i++)
@@ -281,10 +288,10 @@ static void diagnose(LLVMDiagnosticInfoRef d, void *ctx)
 	char *llvm_msg = LLVMGetDiagInfoDescription(d);
 	if (sev == LLVMDSWarning) {
 		char msg[1024];
-		source_names(llvm_msg, msg, sizeof msg);
-		warn_once(j, msg);
+		jit_source_names(llvm_msg, msg, sizeof msg);
+		jit_warn_once(j, msg);
 	} else {
-		source_names(llvm_msg, j->diag, sizeof j->diag);
+		jit_source_names(llvm_msg, j->diag, sizeof j->diag);
 	}
 	LLVMDisposeMessage(llvm_msg);
 }
@@ -418,6 +425,7 @@ struct jit *jit_create(char *err, size_t errlen)
 	    LLVMOrcCreateCustomCAPIDefinitionGenerator(note_unresolved, j, NULL));
 	LLVMOrcExecutionSessionSetErrorReporter(LLVMOrcLLJITGetExecutionSession(j->lljit),
 						session_error, j);
+	j->remote = -1;
 	j->ctx = LLVMContextCreate();
 	LLVMContextSetDiagnosticHandler(j->ctx, diagnose, j);
 	return j;
@@ -780,13 +788,10 @@ int jit_prepare(struct jit *j, const struct jit_fn **fns, size_t *nfns)
 	return 0;
 }
 
-int jit_optimize(struct jit *j, LLVMModuleRef m, int opt, const char *pre_passes)
+LLVMErrorRef jit_run_passes(LLVMModuleRef m, LLVMTargetMachineRef tm, int opt,
+			    const char *pre_passes)
 {
 	char pipeline[256];
-	uint64_t t0 = rt_now_ns();
-
-	if (opt < 0 && !pre_passes)
-		return 0;
 	if (opt >= 0)
 		snprintf(pipeline, sizeof pipeline, "%s%sdefault<O%d>",
 			 pre_passes ? pre_passes : "", pre_passes ? "," : "", opt);
@@ -799,10 +804,27 @@ int jit_optimize(struct jit *j, LLVMModuleRef m, int opt, const char *pre_passes
 	LLVMPassBuilderOptionsSetSLPVectorization(o, opt >= 2);
 	LLVMPassBuilderOptionsSetLoopInterleaving(o, opt >= 2);
 	LLVMPassBuilderOptionsSetLoopUnrolling(o, opt >= 1);
-	LLVMErrorRef e = LLVMRunPasses(m, pipeline, machine_for(j, opt < 0 ? 0 : opt), o);
+	LLVMErrorRef e = LLVMRunPasses(m, pipeline, tm, o);
 	LLVMDisposePassBuilderOptions(o);
+	return e;
+}
+
+int jit_optimize(struct jit *j, LLVMModuleRef m, int opt, const char *pre_passes)
+{
+	uint64_t t0 = rt_now_ns();
+
+	if (opt < 0 && !pre_passes)
+		return 0;
+	LLVMErrorRef e = jit_run_passes(m, machine_for(j, opt < 0 ? 0 : opt), opt, pre_passes);
 	j->stats.optimize_ns += rt_now_ns() - t0;
 	return e ? jit_fail_llvm(j, JIT_EINTERNAL, "the optimizer failed", e) : 0;
+}
+
+int jit_transform(struct jit *j, LLVMModuleRef *m, const char *passes)
+{
+	if (jit_remote_usable(j))
+		return jit_remote_passes(j, m, passes);
+	return jit_optimize(j, *m, -1, passes);
 }
 
 /* $BAREFLOW_RT_OBJECTS=DIR: every object the JIT links is also written
@@ -867,10 +889,25 @@ int jit_tier0_for_any_cpu(struct jit *j)
 	return 0;
 }
 
+int jit_link_object(struct jit *j, LLVMMemoryBufferRef obj)
+{
+	dump_object(obj);
+	if (j->keep && jit_keep(j, LLVMGetBufferStart(obj), LLVMGetBufferSize(obj))) {
+		LLVMDisposeMemoryBuffer(obj);
+		return JIT_EINTERNAL;
+	}
+	jit_code_note_object(j, obj);
+	LLVMErrorRef e =
+	    LLVMOrcLLJITAddObjectFile(j->lljit, LLVMOrcLLJITGetMainJITDylib(j->lljit), obj);
+	return e ? jit_fail_llvm(j, JIT_EINTERNAL, "cannot add code to the JIT", e) : 0;
+}
+
 int jit_codegen(struct jit *j, LLVMModuleRef m, int cg)
 {
 	char *msg = NULL;
 	LLVMMemoryBufferRef obj;
+	if (jit_remote_usable(j) && cg > 0)
+		return jit_remote_compile(j, m, -1, NULL, cg, NULL, NULL);
 	uint64_t t0 = rt_now_ns();
 	int err = ir_emulate_tls(j, m);
 	if (err) {
@@ -895,15 +932,7 @@ int jit_codegen(struct jit *j, LLVMModuleRef m, int cg)
 		LLVMDisposeMemoryBuffer(obj);
 		return jit_fail(j, JIT_EBADCODE, "cannot compile the program's code: %s", j->diag);
 	}
-	dump_object(obj);
-	if (j->keep && jit_keep(j, LLVMGetBufferStart(obj), LLVMGetBufferSize(obj))) {
-		LLVMDisposeMemoryBuffer(obj);
-		return JIT_EINTERNAL;
-	}
-	jit_code_note_object(j, obj);
-	LLVMErrorRef e =
-	    LLVMOrcLLJITAddObjectFile(j->lljit, LLVMOrcLLJITGetMainJITDylib(j->lljit), obj);
-	return e ? jit_fail_llvm(j, JIT_EINTERNAL, "cannot add code to the JIT", e) : 0;
+	return jit_link_object(j, obj);
 }
 
 int jit_emit(struct jit *j, LLVMModuleRef m, int opt, int cg, const char *pre_passes)
@@ -911,10 +940,27 @@ int jit_emit(struct jit *j, LLVMModuleRef m, int opt, int cg, const char *pre_pa
 	return jit_emit_seen(j, m, opt, cg, pre_passes, NULL, NULL);
 }
 
+void jit_mark_calls(const struct jit *j, LLVMValueRef f, unsigned char *calls)
+{
+	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb; bb = LLVMGetNextBasicBlock(bb))
+		for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i;
+		     i = LLVMGetNextInstruction(i)) {
+			LLVMValueRef c = LLVMIsACallInst(i) ? LLVMGetCalledValue(i) : NULL;
+			size_t len;
+			long k = c && LLVMIsAFunction(c)
+				     ? jit_fn_by_symbol(j, LLVMGetValueName2(c, &len))
+				     : -1;
+			if (k >= 0)
+				calls[k] = 1;
+		}
+}
+
 int jit_emit_seen(struct jit *j, LLVMModuleRef m, int opt, int cg, const char *pre_passes,
-		  void (*optimized)(void *arg, LLVMModuleRef m), void *arg)
+		  const char *watch, unsigned char *calls)
 {
 	size_t len;
+	if (jit_remote_usable(j) && cg > 0)
+		return jit_remote_compile(j, m, opt, pre_passes, cg, watch, calls);
 	set_compiling(LLVMGetModuleIdentifier(m, &len));
 	int err = jit_optimize(j, m, opt, pre_passes);
 	if (err) {
@@ -922,8 +968,9 @@ int jit_emit_seen(struct jit *j, LLVMModuleRef m, int opt, int cg, const char *p
 		LLVMDisposeModule(m);
 		return err;
 	}
-	if (optimized)
-		optimized(arg, m);
+	LLVMValueRef w = watch ? LLVMGetNamedFunction(m, watch) : NULL;
+	if (w)
+		jit_mark_calls(j, w, calls);
 	err = jit_codegen(j, m, cg);
 	set_compiling(NULL);
 	return err;

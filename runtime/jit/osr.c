@@ -232,34 +232,13 @@ out:
 	return err;
 }
 
-/* Mark in calls (one flag per program function) the functions f calls
- * directly: after optimizing, those it did not inline. */
-static void mark_calls(const struct jit *j, LLVMValueRef f, unsigned char *calls)
+/* The program's functions the OSR code called before optimizing (before)
+ * and calls no more (after), by name, after the "" in out (size at least
+ * 4: "..." ends a list cut short). */
+static void list_inlined(const struct jit *j, const unsigned char *before,
+			 const unsigned char *after, char *out, size_t size)
 {
-	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb; bb = LLVMGetNextBasicBlock(bb))
-		for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i;
-		     i = LLVMGetNextInstruction(i)) {
-			LLVMValueRef c = LLVMIsACallInst(i) ? LLVMGetCalledValue(i) : NULL;
-			size_t len;
-			long k = c && LLVMIsAFunction(c)
-				     ? jit_fn_by_symbol(j, LLVMGetValueName2(c, &len))
-				     : -1;
-			if (k >= 0)
-				calls[k] = 1;
-		}
-}
-
-/* The program's functions that f called before optimizing (before) and
- * calls no more, by name, after the "" in out (size at least 4: "..."
- * ends a list cut short). */
-static void list_inlined(const struct jit *j, LLVMValueRef f, const unsigned char *before,
-			 char *out, size_t size)
-{
-	unsigned char *after = calloc(j->nfns + 1, 1);
 	size_t n = 0;
-	if (!after)
-		return;
-	mark_calls(j, f, after);
 	for (size_t k = 0; k < j->nfns; k++) {
 		if (!before[k] || after[k])
 			continue;
@@ -270,24 +249,6 @@ static void list_inlined(const struct jit *j, LLVMValueRef f, const unsigned cha
 		}
 		n += (size_t)w;
 	}
-	free(after);
-}
-
-/* What jit_compile_osr looks at once the OSR code is optimized. */
-struct osr_seen {
-	const struct jit *j;
-	const char *name;	     /* the OSR function's */
-	const unsigned char *before; /* the functions it called, unoptimized */
-	char *inlined;
-	size_t size;
-};
-
-static void seen(void *arg, LLVMModuleRef m)
-{
-	struct osr_seen *s = arg;
-	LLVMValueRef o = LLVMGetNamedFunction(m, s->name);
-	if (o)
-		list_inlined(s->j, o, s->before, s->inlined, s->size);
 }
 
 int jit_compile_osr(struct jit *j, unsigned fn, unsigned loop, void **addr, uint64_t *ns,
@@ -305,7 +266,8 @@ int jit_compile_osr(struct jit *j, unsigned fn, unsigned loop, void **addr, uint
 	j->osr = false;
 	int err = jit_build_osr(j, m, body, loop, name);
 	bool list = size >= 4; /* room for a name or "..." */
-	unsigned char *before = err || !list ? NULL : calloc(j->nfns + 1, 1);
+	unsigned char *before = err || !list ? NULL : calloc(2 * (j->nfns + 1), 1);
+	unsigned char *after = before ? before + j->nfns + 1 : NULL;
 	if (!err && list && !before)
 		err = jit_fail(j, JIT_EINTERNAL, "out of memory");
 	if (err) {
@@ -314,9 +276,10 @@ int jit_compile_osr(struct jit *j, unsigned fn, unsigned loop, void **addr, uint
 	}
 	LLVMValueRef o = LLVMGetNamedFunction(m, name);
 	if (o && list)
-		mark_calls(j, o, before);
-	struct osr_seen s = {j, name, before, inlined, size};
-	err = jit_emit_seen(j, m, 3, 3, "globaldce", list ? seen : NULL, &s);
+		jit_mark_calls(j, o, before);
+	err = jit_emit_seen(j, m, 3, 3, "globaldce", list ? name : NULL, after);
+	if (!err && list)
+		list_inlined(j, before, after, inlined, size);
 	free(before);
 	if (err || (err = jit_lookup(j, name, addr)) ||
 	    (j->keep && (err = jit_made(j, *addr, name))))

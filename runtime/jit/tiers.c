@@ -895,11 +895,13 @@ static int compile_versions(struct jit *j, const struct jit_request *r, size_t n
 			specialize_body(&ir, &r[i], bodies[i]);
 		pairs |= jit_has_pointer_pair(&r[i], bodies[i]);
 	}
-	if (pairs && (err = jit_optimize(j, ir.m, -1, JIT_EXTENT_PASSES))) {
+	if (pairs && (err = jit_transform(j, &ir.m, JIT_EXTENT_PASSES))) {
 		ir_close(&ir);
 		LLVMDisposeModule(ir.m);
 		goto out;
 	}
+	for (size_t i = 0; pairs && i < n; i++) /* the module may be another now */
+		bodies[i] = LLVMGetNamedFunction(ir.m, body_names[i]);
 	for (size_t i = 0; i < n; i++) {
 		exts[i].n = 0;
 		if (pairs && jit_has_pointer_pair(&r[i], bodies[i]))

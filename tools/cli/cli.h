@@ -419,6 +419,7 @@ struct jit_app {
 	const char *opt;     /* --opt LEVEL as given, or NULL (the runtime's default) */
 	const char *thresholds; /* --thresholds C1,L1,C2,L2 as given, or NULL */
 	const char *compile_threads; /* --compile-threads N as given, or NULL (the default) */
+	bool compile_in_guest;	     /* --compile-on guest (or --iso): no compile server */
 	const char *cache;	/* --cache DIR|off as given, or NULL (the default place) */
 	bool cache_clear;	/* --cache-clear */
 	bool cache_disk;	/* bare-metal: the cache's disk is attached (cli_cache_disk) */

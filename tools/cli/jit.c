@@ -14,6 +14,9 @@
 
 #include "cli.h"
 
+/* The guest's end of the compile server's channel (kernel/fs/hostjit.c). */
+#define JIT_CHANNEL "/dev/hostjit"
+
 #define CLANG "clang-19"
 
 /*
@@ -318,14 +321,15 @@ out_of_memory:
  * tier-0 file (host_tier0), which only a boot has:
  *   RT [--opt L] [--thresholds T] [--compile-threads N] [--verbose] [--report]
  *      [--log-tiers] [--profile P]
- *      --cache DIR|off [--cache-clear] [--tier0 FILE] BC... -- ARGV0 ARGS...
+ *      --cache DIR|off [--cache-clear] [--tier0 FILE]
+ *      [--compile-server /dev/hostjit] BC... -- ARGV0 ARGS...
  * where ARGV0 is the first input without its extension; cache is the
  * directory, or "off". NULL when out of memory.
  */
 static char **runtime_argv(const struct jit_app *app, char *rt, char **bc, const char *profile,
-			   const char *cache, const char *tier0, bool verbose)
+			   const char *cache, const char *tier0, bool server, bool verbose)
 {
-	/* rt, 18 option words at most, the inputs, "--", ARGV0, ARGS, NULL */
+	/* rt, 20 option words at most, the inputs, "--", ARGV0, ARGS, NULL */
 	char **v = calloc((size_t)(app->ninputs + app->argc + 24), sizeof *v);
 	const char *first = app->inputs[0];
 	int n = 0;
@@ -366,6 +370,10 @@ static char **runtime_argv(const struct jit_app *app, char *rt, char **bc, const
 	if (tier0) {
 		v[n++] = "--tier0";
 		v[n++] = (char *)tier0;
+	}
+	if (server) {
+		v[n++] = "--compile-server";
+		v[n++] = JIT_CHANNEL;
 	}
 	for (int i = 0; i < app->ninputs; i++)
 		v[n++] = bc[i];
@@ -589,6 +597,28 @@ static char *host_tier0(const struct boot_options *opt, const struct jit_app *ap
 	return path;
 }
 
+/*
+ * The guest's optimizing compiles on the host (runtime/jit/remote.c): a
+ * compile server, `bareflow-rt --serve-compiles`, at the other end of the
+ * guest's /dev/hostjit. Under emulation LLVM runs some 40 to 100 times
+ * slower than here, the program's own code 7 to 12 times: compiling was
+ * most of a short program's bare-metal run. Returns the server's pid and
+ * puts QEMU's end of its socket in opt->jit_fd; 0 (saying why) if it
+ * cannot start: the guest then compiles itself, as with --compile-on
+ * guest.
+ */
+static pid_t start_compile_server(struct boot_options *opt, char *rt)
+{
+	char *v[] = {rt, "--serve-compiles", NULL};
+	pid_t pid = cli_spawn_on_socket(v, &opt->jit_fd);
+	if (pid > 0)
+		return pid;
+	cli_error("cannot start the compile server (%s): the guest compiles itself",
+		  strerror(errno));
+	opt->jit_fd = 0;
+	return 0;
+}
+
 /* The runtime booted as `run` boots a program, with each bitcode file (and
  * the tier-0 file, if any) in the guest at its own path and the profile on
  * COM3. */
@@ -693,7 +723,7 @@ static int export_appliance(struct boot_options *opt, const struct jit_app *app,
 			fprintf(stderr, "bareflow: export [%d/%d]: the training run under the JIT...\n",
 				step++, nsteps);
 		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-		argv = runtime_argv(app, rt, bc, NULL, cache, NULL, opt->verbose);
+		argv = runtime_argv(app, rt, bc, NULL, cache, NULL, false, opt->verbose);
 		r = !argv || null < 0 ? CLI_EXIT_FAILURE : run_hosted(opt, app, argv, null);
 		if (null >= 0)
 			close(null);
@@ -767,6 +797,7 @@ int cli_jit(struct boot_options *opt, const struct jit_app *app)
 	char *work = NULL, *tier0 = NULL;
 	char **bc = calloc((size_t)app->ninputs, sizeof *bc);
 	int r = 0;
+	pid_t server = 0;
 
 	if (!rt || !bc) {
 		r = CLI_EXIT_FAILURE;
@@ -802,7 +833,12 @@ int cli_jit(struct boot_options *opt, const struct jit_app *app)
 	if (!app->hosted && (!app->opt || !strcmp(app->opt, "auto")) &&
 	    (work = make_dir_quietly(!opt->verbose)))
 		tier0 = host_tier0(opt, app, rt, bc, work);
-	argv = runtime_argv(app, rt, bc, profile, cache ? cache : "off", tier0, opt->verbose);
+	/* Optimizing compiles (the tiers, or --opt 1-3's one) go to the host,
+	 * unless the guest must do them itself; --opt 0 makes none. */
+	if (!app->hosted && !app->compile_in_guest && (!app->opt || strcmp(app->opt, "0")))
+		server = start_compile_server(opt, rt);
+	argv = runtime_argv(app, rt, bc, profile, cache ? cache : "off", tier0, server > 0,
+			    opt->verbose);
 	if (!argv) {
 		cli_error("out of memory");
 		r = CLI_EXIT_FAILURE;
@@ -814,6 +850,11 @@ int cli_jit(struct boot_options *opt, const struct jit_app *app)
 		r = app->hosted ? run_hosted(opt, app, argv, -1)
 				: run_booted(opt, app, argv, bc, tier0);
 out:
+	if (server > 0) { /* it sees the end of its input and ends */
+		close(opt->jit_fd);
+		opt->jit_fd = 0;
+		cli_stop_on_socket(server);
+	}
 	free(tier0);
 	remove_dir(work);
 	free(cache);

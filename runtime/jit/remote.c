@@ -1,0 +1,688 @@
+/*
+ * Compiling on the host: the compile server and its client.
+ *
+ * Under QEMU's emulation LLVM runs 40 to 100 times slower than on the host,
+ * while the program's own code runs 7 to 12 times slower: bare-metal, a
+ * tier-up of a 7-instruction function took 360 ms, and compiling was most of
+ * a short program's run. So `bareflow jit` starts `bareflow-rt
+ * --serve-compiles` on the host, its stdin and stdout a socket whose other
+ * end is the guest's /dev/hostjit (a virtio-serial port), and the runtime in
+ * the guest (--compile-server /dev/hostjit) sends it every optimizing
+ * compile: the module it built (a version, OSR code), as bitcode, and how to
+ * compile it. The server answers with the object file, which the guest links
+ * as if it had generated it. The same LLVM (the same binary), the same module
+ * and the same target machine make the same code as the guest would have
+ * (bitcode does not keep the order of each value's uses, which can change a
+ * choice of the code generator's, so not always the same bytes: of the six
+ * objects tests/boot/jit_compile_server.sh compares, one differs in its
+ * block layout). Everything that
+ * needs the running program (its profile, its values, the module's making,
+ * linking) stays in the guest. Tier 0 never goes: it comes from the tier-0
+ * file (cache.h), made on the host before the boot.
+ *
+ * The server trusts nothing it reads: a frame it cannot parse ends it with a
+ * message (the guest then sees the channel end, and its compiles fail with
+ * that said). It never runs what it compiles.
+ *
+ * The protocol, one request and its reply at a time. A frame is REMOTE_MAGIC
+ * (4 bytes), the body's size (u64), the body. In a body, integers are
+ * little-endian (u32, i32, u64); a string is a u32 length and its bytes; a
+ * blob a u64 length and its bytes.
+ *   request: u32 output (REMOTE_OBJECT, or REMOTE_BITCODE: the module
+ *     optimized, for the guest to go on with), i32 opt (-1: no pass
+ *     pipeline), i32 cg (the backend's level, 1 to 3, for an object),
+ *     u32 generic (code for any x86-64), str module's name, str
+ *     triple, str cpu, str features, str pre_passes ("" for none), str
+ *     watch ("" for none), blob bitcode
+ *   reply: i32 status (0, JIT_EBADCODE, JIT_EINTERNAL, or REMOTE_FATAL when
+ *     LLVM ended the server), str message, str warnings (one a line), str
+ *     calls (the functions watch calls directly once optimized, a name a
+ *     line), u64 optimize_ns, u64 codegen_ns, blob object (or bitcode)
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <llvm-c/BitReader.h>
+#include <llvm-c/BitWriter.h>
+#include <llvm-c/Core.h>
+#include <llvm-c/ErrorHandling.h>
+#include <llvm-c/Target.h>
+#include <llvm-c/TargetMachine.h>
+
+#include "bytes.h"
+#include "internal.h"
+
+#define REMOTE_MAGIC "BFJ1"
+/* What a request asks to get back. */
+#define REMOTE_OBJECT 0
+#define REMOTE_BITCODE 1
+#define REMOTE_FATAL 100
+/* A body larger than this is not a frame of ours. */
+#define REMOTE_MAX_BODY (1ull << 30)
+
+/* ---- frames ---- */
+
+static void put_blob(struct bytes *o, const void *d, size_t n)
+{
+	bytes_u64(o, n);
+	bytes_put(o, d, n);
+}
+
+/* A frame's header, before its body (end_frame fills in the size). */
+static void begin_frame(struct bytes *o)
+{
+	o->n = 0;
+	bytes_put(o, REMOTE_MAGIC, 4);
+	bytes_u64(o, 0);
+}
+
+static void end_frame(struct bytes *o)
+{
+	uint64_t size = o->n - 12;
+	if (!o->failed)
+		memcpy(o->p + 4, &size, 8);
+}
+
+/* A string, NUL-ended in a copy (free it); NULL (and i->bad) if the body
+ * ends first or memory does. */
+static char *get_str(struct reader *i)
+{
+	uint32_t n = read_u32(i);
+	const unsigned char *b = read_take(i, n);
+	char *s = b ? malloc((size_t)n + 1) : NULL;
+	if (!s) {
+		i->bad = true;
+		return NULL;
+	}
+	memcpy(s, b, n);
+	s[n] = 0;
+	return s;
+}
+
+static const unsigned char *get_blob(struct reader *i, size_t *n)
+{
+	uint64_t len = read_u64(i);
+	*n = (size_t)len;
+	return read_take(i, (size_t)len);
+}
+
+static bool is_socket(int fd)
+{
+	struct stat st;
+	return !fstat(fd, &st) && S_ISSOCK(st.st_mode);
+}
+
+/* All n bytes to fd: 0 or -errno. A socket (hosted) whose other end has
+ * gone fails the write rather than end the program with SIGPIPE. */
+static int write_all(int fd, bool socket, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	while (n) {
+		ssize_t k = socket ? send(fd, b, n, MSG_NOSIGNAL) : write(fd, b, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return k < 0 ? -errno : -EIO;
+		b += k, n -= (size_t)k;
+	}
+	return 0;
+}
+
+/* 0, 1 at the end of input before the first byte, or -errno (-EPIPE for an
+ * end inside). */
+static int read_all(int fd, void *p, size_t n)
+{
+	unsigned char *b = p;
+	size_t got = 0;
+	while (got < n) {
+		ssize_t k = read(fd, b + got, n - got);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -errno;
+		if (k == 0)
+			return got ? -EPIPE : 1;
+		got += (size_t)k;
+	}
+	return 0;
+}
+
+/* A whole frame's body (malloc'ed) from fd: 0, 1 at the end of input, or
+ * -errno (-EPROTO for what is not a frame of ours). */
+static int read_frame(int fd, unsigned char **body, size_t *size)
+{
+	unsigned char h[12];
+	int r = read_all(fd, h, sizeof h);
+	if (r)
+		return r;
+	uint64_t n = 0;
+	for (int k = 0; k < 8; k++)
+		n |= (uint64_t)h[4 + k] << (8 * k);
+	if (memcmp(h, REMOTE_MAGIC, 4) || n > REMOTE_MAX_BODY)
+		return -EPROTO;
+	*body = malloc(n ? (size_t)n : 1);
+	if (!*body)
+		return -ENOMEM;
+	*size = (size_t)n;
+	r = read_all(fd, *body, (size_t)n);
+	if (r) {
+		free(*body);
+		return r > 0 ? -EPIPE : r;
+	}
+	return 0;
+}
+
+/* ---- the client, in the runtime that runs the program ---- */
+
+/* A Unix socket's path (the server listening on it for a hosted run, as
+ * tests/boot/jit_compile_server.sh does): connected, or -1 with errno. */
+static int connect_unix(const char *path)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	if (strlen(path) >= sizeof a.sun_path)
+		return errno = ENAMETOOLONG, -1;
+	strcpy(a.sun_path, path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a)) {
+		int e = errno;
+		close(fd);
+		return errno = e, -1;
+	}
+	return fd;
+}
+
+int jit_compile_remotely(struct jit *j, const char *path)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0 && errno == ENXIO) /* a socket */
+		fd = connect_unix(path);
+	if (fd < 0)
+		return jit_fail(j, JIT_EINTERNAL, "cannot open the compile server's channel %s: %s",
+				path, strerror(errno));
+	j->remote = fd;
+	j->remote_socket = is_socket(fd);
+	j->remote_pid = getpid();
+	return 0;
+}
+
+bool jit_compiles_remotely(const struct jit *j)
+{
+	return j->remote >= 0;
+}
+
+bool jit_remote_usable(struct jit *j)
+{
+	if (j->remote < 0)
+		return false;
+	if (getpid() == j->remote_pid)
+		return true;
+	/* a child the program forked: the channel is its parent's, whose
+	 * requests and replies its own would cut into; it compiles itself */
+	j->remote = -1;
+	return false;
+}
+
+/* The reply's warnings, each printed once as a local compile's are, and
+ * the functions watch calls, marked. */
+static void take_lists(struct jit *j, char *warnings, char *calls, unsigned char *marks)
+{
+	for (char *s = warnings, *nl; s && *s; s = nl ? nl + 1 : NULL) {
+		if ((nl = strchr(s, '\n')))
+			*nl = 0;
+		if (*s)
+			jit_warn_once(j, s);
+	}
+	for (char *s = calls, *nl; marks && s && *s; s = nl ? nl + 1 : NULL) {
+		if ((nl = strchr(s, '\n')))
+			*nl = 0;
+		long k = jit_fn_by_symbol(j, s);
+		if (k >= 0)
+			marks[k] = 1;
+	}
+}
+
+/*
+ * The channel failed (r: read_frame's or write_all's error): the server
+ * has gone, or never was one. Said once; from then on, and for this
+ * module (read back from its bitcode), the JIT compiles here, as with
+ * --compile-on guest, rather than leave the program at tier 0.
+ */
+static int compile_here(struct jit *j, LLVMMemoryBufferRef bc, int r, int opt,
+			const char *pre_passes, int cg, const char *watch, unsigned char *calls,
+			LLVMModuleRef *back)
+{
+	LLVMModuleRef m;
+	fprintf(stderr, "bareflow-rt: the compile server on the host %s: compiling here from now "
+			"on\n",
+		r == 1 || r == -EPIPE ? "has gone"
+		: r == -EPROTO	      ? "sent what is not a reply"
+				      : strerror(-r));
+	close(j->remote);
+	j->remote = -1;
+	int bad = LLVMParseBitcodeInContext2(j->ctx, bc, &m); /* takes no ownership */
+	LLVMDisposeMemoryBuffer(bc);
+	if (bad)
+		return jit_fail(j, JIT_EINTERNAL, "cannot read back a module written as bitcode");
+	if (!back)
+		return jit_emit_seen(j, m, opt, cg, pre_passes, watch, calls);
+	int err = jit_optimize(j, m, opt, pre_passes);
+	if (err) {
+		LLVMDisposeModule(m);
+		return err;
+	}
+	LLVMDisposeModule(*back);
+	*back = m;
+	return 0;
+}
+
+/*
+ * One request: m (as bitcode; disposed, unless back) optimized at opt after
+ * pre_passes; with back, the module comes back in its place (*back, m
+ * disposed only then), else it is compiled at level cg and the object
+ * linked, watch's callees marked in calls.
+ */
+static int request(struct jit *j, LLVMModuleRef m, int opt, const char *pre_passes, int cg,
+		   const char *watch, unsigned char *calls, LLVMModuleRef *back)
+{
+	uint64_t t0 = rt_now_ns();
+	size_t len;
+	char name[256];
+	snprintf(name, sizeof name, "%s", LLVMGetModuleIdentifier(m, &len));
+	/* what jit_codegen does first, here before optimizing (the server
+	 * knows nothing of the program's thread-local layout): the accesses
+	 * become calls the optimizer leaves alone */
+	int err = back ? 0 : ir_emulate_tls(j, m);
+	if (err) {
+		LLVMDisposeModule(m);
+		return err;
+	}
+	LLVMMemoryBufferRef bc = LLVMWriteBitcodeToMemoryBuffer(m);
+	if (!back)
+		LLVMDisposeModule(m);
+	if (!bc)
+		return jit_fail(j, JIT_EINTERNAL, "cannot write %s as bitcode", name);
+	struct bytes o = {0};
+	begin_frame(&o);
+	bytes_u32(&o, back ? REMOTE_BITCODE : REMOTE_OBJECT);
+	bytes_u32(&o, (uint32_t)opt);
+	bytes_u32(&o, (uint32_t)cg);
+	bytes_u32(&o, j->generic_cpu);
+	bytes_str(&o, name);
+	bytes_str(&o, j->triple);
+	bytes_str(&o, j->cpu);
+	bytes_str(&o, j->features);
+	bytes_str(&o, pre_passes);
+	bytes_str(&o, watch);
+	put_blob(&o, LLVMGetBufferStart(bc), LLVMGetBufferSize(bc));
+	end_frame(&o);
+	if (o.failed) {
+		free(o.p);
+		LLVMDisposeMemoryBuffer(bc);
+		return jit_out_of_memory(j);
+	}
+	uint64_t sent = rt_now_ns();
+	int r = write_all(j->remote, j->remote_socket, o.p, o.n);
+	free(o.p);
+	unsigned char *body = NULL;
+	size_t size = 0;
+	if (!r)
+		r = read_frame(j->remote, &body, &size);
+	if (r)
+		return compile_here(j, bc, r, opt, pre_passes, cg, watch, calls, back);
+	LLVMDisposeMemoryBuffer(bc);
+	uint64_t done = rt_now_ns();
+	struct reader i = {body, body + size, false};
+	int status = (int)read_u32(&i);
+	char *msg = get_str(&i), *warnings = get_str(&i), *callees = get_str(&i);
+	uint64_t opt_ns = read_u64(&i), cg_ns = read_u64(&i);
+	size_t nout = 0;
+	const unsigned char *out = get_blob(&i, &nout);
+	if (i.bad || i.p != i.end)
+		err = jit_fail(j, JIT_EINTERNAL, "the compile server's reply for %s is malformed",
+			       name);
+	else if (status == REMOTE_FATAL) {
+		/* as if LLVM had failed here: the same message and status */
+		fflush(stdout);
+		fprintf(stderr, "bareflow-rt: %s (on the host)\n", msg);
+		fflush(stderr);
+		_exit(126);
+	} else if (status)
+		err = jit_fail(j, status == JIT_EBADCODE ? JIT_EBADCODE : JIT_EINTERNAL, "%s", msg);
+	if (!i.bad)
+		take_lists(j, warnings, callees, calls);
+	free(msg);
+	free(warnings);
+	free(callees);
+	/* the guest's share (writing the bitcode, linking) counts as code
+	 * generation, the host's as it was spent there */
+	uint64_t host = opt_ns + cg_ns, trip = done - sent;
+	j->stats.optimize_ns += opt_ns;
+	j->stats.codegen_ns += (sent - t0) + (trip > host ? trip - host : 0) + cg_ns;
+	j->stats.remote_ns += trip;
+	uint64_t t1 = rt_now_ns();
+	LLVMMemoryBufferRef ob =
+	    err ? NULL
+		: LLVMCreateMemoryBufferWithMemoryRangeCopy((const char *)out, nout, name);
+	free(body);
+	if (err)
+		return err;
+	if (back) {
+		LLVMModuleRef got;
+		int bad = LLVMParseBitcodeInContext2(j->ctx, ob, &got);
+		LLVMDisposeMemoryBuffer(ob);
+		if (bad)
+			err = jit_fail(j, JIT_EINTERNAL, "the compile server's %s is not bitcode",
+				       name);
+		else {
+			LLVMDisposeModule(*back);
+			*back = got;
+		}
+	} else {
+		err = jit_link_object(j, ob);
+	}
+	j->stats.codegen_ns += rt_now_ns() - t1;
+	return err;
+}
+
+int jit_remote_compile(struct jit *j, LLVMModuleRef m, int opt, const char *pre_passes, int cg,
+		       const char *watch, unsigned char *calls)
+{
+	return request(j, m, opt, pre_passes, cg, watch, calls, NULL);
+}
+
+int jit_remote_passes(struct jit *j, LLVMModuleRef *m, const char *passes)
+{
+	return request(j, *m, -1, passes, 0, NULL, NULL, m);
+}
+
+/* ---- the server, on the host ---- */
+
+/* A target machine the server made, kept for the next request. */
+struct machine {
+	char *cpu, *features;
+	int level;
+	bool small;
+	LLVMTargetMachineRef tm;
+};
+
+static struct {
+	int out;		/* where replies go */
+	bool out_socket;
+	char compiling[256];	/* the module, for a fatal error's reply */
+	struct machine machines[16];
+	unsigned nmachines, next; /* kept; the one to replace next */
+	char diag[1024];	  /* LLVM's first error about the code */
+	struct bytes warnings;	  /* its warnings, one a line */
+} S;
+
+/* A reply: status and message, and the rest empty. */
+static int reply_error(int status, const char *msg)
+{
+	struct bytes o = {0};
+	begin_frame(&o);
+	bytes_u32(&o, (uint32_t)status);
+	bytes_str(&o, msg);
+	bytes_str(&o, "");
+	bytes_str(&o, "");
+	bytes_u64(&o, 0);
+	bytes_u64(&o, 0);
+	put_blob(&o, "", 0);
+	end_frame(&o);
+	int r = o.failed ? -ENOMEM : write_all(S.out, S.out_socket, o.p, o.n);
+	free(o.p);
+	return r;
+}
+
+/* LLVM ends the process on an error it cannot return: tell the guest,
+ * whose runtime ends as it would have had LLVM failed there. */
+static void server_fatal(const char *reason)
+{
+	char msg[1024];
+	snprintf(msg, sizeof msg, "LLVM failed while compiling %s: %s",
+		 S.compiling[0] ? S.compiling : "a module", reason);
+	reply_error(REMOTE_FATAL, msg);
+	fprintf(stderr, "bareflow-rt: compile server: %s\n", msg);
+	_exit(126);
+}
+
+static void server_diagnose(LLVMDiagnosticInfoRef d, void *ctx)
+{
+	(void)ctx;
+	LLVMDiagnosticSeverity sev = LLVMGetDiagInfoSeverity(d);
+	if (sev != LLVMDSError && sev != LLVMDSWarning)
+		return;
+	if (sev == LLVMDSError && S.diag[0])
+		return;
+	char *llvm_msg = LLVMGetDiagInfoDescription(d);
+	if (sev == LLVMDSWarning) {
+		char msg[1024];
+		jit_source_names(llvm_msg, msg, sizeof msg);
+		bytes_put(&S.warnings, msg, strlen(msg));
+		bytes_put(&S.warnings, "\n", 1);
+	} else {
+		jit_source_names(llvm_msg, S.diag, sizeof S.diag);
+	}
+	LLVMDisposeMessage(llvm_msg);
+}
+
+/* The machine for (cpu, features, level, small), made once. */
+static LLVMTargetMachineRef server_machine(const char *triple, const char *cpu,
+					   const char *features, int level, bool small, char *err,
+					   size_t errlen)
+{
+	for (unsigned k = 0; k < S.nmachines; k++) {
+		struct machine *m = &S.machines[k];
+		if (m->level == level && m->small == small && !strcmp(m->cpu, cpu) &&
+		    !strcmp(m->features, features))
+			return m->tm;
+	}
+	LLVMTargetMachineRef tm =
+	    jit_target_machine(triple, cpu, features, level, small, err, errlen);
+	char *c = strdup(cpu), *f = strdup(features);
+	if (!tm || !c || !f) {
+		if (tm && (!c || !f))
+			snprintf(err, errlen, "out of memory");
+		free(c);
+		free(f);
+		return NULL;
+	}
+	unsigned k = S.nmachines < 16 ? S.nmachines++ : S.next++ % 16;
+	struct machine *m = &S.machines[k];
+	if (m->tm) {
+		LLVMDisposeTargetMachine(m->tm);
+		free(m->cpu);
+		free(m->features);
+	}
+	*m = (struct machine){c, f, level, small, tm};
+	return tm;
+}
+
+/* The names of the functions f calls directly, one a line. */
+static void list_calls(LLVMValueRef f, struct bytes *o)
+{
+	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb; bb = LLVMGetNextBasicBlock(bb))
+		for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i;
+		     i = LLVMGetNextInstruction(i)) {
+			LLVMValueRef c = LLVMIsACallInst(i) ? LLVMGetCalledValue(i) : NULL;
+			size_t len;
+			const char *n = c && LLVMIsAFunction(c) ? LLVMGetValueName2(c, &len) : NULL;
+			if (n && strncmp(n, "llvm.", 5)) {
+				bytes_put(o, n, len);
+				bytes_put(o, "\n", 1);
+			}
+		}
+}
+
+struct request {
+	int output, opt, cg;
+	bool generic;
+	char *name, *triple, *cpu, *features, *pre, *watch;
+	const unsigned char *bitcode;
+	size_t size;
+};
+
+static void free_request(struct request *q)
+{
+	free(q->name), free(q->triple), free(q->cpu), free(q->features), free(q->pre),
+	    free(q->watch);
+}
+
+/* Compile q and send the reply: 0, or -errno when the reply cannot go. */
+static int serve_one(const struct request *q)
+{
+	char err[1024] = "";
+	uint64_t t0 = rt_now_ns(), t1 = t0, t2 = t0;
+	struct bytes calls = {0};
+	LLVMMemoryBufferRef obj = NULL;
+	int status = 0;
+
+	snprintf(S.compiling, sizeof S.compiling, "%s", q->name);
+	S.diag[0] = 0;
+	S.warnings.n = 0;
+	LLVMContextRef ctx = LLVMContextCreate();
+	LLVMContextSetDiagnosticHandler(ctx, server_diagnose, NULL);
+	LLVMModuleRef m = NULL;
+	LLVMMemoryBufferRef buf = LLVMCreateMemoryBufferWithMemoryRange(
+	    (const char *)q->bitcode, q->size, q->name, 0);
+	if (LLVMParseBitcodeInContext2(ctx, buf, &m)) {
+		snprintf(err, sizeof err, "the host could not read %s's bitcode", q->name);
+		status = JIT_EINTERNAL;
+		m = NULL;
+	}
+	LLVMDisposeMemoryBuffer(buf);
+	/* the machines jit_optimize and jit_codegen would pick in the guest
+	 * (machine_for): for any x86-64, -O3's for both; else the level's,
+	 * small-model at level 0 */
+	int pass_level = q->opt < 0 ? 0 : q->opt;
+	LLVMTargetMachineRef tm_pass = NULL, tm_cg = NULL;
+	if (!status)
+		tm_pass = q->generic ? server_machine(q->triple, "x86-64", "", 3, false, err,
+						      sizeof err)
+				     : server_machine(q->triple, q->cpu, q->features, pass_level,
+						      pass_level == 0, err, sizeof err);
+	bool object = q->output == REMOTE_OBJECT;
+	if (tm_pass && object)
+		tm_cg = q->generic ? tm_pass
+				   : server_machine(q->triple, q->cpu, q->features, q->cg, false, err,
+						    sizeof err);
+	if (!status && (!tm_pass || (object && !tm_cg)))
+		status = JIT_EINTERNAL;
+	if (!status && (q->opt >= 0 || *q->pre)) {
+		LLVMErrorRef e = jit_run_passes(m, tm_pass, q->opt, *q->pre ? q->pre : NULL);
+		if (e) {
+			char *msg = LLVMGetErrorMessage(e);
+			snprintf(err, sizeof err, "the optimizer failed: %s", msg);
+			LLVMDisposeErrorMessage(msg);
+			status = JIT_EINTERNAL;
+		}
+	}
+	t1 = rt_now_ns();
+	LLVMValueRef w = !status && *q->watch ? LLVMGetNamedFunction(m, q->watch) : NULL;
+	if (w)
+		list_calls(w, &calls);
+	if (!status && !object) {
+		if (!(obj = LLVMWriteBitcodeToMemoryBuffer(m))) {
+			snprintf(err, sizeof err, "cannot write %s as bitcode", q->name);
+			status = JIT_EINTERNAL;
+		}
+	} else if (!status) {
+		char *msg = NULL;
+		if (LLVMTargetMachineEmitToMemoryBuffer(tm_cg, m, LLVMObjectFile, &msg, &obj)) {
+			snprintf(err, sizeof err, "code generation failed: %s", msg);
+			LLVMDisposeMessage(msg);
+			status = JIT_EINTERNAL;
+			obj = NULL;
+		} else if (S.diag[0]) {
+			snprintf(err, sizeof err, "cannot compile the program's code: %s", S.diag);
+			status = JIT_EBADCODE;
+		}
+	}
+	t2 = rt_now_ns();
+	if (m)
+		LLVMDisposeModule(m);
+	LLVMContextDispose(ctx);
+	S.compiling[0] = 0;
+
+	struct bytes o = {0};
+	begin_frame(&o);
+	bytes_u32(&o, (uint32_t)status);
+	bytes_str(&o, err);
+	bytes_u32(&o, (uint32_t)S.warnings.n);
+	bytes_put(&o, S.warnings.p, S.warnings.n);
+	bytes_u32(&o, (uint32_t)calls.n);
+	bytes_put(&o, calls.p, calls.n);
+	bytes_u64(&o, t1 - t0);
+	bytes_u64(&o, t2 - t1);
+	if (obj && !status)
+		put_blob(&o, LLVMGetBufferStart(obj), LLVMGetBufferSize(obj));
+	else
+		put_blob(&o, "", 0);
+	end_frame(&o);
+	if (obj)
+		LLVMDisposeMemoryBuffer(obj);
+	free(calls.p);
+	int r = o.failed || S.warnings.failed || calls.failed ? reply_error(JIT_EINTERNAL, "out of memory on the host")
+				    : write_all(S.out, S.out_socket, o.p, o.n);
+	free(o.p);
+	return r;
+}
+
+int jit_serve(int in, int out)
+{
+	S.out = out;
+	S.out_socket = is_socket(out);
+	signal(SIGPIPE, SIG_IGN); /* a guest gone: write fails, and the loop ends */
+	LLVMInstallFatalErrorHandler(server_fatal);
+	if (LLVMInitializeNativeTarget() || LLVMInitializeNativeAsmPrinter() ||
+	    LLVMInitializeNativeAsmParser()) {
+		fprintf(stderr, "bareflow-rt: compile server: LLVM has no code generator here\n");
+		return 1;
+	}
+	for (;;) {
+		unsigned char *body;
+		size_t size;
+		int r = read_frame(in, &body, &size);
+		if (r == 1)
+			return 0; /* the guest is done */
+		if (r) {
+			fprintf(stderr, "bareflow-rt: compile server: %s\n",
+				r == -EPROTO ? "a request that is not a frame of ours"
+				: r == -EPIPE ? "a request cut short"
+					      : strerror(-r));
+			return 1;
+		}
+		struct reader i = {body, body + size, false};
+		struct request q = {0};
+		q.output = (int)read_u32(&i);
+		q.opt = (int)read_u32(&i);
+		q.cg = (int)read_u32(&i);
+		q.generic = read_u32(&i) != 0;
+		q.name = get_str(&i), q.triple = get_str(&i), q.cpu = get_str(&i);
+		q.features = get_str(&i), q.pre = get_str(&i), q.watch = get_str(&i);
+		q.bitcode = get_blob(&i, &q.size);
+		if (i.bad || i.p != i.end || q.opt < -1 || q.opt > 3 ||
+		    (q.output != REMOTE_OBJECT && q.output != REMOTE_BITCODE) ||
+		    (q.output == REMOTE_OBJECT && (q.cg < 1 || q.cg > 3))) {
+			fprintf(stderr, "bareflow-rt: compile server: a malformed request\n");
+			r = reply_error(JIT_EINTERNAL, "the compile server got a malformed request");
+		} else {
+			r = serve_one(&q);
+		}
+		free_request(&q);
+		free(body);
+		if (r) {
+			fprintf(stderr, "bareflow-rt: compile server: cannot reply: %s\n",
+				strerror(-r));
+			return 1;
+		}
+	}
+}

@@ -1,0 +1,164 @@
+# The compile server (runtime/jit/remote.c): the runtime's optimizing
+# compiles sent to `bareflow-rt --serve-compiles` and the object code
+# linked where they were asked for.
+#
+# 1. The code is the guest's own: hosted, the runtime alone, synchronous
+#    and with fixed thresholds, so that the compiles come at the same calls
+#    every run. guard.c (tier 1, tier 2 specialized, then generic code for
+#    the guard's misses): the objects compiled here and by a server on a
+#    Unix socket (BAREFLOW_RT_OBJECTS) are as many and define the same
+#    functions. overlap.c: its no-overlap specialization sends the module
+#    to the server for the passes its analysis needs, and takes it back.
+#    osr_then_calls.c: OSR code. Each run's output is the clang build's.
+# 2. A server that goes away: the runtime says so once and compiles itself
+#    from then on; the output stays the clang build's.
+# 3. The server refuses what is not a request of ours, and answers a
+#    request whose bitcode it cannot read with an error, then serves on.
+# 4. Bare-metal `bareflow jit` uses the server by default (the guest's
+#    /dev/hostjit), not with --compile-on guest; both give the clang build's
+#    output, and the option's misuses are usage errors.
+. tests/boot/common.inc
+rt=build/runtime/bareflow-rt
+thresholds=100,1000000,1000,2000000
+args() { [ "$1" != osr_then_calls ] || echo 3000000; } # a shorter run
+for p in guard overlap osr_then_calls; do
+	clang-19 -O2 -o "$TMP/$p" "tests/jit/tiers/$p.c" || fail "clang failed"
+	# shellcheck disable=SC2046 # none or one word
+	"$TMP/$p" $(args $p) >"$TMP/$p.want" || fail "the clang build of $p failed"
+	clang-19 -O2 -Xclang -disable-llvm-passes -emit-llvm -c -g0 -o "$TMP/$p.bc" \
+		"tests/jit/tiers/$p.c" || fail "clang failed to make bitcode"
+done
+
+# listen.py SOCKET MODE RT: accept one connection on the Unix socket;
+# "serve" runs the compile server on it, "drop" closes it at once.
+cat >"$TMP/listen.py" <<'END'
+import socket, subprocess, sys
+path, mode, rt = sys.argv[1], sys.argv[2], sys.argv[3]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(path)
+s.listen(1)
+open(path + ".ready", "w").close()
+c, _ = s.accept()
+if mode == "serve":
+    sys.exit(subprocess.run([rt, "--serve-compiles"], stdin=c.fileno(),
+                            stdout=c.fileno()).returncode)
+c.close()
+END
+listen() { # MODE: a listener on $TMP/sock, ready when this returns
+	rm -f "$TMP/sock" "$TMP/sock.ready"
+	python3 "$TMP/listen.py" "$TMP/sock" "$1" "$rt" 2>"$TMP/listen.err" &
+	LISTENER=$!
+	i=0
+	while [ ! -e "$TMP/sock.ready" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -e "$TMP/sock.ready" ] || fail "the listener did not start: $(cat "$TMP/listen.err")"
+}
+jit_alone() { # PROGRAM DIR [OPTIONS...]: the runtime alone, its objects in DIR
+	p=$1 d=$2
+	shift 2
+	mkdir -p "$d"
+	BAREFLOW_RT_OBJECTS=$d run "$rt" --cache off --compile-threads 0 --log-tiers \
+		--thresholds $thresholds "$@" "$TMP/$p.bc" -- "$p" $(args "$p")
+	expect_status 0
+	grep -v '^bareflow-rt: ' "$OUT" >"$TMP/$p.got"
+	cmp -s "$TMP/$p.want" "$TMP/$p.got" || fail "$p's output is not the clang build's"
+}
+with_server() { # PROGRAM DIR: jit_alone with a compile server
+	listen serve
+	jit_alone "$1" "$2" --compile-server "$TMP/sock"
+	wait $LISTENER || fail "the compile server failed: $(cat "$TMP/listen.err")"
+}
+
+# 1. the same code
+jit_alone guard "$TMP/objs.here"
+with_server guard "$TMP/objs.there"
+expect_output "scale: tier 0 -> 1"
+expect_output "scale: tier 1 -> 2 (-O3, specialized"
+expect_output "scale: generic -O3 code"
+n=$(ls "$TMP/objs.here" | wc -l)
+[ "$n" -ge 4 ] || fail "only $n objects compiled here"
+[ "$(ls "$TMP/objs.there" | wc -l)" -eq "$n" ] ||
+	fail "$n objects compiled here, $(ls "$TMP/objs.there" | wc -l) with the server"
+same=0
+for o in "$TMP"/objs.here/*.o; do
+	t=$TMP/objs.there/$(basename "$o")
+	# bitcode does not keep the order of a value's uses, which can change
+	# a choice of the code generator's: the same functions, not always
+	# the same bytes
+	[ "$(nm --defined-only "$o" | cut -c18-)" = "$(nm --defined-only "$t" | cut -c18-)" ] ||
+		fail "object $(basename "$o") defines other symbols than the one compiled here"
+	! cmp -s "$o" "$t" || same=$((same + 1))
+done
+echo "objects: $n, the same bytes: $same"
+with_server overlap "$TMP/objs.overlap"
+expect_output "step: tier 1 -> 2 (-O3, specialized"
+with_server osr_then_calls "$TMP/objs.osr"
+expect_output "OSR mix: tier 0 -> 2"
+
+# 2. the server goes away: compiled here from then on
+listen drop
+jit_alone guard "$TMP/objs.dropped" --compile-server "$TMP/sock"
+wait $LISTENER
+expect_output "the compile server on the host has gone: compiling here from now on"
+[ "$(grep -c "compiling here from now on" "$OUT")" -eq 1 ] || fail "said more than once"
+expect_output "scale: tier 1 -> 2 (-O3, specialized"
+# a path that is no channel: an error before anything runs
+run "$rt" --compile-server "$TMP/nonexistent" "$TMP/guard.bc" -- guard
+expect_status 126
+expect_output "cannot open the compile server's channel $TMP/nonexistent"
+
+# 3. what is not a request
+printf 'GET / HTTP/1.1\r\n\r\n' >"$TMP/junk"
+serve() { # INPUT: the server alone on INPUT, its replies in $TMP/reply
+	"$rt" --serve-compiles <"$1" >"$TMP/reply" 2>"$OUT"
+	STATUS=$?
+}
+serve "$TMP/junk"
+expect_status 1
+expect_output "compile server: a request that is not a frame of ours"
+# a frame cut short
+printf 'BFJ1\100\0\0\0\0\0\0\0abc' >"$TMP/short"
+serve "$TMP/short"
+expect_status 1
+expect_output "compile server: a request cut short"
+# a request whose bitcode is not bitcode: an error reply, then the end of
+# input ends the server with 0. Body (53 bytes): output 0 (an object), opt
+# -1, cg 3, generic 0, six strings (the name "m", the others empty), and a
+# blob of 4 bytes.
+{
+	printf 'BFJ1\065\0\0\0\0\0\0\0'
+	printf '\0\0\0\0\377\377\377\377\003\0\0\0\0\0\0\0'
+	printf '\001\0\0\0m'
+	printf '\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0'
+	printf '\004\0\0\0\0\0\0\0junk'
+} >"$TMP/badbc"
+serve "$TMP/badbc"
+expect_status 0
+[ "$(head -c 4 "$TMP/reply")" = BFJ1 ] || fail "no reply frame"
+# status JIT_EINTERNAL (-3), then the message
+[ "$(od -An -tx1 -j12 -N4 "$TMP/reply" | tr -d ' \n')" = fdffffff ] ||
+	fail "the reply's status is not JIT_EINTERNAL: $(od -An -tx1 -N24 "$TMP/reply")"
+grep -q "the host could not read m's bitcode" "$TMP/reply" || fail "no message in the reply"
+
+# 4. bare-metal
+src=tests/jit/tiers/osr_then_calls.c
+run ./bareflow jit --cache off --verbose --log-tiers "$src" -- 3000000
+expect_status 0
+expect_output "^$(cat "$TMP/osr_then_calls.want")\$"
+expect_output "compiles go to the compile server at /dev/hostjit"
+expect_output "OSR mix: tier 0 -> 2"
+expect_no_output "compiling here from now on"
+run ./bareflow jit --cache off --verbose --log-tiers --compile-on guest "$src" -- 3000000
+expect_status 0
+expect_output "^$(cat "$TMP/osr_then_calls.want")\$"
+expect_no_output "compile server"
+expect_output "OSR mix: tier 0 -> 2"
+run ./bareflow jit --compile-on host --hosted "$src"
+expect_status 2
+expect_output "not with --hosted"
+run ./bareflow jit --compile-on elsewhere "$src"
+expect_status 2
+expect_output "bad --compile-on 'elsewhere': use host or guest"
+echo ok
