@@ -107,10 +107,7 @@ static struct {
 	uint64_t ctrl_phys;
 	struct port io, jit;
 	bool live;
-} con = {
-    .io = {.id = CONTRACT_IO_PORT, .what = "the program's streams are closed"},
-    .jit = {.id = CONTRACT_JIT_PORT, .what = "/dev/hostjit fails"},
-};
+} con; /* in .bss: the ports are named in attach */
 
 bool vcon_active(void) { return con.live && !con.io.failed; }
 bool vcon_attached(void) { return con.live; }
@@ -429,6 +426,18 @@ int vcon_jit_write(const char *s, size_t n, void (*idle)(void))
 	return port_write(p, s, n, idle);
 }
 
+bool vcon_jit_writable(void)
+{
+	struct port *p = &con.jit;
+	if (!vcon_jit_present() || p->failed)
+		return true; /* the write fails at once */
+	reap();
+	for (int i = 0; i < TX_BUFS; i++)
+		if (!p->txb[i].busy && &p->txb[i] != p->fill)
+			return true;
+	return !p->host_open;
+}
+
 int vcon_jit_push(void)
 {
 	if (!vcon_jit_present() || con.jit.failed)
@@ -454,6 +463,8 @@ static int attach(struct pci_dev *p)
 	int err;
 
 	ksnprintf(where, sizeof where, "%02x:%02x.%x", p->bus, p->dev, p->fn);
+	con.io.id = CONTRACT_IO_PORT, con.io.what = "the program's streams are closed";
+	con.jit.id = CONTRACT_JIT_PORT, con.jit.what = "/dev/hostjit fails";
 	con.ctrl_phys = pmm_alloc_pages((CTRL_BUFS + 1) * CTRL_SIZE / PAGE_SIZE + 1, PAGE_SIZE);
 	if (!con.ctrl_phys)
 		return -ENOMEM;

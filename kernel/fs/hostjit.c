@@ -46,25 +46,46 @@ static int64_t hostjit_read(struct file *f, uint64_t ubuf, uint64_t count)
 	}
 }
 
+static bool writing; /* a write is under way */
+
+static bool no_writer(void) { return !writing; }
+
+/* Halt until ready() (looked at under the kernel lock, after each
+ * interrupt) or until a signal can be delivered: 0, or -ERESTARTSYS.
+ * Another thread's exit_group sends one too, so a host that stops reading
+ * never keeps the program from ending. */
+static int wait_until(bool (*ready)(void))
+{
+	while (!ready()) {
+		if (signal_wait(0, 0) == -EINTR)
+			return -ERESTARTSYS;
+		sched_wait_interrupt();
+	}
+	return 0;
+}
+
 /* Queue every byte, then hand the last, partly filled buffer to the device.
  * While the device holds every buffer the writer sleeps without the kernel
  * lock: the host may be waiting for the program to read what it sent
  * before it reads more, and another thread must be able to. One write at a
- * time, so that two threads' requests do not interleave. The host closing
- * its end gives -EPIPE (and no SIGPIPE: a compile server that went away is
- * for the program to handle, not to die of). */
+ * time, so that two threads' requests do not interleave; each chunk goes
+ * once an output buffer is free, so that the wait is one a signal can end
+ * (what was written by then is the write's count). The host closing its
+ * end gives -EPIPE (and no SIGPIPE: a compile server that went away is for
+ * the program to handle, not to die of). */
 static int64_t hostjit_write(struct file *f, uint64_t ubuf, uint64_t count)
 {
 	static char chunk[16384]; /* the writer's own */
-	static bool writing;
 	uint64_t done = 0;
-	int err = 0;
+	int err = wait_until(no_writer);
 
-	while (writing)
-		sched_wait_interrupt();
+	if (err)
+		return err;
 	writing = true;
 	while (done < count && !err) {
 		size_t n = count - done < sizeof chunk ? count - done : sizeof chunk;
+		if ((err = wait_until(vcon_jit_writable)))
+			break;
 		if (copy_from_user(chunk, ubuf + done, n))
 			err = -EFAULT;
 		else if (!(err = vcon_jit_write(chunk, n, sched_wait_interrupt)))

@@ -44,6 +44,9 @@ bool vcon_jit_readable(void);
  * closed its end (the device would drop them), -EIO once the port has
  * failed. vcon_jit_push then hands the partly filled buffer over. */
 int vcon_jit_write(const char *s, size_t n, void (*idle)(void));
+/* Whether vcon_jit_write of up to 64 KiB would return without waiting for
+ * the device: an output buffer is free (or the write would fail at once). */
+bool vcon_jit_writable(void);
 int vcon_jit_push(void);
 
 #endif

@@ -54,7 +54,10 @@ pid_t cli_spawn_on_socket(char *const argv[], int *qemu_fd)
 	if (pid > 0)
 		setpgid(pid, pid); /* as the child does: whichever comes first */
 	close(report[1]);
-	if (pid > 0 && read(report[0], &err, sizeof err) == (ssize_t)sizeof err) {
+	ssize_t got;
+	while (pid > 0 && (got = read(report[0], &err, sizeof err)) < 0 && errno == EINTR)
+		;
+	if (pid > 0 && got == (ssize_t)sizeof err) {
 		waitpid(pid, NULL, 0); /* exec failed: err says why */
 		pid = -1;
 	}
