@@ -59,7 +59,9 @@
  * /dev/hostjit: its optimizing compiles (the tiers, OSR code) then run on
  * the host, some 40 times faster than under emulation, and it links what
  * comes back. The cost model then learns the time a compile takes that way
- * from the first ones, from the hosted figures.
+ * from the first ones, from the hosted figures. PATH may also be a Unix
+ * socket a server listens on (hosted). When it cannot be opened, the
+ * runtime says so and compiles itself.
  *
  * --opt auto (the default) runs the tiers (prof/prof.h) under the adaptive
  * policy (prof/policy.c); --thresholds makes it fixed counts instead. A
@@ -518,14 +520,13 @@ int main(int argc, char **argv, char **envp)
 		fprintf(stderr, "bareflow-rt: %s\n", err);
 		return EXIT_CANNOT_EXECUTE;
 	}
-	if (rt.compile_server && !rt.check && !rt.export && !rt.tier0_out &&
-	    jit_compile_remotely(rt.jit, rt.compile_server)) {
-		fprintf(stderr, "bareflow-rt: %s\n", jit_error(rt.jit));
-		return EXIT_CANNOT_EXECUTE;
+	if (rt.compile_server && !rt.check && !rt.export && !rt.tier0_out) {
+		if (jit_compile_remotely(rt.jit, rt.compile_server))
+			fprintf(stderr, "bareflow-rt: %s: compiling here\n", jit_error(rt.jit));
+		else if (rt.verbose)
+			fprintf(stderr, "bareflow-rt: compiles go to the compile server at %s\n",
+				rt.compile_server);
 	}
-	if (rt.compile_server && rt.verbose)
-		fprintf(stderr, "bareflow-rt: compiles go to the compile server at %s\n",
-			rt.compile_server);
 	int bad = load_bitcode(argv + first_file, i - first_file);
 	if (bad || rt.check)
 		return bad;
@@ -579,14 +580,14 @@ int main(int argc, char **argv, char **envp)
 		return compile_error(r);
 	rt.first = *jit_stats(rt.jit);
 	rt.compiled_tier0 = compiled_tier0;
-	if (compiled_tier0)
-		prof_calibrate(first_compile_ns(), rt.first.instructions);
-	else if (jit_compiles_remotely(rt.jit)) {
+	if (jit_compiles_remotely(rt.jit)) {
 		/* the host compiles: emulation's slowness is not the compiles' */
 		if (rt.verbose)
 			fprintf(stderr, "bareflow-rt: compiles are predicted at the hosted figures "
 					"until some have been timed\n");
-	} else if (rt.host_first_ns && host_prep_ns)
+	} else if (compiled_tier0)
+		prof_calibrate(first_compile_ns(), rt.first.instructions);
+	else if (rt.host_first_ns && host_prep_ns)
 		prof_calibrate_by(rt.host_first_ns, host_prep_ns,
 				  rt.first.load_ns + rt.first.optimize_ns, rt.first.instructions);
 	if (rt.verbose)

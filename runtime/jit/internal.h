@@ -128,9 +128,21 @@ int jit_emit(struct jit *j, LLVMModuleRef m, int opt, int cg, const char *pre_pa
 int jit_emit_seen(struct jit *j, LLVMModuleRef m, int opt, int cg, const char *pre_passes,
 		  const char *watch, unsigned char *calls);
 void jit_mark_calls(const struct jit *j, LLVMValueRef f, unsigned char *calls);
-/* passes (a pipeline's text) over *m, which is then a new module if they
- * ran on the compile server (jit_remote_passes); *m stays the caller's. */
-int jit_transform(struct jit *j, LLVMModuleRef *m, const char *passes);
+/* each(ctx, name, length) for every call in f to a named function but an
+ * intrinsic. */
+void jit_direct_calls(LLVMValueRef f, void (*each)(void *ctx, const char *name, size_t len),
+		      void *ctx);
+/* jit_optimize's passes over *m, which is then a new module if they ran
+ * on the compile server (jit_remote_passes); *m stays the caller's. */
+int jit_transform(struct jit *j, LLVMModuleRef *m, int opt, const char *passes);
+/* What the target machine that machine_for(j, opt) gives is made of (for
+ * the compile server, which makes the same). */
+struct jit_machine_spec {
+	const char *cpu, *features;
+	int level;
+	bool small;
+};
+void jit_machine_spec(const struct jit *j, int opt, struct jit_machine_spec *s);
 /* The two halves of jit_emit; jit_optimize leaves m to the caller. */
 int jit_optimize(struct jit *j, LLVMModuleRef m, int opt, const char *pre_passes);
 int jit_codegen(struct jit *j, LLVMModuleRef m, int cg);
@@ -335,9 +347,10 @@ int jit_remote_compile(struct jit *j, LLVMModuleRef m, int opt, const char *pre_
 /* Whether compiles go to the compile server (not in a child the program
  * forked, which compiles itself from then on). */
 bool jit_remote_usable(struct jit *j);
-/* passes run over *m on the compile server, which sends the module back:
- * *m is then that one (the old disposed); on an error *m is left as it was. */
-int jit_remote_passes(struct jit *j, LLVMModuleRef *m, const char *passes);
+/* jit_optimize's passes run over *m on the compile server, which sends the
+ * module back: *m is then that one (the old disposed); on an error *m is
+ * left as it was. */
+int jit_remote_passes(struct jit *j, LLVMModuleRef *m, int opt, const char *passes);
 
 /* osr.c */
 int jit_build_osr(struct jit *j, LLVMModuleRef m, LLVMValueRef body, unsigned loop,

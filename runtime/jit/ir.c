@@ -546,9 +546,18 @@ int ir_emulate_tls(struct jit *j, LLVMModuleRef m)
 	LLVMValueRef fn = LLVMGetNamedFunction(m, JIT_TLS_ADDRESS);
 	if (!fn) {
 		fn = LLVMAddFunction(m, JIT_TLS_ADDRESS, fty);
-		LLVMAddAttributeAtIndex(
-		    fn, LLVMAttributeFunctionIndex,
-		    LLVMCreateEnumAttribute(j->ctx, LLVMGetEnumAttributeKindForName("nounwind", 8), 0));
+		/* what llvm.threadlocal.address is to the optimizer: for a
+		 * thread, the same address for the same variable, and nothing
+		 * the program can see happens (memory(none) is 0), so that its
+		 * calls can be merged and moved out of loops as the
+		 * intrinsic's would be (the compile server's modules are
+		 * emulated before their passes, remote.c) */
+		static const char *const attrs[] = {"nounwind", "willreturn", "nosync", "memory"};
+		for (size_t k = 0; k < sizeof attrs / sizeof attrs[0]; k++)
+			LLVMAddAttributeAtIndex(
+			    fn, LLVMAttributeFunctionIndex,
+			    LLVMCreateEnumAttribute(
+				j->ctx, LLVMGetEnumAttributeKindForName(attrs[k], strlen(attrs[k])), 0));
 	}
 	LLVMValueRef table = tls_table(&ir, tl, n, defines);
 	if (!table)

@@ -20,7 +20,6 @@ struct jit_stats {
 	uint64_t load_ns;	    /* reading, parsing and linking the bitcode */
 	uint64_t optimize_ns;	    /* the IR pass pipelines, so far */
 	uint64_t codegen_ns;	    /* machine code generation and linking, so far */
-	uint64_t remote_ns;	    /* of which waiting for the compile server (remote.c) */
 };
 
 /* A name the program may use, and where it is in this binary. */
@@ -51,8 +50,8 @@ const char *jit_cpu_features(const struct jit *j);
 /* From now on, send every optimizing compile (the tiers, OSR code) to the
  * compile server whose channel is at path (jit/remote.c): the guest's
  * /dev/hostjit, which `bareflow jit` connects to `bareflow-rt
- * --serve-compiles` on the host. 0, or JIT_EINTERNAL if path cannot be
- * opened. */
+ * --serve-compiles` on the host, or a Unix socket it listens on. 0, or
+ * JIT_EINTERNAL if path cannot be opened. */
 int jit_compile_remotely(struct jit *j, const char *path);
 bool jit_compiles_remotely(const struct jit *j);
 /* The compile server: compile each request read from fd in and write its

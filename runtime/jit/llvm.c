@@ -117,6 +117,16 @@ static LLVMTargetMachineRef machine_for(struct jit *j, int opt)
 	return j->generic_cpu && j->tm_generic ? j->tm_generic : j->tm[opt];
 }
 
+void jit_machine_spec(const struct jit *j, int opt, struct jit_machine_spec *s)
+{
+	if (j->generic_cpu && j->tm_generic) /* tm_generic's */
+		*s = (struct jit_machine_spec){"x86-64", "", 3, false};
+	else if (opt == 0 && j->tier0_any_cpu) /* jit_tier0_for_any_cpu's */
+		*s = (struct jit_machine_spec){"x86-64", "", 0, true};
+	else /* host_machine's */
+		*s = (struct jit_machine_spec){j->cpu, j->features, opt, opt == 0};
+}
+
 /* The JIT's last resort when a link asks for a name nothing defines: note
  * it (required ones only; a weak reference may go unresolved), so that the
  * failure says which without reading LLVM's message. */
@@ -820,11 +830,11 @@ int jit_optimize(struct jit *j, LLVMModuleRef m, int opt, const char *pre_passes
 	return e ? jit_fail_llvm(j, JIT_EINTERNAL, "the optimizer failed", e) : 0;
 }
 
-int jit_transform(struct jit *j, LLVMModuleRef *m, const char *passes)
+int jit_transform(struct jit *j, LLVMModuleRef *m, int opt, const char *passes)
 {
 	if (jit_remote_usable(j))
-		return jit_remote_passes(j, m, passes);
-	return jit_optimize(j, *m, -1, passes);
+		return jit_remote_passes(j, m, opt, passes);
+	return jit_optimize(j, *m, opt, passes);
 }
 
 /* $BAREFLOW_RT_OBJECTS=DIR: every object the JIT links is also written
@@ -940,19 +950,38 @@ int jit_emit(struct jit *j, LLVMModuleRef m, int opt, int cg, const char *pre_pa
 	return jit_emit_seen(j, m, opt, cg, pre_passes, NULL, NULL);
 }
 
-void jit_mark_calls(const struct jit *j, LLVMValueRef f, unsigned char *calls)
+void jit_direct_calls(LLVMValueRef f, void (*each)(void *ctx, const char *name, size_t len),
+		      void *ctx)
 {
 	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb; bb = LLVMGetNextBasicBlock(bb))
 		for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i;
 		     i = LLVMGetNextInstruction(i)) {
 			LLVMValueRef c = LLVMIsACallInst(i) ? LLVMGetCalledValue(i) : NULL;
 			size_t len;
-			long k = c && LLVMIsAFunction(c)
-				     ? jit_fn_by_symbol(j, LLVMGetValueName2(c, &len))
-				     : -1;
-			if (k >= 0)
-				calls[k] = 1;
+			const char *name = c && LLVMIsAFunction(c) ? LLVMGetValueName2(c, &len) : NULL;
+			if (name && !LLVMGetIntrinsicID(c))
+				each(ctx, name, len);
 		}
+}
+
+struct marks {
+	const struct jit *j;
+	unsigned char *calls;
+};
+
+static void mark(void *ctx, const char *name, size_t len)
+{
+	struct marks *m = ctx;
+	(void)len;
+	long k = jit_fn_by_symbol(m->j, name);
+	if (k >= 0)
+		m->calls[k] = 1;
+}
+
+void jit_mark_calls(const struct jit *j, LLVMValueRef f, unsigned char *calls)
+{
+	struct marks m = {j, calls};
+	jit_direct_calls(f, mark, &m);
 }
 
 int jit_emit_seen(struct jit *j, LLVMModuleRef m, int opt, int cg, const char *pre_passes,

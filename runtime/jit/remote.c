@@ -11,30 +11,34 @@
  * compile: the module it built (a version, OSR code), as bitcode, and how to
  * compile it. The server answers with the object file, which the guest links
  * as if it had generated it. The same LLVM (the same binary), the same module
- * and the same target machine make the same code as the guest would have
+ * and the same target machines make the same code as the guest would have
  * (bitcode does not keep the order of each value's uses, which can change a
- * choice of the code generator's, so not always the same bytes: of the six
- * objects tests/boot/jit_compile_server.sh compares, one differs in its
- * block layout). Everything that
- * needs the running program (its profile, its values, the module's making,
- * linking) stays in the guest. Tier 0 never goes: it comes from the tier-0
- * file (cache.h), made on the host before the boot.
+ * choice of the code generator's, so not always the same bytes; and
+ * thread-local accesses are emulated before the passes, where the guest
+ * does it after them). Everything that needs the running program (its
+ * profile, its values, the module's making, linking) stays in the guest.
+ * Tier 0 never goes: it comes from the tier-0 file (cache.h), made on the
+ * host before the boot.
  *
- * The server trusts nothing it reads: a frame it cannot parse ends it with a
- * message (the guest then sees the channel end, and its compiles fail with
- * that said). It never runs what it compiles.
+ * The server trusts nothing it reads: lengths are checked, the pass
+ * pipelines are ours, named by number (any program in the guest can open
+ * /dev/hostjit, and a pipeline's text could have LLVM write files), and a
+ * frame it cannot parse ends it with a message (the guest then sees the
+ * channel end, says so and compiles itself). It never runs what it
+ * compiles.
  *
  * The protocol, one request and its reply at a time. A frame is REMOTE_MAGIC
- * (4 bytes), the body's size (u64), the body. In a body, integers are
- * little-endian (u32, i32, u64); a string is a u32 length and its bytes; a
- * blob a u64 length and its bytes.
+ * (4 bytes), the body's size (u64), the body, in bytes.h's encoding (u32,
+ * u64; a string is a u32 length and its bytes); a blob is a u64 length and
+ * its bytes, a machine (what jit_machine_spec says) str cpu, str features,
+ * u32 level, u32 small.
  *   request: u32 output (REMOTE_OBJECT, or REMOTE_BITCODE: the module
- *     optimized, for the guest to go on with), i32 opt (-1: no pass
- *     pipeline), i32 cg (the backend's level, 1 to 3, for an object),
- *     u32 generic (code for any x86-64), str module's name, str
- *     triple, str cpu, str features, str pre_passes ("" for none), str
- *     watch ("" for none), blob bitcode
- *   reply: i32 status (0, JIT_EBADCODE, JIT_EINTERNAL, or REMOTE_FATAL when
+ *     optimized, for the guest to go on with), u32 opt (-1: no -O
+ *     pipeline), u32 pipeline (an index into pipelines[], run before),
+ *     str triple, machine for the passes, machine for the code generator
+ *     (with an object), str module's name, str watch ("" for none), blob
+ *     bitcode
+ *   reply: u32 status (0, JIT_EBADCODE, JIT_EINTERNAL, or REMOTE_FATAL when
  *     LLVM ended the server), str message, str warnings (one a line), str
  *     calls (the functions watch calls directly once optimized, a name a
  *     line), u64 optimize_ns, u64 codegen_ns, blob object (or bitcode)
@@ -68,6 +72,18 @@
 #define REMOTE_FATAL 100
 /* A body larger than this is not a frame of ours. */
 #define REMOTE_MAX_BODY (1ull << 30)
+
+/* The pass pipelines the runtime runs before an -O level, by number. */
+static const char *const pipelines[] = {NULL, "globaldce", JIT_EXTENT_PASSES};
+#define NPIPELINES (sizeof pipelines / sizeof pipelines[0])
+
+static int pipeline_number(const char *passes)
+{
+	for (unsigned k = 0; k < NPIPELINES; k++)
+		if (passes == pipelines[k] || (passes && pipelines[k] && !strcmp(passes, pipelines[k])))
+			return (int)k;
+	return -1;
+}
 
 /* ---- frames ---- */
 
@@ -113,6 +129,25 @@ static const unsigned char *get_blob(struct reader *i, size_t *n)
 	uint64_t len = read_u64(i);
 	*n = (size_t)len;
 	return read_take(i, (size_t)len);
+}
+
+static void put_machine(struct bytes *o, const struct jit_machine_spec *m)
+{
+	bytes_str(o, m->cpu);
+	bytes_str(o, m->features);
+	bytes_u32(o, (uint32_t)m->level);
+	bytes_u32(o, m->small);
+}
+
+/* A machine as put_machine wrote it (its strings malloc'ed). */
+static void get_machine(struct reader *i, struct jit_machine_spec *m)
+{
+	m->cpu = get_str(i);
+	m->features = get_str(i);
+	m->level = (int)read_u32(i);
+	m->small = read_u32(i) != 0;
+	if (m->level < 0 || m->level > 3)
+		i->bad = true;
 }
 
 static bool is_socket(int fd)
@@ -202,9 +237,9 @@ static int connect_unix(const char *path)
 
 int jit_compile_remotely(struct jit *j, const char *path)
 {
-	int fd = open(path, O_RDWR | O_CLOEXEC);
-	if (fd < 0 && errno == ENXIO) /* a socket */
-		fd = connect_unix(path);
+	struct stat st;
+	int fd = !stat(path, &st) && S_ISSOCK(st.st_mode) ? connect_unix(path)
+							  : open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return jit_fail(j, JIT_EINTERNAL, "cannot open the compile server's channel %s: %s",
 				path, strerror(errno));
@@ -263,9 +298,9 @@ static int compile_here(struct jit *j, LLVMMemoryBufferRef bc, int r, int opt,
 	LLVMModuleRef m;
 	fprintf(stderr, "bareflow-rt: the compile server on the host %s: compiling here from now "
 			"on\n",
-		r == 1 || r == -EPIPE ? "has gone"
-		: r == -EPROTO	      ? "sent what is not a reply"
-				      : strerror(-r));
+		r == 1 || r == -EPIPE || r == -ECONNRESET ? "has gone"
+		: r == -EPROTO				  ? "sent what is not a reply"
+							  : strerror(-r));
 	close(j->remote);
 	j->remote = -1;
 	int bad = LLVMParseBitcodeInContext2(j->ctx, bc, &m); /* takes no ownership */
@@ -300,9 +335,16 @@ static int request(struct jit *j, LLVMModuleRef m, int opt, const char *pre_pass
 	/* what jit_codegen does first, here before optimizing (the server
 	 * knows nothing of the program's thread-local layout): the accesses
 	 * become calls the optimizer leaves alone */
-	int err = back ? 0 : ir_emulate_tls(j, m);
+	int pipeline = pipeline_number(pre_passes);
+	int err = pipeline < 0 ? jit_fail(j, JIT_EINTERNAL,
+					  "internal error: a pipeline the compile server does not "
+					  "run: %s",
+					  pre_passes)
+		  : back     ? 0
+			     : ir_emulate_tls(j, m);
 	if (err) {
-		LLVMDisposeModule(m);
+		if (!back)
+			LLVMDisposeModule(m);
 		return err;
 	}
 	LLVMMemoryBufferRef bc = LLVMWriteBitcodeToMemoryBuffer(m);
@@ -312,15 +354,16 @@ static int request(struct jit *j, LLVMModuleRef m, int opt, const char *pre_pass
 		return jit_fail(j, JIT_EINTERNAL, "cannot write %s as bitcode", name);
 	struct bytes o = {0};
 	begin_frame(&o);
+	struct jit_machine_spec passes, codegen;
+	jit_machine_spec(j, opt < 0 ? 0 : opt, &passes);
+	jit_machine_spec(j, cg, &codegen);
 	bytes_u32(&o, back ? REMOTE_BITCODE : REMOTE_OBJECT);
 	bytes_u32(&o, (uint32_t)opt);
-	bytes_u32(&o, (uint32_t)cg);
-	bytes_u32(&o, j->generic_cpu);
-	bytes_str(&o, name);
+	bytes_u32(&o, (uint32_t)pipeline);
 	bytes_str(&o, j->triple);
-	bytes_str(&o, j->cpu);
-	bytes_str(&o, j->features);
-	bytes_str(&o, pre_passes);
+	put_machine(&o, &passes);
+	put_machine(&o, &codegen);
+	bytes_str(&o, name);
 	bytes_str(&o, watch);
 	put_blob(&o, LLVMGetBufferStart(bc), LLVMGetBufferSize(bc));
 	end_frame(&o);
@@ -367,7 +410,6 @@ static int request(struct jit *j, LLVMModuleRef m, int opt, const char *pre_pass
 	uint64_t host = opt_ns + cg_ns, trip = done - sent;
 	j->stats.optimize_ns += opt_ns;
 	j->stats.codegen_ns += (sent - t0) + (trip > host ? trip - host : 0) + cg_ns;
-	j->stats.remote_ns += trip;
 	uint64_t t1 = rt_now_ns();
 	LLVMMemoryBufferRef ob =
 	    err ? NULL
@@ -399,9 +441,9 @@ int jit_remote_compile(struct jit *j, LLVMModuleRef m, int opt, const char *pre_
 	return request(j, m, opt, pre_passes, cg, watch, calls, NULL);
 }
 
-int jit_remote_passes(struct jit *j, LLVMModuleRef *m, const char *passes)
+int jit_remote_passes(struct jit *j, LLVMModuleRef *m, int opt, const char *passes)
 {
-	return request(j, *m, -1, passes, 0, NULL, NULL, m);
+	return request(j, *m, opt, passes, 0, NULL, NULL, m);
 }
 
 /* ---- the server, on the host ---- */
@@ -415,7 +457,7 @@ struct machine {
 };
 
 static struct {
-	int out;		/* where replies go */
+	int in, out;		/* requests come from in, replies go to out */
 	bool out_socket;
 	char compiling[256];	/* the module, for a fatal error's reply */
 	struct machine machines[16];
@@ -443,14 +485,19 @@ static int reply_error(int status, const char *msg)
 }
 
 /* LLVM ends the process on an error it cannot return: tell the guest,
- * whose runtime ends as it would have had LLVM failed there. */
+ * whose runtime ends as it would have had LLVM failed there. QEMU drops
+ * what it has not read from a socket whose other end closed, so the reply
+ * is followed by the end of our output only, and the server waits for the
+ * guest to end (the CLI ends it at the latest) before it exits. */
 static void server_fatal(const char *reason)
 {
-	char msg[1024];
+	char msg[1024], sink[4096];
 	snprintf(msg, sizeof msg, "LLVM failed while compiling %s: %s",
 		 S.compiling[0] ? S.compiling : "a module", reason);
-	reply_error(REMOTE_FATAL, msg);
 	fprintf(stderr, "bareflow-rt: compile server: %s\n", msg);
+	if (!reply_error(REMOTE_FATAL, msg) && !shutdown(S.out, SHUT_WR))
+		while (read(S.in, sink, sizeof sink) > 0 || errno == EINTR)
+			;
 	_exit(126);
 }
 
@@ -474,66 +521,63 @@ static void server_diagnose(LLVMDiagnosticInfoRef d, void *ctx)
 	LLVMDisposeMessage(llvm_msg);
 }
 
-/* The machine for (cpu, features, level, small), made once. */
-static LLVMTargetMachineRef server_machine(const char *triple, const char *cpu,
-					   const char *features, int level, bool small, char *err,
-					   size_t errlen)
+#define MACHINES 16
+
+/* The machine for spec, made once; never the one in keep (another made
+ * for the same request), when one must make room. */
+static LLVMTargetMachineRef server_machine(const char *triple, const struct jit_machine_spec *spec,
+					   LLVMTargetMachineRef keep, char *err, size_t errlen)
 {
 	for (unsigned k = 0; k < S.nmachines; k++) {
 		struct machine *m = &S.machines[k];
-		if (m->level == level && m->small == small && !strcmp(m->cpu, cpu) &&
-		    !strcmp(m->features, features))
+		if (m->level == spec->level && m->small == spec->small && !strcmp(m->cpu, spec->cpu) &&
+		    !strcmp(m->features, spec->features))
 			return m->tm;
 	}
-	LLVMTargetMachineRef tm =
-	    jit_target_machine(triple, cpu, features, level, small, err, errlen);
-	char *c = strdup(cpu), *f = strdup(features);
+	LLVMTargetMachineRef tm = jit_target_machine(triple, spec->cpu, spec->features,
+						     spec->level, spec->small, err, errlen);
+	char *c = strdup(spec->cpu), *f = strdup(spec->features);
 	if (!tm || !c || !f) {
-		if (tm && (!c || !f))
+		if (tm) {
 			snprintf(err, errlen, "out of memory");
+			LLVMDisposeTargetMachine(tm);
+		}
 		free(c);
 		free(f);
 		return NULL;
 	}
-	unsigned k = S.nmachines < 16 ? S.nmachines++ : S.next++ % 16;
+	unsigned k = S.nmachines < MACHINES ? S.nmachines++ : S.next++ % MACHINES;
+	if (S.machines[k].tm == keep)
+		k = S.next++ % MACHINES;
 	struct machine *m = &S.machines[k];
 	if (m->tm) {
 		LLVMDisposeTargetMachine(m->tm);
 		free(m->cpu);
 		free(m->features);
 	}
-	*m = (struct machine){c, f, level, small, tm};
+	*m = (struct machine){c, f, spec->level, spec->small, tm};
 	return tm;
 }
 
-/* The names of the functions f calls directly, one a line. */
-static void list_calls(LLVMValueRef f, struct bytes *o)
+static void add_line(void *out, const char *name, size_t len)
 {
-	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb; bb = LLVMGetNextBasicBlock(bb))
-		for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i;
-		     i = LLVMGetNextInstruction(i)) {
-			LLVMValueRef c = LLVMIsACallInst(i) ? LLVMGetCalledValue(i) : NULL;
-			size_t len;
-			const char *n = c && LLVMIsAFunction(c) ? LLVMGetValueName2(c, &len) : NULL;
-			if (n && strncmp(n, "llvm.", 5)) {
-				bytes_put(o, n, len);
-				bytes_put(o, "\n", 1);
-			}
-		}
+	bytes_put(out, name, len);
+	bytes_put(out, "\n", 1);
 }
 
 struct request {
-	int output, opt, cg;
-	bool generic;
-	char *name, *triple, *cpu, *features, *pre, *watch;
+	int output, opt, pipeline;
+	char *triple, *name, *watch;
+	struct jit_machine_spec passes, codegen;
 	const unsigned char *bitcode;
 	size_t size;
 };
 
 static void free_request(struct request *q)
 {
-	free(q->name), free(q->triple), free(q->cpu), free(q->features), free(q->pre),
-	    free(q->watch);
+	free(q->triple), free(q->name), free(q->watch);
+	free((char *)q->passes.cpu), free((char *)q->passes.features);
+	free((char *)q->codegen.cpu), free((char *)q->codegen.features);
 }
 
 /* Compile q and send the reply: 0, or -errno when the reply cannot go. */
@@ -542,12 +586,15 @@ static int serve_one(const struct request *q)
 	char err[1024] = "";
 	uint64_t t0 = rt_now_ns(), t1 = t0, t2 = t0;
 	struct bytes calls = {0};
-	LLVMMemoryBufferRef obj = NULL;
+	LLVMMemoryBufferRef out = NULL;
+	LLVMTargetMachineRef tm_pass = NULL, tm_cg = NULL;
+	bool object = q->output == REMOTE_OBJECT;
 	int status = 0;
 
 	snprintf(S.compiling, sizeof S.compiling, "%s", q->name);
 	S.diag[0] = 0;
 	S.warnings.n = 0;
+	S.warnings.failed = false;
 	LLVMContextRef ctx = LLVMContextCreate();
 	LLVMContextSetDiagnosticHandler(ctx, server_diagnose, NULL);
 	LLVMModuleRef m = NULL;
@@ -559,25 +606,14 @@ static int serve_one(const struct request *q)
 		m = NULL;
 	}
 	LLVMDisposeMemoryBuffer(buf);
-	/* the machines jit_optimize and jit_codegen would pick in the guest
-	 * (machine_for): for any x86-64, -O3's for both; else the level's,
-	 * small-model at level 0 */
-	int pass_level = q->opt < 0 ? 0 : q->opt;
-	LLVMTargetMachineRef tm_pass = NULL, tm_cg = NULL;
-	if (!status)
-		tm_pass = q->generic ? server_machine(q->triple, "x86-64", "", 3, false, err,
-						      sizeof err)
-				     : server_machine(q->triple, q->cpu, q->features, pass_level,
-						      pass_level == 0, err, sizeof err);
-	bool object = q->output == REMOTE_OBJECT;
-	if (tm_pass && object)
-		tm_cg = q->generic ? tm_pass
-				   : server_machine(q->triple, q->cpu, q->features, q->cg, false, err,
-						    sizeof err);
-	if (!status && (!tm_pass || (object && !tm_cg)))
+	if (!status && !(tm_pass = server_machine(q->triple, &q->passes, NULL, err, sizeof err)))
 		status = JIT_EINTERNAL;
-	if (!status && (q->opt >= 0 || *q->pre)) {
-		LLVMErrorRef e = jit_run_passes(m, tm_pass, q->opt, *q->pre ? q->pre : NULL);
+	if (!status && object &&
+	    !(tm_cg = server_machine(q->triple, &q->codegen, tm_pass, err, sizeof err)))
+		status = JIT_EINTERNAL;
+	const char *pre = pipelines[q->pipeline];
+	if (!status && (q->opt >= 0 || pre)) {
+		LLVMErrorRef e = jit_run_passes(m, tm_pass, q->opt, pre);
 		if (e) {
 			char *msg = LLVMGetErrorMessage(e);
 			snprintf(err, sizeof err, "the optimizer failed: %s", msg);
@@ -588,19 +624,19 @@ static int serve_one(const struct request *q)
 	t1 = rt_now_ns();
 	LLVMValueRef w = !status && *q->watch ? LLVMGetNamedFunction(m, q->watch) : NULL;
 	if (w)
-		list_calls(w, &calls);
+		jit_direct_calls(w, add_line, &calls);
 	if (!status && !object) {
-		if (!(obj = LLVMWriteBitcodeToMemoryBuffer(m))) {
+		if (!(out = LLVMWriteBitcodeToMemoryBuffer(m))) {
 			snprintf(err, sizeof err, "cannot write %s as bitcode", q->name);
 			status = JIT_EINTERNAL;
 		}
 	} else if (!status) {
 		char *msg = NULL;
-		if (LLVMTargetMachineEmitToMemoryBuffer(tm_cg, m, LLVMObjectFile, &msg, &obj)) {
+		if (LLVMTargetMachineEmitToMemoryBuffer(tm_cg, m, LLVMObjectFile, &msg, &out)) {
 			snprintf(err, sizeof err, "code generation failed: %s", msg);
 			LLVMDisposeMessage(msg);
 			status = JIT_EINTERNAL;
-			obj = NULL;
+			out = NULL;
 		} else if (S.diag[0]) {
 			snprintf(err, sizeof err, "cannot compile the program's code: %s", S.diag);
 			status = JIT_EBADCODE;
@@ -622,24 +658,51 @@ static int serve_one(const struct request *q)
 	bytes_put(&o, calls.p, calls.n);
 	bytes_u64(&o, t1 - t0);
 	bytes_u64(&o, t2 - t1);
-	if (obj && !status)
-		put_blob(&o, LLVMGetBufferStart(obj), LLVMGetBufferSize(obj));
+	if (out && !status)
+		put_blob(&o, LLVMGetBufferStart(out), LLVMGetBufferSize(out));
 	else
 		put_blob(&o, "", 0);
 	end_frame(&o);
-	if (obj)
-		LLVMDisposeMemoryBuffer(obj);
+	if (out)
+		LLVMDisposeMemoryBuffer(out);
 	free(calls.p);
-	int r = o.failed || S.warnings.failed || calls.failed ? reply_error(JIT_EINTERNAL, "out of memory on the host")
-				    : write_all(S.out, S.out_socket, o.p, o.n);
+	int r = o.failed || S.warnings.failed || calls.failed
+		    ? reply_error(JIT_EINTERNAL, "out of memory on the host")
+		    : write_all(S.out, S.out_socket, o.p, o.n);
 	free(o.p);
 	return r;
 }
 
+/* A request's body, read into q (its strings malloc'ed, its bitcode in
+ * the body): whether it is one of ours. */
+static bool parse_request(struct reader *i, struct request *q)
+{
+	q->output = (int)read_u32(i);
+	q->opt = (int)read_u32(i);
+	q->pipeline = (int)read_u32(i);
+	q->triple = get_str(i);
+	get_machine(i, &q->passes);
+	get_machine(i, &q->codegen);
+	q->name = get_str(i);
+	q->watch = get_str(i);
+	q->bitcode = get_blob(i, &q->size);
+	bool object = q->output == REMOTE_OBJECT;
+	return !i->bad && i->p == i->end && q->opt >= -1 && q->opt <= 3 && q->pipeline >= 0 &&
+	       q->pipeline < (int)NPIPELINES && (object || q->output == REMOTE_BITCODE) &&
+	       (!object || q->codegen.level >= 1);
+}
+
 int jit_serve(int in, int out)
 {
-	S.out = out;
-	S.out_socket = is_socket(out);
+	/* the replies go to out alone: whatever writes to stdout (LLVM's
+	 * own messages) goes to stderr instead */
+	S.in = in;
+	S.out = out == 1 ? dup(1) : out;
+	if (S.out < 0 || (out == 1 && dup2(2, 1) < 0)) {
+		fprintf(stderr, "bareflow-rt: compile server: %s\n", strerror(errno));
+		return 1;
+	}
+	S.out_socket = is_socket(S.out);
 	signal(SIGPIPE, SIG_IGN); /* a guest gone: write fails, and the loop ends */
 	LLVMInstallFatalErrorHandler(server_fatal);
 	if (LLVMInitializeNativeTarget() || LLVMInitializeNativeAsmPrinter() ||
@@ -655,27 +718,18 @@ int jit_serve(int in, int out)
 			return 0; /* the guest is done */
 		if (r) {
 			fprintf(stderr, "bareflow-rt: compile server: %s\n",
-				r == -EPROTO ? "a request that is not a frame of ours"
+				r == -EPROTO  ? "a request that is not a frame of ours"
 				: r == -EPIPE ? "a request cut short"
 					      : strerror(-r));
 			return 1;
 		}
 		struct reader i = {body, body + size, false};
 		struct request q = {0};
-		q.output = (int)read_u32(&i);
-		q.opt = (int)read_u32(&i);
-		q.cg = (int)read_u32(&i);
-		q.generic = read_u32(&i) != 0;
-		q.name = get_str(&i), q.triple = get_str(&i), q.cpu = get_str(&i);
-		q.features = get_str(&i), q.pre = get_str(&i), q.watch = get_str(&i);
-		q.bitcode = get_blob(&i, &q.size);
-		if (i.bad || i.p != i.end || q.opt < -1 || q.opt > 3 ||
-		    (q.output != REMOTE_OBJECT && q.output != REMOTE_BITCODE) ||
-		    (q.output == REMOTE_OBJECT && (q.cg < 1 || q.cg > 3))) {
+		if (parse_request(&i, &q)) {
+			r = serve_one(&q);
+		} else {
 			fprintf(stderr, "bareflow-rt: compile server: a malformed request\n");
 			r = reply_error(JIT_EINTERNAL, "the compile server got a malformed request");
-		} else {
-			r = serve_one(&q);
 		}
 		free_request(&q);
 		free(body);

@@ -852,7 +852,7 @@ static int finish_tier1(struct ir *ir, const struct jit_request *r, const char *
 	struct jit *j = ir->j;
 	int err;
 	if ((err = verify(j, ir->m, name)) ||
-	    (err = jit_optimize(j, ir->m, jit_tier_opt(1), "globaldce"))) {
+	    (err = jit_transform(j, &ir->m, jit_tier_opt(1), "globaldce"))) {
 		LLVMDisposeModule(ir->m);
 		return err;
 	}
@@ -895,13 +895,20 @@ static int compile_versions(struct jit *j, const struct jit_request *r, size_t n
 			specialize_body(&ir, &r[i], bodies[i]);
 		pairs |= jit_has_pointer_pair(&r[i], bodies[i]);
 	}
-	if (pairs && (err = jit_transform(j, &ir.m, JIT_EXTENT_PASSES))) {
+	if (pairs && (err = jit_transform(j, &ir.m, -1, JIT_EXTENT_PASSES))) {
 		ir_close(&ir);
 		LLVMDisposeModule(ir.m);
 		goto out;
 	}
-	for (size_t i = 0; pairs && i < n; i++) /* the module may be another now */
-		bodies[i] = LLVMGetNamedFunction(ir.m, body_names[i]);
+	for (size_t i = 0; pairs && i < n && !err; i++) /* the module may be another now */
+		if (!(bodies[i] = LLVMGetNamedFunction(ir.m, body_names[i])))
+			err = jit_fail(j, JIT_EINTERNAL, "internal error: %s lost to %s",
+				       body_names[i], JIT_EXTENT_PASSES);
+	if (err) {
+		ir_close(&ir);
+		LLVMDisposeModule(ir.m);
+		goto out;
+	}
 	for (size_t i = 0; i < n; i++) {
 		exts[i].n = 0;
 		if (pairs && jit_has_pointer_pair(&r[i], bodies[i]))

@@ -69,6 +69,7 @@ with_server() { # PROGRAM DIR: jit_alone with a compile server
 	listen serve
 	jit_alone "$1" "$2" --compile-server "$TMP/sock"
 	wait $LISTENER || fail "the compile server failed: $(cat "$TMP/listen.err")"
+	expect_no_output "compiling here"
 }
 
 # 1. the same code
@@ -104,10 +105,10 @@ wait $LISTENER
 expect_output "the compile server on the host has gone: compiling here from now on"
 [ "$(grep -c "compiling here from now on" "$OUT")" -eq 1 ] || fail "said more than once"
 expect_output "scale: tier 1 -> 2 (-O3, specialized"
-# a path that is no channel: an error before anything runs
-run "$rt" --compile-server "$TMP/nonexistent" "$TMP/guard.bc" -- guard
-expect_status 126
-expect_output "cannot open the compile server's channel $TMP/nonexistent"
+# a path that is no channel: said, and compiled here
+jit_alone guard "$TMP/objs.none" --compile-server "$TMP/nonexistent"
+expect_output "cannot open the compile server's channel $TMP/nonexistent: No such file or directory: compiling here"
+expect_output "scale: tier 1 -> 2 (-O3, specialized"
 
 # 3. what is not a request
 printf 'GET / HTTP/1.1\r\n\r\n' >"$TMP/junk"
@@ -124,14 +125,16 @@ serve "$TMP/short"
 expect_status 1
 expect_output "compile server: a request cut short"
 # a request whose bitcode is not bitcode: an error reply, then the end of
-# input ends the server with 0. Body (53 bytes): output 0 (an object), opt
-# -1, cg 3, generic 0, six strings (the name "m", the others empty), and a
-# blob of 4 bytes.
+# input ends the server with 0. Body (69 bytes): output 0 (an object), opt
+# -1, pipeline 0 (none), triple "", the passes' machine ("", "", level 0,
+# not small), the code generator's ("", "", level 3, not small), the name
+# "m", watch "", and a blob of 4 bytes.
 {
-	printf 'BFJ1\065\0\0\0\0\0\0\0'
-	printf '\0\0\0\0\377\377\377\377\003\0\0\0\0\0\0\0'
-	printf '\001\0\0\0m'
-	printf '\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0'
+	printf 'BFJ1\105\0\0\0\0\0\0\0'
+	printf '\0\0\0\0\377\377\377\377\0\0\0\0\0\0\0\0'
+	printf '\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0'
+	printf '\0\0\0\0\0\0\0\0\003\0\0\0\0\0\0\0'
+	printf '\001\0\0\0m\0\0\0\0'
 	printf '\004\0\0\0\0\0\0\0junk'
 } >"$TMP/badbc"
 serve "$TMP/badbc"
@@ -141,6 +144,13 @@ expect_status 0
 [ "$(od -An -tx1 -j12 -N4 "$TMP/reply" | tr -d ' \n')" = fdffffff ] ||
 	fail "the reply's status is not JIT_EINTERNAL: $(od -An -tx1 -N24 "$TMP/reply")"
 grep -q "the host could not read m's bitcode" "$TMP/reply" || fail "no message in the reply"
+# a pass pipeline that is not one of the runtime's (its number, 7): refused
+cp "$TMP/badbc" "$TMP/pipeline"
+printf '\007' | dd of="$TMP/pipeline" bs=1 seek=20 conv=notrunc 2>/dev/null
+serve "$TMP/pipeline"
+expect_status 0
+expect_output "compile server: a malformed request"
+grep -q "the compile server got a malformed request" "$TMP/reply" || fail "no error reply"
 
 # 4. bare-metal
 src=tests/jit/tiers/osr_then_calls.c
@@ -154,7 +164,7 @@ run ./bareflow jit --cache off --verbose --log-tiers --compile-on guest "$src" -
 expect_status 0
 expect_output "^$(cat "$TMP/osr_then_calls.want")\$"
 expect_no_output "compile server"
-expect_output "OSR mix: tier 0 -> 2"
+expect_output "mix: tier 0 -> 2" # OSR or a tier-up: compiles cost more here
 run ./bareflow jit --compile-on host --hosted "$src"
 expect_status 2
 expect_output "not with --hosted"

@@ -850,7 +850,7 @@ int cli_jit(struct boot_options *opt, const struct jit_app *app)
 		r = app->hosted ? run_hosted(opt, app, argv, -1)
 				: run_booted(opt, app, argv, bc, tier0);
 out:
-	if (server > 0) { /* it sees the end of its input and ends */
+	if (server > 0) { /* QEMU has ended: so has the server's work */
 		close(opt->jit_fd);
 		opt->jit_fd = 0;
 		cli_stop_on_socket(server);
