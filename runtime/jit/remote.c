@@ -332,9 +332,9 @@ static int request(struct jit *j, LLVMModuleRef m, int opt, const char *pre_pass
 	size_t len;
 	char name[256];
 	snprintf(name, sizeof name, "%s", LLVMGetModuleIdentifier(m, &len));
-	/* what jit_codegen does first, here before optimizing (the server
-	 * knows nothing of the program's thread-local layout): the accesses
-	 * become calls the optimizer leaves alone */
+	/* thread-local accesses are emulated as jit_codegen does, here before
+	 * the passes (the server knows nothing of the program's layout; the
+	 * optimizer treats the emulation's calls as the intrinsic's: ir.c) */
 	int pipeline = pipeline_number(pre_passes);
 	int err = pipeline < 0 ? jit_fail(j, JIT_EINTERNAL,
 					  "internal error: a pipeline the compile server does not "
