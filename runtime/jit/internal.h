@@ -241,6 +241,8 @@ void ir_blockmap_free(struct ir_blockmap *m);
 LLVMValueRef ir_bits(struct ir *ir, LLVMValueRef v);
 /* Whether v is a static alloca (constant size) in f's entry block. */
 bool ir_is_static_alloca(LLVMValueRef v);
+/* Whether m holds assembly: module-level, or an inline-assembly call. */
+bool ir_has_assembly(LLVMModuleRef m);
 /* Whether f calls a function that can return twice (setjmp). */
 bool ir_calls_returns_twice(LLVMValueRef f);
 /* Copy f's return and parameter attributes to g / to call site c. */
@@ -344,9 +346,10 @@ LLVMValueRef jit_apart(struct ir *ir, LLVMValueRef guard, const struct jit_exten
  * bitcode, the object comes back and is linked here. */
 int jit_remote_compile(struct jit *j, LLVMModuleRef m, int opt, const char *pre_passes, int cg,
 		       const char *watch, unsigned char *calls);
-/* Whether compiles go to the compile server (not in a child the program
- * forked, which compiles itself from then on). */
-bool jit_remote_usable(struct jit *j);
+/* Whether m's compile goes to the compile server: not in a child the
+ * program forked, which compiles itself from then on, nor with assembly
+ * in m, which the server refuses (an assembler reads files: .incbin). */
+bool jit_remote_usable(struct jit *j, LLVMModuleRef m);
 /* jit_optimize's passes run over *m on the compile server, which sends the
  * module back: *m is then that one (the old disposed); on an error *m is
  * left as it was. */

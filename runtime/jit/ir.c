@@ -607,3 +607,20 @@ int ir_emulate_tls(struct jit *j, LLVMModuleRef m)
 	free(tl);
 	return err;
 }
+
+bool ir_has_assembly(LLVMModuleRef m)
+{
+	size_t len = 0;
+	LLVMGetModuleInlineAsm(m, &len);
+	if (len)
+		return true;
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
+		for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb;
+		     bb = LLVMGetNextBasicBlock(bb))
+			for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i;
+			     i = LLVMGetNextInstruction(i))
+				if ((LLVMIsACallInst(i) || LLVMIsAInvokeInst(i) || LLVMIsACallBrInst(i)) &&
+				    LLVMGetValueKind(LLVMGetCalledValue(i)) == LLVMInlineAsmValueKind)
+					return true;
+	return false;
+}

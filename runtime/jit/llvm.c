@@ -832,7 +832,7 @@ int jit_optimize(struct jit *j, LLVMModuleRef m, int opt, const char *pre_passes
 
 int jit_transform(struct jit *j, LLVMModuleRef *m, int opt, const char *passes)
 {
-	if (jit_remote_usable(j))
+	if (jit_remote_usable(j, *m))
 		return jit_remote_passes(j, m, opt, passes);
 	return jit_optimize(j, *m, opt, passes);
 }
@@ -916,7 +916,7 @@ int jit_codegen(struct jit *j, LLVMModuleRef m, int cg)
 {
 	char *msg = NULL;
 	LLVMMemoryBufferRef obj;
-	if (jit_remote_usable(j) && cg > 0)
+	if (cg > 0 && jit_remote_usable(j, m))
 		return jit_remote_compile(j, m, -1, NULL, cg, NULL, NULL);
 	uint64_t t0 = rt_now_ns();
 	int err = ir_emulate_tls(j, m);
@@ -988,7 +988,7 @@ int jit_emit_seen(struct jit *j, LLVMModuleRef m, int opt, int cg, const char *p
 		  const char *watch, unsigned char *calls)
 {
 	size_t len;
-	if (jit_remote_usable(j) && cg > 0)
+	if (cg > 0 && jit_remote_usable(j, m))
 		return jit_remote_compile(j, m, opt, pre_passes, cg, watch, calls);
 	set_compiling(LLVMGetModuleIdentifier(m, &len));
 	int err = jit_optimize(j, m, opt, pre_passes);

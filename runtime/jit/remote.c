@@ -22,10 +22,11 @@
  *
  * The server trusts nothing it reads: lengths are checked, the pass
  * pipelines are ours, named by number (any program in the guest can open
- * /dev/hostjit, and a pipeline's text could have LLVM write files), and a
- * frame it cannot parse ends it with a message (the guest then sees the
- * channel end, says so and compiles itself). It never runs what it
- * compiles.
+ * /dev/hostjit, and a pipeline's text could have LLVM write files), a
+ * module must verify and hold no assembly (an assembler reads the files
+ * .incbin names; the guest compiles such a module itself), and a frame it
+ * cannot parse ends it with a message (the guest then sees the channel
+ * end, says so and compiles itself). It never runs what it compiles.
  *
  * The protocol, one request and its reply at a time. A frame is REMOTE_MAGIC
  * (4 bytes), the body's size (u64), the body, in bytes.h's encoding (u32,
@@ -55,6 +56,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <llvm-c/Analysis.h>
 #include <llvm-c/BitReader.h>
 #include <llvm-c/BitWriter.h>
 #include <llvm-c/Core.h>
@@ -254,16 +256,18 @@ bool jit_compiles_remotely(const struct jit *j)
 	return j->remote >= 0;
 }
 
-bool jit_remote_usable(struct jit *j)
+bool jit_remote_usable(struct jit *j, LLVMModuleRef m)
 {
 	if (j->remote < 0)
 		return false;
-	if (getpid() == j->remote_pid)
-		return true;
-	/* a child the program forked: the channel is its parent's, whose
-	 * requests and replies its own would cut into; it compiles itself */
-	j->remote = -1;
-	return false;
+	if (getpid() != j->remote_pid) {
+		/* a child the program forked: the channel is its parent's, whose
+		 * requests and replies its own would cut into; it compiles
+		 * itself */
+		j->remote = -1;
+		return false;
+	}
+	return !ir_has_assembly(m);
 }
 
 /* The reply's warnings, each printed once as a local compile's are, and
@@ -450,7 +454,7 @@ int jit_remote_passes(struct jit *j, LLVMModuleRef *m, int opt, const char *pass
 
 /* A target machine the server made, kept for the next request. */
 struct machine {
-	char *cpu, *features;
+	char *triple, *cpu, *features;
 	int level;
 	bool small;
 	LLVMTargetMachineRef tm;
@@ -495,8 +499,9 @@ static void server_fatal(const char *reason)
 	snprintf(msg, sizeof msg, "LLVM failed while compiling %s: %s",
 		 S.compiling[0] ? S.compiling : "a module", reason);
 	fprintf(stderr, "bareflow-rt: compile server: %s\n", msg);
+	ssize_t k;
 	if (!reply_error(REMOTE_FATAL, msg) && !shutdown(S.out, SHUT_WR))
-		while (read(S.in, sink, sizeof sink) > 0 || errno == EINTR)
+		while ((k = read(S.in, sink, sizeof sink)) > 0 || (k < 0 && errno == EINTR))
 			;
 	_exit(126);
 }
@@ -531,31 +536,33 @@ static LLVMTargetMachineRef server_machine(const char *triple, const struct jit_
 	for (unsigned k = 0; k < S.nmachines; k++) {
 		struct machine *m = &S.machines[k];
 		if (m->level == spec->level && m->small == spec->small && !strcmp(m->cpu, spec->cpu) &&
-		    !strcmp(m->features, spec->features))
+		    !strcmp(m->features, spec->features) && !strcmp(m->triple, triple))
 			return m->tm;
 	}
 	LLVMTargetMachineRef tm = jit_target_machine(triple, spec->cpu, spec->features,
 						     spec->level, spec->small, err, errlen);
-	char *c = strdup(spec->cpu), *f = strdup(spec->features);
-	if (!tm || !c || !f) {
+	char *t = strdup(triple), *c = strdup(spec->cpu), *f = strdup(spec->features);
+	if (!tm || !t || !c || !f) {
 		if (tm) {
 			snprintf(err, errlen, "out of memory");
 			LLVMDisposeTargetMachine(tm);
 		}
+		free(t);
 		free(c);
 		free(f);
 		return NULL;
 	}
 	unsigned k = S.nmachines < MACHINES ? S.nmachines++ : S.next++ % MACHINES;
-	if (S.machines[k].tm == keep)
+	if (keep && S.machines[k].tm == keep)
 		k = S.next++ % MACHINES;
 	struct machine *m = &S.machines[k];
 	if (m->tm) {
 		LLVMDisposeTargetMachine(m->tm);
+		free(m->triple);
 		free(m->cpu);
 		free(m->features);
 	}
-	*m = (struct machine){c, f, spec->level, spec->small, tm};
+	*m = (struct machine){t, c, f, spec->level, spec->small, tm};
 	return tm;
 }
 
@@ -606,6 +613,20 @@ static int serve_one(const struct request *q)
 		m = NULL;
 	}
 	LLVMDisposeMemoryBuffer(buf);
+	char *why = NULL;
+	if (!status && LLVMVerifyModule(m, LLVMReturnStatusAction, &why)) {
+		snprintf(err, sizeof err, "%s does not verify on the host: %s", q->name,
+			 why ? why : "");
+		status = JIT_EINTERNAL;
+	} else if (!status && ir_has_assembly(m)) {
+		/* an assembler reads what .incbin and .include name: a module
+		 * from the guest must not read the host's files */
+		snprintf(err, sizeof err, "%s holds assembly, which the host does not compile",
+			 q->name);
+		status = JIT_EINTERNAL;
+	}
+	if (why)
+		LLVMDisposeMessage(why);
 	if (!status && !(tm_pass = server_machine(q->triple, &q->passes, NULL, err, sizeof err)))
 		status = JIT_EINTERNAL;
 	if (!status && object &&

@@ -98,6 +98,15 @@ expect_output "step: tier 1 -> 2 (-O3, specialized"
 with_server osr_then_calls "$TMP/objs.osr"
 expect_output "OSR mix: tier 0 -> 2"
 
+# inline assembly: compiled here (the server refuses it), and right
+clang-19 -O2 -o "$TMP/inline_asm" tests/jit/inline_asm.c || fail "clang failed"
+"$TMP/inline_asm" >"$TMP/inline_asm.want" || fail "the clang build of inline_asm failed"
+clang-19 -O2 -Xclang -disable-llvm-passes -emit-llvm -c -g0 -o "$TMP/inline_asm.bc" \
+	tests/jit/inline_asm.c || fail "clang failed to make bitcode"
+with_server inline_asm "$TMP/objs.asm"
+expect_output "bit_length: tier 1 -> 2"
+expect_no_output "cannot compile"
+
 # 2. the server goes away: compiled here from then on
 listen drop
 jit_alone guard "$TMP/objs.dropped" --compile-server "$TMP/sock"
@@ -144,6 +153,32 @@ expect_status 0
 [ "$(od -An -tx1 -j12 -N4 "$TMP/reply" | tr -d ' \n')" = fdffffff ] ||
 	fail "the reply's status is not JIT_EINTERNAL: $(od -An -tx1 -N24 "$TMP/reply")"
 grep -q "the host could not read m's bitcode" "$TMP/reply" || fail "no message in the reply"
+# assembly from the guest (whose .incbin would read a host file into the
+# object): refused, as a module that does not verify is. frame.py MODULE
+# NAME: a request for an object of MODULE's bitcode at -O2.
+cat >"$TMP/frame.py" <<'END'
+import struct, sys
+def s(b): return struct.pack("<I", len(b)) + b
+bc = open(sys.argv[1], "rb").read()
+machine = s(b"x86-64") + s(b"") + struct.pack("<II", 2, 0)
+body = (struct.pack("<Iii", 0, 2, 0) + s(b"x86_64-pc-linux-gnu") + machine + machine +
+        s(sys.argv[2].encode()) + s(b"") + struct.pack("<Q", len(bc)) + bc)
+sys.stdout.buffer.write(b"BFJ1" + struct.pack("<Q", len(body)) + body)
+END
+printf 'int grab(void) { __asm__(".incbin \\"/etc/hostname\\""); return 1; }\n' >"$TMP/grab.c"
+clang-19 -O2 -emit-llvm -c -g0 -o "$TMP/grab.bc" "$TMP/grab.c" || fail "clang failed on grab.c"
+python3 "$TMP/frame.py" "$TMP/grab.bc" grab >"$TMP/grab.frame" || fail "cannot make the frame"
+serve "$TMP/grab.frame"
+expect_status 0
+grep -q "grab holds assembly, which the host does not compile" "$TMP/reply" ||
+	fail "assembly was not refused: $(od -c "$TMP/reply" | head -5)"
+# the same frame without the assembly is compiled: an ELF object comes back
+printf 'int grab(void) { return 1; }\n' >"$TMP/plain.c"
+clang-19 -O2 -emit-llvm -c -g0 -o "$TMP/plain.bc" "$TMP/plain.c" || fail "clang failed on plain.c"
+python3 "$TMP/frame.py" "$TMP/plain.bc" plain >"$TMP/plain.frame" || fail "cannot make the frame"
+serve "$TMP/plain.frame"
+expect_status 0
+grep -q "ELF" "$TMP/reply" || fail "no object for a plain module: $(od -c "$TMP/reply" | head -5)"
 # a pass pipeline that is not one of the runtime's (its number, 7): refused
 cp "$TMP/badbc" "$TMP/pipeline"
 printf '\007' | dd of="$TMP/pipeline" bs=1 seek=20 conv=notrunc 2>/dev/null
