@@ -26,7 +26,11 @@
  * module must verify and hold no assembly (an assembler reads the files
  * .incbin names; the guest compiles such a module itself), and a frame it
  * cannot parse ends it with a message (the guest then sees the channel
- * end, says so and compiles itself). It never runs what it compiles.
+ * end, says so and compiles itself). It never runs what it compiles. Its
+ * limit is LLVM's: the bitcode reader is not hardened against hostile
+ * input, so a crafted module may crash the server (the guest then compiles
+ * itself) or worse; what it serves is the user's own program, whose source
+ * clang on the same host compiled to bitcode in the first place.
  *
  * The protocol, one request and its reply at a time. A frame is REMOTE_MAGIC
  * (4 bytes), the body's size (u64), the body, in bytes.h's encoding (u32,
