@@ -17,9 +17,28 @@
 
 static int hostjit_open(struct inode *ip) { return vcon_jit_present() ? 0 : -ENXIO; }
 
+static bool writing; /* a write is under way */
+
+static bool no_writer(void) { return !writing; }
+
+/* Halt until ready() (looked at under the kernel lock, after each
+ * interrupt) or until a signal can be delivered: 0, or -ERESTARTSYS (a
+ * timer's signal: EINTR, or a restart). Another thread's exit_group sends
+ * one too, so a host that stops reading never keeps the program from
+ * ending. */
+static int wait_until(bool (*ready)(void))
+{
+	while (!ready()) {
+		if (signal_wait(0, 0) == -EINTR)
+			return -ERESTARTSYS;
+		sched_wait_interrupt();
+	}
+	return 0;
+}
+
 /* Blocks until a byte, the end (the host closed its end) or a failure
- * arrives, halting until the next interrupt, or until a signal can be
- * delivered; then takes what has arrived, up to count. */
+ * arrives, or until a signal can be delivered; then takes what has
+ * arrived, up to count. */
 static int64_t hostjit_read(struct file *f, uint64_t ubuf, uint64_t count)
 {
 	static uint8_t chunk[16384]; /* used only while the kernel lock is held */
@@ -40,28 +59,10 @@ static int64_t hostjit_read(struct file *f, uint64_t ubuf, uint64_t count)
 			return n;
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
-		if (signal_wait(0, 0) == -EINTR) /* a timer's signal: EINTR, or a restart */
-			return -ERESTARTSYS;
-		sched_wait_interrupt();
+		int err = wait_until(vcon_jit_readable);
+		if (err)
+			return err;
 	}
-}
-
-static bool writing; /* a write is under way */
-
-static bool no_writer(void) { return !writing; }
-
-/* Halt until ready() (looked at under the kernel lock, after each
- * interrupt) or until a signal can be delivered: 0, or -ERESTARTSYS.
- * Another thread's exit_group sends one too, so a host that stops reading
- * never keeps the program from ending. */
-static int wait_until(bool (*ready)(void))
-{
-	while (!ready()) {
-		if (signal_wait(0, 0) == -EINTR)
-			return -ERESTARTSYS;
-		sched_wait_interrupt();
-	}
-	return 0;
 }
 
 /* Queue every byte, then hand the last, partly filled buffer to the device.

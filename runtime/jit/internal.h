@@ -81,6 +81,7 @@ struct jit {
 	bool tier0_any_cpu; /* tier 0 for any x86-64 (jit_tier0_for_any_cpu) */
 	int remote;	    /* the compile server's fd (remote.c), or -1: compile here */
 	bool remote_socket; /* it is a socket (hosted) */
+	bool has_assembly;  /* the program holds some (ir_has_assembly), as prepared */
 	int remote_pid;	    /* the process that opened it */
 	bool vex_off;	    /* the AVX family off in features (jit_vex_off) */
 	bool wants_vex;	    /* the program's own code asks for the AVX family */

@@ -749,6 +749,7 @@ int jit_prepare(struct jit *j, const struct jit_fn **fns, size_t *nfns)
 	if (err)
 		return err;
 	promote(j);
+	j->has_assembly = ir_has_assembly(j->module); /* none: no module made of it has */
 	err = ir_tls_layout(j);
 	if (err)
 		return err;

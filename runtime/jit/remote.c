@@ -271,7 +271,7 @@ bool jit_remote_usable(struct jit *j, LLVMModuleRef m)
 		j->remote = -1;
 		return false;
 	}
-	return !ir_has_assembly(m);
+	return !j->has_assembly || !ir_has_assembly(m);
 }
 
 /* The reply's warnings, each printed once as a local compile's are, and
@@ -474,22 +474,51 @@ static struct {
 	struct bytes warnings;	  /* its warnings, one a line */
 } S;
 
-/* A reply: status and message, and the rest empty. */
-static int reply_error(int status, const char *msg)
+/* What a reply says (the rest of its fields empty when NULL or 0). */
+struct reply {
+	int status;
+	const char *msg;
+	const struct bytes *warnings, *calls; /* a line each */
+	uint64_t optimize_ns, codegen_ns;
+	LLVMMemoryBufferRef out; /* the object or the bitcode */
+};
+
+static void put_text(struct bytes *o, const struct bytes *b)
+{
+	bytes_u32(o, b ? (uint32_t)b->n : 0);
+	if (b)
+		bytes_put(o, b->p, b->n);
+}
+
+/* Send r: 0, or -errno. Out of memory for it, an error reply instead. */
+static int send_reply(const struct reply *r)
 {
 	struct bytes o = {0};
 	begin_frame(&o);
-	bytes_u32(&o, (uint32_t)status);
-	bytes_str(&o, msg);
-	bytes_str(&o, "");
-	bytes_str(&o, "");
-	bytes_u64(&o, 0);
-	bytes_u64(&o, 0);
-	put_blob(&o, "", 0);
+	bytes_u32(&o, (uint32_t)r->status);
+	bytes_str(&o, r->msg);
+	put_text(&o, r->warnings);
+	put_text(&o, r->calls);
+	bytes_u64(&o, r->optimize_ns);
+	bytes_u64(&o, r->codegen_ns);
+	if (r->out)
+		put_blob(&o, LLVMGetBufferStart(r->out), LLVMGetBufferSize(r->out));
+	else
+		put_blob(&o, "", 0);
 	end_frame(&o);
-	int r = o.failed ? -ENOMEM : write_all(S.out, S.out_socket, o.p, o.n);
+	bool lost = o.failed || (r->warnings && r->warnings->failed) ||
+		    (r->calls && r->calls->failed);
+	static const char oom[] = "out of memory on the host";
+	int err = lost ? 0 : write_all(S.out, S.out_socket, o.p, o.n);
 	free(o.p);
-	return r;
+	if (lost && r->msg != oom) /* an error this small may still fit */
+		return send_reply(&(struct reply){.status = JIT_EINTERNAL, .msg = oom});
+	return lost ? -ENOMEM : err;
+}
+
+static int reply_error(int status, const char *msg)
+{
+	return send_reply(&(struct reply){.status = status, .msg = msg});
 }
 
 /* LLVM ends the process on an error it cannot return: tell the guest,
@@ -673,28 +702,11 @@ static int serve_one(const struct request *q)
 	LLVMContextDispose(ctx);
 	S.compiling[0] = 0;
 
-	struct bytes o = {0};
-	begin_frame(&o);
-	bytes_u32(&o, (uint32_t)status);
-	bytes_str(&o, err);
-	bytes_u32(&o, (uint32_t)S.warnings.n);
-	bytes_put(&o, S.warnings.p, S.warnings.n);
-	bytes_u32(&o, (uint32_t)calls.n);
-	bytes_put(&o, calls.p, calls.n);
-	bytes_u64(&o, t1 - t0);
-	bytes_u64(&o, t2 - t1);
-	if (out && !status)
-		put_blob(&o, LLVMGetBufferStart(out), LLVMGetBufferSize(out));
-	else
-		put_blob(&o, "", 0);
-	end_frame(&o);
+	int r = send_reply(&(struct reply){status, err, &S.warnings, &calls, t1 - t0, t2 - t1,
+					    status ? NULL : out});
 	if (out)
 		LLVMDisposeMemoryBuffer(out);
 	free(calls.p);
-	int r = o.failed || S.warnings.failed || calls.failed
-		    ? reply_error(JIT_EINTERNAL, "out of memory on the host")
-		    : write_all(S.out, S.out_socket, o.p, o.n);
-	free(o.p);
 	return r;
 }
 

@@ -895,11 +895,8 @@ static int compile_versions(struct jit *j, const struct jit_request *r, size_t n
 			specialize_body(&ir, &r[i], bodies[i]);
 		pairs |= jit_has_pointer_pair(&r[i], bodies[i]);
 	}
-	if (pairs && (err = jit_transform(j, &ir.m, -1, JIT_EXTENT_PASSES))) {
-		ir_close(&ir);
-		LLVMDisposeModule(ir.m);
-		goto out;
-	}
+	if (pairs)
+		err = jit_transform(j, &ir.m, -1, JIT_EXTENT_PASSES);
 	for (size_t i = 0; pairs && i < n && !err; i++) /* the module may be another now */
 		if (!(bodies[i] = LLVMGetNamedFunction(ir.m, body_names[i])))
 			err = jit_fail(j, JIT_EINTERNAL, "internal error: %s lost to %s",
