@@ -43,14 +43,16 @@
  * host for the CPU the run's code was for; 1 if there is no usable file,
  * with the reason.
  *
- * --tier0-out writes the program's tier-0 code, compiled for any x86-64, to
- * a tier-0 file (cache/cache.h): `bareflow jit` makes one on the host for
- * the guest it boots, which links it with --tier0 FILE instead of
- * compiling tier 0 itself (under emulation LLVM runs some 40 times slower
- * than on the host, where this takes tens of milliseconds). As tier 0's
- * compile is then not timed here, the cost model's first measure of this
- * machine is how much longer reading and preparing the program took here
- * than there, applied to the time tier 0 took there (prof_calibrate_by).
+ * --tier0-out writes the program's tier-0 code, compiled for any x86-64, and
+ * the program as it prepared it, to a tier-0 file (cache/cache.h):
+ * `bareflow jit` makes one on the host for the guest it boots, which with
+ * --tier0 FILE reads the prepared program instead of the bitcode files
+ * (hashed only, for the key) and links the code instead of compiling tier
+ * 0 itself (under emulation LLVM runs some 40 times slower than on the
+ * host, where this takes tens of milliseconds). As tier 0's compile is
+ * then not timed here, the cost model's first measure of this machine is
+ * how much longer reading the prepared program took here than there,
+ * applied to the time tier 0 took there (prof_calibrate_by).
  *
  * --serve-compiles is the compile server (jit/remote.c): it reads compile
  * requests on stdin and writes the object code on stdout until stdin ends.
@@ -339,9 +341,32 @@ static void reader_crashed(int sig)
 	_exit(EXIT_CANNOT_EXECUTE);
 }
 
-/* Read, verify and link the bitcode files, a crash inside LLVM reported as
- * bad bitcode (on an alternate stack: the crash may be a stack overflow).
- * Returns 0 or 126 after printing why. */
+/* The program prepared on the host, from the tier-0 file, when the file is
+ * for these bitcode files (hashed, not read): the guest then neither
+ * reads, verifies and links them nor prepares the program, a quarter of a
+ * second under emulation for a program of a few thousand lines. */
+static bool load_prepared(char **files, int n)
+{
+	for (int f = 0; f < n; f++)
+		if (jit_hash_file(rt.jit, files[f])) { /* jit_add_file says why */
+			jit_forget_inputs(rt.jit);
+			return false;
+		}
+	reading = rt.tier0;
+	if (cache_tier0_program(rt.jit, rt.tier0)) {
+		if (rt.verbose)
+			fprintf(stderr, "bareflow-rt: the program comes prepared, from %s\n",
+				rt.tier0);
+		return true;
+	}
+	jit_forget_inputs(rt.jit);
+	return false;
+}
+
+/* Read, verify and link the bitcode files (or take the prepared program
+ * from the tier-0 file), a crash inside LLVM reported as bad bitcode (on
+ * an alternate stack: the crash may be a stack overflow). Returns 0 or 126
+ * after printing why. */
 static int load_bitcode(char **files, int n)
 {
 	static const int crashes[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
@@ -354,7 +379,9 @@ static int load_bitcode(char **files, int n)
 	sigaltstack(&ss, &old_ss);
 	for (int k = 0; k < NCRASHES; k++)
 		sigaction(crashes[k], &sa, &old[k]);
-	for (int f = 0; f < n && !r; f++) {
+	bool prepared = rt.tier0 && rt.opt < 0 && !rt.check && !rt.export && !rt.tier0_out &&
+			load_prepared(files, n);
+	for (int f = 0; f < n && !r && !prepared; f++) {
 		reading = files[f];
 		if (jit_add_file(rt.jit, files[f])) {
 			fprintf(stderr, "bareflow-rt: %s\n", jit_error(rt.jit));
@@ -394,28 +421,26 @@ static int export_program(void)
 	return 0;
 }
 
-/* --tier0-out: the program's tier-0 code, for any x86-64, in a tier-0 file,
- * with how long reading and preparing the program and compiling tier 0
- * took here. */
+/* --tier0-out: the program's tier-0 code, for any x86-64, and the prepared
+ * program in a tier-0 file, with how long compiling tier 0 (preparing
+ * included) and reading the prepared program back took here. */
 static int write_tier0(void)
 {
 	struct jit_probes probes;
 	void *entry;
+	jit_keep_prepared(rt.jit);
 	int r = prof_init(rt.jit, &rt.policy, rt.verbose);
 	if (!r)
 		r = jit_tier0_for_any_cpu(rt.jit);
 	if (r)
 		return compile_error(r);
-	struct jit_stats before = *jit_stats(rt.jit);
 	jit_keep_objects(rt.jit);
 	prof_probes(&probes);
 	if ((r = jit_compile_tier0(rt.jit, &probes, "main", &entry)))
 		return compile_error(r);
 	const struct jit_stats *after = jit_stats(rt.jit);
-	return cache_write_tier0(rt.jit, rt.tier0_out, before.load_ns + before.optimize_ns,
-				 after->optimize_ns + after->codegen_ns)
-		   ? 1
-		   : 0;
+	return cache_write_tier0(rt.jit, rt.tier0_out, after->optimize_ns + after->codegen_ns) ? 1
+												 : 0;
 }
 
 int main(int argc, char **argv, char **envp)
@@ -554,8 +579,8 @@ int main(int argc, char **argv, char **envp)
 		if (!r) {
 			prof_probes(&probes);
 			if (!cache_tier0(&probes, &entry) &&
-			    !(rt.tier0 && cache_read_tier0(rt.jit, rt.tier0, &probes, &entry,
-							   &host_prep_ns, &rt.host_first_ns))) {
+			    !(rt.tier0 && cache_read_tier0(rt.jit, &probes, &entry, &host_prep_ns,
+							   &rt.host_first_ns))) {
 				r = jit_compile_tier0(rt.jit, &probes, "main", &entry);
 				compiled_tier0 = true;
 				rt.host_first_ns = 0;

@@ -755,45 +755,62 @@ bool cache_tier0(const struct jit_probes *p, void **entry)
 /* ---- the tier-0 file (cache.h) ----
  *
  *   "BFTIER0\n", u32 format, u32 0, u64 body length, u64 body checksum
- *   body: strings runtime build, LLVM version, program hash, program shape
- *         (hex); u64 the ns reading and preparing the program took where
- *         it was made, u64 the ns tier 0 took there (preparing included,
- *         as the tier-0 compile's figure is); u32 objects, each u64 size
- *         and the bytes.
+ *   body: strings runtime build, LLVM version, program hash; u64 the
+ *         program's shape once prepared; u64 the ns reading the prepared
+ *         program took where it was made, u64 the ns tier 0 took there
+ *         (reading and preparing the program included, as the tier-0
+ *         compile's figure is); u8 whether the program asks for the AVX
+ *         family; u64 size and the prepared program's bitcode; u32
+ *         objects, each u64 size and the bytes.
  *
  * As for the cache's files, everything read is bounds-checked after the
  * checksum, and a file is used whole or not at all. */
 
 #define T0_MAGIC "BFTIER0\n"
-#define T0_FORMAT 1
-#define T0_KEYS 4
+#define T0_FORMAT 2
+#define T0_KEYS 3
 #define T0_MAX_OBJS 8
 
-static const char *const t0_key_names[T0_KEYS] = {"runtime build", "LLVM version", "program",
-						  "program shape"};
+static const char *const t0_key_names[T0_KEYS] = {"runtime build", "LLVM version", "program"};
+
+/* The file cache_tier0_program read, and what cache_read_tier0 takes of it. */
+static struct {
+	const char *path;
+	unsigned char *data;
+	uint64_t shape, read_ns, tier0_ns;
+	struct reader objects;
+} T0;
 
 static void tier0_keys(struct jit *j, char keys[T0_KEYS][512])
 {
 	build_id(keys[0], sizeof keys[0]);
 	snprintf(keys[1], sizeof keys[1], "%s", jit_llvm_version());
 	snprintf(keys[2], sizeof keys[2], "%s", jit_input_hash(j));
-	snprintf(keys[3], sizeof keys[3], "%016llx", (unsigned long long)jit_program_shape(j));
 }
 
-int cache_write_tier0(struct jit *j, const char *path, uint64_t prep_ns, uint64_t tier0_ns)
+int cache_write_tier0(struct jit *j, const char *path, uint64_t tier0_ns)
 {
 	char keys[T0_KEYS][512], tmp[4200];
 	unsigned first, n;
+	const void *program;
+	size_t program_size;
+	bool wants_vex;
+	uint64_t read_ns;
 	struct bytes b = {0};
-	if (!jit_tier0_objects(j, &first, &n) || n > T0_MAX_OBJS) {
+	if (!jit_tier0_objects(j, &first, &n) || n > T0_MAX_OBJS ||
+	    !jit_prepared_program(j, &program, &program_size, &wants_vex, &read_ns)) {
 		fprintf(stderr, "bareflow-rt: %s: no tier-0 code to write\n", path);
 		return -1;
 	}
 	tier0_keys(j, keys);
 	for (int k = 0; k < T0_KEYS; k++)
 		bytes_str(&b, keys[k]);
-	bytes_u64(&b, prep_ns);
+	bytes_u64(&b, jit_program_shape(j));
+	bytes_u64(&b, read_ns);
 	bytes_u64(&b, tier0_ns);
+	bytes_u8(&b, wants_vex);
+	bytes_u64(&b, program_size);
+	bytes_put(&b, program, program_size);
 	bytes_u32(&b, n);
 	for (unsigned o = first; o < first + n; o++) {
 		const void *bytes;
@@ -820,38 +837,77 @@ int cache_write_tier0(struct jit *j, const char *path, uint64_t prep_ns, uint64_
 	return 0;
 }
 
-bool cache_read_tier0(struct jit *j, const char *path, const struct jit_probes *p, void **entry,
-		      uint64_t *prep_ns, uint64_t *tier0_ns)
+static void tier0_drop(void)
+{
+	free(T0.data);
+	T0.data = NULL;
+}
+
+bool cache_tier0_program(struct jit *j, const char *path)
 {
 	static const char what[] = "tier-0 file";
 	char keys[T0_KEYS][512];
-	const void *objs[T0_MAX_OBJS];
-	size_t sizes[T0_MAX_OBJS], size;
+	size_t size;
 	struct reader r;
-	bool ok = false;
-	unsigned char *data = read_file(what, path, false, &size);
-	if (!data)
+	tier0_drop();
+	T0.path = path;
+	T0.data = read_file(what, path, false, &size);
+	if (!T0.data)
 		return false;
 	tier0_keys(j, keys);
-	if (check_file(what, path, "not a tier-0 file: ignored", data, size, T0_MAGIC, T0_FORMAT,
-		       (const char(*)[512])keys, t0_key_names, T0_KEYS, &r)) {
-		*prep_ns = read_u64(&r);
-		*tier0_ns = read_u64(&r);
-		uint32_t n = read_u32(&r);
-		if (n == 0 || n > T0_MAX_OBJS)
-			r.bad = true;
-		for (uint32_t o = 0; o < n && !r.bad; o++) {
-			sizes[o] = read_u64(&r);
-			objs[o] = read_take(&r, sizes[o]);
-		}
-		if (r.bad || r.p != r.end)
-			warn_at(what, path, "%s%s", "malformed: ignored", "");
-		else if (jit_load_tier0(j, p, objs, sizes, n, "main", entry))
-			warn_at(what, path, "%s: %s", "its code does not link", jit_error(j));
-		else
-			ok = true;
+	if (!check_file(what, path, "not a tier-0 file: ignored", T0.data, size, T0_MAGIC,
+			T0_FORMAT, (const char(*)[512])keys, t0_key_names, T0_KEYS, &r)) {
+		tier0_drop();
+		return false;
 	}
-	free(data); /* the JIT copied the objects */
+	T0.shape = read_u64(&r);
+	T0.read_ns = read_u64(&r);
+	T0.tier0_ns = read_u64(&r);
+	bool wants_vex = read_u8(&r);
+	uint64_t program_size = read_u64(&r);
+	const void *program = read_take(&r, program_size);
+	if (r.bad) {
+		warn_at(what, path, "%s%s", "malformed: ignored", "");
+		tier0_drop();
+		return false;
+	}
+	if (jit_add_prepared(j, program, program_size, wants_vex)) {
+		warn_at(what, path, "%s: %s", "its program cannot be read", jit_error(j));
+		tier0_drop();
+		return false;
+	}
+	T0.objects = r;
+	return true;
+}
+
+bool cache_read_tier0(struct jit *j, const struct jit_probes *p, void **entry, uint64_t *read_ns,
+		      uint64_t *tier0_ns)
+{
+	static const char what[] = "tier-0 file";
+	const void *objs[T0_MAX_OBJS];
+	size_t sizes[T0_MAX_OBJS];
+	struct reader r = T0.objects;
+	bool ok = false;
+	if (!T0.data)
+		return false; /* cache_tier0_program said why */
+	uint32_t n = read_u32(&r);
+	if (n == 0 || n > T0_MAX_OBJS)
+		r.bad = true;
+	for (uint32_t o = 0; o < n && !r.bad; o++) {
+		sizes[o] = read_u64(&r);
+		objs[o] = read_take(&r, sizes[o]);
+	}
+	if (r.bad || r.p != r.end)
+		warn_at(what, T0.path, "%s%s", "malformed: ignored", "");
+	else if (T0.shape != jit_program_shape(j))
+		warn_at(what, T0.path, "%s%s", "made for another program shape: ignored", "");
+	else if (jit_load_tier0(j, p, objs, sizes, n, "main", entry))
+		warn_at(what, T0.path, "%s: %s", "its code does not link", jit_error(j));
+	else
+		ok = true;
+	*read_ns = T0.read_ns;
+	*tier0_ns = T0.tier0_ns;
+	tier0_drop(); /* the JIT copied the objects */
 	return ok;
 }
 

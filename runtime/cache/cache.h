@@ -42,20 +42,27 @@ int cache_clear(const char *dir);
 /*
  * The tier-0 file: a program's tier-0 code compiled by another process of
  * this runtime (`bareflow jit` makes it on the host, for any x86-64, for
- * the guest it boots), with the time reading and preparing the program and
- * compiling tier 0 took there. It is keyed by the runtime's build, LLVM's
- * version, the program's bitcode and the shape of its functions once
+ * the guest it boots), with the program as that process prepared it, and
+ * the time reading the prepared program and compiling tier 0 took there.
+ * It is keyed by the runtime's build, LLVM's version and the program's
+ * bitcode, and its code by the shape of the program's functions once
  * prepared; one that does not match or is damaged is ignored with a
- * warning, and tier 0 is compiled here.
+ * warning, and the program is read from its bitcode and tier 0 compiled
+ * here.
  */
-/* Write the tier-0 code of j (compiled, its objects kept) to path; 0, or
- * -1 with a message. */
-int cache_write_tier0(struct jit *j, const char *path, uint64_t prep_ns, uint64_t tier0_ns);
-/* Instead of compiling tier 0: link the code in the tier-0 file at path
- * (the probes p, the address of main in *entry), and give the times it
- * records. False, with a warning, if it cannot be used. */
-bool cache_read_tier0(struct jit *j, const char *path, const struct jit_probes *p, void **entry,
-		      uint64_t *prep_ns, uint64_t *tier0_ns);
+/* Write the tier-0 code of j (compiled, its objects and its prepared
+ * program kept) to path; 0, or -1 with a message. */
+int cache_write_tier0(struct jit *j, const char *path, uint64_t tier0_ns);
+/* Instead of the program's bitcode files (jit_hash_file'd, for the key):
+ * the prepared program in the tier-0 file at path (jit_add_prepared).
+ * False, with a warning, if it cannot be used. */
+bool cache_tier0_program(struct jit *j, const char *path);
+/* Then, once the program is prepared, instead of compiling tier 0: link
+ * the code in the same file (the probes p, the address of main in
+ * *entry), and give the times it records. False, with a warning, if it
+ * cannot be used, and at once if cache_tier0_program was not. */
+bool cache_read_tier0(struct jit *j, const struct jit_probes *p, void **entry, uint64_t *read_ns,
+		      uint64_t *tier0_ns);
 /* The file used, for the report ("" before cache_open). */
 const char *cache_path(void);
 

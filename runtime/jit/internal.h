@@ -85,6 +85,10 @@ struct jit {
 	int remote_pid;	    /* the process that opened it */
 	bool vex_off;	    /* the AVX family off in features (jit_vex_off) */
 	bool wants_vex;	    /* the program's own code asks for the AVX family */
+	bool prepared_input; /* the module came prepared (jit_add_prepared) */
+	bool keep_prepared;  /* jit_keep_prepared */
+	LLVMMemoryBufferRef prepared_bc; /* its bitcode, once prepared */
+	uint64_t prepared_read_ns;	 /* reading that back here */
 	char *all_features; /* this CPU's, while vex_off */
 	LLVMOrcResourceTrackerRef added; /* objects from an earlier run, since jit_mark */
 	struct jit_object {

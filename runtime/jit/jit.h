@@ -60,6 +60,21 @@ bool jit_compiles_remotely(const struct jit *j);
 int jit_serve(int in, int out);
 /* Read a bitcode (or textual IR) file and link it into the program. */
 int jit_add_file(struct jit *j, const char *path);
+/* Instead of jit_add_file: the program as another process prepared it
+ * (jit_keep_prepared), made whole and given its external names there, so
+ * that jit_prepare only takes note of it. Each input file is still given
+ * to jit_hash_file, in order, for jit_input_hash, and jit_forget_inputs
+ * takes those back before jit_add_file is used instead. */
+int jit_add_prepared(struct jit *j, const void *bitcode, size_t size, bool wants_vex);
+int jit_hash_file(struct jit *j, const char *path);
+void jit_forget_inputs(struct jit *j);
+/* From now on, keep the program as jit_prepare leaves it, as bitcode:
+ * jit_prepared_program gives it (false before), whether the program asks
+ * for the AVX family (for jit_add_prepared), and how long reading it
+ * takes here. */
+void jit_keep_prepared(struct jit *j);
+bool jit_prepared_program(const struct jit *j, const void **bitcode, size_t *size,
+			  bool *wants_vex, uint64_t *read_ns);
 /* The symbols the program may use (kept by reference). */
 int jit_provide(struct jit *j, const struct jit_symbol *table, size_t n);
 

@@ -12,6 +12,8 @@
 #include <llvm-c/Core.h>
 #include <llvm-c/Error.h>
 #include <llvm-c/ErrorHandling.h>
+#include <llvm-c/BitReader.h>
+#include <llvm-c/BitWriter.h>
 #include <llvm-c/IRReader.h>
 #include <llvm-c/LLJIT.h>
 #include <llvm-c/Linker.h>
@@ -459,6 +461,92 @@ static void strip_target_attributes(struct jit *j, LLVMModuleRef m)
 	}
 }
 
+/* FNV-1a over every input file's size (its bytes, low first) and bytes:
+ * the code cache's key, and the tier-0 file's. */
+static void note_input(struct jit *j, const void *p, size_t size)
+{
+	uint64_t h = jit_fnv1a(j->input_hash ? j->input_hash : JIT_FNV_BASIS, &size, sizeof size);
+	h = jit_fnv1a(h, p, size);
+	j->input_hash = h;
+	snprintf(j->input_hex, sizeof j->input_hex, "%016llx", (unsigned long long)h);
+}
+
+int jit_hash_file(struct jit *j, const char *path)
+{
+	LLVMMemoryBufferRef buf;
+	char *msg = NULL;
+	if (LLVMCreateMemoryBufferWithContentsOfFile(path, &buf, &msg)) {
+		jit_fail(j, JIT_EBADCODE, "%s: %s", path, msg);
+		LLVMDisposeMessage(msg);
+		return JIT_EBADCODE;
+	}
+	note_input(j, LLVMGetBufferStart(buf), LLVMGetBufferSize(buf));
+	LLVMDisposeMemoryBuffer(buf);
+	return 0;
+}
+
+void jit_forget_inputs(struct jit *j)
+{
+	j->input_hash = 0;
+	j->input_hex[0] = 0;
+}
+
+int jit_add_prepared(struct jit *j, const void *bitcode, size_t size, bool wants_vex)
+{
+	uint64_t t0 = rt_now_ns();
+	LLVMModuleRef m;
+	if (j->module)
+		return jit_fail(j, JIT_EINTERNAL, "a prepared program after another one");
+	LLVMMemoryBufferRef buf =
+	    LLVMCreateMemoryBufferWithMemoryRange(bitcode, size, "prepared program", false);
+	j->diag[0] = 0; /* the reader says why through the diagnostic handler */
+	bool bad = LLVMParseBitcodeInContext2(j->ctx, buf, &m);
+	LLVMDisposeMemoryBuffer(buf); /* a whole module read keeps none of it */
+	if (bad)
+		return jit_fail(j, JIT_EBADCODE, "its program is not valid bitcode%s%s",
+				j->diag[0] ? ": " : "", j->diag);
+	j->module = m;
+	j->wants_vex = wants_vex;
+	j->prepared_input = true;
+	j->stats.load_ns += rt_now_ns() - t0;
+	return 0;
+}
+
+void jit_keep_prepared(struct jit *j)
+{
+	j->keep_prepared = true;
+}
+
+bool jit_prepared_program(const struct jit *j, const void **bitcode, size_t *size,
+			  bool *wants_vex, uint64_t *read_ns)
+{
+	if (!j->prepared_bc)
+		return false;
+	*bitcode = LLVMGetBufferStart(j->prepared_bc);
+	*size = LLVMGetBufferSize(j->prepared_bc);
+	*wants_vex = j->wants_vex;
+	*read_ns = j->prepared_read_ns;
+	return true;
+}
+
+/* jit_keep_prepared's copy of the program, and how long reading it back
+ * takes here (what a guest's reading of it is measured against). */
+static int keep_prepared(struct jit *j)
+{
+	LLVMModuleRef m;
+	j->prepared_bc = LLVMWriteBitcodeToMemoryBuffer(j->module);
+	if (!j->prepared_bc)
+		return jit_fail(j, JIT_EINTERNAL, "cannot write the prepared program as bitcode");
+	LLVMContextRef ctx = LLVMContextCreate();
+	uint64_t t0 = rt_now_ns();
+	bool bad = LLVMParseBitcodeInContext2(ctx, j->prepared_bc, &m);
+	j->prepared_read_ns = rt_now_ns() - t0;
+	if (!bad)
+		LLVMDisposeModule(m);
+	LLVMContextDispose(ctx);
+	return bad ? jit_fail(j, JIT_EINTERNAL, "the prepared program does not read back") : 0;
+}
+
 int jit_add_file(struct jit *j, const char *path)
 {
 	uint64_t t0 = rt_now_ns();
@@ -485,12 +573,7 @@ int jit_add_file(struct jit *j, const char *path)
 				"%s: not valid LLVM bitcode (no bitcode signature; %zu bytes)",
 				path, size);
 	}
-	/* FNV-1a over every file's size (its bytes, low first) and bytes:
-	 * the code cache's key */
-	uint64_t h = jit_fnv1a(j->input_hash ? j->input_hash : JIT_FNV_BASIS, &size, sizeof size);
-	h = jit_fnv1a(h, p, size);
-	j->input_hash = h;
-	snprintf(j->input_hex, sizeof j->input_hex, "%016llx", (unsigned long long)h);
+	note_input(j, p, size);
 	if (LLVMParseIRInContext(j->ctx, buf, &m, &msg)) { /* takes the buffer */
 		jit_fail(j, JIT_EBADCODE, "%s: not valid LLVM bitcode (%s)", path, msg);
 		LLVMDisposeMessage(msg);
@@ -744,11 +827,16 @@ int jit_prepare(struct jit *j, const struct jit_fn **fns, size_t *nfns)
 	int err = vex_back_if_asked(j);
 	if (!err)
 		err = define_symbols(j);
-	if (!err)
+	/* a program prepared elsewhere (jit_add_prepared) was made whole and
+	 * promoted there */
+	if (!err && !j->prepared_input)
 		err = jit_whole_program(j);
 	if (err)
 		return err;
-	promote(j);
+	if (!j->prepared_input)
+		promote(j);
+	if (j->keep_prepared && (err = keep_prepared(j)))
+		return err;
 	j->has_assembly = ir_has_assembly(j->module); /* none: no module made of it has */
 	err = ir_tls_layout(j);
 	if (err)

@@ -1166,8 +1166,8 @@ void prof_set_cost_model(double n, double log_ratio)
  * measure of the machine already: its ratio to the hosted figure, never
  * below 1, is the prior the compiles then refine (prof_calibrate). Where
  * tier 0 was compiled on the host (the tier-0 file), its time there,
- * scaled by how much longer the same reading and preparing of the program
- * took here, stands for it (prof_calibrate_by).
+ * scaled by how much longer reading the same prepared program took here,
+ * stands for it (prof_calibrate_by).
  */
 
 /* The cost model's prior: compiles take ratio times the hosted figure

@@ -34,6 +34,7 @@ same() {
 STATUS=$?
 same "bare-metal, tier 0 from the host"
 expect_output "tier 0 compiled .* ms, on the host (the tier-0 file)"
+expect_output "bareflow-rt: the program comes prepared, from "
 expect_output "compiles are predicted at the hosted figures until some have been timed"
 expect_no_output "tier 0 was not compiled on the host"
 ./bareflow jit --cache off --verbose --report --timeout 300 --compile-on guest \
@@ -52,7 +53,7 @@ size=$(wc -c <"$TMP/t0")
 
 # hosted WHAT FILE: run the program with --tier0 FILE; stderr in $OUT
 hosted() {
-	"$RT" --cache off --report --tier0 "$2" $bcs -- multi 2000 >"$TMP/out" 2>"$OUT" </dev/null
+	"$RT" --cache off --report --verbose --tier0 "$2" $bcs -- multi 2000 >"$TMP/out" 2>"$OUT" </dev/null
 	STATUS=$?
 	same "$1"
 }
@@ -60,6 +61,7 @@ from_file() { grep -q "on the host (the tier-0 file)" "$OUT"; }
 
 hosted "hosted, the tier-0 file" "$TMP/t0"
 from_file || fail "the tier-0 file was not used: $(cat "$OUT")"
+expect_output "bareflow-rt: the program comes prepared, from $TMP/t0"
 expect_no_output "tier-0 file $TMP/t0"
 
 cp "$TMP/t0" "$TMP/bad"
@@ -115,7 +117,8 @@ expect_output "cannot write $TMP/dir: Is a directory"
 [ "$(ls "$TMP" | grep -c '^dir\.')" -eq 0 ] || fail "--tier0-out left a file behind: $(ls "$TMP")"
 
 # A checksum made right over a malformed body (9 objects: more than a file
-# holds) and over code that does not link (its first object's ELF magic
+# holds), over a prepared program that is not bitcode (its signature
+# spoiled), and over code that does not link (its first object's ELF magic
 # spoiled): refused, each with its reason.
 # reseal IN OUT HOW: OUT is IN with HOW done to its body, the checksum made
 # right again
@@ -125,11 +128,15 @@ reseal() {
 	data = bytearray(open(sys.argv[1], "rb").read())
 	body = data[32:]
 	at = 0
-	for _ in range(4):  # the keys: u32 length and bytes
+	for _ in range(3):  # the keys: u32 length and bytes
 	    at += 4 + struct.unpack_from("<I", body, at)[0]
-	at += 16  # the two times
+	at += 24 + 1  # the shape, the two times, the AVX flag
+	program = at + 8
+	at = program + struct.unpack_from("<Q", body, at)[0]
 	if sys.argv[3] == "count":
 	    struct.pack_into("<I", body, at, 9)
+	elif sys.argv[3] == "program":  # "BC" 0xC0DE
+	    body[program] ^= 0xff
 	else:  # the first object's ELF magic
 	    body[at + 4 + 8] ^= 0xff
 	h = 0xcbf29ce484222325
@@ -144,6 +151,11 @@ reseal "$TMP/t0" "$TMP/bad" count || fail "cannot make a malformed file"
 hosted "a malformed tier-0 file with a right checksum" "$TMP/bad"
 expect_output "tier-0 file $TMP/bad: malformed: ignored"
 from_file && fail "a malformed tier-0 file was used"
+reseal "$TMP/t0" "$TMP/bad" program || fail "cannot make a file of a bad program"
+hosted "a tier-0 file whose program is not bitcode" "$TMP/bad"
+expect_output "tier-0 file $TMP/bad: its program cannot be read: its program is not valid bitcode"
+expect_no_output "the program comes prepared"
+from_file && fail "a tier-0 file whose program is not bitcode was used"
 reseal "$TMP/t0" "$TMP/bad" elf || fail "cannot make a file of bad code"
 hosted "a tier-0 file whose code does not link" "$TMP/bad"
 expect_output "tier-0 file $TMP/bad: its code does not link"
