@@ -471,15 +471,22 @@ static void note_input(struct jit *j, const void *p, size_t size)
 	snprintf(j->input_hex, sizeof j->input_hex, "%016llx", (unsigned long long)h);
 }
 
+/* The bytes of the input file at path, in *buf; 0 or JIT_EBADCODE. */
+static int read_input(struct jit *j, const char *path, LLVMMemoryBufferRef *buf)
+{
+	char *msg = NULL;
+	if (!LLVMCreateMemoryBufferWithContentsOfFile(path, buf, &msg))
+		return 0;
+	jit_fail(j, JIT_EBADCODE, "%s: %s", path, msg);
+	LLVMDisposeMessage(msg);
+	return JIT_EBADCODE;
+}
+
 int jit_hash_file(struct jit *j, const char *path)
 {
 	LLVMMemoryBufferRef buf;
-	char *msg = NULL;
-	if (LLVMCreateMemoryBufferWithContentsOfFile(path, &buf, &msg)) {
-		jit_fail(j, JIT_EBADCODE, "%s: %s", path, msg);
-		LLVMDisposeMessage(msg);
+	if (read_input(j, path, &buf))
 		return JIT_EBADCODE;
-	}
 	note_input(j, LLVMGetBufferStart(buf), LLVMGetBufferSize(buf));
 	LLVMDisposeMemoryBuffer(buf);
 	return 0;
@@ -554,11 +561,8 @@ int jit_add_file(struct jit *j, const char *path)
 	LLVMModuleRef m;
 	char *msg = NULL;
 
-	if (LLVMCreateMemoryBufferWithContentsOfFile(path, &buf, &msg)) {
-		jit_fail(j, JIT_EBADCODE, "%s: %s", path, msg);
-		LLVMDisposeMessage(msg);
+	if (read_input(j, path, &buf))
 		return JIT_EBADCODE;
-	}
 	/* Bitcode starts with "BC" 0xC0DE (or the wrapper's 0x0B17C0DE); textual
 	 * IR is accepted from .ll files only, so that a damaged .bc is reported
 	 * as such rather than parsed as text. */
