@@ -40,6 +40,7 @@
 /* The states of a code-choice experiment (below). */
 enum { EXPERIMENT_NONE, EXPERIMENT_WAIT, EXPERIMENT_OTHER, EXPERIMENT_HOST, EXPERIMENT_DONE };
 static void plan_experiment(struct prof_fn *f);
+static bool generic_for(const struct prof_fn *f);
 static uint64_t first_miss_check(struct prof_fn *f, uint32_t i);
 
 const struct prof_policy prof_default_policy = {
@@ -367,11 +368,13 @@ static void prepare(struct prof_fn *f, uint32_t i, int tier, struct jit_request 
 	memset(r, 0, sizeof *r);
 	r->fn = i - 1;
 	r->tier = tier;
-	r->generic_cpu = tier == 2 && P.prefer_generic;
-	if (f->tier == 0)
+	r->generic_cpu = tier == 2 && generic_for(f);
+	if (f->tier == 0) {
 		f->tier0_cpc = f->fn->untimed ? untimed_cpc(f)
 			       : f->calls     ? f->cycles / f->calls
 					      : f->cycles;
+		f->tier0_icpc = f->calls ? f->inclusive / f->calls : 0;
+	}
 	if (tier != 2)
 		return;
 	uint64_t calls = prof_calls_in_slot(f);
@@ -583,7 +586,7 @@ static void generic(struct prof_fn *f, uint32_t i, bool fallback)
 		return;
 	job->fallback = fallback;
 	job->r[0].tier = 2;
-	job->r[0].generic_cpu = P.prefer_generic;
+	job->r[0].generic_cpu = generic_for(f);
 	job->r[0].counted = f->generic ? f->generic_counted : clone && clone->counted;
 	job->code[0] = f->generic;
 	prof_submit(job);
@@ -659,12 +662,32 @@ static void misses(struct prof_fn *f, uint32_t i)
 #define EXPERIMENT_SAMPLE_CYCLES 20e6 /* each sample runs at least this long ... */
 #define EXPERIMENT_MIN_CALLS 4	      /* ... and this many calls */
 
+/*
+ * Where the AVX family is not on offer (x86-64's baseline plus SSE3 to
+ * SSE4.2 at most, as under QEMU's emulation, where the runtime leaves AVX
+ * out), the choice is not made by default: over bench/real, its compiles
+ * and samples cost as much as it won. It is made, for that function alone,
+ * when its -O3 code turns out slower than its tier-0 code was, call for
+ * call, which -O3 code should never be: bench/real's qrcode's
+ * penalty_finder_like, under emulation, where SSSE3's and SSE4.1's shuffles
+ * and byte inserts run through QEMU's helper calls, ran 3 times as long a
+ * call as at tier 0.
+ */
+static bool cpu_has_avx(void)
+{
+	static int has = -1;
+	if (has < 0)
+		has = strstr(jit_cpu_features(P.jit), "+avx") != NULL;
+	return has;
+}
+
 /* Whether this CPU has more than x86-64's baseline to choose from. */
 static bool cpu_has_choices(void)
 {
 	static int has = -1;
 	if (has < 0)
-		has = strstr(jit_cpu_features(P.jit), "+avx") != NULL;
+		has = cpu_has_avx() || strstr(jit_cpu_features(P.jit), "+ssse3") ||
+		      strstr(jit_cpu_features(P.jit), "+sse4.1");
 	return has;
 }
 
@@ -685,6 +708,34 @@ static double slot_cpc(const struct prof_fn *f)
 {
 	uint64_t calls = prof_calls_in_slot(f);
 	return calls ? (double)prof_cycles_in_slot(f) / (double)calls : 0;
+}
+
+/* Cycles per call of the code in f's slot since the experiment's warm-up
+ * (0 if no call ran since). */
+static double warm_cpc(const struct prof_fn *f)
+{
+	const struct prof_experiment *e = &f->experiment;
+	uint64_t calls = prof_since(prof_calls_in_slot(f), e->warm_calls);
+	return calls ? (double)prof_since(prof_cycles_in_slot(f), e->warm_cycles) / (double)calls
+		     : 0;
+}
+
+/* Whether f's -O3 code in the slot has run slower a call than its tier-0
+ * code did, since the warm-up: its own cycles (and those of the callees it
+ * inlined) against tier 0's with every callee's. */
+static bool slower_than_tier0(const struct prof_fn *f)
+{
+	return f->tier0_icpc && warm_cpc(f) > (double)f->tier0_icpc;
+}
+
+/* Whether function f's code is to be for any x86-64: once that won a
+ * measured choice elsewhere, or its own. */
+static bool generic_for(const struct prof_fn *f)
+{
+	const struct prof_experiment *e = &f->experiment;
+	if (e->state == EXPERIMENT_DONE && e->alone && e->other)
+		return e->kept_other == e->other_generic;
+	return P.prefer_generic;
 }
 
 static int by_value(const void *a, const void *b)
@@ -758,11 +809,35 @@ static void experiment(struct prof_fn *f, uint32_t i)
 			f->call_trigger = f->loop_trigger = PROF_NEVER;
 			return;
 		}
+		/* The first calls of new code are no measure of it: under
+		 * emulation they wait for QEMU to translate it (jpeg's fdct8x8
+		 * took 227,000 cycles a call over its first six calls, and
+		 * 4,900 after). Its sample starts after them. */
+		if (!e->warm) {
+			e->warm = true;
+			e->warm_calls = prof_calls_in_slot(f);
+			e->warm_cycles = prof_cycles_in_slot(f);
+			sample(f, (double)f->tier0_cpc);
+			return;
+		}
 		uint64_t due = (uint64_t)(EXPERIMENT_COMPILES * (double)compile_cycles(f, i));
-		if (spent < due) {
+		e->alone = slower_than_tier0(f);
+		if (!e->alone && !cpu_has_avx()) { /* not worth a choice here (above) */
+			e->state = EXPERIMENT_DONE;
+			f->call_trigger = f->loop_trigger = PROF_NEVER;
+			return;
+		}
+		if (!e->alone && spent < due) {
 			back_off(f, spent, due);
 			return;
 		}
+		if (e->alone && P.verbose)
+			fprintf(stderr,
+				"bareflow-rt: %s: its -O3 code ran %.0f cycles a call, its tier-0 "
+				"code %llu with its callees: measuring it against the same for "
+				"%s\n",
+				f->fn->name, warm_cpc(f), (unsigned long long)f->tier0_icpc,
+				v->generic_cpu ? "this CPU" : "any x86-64");
 		struct prof_job *job = new_job(i, other_done, true);
 		if (!job)
 			return;
@@ -810,7 +885,8 @@ static void experiment(struct prof_fn *f, uint32_t i)
 		double here, any;
 		bool kept_any;
 		prof_experiment_result(e, &here, &any, &kept_any);
-		P.prefer_generic = kept_any; /* later compiles start from the winner */
+		if (!e->alone) /* later compiles start from the winner */
+			P.prefer_generic = kept_any;
 		if (P.verbose)
 			fprintf(stderr,
 				"bareflow-rt: measured %s: %.0f cycles a call for this CPU, %.0f "
@@ -844,7 +920,7 @@ static void respecialized(struct prof_job *job)
 static void respecialize(struct prof_fn *f, uint32_t i)
 {
 	struct jit_request r = {
-	    .fn = i - 1, .tier = 2, .counted = true, .generic_cpu = P.prefer_generic};
+	    .fn = i - 1, .tier = 2, .counted = true, .generic_cpu = generic_for(f)};
 	uint64_t spent = prof_cycles_in_slot(f), rent = rent_cycles(f, i);
 
 	choose_specialization(f, &r);

@@ -82,7 +82,8 @@ struct prof_fn {
 	bool rejected;		 /* LLVM rejected its code: no more compiles */
 	uint64_t tier_calls;	 /* calls when that code was installed */
 	uint64_t tier_cycles;	 /* cycles then */
-	uint64_t tier0_cpc;	 /* cycles per call while at tier 0 */
+	uint64_t tier0_cpc;	 /* cycles per call while at tier 0 ... */
+	uint64_t tier0_icpc;	 /* ... and with its callees' (inclusive) */
 	bool osr_in;		 /* tier 0 with OSR code: its cycles since ... */
 	uint64_t osr_base;	 /* ... cycles - osr_cycles then are what count */
 	double saved;		 /* cycles saved by versions no longer in the slot */
@@ -107,6 +108,10 @@ struct prof_fn {
 		double median_ratio;
 		bool other_generic; /* the other is for any x86-64 (else this CPU) */
 		bool kept_other;
+		bool alone; /* made as the code in the slot ran slower than tier 0: its
+			     * result is this function's alone (policy.c) */
+		bool warm;  /* the slot's code's first calls are done: ... */
+		uint64_t warm_calls, warm_cycles; /* ... its calls and cycles then */
 	} experiment;
 	uint64_t spec_calls; /* calls when a specialized version was installed */
 	unsigned long size;  /* IR instructions a version compiles (0: not known yet) */
