@@ -6,8 +6,8 @@
 # calls. Bare-metal: --verbose says it ran slower than tier 0, the
 # measurement keeps any x86-64's code for it, the report's tier history
 # shows that code went in, and the output is the clang build's. A function
-# whose -O3 code is faster (the same program's others, and dot below) is
-# not measured at all.
+# whose -O3 code is faster (the same program's others; jit_tcg_no_avx.sh's
+# dot) is not measured at all.
 . tests/boot/common.inc
 clang-19 -O2 -o "$TMP/aot" bench/real/qrcode/*.c -lm || fail "cannot build qrcode ahead of time"
 "$TMP/aot" 150 >"$TMP/want" 2>/dev/null </dev/null || fail "the ahead-of-time qrcode failed"
@@ -23,34 +23,3 @@ n=$(grep -c "measuring it against" "$OUT")
 [ "$n" -eq 1 ] || fail "$n functions measured, not penalty_finder_like alone: $(grep "measuring it" "$OUT")"
 echo "same     qrcode, penalty_finder_like measured and compiled for any x86-64"
 
-cat >"$TMP/dot.c" <<-'END'
-	#include <stdio.h>
-	static int a[4096], b[4096];
-	static long dot(const int *x, const int *y, int n)
-	{
-		long s = 0;
-		for (int i = 0; i < n; i++)
-			s += (long)x[i] * y[i];
-		return s;
-	}
-	int main(void)
-	{
-		for (int i = 0; i < 4096; i++)
-			a[i] = i % 17 - 8, b[i] = i % 5 + 1;
-		long t = 0;
-		for (int r = 0; r < 2000; r++)
-			t += dot(a, b, 4096 - r % 7);
-		printf("%ld\n", t);
-		return 0;
-	}
-END
-clang-19 -O2 -o "$TMP/aot" "$TMP/dot.c" || fail "cannot build dot.c"
-"$TMP/aot" >"$TMP/want" 2>/dev/null </dev/null
-./bareflow jit --cache off --verbose --timeout 300 "$TMP/dot.c" >"$TMP/out" 2>"$OUT" </dev/null
-STATUS=$?
-expect_status 0
-cmp -s "$TMP/out" "$TMP/want" || fail "the output differs: $(diff "$TMP/want" "$TMP/out")"
-expect_output "tier-up dot"
-expect_no_output "measuring it against"
-expect_no_output "bareflow-rt: measured"
-echo "same     dot, faster at -O3, not measured"
