@@ -298,7 +298,8 @@ static bool finish_relays(struct channels *ch, bool now, const struct timespec *
 	return false;
 }
 
-static int run(struct qemu_argv *a, const struct boot_options *opt, struct channels *ch)
+static int run(struct qemu_argv *a, const struct boot_options *opt, struct channels *ch,
+	       enum cli_accel accel)
 {
 	int errfd = cli_tmpfile(), wstatus = 0, ret;
 
@@ -311,16 +312,20 @@ static int run(struct qemu_argv *a, const struct boot_options *opt, struct chann
 	/*
 	 * QEMU asks for transparent huge pages on guest RAM (MADV_HUGEPAGE), so
 	 * the host zeroes 2 MiB for the guest's first touch of any page in
-	 * it. The guest touches its RAM sparsely, and a boot of the JIT's
-	 * runtime spent a third of QEMU's CPU time in the host kernel zeroing
-	 * pages (bareflow jit of bench/real's crc: 1.35-1.55 s with them,
-	 * 1.14-1.20 s without). The setting is inherited across fork and
-	 * exec: QEMU starts with it, and we drop it again.
+	 * it. Under TCG that buys nothing (QEMU's own TLB maps 4 KiB pages),
+	 * the guest touches its RAM sparsely, and a boot of the JIT's runtime
+	 * spent a third of QEMU's CPU time in the host kernel zeroing pages
+	 * (bareflow jit of bench/real's crc: 1.35-1.55 s with them, 1.14-1.20
+	 * s without). Under KVM huge pages back the guest's own large
+	 * mappings: they stay. The setting is inherited across fork and exec:
+	 * QEMU starts with it, and ours is put back as it was.
 	 */
-	bool no_thp = prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) == 0;
+	int thp_was = prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0);
+	bool no_thp = accel != CLI_ACCEL_KVM && thp_was >= 0 &&
+		      prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) == 0;
 	enum spawn_result r = cli_spawn(a->v, ch->out_w, errfd, opt->timeout, &wstatus);
 	if (no_thp)
-		prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0);
+		prctl(PR_SET_THP_DISABLE, thp_was, 0, 0, 0);
 	if (!finish_relays(ch, r != SPAWN_EXITED, opt->timeout ? &deadline : NULL) &&
 	    r == SPAWN_EXITED)
 		r = SPAWN_TIMEOUT;
@@ -418,7 +423,7 @@ int cli_boot(const struct boot_options *opt)
 		goto out;
 	}
 	close(in);
-	ret = run(&a, opt, &ch);
+	ret = run(&a, opt, &ch, accel);
 	if (opt->sample_hz && opt->program && ret != CLI_EXIT_TIMEOUT &&
 	    cli_sample_report(opt, ch.log_fd) && !ret)
 		ret = CLI_EXIT_FAILURE;
