@@ -585,6 +585,7 @@ int main(int argc, char **argv, char **envp)
 				compiled_tier0 = true;
 				rt.host_first_ns = 0;
 			}
+			cache_tier0_done();
 		}
 		if (!r)
 			cache_load();

@@ -3,7 +3,7 @@
  *
  *   "BFCODE\0\n", u32 format, u32 0, u64 body length, u64 body checksum
  *   body: strings runtime build, LLVM version, CPU, CPU features, program
- *         hash, policy; u32 next version serial; u8 prefer generic;
+ *         hash and shape, policy; u32 next version serial; u8 prefer generic;
  *         f64 compiles seen and f64 their log ratio (the cost model);
  *         u32 objects, each u64 size and the bytes; u32 first and u32
  *         number of tier 0's objects among them;
@@ -36,7 +36,7 @@
 #include "cache.h"
 
 #define MAGIC "BFCODE\0\n"
-#define FORMAT 5
+#define FORMAT 6
 #define MAX_FILE (1ull << 30) /* larger is not ours */
 #define SUFFIX ".bfc"
 #define TMP_PREFIX ".bfc." /* a file being written, renamed when whole */
@@ -160,7 +160,11 @@ void cache_open(struct jit *j, const char *dir, const struct prof_policy *policy
 	snprintf(C.key[1], sizeof C.key[1], "%s", jit_llvm_version());
 	snprintf(C.key[2], sizeof C.key[2], "%s", cpu && *cpu ? cpu : jit_cpu_name(j));
 	snprintf(C.key[3], sizeof C.key[3], "%s", jit_cpu_features(j));
-	snprintf(C.key[4], sizeof C.key[4], "%s", jit_input_hash(j));
+	/* the bitcode, and the functions as prepared (by the guest itself, or
+	 * on the host when the tier-0 file carried the program: the records
+	 * name functions by number) */
+	snprintf(C.key[4], sizeof C.key[4], "%s %016llx", jit_input_hash(j),
+		 (unsigned long long)jit_program_shape(j));
 	if (policy->fixed)
 		snprintf(C.key[5], sizeof C.key[5], "fixed %llu,%llu,%llu,%llu",
 			 (unsigned long long)policy->calls1, (unsigned long long)policy->loops1,
@@ -353,12 +357,14 @@ void cache_save(void)
 		bytes_u64(&b, s.spec_calls);
 		bytes_u64(&b, s.miss_trigger);
 		bytes_u64(&b, s.tier0_cpc);
+		bytes_u64(&b, s.tier0_icpc);
 		for (unsigned a = 0; a < PROF_MAX_ARGS; a++) {
 			bytes_u64(&b, (uint64_t)s.args[a].value);
 			bytes_u64(&b, s.args[a].same);
 			bytes_u64(&b, s.args[a].other);
 		}
 		bytes_u8(&b, s.experiment_done);
+		bytes_u8(&b, s.own_choice);
 		put_request(&b, &k.r);
 		bytes_str(&b, k.entry);
 		bytes_u32(&b, renum[k.obj] - 1);
@@ -571,12 +577,14 @@ static void get_record(struct reader *r, struct record *x)
 	x->s.spec_calls = read_u64(r);
 	x->s.miss_trigger = read_u64(r);
 	x->s.tier0_cpc = read_u64(r);
+	x->s.tier0_icpc = read_u64(r);
 	for (unsigned a = 0; a < PROF_MAX_ARGS; a++) {
 		x->s.args[a].value = (int64_t)read_u64(r);
 		x->s.args[a].same = read_u64(r);
 		x->s.args[a].other = read_u64(r);
 	}
 	x->s.experiment_done = read_u8(r);
+	x->s.own_choice = read_u8(r);
 	get_request(r, fn, &x->r);
 	get_str(r, x->entry, sizeof x->entry);
 	x->obj = read_u32(r);
@@ -758,13 +766,15 @@ bool cache_tier0(const struct jit_probes *p, void **entry)
  *   body: strings runtime build, LLVM version, program hash; u64 the
  *         program's shape once prepared; u64 the ns reading the prepared
  *         program took where it was made, u64 the ns tier 0 took there
- *         (reading and preparing the program included, as the tier-0
- *         compile's figure is); u8 whether the program asks for the AVX
- *         family; u64 size and the prepared program's bitcode; u32
- *         objects, each u64 size and the bytes.
+ *         (preparing the program included, as the tier-0 compile's figure
+ *         is); u8 whether the program asks for the AVX family; u64 size
+ *         and the prepared program's bitcode; u32 objects, each u64 size
+ *         and the bytes.
  *
  * As for the cache's files, everything read is bounds-checked after the
- * checksum, and a file is used whole or not at all. */
+ * checksum before any of it is used. (LLVM's bitcode reader is not
+ * hardened against hostile input: a prepared program made to crash it,
+ * with the checksum made right, ends the run as bad bitcode does.) */
 
 #define T0_MAGIC "BFTIER0\n"
 #define T0_FORMAT 2
@@ -778,7 +788,9 @@ static struct {
 	const char *path;
 	unsigned char *data;
 	uint64_t shape, read_ns, tier0_ns;
-	struct reader objects;
+	uint32_t nobjs;
+	const void *objs[T0_MAX_OBJS];
+	size_t sizes[T0_MAX_OBJS];
 } T0;
 
 static void tier0_keys(struct jit *j, char keys[T0_KEYS][512])
@@ -837,7 +849,7 @@ int cache_write_tier0(struct jit *j, const char *path, uint64_t tier0_ns)
 	return 0;
 }
 
-static void tier0_drop(void)
+void cache_tier0_done(void)
 {
 	free(T0.data);
 	T0.data = NULL;
@@ -849,7 +861,7 @@ bool cache_tier0_program(struct jit *j, const char *path)
 	char keys[T0_KEYS][512];
 	size_t size;
 	struct reader r;
-	tier0_drop();
+	cache_tier0_done();
 	T0.path = path;
 	T0.data = read_file(what, path, false, &size);
 	if (!T0.data)
@@ -857,7 +869,7 @@ bool cache_tier0_program(struct jit *j, const char *path)
 	tier0_keys(j, keys);
 	if (!check_file(what, path, "not a tier-0 file: ignored", T0.data, size, T0_MAGIC,
 			T0_FORMAT, (const char(*)[512])keys, t0_key_names, T0_KEYS, &r)) {
-		tier0_drop();
+		cache_tier0_done();
 		return false;
 	}
 	T0.shape = read_u64(&r);
@@ -866,17 +878,23 @@ bool cache_tier0_program(struct jit *j, const char *path)
 	bool wants_vex = read_u8(&r);
 	uint64_t program_size = read_u64(&r);
 	const void *program = read_take(&r, program_size);
-	if (r.bad) {
+	T0.nobjs = read_u32(&r);
+	if (T0.nobjs == 0 || T0.nobjs > T0_MAX_OBJS)
+		r.bad = true;
+	for (uint32_t o = 0; o < T0.nobjs && !r.bad; o++) {
+		T0.sizes[o] = read_u64(&r);
+		T0.objs[o] = read_take(&r, T0.sizes[o]);
+	}
+	if (r.bad || r.p != r.end) {
 		warn_at(what, path, "%s%s", "malformed: ignored", "");
-		tier0_drop();
+		cache_tier0_done();
 		return false;
 	}
 	if (jit_add_prepared(j, program, program_size, wants_vex)) {
 		warn_at(what, path, "%s: %s", "its program cannot be read", jit_error(j));
-		tier0_drop();
+		cache_tier0_done();
 		return false;
 	}
-	T0.objects = r;
 	return true;
 }
 
@@ -884,30 +902,20 @@ bool cache_read_tier0(struct jit *j, const struct jit_probes *p, void **entry, u
 		      uint64_t *tier0_ns)
 {
 	static const char what[] = "tier-0 file";
-	const void *objs[T0_MAX_OBJS];
-	size_t sizes[T0_MAX_OBJS];
-	struct reader r = T0.objects;
 	bool ok = false;
 	if (!T0.data)
 		return false; /* cache_tier0_program said why */
-	uint32_t n = read_u32(&r);
-	if (n == 0 || n > T0_MAX_OBJS)
-		r.bad = true;
-	for (uint32_t o = 0; o < n && !r.bad; o++) {
-		sizes[o] = read_u64(&r);
-		objs[o] = read_take(&r, sizes[o]);
-	}
-	if (r.bad || r.p != r.end)
-		warn_at(what, T0.path, "%s%s", "malformed: ignored", "");
-	else if (T0.shape != jit_program_shape(j))
+	/* the same module, prepared here as it was there: a check that both
+	 * took the same functions for the profile's records */
+	if (T0.shape != jit_program_shape(j))
 		warn_at(what, T0.path, "%s%s", "made for another program shape: ignored", "");
-	else if (jit_load_tier0(j, p, objs, sizes, n, "main", entry))
+	else if (jit_load_tier0(j, p, T0.objs, T0.sizes, T0.nobjs, "main", entry))
 		warn_at(what, T0.path, "%s: %s", "its code does not link", jit_error(j));
 	else
 		ok = true;
 	*read_ns = T0.read_ns;
 	*tier0_ns = T0.tier0_ns;
-	tier0_drop(); /* the JIT copied the objects */
+	cache_tier0_done(); /* the JIT copied the objects */
 	return ok;
 }
 

@@ -45,17 +45,20 @@ int cache_clear(const char *dir);
  * the guest it boots), with the program as that process prepared it, and
  * the time reading the prepared program and compiling tier 0 took there.
  * It is keyed by the runtime's build, LLVM's version and the program's
- * bitcode, and its code by the shape of the program's functions once
- * prepared; one that does not match or is damaged is ignored with a
- * warning, and the program is read from its bitcode and tier 0 compiled
- * here.
+ * bitcode; one that does not match, is damaged or malformed, or whose
+ * program does not read is ignored with a warning, and the program is read
+ * from its bitcode and tier 0 compiled here. Its code is for the program's
+ * functions as they were prepared there (their shape): code that is not,
+ * or does not link, is ignored with a warning, and tier 0 is compiled here
+ * from the prepared program.
  */
 /* Write the tier-0 code of j (compiled, its objects and its prepared
  * program kept) to path; 0, or -1 with a message. */
 int cache_write_tier0(struct jit *j, const char *path, uint64_t tier0_ns);
 /* Instead of the program's bitcode files (jit_hash_file'd, for the key):
- * the prepared program in the tier-0 file at path (jit_add_prepared).
- * False, with a warning, if it cannot be used. */
+ * the prepared program in the tier-0 file at path (jit_add_prepared). The
+ * file is kept for cache_read_tier0. False, with a warning, if it cannot
+ * be used. */
 bool cache_tier0_program(struct jit *j, const char *path);
 /* Then, once the program is prepared, instead of compiling tier 0: link
  * the code in the same file (the probes p, the address of main in
@@ -63,6 +66,8 @@ bool cache_tier0_program(struct jit *j, const char *path);
  * cannot be used, and at once if cache_tier0_program was not. */
 bool cache_read_tier0(struct jit *j, const struct jit_probes *p, void **entry, uint64_t *read_ns,
 		      uint64_t *tier0_ns);
+/* The file is no longer needed (cache_read_tier0 lets it go itself). */
+void cache_tier0_done(void);
 /* The file used, for the report ("" before cache_open). */
 const char *cache_path(void);
 

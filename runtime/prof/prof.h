@@ -109,7 +109,9 @@ struct prof_fn {
 		bool other_generic; /* the other is for any x86-64 (else this CPU) */
 		bool kept_other;
 		bool alone; /* made as the code in the slot ran slower than tier 0: its
-			     * result is this function's alone (policy.c) */
+			     * result is this function's alone (policy.c) ... */
+		uint8_t own_choice; /* ... which is this (enum prof_own_choice) */
+		bool other_warm; /* the other's first calls are done */
 		bool warm;  /* the slot's code's first calls are done: ... */
 		uint64_t warm_calls, warm_cycles; /* ... its calls and cycles then */
 	} experiment;
@@ -211,13 +213,18 @@ double prof_experiment_ratio(const struct prof_experiment *e);
 /* The request that compiled version v of function i (the code cache stores
  * it with the code). */
 void prof_version_request(uint32_t i, const struct prof_version *v, struct jit_request *r);
+/* A function's own code choice, measured because its -O3 code ran slower
+ * than its tier-0 code (policy.c): none, or the code for this CPU or for
+ * any x86-64 for its compiles. */
+enum prof_own_choice { PROF_OWN_NONE, PROF_OWN_THIS_CPU, PROF_OWN_ANY_X86_64 };
 /* What a function's profile was at the end of a run, to carry on from. */
 struct prof_snapshot {
 	uint64_t calls, cycles, loops, guard_misses;
 	uint64_t spec_calls, miss_trigger; /* the guard's checkpoint, as the policy left it */
-	uint64_t tier0_cpc;
+	uint64_t tier0_cpc, tier0_icpc;
 	struct prof_arg args[PROF_MAX_ARGS];
 	bool experiment_done; /* its code choice was measured: keep what is in the slot */
+	uint8_t own_choice;   /* and for it alone (enum prof_own_choice) */
 };
 void prof_snapshot(uint32_t i, struct prof_snapshot *s);
 /* Function i starts where a run left it: its counts, then code for slot

@@ -150,6 +150,7 @@ reseal() {
 reseal "$TMP/t0" "$TMP/bad" count || fail "cannot make a malformed file"
 hosted "a malformed tier-0 file with a right checksum" "$TMP/bad"
 expect_output "tier-0 file $TMP/bad: malformed: ignored"
+expect_no_output "the program comes prepared"
 from_file && fail "a malformed tier-0 file was used"
 reseal "$TMP/t0" "$TMP/bad" program || fail "cannot make a file of a bad program"
 hosted "a tier-0 file whose program is not bitcode" "$TMP/bad"
@@ -160,6 +161,31 @@ reseal "$TMP/t0" "$TMP/bad" elf || fail "cannot make a file of bad code"
 hosted "a tier-0 file whose code does not link" "$TMP/bad"
 expect_output "tier-0 file $TMP/bad: its code does not link"
 from_file && fail "a tier-0 file whose code does not link was used"
+
+# Another program's tier-0 file with the code cache: the bitcode files are
+# read instead, and the program is the one a run without the file sees
+# (the hash the refused file's check took is not counted twice): the code
+# it stores is found by a plain run, and by a run that reads the program
+# prepared from the right tier-0 file.
+"$RT" --report --cache "$TMP/cache2" --tier0 "$TMP/other.t0" $bcs -- multi 2000 >"$TMP/out" \
+	2>"$OUT" </dev/null
+STATUS=$?
+same "another program's tier-0 file, with the code cache"
+expect_output "tier-0 compile"
+"$RT" --report --cache "$TMP/cache2" $bcs -- multi 2000 >"$TMP/out" 2>"$OUT" </dev/null
+STATUS=$?
+same "the code cache after another program's tier-0 file"
+expect_output "tier 0 linked"
+expect_no_output "code cache"
+"$RT" --report --verbose --cache "$TMP/cache2" --tier0 "$TMP/t0" $bcs -- multi 2000 >"$TMP/out" \
+	2>"$OUT" </dev/null
+STATUS=$?
+same "the code cache, the program prepared from the tier-0 file"
+expect_output "the program comes prepared"
+expect_output "tier 0 linked"
+from_file && fail "the tier-0 file was used before the cache's tier 0"
+[ "$(ls "$TMP/cache2" | grep -c '[.]bfc$')" -eq 1 ] ||
+	fail "the runs kept more than one cache file: $(ls "$TMP/cache2")"
 
 # With the code cache: the first run takes tier 0 from the file and stores
 # it; the next takes it from the cache.
