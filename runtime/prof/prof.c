@@ -161,6 +161,8 @@ void prof_install(struct prof_fn *f, const struct jit_request *r, void *code, ui
 	bool fallback = place == PROF_FALLBACK;
 	double saved; /* by the code in the slot until now */
 	prof_fn_saved(f, &saved);
+	if (f->tier == 0 && !fallback && !f->tier0_code)
+		f->tier0_code = f->code;
 	struct prof_version *v = prof_new_version(f);
 	if (v) {
 		v->tier = r->tier;

@@ -84,6 +84,7 @@ struct prof_fn {
 	uint64_t tier_cycles;	 /* cycles then */
 	uint64_t tier0_cpc;	 /* cycles per call while at tier 0 ... */
 	uint64_t tier0_icpc;	 /* ... and with its callees' (inclusive) */
+	void *tier0_code;	 /* its tier-0 body, once out of the slot */
 	bool osr_in;		 /* tier 0 with OSR code: its cycles since ... */
 	uint64_t osr_base;	 /* ... cycles - osr_cycles then are what count */
 	double saved;		 /* cycles saved by versions no longer in the slot */
@@ -108,6 +109,9 @@ struct prof_fn {
 		double median_ratio;
 		bool other_generic; /* the other is for any x86-64 (else this CPU) */
 		bool kept_other;
+		bool checked; /* whether the slot's code runs slower than tier 0 ... */
+		double o3_cpc, tier0_beside; /* ... its cycles a call, tier 0's beside it */
+		uint64_t inclusive, osr_trigger; /* the function's, before tier 0's sample */
 		bool alone; /* made as the code in the slot ran slower than tier 0: its
 			     * result is this function's alone (policy.c) ... */
 		uint8_t own_choice; /* ... which is this (enum prof_own_choice) */
