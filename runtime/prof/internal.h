@@ -58,6 +58,9 @@ void prof_install(struct prof_fn *f, const struct jit_request *r, void *code, ui
 /* Put code (compiled before, and recorded then) back in f's slot; the
  * counts of the calls it runs start again. */
 void prof_reinstall(struct prof_fn *f, void *code);
+/* policy.c: at the end of the run, a sample that put other code in a slot
+ * is cut short, so that the slot holds what the profile says it does. */
+void prof_policy_stop(void);
 /* What r asks for, for the log: "-O3, specialized: arg3=96". */
 void prof_describe(const struct jit_request *r, char *buf, size_t len);
 

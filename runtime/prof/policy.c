@@ -48,6 +48,7 @@ enum {
 };
 static void plan_experiment(struct prof_fn *f);
 static bool generic_for(const struct prof_fn *f);
+static void end_tier0_sample(struct prof_fn *f);
 static uint64_t first_miss_check(struct prof_fn *f, uint32_t i);
 
 const struct prof_policy prof_default_policy = {
@@ -625,6 +626,8 @@ static void misses(struct prof_fn *f, uint32_t i)
 	if (f->stale || (since >= P.policy.min_samples && f->guard_misses * 4 >= since)) {
 		f->stale = false;
 		f->miss_trigger = PROF_NEVER;
+		if (f->experiment.state == EXPERIMENT_TIER0)
+			end_tier0_sample(f);
 		if (f->experiment.state != EXPERIMENT_DONE) { /* it measured the guard */
 			f->experiment.state = EXPERIMENT_DONE;
 			f->call_trigger = PROF_NEVER;
@@ -744,6 +747,26 @@ static bool slower_than_tier0(const struct prof_fn *f)
 	return f->tier0_icpc && warm_cpc(f) > SLOWER_THAN_TIER0 * (double)f->tier0_icpc;
 }
 
+/* Tier 0's sample beside the -O3 code (experiment()) is over, or cut
+ * short: the -O3 code back in the slot, tier 0's loops free to enter OSR
+ * code again, and what the -O3 code saved before as it was (the sample's
+ * calls are not its own). */
+static void end_tier0_sample(struct prof_fn *f)
+{
+	struct prof_experiment *e = &f->experiment;
+	prof_reinstall(f, e->host);
+	f->saved = e->saved;
+	f->osr_trigger = e->osr_trigger;
+	e->state = EXPERIMENT_WAIT;
+}
+
+void prof_policy_stop(void)
+{
+	for (uint32_t i = 1; i < prof_nfns; i++)
+		if (prof_fns[i].experiment.state == EXPERIMENT_TIER0)
+			end_tier0_sample(&prof_fns[i]);
+}
+
 /* Whether function f's code is to be for any x86-64: once that won a
  * measured choice elsewhere, or its own. */
 static bool generic_for(const struct prof_fn *f)
@@ -821,7 +844,8 @@ static void experiment(struct prof_fn *f, uint32_t i)
 {
 	struct prof_experiment *e = &f->experiment;
 	const struct prof_version *v = prof_in_slot(f);
-	uint64_t spent = prof_cycles_in_slot(f);
+	/* (with the -O3 code's cycles before tier 0's sample, if it ran one) */
+	uint64_t spent = prof_cycles_in_slot(f) + (e->checked ? e->spent : 0);
 
 	switch (e->state) {
 	case EXPERIMENT_WAIT: {
@@ -851,14 +875,20 @@ static void experiment(struct prof_fn *f, uint32_t i)
 		 * slower than that too. */
 		if (!e->checked)
 			e->o3_cpc = warm_cpc(f);
-		if (!e->checked && slower_than_tier0(f) && f->tier0_code) {
+		/* (not while an OSR compile is pending: its install writes the
+		 * OSR trigger) */
+		if (!e->checked && slower_than_tier0(f) && f->tier0_code && !f->osr_pending) {
 			e->host = f->code;
+			e->spent = spent;
 			e->osr_trigger = f->osr_trigger; /* tier 0's loops stay in it */
 			f->osr_trigger = PROF_NEVER;
 			prof_reinstall(f, f->tier0_code);
+			e->saved = f->saved;
 			e->inclusive = f->inclusive;
 			e->state = EXPERIMENT_TIER0;
-			sample(f, (double)f->tier0_icpc);
+			/* tier 0 likely this much slower: a sample of about the
+			 * usual cycles */
+			sample(f, e->o3_cpc * TIER0_SLOWDOWN);
 			return;
 		}
 		e->checked = true;
@@ -896,18 +926,19 @@ static void experiment(struct prof_fn *f, uint32_t i)
 		return;
 	}
 	case EXPERIMENT_TIER0: {
+		/* (calls that reached the -O3 code directly, from a batch's
+		 * other functions, count here too: tier 0 can only look
+		 * faster, and the choice that may follow is still measured) */
 		uint64_t calls = prof_calls_in_slot(f);
 		e->tier0_beside =
 		    calls ? (double)prof_since(f->inclusive, e->inclusive) / (double)calls : 0;
-		prof_reinstall(f, e->host);
-		f->osr_trigger = e->osr_trigger;
+		end_tier0_sample(f);
 		e->checked = true;
 		e->alone = e->tier0_beside > 0 && e->o3_cpc > SLOWER_BESIDE * e->tier0_beside;
-		e->state = EXPERIMENT_WAIT;
 		if (!e->alone && P.verbose)
 			fprintf(stderr,
 				"bareflow-rt: %s: its -O3 code ran %.0f cycles a call, its tier-0 "
-				"code %.0f with its callees beside it: no code choice\n",
+				"code %.0f with its callees beside it: not slower than tier 0\n",
 				f->fn->name, e->o3_cpc, e->tier0_beside);
 		experiment(f, i); /* the rest as decided now */
 		return;

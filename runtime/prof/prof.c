@@ -125,6 +125,7 @@ void prof_stop(void)
 	static bool said;
 	struct queue_stats s;
 	queue_stop();
+	prof_policy_stop();
 	queue_get_stats(&s);
 	if (P.verbose && (s.background || s.dropped) && !said++)
 		fprintf(stderr,

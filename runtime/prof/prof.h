@@ -111,7 +111,10 @@ struct prof_fn {
 		bool kept_other;
 		bool checked; /* whether the slot's code runs slower than tier 0 ... */
 		double o3_cpc, tier0_beside; /* ... its cycles a call, tier 0's beside it */
-		uint64_t inclusive, osr_trigger; /* the function's, before tier 0's sample */
+		/* the function's inclusive cycles and OSR trigger, and what its
+		 * -O3 code had run and saved, before tier 0's sample */
+		uint64_t inclusive, osr_trigger, spent;
+		double saved;
 		bool alone; /* made as the code in the slot ran slower than tier 0: its
 			     * result is this function's alone (policy.c) ... */
 		uint8_t own_choice; /* ... which is this (enum prof_own_choice) */
