@@ -17,10 +17,15 @@ $(B)/runtime/%.o: runtime/%.c runtime/runtime.mk
 	@mkdir -p $(dir $@)
 	$(CC) $(RT_CFLAGS) -c $< -o $@
 
-# Debug sections compressed (gdb reads them so): the runtime is booted as a
-# file in the boot archive, whose every byte takes guest RAM.
+# Debug sections compressed (gdb reads them so), and the sections nothing
+# reaches left out (LLVM's libraries are built a function to a section):
+# the runtime is booted as a file in the boot archive, whose every byte
+# takes guest RAM and is copied at exec. --gc-sections took it from 56 to
+# 49 MiB, and a cold bare-metal `bareflow jit` of bench/real's crc, lz or
+# matrix 3.5 to 4.5% less time.
 $(B)/runtime/bareflow-rt: $(RT_OBJS)
-	clang++-19 -static -fuse-ld=lld -Wl,--compress-debug-sections=zlib -o $@ $(RT_OBJS) $(RT_LIBS)
+	clang++-19 -static -fuse-ld=lld -Wl,--gc-sections -Wl,--compress-debug-sections=zlib \
+		-o $@ $(RT_OBJS) $(RT_LIBS)
 	@echo "runtime: $@ is $$(($$(stat -c %s $@) / 1048576)) MiB ($$(stat -c %s $@) bytes)" >&2
 
 -include $(RT_OBJS:.o=.d)
