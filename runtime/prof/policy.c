@@ -36,6 +36,7 @@
 
 #include "clock.h"
 #include "internal.h"
+#include "queue.h"
 
 /* The states of a code-choice experiment (below). */
 enum {
@@ -762,9 +763,11 @@ static void end_tier0_sample(struct prof_fn *f)
 
 void prof_policy_stop(void)
 {
+	queue_lock_policy(); /* another thread may be in the policy */
 	for (uint32_t i = 1; i < prof_nfns; i++)
 		if (prof_fns[i].experiment.state == EXPERIMENT_TIER0)
 			end_tier0_sample(&prof_fns[i]);
+	queue_unlock_policy();
 }
 
 /* Whether function f's code is to be for any x86-64: once that won a
@@ -875,9 +878,13 @@ static void experiment(struct prof_fn *f, uint32_t i)
 		 * slower than that too. */
 		if (!e->checked)
 			e->o3_cpc = warm_cpc(f);
-		/* (not while an OSR compile is pending: its install writes the
-		 * OSR trigger) */
-		if (!e->checked && slower_than_tier0(f) && f->tier0_code && !f->osr_pending) {
+		if (!e->checked && slower_than_tier0(f) && f->tier0_code && f->osr_pending) {
+			/* not while an OSR compile is pending (its install writes
+			 * the OSR trigger): look again after another sample */
+			sample(f, e->o3_cpc);
+			return;
+		}
+		if (!e->checked && slower_than_tier0(f) && f->tier0_code) {
 			e->host = f->code;
 			e->spent = spent;
 			e->osr_trigger = f->osr_trigger; /* tier 0's loops stay in it */
@@ -886,9 +893,9 @@ static void experiment(struct prof_fn *f, uint32_t i)
 			e->saved = f->saved;
 			e->inclusive = f->inclusive;
 			e->state = EXPERIMENT_TIER0;
-			/* tier 0 likely this much slower: a sample of about the
-			 * usual cycles */
-			sample(f, e->o3_cpc * TIER0_SLOWDOWN);
+			/* sized as the -O3 code's: the usual cycles if tier 0 is
+			 * no faster, which is what is in question */
+			sample(f, e->o3_cpc);
 			return;
 		}
 		e->checked = true;
@@ -960,7 +967,10 @@ static void experiment(struct prof_fn *f, uint32_t i)
 		if (++e->rounds < PROF_EXPERIMENT_ROUNDS) {
 			prof_reinstall(f, e->other);
 			e->state = EXPERIMENT_OTHER;
-			sample(f, e->host_cpc);
+			/* its own calls' cycles, so that its samples are as long
+			 * as the slot's (a faster other ran 4 calls of 2 ms) */
+			sample(f, e->other_s[e->rounds - 1] > 0 ? e->other_s[e->rounds - 1]
+								 : e->host_cpc);
 			return;
 		}
 		double sorted[2 * PROF_EXPERIMENT_ROUNDS];
