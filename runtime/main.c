@@ -564,7 +564,7 @@ int main(int argc, char **argv, char **envp)
 	void *entry;
 	int r;
 	bool compiled_tier0 = false;
-	uint64_t host_prep_ns = 0;
+	uint64_t host_read_ns = 0;
 	if (rt.export)
 		return export_program();
 	if (rt.tier0_out)
@@ -579,7 +579,7 @@ int main(int argc, char **argv, char **envp)
 		if (!r) {
 			prof_probes(&probes);
 			if (!cache_tier0(&probes, &entry) &&
-			    !(rt.tier0 && cache_read_tier0(rt.jit, &probes, &entry, &host_prep_ns,
+			    !(rt.tier0 && cache_read_tier0(rt.jit, &probes, &entry, &host_read_ns,
 							   &rt.host_first_ns))) {
 				r = jit_compile_tier0(rt.jit, &probes, "main", &entry);
 				compiled_tier0 = true;
@@ -613,8 +613,8 @@ int main(int argc, char **argv, char **envp)
 					"until some have been timed\n");
 	} else if (compiled_tier0)
 		prof_calibrate(first_compile_ns(), rt.first.instructions);
-	else if (rt.host_first_ns && host_prep_ns)
-		prof_calibrate_by(rt.host_first_ns, host_prep_ns,
+	else if (rt.host_first_ns && host_read_ns)
+		prof_calibrate_by(rt.host_first_ns, host_read_ns,
 				  rt.first.load_ns + rt.first.optimize_ns, rt.first.instructions);
 	if (rt.verbose)
 		fprintf(stderr,

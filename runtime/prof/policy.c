@@ -674,15 +674,15 @@ static void misses(struct prof_fn *f, uint32_t i)
 #define EXPERIMENT_MIN_CALLS 4	      /* ... and this many calls */
 
 /*
- * Where the AVX family is not on offer (x86-64's baseline plus SSE3 to
- * SSE4.2 at most, as under QEMU's emulation, where the runtime leaves AVX
- * out), the choice is not made by default: over bench/real, its compiles
- * and samples cost as much as it won. It is made, for that function alone,
- * when its -O3 code turns out slower than its tier-0 code was, call for
- * call, which -O3 code should never be: bench/real's qrcode's
+ * Where the AVX family is not on offer (SSSE3 or SSE4.1 but no AVX, as
+ * under QEMU's emulation, where the runtime leaves AVX out), the choice is
+ * not made by default: over bench/real, its compiles and samples cost as
+ * much as it won. It is made, for that function alone, when its -O3 code
+ * turns out slower than its tier-0 code run beside it, which -O3 code
+ * should never be (experiment()): bench/real's qrcode's
  * penalty_finder_like, under emulation, where SSSE3's and SSE4.1's shuffles
- * and byte inserts run through QEMU's helper calls, ran 3 times as long a
- * call as at tier 0.
+ * and byte inserts run through QEMU's helper calls, took 1.5 to 1.9 times
+ * as long a call as its tier-0 code.
  */
 static bool cpu_has_avx(void)
 {
@@ -731,8 +731,8 @@ static double warm_cpc(const struct prof_fn *f)
 		     : 0;
 }
 
-/* Whether f's -O3 code in the slot has run SLOWER_THAN_TIER0 times as long
- * a call as its tier-0 code did, since the warm-up: its own cycles (and
+/* Whether f's -O3 code in the slot, at o3_cpc cycles a call since the
+ * warm-up, looks slower than its tier-0 code did: its own cycles (and
  * those of the callees it inlined) against tier 0's with every callee's.
  * Optimized code should be several times faster. Calls that grow longer
  * as a run goes on can make faster code look slower (bench/real's
@@ -744,11 +744,10 @@ static double warm_cpc(const struct prof_fn *f)
  * from another time, perhaps of another load on the machine (with a
  * second program busy beside it, qrcode's tier 0 took long enough that the
  * -O3 code came out under 1.25 times it). */
-#define SLOWER_THAN_TIER0 1.0
 #define SLOWER_BESIDE 1.2
-static bool slower_than_tier0(const struct prof_fn *f)
+static bool looks_slower_than_tier0(const struct prof_fn *f, double o3_cpc)
 {
-	return f->tier0_icpc && warm_cpc(f) > SLOWER_THAN_TIER0 * (double)f->tier0_icpc;
+	return f->tier0_icpc && o3_cpc > (double)f->tier0_icpc;
 }
 
 /* Tier 0's sample beside the -O3 code (experiment()) is over, or cut
@@ -846,6 +845,24 @@ static unsigned paired_ratios(const struct prof_experiment *e, double *ratio)
 	return n;
 }
 
+/* f's -O3 code, which has run spent cycles, makes way for its tier-0 code
+ * for a sample beside it (experiment()). */
+static void start_tier0_sample(struct prof_fn *f, uint64_t spent)
+{
+	struct prof_experiment *e = &f->experiment;
+	e->host = f->code;
+	e->spent = spent;
+	e->osr_trigger = f->osr_trigger; /* tier 0's loops stay in it */
+	f->osr_trigger = PROF_NEVER;
+	prof_reinstall(f, f->tier0_code);
+	e->saved = f->saved;
+	e->inclusive = f->inclusive;
+	e->state = EXPERIMENT_TIER0;
+	/* sized as the -O3 code's: the usual cycles if tier 0 is no faster,
+	 * which is what is in question */
+	sample(f, e->o3_cpc);
+}
+
 static void experiment(struct prof_fn *f, uint32_t i)
 {
 	struct prof_experiment *e = &f->experiment;
@@ -879,29 +896,17 @@ static void experiment(struct prof_fn *f, uint32_t i)
 		 * when the -O3 code looks slower, tier 0's code runs a sample
 		 * now, beside it, and the choice is made only if the -O3 code is
 		 * slower than that too. */
-		if (!e->checked)
+		if (!e->checked) {
 			e->o3_cpc = warm_cpc(f);
-		if (!e->checked && slower_than_tier0(f) && f->tier0_code && f->osr_pending) {
-			/* not while an OSR compile is pending (its install writes
-			 * the OSR trigger): look again after another sample */
-			sample(f, e->o3_cpc);
-			return;
+			if (looks_slower_than_tier0(f, e->o3_cpc) && f->tier0_code) {
+				if (f->osr_pending) /* its install writes the OSR trigger */
+					sample(f, e->o3_cpc); /* look again after another */
+				else
+					start_tier0_sample(f, spent);
+				return;
+			}
+			e->checked = true;
 		}
-		if (!e->checked && slower_than_tier0(f) && f->tier0_code) {
-			e->host = f->code;
-			e->spent = spent;
-			e->osr_trigger = f->osr_trigger; /* tier 0's loops stay in it */
-			f->osr_trigger = PROF_NEVER;
-			prof_reinstall(f, f->tier0_code);
-			e->saved = f->saved;
-			e->inclusive = f->inclusive;
-			e->state = EXPERIMENT_TIER0;
-			/* sized as the -O3 code's: the usual cycles if tier 0 is
-			 * no faster, which is what is in question */
-			sample(f, e->o3_cpc);
-			return;
-		}
-		e->checked = true;
 		if (!e->alone && !cpu_has_avx()) { /* not worth a choice here (above) */
 			e->state = EXPERIMENT_DONE;
 			f->call_trigger = f->loop_trigger = PROF_NEVER;
@@ -911,13 +916,6 @@ static void experiment(struct prof_fn *f, uint32_t i)
 			back_off(f, spent, due);
 			return;
 		}
-		if (e->alone && P.verbose)
-			fprintf(stderr,
-				"bareflow-rt: %s: its -O3 code ran %.0f cycles a call, its tier-0 "
-				"code %.0f with its callees beside it: measuring it against the "
-				"same for %s\n",
-				f->fn->name, e->o3_cpc, e->tier0_beside,
-				v->generic_cpu ? "this CPU" : "any x86-64");
 		struct prof_job *job = new_job(i, other_done, true);
 		if (!job)
 			return;
@@ -945,11 +943,16 @@ static void experiment(struct prof_fn *f, uint32_t i)
 		end_tier0_sample(f);
 		e->checked = true;
 		e->alone = e->tier0_beside > 0 && e->o3_cpc > SLOWER_BESIDE * e->tier0_beside;
-		if (!e->alone && P.verbose)
+		const struct prof_version *o3 = prof_in_slot(f);
+		if (P.verbose)
 			fprintf(stderr,
 				"bareflow-rt: %s: its -O3 code ran %.0f cycles a call, its tier-0 "
-				"code %.0f with its callees beside it: not slower than tier 0\n",
-				f->fn->name, e->o3_cpc, e->tier0_beside);
+				"code %.0f with its callees beside it: %s\n",
+				f->fn->name, e->o3_cpc, e->tier0_beside,
+				!e->alone ? "not slower than tier 0"
+				: o3 && o3->generic_cpu
+				    ? "measuring it against the same for this CPU"
+				    : "measuring it against the same for any x86-64");
 		experiment(f, i); /* the rest as decided now */
 		return;
 	}
