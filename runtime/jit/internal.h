@@ -225,6 +225,11 @@ LLVMModuleRef ir_clone(LLVMModuleRef m);
  * declarations of the tier-0 ones, constants keep their values. */
 LLVMModuleRef ir_versions_module(struct jit *j, const unsigned *fns, size_t n, char *const *names,
 				 LLVMValueRef *bodies);
+/* Only what roots[0..n) need stays in m, a version's module: the program's
+ * other functions become declarations, or go if nothing calls them; its
+ * other constants lose their values. The compile that follows then reads,
+ * checks and writes no more than it uses. */
+void ir_keep_reached(LLVMModuleRef m, const LLVMValueRef *roots, size_t n);
 /* The same for one function. */
 LLVMModuleRef ir_version_module(struct jit *j, unsigned fn, const char *name, LLVMValueRef *body);
 /* Function f's blocks, in order (malloc'ed), and the loop headers among

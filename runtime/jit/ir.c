@@ -390,6 +390,134 @@ LLVMModuleRef ir_version_module(struct jit *j, unsigned fn, const char *name, LL
 	return ir_versions_module(j, &fn, 1, names, bodyp);
 }
 
+/* ---- what a version's module needs ---- */
+
+/* A set of values by address (open addressing, grown at half full), and
+ * the values added to it but not yet walked. */
+struct reach {
+	LLVMValueRef *keys, *todo;
+	size_t mask, n, ntodo;
+	bool failed;
+};
+
+static size_t reach_slot(const struct reach *r, LLVMValueRef v)
+{
+	size_t h = (size_t)(((uintptr_t)v >> 4) * 0x9e3779b97f4a7c15ull) & r->mask;
+	while (r->keys[h] && r->keys[h] != v)
+		h = (h + 1) & r->mask;
+	return h;
+}
+
+static bool reached(const struct reach *r, LLVMValueRef v)
+{
+	return r->keys && r->keys[reach_slot(r, v)] == v;
+}
+
+/* v found: added to the set, and to be walked, if it is new. */
+static void reach(struct reach *r, LLVMValueRef v)
+{
+	if (r->failed || reached(r, v))
+		return;
+	if (2 * (r->n + 1) > r->mask + 1) {
+		struct reach big = {.mask = r->mask ? 2 * r->mask + 1 : 255};
+		big.keys = calloc(big.mask + 1, sizeof *big.keys);
+		LLVMValueRef *todo = realloc(r->todo, (big.mask + 1) / 2 * sizeof *todo);
+		if (!big.keys || !todo) {
+			free(big.keys);
+			if (todo)
+				r->todo = todo;
+			r->failed = true;
+			return;
+		}
+		for (size_t k = 0; r->keys && k <= r->mask; k++)
+			if (r->keys[k])
+				big.keys[reach_slot(&big, r->keys[k])] = r->keys[k];
+		free(r->keys);
+		r->keys = big.keys, r->mask = big.mask, r->todo = todo;
+	}
+	r->keys[reach_slot(r, v)] = v;
+	r->n++;
+	r->todo[r->ntodo++] = v;
+}
+
+/* An operand: the program's functions and variables it names, directly
+ * or inside a constant. Plain data (numbers, strings, zeros) names none. */
+static void reach_operand(struct reach *r, LLVMValueRef v)
+{
+	if (!v || !LLVMIsAConstant(v) || LLVMIsAConstantInt(v) || LLVMIsAConstantFP(v) ||
+	    LLVMIsAConstantDataSequential(v) || LLVMIsAConstantAggregateZero(v) ||
+	    LLVMIsAConstantPointerNull(v) || LLVMIsAUndefValue(v))
+		return;
+	reach(r, v);
+}
+
+/* Walk what v (reached) names. */
+static void reach_from(struct reach *r, LLVMValueRef v)
+{
+	if (LLVMIsAFunction(v)) {
+		if (LLVMHasPersonalityFn(v))
+			reach_operand(r, LLVMGetPersonalityFn(v));
+		for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(v); bb;
+		     bb = LLVMGetNextBasicBlock(bb))
+			for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i;
+			     i = LLVMGetNextInstruction(i)) {
+				int n = LLVMGetNumOperands(i);
+				for (int k = 0; k < n; k++)
+					reach_operand(r, LLVMGetOperand(i, (unsigned)k));
+			}
+	} else if (LLVMIsAGlobalVariable(v)) {
+		reach_operand(r, LLVMGetInitializer(v));
+	} else if (LLVMIsAGlobalAlias(v)) {
+		reach_operand(r, LLVMAliasGetAliasee(v));
+	} else if (!LLVMIsAGlobalValue(v)) { /* a constant expression or aggregate */
+		int n = LLVMGetNumOperands(v);
+		for (int k = 0; k < n; k++)
+			reach_operand(r, LLVMGetOperand(v, (unsigned)k));
+	}
+}
+
+void ir_keep_reached(LLVMModuleRef m, const LLVMValueRef *roots, size_t n)
+{
+	struct reach r = {0};
+	for (size_t k = 0; k < n; k++)
+		reach(&r, roots[k]);
+	/* an alias or resolver, to what no walk here follows, stays */
+	for (LLVMValueRef a = LLVMGetFirstGlobalAlias(m); a; a = LLVMGetNextGlobalAlias(a))
+		reach(&r, a);
+	for (LLVMValueRef f = LLVMGetFirstGlobalIFunc(m); f; f = LLVMGetNextGlobalIFunc(f)) {
+		reach(&r, f);
+		reach_operand(&r, LLVMGetGlobalIFuncResolver(f));
+	}
+	while (r.ntodo && !r.failed)
+		reach_from(&r, r.todo[--r.ntodo]);
+	if (r.failed) { /* out of memory: the module as it is, only larger */
+		free(r.keys);
+		free(r.todo);
+		return;
+	}
+	/* the functions not reached lose their bodies, then the declarations
+	 * nothing uses go; a variable not reached stays a declaration, so that
+	 * a guard built later can still name it (jit_variable_at) */
+	LLVMValueRef next;
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = next) {
+		next = LLVMGetNextFunction(f);
+		if (!LLVMIsDeclaration(f) && !reached(&r, f))
+			declare_only(m, f);
+	}
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = next) {
+		next = LLVMGetNextFunction(f);
+		if (LLVMIsDeclaration(f) && !LLVMGetFirstUse(f) && !reached(&r, f))
+			LLVMDeleteFunction(f);
+	}
+	for (LLVMValueRef g = LLVMGetFirstGlobal(m); g; g = LLVMGetNextGlobal(g))
+		if (!LLVMIsDeclaration(g) && !reached(&r, g)) {
+			LLVMSetInitializer(g, NULL);
+			LLVMSetLinkage(g, LLVMExternalLinkage);
+		}
+	free(r.keys);
+	free(r.todo);
+}
+
 /* An argument's bits as an i64 (see enum jit_arg_kind). */
 LLVMValueRef ir_bits(struct ir *ir, LLVMValueRef v)
 {

@@ -275,6 +275,8 @@ int jit_compile_osr(struct jit *j, unsigned fn, unsigned loop, void **addr, uint
 		return err;
 	}
 	LLVMValueRef o = LLVMGetNamedFunction(m, name);
+	if (o)
+		ir_keep_reached(m, &o, 1);
 	if (o && list)
 		jit_mark_calls(j, o, before);
 	err = jit_emit_seen(j, m, 3, 3, "globaldce", list ? name : NULL, after);

@@ -895,6 +895,7 @@ static int compile_versions(struct jit *j, const struct jit_request *r, size_t n
 			specialize_body(&ir, &r[i], bodies[i]);
 		pairs |= jit_has_pointer_pair(&r[i], bodies[i]);
 	}
+	ir_keep_reached(ir.m, bodies, n);
 	if (pairs)
 		err = jit_transform(j, &ir.m, -1, JIT_EXTENT_PASSES);
 	for (size_t i = 0; pairs && i < n && !err; i++) /* the module may be another now */
