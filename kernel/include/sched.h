@@ -17,6 +17,15 @@
  * (from an interrupt or a system call) when its slice (SCHED_SLICE_TICKS)
  * is over and another thread waits for the CPU. One lock (rank LOCK_RANK_SCHED) guards the
  * queues and every thread's state.
+ *
+ * Priorities: a thread with a real-time priority (SCHED_FIFO or SCHED_RR,
+ * 1 to 99) runs before every thread of a lower one. One that becomes
+ * runnable takes the CPU from a lower one at that thread's next way out of
+ * the kernel (the interrupt that woke it, at the latest the next tick), and
+ * its slice ends only for a thread of its own priority or higher. Others
+ * (priority 0) share the CPUs in turn, as above. Nothing throttles a
+ * real-time thread that never waits: as on Linux without its throttling,
+ * the program's own threads below it then starve.
  */
 #ifndef BF_SCHED_H
 #define BF_SCHED_H
@@ -63,6 +72,9 @@ void sched_migrate(void);
 void sched_set_affinity(struct thread *t, uint64_t mask);
 /* Queue the process's first thread on this CPU. */
 void sched_start(struct thread *t);
+/* Give t (any thread of the program) a policy and a real-time priority
+ * (0 for none); the caller checked them. */
+void sched_set_priority(struct thread *t, int policy, unsigned rt_priority);
 /* True if a thread waits for this CPU. */
 bool sched_others_waiting(void);
 /* The calling thread's time on a CPU so far, in ns (CLOCK_THREAD_CPUTIME_ID). */

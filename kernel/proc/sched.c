@@ -64,6 +64,18 @@ void sched_kick(unsigned cpu)
 		lapic_send(percpu_of(cpu)->apic_id, ICR_FIXED | ICR_ASSERT | IRQ_CALL);
 }
 
+/* A thread of a higher priority than the one cpu runs waits for it: the
+ * running one leaves at its next way out of the kernel. */
+static void outranked(struct percpu *cpu, const struct thread *t)
+{
+	const struct thread *running = cpu->thread;
+
+	if (!running || running == t || t->rt_priority <= running->rt_priority)
+		return;
+	cpu->need_resched = true;
+	sched_kick(cpu->id);
+}
+
 static void enqueue(struct percpu *cpu, struct thread *t)
 {
 	t->state = THREAD_RUNNABLE;
@@ -74,6 +86,7 @@ static void enqueue(struct percpu *cpu, struct thread *t)
 		cpu->runq_head = t;
 	cpu->runq_tail = t;
 	cpu->runq_len++;
+	outranked(cpu, t);
 }
 
 /* Take t, which follows prev (NULL: it is first), off cpu's queue. */
@@ -89,18 +102,30 @@ static void unlink_queued(struct percpu *cpu, struct thread *prev, struct thread
 	t->rq_next = NULL;
 }
 
-/* The first thread of cpu's queue that may run on CPU `on`, taken off it. */
+/* The first thread of the highest priority on cpu's queue that may run on
+ * CPU `on`, taken off it. */
 static struct thread *dequeue(struct percpu *cpu, unsigned on)
 {
-	struct thread *prev = NULL;
+	struct thread *prev = NULL, *best = NULL, *best_prev = NULL;
 
 	for (struct thread *t = cpu->runq_head; t; prev = t, t = t->rq_next) {
-		if (t->affinity >> on & 1) {
-			unlink_queued(cpu, prev, t);
-			return t;
+		if ((t->affinity >> on & 1) && (!best || t->rt_priority > best->rt_priority)) {
+			best = t;
+			best_prev = prev;
 		}
 	}
-	return NULL;
+	if (best)
+		unlink_queued(cpu, best_prev, best);
+	return best;
+}
+
+/* True if a thread of priority `rt` or higher waits on cpu's queue. */
+static bool waiting_at_least(const struct percpu *cpu, unsigned rt)
+{
+	for (const struct thread *t = cpu->runq_head; t; t = t->rq_next)
+		if (t->rt_priority >= rt)
+			return true;
+	return false;
 }
 
 /* Which CPU should run t, now runnable: its last one if idle, else an idle
@@ -309,6 +334,25 @@ void sched_exit(void)
 
 bool sched_others_waiting(void) { return this_cpu()->runq_len != 0; }
 
+void sched_set_priority(struct thread *t, int policy, unsigned rt_priority)
+{
+	uint64_t flags = spin_lock_irqsave(&sched_lock);
+
+	t->policy = policy;
+	t->rt_priority = rt_priority;
+	if (t->state == THREAD_RUNNABLE) {
+		requeue(unqueue(t), t); /* outranking the one running there, perhaps */
+	} else if (t->state == THREAD_RUNNING) {
+		/* lowered below one waiting: off the CPU at its next way out */
+		struct percpu *cpu = percpu_of(t->cpu);
+		if (waiting_at_least(cpu, rt_priority + 1)) {
+			cpu->need_resched = true;
+			sched_kick(t->cpu);
+		}
+	}
+	spin_unlock_irqrestore(&sched_lock, flags);
+}
+
 uint64_t sched_thread_cpu_ns(void)
 {
 	return time_tsc_to_ns(thread_cpu_tsc(current_thread()));
@@ -332,7 +376,7 @@ void sched_interrupt(bool timer)
 	if (timer && t) { /* in the kernel too: it is preempted on its way out */
 		if (t->slice)
 			t->slice--;
-		if (!t->slice && cpu->runq_len)
+		if (!t->slice && waiting_at_least(cpu, t->rt_priority))
 			cpu->need_resched = true;
 	}
 }

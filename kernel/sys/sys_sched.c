@@ -1,5 +1,6 @@
-/* Scheduling system calls: affinity, yielding, getcpu, and the policy,
- * priority and quantum queries (SCHED_OTHER, priority 0). */
+/* Scheduling system calls: affinity, yielding, getcpu, each thread's
+ * policy and real-time priority (sched.h says what they do), and the
+ * quantum query. */
 #include "kerrno.h"
 #include "proc.h"
 #include "sched.h"
@@ -15,6 +16,7 @@
 #define SCHED_BATCH 3
 #define SCHED_IDLE 5
 #define SCHED_DEADLINE 6
+#define SCHED_RESET_ON_FORK 0x40000000
 
 static bool is_us(int pid) { return pid == 0 || pid == OUR_PID; }
 
@@ -82,24 +84,6 @@ SYSCALL_DEFINE3(getcpu, uint64_t, ucpu, uint64_t, unode, uint64_t, cache)
 	return 0;
 }
 
-SYSCALL_DEFINE1(sched_getscheduler, int, pid)
-{
-	if (pid < 0)
-		return -EINVAL;
-	return is_us(pid) ? SCHED_OTHER : -ESRCH;
-}
-
-SYSCALL_DEFINE2(sched_getparam, int, pid, uint64_t, param)
-{
-	int32_t priority = 0;
-
-	if (!param || pid < 0)
-		return -EINVAL;
-	if (!is_us(pid))
-		return -ESRCH;
-	return copy_to_user(param, &priority, sizeof priority);
-}
-
 static int64_t priority_range(int policy, int64_t realtime)
 {
 	switch (policy) {
@@ -107,6 +91,68 @@ static int64_t priority_range(int policy, int64_t realtime)
 	case SCHED_OTHER: case SCHED_BATCH: case SCHED_IDLE: case SCHED_DEADLINE: return 0;
 	default: return -EINVAL;
 	}
+}
+
+SYSCALL_DEFINE1(sched_getscheduler, int, pid)
+{
+	struct thread *t;
+
+	if (pid < 0)
+		return -EINVAL;
+	if (!(t = named(pid)))
+		return -ESRCH;
+	return t->policy;
+}
+
+SYSCALL_DEFINE2(sched_getparam, int, pid, uint64_t, param)
+{
+	struct thread *t;
+
+	if (!param || pid < 0)
+		return -EINVAL;
+	if (!(t = named(pid)))
+		return -ESRCH;
+	int32_t priority = (int32_t)t->rt_priority;
+	return copy_to_user(param, &priority, sizeof priority);
+}
+
+/* Thread pid (0: the caller) gets policy (-1: its own) and the priority
+ * at param (struct sched_param: one int), checked as Linux checks them.
+ * SCHED_BATCH and SCHED_IDLE run as SCHED_OTHER; SCHED_DEADLINE is only
+ * for sched_setattr, which is not here; a fork keeps no policy to reset. */
+static int64_t set_scheduler(int pid, int policy, uint64_t param)
+{
+	int32_t priority;
+	struct thread *t;
+
+	if (!param || pid < 0)
+		return -EINVAL;
+	if (copy_from_user(&priority, param, sizeof priority))
+		return -EFAULT;
+	if (!(t = named(pid)))
+		return -ESRCH;
+	if (policy < 0)
+		policy = t->policy;
+	policy &= ~SCHED_RESET_ON_FORK;
+	int64_t max = priority_range(policy, 99), min = priority_range(policy, 1);
+	if (max < 0 || policy == SCHED_DEADLINE)
+		return -EINVAL;
+	if (priority < min || priority > max)
+		return -EINVAL;
+	sched_set_priority(t, policy, (unsigned)priority);
+	return 0;
+}
+
+SYSCALL_DEFINE3(sched_setscheduler, int, pid, int, policy, uint64_t, param)
+{
+	if (policy < 0)
+		return -EINVAL;
+	return set_scheduler(pid, policy, param);
+}
+
+SYSCALL_DEFINE2(sched_setparam, int, pid, uint64_t, param)
+{
+	return set_scheduler(pid, -1, param);
 }
 
 SYSCALL_DEFINE1(sched_get_priority_max, int, policy)

@@ -84,6 +84,26 @@ static void scheduler(void)
 	       sched_get_priority_min(SCHED_BATCH), sched_get_priority_max(SCHED_BATCH),
 	       sched_get_priority_min(SCHED_IDLE), sched_get_priority_max(SCHED_IDLE));
 	printf("priority of policy 77: %s\n", res(sched_get_priority_max(77)));
+
+	/* setting a policy: what is refused before any privilege is asked */
+	struct sched_param p0 = {0}, p1 = {1}, p100 = {100};
+	printf("SCHED_FIFO, priority 0: %s\n", res(sched_setscheduler(0, SCHED_FIFO, &p0)));
+	printf("SCHED_RR, priority 100: %s\n", res(sched_setscheduler(0, SCHED_RR, &p100)));
+	printf("SCHED_OTHER, priority 1: %s\n", res(sched_setscheduler(0, SCHED_OTHER, &p1)));
+	printf("policy 77: %s\n", res(sched_setscheduler(0, 77, &p0)));
+	printf("policy -1: %s\n", res(syscall(SYS_sched_setscheduler, 0, -1, &p0)));
+	printf("SCHED_DEADLINE: %s\n", res(sched_setscheduler(0, 6, &p0)));
+	printf("NULL parameter: %s\n", res(syscall(SYS_sched_setscheduler, 0, SCHED_FIFO, NULL)));
+	printf("bad parameter pointer: %s\n",
+	       res(syscall(SYS_sched_setscheduler, 0, SCHED_FIFO, (void *)8)));
+	printf("pid -1: %s\n", res(sched_setscheduler(-1, SCHED_OTHER, &p0)));
+	printf("another process: %s\n", res(sched_setscheduler(99999999, SCHED_OTHER, &p0)));
+	printf("sched_setparam priority 1 under SCHED_OTHER: %s\n", res(sched_setparam(0, &p1)));
+	printf("sched_setparam NULL: %s\n", res(syscall(SYS_sched_setparam, 0, NULL)));
+	printf("SCHED_BATCH: %s", res(sched_setscheduler(0, SCHED_BATCH, &p0)));
+	printf(", read back: %s", yes(sched_getscheduler(0) == SCHED_BATCH));
+	printf(", back to SCHED_OTHER: %s", res(sched_setscheduler(0, SCHED_OTHER, &p0)));
+	printf(", read back: %s\n", yes(sched_getscheduler(0) == SCHED_OTHER));
 }
 
 struct lim {
