@@ -25,8 +25,11 @@
  * --compile-threads N: the tiers compile on N threads in the background
  * while the program runs on (prof/queue.h; more than 1 counts as 1 for
  * now), or synchronously with 0. The default is 1 when this process may
- * run on two CPUs or more (sched_getaffinity), else 0; under --thresholds
- * it is 0, so that tier-ups happen at exactly the counts given. When no
+ * run on two CPUs or more (sched_getaffinity), or when it compiles on the
+ * compile server (--compile-server), else 0; under --thresholds it is 0,
+ * so that tier-ups happen at exactly the counts given. On one CPU with the
+ * compile server, the thread runs before the program (SCHED_FIFO 1): the
+ * program runs only while the host compiles. When no
  * thread can be made (bare-metal without threads) compiling is
  * synchronous, and --log-tiers says so.
  *
@@ -264,11 +267,18 @@ static int cpus_allowed(void)
 static void start_compiling(void)
 {
 	int why = 0, n = rt.compile_threads;
+	bool alone = cpus_allowed() < 2, remote = jit_compiles_remotely(rt.jit);
 	if (n < 0)
-		n = !rt.policy.fixed && cpus_allowed() >= 2;
-	if (prof_background((unsigned)n, &why)) {
+		n = !rt.policy.fixed && (!alone || remote);
+	/* on one CPU, a compile made on the host leaves it free while the
+	 * host works: the thread goes first and waits, the program runs then */
+	bool first = alone && remote;
+	if (prof_background((unsigned)n, first, &why)) {
 		if (rt.verbose && n)
-			fprintf(stderr, "bareflow-rt: compiling in the background, on 1 thread\n");
+			fprintf(stderr, "bareflow-rt: compiling in the background, on 1 thread%s\n",
+				first && n ? ", which runs before the program whenever it has "
+					     "work: its compiles are made on the host"
+					   : "");
 		return;
 	}
 	if (rt.verbose || rt.log_tiers)

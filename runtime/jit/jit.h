@@ -20,6 +20,7 @@ struct jit_stats {
 	uint64_t load_ns;	    /* reading, parsing and linking the bitcode */
 	uint64_t optimize_ns;	    /* the IR pass pipelines, so far */
 	uint64_t codegen_ns;	    /* machine code generation and linking, so far */
+	uint64_t remote_wait_ns;    /* waiting for the compile server's replies, so far */
 };
 
 /* A name the program may use, and where it is in this binary. */

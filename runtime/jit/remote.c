@@ -416,6 +416,7 @@ static int request(struct jit *j, LLVMModuleRef m, int opt, const char *pre_pass
 	/* the guest's share (writing the bitcode, linking) counts as code
 	 * generation, the host's as it was spent there */
 	uint64_t host = opt_ns + cg_ns, trip = done - sent;
+	j->stats.remote_wait_ns += trip;
 	j->stats.optimize_ns += opt_ns;
 	j->stats.codegen_ns += (sent - t0) + (trip > host ? trip - host : 0) + cg_ns;
 	uint64_t t1 = rt_now_ns();

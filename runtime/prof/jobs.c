@@ -20,7 +20,9 @@ struct prof_job *prof_new_job(void)
 /* A compile's time is what it cost the machine: in the background, where
  * the program's threads and others take turns with it, the compiler
  * thread's CPU time, not the wall time jit/ measures (under load that was
- * several times more, and the cost model then put tier-ups off). */
+ * several times more, and the cost model then put tier-ups off); and the
+ * time it waited for the compile server (cpu counts it), which is the
+ * host's CPU time, and which a job waiting behind it waits for too. */
 static void cpu_time_only(struct prof_job *job, uint64_t wall, uint64_t cpu)
 {
 	if (!job->q.background || cpu >= wall)
@@ -70,8 +72,10 @@ static void compile(struct queue_job *q)
 {
 	struct prof_job *job = (struct prof_job *)q;
 	uint64_t wall = rt_now_ns(), cpu = rt_thread_cpu_ns();
+	uint64_t away = jit_stats(P.jit)->remote_wait_ns;
 	compile_now(job);
-	cpu_time_only(job, rt_now_ns() - wall, rt_thread_cpu_ns() - cpu);
+	q->away_ns = jit_stats(P.jit)->remote_wait_ns - away;
+	cpu_time_only(job, rt_now_ns() - wall, rt_thread_cpu_ns() - cpu + q->away_ns);
 }
 
 static void install(struct queue_job *q)

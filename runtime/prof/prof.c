@@ -111,13 +111,13 @@ int prof_init(struct jit *j, const struct prof_policy *policy, bool verbose)
 	return 0;
 }
 
-bool prof_background(unsigned threads, int *why)
+bool prof_background(unsigned threads, bool first, int *why)
 {
 	/* the program's variables are listed now, while no compile runs: the
 	 * policy looks them up under its own lock only, beside a compile on
 	 * another thread, with a compiler thread or without */
 	jit_is_variable(P.jit, 0);
-	return queue_start(threads, why);
+	return queue_start(threads, first, why);
 }
 
 void prof_stop(void)
@@ -131,9 +131,12 @@ void prof_stop(void)
 		fprintf(stderr,
 			"bareflow-rt: compiles: %u in the background, %u on the program's threads "
 			"(%u with the queue full, %u at a low share), %u not started by the exit; "
-			"the program waited %.1f ms for the jit lock, the exit %.1f ms\n",
+			"the program waited %.1f ms for the jit lock, the exit %.1f ms%s\n",
 			s.background, s.here, s.full, s.low_share, s.dropped,
-			prof_ms(s.jit_wait_ns), prof_ms(s.exit_wait_ns));
+			prof_ms(s.jit_wait_ns), prof_ms(s.exit_wait_ns),
+			s.first		  ? "; the compiler thread ran before the program"
+			: s.first_refused ? "; the compiler thread could not run before the program"
+					  : "");
 }
 
 void prof_probes(struct jit_probes *p)

@@ -175,9 +175,10 @@ extern uint64_t prof_stamp;   /* when they last were added up */
  * code (the message is jit_error's). */
 int prof_init(struct jit *j, const struct prof_policy *policy, bool verbose);
 /* Compile in the background from now on, on threads compiler threads (0:
- * synchronously, on the program's threads). False if no thread can be
- * made (compiling stays synchronous; *why is the errno). */
-bool prof_background(unsigned threads, int *why);
+ * synchronously, on the program's threads), first, with first, of the
+ * program on a CPU (queue_start). False if no thread can be made
+ * (compiling stays synchronous; *why is the errno). */
+bool prof_background(unsigned threads, bool first, int *why);
 /* At exit: no more compiles; the one under way, if any, is installed
  * first (prof/queue.h's queue_stop). */
 void prof_stop(void);

@@ -103,9 +103,12 @@ static void run(struct queue_job *job)
 	job->compile(job);
 	uint64_t took = rt_now_ns() - began, took_cpu = rt_thread_cpu_ns() - began_cpu;
 	pthread_mutex_unlock(&Q.jit);
+	took -= job->away_ns < took ? job->away_ns : took; /* the CPU was not asked */
 	if (job->background && took) { /* the compile's share, not the wait's */
 		pthread_mutex_lock(&Q.lock);
 		Q.share = (double)took_cpu / (double)took;
+		if (Q.share > 1)
+			Q.share = 1;
 		pthread_mutex_unlock(&Q.lock);
 	}
 }
@@ -141,8 +144,15 @@ static struct queue_job *take_most_urgent(void)
 
 static void *serve(void *arg)
 {
-	uint64_t wall = rt_now_ns(), cpu = rt_thread_cpu_ns(), spun;
-	(void)arg;
+	uint64_t wall, cpu, spun;
+	if (arg) {
+		struct sched_param p = {.sched_priority = 1};
+		bool got = !pthread_setschedparam(pthread_self(), SCHED_FIFO, &p);
+		pthread_mutex_lock(&Q.lock);
+		Q.stats.first = got, Q.stats.first_refused = !got;
+		pthread_mutex_unlock(&Q.lock);
+	}
+	wall = rt_now_ns(), cpu = rt_thread_cpu_ns();
 	while ((spun = rt_now_ns() - wall) < PROBE_NS)
 		;
 	pthread_mutex_lock(&Q.lock);
@@ -185,7 +195,7 @@ static void away_from_here(pthread_attr_t *attr)
 	pthread_attr_setaffinity_np(attr, sizeof set, &set);
 }
 
-bool queue_start(unsigned n, int *why)
+bool queue_start(unsigned n, bool first, int *why)
 {
 	pthread_attr_t attr;
 	sigset_t all, old;
@@ -204,7 +214,7 @@ bool queue_start(unsigned n, int *why)
 		pthread_attr_setstacksize(&attr, COMPILER_STACK);
 		if (away)
 			away_from_here(&attr);
-		*why = pthread_create(&Q.thread, &attr, serve, NULL);
+		*why = pthread_create(&Q.thread, &attr, serve, first ? &Q : NULL);
 		pthread_attr_destroy(&attr);
 		if (*why != EINVAL)
 			break;

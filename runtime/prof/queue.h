@@ -40,12 +40,20 @@ struct queue_job {
 	 * NULL: as urgent as any */
 	double (*urgency)(struct queue_job *);
 	bool background; /* set by queue_submit: compiled on the thread */
+	/* set by compile: of its time, what it spent waiting for another
+	 * machine (the compile server), which says nothing of the share of a
+	 * CPU the thread gets */
+	uint64_t away_ns;
 };
 
 /* Start n compiler threads (0: synchronous; more than 1 is 1, as the JIT has
  * one LLVM context to compile in). False if a thread cannot be made: then
- * compiling stays synchronous, and why is in *why (an errno). */
-bool queue_start(unsigned n, int *why);
+ * compiling stays synchronous, and why is in *why (an errno). With first,
+ * the thread asks for a real-time priority (SCHED_FIFO 1), to run before
+ * the program whenever it has work: for compiles mostly made on another
+ * machine, where the program's one CPU is free only while it waits for
+ * them (queue_stats says whether it got it). */
+bool queue_start(unsigned n, bool first, int *why);
 /* Hand over job (malloc'd; the queue frees it after its install, or when
  * it is dropped). The caller holds the policy lock, and holds it again on
  * return; but it was dropped meanwhile if the job was compiled here, so
@@ -67,6 +75,7 @@ struct queue_stats {
 	unsigned full, low_share;   /* of here: the queue was full; the share was low */
 	uint64_t jit_wait_ns;	    /* submitters waited for the jit lock, in all */
 	uint64_t exit_wait_ns;	    /* queue_stop waited for compiles under way */
+	bool first, first_refused;  /* the thread ran before the program; asked, it could not */
 };
 void queue_get_stats(struct queue_stats *s);
 

@@ -131,3 +131,17 @@ if ! grep -q "in the background" "$OUT"; then
 	once "no compiler thread" "bare-metal, 2 CPUs"
 fi
 echo "same     adaptive (bare-metal, 2 CPUs)"
+
+# Bare-metal on one CPU, the compiles made on the host: the compiler
+# thread is the default, runs before the program (SCHED_FIFO), and the
+# tier-ups go in from the background; the output is right.
+./bareflow jit --verbose --cache off --timeout 300 tests/jit/tiers/adaptive.c -- 20000 \
+	>"$TMP/out" 2>"$OUT" </dev/null
+STATUS=$?
+expect_status 0
+cmp -s "$TMP/out" "$TMP/aot" || fail "adaptive (bare-metal, 1 CPU): output differs"
+once "compiling in the background, on 1 thread, which runs before the program" "bare-metal, 1 CPU"
+once "compiles: [1-9][0-9]* in the background, .*; the compiler thread ran before the program" \
+	"bare-metal, 1 CPU"
+grep -q "tier-up .* in the background" "$OUT" || fail "bare-metal, 1 CPU: no tier-up in the background"
+echo "same     adaptive (bare-metal, 1 CPU, the compiler thread first)"
