@@ -102,7 +102,7 @@ static struct job *new_job(int id, double urgency)
 TEST(queue_thread_compiles_in_order_of_urgency)
 {
 	int why = 0;
-	CHECK(queue_start(1, &why));
+	CHECK(queue_start(1, false, &why));
 	/* past the thread's first measure of its share, which a loaded host
 	 * could make low: jobs would then run here, at once */
 	pthread_mutex_lock(&Q.lock);
