@@ -19,13 +19,18 @@
  * queues and every thread's state.
  *
  * Priorities: a thread with a real-time priority (SCHED_FIFO or SCHED_RR,
- * 1 to 99) runs before every thread of a lower one. One that becomes
- * runnable takes the CPU from a lower one at that thread's next way out of
- * the kernel (the interrupt that woke it, at the latest the next tick), and
- * its slice ends only for a thread of its own priority or higher. Others
+ * 1 to 99) runs before every thread of a lower one on its CPU. One that
+ * becomes runnable goes to an idle CPU, else to the one running the lowest
+ * priority below its own, and takes that CPU at the running thread's next
+ * return to ring 3 (right after the interrupt that woke it; a thread in a
+ * long system call leaves at its end). A SCHED_FIFO thread has no slice; a
+ * SCHED_RR one's ends only for a thread of its priority waiting; one
+ * preempted by a higher priority goes back first among its own. Others
  * (priority 0) share the CPUs in turn, as above. Nothing throttles a
  * real-time thread that never waits: as on Linux without its throttling,
- * the program's own threads below it then starve.
+ * the program's own threads below it then starve. A thread that is already
+ * queued stays on its CPU's queue: across CPUs the order is kept at the
+ * wake-up, not after.
  */
 #ifndef BF_SCHED_H
 #define BF_SCHED_H
@@ -37,6 +42,15 @@ struct thread;
 struct proc;
 
 #define SCHED_SLICE_TICKS 2 /* 20 ms at TIMER_HZ */
+
+/* Policies (Linux's numbers). */
+#define SCHED_OTHER 0
+#define SCHED_FIFO 1
+#define SCHED_RR 2
+#define SCHED_BATCH 3
+#define SCHED_IDLE 5
+#define SCHED_DEADLINE 6
+#define SCHED_RESET_ON_FORK 0x40000000
 
 /* Take and drop the kernel lock. While spinning for it a CPU runs the
  * cross-calls sent to it. Not recursive. */

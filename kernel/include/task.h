@@ -99,8 +99,9 @@ struct thread {
 	uint64_t affinity;	    /* CPUs it may run on (bit n: CPU n) */
 	bool tick_wake;		    /* asleep until the next interrupt of its CPU, too */
 	unsigned slice;		    /* timer ticks left of its time slice */
-	int policy;		    /* SCHED_OTHER, _FIFO, _RR, _BATCH or _IDLE (sys_sched.c) */
-	unsigned rt_priority;	    /* 1-99 for _FIFO and _RR, else 0 (sched.h) */
+	int policy;		    /* SCHED_OTHER, _FIFO, _RR, _BATCH or _IDLE (sched.h) */
+	unsigned rt_priority;	    /* 1-99 for _FIFO and _RR, else 0 */
+	bool reset_on_fork;	    /* the threads it makes start as SCHED_OTHER */
 };
 
 /* Credentials: real, effective, saved and filesystem ids (sys_id.c). */

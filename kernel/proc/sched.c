@@ -119,7 +119,8 @@ static struct thread *dequeue(struct percpu *cpu, unsigned on)
 	return best;
 }
 
-/* True if a thread of priority `rt` or higher waits on cpu's queue. */
+/* True if a thread of priority `rt` or higher waits on cpu's queue
+ * (sched_lock held). */
 static bool waiting_at_least(const struct percpu *cpu, unsigned rt)
 {
 	for (const struct thread *t = cpu->runq_head; t; t = t->rq_next)
@@ -128,8 +129,39 @@ static bool waiting_at_least(const struct percpu *cpu, unsigned rt)
 	return false;
 }
 
+/* Whether t, running on cpu with its slice over, gives the CPU up
+ * (sched_lock held): a SCHED_FIFO thread never, a SCHED_RR one to a
+ * thread of its priority or higher, the others to any. */
+static bool slice_ends(const struct percpu *cpu, const struct thread *t)
+{
+	if (t->policy == SCHED_FIFO)
+		return false;
+	return t->policy == SCHED_RR ? waiting_at_least(cpu, t->rt_priority) : cpu->runq_len != 0;
+}
+
+/* Put t (running on cpu) back first among the threads of its priority,
+ * which it leaves for a higher one: its turn is not over. */
+static void enqueue_first_of_its_priority(struct percpu *cpu, struct thread *t)
+{
+	struct thread *prev = NULL, *q = cpu->runq_head;
+
+	while (q && q->rt_priority > t->rt_priority)
+		prev = q, q = q->rq_next;
+	t->state = THREAD_RUNNABLE;
+	t->rq_next = q;
+	if (prev)
+		prev->rq_next = t;
+	else
+		cpu->runq_head = t;
+	if (!q)
+		cpu->runq_tail = t;
+	cpu->runq_len++;
+}
+
 /* Which CPU should run t, now runnable: its last one if idle, else an idle
- * one it may run on, else the shortest queue among those (its own on a tie). */
+ * one it may run on; else, for a real-time t, the one running the lowest
+ * priority below t's; else the shortest queue among those (its own on a
+ * tie). */
 static unsigned place(const struct thread *t)
 {
 	unsigned best = t->cpu, n = smp_cpus();
@@ -141,6 +173,14 @@ static unsigned place(const struct thread *t)
 	for (unsigned i = 0; i < n; i++)
 		if ((t->affinity >> i & 1) && percpu_of(i)->idle && percpu_of(i)->online)
 			return i;
+	unsigned low = n, lowest = t->rt_priority;
+	for (unsigned i = 0; i < n && t->rt_priority; i++) {
+		const struct thread *r = percpu_of(i)->thread;
+		if ((t->affinity >> i & 1) && percpu_of(i)->online && r && r->rt_priority < lowest)
+			low = i, lowest = r->rt_priority;
+	}
+	if (low < n)
+		return low;
 	for (unsigned i = 0; i < n; i++)
 		if ((t->affinity >> i & 1) && percpu_of(i)->online &&
 		    percpu_of(i)->runq_len < percpu_of(best)->runq_len)
@@ -281,7 +321,13 @@ void sched_preempt(void)
 	cpu->need_resched = false;
 	uint64_t flags = spin_lock_irqsave(&sched_lock);
 	if (cpu->runq_len || !(t->affinity >> cpu->id & 1)) {
-		requeue(cpu, t);
+		/* a real-time thread whose turn is not over (a higher one came) */
+		bool first = (t->affinity >> cpu->id & 1) &&
+			     (t->policy == SCHED_FIFO || (t->policy == SCHED_RR && t->slice));
+		if (first)
+			enqueue_first_of_its_priority(cpu, t);
+		else
+			requeue(cpu, t);
 		to_scheduler(t);
 	}
 	spin_unlock_irqrestore(&sched_lock, flags);
@@ -337,10 +383,13 @@ bool sched_others_waiting(void) { return this_cpu()->runq_len != 0; }
 void sched_set_priority(struct thread *t, int policy, unsigned rt_priority)
 {
 	uint64_t flags = spin_lock_irqsave(&sched_lock);
+	bool same = t->rt_priority == rt_priority;
 
 	t->policy = policy;
 	t->rt_priority = rt_priority;
-	if (t->state == THREAD_RUNNABLE) {
+	if (same) {
+		/* nothing to reorder */
+	} else if (t->state == THREAD_RUNNABLE) {
 		requeue(unqueue(t), t); /* outranking the one running there, perhaps */
 	} else if (t->state == THREAD_RUNNING) {
 		/* lowered below one waiting: off the CPU at its next way out */
@@ -376,8 +425,12 @@ void sched_interrupt(bool timer)
 	if (timer && t) { /* in the kernel too: it is preempted on its way out */
 		if (t->slice)
 			t->slice--;
-		if (!t->slice && waiting_at_least(cpu, t->rt_priority))
-			cpu->need_resched = true;
+		if (!t->slice) {
+			spin_lock(&sched_lock);
+			if (slice_ends(cpu, t))
+				cpu->need_resched = true;
+			spin_unlock(&sched_lock);
+		}
 	}
 }
 

@@ -240,8 +240,10 @@ static int64_t clone_thread(uint64_t flags, uint64_t sp, uint64_t parent_tid, ui
 	t->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
 	t->sig.blocked = self->sig.blocked;
 	t->affinity = self->affinity;
-	t->policy = self->policy;
-	t->rt_priority = self->rt_priority;
+	if (!self->reset_on_fork) { /* else SCHED_OTHER, as thread_alloc left it */
+		t->policy = self->policy;
+		t->rt_priority = self->rt_priority;
+	}
 	t->cpu = self->cpu;
 	if (flags & CLONE_CHILD_CLEARTID)
 		t->clear_tid = child_tid;

@@ -7,23 +7,19 @@
 #include "smp.h"
 #include "syscall.h"
 #include "task.h"
+#include "timer.h"
 
 #define OUR_PID (current_proc()->pid)
 #define MASK_BYTES 8 /* our cpumask: one unsigned long */
-#define SCHED_OTHER 0
-#define SCHED_FIFO 1
-#define SCHED_RR 2
-#define SCHED_BATCH 3
-#define SCHED_IDLE 5
-#define SCHED_DEADLINE 6
-#define SCHED_RESET_ON_FORK 0x40000000
 
-static bool is_us(int pid) { return pid == 0 || pid == OUR_PID; }
 
 /* The thread a scheduling call names: 0 is the caller, else a tid (the
- * pid is the first thread's). */
+ * pid is the first thread's, whose state stays until the process ends,
+ * after it exits too). */
 static struct thread *named(int tid)
 {
+	if (tid == OUR_PID)
+		return current_proc()->thread;
 	return tid == 0 ? current_thread() : tid > 0 ? thread_find(tid) : NULL;
 }
 
@@ -101,7 +97,7 @@ SYSCALL_DEFINE1(sched_getscheduler, int, pid)
 		return -EINVAL;
 	if (!(t = named(pid)))
 		return -ESRCH;
-	return t->policy;
+	return t->policy | (t->reset_on_fork ? SCHED_RESET_ON_FORK : 0);
 }
 
 SYSCALL_DEFINE2(sched_getparam, int, pid, uint64_t, param)
@@ -119,7 +115,8 @@ SYSCALL_DEFINE2(sched_getparam, int, pid, uint64_t, param)
 /* Thread pid (0: the caller) gets policy (-1: its own) and the priority
  * at param (struct sched_param: one int), checked as Linux checks them.
  * SCHED_BATCH and SCHED_IDLE run as SCHED_OTHER; SCHED_DEADLINE is only
- * for sched_setattr, which is not here; a fork keeps no policy to reset. */
+ * for sched_setattr, which is not here. With SCHED_RESET_ON_FORK the
+ * threads it makes start as SCHED_OTHER (thread.c). */
 static int64_t set_scheduler(int pid, int policy, uint64_t param)
 {
 	int32_t priority;
@@ -131,14 +128,19 @@ static int64_t set_scheduler(int pid, int policy, uint64_t param)
 		return -EFAULT;
 	if (!(t = named(pid)))
 		return -ESRCH;
-	if (policy < 0)
+	bool reset = t->reset_on_fork;
+	if (policy < 0) {
 		policy = t->policy;
-	policy &= ~SCHED_RESET_ON_FORK;
+	} else {
+		reset = policy & SCHED_RESET_ON_FORK;
+		policy &= ~SCHED_RESET_ON_FORK;
+	}
 	int64_t max = priority_range(policy, 99), min = priority_range(policy, 1);
 	if (max < 0 || policy == SCHED_DEADLINE)
 		return -EINVAL;
 	if (priority < min || priority > max)
 		return -EINVAL;
+	t->reset_on_fork = reset;
 	sched_set_priority(t, policy, (unsigned)priority);
 	return 0;
 }
@@ -165,16 +167,20 @@ SYSCALL_DEFINE1(sched_get_priority_min, int, policy)
 	return priority_range(policy, 1);
 }
 
-/* SCHED_OTHER has no round-robin quantum: Linux reports 0 for a CPU with
- * nothing else to run. */
+/* A SCHED_RR thread's quantum is its slice; the others have none (Linux
+ * reports 0 for SCHED_FIFO, and for SCHED_OTHER on a CPU with nothing
+ * else to run). */
 SYSCALL_DEFINE2(sched_rr_get_interval, int, pid, uint64_t, uts)
 {
 	int64_t ts[2] = {0, 0};
+	struct thread *t;
 
 	if (pid < 0)
 		return -EINVAL;
-	if (!is_us(pid))
+	if (!(t = named(pid)))
 		return -ESRCH;
+	if (t->policy == SCHED_RR) /* its slice */
+		ts[1] = SCHED_SLICE_TICKS * (1000000000 / TIMER_HZ);
 	return copy_to_user(uts, ts, sizeof ts);
 }
 
