@@ -28,8 +28,8 @@
  * run on two CPUs or more (sched_getaffinity), or when it compiles on the
  * compile server (--compile-server), else 0; under --thresholds it is 0,
  * so that tier-ups happen at exactly the counts given. On one CPU with the
- * compile server, the thread runs before the program (SCHED_FIFO 1): the
- * program runs only while the host compiles. When no
+ * compile server, the thread runs before the program whenever it has work
+ * (SCHED_FIFO 1): the program runs on while the host compiles. When no
  * thread can be made (bare-metal without threads) compiling is
  * synchronous, and --log-tiers says so.
  *
@@ -276,9 +276,12 @@ static void start_compiling(void)
 	if (prof_background((unsigned)n, first, &why)) {
 		if (rt.verbose && n)
 			fprintf(stderr, "bareflow-rt: compiling in the background, on 1 thread%s\n",
-				first && n ? ", which runs before the program whenever it has "
-					     "work: its compiles are made on the host"
-					   : "");
+				!first			? ""
+				: prof_compiler_first() ? ", which runs before the program whenever "
+							  "it has work: its compiles are made on the "
+							  "host"
+							: ", which takes turns with the program: it was "
+							  "refused the priority to run first (SCHED_FIFO)");
 		return;
 	}
 	if (rt.verbose || rt.log_tiers)

@@ -402,7 +402,7 @@ struct reach {
 
 static size_t reach_slot(const struct reach *r, LLVMValueRef v)
 {
-	size_t h = (size_t)(((uintptr_t)v >> 4) * 0x9e3779b97f4a7c15ull) & r->mask;
+	size_t h = (size_t)(((uintptr_t)v * 0x9e3779b97f4a7c15ull) >> 32) & r->mask;
 	while (r->keys[h] && r->keys[h] != v)
 		h = (h + 1) & r->mask;
 	return h;
@@ -495,25 +495,27 @@ void ir_keep_reached(LLVMModuleRef m, const LLVMValueRef *roots, size_t n)
 		free(r.todo);
 		return;
 	}
-	/* the functions not reached lose their bodies, then the declarations
-	 * nothing uses go; a variable not reached stays a declaration, so that
-	 * a guard built later can still name it (jit_variable_at) */
+	/* the functions and constants not reached lose their bodies and
+	 * values, then the function declarations nothing uses go (a stub too:
+	 * call_directly takes none); a variable not reached stays a
+	 * declaration, so that a guard built later can still name it
+	 * (jit_variable_at) */
 	LLVMValueRef next;
 	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = next) {
 		next = LLVMGetNextFunction(f);
 		if (!LLVMIsDeclaration(f) && !reached(&r, f))
 			declare_only(m, f);
 	}
-	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = next) {
-		next = LLVMGetNextFunction(f);
-		if (LLVMIsDeclaration(f) && !LLVMGetFirstUse(f) && !reached(&r, f))
-			LLVMDeleteFunction(f);
-	}
 	for (LLVMValueRef g = LLVMGetFirstGlobal(m); g; g = LLVMGetNextGlobal(g))
 		if (!LLVMIsDeclaration(g) && !reached(&r, g)) {
 			LLVMSetInitializer(g, NULL);
 			LLVMSetLinkage(g, LLVMExternalLinkage);
 		}
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = next) {
+		next = LLVMGetNextFunction(f);
+		if (LLVMIsDeclaration(f) && !LLVMGetFirstUse(f) && !reached(&r, f))
+			LLVMDeleteFunction(f);
+	}
 	free(r.keys);
 	free(r.todo);
 }

@@ -380,7 +380,7 @@ static int request(struct jit *j, LLVMModuleRef m, int opt, const char *pre_pass
 		LLVMDisposeMemoryBuffer(bc);
 		return jit_out_of_memory(j);
 	}
-	uint64_t sent = rt_now_ns();
+	uint64_t sent = rt_now_ns(), sent_cpu = rt_thread_cpu_ns();
 	int r = write_all(j->remote, j->remote_socket, o.p, o.n);
 	free(o.p);
 	unsigned char *body = NULL;
@@ -390,7 +390,7 @@ static int request(struct jit *j, LLVMModuleRef m, int opt, const char *pre_pass
 	if (r)
 		return compile_here(j, bc, r, opt, pre_passes, cg, watch, calls, back);
 	LLVMDisposeMemoryBuffer(bc);
-	uint64_t done = rt_now_ns();
+	uint64_t done = rt_now_ns(), done_cpu = rt_thread_cpu_ns();
 	struct reader i = {body, body + size, false};
 	int status = (int)read_u32(&i);
 	char *msg = get_str(&i), *warnings = get_str(&i), *callees = get_str(&i);
@@ -415,8 +415,8 @@ static int request(struct jit *j, LLVMModuleRef m, int opt, const char *pre_pass
 	free(callees);
 	/* the guest's share (writing the bitcode, linking) counts as code
 	 * generation, the host's as it was spent there */
-	uint64_t host = opt_ns + cg_ns, trip = done - sent;
-	j->stats.remote_wait_ns += trip;
+	uint64_t host = opt_ns + cg_ns, trip = done - sent, trip_cpu = done_cpu - sent_cpu;
+	j->stats.remote_wait_ns += trip > trip_cpu ? trip - trip_cpu : 0; /* not sending, reading */
 	j->stats.optimize_ns += opt_ns;
 	j->stats.codegen_ns += (sent - t0) + (trip > host ? trip - host : 0) + cg_ns;
 	uint64_t t1 = rt_now_ns();

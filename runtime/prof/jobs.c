@@ -75,6 +75,7 @@ static void compile(struct queue_job *q)
 	uint64_t away = jit_stats(P.jit)->remote_wait_ns;
 	compile_now(job);
 	q->away_ns = jit_stats(P.jit)->remote_wait_ns - away;
+	q->no_server = !jit_compiles_remotely(P.jit);
 	cpu_time_only(job, rt_now_ns() - wall, rt_thread_cpu_ns() - cpu + q->away_ns);
 }
 

@@ -120,6 +120,13 @@ bool prof_background(unsigned threads, bool first, int *why)
 	return queue_start(threads, first, why);
 }
 
+bool prof_compiler_first(void)
+{
+	struct queue_stats s;
+	queue_get_stats(&s);
+	return s.first;
+}
+
 void prof_stop(void)
 {
 	static bool said;

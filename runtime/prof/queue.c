@@ -142,23 +142,24 @@ static struct queue_job *take_most_urgent(void)
 	return job;
 }
 
+/* arg: non-NULL when the thread runs first (SCHED_FIFO, from its start):
+ * its share of the CPU is whole then, and needs no measure. */
 static void *serve(void *arg)
 {
-	uint64_t wall, cpu, spun;
 	if (arg) {
-		struct sched_param p = {.sched_priority = 1};
-		bool got = !pthread_setschedparam(pthread_self(), SCHED_FIFO, &p);
 		pthread_mutex_lock(&Q.lock);
-		Q.stats.first = got, Q.stats.first_refused = !got;
+		Q.share = 1;
+		Q.probed = true;
+		pthread_mutex_unlock(&Q.lock);
+	} else {
+		uint64_t wall = rt_now_ns(), cpu = rt_thread_cpu_ns(), spun;
+		while ((spun = rt_now_ns() - wall) < PROBE_NS)
+			;
+		pthread_mutex_lock(&Q.lock);
+		Q.share = (double)(rt_thread_cpu_ns() - cpu) / (double)spun;
+		Q.probed = true;
 		pthread_mutex_unlock(&Q.lock);
 	}
-	wall = rt_now_ns(), cpu = rt_thread_cpu_ns();
-	while ((spun = rt_now_ns() - wall) < PROBE_NS)
-		;
-	pthread_mutex_lock(&Q.lock);
-	Q.share = (double)(rt_thread_cpu_ns() - cpu) / (double)spun;
-	Q.probed = true;
-	pthread_mutex_unlock(&Q.lock);
 	for (;;) {
 		pthread_mutex_lock(&Q.lock);
 		while (!Q.head && !Q.stopping)
@@ -171,6 +172,11 @@ static void *serve(void *arg)
 		pthread_mutex_unlock(&Q.lock);
 
 		run(job);
+		if (arg && job->no_server) { /* compiling here now: no longer first */
+			struct sched_param p = {.sched_priority = 0};
+			pthread_setschedparam(pthread_self(), SCHED_OTHER, &p);
+			arg = NULL;
+		}
 		pthread_mutex_lock(&Q.policy);
 		job->install(job);
 		pthread_mutex_unlock(&Q.policy);
@@ -208,19 +214,34 @@ bool queue_start(unsigned n, bool first, int *why)
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old); /* the thread inherits it */
 	/* away from here; if the CPUs allowed changed meanwhile (EINVAL),
-	 * anywhere */
-	for (int away = 1; away >= 0; away--) {
+	 * anywhere; first, with SCHED_FIFO 1 from its start, or, refused it
+	 * (EPERM), as any thread */
+	bool fifo = first;
+	for (int away = 1; away >= 0;) {
+		struct sched_param p = {.sched_priority = 1};
 		pthread_attr_init(&attr);
 		pthread_attr_setstacksize(&attr, COMPILER_STACK);
 		if (away)
 			away_from_here(&attr);
-		*why = pthread_create(&Q.thread, &attr, serve, first ? &Q : NULL);
+		if (fifo) {
+			pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED);
+			pthread_attr_setschedpolicy(&attr, SCHED_FIFO);
+			pthread_attr_setschedparam(&attr, &p);
+		}
+		*why = pthread_create(&Q.thread, &attr, serve, fifo ? &Q : NULL);
 		pthread_attr_destroy(&attr);
+		if (*why == EPERM && fifo) {
+			fifo = false;
+			continue;
+		}
 		if (*why != EINVAL)
 			break;
+		away--;
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	Q.running = *why == 0;
+	Q.stats.first = Q.running && fifo;
+	Q.stats.first_refused = first && !fifo;
 	return Q.running;
 }
 

@@ -42,8 +42,10 @@ struct queue_job {
 	bool background; /* set by queue_submit: compiled on the thread */
 	/* set by compile: of its time, what it spent waiting for another
 	 * machine (the compile server), which says nothing of the share of a
-	 * CPU the thread gets */
+	 * CPU the thread gets; and whether that machine is gone (compiles are
+	 * made here from now on: a thread that ran first no longer does) */
 	uint64_t away_ns;
+	bool no_server;
 };
 
 /* Start n compiler threads (0: synchronous; more than 1 is 1, as the JIT has
