@@ -20,7 +20,7 @@ $(B)/runtime/%.o: runtime/%.c runtime/runtime.mk
 # Debug sections compressed (gdb reads them so), and the sections nothing
 # reaches left out (LLVM's libraries are built a function to a section):
 # the runtime is booted as a file in the boot archive, whose every byte
-# takes guest RAM and is copied at exec. --gc-sections took it from 56 to
+# takes guest RAM (exec backs only the pages touched). --gc-sections took it from 56 to
 # 49 MiB, and a cold bare-metal `bareflow jit` of bench/real's crc, lz or
 # matrix 3.5 to 4.5% less time.
 $(B)/runtime/bareflow-rt: $(RT_OBJS)

@@ -159,8 +159,9 @@ struct inode;
 int vma_add_file(uint64_t start, uint64_t end, unsigned flags, struct inode *ip, uint64_t off,
 		 bool shared);
 /* An area for a program segment's file bytes, image[off..image_end) at
- * start, which the caller (exec) has already copied in: MADV_DONTNEED
- * brings them back from image, which must outlive the process. */
+ * start: each page is backed with its bytes at its first touch
+ * (vma_fault), and again after MADV_DONTNEED; image must outlive the
+ * process and never change. */
 int vma_add_image(uint64_t start, uint64_t end, unsigned flags, const void *image, uint64_t off,
 		  uint64_t image_end);
 /* Grow the area ending at end to new_end, with the same access and backing

@@ -45,11 +45,16 @@ static int map_zeroed(struct vm_space *as, uint64_t lo, uint64_t hi, unsigned fl
 	return 0;
 }
 
-/* Map one segment and copy its file bytes in through the direct map. Only
- * the pages holding file bytes are backed now: the rest (bss, and any
- * anonymous tail) is demand-zero like any other area, so a 600 MB or 1 TiB
- * bss costs nothing until touched, as on Linux. */
-static int load_segment(struct vm_space *as, const struct elf_segment *s, const uint8_t *file)
+/* Map one segment. Nothing is copied now: a page is backed at its first
+ * touch (vma_fault), with the file's bytes for it, from the first page that
+ * holds the segment's to the last, the bytes after filesz zero; the rest
+ * (bss, and any anonymous tail) is demand-zero like any other area, so a
+ * 600 MB or 1 TiB bss costs nothing until touched, as on Linux. The file
+ * is the boot archive's (or module's) memory, which stays as it is for the
+ * whole run: a write to the file copies it first (inode.c). So a large
+ * program costs only the pages it uses (the JIT runtime, 42 MB of
+ * segments, touches some tens of them). */
+static int load_segment(const struct elf_segment *s, const uint8_t *file)
 {
 	uint64_t lo = s->vaddr & ~(PAGE_SIZE - 1);
 	uint64_t hi = (s->vaddr + s->memsz + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
@@ -61,18 +66,6 @@ static int load_segment(struct vm_space *as, const struct elf_segment *s, const 
 				    s->offset + s->filesz);
 	if (!err && hi > data_hi)
 		err = vma_add(data_hi, hi, vm_flags(s->prot));
-	if (!err && s->filesz)
-		err = map_zeroed(as, lo, data_hi, vm_flags(s->prot) & ~VM_READ);
-
-	for (uint64_t done = 0; !err && done < s->filesz;) {
-		uint64_t va = s->vaddr + done, pa;
-		size_t n = PAGE_SIZE - (va & (PAGE_SIZE - 1));
-		if (n > s->filesz - done)
-			n = s->filesz - done;
-		vm_lookup(as, va, &pa, NULL);
-		memcpy(phys_to_virt(pa), file + s->offset + done, n);
-		done += n;
-	}
 	return err;
 }
 
@@ -194,7 +187,7 @@ int proc_exec(const void *file, size_t size, int argc, char **argv, int envc, ch
 	if (!as)
 		return -ENOMEM;
 	for (unsigned i = 0; !err && i < img.nseg; i++)
-		err = load_segment(as, &img.seg[i], file);
+		err = load_segment(&img.seg[i], file);
 	if (!err)
 		err = vma_add(USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_TOP, VM_USER | VM_READ | VM_WRITE);
 	if (!err)

@@ -320,6 +320,12 @@ int vma_fault(uint64_t addr, bool write, bool exec)
 		return 0;
 	}
 	uint64_t pa = pmm_alloc_zeroed();
+	if (pa && v->image && !v->file) { /* the program's own segment: its bytes */
+		uint64_t off = v->off + (va - v->start);
+		if (off < v->image_end)
+			memcpy(phys_to_virt(pa), v->image + off,
+			       v->image_end - off < PAGE_SIZE ? v->image_end - off : PAGE_SIZE);
+	}
 	if (pa && vm_map(proc_space(), va, pa, PAGE_SIZE, v->flags & ~VM_READ)) {
 		pmm_free_pages(pa, 1);
 		pa = 0;
