@@ -121,6 +121,10 @@ struct prof_fn {
 		bool other_warm; /* the other's first calls are done */
 		bool warm;  /* the slot's code's first calls are done: ... */
 		uint64_t warm_calls, warm_cycles; /* ... its calls and cycles then */
+		/* queue_first_marks when the -O3 code's or tier 0's sample
+		 * began, and how many times one was begun again */
+		unsigned long marks;
+		unsigned again;
 	} experiment;
 	uint64_t spec_calls; /* calls when a specialized version was installed */
 	unsigned long size;  /* IR instructions a version compiles (0: not known yet) */

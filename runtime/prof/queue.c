@@ -88,6 +88,13 @@ static void hold_for_test(void)
 		n < k ? ", too few: they waited for it" : "");
 }
 
+static _Atomic unsigned long first_marks;
+
+unsigned long queue_first_marks(void)
+{
+	return atomic_load_explicit(&first_marks, memory_order_relaxed);
+}
+
 static void run(struct queue_job *job)
 {
 	uint64_t t0 = rt_now_ns();
@@ -171,6 +178,8 @@ static void *serve(void *arg)
 		struct queue_job *job = take_most_urgent();
 		pthread_mutex_unlock(&Q.lock);
 
+		if (arg)
+			atomic_fetch_add_explicit(&first_marks, 1, memory_order_relaxed);
 		run(job);
 		if (arg && job->no_server) { /* compiling here now: no longer first */
 			struct sched_param p = {.sched_priority = 0};
@@ -181,6 +190,8 @@ static void *serve(void *arg)
 		job->install(job);
 		pthread_mutex_unlock(&Q.policy);
 		free(job);
+		if (arg)
+			atomic_fetch_add_explicit(&first_marks, 1, memory_order_relaxed);
 	}
 }
 

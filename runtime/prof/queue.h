@@ -70,6 +70,11 @@ void queue_unlock_policy(void);
 bool queue_try_jit(void);
 void queue_unlock_jit(void);
 
+/* How many times a compiler thread that runs first (queue_start's first:
+ * it takes the program's one CPU) began or ended a compile so far: a
+ * measure of the program's cycles across a change of it took in some of
+ * the compile's. */
+unsigned long queue_first_marks(void);
 /* What the queue did, for --log-tiers. */
 struct queue_stats {
 	unsigned background, here; /* jobs compiled on the thread, on the submitter's */
