@@ -324,10 +324,11 @@ static int reserve(struct inode *ip, uint64_t need)
 	uint8_t *p;
 	if (ip->cap) {
 		p = krealloc(ip->data, cap);
-	} else { /* first write to borrowed archive bytes: copy them */
+	} else { /* first write to borrowed archive bytes: copy them (those
+		  * that fit: a truncation asks for less than the size) */
 		p = kmalloc(cap);
 		if (p && ip->size)
-			memcpy(p, ip->data, ip->size);
+			memcpy(p, ip->data, ip->size < cap ? ip->size : cap);
 	}
 	if (!p)
 		return -ENOSPC;
