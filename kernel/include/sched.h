@@ -20,8 +20,8 @@
  *
  * Priorities: a thread with a real-time priority (SCHED_FIFO or SCHED_RR,
  * 1 to 99) runs before every thread of a lower one on its CPU. One that
- * becomes runnable goes to an idle CPU, else to the one running the lowest
- * priority below its own, and takes that CPU at the running thread's next
+ * becomes runnable goes to an idle CPU, else to the one whose highest
+ * priority, running or queued, is the lowest below its own, and takes that CPU at the running thread's next
  * return to ring 3 (right after the interrupt that woke it; a thread in a
  * long system call leaves at its end). A SCHED_FIFO thread has no slice; a
  * SCHED_RR one's ends only for a thread of its priority waiting; one

@@ -173,11 +173,17 @@ static unsigned place(const struct thread *t)
 	for (unsigned i = 0; i < n; i++)
 		if ((t->affinity >> i & 1) && percpu_of(i)->idle && percpu_of(i)->online)
 			return i;
+	/* a CPU's rank: the highest priority it runs or has queued */
 	unsigned low = n, lowest = t->rt_priority;
 	for (unsigned i = 0; i < n && t->rt_priority; i++) {
-		const struct thread *r = percpu_of(i)->thread;
-		if ((t->affinity >> i & 1) && percpu_of(i)->online && r && r->rt_priority < lowest)
-			low = i, lowest = r->rt_priority;
+		const struct percpu *c = percpu_of(i);
+		unsigned rank = c->thread ? c->thread->rt_priority : 0;
+		for (const struct thread *q = c->runq_head; q; q = q->rq_next)
+			if (q->rt_priority > rank)
+				rank = q->rt_priority;
+		if ((t->affinity >> i & 1) && c->online &&
+		    (rank < lowest || (rank == lowest && low < n && i == t->cpu)))
+			low = i, lowest = rank;
 	}
 	if (low < n)
 		return low;

@@ -445,7 +445,9 @@ int vma_discard(uint64_t start, uint64_t end)
 		if (v->shared) /* what it wrote reaches the file before the pages go */
 			shmap_writeback(v->file);
 		release_pages(lo, hi);
-		if ((v->file || v->image) && !err) /* the next touch reads the file again */
+		/* the next touch reads the file again: a file's now, a program
+		 * segment's at that touch (vma_fault) */
+		if (v->file && !err)
 			err = fill_from_file(v, lo, hi);
 		covered += hi - lo;
 	}
