@@ -73,9 +73,12 @@ static void compile(struct queue_job *q)
 	struct prof_job *job = (struct prof_job *)q;
 	uint64_t wall = rt_now_ns(), cpu = rt_thread_cpu_ns();
 	uint64_t away = jit_stats(P.jit)->remote_wait_ns;
+	if (!jit_compiles_remotely(P.jit))
+		queue_compiling_here();
 	compile_now(job);
 	q->away_ns = jit_stats(P.jit)->remote_wait_ns - away;
-	q->no_server = !jit_compiles_remotely(P.jit);
+	if (!jit_compiles_remotely(P.jit)) /* the server went during this one */
+		queue_compiling_here();
 	cpu_time_only(job, rt_now_ns() - wall, rt_thread_cpu_ns() - cpu + q->away_ns);
 }
 

@@ -141,7 +141,10 @@ void prof_stop(void)
 			"the program waited %.1f ms for the jit lock, the exit %.1f ms%s\n",
 			s.background, s.here, s.full, s.low_share, s.dropped,
 			prof_ms(s.jit_wait_ns), prof_ms(s.exit_wait_ns),
-			s.first		  ? "; the compiler thread ran before the program"
+			s.first && s.first_dropped
+			    ? "; the compiler thread ran before the program until the compile server "
+			      "went"
+			: s.first	  ? "; the compiler thread ran before the program"
 			: s.first_refused ? "; the compiler thread could not run before the program"
 					  : "");
 }

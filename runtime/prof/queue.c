@@ -149,10 +149,26 @@ static struct queue_job *take_most_urgent(void)
 	return job;
 }
 
+/* Whether this thread is the compiler thread and runs first. */
+static __thread bool running_first;
+
+void queue_compiling_here(void)
+{
+	if (!running_first)
+		return;
+	struct sched_param p = {.sched_priority = 0};
+	pthread_setschedparam(pthread_self(), SCHED_OTHER, &p);
+	running_first = false;
+	pthread_mutex_lock(&Q.lock);
+	Q.stats.first_dropped = true;
+	pthread_mutex_unlock(&Q.lock);
+}
+
 /* arg: non-NULL when the thread runs first (SCHED_FIFO, from its start):
  * its share of the CPU is whole then, and needs no measure. */
 static void *serve(void *arg)
 {
+	running_first = arg != NULL;
 	if (arg) {
 		pthread_mutex_lock(&Q.lock);
 		Q.share = 1;
@@ -178,19 +194,15 @@ static void *serve(void *arg)
 		struct queue_job *job = take_most_urgent();
 		pthread_mutex_unlock(&Q.lock);
 
-		if (arg)
+		bool first = running_first;
+		if (first)
 			atomic_fetch_add_explicit(&first_marks, 1, memory_order_relaxed);
 		run(job);
-		if (arg && job->no_server) { /* compiling here now: no longer first */
-			struct sched_param p = {.sched_priority = 0};
-			pthread_setschedparam(pthread_self(), SCHED_OTHER, &p);
-			arg = NULL;
-		}
 		pthread_mutex_lock(&Q.policy);
 		job->install(job);
 		pthread_mutex_unlock(&Q.policy);
 		free(job);
-		if (arg)
+		if (first)
 			atomic_fetch_add_explicit(&first_marks, 1, memory_order_relaxed);
 	}
 }

@@ -42,10 +42,8 @@ struct queue_job {
 	bool background; /* set by queue_submit: compiled on the thread */
 	/* set by compile: of its time, what it spent waiting for another
 	 * machine (the compile server), which says nothing of the share of a
-	 * CPU the thread gets; and whether that machine is gone (compiles are
-	 * made here from now on: a thread that ran first no longer does) */
+	 * CPU the thread gets */
 	uint64_t away_ns;
-	bool no_server;
 };
 
 /* Start n compiler threads (0: synchronous; more than 1 is 1, as the JIT has
@@ -75,6 +73,11 @@ void queue_unlock_jit(void);
  * measure of the program's cycles across a change of it took in some of
  * the compile's. */
 unsigned long queue_first_marks(void);
+/* Called by a job's compile about to be made here, not on the compile
+ * server (gone, or never there): a compiler thread that runs first runs
+ * as any thread from now on, or it would stop the program for the whole
+ * compile. Nothing on other threads. */
+void queue_compiling_here(void);
 /* What the queue did, for --log-tiers. */
 struct queue_stats {
 	unsigned background, here; /* jobs compiled on the thread, on the submitter's */
@@ -83,6 +86,7 @@ struct queue_stats {
 	uint64_t jit_wait_ns;	    /* submitters waited for the jit lock, in all */
 	uint64_t exit_wait_ns;	    /* queue_stop waited for compiles under way */
 	bool first, first_refused;  /* the thread ran before the program; asked, it could not */
+	bool first_dropped;	    /* it stopped: compiles were made here */
 };
 void queue_get_stats(struct queue_stats *s);
 
