@@ -436,7 +436,16 @@ bool prof_spec_stale(const struct prof_job *job, size_t b)
 static void installed(struct prof_fn *f, uint32_t i, const struct jit_request *r, void *code,
 		      uint64_t ns, enum prof_place place, const struct prof_job *job, size_t b)
 {
+	struct prof_experiment *e = &f->experiment;
 	log_tier_up(f, r, ns, job, b);
+	/* Code compiled in the background can arrive while the slot holds
+	 * an experiment's code (asked for before it began): the experiment
+	 * gives the slot back first, or it would put its own back over the
+	 * new code at its next turn; a comparison between two codes is over */
+	if (e->state == EXPERIMENT_TIER0)
+		end_tier0_sample(f);
+	else if (e->state == EXPERIMENT_OTHER || e->state == EXPERIMENT_HOST)
+		e->state = EXPERIMENT_DONE;
 	prof_install(f, r, code, ns, place);
 	f->tier = r->tier;
 	if (r->tier == 1) {
@@ -702,9 +711,23 @@ static bool cpu_has_choices(void)
 	return has;
 }
 
-/* f's counted -O3 code is in its slot: measure it for a while. */
+/* f's counted -O3 code is in its slot: measure it for a while. Code that
+ * replaced code found no slower than tier 0 (and measured no further) is
+ * looked at anew: in the background, qrcode's generic -O3 code was found
+ * so while its specialization, several times slower, waited in the queue,
+ * which then went in unmeasured. */
 static void plan_experiment(struct prof_fn *f)
 {
+	struct prof_experiment *e = &f->experiment;
+	if (e->state == EXPERIMENT_DONE && e->checked && !e->alone && !e->rounds)
+		*e = (struct prof_experiment){.state = EXPERIMENT_NONE};
+	else if (e->state == EXPERIMENT_WAIT) /* its samples were of the code before */
+		e->warm = e->checked = false;
+	if (e->state == EXPERIMENT_WAIT) {
+		f->call_trigger = f->calls + EXPERIMENT_MIN_CALLS + 2;
+		f->loop_trigger = PROF_NEVER;
+		return;
+	}
 	if (P.policy.fixed || !cpu_has_choices() || f->experiment.state != EXPERIMENT_NONE) {
 		f->call_trigger = f->loop_trigger = PROF_NEVER;
 		return;
@@ -929,7 +952,12 @@ static void experiment(struct prof_fn *f, uint32_t i)
 		 * slower than that too. */
 		if (!e->checked) {
 			e->o3_cpc = warm_cpc(f);
-			if (looks_slower_than_tier0(f, e->o3_cpc) && f->tier0_code) {
+			/* a function whose tier-0 calls entered OSR code has no
+			 * figure of tier 0's own (qrcode's penalty_finder_like,
+			 * OSR'd in its first call in some runs, looked no slower
+			 * than its OSR code and was never measured): then tier
+			 * 0's sample beside decides alone */
+			if ((looks_slower_than_tier0(f, e->o3_cpc) || f->osr_in) && f->tier0_code) {
 				if (f->osr_pending) /* its install writes the OSR trigger */
 					sample(f, e->o3_cpc); /* look again after another */
 				else
@@ -980,6 +1008,25 @@ static void experiment(struct prof_fn *f, uint32_t i)
 		end_tier0_sample(f);
 		e->checked = true;
 		e->alone = e->tier0_beside > 0 && e->o3_cpc > SLOWER_BESIDE * e->tier0_beside;
+		if (!e->alone && !e->tier0_again && e->o3_cpc > e->tier0_beside) {
+			/* Slower than tier 0 beside it, but not by the margin:
+			 * once more, a little later, from a new sample of the -O3
+			 * code. Tier 0's sample holds its callees' cycles, and
+			 * their code may have been in the way: qrcode's came out
+			 * at 4.1 million cycles a call while a callee's guard
+			 * missed to its tier-0 code, 2.2 million in other runs. */
+			e->tier0_again = true;
+			e->checked = false;
+			e->warm = false;
+			if (P.verbose)
+				fprintf(stderr,
+					"bareflow-rt: %s: its -O3 code ran %.0f cycles a call, its "
+					"tier-0 code %.0f with its callees beside it: not slower than "
+					"tier 0, to be measured once more\n",
+					f->fn->name, e->o3_cpc, e->tier0_beside);
+			sample(f, e->o3_cpc);
+			return;
+		}
 		const struct prof_version *o3 = prof_in_slot(f);
 		if (P.verbose)
 			fprintf(stderr,

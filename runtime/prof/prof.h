@@ -125,6 +125,7 @@ struct prof_fn {
 		 * began, and how many times one was begun again */
 		unsigned long marks;
 		unsigned again;
+		bool tier0_again; /* tier 0's sample is being run a second time */
 	} experiment;
 	uint64_t spec_calls; /* calls when a specialized version was installed */
 	unsigned long size;  /* IR instructions a version compiles (0: not known yet) */
