@@ -76,16 +76,23 @@ static void outranked(struct percpu *cpu, const struct thread *t)
 	sched_kick(cpu->id);
 }
 
-static void enqueue(struct percpu *cpu, struct thread *t)
+/* Put t on cpu's queue after prev (NULL: first). */
+static void link_queued(struct percpu *cpu, struct thread *prev, struct thread *t)
 {
 	t->state = THREAD_RUNNABLE;
-	t->rq_next = NULL;
-	if (cpu->runq_tail)
-		cpu->runq_tail->rq_next = t;
+	t->rq_next = prev ? prev->rq_next : cpu->runq_head;
+	if (prev)
+		prev->rq_next = t;
 	else
 		cpu->runq_head = t;
-	cpu->runq_tail = t;
+	if (!t->rq_next)
+		cpu->runq_tail = t;
 	cpu->runq_len++;
+}
+
+static void enqueue(struct percpu *cpu, struct thread *t)
+{
+	link_queued(cpu, cpu->runq_tail, t);
 	outranked(cpu, t);
 }
 
@@ -119,14 +126,15 @@ static struct thread *dequeue(struct percpu *cpu, unsigned on)
 	return best;
 }
 
-/* True if a thread of priority `rt` or higher waits on cpu's queue
+/* The highest real-time priority waiting on cpu's queue, 0 if none
  * (sched_lock held). */
-static bool waiting_at_least(const struct percpu *cpu, unsigned rt)
+static unsigned highest_waiting(const struct percpu *cpu)
 {
+	unsigned rt = 0;
 	for (const struct thread *t = cpu->runq_head; t; t = t->rq_next)
-		if (t->rt_priority >= rt)
-			return true;
-	return false;
+		if (t->rt_priority > rt)
+			rt = t->rt_priority;
+	return rt;
 }
 
 /* Whether t, running on cpu with its slice over, gives the CPU up
@@ -136,26 +144,18 @@ static bool slice_ends(const struct percpu *cpu, const struct thread *t)
 {
 	if (t->policy == SCHED_FIFO)
 		return false;
-	return t->policy == SCHED_RR ? waiting_at_least(cpu, t->rt_priority) : cpu->runq_len != 0;
+	return t->policy == SCHED_RR ? highest_waiting(cpu) >= t->rt_priority : cpu->runq_len != 0;
 }
 
 /* Put t (running on cpu) back first among the threads of its priority,
  * which it leaves for a higher one: its turn is not over. */
 static void enqueue_first_of_its_priority(struct percpu *cpu, struct thread *t)
 {
-	struct thread *prev = NULL, *q = cpu->runq_head;
+	struct thread *prev = NULL;
 
-	while (q && q->rt_priority > t->rt_priority)
-		prev = q, q = q->rq_next;
-	t->state = THREAD_RUNNABLE;
-	t->rq_next = q;
-	if (prev)
-		prev->rq_next = t;
-	else
-		cpu->runq_head = t;
-	if (!q)
-		cpu->runq_tail = t;
-	cpu->runq_len++;
+	for (struct thread *q = cpu->runq_head; q && q->rt_priority > t->rt_priority; q = q->rq_next)
+		prev = q;
+	link_queued(cpu, prev, t);
 }
 
 /* Which CPU should run t, now runnable: its last one if idle, else an idle
@@ -177,10 +177,9 @@ static unsigned place(const struct thread *t)
 	unsigned low = n, lowest = t->rt_priority;
 	for (unsigned i = 0; i < n && t->rt_priority; i++) {
 		const struct percpu *c = percpu_of(i);
-		unsigned rank = c->thread ? c->thread->rt_priority : 0;
-		for (const struct thread *q = c->runq_head; q; q = q->rq_next)
-			if (q->rt_priority > rank)
-				rank = q->rt_priority;
+		unsigned rank = highest_waiting(c);
+		if (c->thread && c->thread->rt_priority > rank)
+			rank = c->thread->rt_priority;
 		if ((t->affinity >> i & 1) && c->online &&
 		    (rank < lowest || (rank == lowest && low < n && i == t->cpu)))
 			low = i, lowest = rank;
@@ -400,7 +399,7 @@ void sched_set_priority(struct thread *t, int policy, unsigned rt_priority)
 	} else if (t->state == THREAD_RUNNING) {
 		/* lowered below one waiting: off the CPU at its next way out */
 		struct percpu *cpu = percpu_of(t->cpu);
-		if (waiting_at_least(cpu, rt_priority + 1)) {
+		if (highest_waiting(cpu) > rt_priority) {
 			cpu->need_resched = true;
 			sched_kick(t->cpu);
 		}

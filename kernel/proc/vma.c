@@ -319,13 +319,14 @@ int vma_fault(uint64_t addr, bool write, bool exec)
 			return -EFAULT;
 		return 0;
 	}
-	uint64_t pa = pmm_alloc_zeroed();
-	if (pa && v->image && !v->file) { /* the program's own segment: its bytes */
-		uint64_t off = v->off + (va - v->start);
-		if (off < v->image_end)
-			memcpy(phys_to_virt(pa), v->image + off,
-			       v->image_end - off < PAGE_SIZE ? v->image_end - off : PAGE_SIZE);
-	}
+	/* the program's own segment: its bytes (a whole page of them needs
+	 * no zeroing first) */
+	uint64_t off = v->off + (va - v->start), n = 0;
+	if (v->image && !v->file && off < v->image_end)
+		n = v->image_end - off < PAGE_SIZE ? v->image_end - off : PAGE_SIZE;
+	uint64_t pa = n == PAGE_SIZE ? pmm_alloc_pages(1, PAGE_SIZE) : pmm_alloc_zeroed();
+	if (pa && n)
+		memcpy(phys_to_virt(pa), v->image + off, n);
 	if (pa && vm_map(proc_space(), va, pa, PAGE_SIZE, v->flags & ~VM_READ)) {
 		pmm_free_pages(pa, 1);
 		pa = 0;

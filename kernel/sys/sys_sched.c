@@ -12,7 +12,6 @@
 #define OUR_PID (current_proc()->pid)
 #define MASK_BYTES 8 /* our cpumask: one unsigned long */
 
-
 /* The thread a scheduling call names: 0 is the caller, else a tid (the
  * pid is the first thread's, whose state stays until the process ends,
  * after it exits too). */

@@ -719,14 +719,11 @@ static bool cpu_has_choices(void)
 static void plan_experiment(struct prof_fn *f)
 {
 	struct prof_experiment *e = &f->experiment;
-	if (e->state == EXPERIMENT_DONE && e->checked && !e->alone && !e->rounds)
+	if (e->state == EXPERIMENT_DONE && e->checked && !e->alone && !e->rounds) {
 		*e = (struct prof_experiment){.state = EXPERIMENT_NONE};
-	else if (e->state == EXPERIMENT_WAIT) /* its samples were of the code before */
+	} else if (e->state == EXPERIMENT_WAIT) { /* its samples were of the code before */
 		e->warm = e->checked = false;
-	if (e->state == EXPERIMENT_WAIT) {
-		f->call_trigger = f->calls + EXPERIMENT_MIN_CALLS + 2;
-		f->loop_trigger = PROF_NEVER;
-		return;
+		e->state = EXPERIMENT_NONE; /* waits again, from now */
 	}
 	if (P.policy.fixed || !cpu_has_choices() || f->experiment.state != EXPERIMENT_NONE) {
 		f->call_trigger = f->loop_trigger = PROF_NEVER;
