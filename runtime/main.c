@@ -6,11 +6,12 @@
  *   bareflow-rt [--opt auto|0|1|2|3] [--thresholds C1,L1,C2,L2] [--verbose]
  *               [--log-tiers] [--report] [--profile FILE] [--cache DIR|off]
  *               [--cache-clear] [--compile-threads N] [--perf-map] [--gdb]
- *               [--tier0 FILE] [--compile-server PATH] FILE.bc... -- ARGV0 [ARGS...]
+ *               [--tier0 FILE] [--compile-server PATH [--fetch FILE]...]
+ *               FILE.bc... -- ARGV0 [ARGS...]
  *   bareflow-rt --check FILE.bc...
  *   bareflow-rt --export OUT.o [--export-cpu host|x86-64] --cache DIR FILE.bc...
  *   bareflow-rt --tier0-out FILE FILE.bc...
- *   bareflow-rt --serve-compiles
+ *   bareflow-rt --serve-compiles [--files FD FILE...]
  *
  * --gdb tells gdb about each function the JIT compiles (gdbjit.h).
  * --perf-map writes /tmp/perf-PID.map, naming the JIT's code for perf
@@ -68,6 +69,15 @@
  * socket a server listens on (hosted). When it cannot be opened, the
  * runtime says so and compiles itself.
  *
+ * --fetch FILE takes FILE (a bitcode file, the tier-0 file) from the
+ * compile server before anything is read, and writes it at its path:
+ * `bareflow jit` boots while clang is still compiling, and the server,
+ * started with --files FD FILE..., gives those files once the byte it reads
+ * from FD says they are made (jit/remote.c). A tier-0 file the host could
+ * not make is left out, and tier 0 is compiled here; when the host could
+ * not make the program's files the runtime exits with 1 and says
+ * nothing: the CLI has said why.
+ *
  * --opt auto (the default) runs the tiers (prof/prof.h) under the adaptive
  * policy (prof/policy.c); --thresholds makes it fixed counts instead. A
  * number compiles the whole program once at that level, without
@@ -97,16 +107,18 @@
 #define EXIT_USAGE 2
 #define EXIT_CANNOT_EXECUTE 126
 #define EXIT_NO_SYMBOL 127
+#define EXIT_NOT_MADE 1 /* --fetch: the host did not make the files */
 
 static const char usage[] =
     "usage: bareflow-rt [--opt auto|0|1|2|3] [--thresholds C1,L1,C2,L2] [--verbose]\n"
     "                   [--log-tiers] [--report] [--profile FILE] [--cache DIR|off]\n"
     "                   [--cache-clear] [--compile-threads N] [--perf-map] [--gdb]\n"
-    "                   [--tier0 FILE] [--compile-server PATH] FILE.bc... -- ARGV0 [ARGS...]\n"
+    "                   [--tier0 FILE] [--compile-server PATH [--fetch FILE]...]\n"
+    "                   FILE.bc... -- ARGV0 [ARGS...]\n"
     "       bareflow-rt --check FILE.bc...\n"
     "       bareflow-rt --export OUT.o [--export-cpu host|x86-64] --cache DIR FILE.bc...\n"
     "       bareflow-rt --tier0-out FILE FILE.bc...\n"
-    "       bareflow-rt --serve-compiles\n";
+    "       bareflow-rt --serve-compiles [--files FD FILE...]\n";
 
 static struct {
 	int opt;	       /* -1: auto, the tiers */
@@ -116,6 +128,8 @@ static struct {
 	const char *profile, *cache_dir, *export;
 	const char *tier0_out, *tier0; /* --tier0-out FILE, --tier0 FILE */
 	const char *compile_server;    /* --compile-server PATH */
+	const char **fetch;	       /* --fetch FILE... */
+	int nfetch;
 	uint64_t host_first_ns;	       /* tier 0's compile in the tier-0 file's maker */
 	bool compiled_tier0;	       /* here (not from the code cache or a tier-0 file) */
 	uint64_t start_ns, main_ns; /* runtime start; main entered */
@@ -407,6 +421,46 @@ static int load_bitcode(char **files, int n)
 	return r;
 }
 
+/* --fetch: the files from the compile server; a tier-0 file it has not is
+ * left out. 0, or the exit status after saying why (1, saying nothing,
+ * when the host did not make the files: the CLI has said why). */
+static int fetch_files(void)
+{
+	uint64_t t0 = rt_now_ns();
+	int got = 0;
+	for (int k = 0; k < rt.nfetch; k++, got++) {
+		int r = jit_fetch_file(rt.jit, rt.fetch[k]);
+		if (r == 1 && rt.tier0 && !strcmp(rt.fetch[k], rt.tier0)) {
+			if (rt.verbose)
+				fprintf(stderr, "bareflow-rt: the host made no tier-0 file: tier 0 "
+						"is compiled here\n");
+			rt.tier0 = NULL;
+			got--;
+		} else if (r == 2) {
+			return EXIT_NOT_MADE;
+		} else if (r) {
+			fprintf(stderr, "bareflow-rt: %s\n",
+				r == 1 ? "the host made no such file" : jit_error(rt.jit));
+			return EXIT_CANNOT_EXECUTE;
+		}
+	}
+	if (rt.verbose) /* the wait: the host was still making them */
+		fprintf(stderr, "bareflow-rt: %d of the program's files came from the host in %.1f ms\n",
+			got, ms(rt_now_ns() - t0));
+	return 0;
+}
+
+/* --serve-compiles [--files FD FILE...]: the compile server. */
+static int serve(int n, char **v)
+{
+	char *end;
+	long fd = -1;
+	if (n && (n < 2 || strcmp(v[0], "--files") || (fd = strtol(v[1], &end, 10)) < 0 ||
+		  *end || !*v[1] || fd > 1 << 20))
+		return usage_error("--serve-compiles takes only --files FD FILE...");
+	return jit_serve(0, 1, (int)fd, v + 2, n ? n - 2 : 0);
+}
+
 /* --export: the program's stored profile as the appliance's object code. */
 static int export_program(void)
 {
@@ -481,17 +535,19 @@ int main(int argc, char **argv, char **envp)
 		} else if (!strcmp(a, "--cache-clear")) {
 			rt.cache_clear = true;
 		} else if (!strcmp(a, "--serve-compiles")) {
-			if (i + 1 != argc)
-				return usage_error("--serve-compiles takes no other arguments");
-			return jit_serve(0, 1);
+			return serve(argc - i - 1, argv + i + 1);
 		} else if (!strcmp(a, "--help")) {
 			fputs(usage, stdout);
 			return 0;
 		} else if (!strcmp(a, "--tier0-out") || !strcmp(a, "--tier0") ||
-			   !strcmp(a, "--compile-server")) {
+			   !strcmp(a, "--compile-server") || !strcmp(a, "--fetch")) {
 			if (i + 1 == argc || !*argv[i + 1])
 				return usage_error("an option needs a value");
-			if (!strcmp(a, "--tier0-out"))
+			if (!strcmp(a, "--fetch")) {
+				if (!rt.fetch && !(rt.fetch = calloc((size_t)argc, sizeof *rt.fetch)))
+					return EXIT_CANNOT_EXECUTE;
+				rt.fetch[rt.nfetch++] = argv[++i];
+			} else if (!strcmp(a, "--tier0-out"))
 				rt.tier0_out = argv[++i];
 			else if (!strcmp(a, "--tier0"))
 				rt.tier0 = argv[++i];
@@ -551,6 +607,8 @@ int main(int argc, char **argv, char **envp)
 		return usage_error("--export needs --cache DIR: the profile to export from");
 	if (rt.tier0 && rt.opt >= 0)
 		return usage_error("--tier0 is tier 0's code, for --opt auto");
+	if (rt.nfetch && (!rt.compile_server || rt.check || rt.export || rt.tier0_out))
+		return usage_error("--fetch takes files from the compile server, for a run");
 
 	char err[4096];
 	rt.jit = jit_create(err, sizeof err);
@@ -565,7 +623,10 @@ int main(int argc, char **argv, char **envp)
 			fprintf(stderr, "bareflow-rt: compiles go to the compile server at %s\n",
 				rt.compile_server);
 	}
-	int bad = load_bitcode(argv + first_file, i - first_file);
+	int bad = rt.nfetch ? fetch_files() : 0;
+	if (bad)
+		return bad;
+	bad = load_bitcode(argv + first_file, i - first_file);
 	if (bad || rt.check)
 		return bad;
 	size_t nsyms;

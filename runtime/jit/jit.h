@@ -57,8 +57,15 @@ int jit_compile_remotely(struct jit *j, const char *path);
 bool jit_compiles_remotely(const struct jit *j);
 /* The compile server: compile each request read from fd in and write its
  * reply to out, until in ends (0); 1, with the reason on stderr, when a
- * request is malformed or a reply cannot be written. */
-int jit_serve(int in, int out);
+ * request is malformed or a reply cannot be written. It also gives the
+ * files[] (none when ready is -1), once a byte read from ready says they
+ * are made (jit_fetch_file). */
+int jit_serve(int in, int out, int ready, char **files, int nfiles);
+/* The program's file at path from the compile server, written at path
+ * here (its directories made): 0; 1 when the host made no such file; 2
+ * when the host failed to make the program's files (it has said why);
+ * else JIT_EINTERNAL, with the reason in jit_error. */
+int jit_fetch_file(struct jit *j, const char *path);
 /* Read a bitcode (or textual IR) file and link it into the program. */
 int jit_add_file(struct jit *j, const char *path);
 /* Instead of jit_add_file: the program as another process prepared it

@@ -47,6 +47,19 @@
  *     LLVM ended the server), str message, str warnings (one a line), str
  *     calls (the functions watch calls directly once optimized, a name a
  *     line), u64 optimize_ns, u64 codegen_ns, blob object (or bitcode)
+ *
+ * The program's files. `bareflow jit` boots while clang is still compiling
+ * the sources on the host: the bitcode files and the tier-0 file are not
+ * in the boot archive, and the runtime asks the server for each
+ * (jit_fetch_file) before it reads them. The server gives only the files
+ * it was started with (--serve-compiles --files FD FILE...), once the
+ * CLI's byte on FD says they are made (0) or not (anything else, or FD's
+ * end: the CLI has said why).
+ *   request: u32 REMOTE_FILE, str path
+ *   reply: the reply above, its status 0 (the blob is the file's bytes),
+ *     REMOTE_NO_FILE (the host made no such file: the tier-0 file when its
+ *     compile failed), REMOTE_NOT_MADE, or JIT_EINTERNAL (not one of the
+ *     files, or unreadable)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -75,7 +88,10 @@
 /* What a request asks to get back. */
 #define REMOTE_OBJECT 0
 #define REMOTE_BITCODE 1
+#define REMOTE_FILE 2
 #define REMOTE_FATAL 100
+#define REMOTE_NO_FILE 101
+#define REMOTE_NOT_MADE 102
 /* A body larger than this is not a frame of ours. */
 #define REMOTE_MAX_BODY (1ull << 30)
 
@@ -455,6 +471,74 @@ int jit_remote_passes(struct jit *j, LLVMModuleRef *m, int opt, const char *pass
 	return request(j, *m, opt, passes, 0, NULL, NULL, m);
 }
 
+/* Make path's directories, as mkdir -p does: 0 or -errno. */
+static int make_parents(const char *path)
+{
+	char d[4096];
+	if (strlen(path) >= sizeof d)
+		return -ENAMETOOLONG;
+	strcpy(d, path);
+	for (char *s = strchr(d + 1, '/'); s; s = strchr(s + 1, '/')) {
+		*s = 0;
+		if (mkdir(d, 0700) && errno != EEXIST)
+			return -errno;
+		*s = '/';
+	}
+	return 0;
+}
+
+int jit_fetch_file(struct jit *j, const char *path)
+{
+	struct bytes o = {0};
+	if (j->remote < 0)
+		return jit_fail(j, JIT_EINTERNAL, "cannot get %s: no compile server", path);
+	begin_frame(&o);
+	bytes_u32(&o, REMOTE_FILE);
+	bytes_str(&o, path);
+	end_frame(&o);
+	if (o.failed) {
+		free(o.p);
+		return jit_out_of_memory(j);
+	}
+	int r = write_all(j->remote, j->remote_socket, o.p, o.n);
+	free(o.p);
+	unsigned char *body = NULL;
+	size_t size = 0, n = 0;
+	if (!r)
+		r = read_frame(j->remote, &body, &size);
+	if (r)
+		return jit_fail(j, JIT_EINTERNAL, "cannot get %s from the host: %s", path,
+				r == 1 || r == -EPIPE ? "the compile server has gone"
+				: r == -EPROTO	      ? "it sent what is not a reply"
+						      : strerror(-r));
+	struct reader i = {body, body + size, false};
+	int status = (int)read_u32(&i);
+	char *msg = get_str(&i), *warnings = get_str(&i), *callees = get_str(&i);
+	read_u64(&i), read_u64(&i);
+	const unsigned char *bytes = get_blob(&i, &n);
+	int err = 0;
+	if (i.bad || i.p != i.end)
+		err = jit_fail(j, JIT_EINTERNAL, "the compile server's reply for %s is malformed",
+			       path);
+	else if (status == REMOTE_NO_FILE || status == REMOTE_NOT_MADE)
+		err = status == REMOTE_NO_FILE ? 1 : 2;
+	else if (status)
+		err = jit_fail(j, JIT_EINTERNAL, "cannot get %s from the host: %s", path, msg);
+	int fd = -1;
+	if (!err && ((r = make_parents(path)) ||
+		     (fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0 ||
+		     (r = write_all(fd, false, bytes, n))))
+		err = jit_fail(j, JIT_EINTERNAL, "cannot write %s: %s", path,
+			       strerror(r ? -r : errno));
+	if (fd >= 0 && close(fd) && !err)
+		err = jit_fail(j, JIT_EINTERNAL, "cannot write %s: %s", path, strerror(errno));
+	free(msg);
+	free(warnings);
+	free(callees);
+	free(body);
+	return err;
+}
+
 /* ---- the server, on the host ---- */
 
 /* A target machine the server made, kept for the next request. */
@@ -473,6 +557,10 @@ static struct {
 	unsigned nmachines, next; /* kept; the one to replace next */
 	char diag[1024];	  /* LLVM's first error about the code */
 	struct bytes warnings;	  /* its warnings, one a line */
+	int ready;		  /* the CLI's byte on it says the files are made */
+	int made;		  /* -1 until it has said; then 0 (made) or 1 */
+	char **files;		  /* the only files given (REMOTE_FILE) */
+	int nfiles;
 } S;
 
 /* What a reply says (the rest of its fields empty when NULL or 0). */
@@ -730,8 +818,73 @@ static bool parse_request(struct reader *i, struct request *q)
 	       (!object || q->codegen.level >= 1);
 }
 
-int jit_serve(int in, int out)
+/* Send path, when it is one of S.files: 0, or -errno when the reply
+ * cannot go. The first request waits for the CLI to say the files are
+ * made. */
+static int serve_file(const char *path)
 {
+	bool listed = false;
+	for (int k = 0; k < S.nfiles && !listed; k++)
+		listed = !strcmp(S.files[k], path);
+	if (!listed)
+		return reply_error(JIT_EINTERNAL, "not one of the files this compile server gives");
+	if (S.made < 0) {
+		unsigned char c = 1;
+		ssize_t k;
+		while ((k = read(S.ready, &c, 1)) < 0 && errno == EINTR)
+			;
+		S.made = k == 1 && c == 0 ? 0 : 1;
+		close(S.ready);
+	}
+	if (S.made)
+		return reply_error(REMOTE_NOT_MADE, "the host did not make the program's files");
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 && errno == ENOENT)
+		return reply_error(REMOTE_NO_FILE, "the host made no such file");
+	char msg[512];
+	unsigned char *data = NULL;
+	int r = fd < 0 || fstat(fd, &st) ? -errno : 0;
+	if (!r && !(data = malloc(st.st_size ? (size_t)st.st_size : 1)))
+		r = -ENOMEM;
+	if (!r && (r = read_all(fd, data, (size_t)st.st_size)) > 0)
+		r = -EPIPE; /* shorter than it was: not ours to send */
+	if (fd >= 0)
+		close(fd);
+	if (r) {
+		free(data);
+		snprintf(msg, sizeof msg, "the host cannot read it: %s", strerror(-r));
+		return reply_error(JIT_EINTERNAL, msg);
+	}
+	LLVMMemoryBufferRef b =
+	    LLVMCreateMemoryBufferWithMemoryRange((const char *)data, (size_t)st.st_size, path, 0);
+	r = send_reply(&(struct reply){.out = b});
+	LLVMDisposeMemoryBuffer(b);
+	free(data);
+	return r;
+}
+
+/* A REMOTE_FILE request's path (malloc'ed), or NULL when the body is not
+ * one. */
+static char *file_request(const unsigned char *body, size_t size)
+{
+	struct reader i = {body, body + size, false};
+	if (read_u32(&i) != REMOTE_FILE)
+		return NULL;
+	char *path = get_str(&i);
+	if (path && (i.bad || i.p != i.end || strlen(path) != size - 8)) {
+		free(path);
+		path = NULL;
+	}
+	return path;
+}
+
+int jit_serve(int in, int out, int ready, char **files, int nfiles)
+{
+	S.ready = ready;
+	S.made = ready < 0 ? 1 : -1;
+	S.files = files;
+	S.nfiles = nfiles;
 	/* the replies go to out alone: whatever writes to stdout (LLVM's
 	 * own messages) goes to stderr instead */
 	S.in = in;
@@ -763,7 +916,11 @@ int jit_serve(int in, int out)
 		}
 		struct reader i = {body, body + size, false};
 		struct request q = {0};
-		if (parse_request(&i, &q)) {
+		char *path = file_request(body, size);
+		if (path) {
+			r = serve_file(path);
+			free(path);
+		} else if (parse_request(&i, &q)) {
 			r = serve_one(&q);
 		} else {
 			fprintf(stderr, "bareflow-rt: compile server: a malformed request\n");

@@ -14,9 +14,13 @@
 #    from then on; the output stays the clang build's.
 # 3. The server refuses what is not a request of ours, and answers a
 #    request whose bitcode it cannot read with an error, then serves on.
+#    It gives the program's files it was started with, once they are made,
+#    and no other.
 # 4. Bare-metal `bareflow jit` uses the server by default (the guest's
 #    /dev/hostjit), not with --compile-on guest; both give the clang build's
-#    output, and the option's misuses are usage errors.
+#    output, and the option's misuses are usage errors. The guest fetches
+#    the bitcode and tier-0 files from the server: they are not in the boot
+#    archive.
 . tests/boot/common.inc
 rt=build/runtime/bareflow-rt
 thresholds=100,1000000,1000,2000000
@@ -187,6 +191,67 @@ expect_status 0
 expect_output "compile server: a malformed request"
 grep -q "the compile server got a malformed request" "$TMP/reply" || fail "no error reply"
 
+# The program's files (--files FD FILE...): a file request (REMOTE_FILE, 2)
+# is answered with the file's bytes once the byte on FD is 0; with
+# REMOTE_NOT_MADE (102) when it is not; with REMOTE_NO_FILE (101) for a
+# listed file the host did not make; and a file not listed is refused,
+# whatever exists at its path.
+cat >"$TMP/fetch.py" <<'END'
+import struct, sys
+for path in sys.argv[1:]:
+    body = struct.pack("<II", 2, len(path)) + path.encode()
+    sys.stdout.buffer.write(b"BFJ1" + struct.pack("<Q", len(body)) + body)
+END
+# replies REPLY: each reply's status and blob, a line each
+cat >"$TMP/replies.py" <<'END'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+at = 0
+while at < len(d):
+    assert d[at:at + 4] == b"BFJ1", "not a frame"
+    n, = struct.unpack_from("<Q", d, at + 4)
+    b = d[at + 12:at + 12 + n]
+    at += 12 + n
+    status, = struct.unpack_from("<i", b, 0)
+    i = 4
+    texts = []
+    for _ in range(3):
+        k, = struct.unpack_from("<I", b, i)
+        texts.append(b[i + 4:i + 4 + k].decode())
+        i += 4 + k
+    i += 16
+    k, = struct.unpack_from("<Q", b, i)
+    blob = b[i + 8:i + 8 + k]
+    assert i + 8 + k == len(b), "a reply of another length"
+    print(status, repr(blob.decode(errors="replace")), texts[0])
+END
+printf 'int x;\n' >"$TMP/given.c"
+python3 "$TMP/fetch.py" "$TMP/given.c" "$TMP/missing.bc" /etc/hostname >"$TMP/fetch.req"
+printf '\0' >"$TMP/made"
+"$rt" --serve-compiles --files 3 "$TMP/given.c" "$TMP/missing.bc" <"$TMP/fetch.req" \
+	>"$TMP/reply" 2>"$OUT" 3<"$TMP/made"
+STATUS=$?
+expect_status 0
+python3 "$TMP/replies.py" "$TMP/reply" >"$OUT" || fail "the replies cannot be read"
+expect_output "^0 'int x;\\\\n' $"
+expect_output "^101 '' the host made no such file$"
+expect_output "^-3 '' not one of the files this compile server gives$"
+[ "$(wc -l <"$OUT")" = 3 ] || fail "not three replies"
+printf '\1' >"$TMP/failed"
+"$rt" --serve-compiles --files 3 "$TMP/given.c" <"$TMP/fetch.req" >"$TMP/reply" 2>"$OUT" \
+	3<"$TMP/failed"
+expect_status 0
+python3 "$TMP/replies.py" "$TMP/reply" >"$OUT" || fail "the replies cannot be read"
+expect_output "^102 '' the host did not make the program's files$"
+expect_no_output "int x"
+# the runtime's side: --fetch only with the server, for a run
+run "$rt" --fetch "$TMP/given.c" "$TMP/guard.bc" -- guard
+expect_status 2
+expect_output "--fetch takes files from the compile server, for a run"
+run "$rt" --serve-compiles --files x
+expect_status 2
+expect_output "--serve-compiles takes only --files FD FILE..."
+
 # 4. bare-metal
 src=tests/jit/tiers/osr_then_calls.c
 run ./bareflow jit --cache off --verbose --log-tiers "$src" -- 3000000
@@ -195,6 +260,7 @@ expect_output "^$(cat "$TMP/osr_then_calls.want")\$"
 expect_output "compiles go to the compile server at /dev/hostjit"
 expect_output "OSR mix: tier 0 -> 2"
 expect_no_output "compiling here from now on"
+expect_output "bareflow-rt: 2 of the program's files came from the host in "
 run ./bareflow jit --cache off --verbose --log-tiers --compile-on guest "$src" -- 3000000
 expect_status 0
 expect_output "^$(cat "$TMP/osr_then_calls.want")\$"

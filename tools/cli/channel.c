@@ -16,19 +16,24 @@
 /* How long the process has to end once QEMU's end is closed (SIGTERM). */
 #define STOP_GRACE_MS 1000
 
-/* In the child: the socket as stdin and stdout, nothing else of ours open
- * after exec (an inherited end of another channel would hide its end), and
- * no life beyond ours. On failure errno goes back through report_fd. */
+/* In the child: the socket as stdin and stdout, pass_fd (unless -1) as fd
+ * 3, nothing else of ours open after exec (an inherited end of another
+ * channel would hide its end), and no life beyond ours. On failure errno
+ * goes back through report_fd. */
 static void __attribute__((noreturn))
-child(char *const argv[], int sock, int report_fd, pid_t parent)
+child(char *const argv[], int sock, int pass_fd, int report_fd, pid_t parent)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(127); /* we died before the line above */
 	/* A group of its own: what it starts is stopped with it. */
 	setpgid(0, 0);
-	if (dup2(sock, 0) >= 0 && dup2(sock, 1) >= 0) {
-		close_range(3, ~0u, CLOSE_RANGE_CLOEXEC); /* report_fd stays until exec */
+	/* above 3 first, so that neither is where the other must go */
+	int pass = pass_fd < 0 ? -1 : fcntl(pass_fd, F_DUPFD_CLOEXEC, 10);
+	report_fd = fcntl(report_fd, F_DUPFD_CLOEXEC, 10);
+	if (report_fd >= 0 && (pass_fd < 0 || pass >= 0) && dup2(sock, 0) >= 0 &&
+	    dup2(sock, 1) >= 0 && (pass < 0 || dup2(pass, 3) == 3)) {
+		close_range(pass < 0 ? 3 : 4, ~0u, CLOSE_RANGE_CLOEXEC); /* report_fd stays until exec */
 		execvp(argv[0], argv);
 	}
 	int e = errno;
@@ -36,7 +41,7 @@ child(char *const argv[], int sock, int report_fd, pid_t parent)
 	_exit(127);
 }
 
-pid_t cli_spawn_on_socket(char *const argv[], int *qemu_fd)
+pid_t cli_spawn_on_socket(char *const argv[], int *qemu_fd, int pass_fd)
 {
 	int sv[2], report[2], err = 0;
 
@@ -49,7 +54,7 @@ pid_t cli_spawn_on_socket(char *const argv[], int *qemu_fd)
 	fflush(NULL);
 	pid_t parent = getpid(), pid = fork();
 	if (pid == 0)
-		child(argv, sv[0], report[1], parent);
+		child(argv, sv[0], pass_fd, report[1], parent);
 	err = errno;
 	if (pid > 0)
 		setpgid(pid, pid); /* as the child does: whichever comes first */

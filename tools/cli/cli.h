@@ -345,13 +345,14 @@ int cli_flamegraph(const char *path, const struct cli_folded *f, size_t n, const
  * Run argv (execvp) with its stdin and stdout on one end of a new socket
  * pair (SOCK_STREAM) and its stderr on ours, and put the other end in
  * *qemu_fd, without close-on-exec so that QEMU inherits it (boot_options'
- * jit_fd). The process has no other fd of ours and dies with us. Returns
+ * jit_fd). The process has pass_fd as its fd 3 (unless -1), no other fd
+ * of ours, and dies with us. Returns
  * its pid, or -1 with errno set (execvp's when it cannot be run) and
  * nothing left open. The caller owns both: it closes *qemu_fd once QEMU
  * has ended (the process then sees the end of its input), then calls
  * cli_stop_on_socket(pid). The process's exit status is not ours.
  */
-pid_t cli_spawn_on_socket(char *const argv[], int *qemu_fd);
+pid_t cli_spawn_on_socket(char *const argv[], int *qemu_fd, int pass_fd);
 
 /* End the process from cli_spawn_on_socket if it is still running (SIGTERM,
  * then SIGKILL after a second) and reap it. pid <= 0: nothing to do. */

@@ -227,13 +227,42 @@ static void keep(int e, const char *bc, const char *entry, const struct timespec
 }
 
 /*
- * The bitcode file of each input in bc[]: a .bc as given, a .c compiled into
- * *dir (made on first need; the caller removes it), as many at once as there
- * are CPUs, or taken from the front end's cache in fe (frontend.c; NULL for
- * none), which keeps what is compiled. Returns 0 or an exit status after
- * printing why (the first failing input's, in their order).
+ * The bitcode file of each input in bc[]: a .bc as given, or for a .c the
+ * file compile_all makes in *dir (made on first need; the caller removes
+ * it). Returns 0 or an exit status after printing why.
  */
-static int compile_all(const struct jit_app *app, const char *fe, char **bc, char **dir)
+static int name_bitcode(const struct jit_app *app, char **bc, char **dir)
+{
+	for (int i = 0; i < app->ninputs; i++) {
+		const char *in = app->inputs[i];
+		if (!ends_with(in, ".c")) {
+			if (!(bc[i] = strdup(in)))
+				return cli_error("out of memory"), CLI_EXIT_FAILURE;
+			continue;
+		}
+		if (!*dir && !(*dir = make_dir()))
+			return CLI_EXIT_FAILURE;
+		const char *base = strrchr(in, '/') ? strrchr(in, '/') + 1 : in;
+		int len = (int)strlen(base) - 2;
+		char out[4096];
+		snprintf(out, sizeof out, "%s/%.*s.bc", *dir, len, base);
+		for (int k = 0; k < i; k++) /* two sources of one name */
+			if (bc[k] && !strcmp(bc[k], out))
+				snprintf(out, sizeof out, "%s/%.*s-%d.bc", *dir, len, base, i);
+		if (!(bc[i] = strdup(out)))
+			return cli_error("out of memory"), CLI_EXIT_FAILURE;
+	}
+	return 0;
+}
+
+/*
+ * Make the bitcode file name_bitcode named for each .c input: compiled, as
+ * many at once as there are CPUs, or taken from the front end's cache in fe
+ * (frontend.c; NULL for none), which keeps what is compiled. Returns 0 or
+ * an exit status after printing why (the first failing input's, in their
+ * order).
+ */
+static int compile_all(const struct jit_app *app, const char *fe, char **bc)
 {
 	pid_t *pid = calloc((size_t)app->ninputs + 1, sizeof *pid);
 	char (*entry)[4200] = calloc((size_t)app->ninputs + 1, sizeof *entry);
@@ -244,26 +273,9 @@ static int compile_all(const struct jit_app *app, const char *fe, char **bc, cha
 	if (!pid || !entry || !start)
 		goto out_of_memory;
 	for (int i = 0; i < app->ninputs; i++) {
-		const char *in = app->inputs[i];
-		if (!ends_with(in, ".c")) {
-			bc[i] = strdup(in);
-			if (!bc[i])
-				goto out_of_memory;
+		const char *in = app->inputs[i], *out = bc[i];
+		if (!ends_with(in, ".c"))
 			continue;
-		}
-		if (!*dir && !(*dir = make_dir())) {
-			r = CLI_EXIT_FAILURE;
-			break;
-		}
-		const char *base = strrchr(in, '/') ? strrchr(in, '/') + 1 : in;
-		int len = (int)strlen(base) - 2;
-		char out[4096];
-		snprintf(out, sizeof out, "%s/%.*s.bc", *dir, len, base);
-		for (int k = 0; k < i; k++) /* two sources of one name */
-			if (bc[k] && !strcmp(bc[k], out))
-				snprintf(out, sizeof out, "%s/%.*s-%d.bc", *dir, len, base, i);
-		if (!(bc[i] = strdup(out)))
-			goto out_of_memory;
 		if (fe && cli_frontend_key(fe, CLANG, clang_flags, NCLANG_FLAGS, in, entry[i],
 					   sizeof entry[i]))
 			entry[i][0] = 0;
@@ -322,15 +334,20 @@ out_of_memory:
  *   RT [--opt L] [--thresholds T] [--compile-threads N] [--verbose] [--report]
  *      [--log-tiers] [--profile P]
  *      --cache DIR|off [--cache-clear] [--tier0 FILE]
- *      [--compile-server /dev/hostjit] BC... -- ARGV0 ARGS...
+ *      [--compile-server /dev/hostjit [--fetch FILE]...] BC... -- ARGV0 ARGS...
  * where ARGV0 is the first input without its extension; cache is the
  * directory, or "off". NULL when out of memory.
  */
 static char **runtime_argv(const struct jit_app *app, char *rt, char **bc, const char *profile,
-			   const char *cache, const char *tier0, bool server, bool verbose)
+			   const char *cache, const char *tier0, bool server,
+			   char *const *fetch, bool verbose)
 {
-	/* rt, 20 option words at most, the inputs, "--", ARGV0, ARGS, NULL */
-	char **v = calloc((size_t)(app->ninputs + app->argc + 24), sizeof *v);
+	/* rt, 20 option words at most, --fetch's, the inputs, "--", ARGV0,
+	 * ARGS, NULL */
+	int nfetch = 0;
+	while (fetch && fetch[nfetch])
+		nfetch++;
+	char **v = calloc((size_t)(app->ninputs + 2 * nfetch + app->argc + 24), sizeof *v);
 	const char *first = app->inputs[0];
 	int n = 0;
 
@@ -374,6 +391,10 @@ static char **runtime_argv(const struct jit_app *app, char *rt, char **bc, const
 	if (server) {
 		v[n++] = "--compile-server";
 		v[n++] = JIT_CHANNEL;
+	}
+	for (int i = 0; i < nfetch; i++) {
+		v[n++] = "--fetch";
+		v[n++] = fetch[i];
 	}
 	for (int i = 0; i < app->ninputs; i++)
 		v[n++] = bc[i];
@@ -607,10 +628,28 @@ static char *host_tier0(const struct boot_options *opt, const struct jit_app *ap
  * cannot start: the guest then compiles itself, as with --compile-on
  * guest.
  */
-static pid_t start_compile_server(struct boot_options *opt, char *rt)
+static pid_t start_compile_server(struct boot_options *opt, char *rt, char *const *files,
+				  int ready)
 {
-	char *v[] = {rt, "--serve-compiles", NULL};
-	pid_t pid = cli_spawn_on_socket(v, &opt->jit_fd);
+	int n = 0, k = 0;
+	while (files && files[n])
+		n++;
+	char **v = calloc((size_t)n + 5, sizeof *v);
+	pid_t pid = -1;
+	if (v) {
+		v[k++] = rt;
+		v[k++] = "--serve-compiles";
+		if (n) {
+			v[k++] = "--files";
+			v[k++] = "3"; /* ready, there */
+		}
+		for (int i = 0; i < n; i++)
+			v[k++] = files[i];
+		pid = cli_spawn_on_socket(v, &opt->jit_fd, n ? ready : -1);
+		free(v);
+	} else {
+		errno = ENOMEM;
+	}
 	if (pid > 0)
 		return pid;
 	cli_error("cannot start the compile server (%s): the guest compiles itself",
@@ -619,11 +658,63 @@ static pid_t start_compile_server(struct boot_options *opt, char *rt)
 	return 0;
 }
 
+/*
+ * What must be made on the host before the program can start (compile_all,
+ * then host_tier0 into work unless it is NULL), in a process of
+ * its own while QEMU boots: booting and starting the runtime under
+ * emulation take longer than clang's front end takes here, and the guest
+ * takes the files from the compile server (--fetch) once they are made.
+ * The process writes one byte to ready, 0 when they are made (a tier-0
+ * file that cannot be made is only left out), and exits with the status
+ * the CLI would have ended with before the boot, having said why. Its pid,
+ * or -1 after printing why.
+ */
+static pid_t prepare_async(const struct boot_options *opt, const struct jit_app *app, char *rt,
+			   const char *fe, char **bc, const char *work, int ready)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL); /* and clang with it */
+		int r = compile_all(app, fe, bc);
+		char *tier0 = !r && work ? host_tier0(opt, app, rt, bc, work) : NULL;
+		if (!r && work && !tier0) { /* not a part of one for the guest */
+			char path[4200];
+			snprintf(path, sizeof path, "%s/tier0", work);
+			unlink(path);
+		}
+		unsigned char made = r != 0;
+		(void)!write(ready, &made, 1);
+		fflush(NULL);
+		_exit(r);
+	}
+	if (pid < 0)
+		cli_error("cannot start compiling: %s", strerror(errno));
+	return pid;
+}
+
+/* prepare_async's status, once the boot has ended with r: its own when it
+ * failed, else r. Unless the boot ended by a timeout or a signal, it is
+ * waited for (the guest ended without its files at the latest when they
+ * were made); else it is stopped. */
+static int prepared(pid_t pid, int r)
+{
+	int wstatus;
+	if (r == CLI_EXIT_TIMEOUT || r >= 128)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, &wstatus, 0) < 0)
+		if (errno != EINTR)
+			return r;
+	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus))
+		return WEXITSTATUS(wstatus);
+	return r;
+}
+
 /* The runtime booted as `run` boots a program, with each bitcode file (and
  * the tier-0 file, if any) in the guest at its own path and the profile on
  * COM3. */
 static int run_booted(struct boot_options *opt, const struct jit_app *app, char **argv, char **bc,
-		      const char *tier0)
+		      const char *tier0, bool fetched)
 {
 	struct file_spec *files = calloc((size_t)(app->nfiles + app->ninputs + 1), sizeof *files);
 	char *cwd = NULL;
@@ -637,10 +728,12 @@ static int run_booted(struct boot_options *opt, const struct jit_app *app, char 
 	}
 	for (int i = 0; i < app->nfiles; i++)
 		files[i] = app->files[i];
-	for (int i = 0; i < app->ninputs; i++)
-		files[app->nfiles + i] = (struct file_spec){bc[i], NULL};
-	if (tier0)
-		files[app->nfiles + app->ninputs] = (struct file_spec){(char *)tier0, NULL};
+	int nfiles = app->nfiles;
+	for (int i = 0; i < app->ninputs; i++) /* those made here the guest fetches */
+		if (!fetched || !ends_with(app->inputs[i], ".c"))
+			files[nfiles++] = (struct file_spec){bc[i], NULL};
+	if (tier0 && !fetched)
+		files[nfiles++] = (struct file_spec){(char *)tier0, NULL};
 	while (argv[argc])
 		argc++;
 	struct run_app run = {
@@ -648,7 +741,7 @@ static int run_booted(struct boot_options *opt, const struct jit_app *app, char 
 	    .elf_path = argv[0],
 	    .cwd = cwd,
 	    .files = files,
-	    .nfiles = app->nfiles + app->ninputs + !!tier0,
+	    .nfiles = nfiles,
 	    .iso_out = app->iso_out,
 	    .argc = argc,
 	    .argv = (const char *const *)argv,
@@ -723,7 +816,7 @@ static int export_appliance(struct boot_options *opt, const struct jit_app *app,
 			fprintf(stderr, "bareflow: export [%d/%d]: the training run under the JIT...\n",
 				step++, nsteps);
 		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-		argv = runtime_argv(app, rt, bc, NULL, cache, NULL, false, opt->verbose);
+		argv = runtime_argv(app, rt, bc, NULL, cache, NULL, false, NULL, opt->verbose);
 		r = !argv || null < 0 ? CLI_EXIT_FAILURE : run_hosted(opt, app, argv, null);
 		if (null >= 0)
 			close(null);
@@ -794,10 +887,10 @@ done:
 int cli_jit(struct boot_options *opt, const struct jit_app *app)
 {
 	char *rt = runtime_path(), *dir = NULL, **argv = NULL, *cache = NULL, *fe = NULL;
-	char *work = NULL, *tier0 = NULL;
+	char *work = NULL, *tier0 = NULL, **fetch = NULL;
 	char **bc = calloc((size_t)app->ninputs, sizeof *bc);
-	int r = 0;
-	pid_t server = 0;
+	int r = 0, nfetch = 0;
+	pid_t server = 0, prep = 0;
 
 	if (!rt || !bc) {
 		r = CLI_EXIT_FAILURE;
@@ -813,14 +906,57 @@ int cli_jit(struct boot_options *opt, const struct jit_app *app)
 	if (!r && fe && app->cache_clear)
 		cli_frontend_clear(fe);
 	if (!r)
-		r = compile_all(app, fe, bc, &dir);
-	if (!r)
+		r = name_bitcode(app, bc, &dir);
+	if (!r) /* the .bc inputs, before anything boots */
 		r = check_bitcode(app, rt, bc, opt->timeout);
 	if (r)
 		goto out;
-	if (app->export_out) {
-		r = export_appliance(opt, app, rt, bc);
+	bool booted = !app->hosted && !app->export_out;
+	/* Optimizing compiles (the tiers, or --opt 1-3's one) go to the host,
+	 * unless the guest must do them itself; --opt 0 makes none. */
+	bool serve = booted && !app->compile_in_guest && (!app->opt || strcmp(app->opt, "0"));
+	if (booted && (!app->opt || !strcmp(app->opt, "auto")) &&
+	    (work = make_dir_quietly(!opt->verbose)) && asprintf(&tier0, "%s/tier0", work) < 0)
+		tier0 = NULL;
+	/* With the compile server, QEMU boots while the files the runtime
+	 * reads first are made (prepare_async), and the guest fetches them. */
+	if (serve && !(fetch = calloc((size_t)app->ninputs + 2, sizeof *fetch))) {
+		cli_error("out of memory");
+		r = CLI_EXIT_FAILURE;
 		goto out;
+	}
+	for (int i = 0; serve && i < app->ninputs; i++)
+		if (ends_with(app->inputs[i], ".c"))
+			fetch[nfetch++] = bc[i];
+	if (serve && tier0)
+		fetch[nfetch++] = tier0;
+	int ready[2] = {-1, -1};
+	if (nfetch && pipe2(ready, O_CLOEXEC)) {
+		cli_error("cannot make a pipe: %s", strerror(errno));
+		r = CLI_EXIT_FAILURE;
+		goto out;
+	}
+	if (serve)
+		server = start_compile_server(opt, rt, nfetch ? fetch : NULL, ready[0]);
+	if (server > 0 && nfetch && (prep = prepare_async(opt, app, rt, fe, bc, work, ready[1])) < 0)
+		r = CLI_EXIT_FAILURE;
+	if (nfetch) {
+		close(ready[0]);
+		close(ready[1]);
+	}
+	if (r)
+		goto out;
+	if (prep <= 0) { /* all made before the program starts */
+		free(fetch);
+		fetch = NULL;
+		if ((r = compile_all(app, fe, bc)))
+			goto out;
+		if (app->export_out) {
+			r = export_appliance(opt, app, rt, bc);
+			goto out;
+		}
+		free(tier0);
+		tier0 = work ? host_tier0(opt, app, rt, bc, work) : NULL;
 	}
 	/* Bare-metal the runtime writes its profile to /dev/hostout, which the
 	 * CLI connects to the host file. */
@@ -830,15 +966,8 @@ int cli_jit(struct boot_options *opt, const struct jit_app *app)
 	cache = app->hosted	   ? cli_cache_dir(app->cache)
 		: app->cache_disk ? strdup(CONTRACT_CACHE_DIR)
 				   : NULL;
-	if (!app->hosted && (!app->opt || !strcmp(app->opt, "auto")) &&
-	    (work = make_dir_quietly(!opt->verbose)))
-		tier0 = host_tier0(opt, app, rt, bc, work);
-	/* Optimizing compiles (the tiers, or --opt 1-3's one) go to the host,
-	 * unless the guest must do them itself; --opt 0 makes none. */
-	if (!app->hosted && !app->compile_in_guest && (!app->opt || strcmp(app->opt, "0")))
-		server = start_compile_server(opt, rt);
 	argv = runtime_argv(app, rt, bc, profile, cache ? cache : "off", tier0, server > 0,
-			    opt->verbose);
+			    prep > 0 ? fetch : NULL, opt->verbose);
 	if (!argv) {
 		cli_error("out of memory");
 		r = CLI_EXIT_FAILURE;
@@ -848,13 +977,16 @@ int cli_jit(struct boot_options *opt, const struct jit_app *app)
 		r = cli_gdb_hosted(argv, app->envp, app->envc);
 	else
 		r = app->hosted ? run_hosted(opt, app, argv, -1)
-				: run_booted(opt, app, argv, bc, tier0);
+				: run_booted(opt, app, argv, bc, tier0, prep > 0);
 out:
+	if (prep > 0)
+		r = prepared(prep, r);
 	if (server > 0) { /* QEMU has ended: so has the server's work */
 		close(opt->jit_fd);
 		opt->jit_fd = 0;
 		cli_stop_on_socket(server);
 	}
+	free(fetch);
 	free(tier0);
 	remove_dir(work);
 	free(cache);

@@ -54,7 +54,7 @@ static pid_t channel_from_env(struct boot_options *opt)
 	char *argv[] = {"/bin/sh", "-c", (char *)cmd, NULL};
 	if (opt->verbose)
 		cli_print_argv(argv);
-	pid_t pid = cli_spawn_on_socket(argv, &opt->jit_fd);
+	pid_t pid = cli_spawn_on_socket(argv, &opt->jit_fd, -1);
 	if (pid < 0)
 		cli_error("cannot run BAREFLOW_JIT_CHANNEL_CMD: %s", strerror(errno));
 	return pid;
