@@ -221,8 +221,10 @@ const char *jit_input_hash(const struct jit *j);
  * by another process is for this program only if its shape was this. */
 uint64_t jit_program_shape(const struct jit *j);
 /* From now on tier 0 is compiled for any x86-64 rather than this CPU (the
- * tier-0 file, made on a host for a guest whose CPU it does not know).
- * After jit_prepare. 0, or JIT_EINTERNAL with the reason. */
+ * tier-0 file, made on a host for a guest whose CPU it does not know), and
+ * optimized lightly (JIT_TIER0_FILE_PASSES): the host has the time, the
+ * guest boots meanwhile. After jit_prepare. 0, or JIT_EINTERNAL with the
+ * reason. */
 int jit_tier0_for_any_cpu(struct jit *j);
 /* From now on, keep every version's object code for jit_version_object. */
 void jit_keep_objects(struct jit *j);

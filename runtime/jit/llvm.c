@@ -124,7 +124,7 @@ void jit_machine_spec(const struct jit *j, int opt, struct jit_machine_spec *s)
 	if (j->generic_cpu && j->tm_generic) /* tm_generic's */
 		*s = (struct jit_machine_spec){"x86-64", "", 3, false};
 	else if (opt == 0 && j->tier0_any_cpu) /* jit_tier0_for_any_cpu's */
-		*s = (struct jit_machine_spec){"x86-64", "", 0, true};
+		*s = (struct jit_machine_spec){"x86-64", "", JIT_TIER0_FILE_LEVEL, true};
 	else /* host_machine's */
 		*s = (struct jit_machine_spec){j->cpu, j->features, opt, opt == 0};
 }
@@ -979,14 +979,14 @@ static LLVMTargetMachineRef machine_for_module(struct jit *j, LLVMModuleRef m, i
 		return tm;
 	}
 	if (!j->tm0_large)
-		j->tm0_large = j->tier0_any_cpu ? machine(j, "x86-64", "", 0, false)
+		j->tm0_large = j->tier0_any_cpu ? machine(j, "x86-64", "", JIT_TIER0_FILE_LEVEL, false)
 						: machine(j, j->cpu, j->features, 0, false);
 	return j->tm0_large;
 }
 
 int jit_tier0_for_any_cpu(struct jit *j)
 {
-	LLVMTargetMachineRef tm = machine(j, "x86-64", "", 0, true);
+	LLVMTargetMachineRef tm = machine(j, "x86-64", "", JIT_TIER0_FILE_LEVEL, true);
 	if (!tm)
 		return JIT_EINTERNAL; /* machine() said why */
 	LLVMDisposeTargetMachine(j->tm[0]);

@@ -624,7 +624,7 @@ int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *ent
 		return err;
 	}
 	size_t first = j->nobjs;
-	if ((err = jit_emit(j, m, -1, 0, NULL)))
+	if ((err = jit_emit(j, m, -1, 0, j->tier0_any_cpu ? JIT_TIER0_FILE_PASSES : NULL)))
 		return err;
 	j->tier0_first = (unsigned)first, j->tier0_n = (unsigned)(j->nobjs - first);
 	return fill_slots(j, p, entry, addr);

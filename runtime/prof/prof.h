@@ -271,7 +271,8 @@ void prof_calibrate(uint64_t ns, unsigned long instructions);
 /* The same when tier 0 was compiled elsewhere (the tier-0 file): there it
  * took there_ns, and reading the prepared program there_prep_ns, against
  * prep_ns here; so here it would have taken there_ns * prep_ns /
- * there_prep_ns. */
+ * there_prep_ns, less the lightly optimizing passes the tier-0 file's
+ * tier 0 has and a compile here would not. */
 void prof_calibrate_by(uint64_t there_ns, uint64_t there_prep_ns, uint64_t prep_ns,
 		       unsigned long instructions);
 
