@@ -83,6 +83,7 @@ struct jit {
 	bool remote_socket; /* it is a socket (hosted) */
 	bool has_assembly;  /* the program holds some (ir_has_assembly), as prepared */
 	int remote_pid;	    /* the process that opened it */
+	void (*server_waits)(bool waiting); /* jit_on_server_wait's */
 	bool vex_off;	    /* the AVX family off in features (jit_vex_off) */
 	bool wants_vex;	    /* the program's own code asks for the AVX family */
 	bool prepared_input; /* the module came prepared (jit_add_prepared) */

@@ -66,6 +66,9 @@ int jit_serve(int in, int out, int ready, char **files, int nfiles);
  * when the host failed to make the program's files (it has said why);
  * else JIT_EINTERNAL, with the reason in jit_error. */
 int jit_fetch_file(struct jit *j, const char *path);
+/* waits(true) as a thread starts to wait for the compile server's reply
+ * to a compile, waits(false) when the reply is in. */
+void jit_on_server_wait(struct jit *j, void (*waits)(bool waiting));
 /* Read a bitcode (or textual IR) file and link it into the program. */
 int jit_add_file(struct jit *j, const char *path);
 /* Instead of jit_add_file: the program as another process prepared it

@@ -271,6 +271,11 @@ int jit_compile_remotely(struct jit *j, const char *path)
 	return 0;
 }
 
+void jit_on_server_wait(struct jit *j, void (*waits)(bool waiting))
+{
+	j->server_waits = waits;
+}
+
 bool jit_compiles_remotely(const struct jit *j)
 {
 	return j->remote >= 0;
@@ -401,8 +406,13 @@ static int request(struct jit *j, LLVMModuleRef m, int opt, const char *pre_pass
 	free(o.p);
 	unsigned char *body = NULL;
 	size_t size = 0;
-	if (!r)
+	if (!r && j->server_waits)
+		j->server_waits(true);
+	if (!r) {
 		r = read_frame(j->remote, &body, &size);
+		if (j->server_waits)
+			j->server_waits(false);
+	}
 	if (r)
 		return compile_here(j, bc, r, opt, pre_passes, cg, watch, calls, back);
 	LLVMDisposeMemoryBuffer(bc);

@@ -44,6 +44,14 @@ struct prof_saved {
  *   still come, for the crash report. */
 void prof_runtime_enter(struct prof_saved *s);
 void prof_runtime_leave(const struct prof_saved *s);
+/* A compiler thread that runs first (queue.h) takes the program's CPU
+ * while it runs: the time stamp counter goes on, and its work would be
+ * the running function's time, a tier-up's module and link (5 to 40 ms
+ * bare-metal) making that function look the hotter for each. So at each
+ * of its starts (runs) the cycles so far are the current function's, and
+ * at each of its stops (while it waits for the compile server, the
+ * program runs) those since are function 0's. */
+void prof_compiler_runs(bool runs);
 
 /* A new entry in f's version history; NULL when it is full. */
 struct prof_version *prof_new_version(struct prof_fn *f);

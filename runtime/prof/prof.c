@@ -57,6 +57,12 @@ void prof_runtime_leave(const struct prof_saved *s)
 	pthread_sigmask(SIG_SETMASK, &s->mask, NULL);
 }
 
+void prof_compiler_runs(bool runs)
+{
+	if (prof_fns && prof_stamp) /* not before counting starts */
+		charge(runs ? prof_current : 0);
+}
+
 void prof_settle(void)
 {
 	if (!prof_fns)
@@ -117,6 +123,8 @@ bool prof_background(unsigned threads, bool first, int *why)
 	 * policy looks them up under its own lock only, beside a compile on
 	 * another thread, with a compiler thread or without */
 	jit_is_variable(P.jit, 0);
+	queue_on_first_runs(prof_compiler_runs);
+	jit_on_server_wait(P.jit, queue_waits);
 	return queue_start(threads, first, why);
 }
 

@@ -152,10 +152,31 @@ static struct queue_job *take_most_urgent(void)
 /* Whether this thread is the compiler thread and runs first. */
 static __thread bool running_first;
 
+/* Told when a thread that runs first starts and stops running (NULL:
+ * nobody). */
+static void (*first_runs)(bool runs);
+
+void queue_on_first_runs(void (*runs)(bool runs))
+{
+	first_runs = runs;
+}
+
+static void runs_first(bool runs)
+{
+	if (running_first && first_runs)
+		first_runs(runs);
+}
+
+void queue_waits(bool waiting)
+{
+	runs_first(!waiting);
+}
+
 void queue_compiling_here(void)
 {
 	if (!running_first)
 		return;
+	runs_first(false); /* from now on, its time is its own */
 	struct sched_param p = {.sched_priority = 0};
 	pthread_setschedparam(pthread_self(), SCHED_OTHER, &p);
 	running_first = false;
@@ -195,15 +216,19 @@ static void *serve(void *arg)
 		pthread_mutex_unlock(&Q.lock);
 
 		bool first = running_first;
-		if (first)
+		if (first) {
 			atomic_fetch_add_explicit(&first_marks, 1, memory_order_relaxed);
+			runs_first(true);
+		}
 		run(job);
 		pthread_mutex_lock(&Q.policy);
 		job->install(job);
 		pthread_mutex_unlock(&Q.policy);
 		free(job);
-		if (first)
+		if (first) {
+			runs_first(false); /* unless it was made here after all */
 			atomic_fetch_add_explicit(&first_marks, 1, memory_order_relaxed);
+		}
 	}
 }
 

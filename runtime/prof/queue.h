@@ -78,6 +78,14 @@ unsigned long queue_first_marks(void);
  * as any thread from now on, or it would stop the program for the whole
  * compile. Nothing on other threads. */
 void queue_compiling_here(void);
+/* Called by a job's compile on the compiler thread around each wait for
+ * the compile server (jit_on_server_wait): a thread that runs first gives
+ * the program its CPU back meanwhile (prof_compiler_runs). */
+void queue_waits(bool waiting);
+/* runs(true) when a compiler thread that runs first starts running a job,
+ * runs(false) when it stops (done, or waiting for the compile server);
+ * before queue_start. */
+void queue_on_first_runs(void (*runs)(bool runs));
 /* What the queue did, for --log-tiers. */
 struct queue_stats {
 	unsigned background, here; /* jobs compiled on the thread, on the submitter's */
