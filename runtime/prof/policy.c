@@ -912,6 +912,16 @@ static void start_tier0_sample(struct prof_fn *f, uint64_t spent)
 	sample(f, e->o3_cpc);
 }
 
+/* Tests: $BAREFLOW_RT_MEASURE names a function whose code choice is
+ * measured whatever its -O3 code's speed (the choice itself is as
+ * always), so that the measurement can be tested where no function of a
+ * program needs it. */
+static bool measure_asked(const struct prof_fn *f)
+{
+	const char *want = getenv("BAREFLOW_RT_MEASURE");
+	return want && !strcmp(want, f->fn->name);
+}
+
 static void experiment(struct prof_fn *f, uint32_t i)
 {
 	struct prof_experiment *e = &f->experiment;
@@ -947,6 +957,17 @@ static void experiment(struct prof_fn *f, uint32_t i)
 		 * when the -O3 code looks slower, tier 0's code runs a sample
 		 * now, beside it, and the choice is made only if the -O3 code is
 		 * slower than that too. */
+		if (!e->checked && measure_asked(f)) {
+			e->o3_cpc = warm_cpc(f);
+			e->checked = e->alone = true;
+			if (P.verbose)
+				fprintf(stderr,
+					"bareflow-rt: %s: its -O3 code ran %.0f cycles a call: "
+					"measuring it against the same for %s, as "
+					"BAREFLOW_RT_MEASURE asks\n",
+					f->fn->name, e->o3_cpc,
+					v->generic_cpu ? "this CPU" : "any x86-64");
+		}
 		if (!e->checked) {
 			e->o3_cpc = warm_cpc(f);
 			/* a function whose tier-0 calls entered OSR code has no
