@@ -67,7 +67,8 @@
  * comes back. The cost model then learns the time a compile takes that way
  * from the first ones, from the hosted figures. PATH may also be a Unix
  * socket a server listens on (hosted). When it cannot be opened, the
- * runtime says so and compiles itself.
+ * runtime says so and compiles itself (with --fetch, it says so and exits
+ * 126: the program's files were to come from it).
  *
  * --fetch FILE takes FILE (a bitcode file, the tier-0 file) from the
  * compile server before anything is read, and writes it at its path:
@@ -438,9 +439,12 @@ static int fetch_files(void)
 			got--;
 		} else if (r == 2) {
 			return EXIT_NOT_MADE;
+		} else if (r == 1) {
+			fprintf(stderr, "bareflow-rt: %s: the host made no such file\n",
+				rt.fetch[k]);
+			return EXIT_CANNOT_EXECUTE;
 		} else if (r) {
-			fprintf(stderr, "bareflow-rt: %s\n",
-				r == 1 ? "the host made no such file" : jit_error(rt.jit));
+			fprintf(stderr, "bareflow-rt: %s\n", jit_error(rt.jit));
 			return EXIT_CANNOT_EXECUTE;
 		}
 	}
@@ -455,7 +459,7 @@ static int serve(int n, char **v)
 {
 	char *end;
 	long fd = -1;
-	if (n && (n < 2 || strcmp(v[0], "--files") || (fd = strtol(v[1], &end, 10)) < 0 ||
+	if (n && (n < 2 || strcmp(v[0], "--files") || (fd = strtol(v[1], &end, 10)) < 3 ||
 		  *end || !*v[1] || fd > 1 << 20))
 		return usage_error("--serve-compiles takes only --files FD FILE...");
 	return jit_serve(0, 1, (int)fd, v + 2, n ? n - 2 : 0);
@@ -617,11 +621,17 @@ int main(int argc, char **argv, char **envp)
 		return EXIT_CANNOT_EXECUTE;
 	}
 	if (rt.compile_server && !rt.check && !rt.export && !rt.tier0_out) {
-		if (jit_compile_remotely(rt.jit, rt.compile_server))
+		if (jit_compile_remotely(rt.jit, rt.compile_server) && rt.nfetch) {
+			/* the program's files come from it: nothing to run */
+			fprintf(stderr, "bareflow-rt: %s: the program's files cannot come\n",
+				jit_error(rt.jit));
+			return EXIT_CANNOT_EXECUTE;
+		} else if (!jit_compiles_remotely(rt.jit)) {
 			fprintf(stderr, "bareflow-rt: %s: compiling here\n", jit_error(rt.jit));
-		else if (rt.verbose)
+		} else if (rt.verbose) {
 			fprintf(stderr, "bareflow-rt: compiles go to the compile server at %s\n",
 				rt.compile_server);
+		}
 	}
 	int bad = rt.nfetch ? fetch_files() : 0;
 	if (bad)

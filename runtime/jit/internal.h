@@ -339,7 +339,8 @@ struct jit_extents {
  * optimizer must leave them there for it), redundancies and branches
  * folded, then the code generator at level 2. Its code is a third smaller,
  * and cold bare-metal runs of bench/real's lz, wordfreq and crc took 4 to
- * 9% less time; the host takes 3 to 6 times as long (60-150 ms).
+ * 9% less time; the host takes 3 to 6 times as long (60-150 ms), which
+ * the cost model's prior allows for (TIER0_FILE_EFFORT, prof/policy.c).
  */
 #define JIT_TIER0_FILE_PASSES "function(sroa,early-cse,instcombine<no-verify-fixpoint>,simplifycfg)"
 #define JIT_TIER0_FILE_LEVEL 2

@@ -18,7 +18,7 @@
  * does it after them). Everything that needs the running program (its
  * profile, its values, the module's making, linking) stays in the guest.
  * Tier 0 never goes: it comes from the tier-0 file (cache.h), made on the
- * host before the boot.
+ * host while the guest boots, and fetched from the server (below).
  *
  * The server trusts nothing it reads: lengths are checked, the pass
  * pipelines are ours, named by number (any program in the guest can open
@@ -53,8 +53,8 @@
  * in the boot archive, and the runtime asks the server for each
  * (jit_fetch_file) before it reads them. The server gives only the files
  * it was started with (--serve-compiles --files FD FILE...), once the
- * CLI's byte on FD says they are made (0) or not (anything else, or FD's
- * end: the CLI has said why).
+ * CLI's byte on FD says they are made (0) or not (anything else: the CLI
+ * has said why; FD's end without a byte: the server says so).
  *   request: u32 REMOTE_FILE, str path
  *   reply: the reply above, its status 0 (the blob is the file's bytes),
  *     REMOTE_NO_FILE (the host made no such file: the tier-0 file when its
@@ -336,6 +336,16 @@ static int compile_here(struct jit *j, LLVMMemoryBufferRef bc, int r, int opt,
 	LLVMDisposeMemoryBuffer(bc);
 	if (bad)
 		return jit_fail(j, JIT_EINTERNAL, "cannot read back a module written as bitcode");
+	/* sent unverified (the server verifies): here it is checked */
+	char *why = NULL;
+	if (LLVMVerifyModule(m, LLVMReturnStatusAction, &why)) {
+		jit_fail(j, JIT_EINTERNAL, "internal error: %s does not verify: %.3000s",
+			 LLVMGetModuleIdentifier(m, &(size_t){0}), why ? why : "");
+		LLVMDisposeMessage(why);
+		LLVMDisposeModule(m);
+		return JIT_EINTERNAL;
+	}
+	LLVMDisposeMessage(why);
 	if (!back)
 		return jit_emit_seen(j, m, opt, cg, pre_passes, watch, calls);
 	int err = jit_optimize(j, m, opt, pre_passes);
@@ -844,6 +854,11 @@ static int serve_file(const char *path)
 		while ((k = read(S.ready, &c, 1)) < 0 && errno == EINTR)
 			;
 		S.made = k == 1 && c == 0 ? 0 : 1;
+		if (k != 1) /* the CLI's process ended without a word */
+			fprintf(stderr,
+				"bareflow-rt: compile server: no word whether the program's files "
+				"were made (%s)\n",
+				k < 0 ? strerror(errno) : "its maker ended");
 		close(S.ready);
 	}
 	if (S.made)

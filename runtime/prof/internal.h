@@ -48,9 +48,13 @@ void prof_runtime_leave(const struct prof_saved *s);
  * while it runs: the time stamp counter goes on, and its work would be
  * the running function's time, a tier-up's module and link (5 to 40 ms
  * bare-metal) making that function look the hotter for each. So at each
- * of its starts (runs) the cycles so far are the current function's, and
- * at each of its stops (while it waits for the compile server, the
- * program runs) those since are function 0's. */
+ * of its starts (runs) the cycles so far are the current function's (or
+ * function 0's, when the program's thread was in the runtime), and at each
+ * of its stops (while it waits for the compile server, the program runs)
+ * those since are function 0's. Not exact: the thread can take the CPU in
+ * the middle of the program's code moving the stamp (load, add, store),
+ * which then stores the stamp it had read, and the compile's time goes to
+ * the program after all; the window is a few instructions. */
 void prof_compiler_runs(bool runs);
 
 /* A new entry in f's version history; NULL when it is full. */

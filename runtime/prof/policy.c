@@ -913,12 +913,18 @@ static void start_tier0_sample(struct prof_fn *f, uint64_t spent)
 }
 
 /* Tests: $BAREFLOW_RT_MEASURE names a function whose code choice is
- * measured whatever its -O3 code's speed (the choice itself is as
- * always), so that the measurement can be tested where no function of a
- * program needs it. */
+ * measured whatever its -O3 code's speed, as one found slower than tier 0
+ * is (its result that function's own: its later compiles start from the
+ * winner), so that the measurement can be tested where no function of a
+ * program needs it. Read once (under the policy lock). */
 static bool measure_asked(const struct prof_fn *f)
 {
-	const char *want = getenv("BAREFLOW_RT_MEASURE");
+	static const char *want;
+	static bool read;
+	if (!read) {
+		want = getenv("BAREFLOW_RT_MEASURE");
+		read = true;
+	}
 	return want && !strcmp(want, f->fn->name);
 }
 
@@ -1504,9 +1510,10 @@ void prof_calibrate(uint64_t ns, unsigned long instructions)
 	set_prior(tier0_ratio((double)ns, instructions), how);
 }
 
-/* The tier-0 file's tier 0 is optimized (JIT_TIER0_FILE_PASSES): bench/real's
- * took 3 to 6 times as long on the host as the -O0 tier 0 the hosted
- * figures are for. */
+/* The tier-0 file's tier 0 is optimized (JIT_TIER0_FILE_PASSES and
+ * JIT_TIER0_FILE_LEVEL in jit/internal.h; measure again if they change):
+ * bench/real's took 3 to 6 times as long on the host as the -O0 tier 0 the
+ * hosted figures are for. */
 #define TIER0_FILE_EFFORT 4.0
 
 void prof_calibrate_by(uint64_t there_ns, uint64_t there_prep_ns, uint64_t prep_ns,

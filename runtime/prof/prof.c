@@ -27,6 +27,10 @@ uint32_t prof_current;
 uint64_t prof_stamp;
 struct prof_state P;
 
+/* A program thread is in the runtime (prof_runtime_enter to leave): the
+ * cycles since the stamp are function 0's, whatever prof_current says. */
+static _Atomic bool in_runtime;
+
 /* The cycles since the last stamp are function who's. */
 static void charge(uint32_t who)
 {
@@ -47,10 +51,12 @@ void prof_runtime_enter(struct prof_saved *s)
 	fesetenv(FE_DFL_ENV);
 	queue_lock_policy();
 	charge(prof_current);
+	atomic_store_explicit(&in_runtime, true, memory_order_relaxed);
 }
 
 void prof_runtime_leave(const struct prof_saved *s)
 {
+	atomic_store_explicit(&in_runtime, false, memory_order_relaxed);
 	charge(0);
 	queue_unlock_policy();
 	fesetenv(&s->env);
@@ -59,8 +65,10 @@ void prof_runtime_leave(const struct prof_saved *s)
 
 void prof_compiler_runs(bool runs)
 {
-	if (prof_fns && prof_stamp) /* not before counting starts */
-		charge(runs ? prof_current : 0);
+	if (!prof_fns || !prof_stamp) /* not before counting starts */
+		return;
+	bool runtime = atomic_load_explicit(&in_runtime, memory_order_relaxed);
+	charge(runs && !runtime ? prof_current : 0);
 }
 
 void prof_settle(void)

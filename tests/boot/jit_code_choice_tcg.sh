@@ -4,8 +4,8 @@
 # matters: penalty_finder_like, specialized on its static matrix, is given
 # SSSE3 shuffles and SSE4.1 byte inserts that QEMU 7.2 runs through helper
 # calls, and runs some 4 times slower than the same for any x86-64 (in
-# most runs: in one of ten or so, its code for this CPU came out as fast as
-# any x86-64's, and was kept).
+# most runs: in one of five or so, its code for this CPU came out as fast
+# as any x86-64's, and was kept).
 #
 # The policy measures only a function whose -O3 code runs slower than its
 # tier-0 code (run again beside it). Whether penalty_finder_like's does
@@ -14,9 +14,10 @@
 # and slower in others. So BAREFLOW_RT_MEASURE names the function to
 # measure whatever its speed (the measurement and the choice are the
 # policy's own), and the test checks them: --verbose says it measured,
-# the choice follows the samples' median ratio (any x86-64's kept only
-# below 1 - 5%; this CPU's not when any x86-64's took half as long), the
-# report says which was kept, no other function is measured, and the
+# the choice follows the samples (any x86-64's kept only with a median
+# ratio of its cycles over this CPU's below 1 - 5%, over 7 paired
+# samples), the report says which was kept, no other function is
+# measured, and the
 # output is the clang build's. The compiles are synchronous
 # (--compile-threads 0), so that when the callees' code goes in does not
 # depend on the host's timing.
@@ -34,16 +35,14 @@ line=$(grep "^bareflow-rt: measured penalty_finder_like: " "$OUT") ||
 	fail "penalty_finder_like was not measured"
 ratio=$(echo "$line" | sed -n 's/.*sample by sample: \([0-9.]*\), the median of \([0-9]*\)).*/\1/p')
 n=$(echo "$line" | sed -n 's/.*, the median of \([0-9]*\)).*/\1/p')
-[ -n "$ratio" ] && [ "$n" = 7 ] || fail "no median ratio of 7 samples: $line"
+[ -n "$ratio" ] && [ -n "$n" ] || fail "no median ratio: $line"
 case $line in
 *"keeps any x86-64's")
-	awk -v r="$ratio" 'BEGIN { exit !(r < 0.95) }' ||
-		fail "any x86-64's code kept at a median ratio of $ratio: $line"
+	[ "$n" = 7 ] && awk -v r="$ratio" 'BEGIN { exit !(r < 0.95) }' ||
+		fail "any x86-64's code kept at a median ratio of $ratio over $n samples: $line"
 	expect_output "penalty_finder_like .*(-O3 for any x86-64, arg0=[0-9]*); measured: .* kept any x86-64's"
 	;;
 *"keeps this CPU's")
-	awk -v r="$ratio" 'BEGIN { exit !(r > 0.5) }' ||
-		fail "this CPU's code kept at a median ratio of $ratio: $line"
 	expect_output "penalty_finder_like .*; measured: .* kept this CPU's"
 	;;
 *) fail "no choice said: $line" ;;

@@ -244,6 +244,15 @@ expect_status 0
 python3 "$TMP/replies.py" "$TMP/reply" >"$OUT" || fail "the replies cannot be read"
 expect_output "^102 '' the host did not make the program's files$"
 expect_no_output "int x"
+# the CLI's process gone without its byte: not made either, and said
+"$rt" --serve-compiles --files 3 "$TMP/given.c" <"$TMP/fetch.req" >"$TMP/reply" 2>"$OUT" \
+	3</dev/null
+expect_status 0
+expect_output "compile server: no word whether the program's files were made (its maker ended)"
+python3 "$TMP/replies.py" "$TMP/reply" >"$OUT" || fail "the replies cannot be read"
+expect_output "^102 '' the host did not make the program's files$"
+run "$rt" --serve-compiles --files 0 "$TMP/given.c"
+expect_status 2
 # the runtime's side: --fetch only with the server, for a run
 run "$rt" --fetch "$TMP/given.c" "$TMP/guard.bc" -- guard
 expect_status 2

@@ -5,6 +5,8 @@
 # came from. Hosted, with the runtime alone: a file for this program is
 # used; a damaged, truncated, foreign, missing or alien one is refused with
 # its reason, tier 0 is compiled instead, and the output is still right.
+# Bare-metal, a tier-0 file the host cannot make: the guest compiles tier
+# 0, with the tiers in the guest or on the compile server.
 . tests/boot/common.inc
 RT=build/runtime/bareflow-rt
 mkdir "$TMP/bc"
@@ -213,3 +215,14 @@ same "bare-metal, tier 0 the host could not compile"
 expect_output "bareflow: tier 0 was not compiled on the host, so the guest compiles it:"
 expect_output "bareflow-rt: the tier-0 compile took"
 expect_no_output "tier 0 came from the host"
+# The same with the compile server (the default), which gives the guest
+# the program's files: it has no tier-0 file to give, the guest says so
+# and compiles tier 0 itself.
+./bareflow jit --cache off --verbose --timeout 300 tests/jit/cpu/avx2_intrinsic.c \
+	>"$TMP/out" 2>"$OUT" </dev/null
+STATUS=$?
+same "bare-metal with the compile server, tier 0 the host could not compile"
+expect_output "bareflow: tier 0 was not compiled on the host, so the guest compiles it:"
+expect_output "bareflow-rt: the host made no tier-0 file: tier 0 is compiled here"
+expect_output "bareflow-rt: 1 of the program's files came from the host in "
+expect_no_output "the program comes prepared"

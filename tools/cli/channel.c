@@ -30,14 +30,14 @@ child(char *const argv[], int sock, int pass_fd, int report_fd, pid_t parent)
 	setpgid(0, 0);
 	/* above 3 first, so that neither is where the other must go */
 	int pass = pass_fd < 0 ? -1 : fcntl(pass_fd, F_DUPFD_CLOEXEC, 10);
-	report_fd = fcntl(report_fd, F_DUPFD_CLOEXEC, 10);
-	if (report_fd >= 0 && (pass_fd < 0 || pass >= 0) && dup2(sock, 0) >= 0 &&
+	int report = fcntl(report_fd, F_DUPFD_CLOEXEC, 10);
+	if (report >= 0 && (pass_fd < 0 || pass >= 0) && dup2(sock, 0) >= 0 &&
 	    dup2(sock, 1) >= 0 && (pass < 0 || dup2(pass, 3) == 3)) {
-		close_range(pass < 0 ? 3 : 4, ~0u, CLOSE_RANGE_CLOEXEC); /* report_fd stays until exec */
+		close_range(pass < 0 ? 3 : 4, ~0u, CLOSE_RANGE_CLOEXEC); /* report stays until exec */
 		execvp(argv[0], argv);
 	}
 	int e = errno;
-	(void)!write(report_fd, &e, sizeof e);
+	(void)!write(report >= 0 ? report : report_fd, &e, sizeof e);
 	_exit(127);
 }
 

@@ -236,8 +236,10 @@ static int name_bitcode(const struct jit_app *app, char **bc, char **dir)
 	for (int i = 0; i < app->ninputs; i++) {
 		const char *in = app->inputs[i];
 		if (!ends_with(in, ".c")) {
-			if (!(bc[i] = strdup(in)))
-				return cli_error("out of memory"), CLI_EXIT_FAILURE;
+			if (!(bc[i] = strdup(in))) {
+				cli_error("out of memory");
+				return CLI_EXIT_FAILURE;
+			}
 			continue;
 		}
 		if (!*dir && !(*dir = make_dir()))
@@ -249,8 +251,10 @@ static int name_bitcode(const struct jit_app *app, char **bc, char **dir)
 		for (int k = 0; k < i; k++) /* two sources of one name */
 			if (bc[k] && !strcmp(bc[k], out))
 				snprintf(out, sizeof out, "%s/%.*s-%d.bc", *dir, len, base, i);
-		if (!(bc[i] = strdup(out)))
-			return cli_error("out of memory"), CLI_EXIT_FAILURE;
+		if (!(bc[i] = strdup(out))) {
+			cli_error("out of memory");
+			return CLI_EXIT_FAILURE;
+		}
 	}
 	return 0;
 }
@@ -579,10 +583,11 @@ static int run_hosted(const struct boot_options *opt, const struct jit_app *app,
 /*
  * Under emulation LLVM runs some 40 times slower than on the host: tier 0
  * of a mid-size program took 0.6-1.6 s to compile in the guest, against
- * 15-60 ms here. So before booting, the runtime compiles tier 0 here, for
+ * 15-60 ms here. So the runtime compiles tier 0 here, for
  * any x86-64 (bareflow-rt --tier0-out), and the guest links that instead
- * (--tier0). The tiers above are still compiled in the guest, from what it
- * profiles. Returns the tier-0 file's path in work (malloc'ed), or NULL,
+ * (--tier0); the tiers above go to the compile server (below). With the
+ * server, this runs while the guest boots (prepare_async). Returns the
+ * tier-0 file's path in work (malloc'ed), or NULL,
  * saying why with --verbose, when it cannot be made: the guest then
  * compiles tier 0 itself, as before.
  */
@@ -666,16 +671,23 @@ static pid_t start_compile_server(struct boot_options *opt, char *rt, char *cons
  * takes the files from the compile server (--fetch) once they are made.
  * The process writes one byte to ready, 0 when they are made (a tier-0
  * file that cannot be made is only left out), and exits with the status
- * the CLI would have ended with before the boot, having said why. Its pid,
- * or -1 after printing why.
+ * the CLI would have ended with before the boot, having said why. It
+ * keeps no end of the guest's channels (QEMU's of the server's socket,
+ * the server's of the pipe): an inherited end would hide the other end's
+ * close. (It stays in our process group: in one of its own, clang's
+ * messages to a terminal set to stop background writers would stop it.)
+ * Its pid, or -1 after printing why.
  */
 static pid_t prepare_async(const struct boot_options *opt, const struct jit_app *app, char *rt,
-			   const char *fe, char **bc, const char *work, int ready)
+			   const char *fe, char **bc, const char *work, int ready, int server_end)
 {
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL); /* and clang with it */
+		close(opt->jit_fd);
+		close(server_end);
+		signal(SIGPIPE, SIG_IGN); /* the server gone: the write fails, no more */
 		int r = compile_all(app, fe, bc);
 		char *tier0 = !r && work ? host_tier0(opt, app, rt, bc, work) : NULL;
 		if (!r && work && !tier0) { /* not a part of one for the guest */
@@ -683,8 +695,8 @@ static pid_t prepare_async(const struct boot_options *opt, const struct jit_app 
 			snprintf(path, sizeof path, "%s/tier0", work);
 			unlink(path);
 		}
-		unsigned char made = r != 0;
-		(void)!write(ready, &made, 1);
+		unsigned char not_made = r != 0;
+		(void)!write(ready, &not_made, 1);
 		fflush(NULL);
 		_exit(r);
 	}
@@ -696,23 +708,64 @@ static pid_t prepare_async(const struct boot_options *opt, const struct jit_app 
 /* prepare_async's status, once the boot has ended with r: its own when it
  * failed, else r. Unless the boot ended by a timeout or a signal, it is
  * waited for (the guest ended without its files at the latest when they
- * were made); else it is stopped. */
+ * were made); else it is stopped (clang with it, by its parent-death
+ * signal). Killed by a signal not
+ * ours, it has said nothing (nor has the guest, told the files were not
+ * made): said here. */
 static int prepared(pid_t pid, int r)
 {
 	int wstatus;
-	if (r == CLI_EXIT_TIMEOUT || r >= 128)
+	bool stopped = r == CLI_EXIT_TIMEOUT || r >= 128;
+	if (stopped)
 		kill(pid, SIGKILL);
 	while (waitpid(pid, &wstatus, 0) < 0)
 		if (errno != EINTR)
 			return r;
 	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus))
 		return WEXITSTATUS(wstatus);
+	if (WIFSIGNALED(wstatus) && !stopped) {
+		cli_error("compiling the program was ended by signal %d (%s)", WTERMSIG(wstatus),
+			  strsignal(WTERMSIG(wstatus)));
+		return 128 + WTERMSIG(wstatus);
+	}
 	return r;
 }
 
+/*
+ * The compile server, giving the files in fetch[] (NULL-ended; none: it
+ * only compiles) once prepare_async has made them, whose pid goes in
+ * *prep, while QEMU boots. Returns the server's pid; 0 when it could not
+ * start (said: the guest compiles itself, and nothing is being made); -1
+ * after printing why the files cannot be made (the server then stopped).
+ */
+static pid_t serve_while_making(struct boot_options *opt, const struct jit_app *app, char *rt,
+				const char *fe, char **bc, const char *work, char **fetch,
+				pid_t *prep)
+{
+	int ready[2] = {-1, -1};
+	if (!fetch[0])
+		return start_compile_server(opt, rt, NULL, -1);
+	if (pipe2(ready, O_CLOEXEC)) {
+		cli_error("cannot make a pipe: %s", strerror(errno));
+		return -1;
+	}
+	pid_t server = start_compile_server(opt, rt, fetch, ready[0]);
+	if (server > 0 && (*prep = prepare_async(opt, app, rt, fe, bc, work, ready[1], ready[0])) < 0) {
+		*prep = 0;
+		close(opt->jit_fd);
+		opt->jit_fd = 0;
+		cli_stop_on_socket(server);
+		server = -1;
+	}
+	close(ready[0]);
+	close(ready[1]);
+	return server;
+}
+
 /* The runtime booted as `run` boots a program, with each bitcode file (and
- * the tier-0 file, if any) in the guest at its own path and the profile on
- * COM3. */
+ * the tier-0 file, if any) in the guest at its own path, in the boot
+ * archive or, when fetched, written there by the runtime (--fetch: those
+ * made here, from .c inputs), and the profile on COM3. */
 static int run_booted(struct boot_options *opt, const struct jit_app *app, char **argv, char **bc,
 		      const char *tier0, bool fetched)
 {
@@ -919,7 +972,7 @@ int cli_jit(struct boot_options *opt, const struct jit_app *app)
 	    (work = make_dir_quietly(!opt->verbose)) && asprintf(&tier0, "%s/tier0", work) < 0)
 		tier0 = NULL;
 	/* With the compile server, QEMU boots while the files the runtime
-	 * reads first are made (prepare_async), and the guest fetches them. */
+	 * reads first are made, and the guest fetches them. */
 	if (serve && !(fetch = calloc((size_t)app->ninputs + 2, sizeof *fetch))) {
 		cli_error("out of memory");
 		r = CLI_EXIT_FAILURE;
@@ -930,22 +983,11 @@ int cli_jit(struct boot_options *opt, const struct jit_app *app)
 			fetch[nfetch++] = bc[i];
 	if (serve && tier0)
 		fetch[nfetch++] = tier0;
-	int ready[2] = {-1, -1};
-	if (nfetch && pipe2(ready, O_CLOEXEC)) {
-		cli_error("cannot make a pipe: %s", strerror(errno));
+	if (serve && (server = serve_while_making(opt, app, rt, fe, bc, work, fetch, &prep)) < 0) {
+		server = 0;
 		r = CLI_EXIT_FAILURE;
 		goto out;
 	}
-	if (serve)
-		server = start_compile_server(opt, rt, nfetch ? fetch : NULL, ready[0]);
-	if (server > 0 && nfetch && (prep = prepare_async(opt, app, rt, fe, bc, work, ready[1])) < 0)
-		r = CLI_EXIT_FAILURE;
-	if (nfetch) {
-		close(ready[0]);
-		close(ready[1]);
-	}
-	if (r)
-		goto out;
 	if (prep <= 0) { /* all made before the program starts */
 		free(fetch);
 		fetch = NULL;
