@@ -149,6 +149,9 @@ struct jit_machine_spec {
 	bool small;
 };
 void jit_machine_spec(const struct jit *j, int opt, struct jit_machine_spec *s);
+/* 0 if m, a module the JIT made (what names it), verifies; else
+ * JIT_EINTERNAL, an internal error. */
+int jit_verify(struct jit *j, LLVMModuleRef m, const char *what);
 /* The two halves of jit_emit; jit_optimize leaves m to the caller. */
 int jit_optimize(struct jit *j, LLVMModuleRef m, int opt, const char *pre_passes);
 int jit_codegen(struct jit *j, LLVMModuleRef m, int cg);

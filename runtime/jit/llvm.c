@@ -1011,6 +1011,19 @@ int jit_link_object(struct jit *j, LLVMMemoryBufferRef obj)
 	return e ? jit_fail_llvm(j, JIT_EINTERNAL, "cannot add code to the JIT", e) : 0;
 }
 
+int jit_verify(struct jit *j, LLVMModuleRef m, const char *what)
+{
+	char *msg = NULL;
+	if (LLVMVerifyModule(m, LLVMReturnStatusAction, &msg)) {
+		jit_fail(j, JIT_EINTERNAL, "internal error: %s does not verify: %.3000s", what,
+			 msg);
+		LLVMDisposeMessage(msg);
+		return JIT_EINTERNAL;
+	}
+	LLVMDisposeMessage(msg);
+	return 0;
+}
+
 int jit_codegen(struct jit *j, LLVMModuleRef m, int cg)
 {
 	char *msg = NULL;

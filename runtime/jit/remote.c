@@ -240,6 +240,39 @@ static int read_frame(int fd, unsigned char **body, size_t *size)
 
 /* ---- the client, in the runtime that runs the program ---- */
 
+/* A reply, as read from its frame's body (read_reply): its strings
+ * malloc'ed (free_reply), the object, bitcode or file in the body. */
+struct got_reply {
+	int status;
+	char *msg, *warnings, *calls;
+	uint64_t optimize_ns, codegen_ns;
+	const unsigned char *out;
+	size_t nout;
+	bool cut; /* the body ended before all of it was read */
+};
+
+/* The reply send_reply wrote in body: whether it is whole, and no more. */
+static bool read_reply(const unsigned char *body, size_t size, struct got_reply *g)
+{
+	struct reader i = {body, body + size, false};
+	g->status = (int)read_u32(&i);
+	g->msg = get_str(&i);
+	g->warnings = get_str(&i);
+	g->calls = get_str(&i);
+	g->optimize_ns = read_u64(&i);
+	g->codegen_ns = read_u64(&i);
+	g->out = get_blob(&i, &g->nout);
+	g->cut = i.bad;
+	return !i.bad && i.p == i.end;
+}
+
+static void free_reply(struct got_reply *g)
+{
+	free(g->msg);
+	free(g->warnings);
+	free(g->calls);
+}
+
 /* A Unix socket's path (the server listening on it for a hosted run, as
  * tests/boot/jit_compile_server.sh does): connected, or -1 with errno. */
 static int connect_unix(const char *path)
@@ -337,15 +370,10 @@ static int compile_here(struct jit *j, LLVMMemoryBufferRef bc, int r, int opt,
 	if (bad)
 		return jit_fail(j, JIT_EINTERNAL, "cannot read back a module written as bitcode");
 	/* sent unverified (the server verifies): here it is checked */
-	char *why = NULL;
-	if (LLVMVerifyModule(m, LLVMReturnStatusAction, &why)) {
-		jit_fail(j, JIT_EINTERNAL, "internal error: %s does not verify: %.3000s",
-			 LLVMGetModuleIdentifier(m, &(size_t){0}), why ? why : "");
-		LLVMDisposeMessage(why);
+	if (jit_verify(j, m, LLVMGetModuleIdentifier(m, &(size_t){0}))) {
 		LLVMDisposeModule(m);
 		return JIT_EINTERNAL;
 	}
-	LLVMDisposeMessage(why);
 	if (!back)
 		return jit_emit_seen(j, m, opt, cg, pre_passes, watch, calls);
 	int err = jit_optimize(j, m, opt, pre_passes);
@@ -427,38 +455,33 @@ static int request(struct jit *j, LLVMModuleRef m, int opt, const char *pre_pass
 		return compile_here(j, bc, r, opt, pre_passes, cg, watch, calls, back);
 	LLVMDisposeMemoryBuffer(bc);
 	uint64_t done = rt_now_ns(), done_cpu = rt_thread_cpu_ns();
-	struct reader i = {body, body + size, false};
-	int status = (int)read_u32(&i);
-	char *msg = get_str(&i), *warnings = get_str(&i), *callees = get_str(&i);
-	uint64_t opt_ns = read_u64(&i), cg_ns = read_u64(&i);
-	size_t nout = 0;
-	const unsigned char *out = get_blob(&i, &nout);
-	if (i.bad || i.p != i.end)
+	struct got_reply g;
+	if (!read_reply(body, size, &g))
 		err = jit_fail(j, JIT_EINTERNAL, "the compile server's reply for %s is malformed",
 			       name);
-	else if (status == REMOTE_FATAL) {
+	else if (g.status == REMOTE_FATAL) {
 		/* as if LLVM had failed here: the same message and status */
 		fflush(stdout);
-		fprintf(stderr, "bareflow-rt: %s (on the host)\n", msg);
+		fprintf(stderr, "bareflow-rt: %s (on the host)\n", g.msg);
 		fflush(stderr);
 		_exit(126);
-	} else if (status)
-		err = jit_fail(j, status == JIT_EBADCODE ? JIT_EBADCODE : JIT_EINTERNAL, "%s", msg);
-	if (!i.bad)
-		take_lists(j, warnings, callees, calls);
-	free(msg);
-	free(warnings);
-	free(callees);
+	} else if (g.status)
+		err = jit_fail(j, g.status == JIT_EBADCODE ? JIT_EBADCODE : JIT_EINTERNAL, "%s",
+			       g.msg);
+	if (!g.cut)
+		take_lists(j, g.warnings, g.calls, calls);
+	free_reply(&g);
 	/* the guest's share (writing the bitcode, linking) counts as code
 	 * generation, the host's as it was spent there */
-	uint64_t host = opt_ns + cg_ns, trip = done - sent, trip_cpu = done_cpu - sent_cpu;
+	uint64_t host = g.optimize_ns + g.codegen_ns, trip = done - sent,
+		 trip_cpu = done_cpu - sent_cpu;
 	j->stats.remote_wait_ns += trip > trip_cpu ? trip - trip_cpu : 0; /* not sending, reading */
-	j->stats.optimize_ns += opt_ns;
-	j->stats.codegen_ns += (sent - t0) + (trip > host ? trip - host : 0) + cg_ns;
+	j->stats.optimize_ns += g.optimize_ns;
+	j->stats.codegen_ns += (sent - t0) + (trip > host ? trip - host : 0) + g.codegen_ns;
 	uint64_t t1 = rt_now_ns();
 	LLVMMemoryBufferRef ob =
 	    err ? NULL
-		: LLVMCreateMemoryBufferWithMemoryRangeCopy((const char *)out, nout, name);
+		: LLVMCreateMemoryBufferWithMemoryRangeCopy((const char *)g.out, g.nout, name);
 	free(body);
 	if (err)
 		return err;
@@ -523,7 +546,7 @@ int jit_fetch_file(struct jit *j, const char *path)
 	int r = write_all(j->remote, j->remote_socket, o.p, o.n);
 	free(o.p);
 	unsigned char *body = NULL;
-	size_t size = 0, n = 0;
+	size_t size = 0;
 	if (!r)
 		r = read_frame(j->remote, &body, &size);
 	if (r)
@@ -531,30 +554,24 @@ int jit_fetch_file(struct jit *j, const char *path)
 				r == 1 || r == -EPIPE ? "the compile server has gone"
 				: r == -EPROTO	      ? "it sent what is not a reply"
 						      : strerror(-r));
-	struct reader i = {body, body + size, false};
-	int status = (int)read_u32(&i);
-	char *msg = get_str(&i), *warnings = get_str(&i), *callees = get_str(&i);
-	read_u64(&i), read_u64(&i);
-	const unsigned char *bytes = get_blob(&i, &n);
+	struct got_reply g;
 	int err = 0;
-	if (i.bad || i.p != i.end)
+	if (!read_reply(body, size, &g))
 		err = jit_fail(j, JIT_EINTERNAL, "the compile server's reply for %s is malformed",
 			       path);
-	else if (status == REMOTE_NO_FILE || status == REMOTE_NOT_MADE)
-		err = status == REMOTE_NO_FILE ? 1 : 2;
-	else if (status)
-		err = jit_fail(j, JIT_EINTERNAL, "cannot get %s from the host: %s", path, msg);
+	else if (g.status == REMOTE_NO_FILE || g.status == REMOTE_NOT_MADE)
+		err = g.status == REMOTE_NO_FILE ? 1 : 2;
+	else if (g.status)
+		err = jit_fail(j, JIT_EINTERNAL, "cannot get %s from the host: %s", path, g.msg);
 	int fd = -1;
 	if (!err && ((r = make_parents(path)) ||
 		     (fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0 ||
-		     (r = write_all(fd, false, bytes, n))))
+		     (r = write_all(fd, false, g.out, g.nout))))
 		err = jit_fail(j, JIT_EINTERNAL, "cannot write %s: %s", path,
 			       strerror(r ? -r : errno));
 	if (fd >= 0 && close(fd) && !err)
 		err = jit_fail(j, JIT_EINTERNAL, "cannot write %s: %s", path, strerror(errno));
-	free(msg);
-	free(warnings);
-	free(callees);
+	free_reply(&g);
 	free(body);
 	return err;
 }

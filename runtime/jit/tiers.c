@@ -542,17 +542,12 @@ static void count_loops(struct ir *ir, LLVMValueRef f, unsigned fn)
 	free(headers);
 }
 
-static int verify(struct jit *j, LLVMModuleRef m, const char *what)
+/* A version's module, checked here unless it goes to the compile server,
+ * which refuses one that does not verify as this does (remote.c; and a
+ * module sent back to compile here after all is checked then). */
+static int verify_unless_sent(struct jit *j, LLVMModuleRef m, const char *what)
 {
-	char *msg = NULL;
-	if (LLVMVerifyModule(m, LLVMReturnStatusAction, &msg)) {
-		jit_fail(j, JIT_EINTERNAL, "internal error: %s does not verify: %.3000s", what,
-			 msg);
-		LLVMDisposeMessage(msg);
-		return JIT_EINTERNAL;
-	}
-	LLVMDisposeMessage(msg);
-	return 0;
+	return jit_remote_usable(j, m) ? 0 : jit_verify(j, m, what);
 }
 
 /* ---- tier 0 ---- */
@@ -619,7 +614,7 @@ int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *ent
 	}
 	ir_close(&ir);
 	free(bodies);
-	if ((err = verify(j, m, "the tier-0 program"))) {
+	if ((err = jit_verify(j, m, "the tier-0 program"))) {
 		LLVMDisposeModule(m);
 		return err;
 	}
@@ -694,12 +689,10 @@ static void call_directly(LLVMValueRef from, const LLVMValueRef *stubs, const LL
 		}
 }
 
-/* Check (here, unless the compile server does: a module it cannot
- * verify is refused as one here is), optimize at opt (only the versions
- * are emitted) and link m. */
+/* Check, optimize at opt (only the versions are emitted) and link m. */
 static int finish_versions(struct jit *j, LLVMModuleRef m, const char *what, int opt)
 {
-	int err = jit_remote_usable(j, m) ? 0 : verify(j, m, what);
+	int err = verify_unless_sent(j, m, what);
 	if (err) {
 		LLVMDisposeModule(m);
 		return err;
@@ -853,7 +846,7 @@ static int finish_tier1(struct ir *ir, const struct jit_request *r, const char *
 {
 	struct jit *j = ir->j;
 	int err;
-	if ((!jit_remote_usable(j, ir->m) && (err = verify(j, ir->m, name))) ||
+	if ((err = verify_unless_sent(j, ir->m, name)) ||
 	    (err = jit_transform(j, &ir->m, jit_tier_opt(1), "globaldce"))) {
 		LLVMDisposeModule(ir->m);
 		return err;

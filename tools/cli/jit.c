@@ -586,41 +586,38 @@ static int run_hosted(const struct boot_options *opt, const struct jit_app *app,
  * 15-60 ms here. So the runtime compiles tier 0 here, for
  * any x86-64 (bareflow-rt --tier0-out), and the guest links that instead
  * (--tier0); the tiers above go to the compile server (below). With the
- * server, this runs while the guest boots (prepare_async). Returns the
- * tier-0 file's path in work (malloc'ed), or NULL,
- * saying why with --verbose, when it cannot be made: the guest then
- * compiles tier 0 itself, as before.
+ * server, this runs while the guest boots (prepare_async). Writes the
+ * tier-0 file at path, and returns whether it could; when not, saying why
+ * with --verbose, nothing is there (the runtime renames a whole file into
+ * place), and the guest compiles tier 0 itself, as before.
  */
-static char *host_tier0(const struct boot_options *opt, const struct jit_app *app, char *rt,
-			char **bc, const char *work)
+static bool host_tier0(const struct boot_options *opt, const struct jit_app *app, char *rt,
+		       char **bc, const char *path)
 {
 	char **v = calloc((size_t)app->ninputs + 4, sizeof *v);
-	char *path = NULL;
 	int n = 0, wstatus = 0, err = cli_tmpfile();
-	if (!v || err < 0 || asprintf(&path, "%s/tier0", work) < 0) {
+	bool made = false;
+	if (!v || err < 0) {
 		free(v);
 		if (err >= 0)
 			close(err);
-		return NULL;
+		return false;
 	}
 	v[n++] = rt;
 	v[n++] = "--tier0-out";
-	v[n++] = path;
+	v[n++] = (char *)path;
 	for (int i = 0; i < app->ninputs; i++)
 		v[n++] = bc[i];
 	enum spawn_result s = cli_spawn(v, err, err, opt->timeout, &wstatus);
-	if (s != SPAWN_EXITED || !WIFEXITED(wstatus) || WEXITSTATUS(wstatus)) {
-		if (opt->verbose) {
-			fprintf(stderr, "bareflow: tier 0 was not compiled on the host, so the guest "
-					"compiles it:\n");
-			cli_dump_fd(err);
-		}
-		free(path);
-		path = NULL;
+	made = s == SPAWN_EXITED && WIFEXITED(wstatus) && !WEXITSTATUS(wstatus);
+	if (!made && opt->verbose) {
+		fprintf(stderr, "bareflow: tier 0 was not compiled on the host, so the guest "
+				"compiles it:\n");
+		cli_dump_fd(err);
 	}
 	close(err);
 	free(v);
-	return path;
+	return made;
 }
 
 /*
@@ -665,7 +662,7 @@ static pid_t start_compile_server(struct boot_options *opt, char *rt, char *cons
 
 /*
  * What must be made on the host before the program can start (compile_all,
- * then host_tier0 into work unless it is NULL), in a process of
+ * then host_tier0 at tier0 unless it is NULL), in a process of
  * its own while QEMU boots: booting and starting the runtime under
  * emulation take longer than clang's front end takes here, and the guest
  * takes the files from the compile server (--fetch) once they are made.
@@ -679,7 +676,7 @@ static pid_t start_compile_server(struct boot_options *opt, char *rt, char *cons
  * Its pid, or -1 after printing why.
  */
 static pid_t prepare_async(const struct boot_options *opt, const struct jit_app *app, char *rt,
-			   const char *fe, char **bc, const char *work, int ready, int server_end)
+			   const char *fe, char **bc, const char *tier0, int ready, int server_end)
 {
 	fflush(NULL);
 	pid_t pid = fork();
@@ -689,12 +686,8 @@ static pid_t prepare_async(const struct boot_options *opt, const struct jit_app 
 		close(server_end);
 		signal(SIGPIPE, SIG_IGN); /* the server gone: the write fails, no more */
 		int r = compile_all(app, fe, bc);
-		char *tier0 = !r && work ? host_tier0(opt, app, rt, bc, work) : NULL;
-		if (!r && work && !tier0) { /* not a part of one for the guest */
-			char path[4200];
-			snprintf(path, sizeof path, "%s/tier0", work);
-			unlink(path);
-		}
+		if (!r && tier0)
+			host_tier0(opt, app, rt, bc, tier0); /* or none, which the guest is told */
 		unsigned char not_made = r != 0;
 		(void)!write(ready, &not_made, 1);
 		fflush(NULL);
@@ -739,7 +732,7 @@ static int prepared(pid_t pid, int r)
  * after printing why the files cannot be made (the server then stopped).
  */
 static pid_t serve_while_making(struct boot_options *opt, const struct jit_app *app, char *rt,
-				const char *fe, char **bc, const char *work, char **fetch,
+				const char *fe, char **bc, const char *tier0, char **fetch,
 				pid_t *prep)
 {
 	int ready[2] = {-1, -1};
@@ -750,7 +743,8 @@ static pid_t serve_while_making(struct boot_options *opt, const struct jit_app *
 		return -1;
 	}
 	pid_t server = start_compile_server(opt, rt, fetch, ready[0]);
-	if (server > 0 && (*prep = prepare_async(opt, app, rt, fe, bc, work, ready[1], ready[0])) < 0) {
+	if (server > 0 &&
+	    (*prep = prepare_async(opt, app, rt, fe, bc, tier0, ready[1], ready[0])) < 0) {
 		*prep = 0;
 		close(opt->jit_fd);
 		opt->jit_fd = 0;
@@ -983,7 +977,7 @@ int cli_jit(struct boot_options *opt, const struct jit_app *app)
 			fetch[nfetch++] = bc[i];
 	if (serve && tier0)
 		fetch[nfetch++] = tier0;
-	if (serve && (server = serve_while_making(opt, app, rt, fe, bc, work, fetch, &prep)) < 0) {
+	if (serve && (server = serve_while_making(opt, app, rt, fe, bc, tier0, fetch, &prep)) < 0) {
 		server = 0;
 		r = CLI_EXIT_FAILURE;
 		goto out;
@@ -997,8 +991,10 @@ int cli_jit(struct boot_options *opt, const struct jit_app *app)
 			r = export_appliance(opt, app, rt, bc);
 			goto out;
 		}
-		free(tier0);
-		tier0 = work ? host_tier0(opt, app, rt, bc, work) : NULL;
+		if (tier0 && !host_tier0(opt, app, rt, bc, tier0)) {
+			free(tier0);
+			tier0 = NULL;
+		}
 	}
 	/* Bare-metal the runtime writes its profile to /dev/hostout, which the
 	 * CLI connects to the host file. */
@@ -1009,7 +1005,7 @@ int cli_jit(struct boot_options *opt, const struct jit_app *app)
 		: app->cache_disk ? strdup(CONTRACT_CACHE_DIR)
 				   : NULL;
 	argv = runtime_argv(app, rt, bc, profile, cache ? cache : "off", tier0, server > 0,
-			    prep > 0 ? fetch : NULL, opt->verbose);
+			    fetch, opt->verbose);
 	if (!argv) {
 		cli_error("out of memory");
 		r = CLI_EXIT_FAILURE;
