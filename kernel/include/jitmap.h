@@ -1,8 +1,9 @@
 /*
  * The code map a JIT publishes so that fault reports name its code: the
  * runtime (bareflow-rt) defines a struct jitmap at the symbol
- * JITMAP_SYMBOL, and the kernel, finding that symbol in the program's ELF,
- * reads it through copy_from_user when a program faults. Entries are
+ * JITMAP_SYMBOL, and the kernel, finding that symbol in the program's ELF
+ * the first time it needs it, reads it through copy_from_user when a
+ * program faults (and when the sampler names its samples). Entries are
  * appended (count grows after its entry is written); a later entry over
  * the same address wins, as code can be freed and its memory reused.
  */

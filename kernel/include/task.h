@@ -124,6 +124,7 @@ struct proc {
 	size_t image_size;
 	uint64_t bias;
 	uint64_t jitmap; /* where a JIT publishes its code map (jitmap.h), or 0 */
+	bool jitmap_sought; /* jitmap is known: looked up at the first report */
 
 	/* Memory (proc.c, vma.c). */
 	struct vm_space *as;

