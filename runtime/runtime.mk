@@ -22,10 +22,15 @@ $(B)/runtime/%.o: runtime/%.c runtime/runtime.mk
 # the runtime is booted as a file in the boot archive, whose every byte
 # takes guest RAM (exec backs only the pages touched). --gc-sections took it from 56 to
 # 49 MiB, and a cold bare-metal `bareflow jit` of bench/real's crc, lz or
-# matrix 3.5 to 4.5% less time.
+# matrix 3.5 to 4.5% less time. The file is then padded with a hole to a
+# power-of-two size: the CLI hands such a file to the guest through QEMU's
+# shared-memory device, a PCI BAR, which maps it in place instead of copying
+# it into the boot archive and guest RAM (55 ms a boot for 50 MiB).
 $(B)/runtime/bareflow-rt: $(RT_OBJS)
 	clang++-19 -static -fuse-ld=lld -Wl,--gc-sections -Wl,--compress-debug-sections=zlib \
-		-o $@ $(RT_OBJS) $(RT_LIBS)
-	@echo "runtime: $@ is $$(($$(stat -c %s $@) / 1048576)) MiB ($$(stat -c %s $@) bytes)" >&2
+		-o $@.tmp $(RT_OBJS) $(RT_LIBS)
+	@n=$$(stat -c %s $@.tmp); p=2097152; while [ $$p -lt $$n ]; do p=$$((p * 2)); done; \
+		truncate -s $$p $@.tmp && mv $@.tmp $@ && \
+		echo "runtime: $@ is $$((n / 1048576)) MiB ($$n bytes), padded to $$((p / 1048576)) MiB" >&2
 
 -include $(RT_OBJS:.o=.d)

@@ -211,6 +211,7 @@ const char *pci_name(const struct pci_dev *d)
 		{0x1af4, 0x1001, "virtio-blk"},         {0x1af4, 0x1042, "virtio-blk"},
 		{0x1af4, 0x1003, "virtio-console"},     {0x1af4, 0x1043, "virtio-console"},
 		{0x1af4, 0x1000, "virtio-net"},         {0x1af4, 0x1041, "virtio-net"},
+		{0x1af4, 0x1110, "shared memory"},
 	};
 	static const char *const classes[] = {
 		"unclassified", "storage", "network", "display", "multimedia", "memory",
@@ -289,6 +290,19 @@ void *pci_map_bar(const struct pci_dev *d, unsigned bar, uint64_t off, uint64_t 
 	if ((cmd & (CMD_MEMORY | CMD_BUS_MASTER)) != (CMD_MEMORY | CMD_BUS_MASTER))
 		pci_write16(d, REG_COMMAND, cmd | CMD_MEMORY | CMD_BUS_MASTER);
 	return vm_map_mmio(base + off, len);
+}
+
+void *pci_map_memory_bar(const struct pci_dev *d, unsigned bar, uint64_t *len)
+{
+	uint64_t base;
+	bool io;
+
+	if (pci_bar(d, bar, &base, len, &io) || io || !base || !*len)
+		return NULL;
+	uint16_t cmd = pci_read16(d, REG_COMMAND);
+	if (!(cmd & CMD_MEMORY))
+		pci_write16(d, REG_COMMAND, cmd | CMD_MEMORY);
+	return vm_map_device_memory(base, *len);
 }
 
 unsigned pci_msix_count(const struct pci_dev *d)

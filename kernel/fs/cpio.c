@@ -9,12 +9,17 @@
  * decimal, the arguments, then the environment, each ending with a NUL.
  * "!bareflow-stdin", if present, is the program's stdin: a file redirected
  * on the host, which the program reads (and may seek in) as a regular file.
+ * "!bareflow-shared" stands for a file whose bytes QEMU's shared-memory
+ * device holds (contract.h): a large file (the JIT's runtime) then costs
+ * neither the CLI's copy into the archive nor QEMU's into guest RAM, and
+ * the guest reads only the pages it touches.
  */
 #include "console.h"
 #include "contract.h"
 #include "fs.h"
 #include "kerrno.h"
 #include "kstring.h"
+#include "pci.h"
 #include "printf.h"
 
 #define HDR 110
@@ -144,12 +149,64 @@ static void set_dir_times(const uint8_t *a, size_t end)
 	}
 }
 
+/*
+ * The "!bareflow-shared" entry (data, n bytes: the size and the path, each
+ * NUL-ended): the file, its bytes the shared-memory device's. 0, or
+ * -EINVAL after saying why.
+ */
+static int add_shared(const char *data, size_t n, uint32_t mode, uint32_t mtime, bool *seen)
+{
+	size_t digits = strnlen(data, n);
+	const char *path = data + digits + 1;
+	if (!digits || digits + 2 >= n || data[n - 1] || path[0] != '/' || !S_ISREG(mode) ||
+	    *seen) {
+		kreport("bareflow: the boot archive is malformed: a bad %s entry\n",
+			CONTRACT_SHARED_ENTRY);
+		return -EINVAL;
+	}
+	*seen = true;
+	uint64_t want = 0;
+	for (const char *c = data; *c; c++) {
+		if (*c < '0' || *c > '9' || want > (0xffffffffu - 9) / 10) {
+			kreport("bareflow: the boot archive is malformed: a bad size in its %s entry\n",
+				CONTRACT_SHARED_ENTRY);
+			return -EINVAL;
+		}
+		want = want * 10 + (uint64_t)(*c - '0');
+	}
+	const struct pci_dev *d = NULL;
+	for (unsigned i = 0; pci_get(i) && !d; i++)
+		if (pci_get(i)->vendor == CONTRACT_SHARED_VENDOR &&
+		    pci_get(i)->device == CONTRACT_SHARED_DEVICE)
+			d = pci_get(i);
+	if (!d) {
+		kreport("bareflow: %s: the boot archive leaves its bytes to a shared-memory device, "
+			"and there is none\n",
+			path);
+		return -EINVAL;
+	}
+	uint64_t len;
+	const uint8_t *bytes = pci_map_memory_bar(d, CONTRACT_SHARED_BAR, &len);
+	if (!bytes || len < want) {
+		kreport("bareflow: %s: the shared-memory device at %02x:%02x.%x %s\n", path, d->bus,
+			d->dev, d->fn,
+			bytes ? "holds fewer bytes than the file has" : "cannot be mapped");
+		return -EINVAL;
+	}
+	int err = add_entry(path + 1, mode, mtime, bytes, (uint32_t)want);
+	if (err)
+		kreport("bareflow: cannot place %s, on the shared-memory device (error %d)\n", path,
+			-err);
+	return err;
+}
+
 int cpio_unpack(const uint8_t *a, size_t size)
 {
 	args_data = NULL, args_size = 0;
 	stdin_data = NULL, stdin_size = 0, stdin_given = false;
 	size_t off = 0;
 	unsigned entries = 0;
+	bool shared = false;
 
 	for (;;) {
 		uint32_t f[NFIELDS];
@@ -184,6 +241,15 @@ int cpio_unpack(const uint8_t *a, size_t size)
 			stdin_data = a + data_at;
 			stdin_size = f[F_SIZE];
 			stdin_given = true;
+			off = next;
+			continue;
+		}
+		if (!strcmp(name, CONTRACT_SHARED_ENTRY)) {
+			int err = add_shared((const char *)a + data_at, f[F_SIZE], f[F_MODE],
+					     f[F_MTIME], &shared);
+			if (err)
+				return err;
+			entries++;
 			off = next;
 			continue;
 		}

@@ -49,9 +49,18 @@ static inline int contract_status_from_qemu(int e)
  * CONTRACT_ARGS_ENTRY is not a file: NUL-ended strings, the working
  * directory, the program's absolute path, argc in decimal, argc arguments,
  * then the environment. CONTRACT_STDIN_ENTRY, if present, is the program's
- * stdin. */
+ * stdin. CONTRACT_SHARED_ENTRY stands for a file whose bytes are not in
+ * the archive but in the memory of QEMU's shared-memory device
+ * (ivshmem-plain, vendor CONTRACT_SHARED_VENDOR, device
+ * CONTRACT_SHARED_DEVICE, BAR 2), which maps the host file: its header
+ * carries the file's mode and mtime, its data the file's size in decimal
+ * and its absolute path, each NUL-ended. At most one per archive. */
 #define CONTRACT_ARGS_ENTRY "!bareflow-args"
 #define CONTRACT_STDIN_ENTRY "!bareflow-stdin"
+#define CONTRACT_SHARED_ENTRY "!bareflow-shared"
+#define CONTRACT_SHARED_VENDOR 0x1af4
+#define CONTRACT_SHARED_DEVICE 0x1110
+#define CONTRACT_SHARED_BAR 2
 
 /* ---- The kernel command line ----
  * Space-separated words, "key" or "key=value", at most CONTRACT_CMDLINE_MAX

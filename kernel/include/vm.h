@@ -71,6 +71,10 @@ void vm_switch(struct vm_space *as);
 
 /* Map a device's registers uncached; returns their virtual address or NULL. */
 void *vm_map_mmio(uint64_t pa, size_t len);
+/* Map memory that a device holds but that behaves as RAM (a shared-memory
+ * BAR): write-back, read-only, in 2 MiB pages when pa and len allow; pa and
+ * len page-aligned. Returns the virtual address or NULL. */
+void *vm_map_device_memory(uint64_t pa, size_t len);
 /* Pages currently used by page tables (all address spaces), for leak tests. */
 uint64_t vm_table_pages(void);
 /* True if the CPU enforces no-execute (EFER.NXE is set). */

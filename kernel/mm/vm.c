@@ -349,6 +349,20 @@ void *vm_map_mmio(uint64_t pa, size_t len)
 	return (void *)(va + (pa - base));
 }
 
+void *vm_map_device_memory(uint64_t pa, size_t len)
+{
+	bool huge = !((pa | len) & (HUGE_PAGE_SIZE - 1));
+	uint64_t align = huge ? HUGE_PAGE_SIZE : PAGE_SIZE;
+	uintptr_t va = (mmio_next + align - 1) & ~(align - 1);
+
+	if ((pa | len) & (PAGE_SIZE - 1) || !len || va + len < va || va + len > MMIO_BASE + MMIO_MAX)
+		return NULL;
+	if (vm_map(&kernel_space, va, pa, len, VM_GLOBAL | (huge ? VM_HUGE : 0)))
+		return NULL;
+	mmio_next = va + len;
+	return (void *)va;
+}
+
 struct vm_space *vm_space_create(void)
 {
 	struct vm_space *as = kmalloc(sizeof *as);

@@ -41,6 +41,8 @@ struct boot_options {
 	bool quiet;		    /* --quiet: nothing but errors */
 	const char *program;	    /* run: the static ELF to boot as the application */
 	const char *module;	    /* run: the boot module's path (the application's archive) */
+	const char *shared;	    /* run: the file QEMU's shared-memory device maps, or NULL */
+	unsigned long long shared_size; /* ... its size in bytes (cli_cpio_share) */
 	bool stdin_in_module;	    /* run: our stdin is in the archive; QEMU gets /dev/null */
 	const char *hostout;	    /* jit --profile: the host file COM3 (/dev/hostout) writes */
 	int jit_fd;		    /* run: QEMU's end of /dev/hostjit's socket; 0: none (cli_boot) */
@@ -187,6 +189,16 @@ int cli_cpio_add_dir(struct cli_cpio *a, const char *guest);
 /* Write the archive to fd (at its current offset), reading the host files as
  * it goes, through a fixed-size buffer. Returns 0, or -1 after printing why. */
 int cli_cpio_write(const struct cli_cpio *a, int fd);
+
+/*
+ * Leave the bytes of the regular file at guest out of the archive: the
+ * archive names it (CONTRACT_SHARED_ENTRY) and QEMU's shared-memory device
+ * maps the host file, which neither the archive nor guest RAM then copies.
+ * Only a file of a power-of-two size, 2 to 512 MiB, can be (the device is a
+ * PCI BAR), and only one per archive. Returns its host path, with *size,
+ * or NULL when it cannot be shared (it is then written as any other).
+ */
+const char *cli_cpio_share(struct cli_cpio *a, const char *guest, unsigned long long *size);
 
 /* The number of bytes cli_cpio_write would write. */
 unsigned long long cli_cpio_size(const struct cli_cpio *a);

@@ -18,6 +18,11 @@
 #define MADE_UP_DIR (S_IFDIR | 0755)
 #define ARGS_ENTRY CONTRACT_ARGS_ENTRY   /* not a file: what the kernel runs, and how */
 #define STDIN_ENTRY CONTRACT_STDIN_ENTRY /* not a file in the tree: the program's stdin */
+#define SHARED_ENTRY CONTRACT_SHARED_ENTRY /* a file whose bytes QEMU maps (cli_cpio_share) */
+/* The sizes a shared file may have: QEMU's shared-memory device is a PCI
+ * BAR, a power of two, and the kernel maps it in a 1 GiB window. */
+#define SHARED_MIN (2ull << 20)
+#define SHARED_MAX (512ull << 20)
 
 struct cpio_entry {
 	char *guest; /* absolute and lexically clean; the archive name drops the '/' */
@@ -26,7 +31,8 @@ struct cpio_entry {
 	unsigned mode;
 	long long mtime;
 	unsigned long long size;
-	bool dead; /* under a path that became a non-directory: not written */
+	bool dead;   /* under a path that became a non-directory: not written */
+	bool shared; /* its bytes are the shared-memory device's (cli_cpio_share) */
 };
 
 struct cli_cpio {
@@ -613,6 +619,17 @@ static int emit(const struct cli_cpio *a, int fd, unsigned long long *total)
 	for (size_t i = 0; i < n && !r && !o->err; i++) {
 		const struct cpio_entry *e = sorted[i];
 		unsigned long long mtime = e->mtime < 0 ? 0 : (unsigned long long)e->mtime;
+		if (e->shared) { /* the size and the path stand for the bytes */
+			char size[24];
+			int n = snprintf(size, sizeof size, "%llu", e->size) + 1;
+			put_header(o, SHARED_ENTRY, (unsigned long)i + 1, e->mode,
+				   mtime > CPIO_FIELD_MAX ? CPIO_FIELD_MAX : mtime,
+				   (unsigned long long)n + strlen(e->guest) + 1);
+			put_bytes(o, size, (size_t)n);
+			put_bytes(o, e->guest, strlen(e->guest) + 1);
+			pad4(o);
+			continue;
+		}
 		put_header(o, e->guest + 1, (unsigned long)i + 1, e->mode,
 			   mtime > CPIO_FIELD_MAX ? CPIO_FIELD_MAX : mtime, e->size);
 		if (e->data)
@@ -637,6 +654,22 @@ static int emit(const struct cli_cpio *a, int fd, unsigned long long *total)
 int cli_cpio_write(const struct cli_cpio *a, int fd)
 {
 	return emit(a, fd, NULL);
+}
+
+const char *cli_cpio_share(struct cli_cpio *a, const char *guest, unsigned long long *size)
+{
+	size_t *s = a->nslots ? find_slot(a, guest) : NULL;
+	struct cpio_entry *e = s && *s ? &a->e[*s - 1] : NULL;
+
+	for (size_t i = 0; e && i < a->n; i++)
+		if (a->e[i].shared)
+			return NULL;
+	if (!e || e->dead || !S_ISREG(e->mode) || !e->host || e->data || e->size < SHARED_MIN ||
+	    e->size > SHARED_MAX || (e->size & (e->size - 1)))
+		return NULL;
+	e->shared = true;
+	*size = e->size;
+	return e->host;
 }
 
 unsigned long long cli_cpio_size(const struct cli_cpio *a)

@@ -21,7 +21,7 @@ struct qemu_argv {
 	int n;
 	char mem[32], backend[96], stderr_dev[64], status_dev[64], status_serial[48], log_dev[64],
 	    hostout_dev[64], io_dev[64], io_port[64], jit_dev[64], jit_port[64], gdb_dev[48],
-	    smp[16];
+	    smp[16], shared_mem[96];
 };
 
 /* What the guest's channels are connected to for one boot: COM1's output
@@ -158,6 +158,15 @@ static void build_argv(struct qemu_argv *a, const struct boot_options *opt, cons
 		push(a, "-boot");
 		push(a, "d");
 		return;
+	}
+	if (opt->shared) { /* the file, mapped copy-on-write: the guest reads it in place */
+		snprintf(a->shared_mem, sizeof a->shared_mem,
+			 "memory-backend-file,id=shared,mem-path=%s,size=%llu,readonly=on,share=off",
+			 opt->shared, opt->shared_size);
+		push(a, "-object");
+		push(a, a->shared_mem);
+		push(a, "-device");
+		push(a, "ivshmem-plain,memdev=shared");
 	}
 	push(a, "-kernel");
 	push(a, image);
