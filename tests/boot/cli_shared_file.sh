@@ -50,15 +50,21 @@ grep -F -x -f "$TMP/want" "$OUT" >/dev/null || fail "the guest read other bytes 
 # The device missing: the kernel says so and runs nothing.
 cat >"$TMP/qemu" <<'END'
 #!/bin/sh
-# QEMU without its shared-memory device, or with a smaller file behind it.
-drop=
+# QEMU without its shared-memory device, with a smaller file behind it
+# ($SHORT), or with the archive's "4194304" (the shared entry's size)
+# made "41943x4" ($BAD_SIZE).
+drop= prev=
 for a in "$@"; do
 	shift
 	if [ "$drop" = 1 ]; then drop=; continue; fi
 	case "$a" in
-	-device) case "$1" in ivshmem-plain*) [ -z "$SHORT" ] && { drop=1; continue; } ;; esac ;;
+	-device) case "$1" in ivshmem-plain*) [ -z "$SHORT$BAD_SIZE" ] && { drop=1; continue; } ;; esac ;;
 	memory-backend-file*) [ -n "$SHORT" ] && a="memory-backend-file,id=shared,mem-path=$SHORT,size=2097152,readonly=on,share=off" ;;
 	esac
+	if [ "$prev" = -initrd ] && [ -n "$BAD_SIZE" ]; then
+		LC_ALL=C sed 's/4194304/41943x4/' "$a" >"$BAD_SIZE" && a=$BAD_SIZE
+	fi
+	prev=$a
 	set -- "$@" "$a"
 done
 exec qemu-system-x86_64 "$@"
@@ -75,4 +81,11 @@ SHORT=$TMP/short BAREFLOW_QEMU=$TMP/qemu run ./bareflow run "$TMP/p4m" x
 expect_status 125
 expect_output "$TMP/p4m: the shared-memory device at .* holds fewer bytes than the file has"
 expect_no_output "bytes by stat"
-echo "shared file: the same bytes as Linux; a missing or short device is refused"
+
+# A malformed entry: the same, with the kernel's reason.
+BAD_SIZE=$TMP/bad.cpio BAREFLOW_QEMU=$TMP/qemu run ./bareflow run "$TMP/p4m" x
+expect_status 125
+LC_ALL=C grep -q 41943x4 "$TMP/bad.cpio" || fail "the stand-in QEMU did not rewrite the archive"
+expect_output "the boot archive is malformed: a bad size in its !bareflow-shared entry"
+expect_no_output "bytes by stat"
+echo "shared file: the same bytes as Linux; a missing or short device, or a bad entry, is refused"

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../../kernel/include/contract.h"
 #include "cli.h"
 #include "harness.h"
 
@@ -403,6 +404,68 @@ static void check_abspath(const char *in, const char *want)
 	if (got)
 		CHECK_STR(got, want);
 	free(got);
+}
+
+/* A file of size bytes at rel, a hole but for "end" in its last bytes. */
+static void make_sized(const char *rel, off_t size)
+{
+	int fd = open(at(rel), O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	CHECK(fd >= 0);
+	CHECK_EQ(pwrite(fd, "end", 3, size - 3), 3);
+	close(fd);
+}
+
+TEST(cpio_shares_a_power_of_two_sized_file)
+{
+	make_tree();
+	make_sized("p4m", 4 << 20);
+	make_sized("odd", (4 << 20) + 4);
+	make_sized("tiny", 1 << 20);
+	make_sized("p8m", 8 << 20);
+	set_mtime("p4m", 1234567890);
+	struct cli_cpio *a = cli_cpio_new();
+	unsigned long long size = 0;
+	CHECK_EQ(cli_cpio_add(a, at("p4m"), "/bin/p4m", "", true), 0);
+	CHECK_EQ(cli_cpio_add(a, at("odd"), "/bin/odd", "", true), 0);
+	CHECK_EQ(cli_cpio_add(a, at("tiny"), "/bin/tiny", "", true), 0);
+	CHECK_EQ(cli_cpio_add(a, at("p8m"), "/bin/p8m", "", true), 0);
+	CHECK_EQ(cli_cpio_add(a, at("tree"), "/app", "", false), 0);
+	unsigned long long whole = cli_cpio_size(a);
+	CHECK(cli_cpio_share(a, "/bin/odd", &size) == NULL);  /* not a power of two */
+	CHECK(cli_cpio_share(a, "/bin/tiny", &size) == NULL); /* under 2 MiB */
+	CHECK(cli_cpio_share(a, "/app", &size) == NULL);      /* a directory */
+	CHECK(cli_cpio_share(a, "/app/sub/link", &size) == NULL);
+	CHECK(cli_cpio_share(a, "/nowhere", &size) == NULL);
+	const char *host = cli_cpio_share(a, "/bin/p4m", &size);
+	CHECK(host != NULL && !strcmp(host, at("p4m")));
+	CHECK_EQ(size, 4ull << 20);
+	CHECK(cli_cpio_share(a, "/bin/p8m", &size) == NULL); /* one per archive */
+	/* p4m's entry out (header, "bin/p4m" padded, its bytes), its stand-in
+	 * in (header, "!bareflow-shared" padded, "4194304\0/bin/p4m\0" padded) */
+	CHECK_EQ(whole - cli_cpio_size(a), (110 + 10 + (4ull << 20)) - (110 + 18 + 20));
+	if (write_and_read(a)) {
+		/* in p4m's place (bin/odd < bin/p4m < bin/p8m), its stand-in */
+		int i = 0;
+		while (i < nents && strcmp(ents[i].name, "bin/odd"))
+			i++;
+		CHECK(i + 2 < nents);
+		if (i + 2 < nents) {
+			const struct rd_entry *e = &ents[i + 1];
+			CHECK_STR(e->name, CONTRACT_SHARED_ENTRY);
+			CHECK_EQ(e->f[F_MODE], 0100755);
+			CHECK_EQ(e->f[F_MTIME], 1234567890);
+			static const char want[] = "4194304\0/bin/p4m";
+			CHECK_EQ(e->f[F_SIZE], sizeof want);
+			CHECK(!memcmp(e->data, want, sizeof want));
+			CHECK_STR(ents[i + 2].name, "bin/p8m");
+			CHECK_EQ(ents[i + 2].f[F_SIZE], 8u << 20);
+		}
+		for (int k = 0; k < nents; k++)
+			CHECK(strcmp(ents[k].name, "bin/p4m"));
+		check_file("app/a.txt", 0100640, "hello\n", 6);
+	}
+	cli_cpio_free(a);
+	remove_tree();
 }
 
 TEST(abspath_is_lexical)
