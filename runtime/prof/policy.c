@@ -1294,6 +1294,33 @@ static void osr_done(struct prof_job *job)
 			(unsigned long long)f->loops, prof_ms(job->ns[0]), in, job->inlined);
 }
 
+/* How many times in a row a loop header without OSR code may be reached,
+ * in the call that another of its function's loops got OSR code, before
+ * it gets code of its own (osr_elsewhere). */
+#define OSR_WAIT_HEADERS 8
+
+/* Whether f's tier-0 code, at loop's header without OSR code, should go
+ * on to another loop's header that has some: one went in during this very
+ * call. A nest's outer header can come first after the inner loop's code
+ * went in, and had a second compile of its own (heavy() in
+ * tests/jit/tiers/adaptive.c, now and then: both its loops then ran OSR
+ * code in every later call, and nothing asked for code from the entry).
+ * Only a loop that keeps running alone has its own compiled. */
+static bool osr_elsewhere(struct prof_fn *f, uint32_t loop)
+{
+	bool in_this_call = false;
+	for (unsigned k = 0; k < f->nversions; k++)
+		in_this_call |= f->versions[k].osr && f->versions[k].installed_at_call == f->calls;
+	if (!in_this_call)
+		return false;
+	if (f->osr_missed != loop + 1)
+		f->osr_missed = loop + 1, f->osr_misses = 0;
+	if (++f->osr_misses > OSR_WAIT_HEADERS)
+		return false;
+	f->osr_trigger = f->loops + 1; /* the next header looks again */
+	return true;
+}
+
 /* A tier-0 loop header of function i ran osr_trigger times in all: enter
  * -O3 code for the rest of the call, once the function has paid the same
  * rent as above (so a loop about to end does not pay for a compile). OSR
@@ -1322,6 +1349,8 @@ static void *osr(uint32_t i, uint32_t loop)
 		f->osr_trigger = f->loops * 2; /* not yet worth it: look again later */
 		return NULL;
 	}
+	if (osr_elsewhere(f, loop))
+		return NULL;
 	if (f->tier == 0 && f->calls >= 2 && !P.policy.fixed) {
 		/* called before: its next calls may well suffice, and need code
 		 * of their own anyway; OSR only if this call still loops on */
