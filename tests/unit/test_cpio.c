@@ -468,6 +468,39 @@ TEST(cpio_shares_a_power_of_two_sized_file)
 	remove_tree();
 }
 
+TEST(cpio_trims_a_trailing_hole)
+{
+	make_tree();
+	static char data[10000];
+	memset(data, 'x', sizeof data);
+	make_file("padded", data, sizeof data, 0755);
+	CHECK_EQ(truncate(at("padded"), 4 << 20), 0); /* data, then a hole */
+	make_sized("ends", 4 << 20);			/* a hole, then data */
+	int fd = open(at("padded"), O_RDONLY);
+	off_t hole = lseek(fd, 0, SEEK_HOLE); /* the file's size where holes are not told */
+	close(fd);
+	struct cli_cpio *a = cli_cpio_new();
+	CHECK_EQ(cli_cpio_add(a, at("padded"), "/padded", "", true), 0);
+	CHECK_EQ(cli_cpio_add(a, at("ends"), "/ends", "", true), 0);
+	CHECK_EQ(cli_cpio_add(a, at("tree"), "/app", "", false), 0);
+	CHECK_EQ(cli_cpio_trim_hole(a, "/ends"), 0);
+	CHECK_EQ(cli_cpio_trim_hole(a, "/app"), 0);
+	CHECK_EQ(cli_cpio_trim_hole(a, "/app/sub/link"), 0);
+	CHECK(hole >= (off_t)sizeof data && hole <= 4 << 20);
+	CHECK_EQ(cli_cpio_trim_hole(a, "/padded"), (4ull << 20) - (unsigned long long)hole);
+	CHECK_EQ(cli_cpio_trim_hole(a, "/padded"), 0); /* done */
+	if (write_and_read(a)) {
+		const struct rd_entry *e = entry("padded");
+		CHECK(e && e->f[F_SIZE] == (unsigned long)hole && !memcmp(e->data, data, sizeof data));
+		for (off_t k = sizeof data; e && k < hole; k++)
+			CHECK(!e->data[k]);
+		e = entry("ends");
+		CHECK(e && e->f[F_SIZE] == 4u << 20 && !memcmp(e->data + (4 << 20) - 3, "end", 3));
+	}
+	cli_cpio_free(a);
+	remove_tree();
+}
+
 TEST(abspath_is_lexical)
 {
 	check_abspath("/", "/");

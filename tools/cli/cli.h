@@ -200,6 +200,15 @@ int cli_cpio_write(const struct cli_cpio *a, int fd);
  */
 const char *cli_cpio_share(struct cli_cpio *a, const char *guest, unsigned long long *size);
 
+/*
+ * Leave out of the archive the hole a regular file at guest ends in (as the
+ * JIT's runtime, padded by its build for cli_cpio_share): its size there
+ * is then where its data ends, to the filesystem's block. Nothing changes
+ * for a file without such a hole, or on a filesystem that cannot tell
+ * holes (SEEK_HOLE). Returns the bytes left out.
+ */
+unsigned long long cli_cpio_trim_hole(struct cli_cpio *a, const char *guest);
+
 /* The number of bytes cli_cpio_write would write. */
 unsigned long long cli_cpio_size(const struct cli_cpio *a);
 
@@ -399,6 +408,7 @@ struct run_app {
 	const struct file_spec *files; /* the --file options, in order */
 	int nfiles;
 	const char *iso_out; /* --iso OUT: write a bootable ISO there instead of booting */
+	bool padded; /* the ELF is the JIT's runtime, whose file ends in a hole (runtime.mk) */
 	int argc;	     /* the program's arguments, argv[0] as typed */
 	const char *const *argv;
 	int envc; /* its environment (--env) */

@@ -672,6 +672,28 @@ const char *cli_cpio_share(struct cli_cpio *a, const char *guest, unsigned long 
 	return e->host;
 }
 
+unsigned long long cli_cpio_trim_hole(struct cli_cpio *a, const char *guest)
+{
+	size_t *s = a->nslots ? find_slot(a, guest) : NULL;
+	struct cpio_entry *e = s && *s ? &a->e[*s - 1] : NULL;
+
+	if (!e || e->dead || !S_ISREG(e->mode) || !e->host || e->data || e->shared)
+		return 0;
+	int fd = open(e->host, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0; /* cli_cpio_write says why */
+	off_t hole = 0, data; /* the end of the last stretch of data */
+	while ((data = lseek(fd, hole, SEEK_DATA)) >= 0 && (hole = lseek(fd, data, SEEK_HOLE)) >= 0)
+		;
+	bool tail = data < 0 && errno == ENXIO && hole >= 0 && (unsigned long long)hole < e->size;
+	close(fd);
+	if (!tail)
+		return 0;
+	unsigned long long cut = e->size - (unsigned long long)hole;
+	e->size = (unsigned long long)hole;
+	return cut;
+}
+
 unsigned long long cli_cpio_size(const struct cli_cpio *a)
 {
 	unsigned long long total = 0;

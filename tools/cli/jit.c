@@ -790,6 +790,7 @@ static int run_booted(struct boot_options *opt, const struct jit_app *app, char 
 	    .files = files,
 	    .nfiles = nfiles,
 	    .iso_out = app->iso_out,
+	    .padded = true,
 	    .argc = argc,
 	    .argv = (const char *const *)argv,
 	    .envc = app->envc,

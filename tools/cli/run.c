@@ -148,6 +148,8 @@ int cli_run(struct boot_options *opt, const struct run_app *app)
 	opt->shared = NULL;
 	if (!r && !app->iso_out)
 		opt->shared = cli_cpio_share(a, app->elf_path, &opt->shared_size);
+	if (!r && !opt->shared && app->padded) /* in the archive: its data, not the padding */
+		cli_cpio_trim_hole(a, app->elf_path);
 	/* QEMU would refuse an archive larger than the RAM below 4 GiB, and the
 	 * kernel panic without the free RAM it needs; an ISO boots elsewhere. */
 	unsigned long long size = r ? 0 : cli_cpio_size(a);
