@@ -19,8 +19,8 @@ $(B)/runtime/%.o: runtime/%.c runtime/runtime.mk
 
 # Debug sections compressed (gdb reads them so), and the sections nothing
 # reaches left out (LLVM's libraries are built a function to a section):
-# the runtime is booted as a file in the boot archive, whose every byte
-# takes guest RAM (exec backs only the pages touched). --gc-sections took it from 56 to
+# the runtime was booted as a file in the boot archive, whose every byte
+# took guest RAM (exec backs only the pages touched). --gc-sections took it from 56 to
 # 49 MiB, and a cold bare-metal `bareflow jit` of bench/real's crc, lz or
 # matrix 3.5 to 4.5% less time. The file is then padded with a hole to a
 # power-of-two size: the CLI hands such a file to the guest through QEMU's

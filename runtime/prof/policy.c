@@ -1235,6 +1235,10 @@ void prof_miss(uint32_t i)
 }
 
 /* Function f's OSR code for tier-0 loop header `loop`, if it has any. */
+/* How many loop headers after OSR code went in a header without code
+ * waits for one with (osr_elsewhere). */
+#define OSR_WAIT_HEADERS 8
+
 static void *osr_code(const struct prof_fn *f, uint32_t loop)
 {
 	for (unsigned k = 0; k < f->nversions; k++)
@@ -1275,6 +1279,7 @@ static void osr_done(struct prof_job *job)
 	v->code = job->code[0];
 	osr_in(f);
 	f->osr_trigger = 0; /* a loop still running in tier 0 enters it at its next back-edge */
+	f->osr_wait_until = f->loops + OSR_WAIT_HEADERS;
 	if (!P.verbose)
 		return;
 	const char *in = job->inlined[0] ? ", inlining " : "";
@@ -1294,28 +1299,17 @@ static void osr_done(struct prof_job *job)
 			(unsigned long long)f->loops, prof_ms(job->ns[0]), in, job->inlined);
 }
 
-/* How many times in a row a loop header without OSR code may be reached,
- * in the call that another of its function's loops got OSR code, before
- * it gets code of its own (osr_elsewhere). */
-#define OSR_WAIT_HEADERS 8
-
-/* Whether f's tier-0 code, at loop's header without OSR code, should go
- * on to another loop's header that has some: one went in during this very
- * call. A nest's outer header can come first after the inner loop's code
- * went in, and had a second compile of its own (heavy() in
+/* Whether f's tier-0 code, at a loop header without OSR code just after
+ * another loop's went in, should go on to the next header, which may be
+ * that loop's. A nest's outer header can come first after the inner
+ * loop's code went in, and had a second compile of its own (heavy() in
  * tests/jit/tiers/adaptive.c, now and then: both its loops then ran OSR
  * code in every later call, and nothing asked for code from the entry).
- * Only a loop that keeps running alone has its own compiled. */
-static bool osr_elsewhere(struct prof_fn *f, uint32_t loop)
+ * The wait is a few headers, whichever loops they are: a nest of its own
+ * that runs on after the loop with code has ended still gets code. */
+static bool osr_elsewhere(struct prof_fn *f)
 {
-	bool in_this_call = false;
-	for (unsigned k = 0; k < f->nversions; k++)
-		in_this_call |= f->versions[k].osr && f->versions[k].installed_at_call == f->calls;
-	if (!in_this_call)
-		return false;
-	if (f->osr_missed != loop + 1)
-		f->osr_missed = loop + 1, f->osr_misses = 0;
-	if (++f->osr_misses > OSR_WAIT_HEADERS)
+	if (f->loops >= f->osr_wait_until)
 		return false;
 	f->osr_trigger = f->loops + 1; /* the next header looks again */
 	return true;
@@ -1349,7 +1343,7 @@ static void *osr(uint32_t i, uint32_t loop)
 		f->osr_trigger = f->loops * 2; /* not yet worth it: look again later */
 		return NULL;
 	}
-	if (osr_elsewhere(f, loop))
+	if (osr_elsewhere(f))
 		return NULL;
 	if (f->tier == 0 && f->calls >= 2 && !P.policy.fixed) {
 		/* called before: its next calls may well suffice, and need code

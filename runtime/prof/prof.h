@@ -134,9 +134,9 @@ struct prof_fn {
 	bool osr_learned; /* OSR code came from the cache: other loops are not entered */
 	unsigned nunfit;  /* loop headers found unfit for OSR */
 	unsigned unfit[8];
-	/* a header without OSR code reached in the call another loop's went
-	 * in (policy.c's osr): which (block + 1), and how many times in a row */
-	unsigned osr_missed, osr_misses;
+	/* loops when OSR code last went in, plus OSR_WAIT_HEADERS: until then
+	 * a header without code waits for one with (policy.c's osr) */
+	uint64_t osr_wait_until;
 };
 
 /* A count now against its snapshot then, never below zero: a program

@@ -440,6 +440,14 @@ TEST(cpio_shares_a_power_of_two_sized_file)
 	CHECK(host != NULL && !strcmp(host, at("p4m")));
 	CHECK_EQ(size, 4ull << 20);
 	CHECK(cli_cpio_share(a, "/bin/p8m", &size) == NULL); /* one per archive */
+	struct cli_cpio *big = cli_cpio_new(); /* the largest, and one too large */
+	make_sized("p512m", 512ull << 20);
+	make_sized("p1g", 1ull << 30);
+	CHECK_EQ(cli_cpio_add(big, at("p1g"), "/p1g", "", true), 0);
+	CHECK(cli_cpio_share(big, "/p1g", &size) == NULL);
+	CHECK_EQ(cli_cpio_add(big, at("p512m"), "/p512m", "", true), 0);
+	CHECK(cli_cpio_share(big, "/p512m", &size) != NULL && size == 512ull << 20);
+	cli_cpio_free(big);
 	/* p4m's entry out (header, "bin/p4m" padded, its bytes), its stand-in
 	 * in (header, "!bareflow-shared" padded, "4194304\0/bin/p4m\0" padded) */
 	CHECK_EQ(whole - cli_cpio_size(a), (110 + 10 + (4ull << 20)) - (110 + 18 + 20));

@@ -159,7 +159,7 @@ static void build_argv(struct qemu_argv *a, const struct boot_options *opt, cons
 		push(a, "d");
 		return;
 	}
-	if (opt->shared) { /* the file, mapped copy-on-write: the guest reads it in place */
+	if (opt->shared) { /* the file, mapped read-only: the guest reads it in place */
 		snprintf(a->shared_mem, sizeof a->shared_mem,
 			 "memory-backend-file,id=shared,mem-path=%s,size=%llu,readonly=on,share=off",
 			 opt->shared, opt->shared_size);

@@ -70,10 +70,10 @@ static int open_shared(struct boot_options *opt, char path[32])
 	struct stat st;
 	int fd = open(opt->shared, O_RDONLY); /* without close-on-exec: QEMU opens it by name */
 
-	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) ||
-	    (unsigned long long)st.st_size != opt->shared_size) {
+	int bad = fd < 0 || fstat(fd, &st) ? errno : 0;
+	if (bad || !S_ISREG(st.st_mode) || (unsigned long long)st.st_size != opt->shared_size) {
 		cli_error("%s: %s", opt->shared,
-			  fd < 0 ? strerror(errno) : "it changed while the archive was made");
+			  bad ? strerror(bad) : "it changed while the archive was made");
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -172,6 +172,7 @@ int cli_run(struct boot_options *opt, const struct run_app *app)
 	} else if (!r) {
 		r = boot_with(opt, a);
 	}
+	opt->shared = NULL; /* the archive's, freed now */
 	cli_cpio_free(a);
 	return r;
 }
