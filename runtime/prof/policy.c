@@ -1234,11 +1234,11 @@ void prof_miss(uint32_t i)
 	prof_runtime_leave(&saved);
 }
 
-/* Function f's OSR code for tier-0 loop header `loop`, if it has any. */
 /* How many loop headers after OSR code went in a header without code
  * waits for one with (osr_elsewhere). */
 #define OSR_WAIT_HEADERS 8
 
+/* Function f's OSR code for tier-0 loop header `loop`, if it has any. */
 static void *osr_code(const struct prof_fn *f, uint32_t loop)
 {
 	for (unsigned k = 0; k < f->nversions; k++)
