@@ -85,18 +85,28 @@ out_socket:
 	return -1;
 }
 
+void cli_poll_pause(long *pause_ns)
+{
+	*pause_ns = *pause_ns ? *pause_ns * 2 : 250000;
+	if (*pause_ns > 10000000)
+		*pause_ns = 10000000;
+	struct timespec t = {0, *pause_ns};
+	nanosleep(&t, NULL);
+}
+
 void cli_stop_on_socket(pid_t pid)
 {
-	struct timespec pause = {0, 10 * 1000000L};
+	long waited = 0, pause = 0;
 
 	if (pid <= 0)
 		return;
 	kill(-pid, SIGTERM);
-	for (int ms = 0; ms < STOP_GRACE_MS; ms += 10) {
+	while (waited < STOP_GRACE_MS * 1000000L) {
 		pid_t r = waitpid(pid, NULL, WNOHANG);
 		if (r == pid || (r < 0 && errno != EINTR))
 			return;
-		nanosleep(&pause, NULL);
+		cli_poll_pause(&pause);
+		waited += pause;
 	}
 	kill(-pid, SIGKILL);
 	waitpid(pid, NULL, 0);

@@ -375,6 +375,11 @@ int cli_flamegraph(const char *path, const struct cli_folded *f, size_t n, const
  */
 pid_t cli_spawn_on_socket(char *const argv[], int *qemu_fd, int pass_fd);
 
+/* A pause for a loop that polls a child that is about to end: 0.25 ms the
+ * first time (*pause 0), twice the last after, up to 10 ms. A fixed 10 ms
+ * poll cost every bare-metal `jit` 20 ms after QEMU had exited. */
+void cli_poll_pause(long *pause_ns);
+
 /* End the process from cli_spawn_on_socket if it is still running (SIGTERM,
  * then SIGKILL after a second) and reap it. pid <= 0: nothing to do. */
 void cli_stop_on_socket(pid_t pid);

@@ -290,13 +290,13 @@ static bool finish_relays(struct channels *ch, bool now, const struct timespec *
 			close(*fds[i]);
 			*fds[i] = -1;
 		}
-	for (;;) {
+	for (long pause = 0;;) {
 		bool out_done = reaped(pids[0]), err_done = reaped(pids[1]);
 		if (out_done && err_done)
 			return true;
 		if (now || (until && past(until)))
 			break;
-		usleep(10000);
+		cli_poll_pause(&pause);
 	}
 	for (size_t i = 0; i < sizeof pids / sizeof pids[0]; i++)
 		if (*pids[i] > 0) {
