@@ -292,17 +292,16 @@ void *pci_map_bar(const struct pci_dev *d, unsigned bar, uint64_t off, uint64_t 
 	return vm_map_mmio(base + off, len);
 }
 
-void *pci_map_memory_bar(const struct pci_dev *d, unsigned bar, uint64_t *len)
+void *pci_map_memory_bar(const struct pci_dev *d, unsigned bar, uint64_t *base, uint64_t *len)
 {
-	uint64_t base;
 	bool io;
 
-	if (pci_bar(d, bar, &base, len, &io) || io || !base || !*len)
+	if (pci_bar(d, bar, base, len, &io) || io || !*base || !*len)
 		return NULL;
 	uint16_t cmd = pci_read16(d, REG_COMMAND);
 	if (!(cmd & CMD_MEMORY))
 		pci_write16(d, REG_COMMAND, cmd | CMD_MEMORY);
-	return vm_map_device_memory(base, *len);
+	return vm_map_device_memory(*base, *len);
 }
 
 unsigned pci_msix_count(const struct pci_dev *d)

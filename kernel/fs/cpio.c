@@ -185,8 +185,8 @@ static int add_shared(const char *data, size_t n, uint32_t mode, uint32_t mtime,
 			path);
 		return -EINVAL;
 	}
-	uint64_t len;
-	const uint8_t *bytes = pci_map_memory_bar(d, CONTRACT_SHARED_BAR, &len);
+	uint64_t base = 0, len = 0;
+	const uint8_t *bytes = pci_map_memory_bar(d, CONTRACT_SHARED_BAR, &base, &len);
 	if (!bytes || len < want) {
 		kreport("bareflow: %s: the shared-memory device at %02x:%02x.%x %s\n", path, d->bus,
 			d->dev, d->fn,
@@ -197,6 +197,11 @@ static int add_shared(const char *data, size_t n, uint32_t mode, uint32_t mtime,
 	if (err)
 		kreport("bareflow: cannot place %s, on the shared-memory device (error %d)\n", path,
 			-err);
+	else
+		kprintf("fs: %s: %lu bytes on the shared-memory device at %02x:%02x.%x, BAR %d at "
+			"%lx (%lu MiB)\n",
+			path, (unsigned long)want, d->bus, d->dev, d->fn, CONTRACT_SHARED_BAR,
+			(unsigned long)base, (unsigned long)(len >> 20));
 	return err;
 }
 

@@ -55,9 +55,9 @@ int pci_bar(const struct pci_dev *d, unsigned bar, uint64_t *base, uint64_t *len
 void *pci_map_bar(const struct pci_dev *d, unsigned bar, uint64_t off, uint64_t len);
 /* Map the whole of memory BAR `bar`, sized first, as memory that behaves
  * like RAM (vm_map_device_memory: read-only, write-back), enabling memory
- * decoding; *len is its length. NULL for an I/O BAR, an unassigned one, or
- * no address space left. */
-void *pci_map_memory_bar(const struct pci_dev *d, unsigned bar, uint64_t *len);
+ * decoding; *base and *len are its physical address and length. NULL for
+ * an I/O BAR, an unassigned one, or no address space left. */
+void *pci_map_memory_bar(const struct pci_dev *d, unsigned bar, uint64_t *base, uint64_t *len);
 
 /* MSI-X: the number of table entries (0 without the capability). */
 unsigned pci_msix_count(const struct pci_dev *d);

@@ -40,6 +40,9 @@ expect_output "ivshmem-plain,memdev=shared"
 grep -v '^bareflow' "$OUT" | grep -F -x -f "$TMP/want" >/dev/null ||
 	fail "the guest read other bytes than Linux: $(cat "$TMP/want")"
 
+# The kernel's log names the device's memory.
+expect_output "^fs: $TMP/p4m: 4194304 bytes on the shared-memory device at .*, BAR 2 at [0-9a-f]* (4 MiB)$"
+
 # Not a power of two: copied into the archive as before.
 "$TMP/odd" y >"$TMP/want" || fail "the program fails on Linux"
 run ./bareflow run --verbose "$TMP/odd" y
