@@ -54,8 +54,8 @@ grep -F -x -f "$TMP/want" "$OUT" >/dev/null || fail "the guest read other bytes 
 cat >"$TMP/qemu" <<'END'
 #!/bin/sh
 # QEMU without its shared-memory device, with a smaller file behind it
-# ($SHORT), or with the archive's "4194304" (the shared entry's size)
-# made "41943x4" ($BAD_SIZE).
+# ($SHORT), or with the archive edited by the sed script $EDIT into
+# $BAD_SIZE.
 drop= prev=
 for a in "$@"; do
 	shift
@@ -65,7 +65,7 @@ for a in "$@"; do
 	memory-backend-file*) [ -n "$SHORT" ] && a="memory-backend-file,id=shared,mem-path=$SHORT,size=2097152,readonly=on,share=off" ;;
 	esac
 	if [ "$prev" = -initrd ] && [ -n "$BAD_SIZE" ]; then
-		LC_ALL=C sed 's/4194304/41943x4/' "$a" >"$BAD_SIZE" && a=$BAD_SIZE
+		LC_ALL=C sed "$EDIT" "$a" >"$BAD_SIZE" && a=$BAD_SIZE
 	fi
 	prev=$a
 	set -- "$@" "$a"
@@ -85,10 +85,19 @@ expect_status 125
 expect_output "$TMP/p4m: the shared-memory device at .* holds fewer bytes than the file has"
 expect_no_output "bytes by stat"
 
-# A malformed entry: the same, with the kernel's reason.
-BAD_SIZE=$TMP/bad.cpio BAREFLOW_QEMU=$TMP/qemu run ./bareflow run "$TMP/p4m" x
+# A malformed entry: the same, with the kernel's reason. The stand-in's
+# size "4194304" made "41943x4"; then its path, after the size's NUL,
+# made relative.
+EDIT='s/4194304/41943x4/' BAD_SIZE=$TMP/bad.cpio BAREFLOW_QEMU=$TMP/qemu \
+	run ./bareflow run "$TMP/p4m" x
 expect_status 125
 LC_ALL=C grep -q 41943x4 "$TMP/bad.cpio" || fail "the stand-in QEMU did not rewrite the archive"
 expect_output "the boot archive is malformed: a bad size in its !bareflow-shared entry"
+expect_no_output "bytes by stat"
+EDIT='s|4194304\x00/|4194304\x00x|' BAD_SIZE=$TMP/bad.cpio BAREFLOW_QEMU=$TMP/qemu \
+	run ./bareflow run "$TMP/p4m" x
+expect_status 125
+tr "\\000" @ <"$TMP/bad.cpio" | grep -q "4194304@x" || fail "the stand-in QEMU did not rewrite the path"
+expect_output "the boot archive is malformed: a bad !bareflow-shared entry"
 expect_no_output "bytes by stat"
 echo "shared file: the same bytes as Linux; a missing or short device, or a bad entry, is refused"
