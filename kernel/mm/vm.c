@@ -335,32 +335,37 @@ uintptr_t vm_next_mapped(struct vm_space *as, uintptr_t va, uintptr_t end)
 	return end;
 }
 
+/* Map the page-aligned [pa, pa + len) with flags at the next free address
+ * of the device window (aligned for VM_HUGE's pages). NULL when the window
+ * is full or vm_map fails. */
+static void *map_in_window(uint64_t pa, size_t len, unsigned flags)
+{
+	uint64_t align = (flags & VM_HUGE) ? HUGE_PAGE_SIZE : PAGE_SIZE;
+	uintptr_t va = (mmio_next + align - 1) & ~(align - 1);
+
+	if (!len || va + len < va || va + len > MMIO_BASE + MMIO_MAX ||
+	    vm_map(&kernel_space, va, pa, len, flags))
+		return NULL;
+	mmio_next = va + len;
+	return (void *)va;
+}
+
 void *vm_map_mmio(uint64_t pa, size_t len)
 {
 	uint64_t base = pa & ~(PAGE_SIZE - 1);
 	uint64_t size = ((pa + len + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)) - base;
-	uintptr_t va = mmio_next;
+	char *va = map_in_window(base, size, VM_WRITE | VM_NOCACHE | VM_GLOBAL);
 
-	if (mmio_next + size > MMIO_BASE + MMIO_MAX)
-		return NULL;
-	if (vm_map(&kernel_space, va, base, size, VM_WRITE | VM_NOCACHE | VM_GLOBAL))
-		return NULL;
-	mmio_next += size;
-	return (void *)(va + (pa - base));
+	return va ? va + (pa - base) : NULL;
 }
 
 void *vm_map_device_memory(uint64_t pa, size_t len)
 {
 	bool huge = !((pa | len) & (HUGE_PAGE_SIZE - 1));
-	uint64_t align = huge ? HUGE_PAGE_SIZE : PAGE_SIZE;
-	uintptr_t va = (mmio_next + align - 1) & ~(align - 1);
 
-	if ((pa | len) & (PAGE_SIZE - 1) || !len || va + len < va || va + len > MMIO_BASE + MMIO_MAX)
+	if ((pa | len) & (PAGE_SIZE - 1))
 		return NULL;
-	if (vm_map(&kernel_space, va, pa, len, VM_GLOBAL | (huge ? VM_HUGE : 0)))
-		return NULL;
-	mmio_next = va + len;
-	return (void *)va;
+	return map_in_window(pa, len, VM_GLOBAL | (huge ? VM_HUGE : 0));
 }
 
 struct vm_space *vm_space_create(void)

@@ -111,14 +111,19 @@ static int grow_table(struct cli_cpio *a)
 	return 0;
 }
 
+/* The entry for guest, or NULL. */
+static struct cpio_entry *find_entry(const struct cli_cpio *a, const char *guest)
+{
+	size_t *s = a->nslots ? find_slot(a, guest) : NULL;
+	return s && *s ? &a->e[*s - 1] : NULL;
+}
+
 /* The entry for guest, created (dead, empty) if there is none. NULL: no memory. */
 static struct cpio_entry *entry_at(struct cli_cpio *a, const char *guest)
 {
-	if (a->nslots) {
-		size_t *s = find_slot(a, guest);
-		if (*s)
-			return &a->e[*s - 1];
-	}
+	struct cpio_entry *e = find_entry(a, guest);
+	if (e)
+		return e;
 	if (grow_table(a))
 		return NULL;
 	if (a->n == a->cap) {
@@ -129,7 +134,7 @@ static struct cpio_entry *entry_at(struct cli_cpio *a, const char *guest)
 		a->e = e;
 		a->cap = cap;
 	}
-	struct cpio_entry *e = &a->e[a->n];
+	e = &a->e[a->n];
 	*e = (struct cpio_entry){.guest = strdup(guest), .dead = true};
 	if (!e->guest)
 		return NULL;
@@ -656,16 +661,22 @@ int cli_cpio_write(const struct cli_cpio *a, int fd)
 	return emit(a, fd, NULL);
 }
 
+/* The regular file at guest whose bytes are read from its host file when
+ * the archive is written (not a snapshot, not shared), or NULL. */
+static struct cpio_entry *host_file(const struct cli_cpio *a, const char *guest)
+{
+	struct cpio_entry *e = find_entry(a, guest);
+	return e && !e->dead && S_ISREG(e->mode) && e->host && !e->data && !e->shared ? e : NULL;
+}
+
 const char *cli_cpio_share(struct cli_cpio *a, const char *guest, unsigned long long *size)
 {
-	size_t *s = a->nslots ? find_slot(a, guest) : NULL;
-	struct cpio_entry *e = s && *s ? &a->e[*s - 1] : NULL;
+	struct cpio_entry *e = host_file(a, guest);
 
 	for (size_t i = 0; e && i < a->n; i++)
 		if (a->e[i].shared)
 			return NULL;
-	if (!e || e->dead || !S_ISREG(e->mode) || !e->host || e->data || e->size < SHARED_MIN ||
-	    e->size > SHARED_MAX || (e->size & (e->size - 1)))
+	if (!e || e->size < SHARED_MIN || e->size > SHARED_MAX || (e->size & (e->size - 1)))
 		return NULL;
 	e->shared = true;
 	*size = e->size;
@@ -674,14 +685,10 @@ const char *cli_cpio_share(struct cli_cpio *a, const char *guest, unsigned long 
 
 unsigned long long cli_cpio_trim_hole(struct cli_cpio *a, const char *guest)
 {
-	size_t *s = a->nslots ? find_slot(a, guest) : NULL;
-	struct cpio_entry *e = s && *s ? &a->e[*s - 1] : NULL;
-
-	if (!e || e->dead || !S_ISREG(e->mode) || !e->host || e->data || e->shared)
-		return 0;
-	int fd = open(e->host, O_RDONLY | O_CLOEXEC);
+	struct cpio_entry *e = host_file(a, guest);
+	int fd = e ? open(e->host, O_RDONLY | O_CLOEXEC) : -1;
 	if (fd < 0)
-		return 0; /* cli_cpio_write says why */
+		return 0; /* none; or cli_cpio_write says why it cannot be read */
 	off_t hole = 0, data; /* the end of the last stretch of data */
 	while ((data = lseek(fd, hole, SEEK_DATA)) >= 0 && (hole = lseek(fd, data, SEEK_HOLE)) >= 0)
 		;
