@@ -18,6 +18,7 @@ extern struct prof_state {
 	uint64_t compile_ns; /* the tiers' compiles, in all */
 	bool prefer_generic; /* the last code choice measured kept any x86-64's */
 	uint64_t tsc0, ns0;  /* for cycles per nanosecond */
+	uint64_t main_ns;    /* when cycles began to count (the program's main) */
 	double slowdown;     /* code like tier 0's runs this many times slower
 			      * than where policy.c's figures were taken */
 	struct {
@@ -105,6 +106,7 @@ struct prof_job {
 	char error[512];
 	char inlined[256]; /* OSR: the functions its code inlined (jit_compile_osr) */
 	uint64_t asked_calls[PROF_BATCH_MAX], asked_loops[PROF_BATCH_MAX];
+	uint64_t asked_ns; /* when it was asked for */
 	struct prof_arg asked_args[PROF_BATCH_MAX][PROF_MAX_ARGS]; /* the values seen by then */
 	bool may_generalize;		    /* a tier-up: stale values make it generic */
 	bool unspecialized[PROF_BATCH_MAX]; /* compiled generic: its values had changed */
@@ -116,6 +118,9 @@ struct prof_job {
 	uint64_t seen_ns, seen_spent[PROF_BATCH_MAX];
 	double gain, predicted_ns;
 };
+/* For --log-tiers: a background job's times since main, " at A ms, in at
+ * B ms" (asked, installed now), in buf. */
+void prof_job_times(const struct prof_job *job, char *buf, size_t size);
 /* The cycles f has run in the code in its slot (policy.c: measured, or
  * estimated for an untimed function at tier 0). */
 uint64_t prof_spent_cycles(const struct prof_fn *f);

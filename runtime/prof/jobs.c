@@ -151,7 +151,7 @@ static double urgency(struct queue_job *q)
 
 void prof_submit(struct prof_job *job)
 {
-	job->seen_ns = rt_now_ns();
+	job->seen_ns = job->asked_ns = rt_now_ns();
 	if (!first_of_all(job)) /* urgency's figures */
 		job->predicted_ns = prof_predict_job_ns(job);
 	for (size_t b = 0; b < job->n; b++) {
@@ -176,6 +176,14 @@ void prof_submit(struct prof_job *job)
 	job->q.install = install;
 	job->q.urgency = urgency;
 	queue_submit(&job->q);
+}
+
+void prof_job_times(const struct prof_job *job, char *buf, size_t size)
+{
+	uint64_t now = rt_now_ns(), asked = job->asked_ns;
+	snprintf(buf, size, " at %.1f ms, in at %.1f ms",
+		 prof_ms(asked > P.main_ns ? asked - P.main_ns : 0),
+		 prof_ms(now > P.main_ns ? now - P.main_ns : 0));
 }
 
 enum prof_place prof_job_place(const struct prof_job *job, size_t b)

@@ -75,8 +75,10 @@ void prof_settle(void)
 {
 	if (!prof_fns)
 		return;
-	if (!prof_stamp) /* the first time: counting starts now */
+	if (!prof_stamp) { /* the first time: counting starts now */
 		prof_stamp = rt_cycles();
+		P.main_ns = rt_now_ns();
+	}
 	charge(prof_current);
 }
 

@@ -8,8 +8,9 @@
  * one CPU: the compile then crawls while the program runs slow code, and
  * waiting for it would have been quicker (bench/tiers/spec went from 0.35
  * to 0.58 times clang's time on two busy CPUs). So the share of a CPU the
- * thread got is measured, at its start (it spins for PROBE_NS, alongside
- * the program starting) and over its last compile; below MIN_SHARE, jobs
+ * thread got is measured, at its start (it spins alongside the program
+ * starting, for PROBE_NS or until the first job or the exit, which would
+ * otherwise wait for the spin) and over its last compile; below MIN_SHARE, jobs
  * run at once on the submitter's thread, one in PROBE_EVERY still going to
  * the thread to measure anew.
  *
@@ -89,6 +90,8 @@ static void hold_for_test(void)
 }
 
 static _Atomic unsigned long first_marks;
+/* a job waits, or the queue stops: the thread's first measure ends */
+static _Atomic bool probe_cut;
 
 unsigned long queue_first_marks(void)
 {
@@ -197,10 +200,12 @@ static void *serve(void *arg)
 		pthread_mutex_unlock(&Q.lock);
 	} else {
 		uint64_t wall = rt_now_ns(), cpu = rt_thread_cpu_ns(), spun;
-		while ((spun = rt_now_ns() - wall) < PROBE_NS)
+		while ((spun = rt_now_ns() - wall) < PROBE_NS &&
+		       !atomic_load_explicit(&probe_cut, memory_order_relaxed))
 			;
+		double share = spun ? (double)(rt_thread_cpu_ns() - cpu) / (double)spun : 1;
 		pthread_mutex_lock(&Q.lock);
-		Q.share = (double)(rt_thread_cpu_ns() - cpu) / (double)spun;
+		Q.share = share > 1 ? 1 : share;
 		Q.probed = true;
 		pthread_mutex_unlock(&Q.lock);
 	}
@@ -332,6 +337,7 @@ void queue_submit(struct queue_job *job)
 			Q.head = job;
 		Q.tail = job;
 		Q.waiting++;
+		atomic_store_explicit(&probe_cut, true, memory_order_relaxed);
 		pthread_cond_signal(&Q.more);
 		pthread_mutex_unlock(&Q.lock);
 		return;
@@ -378,6 +384,7 @@ void queue_stop(void)
 	uint64_t t0 = rt_now_ns();
 	pthread_mutex_lock(&Q.lock);
 	Q.stopping = true;
+	atomic_store_explicit(&probe_cut, true, memory_order_relaxed);
 	while (Q.head) {
 		struct queue_job *job = Q.head;
 		Q.head = job->next;
