@@ -180,6 +180,8 @@ int jit_lookup(struct jit *j, const char *name, void **addr);
 bool jit_calls_itself(LLVMValueRef f);
 /* Whether f calls nothing (intrinsics aside) and has no loops. */
 bool jit_is_straight_leaf(LLVMValueRef f);
+/* Whether f has a loop (true when there is no memory to tell). */
+bool jit_has_loops(LLVMValueRef f);
 /* Whether the runtime provides name to the program. */
 bool jit_provides(const struct jit *j, const char *name);
 

@@ -131,6 +131,15 @@ bool jit_calls_itself(LLVMValueRef f)
 	return false;
 }
 
+bool jit_has_loops(LLVMValueRef f)
+{
+	unsigned n;
+	LLVMBasicBlockRef *blocks = ir_blocks(f, &n);
+	bool loops = !blocks || ir_loop_headers(blocks, n, NULL);
+	free(blocks);
+	return loops;
+}
+
 bool jit_is_straight_leaf(LLVMValueRef f)
 {
 	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb; bb = LLVMGetNextBasicBlock(bb))

@@ -106,6 +106,7 @@ struct jit_fn {
 	unsigned long size;		      /* IR instructions, unoptimized */
 	bool untimed;	/* small, no loops, no calls: tier 0 does not time it (below) */
 	bool recursive; /* it calls itself directly */
+	bool loops;	/* it has a loop */
 	long only_caller; /* the function (jit_fn index) whose one call is the only use, or -1 */
 };
 

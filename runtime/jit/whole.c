@@ -152,30 +152,64 @@ static enum jit_offer by_size(const struct jit *j, size_t f)
  * that jit_offer follows; a function further down is offered by size. */
 #define CHAIN_MAX 64
 
+/* OSR code inlines only small straight-line helpers and small ones
+ * whose own code is final: a loop in main that calls a helper with loops
+ * of its own, entered before the helper was hot, would otherwise run all
+ * the helper's work in the OSR code, never specialized, and with the
+ * loop's state in the tier-0 frame's memory (bench/tiers/spec
+ * bare-metal: 42 times run's time). A helper with final code has been
+ * judged already: no later version would come. Such a helper without
+ * loops, called once, from the OSR function or from a helper so offered,
+ * is a private copy (see jit_offer): a tokenizer's main loop inlined its
+ * request parser, but the parser's state machine, called per byte, stayed
+ * a call. */
+static bool osr_inlines(const struct jit *j, size_t f)
+{
+	return j->fns[f].untimed ||
+	       (j->compiled[f] == JIT_COMPILED_FINAL && by_size(j, f) == JIT_OFFER_INLINE);
+}
+
+static enum jit_offer osr_offer(const struct jit *j, size_t f, size_t osr)
+{
+	if (!osr_inlines(j, f))
+		return JIT_OFFER_DECLARE;
+	if (j->fns[f].loops)
+		return JIT_OFFER_INLINE;
+	long up = j->fns[f].only_caller;
+	for (size_t steps = 0; up >= 0 && steps < j->nfns; steps++) {
+		if ((size_t)up == osr)
+			return JIT_OFFER_PRIVATE;
+		if (!osr_inlines(j, (size_t)up))
+			break;
+		up = j->fns[up].only_caller;
+	}
+	return JIT_OFFER_INLINE;
+}
+
 enum jit_offer jit_offer(const struct jit *j, size_t f, const unsigned *fns, size_t n)
 {
 	for (size_t k = 0; k < n; k++)
 		if (f == fns[k])
 			return JIT_OFFER_OWN;
-	/* OSR code inlines only small straight-line helpers and small ones
-	 * whose own code is final: a loop in main that calls a helper with
-	 * loops of its own, entered before the helper was hot, would
-	 * otherwise run all the helper's work in the OSR code, never
-	 * specialized, and with the loop's state in the tier-0 frame's memory
-	 * (bench/tiers/spec bare-metal: 42 times run's time). A helper with
-	 * final code has been judged already: no later version would come. */
 	if (j->osr)
-		return j->fns[f].untimed || (j->compiled[f] == JIT_COMPILED_FINAL &&
-					     by_size(j, f) == JIT_OFFER_INLINE)
-			   ? JIT_OFFER_INLINE
-			   : JIT_OFFER_DECLARE;
+		return osr_offer(j, f, fns[0]);
 	/* Up f's chain of single calls (at most as many steps as functions: a
 	 * cycle of single callers is unreachable code), to its top: a
 	 * function with optimized code of its own (hot in its own right:
 	 * compiling it again inside its caller would double the work) or
 	 * with other callers. Reached from one of fns' bodies first, f is a
 	 * private copy, whatever its size, as clang keeps a static function
-	 * called once. */
+	 * called once. So is f called once from one of fns' bodies when it
+	 * has code of its own but no loops: offered to inline, it could stay
+	 * a call through its slot, where clang would have inlined it (a
+	 * parser's state machine, called per byte from its feeding loop).
+	 * With loops, a call costs little against its work, and compiling
+	 * it again would (a JPEG decoder's block decoder and inverse DCT
+	 * inside its scan loop: 53 ms to 152 ms). */
+	long caller = j->fns[f].loops ? -1 : j->fns[f].only_caller;
+	for (size_t k = 0; caller >= 0 && k < n; k++)
+		if ((size_t)caller == fns[k])
+			return JIT_OFFER_PRIVATE;
 	size_t chain[CHAIN_MAX], top = f, steps = 0; /* chain: f and up, below top */
 	for (; !j->compiled[top] && j->fns[top].only_caller >= 0 && steps < j->nfns; steps++) {
 		size_t up = (size_t)j->fns[top].only_caller;
