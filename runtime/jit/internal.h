@@ -180,7 +180,7 @@ int jit_lookup(struct jit *j, const char *name, void **addr);
 bool jit_calls_itself(LLVMValueRef f);
 /* Whether f calls nothing (intrinsics aside) and has no loops. */
 bool jit_is_straight_leaf(LLVMValueRef f);
-/* Whether f has a loop (true when there is no memory to tell). */
+/* Whether f has a loop (true when there is no memory for its blocks). */
 bool jit_has_loops(LLVMValueRef f);
 /* Whether the runtime provides name to the program. */
 bool jit_provides(const struct jit *j, const char *name);
@@ -203,8 +203,10 @@ int jit_note_definitions(struct jit *j, LLVMValueRef *defs);
  * the optimizer: f is one of them; a private copy, which the optimizer
  * inlines as it would a static function (f is reached only through a
  * chain of single calls, none of them in a function with optimized code
- * of its own, from the body of one of fns; or, f being small, from a
- * function offered to inline, through small ones); an
+ * of its own, from the body of one of fns; or f, without loops, is
+ * called once from one of fns' bodies, code of its own or not; or, f
+ * being small, from a function offered to inline, through small ones;
+ * in OSR code, see osr_offer in whole.c); an
  * available_externally copy to inline or not, calls reaching f's stub; or
  * only a declaration (f is too large to be inlined: not optimizing it
  * saves compile time). */

@@ -10,7 +10,8 @@
  * to 0.58 times clang's time on two busy CPUs). So the share of a CPU the
  * thread got is measured, at its start (it spins alongside the program
  * starting, for PROBE_NS or until the first job or the exit, which would
- * otherwise wait for the spin) and over its last compile; below MIN_SHARE, jobs
+ * otherwise wait for the spin; cut short of PROBE_MIN_NS, it counts for
+ * nothing) and over its last compile; below MIN_SHARE, jobs
  * run at once on the submitter's thread, one in PROBE_EVERY still going to
  * the thread to measure anew.
  *
@@ -41,6 +42,7 @@
 #define MIN_SHARE 0.6
 #define PROBE_EVERY 8
 #define PROBE_NS 4000000
+#define PROBE_MIN_NS 1000000 /* cut shorter, a probe says too little: the first compile measures */
 #define WAITING_MAX 8
 
 static struct {
@@ -203,7 +205,9 @@ static void *serve(void *arg)
 		while ((spun = rt_now_ns() - wall) < PROBE_NS &&
 		       !atomic_load_explicit(&probe_cut, memory_order_relaxed))
 			;
-		double share = spun ? (double)(rt_thread_cpu_ns() - cpu) / (double)spun : 1;
+		double share = spun >= PROBE_MIN_NS
+				   ? (double)(rt_thread_cpu_ns() - cpu) / (double)spun
+				   : 1;
 		pthread_mutex_lock(&Q.lock);
 		Q.share = share > 1 ? 1 : share;
 		Q.probed = true;

@@ -15,7 +15,11 @@
 # tests/jit/tiers/osr_private.c, the adaptive policy: step gets final -O3
 # code, then main's loop its OSR code, which must inline step (--log-tiers
 # names what it inlined); before, OSR code took such a helper only
-# available_externally, and called it.
+# available_externally, and called it. The order hangs on timing (both
+# wait for their rent in cycles; step cannot be warmed up apart, as it
+# must have one call only): idle, step comes at about 90,000 calls and
+# the OSR at 240,000 iterations, but a loaded machine flipped it in 4 runs
+# of 10. So the run is made up to 3 times, until the order holds.
 . tests/boot/common.inc
 src=tests/jit/tiers/private_compiled.c
 clang-19 -O2 -o "$TMP/oracle" "$src" || fail "clang failed"
@@ -34,12 +38,15 @@ calls=$(awk '$1 == "step" && $2 ~ /^[0-9]+\+?$/ { print $2 + 0 }' "$OUT")
 src=tests/jit/tiers/osr_private.c
 clang-19 -O2 -o "$TMP/oracle" "$src" || fail "clang failed"
 "$TMP/oracle" 2000000 >"$TMP/want" || fail "the clang build failed"
-run ./bareflow jit --hosted --cache off --compile-threads 0 --log-tiers --report "$src" -- 2000000
-expect_status 0
-expect_output "^$(cat "$TMP/want")\$"
-order=$(grep -o 'tier-up step: tier 0 -> 2 (-O3)\|OSR main: tier 0 -> 2' "$OUT" | tr '\n' ';')
-[ "$order" = "tier-up step: tier 0 -> 2 (-O3);OSR main: tier 0 -> 2;" ] ||
-	fail "expected step's -O3 code, then main's OSR code; got: $order"
+for try in 1 2 3; do
+	run ./bareflow jit --hosted --cache off --compile-threads 0 --log-tiers --report "$src" \
+		-- 2000000
+	expect_status 0
+	expect_output "^$(cat "$TMP/want")\$"
+	order=$(grep -o 'tier-up step: tier 0 -> 2 (-O3)\|OSR main: tier 0 -> 2' "$OUT" | tr '\n' ';')
+	[ "$order" = "tier-up step: tier 0 -> 2 (-O3);OSR main: tier 0 -> 2;" ] && break
+	[ "$try" -lt 3 ] || fail "expected step's -O3 code, then main's OSR code, 3 times; got: $order"
+done
 grep -q '^ *step .*(-O3, uncounted)' "$OUT" || fail "step's -O3 code counts its calls: not final"
 osr=$(grep 'OSR main:' "$OUT")
 case $osr in
