@@ -77,6 +77,11 @@ struct jit {
 	unsigned tier0_first, tier0_n; /* tier 0's objects among the kept */
 	/* absolute symbols, defined once a run: a rollback leaves them */
 	bool probes_defined, stubs_defined;
+	/* the stubs, STUB_SIZE bytes each from stubs, and the function
+	 * (jit_fn index) of each (jit_function_at) */
+	const unsigned char *stubs;
+	size_t nstubs;
+	unsigned *stub_fn;
 	bool tier0_loaded;
 	bool tier0_any_cpu; /* tier 0 for any x86-64 (jit_tier0_for_any_cpu) */
 	int remote;	    /* the compile server's fd (remote.c), or -1: compile here */
@@ -297,6 +302,9 @@ int ir_emulate_tls(struct jit *j, LLVMModuleRef m);
  * and addr's offset in it; NULL if addr is in none of them, or is also
  * just past the end of another (which the program may mean). */
 LLVMValueRef jit_variable_at(struct jit *j, LLVMModuleRef m, uint64_t addr, uint64_t *off);
+/* The managed function (jit_fn index) whose stub is at addr, the address
+ * the program has of it; -1 for none. */
+long jit_function_at(const struct jit *j, uint64_t addr);
 
 /* tiers.c: the probes' symbols (see const_addr), defined for the JIT. */
 enum {

@@ -165,6 +165,10 @@ struct jit_request {
 /* Whether addr is inside one of the program's variables (so that a
  * pointer argument specialized on it names that variable). */
 bool jit_is_variable(struct jit *j, uint64_t addr);
+/* Whether addr is one of the program's functions, as the program has its
+ * address (its stub: so that a pointer argument specialized on it names
+ * that function, and calls through it can be direct, even inlined). */
+bool jit_is_function(const struct jit *j, uint64_t addr);
 /* The IR instructions a version of fn compiles: its own and those of the
  * functions its version module offers for inlining. */
 unsigned long jit_version_size(struct jit *j, unsigned fn);

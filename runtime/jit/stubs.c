@@ -65,7 +65,10 @@ int jit_define_stubs(struct jit *j, const struct jit_probes *p)
 		return jit_fail(j, JIT_EINTERNAL, "no memory for %zu stubs: %s", n,
 				strerror(errno));
 	LLVMOrcCSymbolMapPair *pairs = malloc(n * sizeof *pairs);
-	if (!pairs) {
+	unsigned *fn = malloc(n * sizeof *fn);
+	if (!pairs || !fn) {
+		free(pairs);
+		free(fn);
 		munmap(code, len);
 		return jit_out_of_memory(j);
 	}
@@ -80,7 +83,7 @@ int jit_define_stubs(struct jit *j, const struct jit_probes *p)
 		pairs[k].Sym.Flags.GenericFlags =
 		    LLVMJITSymbolGenericFlagsExported | LLVMJITSymbolGenericFlagsCallable;
 		pairs[k].Sym.Flags.TargetFlags = 0;
-		k++;
+		fn[k++] = (unsigned)i;
 	}
 	int err = 0;
 	if (mprotect(code, len, PROT_READ | PROT_EXEC)) {
@@ -98,6 +101,7 @@ int jit_define_stubs(struct jit *j, const struct jit_probes *p)
 		goto out_unmap;
 	}
 	free(pairs);
+	j->stubs = code, j->nstubs = n, j->stub_fn = fn;
 	for (size_t i = 0, k = 0; i < j->nfns && j->code_fn; i++)
 		if (j->fns[i].managed)
 			j->code_fn(j->code_ctx, (uintptr_t)(code + k++ * STUB_SIZE), STUB_SIZE,
@@ -106,6 +110,21 @@ int jit_define_stubs(struct jit *j, const struct jit_probes *p)
 	return 0;
 out_unmap:
 	free(pairs);
+	free(fn);
 	munmap(code, len);
 	return err;
+}
+
+long jit_function_at(const struct jit *j, uint64_t addr)
+{
+	uint64_t base = (uintptr_t)j->stubs;
+	if (!j->stubs || addr < base || addr >= base + j->nstubs * STUB_SIZE ||
+	    (addr - base) % STUB_SIZE)
+		return -1;
+	return j->stub_fn[(addr - base) / STUB_SIZE];
+}
+
+bool jit_is_function(const struct jit *j, uint64_t addr)
+{
+	return jit_function_at(j, addr) >= 0;
 }

@@ -700,16 +700,34 @@ static int finish_versions(struct jit *j, LLVMModuleRef m, const char *what, int
 	return jit_emit(j, m, opt, opt, "globaldce");
 }
 
+/* The function of m the program's pointer bits names (its stub), as the
+ * program has its address: declared, or offered to inline (not a private
+ * copy, whose address is its own; one never has its address taken). */
+static LLVMValueRef function_at(struct ir *ir, uint64_t bits)
+{
+	long fn = jit_function_at(ir->j, bits);
+	LLVMValueRef f = fn >= 0 ? LLVMGetNamedFunction(ir->m, ir->j->syms[fn]) : NULL;
+	if (!f)
+		return NULL;
+	LLVMLinkage l = LLVMGetLinkage(f);
+	return l == LLVMExternalLinkage || l == LLVMAvailableExternallyLinkage ? f : NULL;
+}
+
 /* The constant an argument of type t is specialized on, from its bits. A
  * pointer into one of the program's variables becomes that variable plus
  * an offset, so that the optimizer knows the object (its constant
- * contents, that it aliases no other); others stay bare addresses. */
+ * contents, that it aliases no other); one to a function, that function,
+ * so that calls through it are direct, and may be inlined (a callback
+ * passed from another file, which clang cannot inline); others stay bare
+ * addresses. */
 static LLVMValueRef spec_constant(struct ir *ir, LLVMTypeRef t, int64_t bits)
 {
 	switch (LLVMGetTypeKind(t)) {
 	case LLVMPointerTypeKind: {
 		uint64_t off;
 		LLVMValueRef g = jit_variable_at(ir->j, ir->m, (uint64_t)bits, &off);
+		if (!g && (g = function_at(ir, (uint64_t)bits)))
+			return g;
 		if (!g)
 			return LLVMConstIntToPtr(c64(ir, (uint64_t)bits), t);
 		LLVMValueRef idx = c64(ir, off);
@@ -760,9 +778,10 @@ static void build_guard(struct ir *ir, const struct jit_request *r, LLVMValueRef
 		LLVMValueRef p = LLVMGetParam(guard, r->spec_arg[k]);
 		LLVMValueRef want = spec_constant(ir, LLVMTypeOf(p), r->spec_value[k]);
 		/* the guard compares bits: a float's -0.0 or NaN is its own value;
-		 * a pointer into a variable is compared with the variable's
-		 * address as linked (the same code in a later run, from the
-		 * code cache, then compares with that run's address) */
+		 * a pointer into a variable, or to a function, is compared with
+		 * the variable's (the stub's) address as linked (the same code in
+		 * a later run, from the code cache, then compares with that
+		 * run's address) */
 		LLVMValueRef bits = LLVMGetTypeKind(LLVMTypeOf(p)) == LLVMPointerTypeKind
 					? LLVMConstPtrToInt(want, ir->i64)
 					: c64(ir, (uint64_t)r->spec_value[k]);

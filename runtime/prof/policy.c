@@ -261,11 +261,13 @@ static void choose_specialization(struct prof_fn *f, struct jit_request *r)
 			continue;
 		if (a->same * 100 < (a->same + a->other) * P.policy.dominance_pct)
 			continue;
-		/* a pointer only into a program variable: the optimizer learns
-		 * little from a bare address, and heap and stack addresses come
-		 * and go (on the stack, a different object at each depth) */
+		/* a pointer only into a program variable, or to a function: the
+		 * optimizer learns little from a bare address, and heap and
+		 * stack addresses come and go (on the stack, a different object
+		 * at each depth) */
 		if (f->fn->arg_kind[k] == JIT_ARG_PTR &&
-		    !jit_is_variable(P.jit, (uint64_t)a->value))
+		    !jit_is_variable(P.jit, (uint64_t)a->value) &&
+		    !jit_is_function(P.jit, (uint64_t)a->value))
 			continue;
 		r->spec_arg[r->nspec] = k;
 		r->spec_value[r->nspec++] = a->value;
