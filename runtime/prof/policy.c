@@ -1435,8 +1435,8 @@ void prof_restore(uint32_t i, const struct prof_snapshot *s, const struct jit_re
 	if (s->own_choice <= PROF_OWN_ANY_X86_64)
 		f->experiment.own_choice = s->own_choice;
 	/* A pointer it is specialized on was an address of the last run: its
-	 * guard compares with that (or with the variable it named, as linked
-	 * now) and sends other values to the fallback, but a compile of "the
+	 * guard compares with that (or with the variable or function it named,
+	 * as linked now) and sends other values to the fallback, but a compile of "the
 	 * same" specialization now would not be the same: no experiment. */
 	for (unsigned k = 0; k < r->nspec; k++)
 		if (f->fn->arg_kind[r->spec_arg[k]] == JIT_ARG_PTR)

@@ -7,14 +7,17 @@
 # 5000th loop iteration (round 79), specialized on the callback; the
 # callback, whose -O2 version counts its calls through its stub, is then
 # called no more (320,000 calls before, about 5,000 now). The last call
-# passes count_odd: the guard sends it to other code (one miss). Then the
-# adaptive policy, hosted and bare-metal (the guest links the version
-# against its own stubs). Each output must equal the clang build's.
+# passes count_odd: the guard sends it to other code (one miss). A second
+# run from the code cache: each's cached guard compares with this run's
+# stub, so count_even is called no more at all. Then the adaptive policy,
+# hosted and bare-metal (the compile server makes the version, the guest
+# links it against its own stubs), each specialized on its callback. Each
+# output must equal the clang build's.
 . tests/boot/common.inc
 src=tests/jit/tiers/callback.c
 clang-19 -O2 -o "$TMP/oracle" "$src" || fail "clang failed"
 "$TMP/oracle" 5000 >"$TMP/want" || fail "the clang build failed"
-run ./bareflow jit --hosted --cache off --compile-threads 0 --report --log-tiers \
+run ./bareflow jit --hosted --cache "$TMP/cache" --compile-threads 0 --report --log-tiers \
 	--thresholds 100,1000,1000000,5000 "$src" -- 5000
 expect_status 0
 expect_output "^$(cat "$TMP/want")\$"
@@ -23,12 +26,21 @@ calls=$(awk '$1 == "count_even" && $2 ~ /^[0-9]+$/ { print $2 }' "$OUT")
 [ -n "$calls" ] || fail "no report line for count_even"
 [ "$calls" -lt 20000 ] || fail "count_even was called $calls times: each's version called it"
 grep -q '^ *each .*arg2=[0-9]*) (1)$' "$OUT" || fail "each's guard did not miss once, for count_odd"
+run ./bareflow jit --hosted --cache "$TMP/cache" --compile-threads 0 --report --log-tiers \
+	--thresholds 100,1000,1000000,5000 "$src" -- 5000
+expect_status 0
+expect_output "^$(cat "$TMP/want")\$"
+expect_output "cached each: tier 2 (-O3, specialized: .*arg2="
+again=$(awk '$1 == "count_even" && $2 ~ /^[0-9]+$/ { print $2 }' "$OUT")
+[ "$again" = "$calls" ] ||
+	fail "count_even was called again from the cached version ($calls calls, now $again)"
 
 "$TMP/oracle" 300000 >"$TMP/want" || fail "the clang build failed"
 run ./bareflow jit --hosted --cache off "$src" -- 300000
 expect_status 0
 expect_output "^$(cat "$TMP/want")\$"
-run ./bareflow jit --timeout 300 --cache off "$src" -- 300000
+run ./bareflow jit --timeout 300 --cache off --report "$src" -- 300000
 expect_status 0
 expect_output "^$(cat "$TMP/want")\$"
+grep -q '^ *each .*arg2=' "$OUT" || fail "bare-metal, each was not specialized on its callback"
 echo ok
