@@ -183,8 +183,8 @@ void jit_warn_once(struct jit *j, const char *msg);
 int jit_lookup(struct jit *j, const char *name, void **addr);
 /* Whether f calls itself directly. */
 bool jit_calls_itself(LLVMValueRef f);
-/* Whether f calls nothing (intrinsics aside) and has no loops. */
-bool jit_is_straight_leaf(LLVMValueRef f);
+/* Whether f calls nothing (intrinsics aside). */
+bool jit_is_leaf(LLVMValueRef f);
 /* Whether f has a loop (true when there is no memory for its blocks). */
 bool jit_has_loops(LLVMValueRef f);
 /* Whether the runtime provides name to the program. */

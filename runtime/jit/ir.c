@@ -140,7 +140,7 @@ bool jit_has_loops(LLVMValueRef f)
 	return loops;
 }
 
-bool jit_is_straight_leaf(LLVMValueRef f)
+bool jit_is_leaf(LLVMValueRef f)
 {
 	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb; bb = LLVMGetNextBasicBlock(bb))
 		for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i;
@@ -151,11 +151,7 @@ bool jit_is_straight_leaf(LLVMValueRef f)
 			if (!LLVMIsAFunction(callee) || !LLVMGetIntrinsicID(callee))
 				return false;
 		}
-	unsigned n;
-	LLVMBasicBlockRef *blocks = ir_blocks(f, &n);
-	bool leaf = blocks && !ir_loop_headers(blocks, n, NULL);
-	free(blocks);
-	return leaf;
+	return true;
 }
 
 bool ir_is_static_alloca(LLVMValueRef v)

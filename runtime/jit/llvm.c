@@ -887,8 +887,8 @@ int jit_prepare(struct jit *j, const struct jit_fn **fns, size_t *nfns)
 			     i = LLVMGetNextInstruction(i))
 				d->size++;
 		j->stats.instructions += d->size;
-		d->untimed = d->size <= JIT_UNTIMED_MAX && jit_is_straight_leaf(f);
 		d->loops = jit_has_loops(f);
+		d->untimed = d->size <= JIT_UNTIMED_MAX && !d->loops && jit_is_leaf(f);
 		d->recursive = jit_calls_itself(f);
 	}
 	if ((err = jit_note_definitions(j, defs)))

@@ -118,8 +118,8 @@ struct prof_job {
 	uint64_t seen_ns, seen_spent[PROF_BATCH_MAX];
 	double gain, predicted_ns;
 };
-/* For --log-tiers: a background job's times since main, " at A ms, in at
- * B ms" (asked, installed now), in buf. */
+/* For --log-tiers: a background job's times since main, " (asked at A ms,
+ * in at B ms)" (asked, installed now), in buf. */
 void prof_job_times(const struct prof_job *job, char *buf, size_t size);
 /* The cycles f has run in the code in its slot (policy.c: measured, or
  * estimated for an untimed function at tier 0). */

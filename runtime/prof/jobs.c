@@ -181,7 +181,7 @@ void prof_submit(struct prof_job *job)
 void prof_job_times(const struct prof_job *job, char *buf, size_t size)
 {
 	uint64_t now = rt_now_ns(), asked = job->asked_ns;
-	snprintf(buf, size, " at %.1f ms, in at %.1f ms",
+	snprintf(buf, size, " (asked at %.1f ms, in at %.1f ms)",
 		 prof_ms(asked > P.main_ns ? asked - P.main_ns : 0),
 		 prof_ms(now > P.main_ns ? now - P.main_ns : 0));
 }

@@ -361,7 +361,7 @@ static void log_tier_up(const struct prof_fn *f, const struct jit_request *r, ui
 		fprintf(stderr,
 			"bareflow-rt: tier-up %s: tier %d -> %d (%s) asked at call %llu (%llu "
 			"loop iterations), installed at call %llu (%llu loop iterations), "
-			"compiled in %.2f ms in the background (asked%s)\n",
+			"compiled in %.2f ms in the background%s\n",
 			f->fn->name, f->tier, r->tier, what,
 			(unsigned long long)job->asked_calls[b] + 1,
 			(unsigned long long)job->asked_loops[b], (unsigned long long)f->calls + 1,
@@ -583,20 +583,19 @@ static void generic_done(struct prof_job *job)
 	/* 0 when nothing was counted since: a clone that counts no calls, or
 	 * a stale one's first miss; "%.0llu" prints nothing for a 0 */
 	uint64_t since = prof_since(f->calls, f->spec_calls);
-	char when[96] = "", times[64];
-	if (job->q.background) {
-		prof_job_times(job, times, sizeof times);
-		snprintf(when, sizeof when, " in the background (asked%s)", times);
-	}
+	char when[64] = "";
+	if (P.verbose && job->q.background)
+		prof_job_times(job, when, sizeof when);
 	if (P.verbose)
 		fprintf(stderr,
 			"bareflow-rt: %s %s: generic -O3 code (%llu%s%.0llu calls missed the "
-			"specialization) from call %llu, %s %.2f ms%s\n",
+			"specialization) from call %llu, %s %.2f ms%s%s\n",
 			job->fallback ? "fallback" : "tier-up", f->fn->name,
 			(unsigned long long)f->guard_misses, since ? " of " : "",
 			(unsigned long long)since, (unsigned long long)f->calls + 1,
 			ns ? "compiled in" : "compiled before, in",
-			prof_ms(ns ? ns : f->generic_ns), when);
+			prof_ms(ns ? ns : f->generic_ns), job->q.background ? " in the background" : "",
+			when);
 	prof_install(f, &job->r[0], f->generic, ns,
 		     job->fallback ? PROF_FALLBACK : prof_job_place(job, 0));
 	if (!job->fallback) /* a guard still running, or inlined into a caller of its batch,
@@ -1293,21 +1292,22 @@ static void osr_done(struct prof_job *job)
 		return;
 	const char *in = job->inlined[0] ? ", inlining " : "";
 	char when[64];
-	prof_job_times(job, when, sizeof when);
-	if (job->q.background)
+	if (job->q.background) {
+		prof_job_times(job, when, sizeof when);
 		fprintf(stderr,
 			"bareflow-rt: OSR %s: tier 0 -> 2 (-O3) in the loop at block %u, asked in "
 			"call %llu after %llu loop iterations, installed after %llu, compiled in "
-			"%.2f ms in the background (asked%s)%s%s\n",
+			"%.2f ms in the background%s%s%s\n",
 			f->fn->name, loop, (unsigned long long)job->asked_calls[0],
 			(unsigned long long)job->asked_loops[0], (unsigned long long)f->loops,
 			prof_ms(job->ns[0]), when, in, job->inlined);
-	else
+	} else {
 		fprintf(stderr,
 			"bareflow-rt: OSR %s: tier 0 -> 2 (-O3) in the loop at block %u, in call "
 			"%llu after %llu loop iterations, compiled in %.2f ms%s%s\n",
 			f->fn->name, loop, (unsigned long long)f->calls,
 			(unsigned long long)f->loops, prof_ms(job->ns[0]), in, job->inlined);
+	}
 }
 
 /* Whether f's tier-0 code, at a loop header without OSR code just after

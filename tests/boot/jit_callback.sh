@@ -17,21 +17,24 @@
 src=tests/jit/tiers/callback.c
 clang-19 -O2 -o "$TMP/oracle" "$src" || fail "clang failed"
 "$TMP/oracle" 5000 >"$TMP/want" || fail "the clang build failed"
-run ./bareflow jit --hosted --cache "$TMP/cache" --compile-threads 0 --report --log-tiers \
-	--thresholds 100,1000,1000000,5000 "$src" -- 5000
-expect_status 0
-expect_output "^$(cat "$TMP/want")\$"
+# fixed: the run with fixed thresholds, from the code cache in $TMP/cache
+fixed() {
+	run ./bareflow jit --hosted --cache "$TMP/cache" --compile-threads 0 --report --log-tiers \
+		--thresholds 100,1000,1000000,5000 "$src" -- 5000
+	expect_status 0
+	expect_output "^$(cat "$TMP/want")\$"
+}
+# even_calls: count_even's calls in the last run's report
+even_calls() { awk '$1 == "count_even" && $2 ~ /^[0-9]+$/ { print $2 }' "$OUT"; }
+fixed
 expect_output "tier-up each: tier 1 -> 2 (-O3, specialized: .*arg2="
-calls=$(awk '$1 == "count_even" && $2 ~ /^[0-9]+$/ { print $2 }' "$OUT")
+calls=$(even_calls)
 [ -n "$calls" ] || fail "no report line for count_even"
 [ "$calls" -lt 20000 ] || fail "count_even was called $calls times: each's version called it"
 grep -q '^ *each .*arg2=[0-9]*) (1)$' "$OUT" || fail "each's guard did not miss once, for count_odd"
-run ./bareflow jit --hosted --cache "$TMP/cache" --compile-threads 0 --report --log-tiers \
-	--thresholds 100,1000,1000000,5000 "$src" -- 5000
-expect_status 0
-expect_output "^$(cat "$TMP/want")\$"
+fixed
 expect_output "cached each: tier 2 (-O3, specialized: .*arg2="
-again=$(awk '$1 == "count_even" && $2 ~ /^[0-9]+$/ { print $2 }' "$OUT")
+again=$(even_calls)
 [ "$again" = "$calls" ] ||
 	fail "count_even was called again from the cached version ($calls calls, now $again)"
 
