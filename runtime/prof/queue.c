@@ -232,6 +232,11 @@ static void *serve(void *arg)
 		run(job);
 		pthread_mutex_lock(&Q.policy);
 		job->install(job);
+		pthread_mutex_lock(&Q.lock);
+		for (struct queue_job *j = Q.head; j; j = j->next)
+			if (j->reprice)
+				j->reprice(j);
+		pthread_mutex_unlock(&Q.lock);
 		pthread_mutex_unlock(&Q.policy);
 		free(job);
 		if (first) {

@@ -39,6 +39,11 @@ struct queue_job {
 	 * own lock held and not the policy lock, which it must not take;
 	 * NULL: as urgent as any */
 	double (*urgency)(struct queue_job *);
+	/* told, with the policy lock and the queue's own held, after each
+	 * install while the job waits: what it learned then (a compile's
+	 * cost, sizes the jit lock hid at its submission) may change its
+	 * urgency; NULL: nothing to do */
+	void (*reprice)(struct queue_job *);
 	bool background; /* set by queue_submit: compiled on the thread */
 	/* set by compile: of its time, what it spent waiting for another
 	 * machine (the compile server), which says nothing of the share of a

@@ -1,7 +1,8 @@
 /* The runtime's compile queue (runtime/prof/queue.c, included whole for its
  * internals): its thread takes the most urgent waiting job, the first
  * submitted of equals, and the list stays whole as jobs leave it from any
- * place. */
+ * place; after each install the waiting jobs are repriced, with the policy
+ * lock held. */
 #include <pthread.h>
 
 #include "harness.h"
@@ -10,7 +11,9 @@
 struct job {
 	struct queue_job q;
 	double urgency;
+	double repriced; /* the urgency reprice gives it (0: unchanged) */
 	int id;
+	int reprices, reprices_unlocked; /* reprice calls; of them, without the policy lock */
 };
 
 static double job_urgency(struct queue_job *q)
@@ -79,13 +82,29 @@ static void compile(struct queue_job *q)
 	pthread_mutex_unlock(&lock);
 }
 
+static int reprices_of[8], unlocked_of[8]; /* by id, at the install */
+
 static void install(struct queue_job *q)
 {
-	(void)q;
+	struct job *j = (struct job *)q;
 	pthread_mutex_lock(&lock);
+	reprices_of[j->id] = j->reprices;
+	unlocked_of[j->id] = j->reprices_unlocked;
 	installed++;
 	pthread_cond_broadcast(&changed);
 	pthread_mutex_unlock(&lock);
+}
+
+static void reprice(struct queue_job *q)
+{
+	struct job *j = (struct job *)q;
+	j->reprices++;
+	if (pthread_mutex_trylock(&Q.policy) == 0) {
+		j->reprices_unlocked++;
+		pthread_mutex_unlock(&Q.policy);
+	}
+	if (j->repriced)
+		j->urgency = j->repriced;
 }
 
 static struct job *new_job(int id, double urgency)
@@ -96,6 +115,7 @@ static struct job *new_job(int id, double urgency)
 	j->q.compile = compile;
 	j->q.install = install;
 	j->q.urgency = job_urgency;
+	j->q.reprice = reprice;
 	return j;
 }
 
@@ -124,8 +144,11 @@ TEST(queue_thread_compiles_in_order_of_urgency)
 		pthread_mutex_lock(&lock);
 	}
 	pthread_mutex_unlock(&lock);
+	/* job 1 learns, at job 0's install, that it is the most urgent */
+	struct job *one = new_job(1, 2);
+	one->repriced = 20;
 	queue_lock_policy();
-	queue_submit(&new_job(1, 2)->q);
+	queue_submit(&one->q);
 	queue_submit(&new_job(2, 9)->q);
 	queue_submit(&new_job(3, 4)->q);
 	queue_submit(&new_job(4, 9)->q);
@@ -143,8 +166,16 @@ TEST(queue_thread_compiles_in_order_of_urgency)
 	CHECK_EQ(s.background, 5);
 	CHECK_EQ(norder, 5);
 	CHECK_EQ(order[0], 0);
-	CHECK_EQ(order[1], 2);
-	CHECK_EQ(order[2], 4);
-	CHECK_EQ(order[3], 3);
-	CHECK_EQ(order[4], 1);
+	CHECK_EQ(order[1], 1);
+	CHECK_EQ(order[2], 2);
+	CHECK_EQ(order[3], 4);
+	CHECK_EQ(order[4], 3);
+	/* repriced after each install while it waited, the policy lock held */
+	CHECK_EQ(reprices_of[0], 0);
+	CHECK_EQ(reprices_of[1], 1);
+	CHECK_EQ(reprices_of[2], 2);
+	CHECK_EQ(reprices_of[4], 3);
+	CHECK_EQ(reprices_of[3], 4);
+	for (int k = 0; k < 5; k++)
+		CHECK_EQ(unlocked_of[k], 0);
 }
