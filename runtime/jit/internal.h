@@ -42,7 +42,6 @@ struct jit {
 	char *cpu, *features, *triple;
 	LLVMTargetMachineRef tm[4];	 /* one per backend optimization level */
 	LLVMTargetMachineRef tm_generic; /* -O3 for any x86-64 (SSE2) */
-	LLVMTargetMachineRef tm0_large;	 /* level 0, large model: much data */
 	bool generic_cpu;		 /* the compile under way is for it */
 	bool osr;			 /* the compile under way is OSR code */
 	LLVMTargetDataRef layout;
@@ -154,6 +153,17 @@ struct jit_machine_spec {
 	bool small;
 };
 void jit_machine_spec(const struct jit *j, int opt, struct jit_machine_spec *s);
+/* A module defining more data than this (but available_externally copies,
+ * which are not emitted) is generated in the large code model. */
+#define JIT_SMALL_MODEL_DATA (1ull << 30)
+/* The bytes of data m defines and emits. */
+uint64_t jit_defined_data(struct jit *j, LLVMModuleRef m);
+/* Make m, optimized, ready for code generation in the small code model
+ * (jit_target_machine's small): the available_externally copies, which
+ * are not emitted, become declarations, and no declaration is dso_local
+ * (ir_declarations_not_local), so that everything m does not define is
+ * reached through the JIT linker's GOT and stubs, however far. */
+LLVMErrorRef jit_small_model(LLVMModuleRef m, LLVMTargetMachineRef tm);
 /* 0 if m, a module the JIT made (what names it), verifies; else
  * JIT_EINTERNAL, an internal error. */
 int jit_verify(struct jit *j, LLVMModuleRef m, const char *what);
@@ -271,11 +281,11 @@ bool ir_calls_returns_twice(LLVMValueRef f);
 /* Copy f's return and parameter attributes to g / to call site c. */
 void ir_copy_param_attrs(LLVMValueRef from, LLVMValueRef to, bool call_site);
 /* Make every declaration of m that is not thread-local a new one without
- * dso_local: tier 0 is generated with the small code model, where a
- * dso_local declaration (bitcode built with -fno-pic) would be reached
- * PC-relative, out of range of the runtime's libc; without it, the JIT's
- * linker reaches it through a GOT entry or a PLT stub. Thread-local ones
- * are left as they are. */
+ * dso_local: code is generated in the small code model, where a dso_local
+ * declaration (clang marks the program's own functions and variables so)
+ * would be reached PC-relative, maybe out of range (this binary's libc,
+ * another object's data); without it, the JIT's linker reaches it through
+ * a GOT entry or a PLT stub. Thread-local ones are left as they are. */
 void ir_declarations_not_local(LLVMModuleRef m);
 /* The runtime's function that emulated thread-local access calls
  * (runtime/tls.c, by this name in symbols.def), and the table it is given:

@@ -69,18 +69,20 @@ static LLVMCodeGenOptLevel codegen_level(int opt)
 
 /*
  * A target machine for a CPU (by name and full feature string) at a
- * backend level. The JIT code model (large) lets code reach any address:
- * the program's code, this binary's libc and the runtime's counters are
- * far apart. Level 0, tier 0's, is the exception: its whole program is
- * one object, and under the large code model the fast instruction
- * selector cannot lower a global's address, so every block that names
- * one went through SelectionDAG (655 misses against 180 on apps/llm,
- * and twice the time: 300 -> 120 ms hosted). It is small-model and
- * position-independent: within its object it is PC-relative, and what
- * lies outside goes through the GOT and the PLT stubs the JIT's linker
- * makes (ir_declarations_not_local sees that nothing claims otherwise).
- * A program whose data would not fit the small model's reach gets a large
- * one at level 0 too (tm0_large; see jit_codegen).
+ * backend level. LLVM's JIT default, the large code model, lets code reach
+ * any address, but makes every call a 64-bit immediate and an indirect
+ * call through a register (recursive fib ran 13% slower than clang's, its
+ * calls to itself each `movabs; call *%r14`), and at level 0 the fast
+ * instruction selector cannot lower a global's address, so every block
+ * that names one went through SelectionDAG (655 misses against 180 on
+ * apps/llm, and twice the time: 300 -> 120 ms hosted). So every level is
+ * small-model and position-independent (jit_small_model): within its
+ * object, code is PC-relative; what lies outside (the program's other
+ * code and data, this binary's libc, the runtime's counters) goes through
+ * the GOT entries and PLT stubs the JIT's linker makes, which it bypasses
+ * where the target is within reach (a direct call, a lea). A module whose
+ * own data would not fit the small model's reach is generated in the large
+ * one (machine_for_module).
  */
 LLVMTargetMachineRef jit_target_machine(const char *triple, const char *cpu,
 					const char *features, int opt, bool small, char *err,
@@ -109,7 +111,7 @@ static LLVMTargetMachineRef machine(struct jit *j, const char *cpu, const char *
 
 static LLVMTargetMachineRef host_machine(struct jit *j, int opt)
 {
-	return machine(j, j->cpu, j->features, opt, opt == 0);
+	return machine(j, j->cpu, j->features, opt, true);
 }
 
 /* The machine a compile at level opt uses: this CPU's, or, while
@@ -122,11 +124,11 @@ static LLVMTargetMachineRef machine_for(struct jit *j, int opt)
 void jit_machine_spec(const struct jit *j, int opt, struct jit_machine_spec *s)
 {
 	if (j->generic_cpu && j->tm_generic) /* tm_generic's */
-		*s = (struct jit_machine_spec){"x86-64", "", 3, false};
+		*s = (struct jit_machine_spec){"x86-64", "", 3, true};
 	else if (opt == 0 && j->tier0_any_cpu) /* jit_tier0_for_any_cpu's */
 		*s = (struct jit_machine_spec){"x86-64", "", JIT_TIER0_FILE_LEVEL, true};
 	else /* host_machine's */
-		*s = (struct jit_machine_spec){j->cpu, j->features, opt, opt == 0};
+		*s = (struct jit_machine_spec){j->cpu, j->features, opt, true};
 }
 
 /* The JIT's last resort when a link asks for a name nothing defines: note
@@ -171,8 +173,6 @@ static struct jit *create_failed(struct jit *j, char *err, size_t errlen, const 
 			LLVMDisposeTargetMachine(j->tm[l]);
 	if (j->tm_generic)
 		LLVMDisposeTargetMachine(j->tm_generic);
-	if (j->tm0_large)
-		LLVMDisposeTargetMachine(j->tm0_large);
 	if (j->layout)
 		LLVMDisposeTargetData(j->layout);
 	LLVMDisposeMessage(j->triple);
@@ -384,9 +384,6 @@ static int vex_back_if_asked(struct jit *j)
 		if (!(j->tm[l] = host_machine(j, l)))
 			return JIT_EINTERNAL; /* machine() said why */
 	}
-	if (j->tm0_large)
-		LLVMDisposeTargetMachine(j->tm0_large);
-	j->tm0_large = NULL;
 	return 0;
 }
 
@@ -421,7 +418,7 @@ struct jit *jit_create(char *err, size_t errlen)
 	for (int l = 0; l < 4; l++)
 		if (!(j->tm[l] = host_machine(j, l)))
 			return create_failed(j, err, errlen, j->err); /* machine() said why */
-	j->tm_generic = machine(j, "x86-64", "", 3, false);
+	j->tm_generic = machine(j, "x86-64", "", 3, true);
 	j->err[0] = 0; /* without it, machine_for uses this CPU's machine */
 	j->layout = LLVMCreateTargetDataLayout(j->tm[0]);
 	LLVMOrcLLJITBuilderRef b = LLVMOrcCreateLLJITBuilder();
@@ -955,34 +952,47 @@ static void dump_object(LLVMMemoryBufferRef obj)
 		fclose(f);
 }
 
-/* The bytes of data m defines. */
-static uint64_t defined_data(struct jit *j, LLVMModuleRef m)
+uint64_t jit_defined_data(struct jit *j, LLVMModuleRef m)
 {
 	uint64_t n = 0;
 	for (LLVMValueRef g = LLVMGetFirstGlobal(m); g; g = LLVMGetNextGlobal(g))
-		if (!LLVMIsDeclaration(g))
+		if (!LLVMIsDeclaration(g) && LLVMGetLinkage(g) != LLVMAvailableExternallyLinkage)
 			n += LLVMABISizeOfType(j->layout, LLVMGlobalGetValueType(g));
 	return n;
 }
 
-/* The machine for m at level cg. Level 0's is small-model (see machine()),
- * which needs m's object within 2 GiB of reach: a program with more data
- * than SMALL_MODEL_DATA gets level 0 in the large model, as clang would
- * need -mcmodel=medium or large for it. */
-#define SMALL_MODEL_DATA (1ull << 30)
-static LLVMTargetMachineRef machine_for_module(struct jit *j, LLVMModuleRef m, int cg)
+LLVMErrorRef jit_small_model(LLVMModuleRef m, LLVMTargetMachineRef tm)
+{
+	LLVMPassBuilderOptionsRef o = LLVMCreatePassBuilderOptions();
+	LLVMErrorRef e = LLVMRunPasses(m, "elim-avail-extern", tm, o);
+	LLVMDisposePassBuilderOptions(o);
+	if (!e)
+		ir_declarations_not_local(m);
+	return e;
+}
+
+/* The machine for m at level cg: machine_for's, small-model, with m made
+ * ready for it (jit_small_model); or, for a module defining more data
+ * than JIT_SMALL_MODEL_DATA, which the small model's reach may not fit
+ * (clang would need -mcmodel=medium or large for it), one made for it in
+ * the large model, in *made for the caller to dispose of. NULL after
+ * saying why. */
+static LLVMTargetMachineRef machine_for_module(struct jit *j, LLVMModuleRef m, int cg,
+					       LLVMTargetMachineRef *made)
 {
 	LLVMTargetMachineRef tm = machine_for(j, cg);
-	if (cg != 0 || tm != j->tm[0])
-		return tm;
-	if (defined_data(j, m) <= SMALL_MODEL_DATA) {
-		ir_declarations_not_local(m);
-		return tm;
+	*made = NULL;
+	if (jit_defined_data(j, m) > JIT_SMALL_MODEL_DATA) {
+		struct jit_machine_spec s;
+		jit_machine_spec(j, cg, &s);
+		return *made = machine(j, s.cpu, s.features, s.level, false);
 	}
-	if (!j->tm0_large)
-		j->tm0_large = j->tier0_any_cpu ? machine(j, "x86-64", "", JIT_TIER0_FILE_LEVEL, false)
-						: machine(j, j->cpu, j->features, 0, false);
-	return j->tm0_large;
+	LLVMErrorRef e = jit_small_model(m, tm);
+	if (e) {
+		jit_fail_llvm(j, JIT_EINTERNAL, "cannot prepare the code for generation", e);
+		return NULL;
+	}
+	return tm;
 }
 
 int jit_tier0_for_any_cpu(struct jit *j)
@@ -992,9 +1002,6 @@ int jit_tier0_for_any_cpu(struct jit *j)
 		return JIT_EINTERNAL; /* machine() said why */
 	LLVMDisposeTargetMachine(j->tm[0]);
 	j->tm[0] = tm;
-	if (j->tm0_large) /* made for this CPU: made again for any */
-		LLVMDisposeTargetMachine(j->tm0_large);
-	j->tm0_large = NULL;
 	j->tier0_any_cpu = true;
 	return 0;
 }
@@ -1037,13 +1044,15 @@ int jit_codegen(struct jit *j, LLVMModuleRef m, int cg)
 		LLVMDisposeModule(m);
 		return err;
 	}
-	LLVMTargetMachineRef tm = machine_for_module(j, m, cg);
+	LLVMTargetMachineRef made, tm = machine_for_module(j, m, cg, &made);
 	if (!tm) {
 		LLVMDisposeModule(m);
-		return JIT_EINTERNAL; /* machine() said why */
+		return JIT_EINTERNAL; /* machine_for_module said why */
 	}
 	j->diag[0] = 0;
 	int bad = LLVMTargetMachineEmitToMemoryBuffer(tm, m, LLVMObjectFile, &msg, &obj);
+	if (made)
+		LLVMDisposeTargetMachine(made);
 	j->stats.codegen_ns += rt_now_ns() - t0;
 	LLVMDisposeModule(m);
 	if (bad) {

@@ -414,6 +414,12 @@ static int request(struct jit *j, LLVMModuleRef m, int opt, const char *pre_pass
 			LLVMDisposeModule(m);
 		return err;
 	}
+	struct jit_machine_spec passes, codegen;
+	jit_machine_spec(j, opt < 0 ? 0 : opt, &passes);
+	jit_machine_spec(j, cg, &codegen);
+	/* the large model for much data, as jit_codegen's machine_for_module */
+	if (!back && jit_defined_data(j, m) > JIT_SMALL_MODEL_DATA)
+		codegen.small = false;
 	LLVMMemoryBufferRef bc = LLVMWriteBitcodeToMemoryBuffer(m);
 	if (!back)
 		LLVMDisposeModule(m);
@@ -421,9 +427,6 @@ static int request(struct jit *j, LLVMModuleRef m, int opt, const char *pre_pass
 		return jit_fail(j, JIT_EINTERNAL, "cannot write %s as bitcode", name);
 	struct bytes o = {0};
 	begin_frame(&o);
-	struct jit_machine_spec passes, codegen;
-	jit_machine_spec(j, opt < 0 ? 0 : opt, &passes);
-	jit_machine_spec(j, cg, &codegen);
 	bytes_u32(&o, back ? REMOTE_BITCODE : REMOTE_OBJECT);
 	bytes_u32(&o, (uint32_t)opt);
 	bytes_u32(&o, (uint32_t)pipeline);
@@ -812,7 +815,14 @@ static int serve_one(const struct request *q)
 		}
 	} else if (!status) {
 		char *msg = NULL;
-		if (LLVMTargetMachineEmitToMemoryBuffer(tm_cg, m, LLVMObjectFile, &msg, &out)) {
+		LLVMErrorRef e = q->codegen.small ? jit_small_model(m, tm_cg) : NULL;
+		if (e) {
+			msg = LLVMGetErrorMessage(e);
+			snprintf(err, sizeof err, "cannot prepare the code for generation: %s", msg);
+			LLVMDisposeErrorMessage(msg);
+			status = JIT_EINTERNAL;
+		} else if (LLVMTargetMachineEmitToMemoryBuffer(tm_cg, m, LLVMObjectFile, &msg,
+							       &out)) {
 			snprintf(err, sizeof err, "code generation failed: %s", msg);
 			LLVMDisposeMessage(msg);
 			status = JIT_EINTERNAL;
