@@ -1,0 +1,64 @@
+# The front end compiles the sources side by side, as many at once as
+# there are CPUs and a few more, and starts the next one as soon as any has
+# ended, not the oldest: with the first source slow to compile (a clang-19
+# on PATH that sleeps 3 s for it, then runs the real one), all the others,
+# more than run at once, are compiled before it ends; the run's output is
+# the ahead-of-time build's. A failing source among them is still reported
+# by name, and the status is clang's.
+. tests/boot/common.inc
+real=$(command -v clang-19) || fail "no clang-19"
+mkdir -p "$TMP/bin" "$TMP/src"
+cat >"$TMP/bin/clang-19" <<END
+#!/bin/sh
+for a in "\$@"; do case \$a in *.c) src=\$(basename "\$a");; esac; done
+echo "start \$src" >>"$TMP/log"
+[ "\$src" = slow.c ] && sleep 3
+"$real" "\$@"
+e=\$?
+echo "end \$src" >>"$TMP/log"
+exit \$e
+END
+chmod +x "$TMP/bin/clang-19"
+PATH=$TMP/bin:$PATH
+export PATH
+# more sources than run at once (the CLI's compiles_at_once: CPUs plus
+# up to 4 more), so that some must wait for a place
+cpus=$(getconf _NPROCESSORS_ONLN)
+n=$((cpus + (cpus < 4 ? cpus : 4) + 2))
+printf 'int slow(void) { return 1; }\n' >"$TMP/src/slow.c"
+: >"$TMP/src/main.c"
+i=1
+while [ "$i" -le "$n" ]; do
+	printf 'int part%d(void) { return %d; }\n' "$i" "$i" >"$TMP/src/part$i.c"
+	printf 'int part%d(void);\n' "$i" >>"$TMP/src/main.c"
+	i=$((i + 1))
+done
+{
+	printf '#include <stdio.h>\nint slow(void);\nint main(void)\n{\n\tint s = slow();\n'
+	i=1
+	while [ "$i" -le "$n" ]; do
+		printf '\ts += part%d();\n' "$i"
+		i=$((i + 1))
+	done
+	printf '\tprintf("sum %%d\\n", s);\n\treturn 0;\n}\n'
+} >>"$TMP/src/main.c"
+set -- "$TMP/src/slow.c"
+i=1
+while [ "$i" -le "$n" ]; do
+	set -- "$@" "$TMP/src/part$i.c"
+	i=$((i + 1))
+done
+run ./bareflow jit --hosted --cache off "$@" "$TMP/src/main.c"
+expect_status 0
+expect_output "^sum $((1 + n * (n + 1) / 2))$"
+[ "$(grep -c '^end .*\.c$' "$TMP/log")" -eq $((n + 2)) ] || { cat "$TMP/log" >>"$OUT"; fail "expected $((n + 2)) compiles"; }
+[ "$(tail -n 1 "$TMP/log")" = "end slow.c" ] ||
+	{ cat "$TMP/log" >>"$OUT"; fail "a compile waited for slow.c to end, not for any to end"; }
+
+# a source that does not compile, after the slow one: its error, clang's status
+printf 'int broken(void) { return }\n' >"$TMP/src/part2.c"
+rm -f "$TMP/log"
+run ./bareflow jit --hosted --cache off "$@" "$TMP/src/main.c"
+expect_status 1
+expect_output "part2.c:1:.*error"
+echo ok
