@@ -513,16 +513,33 @@ static void tier_up(struct prof_fn *f, uint32_t i, int tier, bool call_pending, 
  */
 #define BATCH_SHARE 0.25
 
+/*
+ * Joining delays the batch's other functions by the joiner's compile, less
+ * the fixed cost it saves; compiled alone after them, it would come in
+ * that fixed cost later. So (the cycles each ran so far standing for the
+ * rate at which waiting costs it) g joins when its cycles times the fixed
+ * cost reach the others' times its compile less that cost: a tiny handler
+ * always (its compile is little but the fixed cost), a large, lukewarm
+ * function not (a JPEG decoder's eight functions, 97 ms in one batch, held
+ * back its inverse DCT, which alone takes 8 ms).
+ */
+static bool worth_the_wait(struct prof_fn *g, uint32_t k, uint64_t spent, double others)
+{
+	double fixed = predict_ns(0), own = predict_ns(version_size(g, k));
+	return (double)spent * fixed >= others * (own - fixed);
+}
+
 /* Whether function k (g), at tier 0, is near enough to its own tier-up to
- * join a batch. */
-static bool joins_batch(struct prof_fn *g, uint32_t k)
+ * join a batch whose functions so far ran `others` cycles. */
+static bool joins_batch(struct prof_fn *g, uint32_t k, double others)
 {
 	if (g->tier != 0 || !g->fn->managed || g->call_trigger == PROF_NEVER || g->solo)
 		return false;
 	if (has_profiled_args(g) && g->calls < P.policy.min_samples)
 		return false; /* its arguments are not known yet */
 	uint64_t spent = prof_spent_cycles(g);
-	return spent && (double)spent >= BATCH_SHARE * (double)rent_cycles(g, k);
+	return spent && (double)spent >= BATCH_SHARE * (double)rent_cycles(g, k) &&
+	       worth_the_wait(g, k, spent, others);
 }
 
 /* Whether function k's only call is in function i or in one of cand[0..n)
@@ -553,9 +570,12 @@ static void tier_up(struct prof_fn *f, uint32_t i, int tier, bool call_pending, 
 	batch = batch && !f->solo;
 	uint32_t cand[PROF_BATCH_MAX - 1];
 	size_t ncand = 0;
+	double others = (double)prof_spent_cycles(f);
 	for (uint32_t k = 1; batch && k < prof_nfns && ncand < PROF_BATCH_MAX - 1; k++)
-		if (k != i && !prof_fns[k].pending && joins_batch(&prof_fns[k], k))
+		if (k != i && !prof_fns[k].pending && joins_batch(&prof_fns[k], k, others)) {
 			cand[ncand++] = k;
+			others += (double)prof_spent_cycles(&prof_fns[k]);
+		}
 	for (size_t c = 0; c < ncand; c++)
 		if (!called_only_from(cand[c], i, cand, ncand)) {
 			job->who[job->n] = cand[c];
