@@ -1,10 +1,11 @@
 # The front end compiles the sources side by side, as many at once as
 # there are CPUs and a few more, and starts the next one as soon as any has
-# ended, not the oldest: with the first source slow to compile (a clang-19
-# on PATH that sleeps 3 s for it, then runs the real one), all the others,
-# more than run at once, are compiled before it ends; the run's output is
-# the ahead-of-time build's. A failing source among them is still reported
-# by name, and the status is clang's.
+# ended, not the oldest. A clang-19 on PATH logs each compile's start and
+# end and, for the first source (slow.c), waits until every other one has
+# ended (at most 60 s) before it compiles: there are more sources than run
+# at once, so the run ends with slow.c last only if the later ones did not
+# wait for it. The run's output is the ahead-of-time build's; and a source
+# that does not compile still fails the run with clang's message.
 . tests/boot/common.inc
 real=$(command -v clang-19) || fail "no clang-19"
 mkdir -p "$TMP/bin" "$TMP/src"
@@ -12,7 +13,13 @@ cat >"$TMP/bin/clang-19" <<END
 #!/bin/sh
 for a in "\$@"; do case \$a in *.c) src=\$(basename "\$a");; esac; done
 echo "start \$src" >>"$TMP/log"
-[ "\$src" = slow.c ] && sleep 3
+if [ "\$src" = slow.c ]; then
+	waited=0
+	while [ "\$(grep -c '^end part' "$TMP/log")" -lt "\$PARTS" ] && [ \$waited -lt 600 ]; do
+		sleep 0.1
+		waited=\$((waited + 1))
+	done
+fi
 "$real" "\$@"
 e=\$?
 echo "end \$src" >>"$TMP/log"
@@ -20,11 +27,14 @@ exit \$e
 END
 chmod +x "$TMP/bin/clang-19"
 PATH=$TMP/bin:$PATH
-export PATH
+export PATH PARTS
 # more sources than run at once (the CLI's compiles_at_once: CPUs plus
-# up to 4 more), so that some must wait for a place
+# up to 4 more, at most 64), so that some must wait for a place
 cpus=$(getconf _NPROCESSORS_ONLN)
-n=$((cpus + (cpus < 4 ? cpus : 4) + 2))
+n=$((cpus + (cpus < 4 ? cpus : 4)))
+[ "$n" -gt 64 ] && n=64
+n=$((n + 2))
+PARTS=$n
 printf 'int slow(void) { return 1; }\n' >"$TMP/src/slow.c"
 : >"$TMP/src/main.c"
 i=1
@@ -55,9 +65,10 @@ expect_output "^sum $((1 + n * (n + 1) / 2))$"
 [ "$(tail -n 1 "$TMP/log")" = "end slow.c" ] ||
 	{ cat "$TMP/log" >>"$OUT"; fail "a compile waited for slow.c to end, not for any to end"; }
 
-# a source that does not compile, after the slow one: its error, clang's status
+# a source that does not compile, after the slow one: its error, status 1
 printf 'int broken(void) { return }\n' >"$TMP/src/part2.c"
 rm -f "$TMP/log"
+PARTS=1 # slow.c waits for part1 only: no compile starts after a failure
 run ./bareflow jit --hosted --cache off "$@" "$TMP/src/main.c"
 expect_status 1
 expect_output "part2.c:1:.*error"

@@ -261,36 +261,44 @@ static int name_bitcode(const struct jit_app *app, char **bc, char **dir)
 	return 0;
 }
 
-/* How many compiles run at once: the CPUs and a few more. A clang process
- * is not all CPU (its start maps and faults in its shared libraries), and
- * four files on two CPUs, all at once, took 53-76 ms against 72-83 in two
- * waves. The few more are capped, as each clang holds its own memory. */
+/* How many compiles run at once: the CPUs and a few more, up to
+ * COMPILES_MAX. A clang process is not all CPU (its start maps and faults
+ * in its shared libraries), and four files on two CPUs, all at once, took
+ * 53-76 ms against 72-83 in two waves. The few more are capped, as each
+ * clang holds its own memory. */
+#define COMPILES_MAX 64
 static long compiles_at_once(void)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	if (cpus < 1)
 		cpus = 1;
-	return cpus + (cpus < 4 ? cpus : 4);
+	cpus += cpus < 4 ? cpus : 4;
+	return cpus < COMPILES_MAX ? cpus : COMPILES_MAX;
 }
 
-/* Of the n compiles in pid[] (0 for none), the index of one that has ended,
- * waiting for the first to end when any of them is running (the oldest,
- * where the kernel cannot tell: pidfd_open, Linux 5.3); -1 if none runs.
- * Only these children are waited for: bare-metal, QEMU may be another. */
+/* Of the compiles in pid[0..n) (0 for none; at most COMPILES_MAX run), the
+ * index of one that has ended, waiting for the first to end when any of
+ * them is running (for the oldest, where the kernel cannot tell:
+ * pidfd_open, Linux 5.3); -1 if none runs. Only these children are waited
+ * for: bare-metal, QEMU may be another. */
 static int compile_ended(const pid_t *pid, int n)
 {
-	struct pollfd fds[64];
-	int at[64], nfds = 0, oldest = -1;
+	struct pollfd fds[COMPILES_MAX];
+	int at[COMPILES_MAX], nfds = 0, oldest = -1;
 	for (int i = 0; i < n; i++) {
 		if (pid[i] <= 0)
 			continue;
 		if (oldest < 0)
 			oldest = i;
-		int fd = nfds < 64 ? (int)syscall(SYS_pidfd_open, pid[i], 0) : -1;
+#ifdef SYS_pidfd_open
+		int fd = nfds < COMPILES_MAX ? (int)syscall(SYS_pidfd_open, pid[i], 0) : -1;
+#else
+		int fd = -1;
+#endif
 		if (fd < 0) { /* no pidfd for every one: the oldest */
 			for (int k = 0; k < nfds; k++)
 				close(fds[k].fd);
-			return oldest < i ? oldest : i;
+			return oldest;
 		}
 		fds[nfds] = (struct pollfd){.fd = fd, .events = POLLIN};
 		at[nfds++] = i;
