@@ -154,6 +154,16 @@ static struct queue_job *take_most_urgent(void)
 	return job;
 }
 
+/* After an install (the policy lock held): the jobs waiting reprice. */
+static void reprice_waiting(void)
+{
+	pthread_mutex_lock(&Q.lock);
+	for (struct queue_job *j = Q.head; j; j = j->next)
+		if (j->reprice)
+			j->reprice(j);
+	pthread_mutex_unlock(&Q.lock);
+}
+
 /* Whether this thread is the compiler thread and runs first. */
 static __thread bool running_first;
 
@@ -232,11 +242,7 @@ static void *serve(void *arg)
 		run(job);
 		pthread_mutex_lock(&Q.policy);
 		job->install(job);
-		pthread_mutex_lock(&Q.lock);
-		for (struct queue_job *j = Q.head; j; j = j->next)
-			if (j->reprice)
-				j->reprice(j);
-		pthread_mutex_unlock(&Q.lock);
+		reprice_waiting();
 		pthread_mutex_unlock(&Q.policy);
 		free(job);
 		if (first) {
@@ -360,6 +366,7 @@ void queue_submit(struct queue_job *job)
 	run(job);
 	pthread_mutex_lock(&Q.policy);
 	job->install(job);
+	reprice_waiting();
 	free(job);
 	pthread_mutex_lock(&Q.lock);
 	if (--Q.here == 0)

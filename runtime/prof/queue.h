@@ -40,9 +40,11 @@ struct queue_job {
 	 * NULL: as urgent as any */
 	double (*urgency)(struct queue_job *);
 	/* told, with the policy lock and the queue's own held, after each
-	 * install while the job waits: what it learned then (a compile's
-	 * cost, sizes the jit lock hid at its submission) may change its
-	 * urgency; NULL: nothing to do */
+	 * install (on any thread) while the job waits: what was learned then
+	 * (a compile's cost, sizes the jit lock hid at its submission) may
+	 * change its urgency. It must not take the queue's lock, nor wait for
+	 * the jit lock (only try it): a thread compiling here holds the jit
+	 * lock and then takes the queue's. NULL: nothing to do */
 	void (*reprice)(struct queue_job *);
 	bool background; /* set by queue_submit: compiled on the thread */
 	/* set by compile: of its time, what it spent waiting for another

@@ -13,7 +13,7 @@ struct job {
 	double urgency;
 	double repriced; /* the urgency reprice gives it (0: unchanged) */
 	int id;
-	int reprices, reprices_unlocked; /* reprice calls; of them, without the policy lock */
+	int reprices, reprices_unlocked; /* reprice calls; of them, without both locks */
 };
 
 static double job_urgency(struct queue_job *q)
@@ -103,6 +103,10 @@ static void reprice(struct queue_job *q)
 		j->reprices_unlocked++;
 		pthread_mutex_unlock(&Q.policy);
 	}
+	if (pthread_mutex_trylock(&Q.lock) == 0) {
+		j->reprices_unlocked++;
+		pthread_mutex_unlock(&Q.lock);
+	}
 	if (j->repriced)
 		j->urgency = j->repriced;
 }
@@ -170,7 +174,7 @@ TEST(queue_thread_compiles_in_order_of_urgency)
 	CHECK_EQ(order[2], 2);
 	CHECK_EQ(order[3], 4);
 	CHECK_EQ(order[4], 3);
-	/* repriced after each install while it waited, the policy lock held */
+	/* repriced after each install while it waited, both locks held */
 	CHECK_EQ(reprices_of[0], 0);
 	CHECK_EQ(reprices_of[1], 1);
 	CHECK_EQ(reprices_of[2], 2);
