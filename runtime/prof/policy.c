@@ -513,33 +513,70 @@ static void tier_up(struct prof_fn *f, uint32_t i, int tier, bool call_pending, 
  */
 #define BATCH_SHARE 0.25
 
-/*
- * Joining delays the batch's other functions by the joiner's compile, less
- * the fixed cost it saves; compiled alone after them, it would come in
- * that fixed cost later. So (the cycles each ran so far standing for the
- * rate at which waiting costs it) g joins when its cycles times the fixed
- * cost reach the others' times its compile less that cost: a tiny handler
- * always (its compile is little but the fixed cost), a large, lukewarm
- * function not (a JPEG decoder's eight functions, 97 ms in one batch, held
- * back its inverse DCT, which alone takes 8 ms).
- */
-static bool worth_the_wait(struct prof_fn *g, uint32_t k, uint64_t spent, double others)
-{
-	double fixed = predict_ns(0), own = predict_ns(version_size(g, k));
-	return (double)spent * fixed >= others * (own - fixed);
-}
-
 /* Whether function k (g), at tier 0, is near enough to its own tier-up to
- * join a batch whose functions so far ran `others` cycles. */
-static bool joins_batch(struct prof_fn *g, uint32_t k, double others)
+ * join a batch. */
+static bool near_tier_up(struct prof_fn *g, uint32_t k)
 {
 	if (g->tier != 0 || !g->fn->managed || g->call_trigger == PROF_NEVER || g->solo)
 		return false;
 	if (has_profiled_args(g) && g->calls < P.policy.min_samples)
 		return false; /* its arguments are not known yet */
 	uint64_t spent = prof_spent_cycles(g);
-	return spent && (double)spent >= BATCH_SHARE * (double)rent_cycles(g, k) &&
-	       worth_the_wait(g, k, spent, others);
+	return spent && (double)spent >= BATCH_SHARE * (double)rent_cycles(g, k);
+}
+
+/*
+ * Joining is not free: the whole batch goes in when its last function is
+ * compiled, so a joiner delays the others by its compile less the fixed
+ * cost it saves, and compiled alone after them, it would come in that
+ * fixed cost later. So (the cycles each ran so far standing for the rate
+ * at which waiting costs it) a candidate joins when its cycles times the
+ * fixed cost reach the batch's times its compile less that cost (Smith's
+ * rule for merging two jobs); and the candidates are taken in order of
+ * that extra compile per cycle they ran, so that a large one does not
+ * shut out the small ones after it. An interpreter's handlers, each a
+ * compile little more than the fixed cost, join; a large, lukewarm
+ * function is compiled on its own, in its turn (a JPEG decoder's eight
+ * functions, 97 ms in one batch, held back its inverse DCT, which alone
+ * takes 8 ms).
+ */
+struct joiner {
+	uint32_t k;
+	double spent, extra; /* its cycles so far; its compile less the fixed cost */
+};
+
+static int by_extra_per_cycle(const void *a, const void *b)
+{
+	const struct joiner *x = a, *y = b;
+	double u = x->extra / x->spent, v = y->extra / y->spent;
+	return u < v ? -1 : u > v;
+}
+
+/* The functions that join function i's (f's) batch, in cand[]: at most
+ * PROF_BATCH_MAX - 1. */
+static size_t joiners(struct prof_fn *f, uint32_t i, uint32_t *cand)
+{
+	struct joiner *j = malloc(prof_nfns * sizeof *j);
+	size_t n = 0, ncand = 0;
+	if (!j)
+		return 0; /* alone, then */
+	double fixed = predict_ns(0), others = (double)prof_spent_cycles(f);
+	for (uint32_t k = 1; k < prof_nfns; k++) {
+		struct prof_fn *g = &prof_fns[k];
+		if (k != i && !g->pending && near_tier_up(g, k))
+			j[n++] = (struct joiner){k, (double)prof_spent_cycles(g),
+						 predict_ns(version_size(g, k)) - fixed};
+	}
+	qsort(j, n, sizeof *j, by_extra_per_cycle);
+	/* in that order, once one is not worth it, none after it is */
+	for (size_t c = 0; c < n && ncand < PROF_BATCH_MAX - 1; c++) {
+		if (j[c].spent * fixed < others * j[c].extra)
+			break;
+		cand[ncand++] = j[c].k;
+		others += j[c].spent;
+	}
+	free(j);
+	return ncand;
 }
 
 /* Whether function k's only call is in function i or in one of cand[0..n)
@@ -569,13 +606,7 @@ static void tier_up(struct prof_fn *f, uint32_t i, int tier, bool call_pending, 
 	job->may_generalize = true;
 	batch = batch && !f->solo;
 	uint32_t cand[PROF_BATCH_MAX - 1];
-	size_t ncand = 0;
-	double others = (double)prof_spent_cycles(f);
-	for (uint32_t k = 1; batch && k < prof_nfns && ncand < PROF_BATCH_MAX - 1; k++)
-		if (k != i && !prof_fns[k].pending && joins_batch(&prof_fns[k], k, others)) {
-			cand[ncand++] = k;
-			others += (double)prof_spent_cycles(&prof_fns[k]);
-		}
+	size_t ncand = batch ? joiners(f, i, cand) : 0;
 	for (size_t c = 0; c < ncand; c++)
 		if (!called_only_from(cand[c], i, cand, ncand)) {
 			job->who[job->n] = cand[c];
