@@ -71,8 +71,8 @@ static LLVMCodeGenOptLevel codegen_level(int opt)
  * A target machine for a CPU (by name and full feature string) at a
  * backend level. LLVM's JIT default, the large code model, lets code reach
  * any address, but makes every call a 64-bit immediate and an indirect
- * call through a register (recursive fib ran 13% slower than clang's, its
- * calls to itself each `movabs; call *%r14`), and at level 0 the fast
+ * call through a register (recursive fib took 0.50 s against clang's 0.40,
+ * its calls to itself each `movabs; call *%r14`), and at level 0 the fast
  * instruction selector cannot lower a global's address, so every block
  * that names one went through SelectionDAG (655 misses against 180 on
  * apps/llm, and twice the time: 300 -> 120 ms hosted). So every level is

@@ -36,7 +36,8 @@
  * (4 bytes), the body's size (u64), the body, in bytes.h's encoding (u32,
  * u64; a string is a u32 length and its bytes); a blob is a u64 length and
  * its bytes, a machine (what jit_machine_spec says) str cpu, str features,
- * u32 level, u32 small.
+ * u32 level, u32 small (the small code model, for which the server makes
+ * the module ready first: jit_small_model).
  *   request: u32 output (REMOTE_OBJECT, or REMOTE_BITCODE: the module
  *     optimized, for the guest to go on with), u32 opt (-1: no -O
  *     pipeline), u32 pipeline (an index into pipelines[], run before),
