@@ -123,6 +123,31 @@ static struct job *new_job(int id, double urgency)
 	return j;
 }
 
+/* Without the thread (none started, or the queue stopped, whichever test
+ * ran first), a job runs on its submitter's thread; its install reprices
+ * the jobs waiting (one put in the list here), with both locks held. */
+TEST(queue_reprices_after_an_install_on_the_submitters_thread)
+{
+	bool running = Q.running, stopping = Q.stopping;
+	Q.running = false;
+	Q.stopping = false;
+	struct job *waiting = new_job(7, 1);
+	append(waiting);
+	queue_lock_policy();
+	queue_submit(&new_job(6, 1)->q); /* compiled and installed here, then freed */
+	queue_unlock_policy();
+	CHECK_EQ(installed, 1);
+	CHECK_EQ(reprices_of[6], 0);
+	CHECK_EQ(waiting->reprices, 1);
+	CHECK_EQ(waiting->reprices_unlocked, 0);
+	Q.head = Q.tail = NULL;
+	Q.waiting = 0;
+	free(waiting);
+	Q.running = running;
+	Q.stopping = stopping;
+	norder = installed = 0; /* the other test counts its own */
+}
+
 TEST(queue_thread_compiles_in_order_of_urgency)
 {
 	int why = 0;
