@@ -153,11 +153,10 @@ struct jit_machine_spec {
 	bool small;
 };
 void jit_machine_spec(const struct jit *j, int opt, struct jit_machine_spec *s);
-/* A module defining more data than this (but available_externally copies,
- * which are not emitted) is generated in the large code model. */
-#define JIT_SMALL_MODEL_DATA (1ull << 30)
-/* The bytes of data m defines and emits. */
-uint64_t jit_defined_data(struct jit *j, LLVMModuleRef m);
+/* Whether m is generated in the small code model: the data it defines
+ * and emits (available_externally copies are not) is within its reach.
+ * A module that does not fit is generated in the large one. */
+bool jit_fits_small_model(struct jit *j, LLVMModuleRef m);
 /* Make m, optimized, ready for code generation in the small code model
  * (jit_target_machine's small): the available_externally copies, which
  * are not emitted, become declarations, and no declaration is dso_local

@@ -952,37 +952,38 @@ static void dump_object(LLVMMemoryBufferRef obj)
 		fclose(f);
 }
 
-uint64_t jit_defined_data(struct jit *j, LLVMModuleRef m)
+/* A module defining more data than this is generated in the large code
+ * model: the small model's reach may not fit it (clang would need
+ * -mcmodel=medium or large for it). */
+#define SMALL_MODEL_DATA (1ull << 30)
+
+bool jit_fits_small_model(struct jit *j, LLVMModuleRef m)
 {
 	uint64_t n = 0;
 	for (LLVMValueRef g = LLVMGetFirstGlobal(m); g; g = LLVMGetNextGlobal(g))
 		if (!LLVMIsDeclaration(g) && LLVMGetLinkage(g) != LLVMAvailableExternallyLinkage)
 			n += LLVMABISizeOfType(j->layout, LLVMGlobalGetValueType(g));
-	return n;
+	return n <= SMALL_MODEL_DATA;
 }
 
 LLVMErrorRef jit_small_model(LLVMModuleRef m, LLVMTargetMachineRef tm)
 {
-	LLVMPassBuilderOptionsRef o = LLVMCreatePassBuilderOptions();
-	LLVMErrorRef e = LLVMRunPasses(m, "elim-avail-extern", tm, o);
-	LLVMDisposePassBuilderOptions(o);
+	LLVMErrorRef e = jit_run_passes(m, tm, -1, "elim-avail-extern");
 	if (!e)
 		ir_declarations_not_local(m);
 	return e;
 }
 
 /* The machine for m at level cg: machine_for's, small-model, with m made
- * ready for it (jit_small_model); or, for a module defining more data
- * than JIT_SMALL_MODEL_DATA, which the small model's reach may not fit
- * (clang would need -mcmodel=medium or large for it), one made for it in
- * the large model, in *made for the caller to dispose of. NULL after
- * saying why. */
+ * ready for it (jit_small_model); or, where m does not fit the small
+ * model, one made for it in the large model, in *made for the caller to
+ * dispose of. NULL after saying why. */
 static LLVMTargetMachineRef machine_for_module(struct jit *j, LLVMModuleRef m, int cg,
 					       LLVMTargetMachineRef *made)
 {
 	LLVMTargetMachineRef tm = machine_for(j, cg);
 	*made = NULL;
-	if (jit_defined_data(j, m) > JIT_SMALL_MODEL_DATA) {
+	if (!jit_fits_small_model(j, m)) {
 		struct jit_machine_spec s;
 		jit_machine_spec(j, cg, &s);
 		return *made = machine(j, s.cpu, s.features, s.level, false);

@@ -418,8 +418,7 @@ static int request(struct jit *j, LLVMModuleRef m, int opt, const char *pre_pass
 	struct jit_machine_spec passes, codegen;
 	jit_machine_spec(j, opt < 0 ? 0 : opt, &passes);
 	jit_machine_spec(j, cg, &codegen);
-	/* the large model for much data, as jit_codegen's machine_for_module */
-	if (!back && jit_defined_data(j, m) > JIT_SMALL_MODEL_DATA)
+	if (!back && !jit_fits_small_model(j, m)) /* as jit_codegen decides */
 		codegen.small = false;
 	LLVMMemoryBufferRef bc = LLVMWriteBitcodeToMemoryBuffer(m);
 	if (!back)

@@ -513,16 +513,16 @@ static void tier_up(struct prof_fn *f, uint32_t i, int tier, bool call_pending, 
  */
 #define BATCH_SHARE 0.25
 
-/* Whether function k (g), at tier 0, is near enough to its own tier-up to
- * join a batch. */
-static bool near_tier_up(struct prof_fn *g, uint32_t k)
+/* The cycles function k (g), at tier 0, has run if that is near enough to
+ * its own tier-up for it to join a batch; else 0. */
+static uint64_t near_tier_up(struct prof_fn *g, uint32_t k)
 {
 	if (g->tier != 0 || !g->fn->managed || g->call_trigger == PROF_NEVER || g->solo)
-		return false;
+		return 0;
 	if (has_profiled_args(g) && g->calls < P.policy.min_samples)
-		return false; /* its arguments are not known yet */
+		return 0; /* its arguments are not known yet */
 	uint64_t spent = prof_spent_cycles(g);
-	return spent && (double)spent >= BATCH_SHARE * (double)rent_cycles(g, k);
+	return (double)spent >= BATCH_SHARE * (double)rent_cycles(g, k) ? spent : 0;
 }
 
 /*
@@ -563,8 +563,9 @@ static size_t joiners(struct prof_fn *f, uint32_t i, uint32_t *cand)
 	double fixed = predict_ns(0), others = (double)prof_spent_cycles(f);
 	for (uint32_t k = 1; k < prof_nfns; k++) {
 		struct prof_fn *g = &prof_fns[k];
-		if (k != i && !g->pending && near_tier_up(g, k))
-			j[n++] = (struct joiner){k, (double)prof_spent_cycles(g),
+		uint64_t spent = k != i && !g->pending ? near_tier_up(g, k) : 0;
+		if (spent)
+			j[n++] = (struct joiner){k, (double)spent,
 						 predict_ns(version_size(g, k)) - fixed};
 	}
 	qsort(j, n, sizeof *j, by_extra_per_cycle);

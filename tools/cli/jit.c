@@ -318,6 +318,16 @@ static int compile_ended(const pid_t *pid, int n)
 	return ended;
 }
 
+/* Wait for input k's compile (pid[k]), keep its bitcode in the front end's
+ * cache as compile_all asked (keep), and forget its pid. Its status. */
+static int reap(pid_t *pid, int k, char **bc, char (*entry)[4200], const struct timespec *start)
+{
+	int e = compile_wait(pid[k]);
+	keep(e, bc[k], entry[k], &start[k]);
+	pid[k] = 0;
+	return e;
+}
+
 /*
  * Make the bitcode file name_bitcode named for each .c input: compiled,
  * compiles_at_once() at once, or taken from the front end's cache in fe
@@ -333,6 +343,7 @@ static int compile_all(const struct jit_app *app, const char *fe, char **bc)
 	struct timespec *start = calloc((size_t)app->ninputs + 1, sizeof *start);
 	long at_once = compiles_at_once();
 	int running = 0, r = 0;
+	bool failed = false;
 
 	if (!pid || !status || !entry || !start) {
 		free(pid);
@@ -355,13 +366,10 @@ static int compile_all(const struct jit_app *app, const char *fe, char **bc)
 		}
 		for (; running >= at_once; running--) { /* whichever ends first */
 			int k = compile_ended(pid, i);
-			status[k] = compile_wait(pid[k]);
-			keep(status[k], bc[k], entry[k], &start[k]);
-			pid[k] = 0;
+			if ((status[k] = reap(pid, k, bc, entry, start)))
+				failed = true;
 		}
-		for (int k = 0; k < i && !r; k++)
-			r = status[k]; /* a failure: no more started */
-		if (r)
+		if (failed) /* no more started */
 			break;
 		char dep[4200];
 		snprintf(dep, sizeof dep, "%s.d", out);
@@ -375,11 +383,8 @@ static int compile_all(const struct jit_app *app, const char *fe, char **bc)
 		running++;
 	}
 	for (int i = 0; i < app->ninputs; i++) /* the rest */
-		if (pid[i] > 0) {
-			status[i] = compile_wait(pid[i]);
-			keep(status[i], bc[i], entry[i], &start[i]);
-		}
-	r = 0;
+		if (pid[i] > 0)
+			status[i] = reap(pid, i, bc, entry, start);
 	for (int i = 0; i < app->ninputs && !r; i++)
 		r = status[i];
 	free(pid);
