@@ -274,7 +274,10 @@ run ./bareflow jit --cache off --verbose --log-tiers --compile-on guest "$src" -
 expect_status 0
 expect_output "^$(cat "$TMP/osr_then_calls.want")\$"
 expect_no_output "compile server"
-expect_output "mix: tier 0 -> 2" # OSR or a tier-up: compiles cost more here
+# compiled here: mix's OSR or tier-up, or walk's. Which pays back first
+# depends on how slowly this machine runs the guest's compiles, which the
+# runtime measures as it starts.
+expect_output "\(mix\|walk\): tier 0 -> 2"
 run ./bareflow jit --compile-on host --hosted "$src"
 expect_status 2
 expect_output "not with --hosted"
