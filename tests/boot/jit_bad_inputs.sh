@@ -60,12 +60,14 @@ done
 # A function whose tier-up LLVM rejects (a call to a function declared
 # with an error attribute, which tier 0 makes through a slot): said once,
 # with the source's names; it keeps its code, and the output is right.
-# Hosted under the adaptive policy (its loop's OSR asked again); bare-metal,
-# where compiles are predicted some 30 times dearer and the program is too
-# short to pay for one, at fixed thresholds.
+# Hosted under the adaptive policy (its loop's OSR asked again), compiling
+# synchronously: in the background, op_bad's compile can wait behind
+# main's OSR code until this short program has ended, and never be made;
+# bare-metal, where compiles are predicted some 30 times dearer and the
+# program is too short to pay for one, at fixed thresholds.
 clang-19 -O1 -DORACLE -o "$TMP/rejected" tests/jit/bad/rejected_tier.c || fail "clang failed"
 "$TMP/rejected" >"$TMP/rejected.out" || fail "the oracle failed"
-for mode in --thresholds=1000,100000,5000,1000000 --hosted; do
+for mode in --thresholds=1000,100000,5000,1000000 "--hosted --compile-threads=0"; do
 	run ./bareflow jit $mode --timeout 120 --cache off tests/jit/bad/rejected_tier.c
 	expect_status 0
 	grep -qx -- "$(cat "$TMP/rejected.out")" "$OUT" || fail "rejected_tier ($mode): not the oracle's output"

@@ -19,12 +19,15 @@ expect_status 0
 expect_output "^$(cat "$TMP/want")\$"
 first=$(grep "OSR main: tier 0 -> 2 .* in call 1 " "$OUT" | head -n 1)
 [ -n "$first" ] || fail "main's first loop got no OSR code"
+# In the background the line says after how many iterations the code went
+# in; compiled on main's own thread (as when the compiler thread had too
+# little of a CPU), it went in at once, while the loop ran.
 in=$(echo "$first" | sed -n 's/.*, installed after \([0-9]*\),.*/\1/p')
-[ -n "$in" ] || fail "no install count in: $first"
-if [ "$in" -lt $na ]; then
-	echo "ok: the first loop's code went in while it ran (after $in iterations); the nest ran in it"
+if [ -z "$in" ] || [ "$in" -lt $na ]; then
+	echo "ok: the first loop's code went in while it ran (${in:-at once}); the nest ran in it"
 	exit 0
 fi
-grep "OSR main: tier 0 -> 2 .* in call 1 " "$OUT" | sed -n 2p | grep -q "installed after" ||
-	fail "the nest got no OSR code of its own after the first loop's went in"
+block=$(echo "$first" | sed -n 's/.* at block \([0-9]*\),.*/\1/p')
+grep "OSR main: tier 0 -> 2 .* in call 1 " "$OUT" | sed -n 2p | grep -v " at block $block," |
+	grep -q . || fail "the nest got no OSR code of its own after the first loop's went in"
 echo "ok: the nest got OSR code of its own"

@@ -69,8 +69,9 @@ grep -q "hot \[tier [0-9][^;]*\] [0-9]*$\|main \[OSR[^;]*\] [0-9]*$" "$TMP/j.fol
 	fail "no JIT frames: $(cat "$TMP/j.folded")"
 
 # two CPUs: each samples the thread it runs (tests/see/two_cpus.c pins
-# one spinning thread to each; each must have a tenth of the samples or
-# more: the vCPUs run at the speeds the host gives them)
+# one spinning thread to each; each must have a twentieth of the samples
+# or more: the vCPUs run at the speeds the host gives them, and a busy
+# host with as many cores can starve one for a while)
 if [ "$(getconf _NPROCESSORS_ONLN)" -ge 2 ]; then
 	clang-19 -static -O1 -fno-omit-frame-pointer -o "$TMP/two" tests/see/two_cpus.c ||
 		fail "clang failed"
@@ -80,7 +81,7 @@ if [ "$(getconf _NPROCESSORS_ONLN)" -ge 2 ]; then
 	a=$(samples "$TMP/c.folded" spin_a)
 	b=$(samples "$TMP/c.folded" spin_b)
 	echo "two CPUs: spin_a $a, spin_b $b of $total samples"
-	[ $((a * 100)) -ge $((total * 10)) ] && [ $((b * 100)) -ge $((total * 10)) ] ||
+	[ $((a * 100)) -ge $((total * 5)) ] && [ $((b * 100)) -ge $((total * 5)) ] ||
 		fail "two_cpus: spin_a $a and spin_b $b of $total samples: $(cat "$TMP/c.folded")"
 else
 	echo "skipped two CPUs: this host has one"

@@ -38,7 +38,7 @@ int main(int argc, char **argv)
 		sum += brief(i);
 	printf("brief %ld\n", sum);
 	sum = heavy(table, 64, 1.5, rounds);
-	for (int call = 1; call < 40; call++)
+	for (int call = 1; call < 64; call++)
 		sum = sum * 31 % 1000003 + heavy(table, 64, 1.5, rounds / 8);
 	printf("heavy %ld\n", sum);
 	return 0;
