@@ -69,6 +69,9 @@ struct jit {
 	size_t ntls;
 	uint64_t tls_total; /* a thread's block: the variables, laid out */
 	unsigned serial; /* numbers the versions' symbol names */
+	/* what the last version compiled alone still calls (jit_version_calls) */
+	unsigned char *vcalls;
+	bool vcalls_known;
 	uint64_t input_hash;
 	char input_hex[17];
 	/* kept object code (jit_keep_objects) and the versions' entries in it */
@@ -133,15 +136,31 @@ int jit_fail_llvm(struct jit *j, int code, const char *what, LLVMErrorRef e);
  * level cg, and link it into the JIT; m is consumed. */
 int jit_emit(struct jit *j, LLVMModuleRef m, int opt, int cg, const char *pre_passes);
 /* The same, marking in calls (a flag per program function, by jit_fn
- * index) the functions that function watch calls directly once
- * optimized: those it did not inline. */
+ * index, and one more: JIT_CALLS_*) the functions that function watch's
+ * code still calls once optimized (jit_reached_calls): those not inlined
+ * into it. */
 int jit_emit_seen(struct jit *j, LLVMModuleRef m, int opt, int cg, const char *pre_passes,
 		  const char *watch, unsigned char *calls);
+/* Marks in calls the functions f calls directly (jit_direct_calls). */
 void jit_mark_calls(const struct jit *j, LLVMValueRef f, unsigned char *calls);
+/* Marks in calls the functions f's code reaches (jit_reached_calls). */
+void jit_mark_reached(const struct jit *j, LLVMValueRef f, unsigned char *calls);
+/* Marks the function a name of jit_reached_calls's is, in calls. */
+void jit_mark_name(const struct jit *j, const char *name, unsigned char *calls);
 /* each(ctx, name, length) for every call in f to a named function but an
  * intrinsic. */
 void jit_direct_calls(LLVMValueRef f, void (*each)(void *ctx, const char *name, size_t len),
 		      void *ctx);
+/* each(ctx, name, length) for every function f's code calls that is not
+ * in its module: f's calls, and those of the module's definitions they
+ * reach (a version's body, a private copy), to a declaration or to a
+ * function offered to inline that was not; JIT_CALLS_INDIRECT once for
+ * each call through a pointer (but the runtime's own), and
+ * JIT_CALLS_UNKNOWN when out of memory. */
+void jit_reached_calls(LLVMValueRef f, void (*each)(void *ctx, const char *name, size_t len),
+		       void *ctx);
+#define JIT_CALLS_INDIRECT "*"
+#define JIT_CALLS_UNKNOWN "?"
 /* jit_optimize's passes over *m, which is then a new module if they ran
  * on the compile server (jit_remote_passes); *m stays the caller's. */
 int jit_transform(struct jit *j, LLVMModuleRef *m, int opt, const char *passes);

@@ -108,6 +108,13 @@ struct jit_fn {
 	bool recursive; /* it calls itself directly */
 	bool loops;	/* it has a loop */
 	long only_caller; /* the function (jit_fn index) whose one call is the only use, or -1 */
+	/* What it may hand control to that counts its own cycles apart: the
+	 * functions (jit_fn indexes) it calls directly, the first ncalled of
+	 * callees, then those it takes the address of (a callback handed to
+	 * the C library, say); and whether it calls through a pointer */
+	unsigned *callees;
+	unsigned ncallees, ncalled;
+	bool indirect;
 };
 
 /* Ready the program for compiling: check that every external name it uses
@@ -184,6 +191,15 @@ int jit_compile_version(struct jit *j, const struct jit_request *r, void **addr,
  * out by the functions' sizes. */
 int jit_compile_versions(struct jit *j, const struct jit_request *r, size_t n, void **addrs,
 			 uint64_t *ns);
+/* After a jit_compile_version: the program's functions its code still
+ * calls once optimized, calls[k] for jit_fn k (not those it inlined, nor
+ * private copies, whose own calls count), and in calls[n], n the number of
+ * functions, JIT_CALLS_THROUGH_POINTER if it calls through a pointer and
+ * JIT_CALLS_NOT_KNOWN if they could not all be listed. NULL when not
+ * known (after a batch, or a compile that failed). */
+const unsigned char *jit_version_calls(const struct jit *j);
+#define JIT_CALLS_THROUGH_POINTER 1
+#define JIT_CALLS_NOT_KNOWN 2
 /* An on-stack-replacement entry at tier-0 loop header `loop` (a block
  * number) of function fn: code taking the function's arguments and its
  * tier-0 frame, running the rest of the call at -O3. JIT_EUNFIT if that

@@ -1087,6 +1087,82 @@ void jit_direct_calls(LLVMValueRef f, void (*each)(void *ctx, const char *name, 
 		}
 }
 
+/* Whether c, called through a pointer, is the runtime's: a probe, or a
+ * slot or fallback field read from the profile (a version's way back to
+ * its own function's code). */
+static bool runtime_callee(LLVMValueRef c)
+{
+	if (LLVMIsALoadInst(c))
+		c = LLVMGetOperand(c, 0);
+	while (c && ((LLVMIsAConstantExpr(c) && LLVMGetConstOpcode(c) == LLVMGetElementPtr) ||
+		     LLVMIsAGetElementPtrInst(c)))
+		c = LLVMGetOperand(c, 0);
+	size_t len;
+	const char *name = c && LLVMIsAGlobalValue(c) ? LLVMGetValueName2(c, &len) : NULL;
+	return name && !strncmp(name, "bareflow.", 9);
+}
+
+void jit_reached_calls(LLVMValueRef f, void (*each)(void *ctx, const char *name, size_t len),
+		       void *ctx)
+{
+	LLVMValueRef *todo = malloc(16 * sizeof *todo);
+	size_t n = 0, cap = 16, next = 0;
+	if (!todo) {
+		each(ctx, JIT_CALLS_UNKNOWN, strlen(JIT_CALLS_UNKNOWN));
+		return;
+	}
+	todo[n++] = f;
+	for (; next < n; next++)
+		for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(todo[next]); bb;
+		     bb = LLVMGetNextBasicBlock(bb))
+			for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i;
+			     i = LLVMGetNextInstruction(i)) {
+				LLVMValueRef c = LLVMIsACallInst(i) ? LLVMGetCalledValue(i) : NULL;
+				size_t len, k;
+				if (!c || LLVMIsAInlineAsm(c))
+					continue;
+				if (!LLVMIsAFunction(c)) {
+					if (!runtime_callee(c))
+						each(ctx, JIT_CALLS_INDIRECT, strlen(JIT_CALLS_INDIRECT));
+					continue;
+				}
+				if (LLVMGetIntrinsicID(c))
+					continue;
+				if (LLVMIsDeclaration(c) ||
+				    LLVMGetLinkage(c) == LLVMAvailableExternallyLinkage) {
+					const char *name = LLVMGetValueName2(c, &len);
+					each(ctx, name, len);
+					continue;
+				}
+				for (k = 0; k < n && todo[k] != c; k++)
+					;
+				if (k < n)
+					continue;
+				if (n == cap) {
+					LLVMValueRef *more = realloc(todo, 2 * cap * sizeof *more);
+					if (!more) {
+						each(ctx, JIT_CALLS_UNKNOWN, strlen(JIT_CALLS_UNKNOWN));
+						free(todo);
+						return;
+					}
+					todo = more, cap *= 2;
+				}
+				todo[n++] = c;
+			}
+	free(todo);
+}
+
+void jit_mark_name(const struct jit *j, const char *name, unsigned char *calls)
+{
+	if (!strcmp(name, JIT_CALLS_INDIRECT))
+		calls[j->nfns] |= JIT_CALLS_THROUGH_POINTER;
+	else if (!strcmp(name, JIT_CALLS_UNKNOWN))
+		calls[j->nfns] |= JIT_CALLS_NOT_KNOWN;
+	long k = jit_fn_by_symbol(j, name);
+	if (k >= 0)
+		calls[k] = 1;
+}
+
 struct marks {
 	const struct jit *j;
 	unsigned char *calls;
@@ -1095,16 +1171,24 @@ struct marks {
 static void mark(void *ctx, const char *name, size_t len)
 {
 	struct marks *m = ctx;
-	(void)len;
-	long k = jit_fn_by_symbol(m->j, name);
-	if (k >= 0)
-		m->calls[k] = 1;
+	char buf[512];
+	if (len >= sizeof buf) /* a name longer than any the program defines */
+		return;
+	memcpy(buf, name, len);
+	buf[len] = 0;
+	jit_mark_name(m->j, buf, m->calls);
 }
 
 void jit_mark_calls(const struct jit *j, LLVMValueRef f, unsigned char *calls)
 {
 	struct marks m = {j, calls};
 	jit_direct_calls(f, mark, &m);
+}
+
+void jit_mark_reached(const struct jit *j, LLVMValueRef f, unsigned char *calls)
+{
+	struct marks m = {j, calls};
+	jit_reached_calls(f, mark, &m);
 }
 
 int jit_emit_seen(struct jit *j, LLVMModuleRef m, int opt, int cg, const char *pre_passes,
@@ -1122,7 +1206,7 @@ int jit_emit_seen(struct jit *j, LLVMModuleRef m, int opt, int cg, const char *p
 	}
 	LLVMValueRef w = watch ? LLVMGetNamedFunction(m, watch) : NULL;
 	if (w)
-		jit_mark_calls(j, w, calls);
+		jit_mark_reached(j, w, calls);
 	err = jit_codegen(j, m, cg);
 	set_compiling(NULL);
 	return err;

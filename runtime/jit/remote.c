@@ -46,8 +46,9 @@
  *     bitcode
  *   reply: u32 status (0, JIT_EBADCODE, JIT_EINTERNAL, or REMOTE_FATAL when
  *     LLVM ended the server), str message, str warnings (one a line), str
- *     calls (the functions watch calls directly once optimized, a name a
- *     line), u64 optimize_ns, u64 codegen_ns, blob object (or bitcode)
+ *     calls (the functions watch's code calls once optimized, a name a
+ *     line: jit_reached_calls), u64 optimize_ns, u64 codegen_ns, blob
+ *     object (or bitcode)
  *
  * The program's files. `bareflow jit` boots while clang is still compiling
  * the sources on the host: the bitcode files and the tier-0 file are not
@@ -342,9 +343,7 @@ static void take_lists(struct jit *j, char *warnings, char *calls, unsigned char
 	for (char *s = calls, *nl; marks && s && *s; s = nl ? nl + 1 : NULL) {
 		if ((nl = strchr(s, '\n')))
 			*nl = 0;
-		long k = jit_fn_by_symbol(j, s);
-		if (k >= 0)
-			marks[k] = 1;
+		jit_mark_name(j, s, marks);
 	}
 }
 
@@ -807,7 +806,7 @@ static int serve_one(const struct request *q)
 	t1 = rt_now_ns();
 	LLVMValueRef w = !status && *q->watch ? LLVMGetNamedFunction(m, q->watch) : NULL;
 	if (w)
-		jit_direct_calls(w, add_line, &calls);
+		jit_reached_calls(w, add_line, &calls);
 	if (!status && !object) {
 		if (!(out = LLVMWriteBitcodeToMemoryBuffer(m))) {
 			snprintf(err, sizeof err, "cannot write %s as bitcode", q->name);

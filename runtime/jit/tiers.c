@@ -145,9 +145,18 @@ static LLVMValueRef cycles_now(struct ir *ir)
 	return LLVMBuildCall2(ir->b, t, f, NULL, 0, "");
 }
 
+/* The cycles now, less those the runtime has taken from the program
+ * (function 0's: its compiles on the program's thread or CPU, its
+ * policy): of these, a call's inclusive cycles are its own and its
+ * callees'. */
+static LLVMValueRef program_cycles(struct ir *ir, LLVMValueRef now)
+{
+	return LLVMBuildSub(ir->b, now, load(ir, ir->i64, FIELD(ir, 0, cycles)), "");
+}
+
 /* The caller's cycles so far are its own; from now on they are fn's.
- * Returns the caller's number, for time_leave, and the time of entry in
- * *entry. */
+ * Returns the caller's number, for time_leave, and the program's cycles
+ * at entry in *entry. */
 static LLVMValueRef time_enter(struct ir *ir, unsigned fn, LLVMValueRef *entry)
 {
 	const struct jit_probes *p = &ir->j->probes;
@@ -162,21 +171,27 @@ static LLVMValueRef time_enter(struct ir *ir, unsigned fn, LLVMValueRef *entry)
 	bump(ir, cell, LLVMBuildSub(ir->b, now, stamp, ""));
 	store(ir, LLVMConstInt(ir->i32, fn, 0), const_addr(ir, p->current));
 	store(ir, now, const_addr(ir, p->stamp));
-	*entry = now;
+	*entry = program_cycles(ir, now);
 	return prev;
 }
 
 /* The cycles since the caller's number was saved are fn's; so are, when
  * entry is not NULL (tier 0), those of the whole call, callees included,
- * in its inclusive count. */
+ * in its inclusive count, less the runtime's meanwhile (never below 0:
+ * another thread's can be in them). */
 static void time_leave(struct ir *ir, unsigned fn, LLVMValueRef prev, LLVMValueRef entry)
 {
 	const struct jit_probes *p = &ir->j->probes;
 	LLVMValueRef now = cycles_now(ir);
 	LLVMValueRef stamp = load(ir, ir->i64, const_addr(ir, p->stamp));
 	bump(ir, FIELD(ir, fn, cycles), LLVMBuildSub(ir->b, now, stamp, ""));
-	if (entry)
-		bump(ir, FIELD(ir, fn, inclusive), LLVMBuildSub(ir->b, now, entry, ""));
+	if (entry) {
+		LLVMValueRef at = program_cycles(ir, now);
+		LLVMValueRef ran =
+		    LLVMBuildSelect(ir->b, LLVMBuildICmp(ir->b, LLVMIntUGT, at, entry, ""),
+				    LLVMBuildSub(ir->b, at, entry, ""), c64(ir, 0), "");
+		bump(ir, FIELD(ir, fn, inclusive), ran);
+	}
 	store(ir, prev, const_addr(ir, p->current));
 	store(ir, now, const_addr(ir, p->stamp));
 }
@@ -690,14 +705,15 @@ static void call_directly(LLVMValueRef from, const LLVMValueRef *stubs, const LL
 }
 
 /* Check, optimize at opt (only the versions are emitted) and link m. */
-static int finish_versions(struct jit *j, LLVMModuleRef m, const char *what, int opt)
+static int finish_versions(struct jit *j, LLVMModuleRef m, const char *what, int opt,
+			   unsigned char *calls)
 {
 	int err = verify_unless_sent(j, m, what);
 	if (err) {
 		LLVMDisposeModule(m);
 		return err;
 	}
-	return jit_emit(j, m, opt, opt, "globaldce");
+	return jit_emit_seen(j, m, opt, opt, "globaldce", calls ? what : NULL, calls);
 }
 
 /* The function of m the program's pointer bits names (its stub), as the
@@ -861,7 +877,8 @@ static void build_version(struct ir *ir, const struct jit_request *r, LLVMValueR
 /* Tier 1: -O2, then loop counters in the optimized loops; the backend at
  * its -O1 level: quicker to generate, for code that runs only until
  * tier 2. */
-static int finish_tier1(struct ir *ir, const struct jit_request *r, const char *name, void **addr)
+static int finish_tier1(struct ir *ir, const struct jit_request *r, const char *name, void **addr,
+			unsigned char *calls)
 {
 	struct jit *j = ir->j;
 	int err;
@@ -873,9 +890,27 @@ static int finish_tier1(struct ir *ir, const struct jit_request *r, const char *
 	LLVMValueRef opt = LLVMGetNamedFunction(ir->m, name);
 	if (opt)
 		count_loops(ir, opt, r->fn + 1);
+	if (opt && calls)
+		jit_mark_reached(j, opt, calls);
 	if ((err = jit_codegen(j, ir->m, 1)))
 		return err;
 	return jit_lookup(j, name, addr);
+}
+
+/* The buffer a version's calls are marked in, cleared (NULL when out of
+ * memory: not known then). */
+static unsigned char *version_calls(struct jit *j)
+{
+	if (!j->vcalls)
+		j->vcalls = malloc(j->nfns + 1);
+	if (j->vcalls)
+		memset(j->vcalls, 0, j->nfns + 1);
+	return j->vcalls;
+}
+
+const unsigned char *jit_version_calls(const struct jit *j)
+{
+	return j->vcalls_known ? j->vcalls : NULL;
 }
 
 static int compile_versions(struct jit *j, const struct jit_request *r, size_t n, void **addrs)
@@ -889,6 +924,7 @@ static int compile_versions(struct jit *j, const struct jit_request *r, size_t n
 	LLVMValueRef *stubs = calloc(2 * n, sizeof *stubs); /* and the entries after them */
 	size_t marked = 0; /* of r, marked compiled */
 	int err = 0;
+	j->vcalls_known = false;
 	if (!names || !body_names || !fns || !bodies || !exts || !was || !stubs) {
 		err = jit_fail(j, JIT_EINTERNAL, "out of memory");
 		goto out;
@@ -946,10 +982,12 @@ static int compile_versions(struct jit *j, const struct jit_request *r, size_t n
 			self++;
 		call_directly(f, stubs, entries, n, self);
 	}
+	unsigned char *calls = n == 1 ? version_calls(j) : NULL;
 	if (r[0].tier == 1)
-		err = finish_tier1(&ir, &r[0], names[0].body, &addrs[0]);
+		err = finish_tier1(&ir, &r[0], names[0].body, &addrs[0], calls);
 	else
-		err = finish_versions(j, ir.m, names[0].entry, jit_tier_opt(2));
+		err = finish_versions(j, ir.m, names[0].entry, jit_tier_opt(2), calls);
+	j->vcalls_known = calls && !err;
 	ir_close(&ir);
 	for (size_t i = 0; !err && r[0].tier != 1 && i < n; i++)
 		err = jit_lookup(j, names[i].entry, &addrs[i]);

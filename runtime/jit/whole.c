@@ -119,6 +119,58 @@ long jit_fn_by_symbol(const struct jit *j, const char *sym)
 	return d ? (long)d->index : -1;
 }
 
+/* Adds function k (-1: not one of the program's) to d's callees once. */
+static bool add_callee(struct jit_fn *d, long k, unsigned *cap)
+{
+	if (k < 0)
+		return true;
+	for (unsigned c = 0; c < d->ncallees; c++)
+		if (d->callees[c] == (unsigned)k)
+			return true;
+	if (d->ncallees == *cap) {
+		unsigned *more = realloc(d->callees, (*cap = *cap ? 2 * *cap : 4) * sizeof *more);
+		if (!more)
+			return false;
+		d->callees = more;
+	}
+	d->callees[d->ncallees++] = (unsigned)k;
+	return true;
+}
+
+/* d's callees: those f calls, then (a second walk) those whose addresses
+ * it uses, as arguments or stored. A function f both calls and passes on
+ * is listed once, as called: the more it says. */
+static bool note_callees(const struct jit *j, LLVMValueRef f, struct jit_fn *d)
+{
+	unsigned cap = 0;
+	free(d->callees);
+	d->callees = NULL, d->ncallees = d->ncalled = 0, d->indirect = false;
+	for (int pass = 0; pass < 2; pass++) {
+		for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb;
+		     bb = LLVMGetNextBasicBlock(bb))
+			for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i;
+			     i = LLVMGetNextInstruction(i)) {
+				bool call = LLVMIsACallInst(i);
+				LLVMValueRef c = call ? LLVMGetCalledValue(i) : NULL;
+				if (pass == 0 && c && !LLVMIsAFunction(c))
+					d->indirect |= !LLVMIsAInlineAsm(c);
+				else if (pass == 0 && c && !LLVMGetIntrinsicID(c) &&
+					 !add_callee(d, index_of(j, c), &cap))
+					return false;
+				int n = call ? (int)LLVMGetNumArgOperands(i) : LLVMGetNumOperands(i);
+				for (int k = 0; pass == 1 && k < n; k++) {
+					LLVMValueRef op = LLVMGetOperand(i, (unsigned)k);
+					if (op && LLVMIsAFunction(op) &&
+					    !add_callee(d, index_of(j, op), &cap))
+						return false;
+				}
+			}
+		if (pass == 0)
+			d->ncalled = d->ncallees;
+	}
+	return true;
+}
+
 int jit_note_definitions(struct jit *j, LLVMValueRef *defs)
 {
 	j->defs = defs;
@@ -135,9 +187,12 @@ int jit_note_definitions(struct jit *j, LLVMValueRef *defs)
 	}
 	qsort(j->by_addr, j->nfns, sizeof *j->by_addr, by_address);
 	qsort(j->by_sym, j->nfns, sizeof *j->by_sym, by_name);
-	for (size_t i = 0; i < j->nfns; i++)
+	for (size_t i = 0; i < j->nfns; i++) {
 		j->fns[i].only_caller =
 		    keep_external(j, defs[i]) ? -1 : index_of(j, single_caller(defs[i]));
+		if (!note_callees(j, defs[i], &j->fns[i]))
+			return jit_fail(j, JIT_EINTERNAL, "out of memory");
+	}
 	return 0;
 }
 

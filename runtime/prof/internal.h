@@ -64,10 +64,10 @@ struct prof_version *prof_new_version(struct prof_fn *f);
  * under way that asked for it and will run it without having been
  * counted), or in the guard's fallback field. */
 enum prof_place { PROF_SLOT, PROF_SLOT_CALL_PENDING, PROF_FALLBACK };
-/* Record the code compiled for r (in ns) as f's newest version and put it
- * where `place` says. */
+/* Record the code compiled for r (in ns) as f's newest version, with what
+ * it calls (NULL: not known), and put it where `place` says. */
 void prof_install(struct prof_fn *f, const struct jit_request *r, void *code, uint64_t ns,
-		  enum prof_place place);
+		  enum prof_place place, const struct prof_calls *calls);
 /* Put code (compiled before, and recorded then) back in f's slot; the
  * counts of the calls it runs start again. */
 void prof_reinstall(struct prof_fn *f, void *code);
@@ -105,6 +105,7 @@ struct prof_job {
 	bool alone;		  /* the batch failed; who[0] was compiled alone */
 	char error[512];
 	char inlined[256]; /* OSR: the functions its code inlined (jit_compile_osr) */
+	struct prof_calls calls; /* who[0]'s code's, compiled alone */
 	uint64_t asked_calls[PROF_BATCH_MAX], asked_loops[PROF_BATCH_MAX];
 	uint64_t asked_ns; /* when it was asked for */
 	struct prof_arg asked_args[PROF_BATCH_MAX][PROF_MAX_ARGS]; /* the values seen by then */

@@ -31,6 +31,25 @@ static void cpu_time_only(struct prof_job *job, uint64_t wall, uint64_t cpu)
 		job->ns[b] = (uint64_t)((double)job->ns[b] * (double)cpu / (double)wall);
 }
 
+/* What who[0]'s code, compiled alone, still calls. */
+static void take_calls(struct prof_job *job)
+{
+	const unsigned char *calls = jit_version_calls(P.jit);
+	size_t n = prof_nfns - 1;
+	struct prof_calls *c = &job->calls;
+	c->known = calls && !(calls[n] & JIT_CALLS_NOT_KNOWN);
+	c->indirect = calls && (calls[n] & JIT_CALLS_THROUGH_POINTER);
+	c->n = 0;
+	for (size_t k = 0; c->known && k < n; k++) {
+		if (!calls[k])
+			continue;
+		if (c->n == PROF_CALLS_MAX)
+			c->known = false;
+		else
+			c->fn[c->n++] = (uint32_t)k;
+	}
+}
+
 /* A batch that fails is compiled again as who[0] alone. */
 static void compile_now(struct prof_job *job)
 {
@@ -65,6 +84,8 @@ static void compile_now(struct prof_job *job)
 	}
 	if (job->err)
 		snprintf(job->error, sizeof job->error, "%s", jit_error(P.jit));
+	else if (job->n == 1 || job->alone)
+		take_calls(job);
 }
 
 /* The compile (the jit lock held). */

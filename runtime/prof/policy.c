@@ -450,7 +450,7 @@ static void installed(struct prof_fn *f, uint32_t i, const struct jit_request *r
 		end_tier0_sample(f);
 	else if (e->state == EXPERIMENT_OTHER || e->state == EXPERIMENT_HOST)
 		e->state = EXPERIMENT_DONE;
-	prof_install(f, r, code, ns, place);
+	prof_install(f, r, code, ns, place, job && b == 0 ? &job->calls : NULL);
 	f->tier = r->tier;
 	if (r->tier == 1) {
 		f->call_trigger = P.policy.calls2;
@@ -649,7 +649,7 @@ static void generic_done(struct prof_job *job)
 			prof_ms(ns ? ns : f->generic_ns), job->q.background ? " in the background" : "",
 			when);
 	prof_install(f, &job->r[0], f->generic, ns,
-		     job->fallback ? PROF_FALLBACK : prof_job_place(job, 0));
+		     job->fallback ? PROF_FALLBACK : prof_job_place(job, 0), ns ? &job->calls : NULL);
 	if (!job->fallback) /* a guard still running, or inlined into a caller of its batch,
 			     * sends its misses to generic code too */
 		atomic_store_explicit((_Atomic(void *) *)&f->fallback, f->generic,
@@ -906,7 +906,7 @@ static void other_done(struct prof_job *job)
 	}
 	learn(f, i, job->ns[0]);
 	e->other = job->code[0];
-	prof_install(f, &job->r[0], e->other, job->ns[0], prof_job_place(job, 0));
+	prof_install(f, &job->r[0], e->other, job->ns[0], prof_job_place(job, 0), &job->calls);
 	e->state = EXPERIMENT_OTHER;
 	sample(f, e->host_cpc);
 }
@@ -1494,7 +1494,7 @@ void prof_restore(uint32_t i, const struct prof_snapshot *s, const struct jit_re
 		if (f->fn->arg_kind[r->spec_arg[k]] == JIT_ARG_PTR)
 			f->experiment.state = EXPERIMENT_DONE;
 	if (fallback) {
-		prof_install(f, fr, fallback, 0, PROF_FALLBACK);
+		prof_install(f, fr, fallback, 0, PROF_FALLBACK, NULL);
 		f->versions[f->nversions - 1].cached = true;
 		if (fr->tier == 2 && !fr->nspec) { /* generic -O3, as generic() makes */
 			f->generic = fallback;

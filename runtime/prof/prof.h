@@ -34,6 +34,22 @@ struct prof_arg {
 	uint64_t same, other;
 };
 
+/* What the cycles of a function's code in its slot compare with (prof.c):
+ * its own cycles per call at tier 0, when no callee's cycles are its code's;
+ * with its callees', when all of theirs are; nothing when some are, which
+ * is not told apart. */
+enum prof_saved_mode { PROF_SAVED_OWN, PROF_SAVED_INCLUSIVE, PROF_SAVED_UNKNOWN };
+
+/* The program's functions a version's code still calls once optimized,
+ * and whether it calls through a pointer (jit_version_calls): known for a
+ * version compiled alone that calls at most PROF_CALLS_MAX. */
+#define PROF_CALLS_MAX 8
+struct prof_calls {
+	bool known, indirect;
+	unsigned n;
+	uint32_t fn[PROF_CALLS_MAX]; /* jit_fn indexes */
+};
+
 struct prof_version {
 	int tier;	/* 1 or 2 */
 	bool osr;	/* entered from a tier-0 loop header */
@@ -48,6 +64,7 @@ struct prof_version {
 	bool generic_cpu;	    /* for any x86-64 (SSE2), not for this CPU */
 	bool profiled;		    /* generic code still profiling values */
 	bool cached;		    /* loaded from the code cache, not compiled */
+	struct prof_calls calls;
 	void *code;
 };
 
@@ -62,8 +79,9 @@ struct prof_fn {
 	uint64_t cycles;       /* rdtsc cycles in its own code, callees excluded */
 	uint64_t loops;	       /* loop headers executed in its own code */
 	uint64_t guard_misses; /* calls a specialized version passed on */
-	uint64_t inclusive;    /* tier 0: cycles of its calls, callees included
-				* (a recursion's inner calls count again) */
+	uint64_t inclusive;    /* tier 0: cycles of its calls, callees included,
+				* the runtime's meanwhile not (a recursion's
+				* inner calls count again) */
 	uint64_t osr_cycles;   /* tier 0: of cycles, those run in its OSR code */
 	/* triggers (JIT code reads them; prof writes them) */
 	uint64_t call_trigger; /* entry: calls >= this ... */
@@ -87,7 +105,10 @@ struct prof_fn {
 	void *tier0_code;	 /* its tier-0 body, once out of the slot */
 	bool osr_in;		 /* tier 0 with OSR code: its cycles since ... */
 	uint64_t osr_base;	 /* ... cycles - osr_cycles then are what count */
-	double saved;		 /* cycles saved by versions no longer in the slot */
+	double saved;		 /* cycles saved by versions no longer in the slot, and
+				  * by the code in it until saved_calls, saved_cycles */
+	uint64_t saved_calls, saved_cycles;
+	int saved_mode; /* since then (enum prof_saved_mode) */
 	void *generic;		 /* generic -O3 code, once compiled ... */
 	bool generic_counted;	 /* ... whether it counts calls and cycles ... */
 	uint64_t generic_ns;	 /* ... and how long it took */

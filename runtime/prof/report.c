@@ -127,11 +127,12 @@ void prof_table(FILE *out, unsigned max_rows)
 		    "  cycles a call, where counting would cost more than the work); its later\n"
 		    "  cycles are its callers'.\n",
 		    (unsigned long long)prof_default_policy.counted_min);
-	fprintf(out, "  saved: the calls since the function's first recompile, at its tier-0 "
-		     "cycles per\n"
-		     "  call, less the cycles they took (an estimate; ? where the code counts "
-		     "nothing,\n"
-		     "  and OSR's gain is not in it).\n");
+	fprintf(out,
+		"  saved: the calls since the function's first recompile, at its tier-0 cycles per\n"
+		"  call (with its callees' while all their cycles are its code's: inlined, or\n"
+		"  counting nothing), less the cycles they took. An estimate that leaves out\n"
+		"  OSR code, code that counts nothing (?), and the times when only some of its\n"
+		"  callees' cycles were its code's.\n");
 	free(order);
 }
 

@@ -1,0 +1,40 @@
+# --report's estimate of what the recompiled code saved, against what it
+# did save: the same program run at tier 0 only (thresholds never
+# reached) and tiered, at fixed thresholds, compiling on the program's
+# thread. In saved.c a driver's work is in a helper that tier 0 times
+# apart, and that the driver's code inlines at tier 1: the driver's code
+# then runs the helper's work too, and its cycles must be set against tier
+# 0's with the helper's (and without the runtime's compiles, which ran
+# inside the driver's first calls). The estimate must come within a factor
+# of 1.5 of main-to-exit at tier 0 less main-to-exit tiered, the
+# runtime's compiles taken out; counting only the driver's own tier-0
+# cycles made it a third of that.
+. tests/boot/common.inc
+src=tests/jit/tiers/saved.c
+clang-19 -O2 -o "$TMP/oracle" "$src" || fail "clang failed"
+"$TMP/oracle" >"$TMP/want" || fail "the clang build failed"
+ms() { # LABEL: the milliseconds of a --report line
+	sed -n "s/^  $1 *\\([0-9.]*\\) ms\$/\\1/p" "$OUT" | head -n 1
+}
+never=1000000000,1000000000000,1000000000,1000000000000
+run ./bareflow jit --hosted --cache off --compile-threads 0 --report --thresholds $never "$src"
+expect_status 0
+expect_output "^$(cat "$TMP/want")\$"
+t0=$(ms "main to exit")
+run ./bareflow jit --hosted --cache off --compile-threads 0 --report \
+	--thresholds 200000,100000,400000,300000 "$src"
+expect_status 0
+expect_output "^$(cat "$TMP/want")\$"
+expect_output "tier history"
+tiered=$(ms "main to exit")
+compiling=$(ms "recompiling (tiers)")
+estimate=$(sed -n 's/.*its code saved an estimated \(-*[0-9.]*\) ms$/\1/p' "$OUT")
+[ -n "$t0" ] && [ -n "$tiered" ] && [ -n "$compiling" ] && [ -n "$estimate" ] ||
+	fail "a figure is missing: '$t0' '$tiered' '$compiling' '$estimate'"
+echo "tier 0 alone $t0 ms; tiered $tiered ms, $compiling ms of it compiling; estimate $estimate ms"
+awk -v t0="$t0" -v t="$tiered" -v c="$compiling" -v e="$estimate" 'BEGIN {
+	saved = t0 - (t - c)
+	printf "saved %.1f ms: the estimate is %.2f times that\n", saved, e / saved
+	exit !(saved > 0 && e >= saved / 1.5 && e <= saved * 1.5)
+}' || fail "the estimate is not within a factor of 1.5 of what was saved"
+echo ok
