@@ -5,8 +5,9 @@
  *
  *   bareflow-rt [--opt auto|0|1|2|3] [--thresholds C1,L1,C2,L2] [--verbose]
  *               [--log-tiers] [--report] [--profile FILE] [--cache DIR|off]
- *               [--cache-clear] [--compile-threads N] [--perf-map] [--gdb]
- *               [--tier0 FILE] [--compile-server PATH [--fetch FILE]...]
+ *               [--cache-clear] [--compile-threads N] [--compile-cpu N]
+ *               [--perf-map] [--gdb] [--tier0 FILE]
+ *               [--compile-server PATH [--fetch FILE]...]
  *               FILE.bc... -- ARGV0 [ARGS...]
  *   bareflow-rt --check FILE.bc...
  *   bareflow-rt --export OUT.o [--export-cpu host|x86-64] --cache DIR FILE.bc...
@@ -32,7 +33,9 @@
  * compile server, the thread runs before the program whenever it has work
  * (SCHED_FIFO 1): the program runs on while the host compiles. When no
  * thread can be made (bare-metal without threads) compiling is
- * synchronous, and --log-tiers says so.
+ * synchronous, and --log-tiers says so. --compile-cpu N: the thread runs
+ * on CPU N alone, one the program is not given (bare-metal `bareflow jit`
+ * keeps one for it where the host has a core to spare), as on two CPUs.
  *
  * The code cache (cache/cache.h): with the tiers, what this run compiled
  * is stored at exit in DIR (default $XDG_CACHE_HOME/bareflow, or
@@ -113,8 +116,9 @@
 static const char usage[] =
     "usage: bareflow-rt [--opt auto|0|1|2|3] [--thresholds C1,L1,C2,L2] [--verbose]\n"
     "                   [--log-tiers] [--report] [--profile FILE] [--cache DIR|off]\n"
-    "                   [--cache-clear] [--compile-threads N] [--perf-map] [--gdb]\n"
-    "                   [--tier0 FILE] [--compile-server PATH [--fetch FILE]...]\n"
+    "                   [--cache-clear] [--compile-threads N] [--compile-cpu N]\n"
+    "                   [--perf-map] [--gdb] [--tier0 FILE]\n"
+    "                   [--compile-server PATH [--fetch FILE]...]\n"
     "                   FILE.bc... -- ARGV0 [ARGS...]\n"
     "       bareflow-rt --check FILE.bc...\n"
     "       bareflow-rt --export OUT.o [--export-cpu host|x86-64] --cache DIR FILE.bc...\n"
@@ -124,6 +128,7 @@ static const char usage[] =
 static struct {
 	int opt;	       /* -1: auto, the tiers */
 	int compile_threads;   /* -1: the default */
+	int compile_cpu;       /* --compile-cpu N; -1: none */
 	struct prof_policy policy;
 	bool verbose, report, log_tiers, check, cache_off, cache_clear, export_host, perf_map, gdb;
 	const char *profile, *cache_dir, *export;
@@ -282,16 +287,21 @@ static int cpus_allowed(void)
 static void start_compiling(void)
 {
 	int why = 0, n = rt.compile_threads;
-	bool alone = cpus_allowed() < 2, remote = jit_compiles_remotely(rt.jit);
+	/* a CPU of its own (bare-metal, one the program is not given) */
+	bool own = rt.compile_cpu >= 0;
+	bool alone = !own && cpus_allowed() < 2, remote = jit_compiles_remotely(rt.jit);
 	if (n < 0)
 		n = !rt.policy.fixed && (!alone || remote);
 	/* on one CPU, a compile made on the host leaves it free while the
 	 * host works: the thread goes first and waits, the program runs then */
 	bool first = alone && remote;
+	if (own)
+		prof_compile_cpu(rt.compile_cpu);
 	if (prof_background((unsigned)n, first, &why)) {
 		if (rt.verbose && n)
 			fprintf(stderr, "bareflow-rt: compiling in the background, on 1 thread%s\n",
-				!first			? ""
+				own			? ", on a CPU the program is not given"
+				: !first		? ""
 				: prof_compiler_first() ? ", which runs before the program whenever "
 							  "it has work: its compiles are made on the "
 							  "host"
@@ -521,6 +531,7 @@ int main(int argc, char **argv, char **envp)
 	rt.start_ns = rt_now_ns();
 	rt.opt = -1;
 	rt.compile_threads = -1;
+	rt.compile_cpu = -1;
 	rt.policy = prof_default_policy;
 	for (; i < argc && argv[i][0] == '-' && strcmp(argv[i], "--"); i++) {
 		const char *a = argv[i];
@@ -560,17 +571,20 @@ int main(int argc, char **argv, char **envp)
 		} else if (!strcmp(a, "--profile") || !strcmp(a, "--opt") ||
 			   !strcmp(a, "--thresholds") || !strcmp(a, "--cache") ||
 			   !strcmp(a, "--export") || !strcmp(a, "--export-cpu") ||
-			   !strcmp(a, "--compile-threads")) {
+			   !strcmp(a, "--compile-threads") || !strcmp(a, "--compile-cpu")) {
 			if (i + 1 == argc)
 				return usage_error("an option needs a value");
 			const char *v = argv[++i];
-			if (!strcmp(a, "--compile-threads")) {
+			if (!strncmp(a, "--compile-", 10)) {
 				char *end;
 				errno = 0;
 				long n = strtol(v, &end, 10);
-				if (*v < '0' || *v > '9' || *end || errno || n > 64)
-					return usage_error("--compile-threads wants a number from 0 to 64");
-				rt.compile_threads = (int)n;
+				bool cpu = a[10] == 'c';
+				if (*v < '0' || *v > '9' || *end || errno || n > (cpu ? 63 : 64))
+					return usage_error(cpu ? "--compile-cpu wants a CPU from 0 to 63"
+							       : "--compile-threads wants a number "
+								 "from 0 to 64");
+				*(cpu ? &rt.compile_cpu : &rt.compile_threads) = (int)n;
 			} else if (!strcmp(a, "--export-cpu")) {
 				if (strcmp(v, "host") && strcmp(v, "x86-64"))
 					return usage_error("--export-cpu wants host or x86-64");

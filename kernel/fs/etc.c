@@ -4,7 +4,8 @@
  * and `ls -l` find names as on a Linux system; and /proc/mounts (with
  * /etc/mtab linking to it, as on Debian) listing the tmpfs at / and at
  * /dev/shm, so that getmntent and `df` find the filesystems statfs
- * describes; and /sys/devices/system/cpu/online and possible, where the C
+ * describes; and /sys/devices/system/cpu/online and possible (the CPUs the
+ * program is given: smp_program_cpus), where the C
  * library and libgomp count the CPUs ("0" or "0-N"). A --file at the same path replaces any of them (the boot
  * archive is unpacked afterwards).
  */
@@ -51,7 +52,7 @@ int etc_populate(void)
 		err = add_file(proc, "mounts", mounts, S_IFREG | 0444);
 	static char cpus[16];
 	struct inode *cpu;
-	unsigned n = smp_cpus();
+	unsigned n = smp_program_cpus();
 	ksnprintf(cpus, sizeof cpus, n > 1 ? "0-%u\n" : "0\n", n - 1);
 	if (!err)
 		err = path_mkdirs("/sys/devices/system/cpu", &cpu);

@@ -76,6 +76,10 @@ static inline int contract_status_from_qemu(int e)
 #define CONTRACT_WORD_EXE "exe"           /* exe=PATH, cwd=DIR: without the args entry */
 #define CONTRACT_WORD_CWD "cwd"
 #define CONTRACT_WORD_SAMPLE "sample"     /* sample=HZ: the sampling profiler */
+/* The last CPU is the JIT runtime's, for its compiles: the program's
+ * threads start without it, and the CPUs the program is told of
+ * (/sys/devices/system/cpu) leave it out. */
+#define CONTRACT_WORD_RUNTIME_CPU "runtimecpu"
 
 /* ---- Samples (sample.h) ----
  * At the program's exit the kernel log holds one line per distinct stack,

@@ -119,7 +119,7 @@ struct thread *thread_alloc(struct proc *p)
 	t->proc = p;
 	t->kstack = stack;
 	t->kstack_top = (uint64_t)(uintptr_t)t->kstack + KSTACK_PAGES * PAGE_SIZE;
-	t->affinity = smp_cpus() >= 64 ? ~0ull : (1ull << smp_cpus()) - 1;
+	t->affinity = smp_program_mask();
 	t->state = THREAD_SLEEPING; /* until sched_wake makes it runnable */
 	signal_init(t);
 	return t;

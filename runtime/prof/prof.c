@@ -138,6 +138,14 @@ bool prof_background(unsigned threads, bool first, int *why)
 	return queue_start(threads, first, why);
 }
 
+static int own_cpu = -1; /* prof_compile_cpu's */
+
+void prof_compile_cpu(int cpu)
+{
+	own_cpu = cpu;
+	queue_pin(cpu);
+}
+
 bool prof_compiler_first(void)
 {
 	struct queue_stats s;
@@ -152,12 +160,15 @@ void prof_stop(void)
 	queue_stop();
 	prof_policy_stop();
 	queue_get_stats(&s);
+	char where[48] = ""; /* given a CPU: where its compiles ran */
+	if (own_cpu >= 0 && queue_cpu() >= 0)
+		snprintf(where, sizeof where, " (on CPU %d)", queue_cpu());
 	if (P.verbose && (s.background || s.dropped) && !said++)
 		fprintf(stderr,
-			"bareflow-rt: compiles: %u in the background, %u on the program's threads "
+			"bareflow-rt: compiles: %u in the background%s, %u on the program's threads "
 			"(%u with the queue full, %u at a low share), %u not started by the exit; "
 			"the program waited %.1f ms for the jit lock, the exit %.1f ms%s\n",
-			s.background, s.here, s.full, s.low_share, s.dropped,
+			s.background, where, s.here, s.full, s.low_share, s.dropped,
 			prof_ms(s.jit_wait_ns), prof_ms(s.exit_wait_ns),
 			s.first && s.first_dropped
 			    ? "; the compiler thread ran before the program until the compile server "

@@ -208,6 +208,9 @@ int prof_init(struct jit *j, const struct prof_policy *policy, bool verbose);
  * program on a CPU (queue_start). False if no thread can be made
  * (compiling stays synchronous; *why is the errno). */
 bool prof_background(unsigned threads, bool first, int *why);
+/* The compiler thread is to run on CPU cpu, kept for it (queue_pin);
+ * before prof_background. */
+void prof_compile_cpu(int cpu);
 /* Whether the compiler thread runs first (it asked and got SCHED_FIFO). */
 bool prof_compiler_first(void);
 /* At exit: no more compiles; the one under way, if any, is installed

@@ -164,6 +164,9 @@ static void reprice_waiting(void)
 	pthread_mutex_unlock(&Q.lock);
 }
 
+static int pin = -1;			 /* queue_pin's CPU */
+static _Atomic int compiled_on = -1; /* queue_cpu's */
+
 /* Whether this thread is the compiler thread and runs first. */
 static __thread bool running_first;
 
@@ -233,6 +236,7 @@ static void *serve(void *arg)
 		}
 		struct queue_job *job = take_most_urgent();
 		pthread_mutex_unlock(&Q.lock);
+		atomic_store_explicit(&compiled_on, sched_getcpu(), memory_order_relaxed);
 
 		bool first = running_first;
 		if (first) {
@@ -269,6 +273,27 @@ static void away_from_here(pthread_attr_t *attr)
 	pthread_attr_setaffinity_np(attr, sizeof set, &set);
 }
 
+void queue_pin(int cpu)
+{
+	pin = cpu;
+}
+
+int queue_cpu(void)
+{
+	return atomic_load_explicit(&compiled_on, memory_order_relaxed);
+}
+
+/* On queue_pin's CPU alone, if one was given. */
+static bool pinned(pthread_attr_t *attr)
+{
+	cpu_set_t set;
+	if (pin < 0 || pin >= CPU_SETSIZE)
+		return false;
+	CPU_ZERO(&set);
+	CPU_SET(pin, &set);
+	return !pthread_attr_setaffinity_np(attr, sizeof set, &set);
+}
+
 bool queue_start(unsigned n, bool first, int *why)
 {
 	pthread_attr_t attr;
@@ -289,7 +314,7 @@ bool queue_start(unsigned n, bool first, int *why)
 		struct sched_param p = {.sched_priority = 1};
 		pthread_attr_init(&attr);
 		pthread_attr_setstacksize(&attr, COMPILER_STACK);
-		if (away)
+		if (away && !pinned(&attr))
 			away_from_here(&attr);
 		if (fifo) {
 			pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED);

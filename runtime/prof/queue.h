@@ -61,6 +61,12 @@ struct queue_job {
  * machine, where the program's one CPU is free only while it waits for
  * them (queue_stats says whether it got it). */
 bool queue_start(unsigned n, bool first, int *why);
+/* The compiler thread is to run on CPU cpu alone (one kept for it), from
+ * its start; before queue_start. Where the CPU cannot be had, it runs as
+ * it would have. */
+void queue_pin(int cpu);
+/* The CPU the compiler thread last compiled on (-1: none yet). */
+int queue_cpu(void);
 /* Hand over job (malloc'd; the queue frees it after its install, or when
  * it is dropped). The caller holds the policy lock, and holds it again on
  * return; but it was dropped meanwhile if the job was compiled here, so

@@ -448,6 +448,7 @@ struct jit_app {
 	const char *thresholds; /* --thresholds C1,L1,C2,L2 as given, or NULL */
 	const char *compile_threads; /* --compile-threads N as given, or NULL (the default) */
 	bool compile_in_guest;	     /* --compile-on guest (or --iso): no compile server */
+	int compile_cpu; /* bare-metal: the CPU kept for the runtime's compiles, or -1 */
 	const char *cache;	/* --cache DIR|off as given, or NULL (the default place) */
 	bool cache_clear;	/* --cache-clear */
 	bool cache_disk;	/* bare-metal: the cache's disk is attached (cli_cache_disk) */

@@ -397,7 +397,8 @@ static int compile_all(const struct jit_app *app, const char *fe, char **bc)
 /*
  * The runtime's command line, the same hosted and bare-metal but for the
  * tier-0 file (host_tier0), which only a boot has:
- *   RT [--opt L] [--thresholds T] [--compile-threads N] [--verbose] [--report]
+ *   RT [--opt L] [--thresholds T] [--compile-threads N] [--compile-cpu C]
+ *      [--verbose] [--report]
  *      [--log-tiers] [--profile P]
  *      --cache DIR|off [--cache-clear] [--tier0 FILE]
  *      [--compile-server /dev/hostjit [--fetch FILE]...] BC... -- ARGV0 ARGS...
@@ -408,12 +409,12 @@ static char **runtime_argv(const struct jit_app *app, char *rt, char **bc, const
 			   const char *cache, const char *tier0, bool server,
 			   char *const *fetch, bool verbose)
 {
-	/* rt, 20 option words at most, --fetch's, the inputs, "--", ARGV0,
+	/* rt, 22 option words at most, --fetch's, the inputs, "--", ARGV0,
 	 * ARGS, NULL */
 	int nfetch = 0;
 	while (fetch && fetch[nfetch])
 		nfetch++;
-	char **v = calloc((size_t)(app->ninputs + 2 * nfetch + app->argc + 24), sizeof *v);
+	char **v = calloc((size_t)(app->ninputs + 2 * nfetch + app->argc + 26), sizeof *v);
 	const char *first = app->inputs[0];
 	int n = 0;
 
@@ -431,6 +432,12 @@ static char **runtime_argv(const struct jit_app *app, char *rt, char **bc, const
 	if (app->compile_threads) {
 		v[n++] = "--compile-threads";
 		v[n++] = (char *)app->compile_threads;
+	}
+	static char cpu[12];
+	if (!app->hosted && app->compile_cpu >= 0) {
+		snprintf(cpu, sizeof cpu, "%d", app->compile_cpu);
+		v[n++] = "--compile-cpu";
+		v[n++] = cpu;
 	}
 	if (verbose)
 		v[n++] = "--verbose";

@@ -174,8 +174,9 @@ static const char run_usage[] =
 static const char jit_usage[] =
     "usage: bareflow jit [--hosted] [--profile FILE] [--report] [--opt auto|0|1|2|3]\n"
     "                    [--thresholds C1,L1,C2,L2] [--log-tiers] [--compile-threads N]\n"
-    "                    [--compile-on host|guest] [--cache DIR|off]\n"
-    "                    [--cache-clear] [--perf-map] [--gdb[=PORT]] [run options]\n"
+    "                    [--compile-on host|guest] [--compile-cpu auto|off]\n"
+    "                    [--cache DIR|off] [--cache-clear] [--perf-map] [--gdb[=PORT]]\n"
+    "                    [run options]\n"
     "                    [--] PROG.c|PROG.bc... [--] [ARGS...]\n"
     "\n"
     "Run a C program under BareFlow's LLVM JIT runtime (build/runtime/bareflow-rt):\n"
@@ -257,6 +258,14 @@ static const char jit_usage[] =
     "                  the same CPU (a module with assembly is compiled in the\n"
     "                  guest). guest: in the guest itself (always with --iso,\n"
     "                  which boots without this host)\n"
+    "  --compile-cpu auto|off\n"
+    "                  bare-metal, auto (the default): where the runtime has a\n"
+    "                  compiler thread and this host a CPU to spare beyond --cpus,\n"
+    "                  the guest gets one more, which the kernel keeps from the\n"
+    "                  program (it is told of --cpus CPUs and starts its threads\n"
+    "                  on them) for the compiler thread: the program's CPUs do\n"
+    "                  none of the compiles' work in the guest. off: --cpus\n"
+    "                  CPUs, shared\n"
     "  --cache DIR|IMG|off\n"
     "                  the code cache: at exit the runtime stores each function's\n"
     "                  optimized code and profile, one file per program (a hash\n"
@@ -428,6 +437,7 @@ static int disk_count;
 static struct {
 	bool hosted, report, log_tiers, cache_clear, from_cache, appliance_iso, perf_map, gdb;
 	const char *profile, *opt, *thresholds, *cache, *out, *cpu, *compile_threads, *compile_on;
+	const char *compile_cpu; /* --compile-cpu auto|off */
 	const char *boot_only; /* the last option given that only a boot can honour */
 } jit;
 
@@ -450,6 +460,7 @@ enum option_id {
 	OPT_THRESHOLDS,
 	OPT_COMPILE_THREADS,
 	OPT_COMPILE_ON,
+	OPT_COMPILE_CPU,
 	OPT_LOG_TIERS,
 	OPT_DISK,
 	OPT_DISK_RO,
@@ -495,6 +506,7 @@ static const struct option {
 	{"--log-tiers", OPT_LOG_TIERS, false},
 	{"--compile-threads", OPT_COMPILE_THREADS, true},
 	{"--compile-on", OPT_COMPILE_ON, true},
+	{"--compile-cpu", OPT_COMPILE_CPU, true},
 	{"--disk", OPT_DISK, true},
 	{"--disk-ro", OPT_DISK_RO, true},
 	{"--cache", OPT_CACHE, true},
@@ -557,6 +569,7 @@ static bool has_option(const struct command *c, const struct option *o)
 	case OPT_THRESHOLDS:
 	case OPT_COMPILE_THREADS:
 	case OPT_COMPILE_ON:
+	case OPT_COMPILE_CPU:
 	case OPT_LOG_TIERS:
 	case OPT_CACHE:
 	case OPT_CACHE_CLEAR:
@@ -616,7 +629,7 @@ static int apply_option(const struct command *c, const struct option *o, const c
 {
 	if (o->id == OPT_MEM || o->id == OPT_CPUS || o->id == OPT_STRACE || o->id == OPT_ISO_OUT ||
 	    o->id == OPT_DISK || o->id == OPT_DISK_RO || o->id == OPT_ACCEL || o->id == OPT_SAMPLE ||
-	    o->id == OPT_SAMPLE_OUT || o->id == OPT_FLAMEGRAPH)
+	    o->id == OPT_SAMPLE_OUT || o->id == OPT_FLAMEGRAPH || o->id == OPT_COMPILE_CPU)
 		jit.boot_only = o->name;
 	if (o->id == OPT_FILE && strchr(val, ':'))
 		jit.boot_only = "--file HOST:GUEST";
@@ -802,6 +815,11 @@ static int apply_option(const struct command *c, const struct option *o, const c
 			return usage_error(c->name, "bad --compile-on '%s': use host or guest", val);
 		jit.compile_on = val;
 		return 0;
+	case OPT_COMPILE_CPU:
+		if (strcmp(val, "auto") && strcmp(val, "off"))
+			return usage_error(c->name, "bad --compile-cpu '%s': use auto or off", val);
+		jit.compile_cpu = val;
+		return 0;
 	}
 	return 0;
 }
@@ -975,8 +993,37 @@ static int jit_cmdline(const struct command *c, int argc, char **argv, struct ji
 	    .iso_out = iso_out,
 	    .envc = env_count,
 	    .envp = env_list,
+	    .compile_cpu = -1,
 	};
 	return jit.hosted || iso_out || c->exports ? 0 : terminal_words(c, cmdline);
+}
+
+/*
+ * Bare-metal, the runtime's compiler thread gets a CPU of its own, one
+ * more than --cpus, which the kernel keeps from the program
+ * (CONTRACT_WORD_RUNTIME_CPU): the program's CPUs then do none of the
+ * compiles' work in the guest (reading the code back, linking it, and
+ * LLVM's share there). Only where there is such a thread (the tiers,
+ * compiling in the background) and the host has a CPU to spare for it
+ * beyond the program's; not for an ISO, which boots elsewhere, nor with
+ * --compile-cpu off. Returns 0 or 2.
+ */
+static int runtime_cpu(const struct command *c, struct boot_options *opt, struct jit_app *app,
+		       char *cmdline)
+{
+	long host = sysconf(_SC_NPROCESSORS_ONLN);
+	int cpus = opt->cpus > 1 ? opt->cpus : 1;
+	bool thread = app->compile_threads ? strcmp(app->compile_threads, "0") != 0
+					   : !app->thresholds;
+	if (app->hosted || c->exports || iso_out || (app->opt && strcmp(app->opt, "auto")) ||
+	    !thread || (jit.compile_cpu && !strcmp(jit.compile_cpu, "off")) || host <= cpus ||
+	    cpus >= CONTRACT_CPUS_MAX)
+		return 0;
+	if (append_cmdline(cmdline, CONTRACT_WORD_RUNTIME_CPU))
+		return usage_error(c->name, "the kernel command line is too long");
+	app->compile_cpu = cpus;
+	opt->cpus = cpus + 1;
+	return 0;
 }
 
 /* The disks: checked (127, 126), their GUEST_DIRs settled, and told to the
@@ -1137,6 +1184,8 @@ int main(int argc, char **argv)
 	if (c->jit) {
 		struct jit_app app;
 		r = jit_cmdline(c, argc - 2 - first, argv + 2 + first, &app, cmdline);
+		if (!r)
+			r = runtime_cpu(c, &opt, &app, cmdline);
 		if (!r && !app.hosted && !c->exports)
 			cache_disk(&app, opt.quiet);
 		if (!r)

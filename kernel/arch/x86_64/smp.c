@@ -9,6 +9,7 @@
 
 #include "acpi.h"
 #include "apic.h"
+#include "contract.h"
 #include "cpu.h"
 #include "kernel.h"
 #include "heap.h"
@@ -45,10 +46,17 @@ struct smp_call {
 };
 
 static unsigned ncpus = 1;
+static unsigned runtime_cpu; /* 1: the last CPU is the JIT runtime's */
 static struct spinlock call_lock = SPINLOCK_INIT("smp_call", LOCK_RANK_CALL);
 static uint64_t shootdowns;
 
 unsigned smp_cpus(void) { return ncpus; }
+unsigned smp_program_cpus(void) { return ncpus - runtime_cpu; }
+uint64_t smp_program_mask(void)
+{
+	unsigned n = smp_program_cpus();
+	return n >= 64 ? ~0ull : (1ull << n) - 1;
+}
 unsigned smp_cpu_id(void) { return this_cpu()->id; }
 uint64_t smp_shootdowns(void) { return shootdowns; }
 
@@ -348,4 +356,13 @@ void smp_init(void)
 	}
 	if (n > 1) /* a one-CPU machine boots as before, without a word */
 		kprintf("smp: %u CPU%s online\n", ncpus, ncpus == 1 ? "" : "s");
+	if (cmdline_get(CONTRACT_WORD_RUNTIME_CPU, NULL, 0)) {
+		if (ncpus > 1) {
+			runtime_cpu = 1;
+			kprintf("smp: CPU %u is the JIT runtime's, for its compiles\n", ncpus - 1);
+		} else {
+			kprintf("smp: no CPU to spare for the JIT runtime: its compiles share the "
+				"program's\n");
+		}
+	}
 }
