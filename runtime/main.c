@@ -99,6 +99,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysinfo.h>
 #include <unistd.h>
 
 #include "cache/cache.h"
@@ -287,8 +288,16 @@ static int cpus_allowed(void)
 static void start_compiling(void)
 {
 	int why = 0, n = rt.compile_threads;
-	/* a CPU of its own (bare-metal, one the program is not given) */
-	bool own = rt.compile_cpu >= 0;
+	/* a CPU of its own (bare-metal, one the program is not given): there,
+	 * and not among this thread's (a CPU that did not start leaves the
+	 * kernel none to keep) */
+	cpu_set_t set;
+	bool own = rt.compile_cpu >= 0 && rt.compile_cpu < get_nprocs_conf() &&
+		   !sched_getaffinity(0, sizeof set, &set) && !CPU_ISSET(rt.compile_cpu, &set);
+	if (rt.compile_cpu >= 0 && !own && rt.verbose)
+		fprintf(stderr, "bareflow-rt: no CPU %d kept for the compiles here: compiling as "
+				"on the program's CPUs\n",
+			rt.compile_cpu);
 	bool alone = !own && cpus_allowed() < 2, remote = jit_compiles_remotely(rt.jit);
 	if (n < 0)
 		n = !rt.policy.fixed && (!alone || remote);
@@ -685,8 +694,11 @@ int main(int argc, char **argv, char **envp)
 			}
 			cache_tier0_done();
 		}
-		if (!r)
+		if (!r) {
+			prof_saved_hold(true);
 			cache_load();
+			prof_saved_hold(false);
+		}
 	} else {
 		const struct jit_fn *fns;
 		size_t nfns;

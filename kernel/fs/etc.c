@@ -4,9 +4,10 @@
  * and `ls -l` find names as on a Linux system; and /proc/mounts (with
  * /etc/mtab linking to it, as on Debian) listing the tmpfs at / and at
  * /dev/shm, so that getmntent and `df` find the filesystems statfs
- * describes; and /sys/devices/system/cpu/online and possible (the CPUs the
- * program is given: smp_program_cpus), where the C
- * library and libgomp count the CPUs ("0" or "0-N"). A --file at the same path replaces any of them (the boot
+ * describes; and /sys/devices/system/cpu/online (the CPUs the program is
+ * given: smp_program_cpus) and possible (all of them, a CPU kept for the
+ * JIT runtime too: a thread may still be put there, and sched_getcpu
+ * name it), where the C library and libgomp count the CPUs ("0" or "0-N"). A --file at the same path replaces any of them (the boot
  * archive is unpacked afterwards).
  */
 #include "fs.h"
@@ -50,15 +51,16 @@ int etc_populate(void)
 		err = path_mkdirs("/proc", &proc);
 	if (!err)
 		err = add_file(proc, "mounts", mounts, S_IFREG | 0444);
-	static char cpus[16];
+	static char online[16], possible[16];
 	struct inode *cpu;
-	unsigned n = smp_program_cpus();
-	ksnprintf(cpus, sizeof cpus, n > 1 ? "0-%u\n" : "0\n", n - 1);
+	unsigned n = smp_program_cpus(), all = smp_cpus();
+	ksnprintf(online, sizeof online, n > 1 ? "0-%u\n" : "0\n", n - 1);
+	ksnprintf(possible, sizeof possible, all > 1 ? "0-%u\n" : "0\n", all - 1);
 	if (!err)
 		err = path_mkdirs("/sys/devices/system/cpu", &cpu);
 	if (!err)
-		err = add_file(cpu, "online", cpus, S_IFREG | 0444);
+		err = add_file(cpu, "online", online, S_IFREG | 0444);
 	if (!err)
-		err = add_file(cpu, "possible", cpus, S_IFREG | 0444);
+		err = add_file(cpu, "possible", possible, S_IFREG | 0444);
 	return err;
 }

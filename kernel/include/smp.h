@@ -22,7 +22,8 @@ unsigned smp_cpus(void);
 /* Those the program is given: all but the last when the kernel command
  * line reserves it for the JIT runtime (CONTRACT_WORD_RUNTIME_CPU), and
  * as a mask (bit n: CPU n). A thread runs on them unless it asks for
- * another (sched_setaffinity takes every CPU online). */
+ * another (sched_setaffinity takes every CPU online); /sys's "online"
+ * lists them, "possible" all. */
 unsigned smp_program_cpus(void);
 uint64_t smp_program_mask(void);
 /* This CPU's number. */

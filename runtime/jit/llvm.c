@@ -1172,8 +1172,10 @@ static void mark(void *ctx, const char *name, size_t len)
 {
 	struct marks *m = ctx;
 	char buf[512];
-	if (len >= sizeof buf) /* a name longer than any the program defines */
+	if (len >= sizeof buf) { /* not looked up: the list is not whole */
+		m->calls[m->j->nfns] |= JIT_CALLS_NOT_KNOWN;
 		return;
+	}
 	memcpy(buf, name, len);
 	buf[len] = 0;
 	jit_mark_name(m->j, buf, m->calls);

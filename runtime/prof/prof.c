@@ -241,11 +241,13 @@ static bool folds_all(unsigned char *memo, uint32_t i)
 		return memo[i] == FOLD_ALL;
 	memo[i] = FOLD_WALKING;
 	/* what the code in the slot calls, if known; else what the function
-	 * calls as the program wrote it */
+	 * calls as the program wrote it. A function that calls itself does
+	 * not (a generic version's own calls are to its body, which the list
+	 * of what its code calls walks into). */
 	const struct jit_fn *d = prof_fns[i].fn;
 	const struct prof_version *v = slot_version(&prof_fns[i]);
 	const struct prof_calls *c = v && v->calls.known ? &v->calls : NULL;
-	bool all = c ? !c->indirect : !d->indirect;
+	bool all = !d->recursive && (c ? !c->indirect : !d->indirect);
 	for (unsigned k = 0; all && k < (c ? c->n : d->ncalled); k++)
 		all = folded(memo, (c ? c->fn[k] : d->callees[k]) + 1);
 	for (unsigned k = d->ncalled; all && k < d->ncallees; k++) /* its callbacks */
@@ -278,11 +280,17 @@ static bool folds_none(uint32_t i)
 	return true;
 }
 
+static bool recheck_held, recheck_owed; /* prof_saved_hold */
+
 /* The code in a slot changed, which may change which cycles others count:
  * each function whose saving is figured otherwise from now on ends the
  * period it was in. */
 static void saved_recheck(void)
 {
+	if (recheck_held) {
+		recheck_owed = true;
+		return;
+	}
 	unsigned char *memo = calloc(prof_nfns, 1);
 	if (!memo)
 		return; /* the periods run on as they were */
@@ -300,6 +308,15 @@ static void saved_recheck(void)
 		f->saved_mode = mode;
 	}
 	free(memo);
+}
+
+void prof_saved_hold(bool hold)
+{
+	recheck_held = hold;
+	if (!hold && recheck_owed) {
+		recheck_owed = false;
+		saved_recheck();
+	}
 }
 
 void prof_install(struct prof_fn *f, const struct jit_request *r, void *code, uint64_t ns,

@@ -229,6 +229,10 @@ const struct prof_version *prof_in_slot(const struct prof_fn *f);
  * nothing, nor for OSR code). */
 double prof_saved_cycles(void);
 bool prof_fn_saved(const struct prof_fn *f, double *cycles);
+/* While held, the installs (a whole cache's, say) leave the saving's
+ * accounting (prof.c's saved_recheck, a walk of every function) to one
+ * walk when released. */
+void prof_saved_hold(bool hold);
 /* Cycles per nanosecond, as measured since the start. */
 double prof_cycles_per_ns(void);
 

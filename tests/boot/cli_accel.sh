@@ -62,7 +62,7 @@ for dev in "$TMP/none" /dev/kvm; do
 	expect_tcg
 	expect_output "^bareflow: accelerator: tcg (asked for with --accel tcg)"
 done
-run ./bareflow jit --accel tcg "$TMP/p.c"
+run ./bareflow jit --accel tcg --compile-cpu off "$TMP/p.c" # one CPU: plain tcg
 expect_status 0
 expect_tcg
 

@@ -2,10 +2,11 @@
 # did save: the same program run at tier 0 only (thresholds never
 # reached) and tiered, at fixed thresholds, compiling on the program's
 # thread. In saved.c a driver's work is in a helper that tier 0 times
-# apart, and that the driver's code inlines at tier 1: the driver's code
-# then runs the helper's work too, and its cycles must be set against tier
-# 0's with the helper's (and without the runtime's compiles, which ran
-# inside the driver's first calls). The estimate must come within a factor
+# apart, and that the driver's versions take in from tier 1 on (a private
+# copy: the driver is its one caller): the driver's code then runs the
+# helper's work too, and its cycles must be set against tier 0's with the
+# helper's (and without the runtime's compiles, which ran inside the
+# driver's first calls). The estimate must come within a factor
 # of 1.5 of main-to-exit at tier 0 less main-to-exit tiered, the
 # runtime's compiles taken out; counting only the driver's own tier-0
 # cycles made it a third of that.

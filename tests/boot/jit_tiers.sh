@@ -140,9 +140,10 @@ for mode in hosted bare-metal; do
 	# predicted: bare-metal, with tier 0 from the host, the first -O3
 	# compile is also the first to run QEMU's translation of LLVM's code
 	# generator. It goes in a few calls after that, as the compile ends in
-	# the background: at calls 4 to 10 hosted, 7 or 8 bare-metal, in runs
-	# on a 2-core machine; 16 leaves room for a slower or busier one, and
-	# the 63 calls after the first, for the specialization after it)
+	# the background: at calls 4 to 10 hosted, 9 or 10 bare-metal (7 or 8
+	# without a CPU of the runtime's own), in runs on a 2-core machine; 16
+	# leaves room for a slower or busier one, and the 63 calls after the
+	# first, for the specialization after it)
 	entry=$(echo "$heavy" | grep '"specialization": null, "osr_block": null')
 	at=$(echo "$entry" | sed -n 's/.*"installed_at_call": \([0-9]*\)}.*/\1/p' | head -n 1)
 	last=16

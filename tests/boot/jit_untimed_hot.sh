@@ -6,9 +6,10 @@
 # such code runs 5 to 12 times slower; taken at the fitted host's speed,
 # the estimate kept tests/jit/tiers/untimed_hot.c's mix at tier 0 for all
 # of its 2,000,000 calls (some 2,600,000 were needed; a QR encoder's mask
-# functions stayed there likewise). Now it tiers up some 250,000 to
-# 650,000 calls in, as the two figures fall. --cpus 1 compiles it on the
-# program's thread, so the log line is there before the program ends.
+# functions stayed there likewise). Now it tiers up as the two figures
+# fall: with the compiles on the host, some 13,000 calls in, so that the
+# compile, in the background, ends long before the program does and its
+# log line is there.
 # The output must equal the clang build's.
 . tests/boot/common.inc
 src=tests/jit/tiers/untimed_hot.c

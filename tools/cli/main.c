@@ -28,7 +28,8 @@
     "  --cpus N        guest CPUs, 1 (the default) to 64 and at most the host's\n" \
     "                  online CPUs: QEMU -smp N, each on its own host thread\n" \
     "                  under TCG (thread=multi). The program's threads run on\n" \
-    "                  all of them at once\n"
+    "                  all of them at once (bare-metal jit may add one for its\n" \
+    "                  compiles, which the program is not given: --compile-cpu)\n"
 
 #define SAMPLE_HELP \
     "  --sample[=HZ]   the kernel samples the program HZ times a second (default\n" \
@@ -241,10 +242,11 @@ static const char jit_usage[] =
     "                  background while the program runs on (more than 1 counts\n"
     "                  as 1 for now), or synchronously with 0 (the program waits\n"
     "                  for each compile). Default: 1 when the runtime has two\n"
-    "                  CPUs or more (hosted the host's; bare-metal --cpus) or\n"
-    "                  compiles on the host (bare-metal; on one CPU the thread\n"
-    "                  goes first, and the program runs while the host\n"
-    "                  compiles), 0 with --thresholds (exact counts). When no\n"
+    "                  CPUs or more (hosted the host's; bare-metal --cpus, or\n"
+    "                  one of its own: --compile-cpu) or compiles on the host\n"
+    "                  (bare-metal; on one CPU the thread goes first, and the\n"
+    "                  program runs while the host compiles), 0 with\n"
+    "                  --thresholds (exact counts). When no\n"
     "                  thread can be made (the thread limit, too little memory)\n"
     "                  compiling is synchronous, which --log-tiers says\n"
     "  --compile-on host|guest\n"
@@ -264,8 +266,8 @@ static const char jit_usage[] =
     "                  the guest gets one more, which the kernel keeps from the\n"
     "                  program (it is told of --cpus CPUs and starts its threads\n"
     "                  on them) for the compiler thread: the program's CPUs do\n"
-    "                  none of the compiles' work in the guest. off: --cpus\n"
-    "                  CPUs, shared\n"
+    "                  none of the background compiles' work in the guest. off:\n"
+    "                  --cpus CPUs, shared\n"
     "  --cache DIR|IMG|off\n"
     "                  the code cache: at exit the runtime stores each function's\n"
     "                  optimized code and profile, one file per program (a hash\n"
@@ -1002,10 +1004,11 @@ static int jit_cmdline(const struct command *c, int argc, char **argv, struct ji
  * Bare-metal, the runtime's compiler thread gets a CPU of its own, one
  * more than --cpus, which the kernel keeps from the program
  * (CONTRACT_WORD_RUNTIME_CPU): the program's CPUs then do none of the
- * compiles' work in the guest (reading the code back, linking it, and
- * LLVM's share there). Only where there is such a thread (the tiers,
+ * background compiles' work in the guest (building the module, linking
+ * the code that comes back). Only where there is such a thread (the tiers,
  * compiling in the background) and the host has a CPU to spare for it
- * beyond the program's; not for an ISO, which boots elsewhere, nor with
+ * beyond the program's; not for an ISO, which boots elsewhere, nor under
+ * --gdb (the machine debugged is the one asked for), nor with
  * --compile-cpu off. Returns 0 or 2.
  */
 static int runtime_cpu(const struct command *c, struct boot_options *opt, struct jit_app *app,
@@ -1015,7 +1018,7 @@ static int runtime_cpu(const struct command *c, struct boot_options *opt, struct
 	int cpus = opt->cpus > 1 ? opt->cpus : 1;
 	bool thread = app->compile_threads ? strcmp(app->compile_threads, "0") != 0
 					   : !app->thresholds;
-	if (app->hosted || c->exports || iso_out || (app->opt && strcmp(app->opt, "auto")) ||
+	if (app->hosted || c->exports || iso_out || app->gdb || (app->opt && strcmp(app->opt, "auto")) ||
 	    !thread || (jit.compile_cpu && !strcmp(jit.compile_cpu, "off")) || host <= cpus ||
 	    cpus >= CONTRACT_CPUS_MAX)
 		return 0;

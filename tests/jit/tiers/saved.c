@@ -1,11 +1,11 @@
 /*
  * A driver whose work is in a helper it calls in a loop: the helper has
  * no loop but is too large to go untimed, so tier 0 times it apart, and
- * the driver tiers up (by its loop) before the helper does (by its calls).
- * Once the helper's -O3 code counts nothing (it averages a few hundred
- * cycles a call), its cycles are the driver's, and the driver's -O3 code
- * must be set against tier 0's cycles with the helper's, not without
- * (tests/boot/jit_report_saved.sh).
+ * the driver tiers up (by its loop) before the helper would (by its
+ * calls). The driver is the helper's one caller, so the driver's versions
+ * take in a private copy of it, which counts nothing: its cycles are the
+ * driver's code's, which must be set against tier 0's cycles with the
+ * helper's, not without (tests/boot/jit_report_saved.sh).
  */
 #include <stdio.h>
 #include <stdlib.h>
