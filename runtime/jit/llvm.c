@@ -115,15 +115,21 @@ static LLVMTargetMachineRef host_machine(struct jit *j, int opt)
 }
 
 /* The machine a compile at level opt uses: this CPU's, or, while
- * j->generic_cpu is set, the baseline x86-64's (SSE2). */
+ * j->generic_cpu is set, the baseline x86-64's (SSE2). Made when first
+ * asked for but level 0's (jit_create): with the compile server a guest
+ * never asks for the others, and under emulation each took some 3 ms to
+ * make. NULL if it cannot be made (machine() said why). */
 static LLVMTargetMachineRef machine_for(struct jit *j, int opt)
 {
-	return j->generic_cpu && j->tm_generic ? j->tm_generic : j->tm[opt];
+	if (j->generic_cpu)
+		return j->tm_generic ? j->tm_generic
+				     : (j->tm_generic = machine(j, "x86-64", "", 3, true));
+	return j->tm[opt] ? j->tm[opt] : (j->tm[opt] = host_machine(j, opt));
 }
 
 void jit_machine_spec(const struct jit *j, int opt, struct jit_machine_spec *s)
 {
-	if (j->generic_cpu && j->tm_generic) /* tm_generic's */
+	if (j->generic_cpu) /* tm_generic's */
 		*s = (struct jit_machine_spec){"x86-64", "", 3, true};
 	else if (opt == 0 && j->tier0_any_cpu) /* jit_tier0_for_any_cpu's */
 		*s = (struct jit_machine_spec){"x86-64", "", JIT_TIER0_FILE_LEVEL, true};
@@ -379,11 +385,14 @@ static int vex_back_if_asked(struct jit *j)
 	j->features = j->all_features;
 	j->all_features = NULL;
 	j->vex_off = false;
-	for (int l = 0; l < 4; l++) {
-		LLVMDisposeTargetMachine(j->tm[l]);
-		if (!(j->tm[l] = host_machine(j, l)))
-			return JIT_EINTERNAL; /* machine() said why */
+	for (int l = 1; l < 4; l++) { /* made again when asked for */
+		if (j->tm[l])
+			LLVMDisposeTargetMachine(j->tm[l]);
+		j->tm[l] = NULL;
 	}
+	LLVMDisposeTargetMachine(j->tm[0]);
+	if (!(j->tm[0] = host_machine(j, 0)))
+		return JIT_EINTERNAL; /* machine() said why */
 	return 0;
 }
 
@@ -415,11 +424,8 @@ struct jit *jit_create(char *err, size_t errlen)
 		j->features = without_vex(j->all_features);
 		j->vex_off = true;
 	}
-	for (int l = 0; l < 4; l++)
-		if (!(j->tm[l] = host_machine(j, l)))
-			return create_failed(j, err, errlen, j->err); /* machine() said why */
-	j->tm_generic = machine(j, "x86-64", "", 3, true);
-	j->err[0] = 0; /* without it, machine_for uses this CPU's machine */
+	if (!(j->tm[0] = host_machine(j, 0))) /* the others when first asked for */
+		return create_failed(j, err, errlen, j->err); /* machine() said why */
 	j->layout = LLVMCreateTargetDataLayout(j->tm[0]);
 	LLVMOrcLLJITBuilderRef b = LLVMOrcCreateLLJITBuilder();
 	LLVMOrcLLJITBuilderSetJITTargetMachineBuilder(
@@ -922,7 +928,10 @@ int jit_optimize(struct jit *j, LLVMModuleRef m, int opt, const char *pre_passes
 
 	if (opt < 0 && !pre_passes)
 		return 0;
-	LLVMErrorRef e = jit_run_passes(m, machine_for(j, opt < 0 ? 0 : opt), opt, pre_passes);
+	LLVMTargetMachineRef tm = machine_for(j, opt < 0 ? 0 : opt);
+	if (!tm)
+		return JIT_EINTERNAL; /* machine() said why */
+	LLVMErrorRef e = jit_run_passes(m, tm, opt, pre_passes);
 	j->stats.optimize_ns += rt_now_ns() - t0;
 	return e ? jit_fail_llvm(j, JIT_EINTERNAL, "the optimizer failed", e) : 0;
 }
@@ -983,6 +992,8 @@ static LLVMTargetMachineRef machine_for_module(struct jit *j, LLVMModuleRef m, i
 {
 	LLVMTargetMachineRef tm = machine_for(j, cg);
 	*made = NULL;
+	if (!tm)
+		return NULL; /* machine() said why */
 	if (!jit_fits_small_model(j, m)) {
 		struct jit_machine_spec s;
 		jit_machine_spec(j, cg, &s);
