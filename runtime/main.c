@@ -736,6 +736,8 @@ int main(int argc, char **argv, char **envp)
 				   : "at -O0",
 			ms(rt.first.load_ns), ms(rt.first.optimize_ns), ms(rt.first.codegen_ns));
 	on_exit(finish, NULL);
+	if (rt.opt < 0) /* the tiers' machines, before main rather than in its first compiles */
+		jit_make_machines(rt.jit);
 	int (*program)(int, char **, char **) = (int (*)(int, char **, char **))entry;
 	rt.main_ns = rt_now_ns();
 	if (rt.opt < 0) {

@@ -250,6 +250,11 @@ uint64_t jit_program_shape(const struct jit *j);
  * guest boots meanwhile. After jit_prepare. 0, or JIT_EINTERNAL with the
  * reason. */
 int jit_tier0_for_any_cpu(struct jit *j);
+/* Where this process compiles (no compile server), make the target
+ * machines of the levels above 0 and for any x86-64 now, before the
+ * program runs, rather than in its first compiles (a compile otherwise
+ * makes the one it needs when first asked). */
+void jit_make_machines(struct jit *j);
 /* From now on, keep every version's object code for jit_version_object. */
 void jit_keep_objects(struct jit *j);
 /* The version whose entry is at addr: the object holding it (its bytes,

@@ -116,15 +116,27 @@ static LLVMTargetMachineRef host_machine(struct jit *j, int opt)
 
 /* The machine a compile at level opt uses: this CPU's, or, while
  * j->generic_cpu is set, the baseline x86-64's (SSE2). Made when first
- * asked for but level 0's (jit_create): with the compile server a guest
- * never asks for the others, and under emulation each took some 3 ms to
- * make. NULL if it cannot be made (machine() said why). */
+ * asked for (jit_make_machines) but level 0's (jit_create): with the
+ * compile server a guest never asks for the others, and under emulation
+ * each took some 3 ms to make. NULL if it cannot be made (machine() said
+ * why). */
 static LLVMTargetMachineRef machine_for(struct jit *j, int opt)
 {
 	if (j->generic_cpu)
 		return j->tm_generic ? j->tm_generic
 				     : (j->tm_generic = machine(j, "x86-64", "", 3, true));
 	return j->tm[opt] ? j->tm[opt] : (j->tm[opt] = host_machine(j, opt));
+}
+
+void jit_make_machines(struct jit *j)
+{
+	if (jit_compiles_remotely(j))
+		return;
+	for (int l = 1; l < 4; l++)
+		machine_for(j, l);
+	j->generic_cpu = true;
+	machine_for(j, 3);
+	j->generic_cpu = false;
 }
 
 void jit_machine_spec(const struct jit *j, int opt, struct jit_machine_spec *s)
