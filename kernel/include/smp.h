@@ -17,11 +17,13 @@ struct vm_space;
  * reported on the kernel log and left out. Logs "smp: N CPUs online" when
  * the MADT lists more than one. */
 void smp_init(void);
-/* CPUs online, counting the boot CPU; they are numbered 0..n-1. */
+/* CPUs online, counting the boot CPU; they are numbered 0..n-1; and as
+ * a mask (bit n: CPU n). */
 unsigned smp_cpus(void);
+uint64_t smp_online_mask(void);
 /* Those the program is given: all but the last when the kernel command
  * line reserves it for the JIT runtime (CONTRACT_WORD_RUNTIME_CPU), and
- * as a mask (bit n: CPU n). A thread runs on them unless it asks for
+ * as a mask. A thread runs on them unless it asks for
  * another (sched_setaffinity takes every CPU online); /sys's "online"
  * lists them, "possible" all. */
 unsigned smp_program_cpus(void);

@@ -22,11 +22,6 @@ static struct thread *named(int tid)
 	return tid == 0 ? current_thread() : tid > 0 ? thread_find(tid) : NULL;
 }
 
-static uint64_t online_mask(void)
-{
-	return smp_cpus() >= 64 ? ~0ull : (1ull << smp_cpus()) - 1;
-}
-
 /* Like Linux: the buffer must hold every CPU and be a whole number of
  * longs; returns the bytes written. */
 SYSCALL_DEFINE3(sched_getaffinity, int, pid, unsigned int, len, uint64_t, mask)
@@ -37,7 +32,7 @@ SYSCALL_DEFINE3(sched_getaffinity, int, pid, unsigned int, len, uint64_t, mask)
 		return -EINVAL;
 	if (!t)
 		return -ESRCH;
-	uint64_t cpus = t->affinity & online_mask();
+	uint64_t cpus = t->affinity & smp_online_mask();
 	return copy_to_user(mask, &cpus, sizeof cpus) ? -EFAULT : MASK_BYTES;
 }
 
@@ -53,7 +48,7 @@ SYSCALL_DEFINE3(sched_setaffinity, int, pid, unsigned int, len, uint64_t, mask)
 		return -EFAULT;
 	if (!t)
 		return -ESRCH;
-	cpus &= online_mask();
+	cpus &= smp_online_mask();
 	if (!cpus)
 		return -EINVAL;
 	sched_set_affinity(t, cpus);

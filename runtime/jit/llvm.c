@@ -1177,12 +1177,12 @@ void jit_reached_calls(LLVMValueRef f, void (*each)(void *ctx, const char *name,
 
 void jit_mark_name(const struct jit *j, const char *name, unsigned char *calls)
 {
+	long k;
 	if (!strcmp(name, JIT_CALLS_INDIRECT))
 		calls[j->nfns] |= JIT_CALLS_THROUGH_POINTER;
 	else if (!strcmp(name, JIT_CALLS_UNKNOWN))
 		calls[j->nfns] |= JIT_CALLS_NOT_KNOWN;
-	long k = jit_fn_by_symbol(j, name);
-	if (k >= 0)
+	else if ((k = jit_fn_by_symbol(j, name)) >= 0)
 		calls[k] = 1;
 }
 
@@ -1191,17 +1191,12 @@ struct marks {
 	unsigned char *calls;
 };
 
+/* name is an LLVM value's, which LLVM ends with a NUL, or a literal. */
 static void mark(void *ctx, const char *name, size_t len)
 {
 	struct marks *m = ctx;
-	char buf[512];
-	if (len >= sizeof buf) { /* not looked up: the list is not whole */
-		m->calls[m->j->nfns] |= JIT_CALLS_NOT_KNOWN;
-		return;
-	}
-	memcpy(buf, name, len);
-	buf[len] = 0;
-	jit_mark_name(m->j, buf, m->calls);
+	(void)len;
+	jit_mark_name(m->j, name, m->calls);
 }
 
 void jit_mark_calls(const struct jit *j, LLVMValueRef f, unsigned char *calls)

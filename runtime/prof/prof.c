@@ -138,11 +138,8 @@ bool prof_background(unsigned threads, bool first, int *why)
 	return queue_start(threads, first, why);
 }
 
-static int own_cpu = -1; /* prof_compile_cpu's */
-
 void prof_compile_cpu(int cpu)
 {
-	own_cpu = cpu;
 	queue_pin(cpu);
 }
 
@@ -161,7 +158,7 @@ void prof_stop(void)
 	prof_policy_stop();
 	queue_get_stats(&s);
 	char where[48] = ""; /* given a CPU: where its compiles ran */
-	if (own_cpu >= 0 && queue_cpu() >= 0)
+	if (queue_cpu() >= 0)
 		snprintf(where, sizeof where, " (on CPU %d)", queue_cpu());
 	if (P.verbose && (s.background || s.dropped) && !said++)
 		fprintf(stderr,
@@ -227,6 +224,14 @@ static bool folded(unsigned char *memo, uint32_t g)
 	return g < prof_nfns && !times_itself(&prof_fns[g]) && folds_all(memo, g);
 }
 
+/* What function i's code in the slot calls, if known (else NULL: what it
+ * calls as the program wrote it, jit_fn's callees). */
+static const struct prof_calls *slot_calls(uint32_t i)
+{
+	const struct prof_version *v = slot_version(&prof_fns[i]);
+	return v && v->calls.known ? &v->calls : NULL;
+}
+
 /* Whether every function that function i's code may hand control to, and
  * every one they may, counts no cycles of its own, so that all of them
  * are i's: then its code's cycles compare with tier 0's cycles per call
@@ -240,13 +245,11 @@ static bool folds_all(unsigned char *memo, uint32_t i)
 	if (memo[i] != FOLD_UNKNOWN)
 		return memo[i] == FOLD_ALL;
 	memo[i] = FOLD_WALKING;
-	/* what the code in the slot calls, if known; else what the function
-	 * calls as the program wrote it. A function that calls itself does
-	 * not (a generic version's own calls are to its body, which the list
-	 * of what its code calls walks into). */
+	/* A function that calls itself does not (a generic version's own
+	 * calls are to its body, which the list of what its code calls walks
+	 * into). */
 	const struct jit_fn *d = prof_fns[i].fn;
-	const struct prof_version *v = slot_version(&prof_fns[i]);
-	const struct prof_calls *c = v && v->calls.known ? &v->calls : NULL;
+	const struct prof_calls *c = slot_calls(i);
 	bool all = !d->recursive && (c ? !c->indirect : !d->indirect);
 	for (unsigned k = 0; all && k < (c ? c->n : d->ncalled); k++)
 		all = folded(memo, (c ? c->fn[k] : d->callees[k]) + 1);
@@ -263,8 +266,7 @@ static bool folds_all(unsigned char *memo, uint32_t i)
 static bool folds_none(uint32_t i)
 {
 	const struct jit_fn *d = prof_fns[i].fn;
-	const struct prof_version *v = slot_version(&prof_fns[i]);
-	const struct prof_calls *c = v && v->calls.known ? &v->calls : NULL;
+	const struct prof_calls *c = slot_calls(i);
 	for (unsigned k = 0; k < d->ncallees; k++) {
 		uint32_t g = d->callees[k];
 		if (g + 1 >= prof_nfns || prof_fns[g + 1].fn->untimed)

@@ -236,7 +236,8 @@ static void *serve(void *arg)
 		}
 		struct queue_job *job = take_most_urgent();
 		pthread_mutex_unlock(&Q.lock);
-		atomic_store_explicit(&compiled_on, sched_getcpu(), memory_order_relaxed);
+		if (pin >= 0)
+			atomic_store_explicit(&compiled_on, sched_getcpu(), memory_order_relaxed);
 
 		bool first = running_first;
 		if (first) {

@@ -65,7 +65,8 @@ bool queue_start(unsigned n, bool first, int *why);
  * its start; before queue_start. Where the CPU cannot be had, it runs as
  * it would have. */
 void queue_pin(int cpu);
-/* The CPU the compiler thread last compiled on (-1: none yet). */
+/* Given queue_pin's CPU, the one the compiler thread last compiled on
+ * (-1: none yet, or not pinned). */
 int queue_cpu(void);
 /* Hand over job (malloc'd; the queue frees it after its install, or when
  * it is dropped). The caller holds the policy lock, and holds it again on

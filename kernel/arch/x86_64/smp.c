@@ -50,13 +50,16 @@ static unsigned runtime_cpu; /* 1: the last CPU is the JIT runtime's */
 static struct spinlock call_lock = SPINLOCK_INIT("smp_call", LOCK_RANK_CALL);
 static uint64_t shootdowns;
 
-unsigned smp_cpus(void) { return ncpus; }
-unsigned smp_program_cpus(void) { return ncpus - runtime_cpu; }
-uint64_t smp_program_mask(void)
+/* CPUs 0..n-1 as a mask (bit i: CPU i). */
+static uint64_t first_cpus(unsigned n)
 {
-	unsigned n = smp_program_cpus();
 	return n >= 64 ? ~0ull : (1ull << n) - 1;
 }
+
+unsigned smp_cpus(void) { return ncpus; }
+uint64_t smp_online_mask(void) { return first_cpus(ncpus); }
+unsigned smp_program_cpus(void) { return ncpus - runtime_cpu; }
+uint64_t smp_program_mask(void) { return first_cpus(smp_program_cpus()); }
 unsigned smp_cpu_id(void) { return this_cpu()->id; }
 uint64_t smp_shootdowns(void) { return shootdowns; }
 
@@ -110,7 +113,7 @@ void smp_call_mask(uint64_t mask, void (*fn)(void *), void *arg)
 	unsigned me = this_cpu()->id;
 
 	mask &= ~(1ull << me);
-	mask &= ncpus >= 64 ? ~0ull : (1ull << ncpus) - 1;
+	mask &= smp_online_mask();
 	if (!mask)
 		return;
 	uint64_t flags = spin_lock_irqsave(&call_lock);
