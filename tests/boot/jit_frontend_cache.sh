@@ -6,13 +6,21 @@
 # __has_include looks for, an edit while clang runs, --cache off,
 # --cache-clear, a damaged entry, clang's warnings, or a source that reads
 # the clock (__DATE__) compiles again; every output is the ahead-of-time
-# build's, and warnings are printed on every run.
+# build's, and warnings are printed on every run. The compiles are the
+# driver's on the first run with this clang, then cc1's (cc1.c).
 . tests/boot/common.inc
 real=$(command -v clang-19) || fail "no clang-19"
 mkdir -p "$TMP/bin" "$TMP/src"
+# The driver, and cc1 (the CLI runs the command line the driver's -###
+# names, which this driver makes ours), each log what they compile.
 cat >"$TMP/bin/clang-19" <<END
 #!/bin/sh
-echo "\$*" >>"$TMP/clang-runs"
+for a in "\$@"; do
+	[ "\$a" = "-###" ] || continue
+	"$real" "\$@" 2>&1 | sed 's|^ "[^"]*" "-cc1" | "$TMP/bin/cc1" "-cc1" |'
+	exit
+done
+echo "driver \$*" >>"$TMP/clang-runs"
 if [ -n "\$EDIT_WHILE_COMPILING" ]; then
 	"$real" "\$@" || exit
 	echo "\$EDIT_WHILE_COMPILING" >>"$TMP/src/area.c"
@@ -20,7 +28,19 @@ if [ -n "\$EDIT_WHILE_COMPILING" ]; then
 fi
 exec "$real" "\$@"
 END
-chmod +x "$TMP/bin/clang-19"
+cc1=$(dirname "$(readlink -f "$real")")/clang
+[ -x "$cc1" ] || fail "no $cc1"
+cat >"$TMP/bin/cc1" <<END
+#!/bin/sh
+echo "cc1 \$*" >>"$TMP/clang-runs"
+if [ -n "\$EDIT_WHILE_COMPILING" ]; then
+	"$cc1" "\$@" || exit
+	echo "\$EDIT_WHILE_COMPILING" >>"$TMP/src/area.c"
+	exit 0
+fi
+exec "$cc1" "\$@"
+END
+chmod +x "$TMP/bin/clang-19" "$TMP/bin/cc1"
 PATH=$TMP/bin:$PATH
 export PATH
 cat >"$TMP/src/shape.h" <<'END'
@@ -36,7 +56,14 @@ cat >"$TMP/src/area.c" <<'END'
 int area(int side) { return side * side; }
 END
 C=$TMP/cache
-runs() { if [ -e "$TMP/clang-runs" ]; then grep -c -- -emit-llvm "$TMP/clang-runs"; else echo 0; fi; }
+# the sources compiled: one a driver run (-emit-llvm), and each of a cc1's (the words
+# after its "-x c")
+runs() {
+	[ -e "$TMP/clang-runs" ] || { echo 0; return; }
+	awk '$1 == "driver" && / -emit-llvm / { n++ }
+	     $1 == "cc1" { for (i = 2; i < NF; i++) if ($i == "-x" && $(i + 1) == "c") n += NF - i - 1 }
+	     END { print n + 0 }' "$TMP/clang-runs"
+}
 
 # jit WHAT COMPILES [OPTIONS...]: run the program hosted; its stdout and
 # status must be the ahead-of-time build's, and clang-19 must have run
@@ -58,10 +85,12 @@ jit() {
 }
 
 jit "cold" 2
+grep -q '^cc1 ' "$TMP/clang-runs" && fail "cold: cc1 ran before its command line was known"
 [ "$(ls "$C/frontend" | wc -l)" -eq 2 ] || fail "expected 2 entries in $C/frontend"
 jit "warm" 0
 echo "#define SIDE 9" >"$TMP/src/shape.h"
 jit "a header changed" 1
+grep -q '^cc1 ' "$TMP/clang-runs" || fail "no cc1 ran once its command line was known"
 jit "warm again" 0
 echo "int area(int side) { return side * side + 1; }" >"$TMP/src/area.c"
 jit "a source changed" 1
@@ -113,17 +142,21 @@ jit "no local.h, kept" 0
 echo "#define LOCAL 4" >"$TMP/src/local.h"
 jit "local.h appeared" 2 # area.c is in src/ too
 
-# Warnings are said every time, so such a compile is not kept.
+# Warnings are said every time, so such a compile is not kept. cc1 compiles
+# it first, and says nothing: whatever it prints, the driver compiles the
+# source again and says it (2 compiles).
 cat >"$TMP/src/main.c" <<'END'
 #include <stdio.h>
 #warning "a warning for the cache test"
 int area(int);
 int main(void) { printf("%d\n", area(5)); return 0; }
 END
-jit "a warning" 1
-grep -q "a warning for the cache test" "$OUT" || fail "the warning was not printed"
-jit "a warning again" 1
-grep -q "a warning for the cache test" "$OUT" || fail "the warning was not printed again"
+jit "a warning" 2
+said=$(grep -c 'warning: "a warning for the cache test' "$OUT")
+[ "$said" -eq 1 ] || fail "the warning was printed $said times, not once"
+jit "a warning again" 2
+said=$(grep -c 'warning: "a warning for the cache test' "$OUT")
+[ "$said" -eq 1 ] || fail "the warning was printed $said times again, not once"
 
 cat >"$TMP/src/main.c" <<'END'
 #include <stdio.h>

@@ -496,6 +496,37 @@ void cli_frontend_store(const char *entry, const char *bc, const char *depfile,
 			const struct timespec *start);
 /* Remove the entries of dir; the number removed. */
 int cli_frontend_clear(const char *dir);
+/* A hash, in hex, of what decides clang's compiles besides the sources
+ * (clang's binary on PATH, the flags, CPATH, C_INCLUDE_PATH): 0, or -1
+ * when clang is not on PATH. */
+int cli_frontend_toolchain(const char *clang, const char *const *flags, int nflags, char hex[33]);
+/* The dependency list of a make rule that clang wrote with -MT x -MD: the
+ * paths after "x:", separated by blanks and escaped newlines, with "\ "
+ * for a space in a name and "$$" for a dollar sign. Each is passed to fn;
+ * returns false if the file does not parse or fn fails. */
+bool cli_each_dep(char *rule, bool (*fn)(const char *path, void *arg), void *arg);
+/* The whole of a regular file, NUL-terminated (the NUL not counted in
+ * *size), in memory to free: 0, or -1 with errno set. */
+int cli_read_whole(const char *path, char **data, size_t *size);
+
+/* cc1.c: the front end without clang's driver (see there). */
+
+/*
+ * Compile the n sources src[i] (each ending in .c) to the bitcode files
+ * bc[i] (all in one directory, which the groups' directories go in) in one
+ * `clang -cc1` per group, a group per CPU, with the command line the driver
+ * would run for clang and flags. Where entry[i][0] is set, keep the result
+ * in the front end's cache as that entry. Sets status[i] to 0 for a made
+ * file, 1 when clang failed (its messages printed), 128+signal when we were
+ * interrupted, and leaves -1 for a source left to the driver: all of them
+ * when the command line is not known yet, which is then asked of the driver
+ * beside its compiles (cli_cc1_finish keeps it).
+ */
+void cli_cc1_compile(const char *clang, const char *const *flags, int nflags, int n,
+		     const char *const *src, char *const *bc, char (*entry)[4200], int *status);
+/* After the driver's compiles: keep the command line that
+ * cli_cc1_compile asked the driver for, if it did. */
+void cli_cc1_finish(void);
 
 /* The code cache's directory: DIR of --cache DIR (made absolute), none for
  * "off", else $XDG_CACHE_HOME/bareflow (an absolute XDG_CACHE_HOME only, as

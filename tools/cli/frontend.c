@@ -83,7 +83,7 @@ static void fe_hash_hex(const struct fe_hash *h, char out[33])
 
 /* The whole file at path, malloc'd, in *data and *size; NULL-terminated
  * for the parsers. Returns 0, or -1 with errno set. */
-static int read_whole(const char *path, char **data, size_t *size)
+int cli_read_whole(const char *path, char **data, size_t *size)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
@@ -146,26 +146,42 @@ static bool hash_clang(struct fe_hash *h, const char *clang)
 	return false;
 }
 
+/* What decides a compile besides the source: clang's binary, the flags,
+ * CPATH and C_INCLUDE_PATH (the driver turns them into include
+ * directories). False if clang is not on PATH. */
+static bool hash_toolchain(struct fe_hash *h, const char *clang, const char *const *flags,
+			   int nflags)
+{
+	fe_hash_init(h);
+	fe_hash_str(h, FE_MAGIC);
+	if (!hash_clang(h, clang))
+		return false;
+	for (int i = 0; i < nflags; i++)
+		fe_hash_str(h, flags[i]);
+	fe_hash_str(h, getenv("CPATH"));
+	fe_hash_str(h, getenv("C_INCLUDE_PATH"));
+	return true;
+}
+
+int cli_frontend_toolchain(const char *clang, const char *const *flags, int nflags, char hex[33])
+{
+	struct fe_hash h;
+	if (!hash_toolchain(&h, clang, flags, nflags))
+		return -1;
+	fe_hash_hex(&h, hex);
+	return 0;
+}
+
 int cli_frontend_key(const char *dir, const char *clang, const char *const *flags, int nflags,
 		     const char *src, char *entry, size_t size)
 {
 	struct fe_hash h;
 	char hex[33], *abs = cli_abspath(src);
 
-	if (!dir || !abs) {
+	if (!dir || !abs || !hash_toolchain(&h, clang, flags, nflags)) {
 		free(abs);
 		return -1;
 	}
-	fe_hash_init(&h);
-	fe_hash_str(&h, FE_MAGIC);
-	if (!hash_clang(&h, clang)) {
-		free(abs);
-		return -1;
-	}
-	for (int i = 0; i < nflags; i++)
-		fe_hash_str(&h, flags[i]);
-	fe_hash_str(&h, getenv("CPATH"));
-	fe_hash_str(&h, getenv("C_INCLUDE_PATH"));
 	fe_hash_str(&h, src);
 	fe_hash_str(&h, abs);
 	free(abs);
@@ -182,7 +198,7 @@ static bool dep_unchanged(const char *path, unsigned long long size, const char 
 	size_t n;
 	struct fe_hash h;
 
-	if (read_whole(path, &data, &n))
+	if (cli_read_whole(path, &data, &n))
 		return false;
 	fe_hash_init(&h);
 	fe_hash_bytes(&h, data, n);
@@ -240,7 +256,7 @@ int cli_frontend_lookup(const char *entry, const char *out)
 	char bchash[33];
 	int used;
 
-	if (read_whole(entry, &data, &size))
+	if (cli_read_whole(entry, &data, &size))
 		return 0;
 	if (sscanf(data, FE_MAGIC " %u %llu %32s%n", &nlines, &bclen, bchash, &used) != 3 ||
 	    data[used] != '\n' || nlines > 2 * FE_MAX_DEPS)
@@ -309,11 +325,7 @@ static void trim(const char *dir, unsigned max)
 	}
 }
 
-/* The dependency list of a make rule that clang wrote with -MT x -MD: the
- * paths after "x:", separated by blanks and escaped newlines, with "\ "
- * for a space in a name and "$$" for a dollar sign. Each is passed to fn;
- * returns false if the file does not parse or fn fails. */
-static bool each_dep(char *rule, bool (*fn)(const char *path, void *arg), void *arg)
+bool cli_each_dep(char *rule, bool (*fn)(const char *path, void *arg), void *arg)
 {
 	if (strncmp(rule, "x:", 2))
 		return false;
@@ -413,7 +425,8 @@ static bool add_dep(const char *path, void *arg)
 	struct fe_hash h;
 	struct stat st;
 
-	if (!real || stat(real, &st) || read_whole(real, &data, &size) || m->n >= 2 * FE_MAX_DEPS) {
+	if (!real || stat(real, &st) || cli_read_whole(real, &data, &size) ||
+	    m->n >= 2 * FE_MAX_DEPS) {
 		m->keep = false;
 		goto out;
 	}
@@ -468,8 +481,8 @@ void cli_frontend_store(const char *entry, const char *bc, const char *depfile,
 	snprintf(dir, sizeof dir, "%s", entry);
 	if (strrchr(dir, '/'))
 		*strrchr(dir, '/') = 0;
-	if (read_whole(depfile, &rule, &rule_size) || read_whole(bc, &code, &code_size) ||
-	    !each_dep(rule, add_dep, &m) || !m.n)
+	if (cli_read_whole(depfile, &rule, &rule_size) || cli_read_whole(bc, &code, &code_size) ||
+	    !cli_each_dep(rule, add_dep, &m) || !m.n)
 		goto out;
 	for (size_t k = 0; k < sizeof system_dirs / sizeof system_dirs[0]; k++)
 		add_dir(&m, system_dirs[k]);

@@ -329,68 +329,85 @@ static int reap(pid_t *pid, int k, char **bc, char (*entry)[4200], const struct 
 }
 
 /*
- * Make the bitcode file name_bitcode named for each .c input: compiled,
- * compiles_at_once() at once, or taken from the front end's cache in fe
- * (frontend.c; NULL for none), which keeps what is compiled. Returns 0 or
- * an exit status after printing why (the first failing input's, in their
- * order).
+ * Make the bitcode file name_bitcode named for each .c input: taken from
+ * the front end's cache in fe (frontend.c; NULL for none), which keeps what
+ * is compiled, or compiled, a clang -cc1 a CPU (cc1.c) or else a driver a
+ * file, compiles_at_once() at once. Returns 0 or an exit status after
+ * printing why (the first failing input's, in their order).
  */
 static int compile_all(const struct jit_app *app, const char *fe, char **bc)
 {
-	pid_t *pid = calloc((size_t)app->ninputs + 1, sizeof *pid);
-	int *status = calloc((size_t)app->ninputs + 1, sizeof *status);
-	char (*entry)[4200] = calloc((size_t)app->ninputs + 1, sizeof *entry);
-	struct timespec *start = calloc((size_t)app->ninputs + 1, sizeof *start);
+	size_t n = (size_t)app->ninputs + 1;
+	pid_t *pid = calloc(n, sizeof *pid);
+	int *status = calloc(n, sizeof *status), *todo = calloc(n, sizeof *todo);
+	char (*entry)[4200] = calloc(n, sizeof *entry);
+	struct timespec *start = calloc(n, sizeof *start);
+	const char **src = calloc(n, sizeof *src);
+	char **out = calloc(n, sizeof *out);
 	long at_once = compiles_at_once();
-	int running = 0, r = 0;
+	int running = 0, r = 0, ntodo = 0;
 	bool failed = false;
 
-	if (!pid || !status || !entry || !start) {
-		free(pid);
-		free(status);
-		free(entry);
-		free(start);
+	if (!pid || !status || !todo || !entry || !start || !src || !out) {
 		cli_error("out of memory");
-		return CLI_EXIT_FAILURE;
+		r = CLI_EXIT_FAILURE;
+		goto out;
 	}
 	for (int i = 0; i < app->ninputs; i++) {
-		const char *in = app->inputs[i], *out = bc[i];
+		const char *in = app->inputs[i];
 		if (!ends_with(in, ".c"))
 			continue;
 		if (fe && cli_frontend_key(fe, CLANG, clang_flags, NCLANG_FLAGS, in, entry[i],
 					   sizeof entry[i]))
 			entry[i][0] = 0;
-		if (entry[i][0] && cli_frontend_lookup(entry[i], out)) {
-			entry[i][0] = 0; /* nothing to keep */
+		if (entry[i][0] && cli_frontend_lookup(entry[i], bc[i]))
+			continue;
+		todo[ntodo] = i;
+		src[ntodo] = in;
+		out[ntodo] = bc[i];
+		memmove(entry[ntodo], entry[i], sizeof entry[i]); /* ntodo <= i */
+		ntodo++;
+	}
+	cli_cc1_compile(CLANG, clang_flags, NCLANG_FLAGS, ntodo, (const char *const *)src, out, entry,
+			status);
+	for (int t = 0; t < ntodo; t++) { /* what cc1 left to the driver */
+		int i = todo[t];
+		if (status[t] >= 0) {
+			failed |= status[t] != 0;
 			continue;
 		}
 		for (; running >= at_once; running--) { /* whichever ends first */
-			int k = compile_ended(pid, i);
-			if ((status[k] = reap(pid, k, bc, entry, start)))
+			int k = compile_ended(pid, ntodo);
+			if ((status[k] = reap(pid, k, out, entry, start)))
 				failed = true;
 		}
 		if (failed) /* no more started */
 			break;
 		char dep[4200];
-		snprintf(dep, sizeof dep, "%s.d", out);
-		if (entry[i][0] && cli_frontend_start(dep, &start[i]))
-			entry[i][0] = 0;
-		if ((pid[i] = compile_async(in, out, entry[i][0] ? dep : NULL)) < 0) {
-			pid[i] = 0;
-			status[i] = CLI_EXIT_FAILURE;
+		snprintf(dep, sizeof dep, "%s.d", bc[i]);
+		if (entry[t][0] && cli_frontend_start(dep, &start[t]))
+			entry[t][0] = 0;
+		if ((pid[t] = compile_async(app->inputs[i], bc[i], entry[t][0] ? dep : NULL)) < 0) {
+			pid[t] = 0;
+			status[t] = CLI_EXIT_FAILURE;
 			break;
 		}
 		running++;
 	}
-	for (int i = 0; i < app->ninputs; i++) /* the rest */
-		if (pid[i] > 0)
-			status[i] = reap(pid, i, bc, entry, start);
-	for (int i = 0; i < app->ninputs && !r; i++)
-		r = status[i];
+	for (int t = 0; t < ntodo; t++) /* the rest */
+		if (pid[t] > 0)
+			status[t] = reap(pid, t, out, entry, start);
+	cli_cc1_finish();
+	for (int t = 0; t < ntodo && !r; t++)
+		r = status[t] > 0 ? status[t] : 0;
+out:
 	free(pid);
 	free(status);
+	free(todo);
 	free(entry);
 	free(start);
+	free(src);
+	free(out);
 	return r;
 }
 
