@@ -41,6 +41,11 @@ fi
 exec "$cc1" "\$@"
 END
 chmod +x "$TMP/bin/clang-19" "$TMP/bin/cc1"
+# this clang's cc1 command line is not left behind in build/
+kept=build/frontend.cc1
+[ -e "$kept" ] && cp "$kept" "$TMP/kept"
+trap 'if [ -e "$TMP/kept" ]; then cp "$TMP/kept" "$kept"; else rm -f "$kept"; fi
+rm -rf "$OUT" "$TMP"' EXIT
 PATH=$TMP/bin:$PATH
 export PATH
 cat >"$TMP/src/shape.h" <<'END'
@@ -71,6 +76,9 @@ runs() {
 jit() {
 	what=$1 want_runs=$2
 	shift 2
+	# a file written in the clock tick the compile starts in counts as
+	# changed while it ran (and is not kept): the edits come a tick before
+	sleep 0.05
 	before=$(runs)
 	./bareflow jit --hosted --cache "$C" "$@" "$TMP/src/main.c" "$TMP/src/area.c" \
 		>"$TMP/out" 2>"$OUT" </dev/null
@@ -103,6 +111,7 @@ jit "damaged entries" 2
 jit "mended" 0
 # The same source under another name is another entry (__FILE__ differs).
 cp "$TMP/src/area.c" "$TMP/src/area2.c"
+sleep 0.05
 ./bareflow jit --hosted --cache "$C" "$TMP/src/main.c" "$TMP/src/area2.c" >"$TMP/out" 2>"$OUT"
 [ "$(ls "$C/frontend" | wc -l)" -eq 3 ] || fail "expected 3 entries in $C/frontend"
 

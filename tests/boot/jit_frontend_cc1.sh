@@ -1,17 +1,29 @@
 # The front end without clang's driver (tools/cli/cc1.c): once the CLI
 # knows cc1's command line for this clang (asked of the driver on the first
 # run, kept in build/frontend.cc1), the sources compile in one cc1 a CPU,
-# and what the program sees is the driver's: __FILE__ and __BASE_FILE__ of
-# the sources and of their headers, for sources given with a directory,
-# "./", "..", an absolute path or none; two sources of one name; static
-# functions and struct tags of one name in two sources. Every output is the
-# ahead-of-time build's. A warning is printed once, an error fails the run
-# with clang's message, each naming the source as given; a source that
-# names __TIMESTAMP__, and a damaged command line file, go to the driver.
-# A clang-19 on PATH logs the driver's compiles.
+# and what the program sees is the driver's. Each case runs as it comes and
+# on one CPU (taskset), where one cc1 compiles all the sources of a
+# directory: __FILE__, __BASE_FILE__ and __TIMESTAMP__ of the sources and
+# of their headers, for sources given with a directory, "./", "..", an
+# absolute path or none; static functions and struct tags of one name in
+# two sources of one directory. Every output and status is the
+# ahead-of-time build's, and the driver compiles nothing. What cc1 would
+# carry from one source to the next goes to the driver, and the output is
+# still the ahead-of-time build's: a header reached under two names, a
+# diagnostic pragma (the next source's warning is said, once). A warning is
+# said once, an error fails the run with clang's message, once; a header in
+# another directory does not find a header of the sources' directory
+# (which the driver never looks in for it). A damaged command line file
+# goes to the driver, and is made again. A clang-19 on PATH logs the
+# driver's compiles.
 . tests/boot/common.inc
 real=$(command -v clang-19) || fail "no clang-19"
-mkdir -p "$TMP/bin" "$TMP/w/c" "$TMP/w/d"
+kept=build/frontend.cc1
+[ -e "$kept" ] && cp "$kept" "$TMP/kept"
+# this clang's command line is not left behind (the next run would ask again)
+trap 'if [ -e "$TMP/kept" ]; then cp "$TMP/kept" "$kept"; else rm -f "$kept"; fi
+rm -rf "$OUT" "$TMP"' EXIT
+mkdir -p "$TMP/bin" "$TMP/w/c/sub" "$TMP/w/d"
 cat >"$TMP/bin/clang-19" <<END
 #!/bin/sh
 case " \$* " in *" -### "*) ;; *" -emit-llvm "*) echo "\$*" >>"$TMP/driver";; esac
@@ -25,6 +37,7 @@ driver() { if [ -e "$TMP/driver" ]; then grep -c . "$TMP/driver"; else echo 0; f
 cat >"$TMP/w/c/h.h" <<'END'
 #pragma once
 static const char *h_file(void) { return __FILE__; }
+static const char *h_stamp(void) { return __TIMESTAMP__; }
 END
 cat >"$TMP/w/c/z.h" <<'END'
 #pragma once
@@ -36,110 +49,121 @@ cat >"$TMP/w/c/m.c" <<'END'
 #include "z.h"
 const char *n_file(void);
 const char *d_file(void);
+int n_value(void);
 int d_value(void);
 static int twice(int x) { return 2 * x; }
 int main(void)
 {
-	struct pair p = {twice(3), d_value()};
-	printf("%s %s %s %d %s %s %d %d\n", __FILE__, h_file(), __BASE_FILE__, __LINE__,
-	       n_file(), d_file(), p.a, p.b);
+	struct pair p = {twice(3), d_value() + n_value()};
+	printf("%s %s %s %d %s %s %d %d %s %s\n", __FILE__, h_file(), __BASE_FILE__, __LINE__,
+	       n_file(), d_file(), p.a, p.b, h_stamp(), __TIMESTAMP__);
 	return p.a + p.b;
 }
 END
 cat >"$TMP/w/c/n.c" <<'END'
 #include "h.h"
+struct pair { long x; char c[3]; };
+static int twice(int x) { return 2 * x + 1; }
 const char *n_file(void) { return h_file(); }
+int n_value(void) { struct pair p = {twice(20), {0}}; return (int)p.x + (int)sizeof p; }
 END
 cat >"$TMP/w/d/n.c" <<'END'
 #include "../c/h.h"
-struct pair { long x; char c[3]; };
-static int twice(int x) { return 2 * x + 1; }
-int d_value(void) { struct pair p = {twice(20), {0}}; return (int)p.x + (int)sizeof p; }
+int d_value(void) { return 5; }
 const char *d_file(void) { return h_file(); }
 END
+touch -d '2020-02-02 12:00' "$TMP/w/c/h.h" "$TMP/w/c/m.c"
 
-# same WHAT DIR SOURCES...: in DIR, jit and the ahead-of-time build of
-# SOURCES give the same output and status, and no driver compiled.
-same() {
+# jit WHAT DIR SOURCES...: in DIR, jit the sources as they come (ONE_CPU
+# set: on one CPU); the output and status must be the ahead-of-time
+# build's; $n is what the driver compiled
+jit() {
 	what=$1 dir=$2
 	shift 2
 	before=$(driver)
-	(cd "$dir" && "$OLDPWD/bareflow" jit --hosted --cache off "$@") >"$TMP/out" 2>"$OUT" </dev/null
+	(cd "$dir" && $ONE_CPU "$OLDPWD/bareflow" jit --hosted --cache off "$@") \
+		>"$TMP/out" 2>"$OUT" </dev/null
 	STATUS=$?
 	(cd "$dir" && "$real" -O1 -w -o "$TMP/aot" "$@") || fail "$what: cannot build"
 	(cd "$dir" && "$TMP/aot") >"$TMP/want"
 	want=$?
 	[ "$STATUS" -eq "$want" ] || fail "$what: status $STATUS, ahead of time $want"
 	cmp -s "$TMP/out" "$TMP/want" || fail "$what: output $(cat "$TMP/out"), not $(cat "$TMP/want")"
-	[ "$(driver)" -eq "$before" ] || fail "$what: the driver compiled $(($(driver) - before))"
+	n=$(($(driver) - before))
+}
+# same WHAT DIR SOURCES...: jit, as it comes and on one CPU, without the driver
+same() {
+	for ONE_CPU in "" "taskset -c 0"; do
+		jit "$@"
+		[ "$n" -eq 0 ] || fail "$1 (${ONE_CPU:-as it comes}): the driver compiled $n"
+	done
+}
+# driver WHAT DIR SOURCES...: jit on one CPU, where the driver must compile
+to_driver() {
+	ONE_CPU="taskset -c 0"
+	jit "$@"
+	[ "$n" -gt 0 ] || fail "$1: the driver did not compile"
 }
 
-same_output() { cmp -s "$TMP/out" "$TMP/want" || fail "$1: output $(cat "$TMP/out")"; }
-
 # the first run with this clang asks the driver for cc1's command line
-(cd "$TMP/w" && "$OLDPWD/bareflow" jit --hosted --cache off c/m.c c/n.c d/n.c) \
-	>"$TMP/out" 2>"$OUT"
+(cd "$TMP/w" && "$OLDPWD/bareflow" jit --hosted --cache off c/m.c c/n.c d/n.c) >"$TMP/out" 2>"$OUT"
 [ "$(driver)" -eq 3 ] || fail "first run: the driver compiled $(driver), not 3"
-grep -q '^/' build/frontend.cc1 || fail "no cc1 command line kept in build/frontend.cc1"
+grep -q '^/' "$kept" || fail "no cc1 command line kept in $kept"
 same "a directory" "$TMP/w" c/m.c c/n.c d/n.c
 same "./" "$TMP/w" ./c/m.c ./c/n.c ./d/n.c
 same ".." "$TMP/w/c" ../../w/c/m.c ../../w/c/n.c ../../w/d/n.c
 same "absolute" "$TMP" "$TMP/w/c/m.c" "$TMP/w/c/n.c" "$TMP/w/d/n.c"
 same "no directory" "$TMP/w/c" m.c n.c ../d/n.c
 
-# a header reached under two names: in cc1, one process for several
-# sources, a file's name is the one it was first read by, whoever reads it
-# after; that is seen, and the driver compiles (here the two names are in
-# one source, where the driver would say the first name too)
-printf '#include "./h.h"\n#include "h.h"\nconst char *n_file(void) { return h_file(); }\n' \
-	>"$TMP/w/c/x.c"
-before=$(driver)
-(cd "$TMP/w" && "$OLDPWD/bareflow" jit --hosted --cache off c/m.c c/x.c d/n.c) >"$TMP/out" 2>"$OUT"
-(cd "$TMP/w" && "$real" -O1 -o "$TMP/aot" c/m.c c/x.c d/n.c && "$TMP/aot") >"$TMP/want"
-same_output "another name"
-grep -q "c/./h.h" "$TMP/out" || fail "another name: no c/./h.h in $(cat "$TMP/out")"
-[ "$(driver)" -gt "$before" ] || fail "another name: the driver did not compile"
+# a header under two names in one cc1: the later source would get the
+# first name; here "./h.h", which the make rule writes as "h.h", and
+# "sub/../h.h"
+printf '#include "./h.h"\nconst char *n_file(void) { return h_file(); }\n' >"$TMP/w/c/dot.c"
+printf 'int n_value(void) { return 1; }\n' >"$TMP/w/c/one.c"
+to_driver "./h.h" "$TMP/w/c" m.c dot.c one.c ../d/n.c
+printf '#include "sub/../h.h"\nconst char *n_file(void) { return h_file(); }\n' >"$TMP/w/c/up.c"
+to_driver "sub/../h.h" "$TMP/w" c/m.c c/up.c c/one.c d/n.c
 
-# a warning: said once, naming the source as given; the program runs
-cat >"$TMP/w/c/warn.c" <<'END'
-int d_value(void) { unsigned char c = 300; return c; }
-const char *d_file(void) { return __FILE__; }
+# a diagnostic pragma in one source holds in cc1 for the next
+cat >"$TMP/w/c/quiet.c" <<'END'
+#pragma clang diagnostic ignored "-Wconstant-conversion"
+const char *n_file(void) { return "quiet"; }
 END
-(cd "$TMP/w" && "$OLDPWD/bareflow" jit --hosted --cache off c/m.c c/n.c c/warn.c) \
-	>"$TMP/out" 2>"$OUT"
-STATUS=$?
-(cd "$TMP/w" && "$real" -O1 -w -o "$TMP/aot" c/m.c c/n.c c/warn.c && "$TMP/aot") >"$TMP/want"
-want=$?
-[ "$STATUS" -eq "$want" ] || fail "a warning: status $STATUS, ahead of time $want"
-same_output "a warning"
-[ "$(grep -c "^c/warn.c:1:.*warning" "$OUT")" -eq 1 ] || fail "the warning was not said once"
+printf 'int n_value(void) { unsigned char c = 300; return c; }\n' >"$TMP/w/c/loud.c"
+to_driver "a pragma" "$TMP/w" c/m.c c/quiet.c c/loud.c d/n.c
+said=$(grep -c "^c/loud.c:1:.*warning" "$OUT")
+[ "$said" -eq 1 ] || fail "a pragma: loud.c's warning was said $said times, not once"
 
-# an error: clang's message, once, and status 1
-printf 'int d_value(void) { return nope; }\n' >"$TMP/w/c/bad.c"
-(cd "$TMP/w" && "$OLDPWD/bareflow" jit --hosted --cache off c/m.c c/n.c c/bad.c) >"$OUT" 2>&1
-STATUS=$?
-[ "$STATUS" -eq 1 ] || fail "a compile error: status $STATUS, not 1"
-[ "$(grep -c "^c/bad.c:1:.*error" "$OUT")" -eq 1 ] || fail "the error was not said once"
+# a warning: said once; an error: said once, status 1
+printf 'const char *n_file(void) { return "n"; }\n' >"$TMP/w/c/plain.c"
+for ONE_CPU in "" "taskset -c 0"; do
+	jit "a warning" "$TMP/w" c/m.c c/plain.c c/loud.c d/n.c
+	said=$(grep -c "^c/loud.c:1:.*warning" "$OUT")
+	[ "$said" -eq 1 ] || fail "a warning: said $said times, not once"
+	printf 'int n_value(void) { return nope; }\n' >"$TMP/w/c/bad.c"
+	(cd "$TMP/w" && $ONE_CPU "$OLDPWD/bareflow" jit --hosted --cache off c/m.c c/plain.c \
+		c/bad.c d/n.c) >"$OUT" 2>&1
+	STATUS=$?
+	[ "$STATUS" -eq 1 ] || fail "a compile error: status $STATUS, not 1"
+	said=$(grep -c "^c/bad.c:1:.*error" "$OUT")
+	[ "$said" -eq 1 ] || fail "a compile error: said $said times, not once"
+done
 
-# __TIMESTAMP__ would be the copy's: that source goes to the driver
-cat >"$TMP/w/c/stamp.c" <<'END'
-int d_value(void) { return sizeof __TIMESTAMP__; }
-const char *d_file(void) { return ""; }
-END
-before=$(driver)
-(cd "$TMP/w" && "$OLDPWD/bareflow" jit --hosted --cache off c/m.c c/n.c c/stamp.c) \
-	>"$TMP/out" 2>"$OUT"
-n=$(($(driver) - before))
-[ "$n" -eq 1 ] || fail "__TIMESTAMP__: the driver compiled $n, not 1"
+# sub/x.h includes "only.h", which is in c/ alone: not found, as by the driver
+printf '#include "only.h"\n' >"$TMP/w/c/sub/x.h"
+printf 'int only;\n' >"$TMP/w/c/only.h"
+printf '#include "sub/x.h"\nint n_value(void) { return only; }\n' >"$TMP/w/c/deep.c"
+ONE_CPU="taskset -c 0"
+(cd "$TMP/w" && $ONE_CPU "$OLDPWD/bareflow" jit --hosted --cache off c/m.c c/plain.c c/deep.c \
+	d/n.c) >"$OUT" 2>&1
+STATUS=$?
+[ "$STATUS" -eq 1 ] || fail "a header's include: status $STATUS, not 1"
+grep -q "^c/sub/x.h:1:.*'only.h' file not found" "$OUT" || fail "a header's include was found"
 
 # a damaged command line file: the driver compiles, and it is made again
-head -c 100 build/frontend.cc1 >"$TMP/cut" && cat "$TMP/cut" >build/frontend.cc1
-before=$(driver)
-(cd "$TMP/w" && "$OLDPWD/bareflow" jit --hosted --cache off c/m.c c/n.c d/n.c) \
-	>"$TMP/out" 2>"$OUT"
-(cd "$TMP/w" && "$real" -O1 -o "$TMP/aot" c/m.c c/n.c d/n.c && "$TMP/aot") >"$TMP/want"
-same_output "damaged"
-n=$(($(driver) - before))
+head -c 100 "$kept" >"$TMP/cut" && cat "$TMP/cut" >"$kept"
+ONE_CPU=
+jit "damaged" "$TMP/w" c/m.c c/n.c d/n.c
 [ "$n" -eq 3 ] || fail "damaged: the driver compiled $n, not 3"
 same "mended" "$TMP/w" c/m.c c/n.c d/n.c
 echo ok

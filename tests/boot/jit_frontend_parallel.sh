@@ -1,8 +1,8 @@
 # The front end's driver compiles the sources side by side, as many at
 # once as there are CPUs and a few more, and starts the next one as soon as
-# any has ended, not the oldest. (The driver compiles while cc1's command
-# line for this clang is not known yet: on the first run with the clang
-# below, whose path is new. jit_frontend_cc1.sh tests what follows.) A clang-19 on PATH logs each compile's start and
+# any has ended, not the oldest. (The driver compiles where cc1's command
+# line for this clang is not known, which the clang below does not tell:
+# jit_frontend_cc1.sh tests cc1's compiles.) A clang-19 on PATH logs each compile's start and
 # end and, for the first source (slow.c), waits until every other one has
 # ended (at most 60 s) before it compiles: there are more sources than run
 # at once, so the run ends with slow.c last only if the later ones did not
@@ -14,11 +14,11 @@ mkdir -p "$TMP/bin" "$TMP/src"
 cat >"$TMP/bin/clang-19" <<END
 #!/bin/sh
 # only the front end's compiles (-emit-llvm) are logged and held: a make
-# that ran would compile through here too, and the CLI asks once what cc1
-# runs (-###)
+# that ran would compile through here too; and this clang does not say
+# what cc1 would run (-###), so that the CLI's compiles are the driver's
+for a in "\$@"; do case \$a in -###) exit 1;; esac; done
 src=
 for a in "\$@"; do case \$a in -emit-llvm) src=-;; esac; done
-for a in "\$@"; do case \$a in -###) src=;; esac; done
 [ -n "\$src" ] || exec "$real" "\$@"
 for a in "\$@"; do case \$a in *.c) src=\$(basename "\$a");; esac; done
 echo "start \$src" >>"$TMP/log"

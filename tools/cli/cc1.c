@@ -6,9 +6,12 @@
  * their constructors) is 25 ms of the 35 that a small file takes. Given
  * several sources, the driver still starts a process for each. clang's
  * compiler proper, `clang -cc1`, given several inputs, compiles them one
- * after the other in one process. So the sources are split into a group
- * per CPU that we may run on, each compiled by one cc1: crc's four files on
- * two CPUs took 41 ms so, against 64 with a driver per file.
+ * after the other in one process, and with `-o -` writes their bitcode one
+ * after the other to its output. So the sources are split into a group per
+ * CPU that we may run on (a group holds sources of one directory), each
+ * compiled by one cc1, and its output is cut into the modules (cut_modules):
+ * crc's four files on two CPUs took 41 ms so, against 64 with a driver per
+ * file.
  *
  * cc1's command line is the one the driver would run, which `clang -###`
  * prints. Asking costs a driver's start, so the answer is kept in
@@ -16,30 +19,36 @@
  * asked with (cli_frontend_toolchain); when they change, the next run asks
  * again, beside its own compiles, which go to the driver.
  *
- * cc1 writes each output beside its input, under the input's name, and
- * one command line serves all the inputs. So a group is a directory of the
- * run's temporary one, which holds a copy of each source under its name,
- * and what the compile sees is made the same as the driver's:
- *  - each copy begins with `#line 1 "SRC"`, SRC the path as given: the
- *    source's __FILE__, __BASE_FILE__ and __LINE__ are as they would be;
- *  - a quoted #include looks first in the directory of the file that
- *    includes, for a source the group's, which holds no header: -iquote
- *    names the source's directory as the driver would have ("." for a
- *    source given without one), and a header found there has the path it
- *    would have had (a group holds sources of one directory);
- *  - the dependencies the front end's cache keeps name the source, not the
- *    copy, and are the group's: a change to another of its sources makes
- *    a miss.
- * A group is left to the driver, which then says what it has to say, when
- * its cc1 cannot be started, ends other than by exiting 0, or prints
- * anything (a warning, or an error such as the copy could cause: a file
- * that includes itself by name); so is a source whose path a #line cannot
- * hold exactly or that names __TIMESTAMP__ (the copy's time).
+ * The sources are cc1's inputs as given, in our working directory, so what
+ * each sees is what the driver gives it: its __FILE__, the directories its
+ * #include looks in, the paths of its headers; its bitcode is the driver's
+ * byte for byte, but where a source has a struct type of a name an earlier
+ * source of its group had (one LLVM context, which numbers the second).
+ * What one process for several sources shares, cc1 does not reset between
+ * them, and where that shows, the group goes to the driver (group_clean):
+ *  - diagnostics: a `#pragma ... diagnostic` of one source holds for the
+ *    ones after it, and the error count goes on; so a group that printed
+ *    anything, or more than one source of which (or a header of theirs
+ *    that is not the system's) names "diagnostic";
+ *  - file names: a file keeps the name it was first read by, so a header
+ *    that one source reaches as "x/../h.h" and an earlier one as "h.h" would
+ *    have the earlier name in the later source's __FILE__; cc1's make rule
+ *    (one for all, each name once) then has a name that its header list
+ *    (each header each source entered, by the file's name) lacks. The rule
+ *    drops a leading "./", which hides "./h.h" against "h.h": so a group of
+ *    several also goes where a source or a header not the system's names
+ *    "./ after a quote.
+ * Each source's headers, for the front end's cache, are those between the
+ * marks in the header list that an empty file, included first into every
+ * source (-include), makes. A group is also left to the driver when its cc1
+ * cannot be started or exits other than with 0, and a source when its name
+ * is not a plain path (a leading '-', a newline).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,13 +60,11 @@
 
 #include "cli.h"
 
-#define CC1_MAGIC "bareflow-cc1 1"
+#define CC1_MAGIC "bareflow-cc1 2"
 #define CC1_FILE "build/frontend.cc1"
-#define CC1_MAX_ARGS 512
-/* A group's directory as its cc1 sees it: through its descriptor 3, so that
- * the names cc1 writes into the bitcode (the module's source file) are the
- * same on every run, whatever the temporary directory is called. */
-#define CC1_DIR "/proc/self/fd/3"
+#define CC1_MAX_ARGS 256   /* the kept command line's words, at most */
+#define GROUP_MAX 256	   /* a group's sources, at most */
+#define GROUPS_MAX 64	   /* groups at once, at most: more sources go to the driver */
 
 /* cc1's command line without the inputs and what names them: argv[0] is
  * the compiler, the words in text. */
@@ -96,7 +103,7 @@ static bool cc1_load(const char *key, struct cc1_line *l)
 	l->text = data;
 	l->argc = 0;
 	for (p = line + 1; *p; p = line + 1) {
-		if (!(line = strchr(p, '\n')) || l->argc >= CC1_MAX_ARGS - 1)
+		if (!(line = strchr(p, '\n')) || l->argc >= CC1_MAX_ARGS)
 			goto bad;
 		*line = 0;
 		l->argv[l->argc++] = p;
@@ -113,8 +120,6 @@ bad:
 static const char *quoted_word(const char *p, char *w, size_t size)
 {
 	size_t n = 0;
-	while (*p == ' ')
-		p++;
 	if (*p++ != '"')
 		return NULL;
 	for (; *p != '"'; p++) {
@@ -131,45 +136,52 @@ static const char *quoted_word(const char *p, char *w, size_t size)
 /* From what the driver printed for compiling probe.src, the command line
  * to keep: the cc1 line's words but the input and the names made from it
  * (-main-file-name, -o, -x) and the working directory (which is the
- * run's), one per line, after the magic line. False if there is no such
- * line or a word would name the probe's directory. */
+ * run's), one per line. False unless the whole line parses, and if a word
+ * names the probe's directory. */
 static bool cc1_parse(const char *printed, FILE *to)
 {
 	const char *p = strstr(printed, "\" \"-cc1\" ");
 	char w[4200], dir[4200];
+	int k = 0;
 	snprintf(dir, sizeof dir, "%s", probe.src);
 	*strrchr(dir, '/') = 0;
 	if (!p)
 		return false;
 	while (p > printed && p[-1] != '\n')
 		p--;
-	for (int k = 0; (p = quoted_word(p, w, sizeof w)); k++) {
+	while (*p == ' ')
+		p++;
+	for (; *p && *p != '\n'; k++) { /* ' "WORD"' ... up to the line's end */
+		if (!(p = quoted_word(p, w, sizeof w)) || (*p != ' ' && *p != '\n' && *p))
+			return false;
+		p += *p == ' ';
 		if (!strcmp(w, "-main-file-name") || !strcmp(w, "-o") || !strcmp(w, "-x")) {
 			if (!(p = quoted_word(p, w, sizeof w)))
 				return false;
+			p += *p == ' ';
 			continue;
 		}
 		if (!strcmp(w, probe.src) || !strncmp(w, "-fdebug-compilation-dir=", 24) ||
 		    !strncmp(w, "-fcoverage-compilation-dir=", 27))
 			continue;
-		if (strstr(w, dir) || k >= CC1_MAX_ARGS - 64)
+		if (strstr(w, dir) || k >= CC1_MAX_ARGS)
 			return false;
 		fprintf(to, "%s\n", w);
 	}
-	return true;
+	return k > 2;
 }
 
 void cli_cc1_finish(void)
 {
 	char *printed = NULL, path[4200], tmp[4300];
 	size_t size;
-	int wstatus;
+	int wstatus = -1;
 	if (probe.pid <= 0)
 		return;
 	while (waitpid(probe.pid, &wstatus, 0) < 0 && errno == EINTR)
 		;
 	probe.pid = 0;
-	if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) ||
+	if (wstatus == -1 || !WIFEXITED(wstatus) || WEXITSTATUS(wstatus) ||
 	    cli_read_whole(probe.out, &printed, &size))
 		goto out;
 	cc1_path(path, sizeof path);
@@ -183,6 +195,27 @@ void cli_cc1_finish(void)
 		unlink(tmp);
 out:
 	free(printed);
+}
+
+/* Start a child that runs argv[0] (a path, or searched in PATH with
+ * search) with stdout on out and stderr on err, and dies with us. Its pid,
+ * or -1. */
+static pid_t start(const char *const *argv, bool search, int out, int err)
+{
+	pid_t parent = getpid();
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent || dup2(out, 1) < 0 || dup2(err, 2) < 0)
+			_exit(127);
+		if (search)
+			execvp(argv[0], (char *const *)argv);
+		else
+			execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	return pid;
 }
 
 /* Ask the driver, in the background, what it would run for the flags. */
@@ -210,113 +243,55 @@ static void cc1_ask(const char *clang, const char *const *flags, int nflags, con
 	argv[n++] = "--";
 	argv[n++] = probe.src;
 	argv[n] = NULL;
-	fflush(NULL);
-	probe.pid = fork();
-	if (probe.pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		execvp(clang, (char *const *)argv);
-		_exit(127);
-	}
+	probe.pid = start(argv, true, fd, fd);
 	close(fd);
 }
 
-/* The directory a quoted #include in src looks in first, as the driver
- * names it: "" for a source given without one (cc1 is then told "."). */
+/* The directory of a source as given ("" for none): a group's sources
+ * share one, so that they name their headers alike. */
 static void src_dir(const char *src, char *dir, size_t size)
 {
 	const char *slash = strrchr(src, '/');
 	snprintf(dir, size, "%.*s", slash ? (int)(slash - src) : 0, src);
-	if (slash == src) /* "/x.c" */
-		snprintf(dir, size, "/");
 }
 
-static const char *base_name(const char *src)
-{
-	return strrchr(src, '/') ? strrchr(src, '/') + 1 : src;
-}
-
-/* Whether source s may go to cc1: a #line directive holds its path as it
- * is, the driver's names of the directories in it are plain, and it does
- * not name __TIMESTAMP__ (which would be the copy's time). */
-static bool for_cc1(const char *s)
-{
-	char *text;
-	size_t len;
-	if (strpbrk(s, "\"\\\n") || strstr(s, "//") || cli_read_whole(s, &text, &len))
-		return false;
-	bool ok = !strstr(text, "__TIMESTAMP__");
-	free(text);
-	return ok;
-}
-
-/* One cc1 and its sources, the indexes in[0..n). Besides the outputs it
- * writes DIR.err (its stderr), DIR.d (the make rule of all it read, each
- * path once, as first spelled) and DIR.h (the header list: each header a
- * source entered, a line each time, by the name the file had when cc1
- * first read it). */
+/* One cc1 and its sources, the indexes in[0..n). It writes DIR.bc (the
+ * modules one after the other), DIR.err (its stderr), DIR.d (the make rule
+ * of all it read) and DIR.h (the header list). */
 struct group {
-	char dir[4200];	    /* the group's directory */
+	char dir[4200];	    /* the files' names without the suffix */
 	char src_dir[4200]; /* its sources' (src_dir) */
-	int *in, n;
+	int in[GROUP_MAX], n;
 	bool deps; /* some source is to be kept in the cache */
 	pid_t pid;
 	struct timespec start; /* the compile's, for the cache */
 	char *heads, *rule;    /* DIR.h and DIR.d, once read */
 };
 
-/* Copy source s, the group's i-th, to the group's directory: an #include
- * of an empty file that marks where its headers begin in the header list,
- * its #line, then its text. Names the copy as cc1 sees it in copy. False
- * if it cannot be. */
-static bool copy_source(const struct group *g, int i, const char *s, char *copy, size_t size)
+/* Start g's cc1 on its sources, with mark as the file included first;
+ * false if it cannot be. */
+static bool group_start(struct group *g, const struct cc1_line *l, const char *const *src,
+			const char *mark)
 {
-	char *text, mark[4300];
-	size_t len;
-	int fd;
-	snprintf(mark, sizeof mark, "%s/%d.mark", g->dir, i);
-	snprintf(copy, size, "%s/%s", g->dir, base_name(s));
-	if ((fd = open(mark, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
-		return false;
-	if (close(fd) || cli_read_whole(s, &text, &len))
-		return false;
-	FILE *f = fopen(copy, "wxe");
-	bool ok = f && fprintf(f, "#include \"" CC1_DIR "/%d.mark\"\n#line 1 \"%s\"\n", i, s) > 0 &&
-		  fwrite(text, 1, len, f) == len;
-	if (f && fclose(f))
-		ok = false;
-	free(text);
-	snprintf(copy, size, CC1_DIR "/%s", base_name(s));
-	return ok;
-}
+	const char *argv[CC1_MAX_ARGS + GROUP_MAX + 24];
+	char cwd[4096], debug_dir[4200], coverage_dir[4200], out[4300], dep[4300], err[4300],
+	    heads[4300];
+	int n = 0, fd, efd;
 
-/* Make g's directory (the bitcode files' directory and "/gK") with a copy
- * of each source, and start its cc1 on them; false if it cannot be. */
-static bool group_start(struct group *g, const struct cc1_line *l, const char *const *src, int k,
-			const char *out_dir)
-{
-	const char *argv[CC1_MAX_ARGS + 16];
-	char cwd[4096], debug_dir[4200], coverage_dir[4200], dep[4300], err[4300], heads[4300];
-	int n = 0, fd;
-
-	snprintf(g->dir, sizeof g->dir, "%s/g%d", out_dir, k);
+	snprintf(out, sizeof out, "%s.bc", g->dir);
 	snprintf(dep, sizeof dep, "%s.d", g->dir);
 	snprintf(heads, sizeof heads, "%s.h", g->dir);
 	snprintf(err, sizeof err, "%s.err", g->dir);
-	if (!getcwd(cwd, sizeof cwd) || mkdir(g->dir, 0700) ||
-	    (g->deps && cli_frontend_start(dep, &g->start)))
+	if (!getcwd(cwd, sizeof cwd) || (g->deps && cli_frontend_start(dep, &g->start)))
 		return false;
-	char (*copies)[4300] = calloc((size_t)g->n, sizeof *copies);
-	bool ok = copies != NULL;
-	for (int i = 0; i < g->n && ok; i++)
-		ok = copy_source(g, i, src[g->in[i]], copies[i], sizeof copies[i]);
 	snprintf(debug_dir, sizeof debug_dir, "-fdebug-compilation-dir=%s", cwd);
 	snprintf(coverage_dir, sizeof coverage_dir, "-fcoverage-compilation-dir=%s", cwd);
 	for (int i = 0; i < l->argc; i++)
 		argv[n++] = l->argv[i];
 	argv[n++] = debug_dir;
 	argv[n++] = coverage_dir;
+	argv[n++] = "-include";
+	argv[n++] = mark;
 	argv[n++] = "-dependency-file";
 	argv[n++] = dep;
 	argv[n++] = "-MT";
@@ -324,63 +299,181 @@ static bool group_start(struct group *g, const struct cc1_line *l, const char *c
 	argv[n++] = "-sys-header-deps";
 	argv[n++] = "-header-include-file";
 	argv[n++] = heads;
-	argv[n++] = "-iquote";
-	argv[n++] = g->src_dir[0] ? g->src_dir : ".";
+	argv[n++] = "-o";
+	argv[n++] = "-";
 	argv[n++] = "-x";
 	argv[n++] = "c";
-	int dir = ok ? open(g->dir, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
-	if (dir >= 0 && (fd = open(err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) >= 0) {
-		/* the copies at the end: argv has room for CC1_MAX_ARGS of them */
-		for (int i = 0; i < g->n && n < CC1_MAX_ARGS + 15; i++)
-			argv[n++] = copies[i];
-		argv[n] = NULL;
-		fflush(NULL);
-		g->pid = fork();
-		if (g->pid == 0) {
-			prctl(PR_SET_PDEATHSIG, SIGKILL);
-			dup2(fd, 2);
-			if (dir == 3 ? fcntl(3, F_SETFD, 0) : dup2(dir, 3))
-				_exit(127);
-			execv(argv[0], (char *const *)argv);
-			_exit(127);
+	for (int i = 0; i < g->n; i++)
+		argv[n++] = src[g->in[i]];
+	argv[n] = NULL;
+	if ((fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
+		return false;
+	if ((efd = open(err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) >= 0) {
+		g->pid = start(argv, false, fd, efd);
+		close(efd);
+	}
+	close(fd);
+	return g->pid > 0;
+}
+
+/* Whether path is a line of list (a path a line). */
+static bool listed(const char *list, const char *path)
+{
+	size_t len = strlen(path);
+	for (const char *q = list; *path && (q = strstr(q, path)); q++)
+		if ((q == list || q[-1] == '\n') && q[len] == '\n')
+			return true;
+	return false;
+}
+
+/* What group_clean's walks over the make rule need. */
+struct check {
+	const struct group *g;
+	const char *const *src;
+	const char *mark;
+	const char *const *sys; /* the system's header directories, NULL-ended */
+	bool plain;		/* no file names "diagnostic" or "./ after a quote */
+};
+
+/* s without a leading "./" (or several), as the make rule writes names. */
+static const char *no_dot_slash(const char *s)
+{
+	while (s[0] == '.' && s[1] == '/')
+		s += 2;
+	return s;
+}
+
+static bool is_source(const struct check *c, const char *path)
+{
+	for (int i = 0; i < c->g->n; i++)
+		if (!strcmp(no_dot_slash(c->src[c->g->in[i]]), no_dot_slash(path)))
+			return true;
+	return false;
+}
+
+/* For cli_each_dep over the rule: false for a file that the header list
+ * names nowhere (with or without a leading "./") and is neither a source
+ * nor the mark; notes in c->plain whether each file the user wrote reads
+ * plainly. */
+static bool known_dep(const char *path, void *arg)
+{
+	struct check *c = arg;
+	const char *heads = c->g->heads, *bare = no_dot_slash(path);
+	bool source = is_source(c, path);
+	if (!source && strcmp(path, c->mark)) {
+		bool found = listed(heads, path);
+		for (const char *q = heads; !found && (q = strstr(q, bare)); q++) {
+			const char *line = q; /* back over the "./"s the rule dropped */
+			while (line - 2 >= heads && line[-1] == '/' && line[-2] == '.')
+				line -= 2;
+			found = line != q && (line == heads || line[-1] == '\n') &&
+				q[strlen(bare)] == '\n';
 		}
-		close(fd);
+		if (!found)
+			return false;
 	}
-	if (dir >= 0)
-		close(dir);
-	free(copies);
-	return ok && g->pid > 0;
+	bool system = false;
+	for (int i = 0; c->sys[i] && !system; i++) {
+		size_t n = strlen(c->sys[i]);
+		system = !strncmp(path, c->sys[i], n) && path[n] == '/';
+	}
+	char *text;
+	size_t size;
+	if (!system && strcmp(path, c->mark)) {
+		if (cli_read_whole(path, &text, &size))
+			return false;
+		if (memmem(text, size, "diagnostic", 10) || memmem(text, size, "\"./", 3))
+			c->plain = false;
+		free(text);
+	}
+	return true;
 }
 
-/* Whether the header list has a line for path. */
-static bool listed(const char *heads, const char *path, size_t len)
+/* Split the bitcode files of the n modules cc1 wrote one after the other
+ * in data[0..size) off into the files out[k]: each begins with the magic
+ * 'B' 'C' 0xC0 0xDE, then its top-level blocks, each of which (read at
+ * the top level's abbreviation width, 2) is ENTER_SUBBLOCK (1), its block
+ * id (VBR 8), its abbreviation width (VBR 4), then at the next 32-bit word
+ * the number of 32-bit words in the block. False unless there are exactly
+ * n whole modules. */
+static bool cut_modules(const unsigned char *data, size_t size, int n, const char *const *out)
 {
-	for (const char *p = heads; (p = strstr(p, path)); p += len)
-		if ((p == heads || p[-1] == '\n') && p[len] == '\n')
-			return true;
-	return false;
+	size_t at = 0;
+	for (int k = 0; k < n; k++) {
+		size_t begin = at;
+		if (size - at < 4 || memcmp(data + at, "BC\xc0\xde", 4))
+			return false;
+		at += 4;
+		while (size - at >= 4 && memcmp(data + at, "BC\xc0\xde", 4)) {
+			uint64_t bits = 0;
+			unsigned nbits = 0, pos = 0;
+			/* the block's header: 2 + VBR8 + VBR4 bits, within 8 bytes */
+			for (int b = 0; b < 8 && at + (size_t)b < size; b++)
+				bits |= (uint64_t)data[at + (size_t)b] << (8 * b);
+			if ((bits & 3) != 1) /* ENTER_SUBBLOCK */
+				return false;
+			pos = 2;
+			for (unsigned chunk;; pos += 8) { /* the block id, VBR 8 */
+				chunk = (unsigned)(bits >> pos) & 0xff;
+				if (!(chunk & 0x80) || pos > 40)
+					break;
+			}
+			pos += 8;
+			for (unsigned chunk;; pos += 4) { /* the abbreviation width, VBR 4 */
+				chunk = (unsigned)(bits >> pos) & 0xf;
+				if (!(chunk & 0x8) || pos > 56)
+					break;
+			}
+			pos += 4;
+			nbits = (pos + 31) / 32 * 32; /* to the next word */
+			size_t head = nbits / 8;
+			if (size - at < head + 4)
+				return false;
+			const unsigned char *w = data + at + head; /* little-endian */
+			uint32_t words = (uint32_t)w[0] | (uint32_t)w[1] << 8 | (uint32_t)w[2] << 16 |
+					 (uint32_t)w[3] << 24;
+			if ((size - at - head - 4) / 4 < words)
+				return false;
+			at += head + 4 + (size_t)words * 4;
+		}
+		int fd = open(out[k], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		bool ok = fd >= 0 && write(fd, data + begin, at - begin) == (ssize_t)(at - begin);
+		if (fd >= 0 && close(fd))
+			ok = false;
+		if (!ok)
+			return false;
+	}
+	return at == size;
 }
 
-/* For cli_each_dep over the group's rule: false for a path that the header
- * list does not have, besides the copies and marks. A header a source
- * reached under another name than the one cc1 first read it by is such a
- * path (the name is the file's, in one process, and a source's __FILE__
- * in that header would be the other's); so is what #embed reads. (A name
- * that differs only by a leading "./" cannot be told apart: the rule drops
- * it.) */
-static bool listed_dep(const char *path, void *heads)
+/* Whether g's cc1 did what a driver each would have (see the top), and its
+ * modules are in their files. */
+static bool group_clean(struct group *g, int wstatus, const char *const *src, char *const *bc,
+			const char *mark, const char *const *sys)
 {
-	if (!strncmp(path, CC1_DIR "/", sizeof CC1_DIR) || listed(heads, path, strlen(path)))
-		return true;
-	/* the rule drops a leading "./", which the list keeps */
-	for (const char *p = heads; (p = strstr(p, path)); p++) {
-		const char *line = p;
-		while (line - 2 >= (const char *)heads && line[-1] == '/' && line[-2] == '.')
-			line -= 2;
-		if (line != p && (line == heads || line[-1] == '\n') && p[strlen(path)] == '\n')
-			return true;
-	}
-	return false;
+	char path[4300], *code;
+	size_t size;
+	struct stat st;
+	snprintf(path, sizeof path, "%s.err", g->dir);
+	if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) || stat(path, &st) || st.st_size)
+		return false;
+	snprintf(path, sizeof path, "%s.h", g->dir);
+	if (cli_read_whole(path, &g->heads, &size))
+		return false;
+	snprintf(path, sizeof path, "%s.d", g->dir);
+	struct check c = {g, src, mark, sys, true};
+	if (cli_read_whole(path, &g->rule, &size) || !cli_each_dep(g->rule, known_dep, &c) ||
+	    (!c.plain && g->n > 1))
+		return false;
+	snprintf(path, sizeof path, "%s.bc", g->dir);
+	if (cli_read_whole(path, &code, &size))
+		return false;
+	const char *out[GROUP_MAX];
+	for (int i = 0; i < g->n; i++)
+		out[i] = bc[g->in[i]];
+	bool ok = cut_modules((const unsigned char *)code, size, g->n, out);
+	free(code);
+	return ok;
 }
 
 /* Append path to the make rule being written to f, escaped as clang
@@ -397,75 +490,58 @@ static void put_dep(FILE *f, const char *path, size_t len)
 	}
 }
 
-/* Whether the line [p, end) is among the lines [from, p) (a header entered
- * again, where nothing guards it). */
-static bool seen_before(const char *from, const char *p, const char *end)
-{
-	size_t len = (size_t)(end - p);
-	for (const char *q = from; q < p; q = strchr(q, '\n') + 1)
-		if (!strncmp(q, p, len) && q[len] == '\n')
-			return true;
-	return false;
-}
-
 /* The dependency list of the group's i-th source, in make's form for
  * cli_frontend_store, in a new file (its path in out): the source as
- * given, and the headers the list has between its mark and the next
+ * given, and the headers the list has between the i-th mark and the next
  * (each once). False if it cannot be made. */
-static bool source_deps(const struct group *g, const char *const *src, int i, char *out,
-			size_t size)
+static bool source_deps(const struct group *g, const char *const *src, int i, const char *mark,
+			char *out, size_t size)
 {
-	char mark[4300];
-	snprintf(mark, sizeof mark, CC1_DIR "/%d.mark\n", i);
-	char *from = strstr(g->heads, mark), *to;
-	if (!from || (from > g->heads && from[-1] != '\n'))
+	size_t mlen = strlen(mark);
+	const char *from = NULL, *to = NULL, *p = g->heads;
+	for (int marks = 0; *p && !to;) { /* the lines, up to the (i+1)-th mark's */
+		const char *end = strchr(p, '\n');
+		if (!end)
+			return false;
+		if ((size_t)(end - p) == mlen && !strncmp(p, mark, mlen)) {
+			if (marks == i)
+				from = end + 1;
+			else if (marks == i + 1)
+				to = p;
+			marks++;
+		}
+		p = end + 1;
+	}
+	if (!from)
 		return false;
-	from += strlen(mark);
-	snprintf(mark, sizeof mark, "\n" CC1_DIR "/%d.mark\n", i + 1);
-	to = strstr(from - 1, mark);
-	to = to ? to + 1 : from + strlen(from);
+	if (!to)
+		to = p;
 	snprintf(out, size, "%s.%d.d", g->dir, i);
 	FILE *f = fopen(out, "we");
 	if (!f)
 		return false;
 	fputs("x:", f);
 	put_dep(f, src[g->in[i]], strlen(src[g->in[i]]));
-	bool parsed = true;
-	for (const char *p = from; p < to && parsed;) { /* "PATH\n" */
+	for (p = from; p < to;) {
 		const char *end = strchr(p, '\n');
-		if ((parsed = end && end > p) && !seen_before(from, p, end))
+		bool seen = false; /* a header entered again, where nothing guards it */
+		for (const char *q = from; q < p && !seen; q = strchr(q, '\n') + 1)
+			seen = !strncmp(q, p, (size_t)(end - p)) && q[end - p] == '\n';
+		if (!seen)
 			put_dep(f, p, (size_t)(end - p));
 		p = end + 1;
 	}
 	fputc('\n', f);
-	return !fclose(f) && parsed;
+	return !fclose(f);
 }
 
-/* Whether g's cc1 did what the driver would have: exited 0 and said nothing,
- * and every file it read has a line of the header list (listed_dep). */
-static bool group_clean(struct group *g, int wstatus)
-{
-	char path[4300];
-	size_t size;
-	struct stat st;
-	snprintf(path, sizeof path, "%s.err", g->dir);
-	if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) || stat(path, &st) || st.st_size)
-		return false;
-	snprintf(path, sizeof path, "%s.h", g->dir);
-	if (cli_read_whole(path, &g->heads, &size))
-		return false;
-	snprintf(path, sizeof path, "%s.d", g->dir);
-	return !cli_read_whole(path, &g->rule, &size) &&
-	       cli_each_dep(g->rule, listed_dep, g->heads);
-}
-
-/* Wait for g's cc1 and settle its sources: rename the outputs into place
- * and keep them in the cache, or leave them to the driver. */
+/* Wait for g's cc1 and settle its sources: their modules in their files and
+ * kept in the cache, or left to the driver. */
 static void group_end(struct group *g, const char *const *src, char *const *bc,
-		      char (*entry)[4200], int *status)
+		      char (*entry)[4200], int *status, const char *mark, const char *const *sys)
 {
 	int wstatus;
-	char out[4300], dep[4300];
+	char dep[4300];
 	while (waitpid(g->pid, &wstatus, 0) < 0)
 		if (errno != EINTR)
 			return;
@@ -476,39 +552,24 @@ static void group_end(struct group *g, const char *const *src, char *const *bc,
 			status[g->in[i]] = 128 + WTERMSIG(wstatus);
 		return;
 	}
-	if (!group_clean(g, wstatus))
+	if (!group_clean(g, wstatus, src, bc, mark, sys))
 		return; /* the driver's, which will say what there is to say */
-	for (int i = 0; i < g->n; i++) {
-		const char *b = base_name(src[g->in[i]]);
-		snprintf(out, sizeof out, "%s/%.*s.bc", g->dir, (int)strlen(b) - 2, b);
-		if (rename(out, bc[g->in[i]]))
-			return;
-	}
 	for (int i = 0; i < g->n; i++) {
 		int k = g->in[i];
 		status[k] = 0;
-		if (g->deps && entry[k][0] && source_deps(g, src, i, dep, sizeof dep))
+		if (g->deps && entry[k][0] && source_deps(g, src, i, mark, dep, sizeof dep))
 			cli_frontend_store(entry[k], bc[k], dep, &g->start);
 	}
-}
-
-/* Whether source s may join group g: a source of its directory whose name
- * no other of its sources has. */
-static bool fits(const struct group *g, const char *const *src, const char *s, const char *dir)
-{
-	if (strcmp(g->src_dir, dir))
-		return false;
-	for (int i = 0; i < g->n; i++)
-		if (!strcmp(base_name(src[g->in[i]]), base_name(s)))
-			return false;
-	return true;
 }
 
 void cli_cc1_compile(const char *clang, const char *const *flags, int nflags, int n,
 		     const char *const *src, char *const *bc, char (*entry)[4200], int *status)
 {
-	struct cc1_line l;
-	char key[33], out_dir[4200], dir[4200];
+	struct cc1_line l = {0};
+	struct group *g = NULL;
+	const char *sys[CC1_MAX_ARGS / 2 + 1];
+	char key[33], out_dir[4200], dir[4200], mark[4300];
+	int ng = 0, per, nsys = 0, fd;
 	cpu_set_t set;
 	long cpus = sched_getaffinity(0, sizeof set, &set) ? sysconf(_SC_NPROCESSORS_ONLN)
 							    : CPU_COUNT(&set);
@@ -523,39 +584,47 @@ void cli_cc1_compile(const char *clang, const char *const *flags, int nflags, in
 		cc1_ask(clang, flags, nflags, out_dir, key);
 		return;
 	}
-	struct group *g = calloc((size_t)n, sizeof *g);
-	int ng = 0, per;
-	if (!g)
+	for (int i = 2; i + 1 < l.argc; i++) /* the system's header directories */
+		if (!strcmp(l.argv[i], "-internal-isystem") ||
+		    !strcmp(l.argv[i], "-internal-externc-isystem"))
+			sys[nsys++] = l.argv[++i];
+	sys[nsys] = NULL;
+	snprintf(mark, sizeof mark, "%s/mark.h", out_dir);
+	if (strchr(mark, '\n') ||
+	    (fd = open(mark, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0 || close(fd) ||
+	    !(g = calloc(GROUPS_MAX, sizeof *g)))
 		goto out;
 	if (cpus < 1)
 		cpus = 1;
 	per = (int)((n + cpus - 1) / cpus); /* sources a group */
+	if (per > GROUP_MAX)
+		per = GROUP_MAX;
 	for (int i = 0; i < n; i++) { /* in order, into the first with room */
 		int k;
-		if (!for_cc1(src[i]))
+		if (src[i][0] == '-' || strchr(src[i], '\n'))
 			continue;
 		src_dir(src[i], dir, sizeof dir);
 		for (k = 0; k < ng; k++)
-			if (g[k].n < per && fits(&g[k], src, src[i], dir))
+			if (g[k].n < per && !strcmp(g[k].src_dir, dir))
 				break;
+		if (k == GROUPS_MAX)
+			continue;
 		if (k == ng) {
-			if (!(g[k].in = calloc((size_t)per, sizeof *g[k].in)))
-				goto out;
 			snprintf(g[k].src_dir, sizeof g[k].src_dir, "%s", dir);
+			snprintf(g[k].dir, sizeof g[k].dir, "%s/g%d", out_dir, k);
 			ng++;
 		}
 		g[k].in[g[k].n++] = i;
 		g[k].deps |= entry[i][0] != 0;
 	}
 	for (int k = 0; k < ng; k++)
-		if (!group_start(&g[k], &l, src, k, out_dir))
+		if (!group_start(&g[k], &l, src, mark))
 			g[k].pid = 0;
 	for (int k = 0; k < ng; k++)
 		if (g[k].pid > 0)
-			group_end(&g[k], src, bc, entry, status);
+			group_end(&g[k], src, bc, entry, status, mark, sys);
 out:
 	for (int k = 0; g && k < ng; k++) {
-		free(g[k].in);
 		free(g[k].heads);
 		free(g[k].rule);
 	}

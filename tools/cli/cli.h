@@ -497,8 +497,8 @@ void cli_frontend_store(const char *entry, const char *bc, const char *depfile,
 /* Remove the entries of dir; the number removed. */
 int cli_frontend_clear(const char *dir);
 /* A hash, in hex, of what decides clang's compiles besides the sources
- * (clang's binary on PATH, the flags, CPATH, C_INCLUDE_PATH): 0, or -1
- * when clang is not on PATH. */
+ * (clang's binary on PATH, the flags, the environment the driver reads,
+ * GCC's directories): 0, or -1 when clang is not on PATH. */
 int cli_frontend_toolchain(const char *clang, const char *const *flags, int nflags, char hex[33]);
 /* The dependency list of a make rule that clang wrote with -MT x -MD: the
  * paths after "x:", separated by blanks and escaped newlines, with "\ "
@@ -513,14 +513,14 @@ int cli_read_whole(const char *path, char **data, size_t *size);
 
 /*
  * Compile the n sources src[i] (each ending in .c) to the bitcode files
- * bc[i] (all in one directory, which the groups' directories go in) in one
- * `clang -cc1` per group, a group per CPU, with the command line the driver
- * would run for clang and flags. Where entry[i][0] is set, keep the result
- * in the front end's cache as that entry. Sets status[i] to 0 for a made
- * file, 1 when clang failed (its messages printed), 128+signal when we were
- * interrupted, and leaves -1 for a source left to the driver: all of them
- * when the command line is not known yet, which is then asked of the driver
- * beside its compiles (cli_cc1_finish keeps it).
+ * bc[i] (all in one directory, where the work files go too) in one
+ * `clang -cc1` per group, a group per CPU, with the command line the
+ * driver would run for clang and flags. Where entry[i][0] is set, keep the
+ * result in the front end's cache as that entry. Sets status[i] to 0 for a
+ * made file, 128+signal when we were interrupted, and leaves -1 for a
+ * source left to the driver (which then says what went wrong): all of them
+ * when the command line is not known yet, which is then asked of the
+ * driver beside its compiles (cli_cc1_finish keeps it).
  */
 void cli_cc1_compile(const char *clang, const char *const *flags, int nflags, int n,
 		     const char *const *src, char *const *bc, char (*entry)[4200], int *status);

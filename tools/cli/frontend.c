@@ -6,8 +6,10 @@
  *
  * An entry is one file, DIR/NAME, named by a hash of what decides the
  * compile besides file contents: clang's binary (its real path, size,
- * modification time, inode), its flags, CPATH and C_INCLUDE_PATH, the
- * source's path as given (__FILE__) and made absolute. It holds
+ * modification time, inode, and its directory's time), its flags, the
+ * environment the driver reads (CPATH, C_INCLUDE_PATH, SOURCE_DATE_EPOCH...)
+ * and GCC's directories' times (hash_toolchain), the source's path as
+ * given (__FILE__) and made absolute. It holds
  *   "bareflow-frontend 2 NLINES BCLEN BCHASH\n"
  *   NLINES lines, each
  *     "F SIZE HASH PATH\n": the source or a header clang read (its -MD
@@ -120,8 +122,9 @@ static bool mentions_clock(const char *data, size_t size)
 }
 
 /* The clang binary that PATH finds, as the key sees it: its path, size,
- * modification time and inode. False if none is found. */
-static bool hash_clang(struct fe_hash *h, const char *clang)
+ * modification time and inode (and in bin, its real directory). False if
+ * none is found. */
+static bool hash_clang(struct fe_hash *h, const char *clang, char *bin, size_t size)
 {
 	const char *path = getenv("PATH");
 	char buf[4096];
@@ -137,6 +140,8 @@ static bool hash_clang(struct fe_hash *h, const char *clang)
 				 (unsigned long long)st.st_ino);
 			fe_hash_str(h, real);
 			fe_hash_str(h, id);
+			snprintf(bin, size, "%s", real);
+			*strrchr(bin, '/') = 0;
 			free(real);
 			return true;
 		}
@@ -146,20 +151,50 @@ static bool hash_clang(struct fe_hash *h, const char *clang)
 	return false;
 }
 
-/* What decides a compile besides the source: clang's binary, the flags,
- * CPATH and C_INCLUDE_PATH (the driver turns them into include
- * directories). False if clang is not on PATH. */
+/* The environment the driver reads into a compile's command line: include
+ * directories, __DATE__'s time, options it adds, where it looks for GCC's
+ * files. */
+static const char *const driver_env[] = {
+    "CPATH", "C_INCLUDE_PATH", "SOURCE_DATE_EPOCH", "CCC_OVERRIDE_OPTIONS", "COMPILER_PATH",
+    "GCC_EXEC_PREFIX",
+};
+
+/* Directories whose contents the driver's command line depends on: the
+ * GCC installations it takes include directories from. */
+static const char *const driver_dirs[] = {"/usr/lib/gcc", "/usr/lib/gcc/x86_64-linux-gnu"};
+
+/* Note the modification time of dir (or that there is none). */
+static void hash_dir_time(struct fe_hash *h, const char *dir)
+{
+	struct stat st;
+	char t[64] = "-";
+	if (!stat(dir, &st))
+		snprintf(t, sizeof t, "%lld.%09ld", (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+	fe_hash_str(h, dir);
+	fe_hash_str(h, t);
+}
+
+/* What decides a compile besides the source: clang's binary (and its
+ * directory, where a configuration file would be), the flags, the
+ * driver's environment and GCC's directories. False if clang is not on
+ * PATH. */
 static bool hash_toolchain(struct fe_hash *h, const char *clang, const char *const *flags,
 			   int nflags)
 {
+	char bin[4200];
 	fe_hash_init(h);
 	fe_hash_str(h, FE_MAGIC);
-	if (!hash_clang(h, clang))
+	if (!hash_clang(h, clang, bin, sizeof bin))
 		return false;
+	hash_dir_time(h, bin);
 	for (int i = 0; i < nflags; i++)
 		fe_hash_str(h, flags[i]);
-	fe_hash_str(h, getenv("CPATH"));
-	fe_hash_str(h, getenv("C_INCLUDE_PATH"));
+	for (size_t i = 0; i < sizeof driver_env / sizeof driver_env[0]; i++) {
+		fe_hash_str(h, driver_env[i]);
+		fe_hash_str(h, getenv(driver_env[i]));
+	}
+	for (size_t i = 0; i < sizeof driver_dirs / sizeof driver_dirs[0]; i++)
+		hash_dir_time(h, driver_dirs[i]);
 	return true;
 }
 
