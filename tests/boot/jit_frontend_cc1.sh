@@ -119,10 +119,10 @@ same "no directory" "$TMP/w/c" m.c n.c ../d/n.c
 # first name; here "./h.h", which the make rule writes as "h.h", and
 # "sub/../h.h"
 printf '#include "./h.h"\nconst char *n_file(void) { return h_file(); }\n' >"$TMP/w/c/dot.c"
-printf 'int n_value(void) { return 1; }\n' >"$TMP/w/c/one.c"
-to_driver "./h.h" "$TMP/w/c" m.c dot.c one.c ../d/n.c
+printf 'int n_value(void) { return 1; }\n' >"$TMP/w/c/val.c"
+to_driver "./h.h" "$TMP/w/c" m.c dot.c val.c ../d/n.c
 printf '#include "sub/../h.h"\nconst char *n_file(void) { return h_file(); }\n' >"$TMP/w/c/up.c"
-to_driver "sub/../h.h" "$TMP/w" c/m.c c/up.c c/one.c d/n.c
+to_driver "sub/../h.h" "$TMP/w" c/m.c c/up.c c/val.c d/n.c
 
 # a diagnostic pragma in one source holds in cc1 for the next
 cat >"$TMP/w/c/quiet.c" <<'END'
@@ -133,6 +133,71 @@ printf 'int n_value(void) { unsigned char c = 300; return c; }\n' >"$TMP/w/c/lou
 to_driver "a pragma" "$TMP/w" c/m.c c/quiet.c c/loud.c d/n.c
 said=$(grep -c "^c/loud.c:1:.*warning" "$OUT")
 [ "$said" -eq 1 ] || fail "a pragma: loud.c's warning was said $said times, not once"
+
+# ... written across a line's end
+cat >"$TMP/w/c/quiet2.c" <<'END'
+#pragma clang diag\
+nostic ignored "-Wconstant-conversion"
+const char *n_file(void) { return "q"; }
+END
+to_driver "a pragma across lines" "$TMP/w" c/m.c c/quiet2.c c/loud.c d/n.c
+said=$(grep -c "^c/loud.c:1:.*warning" "$OUT")
+[ "$said" -eq 1 ] || fail "a pragma across lines: loud.c's warning was said $said times, not once"
+
+# a source that another includes (under another name): its __FILE__
+cat >"$TMP/w/c/one.c" <<'END'
+static const char *one_name(void) { return __FILE__; }
+#ifndef INCLUDED
+const char *one_file(void) { return one_name(); }
+#endif
+END
+cat >"$TMP/w/c/inc.c" <<'END'
+#define INCLUDED
+#include "../c/one.c"
+const char *inc_file(void) { return one_name(); }
+END
+cat >"$TMP/w/c/onemain.c" <<'END'
+#include <stdio.h>
+const char *one_file(void), *inc_file(void);
+int main(void) { printf("%s %s\n", one_file(), inc_file()); return 0; }
+END
+to_driver "a source included" "$TMP/w" c/onemain.c c/inc.c c/one.c
+to_driver "a source included, after" "$TMP/w" c/onemain.c c/one.c c/inc.c
+mkdir -p "$TMP/w/e"
+printf 'const char *e_file(void) { return __FILE__; }\n' >"$TMP/w/e/g0.c"
+printf 'const char *e_file(void);\nint d_value(void) { return (int)sizeof e_file(); }\n' \
+	>"$TMP/w/e/g1.c"
+printf 'const char *d_file(void) { return "d"; }\n' >"$TMP/w/d/only.c"
+# sources named like the work files of another group
+same "names" "$TMP/w" c/m.c c/n.c e/g1.c e/g0.c d/only.c
+
+# a file that __has_include finds in one source and another enters: a
+# change to it (here its removal) is a miss for both
+mkdir -p "$TMP/w/f/inc"
+printf 'int x_value = 1;\n' >"$TMP/w/f/inc/x.h"
+printf '#include "inc/x.h"\nint d_value(void) { return x_value; }\n' >"$TMP/w/f/a.c"
+cat >"$TMP/w/f/b.c" <<'END'
+#if __has_include("inc/x.h")
+int n_value(void) { return 1; }
+#else
+int n_value(void) { return 2; }
+#endif
+const char *n_file(void) { return "b"; }
+const char *d_file(void) { return "b"; }
+END
+cat >"$TMP/w/f/main.c" <<'END'
+#include <stdio.h>
+int n_value(void);
+int main(void) { printf("%d\n", n_value()); return 0; }
+END
+(cd "$TMP/w" && taskset -c 0 "$OLDPWD/bareflow" jit --hosted --cache "$TMP/cache" f/main.c f/a.c \
+	f/b.c) >"$TMP/out" 2>"$OUT"
+[ "$(cat "$TMP/out")" = 1 ] || fail "__has_include: $(cat "$TMP/out"), not 1"
+rm "$TMP/w/f/inc/x.h"
+sleep 0.05
+(cd "$TMP/w" && "$OLDPWD/bareflow" jit --hosted --cache "$TMP/cache" f/main.c f/b.c) \
+	>"$TMP/out" 2>"$OUT"
+[ "$(cat "$TMP/out")" = 2 ] || fail "__has_include, the header gone: $(cat "$TMP/out"), not 2"
 
 # a warning: said once; an error: said once, status 1
 printf 'const char *n_file(void) { return "n"; }\n' >"$TMP/w/c/plain.c"

@@ -26,24 +26,29 @@
  * source of its group had (one LLVM context, which numbers the second).
  * What one process for several sources shares, cc1 does not reset between
  * them, and where that shows, the group goes to the driver (group_clean):
- *  - diagnostics: a `#pragma ... diagnostic` of one source holds for the
- *    ones after it, and the error count goes on; so a group that printed
- *    anything, or more than one source of which (or a header of theirs
- *    that is not the system's) names "diagnostic";
  *  - file names: a file keeps the name it was first read by, so a header
  *    that one source reaches as "x/../h.h" and an earlier one as "h.h" would
  *    have the earlier name in the later source's __FILE__; cc1's make rule
  *    (one for all, each name once) then has a name that its header list
- *    (each header each source entered, by the file's name) lacks. The rule
- *    drops a leading "./", which hides "./h.h" against "h.h": so a group of
- *    several also goes where a source or a header not the system's names
- *    "./ after a quote.
- * Each source's headers, for the front end's cache, are those between the
- * marks in the header list that an empty file, included first into every
- * source (-include), makes. A group is also left to the driver when its cc1
- * cannot be started or exits other than with 0, and a source when its name
- * is not a plain path (a leading '-', a newline).
+ *    (each header each source entered, by the file's name) lacks; and a
+ *    source that a source includes is no header of the list, so its file
+ *    is looked for there;
+ *  - the make rule drops a leading "./", which hides "./h.h" against "h.h",
+ *    and diagnostic pragmas hold from one source into the next (their state
+ *    is kept by file number and offset, which start again with each source):
+ *    so a group of several goes to the driver where a source or a header
+ *    outside the system's directories has one (reads_plainly);
+ *  - a group that printed anything (a warning, an error: the count goes on).
+ * What is left: a diagnostic pragma in a system header (outside the
+ * system's own, balanced by push and pop) can silence a warning of a later
+ * source, whose code is the same. Each source's dependencies, for the front
+ * end's cache, are its own file and every header of its group's make rule
+ * (see source_deps). A group is also left to the driver when its cc1 cannot
+ * be started or ends other than by exiting with 0, a source whose name is
+ * not a plain path (a leading '-', a newline), and every source while the
+ * environment has a CC_ variable (the driver's CC_PRINT_HEADERS and such).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -268,17 +273,15 @@ struct group {
 	char *heads, *rule;    /* DIR.h and DIR.d, once read */
 };
 
-/* Start g's cc1 on its sources, with mark as the file included first;
- * false if it cannot be. */
-static bool group_start(struct group *g, const struct cc1_line *l, const char *const *src,
-			const char *mark)
+/* Start g's cc1 on its sources; false if it cannot be. */
+static bool group_start(struct group *g, const struct cc1_line *l, const char *const *src)
 {
 	const char *argv[CC1_MAX_ARGS + GROUP_MAX + 24];
 	char cwd[4096], debug_dir[4200], coverage_dir[4200], out[4300], dep[4300], err[4300],
 	    heads[4300];
 	int n = 0, fd, efd;
 
-	snprintf(out, sizeof out, "%s.bc", g->dir);
+	snprintf(out, sizeof out, "%s.mods", g->dir);
 	snprintf(dep, sizeof dep, "%s.d", g->dir);
 	snprintf(heads, sizeof heads, "%s.h", g->dir);
 	snprintf(err, sizeof err, "%s.err", g->dir);
@@ -290,8 +293,6 @@ static bool group_start(struct group *g, const struct cc1_line *l, const char *c
 		argv[n++] = l->argv[i];
 	argv[n++] = debug_dir;
 	argv[n++] = coverage_dir;
-	argv[n++] = "-include";
-	argv[n++] = mark;
 	argv[n++] = "-dependency-file";
 	argv[n++] = dep;
 	argv[n++] = "-MT";
@@ -330,10 +331,57 @@ static bool listed(const char *list, const char *path)
 struct check {
 	const struct group *g;
 	const char *const *src;
-	const char *mark;
 	const char *const *sys; /* the system's header directories, NULL-ended */
-	bool plain;		/* no file names "diagnostic" or "./ after a quote */
+	bool plain;		/* every file the user wrote reads plainly */
+	struct {
+		dev_t dev;
+		ino_t ino;
+	} ids[GROUP_MAX]; /* the sources' files */
 };
+
+/* Whether text has nothing that cc1 could carry from one source to the
+ * next without the make rule showing it: its lines joined where a
+ * backslash ends one, no "diagnostic" (a pragma's state), no "./ after a
+ * quote (a name the rule writes without it), no _Pragma but of a string
+ * and no #include of a macro (either could build those). */
+static bool reads_plainly(const char *text, size_t size)
+{
+	char *t = malloc(size + 1), *p;
+	size_t n = 0;
+	if (!t)
+		return false;
+	for (size_t i = 0; i < size; i++) {
+		if (text[i] == '\\' && i + 1 < size && text[i + 1] == '\n')
+			i++;
+		else if (text[i] == '\\' && i + 2 < size && text[i + 1] == '\r' &&
+			 text[i + 2] == '\n')
+			i += 2;
+		else
+			t[n++] = text[i] ? text[i] : ' ';
+	}
+	t[n] = 0;
+	bool plain = !strstr(t, "diagnostic") && !strstr(t, "\"./");
+	for (p = t; plain && (p = strstr(p, "_Pragma")); p += 7) {
+		const char *q = p + 7 + strspn(p + 7, " \t");
+		q += *q == '(';
+		q += strspn(q, " \t");
+		plain = *q == '"' || *q == 'L' || *q == 'u' || *q == 'U';
+	}
+	for (p = t; plain && (p = strstr(p, "include")); p += 7) {
+		const char *q = p;
+		while (q > t && (q[-1] == ' ' || q[-1] == '\t'))
+			q--;
+		if (q == t || q[-1] != '#') /* not a directive */
+			continue;
+		q = p + 7 + (strncmp(p + 7, "_next", 5) ? 0 : 5);
+		if (isalnum((unsigned char)*q) || *q == '_') /* another word */
+			continue;
+		q += strspn(q, " \t");
+		plain = *q == '"' || *q == '<';
+	}
+	free(t);
+	return plain;
+}
 
 /* s without a leading "./" (or several), as the make rule writes names. */
 static const char *no_dot_slash(const char *s)
@@ -352,15 +400,15 @@ static bool is_source(const struct check *c, const char *path)
 }
 
 /* For cli_each_dep over the rule: false for a file that the header list
- * names nowhere (with or without a leading "./") and is neither a source
- * nor the mark; notes in c->plain whether each file the user wrote reads
- * plainly. */
+ * names nowhere (with or without a leading "./") and is no source, and for
+ * a file of a source (c->ids) under another name; notes in c->plain
+ * whether each file the user wrote reads plainly. */
 static bool known_dep(const char *path, void *arg)
 {
 	struct check *c = arg;
 	const char *heads = c->g->heads, *bare = no_dot_slash(path);
 	bool source = is_source(c, path);
-	if (!source && strcmp(path, c->mark)) {
+	if (!source) {
 		bool found = listed(heads, path);
 		for (const char *q = heads; !found && (q = strstr(q, bare)); q++) {
 			const char *line = q; /* back over the "./"s the rule dropped */
@@ -379,13 +427,19 @@ static bool known_dep(const char *path, void *arg)
 	}
 	char *text;
 	size_t size;
-	if (!system && strcmp(path, c->mark)) {
+	struct stat st;
+	if (!system) {
 		if (cli_read_whole(path, &text, &size))
 			return false;
-		if (memmem(text, size, "diagnostic", 10) || memmem(text, size, "\"./", 3))
+		if (!reads_plainly(text, size))
 			c->plain = false;
 		free(text);
 	}
+	/* a source entered as a header (by another source, or by itself) */
+	if (!source && !stat(path, &st))
+		for (int i = 0; i < c->g->n; i++)
+			if (c->ids[i].dev == st.st_dev && c->ids[i].ino == st.st_ino)
+				return false;
 	return true;
 }
 
@@ -430,8 +484,8 @@ static bool cut_modules(const unsigned char *data, size_t size, int n, const cha
 			if (size - at < head + 4)
 				return false;
 			const unsigned char *w = data + at + head; /* little-endian */
-			uint32_t words = (uint32_t)w[0] | (uint32_t)w[1] << 8 | (uint32_t)w[2] << 16 |
-					 (uint32_t)w[3] << 24;
+			uint32_t words = (uint32_t)w[0] | (uint32_t)w[1] << 8 |
+					 (uint32_t)w[2] << 16 | (uint32_t)w[3] << 24;
 			if ((size - at - head - 4) / 4 < words)
 				return false;
 			at += head + 4 + (size_t)words * 4;
@@ -449,7 +503,7 @@ static bool cut_modules(const unsigned char *data, size_t size, int n, const cha
 /* Whether g's cc1 did what a driver each would have (see the top), and its
  * modules are in their files. */
 static bool group_clean(struct group *g, int wstatus, const char *const *src, char *const *bc,
-			const char *mark, const char *const *sys)
+			const char *const *sys)
 {
 	char path[4300], *code;
 	size_t size;
@@ -461,11 +515,17 @@ static bool group_clean(struct group *g, int wstatus, const char *const *src, ch
 	if (cli_read_whole(path, &g->heads, &size))
 		return false;
 	snprintf(path, sizeof path, "%s.d", g->dir);
-	struct check c = {g, src, mark, sys, true};
+	struct check c = {g, src, sys, true, {{0, 0}}};
+	for (int i = 0; i < g->n; i++) {
+		if (stat(src[g->in[i]], &st))
+			return false;
+		c.ids[i].dev = st.st_dev;
+		c.ids[i].ino = st.st_ino;
+	}
 	if (cli_read_whole(path, &g->rule, &size) || !cli_each_dep(g->rule, known_dep, &c) ||
 	    (!c.plain && g->n > 1))
 		return false;
-	snprintf(path, sizeof path, "%s.bc", g->dir);
+	snprintf(path, sizeof path, "%s.mods", g->dir);
 	if (cli_read_whole(path, &code, &size))
 		return false;
 	const char *out[GROUP_MAX];
@@ -490,74 +550,67 @@ static void put_dep(FILE *f, const char *path, size_t len)
 	}
 }
 
-/* The dependency list of the group's i-th source, in make's form for
- * cli_frontend_store, in a new file (its path in out): the source as
- * given, and the headers the list has between the i-th mark and the next
- * (each once). False if it cannot be made. */
-static bool source_deps(const struct group *g, const char *const *src, int i, const char *mark,
-			char *out, size_t size)
+/* What put_header needs: the rule being written and the group's sources. */
+struct deps {
+	FILE *f;
+	const struct group *g;
+	const char *const *src;
+};
+
+/* For cli_each_dep over the group's rule: put path in the rule being
+ * written unless it is one of the group's sources. */
+static bool put_header(const char *path, void *arg)
 {
-	size_t mlen = strlen(mark);
-	const char *from = NULL, *to = NULL, *p = g->heads;
-	for (int marks = 0; *p && !to;) { /* the lines, up to the (i+1)-th mark's */
-		const char *end = strchr(p, '\n');
-		if (!end)
-			return false;
-		if ((size_t)(end - p) == mlen && !strncmp(p, mark, mlen)) {
-			if (marks == i)
-				from = end + 1;
-			else if (marks == i + 1)
-				to = p;
-			marks++;
-		}
-		p = end + 1;
-	}
-	if (!from)
-		return false;
-	if (!to)
-		to = p;
+	const struct deps *d = arg;
+	for (int i = 0; i < d->g->n; i++)
+		if (!strcmp(no_dot_slash(d->src[d->g->in[i]]), no_dot_slash(path)))
+			return true;
+	put_dep(d->f, path, strlen(path));
+	return true;
+}
+
+/* The dependency list of the group's i-th source, in make's form for
+ * cli_frontend_store, in a new file (its path in out): the source, and
+ * every header of the group's make rule. The rule is one for all its
+ * sources, and no list tells which of them a file that __has_include
+ * found (and did not enter) was looked for by: so all are each source's,
+ * and a changed header is a miss for every source of its group. False if
+ * it cannot be made. */
+static bool source_deps(const struct group *g, const char *const *src, int i, char *out,
+			size_t size)
+{
 	snprintf(out, size, "%s.%d.d", g->dir, i);
 	FILE *f = fopen(out, "we");
 	if (!f)
 		return false;
 	fputs("x:", f);
 	put_dep(f, src[g->in[i]], strlen(src[g->in[i]]));
-	for (p = from; p < to;) {
-		const char *end = strchr(p, '\n');
-		bool seen = false; /* a header entered again, where nothing guards it */
-		for (const char *q = from; q < p && !seen; q = strchr(q, '\n') + 1)
-			seen = !strncmp(q, p, (size_t)(end - p)) && q[end - p] == '\n';
-		if (!seen)
-			put_dep(f, p, (size_t)(end - p));
-		p = end + 1;
-	}
+	struct deps d = {f, g, src};
+	size_t len = strlen(g->rule);
+	char *rule = malloc(len + 1); /* cli_each_dep writes into it */
+	bool parsed = rule && cli_each_dep(memcpy(rule, g->rule, len + 1), put_header, &d);
+	free(rule);
 	fputc('\n', f);
-	return !fclose(f);
+	return !fclose(f) && parsed;
 }
 
 /* Wait for g's cc1 and settle its sources: their modules in their files and
- * kept in the cache, or left to the driver. */
+ * kept in the cache, or left to the driver (also when cc1 was killed: the
+ * driver then says why, or is killed the same way). */
 static void group_end(struct group *g, const char *const *src, char *const *bc,
-		      char (*entry)[4200], int *status, const char *mark, const char *const *sys)
+		      char (*entry)[4200], int *status, const char *const *sys)
 {
 	int wstatus;
 	char dep[4300];
 	while (waitpid(g->pid, &wstatus, 0) < 0)
 		if (errno != EINTR)
 			return;
-	if (WIFSIGNALED(wstatus) &&
-	    (WTERMSIG(wstatus) == SIGINT || WTERMSIG(wstatus) == SIGTERM ||
-	     WTERMSIG(wstatus) == SIGHUP)) {
-		for (int i = 0; i < g->n; i++)
-			status[g->in[i]] = 128 + WTERMSIG(wstatus);
-		return;
-	}
-	if (!group_clean(g, wstatus, src, bc, mark, sys))
+	if (!group_clean(g, wstatus, src, bc, sys))
 		return; /* the driver's, which will say what there is to say */
 	for (int i = 0; i < g->n; i++) {
 		int k = g->in[i];
 		status[k] = 0;
-		if (g->deps && entry[k][0] && source_deps(g, src, i, mark, dep, sizeof dep))
+		if (g->deps && entry[k][0] && source_deps(g, src, i, dep, sizeof dep))
 			cli_frontend_store(entry[k], bc[k], dep, &g->start);
 	}
 }
@@ -568,14 +621,17 @@ void cli_cc1_compile(const char *clang, const char *const *flags, int nflags, in
 	struct cc1_line l = {0};
 	struct group *g = NULL;
 	const char *sys[CC1_MAX_ARGS / 2 + 1];
-	char key[33], out_dir[4200], dir[4200], mark[4300];
-	int ng = 0, per, nsys = 0, fd;
+	char key[33], out_dir[4200], work[4300], dir[4200];
+	int ng = 0, per, nsys = 0;
 	cpu_set_t set;
 	long cpus = sched_getaffinity(0, sizeof set, &set) ? sysconf(_SC_NPROCESSORS_ONLN)
 							    : CPU_COUNT(&set);
 
 	for (int i = 0; i < n; i++)
 		status[i] = -1;
+	for (char **e = environ; *e; e++) /* the driver's CC_PRINT_HEADERS and such */
+		if (!strncmp(*e, "CC_", 3))
+			return;
 	if (!n || cli_frontend_toolchain(clang, flags, nflags, key))
 		return;
 	snprintf(out_dir, sizeof out_dir, "%s", bc[0]);
@@ -589,10 +645,8 @@ void cli_cc1_compile(const char *clang, const char *const *flags, int nflags, in
 		    !strcmp(l.argv[i], "-internal-externc-isystem"))
 			sys[nsys++] = l.argv[++i];
 	sys[nsys] = NULL;
-	snprintf(mark, sizeof mark, "%s/mark.h", out_dir);
-	if (strchr(mark, '\n') ||
-	    (fd = open(mark, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0 || close(fd) ||
-	    !(g = calloc(GROUPS_MAX, sizeof *g)))
+	snprintf(work, sizeof work, "%s/cc1", out_dir); /* beside the NAME.bc files */
+	if (mkdir(work, 0700) || !(g = calloc(GROUPS_MAX, sizeof *g)))
 		goto out;
 	if (cpus < 1)
 		cpus = 1;
@@ -611,18 +665,18 @@ void cli_cc1_compile(const char *clang, const char *const *flags, int nflags, in
 			continue;
 		if (k == ng) {
 			snprintf(g[k].src_dir, sizeof g[k].src_dir, "%s", dir);
-			snprintf(g[k].dir, sizeof g[k].dir, "%s/g%d", out_dir, k);
+			snprintf(g[k].dir, sizeof g[k].dir, "%s/g%d", work, k);
 			ng++;
 		}
 		g[k].in[g[k].n++] = i;
 		g[k].deps |= entry[i][0] != 0;
 	}
 	for (int k = 0; k < ng; k++)
-		if (!group_start(&g[k], &l, src, mark))
+		if (!group_start(&g[k], &l, src))
 			g[k].pid = 0;
 	for (int k = 0; k < ng; k++)
 		if (g[k].pid > 0)
-			group_end(&g[k], src, bc, entry, status, mark, sys);
+			group_end(&g[k], src, bc, entry, status, sys);
 out:
 	for (int k = 0; g && k < ng; k++) {
 		free(g[k].heads);
