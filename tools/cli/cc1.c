@@ -42,8 +42,10 @@
  * What is left: a diagnostic pragma in a system header (outside the
  * system's own, balanced by push and pop) can silence a warning of a later
  * source, whose code is the same. Each source's dependencies, for the front
- * end's cache, are its own file and every header of its group's make rule
- * (see source_deps). A group is also left to the driver when its cc1 cannot
+ * end's cache, are its own file, the headers it entered (between the marks
+ * that an empty file included first into every source makes in the header
+ * list), and those of the group's that it may have looked for
+ * (source_deps). A group is also left to the driver when its cc1 cannot
  * be started or ends other than by exiting with 0, a source whose name is
  * not a plain path (a leading '-', a newline), and every source while the
  * environment has a CC_ variable (the driver's CC_PRINT_HEADERS and such).
@@ -267,14 +269,18 @@ struct group {
 	char dir[4200];	    /* the files' names without the suffix */
 	char src_dir[4200]; /* its sources' (src_dir) */
 	int in[GROUP_MAX], n;
-	bool deps; /* some source is to be kept in the cache */
+	bool deps;    /* some source is to be kept in the cache */
+	bool lookups; /* a file of the user's may look for files it does not read */
 	pid_t pid;
 	struct timespec start; /* the compile's, for the cache */
 	char *heads, *rule;    /* DIR.h and DIR.d, once read */
 };
 
-/* Start g's cc1 on its sources; false if it cannot be. */
-static bool group_start(struct group *g, const struct cc1_line *l, const char *const *src)
+/* Start g's cc1 on its sources, each including mark (an empty file) first:
+ * where a source's headers begin in the header list. False if it cannot
+ * be. */
+static bool group_start(struct group *g, const struct cc1_line *l, const char *const *src,
+			const char *mark)
 {
 	const char *argv[CC1_MAX_ARGS + GROUP_MAX + 24];
 	char cwd[4096], debug_dir[4200], coverage_dir[4200], out[4300], dep[4300], err[4300],
@@ -293,6 +299,8 @@ static bool group_start(struct group *g, const struct cc1_line *l, const char *c
 		argv[n++] = l->argv[i];
 	argv[n++] = debug_dir;
 	argv[n++] = coverage_dir;
+	argv[n++] = "-include";
+	argv[n++] = mark;
 	argv[n++] = "-dependency-file";
 	argv[n++] = dep;
 	argv[n++] = "-MT";
@@ -333,6 +341,7 @@ struct check {
 	const char *const *src;
 	const char *const *sys; /* the system's header directories, NULL-ended */
 	bool plain;		/* every file the user wrote reads plainly */
+	bool lookups;		/* one may look for a file it does not read */
 	struct {
 		dev_t dev;
 		ino_t ino;
@@ -399,6 +408,17 @@ static bool is_source(const struct check *c, const char *path)
 	return false;
 }
 
+/* Whether path is in one of the system's header directories sys. */
+static bool in_system(const char *path, const char *const *sys)
+{
+	for (int i = 0; sys[i]; i++) {
+		size_t n = strlen(sys[i]);
+		if (!strncmp(path, sys[i], n) && path[n] == '/')
+			return true;
+	}
+	return false;
+}
+
 /* For cli_each_dep over the rule: false for a file that the header list
  * names nowhere (with or without a leading "./") and is no source, and for
  * a file of a source (c->ids) under another name; notes in c->plain
@@ -420,19 +440,16 @@ static bool known_dep(const char *path, void *arg)
 		if (!found)
 			return false;
 	}
-	bool system = false;
-	for (int i = 0; c->sys[i] && !system; i++) {
-		size_t n = strlen(c->sys[i]);
-		system = !strncmp(path, c->sys[i], n) && path[n] == '/';
-	}
 	char *text;
 	size_t size;
 	struct stat st;
-	if (!system) {
+	if (!in_system(path, c->sys)) {
 		if (cli_read_whole(path, &text, &size))
 			return false;
 		if (!reads_plainly(text, size))
 			c->plain = false;
+		if (memmem(text, size, "__has_include", 13) || memmem(text, size, "embed", 5))
+			c->lookups = true;
 		free(text);
 	}
 	/* a source entered as a header (by another source, or by itself) */
@@ -515,7 +532,7 @@ static bool group_clean(struct group *g, int wstatus, const char *const *src, ch
 	if (cli_read_whole(path, &g->heads, &size))
 		return false;
 	snprintf(path, sizeof path, "%s.d", g->dir);
-	struct check c = {g, src, sys, true, {{0, 0}}};
+	struct check c = {g, src, sys, true, false, {{0, 0}}};
 	for (int i = 0; i < g->n; i++) {
 		if (stat(src[g->in[i]], &st))
 			return false;
@@ -525,6 +542,7 @@ static bool group_clean(struct group *g, int wstatus, const char *const *src, ch
 	if (cli_read_whole(path, &g->rule, &size) || !cli_each_dep(g->rule, known_dep, &c) ||
 	    (!c.plain && g->n > 1))
 		return false;
+	g->lookups = c.lookups;
 	snprintf(path, sizeof path, "%s.mods", g->dir);
 	if (cli_read_whole(path, &code, &size))
 		return false;
@@ -550,46 +568,88 @@ static void put_dep(FILE *f, const char *path, size_t len)
 	}
 }
 
-/* What put_header needs: the rule being written and the group's sources. */
+/* What put_header needs. */
 struct deps {
 	FILE *f;
 	const struct group *g;
-	const char *const *src;
+	const char *const *src, *const *sys;
+	const char *mark;
+	const char *from, *to; /* the source's lines of the header list */
 };
 
+/* Whether [p, end) is one of the lines [from, to). */
+static bool among(const char *from, const char *to, const char *p, const char *end)
+{
+	for (const char *q = from; q < to; q = strchr(q, '\n') + 1)
+		if (!strncmp(q, p, (size_t)(end - p)) && q[end - p] == '\n')
+			return true;
+	return false;
+}
+
 /* For cli_each_dep over the group's rule: put path in the rule being
- * written unless it is one of the group's sources. */
+ * written if it may be what a source looked for without reading it: a
+ * system header (whose lookups find only the system's), or any but the
+ * group's sources and the mark where a file of the user's looks. */
 static bool put_header(const char *path, void *arg)
 {
 	const struct deps *d = arg;
-	for (int i = 0; i < d->g->n; i++)
-		if (!strcmp(no_dot_slash(d->src[d->g->in[i]]), no_dot_slash(path)))
+	if (!strcmp(path, d->mark) || among(d->from, d->to, path, path + strlen(path)))
+		return true;
+	if (!in_system(path, d->sys)) {
+		if (!d->g->lookups)
 			return true;
+		for (int i = 0; i < d->g->n; i++)
+			if (!strcmp(no_dot_slash(d->src[d->g->in[i]]), no_dot_slash(path)))
+				return true;
+	}
 	put_dep(d->f, path, strlen(path));
 	return true;
 }
 
 /* The dependency list of the group's i-th source, in make's form for
- * cli_frontend_store, in a new file (its path in out): the source, and
- * every header of the group's make rule. The rule is one for all its
- * sources, and no list tells which of them a file that __has_include
- * found (and did not enter) was looked for by: so all are each source's,
- * and a changed header is a miss for every source of its group. False if
- * it cannot be made. */
-static bool source_deps(const struct group *g, const char *const *src, int i, char *out,
-			size_t size)
+ * cli_frontend_store, in a new file (its path in out): the source as
+ * given; the headers the list has between the i-th mark and the next
+ * (each once), which it read; and of the group's make rule (one for all
+ * its sources, each file once, with what __has_include found but did not
+ * read, for which source no list says) the system's headers, and where a
+ * file of the user's may look for one, every header. False if it cannot be
+ * made. */
+static bool source_deps(const struct group *g, const char *const *src, int i, const char *mark,
+			const char *const *sys, char *out, size_t size)
 {
+	size_t mlen = strlen(mark);
+	const char *from = NULL, *to = NULL, *p = g->heads;
+	for (int marks = 0; *p && !to;) { /* the lines, up to the (i+1)-th mark's */
+		const char *end = strchr(p, '\n');
+		if (!end)
+			return false;
+		if ((size_t)(end - p) == mlen && !strncmp(p, mark, mlen)) {
+			if (marks == i)
+				from = end + 1;
+			else if (marks == i + 1)
+				to = p;
+			marks++;
+		}
+		p = end + 1;
+	}
+	if (!from)
+		return false;
+	if (!to)
+		to = p;
 	snprintf(out, size, "%s.%d.d", g->dir, i);
 	FILE *f = fopen(out, "we");
 	if (!f)
 		return false;
 	fputs("x:", f);
 	put_dep(f, src[g->in[i]], strlen(src[g->in[i]]));
-	struct deps d = {f, g, src};
-	size_t len = strlen(g->rule);
-	char *rule = malloc(len + 1); /* cli_each_dep writes into it */
-	bool parsed = rule && cli_each_dep(memcpy(rule, g->rule, len + 1), put_header, &d);
-	free(rule);
+	for (p = from; p < to;) {
+		const char *end = strchr(p, '\n');
+		if (!among(from, p, p, end)) /* once: a header entered again, unguarded */
+			put_dep(f, p, (size_t)(end - p));
+		p = end + 1;
+	}
+	struct deps d = {f, g, src, sys, mark, from, to};
+	bool parsed = cli_each_dep(g->rule, put_header, &d);
 	fputc('\n', f);
 	return !fclose(f) && parsed;
 }
@@ -598,7 +658,7 @@ static bool source_deps(const struct group *g, const char *const *src, int i, ch
  * kept in the cache, or left to the driver (also when cc1 was killed: the
  * driver then says why, or is killed the same way). */
 static void group_end(struct group *g, const char *const *src, char *const *bc,
-		      char (*entry)[4200], int *status, const char *const *sys)
+		      char (*entry)[4200], int *status, const char *mark, const char *const *sys)
 {
 	int wstatus;
 	char dep[4300];
@@ -610,7 +670,7 @@ static void group_end(struct group *g, const char *const *src, char *const *bc,
 	for (int i = 0; i < g->n; i++) {
 		int k = g->in[i];
 		status[k] = 0;
-		if (g->deps && entry[k][0] && source_deps(g, src, i, dep, sizeof dep))
+		if (g->deps && entry[k][0] && source_deps(g, src, i, mark, sys, dep, sizeof dep))
 			cli_frontend_store(entry[k], bc[k], dep, &g->start);
 	}
 }
@@ -621,8 +681,8 @@ void cli_cc1_compile(const char *clang, const char *const *flags, int nflags, in
 	struct cc1_line l = {0};
 	struct group *g = NULL;
 	const char *sys[CC1_MAX_ARGS / 2 + 1];
-	char key[33], out_dir[4200], work[4300], dir[4200];
-	int ng = 0, per, nsys = 0;
+	char key[33], out_dir[4200], work[4300], dir[4200], mark[4400];
+	int ng = 0, per, nsys = 0, fd;
 	cpu_set_t set;
 	long cpus = sched_getaffinity(0, sizeof set, &set) ? sysconf(_SC_NPROCESSORS_ONLN)
 							    : CPU_COUNT(&set);
@@ -646,7 +706,10 @@ void cli_cc1_compile(const char *clang, const char *const *flags, int nflags, in
 			sys[nsys++] = l.argv[++i];
 	sys[nsys] = NULL;
 	snprintf(work, sizeof work, "%s/cc1", out_dir); /* beside the NAME.bc files */
-	if (mkdir(work, 0700) || !(g = calloc(GROUPS_MAX, sizeof *g)))
+	snprintf(mark, sizeof mark, "%s/mark.h", work);
+	if (mkdir(work, 0700) || strchr(mark, '\n') ||
+	    (fd = open(mark, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0 || close(fd) ||
+	    !(g = calloc(GROUPS_MAX, sizeof *g)))
 		goto out;
 	if (cpus < 1)
 		cpus = 1;
@@ -672,11 +735,11 @@ void cli_cc1_compile(const char *clang, const char *const *flags, int nflags, in
 		g[k].deps |= entry[i][0] != 0;
 	}
 	for (int k = 0; k < ng; k++)
-		if (!group_start(&g[k], &l, src))
+		if (!group_start(&g[k], &l, src, mark))
 			g[k].pid = 0;
 	for (int k = 0; k < ng; k++)
 		if (g[k].pid > 0)
-			group_end(&g[k], src, bc, entry, status, sys);
+			group_end(&g[k], src, bc, entry, status, mark, sys);
 out:
 	for (int k = 0; g && k < ng; k++) {
 		free(g[k].heads);
