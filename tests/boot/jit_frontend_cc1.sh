@@ -190,14 +190,37 @@ cat >"$TMP/w/f/main.c" <<'END'
 int n_value(void);
 int main(void) { printf("%d\n", n_value()); return 0; }
 END
-(cd "$TMP/w" && taskset -c 0 "$OLDPWD/bareflow" jit --hosted --cache "$TMP/cache" f/main.c f/a.c \
-	f/b.c) >"$TMP/out" 2>"$OUT"
-[ "$(cat "$TMP/out")" = 1 ] || fail "__has_include: $(cat "$TMP/out"), not 1"
-rm "$TMP/w/f/inc/x.h"
-sleep 0.05
-(cd "$TMP/w" && "$OLDPWD/bareflow" jit --hosted --cache "$TMP/cache" f/main.c f/b.c) \
-	>"$TMP/out" 2>"$OUT"
-[ "$(cat "$TMP/out")" = 2 ] || fail "__has_include, the header gone: $(cat "$TMP/out"), not 2"
+# (also with "__has_include" split by a backslash at a line's end)
+sed 's/__has_include/__has_\\\ninclude/' "$TMP/w/f/b.c" >"$TMP/w/f/b2.c"
+grep -q '^include(' "$TMP/w/f/b2.c" || fail "no split __has_include in b2.c"
+for b in b b2; do
+	rm -rf "$TMP/cache"
+	printf 'int x_value = 1;\n' >"$TMP/w/f/inc/x.h"
+	sleep 0.05 # a file written in the tick the compile starts in is not kept
+	(cd "$TMP/w" && taskset -c 0 "$OLDPWD/bareflow" jit --hosted --cache "$TMP/cache" f/main.c \
+		f/a.c f/$b.c) >"$TMP/out" 2>"$OUT"
+	[ "$(cat "$TMP/out")" = 1 ] || fail "__has_include ($b): $(cat "$TMP/out"), not 1"
+	[ "$(ls "$TMP/cache/frontend" | wc -l)" -eq 3 ] || fail "__has_include ($b): not 3 entries kept"
+	rm "$TMP/w/f/inc/x.h"
+	sleep 0.05
+	(cd "$TMP/w" && "$OLDPWD/bareflow" jit --hosted --cache "$TMP/cache" f/main.c f/$b.c) \
+		>"$TMP/out" 2>"$OUT"
+	[ "$(cat "$TMP/out")" = 2 ] || fail "__has_include ($b), gone: $(cat "$TMP/out"), not 2"
+done
+
+# an include of a macro, behind a comment: it could build a "./" name
+cat >"$TMP/w/c/macro.c" <<'END'
+#define STR(x) #x
+#define XSTR(x) STR(x)
+#/**/include XSTR(./h.h)
+const char *n_file(void) { return h_file(); }
+END
+to_driver "#/**/include" "$TMP/w/c" m.c macro.c val.c ../d/n.c
+
+# one file as two sources: the second would have the first's name
+printf '__attribute__((weak)) const char *n_file(void) { return __FILE__; }\n' >"$TMP/w/c/weak.c"
+ln -s weak.c "$TMP/w/c/weak2.c"
+to_driver "one file twice" "$TMP/w" c/m.c c/weak.c c/weak2.c c/val.c d/n.c
 
 # a warning: said once; an error: said once, status 1
 printf 'const char *n_file(void) { return "n"; }\n' >"$TMP/w/c/plain.c"

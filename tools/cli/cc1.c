@@ -37,7 +37,7 @@
  *    and diagnostic pragmas hold from one source into the next (their state
  *    is kept by file number and offset, which start again with each source):
  *    so a group of several goes to the driver where a source or a header
- *    outside the system's directories has one (reads_plainly);
+ *    outside the system's directories has one (scan_text);
  *  - a group that printed anything (a warning, an error: the count goes on).
  * What is left: a diagnostic pragma in a system header (outside the
  * system's own, balanced by push and pop) can silence a warning of a later
@@ -348,48 +348,94 @@ struct check {
 	} ids[GROUP_MAX]; /* the sources' files */
 };
 
-/* Whether text has nothing that cc1 could carry from one source to the
- * next without the make rule showing it: its lines joined where a
- * backslash ends one, no "diagnostic" (a pragma's state), no "./ after a
- * quote (a name the rule writes without it), no _Pragma but of a string
- * and no #include of a macro (either could build those). */
-static bool reads_plainly(const char *text, size_t size)
+/* text as the preprocessor reads it, in a new string: lines joined where a
+ * backslash ends one (before \n, \r, \r\n or \n\r), comments a space each
+ * (string and character literals kept), a NUL a space. NULL when out of
+ * memory. */
+static char *as_read(const char *text, size_t size)
 {
-	char *t = malloc(size + 1), *p;
+	char *t = malloc(size + 1);
 	size_t n = 0;
+	char quote = 0; /* in a literal: its quote */
+	bool line_comment = false, block_comment = false;
 	if (!t)
-		return false;
+		return NULL;
 	for (size_t i = 0; i < size; i++) {
-		if (text[i] == '\\' && i + 1 < size && text[i + 1] == '\n')
+		char ch = text[i];
+		if (ch == '\\' && i + 1 < size && (text[i + 1] == '\n' || text[i + 1] == '\r')) {
 			i++;
-		else if (text[i] == '\\' && i + 2 < size && text[i + 1] == '\r' &&
-			 text[i + 2] == '\n')
-			i += 2;
-		else
-			t[n++] = text[i] ? text[i] : ' ';
+			if (i + 1 < size && text[i + 1] != text[i] &&
+			    (text[i + 1] == '\n' || text[i + 1] == '\r'))
+				i++;
+			continue;
+		}
+		if (block_comment) {
+			if (ch == '*' && i + 1 < size && text[i + 1] == '/')
+				block_comment = false, i++;
+			continue;
+		}
+		if (line_comment && ch != '\n')
+			continue;
+		line_comment = false;
+		if (quote) {
+			if (ch == '\\' && i + 1 < size)
+				t[n++] = ch, ch = text[++i];
+			else if (ch == quote || ch == '\n')
+				quote = 0;
+		} else if (ch == '"' || ch == '\'') {
+			quote = ch;
+		} else if (ch == '/' && i + 1 < size &&
+			   (text[i + 1] == '*' || text[i + 1] == '/')) {
+			block_comment = text[++i] == '*';
+			line_comment = !block_comment;
+			ch = ' ';
+		}
+		t[n++] = ch ? ch : ' ';
 	}
 	t[n] = 0;
-	bool plain = !strstr(t, "diagnostic") && !strstr(t, "\"./");
-	for (p = t; plain && (p = strstr(p, "_Pragma")); p += 7) {
+	return t;
+}
+
+/* What a file of the user's (its text t, as_read) says of a group of
+ * several sources: in *plain, that it has nothing cc1 could carry from one
+ * source to the next without the make rule showing it (no "diagnostic": a
+ * pragma's state; no "./ after a quote: a name the rule writes without
+ * it; no _Pragma but of a string, no #include or #import of a macro: either
+ * could build those); in *lookups, that it may look for a file without
+ * reading it (__has_include, embed, or ## that could paste one). */
+static void scan_text(const char *t, bool *plain, bool *lookups)
+{
+	if (strstr(t, "diagnostic") || strstr(t, "\"./"))
+		*plain = false;
+	if (strstr(t, "__has_include") || strstr(t, "embed") || strstr(t, "##") ||
+	    strstr(t, "%:%:"))
+		*lookups = true;
+	for (const char *p = t; (p = strstr(p, "_Pragma")); p += 7) {
 		const char *q = p + 7 + strspn(p + 7, " \t");
 		q += *q == '(';
 		q += strspn(q, " \t");
-		plain = *q == '"' || *q == 'L' || *q == 'u' || *q == 'U';
+		if (*q != '"' && *q != 'L' && *q != 'u' && *q != 'U')
+			*plain = false;
 	}
-	for (p = t; plain && (p = strstr(p, "include")); p += 7) {
-		const char *q = p;
-		while (q > t && (q[-1] == ' ' || q[-1] == '\t'))
-			q--;
-		if (q == t || q[-1] != '#') /* not a directive */
+	for (const char *p = t; *p; p += strcspn(p, "\n"), p += *p == '\n') {
+		const char *q = p + strspn(p, " \t\f\v");
+		if (*q == '#')
+			q++;
+		else if (q[0] == '%' && q[1] == ':')
+			q += 2;
+		else
 			continue;
-		q = p + 7 + (strncmp(p + 7, "_next", 5) ? 0 : 5);
-		if (isalnum((unsigned char)*q) || *q == '_') /* another word */
-			continue;
-		q += strspn(q, " \t");
-		plain = *q == '"' || *q == '<';
+		q += strspn(q, " \t\f\v");
+		size_t w = strspn(q, "abcdefghijklmnopqrstuvwxyz_");
+		bool include = (w == 7 && !strncmp(q, "include", 7)) ||
+			       (w == 12 && !strncmp(q, "include_next", 12)) ||
+			       (w == 6 && !strncmp(q, "import", 6));
+		if (include) {
+			q += w + strspn(q + w, " \t\f\v");
+			if (*q != '"' && *q != '<')
+				*plain = false;
+		}
 	}
-	free(t);
-	return plain;
 }
 
 /* s without a leading "./" (or several), as the make rule writes names. */
@@ -446,11 +492,12 @@ static bool known_dep(const char *path, void *arg)
 	if (!in_system(path, c->sys)) {
 		if (cli_read_whole(path, &text, &size))
 			return false;
-		if (!reads_plainly(text, size))
-			c->plain = false;
-		if (memmem(text, size, "__has_include", 13) || memmem(text, size, "embed", 5))
-			c->lookups = true;
+		char *t = as_read(text, size);
 		free(text);
+		if (!t)
+			return false;
+		scan_text(t, &c->plain, &c->lookups);
+		free(t);
 	}
 	/* a source entered as a header (by another source, or by itself) */
 	if (!source && !stat(path, &st))
@@ -538,6 +585,9 @@ static bool group_clean(struct group *g, int wstatus, const char *const *src, ch
 			return false;
 		c.ids[i].dev = st.st_dev;
 		c.ids[i].ino = st.st_ino;
+		for (int j = 0; j < i; j++) /* one file twice: the second has the first's name */
+			if (c.ids[j].dev == st.st_dev && c.ids[j].ino == st.st_ino)
+				return false;
 	}
 	if (cli_read_whole(path, &g->rule, &size) || !cli_each_dep(g->rule, known_dep, &c) ||
 	    (!c.plain && g->n > 1))
