@@ -262,7 +262,7 @@ static void src_dir(const char *src, char *dir, size_t size)
 	snprintf(dir, size, "%.*s", slash ? (int)(slash - src) : 0, src);
 }
 
-/* One cc1 and its sources, the indexes in[0..n). It writes DIR.bc (the
+/* One cc1 and its sources, the indexes in[0..n). It writes DIR.mods (the
  * modules one after the other), DIR.err (its stderr), DIR.d (the make rule
  * of all it read) and DIR.h (the header list). */
 struct group {
@@ -323,16 +323,6 @@ static bool group_start(struct group *g, const struct cc1_line *l, const char *c
 	}
 	close(fd);
 	return g->pid > 0;
-}
-
-/* Whether path is a line of list (a path a line). */
-static bool listed(const char *list, const char *path)
-{
-	size_t len = strlen(path);
-	for (const char *q = list; *path && (q = strstr(q, path)); q++)
-		if ((q == list || q[-1] == '\n') && q[len] == '\n')
-			return true;
-	return false;
 }
 
 /* What group_clean's walks over the make rule need. */
@@ -446,10 +436,25 @@ static const char *no_dot_slash(const char *s)
 	return s;
 }
 
-static bool is_source(const struct check *c, const char *path)
+/* Whether a line of the header list heads names path, leading "./"s set
+ * aside (the rule drops them, the list keeps them). */
+static bool named(const char *heads, const char *path)
 {
-	for (int i = 0; i < c->g->n; i++)
-		if (!strcmp(no_dot_slash(c->src[c->g->in[i]]), no_dot_slash(path)))
+	const char *bare = no_dot_slash(path);
+	size_t len = strlen(bare);
+	for (const char *q = heads, *end; *q && (end = strchr(q, '\n')); q = end + 1) {
+		const char *name = no_dot_slash(q);
+		if ((size_t)(end - name) == len && !strncmp(name, bare, len))
+			return true;
+	}
+	return false;
+}
+
+/* Whether path names one of g's sources (as the rule writes it). */
+static bool is_source(const struct group *g, const char *const *src, const char *path)
+{
+	for (int i = 0; i < g->n; i++)
+		if (!strcmp(no_dot_slash(src[g->in[i]]), no_dot_slash(path)))
 			return true;
 	return false;
 }
@@ -472,20 +477,9 @@ static bool in_system(const char *path, const char *const *sys)
 static bool known_dep(const char *path, void *arg)
 {
 	struct check *c = arg;
-	const char *heads = c->g->heads, *bare = no_dot_slash(path);
-	bool source = is_source(c, path);
-	if (!source) {
-		bool found = listed(heads, path);
-		for (const char *q = heads; !found && (q = strstr(q, bare)); q++) {
-			const char *line = q; /* back over the "./"s the rule dropped */
-			while (line - 2 >= heads && line[-1] == '/' && line[-2] == '.')
-				line -= 2;
-			found = line != q && (line == heads || line[-1] == '\n') &&
-				q[strlen(bare)] == '\n';
-		}
-		if (!found)
-			return false;
-	}
+	bool source = is_source(c->g, c->src, path);
+	if (!source && !named(c->g->heads, path))
+		return false;
 	char *text;
 	size_t size;
 	struct stat st;
@@ -646,11 +640,8 @@ static bool put_header(const char *path, void *arg)
 	if (!strcmp(path, d->mark) || among(d->from, d->to, path, path + strlen(path)))
 		return true;
 	if (!in_system(path, d->sys)) {
-		if (!d->g->lookups)
+		if (!d->g->lookups || is_source(d->g, d->src, path))
 			return true;
-		for (int i = 0; i < d->g->n; i++)
-			if (!strcmp(no_dot_slash(d->src[d->g->in[i]]), no_dot_slash(path)))
-				return true;
 	}
 	put_dep(d->f, path, strlen(path));
 	return true;
@@ -725,13 +716,14 @@ static void group_end(struct group *g, const char *const *src, char *const *bc,
 	}
 }
 
-void cli_cc1_compile(const char *clang, const char *const *flags, int nflags, int n,
-		     const char *const *src, char *const *bc, char (*entry)[4200], int *status)
+void cli_cc1_compile(const char *clang, const char *const *flags, int nflags,
+		     const char *toolchain, int n, const char *const *src, char *const *bc,
+		     char (*entry)[4200], int *status)
 {
 	struct cc1_line l = {0};
 	struct group *g = NULL;
 	const char *sys[CC1_MAX_ARGS / 2 + 1];
-	char key[33], out_dir[4200], work[4300], dir[4200], mark[4400];
+	char out_dir[4200], work[4300], dir[4200], mark[4400];
 	int ng = 0, per, nsys = 0, fd;
 	cpu_set_t set;
 	long cpus = sched_getaffinity(0, sizeof set, &set) ? sysconf(_SC_NPROCESSORS_ONLN)
@@ -742,12 +734,12 @@ void cli_cc1_compile(const char *clang, const char *const *flags, int nflags, in
 	for (char **e = environ; *e; e++) /* the driver's CC_PRINT_HEADERS and such */
 		if (!strncmp(*e, "CC_", 3))
 			return;
-	if (!n || cli_frontend_toolchain(clang, flags, nflags, key))
+	if (!n)
 		return;
 	snprintf(out_dir, sizeof out_dir, "%s", bc[0]);
 	*strrchr(out_dir, '/') = 0;
-	if (!cc1_load(key, &l)) {
-		cc1_ask(clang, flags, nflags, out_dir, key);
+	if (!cc1_load(toolchain, &l)) {
+		cc1_ask(clang, flags, nflags, out_dir, toolchain);
 		return;
 	}
 	for (int i = 2; i + 1 < l.argc; i++) /* the system's header directories */

@@ -478,11 +478,11 @@ int cli_jit(struct boot_options *opt, const struct jit_app *app);
 
 /* frontend.c: the front end's cache (see there). */
 
-/* The path of the entry for compiling src with clang and flags, in the
- * cache directory dir: 0, or -1 when there can be none (clang is not on
- * PATH, or a path is too long). */
-int cli_frontend_key(const char *dir, const char *clang, const char *const *flags, int nflags,
-		     const char *src, char *entry, size_t size);
+/* The path of the entry for compiling src with the toolchain whose hash
+ * cli_frontend_toolchain gave, in the cache directory dir: 0, or -1 when
+ * there can be none (a path is too long). */
+int cli_frontend_key(const char *dir, const char *toolchain, const char *src, char *entry,
+		     size_t size);
 /* Write the bitcode of entry to out if every file it was made from is as
  * it was: 1, else 0 (a miss, however the entry is wrong or missing). */
 int cli_frontend_lookup(const char *entry, const char *out);
@@ -515,15 +515,16 @@ int cli_read_whole(const char *path, char **data, size_t *size);
  * Compile the n sources src[i] (each ending in .c) to the bitcode files
  * bc[i] (all in one directory, where the work files go too) in one
  * `clang -cc1` per group, a group per CPU, with the command line the
- * driver would run for clang and flags. Where entry[i][0] is set, keep the
- * result in the front end's cache as that entry. Sets status[i] to 0 for a
- * made file, 128+signal when we were interrupted, and leaves -1 for a
- * source left to the driver (which then says what went wrong): all of them
- * when the command line is not known yet, which is then asked of the
- * driver beside its compiles (cli_cc1_finish keeps it).
+ * driver would run for clang and flags (whose toolchain hash is
+ * toolchain). Where entry[i][0] is set, keep the result in the front end's
+ * cache as that entry. Sets status[i] to 0 for a made file and leaves -1
+ * for a source left to the driver (which then says what went wrong): all
+ * of them when the command line is not known yet, which is then asked of
+ * the driver beside its compiles (cli_cc1_finish keeps it).
  */
-void cli_cc1_compile(const char *clang, const char *const *flags, int nflags, int n,
-		     const char *const *src, char *const *bc, char (*entry)[4200], int *status);
+void cli_cc1_compile(const char *clang, const char *const *flags, int nflags,
+		     const char *toolchain, int n, const char *const *src, char *const *bc,
+		     char (*entry)[4200], int *status);
 /* After the driver's compiles: keep the command line that
  * cli_cc1_compile asked the driver for, if it did. */
 void cli_cc1_finish(void);

@@ -207,16 +207,18 @@ int cli_frontend_toolchain(const char *clang, const char *const *flags, int nfla
 	return 0;
 }
 
-int cli_frontend_key(const char *dir, const char *clang, const char *const *flags, int nflags,
-		     const char *src, char *entry, size_t size)
+int cli_frontend_key(const char *dir, const char *toolchain, const char *src, char *entry,
+		     size_t size)
 {
 	struct fe_hash h;
 	char hex[33], *abs = cli_abspath(src);
 
-	if (!dir || !abs || !hash_toolchain(&h, clang, flags, nflags)) {
+	if (!dir || !abs) {
 		free(abs);
 		return -1;
 	}
+	fe_hash_init(&h);
+	fe_hash_str(&h, toolchain);
 	fe_hash_str(&h, src);
 	fe_hash_str(&h, abs);
 	free(abs);

@@ -339,7 +339,7 @@ static int compile_all(const struct jit_app *app, const char *fe, char **bc)
 {
 	size_t n = (size_t)app->ninputs + 1;
 	pid_t *pid = calloc(n, sizeof *pid);
-	int *status = calloc(n, sizeof *status), *todo = calloc(n, sizeof *todo);
+	int *status = calloc(n, sizeof *status);
 	char (*entry)[4200] = calloc(n, sizeof *entry);
 	struct timespec *start = calloc(n, sizeof *start);
 	const char **src = calloc(n, sizeof *src);
@@ -347,8 +347,10 @@ static int compile_all(const struct jit_app *app, const char *fe, char **bc)
 	long at_once = compiles_at_once();
 	int running = 0, r = 0, ntodo = 0;
 	bool failed = false;
+	char toolchain[33];
+	bool known = !cli_frontend_toolchain(CLANG, clang_flags, NCLANG_FLAGS, toolchain);
 
-	if (!pid || !status || !todo || !entry || !start || !src || !out) {
+	if (!pid || !status || !entry || !start || !src || !out) {
 		cli_error("out of memory");
 		r = CLI_EXIT_FAILURE;
 		goto out;
@@ -357,25 +359,24 @@ static int compile_all(const struct jit_app *app, const char *fe, char **bc)
 		const char *in = app->inputs[i];
 		if (!ends_with(in, ".c"))
 			continue;
-		if (fe && cli_frontend_key(fe, CLANG, clang_flags, NCLANG_FLAGS, in, entry[i],
-					   sizeof entry[i]))
+		if (!fe || !known || cli_frontend_key(fe, toolchain, in, entry[i], sizeof entry[i]))
 			entry[i][0] = 0;
 		if (entry[i][0] && cli_frontend_lookup(entry[i], bc[i]))
 			continue;
-		todo[ntodo] = i;
 		src[ntodo] = in;
 		out[ntodo] = bc[i];
 		memmove(entry[ntodo], entry[i], sizeof entry[i]); /* ntodo <= i */
 		ntodo++;
 	}
-	cli_cc1_compile(CLANG, clang_flags, NCLANG_FLAGS, ntodo, (const char *const *)src, out, entry,
-			status);
+	if (known)
+		cli_cc1_compile(CLANG, clang_flags, NCLANG_FLAGS, toolchain, ntodo,
+				(const char *const *)src, out, entry, status);
+	else
+		for (int t = 0; t < ntodo; t++)
+			status[t] = -1;
 	for (int t = 0; t < ntodo; t++) { /* what cc1 left to the driver */
-		int i = todo[t];
-		if (status[t] >= 0) {
-			failed |= status[t] != 0;
+		if (!status[t])
 			continue;
-		}
 		for (; running >= at_once; running--) { /* whichever ends first */
 			int k = compile_ended(pid, ntodo);
 			if ((status[k] = reap(pid, k, out, entry, start)))
@@ -384,10 +385,10 @@ static int compile_all(const struct jit_app *app, const char *fe, char **bc)
 		if (failed) /* no more started */
 			break;
 		char dep[4200];
-		snprintf(dep, sizeof dep, "%s.d", bc[i]);
+		snprintf(dep, sizeof dep, "%s.d", out[t]);
 		if (entry[t][0] && cli_frontend_start(dep, &start[t]))
 			entry[t][0] = 0;
-		if ((pid[t] = compile_async(app->inputs[i], bc[i], entry[t][0] ? dep : NULL)) < 0) {
+		if ((pid[t] = compile_async(src[t], out[t], entry[t][0] ? dep : NULL)) < 0) {
 			pid[t] = 0;
 			status[t] = CLI_EXIT_FAILURE;
 			break;
@@ -403,7 +404,6 @@ static int compile_all(const struct jit_app *app, const char *fe, char **bc)
 out:
 	free(pid);
 	free(status);
-	free(todo);
 	free(entry);
 	free(start);
 	free(src);
