@@ -246,13 +246,11 @@ static void print_report(int status)
 	}
 }
 
-/* Runs when the program exits, however it does (return from main or exit). */
-static void finish(int status, void *arg)
+/* The end of the run, once the program's exit handlers have run and the
+ * compiles stopped: the code cache, the report, the profile. */
+static void finish_run(int status)
 {
-	(void)arg;
-	fflush(stdout);
 	if (rt.opt < 0) {
-		prof_stop(); /* an exit that bypassed rt_exit (one inside libc) */
 		prof_settle();
 		cache_save();
 	}
@@ -262,17 +260,43 @@ static void finish(int status, void *arg)
 		write_profile(status);
 }
 
+/* Runs when the program exits, however it does (return from main or exit). */
+static void finish(int status, void *arg)
+{
+	(void)arg;
+	rt_run_exit_handlers(status); /* an exit that bypassed rt_exit (one inside libc) */
+	fflush(stdout);
+	if (rt.opt < 0)
+		prof_stop();
+	finish_run(status);
+}
+
 /*
  * LLVM registers some of its static destructors on first use, so those
- * that the compiler thread's first compiles registered run before finish,
- * among the program's own exit handlers: no compile may be under way by
- * then. So the program's exit waits for the compile in progress, if any.
+ * that the compiler thread's first compiles registered are in libc's list
+ * of exit handlers after finish, and run before it: libc's exit may not
+ * run while a compile is under way. So the program's exit runs the
+ * program's own handlers (kept apart, atexit.c) and stops the compiles;
+ * then, if none is under way, it exits as usual. One under way is left
+ * running rather than waited for (it can take seconds, for a code that
+ * would never run): the run ends as finish would end it, and the process
+ * with _exit, LLVM's destructors not run. Not with --perf-map or --gdb,
+ * whose exit handlers write out what the compiles made.
  */
 void rt_exit(int status)
 {
-	if (rt.opt < 0)
+	if (rt.opt >= 0)
+		exit(status);
+	rt_run_exit_handlers(status);
+	if (rt.perf_map || rt.gdb) {
 		prof_stop();
-	exit(status);
+		exit(status);
+	}
+	if (!prof_stop_leaving())
+		exit(status);
+	fflush(NULL); /* what libc's exit would have written out */
+	finish_run(status);
+	_exit(status);
 }
 
 /* The number of CPUs this process may run on (1 if that cannot be told). */

@@ -18,8 +18,13 @@ void *rt_calloc(size_t n, size_t size);
  * jit/ compiles) at the thread's first access. */
 void *rt_tls_address(const void *table, uint64_t offset);
 
-/* main.c: the program's exit (and main's return): the compiler thread
- * finishes first (prof_stop). */
+/* main.c: the program's exit (and main's return): its exit handlers run,
+ * then the compiles stop (prof_stop). */
 void rt_exit(int status) __attribute__((noreturn));
+/* atexit.c: the program's atexit and on_exit (libc's results), and
+ * running the handlers they registered, last first. */
+int rt_atexit(void (*fn)(void));
+int rt_on_exit(void (*fn)(int, void *), void *arg);
+void rt_run_exit_handlers(int status);
 
 #endif

@@ -5,6 +5,8 @@
 #ifndef BFRT_JIT_INTERNAL_H
 #define BFRT_JIT_INTERNAL_H
 
+#include <pthread.h>
+
 #include <llvm-c/Core.h>
 #include <llvm-c/LLJIT.h>
 #include <llvm-c/TargetMachine.h>
@@ -99,6 +101,7 @@ struct jit {
 	uint64_t prepared_read_ns;	 /* reading that back here */
 	char *all_features; /* this CPU's, while vex_off */
 	LLVMOrcResourceTrackerRef added; /* objects from an earlier run, since jit_mark */
+	pthread_mutex_t kept; /* objs and made, for jit_freeze_kept */
 	struct jit_object {
 		void *bytes;
 		size_t size;

@@ -257,6 +257,10 @@ int jit_tier0_for_any_cpu(struct jit *j);
 void jit_make_machines(struct jit *j);
 /* From now on, keep every version's object code for jit_version_object. */
 void jit_keep_objects(struct jit *j);
+/* At an exit that leaves a compile running: no object is kept from now on
+ * (a compile that would keep one waits for good), so that what was kept
+ * can be read while it runs. */
+void jit_freeze_kept(struct jit *j);
 /* The version whose entry is at addr: the object holding it (its bytes,
  * and a number shared by the versions of one batch) and the entry's
  * symbol. False if it was not kept (tier 0 and OSR code never are). */

@@ -420,6 +420,7 @@ struct jit *jit_create(char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	pthread_mutex_init(&j->kept, NULL);
 	LLVMInstallFatalErrorHandler(llvm_fatal);
 	/* the parser too: code generation assembles inline assembly */
 	if (LLVMInitializeNativeTarget() || LLVMInitializeNativeAsmPrinter() ||

@@ -51,7 +51,7 @@ void jit_keep_objects(struct jit *j)
 	j->keep = true;
 }
 
-int jit_keep(struct jit *j, const void *bytes, size_t size)
+static int keep(struct jit *j, const void *bytes, size_t size)
 {
 	struct jit_object *o = realloc(j->objs, (j->nobjs + 1) * sizeof *o);
 	if (!o)
@@ -65,7 +65,15 @@ int jit_keep(struct jit *j, const void *bytes, size_t size)
 	return 0;
 }
 
-int jit_made(struct jit *j, const void *addr, const char *entry)
+int jit_keep(struct jit *j, const void *bytes, size_t size)
+{
+	pthread_mutex_lock(&j->kept);
+	int err = keep(j, bytes, size);
+	pthread_mutex_unlock(&j->kept);
+	return err;
+}
+
+static int made(struct jit *j, const void *addr, const char *entry)
 {
 	struct jit_made *m = realloc(j->made, (j->nmade + 1) * sizeof *m);
 	if (!m)
@@ -77,6 +85,19 @@ int jit_made(struct jit *j, const void *addr, const char *entry)
 		return jit_fail(j, JIT_EINTERNAL, "internal error: no object kept for %s", entry);
 	j->nmade++;
 	return 0;
+}
+
+int jit_made(struct jit *j, const void *addr, const char *entry)
+{
+	pthread_mutex_lock(&j->kept);
+	int err = made(j, addr, entry);
+	pthread_mutex_unlock(&j->kept);
+	return err;
+}
+
+void jit_freeze_kept(struct jit *j)
+{
+	pthread_mutex_lock(&j->kept); /* for good */
 }
 
 bool jit_version_object(const struct jit *j, const void *addr, const void **obj, size_t *size,
@@ -119,10 +140,12 @@ void jit_rollback(struct jit *j, struct jit_mark m)
 		LLVMOrcReleaseResourceTracker(j->added);
 		j->added = NULL;
 	}
+	pthread_mutex_lock(&j->kept);
 	while (j->nobjs > m.objs)
 		free(j->objs[--j->nobjs].bytes);
 	while (j->nmade > m.made)
 		free(j->made[--j->nmade].entry);
+	pthread_mutex_unlock(&j->kept);
 }
 
 int jit_add_object(struct jit *j, const void *obj, size_t size)

@@ -74,6 +74,7 @@ void prof_reinstall(struct prof_fn *f, void *code);
 /* policy.c: at the end of the run, a sample that put other code in a slot
  * is cut short, so that the slot holds what the profile says it does. */
 void prof_policy_stop(void);
+void prof_policy_stop_held(void); /* the same, the policy lock held */
 /* What r asks for, for the log: "-O3, specialized: arg3=96". */
 void prof_describe(const struct jit_request *r, char *buf, size_t len);
 

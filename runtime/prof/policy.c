@@ -843,12 +843,17 @@ static void end_tier0_sample(struct prof_fn *f)
 	e->state = EXPERIMENT_WAIT;
 }
 
-void prof_policy_stop(void)
+void prof_policy_stop_held(void)
 {
-	queue_lock_policy(); /* another thread may be in the policy */
 	for (uint32_t i = 1; i < prof_nfns; i++)
 		if (prof_fns[i].experiment.state == EXPERIMENT_TIER0)
 			end_tier0_sample(&prof_fns[i]);
+}
+
+void prof_policy_stop(void)
+{
+	queue_lock_policy(); /* another thread may be in the policy */
+	prof_policy_stop_held();
 	queue_unlock_policy();
 }
 

@@ -150,12 +150,11 @@ bool prof_compiler_first(void)
 	return s.first;
 }
 
-void prof_stop(void)
+/* The compile counts at the end, for --verbose (once). */
+static void say_compiles(void)
 {
 	static bool said;
 	struct queue_stats s;
-	queue_stop();
-	prof_policy_stop();
 	queue_get_stats(&s);
 	char where[48] = ""; /* given a CPU: where its compiles ran */
 	if (queue_cpu() >= 0)
@@ -163,16 +162,38 @@ void prof_stop(void)
 	if (P.verbose && (s.background || s.dropped) && !said++)
 		fprintf(stderr,
 			"bareflow-rt: compiles: %u in the background%s, %u on the program's threads "
-			"(%u with the queue full, %u at a low share), %u not started by the exit; "
+			"(%u with the queue full, %u at a low share), %u not started by the exit%s; "
 			"the program waited %.1f ms for the jit lock, the exit %.1f ms%s\n",
 			s.background, where, s.here, s.full, s.low_share, s.dropped,
-			prof_ms(s.jit_wait_ns), prof_ms(s.exit_wait_ns),
+			s.left_running ? ", 1 left running at it" : "", prof_ms(s.jit_wait_ns),
+			prof_ms(s.exit_wait_ns),
 			s.first && s.first_dropped
 			    ? "; the compiler thread ran before the program until the compile server "
 			      "went"
 			: s.first	  ? "; the compiler thread ran before the program"
 			: s.first_refused ? "; the compiler thread could not run before the program"
 					  : "");
+}
+
+void prof_stop(void)
+{
+	queue_stop(true);
+	prof_policy_stop();
+	say_compiles();
+}
+
+bool prof_stop_leaving(void)
+{
+	if (!queue_stop(false)) {
+		prof_policy_stop();
+		say_compiles();
+		return false;
+	}
+	queue_hold_policy();
+	prof_policy_stop_held();
+	jit_freeze_kept(P.jit);
+	say_compiles();
+	return true;
 }
 
 void prof_probes(struct jit_probes *p)

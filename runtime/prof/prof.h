@@ -216,6 +216,12 @@ bool prof_compiler_first(void);
 /* At exit: no more compiles; the one under way, if any, is installed
  * first (prof/queue.h's queue_stop). */
 void prof_stop(void);
+/* The same, but a compile under way on the compiler thread is left
+ * running: true then, and from here on nothing is installed and no
+ * object kept (the profile and the kept code stay as they are for the
+ * code cache and the report), and the process must end without libc's
+ * exit handlers, LLVM's among them (_exit). */
+bool prof_stop_leaving(void);
 /* Where instrumented code finds all of the above. */
 void prof_probes(struct jit_probes *p);
 /* Total compile time of the tiers (not tier 0). */

@@ -55,6 +55,7 @@ static struct {
 	bool running;  /* a compiler thread serves the queue */
 	bool stopping; /* queue_stop was called */
 	bool joined;   /* by then */
+	bool busy;     /* the thread has a job, from its take to its install */
 	double share;  /* of a CPU the thread's last compile got */
 	bool probed;   /* the thread's first measure of it is in */
 	unsigned skipped; /* jobs run at once since the last probe */
@@ -235,6 +236,7 @@ static void *serve(void *arg)
 			return NULL;
 		}
 		struct queue_job *job = take_most_urgent();
+		Q.busy = true;
 		pthread_mutex_unlock(&Q.lock);
 		if (pin >= 0)
 			atomic_store_explicit(&compiled_on, sched_getcpu(), memory_order_relaxed);
@@ -250,6 +252,9 @@ static void *serve(void *arg)
 		reprice_waiting();
 		pthread_mutex_unlock(&Q.policy);
 		free(job);
+		pthread_mutex_lock(&Q.lock);
+		Q.busy = false;
+		pthread_mutex_unlock(&Q.lock);
 		if (first) {
 			runs_first(false); /* unless it was made here after all */
 			atomic_fetch_add_explicit(&first_marks, 1, memory_order_relaxed);
@@ -421,7 +426,7 @@ void queue_unlock_jit(void)
 	pthread_mutex_unlock(&Q.jit);
 }
 
-void queue_stop(void)
+bool queue_stop(bool wait)
 {
 	uint64_t t0 = rt_now_ns();
 	pthread_mutex_lock(&Q.lock);
@@ -437,18 +442,28 @@ void queue_stop(void)
 	Q.tail = NULL;
 	Q.waiting = 0;
 	pthread_cond_signal(&Q.more);
-	bool join = Q.running && !Q.joined; /* two threads may exit at once */
-	Q.joined = true;
 	/* a compile another program thread is making goes in first: LLVM's
 	 * static destructors must not run under it */
 	while (Q.here)
 		pthread_cond_wait(&Q.settled, &Q.lock);
+	bool leave = !wait && Q.running && !Q.joined && Q.busy;
+	bool join = Q.running && !Q.joined && !leave; /* two threads may exit at once */
+	if (join)
+		Q.joined = true;
+	if (leave)
+		Q.stats.left_running = true;
 	pthread_mutex_unlock(&Q.lock);
 	if (join)
 		pthread_join(Q.thread, NULL);
 	pthread_mutex_lock(&Q.lock);
 	Q.stats.exit_wait_ns += rt_now_ns() - t0;
 	pthread_mutex_unlock(&Q.lock);
+	return leave;
+}
+
+void queue_hold_policy(void)
+{
+	pthread_mutex_lock(&Q.policy);
 }
 
 void queue_get_stats(struct queue_stats *s)

@@ -22,7 +22,9 @@
  *   waits for the jit lock, without the policy lock.
  * - queue_stop drops the jobs not started and waits for those under way
  *   (the thread's, and any a program thread is compiling itself) to be
- *   installed; jobs submitted after it are dropped.
+ *   installed; jobs submitted after it are dropped. Asked not to wait,
+ *   it leaves the thread's compile running (the process is to end
+ *   without it: queue_hold_policy keeps it from installing).
  */
 #ifndef BFRT_PROF_QUEUE_H
 #define BFRT_PROF_QUEUE_H
@@ -109,11 +111,16 @@ struct queue_stats {
 	uint64_t exit_wait_ns;	    /* queue_stop waited for compiles under way */
 	bool first, first_refused;  /* the thread ran before the program; asked, it could not */
 	bool first_dropped;	    /* it stopped: compiles were made here */
+	bool left_running;	    /* queue_stop left the thread's compile running */
 };
 void queue_get_stats(struct queue_stats *s);
 
 /* Stop: drop the jobs not started, wait until those under way are
- * installed, and end the thread. */
-void queue_stop(void);
+ * installed, and end the thread; or, not wait, leave the thread's
+ * compile running (true then; it is not joined) and wait only for
+ * those on program threads. */
+bool queue_stop(bool wait);
+/* Take the policy lock for good: nothing is installed from now on. */
+void queue_hold_policy(void);
 
 #endif

@@ -2,8 +2,10 @@
  * internals): its thread takes the most urgent waiting job, the first
  * submitted of equals, and the list stays whole as jobs leave it from any
  * place; after each install the waiting jobs are repriced, with the policy
- * lock held. */
+ * lock held; stopped without waiting, it leaves the thread's compile
+ * running and drops the jobs waiting. */
 #include <pthread.h>
+#include <string.h>
 
 #include "harness.h"
 #include "../../runtime/prof/queue.c"
@@ -188,7 +190,7 @@ TEST(queue_thread_compiles_in_order_of_urgency)
 	while (installed < 5)
 		pthread_cond_wait(&changed, &lock);
 	pthread_mutex_unlock(&lock);
-	queue_stop();
+	CHECK(!queue_stop(true));
 
 	struct queue_stats s;
 	queue_get_stats(&s);
@@ -207,4 +209,67 @@ TEST(queue_thread_compiles_in_order_of_urgency)
 	CHECK_EQ(reprices_of[3], 4);
 	for (int k = 0; k < 5; k++)
 		CHECK_EQ(unlocked_of[k], 0);
+}
+
+/* A fresh queue, stopped or not before (the tests run in any order). */
+static void fresh_queue(void)
+{
+	Q.head = Q.tail = NULL;
+	Q.waiting = 0;
+	Q.running = Q.stopping = Q.joined = Q.busy = Q.probed = false;
+	Q.share = 1.0;
+	memset(&Q.stats, 0, sizeof Q.stats);
+	atomic_store(&probe_cut, false);
+	norder = installed = released = 0;
+}
+
+/* queue_stop(false) while the thread compiles: true, the compile left
+ * running (not joined), the job waiting dropped; released, the compile
+ * goes in and the thread ends on its own. */
+TEST(queue_stop_leaves_a_compile_running)
+{
+	fresh_queue();
+	int why = 0;
+	CHECK(queue_start(1, false, &why));
+	pthread_mutex_lock(&Q.lock);
+	while (!Q.probed) {
+		pthread_mutex_unlock(&Q.lock);
+		nanosleep(&(struct timespec){0, 1000000}, NULL);
+		pthread_mutex_lock(&Q.lock);
+	}
+	Q.share = 1.0;
+	pthread_mutex_unlock(&Q.lock);
+	queue_lock_policy();
+	queue_submit(&new_job(0, 1)->q);
+	queue_unlock_policy();
+	pthread_mutex_lock(&lock);
+	while (norder < 1) { /* the thread holds job 0 */
+		pthread_mutex_unlock(&lock);
+		nanosleep(&(struct timespec){0, 1000000}, NULL);
+		pthread_mutex_lock(&lock);
+	}
+	pthread_mutex_unlock(&lock);
+	queue_lock_policy();
+	queue_submit(&new_job(1, 1)->q);
+	queue_unlock_policy();
+
+	CHECK(queue_stop(false));
+	struct queue_stats s;
+	queue_get_stats(&s);
+	CHECK(s.left_running);
+	CHECK_EQ(s.dropped, 1);
+	CHECK(!Q.joined);
+	CHECK_EQ(installed, 0);
+
+	pthread_mutex_lock(&lock);
+	released = 1;
+	pthread_cond_broadcast(&changed);
+	while (installed < 1)
+		pthread_cond_wait(&changed, &lock);
+	pthread_mutex_unlock(&lock);
+	pthread_join(Q.thread, NULL); /* it ends: the queue is stopping */
+	CHECK_EQ(norder, 1);
+	CHECK_EQ(order[0], 0);
+	CHECK(!Q.busy);
+	fresh_queue();
 }
