@@ -59,6 +59,7 @@ host_args() {
 	lz) echo 512 3 ;;
 	matrix) echo 96 12 ;;
 	nbody) echo 1200 400 ;;
+	petri) echo 3000 ;;
 	qrcode) echo 1500 ;;
 	raytrace) echo 400 24 ;;
 	regex) echo 40000 ;;
@@ -83,6 +84,7 @@ bare_args() {
 	lz) echo 512 1 ;;
 	matrix) echo 96 2 ;;
 	nbody) echo 40 400 ;;
+	petri) echo 300 ;;
 	qrcode) echo 150 ;;
 	raytrace) echo 128 24 ;;
 	regex) echo 4000 ;;
