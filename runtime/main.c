@@ -93,6 +93,7 @@
  */
 #include <errno.h>
 #include <fenv.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -276,26 +277,35 @@ static void finish(int status, void *arg)
  * that the compiler thread's first compiles registered are in libc's list
  * of exit handlers after finish, and run before it: libc's exit may not
  * run while a compile is under way. So the program's exit runs the
- * program's own handlers (kept apart, atexit.c) and stops the compiles;
- * then, if none is under way, it exits as usual. One under way is left
- * running rather than waited for (it can take seconds, for a code that
- * would never run): the run ends as finish would end it, and the process
- * with _exit, LLVM's destructors not run. Not with --perf-map or --gdb,
- * whose exit handlers write out what the compiles made.
+ * program's own handlers first (kept apart, atexit.c; one that calls exit
+ * comes back here and the rest run), then stops the compiles; if none is
+ * under way, it exits as usual. One under way is left running rather than
+ * waited for (it can take seconds, for code that would never run): the
+ * run ends as finish would end it, and the process with _exit, LLVM's
+ * destructors not run. From the stop on, signals from outside wait (as in
+ * the runtime: a handler calling exit again would find the policy lock
+ * held), and a second thread's exit waits for good for this one's. Not
+ * with --perf-map, whose exit handler writes out what the compiles made.
  */
 void rt_exit(int status)
 {
+	static pthread_mutex_t ending = PTHREAD_MUTEX_INITIALIZER;
+	rt_run_exit_handlers(status);
 	if (rt.opt >= 0)
 		exit(status);
-	rt_run_exit_handlers(status);
-	if (rt.perf_map || rt.gdb) {
+	if (rt.perf_map) {
 		prof_stop();
 		exit(status);
 	}
+	prof_block_outside_signals(NULL);
+	if (pthread_mutex_trylock(&ending))
+		for (;;)
+			pause(); /* another thread is ending the process */
 	if (!prof_stop_leaving())
 		exit(status);
 	fflush(NULL); /* what libc's exit would have written out */
 	finish_run(status);
+	fflush(NULL); /* and what other threads wrote meanwhile */
 	_exit(status);
 }
 

@@ -58,10 +58,24 @@ static LLVMErrorRef run_passes(struct jit *j, const char *passes)
 	return e;
 }
 
-/* The variables IPSCCP is not to follow (below): those still written after
- * globalopt, internal and named, made external until it has run, their
- * linkages kept in *old. */
-static size_t hide_written(LLVMModuleRef m, LLVMValueRef **vars, LLVMLinkage **old)
+/* Whether IPSCCP following variable g would cost much: its stores times
+ * its uses (each store revisits every use) over a bound. */
+#define IPSCCP_VISITS_MAX 10000
+static bool costly_to_follow(LLVMValueRef g)
+{
+	unsigned long stores = 0, uses = 0;
+	for (LLVMUseRef u = LLVMGetFirstUse(g); u; u = LLVMGetNextUse(u)) {
+		LLVMValueRef user = LLVMGetUser(u);
+		uses++;
+		stores += LLVMIsAStoreInst(user) && LLVMGetOperand(user, 1) == g;
+	}
+	return stores * uses > IPSCCP_VISITS_MAX;
+}
+
+/* The variables IPSCCP is not to follow (below): those left variables by
+ * globalopt, internal, named and costly to follow, made external until it
+ * has run, their linkages kept in *old. */
+static size_t hide_costly(LLVMModuleRef m, LLVMValueRef **vars, LLVMLinkage **old)
 {
 	size_t n = 0, cap = 0;
 	*vars = NULL;
@@ -70,7 +84,7 @@ static size_t hide_written(LLVMModuleRef m, LLVMValueRef **vars, LLVMLinkage **o
 		LLVMLinkage l = LLVMGetLinkage(g);
 		size_t len;
 		if ((l != LLVMInternalLinkage && l != LLVMPrivateLinkage) || LLVMIsDeclaration(g) ||
-		    LLVMIsGlobalConstant(g) || !*LLVMGetValueName2(g, &len))
+		    LLVMIsGlobalConstant(g) || !*LLVMGetValueName2(g, &len) || !costly_to_follow(g))
 			continue;
 		if (n == cap) {
 			size_t c = cap ? 2 * cap : 64;
@@ -106,18 +120,19 @@ int jit_whole_program(struct jit *j)
 	 * copies the callee's convention.
 	 *
 	 * IPSCCP would also follow the value of each internal variable whose
-	 * address is not taken, and each store to one revisits every load of
+	 * address is not taken, and each store to one revisits every use of
 	 * it: a state machine of 1500 guarded updates of 24 int variables
 	 * spent 370 ms there before main (clang -O0 compiles the whole file
-	 * in 120 ms). What it could learn there globalopt has learned: a
-	 * variable stored only its initial value is a constant by then, and
-	 * one stored another value has no one value. So the variables still
-	 * written are external while it runs. */
+	 * in 120 ms). So a variable with many stores and uses is external
+	 * while it runs: globalopt has made a constant of one stored only its
+	 * initial value, and IPSCCP would rarely find one value in so many
+	 * stores. (Those with few it still follows: a mode variable set once
+	 * through a function's argument, say.) */
 	LLVMErrorRef e = run_passes(j, "globalopt");
 	if (!e) {
 		LLVMValueRef *vars;
 		LLVMLinkage *old;
-		size_t n = hide_written(j->module, &vars, &old);
+		size_t n = hide_costly(j->module, &vars, &old);
 		e = run_passes(j, "ipsccp");
 		for (size_t k = 0; k < n; k++)
 			LLVMSetLinkage(vars[k], old[k]);

@@ -42,8 +42,10 @@ struct prof_saved {
  * - signals that come from outside wait: a handler running the program's
  *   code would reach the runtime again, whose locks it holds, or exit in
  *   the middle of a compile. Those a fault raises (SIGSEGV and the like)
- *   still come, for the crash report. */
-void prof_runtime_enter(struct prof_saved *s);
+ *   still come, for the crash report.
+ * False, and nothing done, once the run ends with a compile left running
+ * (prof_stop_leaving): the caller decides nothing and runs on. */
+bool prof_runtime_enter(struct prof_saved *s);
 void prof_runtime_leave(const struct prof_saved *s);
 /* A compiler thread that runs first (queue.h) takes the program's CPU
  * while it runs: the time stamp counter goes on, and its work would be

@@ -1286,7 +1286,8 @@ static void hot(uint32_t i)
 void prof_hot(uint32_t i)
 {
 	struct prof_saved saved;
-	prof_runtime_enter(&saved);
+	if (!prof_runtime_enter(&saved))
+		return;
 	hot(i);
 	prof_runtime_leave(&saved);
 }
@@ -1294,7 +1295,8 @@ void prof_hot(uint32_t i)
 void prof_miss(uint32_t i)
 {
 	struct prof_saved saved;
-	prof_runtime_enter(&saved);
+	if (!prof_runtime_enter(&saved))
+		return;
 	misses(&prof_fns[i], i);
 	prof_runtime_leave(&saved);
 }
@@ -1435,7 +1437,8 @@ static void *osr(uint32_t i, uint32_t loop)
 void *prof_osr(uint32_t i, uint32_t loop)
 {
 	struct prof_saved saved;
-	prof_runtime_enter(&saved);
+	if (!prof_runtime_enter(&saved))
+		return NULL;
 	void *code = osr(i, loop);
 	prof_runtime_leave(&saved);
 	return code;

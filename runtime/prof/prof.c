@@ -39,19 +39,31 @@ static void charge(uint32_t who)
 	prof_stamp = now;
 }
 
-void prof_runtime_enter(struct prof_saved *s)
+/* The run is ending with a compile left running (prof_stop_leaving): the
+ * policy lock is held for good, and probes decide nothing more. */
+static _Atomic bool frozen;
+
+void prof_block_outside_signals(sigset_t *old)
 {
 	sigset_t async;
 	sigfillset(&async);
 	static const int faults[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGABRT, SIGSYS};
 	for (size_t k = 0; k < sizeof faults / sizeof faults[0]; k++)
 		sigdelset(&async, faults[k]);
-	pthread_sigmask(SIG_BLOCK, &async, &s->mask);
+	pthread_sigmask(SIG_BLOCK, &async, old);
+}
+
+bool prof_runtime_enter(struct prof_saved *s)
+{
+	if (atomic_load_explicit(&frozen, memory_order_acquire))
+		return false;
+	prof_block_outside_signals(&s->mask);
 	fegetenv(&s->env);
 	fesetenv(FE_DFL_ENV);
 	queue_lock_policy();
 	charge(prof_current);
 	atomic_store_explicit(&in_runtime, true, memory_order_relaxed);
+	return true;
 }
 
 void prof_runtime_leave(const struct prof_saved *s)
@@ -189,6 +201,7 @@ bool prof_stop_leaving(void)
 		say_compiles();
 		return false;
 	}
+	atomic_store_explicit(&frozen, true, memory_order_release);
 	queue_hold_policy();
 	prof_policy_stop_held();
 	jit_freeze_kept(P.jit);

@@ -16,6 +16,7 @@
 #ifndef BFRT_PROF_H
 #define BFRT_PROF_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -219,9 +220,12 @@ void prof_stop(void);
 /* The same, but a compile under way on the compiler thread is left
  * running: true then, and from here on nothing is installed and no
  * object kept (the profile and the kept code stay as they are for the
- * code cache and the report), and the process must end without libc's
- * exit handlers, LLVM's among them (_exit). */
+ * code cache and the report), probes return at once, and the process
+ * must end without libc's exit handlers, LLVM's among them (_exit). */
 bool prof_stop_leaving(void);
+/* Block the signals that come from outside on this thread (not those a
+ * fault raises), the old mask in *old if not NULL. */
+void prof_block_outside_signals(sigset_t *old);
 /* Where instrumented code finds all of the above. */
 void prof_probes(struct jit_probes *p);
 /* Total compile time of the tiers (not tier 0). */

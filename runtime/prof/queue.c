@@ -71,25 +71,29 @@ static struct {
        .jit = PTHREAD_MUTEX_INITIALIZER,
        .share = 1.0};
 
-/* Tests (BAREFLOW_RT_PROBES_IN_COMPILE=k): the first compile, the jit
- * lock held, waits until k probes have taken the policy lock since its
- * job was submitted, or HOLD_MAX_NS have passed, and says which on
- * stderr. */
+/* Tests (BAREFLOW_RT_PROBES_IN_COMPILE=k or k,n): the first compile (the
+ * n-th), the jit lock held, waits until k probes have taken the policy
+ * lock since the first job was submitted, or HOLD_MAX_NS have passed, and
+ * says which on stderr. With a compiler thread, jobs then go to it
+ * whatever its share of a CPU (to_thread), so that the one held is its. */
 #define HOLD_MAX_NS 20000000000ull
 static void hold_for_test(void)
 {
-	static bool held;
+	static unsigned compiles;
 	const char *env = getenv("BAREFLOW_RT_PROBES_IN_COMPILE");
-	if (!env || held)
+	if (!env)
 		return;
-	held = true;
-	unsigned long k = strtoul(env, NULL, 10), from = Q.first_probes, n = 0;
+	char *end;
+	unsigned long k = strtoul(env, &end, 10), nth = *end == ',' ? strtoul(end + 1, NULL, 10) : 1;
+	if (++compiles != nth)
+		return;
+	unsigned long from = Q.first_probes, n = 0;
 	uint64_t t0 = rt_now_ns();
 	struct timespec ms = {0, 1000000};
 	while ((n = atomic_load(&Q.probes) - from) < k && rt_now_ns() - t0 < HOLD_MAX_NS)
 		nanosleep(&ms, NULL);
-	fprintf(stderr, "bareflow-rt: %lu probes ran during the first compile%s\n", n,
-		n < k ? ", too few: they waited for it" : "");
+	fprintf(stderr, "bareflow-rt: %lu probes ran during the %s compile%s\n", n,
+		nth == 1 ? "first" : "held", n < k ? ", too few: they waited for it" : "");
 }
 
 static _Atomic unsigned long first_marks;
@@ -354,7 +358,8 @@ static bool to_thread(void)
 		Q.stats.full++;
 		return false;
 	}
-	if (Q.share >= MIN_SHARE || ++Q.skipped % PROBE_EVERY == 0)
+	if (Q.share >= MIN_SHARE || ++Q.skipped % PROBE_EVERY == 0 ||
+	    getenv("BAREFLOW_RT_PROBES_IN_COMPILE"))
 		return true;
 	Q.stats.low_share++;
 	return false;

@@ -1,12 +1,16 @@
 /* Exit handlers as a native exit runs them: atexit and on_exit, last
  * registered first, one registering another (which runs too), on_exit's
- * status and argument, and stdout's unfinished line written out. A loop
- * long enough to be compiled runs first, so that under the JIT a compile
- * can be under way at the exit.
- * usage: exit_handlers [ITERATIONS [STATUS]]: exit(STATUS) if given,
- * else main returns 3. */
+ * status and argument, one calling exit (the rest still run, and the
+ * status is the new one), and stdout's unfinished line written out. Two
+ * phases of work run first, so that under the JIT a function is compiled
+ * and in, and another compile can be under way at the exit.
+ * usage: exit_handlers [ITERATIONS [STATUS [HANDLER_STATUS]]]: exit(STATUS)
+ * if given, else main returns 3; with HANDLER_STATUS, a handler calls
+ * exit(HANDLER_STATUS). */
 #include <stdio.h>
 #include <stdlib.h>
+
+static int handler_status;
 
 static void first(void)
 {
@@ -25,11 +29,26 @@ static void second(void)
 		printf("atexit failed in a handler\n");
 }
 
+static void exits(void)
+{
+	printf("a handler calls exit(%d)\n", handler_status);
+	exit(handler_status);
+}
+
 static void with_status(int status, void *arg)
 {
 	printf("on_exit: status %d, %s\n", status, (const char *)arg);
 }
 
+/* called often: its tier-up is the first compile */
+static unsigned long step(unsigned long s, unsigned long k)
+{
+	for (unsigned long i = 0; i < 2000; i++)
+		s = s * 2862933555777941757ul + (i ^ k);
+	return s;
+}
+
+/* called once, looping long: its OSR code, a later compile */
 static unsigned long mix(unsigned long n)
 {
 	unsigned long s = 1;
@@ -40,10 +59,19 @@ static unsigned long mix(unsigned long n)
 
 int main(int argc, char **argv)
 {
-	unsigned long n = argc > 1 ? strtoul(argv[1], NULL, 10) : 1000;
-	if (atexit(first) || on_exit(with_status, "its argument") || atexit(second))
+	unsigned long n = argc > 1 ? strtoul(argv[1], NULL, 10) : 1000, s = 0;
+	if (atexit(first) || on_exit(with_status, "its argument"))
 		return 1;
-	printf("mixed %lu; an unfinished line: ", mix(n));
+	if (argc > 3) {
+		handler_status = atoi(argv[3]);
+		if (atexit(exits))
+			return 1;
+	}
+	if (atexit(second))
+		return 1;
+	for (unsigned long k = 0; k < n / 300; k++)
+		s += step(s, k);
+	printf("stepped %lu, mixed %lu; an unfinished line: ", s, mix(n));
 	if (argc > 2)
 		exit(atoi(argv[2]));
 	return 3;
