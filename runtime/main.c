@@ -282,14 +282,20 @@ static void finish(int status, void *arg)
  * under way, it exits as usual. One under way is left running rather than
  * waited for (it can take seconds, for code that would never run): the
  * run ends as finish would end it, and the process with _exit, LLVM's
- * destructors not run. From the stop on, signals from outside wait (as in
- * the runtime: a handler calling exit again would find the policy lock
- * held), and a second thread's exit waits for good for this one's. Not
- * with --perf-map, whose exit handler writes out what the compiles made.
+ * destructors not run. One thread ends the process: another's exit waits
+ * for good, as in newer C libraries (the first's handlers and the code
+ * cache must not be cut short by a second _exit); the same thread may come
+ * back (a handler, or a fault's handler, calling exit). From the stop on,
+ * signals from outside wait on this thread: a handler calling exit would
+ * start the end again. Not with --perf-map, whose exit handler writes out
+ * what the compiles made.
  */
 void rt_exit(int status)
 {
-	static pthread_mutex_t ending = PTHREAD_MUTEX_INITIALIZER;
+	static pthread_mutex_t ending = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+	if (pthread_mutex_trylock(&ending))
+		for (;;)
+			pause(); /* another thread is ending the process */
 	rt_run_exit_handlers(status);
 	if (rt.opt >= 0)
 		exit(status);
@@ -298,9 +304,6 @@ void rt_exit(int status)
 		exit(status);
 	}
 	prof_block_outside_signals(NULL);
-	if (pthread_mutex_trylock(&ending))
-		for (;;)
-			pause(); /* another thread is ending the process */
 	if (!prof_stop_leaving())
 		exit(status);
 	fflush(NULL); /* what libc's exit would have written out */

@@ -1286,8 +1286,12 @@ static void hot(uint32_t i)
 void prof_hot(uint32_t i)
 {
 	struct prof_saved saved;
-	if (!prof_runtime_enter(&saved))
+	if (!prof_runtime_enter(&saved)) {
+		/* the run is ending: the call runs its slot again, which must
+		 * not come back here */
+		prof_fns[i].call_trigger = prof_fns[i].loop_trigger = PROF_NEVER;
 		return;
+	}
 	hot(i);
 	prof_runtime_leave(&saved);
 }
@@ -1437,8 +1441,10 @@ static void *osr(uint32_t i, uint32_t loop)
 void *prof_osr(uint32_t i, uint32_t loop)
 {
 	struct prof_saved saved;
-	if (!prof_runtime_enter(&saved))
+	if (!prof_runtime_enter(&saved)) {
+		prof_fns[i].osr_trigger = PROF_NEVER; /* the run is ending */
 		return NULL;
+	}
 	void *code = osr(i, loop);
 	prof_runtime_leave(&saved);
 	return code;

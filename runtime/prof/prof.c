@@ -196,6 +196,8 @@ void prof_stop(void)
 
 bool prof_stop_leaving(void)
 {
+	if (atomic_load_explicit(&frozen, memory_order_acquire))
+		return true; /* this thread again, from the tail of an exit (a fault's handler) */
 	if (!queue_stop(false)) {
 		prof_policy_stop();
 		say_compiles();

@@ -61,6 +61,7 @@ static struct {
 	unsigned skipped; /* jobs run at once since the last probe */
 	pthread_t thread;
 	pthread_mutex_t policy, jit;
+	unsigned long hold_probes, hold_nth; /* the test's hold (0: none), read at the start */
 	_Atomic unsigned long probes; /* times the policy lock was taken by probes */
 	unsigned long first_probes;   /* when the first job was submitted */
 	struct queue_stats stats;
@@ -79,21 +80,28 @@ static struct {
 #define HOLD_MAX_NS 20000000000ull
 static void hold_for_test(void)
 {
-	static unsigned compiles;
-	const char *env = getenv("BAREFLOW_RT_PROBES_IN_COMPILE");
-	if (!env)
+	static unsigned long compiles; /* the jit lock held */
+	if (!Q.hold_nth || ++compiles != Q.hold_nth)
 		return;
-	char *end;
-	unsigned long k = strtoul(env, &end, 10), nth = *end == ',' ? strtoul(end + 1, NULL, 10) : 1;
-	if (++compiles != nth)
-		return;
-	unsigned long from = Q.first_probes, n = 0;
+	unsigned long k = Q.hold_probes, from = Q.first_probes, n = 0;
 	uint64_t t0 = rt_now_ns();
 	struct timespec ms = {0, 1000000};
 	while ((n = atomic_load(&Q.probes) - from) < k && rt_now_ns() - t0 < HOLD_MAX_NS)
 		nanosleep(&ms, NULL);
 	fprintf(stderr, "bareflow-rt: %lu probes ran during the %s compile%s\n", n,
-		nth == 1 ? "first" : "held", n < k ? ", too few: they waited for it" : "");
+		Q.hold_nth == 1 ? "first" : "held", n < k ? ", too few: they waited for it" : "");
+}
+
+/* The test's hold, from the environment once, before the program runs
+ * (which may change its environment). */
+static void read_hold(void)
+{
+	const char *env = getenv("BAREFLOW_RT_PROBES_IN_COMPILE");
+	if (!env)
+		return;
+	char *end;
+	Q.hold_probes = strtoul(env, &end, 10);
+	Q.hold_nth = *end == ',' ? strtoul(end + 1, NULL, 10) : 1;
 }
 
 static _Atomic unsigned long first_marks;
@@ -308,6 +316,7 @@ bool queue_start(unsigned n, bool first, int *why)
 {
 	pthread_attr_t attr;
 	sigset_t all, old;
+	read_hold();
 	if (!n)
 		return true;
 	if (getenv("BAREFLOW_RT_THREADS_FAIL")) { /* tests: as bare-metal without threads */
@@ -358,8 +367,7 @@ static bool to_thread(void)
 		Q.stats.full++;
 		return false;
 	}
-	if (Q.share >= MIN_SHARE || ++Q.skipped % PROBE_EVERY == 0 ||
-	    getenv("BAREFLOW_RT_PROBES_IN_COMPILE"))
+	if (Q.share >= MIN_SHARE || ++Q.skipped % PROBE_EVERY == 0 || Q.hold_nth)
 		return true;
 	Q.stats.low_share++;
 	return false;

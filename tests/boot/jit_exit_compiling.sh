@@ -7,9 +7,10 @@
 # handler, one calling exit) run as in the ahead-of-time build, with its
 # output and status, by exit and by main's return; the code cache holds
 # the function compiled before (the second compile held) and is read back
-# by the next run; the report is printed. Bare-metal too, where the
-# guest's compiler thread waits for the host's compile server. Without the
-# tiers (--opt 2), a handler calling exit: the rest still run.
+# by the next run; the report is printed. Bare-metal too (the guest's
+# compiler thread holds it). With no compile under way (synchronous
+# compiles), and without the tiers (--opt 2), a handler calling exit: the
+# rest still run.
 . tests/boot/common.inc
 src=tests/jit/exit_handlers.c
 mkdir -p build/jit
@@ -57,18 +58,21 @@ case_ "bare-metal, a compile under way" 7 --cache off --verbose $hold1 -- 300000
 left
 expect_output "every page, page table and heap block the program used is free again"
 
-# The second compile held: the first (step's tier-up) is in, and stored.
+# The second compile held: the first (step's tier-up, 100,000 calls) is
+# in, and stored; mix's 30 million iterations ask for the second.
 case_ "the second compile under way, the code cache on" 3 --hosted --cache "$TMP/cache" \
-	--verbose --log-tiers --report $hold2 -- 3000000
+	--verbose --log-tiers --report $hold2 -- 30000000
 left
 expect_output "tier-up step: tier 0 -> 2"
-expect_output "code cache .*: stored 1 functions"
+expect_output "code cache .*: stored [1-9][0-9]* functions"
 expect_output "bareflow-rt report"
 expect_output "exit status            3"
-case_ "the code cache read back" 3 --hosted --cache "$TMP/cache" --verbose -- 3000000
-expect_output "code cache .*: 1 functions start optimized"
+case_ "the code cache read back" 3 --hosted --cache "$TMP/cache" --verbose -- 30000000
+expect_output "code cache .*: [1-9][0-9]* functions start optimized"
 expect_no_output "ignored\|removed\|cannot store"
 
-# Without the tiers, a handler calling exit: the rest run, its status.
+# A handler calling exit: the rest run, with its status.
+case_ "synchronous compiles, a handler calls exit(9)" 9 --hosted --cache off \
+	--compile-threads 0 -- 3000000 5 9
 case_ "--opt 2, a handler calls exit(9)" 9 --hosted --cache off --opt 2 -- 3000000 5 9
 exit 0
