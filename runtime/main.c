@@ -285,9 +285,10 @@ static void finish(int status, void *arg)
  * destructors not run. One thread ends the process: another's exit waits
  * for good, as in newer C libraries (the first's handlers and the code
  * cache must not be cut short by a second _exit); the same thread may come
- * back (a handler, or a fault's handler, calling exit). From the stop on,
- * signals from outside wait on this thread: a handler calling exit would
- * start the end again. Not with --perf-map, whose exit handler writes out
+ * back (a handler, or a fault's handler, calling exit: the run's end is
+ * not written twice). From the stop on, signals from outside wait on this
+ * thread: a handler calling exit would start the end again. Not with
+ * --perf-map, whose exit handler writes out
  * what the compiles made.
  */
 void rt_exit(int status)
@@ -303,11 +304,24 @@ void rt_exit(int status)
 		prof_stop();
 		exit(status);
 	}
-	prof_block_outside_signals(NULL);
-	if (!prof_stop_leaving())
+	static bool finishing;
+	sigset_t old, own;
+	prof_block_outside_signals(&old);
+	/* but those this thread's own writes raise, as a fault does: the last
+	 * flush into a closed pipe ends the process by SIGPIPE, as natively */
+	sigemptyset(&own);
+	sigaddset(&own, SIGPIPE);
+	sigaddset(&own, SIGXFSZ);
+	pthread_sigmask(SIG_UNBLOCK, &own, NULL);
+	if (!prof_stop_leaving()) {
+		pthread_sigmask(SIG_SETMASK, &old, NULL); /* nothing is held */
 		exit(status);
-	fflush(NULL); /* what libc's exit would have written out */
-	finish_run(status);
+	}
+	if (!finishing) { /* not again, from a handler's exit during it */
+		finishing = true;
+		fflush(NULL); /* what libc's exit would have written out */
+		finish_run(status);
+	}
 	fflush(NULL); /* and what other threads wrote meanwhile */
 	_exit(status);
 }

@@ -10,7 +10,9 @@
 # by the next run; the report is printed. Bare-metal too (the guest's
 # compiler thread holds it). With no compile under way (synchronous
 # compiles), and without the tiers (--opt 2), a handler calling exit: the
-# rest still run.
+# rest still run. Its last flush into a closed pipe ends it as it ends the
+# native build (by SIGPIPE, 141, unless SIGPIPE is ignored here), with and
+# without a compile under way.
 . tests/boot/common.inc
 src=tests/jit/exit_handlers.c
 mkdir -p build/jit
@@ -75,4 +77,17 @@ expect_no_output "ignored\|removed\|cannot store"
 case_ "synchronous compiles, a handler calls exit(9)" 9 --hosted --cache off \
 	--compile-threads 0 -- 3000000 5 9
 case_ "--opt 2, a handler calls exit(9)" 9 --hosted --cache off --opt 2 -- 3000000 5 9
+
+# piped CMD...: CMD's status, its stdout a pipe whose reader has gone.
+piped() {
+	("$@" 2>/dev/null </dev/null; echo $? >"$TMP/status") | (exec 0<&-; true)
+	cat "$TMP/status"
+}
+want=$(piped "$bin" 3000000)
+for opts in "" "$hold1" "--compile-threads 0"; do
+	# shellcheck disable=SC2086
+	got=$(piped ./bareflow jit --hosted --cache off $opts "$src" -- 3000000)
+	[ "$got" = "$want" ] || fail "a closed pipe ($opts): status $got, natively $want"
+	echo "same     a closed pipe ($opts): status $got"
+done
 exit 0
