@@ -288,8 +288,7 @@ static void finish(int status, void *arg)
  * back (a handler, or a fault's handler, calling exit: the run's end is
  * not written twice). From the stop on, signals from outside wait on this
  * thread: a handler calling exit would start the end again. Not with
- * --perf-map, whose exit handler writes out
- * what the compiles made.
+ * --perf-map, whose exit handler writes out what the compiles made.
  */
 void rt_exit(int status)
 {

@@ -21,7 +21,6 @@
 #include <string.h>
 
 #include <llvm-c/Comdat.h>
-#include <llvm-c/Transforms/PassBuilder.h>
 
 #include "internal.h"
 
@@ -50,14 +49,6 @@ static void internalize(struct jit *j, LLVMValueRef g)
 	LLVMSetComdat(g, NULL);
 }
 
-static LLVMErrorRef run_passes(struct jit *j, const char *passes)
-{
-	LLVMPassBuilderOptionsRef o = LLVMCreatePassBuilderOptions();
-	LLVMErrorRef e = LLVMRunPasses(j->module, passes, j->tm[0], o);
-	LLVMDisposePassBuilderOptions(o);
-	return e;
-}
-
 /* Whether IPSCCP following variable g would cost much: its stores times
  * its uses (each store revisits every use) over a bound. */
 #define IPSCCP_VISITS_MAX 10000
@@ -72,14 +63,19 @@ static bool costly_to_follow(LLVMValueRef g)
 	return stores * uses > IPSCCP_VISITS_MAX;
 }
 
+/* A variable made external for IPSCCP, and its linkage before. */
+struct hidden {
+	LLVMValueRef g;
+	LLVMLinkage linkage;
+};
+
 /* The variables IPSCCP is not to follow (below): those left variables by
  * globalopt, internal, named and costly to follow, made external until it
- * has run, their linkages kept in *old. */
-static size_t hide_costly(LLVMModuleRef m, LLVMValueRef **vars, LLVMLinkage **old)
+ * has run; their number, in *out. */
+static size_t hide_costly(LLVMModuleRef m, struct hidden **out)
 {
+	struct hidden *h = NULL;
 	size_t n = 0, cap = 0;
-	*vars = NULL;
-	*old = NULL;
 	for (LLVMValueRef g = LLVMGetFirstGlobal(m); g; g = LLVMGetNextGlobal(g)) {
 		LLVMLinkage l = LLVMGetLinkage(g);
 		size_t len;
@@ -88,20 +84,15 @@ static size_t hide_costly(LLVMModuleRef m, LLVMValueRef **vars, LLVMLinkage **ol
 			continue;
 		if (n == cap) {
 			size_t c = cap ? 2 * cap : 64;
-			LLVMValueRef *v = realloc(*vars, c * sizeof *v);
-			if (v)
-				*vars = v;
-			LLVMLinkage *o = v ? realloc(*old, c * sizeof *o) : NULL;
-			if (o)
-				*old = o;
-			if (!o)
+			struct hidden *more = realloc(h, c * sizeof *more);
+			if (!more)
 				break; /* out of memory: IPSCCP follows the rest */
-			cap = c;
+			h = more, cap = c;
 		}
-		(*vars)[n] = g;
-		(*old)[n++] = l;
+		h[n++] = (struct hidden){g, l};
 		LLVMSetLinkage(g, LLVMExternalLinkage);
 	}
+	*out = h;
 	return n;
 }
 
@@ -128,19 +119,17 @@ int jit_whole_program(struct jit *j)
 	 * initial value, and IPSCCP would rarely find one value in so many
 	 * stores. (Those with few it still follows: a mode variable set once
 	 * through a function's argument, say.) */
-	LLVMErrorRef e = run_passes(j, "globalopt");
+	LLVMErrorRef e = jit_run_passes(j->module, j->tm[0], -1, "globalopt");
 	if (!e) {
-		LLVMValueRef *vars;
-		LLVMLinkage *old;
-		size_t n = hide_costly(j->module, &vars, &old);
-		e = run_passes(j, "ipsccp");
+		struct hidden *h;
+		size_t n = hide_costly(j->module, &h);
+		e = jit_run_passes(j->module, j->tm[0], -1, "ipsccp");
 		for (size_t k = 0; k < n; k++)
-			LLVMSetLinkage(vars[k], old[k]);
-		free(vars);
-		free(old);
+			LLVMSetLinkage(h[k].g, h[k].linkage);
+		free(h);
 	}
 	if (!e)
-		e = run_passes(j, "globalopt,globaldce");
+		e = jit_run_passes(j->module, j->tm[0], -1, "globalopt,globaldce");
 	j->stats.optimize_ns += rt_now_ns() - t0;
 	if (e) {
 		char *msg = LLVMGetErrorMessage(e);

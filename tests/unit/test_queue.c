@@ -150,7 +150,8 @@ TEST(queue_reprices_after_an_install_on_the_submitters_thread)
 	norder = installed = 0; /* the other test counts its own */
 }
 
-TEST(queue_thread_compiles_in_order_of_urgency)
+/* Start the thread and give it job 0, which it holds until released. */
+static void thread_holds_job0(void)
 {
 	int why = 0;
 	CHECK(queue_start(1, false, &why));
@@ -175,6 +176,11 @@ TEST(queue_thread_compiles_in_order_of_urgency)
 		pthread_mutex_lock(&lock);
 	}
 	pthread_mutex_unlock(&lock);
+}
+
+TEST(queue_thread_compiles_in_order_of_urgency)
+{
+	thread_holds_job0();
 	/* job 1 learns, at job 0's install, that it is the most urgent */
 	struct job *one = new_job(1, 2);
 	one->repriced = 20;
@@ -229,26 +235,7 @@ static void fresh_queue(void)
 TEST(queue_stop_leaves_a_compile_running)
 {
 	fresh_queue();
-	int why = 0;
-	CHECK(queue_start(1, false, &why));
-	pthread_mutex_lock(&Q.lock);
-	while (!Q.probed) {
-		pthread_mutex_unlock(&Q.lock);
-		nanosleep(&(struct timespec){0, 1000000}, NULL);
-		pthread_mutex_lock(&Q.lock);
-	}
-	Q.share = 1.0;
-	pthread_mutex_unlock(&Q.lock);
-	queue_lock_policy();
-	queue_submit(&new_job(0, 1)->q);
-	queue_unlock_policy();
-	pthread_mutex_lock(&lock);
-	while (norder < 1) { /* the thread holds job 0 */
-		pthread_mutex_unlock(&lock);
-		nanosleep(&(struct timespec){0, 1000000}, NULL);
-		pthread_mutex_lock(&lock);
-	}
-	pthread_mutex_unlock(&lock);
+	thread_holds_job0();
 	queue_lock_policy();
 	queue_submit(&new_job(1, 1)->q);
 	queue_unlock_policy();
