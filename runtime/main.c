@@ -799,5 +799,10 @@ int main(int argc, char **argv, char **envp)
 	 * set, whatever the runtime raised (inexact is set already when this
 	 * main begins, and by compiling). */
 	fesetenv(FE_DFL_ENV);
+	if (!rt_threads_start()) {
+		fprintf(stderr, "bareflow-rt: no thread-specific key left to count the program's "
+				"threads by\n");
+		return 1;
+	}
 	rt_exit(program(argc - i - 1, argv + i + 1, envp));
 }

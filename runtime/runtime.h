@@ -2,6 +2,8 @@
 #ifndef BFRT_RUNTIME_H
 #define BFRT_RUNTIME_H
 
+#include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "jit/jit.h"
@@ -26,5 +28,11 @@ void rt_exit(int status) __attribute__((noreturn));
 int rt_atexit(void (*fn)(void));
 int rt_on_exit(void (*fn)(int, void *), void *arg);
 void rt_run_exit_handlers(int status);
+/* threads.c: the program's threads counted, the last one's end its exit;
+ * start before the program's main, on the thread that runs it (false if
+ * libc had no thread-specific key left). */
+bool rt_threads_start(void);
+int rt_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *),
+		      void *arg);
 
 #endif

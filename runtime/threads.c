@@ -1,0 +1,82 @@
+/*
+ * The program's threads, counted. A process ends when its last thread
+ * does: natively, the last one to leave (main calling pthread_exit, then
+ * its workers returning) makes libc call exit(0). Here the runtime's own
+ * threads (the compiler's) count for libc too and never end, so the
+ * program's threads are counted apart and the last one's end is the
+ * program's exit, as rt_exit(0).
+ *
+ * A thread's end is seen by a thread-specific value's destructor, however
+ * the thread ends (its function returning, pthread_exit, cancellation).
+ * That destructor puts its value back until libc's last round of
+ * destructors, so the program's own destructors for the thread have run
+ * before the exit, as they have natively.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "runtime.h"
+
+static pthread_key_t ending;
+static atomic_long running; /* the program's threads not yet ended */
+
+static void one_less(void)
+{
+	if (atomic_fetch_sub(&running, 1) == 1)
+		rt_exit(0);
+}
+
+static void ended(void *value)
+{
+	uintptr_t round = (uintptr_t)value; /* 1 in the first */
+	if (round < PTHREAD_DESTRUCTOR_ITERATIONS && !pthread_setspecific(ending, (void *)(round + 1)))
+		return;
+	one_less();
+}
+
+bool rt_threads_start(void)
+{
+	if (pthread_key_create(&ending, ended))
+		return false;
+	running = 1;
+	return !pthread_setspecific(ending, (void *)1);
+}
+
+struct start {
+	void *(*fn)(void *);
+	void *arg;
+};
+
+static void *begin(void *arg)
+{
+	struct start s = *(struct start *)arg;
+	free(arg);
+	if (!pthread_setspecific(ending, (void *)1))
+		return s.fn(s.arg);
+	/* no room for the value (libc allocates it for keys past its first
+	 * block): its end is seen only when it returns */
+	void *r = s.fn(s.arg);
+	one_less();
+	return r;
+}
+
+int rt_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *),
+		      void *arg)
+{
+	struct start *s = malloc(sizeof *s);
+	if (!s)
+		return EAGAIN;
+	*s = (struct start){fn, arg};
+	atomic_fetch_add(&running, 1); /* before it starts: it may end first */
+	int r = pthread_create(thread, attr, begin, s);
+	if (r) {
+		atomic_fetch_sub(&running, 1);
+		free(s);
+	}
+	return r;
+}
