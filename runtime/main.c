@@ -714,6 +714,10 @@ int main(int argc, char **argv, char **envp)
 		return bad;
 	size_t nsyms;
 	const struct jit_symbol *syms = runtime_symbols(&nsyms);
+	if (!syms) {
+		fprintf(stderr, "bareflow-rt: out of memory for the symbol table\n");
+		return 1;
+	}
 	jit_provide(rt.jit, syms, nsyms);
 	if (codemap_init(rt.jit, rt.perf_map, rt.gdb))
 		return EXIT_USAGE;

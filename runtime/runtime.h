@@ -5,11 +5,14 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <threads.h>
 
 #include "jit/jit.h"
 
-/* symbols.c: what JIT code may call in this binary (symbols.def). */
+/* symbols.c: what JIT code may use in this binary (symbols.def and
+ * libc.def), sorted by name; NULL without memory. libc.c: libc.def's. */
 const struct jit_symbol *runtime_symbols(size_t *n);
+const struct jit_symbol *libc_symbols(size_t *n);
 
 /* alloc.c: the program's malloc and calloc (glibc's, large blocks aligned
  * to a cache line); NULL and errno as theirs. */
@@ -34,5 +37,6 @@ void rt_run_exit_handlers(int status);
 bool rt_threads_start(void);
 int rt_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *),
 		      void *arg);
+int rt_thrd_create(thrd_t *thread, thrd_start_t fn, void *arg);
 
 #endif

@@ -17,6 +17,9 @@ $(B)/runtime/%.o: runtime/%.c runtime/runtime.mk
 	@mkdir -p $(dir $@)
 	$(CC) $(RT_CFLAGS) -c $< -o $@
 
+# libc.c declares the C library's names bare (see there)
+$(B)/runtime/libc.o: RT_CFLAGS += -fno-builtin
+
 # Debug sections compressed (gdb reads them so), and the sections nothing
 # reaches left out (LLVM's libraries are built a function to a section):
 # the runtime was booted as a file in the boot archive, whose every byte

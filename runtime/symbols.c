@@ -67,9 +67,9 @@ extern double __floattidf(__int128), __floatuntidf(unsigned __int128);
 extern __int128 __fixdfti(double);
 extern unsigned __int128 __fixunsdfti(double);
 
-#define F(name) {#name, (void *)&(name), true},
-#define D(name) {#name, (void *)&(name), false},
-#define R(name, ours) {#name, (void *)&(ours), true},
+#define F(name) {#name, (void *)&(name), true, true},
+#define D(name) {#name, (void *)&(name), false, true},
+#define R(name, ours) {#name, (void *)&(ours), true, true},
 static const struct jit_symbol table[] = {
 #include "symbols.def"
 };
@@ -77,8 +77,29 @@ static const struct jit_symbol table[] = {
 #undef D
 #undef R
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct jit_symbol *)a)->name, ((const struct jit_symbol *)b)->name);
+}
+
+/* This table and libc.c's, in one sorted by name (NULL without memory).
+ * symbols.def's names are taken as LLVM's library calls, whatever they
+ * are: it holds every name LLVM may call by itself. */
 const struct jit_symbol *runtime_symbols(size_t *n)
 {
-	*n = sizeof table / sizeof table[0];
-	return table;
+	static struct jit_symbol *all;
+	static size_t nall;
+	if (!all) {
+		size_t nlibc, nown = sizeof table / sizeof table[0];
+		const struct jit_symbol *libc = libc_symbols(&nlibc);
+		all = malloc((nown + nlibc) * sizeof *all);
+		if (!all)
+			return NULL;
+		memcpy(all, table, sizeof table);
+		memcpy(all + nown, libc, nlibc * sizeof *libc);
+		nall = nown + nlibc;
+		qsort(all, nall, sizeof *all, by_name);
+	}
+	*n = nall;
+	return all;
 }

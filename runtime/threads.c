@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <threads.h>
 
 #include "runtime.h"
 
@@ -49,29 +50,35 @@ bool rt_threads_start(void)
 
 struct start {
 	void *(*fn)(void *);
+	int (*c11)(void *); /* or a C11 thread's function */
 	void *arg;
 };
+
+static void *call(const struct start *s)
+{
+	/* a C11 thread's int, as libc's thrd_join takes it back */
+	return s->c11 ? (void *)(intptr_t)s->c11(s->arg) : s->fn(s->arg);
+}
 
 static void *begin(void *arg)
 {
 	struct start s = *(struct start *)arg;
 	free(arg);
 	if (!pthread_setspecific(ending, (void *)1))
-		return s.fn(s.arg);
+		return call(&s);
 	/* no room for the value (libc allocates it for keys past its first
 	 * block): its end is seen only when it returns */
-	void *r = s.fn(s.arg);
+	void *r = call(&s);
 	one_less();
 	return r;
 }
 
-int rt_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *),
-		      void *arg)
+static int start(pthread_t *thread, const pthread_attr_t *attr, struct start how)
 {
 	struct start *s = malloc(sizeof *s);
 	if (!s)
 		return EAGAIN;
-	*s = (struct start){fn, arg};
+	*s = how;
 	atomic_fetch_add(&running, 1); /* before it starts: it may end first */
 	int r = pthread_create(thread, attr, begin, s);
 	if (r) {
@@ -79,4 +86,22 @@ int rt_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)
 		free(s);
 	}
 	return r;
+}
+
+int rt_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *),
+		      void *arg)
+{
+	return start(thread, attr, (struct start){.fn = fn, .arg = arg});
+}
+
+int rt_thrd_create(thrd_t *thread, thrd_start_t fn, void *arg)
+{
+	switch (start(thread, NULL, (struct start){.c11 = fn, .arg = arg})) {
+	case 0:
+		return thrd_success;
+	case ENOMEM:
+		return thrd_nomem;
+	default:
+		return thrd_error;
+	}
 }

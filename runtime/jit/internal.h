@@ -52,6 +52,8 @@ struct jit {
 	LLVMOrcLLJITRef lljit;
 	const struct jit_symbol *table; /* what the program may use */
 	size_t ntable;
+	bool *table_defined;	     /* its symbols in the JIT so far */
+	pthread_mutex_t defining;    /* for table_defined */
 	struct jit_fn *fns; /* its defined functions, in module order */
 	char **syms;	    /* their symbol names in the module */
 	size_t nfns;
@@ -218,8 +220,8 @@ bool jit_calls_itself(LLVMValueRef f);
 bool jit_is_leaf(LLVMValueRef f);
 /* Whether f has a loop (true when there is no memory for its blocks). */
 bool jit_has_loops(LLVMValueRef f);
-/* Whether the runtime provides name to the program. */
-bool jit_provides(const struct jit *j, const char *name);
+/* The runtime's symbol by that name (renamed or not), or NULL. */
+const struct jit_symbol *jit_provided(const struct jit *j, const char *name);
 
 /* code.c */
 /* Note obj's functions (before the JIT takes it), to be told to code_fn by

@@ -28,6 +28,11 @@ struct jit_symbol {
 	const char *name;
 	void *addr;
 	bool function;
+	/* One of the library's functions LLVM knows and may call by itself
+	 * (memset, fmod, puts for printf): a program's own definition of it
+	 * stays external, as the one such calls reach, and is compiled
+	 * without builtins (whole.c). */
+	bool libcall;
 };
 
 enum {
@@ -86,7 +91,7 @@ void jit_forget_inputs(struct jit *j);
 void jit_keep_prepared(struct jit *j);
 bool jit_prepared_program(const struct jit *j, const void **bitcode, size_t *size,
 			  bool *wants_vex, uint64_t *read_ns);
-/* The symbols the program may use (kept by reference). */
+/* The symbols the program may use (kept by reference), sorted by name. */
 int jit_provide(struct jit *j, const struct jit_symbol *table, size_t n);
 
 /* How an argument's value is profiled and specialized on: its bits, as a

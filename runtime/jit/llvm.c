@@ -421,6 +421,7 @@ struct jit *jit_create(char *err, size_t errlen)
 		return NULL;
 	}
 	pthread_mutex_init(&j->kept, NULL);
+	pthread_mutex_init(&j->defining, NULL);
 	LLVMInstallFatalErrorHandler(llvm_fatal);
 	/* the parser too: code generation assembles inline assembly */
 	if (LLVMInitializeNativeTarget() || LLVMInitializeNativeAsmPrinter() ||
@@ -627,12 +628,14 @@ int jit_add_file(struct jit *j, const char *path)
 	return 0;
 }
 
+static int name_vs_symbol(const void *name, const void *sym)
+{
+	return strcmp(name, ((const struct jit_symbol *)sym)->name);
+}
+
 static const struct jit_symbol *find(const struct jit_symbol *t, size_t n, const char *name)
 {
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(t[i].name, name))
-			return &t[i];
-	return NULL;
+	return bsearch(name, t, n, sizeof *t, name_vs_symbol);
 }
 
 /* Append name to the list of missing symbols in the error message. */
@@ -668,9 +671,9 @@ static const char *table_name(const char *name)
 	return strncmp(name, RENAMED_PREFIX, k) ? name : name + k;
 }
 
-bool jit_provides(const struct jit *j, const char *name)
+const struct jit_symbol *jit_provided(const struct jit *j, const char *name)
 {
-	return find(j->table, j->ntable, table_name(name)) != NULL;
+	return find(j->table, j->ntable, table_name(name));
 }
 
 int jit_provide(struct jit *j, const struct jit_symbol *table, size_t n)
@@ -680,10 +683,63 @@ int jit_provide(struct jit *j, const struct jit_symbol *table, size_t n)
 	return 0;
 }
 
-/* Check every external name the program uses, then define the whole table:
- * code generation adds calls of its own (memset for llvm.memset, fmod for
- * frem, the 128-bit helpers). LLJIT's own interposed names are defined only
- * under their renamed form. */
+/* Whether name is one of LLJIT's own interposed names, not renamed. */
+static bool interposed_name(const char *name)
+{
+	for (size_t r = 0; r < sizeof interposed / sizeof interposed[0]; r++)
+		if (!strcmp(name, interposed[r]))
+			return true;
+	return false;
+}
+
+/* A lookup in the JIT's main JITDylib found no definition for names: those
+ * the table has are defined now, as absolute symbols. So the JIT holds the
+ * table's symbols that code refers to (the program, and the calls code
+ * generation adds of its own: memset for llvm.memset, fmod for frem, the
+ * 128-bit helpers), not all 2,300 of them: defining each took a
+ * microsecond of every run's start. The program's own definition of a
+ * name is in the JITDylib already, and wins, as in a static link. LLJIT's
+ * interposed names are the table's only under their renamed form. */
+static LLVMErrorRef generate(LLVMOrcDefinitionGeneratorRef gen, void *ctx,
+			     LLVMOrcLookupStateRef *state, LLVMOrcLookupKind kind,
+			     LLVMOrcJITDylibRef jd, LLVMOrcJITDylibLookupFlags flags,
+			     LLVMOrcCLookupSet names, size_t n)
+{
+	(void)gen, (void)state, (void)kind, (void)flags;
+	struct jit *j = ctx;
+	LLVMOrcCSymbolMapPairs pairs = calloc(n ? n : 1, sizeof *pairs);
+	if (!pairs)
+		return LLVMCreateStringError("out of memory");
+	size_t k = 0;
+	pthread_mutex_lock(&j->defining); /* two lookups may ask for one name */
+	for (size_t i = 0; i < n; i++) {
+		const char *name = LLVMOrcSymbolStringPoolEntryStr(names[i].Name);
+		const struct jit_symbol *s = interposed_name(name) ? NULL : jit_provided(j, name);
+		if (!s || j->table_defined[s - j->table])
+			continue;
+		j->table_defined[s - j->table] = true;
+		LLVMOrcRetainSymbolStringPoolEntry(names[i].Name); /* the unit takes it */
+		pairs[k].Name = names[i].Name;
+		pairs[k].Sym.Address = (LLVMOrcExecutorAddress)(uintptr_t)s->addr;
+		pairs[k].Sym.Flags.GenericFlags = LLVMJITSymbolGenericFlagsExported |
+						  (s->function ? LLVMJITSymbolGenericFlagsCallable : 0);
+		pairs[k].Sym.Flags.TargetFlags = 0;
+		k++;
+	}
+	LLVMErrorRef e = NULL;
+	if (k) {
+		LLVMOrcMaterializationUnitRef mu = LLVMOrcAbsoluteSymbols(pairs, k);
+		e = LLVMOrcJITDylibDefine(jd, mu);
+		if (e)
+			LLVMOrcDisposeMaterializationUnit(mu);
+	}
+	pthread_mutex_unlock(&j->defining);
+	free(pairs);
+	return e;
+}
+
+/* Check every external name the program uses, then have the table's
+ * symbols defined as lookups ask for them (generate). */
 static int define_symbols(struct jit *j)
 {
 	const struct jit_symbol *table = j->table;
@@ -714,37 +770,12 @@ static int define_symbols(struct jit *j)
 		    j, JIT_ENOSYM, "the program uses %s that the runtime does not provide: %s",
 		    missing == 1 ? "a function or variable" : "functions or variables", list);
 	}
-	LLVMOrcCSymbolMapPairs pairs = calloc(n, sizeof *pairs);
-	size_t k = 0;
-	if (!pairs)
+	j->table_defined = calloc(n ? n : 1, sizeof *j->table_defined);
+	if (!j->table_defined)
 		return jit_fail(j, JIT_EINTERNAL, "out of memory");
-	for (size_t i = 0; i < n; i++) {
-		char renamed[64];
-		const char *name = table[i].name;
-		/* the program's own definition of a name wins, as in a static link */
-		LLVMValueRef own = LLVMGetNamedFunction(j->module, name);
-		if (!own)
-			own = LLVMGetNamedGlobal(j->module, name);
-		if (own && !LLVMIsDeclaration(own))
-			continue;
-		for (size_t r = 0; r < sizeof interposed / sizeof interposed[0]; r++)
-			if (!strcmp(name, interposed[r])) {
-				snprintf(renamed, sizeof renamed, RENAMED_PREFIX "%s", name);
-				name = renamed;
-			}
-		pairs[k].Name = LLVMOrcLLJITMangleAndIntern(j->lljit, name);
-		pairs[k].Sym.Address = (LLVMOrcExecutorAddress)(uintptr_t)table[i].addr;
-		pairs[k].Sym.Flags.GenericFlags =
-		    LLVMJITSymbolGenericFlagsExported |
-		    (table[i].function ? LLVMJITSymbolGenericFlagsCallable : 0);
-		pairs[k].Sym.Flags.TargetFlags = 0;
-		k++;
-	}
-	LLVMErrorRef e = k ? LLVMOrcJITDylibDefine(LLVMOrcLLJITGetMainJITDylib(j->lljit),
-						   LLVMOrcAbsoluteSymbols(pairs, k))
-			   : NULL;
-	free(pairs);
-	return e ? jit_fail_llvm(j, JIT_EINTERNAL, "cannot define the runtime's symbols", e) : 0;
+	LLVMOrcJITDylibAddGenerator(LLVMOrcLLJITGetMainJITDylib(j->lljit),
+				    LLVMOrcCreateCustomCAPIDefinitionGenerator(generate, j, NULL));
+	return 0;
 }
 
 /* Give definition g (a function or a variable) external linkage and, if it

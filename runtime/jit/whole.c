@@ -24,10 +24,18 @@
 
 #include "internal.h"
 
+/* Whether g is the program's own definition of a library function LLVM
+ * may call by itself. */
+static bool own_libcall(struct jit *j, LLVMValueRef g)
+{
+	const struct jit_symbol *s = jit_provided(j, LLVMGetValueName(g));
+	return s && s->libcall;
+}
+
 static bool keep_external(struct jit *j, LLVMValueRef g)
 {
 	const char *name = LLVMGetValueName(g);
-	return !strcmp(name, "main") || !strncmp(name, "llvm.", 5) || jit_provides(j, name);
+	return !strcmp(name, "main") || !strncmp(name, "llvm.", 5) || own_libcall(j, g);
 }
 
 static void internalize(struct jit *j, LLVMValueRef g)
@@ -37,7 +45,7 @@ static void internalize(struct jit *j, LLVMValueRef g)
 	/* A program's own memset, say, whose version is renamed, must not
 	 * have its loop turned into a call of memset (its own stub): no
 	 * library idioms inside the program's library functions. */
-	if (LLVMIsAFunction(g) && jit_provides(j, LLVMGetValueName(g)))
+	if (LLVMIsAFunction(g) && own_libcall(j, g))
 		LLVMAddTargetDependentFunctionAttr(g, "no-builtins", "");
 	if (keep_external(j, g))
 		return;
