@@ -12,17 +12,21 @@
 const struct jit_symbol *libc_symbols(size_t *n);
 
 #define F(name) extern void name(void);
+#define L(name) extern void name(void);
 #define D(name) extern char name[];
 #include "libc.def"
 #undef F
+#undef L
 #undef D
 
 #define F(name) {#name, (void *)&name, true, false},
+#define L(name) {#name, (void *)&name, true, true},
 #define D(name) {#name, (void *)name, false, false},
 static const struct jit_symbol table[] = {
 #include "libc.def"
 };
 #undef F
+#undef L
 #undef D
 
 const struct jit_symbol *libc_symbols(size_t *n)

@@ -793,6 +793,15 @@ int main(int argc, char **argv, char **envp)
 	if (rt.opt < 0) /* the tiers' machines, before main rather than in its first compiles */
 		jit_make_machines(rt.jit);
 	int (*program)(int, char **, char **) = (int (*)(int, char **, char **))entry;
+	if (!rt_threads_start()) {
+		fprintf(stderr, "bareflow-rt: no thread-specific key left to count the program's "
+				"threads by\n");
+		return 1;
+	}
+	/* the name err, warn, error and assert print, as the program's own */
+	program_invocation_name = argv[i + 1];
+	const char *slash = strrchr(argv[i + 1], '/');
+	program_invocation_short_name = slash ? (char *)slash + 1 : argv[i + 1];
 	rt.main_ns = rt_now_ns();
 	if (rt.opt < 0) {
 		start_compiling();
@@ -803,10 +812,5 @@ int main(int argc, char **argv, char **envp)
 	 * set, whatever the runtime raised (inexact is set already when this
 	 * main begins, and by compiling). */
 	fesetenv(FE_DFL_ENV);
-	if (!rt_threads_start()) {
-		fprintf(stderr, "bareflow-rt: no thread-specific key left to count the program's "
-				"threads by\n");
-		return 1;
-	}
 	rt_exit(program(argc - i - 1, argv + i + 1, envp));
 }

@@ -2,10 +2,14 @@
 #ifndef BFRT_RUNTIME_H
 #define BFRT_RUNTIME_H
 
+#include <mqueue.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <threads.h>
+#include <time.h>
 
 #include "jit/jit.h"
 
@@ -31,6 +35,15 @@ void rt_exit(int status) __attribute__((noreturn));
 int rt_atexit(void (*fn)(void));
 int rt_on_exit(void (*fn)(int, void *), void *arg);
 void rt_run_exit_handlers(int status);
+/* errexit.c: the err family, error and error_at_line, ending the process
+ * by rt_exit. */
+void rt_err(int status, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
+void rt_errx(int status, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
+void rt_verr(int status, const char *fmt, va_list ap) __attribute__((noreturn));
+void rt_verrx(int status, const char *fmt, va_list ap) __attribute__((noreturn));
+void rt_error(int status, int errnum, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void rt_error_at_line(int status, int errnum, const char *file, unsigned line, const char *fmt,
+		      ...) __attribute__((format(printf, 5, 6)));
 /* threads.c: the program's threads counted, the last one's end its exit;
  * start before the program's main, on the thread that runs it (false if
  * libc had no thread-specific key left). */
@@ -38,5 +51,7 @@ bool rt_threads_start(void);
 int rt_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *),
 		      void *arg);
 int rt_thrd_create(thrd_t *thread, thrd_start_t fn, void *arg);
+int rt_timer_create(clockid_t clock, struct sigevent *ev, timer_t *timer);
+int rt_mq_notify(mqd_t q, const struct sigevent *ev);
 
 #endif

@@ -14,12 +14,15 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <mqueue.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <threads.h>
+#include <time.h>
 
 #include "runtime.h"
 
@@ -104,4 +107,34 @@ int rt_thrd_create(thrd_t *thread, thrd_start_t fn, void *arg)
 	default:
 		return thrd_error;
 	}
+}
+
+/* Threads libc starts for the program and keeps: SIGEV_THREAD's helpers,
+ * one for timer_create's notices and one for mq_notify's, each started by
+ * the first such call and living as long as the process. They count as the
+ * program's: natively the process no longer ends with its last own thread
+ * once one has started (glibc's aio threads, which come and go, are not
+ * counted). */
+static void count_helper(atomic_bool *counted, const struct sigevent *ev)
+{
+	if (ev && ev->sigev_notify == SIGEV_THREAD && !atomic_exchange(counted, true))
+		atomic_fetch_add(&running, 1);
+}
+
+int rt_timer_create(clockid_t clock, struct sigevent *ev, timer_t *timer)
+{
+	static atomic_bool counted;
+	int r = timer_create(clock, ev, timer);
+	if (!r)
+		count_helper(&counted, ev);
+	return r;
+}
+
+int rt_mq_notify(mqd_t q, const struct sigevent *ev)
+{
+	static atomic_bool counted;
+	int r = mq_notify(q, ev);
+	if (!r)
+		count_helper(&counted, ev);
+	return r;
 }

@@ -11,9 +11,10 @@
  * mapped (not malloc'd: a handler may run inside malloc), filled from the
  * images and only then published, by compare-and-swap, so that a handler
  * that made one meanwhile keeps its own. It is unmapped when the thread
- * exits (a thread-specific key's destructor); the main thread's goes with
- * the process.
+ * exits (a thread-specific key's destructor, in libc's last round); the
+ * main thread's goes with the process.
  */
+#include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -39,8 +40,14 @@ static pthread_key_t tls_key;
 static pthread_once_t tls_once = PTHREAD_ONCE_INIT;
 static int tls_key_err;
 
+/* In libc's last round of destructors, so that the program's own, and
+ * the exit handlers that the end of its last thread runs (threads.c), see
+ * the thread's values. */
 static void tls_free(void *block)
 {
+	static __thread unsigned round;
+	if (++round < PTHREAD_DESTRUCTOR_ITERATIONS && !pthread_setspecific(tls_key, block))
+		return;
 	if (block == tls_block)
 		tls_block = NULL;
 	munmap(block, tls_len);

@@ -149,27 +149,10 @@ void jit_machine_spec(const struct jit *j, int opt, struct jit_machine_spec *s)
 		*s = (struct jit_machine_spec){j->cpu, j->features, opt, true};
 }
 
-/* The JIT's last resort when a link asks for a name nothing defines: note
- * it (required ones only; a weak reference may go unresolved), so that the
- * failure says which without reading LLVM's message. */
-static LLVMErrorRef note_unresolved(LLVMOrcDefinitionGeneratorRef g, void *ctx,
-				    LLVMOrcLookupStateRef *state, LLVMOrcLookupKind kind,
-				    LLVMOrcJITDylibRef jd, LLVMOrcJITDylibLookupFlags flags,
-				    LLVMOrcCLookupSet set, size_t n)
-{
-	struct jit *j = ctx;
-	size_t used = strlen(j->unresolved);
-	(void)g, (void)state, (void)kind, (void)jd, (void)flags;
-	for (size_t i = 0; i < n; i++) {
-		if (set[i].LookupFlags != LLVMOrcSymbolLookupFlagsRequiredSymbol)
-			continue;
-		int k = snprintf(j->unresolved + used, sizeof j->unresolved - used, "%s%s",
-				 used ? ", " : "", LLVMOrcSymbolStringPoolEntryStr(set[i].Name));
-		if (k > 0 && used + (size_t)k < sizeof j->unresolved)
-			used += (size_t)k;
-	}
-	return NULL; /* nothing defined: the lookup fails as it would */
-}
+static LLVMErrorRef generate(LLVMOrcDefinitionGeneratorRef gen, void *ctx,
+			     LLVMOrcLookupStateRef *state, LLVMOrcLookupKind kind,
+			     LLVMOrcJITDylibRef jd, LLVMOrcJITDylibLookupFlags flags,
+			     LLVMOrcCLookupSet names, size_t n);
 
 /* ORC reports a failure while linking to the session (by default on
  * stderr), often with more than the lookup that failed gets back: keep it
@@ -449,9 +432,8 @@ struct jit *jit_create(char *err, size_t errlen)
 		jit_fail_llvm(j, JIT_EINTERNAL, "cannot start LLVM's JIT", e);
 		return create_failed(j, err, errlen, j->err);
 	}
-	LLVMOrcJITDylibAddGenerator(
-	    LLVMOrcLLJITGetMainJITDylib(j->lljit),
-	    LLVMOrcCreateCustomCAPIDefinitionGenerator(note_unresolved, j, NULL));
+	LLVMOrcJITDylibAddGenerator(LLVMOrcLLJITGetMainJITDylib(j->lljit),
+				    LLVMOrcCreateCustomCAPIDefinitionGenerator(generate, j, NULL));
 	LLVMOrcExecutionSessionSetErrorReporter(LLVMOrcLLJITGetExecutionSession(j->lljit),
 						session_error, j);
 	j->remote = -1;
@@ -692,11 +674,13 @@ static bool interposed_name(const char *name)
 	return false;
 }
 
-/* A lookup in the JIT's main JITDylib found no definition for names: those
- * the table has are defined now, as absolute symbols. So the JIT holds the
- * table's symbols that code refers to (the program, and the calls code
- * generation adds of its own: memset for llvm.memset, fmod for frem, the
- * 128-bit helpers), not all 2,300 of them: defining each took a
+/* Names a lookup in the JIT's main JITDylib found no definition for: those
+ * the runtime's table has are defined now, as absolute symbols; the rest
+ * (required ones only: a weak reference may go unresolved) are noted, so
+ * that the failure says which without reading LLVM's message. So the JIT
+ * holds the table's symbols that code refers to (the program, and the
+ * calls code generation adds of its own: memset for llvm.memset, fmod for
+ * frem, the 128-bit helpers), not all 2,300 of them: defining each took a
  * microsecond of every run's start. The program's own definition of a
  * name is in the JITDylib already, and wins, as in a static link. LLJIT's
  * interposed names are the table's only under their renamed form. */
@@ -712,11 +696,22 @@ static LLVMErrorRef generate(LLVMOrcDefinitionGeneratorRef gen, void *ctx,
 		return LLVMCreateStringError("out of memory");
 	size_t k = 0;
 	pthread_mutex_lock(&j->defining); /* two lookups may ask for one name */
+	size_t used = strlen(j->unresolved);
 	for (size_t i = 0; i < n; i++) {
 		const char *name = LLVMOrcSymbolStringPoolEntryStr(names[i].Name);
-		const struct jit_symbol *s = interposed_name(name) ? NULL : jit_provided(j, name);
-		if (!s || j->table_defined[s - j->table])
+		const struct jit_symbol *s =
+		    !j->table_defined || interposed_name(name) ? NULL : jit_provided(j, name);
+		if (!s) {
+			if (names[i].LookupFlags != LLVMOrcSymbolLookupFlagsRequiredSymbol)
+				continue;
+			int w = snprintf(j->unresolved + used, sizeof j->unresolved - used,
+					 "%s%s", used ? ", " : "", name);
+			if (w > 0 && used + (size_t)w < sizeof j->unresolved)
+				used += (size_t)w;
 			continue;
+		}
+		if (j->table_defined[s - j->table])
+			continue; /* by a lookup before: this one finds it */
 		j->table_defined[s - j->table] = true;
 		LLVMOrcRetainSymbolStringPoolEntry(names[i].Name); /* the unit takes it */
 		pairs[k].Name = names[i].Name;
@@ -770,11 +765,12 @@ static int define_symbols(struct jit *j)
 		    j, JIT_ENOSYM, "the program uses %s that the runtime does not provide: %s",
 		    missing == 1 ? "a function or variable" : "functions or variables", list);
 	}
-	j->table_defined = calloc(n ? n : 1, sizeof *j->table_defined);
-	if (!j->table_defined)
+	bool *defined = calloc(n ? n : 1, sizeof *defined);
+	if (!defined)
 		return jit_fail(j, JIT_EINTERNAL, "out of memory");
-	LLVMOrcJITDylibAddGenerator(LLVMOrcLLJITGetMainJITDylib(j->lljit),
-				    LLVMOrcCreateCustomCAPIDefinitionGenerator(generate, j, NULL));
+	pthread_mutex_lock(&j->defining);
+	j->table_defined = defined; /* generate defines from the table from now on */
+	pthread_mutex_unlock(&j->defining);
 	return 0;
 }
 

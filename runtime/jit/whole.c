@@ -3,9 +3,10 @@
  * once, which clang compiling one file at a time never does; so, before
  * anything is compiled, the linked program is treated as one unit:
  *
- *   - every definition but main (and a program's own definition of a name
- *     the runtime provides, such as its own memcpy, which generated code
- *     may call by name) becomes internal: nothing outside the program can
+ *   - every definition but main (and a program's own definition of a
+ *     library function LLVM knows, such as its own memcpy, which generated
+ *     code may call by name: jit_symbol's libcall) becomes internal:
+ *     nothing outside the program can
  *     name it, so a variable never written is a constant, an argument that
  *     every call passes alike is that value, and dead code is dropped;
  *   - LLVM's interprocedural passes then turn those facts into IR (global

@@ -5,7 +5,8 @@
 # share of a CPU) so that one is under way at the exit. The program's exit
 # handlers (tests/jit/exit_handlers.c: atexit, on_exit, one registered by a
 # handler, one calling exit) run as in the ahead-of-time build, with its
-# output and status, by exit and by main's return; the code cache holds
+# output and status, by exit, errx, main's return and main's pthread_exit
+# (the process ending with its last thread); the code cache holds
 # the function compiled before (the second compile held) and is read back
 # by the next run; the report is printed. Bare-metal too (the guest's
 # compiler thread holds it). With no compile under way (synchronous
@@ -55,6 +56,11 @@ case_ "main returns 3, a compile under way" 3 --hosted --cache off --verbose $ho
 left
 case_ "a handler calls exit(9), a compile under way" 9 --hosted --cache off --verbose $hold1 \
 	-- 3000000 7 9
+left
+case_ "errx(5), a compile under way" 5 --hosted --cache off --verbose $hold1 -- 3000000 e5
+left
+case_ "main calls pthread_exit, a compile under way" 0 --hosted --cache off --verbose $hold1 \
+	-- 3000000 p
 left
 case_ "bare-metal, a compile under way" 7 --cache off --verbose $hold1 -- 300000 7
 left

@@ -5,8 +5,11 @@
  * phases of work run first, so that under the JIT a function is compiled
  * and in, and another compile can be under way at the exit.
  * usage: exit_handlers [ITERATIONS [STATUS [HANDLER_STATUS]]]: exit(STATUS)
- * if given, else main returns 3; with HANDLER_STATUS, a handler calls
- * exit(HANDLER_STATUS). */
+ * if given (errx(N) for STATUS eN; pthread_exit for STATUS p, the process
+ * then ending with its last thread, by exit(0)), else main returns 3; with
+ * HANDLER_STATUS, a handler calls exit(HANDLER_STATUS). */
+#include <err.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -72,6 +75,10 @@ int main(int argc, char **argv)
 	for (unsigned long k = 0; k < n / 300; k++)
 		s += step(s, k);
 	printf("stepped %lu, mixed %lu; an unfinished line: ", s, mix(n));
+	if (argc > 2 && argv[2][0] == 'e')
+		errx(atoi(argv[2] + 1), "errx with the line unfinished");
+	if (argc > 2 && argv[2][0] == 'p')
+		pthread_exit(NULL);
 	if (argc > 2)
 		exit(atoi(argv[2]));
 	return 3;

@@ -2,7 +2,8 @@
  * pthread_exit while a worker runs; the worker joins main, cancels a
  * thread of its own, and leaves by pthread_exit while a third thread
  * waits for it. The third returns last: its thread-specific destructor
- * runs, then the exit handlers (exit(0), as libc calls it), and stdout,
+ * runs, then the exit handlers (exit(0), as libc calls it, on that thread:
+ * its thread-local variable still holds what it wrote), and stdout,
  * written out only by that exit, holds all of it. */
 #include <pthread.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 
 static pthread_t main_thread, first_worker;
 static pthread_key_t key;
+static __thread int mine = 7;
 
 static unsigned mix(unsigned h, unsigned v)
 {
@@ -32,7 +34,8 @@ static void destructor(void *value)
 
 static void on_end(int status, void *arg)
 {
-	printf("on_exit: status %d, %s\n", status, (const char *)arg);
+	printf("on_exit: status %d, %s, the thread's variable %d\n", status, (const char *)arg,
+	       mine);
 }
 
 static void *waits_forever(void *arg)
@@ -47,6 +50,7 @@ static void *last(void *arg)
 {
 	(void)arg;
 	pthread_setspecific(key, "the last thread's");
+	mine = 42;
 	void *result;
 	if (pthread_join(first_worker, &result))
 		printf("cannot join the first worker\n");
