@@ -171,7 +171,7 @@ static void say_compiles(void)
 	char where[48] = ""; /* given a CPU: where its compiles ran */
 	if (queue_cpu() >= 0)
 		snprintf(where, sizeof where, " (on CPU %d)", queue_cpu());
-	if (P.verbose && (s.background || s.dropped) && !said++)
+	if (P.verbose && (s.background || s.dropped || s.left_running) && !said++)
 		fprintf(stderr,
 			"bareflow-rt: compiles: %u in the background%s, %u on the program's threads "
 			"(%u with the queue full, %u at a low share), %u not started by the exit%s; "

@@ -455,11 +455,13 @@ bool queue_stop(bool wait)
 	Q.tail = NULL;
 	Q.waiting = 0;
 	pthread_cond_signal(&Q.more);
-	/* a compile another program thread is making goes in first: LLVM's
-	 * static destructors must not run under it */
-	while (Q.here)
+	/* a compile another program thread is making: waited for, as LLVM's
+	 * static destructors must not run under it, or left running as the
+	 * compiler thread's (and the thread making it: the policy lock it
+	 * takes next is held for good) */
+	while (wait && Q.here)
 		pthread_cond_wait(&Q.settled, &Q.lock);
-	bool leave = !wait && Q.running && !Q.joined && Q.busy;
+	bool leave = !wait && ((Q.running && !Q.joined && Q.busy) || Q.here);
 	bool join = Q.running && !Q.joined && !leave; /* two threads may exit at once */
 	if (join)
 		Q.joined = true;

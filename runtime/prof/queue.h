@@ -23,8 +23,9 @@
  * - queue_stop drops the jobs not started and waits for those under way
  *   (the thread's, and any a program thread is compiling itself) to be
  *   installed; jobs submitted after it are dropped. Asked not to wait,
- *   it leaves the thread's compile running (the process is to end
- *   without it: queue_hold_policy keeps it from installing).
+ *   it leaves the compiles under way running, the thread's and those of
+ *   program threads (the process is to end without them:
+ *   queue_hold_policy keeps them from installing).
  */
 #ifndef BFRT_PROF_QUEUE_H
 #define BFRT_PROF_QUEUE_H
@@ -116,9 +117,9 @@ struct queue_stats {
 void queue_get_stats(struct queue_stats *s);
 
 /* Stop: drop the jobs not started, wait until those under way are
- * installed, and end the thread; or, not wait, leave the thread's
- * compile running (true then; it is not joined) and wait only for
- * those on program threads. */
+ * installed, and end the thread; or, not wait, leave the compiles under
+ * way running, the thread's (not joined) and program threads' (true
+ * then). */
 bool queue_stop(bool wait);
 /* Take the policy lock for good: nothing is installed from now on. */
 void queue_hold_policy(void);

@@ -9,7 +9,8 @@
 # (the process ending with its last thread); the code cache holds
 # the function compiled before (the second compile held) and is read back
 # by the next run; the report is printed. Bare-metal too (the guest's
-# compiler thread holds it). With no compile under way (synchronous
+# compiler thread holds it), and a compile another program thread is
+# making (synchronous compiles). With no compile under way (synchronous
 # compiles), and without the tiers (--opt 2), a handler calling exit: the
 # rest still run. Its last flush into a closed pipe ends it as it ends the
 # native build (by SIGPIPE, 141, unless SIGPIPE is ignored here), with and
@@ -65,6 +66,23 @@ left
 case_ "bare-metal, a compile under way" 7 --cache off --verbose $hold1 -- 300000 7
 left
 expect_output "every page, page table and heap block the program used is free again"
+
+# Synchronous compiles: another program thread is making the compile held
+# when main exits (tests/jit/threads/exit_other_compiling.c); it is left
+# running too.
+other=tests/jit/threads/exit_other_compiling.c
+clang-19 -O1 -pthread -o "$TMP/other" "$other" || fail "cannot build $other"
+"$TMP/other" >"$TMP/aot" 2>/dev/null </dev/null
+[ $? -eq 7 ] || fail "the ahead-of-time build of $other does not exit 7"
+start=$(date +%s)
+./bareflow jit --timeout 300 --hosted --cache off --verbose --compile-threads 0 $hold1 "$other" \
+	>"$TMP/out" 2>"$OUT" </dev/null
+STATUS=$?
+took=$(($(date +%s) - start))
+expect_status 7
+cmp -s "$TMP/out" "$TMP/aot" || fail "another thread compiling: output $(cat "$TMP/out")"
+left
+echo "same     another thread compiling, synchronously (status 7, ${took}s)"
 
 # The second compile held: the first (step's tier-up, 100,000 calls) is
 # in, and stored; mix's 30 million iterations ask for the second.
