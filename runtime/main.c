@@ -325,6 +325,18 @@ void rt_exit(int status)
 	_exit(status);
 }
 
+/* The program's destructors (llvm.global_dtors), in the order they run:
+ * at its exit, after the exit handlers registered once its constructors
+ * began, as libc runs an ELF program's fini array. */
+static void **destructors;
+static size_t ndestructors;
+
+static void run_destructors(void)
+{
+	for (size_t k = 0; k < ndestructors; k++)
+		((void (*)(void))destructors[k])();
+}
+
 /* The number of CPUs this process may run on (1 if that cannot be told). */
 static int cpus_allowed(void)
 {
@@ -789,6 +801,11 @@ int main(int argc, char **argv, char **envp)
 			: rt.opt   ? "optimized"
 				   : "at -O0",
 			ms(rt.first.load_ns), ms(rt.first.optimize_ns), ms(rt.first.codegen_ns));
+	void **constructors;
+	size_t nconstructors;
+	if ((r = jit_init_functions(rt.jit, true, &constructors, &nconstructors)) ||
+	    (r = jit_init_functions(rt.jit, false, &destructors, &ndestructors)))
+		return compile_error(r);
 	on_exit(finish, NULL);
 	if (rt.opt < 0) /* the tiers' machines, before main rather than in its first compiles */
 		jit_make_machines(rt.jit);
@@ -812,5 +829,14 @@ int main(int argc, char **argv, char **envp)
 	 * set, whatever the runtime raised (inexact is set already when this
 	 * main begins, and by compiling). */
 	fesetenv(FE_DFL_ENV);
+	/* its constructors first, with main's arguments, as glibc calls an
+	 * init array's */
+	if (ndestructors && rt_atexit(run_destructors)) {
+		fprintf(stderr, "bareflow-rt: out of memory for the program's destructors\n");
+		return 1;
+	}
+	for (size_t k = 0; k < nconstructors; k++)
+		((void (*)(int, char **, char **))constructors[k])(argc - i - 1, argv + i + 1, envp);
+	free(constructors);
 	rt_exit(program(argc - i - 1, argv + i + 1, envp));
 }

@@ -53,6 +53,12 @@ struct jit {
 	const struct jit_symbol *table; /* what the program may use */
 	size_t ntable;
 	bool *table_defined;	     /* its symbols in the JIT so far */
+	struct jit_init {	     /* llvm.global_ctors' and _dtors' functions */
+		char *name;
+		unsigned priority;
+		size_t order; /* in its array */
+	} *inits[2];		     /* [0] constructors, [1] destructors */
+	size_t ninits[2];
 	pthread_mutex_t defining;    /* for table_defined */
 	struct jit_fn *fns; /* its defined functions, in module order */
 	char **syms;	    /* their symbol names in the module */

@@ -91,6 +91,14 @@ void jit_forget_inputs(struct jit *j);
 void jit_keep_prepared(struct jit *j);
 bool jit_prepared_program(const struct jit *j, const void **bitcode, size_t *size,
 			  bool *wants_vex, uint64_t *read_ns);
+/* The program's constructors (ctors) or destructors, compiled (after
+ * jit_compile_tier0, jit_load_tier0 or jit_compile_fixed), in the order
+ * they run: constructors by rising priority, destructors by falling
+ * priority, each priority's in the order of its array (for destructors
+ * the reverse), as ELF's init and fini arrays run them. *fns is malloc'd
+ * (NULL when there are none). 0 or a JIT_E* code. */
+int jit_init_functions(struct jit *j, bool ctors, void ***fns, size_t *n);
+
 /* The symbols the program may use (kept by reference), sorted by name. */
 int jit_provide(struct jit *j, const struct jit_symbol *table, size_t n);
 

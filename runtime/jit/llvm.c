@@ -871,6 +871,77 @@ static bool stub_safe(unsigned conv)
 	return conv == LLVMCCallConv || conv == LLVMFastCallConv || conv == LLVMColdCallConv;
 }
 
+/* Constructors by rising priority, destructors by falling; within one
+ * priority, constructors in array order, destructors in reverse. */
+static int init_order(const void *a, const void *b)
+{
+	const struct jit_init *x = a, *y = b;
+	if (x->priority != y->priority)
+		return x->priority < y->priority ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int fini_order(const void *a, const void *b)
+{
+	return init_order(b, a);
+}
+
+/* The functions of llvm.global_ctors (k 0) or llvm.global_dtors (k 1),
+ * by their final names: LLJIT's C API has no way to run them (its
+ * platform support would, through LLJIT::initialize), so the runtime
+ * does, around main. Entries without a function are skipped. */
+static int collect_inits(struct jit *j, int k)
+{
+	LLVMValueRef g = LLVMGetNamedGlobal(j->module, k ? "llvm.global_dtors" : "llvm.global_ctors");
+	LLVMValueRef arr = g ? LLVMGetInitializer(g) : NULL;
+	int n = arr && LLVMIsAConstantArray(arr) ? LLVMGetNumOperands(arr) : 0;
+	j->ninits[k] = 0;
+	if (n <= 0)
+		return 0;
+	j->inits[k] = calloc((size_t)n, sizeof *j->inits[k]);
+	if (!j->inits[k])
+		return jit_fail(j, JIT_EINTERNAL, "out of memory");
+	for (int i = 0; i < n; i++) {
+		LLVMValueRef e = LLVMGetOperand(arr, (unsigned)i);
+		if (!e || LLVMGetNumOperands(e) < 2)
+			continue;
+		LLVMValueRef prio = LLVMGetOperand(e, 0), fn = LLVMGetOperand(e, 1);
+		if (!LLVMIsAConstantInt(prio) || !fn || !LLVMIsAFunction(fn))
+			continue;
+		struct jit_init *in = &j->inits[k][j->ninits[k]];
+		in->name = strdup(LLVMGetValueName(fn));
+		if (!in->name)
+			return jit_fail(j, JIT_EINTERNAL, "out of memory");
+		in->priority = (unsigned)LLVMConstIntGetZExtValue(prio);
+		in->order = (size_t)i;
+		j->ninits[k]++;
+	}
+	qsort(j->inits[k], j->ninits[k], sizeof *j->inits[k], k ? fini_order : init_order);
+	return 0;
+}
+
+int jit_init_functions(struct jit *j, bool ctors, void ***fns, size_t *n)
+{
+	int k = !ctors;
+	*fns = NULL;
+	*n = 0;
+	if (!j->ninits[k])
+		return 0;
+	void **f = calloc(j->ninits[k], sizeof *f);
+	if (!f)
+		return jit_fail(j, JIT_EINTERNAL, "out of memory");
+	for (size_t i = 0; i < j->ninits[k]; i++) {
+		int err = jit_lookup(j, j->inits[k][i].name, &f[i]);
+		if (err) {
+			free(f);
+			return err;
+		}
+	}
+	*fns = f;
+	*n = j->ninits[k];
+	return 0;
+}
+
 int jit_prepare(struct jit *j, const struct jit_fn **fns, size_t *nfns)
 {
 	if (!j->module)
@@ -888,6 +959,8 @@ int jit_prepare(struct jit *j, const struct jit_fn **fns, size_t *nfns)
 		return err;
 	if (!j->prepared_input)
 		promote(j);
+	if ((err = collect_inits(j, 0)) || (err = collect_inits(j, 1)))
+		return err;
 	if (j->keep_prepared && (err = keep_prepared(j)))
 		return err;
 	j->has_assembly = ir_has_assembly(j->module); /* none: no module made of it has */
