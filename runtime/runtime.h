@@ -51,6 +51,11 @@ bool rt_threads_start(void);
 int rt_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *),
 		      void *arg);
 int rt_thrd_create(thrd_t *thread, thrd_start_t fn, void *arg);
+/* The round of libc's thread-specific destructors the thread is in (1 to
+ * PTHREAD_DESTRUCTOR_ITERATIONS; 0 before them, or in a thread not the
+ * program's): the runtime's key is older than any other, so its
+ * destructor, which notes the round, runs first in each. */
+unsigned rt_thread_end_round(void);
 int rt_timer_create(clockid_t clock, struct sigevent *ev, timer_t *timer);
 int rt_mq_notify(mqd_t q, const struct sigevent *ev);
 

@@ -35,9 +35,17 @@ static void one_less(void)
 		rt_exit(0);
 }
 
+static __thread unsigned end_round; /* libc's round of destructors, once in them */
+
+unsigned rt_thread_end_round(void)
+{
+	return end_round;
+}
+
 static void ended(void *value)
 {
 	uintptr_t round = (uintptr_t)value; /* 1 in the first */
+	end_round = (unsigned)round;
 	if (round < PTHREAD_DESTRUCTOR_ITERATIONS && !pthread_setspecific(ending, (void *)(round + 1)))
 		return;
 	one_less();
@@ -111,13 +119,15 @@ int rt_thrd_create(thrd_t *thread, thrd_start_t fn, void *arg)
 
 /* Threads libc starts for the program and keeps: SIGEV_THREAD's helpers,
  * one for timer_create's notices and one for mq_notify's, each started by
- * the first such call and living as long as the process. They count as the
- * program's: natively the process no longer ends with its last own thread
- * once one has started (glibc's aio threads, which come and go, are not
- * counted). */
-static void count_helper(atomic_bool *counted, const struct sigevent *ev)
+ * the first such call (before the call can fail otherwise) and living as
+ * long as the process. They count as the program's: natively the process
+ * no longer ends with its last own thread once one has started (glibc's
+ * aio threads, which come and go, are not counted). no_helper: the errno
+ * libc gives when the helper could not start. */
+static void count_helper(atomic_bool *counted, const struct sigevent *ev, int r, int no_helper)
 {
-	if (ev && ev->sigev_notify == SIGEV_THREAD && !atomic_exchange(counted, true))
+	if (ev && ev->sigev_notify == SIGEV_THREAD && (!r || errno != no_helper) &&
+	    !atomic_exchange(counted, true))
 		atomic_fetch_add(&running, 1);
 }
 
@@ -125,8 +135,7 @@ int rt_timer_create(clockid_t clock, struct sigevent *ev, timer_t *timer)
 {
 	static atomic_bool counted;
 	int r = timer_create(clock, ev, timer);
-	if (!r)
-		count_helper(&counted, ev);
+	count_helper(&counted, ev, r, EAGAIN);
 	return r;
 }
 
@@ -134,7 +143,6 @@ int rt_mq_notify(mqd_t q, const struct sigevent *ev)
 {
 	static atomic_bool counted;
 	int r = mq_notify(q, ev);
-	if (!r)
-		count_helper(&counted, ev);
+	count_helper(&counted, ev, r, ENOSYS);
 	return r;
 }

@@ -45,8 +45,13 @@ static int tls_key_err;
  * the thread's values. */
 static void tls_free(void *block)
 {
-	static __thread unsigned round;
-	if (++round < PTHREAD_DESTRUCTOR_ITERATIONS && !pthread_setspecific(tls_key, block))
+	/* the round as threads.c saw it (a block made in a destructor is
+	 * first given back in a later round), else as counted here */
+	static __thread unsigned calls;
+	unsigned round = ++calls;
+	if (rt_thread_end_round() > round)
+		round = rt_thread_end_round();
+	if (round < PTHREAD_DESTRUCTOR_ITERATIONS && !pthread_setspecific(tls_key, block))
 		return;
 	if (block == tls_block)
 		tls_block = NULL;

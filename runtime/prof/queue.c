@@ -461,12 +461,13 @@ bool queue_stop(bool wait)
 	 * takes next is held for good) */
 	while (wait && Q.here)
 		pthread_cond_wait(&Q.settled, &Q.lock);
-	bool leave = !wait && ((Q.running && !Q.joined && Q.busy) || Q.here);
+	unsigned under_way = (Q.running && !Q.joined && Q.busy) + Q.here;
+	bool leave = !wait && under_way;
 	bool join = Q.running && !Q.joined && !leave; /* two threads may exit at once */
 	if (join)
 		Q.joined = true;
 	if (leave)
-		Q.stats.left_running = true;
+		Q.stats.left_running = under_way;
 	pthread_mutex_unlock(&Q.lock);
 	if (join)
 		pthread_join(Q.thread, NULL);

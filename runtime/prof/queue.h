@@ -112,7 +112,7 @@ struct queue_stats {
 	uint64_t exit_wait_ns;	    /* queue_stop waited for compiles under way */
 	bool first, first_refused;  /* the thread ran before the program; asked, it could not */
 	bool first_dropped;	    /* it stopped: compiles were made here */
-	bool left_running;	    /* queue_stop left the thread's compile running */
+	unsigned left_running;	    /* compiles queue_stop left running */
 };
 void queue_get_stats(struct queue_stats *s);
 
