@@ -743,17 +743,20 @@ static int define_symbols(struct jit *j)
 
 	bypass_interposed(j->module);
 	j->err[0] = 0;
+	/* a weak reference nothing defines is a null address, as in a static
+	 * link (the linker leaves it unresolved: generate) */
 	for (LLVMValueRef f = LLVMGetFirstFunction(j->module); f; f = LLVMGetNextFunction(f)) {
 		const char *name = LLVMGetValueName(f);
-		if (LLVMIsDeclaration(f) && strncmp(name, "llvm.", 5) &&
-		    !find(table, n, table_name(name))) {
+		if (LLVMIsDeclaration(f) && LLVMGetLinkage(f) != LLVMExternalWeakLinkage &&
+		    strncmp(name, "llvm.", 5) && !find(table, n, table_name(name))) {
 			note_missing(j, &used, name);
 			missing++;
 		}
 	}
 	for (LLVMValueRef g = LLVMGetFirstGlobal(j->module); g; g = LLVMGetNextGlobal(g)) {
 		const char *name = LLVMGetValueName(g);
-		if (LLVMIsDeclaration(g) && !find(table, n, name)) {
+		if (LLVMIsDeclaration(g) && LLVMGetLinkage(g) != LLVMExternalWeakLinkage &&
+		    !find(table, n, name)) {
 			note_missing(j, &used, name);
 			missing++;
 		}
