@@ -953,6 +953,8 @@ int jit_prepare(struct jit *j, const struct jit_fn **fns, size_t *nfns)
 	LLVMSetModuleDataLayout(j->module, j->layout);
 	int err = vex_back_if_asked(j);
 	if (!err)
+		err = jit_link_sections(j);
+	if (!err)
 		err = define_symbols(j);
 	/* a program prepared elsewhere (jit_add_prepared) was made whole and
 	 * promoted there */

@@ -1,0 +1,216 @@
+/*
+ * Linker sets: variables a program puts in a section of its own name
+ * (__attribute__((section("NAME")))), which it walks from __start_NAME to
+ * __stop_NAME, the bounds a static linker defines for such a section
+ * (plugin and test registries, init calls). The JIT has no linker to lay
+ * the section out, so the section is made here, before anything else
+ * reads the module: its variables, in module order (a linker's, for one
+ * file, and the order llvm-link leaves files in), each at its alignment,
+ * become one packed structure; each use of a variable becomes its field's
+ * address, and the two bounds the structure's start and end. A section
+ * none of the program's variables is in leaves the bounds undefined: a
+ * weak reference is then null, as in a static link, and another one is a
+ * missing name.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Whether NAME can be a section a linker gives bounds: a C identifier. */
+static bool c_identifier(const char *name)
+{
+	if (!*name || (*name >= '0' && *name <= '9'))
+		return false;
+	for (; *name; name++)
+		if (!(*name == '_' || (*name >= 'a' && *name <= 'z') ||
+		      (*name >= 'A' && *name <= 'Z') || (*name >= '0' && *name <= '9')))
+			return false;
+	return true;
+}
+
+/* The variables defined in section sec, in module order (malloc'd). */
+static LLVMValueRef *section_members(LLVMModuleRef m, const char *sec, size_t *n)
+{
+	size_t cap = 0;
+	LLVMValueRef *v = NULL;
+	*n = 0;
+	for (LLVMValueRef g = LLVMGetFirstGlobal(m); g; g = LLVMGetNextGlobal(g)) {
+		const char *s = LLVMGetSection(g);
+		if (LLVMIsDeclaration(g) || !s || strcmp(s, sec) || !LLVMGetInitializer(g))
+			continue;
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 8;
+			LLVMValueRef *more = realloc(v, cap * sizeof *v);
+			if (!more) {
+				free(v);
+				*n = 0;
+				return NULL;
+			}
+			v = more;
+		}
+		v[(*n)++] = g;
+	}
+	return v;
+}
+
+/* llvm.used and llvm.compiler.used list globals by themselves: entries
+ * that became a field's address go, the section's structure comes in. */
+static void relist_used(LLVMModuleRef m, const char *list, LLVMValueRef section)
+{
+	LLVMValueRef old = LLVMGetNamedGlobal(m, list);
+	LLVMValueRef arr = old ? LLVMGetInitializer(old) : NULL;
+	if (!arr)
+		return;
+	int n = LLVMGetNumOperands(arr);
+	LLVMValueRef *keep = calloc((size_t)n + 1, sizeof *keep);
+	if (!keep)
+		return;
+	unsigned k = 0;
+	bool dropped = false;
+	for (int i = 0; i < n; i++) {
+		LLVMValueRef e = LLVMGetOperand(arr, (unsigned)i);
+		if (LLVMIsAGlobalValue(e))
+			keep[k++] = e;
+		else
+			dropped = true;
+	}
+	if (!dropped) {
+		free(keep);
+		return;
+	}
+	keep[k++] = section;
+	LLVMTypeRef ptr = LLVMTypeOf(section);
+	LLVMValueRef now = LLVMConstArray2(ptr, keep, k);
+	LLVMValueRef g = LLVMAddGlobal(m, LLVMTypeOf(now), "bf.used");
+	LLVMSetInitializer(g, now);
+	LLVMSetLinkage(g, LLVMAppendingLinkage);
+	LLVMSetSection(g, "llvm.metadata");
+	LLVMDeleteGlobal(old);
+	LLVMSetValueName2(g, list, strlen(list));
+	free(keep);
+}
+
+/* Lay out section sec as one structure; its start and end, or false if
+ * no variable is in it. */
+static bool lay_out(struct jit *j, const char *sec, LLVMValueRef *start, LLVMValueRef *end)
+{
+	LLVMModuleRef m = j->module;
+	size_t n;
+	LLVMValueRef *v = section_members(m, sec, &n);
+	if (!n) {
+		free(v);
+		return false;
+	}
+	LLVMContextRef c = j->ctx;
+	LLVMTypeRef i8 = LLVMInt8TypeInContext(c), i32 = LLVMInt32TypeInContext(c);
+	LLVMTypeRef *types = calloc(2 * n, sizeof *types);
+	LLVMValueRef *inits = calloc(2 * n, sizeof *inits);
+	unsigned *field = calloc(n, sizeof *field);
+	if (!types || !inits || !field) {
+		free(types), free(inits), free(field), free(v);
+		return false;
+	}
+	unsigned nf = 0, align = 1;
+	unsigned long long at = 0;
+	bool constant = true;
+	for (size_t i = 0; i < n; i++) {
+		LLVMTypeRef t = LLVMGlobalGetValueType(v[i]);
+		unsigned a = LLVMGetAlignment(v[i]);
+		if (!a)
+			a = LLVMABIAlignmentOfType(j->layout, t);
+		if (a > align)
+			align = a;
+		unsigned long long pad = (a - at % a) % a;
+		if (pad) {
+			types[nf] = LLVMArrayType2(i8, pad);
+			inits[nf] = LLVMConstNull(types[nf]);
+			nf++;
+			at += pad;
+		}
+		field[i] = nf;
+		types[nf] = t;
+		inits[nf++] = LLVMGetInitializer(v[i]);
+		at += LLVMABISizeOfType(j->layout, t);
+		constant = constant && LLVMIsGlobalConstant(v[i]);
+	}
+	LLVMTypeRef st = LLVMStructTypeInContext(c, types, nf, true);
+	char name[300];
+	snprintf(name, sizeof name, "bf.section.%.250s", sec);
+	LLVMValueRef g = LLVMAddGlobal(m, st, name);
+	LLVMSetInitializer(g, LLVMConstNamedStruct(st, inits, nf));
+	LLVMSetLinkage(g, LLVMInternalLinkage);
+	LLVMSetAlignment(g, align);
+	LLVMSetGlobalConstant(g, constant);
+	for (size_t i = 0; i < n; i++) {
+		LLVMValueRef idx[2] = {LLVMConstInt(i32, 0, false), LLVMConstInt(i32, field[i], false)};
+		LLVMReplaceAllUsesWith(v[i], LLVMConstInBoundsGEP2(st, g, idx, 2));
+		LLVMDeleteGlobal(v[i]);
+	}
+	relist_used(m, "llvm.used", g);
+	relist_used(m, "llvm.compiler.used", g);
+	LLVMValueRef one = LLVMConstInt(LLVMInt64TypeInContext(c), 1, false);
+	*start = g;
+	*end = LLVMConstInBoundsGEP2(st, g, &one, 1);
+	free(types), free(inits), free(field), free(v);
+	return true;
+}
+
+/* Section sec's bounds, where the module declares them: its structure's
+ * start and end if it has variables, else left as they are. */
+static void bound(struct jit *j, const char *sec)
+{
+	LLVMModuleRef m = j->module;
+	char name[2][300];
+	snprintf(name[0], sizeof name[0], "__start_%.250s", sec);
+	snprintf(name[1], sizeof name[1], "__stop_%.250s", sec);
+	LLVMValueRef start, end;
+	if (!lay_out(j, sec, &start, &end))
+		return;
+	for (int b = 0; b < 2; b++) {
+		LLVMValueRef d = LLVMGetNamedGlobal(m, name[b]);
+		if (!d || !LLVMIsDeclaration(d))
+			continue;
+		LLVMReplaceAllUsesWith(d, b ? end : start);
+		LLVMDeleteGlobal(d);
+	}
+}
+
+int jit_link_sections(struct jit *j)
+{
+	size_t n = 0, cap = 0;
+	char **secs = NULL;
+	for (LLVMValueRef g = LLVMGetFirstGlobal(j->module); g; g = LLVMGetNextGlobal(g)) {
+		const char *name = LLVMGetValueName(g), *sec = NULL;
+		if (!LLVMIsDeclaration(g))
+			continue;
+		if (!strncmp(name, "__start_", 8))
+			sec = name + 8;
+		else if (!strncmp(name, "__stop_", 7))
+			sec = name + 7;
+		if (!sec || !c_identifier(sec))
+			continue;
+		bool seen = false;
+		for (size_t k = 0; k < n && !seen; k++)
+			seen = !strcmp(secs[k], sec);
+		if (seen)
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 4;
+			char **more = realloc(secs, cap * sizeof *secs);
+			if (!more)
+				break;
+			secs = more;
+		}
+		if (!(secs[n] = strdup(sec)))
+			break;
+		n++;
+	}
+	for (size_t k = 0; k < n; k++) {
+		bound(j, secs[k]);
+		free(secs[k]);
+	}
+	free(secs);
+	return 0;
+}
