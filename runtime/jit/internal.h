@@ -227,7 +227,8 @@ bool jit_is_leaf(LLVMValueRef f);
 /* Whether f has a loop (true when there is no memory for its blocks). */
 bool jit_has_loops(LLVMValueRef f);
 /* sections.c: the sections a program walks from __start_NAME to
- * __stop_NAME laid out, and those bounds defined (0; never fails). */
+ * __stop_NAME laid out, and those bounds defined (0, or JIT_EBADCODE for
+ * one it cannot lay out). */
 int jit_link_sections(struct jit *j);
 /* The runtime's symbol by that name (renamed or not), or NULL. */
 const struct jit_symbol *jit_provided(const struct jit *j, const char *name);

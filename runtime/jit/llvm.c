@@ -1371,6 +1371,17 @@ int jit_compile_fixed(struct jit *j, int opt, const char *entry, void **addr)
 {
 	LLVMModuleRef m = j->module; /* compiled once: no copy to keep */
 	j->module = NULL;
+	/* the runtime runs the constructors and destructors it noted
+	 * (collect_inits): without the lists, GlobalOpt cannot fold a
+	 * constructor into the initial values it computes and drop it from
+	 * them, which would have run it twice (its functions, all external
+	 * since promote, stay) */
+	static const char *const lists[] = {"llvm.global_ctors", "llvm.global_dtors"};
+	for (size_t k = 0; k < 2; k++) {
+		LLVMValueRef g = LLVMGetNamedGlobal(m, lists[k]);
+		if (g)
+			LLVMDeleteGlobal(g);
+	}
 	int err = jit_emit(j, m, opt > 0 ? opt : -1, opt, NULL);
 	if (!err) {
 		uint64_t t0 = rt_now_ns();

@@ -10,7 +10,11 @@
  * address, and the two bounds the structure's start and end. A section
  * none of the program's variables is in leaves the bounds undefined: a
  * weak reference is then null, as in a static link, and another one is a
- * missing name.
+ * missing name. One holding a thread-local or aliased variable, which a
+ * structure cannot hold, is refused with a message (126).
+ * Across files, the order is the linked module's: llvm-link moves a
+ * definition that a later file refers to after that file's, where a
+ * linker would keep the first file's first.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,8 +34,25 @@ static bool c_identifier(const char *name)
 	return true;
 }
 
-/* The variables defined in section sec, in module order (malloc'd). */
-static LLVMValueRef *section_members(LLVMModuleRef m, const char *sec, size_t *n)
+/* Whether an alias names g (or a place inside it): its size in the
+ * object would be the whole structure's, past its block's end. */
+static bool aliased(LLVMModuleRef m, LLVMValueRef g)
+{
+	for (LLVMValueRef a = LLVMGetFirstGlobalAlias(m); a; a = LLVMGetNextGlobalAlias(a)) {
+		LLVMValueRef to = LLVMAliasGetAliasee(a);
+		while (to && LLVMIsAConstantExpr(to) && LLVMGetNumOperands(to))
+			to = LLVMGetOperand(to, 0);
+		if (to == g)
+			return true;
+	}
+	return false;
+}
+
+/* The variables defined in section sec, in module order (malloc'd); none,
+ * and *refused the first, if one is thread-local or aliased, which one
+ * structure cannot hold. */
+static LLVMValueRef *section_members(LLVMModuleRef m, const char *sec, size_t *n,
+				     LLVMValueRef *refused)
 {
 	size_t cap = 0;
 	LLVMValueRef *v = NULL;
@@ -40,6 +61,12 @@ static LLVMValueRef *section_members(LLVMModuleRef m, const char *sec, size_t *n
 		const char *s = LLVMGetSection(g);
 		if (LLVMIsDeclaration(g) || !s || strcmp(s, sec) || !LLVMGetInitializer(g))
 			continue;
+		if (LLVMIsThreadLocal(g) || aliased(m, g)) {
+			free(v);
+			*n = 0;
+			*refused = g;
+			return NULL;
+		}
 		if (*n == cap) {
 			cap = cap ? 2 * cap : 8;
 			LLVMValueRef *more = realloc(v, cap * sizeof *v);
@@ -93,12 +120,13 @@ static void relist_used(LLVMModuleRef m, const char *list, LLVMValueRef section)
 }
 
 /* Lay out section sec as one structure; its start and end, or false if
- * no variable is in it. */
-static bool lay_out(struct jit *j, const char *sec, LLVMValueRef *start, LLVMValueRef *end)
+ * no variable is in it (or, *refused, one it cannot hold). */
+static bool lay_out(struct jit *j, const char *sec, LLVMValueRef *start, LLVMValueRef *end,
+		    LLVMValueRef *refused)
 {
 	LLVMModuleRef m = j->module;
 	size_t n;
-	LLVMValueRef *v = section_members(m, sec, &n);
+	LLVMValueRef *v = section_members(m, sec, &n, refused);
 	if (!n) {
 		free(v);
 		return false;
@@ -158,16 +186,25 @@ static bool lay_out(struct jit *j, const char *sec, LLVMValueRef *start, LLVMVal
 }
 
 /* Section sec's bounds, where the module declares them: its structure's
- * start and end if it has variables, else left as they are. */
-static void bound(struct jit *j, const char *sec)
+ * start and end if it has variables, else left as they are. 0, or
+ * JIT_EBADCODE for a section the JIT cannot lay out. */
+static int bound(struct jit *j, const char *sec)
 {
 	LLVMModuleRef m = j->module;
 	char name[2][300];
 	snprintf(name[0], sizeof name[0], "__start_%.250s", sec);
 	snprintf(name[1], sizeof name[1], "__stop_%.250s", sec);
-	LLVMValueRef start, end;
-	if (!lay_out(j, sec, &start, &end))
-		return;
+	LLVMValueRef start, end, refused = NULL;
+	if (!lay_out(j, sec, &start, &end, &refused)) {
+		if (refused)
+			return jit_fail(j, JIT_EBADCODE,
+					"the section %s, which the program walks from %s, holds "
+					"%s, which the JIT cannot lay out with the rest (%s)",
+					sec, name[0], LLVMGetValueName(refused),
+					LLVMIsThreadLocal(refused) ? "a thread-local variable"
+								   : "an alias names it");
+		return 0;
+	}
 	for (int b = 0; b < 2; b++) {
 		LLVMValueRef d = LLVMGetNamedGlobal(m, name[b]);
 		if (!d || !LLVMIsDeclaration(d))
@@ -175,6 +212,7 @@ static void bound(struct jit *j, const char *sec)
 		LLVMReplaceAllUsesWith(d, b ? end : start);
 		LLVMDeleteGlobal(d);
 	}
+	return 0;
 }
 
 int jit_link_sections(struct jit *j)
@@ -207,10 +245,12 @@ int jit_link_sections(struct jit *j)
 			break;
 		n++;
 	}
+	int err = 0;
 	for (size_t k = 0; k < n; k++) {
-		bound(j, secs[k]);
+		if (!err)
+			err = bound(j, secs[k]);
 		free(secs[k]);
 	}
 	free(secs);
-	return 0;
+	return err;
 }

@@ -39,6 +39,12 @@ both 126 "cannot compile the program's code: <inline asm>:.*invalid instruction 
 	tests/jit/bad/bad_asm.c
 expect_no_output "before"
 
+# A linker set the JIT cannot lay out (a thread-local variable in it):
+# the section and the variable named, 126, before main.
+both 126 "the section slots, which the program walks from __start_slots, holds slot_a.*(a thread-local variable)" \
+	tests/jit/bad/section_tls.c
+expect_no_output "before"
+
 # A variable defined in two files: the linker's reason, naming it, 126.
 both 126 "cannot be linked with the files before it: Linking globals named 'counter': symbol multiply defined" \
 	tests/jit/bad/twice_a.c tests/jit/bad/twice_b.c

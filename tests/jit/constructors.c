@@ -3,13 +3,16 @@
  * fini arrays run them: constructors before main, by rising priority, with
  * main's arguments; at the exit, the exit handlers (also one a constructor
  * registered), then the destructors by falling priority. A constructor's
- * hot loop runs while the tiers work. */
+ * hot loop runs while the tiers work; another is one the optimizer can
+ * run at compile time. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static int ready;
 static unsigned table[4096];
+static const int seed_value = 42;
+static int seeded, seed_runs;
 
 static void in_main(void)
 {
@@ -27,6 +30,14 @@ __attribute__((constructor(101))) static void first(void)
 	ready = 1;
 	if (atexit(in_constructor))
 		exit(1);
+}
+
+/* one the optimizer can run at compile time, folding it into the
+ * variables' initial values: it must still run once, not twice */
+__attribute__((constructor(150))) static void seed(void)
+{
+	memcpy(&seeded, &seed_value, sizeof seeded);
+	seed_runs++;
 }
 
 __attribute__((constructor(200))) static void fill(int argc, char **argv)
@@ -65,6 +76,6 @@ int main(void)
 {
 	if (atexit(in_main))
 		return 1;
-	printf("main: ready %d\n", ready);
+	printf("main: ready %d, seeded %d by %d run(s)\n", ready, seeded, seed_runs);
 	return ready;
 }
