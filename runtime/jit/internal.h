@@ -53,6 +53,7 @@ struct jit {
 	const struct jit_symbol *table; /* what the program may use */
 	size_t ntable;
 	bool *table_defined;	     /* its symbols in the JIT so far */
+	unsigned files;		     /* jit_add_file's so far */
 	struct jit_init {	     /* llvm.global_ctors' and _dtors' functions */
 		char *name;
 		unsigned priority;
@@ -230,6 +231,9 @@ bool jit_has_loops(LLVMValueRef f);
  * __stop_NAME laid out, and those bounds defined (0, or JIT_EBADCODE for
  * one it cannot lay out). */
 int jit_link_sections(struct jit *j);
+/* Mark the variables in named sections of file number `file`'s module m
+ * with their place, before it is linked with the files before it. */
+void jit_note_section_order(struct jit *j, LLVMModuleRef m, unsigned file);
 /* The runtime's symbol by that name (renamed or not), or NULL. */
 const struct jit_symbol *jit_provided(const struct jit *j, const char *name);
 

@@ -597,6 +597,7 @@ int jit_add_file(struct jit *j, const char *path)
 	}
 	LLVMDisposeMessage(msg);
 	strip_target_attributes(j, m);
+	jit_note_section_order(j, m, j->files++);
 	if (!j->module) {
 		j->module = m;
 	} else {

@@ -4,18 +4,16 @@
  * __stop_NAME, the bounds a static linker defines for such a section
  * (plugin and test registries, init calls). The JIT has no linker to lay
  * the section out, so the section is made here, before anything else
- * reads the module: its variables, in module order (a linker's, for one
- * file, and the order llvm-link leaves files in), each at its alignment,
+ * reads the module: its variables, in a linker's order (file by file,
+ * each file's in its order), each at its alignment,
  * become one packed structure; each use of a variable becomes its field's
  * address, and the two bounds the structure's start and end. A section
  * none of the program's variables is in leaves the bounds undefined: a
  * weak reference is then null, as in a static link, and another one is a
  * missing name. One holding a thread-local or aliased variable, which a
  * structure cannot hold, is refused with a message (126).
- * Across files, the order is the linked module's: llvm-link moves a
- * definition that a later file refers to after that file's, where a
- * linker would keep the first file's first.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +32,64 @@ static bool c_identifier(const char *name)
 	return true;
 }
 
+/* Each file's variables in named sections carry their file and place
+ * (jit_note_section_order): llvm-link moves a definition that a later
+ * file refers to after that file's, and a linker set's order is the
+ * link's, file by file. */
+#define ORDER_KIND "bareflow.section.order"
+
+void jit_note_section_order(struct jit *j, LLVMModuleRef m, unsigned file)
+{
+	unsigned kind = LLVMGetMDKindIDInContext(j->ctx, ORDER_KIND, strlen(ORDER_KIND));
+	LLVMTypeRef i64 = LLVMInt64TypeInContext(j->ctx);
+	uint64_t place = 0;
+	for (LLVMValueRef g = LLVMGetFirstGlobal(m); g; g = LLVMGetNextGlobal(g)) {
+		const char *s = LLVMGetSection(g);
+		if (LLVMIsDeclaration(g) || !s || !c_identifier(s))
+			continue;
+		LLVMMetadataRef at =
+		    LLVMValueAsMetadata(LLVMConstInt(i64, (uint64_t)file << 32 | place++, false));
+		LLVMGlobalSetMetadata(g, kind, LLVMMDNodeInContext2(j->ctx, &at, 1));
+	}
+}
+
+/* g's file and place, or fallback if it carries none. */
+static uint64_t order_of(struct jit *j, LLVMValueRef g, uint64_t fallback)
+{
+	unsigned kind = LLVMGetMDKindIDInContext(j->ctx, ORDER_KIND, strlen(ORDER_KIND));
+	size_t n;
+	LLVMValueMetadataEntry *e = LLVMGlobalCopyAllMetadata(g, &n);
+	uint64_t order = fallback;
+	for (size_t i = 0; i < n; i++) {
+		if (LLVMValueMetadataEntriesGetKind(e, (unsigned)i) != kind)
+			continue;
+		LLVMValueRef node =
+		    LLVMMetadataAsValue(j->ctx, LLVMValueMetadataEntriesGetMetadata(e, (unsigned)i));
+		LLVMValueRef op = NULL;
+		if (LLVMGetMDNodeNumOperands(node) == 1)
+			LLVMGetMDNodeOperands(node, &op);
+		if (op && LLVMIsAConstantInt(op))
+			order = LLVMConstIntGetZExtValue(op);
+	}
+	if (e)
+		LLVMDisposeValueMetadataEntries(e);
+	return order;
+}
+
+struct member {
+	LLVMValueRef g;
+	uint64_t order;
+	size_t index; /* in the module */
+};
+
+static int by_order(const void *a, const void *b)
+{
+	const struct member *x = a, *y = b;
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
 /* Whether an alias names g (or a place inside it): its size in the
  * object would be the whole structure's, past its block's end. */
 static bool aliased(LLVMModuleRef m, LLVMValueRef g)
@@ -48,12 +104,13 @@ static bool aliased(LLVMModuleRef m, LLVMValueRef g)
 	return false;
 }
 
-/* The variables defined in section sec, in module order (malloc'd); none,
+/* The variables defined in section sec, in the link's order (malloc'd); none,
  * and *refused the first, if one is thread-local or aliased, which one
  * structure cannot hold. */
-static LLVMValueRef *section_members(LLVMModuleRef m, const char *sec, size_t *n,
+static LLVMValueRef *section_members(struct jit *j, const char *sec, size_t *n,
 				     LLVMValueRef *refused)
 {
+	LLVMModuleRef m = j->module;
 	size_t cap = 0;
 	LLVMValueRef *v = NULL;
 	*n = 0;
@@ -78,6 +135,15 @@ static LLVMValueRef *section_members(LLVMModuleRef m, const char *sec, size_t *n
 			v = more;
 		}
 		v[(*n)++] = g;
+	}
+	struct member *by = *n ? calloc(*n, sizeof *by) : NULL;
+	if (by) { /* in the link's order */
+		for (size_t i = 0; i < *n; i++)
+			by[i] = (struct member){v[i], order_of(j, v[i], UINT64_MAX), i};
+		qsort(by, *n, sizeof *by, by_order);
+		for (size_t i = 0; i < *n; i++)
+			v[i] = by[i].g;
+		free(by);
 	}
 	return v;
 }
@@ -126,7 +192,7 @@ static bool lay_out(struct jit *j, const char *sec, LLVMValueRef *start, LLVMVal
 {
 	LLVMModuleRef m = j->module;
 	size_t n;
-	LLVMValueRef *v = section_members(m, sec, &n, refused);
+	LLVMValueRef *v = section_members(j, sec, &n, refused);
 	if (!n) {
 		free(v);
 		return false;

@@ -1,5 +1,5 @@
-# Equivalence: each program in tests/jit (and the two-file program in
-# tests/jit/multi) is built ahead of time (clang-19 -static -O1) and run
+# Equivalence: each program in tests/jit (and the two-file programs in
+# tests/jit/multi and tests/jit/sets) is built ahead of time (clang-19 -static -O1) and run
 # natively, then under `bareflow jit --hosted` (the runtime's default
 # optimization; low fixed tier-up counts compiled in the background, so that
 # most functions are replaced while they run; --opt 0 and --opt 3) and
@@ -32,7 +32,7 @@ check() {
 clang-19 -O2 -fno-pic -emit-llvm -c -o build/jit/multi_stats.bc tests/jit/multi/stats.c ||
 	fail "cannot compile tests/jit/multi/stats.c to bitcode"
 
-for src in tests/jit/*.c multi; do
+for src in tests/jit/*.c multi sets; do
 	name=$(basename "$src" .c)
 	if [ "$only" != "  " ]; then
 		case $only in *" $name "*) ;; *) continue ;; esac
@@ -40,6 +40,9 @@ for src in tests/jit/*.c multi; do
 	if [ "$name" = multi ]; then
 		set -- tests/jit/multi/main.c build/jit/multi_stats.bc
 		sources="tests/jit/multi/main.c tests/jit/multi/stats.c"
+	elif [ "$name" = sets ]; then
+		set -- tests/jit/sets/first.c tests/jit/sets/second.c
+		sources="$*"
 	else
 		set -- "$src"
 		sources=$src
