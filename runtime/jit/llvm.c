@@ -894,9 +894,11 @@ static int fini_order(const void *a, const void *b)
  * by their final names: LLJIT's C API has no way to run them (its
  * platform support would, through LLJIT::initialize), so the runtime
  * does, around main. Entries without a function are skipped. */
+static const char *const init_lists[2] = {"llvm.global_ctors", "llvm.global_dtors"};
+
 static int collect_inits(struct jit *j, int k)
 {
-	LLVMValueRef g = LLVMGetNamedGlobal(j->module, k ? "llvm.global_dtors" : "llvm.global_ctors");
+	LLVMValueRef g = LLVMGetNamedGlobal(j->module, init_lists[k]);
 	LLVMValueRef arr = g ? LLVMGetInitializer(g) : NULL;
 	int n = arr && LLVMIsAConstantArray(arr) ? LLVMGetNumOperands(arr) : 0;
 	j->ninits[k] = 0;
@@ -1377,9 +1379,8 @@ int jit_compile_fixed(struct jit *j, int opt, const char *entry, void **addr)
 	 * constructor into the initial values it computes and drop it from
 	 * them, which would have run it twice (its functions, all external
 	 * since promote, stay) */
-	static const char *const lists[] = {"llvm.global_ctors", "llvm.global_dtors"};
 	for (size_t k = 0; k < 2; k++) {
-		LLVMValueRef g = LLVMGetNamedGlobal(m, lists[k]);
+		LLVMValueRef g = LLVMGetNamedGlobal(m, init_lists[k]);
 		if (g)
 			LLVMDeleteGlobal(g);
 	}

@@ -53,13 +53,13 @@ void jit_note_section_order(struct jit *j, LLVMModuleRef m, unsigned file)
 	}
 }
 
-/* g's file and place, or fallback if it carries none. */
-static uint64_t order_of(struct jit *j, LLVMValueRef g, uint64_t fallback)
+/* g's file and place (after every file's if it carries none). */
+static uint64_t order_of(struct jit *j, LLVMValueRef g)
 {
 	unsigned kind = LLVMGetMDKindIDInContext(j->ctx, ORDER_KIND, strlen(ORDER_KIND));
 	size_t n;
 	LLVMValueMetadataEntry *e = LLVMGlobalCopyAllMetadata(g, &n);
-	uint64_t order = fallback;
+	uint64_t order = UINT64_MAX;
 	for (size_t i = 0; i < n; i++) {
 		if (LLVMValueMetadataEntriesGetKind(e, (unsigned)i) != kind)
 			continue;
@@ -107,14 +107,14 @@ static bool aliased(LLVMModuleRef m, LLVMValueRef g)
 /* The variables defined in section sec, in the link's order (malloc'd); none,
  * and *refused the first, if one is thread-local or aliased, which one
  * structure cannot hold. */
-static LLVMValueRef *section_members(struct jit *j, const char *sec, size_t *n,
-				     LLVMValueRef *refused)
+static struct member *section_members(struct jit *j, const char *sec, size_t *n,
+				      LLVMValueRef *refused)
 {
 	LLVMModuleRef m = j->module;
-	size_t cap = 0;
-	LLVMValueRef *v = NULL;
+	size_t cap = 0, index = 0;
+	struct member *v = NULL;
 	*n = 0;
-	for (LLVMValueRef g = LLVMGetFirstGlobal(m); g; g = LLVMGetNextGlobal(g)) {
+	for (LLVMValueRef g = LLVMGetFirstGlobal(m); g; g = LLVMGetNextGlobal(g), index++) {
 		const char *s = LLVMGetSection(g);
 		if (LLVMIsDeclaration(g) || !s || strcmp(s, sec) || !LLVMGetInitializer(g))
 			continue;
@@ -126,7 +126,7 @@ static LLVMValueRef *section_members(struct jit *j, const char *sec, size_t *n,
 		}
 		if (*n == cap) {
 			cap = cap ? 2 * cap : 8;
-			LLVMValueRef *more = realloc(v, cap * sizeof *v);
+			struct member *more = realloc(v, cap * sizeof *v);
 			if (!more) {
 				free(v);
 				*n = 0;
@@ -134,17 +134,10 @@ static LLVMValueRef *section_members(struct jit *j, const char *sec, size_t *n,
 			}
 			v = more;
 		}
-		v[(*n)++] = g;
+		v[(*n)++] = (struct member){g, order_of(j, g), index};
 	}
-	struct member *by = *n ? calloc(*n, sizeof *by) : NULL;
-	if (by) { /* in the link's order */
-		for (size_t i = 0; i < *n; i++)
-			by[i] = (struct member){v[i], order_of(j, v[i], UINT64_MAX), i};
-		qsort(by, *n, sizeof *by, by_order);
-		for (size_t i = 0; i < *n; i++)
-			v[i] = by[i].g;
-		free(by);
-	}
+	if (*n)
+		qsort(v, *n, sizeof *v, by_order);
 	return v;
 }
 
@@ -192,7 +185,7 @@ static bool lay_out(struct jit *j, const char *sec, LLVMValueRef *start, LLVMVal
 {
 	LLVMModuleRef m = j->module;
 	size_t n;
-	LLVMValueRef *v = section_members(j, sec, &n, refused);
+	struct member *v = section_members(j, sec, &n, refused);
 	if (!n) {
 		free(v);
 		return false;
@@ -210,8 +203,8 @@ static bool lay_out(struct jit *j, const char *sec, LLVMValueRef *start, LLVMVal
 	unsigned long long at = 0;
 	bool constant = true;
 	for (size_t i = 0; i < n; i++) {
-		LLVMTypeRef t = LLVMGlobalGetValueType(v[i]);
-		unsigned a = LLVMGetAlignment(v[i]);
+		LLVMTypeRef t = LLVMGlobalGetValueType(v[i].g);
+		unsigned a = LLVMGetAlignment(v[i].g);
 		if (!a)
 			a = LLVMABIAlignmentOfType(j->layout, t);
 		if (a > align)
@@ -225,9 +218,9 @@ static bool lay_out(struct jit *j, const char *sec, LLVMValueRef *start, LLVMVal
 		}
 		field[i] = nf;
 		types[nf] = t;
-		inits[nf++] = LLVMGetInitializer(v[i]);
+		inits[nf++] = LLVMGetInitializer(v[i].g);
 		at += LLVMABISizeOfType(j->layout, t);
-		constant = constant && LLVMIsGlobalConstant(v[i]);
+		constant = constant && LLVMIsGlobalConstant(v[i].g);
 	}
 	LLVMTypeRef st = LLVMStructTypeInContext(c, types, nf, true);
 	char name[300];
@@ -239,8 +232,8 @@ static bool lay_out(struct jit *j, const char *sec, LLVMValueRef *start, LLVMVal
 	LLVMSetGlobalConstant(g, constant);
 	for (size_t i = 0; i < n; i++) {
 		LLVMValueRef idx[2] = {LLVMConstInt(i32, 0, false), LLVMConstInt(i32, field[i], false)};
-		LLVMReplaceAllUsesWith(v[i], LLVMConstInBoundsGEP2(st, g, idx, 2));
-		LLVMDeleteGlobal(v[i]);
+		LLVMReplaceAllUsesWith(v[i].g, LLVMConstInBoundsGEP2(st, g, idx, 2));
+		LLVMDeleteGlobal(v[i].g);
 	}
 	relist_used(m, "llvm.used", g);
 	relist_used(m, "llvm.compiler.used", g);
