@@ -10,6 +10,7 @@
 #include <llvm-c/Analysis.h>
 #include <llvm-c/Comdat.h>
 #include <llvm-c/Core.h>
+#include <llvm-c/DebugInfo.h>
 #include <llvm-c/Error.h>
 #include <llvm-c/ErrorHandling.h>
 #include <llvm-c/BitReader.h>
@@ -460,6 +461,35 @@ static void strip_target_attributes(struct jit *j, LLVMModuleRef m)
 	}
 }
 
+/* clang -O0 (its default) marks every function optnone and noinline, for
+ * a quick build that keeps each line's code apart: under the JIT no tier
+ * could then optimize or inline anything (lz ran 1.75 times as long as
+ * from bitcode built as the CLI builds it). When every function a file
+ * defines is optnone, those marks are clang's, not the program's: the
+ * runtime drops them, and the frame pointer -O0 keeps. A file that marks
+ * some functions only keeps its marks. */
+static void unmark_unoptimized(LLVMModuleRef m)
+{
+	unsigned optnone = LLVMGetEnumAttributeKindForName("optnone", 7);
+	unsigned noinline = LLVMGetEnumAttributeKindForName("noinline", 8);
+	unsigned n = 0;
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f)) {
+		if (LLVMIsDeclaration(f))
+			continue;
+		if (!LLVMGetEnumAttributeAtIndex(f, LLVMAttributeFunctionIndex, optnone))
+			return;
+		n++;
+	}
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f && n; f = LLVMGetNextFunction(f)) {
+		if (LLVMIsDeclaration(f))
+			continue;
+		LLVMRemoveEnumAttributeAtIndex(f, LLVMAttributeFunctionIndex, optnone);
+		LLVMRemoveEnumAttributeAtIndex(f, LLVMAttributeFunctionIndex, noinline);
+		LLVMRemoveStringAttributeAtIndex(f, LLVMAttributeFunctionIndex, "frame-pointer",
+						 13);
+	}
+}
+
 /* FNV-1a over every input file's size (its bytes, low first) and bytes:
  * the code cache's key, and the tier-0 file's. */
 static void note_input(struct jit *j, const void *p, size_t size)
@@ -597,6 +627,13 @@ int jit_add_file(struct jit *j, const char *path)
 	}
 	LLVMDisposeMessage(msg);
 	strip_target_attributes(j, m);
+	unmark_unoptimized(m);
+	/* Nothing here reads debug information (gdb learns the JIT's
+	 * functions from symbol-only objects, gdbjit.c), and the tiers' code,
+	 * built from pieces of several functions, would have to keep every
+	 * location and variable record pointing into the right subprogram:
+	 * bitcode built with -g runs as if built with -g0. */
+	LLVMStripModuleDebugInfo(m);
 	jit_note_section_order(j, m, j->files++);
 	if (!j->module) {
 		j->module = m;
