@@ -632,8 +632,11 @@ int jit_add_file(struct jit *j, const char *path)
 	 * functions from symbol-only objects, gdbjit.c), and the tiers' code,
 	 * built from pieces of several functions, would have to keep every
 	 * location and variable record pointing into the right subprogram:
-	 * bitcode built with -g runs as if built with -g0. */
-	LLVMStripModuleDebugInfo(m);
+	 * bitcode built with -g runs as if built with -g0. (The reader drops
+	 * debug information without a version; the walk over every
+	 * instruction is for files that have some.) */
+	if (LLVMGetModuleDebugMetadataVersion(m))
+		LLVMStripModuleDebugInfo(m);
 	jit_note_section_order(j, m, j->files++);
 	if (!j->module) {
 		j->module = m;
