@@ -436,6 +436,8 @@ int cli_run(struct boot_options *opt, const struct run_app *app);
 struct jit_app {
 	const char *const *inputs; /* the .c and .bc files, as given (at least one) */
 	int ninputs;
+	const char *const *cflags; /* -I, -D, -U, -include, -std= for clang, as words */
+	int ncflags;
 	int argc; /* the program's ARGS (its argv[0] comes from the first input) */
 	const char *const *argv;
 	bool hosted;	     /* run the runtime on Linux instead of booting */

@@ -136,15 +136,20 @@ static char *make_dir(void)
  * (with a depfile, through the file DEPFILE.err, which tells the front
  * end's cache whether there were any). Returns 0, 1 when clang failed, 125
  * when it cannot be run, or 128+signal when we were interrupted. */
-static int compile(const char *src, const char *out, const char *depfile)
+static int compile(const char *const *flags, int nflags, const char *src, const char *out,
+		   const char *depfile)
 {
-	const char *argv[NCLANG_FLAGS + 11];
+	const char **argv = malloc(((size_t)nflags + 12) * sizeof *argv);
 	int n = 0, wstatus, err = -1;
 	char err_path[4200];
 
+	if (!argv) {
+		cli_error("out of memory");
+		return CLI_EXIT_FAILURE;
+	}
 	argv[n++] = CLANG;
-	for (int i = 0; i < NCLANG_FLAGS; i++)
-		argv[n++] = clang_flags[i];
+	for (int i = 0; i < nflags; i++)
+		argv[n++] = flags[i];
 	if (depfile) {
 		argv[n++] = "-MD";
 		argv[n++] = "-MT";
@@ -162,6 +167,7 @@ static int compile(const char *src, const char *out, const char *depfile)
 		err = open(err_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	}
 	enum spawn_result s = cli_spawn((char *const *)argv, -1, err, 0, &wstatus);
+	free(argv);
 	if (err >= 0) {
 		cli_dump_fd(err);
 		close(err);
@@ -188,13 +194,14 @@ static int compile(const char *src, const char *out, const char *depfile)
 /* One compile in a process of its own, so that the sources compile side by
  * side (clang's front end is a tenth of a second per file, all of it before
  * the program starts). Its pid, or -1 after printing why. */
-static pid_t compile_async(const char *src, const char *out, const char *depfile)
+static pid_t compile_async(const char *const *flags, int nflags, const char *src,
+			   const char *out, const char *depfile)
 {
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL); /* and clang with it (cli_spawn) */
-		_exit(compile(src, out, depfile));
+		_exit(compile(flags, nflags, src, out, depfile));
 	}
 	if (pid < 0)
 		cli_error("cannot start compiling %s: %s", src, strerror(errno));
@@ -348,9 +355,18 @@ static int compile_all(const struct jit_app *app, const char *fe, char **bc)
 	int running = 0, r = 0, ntodo = 0;
 	bool failed = false;
 	char toolchain[33];
-	bool known = !cli_frontend_toolchain(CLANG, clang_flags, NCLANG_FLAGS, toolchain);
+	/* ours, then the user's (-I, -D, -U, -include, -std=), which the
+	 * cache's key and the kept cc1 line include with ours */
+	int nflags = NCLANG_FLAGS + app->ncflags;
+	const char **flags = malloc((size_t)nflags * sizeof *flags);
+	if (flags) {
+		memcpy(flags, clang_flags, sizeof clang_flags);
+		for (int i = 0; i < app->ncflags; i++)
+			flags[NCLANG_FLAGS + i] = app->cflags[i];
+	}
+	bool known = flags && !cli_frontend_toolchain(CLANG, flags, nflags, toolchain);
 
-	if (!pid || !status || !entry || !start || !src || !out) {
+	if (!pid || !status || !entry || !start || !src || !out || !flags) {
 		cli_error("out of memory");
 		r = CLI_EXIT_FAILURE;
 		goto out;
@@ -369,7 +385,7 @@ static int compile_all(const struct jit_app *app, const char *fe, char **bc)
 		ntodo++;
 	}
 	if (known)
-		cli_cc1_compile(CLANG, clang_flags, NCLANG_FLAGS, toolchain, ntodo,
+		cli_cc1_compile(CLANG, flags, nflags, toolchain, ntodo,
 				(const char *const *)src, out, entry, status);
 	else
 		for (int t = 0; t < ntodo; t++)
@@ -388,7 +404,8 @@ static int compile_all(const struct jit_app *app, const char *fe, char **bc)
 		snprintf(dep, sizeof dep, "%s.d", out[t]);
 		if (entry[t][0] && cli_frontend_start(dep, &start[t]))
 			entry[t][0] = 0;
-		if ((pid[t] = compile_async(src[t], out[t], entry[t][0] ? dep : NULL)) < 0) {
+		if ((pid[t] = compile_async(flags, nflags, src[t], out[t],
+					    entry[t][0] ? dep : NULL)) < 0) {
 			pid[t] = 0;
 			status[t] = CLI_EXIT_FAILURE;
 			break;
@@ -402,6 +419,7 @@ static int compile_all(const struct jit_app *app, const char *fe, char **bc)
 	for (int t = 0; t < ntodo && !r; t++)
 		r = status[t] > 0 ? status[t] : 0;
 out:
+	free(flags);
 	free(pid);
 	free(status);
 	free(entry);

@@ -177,7 +177,8 @@ static const char jit_usage[] =
     "                    [--thresholds C1,L1,C2,L2] [--log-tiers] [--compile-threads N]\n"
     "                    [--compile-on host|guest] [--compile-cpu auto|off]\n"
     "                    [--cache DIR|off] [--cache-clear] [--perf-map] [--gdb[=PORT]]\n"
-    "                    [run options]\n"
+    "                    [-I DIR] [-D NAME[=VALUE]] [-U NAME] [-include FILE] [-std=STD]\n"
+    "                    [-lm|-lpthread|-lrt|-ldl|-lc] [run options]\n"
     "                    [--] PROG.c|PROG.bc... [--] [ARGS...]\n"
     "\n"
     "Run a C program under BareFlow's LLVM JIT runtime (build/runtime/bareflow-rt):\n"
@@ -191,8 +192,12 @@ static const char jit_usage[] =
     "C headers as at -O0) into a temporary directory, several files to one\n"
     "clang -cc1 a CPU once the command line the driver runs is known (kept in\n"
     "build/frontend.cc1); a compile error shows clang's messages and exits 1\n"
-    "without running the program. The program's argv[0] is the first input\n"
-    "without its extension, its environment only --env.\n"
+    "without running the program. -I, -D, -U (value attached or as the next\n"
+    "word), -include and -std= go to clang after those flags, in order, as for a\n"
+    "build with clang; -lm, -lpthread, -lrt, -ldl and -lc are accepted and need\n"
+    "nothing (the runtime provides the C library), any other -l is refused. The\n"
+    "program's argv[0] is the first input without its extension, its\n"
+    "environment only --env.\n"
     "\n"
     "By default the runtime boots bare-metal exactly like 'bareflow run' (the\n"
     "bitcode files go into the guest at their own paths); --hosted runs it as a\n"
@@ -303,6 +308,7 @@ static const char jit_usage[] =
 static const char export_usage[] =
     "usage: bareflow export [-o OUT] [--cpu x86-64|host] [--iso] [--from-cache] [--cache DIR]\n"
     "                       [--env NAME=VALUE]... [--timeout SEC] [--verbose]\n"
+    "                       [-I DIR] [-D NAME[=VALUE]] [-U NAME] [-include FILE] [-std=STD]\n"
     "                       [--] PROG.c|PROG.bc... [--] [ARGS...]\n"
     "\n"
     "Build the appliance: run the program hosted under the JIT on the training\n"
@@ -312,7 +318,8 @@ static const char export_usage[] =
     "same way behind a guard (other values take the generic code, so OUT gives\n"
     "the right output on any arguments), and link it with the C library into OUT,\n"
     "a static x86-64 Linux executable with no LLVM in it: it runs directly on\n"
-    "Linux and under 'bareflow run OUT'. The inputs are as for jit.\n"
+    "Linux and under 'bareflow run OUT'. The inputs, and the options for clang,\n"
+    "are as for jit.\n"
     "\n"
     "  -o OUT          the executable (default: the first input without its\n"
     "                  extension)\n"
@@ -436,6 +443,54 @@ static const char *iso_out; /* run --iso OUT */
 
 static struct disk_spec disk_list[CONTRACT_DISK_MAX]; /* --disk, --disk-ro, in order */
 static int disk_count;
+
+/* jit's and export's words for clang's front end, in order */
+#define MAX_CFLAGS 256
+static const char *cflag_list[MAX_CFLAGS];
+static int cflag_count;
+
+/* The libraries a C build names with -l that the runtime provides itself:
+ * -l gives the JIT nothing to link. */
+static const char *const provided_libs[] = {"c", "m", "pthread", "rt", "dl"};
+
+/*
+ * argv[*i] as one of clang's options that jit and export pass on (-I DIR,
+ * -D NAME[=VALUE], -U NAME, with the value attached or as the next word;
+ * -include FILE; -std=STD), or one of the libraries the runtime provides
+ * (-lm, -lpthread...). Returns -1 when it is none of these, 0 when taken
+ * (*i at its last word), 2 after a usage error.
+ */
+static int frontend_option(const struct command *c, int argc, char **argv, int *i)
+{
+	const char *a = argv[*i];
+	bool attached = a[0] == '-' && strchr("IDU", a[1]) && a[1] && a[2];
+	bool separate = a[0] == '-' && a[1] && strchr("IDU", a[1]) && !a[2];
+	bool include = !strcmp(a, "-include");
+	if (!strncmp(a, "-l", 2)) {
+		for (size_t k = 0; k < sizeof provided_libs / sizeof provided_libs[0]; k++)
+			if (!strcmp(a + 2, provided_libs[k]))
+				return 0;
+		return usage_error(c->name,
+				   "%s: the JIT links the program's own code with the C library "
+				   "the runtime provides (libc, libm, libpthread, librt, libdl); give "
+				   "another library's sources as .c inputs",
+				   a);
+	}
+	if (!strncmp(a, "-std=", 5) && a[5]) {
+		attached = true;
+	} else if (!attached && !separate && !include) {
+		return -1;
+	}
+	int words = attached ? 1 : 2;
+	if (words == 2 && (*i + 1 == argc || !argv[*i + 1][0]))
+		return usage_error(c->name, "%s needs a value", a);
+	if (cflag_count + words > MAX_CFLAGS)
+		return usage_error(c->name, "more than %d words for clang", MAX_CFLAGS);
+	cflag_list[cflag_count++] = a;
+	if (words == 2)
+		cflag_list[cflag_count++] = argv[++*i];
+	return 0;
+}
 
 /* jit's own options */
 static struct {
@@ -842,8 +897,19 @@ static int parse_options(const struct command *c, int argc, char **argv, struct 
 			*first_arg = i + !strcmp(argv[i], "--");
 			return 0;
 		}
+		int f = c->jit ? frontend_option(c, argc, argv, &i) : -1;
+		if (f >= 0) {
+			if (f)
+				return f;
+			continue;
+		}
 		const struct option *o = find_option(c, argv[i], &val);
 
+		if (!o && c->jit && argv[i][1] == 'O')
+			return usage_error(c->name,
+					   "unknown option '%s' for %s: the JIT picks its "
+					   "optimization itself (--opt sets it)",
+					   argv[i], c->name);
 		if (!o)
 			return usage_error(c->name, "unknown option '%s' for %s", argv[i], c->name);
 		if (o->takes_value && !val) {
@@ -974,6 +1040,8 @@ static int jit_cmdline(const struct command *c, int argc, char **argv, struct ji
 	*app = (struct jit_app){
 	    .inputs = (const char *const *)argv,
 	    .ninputs = n,
+	    .cflags = cflag_list,
+	    .ncflags = cflag_count,
 	    .argc = argc - rest,
 	    .argv = (const char *const *)argv + rest,
 	    .hosted = jit.hosted,

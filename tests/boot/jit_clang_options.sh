@@ -1,0 +1,77 @@
+# jit's options for clang (tools/cli/main.c, frontend_option): -I, -D, -U
+# (attached or as the next word), -include and -std= reach clang's front
+# end in order, as in a clang build of the same sources, whose output is
+# the oracle; a header in a directory only -I names, a macro only -D
+# defines, one -U removes, a file -include adds, __STDC_VERSION__ from
+# -std=. The front end's cache keys on them: the same source with another
+# -D is compiled again. -lm and -lpthread need nothing; another -l, -I
+# without a value and -O2 are usage errors (2) with a reason. Bare-metal
+# too.
+. tests/boot/common.inc
+mkdir -p "$TMP/src" "$TMP/inc/cfg" || fail "mkdir"
+cat >"$TMP/inc/cfg/limits.h" <<'EOF'
+#define LIMIT 1000
+EOF
+cat >"$TMP/forced.h" <<'EOF'
+static const char forced[] = "forced";
+EOF
+cat >"$TMP/src/main.c" <<'EOF'
+#include <math.h>
+#include <stdio.h>
+#include "cfg/limits.h"
+#ifndef SCALE
+#error SCALE is not defined
+#endif
+int main(void)
+{
+	double s = 0;
+	for (int i = 1; i <= LIMIT; i++)
+		s += sqrt((double)i) * SCALE;
+#ifdef GONE
+	puts("GONE is defined");
+#endif
+	printf("%s %ld %.3f\n", forced, (long)__STDC_VERSION__, s);
+	return 0;
+}
+EOF
+flags="-I $TMP/inc -D SCALE=3 -DGONE -UGONE -include $TMP/forced.h -std=c11"
+clang-19 -O2 $flags -o "$TMP/oracle" "$TMP/src/main.c" -lm || fail "clang failed"
+"$TMP/oracle" >"$TMP/want" || fail "the clang build failed"
+grep -q '^forced 201112 ' "$TMP/want" || fail "oracle: $(cat "$TMP/want")"
+
+run ./bareflow jit --hosted $flags -lm -lpthread "$TMP/src/main.c"
+expect_status 0
+expect_output "^$(cat "$TMP/want")\$"
+expect_no_output "GONE"
+
+# the front end's cache (on by default) is keyed on the flags too
+run ./bareflow jit --hosted -I "$TMP/inc" -DSCALE=1 -include "$TMP/forced.h" "$TMP/src/main.c"
+expect_status 0
+one=$(cat "$OUT")
+run ./bareflow jit --hosted -I "$TMP/inc" -DSCALE=2 -include "$TMP/forced.h" "$TMP/src/main.c"
+expect_status 0
+two=$(cat "$OUT")
+[ "$one" != "$two" ] || fail "-DSCALE=1 and -DSCALE=2 gave the same output: $one"
+clang-19 -O2 -I "$TMP/inc" -DSCALE=2 -include "$TMP/forced.h" -o "$TMP/oracle2" \
+	"$TMP/src/main.c" -lm || fail "clang failed"
+[ "$two" = "$("$TMP/oracle2")" ] || fail "-DSCALE=2: $two, clang's $("$TMP/oracle2")"
+
+# without -D SCALE, the program's own #error
+run ./bareflow jit --hosted -I "$TMP/inc" -include "$TMP/forced.h" "$TMP/src/main.c"
+expect_status 1
+expect_output "SCALE is not defined"
+
+run ./bareflow jit --hosted -lfoo "$TMP/src/main.c"
+expect_status 2
+expect_output "^bareflow: -lfoo: the JIT links the program's own code with the C library"
+run ./bareflow jit --hosted -I
+expect_status 2
+expect_output "^bareflow: -I needs a value"
+run ./bareflow jit --hosted -O2 "$TMP/src/main.c"
+expect_status 2
+expect_output "^bareflow: unknown option '-O2' for jit: the JIT picks its optimization itself"
+
+run ./bareflow jit --timeout 600 $flags "$TMP/src/main.c"
+expect_status 0
+expect_output "^$(cat "$TMP/want")\$"
+echo ok
