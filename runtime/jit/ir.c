@@ -336,65 +336,6 @@ LLVMModuleRef ir_clone(LLVMModuleRef m)
 	return copy;
 }
 
-LLVMModuleRef ir_versions_module(struct jit *j, const unsigned *fns, size_t n, char *const *names,
-				 LLVMValueRef *bodies)
-{
-	LLVMModuleRef m = ir_clone(j->module);
-	LLVMValueRef *large = malloc((j->nfns + 1) * sizeof *large);
-	size_t k = 0, nlarge = 0; /* the definitions are in jit_fn order */
-	for (size_t i = 0; i < n; i++)
-		bodies[i] = LLVMGetNamedFunction(m, j->syms[fns[i]]);
-	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f)) {
-		if (LLVMIsDeclaration(f))
-			continue;
-		switch (jit_offer(j, k++, fns, n)) {
-		case JIT_OFFER_OWN:
-			break;
-		case JIT_OFFER_PRIVATE:
-			LLVMSetLinkage(f, LLVMInternalLinkage);
-			break;
-		case JIT_OFFER_DECLARE:
-			if (large) {
-				large[nlarge++] = f;
-				break;
-			}
-			/* fall through: without memory, offer it all the same */
-		case JIT_OFFER_INLINE:
-			LLVMSetLinkage(f, LLVMAvailableExternallyLinkage);
-			break;
-		}
-	}
-	for (size_t i = 0; i < nlarge; i++)
-		declare_only(m, large[i]);
-	free(large);
-	LLVMValueRef g = LLVMGetFirstGlobal(m), next;
-	for (; g; g = next) {
-		next = LLVMGetNextGlobal(g);
-		if (!strncmp(LLVMGetValueName(g), "llvm.", 5)) { /* constructors, llvm.used */
-			LLVMDeleteGlobal(g);
-		} else if (!LLVMIsDeclaration(g)) {
-			if (LLVMIsGlobalConstant(g)) {
-				LLVMSetLinkage(g, LLVMAvailableExternallyLinkage);
-			} else {
-				LLVMSetInitializer(g, NULL);
-				LLVMSetLinkage(g, LLVMExternalLinkage);
-			}
-		}
-	}
-	for (size_t i = 0; i < n; i++) {
-		LLVMValueRef decl = redirect_to_declaration(m, bodies[i]);
-		LLVMSetValueName2(bodies[i], names[i], strlen(names[i]));
-		LLVMSetValueName2(decl, j->syms[fns[i]], strlen(j->syms[fns[i]]));
-	}
-	return m;
-}
-
-LLVMModuleRef ir_version_module(struct jit *j, unsigned fn, const char *name, LLVMValueRef *bodyp)
-{
-	char *names[1] = {(char *)name};
-	return ir_versions_module(j, &fn, 1, names, bodyp);
-}
-
 /* ---- what a version's module needs ---- */
 
 /* A set of values by address (open addressing, grown at half full), and
@@ -523,6 +464,166 @@ void ir_keep_reached(LLVMModuleRef m, const LLVMValueRef *roots, size_t n)
 	}
 	free(r.keys);
 	free(r.todo);
+}
+
+/*
+ * A version's module holds the bodies of the functions it compiles and of
+ * those it may inline; every other function of it ends a declaration
+ * (declare_only here, or ir_keep_reached once nothing reaches it). LLVM's
+ * module copy copies every body all the same: each compile of the Lua
+ * interpreter's functions (71,000 IR instructions) spent 60-100 ms copying
+ * the program, most of a small function's compile, and the cost model,
+ * which learns from compile times, then held every tier-up back. So the
+ * program's copy is made with those bodies set aside: their blocks leave
+ * their functions (which are then declarations, and copied as such) and
+ * come back once the copy is made. Set aside are the definitions that no
+ * walk from fns' bodies reaches through bodies the module keeps (jit_offer
+ * declares the large ones), and those declared; never one whose address
+ * is taken (a specialization on a pointer argument may name it later, to
+ * inline it: spec_constant in tiers.c), nor one whose labels' addresses
+ * are taken, whose blocks a variable's initializer names.
+ */
+struct aside {
+	LLVMValueRef f;
+	LLVMBasicBlockRef *blocks;
+	unsigned n;
+};
+
+static size_t set_aside(struct jit *j, const enum jit_offer *offer, const unsigned *fns, size_t n,
+			struct aside *aside)
+{
+	struct reach r = {0}, declared = {0};
+	size_t k = 0, na = 0;
+	for (LLVMValueRef f = LLVMGetFirstFunction(j->module); f; f = LLVMGetNextFunction(f))
+		if (!LLVMIsDeclaration(f) && offer[k++] == JIT_OFFER_DECLARE)
+			reach(&declared, f);
+	for (size_t i = 0; i < n; i++)
+		reach(&r, LLVMGetNamedFunction(j->module, j->syms[fns[i]]));
+	for (LLVMValueRef a = LLVMGetFirstGlobalAlias(j->module); a; a = LLVMGetNextGlobalAlias(a))
+		reach(&r, a);
+	for (LLVMValueRef f = LLVMGetFirstGlobalIFunc(j->module); f; f = LLVMGetNextGlobalIFunc(f)) {
+		reach(&r, f);
+		reach_operand(&r, LLVMGetGlobalIFuncResolver(f));
+	}
+	while (r.ntodo && !r.failed) {
+		LLVMValueRef v = r.todo[--r.ntodo];
+		if (LLVMIsAFunction(v) && reached(&declared, v))
+			continue; /* a declaration in the module: its body names nothing */
+		if (LLVMIsAGlobalVariable(v) && !LLVMIsGlobalConstant(v))
+			continue; /* a declaration too (ir_versions_module) */
+		reach_from(&r, v);
+	}
+	if (!r.failed && !declared.failed) {
+		k = 0;
+		for (LLVMValueRef f = LLVMGetFirstFunction(j->module); f; f = LLVMGetNextFunction(f)) {
+			if (LLVMIsDeclaration(f))
+				continue;
+			k++;
+			if ((reached(&r, f) && !reached(&declared, f)) ||
+			    j->fns[k - 1].address_taken || jit_takes_label_addresses(f))
+				continue;
+			unsigned nb;
+			LLVMBasicBlockRef *blocks = ir_blocks(f, &nb);
+			if (!blocks)
+				break; /* copied whole: only slower */
+			for (unsigned b = 0; b < nb; b++)
+				LLVMRemoveBasicBlockFromParent(blocks[b]);
+			aside[na++] = (struct aside){f, blocks, nb};
+		}
+	}
+	free(r.keys);
+	free(r.todo);
+	free(declared.keys);
+	free(declared.todo);
+	return na;
+}
+
+static void put_back(struct aside *aside, size_t na)
+{
+	for (size_t a = 0; a < na; a++) {
+		for (unsigned b = 0; b < aside[a].n; b++)
+			LLVMAppendExistingBasicBlock(aside[a].f, aside[a].blocks[b]);
+		free(aside[a].blocks);
+	}
+}
+
+LLVMModuleRef ir_versions_module(struct jit *j, const unsigned *fns, size_t n, char *const *names,
+				 LLVMValueRef *bodies)
+{
+	enum jit_offer *offer = malloc((j->nfns + 1) * sizeof *offer);
+	struct aside *aside = malloc((j->nfns + 1) * sizeof *aside);
+	size_t na = 0;
+	if (offer && aside) {
+		for (size_t k = 0; k < j->nfns; k++)
+			offer[k] = jit_offer(j, k, fns, n);
+		na = set_aside(j, offer, fns, n, aside);
+	}
+	LLVMModuleRef m = ir_clone(j->module);
+	put_back(aside, na);
+	free(aside);
+	LLVMValueRef *large = malloc((j->nfns + 1) * sizeof *large);
+	size_t k = 0, nlarge = 0; /* the definitions are in jit_fn order */
+	for (size_t i = 0; i < n; i++)
+		bodies[i] = LLVMGetNamedFunction(m, j->syms[fns[i]]);
+	/* the copy's functions are the program's, in its order; a definition
+	 * set aside is a declaration in the copy, made one here as any other */
+	LLVMValueRef o = LLVMGetFirstFunction(j->module);
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f && o;
+	     f = LLVMGetNextFunction(f), o = LLVMGetNextFunction(o)) {
+		if (LLVMIsDeclaration(o))
+			continue;
+		enum jit_offer how = offer ? offer[k] : jit_offer(j, k, fns, n);
+		k++;
+		if (LLVMIsDeclaration(f))
+			how = JIT_OFFER_DECLARE;
+		switch (how) {
+		case JIT_OFFER_OWN:
+			break;
+		case JIT_OFFER_PRIVATE:
+			LLVMSetLinkage(f, LLVMInternalLinkage);
+			break;
+		case JIT_OFFER_DECLARE:
+			if (large) {
+				large[nlarge++] = f;
+				break;
+			}
+			/* fall through: without memory, offer it all the same */
+		case JIT_OFFER_INLINE:
+			if (!LLVMIsDeclaration(f))
+				LLVMSetLinkage(f, LLVMAvailableExternallyLinkage);
+			break;
+		}
+	}
+	free(offer);
+	for (size_t i = 0; i < nlarge; i++)
+		declare_only(m, large[i]);
+	free(large);
+	LLVMValueRef g = LLVMGetFirstGlobal(m), next;
+	for (; g; g = next) {
+		next = LLVMGetNextGlobal(g);
+		if (!strncmp(LLVMGetValueName(g), "llvm.", 5)) { /* constructors, llvm.used */
+			LLVMDeleteGlobal(g);
+		} else if (!LLVMIsDeclaration(g)) {
+			if (LLVMIsGlobalConstant(g)) {
+				LLVMSetLinkage(g, LLVMAvailableExternallyLinkage);
+			} else {
+				LLVMSetInitializer(g, NULL);
+				LLVMSetLinkage(g, LLVMExternalLinkage);
+			}
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		LLVMValueRef decl = redirect_to_declaration(m, bodies[i]);
+		LLVMSetValueName2(bodies[i], names[i], strlen(names[i]));
+		LLVMSetValueName2(decl, j->syms[fns[i]], strlen(j->syms[fns[i]]));
+	}
+	return m;
+}
+
+LLVMModuleRef ir_version_module(struct jit *j, unsigned fn, const char *name, LLVMValueRef *bodyp)
+{
+	char *names[1] = {(char *)name};
+	return ir_versions_module(j, &fn, 1, names, bodyp);
 }
 
 /* An argument's bits as an i64 (see enum jit_arg_kind). */

@@ -898,7 +898,7 @@ static unsigned char arg_kind(LLVMValueRef f, unsigned k)
  * over f's uses, would take over the blockaddresses too, which then name a
  * function without a body (LLVM: "Undefined temporary symbol").
  */
-static bool takes_label_addresses(LLVMValueRef f)
+bool jit_takes_label_addresses(LLVMValueRef f)
 {
 	for (LLVMUseRef u = LLVMGetFirstUse(f); u; u = LLVMGetNextUse(u))
 		if (LLVMIsABlockAddress(LLVMGetUser(u)))
@@ -1042,7 +1042,7 @@ int jit_prepare(struct jit *j, const struct jit_fn **fns, size_t *nfns)
 		else if (!stub_safe(LLVMGetFunctionCallConv(f)))
 			d->managed = false,
 			d->unmanaged = "has a calling convention that may pass an argument in r11";
-		else if (takes_label_addresses(f))
+		else if (jit_takes_label_addresses(f))
 			d->managed = false, d->unmanaged = "takes its labels' addresses (computed goto)";
 		j->stats.functions++;
 		for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb;
