@@ -629,6 +629,7 @@ int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *ent
 	}
 	ir_close(&ir);
 	free(bodies);
+	jit_function_sections(m);
 	if ((err = jit_verify(j, m, "the tier-0 program"))) {
 		LLVMDisposeModule(m);
 		return err;
