@@ -552,8 +552,9 @@ LLVMModuleRef ir_versions_module(struct jit *j, const unsigned *fns, size_t n, c
 {
 	enum jit_offer *offer = malloc((j->nfns + 1) * sizeof *offer);
 	struct aside *aside = malloc((j->nfns + 1) * sizeof *aside);
+	LLVMValueRef *large = malloc((j->nfns + 1) * sizeof *large);
 	size_t na = 0;
-	if (offer && aside) {
+	if (offer && aside && large) { /* else the whole program, as it is */
 		for (size_t k = 0; k < j->nfns; k++)
 			offer[k] = jit_offer(j, k, fns, n);
 		na = set_aside(j, offer, fns, n, aside);
@@ -561,7 +562,6 @@ LLVMModuleRef ir_versions_module(struct jit *j, const unsigned *fns, size_t n, c
 	LLVMModuleRef m = ir_clone(j->module);
 	put_back(aside, na);
 	free(aside);
-	LLVMValueRef *large = malloc((j->nfns + 1) * sizeof *large);
 	size_t k = 0, nlarge = 0; /* the definitions are in jit_fn order */
 	for (size_t i = 0; i < n; i++)
 		bodies[i] = LLVMGetNamedFunction(m, j->syms[fns[i]]);

@@ -461,30 +461,42 @@ static void strip_target_attributes(struct jit *j, LLVMModuleRef m)
 	}
 }
 
-/* clang -O0 (its default) marks every function optnone and noinline, for
+/* clang -O0 (its default) marks every function optnone and noinline (but
+ * those always_inline or minsize), for
  * a quick build that keeps each line's code apart: under the JIT no tier
  * could then optimize or inline anything (lz ran 1.75 times as long as
  * from bitcode built as the CLI builds it). When every function a file
  * defines is optnone, those marks are clang's, not the program's: the
  * runtime drops them, and the frame pointer -O0 keeps. A file that marks
  * some functions only keeps its marks. */
+static bool has_attr(LLVMValueRef f, unsigned kind)
+{
+	return LLVMGetEnumAttributeAtIndex(f, LLVMAttributeFunctionIndex, kind) != NULL;
+}
+
 static void unmark_unoptimized(LLVMModuleRef m)
 {
 	unsigned optnone = LLVMGetEnumAttributeKindForName("optnone", 7);
 	unsigned noinline = LLVMGetEnumAttributeKindForName("noinline", 8);
+	/* -O0 leaves these two unmarked (optnone would contradict them) */
+	unsigned always = LLVMGetEnumAttributeKindForName("alwaysinline", 12);
+	unsigned minsize = LLVMGetEnumAttributeKindForName("minsize", 7);
+	/* and a naked function keeps noinline, which it needs */
+	unsigned naked = LLVMGetEnumAttributeKindForName("naked", 5);
 	unsigned n = 0;
 	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f)) {
-		if (LLVMIsDeclaration(f))
+		if (LLVMIsDeclaration(f) || has_attr(f, always) || has_attr(f, minsize))
 			continue;
-		if (!LLVMGetEnumAttributeAtIndex(f, LLVMAttributeFunctionIndex, optnone))
+		if (!has_attr(f, optnone))
 			return;
 		n++;
 	}
 	for (LLVMValueRef f = LLVMGetFirstFunction(m); f && n; f = LLVMGetNextFunction(f)) {
-		if (LLVMIsDeclaration(f))
+		if (LLVMIsDeclaration(f) || !has_attr(f, optnone))
 			continue;
 		LLVMRemoveEnumAttributeAtIndex(f, LLVMAttributeFunctionIndex, optnone);
-		LLVMRemoveEnumAttributeAtIndex(f, LLVMAttributeFunctionIndex, noinline);
+		if (!has_attr(f, naked))
+			LLVMRemoveEnumAttributeAtIndex(f, LLVMAttributeFunctionIndex, noinline);
 		LLVMRemoveStringAttributeAtIndex(f, LLVMAttributeFunctionIndex, "frame-pointer",
 						 13);
 	}
@@ -1410,6 +1422,8 @@ int jit_lookup(struct jit *j, const char *name, void **addr)
 	return 0;
 }
 
+#define JIT_SECTIONS_MAX 60000
+
 /*
  * Each function of m that names no section of its own gets one, as clang's
  * -ffunction-sections gives it (the C API has no such option). In one
@@ -1423,6 +1437,11 @@ int jit_lookup(struct jit *j, const char *name, void **addr)
 void jit_function_sections(LLVMModuleRef m)
 {
 	char name[700];
+	unsigned n = 0;
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
+		n += !LLVMIsDeclaration(f);
+	if (n > JIT_SECTIONS_MAX)
+		return; /* an ELF file numbers its sections in 16 bits: code.c */
 	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f)) {
 		const char *sec = LLVMGetSection(f);
 		if (LLVMIsDeclaration(f) || (sec && *sec))

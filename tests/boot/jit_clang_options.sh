@@ -4,7 +4,9 @@
 # the oracle; a header in a directory only -I names, a macro only -D
 # defines, one -U removes, a file -include adds, __STDC_VERSION__ from
 # -std=. The front end's cache keys on them: the same source with another
-# -D is compiled again. -lm and -lpthread need nothing; another -l, -I
+# -D is compiled again; with -I or -include it is not used (it does not
+# watch -I's directories: a header made in the first shadows one found in
+# the second, and the next run must see it). -lm and -lpthread need nothing; another -l, -I
 # without a value and -O2 are usage errors (2) with a reason. Bare-metal
 # too.
 . tests/boot/common.inc
@@ -45,16 +47,31 @@ expect_output "^$(cat "$TMP/want")\$"
 expect_no_output "GONE"
 
 # the front end's cache (on by default) is keyed on the flags too
-run ./bareflow jit --hosted -I "$TMP/inc" -DSCALE=1 -include "$TMP/forced.h" "$TMP/src/main.c"
+printf '#include <stdio.h>\nint main(void) { printf("%%d\\n", SCALE * 7); return 0; }\n' \
+	>"$TMP/src/scale.c"
+run ./bareflow jit --hosted -DSCALE=1 "$TMP/src/scale.c"
+expect_status 0
+expect_output "^7\$"
+run ./bareflow jit --hosted -D SCALE=2 "$TMP/src/scale.c"
+expect_status 0
+expect_output "^14\$"
+
+# with -I the cache is not used: it does not watch -I's directories, where
+# a header made later shadows one found before
+mkdir -p "$TMP/first/cfg" || fail "mkdir"
+run ./bareflow jit --hosted -I "$TMP/first" -I "$TMP/inc" -DSCALE=1 -include "$TMP/forced.h" \
+	"$TMP/src/main.c"
 expect_status 0
 one=$(cat "$OUT")
-run ./bareflow jit --hosted -I "$TMP/inc" -DSCALE=2 -include "$TMP/forced.h" "$TMP/src/main.c"
+echo '#define LIMIT 10' >"$TMP/first/cfg/limits.h"
+run ./bareflow jit --hosted -I "$TMP/first" -I "$TMP/inc" -DSCALE=1 -include "$TMP/forced.h" \
+	"$TMP/src/main.c"
 expect_status 0
 two=$(cat "$OUT")
-[ "$one" != "$two" ] || fail "-DSCALE=1 and -DSCALE=2 gave the same output: $one"
-clang-19 -O2 -I "$TMP/inc" -DSCALE=2 -include "$TMP/forced.h" -o "$TMP/oracle2" \
+clang-19 -O2 -I "$TMP/first" -I "$TMP/inc" -DSCALE=1 -include "$TMP/forced.h" -o "$TMP/oracle2" \
 	"$TMP/src/main.c" -lm || fail "clang failed"
-[ "$two" = "$("$TMP/oracle2")" ] || fail "-DSCALE=2: $two, clang's $("$TMP/oracle2")"
+[ "$two" = "$("$TMP/oracle2")" ] || fail "a shadowing header: $two, clang's $("$TMP/oracle2")"
+[ "$one" != "$two" ] || fail "the header made in the first -I directory was not seen: $two"
 
 # without -D SCALE, the program's own #error
 run ./bareflow jit --hosted -I "$TMP/inc" -include "$TMP/forced.h" "$TMP/src/main.c"
@@ -64,6 +81,9 @@ expect_output "SCALE is not defined"
 run ./bareflow jit --hosted -lfoo "$TMP/src/main.c"
 expect_status 2
 expect_output "^bareflow: -lfoo: the JIT links the program's own code with the C library"
+run ./bareflow jit --hosted -l foo "$TMP/src/main.c"
+expect_status 2
+expect_output "^bareflow: -lfoo: the JIT links"
 run ./bareflow jit --hosted -I
 expect_status 2
 expect_output "^bareflow: -I needs a value"

@@ -3,7 +3,8 @@
 # - clang's default, -O0: every function is marked optnone and noinline,
 #   which kept the tiers from optimizing or inlining anything; the runtime
 #   drops the marks when a file marks every function so (runtime/jit/
-#   llvm.c, unmark_unoptimized), so main's OSR code inlines key as in
+#   llvm.c, unmark_unoptimized; an always_inline one, which -O0 leaves
+#   unmarked, aside), so main's OSR code inlines key as in
 #   jit_osr_inline.sh;
 # - with debug information (-g, at -O0 and -O2): tier 0's instrumentation
 #   and the versions built from pieces of several functions once failed
@@ -17,15 +18,19 @@ src=tests/jit/tiers/osr_inline.c
 clang-19 -O2 -o "$TMP/oracle" "$src" || fail "clang failed"
 "$TMP/oracle" 2000000 >"$TMP/want" || fail "the clang build failed"
 
-clang-19 -c -emit-llvm -o "$TMP/o0.bc" "$src" || fail "clang -c -emit-llvm failed"
-run ./bareflow jit --hosted --cache off --compile-threads 0 --log-tiers "$TMP/o0.bc" -- 2000000
-expect_status 0
-expect_output "^$(cat "$TMP/want")\$"
-osr=$(grep 'OSR main:' "$OUT")
-case $osr in
-*", inlining "*key*) ;;
-*) fail "-O0 bitcode: main's OSR code did not inline key: ${osr:-no OSR}" ;;
-esac
+# (-O0 leaves an always_inline function unmarked: the file is -O0's still)
+printf '__attribute__((always_inline)) int plus_one(int x) { return x + 1; }\n' >"$TMP/ai.h"
+for extra in "" "-include $TMP/ai.h"; do
+	clang-19 -c -emit-llvm $extra -o "$TMP/o0.bc" "$src" || fail "clang -c -emit-llvm failed"
+	run ./bareflow jit --hosted --cache off --compile-threads 0 --log-tiers "$TMP/o0.bc" -- 2000000
+	expect_status 0
+	expect_output "^$(cat "$TMP/want")\$"
+	osr=$(grep 'OSR main:' "$OUT")
+	case $osr in
+	*", inlining "*key*) ;;
+	*) fail "-O0 bitcode ($extra): main's OSR code did not inline key: ${osr:-no OSR}" ;;
+	esac
+done
 
 for flags in "-O0 -g" "-O2 -g"; do
 	name=$(echo "$flags" | tr -d ' -')

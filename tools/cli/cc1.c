@@ -295,12 +295,16 @@ static bool group_start(struct group *g, const struct cc1_line *l, const char *c
 		return false;
 	snprintf(debug_dir, sizeof debug_dir, "-fdebug-compilation-dir=%s", cwd);
 	snprintf(coverage_dir, sizeof coverage_dir, "-fcoverage-compilation-dir=%s", cwd);
-	for (int i = 0; i < l->argc; i++)
+	/* the mark is included first, before any -include of the user's,
+	 * whose headers are then each source's in the header list */
+	for (int i = 0; i < l->argc && i < 2; i++)
+		argv[n++] = l->argv[i];
+	argv[n++] = "-include";
+	argv[n++] = mark;
+	for (int i = 2; i < l->argc; i++)
 		argv[n++] = l->argv[i];
 	argv[n++] = debug_dir;
 	argv[n++] = coverage_dir;
-	argv[n++] = "-include";
-	argv[n++] = mark;
 	argv[n++] = "-dependency-file";
 	argv[n++] = dep;
 	argv[n++] = "-MT";

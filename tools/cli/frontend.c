@@ -28,7 +28,8 @@
  * (a hit would not repeat them), and sources or headers that name
  * __DATE__, __TIME__ or __TIMESTAMP__. Not seen: a header created in a
  * directory none of its headers came from, where the compile looked for one
- * (-I is never given, so only below a directory that is checked). At most
+ * (only below a directory that is checked: a run with -I or -include does
+ * not use the cache, jit.c's frontend_dir). At most
  * FE_MAX_ENTRIES entries: storing one more removes the least recently used
  * (a hit touches its entry). Directories are the user's alone (0700), as
  * the code cache's.

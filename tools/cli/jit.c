@@ -519,12 +519,19 @@ static char **runtime_argv(const struct jit_app *app, char *rt, char **bc, const
 
 /* The front end's cache: none with --cache off; DIR/frontend with
  * --cache DIR hosted; else in the default code cache's directory, on the
- * host even when the code cache is on a disk image. NULL: none. */
+ * host even when the code cache is on a disk image. NULL: none; so with
+ * -I or -include, whose directories and files the cache does not watch (a
+ * header made in an -I directory to shadow another, a relative path from
+ * another working directory) and which cc1.c's header list would put
+ * before a source's mark. */
 static char *frontend_dir(const struct jit_app *app)
 {
 	char *base, *dir = NULL;
 	if (app->cache && !strcmp(app->cache, "off"))
 		return NULL;
+	for (int i = 0; i < app->ncflags; i++)
+		if (!strncmp(app->cflags[i], "-I", 2) || !strcmp(app->cflags[i], "-include"))
+			return NULL;
 	base = cli_cache_dir(app->hosted ? app->cache : NULL);
 	if (base && asprintf(&dir, "%s/frontend", base) < 0)
 		dir = NULL;

@@ -194,7 +194,8 @@ static const char jit_usage[] =
     "build/frontend.cc1); a compile error shows clang's messages and exits 1\n"
     "without running the program. -I, -D, -U (value attached or as the next\n"
     "word), -include and -std= go to clang after those flags, in order, as for a\n"
-    "build with clang; -lm, -lpthread, -lrt, -ldl and -lc are accepted and need\n"
+    "build with clang (the front end's cache below is not used with -I or\n"
+    "-include); -lm, -lpthread, -lrt, -ldl and -lc are accepted and need\n"
     "nothing (the runtime provides the C library), any other -l is refused. The\n"
     "program's argv[0] is the first input without its extension, its\n"
     "environment only --env.\n"
@@ -467,14 +468,17 @@ static int frontend_option(const struct command *c, int argc, char **argv, int *
 	bool separate = a[0] == '-' && a[1] && strchr("IDU", a[1]) && !a[2];
 	bool include = !strcmp(a, "-include");
 	if (!strncmp(a, "-l", 2)) {
+		const char *lib = a + 2;
+		if (!*lib && (*i + 1 == argc || !*(lib = argv[++*i])))
+			return usage_error(c->name, "-l needs a value");
 		for (size_t k = 0; k < sizeof provided_libs / sizeof provided_libs[0]; k++)
-			if (!strcmp(a + 2, provided_libs[k]))
+			if (!strcmp(lib, provided_libs[k]))
 				return 0;
 		return usage_error(c->name,
-				   "%s: the JIT links the program's own code with the C library "
+				   "-l%s: the JIT links the program's own code with the C library "
 				   "the runtime provides (libc, libm, libpthread, librt, libdl); give "
 				   "another library's sources as .c inputs",
-				   a);
+				   lib);
 	}
 	if (!strncmp(a, "-std=", 5) && a[5]) {
 		attached = true;
