@@ -64,21 +64,28 @@ const struct prof_policy prof_default_policy = {
 };
 
 /* The cost model: a compile's ns = (fixed + per instruction * the IR
- * instructions it compiles) * scale. fixed and per are what -O3 takes
- * hosted on a current x86-64 (4 ms and 15 us per unoptimized
- * instruction); scale is learned: the geometric mean of the ratios of
- * the compiles so far to that prediction, with the prediction itself
+ * instructions it compiles * (1 + them / knee)) * scale. fixed and per
+ * are what -O3 takes hosted on a current x86-64 (4 ms and 15 us per
+ * unoptimized instruction); the knee, because one large function's -O3
+ * compile grows faster than its size (petri's generated 28,900-instruction
+ * function: 1.66 s on an AMD znver4, 57 us an instruction; linear, it was
+ * predicted 0.43 s, and run synchronously it stalled the program for
+ * 1.66 s of a 0.25 s run once small compiles no longer paid for a copy of
+ * the whole program); scale is learned: the geometric mean of the ratios
+ * of the compiles so far to that prediction, with the prediction itself
  * weighing half a compile. (Fitting both figures instead is unstable: a
  * few small functions, one of them slow to optimize, can give a slope
  * that predicts seconds for a mid-size function.) Under emulation scale
  * comes out about 30. */
 #define COST_FIXED_NS 4e6
 #define COST_NS_PER_INSN 15e3
+#define COST_KNEE_INSNS 10000.0
 #define COST_PRIOR_WEIGHT 0.5
 
 static double base_ns(unsigned long size)
 {
-	return COST_FIXED_NS + COST_NS_PER_INSN * (double)size;
+	double n = (double)size;
+	return COST_FIXED_NS + COST_NS_PER_INSN * n * (1 + n / COST_KNEE_INSNS);
 }
 
 /* The predicted ns of compiling size IR instructions. */
