@@ -34,6 +34,12 @@ void rt_exit(int status) __attribute__((noreturn));
  * running the handlers they registered, last first. */
 int rt_atexit(void (*fn)(void));
 int rt_on_exit(void (*fn)(int, void *), void *arg);
+/* dl.c: dlfcn.h's functions, which load nothing */
+void *rt_dlopen(const char *file, int mode);
+void *rt_dlsym(void *handle, const char *symbol);
+void *rt_dlvsym(void *handle, const char *symbol, const char *version);
+int rt_dlclose(void *handle);
+char *rt_dlerror(void);
 void rt_run_exit_handlers(int status);
 /* errexit.c: the err family, error and error_at_line, ending the process
  * by rt_exit. */
