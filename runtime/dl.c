@@ -19,10 +19,10 @@ static __thread int dl_pending;
 static void dl_fail(const char *what, const char *name)
 {
 	snprintf(dl_message, sizeof dl_message,
-		 "%s%s%s: BareFlow's JIT loads no shared objects (the program is linked whole "
+		 "%s %s: BareFlow's JIT loads no shared objects (the program is linked whole "
 		 "from its bitcode and the C library the runtime provides; give a library's "
 		 "sources as inputs)",
-		 what, name ? " " : "", name ? name : "");
+		 what, name);
 	dl_pending = 1;
 }
 
@@ -36,7 +36,7 @@ void *rt_dlopen(const char *file, int mode)
 void *rt_dlsym(void *handle, const char *symbol)
 {
 	(void)handle;
-	dl_fail("dlsym", symbol);
+	dl_fail("dlsym", symbol ? symbol : "(no name)");
 	return NULL;
 }
 

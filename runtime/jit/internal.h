@@ -265,10 +265,10 @@ int jit_note_definitions(struct jit *j, LLVMValueRef *defs);
 enum jit_offer { JIT_OFFER_OWN, JIT_OFFER_PRIVATE, JIT_OFFER_INLINE, JIT_OFFER_DECLARE };
 #define JIT_INLINE_MAX 1000 /* unoptimized IR instructions */
 enum jit_offer jit_offer(const struct jit *j, size_t f, const unsigned *fns, size_t n);
+/* f's jit_fn index, if f is one of the program's definitions, else -1. */
+long jit_def_index(const struct jit *j, LLVMValueRef f);
 /* A section of its own for each function of m that has none (llvm.c). */
 void jit_function_sections(LLVMModuleRef m);
-/* Whether something takes the address of one of f's labels (llvm.c). */
-bool jit_takes_label_addresses(LLVMValueRef f);
 
 /* ir.c */
 struct ir {

@@ -422,18 +422,23 @@ static void reach_from(struct reach *r, LLVMValueRef v)
 	}
 }
 
+/* An alias or resolver, to what no walk here follows, stays. */
+static void reach_aliases_and_ifuncs(struct reach *r, LLVMModuleRef m)
+{
+	for (LLVMValueRef a = LLVMGetFirstGlobalAlias(m); a; a = LLVMGetNextGlobalAlias(a))
+		reach(r, a);
+	for (LLVMValueRef f = LLVMGetFirstGlobalIFunc(m); f; f = LLVMGetNextGlobalIFunc(f)) {
+		reach(r, f);
+		reach_operand(r, LLVMGetGlobalIFuncResolver(f));
+	}
+}
+
 void ir_keep_reached(LLVMModuleRef m, const LLVMValueRef *roots, size_t n)
 {
 	struct reach r = {0};
 	for (size_t k = 0; k < n; k++)
 		reach(&r, roots[k]);
-	/* an alias or resolver, to what no walk here follows, stays */
-	for (LLVMValueRef a = LLVMGetFirstGlobalAlias(m); a; a = LLVMGetNextGlobalAlias(a))
-		reach(&r, a);
-	for (LLVMValueRef f = LLVMGetFirstGlobalIFunc(m); f; f = LLVMGetNextGlobalIFunc(f)) {
-		reach(&r, f);
-		reach_operand(&r, LLVMGetGlobalIFuncResolver(f));
-	}
+	reach_aliases_and_ifuncs(&r, m);
 	while (r.ntodo && !r.failed)
 		reach_from(&r, r.todo[--r.ntodo]);
 	if (r.failed) { /* out of memory: the module as it is, only larger */
@@ -480,8 +485,8 @@ void ir_keep_reached(LLVMModuleRef m, const LLVMValueRef *roots, size_t n)
  * walk from fns' bodies reaches through bodies the module keeps (jit_offer
  * declares the large ones), and those declared; never one whose address
  * is taken (a specialization on a pointer argument may name it later, to
- * inline it: spec_constant in tiers.c), nor one whose labels' addresses
- * are taken, whose blocks a variable's initializer names.
+ * inline it: spec_constant in tiers.c), which includes one whose labels'
+ * addresses are taken, whose blocks a variable's initializer names.
  */
 struct aside {
 	LLVMValueRef f;
@@ -492,49 +497,35 @@ struct aside {
 static size_t set_aside(struct jit *j, const enum jit_offer *offer, const unsigned *fns, size_t n,
 			struct aside *aside)
 {
-	struct reach r = {0}, declared = {0};
-	size_t k = 0, na = 0;
-	for (LLVMValueRef f = LLVMGetFirstFunction(j->module); f; f = LLVMGetNextFunction(f))
-		if (!LLVMIsDeclaration(f) && offer[k++] == JIT_OFFER_DECLARE)
-			reach(&declared, f);
+	struct reach r = {0};
+	size_t na = 0;
 	for (size_t i = 0; i < n; i++)
-		reach(&r, LLVMGetNamedFunction(j->module, j->syms[fns[i]]));
-	for (LLVMValueRef a = LLVMGetFirstGlobalAlias(j->module); a; a = LLVMGetNextGlobalAlias(a))
-		reach(&r, a);
-	for (LLVMValueRef f = LLVMGetFirstGlobalIFunc(j->module); f; f = LLVMGetNextGlobalIFunc(f)) {
-		reach(&r, f);
-		reach_operand(&r, LLVMGetGlobalIFuncResolver(f));
-	}
+		reach(&r, j->defs[fns[i]]);
+	reach_aliases_and_ifuncs(&r, j->module);
 	while (r.ntodo && !r.failed) {
 		LLVMValueRef v = r.todo[--r.ntodo];
-		if (LLVMIsAFunction(v) && reached(&declared, v))
+		long k = LLVMIsAFunction(v) ? jit_def_index(j, v) : -1;
+		if (k >= 0 && offer[k] == JIT_OFFER_DECLARE)
 			continue; /* a declaration in the module: its body names nothing */
 		if (LLVMIsAGlobalVariable(v) && !LLVMIsGlobalConstant(v))
 			continue; /* a declaration too (ir_versions_module) */
 		reach_from(&r, v);
 	}
-	if (!r.failed && !declared.failed) {
-		k = 0;
-		for (LLVMValueRef f = LLVMGetFirstFunction(j->module); f; f = LLVMGetNextFunction(f)) {
-			if (LLVMIsDeclaration(f))
-				continue;
-			k++;
-			if ((reached(&r, f) && !reached(&declared, f)) ||
-			    j->fns[k - 1].address_taken || jit_takes_label_addresses(f))
-				continue;
-			unsigned nb;
-			LLVMBasicBlockRef *blocks = ir_blocks(f, &nb);
-			if (!blocks)
-				break; /* copied whole: only slower */
-			for (unsigned b = 0; b < nb; b++)
-				LLVMRemoveBasicBlockFromParent(blocks[b]);
-			aside[na++] = (struct aside){f, blocks, nb};
-		}
+	/* a blockaddress is a use that takes f's address: address_taken */
+	for (size_t k = 0; k < j->nfns && !r.failed; k++) {
+		LLVMValueRef f = j->defs[k];
+		if ((reached(&r, f) && offer[k] != JIT_OFFER_DECLARE) || j->fns[k].address_taken)
+			continue;
+		unsigned nb;
+		LLVMBasicBlockRef *blocks = ir_blocks(f, &nb);
+		if (!blocks)
+			break; /* copied whole: only slower */
+		for (unsigned b = 0; b < nb; b++)
+			LLVMRemoveBasicBlockFromParent(blocks[b]);
+		aside[na++] = (struct aside){f, blocks, nb};
 	}
 	free(r.keys);
 	free(r.todo);
-	free(declared.keys);
-	free(declared.todo);
 	return na;
 }
 

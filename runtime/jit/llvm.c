@@ -461,19 +461,19 @@ static void strip_target_attributes(struct jit *j, LLVMModuleRef m)
 	}
 }
 
-/* clang -O0 (its default) marks every function optnone and noinline (but
- * those always_inline or minsize), for
- * a quick build that keeps each line's code apart: under the JIT no tier
- * could then optimize or inline anything (lz ran 1.75 times as long as
- * from bitcode built as the CLI builds it). When every function a file
- * defines is optnone, those marks are clang's, not the program's: the
- * runtime drops them, and the frame pointer -O0 keeps. A file that marks
- * some functions only keeps its marks. */
 static bool has_attr(LLVMValueRef f, unsigned kind)
 {
 	return LLVMGetEnumAttributeAtIndex(f, LLVMAttributeFunctionIndex, kind) != NULL;
 }
 
+/* clang -O0 (its default) marks every function optnone and noinline (but
+ * those always_inline or minsize), for a quick build that keeps each
+ * line's code apart: under the JIT no tier could then optimize or inline
+ * anything (lz ran 1.75 times as long as from bitcode built as the CLI
+ * builds it). When every function a file defines is optnone, those marks
+ * are clang's, not the program's: the runtime drops them, and the frame
+ * pointer -O0 keeps. A file that marks some functions only keeps its
+ * marks. */
 static void unmark_unoptimized(LLVMModuleRef m)
 {
 	unsigned optnone = LLVMGetEnumAttributeKindForName("optnone", 7);
@@ -910,7 +910,7 @@ static unsigned char arg_kind(LLVMValueRef f, unsigned k)
  * over f's uses, would take over the blockaddresses too, which then name a
  * function without a body (LLVM: "Undefined temporary symbol").
  */
-bool jit_takes_label_addresses(LLVMValueRef f)
+static bool takes_label_addresses(LLVMValueRef f)
 {
 	for (LLVMUseRef u = LLVMGetFirstUse(f); u; u = LLVMGetNextUse(u))
 		if (LLVMIsABlockAddress(LLVMGetUser(u)))
@@ -1054,7 +1054,7 @@ int jit_prepare(struct jit *j, const struct jit_fn **fns, size_t *nfns)
 		else if (!stub_safe(LLVMGetFunctionCallConv(f)))
 			d->managed = false,
 			d->unmanaged = "has a calling convention that may pass an argument in r11";
-		else if (jit_takes_label_addresses(f))
+		else if (takes_label_addresses(f))
 			d->managed = false, d->unmanaged = "takes its labels' addresses (computed goto)";
 		j->stats.functions++;
 		for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb;

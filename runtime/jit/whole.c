@@ -171,7 +171,7 @@ static int by_address(const void *a, const void *b)
 }
 
 /* f's index in the jit_fn list, or -1 if f is not a definition there. */
-static long index_of(const struct jit *j, LLVMValueRef f)
+long jit_def_index(const struct jit *j, LLVMValueRef f)
 {
 	struct jit_def key = {f, 0};
 	const struct jit_def *d =
@@ -228,13 +228,13 @@ static bool note_callees(const struct jit *j, LLVMValueRef f, struct jit_fn *d)
 				if (pass == 0 && c && !LLVMIsAFunction(c))
 					d->indirect |= !LLVMIsAInlineAsm(c);
 				else if (pass == 0 && c && !LLVMGetIntrinsicID(c) &&
-					 !add_callee(d, index_of(j, c), &cap))
+					 !add_callee(d, jit_def_index(j, c), &cap))
 					return false;
 				int n = call ? (int)LLVMGetNumArgOperands(i) : LLVMGetNumOperands(i);
 				for (int k = 0; pass == 1 && k < n; k++) {
 					LLVMValueRef op = LLVMGetOperand(i, (unsigned)k);
 					if (op && LLVMIsAFunction(op) &&
-					    !add_callee(d, index_of(j, op), &cap))
+					    !add_callee(d, jit_def_index(j, op), &cap))
 						return false;
 				}
 			}
@@ -275,7 +275,7 @@ int jit_note_definitions(struct jit *j, LLVMValueRef *defs)
 	qsort(j->by_sym, j->nfns, sizeof *j->by_sym, by_name);
 	for (size_t i = 0; i < j->nfns; i++) {
 		j->fns[i].only_caller =
-		    keep_external(j, defs[i]) ? -1 : index_of(j, single_caller(defs[i]));
+		    keep_external(j, defs[i]) ? -1 : jit_def_index(j, single_caller(defs[i]));
 		j->fns[i].address_taken = address_taken(defs[i]);
 		if (!note_callees(j, defs[i], &j->fns[i]))
 			return jit_fail(j, JIT_EINTERNAL, "out of memory");
@@ -401,7 +401,7 @@ unsigned long jit_version_size(struct jit *j, unsigned fn)
 			for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i;
 			     i = LLVMGetNextInstruction(i)) {
 				long c =
-				    LLVMIsACallInst(i) ? index_of(j, LLVMGetCalledValue(i)) : -1;
+				    LLVMIsACallInst(i) ? jit_def_index(j, LLVMGetCalledValue(i)) : -1;
 				if (c < 0 || seen[c] ||
 				    jit_offer(j, (size_t)c, &fn, 1) == JIT_OFFER_DECLARE)
 					continue;

@@ -464,8 +464,8 @@ static const char *const provided_libs[] = {"c", "m", "pthread", "rt", "dl"};
 static int frontend_option(const struct command *c, int argc, char **argv, int *i)
 {
 	const char *a = argv[*i];
-	bool attached = a[0] == '-' && strchr("IDU", a[1]) && a[1] && a[2];
-	bool separate = a[0] == '-' && a[1] && strchr("IDU", a[1]) && !a[2];
+	bool idu = a[0] == '-' && a[1] && strchr("IDU", a[1]);
+	bool attached = idu && a[2], separate = idu && !a[2];
 	bool include = !strcmp(a, "-include");
 	if (!strncmp(a, "-l", 2)) {
 		const char *lib = a + 2;
