@@ -276,6 +276,7 @@ struct ir {
 	LLVMModuleRef m;
 	LLVMBuilderRef b;
 	LLVMTypeRef i1, i8, i32, i64, ptr;
+	bool fast_isel; /* m's code generation is FastISel's (tier 0's) */
 };
 void ir_open(struct ir *ir, struct jit *j, LLVMModuleRef m);
 void ir_close(struct ir *ir);

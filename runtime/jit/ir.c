@@ -19,6 +19,7 @@ void ir_open(struct ir *ir, struct jit *j, LLVMModuleRef m)
 	ir->i32 = LLVMInt32TypeInContext(j->ctx);
 	ir->i64 = LLVMInt64TypeInContext(j->ctx);
 	ir->ptr = LLVMPointerTypeInContext(j->ctx, 0);
+	ir->fast_isel = false;
 }
 
 void ir_close(struct ir *ir)
