@@ -135,7 +135,7 @@ static int specialize(struct jit *j, LLVMModuleRef m, const struct jit_request *
 	LLVMValueRef guard = LLVMAddFunction(m, "bf.guard", LLVMGlobalGetValueType(orig));
 	ir_copy_param_attrs(orig, guard, false);
 	LLVMSetFunctionCallConv(guard, LLVMGetFunctionCallConv(orig));
-	LLVMReplaceAllUsesWith(orig, guard);
+	ir_replace_function(orig, guard);
 	snprintf(name, sizeof name, "%s.bfx.generic", sym);
 	LLVMSetValueName2(orig, name, strlen(name));
 	LLVMSetValueName2(guard, sym, strlen(sym));

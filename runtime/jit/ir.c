@@ -274,7 +274,7 @@ static LLVMValueRef redirect_to_declaration(LLVMModuleRef m, LLVMValueRef f)
 {
 	LLVMValueRef decl = LLVMAddFunction(m, "bf.decl", LLVMGlobalGetValueType(f));
 	ir_copy_param_attrs(f, decl, false);
-	LLVMReplaceAllUsesWith(f, decl);
+	ir_replace_function(f, decl);
 	return decl;
 }
 
@@ -296,45 +296,170 @@ static LLVMBasicBlockRef same_block(LLVMValueRef from, LLVMBasicBlockRef bb, LLV
 }
 
 /*
- * LLVM 19's module copy maps the variables' initializers before it copies
- * the functions' bodies, so a label address in one (GNU C's &&label in a
- * static table, or clang's constant for a local one) still names the
- * original's block: code generation then asked for a label that no
- * function of the copy has ("Undefined temporary symbol"). Each such
- * address, a user of its function, is pointed at the copy's block at the
- * same place (the copy's blocks are in the original's order): the ones
- * found first, then replaced, so that no replacement pulls a constant
- * from under the walk.
+ * The addresses of labels (GNU C's &&label: blockaddress constants) that
+ * name function `named` but one of another's blocks are made to name `to`:
+ * at the same block if it is to's, else at the block in the same place (to
+ * is then a copy of the block's function, its blocks in the same order).
+ * They are found first, then replaced, so that no replacement pulls a
+ * constant from under the walk. The old constants stay, unused, until
+ * their blocks are deleted, which deletes every address of a block.
  */
+static void readdress_labels(LLVMValueRef named, LLVMValueRef to)
+{
+	LLVMValueRef *stale = NULL;
+	size_t n = 0, cap = 0;
+	for (LLVMUseRef u = LLVMGetFirstUse(named); u; u = LLVMGetNextUse(u)) {
+		LLVMValueRef ba = LLVMGetUser(u);
+		if (!LLVMIsABlockAddress(ba) ||
+		    LLVMGetBasicBlockParent(LLVMValueAsBasicBlock(LLVMGetOperand(ba, 1))) == named)
+			continue;
+		if (n == cap) {
+			LLVMValueRef *more = realloc(stale, (cap = cap ? 2 * cap : 16) * sizeof *more);
+			if (!more)
+				abort(); /* as LLVM itself does when it cannot allocate */
+			stale = more;
+		}
+		stale[n++] = ba;
+	}
+	for (size_t k = 0; k < n; k++) {
+		LLVMBasicBlockRef bb = LLVMValueAsBasicBlock(LLVMGetOperand(stale[k], 1));
+		LLVMValueRef parent = LLVMGetBasicBlockParent(bb);
+		LLVMBasicBlockRef mine = parent == to ? bb : same_block(parent, bb, to);
+		if (mine)
+			LLVMReplaceAllUsesWith(stale[k], LLVMBlockAddress(to, mine));
+	}
+	free(stale);
+}
+
+/* LLVM 19's module copy maps the variables' initializers before it copies
+ * the functions' bodies, so a label address in one (a static table of
+ * them, or clang's constant for a local one) still names the original's
+ * block: code generation then asked for a label that no function of the
+ * copy has ("Undefined temporary symbol"). */
 LLVMModuleRef ir_clone(LLVMModuleRef m)
 {
 	LLVMModuleRef copy = LLVMCloneModule(m);
-	LLVMValueRef *stale = NULL;
-	size_t cap = 0;
-	for (LLVMValueRef f = LLVMGetFirstFunction(copy); f; f = LLVMGetNextFunction(f)) {
-		size_t n = 0;
-		for (LLVMUseRef u = LLVMGetFirstUse(f); u; u = LLVMGetNextUse(u)) {
-			LLVMValueRef ba = LLVMGetUser(u);
-			if (!LLVMIsABlockAddress(ba) ||
-			    LLVMGetBasicBlockParent(LLVMValueAsBasicBlock(LLVMGetOperand(ba, 1))) == f)
-				continue;
-			if (n == cap) {
-				LLVMValueRef *more = realloc(stale, (cap = cap ? 2 * cap : 16) * sizeof *more);
-				if (!more)
-					abort(); /* as LLVM itself does when it cannot allocate */
-				stale = more;
-			}
-			stale[n++] = ba;
+	for (LLVMValueRef f = LLVMGetFirstFunction(copy); f; f = LLVMGetNextFunction(f))
+		readdress_labels(f, f);
+	return copy;
+}
+
+/* All of f's uses go to `with`, but for its labels' addresses: LLVM's
+ * replacement makes them name `with`, a declaration without labels. */
+void ir_replace_function(LLVMValueRef f, LLVMValueRef with)
+{
+	LLVMReplaceAllUsesWith(f, with);
+	readdress_labels(with, f);
+}
+
+/* ---- where a function's label addresses go ---- */
+
+#define LABEL_DEPTH 16 /* values followed this far, no further: shared */
+
+static enum ir_labels label_table(LLVMValueRef f, LLVMValueRef at, unsigned depth);
+
+static enum ir_labels worse(enum ir_labels a, enum ir_labels b)
+{
+	return a > b ? a : b;
+}
+
+/* Where label value v (an address, a value computed from one, a constant
+ * holding one, or one loaded from a table) goes. */
+static enum ir_labels label_value(LLVMValueRef f, LLVMValueRef v, unsigned depth)
+{
+	enum ir_labels w = IR_LABELS_JUMP;
+	if (depth > LABEL_DEPTH)
+		return IR_LABELS_SHARED;
+	for (LLVMUseRef u = LLVMGetFirstUse(v); u && w != IR_LABELS_SHARED; u = LLVMGetNextUse(u)) {
+		LLVMValueRef user = LLVMGetUser(u);
+		if (LLVMIsAGlobalVariable(user)) { /* in its initializer */
+			w = worse(w, LLVMIsGlobalConstant(user) ? label_table(f, user, depth + 1)
+							       : IR_LABELS_SHARED);
+			continue;
 		}
-		for (size_t k = 0; k < n; k++) {
-			LLVMBasicBlockRef bb = LLVMValueAsBasicBlock(LLVMGetOperand(stale[k], 1));
-			LLVMBasicBlockRef mine = same_block(LLVMGetBasicBlockParent(bb), bb, f);
-			if (mine)
-				LLVMReplaceAllUsesWith(stale[k], LLVMBlockAddress(f, mine));
+		if (!LLVMIsAInstruction(user)) { /* a constant holding it */
+			w = worse(w, label_value(f, user, depth + 1));
+			continue;
+		}
+		switch (LLVMGetInstructionOpcode(user)) {
+		case LLVMIndirectBr:
+		case LLVMICmp:
+			break;
+		case LLVMPHI:
+		case LLVMSelect:
+		case LLVMGetElementPtr:
+		case LLVMBitCast:
+		case LLVMPtrToInt:
+		case LLVMIntToPtr:
+		case LLVMAdd:
+		case LLVMSub:
+			w = worse(w, label_value(f, user, depth + 1));
+			break;
+		case LLVMStore: /* into f's frame, or elsewhere */
+			w = worse(w, LLVMGetOperand(user, 0) == v &&
+						 LLVMIsAAllocaInst(LLVMGetOperand(user, 1)) &&
+						 LLVMGetBasicBlockParent(LLVMGetInstructionParent(
+						     LLVMGetOperand(user, 1))) == f
+					     ? IR_LABELS_FRAME
+					     : IR_LABELS_SHARED);
+			break;
+		default:
+			w = IR_LABELS_SHARED;
 		}
 	}
-	free(stale);
-	return copy;
+	return w;
+}
+
+static bool is_intrinsic_named(LLVMValueRef call, const char *prefix)
+{
+	LLVMValueRef callee = LLVMGetCalledValue(call);
+	return LLVMIsAFunction(callee) && !strncmp(LLVMGetValueName(callee), prefix, strlen(prefix));
+}
+
+/* Where the labels go that are read from `at`, a constant table of them
+ * or an address in one. */
+static enum ir_labels label_table(LLVMValueRef f, LLVMValueRef at, unsigned depth)
+{
+	enum ir_labels w = IR_LABELS_JUMP;
+	if (depth > LABEL_DEPTH)
+		return IR_LABELS_SHARED;
+	for (LLVMUseRef u = LLVMGetFirstUse(at); u && w != IR_LABELS_SHARED; u = LLVMGetNextUse(u)) {
+		LLVMValueRef user = LLVMGetUser(u);
+		if (LLVMIsALoadInst(user))
+			w = worse(w, label_value(f, user, depth + 1));
+		else if (LLVMIsAGetElementPtrInst(user) ||
+			 (LLVMIsAConstantExpr(user) &&
+			  LLVMGetConstOpcode(user) == LLVMGetElementPtr))
+			w = worse(w, label_table(f, user, depth + 1));
+		else if (LLVMIsACallInst(user) && is_intrinsic_named(user, "llvm.memcpy"))
+			w = worse(w, IR_LABELS_FRAME); /* a table copied to the frame */
+		else
+			w = IR_LABELS_SHARED;
+	}
+	return w;
+}
+
+enum ir_labels ir_labels(LLVMValueRef f)
+{
+	enum ir_labels w = IR_LABELS_NONE;
+	for (LLVMUseRef u = LLVMGetFirstUse(f); u && w != IR_LABELS_SHARED; u = LLVMGetNextUse(u)) {
+		LLVMValueRef ba = LLVMGetUser(u);
+		if (LLVMIsABlockAddress(ba))
+			w = worse(w, label_value(f, ba, 0));
+	}
+	return w;
+}
+
+/* The variables holding f's label addresses: a version's own copies. */
+static void own_tables(LLVMValueRef v, unsigned depth)
+{
+	for (LLVMUseRef u = LLVMGetFirstUse(v); u && depth <= LABEL_DEPTH; u = LLVMGetNextUse(u)) {
+		LLVMValueRef user = LLVMGetUser(u);
+		if (LLVMIsAGlobalVariable(user) && !LLVMIsDeclaration(user))
+			LLVMSetLinkage(user, LLVMPrivateLinkage);
+		else if (!LLVMIsAInstruction(user) && !LLVMIsAGlobalValue(user))
+			own_tables(user, depth + 1);
+	}
 }
 
 /* ---- what a version's module needs ---- */
@@ -398,20 +523,34 @@ static void reach_operand(struct reach *r, LLVMValueRef v)
 	reach(r, v);
 }
 
-/* Walk what v (reached) names. */
+bool ir_dead_end(LLVMBasicBlockRef bb)
+{
+	LLVMValueRef t = LLVMGetBasicBlockTerminator(bb);
+	return t && LLVMGetInstructionOpcode(t) == LLVMUnreachable;
+}
+
+/* Walk what v (reached) names; not the functions called on a way to
+ * unreachable (an error's path: see ir_keep_reached). */
 static void reach_from(struct reach *r, LLVMValueRef v)
 {
 	if (LLVMIsAFunction(v)) {
 		if (LLVMHasPersonalityFn(v))
 			reach_operand(r, LLVMGetPersonalityFn(v));
 		for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(v); bb;
-		     bb = LLVMGetNextBasicBlock(bb))
+		     bb = LLVMGetNextBasicBlock(bb)) {
+			bool dead_end = ir_dead_end(bb);
 			for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i;
 			     i = LLVMGetNextInstruction(i)) {
 				int n = LLVMGetNumOperands(i);
-				for (int k = 0; k < n; k++)
-					reach_operand(r, LLVMGetOperand(i, (unsigned)k));
+				LLVMValueRef callee =
+				    dead_end && LLVMIsACallInst(i) ? LLVMGetCalledValue(i) : NULL;
+				for (int k = 0; k < n; k++) {
+					LLVMValueRef o = LLVMGetOperand(i, (unsigned)k);
+					if (o != callee || !LLVMIsAFunction(o))
+						reach_operand(r, o);
+				}
 			}
+		}
 	} else if (LLVMIsAGlobalVariable(v)) {
 		reach_operand(r, LLVMGetInitializer(v));
 	} else if (LLVMIsAGlobalAlias(v)) {
@@ -434,17 +573,54 @@ static void reach_aliases_and_ifuncs(struct reach *r, LLVMModuleRef m)
 	}
 }
 
+static size_t instructions(LLVMValueRef f)
+{
+	size_t n = 0;
+	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb; bb = LLVMGetNextBasicBlock(bb))
+		for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i; i = LLVMGetNextInstruction(i))
+			n++;
+	return n;
+}
+
+
 void ir_keep_reached(LLVMModuleRef m, const LLVMValueRef *roots, size_t n)
 {
 	struct reach r = {0};
-	for (size_t k = 0; k < n; k++)
+	size_t budget = JIT_KEEP_BUDGET, own = 0;
+	for (size_t k = 0; k < n; k++) {
 		reach(&r, roots[k]);
+		own += instructions(roots[k]);
+	}
+	if (budget < 2 * own)
+		budget = 2 * own;
 	reach_aliases_and_ifuncs(&r, m);
-	while (r.ntodo && !r.failed)
-		reach_from(&r, r.todo[--r.ntodo]);
+	LLVMValueRef *over = NULL; /* reached, past the budget */
+	size_t nover = 0, spent = 0, head = 0, level_end = r.ntodo;
+	unsigned level = 0;
+	while (head < r.ntodo && !r.failed) {
+		if (head == level_end)
+			level++, level_end = r.ntodo;
+		LLVMValueRef v = r.todo[head++];
+		LLVMLinkage l = LLVMIsAFunction(v) ? LLVMGetLinkage(v) : LLVMExternalLinkage;
+		if (level >= 2 && (l == LLVMAvailableExternallyLinkage || l == LLVMInternalLinkage) &&
+		    !LLVMIsDeclaration(v)) {
+			size_t size = instructions(v);
+			if (spent + size > budget) {
+				LLVMValueRef *more = realloc(over, (nover + 1) * sizeof *more);
+				if (more) {
+					over = more;
+					over[nover++] = v;
+					continue;
+				}
+			}
+			spent += size;
+		}
+		reach_from(&r, v);
+	}
 	if (r.failed) { /* out of memory: the module as it is, only larger */
 		free(r.keys);
 		free(r.todo);
+		free(over);
 		return;
 	}
 	/* the functions and constants not reached lose their bodies and
@@ -468,8 +644,11 @@ void ir_keep_reached(LLVMModuleRef m, const LLVMValueRef *roots, size_t n)
 		if (LLVMIsDeclaration(f) && !LLVMGetFirstUse(f) && !reached(&r, f))
 			LLVMDeleteFunction(f);
 	}
+	for (size_t k = 0; k < nover; k++) /* walked by none: after the set's last use */
+		declare_only(m, over[k]);
 	free(r.keys);
 	free(r.todo);
+	free(over);
 }
 
 /*
@@ -608,6 +787,11 @@ LLVMModuleRef ir_versions_module(struct jit *j, const unsigned *fns, size_t n, c
 		LLVMValueRef decl = redirect_to_declaration(m, bodies[i]);
 		LLVMSetValueName2(bodies[i], names[i], strlen(names[i]));
 		LLVMSetValueName2(decl, j->syms[fns[i]], strlen(j->syms[fns[i]]));
+		/* a version jumps through tables of its own labels, not the
+		 * tier-0 code's (available_externally, they would be those) */
+		for (LLVMUseRef u = LLVMGetFirstUse(bodies[i]); u; u = LLVMGetNextUse(u))
+			if (LLVMIsABlockAddress(LLVMGetUser(u)))
+				own_tables(LLVMGetUser(u), 0);
 	}
 	return m;
 }

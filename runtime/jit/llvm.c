@@ -902,22 +902,6 @@ static unsigned char arg_kind(LLVMValueRef f, unsigned k)
 	}
 }
 
-/*
- * Whether something takes the address of one of f's labels (GNU C's &&label,
- * a blockaddress). Such a function keeps one copy, its tier-0 code: a
- * static table of them holds that copy's addresses, which another version
- * would jump to from its own frame; and the stub's declaration, taking
- * over f's uses, would take over the blockaddresses too, which then name a
- * function without a body (LLVM: "Undefined temporary symbol").
- */
-static bool takes_label_addresses(LLVMValueRef f)
-{
-	for (LLVMUseRef u = LLVMGetFirstUse(f); u; u = LLVMGetNextUse(u))
-		if (LLVMIsABlockAddress(LLVMGetUser(u)))
-			return true;
-	return false;
-}
-
 /* Whether a calling convention leaves r11 to the callee, as the stubs
  * need (stubs.c): C, fast and cold do; preserve_none passes its 11th
  * argument in it, and the rarer others are left alone too
@@ -1049,13 +1033,15 @@ int jit_prepare(struct jit *j, const struct jit_fn **fns, size_t *nfns)
 		for (unsigned k = 0; k < d->nparams && k < JIT_MAX_ARGS; k++)
 			d->arg_kind[k] = arg_kind(f, k);
 		d->managed = true;
+		d->labels = ir_labels(f);
 		if (LLVMIsFunctionVarArg(ty))
 			d->managed = false, d->unmanaged = "takes variable arguments";
 		else if (!stub_safe(LLVMGetFunctionCallConv(f)))
 			d->managed = false,
 			d->unmanaged = "has a calling convention that may pass an argument in r11";
-		else if (takes_label_addresses(f))
-			d->managed = false, d->unmanaged = "takes its labels' addresses (computed goto)";
+		else if (d->labels == IR_LABELS_SHARED)
+			d->managed = false,
+			d->unmanaged = "keeps its labels' addresses where another copy would read them";
 		j->stats.functions++;
 		for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb;
 		     bb = LLVMGetNextBasicBlock(bb))

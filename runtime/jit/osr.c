@@ -62,6 +62,44 @@ static int unfit(struct jit *j, const char *why)
 	return jit_fail(j, JIT_EUNFIT, "%s", why);
 }
 
+/*
+ * The phis of live block bb (one the OSR code keeps) lose what they merge
+ * from blocks it drops, which it can no longer come from: clang's block
+ * of a function's computed gotos merges their targets, the first computed
+ * before any loop (each phi is built again without them: LLVM's C API
+ * cannot remove an incoming edge).
+ */
+static int drop_dead_edges(struct jit *j, struct ir *ir, const struct ir_blockmap *map,
+			   const unsigned char *live, LLVMBasicBlockRef bb)
+{
+	for (LLVMValueRef phi = LLVMGetFirstInstruction(bb), next; LLVMIsAPHINode(phi);
+	     phi = next) {
+		next = LLVMGetNextInstruction(phi);
+		unsigned n = LLVMCountIncoming(phi), kept = 0;
+		for (unsigned in = 0; in < n; in++) {
+			long d = ir_blockmap_get(map, LLVMGetIncomingBlock(phi, in));
+			kept += d < 0 || live[d];
+		}
+		if (kept == n)
+			continue;
+		if (!kept) /* cannot be: a live block has a live predecessor */
+			return unfit(j, "a join after the loop merges only values from before it");
+		LLVMPositionBuilderBefore(ir->b, phi);
+		LLVMValueRef fresh = LLVMBuildPhi(ir->b, LLVMTypeOf(phi), "");
+		for (unsigned in = 0; in < n; in++) {
+			LLVMBasicBlockRef from = LLVMGetIncomingBlock(phi, in);
+			long d = ir_blockmap_get(map, from);
+			if (d < 0 || live[d]) {
+				LLVMValueRef v = LLVMGetIncomingValue(phi, in);
+				LLVMAddIncoming(fresh, &v, &from, 1);
+			}
+		}
+		LLVMReplaceAllUsesWith(phi, fresh);
+		LLVMInstructionEraseFromParent(phi);
+	}
+	return 0;
+}
+
 int jit_build_osr(struct jit *j, LLVMModuleRef m, LLVMValueRef body, unsigned loop,
 		  const char *name)
 {
@@ -87,6 +125,10 @@ int jit_build_osr(struct jit *j, LLVMModuleRef m, LLVMValueRef body, unsigned lo
 	}
 	if (ir_calls_returns_twice(body)) {
 		err = unfit(j, "the function calls setjmp");
+		goto out;
+	}
+	if (ir_labels(body) > IR_LABELS_JUMP) { /* the tier-0 frame would hold tier 0's */
+		err = unfit(j, "the function keeps its labels' addresses in its frame");
 		goto out;
 	}
 
@@ -118,6 +160,9 @@ int jit_build_osr(struct jit *j, LLVMModuleRef m, LLVMValueRef body, unsigned lo
 	}
 	for (unsigned k = 0; k < n; k++)
 		LLVMReplaceAllUsesWith(LLVMGetParam(body, k), LLVMGetParam(o, k));
+	/* its labels' addresses (in tables of this module's own, see
+	 * ir_versions_module) name the function their blocks are now in */
+	LLVMReplaceAllUsesWith(body, o);
 	LLVMDeleteFunction(body); /* now bodiless and unused */
 
 	/* The new entry: take over the tier-0 frame's allocas. */
@@ -181,21 +226,14 @@ int jit_build_osr(struct jit *j, LLVMModuleRef m, LLVMValueRef body, unsigned lo
 		}
 	}
 	free(work);
+	for (unsigned k = 0; k < nb && !err; k++)
+		if (live[k])
+			err = drop_dead_edges(j, &ir, &map, live, blocks[k]);
 	for (unsigned k = 0; k < nb && !err; k++) {
+		if (live[k])
+			continue;
 		for (LLVMValueRef i = LLVMGetFirstInstruction(blocks[k]); i && !err;
 		     i = LLVMGetNextInstruction(i)) {
-			if (live[k]) {
-				if (!LLVMIsAPHINode(i))
-					continue;
-				for (unsigned in = 0; in < LLVMCountIncoming(i) && !err; in++) {
-					long d = ir_blockmap_get(&map, LLVMGetIncomingBlock(i, in));
-					if (d >= 0 && !live[d])
-						err =
-						    unfit(j, "a join after the loop merges values "
-							     "from before it");
-				}
-				continue;
-			}
 			for (LLVMUseRef u = LLVMGetFirstUse(i); u && !err; u = LLVMGetNextUse(u)) {
 				long d =
 				    ir_blockmap_get(&map, LLVMGetInstructionParent(LLVMGetUser(u)));

@@ -343,9 +343,7 @@ static void count_at(struct ir *ir, LLVMBasicBlockRef bb, unsigned fn)
 	bump(ir, FIELD(ir, fn, loops), c64(ir, 1));
 }
 
-/* Whether an indirect branch (a computed goto) of f may go to bb: its
- * edges cannot be sent through a block in front of bb, whose address
- * nothing took. */
+/* Whether an indirect branch (a computed goto) of f may go to bb. */
 static bool indirect_target(LLVMValueRef f, LLVMBasicBlockRef bb)
 {
 	for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(f); b; b = LLVMGetNextBasicBlock(b)) {
@@ -357,6 +355,42 @@ static bool indirect_target(LLVMValueRef f, LLVMBasicBlockRef bb)
 				return true;
 	}
 	return false;
+}
+
+/*
+ * An interpreter's dispatch (clang's one block of a function that ends in
+ * its computed gotos' indirect branch, phis first) is the header of every
+ * loop through its handlers, where OSR cannot enter. So the headers that
+ * end in an indirect branch give way to the blocks it goes to, each a
+ * place to count and to enter OSR code. Returns the new number of
+ * headers[] (block numbers, at most n).
+ */
+static unsigned dispatch_targets(LLVMBasicBlockRef *blocks, unsigned n, unsigned *headers,
+				 unsigned nh)
+{
+	struct ir_blockmap map;
+	unsigned char *seen = calloc(n ? n : 1, 1);
+	unsigned *out = malloc((n + 1) * sizeof *out), m = 0;
+	if (!seen || !out || !ir_blockmap_init(&map, blocks, n)) {
+		free(seen);
+		free(out);
+		return nh; /* counted at the dispatch, no OSR there */
+	}
+	for (unsigned h = 0; h < nh; h++) {
+		LLVMValueRef t = LLVMGetBasicBlockTerminator(blocks[headers[h]]);
+		bool dispatch = t && LLVMGetInstructionOpcode(t) == LLVMIndirectBr;
+		unsigned ns = dispatch ? LLVMGetNumSuccessors(t) : 1;
+		for (unsigned k = 0; k < ns; k++) {
+			long b = dispatch ? ir_blockmap_get(&map, LLVMGetSuccessor(t, k)) : headers[h];
+			if (b >= 0 && !seen[b])
+				seen[b] = 1, out[m++] = (unsigned)b;
+		}
+	}
+	memcpy(headers, out, m * sizeof *out);
+	ir_blockmap_free(&map);
+	free(seen);
+	free(out);
+	return m;
 }
 
 /* A loop header of a tier-0 function that may enter OSR: its counting
@@ -459,6 +493,8 @@ static void instrument(struct ir *ir, LLVMValueRef f, unsigned fn, const struct 
 		goto out;
 	if (how->tier == 0)
 		nh = ir_loop_headers(blocks, nb, headers);
+	if (how->osr && d->labels == IR_LABELS_JUMP)
+		nh = dispatch_targets(blocks, nb, headers, nh);
 	for (unsigned i = 0; i < nb; i++) {
 		LLVMValueRef t = LLVMGetBasicBlockTerminator(blocks[i]);
 		if (t && LLVMGetInstructionOpcode(t) == LLVMRet)
@@ -529,7 +565,9 @@ static void instrument(struct ir *ir, LLVMValueRef f, unsigned fn, const struct 
 		osr = false;
 	for (unsigned h = 0; h < nh; h++) {
 		LLVMBasicBlockRef hb = blocks[headers[h]];
-		if (LLVMIsAPHINode(LLVMGetFirstInstruction(hb)) || indirect_target(f, hb)) {
+		bool indirect = indirect_target(f, hb);
+		if (LLVMIsAPHINode(LLVMGetFirstInstruction(hb)) ||
+		    (indirect && !(osr && d->labels == IR_LABELS_JUMP))) {
 			count_at(ir, hb, fn);
 			continue;
 		}
@@ -542,6 +580,10 @@ static void instrument(struct ir *ir, LLVMValueRef f, unsigned fn, const struct 
 				if (LLVMGetSuccessor(t, s) == hb)
 					LLVMSetSuccessor(t, s, lb);
 		}
+		/* a computed goto's target: the jumps through its address come
+		 * to lb too (an interpreter's handlers, its only loop headers) */
+		if (indirect)
+			LLVMReplaceAllUsesWith(LLVMBlockAddress(f, hb), LLVMBlockAddress(f, lb));
 		LLVMPositionBuilderAtEnd(ir->b, lb);
 		LLVMValueRef n = bump(ir, FIELD(ir, fn, loops), c64(ir, 1));
 		if (!osr) {
@@ -643,7 +685,7 @@ int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *ent
 		LLVMTypeRef fty = LLVMGlobalGetValueType(f);
 		LLVMValueRef decl = LLVMAddFunction(m, "bf.stub", fty);
 		ir_copy_param_attrs(f, decl, false);
-		LLVMReplaceAllUsesWith(f, decl);
+		ir_replace_function(f, decl);
 		snprintf(name, sizeof name, "%s.bf0", j->syms[i]);
 		LLVMSetValueName2(f, name, strlen(name));
 		LLVMSetValueName2(decl, j->syms[i], strlen(j->syms[i]));

@@ -333,6 +333,8 @@ enum jit_offer jit_offer(const struct jit *j, size_t f, const unsigned *fns, siz
 	for (size_t k = 0; k < n; k++)
 		if (f == fns[k])
 			return JIT_OFFER_OWN;
+	if (j->fns[f].labels) /* never inlined (LLVM cannot); a copy would jump through its tables */
+		return JIT_OFFER_DECLARE;
 	if (j->osr)
 		return osr_offer(j, f, fns[0]);
 	/* Up f's chain of single calls (at most as many steps as functions: a
@@ -384,20 +386,32 @@ enum jit_offer jit_offer(const struct jit *j, size_t f, const unsigned *fns, siz
 unsigned long jit_version_size(struct jit *j, unsigned fn)
 {
 	unsigned char *seen = calloc(j->nfns + 1, 1);
-	size_t *stack = malloc((j->nfns + 1) * sizeof *stack), sp = 0;
-	unsigned long size = 0;
-	if (!seen || !stack) {
+	size_t *queue = malloc((j->nfns + 1) * sizeof *queue), head = 0, tail = 0;
+	unsigned long size = 0, own = j->fns[fn].size, spent = 0;
+	unsigned long budget = 2 * own > JIT_KEEP_BUDGET ? 2 * own : JIT_KEEP_BUDGET;
+	if (!seen || !queue) {
 		free(seen);
-		free(stack);
-		return j->fns[fn].size;
+		free(queue);
+		return own;
 	}
+	/* breadth first, as ir_keep_reached keeps them: the callees' callees
+	 * within its budget */
 	seen[fn] = 1;
-	stack[sp++] = fn;
-	while (sp) {
-		size_t f = stack[--sp];
+	queue[tail++] = fn;
+	for (size_t level_end = tail, level = 0; head < tail; head++) {
+		if (head == level_end)
+			level++, level_end = tail;
+		size_t f = queue[head];
+		if (level >= 2) {
+			if (spent + j->fns[f].size > budget)
+				continue;
+			spent += j->fns[f].size;
+		}
 		size += j->fns[f].size;
 		for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(j->defs[f]); bb;
-		     bb = LLVMGetNextBasicBlock(bb))
+		     bb = LLVMGetNextBasicBlock(bb)) {
+			if (ir_dead_end(bb))
+				continue;
 			for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i;
 			     i = LLVMGetNextInstruction(i)) {
 				long c =
@@ -406,11 +420,12 @@ unsigned long jit_version_size(struct jit *j, unsigned fn)
 				    jit_offer(j, (size_t)c, &fn, 1) == JIT_OFFER_DECLARE)
 					continue;
 				seen[c] = 1;
-				stack[sp++] = (size_t)c;
+				queue[tail++] = (size_t)c;
 			}
+		}
 	}
 	free(seen);
-	free(stack);
+	free(queue);
 	return size;
 }
 
