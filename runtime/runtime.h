@@ -2,8 +2,10 @@
 #ifndef BFRT_RUNTIME_H
 #define BFRT_RUNTIME_H
 
+#include <grp.h>
 #include <mqueue.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -41,6 +43,23 @@ void *rt_dlvsym(void *handle, const char *symbol, const char *version);
 int rt_dlclose(void *handle);
 char *rt_dlerror(void);
 void rt_run_exit_handlers(int status);
+/* users.c: pwd.h's and grp.h's lookups, from /etc/passwd and /etc/group */
+struct passwd *rt_getpwnam(const char *name);
+struct passwd *rt_getpwuid(uid_t uid);
+int rt_getpwnam_r(const char *name, struct passwd *pw, char *buf, size_t size,
+		  struct passwd **result);
+int rt_getpwuid_r(uid_t uid, struct passwd *pw, char *buf, size_t size, struct passwd **result);
+struct passwd *rt_getpwent(void);
+void rt_setpwent(void);
+void rt_endpwent(void);
+struct group *rt_getgrnam(const char *name);
+struct group *rt_getgrgid(gid_t gid);
+int rt_getgrnam_r(const char *name, struct group *gr, char *buf, size_t size,
+		  struct group **result);
+int rt_getgrgid_r(gid_t gid, struct group *gr, char *buf, size_t size, struct group **result);
+struct group *rt_getgrent(void);
+void rt_setgrent(void);
+void rt_endgrent(void);
 /* errexit.c: the err family, error and error_at_line, ending the process
  * by rt_exit. */
 void rt_err(int status, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));

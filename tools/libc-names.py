@@ -56,8 +56,9 @@ MODES = [
 # Left out, so that a program using them fails to start with their names
 # (exit 127) rather than misbehaving: loading shared objects (a static
 # binary cannot; dlfcn.h's names are the runtime's own, runtime/dl.c,
-# which load nothing), the name-service functions (users, groups, hosts: glibc
-# loads NSS modules for them at run time), and fork, which would copy the
+# which load nothing), the name-service functions (glibc loads NSS modules
+# for them at run time; pwd.h's and grp.h's are the runtime's own,
+# runtime/users.c, from /etc/passwd and /etc/group), and fork, which would copy the
 # program's thread alone, without the runtime's compiler thread.
 LEFT_OUT_HEADERS = re.compile(r"/(dlfcn|pwd|grp|shadow|netdb|utmpx?|aliases|gshadow)\.h$|/rpc/")
 LEFT_OUT = {
