@@ -286,9 +286,10 @@ LLVMModuleRef ir_clone(LLVMModuleRef m);
 void ir_replace_function(LLVMValueRef f, LLVMValueRef with);
 /* Where the addresses of f's labels (GNU C's &&label) go, at worst: none
  * taken; only to jumps (indirectbr) in registers; into f's own frame (a
- * store to one of its allocas, a table copied there); or somewhere a copy
- * of f would not own (a variable, a call), when f must keep one copy. Each
- * copy of f (a version) has its own constant tables of them. */
+ * local variable or table, whose memory nothing takes out of the frame,
+ * read back only for jumps); or somewhere a copy of f would not own (a
+ * variable, a call, a local whose address leaves), when f must keep one
+ * copy. Each copy of f (a version) has its own constant tables of them. */
 enum ir_labels { IR_LABELS_NONE, IR_LABELS_JUMP, IR_LABELS_FRAME, IR_LABELS_SHARED };
 enum ir_labels ir_labels(LLVMValueRef f);
 /* A copy of the program in which the n functions fns (jit_fn indices) are
@@ -316,7 +317,10 @@ void ir_keep_reached(LLVMModuleRef m, const LLVMValueRef *roots, size_t n);
  * available_externally copies) that it reaches past the roots' own callees
  * counting against a budget, the larger of this and twice the roots' size:
  * past it, they are declarations (calls through their stubs).
- * jit_version_size counts the same.
+ * jit_version_size, the cost model's size, estimates the same over calls
+ * (its levels are calls', the walk's are values', so a function reached
+ * only through a constant counts from an earlier level there; and a
+ * batch's module has one budget where each member's estimate has its own).
  */
 #define JIT_KEEP_BUDGET 2000 /* unoptimized IR instructions */
 /* Whether bb ends in unreachable. */

@@ -331,14 +331,96 @@ static void readdress_labels(LLVMValueRef named, LLVMValueRef to)
 	free(stale);
 }
 
-/* LLVM 19's module copy maps the variables' initializers before it copies
+/* Whether init is a table of label addresses (and nulls), the form
+ * clang gives a static table of them, or its constant for a local one. */
+static bool label_table_init(LLVMValueRef init)
+{
+	bool any = false;
+	if (!init || !LLVMIsAConstantArray(init))
+		return false;
+	for (int k = 0, n = LLVMGetNumOperands(init); k < n; k++) {
+		LLVMValueRef e = LLVMGetOperand(init, (unsigned)k);
+		if (LLVMIsABlockAddress(e))
+			any = true;
+		else if (!LLVMIsNull(e))
+			return false;
+	}
+	return any;
+}
+
+/* The copy's table for init (the original's), each address naming the
+ * copy's function and block; a null where the copy has no body of the
+ * function (a declaration: nothing in the copy jumps through its table). */
+static LLVMValueRef copy_label_table(LLVMModuleRef copy, LLVMValueRef init)
+{
+	unsigned n = (unsigned)LLVMGetNumOperands(init);
+	LLVMTypeRef t = LLVMGetElementType(LLVMTypeOf(init));
+	LLVMValueRef *e = malloc((n + 1) * sizeof *e);
+	if (!e)
+		abort(); /* as LLVM itself does when it cannot allocate */
+	for (unsigned k = 0; k < n; k++) {
+		LLVMValueRef ba = LLVMGetOperand(init, k);
+		e[k] = ba;
+		if (!LLVMIsABlockAddress(ba))
+			continue;
+		LLVMValueRef f = LLVMGetOperand(ba, 0);
+		LLVMBasicBlockRef bb = LLVMValueAsBasicBlock(LLVMGetOperand(ba, 1));
+		size_t len;
+		const char *name = LLVMGetValueName2(f, &len);
+		LLVMValueRef to = len ? LLVMGetNamedFunction(copy, name) : NULL;
+		LLVMBasicBlockRef mine = to ? same_block(f, bb, to) : NULL;
+		e[k] = mine ? LLVMBlockAddress(to, mine) : LLVMConstNull(t);
+	}
+	LLVMValueRef table = LLVMConstArray2(t, e, n);
+	free(e);
+	return table;
+}
+
+/*
+ * LLVM 19's module copy maps the variables' initializers before it copies
  * the functions' bodies, so a label address in one (a static table of
- * them, or clang's constant for a local one) still names the original's
- * block: code generation then asked for a label that no function of the
- * copy has ("Undefined temporary symbol"). */
+ * them, or clang's constant for a local one) names the copy's function
+ * but the original's block: code generation then asked for a label that
+ * no function of the copy has ("Undefined temporary symbol"). Such tables
+ * are set aside while LLVM copies the module (zeros in their place) and
+ * made again for the copy; any other label address in an initializer is
+ * pointed at the copy's block after the copy (readdress_labels), which
+ * leaves LLVM's constant behind, naming the copy's function and the
+ * original's block, until a globaldce of the copy removes it (the versions'
+ * compiles run one): a constant that outlived its function stays in
+ * LLVM's table of label addresses under the function's address, for a
+ * later function there to be given.
+ */
 LLVMModuleRef ir_clone(LLVMModuleRef m)
 {
+	LLVMValueRef *set = NULL, *inits = NULL;
+	size_t n = 0, cap = 0;
+	for (LLVMValueRef g = LLVMGetFirstGlobal(m); g; g = LLVMGetNextGlobal(g)) {
+		LLVMValueRef init = LLVMIsDeclaration(g) ? NULL : LLVMGetInitializer(g);
+		if (!label_table_init(init))
+			continue;
+		if (n == cap) {
+			size_t c = cap ? 2 * cap : 8;
+			LLVMValueRef *a = realloc(set, c * sizeof *a);
+			if (a)
+				set = a;
+			LLVMValueRef *b = a ? realloc(inits, c * sizeof *b) : NULL;
+			if (!b)
+				break; /* the rest as LLVM copies them */
+			inits = b, cap = c;
+		}
+		set[n] = g, inits[n++] = init;
+		LLVMSetInitializer(g, LLVMConstNull(LLVMTypeOf(init)));
+	}
 	LLVMModuleRef copy = LLVMCloneModule(m);
+	for (size_t k = 0; k < n; k++) {
+		LLVMSetInitializer(set[k], inits[k]);
+		LLVMValueRef mine = LLVMGetNamedGlobal(copy, LLVMGetValueName(set[k]));
+		if (mine)
+			LLVMSetInitializer(mine, copy_label_table(copy, inits[k]));
+	}
+	free(set);
+	free(inits);
 	for (LLVMValueRef f = LLVMGetFirstFunction(copy); f; f = LLVMGetNextFunction(f))
 		readdress_labels(f, f);
 	return copy;
@@ -361,6 +443,57 @@ static enum ir_labels label_table(LLVMValueRef f, LLVMValueRef at, unsigned dept
 static enum ir_labels worse(enum ir_labels a, enum ir_labels b)
 {
 	return a > b ? a : b;
+}
+
+static bool is_intrinsic_named(LLVMValueRef call, const char *prefix)
+{
+	LLVMValueRef callee = LLVMGetCalledValue(call);
+	return LLVMIsAFunction(callee) && !strncmp(LLVMGetValueName(callee), prefix, strlen(prefix));
+}
+
+/* The alloca of f that address p is in (through address arithmetic), or
+ * NULL. */
+static LLVMValueRef frame_base(LLVMValueRef f, LLVMValueRef p)
+{
+	while (LLVMIsAGetElementPtrInst(p))
+		p = LLVMGetOperand(p, 0);
+	return LLVMIsAAllocaInst(p) && LLVMGetBasicBlockParent(LLVMGetInstructionParent(p)) == f
+		   ? p
+		   : NULL;
+}
+
+static enum ir_labels label_value(LLVMValueRef f, LLVMValueRef v, unsigned depth);
+
+/* Where the labels go that are stored in f's frame at p (an alloca, or an
+ * address in one): FRAME if its memory never leaves the frame (only
+ * loaded, stored to, copied into, or its address computed on) and what is
+ * loaded from it goes where label_value allows; else SHARED. A label kept
+ * in a local variable, then stored to a global from there, is shared. */
+static enum ir_labels label_slot(LLVMValueRef f, LLVMValueRef p, unsigned depth)
+{
+	enum ir_labels w = IR_LABELS_FRAME;
+	if (!p || depth > LABEL_DEPTH)
+		return IR_LABELS_SHARED;
+	for (LLVMUseRef u = LLVMGetFirstUse(p); u && w != IR_LABELS_SHARED; u = LLVMGetNextUse(u)) {
+		LLVMValueRef user = LLVMGetUser(u);
+		if (LLVMIsALoadInst(user))
+			w = worse(w, label_value(f, user, depth + 1));
+		else if (LLVMIsAStoreInst(user) && LLVMGetOperand(user, 1) == p &&
+			 LLVMGetOperand(user, 0) != p)
+			continue; /* a value stored into it: followed from that value */
+		else if (LLVMIsAGetElementPtrInst(user) && LLVMGetOperand(user, 0) == p)
+			w = worse(w, label_slot(f, user, depth + 1));
+		else if (LLVMIsACallInst(user) && is_intrinsic_named(user, "llvm.lifetime."))
+			continue;
+		else if (LLVMIsACallInst(user) && LLVMGetOperand(user, 0) == p &&
+			 LLVMGetOperand(user, 1) != p &&
+			 (is_intrinsic_named(user, "llvm.memcpy") ||
+			  is_intrinsic_named(user, "llvm.memset")))
+			continue; /* filled (from a table: followed from the table) */
+		else
+			w = IR_LABELS_SHARED;
+	}
+	return w;
 }
 
 /* Where label value v (an address, a value computed from one, a constant
@@ -396,24 +529,15 @@ static enum ir_labels label_value(LLVMValueRef f, LLVMValueRef v, unsigned depth
 			w = worse(w, label_value(f, user, depth + 1));
 			break;
 		case LLVMStore: /* into f's frame, or elsewhere */
-			w = worse(w, LLVMGetOperand(user, 0) == v &&
-						 LLVMIsAAllocaInst(LLVMGetOperand(user, 1)) &&
-						 LLVMGetBasicBlockParent(LLVMGetInstructionParent(
-						     LLVMGetOperand(user, 1))) == f
-					     ? IR_LABELS_FRAME
-					     : IR_LABELS_SHARED);
+			w = worse(w, LLVMGetOperand(user, 0) == v
+					 ? label_slot(f, frame_base(f, LLVMGetOperand(user, 1)), depth + 1)
+					 : IR_LABELS_SHARED);
 			break;
 		default:
 			w = IR_LABELS_SHARED;
 		}
 	}
 	return w;
-}
-
-static bool is_intrinsic_named(LLVMValueRef call, const char *prefix)
-{
-	LLVMValueRef callee = LLVMGetCalledValue(call);
-	return LLVMIsAFunction(callee) && !strncmp(LLVMGetValueName(callee), prefix, strlen(prefix));
 }
 
 /* Where the labels go that are read from `at`, a constant table of them
@@ -431,8 +555,9 @@ static enum ir_labels label_table(LLVMValueRef f, LLVMValueRef at, unsigned dept
 			 (LLVMIsAConstantExpr(user) &&
 			  LLVMGetConstOpcode(user) == LLVMGetElementPtr))
 			w = worse(w, label_table(f, user, depth + 1));
-		else if (LLVMIsACallInst(user) && is_intrinsic_named(user, "llvm.memcpy"))
-			w = worse(w, IR_LABELS_FRAME); /* a table copied to the frame */
+		else if (LLVMIsACallInst(user) && is_intrinsic_named(user, "llvm.memcpy") &&
+			 LLVMGetOperand(user, 1) == at) /* copied: to f's frame? */
+			w = worse(w, label_slot(f, frame_base(f, LLVMGetOperand(user, 0)), depth + 1));
 		else
 			w = IR_LABELS_SHARED;
 	}
@@ -595,7 +720,7 @@ void ir_keep_reached(LLVMModuleRef m, const LLVMValueRef *roots, size_t n)
 		budget = 2 * own;
 	reach_aliases_and_ifuncs(&r, m);
 	LLVMValueRef *over = NULL; /* reached, past the budget */
-	size_t nover = 0, spent = 0, head = 0, level_end = r.ntodo;
+	size_t nover = 0, cap = 0, spent = 0, head = 0, level_end = r.ntodo;
 	unsigned level = 0;
 	while (head < r.ntodo && !r.failed) {
 		if (head == level_end)
@@ -606,9 +731,12 @@ void ir_keep_reached(LLVMModuleRef m, const LLVMValueRef *roots, size_t n)
 		    !LLVMIsDeclaration(v)) {
 			size_t size = instructions(v);
 			if (spent + size > budget) {
-				LLVMValueRef *more = realloc(over, (nover + 1) * sizeof *more);
-				if (more) {
-					over = more;
+				if (nover == cap) {
+					LLVMValueRef *more = realloc(over, (cap ? 2 * cap : 16) * sizeof *more);
+					if (more)
+						over = more, cap = cap ? 2 * cap : 16;
+				}
+				if (nover < cap) {
 					over[nover++] = v;
 					continue;
 				}

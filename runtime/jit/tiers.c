@@ -675,7 +675,8 @@ int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *ent
 				  .trigger = true,
 				  .counted = true,
 				  .values = d->managed,
-				  .osr = d->managed};
+				  /* none where its frame holds label addresses */
+				  .osr = d->managed && d->labels != IR_LABELS_FRAME};
 		instrument(&ir, bodies[i], (unsigned)i + 1, d, &how);
 		if (!d->managed)
 			continue;

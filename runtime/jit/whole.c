@@ -333,7 +333,9 @@ enum jit_offer jit_offer(const struct jit *j, size_t f, const unsigned *fns, siz
 	for (size_t k = 0; k < n; k++)
 		if (f == fns[k])
 			return JIT_OFFER_OWN;
-	if (j->fns[f].labels) /* never inlined (LLVM cannot); a copy would jump through its tables */
+	/* one taking its labels' addresses, managed or not: LLVM inlines none,
+	 * and a copy would jump through tables a version does not own */
+	if (j->fns[f].labels)
 		return JIT_OFFER_DECLARE;
 	if (j->osr)
 		return osr_offer(j, f, fns[0]);

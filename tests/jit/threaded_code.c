@@ -5,7 +5,9 @@
  * stack, copied there at each call: new calls may get new code, but OSR
  * cannot enter (the frame holds the old code's addresses). remember keeps
  * one of its labels in a variable, which a second copy of it would read:
- * it keeps its first code. */
+ * it keeps its first code; so do remember_local, which does the same from
+ * local variables, and run_nested, which hands its stack's table to a
+ * call of itself. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -95,17 +97,54 @@ odd:
 	return 3 * x + 1;
 }
 
+static void *last_local;
+static long remember_local(long x)
+{
+	void *e = &&even, *o = &&odd;
+	if (last_local)
+		goto *last_local;
+	last_local = o;
+even:
+	last_local = o;
+	return x / 2;
+odd:
+	last_local = e;
+	return 3 * x + 1;
+}
+
+/* ops: 0 counts, 1 runs the rest once more inside (with this call's
+ * table), 2 ends */
+static long run_nested(const int *ops, void *const *outer, int depth)
+{
+	void *mine[] = {&&count, &&nest, &&end};
+	void *const *table = outer ? outer : mine;
+	long n = 0;
+	goto *table[*ops++];
+count:
+	n++;
+	goto *table[*ops++];
+nest:
+	if (depth < 2)
+		n += 2 * run_nested(ops, table, depth + 1);
+	goto *table[*ops++];
+end:
+	return n;
+}
+
 int main(int argc, char **argv)
 {
 	long n = argc > 1 ? atol(argv[1]) : 0;
 	if (n < 1) /* the counter must reach 0 (the tests pass a file name) */
 		n = 300000;
 	long s = run_long(program, n);
-	long f = 0, r = 27;
+	static const int nested[] = {0, 1, 0, 0, 1, 2};
+	long f = 0, r = 27, q = 27, m = 0;
 	for (int i = 0; i < 3000; i++) {
 		f = f * 7 + run_framed(program, 40 + i % 13);
 		r = remember(r) % 1000003 + i;
+		q = remember_local(q) % 1000003 + i;
+		m = m * 3 + run_nested(nested + i % 2, NULL, 0);
 	}
-	printf("%ld %ld %ld\n", s, f, r);
+	printf("%ld %ld %ld %ld %ld\n", s, f, r, q, m);
 	return 0;
 }
