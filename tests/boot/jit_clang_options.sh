@@ -7,8 +7,8 @@
 # -D is compiled again; with -I or -include it is not used (it does not
 # watch -I's directories: a header made in the first shadows one found in
 # the second, and the next run must see it). -lm and -lpthread need nothing; another -l, -I
-# without a value and -O2 are usage errors (2) with a reason. Bare-metal
-# too.
+# without a value and -O2 are usage errors (2) with a reason. -W options
+# and -w reach clang. Bare-metal too.
 . tests/boot/common.inc
 mkdir -p "$TMP/src" "$TMP/inc/cfg" || fail "mkdir"
 cat >"$TMP/inc/cfg/limits.h" <<'EOF'
@@ -90,6 +90,27 @@ expect_output "^bareflow: -I needs a value"
 run ./bareflow jit --hosted -O2 "$TMP/src/main.c"
 expect_status 2
 expect_output "^bareflow: unknown option '-O2' for jit: the JIT picks its optimization itself"
+
+# clang's warnings as a build asks for them: -W options and -w reach
+# clang (-Werror makes a warning the compile's error, exit 1); -Wl, and
+# the like, which pass options on to tools the JIT does not run, are
+# refused
+printf '#include <stdio.h>\nint main(void)\n{\n\tint unused;\n\tputs("ran");\n\treturn 0;\n}\n' \
+	>"$TMP/src/warns.c"
+run ./bareflow jit --hosted --cache off -Wall "$TMP/src/warns.c"
+expect_status 0
+expect_output "warning: unused variable 'unused'"
+expect_output "^ran\$"
+run ./bareflow jit --hosted --cache off -Wall -Werror "$TMP/src/warns.c"
+expect_status 1
+expect_output "error: unused variable 'unused'"
+expect_no_output "^ran"
+run ./bareflow jit --hosted --cache off -Wall -w "$TMP/src/warns.c"
+expect_status 0
+expect_no_output "warning"
+run ./bareflow jit --hosted -Wl,--gc-sections "$TMP/src/warns.c"
+expect_status 2
+expect_output "^bareflow: -Wl,--gc-sections: the JIT runs no separate preprocessor, assembler or linker"
 
 run ./bareflow jit --timeout 600 $flags "$TMP/src/main.c"
 expect_status 0

@@ -178,7 +178,7 @@ static const char jit_usage[] =
     "                    [--compile-on host|guest] [--compile-cpu auto|off]\n"
     "                    [--cache DIR|off] [--cache-clear] [--perf-map] [--gdb[=PORT]]\n"
     "                    [-I DIR] [-D NAME[=VALUE]] [-U NAME] [-include FILE] [-std=STD]\n"
-    "                    [-lm|-lpthread|-lrt|-ldl|-lc] [run options]\n"
+    "                    [-w|-WWARNING] [-lm|-lpthread|-lrt|-ldl|-lc] [run options]\n"
     "                    [--] PROG.c|PROG.bc... [--] [ARGS...]\n"
     "\n"
     "Run a C program under BareFlow's LLVM JIT runtime (build/runtime/bareflow-rt):\n"
@@ -193,9 +193,10 @@ static const char jit_usage[] =
     "clang -cc1 a CPU once the command line the driver runs is known (kept in\n"
     "build/frontend.cc1); a compile error shows clang's messages and exits 1\n"
     "without running the program. -I, -D, -U (value attached or as the next\n"
-    "word), -include and -std= go to clang after those flags, in order, as for a\n"
-    "build with clang (the front end's cache below is not used with -I or\n"
-    "-include); -lm, -lpthread, -lrt, -ldl and -lc are accepted and need\n"
+    "word), -include, -std=, -w and -W options (warnings; not -Wl, and the like)\n"
+    "go to clang after those flags, in order, as for a build with clang (the\n"
+    "front end's cache below is not used with -I or -include); -lm,\n"
+    "-lpthread, -lrt, -ldl and -lc are accepted and need\n"
     "nothing (the runtime provides the C library), any other -l is refused. The\n"
     "program's argv[0] is the first input without its extension, its\n"
     "environment only --env.\n"
@@ -310,7 +311,7 @@ static const char export_usage[] =
     "usage: bareflow export [-o OUT] [--cpu x86-64|host] [--iso] [--from-cache] [--cache DIR]\n"
     "                       [--env NAME=VALUE]... [--timeout SEC] [--verbose]\n"
     "                       [-I DIR] [-D NAME[=VALUE]] [-U NAME] [-include FILE] [-std=STD]\n"
-    "                       [--] PROG.c|PROG.bc... [--] [ARGS...]\n"
+    "                       [-w|-WWARNING] [--] PROG.c|PROG.bc... [--] [ARGS...]\n"
     "\n"
     "Build the appliance: run the program hosted under the JIT on the training\n"
     "arguments ARGS (its stdout is dropped, its stderr shown), then compile the\n"
@@ -480,7 +481,14 @@ static int frontend_option(const struct command *c, int argc, char **argv, int *
 				   "another library's sources as .c inputs",
 				   lib);
 	}
-	if (!strncmp(a, "-std=", 5) && a[5]) {
+	if (a[0] == '-' && a[1] == 'W' && strchr(a, ','))
+		return usage_error(c->name,
+				   "%s: the JIT runs no separate preprocessor, assembler or linker "
+				   "to pass it to (give -D, -U or -I to jit itself)",
+				   a);
+	/* clang's warnings, as the program's build asks for them */
+	bool warning = !strcmp(a, "-w") || (a[0] == '-' && a[1] == 'W' && a[2]);
+	if ((!strncmp(a, "-std=", 5) && a[5]) || warning) {
 		attached = true;
 	} else if (!attached && !separate && !include) {
 		return -1;
