@@ -4,8 +4,9 @@
  * modules, shared objects it loads at run time, which a static binary
  * cannot; and a unikernel's users are its files' anyway. Before, a program
  * naming one (SQLite's shell looks up the home directory, tree the owners
- * of files) failed to start (exit 127). A missing file has no entries; a
- * line that does not parse is skipped, as glibc's files module does.
+ * of files) failed to start (exit 127). A missing file has no entries; the
+ * lines are read as glibc's files module reads them (but NIS's + and -
+ * lines, skipped); a name lookup without a name fails with EINVAL.
  *
  * The _r functions fill the caller's buffer (ERANGE when it is too small);
  * the others one of this thread's, valid until its next call, as POSIX
@@ -23,41 +24,51 @@
 
 #define PASSWD_FIELDS 7
 #define GROUP_FIELDS 4
+#define PASSWD_MIN 4 /* through the group id */
+#define GROUP_MIN 3  /* through the id */
 
-/* Splits line (its newline gone) at ':' into at most n fields; whether it
- * has exactly n. */
-static bool split(char *line, char **field, int n)
+/* Splits line (its newline gone) at ':' into n fields, as glibc's files
+ * module does: the last takes the rest of the line, colons included, and
+ * those missing at the end are empty; whether it has at least min. */
+static bool split(char *line, char **field, int n, int min)
 {
 	int k = 0;
 	field[k++] = line;
-	for (char *p = line; *p; p++)
+	for (char *p = line; *p && k < n; p++)
 		if (*p == ':') {
-			if (k == n)
-				return false;
 			*p = 0;
 			field[k++] = p + 1;
 		}
-	return k == n;
+	if (k < min)
+		return false;
+	for (; k < n; k++)
+		field[k] = "";
+	return true;
 }
 
-/* A user or group id: decimal digits only, and below 2^32 - 1 (the value
- * that means none). */
+/* A user or group id: decimal, after any blanks, up to 2^32 - 1; errno as
+ * it was. */
 static bool parse_id(const char *s, unsigned *id)
 {
 	char *end;
+	int saved = errno;
+	while (*s == ' ' || *s == '\t')
+		s++;
 	if (*s < '0' || *s > '9')
 		return false;
 	errno = 0;
 	unsigned long v = strtoul(s, &end, 10);
-	if (*end || errno || v >= UINT32_MAX)
-		return false;
-	*id = (unsigned)v;
-	return true;
+	bool ok = !*end && !errno && v <= UINT32_MAX;
+	errno = saved;
+	if (ok)
+		*id = (unsigned)v;
+	return ok;
 }
 
 /* The next entry's fields from f, which the line holds; false at the end
- * of the file. Comments, blank lines and NIS lines (+, -) are skipped. */
-static bool next_line(FILE *f, char **line, size_t *cap, char **field, int n)
+ * of the file. Comments, blank lines and NIS lines (+, -: BareFlow has no
+ * NIS) are skipped, as are lines with fewer than min fields. */
+static bool next_line(FILE *f, char **line, size_t *cap, char **field, int n, int min)
 {
 	ssize_t len;
 	while ((len = getline(line, cap, f)) >= 0) {
@@ -66,7 +77,7 @@ static bool next_line(FILE *f, char **line, size_t *cap, char **field, int n)
 		char c = (*line)[0];
 		if (c == 0 || c == '#' || c == '+' || c == '-')
 			continue;
-		if (split(*line, field, n))
+		if (split(*line, field, n, min))
 			return true;
 	}
 	return false;
@@ -131,6 +142,7 @@ static int fill_group(char **field, struct group *gr, char *buf, size_t size)
 		return ERANGE;
 	size_t m = 0;
 	for (const char *p = field[3]; *p;) {
+		p += strspn(p, " \t"); /* as glibc: a member's leading blanks go */
 		size_t n = strcspn(p, ",");
 		if (n && !(mem[m++] = keep_n(&r, p, n)))
 			return ERANGE;
@@ -141,15 +153,16 @@ static int fill_group(char **field, struct group *gr, char *buf, size_t size)
 	return 0;
 }
 
-/* What an entry is looked up by: a name, or (name NULL) an id. */
+/* What an entry is looked up by: its name, or its id. */
 struct key {
 	const char *name;
 	unsigned id;
+	bool by_id;
 };
 
 /* Looks an entry up in the file at path: 0 with *found set (or left NULL
  * when there is none), or an error number. */
-static int lookup(const char *path, int nfields, int idfield, const struct key *k, void *entry,
+static int lookup(const char *path, int nfields, int min, const struct key *k, void *entry,
 		  char *buf, size_t size, void **found,
 		  int (*fill)(char **, void *, char *, size_t))
 {
@@ -157,13 +170,14 @@ static int lookup(const char *path, int nfields, int idfield, const struct key *
 	size_t cap = 0;
 	int err = 0;
 	*found = NULL;
+	if (!k->by_id && !k->name)
+		return EINVAL; /* glibc's crashes */
 	FILE *f = fopen(path, "re");
 	if (!f)
 		return errno == ENOENT ? 0 : errno; /* no file: no entries */
-	while (next_line(f, &line, &cap, field, nfields)) {
+	while (next_line(f, &line, &cap, field, nfields, min)) {
 		unsigned id;
-		if (k->name ? strcmp(field[0], k->name) != 0
-			    : !parse_id(field[idfield], &id) || id != k->id)
+		if (k->by_id ? !parse_id(field[2], &id) || id != k->id : strcmp(field[0], k->name) != 0)
 			continue;
 		int r = fill(field, entry, buf, size);
 		if (r < 0)
@@ -193,53 +207,57 @@ static int fill_group_any(char **field, void *e, char *buf, size_t size)
 static int passwd_r(const struct key *k, struct passwd *pw, char *buf, size_t size,
 		    struct passwd **result)
 {
-	return lookup("/etc/passwd", PASSWD_FIELDS, 2, k, pw, buf, size, (void **)result,
+	return lookup("/etc/passwd", PASSWD_FIELDS, PASSWD_MIN, k, pw, buf, size, (void **)result,
 		      fill_passwd_any);
 }
 
 static int group_r(const struct key *k, struct group *gr, char *buf, size_t size,
 		   struct group **result)
 {
-	return lookup("/etc/group", GROUP_FIELDS, 2, k, gr, buf, size, (void **)result,
+	return lookup("/etc/group", GROUP_FIELDS, GROUP_MIN, k, gr, buf, size, (void **)result,
 		      fill_group_any);
 }
 
 int rt_getpwnam_r(const char *name, struct passwd *pw, char *buf, size_t size,
 		  struct passwd **result)
 {
-	return passwd_r(&(struct key){name, 0}, pw, buf, size, result);
+	return passwd_r(&(struct key){name, 0, false}, pw, buf, size, result);
 }
 
 int rt_getpwuid_r(uid_t uid, struct passwd *pw, char *buf, size_t size, struct passwd **result)
 {
-	return passwd_r(&(struct key){NULL, uid}, pw, buf, size, result);
+	return passwd_r(&(struct key){NULL, uid, true}, pw, buf, size, result);
 }
 
 int rt_getgrnam_r(const char *name, struct group *gr, char *buf, size_t size,
 		  struct group **result)
 {
-	return group_r(&(struct key){name, 0}, gr, buf, size, result);
+	return group_r(&(struct key){name, 0, false}, gr, buf, size, result);
 }
 
 int rt_getgrgid_r(gid_t gid, struct group *gr, char *buf, size_t size, struct group **result)
 {
-	return group_r(&(struct key){NULL, gid}, gr, buf, size, result);
+	return group_r(&(struct key){NULL, gid, true}, gr, buf, size, result);
 }
 
-/* This thread's entry and buffer for the functions without _r: the
- * buffer doubles until the entry fits. */
+/* This thread's entries and buffers for the functions without _r, one
+ * of each for users and for groups (a group's lookup leaves the last
+ * user's entry as it was); a buffer doubles until the entry fits. */
+struct buffer {
+	char *p;
+	size_t size;
+};
 static __thread struct passwd my_pw;
 static __thread struct group my_gr;
-static __thread char *my_buf;
-static __thread size_t my_size;
+static __thread struct buffer pw_buf, gr_buf;
 
-static bool grow(void)
+static bool grow(struct buffer *b)
 {
-	size_t n = my_size ? 2 * my_size : 1024;
-	char *b = n > my_size ? realloc(my_buf, n) : NULL;
-	if (!b)
+	size_t n = b->size ? 2 * b->size : 1024;
+	char *p = n > b->size ? realloc(b->p, n) : NULL;
+	if (!p)
 		return false;
-	my_buf = b, my_size = n;
+	b->p = p, b->size = n;
 	return true;
 }
 
@@ -248,13 +266,14 @@ static bool grow(void)
  * entry). */
 static void *retry(const struct key *k, bool group)
 {
+	struct buffer *b = group ? &gr_buf : &pw_buf;
 	for (;;) {
 		struct passwd *pw = NULL;
 		struct group *gr = NULL;
-		int err = !my_size ? ERANGE
-			  : group  ? group_r(k, &my_gr, my_buf, my_size, &gr)
-				   : passwd_r(k, &my_pw, my_buf, my_size, &pw);
-		if (err == ERANGE && grow())
+		int err = !b->size ? ERANGE
+			  : group  ? group_r(k, &my_gr, b->p, b->size, &gr)
+				   : passwd_r(k, &my_pw, b->p, b->size, &pw);
+		if (err == ERANGE && grow(b))
 			continue;
 		if (err)
 			errno = err == ERANGE ? ENOMEM : err;
@@ -266,35 +285,36 @@ static void *retry(const struct key *k, bool group)
  * -1 for a line that is no entry, or ENOMEM. */
 static int fill_mine(char **field, bool group)
 {
+	struct buffer *b = group ? &gr_buf : &pw_buf;
 	for (;;) {
-		int err = !my_size ? ERANGE
-			  : group  ? fill_group(field, &my_gr, my_buf, my_size)
-				   : fill_passwd(field, &my_pw, my_buf, my_size);
+		int err = !b->size ? ERANGE
+			  : group  ? fill_group(field, &my_gr, b->p, b->size)
+				   : fill_passwd(field, &my_pw, b->p, b->size);
 		if (err != ERANGE)
 			return err;
-		if (!grow())
+		if (!grow(b))
 			return ENOMEM;
 	}
 }
 
 struct passwd *rt_getpwnam(const char *name)
 {
-	return retry(&(struct key){name, 0}, false);
+	return retry(&(struct key){name, 0, false}, false);
 }
 
 struct passwd *rt_getpwuid(uid_t uid)
 {
-	return retry(&(struct key){NULL, uid}, false);
+	return retry(&(struct key){NULL, uid, true}, false);
 }
 
 struct group *rt_getgrnam(const char *name)
 {
-	return retry(&(struct key){name, 0}, true);
+	return retry(&(struct key){name, 0, false}, true);
 }
 
 struct group *rt_getgrgid(gid_t gid)
 {
-	return retry(&(struct key){NULL, gid}, true);
+	return retry(&(struct key){NULL, gid, true}, true);
 }
 
 /* The walks: the file open, per thread. */
@@ -305,10 +325,10 @@ static __thread size_t walk_cap;
 static void *walk(FILE **f, const char *path, bool group)
 {
 	char *field[PASSWD_FIELDS];
-	int n = group ? GROUP_FIELDS : PASSWD_FIELDS;
+	int n = group ? GROUP_FIELDS : PASSWD_FIELDS, min = group ? GROUP_MIN : PASSWD_MIN;
 	if (!*f && !(*f = fopen(path, "re")))
 		return NULL;
-	while (next_line(*f, &walk_line, &walk_cap, field, n)) {
+	while (next_line(*f, &walk_line, &walk_cap, field, n, min)) {
 		int err = fill_mine(field, group);
 		if (err == 0)
 			return group ? (void *)&my_gr : (void *)&my_pw;

@@ -65,6 +65,11 @@ int main(void)
 	show_group("by gid", getgrgid(first_gid));
 	show_group("no such gid", getgrgid(4000000000u));
 
+	/* a group's lookup leaves the user's entry as it was */
+	pw = getpwuid(first_uid);
+	gr = getgrgid(first_gid);
+	printf("user still %s, group %s\n", pw ? pw->pw_name : "(none)", gr ? gr->gr_name : "(none)");
+
 	struct passwd pwbuf, *found = &pwbuf;
 	char small[8], big[4096];
 	int r = getpwuid_r(first_uid, &pwbuf, small, sizeof small, &found);
