@@ -94,7 +94,9 @@ expect_output "^bareflow: unknown option '-O2' for jit: the JIT picks its optimi
 # clang's warnings as a build asks for them: -W options and -w reach
 # clang (-Werror makes a warning the compile's error, exit 1); -Wl, and
 # the like, which pass options on to tools the JIT does not run, are
-# refused
+# refused, and so are -Wframe-larger-than= and -Wstack-usage=, which the
+# code generator checks (the runtime's, on every tier's code, while the
+# program runs)
 printf '#include <stdio.h>\nint main(void)\n{\n\tint unused;\n\tputs("ran");\n\treturn 0;\n}\n' \
 	>"$TMP/src/warns.c"
 run ./bareflow jit --hosted --cache off -Wall "$TMP/src/warns.c"
@@ -111,6 +113,9 @@ expect_no_output "warning"
 run ./bareflow jit --hosted -Wl,--gc-sections "$TMP/src/warns.c"
 expect_status 2
 expect_output "^bareflow: -Wl,--gc-sections: the JIT runs no separate preprocessor, assembler or linker"
+run ./bareflow jit --hosted -Wframe-larger-than=1000 "$TMP/src/warns.c"
+expect_status 2
+expect_output "^bareflow: -Wframe-larger-than=1000: the code generator checks it"
 
 run ./bareflow jit --timeout 600 $flags "$TMP/src/main.c"
 expect_status 0

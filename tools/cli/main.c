@@ -481,13 +481,19 @@ static int frontend_option(const struct command *c, int argc, char **argv, int *
 				   "another library's sources as .c inputs",
 				   lib);
 	}
-	if (a[0] == '-' && a[1] == 'W' && strchr(a, ','))
+	if (!strncmp(a, "-Wl,", 4) || !strncmp(a, "-Wa,", 4) || !strncmp(a, "-Wp,", 4))
 		return usage_error(c->name,
 				   "%s: the JIT runs no separate preprocessor, assembler or linker "
 				   "to pass it to (give -D, -U or -I to jit itself)",
 				   a);
-	/* clang's warnings, as the program's build asks for them */
-	bool warning = !strcmp(a, "-w") || (a[0] == '-' && a[1] == 'W' && a[2]);
+	if (!strncmp(a, "-Wframe-larger-than", 19) || !strncmp(a, "-Wstack-usage", 13))
+		return usage_error(c->name,
+				   "%s: the code generator checks it, which the runtime runs on "
+				   "every tier's code; its warnings would come while the program runs",
+				   a);
+	/* clang's warnings, as the program's build asks for them (-W alone is
+	 * gcc's old name for -Wextra) */
+	bool warning = !strcmp(a, "-w") || (a[0] == '-' && a[1] == 'W');
 	if ((!strncmp(a, "-std=", 5) && a[5]) || warning) {
 		attached = true;
 	} else if (!attached && !separate && !include) {
