@@ -323,6 +323,15 @@ void ir_keep_reached(LLVMModuleRef m, const LLVMValueRef *roots, size_t n);
  * batch's module has one budget where each member's estimate has its own).
  */
 #define JIT_KEEP_BUDGET 2000 /* unoptimized IR instructions */
+static inline size_t jit_keep_budget(size_t own)
+{
+	return 2 * own > JIT_KEEP_BUDGET ? 2 * own : JIT_KEEP_BUDGET;
+}
+/* f's IR instructions. */
+size_t ir_instructions(LLVMValueRef f);
+/* Whether call calls an intrinsic whose name starts with one of prefixes
+ * (NULL-terminated). */
+bool ir_calls_intrinsic(LLVMValueRef call, const char *const *prefixes);
 /* Whether bb ends in unreachable. */
 bool ir_dead_end(LLVMBasicBlockRef bb);
 /* The same for one function. */

@@ -445,11 +445,21 @@ static enum ir_labels worse(enum ir_labels a, enum ir_labels b)
 	return a > b ? a : b;
 }
 
-static bool is_intrinsic_named(LLVMValueRef call, const char *prefix)
+bool ir_calls_intrinsic(LLVMValueRef call, const char *const *prefixes)
 {
 	LLVMValueRef callee = LLVMGetCalledValue(call);
-	return LLVMIsAFunction(callee) && !strncmp(LLVMGetValueName(callee), prefix, strlen(prefix));
+	if (!LLVMIsAFunction(callee))
+		return false;
+	const char *name = LLVMGetValueName(callee);
+	for (; *prefixes; prefixes++)
+		if (!strncmp(name, *prefixes, strlen(*prefixes)))
+			return true;
+	return false;
 }
+
+static const char *const lifetime[] = {"llvm.lifetime.", NULL};
+static const char *const fills[] = {"llvm.memcpy", "llvm.memset", NULL};
+static const char *const copies[] = {"llvm.memcpy", NULL};
 
 /* The alloca of f that address p is in (through address arithmetic), or
  * NULL. */
@@ -483,12 +493,10 @@ static enum ir_labels label_slot(LLVMValueRef f, LLVMValueRef p, unsigned depth)
 			continue; /* a value stored into it: followed from that value */
 		else if (LLVMIsAGetElementPtrInst(user) && LLVMGetOperand(user, 0) == p)
 			w = worse(w, label_slot(f, user, depth + 1));
-		else if (LLVMIsACallInst(user) && is_intrinsic_named(user, "llvm.lifetime."))
+		else if (LLVMIsACallInst(user) && ir_calls_intrinsic(user, lifetime))
 			continue;
 		else if (LLVMIsACallInst(user) && LLVMGetOperand(user, 0) == p &&
-			 LLVMGetOperand(user, 1) != p &&
-			 (is_intrinsic_named(user, "llvm.memcpy") ||
-			  is_intrinsic_named(user, "llvm.memset")))
+			 LLVMGetOperand(user, 1) != p && ir_calls_intrinsic(user, fills))
 			continue; /* filled (from a table: followed from the table) */
 		else
 			w = IR_LABELS_SHARED;
@@ -555,7 +563,7 @@ static enum ir_labels label_table(LLVMValueRef f, LLVMValueRef at, unsigned dept
 			 (LLVMIsAConstantExpr(user) &&
 			  LLVMGetConstOpcode(user) == LLVMGetElementPtr))
 			w = worse(w, label_table(f, user, depth + 1));
-		else if (LLVMIsACallInst(user) && is_intrinsic_named(user, "llvm.memcpy") &&
+		else if (LLVMIsACallInst(user) && ir_calls_intrinsic(user, copies) &&
 			 LLVMGetOperand(user, 1) == at) /* copied: to f's frame? */
 			w = worse(w, label_slot(f, frame_base(f, LLVMGetOperand(user, 0)), depth + 1));
 		else
@@ -698,7 +706,7 @@ static void reach_aliases_and_ifuncs(struct reach *r, LLVMModuleRef m)
 	}
 }
 
-static size_t instructions(LLVMValueRef f)
+size_t ir_instructions(LLVMValueRef f)
 {
 	size_t n = 0;
 	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb; bb = LLVMGetNextBasicBlock(bb))
@@ -707,17 +715,15 @@ static size_t instructions(LLVMValueRef f)
 	return n;
 }
 
-
 void ir_keep_reached(LLVMModuleRef m, const LLVMValueRef *roots, size_t n)
 {
 	struct reach r = {0};
-	size_t budget = JIT_KEEP_BUDGET, own = 0;
+	size_t own = 0;
 	for (size_t k = 0; k < n; k++) {
 		reach(&r, roots[k]);
-		own += instructions(roots[k]);
+		own += ir_instructions(roots[k]);
 	}
-	if (budget < 2 * own)
-		budget = 2 * own;
+	size_t budget = jit_keep_budget(own);
 	reach_aliases_and_ifuncs(&r, m);
 	LLVMValueRef *over = NULL; /* reached, past the budget */
 	size_t nover = 0, cap = 0, spent = 0, head = 0, level_end = r.ntodo;
@@ -729,7 +735,7 @@ void ir_keep_reached(LLVMModuleRef m, const LLVMValueRef *roots, size_t n)
 		LLVMLinkage l = LLVMIsAFunction(v) ? LLVMGetLinkage(v) : LLVMExternalLinkage;
 		if (level >= 2 && (l == LLVMAvailableExternallyLinkage || l == LLVMInternalLinkage) &&
 		    !LLVMIsDeclaration(v)) {
-			size_t size = instructions(v);
+			size_t size = ir_instructions(v);
 			if (spent + size > budget) {
 				if (nover == cap) {
 					LLVMValueRef *more = realloc(over, (cap ? 2 * cap : 16) * sizeof *more);

@@ -1043,11 +1043,7 @@ int jit_prepare(struct jit *j, const struct jit_fn **fns, size_t *nfns)
 			d->managed = false,
 			d->unmanaged = "keeps its labels' addresses where another copy would read them";
 		j->stats.functions++;
-		for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb;
-		     bb = LLVMGetNextBasicBlock(bb))
-			for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i;
-			     i = LLVMGetNextInstruction(i))
-				d->size++;
+		d->size = ir_instructions(f);
 		j->stats.instructions += d->size;
 		d->loops = jit_has_loops(f);
 		d->untimed = d->size <= JIT_UNTIMED_MAX && !d->loops && jit_is_leaf(f);

@@ -22,18 +22,6 @@
 
 #include "internal.h"
 
-static bool is_intrinsic(LLVMValueRef call, const char *const *prefixes)
-{
-	LLVMValueRef callee = LLVMGetCalledValue(call);
-	if (!LLVMIsAFunction(callee))
-		return false;
-	const char *name = LLVMGetValueName(callee);
-	for (; *prefixes; prefixes++)
-		if (!strncmp(name, *prefixes, strlen(*prefixes)))
-			return true;
-	return false;
-}
-
 /* Whether the address p (an alloca or a GEP of it) may be kept anywhere:
  * anything but loads, stores to it, address arithmetic on it, and the
  * memory intrinsics counts. */
@@ -50,7 +38,7 @@ static bool escapes(LLVMValueRef p)
 		if (LLVMIsAGetElementPtrInst(user) && LLVMGetOperand(user, 0) == p &&
 		    !escapes(user))
 			continue;
-		if (LLVMIsACallInst(user) && is_intrinsic(user, harmless))
+		if (LLVMIsACallInst(user) && ir_calls_intrinsic(user, harmless))
 			continue;
 		return true;
 	}

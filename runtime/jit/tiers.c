@@ -565,7 +565,7 @@ static void instrument(struct ir *ir, LLVMValueRef f, unsigned fn, const struct 
 		osr = false;
 	for (unsigned h = 0; h < nh; h++) {
 		LLVMBasicBlockRef hb = blocks[headers[h]];
-		bool indirect = indirect_target(f, hb);
+		bool indirect = d->labels != IR_LABELS_NONE && indirect_target(f, hb);
 		if (LLVMIsAPHINode(LLVMGetFirstInstruction(hb)) ||
 		    (indirect && !(osr && d->labels == IR_LABELS_JUMP))) {
 			count_at(ir, hb, fn);

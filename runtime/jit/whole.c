@@ -389,8 +389,7 @@ unsigned long jit_version_size(struct jit *j, unsigned fn)
 {
 	unsigned char *seen = calloc(j->nfns + 1, 1);
 	size_t *queue = malloc((j->nfns + 1) * sizeof *queue), head = 0, tail = 0;
-	unsigned long size = 0, own = j->fns[fn].size, spent = 0;
-	unsigned long budget = 2 * own > JIT_KEEP_BUDGET ? 2 * own : JIT_KEEP_BUDGET;
+	unsigned long size = 0, own = j->fns[fn].size, spent = 0, budget = jit_keep_budget(own);
 	if (!seen || !queue) {
 		free(seen);
 		free(queue);
