@@ -297,9 +297,12 @@ enum ir_labels ir_labels(LLVMValueRef f);
  * jit_offer): fns[k] is renamed to names[k], its definition returned in
  * bodies[k], and all uses of it go to a declaration of its old name (its
  * stub); other functions are offered as jit_offer says; variables are
- * declarations of the tier-0 ones, constants keep their values. */
+ * declarations of the tier-0 ones, constants keep their values. The
+ * nnamed functions named (jit_fn indices), which the versions will name
+ * once specialized on pointers to them, keep what they reach as the
+ * versions' own bodies do. */
 LLVMModuleRef ir_versions_module(struct jit *j, const unsigned *fns, size_t n, char *const *names,
-				 LLVMValueRef *bodies);
+				 LLVMValueRef *bodies, const unsigned *named, size_t nnamed);
 /* Only what roots[0..n) need stays in m, a version's module: the program's
  * other functions become declarations, or go if nothing calls them; its
  * other constants lose their values. The compile that follows then reads,

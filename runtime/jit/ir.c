@@ -796,11 +796,17 @@ void ir_keep_reached(LLVMModuleRef m, const LLVMValueRef *roots, size_t n)
  * program's copy is made with those bodies set aside: their blocks leave
  * their functions (which are then declarations, and copied as such) and
  * come back once the copy is made. Set aside are the definitions that no
- * walk from fns' bodies reaches through bodies the module keeps (jit_offer
- * declares the large ones), and those declared; never one whose address
- * is taken (a specialization on a pointer argument may name it later, to
- * inline it: spec_constant in tiers.c), which includes one whose labels'
- * addresses are taken, whose blocks a variable's initializer names.
+ * walk from fns' bodies, and from the functions their specializations will
+ * name, reaches through bodies the module keeps (jit_offer declares the
+ * large ones), and those declared; never one whose address is taken (a
+ * specialization on a pointer argument may name it later, to inline it:
+ * spec_constant in tiers.c), which includes one whose labels' addresses
+ * are taken, whose blocks a variable's initializer names. (The walk from
+ * a function a specialization names keeps the bodies it calls: a hash's
+ * block loop, specialized on the callback that its caller passes for
+ * each 64-byte stripe, inlined the callback but called each SIMD
+ * intrinsic the callback uses through its stub, 25 times slower than
+ * clang's code.)
  */
 struct aside {
 	LLVMValueRef f;
@@ -809,12 +815,14 @@ struct aside {
 };
 
 static size_t set_aside(struct jit *j, const enum jit_offer *offer, const unsigned *fns, size_t n,
-			struct aside *aside)
+			const unsigned *named, size_t nnamed, struct aside *aside)
 {
 	struct reach r = {0};
 	size_t na = 0;
 	for (size_t i = 0; i < n; i++)
 		reach(&r, j->defs[fns[i]]);
+	for (size_t i = 0; i < nnamed; i++)
+		reach(&r, j->defs[named[i]]);
 	reach_aliases_and_ifuncs(&r, j->module);
 	while (r.ntodo && !r.failed) {
 		LLVMValueRef v = r.todo[--r.ntodo];
@@ -853,7 +861,7 @@ static void put_back(struct aside *aside, size_t na)
 }
 
 LLVMModuleRef ir_versions_module(struct jit *j, const unsigned *fns, size_t n, char *const *names,
-				 LLVMValueRef *bodies)
+				 LLVMValueRef *bodies, const unsigned *named, size_t nnamed)
 {
 	enum jit_offer *offer = malloc((j->nfns + 1) * sizeof *offer);
 	struct aside *aside = malloc((j->nfns + 1) * sizeof *aside);
@@ -862,7 +870,7 @@ LLVMModuleRef ir_versions_module(struct jit *j, const unsigned *fns, size_t n, c
 	if (offer && aside && large) { /* else the whole program, as it is */
 		for (size_t k = 0; k < j->nfns; k++)
 			offer[k] = jit_offer(j, k, fns, n);
-		na = set_aside(j, offer, fns, n, aside);
+		na = set_aside(j, offer, fns, n, named, nnamed, aside);
 	}
 	LLVMModuleRef m = ir_clone(j->module);
 	put_back(aside, na);
@@ -933,7 +941,7 @@ LLVMModuleRef ir_versions_module(struct jit *j, const unsigned *fns, size_t n, c
 LLVMModuleRef ir_version_module(struct jit *j, unsigned fn, const char *name, LLVMValueRef *bodyp)
 {
 	char *names[1] = {(char *)name};
-	return ir_versions_module(j, &fn, 1, names, bodyp);
+	return ir_versions_module(j, &fn, 1, names, bodyp, NULL, 0);
 }
 
 /* An argument's bits as an i64 (see enum jit_arg_kind). */

@@ -987,10 +987,11 @@ static int compile_versions(struct jit *j, const struct jit_request *r, size_t n
 	struct jit_extents *exts = calloc(n, sizeof *exts);
 	unsigned char *was = calloc(n, 1); /* each function's jit_compiled before */
 	LLVMValueRef *stubs = calloc(2 * n, sizeof *stubs); /* and the entries after them */
+	unsigned *named = calloc(n * JIT_MAX_ARGS, sizeof *named); /* by specializations */
 	size_t marked = 0; /* of r, marked compiled */
 	int err = 0;
 	j->vcalls_known = false;
-	if (!names || !body_names || !fns || !bodies || !exts || !was || !stubs) {
+	if (!names || !body_names || !fns || !bodies || !exts || !was || !stubs || !named) {
 		err = jit_fail(j, JIT_EINTERNAL, "out of memory");
 		goto out;
 	}
@@ -1002,8 +1003,15 @@ static int compile_versions(struct jit *j, const struct jit_request *r, size_t n
 		name_version(j, &r[i], j->serial++, &names[i]);
 		body_names[i] = names[i].body;
 	}
+	size_t nnamed = 0; /* the functions specializations will name (spec_constant) */
+	for (size_t i = 0; i < n; i++)
+		for (unsigned k = 0; r[i].tier == 2 && k < r[i].nspec; k++) {
+			long f = jit_function_at(j, (uint64_t)r[i].spec_value[k]);
+			if (f >= 0 && j->fns[r[i].fn].arg_kind[r[i].spec_arg[k]] == JIT_ARG_PTR)
+				named[nnamed++] = (unsigned)f;
+		}
 	struct ir ir;
-	ir_open(&ir, j, ir_versions_module(j, fns, n, body_names, bodies));
+	ir_open(&ir, j, ir_versions_module(j, fns, n, body_names, bodies, named, nnamed));
 	bool pairs = false;
 	for (size_t i = 0; i < n; i++) {
 		if (r[i].tier == 2 && r[i].nspec)
@@ -1064,6 +1072,7 @@ out:
 			j->compiled[r[i].fn] = err ? JIT_NOT_COMPILED : jit_request_state(&r[i]);
 	free(was);
 	free(stubs);
+	free(named);
 	free(names);
 	free(body_names);
 	free(fns);
