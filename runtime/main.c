@@ -251,6 +251,8 @@ static void print_report(int status)
  * compiles stopped: the code cache, the report, the profile. */
 static void finish_run(int status)
 {
+	if (rt_forked())
+		return; /* the run's figures and its code are the parent's to keep */
 	if (rt.opt < 0) {
 		prof_settle();
 		cache_save();
@@ -267,6 +269,8 @@ static void finish(int status, void *arg)
 	(void)arg;
 	rt_run_exit_handlers(status); /* an exit that bypassed rt_exit (one inside libc) */
 	fflush(stdout);
+	if (rt_forked())
+		return;
 	if (rt.opt < 0)
 		prof_stop();
 	finish_run(status);
@@ -807,6 +811,10 @@ int main(int argc, char **argv, char **envp)
 	    (r = jit_init_functions(rt.jit, false, &destructors, &ndestructors)))
 		return compile_error(r);
 	on_exit(finish, NULL);
+	if (rt_fork_init()) {
+		fprintf(stderr, "bareflow-rt: cannot register fork's handlers\n");
+		return 1;
+	}
 	if (rt.opt < 0) /* the tiers' machines, before main rather than in its first compiles */
 		jit_make_machines(rt.jit);
 	int (*program)(int, char **, char **) = (int (*)(int, char **, char **))entry;

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <threads.h>
 #include <time.h>
 
@@ -36,6 +37,13 @@ void rt_exit(int status) __attribute__((noreturn));
  * running the handlers they registered, last first. */
 int rt_atexit(void (*fn)(void));
 int rt_on_exit(void (*fn)(int, void *), void *arg);
+/* fork.c: fork's handlers, registered before main (0, or pthread_atfork's
+ * error); whether this process is a child the program forked, which
+ * compiles nothing and writes none of the run's figures; and vfork, which
+ * is fork. */
+int rt_fork_init(void);
+bool rt_forked(void);
+pid_t rt_vfork(void);
 /* dl.c: dlfcn.h's functions, which load nothing */
 void *rt_dlopen(const char *file, int mode);
 void *rt_dlsym(void *handle, const char *symbol);

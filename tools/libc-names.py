@@ -58,11 +58,13 @@ MODES = [
 # binary cannot; dlfcn.h's names are the runtime's own, runtime/dl.c,
 # which load nothing), the name-service functions (glibc loads NSS modules
 # for them at run time; pwd.h's and grp.h's are the runtime's own,
-# runtime/users.c, from /etc/passwd and /etc/group), and fork, which would copy the
-# program's thread alone, without the runtime's compiler thread.
+# runtime/users.c, from /etc/passwd and /etc/group), and the calls that
+# make a process other than fork, vfork and daemon (symbols.def's, with
+# the runtime's handlers: runtime/fork.c): _Fork runs no fork handlers, and
+# clone would start the program's code without the runtime's set-up.
 LEFT_OUT_HEADERS = re.compile(r"/(dlfcn|pwd|grp|shadow|netdb|utmpx?|aliases|gshadow)\.h$|/rpc/")
 LEFT_OUT = {
-    "fork", "vfork", "_Fork", "clone", "clone3", "daemon", "forkpty",
+    "_Fork", "clone", "clone3", "forkpty",
 }
 
 

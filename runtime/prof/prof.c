@@ -213,6 +213,11 @@ bool prof_stop_leaving(void)
 	return true;
 }
 
+void prof_forked(void)
+{
+	atomic_store_explicit(&frozen, true, memory_order_release);
+}
+
 void prof_probes(struct jit_probes *p)
 {
 	p->fns = prof_fns;

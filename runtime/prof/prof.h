@@ -223,6 +223,10 @@ void prof_stop(void);
  * code cache and the report), probes return at once, and the process
  * must end without libc's exit handlers, LLVM's among them (_exit). */
 bool prof_stop_leaving(void);
+/* In a child the program forked (fork.c): the profile is frozen, as by
+ * prof_stop_leaving, so that its probes return at once and ask for no
+ * compile. */
+void prof_forked(void);
 /* Block the signals that come from outside on this thread (not those a
  * fault raises), the old mask in *old if not NULL. */
 void prof_block_outside_signals(sigset_t *old);

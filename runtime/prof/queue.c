@@ -429,6 +429,37 @@ void queue_unlock_policy(void)
 	pthread_mutex_unlock(&Q.policy);
 }
 
+void queue_fork_prepare(void)
+{
+	pthread_mutex_lock(&Q.jit);
+	pthread_mutex_lock(&Q.policy);
+	pthread_mutex_lock(&Q.lock);
+}
+
+void queue_fork_parent(void)
+{
+	pthread_mutex_unlock(&Q.lock);
+	pthread_mutex_unlock(&Q.policy);
+	pthread_mutex_unlock(&Q.jit);
+}
+
+void queue_fork_child(void)
+{
+	while (Q.head) { /* the parent's compiler thread's */
+		struct queue_job *job = Q.head;
+		Q.head = job->next;
+		free(job);
+	}
+	Q.tail = NULL;
+	Q.waiting = 0;
+	Q.running = false;
+	Q.busy = false;
+	Q.here = 0;
+	pthread_mutex_unlock(&Q.lock);
+	pthread_mutex_unlock(&Q.policy);
+	pthread_mutex_unlock(&Q.jit);
+}
+
 bool queue_try_jit(void)
 {
 	return pthread_mutex_trylock(&Q.jit) == 0;
