@@ -120,6 +120,7 @@ struct jit_fn {
 	bool untimed;	/* small, no loops, no calls: tier 0 does not time it (below) */
 	bool recursive; /* it calls itself directly */
 	bool loops;	/* it has a loop */
+	bool always_inline; /* the program asks for it (always_inline): inlined where offered */
 	long only_caller; /* the function (jit_fn index) whose one call is the only use, or -1 */
 	bool address_taken; /* used other than as a direct call's callee */
 	unsigned char labels; /* where its labels' addresses go (enum ir_labels) */

@@ -1046,6 +1046,9 @@ int jit_prepare(struct jit *j, const struct jit_fn **fns, size_t *nfns)
 		d->size = ir_instructions(f);
 		j->stats.instructions += d->size;
 		d->loops = jit_has_loops(f);
+		d->always_inline = LLVMGetEnumAttributeAtIndex(
+				       f, LLVMAttributeFunctionIndex,
+				       LLVMGetEnumAttributeKindForName("alwaysinline", 12)) != NULL;
 		d->untimed = d->size <= JIT_UNTIMED_MAX && !d->loops && jit_is_leaf(f);
 		d->recursive = jit_calls_itself(f);
 	}

@@ -284,10 +284,12 @@ int jit_note_definitions(struct jit *j, LLVMValueRef *defs)
 }
 
 /* How a function that no module of versions owns is offered: to inline
- * if small, else declared. */
+ * if small, or if the program asks for it always inlined, as clang
+ * inlines it at any size; else declared. */
 static enum jit_offer by_size(const struct jit *j, size_t f)
 {
-	return j->fns[f].size <= JIT_INLINE_MAX ? JIT_OFFER_INLINE : JIT_OFFER_DECLARE;
+	return j->fns[f].size <= JIT_INLINE_MAX || j->fns[f].always_inline ? JIT_OFFER_INLINE
+									 : JIT_OFFER_DECLARE;
 }
 
 /* The longest chain of single calls below a function offered to inline
@@ -307,7 +309,7 @@ static enum jit_offer by_size(const struct jit *j, size_t f)
  * a call. */
 static bool osr_inlines(const struct jit *j, size_t f)
 {
-	return j->fns[f].untimed ||
+	return j->fns[f].untimed || j->fns[f].always_inline ||
 	       (j->compiled[f] == JIT_COMPILED_FINAL && by_size(j, f) == JIT_OFFER_INLINE);
 }
 
