@@ -501,6 +501,10 @@ static int load_bitcode(char **files, int n)
 			r = EXIT_CANNOT_EXECUTE;
 		}
 	}
+	if (!r && !prepared && jit_link_files(rt.jit)) { /* the last links (reading: the last file) */
+		fprintf(stderr, "bareflow-rt: %s\n", jit_error(rt.jit));
+		r = EXIT_CANNOT_EXECUTE;
+	}
 	for (int k = 0; k < NCRASHES; k++)
 		sigaction(crashes[k], &old[k], NULL);
 	sigaltstack(&old_ss, NULL);

@@ -54,6 +54,12 @@ struct jit {
 	size_t ntable;
 	bool *table_defined;	     /* its symbols in the JIT so far */
 	unsigned files;		     /* jit_add_file's so far */
+	struct jit_linking {	     /* files read, not yet linked into module */
+		LLVMModuleRef m;     /* files first..first + n - 1, linked */
+		unsigned first, n;
+	} *linking;
+	unsigned nlinking;
+	char **paths; /* of the files, for the linker's errors */
 	struct jit_init {	     /* llvm.global_ctors' and _dtors' functions */
 		char *name;
 		unsigned priority;

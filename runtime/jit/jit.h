@@ -76,6 +76,9 @@ int jit_fetch_file(struct jit *j, const char *path);
 void jit_on_server_wait(struct jit *j, void (*waits)(bool waiting));
 /* Read a bitcode (or textual IR) file and link it into the program. */
 int jit_add_file(struct jit *j, const char *path);
+/* Link the files added into one program (jit_prepare does it too): 0, or
+ * the linker's error naming the files. */
+int jit_link_files(struct jit *j);
 /* Instead of jit_add_file: the program as another process prepared it
  * (jit_keep_prepared), made whole and given its external names there, so
  * that jit_prepare only takes note of it. Each input file is still given
