@@ -6,7 +6,8 @@
 # -std=. The front end's cache keys on them: the same source with another
 # -D is compiled again; with -I or -include it is not used (it does not
 # watch -I's directories: a header made in the first shadows one found in
-# the second, and the next run must see it). -lm and -lpthread need nothing; another -l, -I
+# the second, and the next run must see it). -lm and -lpthread need nothing, before
+# the inputs or among them (not program arguments there); another -l, -I
 # without a value and -O2 are usage errors (2) with a reason. -W options
 # and -w reach clang. Bare-metal too.
 . tests/boot/common.inc
@@ -116,6 +117,32 @@ expect_output "^bareflow: -Wl,--gc-sections: the JIT runs no separate preprocess
 run ./bareflow jit --hosted -Wframe-larger-than=1000 "$TMP/src/warns.c"
 expect_status 2
 expect_output "^bareflow: -Wframe-larger-than=1000: the code generator checks it"
+
+# -l among the inputs, as a build line puts it after its sources: a
+# library, not the program's first argument; "--" still starts ARGS, and
+# a library the runtime lacks is refused there too
+cat >"$TMP/src/args.c" <<'EOF'
+#include <stdio.h>
+int twice(int x);
+int main(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		printf("arg %s\n", argv[i]);
+	return twice(argc);
+}
+EOF
+echo 'int twice(int x) { return 2 * x; }' >"$TMP/src/twice.c"
+run ./bareflow jit --hosted --cache off "$TMP/src/args.c" -lm "$TMP/src/twice.c" -lpthread -- -lm x
+expect_status 6
+expect_output "^arg -lm\$"
+expect_output "^arg x\$"
+run ./bareflow jit --hosted --cache off "$TMP/src/args.c" "$TMP/src/twice.c" -lm y
+expect_status 4
+expect_output "^arg y\$"
+expect_no_output "^arg -lm"
+run ./bareflow jit --hosted "$TMP/src/args.c" -lz
+expect_status 2
+expect_output "^bareflow: -lz: the JIT links the program's own code with the C library"
 
 run ./bareflow jit --timeout 600 $flags "$TMP/src/main.c"
 expect_status 0

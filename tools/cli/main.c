@@ -196,8 +196,9 @@ static const char jit_usage[] =
     "word), -include, -std=, -w and -W options (warnings; not -Wl, and the like)\n"
     "go to clang after those flags, in order, as for a build with clang (the\n"
     "front end's cache below is not used with -I or -include); -lm,\n"
-    "-lpthread, -lrt, -ldl and -lc are accepted and need\n"
-    "nothing (the runtime provides the C library), any other -l is refused. The\n"
+    "-lpthread, -lrt, -ldl and -lc are accepted, before or among the inputs\n"
+    "(jit *.c -lm; give \"--\" before ARGS that look so), and need nothing\n"
+    "(the runtime provides the C library), any other -l is refused. The\n"
     "program's argv[0] is the first input without its extension, its\n"
     "environment only --env.\n"
     "\n"
@@ -462,6 +463,19 @@ static const char *const provided_libs[] = {"c", "m", "pthread", "rt", "dl"};
  * (-lm, -lpthread...). Returns -1 when it is none of these, 0 when taken
  * (*i at its last word), 2 after a usage error.
  */
+/* -lLIB: 0 for a library the runtime provides, else 2 after saying why. */
+static int link_library(const struct command *c, const char *lib)
+{
+	for (size_t k = 0; k < sizeof provided_libs / sizeof provided_libs[0]; k++)
+		if (!strcmp(lib, provided_libs[k]))
+			return 0;
+	return usage_error(c->name,
+			   "-l%s: the JIT links the program's own code with the C library "
+			   "the runtime provides (libc, libm, libpthread, librt, libdl); give "
+			   "another library's sources as .c inputs",
+			   lib);
+}
+
 static int frontend_option(const struct command *c, int argc, char **argv, int *i)
 {
 	const char *a = argv[*i];
@@ -472,14 +486,7 @@ static int frontend_option(const struct command *c, int argc, char **argv, int *
 		const char *lib = a + 2;
 		if (!*lib && (*i + 1 == argc || !*(lib = argv[++*i])))
 			return usage_error(c->name, "-l needs a value");
-		for (size_t k = 0; k < sizeof provided_libs / sizeof provided_libs[0]; k++)
-			if (!strcmp(lib, provided_libs[k]))
-				return 0;
-		return usage_error(c->name,
-				   "-l%s: the JIT links the program's own code with the C library "
-				   "the runtime provides (libc, libm, libpthread, librt, libdl); give "
-				   "another library's sources as .c inputs",
-				   lib);
+		return link_library(c, lib);
 	}
 	if (!strncmp(a, "-Wl,", 4) || !strncmp(a, "-Wa,", 4) || !strncmp(a, "-Wp,", 4))
 		return usage_error(c->name,
@@ -1013,17 +1020,28 @@ static bool is_jit_input(const char *word)
 
 /*
  * `jit PROG.c|PROG.bc... [--] [ARGS...]`: the leading words that end in .c or
- * .bc are the inputs; the first other word, or a "--" after them (dropped),
- * starts the program's arguments. Refuses options that need a boot with
+ * .bc are the inputs, among which -lLIB words are libraries, as on a
+ * compiler's command line (`jit *.c -lm`; they are moved out of argv's
+ * inputs); the first other word, or a "--" after them (dropped), starts
+ * the program's arguments. Refuses options that need a boot with
  * --hosted, and completes the kernel command line for a boot. Returns 0 or 2.
  */
 static int jit_cmdline(const struct command *c, int argc, char **argv, struct jit_app *app,
 		       char *cmdline)
 {
-	int n = 0;
+	int n = 0, k = 0; /* inputs; words read */
 
-	while (n < argc && is_jit_input(argv[n]))
-		n++;
+	for (; k < argc; k++) {
+		if (is_jit_input(argv[k])) {
+			argv[n++] = argv[k];
+		} else if (n && !strncmp(argv[k], "-l", 2) && argv[k][2]) {
+			int r = link_library(c, argv[k] + 2);
+			if (r)
+				return r;
+		} else {
+			break;
+		}
+	}
 	if (!argc)
 		return usage_error(c->name, "no program given");
 	if (!n)
@@ -1054,7 +1072,7 @@ static int jit_cmdline(const struct command *c, int argc, char **argv, struct ji
 	if (jit.profile && iso_out)
 		return usage_error(c->name, "--profile needs a boot with a host to write to: "
 					    "not with --iso");
-	int rest = n + (n < argc && !strcmp(argv[n], "--"));
+	int rest = k + (k < argc && !strcmp(argv[k], "--"));
 	*app = (struct jit_app){
 	    .inputs = (const char *const *)argv,
 	    .ninputs = n,
