@@ -24,6 +24,12 @@ static struct {
 	size_t n, cap;
 } H = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
+void rt_exit_handlers_forked(void)
+{
+	pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
+	H.lock = fresh;
+}
+
 static int add(struct handler h)
 {
 	int r = 0;

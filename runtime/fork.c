@@ -1,19 +1,26 @@
 /*
  * fork for JIT code. The child is a copy of the process with the forking
- * thread alone: the compiler thread, and any program thread compiling, are
- * not in it. So the child compiles nothing: its code is what the parent's
- * was at the fork, its probes find the profile frozen (as at the exit) and
- * stop asking, and its exit writes neither the code cache nor --report's
- * or --profile's figures, which are the parent's. The fork waits for a
- * compile under way (the jit lock), so that no lock the child may still
- * take, and none of LLVM's state, is copied half-changed; then for the
- * policy's and the queue's locks, which the parent's other threads take.
- * vfork is fork here (POSIX allows it): a vfork child shares the parent's
- * memory, whose profile its probes would change while the parent waits.
- * Bare-metal the kernel makes no new process: fork fails with ENOSYS.
+ * thread alone: the compiler thread, and any other thread, are not in it.
+ * So the child compiles on its own threads, as with --compile-threads 0:
+ * the jobs waiting for the parent's compiler thread are dropped, and the
+ * functions that they, or a compile under way elsewhere, had marked
+ * pending are asked for again at their next call or loop (prof_forked).
+ * Its exit writes neither the code cache nor --report's or --profile's
+ * figures, which are the parent's. The fork waits for a compile under way
+ * (the jit lock), so that no lock the child takes, and none of LLVM's
+ * state, is copied half-changed; then for the policy's and the queue's
+ * locks, which the parent's other threads take. It takes them as the
+ * probes do, with signals from outside blocked (a handler running JIT
+ * code would take them again), until the locks are let go after the fork.
+ * The locks a thread ending the process holds (rt_exit's, the exit
+ * handlers') are new in the child. vfork is fork here (POSIX allows it):
+ * a vfork child shares the parent's memory, whose profile its probes
+ * would change while the parent waits. Bare-metal the kernel makes no new
+ * process: fork fails with ENOSYS.
  */
-#include <stdbool.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <unistd.h>
 
 #include "prof/prof.h"
@@ -21,22 +28,32 @@
 #include "runtime.h"
 
 static bool forked;
+static sigset_t mask; /* the forking thread's, under the jit lock from prepare on */
 
 static void prepare(void)
 {
+	sigset_t old;
+	prof_block_outside_signals(&old);
 	queue_fork_prepare();
+	mask = old;
 }
 
 static void parent(void)
 {
+	sigset_t old = mask;
 	queue_fork_parent();
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 static void child(void)
 {
+	sigset_t old = mask;
 	forked = true;
+	rt_exit_forked();
+	rt_exit_handlers_forked();
+	prof_forked(); /* the policy lock held */
 	queue_fork_child();
-	prof_forked();
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 int rt_fork_init(void)

@@ -269,8 +269,6 @@ static void finish(int status, void *arg)
 	(void)arg;
 	rt_run_exit_handlers(status); /* an exit that bypassed rt_exit (one inside libc) */
 	fflush(stdout);
-	if (rt_forked())
-		return;
 	if (rt.opt < 0)
 		prof_stop();
 	finish_run(status);
@@ -294,9 +292,16 @@ static void finish(int status, void *arg)
  * thread: a handler calling exit would start the end again. Not with
  * --perf-map, whose exit handler writes out what the compiles made.
  */
+static pthread_mutex_t ending = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+
+void rt_exit_forked(void)
+{
+	pthread_mutex_t fresh = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+	ending = fresh;
+}
+
 void rt_exit(int status)
 {
-	static pthread_mutex_t ending = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 	if (pthread_mutex_trylock(&ending))
 		for (;;)
 			pause(); /* another thread is ending the process */

@@ -39,11 +39,15 @@ int rt_atexit(void (*fn)(void));
 int rt_on_exit(void (*fn)(int, void *), void *arg);
 /* fork.c: fork's handlers, registered before main (0, or pthread_atfork's
  * error); whether this process is a child the program forked, which
- * compiles nothing and writes none of the run's figures; and vfork, which
- * is fork. */
+ * compiles on its own threads and writes none of the run's figures; and
+ * vfork, which is fork. */
 int rt_fork_init(void);
 bool rt_forked(void);
 pid_t rt_vfork(void);
+/* In a forked child: rt_exit's lock (main.c) and the exit handlers' list's
+ * (atexit.c) as new, whichever thread of the parent held them. */
+void rt_exit_forked(void);
+void rt_exit_handlers_forked(void);
 /* dl.c: dlfcn.h's functions, which load nothing */
 void *rt_dlopen(const char *file, int mode);
 void *rt_dlsym(void *handle, const char *symbol);

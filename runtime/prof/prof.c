@@ -163,9 +163,13 @@ bool prof_compiler_first(void)
 }
 
 /* The compile counts at the end, for --verbose (once). */
+static bool forked;
+
 static void say_compiles(void)
 {
 	static bool said;
+	if (forked)
+		return;
 	struct queue_stats s;
 	queue_get_stats(&s);
 	char where[48] = "", left[40] = ""; /* given a CPU: where its compiles ran */
@@ -215,7 +219,19 @@ bool prof_stop_leaving(void)
 
 void prof_forked(void)
 {
-	atomic_store_explicit(&frozen, true, memory_order_release);
+	forked = true;
+	for (uint32_t i = 1; i < prof_nfns; i++) {
+		struct prof_fn *f = &prof_fns[i];
+		if (f->pending) {
+			f->pending = false;
+			f->call_trigger = f->calls + 1;
+			f->loop_trigger = f->loops + 1;
+		}
+		if (f->osr_pending) {
+			f->osr_pending = false;
+			f->osr_trigger = f->loops + 1;
+		}
+	}
 }
 
 void prof_probes(struct jit_probes *p)

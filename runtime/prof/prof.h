@@ -223,9 +223,11 @@ void prof_stop(void);
  * code cache and the report), probes return at once, and the process
  * must end without libc's exit handlers, LLVM's among them (_exit). */
 bool prof_stop_leaving(void);
-/* In a child the program forked (fork.c): the profile is frozen, as by
- * prof_stop_leaving, so that its probes return at once and ask for no
- * compile. */
+/* In a child the program forked (fork.c; the policy lock held): the
+ * functions whose compiles the parent had asked for, which the child has
+ * no thread to finish, are asked for again at their next call or loop;
+ * the child's compile summary (--verbose) is not said, being mostly the
+ * parent's. */
 void prof_forked(void);
 /* Block the signals that come from outside on this thread (not those a
  * fault raises), the old mask in *old if not NULL. */

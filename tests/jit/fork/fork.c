@@ -1,8 +1,9 @@
 /* fork under the JIT: the parent's hot code before the fork, the child's
- * work (hot functions of its own, which its copy of the runtime must not
- * try to compile: it has no compiler thread), its exit status, vfork and
- * exec, and the parent's work after. Where fork fails (bare-metal: the
- * kernel makes no new process) it says so and goes on. */
+ * work (hot functions only the child calls, which its copy of the runtime,
+ * without the parent's compiler thread, compiles on the child's own
+ * thread), its exit status, vfork and exec, and the parent's work after.
+ * Where fork fails (bare-metal: the kernel makes no new process) it says
+ * so and goes on. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,7 @@ int main(int argc, char **argv)
 	pid_t pid = fork();
 	if (pid < 0) {
 		printf("fork failed: %s\n", strerror(errno));
+		printf("instead: %lx\n", in_child(n)); /* the same work, here */
 	} else if (pid == 0) {
 		printf("child: %lx\n", in_child(n));
 		exit(3);
@@ -71,6 +73,6 @@ int main(int argc, char **argv)
 		waitpid(pid, &status, 0);
 		printf("vfork child exited with %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 	}
-	printf("parent after: %lx %lx\n", in_parent(n / 2), in_child(n / 3));
+	printf("parent after: %lx\n", in_parent(n / 2));
 	return 0;
 }
