@@ -112,7 +112,10 @@ int jit_whole_program(struct jit *j)
 		internalize(j, g);
 	for (LLVMValueRef f = LLVMGetFirstFunction(j->module); f; f = LLVMGetNextFunction(f))
 		internalize(j, f);
-	/* globalopt: never-stored variables become constants (and never-read
+	/* globaldce first: what nothing reaches, before the passes below walk
+	 * it (a compression library's 68 files, of which a program uses 52 of
+	 * 259 functions: 29.5 ms for these passes before, 9-12 after);
+	 * globalopt: never-stored variables become constants (and never-read
 	 * ones go), as do those only ever stored their initial value;
 	 * ipsccp: constants through arguments and returns; globaldce: what
 	 * nothing reaches. Internal functions whose address is not taken may
@@ -128,7 +131,7 @@ int jit_whole_program(struct jit *j)
 	 * initial value, and IPSCCP would rarely find one value in so many
 	 * stores. (Those with few it still follows: a mode variable set once
 	 * through a function's argument, say.) */
-	LLVMErrorRef e = jit_run_passes(j->module, j->tm[0], -1, "globalopt");
+	LLVMErrorRef e = jit_run_passes(j->module, j->tm[0], -1, "globaldce,globalopt");
 	if (!e) {
 		struct hidden *h;
 		size_t n = hide_costly(j->module, &h);
