@@ -1426,6 +1426,20 @@ static void *osr(uint32_t i, uint32_t loop)
 	}
 	if (osr_elsewhere(f))
 		return NULL;
+	/* A call its specialization's guard sent back to tier 0 (a miss): the
+	 * misses get generic code of their own, which serves every later one,
+	 * rather than OSR code for this call alone. (A calculator's long
+	 * division, specialized on one scale, had four of its loops compiled
+	 * for OSR, 185 ms of compiles, for short calls at other scales that
+	 * crossed the loop counts, before the misses' first look, 200 misses
+	 * on, asked for generic code.) */
+	const struct prof_version *in_slot = prof_in_slot(f);
+	if (in_slot && in_slot->nspec && !f->generic && !P.policy.fixed) {
+		if (!f->pending)
+			generic(f, i, true);
+		f->osr_trigger = f->loops * 2;
+		return NULL;
+	}
 	if (f->tier == 0 && f->calls >= 2 && !P.policy.fixed) {
 		/* called before: its next calls may well suffice, and need code
 		 * of their own anyway; OSR only if this call still loops on */
