@@ -36,8 +36,7 @@ cat >"$TMP/ai.c" <<-'END'
 		return 0;
 	}
 END
-clang-19 -O2 -o "$TMP/ai" "$TMP/ai.c" || fail "clang failed"
-want=$("$TMP/ai") || fail "the clang build failed"
+clang_oracle "$TMP/ai.c"
 run ./bareflow jit --hosted --cache off --compile-threads 0 --log-tiers "$TMP/ai.c"
 expect_status 0
 expect_output "^$want$"

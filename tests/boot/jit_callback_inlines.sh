@@ -65,8 +65,7 @@ cat >"$TMP/cb.c" <<-'END'
 		return 0;
 	}
 END
-clang-19 -O2 -o "$TMP/cb" "$TMP/cb.c" || fail "clang failed"
-want=$("$TMP/cb") || fail "the clang build failed"
+clang_oracle "$TMP/cb.c"
 mkdir "$TMP/objs"
 run ./bareflow jit --hosted --cache off --compile-threads 0 --log-tiers \
 	--env BAREFLOW_RT_OBJECTS="$TMP/objs" "$TMP/cb.c"

@@ -29,8 +29,7 @@ cat >"$TMP/gm.c" <<-'END'
 		return 0;
 	}
 END
-clang-19 -O2 -o "$TMP/gm" "$TMP/gm.c" || fail "clang failed"
-want=$("$TMP/gm") || fail "the clang build failed"
+clang_oracle "$TMP/gm.c"
 run ./bareflow jit --hosted --cache off --compile-threads 0 --log-tiers "$TMP/gm.c"
 expect_status 0
 expect_output "^$want$"
