@@ -640,8 +640,12 @@ static void generic_done(struct prof_job *job)
 		learn(f, i, ns);
 	}
 	/* 0 when nothing was counted since: a clone that counts no calls, or
-	 * a stale one's first miss; "%.0llu" prints nothing for a 0 */
+	 * a stale one's first miss; "%.0llu" prints nothing for a 0. Nor
+	 * when fewer than the misses: a clone that counts nothing leaves
+	 * only the calls its misses made into code that counts ("321 of 319") */
 	uint64_t since = prof_since(f->calls, f->spec_calls);
+	if (since < f->guard_misses)
+		since = 0;
 	char when[64] = "";
 	if (P.verbose && job->q.background)
 		prof_job_times(job, when, sizeof when);
