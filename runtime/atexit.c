@@ -24,10 +24,12 @@ static struct {
 	size_t n, cap;
 } H = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
-void rt_exit_handlers_forked(void)
+void rt_exit_handlers_hold(bool hold)
 {
-	pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
-	H.lock = fresh;
+	if (hold)
+		pthread_mutex_lock(&H.lock);
+	else
+		pthread_mutex_unlock(&H.lock);
 }
 
 static int add(struct handler h)

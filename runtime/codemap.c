@@ -205,22 +205,45 @@ static void flush_perf(void)
 		fflush(M.perf);
 }
 
+/* /tmp/perf-PID.map for this process, in M.perf: 0, or -1 after saying why. */
+static int open_perf(void)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/tmp/perf-%d.map", (int)getpid());
+	/* not through a link another user left in /tmp */
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0 || !(M.perf = fdopen(fd, "w"))) {
+		perror(path);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return 0;
+}
+
 int codemap_init(struct jit *j, bool perf_map, bool gdb)
 {
 	M.gdb = gdb;
 	if (perf_map) {
-		char path[64];
-		snprintf(path, sizeof path, "/tmp/perf-%d.map", (int)getpid());
-		/* not through a link another user left in /tmp */
-		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-		if (fd < 0 || !(M.perf = fdopen(fd, "w"))) {
-			perror(path);
-			if (fd >= 0)
-				close(fd);
+		if (open_perf())
 			return -1;
-		}
 		atexit(flush_perf);
 	}
 	jit_on_code(j, add, NULL);
 	return 0;
+}
+
+void codemap_forked(void)
+{
+	if (!M.perf)
+		return;
+	fclose(M.perf); /* empty: each entry is flushed as written */
+	M.perf = NULL;
+	if (open_perf())
+		return; /* the child goes on without one, as said */
+	for (size_t i = 0; i < bareflow_jitmap.count; i++)
+		if (M.m[i].written) {
+			M.m[i].written = false;
+			write_perf(i);
+		}
 }

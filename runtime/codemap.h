@@ -19,6 +19,9 @@
  * JIT interface (gdbjit.h). Returns 0, or -1 after printing why the map
  * cannot be written. */
 int codemap_init(struct jit *j, bool perf_map, bool gdb);
+/* In a forked child (fork.c): --perf-map's file is the child's own,
+ * /tmp/perf-PID.map with the entries written so far. */
+void codemap_forked(void);
 
 /* The version compiled for r is installed (code: its entry, the guard of a
  * specialized version; fallback: as a guard's fallback): its label gets

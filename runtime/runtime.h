@@ -44,10 +44,11 @@ int rt_on_exit(void (*fn)(int, void *), void *arg);
 int rt_fork_init(void);
 bool rt_forked(void);
 pid_t rt_vfork(void);
-/* In a forked child: rt_exit's lock (main.c) and the exit handlers' list's
- * (atexit.c) as new, whichever thread of the parent held them. */
+/* In a forked child: rt_exit's lock (main.c) as new, whichever thread of
+ * the parent held it (one ending the process holds it for good). */
 void rt_exit_forked(void);
-void rt_exit_handlers_forked(void);
+/* atexit.c: the exit handlers' list held (true) or let go, across a fork. */
+void rt_exit_handlers_hold(bool hold);
 /* dl.c: dlfcn.h's functions, which load nothing */
 void *rt_dlopen(const char *file, int mode);
 void *rt_dlsym(void *handle, const char *symbol);

@@ -1303,7 +1303,8 @@ void prof_hot(uint32_t i)
 		prof_fns[i].call_trigger = prof_fns[i].loop_trigger = PROF_NEVER;
 		return;
 	}
-	hot(i);
+	if (!prof_adopt_orphans())
+		hot(i);
 	prof_runtime_leave(&saved);
 }
 
@@ -1312,7 +1313,8 @@ void prof_miss(uint32_t i)
 	struct prof_saved saved;
 	if (!prof_runtime_enter(&saved))
 		return;
-	misses(&prof_fns[i], i);
+	if (!prof_adopt_orphans())
+		misses(&prof_fns[i], i);
 	prof_runtime_leave(&saved);
 }
 
@@ -1470,7 +1472,7 @@ void *prof_osr(uint32_t i, uint32_t loop)
 		prof_fns[i].osr_trigger = PROF_NEVER; /* the run is ending */
 		return NULL;
 	}
-	void *code = osr(i, loop);
+	void *code = prof_adopt_orphans() ? osr_code(&prof_fns[i], loop) : osr(i, loop);
 	prof_runtime_leave(&saved);
 	return code;
 }

@@ -217,21 +217,38 @@ bool prof_stop_leaving(void)
 	return true;
 }
 
-void prof_forked(void)
+static struct queue_job *orphans;
+
+void prof_forked(struct queue_job *jobs)
 {
 	forked = true;
-	for (uint32_t i = 1; i < prof_nfns; i++) {
-		struct prof_fn *f = &prof_fns[i];
-		if (f->pending) {
-			f->pending = false;
-			f->call_trigger = f->calls + 1;
-			f->loop_trigger = f->loops + 1;
-		}
-		if (f->osr_pending) {
-			f->osr_pending = false;
-			f->osr_trigger = f->loops + 1;
+	orphans = jobs;
+	/* their functions' triggers (saved in the jobs, put back as they
+	 * install) fire at the next call or loop, to enter the runtime */
+	for (struct queue_job *q = jobs; q; q = q->next) {
+		const struct prof_job *job = (const struct prof_job *)q;
+		for (size_t b = 0; b < job->n; b++) {
+			struct prof_fn *f = &prof_fns[job->who[b]];
+			if (job->osr) {
+				f->osr_trigger = f->loops + 1;
+			} else {
+				f->call_trigger = f->calls + 1;
+				f->loop_trigger = f->loops + 1;
+			}
 		}
 	}
+}
+
+bool prof_adopt_orphans(void)
+{
+	if (!orphans)
+		return false;
+	while (orphans) {
+		struct queue_job *q = orphans;
+		orphans = q->next;
+		queue_submit(q);
+	}
+	return true;
 }
 
 void prof_probes(struct jit_probes *p)

@@ -223,12 +223,17 @@ void prof_stop(void);
  * code cache and the report), probes return at once, and the process
  * must end without libc's exit handlers, LLVM's among them (_exit). */
 bool prof_stop_leaving(void);
-/* In a child the program forked (fork.c; the policy lock held): the
- * functions whose compiles the parent had asked for, which the child has
- * no thread to finish, are asked for again at their next call or loop;
- * the child's compile summary (--verbose) is not said, being mostly the
- * parent's. */
-void prof_forked(void);
+/* In a child the program forked (fork.c; its one thread, no lock held):
+ * the jobs no thread of the child will finish (queue_fork_child's) are
+ * compiled at the child's first entry into the runtime, the next call or
+ * loop of one of their functions; the child's compile summary
+ * (--verbose) is not said, being mostly the parent's. */
+struct queue_job;
+void prof_forked(struct queue_job *orphans);
+/* In a forked child at a probe (the policy lock held): the parent's jobs,
+ * submitted again (their functions' code installed then); whether there
+ * were any, in which case the probe leaves its own decision for later. */
+bool prof_adopt_orphans(void);
 /* Block the signals that come from outside on this thread (not those a
  * fault raises), the old mask in *old if not NULL. */
 void prof_block_outside_signals(sigset_t *old);

@@ -56,6 +56,8 @@ static struct {
 	bool stopping; /* queue_stop was called */
 	bool joined;   /* by then */
 	bool busy;     /* the thread has a job, from its take to its install */
+	struct queue_job *current; /* that job, until installed */
+	struct queue_job *here_jobs; /* those compiled on programs' threads, until installed */
 	double share;  /* of a CPU the thread's last compile got */
 	bool probed;   /* the thread's first measure of it is in */
 	unsigned skipped; /* jobs run at once since the last probe */
@@ -249,6 +251,7 @@ static void *serve(void *arg)
 		}
 		struct queue_job *job = take_most_urgent();
 		Q.busy = true;
+		Q.current = job;
 		pthread_mutex_unlock(&Q.lock);
 		if (pin >= 0)
 			atomic_store_explicit(&compiled_on, sched_getcpu(), memory_order_relaxed);
@@ -262,6 +265,9 @@ static void *serve(void *arg)
 		pthread_mutex_lock(&Q.policy);
 		job->install(job);
 		reprice_waiting();
+		pthread_mutex_lock(&Q.lock);
+		Q.current = NULL; /* before the policy lock goes: a fork's child has it or not */
+		pthread_mutex_unlock(&Q.lock);
 		pthread_mutex_unlock(&Q.policy);
 		free(job);
 		pthread_mutex_lock(&Q.lock);
@@ -402,6 +408,8 @@ void queue_submit(struct queue_job *job)
 		return;
 	}
 	Q.here++;
+	job->next = Q.here_jobs;
+	Q.here_jobs = job;
 	pthread_mutex_unlock(&Q.lock);
 	/* the caller's decision is published (its functions pending): the
 	 * policy lock is free while this thread compiles, so that another's
@@ -411,11 +419,16 @@ void queue_submit(struct queue_job *job)
 	pthread_mutex_lock(&Q.policy);
 	job->install(job);
 	reprice_waiting();
-	free(job);
 	pthread_mutex_lock(&Q.lock);
+	for (struct queue_job **p = &Q.here_jobs; *p; p = &(*p)->next)
+		if (*p == job) {
+			*p = job->next;
+			break;
+		}
 	if (--Q.here == 0)
 		pthread_cond_broadcast(&Q.settled);
 	pthread_mutex_unlock(&Q.lock);
+	free(job);
 }
 
 void queue_lock_policy(void)
@@ -443,14 +456,17 @@ void queue_fork_parent(void)
 	pthread_mutex_unlock(&Q.jit);
 }
 
-void queue_fork_child(void)
+struct queue_job *queue_fork_child(void)
 {
-	while (Q.head) { /* the parent's compiler thread's */
-		struct queue_job *job = Q.head;
-		Q.head = job->next;
-		free(job);
-	}
-	Q.tail = NULL;
+	/* the jobs no thread of the child will finish: those waiting, the
+	 * compiler thread's, and other threads' compiled here */
+	struct queue_job *orphans = Q.head, **end = &orphans;
+	while (*end)
+		end = &(*end)->next;
+	if (Q.current)
+		*end = Q.current, Q.current->next = NULL, end = &Q.current->next;
+	*end = Q.here_jobs;
+	Q.head = Q.tail = Q.current = Q.here_jobs = NULL;
 	Q.waiting = 0;
 	Q.running = false;
 	Q.busy = false;
@@ -458,6 +474,7 @@ void queue_fork_child(void)
 	pthread_mutex_unlock(&Q.lock);
 	pthread_mutex_unlock(&Q.policy);
 	pthread_mutex_unlock(&Q.jit);
+	return orphans;
 }
 
 bool queue_try_jit(void)

@@ -82,10 +82,13 @@ void queue_lock_policy(void);
 /* fork's handlers (fork.c): before it, the jit lock (a compile under way
  * ends first), the policy lock and the queue's are taken; after it the
  * parent lets them go, and the child, with neither a compiler thread nor
- * another thread compiling, drops the jobs waiting and lets them go. */
+ * another thread compiling, lets them go and returns the jobs no thread of
+ * its will finish (waiting, the compiler thread's, other threads'; linked
+ * by next), which it may submit again later (policy lock held, as for
+ * queue_submit: they compile on the submitting thread then). */
 void queue_fork_prepare(void);
 void queue_fork_parent(void);
-void queue_fork_child(void);
+struct queue_job *queue_fork_child(void);
 void queue_unlock_policy(void);
 /* The jit lock, tried by a program thread that wants to ask struct jit a
  * question (false: a compile is under way). */
