@@ -469,6 +469,7 @@ static void installed(struct prof_fn *f, uint32_t i, const struct jit_request *r
 	} else {
 		f->call_trigger = f->loop_trigger = PROF_NEVER;
 		f->spec_calls = f->calls;
+		f->spec_misses = f->guard_misses;
 		f->miss_trigger = r->nspec ? first_miss_check(f, i) : PROF_NEVER;
 		f->stale = job && prof_spec_stale(job, b);
 		if (f->stale) {
@@ -1432,15 +1433,17 @@ static void *osr(uint32_t i, uint32_t loop)
 	}
 	if (osr_elsewhere(f))
 		return NULL;
-	/* A call its specialization's guard sent back to tier 0 (a miss): the
-	 * misses get generic code of their own, which serves every later one,
-	 * rather than OSR code for this call alone. (A calculator's long
-	 * division, specialized on one scale, had four of its loops compiled
-	 * for OSR, 185 ms of compiles, for short calls at other scales that
-	 * crossed the loop counts, before the misses' first look, 200 misses
-	 * on, asked for generic code.) */
+	/* Calls its specialization's guard sent back to tier 0 (misses, since
+	 * it went in): they get generic code of their own, which serves every
+	 * later one, rather than OSR code for this call alone. (A calculator's
+	 * long division, specialized on one scale, had four of its loops
+	 * compiled for OSR, 185 ms of compiles, for short calls at other
+	 * scales that crossed the loop counts, before the misses' first look,
+	 * 200 misses on, asked for generic code.) A call that began in tier 0
+	 * before the guard went in, and missed nothing, gets its OSR code. */
 	const struct prof_version *in_slot = prof_in_slot(f);
-	if (in_slot && in_slot->nspec && !f->generic && !P.policy.fixed) {
+	if (in_slot && in_slot->nspec && !f->generic && !P.policy.fixed &&
+	    f->guard_misses > f->spec_misses) {
 		if (!f->pending)
 			generic(f, i, true);
 		f->osr_trigger = f->loops * 2;

@@ -150,6 +150,7 @@ struct prof_fn {
 		bool tier0_again; /* tier 0's sample is being run a second time */
 	} experiment;
 	uint64_t spec_calls; /* calls when a specialized version was installed */
+	uint64_t spec_misses; /* guard_misses then */
 	unsigned long size;  /* IR instructions a version compiles (0: not known yet) */
 	unsigned nversions;
 	struct prof_version versions[PROF_MAX_VERSIONS];
