@@ -119,8 +119,10 @@ expect_status 2
 expect_output "^bareflow: -Wframe-larger-than=1000: the code generator checks it"
 
 # -l among the inputs, as a build line puts it after its sources: a
-# library, not the program's first argument; "--" still starts ARGS, and
-# a library the runtime lacks is refused there too
+# library the runtime provides, not the program's first argument; "--"
+# still starts ARGS; another -l word there (ls's -la) starts ARGS, as any
+# other word does, and so is -lm after it; before the inputs a library the
+# runtime lacks is refused
 cat >"$TMP/src/args.c" <<'EOF'
 #include <stdio.h>
 int twice(int x);
@@ -140,7 +142,11 @@ run ./bareflow jit --hosted --cache off "$TMP/src/args.c" "$TMP/src/twice.c" -lm
 expect_status 4
 expect_output "^arg y\$"
 expect_no_output "^arg -lm"
-run ./bareflow jit --hosted "$TMP/src/args.c" -lz
+run ./bareflow jit --hosted --cache off "$TMP/src/args.c" "$TMP/src/twice.c" -la -lm
+expect_status 6
+expect_output "^arg -la\$"
+expect_output "^arg -lm\$"
+run ./bareflow jit --hosted -lz "$TMP/src/args.c"
 expect_status 2
 expect_output "^bareflow: -lz: the JIT links the program's own code with the C library"
 

@@ -197,8 +197,9 @@ static const char jit_usage[] =
     "go to clang after those flags, in order, as for a build with clang (the\n"
     "front end's cache below is not used with -I or -include); -lm,\n"
     "-lpthread, -lrt, -ldl and -lc are accepted, before or among the inputs\n"
-    "(jit *.c -lm; give \"--\" before ARGS that look so), and need nothing\n"
-    "(the runtime provides the C library), any other -l is refused. The\n"
+    "(jit *.c -lm; give \"--\" before ARGS that are one of them), and need\n"
+    "nothing (the runtime provides the C library); any other -l is refused\n"
+    "before the inputs, and starts ARGS after them (jit ls.c -la). The\n"
     "program's argv[0] is the first input without its extension, its\n"
     "environment only --env.\n"
     "\n"
@@ -456,19 +457,20 @@ static int cflag_count;
  * -l gives the JIT nothing to link. */
 static const char *const provided_libs[] = {"c", "m", "pthread", "rt", "dl"};
 
-/*
- * argv[*i] as one of clang's options that jit and export pass on (-I DIR,
- * -D NAME[=VALUE], -U NAME, with the value attached or as the next word;
- * -include FILE; -std=STD), or one of the libraries the runtime provides
- * (-lm, -lpthread...). Returns -1 when it is none of these, 0 when taken
- * (*i at its last word), 2 after a usage error.
- */
-/* -lLIB: 0 for a library the runtime provides, else 2 after saying why. */
-static int link_library(const struct command *c, const char *lib)
+/* Whether the runtime provides library lib (-llib). */
+static bool provided_library(const char *lib)
 {
 	for (size_t k = 0; k < sizeof provided_libs / sizeof provided_libs[0]; k++)
 		if (!strcmp(lib, provided_libs[k]))
-			return 0;
+			return true;
+	return false;
+}
+
+/* -lLIB: 0 for a library the runtime provides, else 2 after saying why. */
+static int link_library(const struct command *c, const char *lib)
+{
+	if (provided_library(lib))
+		return 0;
 	return usage_error(c->name,
 			   "-l%s: the JIT links the program's own code with the C library "
 			   "the runtime provides (libc, libm, libpthread, librt, libdl); give "
@@ -476,6 +478,13 @@ static int link_library(const struct command *c, const char *lib)
 			   lib);
 }
 
+/*
+ * argv[*i] as one of clang's options that jit and export pass on (-I DIR,
+ * -D NAME[=VALUE], -U NAME, with the value attached or as the next word;
+ * -include FILE; -std=STD), or one of the libraries the runtime provides
+ * (-lm, -lpthread...). Returns -1 when it is none of these, 0 when taken
+ * (*i at its last word), 2 after a usage error.
+ */
 static int frontend_option(const struct command *c, int argc, char **argv, int *i)
 {
 	const char *a = argv[*i];
@@ -1020,10 +1029,11 @@ static bool is_jit_input(const char *word)
 
 /*
  * `jit PROG.c|PROG.bc... [--] [ARGS...]`: the leading words that end in .c or
- * .bc are the inputs, among which -lLIB words are libraries, as on a
- * compiler's command line (`jit *.c -lm`; they are moved out of argv's
- * inputs); the first other word, or a "--" after them (dropped), starts
- * the program's arguments. Refuses options that need a boot with
+ * .bc are the inputs, among which -lm and the other libraries the runtime
+ * provides are taken as on a compiler's command line (`jit *.c -lm`; they
+ * are moved out of argv's inputs); the first other word (-la is a
+ * program's argument), or a "--" after them (dropped), starts the
+ * program's arguments. Refuses options that need a boot with
  * --hosted, and completes the kernel command line for a boot. Returns 0 or 2.
  */
 static int jit_cmdline(const struct command *c, int argc, char **argv, struct jit_app *app,
@@ -1034,10 +1044,8 @@ static int jit_cmdline(const struct command *c, int argc, char **argv, struct ji
 	for (; k < argc; k++) {
 		if (is_jit_input(argv[k])) {
 			argv[n++] = argv[k];
-		} else if (n && !strncmp(argv[k], "-l", 2) && argv[k][2]) {
-			int r = link_library(c, argv[k] + 2);
-			if (r)
-				return r;
+		} else if (n && !strncmp(argv[k], "-l", 2) && provided_library(argv[k] + 2)) {
+			continue; /* -lm and the like: nothing to link */
 		} else {
 			break;
 		}
