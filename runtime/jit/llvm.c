@@ -702,9 +702,11 @@ static int link_last(struct jit *j)
 
 int jit_link_files(struct jit *j)
 {
+	uint64_t t0 = rt_now_ns();
 	int err = 0;
 	while (!err && j->nlinking >= 2)
 		err = link_last(j);
+	j->stats.load_ns += rt_now_ns() - t0;
 	if (err)
 		return err;
 	if (j->nlinking == 1 && !j->module) {

@@ -644,8 +644,9 @@ static void generic_done(struct prof_job *job)
 	 * a stale one's first miss; "%.0llu" prints nothing for a 0. Nor
 	 * when fewer than the misses: a clone that counts nothing leaves
 	 * only the calls its misses made into code that counts ("321 of 319") */
-	uint64_t since = prof_since(f->calls, f->spec_calls);
-	if (since < f->guard_misses)
+	/* read once: the program's threads go on counting */
+	uint64_t since = prof_since(f->calls, f->spec_calls), missed = f->guard_misses;
+	if (since < missed)
 		since = 0;
 	char when[64] = "";
 	if (P.verbose && job->q.background)
@@ -655,7 +656,7 @@ static void generic_done(struct prof_job *job)
 			"bareflow-rt: %s %s: generic -O3 code (%llu%s%.0llu calls missed the "
 			"specialization) from call %llu, %s %.2f ms%s%s\n",
 			job->fallback ? "fallback" : "tier-up", f->fn->name,
-			(unsigned long long)f->guard_misses, since ? " of " : "",
+			(unsigned long long)missed, since ? " of " : "",
 			(unsigned long long)since, (unsigned long long)f->calls + 1,
 			ns ? "compiled in" : "compiled before, in",
 			prof_ms(ns ? ns : f->generic_ns), job->q.background ? " in the background" : "",
