@@ -53,6 +53,9 @@ static void take_calls(struct prof_job *job)
 /* A batch that fails is compiled again as who[0] alone. */
 static void compile_now(struct prof_job *job)
 {
+	if (job->code[0])
+		return; /* compiled before: the generic code a guard's job reuses, or a
+			 * forked child's job that its parent compiled */
 	if (job->osr) {
 		/* what it inlined only for --log-tiers, which prints it */
 		job->err = jit_compile_osr(P.jit, job->r[0].fn, job->loop, &job->code[0],
@@ -62,8 +65,6 @@ static void compile_now(struct prof_job *job)
 			snprintf(job->error, sizeof job->error, "%s", jit_error(P.jit));
 		return;
 	}
-	if (job->code[0])
-		return; /* compiled before */
 	/* a request that waited in the queue while its values changed is
 	 * compiled generic: its guard would send every call to the old code */
 	for (size_t b = 0; b < job->n; b++)

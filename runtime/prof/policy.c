@@ -991,8 +991,10 @@ static void start_tier0_sample(struct prof_fn *f, uint64_t spent)
 	 * which is what is in question; but looked at after its first few
 	 * calls, which end it where tier 0 is plainly the slower */
 	sample(f, e->o3_cpc);
-	f->call_trigger = f->calls + EXPERIMENT_MIN_CALLS + 2;
-	e->tier0_first = true;
+	e->tier0_end = f->call_trigger;
+	e->tier0_first = f->call_trigger > f->calls + EXPERIMENT_MIN_CALLS + 3;
+	if (e->tier0_first)
+		f->call_trigger = f->calls + EXPERIMENT_MIN_CALLS + 2;
 }
 
 /* Tests: $BAREFLOW_RT_MEASURE names a function whose code choice is
@@ -1107,6 +1109,7 @@ static void experiment(struct prof_fn *f, uint32_t i)
 			prof_reinstall(f, f->tier0_code);
 			e->inclusive = f->inclusive;
 			sample(f, e->o3_cpc);
+			e->tier0_end = f->call_trigger;
 			if (e->tier0_first) /* looked at after its first calls again */
 				f->call_trigger = f->calls + EXPERIMENT_MIN_CALLS + 2;
 			return;
@@ -1121,7 +1124,9 @@ static void experiment(struct prof_fn *f, uint32_t i)
 		if (e->tier0_first) {
 			e->tier0_first = false;
 			if (!(beside > TIER0_PLAINLY * e->o3_cpc)) {
-				sample(f, e->o3_cpc); /* the rest, as sized */
+				/* the rest, as sized */
+				f->call_trigger =
+				    e->tier0_end > f->calls ? e->tier0_end : f->calls + 1;
 				return;
 			}
 		}
@@ -1324,8 +1329,8 @@ void prof_hot(uint32_t i)
 		prof_fns[i].call_trigger = prof_fns[i].loop_trigger = PROF_NEVER;
 		return;
 	}
-	if (!prof_adopt_orphans())
-		hot(i);
+	prof_adopt_orphans(); /* hot() looks whether anything is still due */
+	hot(i);
 	prof_runtime_leave(&saved);
 }
 
@@ -1459,8 +1464,9 @@ static void *osr(uint32_t i, uint32_t loop)
 	 * long division, specialized on one scale, had four of its loops
 	 * compiled for OSR, 185 ms of compiles, for short calls at other
 	 * scales that crossed the loop counts, before the misses' first look,
-	 * 200 misses on, asked for generic code.) A call that began in tier 0
-	 * before the guard went in, and missed nothing, gets its OSR code. */
+	 * 200 misses on, asked for generic code.) While the guard has missed
+	 * nothing since it went in, a call still in tier 0 (one that began
+	 * before the guard) gets its OSR code. */
 	const struct prof_version *in_slot = prof_in_slot(f);
 	if (in_slot && in_slot->nspec && !f->generic && !P.policy.fixed &&
 	    f->guard_misses > f->spec_misses) {

@@ -222,6 +222,12 @@ static struct queue_job *orphans;
 void prof_forked(struct queue_job *jobs)
 {
 	forked = true;
+	/* after those its parent had not adopted yet (a child forking again
+	 * before its first probe, or while another thread adopted them) */
+	struct queue_job **end = &jobs;
+	while (*end)
+		end = &(*end)->next;
+	*end = orphans;
 	orphans = jobs;
 	/* their functions' triggers (saved in the jobs, put back as they
 	 * install) fire at the next call or loop, to enter the runtime */

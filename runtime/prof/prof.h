@@ -149,6 +149,7 @@ struct prof_fn {
 		unsigned again;
 		bool tier0_again; /* tier 0's sample is being run a second time */
 		bool tier0_first; /* its first EXPERIMENT_MIN_CALLS calls are being run */
+		uint64_t tier0_end; /* the call trigger that ends it, as sized */
 	} experiment;
 	uint64_t spec_calls; /* calls when a specialized version was installed */
 	uint64_t spec_misses; /* guard_misses then */

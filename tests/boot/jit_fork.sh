@@ -107,6 +107,49 @@ for p in signals atexit; do
 	cmp -s "$TMP/$p.want" "$TMP/$p.got" || fail "$p.c: $(diff "$TMP/$p.want" "$TMP/$p.got" | head -5)"
 done
 
+# A child that forks again before its first probe: the grandchild has the
+# jobs its parent had not adopted yet, and compiles them (before, they
+# were lost: their functions stayed pending, each call came back to the
+# runtime, and the stack overflowed). g's tier-up is asked at its second
+# call and queued; the fork, then the second, come before any probe.
+cat >"$TMP/twice.c" <<'EOF'
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+__attribute__((noinline)) unsigned long g(unsigned long x)
+{
+	return x * 2654435761u + 1;
+}
+int main(void)
+{
+	unsigned long s = g(1) + g(2) + g(3);
+	int st;
+	pid_t pid = fork();
+	if (pid == 0) {
+		pid_t inner = fork();
+		if (inner == 0) {
+			for (long i = 0; i < 20000000; i++)
+				s += g((unsigned long)i);
+			printf("grandchild %lx\n", s);
+			exit(0);
+		}
+		waitpid(inner, &st, 0);
+		exit(WIFEXITED(st) ? WEXITSTATUS(st) : 99);
+	}
+	waitpid(pid, &st, 0);
+	printf("child exited with %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : 99);
+	return 0;
+}
+EOF
+clang-19 -O2 -o "$TMP/twice" "$TMP/twice.c" || fail "clang failed on twice.c"
+"$TMP/twice" >"$TMP/twice.want" || fail "the clang build of twice.c failed"
+run timeout 120 ./bareflow jit --hosted --cache off --compile-threads 1 \
+	--thresholds 2,1000000000,1000000000,1000000000 "$TMP/twice.c"
+expect_status 0
+grep -v "^bareflow" "$OUT" >"$TMP/twice.got"
+cmp -s "$TMP/twice.want" "$TMP/twice.got" || fail "twice.c: $(diff "$TMP/twice.want" "$TMP/twice.got" | head -5)"
+
 clang-19 -O2 -static -o "$TMP/static" "$src" || fail "clang -static failed"
 run ./bareflow run "$TMP/static" 100000
 expect_status 0
