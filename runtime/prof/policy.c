@@ -643,8 +643,8 @@ static void generic_done(struct prof_job *job)
 	/* 0 when nothing was counted since: a clone that counts no calls, or
 	 * a stale one's first miss; "%.0llu" prints nothing for a 0. Nor
 	 * when fewer than the misses: a clone that counts nothing leaves
-	 * only the calls its misses made into code that counts ("321 of 319") */
-	/* read once: the program's threads go on counting */
+	 * only the calls its misses made into code that counts ("321 of 319").
+	 * Each read once: the program's threads go on counting. */
 	uint64_t since = prof_since(f->calls, f->spec_calls), missed = f->guard_misses;
 	if (since < missed)
 		since = 0;
@@ -975,6 +975,21 @@ static bool sample_disturbed(struct prof_experiment *e)
 
 /* f's -O3 code, which has run spent cycles, makes way for its tier-0 code
  * for a sample beside it (experiment()). */
+/* Tier 0's sample, from now: sized as the -O3 code's (the usual cycles
+ * if tier 0 is no faster, which is what is in question), its end in
+ * tier0_end; while tier0_first, looked at after its first few calls, which
+ * end it where tier 0 is plainly the slower (not a sample that short
+ * anyway). */
+static void sample_tier0(struct prof_fn *f)
+{
+	struct prof_experiment *e = &f->experiment;
+	sample(f, e->o3_cpc);
+	e->tier0_end = f->call_trigger;
+	e->tier0_first = e->tier0_first && e->tier0_end > f->calls + EXPERIMENT_MIN_CALLS + 3;
+	if (e->tier0_first)
+		f->call_trigger = f->calls + EXPERIMENT_MIN_CALLS + 2;
+}
+
 static void start_tier0_sample(struct prof_fn *f, uint64_t spent)
 {
 	struct prof_experiment *e = &f->experiment;
@@ -987,14 +1002,8 @@ static void start_tier0_sample(struct prof_fn *f, uint64_t spent)
 	e->inclusive = f->inclusive;
 	e->state = EXPERIMENT_TIER0;
 	begin_sample(e);
-	/* sized as the -O3 code's: the usual cycles if tier 0 is no faster,
-	 * which is what is in question; but looked at after its first few
-	 * calls, which end it where tier 0 is plainly the slower */
-	sample(f, e->o3_cpc);
-	e->tier0_end = f->call_trigger;
-	e->tier0_first = f->call_trigger > f->calls + EXPERIMENT_MIN_CALLS + 3;
-	if (e->tier0_first)
-		f->call_trigger = f->calls + EXPERIMENT_MIN_CALLS + 2;
+	e->tier0_first = true;
+	sample_tier0(f);
 }
 
 /* Tests: $BAREFLOW_RT_MEASURE names a function whose code choice is
@@ -1108,10 +1117,7 @@ static void experiment(struct prof_fn *f, uint32_t i)
 		if (sample_disturbed(e)) { /* again, from now */
 			prof_reinstall(f, f->tier0_code);
 			e->inclusive = f->inclusive;
-			sample(f, e->o3_cpc);
-			e->tier0_end = f->call_trigger;
-			if (e->tier0_first) /* looked at after its first calls again */
-				f->call_trigger = f->calls + EXPERIMENT_MIN_CALLS + 2;
+			sample_tier0(f);
 			return;
 		}
 		uint64_t calls = prof_calls_in_slot(f);

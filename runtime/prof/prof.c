@@ -162,9 +162,10 @@ bool prof_compiler_first(void)
 	return s.first;
 }
 
-/* The compile counts at the end, for --verbose (once). */
-static bool forked;
+static bool forked; /* this process is a child the program forked (prof_forked) */
 
+/* The compile counts at the end, for --verbose (once; not a forked child's,
+ * which are mostly its parent's). */
 static void say_compiles(void)
 {
 	static bool said;

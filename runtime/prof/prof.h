@@ -235,7 +235,8 @@ struct queue_job;
 void prof_forked(struct queue_job *orphans);
 /* In a forked child at a probe (the policy lock held): the parent's jobs,
  * submitted again (their functions' code installed then); whether there
- * were any, in which case the probe leaves its own decision for later. */
+ * were any, in which case prof_miss and prof_osr leave their own
+ * decisions for later (prof_hot's looks whether anything is still due). */
 bool prof_adopt_orphans(void);
 /* Block the signals that come from outside on this thread (not those a
  * fault raises), the old mask in *old if not NULL. */

@@ -463,8 +463,11 @@ struct queue_job *queue_fork_child(void)
 	struct queue_job *orphans = Q.head, **end = &orphans;
 	while (*end)
 		end = &(*end)->next;
-	if (Q.current)
-		*end = Q.current, Q.current->next = NULL, end = &Q.current->next;
+	if (Q.current) {
+		Q.current->next = NULL;
+		*end = Q.current;
+		end = &Q.current->next;
+	}
 	*end = Q.here_jobs;
 	Q.head = Q.tail = Q.current = Q.here_jobs = NULL;
 	Q.waiting = 0;

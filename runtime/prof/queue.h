@@ -79,6 +79,7 @@ void queue_submit(struct queue_job *job);
 
 /* The policy lock. */
 void queue_lock_policy(void);
+void queue_unlock_policy(void);
 /* fork's handlers (fork.c): before it, the jit lock (a compile under way
  * ends first), the policy lock and the queue's are taken; after it the
  * parent lets them go, and the child, with neither a compiler thread nor
@@ -89,7 +90,6 @@ void queue_lock_policy(void);
 void queue_fork_prepare(void);
 void queue_fork_parent(void);
 struct queue_job *queue_fork_child(void);
-void queue_unlock_policy(void);
 /* The jit lock, tried by a program thread that wants to ask struct jit a
  * question (false: a compile is under way). */
 bool queue_try_jit(void);
