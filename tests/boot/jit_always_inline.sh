@@ -4,9 +4,11 @@
 # straight-line helpers and those whose code is final, inlines it too.
 # libdeflate's compressor runs one long call whose OSR code called its
 # match finder (always_inline, with loops) through its stub, 27 million
-# times. Here scan's one call OSRs after run_at, its always_inline helper
-# with a loop, got a specialized (not final) version of its own: the OSR
-# code must inline run_at, and the output equal the clang build's.
+# times. Here scan's one call OSRs while run_at, its always_inline helper
+# with a loop, has no final code: a specialized version of its own, or
+# none yet when the OSR comes first (the machine's timing decides; both
+# kept it a call before). The OSR code must inline run_at, and the output
+# equal the clang build's.
 . tests/boot/common.inc
 cat >"$TMP/ai.c" <<-'END'
 	#include <stdio.h>
@@ -40,6 +42,5 @@ clang_oracle "$TMP/ai.c"
 run ./bareflow jit --hosted --cache off --compile-threads 0 --log-tiers "$TMP/ai.c"
 expect_status 0
 expect_output "^$want$"
-expect_output "tier-up run_at: tier 0 -> 2 (-O3, specialized"
 expect_output "OSR scan: tier 0 -> 2 (-O3) .*inlining run_at"
 echo ok
