@@ -271,6 +271,7 @@ static void finish(int status, void *arg)
 	fflush(stdout);
 	if (rt.opt < 0)
 		prof_stop();
+	jit_helper_end(rt.jit); /* (one let go may still run) */
 	finish_run(status);
 }
 
@@ -310,6 +311,7 @@ void rt_exit(int status)
 		exit(status);
 	if (rt.perf_map) {
 		prof_stop();
+		jit_helper_end(rt.jit);
 		exit(status);
 	}
 	static bool finishing;
@@ -321,7 +323,9 @@ void rt_exit(int status)
 	sigaddset(&own, SIGPIPE);
 	sigaddset(&own, SIGXFSZ);
 	pthread_sigmask(SIG_UNBLOCK, &own, NULL);
-	if (!prof_stop_leaving()) {
+	/* (a helper that tier 0 did not need may still be reading the
+	 * program: left running too, jit/helper.c) */
+	if (!prof_stop_leaving() && !jit_helpers_running()) {
 		pthread_sigmask(SIG_SETMASK, &old, NULL); /* nothing is held */
 		exit(status);
 	}
@@ -426,6 +430,7 @@ static bool parse_thresholds(const char *s, struct prof_policy *p)
 static int compile_error(int code)
 {
 	fprintf(stderr, "bareflow-rt: %s\n", jit_error(rt.jit));
+	jit_helper_end(rt.jit); /* before exit's destructors */
 	return code == JIT_ENOSYM ? EXIT_NO_SYMBOL : EXIT_CANNOT_EXECUTE;
 }
 
@@ -734,18 +739,35 @@ int main(int argc, char **argv, char **envp)
 	int bad = rt.nfetch ? fetch_files() : 0;
 	if (bad)
 		return bad;
-	bad = load_bitcode(argv + first_file, i - first_file);
-	if (bad || rt.check)
-		return bad;
 	size_t nsyms;
 	const struct jit_symbol *syms = runtime_symbols(&nsyms);
 	if (!syms) {
 		fprintf(stderr, "bareflow-rt: out of memory for the symbol table\n");
 		return 1;
 	}
+	/* tier 0 on two CPUs where there are two (jit/helper.c), or where
+	 * $BAREFLOW_RT_TIER0_HELPER is on (off: never; for tests); not for a
+	 * program prepared elsewhere (the tier-0 file's) */
+	const char *helper = getenv("BAREFLOW_RT_TIER0_HELPER");
+	if (rt.opt < 0 && !rt.check && !rt.export && !rt.tier0 &&
+	    (helper && !strcmp(helper, "on")	 ? true
+	     : helper && !strcmp(helper, "off") ? false
+						 : cpus_allowed() > 1))
+		jit_helper_start(rt.jit, (size_t)(i - first_file), syms, nsyms);
+	bad = load_bitcode(argv + first_file, i - first_file);
+	if (bad || rt.check) {
+		jit_helper_end(rt.jit);
+		return bad;
+	}
 	jit_provide(rt.jit, syms, nsyms);
-	if (codemap_init(rt.jit, rt.perf_map, rt.gdb))
+	/* a code cache for the program: tier 0 is likely to come from it */
+	if (!rt.cache_off && !rt.cache_clear && !rt.tier0_out &&
+	    cache_file_exists(rt.jit, rt.cache_dir, &rt.policy))
+		jit_helper_cancel(rt.jit);
+	if (codemap_init(rt.jit, rt.perf_map, rt.gdb)) {
+		jit_helper_end(rt.jit);
 		return EXIT_USAGE;
+	}
 	fault_report_init();
 	void *entry;
 	int r;
@@ -753,8 +775,11 @@ int main(int argc, char **argv, char **envp)
 	uint64_t host_read_ns = 0;
 	if (rt.export)
 		return export_program();
-	if (rt.tier0_out)
-		return write_tier0();
+	if (rt.tier0_out) {
+		r = write_tier0();
+		jit_helper_end(rt.jit); /* one not needed may still run: before exit's destructors */
+		return r;
+	}
 	if (rt.opt < 0) {
 		struct jit_probes probes;
 		r = prof_init(rt.jit, &rt.policy, rt.verbose || rt.log_tiers);
@@ -770,6 +795,8 @@ int main(int argc, char **argv, char **envp)
 				r = jit_compile_tier0(rt.jit, &probes, "main", &entry);
 				compiled_tier0 = true;
 				rt.host_first_ns = 0;
+			} else {
+				jit_helper_cancel(rt.jit);
 			}
 			cache_tier0_done();
 		}
@@ -814,6 +841,8 @@ int main(int argc, char **argv, char **envp)
 			: rt.opt   ? "optimized"
 				   : "at -O0",
 			ms(rt.first.load_ns), ms(rt.first.optimize_ns), ms(rt.first.codegen_ns));
+	if (rt.verbose && compiled_tier0)
+		fprintf(stderr, "bareflow-rt: tier 0 %s\n", jit_tier0_how(rt.jit));
 	void **constructors;
 	size_t nconstructors;
 	if ((r = jit_init_functions(rt.jit, true, &constructors, &nconstructors)) ||
@@ -822,6 +851,7 @@ int main(int argc, char **argv, char **envp)
 	on_exit(finish, NULL);
 	if (rt_fork_init()) {
 		fprintf(stderr, "bareflow-rt: cannot register fork's handlers\n");
+		jit_helper_end(rt.jit);
 		return 1;
 	}
 	if (rt.opt < 0) /* the tiers' machines, before main rather than in its first compiles */
@@ -830,6 +860,7 @@ int main(int argc, char **argv, char **envp)
 	if (!rt_threads_start()) {
 		fprintf(stderr, "bareflow-rt: no thread-specific key left to count the program's "
 				"threads by\n");
+		jit_helper_end(rt.jit);
 		return 1;
 	}
 	/* the name err, warn, error and assert print, as the program's own */
@@ -850,6 +881,7 @@ int main(int argc, char **argv, char **envp)
 	 * init array's */
 	if (ndestructors && rt_atexit(run_destructors)) {
 		fprintf(stderr, "bareflow-rt: out of memory for the program's destructors\n");
+		jit_helper_end(rt.jit);
 		return 1;
 	}
 	for (size_t k = 0; k < nconstructors; k++)

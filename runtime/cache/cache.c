@@ -147,24 +147,19 @@ static bool default_dir(char *out, size_t len)
 	return false;
 }
 
-void cache_open(struct jit *j, const char *dir, const struct prof_policy *policy, bool verbose)
+/* The cache's directory, the keys but the program's shape (C.key[4]) and
+ * its file's path: false if there is no directory to keep it in. */
+static bool place(struct jit *j, const char *dir, const struct prof_policy *policy)
 {
 	const char *cpu = getenv("BAREFLOW_RT_TEST_CPU"); /* tests: a foreign CPU */
-	C.jit = j;
-	C.verbose = verbose;
 	if (dir)
 		snprintf(C.dir, sizeof C.dir, "%s", dir);
 	else if (!default_dir(C.dir, sizeof C.dir))
-		return; /* no home: nowhere to keep it */
+		return false; /* no home: nowhere to keep it */
 	build_id(C.key[0], sizeof C.key[0]);
 	snprintf(C.key[1], sizeof C.key[1], "%s", jit_llvm_version());
 	snprintf(C.key[2], sizeof C.key[2], "%s", cpu && *cpu ? cpu : jit_cpu_name(j));
 	snprintf(C.key[3], sizeof C.key[3], "%s", jit_cpu_features(j));
-	/* the bitcode, and the functions as prepared (by the guest itself, or
-	 * on the host when the tier-0 file carried the program: the records
-	 * name functions by number) */
-	snprintf(C.key[4], sizeof C.key[4], "%s %016llx", jit_input_hash(j),
-		 (unsigned long long)jit_program_shape(j));
 	if (policy->fixed)
 		snprintf(C.key[5], sizeof C.key[5], "fixed %llu,%llu,%llu,%llu",
 			 (unsigned long long)policy->calls1, (unsigned long long)policy->loops1,
@@ -184,9 +179,29 @@ void cache_open(struct jit *j, const char *dir, const struct prof_policy *policy
 	snprintf(keys, sizeof keys, "%s\n%s\n%s\n%s", C.key[0], C.key[1], C.key[2], C.key[3]);
 	snprintf(C.path, sizeof C.path, "%s/%s-%s-%08llx" SUFFIX, C.dir, jit_input_hash(j), tag,
 		 (unsigned long long)(fnv(keys, strlen(keys)) & 0xffffffffu));
+	return true;
+}
+
+void cache_open(struct jit *j, const char *dir, const struct prof_policy *policy, bool verbose)
+{
+	C.jit = j;
+	C.verbose = verbose;
+	if (!place(j, dir, policy))
+		return;
+	/* the bitcode, and the functions as prepared (by the guest itself, or
+	 * on the host when the tier-0 file carried the program: the records
+	 * name functions by number) */
+	snprintf(C.key[4], sizeof C.key[4], "%s %016llx", jit_input_hash(j),
+		 (unsigned long long)jit_program_shape(j));
 	C.on = true;
 	jit_keep_objects(j);
 	read_cache();
+}
+
+bool cache_file_exists(struct jit *j, const char *dir, const struct prof_policy *policy)
+{
+	struct stat st;
+	return place(j, dir, policy) && !stat(C.path, &st);
 }
 
 const char *cache_path(void)

@@ -22,6 +22,9 @@
  * run under policy: read the program's file if there is one (a warning if
  * it cannot be used), and keep the objects the JIT makes from now on. */
 void cache_open(struct jit *j, const char *dir, const struct prof_policy *policy, bool verbose);
+/* Whether cache_open would find a file for the program as read so far
+ * (it may still not fit the program as prepared): before jit_prepare. */
+bool cache_file_exists(struct jit *j, const char *dir, const struct prof_policy *policy);
 /* Instead of compiling tier 0: link the stored tier-0 code (the probes p,
  * the address of main in *entry). False if there is none (compile it). */
 bool cache_tier0(const struct jit_probes *p, void **entry);

@@ -94,6 +94,10 @@ struct jit {
 	/* kept object code (jit_keep_objects) and the versions' entries in it */
 	bool keep;
 	unsigned tier0_first, tier0_n; /* tier 0's objects among the kept */
+	struct jit_helper *helper;     /* tier 0's other half, while wanted (helper.c) */
+	bool quiet;		       /* the helper's: no warnings (the jit it helps says them) */
+	char tier0_how[200];	       /* jit_tier0_how's */
+	char tier0_why[512];	       /* why the helper did not help, if it did not */
 	/* absolute symbols, defined once a run: a rollback leaves them */
 	bool probes_defined, stubs_defined;
 	/* the stubs, STUB_SIZE bytes each from stubs, and the function
@@ -206,6 +210,28 @@ int jit_verify(struct jit *j, LLVMModuleRef m, const char *what);
 /* The two halves of jit_emit; jit_optimize leaves m to the caller. */
 int jit_optimize(struct jit *j, LLVMModuleRef m, int opt, const char *pre_passes);
 int jit_codegen(struct jit *j, LLVMModuleRef m, int cg);
+/* Tier 0 of the functions lo to hi - 1 (jit_fn indexes) in a copy of the
+ * program (the others declared, through their stubs), checked: *m. With
+ * defines_data, the program's variables are defined there too; else
+ * declared, and its constructor lists left out (the other part has them). */
+int jit_tier0_part(struct jit *j, size_t lo, size_t hi, bool defines_data, LLVMModuleRef *m);
+/* helper.c: for jit_compile_tier0, the helper (started by
+ * jit_helper_start) is asked to compile the functions from first on, its
+ * part defining the program's variables if data: false if it cannot (it
+ * is then let go). jit_helper_wait waits for its
+ * object: true with *obj and the time its passes and code generation took
+ * in *ns, false if it failed (the caller compiles that part itself); with
+ * obj NULL, it lets the helper go instead. Each says why not in *why. */
+bool jit_helper_go(struct jit *j, size_t first, bool data, const char **why);
+/* jit_add_file has read the file at path, the size bytes at bytes (a
+ * malloc'd copy the helper takes; NULL if it could not be added here, or
+ * copied: the helper stops then). */
+void jit_helper_file(struct jit *j, const char *path, void *bytes, size_t size);
+/* jit_add_file of size bytes at bytes, read from path. */
+int jit_add_bytes(struct jit *j, const char *path, const void *bytes, size_t size);
+bool jit_helper_wait(struct jit *j, LLVMMemoryBufferRef *obj, uint64_t *ns, const char **why);
+/* jit_codegen here, but the object (*obj) left unlinked; m is consumed. */
+int jit_codegen_object(struct jit *j, LLVMModuleRef m, int cg, LLVMMemoryBufferRef *obj);
 /* Link an object the JIT's code generator made (here or on the compile
  * server), keeping it if asked; obj is consumed. */
 int jit_link_object(struct jit *j, LLVMMemoryBufferRef obj);

@@ -1008,9 +1008,7 @@ static const struct jit_tls *tls_find(const struct jit *j, const char *name)
 /* Whether v calls llvm.threadlocal.address. */
 static bool is_tls_address_call(LLVMValueRef v)
 {
-	static unsigned id;
-	if (!id)
-		id = LLVMLookupIntrinsicID("llvm.threadlocal.address", 24);
+	unsigned id = LLVMLookupIntrinsicID("llvm.threadlocal.address", 24);
 	if (!LLVMIsACallInst(v))
 		return false;
 	LLVMValueRef callee = LLVMGetCalledValue(v);

@@ -166,8 +166,26 @@ struct jit_probes {
 
 /* Tier 0: every function compiled cheaply (no IR passes, the backend's
  * lowest level) and instrumented, managed ones behind a slot (their
- * struct prof_fn's code field, filled in here). The address of entry. */
+ * struct prof_fn's code field, filled in here). The address of entry.
+ * With a helper (below), its second half is compiled on another thread. */
 int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *entry, void **addr);
+/* How jit_compile_tier0 compiled it, for --verbose ("" before). */
+const char *jit_tier0_how(const struct jit *j);
+/* Start a helper for jit_compile_tier0 (jit/helper.c): a thread with a
+ * struct jit of its own, which reads the bytes of each of the nfiles files
+ * jit_add_file reads next, once it has read them, prepares the program
+ * with the names of table as jit_prepare does here, and compiles part of
+ * tier 0 when jit_compile_tier0 asks. Before the first file is added; 0,
+ * or -1 if it cannot be had (tier 0 is then this jit's alone). */
+int jit_helper_start(struct jit *j, size_t nfiles, const struct jit_symbol *table, size_t ntable);
+/* Tier 0 does not come from jit_compile_tier0 after all (the code cache,
+ * a tier-0 file): the helper stops at its next step. */
+void jit_helper_cancel(struct jit *j);
+/* The same, and wait until no helper's thread runs: before the process
+ * exits by exit (LLVM's static destructors must not run under one). */
+void jit_helper_end(struct jit *j);
+/* Whether a helper's thread still runs (one let go ends at its next step). */
+bool jit_helpers_running(void);
 
 /* The IR optimization level of each tier, here alone: tier 0 none (and
  * the backend's lowest), tier 1 -O2 (the backend at -O1: quicker for code

@@ -279,6 +279,8 @@ uint64_t jit_fnv1a(uint64_t h, const void *p, size_t n)
 void jit_warn_once(struct jit *j, const char *msg)
 {
 	uint64_t h = jit_fnv1a(JIT_FNV_BASIS, msg, strlen(msg));
+	if (j->quiet)
+		return;
 	for (unsigned i = 0; i < j->nwarned && i < JIT_WARNED_MAX; i++)
 		if (j->warned[i] == h)
 			return;
@@ -603,15 +605,43 @@ static int keep_prepared(struct jit *j)
 
 static int link_last(struct jit *j);
 
+static int add_buffer(struct jit *j, const char *path, LLVMMemoryBufferRef buf, uint64_t t0);
+
 int jit_add_file(struct jit *j, const char *path)
 {
 	uint64_t t0 = rt_now_ns();
 	LLVMMemoryBufferRef buf;
-	LLVMModuleRef m;
-	char *msg = NULL;
-
 	if (read_input(j, path, &buf))
 		return JIT_EBADCODE;
+	/* the helper reads the same bytes, once they are read here (helper.c) */
+	void *copy = NULL;
+	size_t size = LLVMGetBufferSize(buf);
+	if (j->helper && (copy = malloc(size ? size : 1)))
+		memcpy(copy, LLVMGetBufferStart(buf), size);
+	int err = add_buffer(j, path, buf, t0);
+	if (err) {
+		free(copy);
+		copy = NULL;
+	}
+	if (j->helper)
+		jit_helper_file(j, path, copy, size);
+	else
+		free(copy);
+	return err;
+}
+
+int jit_add_bytes(struct jit *j, const char *path, const void *bytes, size_t size)
+{
+	uint64_t t0 = rt_now_ns();
+	LLVMMemoryBufferRef buf = LLVMCreateMemoryBufferWithMemoryRangeCopy(bytes, size, path);
+	return buf ? add_buffer(j, path, buf, t0) : jit_out_of_memory(j);
+}
+
+/* jit_add_file's, of the file at path read into buf (taken). */
+static int add_buffer(struct jit *j, const char *path, LLVMMemoryBufferRef buf, uint64_t t0)
+{
+	LLVMModuleRef m;
+	char *msg = NULL;
 	/* Bitcode starts with "BC" 0xC0DE (or the wrapper's 0x0B17C0DE); textual
 	 * IR is accepted from .ll files only, so that a damaged .bc is reported
 	 * as such rather than parsed as text. */
@@ -1260,10 +1290,17 @@ int jit_verify(struct jit *j, LLVMModuleRef m, const char *what)
 
 int jit_codegen(struct jit *j, LLVMModuleRef m, int cg)
 {
-	char *msg = NULL;
 	LLVMMemoryBufferRef obj;
 	if (cg > 0 && jit_remote_usable(j, m))
 		return jit_remote_compile(j, m, -1, NULL, cg, NULL, NULL);
+	int err = jit_codegen_object(j, m, cg, &obj);
+	return err ? err : jit_link_object(j, obj);
+}
+
+int jit_codegen_object(struct jit *j, LLVMModuleRef m, int cg, LLVMMemoryBufferRef *objp)
+{
+	char *msg = NULL;
+	LLVMMemoryBufferRef obj;
 	uint64_t t0 = rt_now_ns();
 	int err = ir_emulate_tls(j, m);
 	if (err) {
@@ -1290,7 +1327,8 @@ int jit_codegen(struct jit *j, LLVMModuleRef m, int cg)
 		LLVMDisposeMemoryBuffer(obj);
 		return jit_fail(j, JIT_EBADCODE, "cannot compile the program's code: %s", j->diag);
 	}
-	return jit_link_object(j, obj);
+	*objp = obj;
+	return 0;
 }
 
 int jit_emit(struct jit *j, LLVMModuleRef m, int opt, int cg, const char *pre_passes)

@@ -648,15 +648,25 @@ static int fill_slots(struct jit *j, const struct jit_probes *p, const char *ent
 	return jit_lookup(j, entry, addr);
 }
 
-int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *entry, void **addr)
+/* In m, function f (a body of m) is only declared, under its name. */
+static void declare_in(LLVMModuleRef m, LLVMValueRef f)
+{
+	LLVMValueRef decl = LLVMAddFunction(m, "bf.decl", LLVMGlobalGetValueType(f));
+	size_t len;
+	const char *name = LLVMGetValueName2(f, &len);
+	char *keep = strndup(name, len);
+	LLVMSetFunctionCallConv(decl, LLVMGetFunctionCallConv(f));
+	ir_copy_param_attrs(f, decl, false);
+	ir_replace_function(f, decl);
+	LLVMDeleteFunction(f);
+	if (keep)
+		LLVMSetValueName2(decl, keep, len);
+	free(keep);
+}
+
+int jit_tier0_part(struct jit *j, size_t lo, size_t hi, bool defines_data, LLVMModuleRef *mp)
 {
 	char name[600];
-	j->probes = *p;
-	int err = jit_define_probes(j, p);
-	if (!err)
-		err = jit_define_stubs(j, p);
-	if (err)
-		return err;
 	LLVMValueRef *bodies = malloc((j->nfns + 1) * sizeof *bodies);
 	if (!bodies)
 		return jit_fail(j, JIT_EINTERNAL, "out of memory");
@@ -670,16 +680,22 @@ int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *ent
 	ir.fast_isel = !j->tier0_any_cpu; /* the host's tier 0 for a guest is optimized */
 	for (size_t i = 0; i < n; i++) {
 		const struct jit_fn *d = &j->fns[i];
-		struct how how = {.tier = 0,
-				  .managed = d->managed,
-				  .trigger = true,
-				  .counted = true,
-				  .values = d->managed,
-				  /* none where its frame holds label addresses */
-				  .osr = d->managed && d->labels != IR_LABELS_FRAME};
-		instrument(&ir, bodies[i], (unsigned)i + 1, d, &how);
-		if (!d->managed)
+		bool here = i >= lo && i < hi;
+		if (here) {
+			struct how how = {.tier = 0,
+					  .managed = d->managed,
+					  .trigger = true,
+					  .counted = true,
+					  .values = d->managed,
+					  /* none where its frame holds label addresses */
+					  .osr = d->managed && d->labels != IR_LABELS_FRAME};
+			instrument(&ir, bodies[i], (unsigned)i + 1, d, &how);
+		}
+		if (!d->managed) {
+			if (!here) /* the other part's */
+				declare_in(m, bodies[i]);
 			continue;
+		}
 		/* The stub takes the function's name and every use of it:
 		 * calls, and its address wherever it is taken. */
 		LLVMValueRef f = bodies[i];
@@ -690,19 +706,141 @@ int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *ent
 		snprintf(name, sizeof name, "%s.bf0", j->syms[i]);
 		LLVMSetValueName2(f, name, strlen(name));
 		LLVMSetValueName2(decl, j->syms[i], strlen(j->syms[i]));
+		if (!here)
+			LLVMDeleteFunction(f);
 	}
 	ir_close(&ir);
 	free(bodies);
-	jit_function_sections(m);
-	if ((err = jit_verify(j, m, "the tier-0 program"))) {
-		LLVMDisposeModule(m);
-		return err;
+	if (!defines_data) { /* the other part defines them, and runs constructors */
+		LLVMValueRef g = LLVMGetFirstGlobal(m), next;
+		for (; g; g = next) {
+			next = LLVMGetNextGlobal(g);
+			if (!strncmp(LLVMGetValueName(g), "llvm.", 5)) {
+				LLVMDeleteGlobal(g);
+			} else if (!LLVMIsDeclaration(g)) {
+				LLVMSetInitializer(g, NULL);
+				LLVMSetLinkage(g, LLVMExternalLinkage);
+			}
+		}
 	}
-	size_t first = j->nobjs;
-	if ((err = jit_emit(j, m, -1, 0, j->tier0_any_cpu ? JIT_TIER0_FILE_PASSES : NULL)))
+	jit_function_sections(m);
+	int err = jit_verify(j, m, "the tier-0 program");
+	if (err)
+		LLVMDisposeModule(m);
+	else
+		*mp = m;
+	return err;
+}
+
+/* Where tier 0 is split for the helper (jit_helper_go): the first function
+ * of its part, at which the functions before it hold half of the
+ * program's instructions; 0 if the smaller part would hold less than a
+ * quarter of them (one function much larger than the rest: a generated
+ * state machine), which would save little of the compile. */
+static size_t helper_split(const struct jit *j)
+{
+	unsigned long total = 0, sum = 0;
+	for (size_t i = 0; i < j->nfns; i++)
+		total += j->fns[i].size;
+	size_t split = 0;
+	while (split < j->nfns && 2 * (sum + j->fns[split].size) <= total)
+		sum += j->fns[split++].size;
+	if (split < j->nfns && 2 * (sum + j->fns[split].size) - total < total - 2 * sum)
+		sum += j->fns[split++].size; /* the nearer to half */
+	unsigned long small = sum < total - sum ? sum : total - sum;
+	return split > 0 && split < j->nfns && 4 * small >= total ? split : 0;
+}
+
+/* The function (jit_fn index) whose body holds instruction i, or -1. */
+static long function_of(const struct jit *j, LLVMValueRef i)
+{
+	LLVMBasicBlockRef bb = LLVMIsAInstruction(i) ? LLVMGetInstructionParent(i) : NULL;
+	return bb ? jit_def_index(j, LLVMGetBasicBlockParent(bb)) : -1;
+}
+
+/* Whether the functions from split on use the program's variables more
+ * often than those before it: then their part defines the variables, and
+ * reaches them directly, where the other part goes through the linker's
+ * table of addresses (a state machine updating 24 variables 1500 times a
+ * call ran its tier-0 code 45% slower so). Uses in a constant expression
+ * count as its users'. */
+static bool data_after(const struct jit *j, size_t split)
+{
+	unsigned long before = 0, after = 0;
+	for (LLVMValueRef g = LLVMGetFirstGlobal(j->module); g; g = LLVMGetNextGlobal(g))
+		for (LLVMUseRef u = LLVMGetFirstUse(g); u; u = LLVMGetNextUse(u)) {
+			LLVMValueRef user = LLVMGetUser(u);
+			if (LLVMIsAConstantExpr(user)) {
+				for (LLVMUseRef v = LLVMGetFirstUse(user); v; v = LLVMGetNextUse(v)) {
+					long f = function_of(j, LLVMGetUser(v));
+					if (f >= 0)
+						*((size_t)f < split ? &before : &after) += 1;
+				}
+				continue;
+			}
+			long f = function_of(j, user);
+			if (f >= 0)
+				*((size_t)f < split ? &before : &after) += 1;
+		}
+	return after > before;
+}
+
+int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *entry, void **addr)
+{
+	j->probes = *p;
+	int err = jit_define_probes(j, p);
+	if (!err)
+		err = jit_define_stubs(j, p);
+	if (err)
 		return err;
+	/* the second half on the helper's thread, if it is there (helper.c) */
+	size_t split = j->helper ? helper_split(j) : 0;
+	bool data_there = split && data_after(j, split);
+	const char *why = !j->helper ? "no helper (one CPU, or none could start)"
+			  : !split   ? "one function holds most of the program"
+				     : NULL;
+	if (!split || !jit_helper_go(j, split, data_there, &why)) {
+		jit_helper_cancel(j);
+		split = j->nfns, data_there = false;
+	}
+	LLVMModuleRef m;
+	size_t first = j->nobjs;
+	if ((err = jit_tier0_part(j, 0, split, !data_there, &m)) ||
+	    (err = jit_emit(j, m, -1, 0, j->tier0_any_cpu ? JIT_TIER0_FILE_PASSES : NULL)))
+		goto out;
+	if (split < j->nfns) {
+		LLVMMemoryBufferRef obj;
+		uint64_t ns;
+		if (jit_helper_wait(j, &obj, &ns, &why)) {
+			/* the work, not the wall time: the cost model learns
+			 * from it what a compile costs (and, from the tier-0
+			 * file's, what it costs a guest) */
+			j->stats.codegen_ns += ns;
+			err = jit_link_object(j, obj);
+			snprintf(j->tier0_how, sizeof j->tier0_how,
+				 "in two parts at once: %zu function%s here, %zu on another "
+				 "thread%s",
+				 split, split == 1 ? "" : "s", j->nfns - split,
+				 data_there ? " (its part defines the variables)" : "");
+		} else if (!(err = jit_tier0_part(j, split, j->nfns, data_there, &m))) {
+			err = jit_emit(j, m, -1, 0, j->tier0_any_cpu ? JIT_TIER0_FILE_PASSES : NULL);
+		}
+		split = j->nfns;
+	}
+out:
+	if (split < j->nfns) /* the helper's part is not wanted any more */
+		jit_helper_wait(j, NULL, NULL, NULL);
+	if (err)
+		return err;
+	if (why)
+		snprintf(j->tier0_how, sizeof j->tier0_how, "on one thread: %s", why);
 	j->tier0_first = (unsigned)first, j->tier0_n = (unsigned)(j->nobjs - first);
 	return fill_slots(j, p, entry, addr);
+}
+
+const char *jit_tier0_how(const struct jit *j)
+{
+	return j->tier0_how;
 }
 
 int jit_load_tier0(struct jit *j, const struct jit_probes *p, const void *const *objs,
