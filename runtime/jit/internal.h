@@ -333,6 +333,15 @@ enum ir_labels ir_labels(LLVMValueRef f);
  * nnamed functions named (jit_fn indices), which the versions will name
  * once specialized on pointers to them, keep what they reach as the
  * versions' own bodies do. */
+/* A definition's blocks, out of it while a copy of the module is made
+ * (it is a declaration meanwhile, copied as one), and back after. */
+struct ir_aside {
+	LLVMValueRef f;
+	LLVMBasicBlockRef *blocks;
+	unsigned n;
+};
+bool ir_take_aside(LLVMValueRef f, struct ir_aside *a); /* false: out of memory */
+void ir_put_back(struct ir_aside *aside, size_t n);
 LLVMModuleRef ir_versions_module(struct jit *j, const unsigned *fns, size_t n, char *const *names,
 				 LLVMValueRef *bodies, const unsigned *named, size_t nnamed);
 /* Only what roots[0..n) need stays in m, a version's module: the program's

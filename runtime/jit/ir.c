@@ -808,14 +808,20 @@ void ir_keep_reached(LLVMModuleRef m, const LLVMValueRef *roots, size_t n)
  * intrinsic the callback uses through its stub, 25 times slower than
  * clang's code.)
  */
-struct aside {
-	LLVMValueRef f;
-	LLVMBasicBlockRef *blocks;
-	unsigned n;
-};
+bool ir_take_aside(LLVMValueRef f, struct ir_aside *a)
+{
+	unsigned nb;
+	LLVMBasicBlockRef *blocks = ir_blocks(f, &nb);
+	if (!blocks)
+		return false;
+	for (unsigned b = 0; b < nb; b++)
+		LLVMRemoveBasicBlockFromParent(blocks[b]);
+	*a = (struct ir_aside){f, blocks, nb};
+	return true;
+}
 
 static size_t set_aside(struct jit *j, const enum jit_offer *offer, const unsigned *fns, size_t n,
-			const unsigned *named, size_t nnamed, struct aside *aside)
+			const unsigned *named, size_t nnamed, struct ir_aside *aside)
 {
 	struct reach r = {0};
 	size_t na = 0;
@@ -838,20 +844,16 @@ static size_t set_aside(struct jit *j, const enum jit_offer *offer, const unsign
 		LLVMValueRef f = j->defs[k];
 		if ((reached(&r, f) && offer[k] != JIT_OFFER_DECLARE) || j->fns[k].address_taken)
 			continue;
-		unsigned nb;
-		LLVMBasicBlockRef *blocks = ir_blocks(f, &nb);
-		if (!blocks)
+		if (!ir_take_aside(f, &aside[na]))
 			break; /* copied whole: only slower */
-		for (unsigned b = 0; b < nb; b++)
-			LLVMRemoveBasicBlockFromParent(blocks[b]);
-		aside[na++] = (struct aside){f, blocks, nb};
+		na++;
 	}
 	free(r.keys);
 	free(r.todo);
 	return na;
 }
 
-static void put_back(struct aside *aside, size_t na)
+void ir_put_back(struct ir_aside *aside, size_t na)
 {
 	for (size_t a = 0; a < na; a++) {
 		for (unsigned b = 0; b < aside[a].n; b++)
@@ -864,7 +866,7 @@ LLVMModuleRef ir_versions_module(struct jit *j, const unsigned *fns, size_t n, c
 				 LLVMValueRef *bodies, const unsigned *named, size_t nnamed)
 {
 	enum jit_offer *offer = malloc((j->nfns + 1) * sizeof *offer);
-	struct aside *aside = malloc((j->nfns + 1) * sizeof *aside);
+	struct ir_aside *aside = malloc((j->nfns + 1) * sizeof *aside);
 	LLVMValueRef *large = malloc((j->nfns + 1) * sizeof *large);
 	size_t na = 0;
 	if (offer && aside && large) { /* else the whole program, as it is */
@@ -873,7 +875,7 @@ LLVMModuleRef ir_versions_module(struct jit *j, const unsigned *fns, size_t n, c
 		na = set_aside(j, offer, fns, n, named, nnamed, aside);
 	}
 	LLVMModuleRef m = ir_clone(j->module);
-	put_back(aside, na);
+	ir_put_back(aside, na);
 	free(aside);
 	size_t k = 0, nlarge = 0; /* the definitions are in jit_fn order */
 	for (size_t i = 0; i < n; i++)
