@@ -693,8 +693,12 @@ int jit_tier0_part(struct jit *j, size_t lo, size_t hi, bool defines_data, LLVMM
 		const struct jit_fn *d = &j->fns[i];
 		bool here = i >= lo && i < hi;
 		if (!bodies[i] || LLVMIsDeclaration(bodies[i])) {
+			/* what a declaration may not have: a personality, and
+			 * metadata (a profile's entry count, !prof) */
 			if (!here && bodies[i] && LLVMHasPersonalityFn(bodies[i]))
-				LLVMSetPersonalityFn(bodies[i], NULL); /* (a declaration has none) */
+				LLVMSetPersonalityFn(bodies[i], NULL);
+			if (!here && bodies[i])
+				LLVMGlobalClearMetadata(bodies[i]);
 			if (here || !bodies[i]) {
 				ir_close(&ir);
 				free(bodies);
