@@ -136,11 +136,7 @@ static void drop(struct jit *j)
 	if (j->module)
 		LLVMDisposeModule(j->module);
 	j->module = NULL;
-	for (int k = 0; k < 4; k++)
-		if (j->tm[k])
-			LLVMDisposeTargetMachine(j->tm[k]);
-	if (j->tm_generic)
-		LLVMDisposeTargetMachine(j->tm_generic);
+	jit_dispose_machines(j);
 	if (j->lljit)
 		LLVMOrcDisposeLLJIT(j->lljit);
 	LLVMContextDispose(j->ctx);

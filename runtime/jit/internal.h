@@ -152,6 +152,8 @@ struct jit {
 #define JIT_FNV_BASIS 0xcbf29ce484222325ull
 uint64_t jit_fnv1a(uint64_t h, const void *p, size_t n);
 int jit_fail(struct jit *j, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* j's target machines and data layout, disposed. */
+void jit_dispose_machines(struct jit *j);
 /* jit_fail with LLVM's message for e (consumed) after what. */
 int jit_fail_llvm(struct jit *j, int code, const char *what, LLVMErrorRef e);
 /* Optimize m at level opt (-1: no IR passes), generate code at backend
@@ -342,6 +344,11 @@ struct ir_aside {
 };
 bool ir_take_aside(LLVMValueRef f, struct ir_aside *a); /* false: out of memory */
 void ir_put_back(struct ir_aside *aside, size_t n);
+/* m's variables are defined in another module (tier 0's, or its other
+ * part's): each becomes a declaration, but for constants, which keep their
+ * values (available_externally) if keep_constants; the lists of
+ * constructors and of names to keep (llvm.*) go. */
+void ir_variables_elsewhere(LLVMModuleRef m, bool keep_constants);
 LLVMModuleRef ir_versions_module(struct jit *j, const unsigned *fns, size_t n, char *const *names,
 				 LLVMValueRef *bodies, const unsigned *named, size_t nnamed);
 /* Only what roots[0..n) need stays in m, a version's module: the program's

@@ -862,6 +862,24 @@ void ir_put_back(struct ir_aside *aside, size_t na)
 	}
 }
 
+void ir_variables_elsewhere(LLVMModuleRef m, bool keep_constants)
+{
+	LLVMValueRef g = LLVMGetFirstGlobal(m), next;
+	for (; g; g = next) {
+		next = LLVMGetNextGlobal(g);
+		if (!strncmp(LLVMGetValueName(g), "llvm.", 5)) { /* constructors, llvm.used */
+			LLVMDeleteGlobal(g);
+		} else if (!LLVMIsDeclaration(g)) {
+			if (keep_constants && LLVMIsGlobalConstant(g)) {
+				LLVMSetLinkage(g, LLVMAvailableExternallyLinkage);
+			} else {
+				LLVMSetInitializer(g, NULL);
+				LLVMSetLinkage(g, LLVMExternalLinkage);
+			}
+		}
+	}
+}
+
 LLVMModuleRef ir_versions_module(struct jit *j, const unsigned *fns, size_t n, char *const *names,
 				 LLVMValueRef *bodies, const unsigned *named, size_t nnamed)
 {
@@ -913,20 +931,7 @@ LLVMModuleRef ir_versions_module(struct jit *j, const unsigned *fns, size_t n, c
 	for (size_t i = 0; i < nlarge; i++)
 		declare_only(m, large[i]);
 	free(large);
-	LLVMValueRef g = LLVMGetFirstGlobal(m), next;
-	for (; g; g = next) {
-		next = LLVMGetNextGlobal(g);
-		if (!strncmp(LLVMGetValueName(g), "llvm.", 5)) { /* constructors, llvm.used */
-			LLVMDeleteGlobal(g);
-		} else if (!LLVMIsDeclaration(g)) {
-			if (LLVMIsGlobalConstant(g)) {
-				LLVMSetLinkage(g, LLVMAvailableExternallyLinkage);
-			} else {
-				LLVMSetInitializer(g, NULL);
-				LLVMSetLinkage(g, LLVMExternalLinkage);
-			}
-		}
-	}
+	ir_variables_elsewhere(m, true);
 	for (size_t i = 0; i < n; i++) {
 		LLVMValueRef decl = redirect_to_declaration(m, bodies[i]);
 		LLVMSetValueName2(bodies[i], names[i], strlen(names[i]));

@@ -166,10 +166,8 @@ static void session_error(void *ctx, LLVMErrorRef e)
 	LLVMDisposeErrorMessage(msg);
 }
 
-/* What jit_create made before it failed. */
-static struct jit *create_failed(struct jit *j, char *err, size_t errlen, const char *why)
+void jit_dispose_machines(struct jit *j)
 {
-	snprintf(err, errlen, "%s", why);
 	for (int l = 0; l < 4; l++)
 		if (j->tm[l])
 			LLVMDisposeTargetMachine(j->tm[l]);
@@ -177,6 +175,15 @@ static struct jit *create_failed(struct jit *j, char *err, size_t errlen, const 
 		LLVMDisposeTargetMachine(j->tm_generic);
 	if (j->layout)
 		LLVMDisposeTargetData(j->layout);
+	memset(j->tm, 0, sizeof j->tm);
+	j->tm_generic = NULL, j->layout = NULL;
+}
+
+/* What jit_create made before it failed. */
+static struct jit *create_failed(struct jit *j, char *err, size_t errlen, const char *why)
+{
+	snprintf(err, errlen, "%s", why);
+	jit_dispose_machines(j);
 	LLVMDisposeMessage(j->triple);
 	LLVMDisposeMessage(j->cpu);
 	LLVMDisposeMessage(j->features);
@@ -278,9 +285,9 @@ uint64_t jit_fnv1a(uint64_t h, const void *p, size_t n)
  * that there are more, once. */
 void jit_warn_once(struct jit *j, const char *msg)
 {
-	uint64_t h = jit_fnv1a(JIT_FNV_BASIS, msg, strlen(msg));
 	if (j->quiet)
 		return;
+	uint64_t h = jit_fnv1a(JIT_FNV_BASIS, msg, strlen(msg));
 	for (unsigned i = 0; i < j->nwarned && i < JIT_WARNED_MAX; i++)
 		if (j->warned[i] == h)
 			return;

@@ -648,84 +648,54 @@ static int fill_slots(struct jit *j, const struct jit_probes *p, const char *ent
 	return jit_lookup(j, entry, addr);
 }
 
-/* In m, function f (a body of m) is only declared, under its name. */
-static void declare_in(LLVMModuleRef m, LLVMValueRef f)
-{
-	LLVMValueRef decl = LLVMAddFunction(m, "bf.decl", LLVMGlobalGetValueType(f));
-	size_t len;
-	const char *name = LLVMGetValueName2(f, &len);
-	char *keep = strndup(name, len);
-	LLVMSetFunctionCallConv(decl, LLVMGetFunctionCallConv(f));
-	ir_copy_param_attrs(f, decl, false);
-	ir_replace_function(f, decl);
-	LLVMDeleteFunction(f);
-	if (keep)
-		LLVMSetValueName2(decl, keep, len);
-	free(keep);
-}
-
 int jit_tier0_part(struct jit *j, size_t lo, size_t hi, bool defines_data, LLVMModuleRef *mp)
 {
 	char name[600];
-	LLVMValueRef *bodies = malloc((j->nfns + 1) * sizeof *bodies);
-	if (!bodies)
-		return jit_fail(j, JIT_EINTERNAL, "out of memory");
 	/* The other part's bodies are set aside while the copy is made:
 	 * copied, each would only be deleted (the copy of a compressor's 836
 	 * functions took 90 ms). In the copy they are declarations under
 	 * their names: a managed one's is its stub's, an unmanaged one's the
 	 * other part defines. */
-	struct ir_aside *aside = lo > 0 || hi < j->nfns ? malloc(j->nfns * sizeof *aside) : NULL;
+	struct ir_aside *aside = malloc((j->nfns + 1) * sizeof *aside);
 	size_t na = 0;
-	for (size_t i = 0; aside && i < j->nfns; i++)
-		if ((i < lo || i >= hi) && ir_take_aside(j->defs[i], &aside[na]))
+	bool taken = aside;
+	for (size_t i = 0; taken && i < j->nfns; i++)
+		if ((i < lo || i >= hi) && (taken = ir_take_aside(j->defs[i], &aside[na])))
 			na++;
+	if (!taken) {
+		ir_put_back(aside, na);
+		free(aside);
+		return jit_out_of_memory(j);
+	}
 	LLVMModuleRef m = ir_clone(j->module);
 	ir_put_back(aside, na);
 	free(aside);
-	size_t n = j->nfns;
-	for (size_t i = 0; i < n; i++)
-		bodies[i] = LLVMGetNamedFunction(m, j->syms[i]);
 	struct ir ir;
 	ir_open(&ir, j, m);
 	ir.fast_isel = !j->tier0_any_cpu; /* the host's tier 0 for a guest is optimized */
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < j->nfns; i++) {
 		const struct jit_fn *d = &j->fns[i];
-		bool here = i >= lo && i < hi;
-		if (!bodies[i] || LLVMIsDeclaration(bodies[i])) {
-			/* what a declaration may not have: a personality, and
-			 * metadata (a profile's entry count, !prof) */
-			if (!here && bodies[i] && LLVMHasPersonalityFn(bodies[i]))
-				LLVMSetPersonalityFn(bodies[i], NULL);
-			if (!here && bodies[i])
-				LLVMGlobalClearMetadata(bodies[i]);
-			if (here || !bodies[i]) {
-				ir_close(&ir);
-				free(bodies);
-				LLVMDisposeModule(m);
-				return jit_fail(j, JIT_EINTERNAL, "internal error: %s lost in tier 0's copy",
-						d->name);
-			}
-			continue; /* set aside: declared already */
-		}
-		if (here) {
-			struct how how = {.tier = 0,
-					  .managed = d->managed,
-					  .trigger = true,
-					  .counted = true,
-					  .values = d->managed,
-					  /* none where its frame holds label addresses */
-					  .osr = d->managed && d->labels != IR_LABELS_FRAME};
-			instrument(&ir, bodies[i], (unsigned)i + 1, d, &how);
-		}
-		if (!d->managed) {
-			if (!here) /* the other part's */
-				declare_in(m, bodies[i]);
+		LLVMValueRef f = LLVMGetNamedFunction(m, j->syms[i]);
+		if (i < lo || i >= hi) {
+			/* set aside: a declaration, which may have no personality
+			 * and no metadata (a profile's entry count, !prof) */
+			if (LLVMHasPersonalityFn(f))
+				LLVMSetPersonalityFn(f, NULL);
+			LLVMGlobalClearMetadata(f);
 			continue;
 		}
+		struct how how = {.tier = 0,
+				  .managed = d->managed,
+				  .trigger = true,
+				  .counted = true,
+				  .values = d->managed,
+				  /* none where its frame holds label addresses */
+				  .osr = d->managed && d->labels != IR_LABELS_FRAME};
+		instrument(&ir, f, (unsigned)i + 1, d, &how);
+		if (!d->managed)
+			continue;
 		/* The stub takes the function's name and every use of it:
 		 * calls, and its address wherever it is taken. */
-		LLVMValueRef f = bodies[i];
 		LLVMTypeRef fty = LLVMGlobalGetValueType(f);
 		LLVMValueRef decl = LLVMAddFunction(m, "bf.stub", fty);
 		ir_copy_param_attrs(f, decl, false);
@@ -733,23 +703,10 @@ int jit_tier0_part(struct jit *j, size_t lo, size_t hi, bool defines_data, LLVMM
 		snprintf(name, sizeof name, "%s.bf0", j->syms[i]);
 		LLVMSetValueName2(f, name, strlen(name));
 		LLVMSetValueName2(decl, j->syms[i], strlen(j->syms[i]));
-		if (!here)
-			LLVMDeleteFunction(f);
 	}
 	ir_close(&ir);
-	free(bodies);
-	if (!defines_data) { /* the other part defines them, and runs constructors */
-		LLVMValueRef g = LLVMGetFirstGlobal(m), next;
-		for (; g; g = next) {
-			next = LLVMGetNextGlobal(g);
-			if (!strncmp(LLVMGetValueName(g), "llvm.", 5)) {
-				LLVMDeleteGlobal(g);
-			} else if (!LLVMIsDeclaration(g)) {
-				LLVMSetInitializer(g, NULL);
-				LLVMSetLinkage(g, LLVMExternalLinkage);
-			}
-		}
-	}
+	if (!defines_data) /* the other part defines them, and lists the constructors */
+		ir_variables_elsewhere(m, false);
 	jit_function_sections(m);
 	int err = jit_verify(j, m, "the tier-0 program");
 	if (err)
