@@ -213,8 +213,8 @@ static void print_report(int status)
 			(unsigned long long)rt.policy.loops2);
 	else if (rt.opt < 0)
 		fprintf(stderr,
-			"  %-22s tiered (auto): a function goes to -O3 once it has run as long "
-			"as its compile is predicted to take\n",
+			"  %-22s tiered (auto): a function goes to -O3 once it has run a quarter "
+			"as long as its compile is predicted to take; a large one to -O1 first\n",
 			"optimization");
 	else
 		fprintf(stderr, "  %-22s -O%d, whole program, once\n", "optimization", rt.opt);

@@ -187,18 +187,19 @@ void jit_helper_end(struct jit *j);
 /* Whether a helper's thread still runs (one let go ends at its next step). */
 bool jit_helpers_running(void);
 
-/* The IR optimization level of each tier, here alone: tier 0 none (and
- * the backend's lowest), tier 1 -O2 (the backend at -O1: quicker for code
- * that runs until tier 2), tier 2 -O3. */
+/* The optimization level each tier is named by, here alone: tier 0 none
+ * (the backend's lowest), tier 1 -O1 (ours: JIT_TIER1_PASSES, a quarter of
+ * -O3's compile for most of its speed where a function is large), tier 2
+ * -O3. */
 static inline int jit_tier_opt(int tier)
 {
-	return tier <= 0 ? 0 : tier == 1 ? 2 : 3;
+	return tier <= 0 ? 0 : tier == 1 ? 1 : 3;
 }
 
 /* A new version of one function (index into the jit_fn list). */
 struct jit_request {
 	unsigned fn;
-	int tier;	  /* 1: -O2 instrumented; 2: -O3 */
+	int tier;	  /* 1: -O1 (ours), instrumented; 2: -O3 */
 	bool counted;	  /* tier 2: keep counting calls and cycles */
 	bool profiled;	  /* tier 2, generic: also profile values and check triggers */
 	bool generic_cpu; /* tier 2: code for any x86-64 (SSE2), not for this CPU */

@@ -98,7 +98,7 @@
 #define REMOTE_MAX_BODY (1ull << 30)
 
 /* The pass pipelines the runtime runs before an -O level, by number. */
-static const char *const pipelines[] = {NULL, "globaldce", JIT_EXTENT_PASSES};
+static const char *const pipelines[] = {NULL, "globaldce", JIT_EXTENT_PASSES, JIT_TIER1_PASSES};
 #define NPIPELINES (sizeof pipelines / sizeof pipelines[0])
 
 static int pipeline_number(const char *passes)

@@ -1,7 +1,7 @@
 /*
  * The tiers' code: tier 0 (the whole program, instrumented, every managed
  * function behind a stub and a slot: stubs.c) and the versions that replace
- * functions, one or a batch to a module (tier 1 at -O2 with counters and
+ * functions, one or a batch to a module (tier 1 quick, -O1, with counters and
  * value profiles, tier 2 at -O3, for this CPU or any x86-64, counted or
  * not, profiling values or not, specialized behind a guard or not). All of
  * it is IR built through LLVM's C API.
@@ -1061,16 +1061,15 @@ static void build_version(struct ir *ir, const struct jit_request *r, LLVMValueR
 	instrument(ir, body, r->fn + 1, &j->fns[r->fn], &how);
 }
 
-/* Tier 1: -O2, then loop counters in the optimized loops; the backend at
- * its -O1 level: quicker to generate, for code that runs only until
- * tier 2. */
+/* Tier 1: the quick pipeline (JIT_TIER1_PASSES), then loop counters in
+ * the optimized loops. */
 static int finish_tier1(struct ir *ir, const struct jit_request *r, const char *name, void **addr,
 			unsigned char *calls)
 {
 	struct jit *j = ir->j;
 	int err;
 	if ((err = verify_unless_sent(j, ir->m, name)) ||
-	    (err = jit_transform(j, &ir->m, jit_tier_opt(1), "globaldce"))) {
+	    (err = jit_transform(j, &ir->m, -1, JIT_TIER1_PASSES))) {
 		LLVMDisposeModule(ir->m);
 		return err;
 	}
@@ -1079,7 +1078,7 @@ static int finish_tier1(struct ir *ir, const struct jit_request *r, const char *
 		count_loops(ir, opt, r->fn + 1);
 	if (opt && calls)
 		jit_mark_reached(j, opt, calls);
-	if ((err = jit_codegen(j, ir->m, 1)))
+	if ((err = jit_codegen(j, ir->m, JIT_TIER1_LEVEL)))
 		return err;
 	return jit_lookup(j, name, addr);
 }

@@ -13,8 +13,8 @@
  * often it was called. The prediction is a fixed cost plus a cost per IR
  * instruction a version compiles (the function and what it offers for
  * inlining), scaled by what the compiles so far took. Hot code goes from tier 0 straight to tier 2
- * (-O3), specialized on the values tier 0 profiled: tier 1's -O2 costs nearly as much to compile as
- * -O3, so a stop there is a second compile for little.
+ * (-O3), specialized on the values tier 0 profiled, but for a large function, which goes to tier
+ * 1 (a quick -O1 of our own) first (next_tier, below).
  *
  * Fixed (--thresholds C1,L1,C2,L2): tier 0 -> 1 at C1 calls or L1 loop
  * iterations, tier 1 -> 2 at C2 or L2, with no cost rule: exact, for tests
@@ -94,6 +94,30 @@ static double predict_ns(unsigned long size)
 	return base_ns(size) * exp(P.cost.log_ratio / (P.cost.n + COST_PRIOR_WEIGHT));
 }
 
+/* Tier 1, the quick tier (JIT_TIER1_PASSES): for a function of
+ * QUICK_MIN_INSNS instructions or more, where -O3's compile grows faster
+ * than the function and is hard to predict (bzip2's 7,000-instruction
+ * decompressor took 1.07 s, a sixth of it predicted, and ran at tier 0 to
+ * the end of a 1 s run). Its compile is about QUICK_NS_PER_INSN an
+ * instruction of the function's own (hosted, AMD znver4: that decompressor
+ * 0.13 s, a generated 29,000-instruction Petri net 0.60 s; scaled as -O3's
+ * are, whose model its compiles do not teach), and its code ran as fast
+ * as -O3's on both. Such a function goes to tier 1 once it has run at tier
+ * 0 QUICK_RENT_SHARE of that, and on to -O3 once it has run at tier 1
+ * TIER1_RENT_SHARE of -O3's predicted compile: tier 1's code is near -O3's
+ * speed, so a cycle there is worth little to a compile that may take
+ * seconds. */
+#define QUICK_MIN_INSNS 2000
+#define QUICK_NS_PER_INSN 20e3
+#define QUICK_RENT_SHARE 0.5
+#define TIER1_RENT_SHARE 2.0
+
+static double quick_ns(const struct prof_fn *f)
+{
+	return (COST_FIXED_NS + QUICK_NS_PER_INSN * (double)f->fn->size) *
+	       exp(P.cost.log_ratio / (P.cost.n + COST_PRIOR_WEIGHT));
+}
+
 /* A function is compiled once it has run in its current code this share
  * of its compile's predicted time (ski rental's 1 would guarantee at most
  * twice the hindsight optimum; code that has run that long usually runs on
@@ -124,6 +148,25 @@ static uint64_t compile_cycles(struct prof_fn *f, uint32_t i)
 static uint64_t rent_cycles(struct prof_fn *f, uint32_t i)
 {
 	return (uint64_t)(RENT_SHARE * (double)compile_cycles(f, i));
+}
+
+/* The tier f goes to next under the adaptive policy, and the cycles it
+ * must have run in its current code first. */
+static int next_tier(struct prof_fn *f, uint32_t i, uint64_t *rent)
+{
+	uint64_t o3 = compile_cycles(f, i);
+	if (f->tier == 1) {
+		*rent = (uint64_t)(TIER1_RENT_SHARE * (double)o3);
+		return 2;
+	}
+	/* the function's own size: what -O3 gains from the callees it
+	 * inlines, tier 1 does not */
+	if (f->tier == 0 && f->fn->size >= QUICK_MIN_INSNS) {
+		*rent = (uint64_t)(QUICK_RENT_SHARE * quick_ns(f) * prof_cycles_per_ns());
+		return 1;
+	}
+	*rent = (uint64_t)(RENT_SHARE * (double)o3);
+	return 2;
 }
 
 double prof_predict_job_ns(struct prof_job *job)
@@ -459,9 +502,12 @@ static void installed(struct prof_fn *f, uint32_t i, const struct jit_request *r
 		e->state = EXPERIMENT_DONE;
 	prof_install(f, r, code, ns, place, job && b == 0 ? &job->calls : NULL);
 	f->tier = r->tier;
-	if (r->tier == 1) {
+	if (r->tier == 1 && P.policy.fixed) {
 		f->call_trigger = P.policy.calls2;
 		f->loop_trigger = P.policy.loops2;
+	} else if (r->tier == 1) { /* looks at the rent as soon as it has run */
+		f->call_trigger = f->calls + 2;
+		f->loop_trigger = f->loops + P.policy.loops1;
 	} else if (r->profiled) {
 		f->respecialize = true;
 		f->call_trigger = f->calls + P.policy.min_samples + 2;
@@ -499,7 +545,7 @@ static void tier_up_done(struct prof_job *job)
 			  job->ns[b], prof_job_place(job, b), job, b);
 	if (job->n > 1)
 		learn_batch(job->r, job->n, job->ns);
-	else
+	else if (job->r[0].tier == 2) /* the model is -O3's */
 		learn(f, job->who[0], job->ns[0]);
 }
 
@@ -1308,11 +1354,12 @@ static void hot(uint32_t i)
 		return;
 	}
 	if (!P.policy.fixed) {
-		uint64_t spent = prof_spent_cycles(f), rent = rent_cycles(f, i);
+		uint64_t spent = prof_spent_cycles(f), rent;
+		int tier = next_tier(f, i, &rent);
 		if (spent < rent)
 			back_off(f, spent, rent);
-		else if (!wait_for_samples(f, rent))
-			tier_up(f, i, 2, true, true);
+		else if (tier == 1 || !wait_for_samples(f, rent))
+			tier_up(f, i, tier, true, tier == 2);
 		return;
 	}
 	if (f->tier == 1 && f->calls + 1 < P.policy.calls2 &&
@@ -1458,7 +1505,13 @@ static void *osr(uint32_t i, uint32_t loop)
 			f->osr_trigger = f->loops * 2; /* back off */
 			return NULL;
 		}
-	if (f->cycles < rent_cycles(f, i)) {
+	/* a large function's next calls go to tier 1 first (next_tier); OSR
+	 * code is -O3's, at its rent */
+	uint64_t rent;
+	int tier = P.policy.fixed ? 2 : next_tier(f, i, &rent);
+	if (tier != 1 || f->calls < 2)
+		rent = rent_cycles(f, i);
+	if (f->cycles < rent) {
 		f->osr_trigger = f->loops * 2; /* not yet worth it: look again later */
 		return NULL;
 	}
@@ -1484,7 +1537,7 @@ static void *osr(uint32_t i, uint32_t loop)
 	if (f->tier == 0 && f->calls >= 2 && !P.policy.fixed) {
 		/* called before: its next calls may well suffice, and need code
 		 * of their own anyway; OSR only if this call still loops on */
-		tier_up(f, i, 2, false, false);
+		tier_up(f, i, tier, false, false);
 		f->osr_trigger = f->loops * 2;
 		return NULL;
 	}

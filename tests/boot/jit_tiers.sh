@@ -4,8 +4,8 @@
 # right (swap.c); a specialization guard sends other values to the generic
 # code (guard.c), and pointers whose ranges overlap, when the specialized
 # code takes them as apart (overlap.c); tier 0's inclusive cycles add up
-# (inclusive.c). Every
-# run's stdout and status must equal the program's compiled ahead of time;
+# (inclusive.c); a large function goes to the quick tier first (large.c).
+# Every run's stdout and status must equal the program's compiled ahead of time;
 # the --profile JSON and --report table must show the tier-ups.
 . tests/boot/common.inc
 mkdir -p build/jit
@@ -46,7 +46,7 @@ num() {
 	echo "$1" | sed -n "s/.*\"$2\": \([0-9]*\),.*/\1/p" | head -n 1
 }
 
-for name in counted swap guard overlap adaptive inclusive; do
+for name in counted swap guard overlap adaptive inclusive large; do
 	clang-19 -static -O1 -o "build/jit/tiers_$name" "tests/jit/tiers/$name.c" ||
 		fail "cannot build $name"
 done
@@ -69,7 +69,7 @@ for mode in hosted bare-metal; do
 	esac
 	expect_in "$t1" '"installed_at_call": 100}' "counted ($mode), tier 1"
 	expect_in "$t2" '"installed_at_call": 250}' "counted ($mode), tier 2"
-	expect_output "0 -> 1@call 100 (-O2) -> 2@call 250 (-O3"
+	expect_output "0 -> 1@call 100 (-O1) -> 2@call 250 (-O3"
 
 	# inclusive: all at tier 0; a call's inclusive cycles are exactly its
 	# own plus its callees' (outer calls work, main calls outer)
@@ -155,4 +155,14 @@ for mode in hosted bare-metal; do
 	expect_in "$spec" '[{"arg": 0, "value": ' "adaptive ($mode), heavy"
 	case $heavy in *'"tier": 1,'*) fail "adaptive ($mode): heavy went through tier 1: $heavy" ;; esac
 	expect_output "saved an estimated"
+
+	# large: run_block, a function of some 5,000 instructions called
+	# for every block, goes to tier 1 (the quick tier) first: its first
+	# version, installed while the program runs, is tier 1's
+	[ "$mode" = hosted ] && blocks=8000 || blocks=2000
+	jit $mode large "" $blocks
+	run=$(fn_json "$TMP/large.$mode.json" run_block)
+	first=$(echo "$run" | grep '{"tier": ' | head -n 1)
+	expect_in "$first" '{"tier": 1, "opt": 1,' "large ($mode), run_block's first version"
+	expect_output "0 -> 1@call"
 done

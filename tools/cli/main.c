@@ -242,7 +242,7 @@ static const char jit_usage[] =
     "                  faster kept. 0-3: the whole program once at that level,\n"
     "                  no tiers.\n"
     "  --thresholds C1,L1,C2,L2\n"
-    "                  fixed tiers instead: up to -O2 (tier 1) after exactly C1\n"
+    "                  fixed tiers instead: up to -O1 (tier 1) after exactly C1\n"
     "                  calls or L1 loop iterations, to 2 after C2 or L2 (for\n"
     "                  tests and experiments; e.g. 200,2000,5000,15000)\n"
     "  --log-tiers     print each tier-up to stderr as it happens (in the\n"

@@ -1,0 +1,70 @@
+/*
+ * A large function run often: run_block, a register machine's interpreter
+ * of 96 opcodes written out case by case (some 3,000 IR instructions
+ * unoptimized, as a decompressor's or an emulator's main function is), is
+ * called for every block of a pseudo-random program. Under the adaptive
+ * policy it must go to tier 1 (the quick tier) before any -O3.
+ * usage: large [BLOCKS]   (default 4000)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+struct vm {
+	unsigned long r[8];
+	unsigned long acc;
+	unsigned long steps;
+};
+
+#define OP(k)                                                                                      \
+	case k:                                                                                    \
+		v->r[(k) % 8] = (v->r[((k) + 1) % 8] * (2 * (k) + 1)) ^                            \
+				(v->r[((k) + 3) % 8] >> ((k) % 13 + 1));                           \
+		v->r[((k) + 5) % 8] += (k) * 0x9e3779b9ul;                                         \
+		if (v->r[(k) % 8] & (1ul << ((k) % 7)))                                            \
+			v->acc += v->r[(k) % 8] & 0xff;                                            \
+		else                                                                               \
+			v->acc ^= v->r[((k) + 2) % 8] >> 3;                                        \
+		break;
+#define OP8(k) OP(k) OP(k + 1) OP(k + 2) OP(k + 3) OP(k + 4) OP(k + 5) OP(k + 6) OP(k + 7)
+
+void run_block(struct vm *v, const unsigned char *code, int n)
+{
+	for (int i = 0; i < n; i++) {
+		switch (code[i] % 96) {
+			OP8(0)
+			OP8(8)
+			OP8(16)
+			OP8(24)
+			OP8(32)
+			OP8(40)
+			OP8(48)
+			OP8(56)
+			OP8(64)
+			OP8(72)
+			OP8(80)
+			OP8(88)
+		}
+		v->steps++;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	long blocks = argc > 1 ? atol(argv[1]) : 4000;
+	static unsigned char code[4096];
+	unsigned seed = 2463534242u;
+	struct vm v = {{1, 2, 3, 4, 5, 6, 7, 8}, 0, 0};
+	unsigned long sum = 0;
+	for (long b = 0; b < blocks; b++) {
+		for (int i = 0; i < (int)sizeof code; i++) {
+			seed ^= seed << 13;
+			seed ^= seed >> 17;
+			seed ^= seed << 5;
+			code[i] = (unsigned char)seed;
+		}
+		run_block(&v, code, (int)sizeof code);
+		sum = sum * 31 + v.acc;
+	}
+	printf("large: %ld blocks, %lu steps, checksum %lu\n", blocks, v.steps, sum);
+	return 0;
+}
