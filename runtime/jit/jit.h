@@ -125,7 +125,6 @@ struct jit_fn {
 	bool loops;	/* it has a loop */
 	bool always_inline; /* the program asks for it (always_inline): inlined where offered */
 	long only_caller; /* the function (jit_fn index) whose one call is the only use, or -1 */
-	bool address_taken; /* used other than as a direct call's callee */
 	unsigned char labels; /* where its labels' addresses go (enum ir_labels) */
 	/* What it may hand control to that counts its own cycles apart: the
 	 * functions (jit_fn indexes) it calls directly, the first ncalled of

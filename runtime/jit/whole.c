@@ -247,19 +247,6 @@ static bool note_callees(const struct jit *j, LLVMValueRef f, struct jit_fn *d)
 	return true;
 }
 
-/* Whether f is used other than as the callee of a direct call: its
- * address is in a variable, an argument, a table. */
-static bool address_taken(LLVMValueRef f)
-{
-	for (LLVMUseRef u = LLVMGetFirstUse(f); u; u = LLVMGetNextUse(u)) {
-		LLVMValueRef user = LLVMGetUser(u);
-		int n = LLVMIsACallInst(user) ? LLVMGetNumOperands(user) : 0;
-		if (!n || LLVMGetOperandUse(user, (unsigned)n - 1) != u)
-			return true;
-	}
-	return false;
-}
-
 int jit_note_definitions(struct jit *j, LLVMValueRef *defs)
 {
 	j->defs = defs;
@@ -279,7 +266,6 @@ int jit_note_definitions(struct jit *j, LLVMValueRef *defs)
 	for (size_t i = 0; i < j->nfns; i++) {
 		j->fns[i].only_caller =
 		    keep_external(j, defs[i]) ? -1 : jit_def_index(j, single_caller(defs[i]));
-		j->fns[i].address_taken = address_taken(defs[i]);
 		if (!note_callees(j, defs[i], &j->fns[i]))
 			return jit_fail(j, JIT_EINTERNAL, "out of memory");
 	}
