@@ -239,13 +239,14 @@ const unsigned char *jit_version_calls(const struct jit *j);
 #define JIT_CALLS_NOT_KNOWN 2
 /* An on-stack-replacement entry at tier-0 loop header `loop` (a block
  * number) of function fn: code taking the function's arguments and its
- * tier-0 frame, running the rest of the call at -O3. JIT_EUNFIT if that
+ * tier-0 frame, running the rest of the call at tier's level (2: -O3; 1:
+ * the quick tier's, uncounted, for a large function). JIT_EUNFIT if that
  * loop cannot be entered this way (the reason is in the error). In
  * inlined (size bytes), the names of the program's functions the loop
  * called that its optimized code calls no more (inlined, or found to be
  * dead), comma-separated; "" for none. A size below 4 asks for no list
  * (and saves looking for it). */
-int jit_compile_osr(struct jit *j, unsigned fn, unsigned loop, void **addr, uint64_t *ns,
+int jit_compile_osr(struct jit *j, unsigned fn, unsigned loop, int tier, void **addr, uint64_t *ns,
 		    char *inlined, size_t size);
 
 const struct jit_stats *jit_stats(const struct jit *j);

@@ -277,7 +277,7 @@ static void list_inlined(const struct jit *j, const unsigned char *before,
 	}
 }
 
-int jit_compile_osr(struct jit *j, unsigned fn, unsigned loop, void **addr, uint64_t *ns,
+int jit_compile_osr(struct jit *j, unsigned fn, unsigned loop, int tier, void **addr, uint64_t *ns,
 		    char *inlined, size_t size)
 {
 	char name[600];
@@ -305,7 +305,11 @@ int jit_compile_osr(struct jit *j, unsigned fn, unsigned loop, void **addr, uint
 		ir_keep_reached(m, &o, 1);
 	if (o && list)
 		jit_mark_calls(j, o, before);
-	err = jit_emit_seen(j, m, 3, 3, "globaldce", list ? name : NULL, after);
+	if (tier == 1)
+		err = jit_emit_seen(j, m, -1, JIT_TIER1_LEVEL, JIT_TIER1_PASSES, list ? name : NULL,
+				    after);
+	else
+		err = jit_emit_seen(j, m, 3, 3, "globaldce", list ? name : NULL, after);
 	if (!err && list)
 		list_inlined(j, before, after, inlined, size);
 	free(before);

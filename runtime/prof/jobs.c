@@ -58,8 +58,8 @@ static void compile_now(struct prof_job *job)
 			 * forked child's job that its parent compiled */
 	if (job->osr) {
 		/* what it inlined only for --log-tiers, which prints it */
-		job->err = jit_compile_osr(P.jit, job->r[0].fn, job->loop, &job->code[0],
-					   &job->ns[0], job->inlined,
+		job->err = jit_compile_osr(P.jit, job->r[0].fn, job->loop, job->r[0].tier,
+					   &job->code[0], &job->ns[0], job->inlined,
 					   P.verbose ? sizeof job->inlined : 0);
 		if (job->err)
 			snprintf(job->error, sizeof job->error, "%s", jit_error(P.jit));

@@ -103,7 +103,8 @@ static double predict_ns(unsigned long size)
  * 0.13 s, a generated 29,000-instruction Petri net 0.60 s; scaled as -O3's
  * are, whose model its compiles do not teach), and its code ran as fast
  * as -O3's on both. Such a function goes to tier 1 once it has run at tier
- * 0 QUICK_RENT_SHARE of that, and on to -O3 once it has run at tier 1
+ * 0 QUICK_RENT_SHARE of that (a long call's loop too, by OSR: the rest of
+ * the call then runs tier 1's code), and on to -O3 once it has run at tier 1
  * TIER1_RENT_SHARE of -O3's predicted compile: tier 1's code is near -O3's
  * speed, so a cycle there is worth little to a compile that may take
  * seconds. */
@@ -171,6 +172,8 @@ static int next_tier(struct prof_fn *f, uint32_t i, uint64_t *rent)
 
 double prof_predict_job_ns(struct prof_job *job)
 {
+	if (job->r[0].tier == 1) /* alone: tier 1 is never batched */
+		return quick_ns(&prof_fns[job->who[0]]);
 	unsigned long size = 0;
 	for (size_t b = 0; b < job->n; b++)
 		size += version_size(&prof_fns[job->who[b]], job->who[b]);
@@ -1433,8 +1436,9 @@ static void osr_done(struct prof_job *job)
 		f->osr_trigger = PROF_NEVER;
 		return;
 	}
-	learn(f, i, job->ns[0]);
-	v->tier = 2;
+	if (job->r[0].tier == 2) /* the model is -O3's */
+		learn(f, i, job->ns[0]);
+	v->tier = job->r[0].tier;
 	v->osr = true;
 	v->loop = loop;
 	v->compile_ns = job->ns[0];
@@ -1450,17 +1454,18 @@ static void osr_done(struct prof_job *job)
 	if (job->q.background) {
 		prof_job_times(job, when, sizeof when);
 		fprintf(stderr,
-			"bareflow-rt: OSR %s: tier 0 -> 2 (-O3) in the loop at block %u, asked in "
-			"call %llu after %llu loop iterations, installed after %llu, compiled in "
-			"%.2f ms in the background%s%s%s\n",
-			f->fn->name, loop, (unsigned long long)job->asked_calls[0],
+			"bareflow-rt: OSR %s: tier 0 -> %d (-O%d) in the loop at block %u, asked "
+			"in call %llu after %llu loop iterations, installed after %llu, compiled "
+			"in %.2f ms in the background%s%s%s\n",
+			f->fn->name, v->tier, jit_tier_opt(v->tier), loop,
+			(unsigned long long)job->asked_calls[0],
 			(unsigned long long)job->asked_loops[0], (unsigned long long)f->loops,
 			prof_ms(job->ns[0]), when, in, job->inlined);
 	} else {
 		fprintf(stderr,
-			"bareflow-rt: OSR %s: tier 0 -> 2 (-O3) in the loop at block %u, in call "
-			"%llu after %llu loop iterations, compiled in %.2f ms%s%s\n",
-			f->fn->name, loop, (unsigned long long)f->calls,
+			"bareflow-rt: OSR %s: tier 0 -> %d (-O%d) in the loop at block %u, in "
+			"call %llu after %llu loop iterations, compiled in %.2f ms%s%s\n",
+			f->fn->name, v->tier, jit_tier_opt(v->tier), loop, (unsigned long long)f->calls,
 			(unsigned long long)f->loops, prof_ms(job->ns[0]), in, job->inlined);
 	}
 }
@@ -1505,11 +1510,11 @@ static void *osr(uint32_t i, uint32_t loop)
 			f->osr_trigger = f->loops * 2; /* back off */
 			return NULL;
 		}
-	/* a large function's next calls go to tier 1 first (next_tier); OSR
-	 * code is -O3's, at its rent */
+	/* a large function goes to tier 1 first (next_tier), its next calls
+	 * and a long call's loop alike */
 	uint64_t rent;
 	int tier = P.policy.fixed ? 2 : next_tier(f, i, &rent);
-	if (tier != 1 || f->calls < 2)
+	if (tier != 1)
 		rent = rent_cycles(f, i);
 	if (f->cycles < rent) {
 		f->osr_trigger = f->loops * 2; /* not yet worth it: look again later */
@@ -1549,6 +1554,7 @@ static void *osr(uint32_t i, uint32_t loop)
 	}
 	job->osr = true;
 	job->loop = loop;
+	job->r[0].tier = tier;
 	prof_submit(job);
 	return osr_code(f, loop);
 }

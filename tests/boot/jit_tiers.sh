@@ -4,7 +4,8 @@
 # right (swap.c); a specialization guard sends other values to the generic
 # code (guard.c), and pointers whose ranges overlap, when the specialized
 # code takes them as apart (overlap.c); tier 0's inclusive cycles add up
-# (inclusive.c); a large function goes to the quick tier first (large.c).
+# (inclusive.c); a large function goes to the quick tier first, from its
+# entry or, in a long call, by OSR (large.c).
 # Every run's stdout and status must equal the program's compiled ahead of time;
 # the --profile JSON and --report table must show the tier-ups.
 . tests/boot/common.inc
@@ -22,14 +23,16 @@ expect_in() {
 }
 
 # jit MODE NAME THRESHOLDS ARGS...: run tests/jit/tiers/NAME.c under the JIT
-# (hosted or bare-metal) with --profile and --report; compare with the
-# ahead-of-time build. Leaves the profile in $TMP/NAME.MODE.json.
+# (hosted or bare-metal) with --profile and --report, and $jitopts; compare
+# with the ahead-of-time build. Leaves the profile in $TMP/NAME.MODE.json.
+jitopts=
 jit() {
 	mode=$1 name=$2 thr=$3
 	shift 3
 	bin=build/jit/tiers_$name
 	[ "$mode" = hosted ] && opts=--hosted || opts=
 	[ -n "$thr" ] && opts="$opts --thresholds $thr"
+	opts="$opts $jitopts"
 	printf stale >"$TMP/$name.$mode.json"
 	./bareflow jit $opts --timeout 300 --profile "$TMP/$name.$mode.json" --report \
 		"tests/jit/tiers/$name.c" -- "$@" >"$TMP/out" 2>"$OUT" </dev/null
@@ -165,4 +168,13 @@ for mode in hosted bare-metal; do
 	first=$(echo "$run" | grep '{"tier": ' | head -n 1)
 	expect_in "$first" '{"tier": 1, "opt": 1,' "large ($mode), run_block's first version"
 	expect_output "0 -> 1@call"
+	# called once for all of them, its loop enters tier 1's OSR code (not
+	# the code the run before left in the code cache)
+	jitopts="--cache off"
+	jit $mode large "" $blocks once
+	jitopts=
+	run=$(fn_json "$TMP/large.$mode.json" run_block)
+	osr=$(echo "$run" | grep '"osr_block": [0-9]')
+	expect_in "$osr" '{"tier": 1, "opt": 1,' "large ($mode, once), run_block's OSR code"
+	expect_output "OSR in call 1 at block"
 done

@@ -3,11 +3,13 @@
  * of 96 opcodes written out case by case (some 3,000 IR instructions
  * unoptimized, as a decompressor's or an emulator's main function is), is
  * called for every block of a pseudo-random program. Under the adaptive
- * policy it must go to tier 1 (the quick tier) before any -O3.
- * usage: large [BLOCKS]   (default 4000)
+ * policy it must go to tier 1 (the quick tier) before any -O3; called once
+ * for all the blocks (once), its loop must enter tier 1's OSR code.
+ * usage: large [BLOCKS [once]]   (default 4000)
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct vm {
 	unsigned long r[8];
@@ -27,10 +29,10 @@ struct vm {
 		break;
 #define OP8(k) OP(k) OP(k + 1) OP(k + 2) OP(k + 3) OP(k + 4) OP(k + 5) OP(k + 6) OP(k + 7)
 
-void run_block(struct vm *v, const unsigned char *code, int n)
+void run_block(struct vm *v, const unsigned char *code, long n, int size)
 {
-	for (int i = 0; i < n; i++) {
-		switch (code[i] % 96) {
+	for (long i = 0; i < n; i++) {
+		switch (code[i % size] % 96) {
 			OP8(0)
 			OP8(8)
 			OP8(16)
@@ -51,19 +53,26 @@ void run_block(struct vm *v, const unsigned char *code, int n)
 int main(int argc, char **argv)
 {
 	long blocks = argc > 1 ? atol(argv[1]) : 4000;
+	int once = argc > 2 && !strcmp(argv[2], "once");
 	static unsigned char code[4096];
 	unsigned seed = 2463534242u;
 	struct vm v = {{1, 2, 3, 4, 5, 6, 7, 8}, 0, 0};
 	unsigned long sum = 0;
-	for (long b = 0; b < blocks; b++) {
+	for (long b = 0; b < blocks && !once; b++) {
 		for (int i = 0; i < (int)sizeof code; i++) {
 			seed ^= seed << 13;
 			seed ^= seed >> 17;
 			seed ^= seed << 5;
 			code[i] = (unsigned char)seed;
 		}
-		run_block(&v, code, (int)sizeof code);
+		run_block(&v, code, (long)sizeof code, (int)sizeof code);
 		sum = sum * 31 + v.acc;
+	}
+	if (once) {
+		for (int i = 0; i < (int)sizeof code; i++)
+			code[i] = (unsigned char)(i * 37 + i / 96);
+		run_block(&v, code, blocks * (long)sizeof code, (int)sizeof code);
+		sum = v.acc;
 	}
 	printf("large: %ld blocks, %lu steps, checksum %lu\n", blocks, v.steps, sum);
 	return 0;
