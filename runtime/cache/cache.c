@@ -10,7 +10,8 @@
  *         u32 functions, each: string symbol, the profile snapshot, the
  *         slot's request, entry symbol and object, u8 fallback and, if 1,
  *         its request, entry symbol and object; u32 OSR entries, each:
- *         string symbol, u32 loop header, string entry symbol, u32 object.
+ *         string symbol, u32 loop header, u32 tier (1 or 2), string entry
+ *         symbol, u32 object.
  *
  * little-endian, strings as u32 length and bytes. The checksum is FNV-1a
  * (64 bits) of the body. Everything read is bounds-checked, and each
@@ -36,7 +37,7 @@
 #include "cache.h"
 
 #define MAGIC "BFCODE\0\n"
-#define FORMAT 6
+#define FORMAT 7
 #define MAX_FILE (1ull << 30) /* larger is not ours */
 #define SUFFIX ".bfc"
 #define TMP_PREFIX ".bfc." /* a file being written, renamed when whole */
@@ -68,7 +69,7 @@ static struct {
 	struct record *rec;
 	struct osr_record {
 		long fn;
-		uint32_t loop, obj;
+		uint32_t loop, tier, obj;
 		char entry[600];
 	} * osr;
 	uint32_t nosr;
@@ -403,6 +404,7 @@ void cache_save(void)
 				continue;
 			bytes_str(&b, jit_fn_symbol(C.jit, i - 1));
 			bytes_u32(&b, pv->loop);
+			bytes_u32(&b, (uint32_t)pv->tier);
 			bytes_str(&b, entry);
 			bytes_u32(&b, renum[id] - 1);
 		}
@@ -737,10 +739,12 @@ static void read_cache(void)
 		get_str(&r, sym, sizeof sym);
 		o->fn = jit_fn_by_symbol(C.jit, sym);
 		o->loop = read_u32(&r);
+		o->tier = read_u32(&r);
 		get_str(&r, o->entry, sizeof o->entry);
 		o->obj = read_u32(&r);
 		snprintf(kind, sizeof kind, ".osr%u.v", o->loop);
 		if (!r.bad && (o->fn < 0 || !prof_fns[o->fn + 1].fn->managed || o->obj >= C.nobjs ||
+			       o->tier < 1 || o->tier > 2 ||
 			       !entry_named(o->entry, sym, kind, C.serial))) {
 			warn("%s%s", "holds code this program's JIT could not have made: ignored",
 			     "");
@@ -989,7 +993,8 @@ unsigned cache_load(void)
 			restored++;
 		}
 		for (uint32_t k = 0; k < nosr; k++)
-			prof_restore_osr((uint32_t)C.osr[k].fn + 1, C.osr[k].loop, osr[k]);
+			prof_restore_osr((uint32_t)C.osr[k].fn + 1, C.osr[k].loop, (int)C.osr[k].tier,
+					 osr[k]);
 		if (C.verbose)
 			fprintf(stderr,
 				"bareflow-rt: code cache %s: %u functions start optimized\n",

@@ -350,7 +350,7 @@ void ir_put_back(struct ir_aside *aside, size_t n);
  * constructors and of names to keep (llvm.*) go. */
 void ir_variables_elsewhere(LLVMModuleRef m, bool keep_constants);
 LLVMModuleRef ir_versions_module(struct jit *j, const unsigned *fns, size_t n, char *const *names,
-				 LLVMValueRef *bodies, const unsigned *named, size_t nnamed);
+				 LLVMValueRef *bodies, const LLVMValueRef *named, size_t nnamed);
 /* Only what roots[0..n) need stays in m, a version's module: the program's
  * other functions become declarations, or go if nothing calls them; its
  * other constants lose their values. The compile that follows then reads,
@@ -502,16 +502,25 @@ struct jit_extents {
 #define JIT_TIER0_FILE_PASSES "function(sroa,early-cse,instcombine<no-verify-fixpoint>,simplifycfg)"
 #define JIT_TIER0_FILE_LEVEL 2
 /*
- * Tier 1, the quick tier (prof/policy.c says when): local variables in
- * registers, redundancies and branches folded, no inlining, no loop
- * passes, then the code generator at level 2. For a large function it
- * costs a quarter of -O3's compile or less for most of -O3's speed
- * (bzip2's 1,600-line decompressor: 0.21 s against 0.8 s standalone, and
- * its code as fast as -O3's); it keeps counting for the -O3 compile that
- * may follow.
+ * Tier 1, the quick tier (prof/policy.c says when): the always_inline
+ * callees inlined (SIMD intrinsics' wrappers, which were otherwise calls
+ * through their stubs, ten times slower than -O3's code) and the small
+ * ones a version offers, which ir_inline_small marks so (not LLVM's
+ * inliner: in Duktape's 11,400-instruction interpreter it inlined hundreds
+ * of callees, and the compile took 0.68 s against 0.32-0.38 s), local
+ * variables in registers, redundancies folded, no loop passes, then the
+ * code generator at level 2. For a large function it costs a fraction of
+ * -O3's compile for most of -O3's speed (bzip2's 1,600-line decompressor:
+ * 0.16 s against 0.8 s standalone, and its code as fast as -O3's); it
+ * keeps counting for the -O3 compile that may follow.
  */
 #define JIT_TIER1_PASSES                                                                           \
-	"globaldce,function(sroa,early-cse,instcombine<no-verify-fixpoint>)"
+	"always-inline,globaldce,function(sroa,early-cse,instcombine<no-verify-fixpoint>)"
+#define JIT_TIER1_INLINE_MAX 40 /* unoptimized IR instructions */
+/* Marks every function of m with a body but keep (a version's offered
+ * callees, and private copies) of at most max instructions always_inline,
+ * unless it is noinline. */
+void ir_inline_small(LLVMModuleRef m, LLVMValueRef keep, size_t max);
 #define JIT_TIER1_LEVEL 2
 #define JIT_EXTENT_PASSES                                                                          \
 	"function(sroa,early-cse,instcombine<no-verify-fixpoint>,simplifycfg,"                         \

@@ -706,6 +706,21 @@ static void reach_aliases_and_ifuncs(struct reach *r, LLVMModuleRef m)
 	}
 }
 
+void ir_inline_small(LLVMModuleRef m, LLVMValueRef keep, size_t max)
+{
+	LLVMContextRef ctx = LLVMGetModuleContext(m);
+	unsigned always = LLVMGetEnumAttributeKindForName("alwaysinline", 12);
+	unsigned never = LLVMGetEnumAttributeKindForName("noinline", 8);
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f)) {
+		if (f == keep || LLVMIsDeclaration(f) ||
+		    LLVMGetEnumAttributeAtIndex(f, LLVMAttributeFunctionIndex, never) ||
+		    ir_instructions(f) > max)
+			continue;
+		LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex,
+					LLVMCreateEnumAttribute(ctx, always, 0));
+	}
+}
+
 size_t ir_instructions(LLVMValueRef f)
 {
 	size_t n = 0;
@@ -802,8 +817,10 @@ void ir_keep_reached(LLVMModuleRef m, const LLVMValueRef *roots, size_t n)
  * walks them: what it would drop is not copied), and those declared;
  * never one whose labels' addresses are taken, whose blocks a variable's
  * initializer names. A function whose address is only taken (in a table
- * of callbacks) is set aside as any other: one a specialization will name
- * is walked from (named). (The walk from
+ * of callbacks) is set aside as any other: the functions and variables a
+ * specialization will name are walked from (named: a pointer specialized
+ * on a constant table of callbacks must keep the callbacks' bodies for the
+ * optimizer to inline them). (The walk from
  * a function a specialization names keeps the bodies it calls: a hash's
  * block loop, specialized on the callback that its caller passes for
  * each 64-byte stripe, inlined the callback but called each SIMD
@@ -826,7 +843,7 @@ bool ir_take_aside(LLVMValueRef f, struct ir_aside *a)
 }
 
 static size_t set_aside(struct jit *j, const enum jit_offer *offer, const unsigned *fns, size_t n,
-			const unsigned *named, size_t nnamed, struct ir_aside *aside)
+			const LLVMValueRef *named, size_t nnamed, struct ir_aside *aside)
 {
 	struct reach r = {0};
 	size_t na = 0, own = 0;
@@ -838,7 +855,7 @@ static size_t set_aside(struct jit *j, const enum jit_offer *offer, const unsign
 		own += j->fns[fns[i]].size;
 	}
 	for (size_t i = 0; i < nnamed; i++)
-		reach(&r, j->defs[named[i]]);
+		reach(&r, named[i]);
 	reach_aliases_and_ifuncs(&r, j->module);
 	size_t budget = jit_keep_budget(own), spent = 0, head = 0, level_end = r.ntodo;
 	unsigned level = 0;
@@ -905,7 +922,7 @@ void ir_variables_elsewhere(LLVMModuleRef m, bool keep_constants)
 }
 
 LLVMModuleRef ir_versions_module(struct jit *j, const unsigned *fns, size_t n, char *const *names,
-				 LLVMValueRef *bodies, const unsigned *named, size_t nnamed)
+				 LLVMValueRef *bodies, const LLVMValueRef *named, size_t nnamed)
 {
 	enum jit_offer *offer = malloc((j->nfns + 1) * sizeof *offer);
 	struct ir_aside *aside = malloc((j->nfns + 1) * sizeof *aside);

@@ -1068,8 +1068,9 @@ static int finish_tier1(struct ir *ir, const struct jit_request *r, const char *
 {
 	struct jit *j = ir->j;
 	int err;
-	if ((err = verify_unless_sent(j, ir->m, name)) ||
-	    (err = jit_transform(j, &ir->m, -1, JIT_TIER1_PASSES))) {
+	if (!(err = verify_unless_sent(j, ir->m, name)))
+		ir_inline_small(ir->m, LLVMGetNamedFunction(ir->m, name), JIT_TIER1_INLINE_MAX);
+	if (err || (err = jit_transform(j, &ir->m, -1, JIT_TIER1_PASSES))) {
 		LLVMDisposeModule(ir->m);
 		return err;
 	}
@@ -1108,7 +1109,7 @@ static int compile_versions(struct jit *j, const struct jit_request *r, size_t n
 	struct jit_extents *exts = calloc(n, sizeof *exts);
 	unsigned char *was = calloc(n, 1); /* each function's jit_compiled before */
 	LLVMValueRef *stubs = calloc(2 * n, sizeof *stubs); /* and the entries after them */
-	unsigned *named = calloc(n * JIT_MAX_ARGS, sizeof *named); /* by specializations */
+	LLVMValueRef *named = calloc(n * JIT_MAX_ARGS, sizeof *named); /* by specializations */
 	size_t marked = 0; /* of r, marked compiled */
 	int err = 0;
 	j->vcalls_known = false;
@@ -1124,12 +1125,17 @@ static int compile_versions(struct jit *j, const struct jit_request *r, size_t n
 		name_version(j, &r[i], j->serial++, &names[i]);
 		body_names[i] = names[i].body;
 	}
-	size_t nnamed = 0; /* the functions specializations will name (spec_constant) */
+	/* the functions and variables specializations will name (spec_constant) */
+	size_t nnamed = 0;
 	for (size_t i = 0; i < n; i++)
 		for (unsigned k = 0; r[i].tier == 2 && k < r[i].nspec; k++) {
-			long f = jit_function_at(j, (uint64_t)r[i].spec_value[k]);
-			if (f >= 0 && j->fns[r[i].fn].arg_kind[r[i].spec_arg[k]] == JIT_ARG_PTR)
-				named[nnamed++] = (unsigned)f;
+			if (j->fns[r[i].fn].arg_kind[r[i].spec_arg[k]] != JIT_ARG_PTR)
+				continue;
+			uint64_t addr = (uint64_t)r[i].spec_value[k], off;
+			long f = jit_function_at(j, addr);
+			LLVMValueRef v = f >= 0 ? j->defs[f] : jit_variable_at(j, j->module, addr, &off);
+			if (v)
+				named[nnamed++] = v;
 		}
 	struct ir ir;
 	ir_open(&ir, j, ir_versions_module(j, fns, n, body_names, bodies, named, nnamed));

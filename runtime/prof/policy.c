@@ -574,7 +574,8 @@ static void tier_up(struct prof_fn *f, uint32_t i, int tier, bool call_pending, 
  * its own tier-up for it to join a batch; else 0. */
 static uint64_t near_tier_up(struct prof_fn *g, uint32_t k)
 {
-	if (g->tier != 0 || !g->fn->managed || g->call_trigger == PROF_NEVER || g->solo)
+	if (g->tier != 0 || !g->fn->managed || g->call_trigger == PROF_NEVER || g->solo ||
+	    g->fn->size >= QUICK_MIN_INSNS) /* it goes to tier 1 first */
 		return 0;
 	if (has_profiled_args(g) && g->calls < P.policy.min_samples)
 		return 0; /* its arguments are not known yet */
@@ -1511,11 +1512,16 @@ static void *osr(uint32_t i, uint32_t loop)
 			return NULL;
 		}
 	/* a large function goes to tier 1 first (next_tier), its next calls
-	 * and a long call's loop alike */
+	 * and a long call's loop alike; a long call begun at tier 0 before
+	 * tier 1 went in, to tier 1's OSR code too */
 	uint64_t rent;
 	int tier = P.policy.fixed ? 2 : next_tier(f, i, &rent);
-	if (tier != 1)
+	if (!P.policy.fixed && f->tier == 1 && f->fn->size >= QUICK_MIN_INSNS) {
+		tier = 1;
+		rent = (uint64_t)(QUICK_RENT_SHARE * quick_ns(f) * prof_cycles_per_ns());
+	} else if (tier != 1) {
 		rent = rent_cycles(f, i);
+	}
 	if (f->cycles < rent) {
 		f->osr_trigger = f->loops * 2; /* not yet worth it: look again later */
 		return NULL;
@@ -1654,12 +1660,12 @@ void prof_restore(uint32_t i, const struct prof_snapshot *s, const struct jit_re
 	}
 }
 
-void prof_restore_osr(uint32_t i, unsigned loop, void *code)
+void prof_restore_osr(uint32_t i, unsigned loop, int tier, void *code)
 {
 	struct prof_version *v = prof_new_version(&prof_fns[i]);
 	if (!v)
 		return;
-	v->tier = 2;
+	v->tier = tier;
 	v->osr = true;
 	v->loop = loop;
 	v->code = code;

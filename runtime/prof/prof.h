@@ -308,7 +308,7 @@ void prof_restore(uint32_t i, const struct prof_snapshot *s, const struct jit_re
  * run whose tier 0 this run's is: used when that loop runs long; its other
  * loops are not moved to OSR code in this run (the earlier run found which
  * one ran long; a short loop's compile costs more than it saves). */
-void prof_restore_osr(uint32_t i, unsigned loop, void *code);
+void prof_restore_osr(uint32_t i, unsigned loop, int tier, void *code);
 
 /* The code choice the policy learned (compile for any x86-64 rather than
  * for this CPU), to carry over to the next run. */

@@ -42,8 +42,9 @@ static void history(const struct prof_fn *f, char *buf, size_t len)
 		const struct prof_version *v = &f->versions[k];
 		if (v->osr)
 			n += snprintf(buf + n, len - (size_t)n,
-				      ", OSR in call %llu at block %u (-O3)",
-				      (unsigned long long)v->installed_at_call, v->loop);
+				      ", OSR in call %llu at block %u (-O%d)",
+				      (unsigned long long)v->installed_at_call, v->loop,
+				      jit_tier_opt(v->tier));
 		else if (v->fallback)
 			n += snprintf(buf + n, len - (size_t)n,
 				      ", generic -O3 for the misses from call %llu%s",

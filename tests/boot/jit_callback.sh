@@ -5,7 +5,7 @@
 # thresholds, hosted, compiling on the program's thread: each, given
 # count_even as its callback 5000 times, gets its tier-2 version at its
 # 5000th loop iteration (round 79), specialized on the callback; the
-# callback, whose -O2 version counts its calls through its stub, is then
+# callback, whose tier-1 version counts its calls through its stub, is then
 # called no more (320,000 calls before, about 5,000 now). The last call
 # passes count_odd: the guard sends it to other code (one miss). A second
 # run from the code cache: each's cached guard compares with this run's

@@ -8,7 +8,7 @@
 # clang build's.
 #
 # tests/jit/tiers/private_compiled.c, fixed thresholds: step, called 64
-# times a round by feed, reaches call 100 and gets its -O2 version first;
+# times a round by feed, reaches call 100 and gets its tier-1 version first;
 # feed's version, at feed's call 100, must hold step: step's calls stop
 # there (640,000 before, about 6,400 now).
 #

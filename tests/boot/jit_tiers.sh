@@ -129,7 +129,7 @@ for mode in hosted bare-metal; do
 
 	# adaptive: brief, often called but cheap, is never recompiled; heavy
 	# goes to -O3 by OSR in its first call and from its entry at its
-	# second, later specialized on its table, length and scale; never -O2
+	# second, later specialized on its table, length and scale; never tier 1
 	[ "$mode" = hosted ] && rounds=400000 || rounds=40000
 	jit $mode adaptive "" $rounds
 	brief=$(fn_json "$TMP/adaptive.$mode.json" brief)

@@ -1,6 +1,6 @@
 /*
  * A large function run often: run_block, a register machine's interpreter
- * of 96 opcodes written out case by case (some 3,000 IR instructions
+ * of 96 opcodes written out case by case (some 5,000 IR instructions
  * unoptimized, as a decompressor's or an emulator's main function is), is
  * called for every block of a pseudo-random program. Under the adaptive
  * policy it must go to tier 1 (the quick tier) before any -O3; called once
