@@ -332,9 +332,9 @@ enum ir_labels ir_labels(LLVMValueRef f);
  * bodies[k], and all uses of it go to a declaration of its old name (its
  * stub); other functions are offered as jit_offer says; variables are
  * declarations of the tier-0 ones, constants keep their values. The
- * nnamed functions named (jit_fn indices), which the versions will name
- * once specialized on pointers to them, keep what they reach as the
- * versions' own bodies do. */
+ * nnamed functions and variables named (in the program's module), which
+ * the versions will name once specialized on pointers to them, keep what
+ * they reach as the versions' own bodies do. */
 /* A definition's blocks, out of it while a copy of the module is made
  * (it is a declaration meanwhile, copied as one), and back after. */
 struct ir_aside {
@@ -507,19 +507,19 @@ struct jit_extents {
  * through their stubs, ten times slower than -O3's code) and the small
  * ones a version offers, which ir_inline_small marks so (not LLVM's
  * inliner: in Duktape's 11,400-instruction interpreter it inlined hundreds
- * of callees, and the compile took 0.68 s against 0.32-0.38 s), local
+ * of callees, and the compile took 0.68 s against 0.44 s), local
  * variables in registers, redundancies folded, no loop passes, then the
  * code generator at level 2. For a large function it costs a fraction of
  * -O3's compile for most of -O3's speed (bzip2's 1,600-line decompressor:
- * 0.16 s against 0.8 s standalone, and its code as fast as -O3's); it
+ * 0.16-0.21 s against 0.8 s standalone, and its code as fast as -O3's); it
  * keeps counting for the -O3 compile that may follow.
  */
 #define JIT_TIER1_PASSES                                                                           \
 	"always-inline,globaldce,function(sroa,early-cse,instcombine<no-verify-fixpoint>)"
 #define JIT_TIER1_INLINE_MAX 40 /* unoptimized IR instructions */
-/* Marks every function of m with a body but keep (a version's offered
- * callees, and private copies) of at most max instructions always_inline,
- * unless it is noinline. */
+/* Marks always_inline every function of m with a body but keep (a
+ * version's offered callees, and private copies) that is not noinline and
+ * comes to at most max instructions with what it would inline. */
 void ir_inline_small(LLVMModuleRef m, LLVMValueRef keep, size_t max);
 #define JIT_TIER1_LEVEL 2
 #define JIT_EXTENT_PASSES                                                                          \

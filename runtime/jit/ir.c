@@ -706,19 +706,70 @@ static void reach_aliases_and_ifuncs(struct reach *r, LLVMModuleRef m)
 	}
 }
 
+/* ir_inline_small's candidates: each one's size with what it would
+ * inline, found once (SIZE_MAX: too large, or in a cycle of calls). */
+struct inline_size {
+	LLVMValueRef *fns;
+	size_t *size, n, max;
+	unsigned char *state; /* 0 not yet, 1 being found, 2 found */
+};
+
+static size_t inlined_size(struct inline_size *s, size_t k)
+{
+	if (s->state[k] == 2)
+		return s->size[k];
+	if (s->state[k] == 1)
+		return SIZE_MAX; /* recursion: not inlined */
+	s->state[k] = 1;
+	size_t total = 0;
+	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(s->fns[k]); bb && total <= s->max;
+	     bb = LLVMGetNextBasicBlock(bb))
+		for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i && total <= s->max;
+		     i = LLVMGetNextInstruction(i)) {
+			total++;
+			LLVMValueRef c = LLVMIsACallInst(i) ? LLVMGetCalledValue(i) : NULL;
+			size_t g = 0;
+			while (c && g < s->n && s->fns[g] != c)
+				g++;
+			if (!c || g == s->n)
+				continue;
+			size_t callee = inlined_size(s, g);
+			total = callee == SIZE_MAX || total + callee > s->max ? SIZE_MAX : total + callee;
+		}
+	s->size[k] = total;
+	s->state[k] = 2;
+	return total;
+}
+
 void ir_inline_small(LLVMModuleRef m, LLVMValueRef keep, size_t max)
 {
 	LLVMContextRef ctx = LLVMGetModuleContext(m);
 	unsigned always = LLVMGetEnumAttributeKindForName("alwaysinline", 12);
 	unsigned never = LLVMGetEnumAttributeKindForName("noinline", 8);
-	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f)) {
-		if (f == keep || LLVMIsDeclaration(f) ||
-		    LLVMGetEnumAttributeAtIndex(f, LLVMAttributeFunctionIndex, never) ||
-		    ir_instructions(f) > max)
-			continue;
-		LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex,
-					LLVMCreateEnumAttribute(ctx, always, 0));
+	struct inline_size s = {.max = max};
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
+		s.n++;
+	s.fns = malloc((s.n + 1) * sizeof *s.fns);
+	s.size = malloc((s.n + 1) * sizeof *s.size);
+	s.state = calloc(s.n + 1, 1);
+	if (!s.fns || !s.size || !s.state) { /* out of memory: none marked, only slower */
+		free(s.fns), free(s.size), free(s.state);
+		return;
 	}
+	s.n = 0;
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
+		if (f != keep && !LLVMIsDeclaration(f) &&
+		    !LLVMGetEnumAttributeAtIndex(f, LLVMAttributeFunctionIndex, never))
+			s.fns[s.n++] = f;
+	/* the size counts what a callee would bring in, each call site once:
+	 * helpers that each call the next several times, marked on their own
+	 * sizes, grew exponentially (nine levels of three calls: a 3.5 s
+	 * "quick" compile) */
+	for (size_t k = 0; k < s.n; k++)
+		if (inlined_size(&s, k) <= max)
+			LLVMAddAttributeAtIndex(s.fns[k], LLVMAttributeFunctionIndex,
+						LLVMCreateEnumAttribute(ctx, always, 0));
+	free(s.fns), free(s.size), free(s.state);
 }
 
 size_t ir_instructions(LLVMValueRef f)
@@ -854,10 +905,14 @@ static size_t set_aside(struct jit *j, const enum jit_offer *offer, const unsign
 		reach(&r, j->defs[fns[i]]);
 		own += j->fns[fns[i]].size;
 	}
+	/* what specializations name, a level below (as ir_keep_reached finds
+	 * it, through the specialized body): a named table's callbacks count
+	 * against the budget */
+	size_t first = r.ntodo;
 	for (size_t i = 0; i < nnamed; i++)
 		reach(&r, named[i]);
 	reach_aliases_and_ifuncs(&r, j->module);
-	size_t budget = jit_keep_budget(own), spent = 0, head = 0, level_end = r.ntodo;
+	size_t budget = jit_keep_budget(own), spent = 0, head = 0, level_end = first;
 	unsigned level = 0;
 	while (head < r.ntodo && !r.failed) {
 		if (head == level_end)

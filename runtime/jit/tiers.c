@@ -1061,22 +1061,24 @@ static void build_version(struct ir *ir, const struct jit_request *r, LLVMValueR
 	instrument(ir, body, r->fn + 1, &j->fns[r->fn], &how);
 }
 
-/* Tier 1: the quick pipeline (JIT_TIER1_PASSES), then loop counters in
- * the optimized loops. */
+/* Tier 1: loop counters in the function's own loops (before anything is
+ * inlined into it: a helper's loops are not its loops), then the quick
+ * pipeline (JIT_TIER1_PASSES), which has no loop passes. */
 static int finish_tier1(struct ir *ir, const struct jit_request *r, const char *name, void **addr,
 			unsigned char *calls)
 {
 	struct jit *j = ir->j;
 	int err;
+	LLVMValueRef own = LLVMGetNamedFunction(ir->m, name);
+	if (own)
+		count_loops(ir, own, r->fn + 1);
 	if (!(err = verify_unless_sent(j, ir->m, name)))
-		ir_inline_small(ir->m, LLVMGetNamedFunction(ir->m, name), JIT_TIER1_INLINE_MAX);
+		ir_inline_small(ir->m, own, JIT_TIER1_INLINE_MAX);
 	if (err || (err = jit_transform(j, &ir->m, -1, JIT_TIER1_PASSES))) {
 		LLVMDisposeModule(ir->m);
 		return err;
 	}
 	LLVMValueRef opt = LLVMGetNamedFunction(ir->m, name);
-	if (opt)
-		count_loops(ir, opt, r->fn + 1);
 	if (opt && calls)
 		jit_mark_reached(j, opt, calls);
 	if ((err = jit_codegen(j, ir->m, JIT_TIER1_LEVEL)))

@@ -168,6 +168,12 @@ for mode in hosted bare-metal; do
 	first=$(echo "$run" | grep '{"tier": ' | head -n 1)
 	expect_in "$first" '{"tier": 1, "opt": 1,' "large ($mode), run_block's first version"
 	expect_output "0 -> 1@call"
+	# at fixed counts, tier 1 from its second call on: it inlines ones(),
+	# whose loop is not run_block's: 4,097 iterations a block, exactly
+	jit $mode large 2,1000000000,1000000000,1000000000 300
+	run=$(fn_json "$TMP/large.$mode.json" run_block)
+	expect_in "$run" '"loop_iterations": 1229100,' "large ($mode, fixed), run_block's loops"
+	expect_in "$run" '{"tier": 1, "opt": 1,' "large ($mode, fixed), run_block at tier 1"
 	# called once for all of them, its loop enters tier 1's OSR code (not
 	# the code the run before left in the code cache)
 	jitopts="--cache off"
