@@ -309,9 +309,9 @@ int jit_compile_osr(struct jit *j, unsigned fn, unsigned loop, int tier, void **
 		ir_inline_small(m, o, JIT_TIER1_INLINE_MAX);
 		err = jit_emit_seen(j, m, -1, JIT_TIER1_LEVEL, JIT_TIER1_PASSES, list ? name : NULL,
 				    after);
-	}
-	else
+	} else {
 		err = jit_emit_seen(j, m, 3, 3, "globaldce", list ? name : NULL, after);
+	}
 	if (!err && list)
 		list_inlined(j, before, after, inlined, size);
 	free(before);

@@ -742,6 +742,14 @@ static long function_of(const struct jit *j, LLVMValueRef i)
 	return bb ? jit_def_index(j, LLVMGetBasicBlockParent(bb)) : -1;
 }
 
+/* A use of a variable by user: counted for the part of its function. */
+static void count_use(const struct jit *j, LLVMValueRef user, size_t split, unsigned long *uses)
+{
+	long f = function_of(j, user);
+	if (f >= 0)
+		uses[(size_t)f >= split]++;
+}
+
 /* Whether the functions from split on use the program's variables more
  * often than those before it: then their part defines the variables, and
  * reaches them directly, where the other part goes through the linker's
@@ -750,23 +758,25 @@ static long function_of(const struct jit *j, LLVMValueRef i)
  * count as its users'. */
 static bool data_after(const struct jit *j, size_t split)
 {
-	unsigned long before = 0, after = 0;
+	unsigned long uses[2] = {0, 0}; /* before split, from it on */
 	for (LLVMValueRef g = LLVMGetFirstGlobal(j->module); g; g = LLVMGetNextGlobal(g))
 		for (LLVMUseRef u = LLVMGetFirstUse(g); u; u = LLVMGetNextUse(u)) {
 			LLVMValueRef user = LLVMGetUser(u);
-			if (LLVMIsAConstantExpr(user)) {
-				for (LLVMUseRef v = LLVMGetFirstUse(user); v; v = LLVMGetNextUse(v)) {
-					long f = function_of(j, LLVMGetUser(v));
-					if (f >= 0)
-						*((size_t)f < split ? &before : &after) += 1;
-				}
-				continue;
-			}
-			long f = function_of(j, user);
-			if (f >= 0)
-				*((size_t)f < split ? &before : &after) += 1;
+			if (!LLVMIsAConstantExpr(user))
+				count_use(j, user, split, uses);
+			else
+				for (LLVMUseRef v = LLVMGetFirstUse(user); v; v = LLVMGetNextUse(v))
+					count_use(j, LLVMGetUser(v), split, uses);
 		}
-	return after > before;
+	return uses[1] > uses[0];
+}
+
+/* Tier 0's functions [lo, hi) compiled and linked here. */
+static int compile_part(struct jit *j, size_t lo, size_t hi, bool defines_data)
+{
+	LLVMModuleRef m;
+	int err = jit_tier0_part(j, lo, hi, defines_data, &m);
+	return err ? err : jit_emit(j, m, -1, 0, j->tier0_any_cpu ? JIT_TIER0_FILE_PASSES : NULL);
 }
 
 int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *entry, void **addr)
@@ -787,10 +797,8 @@ int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *ent
 		jit_helper_cancel(j);
 		split = j->nfns, data_there = false;
 	}
-	LLVMModuleRef m;
 	size_t first = j->nobjs;
-	if ((err = jit_tier0_part(j, 0, split, !data_there, &m)) ||
-	    (err = jit_emit(j, m, -1, 0, j->tier0_any_cpu ? JIT_TIER0_FILE_PASSES : NULL)))
+	if ((err = compile_part(j, 0, split, !data_there)))
 		goto out;
 	if (split < j->nfns) {
 		LLVMMemoryBufferRef obj;
@@ -806,8 +814,8 @@ int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *ent
 				 "thread%s",
 				 split, split == 1 ? "" : "s", j->nfns - split,
 				 data_there ? " (its part defines the variables)" : "");
-		} else if (!(err = jit_tier0_part(j, split, j->nfns, data_there, &m))) {
-			err = jit_emit(j, m, -1, 0, j->tier0_any_cpu ? JIT_TIER0_FILE_PASSES : NULL);
+		} else {
+			err = compile_part(j, split, j->nfns, data_there);
 		}
 		split = j->nfns;
 	}

@@ -119,6 +119,19 @@ static double quick_ns(const struct prof_fn *f)
 	       exp(P.cost.log_ratio / (P.cost.n + COST_PRIOR_WEIGHT));
 }
 
+/* Whether f is large enough for tier 1 (the function's own size: what
+ * -O3 gains from the callees it inlines, tier 1 does not), and the cycles
+ * it must have run before tier 1's compile. */
+static bool large(const struct prof_fn *f)
+{
+	return f->fn->size >= QUICK_MIN_INSNS;
+}
+
+static uint64_t quick_rent_cycles(const struct prof_fn *f)
+{
+	return (uint64_t)(QUICK_RENT_SHARE * quick_ns(f) * prof_cycles_per_ns());
+}
+
 /* A function is compiled once it has run in its current code this share
  * of its compile's predicted time (ski rental's 1 would guarantee at most
  * twice the hindsight optimum; code that has run that long usually runs on
@@ -155,18 +168,12 @@ static uint64_t rent_cycles(struct prof_fn *f, uint32_t i)
  * must have run in its current code first. */
 static int next_tier(struct prof_fn *f, uint32_t i, uint64_t *rent)
 {
-	uint64_t o3 = compile_cycles(f, i);
-	if (f->tier == 1) {
-		*rent = (uint64_t)(TIER1_RENT_SHARE * (double)o3);
-		return 2;
-	}
-	/* the function's own size: what -O3 gains from the callees it
-	 * inlines, tier 1 does not */
-	if (f->tier == 0 && f->fn->size >= QUICK_MIN_INSNS) {
-		*rent = (uint64_t)(QUICK_RENT_SHARE * quick_ns(f) * prof_cycles_per_ns());
+	if (f->tier == 0 && large(f)) {
+		*rent = quick_rent_cycles(f);
 		return 1;
 	}
-	*rent = (uint64_t)(RENT_SHARE * (double)o3);
+	double share = f->tier == 1 ? TIER1_RENT_SHARE : RENT_SHARE;
+	*rent = (uint64_t)(share * (double)compile_cycles(f, i));
 	return 2;
 }
 
@@ -575,7 +582,7 @@ static void tier_up(struct prof_fn *f, uint32_t i, int tier, bool call_pending, 
 static uint64_t near_tier_up(struct prof_fn *g, uint32_t k)
 {
 	if (g->tier != 0 || !g->fn->managed || g->call_trigger == PROF_NEVER || g->solo ||
-	    g->fn->size >= QUICK_MIN_INSNS) /* it goes to tier 1 first */
+	    large(g)) /* it goes to tier 1 first */
 		return 0;
 	if (has_profiled_args(g) && g->calls < P.policy.min_samples)
 		return 0; /* its arguments are not known yet */
@@ -1514,15 +1521,8 @@ static void *osr(uint32_t i, uint32_t loop)
 	/* a large function goes to tier 1 first (next_tier), its next calls
 	 * and a long call's loop alike; a long call begun at tier 0 before
 	 * tier 1 went in, to tier 1's OSR code too */
-	uint64_t rent;
-	int tier = P.policy.fixed ? 2 : next_tier(f, i, &rent);
-	if (!P.policy.fixed && f->tier == 1 && f->fn->size >= QUICK_MIN_INSNS) {
-		tier = 1;
-		rent = (uint64_t)(QUICK_RENT_SHARE * quick_ns(f) * prof_cycles_per_ns());
-	} else if (tier != 1) {
-		rent = rent_cycles(f, i);
-	}
-	if (f->cycles < rent) {
+	int tier = !P.policy.fixed && f->tier <= 1 && large(f) ? 1 : 2;
+	if (f->cycles < (tier == 1 ? quick_rent_cycles(f) : rent_cycles(f, i))) {
 		f->osr_trigger = f->loops * 2; /* not yet worth it: look again later */
 		return NULL;
 	}
