@@ -448,8 +448,9 @@ struct jit *jit_create(char *err, size_t errlen)
 						session_error, j);
 	j->remote = -1;
 	j->ctx = LLVMContextCreate();
-	/* No names for values inside functions (the program's are gone
-	 * already: the front end discards them). A function then has no
+	/* No names for values inside functions (clang's release builds
+	 * discard them anyway; the runtime names only functions and
+	 * variables, and reads no other name). A function then has no
 	 * symbol table, so moving its blocks out and back (ir_take_aside,
 	 * ir_put_back: every function a version does not keep, at each
 	 * compile) no longer visits each instruction: on Duktape's 1,350
@@ -661,12 +662,25 @@ static int text_to_bitcode(struct jit *j, const char *path, LLVMMemoryBufferRef 
 	LLVMModuleRef m;
 	char *msg = NULL;
 	LLVMContextSetDiagnosticHandler(ctx, diagnose, j);
-	if (LLVMParseIRInContext(ctx, *buf, &m, &msg)) { /* takes the buffer */
+	bool parsed = !LLVMParseIRInContext(ctx, *buf, &m, &msg); /* takes the buffer */
+	*buf = NULL;
+	if (!parsed) {
 		jit_fail(j, JIT_EBADCODE, "%s: not valid LLVM IR (%s)", path, msg);
 		LLVMDisposeMessage(msg);
 		LLVMContextDispose(ctx);
 		return JIT_EBADCODE;
 	}
+	LLVMDisposeMessage(msg);
+	/* checked before the bitcode writer, which expects a valid module */
+	if (LLVMVerifyModule(m, LLVMReturnStatusAction, &msg)) {
+		jit_fail(j, JIT_EBADCODE, "%s: not valid LLVM IR (it does not verify: %s)", path,
+			 msg);
+		LLVMDisposeMessage(msg);
+		LLVMDisposeModule(m);
+		LLVMContextDispose(ctx);
+		return JIT_EBADCODE;
+	}
+	LLVMDisposeMessage(msg);
 	LLVMMemoryBufferRef bc = LLVMWriteBitcodeToMemoryBuffer(m);
 	LLVMDisposeModule(m);
 	LLVMContextDispose(ctx);
