@@ -33,3 +33,11 @@ expect_status 126
 expect_output "^bareflow-rt: $TMP/bad.ll: not valid LLVM IR ($TMP/bad.ll:[0-9]*:[0-9]*: error: expected top-level entity"
 first=$(head -n 1 "$TMP/want.out")
 expect_no_output "$first"
+
+# IR that parses but does not verify (a use its definition does not
+# dominate): refused with the verifier's message, before anything runs
+printf 'define i32 @main() {\n  %%a = add i32 %%b, 1\n  %%b = add i32 1, 1\n  ret i32 %%a\n}\n' \
+	>"$TMP/unverified.ll"
+run "$rt" --cache off "$TMP/unverified.ll" -- unverified
+expect_status 126
+expect_output "^bareflow-rt: $TMP/unverified.ll: not valid LLVM IR (it does not verify: Instruction does not dominate all uses"
