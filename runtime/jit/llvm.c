@@ -681,15 +681,9 @@ static int text_to_bitcode(struct jit *j, const char *path, LLVMMemoryBufferRef 
 		return JIT_EBADCODE;
 	}
 	LLVMDisposeMessage(msg);
-	LLVMMemoryBufferRef bc = LLVMWriteBitcodeToMemoryBuffer(m);
+	*buf = LLVMWriteBitcodeToMemoryBuffer(m);
 	LLVMDisposeModule(m);
 	LLVMContextDispose(ctx);
-	/* under the file's name, as the module read from it is known */
-	*buf = bc ? LLVMCreateMemoryBufferWithMemoryRangeCopy(LLVMGetBufferStart(bc),
-							      LLVMGetBufferSize(bc), path)
-		  : NULL;
-	if (bc)
-		LLVMDisposeMemoryBuffer(bc);
 	return *buf ? 0 : jit_out_of_memory(j);
 }
 
@@ -721,6 +715,8 @@ static int add_buffer(struct jit *j, const char *path, LLVMMemoryBufferRef buf, 
 		LLVMDisposeMessage(msg);
 		return JIT_EBADCODE;
 	}
+	/* known by the file's name, the buffer's (text_to_bitcode's has none) */
+	LLVMSetModuleIdentifier(m, path, strlen(path));
 	if (LLVMVerifyModule(m, LLVMReturnStatusAction, &msg)) {
 		jit_fail(j, JIT_EBADCODE, "%s: not valid LLVM bitcode (it does not verify: %s)",
 			 path, msg);
