@@ -522,6 +522,12 @@ struct jit_extents {
  * comes to at most max instructions with what it would inline. */
 void ir_inline_small(LLVMModuleRef m, LLVMValueRef keep, size_t max);
 #define JIT_TIER1_LEVEL 2
+/* Tier 1's compile of m (taken), whose function named name is the
+ * version: its small callees marked (ir_inline_small), the quick passes
+ * and the code generator in one jit_emit_seen (on the compile server, one
+ * request), which marks in calls, if given, what the optimized version
+ * calls. A version and OSR code alike. */
+int jit_emit_quick(struct jit *j, LLVMModuleRef m, const char *name, unsigned char *calls);
 #define JIT_EXTENT_PASSES                                                                          \
 	"function(sroa,early-cse,instcombine<no-verify-fixpoint>,simplifycfg,"                         \
 	"loop(loop-rotate,indvars))"

@@ -306,9 +306,7 @@ int jit_compile_osr(struct jit *j, unsigned fn, unsigned loop, int tier, void **
 	if (o && list)
 		jit_mark_calls(j, o, before);
 	if (tier == 1) {
-		ir_inline_small(m, o, JIT_TIER1_INLINE_MAX);
-		err = jit_emit_seen(j, m, -1, JIT_TIER1_LEVEL, JIT_TIER1_PASSES, list ? name : NULL,
-				    after);
+		err = jit_emit_quick(j, m, name, after);
 	} else {
 		err = jit_emit_seen(j, m, 3, 3, "globaldce", list ? name : NULL, after);
 	}

@@ -1069,27 +1069,29 @@ static void build_version(struct ir *ir, const struct jit_request *r, LLVMValueR
 	instrument(ir, body, r->fn + 1, &j->fns[r->fn], &how);
 }
 
+int jit_emit_quick(struct jit *j, LLVMModuleRef m, const char *name, unsigned char *calls)
+{
+	ir_inline_small(m, LLVMGetNamedFunction(m, name), JIT_TIER1_INLINE_MAX);
+	return jit_emit_seen(j, m, -1, JIT_TIER1_LEVEL, JIT_TIER1_PASSES, calls ? name : NULL,
+			     calls);
+}
+
 /* Tier 1: loop counters in the function's own loops (before anything is
  * inlined into it: a helper's loops are not its loops), then the quick
- * pipeline (JIT_TIER1_PASSES), which has no loop passes. */
+ * tier's compile (jit_emit_quick). */
 static int finish_tier1(struct ir *ir, const struct jit_request *r, const char *name, void **addr,
 			unsigned char *calls)
 {
 	struct jit *j = ir->j;
-	int err;
 	LLVMValueRef own = LLVMGetNamedFunction(ir->m, name);
 	if (own)
 		count_loops(ir, own, r->fn + 1);
-	if (!(err = verify_unless_sent(j, ir->m, name)))
-		ir_inline_small(ir->m, own, JIT_TIER1_INLINE_MAX);
-	if (err || (err = jit_transform(j, &ir->m, -1, JIT_TIER1_PASSES))) {
+	int err = verify_unless_sent(j, ir->m, name);
+	if (err) {
 		LLVMDisposeModule(ir->m);
 		return err;
 	}
-	LLVMValueRef opt = LLVMGetNamedFunction(ir->m, name);
-	if (opt && calls)
-		jit_mark_reached(j, opt, calls);
-	if ((err = jit_codegen(j, ir->m, JIT_TIER1_LEVEL)))
+	if ((err = jit_emit_quick(j, ir->m, name, calls)))
 		return err;
 	return jit_lookup(j, name, addr);
 }
