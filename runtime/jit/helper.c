@@ -107,7 +107,8 @@ static bool same_program(const struct jit *a, const struct jit *b)
 		return false;
 	for (size_t i = 0; i < a->nfns; i++)
 		if (strcmp(a->syms[i], b->syms[i]) || a->fns[i].size != b->fns[i].size ||
-		    a->fns[i].managed != b->fns[i].managed)
+		    a->fns[i].managed != b->fns[i].managed ||
+		    memcmp(a->fns[i].arg_kind, b->fns[i].arg_kind, sizeof a->fns[i].arg_kind))
 			return false;
 	return true;
 }

@@ -383,6 +383,11 @@ size_t ir_instructions(LLVMValueRef f);
 /* Whether call calls an intrinsic whose name starts with one of prefixes
  * (NULL-terminated). */
 bool ir_calls_intrinsic(LLVMValueRef call, const char *const *prefixes);
+/* Whether a function's body never reads its parameter p: no use of it, or
+ * only its store into a local that nothing reads, as the front end spills
+ * every parameter (a handler of a table that ignores its argument with
+ * `(void)arg`). */
+bool ir_unread(LLVMValueRef p);
 /* Whether bb ends in unreachable. */
 bool ir_dead_end(LLVMBasicBlockRef bb);
 /* The same for one function. */
@@ -522,7 +527,7 @@ struct jit_extents {
  * comes to at most max instructions with what it would inline. */
 void ir_inline_small(LLVMModuleRef m, LLVMValueRef keep, size_t max);
 #define JIT_TIER1_LEVEL 2
-/* Tier 1's compile of m (taken), whose function named name is the
+/* tiers.c: tier 1's compile of m (taken), whose function named name is the
  * version: its small callees marked (ir_inline_small), the quick passes
  * and the code generator in one jit_emit_seen (on the compile server, one
  * request), which marks in calls, if given, what the optimized version

@@ -461,6 +461,37 @@ static const char *const lifetime[] = {"llvm.lifetime.", NULL};
 static const char *const fills[] = {"llvm.memcpy", "llvm.memset", NULL};
 static const char *const copies[] = {"llvm.memcpy", NULL};
 
+/* Whether only stores, lifetime markers and loads of unused values use a:
+ * a local whose value nothing reads. */
+static bool write_only(LLVMValueRef a)
+{
+	for (LLVMUseRef u = LLVMGetFirstUse(a); u; u = LLVMGetNextUse(u)) {
+		LLVMValueRef user = LLVMGetUser(u);
+		if (LLVMIsAStoreInst(user) && LLVMGetOperand(user, 1) == a &&
+		    LLVMGetOperand(user, 0) != a)
+			continue;
+		if (LLVMIsACallInst(user) && ir_calls_intrinsic(user, lifetime))
+			continue;
+		if (LLVMIsALoadInst(user) && !LLVMGetFirstUse(user) && !LLVMGetVolatile(user))
+			continue; /* `(void)x;` */
+		return false;
+	}
+	return true;
+}
+
+bool ir_unread(LLVMValueRef p)
+{
+	for (LLVMUseRef u = LLVMGetFirstUse(p); u; u = LLVMGetNextUse(u)) {
+		LLVMValueRef user = LLVMGetUser(u), to;
+		if (!LLVMIsAStoreInst(user) || LLVMGetOperand(user, 0) != p)
+			return false;
+		to = LLVMGetOperand(user, 1);
+		if (to == p || !LLVMIsAAllocaInst(to) || !write_only(to))
+			return false;
+	}
+	return true;
+}
+
 /* The alloca of f that address p is in (through address arithmetic), or
  * NULL. */
 static LLVMValueRef frame_base(LLVMValueRef f, LLVMValueRef p)

@@ -1014,61 +1014,30 @@ static char *display_name(const char *name)
 	return d;
 }
 
-/* Whether only stores, lifetime markers and loads of unused values use a:
- * a local whose value nothing reads. */
-static bool write_only(LLVMValueRef a)
-{
-	static const char *const lifetime[] = {"llvm.lifetime.", NULL};
-	for (LLVMUseRef u = LLVMGetFirstUse(a); u; u = LLVMGetNextUse(u)) {
-		LLVMValueRef user = LLVMGetUser(u);
-		if (LLVMIsAStoreInst(user) && LLVMGetOperand(user, 1) == a &&
-		    LLVMGetOperand(user, 0) != a)
-			continue;
-		if (LLVMIsACallInst(user) && ir_calls_intrinsic(user, lifetime))
-			continue;
-		if (LLVMIsALoadInst(user) && !LLVMGetFirstUse(user) && !LLVMGetVolatile(user))
-			continue; /* `(void)x;` */
-		return false;
-	}
-	return true;
-}
-
-/* Whether a function's body never reads parameter p: no use of it, or
- * only its store into a local that nothing reads, as the front end spills
- * every parameter (a handler of a table that ignores its argument with
- * `(void)arg`). */
-static bool unread(LLVMValueRef p)
-{
-	for (LLVMUseRef u = LLVMGetFirstUse(p); u; u = LLVMGetNextUse(u)) {
-		LLVMValueRef user = LLVMGetUser(u), to;
-		if (!LLVMIsAStoreInst(user) || LLVMGetOperand(user, 0) != p)
-			return false;
-		to = LLVMGetOperand(user, 1);
-		if (to == p || !LLVMIsAAllocaInst(to) || !write_only(to))
-			return false;
-	}
-	return true;
-}
-
 #define UNREAD "bf.unread"
 
-/* Marks each parameter that its function's body never reads, as the
- * program came: a guard on its value would cost every call and fold
- * nothing, so arg_kind profiles none. Before the whole-program passes:
- * a parameter that IPSCCP makes a constant, passed the same value by
- * every call, is read all the same, and specialized on as before (it
- * is what asks for the no-overlap specialization of a function given
- * constant sizes everywhere, tests/jit/tiers/overlap.c). The marks go
- * with a program prepared for another machine. */
+/* Marks each parameter that its function's body never reads
+ * (ir_unread), as the program came: a guard on its value would cost every
+ * call and fold nothing, so arg_kind profiles none. Before the
+ * whole-program passes: a parameter that IPSCCP makes a constant, passed
+ * the same value by every call, is read all the same. Not in a function
+ * of two pointer parameters or more: a specialization on any argument,
+ * read or not, is what asks for the no-overlap version of its pointers
+ * (jit_has_pointer_pair), as a constant size that IPSCCP folded does for
+ * tests/jit/tiers/overlap.c. The marks go with a program prepared for
+ * another machine. */
 static void mark_unread(struct jit *j)
 {
 	LLVMAttributeRef mark = LLVMCreateStringAttribute(j->ctx, UNREAD, strlen(UNREAD), "", 0);
 	for (LLVMValueRef f = LLVMGetFirstFunction(j->module); f; f = LLVMGetNextFunction(f)) {
 		if (LLVMIsDeclaration(f))
 			continue;
-		unsigned n = LLVMCountParams(f);
+		unsigned n = LLVMCountParams(f), pointers = 0;
 		for (unsigned k = 0; k < n; k++)
-			if (unread(LLVMGetParam(f, k)))
+			pointers += LLVMGetTypeKind(LLVMTypeOf(LLVMGetParam(f, k))) ==
+				    LLVMPointerTypeKind;
+		for (unsigned k = 0; k < n && pointers < 2; k++)
+			if (ir_unread(LLVMGetParam(f, k)))
 				LLVMAddAttributeAtIndex(f, k + 1, mark);
 	}
 }

@@ -1,5 +1,7 @@
 /* Handlers of a table, each given the same three arguments, some of which
- * a handler never reads: `(void)arg`, or no use at all. */
+ * a handler never reads: `(void)arg`, or no use at all; and mix, of two
+ * pointers and an argument it ignores, through a pointer clang cannot
+ * follow. usage: unread_args [N [SCALE]] */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -29,13 +31,31 @@ static void op_count(struct acc *a, long arg, long scale)
 
 static handler table[3] = {op_step, op_add, op_count};
 
+static void mix(long *dst, const long *src, long unused)
+{
+	(void)unused;
+	for (int i = 0; i < 16; i++)
+		dst[i] += src[i] * 3 + i;
+}
+
+static void (*volatile mixer)(long *, const long *, long) = mix;
+
 int main(int argc, char **argv)
 {
 	long n = argc > 1 ? atol(argv[1]) : 1000000;
 	long scale = argc > 2 ? atol(argv[2]) : 3;
 	struct acc a = {0, 0};
-	for (long i = 0; i < n; i++)
+	long dst[16] = {0}, src[16];
+	for (int i = 0; i < 16; i++)
+		src[i] = i * scale;
+	for (long i = 0; i < n; i++) {
 		table[i % 3](&a, i % 3 == 2 ? 0 : 7, scale);
-	printf("%ld %ld\n", a.sum, a.steps);
+		if (i % 8 == 0)
+			mixer(dst, src, 0);
+	}
+	long d = 0;
+	for (int i = 0; i < 16; i++)
+		d = d * 31 + dst[i];
+	printf("%ld %ld %ld\n", a.sum, a.steps, d);
 	return 0;
 }
