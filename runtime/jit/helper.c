@@ -10,9 +10,10 @@
  * and compiles one part of tier 0 (the functions from a split, in the
  * program's order) beside this jit's part. The two make one program: the
  * same bytes prepared the same way name the same functions, in the same
- * order, which the helper checks (names, sizes and which are managed)
- * before it compiles; one part defines the program's variables and lists
- * its constructors, the other declares them (jit_tier0_part).
+ * order, which the helper checks (names, sizes, which are managed and
+ * their parameters' kinds) before it compiles; one part defines the
+ * program's variables and lists its constructors, the other declares them
+ * (jit_tier0_part).
  *
  * Not for a program whose tier 0 could not be split so: one with module
  * assembly (which could define a name twice), an alias or ifunc (which

@@ -1021,11 +1021,12 @@ static char *display_name(const char *name)
  * call and fold nothing, so arg_kind profiles none. Before the
  * whole-program passes: a parameter that IPSCCP makes a constant, passed
  * the same value by every call, is read all the same. Not in a function
- * of two pointer parameters or more: a specialization on any argument,
- * read or not, is what asks for the no-overlap version of its pointers
- * (jit_has_pointer_pair), as a constant size that IPSCCP folded does for
- * tests/jit/tiers/overlap.c. The marks go with a program prepared for
- * another machine. */
+ * that reads two pointer parameters or more: a specialization on any
+ * argument, read or not, is what asks for the no-overlap version of its
+ * pointers (jit_has_pointer_pair), as a constant size that IPSCCP folded
+ * does for tests/jit/tiers/overlap.c (a pointer it never reads is no
+ * base of any access, so no part of that version). The marks go with a
+ * program prepared for another machine. */
 static void mark_unread(struct jit *j)
 {
 	LLVMAttributeRef mark = LLVMCreateStringAttribute(j->ctx, UNREAD, strlen(UNREAD), "", 0);
@@ -1033,9 +1034,11 @@ static void mark_unread(struct jit *j)
 		if (LLVMIsDeclaration(f))
 			continue;
 		unsigned n = LLVMCountParams(f), pointers = 0;
-		for (unsigned k = 0; k < n; k++)
-			pointers += LLVMGetTypeKind(LLVMTypeOf(LLVMGetParam(f, k))) ==
-				    LLVMPointerTypeKind;
+		for (unsigned k = 0; k < n; k++) {
+			LLVMValueRef p = LLVMGetParam(f, k);
+			pointers += LLVMGetTypeKind(LLVMTypeOf(p)) == LLVMPointerTypeKind &&
+				    !ir_unread(p);
+		}
 		for (unsigned k = 0; k < n && pointers < 2; k++)
 			if (ir_unread(LLVMGetParam(f, k)))
 				LLVMAddAttributeAtIndex(f, k + 1, mark);

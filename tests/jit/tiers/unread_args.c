@@ -1,7 +1,8 @@
 /* Handlers of a table, each given the same three arguments, some of which
  * a handler never reads: `(void)arg`, or no use at all; and mix, of two
  * pointers and an argument it ignores, through a pointer clang cannot
- * follow. usage: unread_args [N [SCALE]] */
+ * follow, called last with its two arrays overlapping. usage: unread_args
+ * [N [SCALE]] */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -45,7 +46,7 @@ int main(int argc, char **argv)
 	long n = argc > 1 ? atol(argv[1]) : 1000000;
 	long scale = argc > 2 ? atol(argv[2]) : 3;
 	struct acc a = {0, 0};
-	long dst[16] = {0}, src[16];
+	long dst[17] = {0}, src[16];
 	for (int i = 0; i < 16; i++)
 		src[i] = i * scale;
 	for (long i = 0; i < n; i++) {
@@ -53,9 +54,10 @@ int main(int argc, char **argv)
 		if (i % 8 == 0)
 			mixer(dst, src, 0);
 	}
-	long d = 0;
-	for (int i = 0; i < 16; i++)
-		d = d * 31 + dst[i];
-	printf("%ld %ld %ld\n", a.sum, a.steps, d);
+	mixer(dst + 1, dst, 0); /* each element reads the one the last wrote */
+	unsigned long d = 0;
+	for (int i = 0; i < 17; i++)
+		d = d * 31 + (unsigned long)dst[i];
+	printf("%ld %ld %lu\n", a.sum, a.steps, d);
 	return 0;
 }
