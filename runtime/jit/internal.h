@@ -167,8 +167,6 @@ int jit_emit_seen(struct jit *j, LLVMModuleRef m, int opt, int cg, const char *p
 		  const char *watch, unsigned char *calls);
 /* Marks in calls the functions f calls directly (jit_direct_calls). */
 void jit_mark_calls(const struct jit *j, LLVMValueRef f, unsigned char *calls);
-/* Marks in calls the functions f's code reaches (jit_reached_calls). */
-void jit_mark_reached(const struct jit *j, LLVMValueRef f, unsigned char *calls);
 /* Marks the function a name of jit_reached_calls's is, in calls. */
 void jit_mark_name(const struct jit *j, const char *name, unsigned char *calls);
 /* each(ctx, name, length) for every call in f to a named function but an
@@ -209,9 +207,8 @@ LLVMErrorRef jit_small_model(LLVMModuleRef m, LLVMTargetMachineRef tm);
 /* 0 if m, a module the JIT made (what names it), verifies; else
  * JIT_EINTERNAL, an internal error. */
 int jit_verify(struct jit *j, LLVMModuleRef m, const char *what);
-/* The two halves of jit_emit; jit_optimize leaves m to the caller. */
+/* jit_emit's passes, here; m stays the caller's. */
 int jit_optimize(struct jit *j, LLVMModuleRef m, int opt, const char *pre_passes);
-int jit_codegen(struct jit *j, LLVMModuleRef m, int cg);
 /* Tier 0 of the functions lo to hi - 1 (jit_fn indexes) in a copy of the
  * program (the others declared, through their stubs), checked: *m. With
  * defines_data, the program's variables are defined there too; else
@@ -232,7 +229,8 @@ void jit_helper_file(struct jit *j, const char *path, void *bytes, size_t size);
 /* jit_add_file of size bytes at bytes, read from path. */
 int jit_add_bytes(struct jit *j, const char *path, const void *bytes, size_t size);
 bool jit_helper_wait(struct jit *j, LLVMMemoryBufferRef *obj, uint64_t *ns, const char **why);
-/* jit_codegen here, but the object (*obj) left unlinked; m is consumed. */
+/* Code generation here at level cg (m consumed): the object, *obj, not yet
+ * linked. */
 int jit_codegen_object(struct jit *j, LLVMModuleRef m, int cg, LLVMMemoryBufferRef *obj);
 /* Link an object the JIT's code generator made (here or on the compile
  * server), keeping it if asked; obj is consumed. */
@@ -468,7 +466,7 @@ int jit_define_probes(struct jit *j, const struct jit_probes *p);
  * its slot among p's; once a run. */
 int jit_define_stubs(struct jit *j, const struct jit_probes *p);
 
-/* objects.c: keep the object just emitted (jit_codegen), and note a
+/* objects.c: keep the object just emitted (jit_codegen_object), and note a
  * version's entry in the last one kept. */
 int jit_keep(struct jit *j, const void *bytes, size_t size);
 int jit_made(struct jit *j, const void *addr, const char *entry);

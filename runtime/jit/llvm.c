@@ -225,7 +225,7 @@ static void llvm_fatal(const char *reason)
 /*
  * LLVM's reports about the code it compiles. Without a handler, an error
  * (inline assembly that does not assemble) is printed and ends the process
- * with exit(1). Here an error fails the compile that met it (jit_codegen).
+ * with exit(1). Here an error fails the compile that met it (codegen_here).
  * A warning is the program's author's concern, as clang's are: the code
  * generator alone reports some (a call to a function declared with
  * __attribute__((warning))), so each is printed once, however many tiers
@@ -652,6 +652,19 @@ int jit_add_bytes(struct jit *j, const char *path, const void *bytes, size_t siz
 	return buf ? add_buffer(j, path, buf, t0) : jit_out_of_memory(j);
 }
 
+/* 0 if m, read from path as `what` (LLVM IR, bitcode), verifies; else
+ * JIT_EBADCODE after saying why. m stays the caller's. */
+static int verify_input(struct jit *j, LLVMModuleRef m, const char *path, const char *what)
+{
+	char *msg = NULL;
+	int bad = LLVMVerifyModule(m, LLVMReturnStatusAction, &msg);
+	if (bad)
+		jit_fail(j, JIT_EBADCODE, "%s: not valid %s (it does not verify: %s)", path, what,
+			 msg);
+	LLVMDisposeMessage(msg);
+	return bad ? JIT_EBADCODE : 0;
+}
+
 /* Textual IR in *buf (taken) read in a context of its own and written out
  * again as bitcode, into *buf: LLVM's parser refuses to read text into a
  * context that discards the names of values, as the JIT's does
@@ -671,20 +684,14 @@ static int text_to_bitcode(struct jit *j, const char *path, LLVMMemoryBufferRef 
 		return JIT_EBADCODE;
 	}
 	LLVMDisposeMessage(msg);
-	/* checked before the bitcode writer, which expects a valid module */
-	if (LLVMVerifyModule(m, LLVMReturnStatusAction, &msg)) {
-		jit_fail(j, JIT_EBADCODE, "%s: not valid LLVM IR (it does not verify: %s)", path,
-			 msg);
-		LLVMDisposeMessage(msg);
-		LLVMDisposeModule(m);
-		LLVMContextDispose(ctx);
-		return JIT_EBADCODE;
-	}
-	LLVMDisposeMessage(msg);
-	*buf = LLVMWriteBitcodeToMemoryBuffer(m);
+	/* checked before the bitcode writer, which expects a valid module
+	 * (and the bitcode read back needs no second check) */
+	int err = verify_input(j, m, path, "LLVM IR");
+	if (!err)
+		*buf = LLVMWriteBitcodeToMemoryBuffer(m);
 	LLVMDisposeModule(m);
 	LLVMContextDispose(ctx);
-	return *buf ? 0 : jit_out_of_memory(j);
+	return err ? err : *buf ? 0 : jit_out_of_memory(j);
 }
 
 /* jit_add_file's, of the file at path read into buf (taken). */
@@ -717,14 +724,10 @@ static int add_buffer(struct jit *j, const char *path, LLVMMemoryBufferRef buf, 
 	}
 	/* known by the file's name, the buffer's (text_to_bitcode's has none) */
 	LLVMSetModuleIdentifier(m, path, strlen(path));
-	if (LLVMVerifyModule(m, LLVMReturnStatusAction, &msg)) {
-		jit_fail(j, JIT_EBADCODE, "%s: not valid LLVM bitcode (it does not verify: %s)",
-			 path, msg);
-		LLVMDisposeMessage(msg);
+	if (magic && (err = verify_input(j, m, path, "LLVM bitcode"))) {
 		LLVMDisposeModule(m);
-		return JIT_EBADCODE;
+		return err;
 	}
-	LLVMDisposeMessage(msg);
 	strip_target_attributes(j, m);
 	unmark_unoptimized(m);
 	/* Nothing here reads debug information (gdb learns the JIT's
@@ -1377,11 +1380,10 @@ int jit_verify(struct jit *j, LLVMModuleRef m, const char *what)
 	return 0;
 }
 
-int jit_codegen(struct jit *j, LLVMModuleRef m, int cg)
+/* jit_emit_seen's code generation here (m taken), and the link. */
+static int codegen_here(struct jit *j, LLVMModuleRef m, int cg)
 {
 	LLVMMemoryBufferRef obj;
-	if (cg > 0 && jit_remote_usable(j, m))
-		return jit_remote_compile(j, m, -1, NULL, cg, NULL, NULL);
 	int err = jit_codegen_object(j, m, cg, &obj);
 	return err ? err : jit_link_object(j, obj);
 }
@@ -1534,7 +1536,8 @@ void jit_mark_calls(const struct jit *j, LLVMValueRef f, unsigned char *calls)
 	jit_direct_calls(f, mark, &m);
 }
 
-void jit_mark_reached(const struct jit *j, LLVMValueRef f, unsigned char *calls)
+/* Marks in calls the functions f's code reaches (jit_reached_calls). */
+static void mark_reached(const struct jit *j, LLVMValueRef f, unsigned char *calls)
 {
 	struct marks m = {j, calls};
 	jit_reached_calls(f, mark, &m);
@@ -1555,8 +1558,8 @@ int jit_emit_seen(struct jit *j, LLVMModuleRef m, int opt, int cg, const char *p
 	}
 	LLVMValueRef w = watch ? LLVMGetNamedFunction(m, watch) : NULL;
 	if (w)
-		jit_mark_reached(j, w, calls);
-	err = jit_codegen(j, m, cg);
+		mark_reached(j, w, calls);
+	err = codegen_here(j, m, cg);
 	set_compiling(NULL);
 	return err;
 }

@@ -399,7 +399,7 @@ static int request(struct jit *j, LLVMModuleRef m, int opt, const char *pre_pass
 	size_t len;
 	char name[256];
 	snprintf(name, sizeof name, "%s", LLVMGetModuleIdentifier(m, &len));
-	/* thread-local accesses are emulated as jit_codegen does, here before
+	/* thread-local accesses are emulated as jit_codegen_object does, here before
 	 * the passes (the server knows nothing of the program's layout; the
 	 * optimizer treats the emulation's calls as the intrinsic's: ir.c) */
 	int pipeline = pipeline_number(pre_passes);
@@ -417,7 +417,7 @@ static int request(struct jit *j, LLVMModuleRef m, int opt, const char *pre_pass
 	struct jit_machine_spec passes, codegen;
 	jit_machine_spec(j, opt < 0 ? 0 : opt, &passes);
 	jit_machine_spec(j, cg, &codegen);
-	if (!back && !jit_fits_small_model(j, m)) /* as jit_codegen decides */
+	if (!back && !jit_fits_small_model(j, m)) /* as jit_codegen_object decides */
 		codegen.small = false;
 	LLVMMemoryBufferRef bc = LLVMWriteBitcodeToMemoryBuffer(m);
 	if (!back)
