@@ -1364,6 +1364,19 @@ static void hot(uint32_t i)
 			experiment(f, i);
 		return;
 	}
+	if (!P.policy.fixed && f->osr_pending) {
+		/* Code for one of its loops is on its way (asked in its first
+		 * call, which ran long): the tier-0 cycles that make it look
+		 * hot now were mostly that loop's, which the code runs from its
+		 * next back-edge on, in this call and every later one. So look
+		 * again at the next call, when only the cycles the code does
+		 * not cover count (osr_in). jpeg's walk_blocks, called twice,
+		 * had its whole body compiled (60-110 ms) for a third call that
+		 * never came. */
+		f->call_trigger = f->calls + 2; /* this call counts itself again */
+		f->loop_trigger = PROF_NEVER;
+		return;
+	}
 	if (!P.policy.fixed) {
 		uint64_t spent = prof_spent_cycles(f), rent;
 		int tier = next_tier(f, i, &rent);
@@ -1409,8 +1422,13 @@ void prof_miss(uint32_t i)
 }
 
 /* How many loop headers after OSR code went in a header without code
- * waits for one with (osr_elsewhere). */
-#define OSR_WAIT_HEADERS 8
+ * waits for one with (osr_elsewhere): enough for the inner loops that run
+ * between two visits of the loop with code. Each waits in the runtime
+ * (some microseconds), a millisecond or so in all where the loop with
+ * code has ended. At 8, jpeg's walk_blocks (a nest of five loops, two of
+ * them of 64 iterations) got its code for one loop while its tier-0 code
+ * was in another, and ran the whole call on in tier 0. */
+#define OSR_WAIT_HEADERS 1024
 
 /* Function f's OSR code for tier-0 loop header `loop`, if it has any. */
 static void *osr_code(const struct prof_fn *f, uint32_t loop)
@@ -1484,7 +1502,7 @@ static void osr_done(struct prof_job *job)
  * loop's code went in, and had a second compile of its own (heavy() in
  * tests/jit/tiers/adaptive.c, now and then: both its loops then ran OSR
  * code in every later call, and nothing asked for code from the entry).
- * The wait is a few headers, whichever loops they are: a nest of its own
+ * The wait is bounded, whichever loops the headers are: a nest of its own
  * that runs on after the loop with code has ended still gets code. */
 static bool osr_elsewhere(struct prof_fn *f)
 {
