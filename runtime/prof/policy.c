@@ -1364,16 +1364,18 @@ static void hot(uint32_t i)
 			experiment(f, i);
 		return;
 	}
-	if (!P.policy.fixed && f->osr_pending) {
+	if (!P.policy.fixed && f->tier == 0 && f->osr_pending) {
 		/* Code for one of its loops is on its way (asked in its first
 		 * call, which ran long): the tier-0 cycles that make it look
-		 * hot now were mostly that loop's, which the code runs from its
-		 * next back-edge on, in this call and every later one. So look
-		 * again at the next call, when only the cycles the code does
-		 * not cover count (osr_in). jpeg's walk_blocks, called twice,
-		 * had its whole body compiled (60-110 ms) for a third call that
-		 * never came. */
-		f->call_trigger = f->calls + 2; /* this call counts itself again */
+		 * hot now were mostly that loop's, which the code runs from the
+		 * loop's next header on, in this call and every later one. So
+		 * look again later, when only the cycles the code does not
+		 * cover count (osr_in): at twice the calls, as back_off does,
+		 * so that many short calls during the compile do not each
+		 * enter the runtime. jpeg's walk_blocks, called twice, had its
+		 * whole body compiled (60-110 ms) for a third call that never
+		 * came. */
+		f->call_trigger = f->calls * 2 + 2; /* this call counts itself again */
 		f->loop_trigger = PROF_NEVER;
 		return;
 	}
@@ -1424,20 +1426,31 @@ void prof_miss(uint32_t i)
 /* How many loop headers after OSR code went in a header without code
  * waits for one with (osr_elsewhere): enough for the inner loops that run
  * between two visits of the loop with code. Each waits in the runtime
- * (some microseconds), a millisecond or so in all where the loop with
+ * (about a microsecond), a millisecond or so in all where the loop with
  * code has ended. At 8, jpeg's walk_blocks (a nest of five loops, two of
  * them of 64 iterations) got its code for one loop while its tier-0 code
  * was in another, and ran the whole call on in tier 0. */
 #define OSR_WAIT_HEADERS 1024
 
-/* Function f's OSR code for tier-0 loop header `loop`, if it has any. */
-static void *osr_code(const struct prof_fn *f, uint32_t loop)
+/* Function f's OSR version for tier-0 loop header `loop`, if it has one. */
+static const struct prof_version *osr_version(const struct prof_fn *f, uint32_t loop)
 {
 	for (unsigned k = 0; k < f->nversions; k++)
 		if (f->versions[k].osr && f->versions[k].loop == loop)
-			return f->versions[k].code;
+			return &f->versions[k];
 	return NULL;
 }
+
+/* Its code, if it has one. */
+static void *osr_code(const struct prof_fn *f, uint32_t loop)
+{
+	const struct prof_version *v = osr_version(f, loop);
+	return v ? v->code : NULL;
+}
+
+/* Calls begun since OSR code went in that enter it, after which a
+ * function gets code of its own from the entry (osr). */
+#define OSR_CALLS_FOR_ENTRY 4
 
 static void osr_done(struct prof_job *job)
 {
@@ -1520,9 +1533,25 @@ static bool osr_elsewhere(struct prof_fn *f)
 static void *osr(uint32_t i, uint32_t loop)
 {
 	struct prof_fn *f = &prof_fns[i];
-	void *code = osr_code(f, loop);
-	if (code || f->osr_pending)
-		return code;
+	const struct prof_version *v = osr_version(f, loop);
+	if (v) {
+		/* Calls go on, each entering its OSR code through the runtime
+		 * with its arguments profiled and nothing specialized on them:
+		 * the fourth call begun since the code went in asks for code
+		 * from the entry (the rent above counts only the tier-0 cycles
+		 * outside the OSR code, which such calls hardly have). Fewer
+		 * are no sign of more: tests/jit/tiers/osr_then_calls.c's mix,
+		 * 4 calls, jpeg's walk_blocks, 2, and vm's interpreter loops, 3,
+		 * need nothing else. Not for the code cache's OSR code, which
+		 * goes in before the first call: the run that made it would
+		 * have left code from the entry too, and the cache brings it. */
+		if (f->tier == 0 && !P.policy.fixed && !f->pending && !v->cached &&
+		    f->calls >= v->installed_at_call + OSR_CALLS_FOR_ENTRY)
+			tier_up(f, i, large(f) ? 1 : 2, false, false);
+		return v->code;
+	}
+	if (f->osr_pending)
+		return NULL;
 	if (f->rejected) {
 		f->osr_trigger = PROF_NEVER;
 		return NULL;
