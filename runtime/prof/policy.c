@@ -1452,6 +1452,15 @@ static void *osr_code(const struct prof_fn *f, uint32_t loop)
  * function gets code of its own from the entry (osr). */
 #define OSR_CALLS_FOR_ENTRY 4
 
+/* An OSR compile ended without code: the look at the function's entry
+ * that hot() put off while the compile was on its way (to twice the
+ * calls) is due at its next call again. */
+static void osr_failed(struct prof_fn *f)
+{
+	if (f->call_trigger != PROF_NEVER && f->call_trigger > f->calls + 1)
+		f->call_trigger = f->calls + 1;
+}
+
 static void osr_done(struct prof_job *job)
 {
 	uint32_t i = job->who[0];
@@ -1468,11 +1477,13 @@ static void osr_done(struct prof_job *job)
 		if (f->nunfit < sizeof f->unfit / sizeof f->unfit[0])
 			f->unfit[f->nunfit++] = loop;
 		f->osr_trigger = f->loops * 2;
+		osr_failed(f);
 		return;
 	}
 	struct prof_version *v = prof_new_version(f);
 	if (!v) {
 		f->osr_trigger = PROF_NEVER;
+		osr_failed(f);
 		return;
 	}
 	if (job->r[0].tier == 2) /* the model is -O3's */
@@ -1546,6 +1557,7 @@ static void *osr(uint32_t i, uint32_t loop)
 		 * goes in before the first call: the run that made it would
 		 * have left code from the entry too, and the cache brings it. */
 		if (f->tier == 0 && !P.policy.fixed && !f->pending && !v->cached &&
+		    !f->rejected && f->call_trigger != PROF_NEVER && /* not given up (failed) */
 		    f->calls >= v->installed_at_call + OSR_CALLS_FOR_ENTRY)
 			tier_up(f, i, large(f) ? 1 : 2, false, false);
 		return v->code;
