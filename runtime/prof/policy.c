@@ -287,11 +287,28 @@ uint64_t prof_spent_cycles(const struct prof_fn *f)
 	return prof_cycles_in_slot(f);
 }
 
-/* f's OSR code went in: its tier-0 cycles count from now on. */
+/* f's OSR code went in: its tier-0 cycles count from now on, and again
+ * from the code's first entry. A call's cycles reach `cycles` when it
+ * calls or returns, or enters the runtime: code that goes in from the
+ * background finds the cycles of the call under way, run before, not yet
+ * counted, and they would count as after it (tests/jit/tiers/adaptive.c's
+ * heavy, OSR'd in its first call, was compiled whole at its second for
+ * them); the entry, through the runtime, has them counted. */
 static void osr_in(struct prof_fn *f)
 {
 	f->osr_base = prof_since(f->cycles, f->osr_cycles);
 	f->osr_in = true;
+	f->osr_rebase = true;
+}
+
+/* A call enters f's OSR code. */
+static void *osr_entered(struct prof_fn *f, void *code)
+{
+	if (code && f->osr_rebase) {
+		f->osr_base = prof_since(f->cycles, f->osr_cycles);
+		f->osr_rebase = false;
+	}
+	return code;
 }
 
 /* Not yet (spent of the rent cycles so far): look again when the rent
@@ -1560,7 +1577,7 @@ static void *osr(uint32_t i, uint32_t loop)
 		    !f->rejected && f->call_trigger != PROF_NEVER && /* not given up (failed) */
 		    f->calls >= v->installed_at_call + OSR_CALLS_FOR_ENTRY)
 			tier_up(f, i, large(f) ? 1 : 2, false, false);
-		return v->code;
+		return osr_entered(f, v->code);
 	}
 	if (f->osr_pending)
 		return NULL;
@@ -1621,7 +1638,7 @@ static void *osr(uint32_t i, uint32_t loop)
 	job->loop = loop;
 	job->r[0].tier = tier;
 	prof_submit(job);
-	return osr_code(f, loop);
+	return osr_entered(f, osr_code(f, loop));
 }
 
 void *prof_osr(uint32_t i, uint32_t loop)

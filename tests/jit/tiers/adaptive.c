@@ -3,8 +3,9 @@
  * runs for a few cycles each: compiling it would cost more than all its
  * calls, so it stays at tier 0 although it passes the first checkpoint
  * (200 calls). heavy() runs long: its first call moves to -O3 by OSR, its
- * second gets generic -O3 code from the entry (with no -O2 stop between),
- * which goes on profiling its arguments; it is always passed the same
+ * next calls enter that code, and a few calls later it gets generic -O3
+ * code from the entry (with no -O2 stop between), which goes on profiling
+ * its arguments; it is always passed the same
  * table (a pointer into a program variable), the same length and the same
  * double, so once enough calls are profiled a version specialized on all
  * three goes in front of it. The results must be right throughout.
