@@ -291,9 +291,10 @@ uint64_t prof_spent_cycles(const struct prof_fn *f)
  * from the code's first entry. A call's cycles reach `cycles` when it
  * calls or returns, or enters the runtime: code that goes in from the
  * background finds the cycles of the call under way, run before, not yet
- * counted, and they would count as after it (tests/jit/tiers/adaptive.c's
- * heavy, OSR'd in its first call, was compiled whole at its second for
- * them); the entry, through the runtime, has them counted. */
+ * counted, and they would count as after it (the tests' mix, in
+ * tests/jit/tiers/osr_then_calls.c, and heavy, in adaptive.c, OSR'd in
+ * their first calls, were compiled whole at their second for them); the
+ * entry, through the runtime, has them counted. */
 static void osr_in(struct prof_fn *f)
 {
 	f->osr_base = prof_since(f->cycles, f->osr_cycles);
@@ -1648,7 +1649,8 @@ void *prof_osr(uint32_t i, uint32_t loop)
 		prof_fns[i].osr_trigger = PROF_NEVER; /* the run is ending */
 		return NULL;
 	}
-	void *code = prof_adopt_orphans() ? osr_code(&prof_fns[i], loop) : osr(i, loop);
+	void *code = prof_adopt_orphans() ? osr_entered(&prof_fns[i], osr_code(&prof_fns[i], loop))
+					  : osr(i, loop);
 	prof_runtime_leave(&saved);
 	return code;
 }
@@ -1749,6 +1751,7 @@ void prof_restore_osr(uint32_t i, unsigned loop, int tier, void *code)
 	v->installed_at_call = prof_fns[i].calls;
 	prof_fns[i].osr_learned = true;
 	osr_in(&prof_fns[i]);
+	prof_fns[i].osr_rebase = false; /* in before the first call: no call under way */
 	if (P.verbose)
 		fprintf(stderr, "bareflow-rt: cached %s: OSR code for the loop at block %u\n",
 			prof_fns[i].fn->name, loop);
