@@ -287,29 +287,29 @@ uint64_t prof_spent_cycles(const struct prof_fn *f)
 	return prof_cycles_in_slot(f);
 }
 
-/* f's OSR code went in: its tier-0 cycles count from now on, and again
- * from the code's first entry. A call's cycles reach `cycles` when it
- * calls or returns, or enters the runtime: code that goes in from the
- * background finds the cycles of the call under way, run before, not yet
- * counted, and they would count as after it (the tests' mix, in
- * tests/jit/tiers/osr_then_calls.c, and heavy, in adaptive.c, OSR'd in
- * their first calls, were compiled whole at their second for them); the
- * entry, through the runtime, has them counted. */
+/* f's OSR code went in: its tier-0 cycles count from now on. */
 static void osr_in(struct prof_fn *f)
 {
 	f->osr_base = prof_since(f->cycles, f->osr_cycles);
 	f->osr_in = true;
-	f->osr_rebase = true;
 }
 
-/* A call enters f's OSR code. */
-static void *osr_entered(struct prof_fn *f, void *code)
+/* The code of f's OSR version v (or NULL without one), which a call
+ * enters. Compiled code (osr_done) restarts the count of f's tier-0 cycles
+ * at its first entry: a call's cycles reach `cycles` when it calls or
+ * returns, or enters the runtime, so code that goes in from the background
+ * finds the cycles the call under way ran before not yet counted, and they
+ * would count as after it (the tests' mix, in
+ * tests/jit/tiers/osr_then_calls.c, and heavy, in adaptive.c, OSR'd in
+ * their first calls, were compiled whole at their second for them); the
+ * entry, through the runtime, has them counted. */
+static void *osr_entered(struct prof_fn *f, const struct prof_version *v)
 {
-	if (code && f->osr_rebase) {
-		f->osr_base = prof_since(f->cycles, f->osr_cycles);
+	if (v && f->osr_rebase) {
+		osr_in(f);
 		f->osr_rebase = false;
 	}
-	return code;
+	return v ? v->code : NULL;
 }
 
 /* Not yet (spent of the rent cycles so far): look again when the rent
@@ -1459,11 +1459,13 @@ static const struct prof_version *osr_version(const struct prof_fn *f, uint32_t 
 	return NULL;
 }
 
-/* Its code, if it has one. */
-static void *osr_code(const struct prof_fn *f, uint32_t loop)
+/* The tier of f's code from a loop, or from its entry instead: a large
+ * function goes to tier 1 first (next_tier), its next calls and a long
+ * call's loop alike; a long call begun at tier 0 before tier 1 went in,
+ * to tier 1's OSR code too. */
+static int osr_tier(const struct prof_fn *f)
 {
-	const struct prof_version *v = osr_version(f, loop);
-	return v ? v->code : NULL;
+	return !P.policy.fixed && f->tier <= 1 && large(f) ? 1 : 2;
 }
 
 /* Calls begun since OSR code went in that enter it, after which a
@@ -1513,6 +1515,7 @@ static void osr_done(struct prof_job *job)
 	v->installed_at_call = f->calls;
 	v->code = job->code[0];
 	osr_in(f);
+	f->osr_rebase = true; /* again at the first entry (osr_entered) */
 	f->osr_trigger = 0; /* a loop still running in tier 0 enters it at its next back-edge */
 	f->osr_wait_until = f->loops + OSR_WAIT_HEADERS;
 	if (!P.verbose)
@@ -1577,8 +1580,8 @@ static void *osr(uint32_t i, uint32_t loop)
 		if (f->tier == 0 && !P.policy.fixed && !f->pending && !v->cached &&
 		    !f->rejected && f->call_trigger != PROF_NEVER && /* not given up (failed) */
 		    f->calls >= v->installed_at_call + OSR_CALLS_FOR_ENTRY)
-			tier_up(f, i, large(f) ? 1 : 2, false, false);
-		return osr_entered(f, v->code);
+			tier_up(f, i, osr_tier(f), false, false);
+		return osr_entered(f, v);
 	}
 	if (f->osr_pending)
 		return NULL;
@@ -1595,10 +1598,7 @@ static void *osr(uint32_t i, uint32_t loop)
 			f->osr_trigger = f->loops * 2; /* back off */
 			return NULL;
 		}
-	/* a large function goes to tier 1 first (next_tier), its next calls
-	 * and a long call's loop alike; a long call begun at tier 0 before
-	 * tier 1 went in, to tier 1's OSR code too */
-	int tier = !P.policy.fixed && f->tier <= 1 && large(f) ? 1 : 2;
+	int tier = osr_tier(f);
 	if (f->cycles < (tier == 1 ? quick_rent_cycles(f) : rent_cycles(f, i))) {
 		f->osr_trigger = f->loops * 2; /* not yet worth it: look again later */
 		return NULL;
@@ -1639,7 +1639,7 @@ static void *osr(uint32_t i, uint32_t loop)
 	job->loop = loop;
 	job->r[0].tier = tier;
 	prof_submit(job);
-	return osr_entered(f, osr_code(f, loop));
+	return osr_entered(f, osr_version(f, loop));
 }
 
 void *prof_osr(uint32_t i, uint32_t loop)
@@ -1649,7 +1649,7 @@ void *prof_osr(uint32_t i, uint32_t loop)
 		prof_fns[i].osr_trigger = PROF_NEVER; /* the run is ending */
 		return NULL;
 	}
-	void *code = prof_adopt_orphans() ? osr_entered(&prof_fns[i], osr_code(&prof_fns[i], loop))
+	void *code = prof_adopt_orphans() ? osr_entered(&prof_fns[i], osr_version(&prof_fns[i], loop))
 					  : osr(i, loop);
 	prof_runtime_leave(&saved);
 	return code;
@@ -1750,8 +1750,7 @@ void prof_restore_osr(uint32_t i, unsigned loop, int tier, void *code)
 	v->cached = true;
 	v->installed_at_call = prof_fns[i].calls;
 	prof_fns[i].osr_learned = true;
-	osr_in(&prof_fns[i]);
-	prof_fns[i].osr_rebase = false; /* in before the first call: no call under way */
+	osr_in(&prof_fns[i]); /* before the first call: no call under way */
 	if (P.verbose)
 		fprintf(stderr, "bareflow-rt: cached %s: OSR code for the loop at block %u\n",
 			prof_fns[i].fn->name, loop);

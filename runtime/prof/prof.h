@@ -106,7 +106,7 @@ struct prof_fn {
 	void *tier0_code;	 /* its tier-0 body, once out of the slot */
 	bool osr_in;		 /* tier 0 with OSR code: its cycles since ... */
 	uint64_t osr_base;	 /* ... cycles - osr_cycles then are what count */
-	bool osr_rebase;	 /* ... from the code's first entry (policy.c's osr_in) */
+	bool osr_rebase;	 /* ... and again from the code's first entry (osr_entered) */
 	double saved;		 /* cycles saved by versions no longer in the slot, and
 				  * by the code in it until saved_calls, saved_cycles */
 	uint64_t saved_calls, saved_cycles;
