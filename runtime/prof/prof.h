@@ -154,6 +154,7 @@ struct prof_fn {
 	} experiment;
 	uint64_t spec_calls; /* calls when a specialized version was installed */
 	uint64_t spec_misses; /* guard_misses then */
+	uint64_t miss_look_calls, miss_look_misses; /* calls and guard_misses at misses' last look */
 	unsigned long size;  /* IR instructions a version compiles (0: not known yet) */
 	unsigned nversions;
 	struct prof_version versions[PROF_MAX_VERSIONS];
