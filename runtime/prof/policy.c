@@ -773,12 +773,12 @@ static uint64_t first_miss_check(struct prof_fn *f, uint32_t i)
  * the calls since it went in missed, the values have changed for good:
  * generic code replaces the guard. Otherwise (adaptive policy) the misses
  * get generic -O3 code of their own once they have run as long as its
- * compile takes, or once a quarter of the calls since the last look
- * missed (a phase of other values: bzip2's comparison, specialized on the
- * block size of 7.9 million calls, ran the last block's million calls,
- * each a miss, in its tier-0 code, as the misses' cycles, estimated at a
- * tier-0 call's 44, were not yet the rent); and the guard looks again
- * after twice as many. */
+ * compile takes, or once a quarter of the calls since the last look (the
+ * guard's install, at the first) missed: a phase of other values (bzip2's
+ * comparison, specialized on the block size over 7.9 million calls, ran
+ * the last block's million calls, each a miss, in its tier-0 code, as the
+ * misses' cycles, estimated at a tier-0 call's 44, were not yet the rent).
+ * The guard looks again after twice as many. */
 static void misses(struct prof_fn *f, uint32_t i)
 {
 	uint64_t since = prof_since(f->calls, f->spec_calls);
@@ -786,11 +786,13 @@ static void misses(struct prof_fn *f, uint32_t i)
 		f->miss_trigger = f->miss_trigger < PROF_NEVER / 2 ? f->miss_trigger * 2 : PROF_NEVER;
 		return;
 	}
-	uint64_t window = prof_since(f->calls, f->miss_look_calls);
+	/* each read once: the program's threads go on counting */
+	uint64_t calls = f->calls, missed = f->guard_misses;
+	uint64_t window = prof_since(calls, f->miss_look_calls);
 	bool others = window >= P.policy.min_samples &&
-		      prof_since(f->guard_misses, f->miss_look_misses) * 4 >= window;
-	f->miss_look_calls = f->calls;
-	f->miss_look_misses = f->guard_misses;
+		      prof_since(missed, f->miss_look_misses) * 4 >= window;
+	f->miss_look_calls = calls;
+	f->miss_look_misses = missed;
 	if (f->stale || (since >= P.policy.min_samples && f->guard_misses * 4 >= since)) {
 		f->stale = false;
 		f->miss_trigger = PROF_NEVER;

@@ -154,7 +154,9 @@ struct prof_fn {
 	} experiment;
 	uint64_t spec_calls; /* calls when a specialized version was installed */
 	uint64_t spec_misses; /* guard_misses then */
-	uint64_t miss_look_calls, miss_look_misses; /* calls and guard_misses at misses' last look */
+	/* calls and guard_misses at the guard's install, then at each of
+	 * the misses' looks (policy.c) */
+	uint64_t miss_look_calls, miss_look_misses;
 	unsigned long size;  /* IR instructions a version compiles (0: not known yet) */
 	unsigned nversions;
 	struct prof_version versions[PROF_MAX_VERSIONS];

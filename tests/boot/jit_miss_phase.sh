@@ -2,12 +2,12 @@
 # (tests/jit/tiers/miss_phase.c: mix() specialized on k = 3 in a first
 # phase of 2,000,000 calls; a second of 200,000 calls with k = 5 all miss).
 # The misses are too few for a quarter of the calls since the guard went
-# in, and each is a short call, so their cycles reach a compile's worth
-# only after some 20,000 of them; but from the guard's second look on,
-# every call since its last look missed: generic code must become the
-# fallback then, at the 400th miss (the first look comes at 200 misses at
-# the latest, the next at twice as many). Synchronous, so that the count
-# at the install is the look's. The runtime before asked at about the 22,000th.
+# in, and each is a short call, whose cycles take long to reach a
+# compile's worth; but from the guard's second look on, every call since
+# its last look missed: generic code must become the fallback then, at
+# the 400th miss (the first look comes at 200 misses at the latest, the
+# next at twice as many). Synchronous, so that the count at the install is
+# the look's. The runtime before asked at the 21,730th and 22,188th here.
 . tests/boot/common.inc
 src=tests/jit/tiers/miss_phase.c
 clang-19 -O2 -o "$TMP/oracle" "$src" || fail "clang failed"
