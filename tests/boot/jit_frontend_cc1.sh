@@ -9,7 +9,8 @@
 # two sources of one directory. Every output and status is the
 # ahead-of-time build's, and the driver compiles nothing. What cc1 would
 # carry from one source to the next goes to the driver, and the output is
-# still the ahead-of-time build's: a header reached under two names, a
+# still the ahead-of-time build's: a header reached under two names (a
+# source that says "./" itself goes alone, the others stay cc1's), a
 # diagnostic pragma (the next source's warning is said, once). A warning is
 # said once, an error fails the run with clang's message, once; a header in
 # another directory does not find a header of the sources' directory
@@ -121,6 +122,10 @@ same "no directory" "$TMP/w/c" m.c n.c ../d/n.c
 printf '#include "./h.h"\nconst char *n_file(void) { return h_file(); }\n' >"$TMP/w/c/dot.c"
 printf 'int n_value(void) { return 1; }\n' >"$TMP/w/c/val.c"
 to_driver "./h.h" "$TMP/w/c" m.c dot.c val.c ../d/n.c
+# dot.c itself says "./": it goes to the driver at once, alone; the others
+# are cc1's (its group would have compiled all three, then left them to
+# the driver)
+[ "$n" -eq 1 ] || fail "./h.h: the driver compiled $n sources, not dot.c alone"
 printf '#include "sub/../h.h"\nconst char *n_file(void) { return h_file(); }\n' >"$TMP/w/c/up.c"
 to_driver "sub/../h.h" "$TMP/w" c/m.c c/up.c c/val.c d/n.c
 

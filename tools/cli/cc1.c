@@ -37,7 +37,10 @@
  *    and diagnostic pragmas hold from one source into the next (their state
  *    is kept by file number and offset, which start again with each source):
  *    so a group of several goes to the driver where a source or a header
- *    outside the system's directories has one (scan_text);
+ *    outside the system's directories has one (scan_text), and a source
+ *    that has one goes to the driver at once, without a group (whose cc1
+ *    would compile it for nothing: brotli's sources include their headers
+ *    as "./h.h", and its 30 files were compiled twice);
  *  - a group that printed anything (a warning, an error: the count goes on).
  * What is left: a diagnostic pragma in a system header (outside the
  * system's own, balanced by push and pop) can silence a warning of a later
@@ -505,6 +508,23 @@ static bool known_dep(const char *path, void *arg)
 	return true;
 }
 
+/* Whether a source's own text reads plainly (scan_text); one that cannot
+ * be read is left to its group, whose cc1 says why. */
+static bool source_plain(const char *path)
+{
+	char *text, *t;
+	size_t size;
+	bool plain = true, lookups = false;
+	if (cli_read_whole(path, &text, &size))
+		return true;
+	t = as_read(text, size);
+	free(text);
+	if (t)
+		scan_text(t, &plain, &lookups);
+	free(t);
+	return plain;
+}
+
 /* Split the bitcode files of the n modules cc1 wrote one after the other
  * in data[0..size) off into the files out[k]: each begins with the magic
  * 'B' 'C' 0xC0 0xDE, then its top-level blocks, each of which (read at
@@ -764,7 +784,7 @@ void cli_cc1_compile(const char *clang, const char *const *flags, int nflags,
 		per = GROUP_MAX;
 	for (int i = 0; i < n; i++) { /* in order, into the first with room */
 		int k;
-		if (src[i][0] == '-' || strchr(src[i], '\n'))
+		if (src[i][0] == '-' || strchr(src[i], '\n') || (n > 1 && !source_plain(src[i])))
 			continue;
 		src_dir(src[i], dir, sizeof dir);
 		for (k = 0; k < ng; k++)
