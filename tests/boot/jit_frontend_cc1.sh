@@ -10,8 +10,9 @@
 # ahead-of-time build's, and the driver compiles nothing. What cc1 would
 # carry from one source to the next goes to the driver, and the output is
 # still the ahead-of-time build's: a header reached under two names (a
-# source that says "./" itself goes alone, the others stay cc1's), a
-# diagnostic pragma (the next source's warning is said, once). A warning is
+# source that says "./" itself is put with no other source: a cc1 of its
+# own where a CPU is spare, else the driver's alone), a diagnostic pragma
+# (the next source's warning is said, once). A warning is
 # said once, an error fails the run with clang's message, once; a header in
 # another directory does not find a header of the sources' directory
 # (which the driver never looks in for it). A damaged command line file
@@ -118,16 +119,34 @@ same "no directory" "$TMP/w/c" m.c n.c ../d/n.c
 
 # a header under two names in one cc1: the later source would get the
 # first name; here "./h.h", which the make rule writes as "h.h", and
-# "sub/../h.h"
+# "sub/../h.h". A source that says "./" itself is put with no other: on
+# one CPU, where the others' groups take the CPU, the driver compiles it
+# and no other source (its group would have compiled all three, then left
+# them to the driver); a header that says it sends its group to the driver
 printf '#include "./h.h"\nconst char *n_file(void) { return h_file(); }\n' >"$TMP/w/c/dot.c"
 printf 'int n_value(void) { return 1; }\n' >"$TMP/w/c/val.c"
 to_driver "./h.h" "$TMP/w/c" m.c dot.c val.c ../d/n.c
-# dot.c itself says "./": it goes to the driver at once, alone; the others
-# are cc1's (its group would have compiled all three, then left them to
-# the driver)
 [ "$n" -eq 1 ] || fail "./h.h: the driver compiled $n sources, not dot.c alone"
+printf '#include "./h.h"\n' >"$TMP/w/c/dotted.h"
+printf '#include "dotted.h"\nconst char *n_file(void) { return h_file(); }\n' >"$TMP/w/c/via.c"
+to_driver "./h.h in a header" "$TMP/w/c" m.c via.c val.c ../d/n.c
 printf '#include "sub/../h.h"\nconst char *n_file(void) { return h_file(); }\n' >"$TMP/w/c/up.c"
 to_driver "sub/../h.h" "$TMP/w" c/m.c c/up.c c/val.c d/n.c
+# with a CPU that no group takes, such a source has a cc1 of its own
+mkdir -p "$TMP/w/e"
+printf '#pragma once\nstatic const char *f_file(void) { return __FILE__; }\n' >"$TMP/w/e/f.h"
+cat >"$TMP/w/e/main.c" <<'END'
+#include <stdio.h>
+#include "f.h"
+const char *odd_file(void);
+int main(void) { printf("%s %s\n", f_file(), odd_file()); return 0; }
+END
+printf '#include "./f.h"\nconst char *odd_file(void) { return f_file(); }\n' >"$TMP/w/e/odd.c"
+ONE_CPU=""
+jit "./f.h alone" "$TMP/w/e" main.c odd.c
+if [ "$(nproc)" -ge 2 ]; then
+	[ "$n" -eq 0 ] || fail "./f.h alone: the driver compiled $n with a CPU to spare"
+fi
 
 # a diagnostic pragma in one source holds in cc1 for the next
 cat >"$TMP/w/c/quiet.c" <<'END'

@@ -37,10 +37,8 @@
  *    and diagnostic pragmas hold from one source into the next (their state
  *    is kept by file number and offset, which start again with each source):
  *    so a group of several goes to the driver where a source or a header
- *    outside the system's directories has one (scan_text), and a source
- *    that has one goes to the driver at once, without a group (whose cc1
- *    would compile it for nothing: brotli's sources include their headers
- *    as "./h.h", and its 30 files were compiled twice);
+ *    outside the system's directories has one (scan_text); a source that
+ *    has one itself is never put with others (enum place);
  *  - a group that printed anything (a warning, an error: the count goes on).
  * What is left: a diagnostic pragma in a system header (outside the
  * system's own, balanced by push and pop) can silence a warning of a later
@@ -509,14 +507,14 @@ static bool known_dep(const char *path, void *arg)
 }
 
 /* Whether a source's own text reads plainly (scan_text); one that cannot
- * be read is left to its group, whose cc1 says why. */
+ * be read does not (the driver says why). */
 static bool source_plain(const char *path)
 {
 	char *text, *t;
 	size_t size;
 	bool plain = true, lookups = false;
 	if (cli_read_whole(path, &text, &size))
-		return true;
+		return false;
 	t = as_read(text, size);
 	free(text);
 	if (t)
@@ -740,6 +738,27 @@ static void group_end(struct group *g, const char *const *src, char *const *bc,
 	}
 }
 
+/* Where a source goes: into a group with others of its directory; into a
+ * group of its own while a CPU has none, its own text not plain (a group
+ * of several would go to the driver after its cc1 had compiled them all:
+ * brotli's sources include their headers as "./h.h", and its 30 files
+ * were compiled twice), else the driver's; or, a name cc1 cannot take,
+ * the driver's. */
+enum place { TO_DRIVER, GROUPED, ALONE };
+
+/* Source i, of directory dir, into group k of g (a new one at *ng). */
+static void join(struct group *g, int k, int *ng, const char *work, const char *dir, int i,
+		 bool deps)
+{
+	if (k == *ng) {
+		snprintf(g[k].src_dir, sizeof g[k].src_dir, "%s", dir);
+		snprintf(g[k].dir, sizeof g[k].dir, "%s/g%d", work, k);
+		(*ng)++;
+	}
+	g[k].in[g[k].n++] = i;
+	g[k].deps |= deps;
+}
+
 void cli_cc1_compile(const char *clang, const char *const *flags, int nflags,
 		     const char *toolchain, int n, const char *const *src, char *const *bc,
 		     char (*entry)[4200], int *status)
@@ -748,7 +767,8 @@ void cli_cc1_compile(const char *clang, const char *const *flags, int nflags,
 	struct group *g = NULL;
 	const char *sys[CC1_MAX_ARGS / 2 + 1];
 	char out_dir[4200], work[4300], dir[4200], mark[4400];
-	int ng = 0, per, nsys = 0, fd;
+	int ng = 0, per, nsys = 0, fd, grouped = 0;
+	unsigned char *how = NULL; /* each source's enum place */
 	cpu_set_t set;
 	long cpus = sched_getaffinity(0, sizeof set, &set) ? sysconf(_SC_NPROCESSORS_ONLN)
 							    : CPU_COUNT(&set);
@@ -779,27 +799,34 @@ void cli_cc1_compile(const char *clang, const char *const *flags, int nflags,
 		goto out;
 	if (cpus < 1)
 		cpus = 1;
-	per = (int)((n + cpus - 1) / cpus); /* sources a group */
+	if (!(how = malloc((size_t)n)))
+		goto out;
+	for (int i = 0; i < n; i++) {
+		if (src[i][0] == '-' || strchr(src[i], '\n'))
+			how[i] = TO_DRIVER;
+		else
+			how[i] = n == 1 || source_plain(src[i]) ? GROUPED : ALONE;
+		grouped += how[i] == GROUPED;
+	}
+	per = (grouped + (int)cpus - 1) / (int)cpus; /* sources a group */
 	if (per > GROUP_MAX)
 		per = GROUP_MAX;
 	for (int i = 0; i < n; i++) { /* in order, into the first with room */
 		int k;
-		if (src[i][0] == '-' || strchr(src[i], '\n') || (n > 1 && !source_plain(src[i])))
+		if (how[i] != GROUPED)
 			continue;
 		src_dir(src[i], dir, sizeof dir);
 		for (k = 0; k < ng; k++)
 			if (g[k].n < per && !strcmp(g[k].src_dir, dir))
 				break;
-		if (k == GROUPS_MAX)
-			continue;
-		if (k == ng) {
-			snprintf(g[k].src_dir, sizeof g[k].src_dir, "%s", dir);
-			snprintf(g[k].dir, sizeof g[k].dir, "%s/g%d", work, k);
-			ng++;
-		}
-		g[k].in[g[k].n++] = i;
-		g[k].deps |= entry[i][0] != 0;
+		if (k < GROUPS_MAX)
+			join(g, k, &ng, work, dir, i, entry[i][0] != 0);
 	}
+	for (int i = 0; i < n && ng < cpus && ng < GROUPS_MAX; i++)
+		if (how[i] == ALONE) {
+			src_dir(src[i], dir, sizeof dir);
+			join(g, ng, &ng, work, dir, i, entry[i][0] != 0);
+		}
 	for (int k = 0; k < ng; k++)
 		if (!group_start(&g[k], &l, src, mark))
 			g[k].pid = 0;
@@ -811,6 +838,7 @@ out:
 		free(g[k].heads);
 		free(g[k].rule);
 	}
+	free(how);
 	free(g);
 	free(l.text);
 }
