@@ -11,8 +11,9 @@
 # carry from one source to the next goes to the driver, and the output is
 # still the ahead-of-time build's: a header reached under two names (a
 # source that says "./" itself is put with no other source: a cc1 of its
-# own where a CPU is spare, else the driver's alone), a diagnostic pragma
-# (the next source's warning is said, once). A warning is
+# own where it is its directory's only source or a CPU is spare, else the
+# driver's alone), a diagnostic pragma (the next source's warning is said,
+# once). A warning is
 # said once, an error fails the run with clang's message, once; a header in
 # another directory does not find a header of the sources' directory
 # (which the driver never looks in for it). A damaged command line file
@@ -132,9 +133,11 @@ printf '#include "dotted.h"\nconst char *n_file(void) { return h_file(); }\n' >"
 to_driver "./h.h in a header" "$TMP/w/c" m.c via.c val.c ../d/n.c
 printf '#include "sub/../h.h"\nconst char *n_file(void) { return h_file(); }\n' >"$TMP/w/c/up.c"
 to_driver "sub/../h.h" "$TMP/w" c/m.c c/up.c c/val.c d/n.c
-# with a CPU that no group takes, such a source has a cc1 of its own
-mkdir -p "$TMP/w/e"
+# such a source has a cc1 of its own where it is the only source of its
+# directory, on one CPU as on more, and with a CPU that no group takes
+mkdir -p "$TMP/w/e" "$TMP/w/f"
 printf '#pragma once\nstatic const char *f_file(void) { return __FILE__; }\n' >"$TMP/w/e/f.h"
+cp "$TMP/w/e/f.h" "$TMP/w/f/f.h"
 cat >"$TMP/w/e/main.c" <<'END'
 #include <stdio.h>
 #include "f.h"
@@ -142,10 +145,12 @@ const char *odd_file(void);
 int main(void) { printf("%s %s\n", f_file(), odd_file()); return 0; }
 END
 printf '#include "./f.h"\nconst char *odd_file(void) { return f_file(); }\n' >"$TMP/w/e/odd.c"
-ONE_CPU=""
-jit "./f.h alone" "$TMP/w/e" main.c odd.c
-if [ "$(nproc)" -ge 2 ]; then
-	[ "$n" -eq 0 ] || fail "./f.h alone: the driver compiled $n with a CPU to spare"
+cp "$TMP/w/e/odd.c" "$TMP/w/f/odd.c"
+same "./f.h, alone in its directory" "$TMP/w" e/main.c f/odd.c
+if taskset -c 0,1 true 2>/dev/null; then
+	ONE_CPU="taskset -c 0,1"
+	jit "./f.h, two CPUs" "$TMP/w/e" main.c odd.c
+	[ "$n" -eq 0 ] || fail "./f.h, two CPUs: the driver compiled $n with a CPU to spare"
 fi
 
 # a diagnostic pragma in one source holds in cc1 for the next

@@ -506,23 +506,6 @@ static bool known_dep(const char *path, void *arg)
 	return true;
 }
 
-/* Whether a source's own text reads plainly (scan_text); one that cannot
- * be read does not (the driver says why). */
-static bool source_plain(const char *path)
-{
-	char *text, *t;
-	size_t size;
-	bool plain = true, lookups = false;
-	if (cli_read_whole(path, &text, &size))
-		return false;
-	t = as_read(text, size);
-	free(text);
-	if (t)
-		scan_text(t, &plain, &lookups);
-	free(t);
-	return plain;
-}
-
 /* Split the bitcode files of the n modules cc1 wrote one after the other
  * in data[0..size) off into the files out[k]: each begins with the magic
  * 'B' 'C' 0xC0 0xDE, then its top-level blocks, each of which (read at
@@ -739,12 +722,44 @@ static void group_end(struct group *g, const char *const *src, char *const *bc,
 }
 
 /* Where a source goes: into a group with others of its directory; into a
- * group of its own while a CPU has none, its own text not plain (a group
- * of several would go to the driver after its cc1 had compiled them all:
- * brotli's sources include their headers as "./h.h", and its 30 files
- * were compiled twice), else the driver's; or, a name cc1 cannot take,
- * the driver's. */
+ * group of its own, its own text not plain (a group of several would go
+ * to the driver after its cc1 had compiled them all: brotli's sources
+ * include their headers as "./h.h", and its 30 files were compiled twice),
+ * where it is the only source of its directory or a CPU has no group,
+ * else the driver's; or the driver's: a name cc1 cannot take, a file that
+ * cannot be read (the driver says why). */
 enum place { TO_DRIVER, GROUPED, ALONE };
+
+static enum place place_of(const char *path)
+{
+	char *text, *t;
+	size_t size;
+	bool plain = true, lookups = false;
+	if (path[0] == '-' || strchr(path, '\n') || cli_read_whole(path, &text, &size))
+		return TO_DRIVER;
+	t = as_read(text, size);
+	free(text);
+	if (!t)
+		return TO_DRIVER;
+	scan_text(t, &plain, &lookups);
+	free(t);
+	return plain ? GROUPED : ALONE;
+}
+
+/* Whether source i is the only one of directory dir among the n that cc1
+ * takes. */
+static bool only_of_dir(const char *const *src, const unsigned char *how, int n, int i,
+			const char *dir)
+{
+	char other[4200];
+	for (int j = 0; j < n; j++)
+		if (j != i && how[j] != TO_DRIVER) {
+			src_dir(src[j], other, sizeof other);
+			if (!strcmp(other, dir))
+				return false;
+		}
+	return true;
+}
 
 /* Source i, of directory dir, into group k of g (a new one at *ng). */
 static void join(struct group *g, int k, int *ng, const char *work, const char *dir, int i,
@@ -802,10 +817,7 @@ void cli_cc1_compile(const char *clang, const char *const *flags, int nflags,
 	if (!(how = malloc((size_t)n)))
 		goto out;
 	for (int i = 0; i < n; i++) {
-		if (src[i][0] == '-' || strchr(src[i], '\n'))
-			how[i] = TO_DRIVER;
-		else
-			how[i] = n == 1 || source_plain(src[i]) ? GROUPED : ALONE;
+		how[i] = place_of(src[i]);
 		grouped += how[i] == GROUPED;
 	}
 	per = (grouped + (int)cpus - 1) / (int)cpus; /* sources a group */
@@ -822,11 +834,13 @@ void cli_cc1_compile(const char *clang, const char *const *flags, int nflags,
 		if (k < GROUPS_MAX)
 			join(g, k, &ng, work, dir, i, entry[i][0] != 0);
 	}
-	for (int i = 0; i < n && ng < cpus && ng < GROUPS_MAX; i++)
-		if (how[i] == ALONE) {
-			src_dir(src[i], dir, sizeof dir);
+	for (int i = 0; i < n && ng < GROUPS_MAX; i++) {
+		if (how[i] != ALONE)
+			continue;
+		src_dir(src[i], dir, sizeof dir);
+		if (ng < cpus || only_of_dir(src, how, n, i, dir))
 			join(g, ng, &ng, work, dir, i, entry[i][0] != 0);
-		}
+	}
 	for (int k = 0; k < ng; k++)
 		if (!group_start(&g[k], &l, src, mark))
 			g[k].pid = 0;
