@@ -782,7 +782,7 @@ void cli_cc1_compile(const char *clang, const char *const *flags, int nflags,
 	struct group *g = NULL;
 	const char *sys[CC1_MAX_ARGS / 2 + 1];
 	char out_dir[4200], work[4300], dir[4200], mark[4400];
-	int ng = 0, per, nsys = 0, fd, grouped = 0;
+	int ng = 0, per, nsys = 0, fd, taken = 0;
 	unsigned char *how = NULL; /* each source's enum place */
 	cpu_set_t set;
 	long cpus = sched_getaffinity(0, sizeof set, &set) ? sysconf(_SC_NPROCESSORS_ONLN)
@@ -818,9 +818,13 @@ void cli_cc1_compile(const char *clang, const char *const *flags, int nflags,
 		goto out;
 	for (int i = 0; i < n; i++) {
 		how[i] = place_of(src[i]);
-		grouped += how[i] == GROUPED;
+		taken += how[i] != TO_DRIVER;
 	}
-	per = (grouped + (int)cpus - 1) / (int)cpus; /* sources a group */
+	/* sources a group, counting those put alone: the plain ones make no
+	 * more groups than before (a source that is not plain and shares its
+	 * directory goes to the driver once they take every CPU, where it may
+	 * have had a group of its own before) */
+	per = (taken + (int)cpus - 1) / (int)cpus;
 	if (per > GROUP_MAX)
 		per = GROUP_MAX;
 	for (int i = 0; i < n; i++) { /* in order, into the first with room */
