@@ -123,7 +123,8 @@ same "no directory" "$TMP/w/c" m.c n.c ../d/n.c
 # "sub/../h.h". A source that says "./" itself is put with no other: on
 # one CPU, where the others' groups take the CPU, the driver compiles it
 # and no other source (its group would have compiled all three, then left
-# them to the driver); a header that says it sends its group to the driver
+# them to the driver); so is one whose header says it (its includes are
+# read before the groups are made)
 printf '#include "./h.h"\nconst char *n_file(void) { return h_file(); }\n' >"$TMP/w/c/dot.c"
 printf 'int n_value(void) { return 1; }\n' >"$TMP/w/c/val.c"
 to_driver "./h.h" "$TMP/w/c" m.c dot.c val.c ../d/n.c
@@ -131,6 +132,7 @@ to_driver "./h.h" "$TMP/w/c" m.c dot.c val.c ../d/n.c
 printf '#include "./h.h"\n' >"$TMP/w/c/dotted.h"
 printf '#include "dotted.h"\nconst char *n_file(void) { return h_file(); }\n' >"$TMP/w/c/via.c"
 to_driver "./h.h in a header" "$TMP/w/c" m.c via.c val.c ../d/n.c
+[ "$n" -eq 1 ] || fail "./h.h in a header: the driver compiled $n sources, not via.c alone"
 printf '#include "sub/../h.h"\nconst char *n_file(void) { return h_file(); }\n' >"$TMP/w/c/up.c"
 to_driver "sub/../h.h" "$TMP/w" c/m.c c/up.c c/val.c d/n.c
 # such a source has a cc1 of its own where it is the only source of its

@@ -38,7 +38,8 @@
  *    is kept by file number and offset, which start again with each source):
  *    so a group of several goes to the driver where a source or a header
  *    outside the system's directories has one (scan_text); a source that
- *    has one itself is never put with others (enum place);
+ *    has one, or includes a file of the user's that has one, is never put
+ *    with others (enum place, file_plain);
  *  - a group that printed anything (a warning, an error: the count goes on).
  * What is left: a diagnostic pragma in a system header (outside the
  * system's own, balanced by push and pop) can silence a warning of a later
@@ -722,7 +723,8 @@ static void group_end(struct group *g, const char *const *src, char *const *bc,
 }
 
 /* Where a source goes: into a group with others of its directory; into a
- * group of its own, its own text not plain (a group of several would go
+ * group of its own, its text or a header of the user's it includes not
+ * plain (a group of several would go
  * to the driver after its cc1 had compiled them all: brotli's sources
  * include their headers as "./h.h", and its 30 files were compiled twice),
  * where it is the only source of its directory or a CPU has no group,
@@ -730,20 +732,125 @@ static void group_end(struct group *g, const char *const *src, char *const *bc,
  * cannot be read (the driver says why). */
 enum place { TO_DRIVER, GROUPED, ALONE };
 
-static enum place place_of(const char *path)
+/* What place_of reads: the directories cc1's line searches for includes
+ * of the user's (-iquote for quoted names only, -I for both; the system's
+ * are never read), the files it includes into every source (-include),
+ * and the files read so far, each once, whether it reads plainly. */
+#define READ_MAX 1024
+struct reading {
+	const char *quote[CC1_MAX_ARGS], *dirs[CC1_MAX_ARGS], *forced[CC1_MAX_ARGS];
+	int nquote, ndirs, nforced;
+	const char *const *sys;
+	struct {
+		dev_t dev;
+		ino_t ino;
+		bool plain;
+	} seen[READ_MAX];
+	int nseen;
+};
+
+static bool file_plain(struct reading *r, const char *path, int depth);
+
+/* Whether the file an include names, looked for where cc1 would look
+ * (from dir, the including file's, for a quoted name), reads plainly with
+ * what it includes; a file not found, or in the system's directories,
+ * does (cc1 will find what it finds, and group_clean see it). */
+static bool include_plain(struct reading *r, const char *dir, const char *name, bool quoted,
+			  int depth)
 {
-	char *text, *t;
+	char path[4200];
+	const char *const *lists[3] = {quoted ? (const char *const *)&dir : NULL,
+				       quoted ? r->quote : NULL, r->dirs};
+	int counts[3] = {1, r->nquote, r->ndirs};
+	if (name[0] == '/')
+		return in_system(name, r->sys) || file_plain(r, name, depth);
+	for (int l = 0; l < 3; l++)
+		for (int k = 0; lists[l] && k < counts[l]; k++) {
+			snprintf(path, sizeof path, "%s%s%s", lists[l][k], *lists[l][k] ? "/" : "",
+				 name);
+			if (access(path, R_OK))
+				continue;
+			return in_system(path, r->sys) || file_plain(r, path, depth);
+		}
+	return true;
+}
+
+/* Whether the file at path reads plainly (scan_text), with every file of
+ * the user's that its #include, #include_next and #import lines name
+ * (each followed whatever #if surrounds it: at worst a source is put
+ * alone that need not be). Files past READ_MAX, or too deep, are not
+ * read: group_clean still checks what cc1 read. */
+static bool file_plain(struct reading *r, const char *path, int depth)
+{
+	struct stat st;
+	char *text, *t, dir[4200], name[4200];
 	size_t size;
 	bool plain = true, lookups = false;
-	if (path[0] == '-' || strchr(path, '\n') || cli_read_whole(path, &text, &size))
-		return TO_DRIVER;
+	if (stat(path, &st))
+		return true;
+	for (int k = 0; k < r->nseen; k++)
+		if (r->seen[k].dev == st.st_dev && r->seen[k].ino == st.st_ino)
+			return r->seen[k].plain;
+	if (r->nseen == READ_MAX || depth > 64 || cli_read_whole(path, &text, &size))
+		return true;
+	int me = r->nseen++;
+	r->seen[me].dev = st.st_dev;
+	r->seen[me].ino = st.st_ino;
+	r->seen[me].plain = true; /* while its includes are read: a cycle ends here */
 	t = as_read(text, size);
 	free(text);
 	if (!t)
-		return TO_DRIVER;
+		return true;
 	scan_text(t, &plain, &lookups);
+	src_dir(path, dir, sizeof dir);
+	for (const char *p = t; plain && *p; p += strcspn(p, "\n"), p += *p == '\n') {
+		const char *q = p + strspn(p, " \t\f\v");
+		if (*q != '#')
+			continue;
+		q += 1 + strspn(q + 1, " \t\f\v");
+		size_t w = strspn(q, "abcdefghijklmnopqrstuvwxyz_");
+		if (!((w == 7 && !strncmp(q, "include", 7)) ||
+		      (w == 12 && !strncmp(q, "include_next", 12)) ||
+		      (w == 6 && !strncmp(q, "import", 6))))
+			continue;
+		q += w + strspn(q + w, " \t\f\v");
+		char close = *q == '"' ? '"' : *q == '<' ? '>' : 0;
+		size_t len = close ? strcspn(q + 1, close == '"' ? "\"\n" : ">\n") : 0;
+		if (!close || q[1 + len] != close || len >= sizeof name)
+			continue;
+		snprintf(name, sizeof name, "%.*s", (int)len, q + 1);
+		plain = include_plain(r, dir, name, close == '"', depth + 1);
+	}
 	free(t);
+	r->seen[me].plain = plain;
+	return plain;
+}
+
+/* Where a source goes (enum place): whether it, the files cc1's line
+ * includes into every source and the user's files they include read
+ * plainly. */
+static enum place place_of(struct reading *r, const char *path)
+{
+	if (path[0] == '-' || strchr(path, '\n') || access(path, R_OK))
+		return TO_DRIVER;
+	bool plain = file_plain(r, path, 0);
+	for (int k = 0; plain && k < r->nforced; k++)
+		plain = include_plain(r, "", r->forced[k], true, 1);
 	return plain ? GROUPED : ALONE;
+}
+
+/* What r needs from cc1's line l. */
+static void reading_init(struct reading *r, const struct cc1_line *l, const char *const *sys)
+{
+	r->sys = sys;
+	for (int i = 2; i + 1 < l->argc; i++) {
+		if (!strcmp(l->argv[i], "-I"))
+			r->dirs[r->ndirs++] = l->argv[++i];
+		else if (!strcmp(l->argv[i], "-iquote"))
+			r->quote[r->nquote++] = l->argv[++i];
+		else if (!strcmp(l->argv[i], "-include"))
+			r->forced[r->nforced++] = l->argv[++i];
+	}
 }
 
 /* Whether source i is the only one of directory dir among the n that cc1
@@ -784,6 +891,7 @@ void cli_cc1_compile(const char *clang, const char *const *flags, int nflags,
 	char out_dir[4200], work[4300], dir[4200], mark[4400];
 	int ng = 0, per, nsys = 0, fd, taken = 0;
 	unsigned char *how = NULL; /* each source's enum place */
+	struct reading *r = NULL;
 	cpu_set_t set;
 	long cpus = sched_getaffinity(0, sizeof set, &set) ? sysconf(_SC_NPROCESSORS_ONLN)
 							    : CPU_COUNT(&set);
@@ -816,8 +924,11 @@ void cli_cc1_compile(const char *clang, const char *const *flags, int nflags,
 		cpus = 1;
 	if (!(how = malloc((size_t)n)))
 		goto out;
+	if (!(r = calloc(1, sizeof *r)))
+		goto out;
+	reading_init(r, &l, sys);
 	for (int i = 0; i < n; i++) {
-		how[i] = place_of(src[i]);
+		how[i] = place_of(r, src[i]);
 		taken += how[i] != TO_DRIVER;
 	}
 	/* sources a group, counting those put alone: the plain ones make no
@@ -857,6 +968,7 @@ out:
 		free(g[k].rule);
 	}
 	free(how);
+	free(r);
 	free(g);
 	free(l.text);
 }
