@@ -775,17 +775,79 @@ static bool include_plain(struct reading *r, const char *dir, const char *name, 
 	return true;
 }
 
-/* Whether the file at path reads plainly (scan_text), with every file of
- * the user's that its #include, #include_next and #import lines name
- * (each followed whatever #if surrounds it: at worst a source is put
- * alone that need not be). Files past READ_MAX, or too deep, are not
- * read: group_clean still checks what cc1 read. */
+/* The directive a line begins with (after "#" or "%:"): its name's length,
+ * the name at *name, what follows at *rest; 0 for none. */
+static size_t directive(const char *p, const char **name, const char **rest)
+{
+	const char *q = p + strspn(p, " \t\f\v");
+	if (*q == '#')
+		q++;
+	else if (q[0] == '%' && q[1] == ':')
+		q += 2;
+	else
+		return 0;
+	q += strspn(q, " \t\f\v");
+	size_t w = strspn(q, "abcdefghijklmnopqrstuvwxyz_");
+	*name = q;
+	*rest = q + w + strspn(q + w, " \t\f\v");
+	return w;
+}
+
+static bool is(const char *name, size_t w, const char *word)
+{
+	return w == strlen(word) && !strncmp(name, word, w);
+}
+
+/* Whether the text t of a file in directory dir reads plainly (scan_text),
+ * with every file of the user's that it includes, whatever #if surrounds
+ * the include but #if 0: a file cc1 does not read (a header for another
+ * system) can put a source alone that need not be, and that source then
+ * costs a driver's start more, where a group that a file it reads spoils
+ * costs a second compile of each of the group's sources. */
+static bool text_plain(struct reading *r, const char *t, const char *dir, int depth)
+{
+	bool plain = true, lookups = false;
+	int level = 0, off = 0; /* #if nesting; the level of an #if 0 it is in, or 0 */
+	const char *name, *rest;
+	size_t w;
+	char file[4200];
+	scan_text(t, &plain, &lookups);
+	for (const char *p = t; plain && *p; p += strcspn(p, "\n"), p += *p == '\n') {
+		if (!(w = directive(p, &name, &rest)))
+			continue;
+		if (is(name, w, "if") || is(name, w, "ifdef") || is(name, w, "ifndef")) {
+			level++;
+			if (!off && is(name, w, "if") && rest[0] == '0' &&
+			    !isalnum((unsigned char)rest[1]) && rest[1] != '_' && rest[1] != '.')
+				off = level;
+		} else if (is(name, w, "endif")) {
+			if (off == level)
+				off = 0;
+			level--;
+		} else if ((is(name, w, "else") || is(name, w, "elif")) && off == level) {
+			off = 0; /* #if 0's other branch is read */
+		} else if (!off && (is(name, w, "include") || is(name, w, "include_next") ||
+				    is(name, w, "import"))) {
+			char close = *rest == '"' ? '"' : *rest == '<' ? '>' : 0;
+			size_t len = close ? strcspn(rest + 1, close == '"' ? "\"\n" : ">\n") : 0;
+			if (close && rest[1 + len] == close && len < sizeof file) {
+				snprintf(file, sizeof file, "%.*s", (int)len, rest + 1);
+				plain = include_plain(r, dir, file, close == '"', depth + 1);
+			}
+		}
+	}
+	return plain;
+}
+
+/* Whether the header at path reads plainly (text_plain), each read once;
+ * one past READ_MAX, too deep, or that cannot be read is taken as plain
+ * (group_clean still checks what cc1 read), and so is one that a file it
+ * includes includes (a cycle), until it has been read. */
 static bool file_plain(struct reading *r, const char *path, int depth)
 {
 	struct stat st;
-	char *text, *t, dir[4200], name[4200];
+	char *text, *t, dir[4200];
 	size_t size;
-	bool plain = true, lookups = false;
 	if (stat(path, &st))
 		return true;
 	for (int k = 0; k < r->nseen; k++)
@@ -796,44 +858,35 @@ static bool file_plain(struct reading *r, const char *path, int depth)
 	int me = r->nseen++;
 	r->seen[me].dev = st.st_dev;
 	r->seen[me].ino = st.st_ino;
-	r->seen[me].plain = true; /* while its includes are read: a cycle ends here */
+	r->seen[me].plain = true;
 	t = as_read(text, size);
 	free(text);
 	if (!t)
 		return true;
-	scan_text(t, &plain, &lookups);
 	src_dir(path, dir, sizeof dir);
-	for (const char *p = t; plain && *p; p += strcspn(p, "\n"), p += *p == '\n') {
-		const char *q = p + strspn(p, " \t\f\v");
-		if (*q != '#')
-			continue;
-		q += 1 + strspn(q + 1, " \t\f\v");
-		size_t w = strspn(q, "abcdefghijklmnopqrstuvwxyz_");
-		if (!((w == 7 && !strncmp(q, "include", 7)) ||
-		      (w == 12 && !strncmp(q, "include_next", 12)) ||
-		      (w == 6 && !strncmp(q, "import", 6))))
-			continue;
-		q += w + strspn(q + w, " \t\f\v");
-		char close = *q == '"' ? '"' : *q == '<' ? '>' : 0;
-		size_t len = close ? strcspn(q + 1, close == '"' ? "\"\n" : ">\n") : 0;
-		if (!close || q[1 + len] != close || len >= sizeof name)
-			continue;
-		snprintf(name, sizeof name, "%.*s", (int)len, q + 1);
-		plain = include_plain(r, dir, name, close == '"', depth + 1);
-	}
+	r->seen[me].plain = text_plain(r, t, dir, depth);
 	free(t);
-	r->seen[me].plain = plain;
-	return plain;
+	return r->seen[me].plain;
 }
 
-/* Where a source goes (enum place): whether it, the files cc1's line
- * includes into every source and the user's files they include read
+/* Where a source goes (enum place): whether its own text, the files cc1's
+ * line includes into every source and the user's files they include read
  * plainly. */
 static enum place place_of(struct reading *r, const char *path)
 {
-	if (path[0] == '-' || strchr(path, '\n') || access(path, R_OK))
+	char *text, *t, dir[4200];
+	size_t size;
+	if (path[0] == '-' || strchr(path, '\n') || cli_read_whole(path, &text, &size))
 		return TO_DRIVER;
-	bool plain = file_plain(r, path, 0);
+	t = as_read(text, size);
+	free(text);
+	if (!t)
+		return TO_DRIVER;
+	src_dir(path, dir, sizeof dir);
+	if (path[0] == '/' && !dir[0])
+		snprintf(dir, sizeof dir, "/");
+	bool plain = text_plain(r, t, dir, 0);
+	free(t);
 	for (int k = 0; plain && k < r->nforced; k++)
 		plain = include_plain(r, "", r->forced[k], true, 1);
 	return plain ? GROUPED : ALONE;
