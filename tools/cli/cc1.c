@@ -768,11 +768,20 @@ static bool include_plain(struct reading *r, const char *dir, const char *name, 
 		for (int k = 0; lists[l] && k < counts[l]; k++) {
 			snprintf(path, sizeof path, "%s%s%s", lists[l][k], *lists[l][k] ? "/" : "",
 				 name);
-			if (access(path, R_OK))
+			struct stat st;
+			if (stat(path, &st) || !S_ISREG(st.st_mode))
 				continue;
 			return in_system(path, r->sys) || file_plain(r, path, depth);
 		}
 	return true;
+}
+
+/* The directory quoted includes of the file at path are looked for in. */
+static void file_dir(const char *path, char *dir, size_t size)
+{
+	src_dir(path, dir, size);
+	if (path[0] == '/' && !dir[0])
+		snprintf(dir, size, "/");
 }
 
 /* The directive a line begins with (after "#" or "%:"): its name's length,
@@ -818,13 +827,15 @@ static bool text_plain(struct reading *r, const char *t, const char *dir, int de
 		if (is(name, w, "if") || is(name, w, "ifdef") || is(name, w, "ifndef")) {
 			level++;
 			if (!off && is(name, w, "if") && rest[0] == '0' &&
-			    !isalnum((unsigned char)rest[1]) && rest[1] != '_' && rest[1] != '.')
+			    rest[1 + strspn(rest + 1, " \t\f\v\r")] == '\n')
 				off = level;
 		} else if (is(name, w, "endif")) {
 			if (off == level)
 				off = 0;
 			level--;
-		} else if ((is(name, w, "else") || is(name, w, "elif")) && off == level) {
+		} else if ((is(name, w, "else") || is(name, w, "elif") || is(name, w, "elifdef") ||
+			    is(name, w, "elifndef")) &&
+			   off == level) {
 			off = 0; /* #if 0's other branch is read */
 		} else if (!off && (is(name, w, "include") || is(name, w, "include_next") ||
 				    is(name, w, "import"))) {
@@ -863,7 +874,7 @@ static bool file_plain(struct reading *r, const char *path, int depth)
 	free(text);
 	if (!t)
 		return true;
-	src_dir(path, dir, sizeof dir);
+	file_dir(path, dir, sizeof dir);
 	r->seen[me].plain = text_plain(r, t, dir, depth);
 	free(t);
 	return r->seen[me].plain;
@@ -882,9 +893,7 @@ static enum place place_of(struct reading *r, const char *path)
 	free(text);
 	if (!t)
 		return TO_DRIVER;
-	src_dir(path, dir, sizeof dir);
-	if (path[0] == '/' && !dir[0])
-		snprintf(dir, sizeof dir, "/");
+	file_dir(path, dir, sizeof dir);
 	bool plain = text_plain(r, t, dir, 0);
 	free(t);
 	for (int k = 0; plain && k < r->nforced; k++)
