@@ -10,7 +10,10 @@
 # and the bodies past a callee's callees count against a budget. Here
 # req, get and main's loop must get -O3 code within 3 million calls
 # (--compile-threads 0: in the order the policy asks), and the output
-# equal the clang build's.
+# equal the clang build's. req's may be inside get's: get's version then
+# holds req (a private copy, its only caller), which no call reaches
+# again (on a loaded machine the cycles, which count the waits, can make
+# get and main's loop hot first, before req has run its rent).
 . tests/boot/common.inc
 src=$TMP/cold.c
 awk 'BEGIN {
@@ -39,10 +42,16 @@ awk 'BEGIN {
 }' >"$src" || fail "cannot write the program"
 clang-19 -O2 -o "$TMP/oracle" "$src" || fail "clang failed"
 "$TMP/oracle" >"$TMP/want" || fail "the clang build failed"
-run ./bareflow jit --hosted --cache off --compile-threads 0 --log-tiers "$src"
+run ./bareflow jit --hosted --cache off --compile-threads 0 --log-tiers --report "$src"
 expect_status 0
 expect_output "^$(cat "$TMP/want")\$"
-expect_output "tier-up req: tier 0 -> 2"
 expect_output "tier-up get: tier 0 -> 2"
 expect_output "OSR main: tier 0 -> 2"
+if ! grep -q "tier-up req: tier 0 -> 2" "$OUT"; then
+	at=$(sed -n 's/.*tier-up get: tier 0 -> 2 .* from call \([0-9]*\) .*/\1/p' "$OUT")
+	calls=$(awk '$1 == "req" { sub(/\+$/, "", $2); print $2 }' "$OUT")
+	[ -n "$at" ] && [ -n "$calls" ] || fail "req has no -O3 code, and no counts to say it is get's: '$at' '$calls'"
+	[ "$calls" -le "$at" ] ||
+		fail "req has no -O3 code: called $calls times, get's code went in at call $at"
+fi
 echo ok
