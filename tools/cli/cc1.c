@@ -392,6 +392,36 @@ static char *as_read(const char *text, size_t size)
 	return t;
 }
 
+/* The directive a line begins with (after "#" or "%:"): its name's length,
+ * the name at *name, what follows at *rest; 0 for none. */
+static size_t directive(const char *p, const char **name, const char **rest)
+{
+	const char *q = p + strspn(p, " \t\f\v");
+	if (*q == '#')
+		q++;
+	else if (q[0] == '%' && q[1] == ':')
+		q += 2;
+	else
+		return 0;
+	q += strspn(q, " \t\f\v");
+	size_t w = strspn(q, "abcdefghijklmnopqrstuvwxyz_");
+	*name = q;
+	*rest = q + w + strspn(q + w, " \t\f\v");
+	return w;
+}
+
+/* Whether a directive's name, w characters at name, is word. */
+static bool is(const char *name, size_t w, const char *word)
+{
+	return w == strlen(word) && !strncmp(name, word, w);
+}
+
+/* Whether a directive's name is one that includes a file. */
+static bool is_include(const char *name, size_t w)
+{
+	return is(name, w, "include") || is(name, w, "include_next") || is(name, w, "import");
+}
+
 /* What a file of the user's (its text t, as_read) says of a group of
  * several sources: in *plain, that it has nothing cc1 could carry from one
  * source to the next without the make rule showing it (no "diagnostic": a
@@ -413,24 +443,11 @@ static void scan_text(const char *t, bool *plain, bool *lookups)
 		if (*q != '"' && *q != 'L' && *q != 'u' && *q != 'U')
 			*plain = false;
 	}
+	const char *name, *rest;
 	for (const char *p = t; *p; p += strcspn(p, "\n"), p += *p == '\n') {
-		const char *q = p + strspn(p, " \t\f\v");
-		if (*q == '#')
-			q++;
-		else if (q[0] == '%' && q[1] == ':')
-			q += 2;
-		else
-			continue;
-		q += strspn(q, " \t\f\v");
-		size_t w = strspn(q, "abcdefghijklmnopqrstuvwxyz_");
-		bool include = (w == 7 && !strncmp(q, "include", 7)) ||
-			       (w == 12 && !strncmp(q, "include_next", 12)) ||
-			       (w == 6 && !strncmp(q, "import", 6));
-		if (include) {
-			q += w + strspn(q + w, " \t\f\v");
-			if (*q != '"' && *q != '<')
-				*plain = false;
-		}
+		size_t w = directive(p, &name, &rest);
+		if (w && is_include(name, w) && *rest != '"' && *rest != '<')
+			*plain = false;
 	}
 }
 
@@ -724,12 +741,12 @@ static void group_end(struct group *g, const char *const *src, char *const *bc,
 
 /* Where a source goes: into a group with others of its directory; into a
  * group of its own, its text or a header of the user's it includes not
- * plain (a group of several would go
- * to the driver after its cc1 had compiled them all: brotli's sources
- * include their headers as "./h.h", and its 30 files were compiled twice),
- * where it is the only source of its directory or a CPU has no group,
- * else the driver's; or the driver's: a name cc1 cannot take, a file that
- * cannot be read (the driver says why). */
+ * plain (a group of several would go to the driver after its cc1 had
+ * compiled them all: brotli's sources include their headers as "./h.h",
+ * and its 30 files were compiled twice), where it is the only source of
+ * its directory or a CPU has no group, else the driver's; or the driver's:
+ * a name cc1 cannot take, a file that cannot be read (the driver says
+ * why). */
 enum place { TO_DRIVER, GROUPED, ALONE };
 
 /* What place_of reads: the directories cc1's line searches for includes
@@ -784,29 +801,6 @@ static void file_dir(const char *path, char *dir, size_t size)
 		snprintf(dir, size, "/");
 }
 
-/* The directive a line begins with (after "#" or "%:"): its name's length,
- * the name at *name, what follows at *rest; 0 for none. */
-static size_t directive(const char *p, const char **name, const char **rest)
-{
-	const char *q = p + strspn(p, " \t\f\v");
-	if (*q == '#')
-		q++;
-	else if (q[0] == '%' && q[1] == ':')
-		q += 2;
-	else
-		return 0;
-	q += strspn(q, " \t\f\v");
-	size_t w = strspn(q, "abcdefghijklmnopqrstuvwxyz_");
-	*name = q;
-	*rest = q + w + strspn(q + w, " \t\f\v");
-	return w;
-}
-
-static bool is(const char *name, size_t w, const char *word)
-{
-	return w == strlen(word) && !strncmp(name, word, w);
-}
-
 /* Whether the text t of a file in directory dir reads plainly (scan_text),
  * with every file of the user's that it includes, whatever #if surrounds
  * the include but #if 0: a file cc1 does not read (a header for another
@@ -837,8 +831,7 @@ static bool text_plain(struct reading *r, const char *t, const char *dir, int de
 			    is(name, w, "elifndef")) &&
 			   off == level) {
 			off = 0; /* #if 0's other branch is read */
-		} else if (!off && (is(name, w, "include") || is(name, w, "include_next") ||
-				    is(name, w, "import"))) {
+		} else if (!off && is_include(name, w)) {
 			char close = *rest == '"' ? '"' : *rest == '<' ? '>' : 0;
 			size_t len = close ? strcspn(rest + 1, close == '"' ? "\"\n" : ">\n") : 0;
 			if (close && rest[1 + len] == close && len < sizeof file) {
