@@ -6,6 +6,7 @@
 #define BFRT_JIT_INTERNAL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include <llvm-c/Core.h>
 #include <llvm-c/LLJIT.h>
@@ -74,6 +75,7 @@ struct jit {
 	struct jit_def *by_addr; /* the same, sorted by address */
 	struct jit_sym *by_sym;	 /* and by symbol name */
 	unsigned char *compiled; /* per function: enum jit_compiled */
+	atomic_uchar *final_coming; /* per function: final code asked for (jit_expect) */
 	struct jit_var *vars;	 /* the program's variables by address (whole.c) */
 	size_t nvars;
 	struct jit_probes probes;

@@ -181,6 +181,14 @@ void jit_adopt(struct jit *j, const struct jit_request *r)
 		j->compiled[r->fn] = jit_request_state(r);
 }
 
+void jit_expect(struct jit *j, const struct jit_request *r, bool coming)
+{
+	if (r->fn < j->nfns && j->final_coming)
+		atomic_store_explicit(&j->final_coming[r->fn],
+				      coming && jit_request_state(r) == JIT_COMPILED_FINAL,
+				      memory_order_relaxed);
+}
+
 const char *jit_fn_symbol(const struct jit *j, unsigned fn)
 {
 	return fn < j->nfns ? j->syms[fn] : NULL;

@@ -253,7 +253,8 @@ int jit_note_definitions(struct jit *j, LLVMValueRef *defs)
 	j->by_addr = malloc((j->nfns + 1) * sizeof *j->by_addr);
 	j->by_sym = malloc((j->nfns + 1) * sizeof *j->by_sym);
 	j->compiled = calloc(j->nfns + 1, 1);
-	if (!j->by_addr || !j->by_sym || !j->compiled)
+	j->final_coming = calloc(j->nfns + 1, sizeof *j->final_coming);
+	if (!j->by_addr || !j->by_sym || !j->compiled || !j->final_coming)
 		return jit_fail(j, JIT_EINTERNAL, "out of memory");
 	for (size_t i = 0; i < j->nfns; i++) {
 		if (!j->syms[i])
@@ -291,15 +292,20 @@ static enum jit_offer by_size(const struct jit *j, size_t f)
  * the helper's work in the OSR code, never specialized, and with the
  * loop's state in the tier-0 frame's memory (bench/tiers/spec
  * bare-metal: 42 times run's time). A helper with final code has been
- * judged already: no later version would come. Such a helper without
+ * judged already: no later version would come; so has one whose final
+ * code is asked for and on its way (jit_expect: OSR's compiles go before
+ * the queue's others, and a session cache's replay loop, 87% of its run,
+ * kept its key builder a call when it came first). Such a helper without
  * loops, called once, from the OSR function or from a helper so offered,
  * is a private copy (see jit_offer): a tokenizer's main loop inlined its
  * request parser, but the parser's state machine, called per byte, stayed
  * a call. */
 static bool osr_inlines(const struct jit *j, size_t f)
 {
+	bool final = j->compiled[f] == JIT_COMPILED_FINAL ||
+		     atomic_load_explicit(&j->final_coming[f], memory_order_relaxed);
 	return j->fns[f].untimed || j->fns[f].always_inline ||
-	       (j->compiled[f] == JIT_COMPILED_FINAL && by_size(j, f) == JIT_OFFER_INLINE);
+	       (final && by_size(j, f) == JIT_OFFER_INLINE);
 }
 
 static enum jit_offer osr_offer(const struct jit *j, size_t f, size_t osr)

@@ -53,6 +53,8 @@ static void take_calls(struct prof_job *job)
 /* A batch that fails is compiled again as who[0] alone. */
 static void compile_now(struct prof_job *job)
 {
+	for (size_t b = 0; !job->osr && b < job->n; b++) /* made now, or never */
+		jit_expect(P.jit, &job->r[b], false);
 	if (job->code[0])
 		return; /* compiled before: the generic code a guard's job reuses, or a
 			 * forked child's job that its parent compiled */
@@ -202,6 +204,7 @@ void prof_submit(struct prof_job *job)
 			continue;
 		}
 		g->pending = true;
+		jit_expect(P.jit, &job->r[b], true);
 		job->trigger[b][0] = g->call_trigger;
 		job->trigger[b][1] = g->loop_trigger;
 		g->call_trigger = g->loop_trigger = PROF_NEVER;

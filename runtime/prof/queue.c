@@ -69,6 +69,7 @@ static struct {
 	pthread_t thread;
 	pthread_mutex_t policy, jit;
 	unsigned long hold_probes, hold_nth; /* the test's hold (0: none), read at the start */
+	unsigned hold_jobs;		     /* and the jobs it waits to see waiting */
 	_Atomic unsigned long probes; /* times the policy lock was taken by probes */
 	unsigned long first_probes;   /* when the first job was submitted */
 	struct queue_stats stats;
@@ -79,11 +80,12 @@ static struct {
        .jit = PTHREAD_MUTEX_INITIALIZER,
        .share = 1.0};
 
-/* Tests (BAREFLOW_RT_PROBES_IN_COMPILE=k or k,n): the first compile (the
- * n-th), the jit lock held, waits until k probes have taken the policy
- * lock since the first job was submitted, or HOLD_MAX_NS have passed, and
- * says which on stderr. With a compiler thread, jobs then go to it
- * whatever its share of a CPU (to_thread), so that the one held is its. */
+/* Tests (BAREFLOW_RT_PROBES_IN_COMPILE=k or k,n or k,n,w): the first
+ * compile (the n-th), the jit lock held, waits until k probes have taken
+ * the policy lock since the first job was submitted and w jobs wait in
+ * the queue, or HOLD_MAX_NS have passed, and says which on stderr. With a
+ * compiler thread, jobs then go to it whatever its share of a CPU
+ * (to_thread), so that the one held is its. */
 #define HOLD_MAX_NS 20000000000ull
 static void hold_for_test(void)
 {
@@ -91,12 +93,24 @@ static void hold_for_test(void)
 	if (!Q.hold_nth || ++compiles != Q.hold_nth)
 		return;
 	unsigned long k = Q.hold_probes, from = Q.first_probes, n = 0;
+	unsigned w = 0;
 	uint64_t t0 = rt_now_ns();
 	struct timespec ms = {0, 1000000};
-	while ((n = atomic_load(&Q.probes) - from) < k && rt_now_ns() - t0 < HOLD_MAX_NS)
+	for (;;) {
+		n = atomic_load(&Q.probes) - from;
+		pthread_mutex_lock(&Q.lock);
+		w = Q.waiting;
+		pthread_mutex_unlock(&Q.lock);
+		if ((n >= k && w >= Q.hold_jobs) || rt_now_ns() - t0 >= HOLD_MAX_NS)
+			break;
 		nanosleep(&ms, NULL);
-	fprintf(stderr, "bareflow-rt: %lu probes ran during the %s compile%s\n", n,
-		Q.hold_nth == 1 ? "first" : "held", n < k ? ", too few: they waited for it" : "");
+	}
+	char jobs[32] = "";
+	if (Q.hold_jobs)
+		snprintf(jobs, sizeof jobs, ", %u jobs waited", w);
+	fprintf(stderr, "bareflow-rt: %lu probes ran during the %s compile%s%s\n", n,
+		Q.hold_nth == 1 ? "first" : "held", jobs,
+		n < k || w < Q.hold_jobs ? ", too few: they waited for it" : "");
 }
 
 /* The test's hold, from the environment once, before the program runs
@@ -108,7 +122,8 @@ static void read_hold(void)
 		return;
 	char *end;
 	Q.hold_probes = strtoul(env, &end, 10);
-	Q.hold_nth = *end == ',' ? strtoul(end + 1, NULL, 10) : 1;
+	Q.hold_nth = *end == ',' ? strtoul(end + 1, &end, 10) : 1;
+	Q.hold_jobs = *end == ',' ? (unsigned)strtoul(end + 1, NULL, 10) : 0;
 }
 
 static _Atomic unsigned long first_marks;
