@@ -1037,14 +1037,18 @@ static void mark_unread(struct jit *j)
 		if (LLVMIsDeclaration(f))
 			continue;
 		unsigned n = LLVMCountParams(f), pointers = 0;
+		bool *unread = n ? malloc(n * sizeof *unread) : NULL;
+		if (!unread) /* none, or no memory: each read, as if unmarked */
+			continue;
 		for (unsigned k = 0; k < n; k++) {
 			LLVMValueRef p = LLVMGetParam(f, k);
-			pointers += LLVMGetTypeKind(LLVMTypeOf(p)) == LLVMPointerTypeKind &&
-				    !ir_unread(p);
+			unread[k] = ir_unread(p);
+			pointers += LLVMGetTypeKind(LLVMTypeOf(p)) == LLVMPointerTypeKind && !unread[k];
 		}
 		for (unsigned k = 0; k < n && pointers < 2; k++)
-			if (ir_unread(LLVMGetParam(f, k)))
+			if (unread[k])
 				LLVMAddAttributeAtIndex(f, k + 1, mark);
+		free(unread);
 	}
 }
 
