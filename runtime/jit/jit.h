@@ -334,8 +334,9 @@ int jit_find_version(struct jit *j, const char *entry, void **addr);
  * added above). */
 void jit_adopt(struct jit *j, const struct jit_request *r);
 /* Whether r's compile is coming (asked for, not yet made): OSR code
- * compiled meanwhile inlines a small r->fn whose code r makes final as it
- * would with that code in (jit_offer). Any thread, any lock. */
+ * compiled meanwhile inlines a small r->fn without code of its own yet,
+ * whose first code r makes final, as it would with that code in
+ * (jit_offer). Any thread, any lock. */
 void jit_expect(struct jit *j, const struct jit_request *r, bool coming);
 /* The symbol name of function fn, and the function with a symbol name
  * (-1 if none). */

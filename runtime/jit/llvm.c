@@ -1043,7 +1043,8 @@ static void mark_unread(struct jit *j)
 		for (unsigned k = 0; k < n; k++) {
 			LLVMValueRef p = LLVMGetParam(f, k);
 			unread[k] = ir_unread(p);
-			pointers += LLVMGetTypeKind(LLVMTypeOf(p)) == LLVMPointerTypeKind && !unread[k];
+			pointers +=
+			    LLVMGetTypeKind(LLVMTypeOf(p)) == LLVMPointerTypeKind && !unread[k];
 		}
 		for (unsigned k = 0; k < n && pointers < 2; k++)
 			if (unread[k])

@@ -302,8 +302,10 @@ static enum jit_offer by_size(const struct jit *j, size_t f)
  * a call. */
 static bool osr_inlines(const struct jit *j, size_t f)
 {
+	/* a later version never makes a function final (internal.h) */
 	bool final = j->compiled[f] == JIT_COMPILED_FINAL ||
-		     atomic_load_explicit(&j->final_coming[f], memory_order_relaxed);
+		     (j->compiled[f] == JIT_NOT_COMPILED &&
+		      atomic_load_explicit(&j->final_coming[f], memory_order_relaxed));
 	return j->fns[f].untimed || j->fns[f].always_inline ||
 	       (final && by_size(j, f) == JIT_OFFER_INLINE);
 }

@@ -83,9 +83,10 @@ static struct {
 /* Tests (BAREFLOW_RT_PROBES_IN_COMPILE=k or k,n or k,n,w): the first
  * compile (the n-th), the jit lock held, waits until k probes have taken
  * the policy lock since the first job was submitted and w jobs wait in
- * the queue, or HOLD_MAX_NS have passed, and says which on stderr. With a
- * compiler thread, jobs then go to it whatever its share of a CPU
- * (to_thread), so that the one held is its. */
+ * the compiler thread's queue (none will without one, or once the queue
+ * stops: the wait for them ends then), or HOLD_MAX_NS have passed, and
+ * says which on stderr. With a compiler thread, jobs then go to it
+ * whatever its share of a CPU (to_thread), so that the one held is its. */
 #define HOLD_MAX_NS 20000000000ull
 static void hold_for_test(void)
 {
@@ -94,14 +95,17 @@ static void hold_for_test(void)
 		return;
 	unsigned long k = Q.hold_probes, from = Q.first_probes, n = 0;
 	unsigned w = 0;
+	bool none_to_come = false;
 	uint64_t t0 = rt_now_ns();
 	struct timespec ms = {0, 1000000};
 	for (;;) {
 		n = atomic_load(&Q.probes) - from;
 		pthread_mutex_lock(&Q.lock);
 		w = Q.waiting;
+		none_to_come = Q.hold_jobs && (Q.stopping || !Q.running);
 		pthread_mutex_unlock(&Q.lock);
-		if ((n >= k && w >= Q.hold_jobs) || rt_now_ns() - t0 >= HOLD_MAX_NS)
+		if ((n >= k && w >= Q.hold_jobs) || none_to_come ||
+		    rt_now_ns() - t0 >= HOLD_MAX_NS)
 			break;
 		nanosleep(&ms, NULL);
 	}

@@ -1,9 +1,9 @@
 # OSR code inlines a small helper whose final code is asked for but not yet
 # made (runtime/jit/whole.c, osr_inlines; jit_expect): tests/jit/tiers/
 # osr_coming.c, hosted, with a compiler thread. warm's OSR compile, the
-# first, is held (BAREFLOW_RT_PROBES_IN_COMPILE=0,1,2) until two jobs wait:
-# label's -O3 code, which counts nothing (final), and main's OSR code,
-# which goes first (an OSR job is the most urgent). Before, the OSR code,
+# first, is held (BAREFLOW_RT_PROBES_IN_COMPILE=0,1,2) until two jobs wait,
+# in either order: label's -O3 code, which counts nothing (final), and
+# main's OSR code, which goes first (an OSR job is the most urgent). Before, the OSR code,
 # made while label's code was still in the queue, called label through its
 # stub for the rest of main's only call (bench/real's hashmap, when its
 # replay loop's OSR compile came first: its key builder 15% of the run as

@@ -1,7 +1,7 @@
 /* main's loop goes to -O3 by OSR while label's final code is on its way:
  * warm's loop asks for OSR code first, and that compile is held (the
- * test's BAREFLOW_RT_PROBES_IN_COMPILE) until main's loop has asked for
- * label's -O3 code, which counts nothing (final), and then for its own OSR
+ * test's BAREFLOW_RT_PROBES_IN_COMPILE) until main's loop has asked both
+ * for label's -O3 code, which counts nothing (final), and for its own OSR
  * code, which goes before label's in the queue. The OSR code must inline
  * label as if label's code were in (tests/boot/jit_osr_coming.sh); the
  * results check that the inlined label wrote every byte. */
