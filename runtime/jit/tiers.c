@@ -257,10 +257,11 @@ static void profile_value(struct ir *ir, LLVMValueRef v, LLVMValueRef pv, LLVMVa
 	store(ir, LLVMBuildSelect(ir->b, swap, c64(ir, 0), other, ""), po);
 }
 
-/* Under FastISel (hosted tier 0), a private function of the module that
- * takes v into the profile at a struct prof_arg: a call per profiled
- * argument rather than the update in every function, which was a tenth
- * to a fifth of tier 0's code generation (bench/README). */
+/* Under FastISel (tier 0 compiled here: hosted, or in a guest without a
+ * tier-0 file), a private function of the module that takes v into the
+ * profile at a struct prof_arg: a call per profiled argument rather than
+ * the update in every function, which was a tenth to a fifth of tier 0's
+ * code generation (bench/README). */
 static LLVMValueRef value_helper(struct ir *ir)
 {
 	LLVMValueRef h = LLVMGetNamedFunction(ir->m, "bf.value");
@@ -270,6 +271,9 @@ static LLVMValueRef value_helper(struct ir *ir)
 	LLVMTypeRef t = LLVMFunctionType(LLVMVoidTypeInContext(ir->j->ctx), params, 2, 0);
 	h = LLVMAddFunction(ir->m, "bf.value", t);
 	LLVMSetLinkage(h, LLVMPrivateLinkage);
+	unsigned nounwind = LLVMGetEnumAttributeKindForName("nounwind", 8);
+	LLVMAddAttributeAtIndex(h, LLVMAttributeFunctionIndex,
+				LLVMCreateEnumAttribute(ir->j->ctx, nounwind, 0));
 	LLVMBuilderRef outer = ir->b;
 	ir->b = LLVMCreateBuilderInContext(ir->j->ctx);
 	LLVMPositionBuilderAtEnd(ir->b, LLVMAppendBasicBlockInContext(ir->j->ctx, h, ""));
