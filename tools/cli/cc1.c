@@ -392,6 +392,19 @@ static char *as_read(const char *text, size_t size)
 	return t;
 }
 
+/* The text of the file at path as the preprocessor reads it (as_read);
+ * NULL if it cannot be read, or when out of memory. */
+static char *read_as_cc1(const char *path)
+{
+	char *text, *t;
+	size_t size;
+	if (cli_read_whole(path, &text, &size))
+		return NULL;
+	t = as_read(text, size);
+	free(text);
+	return t;
+}
+
 /* The directive a line begins with (after "#" or "%:"): its name's length,
  * the name at *name, what follows at *rest; 0 for none. */
 static size_t directive(const char *p, const char **name, const char **rest)
@@ -503,14 +516,9 @@ static bool known_dep(const char *path, void *arg)
 	bool source = is_source(c->g, c->src, path);
 	if (!source && !named(c->g->heads, path))
 		return false;
-	char *text;
-	size_t size;
 	struct stat st;
 	if (!in_system(path, c->sys)) {
-		if (cli_read_whole(path, &text, &size))
-			return false;
-		char *t = as_read(text, size);
-		free(text);
+		char *t = read_as_cc1(path);
 		if (!t)
 			return false;
 		scan_text(t, &c->plain, &c->lookups);
@@ -850,23 +858,18 @@ static bool text_plain(struct reading *r, const char *t, const char *dir, int de
 static bool file_plain(struct reading *r, const char *path, int depth)
 {
 	struct stat st;
-	char *text, *t, dir[4200];
-	size_t size;
+	char *t, dir[4200];
 	if (stat(path, &st))
 		return true;
 	for (int k = 0; k < r->nseen; k++)
 		if (r->seen[k].dev == st.st_dev && r->seen[k].ino == st.st_ino)
 			return r->seen[k].plain;
-	if (r->nseen == READ_MAX || depth > 64 || cli_read_whole(path, &text, &size))
+	if (r->nseen == READ_MAX || depth > 64 || !(t = read_as_cc1(path)))
 		return true;
 	int me = r->nseen++;
 	r->seen[me].dev = st.st_dev;
 	r->seen[me].ino = st.st_ino;
-	r->seen[me].plain = true;
-	t = as_read(text, size);
-	free(text);
-	if (!t)
-		return true;
+	r->seen[me].plain = true; /* while it is read: a cycle back to it */
 	file_dir(path, dir, sizeof dir);
 	r->seen[me].plain = text_plain(r, t, dir, depth);
 	free(t);
@@ -878,13 +881,8 @@ static bool file_plain(struct reading *r, const char *path, int depth)
  * plainly. */
 static enum place place_of(struct reading *r, const char *path)
 {
-	char *text, *t, dir[4200];
-	size_t size;
-	if (path[0] == '-' || strchr(path, '\n') || cli_read_whole(path, &text, &size))
-		return TO_DRIVER;
-	t = as_read(text, size);
-	free(text);
-	if (!t)
+	char *t, dir[4200];
+	if (path[0] == '-' || strchr(path, '\n') || !(t = read_as_cc1(path)))
 		return TO_DRIVER;
 	file_dir(path, dir, sizeof dir);
 	bool plain = text_plain(r, t, dir, 0);
