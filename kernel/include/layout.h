@@ -9,7 +9,8 @@
  *   ------------------ the non-canonical hole ------------------
  *   0x0000800000000000  USER_TOP      the end of the user half
  *   0x00007ffffffff000  TASK_SIZE     = USER_STACK_TOP: the last page stays unmapped
- *   0x00007fffff7ff000                the stack's lowest page (8 MiB, a guard below)
+ *   0x00007fffff7ff000                the stack's lowest page (8 MiB, a guard below;
+ *                                     down to 1 GiB if RLIMIT_STACK is raised)
  *   0x00007ffebffff000  USER_MMAP_TOP mmap areas grow down from here
  *   0x00007f0000000000  ELF_USER_LIMIT no program segment reaches above this
  *   0x0000555555554000  ELF_PIE_BASE  a static-pie program's load address
@@ -42,13 +43,20 @@
  * SYSRET or IRETQ to one faults in ring 0 on real CPUs. USER_TOP - 4 KiB
  * (Linux's TASK_SIZE_MAX). */
 #define TASK_SIZE LAYOUT_UL(0x00007ffffffff000)
-/* The program's stack: 8 MiB below the top, whatever RLIMIT_STACK says,
- * with an unmapped guard page below it. */
+/* The program's stack: 8 MiB below the top at exec, with an unmapped guard
+ * page below it, grown to RLIMIT_STACK's soft limit when a setrlimit raises
+ * it (vma_grow_stack); at most USER_STACK_MAX, which keeps it well above
+ * the mappings (USER_MMAP_TOP). */
 #define USER_STACK_TOP TASK_SIZE
 #define USER_STACK_SIZE (LAYOUT_UL(8) << 20)
+#define USER_STACK_MAX (LAYOUT_UL(1) << 30)
 /* mmap picks the highest free range below this: 5 GiB under the top of the
  * stack, which leaves a wide gap above the mappings. */
 #define USER_MMAP_TOP (USER_STACK_TOP - (LAYOUT_UL(5) << 30))
+#ifndef __ASSEMBLER__
+_Static_assert(USER_STACK_MAX + 4096 <= USER_STACK_TOP - USER_MMAP_TOP,
+	       "the largest stack and its guard page stay above the mappings");
+#endif
 /* Linux's default vm.mmap_min_addr: no mapping below it. */
 #define MMAP_MIN_ADDR LAYOUT_UL(0x10000)
 /* Where a static-pie (ET_DYN) program is placed, as Linux does for x86-64. */

@@ -168,6 +168,14 @@ int vma_add_image(uint64_t start, uint64_t end, unsigned flags, const void *imag
  * (a file mapping's new part is read from the file). -EINVAL if no area
  * ends at end or the range is taken; -ENOMEM. */
 int vma_extend(uint64_t end, uint64_t new_end);
+/* The stack's area at exec: USER_STACK_SIZE below USER_STACK_TOP. */
+int vma_add_stack(void);
+/* Grow the stack down to `size` bytes below USER_STACK_TOP (at most
+ * USER_STACK_MAX) from its lowest address (proc's stack_lo), as far as a
+ * mapping below allows, a guard page left above it; never shrinks it. 0,
+ * or -ENOMEM when it could not grow at all (a mapping right below, or no
+ * anonymous stack area at its bottom any more). */
+int vma_grow_stack(uint64_t size);
 /* msync: write the shared file mappings in [start, end) back to their
  * files (shmap_writeback); -ENOMEM if part of the range is in no area. */
 int vma_sync(uint64_t start, uint64_t end);

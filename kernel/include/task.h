@@ -130,6 +130,7 @@ struct proc {
 	struct vm_space *as;
 	uint64_t brk_start, brk;
 	struct vma_tree areas;
+	uint64_t stack_lo; /* the stack's lowest address (exec, vma_grow_stack) */
 	struct shmap *shmaps;	/* shared file mappings (shmap.c) */
 	unsigned shmap_multi;	/* files with more than one of them */
 	struct shm_attach *shm_attaches; /* System V segments attached (sys_ipc.c) */

@@ -189,7 +189,7 @@ int proc_exec(const void *file, size_t size, int argc, char **argv, int envc, ch
 	for (unsigned i = 0; !err && i < img.nseg; i++)
 		err = load_segment(&img.seg[i], file);
 	if (!err)
-		err = vma_add(USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_TOP, VM_USER | VM_READ | VM_WRITE);
+		err = vma_add_stack();
 	if (!err)
 		err = map_zeroed(as, USER_STACK_TOP - eager, USER_STACK_TOP, VM_USER | VM_WRITE);
 	uint64_t sp = 0;

@@ -43,5 +43,11 @@ int proc_set_rlimit(unsigned resource, const struct krlimit *new, struct krlimit
 		*old = current_proc()->rlimit[resource];
 	if (new)
 		current_proc()->rlimit[resource] = *new;
+	/* The stack's area grows now to the new limit (demand-zero, so this
+	 * costs nothing until used), where Linux would grow it at each fault
+	 * below it; it never shrinks, and stops a page short of a mapping in
+	 * the way, as Linux's growth stops at its guard gap. */
+	if (new && resource == RLIMIT_STACK)
+		vma_grow_stack(new->cur);
 	return 0;
 }

@@ -425,6 +425,38 @@ int vma_extend(uint64_t end, uint64_t new_end)
 	return err;
 }
 
+int vma_add_stack(void)
+{
+	int err = vma_add(USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_TOP,
+			  VM_USER | VM_READ | VM_WRITE);
+	if (!err)
+		current_proc()->stack_lo = USER_STACK_TOP - USER_STACK_SIZE;
+	return err;
+}
+
+int vma_grow_stack(uint64_t size)
+{
+	size = size < USER_STACK_MAX ? (size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1) : USER_STACK_MAX;
+	uint64_t bottom = current_proc()->stack_lo, want = USER_STACK_TOP - size;
+	if (!bottom || want >= bottom)
+		return 0;
+	/* what the program mapped below, with a guard page above it */
+	const struct vma *below = vmatree_floor(areas(), bottom - 1);
+	if (below && want < below->end + PAGE_SIZE)
+		want = below->end + PAGE_SIZE;
+	if (want >= bottom)
+		return -ENOMEM;
+	/* the new part takes the access of the stack's lowest area, as Linux's
+	 * growth does; none if the program unmapped it or mapped a file there */
+	const struct vma *lowest = find(bottom);
+	if (!lowest || lowest->file || lowest->image || lowest->shared)
+		return -ENOMEM;
+	int err = vma_add(want, bottom, lowest->flags);
+	if (!err)
+		current_proc()->stack_lo = want;
+	return err;
+}
+
 bool vma_covers(uint64_t start, uint64_t end)
 {
 	for (uint64_t a = start; a < end;) {
