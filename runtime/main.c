@@ -857,6 +857,7 @@ int main(int argc, char **argv, char **envp)
 	if (rt.opt < 0) /* the tiers' machines, before main rather than in its first compiles */
 		jit_make_machines(rt.jit);
 	int (*program)(int, char **, char **) = (int (*)(int, char **, char **))entry;
+	rt_stacks_grow(rt.verbose);
 	if (!rt_threads_start()) {
 		fprintf(stderr, "bareflow-rt: no thread-specific key left to count the program's "
 				"threads by\n");

@@ -86,6 +86,11 @@ void rt_error_at_line(int status, int errnum, const char *file, unsigned line, c
  * start before the program's main, on the thread that runs it (false if
  * libc had no thread-specific key left). */
 bool rt_threads_start(void);
+/* threads.c: the program's stacks made four times their usual size (its
+ * main thread's through RLIMIT_STACK, its threads' by libc's default),
+ * before its main: tier 0's frames are larger than an optimizing
+ * compiler's. verbose: say so where the limit could not be raised. */
+void rt_stacks_grow(bool verbose);
 int rt_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *),
 		      void *arg);
 int rt_thrd_create(thrd_t *thread, thrd_start_t fn, void *arg);

@@ -1,5 +1,5 @@
 /*
- * The program's threads, counted. A process ends when its last thread
+ * The program's threads, counted; and the size of its stacks (below). A process ends when its last thread
  * does: natively, the last one to leave (main calling pthread_exit, then
  * its workers returning) makes libc call exit(0). Here the runtime's own
  * threads (the compiler's) count for libc too and never end, so the
@@ -20,7 +20,9 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <threads.h>
 #include <time.h>
 
@@ -57,6 +59,55 @@ bool rt_threads_start(void)
 		return false;
 	running = 1;
 	return !pthread_setspecific(ending, (void *)1);
+}
+
+/*
+ * A program's recursion that fits its stack when built by a compiler that
+ * optimizes may not fit at tier 0, whose code keeps every local variable
+ * in the frame and adds its counters: tests/jit/deep_recursion.c's list
+ * walk takes 64 bytes a call at tier 0 and 16 at clang -O1, and died by
+ * SIGSEGV 200,000 calls deep on Linux's 8 MiB stack, and on BareFlow's,
+ * unless its -O3 code came in first. So the program gets STACK_SCALE
+ * times the stack: the main thread's limit raised (Linux grows the main
+ * stack up to the limit at each fault; BareFlow's kernel grows the stack's
+ * area when the limit is raised), up to the hard limit, and libc's default
+ * for the threads it starts without a size of their own (one that asks
+ * for a size gets that size). Neither grows past STACK_MAX, nor shrinks.
+ * Memory is taken only as the stack is used. The program sees the raised
+ * limit in getrlimit, and its children inherit it.
+ */
+#define STACK_SCALE 4
+#define STACK_MAX ((size_t)1 << 30) /* BareFlow's kernel's largest stack */
+
+/* size times STACK_SCALE, at most STACK_MAX, at least size. */
+static size_t scaled(size_t size)
+{
+	return size >= STACK_MAX / STACK_SCALE ? (size > STACK_MAX ? size : STACK_MAX)
+					       : size * STACK_SCALE;
+}
+
+void rt_stacks_grow(bool verbose)
+{
+	struct rlimit r;
+	if (!getrlimit(RLIMIT_STACK, &r) && r.rlim_cur != RLIM_INFINITY) {
+		rlim_t want = scaled(r.rlim_cur), was = r.rlim_cur;
+		r.rlim_cur = r.rlim_max != RLIM_INFINITY && r.rlim_max < want ? r.rlim_max : want;
+		if (r.rlim_cur > was && setrlimit(RLIMIT_STACK, &r))
+			r.rlim_cur = was;
+		if (verbose && r.rlim_cur < want)
+			fprintf(stderr,
+				"bareflow-rt: the stack stays at %llu KiB (its hard limit): tier 0's "
+				"larger frames may overflow it where the clang build's do not\n",
+				(unsigned long long)r.rlim_cur >> 10);
+	}
+	pthread_attr_t attr;
+	size_t size;
+	if (pthread_getattr_default_np(&attr))
+		return;
+	if (!pthread_attr_getstacksize(&attr, &size) &&
+	    !pthread_attr_setstacksize(&attr, scaled(size)))
+		pthread_setattr_default_np(&attr);
+	pthread_attr_destroy(&attr);
 }
 
 struct start {
