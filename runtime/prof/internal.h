@@ -81,6 +81,11 @@ void prof_policy_stop_held(void); /* the same, the policy lock held */
 void prof_describe(const struct jit_request *r, char *buf, size_t len);
 
 double prof_ms(uint64_t ns);
+/* A line of the log (--log-tiers, --verbose, a failure) on stderr, made in
+ * the heap first: a program's thread may be on a small stack (a signal
+ * handler's alternate one, a thread's of 16 KiB) when the policy writes,
+ * and glibc's fprintf to unbuffered stderr puts an 8 KiB buffer on it. */
+void prof_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
  * A compile the policy asks for (jobs.c): versions of n functions in one

@@ -125,8 +125,8 @@ static void install(struct queue_job *q)
 		P.compile_ns += job->ns[0];
 	if (job->alone) {
 		if (P.verbose)
-			fprintf(stderr, "bareflow-rt: a batch of %zu failed (%s); %s alone\n",
-				job->n, job->error, prof_fns[job->who[0]].fn->name);
+			prof_say("bareflow-rt: a batch of %zu failed (%s); %s alone\n", job->n,
+				 job->error, prof_fns[job->who[0]].fn->name);
 		/* which member LLVM rejected is not known: each goes on alone,
 		 * or the one rejected would fail every batch it joined */
 		for (size_t b = 1; b < job->n; b++)

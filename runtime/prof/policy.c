@@ -261,10 +261,9 @@ void prof_measure_slowdown(void)
 	double s = (double)best / SLOWDOWN_ITERATIONS / SLOWDOWN_REFERENCE;
 	P.slowdown = s > 1 ? s : 1;
 	if (P.verbose && P.slowdown > 1) /* 1: as fitted, nothing to say */
-		fprintf(stderr,
-			"bareflow-rt: code like tier 0's runs %.1f times slower here than on "
-			"a current x86-64: small untimed functions are estimated so\n",
-			P.slowdown);
+		prof_say("bareflow-rt: code like tier 0's runs %.1f times slower here than on "
+			 "a current x86-64: small untimed functions are estimated so\n",
+			 P.slowdown);
 }
 
 /* The cycles f has run in the code in its slot: measured, or estimated
@@ -357,8 +356,8 @@ static bool failed(struct prof_fn *f, const struct prof_job *job, const char *wh
 {
 	if (!job->err)
 		return false;
-	fprintf(stderr, "bareflow-rt: cannot compile %s %s, so it keeps its code: %s\n",
-		f->fn->name, what, job->error);
+	prof_say("bareflow-rt: cannot compile %s %s, so it keeps its code: %s\n", f->fn->name, what,
+		 job->error);
 	f->call_trigger = f->loop_trigger = f->miss_trigger = PROF_NEVER;
 	if (job->err == JIT_EBADCODE) /* LLVM rejects the code: OSR's would fail too */
 		f->rejected = true;
@@ -427,30 +426,27 @@ static void log_tier_up(const struct prof_fn *f, const struct jit_request *r, ui
 		snprintf(what + strlen(what), sizeof what - strlen(what),
 			 ", not specialized: the values changed while it waited");
 	if (from_cache) {
-		fprintf(stderr,
-			"bareflow-rt: cached %s: tier %d (%s) from the code cache, after %llu "
-			"calls in earlier runs\n",
-			f->fn->name, r->tier, what, (unsigned long long)f->calls);
+		prof_say("bareflow-rt: cached %s: tier %d (%s) from the code cache, after %llu "
+			 "calls in earlier runs\n",
+			 f->fn->name, r->tier, what, (unsigned long long)f->calls);
 		return;
 	}
 	if (job && job->q.background) { /* the program's progress meanwhile */
 		char when[64];
 		prof_job_times(job, when, sizeof when);
-		fprintf(stderr,
-			"bareflow-rt: tier-up %s: tier %d -> %d (%s) asked at call %llu (%llu "
-			"loop iterations), installed at call %llu (%llu loop iterations), "
-			"compiled in %.2f ms in the background%s\n",
-			f->fn->name, f->tier, r->tier, what,
-			(unsigned long long)job->asked_calls[b] + 1,
-			(unsigned long long)job->asked_loops[b], (unsigned long long)f->calls + 1,
-			(unsigned long long)f->loops, prof_ms(ns), when);
+		prof_say("bareflow-rt: tier-up %s: tier %d -> %d (%s) asked at call %llu (%llu "
+			 "loop iterations), installed at call %llu (%llu loop iterations), "
+			 "compiled in %.2f ms in the background%s\n",
+			 f->fn->name, f->tier, r->tier, what,
+			 (unsigned long long)job->asked_calls[b] + 1,
+			 (unsigned long long)job->asked_loops[b], (unsigned long long)f->calls + 1,
+			 (unsigned long long)f->loops, prof_ms(ns), when);
 		return;
 	}
-	fprintf(stderr,
-		"bareflow-rt: tier-up %s: tier %d -> %d (%s) from call %llu (%llu loop "
-		"iterations), compiled in %.2f ms\n",
-		f->fn->name, f->tier, r->tier, what, (unsigned long long)f->calls + 1,
-		(unsigned long long)f->loops, prof_ms(ns));
+	prof_say("bareflow-rt: tier-up %s: tier %d -> %d (%s) from call %llu (%llu loop "
+		 "iterations), compiled in %.2f ms\n",
+		 f->fn->name, f->tier, r->tier, what, (unsigned long long)f->calls + 1,
+		 (unsigned long long)f->loops, prof_ms(ns));
 }
 
 /* r: function i (f) at tier, as the profile says it should be compiled. */
@@ -550,10 +546,9 @@ static void installed(struct prof_fn *f, uint32_t i, const struct jit_request *r
 			/* the guard's first miss asks for generic code */
 			f->miss_trigger = f->guard_misses + 1;
 			if (P.verbose)
-				fprintf(stderr,
-					"bareflow-rt: %s: the values specialized on had changed "
-					"by the install (call %llu)\n",
-					f->fn->name, (unsigned long long)f->calls + 1);
+				prof_say("bareflow-rt: %s: the values specialized on had changed "
+					 "by the install (call %llu)\n",
+					 f->fn->name, (unsigned long long)f->calls + 1);
 		} else if (r->counted) {
 			plan_experiment(f);
 		}
@@ -727,15 +722,14 @@ static void generic_done(struct prof_job *job)
 	if (P.verbose && job->q.background)
 		prof_job_times(job, when, sizeof when);
 	if (P.verbose)
-		fprintf(stderr,
-			"bareflow-rt: %s %s: generic -O3 code (%llu%s%.0llu calls missed the "
-			"specialization) from call %llu, %s %.2f ms%s%s\n",
-			job->fallback ? "fallback" : "tier-up", f->fn->name,
-			(unsigned long long)missed, since ? " of " : "",
-			(unsigned long long)since, (unsigned long long)f->calls + 1,
-			ns ? "compiled in" : "compiled before, in",
-			prof_ms(ns ? ns : f->generic_ns), job->q.background ? " in the background" : "",
-			when);
+		prof_say("bareflow-rt: %s %s: generic -O3 code (%llu%s%.0llu calls missed the "
+			 "specialization) from call %llu, %s %.2f ms%s%s\n",
+			 job->fallback ? "fallback" : "tier-up", f->fn->name,
+			 (unsigned long long)missed, since ? " of " : "", (unsigned long long)since,
+			 (unsigned long long)f->calls + 1,
+			 ns ? "compiled in" : "compiled before, in",
+			 prof_ms(ns ? ns : f->generic_ns),
+			 job->q.background ? " in the background" : "", when);
 	prof_install(f, &job->r[0], f->generic, ns,
 		     job->fallback ? PROF_FALLBACK : prof_job_place(job, 0), ns ? &job->calls : NULL);
 	if (!job->fallback) /* a guard still running, or inlined into a caller of its batch,
@@ -1149,12 +1143,11 @@ static void experiment(struct prof_fn *f, uint32_t i)
 			e->o3_cpc = warm_cpc(f);
 			e->checked = e->alone = true;
 			if (P.verbose)
-				fprintf(stderr,
-					"bareflow-rt: %s: its -O3 code ran %.0f cycles a call: "
-					"measuring it against the same for %s, as "
-					"BAREFLOW_RT_MEASURE asks\n",
-					f->fn->name, e->o3_cpc,
-					v->generic_cpu ? "this CPU" : "any x86-64");
+				prof_say("bareflow-rt: %s: its -O3 code ran %.0f cycles a call: "
+					 "measuring it against the same for %s, as "
+					 "BAREFLOW_RT_MEASURE asks\n",
+					 f->fn->name, e->o3_cpc,
+					 v->generic_cpu ? "this CPU" : "any x86-64");
 		}
 		if (!e->checked) {
 			e->o3_cpc = warm_cpc(f);
@@ -1239,24 +1232,23 @@ static void experiment(struct prof_fn *f, uint32_t i)
 			e->checked = false;
 			e->warm = false;
 			if (P.verbose)
-				fprintf(stderr,
-					"bareflow-rt: %s: its -O3 code ran %.0f cycles a call, its "
-					"tier-0 code %.0f with its callees beside it: not slower than "
-					"tier 0, to be measured once more\n",
-					f->fn->name, e->o3_cpc, e->tier0_beside);
+				prof_say(
+				    "bareflow-rt: %s: its -O3 code ran %.0f cycles a call, its "
+				    "tier-0 code %.0f with its callees beside it: not slower than "
+				    "tier 0, to be measured once more\n",
+				    f->fn->name, e->o3_cpc, e->tier0_beside);
 			sample(f, e->o3_cpc);
 			return;
 		}
 		const struct prof_version *o3 = prof_in_slot(f);
 		if (P.verbose)
-			fprintf(stderr,
-				"bareflow-rt: %s: its -O3 code ran %.0f cycles a call, its tier-0 "
-				"code %.0f with its callees beside it: %s\n",
-				f->fn->name, e->o3_cpc, e->tier0_beside,
-				!e->alone ? "not slower than tier 0"
-				: o3 && o3->generic_cpu
-				    ? "measuring it against the same for this CPU"
-				    : "measuring it against the same for any x86-64");
+			prof_say("bareflow-rt: %s: its -O3 code ran %.0f cycles a call, its tier-0 "
+				 "code %.0f with its callees beside it: %s\n",
+				 f->fn->name, e->o3_cpc, e->tier0_beside,
+				 !e->alone ? "not slower than tier 0"
+				 : o3 && o3->generic_cpu
+				     ? "measuring it against the same for this CPU"
+				     : "measuring it against the same for any x86-64");
 		experiment(f, i); /* the rest as decided now */
 		return;
 	}
@@ -1316,12 +1308,11 @@ static void experiment(struct prof_fn *f, uint32_t i)
 		else /* all later compiles do */
 			P.prefer_generic = kept_any;
 		if (P.verbose)
-			fprintf(stderr,
-				"bareflow-rt: measured %s: %.0f cycles a call for this CPU, %.0f "
-				"for any x86-64 (medians; any x86-64's over this CPU's, sample by "
-				"sample: %.3f, the median of %u): keeps %s\n",
-				f->fn->name, here, any, prof_experiment_ratio(e), nratios,
-				kept_any ? "any x86-64's" : "this CPU's");
+			prof_say("bareflow-rt: measured %s: %.0f cycles a call for this CPU, %.0f "
+				 "for any x86-64 (medians; any x86-64's over this CPU's, sample by "
+				 "sample: %.3f, the median of %u): keeps %s\n",
+				 f->fn->name, here, any, prof_experiment_ratio(e), nratios,
+				 kept_any ? "any x86-64's" : "this CPU's");
 		return;
 	default:
 		f->call_trigger = f->loop_trigger = PROF_NEVER;
@@ -1501,12 +1492,11 @@ static void osr_done(struct prof_job *job)
 	unsigned loop = job->loop;
 	if (job->err) {
 		if (job->err != JIT_EUNFIT)
-			fprintf(stderr,
-				"bareflow-rt: cannot compile %s's loop (block %u) for OSR: %s\n",
-				f->fn->name, loop, job->error);
+			prof_say("bareflow-rt: cannot compile %s's loop (block %u) for OSR: %s\n",
+				 f->fn->name, loop, job->error);
 		else if (P.verbose)
-			fprintf(stderr, "bareflow-rt: no OSR for %s's loop at block %u: %s\n",
-				f->fn->name, loop, job->error);
+			prof_say("bareflow-rt: no OSR for %s's loop at block %u: %s\n", f->fn->name,
+				 loop, job->error);
 		if (f->nunfit < sizeof f->unfit / sizeof f->unfit[0])
 			f->unfit[f->nunfit++] = loop;
 		f->osr_trigger = f->loops * 2;
@@ -1537,20 +1527,19 @@ static void osr_done(struct prof_job *job)
 	char when[64];
 	if (job->q.background) {
 		prof_job_times(job, when, sizeof when);
-		fprintf(stderr,
-			"bareflow-rt: OSR %s: tier 0 -> %d (-O%d) in the loop at block %u, asked "
-			"in call %llu after %llu loop iterations, installed after %llu, compiled "
-			"in %.2f ms in the background%s%s%s\n",
-			f->fn->name, v->tier, jit_tier_opt(v->tier), loop,
-			(unsigned long long)job->asked_calls[0],
-			(unsigned long long)job->asked_loops[0], (unsigned long long)f->loops,
-			prof_ms(job->ns[0]), when, in, job->inlined);
+		prof_say("bareflow-rt: OSR %s: tier 0 -> %d (-O%d) in the loop at block %u, asked "
+			 "in call %llu after %llu loop iterations, installed after %llu, compiled "
+			 "in %.2f ms in the background%s%s%s\n",
+			 f->fn->name, v->tier, jit_tier_opt(v->tier), loop,
+			 (unsigned long long)job->asked_calls[0],
+			 (unsigned long long)job->asked_loops[0], (unsigned long long)f->loops,
+			 prof_ms(job->ns[0]), when, in, job->inlined);
 	} else {
-		fprintf(stderr,
-			"bareflow-rt: OSR %s: tier 0 -> %d (-O%d) in the loop at block %u, in "
-			"call %llu after %llu loop iterations, compiled in %.2f ms%s%s\n",
-			f->fn->name, v->tier, jit_tier_opt(v->tier), loop, (unsigned long long)f->calls,
-			(unsigned long long)f->loops, prof_ms(job->ns[0]), in, job->inlined);
+		prof_say("bareflow-rt: OSR %s: tier 0 -> %d (-O%d) in the loop at block %u, in "
+			 "call %llu after %llu loop iterations, compiled in %.2f ms%s%s\n",
+			 f->fn->name, v->tier, jit_tier_opt(v->tier), loop,
+			 (unsigned long long)f->calls, (unsigned long long)f->loops,
+			 prof_ms(job->ns[0]), in, job->inlined);
 	}
 }
 
@@ -1765,8 +1754,8 @@ void prof_restore_osr(uint32_t i, unsigned loop, int tier, void *code)
 	prof_fns[i].osr_learned = true;
 	osr_in(&prof_fns[i]); /* before the first call: no call under way */
 	if (P.verbose)
-		fprintf(stderr, "bareflow-rt: cached %s: OSR code for the loop at block %u\n",
-			prof_fns[i].fn->name, loop);
+		prof_say("bareflow-rt: cached %s: OSR code for the loop at block %u\n",
+			 prof_fns[i].fn->name, loop);
 }
 
 void prof_cost_model(double *n, double *log_ratio)
@@ -1809,10 +1798,9 @@ static void set_prior(double ratio, const char *how)
 		return;
 	P.cost.log_ratio = COST_PRIOR_WEIGHT * log(ratio); /* the prior's weight, at ratio */
 	if (P.verbose)
-		fprintf(stderr,
-			"bareflow-rt: %s, %.1f times the hosted figure: compiles are predicted to "
-			"take as much longer\n",
-			how, ratio);
+		prof_say("bareflow-rt: %s, %.1f times the hosted figure: compiles are predicted to "
+			 "take as much longer\n",
+			 how, ratio);
 }
 
 /* A tier-0 compile's ns for this many instructions, over the hosted figure. */

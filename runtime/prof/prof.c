@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +93,23 @@ void prof_settle(void)
 		P.main_ns = rt_now_ns();
 	}
 	charge(prof_current);
+}
+
+void prof_say(const char *fmt, ...)
+{
+	va_list ap;
+	char *line;
+	va_start(ap, fmt);
+	int n = vasprintf(&line, fmt, ap);
+	va_end(ap);
+	if (n < 0) { /* no memory: on the stack after all */
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		return;
+	}
+	fputs(line, stderr);
+	free(line);
 }
 
 double prof_ms(uint64_t ns)
