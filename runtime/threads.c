@@ -92,13 +92,15 @@ void rt_stacks_grow(bool verbose)
 	if (!getrlimit(RLIMIT_STACK, &r) && r.rlim_cur != RLIM_INFINITY) {
 		rlim_t want = scaled(r.rlim_cur), was = r.rlim_cur;
 		r.rlim_cur = r.rlim_max != RLIM_INFINITY && r.rlim_max < want ? r.rlim_max : want;
-		if (r.rlim_cur > was && setrlimit(RLIMIT_STACK, &r))
+		bool refused = r.rlim_cur > was && setrlimit(RLIMIT_STACK, &r);
+		if (refused)
 			r.rlim_cur = was;
 		if (verbose && r.rlim_cur < want)
 			fprintf(stderr,
-				"bareflow-rt: the stack stays at %llu KiB (its hard limit): tier 0's "
-				"larger frames may overflow it where the clang build's do not\n",
-				(unsigned long long)r.rlim_cur >> 10);
+				"bareflow-rt: the stack's limit is %llu KiB (%s): tier 0's larger "
+				"frames may overflow it where the clang build's do not\n",
+				(unsigned long long)r.rlim_cur >> 10,
+				refused ? "setrlimit refused more" : "its hard limit");
 	}
 	pthread_attr_t attr;
 	size_t size;
