@@ -249,8 +249,9 @@ static void print_report(int status)
 
 /* The end of the run, once the program's exit handlers have run and the
  * compiles stopped: the code cache, the report, the profile. */
-static void finish_run(int status)
+static void finish_run_here(void *arg)
 {
+	int status = *(int *)arg;
 	if (rt_forked())
 		return; /* the run's figures and its code are the parent's to keep */
 	if (rt.opt < 0) {
@@ -261,6 +262,14 @@ static void finish_run(int status)
 		print_report(status);
 	if (rt.profile)
 		write_profile(status);
+}
+
+/* The same on a stack of the runtime's own: the exit may come on a
+ * thread's small stack (ownstack.c). */
+static void finish_run(int status)
+{
+	if (!rt_on_own_stack(RT_STACK_EXIT, finish_run_here, &status))
+		finish_run_here(&status);
 }
 
 /* Runs when the program exits, however it does (return from main or exit). */

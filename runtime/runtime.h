@@ -86,6 +86,11 @@ void rt_error_at_line(int status, int errnum, const char *file, unsigned line, c
  * start before the program's main, on the thread that runs it (false if
  * libc had no thread-specific key left). */
 bool rt_threads_start(void);
+/* ownstack.c: fn(arg) on a stack of the runtime's own (16 MiB) for that
+ * use, whose caller keeps other threads off it; false if it could not run
+ * there (then it has not run). */
+enum rt_stack { RT_STACK_COMPILE, RT_STACK_EXIT, RT_STACKS };
+bool rt_on_own_stack(enum rt_stack which, void (*fn)(void *), void *arg);
 /* threads.c: the program's stacks made four times their usual size (its
  * main thread's through RLIMIT_STACK, its threads' by libc's default),
  * before its main: tier 0's frames are larger than an optimizing

@@ -37,12 +37,11 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 #include <time.h>
-#include <ucontext.h>
 
 #include "clock.h"
 #include "queue.h"
+#include "runtime.h"
 
 /* LLVM's optimizer and code generator recurse over large functions. */
 #define COMPILER_STACK (16u << 20)
@@ -141,65 +140,12 @@ unsigned long queue_first_marks(void)
 	return atomic_load_explicit(&first_marks, memory_order_relaxed);
 }
 
-/*
- * A compile on a program's thread runs on a stack of the runtime's own:
- * LLVM recurses deeply (COMPILER_STACK), and the thread may be on a small
- * stack, a signal handler's alternate one (glibc's SIGSTKSZ) or a thread's
- * made with 16 or 32 KiB. A tier-up there overran it: on one CPU a handler
- * calling hot code on its alternate stack corrupted the heap it lay in
- * (SIGABRT), and a thread of 16 KiB died by SIGSEGV. One stack serves
- * every thread, as compiles take the jit lock; it is mapped at the first
- * such compile (demand-zero, OWN_GUARD below it), and kept. Outside
- * signals are blocked meanwhile (prof_runtime_enter), so no handler of the
- * program's runs on it; a fault's may, and were the thread on its
- * alternate stack, it would start again at that stack's top, over the
- * frames of the handler still running there: the alternate stack is off
- * while the compile runs. If the stack cannot be mapped, the compile runs
- * where it is, as before.
- */
-#define OWN_GUARD (64u << 10)
-
-static struct {
-	char *base; /* the guard, then the stack */
-	bool on_alternate; /* the thread was on its alternate stack */
-	ucontext_t there, back;
-	struct queue_job *job;
-} own;
-
-static void compile_there(void)
+/* A compile on a program's thread runs on a stack of the runtime's own
+ * (ownstack.c): the thread's may be a signal handler's alternate stack,
+ * or a thread's of 16 KiB. */
+static void compile_job(void *job)
 {
-	stack_t off = {.ss_flags = SS_DISABLE}, was;
-	bool off_now = own.on_alternate && !sigaltstack(&off, &was);
-	own.job->compile(own.job);
-	if (off_now)
-		sigaltstack(&was, NULL);
-}
-
-/* job's compile on the runtime's stack (Q.jit held). */
-static void compile_on_own_stack(struct queue_job *job)
-{
-	const size_t size = OWN_GUARD + COMPILER_STACK;
-	if (!own.base) {
-		void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
-		if (p != MAP_FAILED && !mprotect(p, OWN_GUARD, PROT_NONE))
-			own.base = p;
-		else if (p != MAP_FAILED)
-			munmap(p, size);
-	}
-	if (!own.base || getcontext(&own.there)) {
-		job->compile(job);
-		return;
-	}
-	stack_t alt;
-	own.on_alternate = !sigaltstack(NULL, &alt) && (alt.ss_flags & SS_ONSTACK);
-	own.there.uc_stack.ss_sp = own.base;
-	own.there.uc_stack.ss_size = size;
-	own.there.uc_link = &own.back; /* where compile_there's return goes */
-	own.job = job;
-	makecontext(&own.there, compile_there, 0);
-	if (swapcontext(&own.back, &own.there))
-		job->compile(job); /* it never switched */
+	((struct queue_job *)job)->compile(job);
 }
 
 static void run(struct queue_job *job)
@@ -214,10 +160,8 @@ static void run(struct queue_job *job)
 	}
 	hold_for_test();
 	uint64_t began = rt_now_ns(), began_cpu = rt_thread_cpu_ns();
-	if (job->background)
+	if (job->background || !rt_on_own_stack(RT_STACK_COMPILE, compile_job, job))
 		job->compile(job);
-	else
-		compile_on_own_stack(job);
 	uint64_t took = rt_now_ns() - began, took_cpu = rt_thread_cpu_ns() - began_cpu;
 	pthread_mutex_unlock(&Q.jit);
 	took -= job->away_ns < took ? job->away_ns : took; /* the CPU was not asked */

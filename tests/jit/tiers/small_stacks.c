@@ -1,8 +1,10 @@
 /* Hot code on small stacks: a signal handler on a 16 KiB alternate stack
  * calling a hot function and running a hot loop, and a thread made with
- * 16 KiB (PTHREAD_STACK_MIN) calling another. Where the runtime compiles
- * on the program's thread (one CPU, --compile-threads 0), its tier-ups and
- * OSR compiles come on those stacks; LLVM needs far more than they have. */
+ * 16 KiB (PTHREAD_STACK_MIN) calling another, then ending the process
+ * (exit 3). Where the runtime compiles on the program's thread (one CPU,
+ * --compile-threads 0), its tier-ups come on those stacks, and its exit's
+ * work (the code cache, --report) on the thread's: LLVM, and glibc's
+ * fprintf to unbuffered stderr, need far more than they have. */
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
@@ -46,12 +48,14 @@ static unsigned long churn(unsigned long x)
 	return x;
 }
 
+/* and the program's end: its exit, on the thread's small stack */
 static void *thread(void *arg)
 {
 	unsigned long acc = (unsigned long)(uintptr_t)arg;
 	for (int i = 0; i < 200000; i++)
 		acc = churn(acc + (unsigned long)i);
-	return (void *)acc;
+	printf("thread: %016lx\n", acc);
+	exit(3);
 }
 
 int main(void)
@@ -77,11 +81,8 @@ int main(void)
 		return 1;
 	}
 	pthread_t t;
-	void *r;
-	if (pthread_create(&t, &attr, thread, (void *)7) || pthread_join(t, &r)) {
+	fflush(stdout);
+	if (pthread_create(&t, &attr, thread, (void *)7) || pthread_join(t, NULL))
 		puts("no thread");
-		return 1;
-	}
-	printf("thread: %016lx\n", (unsigned long)(uintptr_t)r);
-	return 0;
+	return 1;
 }
