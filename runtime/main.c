@@ -96,6 +96,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -268,6 +269,9 @@ static void finish_run_here(void *arg)
  * thread's small stack (ownstack.c). */
 static void finish_run(int status)
 {
+	static atomic_bool done; /* once: rt_exit's end, then libc's, may both come */
+	if (atomic_exchange(&done, true))
+		return;
 	if (!rt_on_own_stack(RT_STACK_EXIT, finish_run_here, &status))
 		finish_run_here(&status);
 }

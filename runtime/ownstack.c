@@ -10,7 +10,10 @@
  *
  * Each use has a stack (16 MiB, demand-zero, a guard of 64 KiB below it),
  * mapped at its first call and kept; the caller keeps other threads off it
- * (compiles take the jit lock; one thread ends the process). A handler
+ * (compiles take the jit lock; one thread ends the process), and should
+ * the work come back to it while in use (an exit from a handler during
+ * the end of the run), it runs where it is: the stack's top holds live
+ * frames then. A handler
  * that runs meanwhile (a fault's; during a compile, outside signals wait)
  * would, were the thread on its alternate stack, start again at that
  * stack's top, over the frames of the handler still running there: the
@@ -18,6 +21,7 @@
  * below it on this one.
  */
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/mman.h>
@@ -34,6 +38,7 @@ static struct own {
 	void (*fn)(void *);
 	void *arg;
 	bool on_alternate; /* the thread was on its alternate stack */
+	atomic_bool busy;
 } own[RT_STACKS];
 
 static _Thread_local struct own *running; /* makecontext passes no pointer */
@@ -51,19 +56,25 @@ static void there(void)
 bool rt_on_own_stack(enum rt_stack which, void (*fn)(void *), void *arg)
 {
 	struct own *o = &own[which];
+	if (atomic_exchange(&o->busy, true))
+		return false;
 	if (!o->base) {
 		void *p = mmap(NULL, GUARD + SIZE, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
-		if (p == MAP_FAILED)
-			return false;
-		if (mprotect(p, GUARD, PROT_NONE)) {
+		if (p != MAP_FAILED && mprotect(p, GUARD, PROT_NONE)) {
 			munmap(p, GUARD + SIZE);
+			p = MAP_FAILED;
+		}
+		if (p == MAP_FAILED) {
+			atomic_store(&o->busy, false);
 			return false;
 		}
 		o->base = p;
 	}
-	if (getcontext(&o->there))
+	if (getcontext(&o->there)) {
+		atomic_store(&o->busy, false);
 		return false;
+	}
 	stack_t alt;
 	o->on_alternate = !sigaltstack(NULL, &alt) && (alt.ss_flags & SS_ONSTACK);
 	o->there.uc_stack.ss_sp = o->base;
@@ -73,5 +84,7 @@ bool rt_on_own_stack(enum rt_stack which, void (*fn)(void *), void *arg)
 	o->arg = arg;
 	running = o;
 	makecontext(&o->there, there, 0);
-	return !swapcontext(&o->back, &o->there);
+	bool ran = !swapcontext(&o->back, &o->there);
+	atomic_store(&o->busy, false);
+	return ran;
 }

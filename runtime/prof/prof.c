@@ -197,19 +197,18 @@ static void say_compiles(void)
 	if (s.left_running)
 		snprintf(left, sizeof left, ", %u left running at it", s.left_running);
 	if (P.verbose && (s.background || s.dropped || s.left_running) && !said++)
-		fprintf(stderr,
-			"bareflow-rt: compiles: %u in the background%s, %u on the program's threads "
-			"(%u with the queue full, %u at a low share), %u not started by the exit%s; "
-			"the program waited %.1f ms for the jit lock, the exit %.1f ms%s\n",
-			s.background, where, s.here, s.full, s.low_share, s.dropped,
-			left, prof_ms(s.jit_wait_ns),
-			prof_ms(s.exit_wait_ns),
-			s.first && s.first_dropped
-			    ? "; the compiler thread ran before the program until the compile server "
-			      "went"
-			: s.first	  ? "; the compiler thread ran before the program"
-			: s.first_refused ? "; the compiler thread could not run before the program"
-					  : "");
+		prof_say(
+		    "bareflow-rt: compiles: %u in the background%s, %u on the program's threads "
+		    "(%u with the queue full, %u at a low share), %u not started by the exit%s; "
+		    "the program waited %.1f ms for the jit lock, the exit %.1f ms%s\n",
+		    s.background, where, s.here, s.full, s.low_share, s.dropped, left,
+		    prof_ms(s.jit_wait_ns), prof_ms(s.exit_wait_ns),
+		    s.first && s.first_dropped
+			? "; the compiler thread ran before the program until the compile server "
+			  "went"
+		    : s.first	      ? "; the compiler thread ran before the program"
+		    : s.first_refused ? "; the compiler thread could not run before the program"
+				      : "");
 }
 
 void prof_stop(void)
