@@ -37,8 +37,11 @@ $(B)/unit/test_contract: tests/unit/test_contract.c tests/unit/harness.c tests/u
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(UNIT_CFLAGS) -iquote tools/cli $< tests/unit/harness.c $(UNIT_CONTRACT_SRCS) -o $@
 
-# The runtime's compile queue, its source included whole by the test.
+# The runtime's compile queue, its source included whole by the test, and
+# the stack its compiles on a program's thread run on.
 $(B)/unit/test_queue: tests/unit/test_queue.c tests/unit/harness.c tests/unit/harness.h \
-		runtime/prof/queue.c runtime/prof/queue.h runtime/clock.h
+		runtime/prof/queue.c runtime/prof/queue.h runtime/clock.h runtime/ownstack.c \
+		runtime/runtime.h
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(UNIT_CFLAGS) -iquote runtime $< tests/unit/harness.c -lm -lpthread -o $@
+	$(HOSTCC) $(UNIT_CFLAGS) -iquote runtime $< tests/unit/harness.c runtime/ownstack.c -lm \
+		-lpthread -o $@
