@@ -269,7 +269,8 @@ static void finish_run_here(void *arg)
  * thread's small stack (ownstack.c). */
 static void finish_run(int status)
 {
-	static atomic_bool done; /* once: rt_exit's end, then libc's, may both come */
+	static atomic_bool done; /* once: rt_exit's end, then libc's, may both come
+				  * (and the exit stack holds the first's frames) */
 	if (atomic_exchange(&done, true))
 		return;
 	if (!rt_on_own_stack(RT_STACK_EXIT, finish_run_here, &status))

@@ -8,20 +8,16 @@
  * SIGSEGV in a compile, and another by SIGSEGV in --report's table at its
  * exit(7).
  *
- * Each use has a stack (16 MiB, demand-zero, a guard of 64 KiB below it),
- * mapped at its first call and kept; the caller keeps other threads off it
- * (compiles take the jit lock; one thread ends the process), and should
- * the work come back to it while in use (an exit from a handler during
- * the end of the run), it runs where it is: the stack's top holds live
- * frames then. A handler
- * that runs meanwhile (a fault's; during a compile, outside signals wait)
- * would, were the thread on its alternate stack, start again at that
- * stack's top, over the frames of the handler still running there: the
- * alternate stack is off while the work runs, and such a handler runs
- * below it on this one.
+ * Each use has a stack (RT_COMPILE_STACK, demand-zero, a guard of 64 KiB
+ * below it), mapped at its first call and kept; its caller keeps every
+ * other call off it while in use (compiles take the jit lock; the end of
+ * the run comes once). A handler that runs meanwhile (a fault's; during a
+ * compile, outside signals wait) would, were the thread on its alternate
+ * stack, start again at that stack's top, over the frames of the handler
+ * still running there: the alternate stack is off while the work runs,
+ * and such a handler runs below it on this one.
  */
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/mman.h>
@@ -30,7 +26,7 @@
 #include "runtime.h"
 
 #define GUARD (64u << 10)
-#define SIZE (16u << 20)
+#define SIZE (GUARD + RT_COMPILE_STACK)
 
 static struct own {
 	char *base; /* the guard, then the stack */
@@ -38,7 +34,6 @@ static struct own {
 	void (*fn)(void *);
 	void *arg;
 	bool on_alternate; /* the thread was on its alternate stack */
-	atomic_bool busy;
 } own[RT_STACKS];
 
 static _Thread_local struct own *running; /* makecontext passes no pointer */
@@ -53,38 +48,35 @@ static void there(void)
 		sigaltstack(&was, NULL);
 }
 
+/* A stack with its guard, or NULL. */
+static char *map_stack(void)
+{
+	void *p = mmap(NULL, SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	if (mprotect(p, GUARD, PROT_NONE)) {
+		munmap(p, SIZE);
+		return NULL;
+	}
+	return p;
+}
+
 bool rt_on_own_stack(enum rt_stack which, void (*fn)(void *), void *arg)
 {
 	struct own *o = &own[which];
-	if (atomic_exchange(&o->busy, true))
+	if (!o->base)
+		o->base = map_stack();
+	if (!o->base || getcontext(&o->there))
 		return false;
-	if (!o->base) {
-		void *p = mmap(NULL, GUARD + SIZE, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
-		if (p != MAP_FAILED && mprotect(p, GUARD, PROT_NONE)) {
-			munmap(p, GUARD + SIZE);
-			p = MAP_FAILED;
-		}
-		if (p == MAP_FAILED) {
-			atomic_store(&o->busy, false);
-			return false;
-		}
-		o->base = p;
-	}
-	if (getcontext(&o->there)) {
-		atomic_store(&o->busy, false);
-		return false;
-	}
 	stack_t alt;
 	o->on_alternate = !sigaltstack(NULL, &alt) && (alt.ss_flags & SS_ONSTACK);
 	o->there.uc_stack.ss_sp = o->base;
-	o->there.uc_stack.ss_size = GUARD + SIZE;
+	o->there.uc_stack.ss_size = SIZE;
 	o->there.uc_link = &o->back; /* where there()'s return goes */
 	o->fn = fn;
 	o->arg = arg;
 	running = o;
 	makecontext(&o->there, there, 0);
-	bool ran = !swapcontext(&o->back, &o->there);
-	atomic_store(&o->busy, false);
-	return ran;
+	return !swapcontext(&o->back, &o->there);
 }

@@ -86,9 +86,12 @@ void rt_error_at_line(int status, int errnum, const char *file, unsigned line, c
  * start before the program's main, on the thread that runs it (false if
  * libc had no thread-specific key left). */
 bool rt_threads_start(void);
-/* ownstack.c: fn(arg) on a stack of the runtime's own (16 MiB) for that
- * use, whose caller keeps other threads off it; false if it could not run
- * there (then it has not run). */
+/* The stack LLVM's compiles get: its optimizer and code generator recurse
+ * over large functions (the compiler thread's, and ownstack.c's). */
+#define RT_COMPILE_STACK (16u << 20)
+/* ownstack.c: fn(arg) on a stack of the runtime's own for that use, whose
+ * caller keeps every other call off it while in use; false if it could
+ * not run there (then it has not run). */
 enum rt_stack { RT_STACK_COMPILE, RT_STACK_EXIT, RT_STACKS };
 bool rt_on_own_stack(enum rt_stack which, void (*fn)(void *), void *arg);
 /* threads.c: the program's stacks made four times their usual size (its

@@ -1,10 +1,10 @@
 /*
- * The program's threads, counted; and the size of its stacks (below). A process ends when its last thread
- * does: natively, the last one to leave (main calling pthread_exit, then
- * its workers returning) makes libc call exit(0). Here the runtime's own
- * threads (the compiler's) count for libc too and never end, so the
- * program's threads are counted apart and the last one's end is the
- * program's exit, as rt_exit(0).
+ * The program's threads, counted; and the size of its stacks (below). A
+ * process ends when its last thread does: natively, the last one to leave
+ * (main calling pthread_exit, then its workers returning) makes libc call
+ * exit(0). Here the runtime's own threads (the compiler's) count for libc
+ * too and never end, so the program's threads are counted apart and the
+ * last one's end is the program's exit, as rt_exit(0).
  *
  * A thread's end is seen by a thread-specific value's destructor, however
  * the thread ends (its function returning, pthread_exit, cancellation).

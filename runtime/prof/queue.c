@@ -43,8 +43,6 @@
 #include "queue.h"
 #include "runtime.h"
 
-/* LLVM's optimizer and code generator recurse over large functions. */
-#define COMPILER_STACK (16u << 20)
 #define MIN_SHARE 0.6
 #define PROBE_EVERY 8
 #define PROBE_NS 4000000
@@ -372,7 +370,7 @@ bool queue_start(unsigned n, bool first, int *why)
 	for (int away = 1; away >= 0;) {
 		struct sched_param p = {.sched_priority = 1};
 		pthread_attr_init(&attr);
-		pthread_attr_setstacksize(&attr, COMPILER_STACK);
+		pthread_attr_setstacksize(&attr, RT_COMPILE_STACK);
 		if (away && !pinned(&attr))
 			away_from_here(&attr);
 		if (fifo) {
