@@ -119,7 +119,7 @@ struct prof_job {
 	struct prof_arg asked_args[PROF_BATCH_MAX][PROF_MAX_ARGS]; /* the values seen by then */
 	bool may_generalize;		    /* a tier-up: stale values make it generic */
 	bool unspecialized[PROF_BATCH_MAX]; /* compiled generic: its values had changed */
-	uint64_t trigger[PROF_BATCH_MAX][2]; /* call and loop (or OSR) triggers */
+	uint64_t trigger[PROF_BATCH_MAX][2]; /* call and loop triggers (not OSR's) */
 	/* for the queue's order (urgency in jobs.c): when the queue last
 	 * looked (or it was asked for), the cycles its functions had run in
 	 * their slots' code by then, the share of them its code is expected

@@ -112,8 +112,12 @@ static void install(struct queue_job *q)
 	for (size_t b = 0; b < job->n; b++) {
 		struct prof_fn *g = &prof_fns[job->who[b]];
 		if (job->osr) {
+			/* its trigger stays off until osr_done sets it, on
+			 * every path: the one from before the compile, back in
+			 * the meantime, let a header into the runtime, where it
+			 * waited for the lock and entered the code at the very
+			 * count osr_done gives as the install's */
 			g->osr_pending = false;
-			g->osr_trigger = job->trigger[b][1];
 			continue;
 		}
 		g->pending = false;
@@ -199,7 +203,6 @@ void prof_submit(struct prof_job *job)
 			memcpy(job->asked_args[b], g->args, sizeof g->args);
 		if (job->osr) {
 			g->osr_pending = true;
-			job->trigger[b][1] = g->osr_trigger;
 			g->osr_trigger = PROF_NEVER;
 			continue;
 		}
