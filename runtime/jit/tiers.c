@@ -448,52 +448,54 @@ struct osr_header {
 	unsigned id;
 };
 
-/* The one OSR entry of f (function number fn): each counting block that is
- * due goes to it with its header's number; it asks prof_osr for code, and
- * returns what the code returns (its frame: the static allocas), or goes
- * back to the header it came from. */
+/* The OSR entry of f (function number fn). Each counting block that is
+ * due asks prof_osr for its header's code, and goes on to the header
+ * without; with, to the one block that enters the code (its frame: the
+ * static allocas) and returns what it returns. No header is reached from
+ * another's counting block: a value clang's unoptimized code keeps in a
+ * register from one block to the next (a variable-length array's address
+ * and size) would no longer dominate its uses in a loop after it, were a
+ * header reached from an earlier loop's (a switch over the headers from
+ * one shared block did that, and the tier-0 program did not verify). */
 static void osr_entry(struct ir *ir, LLVMValueRef f, unsigned fn, LLVMValueRef frame,
 		      LLVMValueRef *allocas, unsigned nalloca, LLVMValueRef prev,
 		      LLVMValueRef entered, const struct osr_header *h, unsigned n)
 {
 	LLVMContextRef ctx = ir->j->ctx;
 	LLVMTypeRef fty = LLVMGlobalGetValueType(f);
-	LLVMBasicBlockRef ob = LLVMAppendBasicBlockInContext(ctx, f, "bf.osr");
-	LLVMBasicBlockRef back = LLVMAppendBasicBlockInContext(ctx, f, "bf.osr.back");
-	LLVMBasicBlockRef og = LLVMAppendBasicBlockInContext(ctx, f, "bf.osr.enter");
-	for (unsigned k = 0; k < n; k++) {
-		LLVMPositionBuilderAtEnd(ir->b, h[k].lb);
-		LLVMBuildCondBr(ir->b, h[k].due, ob, h[k].hb);
-	}
-	LLVMPositionBuilderAtEnd(ir->b, ob);
-	LLVMValueRef loop = LLVMBuildPhi(ir->b, ir->i32, "");
-	for (unsigned k = 0; k < n; k++) {
-		LLVMValueRef id = LLVMConstInt(ir->i32, h[k].id, 0);
-		LLVMBasicBlockRef lb = h[k].lb;
-		LLVMAddIncoming(loop, &id, &lb, 1);
-	}
-	LLVMTypeRef oargs[2] = {ir->i32, ir->i32};
-	LLVMTypeRef oty = LLVMFunctionType(ir->ptr, oargs, 2, 0);
-	LLVMValueRef ov[2] = {LLVMConstInt(ir->i32, fn, 0), loop};
-	LLVMValueRef code = LLVMBuildCall2(ir->b, oty, const_addr(ir, ir->j->probes.osr), ov, 2, "");
-	LLVMBuildCondBr(ir->b, LLVMBuildIsNull(ir->b, code, ""), back, og);
-	LLVMPositionBuilderAtEnd(ir->b, back);
-	LLVMValueRef sw = LLVMBuildSwitch(ir->b, loop, h[0].hb, n - 1);
-	for (unsigned k = 1; k < n; k++)
-		LLVMAddCase(sw, LLVMConstInt(ir->i32, h[k].id, 0), h[k].hb);
-	LLVMPositionBuilderAtEnd(ir->b, og);
-	for (unsigned a = 0; a < nalloca; a++) {
-		LLVMValueRef idx = c64(ir, a);
-		store(ir, allocas[a], LLVMBuildGEP2(ir->b, ir->ptr, frame, &idx, 1, ""));
-	}
 	unsigned np;
 	LLVMValueRef *args = params_of(f, 1, &np);
 	LLVMTypeRef *types = malloc((np + 1) * sizeof *types);
 	if (!args || !types) { /* no OSR after all */
+		for (unsigned k = 0; k < n; k++) {
+			LLVMPositionBuilderAtEnd(ir->b, h[k].lb);
+			LLVMBuildBr(ir->b, h[k].hb);
+		}
 		free(args);
 		free(types);
-		LLVMBuildBr(ir->b, back);
 		return;
+	}
+	LLVMBasicBlockRef og = LLVMAppendBasicBlockInContext(ctx, f, "bf.osr.enter");
+	LLVMPositionBuilderAtEnd(ir->b, og);
+	LLVMValueRef code = LLVMBuildPhi(ir->b, ir->ptr, "");
+	LLVMTypeRef oargs[2] = {ir->i32, ir->i32};
+	LLVMTypeRef oty = LLVMFunctionType(ir->ptr, oargs, 2, 0);
+	for (unsigned k = 0; k < n; k++) {
+		LLVMBasicBlockRef ask = LLVMAppendBasicBlockInContext(ctx, f, "bf.osr");
+		LLVMPositionBuilderAtEnd(ir->b, h[k].lb);
+		LLVMBuildCondBr(ir->b, h[k].due, ask, h[k].hb);
+		LLVMPositionBuilderAtEnd(ir->b, ask);
+		LLVMValueRef ov[2] = {LLVMConstInt(ir->i32, fn, 0),
+				      LLVMConstInt(ir->i32, h[k].id, 0)};
+		LLVMValueRef c =
+		    LLVMBuildCall2(ir->b, oty, const_addr(ir, ir->j->probes.osr), ov, 2, "");
+		LLVMBuildCondBr(ir->b, LLVMBuildIsNull(ir->b, c, ""), h[k].hb, og);
+		LLVMAddIncoming(code, &c, &ask, 1);
+	}
+	LLVMPositionBuilderAtEnd(ir->b, og);
+	for (unsigned a = 0; a < nalloca; a++) {
+		LLVMValueRef idx = c64(ir, a);
+		store(ir, allocas[a], LLVMBuildGEP2(ir->b, ir->ptr, frame, &idx, 1, ""));
 	}
 	LLVMGetParamTypes(fty, types);
 	types[np] = ir->ptr;
@@ -602,9 +604,10 @@ static void instrument(struct ir *ir, LLVMValueRef f, unsigned fn, const struct 
 	}
 
 	/* Loop headers. One whose first instructions are phis (not what clang
-	 * emits unoptimized) only counts; the others can enter OSR, all through
-	 * one block per function that asks prof_osr and enters the code (a
-	 * block per header made tier 0's code, and its compile, larger). */
+	 * emits unoptimized) only counts; the others can enter OSR: each asks
+	 * prof_osr in a small block of its own, and all enter the code through
+	 * one block per function (osr_entry; a block per header that entered
+	 * it made tier 0's code, and its compile, larger). */
 	struct osr_header *oh = malloc((nh + 1) * sizeof *oh);
 	unsigned nosr = 0;
 	if (!oh)
