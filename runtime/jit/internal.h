@@ -406,6 +406,24 @@ struct ir_blockmap {
 bool ir_blockmap_init(struct ir_blockmap *m, LLVMBasicBlockRef *blocks, unsigned n);
 long ir_blockmap_get(const struct ir_blockmap *m, LLVMBasicBlockRef b);
 void ir_blockmap_free(struct ir_blockmap *m);
+/*
+ * What OSR code (osr.c) entering a tier-0 call at a loop header needs of
+ * the call besides its arguments and its static allocas (the frame's
+ * first slots): the values computed in blocks the header does not reach
+ * and used in blocks it does, which unoptimized code keeps in registers
+ * only for a variable-length array (its address, its size, the stack
+ * pointer saved before it). Tier 0 stores them in the frame's next slots,
+ * in the order these give, and the OSR code loads them from there: both
+ * ask of the function's blocks in order before anything changes them.
+ * ir_osr_candidates: the instructions used outside their block, but the
+ * entry's static allocas (a superset; malloc'ed in *out), their count, or
+ * -1 without memory. ir_osr_live_ins: those header needs, in out (room for
+ * ncands), their count or -1; *fit false if one cannot go in a slot (not
+ * an integer, pointer, float or double, of 8 bytes at most).
+ */
+long ir_osr_candidates(LLVMBasicBlockRef *blocks, unsigned nb, LLVMValueRef **out);
+long ir_osr_live_ins(LLVMBasicBlockRef *blocks, unsigned nb, unsigned header,
+		     LLVMValueRef *cands, unsigned ncands, LLVMValueRef *out, bool *fit);
 /* An argument's bits as an i64 (see enum jit_arg_kind): integers
  * sign-extended, a pointer's address, a float's or double's IEEE bits. */
 LLVMValueRef ir_bits(struct ir *ir, LLVMValueRef v);

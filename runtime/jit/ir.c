@@ -121,6 +121,121 @@ out:
 	return count;
 }
 
+/* Whether v can go through a slot of an OSR frame (8 bytes): an integer
+ * of 64 bits or fewer, a pointer, a float or a double. */
+static bool fits_slot(LLVMValueRef v)
+{
+	LLVMTypeRef t = LLVMTypeOf(v);
+	switch (LLVMGetTypeKind(t)) {
+	case LLVMIntegerTypeKind:
+		return LLVMGetIntTypeWidth(t) <= 64;
+	case LLVMPointerTypeKind:
+	case LLVMFloatTypeKind:
+	case LLVMDoubleTypeKind:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Whether an instruction of a block in live is used by user: in a live
+ * block, and if user is a phi, through an edge from a live block (the
+ * OSR code drops the others, drop_dead_edges in osr.c). */
+static bool used_in(LLVMValueRef v, LLVMValueRef user, const struct ir_blockmap *map,
+		    const unsigned char *live)
+{
+	long b = ir_blockmap_get(map, LLVMGetInstructionParent(user));
+	if (b < 0 || !live[b])
+		return false;
+	if (!LLVMIsAPHINode(user))
+		return true;
+	for (unsigned k = 0; k < LLVMCountIncoming(user); k++) {
+		long from = ir_blockmap_get(map, LLVMGetIncomingBlock(user, k));
+		if (LLVMGetIncomingValue(user, k) == v && (from < 0 || live[from]))
+			return true;
+	}
+	return false;
+}
+
+long ir_osr_candidates(LLVMBasicBlockRef *blocks, unsigned nb, LLVMValueRef **out)
+{
+	size_t n = 0, cap = 0;
+	LLVMValueRef *c = NULL;
+	for (unsigned b = 0; b < nb; b++)
+		for (LLVMValueRef i = LLVMGetFirstInstruction(blocks[b]); i;
+		     i = LLVMGetNextInstruction(i)) {
+			if (b == 0 && ir_is_static_alloca(i))
+				continue; /* in the frame already */
+			bool crosses = false;
+			for (LLVMUseRef u = LLVMGetFirstUse(i); u && !crosses;
+			     u = LLVMGetNextUse(u)) {
+				LLVMValueRef user = LLVMGetUser(u);
+				crosses = LLVMIsAPHINode(user) ||
+					  LLVMGetInstructionParent(user) != blocks[b];
+			}
+			if (!crosses)
+				continue;
+			if (n == cap) {
+				LLVMValueRef *more =
+				    realloc(c, (cap = cap ? 2 * cap : 8) * sizeof *c);
+				if (!more) {
+					free(c);
+					return -1;
+				}
+				c = more;
+			}
+			c[n++] = i;
+		}
+	*out = c;
+	return (long)n;
+}
+
+long ir_osr_live_ins(LLVMBasicBlockRef *blocks, unsigned nb, unsigned header, LLVMValueRef *cands,
+		     unsigned ncands, LLVMValueRef *out, bool *fit)
+{
+	*fit = true;
+	if (!ncands)
+		return 0;
+	struct ir_blockmap map;
+	unsigned char *live = calloc(nb, 1);
+	unsigned *work = malloc(nb * sizeof *work);
+	if (!live || !work || !ir_blockmap_init(&map, blocks, nb)) {
+		free(live);
+		free(work);
+		return -1;
+	}
+	unsigned sp = 0;
+	work[sp++] = header;
+	live[header] = 1;
+	while (sp) {
+		LLVMValueRef t = LLVMGetBasicBlockTerminator(blocks[work[--sp]]);
+		unsigned ns = t ? LLVMGetNumSuccessors(t) : 0;
+		for (unsigned s = 0; s < ns; s++) {
+			long k = ir_blockmap_get(&map, LLVMGetSuccessor(t, s));
+			if (k >= 0 && !live[k])
+				live[k] = 1, work[sp++] = (unsigned)k;
+		}
+	}
+	long n = 0;
+	for (unsigned c = 0; c < ncands; c++) {
+		LLVMValueRef v = cands[c];
+		long b = ir_blockmap_get(&map, LLVMGetInstructionParent(v));
+		if (b >= 0 && live[b])
+			continue; /* computed again from the header */
+		bool used = false;
+		for (LLVMUseRef u = LLVMGetFirstUse(v); u && !used; u = LLVMGetNextUse(u))
+			used = used_in(v, LLVMGetUser(u), &map, live);
+		if (!used)
+			continue;
+		*fit = *fit && fits_slot(v);
+		out[n++] = v;
+	}
+	ir_blockmap_free(&map);
+	free(live);
+	free(work);
+	return n;
+}
+
 bool jit_calls_itself(LLVMValueRef f)
 {
 	for (LLVMUseRef u = LLVMGetFirstUse(f); u; u = LLVMGetNextUse(u)) {

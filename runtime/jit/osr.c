@@ -4,15 +4,17 @@
  * (main) or rarely but loop for long.
  *
  * Unoptimized code keeps every local variable in an alloca of the entry
- * block, and clang's unoptimized code carries no value from one statement
- * to the next in registers. So the state of a tier-0 call at a loop header
- * is its arguments and its allocas. Tier 0 passes their addresses in a
- * frame array (in entry-block order) to the OSR function, whose entry
- * copies the allocas it can own (those whose address never escapes) and
- * uses the tier-0 frame's memory for the others, then jumps to the header.
- * Blocks only reachable before the header are removed. If a value from
- * them is still needed, or the result does not verify, the loop is unfit
- * and tier 0 goes on.
+ * block, and clang's unoptimized code carries hardly a value from one
+ * statement to the next in registers: a variable-length array's address,
+ * its size and the stack pointer saved before it. So the state of a tier-0
+ * call at a loop header is its arguments, its allocas and those values.
+ * Tier 0 passes the allocas' addresses in a frame array (in entry-block
+ * order), then the values (ir_osr_live_ins), to the OSR function, whose
+ * entry copies the allocas it can own (those whose address never escapes),
+ * uses the tier-0 frame's memory for the others, loads the values, then
+ * jumps to the header. Blocks only reachable before the header are
+ * removed. If the result does not verify, the loop is unfit and tier 0
+ * goes on.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,7 +95,7 @@ int jit_build_osr(struct jit *j, LLVMModuleRef m, LLVMValueRef body, unsigned lo
 {
 	unsigned nb, n;
 	LLVMBasicBlockRef *blocks = ir_blocks(body, &nb);
-	LLVMValueRef *allocas = NULL;
+	LLVMValueRef *allocas = NULL, *cands = NULL, *live_ins = NULL;
 	LLVMTypeRef *types = NULL;
 	unsigned char *live = NULL;
 	int err = 0;
@@ -117,6 +119,21 @@ int jit_build_osr(struct jit *j, LLVMModuleRef m, LLVMValueRef body, unsigned lo
 	}
 	if (ir_labels(body) > IR_LABELS_JUMP) { /* the tier-0 frame would hold tier 0's */
 		err = unfit(j, "the function keeps its labels' addresses in its frame");
+		goto out;
+	}
+	/* what the call passes besides its allocas, as tier 0 found it */
+	bool fit = true;
+	long nlive = ir_osr_candidates(blocks, nb, &cands);
+	if (nlive > 0 && !(live_ins = malloc((size_t)nlive * sizeof *live_ins)))
+		nlive = -1;
+	if (nlive > 0)
+		nlive = ir_osr_live_ins(blocks, nb, loop, cands, (unsigned)nlive, live_ins, &fit);
+	if (nlive < 0) {
+		err = jit_fail(j, JIT_EINTERNAL, "out of memory");
+		goto out;
+	}
+	if (!fit) {
+		err = unfit(j, "the loop uses a value computed before it that has no slot");
 		goto out;
 	}
 
@@ -184,6 +201,23 @@ int jit_build_osr(struct jit *j, LLVMModuleRef m, LLVMValueRef body, unsigned lo
 					  LLVMConstIntGetZExtValue(LLVMGetOperand(a, 0));
 		unsigned align = LLVMGetAlignment(a);
 		LLVMBuildMemCpy(ir.b, a, align, saved, align, LLVMConstInt(ir.i64, size, 0));
+	}
+	for (long k = 0; k < nlive; k++) {
+		LLVMValueRef v = live_ins[k];
+		/* Restoring the stack pointer tier 0 saved would move this
+		 * function's own: the tier-0 call's stack goes when it returns,
+		 * right after this code does. */
+		static const char *const restore[] = {"llvm.stackrestore", NULL};
+		LLVMUseRef u = LLVMGetFirstUse(v);
+		while (u) {
+			LLVMValueRef user = LLVMGetUser(u);
+			u = LLVMGetNextUse(u);
+			if (LLVMIsACallInst(user) && ir_calls_intrinsic(user, restore))
+				LLVMInstructionEraseFromParent(user);
+		}
+		LLVMValueRef idx = LLVMConstInt(ir.i64, (unsigned long long)(na + k), 0);
+		LLVMValueRef slot = LLVMBuildGEP2(ir.b, ir.ptr, frame, &idx, 1, "");
+		LLVMReplaceAllUsesWith(v, LLVMBuildLoad2(ir.b, LLVMTypeOf(v), slot, ""));
 	}
 	LLVMBuildBr(ir.b, header);
 
@@ -253,6 +287,8 @@ out:
 	ir_close(&ir);
 	free(blocks);
 	free(allocas);
+	free(cands);
+	free(live_ins);
 	free(types);
 	free(live);
 	return err;

@@ -446,17 +446,21 @@ struct osr_header {
 	LLVMBasicBlockRef lb, hb;
 	LLVMValueRef due;
 	unsigned id;
+	LLVMValueRef *live; /* what it passes besides the allocas (ir_osr_live_ins) */
+	unsigned nlive;
 };
 
 /* The OSR entry of f (function number fn). Each counting block that is
- * due asks prof_osr for its header's code, and goes on to the header
- * without; with, to the one block that enters the code (its frame: the
- * static allocas) and returns what it returns. No header is reached from
- * another's counting block: a value clang's unoptimized code keeps in a
- * register from one block to the next (a variable-length array's address
- * and size) would no longer dominate its uses in a loop after it, were a
- * header reached from an earlier loop's (a switch over the headers from
- * one shared block did that, and the tier-0 program did not verify). */
+ * due puts in the frame what its header's code needs besides the static
+ * allocas (ir_osr_live_ins), asks prof_osr for the code, and goes on to
+ * the header without; with, to the one block that enters the code (its
+ * frame: the static allocas first) and returns what it returns. No
+ * header is reached from another's counting block: a value clang's
+ * unoptimized code keeps in a register from one block to the next (a
+ * variable-length array's address and size) would no longer dominate its
+ * uses in a loop after it, were a header reached from an earlier loop's
+ * (a switch over the headers from one shared block did that, and the
+ * tier-0 program did not verify). */
 static void osr_entry(struct ir *ir, LLVMValueRef f, unsigned fn, LLVMValueRef frame,
 		      LLVMValueRef *allocas, unsigned nalloca, LLVMValueRef prev,
 		      LLVMValueRef entered, const struct osr_header *h, unsigned n)
@@ -485,6 +489,10 @@ static void osr_entry(struct ir *ir, LLVMValueRef f, unsigned fn, LLVMValueRef f
 		LLVMPositionBuilderAtEnd(ir->b, h[k].lb);
 		LLVMBuildCondBr(ir->b, h[k].due, ask, h[k].hb);
 		LLVMPositionBuilderAtEnd(ir->b, ask);
+		for (unsigned v = 0; v < h[k].nlive; v++) {
+			LLVMValueRef idx = c64(ir, nalloca + v);
+			store(ir, h[k].live[v], LLVMBuildGEP2(ir->b, ir->ptr, frame, &idx, 1, ""));
+		}
 		LLVMValueRef ov[2] = {LLVMConstInt(ir->i32, fn, 0),
 				      LLVMConstInt(ir->i32, h[k].id, 0)};
 		LLVMValueRef c =
@@ -527,6 +535,46 @@ struct how {
 	bool osr; /* loop headers may call prof_osr */
 };
 
+/* For each of f's nh loop headers (block numbers in blocks, f's blocks
+ * in order), what OSR code entering there needs besides the frame's
+ * allocas, in live[h] (NULL: nothing), their count in nlive[h] (0 where
+ * one cannot go in a slot: the OSR code is refused then), the most of
+ * them in *most; NULL without memory. */
+static LLVMValueRef **osr_live_ins(LLVMBasicBlockRef *blocks, unsigned nb, const unsigned *headers,
+				   unsigned nh, unsigned **nlive, unsigned *most)
+{
+	LLVMValueRef **live = calloc(nh, sizeof *live), *cands = NULL, *buf = NULL;
+	*nlive = calloc(nh, sizeof **nlive);
+	*most = 0;
+	long nc = live && *nlive ? ir_osr_candidates(blocks, nb, &cands) : -1;
+	if (nc > 0 && !(buf = malloc((size_t)nc * sizeof *buf)))
+		nc = -1;
+	for (unsigned h = 0; nc > 0 && h < nh; h++) {
+		bool fit;
+		long n = ir_osr_live_ins(blocks, nb, headers[h], cands, (unsigned)nc, buf, &fit);
+		if (n < 0 || (n > 0 && fit && !(live[h] = malloc((size_t)n * sizeof *buf)))) {
+			nc = -1;
+			break;
+		}
+		if (n <= 0 || !fit)
+			continue;
+		memcpy(live[h], buf, (size_t)n * sizeof *buf);
+		(*nlive)[h] = (unsigned)n;
+		if ((unsigned)n > *most)
+			*most = (unsigned)n;
+	}
+	free(cands);
+	free(buf);
+	if (nc >= 0)
+		return live;
+	for (unsigned h = 0; live && h < nh; h++)
+		free(live[h]);
+	free(live);
+	free(*nlive);
+	*nlive = NULL;
+	return NULL;
+}
+
 /* Instrument f, function number fn, before any optimization. */
 static void instrument(struct ir *ir, LLVMValueRef f, unsigned fn, const struct jit_fn *d,
 		       const struct how *how)
@@ -536,7 +584,8 @@ static void instrument(struct ir *ir, LLVMValueRef f, unsigned fn, const struct 
 	LLVMBasicBlockRef *blocks = ir_blocks(f, &nb);
 	unsigned *headers = malloc((nb + 1) * sizeof *headers);
 	LLVMValueRef *rets = malloc((nb + 1) * sizeof *rets);
-	LLVMValueRef *allocas = NULL;
+	LLVMValueRef *allocas = NULL, **live = NULL;
+	unsigned *nlive = NULL, nslots = 0;
 	if (!blocks || !headers || !rets || !nb)
 		goto out;
 	if (how->tier == 0)
@@ -548,6 +597,10 @@ static void instrument(struct ir *ir, LLVMValueRef f, unsigned fn, const struct 
 		if (t && LLVMGetInstructionOpcode(t) == LLVMRet)
 			rets[nret++] = t;
 	}
+	/* what OSR code entering at each header needs of the call, found
+	 * before anything here changes the blocks */
+	bool osr = how->osr && nh && !ir_calls_returns_twice(f) &&
+		   (live = osr_live_ins(blocks, nb, headers, nh, &nlive, &nslots));
 	LLVMBasicBlockRef old = blocks[0];
 	for (LLVMValueRef i = LLVMGetFirstInstruction(old); i; i = LLVMGetNextInstruction(i))
 		nalloca += ir_is_static_alloca(i);
@@ -568,10 +621,9 @@ static void instrument(struct ir *ir, LLVMValueRef f, unsigned fn, const struct 
 			allocas[nalloca++] = i;
 		}
 	}
-	bool osr = how->osr && nh && !ir_calls_returns_twice(f);
 	LLVMValueRef frame = NULL;
-	if (osr && nalloca)
-		frame = LLVMBuildAlloca(ir->b, LLVMArrayType2(ir->ptr, nalloca), "bf.frame");
+	if (osr && nalloca + nslots)
+		frame = LLVMBuildAlloca(ir->b, LLVMArrayType2(ir->ptr, nalloca + nslots), "bf.frame");
 	else if (osr)
 		frame = LLVMConstNull(ir->ptr);
 
@@ -641,12 +693,16 @@ static void instrument(struct ir *ir, LLVMValueRef f, unsigned fn, const struct 
 		}
 		LLVMValueRef due = LLVMBuildICmp(ir->b, LLVMIntUGE, n,
 						 load(ir, ir->i64, FIELD(ir, fn, osr_trigger)), "");
-		oh[nosr++] = (struct osr_header){lb, hb, due, headers[h]};
+		oh[nosr++] = (struct osr_header){lb, hb, due, headers[h], live[h], nlive[h]};
 	}
 	if (nosr)
 		osr_entry(ir, f, fn, frame, allocas, nalloca, prev, entered, oh, nosr);
 	free(oh);
 out:
+	for (unsigned h = 0; live && h < nh; h++)
+		free(live[h]);
+	free(live);
+	free(nlive);
 	free(blocks);
 	free(headers);
 	free(rets);
