@@ -409,21 +409,44 @@ void ir_blockmap_free(struct ir_blockmap *m);
 /*
  * What OSR code (osr.c) entering a tier-0 call at a loop header needs of
  * the call besides its arguments and its static allocas (the frame's
- * first slots): the values computed in blocks the header does not reach
- * and used in blocks it does, which unoptimized code keeps in registers
- * only for a variable-length array (its address, its size, the stack
- * pointer saved before it). Tier 0 stores them in the frame's next slots,
- * in the order these give, and the OSR code loads them from there: both
- * ask of the function's blocks in order before anything changes them.
- * ir_osr_candidates: the instructions used outside their block, but the
- * entry's static allocas (a superset; malloc'ed in *out), their count, or
- * -1 without memory. ir_osr_live_ins: those header needs, in out (room for
- * ncands), their count or -1; *fit false if one cannot go in a slot (not
- * an integer, pointer, float or double, of 8 bytes at most).
+ * first slots): the values computed outside the header's region (below)
+ * and used in it, or computed where the header does not reach and used
+ * where it does. Unoptimized code keeps values in registers from one
+ * block to the next only for a variable-length array (its address, its
+ * size, the stack pointer saved before it). Tier 0 stores them in the
+ * frame's next slots, in the order ir_osr_live_ins gives, and the OSR code
+ * loads them from there: both ask of the function's blocks in order
+ * before anything changes them.
+ *
+ * A header's region: the blocks reachable from it without passing a block
+ * above it (one on every path from the entry to it: the headers of the
+ * loops around it among them). The OSR code enters a copy of the region,
+ * whose way out goes to the blocks it copies, so that a loop around the
+ * header is entered at its own header still (entered at the inner one,
+ * it was no loop LLVM's loop passes know, and a stencil's rows were
+ * addressed anew at every step).
  */
-long ir_osr_candidates(LLVMBasicBlockRef *blocks, unsigned nb, LLVMValueRef **out);
-long ir_osr_live_ins(LLVMBasicBlockRef *blocks, unsigned nb, unsigned header,
-		     LLVMValueRef *cands, unsigned ncands, LLVMValueRef *out, bool *fit);
+struct ir_osr {
+	LLVMBasicBlockRef *blocks;
+	unsigned nb;
+	struct ir_blockmap map;
+	bool mapped;
+	unsigned *idom;		/* immediate dominators, found once */
+	LLVMValueRef *cands;	/* instructions used outside their block */
+	unsigned ncands;
+	unsigned char *reach;	/* the last header's: blocks reachable from it */
+	unsigned char *region;	/* ... and its region */
+	unsigned char *outer;	/* scratch: the blocks above it */
+	unsigned *work;
+};
+/* blocks: the function's, in order (kept); false without memory. */
+bool ir_osr_open(struct ir_osr *o, LLVMBasicBlockRef *blocks, unsigned nb);
+void ir_osr_close(struct ir_osr *o);
+/* For loop header `header` (a block number): its reach and region in o,
+ * what it needs in out (room for o->ncands), their count, or -1 without
+ * memory; *fit false if one cannot go in a slot (not an integer, pointer,
+ * float or double, of 8 bytes at most). */
+long ir_osr_live_ins(struct ir_osr *o, unsigned header, LLVMValueRef *out, bool *fit);
 /* An argument's bits as an i64 (see enum jit_arg_kind): integers
  * sign-extended, a pointer's address, a float's or double's IEEE bits. */
 LLVMValueRef ir_bits(struct ir *ir, LLVMValueRef v);

@@ -3,6 +3,7 @@
  * attributes, and the copy of the program that one function's new version
  * is compiled in.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,101 +139,225 @@ static bool fits_slot(LLVMValueRef v)
 	}
 }
 
-/* Whether an instruction of a block in live is used by user: in a live
- * block, and if user is a phi, through an edge from a live block (the
- * OSR code drops the others, drop_dead_edges in osr.c). */
+/* Whether v is used by user in a block set marks: a phi uses it at the
+ * end of the block it comes from. */
 static bool used_in(LLVMValueRef v, LLVMValueRef user, const struct ir_blockmap *map,
-		    const unsigned char *live)
+		    const unsigned char *set)
 {
-	long b = ir_blockmap_get(map, LLVMGetInstructionParent(user));
-	if (b < 0 || !live[b])
-		return false;
-	if (!LLVMIsAPHINode(user))
-		return true;
+	if (!LLVMIsAPHINode(user)) {
+		long b = ir_blockmap_get(map, LLVMGetInstructionParent(user));
+		return b >= 0 && set[b];
+	}
 	for (unsigned k = 0; k < LLVMCountIncoming(user); k++) {
 		long from = ir_blockmap_get(map, LLVMGetIncomingBlock(user, k));
-		if (LLVMGetIncomingValue(user, k) == v && (from < 0 || live[from]))
+		if (LLVMGetIncomingValue(user, k) == v && from >= 0 && set[from])
 			return true;
 	}
 	return false;
 }
 
-long ir_osr_candidates(LLVMBasicBlockRef *blocks, unsigned nb, LLVMValueRef **out)
+static bool used_anywhere_in(LLVMValueRef v, const struct ir_blockmap *map,
+			     const unsigned char *set)
 {
-	size_t n = 0, cap = 0;
-	LLVMValueRef *c = NULL;
-	for (unsigned b = 0; b < nb; b++)
-		for (LLVMValueRef i = LLVMGetFirstInstruction(blocks[b]); i;
+	for (LLVMUseRef u = LLVMGetFirstUse(v); u; u = LLVMGetNextUse(u))
+		if (used_in(v, LLVMGetUser(u), map, set))
+			return true;
+	return false;
+}
+
+/* The instructions used outside their block, but the entry's static
+ * allocas (which the frame holds): o->cands. */
+static bool osr_candidates(struct ir_osr *o)
+{
+	size_t cap = 0;
+	for (unsigned b = 0; b < o->nb; b++)
+		for (LLVMValueRef i = LLVMGetFirstInstruction(o->blocks[b]); i;
 		     i = LLVMGetNextInstruction(i)) {
 			if (b == 0 && ir_is_static_alloca(i))
-				continue; /* in the frame already */
+				continue;
 			bool crosses = false;
 			for (LLVMUseRef u = LLVMGetFirstUse(i); u && !crosses;
 			     u = LLVMGetNextUse(u)) {
 				LLVMValueRef user = LLVMGetUser(u);
 				crosses = LLVMIsAPHINode(user) ||
-					  LLVMGetInstructionParent(user) != blocks[b];
+					  LLVMGetInstructionParent(user) != o->blocks[b];
 			}
 			if (!crosses)
 				continue;
-			if (n == cap) {
-				LLVMValueRef *more =
-				    realloc(c, (cap = cap ? 2 * cap : 8) * sizeof *c);
-				if (!more) {
-					free(c);
-					return -1;
-				}
-				c = more;
+			if (o->ncands == cap) {
+				cap = cap ? 2 * cap : 8;
+				LLVMValueRef *more = realloc(o->cands, cap * sizeof *more);
+				if (!more)
+					return false;
+				o->cands = more;
 			}
-			c[n++] = i;
+			o->cands[o->ncands++] = i;
 		}
-	*out = c;
-	return (long)n;
+	return true;
 }
 
-long ir_osr_live_ins(LLVMBasicBlockRef *blocks, unsigned nb, unsigned header, LLVMValueRef *cands,
-		     unsigned ncands, LLVMValueRef *out, bool *fit)
+/* The closest block that is on every path from the entry to both a and b
+ * (blocks numbered in postorder, po; idom known for both). */
+static unsigned meet(const unsigned *idom, const unsigned *po, unsigned a, unsigned b)
 {
-	*fit = true;
-	if (!ncands)
-		return 0;
-	struct ir_blockmap map;
-	unsigned char *live = calloc(nb, 1);
-	unsigned *work = malloc(nb * sizeof *work);
-	if (!live || !work || !ir_blockmap_init(&map, blocks, nb)) {
-		free(live);
-		free(work);
-		return -1;
+	while (a != b) {
+		while (po[a] < po[b])
+			a = idom[a];
+		while (po[b] < po[a])
+			b = idom[b];
 	}
-	unsigned sp = 0;
-	work[sp++] = header;
-	live[header] = 1;
-	while (sp) {
-		LLVMValueRef t = LLVMGetBasicBlockTerminator(blocks[work[--sp]]);
-		unsigned ns = t ? LLVMGetNumSuccessors(t) : 0;
-		for (unsigned s = 0; s < ns; s++) {
-			long k = ir_blockmap_get(&map, LLVMGetSuccessor(t, s));
-			if (k >= 0 && !live[k])
-				live[k] = 1, work[sp++] = (unsigned)k;
+	return a;
+}
+
+/* Each block's immediate dominator, o->idom (UINT_MAX where unreachable),
+ * by the iterative algorithm of Cooper, Harvey and Kennedy over a
+ * postorder of a depth-first walk from the entry. */
+static bool dominators(struct ir_osr *o)
+{
+	unsigned nb = o->nb, n = 0, sp = 0, npred = 0;
+	unsigned *po = malloc(nb * sizeof *po), *order = malloc(nb * sizeof *order);
+	unsigned *stack = malloc(nb * sizeof *stack), *next = calloc(nb, sizeof *next);
+	unsigned *first = calloc(nb + 1, sizeof *first), *preds = NULL;
+	o->idom = malloc(nb * sizeof *o->idom);
+	bool ok = po && order && stack && next && first && o->idom;
+	for (unsigned b = 0; ok && b < nb; b++)
+		po[b] = o->idom[b] = UINT_MAX;
+	if (ok) {
+		stack[sp++] = 0, po[0] = 0; /* on the walk: any number but UINT_MAX */
+	}
+	while (ok && sp) {
+		unsigned b = stack[sp - 1];
+		LLVMValueRef t = LLVMGetBasicBlockTerminator(o->blocks[b]);
+		if (t && next[b] < LLVMGetNumSuccessors(t)) {
+			long s = ir_blockmap_get(&o->map, LLVMGetSuccessor(t, next[b]++));
+			if (s >= 0 && po[s] == UINT_MAX)
+				po[s] = 0, stack[sp++] = (unsigned)s;
+			continue;
+		}
+		po[b] = n, order[n++] = b;
+		sp--;
+	}
+	/* the predecessors among the reachable blocks, by block */
+	for (unsigned k = 0; ok && k < n; k++) {
+		LLVMValueRef t = LLVMGetBasicBlockTerminator(o->blocks[order[k]]);
+		for (unsigned s = 0; t && s < LLVMGetNumSuccessors(t); s++) {
+			long d = ir_blockmap_get(&o->map, LLVMGetSuccessor(t, s));
+			if (d >= 0)
+				first[d + 1]++, npred++;
 		}
 	}
+	if (ok && !(preds = malloc((npred + 1) * sizeof *preds)))
+		ok = false;
+	for (unsigned b = 0; ok && b < nb; b++)
+		first[b + 1] += first[b];
+	memset(next, 0, nb * sizeof *next);
+	for (unsigned k = 0; ok && k < n; k++) {
+		LLVMValueRef t = LLVMGetBasicBlockTerminator(o->blocks[order[k]]);
+		for (unsigned s = 0; t && s < LLVMGetNumSuccessors(t); s++) {
+			long d = ir_blockmap_get(&o->map, LLVMGetSuccessor(t, s));
+			if (d >= 0)
+				preds[first[d] + next[d]++] = order[k];
+		}
+	}
+	if (ok)
+		o->idom[0] = 0;
+	for (bool changed = ok; changed;) {
+		changed = false;
+		for (unsigned k = n - 1;
+		     k-- > 0;) { /* reverse postorder, the entry (n - 1) aside */
+			unsigned b = order[k], d = UINT_MAX;
+			for (unsigned p = first[b]; p < first[b + 1]; p++) {
+				unsigned q = preds[p];
+				if (o->idom[q] != UINT_MAX)
+					d = d == UINT_MAX ? q : meet(o->idom, po, q, d);
+			}
+			if (d != UINT_MAX && o->idom[b] != d)
+				o->idom[b] = d, changed = true;
+		}
+	}
+	free(po);
+	free(order);
+	free(stack);
+	free(next);
+	free(first);
+	free(preds);
+	return ok;
+}
+
+bool ir_osr_open(struct ir_osr *o, LLVMBasicBlockRef *blocks, unsigned nb)
+{
+	*o = (struct ir_osr){.blocks = blocks, .nb = nb};
+	o->reach = calloc(nb ? nb : 1, 1);
+	o->region = calloc(nb ? nb : 1, 1);
+	o->outer = calloc(nb ? nb : 1, 1);
+	o->work = malloc((nb ? nb : 1) * sizeof *o->work);
+	o->mapped = nb && o->reach && o->region && o->outer && o->work &&
+		    ir_blockmap_init(&o->map, blocks, nb);
+	if (o->mapped && osr_candidates(o))
+		return true;
+	ir_osr_close(o);
+	return false;
+}
+
+void ir_osr_close(struct ir_osr *o)
+{
+	if (o->mapped)
+		ir_blockmap_free(&o->map);
+	free(o->reach);
+	free(o->region);
+	free(o->outer);
+	free(o->work);
+	free(o->idom);
+	free(o->cands);
+	*o = (struct ir_osr){0};
+}
+
+/* The blocks reachable from header without passing set (into o->work's
+ * walk), marked in mark. */
+static void walk_from(struct ir_osr *o, unsigned header, unsigned char *mark,
+		      const unsigned char *stop)
+{
+	unsigned sp = 0;
+	memset(mark, 0, o->nb);
+	o->work[sp++] = header;
+	mark[header] = 1;
+	while (sp) {
+		LLVMValueRef t = LLVMGetBasicBlockTerminator(o->blocks[o->work[--sp]]);
+		unsigned ns = t ? LLVMGetNumSuccessors(t) : 0;
+		for (unsigned s = 0; s < ns; s++) {
+			long k = ir_blockmap_get(&o->map, LLVMGetSuccessor(t, s));
+			if (k >= 0 && !mark[k] && !(stop && stop[k]))
+				mark[k] = 1, o->work[sp++] = (unsigned)k;
+		}
+	}
+}
+
+long ir_osr_live_ins(struct ir_osr *o, unsigned header, LLVMValueRef *out, bool *fit)
+{
+	*fit = true;
+	if (!o->idom && !dominators(o))
+		return -1;
+	/* the blocks above header: its nest's outer headers among them */
+	memset(o->outer, 0, o->nb);
+	for (unsigned d = o->idom[header]; d != UINT_MAX && d != header; d = o->idom[d]) {
+		o->outer[d] = 1;
+		if (d == 0)
+			break;
+	}
+	walk_from(o, header, o->reach, NULL);
+	walk_from(o, header, o->region, o->outer);
 	long n = 0;
-	for (unsigned c = 0; c < ncands; c++) {
-		LLVMValueRef v = cands[c];
-		long b = ir_blockmap_get(&map, LLVMGetInstructionParent(v));
-		if (b >= 0 && live[b])
+	for (unsigned c = 0; c < o->ncands; c++) {
+		LLVMValueRef v = o->cands[c];
+		long b = ir_blockmap_get(&o->map, LLVMGetInstructionParent(v));
+		if (b < 0 || o->region[b])
 			continue; /* computed again from the header */
-		bool used = false;
-		for (LLVMUseRef u = LLVMGetFirstUse(v); u && !used; u = LLVMGetNextUse(u))
-			used = used_in(v, LLVMGetUser(u), &map, live);
-		if (!used)
+		if (!used_anywhere_in(v, &o->map, o->region) &&
+		    (o->reach[b] || !used_anywhere_in(v, &o->map, o->reach)))
 			continue;
 		*fit = *fit && fits_slot(v);
 		out[n++] = v;
 	}
-	ir_blockmap_free(&map);
-	free(live);
-	free(work);
 	return n;
 }
 

@@ -16,6 +16,7 @@
  * removed. If the result does not verify, the loop is unfit and tier 0
  * goes on.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,16 +91,225 @@ static int drop_dead_edges(struct jit *j, struct ir *ir, const struct ir_blockma
 	return 0;
 }
 
+/*
+ * A variable-length array's scope ends by restoring the stack pointer
+ * saved before it. In the OSR code, a pointer saved by the tier-0 call
+ * (passed in the frame, or in one of its locals) is above the OSR code's
+ * own stack, which restoring it would give up while in use (a loop that
+ * declared an array in its body then wrote its next one over the OSR
+ * code's frame, and never ended). The tier-0 call's arrays go when it
+ * returns, right after the OSR code does: a restore to a pointer above the
+ * stack pointer the OSR code began with (at its entry: at) restores the
+ * current one instead, which changes nothing.
+ */
+static void guard_restores(struct ir *ir, LLVMValueRef o, LLVMBasicBlockRef entry)
+{
+	static const char *const restore[] = {"llvm.stackrestore", NULL};
+	unsigned id = LLVMLookupIntrinsicID("llvm.stacksave", 14);
+	LLVMTypeRef pt = ir->ptr;
+	LLVMValueRef save = LLVMGetIntrinsicDeclaration(ir->m, id, &pt, 1);
+	LLVMTypeRef sty = LLVMIntrinsicGetType(ir->j->ctx, id, &pt, 1);
+	LLVMValueRef at = NULL;
+	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(o); bb; bb = LLVMGetNextBasicBlock(bb))
+		for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i;
+		     i = LLVMGetNextInstruction(i)) {
+			if (!LLVMIsACallInst(i) || !ir_calls_intrinsic(i, restore))
+				continue;
+			if (!at) {
+				LLVMPositionBuilderAtEnd(ir->b, entry);
+				at = LLVMBuildCall2(ir->b, sty, save, NULL, 0, "");
+			}
+			LLVMPositionBuilderBefore(ir->b, i);
+			LLVMValueRef p = LLVMGetOperand(i, 0);
+			LLVMValueRef now = LLVMBuildCall2(ir->b, sty, save, NULL, 0, "");
+			LLVMValueRef mine = LLVMBuildICmp(
+			    ir->b, LLVMIntULE, LLVMBuildPtrToInt(ir->b, p, ir->i64, ""),
+			    LLVMBuildPtrToInt(ir->b, at, ir->i64, ""), "");
+			LLVMSetOperand(i, 0, LLVMBuildSelect(ir->b, mine, p, now, ""));
+		}
+}
+
+/* Values to values, by open addressing on the pointer. */
+struct vmap {
+	LLVMValueRef *keys, *vals;
+	size_t mask;
+};
+
+static bool vmap_init(struct vmap *m, size_t n)
+{
+	size_t cap = 16;
+	while (cap < 2 * n)
+		cap *= 2;
+	m->keys = calloc(cap, sizeof *m->keys);
+	m->vals = calloc(cap, sizeof *m->vals);
+	m->mask = cap - 1;
+	return m->keys && m->vals;
+}
+
+static size_t vmap_slot(const struct vmap *m, LLVMValueRef k)
+{
+	size_t h = (size_t)(((uintptr_t)k >> 4) * 0x9e3779b97f4a7c15ull) & m->mask;
+	while (m->keys[h] && m->keys[h] != k)
+		h = (h + 1) & m->mask;
+	return h;
+}
+
+static void vmap_put(struct vmap *m, LLVMValueRef k, LLVMValueRef v)
+{
+	size_t h = vmap_slot(m, k);
+	m->keys[h] = k, m->vals[h] = v;
+}
+
+/* v's copy, or v itself (a constant, a value from outside the region) */
+static LLVMValueRef vmap_get(const struct vmap *m, LLVMValueRef v)
+{
+	size_t h = vmap_slot(m, v);
+	return m->keys[h] ? m->vals[h] : v;
+}
+
+/* Whether the header's region is worth a copy and can have one: a loop
+ * around the header (a block it reaches that is above it); only branches,
+ * switches and returns out of its blocks (not a computed goto's, whose
+ * labels' addresses name the originals); and nothing computed in it used
+ * outside it, which the copy would have to merge with the original. */
+static bool copyable(const struct ir_osr *r)
+{
+	bool around = false;
+	for (unsigned b = 0; b < r->nb; b++)
+		around = around || (r->reach[b] && !r->region[b]);
+	for (unsigned b = 0; around && b < r->nb; b++) {
+		if (!r->region[b])
+			continue;
+		LLVMValueRef t = LLVMGetBasicBlockTerminator(r->blocks[b]);
+		LLVMOpcode op = t ? LLVMGetInstructionOpcode(t) : LLVMUnreachable;
+		if (op != LLVMBr && op != LLVMSwitch && op != LLVMRet && op != LLVMUnreachable)
+			return false;
+		for (LLVMValueRef i = LLVMGetFirstInstruction(r->blocks[b]); i;
+		     i = LLVMGetNextInstruction(i))
+			for (LLVMUseRef u = LLVMGetFirstUse(i); u; u = LLVMGetNextUse(u)) {
+				LLVMValueRef user = LLVMGetUser(u);
+				long d = ir_blockmap_get(&r->map, LLVMGetInstructionParent(user));
+				if (d < 0 || !r->reach[d] || r->region[d])
+					continue;
+				if (!LLVMIsAPHINode(user))
+					return false;
+				for (unsigned k = 0; k < LLVMCountIncoming(user); k++) {
+					long from =
+					    ir_blockmap_get(&r->map, LLVMGetIncomingBlock(user, k));
+					if (LLVMGetIncomingValue(user, k) == i &&
+					    (from < 0 || !r->region[from]))
+						return false;
+				}
+			}
+	}
+	return around;
+}
+
+/*
+ * The copy of the header's region that the OSR code enters (*to: the
+ * header's copy). Inside it, branches go to the copies; out of it, to the
+ * original blocks (a loop around the header, entered at its own header;
+ * the rest of the function), whose phis get the copies' edges too. The
+ * values tier 0 passes for what a loop around the header computes again
+ * (loads[k] for live_ins[k]) stand for them in the copy.
+ */
+static int copy_region(struct jit *j, struct ir *ir, LLVMValueRef o, const struct ir_osr *r,
+		       LLVMValueRef *live_ins, LLVMValueRef *loads, long nlive,
+		       LLVMBasicBlockRef *to)
+{
+	size_t ninst = (size_t)nlive;
+	for (unsigned b = 0; b < r->nb; b++)
+		for (LLVMValueRef i = LLVMGetFirstInstruction(r->blocks[b]); r->region[b] && i;
+		     i = LLVMGetNextInstruction(i))
+			ninst++;
+	LLVMBasicBlockRef *copy = calloc(r->nb, sizeof *copy);
+	struct vmap vm;
+	bool ok = vmap_init(&vm, ninst) && copy;
+	for (long k = 0; ok && k < nlive; k++)
+		vmap_put(&vm, live_ins[k], loads[k]);
+	for (unsigned b = 0; ok && b < r->nb; b++)
+		if (r->region[b])
+			copy[b] = LLVMAppendBasicBlockInContext(j->ctx, o, "osr.copy");
+	for (unsigned b = 0; ok && b < r->nb; b++) {
+		if (!r->region[b])
+			continue;
+		LLVMPositionBuilderAtEnd(ir->b, copy[b]);
+		for (LLVMValueRef i = LLVMGetFirstInstruction(r->blocks[b]); i;
+		     i = LLVMGetNextInstruction(i)) {
+			LLVMValueRef c;
+			if (LLVMIsAPHINode(i)) {
+				c = LLVMBuildPhi(ir->b, LLVMTypeOf(i), "");
+			} else {
+				c = LLVMInstructionClone(i);
+				LLVMInsertIntoBuilder(ir->b, c);
+			}
+			vmap_put(&vm, i, c);
+		}
+	}
+	for (unsigned b = 0; ok && b < r->nb; b++) {
+		if (!r->region[b])
+			continue;
+		LLVMValueRef i = LLVMGetFirstInstruction(r->blocks[b]);
+		LLVMValueRef c = LLVMGetFirstInstruction(copy[b]);
+		for (; i && c; i = LLVMGetNextInstruction(i), c = LLVMGetNextInstruction(c)) {
+			if (LLVMIsAPHINode(i)) {
+				for (unsigned k = 0; k < LLVMCountIncoming(i); k++) {
+					long from =
+					    ir_blockmap_get(&r->map, LLVMGetIncomingBlock(i, k));
+					if (from < 0 || !r->region[from])
+						continue; /* no edge into the copy */
+					LLVMValueRef v = vmap_get(&vm, LLVMGetIncomingValue(i, k));
+					LLVMAddIncoming(c, &v, &copy[from], 1);
+				}
+				continue;
+			}
+			for (int k = 0; k < LLVMGetNumOperands(c); k++) {
+				LLVMValueRef v = LLVMGetOperand(c, k);
+				if (!LLVMValueIsBasicBlock(v) && vmap_get(&vm, v) != v)
+					LLVMSetOperand(c, (unsigned)k, vmap_get(&vm, v));
+			}
+			if (!LLVMIsATerminatorInst(c))
+				continue;
+			for (unsigned s = 0; s < LLVMGetNumSuccessors(c); s++) {
+				LLVMBasicBlockRef succ = LLVMGetSuccessor(c, s);
+				long d = ir_blockmap_get(&r->map, succ);
+				if (d >= 0 && r->region[d]) {
+					LLVMSetSuccessor(c, s, copy[d]);
+					continue;
+				}
+				/* an edge out: the original's phis take it too */
+				for (LLVMValueRef phi = LLVMGetFirstInstruction(succ);
+				     phi && LLVMIsAPHINode(phi); phi = LLVMGetNextInstruction(phi))
+					for (unsigned k = 0; k < LLVMCountIncoming(phi); k++) {
+						if (LLVMGetIncomingBlock(phi, k) != r->blocks[b])
+							continue;
+						LLVMValueRef v =
+						    vmap_get(&vm, LLVMGetIncomingValue(phi, k));
+						LLVMAddIncoming(phi, &v, &copy[b], 1);
+						break;
+					}
+			}
+		}
+	}
+	if (ok)
+		*to = copy[ir_blockmap_get(&r->map, *to)];
+	free(copy);
+	free(vm.keys);
+	free(vm.vals);
+	return ok ? 0 : jit_fail(j, JIT_EINTERNAL, "out of memory");
+}
+
 int jit_build_osr(struct jit *j, LLVMModuleRef m, LLVMValueRef body, unsigned loop,
 		  const char *name)
 {
 	unsigned nb, n;
 	LLVMBasicBlockRef *blocks = ir_blocks(body, &nb);
-	LLVMValueRef *allocas = NULL, *cands = NULL, *live_ins = NULL;
+	LLVMValueRef *allocas = NULL, *live_ins = NULL, *loads = NULL;
 	LLVMTypeRef *types = NULL;
 	unsigned char *live = NULL;
 	int err = 0;
 	struct ir ir;
+	struct ir_osr r = {0};
 
 	ir_open(&ir, j, m);
 	if (!blocks)
@@ -121,13 +331,13 @@ int jit_build_osr(struct jit *j, LLVMModuleRef m, LLVMValueRef body, unsigned lo
 		err = unfit(j, "the function keeps its labels' addresses in its frame");
 		goto out;
 	}
-	/* what the call passes besides its allocas, as tier 0 found it */
+	/* what the call passes besides its allocas, as tier 0 found it, and
+	 * the header's region */
 	bool fit = true;
-	long nlive = ir_osr_candidates(blocks, nb, &cands);
-	if (nlive > 0 && !(live_ins = malloc((size_t)nlive * sizeof *live_ins)))
-		nlive = -1;
-	if (nlive > 0)
-		nlive = ir_osr_live_ins(blocks, nb, loop, cands, (unsigned)nlive, live_ins, &fit);
+	long nlive = -1;
+	if (ir_osr_open(&r, blocks, nb) && (live_ins = malloc((r.ncands + 1) * sizeof *live_ins)) &&
+	    (loads = malloc((r.ncands + 1) * sizeof *loads)))
+		nlive = ir_osr_live_ins(&r, loop, live_ins, &fit);
 	if (nlive < 0) {
 		err = jit_fail(j, JIT_EINTERNAL, "out of memory");
 		goto out;
@@ -136,6 +346,7 @@ int jit_build_osr(struct jit *j, LLVMModuleRef m, LLVMValueRef body, unsigned lo
 		err = unfit(j, "the loop uses a value computed before it that has no slot");
 		goto out;
 	}
+	bool copy = copyable(&r);
 
 	/* The OSR function: the same parameters and a frame pointer. */
 	LLVMTypeRef fty = LLVMGlobalGetValueType(body);
@@ -204,22 +415,20 @@ int jit_build_osr(struct jit *j, LLVMModuleRef m, LLVMValueRef body, unsigned lo
 	}
 	for (long k = 0; k < nlive; k++) {
 		LLVMValueRef v = live_ins[k];
-		/* Restoring the stack pointer tier 0 saved would move this
-		 * function's own: the tier-0 call's stack goes when it returns,
-		 * right after this code does. */
-		static const char *const restore[] = {"llvm.stackrestore", NULL};
-		LLVMUseRef u = LLVMGetFirstUse(v);
-		while (u) {
-			LLVMValueRef user = LLVMGetUser(u);
-			u = LLVMGetNextUse(u);
-			if (LLVMIsACallInst(user) && ir_calls_intrinsic(user, restore))
-				LLVMInstructionEraseFromParent(user);
-		}
 		LLVMValueRef idx = LLVMConstInt(ir.i64, (unsigned long long)(na + k), 0);
 		LLVMValueRef slot = LLVMBuildGEP2(ir.b, ir.ptr, frame, &idx, 1, "");
-		LLVMReplaceAllUsesWith(v, LLVMBuildLoad2(ir.b, LLVMTypeOf(v), slot, ""));
+		loads[k] = LLVMBuildLoad2(ir.b, LLVMTypeOf(v), slot, "");
+		long b = ir_blockmap_get(&r.map, LLVMGetInstructionParent(v));
+		if (b >= 0 && r.reach[b])
+			continue; /* computed again by a loop around the header: for the copy */
+		LLVMReplaceAllUsesWith(v, loads[k]);
 	}
-	LLVMBuildBr(ir.b, header);
+	LLVMBasicBlockRef to = header;
+	if (copy && (err = copy_region(j, &ir, o, &r, live_ins, loads, nlive, &to)))
+		goto out;
+	guard_restores(&ir, o, entry);
+	LLVMPositionBuilderAtEnd(ir.b, entry);
+	LLVMBuildBr(ir.b, to);
 
 	/* What stays: the blocks reachable from the header. */
 	free(blocks);
@@ -285,10 +494,11 @@ int jit_build_osr(struct jit *j, LLVMModuleRef m, LLVMValueRef body, unsigned lo
 		err = unfit(j, "the loop's code does not stand on its own (verifier)");
 out:
 	ir_close(&ir);
+	ir_osr_close(&r);
 	free(blocks);
 	free(allocas);
-	free(cands);
 	free(live_ins);
+	free(loads);
 	free(types);
 	free(live);
 	return err;

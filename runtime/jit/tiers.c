@@ -543,17 +543,18 @@ struct how {
 static LLVMValueRef **osr_live_ins(LLVMBasicBlockRef *blocks, unsigned nb, const unsigned *headers,
 				   unsigned nh, unsigned **nlive, unsigned *most)
 {
-	LLVMValueRef **live = calloc(nh, sizeof *live), *cands = NULL, *buf = NULL;
+	struct ir_osr o = {0};
+	LLVMValueRef **live = calloc(nh, sizeof *live), *buf = NULL;
 	*nlive = calloc(nh, sizeof **nlive);
 	*most = 0;
-	long nc = live && *nlive ? ir_osr_candidates(blocks, nb, &cands) : -1;
-	if (nc > 0 && !(buf = malloc((size_t)nc * sizeof *buf)))
-		nc = -1;
-	for (unsigned h = 0; nc > 0 && h < nh; h++) {
+	bool ok = live && *nlive && ir_osr_open(&o, blocks, nb);
+	if (ok && o.ncands && !(buf = malloc(o.ncands * sizeof *buf)))
+		ok = false;
+	for (unsigned h = 0; ok && o.ncands && h < nh; h++) {
 		bool fit;
-		long n = ir_osr_live_ins(blocks, nb, headers[h], cands, (unsigned)nc, buf, &fit);
+		long n = ir_osr_live_ins(&o, headers[h], buf, &fit);
 		if (n < 0 || (n > 0 && fit && !(live[h] = malloc((size_t)n * sizeof *buf)))) {
-			nc = -1;
+			ok = false;
 			break;
 		}
 		if (n <= 0 || !fit)
@@ -563,9 +564,9 @@ static LLVMValueRef **osr_live_ins(LLVMBasicBlockRef *blocks, unsigned nb, const
 		if ((unsigned)n > *most)
 			*most = (unsigned)n;
 	}
-	free(cands);
 	free(buf);
-	if (nc >= 0)
+	ir_osr_close(&o);
+	if (ok)
 		return live;
 	for (unsigned h = 0; live && h < nh; h++)
 		free(live[h]);

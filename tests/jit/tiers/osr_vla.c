@@ -1,13 +1,57 @@
 /*
- * main, as numeric programs write it: a grid of a size read at run time,
- * a variable-length array declared after a loop, then rounds of a
- * stencil over it. Unoptimized code keeps the array's address and its row
- * size in registers, not in local variables, so OSR code entering the
- * stencil must be given them by the tier-0 call (runtime/jit/ir.c,
- * ir_osr_live_ins): without, main ran at tier 0 to the end.
+ * Loops among variable-length arrays, each function called once, so that
+ * its loops get OSR code: main's stencil over a grid of a size read at run
+ * time, declared after a loop; scoped's array in an inner scope, whose
+ * end restores the stack pointer before more calls; rows's array declared
+ * anew in each round of its outer loop, filled by inner loops. Unoptimized
+ * code keeps an array's address and size in registers, not in locals, so
+ * the tier-0 call must pass them (runtime/jit/ir.c, ir_osr_live_ins);
+ * the OSR code enters a copy of the inner loop's region, so that the loop
+ * around it keeps its own entry; and a restore of a stack pointer the
+ * tier-0 call saved must not move the OSR code's own (runtime/jit/osr.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
+
+static long mix(long x)
+{
+	return (x ^ (x >> 7)) * 31 + 1;
+}
+
+__attribute__((noinline)) static long scoped(int n, int rounds)
+{
+	long s = 0;
+	{
+		long t[n];
+		for (int i = 0; i < n; i++)
+			t[i] = i;
+		for (int r = 0; r < rounds; r++)
+			for (int i = 1; i < n; i++)
+				t[i] = (t[i] + t[i - 1] + r) & 0xffff;
+		s = t[n - 1];
+	}
+	/* after the scope: calls and a frame of the code's own, in use */
+	char line[64];
+	for (int k = 0; k < 8; k++) {
+		snprintf(line, sizeof line, "%ld", mix(s + k));
+		s += atol(line) % 1000;
+	}
+	return s;
+}
+
+__attribute__((noinline)) static long rows(int rounds)
+{
+	unsigned long h = 5381;
+	for (int r = 2; r <= rounds + 1; r++) {
+		unsigned v[r];
+		for (int i = r - 1; i >= 0; i--)
+			v[i] = (unsigned)(i ^ r) * 2654435761u;
+		for (int i = 1; i < r; i++)
+			v[i] ^= v[i - 1] >> 3;
+		h = (h << 5) + h + v[r / 2];
+	}
+	return (long)h;
+}
 
 int main(int argc, char **argv)
 {
@@ -29,5 +73,7 @@ int main(int argc, char **argv)
 				s += a[i][j] ^ j;
 			}
 	printf("%ld %ld\n", s, a[n / 2][n / 2]);
+	printf("%ld\n", scoped(n * 10, rounds * 10));
+	printf("%ld\n", rows(n * 10));
 	return 0;
 }
