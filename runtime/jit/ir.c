@@ -281,6 +281,10 @@ static bool dominators(struct ir_osr *o)
 	free(next);
 	free(first);
 	free(preds);
+	if (!ok) {
+		free(o->idom);
+		o->idom = NULL;
+	}
 	return ok;
 }
 

@@ -129,6 +129,36 @@ static void guard_restores(struct ir *ir, LLVMValueRef o, LLVMBasicBlockRef entr
 		}
 }
 
+/* The static allocas (of allocas, na) that pointer v, passed in the frame,
+ * may point into, marked in marks: through address arithmetic, casts,
+ * selects and phis (what unoptimized code computes an address with before
+ * a loop: an element of a local array whose index a statement expression
+ * with a loop computes). Past *budget steps, all of them. */
+static void mark_bases(LLVMValueRef v, LLVMValueRef *allocas, unsigned na, unsigned char *marks,
+		       int *budget)
+{
+	if (LLVMGetTypeKind(LLVMTypeOf(v)) != LLVMPointerTypeKind)
+		return;
+	if (--*budget < 0) {
+		memset(marks, 1, na);
+		return;
+	}
+	for (unsigned k = 0; k < na; k++)
+		if (allocas[k] == v) {
+			marks[k] = 1;
+			return;
+		}
+	if (LLVMIsAGetElementPtrInst(v) || LLVMIsACastInst(v)) {
+		mark_bases(LLVMGetOperand(v, 0), allocas, na, marks, budget);
+	} else if (LLVMIsASelectInst(v)) {
+		mark_bases(LLVMGetOperand(v, 1), allocas, na, marks, budget);
+		mark_bases(LLVMGetOperand(v, 2), allocas, na, marks, budget);
+	} else if (LLVMIsAPHINode(v)) {
+		for (unsigned k = 0; k < LLVMCountIncoming(v); k++)
+			mark_bases(LLVMGetIncomingValue(v, k), allocas, na, marks, budget);
+	}
+}
+
 /* Values to values, by open addressing on the pointer. */
 struct vmap {
 	LLVMValueRef *keys, *vals;
@@ -306,7 +336,7 @@ int jit_build_osr(struct jit *j, LLVMModuleRef m, LLVMValueRef body, unsigned lo
 	LLVMBasicBlockRef *blocks = ir_blocks(body, &nb);
 	LLVMValueRef *allocas = NULL, *live_ins = NULL, *loads = NULL;
 	LLVMTypeRef *types = NULL;
-	unsigned char *live = NULL;
+	unsigned char *live = NULL, *in_frame = NULL;
 	int err = 0;
 	struct ir ir;
 	struct ir_osr r = {0};
@@ -394,6 +424,16 @@ int jit_build_osr(struct jit *j, LLVMModuleRef m, LLVMValueRef body, unsigned lo
 	for (LLVMValueRef i = LLVMGetFirstInstruction(blocks[0]); i; i = LLVMGetNextInstruction(i))
 		if (ir_is_static_alloca(i))
 			allocas[na++] = i;
+	/* an alloca an address passed in the frame points into stays the
+	 * tier-0 frame's: the code after the loop reads it there */
+	in_frame = calloc(na + 1, 1);
+	if (!in_frame) {
+		err = jit_fail(j, JIT_EINTERNAL, "out of memory");
+		goto out;
+	}
+	int budget = 64;
+	for (long k = 0; k < nlive; k++)
+		mark_bases(live_ins[k], allocas, na, in_frame, &budget);
 	LLVMBasicBlockRef entry = LLVMInsertBasicBlockInContext(j->ctx, blocks[0], "osr.entry");
 	LLVMPositionBuilderAtEnd(ir.b, entry);
 	LLVMValueRef frame = LLVMGetParam(o, n);
@@ -402,7 +442,7 @@ int jit_build_osr(struct jit *j, LLVMModuleRef m, LLVMValueRef body, unsigned lo
 		LLVMValueRef saved = LLVMBuildLoad2(
 		    ir.b, ir.ptr, LLVMBuildGEP2(ir.b, ir.ptr, frame, &idx, 1, ""), "");
 		LLVMValueRef a = allocas[k];
-		if (escapes(a)) {
+		if (in_frame[k] || escapes(a)) {
 			LLVMReplaceAllUsesWith(a, saved);
 			continue;
 		}
@@ -499,6 +539,7 @@ out:
 	free(allocas);
 	free(live_ins);
 	free(loads);
+	free(in_frame);
 	free(types);
 	free(live);
 	return err;

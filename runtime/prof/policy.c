@@ -1157,7 +1157,7 @@ static void experiment(struct prof_fn *f, uint32_t i)
 			 * than its OSR code and was never measured): then tier
 			 * 0's sample beside decides alone */
 			if ((looks_slower_than_tier0(f, e->o3_cpc) || f->osr_in) && f->tier0_code) {
-				if (f->osr_pending) /* its install writes the OSR trigger */
+				if (f->osr_pending) /* osr_done writes the OSR trigger */
 					sample(f, e->o3_cpc); /* look again after another */
 				else
 					start_tier0_sample(f, spent);

@@ -247,8 +247,9 @@ void prof_forked(struct queue_job *jobs)
 		end = &(*end)->next;
 	*end = orphans;
 	orphans = jobs;
-	/* their functions' triggers (saved in the jobs, put back as they
-	 * install) fire at the next call or loop, to enter the runtime */
+	/* their functions' triggers (saved in the jobs and put back as they
+	 * install; an OSR job's, set by osr_done) fire at the next call or
+	 * loop, to enter the runtime */
 	for (struct queue_job *q = jobs; q; q = q->next) {
 		const struct prof_job *job = (const struct prof_job *)q;
 		for (size_t b = 0; b < job->n; b++) {

@@ -1,8 +1,11 @@
 # OSR code among variable-length arrays (tests/jit/tiers/osr_vla.c): main's
 # stencil over a grid declared after a loop, scoped's array in an inner
 # scope followed by calls, rows's array declared anew in each round of its
-# outer loop. Each must get OSR code in its one call and print the clang
-# build's output. Before, the loops were refused ("the loop uses a value
+# outer loop, picked's element of a local array whose index a loop in a
+# statement expression computes. Each must get OSR code in its one call
+# and print the clang build's output (picked's code read the element from
+# the tier-0 frame's copy of the array while its loop wrote its own, and
+# printed less than clang's build). Before, the loops were refused ("the loop uses a value
 # computed before it") and ran at tier 0 to the end; with the values
 # passed but the saved stack pointer restored as it was, scoped's code
 # went on past its scope on the tier-0 call's stack, and died by SIGSEGV.
@@ -18,8 +21,9 @@ expect_status 0
 expect_output "^$(cat "$TMP/want" | head -n 1)\$"
 expect_output "^$(cat "$TMP/want" | sed -n 2p)\$"
 expect_output "^$(cat "$TMP/want" | sed -n 3p)\$"
+expect_output "^$(cat "$TMP/want" | sed -n 4p)\$"
 expect_no_output "no OSR for"
-for f in main scoped rows; do
+for f in main scoped rows picked; do
 	expect_output "OSR $f: tier 0 -> 2 .* in call 1 "
 done
-echo "ok: main, scoped and rows got OSR code"
+echo "ok: main, scoped, rows and picked got OSR code"

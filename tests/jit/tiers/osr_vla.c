@@ -7,8 +7,10 @@
  * code keeps an array's address and size in registers, not in locals, so
  * the tier-0 call must pass them (runtime/jit/ir.c, ir_osr_live_ins);
  * the OSR code enters a copy of the inner loop's region, so that the loop
- * around it keeps its own entry; and a restore of a stack pointer the
- * tier-0 call saved must not move the OSR code's own (runtime/jit/osr.c).
+ * around it keeps its own entry; a restore of a stack pointer the tier-0
+ * call saved must not move the OSR code's own; and an address passed so
+ * (picked's) must point into the memory the OSR code uses
+ * (runtime/jit/osr.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +55,20 @@ __attribute__((noinline)) static long rows(int rounds)
 	return (long)h;
 }
 
+/* an element of a local array, its index computed by a loop in a
+ * statement expression: the element's address is computed before the
+ * loop, passed in the frame, and must be the same array the loop writes */
+__attribute__((noinline)) static int picked(long n)
+{
+	int m[2][4] = {{0}};
+	int r = m[1][({
+		for (long k = 0; k < n; k++)
+			m[1][k & 3] += (int)(k & 1) + 1;
+		2;
+	})];
+	return r + m[1][3];
+}
+
 int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 200, rounds = argc > 2 ? atoi(argv[2]) : 100;
@@ -75,5 +91,6 @@ int main(int argc, char **argv)
 	printf("%ld %ld\n", s, a[n / 2][n / 2]);
 	printf("%ld\n", scoped(n * 10, rounds * 10));
 	printf("%ld\n", rows(n * 10));
+	printf("%d\n", picked((long)n * rounds * 100));
 	return 0;
 }
