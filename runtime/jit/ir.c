@@ -336,21 +336,36 @@ static void walk_from(struct ir_osr *o, unsigned header, unsigned char *mark,
 	}
 }
 
-long ir_osr_live_ins(struct ir_osr *o, unsigned header, LLVMValueRef *out, bool *fit)
+/* How many steps up the dominator tree from header b is (0: header's
+ * immediate dominator), or UINT_MAX if it is not above header. */
+static unsigned height(const struct ir_osr *o, unsigned header, unsigned b)
 {
-	*fit = true;
-	if (!o->idom && !dominators(o))
-		return -1;
-	/* the blocks above header: its nest's outer headers among them */
-	memset(o->outer, 0, o->nb);
-	for (unsigned d = o->idom[header]; d != UINT_MAX && d != header; d = o->idom[d]) {
-		o->outer[d] = 1;
+	unsigned steps = 0;
+	for (unsigned d = o->idom[header]; d != UINT_MAX && d != header; d = o->idom[d], steps++) {
+		if (d == b)
+			return steps;
 		if (d == 0)
 			break;
 	}
-	walk_from(o, header, o->reach, NULL);
+	return UINT_MAX;
+}
+
+/* The values header's region needs (o->region from the blocks above
+ * header, from the one `from` steps up on), in out: their count. */
+static long live_ins_from(struct ir_osr *o, unsigned header, unsigned from, LLVMValueRef *out,
+			  bool *fit, unsigned *highest)
+{
+	memset(o->outer, 0, o->nb);
+	unsigned steps = 0;
+	for (unsigned d = o->idom[header]; d != UINT_MAX && d != header; d = o->idom[d], steps++) {
+		o->outer[d] = steps >= from;
+		if (d == 0)
+			break;
+	}
 	walk_from(o, header, o->region, o->outer);
 	long n = 0;
+	*fit = true;
+	*highest = 0;
 	for (unsigned c = 0; c < o->ncands; c++) {
 		LLVMValueRef v = o->cands[c];
 		long b = ir_blockmap_get(&o->map, LLVMGetInstructionParent(v));
@@ -361,7 +376,28 @@ long ir_osr_live_ins(struct ir_osr *o, unsigned header, LLVMValueRef *out, bool 
 			continue;
 		*fit = *fit && fits_slot(v);
 		out[n++] = v;
+		unsigned h = o->reach[b] ? height(o, header, (unsigned)b) : UINT_MAX;
+		if (h != UINT_MAX && h > *highest)
+			*highest = h;
 	}
+	return n;
+}
+
+long ir_osr_live_ins(struct ir_osr *o, unsigned header, LLVMValueRef *out, bool *fit)
+{
+	if (!o->idom && !dominators(o))
+		return -1;
+	walk_from(o, header, o->reach, NULL);
+	/* The region stops at the blocks above header (the headers of the
+	 * loops around it among them), from the highest that computes a value
+	 * the region needs and a loop around the header computes again (an
+	 * array declared in an outer loop's body) on up: stopped below it, at
+	 * a middle loop's header, the copy would leave to blocks that use the
+	 * value without passing where it is computed. */
+	unsigned from = 0, highest;
+	long n;
+	while ((n = live_ins_from(o, header, from, out, fit, &highest)) >= 0 && highest > from)
+		from = highest;
 	return n;
 }
 

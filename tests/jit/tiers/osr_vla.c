@@ -3,7 +3,8 @@
  * its loops get OSR code: main's stencil over a grid of a size read at run
  * time, declared after a loop; scoped's array in an inner scope, whose
  * end restores the stack pointer before more calls; rows's array declared
- * anew in each round of its outer loop, filled by inner loops. Unoptimized
+ * anew in each round of its outer loop, filled by inner loops; cube's in
+ * the outermost of three loops. Unoptimized
  * code keeps an array's address and size in registers, not in locals, so
  * the tier-0 call must pass them (runtime/jit/ir.c, ir_osr_live_ins);
  * the OSR code enters a copy of the inner loop's region, so that the loop
@@ -55,6 +56,22 @@ __attribute__((noinline)) static long rows(int rounds)
 	return (long)h;
 }
 
+/* an array declared in the outermost of three loops, read by the
+ * innermost: the copy the OSR code enters holds the middle loop too */
+__attribute__((noinline)) static long cube(int n)
+{
+	long s = 0;
+	for (int a = 1; a <= 4; a++) {
+		long t[n + a];
+		for (int i = 0; i < n + a; i++)
+			t[i] = (long)i * a;
+		for (int b = 0; b < n; b++)
+			for (int c = 0; c < n; c++)
+				s += t[(b * 7 + c) % (n + a)] ^ (b + c);
+	}
+	return s;
+}
+
 /* an element of a local array, its index computed by a loop in a
  * statement expression: the element's address is computed before the
  * loop, passed in the frame, and must be the same array the loop writes */
@@ -92,5 +109,6 @@ int main(int argc, char **argv)
 	printf("%ld\n", scoped(n * 10, rounds * 10));
 	printf("%ld\n", rows(n * 10));
 	printf("%d\n", picked((long)n * rounds * 100));
+	printf("%ld\n", cube(n * 4));
 	return 0;
 }
