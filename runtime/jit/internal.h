@@ -420,11 +420,12 @@ void ir_blockmap_free(struct ir_blockmap *m);
  *
  * A header's region: the blocks reachable from it without passing a block
  * above it (one on every path from the entry to it: the headers of the
- * loops around it among them). The OSR code enters a copy of the region,
- * whose way out goes to the blocks it copies, so that a loop around the
- * header is entered at its own header still (entered at the inner one,
- * it was no loop LLVM's loop passes know, and a stencil's rows were
- * addressed anew at every step).
+ * loops around it among them), from the highest that computes a value the
+ * region needs and a loop around it computes again on up (ir.c). The OSR
+ * code enters a copy of the region, whose way out goes to the original
+ * blocks past it, so that a loop around the header is entered at its own
+ * header still (entered at the inner one, it was no loop LLVM's loop
+ * passes know, and a stencil's rows were addressed anew at every step).
  */
 struct ir_osr {
 	LLVMBasicBlockRef *blocks;
