@@ -4,16 +4,18 @@
  * (copying the program 90 ms, instrumenting 30, verifying 60, generating
  * code 400), while the second CPU waits for the tiers' first compile. So
  * another struct jit, the helper, reads the same bytes into a context of
- * its own, on a thread of its own: each file once this jit has read and
- * parsed it (jit_add_file hands the helper a copy; a file that fails here
- * never reaches it), then prepares the program as jit_prepare does here,
- * and compiles one part of tier 0 (the functions from a split, in the
- * program's order) beside this jit's part. The two make one program: the
- * same bytes prepared the same way name the same functions, in the same
- * order, which the helper checks (names, sizes, which are managed and
- * their parameters' kinds) before it compiles; one part defines the
- * program's variables and lists its constructors, the other declares them
- * (jit_tier0_part).
+ * its own, on a thread of its own: each file as this jit reads it
+ * (jit_add_file hands the helper a copy, which it checks as this jit does;
+ * a file that fails here ends the run), then prepares the program as
+ * jit_prepare does here, and compiles one part of tier 0 (the functions
+ * from a split, in the program's order) beside this jit's part; or all of
+ * it, where one function holds most of the program, in place (its program
+ * is not needed after), while this jit only prepares its own. The two make
+ * one program: the same bytes prepared the same way name the same
+ * functions, in the same order, which the helper checks (names, sizes,
+ * which are managed and their parameters' kinds) before it compiles; one
+ * part defines the program's variables and lists its constructors, the
+ * other declares them (jit_tier0_part).
  *
  * Not for a program whose tier 0 could not be split so: one with module
  * assembly (which could define a name twice), an alias or ifunc (which
@@ -191,7 +193,7 @@ static void *helper_thread(void *arg)
 	if (ok) {
 		h->j->probes = h->main->probes;
 		ok = (!h->any_cpu || !jit_tier0_for_any_cpu(h->j)) &&
-		     !jit_tier0_part(h->j, h->first, h->j->nfns, h->data, &m) &&
+		     !jit_tier0_part(h->j, h->first, h->j->nfns, h->data, true, &m) &&
 		     !jit_optimize(h->j, m, -1, h->any_cpu ? JIT_TIER0_FILE_PASSES : NULL) &&
 		     !jit_codegen_object(h->j, m, 0, &obj);
 		if (!ok)

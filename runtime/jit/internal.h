@@ -214,8 +214,12 @@ int jit_optimize(struct jit *j, LLVMModuleRef m, int opt, const char *pre_passes
 /* Tier 0 of the functions lo to hi - 1 (jit_fn indexes) in a copy of the
  * program (the others declared, through their stubs), checked: *m. With
  * defines_data, the program's variables are defined there too; else
- * declared, and its constructor lists left out (the other part has them). */
-int jit_tier0_part(struct jit *j, size_t lo, size_t hi, bool defines_data, LLVMModuleRef *m);
+ * declared, and its constructor lists left out (the other part has them).
+ * With in_place, tier 0 of all the functions is made of j's program
+ * itself, not a copy: j has none left (the helper's, which is let go
+ * after its part). */
+int jit_tier0_part(struct jit *j, size_t lo, size_t hi, bool defines_data, bool in_place,
+		   LLVMModuleRef *m);
 /* helper.c: for jit_compile_tier0, the helper (started by
  * jit_helper_start) is asked to compile the functions from first on, its
  * part defining the program's variables if data: false if it cannot (it

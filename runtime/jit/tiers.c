@@ -754,28 +754,35 @@ static int fill_slots(struct jit *j, const struct jit_probes *p, const char *ent
 	return jit_lookup(j, entry, addr);
 }
 
-int jit_tier0_part(struct jit *j, size_t lo, size_t hi, bool defines_data, LLVMModuleRef *mp)
+int jit_tier0_part(struct jit *j, size_t lo, size_t hi, bool defines_data, bool in_place,
+		   LLVMModuleRef *mp)
 {
 	char name[600];
-	/* The other part's bodies are set aside while the copy is made:
-	 * copied, each would only be deleted (the copy of a compressor's 836
-	 * functions took 90 ms). In the copy they are declarations under
-	 * their names: a managed one's is its stub's, an unmanaged one's the
-	 * other part defines. */
-	struct ir_aside *aside = malloc((j->nfns + 1) * sizeof *aside);
-	size_t na = 0;
-	bool taken = aside;
-	for (size_t i = 0; taken && i < j->nfns; i++)
-		if ((i < lo || i >= hi) && (taken = ir_take_aside(j->defs[i], &aside[na])))
-			na++;
-	if (!taken) {
+	LLVMModuleRef m;
+	if (in_place && lo == 0 && hi == j->nfns) {
+		m = j->module; /* the caller's now */
+		j->module = NULL;
+	} else {
+		/* The other part's bodies are set aside while the copy is
+		 * made: copied, each would only be deleted (the copy of a
+		 * compressor's 836 functions took 90 ms). In the copy they are
+		 * declarations under their names: a managed one's is its
+		 * stub's, an unmanaged one's the other part defines. */
+		struct ir_aside *aside = malloc((j->nfns + 1) * sizeof *aside);
+		size_t na = 0;
+		bool taken = aside;
+		for (size_t i = 0; taken && i < j->nfns; i++)
+			if ((i < lo || i >= hi) && (taken = ir_take_aside(j->defs[i], &aside[na])))
+				na++;
+		if (!taken) {
+			ir_put_back(aside, na);
+			free(aside);
+			return jit_out_of_memory(j);
+		}
+		m = ir_clone(j->module);
 		ir_put_back(aside, na);
 		free(aside);
-		return jit_out_of_memory(j);
 	}
-	LLVMModuleRef m = ir_clone(j->module);
-	ir_put_back(aside, na);
-	free(aside);
 	struct ir ir;
 	ir_open(&ir, j, m);
 	ir.fast_isel = !j->tier0_any_cpu; /* the host's tier 0 for a guest is optimized */
@@ -881,7 +888,7 @@ static bool data_after(const struct jit *j, size_t split)
 static int compile_part(struct jit *j, size_t lo, size_t hi, bool defines_data)
 {
 	LLVMModuleRef m;
-	int err = jit_tier0_part(j, lo, hi, defines_data, &m);
+	int err = jit_tier0_part(j, lo, hi, defines_data, false, &m);
 	return err ? err : jit_emit(j, m, -1, 0, j->tier0_any_cpu ? JIT_TIER0_FILE_PASSES : NULL);
 }
 
@@ -893,18 +900,21 @@ int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *ent
 		err = jit_define_stubs(j, p);
 	if (err)
 		return err;
-	/* the second half on the helper's thread, if it is there (helper.c) */
+	/* The second half on the helper's thread, if it is there (helper.c).
+	 * Where one function holds most of the program, the helper's whole:
+	 * its program is its own to instrument, where this jit's must stay
+	 * as read for the tiers, and be copied first (a generated Petri net,
+	 * one function of 29,000 instructions: 40 ms of a 130 ms start). */
 	size_t split = j->helper ? helper_split(j) : 0;
-	bool data_there = split && data_after(j, split);
-	const char *why = !j->helper ? "no helper (one CPU, or none could start)"
-			  : !split   ? "one function holds most of the program"
-				     : NULL;
-	if (!split || !jit_helper_go(j, split, data_there, &why)) {
+	bool data_there = !split || data_after(j, split);
+	const char *why = !j->helper ? "no helper (one CPU, or none could start)" : NULL;
+	if (!j->helper || !jit_helper_go(j, split, data_there, &why)) {
 		jit_helper_cancel(j);
 		split = j->nfns, data_there = false;
 	}
 	size_t first = j->nobjs;
-	if ((err = compile_part(j, 0, split, !data_there)))
+	bool helpers = split == 0 && split < j->nfns; /* the helper's whole */
+	if (!helpers && (err = compile_part(j, 0, split, !data_there)))
 		goto out;
 	if (split < j->nfns) {
 		LLVMMemoryBufferRef obj;
@@ -915,11 +925,17 @@ int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *ent
 			 * file's, what it costs a guest) */
 			j->stats.codegen_ns += ns;
 			err = jit_link_object(j, obj);
-			snprintf(j->tier0_how, sizeof j->tier0_how,
-				 "in two parts at once: %zu function%s here, %zu on another "
-				 "thread%s",
-				 split, split == 1 ? "" : "s", j->nfns - split,
-				 data_there ? " (its part defines the variables)" : "");
+			if (!helpers)
+				snprintf(
+				    j->tier0_how, sizeof j->tier0_how,
+				    "in two parts at once: %zu function%s here, %zu on another "
+				    "thread%s",
+				    split, split == 1 ? "" : "s", j->nfns - split,
+				    data_there ? " (its part defines the variables)" : "");
+			else
+				snprintf(j->tier0_how, sizeof j->tier0_how,
+					 "on another thread, whole: one function holds most of "
+					 "the program");
 		} else {
 			err = compile_part(j, split, j->nfns, data_there);
 		}

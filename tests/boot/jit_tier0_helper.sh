@@ -7,7 +7,8 @@
 # a variadic function, a struct passed by value and a callback crossing
 # the parts; warm from the code cache it stored; and bare-metal, whose
 # tier-0 file the host makes (with the helper as hosted); and bitcode built
-# with a profile (functions with entry counts). A program with
+# with a profile (functions with entry counts). A program that is mostly
+# one function has all of tier 0 compiled by the helper. A program with
 # label addresses stays whole (a variable's initializer names a function's
 # blocks). A bad file
 # or a missing name is said once (the helper says nothing), and the run
@@ -223,6 +224,30 @@ run_jit "$TMP/xy.want" "$P/x.c" "$P/y.c"
 expect_output "tier 0 in two parts at once: 2 functions here, 3 on another thread$"
 run_jit "$TMP/xy.want" "$P/y.c" "$P/x.c"
 expect_output "tier 0 in two parts at once: 3 functions here, 2 on another thread (its part defines the variables)$"
+# one function most of the program (a generated state machine): the
+# helper compiles all of tier 0, its own copy instrumented in place, which
+# must be the program: variables, a constructor and a static of each file
+awk 'BEGIN {
+	print "#include <stdio.h>"
+	print "int s[16];"
+	print "static int rounds = 1;"
+	print "__attribute__((constructor)) static void init(void) { rounds = 5; }"
+	print "void step(void) {"
+	for (k = 0; k < 400; k++)
+		printf "\tif (s[%d] >= %d) { s[%d] -= %d; s[%d] += 1; }\n", k % 16, k % 3, k % 16, k % 3, (k * 7 + 3) % 16
+	print "}"
+	print "int main(void) {"
+	print "\tfor (int i = 0; i < 16; i++) s[i] = i % 4 + 1;"
+	print "\tfor (int r = 0; r < rounds * 1000; r++) step();"
+	print "\tfor (int i = 0; i < 16; i++) printf(\"%d \", s[i]);"
+	print "\tprintf(\"\\n\");"
+	print "\treturn 0;"
+	print "}"
+}' >"$P/big.c"
+clang-19 -O2 -o "$TMP/big" "$P/big.c" && "$TMP/big" >"$TMP/big.want" ||
+	fail "the clang build of big.c failed"
+run_jit "$TMP/big.want" "$P/big.c"
+expect_output "tier 0 on another thread, whole: one function holds most of the program$"
 run ./bareflow jit --hosted --cache off --verbose --env BAREFLOW_RT_TIER0_HELPER=off \
 	"$P/a.c" "$P/b.c" "$P/c.c"
 expect_status 0
