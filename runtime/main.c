@@ -454,7 +454,9 @@ static const char *volatile reading;
 /*
  * LLVM 19's bitcode reader trusts what it reads: one flipped bit can send
  * it out of bounds (a crash) where it should report an error. A crash while
- * reading is therefore the file's fault, and ends with a bad file's 126.
+ * reading is therefore the file's fault, and ends with a bad file's 126:
+ * here, or on the tier-0 helper's thread, which reads the same file beside
+ * (jit/helper.c), once.
  * Only async-signal-safe calls here. Hosted only: BareFlow ends a program
  * that faults without running its handlers, and `bareflow jit` runs
  * --check hosted before it boots.
@@ -463,6 +465,10 @@ static void reader_crashed(int sig)
 {
 	static const char a[] = "bareflow-rt: ",
 			  b[] = ": not valid LLVM bitcode (LLVM's bitcode reader crashed: SIG";
+	static atomic_flag once = ATOMIC_FLAG_INIT;
+	if (atomic_flag_test_and_set(&once)) /* the tier-0 helper's reader too */
+		for (;;)
+			pause(); /* until the first one's _exit */
 	const char *name = sig == SIGSEGV  ? "SEGV"
 			   : sig == SIGBUS ? "BUS"
 			   : sig == SIGFPE ? "FPE"

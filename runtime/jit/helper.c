@@ -10,7 +10,8 @@
  * jit_prepare does here, and compiles one part of tier 0 (the functions
  * from a split, in the program's order) beside this jit's part; or all of
  * it, where one function holds most of the program, in place (its program
- * is not needed after), while this jit only prepares its own. The two make
+ * is not needed after), while this jit, its own program prepared, waits
+ * for it. The two make
  * one program: the same bytes prepared the same way name the same
  * functions, in the same order, which the helper checks (names, sizes,
  * which are managed and their parameters' kinds) before it compiles; one
@@ -49,7 +50,7 @@ struct jit_helper {
 	pthread_cond_t cond;
 	struct helper_file {
 		char *path;
-		void *bytes; /* NULL: it failed here (or no memory for a copy) */
+		void *bytes; /* NULL: no memory for a copy */
 		size_t size;
 	} * files;
 	size_t nfiles, have; /* files expected; handed over so far */
@@ -157,18 +158,50 @@ static void free_helper(struct jit_helper *h)
 	free(h);
 }
 
+/*
+ * The helper reads each file as the runtime does, at the same time, and
+ * LLVM's bitcode reader can crash on a damaged file: the runtime reports
+ * that as a bad file (main.c's load_bitcode). So while the helper reads,
+ * the signals of a crash reach the runtime's handler on its thread too,
+ * on an alternate stack of its own (the crash may be a stack overflow);
+ * blocked, a crash would end the process without a word. The reader is
+ * the same on both threads, so the runtime, reading the same file, would
+ * have crashed on it as well.
+ */
+static const int crash_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+#define CRASH_STACK (1u << 16)
+
+static int add_bytes(struct jit_helper *h, size_t f, void *altstack)
+{
+	sigset_t crashes;
+	stack_t ss = {.ss_sp = altstack, .ss_size = CRASH_STACK}, off = {.ss_flags = SS_DISABLE};
+	sigemptyset(&crashes);
+	for (size_t k = 0; k < sizeof crash_signals / sizeof crash_signals[0]; k++)
+		sigaddset(&crashes, crash_signals[k]);
+	bool caught = altstack && !sigaltstack(&ss, NULL);
+	if (caught)
+		pthread_sigmask(SIG_UNBLOCK, &crashes, NULL);
+	int err = jit_add_bytes(h->j, h->files[f].path, h->files[f].bytes, h->files[f].size);
+	if (caught) {
+		pthread_sigmask(SIG_BLOCK, &crashes, NULL);
+		sigaltstack(&off, NULL);
+	}
+	return err;
+}
+
 static void *helper_thread(void *arg)
 {
 	struct jit_helper *h = arg;
 	const struct jit_fn *fns;
 	size_t nfns;
 	bool ok = true;
+	void *altstack = malloc(CRASH_STACK);
 	for (size_t f = 0; f < h->nfiles && ok; f++) {
-		ok = wait_for(h, f) && h->files[f].bytes &&
-		     !jit_add_bytes(h->j, h->files[f].path, h->files[f].bytes, h->files[f].size);
+		ok = wait_for(h, f) && h->files[f].bytes && !add_bytes(h, f, altstack);
 		free(h->files[f].bytes);
 		h->files[f].bytes = NULL;
 	}
+	free(altstack);
 	ok = ok && !jit_link_files(h->j) && !cancelled(h);
 	if (ok) {
 		jit_provide(h->j, h->table, h->ntable);

@@ -228,9 +228,9 @@ int jit_tier0_part(struct jit *j, size_t lo, size_t hi, bool defines_data, bool 
  * in *ns, false if it failed (the caller compiles that part itself); with
  * obj NULL, it lets the helper go instead. Each says why not in *why. */
 bool jit_helper_go(struct jit *j, size_t first, bool data, const char **why);
-/* jit_add_file has read the file at path, the size bytes at bytes (a
- * malloc'd copy the helper takes; NULL if it could not be added here, or
- * copied: the helper stops then). */
+/* jit_add_file is reading the file at path, the size bytes at bytes (a
+ * malloc'd copy the helper takes; NULL if none could be made: the helper
+ * stops then). */
 void jit_helper_file(struct jit *j, const char *path, void *bytes, size_t size);
 /* jit_add_file of size bytes at bytes, read from path. */
 int jit_add_bytes(struct jit *j, const char *path, const void *bytes, size_t size);

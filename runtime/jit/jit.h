@@ -166,13 +166,14 @@ struct jit_probes {
 /* Tier 0: every function compiled cheaply (no IR passes, the backend's
  * lowest level) and instrumented, managed ones behind a slot (their
  * struct prof_fn's code field, filled in here). The address of entry.
- * With a helper (below), its second half is compiled on another thread. */
+ * With a helper (below), its second half is compiled on another thread,
+ * or all of it where one function holds most of the program. */
 int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *entry, void **addr);
 /* How jit_compile_tier0 compiled it, for --verbose ("" before). */
 const char *jit_tier0_how(const struct jit *j);
 /* Start a helper for jit_compile_tier0 (jit/helper.c): a thread with a
  * struct jit of its own, which reads the bytes of each of the nfiles files
- * jit_add_file reads next, once it has read them, prepares the program
+ * jit_add_file reads next, as it reads them, prepares the program
  * with the names of table as jit_prepare does here, and compiles part of
  * tier 0 when jit_compile_tier0 asks. Before the first file is added; 0,
  * or -1 if it cannot be had (tier 0 is then this jit's alone). */

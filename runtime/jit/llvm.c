@@ -629,10 +629,11 @@ int jit_add_file(struct jit *j, const char *path)
 	if (read_input(j, path, &buf))
 		return JIT_EBADCODE;
 	/* The helper reads the same bytes (helper.c), as they are read here:
-	 * it checks them as this jit does, quietly, and a file that fails
-	 * here ends the run, and the helper with it. (Handed over once read
-	 * here, a 138 KB generated source's bitcode took 26 ms more to reach
-	 * tier 0 on the helper's thread.) */
+	 * it checks them as this jit does, quietly (a crash of LLVM's reader
+	 * on its thread is reported as one here would be), and a file that
+	 * fails here ends the run, and the helper with it. (Handed over once
+	 * parsed here, a 138 KB generated source's bitcode reached tier 0 on
+	 * the helper's thread some 20 ms later.) */
 	if (j->helper) {
 		size_t size = LLVMGetBufferSize(buf);
 		void *copy = malloc(size ? size : 1);

@@ -833,7 +833,8 @@ int jit_tier0_part(struct jit *j, size_t lo, size_t hi, bool defines_data, bool 
  * of its part, at which the functions before it hold half of the
  * program's instructions; 0 if the smaller part would hold less than a
  * quarter of them (one function much larger than the rest: a generated
- * state machine), which would save little of the compile. */
+ * state machine), where a split would save little of the compile: the
+ * helper then compiles all of it. */
 static size_t helper_split(const struct jit *j)
 {
 	unsigned long total = 0, sum = 0;
@@ -908,13 +909,13 @@ int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *ent
 	size_t split = j->helper ? helper_split(j) : 0;
 	bool data_there = !split || data_after(j, split);
 	const char *why = !j->helper ? "no helper (one CPU, or none could start)" : NULL;
-	if (!j->helper || !jit_helper_go(j, split, data_there, &why)) {
+	if (!j->helper || !j->nfns || !jit_helper_go(j, split, data_there, &why)) {
 		jit_helper_cancel(j);
 		split = j->nfns, data_there = false;
 	}
 	size_t first = j->nobjs;
-	bool helpers = split == 0 && split < j->nfns; /* the helper's whole */
-	if (!helpers && (err = compile_part(j, 0, split, !data_there)))
+	bool whole = split == 0 && j->nfns; /* the helper's */
+	if (!whole && (err = compile_part(j, 0, split, !data_there)))
 		goto out;
 	if (split < j->nfns) {
 		LLVMMemoryBufferRef obj;
@@ -925,7 +926,7 @@ int jit_compile_tier0(struct jit *j, const struct jit_probes *p, const char *ent
 			 * file's, what it costs a guest) */
 			j->stats.codegen_ns += ns;
 			err = jit_link_object(j, obj);
-			if (!helpers)
+			if (!whole)
 				snprintf(
 				    j->tier0_how, sizeof j->tier0_how,
 				    "in two parts at once: %zu function%s here, %zu on another "

@@ -811,14 +811,15 @@ static void misses(struct prof_fn *f, uint32_t i)
  * that misjudges a loop). So a function whose counted -O3 code has run
  * EXPERIMENT_COMPILES times as long as a compile takes is compiled once more
  * for any x86-64 (SSE2), the same specialization and all, and the two
- * take turns, a sample of calls each, PROF_EXPERIMENT_ROUNDS times. Calls
- * differ (searches of any length, files of other sizes), and the machine's
- * load changes, so a sample is compared only with its neighbours in time:
- * its cycles per call over the other code's sample just before it, as
- * paired runs are. The other code is kept only if every one of those
- * ratios favours it and their median by EXPERIMENT_MARGIN: were the code
- * no matter, each ratio a coin flip, all seven would favour the other
- * about one time in 128 (not quite: neighbours share a sample).
+ * take turns, a sample of calls each, PROF_EXPERIMENT_ROUNDS times at most
+ * (decide). Calls differ (searches of any length, files of other sizes),
+ * and the machine's load changes, so a sample is compared only with its
+ * neighbours in time: its cycles per call over the other code's sample
+ * just before it, as paired runs are. The other code is kept only if
+ * every one of those ratios favours it and their median by
+ * EXPERIMENT_MARGIN: were the code no matter, each ratio a coin flip, all
+ * seven would favour the other about one time in 128 (not quite:
+ * neighbours share a sample).
  * (bench/real's dijkstra, which alternates cheap and costly searches,
  * gave ratios from 0.28 to 2.3 in one run and 0.41 to 1.46 in another;
  * judged before by each code's best sample, which code it kept was

@@ -69,7 +69,8 @@ struct prof_version {
 	void *code;
 };
 
-/* The samples each code of a code-choice experiment runs (policy.c). */
+/* The samples each code of a code-choice experiment runs, at most
+ * (policy.c: the first pair that does not favour the other code ends it). */
 #define PROF_EXPERIMENT_ROUNDS 4
 
 /* One per function. The first fields are read and written by JIT code. */
@@ -120,7 +121,7 @@ struct prof_fn {
 	 * this CPU, or for any x86-64 once that won elsewhere) against the
 	 * same for the other target, taking turns for samples of calls */
 	struct prof_experiment {
-		int state, rounds;  /* enum in policy.c; rounds done */
+		int state, rounds;  /* enum in policy.c; the other's samples taken */
 		void *host, *other; /* the code in the slot before; the other */
 		double host_cpc;    /* cycles per call of the code in the slot before */
 		/* each sample's cycles per call, the other's and the slot's, in

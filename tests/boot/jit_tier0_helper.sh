@@ -226,7 +226,8 @@ run_jit "$TMP/xy.want" "$P/y.c" "$P/x.c"
 expect_output "tier 0 in two parts at once: 3 functions here, 2 on another thread (its part defines the variables)$"
 # one function most of the program (a generated state machine): the
 # helper compiles all of tier 0, its own copy instrumented in place, which
-# must be the program: variables, a constructor and a static of each file
+# must be the program (variables, a constructor, a static); so again from
+# the code cache it stored, and bare-metal, from the host's tier-0 file
 awk 'BEGIN {
 	print "#include <stdio.h>"
 	print "int s[16];"
@@ -248,6 +249,18 @@ clang-19 -O2 -o "$TMP/big" "$P/big.c" && "$TMP/big" >"$TMP/big.want" ||
 	fail "the clang build of big.c failed"
 run_jit "$TMP/big.want" "$P/big.c"
 expect_output "tier 0 on another thread, whole: one function holds most of the program$"
+for k in 1 2; do
+	run ./bareflow jit --hosted --cache "$TMP/bigcache" --verbose \
+		--env BAREFLOW_RT_TIER0_HELPER=on "$P/big.c"
+	expect_status 0
+	grep -v '^bareflow' "$OUT" >"$TMP/got"
+	cmp -s "$TMP/big.want" "$TMP/got" || fail "big.c, run $k with a code cache, differs from clang's"
+done
+expect_no_output "tier 0 on another thread"
+BAREFLOW_RT_TIER0_HELPER=on run ./bareflow jit --cache off "$P/big.c"
+expect_status 0
+grep -v '^bareflow' "$OUT" >"$TMP/got"
+cmp -s "$TMP/big.want" "$TMP/got" || fail "big.c bare-metal differs from clang's"
 run ./bareflow jit --hosted --cache off --verbose --env BAREFLOW_RT_TIER0_HELPER=off \
 	"$P/a.c" "$P/b.c" "$P/c.c"
 expect_status 0
