@@ -1558,8 +1558,15 @@ static void osr_done(struct prof_job *job)
 	v->code = job->code[0];
 	osr_in(f);
 	f->osr_rebase = true; /* again at the first entry (osr_entered) */
-	f->osr_trigger = 0; /* a loop still running in tier 0 enters it at its next back-edge */
-	f->osr_wait_until = f->loops + OSR_WAIT_HEADERS;
+	/* The loop count at the install, read before the trigger lets a
+	 * header in: the program's thread goes on counting, and a header that
+	 * counted itself after the store could have entered the code at the
+	 * very count said here (tests/boot/jit_osr_pending.sh, now and then on
+	 * a loaded machine). */
+	uint64_t loops = __atomic_load_n(&f->loops, __ATOMIC_RELAXED);
+	f->osr_wait_until = loops + OSR_WAIT_HEADERS;
+	/* a loop still running in tier 0 enters it at its next back-edge */
+	__atomic_store_n(&f->osr_trigger, 0, __ATOMIC_RELEASE);
 	if (!P.verbose)
 		return;
 	const char *in = job->inlined[0] ? ", inlining " : "";
@@ -1571,13 +1578,13 @@ static void osr_done(struct prof_job *job)
 			 "in %.2f ms in the background%s%s%s\n",
 			 f->fn->name, v->tier, jit_tier_opt(v->tier), loop,
 			 (unsigned long long)job->asked_calls[0],
-			 (unsigned long long)job->asked_loops[0], (unsigned long long)f->loops,
+			 (unsigned long long)job->asked_loops[0], (unsigned long long)loops,
 			 prof_ms(job->ns[0]), when, in, job->inlined);
 	} else {
 		prof_say("bareflow-rt: OSR %s: tier 0 -> %d (-O%d) in the loop at block %u, in "
 			 "call %llu after %llu loop iterations, compiled in %.2f ms%s%s\n",
 			 f->fn->name, v->tier, jit_tier_opt(v->tier), loop,
-			 (unsigned long long)f->calls, (unsigned long long)f->loops,
+			 (unsigned long long)f->calls, (unsigned long long)loops,
 			 prof_ms(job->ns[0]), in, job->inlined);
 	}
 }
