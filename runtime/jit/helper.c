@@ -11,12 +11,11 @@
  * from a split, in the program's order) beside this jit's part; or all of
  * it, where one function holds most of the program, in place (its program
  * is not needed after), while this jit, its own program prepared, waits
- * for it. The two make
- * one program: the same bytes prepared the same way name the same
- * functions, in the same order, which the helper checks (names, sizes,
- * which are managed and their parameters' kinds) before it compiles; one
- * part defines the program's variables and lists its constructors, the
- * other declares them (jit_tier0_part).
+ * for it. The two make one program: the same bytes prepared the same way
+ * name the same functions, in the same order, which the helper checks
+ * (names, sizes, which are managed and their parameters' kinds) before it
+ * compiles; one part defines the program's variables and lists its
+ * constructors, the other declares them (jit_tier0_part).
  *
  * Not for a program whose tier 0 could not be split so: one with module
  * assembly (which could define a name twice), an alias or ifunc (which
