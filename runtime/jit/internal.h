@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 
 #include <llvm-c/Core.h>
 #include <llvm-c/LLJIT.h>
@@ -401,15 +402,29 @@ LLVMModuleRef ir_version_module(struct jit *j, unsigned fn, const char *name, LL
  * the first), as block numbers in headers (if not NULL); their count. */
 LLVMBasicBlockRef *ir_blocks(LLVMValueRef f, unsigned *n);
 unsigned ir_loop_headers(LLVMBasicBlockRef *blocks, unsigned n, unsigned *headers);
-/* Block -> its number in such a list, by open addressing on the pointer;
- * -1 for a block not in it. */
+/* Pointer -> value, by open addressing on the pointer: room for n keys
+ * (init; false without memory); get is false for a key not put. */
+struct ir_ptrmap {
+	const void **keys;
+	uintptr_t *vals;
+	size_t mask;
+};
+bool ir_ptrmap_init(struct ir_ptrmap *m, size_t n);
+void ir_ptrmap_put(struct ir_ptrmap *m, const void *k, uintptr_t v);
+bool ir_ptrmap_get(const struct ir_ptrmap *m, const void *k, uintptr_t *v);
+void ir_ptrmap_free(struct ir_ptrmap *m);
+/* Block -> its number in such a list; -1 for a block not in it. */
 struct ir_blockmap {
-	LLVMBasicBlockRef *keys;
-	unsigned *vals, mask;
+	struct ir_ptrmap p;
 };
 bool ir_blockmap_init(struct ir_blockmap *m, LLVMBasicBlockRef *blocks, unsigned n);
 long ir_blockmap_get(const struct ir_blockmap *m, LLVMBasicBlockRef b);
 void ir_blockmap_free(struct ir_blockmap *m);
+/* The blocks of such a list (nb, map) reachable from block from without
+ * entering one set in stop (NULL: none), marked in mark; work has room
+ * for nb block numbers. */
+void ir_reachable(const struct ir_blockmap *map, LLVMBasicBlockRef *blocks, unsigned nb,
+		  unsigned from, unsigned char *mark, const unsigned char *stop, unsigned *work);
 /*
  * What OSR code (osr.c) entering a tier-0 call at a loop header needs of
  * the call besides its arguments and its static allocas (the frame's

@@ -37,41 +37,88 @@ LLVMBasicBlockRef *ir_blocks(LLVMValueRef f, unsigned *n)
 	return b;
 }
 
-bool ir_blockmap_init(struct ir_blockmap *m, LLVMBasicBlockRef *blocks, unsigned n)
+bool ir_ptrmap_init(struct ir_ptrmap *m, size_t n)
 {
-	unsigned size = 16;
+	size_t size = 16;
 	while (size < 2 * n)
 		size *= 2;
 	m->mask = size - 1;
 	m->keys = calloc(size, sizeof *m->keys);
 	m->vals = calloc(size, sizeof *m->vals);
 	if (!m->keys || !m->vals) {
-		ir_blockmap_free(m);
+		ir_ptrmap_free(m);
 		return false;
 	}
-	for (unsigned i = 0; i < n; i++) {
-		unsigned h = (unsigned)(((uintptr_t)blocks[i] >> 4) * 2654435761u) & m->mask;
-		while (m->keys[h])
-			h = (h + 1) & m->mask;
-		m->keys[h] = blocks[i];
-		m->vals[h] = i;
-	}
+	return true;
+}
+
+/* Where key k is, or the free slot where it would go. */
+static size_t ptrmap_slot(const struct ir_ptrmap *m, const void *k)
+{
+	size_t h = (size_t)(((uintptr_t)k >> 4) * 0x9e3779b97f4a7c15ull) & m->mask;
+	while (m->keys[h] && m->keys[h] != k)
+		h = (h + 1) & m->mask;
+	return h;
+}
+
+void ir_ptrmap_put(struct ir_ptrmap *m, const void *k, uintptr_t v)
+{
+	size_t h = ptrmap_slot(m, k);
+	m->keys[h] = k, m->vals[h] = v;
+}
+
+bool ir_ptrmap_get(const struct ir_ptrmap *m, const void *k, uintptr_t *v)
+{
+	size_t h = ptrmap_slot(m, k);
+	if (!m->keys[h])
+		return false;
+	*v = m->vals[h];
+	return true;
+}
+
+void ir_ptrmap_free(struct ir_ptrmap *m)
+{
+	free(m->keys);
+	free(m->vals);
+	m->keys = NULL, m->vals = NULL;
+}
+
+bool ir_blockmap_init(struct ir_blockmap *m, LLVMBasicBlockRef *blocks, unsigned n)
+{
+	if (!ir_ptrmap_init(&m->p, n))
+		return false;
+	for (unsigned i = 0; i < n; i++)
+		ir_ptrmap_put(&m->p, blocks[i], i);
 	return true;
 }
 
 long ir_blockmap_get(const struct ir_blockmap *m, LLVMBasicBlockRef b)
 {
-	unsigned h = (unsigned)(((uintptr_t)b >> 4) * 2654435761u) & m->mask;
-	for (; m->keys[h]; h = (h + 1) & m->mask)
-		if (m->keys[h] == b)
-			return m->vals[h];
-	return -1;
+	uintptr_t i;
+	return ir_ptrmap_get(&m->p, b, &i) ? (long)i : -1;
 }
 
 void ir_blockmap_free(struct ir_blockmap *m)
 {
-	free(m->keys);
-	free(m->vals);
+	ir_ptrmap_free(&m->p);
+}
+
+void ir_reachable(const struct ir_blockmap *map, LLVMBasicBlockRef *blocks, unsigned nb,
+		  unsigned from, unsigned char *mark, const unsigned char *stop, unsigned *work)
+{
+	unsigned sp = 0;
+	memset(mark, 0, nb);
+	work[sp++] = from;
+	mark[from] = 1;
+	while (sp) {
+		LLVMValueRef t = LLVMGetBasicBlockTerminator(blocks[work[--sp]]);
+		unsigned ns = t ? LLVMGetNumSuccessors(t) : 0;
+		for (unsigned s = 0; s < ns; s++) {
+			long k = ir_blockmap_get(map, LLVMGetSuccessor(t, s));
+			if (k >= 0 && !mark[k] && !(stop && stop[k]))
+				mark[k] = 1, work[sp++] = (unsigned)k;
+		}
+	}
 }
 
 /* A depth-first walk from the entry; an edge to a block still on the walk's
@@ -316,26 +363,6 @@ void ir_osr_close(struct ir_osr *o)
 	*o = (struct ir_osr){0};
 }
 
-/* The blocks reachable from header without passing set (into o->work's
- * walk), marked in mark. */
-static void walk_from(struct ir_osr *o, unsigned header, unsigned char *mark,
-		      const unsigned char *stop)
-{
-	unsigned sp = 0;
-	memset(mark, 0, o->nb);
-	o->work[sp++] = header;
-	mark[header] = 1;
-	while (sp) {
-		LLVMValueRef t = LLVMGetBasicBlockTerminator(o->blocks[o->work[--sp]]);
-		unsigned ns = t ? LLVMGetNumSuccessors(t) : 0;
-		for (unsigned s = 0; s < ns; s++) {
-			long k = ir_blockmap_get(&o->map, LLVMGetSuccessor(t, s));
-			if (k >= 0 && !mark[k] && !(stop && stop[k]))
-				mark[k] = 1, o->work[sp++] = (unsigned)k;
-		}
-	}
-}
-
 /* How many steps up the dominator tree from header b is (0: header's
  * immediate dominator), or UINT_MAX if it is not above header. */
 static unsigned height(const struct ir_osr *o, unsigned header, unsigned b)
@@ -362,7 +389,7 @@ static long live_ins_from(struct ir_osr *o, unsigned header, unsigned from, LLVM
 		if (d == 0)
 			break;
 	}
-	walk_from(o, header, o->region, o->outer);
+	ir_reachable(&o->map, o->blocks, o->nb, header, o->region, o->outer, o->work);
 	long n = 0;
 	*fit = true;
 	*highest = 0;
@@ -387,7 +414,7 @@ long ir_osr_live_ins(struct ir_osr *o, unsigned header, LLVMValueRef *out, bool 
 {
 	if (!o->idom && !dominators(o))
 		return -1;
-	walk_from(o, header, o->reach, NULL);
+	ir_reachable(&o->map, o->blocks, o->nb, header, o->reach, NULL, o->work);
 	/* The region stops at the blocks above header (the headers of the
 	 * loops around it among them), from the highest that computes a value
 	 * the region needs and a loop around the header computes again (an

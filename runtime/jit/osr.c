@@ -159,42 +159,12 @@ static void mark_bases(LLVMValueRef v, LLVMValueRef *allocas, unsigned na, unsig
 	}
 }
 
-/* Values to values, by open addressing on the pointer. */
-struct vmap {
-	LLVMValueRef *keys, *vals;
-	size_t mask;
-};
-
-static bool vmap_init(struct vmap *m, size_t n)
+/* In a map of values to their copies (copy_region): v's copy, or v
+ * itself (a constant, a value from outside the region). */
+static LLVMValueRef copy_of(const struct ir_ptrmap *m, LLVMValueRef v)
 {
-	size_t cap = 16;
-	while (cap < 2 * n)
-		cap *= 2;
-	m->keys = calloc(cap, sizeof *m->keys);
-	m->vals = calloc(cap, sizeof *m->vals);
-	m->mask = cap - 1;
-	return m->keys && m->vals;
-}
-
-static size_t vmap_slot(const struct vmap *m, LLVMValueRef k)
-{
-	size_t h = (size_t)(((uintptr_t)k >> 4) * 0x9e3779b97f4a7c15ull) & m->mask;
-	while (m->keys[h] && m->keys[h] != k)
-		h = (h + 1) & m->mask;
-	return h;
-}
-
-static void vmap_put(struct vmap *m, LLVMValueRef k, LLVMValueRef v)
-{
-	size_t h = vmap_slot(m, k);
-	m->keys[h] = k, m->vals[h] = v;
-}
-
-/* v's copy, or v itself (a constant, a value from outside the region) */
-static LLVMValueRef vmap_get(const struct vmap *m, LLVMValueRef v)
-{
-	size_t h = vmap_slot(m, v);
-	return m->keys[h] ? m->vals[h] : v;
+	uintptr_t c;
+	return ir_ptrmap_get(m, v, &c) ? (LLVMValueRef)c : v;
 }
 
 /* Whether the header's region is worth a copy and can have one: a loop
@@ -253,10 +223,10 @@ static int copy_region(struct jit *j, struct ir *ir, LLVMValueRef o, const struc
 		     i = LLVMGetNextInstruction(i))
 			ninst++;
 	LLVMBasicBlockRef *copy = calloc(r->nb, sizeof *copy);
-	struct vmap vm;
-	bool ok = vmap_init(&vm, ninst) && copy;
+	struct ir_ptrmap vm = {0};
+	bool ok = ir_ptrmap_init(&vm, ninst) && copy;
 	for (long k = 0; ok && k < nlive; k++)
-		vmap_put(&vm, live_ins[k], loads[k]);
+		ir_ptrmap_put(&vm, live_ins[k], (uintptr_t)loads[k]);
 	for (unsigned b = 0; ok && b < r->nb; b++)
 		if (r->region[b])
 			copy[b] = LLVMAppendBasicBlockInContext(j->ctx, o, "osr.copy");
@@ -273,7 +243,7 @@ static int copy_region(struct jit *j, struct ir *ir, LLVMValueRef o, const struc
 				c = LLVMInstructionClone(i);
 				LLVMInsertIntoBuilder(ir->b, c);
 			}
-			vmap_put(&vm, i, c);
+			ir_ptrmap_put(&vm, i, (uintptr_t)c);
 		}
 	}
 	for (unsigned b = 0; ok && b < r->nb; b++) {
@@ -288,15 +258,15 @@ static int copy_region(struct jit *j, struct ir *ir, LLVMValueRef o, const struc
 					    ir_blockmap_get(&r->map, LLVMGetIncomingBlock(i, k));
 					if (from < 0 || !r->region[from])
 						continue; /* no edge into the copy */
-					LLVMValueRef v = vmap_get(&vm, LLVMGetIncomingValue(i, k));
+					LLVMValueRef v = copy_of(&vm, LLVMGetIncomingValue(i, k));
 					LLVMAddIncoming(c, &v, &copy[from], 1);
 				}
 				continue;
 			}
 			for (int k = 0; k < LLVMGetNumOperands(c); k++) {
 				LLVMValueRef v = LLVMGetOperand(c, k);
-				if (!LLVMValueIsBasicBlock(v) && vmap_get(&vm, v) != v)
-					LLVMSetOperand(c, (unsigned)k, vmap_get(&vm, v));
+				if (!LLVMValueIsBasicBlock(v) && copy_of(&vm, v) != v)
+					LLVMSetOperand(c, (unsigned)k, copy_of(&vm, v));
 			}
 			if (!LLVMIsATerminatorInst(c))
 				continue;
@@ -314,7 +284,7 @@ static int copy_region(struct jit *j, struct ir *ir, LLVMValueRef o, const struc
 						if (LLVMGetIncomingBlock(phi, k) != r->blocks[b])
 							continue;
 						LLVMValueRef v =
-						    vmap_get(&vm, LLVMGetIncomingValue(phi, k));
+						    copy_of(&vm, LLVMGetIncomingValue(phi, k));
 						LLVMAddIncoming(phi, &v, &copy[b], 1);
 						break;
 					}
@@ -324,8 +294,7 @@ static int copy_region(struct jit *j, struct ir *ir, LLVMValueRef o, const struc
 	if (ok)
 		*to = copy[ir_blockmap_get(&r->map, *to)];
 	free(copy);
-	free(vm.keys);
-	free(vm.vals);
+	ir_ptrmap_free(&vm);
 	return ok ? 0 : jit_fail(j, JIT_EINTERNAL, "out of memory");
 }
 
@@ -474,28 +443,14 @@ int jit_build_osr(struct jit *j, LLVMModuleRef m, LLVMValueRef body, unsigned lo
 	free(blocks);
 	blocks = ir_blocks(o, &nb);
 	live = calloc(nb ? nb : 1, 1);
-	LLVMBasicBlockRef *work = malloc((nb + 1) * sizeof *work);
+	unsigned *work = malloc((nb + 1) * sizeof *work);
 	struct ir_blockmap map;
 	if (!blocks || !live || !work || !ir_blockmap_init(&map, blocks, nb)) {
 		free(work);
 		err = jit_fail(j, JIT_EINTERNAL, "out of memory");
 		goto out;
 	}
-	unsigned sp = 0;
-	work[sp++] = entry;
-	live[0] = 1; /* entry is block 0 */
-	while (sp) {
-		LLVMValueRef t = LLVMGetBasicBlockTerminator(work[--sp]);
-		unsigned ns = t ? LLVMGetNumSuccessors(t) : 0;
-		for (unsigned s = 0; s < ns; s++) {
-			LLVMBasicBlockRef b = LLVMGetSuccessor(t, s);
-			long k = ir_blockmap_get(&map, b);
-			if (k >= 0 && !live[k]) {
-				live[k] = 1;
-				work[sp++] = b;
-			}
-		}
-	}
+	ir_reachable(&map, blocks, nb, 0, live, NULL, work); /* entry is block 0 */
 	free(work);
 	for (unsigned k = 0; k < nb && !err; k++)
 		if (live[k])
