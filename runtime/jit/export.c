@@ -160,17 +160,24 @@ static int specialize(struct jit *j, LLVMModuleRef m, const struct jit_request *
 	return 0;
 }
 
-/* Only main is seen from outside: every other definition is internal, so
- * the optimizer sees the whole program, as the JIT's whole-program pass
- * does for the tiers. */
-static void internalize(LLVMModuleRef m)
+/* Only main, and what the program's assembly names, are seen from
+ * outside: every other definition is internal, so the optimizer sees the
+ * whole program, as the JIT's whole-program pass does for the tiers. */
+static bool internalize(LLVMModuleRef m)
 {
+	struct ir_asm_names in_asm;
+	if (!ir_asm_names(m, &in_asm))
+		return false;
 	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
-		if (!LLVMIsDeclaration(f) && strcmp(LLVMGetValueName(f), "main"))
+		if (!LLVMIsDeclaration(f) && strcmp(LLVMGetValueName(f), "main") &&
+		    !ir_asm_names_has(in_asm.names, in_asm.nnames, LLVMGetValueName(f)))
 			LLVMSetLinkage(f, LLVMInternalLinkage);
 	for (LLVMValueRef g = LLVMGetFirstGlobal(m); g; g = LLVMGetNextGlobal(g))
-		if (!LLVMIsDeclaration(g) && strncmp(LLVMGetValueName(g), "llvm.", 5))
+		if (!LLVMIsDeclaration(g) && strncmp(LLVMGetValueName(g), "llvm.", 5) &&
+		    !ir_asm_names_has(in_asm.names, in_asm.nnames, LLVMGetValueName(g)))
 			LLVMSetLinkage(g, LLVMInternalLinkage);
+	ir_asm_names_free(&in_asm);
+	return true;
 }
 
 int jit_export(struct jit *j, const struct jit_request *r, const uint64_t (*weights)[2], size_t n,
@@ -191,7 +198,10 @@ int jit_export(struct jit *j, const struct jit_request *r, const uint64_t (*weig
 		return err;
 	}
 	restore_interposed(m);
-	internalize(m);
+	if (!internalize(m)) {
+		LLVMDisposeModule(m);
+		return jit_fail(j, JIT_EINTERNAL, "out of memory");
+	}
 	char *vmsg = NULL;
 	if (LLVMVerifyModule(m, LLVMReturnStatusAction, &vmsg)) {
 		jit_fail(j, JIT_EINTERNAL, "the exported program does not verify: %s", vmsg);

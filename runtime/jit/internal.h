@@ -352,7 +352,8 @@ void ir_put_back(struct ir_aside *aside, size_t n);
 /* m's variables are defined in another module (tier 0's, or its other
  * part's): each becomes a declaration, but for constants, which keep their
  * values (available_externally) if keep_constants; the lists of
- * constructors and of names to keep (llvm.*) go. */
+ * constructors and of names to keep (llvm.*) go, and so does module-level
+ * assembly, which that module assembles: what it defines is defined once. */
 void ir_variables_elsewhere(LLVMModuleRef m, bool keep_constants);
 LLVMModuleRef ir_versions_module(struct jit *j, const unsigned *fns, size_t n, char *const *names,
 				 LLVMValueRef *bodies, const LLVMValueRef *named, size_t nnamed);
@@ -474,6 +475,17 @@ LLVMValueRef ir_bits(struct ir *ir, LLVMValueRef v);
 bool ir_is_static_alloca(LLVMValueRef v);
 /* Whether m holds assembly: module-level, or an inline-assembly call. */
 bool ir_has_assembly(LLVMModuleRef m);
+/* The names m's assembly uses, as an assembler reads them: every identifier
+ * in its module-level assembly and in its inline-assembly templates
+ * (`names`), and the labels its module-level assembly defines (`labels`:
+ * an identifier followed by a colon). Each sorted; false without memory. */
+struct ir_asm_names {
+	char **names, **labels;
+	size_t nnames, nlabels;
+};
+bool ir_asm_names(LLVMModuleRef m, struct ir_asm_names *out);
+bool ir_asm_names_has(char *const *set, size_t n, const char *name);
+void ir_asm_names_free(struct ir_asm_names *a);
 /* Whether f calls a function that can return twice (setjmp). */
 bool ir_calls_returns_twice(LLVMValueRef f);
 /* Copy f's return and parameter attributes to g / to call site c. */

@@ -1298,6 +1298,7 @@ void ir_put_back(struct ir_aside *aside, size_t na)
 
 void ir_variables_elsewhere(LLVMModuleRef m, bool keep_constants)
 {
+	LLVMSetModuleInlineAsm2(m, "", 0);
 	LLVMValueRef g = LLVMGetFirstGlobal(m), next;
 	for (; g; g = next) {
 		next = LLVMGetNextGlobal(g);
@@ -1616,4 +1617,118 @@ bool ir_has_assembly(LLVMModuleRef m)
 				    LLVMGetValueKind(LLVMGetCalledValue(i)) == LLVMInlineAsmValueKind)
 					return true;
 	return false;
+}
+
+/* A set of names being gathered: each added once, sorted at the end. */
+struct name_list {
+	char **v;
+	size_t n, cap;
+	bool failed;
+};
+
+static void add_name(struct name_list *l, const char *s, size_t len)
+{
+	if (l->n == l->cap) {
+		size_t c = l->cap ? 2 * l->cap : 16;
+		char **more = realloc(l->v, c * sizeof *more);
+		if (!more) {
+			l->failed = true;
+			return;
+		}
+		l->v = more, l->cap = c;
+	}
+	char *copy = strndup(s, len);
+	if (!copy) {
+		l->failed = true;
+		return;
+	}
+	l->v[l->n++] = copy;
+}
+
+/* The characters of a symbol's name in GNU as's AT&T syntax ('$' is an
+ * immediate's mark there, and '%' a register's). */
+static bool name_char(char c, bool first)
+{
+	return c == '_' || c == '.' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (!first && c >= '0' && c <= '9');
+}
+
+/* Adds text's identifiers to names, and, for module-level assembly
+ * (labels not NULL), those followed by a colon to labels. */
+static void scan_asm(const char *text, size_t len, struct name_list *names,
+		     struct name_list *labels)
+{
+	size_t i = 0;
+	while (i < len) {
+		if (!name_char(text[i], true) || (i && name_char(text[i - 1], false))) {
+			i++;
+			continue;
+		}
+		size_t start = i;
+		while (i < len && name_char(text[i], false))
+			i++;
+		add_name(names, text + start, i - start);
+		size_t k = i;
+		while (k < len && (text[k] == ' ' || text[k] == '\t'))
+			k++;
+		if (labels && k < len && text[k] == ':')
+			add_name(labels, text + start, i - start);
+	}
+}
+
+static int by_string(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void free_names(char **v, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		free(v[k]);
+	free(v);
+}
+
+bool ir_asm_names(LLVMModuleRef m, struct ir_asm_names *out)
+{
+	struct name_list names = {0}, labels = {0};
+	size_t len = 0;
+	const char *text = LLVMGetModuleInlineAsm(m, &len);
+	scan_asm(text, len, &names, &labels);
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
+		for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb;
+		     bb = LLVMGetNextBasicBlock(bb))
+			for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i;
+			     i = LLVMGetNextInstruction(i)) {
+				if (!LLVMIsACallInst(i) && !LLVMIsAInvokeInst(i) &&
+				    !LLVMIsACallBrInst(i))
+					continue;
+				LLVMValueRef callee = LLVMGetCalledValue(i);
+				if (LLVMGetValueKind(callee) != LLVMInlineAsmValueKind)
+					continue;
+				text = LLVMGetInlineAsmAsmString(callee, &len);
+				scan_asm(text, len, &names, NULL);
+			}
+	if (names.failed || labels.failed) {
+		free_names(names.v, names.n);
+		free_names(labels.v, labels.n);
+		return false;
+	}
+	if (names.n)
+		qsort(names.v, names.n, sizeof *names.v, by_string);
+	if (labels.n)
+		qsort(labels.v, labels.n, sizeof *labels.v, by_string);
+	*out = (struct ir_asm_names){names.v, labels.v, names.n, labels.n};
+	return true;
+}
+
+bool ir_asm_names_has(char *const *set, size_t n, const char *name)
+{
+	return n && bsearch(&name, set, n, sizeof *set, by_string);
+}
+
+void ir_asm_names_free(struct ir_asm_names *a)
+{
+	free_names(a->names, a->nnames);
+	free_names(a->labels, a->nlabels);
+	*a = (struct ir_asm_names){0};
 }

@@ -935,12 +935,20 @@ static int define_symbols(struct jit *j)
 
 	bypass_interposed(j->module);
 	j->err[0] = 0;
+	/* a label of the module-level assembly is the program's (its object
+	 * defines the symbol, if the assembly makes it global) */
+	struct ir_asm_names in_asm = {0};
+	size_t asm_len = 0;
+	LLVMGetModuleInlineAsm(j->module, &asm_len);
+	if (asm_len && !ir_asm_names(j->module, &in_asm))
+		return jit_fail(j, JIT_EINTERNAL, "out of memory");
 	/* a weak reference nothing defines is a null address, as in a static
 	 * link (the linker leaves it unresolved: generate) */
 	for (LLVMValueRef f = LLVMGetFirstFunction(j->module); f; f = LLVMGetNextFunction(f)) {
 		const char *name = LLVMGetValueName(f);
 		if (LLVMIsDeclaration(f) && LLVMGetLinkage(f) != LLVMExternalWeakLinkage &&
-		    strncmp(name, "llvm.", 5) && !find(table, n, table_name(name))) {
+		    strncmp(name, "llvm.", 5) && !find(table, n, table_name(name)) &&
+		    !ir_asm_names_has(in_asm.labels, in_asm.nlabels, name)) {
 			note_missing(j, &used, name);
 			missing++;
 		}
@@ -948,11 +956,13 @@ static int define_symbols(struct jit *j)
 	for (LLVMValueRef g = LLVMGetFirstGlobal(j->module); g; g = LLVMGetNextGlobal(g)) {
 		const char *name = LLVMGetValueName(g);
 		if (LLVMIsDeclaration(g) && LLVMGetLinkage(g) != LLVMExternalWeakLinkage &&
-		    !find(table, n, name)) {
+		    !find(table, n, name) &&
+		    !ir_asm_names_has(in_asm.labels, in_asm.nlabels, name)) {
 			note_missing(j, &used, name);
 			missing++;
 		}
 	}
+	ir_asm_names_free(&in_asm);
 	if (missing) {
 		char list[sizeof j->err];
 		memcpy(list, j->err, sizeof list);

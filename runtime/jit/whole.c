@@ -33,13 +33,19 @@ static bool own_libcall(struct jit *j, LLVMValueRef g)
 	return s && s->libcall;
 }
 
-static bool keep_external(struct jit *j, LLVMValueRef g)
+/* main, LLVM's own, the program's library functions, and what its
+ * assembly names: an inline-assembly template that adds to `counter` by
+ * name, or module-level assembly that calls a function of the program,
+ * refers to the symbol, which LLVM does not see (an internal variable that
+ * only assembly writes would become a constant, and lose its name). */
+static bool keep_external(struct jit *j, LLVMValueRef g, const struct ir_asm_names *in_asm)
 {
 	const char *name = LLVMGetValueName(g);
-	return !strcmp(name, "main") || !strncmp(name, "llvm.", 5) || own_libcall(j, g);
+	return !strcmp(name, "main") || !strncmp(name, "llvm.", 5) || own_libcall(j, g) ||
+	       ir_asm_names_has(in_asm->names, in_asm->nnames, name);
 }
 
-static void internalize(struct jit *j, LLVMValueRef g)
+static void internalize(struct jit *j, LLVMValueRef g, const struct ir_asm_names *in_asm)
 {
 	if (LLVMIsDeclaration(g))
 		return;
@@ -48,7 +54,7 @@ static void internalize(struct jit *j, LLVMValueRef g)
 	 * library idioms inside the program's library functions. */
 	if (LLVMIsAFunction(g) && own_libcall(j, g))
 		LLVMAddTargetDependentFunctionAttr(g, "no-builtins", "");
-	if (keep_external(j, g))
+	if (keep_external(j, g, in_asm))
 		return;
 	LLVMLinkage l = LLVMGetLinkage(g);
 	if (l == LLVMInternalLinkage || l == LLVMPrivateLinkage)
@@ -108,10 +114,14 @@ static size_t hide_costly(LLVMModuleRef m, struct hidden **out)
 int jit_whole_program(struct jit *j)
 {
 	uint64_t t0 = rt_now_ns();
+	struct ir_asm_names in_asm;
+	if (!ir_asm_names(j->module, &in_asm))
+		return jit_fail(j, JIT_EINTERNAL, "out of memory");
 	for (LLVMValueRef g = LLVMGetFirstGlobal(j->module); g; g = LLVMGetNextGlobal(g))
-		internalize(j, g);
+		internalize(j, g, &in_asm);
 	for (LLVMValueRef f = LLVMGetFirstFunction(j->module); f; f = LLVMGetNextFunction(f))
-		internalize(j, f);
+		internalize(j, f, &in_asm);
+	ir_asm_names_free(&in_asm);
 	/* globaldce first: what nothing reaches, before the passes below walk
 	 * it (a compression library's 68 files, of which a program uses 52 of
 	 * 259 functions: 29.5 ms for these passes before, 9-12 after);
@@ -264,13 +274,19 @@ int jit_note_definitions(struct jit *j, LLVMValueRef *defs)
 	}
 	qsort(j->by_addr, j->nfns, sizeof *j->by_addr, by_address);
 	qsort(j->by_sym, j->nfns, sizeof *j->by_sym, by_name);
-	for (size_t i = 0; i < j->nfns; i++) {
-		j->fns[i].only_caller =
-		    keep_external(j, defs[i]) ? -1 : jit_def_index(j, single_caller(defs[i]));
+	struct ir_asm_names in_asm = {0};
+	if (j->has_assembly && !ir_asm_names(j->module, &in_asm))
+		return jit_fail(j, JIT_EINTERNAL, "out of memory");
+	int err = 0;
+	for (size_t i = 0; i < j->nfns && !err; i++) {
+		j->fns[i].only_caller = keep_external(j, defs[i], &in_asm)
+					    ? -1
+					    : jit_def_index(j, single_caller(defs[i]));
 		if (!note_callees(j, defs[i], &j->fns[i]))
-			return jit_fail(j, JIT_EINTERNAL, "out of memory");
+			err = jit_fail(j, JIT_EINTERNAL, "out of memory");
 	}
-	return 0;
+	ir_asm_names_free(&in_asm);
+	return err;
 }
 
 /* How a function that no module of versions owns is offered: to inline
