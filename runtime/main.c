@@ -865,9 +865,13 @@ int main(int argc, char **argv, char **envp)
 		fprintf(stderr, "bareflow-rt: tier 0 %s\n", jit_tier0_how(rt.jit));
 	void **constructors;
 	size_t nconstructors;
+	void *own_malloc, *own_realloc;
 	if ((r = jit_init_functions(rt.jit, true, &constructors, &nconstructors)) ||
-	    (r = jit_init_functions(rt.jit, false, &destructors, &ndestructors)))
+	    (r = jit_init_functions(rt.jit, false, &destructors, &ndestructors)) ||
+	    (r = jit_own_function(rt.jit, "malloc", &own_malloc)) ||
+	    (r = jit_own_function(rt.jit, "realloc", &own_realloc)))
 		return compile_error(r);
+	rt_own_allocator(own_malloc, own_realloc);
 	on_exit(finish, NULL);
 	if (rt_fork_init()) {
 		fprintf(stderr, "bareflow-rt: cannot register fork's handlers\n");

@@ -10,9 +10,11 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 #include <threads.h>
 #include <time.h>
+#include <wchar.h>
 
 #include "jit/jit.h"
 
@@ -25,6 +27,23 @@ const struct jit_symbol *libc_symbols(size_t *n);
  * to a cache line); NULL and errno as theirs. */
 void *rt_malloc(size_t size);
 void *rt_calloc(size_t n, size_t size);
+/* ownalloc.c: where the program defines malloc (malloc_fn, its address;
+ * realloc_fn, its realloc's or NULL), the C library's functions that hand
+ * it memory to free, or grow a block it allocated, use its allocator:
+ * strdup, strndup, wcsdup, asprintf, vasprintf, getline, getdelim,
+ * realpath, canonicalize_file_name, getcwd, get_current_dir_name. */
+void rt_own_allocator(void *malloc_fn, void *realloc_fn);
+char *rt_strdup(const char *s);
+char *rt_strndup(const char *s, size_t n);
+wchar_t *rt_wcsdup(const wchar_t *s);
+int rt_asprintf(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int rt_vasprintf(char **out, const char *fmt, va_list ap);
+ssize_t rt_getline(char **line, size_t *size, FILE *f);
+ssize_t rt_getdelim(char **line, size_t *size, int delim, FILE *f);
+char *rt_realpath(const char *path, char *resolved);
+char *rt_canonicalize_file_name(const char *path);
+char *rt_getcwd(char *buf, size_t size);
+char *rt_get_current_dir_name(void);
 /* tls.c: the place of a JIT-compiled program's thread-local variable,
  * offset bytes into the running thread's block, made from table (the one
  * jit/ compiles) at the thread's first access. */

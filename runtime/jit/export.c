@@ -160,9 +160,23 @@ static int specialize(struct jit *j, LLVMModuleRef m, const struct jit_request *
 	return 0;
 }
 
-/* Only main, and what the program's assembly names, are seen from
- * outside: every other definition is internal, so the optimizer sees the
- * whole program, as the JIT's whole-program pass does for the tiers. */
+/* The allocator's functions, which glibc lets a program replace: its own
+ * definitions then serve the C library's calls too, in a static link. */
+static bool replaces_allocator(const char *name)
+{
+	static const char *const names[] = {
+	    "malloc",	"free",		  "calloc", "realloc", "aligned_alloc",
+	    "memalign", "posix_memalign", "valloc", "pvalloc", "malloc_usable_size"};
+	for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+		if (!strcmp(name, names[k]))
+			return true;
+	return false;
+}
+
+/* Only main, the program's own allocator, and what its assembly names are
+ * seen from outside: every other definition is internal, so the optimizer
+ * sees the whole program, as the JIT's whole-program pass does for the
+ * tiers. */
 static bool internalize(LLVMModuleRef m)
 {
 	struct ir_asm_names in_asm;
@@ -170,6 +184,7 @@ static bool internalize(LLVMModuleRef m)
 		return false;
 	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
 		if (!LLVMIsDeclaration(f) && strcmp(LLVMGetValueName(f), "main") &&
+		    !replaces_allocator(LLVMGetValueName(f)) &&
 		    !ir_asm_names_has(in_asm.names, in_asm.nnames, LLVMGetValueName(f)))
 			LLVMSetLinkage(f, LLVMInternalLinkage);
 	for (LLVMValueRef g = LLVMGetFirstGlobal(m); g; g = LLVMGetNextGlobal(g))

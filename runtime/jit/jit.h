@@ -101,6 +101,10 @@ bool jit_prepared_program(const struct jit *j, const void **bitcode, size_t *siz
  * the reverse), as ELF's init and fini arrays run them. *fns is malloc'd
  * (NULL when there are none). 0 or a JIT_E* code. */
 int jit_init_functions(struct jit *j, bool ctors, void ***fns, size_t *n);
+/* The address of the program's own definition of function name (its own
+ * malloc, say), compiled as jit_init_functions's; NULL where it has none.
+ * 0 or a JIT_E* code. */
+int jit_own_function(struct jit *j, const char *name, void **addr);
 
 /* The symbols the program may use (kept by reference), sorted by name. */
 int jit_provide(struct jit *j, const struct jit_symbol *table, size_t n);

@@ -1171,6 +1171,12 @@ int jit_init_functions(struct jit *j, bool ctors, void ***fns, size_t *n)
 	return 0;
 }
 
+int jit_own_function(struct jit *j, const char *name, void **addr)
+{
+	*addr = NULL;
+	return jit_fn_by_symbol(j, name) < 0 ? 0 : jit_lookup(j, name, addr);
+}
+
 int jit_prepare(struct jit *j, const struct jit_fn **fns, size_t *nfns)
 {
 	int err = jit_link_files(j);

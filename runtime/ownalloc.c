@@ -1,0 +1,199 @@
+/*
+ * A program with an allocator of its own. glibc lets a program replace
+ * malloc, free, calloc and realloc, and its own functions that return
+ * memory for the caller to free (strdup, say) then allocate with the
+ * program's, as the program's free expects. Here the C library is the
+ * runtime's, linked before the program existed, and keeps glibc's
+ * allocator: a string from strdup reached the program's free, which
+ * found no block of its own there (a tracking allocator that checks a
+ * header before each block aborted). So where the program defines malloc,
+ * the library functions that hand it memory to free, or grow a block it
+ * allocated, are these (symbols.def's R entries), which allocate with the
+ * program's malloc and realloc: strdup, strndup, wcsdup, asprintf,
+ * vasprintf, getline, getdelim, realpath and canonicalize_file_name,
+ * getcwd and get_current_dir_name. Elsewhere each is glibc's. Not covered:
+ * open_memstream's buffer and scandir's entries, which stay glibc's (a
+ * program that frees them with an allocator of its own fails as before).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "runtime.h"
+
+static void *(*own_malloc)(size_t);
+static void *(*own_realloc)(void *, size_t);
+
+void rt_own_allocator(void *malloc_fn, void *realloc_fn)
+{
+	own_malloc = (void *(*)(size_t))malloc_fn;
+	own_realloc = malloc_fn ? (void *(*)(void *, size_t))realloc_fn : NULL;
+}
+
+/* A copy of the n bytes at s in the program's memory, or NULL (ENOMEM). */
+static void *own_copy(const void *s, size_t n)
+{
+	void *p = own_malloc(n);
+	if (!p) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return memcpy(p, s, n);
+}
+
+char *rt_strdup(const char *s)
+{
+	return own_malloc ? own_copy(s, strlen(s) + 1) : strdup(s);
+}
+
+char *rt_strndup(const char *s, size_t n)
+{
+	if (!own_malloc)
+		return strndup(s, n);
+	size_t len = strnlen(s, n);
+	char *p = own_malloc(len + 1);
+	if (!p) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	memcpy(p, s, len);
+	p[len] = 0;
+	return p;
+}
+
+wchar_t *rt_wcsdup(const wchar_t *s)
+{
+	return own_malloc ? own_copy(s, (wcslen(s) + 1) * sizeof *s) : wcsdup(s);
+}
+
+int rt_vasprintf(char **out, const char *fmt, va_list ap)
+{
+	if (!own_malloc)
+		return vasprintf(out, fmt, ap);
+	va_list again;
+	va_copy(again, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	if (n < 0) {
+		va_end(again);
+		return -1;
+	}
+	char *p = own_malloc((size_t)n + 1);
+	if (!p) {
+		va_end(again);
+		errno = ENOMEM;
+		return -1;
+	}
+	vsnprintf(p, (size_t)n + 1, fmt, again);
+	va_end(again);
+	*out = p;
+	return n;
+}
+
+int rt_asprintf(char **out, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = rt_vasprintf(out, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+/* glibc's getdelim, growing the program's buffer with its realloc: a
+ * buffer of 120 bytes at first, as glibc's, even where nothing is read. */
+ssize_t rt_getdelim(char **line, size_t *size, int delim, FILE *f)
+{
+	if (!own_realloc)
+		return getdelim(line, size, delim, f);
+	if (!line || !size || !f) {
+		errno = EINVAL;
+		return -1;
+	}
+	ssize_t len = 0;
+	flockfile(f);
+	if (!*line || !*size) {
+		char *p = own_realloc(*line, 120);
+		if (!p) {
+			funlockfile(f);
+			errno = ENOMEM;
+			return -1;
+		}
+		*line = p, *size = 120;
+	}
+	for (;;) {
+		int c = getc_unlocked(f);
+		if (c == EOF)
+			break;
+		if ((size_t)len + 2 > *size) {
+			size_t bigger = *size > SSIZE_MAX / 2 ? (size_t)SSIZE_MAX : 2 * *size;
+			char *p = bigger > *size ? own_realloc(*line, bigger) : NULL;
+			if (!p) {
+				funlockfile(f);
+				errno = bigger > *size ? ENOMEM : EOVERFLOW;
+				return -1;
+			}
+			*line = p, *size = bigger;
+		}
+		(*line)[len++] = (char)c;
+		if (c == delim)
+			break;
+	}
+	(*line)[len] = 0;
+	funlockfile(f);
+	return len ? len : -1;
+}
+
+ssize_t rt_getline(char **line, size_t *size, FILE *f)
+{
+	return rt_getdelim(line, size, '\n', f);
+}
+
+char *rt_realpath(const char *path, char *resolved)
+{
+	if (resolved || !own_malloc)
+		return realpath(path, resolved);
+	char buf[PATH_MAX];
+	return realpath(path, buf) ? own_copy(buf, strlen(buf) + 1) : NULL;
+}
+
+char *rt_canonicalize_file_name(const char *path)
+{
+	return rt_realpath(path, NULL);
+}
+
+char *rt_getcwd(char *buf, size_t size)
+{
+	if (buf || !own_malloc)
+		return getcwd(buf, size);
+	char here[PATH_MAX];
+	if (!getcwd(here, sizeof here))
+		return NULL;
+	size_t len = strlen(here) + 1;
+	if (size && size < len) {
+		errno = ERANGE;
+		return NULL;
+	}
+	char *p = own_malloc(size ? size : len);
+	if (!p) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return memcpy(p, here, len);
+}
+
+char *rt_get_current_dir_name(void)
+{
+	if (!own_malloc)
+		return get_current_dir_name();
+	const char *pwd = getenv("PWD");
+	struct stat a, b;
+	/* glibc's: $PWD where it names the working directory */
+	if (pwd && !stat(pwd, &a) && !stat(".", &b) && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+		return own_copy(pwd, strlen(pwd) + 1);
+	return rt_getcwd(NULL, 0);
+}
