@@ -51,8 +51,13 @@ static void internalize(struct jit *j, LLVMValueRef g, const struct ir_asm_names
 		return;
 	/* A program's own memset, say, whose version is renamed, must not
 	 * have its loop turned into a call of memset (its own stub): no
-	 * library idioms inside the program's library functions. */
-	if (LLVMIsAFunction(g) && own_libcall(j, g))
+	 * library idioms inside the program's library functions. Not for
+	 * the library's inline bodies from its headers (available_externally:
+	 * glibc's putchar_unlocked), which a call of the library may replace
+	 * harmlessly: LLVM inlines no function so marked into one that is
+	 * not, and a filter's loop called them per byte. */
+	if (LLVMIsAFunction(g) && own_libcall(j, g) &&
+	    LLVMGetLinkage(g) != LLVMAvailableExternallyLinkage)
 		LLVMAddTargetDependentFunctionAttr(g, "no-builtins", "");
 	if (keep_external(j, g, in_asm))
 		return;
@@ -302,12 +307,21 @@ static enum jit_offer by_size(const struct jit *j, size_t f)
  * that jit_offer follows; a function further down is offered by size. */
 #define CHAIN_MAX 64
 
-/* OSR code inlines only small straight-line helpers and small ones
- * whose own code is final: a loop in main that calls a helper with loops
- * of its own, entered before the helper was hot, would otherwise run all
- * the helper's work in the OSR code, never specialized, and with the
- * loop's state in the tier-0 frame's memory (bench/tiers/spec
- * bare-metal: 42 times run's time). A helper with final code has been
+/* As small as an untimed function, and without loops, but making calls
+ * (putchar_unlocked, glibc's inline body in the program, which calls the
+ * library when its buffer is full): its work a call is a few
+ * instructions, whatever it calls, and those callees keep their own
+ * code. */
+static bool small_no_loops(const struct jit *j, size_t f)
+{
+	return j->fns[f].size <= JIT_UNTIMED_MAX && !j->fns[f].loops;
+}
+
+/* OSR code inlines only small helpers without loops (straight-line, or
+ * making calls: small_no_loops), and small ones whose own code is final: a loop in main that calls
+ * a helper with loops of its own, entered before the helper was hot, would otherwise run all the
+ * helper's work in the OSR code, never specialized, and with the loop's state in the tier-0 frame's
+ * memory (bench/tiers/spec bare-metal: 42 times run's time). A helper with final code has been
  * judged already: no later version would come; so has one whose final
  * code is asked for and on its way (jit_expect: OSR's compiles go before
  * the queue's others, and a session cache's replay loop, 87% of its run,
@@ -322,7 +336,7 @@ static bool osr_inlines(const struct jit *j, size_t f)
 	bool final = j->compiled[f] == JIT_COMPILED_FINAL ||
 		     (j->compiled[f] == JIT_NOT_COMPILED &&
 		      atomic_load_explicit(&j->final_coming[f], memory_order_relaxed));
-	return j->fns[f].untimed || j->fns[f].always_inline ||
+	return j->fns[f].untimed || j->fns[f].always_inline || small_no_loops(j, f) ||
 	       (final && by_size(j, f) == JIT_OFFER_INLINE);
 }
 
