@@ -2,12 +2,14 @@
 #ifndef BFRT_RUNTIME_H
 #define BFRT_RUNTIME_H
 
+#include <aio.h>
 #include <grp.h>
 #include <mqueue.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -128,5 +130,31 @@ int rt_thrd_create(thrd_t *thread, thrd_start_t fn, void *arg);
 unsigned rt_thread_end_round(void);
 int rt_timer_create(clockid_t clock, struct sigevent *ev, timer_t *timer);
 int rt_mq_notify(mqd_t q, const struct sigevent *ev);
+int rt_aio_read(struct aiocb *cb);
+int rt_aio_read64(struct aiocb64 *cb);
+int rt_aio_write(struct aiocb *cb);
+int rt_aio_write64(struct aiocb64 *cb);
+int rt_aio_fsync(int op, struct aiocb *cb);
+int rt_aio_fsync64(int op, struct aiocb64 *cb);
+int rt_lio_listio(int mode, struct aiocb *const list[], int n, struct sigevent *ev);
+int rt_lio_listio64(int mode, struct aiocb64 *const list[], int n, struct sigevent *ev);
+/* Whether the program has had a second thread (its own, or one the C
+ * library runs its code on): its streams then take their locks. */
+extern atomic_bool rt_threaded;
+static inline bool rt_program_threaded(void)
+{
+	return atomic_load_explicit(&rt_threaded, memory_order_acquire);
+}
+/* stdio.c: the program's character I/O (getc, fgetc, getchar, putc, fputc,
+ * putchar, feof, ferror), without the stream's lock while the program has
+ * one thread, but on stderr, which the runtime's threads write. */
+int rt_getc(FILE *f);
+int rt_fgetc(FILE *f);
+int rt_getchar(void);
+int rt_putc(int c, FILE *f);
+int rt_fputc(int c, FILE *f);
+int rt_putchar(int c);
+int rt_feof(FILE *f);
+int rt_ferror(FILE *f);
 
 #endif

@@ -12,6 +12,7 @@
  * destructors, so the program's own destructors for the thread have run
  * before the exit, as they have natively.
  */
+#include <aio.h>
 #include <errno.h>
 #include <limits.h>
 #include <mqueue.h>
@@ -30,6 +31,19 @@
 
 static pthread_key_t ending;
 static atomic_long running; /* the program's threads not yet ended */
+
+/* Whether the program has, or had, a second thread: one of its own, or one
+ * the C library runs its code on or starts for it (SIGEV_THREAD's for
+ * timer_create and mq_notify, aio's), as glibc itself counts them. Until
+ * then its character I/O goes without the stream locks (stdio.c), as
+ * glibc's does in a process of one thread. Set before the thread starts:
+ * the thread setting it is in no stream call then. */
+atomic_bool rt_threaded;
+
+static void going_threaded(void)
+{
+	atomic_store_explicit(&rt_threaded, true, memory_order_release);
+}
 
 static void one_less(void)
 {
@@ -184,6 +198,7 @@ static int start(pthread_t *thread, const pthread_attr_t *attr, struct start how
 	if (!s)
 		return EAGAIN;
 	*s = how;
+	going_threaded();
 	atomic_fetch_add(&running, 1); /* before it starts: it may end first */
 	int r = pthread_create(thread, attr, begin, s);
 	if (r) {
@@ -228,6 +243,8 @@ static void count_helper(atomic_bool *counted, const struct sigevent *ev, int r,
 int rt_timer_create(clockid_t clock, struct sigevent *ev, timer_t *timer)
 {
 	static atomic_bool counted;
+	if (ev && ev->sigev_notify == SIGEV_THREAD)
+		going_threaded();
 	int r = timer_create(clock, ev, timer);
 	count_helper(&counted, ev, r, EAGAIN);
 	return r;
@@ -236,7 +253,28 @@ int rt_timer_create(clockid_t clock, struct sigevent *ev, timer_t *timer)
 int rt_mq_notify(mqd_t q, const struct sigevent *ev)
 {
 	static atomic_bool counted;
+	if (ev && ev->sigev_notify == SIGEV_THREAD)
+		going_threaded();
 	int r = mq_notify(q, ev);
 	count_helper(&counted, ev, r, ENOSYS);
 	return r;
 }
+
+/* aio's requests: glibc serves them on threads of its own (and runs a
+ * SIGEV_THREAD notice's function on another). */
+#define AIO_REQUEST(name, params, args) \
+	int rt_##name params \
+	{ \
+		going_threaded(); \
+		return name args; \
+	}
+AIO_REQUEST(aio_read, (struct aiocb *cb), (cb))
+AIO_REQUEST(aio_read64, (struct aiocb64 *cb), (cb))
+AIO_REQUEST(aio_write, (struct aiocb *cb), (cb))
+AIO_REQUEST(aio_write64, (struct aiocb64 *cb), (cb))
+AIO_REQUEST(aio_fsync, (int op, struct aiocb *cb), (op, cb))
+AIO_REQUEST(aio_fsync64, (int op, struct aiocb64 *cb), (op, cb))
+AIO_REQUEST(lio_listio, (int mode, struct aiocb *const list[], int n, struct sigevent *ev),
+	    (mode, list, n, ev))
+AIO_REQUEST(lio_listio64, (int mode, struct aiocb64 *const list[], int n, struct sigevent *ev),
+	    (mode, list, n, ev))
