@@ -282,7 +282,7 @@ static void finish(int status, void *arg)
 {
 	(void)arg;
 	rt_run_exit_handlers(status); /* an exit that bypassed rt_exit (one inside libc) */
-	fflush(stdout);
+	fflush(NULL); /* the program's streams, in the order libc's exit flushes them */
 	if (rt.opt < 0)
 		prof_stop();
 	jit_helper_end(rt.jit); /* (one let go may still run) */
@@ -865,13 +865,14 @@ int main(int argc, char **argv, char **envp)
 		fprintf(stderr, "bareflow-rt: tier 0 %s\n", jit_tier0_how(rt.jit));
 	void **constructors;
 	size_t nconstructors;
-	void *own_malloc, *own_realloc;
+	void *own_malloc, *own_realloc, *own_free;
 	if ((r = jit_init_functions(rt.jit, true, &constructors, &nconstructors)) ||
 	    (r = jit_init_functions(rt.jit, false, &destructors, &ndestructors)) ||
 	    (r = jit_own_function(rt.jit, "malloc", &own_malloc)) ||
-	    (r = jit_own_function(rt.jit, "realloc", &own_realloc)))
+	    (r = jit_own_function(rt.jit, "realloc", &own_realloc)) ||
+	    (r = jit_own_function(rt.jit, "free", &own_free)))
 		return compile_error(r);
-	rt_own_allocator(own_malloc, own_realloc);
+	rt_own_allocator(own_malloc, own_realloc, own_free);
 	on_exit(finish, NULL);
 	if (rt_fork_init()) {
 		fprintf(stderr, "bareflow-rt: cannot register fork's handlers\n");

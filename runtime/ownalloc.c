@@ -11,7 +11,7 @@
  * allocated, are these (symbols.def's R entries), which allocate with the
  * program's malloc and realloc: strdup, strndup, wcsdup, asprintf,
  * vasprintf, getline, getdelim, realpath and canonicalize_file_name,
- * getcwd and get_current_dir_name. Elsewhere each is glibc's. Not covered:
+ * getcwd, get_current_dir_name and tempnam. Elsewhere each is glibc's. Not covered:
  * open_memstream's buffer and scandir's entries, which stay glibc's (a
  * program that frees them with an allocator of its own fails as before).
  */
@@ -29,11 +29,29 @@
 
 static void *(*own_malloc)(size_t);
 static void *(*own_realloc)(void *, size_t);
+static void (*own_free)(void *);
 
-void rt_own_allocator(void *malloc_fn, void *realloc_fn)
+void rt_own_allocator(void *malloc_fn, void *realloc_fn, void *free_fn)
 {
 	own_malloc = (void *(*)(size_t))malloc_fn;
 	own_realloc = malloc_fn ? (void *(*)(void *, size_t))realloc_fn : NULL;
+	own_free = malloc_fn ? (void (*)(void *))free_fn : NULL;
+}
+
+/* The program's block p grown to size bytes, of which it holds old: by its
+ * realloc, or where it has none by its malloc, a copy and its free (glibc's
+ * realloc on the program's block would fail). NULL, p kept, without. */
+static void *own_grow(void *p, size_t old, size_t size)
+{
+	if (own_realloc)
+		return own_realloc(p, size);
+	void *q = own_malloc(size);
+	if (q && p) {
+		memcpy(q, p, old < size ? old : size);
+		if (own_free)
+			own_free(p);
+	}
+	return q;
 }
 
 /* A copy of the n bytes at s in the program's memory, or NULL (ENOMEM). */
@@ -78,6 +96,7 @@ int rt_vasprintf(char **out, const char *fmt, va_list ap)
 		return vasprintf(out, fmt, ap);
 	va_list again;
 	va_copy(again, ap);
+	int saved = errno; /* %m's, which the program's malloc may change */
 	int n = vsnprintf(NULL, 0, fmt, ap);
 	if (n < 0) {
 		va_end(again);
@@ -89,6 +108,7 @@ int rt_vasprintf(char **out, const char *fmt, va_list ap)
 		errno = ENOMEM;
 		return -1;
 	}
+	errno = saved;
 	vsnprintf(p, (size_t)n + 1, fmt, again);
 	va_end(again);
 	*out = p;
@@ -104,11 +124,13 @@ int rt_asprintf(char **out, const char *fmt, ...)
 	return n;
 }
 
-/* glibc's getdelim, growing the program's buffer with its realloc: a
- * buffer of 120 bytes at first, as glibc's, even where nothing is read. */
+/* glibc's getdelim with the program's allocator: where there is no
+ * buffer (or it is of size 0), one of 120 bytes from its malloc, even where
+ * nothing is read (a buffer of size 0 is left to the program, as glibc
+ * leaves it), grown by its realloc (own_grow). */
 ssize_t rt_getdelim(char **line, size_t *size, int delim, FILE *f)
 {
-	if (!own_realloc)
+	if (!own_malloc)
 		return getdelim(line, size, delim, f);
 	if (!line || !size || !f) {
 		errno = EINVAL;
@@ -117,7 +139,7 @@ ssize_t rt_getdelim(char **line, size_t *size, int delim, FILE *f)
 	ssize_t len = 0;
 	flockfile(f);
 	if (!*line || !*size) {
-		char *p = own_realloc(*line, 120);
+		char *p = own_malloc(120);
 		if (!p) {
 			funlockfile(f);
 			errno = ENOMEM;
@@ -131,7 +153,7 @@ ssize_t rt_getdelim(char **line, size_t *size, int delim, FILE *f)
 			break;
 		if ((size_t)len + 2 > *size) {
 			size_t bigger = *size > SSIZE_MAX / 2 ? (size_t)SSIZE_MAX : 2 * *size;
-			char *p = bigger > *size ? own_realloc(*line, bigger) : NULL;
+			char *p = bigger > *size ? own_grow(*line, *size, bigger) : NULL;
 			if (!p) {
 				funlockfile(f);
 				errno = bigger > *size ? ENOMEM : EOVERFLOW;
@@ -164,6 +186,16 @@ char *rt_realpath(const char *path, char *resolved)
 char *rt_canonicalize_file_name(const char *path)
 {
 	return rt_realpath(path, NULL);
+}
+
+char *rt_tempnam(const char *dir, const char *prefix)
+{
+	char *name = tempnam(dir, prefix);
+	if (!own_malloc || !name)
+		return name;
+	char *mine = own_copy(name, strlen(name) + 1);
+	free(name);
+	return mine;
 }
 
 char *rt_getcwd(char *buf, size_t size)

@@ -30,11 +30,12 @@ const struct jit_symbol *libc_symbols(size_t *n);
 void *rt_malloc(size_t size);
 void *rt_calloc(size_t n, size_t size);
 /* ownalloc.c: where the program defines malloc (malloc_fn, its address;
- * realloc_fn, its realloc's or NULL), the C library's functions that hand
- * it memory to free, or grow a block it allocated, use its allocator:
- * strdup, strndup, wcsdup, asprintf, vasprintf, getline, getdelim,
- * realpath, canonicalize_file_name, getcwd, get_current_dir_name. */
-void rt_own_allocator(void *malloc_fn, void *realloc_fn);
+ * realloc_fn and free_fn, its realloc's and free's or NULL), the C
+ * library's functions that hand it memory to free, or grow a block it
+ * allocated, use its allocator: strdup, strndup, wcsdup, asprintf,
+ * vasprintf, getline, getdelim, realpath, canonicalize_file_name, getcwd,
+ * get_current_dir_name, tempnam. */
+void rt_own_allocator(void *malloc_fn, void *realloc_fn, void *free_fn);
 char *rt_strdup(const char *s);
 char *rt_strndup(const char *s, size_t n);
 wchar_t *rt_wcsdup(const wchar_t *s);
@@ -46,6 +47,7 @@ char *rt_realpath(const char *path, char *resolved);
 char *rt_canonicalize_file_name(const char *path);
 char *rt_getcwd(char *buf, size_t size);
 char *rt_get_current_dir_name(void);
+char *rt_tempnam(const char *dir, const char *prefix);
 /* tls.c: the place of a JIT-compiled program's thread-local variable,
  * offset bytes into the running thread's block, made from table (the one
  * jit/ compiles) at the thread's first access. */

@@ -283,9 +283,11 @@ void jit_code_note_object(struct jit *j, LLVMMemoryBufferRef obj);
 void jit_code_resolve(struct jit *j);
 
 /* whole.c */
-/* Internalize every definition the program alone can name and run the
- * interprocedural passes over the whole program (before promotion). */
-int jit_whole_program(struct jit *j);
+/* Internalize every definition the program alone can name (not one its
+ * assembly names, in_asm) and run the interprocedural passes over the
+ * whole program (before promotion). */
+struct ir_asm_names;
+int jit_whole_program(struct jit *j, const struct ir_asm_names *in_asm);
 /* Keep defs (the functions' definitions in jit_fn order; now owned by j)
  * and note, for each, the one function that calls it, if it has exactly
  * one direct call and no other use. */

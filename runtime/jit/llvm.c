@@ -983,14 +983,20 @@ static int define_symbols(struct jit *j)
  * had none of its own to keep (static, private, unnamed, or an extern
  * inline body that is only a copy of a definition elsewhere), a name no
  * other definition or runtime symbol has. */
-static void promote_one(LLVMValueRef g, unsigned *anon)
+static void promote_one(struct jit *j, LLVMValueRef g, const struct ir_asm_names *in_asm,
+			unsigned *anon)
 {
 	char name[512];
 	size_t len;
 	const char *old = LLVMGetValueName2(g, &len);
 	LLVMLinkage l = LLVMGetLinkage(g);
-	if (l == LLVMInternalLinkage || l == LLVMPrivateLinkage ||
-	    l == LLVMAvailableExternallyLinkage || !len) {
+	/* a static the program's assembly names by its name keeps it, as in
+	 * its file's object, unless the runtime has a symbol of that name */
+	bool named_in_asm =
+	    len && ir_asm_names_has(in_asm->names, in_asm->nnames, old) && !jit_provided(j, old);
+	if ((l == LLVMInternalLinkage || l == LLVMPrivateLinkage ||
+	     l == LLVMAvailableExternallyLinkage || !len) &&
+	    !named_in_asm) {
 		if (len)
 			snprintf(name, sizeof name, "%.*s.bfl", (int)(len > 400 ? 400 : len), old);
 		else
@@ -1005,15 +1011,15 @@ static void promote_one(LLVMValueRef g, unsigned *anon)
 /* Every definition, so that later tiers, compiled as separate objects, can
  * refer to them: static functions and variables, string literals, inline
  * functions. */
-static void promote(struct jit *j)
+static void promote(struct jit *j, const struct ir_asm_names *in_asm)
 {
 	unsigned anon = 0;
 	for (LLVMValueRef g = LLVMGetFirstGlobal(j->module); g; g = LLVMGetNextGlobal(g))
 		if (!LLVMIsDeclaration(g) && strncmp(LLVMGetValueName(g), "llvm.", 5))
-			promote_one(g, &anon);
+			promote_one(j, g, in_asm, &anon);
 	for (LLVMValueRef f = LLVMGetFirstFunction(j->module); f; f = LLVMGetNextFunction(f))
 		if (!LLVMIsDeclaration(f))
-			promote_one(f, &anon);
+			promote_one(j, f, in_asm, &anon);
 }
 
 /* The name a user knows a function by: without our ".bfl" suffix. */
@@ -1193,14 +1199,19 @@ int jit_prepare(struct jit *j, const struct jit_fn **fns, size_t *nfns)
 		err = define_symbols(j);
 	/* a program prepared elsewhere (jit_add_prepared) was marked, made
 	 * whole and promoted there */
+	struct ir_asm_names in_asm = {0};
 	if (!err && !j->prepared_input) {
 		mark_unread(j);
-		err = jit_whole_program(j);
+		if (!ir_asm_names(j->module, &in_asm))
+			err = jit_fail(j, JIT_EINTERNAL, "out of memory");
+		else
+			err = jit_whole_program(j, &in_asm);
 	}
+	if (!err && !j->prepared_input)
+		promote(j, &in_asm);
+	ir_asm_names_free(&in_asm);
 	if (err)
 		return err;
-	if (!j->prepared_input)
-		promote(j);
 	if ((err = collect_inits(j, 0)) || (err = collect_inits(j, 1)))
 		return err;
 	if (j->keep_prepared && (err = keep_prepared(j)))

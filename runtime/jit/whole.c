@@ -116,17 +116,13 @@ static size_t hide_costly(LLVMModuleRef m, struct hidden **out)
 	return n;
 }
 
-int jit_whole_program(struct jit *j)
+int jit_whole_program(struct jit *j, const struct ir_asm_names *in_asm)
 {
 	uint64_t t0 = rt_now_ns();
-	struct ir_asm_names in_asm;
-	if (!ir_asm_names(j->module, &in_asm))
-		return jit_fail(j, JIT_EINTERNAL, "out of memory");
 	for (LLVMValueRef g = LLVMGetFirstGlobal(j->module); g; g = LLVMGetNextGlobal(g))
-		internalize(j, g, &in_asm);
+		internalize(j, g, in_asm);
 	for (LLVMValueRef f = LLVMGetFirstFunction(j->module); f; f = LLVMGetNextFunction(f))
-		internalize(j, f, &in_asm);
-	ir_asm_names_free(&in_asm);
+		internalize(j, f, in_asm);
 	/* globaldce first: what nothing reaches, before the passes below walk
 	 * it (a compression library's 68 files, of which a program uses 52 of
 	 * 259 functions: 29.5 ms for these passes before, 9-12 after);

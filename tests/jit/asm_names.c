@@ -1,7 +1,8 @@
 /* Assembly that names the program's symbols, which LLVM does not see as
  * uses: a function defined in module-level assembly and called from C, a
  * variable only inline assembly writes (by name, not through an operand),
- * and a C function inline assembly calls by name. The JIT must link them
+ * a C function inline assembly calls by name, and a static variable and a
+ * static function that assembly names. The JIT must link them
  * by those names at every tier (the function defined once, however many
  * versions call it) and must not take the variable for a constant. */
 #include <stdio.h>
@@ -12,11 +13,24 @@ __asm__(".text\n"
 	"asm_add3:\n"
 	"\tleaq 3(%rdi), %rax\n"
 	"\tret\n"
-	".size asm_add3, .-asm_add3\n");
+	".size asm_add3, .-asm_add3\n"
+	".globl asm_call_twice\n"
+	".type asm_call_twice, @function\n"
+	"asm_call_twice:\n"
+	"\tjmp asm_twice\n"
+	".size asm_call_twice, .-asm_call_twice\n");
 long asm_add3(long x);
+long asm_call_twice(long x);
 
 int asm_counter = 1; /* written only by the assembly below */
 int helper_calls;
+/* a static that only assembly writes, and one that assembly calls: their
+ * names are their file's, as in its object */
+__attribute__((used)) static int asm_static;
+__attribute__((used)) static long asm_twice(long x)
+{
+	return 2 * x;
+}
 
 __attribute__((noinline)) void asm_helper(void)
 {
@@ -34,7 +48,8 @@ static long sum_add3(int n)
 
 static void bump(void)
 {
-	__asm__ volatile("addl $2, asm_counter(%%rip)" ::: "memory", "cc");
+	__asm__ volatile("addl $2, asm_counter(%%rip)\n\tincl asm_static(%%rip)" ::
+			     : "memory", "cc");
 }
 
 static void call_helper(void)
@@ -53,6 +68,8 @@ int main(void)
 			call_helper();
 	}
 	asm_helper(); /* a direct call too */
-	printf("total %ld, counter %d, helper calls %d\n", total, asm_counter, helper_calls);
-	return asm_counter == 601 && helper_calls == 4 ? 0 : 1;
+	long twice = asm_call_twice(21);
+	printf("total %ld, counter %d, static %d, helper calls %d, twice %ld\n", total, asm_counter,
+	       asm_static, helper_calls, twice);
+	return asm_counter == 601 && asm_static == 300 && helper_calls == 4 && twice == 42 ? 0 : 1;
 }

@@ -1,11 +1,11 @@
 /* A program with its own allocator, as glibc allows: malloc, free, calloc
  * and realloc over a static arena, each block behind a header that free
  * and realloc check. The C library's functions that return memory for
- * the program to free (strdup, strndup, asprintf, getline growing the
- * program's buffer, realpath and getcwd given no buffer) must allocate
- * with it, as they do natively: a block of the C library's own reaching
- * this free is reported, and the program exits 3. argv[1] is a text
- * file (tests/jit/data.txt). */
+ * the program to free (strdup, strndup, asprintf, getline making its
+ * first buffer with malloc and growing the program's, realpath and getcwd
+ * given no buffer, tempnam) must allocate with it, as they do natively: a
+ * block of the C library's own reaching this free is reported, and the
+ * program exits 3. argv[1] is a text file (tests/jit/data.txt). */
 #define _GNU_SOURCE
 #include <stdarg.h>
 #include <stdint.h>
@@ -23,7 +23,7 @@ struct header {
 
 static _Alignas(16) unsigned char arena[1 << 22];
 static size_t top;
-static long made;
+static long made, realloc_null;
 
 void *malloc(size_t n)
 {
@@ -68,8 +68,10 @@ void *calloc(size_t n, size_t size)
 
 void *realloc(void *p, size_t n)
 {
-	if (!p)
+	if (!p) {
+		realloc_null++;
 		return malloc(n);
+	}
 	struct header *h = mine(p);
 	void *q = malloc(n);
 	if (!q)
@@ -112,7 +114,8 @@ int main(int argc, char **argv)
 	char *small = malloc(2); /* the program's buffer, grown by getdelim */
 	cap = 2;
 	n = getdelim(&small, &cap, ' ', f);
-	printf("lines %ld, bytes %zu, first word %zd bytes\n", lines, bytes, n);
+	printf("lines %ld, bytes %zu, first word %zd bytes, realloc(NULL) %ld times\n", lines,
+	       bytes, n, realloc_null);
 	free(small);
 	fclose(f);
 
@@ -120,6 +123,7 @@ int main(int argc, char **argv)
 	printf("getcwd and realpath agree: %d\n",
 	       cwd && real && getcwd(here, sizeof here) && !strcmp(cwd, here) && !strcmp(real, here));
 	free(cwd), free(real);
+	free(tempnam(NULL, "bf"));
 	/* (the C library's own blocks, its streams' say, are this allocator's
 	 * natively and glibc's under the JIT: only these are counted) */
 	printf("blocks made %s\n", made >= 8 ? "8 or more" : "too few");
