@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "runtime.h"
@@ -46,33 +45,39 @@ void *rt_malloc(size_t size)
  * (MADV_POPULATE_WRITE, Linux 5.14): each page faults in once, as the
  * program's first write would have, with nothing to flush. Only up to
  * CALLOC_POPULATE_MAX: a larger block may be used sparsely, and a page never
- * touched would cost memory. Not on BareFlow's kernel, which maps no zero
- * page; where the call fails (an older kernel), the block is as calloc left
- * it. */
+ * touched would cost memory (and CALLOC_POPULATE_TOTAL in all). Not on
+ * BareFlow's kernel, which maps no zero page; where the call fails (a
+ * kernel older than 5.14), the block is as calloc left it, and no later
+ * one is tried. */
 #define CALLOC_POPULATE_MAX (64ul << 20)
+/* and no more than this in all: many sparse tables would otherwise hold
+ * far more memory than the program built alone */
+#define CALLOC_POPULATE_TOTAL (512ul << 20)
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
 #endif
 
-static bool linux_zero_page(void)
-{
-	static atomic_int known; /* 0: not yet; 1: Linux; 2: BareFlow */
-	int k = atomic_load_explicit(&known, memory_order_relaxed);
-	if (!k) {
-		struct utsname u;
-		k = uname(&u) == 0 && strstr(u.version, "BareFlow") ? 2 : 1;
-		atomic_store_explicit(&known, k, memory_order_relaxed);
-	}
-	return k == 1;
-}
+/* 0: not known yet; 1: on; 2: off (BareFlow's kernel, or one without it) */
+static atomic_int populating;
+static atomic_size_t populated;
 
 static void calloc_populate(void *p, size_t total)
 {
 	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
 	uintptr_t start = ((uintptr_t)p + page - 1) & ~(page - 1);
 	uintptr_t end = ((uintptr_t)p + total) & ~(page - 1);
-	if (total <= CALLOC_POPULATE_MAX && end > start && linux_zero_page())
-		madvise((void *)start, end - start, MADV_POPULATE_WRITE);
+	int state = atomic_load_explicit(&populating, memory_order_relaxed);
+	if (!state) {
+		state = rt_on_bareflow() ? 2 : 1;
+		atomic_store_explicit(&populating, state, memory_order_relaxed);
+	}
+	if (state == 2 || total > CALLOC_POPULATE_MAX || end <= start ||
+	    atomic_fetch_add(&populated, end - start) + (end - start) > CALLOC_POPULATE_TOTAL)
+		return;
+	int saved = errno; /* calloc succeeded, whatever this does */
+	if (madvise((void *)start, end - start, MADV_POPULATE_WRITE) && errno == EINVAL)
+		atomic_store_explicit(&populating, 2, memory_order_relaxed);
+	errno = saved;
 }
 
 void *rt_calloc(size_t n, size_t size)

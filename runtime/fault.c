@@ -7,6 +7,7 @@
  */
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -17,6 +18,7 @@
 
 #include "codemap.h"
 #include "fault.h"
+#include "runtime.h"
 
 /* Copy len bytes at addr without faulting: false if they cannot be read. */
 static bool peek(uint64_t addr, void *out, size_t len)
@@ -99,13 +101,24 @@ static void crashed(int sig, siginfo_t *si, void *uc_)
 	raise(sig);
 }
 
+bool rt_on_bareflow(void)
+{
+	static atomic_int known; /* 0: not yet; 1: BareFlow's kernel; 2: another */
+	int k = atomic_load_explicit(&known, memory_order_relaxed);
+	if (!k) {
+		struct utsname u;
+		k = uname(&u) == 0 && strstr(u.version, "BareFlow") ? 1 : 2;
+		atomic_store_explicit(&known, k, memory_order_relaxed);
+	}
+	return k == 1;
+}
+
 void fault_report_init(void)
 {
 	static const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL};
 	const size_t size = 1 << 16;
-	struct utsname u;
 
-	if (uname(&u) == 0 && strstr(u.version, "BareFlow"))
+	if (rt_on_bareflow())
 		return; /* the kernel reports faults */
 	/* mapped, not in .bss: BareFlow's loader would count it for nothing */
 	void *stack = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -10,18 +10,21 @@
  * the library functions that hand it memory to free, or grow a block it
  * allocated, are these (symbols.def's R entries), which allocate with the
  * program's malloc and realloc: strdup, strndup, wcsdup, asprintf,
- * vasprintf, getline, getdelim, realpath and canonicalize_file_name,
- * getcwd, get_current_dir_name and tempnam. Elsewhere each is glibc's. Not covered:
- * open_memstream's buffer and scandir's entries, which stay glibc's (a
- * program that frees them with an allocator of its own fails as before).
+ * vasprintf, getline, getdelim (and __getdelim, which glibc's inline
+ * getline calls), realpath, canonicalize_file_name, getcwd,
+ * get_current_dir_name, tempnam and reallocarray. Elsewhere each is
+ * glibc's. Not covered, their memory glibc's as before (a program that
+ * frees it with an allocator of its own fails): open_memstream's and
+ * open_wmemstream's buffers, scandir's and scandirat's entries, sscanf's
+ * %ms strings, backtrace_symbols' array, and the argz and envz vectors.
  */
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -138,6 +141,10 @@ ssize_t rt_getdelim(char **line, size_t *size, int delim, FILE *f)
 	}
 	ssize_t len = 0;
 	flockfile(f);
+	if (ferror_unlocked(f)) { /* as glibc's: nothing more after an error */
+		funlockfile(f);
+		return -1;
+	}
 	if (!*line || !*size) {
 		char *p = own_malloc(120);
 		if (!p) {
@@ -175,12 +182,22 @@ ssize_t rt_getline(char **line, size_t *size, FILE *f)
 	return rt_getdelim(line, size, '\n', f);
 }
 
+/* name, which glibc allocated, moved to the program's memory (NULL stays
+ * NULL; so does a copy without memory, ENOMEM). */
+static char *own_string(char *name)
+{
+	if (!name)
+		return NULL;
+	char *mine = own_copy(name, strlen(name) + 1);
+	free(name);
+	return mine;
+}
+
 char *rt_realpath(const char *path, char *resolved)
 {
 	if (resolved || !own_malloc)
 		return realpath(path, resolved);
-	char buf[PATH_MAX];
-	return realpath(path, buf) ? own_copy(buf, strlen(buf) + 1) : NULL;
+	return own_string(realpath(path, NULL));
 }
 
 char *rt_canonicalize_file_name(const char *path)
@@ -191,41 +208,42 @@ char *rt_canonicalize_file_name(const char *path)
 char *rt_tempnam(const char *dir, const char *prefix)
 {
 	char *name = tempnam(dir, prefix);
-	if (!own_malloc || !name)
-		return name;
-	char *mine = own_copy(name, strlen(name) + 1);
-	free(name);
-	return mine;
+	return own_malloc ? own_string(name) : name;
 }
 
+/* glibc's getcwd given no buffer: one of size bytes (ERANGE where the
+ * name is longer), or as long as the name where size is 0. */
 char *rt_getcwd(char *buf, size_t size)
 {
 	if (buf || !own_malloc)
 		return getcwd(buf, size);
-	char here[PATH_MAX];
-	if (!getcwd(here, sizeof here))
+	char *here = getcwd(NULL, 0);
+	if (!here)
 		return NULL;
 	size_t len = strlen(here) + 1;
-	if (size && size < len) {
+	char *p = NULL;
+	if (size && size < len)
 		errno = ERANGE;
-		return NULL;
-	}
-	char *p = own_malloc(size ? size : len);
-	if (!p) {
+	else if (!(p = own_malloc(size ? size : len)))
 		errno = ENOMEM;
-		return NULL;
-	}
-	return memcpy(p, here, len);
+	else
+		memcpy(p, here, len);
+	free(here);
+	return p;
 }
 
 char *rt_get_current_dir_name(void)
 {
-	if (!own_malloc)
-		return get_current_dir_name();
-	const char *pwd = getenv("PWD");
-	struct stat a, b;
-	/* glibc's: $PWD where it names the working directory */
-	if (pwd && !stat(pwd, &a) && !stat(".", &b) && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
-		return own_copy(pwd, strlen(pwd) + 1);
-	return rt_getcwd(NULL, 0);
+	return own_malloc ? own_string(get_current_dir_name()) : get_current_dir_name();
+}
+
+void *rt_reallocarray(void *p, size_t n, size_t size)
+{
+	if (!own_realloc)
+		return reallocarray(p, n, size);
+	if (size && n > SIZE_MAX / size) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return own_realloc(p, n * size);
 }

@@ -25,6 +25,9 @@
 const struct jit_symbol *runtime_symbols(size_t *n);
 const struct jit_symbol *libc_symbols(size_t *n);
 
+/* fault.c: whether this runs on BareFlow's kernel (its uname says so),
+ * rather than on Linux. */
+bool rt_on_bareflow(void);
 /* alloc.c: the program's malloc and calloc (glibc's, large blocks aligned
  * to a cache line); NULL and errno as theirs. */
 void *rt_malloc(size_t size);
@@ -34,7 +37,7 @@ void *rt_calloc(size_t n, size_t size);
  * library's functions that hand it memory to free, or grow a block it
  * allocated, use its allocator: strdup, strndup, wcsdup, asprintf,
  * vasprintf, getline, getdelim, realpath, canonicalize_file_name, getcwd,
- * get_current_dir_name, tempnam. */
+ * get_current_dir_name, tempnam, reallocarray. */
 void rt_own_allocator(void *malloc_fn, void *realloc_fn, void *free_fn);
 char *rt_strdup(const char *s);
 char *rt_strndup(const char *s, size_t n);
@@ -48,6 +51,7 @@ char *rt_canonicalize_file_name(const char *path);
 char *rt_getcwd(char *buf, size_t size);
 char *rt_get_current_dir_name(void);
 char *rt_tempnam(const char *dir, const char *prefix);
+void *rt_reallocarray(void *p, size_t n, size_t size);
 /* tls.c: the place of a JIT-compiled program's thread-local variable,
  * offset bytes into the running thread's block, made from table (the one
  * jit/ compiles) at the thread's first access. */

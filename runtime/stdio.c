@@ -9,8 +9,9 @@
  * streams unlocked, as glibc's would in the program built alone; after,
  * glibc's, locking. stderr always takes its lock: the runtime's threads
  * write their messages there (whatever stderr then is). An LLVM failure
- * on the compiler thread flushes stdout as it ends the process, which may
- * then race a write of the program's in progress.
+ * on the compiler thread (jit/llvm.c's llvm_fatal, or the compile server's
+ * reply that LLVM failed there, jit/remote.c) flushes stdout as it ends the
+ * process, which may then race a write of the program's in progress.
  */
 #include <stdio.h>
 

@@ -262,16 +262,16 @@ int rt_mq_notify(mqd_t q, const struct sigevent *ev)
 
 /* aio's requests: glibc serves them on threads of its own (and runs a
  * SIGEV_THREAD notice's function on another). */
-#define AIO_REQUEST(name, params, args) \
-	int rt_##name params \
-	{ \
-		going_threaded(); \
-		return name args; \
+#define AIO_REQUEST(name, params, args)                                                            \
+	int rt_##name params                                                                       \
+	{                                                                                          \
+		going_threaded();                                                                  \
+		return name args;                                                                  \
 	}
-AIO_REQUEST(aio_read, (struct aiocb *cb), (cb))
-AIO_REQUEST(aio_read64, (struct aiocb64 *cb), (cb))
-AIO_REQUEST(aio_write, (struct aiocb *cb), (cb))
-AIO_REQUEST(aio_write64, (struct aiocb64 *cb), (cb))
+AIO_REQUEST(aio_read, (struct aiocb * cb), (cb))
+AIO_REQUEST(aio_read64, (struct aiocb64 * cb), (cb))
+AIO_REQUEST(aio_write, (struct aiocb * cb), (cb))
+AIO_REQUEST(aio_write64, (struct aiocb64 * cb), (cb))
 AIO_REQUEST(aio_fsync, (int op, struct aiocb *cb), (op, cb))
 AIO_REQUEST(aio_fsync64, (int op, struct aiocb64 *cb), (op, cb))
 AIO_REQUEST(lio_listio, (int mode, struct aiocb *const list[], int n, struct sigevent *ev),

@@ -355,7 +355,9 @@ void ir_put_back(struct ir_aside *aside, size_t n);
  * part's): each becomes a declaration, but for constants, which keep their
  * values (available_externally) if keep_constants; the lists of
  * constructors and of names to keep (llvm.*) go, and so does module-level
- * assembly, which that module assembles: what it defines is defined once. */
+ * assembly that makes a symbol global (ir_asm_exports), which that module
+ * assembles: what it defines is defined once. (Other module assembly, a
+ * macro or a constant the inline assembly uses, stays: local to each.) */
 void ir_variables_elsewhere(LLVMModuleRef m, bool keep_constants);
 LLVMModuleRef ir_versions_module(struct jit *j, const unsigned *fns, size_t n, char *const *names,
 				 LLVMValueRef *bodies, const LLVMValueRef *named, size_t nnamed);
@@ -479,13 +481,18 @@ bool ir_is_static_alloca(LLVMValueRef v);
 bool ir_has_assembly(LLVMModuleRef m);
 /* The names m's assembly uses, as an assembler reads them: every identifier
  * in its module-level assembly and in its inline-assembly templates
- * (`names`), and the labels its module-level assembly defines (`labels`:
- * an identifier followed by a colon). Each sorted; false without memory. */
+ * (`names`), and the symbols its module-level assembly defines (`labels`:
+ * an identifier followed by a colon or `=`, or defined by .set, .equ,
+ * .equiv, .eqv, .comm or .lcomm). Strings and comments name nothing. Each
+ * sorted; false without memory. */
 struct ir_asm_names {
 	char **names, **labels;
 	size_t nnames, nlabels;
 };
 bool ir_asm_names(LLVMModuleRef m, struct ir_asm_names *out);
+/* Whether m's module-level assembly makes a symbol global (.globl,
+ * .global, .weak). */
+bool ir_asm_exports(LLVMModuleRef m);
 bool ir_asm_names_has(char *const *set, size_t n, const char *name);
 void ir_asm_names_free(struct ir_asm_names *a);
 /* Whether f calls a function that can return twice (setjmp). */

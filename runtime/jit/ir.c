@@ -1298,7 +1298,8 @@ void ir_put_back(struct ir_aside *aside, size_t na)
 
 void ir_variables_elsewhere(LLVMModuleRef m, bool keep_constants)
 {
-	LLVMSetModuleInlineAsm2(m, "", 0);
+	if (ir_asm_exports(m))
+		LLVMSetModuleInlineAsm2(m, "", 0);
 	LLVMValueRef g = LLVMGetFirstGlobal(m), next;
 	for (; g; g = next) {
 		next = LLVMGetNextGlobal(g);
@@ -1619,7 +1620,8 @@ bool ir_has_assembly(LLVMModuleRef m)
 	return false;
 }
 
-/* A set of names being gathered: each added once, sorted at the end. */
+/* A list of names being gathered (a name may be in it more than once),
+ * sorted at the end. */
 struct name_list {
 	char **v;
 	size_t n, cap;
@@ -1653,26 +1655,72 @@ static bool name_char(char c, bool first)
 	       (!first && c >= '0' && c <= '9');
 }
 
-/* Adds text's identifiers to names, and, for module-level assembly
- * (labels not NULL), those followed by a colon to labels. */
-static void scan_asm(const char *text, size_t len, struct name_list *names,
-		     struct name_list *labels)
+/* Whether the word at s (n bytes) is one of the directives given. */
+static bool word_in(const char *s, size_t n, const char *const *words, size_t nwords)
 {
+	for (size_t k = 0; k < nwords; k++)
+		if (strlen(words[k]) == n && !memcmp(s, words[k], n))
+			return true;
+	return false;
+}
+
+/* The directives whose first operand is a symbol they define, and those
+ * that make a symbol global. */
+static const char *const defining[] = {".set", ".equ", ".equiv", ".eqv", ".comm", ".lcomm"};
+static const char *const exporting[] = {".globl", ".global", ".weak"};
+
+/* Adds text's identifiers to names (strings and comments name nothing)
+ * and, for module-level assembly (labels not NULL), those it defines to
+ * labels: followed by a colon or by `=`, or the first operand of a
+ * defining directive; *exports is set where it makes a symbol global. */
+static void scan_asm(const char *text, size_t len, struct name_list *names,
+		     struct name_list *labels, bool *exports)
+{
+	bool defines_next = false; /* the last word was a defining directive */
 	size_t i = 0;
 	while (i < len) {
-		if (!name_char(text[i], true) || (i && name_char(text[i - 1], false))) {
+		char c = text[i];
+		if (c == '"') {
+			for (i++; i < len && text[i] != '"'; i++)
+				i += text[i] == '\\';
+			i++;
+			continue;
+		}
+		if (c == '#' || (c == '/' && i + 1 < len && text[i + 1] == '/')) {
+			while (i < len && text[i] != '\n')
+				i++;
+			continue;
+		}
+		if (c == '/' && i + 1 < len && text[i + 1] == '*') {
+			for (i += 2;
+			     i < len && !(text[i] == '*' && i + 1 < len && text[i + 1] == '/'); i++)
+				;
+			i += 2;
+			continue;
+		}
+		if (!name_char(c, true) || (i && name_char(text[i - 1], false))) {
+			if (c == '\n' || c == ';')
+				defines_next = false;
 			i++;
 			continue;
 		}
 		size_t start = i;
 		while (i < len && name_char(text[i], false))
 			i++;
-		add_name(names, text + start, i - start);
+		size_t n = i - start;
+		add_name(names, text + start, n);
 		size_t k = i;
 		while (k < len && (text[k] == ' ' || text[k] == '\t'))
 			k++;
-		if (labels && k < len && text[k] == ':')
-			add_name(labels, text + start, i - start);
+		bool colon = k < len && text[k] == ':';
+		bool equals = k < len && text[k] == '=' && (k + 1 == len || text[k + 1] != '=');
+		if (labels && (defines_next || colon || equals))
+			add_name(labels, text + start, n);
+		defines_next =
+		    word_in(text + start, n, defining, sizeof defining / sizeof *defining);
+		if (exports &&
+		    word_in(text + start, n, exporting, sizeof exporting / sizeof *exporting))
+			*exports = true;
 	}
 }
 
@@ -1693,7 +1741,7 @@ bool ir_asm_names(LLVMModuleRef m, struct ir_asm_names *out)
 	struct name_list names = {0}, labels = {0};
 	size_t len = 0;
 	const char *text = LLVMGetModuleInlineAsm(m, &len);
-	scan_asm(text, len, &names, &labels);
+	scan_asm(text, len, &names, &labels, NULL);
 	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
 		for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb;
 		     bb = LLVMGetNextBasicBlock(bb))
@@ -1706,7 +1754,7 @@ bool ir_asm_names(LLVMModuleRef m, struct ir_asm_names *out)
 				if (LLVMGetValueKind(callee) != LLVMInlineAsmValueKind)
 					continue;
 				text = LLVMGetInlineAsmAsmString(callee, &len);
-				scan_asm(text, len, &names, NULL);
+				scan_asm(text, len, &names, NULL, NULL);
 			}
 	if (names.failed || labels.failed) {
 		free_names(names.v, names.n);
@@ -1731,4 +1779,15 @@ void ir_asm_names_free(struct ir_asm_names *a)
 	free_names(a->names, a->nnames);
 	free_names(a->labels, a->nlabels);
 	*a = (struct ir_asm_names){0};
+}
+
+bool ir_asm_exports(LLVMModuleRef m)
+{
+	size_t len = 0;
+	const char *text = LLVMGetModuleInlineAsm(m, &len);
+	struct name_list names = {0};
+	bool exports = false;
+	scan_asm(text, len, &names, NULL, &exports);
+	free_names(names.v, names.n);
+	return exports;
 }

@@ -303,36 +303,39 @@ static enum jit_offer by_size(const struct jit *j, size_t f)
  * that jit_offer follows; a function further down is offered by size. */
 #define CHAIN_MAX 64
 
-/* As small as an untimed function, and without loops, but making calls
+/* A helper this small without loops, making calls or not
  * (putchar_unlocked, glibc's inline body in the program, which calls the
- * library when its buffer is full): its work a call is a few
- * instructions, whatever it calls, and those callees keep their own
- * code. */
+ * library when its buffer is full), is inlined into OSR code at once: its
+ * work a call is a few instructions, whatever it calls, and those callees
+ * keep their own code. (An untimed function is one of these.) */
+#define OSR_INLINE_SMALL 64 /* unoptimized IR instructions */
+
 static bool small_no_loops(const struct jit *j, size_t f)
 {
-	return j->fns[f].size <= JIT_UNTIMED_MAX && !j->fns[f].loops;
+	return j->fns[f].size <= OSR_INLINE_SMALL && !j->fns[f].loops;
 }
 
 /* OSR code inlines only small helpers without loops (straight-line, or
- * making calls: small_no_loops), and small ones whose own code is final: a loop in main that calls
- * a helper with loops of its own, entered before the helper was hot, would otherwise run all the
- * helper's work in the OSR code, never specialized, and with the loop's state in the tier-0 frame's
- * memory (bench/tiers/spec bare-metal: 42 times run's time). A helper with final code has been
- * judged already: no later version would come; so has one whose final
- * code is asked for and on its way (jit_expect: OSR's compiles go before
- * the queue's others, and a session cache's replay loop, 87% of its run,
- * kept its key builder a call when it came first). Such a helper without
- * loops, called once, from the OSR function or from a helper so offered,
- * is a private copy (see jit_offer): a tokenizer's main loop inlined its
- * request parser, but the parser's state machine, called per byte, stayed
- * a call. */
+ * making calls: small_no_loops), and small ones whose own code is final:
+ * a loop in main that calls a helper with loops of its own, entered
+ * before the helper was hot, would otherwise run all the helper's work in
+ * the OSR code, never specialized, and with the loop's state in the tier-0
+ * frame's memory (bench/tiers/spec bare-metal: 42 times run's time). A
+ * helper with final code has been judged already: no later version would
+ * come; so has one whose final code is asked for and on its way
+ * (jit_expect: OSR's compiles go before the queue's others, and a session
+ * cache's replay loop, 87% of its run, kept its key builder a call when it
+ * came first). Such a helper without loops, called once, from the OSR
+ * function or from a helper so offered, is a private copy (see
+ * jit_offer): a tokenizer's main loop inlined its request parser, but the
+ * parser's state machine, called per byte, stayed a call. */
 static bool osr_inlines(const struct jit *j, size_t f)
 {
 	/* a later version never makes a function final (internal.h) */
 	bool final = j->compiled[f] == JIT_COMPILED_FINAL ||
 		     (j->compiled[f] == JIT_NOT_COMPILED &&
 		      atomic_load_explicit(&j->final_coming[f], memory_order_relaxed));
-	return j->fns[f].untimed || j->fns[f].always_inline || small_no_loops(j, f) ||
+	return small_no_loops(j, f) || j->fns[f].always_inline ||
 	       (final && by_size(j, f) == JIT_OFFER_INLINE);
 }
 

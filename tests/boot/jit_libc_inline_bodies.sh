@@ -1,7 +1,8 @@
 # Bitcode a user built for optimizing later (clang -O2 -Xclang
 # -disable-llvm-passes -emit-llvm, without the -U__OPTIMIZE__ the CLI gives)
 # carries glibc's inline bodies from its headers (getc_unlocked,
-# putchar_unlocked, atoi...), available_externally. They are the library's
+# putchar_unlocked, atoi, getline calling __getdelim...),
+# available_externally. They are the library's
 # own code, not the program's replacement of a library function: they must
 # not be marked no-builtins as those are (runtime/jit/whole.c), which kept
 # LLVM from inlining them into the tiers' versions (a filter's loop called
@@ -33,7 +34,15 @@ cat >"$TMP/filter.c" <<-'END'
 			}
 			fclose(in);
 		}
-		printf("%lu %lu\n", upper, lines);
+		/* glibc's inline getline calls __getdelim */
+		FILE *again = fmemopen(text, strlen(text), "r");
+		char *line = NULL;
+		size_t cap = 0;
+		ssize_t n = again ? getline(&line, &cap, again) : -1;
+		if (again)
+			fclose(again);
+		free(line);
+		printf("%lu %lu %zd\n", upper, lines, n);
 		return 0;
 	}
 END

@@ -7,6 +7,8 @@
  * versions call it) and must not take the variable for a constant. */
 #include <stdio.h>
 
+#define ROUNDS 3000
+
 __asm__(".text\n"
 	".globl asm_add3\n"
 	".type asm_add3, @function\n"
@@ -54,15 +56,16 @@ static void bump(void)
 
 static void call_helper(void)
 {
-	__asm__ volatile("call asm_helper" ::: "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9",
-			 "r10", "r11", "memory", "cc");
+	__asm__ volatile("call asm_helper" ::
+			     : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11",
+			       "memory", "cc");
 }
 
 int main(void)
 {
 	long total = 0;
-	for (int round = 0; round < 300; round++) {
-		total += sum_add3(1000);
+	for (int round = 0; round < ROUNDS; round++) {
+		total += sum_add3(10000);
 		bump();
 		if (round % 100 == 0)
 			call_helper();
@@ -71,5 +74,8 @@ int main(void)
 	long twice = asm_call_twice(21);
 	printf("total %ld, counter %d, static %d, helper calls %d, twice %ld\n", total, asm_counter,
 	       asm_static, helper_calls, twice);
-	return asm_counter == 601 && asm_static == 300 && helper_calls == 4 && twice == 42 ? 0 : 1;
+	return asm_counter == 1 + 2 * ROUNDS && asm_static == ROUNDS &&
+		       helper_calls == ROUNDS / 100 + 1 && twice == 42
+		   ? 0
+		   : 1;
 }

@@ -3,7 +3,7 @@
  * and realloc check. The C library's functions that return memory for
  * the program to free (strdup, strndup, asprintf, getline making its
  * first buffer with malloc and growing the program's, realpath and getcwd
- * given no buffer, tempnam) must allocate with it, as they do natively: a
+ * given no buffer, tempnam, reallocarray) must allocate with it, as they do natively: a
  * block of the C library's own reaching this free is reported, and the
  * program exits 3. argv[1] is a text file (tests/jit/data.txt). */
 #define _GNU_SOURCE
@@ -123,6 +123,10 @@ int main(int argc, char **argv)
 	printf("getcwd and realpath agree: %d\n",
 	       cwd && real && getcwd(here, sizeof here) && !strcmp(cwd, here) && !strcmp(real, here));
 	free(cwd), free(real);
+	int *v = reallocarray(NULL, 10, sizeof *v); /* the program's realloc */
+	v = v ? reallocarray(v, 1000, sizeof *v) : NULL;
+	printf("reallocarray %s\n", v ? "grew" : "failed");
+	free(v);
 	free(tempnam(NULL, "bf"));
 	/* (the C library's own blocks, its streams' say, are this allocator's
 	 * natively and glibc's under the JIT: only these are counted) */
