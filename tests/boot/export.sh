@@ -6,7 +6,9 @@
 # appliance holds no LLVM (no LLVM symbol, under 2 MiB). --from-cache
 # exports what a `jit --hosted` run stored; without such a profile, or for
 # a program that does not compile, export fails with a reason and writes
-# nothing. --iso writes a bootable ISO as well.
+# nothing; a training run that exits with a status of the program's own,
+# 200, is a run, one killed by a signal none. --iso writes a bootable ISO
+# as well.
 . tests/boot/common.inc
 mkdir -p build/jit
 data=tests/jit/data.txt
@@ -91,6 +93,19 @@ run ./bareflow export -o "$TMP/bad" "$TMP/bad.c"
 expect_status 1
 expect_output "error:"
 [ ! -e "$TMP/bad" ] || fail "a failed export wrote its output"
+# a training run that exits with a status of its own, 200, is a run: the
+# appliance is written (and returns the program's status); one killed by a
+# signal is none
+printf '#include <stdlib.h>\nint main(int c, char **v) { return atoi(v[1]); }\n' >"$TMP/status.c"
+run ./bareflow export -o "$TMP/status" "$TMP/status.c" 200
+expect_status 0
+"$TMP/status" 201
+[ $? -eq 201 ] || fail "the appliance of status.c did not return its argument"
+printf '#include <signal.h>\nint main(void) { raise(SIGSEGV); return 0; }\n' >"$TMP/killed.c"
+run ./bareflow export -o "$TMP/killed" "$TMP/killed.c"
+expect_status 139
+expect_output "the training run failed"
+[ ! -e "$TMP/killed" ] || fail "a failed export wrote its output"
 run ./bareflow export --cache "$TMP/c" "tests/jit/learn/scale.c"
 expect_status 2
 expect_output "goes with --from-cache"

@@ -650,9 +650,10 @@ static int check_hosted_files(const struct jit_app *app)
 
 /* The runtime as a Linux process with only the --env environment. Returns
  * its status, 128+signal (with a line on stderr naming the signal), 124 on
- * timeout, or 125 if it cannot be started. */
+ * timeout, or 125 if it cannot be started; *exited (if given) says whether
+ * it exited, with a status of its own. */
 static int run_hosted(const struct boot_options *opt, const struct jit_app *app, char **argv,
-		      int out_fd)
+		      int out_fd, bool *exited)
 {
 	char **envp = calloc((size_t)app->envc + 1, sizeof *envp);
 	int wstatus = 0, r;
@@ -665,10 +666,14 @@ static int run_hosted(const struct boot_options *opt, const struct jit_app *app,
 		envp[i] = (char *)app->envp[i];
 	if (opt->verbose)
 		cli_print_argv(argv);
+	if (exited)
+		*exited = false;
 	switch (cli_spawn_env(argv, envp, out_fd, -1, opt->timeout, &wstatus)) {
 	case SPAWN_EXITED:
 		if (WIFEXITED(wstatus)) {
 			r = WEXITSTATUS(wstatus);
+			if (exited)
+				*exited = true;
 			break;
 		}
 		r = WTERMSIG(wstatus);
@@ -976,10 +981,17 @@ static int export_appliance(struct boot_options *opt, const struct jit_app *app,
 				step++, nsteps);
 		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
 		argv = runtime_argv(app, rt, bc, NULL, cache, NULL, false, NULL, opt->verbose);
-		r = !argv || null < 0 ? CLI_EXIT_FAILURE : run_hosted(opt, app, argv, null);
+		/* A run that exited is one, whatever its status: the program's
+		 * own may be any (a status of 200 is not a failure to train on);
+		 * the runtime's 126 and 127 come with its message, and the
+		 * export below, which compiles the same bitcode, fails alike. A
+		 * run killed by a signal or the timeout is none. */
+		bool exited = false;
+		r = !argv || null < 0 ? CLI_EXIT_FAILURE
+				      : run_hosted(opt, app, argv, null, &exited);
 		if (null >= 0)
 			close(null);
-		if (r >= CLI_EXIT_TIMEOUT) { /* the program's own statuses are below */
+		if (!exited) {
 			cli_error("the training run failed (exit %d): nothing exported", r);
 			goto done;
 		}
@@ -1126,7 +1138,7 @@ int cli_jit(struct boot_options *opt, const struct jit_app *app)
 	if (app->hosted && app->gdb)
 		r = cli_gdb_hosted(argv, app->envp, app->envc);
 	else
-		r = app->hosted ? run_hosted(opt, app, argv, -1)
+		r = app->hosted ? run_hosted(opt, app, argv, -1, NULL)
 				: run_booted(opt, app, argv, bc, tier0, prep > 0);
 out:
 	if (prep > 0)

@@ -342,6 +342,8 @@ static const char export_usage[] =
     "  --env, --timeout, --verbose: for the training run, as for jit --hosted\n"
     "  --quiet         nothing but errors (on a terminal, each step is shown)\n"
     "\n"
+    "The training run counts whatever status the program exits with; one killed\n"
+    "by a signal or the timeout exports nothing.\n"
     "Exit status: 0 when OUT is written; the training run's failure (124 on a\n"
     "timeout, 128+signal); 1 when the export or the link fails (said why); 2 usage.\n";
 
