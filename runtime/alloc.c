@@ -57,8 +57,7 @@ void *rt_malloc(size_t size)
 #define MADV_POPULATE_WRITE 23
 #endif
 
-/* 0: not known yet; 1: on; 2: off (BareFlow's kernel, or one without it) */
-static atomic_int populating;
+static atomic_bool unsupported; /* the kernel refused it once */
 static atomic_size_t populated;
 
 static void calloc_populate(void *p, size_t total)
@@ -66,17 +65,13 @@ static void calloc_populate(void *p, size_t total)
 	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
 	uintptr_t start = ((uintptr_t)p + page - 1) & ~(page - 1);
 	uintptr_t end = ((uintptr_t)p + total) & ~(page - 1);
-	int state = atomic_load_explicit(&populating, memory_order_relaxed);
-	if (!state) {
-		state = rt_on_bareflow() ? 2 : 1;
-		atomic_store_explicit(&populating, state, memory_order_relaxed);
-	}
-	if (state == 2 || total > CALLOC_POPULATE_MAX || end <= start ||
+	if (total > CALLOC_POPULATE_MAX || end <= start || rt_on_bareflow() ||
+	    atomic_load_explicit(&unsupported, memory_order_relaxed) ||
 	    atomic_fetch_add(&populated, end - start) + (end - start) > CALLOC_POPULATE_TOTAL)
 		return;
 	int saved = errno; /* calloc succeeded, whatever this does */
 	if (madvise((void *)start, end - start, MADV_POPULATE_WRITE) && errno == EINVAL)
-		atomic_store_explicit(&populating, 2, memory_order_relaxed);
+		atomic_store_explicit(&unsupported, true, memory_order_relaxed);
 	errno = saved;
 }
 

@@ -290,8 +290,9 @@ struct ir_asm_names;
 int jit_whole_program(struct jit *j, const struct ir_asm_names *in_asm);
 /* Keep defs (the functions' definitions in jit_fn order; now owned by j)
  * and note, for each, the one function that calls it, if it has exactly
- * one direct call and no other use. */
-int jit_note_definitions(struct jit *j, LLVMValueRef *defs);
+ * one direct call and no other use (and its name is not one the
+ * program's assembly uses, in_asm). */
+int jit_note_definitions(struct jit *j, LLVMValueRef *defs, const struct ir_asm_names *in_asm);
 /* How a module of versions of the n functions fns offers function f to
  * the optimizer: f is one of them; a private copy, which the optimizer
  * inlines as it would a static function (f is reached only through a

@@ -927,7 +927,7 @@ static LLVMErrorRef generate(LLVMOrcDefinitionGeneratorRef gen, void *ctx,
 
 /* Check every external name the program uses, then have the table's
  * symbols defined as lookups ask for them (generate). */
-static int define_symbols(struct jit *j)
+static int define_symbols(struct jit *j, const struct ir_asm_names *in_asm)
 {
 	const struct jit_symbol *table = j->table;
 	size_t n = j->ntable, used = 0;
@@ -936,19 +936,13 @@ static int define_symbols(struct jit *j)
 	bypass_interposed(j->module);
 	j->err[0] = 0;
 	/* a label of the module-level assembly is the program's (its object
-	 * defines the symbol, if the assembly makes it global) */
-	struct ir_asm_names in_asm = {0};
-	size_t asm_len = 0;
-	LLVMGetModuleInlineAsm(j->module, &asm_len);
-	if (asm_len && !ir_asm_names(j->module, &in_asm))
-		return jit_fail(j, JIT_EINTERNAL, "out of memory");
-	/* a weak reference nothing defines is a null address, as in a static
-	 * link (the linker leaves it unresolved: generate) */
+	 * defines the symbol, if the assembly makes it global); a weak reference nothing defines is
+	 * a null address, as in a static link (the linker leaves it unresolved: generate) */
 	for (LLVMValueRef f = LLVMGetFirstFunction(j->module); f; f = LLVMGetNextFunction(f)) {
 		const char *name = LLVMGetValueName(f);
 		if (LLVMIsDeclaration(f) && LLVMGetLinkage(f) != LLVMExternalWeakLinkage &&
 		    strncmp(name, "llvm.", 5) && !find(table, n, table_name(name)) &&
-		    !ir_asm_names_has(in_asm.labels, in_asm.nlabels, name)) {
+		    !ir_asm_names_has(in_asm->labels, in_asm->nlabels, name)) {
 			note_missing(j, &used, name);
 			missing++;
 		}
@@ -957,12 +951,11 @@ static int define_symbols(struct jit *j)
 		const char *name = LLVMGetValueName(g);
 		if (LLVMIsDeclaration(g) && LLVMGetLinkage(g) != LLVMExternalWeakLinkage &&
 		    !find(table, n, name) &&
-		    !ir_asm_names_has(in_asm.labels, in_asm.nlabels, name)) {
+		    !ir_asm_names_has(in_asm->labels, in_asm->nlabels, name)) {
 			note_missing(j, &used, name);
 			missing++;
 		}
 	}
-	ir_asm_names_free(&in_asm);
 	if (missing) {
 		char list[sizeof j->err];
 		memcpy(list, j->err, sizeof list);
@@ -1183,33 +1176,20 @@ int jit_own_function(struct jit *j, const char *name, void **addr)
 	return jit_fn_by_symbol(j, name) < 0 ? 0 : jit_lookup(j, name, addr);
 }
 
-int jit_prepare(struct jit *j, const struct jit_fn **fns, size_t *nfns)
+/* jit_prepare's steps once the program is linked, with the names its
+ * assembly uses. */
+static int prepare_named(struct jit *j, const struct ir_asm_names *in_asm,
+			 const struct jit_fn **fns, size_t *nfns)
 {
-	int err = jit_link_files(j);
-	if (err)
-		return err;
-	if (!j->module)
-		return jit_fail(j, JIT_EBADCODE, "no program was loaded");
-	LLVMSetTarget(j->module, j->triple);
-	LLVMSetModuleDataLayout(j->module, j->layout);
-	err = vex_back_if_asked(j);
-	if (!err)
-		err = jit_link_sections(j);
-	if (!err)
-		err = define_symbols(j);
+	int err = define_symbols(j, in_asm);
 	/* a program prepared elsewhere (jit_add_prepared) was marked, made
 	 * whole and promoted there */
-	struct ir_asm_names in_asm = {0};
 	if (!err && !j->prepared_input) {
 		mark_unread(j);
-		if (!ir_asm_names(j->module, &in_asm))
-			err = jit_fail(j, JIT_EINTERNAL, "out of memory");
-		else
-			err = jit_whole_program(j, &in_asm);
+		err = jit_whole_program(j, in_asm);
+		if (!err)
+			promote(j, in_asm);
 	}
-	if (!err && !j->prepared_input)
-		promote(j, &in_asm);
-	ir_asm_names_free(&in_asm);
 	if (err)
 		return err;
 	if ((err = collect_inits(j, 0)) || (err = collect_inits(j, 1)))
@@ -1261,11 +1241,36 @@ int jit_prepare(struct jit *j, const struct jit_fn **fns, size_t *nfns)
 		d->untimed = d->size <= JIT_UNTIMED_MAX && !d->loops && jit_is_leaf(f);
 		d->recursive = jit_calls_itself(f);
 	}
-	if ((err = jit_note_definitions(j, defs)))
+	if ((err = jit_note_definitions(j, defs, in_asm)))
 		return err;
 	*fns = j->fns;
 	*nfns = j->nfns;
 	return 0;
+}
+
+int jit_prepare(struct jit *j, const struct jit_fn **fns, size_t *nfns)
+{
+	int err = jit_link_files(j);
+	if (err)
+		return err;
+	if (!j->module)
+		return jit_fail(j, JIT_EBADCODE, "no program was loaded");
+	LLVMSetTarget(j->module, j->triple);
+	LLVMSetModuleDataLayout(j->module, j->layout);
+	err = vex_back_if_asked(j);
+	if (!err)
+		err = jit_link_sections(j);
+	if (err)
+		return err;
+	/* the names the program's assembly uses and defines, for every step
+	 * below that must keep them (ir_asm_names; none to look for in a
+	 * program prepared elsewhere without assembly) */
+	struct ir_asm_names in_asm = {0};
+	if ((!j->prepared_input || ir_has_assembly(j->module)) && !ir_asm_names(j->module, &in_asm))
+		return jit_fail(j, JIT_EINTERNAL, "out of memory");
+	err = prepare_named(j, &in_asm, fns, nfns);
+	ir_asm_names_free(&in_asm);
+	return err;
 }
 
 LLVMErrorRef jit_run_passes(LLVMModuleRef m, LLVMTargetMachineRef tm, int opt,

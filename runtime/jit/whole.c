@@ -258,7 +258,7 @@ static bool note_callees(const struct jit *j, LLVMValueRef f, struct jit_fn *d)
 	return true;
 }
 
-int jit_note_definitions(struct jit *j, LLVMValueRef *defs)
+int jit_note_definitions(struct jit *j, LLVMValueRef *defs, const struct ir_asm_names *in_asm)
 {
 	j->defs = defs;
 	j->by_addr = malloc((j->nfns + 1) * sizeof *j->by_addr);
@@ -275,19 +275,14 @@ int jit_note_definitions(struct jit *j, LLVMValueRef *defs)
 	}
 	qsort(j->by_addr, j->nfns, sizeof *j->by_addr, by_address);
 	qsort(j->by_sym, j->nfns, sizeof *j->by_sym, by_name);
-	struct ir_asm_names in_asm = {0};
-	if (j->has_assembly && !ir_asm_names(j->module, &in_asm))
-		return jit_fail(j, JIT_EINTERNAL, "out of memory");
-	int err = 0;
-	for (size_t i = 0; i < j->nfns && !err; i++) {
-		j->fns[i].only_caller = keep_external(j, defs[i], &in_asm)
+	for (size_t i = 0; i < j->nfns; i++) {
+		j->fns[i].only_caller = keep_external(j, defs[i], in_asm)
 					    ? -1
 					    : jit_def_index(j, single_caller(defs[i]));
 		if (!note_callees(j, defs[i], &j->fns[i]))
-			err = jit_fail(j, JIT_EINTERNAL, "out of memory");
+			return jit_fail(j, JIT_EINTERNAL, "out of memory");
 	}
-	ir_asm_names_free(&in_asm);
-	return err;
+	return 0;
 }
 
 /* How a function that no module of versions owns is offered: to inline
