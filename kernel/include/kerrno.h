@@ -46,5 +46,7 @@
 /* Never seen by a program: a system call interrupted by a signal, restarted
  * if the handler has SA_RESTART (or none runs), else ending with EINTR. */
 #define ERESTARTSYS 512
+/* The same, restarted whatever the handler's flags (futex LOCK_PI). */
+#define ERESTARTNOINTR 513
 
 #endif

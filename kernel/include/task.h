@@ -100,7 +100,9 @@ struct thread {
 	bool tick_wake;		    /* asleep until the next interrupt of its CPU, too */
 	unsigned slice;		    /* timer ticks left of its time slice */
 	int policy;		    /* SCHED_OTHER, _FIFO, _RR, _BATCH or _IDLE (sched.h) */
-	unsigned rt_priority;	    /* 1-99 for _FIFO and _RR, else 0 */
+	unsigned rt_priority;	    /* 1-99 for _FIFO and _RR, else 0; raised while it holds a
+				       priority-inheritance futex a higher one waits for */
+	unsigned base_priority;	    /* rt_priority as the program set it */
 	bool reset_on_fork;	    /* the threads it makes start as SCHED_OTHER */
 };
 
@@ -228,9 +230,24 @@ int thread_wait_step(uint64_t deadline);
 __attribute__((noreturn)) void thread_exit(void);
 /* exit_group: every other thread leaves at its next chance. */
 void thread_kill_others(void);
+/* The futex word of a lock (Linux's uapi/linux/futex.h): the owner's tid,
+ * and bits that say a waiter sleeps in the kernel, and that an owner died
+ * with it (robust lists). */
+#define FUTEX_WAITERS 0x80000000u
+#define FUTEX_OWNER_DIED 0x40000000u
+#define FUTEX_TID_MASK 0x3fffffffu
 /* Wake up to n waiters of the futex at uaddr whose bitset meets bitset
- * (sys_futex.c); the number woken. */
+ * (sys_futex.c); the number woken, or -EINVAL if a waiter there waits for
+ * a priority-inheritance lock, as Linux. */
 int futex_wake(uint64_t uaddr, int n, uint32_t bitset);
+/* A thread that held priority-inheritance futexes ends: each that it (or
+ * a robust list's release, which leaves the owner 0) left with waiters goes
+ * to the first of them, with OWNER_DIED (sys_futex.c). */
+void futex_pi_exit(struct thread *t);
+/* t's rt_priority: its base_priority, or the highest of the threads that
+ * wait for priority-inheritance futexes it holds; and so on for the holder
+ * of the one t waits for, along the chain. */
+void futex_pi_update(struct thread *t);
 
 /* Each subsystem's part of proc_create, on a zeroed process (zero ids are
  * root's, with no supplementary groups). */

@@ -835,7 +835,8 @@ static void restart_syscall(struct trapframe *tf)
 bool signal_return_to_user(struct trapframe *tf, bool syscall)
 {
 	bool full = ts()->restored;
-	bool restart = syscall && tf->rax == (uint64_t)-ERESTARTSYS;
+	bool always = syscall && tf->rax == (uint64_t)-ERESTARTNOINTR;
+	bool restart = always || (syscall && tf->rax == (uint64_t)-ERESTARTSYS);
 
 	ts()->restored = false;
 	for (;;) {
@@ -855,7 +856,7 @@ bool signal_return_to_user(struct trapframe *tf, bool syscall)
 		if (a.flags & SA_RESETHAND)
 			actions()[s].handler = SIG_DFL;
 		if (restart) { /* before the frame saves RAX and RIP */
-			if (a.flags & SA_RESTART)
+			if (always || (a.flags & SA_RESTART))
 				restart_syscall(tf);
 			else
 				tf->rax = (uint64_t)-EINTR;

@@ -48,10 +48,7 @@
 	 CLONE_DETACHED | CLONE_UNTRACED | CLONE_IO | CLONE_PTRACE)
 #define CLONE_THREAD_NEEDS (CLONE_VM | CLONE_SIGHAND | CLONE_THREAD)
 
-/* Robust futexes (Linux's uapi/linux/futex.h). */
-#define FUTEX_WAITERS 0x80000000u
-#define FUTEX_OWNER_DIED 0x40000000u
-#define FUTEX_TID_MASK 0x3fffffffu
+/* Robust futexes (Linux's uapi/linux/futex.h): the most entries walked. */
 #define ROBUST_LIST_LIMIT 2048
 
 void thread_entry(void); /* switch.S */
@@ -242,7 +239,7 @@ static int64_t clone_thread(uint64_t flags, uint64_t sp, uint64_t parent_tid, ui
 	t->affinity = self->affinity;
 	if (!self->reset_on_fork) { /* else SCHED_OTHER, as thread_alloc left it */
 		t->policy = self->policy;
-		t->rt_priority = self->rt_priority;
+		t->rt_priority = t->base_priority = self->base_priority;
 	}
 	t->cpu = self->cpu;
 	if (flags & CLONE_CHILD_CLEARTID)
@@ -312,23 +309,32 @@ SYSCALL_DEFINE3(get_robust_list, int, tid, uint64_t, head_ptr, uint64_t, len_ptr
 	return 0;
 }
 
-/* A lock a dying thread still held: mark its owner dead and wake a waiter. */
-static void robust_release(uint64_t word, int tid)
+/* A lock a dying thread still held: mark its owner dead and wake a waiter
+ * (of a priority-inheritance lock, entry bit 0: futex_pi_exit hands it
+ * over). */
+static void robust_release(uint64_t entry, int64_t off, int tid)
 {
+	uint64_t word = (entry & ~1ull) + (uint64_t)off;
 	uint32_t v;
 
-	if (copy_from_user(&v, word, sizeof v) || (v & FUTEX_TID_MASK) != (uint32_t)tid)
+	if (copy_from_user(&v, word, sizeof v))
 		return;
-	uint32_t nv = (v & FUTEX_WAITERS) | FUTEX_OWNER_DIED;
-	if (copy_to_user(word, &nv, sizeof nv))
+	int err = -EAGAIN;
+	for (int tries = 0; err == -EAGAIN && tries < 100; tries++) { /* v: what it holds now */
+		if ((v & FUTEX_TID_MASK) != (uint32_t)tid)
+			return;
+		err = cmpxchg_user(word, &v, (v & FUTEX_WAITERS) | FUTEX_OWNER_DIED);
+	}
+	if (err)
 		return;
-	if (v & FUTEX_WAITERS)
+	if ((v & FUTEX_WAITERS) && !(entry & 1))
 		futex_wake(word, 1, ~0u);
 }
 
 /* Walk the thread's robust list (struct robust_list_head: next, the futex
- * word's offset from an entry, the entry being locked), as far as it can
- * be read and at most ROBUST_LIST_LIMIT entries. */
+ * word's offset from an entry, the entry being locked; bit 0 of an entry
+ * marks a priority-inheritance lock), as far as it can be read and at most
+ * ROBUST_LIST_LIMIT entries. */
 static void robust_cleanup(struct thread *t)
 {
 	uint64_t head[3], entry;
@@ -337,16 +343,16 @@ static void robust_cleanup(struct thread *t)
 		return;
 	int64_t off = (int64_t)head[1];
 	entry = head[0];
-	for (int n = 0; entry != t->robust_list && n < ROBUST_LIST_LIMIT; n++) {
+	for (int n = 0; (entry & ~1ull) != t->robust_list && n < ROBUST_LIST_LIMIT; n++) {
 		uint64_t next;
-		if (copy_from_user(&next, entry, sizeof next))
+		if (copy_from_user(&next, entry & ~1ull, sizeof next))
 			break;
 		if (entry != head[2])
-			robust_release(entry + (uint64_t)off, t->tid);
+			robust_release(entry, off, t->tid);
 		entry = next;
 	}
 	if (head[2])
-		robust_release(head[2] + (uint64_t)off, t->tid);
+		robust_release(head[2], off, t->tid);
 }
 
 void thread_exit(void)
@@ -358,6 +364,7 @@ void thread_exit(void)
 		proc_exit(p->status);
 	if (!p->exiting) {
 		robust_cleanup(t);
+		futex_pi_exit(t);
 		if (t->clear_tid) {
 			uint32_t zero = 0;
 			if (!copy_to_user(t->clear_tid, &zero, sizeof zero))

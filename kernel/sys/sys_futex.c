@@ -5,6 +5,18 @@
  * same, keyed by address. Waiters sleep in a hash table's lists, in the
  * order they came, under the kernel lock (sched.h).
  *
+ * And the priority-inheritance locks (LOCK_PI, LOCK_PI2, TRYLOCK_PI,
+ * UNLOCK_PI) that glibc's PTHREAD_PRIO_INHERIT mutexes use: the word holds
+ * the owner's tid, and FUTEX_WAITERS once a thread sleeps here for it, so
+ * that the owner's unlock comes to the kernel, which hands the lock to the
+ * waiter of highest priority (the first come among equals) by writing its
+ * tid. While it holds a lock, the owner runs at the highest priority of
+ * the threads waiting for it, and so on along a chain of owners that wait
+ * themselves (futex_pi_update); a lock whose owner ends goes to its
+ * waiter, marked OWNER_DIED (futex_pi_exit). WAIT_REQUEUE_PI and
+ * CMP_REQUEUE_PI are not here (glibc's condition variables do not use
+ * them).
+ *
  * A wait without a timeout that nothing can end (every other thread waits
  * the same way, and no timer can send a signal) is a deadlock: instead of
  * hanging the machine until the host's timeout, the process is ended as if
@@ -23,6 +35,9 @@
 #define FUTEX_REQUEUE 3
 #define FUTEX_CMP_REQUEUE 4
 #define FUTEX_WAKE_OP 5
+#define FUTEX_LOCK_PI 6
+#define FUTEX_UNLOCK_PI 7
+#define FUTEX_TRYLOCK_PI 8
 #define FUTEX_WAIT_BITSET 9
 #define FUTEX_WAKE_BITSET 10
 #define FUTEX_WAIT_REQUEUE_PI 11
@@ -31,14 +46,18 @@
 #define FUTEX_CLOCK_REALTIME 256
 
 #define BUCKETS 64
+#define PI_CHAIN_MAX 64 /* owners followed from one lock (Linux: 1024) */
+#define CAS_TRIES 100	/* against a word the program keeps changing */
 
-/* A thread in futex_wait, on its kernel stack. */
+/* A thread in futex_wait or futex_lock_pi, on its kernel stack. */
 struct waiter {
 	uint64_t uaddr;
 	uint32_t bitset;
-	bool woken;
+	bool woken; /* a priority-inheritance waiter: given the lock */
 	struct thread *t;
 	struct waiter *next;
+	bool pi;   /* waits for a priority-inheritance lock ... */
+	int owner; /* ... that this thread holds */
 };
 
 static struct waiter *buckets[BUCKETS];
@@ -98,7 +117,7 @@ static int64_t futex_wait(uint64_t uaddr, uint32_t val, const uint64_t *deadline
 			  bool private)
 {
 	struct thread *t = current_thread();
-	struct waiter w = {uaddr, bitset, false, t, NULL};
+	struct waiter w = {uaddr, bitset, false, t, NULL, false, 0};
 	uint32_t cur;
 
 	if (!bitset)
@@ -130,6 +149,8 @@ int futex_wake(uint64_t uaddr, int n, uint32_t bitset)
 
 	for (struct waiter **pp = bucket(uaddr); *pp && woken < n;) {
 		struct waiter *w = *pp;
+		if (w->uaddr == uaddr && w->pi)
+			return -EINVAL; /* a lock's waiters get it from UNLOCK_PI */
 		if (w->uaddr != uaddr || !(w->bitset & bitset)) {
 			pp = &w->next;
 			continue;
@@ -143,9 +164,20 @@ int futex_wake(uint64_t uaddr, int n, uint32_t bitset)
 	return woken;
 }
 
+/* Whether a thread waits at uaddr for a priority-inheritance lock. */
+static bool pi_waited(uint64_t uaddr)
+{
+	for (struct waiter *w = *bucket(uaddr); w; w = w->next)
+		if (w->uaddr == uaddr && w->pi)
+			return true;
+	return false;
+}
+
 /* Wake up to n waiters of uaddr, then move up to n2 more to uaddr2. */
 static int64_t futex_requeue(uint64_t uaddr, int n, uint64_t uaddr2, int n2)
 {
+	if (pi_waited(uaddr) || pi_waited(uaddr2))
+		return -EINVAL; /* as Linux: a lock's waiters are not moved so */
 	int64_t done = futex_wake(uaddr, n, ~0u);
 	struct waiter *moved = NULL, **tail = &moved;
 
@@ -214,12 +246,200 @@ static int64_t futex_wake_op(uint64_t uaddr, int n, uint64_t uaddr2, int n2, uin
 	default: return -ENOSYS;
 	}
 	int64_t done = futex_wake(uaddr, n, ~0u);
-	if (hit)
-		done += futex_wake(uaddr2, n2, ~0u);
+	if (hit && done >= 0) {
+		int more = futex_wake(uaddr2, n2, ~0u);
+		done = more < 0 ? more : done + more;
+	}
 	return done;
 }
 
-SYSCALL_DEFINE6(futex, uint64_t, uaddr, int, op, uint32_t, val, uint64_t, utime, uint64_t, uaddr2, uint32_t, val3)
+/* The waiter to hand uaddr's lock to: the highest priority, the first come
+ * among equals; NULL if none. */
+static struct waiter *pi_top(uint64_t uaddr)
+{
+	struct waiter *top = NULL;
+
+	for (struct waiter *w = *bucket(uaddr); w; w = w->next)
+		if (w->uaddr == uaddr && w->pi && (!top || w->t->rt_priority > top->t->rt_priority))
+			top = w;
+	return top;
+}
+
+/* The priority-inheritance waiter that t is, or NULL. */
+static struct waiter *pi_waiter_of(const struct thread *t)
+{
+	for (int b = 0; b < BUCKETS; b++)
+		for (struct waiter *w = buckets[b]; w; w = w->next)
+			if (w->pi && w->t == t)
+				return w;
+	return NULL;
+}
+
+void futex_pi_update(struct thread *t)
+{
+	for (int n = 0; t && n < PI_CHAIN_MAX; n++) {
+		unsigned prio = t->base_priority;
+		for (int b = 0; b < BUCKETS; b++)
+			for (struct waiter *w = buckets[b]; w; w = w->next)
+				if (w->pi && w->owner == t->tid && w->t->rt_priority > prio)
+					prio = w->t->rt_priority;
+		if (prio == t->rt_priority)
+			return; /* and so on up the chain */
+		sched_set_priority(t, t->policy, prio);
+		struct waiter *w = pi_waiter_of(t);
+		t = w ? thread_find(w->owner) : NULL;
+	}
+}
+
+/* Give the lock at uaddr, whose word holds cur, to waiter w: the word
+ * becomes its tid and FUTEX_WAITERS (as Linux, whether or not others
+ * wait), and FUTEX_OWNER_DIED if dead. 0, -EAGAIN with the word's value in
+ * cur if it changed meanwhile, or -EFAULT. */
+static int pi_hand_over(uint64_t uaddr, uint32_t *cur, struct waiter *w, bool dead)
+{
+	uint32_t nv = (uint32_t)w->t->tid | FUTEX_WAITERS | (dead ? FUTEX_OWNER_DIED : 0);
+	int err = cmpxchg_user(uaddr, cur, nv);
+	if (err)
+		return err;
+	struct thread *before = thread_find(w->owner);
+	unlist(w);
+	w->woken = true;
+	w->t->forever = false;
+	for (struct waiter *o = *bucket(uaddr); o; o = o->next)
+		if (o->uaddr == uaddr && o->pi)
+			o->owner = w->t->tid;
+	sched_wake(w->t);
+	if (before)
+		futex_pi_update(before); /* what it inherited from them */
+	futex_pi_update(w->t);		 /* from those who wait on */
+	return 0;
+}
+
+/* Whether the lock t would wait for, held by owner, waits in turn on a lock
+ * of t's (a chain back to t): Linux refuses that wait with EDEADLK. */
+static bool pi_cycle(const struct thread *t, int owner)
+{
+	for (int n = 0; owner && n < PI_CHAIN_MAX; n++) {
+		if (owner == t->tid)
+			return true;
+		struct thread *o = thread_find(owner);
+		struct waiter *w = o ? pi_waiter_of(o) : NULL;
+		owner = w ? w->owner : 0;
+	}
+	return false;
+}
+
+/* LOCK_PI and LOCK_PI2 (deadline: absolute, NULL for none), TRYLOCK_PI
+ * (try): take the lock at uaddr, or wait for its owner to hand it over. */
+static int64_t futex_lock_pi(uint64_t uaddr, const uint64_t *deadline, bool try)
+{
+	struct thread *t = current_thread();
+	uint32_t cur, tid = (uint32_t)t->tid;
+	int err = futex_address(uaddr, false), owner = 0;
+
+	if (err)
+		return err;
+	if (copy_from_user(&cur, uaddr, sizeof cur))
+		return -EFAULT;
+	for (int tries = 0;; tries++) { /* cur: the word as last read */
+		if (tries == CAS_TRIES)
+			return -EAGAIN;
+		if ((cur & FUTEX_TID_MASK) == tid)
+			return -EDEADLK;
+		if (!(cur & FUTEX_TID_MASK)) { /* free: OWNER_DIED stays for the new owner to see */
+			uint32_t nv =
+			    (cur & FUTEX_OWNER_DIED) | tid | (pi_waited(uaddr) ? FUTEX_WAITERS : 0);
+			err = cmpxchg_user(uaddr, &cur, nv);
+			if (err == -EAGAIN)
+				continue;
+			return err;
+		}
+		/* The owner's unlock must come here: FUTEX_WAITERS (a trylock
+		 * sets it too, as Linux's). */
+		if (!(cur & FUTEX_WAITERS)) {
+			err = cmpxchg_user(uaddr, &cur, cur | FUTEX_WAITERS);
+			if (err == -EAGAIN)
+				continue;
+			if (err)
+				return err;
+			cur |= FUTEX_WAITERS;
+		}
+		owner = (int)(cur & FUTEX_TID_MASK);
+		if (!thread_find(owner))
+			return -ESRCH; /* no thread of the process holds it */
+		break;
+	}
+	if (try)
+		return -EAGAIN;
+	if (pi_cycle(t, owner))
+		return -EDEADLK;
+	struct waiter w = {uaddr, ~0u, false, t, NULL, true, owner};
+	enlist(&w);
+	futex_pi_update(thread_find(owner));
+	while (!w.woken && !err)
+		err = thread_wait_step(deadline ? *deadline : THREAD_NO_DEADLINE);
+	if (w.woken)
+		return 0; /* handed over, whatever else happened meanwhile */
+	unlist(&w);
+	futex_pi_update(thread_find(w.owner)); /* it inherits no more from this one */
+	if (err == -EDEADLK)
+		proc_killed(syscall_frame(), SIGKILL,
+			    "futex lock whose owner waits for ever (a deadlock)", "", true);
+	/* a signal: its handler runs, and the lock is waited for again
+	 * (Linux never ends LOCK_PI with EINTR); or -ETIMEDOUT */
+	return err == -EINTR ? -ERESTARTNOINTR : err;
+}
+
+/* UNLOCK_PI: the caller's lock at uaddr goes to its top waiter, else is
+ * free (0). */
+static int64_t futex_unlock_pi(uint64_t uaddr)
+{
+	uint32_t cur, tid = (uint32_t)current_thread()->tid;
+	int err = futex_address(uaddr, false);
+
+	if (err)
+		return err;
+	if (copy_from_user(&cur, uaddr, sizeof cur))
+		return -EFAULT;
+	for (int tries = 0; tries < CAS_TRIES; tries++) {
+		if ((cur & FUTEX_TID_MASK) != tid)
+			return -EPERM;
+		struct waiter *top = pi_top(uaddr);
+		err = top ? pi_hand_over(uaddr, &cur, top, false) : cmpxchg_user(uaddr, &cur, 0);
+		if (err != -EAGAIN)
+			return err;
+	}
+	return -EAGAIN;
+}
+
+void futex_pi_exit(struct thread *t)
+{
+	for (int b = 0; b < BUCKETS; b++) {
+		for (struct waiter *w = buckets[b]; w;) {
+			uint32_t cur;
+			if (!w->pi || copy_from_user(&cur, w->uaddr, sizeof cur)) {
+				w = w->next;
+				continue;
+			}
+			uint32_t owner = cur & FUTEX_TID_MASK;
+			if (owner != (uint32_t)t->tid && owner) {
+				w = w->next;
+				continue;
+			}
+			/* held by t, or left free by its robust list with
+			 * waiters no unlock will come for: as Linux, the
+			 * waiter learns that the owner died, robust or not */
+			struct waiter *top = pi_top(w->uaddr);
+			int err = -EAGAIN;
+			for (int tries = 0; err == -EAGAIN && tries < CAS_TRIES; tries++)
+				err = pi_hand_over(w->uaddr, &cur, top, true);
+			w = err ? w->next : buckets[b]; /* the list changed */
+		}
+	}
+}
+
+SYSCALL_DEFINE6(futex, uint64_t, uaddr, int, op, uint32_t, val, uint64_t, utime, uint64_t, uaddr2,
+		uint32_t, val3)
 {
 	int cmd = op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
 	bool private = op & FUTEX_PRIVATE_FLAG, realtime = op & FUTEX_CLOCK_REALTIME;
@@ -270,7 +490,22 @@ SYSCALL_DEFINE6(futex, uint64_t, uaddr, int, op, uint32_t, val, uint64_t, utime,
 			return err;
 		return futex_wake_op(uaddr, (int)(val > INT32_MAX ? INT32_MAX : val), uaddr2, n2, val3);
 	}
+	case FUTEX_LOCK_PI:
+	case FUTEX_LOCK_PI2:
+	case FUTEX_TRYLOCK_PI:
+		/* an absolute deadline: LOCK_PI's on CLOCK_REALTIME, LOCK_PI2's
+		 * on CLOCK_MONOTONIC unless FUTEX_CLOCK_REALTIME */
+		if (utime && cmd != FUTEX_TRYLOCK_PI) {
+			err =
+			    futex_deadline(utime, cmd, realtime || cmd == FUTEX_LOCK_PI, &deadline);
+			if (err)
+				return err;
+		}
+		return futex_lock_pi(uaddr, utime && cmd != FUTEX_TRYLOCK_PI ? &deadline : NULL,
+				     cmd == FUTEX_TRYLOCK_PI);
+	case FUTEX_UNLOCK_PI:
+		return futex_unlock_pi(uaddr);
 	default:
-		return -ENOSYS; /* the priority-inheritance operations */
+		return -ENOSYS; /* WAIT_REQUEUE_PI, CMP_REQUEUE_PI */
 	}
 }

@@ -102,7 +102,7 @@ SYSCALL_DEFINE2(sched_getparam, int, pid, uint64_t, param)
 		return -EINVAL;
 	if (!(t = named(pid)))
 		return -ESRCH;
-	int32_t priority = (int32_t)t->rt_priority;
+	int32_t priority = (int32_t)t->base_priority; /* not what it inherits */
 	return copy_to_user(param, &priority, sizeof priority);
 }
 
@@ -135,7 +135,9 @@ static int64_t set_scheduler(int pid, int policy, uint64_t param)
 	if (priority < min || priority > max)
 		return -EINVAL;
 	t->reset_on_fork = reset;
+	t->base_priority = (unsigned)priority;
 	sched_set_priority(t, policy, (unsigned)priority);
+	futex_pi_update(t); /* what it inherits, and passes on */
 	return 0;
 }
 

@@ -169,7 +169,7 @@ int syscall_call(struct trapframe *tf, syscall_fn fn, const uint64_t a[6])
 		proc_out_of_memory(tf);
 	if (t->killed) /* another thread ended the process */
 		proc_exit(0);
-	bool restart = tf->rax == (uint64_t)-ERESTARTSYS;
+	bool restart = tf->rax == (uint64_t)-ERESTARTSYS || tf->rax == (uint64_t)-ERESTARTNOINTR;
 	int full = t->sig.attention || restart ? signal_return_to_user(tf, true) : 0;
 	check_return(tf);
 	sample_syscall_done((void *)fn);
