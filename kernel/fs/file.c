@@ -142,7 +142,7 @@ int64_t file_read(struct file *f, uint64_t ubuf, uint64_t n)
 		return -EBADF;
 	if (ip->pipe)
 		return pipe_read(f, ubuf, n);
-	if ((ip->mode & S_IFMT) == S_IFCHR)
+	if ((ip->mode & S_IFMT) == S_IFCHR || ip->dev) /* a device, or generated */
 		return ip->dev->read ? ip->dev->read(f, ubuf, n) : -EINVAL;
 	if (S_ISDIR(ip->mode))
 		return -EISDIR;
@@ -162,7 +162,7 @@ int64_t file_write(struct file *f, uint64_t ubuf, uint64_t n)
 		return -EBADF;
 	if (ip->pipe)
 		return pipe_write(f, ubuf, n);
-	if ((ip->mode & S_IFMT) == S_IFCHR)
+	if ((ip->mode & S_IFMT) == S_IFCHR || ip->dev)
 		return ip->dev->write ? ip->dev->write(f, ubuf, n) : -EINVAL;
 	if (ip->mq)
 		return -EINVAL; /* a message queue is only read (its status line) */

@@ -480,6 +480,8 @@ int fs_init(void)
 	}
 	if (!err)
 		err = etc_populate();
+	if (!err)
+		err = procfs_populate(proc);
 	if (!err) {
 		fs_set_cwd(root);
 		err = console_open_std();

@@ -47,6 +47,7 @@
 #define AT_EMPTY_PATH 0x1000
 
 #define PATH_MAX 4096
+#define FS_DEV 0x1a /* st_dev of the in-memory tree's files */
 #define NAME_MAX 255
 #define FD_SETSIZE 1024 /* select's sets */
 #define NR_OPEN 1048576 /* Linux's ceiling for RLIMIT_NOFILE */
@@ -143,7 +144,7 @@ struct inode {
 	struct dentry *children; /* directory entries, oldest first */
 	uint64_t next_pos;       /* directory: pos of the next entry made */
 	struct inode *parent;    /* directory: the one holding it ("..") */
-	const struct dev_ops *dev; /* character device */
+	const struct dev_ops *dev; /* character device, or a generated file (procfs.c) */
 	uint32_t rdev;
 	struct pipe *pipe; /* fifo */
 	struct mqueue *mq; /* POSIX message queue (not in the tree) */
@@ -237,6 +238,15 @@ int fs_sync_all(void);
 int fs_statfs(struct inode *ip, struct fs_statfs *out);
 /* Write back and unmount everything (the program ended). */
 void mount_release_all(void);
+
+/* --- /proc/self's generated files (procfs.c) --- */
+
+/* maps, comm and task/TID/comm for the threads there are, in /proc/self
+ * (self). */
+int procfs_populate(struct inode *self);
+/* A thread's /proc/self/task/TID comes and goes. */
+void procfs_thread_added(int tid);
+void procfs_thread_gone(int tid);
 
 /* --- names (path.c) --- */
 

@@ -42,6 +42,7 @@ struct thread;
 struct proc;
 
 #define SCHED_SLICE_TICKS 2 /* 20 ms at TIMER_HZ */
+#define SCHED_SLICE_MAX 100 /* ticks: a nice of -20 would weigh 173 */
 
 /* Policies (Linux's numbers). */
 #define SCHED_OTHER 0

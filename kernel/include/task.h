@@ -104,6 +104,10 @@ struct thread {
 				       priority-inheritance futex a higher one waits for */
 	unsigned base_priority;	    /* rt_priority as the program set it */
 	bool reset_on_fork;	    /* the threads it makes start as SCHED_OTHER */
+	int nice;		    /* -20..19 (setpriority): a SCHED_OTHER slice's length */
+
+	char comm[16]; /* its name (prctl, /proc/self/task/TID/comm) */
+	bool comm_set; /* else comm is the program file's (task_comm) */
 };
 
 /* Credentials: real, effective, saved and filesystem ids (sys_id.c). */
@@ -163,8 +167,8 @@ struct proc {
 	uint32_t *groups; /* supplementary groups, kmalloc'd */
 	uint32_t ngroups;
 	int pgid, sid;
-	char comm[16]; /* "" until set: then the program file's name */
 	int dumpable, no_new_privs, pdeathsig;
+	unsigned membarrier; /* its membarrier REGISTER_ commands (sys_membarrier.c) */
 };
 
 /*
@@ -255,5 +259,8 @@ void rlimit_init(struct proc *p);		/* resource.c */
 void signal_init(struct thread *t);		/* signal.c */
 void itimer_init(struct itimer_set *timers); /* itimer.c */
 void task_init(struct proc *p);			/* sys_task.c */
+/* t's name: what it was given, else the program file's name, cut to 15
+ * (sys_task.c). */
+const char *task_comm(struct thread *t);
 
 #endif

@@ -3,6 +3,7 @@
  * passes), thread exit with CHILD_CLEARTID and robust futexes, exit_group
  * reaching every thread on every CPU, and the thread limit.
  */
+#include "fs.h"
 #include "heap.h"
 #include "kerrno.h"
 #include "ksignal.h"
@@ -235,8 +236,11 @@ static int64_t clone_thread(uint64_t flags, uint64_t sp, uint64_t parent_tid, ui
 	fpu_save(t->fpu_ctx); /* the caller's vector registers, as Linux copies them */
 	t->fs_base = flags & CLONE_SETTLS ? tls : rdmsr(MSR_FS_BASE);
 	t->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
+	memcpy(t->comm, task_comm(self), sizeof t->comm); /* as Linux's clone */
+	t->comm_set = true;
 	t->sig.blocked = self->sig.blocked;
 	t->affinity = self->affinity;
+	t->nice = self->reset_on_fork && self->nice < 0 ? 0 : self->nice;
 	if (!self->reset_on_fork) { /* else SCHED_OTHER, as thread_alloc left it */
 		t->policy = self->policy;
 		t->rt_priority = t->base_priority = self->base_priority;
@@ -251,6 +255,7 @@ static int64_t clone_thread(uint64_t flags, uint64_t sp, uint64_t parent_tid, ui
 		return -EFAULT;
 	}
 	attach(p, t);
+	procfs_thread_added(t->tid);
 	sched_wake(t);
 	return tid;
 }
@@ -373,6 +378,7 @@ void thread_exit(void)
 	}
 	cputime_exit(t);
 	detach(t);
+	procfs_thread_gone(t->tid);
 	signal_thread_exit();
 	recheck_deadlock();
 	sched_exit();

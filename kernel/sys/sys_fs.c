@@ -8,7 +8,6 @@
 #include "proc.h"
 #include "syscall.h"
 
-#define FS_DEV 0x1a /* st_dev of every file: one filesystem */
 
 /* struct stat for x86-64, as the kernel ABI lays it out. */
 struct stat_user {

@@ -81,8 +81,8 @@ SYSCALL_DEFINE6(mmap, uint64_t, addr, size_t, len, uint64_t, prot, uint64_t, fla
 		if ((f->inode->mode & S_IFMT) == S_IFCHR && f->inode->dev->read && !f->inode->dev->stream &&
 		    !(flags & MAP_SHARED)) {
 			file = NULL; /* /dev/zero and friends: a private mapping is anonymous memory */
-		} else if (!S_ISREG(f->inode->mode)) {
-			return -ENODEV;
+		} else if (!S_ISREG(f->inode->mode) || f->inode->dev) {
+			return -ENODEV; /* a directory, a pipe, a generated /proc file */
 		} else if (f->inode->ops && (flags & MAP_SHARED)) {
 			return -ENODEV; /* a disk's files are mapped only as private copies */
 		} else if ((flags & MAP_SHARED) && (prot & PROT_WRITE) &&

@@ -180,6 +180,67 @@ SYSCALL_DEFINE2(sched_rr_get_interval, int, pid, uint64_t, uts)
 	return copy_to_user(uts, ts, sizeof ts);
 }
 
+#define PRIO_PROCESS 0
+#define PRIO_PGRP 1
+#define PRIO_USER 2
+
+/* Whether thread t is among those which and who name: PRIO_PROCESS a
+ * thread (0: the caller), PRIO_PGRP a process group (0: ours), PRIO_USER
+ * a user (0: our effective one; Linux matches the real uid). */
+static bool prio_names(const struct thread *t, int which, int who)
+{
+	const struct proc *p = current_proc();
+	switch (which) {
+	case PRIO_PROCESS:
+		return who ? t->tid == who : t == current_thread();
+	case PRIO_PGRP:
+		return !who || who == p->pgid;
+	default:
+		return (uint32_t)who == (who ? p->uid.r : p->uid.e);
+	}
+}
+
+/* Linux's can_nice: root, or a nice that RLIMIT_NICE (20 - nice) allows. */
+static bool may_nice(int nice)
+{
+	return current_proc()->uid.e == 0 || (uint64_t)(20 - nice) <= proc_rlimit(RLIMIT_NICE).cur;
+}
+
+/* The highest priority among the threads named, as 20 - nice (glibc
+ * makes a nice of it). */
+SYSCALL_DEFINE2(getpriority, int, which, int, who)
+{
+	int64_t best = -ESRCH;
+	if (which < PRIO_PROCESS || which > PRIO_USER)
+		return -EINVAL;
+	for (struct thread *t = current_proc()->threads; t; t = t->next)
+		if (prio_names(t, which, who) && 20 - t->nice > best)
+			best = 20 - t->nice;
+	return best;
+}
+
+/* Each thread named gets nice (cut to -20..19): a lower one only if
+ * may_nice (else EACCES, the others still set); ESRCH if none is named. */
+SYSCALL_DEFINE3(setpriority, int, which, int, who, int, nice)
+{
+	int64_t err = -ESRCH;
+	if (which < PRIO_PROCESS || which > PRIO_USER)
+		return -EINVAL;
+	nice = nice < -20 ? -20 : nice > 19 ? 19 : nice;
+	for (struct thread *t = current_proc()->threads; t; t = t->next) {
+		if (!prio_names(t, which, who))
+			continue;
+		if (nice < t->nice && !may_nice(nice)) {
+			err = -EACCES;
+			continue;
+		}
+		if (err == -ESRCH)
+			err = 0;
+		t->nice = nice; /* its next slice is so long (sched.c) */
+	}
+	return err;
+}
+
 /* Restartable sequences are refused on purpose, not missing: glibc
  * registers one at start-up and, told ENOSYS, reads the CPU number from
  * getcpu instead; keeping the area's cpu_id up to date would buy nothing

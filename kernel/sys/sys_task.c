@@ -42,13 +42,21 @@ static void default_comm(char *comm, size_t size)
 	comm[n] = 0;
 }
 
+const char *task_comm(struct thread *t)
+{
+	if (!t->comm[0] && !t->comm_set)
+		default_comm(t->comm, sizeof t->comm);
+	return t->comm;
+}
+
 SYSCALL_DEFINE5(prctl, int, op, uint64_t, arg2, uint64_t, arg3, uint64_t, arg4, uint64_t, arg5)
 {
 	struct proc *p = current_proc();
 
 	switch (op) {
 	case PR_SET_NAME: {
-		char name[sizeof p->comm];
+		struct thread *t = current_thread(); /* names are per thread */
+		char name[sizeof t->comm];
 		for (size_t i = 0; i < sizeof name - 1; i++) {
 			if (copy_from_user(&name[i], arg2 + i, 1))
 				return -EFAULT;
@@ -56,13 +64,13 @@ SYSCALL_DEFINE5(prctl, int, op, uint64_t, arg2, uint64_t, arg3, uint64_t, arg4, 
 				break;
 		}
 		name[sizeof name - 1] = 0;
-		memcpy(p->comm, name, sizeof p->comm);
+		memcpy(t->comm, name, sizeof t->comm);
+		t->comm_set = true;
 		return 0;
 	}
 	case PR_GET_NAME:
-		if (!p->comm[0])
-			default_comm(p->comm, sizeof p->comm);
-		return copy_to_user(arg2, p->comm, sizeof p->comm);
+		return copy_to_user(arg2, task_comm(current_thread()),
+				    sizeof current_thread()->comm);
 	case PR_SET_PDEATHSIG:
 		if (arg2 > 64)
 			return -EINVAL;
