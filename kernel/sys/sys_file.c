@@ -466,6 +466,55 @@ SYSCALL_DEFINE2(ftruncate, int, fd, int64_t, len)
 	return inode_truncate(f->inode, (uint64_t)len);
 }
 
+#define FALLOC_FL_KEEP_SIZE 0x01
+#define FALLOC_FL_PUNCH_HOLE 0x02
+#define FALLOC_FL_COLLAPSE_RANGE 0x08
+#define FALLOC_FL_ZERO_RANGE 0x10
+#define FALLOC_FL_INSERT_RANGE 0x20
+#define FALLOC_FL_UNSHARE_RANGE 0x40
+
+/* fallocate, with Linux's checks in its order. Mode 0, what glibc's
+ * posix_fallocate asks first: a file shorter than offset + len grows to
+ * it, with zeros that hold their memory (the tree) or clusters (a FAT
+ * disk), so that writes there cannot fail for space. The other modes are
+ * EOPNOTSUPP, as on a filesystem without them (posix_fallocate then writes
+ * the range itself). */
+SYSCALL_DEFINE4(fallocate, int, fd, int, mode, int64_t, off, int64_t, len)
+{
+	const int known = FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE | FALLOC_FL_COLLAPSE_RANGE |
+			  FALLOC_FL_ZERO_RANGE | FALLOC_FL_INSERT_RANGE | FALLOC_FL_UNSHARE_RANGE;
+	struct file *f = fd_get(fd);
+	if (!f || (f->flags & O_PATH))
+		return -EBADF;
+	if (off < 0 || len <= 0)
+		return -EINVAL;
+	if (mode & ~known)
+		return -EOPNOTSUPP;
+	if ((mode & FALLOC_FL_PUNCH_HOLE) && !(mode & FALLOC_FL_KEEP_SIZE))
+		return -EOPNOTSUPP;
+	if ((mode & (FALLOC_FL_COLLAPSE_RANGE | FALLOC_FL_INSERT_RANGE)) &&
+	    (mode & ~(FALLOC_FL_COLLAPSE_RANGE | FALLOC_FL_INSERT_RANGE)))
+		return -EINVAL; /* each only alone */
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
+		return -EBADF;
+	struct inode *ip = f->inode;
+	if (ip->pipe)
+		return -ESPIPE;
+	if (S_ISDIR(ip->mode))
+		return -EISDIR;
+	if (!S_ISREG(ip->mode) || ip->dev)
+		return -ENODEV;
+	if (off > INT64_MAX - len)
+		return -EFBIG;
+	if (mode)
+		return -EOPNOTSUPP;
+	int err = inode_writable(ip);
+	if (err)
+		return err;
+	uint64_t end = (uint64_t)off + (uint64_t)len;
+	return end > ip->size ? inode_truncate(ip, end) : 0;
+}
+
 SYSCALL_DEFINE2(truncate, uint64_t, upath, int64_t, len)
 {
 	char path[PATH_MAX];
