@@ -73,6 +73,7 @@ void file_put(struct file *f)
 		return;
 	if (f->inode->pipe)
 		pipe_release(f);
+	flock_release(f);
 	inode_put(f->inode);
 	kfree(f);
 }

@@ -239,6 +239,9 @@ int fs_statfs(struct inode *ip, struct fs_statfs *out);
 /* Write back and unmount everything (the program ended). */
 void mount_release_all(void);
 
+/* The last close of f: its flock goes (flock.c). */
+void flock_release(struct file *f);
+
 /* --- /proc/self's generated files (procfs.c) --- */
 
 /* maps, comm and task/TID/comm for the threads there are, in /proc/self

@@ -1,0 +1,130 @@
+/*
+ * flock: advisory locks on a whole file, held by an open file description
+ * (what open made; dup and inheritance share it), as Linux's. With one
+ * process they still conflict: two opens of one file, as the threads of a
+ * program that each open a lock file, exclude each other. Shared locks
+ * coexist; an exclusive one excludes every other. A conversion drops the
+ * old lock first and then waits (as Linux: it is not atomic). The last
+ * close of a description releases its lock. Waiters sleep until a lock on
+ * their file goes, and look again; a wait that no other thread can end is
+ * a deadlock (status 137, as futex.c), a signal ends it (ERESTARTSYS). All
+ * under the kernel lock.
+ */
+#include "fs.h"
+#include "heap.h"
+#include "kerrno.h"
+#include "ksignal.h"
+#include "proc.h"
+#include "sched.h"
+#include "syscall.h"
+#include "task.h"
+
+#define LOCK_SH 1
+#define LOCK_EX 2
+#define LOCK_NB 4
+#define LOCK_UN 8
+
+struct holder {
+	struct file *f;
+	bool exclusive;
+	struct holder *next;
+};
+
+struct waiter {
+	struct inode *ip;
+	struct thread *t;
+	bool woken;
+	struct waiter *next;
+};
+
+static struct holder *holders;
+static struct waiter *waiters;
+
+static struct holder **held(const struct file *f)
+{
+	struct holder **pp = &holders;
+	while (*pp && (*pp)->f != f)
+		pp = &(*pp)->next;
+	return pp;
+}
+
+static bool conflicts(const struct file *f, bool exclusive)
+{
+	for (const struct holder *h = holders; h; h = h->next)
+		if (h->f != f && h->f->inode == f->inode && (exclusive || h->exclusive))
+			return true;
+	return false;
+}
+
+/* f's lock goes; those waiting on its file look again. */
+static void drop(struct file *f)
+{
+	struct holder **pp = held(f), *h = *pp;
+	if (!h)
+		return;
+	*pp = h->next;
+	kfree(h);
+	for (struct waiter *w = waiters; w; w = w->next)
+		if (w->ip == f->inode && !w->woken) {
+			w->woken = true;
+			w->t->forever = false;
+			sched_wake(w->t);
+		}
+}
+
+void flock_release(struct file *f)
+{
+	if (holders)
+		drop(f);
+}
+
+static void unlist(struct waiter *w)
+{
+	struct waiter **pp = &waiters;
+	while (*pp && *pp != w)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = w->next;
+}
+
+SYSCALL_DEFINE2(flock, int, fd, unsigned, op)
+{
+	struct file *f = fd_get(fd);
+	if (!f || (f->flags & O_PATH))
+		return -EBADF;
+	unsigned kind = op & ~(unsigned)LOCK_NB;
+	if (kind != LOCK_SH && kind != LOCK_EX && kind != LOCK_UN)
+		return -EINVAL;
+	struct holder *h = *held(f);
+	if (kind == LOCK_UN) {
+		drop(f);
+		return 0;
+	}
+	bool exclusive = kind == LOCK_EX;
+	if (h && h->exclusive == exclusive)
+		return 0;
+	if (h)
+		drop(f); /* a conversion: the old lock first */
+	int err = 0;
+	while (conflicts(f, exclusive)) {
+		if (op & LOCK_NB)
+			return -EAGAIN; /* EWOULDBLOCK */
+		struct waiter w = {f->inode, current_thread(), false, waiters};
+		waiters = &w;
+		while (!w.woken && !err)
+			err = thread_wait_step(THREAD_NO_DEADLINE);
+		unlist(&w);
+		if (err == -EDEADLK)
+			proc_killed(
+			    syscall_frame(), SIGKILL,
+			    "flock wait with no other thread to release the lock (a deadlock)", "",
+			    true);
+		if (err)
+			return -ERESTARTSYS; /* a signal: EINTR unless SA_RESTART */
+	}
+	if (!(h = kmalloc(sizeof *h)))
+		return -ENOLCK;
+	*h = (struct holder){f, exclusive, holders};
+	holders = h;
+	return 0;
+}
