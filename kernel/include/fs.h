@@ -149,6 +149,7 @@ struct inode {
 	struct pipe *pipe; /* fifo */
 	struct mqueue *mq; /* POSIX message queue (not in the tree) */
 	uint32_t shmaps;   /* shared mappings of it (shmap.c) */
+	bool memfd;	   /* made by memfd_create, in no directory */
 	int64_t atime, mtime, ctime; /* ns since the epoch */
 	const struct inode_ops *ops; /* NULL: the in-memory tree */
 	struct mount *sb;          /* the mounted filesystem it is on, or NULL */

@@ -344,6 +344,9 @@ SYSCALL_DEFINE3(dup3, unsigned int, oldfd, unsigned int, newfd, int, flags)
 #define F_DUPFD_CLOEXEC 1030
 #define F_SETPIPE_SZ 1031
 #define F_GETPIPE_SZ 1032
+#define F_ADD_SEALS 1033
+#define F_GET_SEALS 1034
+#define F_SEAL_SEAL 1
 #define FD_CLOEXEC 1
 
 SYSCALL_DEFINE3(fcntl, int, fd, unsigned int, cmd, uint64_t, arg)
@@ -386,8 +389,55 @@ SYSCALL_DEFINE3(fcntl, int, fd, unsigned int, cmd, uint64_t, arg)
 	}
 	case F_GETPIPE_SZ:
 	case F_SETPIPE_SZ: return f->inode->pipe ? 65536 : -EBADF;
+	/* A memfd is sealed against seals (memfd_create); other files take none. */
+	case F_GET_SEALS: return f->inode->memfd ? F_SEAL_SEAL : -EINVAL;
+	case F_ADD_SEALS: return f->inode->memfd ? -EPERM : -EINVAL;
 	default: return -EINVAL;
 	}
+}
+
+#define MFD_CLOEXEC 0x1u
+#define MFD_ALLOW_SEALING 0x2u
+#define MFD_HUGETLB 0x4u
+#define MFD_NOEXEC_SEAL 0x8u
+#define MFD_EXEC 0x10u
+#define MFD_NAME_MAX 249 /* NAME_MAX less "memfd:" */
+
+/* An anonymous file of the tree, open for reading and writing, which goes
+ * with its last descriptor and mapping: what JIT engines map twice
+ * (writable and executable) and programs use as growable shared memory.
+ * Seals are not kept: every memfd is as if sealed with F_SEAL_SEAL
+ * (F_GET_SEALS says so, F_ADD_SEALS is EPERM), MFD_ALLOW_SEALING
+ * notwithstanding; MFD_HUGETLB is EINVAL (no huge pages for files). */
+SYSCALL_DEFINE2(memfd_create, uint64_t, uname, unsigned int, flags)
+{
+	char name[MFD_NAME_MAX + 1];
+	if (flags & ~(MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_NOEXEC_SEAL | MFD_EXEC))
+		return -EINVAL;
+	if ((flags & MFD_EXEC) && (flags & MFD_NOEXEC_SEAL))
+		return -EINVAL;
+	size_t len = 0;
+	for (;; len++) { /* the name only names it (in /proc, on Linux) */
+		if (len > MFD_NAME_MAX)
+			return -EINVAL;
+		if (copy_from_user(&name[len], uname + len, 1))
+			return -EFAULT;
+		if (!name[len])
+			break;
+	}
+	struct inode *ip = inode_new(S_IFREG | ((flags & MFD_NOEXEC_SEAL) ? 0666 : 0777));
+	if (!ip)
+		return -ENOMEM;
+	ip->memfd = true;
+	struct file *f = file_open_inode(ip, O_RDWR);
+	if (!f) {
+		inode_put(ip);
+		return -ENOMEM;
+	}
+	int fd = fd_install(f, 0, flags & MFD_CLOEXEC);
+	if (fd < 0)
+		file_put(f);
+	return fd;
 }
 
 static int64_t do_pipe(uint64_t ufds, int flags)
