@@ -12,13 +12,16 @@
  * program's malloc and realloc: strdup, strndup, wcsdup, asprintf,
  * vasprintf, getline, getdelim (and __getdelim, which glibc's inline
  * getline calls), realpath, canonicalize_file_name, getcwd,
- * get_current_dir_name, tempnam and reallocarray. Elsewhere each is
- * glibc's. Not covered, their memory glibc's as before (a program that
- * frees it with an allocator of its own fails): open_memstream's and
- * open_wmemstream's buffers, scandir's and scandirat's entries, sscanf's
- * %ms strings, backtrace_symbols' array, and the argz and envz vectors.
+ * get_current_dir_name, tempnam, reallocarray, open_memstream (its
+ * buffer), scandir and scandirat (64 too: the same on x86-64). Elsewhere
+ * each is glibc's. Not covered, their memory glibc's as before (a program
+ * that frees it with an allocator of its own fails): open_wmemstream's
+ * buffer (a wide stream cannot be made with fopencookie), sscanf's %ms
+ * strings, backtrace_symbols' array, and the argz and envz vectors.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -246,4 +249,177 @@ void *rt_reallocarray(void *p, size_t n, size_t size)
 		return NULL;
 	}
 	return own_realloc(p, n * size);
+}
+
+/* open_memstream's stream with the program's allocator, through
+ * fopencookie: the buffer (zeroed, so that a NUL follows what is written,
+ * and a seek past the end leaves zeros) grows by own_grow, and *bufp and
+ * *sizep hold it and the stream's position after each flush, seek and the
+ * close, which also ends the text there, as glibc's do. */
+struct memstream {
+	char **bufp;
+	size_t *sizep;
+	char *buf;
+	size_t cap, len, pos; /* len: how far it was written */
+};
+
+/* Room for `end` bytes and a NUL after them; -1 (ENOMEM) without. */
+static int memstream_reserve(struct memstream *m, size_t end)
+{
+	if (end < m->cap)
+		return 0;
+	size_t cap = m->cap;
+	while (cap <= end) {
+		if (cap > SIZE_MAX / 2) {
+			errno = ENOMEM;
+			return -1;
+		}
+		cap *= 2;
+	}
+	char *p = own_grow(m->buf, m->cap, cap);
+	if (!p) {
+		errno = ENOMEM;
+		return -1;
+	}
+	memset(p + m->cap, 0, cap - m->cap);
+	m->buf = *m->bufp = p;
+	m->cap = cap;
+	return 0;
+}
+
+static ssize_t memstream_write(void *cookie, const char *data, size_t n)
+{
+	struct memstream *m = cookie;
+	if (n > SIZE_MAX - m->pos - 1 || memstream_reserve(m, m->pos + n))
+		return -1;
+	memcpy(m->buf + m->pos, data, n);
+	m->pos += n;
+	if (m->pos > m->len)
+		m->len = m->pos;
+	*m->sizep = m->pos;
+	return (ssize_t)n;
+}
+
+static int memstream_seek(void *cookie, off64_t *off, int whence)
+{
+	struct memstream *m = cookie;
+	int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (int64_t)m->pos : (int64_t)m->len;
+	if ((whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END) ||
+	    (*off < 0 && -*off > base) || (*off > 0 && *off > INT64_MAX - base)) {
+		errno = EINVAL;
+		return -1;
+	}
+	size_t to = (size_t)(base + *off);
+	if (memstream_reserve(m, to)) /* past the end: zeros */
+		return -1;
+	m->pos = to;
+	*m->sizep = to;
+	*off = (off64_t)to;
+	return 0;
+}
+
+static int memstream_close(void *cookie)
+{
+	struct memstream *m = cookie;
+	m->buf[m->pos] = 0; /* as glibc's: the text ends where the stream is */
+	*m->bufp = m->buf;
+	*m->sizep = m->pos;
+	free(m);
+	return 0;
+}
+
+FILE *rt_open_memstream(char **bufp, size_t *sizep)
+{
+	if (!own_malloc)
+		return open_memstream(bufp, sizep);
+	if (!bufp || !sizep) {
+		errno = EINVAL;
+		return NULL;
+	}
+	struct memstream *m = calloc(1, sizeof *m);
+	char *buf = m ? own_malloc(128) : NULL;
+	if (!buf) {
+		free(m);
+		errno = ENOMEM;
+		return NULL;
+	}
+	memset(buf, 0, 128);
+	*m = (struct memstream){bufp, sizep, buf, 128, 0, 0};
+	cookie_io_functions_t io = {NULL, memstream_write, memstream_seek, memstream_close};
+	FILE *f = fopencookie(m, "w", io);
+	if (!f) {
+		if (own_free)
+			own_free(buf);
+		free(m);
+		return NULL;
+	}
+	*bufp = buf, *sizep = 0;
+	return f;
+}
+
+/* scandir and scandirat with the program's allocator: the entries (as
+ * many bytes as each record's length, as glibc copies) and the array are
+ * its, sorted by cmp; on a failure what was made goes back by its free. */
+static int own_scan(DIR *d, struct dirent ***out, int (*sel)(const struct dirent *),
+		    int (*cmp)(const struct dirent **, const struct dirent **))
+{
+	struct dirent **v = NULL, *e;
+	size_t n = 0, cap = 0;
+	int saved = errno;
+	errno = 0;
+	while ((e = readdir(d))) {
+		if (sel && !sel(e))
+			continue;
+		struct dirent *copy = NULL;
+		if (n == cap) {
+			size_t more = cap ? 2 * cap : 16;
+			struct dirent **w = own_grow(v, cap * sizeof *v, more * sizeof *v);
+			if (!w)
+				goto failed;
+			v = w, cap = more;
+		}
+		if (!(copy = own_malloc(e->d_reclen)))
+			goto failed;
+		v[n++] = memcpy(copy, e, e->d_reclen);
+		errno = 0; /* what sel may have set */
+	}
+	if (errno)
+		goto failed;
+	closedir(d);
+	if (cmp && n > 1)
+		qsort(v, n, sizeof *v, (int (*)(const void *, const void *))cmp);
+	errno = saved;
+	*out = v;
+	return (int)n;
+failed:;
+	int err = errno ? errno : ENOMEM;
+	while (n && own_free)
+		own_free(v[--n]);
+	if (own_free)
+		own_free(v);
+	closedir(d);
+	errno = err;
+	return -1;
+}
+
+int rt_scandir(const char *dir, struct dirent ***out, int (*sel)(const struct dirent *),
+	       int (*cmp)(const struct dirent **, const struct dirent **))
+{
+	if (!own_malloc)
+		return scandir(dir, out, sel, cmp);
+	DIR *d = opendir(dir);
+	return d ? own_scan(d, out, sel, cmp) : -1;
+}
+
+int rt_scandirat(int dirfd, const char *dir, struct dirent ***out,
+		 int (*sel)(const struct dirent *),
+		 int (*cmp)(const struct dirent **, const struct dirent **))
+{
+	if (!own_malloc)
+		return scandirat(dirfd, dir, out, sel, cmp);
+	int fd = openat(dirfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	if (!d && fd >= 0)
+		close(fd);
+	return d ? own_scan(d, out, sel, cmp) : -1;
 }

@@ -52,6 +52,13 @@ char *rt_getcwd(char *buf, size_t size);
 char *rt_get_current_dir_name(void);
 char *rt_tempnam(const char *dir, const char *prefix);
 void *rt_reallocarray(void *p, size_t n, size_t size);
+FILE *rt_open_memstream(char **bufp, size_t *sizep);
+struct dirent;
+int rt_scandir(const char *dir, struct dirent ***out, int (*sel)(const struct dirent *),
+	       int (*cmp)(const struct dirent **, const struct dirent **));
+int rt_scandirat(int dirfd, const char *dir, struct dirent ***out,
+		 int (*sel)(const struct dirent *),
+		 int (*cmp)(const struct dirent **, const struct dirent **));
 /* tls.c: the place of a JIT-compiled program's thread-local variable,
  * offset bytes into the running thread's block, made from table (the one
  * jit/ compiles) at the thread's first access. */

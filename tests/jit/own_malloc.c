@@ -3,10 +3,12 @@
  * and realloc check. The C library's functions that return memory for
  * the program to free (strdup, strndup, asprintf, getline making its
  * first buffer with malloc and growing the program's, realpath and getcwd
- * given no buffer, tempnam, reallocarray) must allocate with it, as they do natively: a
+ * given no buffer, tempnam, reallocarray, open_memstream's buffer,
+ * scandir's entries and array) must allocate with it, as they do natively: a
  * block of the C library's own reaching this free is reported, and the
  * program exits 3. argv[1] is a text file (tests/jit/data.txt). */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -81,6 +83,11 @@ void *realloc(void *p, size_t n)
 	return q;
 }
 
+static int dots(const struct dirent *e)
+{
+	return e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2]));
+}
+
 static char *joined(const char *fmt, ...)
 {
 	char *s;
@@ -128,6 +135,32 @@ int main(int argc, char **argv)
 	printf("reallocarray %s\n", v ? "grew" : "failed");
 	free(v);
 	free(tempnam(NULL, "bf"));
+
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *m = open_memstream(&buf, &size);
+	for (int i = 0; m && i < 1000; i++) /* past its first buffer */
+		fprintf(m, "%d,", i);
+	if (!m || fflush(m))
+		return 1;
+	size_t flushed = size, ends = strlen(buf);
+	fseek(m, 4, SEEK_SET);
+	fflush(m);
+	size_t seeked = size;
+	fputs("X", m);
+	fclose(m);
+	printf("memstream: %zu bytes flushed (a NUL after them: %d), %zu after a seek, %zu at the "
+	       "close, starting %.6s\n",
+	       flushed, ends == flushed, seeked, size, buf);
+	free(buf);
+	struct dirent **names;
+	int k = scandir(".", &names, dots, alphasort);
+	printf("scandir: %d entries, %s %s\n", k, k > 0 ? names[0]->d_name : "",
+	       k > 1 ? names[1]->d_name : "");
+	while (k > 0)
+		free(names[--k]);
+	if (k == 0)
+		free(names);
 	/* (the C library's own blocks, its streams' say, are this allocator's
 	 * natively and glibc's under the JIT: only these are counted) */
 	printf("blocks made %s\n", made >= 8 ? "8 or more" : "too few");
