@@ -13,9 +13,12 @@
 #include "fs.h"
 #include "kerrno.h"
 #include "kstring.h"
+#include "pmm.h"
 #include "printf.h"
 #include "proc.h"
+#include "smp.h"
 #include "task.h"
+#include "timer.h"
 #include "vm.h"
 #include "vmatree.h"
 
@@ -131,6 +134,172 @@ static int64_t maps_read(struct file *f, uint64_t ubuf, uint64_t n)
 
 static const struct dev_ops maps_ops = {.read = maps_read};
 
+/* The process's memory by kind, in pages: every area, those of the
+ * program's code, and the private writable ones (data, heap, stacks). */
+struct sizes {
+	uint64_t all, text, data;
+};
+
+static struct sizes sizes_of(void)
+{
+	struct sizes s = {0, 0, 0};
+	for (const struct vma *v = current_proc()->areas.first; v; v = v->next) {
+		uint64_t pages = (v->end - v->start) / PAGE_SIZE;
+		s.all += pages;
+		if (v->image && (v->flags & VM_EXEC))
+			s.text += pages;
+		else if ((v->flags & VM_WRITE) && !v->shared)
+			s.data += pages;
+	}
+	return s;
+}
+
+static unsigned thread_count(void)
+{
+	unsigned n = 0;
+	for (const struct thread *t = current_proc()->threads; t; t = t->next)
+		n++;
+	return n;
+}
+
+#define KB(pages) ((unsigned long)((pages) * (PAGE_SIZE / 1024)))
+
+/* mask as Linux lists CPUs: "0-3,6". */
+static const char *cpu_list(uint64_t mask, char *out, size_t size)
+{
+	size_t len = 0;
+	out[0] = 0;
+	for (unsigned c = 0; c < 64 && len + 12 < size; c++) {
+		if (!(mask >> c & 1))
+			continue;
+		unsigned last = c;
+		while (last + 1 < 64 && (mask >> (last + 1) & 1))
+			last++;
+		int k = last > c
+			    ? ksnprintf(out + len, size - len, "%s%u-%u", len ? "," : "", c, last)
+			    : ksnprintf(out + len, size - len, "%s%u", len ? "," : "", c);
+		len += k > 0 ? (size_t)k : 0;
+		c = last;
+	}
+	return out;
+}
+
+/* /proc/self/status: the fields the process has, in Linux's order and
+ * format (programs look for VmRSS, VmHWM, Threads). */
+static int64_t status_read(struct file *f, uint64_t ubuf, uint64_t n)
+{
+	const struct proc *p = current_proc();
+	struct vma_usage u = vma_usage();
+	struct sizes s = sizes_of();
+	uint64_t cpus = smp_program_mask();
+	char text[1024], list[256];
+	int len = ksnprintf(
+	    text, sizeof text,
+	    "Name:\t%s\nUmask:\t%04o\nState:\tR (running)\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n"
+	    "PPid:\t0\nTracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n"
+	    "FDSize:\t%d\nVmSize:\t%8lu kB\nVmHWM:\t%8lu kB\nVmRSS:\t%8lu kB\n"
+	    "VmData:\t%8lu kB\nVmExe:\t%8lu kB\nThreads:\t%u\nCpus_allowed:\t%lx\n"
+	    "Cpus_allowed_list:\t%s\n",
+	    task_comm(p->thread), fs_umask(), p->pid, p->pid, p->uid.r, p->uid.e, p->uid.s,
+	    p->uid.fs, p->gid.r, p->gid.e, p->gid.s, p->gid.fs, fd_table_size(), KB(s.all),
+	    KB(u.peak), KB(u.resident), KB(s.data), KB(s.text), thread_count(), (unsigned long)cpus,
+	    cpu_list(cpus, list, sizeof list));
+	return read_text(f, ubuf, n, text, len > 0 ? (size_t)len : 0);
+}
+
+static const struct dev_ops status_ops = {.read = status_read};
+
+/* /proc/self/statm: size, resident, shared, text, lib, data, dt (pages). */
+static int64_t statm_read(struct file *f, uint64_t ubuf, uint64_t n)
+{
+	struct sizes s = sizes_of();
+	char text[128];
+	int len = ksnprintf(text, sizeof text, "%lu %lu 0 %lu 0 %lu 0\n", (unsigned long)s.all,
+			    (unsigned long)vma_usage().resident, (unsigned long)s.text,
+			    (unsigned long)s.data);
+	return read_text(f, ubuf, n, text, len > 0 ? (size_t)len : 0);
+}
+
+static const struct dev_ops statm_ops = {.read = statm_read};
+
+/* /proc/self/stat: Linux's 52 fields; what the process does not have (a
+ * parent, a terminal, children) reads 0, and it started at boot. */
+static int64_t stat_read(struct file *f, uint64_t ubuf, uint64_t n)
+{
+	const struct proc *p = current_proc();
+	const struct thread *t = p->thread;
+	uint64_t user, sys;
+	proc_cputime(&user, &sys);
+	struct vma_usage u = vma_usage();
+	char text[512];
+	int len = ksnprintf(
+	    text, sizeof text,
+	    "%d (%s) R 0 %d %d 0 -1 4194560 %lu 0 0 0 %lu %lu 0 0 %d %d %u 0 0 %lu %lu "
+	    "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 %u %u %d 0 0 0 0 0 %lu %lu %lu %lu "
+	    "%lu "
+	    "0\n",
+	    p->pid, task_comm(p->thread), p->pgid, p->sid, (unsigned long)u.faults,
+	    (unsigned long)(user / (1000000000 / TIMER_HZ)),
+	    (unsigned long)(sys / (1000000000 / TIMER_HZ)),
+	    t->policy == 1 || t->policy == 2 ? -1 - (int)t->rt_priority : 20 + t->nice, t->nice,
+	    thread_count(), (unsigned long)(sizes_of().all * PAGE_SIZE), (unsigned long)u.resident,
+	    t->cpu, t->rt_priority, t->policy, (unsigned long)p->brk_start,
+	    (unsigned long)p->arg_start, (unsigned long)p->arg_end, (unsigned long)p->arg_end,
+	    (unsigned long)p->env_end);
+	return read_text(f, ubuf, n, text, len > 0 ? (size_t)len : 0);
+}
+
+static const struct dev_ops stat_ops = {.read = stat_read};
+
+/* /proc/meminfo: the machine's memory; no swap, caches or buffers. */
+static int64_t meminfo_read(struct file *f, uint64_t ubuf, uint64_t n)
+{
+	char text[512];
+	unsigned long total = KB(pmm_total_count()), free = KB(pmm_free_count());
+	int len = ksnprintf(text, sizeof text,
+			    "MemTotal:       %8lu kB\nMemFree:        %8lu kB\n"
+			    "MemAvailable:   %8lu kB\nBuffers:        %8lu kB\n"
+			    "Cached:         %8lu kB\nSwapCached:     %8lu kB\n"
+			    "SwapTotal:      %8lu kB\nSwapFree:       %8lu kB\n",
+			    total, free, free, 0ul, 0ul, 0ul, 0ul, 0ul);
+	return read_text(f, ubuf, n, text, len > 0 ? (size_t)len : 0);
+}
+
+static const struct dev_ops meminfo_ops = {.read = meminfo_read};
+
+/* The bytes of the program's memory [from, to) at the file's offset on,
+ * read now (a program that rewrites its argv shows it, as on Linux). */
+static int64_t read_user(struct file *f, uint64_t ubuf, uint64_t n, uint64_t from, uint64_t to)
+{
+	char chunk[256];
+	uint64_t done = 0;
+	while (done < n && from + f->off < to) {
+		uint64_t k = to - from - f->off;
+		k = k < sizeof chunk ? k : sizeof chunk;
+		k = k < n - done ? k : n - done;
+		if (copy_from_user(chunk, from + f->off, k) || copy_to_user(ubuf + done, chunk, k))
+			return done ? (int64_t)done : -EFAULT;
+		done += k;
+		f->off += k;
+	}
+	return (int64_t)done;
+}
+
+static int64_t cmdline_read(struct file *f, uint64_t ubuf, uint64_t n)
+{
+	const struct proc *p = current_proc();
+	return read_user(f, ubuf, n, p->arg_start, p->arg_end);
+}
+
+static int64_t environ_read(struct file *f, uint64_t ubuf, uint64_t n)
+{
+	const struct proc *p = current_proc();
+	return read_user(f, ubuf, n, p->arg_end, p->env_end);
+}
+
+static const struct dev_ops cmdline_ops = {.read = cmdline_read};
+static const struct dev_ops environ_ops = {.read = environ_read};
+
 /* A generated file called name in dir. */
 static int add_generated(struct inode *dir, const char *name, const struct dev_ops *ops,
 			 uint32_t rdev, uint32_t mode)
@@ -171,9 +340,22 @@ void procfs_thread_gone(int tid)
 
 int procfs_populate(struct inode *self)
 {
-	int err = add_generated(self, "maps", &maps_ops, 0, 0444);
-	if (!err)
-		err = add_generated(self, "comm", &comm_ops, 0, 0644);
+	static const struct {
+		const char *name;
+		const struct dev_ops *ops;
+		uint32_t mode;
+		bool in_proc; /* in /proc, not /proc/self */
+	} files[] = {
+	    {"maps", &maps_ops, 0444, false},	    {"comm", &comm_ops, 0644, false},
+	    {"status", &status_ops, 0444, false},   {"statm", &statm_ops, 0444, false},
+	    {"stat", &stat_ops, 0444, false},	    {"cmdline", &cmdline_ops, 0444, false},
+	    {"environ", &environ_ops, 0400, false}, {"meminfo", &meminfo_ops, 0444, true},
+	};
+	int err = 0;
+	for (size_t i = 0; i < sizeof files / sizeof files[0] && !err; i++)
+		if (!files[i].in_proc || self->parent)
+			err = add_generated(files[i].in_proc ? self->parent : self, files[i].name,
+					    files[i].ops, 0, files[i].mode);
 	struct inode *task;
 	if (!err)
 		err = path_mkdirs(TASK_DIR, &task);

@@ -137,6 +137,7 @@ struct proc {
 	uint64_t brk_start, brk;
 	struct vma_tree areas;
 	uint64_t stack_lo; /* the stack's lowest address (exec, vma_grow_stack) */
+	uint64_t arg_start, arg_end, env_end; /* argv's and envp's strings (exec) */
 	struct shmap *shmaps;	/* shared file mappings (shmap.c) */
 	unsigned shmap_multi;	/* files with more than one of them */
 	struct shm_attach *shm_attaches; /* System V segments attached (sys_ipc.c) */

@@ -10,6 +10,7 @@
 #include "pmm.h"
 #include "printf.h"
 #include "proc.h"
+#include "task.h"
 #include "timer.h"
 #include "x86.h"
 
@@ -130,6 +131,11 @@ static uint64_t build_stack(const struct elf_image *img, int argc, char **argv, 
 		const char *str = i < argc ? argv[i] : envp[i - argc];
 		uargv[i] = push_bytes(&st, str, strlen(str) + 1);
 	}
+	/* for /proc/self/cmdline and environ: the strings lie in order */
+	struct proc *p = current_proc();
+	p->env_end = USER_STACK_TOP;
+	p->arg_start = argc + envc ? uargv[0] : st.sp;
+	p->arg_end = envc ? uargv[argc] : USER_STACK_TOP;
 	uint64_t platform = push_bytes(&st, "x86_64", 7);
 	random_bytes(rnd, sizeof rnd);
 	uint64_t random = push_bytes(&st, rnd, sizeof rnd);
