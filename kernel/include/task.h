@@ -247,7 +247,7 @@ void thread_kill_others(void);
 int futex_wake(uint64_t uaddr, int n, uint32_t bitset);
 /* A thread that held priority-inheritance futexes ends: each that it (or
  * a robust list's release, which leaves the owner 0) left with waiters goes
- * to the first of them, with OWNER_DIED (sys_futex.c). */
+ * to the highest priority of them, with OWNER_DIED (sys_futex.c). */
 void futex_pi_exit(struct thread *t);
 /* t's rt_priority: its base_priority, or the highest of the threads that
  * wait for priority-inheritance futexes it holds; and so on for the holder

@@ -29,6 +29,7 @@
 #include "syscall.h"
 #include "task.h"
 #include "timer.h"
+#include "vm.h"
 
 #define FUTEX_WAIT 0
 #define FUTEX_WAKE 1
@@ -46,7 +47,7 @@
 #define FUTEX_CLOCK_REALTIME 256
 
 #define BUCKETS 64
-#define PI_CHAIN_MAX 64 /* owners followed from one lock (Linux: 1024) */
+#define PI_CHAIN_MAX 1024 /* owners followed from one lock, as Linux */
 #define CAS_TRIES 100	/* against a word the program keeps changing */
 
 /* A thread in futex_wait or futex_lock_pi, on its kernel stack. */
@@ -98,6 +99,17 @@ static int futex_address(uint64_t uaddr, bool private)
 	return private ? 0 : copy_from_user(&v, uaddr, sizeof v);
 }
 
+/* The same for the lock operations, which write the word: a shared one
+ * must be in a writable mapping (EFAULT). */
+static int futex_lock_address(uint64_t uaddr, bool private)
+{
+	unsigned flags = 0;
+	int err = futex_address(uaddr, private);
+	if (!err && !private && (!vma_mapping_end(uaddr, &flags) || !(flags & VM_WRITE)))
+		err = -EFAULT;
+	return err;
+}
+
 /* The deadline in time_ns() terms: relative for FUTEX_WAIT, absolute on
  * CLOCK_MONOTONIC or CLOCK_REALTIME for FUTEX_WAIT_BITSET. */
 static int futex_deadline(uint64_t utime, int cmd, bool realtime, uint64_t *deadline)
@@ -147,6 +159,8 @@ int futex_wake(uint64_t uaddr, int n, uint32_t bitset)
 {
 	int woken = 0;
 
+	if (n < 1)
+		n = 1; /* as Linux: it counts after each wake-up */
 	for (struct waiter **pp = bucket(uaddr); *pp && woken < n;) {
 		struct waiter *w = *pp;
 		if (w->uaddr == uaddr && w->pi)
@@ -164,28 +178,32 @@ int futex_wake(uint64_t uaddr, int n, uint32_t bitset)
 	return woken;
 }
 
-/* Whether a thread waits at uaddr for a priority-inheritance lock. */
-static bool pi_waited(uint64_t uaddr)
+/* Whether a thread waits at uaddr for a priority-inheritance lock (pi),
+ * or in FUTEX_WAIT (!pi). */
+static bool waited(uint64_t uaddr, bool pi)
 {
 	for (struct waiter *w = *bucket(uaddr); w; w = w->next)
-		if (w->uaddr == uaddr && w->pi)
+		if (w->uaddr == uaddr && w->pi == pi)
 			return true;
 	return false;
 }
 
-/* Wake up to n waiters of uaddr, then move up to n2 more to uaddr2. */
+/* Wake up to n waiters of uaddr, then move up to n2 more to uaddr2; as
+ * Linux, EINVAL on meeting a waiter for a priority-inheritance lock. */
 static int64_t futex_requeue(uint64_t uaddr, int n, uint64_t uaddr2, int n2)
 {
-	if (pi_waited(uaddr) || pi_waited(uaddr2))
-		return -EINVAL; /* as Linux: a lock's waiters are not moved so */
-	int64_t done = futex_wake(uaddr, n, ~0u);
+	int64_t done = n ? futex_wake(uaddr, n, ~0u) : 0;
 	struct waiter *moved = NULL, **tail = &moved;
 
-	for (struct waiter **pp = bucket(uaddr); *pp && n2 > 0;) {
+	for (struct waiter **pp = bucket(uaddr); *pp && n2 > 0 && done >= 0;) {
 		struct waiter *w = *pp;
 		if (w->uaddr != uaddr) {
 			pp = &w->next;
 			continue;
+		}
+		if (w->pi) {
+			done = -EINVAL;
+			break;
 		}
 		*pp = w->next;
 		w->uaddr = uaddr2;
@@ -283,9 +301,11 @@ void futex_pi_update(struct thread *t)
 			for (struct waiter *w = buckets[b]; w; w = w->next)
 				if (w->pi && w->owner == t->tid && w->t->rt_priority > prio)
 					prio = w->t->rt_priority;
-		if (prio == t->rt_priority)
-			return; /* and so on up the chain */
-		sched_set_priority(t, t->policy, prio);
+		if (prio != t->rt_priority)
+			sched_set_priority(t, t->policy, prio);
+		else if (n)
+			return; /* and so on up the chain (t's own, set by the
+				 * caller, still passes on to its lock's owner) */
 		struct waiter *w = pi_waiter_of(t);
 		t = w ? thread_find(w->owner) : NULL;
 	}
@@ -331,27 +351,35 @@ static bool pi_cycle(const struct thread *t, int owner)
 
 /* LOCK_PI and LOCK_PI2 (deadline: absolute, NULL for none), TRYLOCK_PI
  * (try): take the lock at uaddr, or wait for its owner to hand it over. */
-static int64_t futex_lock_pi(uint64_t uaddr, const uint64_t *deadline, bool try)
+static int64_t futex_lock_pi(uint64_t uaddr, const uint64_t *deadline, bool try, bool private)
 {
 	struct thread *t = current_thread();
 	uint32_t cur, tid = (uint32_t)t->tid;
-	int err = futex_address(uaddr, false), owner = 0;
+	int err = futex_lock_address(uaddr, private), owner = 0;
 
 	if (err)
 		return err;
 	if (copy_from_user(&cur, uaddr, sizeof cur))
 		return -EFAULT;
 	for (int tries = 0;; tries++) { /* cur: the word as last read */
-		if (tries == CAS_TRIES)
-			return -EAGAIN;
+		if (tries == CAS_TRIES) /* the program keeps changing it: */
+			return -ERESTARTNOINTR; /* again, the kernel lock let go */
 		if ((cur & FUTEX_TID_MASK) == tid)
 			return -EDEADLK;
+		if (waited(uaddr, false))
+			return -EINVAL;	       /* a FUTEX_WAIT word, as Linux says */
 		if (!(cur & FUTEX_TID_MASK)) { /* free: OWNER_DIED stays for the new owner to see */
-			uint32_t nv =
-			    (cur & FUTEX_OWNER_DIED) | tid | (pi_waited(uaddr) ? FUTEX_WAITERS : 0);
+			bool others = waited(uaddr, true);
+			uint32_t nv = (cur & FUTEX_OWNER_DIED) | tid | (others ? FUTEX_WAITERS : 0);
 			err = cmpxchg_user(uaddr, &cur, nv);
 			if (err == -EAGAIN)
 				continue;
+			if (!err && others) { /* those waiting now wait for this thread */
+				for (struct waiter *w = *bucket(uaddr); w; w = w->next)
+					if (w->uaddr == uaddr && w->pi)
+						w->owner = (int)tid;
+				futex_pi_update(t);
+			}
 			return err;
 		}
 		/* The owner's unlock must come here: FUTEX_WAITERS (a trylock
@@ -391,16 +419,19 @@ static int64_t futex_lock_pi(uint64_t uaddr, const uint64_t *deadline, bool try)
 }
 
 /* UNLOCK_PI: the caller's lock at uaddr goes to its top waiter, else is
- * free (0). */
-static int64_t futex_unlock_pi(uint64_t uaddr)
+ * free (0). As Linux, the word is read and its owner checked (EPERM)
+ * before the address is (EINVAL). */
+static int64_t futex_unlock_pi(uint64_t uaddr, bool private)
 {
 	uint32_t cur, tid = (uint32_t)current_thread()->tid;
-	int err = futex_address(uaddr, false);
+	int err;
 
-	if (err)
-		return err;
-	if (copy_from_user(&cur, uaddr, sizeof cur))
+	if (uaddr >= USER_TOP || uaddr + 4 > USER_TOP || copy_from_user(&cur, uaddr, sizeof cur))
 		return -EFAULT;
+	if ((cur & FUTEX_TID_MASK) != tid)
+		return -EPERM;
+	if ((err = futex_lock_address(uaddr, private)))
+		return err;
 	for (int tries = 0; tries < CAS_TRIES; tries++) {
 		if ((cur & FUTEX_TID_MASK) != tid)
 			return -EPERM;
@@ -409,7 +440,16 @@ static int64_t futex_unlock_pi(uint64_t uaddr)
 		if (err != -EAGAIN)
 			return err;
 	}
-	return -EAGAIN;
+	return -ERESTARTNOINTR; /* the program keeps changing it: again */
+}
+
+/* Whether a lock word with waiters in the kernel, cur, was left by t as it
+ * ends: held by it, or left free by its robust list (owner 0 and
+ * OWNER_DIED), no unlock coming either way. */
+static bool pi_left_by(uint32_t cur, const struct thread *t)
+{
+	uint32_t owner = cur & FUTEX_TID_MASK;
+	return owner == (uint32_t)t->tid || (!owner && (cur & FUTEX_OWNER_DIED));
 }
 
 void futex_pi_exit(struct thread *t)
@@ -421,17 +461,16 @@ void futex_pi_exit(struct thread *t)
 				w = w->next;
 				continue;
 			}
-			uint32_t owner = cur & FUTEX_TID_MASK;
-			if (owner != (uint32_t)t->tid && owner) {
+			if (!pi_left_by(cur, t)) {
 				w = w->next;
 				continue;
 			}
-			/* held by t, or left free by its robust list with
-			 * waiters no unlock will come for: as Linux, the
-			 * waiter learns that the owner died, robust or not */
+			/* as Linux, the waiter learns that the owner died,
+			 * robust or not */
 			struct waiter *top = pi_top(w->uaddr);
 			int err = -EAGAIN;
-			for (int tries = 0; err == -EAGAIN && tries < CAS_TRIES; tries++)
+			for (int tries = 0;
+			     err == -EAGAIN && tries < CAS_TRIES && pi_left_by(cur, t); tries++)
 				err = pi_hand_over(w->uaddr, &cur, top, true);
 			w = err ? w->next : buckets[b]; /* the list changed */
 		}
@@ -502,9 +541,9 @@ SYSCALL_DEFINE6(futex, uint64_t, uaddr, int, op, uint32_t, val, uint64_t, utime,
 				return err;
 		}
 		return futex_lock_pi(uaddr, utime && cmd != FUTEX_TRYLOCK_PI ? &deadline : NULL,
-				     cmd == FUTEX_TRYLOCK_PI);
+				     cmd == FUTEX_TRYLOCK_PI, private);
 	case FUTEX_UNLOCK_PI:
-		return futex_unlock_pi(uaddr);
+		return futex_unlock_pi(uaddr, private);
 	default:
 		return -ENOSYS; /* WAIT_REQUEUE_PI, CMP_REQUEUE_PI */
 	}

@@ -119,6 +119,16 @@ static void on_usr1(int sig)
 	handled++;
 }
 
+static uint32_t plain; /* a word for FUTEX_WAIT */
+static volatile int plain_waiting;
+
+static void *plain_waiter(void *arg)
+{
+	plain_waiting = 1;
+	futex(&plain, FUTEX_WAIT, 0, NULL);
+	return arg;
+}
+
 static void *raw_locker(void *arg)
 {
 	stage = 3;
@@ -216,6 +226,8 @@ int main(void)
 	printf("UNLOCK_PI not held: %s\n", res(futex(&word, FUTEX_UNLOCK_PI, 0, NULL)));
 	word = 0x3ffffff0; /* a tid no thread has */
 	printf("LOCK_PI, owner no thread: %s\n", res(futex(&word, FUTEX_LOCK_PI, 0, NULL)));
+	printf("UNLOCK_PI misaligned, not held: %s\n",
+	       res(futex((uint32_t *)((char *)&word + 1), FUTEX_UNLOCK_PI, 0, NULL)));
 	printf("LOCK_PI misaligned: %s\n",
 	       res(futex((uint32_t *)((char *)&word + 1), FUTEX_LOCK_PI, 0, NULL)));
 	printf("LOCK_PI unmapped: %s\n", res(futex((uint32_t *)16, FUTEX_LOCK_PI, 0, NULL)));
@@ -237,15 +249,33 @@ int main(void)
 	pthread_t w;
 	stage = 0;
 	pthread_create(&w, NULL, raw_locker, NULL);
-	while (stage < 3)
-		usleep(1000);
-	usleep(50000);
+	for (int i = 0; i < 5000 && !(__atomic_load_n(&word, __ATOMIC_SEQ_CST) & FUTEX_WAITERS); i++)
+		usleep(1000); /* until the other thread sleeps in the kernel */
 	printf("waiters bit: %s\n", word & FUTEX_WAITERS ? "set" : "clear");
 	printf("FUTEX_WAKE on it: %s\n", res(futex(&word, FUTEX_WAKE, 1, NULL)));
+	printf("FUTEX_WAKE of 0 on it: %s\n", res(futex(&word, FUTEX_WAKE, 0, NULL)));
+	printf("REQUEUE to it from a word no one waits on: %s\n",
+	       res(syscall(SYS_futex, &plain, FUTEX_REQUEUE, 1, (void *)1, &word, 0)));
+
+	/* a FUTEX_WAIT sleeper's word is no lock */
+	pthread_t pw;
+	pthread_create(&pw, NULL, plain_waiter, NULL);
+	while (!plain_waiting)
+		usleep(1000);
+	usleep(200000); /* asleep in the kernel by now */
+	long pl = futex(&plain, FUTEX_LOCK_PI, 0, NULL);
+	printf("LOCK_PI on a FUTEX_WAIT word: %s\n", res(pl));
+	if (!pl)
+		futex(&plain, FUTEX_UNLOCK_PI, 0, NULL);
+	plain = 1;
+	futex(&plain, FUTEX_WAKE, 1, NULL);
+	pthread_join(pw, NULL);
 	printf("TRYLOCK_PI by the owner while waited for: %s\n",
 	       res(futex(&word, FUTEX_TRYLOCK_PI, 0, NULL)));
 	pthread_kill(w, SIGUSR1);
-	usleep(50000);
+	for (int i = 0; i < 5000 && !handled; i++)
+		usleep(1000);
+	usleep(20000); /* its LOCK_PI goes on (or, wrongly, returns) */
 	printf("after the signal: handled %d, still waiting: %s\n", handled,
 	       raw_result == 99 ? "yes" : "no");
 	printf("UNLOCK_PI to the waiter: %s\n", res(futex(&word, FUTEX_UNLOCK_PI, 0, NULL)));

@@ -4,7 +4,9 @@
 # run at 30 until it unlocks (else the spinner starves it for 3 s and the
 # waiter with it), and still read its own priority as 10. A chain too:
 # the holder of a second lock, at 5, waits for the first while the thread
-# of 30 waits for the second.
+# of 30 waits for the second. And a waiter's priority changed while it
+# waits: raised from 5 to 30, the holder runs at 30; lowered from 30 to 5,
+# at its own 10 again, and the spinner starves it.
 . tests/boot/common.inc
 cat >"$TMP/boost.c" <<'END'
 #define _GNU_SOURCE
@@ -120,6 +122,32 @@ static void round_of(const char *what, int chain)
 	       (int)low_seen);
 }
 
+static void set_priority(pthread_t t, int priority)
+{
+	struct sched_param sp = {.sched_priority = priority};
+	pthread_setschedparam(t, SCHED_FIFO, &sp);
+}
+
+/* The waiter starts at `initial` and has `later` once it waits. */
+static void changed(const char *what, int initial, int later)
+{
+	holding = go = got = medium_gave_up = 0;
+	pthread_t l = start(low, 10, NULL);
+	while (!holding)
+		usleep(1000);
+	pthread_t h = start(high, initial, &first);
+	while (!(first.__data.__lock & 0x80000000))
+		usleep(1000); /* it sleeps in the kernel */
+	set_priority(h, later);
+	pthread_t m = start(medium, 20, NULL);
+	go = 1;
+	pthread_join(h, NULL);
+	pthread_join(m, NULL);
+	pthread_join(l, NULL);
+	printf("%s: the waiter had the lock %s, the spinner %s\n", what,
+	       high_waited < 1 ? "within 1 s" : "late", medium_gave_up ? "gave up" : "stopped");
+}
+
 int main(void)
 {
 	struct sched_param sp = {.sched_priority = 50};
@@ -134,6 +162,8 @@ int main(void)
 	pthread_mutex_init(&second, &a);
 	round_of("direct", 0);
 	round_of("chain", 1);
+	changed("raised", 5, 30);
+	changed("lowered", 30, 5);
 	return 0;
 }
 END
@@ -142,3 +172,5 @@ run ./bareflow run --cpus 1 --timeout 120 "$TMP/boost"
 expect_status 0
 expect_output "direct: the waiter had the lock within 1 s, the spinner stopped, the holder read priority 10"
 expect_output "chain: the waiter had the lock within 1 s, the spinner stopped, the holder read priority 10"
+expect_output "raised: the waiter had the lock within 1 s, the spinner stopped"
+expect_output "lowered: the waiter had the lock late, the spinner gave up"
