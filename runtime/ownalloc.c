@@ -303,9 +303,11 @@ static ssize_t memstream_write(void *cookie, const char *data, size_t n)
 static int memstream_seek(void *cookie, off64_t *off, int whence)
 {
 	struct memstream *m = cookie;
-	int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (int64_t)m->pos : (int64_t)m->len;
-	if ((whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END) ||
-	    (*off < 0 && -*off > base) || (*off > 0 && *off > INT64_MAX - base)) {
+	/* glibc's end is the size last published, the position after a seek
+	 * back included */
+	int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (int64_t)m->pos : (int64_t)*m->sizep;
+	if ((whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END) || *off < -base ||
+	    (*off > 0 && *off > INT64_MAX - base)) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -368,7 +370,9 @@ static int own_scan(DIR *d, struct dirent ***out, int (*sel)(const struct dirent
 	int saved = errno;
 	errno = 0;
 	while ((e = readdir(d))) {
-		if (sel && !sel(e))
+		int rejected = sel && !sel(e);
+		errno = 0; /* what sel may have set, as glibc */
+		if (rejected)
 			continue;
 		struct dirent *copy = NULL;
 		if (n == cap) {
@@ -381,7 +385,6 @@ static int own_scan(DIR *d, struct dirent ***out, int (*sel)(const struct dirent
 		if (!(copy = own_malloc(e->d_reclen)))
 			goto failed;
 		v[n++] = memcpy(copy, e, e->d_reclen);
-		errno = 0; /* what sel may have set */
 	}
 	if (errno)
 		goto failed;

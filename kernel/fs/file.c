@@ -74,6 +74,7 @@ void file_put(struct file *f)
 	if (f->inode->pipe)
 		pipe_release(f);
 	flock_release(f);
+	kfree(f->text);
 	inode_put(f->inode);
 	kfree(f);
 }

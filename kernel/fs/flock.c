@@ -23,6 +23,7 @@
 #define LOCK_EX 2
 #define LOCK_NB 4
 #define LOCK_UN 8
+#define LOCK_MAND 32
 
 struct holder {
 	struct file *f;
@@ -87,44 +88,62 @@ static void unlist(struct waiter *w)
 		*pp = w->next;
 }
 
-SYSCALL_DEFINE2(flock, int, fd, unsigned, op)
+/* One try: 0 with the lock held (or kept), -EAGAIN where another holds a
+ * conflicting one. A conversion drops the old lock first (as Linux: not
+ * atomic); another thread's wait on the same description may have taken
+ * the lock meanwhile. */
+static int try_lock(struct file *f, bool exclusive)
 {
-	struct file *f = fd_get(fd);
-	if (!f || (f->flags & O_PATH))
-		return -EBADF;
-	unsigned kind = op & ~(unsigned)LOCK_NB;
-	if (kind != LOCK_SH && kind != LOCK_EX && kind != LOCK_UN)
-		return -EINVAL;
 	struct holder *h = *held(f);
-	if (kind == LOCK_UN) {
-		drop(f);
-		return 0;
-	}
-	bool exclusive = kind == LOCK_EX;
 	if (h && h->exclusive == exclusive)
 		return 0;
 	if (h)
-		drop(f); /* a conversion: the old lock first */
-	int err = 0;
-	while (conflicts(f, exclusive)) {
-		if (op & LOCK_NB)
-			return -EAGAIN; /* EWOULDBLOCK */
-		struct waiter w = {f->inode, current_thread(), false, waiters};
-		waiters = &w;
-		while (!w.woken && !err)
-			err = thread_wait_step(THREAD_NO_DEADLINE);
-		unlist(&w);
-		if (err == -EDEADLK)
-			proc_killed(
-			    syscall_frame(), SIGKILL,
-			    "flock wait with no other thread to release the lock (a deadlock)", "",
-			    true);
-		if (err)
-			return -ERESTARTSYS; /* a signal: EINTR unless SA_RESTART */
-	}
+		drop(f);
+	if (conflicts(f, exclusive))
+		return -EAGAIN;
 	if (!(h = kmalloc(sizeof *h)))
 		return -ENOLCK;
 	*h = (struct holder){f, exclusive, holders};
 	holders = h;
 	return 0;
+}
+
+SYSCALL_DEFINE2(flock, int, fd, unsigned, op)
+{
+	if (op & LOCK_MAND)
+		return 0; /* Linux ignores these now */
+	unsigned kind = op & ~(unsigned)LOCK_NB;
+	if (kind != LOCK_SH && kind != LOCK_EX && kind != LOCK_UN)
+		return -EINVAL; /* before the descriptor, as Linux */
+	struct file *f = fd_get(fd);
+	if (!f || (f->flags & O_PATH))
+		return -EBADF;
+	if (kind == LOCK_UN) {
+		drop(f);
+		return 0;
+	}
+	/* held while it waits: another thread may close the descriptor */
+	f->refs++;
+	int err;
+	while ((err = try_lock(f, kind == LOCK_EX)) == -EAGAIN && !(op & LOCK_NB)) {
+		struct waiter w = {f->inode, current_thread(), false, waiters};
+		waiters = &w;
+		err = 0;
+		while (!w.woken && !err)
+			err = thread_wait_step(THREAD_NO_DEADLINE);
+		unlist(&w);
+		if (err == -EDEADLK) {
+			file_put(f);
+			proc_killed(
+			    syscall_frame(), SIGKILL,
+			    "flock wait with no other thread to release the lock (a deadlock)", "",
+			    true);
+		}
+		if (err) {
+			err = -ERESTARTSYS; /* a signal: EINTR unless SA_RESTART */
+			break;
+		}
+	}
+	file_put(f); /* the last reference: its lock goes, as Linux's */
+	return err;
 }

@@ -11,6 +11,7 @@
  * A thread's directory comes with clone and goes when the thread ends.
  */
 #include "fs.h"
+#include "heap.h"
 #include "kerrno.h"
 #include "kstring.h"
 #include "pmm.h"
@@ -108,28 +109,35 @@ static size_t map_line(const struct vma *v, const struct inode *exe, char *line,
 	return len;
 }
 
-/* The lines at the offset on: each is made, and copied where it meets
- * [off, off + n). */
+/* The whole text, made by a read from offset 0 (or the first) and kept
+ * with the open file for the reads that follow, as Linux's seq_file keeps
+ * its place: a mapping made between two reads does not tear a line, and
+ * reading many areas a piece at a time costs one pass. */
 static int64_t maps_read(struct file *f, uint64_t ubuf, uint64_t n)
 {
-	char line[PATH_MAX + 128];
-	uint64_t at = 0, done = 0;
-	struct inode *exe;
-	if (path_lookup(AT_FDCWD, fs_exe(), true, &exe))
-		exe = NULL;
-	for (const struct vma *v = current_proc()->areas.first; v && done < n; v = v->next) {
-		size_t len = map_line(v, exe, line, sizeof line);
-		if (at + len > f->off) {
-			size_t from = f->off > at ? (size_t)(f->off - at) : 0;
-			size_t k = len - from < n - done ? len - from : (size_t)(n - done);
-			if (copy_to_user(ubuf + done, line + from, k))
-				return done ? (int64_t)done : -EFAULT;
-			done += k;
-			f->off += k;
+	if (!f->text || !f->off) {
+		static char line[PATH_MAX + 128]; /* under the kernel lock */
+		struct inode *exe;
+		if (path_lookup(AT_FDCWD, fs_exe(), true, &exe))
+			exe = NULL;
+		size_t total = 0;
+		const struct vma *first = current_proc()->areas.first;
+		for (const struct vma *v = first; v; v = v->next)
+			total += map_line(v, exe, line, sizeof line);
+		char *text = kmalloc(total ? total : 1);
+		if (!text)
+			return -ENOMEM;
+		size_t at = 0;
+		for (const struct vma *v = first; v && at < total; v = v->next) {
+			size_t len = map_line(v, exe, line, sizeof line);
+			len = len < total - at ? len : total - at;
+			memcpy(text + at, line, len);
+			at += len;
 		}
-		at += len;
+		kfree(f->text);
+		f->text = text, f->text_len = at;
 	}
-	return (int64_t)done;
+	return read_text(f, ubuf, n, f->text, f->text_len);
 }
 
 static const struct dev_ops maps_ops = {.read = maps_read};
@@ -324,15 +332,20 @@ void procfs_thread_added(int tid)
 		add_generated(dir, "comm", &comm_ops, (uint32_t)tid, 0644);
 }
 
+/* Only what procfs_thread_added made goes: the program may have renamed,
+ * removed or replaced entries of the tree there (the directory only when
+ * empty). */
 void procfs_thread_gone(int tid)
 {
 	char name[16];
-	struct inode *task, *dir;
-	if (!fs_root() || path_lookup(AT_FDCWD, TASK_DIR, true, &task))
+	struct inode *task, *dir, *comm;
+	if (!fs_root() || path_lookup(AT_FDCWD, TASK_DIR, true, &task) || !S_ISDIR(task->mode))
 		return;
 	int len = ksnprintf(name, sizeof name, "%d", tid);
 	if ((dir = dir_lookup(task, name, (size_t)len)) && S_ISDIR(dir->mode)) {
-		dir_unlink(dir, "comm", 4);
+		comm = dir_lookup(dir, "comm", 4);
+		if (comm && comm->dev == &comm_ops && comm->rdev == (uint32_t)tid)
+			dir_unlink(dir, "comm", 4);
 		if (dir_empty(dir))
 			dir_unlink(task, name, (size_t)len);
 	}

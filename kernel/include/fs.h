@@ -164,6 +164,8 @@ struct file {
 	uint32_t refs;  /* fd slots sharing it */
 	uint32_t err_seen; /* its filesystem's err_seq when it last looked */
 	bool pipe_write_end;
+	char *text; /* a generated file's text as last made (procfs.c), kmalloc'd */
+	size_t text_len;
 };
 
 /* --- the tree (inode.c) --- */

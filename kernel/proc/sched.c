@@ -443,9 +443,9 @@ void sched_interrupt(bool timer)
 /* t's time slice in ticks: SCHED_SLICE_TICKS, or for a thread that is
  * neither SCHED_FIFO nor SCHED_RR that scaled by 1.25 for each step of
  * nice below 0 and by 0.8 for each above, as Linux weighs CPU shares: taking
- * turns, threads of nice -5 and 0 share a CPU 3 to 1 (6 ticks to 2). At
- * least one tick, so that a nice above 3 is 1 tick, half of nice 0's, and
- * at most SCHED_SLICE_MAX. */
+ * turns, threads of nice -5 and 0 share a CPU 3 to 1 (6 ticks to 2). In
+ * whole ticks, at least one and at most SCHED_SLICE_MAX: nice 1 is 2
+ * ticks as 0 is, and every nice from 2 up 1 tick, half of nice 0's. */
 static unsigned slice_of(const struct thread *t)
 {
 	if (t->policy == SCHED_FIFO || t->policy == SCHED_RR || !t->nice)

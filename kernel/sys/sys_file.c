@@ -182,6 +182,15 @@ static int64_t positioned(int fd, uint64_t buf, size_t count, int64_t off, bool 
 		return -EISDIR;
 	if (!S_ISREG(ip->mode))
 		return write ? file_write(f, buf, count) : file_read(f, buf, count);
+	if (ip->dev) { /* a generated file: pread reads there; pwrite, as Linux's */
+		if (write)
+			return -ESPIPE;
+		uint64_t was = f->off;
+		f->off = (uint64_t)off;
+		int64_t r = file_read(f, buf, count);
+		f->off = was;
+		return r;
+	}
 	/* Linux ignores the offset of pwrite on an O_APPEND file too. */
 	if (write && (f->flags & O_APPEND))
 		off = (int64_t)ip->size;
@@ -281,6 +290,8 @@ SYSCALL_DEFINE3(lseek, int, fd, int64_t, off, unsigned int, whence)
 	if ((ip->mode & S_IFMT) == S_IFCHR)
 		return 0; /* /dev/null and friends: every position is the same */
 	int64_t base, size = S_ISDIR(ip->mode) ? 0 : (int64_t)ip->size;
+	if (ip->dev && whence != SEEK_SET && whence != SEEK_CUR)
+		return -EINVAL; /* a generated file has no end until read, as Linux's */
 	switch (whence) {
 	case SEEK_SET: base = 0; break;
 	case SEEK_CUR: base = (int64_t)f->off; break;
@@ -513,6 +524,8 @@ SYSCALL_DEFINE2(ftruncate, int, fd, int64_t, len)
 		return -EBADF;
 	if (len < 0 || !S_ISREG(f->inode->mode) || (f->flags & O_ACCMODE) == O_RDONLY)
 		return -EINVAL;
+	if (f->inode->dev)
+		return 0; /* a generated file keeps its size 0, as Linux's */
 	return inode_truncate(f->inode, (uint64_t)len);
 }
 
@@ -552,8 +565,10 @@ SYSCALL_DEFINE4(fallocate, int, fd, int, mode, int64_t, off, int64_t, len)
 		return -ESPIPE;
 	if (S_ISDIR(ip->mode))
 		return -EISDIR;
-	if (!S_ISREG(ip->mode) || ip->dev)
+	if (!S_ISREG(ip->mode))
 		return -ENODEV;
+	if (ip->dev)
+		return -EOPNOTSUPP; /* a generated file */
 	if (off > INT64_MAX - len)
 		return -EFBIG;
 	if (mode)
@@ -578,6 +593,8 @@ SYSCALL_DEFINE2(truncate, uint64_t, upath, int64_t, len)
 		return -EISDIR;
 	if (len < 0 || !S_ISREG(ip->mode))
 		return -EINVAL;
+	if (ip->dev)
+		return 0;
 	return inode_truncate(ip, (uint64_t)len);
 
 }

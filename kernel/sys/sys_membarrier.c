@@ -76,8 +76,10 @@ SYSCALL_DEFINE3(membarrier, int, cmd, unsigned, flags, int, cpu_id)
 	case CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE:
 		p->membarrier |= (unsigned)cmd;
 		return 0;
-	case CMD_GET_REGISTRATIONS:
-		return p->membarrier;
+	case CMD_GET_REGISTRATIONS: /* as Linux, SYNC_CORE's implies the plain one's */
+		return p->membarrier | (p->membarrier & CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE
+					    ? CMD_REGISTER_PRIVATE_EXPEDITED
+					    : 0);
 	default:
 		return -EINVAL;
 	}

@@ -186,7 +186,7 @@ SYSCALL_DEFINE2(sched_rr_get_interval, int, pid, uint64_t, uts)
 
 /* Whether thread t is among those which and who name: PRIO_PROCESS a
  * thread (0: the caller), PRIO_PGRP a process group (0: ours), PRIO_USER
- * a user (0: our effective one; Linux matches the real uid). */
+ * a user (0: ours; Linux matches the real uid). */
 static bool prio_names(const struct thread *t, int which, int who)
 {
 	const struct proc *p = current_proc();
@@ -196,7 +196,7 @@ static bool prio_names(const struct thread *t, int which, int who)
 	case PRIO_PGRP:
 		return !who || who == p->pgid;
 	default:
-		return (uint32_t)who == (who ? p->uid.r : p->uid.e);
+		return !who || (uint32_t)who == p->uid.r;
 	}
 }
 

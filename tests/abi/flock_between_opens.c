@@ -3,7 +3,9 @@
  * description's lock); shared locks coexist; a failed conversion has lost
  * the old lock (Linux drops it first); the last close releases; a thread
  * waits for another's lock; a signal ends the wait (EINTR without
- * SA_RESTART). Compared with Linux. */
+ * SA_RESTART); two threads waiting on one description both return with
+ * one lock between them; a description closed while a thread waits on it
+ * leaves no lock behind. Compared with Linux. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -37,6 +39,25 @@ static void *interrupted_waiter(void *arg)
 	phase = 1;
 	interrupted = flock(fd, LOCK_SH) ? -errno : 0;
 	close(fd);
+	return arg;
+}
+
+static int shared_fd, closing_fd;
+static volatile int waiting;
+static volatile long results[2] = {99, 99};
+
+static void *same_description(void *arg)
+{
+	long k = (long)arg;
+	__atomic_fetch_add(&waiting, 1, __ATOMIC_SEQ_CST);
+	results[k] = flock(shared_fd, LOCK_EX) ? -errno : 0;
+	return NULL;
+}
+
+static void *on_closed(void *arg)
+{
+	__atomic_fetch_add(&waiting, 1, __ATOMIC_SEQ_CST);
+	results[0] = flock(closing_fd, LOCK_EX) ? -errno : 0;
 	return arg;
 }
 
@@ -95,6 +116,41 @@ int main(void)
 	pthread_kill(t, SIGUSR1);
 	pthread_join(t, NULL);
 	printf("a signal while waiting: %s\n", interrupted == -EINTR ? "EINTR" : "other");
+	printf("LOCK_MAND: %s\n", res(flock(fd3, 32 | LOCK_SH)));
+	printf("operation 0 on a closed descriptor: %s\n", res(flock(999, 0)));
+
+	/* two threads wait on one description: one lock between them */
+	shared_fd = open(path, O_RDONLY);
+	pthread_t a[2];
+	waiting = 0;
+	for (long k = 0; k < 2; k++)
+		pthread_create(&a[k], NULL, same_description, (void *)k);
+	while (waiting < 2)
+		usleep(1000);
+	usleep(100000);
+	flock(fd3, LOCK_UN);
+	for (int k = 0; k < 2; k++)
+		pthread_join(a[k], NULL);
+	printf("both waiters on one description: %s %s\n", res(results[0]), res(results[1]));
+	flock(shared_fd, LOCK_UN);
+	int other = open(path, O_RDONLY);
+	printf("after its one unlock, another open: %s\n", res(flock(other, LOCK_EX | LOCK_NB)));
+	flock(other, LOCK_UN);
+
+	/* a waiter's description closed under it */
+	flock(other, LOCK_EX);
+	closing_fd = open(path, O_RDONLY);
+	waiting = 0;
+	pthread_create(&a[0], NULL, on_closed, NULL);
+	while (waiting < 1)
+		usleep(1000);
+	usleep(100000);
+	close(closing_fd);
+	flock(other, LOCK_UN);
+	pthread_join(a[0], NULL);
+	int fresh = open(path, O_RDONLY);
+	printf("a waiter whose descriptor was closed: %s; then a new open: %s\n", res(results[0]),
+	       res(flock(fresh, LOCK_EX | LOCK_NB)));
 	unlink(path);
 	return 0;
 }

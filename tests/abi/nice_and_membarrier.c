@@ -107,6 +107,8 @@ int main(void)
 	if (setuid(1000) == 0) {
 		show("unprivileged: setpriority 19", setpriority(PRIO_PROCESS, 0, 19));
 		show("unprivileged: setpriority 0", setpriority(PRIO_PROCESS, 0, 0));
+		long mine = prio(PRIO_USER, 0);
+		printf("unprivileged: PRIO_USER 0 finds this process: %s\n", mine > 0 ? "yes" : "no");
 		show("getpriority (raw)", prio(PRIO_PROCESS, 0));
 	}
 	return 0;

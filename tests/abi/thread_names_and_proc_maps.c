@@ -16,6 +16,8 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "result_name.h"
+
 static const char *en(int e)
 {
 	if (!e)
@@ -115,6 +117,13 @@ int main(void)
 	printf("getattr_np: %s, the stack holds a local: %s\n", en(r),
 	       (char *)addr < (char *)&local && (char *)&local < (char *)addr + size ? "yes" : "no");
 
+	int mfd = open("/proc/self/maps", O_RDONLY);
+	char head[64] = {0}, phead[64] = {0};
+	read(mfd, head, sizeof head - 1);
+	printf("maps: pread reads as read does: %s, its end: %s\n",
+	       pread(mfd, phead, sizeof phead - 1, 0) > 0 && !strcmp(head, phead) ? "yes" : "no",
+	       res(lseek(mfd, 0, SEEK_END)));
+	close(mfd);
 	FILE *f = fopen("/proc/self/maps", "r");
 	char line[4096], exe[4096] = {0};
 	readlink("/proc/self/exe", exe, sizeof exe - 1);

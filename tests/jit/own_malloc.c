@@ -9,6 +9,7 @@
  * program exits 3. argv[1] is a text file (tests/jit/data.txt). */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -83,9 +84,13 @@ void *realloc(void *p, size_t n)
 	return q;
 }
 
+/* "." and ".."; a rejection leaves errno set, as a failed stat would */
 static int dots(const struct dirent *e)
 {
-	return e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2]));
+	int yes = e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2]));
+	if (!yes)
+		errno = ENOENT;
+	return yes;
 }
 
 static char *joined(const char *fmt, ...)
@@ -147,11 +152,14 @@ int main(int argc, char **argv)
 	fseek(m, 4, SEEK_SET);
 	fflush(m);
 	size_t seeked = size;
+	fseek(m, 0, SEEK_END); /* glibc's end: where the stream was put back */
+	long end = ftell(m);
+	fseek(m, 4, SEEK_SET);
 	fputs("X", m);
 	fclose(m);
-	printf("memstream: %zu bytes flushed (a NUL after them: %d), %zu after a seek, %zu at the "
-	       "close, starting %.6s\n",
-	       flushed, ends == flushed, seeked, size, buf);
+	printf("memstream: %zu bytes flushed (a NUL after them: %d), %zu after a seek, its end %ld, "
+	       "%zu at the close, starting %.6s\n",
+	       flushed, ends == flushed, seeked, end, size, buf);
 	free(buf);
 	struct dirent **names;
 	int k = scandir(".", &names, dots, alphasort);
