@@ -74,6 +74,8 @@ void file_put(struct file *f)
 	if (f->inode->pipe)
 		pipe_release(f);
 	flock_release(f);
+	if (f->inode->dev && f->inode->dev->release)
+		f->inode->dev->release(f);
 	kfree(f->text);
 	inode_put(f->inode);
 	kfree(f);
@@ -191,5 +193,5 @@ unsigned file_poll(struct file *f)
 bool file_may_change(struct file *f)
 {
 	struct inode *ip = f->inode;
-	return (ip->mode & S_IFMT) == S_IFCHR && ip->dev->poll && !ip->pipe;
+	return (ip->mode & S_IFMT) == S_IFCHR && ip->dev->poll && !ip->dev->pollers && !ip->pipe;
 }

@@ -134,6 +134,19 @@ __attribute__((noreturn)) static void deadlock(struct file *f, const char *what)
  * write or close: sleep on the pipe until it does (0, and the caller looks
  * again), a signal comes (-EINTR), or every thread of the process waits
  * for something only another could do (-EDEADLK). */
+int waitq_wait(struct waitq *q)
+{
+	if (current_proc()->nthreads <= 1)
+		return signal_wait(SIGNAL_NO_DEADLINE, 0);
+	return wait_on(&q->first, THREAD_NO_DEADLINE);
+}
+
+void waitq_wake(struct waitq *q)
+{
+	wake_all(&q->first);
+	wake_all(&pollers);
+}
+
 static int pipe_wait(struct pipe *p)
 {
 	if (current_proc()->nthreads <= 1)

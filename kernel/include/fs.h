@@ -68,6 +68,11 @@ struct dev_ops {
 	/* Whether it may be opened now (not for O_PATH): 0 or a negative errno
 	 * (-ENXIO: no device behind it); NULL: always. */
 	int (*open)(struct inode *ip);
+	/* Its last file is closed (NULL: nothing to do). */
+	void (*release)(struct file *f);
+	/* Another thread's read or write may make it ready, and wakes those in
+	 * poll and select (waitq_wake), as a pipe's does. */
+	bool pollers;
 };
 
 struct dentry {
@@ -241,6 +246,18 @@ int fs_sync_all(void);
 int fs_statfs(struct inode *ip, struct fs_statfs *out);
 /* Write back and unmount everything (the program ended). */
 void mount_release_all(void);
+
+/* Threads waiting for an object that another thread changes (pipe.c):
+ * waitq_wait is one step of such a wait (as pipe_wait: 0 when woken, and
+ * the caller looks again; -EINTR; -EDEADLK when nothing could end it);
+ * waitq_wake wakes them, and every thread in poll or select on pipes and
+ * such objects (dev_ops.pollers). */
+struct pipe_waiter;
+struct waitq {
+	struct pipe_waiter *first;
+};
+int waitq_wait(struct waitq *q);
+void waitq_wake(struct waitq *q);
 
 /* The last close of f: its flock goes (flock.c). */
 void flock_release(struct file *f);

@@ -176,8 +176,8 @@ static int64_t positioned(int fd, uint64_t buf, size_t count, int64_t off, bool 
 	if (write ? acc == O_RDONLY : acc == O_WRONLY)
 		return -EBADF;
 	struct inode *ip = f->inode;
-	if (ip->pipe || is_console(ip))
-		return -ESPIPE;
+	if (ip->pipe || is_console(ip) || (ip->dev && ip->dev->pollers))
+		return -ESPIPE; /* (an eventfd: as Linux's, though lseek is allowed) */
 	if (S_ISDIR(ip->mode))
 		return -EISDIR;
 	if (!S_ISREG(ip->mode))

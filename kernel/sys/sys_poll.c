@@ -90,7 +90,7 @@ static int64_t do_poll(uint64_t ufds, unsigned int nfds, uint64_t deadline)
 				unsigned want = (uint16_t)p[i].events | POLLERR | POLLHUP;
 				p[i].revents = (int16_t)(file_poll(f) & want);
 				may_change |= file_may_change(f);
-				pipes |= f->inode->pipe != NULL;
+				pipes |= f->inode->pipe || (f->inode->dev && f->inode->dev->pollers);
 			}
 			ready += p[i].revents != 0;
 		}
@@ -201,7 +201,7 @@ static int64_t do_select(int nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64
 			}
 			unsigned r = file_poll(f);
 			may_change |= file_may_change(f);
-			pipes |= f->inode->pipe != NULL;
+			pipes |= f->inode->pipe || (f->inode->dev && f->inode->dev->pollers);
 			if ((in[0][fd / 64] & bit) && (r & (POLLIN | POLLHUP | POLLERR)))
 				out[0][fd / 64] |= bit, ready++;
 			if ((in[1][fd / 64] & bit) && (r & (POLLOUT | POLLERR)))
