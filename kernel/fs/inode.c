@@ -415,6 +415,11 @@ int64_t inode_write(struct inode *ip, uint64_t ubuf, uint64_t n, uint64_t off)
 	return (int64_t)n;
 }
 
+int inode_reserve(struct inode *ip, uint64_t size)
+{
+	return ip->ops ? -EOPNOTSUPP : reserve(ip, size);
+}
+
 int inode_truncate(struct inode *ip, uint64_t size)
 {
 	if (ip->ops) {

@@ -214,6 +214,9 @@ int dir_rename(struct inode *odir, const char *oname, size_t olen, struct inode 
 int64_t inode_read(struct inode *ip, uint64_t ubuf, uint64_t n, uint64_t off);
 int64_t inode_write(struct inode *ip, uint64_t ubuf, uint64_t n, uint64_t off);
 int inode_truncate(struct inode *ip, uint64_t size);
+/* Memory for size bytes of a file of the tree, its size kept (fallocate's
+ * KEEP_SIZE); -EOPNOTSUPP on a disk, -ENOSPC. */
+int inode_reserve(struct inode *ip, uint64_t size);
 /* Make the data buffer the inode's own (not borrowed from the archive), so
  * it may be written in place; -ENOSPC. */
 int inode_own(struct inode *ip);

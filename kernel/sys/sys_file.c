@@ -539,9 +539,9 @@ SYSCALL_DEFINE2(ftruncate, int, fd, int64_t, len)
 /* fallocate, with Linux's checks in its order. Mode 0, what glibc's
  * posix_fallocate asks first: a file shorter than offset + len grows to
  * it, with zeros that hold their memory (the tree) or clusters (a FAT
- * disk), so that writes there cannot fail for space. The other modes are
- * EOPNOTSUPP, as on a filesystem without them (posix_fallocate then writes
- * the range itself). */
+ * disk), so that writes there cannot fail for space. KEEP_SIZE holds the
+ * memory without growing the file (the tree; EOPNOTSUPP on a disk). The
+ * other modes are EOPNOTSUPP, as on a filesystem without them. */
 SYSCALL_DEFINE4(fallocate, int, fd, int, mode, int64_t, off, int64_t, len)
 {
 	const int known = FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE | FALLOC_FL_COLLAPSE_RANGE |
@@ -571,12 +571,14 @@ SYSCALL_DEFINE4(fallocate, int, fd, int, mode, int64_t, off, int64_t, len)
 		return -EOPNOTSUPP; /* a generated file */
 	if (off > INT64_MAX - len)
 		return -EFBIG;
-	if (mode)
+	if (mode & ~FALLOC_FL_KEEP_SIZE)
 		return -EOPNOTSUPP;
 	int err = inode_writable(ip);
 	if (err)
 		return err;
 	uint64_t end = (uint64_t)off + (uint64_t)len;
+	if (mode) /* KEEP_SIZE: the memory, not the size, as tmpfs */
+		return inode_reserve(ip, end);
 	return end > ip->size ? inode_truncate(ip, end) : 0;
 }
 

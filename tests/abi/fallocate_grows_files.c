@@ -1,8 +1,9 @@
 /* fallocate was ENOSYS, and glibc's posix_fallocate with it. Mode 0 grows
- * a file with zeros (never shrinks it), and the checks come in Linux's
- * order: EINVAL for a bad range, EOPNOTSUPP for unknown modes and a hole
- * punched without KEEP_SIZE, EBADF unless open for writing, ESPIPE for a
- * pipe, ENODEV for a device. Compared with Linux. */
+ * a file with zeros (never shrinks it), KEEP_SIZE leaves its size, and the
+ * checks come in Linux's order: EINVAL for a bad range, EOPNOTSUPP for
+ * unknown modes and a hole punched without KEEP_SIZE, EBADF unless open
+ * for writing, ESPIPE for a pipe, ENODEV for a device. Compared with
+ * Linux. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -37,6 +38,8 @@ int main(void)
 	int e = posix_fallocate(fd, 0, 20000);
 	printf("posix_fallocate to 20000: %s, size %ld\n", e ? strerrorname_np(e) : "ok",
 	       size_of(fd));
+	printf("KEEP_SIZE past the end: %s, size %ld\n",
+	       res(fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, 65536)), size_of(fd));
 	printf("length 0: %s\n", res(fallocate(fd, 0, 0, 0)));
 	printf("negative offset: %s\n", res(fallocate(fd, 0, -1, 10)));
 	printf("an unknown mode: %s\n", res(fallocate(fd, 0x100, 0, 10)));
