@@ -65,15 +65,11 @@ static int64_t efd_read(struct file *f, uint64_t ubuf, uint64_t n)
 		r = f->flags & O_NONBLOCK ? -EAGAIN
 					  : wait_change(f, "eventfd read with no other thread to "
 							   "write it (a deadlock)");
-	if (!r) {
+	if (!r) { /* taken even when it cannot be copied out, as Linux's */
 		uint64_t v = e->semaphore ? 1 : e->count;
-		if (copy_to_user(ubuf, &v, sizeof v)) {
-			r = -EFAULT;
-		} else {
-			e->count -= v;
-			waitq_wake(&e->waiters); /* room for a writer */
-			r = 8;
-		}
+		e->count -= v;
+		waitq_wake(&e->waiters); /* room for a writer */
+		r = copy_to_user(ubuf, &v, sizeof v) ? -EFAULT : 8;
 	}
 	file_put(f);
 	return r;
@@ -112,6 +108,13 @@ static unsigned efd_poll(struct file *f)
 	       (e->count > COUNT_MAX ? POLLERR : 0);
 }
 
+/* No second open of it (/dev/stdin when it is fd 0): ENXIO, as Linux. */
+static int efd_open(struct inode *ip)
+{
+	(void)ip;
+	return -ENXIO;
+}
+
 static void efd_release(struct file *f)
 {
 	kfree(f->inode->priv);
@@ -122,6 +125,7 @@ static const struct dev_ops eventfd_ops = {
     .read = efd_read,
     .write = efd_write,
     .poll = efd_poll,
+    .open = efd_open,
     .release = efd_release,
     .pollers = true, /* not a stream: lseek does nothing, as Linux's */
 };

@@ -68,7 +68,9 @@ struct dev_ops {
 	/* Whether it may be opened now (not for O_PATH): 0 or a negative errno
 	 * (-ENXIO: no device behind it); NULL: always. */
 	int (*open)(struct inode *ip);
-	/* Its last file is closed (NULL: nothing to do). */
+	/* The last close of a file of it (NULL: nothing to do); a device with
+	 * state of its own refuses a second open (open), so that this is the
+	 * inode's last. */
 	void (*release)(struct file *f);
 	/* Another thread's read or write may make it ready, and wakes those in
 	 * poll and select (waitq_wake), as a pipe's does. */

@@ -138,12 +138,13 @@ static unsigned highest_waiting(const struct percpu *cpu)
 }
 
 /* Whether t, running on cpu with its slice over, gives the CPU up
- * (sched_lock held): a SCHED_FIFO thread never, nor one running at a
- * priority it inherits (a PI lock's holder: as Linux, like SCHED_FIFO), a
- * SCHED_RR one to a thread of its priority or higher, the others to any. */
+ * (sched_lock held): a SCHED_FIFO thread never, nor one of another policy
+ * but SCHED_RR running at a priority it inherits (a PI lock's holder: as
+ * Linux, like SCHED_FIFO), a SCHED_RR one to a thread of its priority or
+ * higher, the others to any. */
 static bool slice_ends(const struct percpu *cpu, const struct thread *t)
 {
-	if (t->policy == SCHED_FIFO || t->rt_priority > t->base_priority)
+	if (t->policy == SCHED_FIFO || (t->policy != SCHED_RR && t->rt_priority > t->base_priority))
 		return false;
 	return t->policy == SCHED_RR ? highest_waiting(cpu) >= t->rt_priority : cpu->runq_len != 0;
 }

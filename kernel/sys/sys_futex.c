@@ -369,17 +369,13 @@ static int64_t futex_lock_pi(uint64_t uaddr, const uint64_t *deadline, bool try,
 		if (waited(uaddr, false))
 			return -EINVAL;	       /* a FUTEX_WAIT word, as Linux says */
 		if (!(cur & FUTEX_TID_MASK)) { /* free: OWNER_DIED stays for the new owner to see */
-			bool others = waited(uaddr, true);
-			uint32_t nv = (cur & FUTEX_OWNER_DIED) | tid | (others ? FUTEX_WAITERS : 0);
-			err = cmpxchg_user(uaddr, &cur, nv);
+			/* but not with waiters: no unlock frees such a word
+			 * (the program cleared it), and Linux refuses it */
+			if (waited(uaddr, true))
+				return -EINVAL;
+			err = cmpxchg_user(uaddr, &cur, (cur & FUTEX_OWNER_DIED) | tid);
 			if (err == -EAGAIN)
 				continue;
-			if (!err && others) { /* those waiting now wait for this thread */
-				for (struct waiter *w = *bucket(uaddr); w; w = w->next)
-					if (w->uaddr == uaddr && w->pi)
-						w->owner = (int)tid;
-				futex_pi_update(t);
-			}
 			return err;
 		}
 		/* The owner's unlock must come here: FUTEX_WAITERS (a trylock

@@ -63,7 +63,7 @@ static void *poller(void *arg)
 {
 	struct pollfd p = {efd, POLLIN, 0};
 	started = 1;
-	int n = poll(&p, 1, 10000);
+	int n = poll(&p, 1, -1); /* without a deadline: only the write ends it */
 	got = n == 1 && (p.revents & POLLIN) ? 1 : n;
 	return arg;
 }
@@ -111,6 +111,18 @@ int main(void)
 	long a = take(sem), b = take(sem);
 	printf("semaphore: %ld, %ld, then %s\n", a, b, result(take(sem)));
 	printf("unknown flags: %s\n", res(eventfd(0, 0x100)));
+	put(sem, 5);
+	printf("a read to an unmapped address: %s, ", res(read(sem, (void *)16, 8)));
+	printf("then %s\n", result(take(sem)));
+	/* no second open of it, as /dev/stdin would be if it were fd 0 */
+	int saved = dup(0);
+	close(0);
+	int zero = eventfd(1, 0);
+	printf("eventfd as fd 0: %d, /dev/stdin opened: %s, ", zero, res(open("/dev/stdin", O_RDWR)));
+	printf("read through fd 0: %s\n", result(take(zero)));
+	close(zero);
+	dup2(saved, 0);
+	close(saved);
 
 	efd = eventfd(0, 0);
 	pthread_t t;
