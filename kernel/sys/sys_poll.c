@@ -64,7 +64,7 @@ static int wait_more(bool may_change, bool pipes, uint64_t deadline)
 		 * another thread's change to a pipe or eventfd of the set */
 		uint64_t tick = time_ns() + 1000000000ull / TIMER_HZ;
 		return pipe_poll_wait(deadline < tick ? deadline : tick) == -EINTR ? WAIT_SIGNAL
-										    : WAIT_AGAIN;
+										   : WAIT_AGAIN;
 	}
 	sched_wait_interrupt(); /* until input, or the next timer tick */
 	return WAIT_AGAIN;
