@@ -5,10 +5,10 @@
  * program that each open a lock file, exclude each other. Shared locks
  * coexist; an exclusive one excludes every other. A conversion drops the
  * old lock first and then waits (as Linux: it is not atomic). The last
- * close of a description releases its lock. Waiters sleep until a lock on
- * their file goes, and look again; a wait that no other thread can end is
- * a deadlock (status 137, as futex.c), a signal ends it (ERESTARTSYS). All
- * under the kernel lock.
+ * close of a description releases its lock. Waiters sleep on a waitq
+ * (pipe.c's) until a lock goes, and look again; a wait that no other
+ * thread can end is a deadlock (status 137, as futex.c), a signal ends it
+ * (ERESTARTSYS). All under the kernel lock.
  */
 #include "fs.h"
 #include "heap.h"
@@ -31,15 +31,8 @@ struct holder {
 	struct holder *next;
 };
 
-struct waiter {
-	struct inode *ip;
-	struct thread *t;
-	bool woken;
-	struct waiter *next;
-};
-
 static struct holder *holders;
-static struct waiter *waiters;
+static struct waitq waiters; /* every lock's: each looks again when one goes */
 
 static struct holder **held(const struct file *f)
 {
@@ -65,27 +58,13 @@ static void drop(struct file *f)
 		return;
 	*pp = h->next;
 	kfree(h);
-	for (struct waiter *w = waiters; w; w = w->next)
-		if (w->ip == f->inode && !w->woken) {
-			w->woken = true;
-			w->t->forever = false;
-			sched_wake(w->t);
-		}
+	waitq_wake(&waiters);
 }
 
 void flock_release(struct file *f)
 {
 	if (holders)
 		drop(f);
-}
-
-static void unlist(struct waiter *w)
-{
-	struct waiter **pp = &waiters;
-	while (*pp && *pp != w)
-		pp = &(*pp)->next;
-	if (*pp)
-		*pp = w->next;
 }
 
 /* One try: 0 with the lock held (or kept), -EAGAIN where another holds a
@@ -126,12 +105,7 @@ SYSCALL_DEFINE2(flock, int, fd, unsigned, op)
 	f->refs++;
 	int err;
 	while ((err = try_lock(f, kind == LOCK_EX)) == -EAGAIN && !(op & LOCK_NB)) {
-		struct waiter w = {f->inode, current_thread(), false, waiters};
-		waiters = &w;
-		err = 0;
-		while (!w.woken && !err)
-			err = thread_wait_step(THREAD_NO_DEADLINE);
-		unlist(&w);
+		err = waitq_wait(&waiters);
 		if (err == -EDEADLK) {
 			file_put(f);
 			proc_killed(

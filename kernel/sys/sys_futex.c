@@ -293,6 +293,14 @@ static struct waiter *pi_waiter_of(const struct thread *t)
 	return NULL;
 }
 
+/* The holder of the priority-inheritance lock t waits for: the next link
+ * of its chain, or NULL. */
+static struct thread *pi_next(const struct thread *t)
+{
+	struct waiter *w = pi_waiter_of(t);
+	return w ? thread_find(w->owner) : NULL;
+}
+
 void futex_pi_update(struct thread *t)
 {
 	for (int n = 0; t && n < PI_CHAIN_MAX; n++) {
@@ -306,8 +314,7 @@ void futex_pi_update(struct thread *t)
 		else if (n)
 			return; /* and so on up the chain (t's own, set by the
 				 * caller, still passes on to its lock's owner) */
-		struct waiter *w = pi_waiter_of(t);
-		t = w ? thread_find(w->owner) : NULL;
+		t = pi_next(t);
 	}
 }
 
@@ -339,13 +346,10 @@ static int pi_hand_over(uint64_t uaddr, uint32_t *cur, struct waiter *w, bool de
  * of t's (a chain back to t): Linux refuses that wait with EDEADLK. */
 static bool pi_cycle(const struct thread *t, int owner)
 {
-	for (int n = 0; owner && n < PI_CHAIN_MAX; n++) {
-		if (owner == t->tid)
+	const struct thread *o = thread_find(owner);
+	for (int n = 0; o && n < PI_CHAIN_MAX; n++, o = pi_next(o))
+		if (o == t)
 			return true;
-		struct thread *o = thread_find(owner);
-		struct waiter *w = o ? pi_waiter_of(o) : NULL;
-		owner = w ? w->owner : 0;
-	}
 	return false;
 }
 
