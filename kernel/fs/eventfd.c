@@ -68,6 +68,7 @@ static int64_t efd_read(struct file *f, uint64_t ubuf, uint64_t n)
 	if (!r) { /* taken even when it cannot be copied out, as Linux's */
 		uint64_t v = e->semaphore ? 1 : e->count;
 		e->count -= v;
+		f->inode->wakes_out++;
 		waitq_wake(&e->waiters); /* room for a writer */
 		r = copy_to_user(ubuf, &v, sizeof v) ? -EFAULT : 8;
 	}
@@ -93,8 +94,8 @@ static int64_t efd_write(struct file *f, uint64_t ubuf, uint64_t n)
 							   "read it (a deadlock)");
 	if (!r) {
 		e->count += v;
-		if (v)
-			waitq_wake(&e->waiters);
+		f->inode->wakes_in++; /* even for 0, as Linux's wake-up */
+		waitq_wake(&e->waiters);
 		r = 8;
 	}
 	file_put(f);
@@ -135,25 +136,11 @@ SYSCALL_DEFINE2(eventfd2, unsigned int, initval, int, flags)
 	if (flags & ~(EFD_SEMAPHORE | EFD_NONBLOCK | EFD_CLOEXEC))
 		return -EINVAL;
 	struct eventfd *e = kzalloc(sizeof *e);
-	struct inode *ip = e ? inode_new(S_IFCHR | 0600) : NULL;
-	struct file *f = NULL;
-	if (ip) {
-		ip->dev = &eventfd_ops;
-		ip->priv = e;
-		f = file_open_inode(ip, O_RDWR | (flags & EFD_NONBLOCK));
-	}
-	if (!f) {
-		if (ip)
-			inode_put(ip);
-		kfree(e);
+	if (!e)
 		return -ENOMEM;
-	}
 	e->count = initval;
 	e->semaphore = flags & EFD_SEMAPHORE;
-	int fd = fd_install(f, 0, flags & EFD_CLOEXEC);
-	if (fd < 0)
-		file_put(f); /* its release frees e */
-	return fd;
+	return anon_fd(&eventfd_ops, e, O_RDWR | (flags & EFD_NONBLOCK), flags & EFD_CLOEXEC);
 }
 
 SYSCALL_DEFINE1(eventfd, unsigned int, initval)

@@ -67,6 +67,24 @@ struct file *file_open_inode(struct inode *ip, uint32_t flags)
 	return f;
 }
 
+int anon_fd(const struct dev_ops *ops, void *priv, uint32_t flags, bool cloexec)
+{
+	struct inode *ip = inode_new(S_IFCHR | 0600);
+	struct file *f = ip ? file_open_inode(ip, flags) : NULL;
+	if (!f) {
+		if (ip)
+			inode_put(ip);
+		kfree(priv);
+		return -ENOMEM;
+	}
+	ip->dev = ops;
+	ip->priv = priv;
+	int fd = fd_install(f, 0, cloexec);
+	if (fd < 0)
+		file_put(f); /* its release frees priv */
+	return fd;
+}
+
 void file_put(struct file *f)
 {
 	if (--f->refs)
@@ -74,6 +92,7 @@ void file_put(struct file *f)
 	if (f->inode->pipe)
 		pipe_release(f);
 	flock_release(f);
+	epoll_forget(f);
 	if (f->inode->dev && f->inode->dev->release)
 		f->inode->dev->release(f);
 	kfree(f->text);
@@ -193,5 +212,7 @@ unsigned file_poll(struct file *f)
 bool file_may_change(struct file *f)
 {
 	struct inode *ip = f->inode;
+	if ((ip->mode & S_IFMT) == S_IFCHR && ip->dev->may_change)
+		return ip->dev->may_change(f);
 	return (ip->mode & S_IFMT) == S_IFCHR && ip->dev->poll && !ip->dev->pollers && !ip->pipe;
 }

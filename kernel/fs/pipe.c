@@ -117,6 +117,8 @@ void pipe_release(struct file *f)
 		p->writers--;
 	else
 		p->readers--;
+	f->inode->wakes_in++; /* a hang-up for readers, an error for writers */
+	f->inode->wakes_out++;
 	pipe_wake(p);
 }
 
@@ -185,8 +187,10 @@ static int64_t do_read(struct file *f, uint64_t ubuf, uint64_t n)
 		p->len -= k;
 		done += k;
 	}
-	if (done)
+	if (done) {
+		f->inode->wakes_out++;
 		pipe_wake(p); /* room for a writer */
+	}
 	return (int64_t)done;
 }
 
@@ -233,8 +237,10 @@ static int64_t do_write(struct file *f, uint64_t ubuf, uint64_t n)
 		p->len += k;
 		done += k;
 	}
-	if (done)
+	if (done) {
+		f->inode->wakes_in++;
 		pipe_wake(p); /* data for a reader */
+	}
 	return (int64_t)done;
 }
 

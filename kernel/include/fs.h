@@ -75,6 +75,9 @@ struct dev_ops {
 	/* Another thread's read or write may make it ready, and wakes those in
 	 * poll and select (waitq_wake), as a pipe's does. */
 	bool pollers;
+	/* Whether it may become ready without the program doing anything
+	 * (file_may_change); NULL: if it has a poll and no pollers. */
+	bool (*may_change)(struct file *f);
 };
 
 struct dentry {
@@ -162,6 +165,10 @@ struct inode {
 	struct mount *sb;          /* the mounted filesystem it is on, or NULL */
 	void *priv;                /* that filesystem's own data */
 	struct inode *mounted;     /* a directory covered by a mount: its root */
+	/* Wake-ups of its readers (data came, an end closed) and of its
+	 * writers (room came, an end closed): a pipe's or eventfd's, for
+	 * epoll's edge-triggered items. */
+	uint32_t wakes_in, wakes_out;
 };
 
 struct file {
@@ -306,6 +313,12 @@ int fd_table_size(void);
 /* Close every descriptor and free the table (proc_destroy). */
 void fd_close_all(void);
 struct file *file_open_inode(struct inode *ip, uint32_t flags);
+/* A descriptor for a kernel object with no name (an eventfd, an epoll): a
+ * character-device inode with ops and priv, open with flags, at the lowest
+ * free fd. priv (kmalloc'd) is the file's from here on: ops->release frees
+ * it, or this call does when no file could be made (-ENOMEM). The fd or a
+ * negative errno. */
+int anon_fd(const struct dev_ops *ops, void *priv, uint32_t flags, bool cloexec);
 void file_put(struct file *f);
 /* The open file at fd, or NULL. */
 struct file *fd_get(int fd);
@@ -361,6 +374,21 @@ unsigned pipe_poll(struct file *f);
  * sleep until any pipe changes (0), a signal (-EINTR), the deadline (0;
  * THREAD_NO_DEADLINE: none), or every thread waits for another (-EDEADLK). */
 int pipe_poll_wait(uint64_t deadline);
+
+/* --- waiting for descriptors (sys_poll.c, epoll.c) --- */
+
+#define POLL_NO_DEADLINE UINT64_MAX
+enum { POLL_DONE, POLL_AGAIN, POLL_FOREVER, POLL_SIGNAL };
+/* Nothing is ready yet: wait for something to change (POLL_AGAIN: look
+ * again), or say the wait is over. Host input (may_change) and, with other
+ * threads, pipes and eventfds (pipes) can change; otherwise sleep out the
+ * deadline or until a signal (POLL_SIGNAL), and when neither can come the
+ * wait could never end (POLL_FOREVER). */
+int poll_wait_more(bool may_change, bool pipes, uint64_t deadline);
+/* End the program for a wait no one could end (137), with a message. */
+__attribute__((noreturn)) void poll_deadlock(void);
+/* f's last close: it leaves every epoll that holds it. */
+void epoll_forget(struct file *f);
 
 /* --- shared mappings of files (shmap.c) --- */
 

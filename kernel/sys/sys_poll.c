@@ -20,54 +20,45 @@
 #include "timer.h"
 #include "x86.h"
 
-#define NO_DEADLINE UINT64_MAX
-
 struct pollfd_user {
 	int32_t fd;
 	int16_t events, revents;
 };
 
-__attribute__((noreturn)) static void deadlock(void)
+__attribute__((noreturn)) void poll_deadlock(void)
 {
 	kreport("bareflow: the program would wait forever: it polls only descriptors that no "
 		"one else can make ready, with no timeout\n");
 	proc_exit(128 + 9);
 }
 
-enum { WAIT_DONE, WAIT_AGAIN, WAIT_FOREVER, WAIT_SIGNAL };
-
-/* Nothing is ready yet: wait for something to change (WAIT_AGAIN: look
- * again), or say the wait is over. Host input (may_change) and, with other
- * threads, the pipes among the descriptors can change; otherwise sleep
- * out the deadline or until a signal (WAIT_SIGNAL), and when neither can
- * come the wait could never end (WAIT_FOREVER). */
-static int wait_more(bool may_change, bool pipes, uint64_t deadline)
+int poll_wait_more(bool may_change, bool pipes, uint64_t deadline)
 {
 	if (deadline == 0)
-		return WAIT_DONE;
+		return POLL_DONE;
 	if (!may_change && pipes && current_proc()->nthreads > 1) {
 		int err = pipe_poll_wait(deadline); /* until a pipe changes */
 		if (err)
-			return err == -EDEADLK ? WAIT_FOREVER : WAIT_SIGNAL;
-		return deadline != NO_DEADLINE && time_ns() >= deadline ? WAIT_DONE : WAIT_AGAIN;
+			return err == -EDEADLK ? POLL_FOREVER : POLL_SIGNAL;
+		return deadline != POLL_NO_DEADLINE && time_ns() >= deadline ? POLL_DONE : POLL_AGAIN;
 	}
 	if (!may_change) {
 		int err = signal_wait(deadline, 0);
-		return err == -EDEADLK ? WAIT_FOREVER : err ? WAIT_SIGNAL : WAIT_DONE;
+		return err == -EDEADLK ? POLL_FOREVER : err ? POLL_SIGNAL : POLL_DONE;
 	}
-	if (deadline != NO_DEADLINE && time_ns() >= deadline)
-		return WAIT_DONE;
+	if (deadline != POLL_NO_DEADLINE && time_ns() >= deadline)
+		return POLL_DONE;
 	if (signal_wait(0, 0) == -EINTR) /* only looks */
-		return WAIT_SIGNAL;
+		return POLL_SIGNAL;
 	if (pipes && current_proc()->nthreads > 1) {
 		/* until input or the next tick (a deadline wakes at each), or
 		 * another thread's change to a pipe or eventfd of the set */
 		uint64_t tick = time_ns() + 1000000000ull / TIMER_HZ;
-		return pipe_poll_wait(deadline < tick ? deadline : tick) == -EINTR ? WAIT_SIGNAL
-										   : WAIT_AGAIN;
+		return pipe_poll_wait(deadline < tick ? deadline : tick) == -EINTR ? POLL_SIGNAL
+										   : POLL_AGAIN;
 	}
 	sched_wait_interrupt(); /* until input, or the next timer tick */
-	return WAIT_AGAIN;
+	return POLL_AGAIN;
 }
 
 static int64_t do_poll(uint64_t ufds, unsigned int nfds, uint64_t deadline)
@@ -83,7 +74,7 @@ static int64_t do_poll(uint64_t ufds, unsigned int nfds, uint64_t deadline)
 	}
 	int64_t ready;
 	int w;
-	for (w = WAIT_AGAIN; w == WAIT_AGAIN;) {
+	for (w = POLL_AGAIN; w == POLL_AGAIN;) {
 		bool may_change = false, pipes = false;
 		ready = 0;
 		for (uint64_t i = 0; i < nfds; i++) {
@@ -101,13 +92,13 @@ static int64_t do_poll(uint64_t ufds, unsigned int nfds, uint64_t deadline)
 			}
 			ready += p[i].revents != 0;
 		}
-		w = ready ? WAIT_DONE : wait_more(may_change, pipes, deadline);
-		if (w == WAIT_FOREVER) {
+		w = ready ? POLL_DONE : poll_wait_more(may_change, pipes, deadline);
+		if (w == POLL_FOREVER) {
 			kfree(p);
-			deadlock();
+			poll_deadlock();
 		}
 	}
-	if (w == WAIT_SIGNAL) {
+	if (w == POLL_SIGNAL) {
 		kfree(p);
 		return -EINTR;
 	}
@@ -119,7 +110,7 @@ static int64_t do_poll(uint64_t ufds, unsigned int nfds, uint64_t deadline)
 SYSCALL_DEFINE3(poll, uint64_t, fds, unsigned int, nfds, int, timeout)
 {
 	return do_poll(fds, nfds,
-		       timeout < 0 ? NO_DEADLINE : time_ns() + (uint64_t)timeout * 1000000);
+		       timeout < 0 ? POLL_NO_DEADLINE : time_ns() + (uint64_t)timeout * 1000000);
 }
 
 /* A relative timeout in user memory as a deadline; NULL is none. select's
@@ -130,7 +121,7 @@ static int deadline_of(uint64_t uts, uint64_t *deadline, bool micro)
 	struct timespec_user ts;
 	uint64_t ns;
 	if (!uts) {
-		*deadline = NO_DEADLINE;
+		*deadline = POLL_NO_DEADLINE;
 		return 0;
 	}
 	if (copy_from_user(&ts, uts, sizeof ts))
@@ -191,7 +182,7 @@ static int64_t do_select(int nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64
 			return -EBADF;
 	int64_t ready;
 	int w;
-	for (w = WAIT_AGAIN; w == WAIT_AGAIN;) {
+	for (w = POLL_AGAIN; w == POLL_AGAIN;) {
 		bool may_change = false, pipes = false;
 		ready = 0;
 		memset(out, 0, sizeof out);
@@ -214,11 +205,11 @@ static int64_t do_select(int nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64
 			if ((in[1][fd / 64] & bit) && (r & (POLLOUT | POLLERR)))
 				out[1][fd / 64] |= bit, ready++;
 		}
-		w = ready ? WAIT_DONE : wait_more(may_change, pipes, deadline);
-		if (w == WAIT_FOREVER)
-			deadlock();
+		w = ready ? POLL_DONE : poll_wait_more(may_change, pipes, deadline);
+		if (w == POLL_FOREVER)
+			poll_deadlock();
 	}
-	if (w == WAIT_SIGNAL)
+	if (w == POLL_SIGNAL)
 		return -EINTR;
 	for (int s = 0; s < 3; s++)
 		if (sets[s] && copy_to_user(sets[s], out[s], bytes))

@@ -1,6 +1,7 @@
 # Waits that nothing but this very process could end (one thread): reading
 # an empty pipe whose write end is open, filling a pipe nobody drains,
-# polling such a pipe with no timeout, and pause, sigsuspend and sigwaitinfo
+# polling such a pipe with no timeout (poll, or epoll_wait on an epoll
+# holding it), and pause, sigsuspend and sigwaitinfo
 # with no timer armed, or with the timer's signal blocked. Linux would hang
 # forever; the program ends with 137 and a message naming the cause instead,
 # and the kernel goes on (every page comes back).
@@ -9,6 +10,7 @@ cat >"$TMP/wait.c" <<'END'
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/epoll.h>
 #include <sys/time.h>
 #include <string.h>
 #include <unistd.h>
@@ -29,6 +31,11 @@ int main(int argc, char **argv)
 	} else if (!strcmp(argv[1], "poll")) {
 		struct pollfd f = {p[0], POLLIN, 0};
 		poll(&f, 1, -1);
+	} else if (!strcmp(argv[1], "epoll")) {
+		struct epoll_event e = {.events = EPOLLIN};
+		int ep = epoll_create1(0);
+		epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &e);
+		epoll_wait(ep, &e, 1, -1);
 	} else {
 		/* A timer armed whose signal stays blocked cannot end these. */
 		sigset_t set;
@@ -50,7 +57,7 @@ int main(int argc, char **argv)
 }
 END
 clang-19 -static -O1 -o "$TMP/wait" "$TMP/wait.c" || fail "cannot build the program"
-for mode in read write poll pause pause-blocked-timer sigsuspend sigwaitinfo; do
+for mode in read write poll epoll pause pause-blocked-timer sigsuspend sigwaitinfo; do
 	run ./bareflow run --verbose --timeout 60 "$TMP/wait" $mode
 	expect_status 137
 	expect_output "^start$"

@@ -77,7 +77,7 @@ static int forbidden(long nr)
 	case SYS_rt_sigreturn: case SYS_pause:
 	case SYS_execve: case SYS_execveat: case SYS_fork: case SYS_vfork: case SYS_clone:
 	case SYS_clone3: case SYS_munlock: case SYS_select: case SYS_pselect6:
-	case SYS_poll: case SYS_ppoll: case SYS_epoll_wait: case SYS_epoll_pwait: case SYS_read:
+	case SYS_poll: case SYS_ppoll: case SYS_read:
 	case SYS_readv: case SYS_pread64: case SYS_preadv: case SYS_wait4: case SYS_eventfd:
 	case SYS_waitid: case SYS_rt_sigsuspend: case SYS_rt_sigtimedwait: case SYS_reboot:
 	case SYS_set_tid_address: case SYS_shmdt: case SYS_seccomp: case SYS_prctl:
@@ -109,6 +109,8 @@ static void tame_range(uint64_t *addr, uint64_t *len)
 		*len %= hi - *addr + 1;
 }
 
+static const struct timespec no_time;
+
 /* futex operations that would wait (for ever, or for a random timeout). */
 static int futex_blocks(uint64_t op)
 {
@@ -136,6 +138,12 @@ static void tame(long nr, uint64_t a[6])
 		break;
 	case SYS_flock: /* two opens of one file would wait for each other */
 		a[1] |= 4; /* LOCK_NB */
+		break;
+	case SYS_epoll_wait: case SYS_epoll_pwait: /* waits only as long as its timeout */
+		a[3] = 0;
+		break;
+	case SYS_epoll_pwait2:
+		a[3] = (uint64_t)&no_time;
 		break;
 	case SYS_eventfd2: /* a write past its count or a read at 0 would wait */
 		a[1] |= 04000; /* EFD_NONBLOCK */
