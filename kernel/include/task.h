@@ -86,6 +86,7 @@ struct thread {
 	uint64_t robust_list;	    /* set_robust_list's head, or 0 */
 	bool killed;		    /* exit_group or a fatal signal: leave at the next chance */
 	bool forever;		    /* in a wait only another thread could end (signal.c) */
+	bool kernel_io;		    /* copy_*_user take kernel buffers too (sys_copy.c) */
 
 	/* Scheduling (sched.c), under its lock. */
 	enum thread_state state;
@@ -170,6 +171,7 @@ struct proc {
 	int pgid, sid;
 	int dumpable, no_new_privs, pdeathsig;
 	unsigned membarrier; /* its membarrier REGISTER_ commands (sys_membarrier.c) */
+	uint32_t personality; /* as set (sys_info.c): PER_LINUX, 0, unless changed */
 };
 
 /*

@@ -4,11 +4,17 @@
 #include "kerrno.h"
 #include "kstring.h"
 #include "proc.h"
+#include "task.h"
 #include "trap.h"
 
+/* In the user half; or, while the thread copies between two of its files
+ * through a kernel buffer (sendfile), anywhere. */
 static int user_range_ok(uint64_t addr, size_t n)
 {
-	return addr + n >= addr && addr + n <= USER_TOP;
+	if (addr + n >= addr && addr + n <= USER_TOP)
+		return 1;
+	struct thread *t = current_thread();
+	return t && t->kernel_io;
 }
 
 int copy_from_user(void *dst, uint64_t usrc, size_t n)

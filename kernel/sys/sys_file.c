@@ -202,6 +202,35 @@ SYSCALL_DEFINE4(pread64, int, fd, uint64_t, buf, size_t, count, int64_t, off)
 	return positioned(fd, buf, count, off, false);
 }
 
+#define POSIX_FADV_NOREUSE 5
+
+/* Advice about a file's use: nothing to do for a file held in memory, but
+ * Linux's checks: a descriptor (EBADF), not a pipe (ESPIPE), a length not
+ * below 0 and an advice it knows (EINVAL). */
+SYSCALL_DEFINE4(fadvise64, int, fd, int64_t, off, int64_t, len, int, advice)
+{
+	struct file *f = fd_get(fd);
+	if (!f || f->flags & O_PATH)
+		return -EBADF;
+	if (f->inode->pipe)
+		return -ESPIPE;
+	if (len < 0 || advice < 0 || advice > POSIX_FADV_NOREUSE)
+		return -EINVAL;
+	return 0;
+}
+
+/* Read ahead into the page cache: a file here is in memory already. A
+ * readable regular file, or EBADF or EINVAL as Linux. */
+SYSCALL_DEFINE3(readahead, int, fd, int64_t, off, size_t, count)
+{
+	struct file *f = fd_get(fd);
+	if (!f || f->flags & O_PATH || (f->flags & O_ACCMODE) == O_WRONLY)
+		return -EBADF;
+	if (!S_ISREG(f->inode->mode) || f->inode->dev || f->inode->mq || (int64_t)count < 0)
+		return -EINVAL;
+	return 0;
+}
+
 SYSCALL_DEFINE4(pwrite64, int, fd, uint64_t, buf, size_t, count, int64_t, off)
 {
 	return positioned(fd, buf, count, off, true);

@@ -98,3 +98,16 @@ SYSCALL_DEFINE3(getrandom, uint64_t, buf, size_t, len, unsigned int, flags)
 	}
 	return (int64_t)len;
 }
+
+/* The execution domain: always Linux's, and no flag changes what the kernel
+ * does (no address is randomized in the first place); the value is kept
+ * and reported, as Linux's, for programs such as setarch. 0xffffffff only
+ * asks. */
+SYSCALL_DEFINE1(personality, unsigned int, persona)
+{
+	struct proc *p = current_proc();
+	uint32_t old = p->personality;
+	if (persona != 0xffffffffu)
+		p->personality = persona;
+	return old;
+}

@@ -302,3 +302,33 @@ SYSCALL_DEFINE3(madvise, uint64_t, addr, size_t, len, uint64_t, advice)
 		return vma_covers(addr, end) ? 0 : -ENOMEM;
 	}
 }
+
+/* Which pages of [addr, addr + len) are backed now: a byte per page, 1 for
+ * one with memory behind it (touched, or a file's), 0 for one that is
+ * not yet (demand-zero). Linux's order: addr page-aligned (EINVAL), the
+ * range in the user half (ENOMEM), vec writable for every byte (EFAULT),
+ * then every page in an area (ENOMEM, the bytes before it written). */
+SYSCALL_DEFINE3(mincore, uint64_t, addr, size_t, len, uint64_t, uvec)
+{
+	if (addr & (PAGE_SIZE - 1))
+		return -EINVAL;
+	if (len > USER_TOP || addr > USER_TOP - len)
+		return -ENOMEM;
+	uint64_t pages = (len + PAGE_SIZE - 1) / PAGE_SIZE;
+	if (uvec >= USER_TOP || pages > USER_TOP - uvec)
+		return -EFAULT;
+	uint8_t vec[256];
+	for (uint64_t done = 0; done < pages;) {
+		uint64_t n = pages - done < sizeof vec ? pages - done : sizeof vec;
+		for (uint64_t i = 0; i < n; i++) {
+			uint64_t va = addr + (done + i) * PAGE_SIZE;
+			if (!vma_covers(va, va + PAGE_SIZE))
+				return copy_to_user(uvec + done, vec, i) ? -EFAULT : -ENOMEM;
+			vec[i] = vm_lookup(proc_space(), va, NULL, NULL) == 0;
+		}
+		if (copy_to_user(uvec + done, vec, n))
+			return -EFAULT;
+		done += n;
+	}
+	return 0;
+}
