@@ -206,8 +206,16 @@ static int64_t tty_ioctl(struct file *f, uint64_t req, uint64_t arg)
 
 static const struct dev_ops stream_ops[3] = {
 	{.read = stdin_read, .ioctl = tty_ioctl, .stream = true, .poll = stdin_poll},
-	{.write = stdout_write, .ioctl = tty_ioctl, .stream = true},
-	{.write = stderr_write, .ioctl = tty_ioctl, .stream = true},
+	{.write = stdout_write,
+	 .ioctl = tty_ioctl,
+	 .stream = true,
+	 .poll = poll_ready,
+	 .may_change = poll_never_changes},
+	{.write = stderr_write,
+	 .ioctl = tty_ioctl,
+	 .stream = true,
+	 .poll = poll_ready,
+	 .may_change = poll_never_changes},
 };
 
 void console_configure(void)

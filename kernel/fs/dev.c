@@ -31,7 +31,13 @@ static int64_t notty(struct file *f, uint64_t req, uint64_t arg) { return -ENOTT
 static const struct dev_ops null_ops = {.read = null_read, .write = sink_write, .ioctl = notty};
 static const struct dev_ops zero_ops = {.read = zero_read, .write = sink_write, .ioctl = notty};
 static const struct dev_ops full_ops = {.read = zero_read, .write = full_write, .ioctl = notty};
-static const struct dev_ops random_ops = {.read = random_read, .write = sink_write, .ioctl = notty};
+static const struct dev_ops urandom_ops = {.read = random_read, .write = sink_write, .ioctl = notty};
+/* Linux's /dev/random can be polled (epoll too); /dev/urandom cannot. */
+static const struct dev_ops random_ops = {.read = random_read,
+					  .write = sink_write,
+					  .ioctl = notty,
+					  .poll = poll_ready,
+					  .may_change = poll_never_changes};
 const struct dev_ops dev_fd_alias_ops; /* opening one opens fd rdev's file */
 
 static int add(struct inode *dir, const char *name, const struct dev_ops *ops, uint32_t rdev,
@@ -55,7 +61,7 @@ int dev_populate(struct inode *dev)
 	if (!err)
 		err = add(dev, "random", &random_ops, (1 << 8) | 8, 0666);
 	if (!err)
-		err = add(dev, "urandom", &random_ops, (1 << 8) | 9, 0666);
+		err = add(dev, "urandom", &urandom_ops, (1 << 8) | 9, 0666);
 	if (!err)
 		err = add(dev, "hostout", &hostout_ops, (4 << 8) | 66, 0220);
 	if (!err)

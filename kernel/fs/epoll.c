@@ -21,10 +21,12 @@
 #include "fs.h"
 #include "heap.h"
 #include "kerrno.h"
+#include "kstring.h"
 #include "ksignal.h"
 #include "layout.h"
 #include "proc.h"
 #include "syscall.h"
+#include "task.h"
 #include "timer.h"
 
 #define EPOLL_CTL_ADD 1
@@ -65,18 +67,39 @@ struct epitem {
 	int fd;
 	uint32_t events; /* wanted, with EPOLLERR | EPOLLHUP and the private bits */
 	uint64_t data;
-	uint32_t in_seen, out_seen; /* the inode's wakes_in, wakes_out at the last look */
+	uint32_t in_seen, out_seen; /* its file's wake-ups (item_wakes) at the last look */
 	unsigned last;		    /* readiness at the last look */
 	bool armed;		    /* added or modified since the last look */
-	struct epitem *next;
+	uint8_t sides;		    /* SIDE_IN, SIDE_OUT: the directions it was asked for */
+	struct epoll *owner;
+	struct epitem *next;  /* in owner->items */
+	struct epitem *fnext; /* in file->epitems */
 };
 
+/* The walks over epolls within epolls visit each epoll once per walk: a
+ * walk takes a new number (walk_gen), and an epoll's results are kept
+ * with the number of the walk that made them. */
+#define SIDE_IN 1
+#define SIDE_OUT 2
+
+/* An epoll's wake-ups (for an EPOLLET item on it in another epoll) are a
+ * signature that only grows: changes, plus each item's contribution (its
+ * file's wake-ups in the directions it was asked for), kept from going
+ * down when an item goes or changes its directions. */
 struct epoll {
 	struct epitem *items; /* in the order they are looked at */
-	struct epoll *next;   /* every epoll, for epoll_forget */
+	struct epoll *next;   /* every epoll */
+	struct file *file;    /* its own open file (anon_fd's) */
+	uint32_t changes;     /* epoll_ctl's changes, and what gone items gave */
+	uint32_t ready_walk, sig_walk, src_walk, depth_walk, paths_walk;
+	bool ready;
+	uint32_t sig;
+	int below, above;
+	uint64_t paths[EPOLL_NESTS + 1]; /* paths up to an epoll held by none, by length */
 };
 
 static struct epoll *all;
+static uint32_t walk_gen;
 
 extern const struct dev_ops epoll_ops;
 
@@ -85,30 +108,16 @@ static struct epoll *epoll_of(const struct file *f)
 	return f->inode->dev == &epoll_ops ? f->inode->priv : NULL;
 }
 
-static unsigned ready_of(struct file *f, int depth);
+static bool ep_ready(struct epoll *ep, int depth);
+static uint32_t ep_sig(struct epoll *ep, int depth);
 
-/* What the item would report now (0: nothing); its file's readiness in
- * *now. With EPOLLET, only if its file woke for it since the last look. */
-static unsigned item_ready(struct epitem *it, int depth, unsigned *now)
+/* Its file's wake-ups for readers and for writers; an epoll's are its own
+ * epoll_ctl changes and its items' files' wake-ups (ep_sig). */
+static void item_wakes(const struct epitem *it, int depth, uint32_t *in, uint32_t *out)
 {
-	uint32_t want = it->events & ~EPOLL_PRIVATE;
-	*now = ready_of(it->file, depth);
-	unsigned r = *now & want;
-	const struct inode *ip = it->file->inode;
-	bool woke = it->armed || (r & ~it->last) ||
-		    ((want & EPOLL_IN_SIDE) && ip->wakes_in != it->in_seen) ||
-		    ((want & EPOLL_OUT_SIDE) && ip->wakes_out != it->out_seen);
-	return it->events & EPOLLET && !woke ? 0 : r;
-}
-
-/* Some item would be reported (poll of an epoll file: EPOLLIN). */
-static bool any_ready(struct epoll *ep, int depth)
-{
-	unsigned now;
-	for (struct epitem *it = ep->items; it; it = it->next)
-		if (item_ready(it, depth, &now))
-			return true;
-	return false;
+	struct epoll *inner = epoll_of(it->file);
+	*in = inner ? ep_sig(inner, depth + 1) : it->file->inode->wakes_in;
+	*out = inner ? 0 : it->file->inode->wakes_out;
 }
 
 static unsigned ready_of(struct file *f, int depth)
@@ -116,24 +125,74 @@ static unsigned ready_of(struct file *f, int depth)
 	struct epoll *ep = epoll_of(f);
 	if (!ep)
 		return file_poll(f);
-	return depth < EPOLL_NESTS && any_ready(ep, depth + 1) ? EPOLLIN | EPOLLRDNORM : 0;
+	return ep_ready(ep, depth + 1) ? EPOLLIN | EPOLLRDNORM : 0;
+}
+
+/* What the item would report now (0: nothing); its file's readiness in
+ * *now. With EPOLLET, only if its file woke for it since the last look. */
+static unsigned item_ready(struct epitem *it, int depth, unsigned *now)
+{
+	uint32_t want = it->events & ~EPOLL_PRIVATE, in, out;
+	*now = ready_of(it->file, depth);
+	unsigned r = *now & want;
+	if (!(it->events & EPOLLET) || !r || it->armed || (r & ~it->last))
+		return r;
+	item_wakes(it, depth, &in, &out);
+	bool woke = ((want & EPOLL_IN_SIDE) && in != it->in_seen) ||
+		    ((want & EPOLL_OUT_SIDE) && out != it->out_seen);
+	return woke ? r : 0;
+}
+
+/* Some item would be reported (poll of an epoll file: EPOLLIN). */
+static bool ep_ready(struct epoll *ep, int depth)
+{
+	if (ep->ready_walk == walk_gen || depth > EPOLL_NESTS + 1)
+		return ep->ready_walk == walk_gen && ep->ready;
+	ep->ready_walk = walk_gen;
+	ep->ready = false;
+	unsigned now;
+	for (struct epitem *it = ep->items; it && !ep->ready; it = it->next)
+		ep->ready = item_ready(it, depth, &now) != 0;
+	return ep->ready;
+}
+
+static uint32_t contribution(const struct epitem *it, int depth)
+{
+	uint32_t in, out;
+	item_wakes(it, depth, &in, &out);
+	return (it->sides & SIDE_IN ? in : 0) + (it->sides & SIDE_OUT ? out : 0);
+}
+
+static uint32_t ep_sig(struct epoll *ep, int depth)
+{
+	if (ep->sig_walk == walk_gen || depth > EPOLL_NESTS + 1)
+		return ep->sig;
+	ep->sig_walk = walk_gen;
+	uint32_t sig = ep->changes;
+	for (struct epitem *it = ep->items; it; it = it->next)
+		sig += contribution(it, depth);
+	return ep->sig = sig;
 }
 
 static unsigned ep_poll(struct file *f)
 {
-	return ready_of(f, 0);
+	walk_gen++;
+	return ep_ready(f->inode->priv, 0) ? EPOLLIN | EPOLLRDNORM : 0;
 }
 
 /* Whether something outside the program (host input) may make an item
  * ready; and whether another thread's pipe or eventfd may. */
 static void item_sources(struct epoll *ep, int depth, bool *may_change, bool *pipes)
 {
+	if (ep->src_walk == walk_gen || depth > EPOLL_NESTS + 1)
+		return;
+	ep->src_walk = walk_gen;
 	for (struct epitem *it = ep->items; it; it = it->next) {
 		struct epoll *inner = epoll_of(it->file);
 		const struct inode *ip = it->file->inode;
-		if (inner && depth < EPOLL_NESTS)
+		if (inner) {
 			item_sources(inner, depth + 1, may_change, pipes);
-		else if (!inner) {
+		} else {
 			*may_change |= file_may_change(it->file);
 			*pipes |= ip->pipe || (ip->dev && ip->dev->pollers);
 		}
@@ -143,20 +202,9 @@ static void item_sources(struct epoll *ep, int depth, bool *may_change, bool *pi
 static bool ep_may_change(struct file *f)
 {
 	bool may_change = false, pipes = false;
+	walk_gen++;
 	item_sources(f->inode->priv, 1, &may_change, &pipes);
 	return may_change;
-}
-
-static int64_t ep_read(struct file *f, uint64_t ubuf, uint64_t n)
-{
-	(void)f, (void)ubuf, (void)n;
-	return -EINVAL;
-}
-
-static int64_t ep_write(struct file *f, uint64_t ubuf, uint64_t n)
-{
-	(void)f, (void)ubuf, (void)n;
-	return -EINVAL;
 }
 
 /* No second open through /proc/self/fd: ENXIO, as an eventfd's. */
@@ -166,6 +214,21 @@ static int ep_open(struct inode *ip)
 	return -ENXIO;
 }
 
+/* Take the item out of both its lists and free it. */
+static void item_free(struct epitem *it)
+{
+	struct epitem **pp;
+	walk_gen++;
+	it->owner->changes += contribution(it, 0);
+	for (pp = &it->owner->items; *pp != it; pp = &(*pp)->next)
+		;
+	*pp = it->next;
+	for (pp = &it->file->epitems; *pp != it; pp = &(*pp)->fnext)
+		;
+	*pp = it->fnext;
+	kfree(it);
+}
+
 static void ep_release(struct file *f)
 {
 	struct epoll *ep = f->inode->priv, **pp;
@@ -173,37 +236,25 @@ static void ep_release(struct file *f)
 		;
 	if (*pp) /* not yet, when its fd could not be installed */
 		*pp = ep->next;
-	while (ep->items) {
-		struct epitem *it = ep->items;
-		ep->items = it->next;
-		kfree(it);
-	}
+	while (ep->items)
+		item_free(ep->items);
 	kfree(ep);
 	f->inode->priv = NULL;
 }
 
+/* No read or write (EINVAL) and no mmap (ENODEV), as Linux's. */
 const struct dev_ops epoll_ops = {
-    .read = ep_read,
-    .write = ep_write,
     .poll = ep_poll,
     .open = ep_open,
     .release = ep_release,
     .may_change = ep_may_change,
-    .pollers = true, /* its items' pipes and eventfds wake poll */
+    .pollers = true, /* its items' pipes and eventfds, and epoll_ctl, wake poll */
 };
 
 void epoll_forget(struct file *f)
 {
-	for (struct epoll *ep = all; ep; ep = ep->next)
-		for (struct epitem **pp = &ep->items; *pp;) {
-			struct epitem *it = *pp;
-			if (it->file == f) {
-				*pp = it->next;
-				kfree(it);
-			} else {
-				pp = &it->next;
-			}
-		}
+	while (f->epitems)
+		item_free(f->epitems);
 }
 
 static int create(int flags)
@@ -215,6 +266,7 @@ static int create(int flags)
 		return -ENOMEM;
 	int fd = anon_fd(&epoll_ops, ep, O_RDWR, flags & O_CLOEXEC);
 	if (fd >= 0) {
+		ep->file = fd_get(fd);
 		ep->next = all;
 		all = ep;
 	}
@@ -231,65 +283,132 @@ SYSCALL_DEFINE1(epoll_create, int, size)
 	return size <= 0 ? -EINVAL : create(0);
 }
 
-/* How deep epolls go below ep (1: no epoll among its items), and whether
+/* How many epolls deep ep goes (1: none among its items), and whether
  * `target` is among them. */
 static int depth_below(struct epoll *ep, struct epoll *target, bool *found, int depth)
 {
-	int deepest = 1;
+	if (ep->depth_walk == walk_gen && ep->below)
+		return ep->below;
+	ep->depth_walk = walk_gen;
+	ep->below = 1;
 	if (depth > EPOLL_NESTS + 1)
-		return deepest;
+		return ep->below;
+	int deepest = 1;
 	for (struct epitem *it = ep->items; it; it = it->next) {
 		struct epoll *inner = epoll_of(it->file);
 		if (!inner)
 			continue;
-		if (inner == target)
-			*found = true;
+		*found |= inner == target;
 		int d = 1 + depth_below(inner, target, found, depth + 1);
 		deepest = d > deepest ? d : deepest;
 	}
-	return deepest;
+	return ep->below = deepest;
 }
 
-/* How many epolls hold ep, at most (the longest chain above it). */
+/* How many epolls hold ep, one in another (the longest chain above it). */
 static int depth_above(struct epoll *ep, int depth)
 {
-	int deepest = 0;
+	if (ep->paths_walk == walk_gen)
+		return ep->above;
+	ep->paths_walk = walk_gen;
+	ep->above = 0;
 	if (depth > EPOLL_NESTS + 1)
-		return deepest;
-	for (struct epoll *o = all; o; o = o->next)
-		for (struct epitem *it = o->items; it; it = it->next)
-			if (epoll_of(it->file) == ep) {
-				int d = 1 + depth_above(o, depth + 1);
-				deepest = d > deepest ? d : deepest;
-			}
-	return deepest;
+		return 0;
+	for (struct epitem *it = ep->file->epitems; it; it = it->fnext) {
+		int d = 1 + depth_above(it->owner, depth + 1);
+		ep->above = d > ep->above ? d : ep->above;
+	}
+	return ep->above;
 }
 
-/* Adding target (an epoll) to ep would make a loop, or a chain of epolls
- * deeper than Linux allows: ELOOP. */
+/* Adding target (an epoll) to ep would make a loop, or a chain of more
+ * than five epolls: ELOOP, as Linux. */
 static int loop_check(struct epoll *ep, struct epoll *target)
 {
-	bool found = false;
+	bool found = target == ep;
+	walk_gen++;
 	int below = depth_below(target, ep, &found, 0);
+	walk_gen++;
 	if (found || below + depth_above(ep, 0) > EPOLL_NESTS)
 		return -ELOOP;
 	return 0;
 }
 
+/* Linux's limits on the wake-up paths from one file up through epolls
+ * within epolls, by length (a path of 0 ends at an epoll no other holds:
+ * as many as wanted). */
+static const uint64_t path_limits[EPOLL_NESTS + 1] = {~0ull, 500, 100, 50, 10};
+
+static uint64_t *paths_up(struct epoll *ep, int depth)
+{
+	if (ep->paths_walk == walk_gen)
+		return ep->paths;
+	ep->paths_walk = walk_gen;
+	memset(ep->paths, 0, sizeof ep->paths);
+	if (!ep->file->epitems)
+		ep->paths[0] = 1;
+	for (struct epitem *it = ep->file->epitems; it && depth <= EPOLL_NESTS; it = it->fnext) {
+		uint64_t *up = paths_up(it->owner, depth + 1);
+		for (int k = 1; k <= EPOLL_NESTS; k++)
+			ep->paths[k] += up[k - 1] < path_limits[EPOLL_NESTS] * 1000 ? up[k - 1] : 0;
+	}
+	return ep->paths;
+}
+
+/* Too many paths from f up (EINVAL, as Linux's reverse path check). */
+static bool paths_exceeded(struct file *f)
+{
+	uint64_t count[EPOLL_NESTS + 1] = {0};
+	for (struct epitem *it = f->epitems; it; it = it->fnext) {
+		uint64_t *up = paths_up(it->owner, 0);
+		for (int k = 0; k <= EPOLL_NESTS; k++)
+			count[k] += up[k];
+	}
+	for (int k = 1; k <= EPOLL_NESTS; k++)
+		if (count[k] > path_limits[k])
+			return true;
+	return false;
+}
+
+/* The same for every file that is not an epoll at or below tf. */
+static bool paths_check(struct file *tf, int depth)
+{
+	struct epoll *inner = epoll_of(tf);
+	if (!inner)
+		return paths_exceeded(tf);
+	if (inner->src_walk == walk_gen || depth > EPOLL_NESTS + 1)
+		return false;
+	inner->src_walk = walk_gen;
+	for (struct epitem *it = inner->items; it; it = it->next)
+		if (paths_check(it->file, depth + 1))
+			return true;
+	return false;
+}
+
+static bool sleeps_unwaitable(const struct file *f)
+{
+	const struct inode *ip = f->inode;
+	uint32_t type = ip->mode & S_IFMT;
+	if (ip->pipe || ip->mq)
+		return false;
+	if (ip->dev) /* a device or a generated file: as it has a poll or not */
+		return !ip->dev->poll;
+	return type == S_IFREG || type == S_IFDIR;
+}
+
 /* Linux's checks, in its order: the event is read first (not for DEL),
- * then both descriptors, whether the target can be waited on (a regular
- * file or directory cannot: EPERM), then what epfd is. */
+ * then both descriptors (an O_PATH one is none), whether the target can be
+ * waited on (EPERM for a regular file or directory, and for devices and
+ * /proc files without a poll), then what epfd is. */
 SYSCALL_DEFINE4(epoll_ctl, int, epfd, int, op, int, fd, uint64_t, uevent)
 {
 	struct epoll_event_user ev = {0, 0};
 	if (op != EPOLL_CTL_DEL && copy_from_user(&ev, uevent, sizeof ev))
 		return -EFAULT;
 	struct file *ef = fd_get(epfd), *tf = fd_get(fd);
-	if (!ef || !tf)
+	if (!ef || ef->flags & O_PATH || !tf || tf->flags & O_PATH)
 		return -EBADF;
-	const struct inode *tip = tf->inode;
-	uint32_t type = tip->mode & S_IFMT;
-	if (tf->flags & O_PATH || ((type == S_IFREG || type == S_IFDIR) && !tip->dev && !tip->mq))
+	if (sleeps_unwaitable(tf))
 		return -EPERM;
 	struct epoll *ep = epoll_of(ef);
 	if (ef == tf || !ep)
@@ -299,65 +418,95 @@ SYSCALL_DEFINE4(epoll_ctl, int, epfd, int, op, int, fd, uint64_t, uevent)
 	    (op == EPOLL_CTL_MOD ||
 	     (op == EPOLL_CTL_ADD && (epoll_of(tf) || ev.events & ~EPOLL_EXCLUSIVE_OK))))
 		return -EINVAL;
-	struct epitem *it, **pp;
-	for (pp = &ep->items; *pp && !((*pp)->file == tf && (*pp)->fd == fd); pp = &(*pp)->next)
+	if (op == EPOLL_CTL_ADD && epoll_of(tf)) {
+		int err = loop_check(ep, epoll_of(tf));
+		if (err)
+			return err;
+	}
+	struct epitem *it;
+	for (it = ep->items; it && !(it->file == tf && it->fd == fd); it = it->next)
 		;
-	it = *pp;
 	switch (op) {
 	case EPOLL_CTL_ADD: {
 		if (it)
 			return -EEXIST;
-		int err = epoll_of(tf) ? loop_check(ep, epoll_of(tf)) : 0;
-		if (err)
-			return err;
 		it = kzalloc(sizeof *it);
 		if (!it)
 			return -ENOMEM;
+		struct epitem **end;
+		for (end = &ep->items; *end; end = &(*end)->next)
+			;
+		*end = it;
 		it->file = tf;
 		it->fd = fd;
-		*pp = it; /* at the end */
+		it->owner = ep;
+		it->fnext = tf->epitems;
+		tf->epitems = it;
+		/* the paths through epolls held by others, checked with the
+		 * new item in place, as Linux */
+		walk_gen++;
+		if ((ep->file->epitems || epoll_of(tf)) && paths_check(tf, 0)) {
+			item_free(it);
+			return -EINVAL;
+		}
 		break;
 	}
 	case EPOLL_CTL_DEL:
 		if (!it)
 			return -ENOENT;
-		*pp = it->next;
-		kfree(it);
+		item_free(it);
 		return 0;
 	case EPOLL_CTL_MOD:
 		if (!it)
 			return -ENOENT;
 		if (it->events & EPOLLEXCLUSIVE)
 			return -EINVAL;
+		walk_gen++;
+		ep->changes += contribution(it, 0);
 		break;
 	default:
 		return -EINVAL;
 	}
+	it->sides = (ev.events & EPOLL_IN_SIDE ? SIDE_IN : 0) | (ev.events & EPOLL_OUT_SIDE ? SIDE_OUT : 0);
+	if (op == EPOLL_CTL_MOD) {
+		walk_gen++;
+		ep->changes -= contribution(it, 0);
+	}
 	it->events = ev.events | EPOLLERR | EPOLLHUP;
 	it->data = ev.data;
 	it->armed = true;
+	ep->changes++;
+	pipe_poll_wake(); /* a thread in epoll_wait, or in poll on it, looks again */
 	return 0;
 }
 
-/* One look: up to max ready items into out, each consumed as its mode
- * says and moved to the end of the list. Returns how many. */
-static int collect(struct epoll *ep, struct epoll_event_user *out, int max)
+/* One look: the ready items into uevents, up to max, each copied out and
+ * then consumed as its mode says and moved to the end of the list (one
+ * that cannot be copied stays as it was). Returns how many, or -EFAULT if
+ * the first could not be copied. */
+static int64_t collect(struct epoll *ep, uint64_t uevents, int max)
 {
-	int n = 0;
+	int64_t n = 0;
 	struct epitem *done = NULL, **done_end = &done;
+	walk_gen++;
 	for (struct epitem **pp = &ep->items; *pp && n < max;) {
 		struct epitem *it = *pp;
 		unsigned now, r = item_ready(it, 0, &now);
+		if (r) {
+			struct epoll_event_user ev = {r, it->data};
+			if (copy_to_user(uevents + n * sizeof ev, &ev, sizeof ev)) {
+				n = n ? n : -EFAULT;
+				break;
+			}
+			n++;
+		}
 		it->last = now;
-		it->in_seen = it->file->inode->wakes_in;
-		it->out_seen = it->file->inode->wakes_out;
+		item_wakes(it, 0, &it->in_seen, &it->out_seen);
 		it->armed = false;
 		if (!r) {
 			pp = &it->next;
 			continue;
 		}
-		out[n].events = r;
-		out[n++].data = it->data;
 		if (it->events & EPOLLONESHOT)
 			it->events &= EPOLL_PRIVATE; /* nothing more until EPOLL_CTL_MOD */
 		*pp = it->next;
@@ -376,54 +525,50 @@ static int64_t do_wait(int epfd, uint64_t uevents, int max, uint64_t deadline)
 {
 	if (max <= 0 || max > EPOLL_EVENTS_MAX)
 		return -EINVAL;
-	if (uevents >= USER_TOP ||
-	    (uint64_t)max * sizeof(struct epoll_event_user) > USER_TOP - uevents)
+	if (uevents >= USER_TOP || (uint64_t)max * sizeof(struct epoll_event_user) > USER_TOP - uevents)
 		return -EFAULT; /* Linux's access_ok, before anything else is looked at */
 	struct file *f = fd_get(epfd);
-	if (!f)
+	if (!f || f->flags & O_PATH)
 		return -EBADF;
 	if (!epoll_of(f))
 		return -EINVAL;
-	int cap = max < 64 ? max : 64; /* events are copied out in batches of this */
-	struct epoll_event_user *out = kmalloc(cap * sizeof *out);
-	if (!out)
-		return -ENOMEM;
 	f->refs++; /* another thread may close it while this one waits */
-	int64_t n = 0;
-	for (int w = POLL_AGAIN; w == POLL_AGAIN;) {
+	int64_t n;
+	/* after the deadline, one more look, as Linux's */
+	for (int w = POLL_AGAIN;;) {
 		struct epoll *ep = epoll_of(f);
-		int got;
-		while (n < max && (got = collect(ep, out, max - n < cap ? max - n : cap)) > 0) {
-			if (copy_to_user(uevents + n * sizeof *out, out, got * sizeof *out)) {
-				n = n ? n : -EFAULT;
-				break;
-			}
-			n += got;
-			if (got < cap)
-				break;
-		}
-		if (n)
+		n = collect(ep, uevents, max);
+		if (n || w == POLL_DONE)
 			break;
-		bool may_change = false, pipes = false;
+		bool may_change = false, pipes = current_proc()->nthreads > 1; /* epoll_ctl too */
+		walk_gen++;
 		item_sources(ep, 1, &may_change, &pipes);
 		w = poll_wait_more(may_change, pipes, deadline);
 		if (w == POLL_FOREVER) {
-			kfree(out);
 			file_put(f);
 			poll_deadlock();
 		}
-		if (w == POLL_SIGNAL)
+		if (w == POLL_SIGNAL) {
 			n = -EINTR; /* never restarted, as Linux's */
+			break;
+		}
 	}
-	kfree(out);
 	file_put(f);
 	return n;
 }
 
+/* A timeout in milliseconds as a deadline: 0 looks once, without a look
+ * at signals, as Linux's. */
+static uint64_t deadline_ms(int timeout)
+{
+	if (timeout < 0)
+		return POLL_NO_DEADLINE;
+	return timeout ? time_ns() + (uint64_t)timeout * 1000000 : 0;
+}
+
 SYSCALL_DEFINE4(epoll_wait, int, epfd, uint64_t, events, int, maxevents, int, timeout)
 {
-	return do_wait(epfd, events, maxevents,
-		       timeout < 0 ? POLL_NO_DEADLINE : time_ns() + (uint64_t)timeout * 1000000);
+	return do_wait(epfd, events, maxevents, deadline_ms(timeout));
 }
 
 /* The mask to wait with (none when usig is 0): -EINVAL for a size other
@@ -456,7 +601,7 @@ SYSCALL_DEFINE6(epoll_pwait, int, epfd, uint64_t, events, int, maxevents, int, t
 		sigmask, size_t, sigsetsize)
 {
 	return wait_masked(epfd, events, maxevents,
-			   timeout < 0 ? POLL_NO_DEADLINE : time_ns() + (uint64_t)timeout * 1000000,
+			   deadline_ms(timeout),
 			   sigmask, sigsetsize);
 }
 
@@ -471,7 +616,7 @@ SYSCALL_DEFINE6(epoll_pwait2, int, epfd, uint64_t, events, int, maxevents, uint6
 		int err = timespec_ns(&ts, 1, &ns);
 		if (err)
 			return err;
-		deadline = deadline_after(ns);
+		deadline = ns ? deadline_after(ns) : 0;
 	}
 	return wait_masked(epfd, events, maxevents, deadline, sigmask, sigsetsize);
 }

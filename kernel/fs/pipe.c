@@ -76,6 +76,11 @@ int pipe_poll_wait(uint64_t deadline)
 	return wait_on(&pollers, deadline);
 }
 
+void pipe_poll_wake(void)
+{
+	wake_all(&pollers);
+}
+
 int pipe_create(struct file **rd, struct file **wr)
 {
 	struct inode *ip = inode_new(S_IFIFO | 0600);
@@ -174,6 +179,7 @@ static int64_t do_read(struct file *f, uint64_t ubuf, uint64_t n)
 			deadlock(f, "reads from an empty pipe whose write end is open");
 	}
 	uint64_t done = 0;
+	bool was_full = p->len == PIPE_SIZE;
 	while (done < n && p->len) {
 		uint32_t k = PIPE_SIZE - p->head < p->len ? PIPE_SIZE - p->head : p->len;
 		if (k > n - done)
@@ -188,7 +194,7 @@ static int64_t do_read(struct file *f, uint64_t ubuf, uint64_t n)
 		done += k;
 	}
 	if (done) {
-		f->inode->wakes_out++;
+		f->inode->wakes_out += was_full; /* as Linux wakes writers' epolls */
 		pipe_wake(p); /* room for a writer */
 	}
 	return (int64_t)done;

@@ -273,7 +273,9 @@ static int64_t meminfo_read(struct file *f, uint64_t ubuf, uint64_t n)
 	return read_text(f, ubuf, n, text, len > 0 ? (size_t)len : 0);
 }
 
-static const struct dev_ops meminfo_ops = {.read = meminfo_read};
+/* Linux's /proc files outside /proc/PID can be polled (epoll too). */
+static const struct dev_ops meminfo_ops = {
+    .read = meminfo_read, .poll = poll_ready, .may_change = poll_never_changes};
 
 /* The bytes of the program's memory [from, to) at the file's offset on,
  * read now (a program that rewrites its argv shows it, as on Linux). */

@@ -88,6 +88,7 @@ struct dentry {
 };
 
 struct pipe;
+struct epitem;
 struct mount;
 struct fs_statfs;
 
@@ -179,6 +180,7 @@ struct file {
 	uint32_t err_seen; /* its filesystem's err_seq when it last looked */
 	bool pipe_write_end;
 	char *text; /* a generated file's text as last made (procfs.c), kmalloc'd */
+	struct epitem *epitems; /* epoll items watching it (epoll.c) */
 	size_t text_len;
 };
 
@@ -331,6 +333,11 @@ void fd_set_cloexec(int fd, bool on);
 int64_t file_read(struct file *f, uint64_t ubuf, uint64_t n);
 /* What poll would report for f now (POLLIN, POLLOUT, POLLHUP, POLLERR). */
 unsigned file_poll(struct file *f);
+/* A device's poll and may_change for one that is always ready and can be
+ * waited on with epoll (Linux's /dev/random, /proc/meminfo, a terminal's
+ * output). */
+unsigned poll_ready(struct file *f);
+bool poll_never_changes(struct file *f);
 /* True if f could become ready later without this process doing anything
  * (only input arriving from the host can). */
 bool file_may_change(struct file *f);
@@ -374,6 +381,8 @@ unsigned pipe_poll(struct file *f);
  * sleep until any pipe changes (0), a signal (-EINTR), the deadline (0;
  * THREAD_NO_DEADLINE: none), or every thread waits for another (-EDEADLK). */
 int pipe_poll_wait(uint64_t deadline);
+/* Wake every thread in pipe_poll_wait (an epoll's items changed). */
+void pipe_poll_wake(void);
 
 /* --- waiting for descriptors (sys_poll.c, epoll.c) --- */
 

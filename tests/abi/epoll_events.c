@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <time.h>
@@ -120,13 +121,28 @@ static void errors(void)
 	printf("add exclusive epoll %s\n", res(add(ep, inner, EPOLLIN | EPOLLEXCLUSIVE, 3)));
 	printf("add epoll %s\n", res(add(ep, inner, EPOLLIN, 3)));
 	printf("loop %s\n", res(add(inner, ep, EPOLLIN, 4)));
-	int chain[6];
-	for (int i = 0; i < 6; i++)
+	/* (how long a chain may be changed in Linux 6.9: three is fine in all) */
+	int chain[3];
+	for (int i = 0; i < 3; i++)
 		chain[i] = epoll_create1(0);
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < 2; i++)
 		printf("chain %d %s\n", i, res(add(chain[i], chain[i + 1], EPOLLIN, 5)));
-	for (int i = 0; i < 6; i++)
+	for (int i = 0; i < 3; i++)
 		close(chain[i]);
+	const char *files[] = {"/dev/null",   "/dev/zero",	   "/dev/urandom",
+			       "/dev/random", "/proc/self/status", "/proc/meminfo"};
+	for (int i = 0; i < 6; i++) {
+		int dfd = open(files[i], O_RDONLY);
+		printf("ctl %s %s\n", files[i], res(epoll_ctl(ep, EPOLL_CTL_ADD, dfd, &e)));
+		close(dfd);
+	}
+	int opath = open("/tmp", O_PATH);
+	printf("ctl O_PATH target %s\n", res(epoll_ctl(ep, EPOLL_CTL_ADD, opath, &e)));
+	printf("ctl O_PATH epfd %s\n", res(epoll_ctl(opath, EPOLL_CTL_ADD, p[0], &e)));
+	printf("wait O_PATH epfd %s\n", res(epoll_wait(opath, out, 4, 0)));
+	close(opath);
+	printf("mmap epoll %s\n",
+	       mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, ep, 0) == MAP_FAILED ? errno_name() : "ok");
 	printf("wait max 0 %s\n", res(epoll_wait(ep, out, 0, 0)));
 	printf("wait max -1 %s\n", res(epoll_wait(ep, out, -1, 0)));
 	printf("wait bad events %s\n", res(epoll_wait(ep, (void *)0xffffffffffff0000ull, 4, 0)));
@@ -285,6 +301,143 @@ static void fairness_nesting_eventfd(void)
 	close(ep);
 }
 
+/* Over 64 ready items in one wait: each once. */
+static void many(void)
+{
+	int ep = epoll_create1(0), fds[70];
+	for (int i = 0; i < 70; i++) {
+		fds[i] = eventfd(1, 0);
+		add(ep, fds[i], EPOLLIN, i);
+	}
+	struct epoll_event out[200];
+	int n = epoll_wait(ep, out, 200, 0), seen[70] = {0}, twice = 0;
+	for (int i = 0; i < n; i++)
+		twice += seen[out[i].data.u64]++ > 0;
+	printf("70 ready, maxevents 200: %d, %d twice\n", n, twice);
+	n = epoll_wait(ep, out, 50, 0);
+	int m = epoll_wait(ep, out + 50, 50, 0);
+	memset(seen, 0, sizeof seen);
+	twice = 0;
+	for (int i = 0; i < n + m; i++)
+		twice += seen[out[i].data.u64]++ > 0;
+	printf("then 50 and 50: %d and %d, %d twice\n", n, m, twice);
+	for (int i = 0; i < 70; i++)
+		close(fds[i]);
+
+	/* an event that cannot be copied out stays for the next wait */
+	int a = eventfd(1, 0), b = eventfd(1, 0);
+	add(ep, a, EPOLLIN | EPOLLONESHOT, 1);
+	add(ep, b, EPOLLIN | EPOLLONESHOT, 2);
+	long page = sysconf(_SC_PAGESIZE);
+	char *two =
+	    mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	munmap(two + page, page);
+	struct epoll_event *edge = (struct epoll_event *)(two + page) - 1;
+	printf("second slot unmapped: %d\n", epoll_wait(ep, edge, 2, 0));
+	printf("then: %d\n", epoll_wait(ep, out, 2, 0));
+	close(a);
+	close(b);
+	close(ep);
+}
+
+/* An edge-triggered item on an epoll fires again when the inner epoll
+ * gets a new event; a pipe's write end is not woken by a read of a pipe
+ * that was not full. */
+static void edges(void)
+{
+	int inner = epoll_create1(0), outer = epoll_create1(0), e1 = eventfd(0, 0),
+	    e2 = eventfd(0, 0);
+	add(inner, e1, EPOLLIN | EPOLLONESHOT, 1);
+	add(inner, e2, EPOLLIN | EPOLLONESHOT, 2);
+	add(outer, inner, EPOLLIN | EPOLLET, 9);
+	show("nested edge, nothing yet", outer, 4, 0);
+	uint64_t one = 1;
+	write(e1, &one, 8);
+	show("nested edge, e1", outer, 4, 0);
+	show("inner", inner, 4, 0);
+	write(e2, &one, 8);
+	show("nested edge, e2", outer, 4, 0);
+	int p[2], w = epoll_create1(0);
+	pipe(p);
+	add(w, p[1], EPOLLOUT | EPOLLET, 3);
+	show("write end added", w, 4, 0);
+	write(p[1], "abc", 3);
+	char c;
+	read(p[0], &c, 1);
+	show("after a read of a pipe not full", w, 4, 0);
+	close(p[0]);
+	close(p[1]);
+	close(w);
+	close(e1);
+	close(e2);
+	close(inner);
+	close(outer);
+}
+
+/* Linux's limits on the wake-up paths through epolls within epolls:
+ * five levels of ten epolls, each holding every epoll of the level below,
+ * ten pipes at the bottom. Built from the bottom up, so no chain is too
+ * long; the refusals are the path limits' (EINVAL). */
+static void path_limits(void)
+{
+	int lv[5][10], fails = 0, last = 0;
+	struct epoll_event ev = {.events = EPOLLIN};
+	for (int l = 0; l < 5; l++)
+		for (int i = 0; i < (l ? 10 : 1); i++)
+			lv[l][i] = epoll_create1(0);
+	int p[10][2];
+	for (int i = 0; i < 10; i++) {
+		pipe(p[i]);
+		epoll_ctl(lv[4][i], EPOLL_CTL_ADD, p[i][0], &ev);
+	}
+	for (int l = 3; l >= 0; l--)
+		for (int i = 0; i < (l ? 10 : 1); i++)
+			for (int j = 0; j < 10; j++)
+				if (epoll_ctl(lv[l][i], EPOLL_CTL_ADD, lv[l + 1][j], &ev))
+					fails++, last = errno;
+	errno = last;
+	printf("path limits: %d refused, %s\n", fails, errno_name());
+	write(p[3][1], "x", 1);
+	show("top of the levels", lv[0][0], 4, 0);
+	for (int l = 0; l < 5; l++)
+		for (int i = 0; i < (l ? 10 : 1); i++)
+			close(lv[l][i]);
+	for (int i = 0; i < 10; i++)
+		close(p[i][0]), close(p[i][1]);
+}
+
+static int ctl_ep, ctl_fd;
+
+static void *late_ctl(void *arg)
+{
+	usleep(30000);
+	struct epoll_event e = {.events = EPOLLIN | EPOLLONESHOT, .data.u64 = 77};
+	epoll_ctl(ctl_ep, (long)arg, ctl_fd, &e);
+	return arg;
+}
+
+/* epoll_ctl by another thread wakes a waiter: an ADD, a MOD re-arming a
+ * one-shot item (a thread pool's pattern), and poll on the epoll fd. */
+static void ctl_wakes(void)
+{
+	ctl_ep = epoll_create1(0);
+	ctl_fd = eventfd(1, 0);
+	pthread_t t;
+	struct epoll_event e;
+	pthread_create(&t, NULL, late_ctl, (void *)(long)EPOLL_CTL_ADD);
+	printf("woken by an ADD: %d\n", epoll_wait(ctl_ep, &e, 1, -1));
+	pthread_join(t, NULL);
+	pthread_create(&t, NULL, late_ctl, (void *)(long)EPOLL_CTL_MOD);
+	printf("woken by a MOD: %d\n", epoll_wait(ctl_ep, &e, 1, -1));
+	pthread_join(t, NULL);
+	pthread_create(&t, NULL, late_ctl, (void *)(long)EPOLL_CTL_MOD);
+	struct pollfd pf = {.fd = ctl_ep, .events = POLLIN};
+	printf("poll woken by a MOD: %d\n", poll(&pf, 1, -1));
+	pthread_join(t, NULL);
+	close(ctl_fd);
+	close(ctl_ep);
+}
+
 static int wake_fd;
 
 static void *late_writer(void *arg)
@@ -328,6 +481,19 @@ static void waits(void)
 	setitimer(ITIMER_REAL, &it, NULL);
 	show("signal, even with SA_RESTART", ep, 8, -1);
 
+	/* a zero timeout looks once and never sees a signal: 0, and the
+	 * handler runs after */
+	sigset_t none, usr;
+	sigemptyset(&none);
+	sigemptyset(&usr);
+	sigaddset(&usr, SIGUSR1);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigprocmask(SIG_BLOCK, &usr, NULL);
+	raise(SIGUSR1);
+	printf("pwait, zero timeout, a signal pending: %s\n",
+	       res(epoll_pwait(ep, &(struct epoll_event){0}, 1, 0, &none)));
+	sigprocmask(SIG_UNBLOCK, &usr, NULL);
+
 	/* the signal blocked during epoll_pwait: the timeout ends it, then
 	 * the handler runs */
 	sigset_t block;
@@ -349,5 +515,9 @@ int main(void)
 	lifetimes();
 	fairness_nesting_eventfd();
 	waits();
+	many();
+	edges();
+	ctl_wakes();
+	path_limits();
 	return 0;
 }
