@@ -121,7 +121,7 @@ static void errors(void)
 	printf("add exclusive epoll %s\n", res(add(ep, inner, EPOLLIN | EPOLLEXCLUSIVE, 3)));
 	printf("add epoll %s\n", res(add(ep, inner, EPOLLIN, 3)));
 	printf("loop %s\n", res(add(inner, ep, EPOLLIN, 4)));
-	/* (how long a chain may be changed in Linux 6.9: three is fine in all) */
+	/* (Linux 6.1 and newer kernels count a chain's length differently: three is fine in all) */
 	int chain[3];
 	for (int i = 0; i < 3; i++)
 		chain[i] = epoll_create1(0);
