@@ -181,8 +181,10 @@ static unsigned ep_poll(struct file *f)
 }
 
 /* Whether something outside the program (host input) may make an item
- * ready; and whether another thread's pipe or eventfd may. */
-static void item_sources(struct epoll *ep, int depth, bool *may_change, bool *pipes)
+ * ready; whether another thread's pipe or eventfd may; and the earliest
+ * time one becomes ready by itself (a timerfd), into *wake. */
+static void item_sources(struct epoll *ep, int depth, bool *may_change, bool *pipes,
+			 uint64_t *wake)
 {
 	if (ep->src_walk == walk_gen || depth > EPOLL_NESTS + 1)
 		return;
@@ -191,20 +193,37 @@ static void item_sources(struct epoll *ep, int depth, bool *may_change, bool *pi
 		struct epoll *inner = epoll_of(it->file);
 		const struct inode *ip = it->file->inode;
 		if (inner) {
-			item_sources(inner, depth + 1, may_change, pipes);
-		} else {
+			item_sources(inner, depth + 1, may_change, pipes, wake);
+		} else if (it->events & ~EPOLL_PRIVATE) { /* not a spent one-shot item */
+			uint64_t at = file_wake_at(it->file);
 			*may_change |= file_may_change(it->file);
 			*pipes |= ip->pipe || (ip->dev && ip->dev->pollers);
+			*wake = at < *wake ? at : *wake;
 		}
 	}
 }
 
-static bool ep_may_change(struct file *f)
+/* An epoll file's sources (item_sources), for poll and select on it. */
+static bool ep_sources(struct file *f, uint64_t *wake)
 {
 	bool may_change = false, pipes = false;
+	*wake = POLL_NO_DEADLINE;
 	walk_gen++;
-	item_sources(f->inode->priv, 1, &may_change, &pipes);
+	item_sources(f->inode->priv, 1, &may_change, &pipes, wake);
 	return may_change;
+}
+
+static bool ep_may_change(struct file *f)
+{
+	uint64_t wake;
+	return ep_sources(f, &wake);
+}
+
+static uint64_t ep_wake_at(struct file *f)
+{
+	uint64_t wake;
+	ep_sources(f, &wake);
+	return wake;
 }
 
 /* No second open through /proc/self/fd: ENXIO, as an eventfd's. */
@@ -248,6 +267,7 @@ const struct dev_ops epoll_ops = {
     .open = ep_open,
     .release = ep_release,
     .may_change = ep_may_change,
+    .wake_at = ep_wake_at,
     .pollers = true, /* its items' pipes and eventfds, and epoll_ctl, wake poll */
 };
 
@@ -541,9 +561,10 @@ static int64_t do_wait(int epfd, uint64_t uevents, int max, uint64_t deadline)
 		if (n || w == POLL_DONE)
 			break;
 		bool may_change = false, pipes = current_proc()->nthreads > 1; /* epoll_ctl too */
+		uint64_t wake = POLL_NO_DEADLINE;
 		walk_gen++;
-		item_sources(ep, 1, &may_change, &pipes);
-		w = poll_wait_more(may_change, pipes, deadline);
+		item_sources(ep, 1, &may_change, &pipes, &wake);
+		w = poll_wait_until(may_change, pipes, deadline, wake);
 		if (w == POLL_FOREVER) {
 			file_put(f);
 			poll_deadlock();

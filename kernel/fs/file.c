@@ -209,6 +209,12 @@ bool poll_never_changes(struct file *f)
 	return false;
 }
 
+uint64_t file_wake_at(struct file *f)
+{
+	const struct dev_ops *d = f->inode->dev;
+	return d && d->wake_at ? d->wake_at(f) : POLL_NO_DEADLINE;
+}
+
 unsigned file_poll(struct file *f)
 {
 	struct inode *ip = f->inode;

@@ -148,6 +148,13 @@ int waitq_wait(struct waitq *q)
 	return wait_on(&q->first, THREAD_NO_DEADLINE);
 }
 
+int waitq_wait_until(struct waitq *q, uint64_t deadline)
+{
+	if (current_proc()->nthreads <= 1)
+		return signal_wait(deadline, 0);
+	return wait_on(&q->first, deadline);
+}
+
 void waitq_wake(struct waitq *q)
 {
 	wake_all(&q->first);

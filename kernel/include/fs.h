@@ -78,6 +78,9 @@ struct dev_ops {
 	/* Whether it may become ready without the program doing anything
 	 * (file_may_change); NULL: if it has a poll and no pollers. */
 	bool (*may_change)(struct file *f);
+	/* When (time_ns) it becomes ready by itself, as a timer does
+	 * (file_wake_at); NULL: never. */
+	uint64_t (*wake_at)(struct file *f);
 };
 
 struct dentry {
@@ -271,6 +274,8 @@ struct waitq {
 	struct pipe_waiter *first;
 };
 int waitq_wait(struct waitq *q);
+/* The same, ended at deadline (time_ns; 0, as when woken) too. */
+int waitq_wait_until(struct waitq *q, uint64_t deadline);
 void waitq_wake(struct waitq *q);
 
 /* The last close of f: its flock goes (flock.c). */
@@ -341,6 +346,8 @@ bool poll_never_changes(struct file *f);
 /* True if f could become ready later without this process doing anything
  * (only input arriving from the host can). */
 bool file_may_change(struct file *f);
+/* When f becomes ready by itself (a timerfd's expiry), or POLL_NO_DEADLINE. */
+uint64_t file_wake_at(struct file *f);
 #define POLLIN 0x001
 #define POLLPRI 0x002
 #define POLLOUT 0x004
@@ -394,6 +401,9 @@ enum { POLL_DONE, POLL_AGAIN, POLL_FOREVER, POLL_SIGNAL };
  * deadline or until a signal (POLL_SIGNAL), and when neither can come the
  * wait could never end (POLL_FOREVER). */
 int poll_wait_more(bool may_change, bool pipes, uint64_t deadline);
+/* poll_wait_more, also ended at `wake`, when a file of the set becomes
+ * ready by itself (POLL_AGAIN then). */
+int poll_wait_until(bool may_change, bool pipes, uint64_t deadline, uint64_t wake);
 /* End the program for a wait no one could end (137), with a message. */
 __attribute__((noreturn)) void poll_deadlock(void);
 /* f's last close: it leaves every epoll that holds it. */

@@ -61,6 +61,14 @@ int poll_wait_more(bool may_change, bool pipes, uint64_t deadline)
 	return POLL_AGAIN;
 }
 
+int poll_wait_until(bool may_change, bool pipes, uint64_t deadline, uint64_t wake)
+{
+	if (wake >= deadline)
+		return poll_wait_more(may_change, pipes, deadline);
+	int w = poll_wait_more(may_change, pipes, wake ? wake : 1);
+	return w == POLL_DONE ? POLL_AGAIN : w;
+}
+
 static int64_t do_poll(uint64_t ufds, unsigned int nfds, uint64_t deadline)
 {
 	if (nfds > (uint64_t)fd_limit())
@@ -76,6 +84,7 @@ static int64_t do_poll(uint64_t ufds, unsigned int nfds, uint64_t deadline)
 	int w;
 	for (w = POLL_AGAIN; w == POLL_AGAIN;) {
 		bool may_change = false, pipes = false;
+		uint64_t wake = POLL_NO_DEADLINE;
 		ready = 0;
 		for (uint64_t i = 0; i < nfds; i++) {
 			struct file *f = p[i].fd >= 0 ? fd_get(p[i].fd) : NULL;
@@ -89,10 +98,12 @@ static int64_t do_poll(uint64_t ufds, unsigned int nfds, uint64_t deadline)
 				p[i].revents = (int16_t)(file_poll(f) & want);
 				may_change |= file_may_change(f);
 				pipes |= f->inode->pipe || (f->inode->dev && f->inode->dev->pollers);
+				uint64_t at = file_wake_at(f);
+				wake = at < wake ? at : wake;
 			}
 			ready += p[i].revents != 0;
 		}
-		w = ready ? POLL_DONE : poll_wait_more(may_change, pipes, deadline);
+		w = ready ? POLL_DONE : poll_wait_until(may_change, pipes, deadline, wake);
 		if (w == POLL_FOREVER) {
 			kfree(p);
 			poll_deadlock();
@@ -184,6 +195,7 @@ static int64_t do_select(int nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64
 	int w;
 	for (w = POLL_AGAIN; w == POLL_AGAIN;) {
 		bool may_change = false, pipes = false;
+		uint64_t wake = POLL_NO_DEADLINE;
 		ready = 0;
 		memset(out, 0, sizeof out);
 		for (int fd = 0; fd < nfds; fd++) {
@@ -200,12 +212,14 @@ static int64_t do_select(int nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64
 			unsigned r = file_poll(f);
 			may_change |= file_may_change(f);
 			pipes |= f->inode->pipe || (f->inode->dev && f->inode->dev->pollers);
+			uint64_t at = file_wake_at(f);
+			wake = at < wake ? at : wake;
 			if ((in[0][fd / 64] & bit) && (r & (POLLIN | POLLHUP | POLLERR)))
 				out[0][fd / 64] |= bit, ready++;
 			if ((in[1][fd / 64] & bit) && (r & (POLLOUT | POLLERR)))
 				out[1][fd / 64] |= bit, ready++;
 		}
-		w = ready ? POLL_DONE : poll_wait_more(may_change, pipes, deadline);
+		w = ready ? POLL_DONE : poll_wait_until(may_change, pipes, deadline, wake);
 		if (w == POLL_FOREVER)
 			poll_deadlock();
 	}

@@ -1,7 +1,7 @@
 # Waits that nothing but this very process could end (one thread): reading
 # an empty pipe whose write end is open, filling a pipe nobody drains,
 # polling such a pipe with no timeout (poll, or epoll_wait on an epoll
-# holding it), and pause, sigsuspend and sigwaitinfo
+# holding it), reading a timerfd that is not armed, and pause, sigsuspend and sigwaitinfo
 # with no timer armed, or with the timer's signal blocked. Linux would hang
 # forever; the program ends with 137 and a message naming the cause instead,
 # and the kernel goes on (every page comes back).
@@ -11,6 +11,7 @@ cat >"$TMP/wait.c" <<'END'
 #include <signal.h>
 #include <stdio.h>
 #include <sys/epoll.h>
+#include <sys/timerfd.h>
 #include <sys/time.h>
 #include <string.h>
 #include <unistd.h>
@@ -36,6 +37,8 @@ int main(int argc, char **argv)
 		int ep = epoll_create1(0);
 		epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &e);
 		epoll_wait(ep, &e, 1, -1);
+	} else if (!strcmp(argv[1], "timerfd")) {
+		read(timerfd_create(CLOCK_MONOTONIC, 0), buf, 8);
 	} else {
 		/* A timer armed whose signal stays blocked cannot end these. */
 		sigset_t set;
@@ -65,3 +68,11 @@ for mode in read write poll epoll pause pause-blocked-timer sigsuspend sigwaitin
 	expect_output "would wait forever"
 	expect_output "every page, page table and heap block the program used is free again"
 done
+# A timerfd read that no expiry and no other thread could end is reported as
+# the futex's and eventfd's waits are: the signal, the cause, the registers.
+run ./bareflow run --verbose --timeout 60 "$TMP/wait" timerfd
+expect_status 137
+expect_output "^start$"
+expect_no_output "never printed"
+expect_output "Program killed by SIGKILL: timerfd read with the timer not armed and no other thread to arm it (a deadlock)"
+expect_output "every page, page table and heap block the program used is free again"
