@@ -180,57 +180,43 @@ static unsigned ep_poll(struct file *f)
 	return ep_ready(f->inode->priv, 0) ? EPOLLIN | EPOLLRDNORM : 0;
 }
 
-/* Whether something outside the program (host input) may make an item
- * ready; whether another thread's pipe or eventfd may; and the earliest
- * time one becomes ready by itself (a timerfd), into *wake. */
-static void item_sources(struct epoll *ep, int depth, bool *may_change, bool *pipes,
-			 uint64_t *wake)
+/* What could make an item ready (poll_sources_add of each file). */
+static void item_sources(struct epoll *ep, int depth, struct poll_sources *src)
 {
 	if (ep->src_walk == walk_gen || depth > EPOLL_NESTS + 1)
 		return;
 	ep->src_walk = walk_gen;
 	for (struct epitem *it = ep->items; it; it = it->next) {
 		struct epoll *inner = epoll_of(it->file);
-		const struct inode *ip = it->file->inode;
-		if (inner) {
-			item_sources(inner, depth + 1, may_change, pipes, wake);
-		} else if (it->events & ~EPOLL_PRIVATE) { /* not a spent one-shot item */
-			uint64_t at = file_wake_at(it->file);
-			*may_change |= file_may_change(it->file);
-			*pipes |= ip->pipe || (ip->dev && ip->dev->pollers);
-			*wake = at < *wake ? at : *wake;
-		}
+		if (inner)
+			item_sources(inner, depth + 1, src);
+		else if (it->events & ~EPOLL_PRIVATE) /* not a spent one-shot item */
+			poll_sources_add(src, it->file);
 	}
 }
 
 /* An epoll file's sources (item_sources), for poll and select on it. */
-static bool ep_sources(struct file *f, uint64_t *wake)
+static struct poll_sources ep_sources(struct file *f)
 {
-	bool may_change = false, pipes = false;
-	*wake = POLL_NO_DEADLINE;
+	struct poll_sources src = POLL_SOURCES_NONE;
 	walk_gen++;
-	item_sources(f->inode->priv, 1, &may_change, &pipes, wake);
-	return may_change;
+	item_sources(f->inode->priv, 1, &src);
+	return src;
 }
 
 static bool ep_may_change(struct file *f)
 {
-	uint64_t wake;
-	return ep_sources(f, &wake);
+	return ep_sources(f).may_change;
 }
 
 static uint64_t ep_wake_at(struct file *f)
 {
-	uint64_t wake;
-	ep_sources(f, &wake);
-	return wake;
+	return ep_sources(f).wake;
 }
 
-/* No second open through /proc/self/fd: ENXIO, as an eventfd's. */
-static int ep_open(struct inode *ip)
+static uint64_t ep_signals(struct file *f)
 {
-	(void)ip;
-	return -ENXIO;
+	return ep_sources(f).signals;
 }
 
 /* Take the item out of both its lists and free it. */
@@ -264,10 +250,11 @@ static void ep_release(struct file *f)
 /* No read or write (EINVAL) and no mmap (ENODEV), as Linux's. */
 const struct dev_ops epoll_ops = {
     .poll = ep_poll,
-    .open = ep_open,
+    .open = anon_open,
     .release = ep_release,
     .may_change = ep_may_change,
     .wake_at = ep_wake_at,
+    .signals = ep_signals,
     .pollers = true, /* its items' pipes and eventfds, and epoll_ctl, wake poll */
 };
 
@@ -560,11 +547,11 @@ static int64_t do_wait(int epfd, uint64_t uevents, int max, uint64_t deadline)
 		n = collect(ep, uevents, max);
 		if (n || w == POLL_DONE)
 			break;
-		bool may_change = false, pipes = current_proc()->nthreads > 1; /* epoll_ctl too */
-		uint64_t wake = POLL_NO_DEADLINE;
+		struct poll_sources src = POLL_SOURCES_NONE;
+		src.pipes = current_proc()->nthreads > 1; /* another's epoll_ctl too */
 		walk_gen++;
-		item_sources(ep, 1, &may_change, &pipes, &wake);
-		w = poll_wait_until(may_change, pipes, deadline, wake);
+		item_sources(ep, 1, &src);
+		w = poll_wait(&src, deadline);
 		if (w == POLL_FOREVER) {
 			file_put(f);
 			poll_deadlock();

@@ -109,25 +109,12 @@ static unsigned efd_poll(struct file *f)
 	       (e->count > COUNT_MAX ? POLLERR : 0);
 }
 
-/* No second open of it (/dev/stdin when it is fd 0): ENXIO, as Linux. */
-static int efd_open(struct inode *ip)
-{
-	(void)ip;
-	return -ENXIO;
-}
-
-static void efd_release(struct file *f)
-{
-	kfree(f->inode->priv);
-	f->inode->priv = NULL;
-}
-
 static const struct dev_ops eventfd_ops = {
     .read = efd_read,
     .write = efd_write,
     .poll = efd_poll,
-    .open = efd_open,
-    .release = efd_release,
+    .open = anon_open,
+    .release = anon_release,
     .pollers = true, /* not a stream: lseek does nothing, as Linux's */
 };
 

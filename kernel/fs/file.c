@@ -85,6 +85,18 @@ int anon_fd(const struct dev_ops *ops, void *priv, uint32_t flags, bool cloexec)
 	return fd;
 }
 
+int anon_open(struct inode *ip)
+{
+	(void)ip;
+	return -ENXIO;
+}
+
+void anon_release(struct file *f)
+{
+	kfree(f->inode->priv);
+	f->inode->priv = NULL;
+}
+
 void file_put(struct file *f)
 {
 	if (--f->refs)

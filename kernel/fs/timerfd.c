@@ -112,23 +112,11 @@ static uint64_t tfd_wake_at(struct file *f)
 	return t->expiry ? t->expiry : POLL_NO_DEADLINE;
 }
 
-static int tfd_open(struct inode *ip)
-{
-	(void)ip;
-	return -ENXIO; /* no second open through /proc/self/fd, as Linux */
-}
-
-static void tfd_release(struct file *f)
-{
-	kfree(f->inode->priv);
-	f->inode->priv = NULL;
-}
-
 const struct dev_ops timerfd_ops = {
     .read = tfd_read,
     .poll = tfd_poll,
-    .open = tfd_open,
-    .release = tfd_release,
+    .open = anon_open,
+    .release = anon_release,
     .may_change = poll_never_changes, /* its expiry is wake_at's */
     .wake_at = tfd_wake_at,
     .pollers = true, /* another thread's settime wakes poll */

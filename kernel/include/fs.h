@@ -81,6 +81,8 @@ struct dev_ops {
 	/* When (time_ns) it becomes ready by itself, as a timer does
 	 * (file_wake_at); NULL: never. */
 	uint64_t (*wake_at)(struct file *f);
+	/* The signals whose arrival makes it ready (a signalfd's); NULL: none. */
+	uint64_t (*signals)(struct file *f);
 };
 
 struct dentry {
@@ -326,6 +328,10 @@ struct file *file_open_inode(struct inode *ip, uint32_t flags);
  * it, or this call does when no file could be made (-ENOMEM). The fd or a
  * negative errno. */
 int anon_fd(const struct dev_ops *ops, void *priv, uint32_t flags, bool cloexec);
+/* Such a file's dev_ops.open: no second open through /proc/self/fd (ENXIO,
+ * as Linux's); and its release when priv is one allocation. */
+int anon_open(struct inode *ip);
+void anon_release(struct file *f);
 void file_put(struct file *f);
 /* The open file at fd, or NULL. */
 struct file *fd_get(int fd);
@@ -395,15 +401,19 @@ void pipe_poll_wake(void);
 
 #define POLL_NO_DEADLINE UINT64_MAX
 enum { POLL_DONE, POLL_AGAIN, POLL_FOREVER, POLL_SIGNAL };
-/* Nothing is ready yet: wait for something to change (POLL_AGAIN: look
- * again), or say the wait is over. Host input (may_change) and, with other
- * threads, pipes and eventfds (pipes) can change; otherwise sleep out the
- * deadline or until a signal (POLL_SIGNAL), and when neither can come the
- * wait could never end (POLL_FOREVER). */
-int poll_wait_more(bool may_change, bool pipes, uint64_t deadline);
-/* poll_wait_more, also ended at `wake`, when a file of the set becomes
- * ready by itself (POLL_AGAIN then). */
-int poll_wait_until(bool may_change, bool pipes, uint64_t deadline, uint64_t wake);
+/* What could end a wait for a set of files, none ready yet. */
+struct poll_sources {
+	bool may_change;  /* host input (file_may_change) */
+	bool pipes;	  /* another thread's change to a pipe, eventfd... (pollers) */
+	uint64_t wake;	  /* a file becomes ready by itself then (file_wake_at) */
+	uint64_t signals; /* a file becomes ready when one of these is pending (signalfd) */
+};
+#define POLL_SOURCES_NONE ((struct poll_sources){false, false, POLL_NO_DEADLINE, 0})
+void poll_sources_add(struct poll_sources *src, struct file *f);
+/* Wait for one of src to change (POLL_AGAIN: look again), or say the wait
+ * is over: the deadline came (POLL_DONE), a signal (POLL_SIGNAL), or
+ * nothing could ever end it (POLL_FOREVER). */
+int poll_wait(const struct poll_sources *src, uint64_t deadline);
 /* End the program for a wait no one could end (137), with a message. */
 __attribute__((noreturn)) void poll_deadlock(void);
 /* f's last close: it leaves every epoll that holds it. */

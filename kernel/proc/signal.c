@@ -16,6 +16,7 @@
 
 #include "console.h"
 #include "cpu.h"
+#include "fs.h"
 #include "heap.h"
 #include "itimer.h"
 #include "kerrno.h"
@@ -491,8 +492,10 @@ int signal_send_info(const struct ksiginfo *info)
 	if (!may_queue(s, current_proc()->thread->sig.blocked))
 		return 0;
 	int err = post(shared(), info);
-	if (!err)
+	if (!err) {
 		wake_taker(s);
+		pipe_poll_wake(); /* a signalfd in another thread's poll */
+	}
 	return err;
 }
 
@@ -501,8 +504,10 @@ int signal_send_thread(struct thread *t, const struct ksiginfo *info)
 	if (!may_queue(info->signo, t->sig.blocked))
 		return 0;
 	int err = post(&t->sig.own, info);
-	if (!err)
+	if (!err) {
 		notify(t);
+		pipe_poll_wake();
+	}
 	return err;
 }
 

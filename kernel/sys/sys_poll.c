@@ -32,24 +32,50 @@ __attribute__((noreturn)) void poll_deadlock(void)
 	proc_exit(128 + 9);
 }
 
-int poll_wait_more(bool may_change, bool pipes, uint64_t deadline)
+void poll_sources_add(struct poll_sources *src, struct file *f)
+{
+	const struct inode *ip = f->inode;
+	uint64_t at = file_wake_at(f);
+	src->may_change |= file_may_change(f);
+	src->pipes |= ip->pipe || (ip->dev && ip->dev->pollers);
+	src->wake = at < src->wake ? at : src->wake;
+	src->signals |= ip->dev && ip->dev->signals ? ip->dev->signals(f) : 0;
+}
+
+/* A signal ended signal_wait: one of `also` (a signalfd of the set is
+ * ready: look again) or another. */
+static int signal_ended(int err, uint64_t also)
+{
+	if (err == -EDEADLK)
+		return POLL_FOREVER;
+	return err == -EINTR && (signal_pending() & also) ? POLL_AGAIN : POLL_SIGNAL;
+}
+
+/* Nothing is ready yet: wait for something to change (POLL_AGAIN: look
+ * again), or say the wait is over. Host input (may_change) and, with other
+ * threads, pipes and eventfds (pipes) can change; otherwise sleep out the
+ * deadline or until a signal (POLL_SIGNAL; one of `also` is POLL_AGAIN),
+ * and when neither can come the wait could never end (POLL_FOREVER). */
+static int wait_more(bool may_change, bool pipes, uint64_t deadline, uint64_t also)
 {
 	if (deadline == 0)
 		return POLL_DONE;
 	if (!may_change && pipes && current_proc()->nthreads > 1) {
-		int err = pipe_poll_wait(deadline); /* until a pipe changes */
+		/* until a pipe changes, or a signal is sent (pipe_poll_wake) */
+		int err = pipe_poll_wait(deadline);
 		if (err)
 			return err == -EDEADLK ? POLL_FOREVER : POLL_SIGNAL;
 		return deadline != POLL_NO_DEADLINE && time_ns() >= deadline ? POLL_DONE : POLL_AGAIN;
 	}
 	if (!may_change) {
-		int err = signal_wait(deadline, 0);
-		return err == -EDEADLK ? POLL_FOREVER : err ? POLL_SIGNAL : POLL_DONE;
+		int err = signal_wait(deadline, also);
+		return err ? signal_ended(err, also) : POLL_DONE;
 	}
 	if (deadline != POLL_NO_DEADLINE && time_ns() >= deadline)
 		return POLL_DONE;
-	if (signal_wait(0, 0) == -EINTR) /* only looks */
-		return POLL_SIGNAL;
+	int err = signal_wait(0, also); /* only looks */
+	if (err)
+		return signal_ended(err, also);
 	if (pipes && current_proc()->nthreads > 1) {
 		/* until input or the next tick (a deadline wakes at each), or
 		 * another thread's change to a pipe or eventfd of the set */
@@ -61,11 +87,11 @@ int poll_wait_more(bool may_change, bool pipes, uint64_t deadline)
 	return POLL_AGAIN;
 }
 
-int poll_wait_until(bool may_change, bool pipes, uint64_t deadline, uint64_t wake)
+int poll_wait(const struct poll_sources *src, uint64_t deadline)
 {
-	if (wake >= deadline)
-		return poll_wait_more(may_change, pipes, deadline);
-	int w = poll_wait_more(may_change, pipes, wake ? wake : 1);
+	if (src->wake >= deadline)
+		return wait_more(src->may_change, src->pipes, deadline, src->signals);
+	int w = wait_more(src->may_change, src->pipes, src->wake ? src->wake : 1, src->signals);
 	return w == POLL_DONE ? POLL_AGAIN : w;
 }
 
@@ -83,8 +109,7 @@ static int64_t do_poll(uint64_t ufds, unsigned int nfds, uint64_t deadline)
 	int64_t ready;
 	int w;
 	for (w = POLL_AGAIN; w == POLL_AGAIN;) {
-		bool may_change = false, pipes = false;
-		uint64_t wake = POLL_NO_DEADLINE;
+		struct poll_sources src = POLL_SOURCES_NONE;
 		ready = 0;
 		for (uint64_t i = 0; i < nfds; i++) {
 			struct file *f = p[i].fd >= 0 ? fd_get(p[i].fd) : NULL;
@@ -96,14 +121,11 @@ static int64_t do_poll(uint64_t ufds, unsigned int nfds, uint64_t deadline)
 			} else {
 				unsigned want = (uint16_t)p[i].events | POLLERR | POLLHUP;
 				p[i].revents = (int16_t)(file_poll(f) & want);
-				may_change |= file_may_change(f);
-				pipes |= f->inode->pipe || (f->inode->dev && f->inode->dev->pollers);
-				uint64_t at = file_wake_at(f);
-				wake = at < wake ? at : wake;
+				poll_sources_add(&src, f);
 			}
 			ready += p[i].revents != 0;
 		}
-		w = ready ? POLL_DONE : poll_wait_until(may_change, pipes, deadline, wake);
+		w = ready ? POLL_DONE : poll_wait(&src, deadline);
 		if (w == POLL_FOREVER) {
 			kfree(p);
 			poll_deadlock();
@@ -194,8 +216,7 @@ static int64_t do_select(int nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64
 	int64_t ready;
 	int w;
 	for (w = POLL_AGAIN; w == POLL_AGAIN;) {
-		bool may_change = false, pipes = false;
-		uint64_t wake = POLL_NO_DEADLINE;
+		struct poll_sources src = POLL_SOURCES_NONE;
 		ready = 0;
 		memset(out, 0, sizeof out);
 		for (int fd = 0; fd < nfds; fd++) {
@@ -210,16 +231,13 @@ static int64_t do_select(int nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64
 				continue;
 			}
 			unsigned r = file_poll(f);
-			may_change |= file_may_change(f);
-			pipes |= f->inode->pipe || (f->inode->dev && f->inode->dev->pollers);
-			uint64_t at = file_wake_at(f);
-			wake = at < wake ? at : wake;
+			poll_sources_add(&src, f);
 			if ((in[0][fd / 64] & bit) && (r & (POLLIN | POLLHUP | POLLERR)))
 				out[0][fd / 64] |= bit, ready++;
 			if ((in[1][fd / 64] & bit) && (r & (POLLOUT | POLLERR)))
 				out[1][fd / 64] |= bit, ready++;
 		}
-		w = ready ? POLL_DONE : poll_wait_until(may_change, pipes, deadline, wake);
+		w = ready ? POLL_DONE : poll_wait(&src, deadline);
 		if (w == POLL_FOREVER)
 			poll_deadlock();
 	}
