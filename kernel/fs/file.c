@@ -67,18 +67,27 @@ struct file *file_open_inode(struct inode *ip, uint32_t flags)
 	return f;
 }
 
-int anon_fd(const struct dev_ops *ops, void *priv, uint32_t flags, bool cloexec)
+struct file *anon_file(const struct dev_ops *ops, void *priv, uint32_t mode, uint32_t flags)
 {
-	struct inode *ip = inode_new(S_IFCHR | 0600);
+	struct inode *ip = inode_new(mode);
 	struct file *f = ip ? file_open_inode(ip, flags) : NULL;
 	if (!f) {
 		if (ip)
 			inode_put(ip);
-		kfree(priv);
-		return -ENOMEM;
+		return NULL;
 	}
 	ip->dev = ops;
 	ip->priv = priv;
+	return f;
+}
+
+int anon_fd(const struct dev_ops *ops, void *priv, uint32_t flags, bool cloexec)
+{
+	struct file *f = anon_file(ops, priv, S_IFCHR | 0600, flags);
+	if (!f) {
+		kfree(priv);
+		return -ENOMEM;
+	}
 	int fd = fd_install(f, 0, cloexec);
 	if (fd < 0)
 		file_put(f); /* its release frees priv */
@@ -232,7 +241,7 @@ unsigned file_poll(struct file *f)
 	struct inode *ip = f->inode;
 	if (ip->pipe)
 		return pipe_poll(f);
-	if ((ip->mode & S_IFMT) == S_IFCHR && ip->dev->poll)
+	if (ip->dev && ip->dev->poll) /* a device, a socket... */
 		return ip->dev->poll(f);
 	if (ip->mq)
 		return mqueue_poll(ip->mq);
@@ -242,7 +251,7 @@ unsigned file_poll(struct file *f)
 bool file_may_change(struct file *f)
 {
 	struct inode *ip = f->inode;
-	if ((ip->mode & S_IFMT) == S_IFCHR && ip->dev->may_change)
+	if (ip->dev && ip->dev->may_change)
 		return ip->dev->may_change(f);
 	return (ip->mode & S_IFMT) == S_IFCHR && ip->dev->poll && !ip->dev->pollers && !ip->pipe;
 }

@@ -22,6 +22,7 @@
 #define S_IFIFO 0010000
 #define S_ISDIR(m) (((m) & S_IFMT) == S_IFDIR)
 #define S_ISREG(m) (((m) & S_IFMT) == S_IFREG)
+#define S_ISSOCK(m) (((m) & S_IFMT) == S_IFSOCK)
 #define S_ISLNK(m) (((m) & S_IFMT) == S_IFLNK)
 
 /* open flags (x86-64 values). */
@@ -328,6 +329,9 @@ struct file *file_open_inode(struct inode *ip, uint32_t flags);
  * it, or this call does when no file could be made (-ENOMEM). The fd or a
  * negative errno. */
 int anon_fd(const struct dev_ops *ops, void *priv, uint32_t flags, bool cloexec);
+/* The open file alone, of an inode of `mode` (NULL without memory; priv is
+ * still the caller's then). */
+struct file *anon_file(const struct dev_ops *ops, void *priv, uint32_t mode, uint32_t flags);
 /* Such a file's dev_ops.open: no second open through /proc/self/fd (ENXIO,
  * as Linux's); and its release when priv is one allocation. */
 int anon_open(struct inode *ip);

@@ -31,6 +31,7 @@
 #define ESPIPE 29
 #define EROFS 30
 #define EPIPE 32
+#define EDOM 33
 #define ERANGE 34
 #define EDEADLK 35
 #define ENAMETOOLONG 36
@@ -41,9 +42,19 @@
 #define ENOMSG 42
 #define EIDRM 43
 #define EOVERFLOW 75
+#define ENOTSOCK 88
 #define EMSGSIZE 90
+#define EPROTOTYPE 91
+#define ENOPROTOOPT 92
+#define EPROTONOSUPPORT 93
+#define ESOCKTNOSUPPORT 94
 #define EOPNOTSUPP 95
+#define EAFNOSUPPORT 97
+#define EADDRINUSE 98
+#define EISCONN 106
+#define ENOTCONN 107
 #define ETIMEDOUT 110
+#define ECONNREFUSED 111
 /* Never seen by a program: a system call interrupted by a signal, restarted
  * if the handler has SA_RESTART (or none runs), else ending with EINTR. */
 #define ERESTARTSYS 512

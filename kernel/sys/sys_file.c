@@ -83,7 +83,8 @@ static int64_t do_open(int dirfd, uint64_t upath, int flags, uint32_t mode)
 			return -ENOENT;
 		ip = target->inode;
 	}
-	if ((ip->mode & S_IFMT) == S_IFCHR && ip->dev && ip->dev->open && !(flags & O_PATH) &&
+	if (((ip->mode & S_IFMT) == S_IFCHR || S_ISSOCK(ip->mode)) && ip->dev && ip->dev->open &&
+	    !(flags & O_PATH) &&
 	    (err = ip->dev->open(ip)))
 		return err;
 	if (S_ISREG(ip->mode) && (acc != O_RDONLY || (flags & O_TRUNC)) && !(flags & O_PATH) &&
@@ -314,7 +315,7 @@ SYSCALL_DEFINE3(lseek, int, fd, int64_t, off, unsigned int, whence)
 	if (!f)
 		return -EBADF;
 	struct inode *ip = f->inode;
-	if (ip->pipe || is_console(ip))
+	if (ip->pipe || is_console(ip) || S_ISSOCK(ip->mode))
 		return -ESPIPE;
 	if ((ip->mode & S_IFMT) == S_IFCHR)
 		return 0; /* /dev/null and friends: every position is the same */
@@ -541,7 +542,7 @@ SYSCALL_DEFINE3(ioctl, int, fd, unsigned int, req, uint64_t, arg)
 	}
 	}
 	struct inode *ip = f->inode;
-	if ((ip->mode & S_IFMT) == S_IFCHR && ip->dev->ioctl)
+	if (((ip->mode & S_IFMT) == S_IFCHR || S_ISSOCK(ip->mode)) && ip->dev->ioctl)
 		return ip->dev->ioctl(f, req, arg);
 	return -ENOTTY;
 }
@@ -639,7 +640,7 @@ SYSCALL_DEFINE1(fsync, int, fd)
 	struct file *f = fd_get(fd);
 	if (!f || (f->flags & O_PATH))
 		return -EBADF;
-	if (f->inode->pipe || (f->inode->mode & S_IFMT) == S_IFCHR)
+	if (f->inode->pipe || (f->inode->mode & S_IFMT) == S_IFCHR || S_ISSOCK(f->inode->mode))
 		return -EINVAL;
 	return fs_sync_file(f);
 }

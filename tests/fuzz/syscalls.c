@@ -15,8 +15,9 @@
  * futex never waits (one thread: nothing would wake it), the kill and
  * sigqueue families only send signal 0 (a handler installed by a random
  * rt_sigaction would jump anywhere), and timers are never armed (their
- * signal would come later). Pipes are made non-blocking (one thread: a
- * write to a full pipe that only we read would wait for ever), and SIGPIPE
+ * signal would come later). Pipes and sockets are made non-blocking (one
+ * thread: a write to a full pipe that only we read would wait for ever;
+ * accept is accept4 with SOCK_NONBLOCK), and SIGPIPE
  * stays ignored. RLIMIT_CPU is never set (its SIGXCPU would end the run).
  *
  * Arguments: calls per thread, seed, and threads (1 unless given): with
@@ -166,6 +167,12 @@ static void tame(long nr, uint64_t a[6])
 	case SYS_pipe2:
 		a[1] |= O_NONBLOCK;
 		break;
+	case SYS_socket: case SYS_socketpair: /* as pipes: a receive would wait */
+		a[1] |= O_NONBLOCK;
+		break;
+	case SYS_accept4:
+		a[3] |= O_NONBLOCK;
+		break;
 	case SYS_fcntl:
 		if ((int)a[1] == F_SETFL)
 			a[2] |= O_NONBLOCK; /* no pipe of ours may block again */
@@ -223,6 +230,8 @@ static void *fuzz(void *arg)
 			a[1] = 99;
 		if (nr == SYS_pipe) /* as pipe2, non-blocking (tame) */
 			nr = SYS_pipe2, a[1] = 0;
+		if (nr == SYS_accept) /* as accept4, non-blocking (tame) */
+			nr = SYS_accept4, a[3] = 0;
 		tame(nr, a);
 		long r = syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 		f->errors += r == -1;

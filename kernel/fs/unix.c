@@ -1,0 +1,1304 @@
+/*
+ * Unix domain sockets (AF_UNIX), the sockets a program can have without a
+ * network: socketpair between threads, and named ones, bound to a path in
+ * the tree (a socket file) or in the abstract namespace, for a server
+ * thread and its clients. Stream (SOCK_STREAM), datagram (SOCK_DGRAM;
+ * SOCK_RAW is taken as it, as Linux) and sequenced-packet (SOCK_SEQPACKET)
+ * sockets, as Linux's: bind, listen, connect (done at once, before the
+ * accept, as Linux's), accept and accept4, send, sendto and sendmsg (with
+ * MSG_DONTWAIT, MSG_NOSIGNAL), recv, recvfrom and recvmsg (MSG_PEEK,
+ * MSG_WAITALL, MSG_TRUNC, MSG_DONTWAIT), read and write, shutdown,
+ * getsockname and getpeername, the socket options programs ask for
+ * (SO_TYPE, SO_DOMAIN, SO_PROTOCOL, SO_ERROR, SO_ACCEPTCONN, SO_PEERCRED,
+ * SO_SNDBUF and SO_RCVBUF, SO_RCVTIMEO and SO_SNDTIMEO, SO_PASSCRED,
+ * SO_REUSEADDR, SO_KEEPALIVE), FIONREAD, poll and epoll.
+ *
+ * Each socket has a receive queue of chunks: a stream's bytes, or one
+ * message each; a sender fills its peer's queue up to SOCK_BUF bytes and
+ * then waits (EAGAIN when not blocking), a receiver waits for a chunk, both
+ * on the receiving socket's waitq, as pipes do; a wait that no other thread
+ * could end is a deadlock (137). A socket goes with its file's last close:
+ * every pointer to it (a peer's, a connected datagram socket's, a
+ * listener's queue) is cleared then, and a stream peer sees the end of the
+ * stream (EPIPE for its writes). Control messages (SCM_RIGHTS,
+ * SCM_CREDENTIALS) are not carried: sendmsg with one is EOPNOTSUPP.
+ * Other families (AF_INET, AF_INET6, ...) are EAFNOSUPPORT: there is no
+ * network.
+ */
+#include "fs.h"
+#include "heap.h"
+#include "kerrno.h"
+#include "ksignal.h"
+#include "kstring.h"
+#include "proc.h"
+#include "syscall.h"
+#include "task.h"
+#include "timer.h"
+
+#define AF_UNSPEC 0
+#define AF_UNIX 1
+#define AF_INET 2
+#define AF_INET6 10
+#define SOCK_STREAM 1
+#define SOCK_DGRAM 2
+#define SOCK_RAW 3
+#define SOCK_SEQPACKET 5
+#define SOCK_NONBLOCK O_NONBLOCK
+#define SOCK_CLOEXEC O_CLOEXEC
+#define SOCK_TYPE_MASK 0xf
+
+#define MSG_PEEK 0x2
+#define MSG_CTRUNC 0x8
+#define MSG_TRUNC 0x20
+#define MSG_DONTWAIT 0x40
+#define MSG_EOR 0x80
+#define MSG_WAITALL 0x100
+#define MSG_NOSIGNAL 0x4000
+#define MSG_CMSG_CLOEXEC 0x40000000
+
+#define SHUT_RD 0
+#define SHUT_WR 1
+#define SHUT_RDWR 2
+
+#define SOL_SOCKET 1
+#define SO_REUSEADDR 2
+#define SO_TYPE 3
+#define SO_ERROR 4
+#define SO_SNDBUF 7
+#define SO_RCVBUF 8
+#define SO_KEEPALIVE 9
+#define SO_PASSCRED 16
+#define SO_PEERCRED 17
+#define SO_RCVTIMEO 20
+#define SO_SNDTIMEO 21
+#define SO_ACCEPTCONN 30
+#define SO_PROTOCOL 38
+#define SO_DOMAIN 39
+
+#define FIONREAD 0x541b
+
+#define SOCK_BUF 212992 /* a queue's bytes: Linux's default socket buffer */
+#define DGRAM_QLEN 512	/* messages in a datagram queue */
+#define SOMAXCONN 4096
+#define SUN_PATH 108
+#define ADDR_MAX (2 + SUN_PATH) /* sizeof (struct sockaddr_un) */
+#define IOV_MAX 1024
+
+/* A name as the program gives it: sun_family, then sun_path (len counts
+ * both; 0: unnamed). */
+struct uaddr {
+	uint32_t len;
+	char bytes[ADDR_MAX];
+};
+
+struct chunk {
+	struct chunk *next;
+	uint32_t len, off; /* bytes, and those already read (a stream's) */
+	struct uaddr from; /* the sender's name (datagrams) */
+	uint8_t data[];
+};
+
+enum { UNCONNECTED, LISTENING, CONNECTED };
+
+struct usock {
+	int type, state;
+	struct usock *peer; /* connected: the other end (a datagram's: where sends go) */
+	bool peer_gone;	    /* a connected datagram socket's peer closed: ECONNREFUSED */
+	struct file *file;  /* NULL while a connection waits to be accepted */
+	struct uaddr name;
+	struct inode *bound; /* its socket file in the tree, or NULL */
+	bool rd_shut, wr_shut;
+	struct chunk *head, *tail; /* the receive queue */
+	uint32_t bytes, count;
+	struct usock *pending, *pending_tail, *next_pending; /* a listener's connections */
+	int backlog, npending;
+	uint64_t rcvtimeo, sndtimeo; /* ns; 0: none */
+	int32_t sndbuf, rcvbuf;
+	int pid;
+	int32_t passcred, reuseaddr, keepalive; /* as set: 0 or 1 */
+	struct waitq wq;
+	struct usock *next; /* every socket */
+};
+
+static struct usock *all;
+extern const struct dev_ops sock_ops, sockfile_ops;
+
+static struct usock *sock_of_file(const struct file *f)
+{
+	return f->inode->dev == &sock_ops ? f->inode->priv : NULL;
+}
+
+/* The socket at fd: EBADF, ENOTSOCK. */
+static int sock_get(int fd, struct usock **s, struct file **f)
+{
+	struct file *file = fd_get(fd);
+	if (!file || file->flags & O_PATH)
+		return -EBADF;
+	*s = sock_of_file(file);
+	if (f)
+		*f = file;
+	return *s ? 0 : -ENOTSOCK;
+}
+
+static struct usock *sock_new(int type)
+{
+	struct usock *s = kzalloc(sizeof *s);
+	if (!s)
+		return NULL;
+	s->type = type;
+	s->sndbuf = s->rcvbuf = SOCK_BUF;
+	s->pid = current_proc()->pid;
+	s->next = all;
+	all = s;
+	return s;
+}
+
+static void wake(struct usock *s, bool in)
+{
+	if (s->file) {
+		if (in)
+			s->file->inode->wakes_in++;
+		else
+			s->file->inode->wakes_out++;
+	}
+	waitq_wake(&s->wq);
+}
+
+static void queue_free(struct usock *s)
+{
+	while (s->head) {
+		struct chunk *c = s->head;
+		s->head = c->next;
+		kfree(c);
+	}
+	s->tail = NULL;
+	s->bytes = s->count = 0;
+}
+
+/* The other end of a stream goes: it reads the end of the stream and
+ * writes get EPIPE. */
+static void hang_up(struct usock *s)
+{
+	s->rd_shut = s->wr_shut = true;
+	s->peer = NULL;
+	wake(s, true);
+	wake(s, false);
+}
+
+static void unbind(struct usock *s)
+{
+	if (s->bound)
+		inode_put(s->bound);
+	s->bound = NULL;
+}
+
+/* s goes: nothing may point to it afterwards. */
+static void sock_free(struct usock *s)
+{
+	for (struct usock *c = s->pending; c;) { /* connections never accepted */
+		struct usock *n = c->next_pending;
+		if (c->peer)
+			hang_up(c->peer);
+		c->peer = NULL;
+		sock_free(c);
+		c = n;
+	}
+	s->pending = NULL;
+	for (struct usock *o = all; o; o = o->next)
+		if (o->peer == s) {
+			if (o->type == SOCK_DGRAM) {
+				o->peer = NULL;
+				o->peer_gone = true;
+			} else {
+				hang_up(o);
+			}
+		}
+	struct usock **pp;
+	for (pp = &all; *pp != s; pp = &(*pp)->next)
+		;
+	*pp = s->next;
+	queue_free(s);
+	unbind(s);
+	kfree(s);
+}
+
+static void sock_release(struct file *f)
+{
+	struct usock *s = f->inode->priv;
+	if (!s)
+		return; /* its descriptor could not be installed */
+	s->file = NULL;
+	sock_free(s);
+	f->inode->priv = NULL;
+}
+
+/* --- waiting --- */
+
+/* What a wait that no other thread could end was for: the system call
+ * returns -EDEADLK through its callers, which free what they hold, and
+ * then ends the program with it (deadlocked). */
+static const char *deadlock_cause;
+
+static int64_t deadlocked(int64_t r)
+{
+	if (r == -EDEADLK)
+		proc_killed(syscall_frame(), SIGKILL, deadlock_cause, "", true);
+	return r;
+}
+
+/* One wait on s->wq for a change, until timeout (ns; 0: none): 0 (look
+ * again), -EAGAIN at the timeout, -ERESTARTSYS for a signal, -EDEADLK
+ * (with deadlock_cause) when no other thread could end it. */
+static int wait_change(struct usock *s, uint64_t deadline, const char *what)
+{
+	int err = waitq_wait_until(&s->wq, deadline ? deadline : THREAD_NO_DEADLINE);
+	if (err == -EDEADLK) {
+		deadlock_cause = what;
+		return err;
+	}
+	if (err == -EINTR)
+		return -ERESTARTSYS;
+	if (deadline && time_ns() >= deadline)
+		return -EAGAIN;
+	return 0;
+}
+
+static uint64_t deadline_of(uint64_t timeout)
+{
+	return timeout ? deadline_after(timeout) : 0;
+}
+
+/* --- user memory: an iovec walked in order --- */
+
+struct iovec_user {
+	uint64_t base, len;
+};
+
+struct iter {
+	struct iovec_user *iov;
+	uint64_t cnt, idx, off, left; /* left: bytes in all that remain */
+};
+
+/* Read and check a vector as Linux does (EMSGSIZE past 1024 parts,
+ * EINVAL for a total past SSIZE_MAX, EFAULT for a part outside the user
+ * half). */
+static int iter_init(struct iter *it, uint64_t uiov, uint64_t cnt)
+{
+	*it = (struct iter){0};
+	if (cnt > IOV_MAX)
+		return -EMSGSIZE;
+	it->iov = kmalloc(cnt ? cnt * sizeof *it->iov : 1);
+	if (!it->iov)
+		return -ENOMEM;
+	it->cnt = cnt;
+	if (copy_from_user(it->iov, uiov, cnt * sizeof *it->iov))
+		return -EFAULT;
+	for (uint64_t i = 0; i < cnt; i++) {
+		if ((int64_t)it->iov[i].len < 0 || (int64_t)(it->left + it->iov[i].len) < 0)
+			return -EINVAL;
+		it->left += it->iov[i].len;
+	}
+	return 0;
+}
+
+static int iter_one(struct iter *it, uint64_t buf, uint64_t len)
+{
+	*it = (struct iter){0};
+	it->iov = kmalloc(sizeof *it->iov);
+	if (!it->iov)
+		return -ENOMEM;
+	*it->iov = (struct iovec_user){buf, len};
+	it->cnt = 1;
+	it->left = (int64_t)len < 0 ? 0x7fffffffffffffffull : len;
+	return 0;
+}
+
+/* Copy n bytes between the vector and buf (to_user: into the vector). */
+static int iter_copy(struct iter *it, void *buf, uint64_t n, bool to_user)
+{
+	uint8_t *p = buf;
+	while (n) {
+		struct iovec_user *v = &it->iov[it->idx];
+		uint64_t k = v->len - it->off < n ? v->len - it->off : n;
+		if (k) {
+			int err = to_user ? copy_to_user(v->base + it->off, p, k)
+					  : copy_from_user(p, v->base + it->off, k);
+			if (err)
+				return -EFAULT;
+		}
+		p += k;
+		n -= k;
+		it->off += k;
+		it->left -= k;
+		if (it->off == v->len) {
+			it->idx++;
+			it->off = 0;
+		}
+	}
+	return 0;
+}
+
+/* --- names --- */
+
+static bool abstract(const struct uaddr *a)
+{
+	return a->len > 2 && a->bytes[2] == 0;
+}
+
+/* A name from the program: EINVAL for a length outside 2..110 or a family
+ * other than AF_UNIX; a path is cut at its first NUL, as Linux. */
+static int addr_from_user(uint64_t uaddr, uint32_t len, struct uaddr *a)
+{
+	if (len < 2 || len > ADDR_MAX)
+		return -EINVAL;
+	if (copy_from_user(a->bytes, uaddr, len))
+		return -EFAULT;
+	if (*(uint16_t *)a->bytes != AF_UNIX)
+		return -EINVAL;
+	a->len = len;
+	if (len > 2 && a->bytes[2] != 0) { /* a path: up to its NUL, which counts */
+		uint32_t n = 2;
+		while (n < len && a->bytes[n])
+			n++;
+		if (n == ADDR_MAX)
+			return -EINVAL; /* no room for the NUL Linux adds */
+		a->bytes[n] = 0;
+		a->len = n + 1;
+	}
+	return 0;
+}
+
+/* Give a name back: at most *ulen bytes of it, *ulen set to its length;
+ * unnamed is the family alone. */
+static int addr_to_user(const struct uaddr *a, uint64_t uaddr, uint64_t ulen)
+{
+	if (!uaddr)
+		return 0;
+	int32_t room;
+	if (copy_from_user(&room, ulen, sizeof room))
+		return -EFAULT;
+	if (room < 0)
+		return -EINVAL;
+	struct uaddr unnamed = {2, {AF_UNIX, 0}};
+	const struct uaddr *v = a->len ? a : &unnamed;
+	uint32_t n = (uint32_t)room < v->len ? (uint32_t)room : v->len;
+	if (copy_to_user(uaddr, v->bytes, n) || copy_to_user(ulen, &v->len, sizeof v->len))
+		return -EFAULT;
+	return 0;
+}
+
+/* The socket of `type` a name refers to: a path's socket file, or an
+ * abstract name. ENOENT (no such path), ECONNREFUSED (nothing bound there,
+ * or an abstract name of another type), EPROTOTYPE (a path's socket of
+ * another type), as Linux. type 0: any. */
+static int lookup(const struct uaddr *a, int type, struct usock **out)
+{
+	if (abstract(a)) {
+		for (struct usock *s = all; s; s = s->next)
+			if (s->name.len == a->len && abstract(&s->name) &&
+			    (!type || s->type == type) &&
+			    !memcmp(s->name.bytes, a->bytes, a->len)) {
+				*out = s;
+				return 0;
+			}
+		return -ECONNREFUSED;
+	}
+	struct inode *ip;
+	int err = path_lookup(AT_FDCWD, a->bytes + 2, true, &ip);
+	if (err)
+		return err;
+	if (!S_ISSOCK(ip->mode))
+		return -ECONNREFUSED;
+	for (struct usock *s = all; s; s = s->next)
+		if (s->bound == ip) {
+			*out = s;
+			return type && s->type != type ? -EPROTOTYPE : 0;
+		}
+	return -ECONNREFUSED;
+}
+
+/* --- the system calls --- */
+
+/* A descriptor for s; on failure s is still the caller's. */
+static int make_file(struct usock *s, uint32_t flags, bool cloexec)
+{
+	struct file *f = anon_file(&sock_ops, s, S_IFSOCK | 0777, O_RDWR | (flags & O_NONBLOCK));
+	if (!f)
+		return -ENFILE;
+	int fd = fd_install(f, 0, cloexec);
+	if (fd < 0) {
+		f->inode->priv = NULL;
+		file_put(f);
+		return fd;
+	}
+	s->file = f;
+	return fd;
+}
+
+/* Linux's checks: flags in type (EINVAL), the family (EAFNOSUPPORT; no
+ * network, so AF_INET too), the type (ESOCKTNOSUPPORT), the protocol. */
+static int check_type(int domain, int type, int protocol, int *kind)
+{
+	if (type & ~(SOCK_TYPE_MASK | SOCK_NONBLOCK | SOCK_CLOEXEC))
+		return -EINVAL;
+	if (domain != AF_UNIX)
+		return -EAFNOSUPPORT;
+	*kind = type & SOCK_TYPE_MASK;
+	if (*kind == SOCK_RAW)
+		*kind = SOCK_DGRAM;
+	if (*kind != SOCK_STREAM && *kind != SOCK_DGRAM && *kind != SOCK_SEQPACKET)
+		return -ESOCKTNOSUPPORT;
+	if (protocol && protocol != AF_UNIX)
+		return -EPROTONOSUPPORT;
+	return 0;
+}
+
+SYSCALL_DEFINE3(socket, int, domain, int, type, int, protocol)
+{
+	int kind, err = check_type(domain, type, protocol, &kind);
+	if (err)
+		return err;
+	struct usock *s = sock_new(kind);
+	if (!s)
+		return -ENOMEM;
+	int fd = make_file(s, (uint32_t)type, type & SOCK_CLOEXEC);
+	if (fd < 0)
+		sock_free(s);
+	return fd;
+}
+
+SYSCALL_DEFINE4(socketpair, int, domain, int, type, int, protocol, uint64_t, usv)
+{
+	int kind, err;
+	if ((domain == AF_INET || domain == AF_INET6) &&
+	    !(type & ~(SOCK_TYPE_MASK | SOCK_NONBLOCK | SOCK_CLOEXEC)))
+		return -EOPNOTSUPP; /* Linux's inet sockets have no pairs */
+	err = check_type(domain, type, protocol, &kind);
+	if (err)
+		return err;
+	struct usock *a = sock_new(kind), *b = a ? sock_new(kind) : NULL;
+	if (!b) {
+		if (a)
+			sock_free(a);
+		return -ENOMEM;
+	}
+	a->peer = b;
+	b->peer = a;
+	a->state = b->state = CONNECTED;
+	int fds[2];
+	fds[0] = make_file(a, (uint32_t)type, type & SOCK_CLOEXEC);
+	if (fds[0] < 0) {
+		sock_free(a);
+		sock_free(b);
+		return fds[0];
+	}
+	fds[1] = make_file(b, (uint32_t)type, type & SOCK_CLOEXEC);
+	if (fds[1] < 0) {
+		sock_free(b);
+		fd_close(fds[0]);
+		return fds[1];
+	}
+	if (copy_to_user(usv, fds, sizeof fds)) {
+		fd_close(fds[0]);
+		fd_close(fds[1]);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+/* An unused abstract name of five hex digits (bind with the family alone). */
+static void autobind(struct usock *s)
+{
+	static uint32_t next;
+	for (;;) {
+		struct uaddr a = {8, {AF_UNIX, 0, 0}};
+		uint32_t v = next++ & 0xfffff;
+		for (int i = 0; i < 5; i++)
+			a.bytes[3 + i] = "0123456789abcdef"[(v >> (4 * (4 - i))) & 15];
+		struct usock *o;
+		if (lookup(&a, 0, &o)) {
+			s->name = a;
+			return;
+		}
+	}
+}
+
+/* Make the socket file of path a (EADDRINUSE if the name is taken); *out
+ * holds a reference to it. */
+static int bind_path(const struct uaddr *a, struct inode **out)
+{
+	struct inode *dir, *ip;
+	const char *name;
+	size_t len;
+	int err = path_parent(AT_FDCWD, a->bytes + 2, &dir, &name, &len);
+	if (err)
+		return err;
+	if (len == 0 || dir_lookup(dir, name, len))
+		return -EADDRINUSE;
+	ip = inode_new(S_IFSOCK | (0777 & ~fs_umask()));
+	if (!ip)
+		return -ENOSPC;
+	ip->dev = &sockfile_ops;
+	err = dir_link(dir, name, len, ip);
+	if (err) {
+		inode_get(ip);
+		inode_put(ip); /* frees it: no name, no user */
+		return err;
+	}
+	inode_get(ip);
+	*out = ip;
+	return 0;
+}
+
+SYSCALL_DEFINE3(bind, int, fd, uint64_t, uaddr, uint32_t, len)
+{
+	struct usock *s;
+	struct uaddr a;
+	int err = sock_get(fd, &s, NULL);
+	if (!err)
+		err = addr_from_user(uaddr, len, &a);
+	if (err)
+		return err;
+	if (!abstract(&a) && a.len > 2) {
+		/* a path: its socket file first (EADDRINUSE), as Linux */
+		struct inode *ip;
+		if ((err = bind_path(&a, &ip)))
+			return err;
+		if (s->name.len) {
+			struct inode *dir;
+			const char *name;
+			size_t len;
+			if (!path_parent(AT_FDCWD, a.bytes + 2, &dir, &name, &len))
+				dir_unlink(dir, name, len);
+			inode_put(ip);
+			return -EINVAL; /* bound already */
+		}
+		s->bound = ip;
+		s->name = a;
+		return 0;
+	}
+	if (s->name.len)
+		return -EINVAL; /* bound already */
+	if (a.len == 2) {
+		autobind(s);
+		return 0;
+	}
+	struct usock *o;
+	if (!lookup(&a, 0, &o))
+		return -EADDRINUSE;
+	s->name = a;
+	return 0;
+}
+
+SYSCALL_DEFINE2(listen, int, fd, int, backlog)
+{
+	struct usock *s;
+	int err = sock_get(fd, &s, NULL);
+	if (err)
+		return err;
+	if (s->type == SOCK_DGRAM)
+		return -EOPNOTSUPP;
+	if (!s->name.len || s->state == CONNECTED)
+		return -EINVAL;
+	s->backlog = backlog < 0 || backlog > SOMAXCONN ? SOMAXCONN : backlog;
+	s->state = LISTENING;
+	waitq_wake(&s->wq); /* connects waiting for room look again */
+	return 0;
+}
+
+static int connect_dgram(struct usock *s, const struct uaddr *a)
+{
+	if (a->len >= 2 && *(const uint16_t *)a->bytes == AF_UNSPEC) {
+		s->peer = NULL; /* dissolve the association */
+		s->peer_gone = false;
+		s->state = UNCONNECTED;
+		return 0;
+	}
+	struct usock *o;
+	int err = lookup(a, s->type, &o);
+	if (err)
+		return err;
+	s->peer = o;
+	s->peer_gone = false;
+	s->state = CONNECTED;
+	return 0;
+}
+
+SYSCALL_DEFINE3(connect, int, fd, uint64_t, uaddr, uint32_t, len)
+{
+	struct usock *s, *l;
+	struct file *f;
+	struct uaddr a;
+	int err = sock_get(fd, &s, &f);
+	if (err)
+		return err;
+	if (s->type == SOCK_DGRAM && len >= 2) {
+		uint16_t family;
+		if (copy_from_user(&family, uaddr, sizeof family))
+			return -EFAULT;
+		if (family == AF_UNSPEC)
+			return connect_dgram(s, &(struct uaddr){2, {0}});
+	}
+	if ((err = addr_from_user(uaddr, len, &a)))
+		return err;
+	if (s->type == SOCK_DGRAM)
+		return connect_dgram(s, &a);
+	if (s->state == CONNECTED)
+		return -EISCONN;
+	if (s->state == LISTENING)
+		return -EINVAL;
+	f->refs++; /* another thread may close it while this one waits */
+	for (;;) {
+		if ((err = lookup(&a, s->type, &l)))
+			break;
+		if (l->state != LISTENING) {
+			err = -ECONNREFUSED;
+			break;
+		}
+		if (l->npending < l->backlog + 1) /* Linux lets one more in */
+			break;
+		if (f->flags & O_NONBLOCK) {
+			err = -EAGAIN;
+			break;
+		}
+		err = wait_change(l, 0,
+				  "connect to a full listening socket that no other thread accepts "
+				  "from (a deadlock)");
+		if (err)
+			break;
+	}
+	if (!err && s->state == CONNECTED)
+		err = -EISCONN; /* another thread connected it meanwhile */
+	struct usock *c = err ? NULL : sock_new(s->type);
+	if (!err && !c)
+		err = -ENOMEM;
+	if (!err) {
+		c->name = l->name; /* an accepted socket is named as its listener */
+		c->peer = s;
+		c->state = CONNECTED;
+		s->peer = c;
+		s->state = CONNECTED;
+		if (l->pending_tail)
+			l->pending_tail->next_pending = c;
+		else
+			l->pending = c;
+		l->pending_tail = c;
+		l->npending++;
+		if (l->file)
+			l->file->inode->wakes_in++;
+		waitq_wake(&l->wq);
+	}
+	file_put(f);
+	return deadlocked(err);
+}
+
+static int64_t do_accept(int fd, uint64_t uaddr, uint64_t ulen, int flags)
+{
+	struct usock *s;
+	struct file *f;
+	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
+		return -EINVAL;
+	int err = sock_get(fd, &s, &f);
+	if (err)
+		return err;
+	if (s->type == SOCK_DGRAM)
+		return -EOPNOTSUPP;
+	if (s->state != LISTENING)
+		return -EINVAL;
+	f->refs++;
+	while (!s->pending && !err) {
+		if (f->flags & O_NONBLOCK)
+			err = -EAGAIN;
+		else
+			err = wait_change(s, 0,
+					  "accept with no other thread to connect (a deadlock)");
+		if (!err && s->state != LISTENING)
+			err = -EINVAL;
+	}
+	struct usock *c = err ? NULL : s->pending;
+	if (c) {
+		int nfd = make_file(c, (uint32_t)flags, flags & SOCK_CLOEXEC);
+		if (nfd < 0) { /* the connection stays queued, as Linux's */
+			err = nfd == -ENFILE ? -ENOMEM : nfd;
+		} else {
+			s->pending = c->next_pending;
+			if (!s->pending)
+				s->pending_tail = NULL;
+			c->next_pending = NULL;
+			s->npending--;
+			waitq_wake(&s->wq); /* room for a waiting connect */
+			struct uaddr none = {0};
+			err = addr_to_user(c->peer ? &c->peer->name : &none, uaddr, ulen);
+			err = err ? err : nfd; /* (the descriptor stays, as Linux's) */
+		}
+	}
+	file_put(f);
+	return deadlocked(err);
+}
+
+SYSCALL_DEFINE3(accept, int, fd, uint64_t, uaddr, uint64_t, ulen)
+{
+	return do_accept(fd, uaddr, ulen, 0);
+}
+
+SYSCALL_DEFINE4(accept4, int, fd, uint64_t, uaddr, uint64_t, ulen, int, flags)
+{
+	return do_accept(fd, uaddr, ulen, flags);
+}
+
+/* --- sending --- */
+
+static bool stream(const struct usock *s)
+{
+	return s->type == SOCK_STREAM;
+}
+
+/* EPIPE, and SIGPIPE unless MSG_NOSIGNAL. */
+static int64_t broken(int flags)
+{
+	if (!(flags & MSG_NOSIGNAL))
+		signal_send(SIGPIPE, SI_USER);
+	return -EPIPE;
+}
+
+/* Where a send goes: the name given (datagrams), or the peer. */
+static int64_t destination(struct usock *s, const struct uaddr *to, int flags, struct usock **dst)
+{
+	if (to && to->len) {
+		if (s->type != SOCK_DGRAM)
+			return s->state == CONNECTED ? -EISCONN : -EOPNOTSUPP;
+		return lookup(to, s->type, dst);
+	}
+	*dst = s->peer;
+	if (s->type == SOCK_DGRAM)
+		return *dst ? 0 : s->peer_gone ? -ECONNREFUSED : -ENOTCONN;
+	if (s->wr_shut || (*dst && (*dst)->rd_shut))
+		return broken(flags);
+	return *dst ? 0 : -ENOTCONN;
+}
+
+static int64_t do_send(struct usock *s, struct file *f, struct iter *it, const struct uaddr *to,
+		       int flags)
+{
+	struct usock *dst;
+	int64_t done = 0, total = (int64_t)it->left;
+	bool nonblock = (f->flags & O_NONBLOCK) || (flags & MSG_DONTWAIT);
+	uint64_t deadline = deadline_of(s->sndtimeo);
+
+	int64_t err = destination(s, to, flags, &dst);
+	if (err)
+		return err;
+	if (s->type == SOCK_DGRAM && s->wr_shut)
+		return broken(flags);
+	if (!stream(s) && total > s->sndbuf - 32)
+		return -EMSGSIZE;
+	if (stream(s) && !total)
+		return 0; /* nothing is sent */
+	for (;;) {
+		uint32_t room = dst->bytes < SOCK_BUF ? SOCK_BUF - dst->bytes : 0;
+		bool fits =
+		    stream(s) ? room > 0 : room >= (uint64_t)total && dst->count < DGRAM_QLEN;
+		if (fits) {
+			uint64_t n = (uint64_t)total;
+			if (stream(s)) {
+				n = (uint64_t)(total - done) < room ? (uint64_t)(total - done)
+								    : room;
+				n = n > 65536 ? 65536 : n;
+			}
+			struct chunk *c = kmalloc(sizeof *c + n);
+			if (!c)
+				return done ? done : -ENOMEM;
+			*c = (struct chunk){NULL, (uint32_t)n, 0, s->name, {}};
+			if (iter_copy(it, c->data, n, false)) {
+				kfree(c);
+				return done ? done : -EFAULT;
+			}
+			if (dst->tail)
+				dst->tail->next = c;
+			else
+				dst->head = c;
+			dst->tail = c;
+			dst->bytes += n;
+			dst->count++;
+			done += n;
+			wake(dst, true);
+			if (done == total)
+				return done;
+			continue;
+		}
+		if (nonblock)
+			return done ? done : -EAGAIN;
+		err = wait_change(dst, deadline,
+				  "send to a full socket that no other thread reads (a deadlock)");
+		/* dst may have gone meanwhile: look for it again */
+		if (!err)
+			err = destination(s, to, flags, &dst);
+		if (err)
+			return done ? done : err;
+	}
+}
+
+/* --- receiving --- */
+
+/* Drop the chunks read whole (a stream's), or the first message; their
+ * room wakes the senders waiting, and the peer's writers in epoll. */
+static void consumed(struct usock *s, bool message)
+{
+	uint32_t freed = 0;
+	/* (a message of 0 bytes has off == len before it is read) */
+	for (bool one = message; s->head && (one || (!message && s->head->off == s->head->len));
+	     one = false) {
+		struct chunk *h = s->head;
+		s->head = h->next;
+		freed += h->len;
+		s->count--;
+		kfree(h);
+	}
+	if (!s->head)
+		s->tail = NULL;
+	s->bytes -= freed;
+	if (!freed)
+		return;
+	if (s->peer && s->peer->file)
+		s->peer->file->inode->wakes_out++;
+	waitq_wake(&s->wq);
+}
+
+static int64_t do_recv(struct usock *s, struct file *f, struct iter *it, int flags,
+		       struct uaddr *from, int *msg_flags)
+{
+	bool nonblock = (f->flags & O_NONBLOCK) || (flags & MSG_DONTWAIT);
+	uint64_t deadline = deadline_of(s->rcvtimeo);
+	int64_t done = 0, want = (int64_t)it->left;
+
+	if (s->type != SOCK_DGRAM && s->state != CONNECTED && !s->head)
+		return s->type == SOCK_STREAM ? -EINVAL : -ENOTCONN;
+	for (;;) {
+		struct chunk *c = s->head;
+		if (c && stream(s)) {
+			/* a stream: bytes across chunks, up to what is asked */
+			if (from && !done)
+				*from = c->from;
+			for (; c && done < want; c = c->next) {
+				uint64_t avail = c->len - c->off;
+				uint64_t n = avail < (uint64_t)(want - done)
+						 ? avail
+						 : (uint64_t)(want - done);
+				if (iter_copy(it, c->data + c->off, n, true))
+					return done ? done : -EFAULT;
+				done += n;
+				if (!(flags & MSG_PEEK))
+					c->off += n;
+			}
+			if (!(flags & MSG_PEEK))
+				consumed(s, false);
+			if (done == want || !(flags & MSG_WAITALL) || (flags & MSG_PEEK))
+				return done;
+			continue;
+		}
+		if (c) {
+			/* one message: what fits, the rest dropped (MSG_TRUNC) */
+			uint64_t n = c->len < (uint64_t)want ? c->len : want;
+			if (iter_copy(it, c->data, n, true))
+				return -EFAULT;
+			if (from)
+				*from = c->from;
+			int64_t r = flags & MSG_TRUNC ? c->len : (int64_t)n;
+			if (c->len > n && msg_flags)
+				*msg_flags |= MSG_TRUNC;
+			if (!(flags & MSG_PEEK))
+				consumed(s, true);
+			return r;
+		}
+		if (done)
+			return done; /* MSG_WAITALL cut short by the end */
+		if (s->rd_shut)
+			return 0; /* the end of the stream */
+		if (nonblock)
+			return -EAGAIN;
+		int err = wait_change(
+		    s, deadline, "receive from a socket that no other thread writes (a deadlock)");
+		if (err)
+			return err;
+	}
+}
+
+/* read and write: recv and send with no flags. */
+static int64_t sock_read(struct file *f, uint64_t ubuf, uint64_t n)
+{
+	struct iter it;
+	int64_t r = iter_one(&it, ubuf, n);
+	if (!r) {
+		f->refs++;
+		r = do_recv(sock_of_file(f), f, &it, 0, NULL, NULL);
+		file_put(f);
+	}
+	kfree(it.iov);
+	return deadlocked(r);
+}
+
+static int64_t sock_write(struct file *f, uint64_t ubuf, uint64_t n)
+{
+	struct iter it;
+	int64_t r = iter_one(&it, ubuf, n);
+	if (!r) {
+		f->refs++;
+		r = do_send(sock_of_file(f), f, &it, NULL, 0);
+		file_put(f);
+	}
+	kfree(it.iov);
+	return deadlocked(r);
+}
+
+struct msghdr_user {
+	uint64_t name;
+	uint32_t namelen, pad;
+	uint64_t iov, iovlen, control, controllen;
+	int32_t flags, pad2;
+};
+
+static int64_t sendmsg_common(int fd, struct iter *it, uint64_t uname, uint32_t namelen, int flags)
+{
+	struct usock *s;
+	struct file *f;
+	struct uaddr to = {0};
+	int64_t r = sock_get(fd, &s, &f);
+	if (!r && uname && namelen)
+		r = addr_from_user(uname, namelen, &to);
+	if (r)
+		return r;
+	f->refs++;
+	r = do_send(s, f, it, &to, flags);
+	file_put(f);
+	return r;
+}
+
+SYSCALL_DEFINE6(sendto, int, fd, uint64_t, buf, size_t, len, int, flags, uint64_t, uaddr, uint32_t,
+		alen)
+{
+	struct iter it;
+	int64_t r = iter_one(&it, buf, len);
+	if (!r)
+		r = sendmsg_common(fd, &it, uaddr, alen, flags);
+	kfree(it.iov);
+	return deadlocked(r);
+}
+
+/* sendmsg's and recvmsg's start: the socket (EBADF, ENOTSOCK), then the
+ * message header (EFAULT), in Linux's order. */
+static int64_t msghdr_in(int fd, uint64_t umsg, struct msghdr_user *m)
+{
+	struct usock *s;
+	int64_t r = sock_get(fd, &s, NULL);
+	if (!r && copy_from_user(m, umsg, sizeof *m))
+		r = -EFAULT;
+	return r;
+}
+
+SYSCALL_DEFINE3(sendmsg, int, fd, uint64_t, umsg, int, flags)
+{
+	struct msghdr_user m;
+	int64_t r = msghdr_in(fd, umsg, &m);
+	if (r)
+		return r;
+	if (m.controllen)
+		return -EOPNOTSUPP; /* no control messages are carried */
+	struct iter it;
+	r = iter_init(&it, m.iov, m.iovlen);
+	if (!r)
+		r = sendmsg_common(fd, &it, m.name, m.namelen, flags);
+	kfree(it.iov);
+	return deadlocked(r);
+}
+
+/* The sender's name into a name buffer of `room` bytes: its length
+ * (0: unnamed) into *namelen. */
+static int name_out(const struct uaddr *from, uint64_t uname, uint32_t room, uint32_t *namelen)
+{
+	*namelen = from->len;
+	uint32_t n = room < from->len ? room : from->len;
+	return uname && n && copy_to_user(uname, from->bytes, n) ? -EFAULT : 0;
+}
+
+static int64_t recv_common(int fd, struct iter *it, int flags, int *msg_flags, struct uaddr *from)
+{
+	struct usock *s;
+	struct file *f;
+	int64_t r = sock_get(fd, &s, &f);
+	if (r)
+		return r;
+	f->refs++;
+	r = do_recv(s, f, it, flags, from, msg_flags);
+	file_put(f);
+	return r;
+}
+
+SYSCALL_DEFINE6(recvfrom, int, fd, uint64_t, buf, size_t, len, int, flags, uint64_t, uaddr,
+		uint64_t, ulen)
+{
+	struct iter it;
+	struct uaddr from = {0};
+	int32_t room = 0;
+	int64_t r = iter_one(&it, buf, len);
+	if (!r && uaddr && copy_from_user(&room, ulen, sizeof room))
+		r = -EFAULT;
+	if (!r && room < 0)
+		r = -EINVAL;
+	if (!r)
+		r = recv_common(fd, &it, flags, NULL, &from);
+	kfree(it.iov);
+	deadlocked(r);
+	uint32_t namelen;
+	if (r >= 0 && uaddr &&
+	    (name_out(&from, uaddr, (uint32_t)room, &namelen) ||
+	     copy_to_user(ulen, &namelen, sizeof namelen)))
+		return -EFAULT;
+	return r;
+}
+
+SYSCALL_DEFINE3(recvmsg, int, fd, uint64_t, umsg, int, flags)
+{
+	struct msghdr_user m;
+	int64_t r = msghdr_in(fd, umsg, &m);
+	if (r)
+		return r;
+	struct iter it;
+	struct uaddr from = {0};
+	int msg_flags = 0;
+	r = iter_init(&it, m.iov, m.iovlen);
+	if (!r)
+		r = recv_common(fd, &it, flags, &msg_flags, &from);
+	kfree(it.iov);
+	if (r < 0)
+		return deadlocked(r);
+	/* the sender's name, cut to the room given; no control messages */
+	uint32_t namelen = 0;
+	uint64_t zero = 0;
+	if ((m.name && name_out(&from, m.name, m.namelen, &namelen)) ||
+	    copy_to_user(umsg + __builtin_offsetof(struct msghdr_user, namelen), &namelen,
+			 sizeof namelen) ||
+	    copy_to_user(umsg + __builtin_offsetof(struct msghdr_user, flags), &msg_flags,
+			 sizeof msg_flags) ||
+	    copy_to_user(umsg + __builtin_offsetof(struct msghdr_user, controllen), &zero,
+			 sizeof zero))
+		return -EFAULT;
+	return r;
+}
+
+SYSCALL_DEFINE2(shutdown, int, fd, int, how)
+{
+	struct usock *s;
+	int err = sock_get(fd, &s, NULL);
+	if (err)
+		return err;
+	if (how < SHUT_RD || how > SHUT_RDWR)
+		return -EINVAL;
+	bool rd = how != SHUT_WR, wr = how != SHUT_RD;
+	s->rd_shut |= rd;
+	s->wr_shut |= wr;
+	wake(s, true);
+	struct usock *p = s->type == SOCK_DGRAM ? NULL : s->peer;
+	if (p) { /* the other end: no more to read after ours stops writing */
+		p->rd_shut |= wr;
+		p->wr_shut |= rd;
+		wake(p, true);
+		wake(p, false);
+	}
+	return 0;
+}
+
+SYSCALL_DEFINE3(getsockname, int, fd, uint64_t, uaddr, uint64_t, ulen)
+{
+	struct usock *s;
+	int err = sock_get(fd, &s, NULL);
+	return err ? err : addr_to_user(&s->name, uaddr, ulen);
+}
+
+SYSCALL_DEFINE3(getpeername, int, fd, uint64_t, uaddr, uint64_t, ulen)
+{
+	struct usock *s;
+	int err = sock_get(fd, &s, NULL);
+	if (err)
+		return err;
+	if (!s->peer || s->state != CONNECTED)
+		return -ENOTCONN;
+	return addr_to_user(&s->peer->name, uaddr, ulen);
+}
+
+/* --- options --- */
+
+/* The option a program sets and reads back as it set it, or NULL. */
+static int32_t *int_option(struct usock *s, int name)
+{
+	switch (name) {
+	case SO_SNDBUF:
+		return &s->sndbuf;
+	case SO_RCVBUF:
+		return &s->rcvbuf;
+	case SO_PASSCRED:
+		return &s->passcred;
+	case SO_REUSEADDR:
+		return &s->reuseaddr;
+	case SO_KEEPALIVE:
+		return &s->keepalive;
+	default:
+		return NULL;
+	}
+}
+
+struct timeval_user {
+	int64_t sec, usec;
+};
+
+SYSCALL_DEFINE5(getsockopt, int, fd, int, level, int, name, uint64_t, uval, uint64_t, ulen)
+{
+	struct usock *s;
+	int err = sock_get(fd, &s, NULL);
+	if (err)
+		return err;
+	int32_t len;
+	if (copy_from_user(&len, ulen, sizeof len))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+	if (level != SOL_SOCKET)
+		return -EOPNOTSUPP;
+	int32_t v, *stored = int_option(s, name);
+	uint8_t out[16];
+	uint32_t n = sizeof v;
+	switch (stored ? -1 : name) {
+	case -1:
+		v = *stored;
+		break;
+	case SO_TYPE:
+		v = s->type;
+		break;
+	case SO_DOMAIN:
+		v = AF_UNIX;
+		break;
+	case SO_PROTOCOL:
+	case SO_ERROR:
+		v = 0;
+		break;
+	case SO_ACCEPTCONN:
+		v = s->state == LISTENING;
+		break;
+	case SO_PEERCRED: {
+		/* the peer's process and credentials, or none (pid 0, ids -1) */
+		int32_t cred[3] = {0, -1, -1};
+		if (s->peer && s->state == CONNECTED)
+			cred[0] = s->peer->pid, cred[1] = 0, cred[2] = 0;
+		memcpy(out, cred, sizeof cred);
+		n = sizeof cred;
+		break;
+	}
+	case SO_RCVTIMEO:
+	case SO_SNDTIMEO: {
+		uint64_t ns = name == SO_RCVTIMEO ? s->rcvtimeo : s->sndtimeo;
+		struct timeval_user tv = {(int64_t)(ns / NS_PER_SEC),
+					  (int64_t)(ns % NS_PER_SEC / 1000)};
+		memcpy(out, &tv, sizeof tv);
+		n = sizeof tv;
+		break;
+	}
+	default:
+		return -ENOPROTOOPT;
+	}
+	if (n == sizeof v)
+		memcpy(out, &v, sizeof v);
+	uint32_t k = (uint32_t)len < n ? (uint32_t)len : n;
+	if (copy_to_user(uval, out, k) || copy_to_user(ulen, &k, sizeof k))
+		return -EFAULT;
+	return 0;
+}
+
+SYSCALL_DEFINE5(setsockopt, int, fd, int, level, int, name, uint64_t, uval, uint32_t, len)
+{
+	struct usock *s;
+	int err = sock_get(fd, &s, NULL);
+	if (err)
+		return err;
+	if (level != SOL_SOCKET)
+		return -EOPNOTSUPP;
+	if (name == SO_RCVTIMEO || name == SO_SNDTIMEO) {
+		struct timeval_user tv;
+		if (len < sizeof tv)
+			return -EINVAL;
+		if (copy_from_user(&tv, uval, sizeof tv))
+			return -EFAULT;
+		if (tv.usec < 0 || tv.usec >= 1000000)
+			return -EDOM;
+		uint64_t ns =
+		    tv.sec < 0 ? 0 : (uint64_t)tv.sec * NS_PER_SEC + (uint64_t)tv.usec * 1000;
+		*(name == SO_RCVTIMEO ? &s->rcvtimeo : &s->sndtimeo) = ns;
+		return 0;
+	}
+	int32_t v;
+	if (len < sizeof v)
+		return -EINVAL;
+	if (copy_from_user(&v, uval, sizeof v))
+		return -EFAULT;
+	int32_t *stored = int_option(s, name);
+	if (!stored)
+		return -ENOPROTOOPT;
+	if (name == SO_SNDBUF ||
+	    name == SO_RCVBUF) { /* kept doubled, as Linux, within its bounds */
+		int64_t d = (int64_t)v * 2;
+		*stored = (int32_t)(d < 4608 ? 4608 : d > 425984 ? 425984 : d);
+	} else {
+		*stored = v != 0;
+	}
+	return 0;
+}
+
+/* --- the file --- */
+
+static unsigned sock_poll(struct file *f)
+{
+	struct usock *s = sock_of_file(f);
+	unsigned r = 0;
+	if (s->state == LISTENING)
+		return s->pending ? POLLIN | POLLRDNORM : 0;
+	if (s->type != SOCK_DGRAM && s->state == UNCONNECTED)
+		r |= POLLHUP; /* not connected yet, as Linux's */
+	if (s->head || s->rd_shut)
+		r |= POLLIN | POLLRDNORM;
+	if (s->rd_shut)
+		r |= 0x2000; /* POLLRDHUP */
+	if (s->rd_shut && s->wr_shut)
+		r |= POLLHUP;
+	struct usock *p = s->peer;
+	if (s->type == SOCK_DGRAM && !p)
+		r |= POLLOUT | POLLWRNORM;
+	else if (!p || s->wr_shut || p->rd_shut || p->bytes < SOCK_BUF)
+		r |= POLLOUT | POLLWRNORM; /* room, or a write that fails at once */
+	return r;
+}
+
+static int64_t sock_ioctl(struct file *f, uint64_t req, uint64_t arg)
+{
+	struct usock *s = sock_of_file(f);
+	if (req != FIONREAD)
+		return -ENOTTY;
+	if (s->state == LISTENING)
+		return -EINVAL;
+	int32_t n = stream(s) ? (int32_t)s->bytes : s->head ? (int32_t)s->head->len : 0;
+	if (stream(s))
+		for (struct chunk *c = s->head; c; c = c->next)
+			n -= (int32_t)c->off;
+	return copy_to_user(arg, &n, sizeof n);
+}
+
+const struct dev_ops sock_ops = {
+    .read = sock_read,
+    .write = sock_write,
+    .ioctl = sock_ioctl,
+    .poll = sock_poll,
+    .open = anon_open,
+    .release = sock_release,
+    .may_change = poll_never_changes,
+    .pollers = true, /* another thread's send or receive wakes poll */
+};
+
+/* A socket file in the tree: opening it is ENXIO, as Linux's. */
+const struct dev_ops sockfile_ops = {.open = anon_open};
