@@ -8,7 +8,7 @@
 # to retrain apps/llm's committed model)
 PACKAGES="clang-19 lld-19 llvm-19 qemu-system-x86 grub-pc-bin grub-common xorriso mtools
 	linux-libc-dev libc6-dev busybox-static bash-static llvm-19-dev zlib1g-dev libzstd-dev
-	libclang-rt-19-dev dosfstools gdb python3 chromium"
+	libclang-rt-19-dev dosfstools gdb python3 chromium golang-go"
 [ $# -gt 0 ] && PACKAGES="$*"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

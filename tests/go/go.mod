@@ -1,0 +1,3 @@
+module bareflow.test/goruntime
+
+go 1.19
