@@ -109,6 +109,7 @@ static int64_t sfd_read(struct file *f, uint64_t ubuf, uint64_t n)
 
 static unsigned sfd_poll(struct file *f)
 {
+	f->inode->wakes_in = signal_posts(); /* every post is a wake-up for epoll */
 	return signal_pending() & *mask_of(f) ? POLLIN | POLLRDNORM : 0;
 }
 

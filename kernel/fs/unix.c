@@ -67,6 +67,9 @@
 #define SO_SNDBUF 7
 #define SO_RCVBUF 8
 #define SO_KEEPALIVE 9
+#define SO_BROADCAST 6
+#define SO_LINGER 13
+#define SO_RCVLOWAT 18
 #define SO_PASSCRED 16
 #define SO_PEERCRED 17
 #define SO_RCVTIMEO 20
@@ -88,13 +91,13 @@
  * both; 0: unnamed). */
 struct uaddr {
 	uint32_t len;
-	char bytes[ADDR_MAX];
+	char bytes[ADDR_MAX + 1]; /* a path of 108 bytes gets its NUL here */
 };
 
 struct chunk {
 	struct chunk *next;
-	uint32_t len, off; /* bytes, and those already read (a stream's) */
-	struct uaddr from; /* the sender's name (datagrams) */
+	uint32_t len, off, cap; /* bytes, those already read (a stream's), room for */
+	struct uaddr from;	/* the sender's name (datagrams) */
 	uint8_t data[];
 };
 
@@ -115,9 +118,17 @@ struct usock {
 	uint64_t rcvtimeo, sndtimeo; /* ns; 0: none */
 	int32_t sndbuf, rcvbuf;
 	int pid;
-	int32_t passcred, reuseaddr, keepalive; /* as set: 0 or 1 */
+	int32_t passcred, reuseaddr, keepalive, broadcast, rcvlowat; /* as set */
+	int32_t linger[2]; /* struct linger: on, seconds */
 	struct waitq wq;
-	struct usock *next; /* every socket */
+	struct usock *next;	/* every socket */
+	int refs;		/* its file (or a listener's queue), and threads waiting on it */
+	bool dead;		/* closed: only threads that waited on it still hold it */
+	bool named;		/* bound by bind or autobind (accepted sockets only carry a name) */
+	int err;		/* ECONNRESET from a peer closed with data unread, or 0 */
+	struct uaddr peer_name; /* the peer's name and credentials, kept after it goes */
+	int peer_pid;
+	uint32_t peer_uid, peer_gid, uid, gid; /* effective ids: the peer's, its own */
 };
 
 static struct usock *all;
@@ -148,6 +159,10 @@ static struct usock *sock_new(int type)
 	s->type = type;
 	s->sndbuf = s->rcvbuf = SOCK_BUF;
 	s->pid = current_proc()->pid;
+	s->uid = current_proc()->uid.e;
+	s->gid = current_proc()->gid.e;
+	s->refs = 1;
+	s->rcvlowat = 1;
 	s->next = all;
 	all = s;
 	return s;
@@ -192,24 +207,41 @@ static void unbind(struct usock *s)
 	s->bound = NULL;
 }
 
-/* s goes: nothing may point to it afterwards. */
-static void sock_free(struct usock *s)
+static void sock_hold(struct usock *s)
+{
+	s->refs++;
+}
+
+static void sock_put(struct usock *s)
+{
+	if (--s->refs == 0)
+		kfree(s);
+}
+
+/* s is closed: nothing points to it afterwards; threads waiting on it are
+ * woken and see it dead, and the last of them frees it (sock_put). */
+static void sock_close(struct usock *s)
 {
 	for (struct usock *c = s->pending; c;) { /* connections never accepted */
 		struct usock *n = c->next_pending;
-		if (c->peer)
+		if (c->peer) {
+			c->peer->err = ECONNRESET; /* as Linux's, for an embryo */
 			hang_up(c->peer);
+		}
 		c->peer = NULL;
-		sock_free(c);
+		sock_close(c);
 		c = n;
 	}
 	s->pending = NULL;
+	bool unread = s->head != NULL;
 	for (struct usock *o = all; o; o = o->next)
 		if (o->peer == s) {
 			if (o->type == SOCK_DGRAM) {
 				o->peer = NULL;
 				o->peer_gone = true;
 			} else {
+				if (unread)
+					o->err = ECONNRESET;
 				hang_up(o);
 			}
 		}
@@ -219,7 +251,10 @@ static void sock_free(struct usock *s)
 	*pp = s->next;
 	queue_free(s);
 	unbind(s);
-	kfree(s);
+	s->dead = true;
+	s->peer = NULL;
+	waitq_wake(&s->wq);
+	sock_put(s);
 }
 
 static void sock_release(struct file *f)
@@ -228,7 +263,7 @@ static void sock_release(struct file *f)
 	if (!s)
 		return; /* its descriptor could not be installed */
 	s->file = NULL;
-	sock_free(s);
+	sock_close(s);
 	f->inode->priv = NULL;
 }
 
@@ -345,23 +380,25 @@ static bool abstract(const struct uaddr *a)
 	return a->len > 2 && a->bytes[2] == 0;
 }
 
-/* A name from the program: EINVAL for a length outside 2..110 or a family
- * other than AF_UNIX; a path is cut at its first NUL, as Linux. */
-static int addr_from_user(uint64_t uaddr, uint32_t len, struct uaddr *a)
+/* A name from the program, checked in Linux's order: a length past a
+ * sockaddr_storage (EINVAL), the copy (EFAULT), the family and a length
+ * outside 3..110 (EINVAL; 2, the family alone, only where `unnamed` allows
+ * it: bind's autobind). A path is cut at its first NUL, which counts. */
+static int addr_from_user(uint64_t uaddr, uint32_t len, struct uaddr *a, bool unnamed)
 {
-	if (len < 2 || len > ADDR_MAX)
+	char raw[128];
+	if (len > sizeof raw)
 		return -EINVAL;
-	if (copy_from_user(a->bytes, uaddr, len))
+	if (len && copy_from_user(raw, uaddr, len))
 		return -EFAULT;
-	if (*(uint16_t *)a->bytes != AF_UNIX)
+	if (len < 2 || *(uint16_t *)raw != AF_UNIX || len > ADDR_MAX || (len == 2 && !unnamed))
 		return -EINVAL;
+	memcpy(a->bytes, raw, len);
 	a->len = len;
 	if (len > 2 && a->bytes[2] != 0) { /* a path: up to its NUL, which counts */
 		uint32_t n = 2;
 		while (n < len && a->bytes[n])
 			n++;
-		if (n == ADDR_MAX)
-			return -EINVAL; /* no room for the NUL Linux adds */
 		a->bytes[n] = 0;
 		a->len = n + 1;
 	}
@@ -372,9 +409,7 @@ static int addr_from_user(uint64_t uaddr, uint32_t len, struct uaddr *a)
  * unnamed is the family alone. */
 static int addr_to_user(const struct uaddr *a, uint64_t uaddr, uint64_t ulen)
 {
-	if (!uaddr)
-		return 0;
-	int32_t room;
+	int32_t room; /* Linux's order: the length, then the name, then the length */
 	if (copy_from_user(&room, ulen, sizeof room))
 		return -EFAULT;
 	if (room < 0)
@@ -382,7 +417,7 @@ static int addr_to_user(const struct uaddr *a, uint64_t uaddr, uint64_t ulen)
 	struct uaddr unnamed = {2, {AF_UNIX, 0}};
 	const struct uaddr *v = a->len ? a : &unnamed;
 	uint32_t n = (uint32_t)room < v->len ? (uint32_t)room : v->len;
-	if (copy_to_user(uaddr, v->bytes, n) || copy_to_user(ulen, &v->len, sizeof v->len))
+	if ((n && copy_to_user(uaddr, v->bytes, n)) || copy_to_user(ulen, &v->len, sizeof v->len))
 		return -EFAULT;
 	return 0;
 }
@@ -395,7 +430,7 @@ static int lookup(const struct uaddr *a, int type, struct usock **out)
 {
 	if (abstract(a)) {
 		for (struct usock *s = all; s; s = s->next)
-			if (s->name.len == a->len && abstract(&s->name) &&
+			if (s->named && s->name.len == a->len && abstract(&s->name) &&
 			    (!type || s->type == type) &&
 			    !memcmp(s->name.bytes, a->bytes, a->len)) {
 				*out = s;
@@ -410,7 +445,7 @@ static int lookup(const struct uaddr *a, int type, struct usock **out)
 	if (!S_ISSOCK(ip->mode))
 		return -ECONNREFUSED;
 	for (struct usock *s = all; s; s = s->next)
-		if (s->bound == ip) {
+		if (s->named && s->bound == ip) {
 			*out = s;
 			return type && s->type != type ? -EPROTOTYPE : 0;
 		}
@@ -444,12 +479,14 @@ static int check_type(int domain, int type, int protocol, int *kind)
 	if (domain != AF_UNIX)
 		return -EAFNOSUPPORT;
 	*kind = type & SOCK_TYPE_MASK;
+	if (*kind >= 11) /* SOCK_MAX */
+		return -EINVAL;
+	if (protocol && protocol != AF_UNIX)
+		return -EPROTONOSUPPORT;
 	if (*kind == SOCK_RAW)
 		*kind = SOCK_DGRAM;
 	if (*kind != SOCK_STREAM && *kind != SOCK_DGRAM && *kind != SOCK_SEQPACKET)
 		return -ESOCKTNOSUPPORT;
-	if (protocol && protocol != AF_UNIX)
-		return -EPROTONOSUPPORT;
 	return 0;
 }
 
@@ -463,7 +500,7 @@ SYSCALL_DEFINE3(socket, int, domain, int, type, int, protocol)
 		return -ENOMEM;
 	int fd = make_file(s, (uint32_t)type, type & SOCK_CLOEXEC);
 	if (fd < 0)
-		sock_free(s);
+		sock_close(s);
 	return fd;
 }
 
@@ -479,22 +516,25 @@ SYSCALL_DEFINE4(socketpair, int, domain, int, type, int, protocol, uint64_t, usv
 	struct usock *a = sock_new(kind), *b = a ? sock_new(kind) : NULL;
 	if (!b) {
 		if (a)
-			sock_free(a);
+			sock_close(a);
 		return -ENOMEM;
 	}
 	a->peer = b;
 	b->peer = a;
 	a->state = b->state = CONNECTED;
+	a->peer_pid = b->peer_pid = a->pid;
+	a->peer_uid = b->peer_uid = a->uid;
+	a->peer_gid = b->peer_gid = a->gid;
 	int fds[2];
 	fds[0] = make_file(a, (uint32_t)type, type & SOCK_CLOEXEC);
 	if (fds[0] < 0) {
-		sock_free(a);
-		sock_free(b);
+		sock_close(a);
+		sock_close(b);
 		return fds[0];
 	}
 	fds[1] = make_file(b, (uint32_t)type, type & SOCK_CLOEXEC);
 	if (fds[1] < 0) {
-		sock_free(b);
+		sock_close(b);
 		fd_close(fds[0]);
 		return fds[1];
 	}
@@ -516,8 +556,9 @@ static void autobind(struct usock *s)
 		for (int i = 0; i < 5; i++)
 			a.bytes[3 + i] = "0123456789abcdef"[(v >> (4 * (4 - i))) & 15];
 		struct usock *o;
-		if (lookup(&a, 0, &o)) {
+		if (lookup(&a, s->type, &o)) {
 			s->name = a;
+			s->named = true;
 			return;
 		}
 	}
@@ -556,7 +597,7 @@ SYSCALL_DEFINE3(bind, int, fd, uint64_t, uaddr, uint32_t, len)
 	struct uaddr a;
 	int err = sock_get(fd, &s, NULL);
 	if (!err)
-		err = addr_from_user(uaddr, len, &a);
+		err = addr_from_user(uaddr, len, &a, true);
 	if (err)
 		return err;
 	if (!abstract(&a) && a.len > 2) {
@@ -575,18 +616,21 @@ SYSCALL_DEFINE3(bind, int, fd, uint64_t, uaddr, uint32_t, len)
 		}
 		s->bound = ip;
 		s->name = a;
+		s->named = true;
+		return 0;
+	}
+	if (a.len == 2) { /* autobind: nothing to do once named, as Linux */
+		if (!s->name.len)
+			autobind(s);
 		return 0;
 	}
 	if (s->name.len)
 		return -EINVAL; /* bound already */
-	if (a.len == 2) {
-		autobind(s);
-		return 0;
-	}
 	struct usock *o;
-	if (!lookup(&a, 0, &o))
-		return -EADDRINUSE;
+	if (!lookup(&a, s->type, &o))
+		return -EADDRINUSE; /* abstract names are per type, as Linux's */
 	s->name = a;
+	s->named = true;
 	return 0;
 }
 
@@ -602,6 +646,9 @@ SYSCALL_DEFINE2(listen, int, fd, int, backlog)
 		return -EINVAL;
 	s->backlog = backlog < 0 || backlog > SOMAXCONN ? SOMAXCONN : backlog;
 	s->state = LISTENING;
+	s->peer_pid = current_proc()->pid; /* SO_PEERCRED on a listener: its own */
+	s->peer_uid = current_proc()->uid.e;
+	s->peer_gid = current_proc()->gid.e;
 	waitq_wake(&s->wq); /* connects waiting for room look again */
 	return 0;
 }
@@ -621,6 +668,10 @@ static int connect_dgram(struct usock *s, const struct uaddr *a)
 	s->peer = o;
 	s->peer_gone = false;
 	s->state = CONNECTED;
+	s->peer_name = o->name;
+	s->peer_pid = o->pid;
+	s->peer_uid = o->uid;
+	s->peer_gid = o->gid;
 	return 0;
 }
 
@@ -639,7 +690,7 @@ SYSCALL_DEFINE3(connect, int, fd, uint64_t, uaddr, uint32_t, len)
 		if (family == AF_UNSPEC)
 			return connect_dgram(s, &(struct uaddr){2, {0}});
 	}
-	if ((err = addr_from_user(uaddr, len, &a)))
+	if ((err = addr_from_user(uaddr, len, &a, false)))
 		return err;
 	if (s->type == SOCK_DGRAM)
 		return connect_dgram(s, &a);
@@ -651,7 +702,7 @@ SYSCALL_DEFINE3(connect, int, fd, uint64_t, uaddr, uint32_t, len)
 	for (;;) {
 		if ((err = lookup(&a, s->type, &l)))
 			break;
-		if (l->state != LISTENING) {
+		if (l->state != LISTENING || l->rd_shut) {
 			err = -ECONNREFUSED;
 			break;
 		}
@@ -661,9 +712,11 @@ SYSCALL_DEFINE3(connect, int, fd, uint64_t, uaddr, uint32_t, len)
 			err = -EAGAIN;
 			break;
 		}
-		err = wait_change(l, 0,
+		sock_hold(l); /* it may be closed while this thread waits */
+		err = wait_change(l, deadline_of(s->sndtimeo),
 				  "connect to a full listening socket that no other thread accepts "
 				  "from (a deadlock)");
+		sock_put(l);
 		if (err)
 			break;
 	}
@@ -678,6 +731,14 @@ SYSCALL_DEFINE3(connect, int, fd, uint64_t, uaddr, uint32_t, len)
 		c->state = CONNECTED;
 		s->peer = c;
 		s->state = CONNECTED;
+		c->peer_name = s->name;
+		c->peer_pid = s->pid;
+		c->peer_uid = s->uid;
+		c->peer_gid = s->gid;
+		s->peer_name = c->name;
+		s->peer_pid = l->peer_pid; /* the listener's, from its listen */
+		s->peer_uid = l->peer_uid;
+		s->peer_gid = l->peer_gid;
 		if (l->pending_tail)
 			l->pending_tail->next_pending = c;
 		else
@@ -703,7 +764,7 @@ static int64_t do_accept(int fd, uint64_t uaddr, uint64_t ulen, int flags)
 		return err;
 	if (s->type == SOCK_DGRAM)
 		return -EOPNOTSUPP;
-	if (s->state != LISTENING)
+	if (s->state != LISTENING || s->rd_shut)
 		return -EINVAL;
 	f->refs++;
 	while (!s->pending && !err) {
@@ -712,8 +773,8 @@ static int64_t do_accept(int fd, uint64_t uaddr, uint64_t ulen, int flags)
 		else
 			err = wait_change(s, 0,
 					  "accept with no other thread to connect (a deadlock)");
-		if (!err && s->state != LISTENING)
-			err = -EINVAL;
+		if (!err && (s->state != LISTENING || s->rd_shut))
+			err = -EINVAL; /* shut down meanwhile: as Linux's */
 	}
 	struct usock *c = err ? NULL : s->pending;
 	if (c) {
@@ -727,8 +788,7 @@ static int64_t do_accept(int fd, uint64_t uaddr, uint64_t ulen, int flags)
 			c->next_pending = NULL;
 			s->npending--;
 			waitq_wake(&s->wq); /* room for a waiting connect */
-			struct uaddr none = {0};
-			err = addr_to_user(c->peer ? &c->peer->name : &none, uaddr, ulen);
+			err = uaddr ? addr_to_user(&c->peer_name, uaddr, ulen) : 0;
 			err = err ? err : nfd; /* (the descriptor stays, as Linux's) */
 		}
 	}
@@ -753,28 +813,93 @@ static bool stream(const struct usock *s)
 	return s->type == SOCK_STREAM;
 }
 
-/* EPIPE, and SIGPIPE unless MSG_NOSIGNAL. */
-static int64_t broken(int flags)
+/* EPIPE; for a stream that sent nothing, SIGPIPE too unless MSG_NOSIGNAL
+ * (Linux's datagram and sequenced-packet sockets send none). */
+static int64_t broken(const struct usock *s, int flags, int64_t done)
 {
-	if (!(flags & MSG_NOSIGNAL))
+	if (done)
+		return done;
+	if (stream(s) && !(flags & MSG_NOSIGNAL))
 		signal_send(SIGPIPE, SI_USER);
 	return -EPIPE;
 }
 
 /* Where a send goes: the name given (datagrams), or the peer. */
-static int64_t destination(struct usock *s, const struct uaddr *to, int flags, struct usock **dst)
+static int64_t destination(struct usock *s, const struct uaddr *to, int flags, int64_t done,
+			   struct usock **dst)
 {
-	if (to && to->len) {
-		if (s->type != SOCK_DGRAM)
-			return s->state == CONNECTED ? -EISCONN : -EOPNOTSUPP;
-		return lookup(to, s->type, dst);
+	if (to && to->len && s->type == SOCK_STREAM)
+		return s->state == CONNECTED ? -EISCONN : -EOPNOTSUPP;
+	if (s->type == SOCK_SEQPACKET && s->state != CONNECTED)
+		return -ENOTCONN; /* (its names are ignored, as Linux's) */
+	if (to && to->len && s->type == SOCK_DGRAM) {
+		int err = lookup(to, s->type, dst);
+		if (err)
+			return err;
+	} else if (s->type == SOCK_DGRAM) {
+		*dst = s->peer;
+		if (!*dst && s->peer_gone) {
+			s->peer_gone = false; /* said once, then ENOTCONN, as Linux */
+			s->state = UNCONNECTED;
+			return -ECONNREFUSED;
+		}
+		if (!*dst)
+			return -ENOTCONN;
+	} else {
+		*dst = s->peer;
+		if (!*dst && s->state != CONNECTED)
+			return -ENOTCONN;
 	}
-	*dst = s->peer;
-	if (s->type == SOCK_DGRAM)
-		return *dst ? 0 : s->peer_gone ? -ECONNREFUSED : -ENOTCONN;
-	if (s->wr_shut || (*dst && (*dst)->rd_shut))
-		return broken(flags);
-	return *dst ? 0 : -ENOTCONN;
+	if (s->wr_shut || !*dst || (*dst)->rd_shut)
+		return broken(s, flags, done);
+	if (s->type == SOCK_DGRAM && (*dst)->peer && (*dst)->peer != s)
+		return -EPERM; /* it takes datagrams from its peer alone */
+	return 0;
+}
+
+/* Bytes a chunk costs its receiver's buffer: its data and its record, as
+ * Linux counts a buffer's whole size. */
+#define CHUNK_COST(n) ((uint64_t)(n) + sizeof(struct chunk))
+#define STREAM_CHUNK 4096 /* a stream's chunks hold this much, small writes joined */
+
+/* Room in dst for a chunk of n bytes (a datagram's; a stream's at least
+ * one byte): a receiver not connected back takes Linux's max_dgram_qlen
+ * (10) + 1 datagrams. */
+static uint64_t room_in(const struct usock *dst, const struct usock *from)
+{
+	if (dst->type == SOCK_DGRAM && dst->peer != from && dst->count > 10)
+		return 0;
+	return dst->bytes < SOCK_BUF ? SOCK_BUF - dst->bytes : 0;
+}
+
+/* Append n bytes of the vector to dst's queue as one chunk, or for a
+ * stream partly into its last chunk's spare room. */
+static int enqueue(struct usock *dst, struct usock *s, struct iter *it, uint64_t n)
+{
+	struct chunk *t = dst->tail;
+	if (stream(s) && t && t->cap - t->len >= n) {
+		if (iter_copy(it, t->data + t->len, n, false))
+			return -EFAULT;
+		t->len += (uint32_t)n;
+		return 0;
+	}
+	uint64_t cap = stream(s) && n < STREAM_CHUNK ? STREAM_CHUNK : n;
+	struct chunk *c = kmalloc(sizeof *c + cap);
+	if (!c)
+		return -ENOMEM;
+	*c = (struct chunk){NULL, (uint32_t)n, 0, (uint32_t)cap, s->name, {}};
+	if (iter_copy(it, c->data, n, false)) {
+		kfree(c);
+		return -EFAULT;
+	}
+	if (dst->tail)
+		dst->tail->next = c;
+	else
+		dst->head = c;
+	dst->tail = c;
+	dst->bytes += CHUNK_COST(cap);
+	dst->count++;
+	return 0;
 }
 
 static int64_t do_send(struct usock *s, struct file *f, struct iter *it, const struct uaddr *to,
@@ -785,41 +910,30 @@ static int64_t do_send(struct usock *s, struct file *f, struct iter *it, const s
 	bool nonblock = (f->flags & O_NONBLOCK) || (flags & MSG_DONTWAIT);
 	uint64_t deadline = deadline_of(s->sndtimeo);
 
-	int64_t err = destination(s, to, flags, &dst);
+	int64_t err = destination(s, to, flags, 0, &dst);
 	if (err)
 		return err;
-	if (s->type == SOCK_DGRAM && s->wr_shut)
-		return broken(flags);
 	if (!stream(s) && total > s->sndbuf - 32)
 		return -EMSGSIZE;
 	if (stream(s) && !total)
 		return 0; /* nothing is sent */
 	for (;;) {
-		uint32_t room = dst->bytes < SOCK_BUF ? SOCK_BUF - dst->bytes : 0;
-		bool fits =
-		    stream(s) ? room > 0 : room >= (uint64_t)total && dst->count < DGRAM_QLEN;
+		uint64_t room = room_in(dst, s), n = (uint64_t)(total - done);
+		bool fits;
+		if (stream(s)) {
+			/* what fits: into the last chunk's spare room, or a new one */
+			struct chunk *t = dst->tail;
+			uint64_t spare = t ? t->cap - t->len : 0;
+			uint64_t fresh = room > CHUNK_COST(0) ? room - CHUNK_COST(0) : 0;
+			n = n < spare ? n : n < fresh ? n : spare > fresh ? spare : fresh;
+			n = n > 65536 ? 65536 : n;
+			fits = n > 0;
+		} else {
+			fits = room >= CHUNK_COST(n);
+		}
 		if (fits) {
-			uint64_t n = (uint64_t)total;
-			if (stream(s)) {
-				n = (uint64_t)(total - done) < room ? (uint64_t)(total - done)
-								    : room;
-				n = n > 65536 ? 65536 : n;
-			}
-			struct chunk *c = kmalloc(sizeof *c + n);
-			if (!c)
-				return done ? done : -ENOMEM;
-			*c = (struct chunk){NULL, (uint32_t)n, 0, s->name, {}};
-			if (iter_copy(it, c->data, n, false)) {
-				kfree(c);
-				return done ? done : -EFAULT;
-			}
-			if (dst->tail)
-				dst->tail->next = c;
-			else
-				dst->head = c;
-			dst->tail = c;
-			dst->bytes += n;
-			dst->count++;
+			if ((err = enqueue(dst, s, it, n)))
+				return done ? done : err;
 			done += n;
 			wake(dst, true);
 			if (done == total)
@@ -828,11 +942,13 @@ static int64_t do_send(struct usock *s, struct file *f, struct iter *it, const s
 		}
 		if (nonblock)
 			return done ? done : -EAGAIN;
+		sock_hold(dst); /* it may be closed while this thread waits */
 		err = wait_change(dst, deadline,
 				  "send to a full socket that no other thread reads (a deadlock)");
+		sock_put(dst);
 		/* dst may have gone meanwhile: look for it again */
 		if (!err)
-			err = destination(s, to, flags, &dst);
+			err = destination(s, to, flags, done, &dst);
 		if (err)
 			return done ? done : err;
 	}
@@ -844,13 +960,13 @@ static int64_t do_send(struct usock *s, struct file *f, struct iter *it, const s
  * room wakes the senders waiting, and the peer's writers in epoll. */
 static void consumed(struct usock *s, bool message)
 {
-	uint32_t freed = 0;
+	uint64_t freed = 0;
 	/* (a message of 0 bytes has off == len before it is read) */
 	for (bool one = message; s->head && (one || (!message && s->head->off == s->head->len));
 	     one = false) {
 		struct chunk *h = s->head;
 		s->head = h->next;
-		freed += h->len;
+		freed += CHUNK_COST(h->cap);
 		s->count--;
 		kfree(h);
 	}
@@ -910,16 +1026,20 @@ static int64_t do_recv(struct usock *s, struct file *f, struct iter *it, int fla
 				consumed(s, true);
 			return r;
 		}
-		if (done)
-			return done; /* MSG_WAITALL cut short by the end */
-		if (s->rd_shut)
-			return 0; /* the end of the stream */
+		/* nothing queued: an error, the end, or a wait, in Linux's order */
+		if (s->err && !done) {
+			int e = s->err; /* a peer closed with data unread: once */
+			s->err = 0;
+			return -e;
+		}
+		if (s->rd_shut && (s->type != SOCK_DGRAM || !nonblock))
+			return done; /* the end (a datagram socket's: only blocking) */
 		if (nonblock)
-			return -EAGAIN;
+			return done ? done : -EAGAIN;
 		int err = wait_change(
 		    s, deadline, "receive from a socket that no other thread writes (a deadlock)");
 		if (err)
-			return err;
+			return done ? done : err; /* MSG_WAITALL cut short: what came */
 	}
 }
 
@@ -964,7 +1084,7 @@ static int64_t sendmsg_common(int fd, struct iter *it, uint64_t uname, uint32_t 
 	struct uaddr to = {0};
 	int64_t r = sock_get(fd, &s, &f);
 	if (!r && uname && namelen)
-		r = addr_from_user(uname, namelen, &to);
+		r = addr_from_user(uname, namelen, &to, false);
 	if (r)
 		return r;
 	f->refs++;
@@ -1040,18 +1160,19 @@ SYSCALL_DEFINE6(recvfrom, int, fd, uint64_t, buf, size_t, len, int, flags, uint6
 	struct uaddr from = {0};
 	int32_t room = 0;
 	int64_t r = iter_one(&it, buf, len);
-	if (!r && uaddr && copy_from_user(&room, ulen, sizeof room))
-		r = -EFAULT;
-	if (!r && room < 0)
-		r = -EINVAL;
 	if (!r)
 		r = recv_common(fd, &it, flags, NULL, &from);
 	kfree(it.iov);
-	deadlocked(r);
+	if (r < 0 || !uaddr)
+		return deadlocked(r);
+	/* the sender's name after the data, as Linux's (its length first) */
 	uint32_t namelen;
-	if (r >= 0 && uaddr &&
-	    (name_out(&from, uaddr, (uint32_t)room, &namelen) ||
-	     copy_to_user(ulen, &namelen, sizeof namelen)))
+	if (copy_from_user(&room, ulen, sizeof room))
+		return -EFAULT;
+	if (room < 0)
+		return -EINVAL;
+	if (name_out(&from, uaddr, (uint32_t)room, &namelen) ||
+	    copy_to_user(ulen, &namelen, sizeof namelen))
 		return -EFAULT;
 	return r;
 }
@@ -1120,9 +1241,9 @@ SYSCALL_DEFINE3(getpeername, int, fd, uint64_t, uaddr, uint64_t, ulen)
 	int err = sock_get(fd, &s, NULL);
 	if (err)
 		return err;
-	if (!s->peer || s->state != CONNECTED)
+	if (s->state != CONNECTED)
 		return -ENOTCONN;
-	return addr_to_user(&s->peer->name, uaddr, ulen);
+	return addr_to_user(&s->peer_name, uaddr, ulen); /* kept after the peer goes, as Linux */
 }
 
 /* --- options --- */
@@ -1141,6 +1262,10 @@ static int32_t *int_option(struct usock *s, int name)
 		return &s->reuseaddr;
 	case SO_KEEPALIVE:
 		return &s->keepalive;
+	case SO_BROADCAST:
+		return &s->broadcast;
+	case SO_RCVLOWAT:
+		return &s->rcvlowat;
 	default:
 		return NULL;
 	}
@@ -1177,24 +1302,34 @@ SYSCALL_DEFINE5(getsockopt, int, fd, int, level, int, name, uint64_t, uval, uint
 		v = AF_UNIX;
 		break;
 	case SO_PROTOCOL:
-	case SO_ERROR:
 		v = 0;
+		break;
+	case SO_ERROR:
+		v = s->err; /* taken, as Linux's */
+		s->err = 0;
 		break;
 	case SO_ACCEPTCONN:
 		v = s->state == LISTENING;
 		break;
 	case SO_PEERCRED: {
-		/* the peer's process and credentials, or none (pid 0, ids -1) */
+		/* the peer's process and credentials when it connected (a
+		 * listener's own), or none: pid 0, ids -1 */
 		int32_t cred[3] = {0, -1, -1};
-		if (s->peer && s->state == CONNECTED)
-			cred[0] = s->peer->pid, cred[1] = 0, cred[2] = 0;
+		if (s->state == CONNECTED || s->state == LISTENING)
+			cred[0] = s->peer_pid, cred[1] = (int32_t)s->peer_uid,
+			cred[2] = (int32_t)s->peer_gid;
 		memcpy(out, cred, sizeof cred);
 		n = sizeof cred;
 		break;
 	}
+	case SO_LINGER:
+		memcpy(out, s->linger, sizeof s->linger);
+		n = sizeof s->linger;
+		break;
 	case SO_RCVTIMEO:
 	case SO_SNDTIMEO: {
 		uint64_t ns = name == SO_RCVTIMEO ? s->rcvtimeo : s->sndtimeo;
+		ns = ns == 1 ? 0 : ns; /* "no wait" reads back as none, as Linux's */
 		struct timeval_user tv = {(int64_t)(ns / NS_PER_SEC),
 					  (int64_t)(ns % NS_PER_SEC / 1000)};
 		memcpy(out, &tv, sizeof tv);
@@ -1228,10 +1363,19 @@ SYSCALL_DEFINE5(setsockopt, int, fd, int, level, int, name, uint64_t, uval, uint
 			return -EFAULT;
 		if (tv.usec < 0 || tv.usec >= 1000000)
 			return -EDOM;
-		uint64_t ns =
-		    tv.sec < 0 ? 0 : (uint64_t)tv.sec * NS_PER_SEC + (uint64_t)tv.usec * 1000;
+		/* Linux's: negative is no wait at all (kept as 1 ns), 0 or past
+		 * its range none (0) */
+		uint64_t ns = tv.sec < 0 ? 1
+			      : (uint64_t)tv.sec > UINT64_MAX / NS_PER_SEC / 2
+				  ? 0
+				  : (uint64_t)tv.sec * NS_PER_SEC + (uint64_t)tv.usec * 1000;
 		*(name == SO_RCVTIMEO ? &s->rcvtimeo : &s->sndtimeo) = ns;
 		return 0;
+	}
+	if (name == SO_LINGER) {
+		if (len < sizeof s->linger)
+			return -EINVAL;
+		return copy_from_user(s->linger, uval, sizeof s->linger) ? -EFAULT : 0;
 	}
 	int32_t v;
 	if (len < sizeof v)
@@ -1241,10 +1385,14 @@ SYSCALL_DEFINE5(setsockopt, int, fd, int, level, int, name, uint64_t, uval, uint
 	int32_t *stored = int_option(s, name);
 	if (!stored)
 		return -ENOPROTOOPT;
-	if (name == SO_SNDBUF ||
-	    name == SO_RCVBUF) { /* kept doubled, as Linux, within its bounds */
-		int64_t d = (int64_t)v * 2;
-		*stored = (int32_t)(d < 4608 ? 4608 : d > 425984 ? 425984 : d);
+	if (name == SO_SNDBUF || name == SO_RCVBUF) {
+		/* Linux's: at most the default maximum (rmem_max, wmem_max),
+		 * kept doubled, at least its minimum */
+		uint32_t u = (uint32_t)v < SOCK_BUF ? (uint32_t)v : SOCK_BUF;
+		int32_t least = name == SO_SNDBUF ? 4608 : 2304;
+		*stored = (int32_t)(2 * u) > least ? (int32_t)(2 * u) : least;
+	} else if (name == SO_RCVLOWAT) {
+		*stored = v < 1 ? 1 : v; /* (kept; a receive returns what there is) */
 	} else {
 		*stored = v != 0;
 	}
@@ -1267,11 +1415,12 @@ static unsigned sock_poll(struct file *f)
 		r |= 0x2000; /* POLLRDHUP */
 	if (s->rd_shut && s->wr_shut)
 		r |= POLLHUP;
+	if (s->err)
+		r |= POLLERR;
 	struct usock *p = s->peer;
-	if (s->type == SOCK_DGRAM && !p)
-		r |= POLLOUT | POLLWRNORM;
-	else if (!p || s->wr_shut || p->rd_shut || p->bytes < SOCK_BUF)
-		r |= POLLOUT | POLLWRNORM; /* room, or a write that fails at once */
+	if (!p || s->wr_shut || p->rd_shut || room_in(p, s) > CHUNK_COST(0))
+		r |= POLLOUT | POLLWRNORM |
+		     0x200; /* room (POLLWRBAND too), or a write that fails at once */
 	return r;
 }
 
@@ -1282,10 +1431,9 @@ static int64_t sock_ioctl(struct file *f, uint64_t req, uint64_t arg)
 		return -ENOTTY;
 	if (s->state == LISTENING)
 		return -EINVAL;
-	int32_t n = stream(s) ? (int32_t)s->bytes : s->head ? (int32_t)s->head->len : 0;
-	if (stream(s))
-		for (struct chunk *c = s->head; c; c = c->next)
-			n -= (int32_t)c->off;
+	int32_t n = !stream(s) && s->head ? (int32_t)s->head->len : 0;
+	for (struct chunk *c = s->head; c && stream(s); c = c->next)
+		n += (int32_t)(c->len - c->off);
 	return copy_to_user(arg, &n, sizeof n);
 }
 

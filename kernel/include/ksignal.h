@@ -150,8 +150,15 @@ bool signal_return_to_user(struct trapframe *tf, bool syscall);
  */
 int signal_wait(uint64_t deadline, uint64_t also);
 /* True if a timer could still send the current thread a signal that does
- * something (not blocked, not ignored). */
+ * something (not blocked, not ignored), or one of signal_wait_also's. */
 bool signal_may_come(void);
+/* A wait other than signal_wait (poll's on pipes) also ends for these
+ * signals, blocked or not (a signalfd's): a process signal of them wakes
+ * the thread, and a timer that may send one is no deadlock. 0: none. */
+void signal_wait_also(uint64_t also);
+/* Signals made pending so far (a count that only grows: a signalfd's
+ * wake-ups for epoll). */
+uint32_t signal_posts(void);
 /* Send a signal to thread t of the process (tkill, tgkill). */
 struct thread;
 /* Free the real-time signals still queued for t, which is gone. */

@@ -450,6 +450,8 @@ static bool may_queue(int s, uint64_t blocked)
 	return (blocked & BIT(s)) || !ignored(s);
 }
 
+static uint32_t posts; /* signals made pending (signal_posts) */
+
 /* Make info pending in q. */
 static int post(struct sigpending *q, const struct ksiginfo *info)
 {
@@ -480,6 +482,7 @@ static int post(struct sigpending *q, const struct ksiginfo *info)
 		q->info[s] = *info; /* a standard signal sent again merges with it */
 	}
 	q->set |= BIT(s);
+	posts++;
 	return 0;
 }
 
@@ -513,7 +516,17 @@ int signal_send_thread(struct thread *t, const struct ksiginfo *info)
 
 bool signal_may_come(void)
 {
-	return itimer_may_signal(~ts()->blocked & effective());
+	return itimer_may_signal((~ts()->blocked & effective()) | ts()->waiting);
+}
+
+void signal_wait_also(uint64_t also)
+{
+	ts()->waiting = also;
+}
+
+uint32_t signal_posts(void)
+{
+	return posts;
 }
 
 int signal_send(int s, int code)

@@ -60,9 +60,14 @@ static int wait_more(bool may_change, bool pipes, uint64_t deadline, uint64_t al
 {
 	if (deadline == 0)
 		return POLL_DONE;
+	/* only a signal not pending already is news (one pending but not
+	 * reported, as an EPOLLET signalfd's, must not end each wait) */
+	also &= ~signal_pending();
 	if (!may_change && pipes && current_proc()->nthreads > 1) {
 		/* until a pipe changes, or a signal is sent (pipe_poll_wake) */
+		signal_wait_also(also);
 		int err = pipe_poll_wait(deadline);
+		signal_wait_also(0);
 		if (err)
 			return err == -EDEADLK ? POLL_FOREVER : POLL_SIGNAL;
 		return deadline != POLL_NO_DEADLINE && time_ns() >= deadline ? POLL_DONE : POLL_AGAIN;
@@ -80,8 +85,10 @@ static int wait_more(bool may_change, bool pipes, uint64_t deadline, uint64_t al
 		/* until input or the next tick (a deadline wakes at each), or
 		 * another thread's change to a pipe or eventfd of the set */
 		uint64_t tick = time_ns() + 1000000000ull / TIMER_HZ;
-		return pipe_poll_wait(deadline < tick ? deadline : tick) == -EINTR ? POLL_SIGNAL
-										   : POLL_AGAIN;
+		signal_wait_also(also);
+		err = pipe_poll_wait(deadline < tick ? deadline : tick);
+		signal_wait_also(0);
+		return err == -EINTR ? POLL_SIGNAL : POLL_AGAIN;
 	}
 	sched_wait_interrupt(); /* until input, or the next timer tick */
 	return POLL_AGAIN;

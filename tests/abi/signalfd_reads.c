@@ -77,6 +77,13 @@ static void errors(void)
 
 static int tfd;
 
+static void *block_on(void *arg)
+{
+	char c;
+	read(((int *)arg)[0], &c, 1); /* until main writes */
+	return arg;
+}
+
 static void *send_later(void *arg)
 {
 	usleep(30000);
@@ -149,6 +156,37 @@ int main(void)
 	printf("poll woken: %d %#x\n", poll(&pf, 1, 5000), pf.revents);
 	pthread_join(th, NULL);
 	show("then read", fd);
+	/* a pending signal that a wait does not report must not end it or
+	 * spin: poll with no events, and EPOLLET after the first report */
+	kill(getpid(), SIGUSR1);
+	struct pollfd none = {.fd = fd, .events = 0};
+	printf("poll for no events, a signal pending: %d\n", poll(&none, 1, 50));
+	int et = epoll_create1(0);
+	e = (struct epoll_event){.events = EPOLLIN | EPOLLET, .data.u64 = 6};
+	epoll_ctl(et, EPOLL_CTL_ADD, fd, &e);
+	printf("EPOLLET: %d", epoll_wait(et, &e, 1, 50));
+	printf(", again %d", epoll_wait(et, &e, 1, 50));
+	pthread_create(&th, NULL, send_later, NULL);
+	printf(", a second signal from another thread %d\n", epoll_wait(et, &e, 1, 5000));
+	pthread_join(th, NULL);
+	show("both read", fd);
+	close(et);
+
+	/* a timer's signal ends an epoll wait while another thread waits for
+	 * ever: no deadlock */
+	int p[2];
+	pipe(p);
+	pthread_create(&th, NULL, block_on, p);
+	timer_t t2;
+	struct sigevent sev2 = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1};
+	timer_create(CLOCK_MONOTONIC, &sev2, &t2);
+	struct itimerspec once = {{0, 0}, {0, 20000000}};
+	timer_settime(t2, 0, &once, NULL);
+	printf("epoll woken by a timer's signal: %d\n", epoll_wait(ep, &e, 1, -1));
+	show("then read", fd);
+	write(p[1], "x", 1);
+	pthread_join(th, NULL);
+	timer_delete(t2);
 	tfd = fd;
 	close(ep);
 	close(bfd);

@@ -301,11 +301,108 @@ static void named(void)
 	close(unnamed);
 }
 
+static int late_fd;
+
+static void *send_late(void *arg)
+{
+	usleep(30000);
+	write(late_fd, "abc", 3);
+	usleep(30000);
+	write(late_fd, "def", 3);
+	return arg;
+}
+
+static void *close_late(void *arg)
+{
+	usleep(30000);
+	close(late_fd);
+	return arg;
+}
+
+static void *shutdown_late(void *arg)
+{
+	usleep(30000);
+	shutdown(late_fd, SHUT_RDWR);
+	return arg;
+}
+
+/* What a review found: each a case Linux answers differently from a
+ * first version. */
+static void corners(void)
+{
+	int sv[2];
+	pthread_t t;
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	late_fd = sv[0];
+	pthread_create(&t, NULL, send_late, NULL);
+	char buf[16] = {0};
+	printf("MSG_WAITALL over two writes %s \"%s\"\n", num(recv(sv[1], buf, 6, MSG_WAITALL)),
+	       buf);
+	pthread_join(t, NULL);
+	write(sv[0], "unread", 6); /* left in sv[1]'s queue */
+	close(sv[1]);
+	printf("peer closed with data unread: %s, then %s\n", num(read(sv[0], buf, 4)),
+	       num(read(sv[0], buf, 4)));
+	close(sv[0]);
+
+	/* a datagram sender waiting for room when its receiver closes */
+	int d[2];
+	socketpair(AF_UNIX, SOCK_DGRAM, 0, d);
+	struct timeval tv = {5, 0};
+	setsockopt(d[0], SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+	static char chunk[60000];
+	int sent = 0;
+	fcntl(d[0], F_SETFL, O_NONBLOCK);
+	while (send(d[0], chunk, sizeof chunk, 0) > 0)
+		sent++;
+	fcntl(d[0], F_SETFL, 0);
+	late_fd = d[1];
+	pthread_create(&t, NULL, close_late, NULL);
+	printf("datagrams until full: some %d; blocked send, receiver closed: %s\n", sent > 0,
+	       num(send(d[0], chunk, sizeof chunk, 0)));
+	pthread_join(t, NULL);
+	close(d[0]);
+
+	/* a listener shut down under a blocked accept; two clients of an
+	 * abstract name */
+	int l = socket(AF_UNIX, SOCK_STREAM, 0);
+	struct sockaddr_un a = {AF_UNIX};
+	memcpy(a.sun_path, "\0corner-listener", 16);
+	socklen_t len = offsetof(struct sockaddr_un, sun_path) + 16;
+	bind(l, (struct sockaddr *)&a, len);
+	listen(l, 4);
+	int c1 = socket(AF_UNIX, SOCK_STREAM, 0), c2 = socket(AF_UNIX, SOCK_STREAM, 0);
+	printf("two connects to an abstract name: %s %s\n",
+	       res(connect(c1, (struct sockaddr *)&a, len)),
+	       res(connect(c2, (struct sockaddr *)&a, len)));
+	int s1 = accept(l, NULL, NULL), s2 = accept(l, NULL, NULL);
+	printf("both accepted %d\n", s1 >= 0 && s2 >= 0);
+	late_fd = l;
+	pthread_create(&t, NULL, shutdown_late, NULL);
+	printf("accept, listener shut down meanwhile: %s\n", res(accept(l, NULL, NULL)));
+	pthread_join(t, NULL);
+	int c3 = socket(AF_UNIX, SOCK_STREAM, 0);
+	printf("connect to a shut-down listener %s\n",
+	       res(connect(c3, (struct sockaddr *)&a, len)));
+	printf("connect with the family alone %s\n",
+	       res(connect(c3, (struct sockaddr *)&(sa_family_t){AF_UNIX}, sizeof(sa_family_t))));
+	socklen_t gl = 0;
+	printf("getsockname with no room %s, length %u\n", res(getsockname(c3, NULL, &gl)), gl);
+	struct linger lg = {1, 7}, back;
+	socklen_t bl = sizeof back;
+	setsockopt(c3, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+	getsockopt(c3, SOL_SOCKET, SO_LINGER, &back, &bl);
+	printf("SO_LINGER %d %d\n", back.l_onoff, back.l_linger);
+	printf("socket type 12 %s\n", res(socket(AF_UNIX, 12, 0)));
+	close(c1), close(c2), close(c3), close(s1), close(s2), close(l);
+}
+
 int main(void)
 {
 	pair_stream();
 	pair_messages();
 	names_and_options();
 	named();
+	corners();
 	return 0;
 }
