@@ -88,18 +88,16 @@ struct epitem {
  * down when an item goes or changes its directions. */
 struct epoll {
 	struct epitem *items; /* in the order they are looked at */
-	struct epoll *next;   /* every epoll */
 	struct file *file;    /* its own open file (anon_fd's) */
 	uint32_t changes;     /* epoll_ctl's changes, and what gone items gave */
-	uint32_t ready_walk, sig_walk, src_walk, depth_walk, paths_walk;
+	uint64_t ready_walk, sig_walk, src_walk, depth_walk, paths_walk;
 	bool ready;
 	uint32_t sig;
 	int below, above;
 	uint64_t paths[EPOLL_NESTS + 1]; /* paths up to an epoll held by none, by length */
 };
 
-static struct epoll *all;
-static uint32_t walk_gen;
+static uint64_t walk_gen;
 
 extern const struct dev_ops epoll_ops;
 
@@ -236,11 +234,7 @@ static void item_free(struct epitem *it)
 
 static void ep_release(struct file *f)
 {
-	struct epoll *ep = f->inode->priv, **pp;
-	for (pp = &all; *pp && *pp != ep; pp = &(*pp)->next)
-		;
-	if (*pp) /* not yet, when its fd could not be installed */
-		*pp = ep->next;
+	struct epoll *ep = f->inode->priv;
 	while (ep->items)
 		item_free(ep->items);
 	kfree(ep);
@@ -272,11 +266,8 @@ static int create(int flags)
 	if (!ep)
 		return -ENOMEM;
 	int fd = anon_fd(&epoll_ops, ep, O_RDWR, flags & O_CLOEXEC);
-	if (fd >= 0) {
+	if (fd >= 0)
 		ep->file = fd_get(fd);
-		ep->next = all;
-		all = ep;
-	}
 	return fd;
 }
 
@@ -346,6 +337,15 @@ static int loop_check(struct epoll *ep, struct epoll *target)
  * as many as wanted). */
 static const uint64_t path_limits[EPOLL_NESTS + 1] = {~0ull, 500, 100, 50, 10};
 
+/* a + b, at most 2^40: counts past every limit stay past it */
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	uint64_t cap = 1ull << 40;
+	a = a < cap ? a : cap;
+	b = b < cap ? b : cap;
+	return a + b < cap ? a + b : cap;
+}
+
 static uint64_t *paths_up(struct epoll *ep, int depth)
 {
 	if (ep->paths_walk == walk_gen)
@@ -357,7 +357,7 @@ static uint64_t *paths_up(struct epoll *ep, int depth)
 	for (struct epitem *it = ep->file->epitems; it && depth <= EPOLL_NESTS; it = it->fnext) {
 		uint64_t *up = paths_up(it->owner, depth + 1);
 		for (int k = 1; k <= EPOLL_NESTS; k++)
-			ep->paths[k] += up[k - 1] < path_limits[EPOLL_NESTS] * 1000 ? up[k - 1] : 0;
+			ep->paths[k] = sat_add(ep->paths[k], up[k - 1]);
 	}
 	return ep->paths;
 }
@@ -369,7 +369,7 @@ static bool paths_exceeded(struct file *f)
 	for (struct epitem *it = f->epitems; it; it = it->fnext) {
 		uint64_t *up = paths_up(it->owner, 0);
 		for (int k = 0; k <= EPOLL_NESTS; k++)
-			count[k] += up[k];
+			count[k] = sat_add(count[k], up[k]);
 	}
 	for (int k = 1; k <= EPOLL_NESTS; k++)
 		if (count[k] > path_limits[k])
@@ -482,7 +482,10 @@ SYSCALL_DEFINE4(epoll_ctl, int, epfd, int, op, int, fd, uint64_t, uevent)
 	it->events = ev.events | EPOLLERR | EPOLLHUP;
 	it->data = ev.data;
 	it->armed = true;
-	ep->changes++;
+	unsigned now;
+	walk_gen++;
+	if (item_ready(it, 0, &now))
+		ep->changes++; /* a wake-up of the epoll's own, as Linux's, only when ready */
 	pipe_poll_wake(); /* a thread in epoll_wait, or in poll on it, looks again */
 	return 0;
 }

@@ -276,6 +276,12 @@ int64_t pipe_write(struct file *f, uint64_t ubuf, uint64_t n)
 	return r;
 }
 
+uint32_t pipe_room(struct file *f)
+{
+	struct pipe *p = f->inode->pipe;
+	return PIPE_SIZE - p->len;
+}
+
 unsigned pipe_poll(struct file *f)
 {
 	struct pipe *p = f->inode->pipe;

@@ -31,9 +31,10 @@
 #define TFD_CLOEXEC O_CLOEXEC
 
 struct timerfd {
-	bool realtime;	   /* its clock is the wall clock (absolute times) */
-	uint64_t expiry;   /* the next, as time_ns(); 0: disarmed */
-	uint64_t interval; /* ns; 0: once */
+	bool realtime; /* its clock is the wall clock (absolute times) */
+	bool armed;
+	int64_t expiry;	   /* the next, as time_ns() (before boot: below 0) */
+	uint64_t interval; /* ns, at most INT64_MAX; 0: once */
 	uint64_t ticks;	   /* expirations not yet read */
 	struct waitq waiters;
 };
@@ -49,20 +50,27 @@ static struct timerfd *tfd_of(const struct file *f)
 	return f && f->inode->dev == &timerfd_ops ? f->inode->priv : NULL;
 }
 
-/* Count the expirations up to now. */
-static void advance(struct timerfd *t)
+/* Count the expirations up to now; the first since the last read is a
+ * wake-up of its readers (epoll's edges). */
+static struct timerfd *advance(struct file *f)
 {
-	uint64_t now = time_ns();
-	if (!t->expiry || now < t->expiry)
-		return;
+	struct timerfd *t = tfd_of(f);
+	int64_t now = (int64_t)time_ns();
+	if (!t->armed || now < t->expiry)
+		return t;
+	if (!t->ticks) /* Linux's timer wakes again only once read */
+		f->inode->wakes_in++;
 	if (!t->interval) {
 		t->ticks++;
-		t->expiry = 0;
-		return;
+		t->armed = false;
+		return t;
 	}
-	uint64_t n = 1 + (now - t->expiry) / t->interval;
+	uint64_t n = 1 + ((uint64_t)now - (uint64_t)t->expiry) / t->interval, step;
 	t->ticks += n;
-	t->expiry += n * t->interval;
+	if (__builtin_mul_overflow(n, t->interval, &step) || step > (uint64_t)INT64_MAX ||
+	    __builtin_add_overflow(t->expiry, (int64_t)step, &t->expiry))
+		t->expiry = INT64_MAX; /* past any time there will be */
+	return t;
 }
 
 static int64_t tfd_read(struct file *f, uint64_t ubuf, uint64_t n)
@@ -72,12 +80,14 @@ static int64_t tfd_read(struct file *f, uint64_t ubuf, uint64_t n)
 	struct timerfd *t = tfd_of(f);
 	f->refs++; /* another thread may close it while this one waits */
 	int64_t r = 0;
-	for (advance(t); !t->ticks && !r; advance(t)) {
+	for (advance(f); !t->ticks && !r; advance(f)) {
 		if (f->flags & O_NONBLOCK) {
 			r = -EAGAIN;
 			break;
 		}
-		int err = waitq_wait_until(&t->waiters, t->expiry ? t->expiry : THREAD_NO_DEADLINE);
+		int err = waitq_wait_until(&t->waiters,
+					   t->armed ? (uint64_t)(t->expiry < 1 ? 1 : t->expiry)
+						    : THREAD_NO_DEADLINE);
 		if (err == -EDEADLK) {
 			file_put(f);
 			proc_killed(
@@ -100,16 +110,17 @@ static int64_t tfd_read(struct file *f, uint64_t ubuf, uint64_t n)
 
 static unsigned tfd_poll(struct file *f)
 {
-	struct timerfd *t = tfd_of(f);
-	advance(t);
-	return t->ticks ? POLLIN | POLLRDNORM : 0;
+	return advance(f)->ticks ? POLLIN | POLLRDNORM : 0;
 }
 
+/* Its next expiry, while none waits to be read (with one, it is ready
+ * already: a wait must not end at each of its periods). */
 static uint64_t tfd_wake_at(struct file *f)
 {
-	struct timerfd *t = tfd_of(f);
-	advance(t);
-	return t->expiry ? t->expiry : POLL_NO_DEADLINE;
+	struct timerfd *t = advance(f);
+	if (!t->armed || t->ticks)
+		return POLL_NO_DEADLINE;
+	return t->expiry < 1 ? 1 : (uint64_t)t->expiry;
 }
 
 const struct dev_ops timerfd_ops = {
@@ -142,22 +153,28 @@ static struct timespec_user ts_of(uint64_t ns)
 }
 
 /* What is left and the interval, in the program's layout. */
-static struct itimerspec_user current(struct timerfd *t)
+static struct itimerspec_user current(struct file *f)
 {
-	advance(t);
-	uint64_t now = time_ns();
-	uint64_t left = t->expiry > now ? t->expiry - now : t->expiry ? 1 : 0;
+	struct timerfd *t = advance(f);
+	int64_t now = (int64_t)time_ns();
+	uint64_t left = t->armed && t->expiry > now ? (uint64_t)(t->expiry - now) : 0;
 	return (struct itimerspec_user){ts_of(t->interval), ts_of(left)};
 }
 
 /* The fd as a timerfd: EBADF, or EINVAL for another file, as Linux. */
-static int timerfd_get(int fd, struct timerfd **t)
+static int timerfd_get(int fd, struct file **f)
 {
-	struct file *f = fd_get(fd);
-	if (!f)
+	*f = fd_get(fd);
+	if (!*f || (*f)->flags & O_PATH)
 		return -EBADF;
-	*t = tfd_of(f);
-	return *t ? 0 : -EINVAL;
+	return tfd_of(*f) ? 0 : -EINVAL;
+}
+
+/* time_ns() + ns, or INT64_MAX past it. */
+static int64_t later(uint64_t ns)
+{
+	int64_t now = (int64_t)time_ns();
+	return ns > (uint64_t)(INT64_MAX - now) ? INT64_MAX : now + (int64_t)ns;
 }
 
 /* Linux's order: the new value is read (EFAULT), the flags and the value
@@ -171,31 +188,37 @@ SYSCALL_DEFINE4(timerfd_settime, int, fd, int, flags, uint64_t, unew, uint64_t, 
 	if (flags & ~(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET) ||
 	    timespec_ns(&v.value, 1, &value) || timespec_ns(&v.interval, 1, &interval))
 		return -EINVAL;
-	struct timerfd *t;
-	int err = timerfd_get(fd, &t);
+	struct file *f;
+	int err = timerfd_get(fd, &f);
 	if (err)
 		return err;
-	struct itimerspec_user old = current(t);
+	struct timerfd *t = tfd_of(f);
+	struct itimerspec_user old = current(f);
 	t->ticks = 0;
-	t->interval = value ? interval : 0;
-	if (!value)
-		t->expiry = 0;
-	else if (!(flags & TFD_TIMER_ABSTIME))
-		t->expiry = deadline_after(value);
-	else /* an absolute time past is an expiry now */
-		t->expiry = t->realtime ? deadline_at_realtime(value) : value;
-	if (t->expiry == 0 && value)
-		t->expiry = 1;
+	t->interval = interval > (uint64_t)INT64_MAX ? (uint64_t)INT64_MAX : interval;
+	t->armed = value != 0;
+	if (!(flags & TFD_TIMER_ABSTIME)) {
+		t->expiry = later(value);
+	} else if (!t->realtime) {
+		t->expiry = value > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)value;
+	} else { /* the wall clock's time as time_ns()'s, perhaps before boot */
+		uint64_t wall = time_realtime_ns();
+		int64_t now = (int64_t)time_ns();
+		t->expiry = value >= wall ? later(value - wall)
+			    : wall - value > (uint64_t)now + (uint64_t)INT64_MAX
+				? INT64_MIN
+				: now - (int64_t)(wall - value);
+	}
 	waitq_wake(&t->waiters); /* readers and pollers look at the new expiry */
 	return uold && copy_to_user(uold, &old, sizeof old) ? -EFAULT : 0;
 }
 
 SYSCALL_DEFINE2(timerfd_gettime, int, fd, uint64_t, ucur)
 {
-	struct timerfd *t;
-	int err = timerfd_get(fd, &t);
+	struct file *f;
+	int err = timerfd_get(fd, &f);
 	if (err)
 		return err;
-	struct itimerspec_user cur = current(t);
+	struct itimerspec_user cur = current(f);
 	return copy_to_user(ucur, &cur, sizeof cur) ? -EFAULT : 0;
 }

@@ -394,12 +394,25 @@ extern const struct dev_ops hostjit_ops;
 int64_t pipe_read(struct file *f, uint64_t ubuf, uint64_t n);
 int64_t pipe_write(struct file *f, uint64_t ubuf, uint64_t n);
 unsigned pipe_poll(struct file *f);
+/* Bytes a write to the pipe of f could add now. */
+uint32_t pipe_room(struct file *f);
 /* poll and select on a pipe, with other threads that could change it:
  * sleep until any pipe changes (0), a signal (-EINTR), the deadline (0;
  * THREAD_NO_DEADLINE: none), or every thread waits for another (-EDEADLK). */
 int pipe_poll_wait(uint64_t deadline);
 /* Wake every thread in pipe_poll_wait (an epoll's items changed). */
 void pipe_poll_wake(void);
+
+/* --- copies between files through a kernel buffer (sys_copy.c) --- */
+
+/* True if [addr, addr + n) lies in the buffer of copy k (copy_*_user take
+ * it then). */
+struct kernel_copy;
+bool kernel_copy_holds(const struct kernel_copy *k, uint64_t addr, size_t n);
+/* The thread ends inside a copy (a write that no other thread could end):
+ * the copy's buffer and file references go. */
+struct thread;
+void kernel_copy_abandon(struct thread *t);
 
 /* --- waiting for descriptors (sys_poll.c, epoll.c) --- */
 

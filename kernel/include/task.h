@@ -65,6 +65,7 @@ struct thread_signals {
 /* A thread's life (sched.c): on a run queue, on a CPU, asleep, or gone. */
 enum thread_state { THREAD_RUNNABLE, THREAD_RUNNING, THREAD_SLEEPING, THREAD_DEAD };
 
+struct kernel_copy;
 struct thread {
 	/* The vector registers pass through here (signal frames); XSAVE needs
 	 * 64-byte alignment, which thread_alloc checks. */
@@ -86,7 +87,7 @@ struct thread {
 	uint64_t robust_list;	    /* set_robust_list's head, or 0 */
 	bool killed;		    /* exit_group or a fatal signal: leave at the next chance */
 	bool forever;		    /* in a wait only another thread could end (signal.c) */
-	bool kernel_io;		    /* copy_*_user take kernel buffers too (sys_copy.c) */
+	struct kernel_copy *kcopy; /* a copy through a kernel buffer under way (sys_copy.c) */
 
 	/* Scheduling (sched.c), under its lock. */
 	enum thread_state state;

@@ -250,7 +250,7 @@ void proc_exit(int status)
 	struct proc *p = current_proc();
 
 	KASSERT(p->running && kernel_locked());
-	current_thread()->kernel_io = false; /* ended in a sendfile: user memory only */
+	kernel_copy_abandon(current_thread()); /* ended in a sendfile */
 	if (!p->exiting) {
 		p->exiting = true;
 		p->status = status & 0xff;

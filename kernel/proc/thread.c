@@ -365,7 +365,7 @@ void thread_exit(void)
 	struct thread *t = current_thread();
 	struct proc *p = t->proc;
 
-	t->kernel_io = false; /* killed in a sendfile: the robust list is the program's */
+	kernel_copy_abandon(t); /* ended in a sendfile: its buffer and files go */
 	if (p->nthreads == 1 && !p->exiting)
 		proc_exit(p->status);
 	if (!p->exiting) {

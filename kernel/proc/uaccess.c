@@ -1,6 +1,7 @@
 /* copy_from_user / copy_to_user (and cmpxchg_user for futexes): the only way
  * the kernel touches user memory. A bad pointer becomes -EFAULT through
  * trap_catch, never a kernel fault. */
+#include "fs.h"
 #include "kerrno.h"
 #include "kstring.h"
 #include "proc.h"
@@ -8,13 +9,13 @@
 #include "trap.h"
 
 /* In the user half; or, while the thread copies between two of its files
- * through a kernel buffer (sendfile), anywhere. */
+ * through a kernel buffer (sendfile), within that buffer. */
 static int user_range_ok(uint64_t addr, size_t n)
 {
 	if (addr + n >= addr && addr + n <= USER_TOP)
 		return 1;
 	struct thread *t = current_thread();
-	return t && t->kernel_io;
+	return t && t->kcopy && kernel_copy_holds(t->kcopy, addr, n);
 }
 
 int copy_from_user(void *dst, uint64_t usrc, size_t n)

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -72,6 +73,19 @@ static void sendfile_cases(void)
 	printf("into an empty pipe: %s, off moved as much: %d\n",
 	       n1 > 0 && n1 < (long)sizeof data ? "short" : "other", off == n1);
 	printf("into the full pipe %s\n", res(sendfile(p[1], big, &off, 10)));
+
+	/* a blocking sendfile fills a pipe once, as Linux's, rather than wait
+	 * for a reader */
+	int q[2];
+	pipe(q);
+	off = 0;
+	printf("blocking, into an empty pipe, 200000 bytes: %s\n",
+	       res_value(sendfile(q[1], big, &off, sizeof data)));
+	close(q[0]);
+	close(q[1]);
+	int efd = eventfd(0, 0);
+	printf("into an eventfd %s\n", res(sendfile(efd, src, NULL, 8)));
+	close(efd);
 
 	/* errors */
 	printf("bad offset pointer %s\n", res(sendfile(dst, 999, (off_t *)8, 1)));

@@ -185,8 +185,51 @@ static void waits(void)
 	close(shared_fd);
 }
 
+/* What a review found: edges of a timer read and re-armed in a loop,
+ * an absolute wall-clock timer set in the past, a disarmed timer's
+ * interval. */
+static void review(void)
+{
+	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK), ep = epoll_create1(0);
+	struct epoll_event e = {.events = EPOLLIN | EPOLLET, .data.u64 = 1};
+	epoll_ctl(ep, EPOLL_CTL_ADD, fd, &e);
+	struct itimerspec v = ms(10, 10);
+	timerfd_settime(fd, 0, &v, NULL);
+	for (int i = 0; i < 3; i++) {
+		int n = epoll_wait(ep, &e, 1, 2000);
+		long k = take(fd);
+		printf("EPOLLET round %d: %d event, read some %d\n", i, n, k > 0);
+		usleep(30000); /* the next expiry comes before the next wait */
+	}
+	v = ms(5, 0);
+	timerfd_settime(fd, 0, &v, NULL);
+	epoll_wait(ep, &e, 1, 2000);
+	take(fd);
+	timerfd_settime(fd, 0, &v, NULL);
+	usleep(20000);
+	printf("one-shot re-armed after a read, expired before the wait: %d\n",
+	       epoll_wait(ep, &e, 1, 500));
+	close(ep);
+	close(fd);
+
+	int real = timerfd_create(CLOCK_REALTIME, 0);
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	struct itimerspec past = {{1, 0}, {now.tv_sec - 10, now.tv_nsec}};
+	timerfd_settime(real, TFD_TIMER_ABSTIME, &past, NULL);
+	long k = take(real);
+	printf("wall clock, 10 s past, period 1 s: 10 or 11 expirations %d\n", k == 10 || k == 11);
+	struct itimerspec off = {{5, 0}, {0, 0}}, cur;
+	timerfd_settime(real, 0, &off, NULL);
+	timerfd_gettime(real, &cur);
+	printf("disarmed with an interval: interval %ld s, value %ld\n",
+	       (long)cur.it_interval.tv_sec, (long)cur.it_value.tv_sec);
+	close(real);
+}
+
 int main(void)
 {
+	review();
 	errors();
 	expiries();
 	waits();

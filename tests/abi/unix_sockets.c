@@ -25,17 +25,6 @@
 
 #include "result_name.h"
 
-static const char *num(long r)
-{
-	static char buf[8][32];
-	static int next;
-	if (r < 0)
-		return errno_name();
-	char *b = buf[next++ % 8];
-	snprintf(b, sizeof buf[0], "%ld", r);
-	return b;
-}
-
 static void pair_stream(void)
 {
 	int sv[2];
@@ -43,35 +32,35 @@ static void pair_stream(void)
 	struct stat st;
 	fstat(sv[0], &st);
 	printf("S_ISSOCK %d, lseek %s\n", S_ISSOCK(st.st_mode), res(lseek(sv[0], 0, SEEK_SET)));
-	printf("write %s\n", num(write(sv[0], "hello", 5)));
+	printf("write %s\n", res_value(write(sv[0], "hello", 5)));
 	int n = 0;
 	ioctl(sv[1], FIONREAD, &n);
 	printf("FIONREAD %d\n", n);
 	char buf[64] = {0};
-	printf("peek %s \"%.5s\"\n", num(recv(sv[1], buf, sizeof buf, MSG_PEEK)), buf);
+	printf("peek %s \"%.5s\"\n", res_value(recv(sv[1], buf, sizeof buf, MSG_PEEK)), buf);
 	memset(buf, 0, sizeof buf);
-	printf("read 3 %s \"%s\"\n", num(read(sv[1], buf, 3)), buf);
-	printf("send 2 more %s\n", num(send(sv[0], "!!", 2, 0)));
+	printf("read 3 %s \"%s\"\n", res_value(read(sv[1], buf, 3)), buf);
+	printf("send 2 more %s\n", res_value(send(sv[0], "!!", 2, 0)));
 	memset(buf, 0, sizeof buf);
-	printf("read the rest %s \"%s\"\n", num(recv(sv[1], buf, sizeof buf, 0)), buf);
-	printf("empty, MSG_DONTWAIT %s\n", num(recv(sv[1], buf, sizeof buf, MSG_DONTWAIT)));
+	printf("read the rest %s \"%s\"\n", res_value(recv(sv[1], buf, sizeof buf, 0)), buf);
+	printf("empty, MSG_DONTWAIT %s\n", res_value(recv(sv[1], buf, sizeof buf, MSG_DONTWAIT)));
 	struct pollfd pf[2] = {{sv[0], POLLIN | POLLOUT, 0}, {sv[1], POLLIN | POLLOUT, 0}};
 	poll(pf, 2, 0);
 	printf("poll %#x %#x\n", pf[0].revents, pf[1].revents);
 	printf("shutdown bad how %s\n", res(shutdown(sv[0], 7)));
 	printf("shutdown WR %s\n", res(shutdown(sv[0], SHUT_WR)));
-	printf("read after the peer's SHUT_WR %s\n", num(read(sv[1], buf, sizeof buf)));
-	printf("write after SHUT_WR %s\n", num(send(sv[0], "x", 1, MSG_NOSIGNAL)));
-	printf("the other way still works %s\n", num(write(sv[1], "back", 4)));
-	printf("read it %s\n", num(read(sv[0], buf, sizeof buf)));
+	printf("read after the peer's SHUT_WR %s\n", res_value(read(sv[1], buf, sizeof buf)));
+	printf("write after SHUT_WR %s\n", res_value(send(sv[0], "x", 1, MSG_NOSIGNAL)));
+	printf("the other way still works %s\n", res_value(write(sv[1], "back", 4)));
+	printf("read it %s\n", res_value(read(sv[0], buf, sizeof buf)));
 	poll(pf, 2, 0);
 	printf("poll %#x %#x\n", pf[0].revents, pf[1].revents);
 	close(sv[0]);
 	poll(pf + 1, 1, 0);
 	printf("peer closed: poll %#x\n", pf[1].revents);
-	printf("write to a closed peer %s\n", num(send(sv[1], "x", 1, MSG_NOSIGNAL)));
+	printf("write to a closed peer %s\n", res_value(send(sv[1], "x", 1, MSG_NOSIGNAL)));
 	signal(SIGPIPE, SIG_IGN);
-	printf("write(), SIGPIPE ignored %s\n", num(write(sv[1], "x", 1)));
+	printf("write(), SIGPIPE ignored %s\n", res_value(write(sv[1], "x", 1)));
 	close(sv[1]);
 }
 
@@ -87,33 +76,33 @@ static void pair_messages(void)
 	int n = 0;
 	ioctl(d[1], FIONREAD, &n);
 	printf("dgram FIONREAD %d\n", n);
-	printf("dgram 1 %s \"%s\"\n", num(recv(d[1], buf, sizeof buf, 0)), buf);
+	printf("dgram 1 %s \"%s\"\n", res_value(recv(d[1], buf, sizeof buf, 0)), buf);
 	memset(buf, 0, sizeof buf);
 	struct iovec iov = {buf, 3};
 	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
-	printf("dgram 2 into 3 bytes %s \"%s\" MSG_TRUNC %d\n", num(recvmsg(d[1], &m, 0)), buf,
-	       !!(m.msg_flags & MSG_TRUNC));
-	printf("dgram 3, empty %s\n", num(recv(d[1], buf, sizeof buf, 0)));
+	printf("dgram 2 into 3 bytes %s \"%s\" MSG_TRUNC %d\n", res_value(recvmsg(d[1], &m, 0)),
+	       buf, !!(m.msg_flags & MSG_TRUNC));
+	printf("dgram 3, empty %s\n", res_value(recv(d[1], buf, sizeof buf, 0)));
 	send(d[0], "0123456789", 10, 0);
-	printf("MSG_TRUNC gives the length %s\n", num(recv(d[1], buf, 4, MSG_TRUNC)));
-	printf("dgram empty, MSG_DONTWAIT %s\n", num(recv(d[1], buf, 4, MSG_DONTWAIT)));
+	printf("MSG_TRUNC gives the length %s\n", res_value(recv(d[1], buf, 4, MSG_TRUNC)));
+	printf("dgram empty, MSG_DONTWAIT %s\n", res_value(recv(d[1], buf, 4, MSG_DONTWAIT)));
 	int big = 300000;
 	static char huge[300000];
-	printf("dgram larger than the buffer %s\n", num(send(d[0], huge, big, 0)));
+	printf("dgram larger than the buffer %s\n", res_value(send(d[0], huge, big, 0)));
 
 	send(q[0], "one", 3, 0);
 	send(q[0], "two", 3, 0);
 	memset(buf, 0, sizeof buf);
-	printf("seqpacket %s \"%s\"", num(recv(q[1], buf, sizeof buf, 0)), buf);
-	printf(" %s \"%s\"\n", num(recv(q[1], buf, sizeof buf, 0)), buf);
-	printf("seqpacket empty, non-blocking %s\n", num(recv(q[1], buf, sizeof buf, 0)));
+	printf("seqpacket %s \"%s\"", res_value(recv(q[1], buf, sizeof buf, 0)), buf);
+	printf(" %s \"%s\"\n", res_value(recv(q[1], buf, sizeof buf, 0)), buf);
+	printf("seqpacket empty, non-blocking %s\n", res_value(recv(q[1], buf, sizeof buf, 0)));
 	close(q[0]);
-	printf("seqpacket, peer closed %s\n", num(recv(q[1], buf, sizeof buf, 0)));
+	printf("seqpacket, peer closed %s\n", res_value(recv(q[1], buf, sizeof buf, 0)));
 	printf("FD_CLOEXEC %d, O_NONBLOCK %d\n", fcntl(q[1], F_GETFD) & FD_CLOEXEC,
 	       !!(fcntl(q[1], F_GETFL) & O_NONBLOCK));
 	close(q[1]);
 	close(d[0]);
-	printf("dgram, peer closed: send %s\n", num(send(d[1], "x", 1, 0)));
+	printf("dgram, peer closed: send %s\n", res_value(send(d[1], "x", 1, 0)));
 	close(d[1]);
 }
 
@@ -154,7 +143,7 @@ static void names_and_options(void)
 	struct timeval tv = {0, 20000};
 	setsockopt(sv[1], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	char c;
-	printf("SO_RCVTIMEO 20 ms %s\n", num(read(sv[1], &c, 1)));
+	printf("SO_RCVTIMEO 20 ms %s\n", res_value(read(sv[1], &c, 1)));
 	tv.tv_usec = 1000000;
 	printf("SO_RCVTIMEO bad usec %s\n",
 	       res(setsockopt(sv[1], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv)));
@@ -244,7 +233,7 @@ static void named(void)
 			sum = sum * 31 + buf[i];
 		total += n;
 	}
-	printf("server read %lu bytes, checksum %lx, then %s\n", total, sum, num(n));
+	printf("server read %lu bytes, checksum %lx, then %s\n", total, sum, res_value(n));
 	write(s, "thanks", 6);
 	pthread_join(t, NULL);
 	close(s);
@@ -265,18 +254,18 @@ static void named(void)
 	printf("bind abstract %s", res(bind(srv, (struct sockaddr *)&sa, slen)));
 	printf(", again %s\n", res(bind(cli, (struct sockaddr *)&sa, slen)));
 	bind(cli, (struct sockaddr *)&ca, slen);
-	printf("sendto %s\n", num(sendto(cli, "ping", 4, 0, (struct sockaddr *)&sa, slen)));
+	printf("sendto %s\n", res_value(sendto(cli, "ping", 4, 0, (struct sockaddr *)&sa, slen)));
 	struct sockaddr_un from;
 	socklen_t fl = sizeof from;
 	char msg[16] = {0};
 	printf("recvfrom %s \"%s\" from %s (len %u)\n",
-	       num(recvfrom(srv, msg, sizeof msg, 0, (struct sockaddr *)&from, &fl)), msg,
+	       res_value(recvfrom(srv, msg, sizeof msg, 0, (struct sockaddr *)&from, &fl)), msg,
 	       from.sun_path + 1, fl);
 	int stream = socket(AF_UNIX, SOCK_STREAM, 0);
 	printf("connect a stream to a datagram socket %s\n",
 	       res(connect(stream, (struct sockaddr *)&sa, slen)));
 	printf("connect dgram %s, send %s\n", res(connect(cli, (struct sockaddr *)&sa, slen)),
-	       num(send(cli, "pong", 4, 0)));
+	       res_value(send(cli, "pong", 4, 0)));
 	fl = sizeof from;
 	memset(msg, 0, sizeof msg);
 	recvfrom(srv, msg, sizeof msg, 0, (struct sockaddr *)&from, &fl);
@@ -290,7 +279,7 @@ static void named(void)
 	close(ep);
 	close(stream);
 	close(srv);
-	printf("send, the named peer closed %s\n", num(send(cli, "y", 1, 0)));
+	printf("send, the named peer closed %s\n", res_value(send(cli, "y", 1, 0)));
 	close(cli);
 	int unnamed = socket(AF_UNIX, SOCK_DGRAM, 0);
 	struct sockaddr_un au;
@@ -336,13 +325,13 @@ static void corners(void)
 	late_fd = sv[0];
 	pthread_create(&t, NULL, send_late, NULL);
 	char buf[16] = {0};
-	printf("MSG_WAITALL over two writes %s \"%s\"\n", num(recv(sv[1], buf, 6, MSG_WAITALL)),
-	       buf);
+	printf("MSG_WAITALL over two writes %s \"%s\"\n",
+	       res_value(recv(sv[1], buf, 6, MSG_WAITALL)), buf);
 	pthread_join(t, NULL);
 	write(sv[0], "unread", 6); /* left in sv[1]'s queue */
 	close(sv[1]);
-	printf("peer closed with data unread: %s, then %s\n", num(read(sv[0], buf, 4)),
-	       num(read(sv[0], buf, 4)));
+	printf("peer closed with data unread: %s, then %s\n", res_value(read(sv[0], buf, 4)),
+	       res_value(read(sv[0], buf, 4)));
 	close(sv[0]);
 
 	/* a datagram sender waiting for room when its receiver closes */
@@ -359,7 +348,7 @@ static void corners(void)
 	late_fd = d[1];
 	pthread_create(&t, NULL, close_late, NULL);
 	printf("datagrams until full: some %d; blocked send, receiver closed: %s\n", sent > 0,
-	       num(send(d[0], chunk, sizeof chunk, 0)));
+	       res_value(send(d[0], chunk, sizeof chunk, 0)));
 	pthread_join(t, NULL);
 	close(d[0]);
 
