@@ -30,6 +30,7 @@ struct pipe {
 	uint8_t *buf;
 	uint32_t head, len; /* first unread byte, bytes unread */
 	int readers, writers;
+	uint32_t r_opens, w_opens; /* a named pipe's opens for reading, writing */
 	struct pipe_waiter *waiters;
 };
 
@@ -117,14 +118,19 @@ void pipe_free(struct pipe *p)
 
 void pipe_release(struct file *f)
 {
-	struct pipe *p = f->inode->pipe;
-	if (f->pipe_write_end)
+	struct inode *ip = f->inode;
+	struct pipe *p = ip->pipe;
+	if (f->pipe_write_end || f->pipe_rdwr)
 		p->writers--;
-	else
+	if (!f->pipe_write_end || f->pipe_rdwr)
 		p->readers--;
-	f->inode->wakes_in++; /* a hang-up for readers, an error for writers */
-	f->inode->wakes_out++;
+	ip->wakes_in++; /* a hang-up for readers, an error for writers */
+	ip->wakes_out++;
 	pipe_wake(p);
+	if (ip->fifo && !p->readers && !p->writers) { /* its bytes go with the last close */
+		pipe_free(p);
+		ip->pipe = NULL;
+	}
 }
 
 __attribute__((noreturn)) static void deadlock(struct file *f, const char *what)
@@ -276,6 +282,71 @@ int64_t pipe_write(struct file *f, uint64_t ubuf, uint64_t n)
 	return r;
 }
 
+/* A named pipe's opener waits until the other end has been opened since
+ * (*opens moves); 0, -ERESTARTSYS for a signal, or the program ends when
+ * no other thread could open it. */
+static int wait_partner(struct file *f, uint32_t *opens, const char *what)
+{
+	struct pipe *p = f->inode->pipe;
+	uint32_t seen = *opens;
+	while (*opens == seen) {
+		int err = pipe_wait(p);
+		if (err == -EINTR)
+			return -ERESTARTSYS;
+		if (err == -EDEADLK)
+			deadlock(f, what);
+	}
+	return 0;
+}
+
+int fifo_open(struct file *f)
+{
+	struct inode *ip = f->inode;
+	if (!ip->pipe) {
+		struct pipe *np = kzalloc(sizeof *np);
+		uint8_t *buf = np ? kmalloc(PIPE_SIZE) : NULL;
+		if (!buf) {
+			kfree(np);
+			return -ENOMEM;
+		}
+		np->buf = buf;
+		ip->pipe = np;
+	}
+	struct pipe *p = ip->pipe;
+	uint32_t acc = f->flags & O_ACCMODE;
+	bool nonblock = f->flags & O_NONBLOCK;
+	if (acc == O_RDWR) {
+		f->pipe_rdwr = true;
+		p->readers++, p->writers++;
+		p->r_opens++, p->w_opens++;
+		pipe_wake(p);
+		return 0;
+	}
+	if (acc == O_WRONLY) {
+		if (!p->readers && nonblock) {
+			f->pipe_write_end = true; /* counted, so that its release frees all */
+			p->writers++;
+			return -ENXIO;
+		}
+		f->pipe_write_end = true;
+		p->writers++;
+		p->w_opens++;
+		pipe_wake(p);
+		return p->readers ? 0
+				  : wait_partner(f, &p->r_opens,
+						 "opens a named pipe for writing that no other thread "
+						 "opens for reading");
+	}
+	p->readers++;
+	p->r_opens++;
+	pipe_wake(p);
+	if (p->writers || nonblock)
+		return 0;
+	return wait_partner(f, &p->w_opens,
+			    "opens a named pipe for reading that no other thread opens for "
+			    "writing");
+}
+
 uint32_t pipe_room(struct file *f)
 {
 	struct pipe *p = f->inode->pipe;
@@ -286,12 +357,13 @@ unsigned pipe_poll(struct file *f)
 {
 	struct pipe *p = f->inode->pipe;
 	unsigned r = 0;
-	if (!f->pipe_write_end) {
+	if (!f->pipe_write_end || f->pipe_rdwr) {
 		if (p->len)
 			r |= POLLIN | POLLRDNORM;
 		if (!p->writers)
 			r |= POLLHUP;
-	} else {
+	}
+	if (f->pipe_write_end || f->pipe_rdwr) {
 		if (p->len < PIPE_SIZE)
 			r |= POLLOUT | POLLWRNORM;
 		if (!p->readers)

@@ -132,7 +132,7 @@ struct usock {
 };
 
 static struct usock *all;
-extern const struct dev_ops sock_ops, sockfile_ops;
+extern const struct dev_ops sock_ops;
 
 static struct usock *sock_of_file(const struct file *f)
 {

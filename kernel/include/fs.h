@@ -167,6 +167,7 @@ struct inode {
 	struct mqueue *mq; /* POSIX message queue (not in the tree) */
 	uint32_t shmaps;   /* shared mappings of it (shmap.c) */
 	bool memfd;	   /* made by memfd_create, in no directory */
+	bool fifo;	   /* a named pipe (mknod): its pipe exists while it is open */
 	int64_t atime, mtime, ctime; /* ns since the epoch */
 	const struct inode_ops *ops; /* NULL: the in-memory tree */
 	struct mount *sb;          /* the mounted filesystem it is on, or NULL */
@@ -185,6 +186,7 @@ struct file {
 	uint32_t refs;  /* fd slots sharing it */
 	uint32_t err_seen; /* its filesystem's err_seq when it last looked */
 	bool pipe_write_end;
+	bool pipe_rdwr; /* a named pipe opened O_RDWR: both ends */
 	char *text; /* a generated file's text as last made (procfs.c), kmalloc'd */
 	struct epitem *epitems; /* epoll items watching it (epoll.c) */
 	size_t text_len;
@@ -391,11 +393,20 @@ extern const struct dev_ops hostout_ops;
 /* /dev/hostjit: raw bytes both ways with a host process, on virtio-console
  * port 2 when the CLI attaches it (hostjit.c); without it, open fails. */
 extern const struct dev_ops hostjit_ops;
+/* A socket file in the tree (a bound socket's name, mknod's S_IFSOCK):
+ * opening it is ENXIO (unix.c). */
+extern const struct dev_ops sockfile_ops;
 int64_t pipe_read(struct file *f, uint64_t ubuf, uint64_t n);
 int64_t pipe_write(struct file *f, uint64_t ubuf, uint64_t n);
 unsigned pipe_poll(struct file *f);
 /* Bytes a write to the pipe of f could add now. */
 uint32_t pipe_room(struct file *f);
+/* f, just made for a named pipe (inode.fifo), opens it as Linux's open
+ * does: the pipe is made at the first open; a reader waits for a writer
+ * and a writer for a reader (O_NONBLOCK: a reader does not wait, a writer
+ * gets ENXIO), O_RDWR never waits. 0, or a negative errno (f is then the
+ * caller's to put, which undoes the open). */
+int fifo_open(struct file *f);
 /* poll and select on a pipe, with other threads that could change it:
  * sleep until any pipe changes (0), a signal (-EINTR), the deadline (0;
  * THREAD_NO_DEADLINE: none), or every thread waits for another (-EDEADLK). */

@@ -99,8 +99,13 @@ static int64_t do_open(int dirfd, uint64_t upath, int flags, uint32_t mode)
 	struct file *f = file_open_inode(ip, keep | O_LARGEFILE);
 	if (!f)
 		return -ENOMEM;
-	if (ip->pipe) {
-		/* A fifo reached by name: only the pipe's own ends exist here. */
+	if (ip->fifo && !(flags & O_PATH) && (err = fifo_open(f))) {
+		file_put(f);
+		return err;
+	}
+	if (ip->pipe && !ip->fifo && !(flags & O_PATH)) {
+		/* an anonymous pipe reached by name (/proc/self/fd): only its own
+		 * two ends exist here */
 		file_put(f);
 		return -ENXIO;
 	}

@@ -340,6 +340,66 @@ static int64_t do_mkdir(int dirfd, uint64_t upath, uint32_t mode)
 	return dir_create(t.dir, t.name, t.len, S_IFDIR | (mode & 07777 & ~fs_umask()), &ip);
 }
 
+/* mknod: a regular file, a named pipe or a socket file, as Linux's; the
+ * type is checked first (EINVAL; a directory EPERM), then the name. Device
+ * files cannot be made here: EPERM, as for a process without CAP_MKNOD. */
+static int64_t do_mknod(int dirfd, uint64_t upath, uint32_t mode, uint64_t dev)
+{
+	(void)dev;
+	uint32_t type = mode & S_IFMT;
+	switch (type) {
+	case 0:
+	case S_IFREG:
+	case S_IFIFO:
+	case S_IFSOCK:
+	case S_IFCHR:
+	case 0060000: /* S_IFBLK */
+		break;
+	case S_IFDIR:
+		return -EPERM;
+	default:
+		return -EINVAL;
+	}
+	struct target t;
+	int err = target_of(dirfd, upath, &t);
+	if (err)
+		return err;
+	if (t.len == 0 || is_dot(&t) || is_dotdot(&t) || dir_lookup(t.dir, t.name, t.len))
+		return -EEXIST;
+	if (type == S_IFCHR || type == 0060000)
+		return -EPERM;
+	if ((err = inode_writable(t.dir)))
+		return err;
+	uint32_t perm = mode & 07777 & ~fs_umask();
+	struct inode *ip;
+	if (type == 0 || type == S_IFREG)
+		return dir_create(t.dir, t.name, t.len, S_IFREG | perm, &ip);
+	if (t.dir->ops)
+		return -EPERM; /* FAT has no named pipes or sockets */
+	ip = inode_new(type | perm);
+	if (!ip)
+		return -ENOSPC;
+	ip->fifo = type == S_IFIFO;
+	if (type == S_IFSOCK)
+		ip->dev = &sockfile_ops; /* opening it is ENXIO, as a bound socket's file */
+	err = dir_link(t.dir, t.name, t.len, ip);
+	if (err) {
+		inode_get(ip);
+		inode_put(ip); /* frees it: no name, no user */
+	}
+	return err;
+}
+
+SYSCALL_DEFINE3(mknod, uint64_t, path, uint32_t, mode, uint64_t, dev)
+{
+	return do_mknod(AT_FDCWD, path, mode, dev);
+}
+
+SYSCALL_DEFINE4(mknodat, int, dirfd, uint64_t, path, uint32_t, mode, uint64_t, dev)
+{
+	return do_mknod(dirfd, path, mode, dev);
+}
+
 SYSCALL_DEFINE2(mkdir, uint64_t, path, uint32_t, mode)
 {
 	return do_mkdir(AT_FDCWD, path, mode);

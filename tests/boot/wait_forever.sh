@@ -1,7 +1,8 @@
 # Waits that nothing but this very process could end (one thread): reading
 # an empty pipe whose write end is open, filling a pipe nobody drains,
 # polling such a pipe with no timeout (poll, or epoll_wait on an epoll
-# holding it), reading a timerfd that is not armed, and pause, sigsuspend and sigwaitinfo
+# holding it), opening a named pipe that no one else opens, reading a
+# timerfd that is not armed, and pause, sigsuspend and sigwaitinfo
 # with no timer armed, or with the timer's signal blocked. Linux would hang
 # forever; the program ends with 137 and a message naming the cause instead,
 # and the kernel goes on (every page comes back).
@@ -10,7 +11,9 @@ cat >"$TMP/wait.c" <<'END'
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <fcntl.h>
 #include <sys/epoll.h>
+#include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <sys/time.h>
 #include <string.h>
@@ -37,6 +40,10 @@ int main(int argc, char **argv)
 		int ep = epoll_create1(0);
 		epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &e);
 		epoll_wait(ep, &e, 1, -1);
+	} else if (!strcmp(argv[1], "fifo")) {
+		unlink("/tmp/wait_fifo");
+		mkfifo("/tmp/wait_fifo", 0600);
+		open("/tmp/wait_fifo", O_RDONLY);
 	} else if (!strcmp(argv[1], "timerfd")) {
 		read(timerfd_create(CLOCK_MONOTONIC, 0), buf, 8);
 	} else {
@@ -60,7 +67,7 @@ int main(int argc, char **argv)
 }
 END
 clang-19 -static -O1 -o "$TMP/wait" "$TMP/wait.c" || fail "cannot build the program"
-for mode in read write poll epoll pause pause-blocked-timer sigsuspend sigwaitinfo; do
+for mode in read write poll epoll fifo pause pause-blocked-timer sigsuspend sigwaitinfo; do
 	run ./bareflow run --verbose --timeout 60 "$TMP/wait" $mode
 	expect_status 137
 	expect_output "^start$"

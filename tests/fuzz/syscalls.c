@@ -17,7 +17,8 @@
  * rt_sigaction would jump anywhere), and timers are never armed (their
  * signal would come later). Pipes and sockets are made non-blocking (one
  * thread: a write to a full pipe that only we read would wait for ever;
- * accept is accept4 with SOCK_NONBLOCK), and SIGPIPE
+ * accept is accept4 with SOCK_NONBLOCK; mknod makes no named pipe), and
+ * SIGPIPE
  * stays ignored. RLIMIT_CPU is never set (its SIGXCPU would end the run).
  *
  * Arguments: calls per thread, seed, and threads (1 unless given): with
@@ -172,6 +173,12 @@ static void tame(long nr, uint64_t a[6])
 		break;
 	case SYS_accept4:
 		a[3] |= O_NONBLOCK;
+		break;
+	case SYS_mknod: /* no named pipe: a later open of it would wait */
+		a[1] &= ~0170000ull;
+		break;
+	case SYS_mknodat:
+		a[2] &= ~0170000ull;
 		break;
 	case SYS_fcntl:
 		if ((int)a[1] == F_SETFL)
