@@ -328,14 +328,21 @@ static int target_of(int dirfd, uint64_t upath, struct target *t)
 static bool is_dot(const struct target *t) { return t->len == 1 && t->name[0] == '.'; }
 static bool is_dotdot(const struct target *t) { return t->len == 2 && t->name[0] == '.' && t->name[1] == '.'; }
 
+/* The place for a new name: its directory and name (-EEXIST if taken). */
+static int new_name(int dirfd, uint64_t upath, struct target *t)
+{
+	int err = target_of(dirfd, upath, t);
+	if (!err && (t->len == 0 || is_dot(t) || is_dotdot(t) || dir_lookup(t->dir, t->name, t->len)))
+		err = -EEXIST;
+	return err;
+}
+
 static int64_t do_mkdir(int dirfd, uint64_t upath, uint32_t mode)
 {
 	struct target t;
-	int err = target_of(dirfd, upath, &t);
+	int err = new_name(dirfd, upath, &t);
 	if (err)
 		return err;
-	if (t.len == 0 || is_dot(&t) || is_dotdot(&t) || dir_lookup(t.dir, t.name, t.len))
-		return -EEXIST;
 	struct inode *ip;
 	return dir_create(t.dir, t.name, t.len, S_IFDIR | (mode & 07777 & ~fs_umask()), &ip);
 }
@@ -361,11 +368,9 @@ static int64_t do_mknod(int dirfd, uint64_t upath, uint32_t mode, uint64_t dev)
 		return -EINVAL;
 	}
 	struct target t;
-	int err = target_of(dirfd, upath, &t);
+	int err = new_name(dirfd, upath, &t);
 	if (err)
 		return err;
-	if (t.len == 0 || is_dot(&t) || is_dotdot(&t) || dir_lookup(t.dir, t.name, t.len))
-		return -EEXIST;
 	if (type == S_IFCHR || type == 0060000)
 		return -EPERM;
 	if ((err = inode_writable(t.dir)))
