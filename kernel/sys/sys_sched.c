@@ -109,7 +109,7 @@ SYSCALL_DEFINE2(sched_getparam, int, pid, uint64_t, param)
 /* Thread pid (0: the caller) gets policy (-1: its own) and the priority
  * at param (struct sched_param: one int), checked as Linux checks them.
  * SCHED_BATCH and SCHED_IDLE run as SCHED_OTHER; SCHED_DEADLINE is only
- * for sched_setattr, which is not here. With SCHED_RESET_ON_FORK the
+ * for sched_setattr (below). With SCHED_RESET_ON_FORK the
  * threads it makes start as SCHED_OTHER (thread.c). */
 static int64_t set_scheduler(int pid, int policy, uint64_t param)
 {
@@ -239,6 +239,112 @@ SYSCALL_DEFINE3(setpriority, int, which, int, who, int, nice)
 		t->nice = nice; /* its next slice is so long (sched.c) */
 	}
 	return err;
+}
+
+/* struct sched_attr, as far as Linux 6.x has it (SCHED_ATTR_SIZE_VER1). */
+struct sched_attr_user {
+	uint32_t size, policy;
+	uint64_t flags;
+	int32_t nice;
+	uint32_t priority;
+	uint64_t runtime, deadline, period;
+	uint32_t util_min, util_max;
+};
+#define SCHED_ATTR_SIZE_VER0 48
+#define SCHED_FLAG_RESET_ON_FORK 0x01
+#define SCHED_FLAG_KEEP_POLICY 0x08
+#define SCHED_FLAG_KEEP_PARAMS 0x10
+#define SCHED_FLAG_UTIL_CLAMP 0x60
+#define SCHED_FLAG_ALL 0x7f
+
+/* The program's struct, of its size (0: the first version's): E2BIG, with
+ * the size we know written back, for one too small or too large, or
+ * longer than ours with bytes past ours that are not 0, as Linux. */
+static int attr_from_user(uint64_t uattr, struct sched_attr_user *a)
+{
+	uint32_t size;
+	if (copy_from_user(&size, uattr, sizeof size))
+		return -EFAULT;
+	size = size ? size : SCHED_ATTR_SIZE_VER0;
+	bool big = size < SCHED_ATTR_SIZE_VER0 || size > 4096;
+	for (uint32_t off = sizeof *a; !big && off < size; off++) {
+		uint8_t b;
+		if (copy_from_user(&b, uattr + off, 1))
+			return -EFAULT;
+		big = b != 0;
+	}
+	if (big) {
+		uint32_t ours = sizeof *a;
+		copy_to_user(uattr, &ours, sizeof ours);
+		return -E2BIG;
+	}
+	*a = (struct sched_attr_user){0};
+	if (copy_from_user(a, uattr, size < sizeof *a ? size : sizeof *a))
+		return -EFAULT;
+	a->size = size;
+	return 0;
+}
+
+/* sched_setattr: a policy with its priority or nice, as sched_setscheduler
+ * and setpriority would set them. SCHED_DEADLINE has no scheduler here: its
+ * admission fails (EBUSY, as Linux's when the bandwidth is not there); the
+ * utilization clamps are taken and not kept. */
+SYSCALL_DEFINE3(sched_setattr, int, pid, uint64_t, uattr, unsigned int, flags)
+{
+	struct sched_attr_user a;
+	if (!uattr || pid < 0 || flags)
+		return -EINVAL;
+	int err = attr_from_user(uattr, &a);
+	if (err)
+		return err;
+	if ((a.flags & SCHED_FLAG_UTIL_CLAMP) && a.size < sizeof a)
+		return -EINVAL;
+	a.nice = a.nice < -20 ? -20 : a.nice > 19 ? 19 : a.nice;
+	struct thread *t = named(pid);
+	if (!t)
+		return -ESRCH;
+	int policy = a.flags & SCHED_FLAG_KEEP_POLICY ? (int)t->policy : (int)a.policy;
+	int64_t max = priority_range(policy, 99), min = priority_range(policy, 1);
+	if (a.flags & ~(uint64_t)SCHED_FLAG_ALL || max < 0)
+		return -EINVAL;
+	if (policy == SCHED_DEADLINE)
+		return -EBUSY;
+	if (a.flags & SCHED_FLAG_KEEP_PARAMS) {
+		a.priority = t->base_priority;
+		a.nice = t->nice;
+	}
+	if ((int64_t)a.priority < min || (int64_t)a.priority > max)
+		return -EINVAL;
+	bool fair = max == 0;
+	if (fair && a.nice < t->nice && !may_nice(a.nice))
+		return -EPERM;
+	t->reset_on_fork = a.flags & SCHED_FLAG_RESET_ON_FORK;
+	if (a.flags & SCHED_FLAG_KEEP_PARAMS)
+		return 0; /* Linux then leaves the policy too */
+	if (fair)
+		t->nice = a.nice;
+	t->base_priority = a.priority;
+	sched_set_priority(t, policy, a.priority);
+	futex_pi_update(t);
+	return 0;
+}
+
+SYSCALL_DEFINE4(sched_getattr, int, pid, uint64_t, uattr, unsigned int, size, unsigned int, flags)
+{
+	if (!uattr || pid < 0 || flags || size < SCHED_ATTR_SIZE_VER0 || size > 4096)
+		return -EINVAL;
+	struct thread *t = named(pid);
+	if (!t)
+		return -ESRCH;
+	struct sched_attr_user a = {
+	    .size = size < sizeof a ? size : sizeof a,
+	    .policy = t->policy,
+	    .flags = t->reset_on_fork ? SCHED_FLAG_RESET_ON_FORK : 0,
+	    .nice = priority_range((int)t->policy, 99) ? 0 : t->nice,
+	    .priority = t->base_priority,
+	    .util_max = 1024, /* no clamp: the whole CPU */
+	};
+	return copy_to_user(uattr, &a, a.size) ? -EFAULT : 0;
 }
 
 /* Restartable sequences are refused on purpose, not missing: glibc
