@@ -173,6 +173,8 @@ struct proc {
 	int dumpable, no_new_privs, pdeathsig;
 	unsigned membarrier; /* its membarrier REGISTER_ commands (sys_membarrier.c) */
 	uint32_t personality; /* as set (sys_info.c): PER_LINUX, 0, unless changed */
+	int mempolicy;	      /* set_mempolicy's mode with its flags (sys_numa.c) */
+	bool mempolicy_node0; /* its node mask: node 0, the only one */
 };
 
 /*
