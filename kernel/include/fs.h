@@ -168,6 +168,7 @@ struct inode {
 	uint32_t shmaps;   /* shared mappings of it (shmap.c) */
 	bool memfd;	   /* made by memfd_create, in no directory */
 	bool fifo;	   /* a named pipe (mknod): its pipe exists while it is open */
+	bool linkable;	   /* made by O_TMPFILE without O_EXCL: linkat may name it */
 	int64_t atime, mtime, ctime; /* ns since the epoch */
 	const struct inode_ops *ops; /* NULL: the in-memory tree */
 	struct mount *sb;          /* the mounted filesystem it is on, or NULL */

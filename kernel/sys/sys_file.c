@@ -30,6 +30,42 @@ static bool is_console(const struct inode *ip)
 	return (ip->mode & S_IFMT) == S_IFCHR && ip->dev->stream;
 }
 
+#define O_TMPFILE_BIT 020000000 /* __O_TMPFILE; O_TMPFILE is it with O_DIRECTORY */
+
+/* O_TMPFILE: a regular file with no name, in the directory's filesystem,
+ * gone with its last descriptor unless linkat gives it a name (not with
+ * O_EXCL), as Linux's; FAT has none (EOPNOTSUPP, as vfat). */
+static int64_t open_tmpfile(int dirfd, const char *path, int flags, uint32_t mode)
+{
+	uint32_t acc = flags & O_ACCMODE;
+	if ((flags & (O_DIRECTORY | O_CREAT)) != O_DIRECTORY || (acc != O_WRONLY && acc != O_RDWR))
+		return -EINVAL;
+	struct inode *dir;
+	int err = path_lookup(dirfd, path, true, &dir);
+	if (err)
+		return err;
+	if (!S_ISDIR(dir->mode))
+		return -ENOTDIR;
+	if (dir->ops)
+		return -EOPNOTSUPP;
+	if ((err = inode_writable(dir)))
+		return err;
+	struct inode *ip = inode_new(S_IFREG | (mode & 07777 & ~fs_umask()));
+	if (!ip)
+		return -ENOSPC;
+	ip->linkable = !(flags & O_EXCL);
+	struct file *f = file_open_inode(ip, acc | (flags & (O_APPEND | O_NONBLOCK)) | O_LARGEFILE);
+	if (!f) {
+		inode_get(ip);
+		inode_put(ip);
+		return -ENOMEM;
+	}
+	int fd = fd_install(f, 0, flags & O_CLOEXEC);
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}
+
 /* Open (or create) path relative to dirfd; returns the new fd. */
 static int64_t do_open(int dirfd, uint64_t upath, int flags, uint32_t mode)
 {
@@ -41,6 +77,8 @@ static int64_t do_open(int dirfd, uint64_t upath, int flags, uint32_t mode)
 	uint32_t acc = flags & O_ACCMODE;
 	if (acc == 3 && !(flags & O_PATH))
 		return -EINVAL;
+	if (flags & O_TMPFILE_BIT)
+		return open_tmpfile(dirfd, path, flags, mode);
 
 	if ((flags & O_CREAT) && !(flags & O_PATH)) {
 		struct inode *dir;

@@ -577,6 +577,12 @@ static int64_t do_link(int odirfd, uint64_t opath, int ndirfd, uint64_t npath, i
 	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
 	int err = at_lookup(odirfd, opath, (flags & AT_SYMLINK_FOLLOW ? 0 : AT_SYMLINK_NOFOLLOW) | (flags & AT_EMPTY_PATH), &ip);
+	if (!err && ip->dev == &dev_fd_alias_ops && (flags & AT_SYMLINK_FOLLOW)) {
+		struct file *f = fd_get((int)ip->rdev); /* /proc/self/fd/N: its file */
+		if (!f)
+			return -ENOENT;
+		ip = f->inode;
+	}
 	if (!err)
 		err = target_of(ndirfd, npath, &t);
 	if (err)
@@ -585,9 +591,12 @@ static int64_t do_link(int odirfd, uint64_t opath, int ndirfd, uint64_t npath, i
 		return -EPERM;
 	if (t.len == 0 || is_dot(&t) || is_dotdot(&t) || dir_lookup(t.dir, t.name, t.len))
 		return -EEXIST;
-	if (ip->nlink == 0)
+	if (ip->nlink == 0 && !ip->linkable)
 		return -ENOENT;
-	return dir_link(t.dir, t.name, t.len, ip);
+	err = dir_link(t.dir, t.name, t.len, ip);
+	if (!err)
+		ip->linkable = false; /* named now: as any file */
+	return err;
 }
 
 SYSCALL_DEFINE2(link, uint64_t, o, uint64_t, n)
