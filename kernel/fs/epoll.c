@@ -243,6 +243,7 @@ static void ep_release(struct file *f)
 
 /* No read or write (EINVAL) and no mmap (ENODEV), as Linux's. */
 const struct dev_ops epoll_ops = {
+    .anon = "eventpoll",
     .poll = ep_poll,
     .open = anon_open,
     .release = ep_release,

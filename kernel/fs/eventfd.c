@@ -110,6 +110,7 @@ static unsigned efd_poll(struct file *f)
 }
 
 static const struct dev_ops eventfd_ops = {
+    .anon = "eventfd",
     .read = efd_read,
     .write = efd_write,
     .poll = efd_poll,

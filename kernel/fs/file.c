@@ -6,6 +6,7 @@
 #include "heap.h"
 #include "kerrno.h"
 #include "kstring.h"
+#include "printf.h"
 #include "proc.h"
 #include "task.h"
 
@@ -94,6 +95,53 @@ int anon_fd(const struct dev_ops *ops, void *priv, uint32_t flags, bool cloexec)
 	return fd;
 }
 
+void file_set_name(struct file *f, int dirfd, const char *prefix, const char *path)
+{
+	char *name = kmalloc(PATH_MAX + 64);
+	if (!name)
+		return;
+	size_t n = 0;
+	if (prefix) { /* a name that is no path: "/memfd:" and the program's */
+		ksnprintf(name, PATH_MAX + 64, "%s%s", prefix, path);
+		kfree(f->name);
+		f->name = name;
+		return;
+	}
+	if (path[0] != '/') { /* from its directory's name */
+		struct file *d = dirfd == AT_FDCWD ? NULL : fd_get(dirfd);
+		if (path_of_dir(d ? d->inode : fs_cwd(), name, PATH_MAX) < 0) {
+			kfree(name);
+			return;
+		}
+		n = strlen(name);
+	}
+	/* the path's components, without ".", ".." (one up) or empty ones */
+	for (const char *p = path; *p;) {
+		while (*p == '/')
+			p++;
+		const char *e = p;
+		while (*e && *e != '/')
+			e++;
+		size_t len = (size_t)(e - p);
+		if (len == 2 && p[0] == '.' && p[1] == '.') {
+			while (n > 0 && name[n - 1] != '/')
+				n--;
+			n = n > 1 ? n - 1 : 0; /* the "/" before it too, but the root's */
+		} else if (len && !(len == 1 && p[0] == '.') && n + len + 2 <= PATH_MAX) {
+			if (n == 0 || name[n - 1] != '/')
+				name[n++] = '/';
+			memcpy(name + n, p, len);
+			n += len;
+		}
+		p = e;
+	}
+	if (n == 0)
+		name[n++] = '/';
+	name[n] = 0;
+	kfree(f->name);
+	f->name = name;
+}
+
 int anon_open(struct inode *ip)
 {
 	(void)ip;
@@ -117,6 +165,7 @@ void file_put(struct file *f)
 	if (f->inode->dev && f->inode->dev->release)
 		f->inode->dev->release(f);
 	kfree(f->text);
+	kfree(f->name);
 	inode_put(f->inode);
 	kfree(f);
 }

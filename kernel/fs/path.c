@@ -69,6 +69,13 @@ static int follow_link(struct inode *dir, struct inode *link, int *links, struct
 {
 	if (++*links > MAX_SYMLINKS)
 		return -ELOOP;
+	if (link->dev == &dev_fd_alias_ops) { /* /proc/self/fd/N: the file itself */
+		struct file *f = fd_get((int)link->rdev);
+		if (!f)
+			return -ENOENT;
+		*out = f->inode;
+		return 0;
+	}
 	if (link->size == 0)
 		return -ENOENT;
 	return walk(link->data[0] == '/' ? fs_root() : dir, (const char *)link->data, link->size, true,

@@ -322,8 +322,10 @@ int fifo_open(struct file *f)
 		pipe_wake(p);
 		return 0;
 	}
+	if (!ip->fifo) /* an anonymous pipe reopened: an end at once, as Linux's */
+		nonblock = true;
 	if (acc == O_WRONLY) {
-		if (!p->readers && nonblock) {
+		if (!p->readers && nonblock && ip->fifo) {
 			f->pipe_write_end = true; /* counted, so that its release frees all */
 			p->writers++;
 			return -ENXIO;
@@ -332,8 +334,8 @@ int fifo_open(struct file *f)
 		p->writers++;
 		p->w_opens++;
 		pipe_wake(p);
-		return p->readers ? 0
-				  : wait_partner(f, &p->r_opens,
+		return p->readers || !ip->fifo ? 0
+					       : wait_partner(f, &p->r_opens,
 						 "opens a named pipe for writing that no other thread "
 						 "opens for reading");
 	}

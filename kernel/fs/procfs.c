@@ -353,6 +353,168 @@ void procfs_thread_gone(int tid)
 	}
 }
 
+/*
+ * /proc/self/fd: a directory whose entries are the open descriptors, made
+ * as they are looked up (inode_ops), each a link (S_IFLNK) that leads to
+ * the descriptor's file itself, not to a name (path.c follows a
+ * dev_fd_alias_ops link so), as Linux's magic links: open reopens the file
+ * (a new open file description), stat sees the file, readlink its name or
+ * kind (procfs_fd_text). One link inode per descriptor number, kept (named
+ * once, so that nothing frees it) until the tree goes.
+ */
+static struct inode **fd_links;
+static int fd_links_cap;
+
+static struct inode *fd_link(int fd, int *err)
+{
+	if (fd >= fd_links_cap) {
+		int cap = fd_links_cap ? fd_links_cap : 64;
+		while (cap <= fd)
+			cap *= 2;
+		struct inode **n = kzalloc(cap * sizeof *n);
+		if (!n) {
+			*err = -ENOMEM;
+			return NULL;
+		}
+		if (fd_links)
+			memcpy(n, fd_links, fd_links_cap * sizeof *n);
+		kfree(fd_links);
+		fd_links = n;
+		fd_links_cap = cap;
+	}
+	if (!fd_links[fd]) {
+		struct inode *ip = inode_new(S_IFLNK | 0700);
+		if (!ip) {
+			*err = -ENOMEM;
+			return NULL;
+		}
+		ip->dev = &dev_fd_alias_ops;
+		ip->rdev = (uint32_t)fd;
+		ip->nlink = 1;
+		fd_links[fd] = ip;
+	}
+	return fd_links[fd];
+}
+
+/* A descriptor's name: decimal, no leading 0 (as Linux's name_to_int). */
+static int fd_of_name(const char *name, size_t len)
+{
+	int fd = 0;
+	if (!len || len > 9 || (len > 1 && name[0] == '0'))
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (name[i] < '0' || name[i] > '9')
+			return -1;
+		fd = fd * 10 + (name[i] - '0');
+	}
+	return fd;
+}
+
+static struct inode *fd_lookup(struct inode *dir, const char *name, size_t len, int *err)
+{
+	(void)dir;
+	int fd = fd_of_name(name, len);
+	*err = -ENOENT;
+	return fd >= 0 && fd_get(fd) ? fd_link(fd, err) : NULL;
+}
+
+static const char *fd_next(struct inode *dir, uint64_t *pos, struct inode **ip)
+{
+	static char name[16]; /* read at once, under the kernel lock */
+	(void)dir;
+	for (int fd = (int)(*pos - 2), err; fd < fd_table_size(); fd++)
+		if (fd_get(fd) && (*ip = fd_link(fd, &err))) {
+			*pos = (uint64_t)fd + 2;
+			ksnprintf(name, sizeof name, "%d", fd);
+			return name;
+		}
+	return NULL;
+}
+
+static int fd_create(struct inode *dir, const char *name, size_t len, uint32_t mode,
+		     struct inode **out)
+{
+	(void)dir, (void)name, (void)len, (void)mode, (void)out;
+	return -ENOENT; /* no descriptor is made by a name, as Linux's */
+}
+
+static int fd_unlink(struct inode *dir, struct inode *ip)
+{
+	(void)dir, (void)ip;
+	return -EACCES;
+}
+
+static int fd_rename(struct inode *ip, struct inode *ndir, const char *name, size_t len,
+		     struct inode *victim)
+{
+	(void)ip, (void)ndir, (void)name, (void)len, (void)victim;
+	return -EACCES;
+}
+
+static bool fd_empty(struct inode *dir)
+{
+	(void)dir;
+	return false;
+}
+
+static const char *fd_dir_name(struct inode *ip)
+{
+	(void)ip;
+	return "fd";
+}
+
+static uint64_t fd_allocated(struct inode *ip)
+{
+	(void)ip;
+	return 0;
+}
+
+static void fd_evict(struct inode *ip)
+{
+	(void)ip;
+	kfree(fd_links); /* the links are the tree's, freed with it */
+	fd_links = NULL;
+	fd_links_cap = 0;
+}
+
+static const struct inode_ops fd_dir_ops = {
+    .lookup = fd_lookup,
+    .create = fd_create,
+    .unlink = fd_unlink,
+    .rename = fd_rename,
+    .empty = fd_empty,
+    .next = fd_next,
+    .name = fd_dir_name,
+    .allocated = fd_allocated,
+    .evict = fd_evict,
+};
+
+size_t procfs_fd_text(const struct inode *link, char *buf, size_t size)
+{
+	struct file *f = fd_get((int)link->rdev);
+	char text[PATH_MAX + 16];
+	if (!f) {
+		text[0] = 0;
+	} else {
+		const struct inode *ip = f->inode;
+		if (f->name)
+			ksnprintf(text, sizeof text, "%s%s", f->name,
+				  ip->nlink == 0 && !ip->fifo ? " (deleted)" : "");
+		else if (ip->pipe)
+			ksnprintf(text, sizeof text, "pipe:[%lu]", (unsigned long)ip->ino);
+		else if (S_ISSOCK(ip->mode))
+			ksnprintf(text, sizeof text, "socket:[%lu]", (unsigned long)ip->ino);
+		else if (ip->dev && ip->dev->anon)
+			ksnprintf(text, sizeof text, "anon_inode:[%s]", ip->dev->anon);
+		else
+			ksnprintf(text, sizeof text, "/dev/console"); /* the standard streams */
+	}
+	size_t n = strlen(text);
+	n = n < size ? n : size;
+	memcpy(buf, text, n);
+	return n;
+}
+
 int procfs_populate(struct inode *self)
 {
 	static const struct {
@@ -371,7 +533,15 @@ int procfs_populate(struct inode *self)
 		if (!files[i].in_proc || self->parent)
 			err = add_generated(files[i].in_proc ? self->parent : self, files[i].name,
 					    files[i].ops, 0, files[i].mode);
-	struct inode *task;
+	struct inode *task, *fd = err ? NULL : inode_new(S_IFDIR | 0500);
+	if (!err && !fd)
+		err = -ENOMEM;
+	if (!err) { /* /proc/self/fd */
+		fd->ops = &fd_dir_ops;
+		err = dir_link(self, "fd", 2, fd);
+		if (err)
+			inode_put(fd);
+	}
 	if (!err)
 		err = path_mkdirs(TASK_DIR, &task);
 	for (struct thread *t = current_proc() ? current_proc()->threads : NULL; t && !err;

@@ -119,6 +119,7 @@ static uint64_t sfd_signals(struct file *f)
 }
 
 const struct dev_ops signalfd_ops = {
+    .anon = "signalfd",
     .read = sfd_read,
     .poll = sfd_poll,
     .open = anon_open,

@@ -124,6 +124,7 @@ static uint64_t tfd_wake_at(struct file *f)
 }
 
 const struct dev_ops timerfd_ops = {
+    .anon = "timerfd",
     .read = tfd_read,
     .poll = tfd_poll,
     .open = anon_open,

@@ -84,6 +84,8 @@ struct dev_ops {
 	uint64_t (*wake_at)(struct file *f);
 	/* The signals whose arrival makes it ready (a signalfd's); NULL: none. */
 	uint64_t (*signals)(struct file *f);
+	/* A file with no name: its kind in /proc/self/fd ("anon_inode:[eventfd]"). */
+	const char *anon;
 };
 
 struct dentry {
@@ -190,6 +192,7 @@ struct file {
 	bool pipe_rdwr; /* a named pipe opened O_RDWR: both ends */
 	char *text; /* a generated file's text as last made (procfs.c), kmalloc'd */
 	struct epitem *epitems; /* epoll items watching it (epoll.c) */
+	char *name; /* its absolute name as opened, for /proc/self/fd (kmalloc'd), or NULL */
 	size_t text_len;
 };
 
@@ -294,6 +297,14 @@ void flock_release(struct file *f);
 int procfs_populate(struct inode *self);
 /* A thread's /proc/self/task/TID comes and goes. */
 void procfs_thread_added(int tid);
+/* What the link /proc/self/fd/N reads as (readlink): the file's name as
+ * opened (" (deleted)" once it has none), or its kind ("pipe:[INO]",
+ * "socket:[INO]", "anon_inode:[eventfd]"...). Its length, at most size. */
+size_t procfs_fd_text(const struct inode *link, char *buf, size_t size);
+/* Give f the name it was opened by: path relative to dirfd, made absolute
+ * and plain (no ".", "..", or doubled "/"); prefix before it if not NULL
+ * ("/memfd:"). Without memory it stays nameless. */
+void file_set_name(struct file *f, int dirfd, const char *prefix, const char *path);
 void procfs_thread_gone(int tid);
 
 /* --- names (path.c) --- */

@@ -4,6 +4,7 @@
 #include "kerrno.h"
 #include "kstring.h"
 #include "pmm.h"
+#include "printf.h"
 #include "proc.h"
 #include "syscall.h"
 #include "task.h"
@@ -60,6 +61,9 @@ static int64_t open_tmpfile(int dirfd, const char *path, int flags, uint32_t mod
 		inode_put(ip);
 		return -ENOMEM;
 	}
+	char tmp[PATH_MAX + 24];
+	ksnprintf(tmp, sizeof tmp, "%s/#%lu", path, (unsigned long)ip->ino); /* Linux's name */
+	file_set_name(f, dirfd, NULL, tmp);
 	int fd = fd_install(f, 0, flags & O_CLOEXEC);
 	if (fd < 0)
 		file_put(f);
@@ -141,12 +145,12 @@ static int64_t do_open(int dirfd, uint64_t upath, int flags, uint32_t mode)
 		file_put(f);
 		return err;
 	}
-	if (ip->pipe && !ip->fifo && !(flags & O_PATH)) {
-		/* an anonymous pipe reached by name (/proc/self/fd): only its own
-		 * two ends exist here */
-		file_put(f);
-		return -ENXIO;
+	if (ip->pipe && !ip->fifo && !(flags & O_PATH) && (err = fifo_open(f))) {
+		file_put(f); /* (an anonymous pipe reached by /proc/self/fd: a new end) */
+		return err;
 	}
+	if ((!ip->pipe || ip->fifo) && !S_ISSOCK(ip->mode) && !(ip->dev && ip->dev->anon))
+		file_set_name(f, dirfd, NULL, path);
 	int fd = fd_install(f, 0, flags & O_CLOEXEC);
 	if (fd < 0)
 		file_put(f);
@@ -518,6 +522,7 @@ SYSCALL_DEFINE2(memfd_create, uint64_t, uname, unsigned int, flags)
 		inode_put(ip);
 		return -ENOMEM;
 	}
+	file_set_name(f, AT_FDCWD, "/memfd:", name);
 	int fd = fd_install(f, 0, flags & MFD_CLOEXEC);
 	if (fd < 0)
 		file_put(f);

@@ -258,6 +258,11 @@ static int64_t do_readlink(int dirfd, uint64_t upath, uint64_t buf, int size)
 		return err;
 	if (!S_ISLNK(ip->mode))
 		return -EINVAL;
+	if (ip->dev == &dev_fd_alias_ops) { /* /proc/self/fd/N */
+		char text[PATH_MAX + 16];
+		size_t n = procfs_fd_text(ip, text, (size_t)size < sizeof text ? (size_t)size : sizeof text);
+		return copy_to_user(buf, text, n) ? -EFAULT : (int64_t)n;
+	}
 	uint64_t n = ip->size < (uint64_t)size ? ip->size : (uint64_t)size;
 	return copy_to_user(buf, ip->data, n) ? -EFAULT : (int64_t)n;
 }
