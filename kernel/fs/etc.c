@@ -51,6 +51,11 @@ int etc_populate(void)
 		err = path_mkdirs("/proc", &proc);
 	if (!err)
 		err = add_file(proc, "mounts", mounts, S_IFREG | 0444);
+	struct inode *dev;
+	if (!err)
+		err = path_mkdirs("/dev", &dev);
+	if (!err) /* as Linux's udev makes it */
+		err = add_file(dev, "fd", "/proc/self/fd", S_IFLNK | 0777);
 	static char online[16], possible[16];
 	struct inode *cpu;
 	unsigned n = smp_program_cpus(), all = smp_cpus();

@@ -387,7 +387,7 @@ int64_t file_write(struct file *f, uint64_t ubuf, uint64_t n);
 /* Make /dev/{null,zero,urandom,full,stdin,stdout,stderr,tty}. */
 int dev_populate(struct inode *devdir);
 /* Make /etc/passwd and /etc/group naming root and nobody, /proc/mounts
- * and /etc/mtab (etc.c). */
+ * and /etc/mtab, the /dev/fd link to /proc/self/fd (etc.c). */
 int etc_populate(void);
 /* Open fds 0, 1 and 2 on the console. */
 int console_open_std(void);

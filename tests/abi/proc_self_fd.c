@@ -95,6 +95,10 @@ int main(void)
 	link_of("closed", 99);
 	printf("readlink of the directory: %s\n",
 	       res(readlink("/proc/self/fd", path, sizeof path)));
+	char dl[64] = {0};
+	readlink("/dev/fd", dl, sizeof dl - 1);
+	snprintf(path, sizeof path, "/dev/fd/%d", file);
+	printf("/dev/fd -> %s; open through it %s\n", dl, res(open(path, O_RDONLY)));
 
 	/* the listing holds every descriptor open here, and not one closed */
 	close(at);
@@ -105,7 +109,7 @@ int main(void)
 	while (d && (e = readdir(d))) {
 		for (size_t i = 0; i < sizeof mine / sizeof mine[0]; i++)
 			seen += atoi(e->d_name) == mine[i];
-		closed += atoi(e->d_name) == at;
+		closed += atoi(e->d_name) == at && at != dirfd(d);
 	}
 	printf("listing: %d of the %zu open, %d closed\n", seen, sizeof mine / sizeof mine[0],
 	       closed);
