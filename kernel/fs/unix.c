@@ -764,17 +764,20 @@ static int64_t do_accept(int fd, uint64_t uaddr, uint64_t ulen, int flags)
 		return err;
 	if (s->type == SOCK_DGRAM)
 		return -EOPNOTSUPP;
-	if (s->state != LISTENING || s->rd_shut)
+	if (s->state != LISTENING)
 		return -EINVAL;
 	f->refs++;
+	/* connections queued before a shutdown are still taken, as Linux's */
 	while (!s->pending && !err) {
-		if (f->flags & O_NONBLOCK)
+		if (s->rd_shut)
+			err = -EINVAL;
+		else if (f->flags & O_NONBLOCK)
 			err = -EAGAIN;
 		else
 			err = wait_change(s, 0,
 					  "accept with no other thread to connect (a deadlock)");
-		if (!err && (s->state != LISTENING || s->rd_shut))
-			err = -EINVAL; /* shut down meanwhile: as Linux's */
+		if (!err && s->state != LISTENING)
+			err = -EINVAL;
 	}
 	struct usock *c = err ? NULL : s->pending;
 	if (c) {
@@ -946,6 +949,10 @@ static int64_t do_send(struct usock *s, struct file *f, struct iter *it, const s
 		err = wait_change(dst, deadline,
 				  "send to a full socket that no other thread reads (a deadlock)");
 		sock_put(dst);
+		if (!err && s->err) { /* the peer closed with data unread: as Linux, first */
+			err = -s->err;
+			s->err = 0;
+		}
 		/* dst may have gone meanwhile: look for it again */
 		if (!err)
 			err = destination(s, to, flags, done, &dst);
@@ -1315,7 +1322,7 @@ SYSCALL_DEFINE5(getsockopt, int, fd, int, level, int, name, uint64_t, uval, uint
 		/* the peer's process and credentials when it connected (a
 		 * listener's own), or none: pid 0, ids -1 */
 		int32_t cred[3] = {0, -1, -1};
-		if (s->state == CONNECTED || s->state == LISTENING)
+		if ((s->state == CONNECTED && s->type != SOCK_DGRAM) || s->state == LISTENING)
 			cred[0] = s->peer_pid, cred[1] = (int32_t)s->peer_uid,
 			cred[2] = (int32_t)s->peer_gid;
 		memcpy(out, cred, sizeof cred);
@@ -1375,7 +1382,10 @@ SYSCALL_DEFINE5(setsockopt, int, fd, int, level, int, name, uint64_t, uval, uint
 	if (name == SO_LINGER) {
 		if (len < sizeof s->linger)
 			return -EINVAL;
-		return copy_from_user(s->linger, uval, sizeof s->linger) ? -EFAULT : 0;
+		if (copy_from_user(s->linger, uval, sizeof s->linger))
+			return -EFAULT;
+		s->linger[0] = s->linger[0] != 0; /* kept as a flag, as Linux's */
+		return 0;
 	}
 	int32_t v;
 	if (len < sizeof v)
@@ -1392,7 +1402,9 @@ SYSCALL_DEFINE5(setsockopt, int, fd, int, level, int, name, uint64_t, uval, uint
 		int32_t least = name == SO_SNDBUF ? 4608 : 2304;
 		*stored = (int32_t)(2 * u) > least ? (int32_t)(2 * u) : least;
 	} else if (name == SO_RCVLOWAT) {
-		*stored = v < 1 ? 1 : v; /* (kept; a receive returns what there is) */
+		*stored = v < 0 ? 0x7fffffff
+			  : v	? v
+				: 1; /* (kept; a receive returns what there is) */
 	} else {
 		*stored = v != 0;
 	}
@@ -1405,8 +1417,10 @@ static unsigned sock_poll(struct file *f)
 {
 	struct usock *s = sock_of_file(f);
 	unsigned r = 0;
-	if (s->state == LISTENING)
-		return s->pending ? POLLIN | POLLRDNORM : 0;
+	if (s->state == LISTENING) /* ready with a connection, or shut down */
+		return (s->pending || s->rd_shut ? POLLIN | POLLRDNORM : 0) |
+		       (s->rd_shut ? 0x2000 /* POLLRDHUP */ : 0) |
+		       (s->rd_shut && s->wr_shut ? POLLHUP : 0);
 	if (s->type != SOCK_DGRAM && s->state == UNCONNECTED)
 		r |= POLLHUP; /* not connected yet, as Linux's */
 	if (s->head || s->rd_shut)

@@ -153,8 +153,9 @@ int signal_wait(uint64_t deadline, uint64_t also);
  * something (not blocked, not ignored), or one of signal_wait_also's. */
 bool signal_may_come(void);
 /* A wait other than signal_wait (poll's on pipes) also ends for these
- * signals, blocked or not (a signalfd's): a process signal of them wakes
- * the thread, and a timer that may send one is no deadlock. 0: none. */
+ * signals, blocked or not (a signalfd's): a timer that may send one is no
+ * deadlock (a sent signal wakes such waits through pipe_poll_wake). 0:
+ * none. */
 void signal_wait_also(uint64_t also);
 /* Signals made pending so far (a count that only grows: a signalfd's
  * wake-ups for epoll). */

@@ -51,6 +51,7 @@ struct thread_signals {
 	uint64_t blocked;
 	struct sigpending own;
 	uint64_t waiting; /* sigtimedwait's set while it waits: these wake it */
+	uint64_t poll_also; /* a signalfd's set while poll waits (signal_wait_also) */
 	struct kstack alt;
 	bool restored;	/* rt_sigreturn replaced every register */
 	bool suspended; /* sigsuspend: `saved` goes back once a handler returns */

@@ -480,6 +480,8 @@ static int post(struct sigpending *q, const struct ksiginfo *info)
 		q->queued_total++;
 	} else if (!(q->set & BIT(s))) {
 		q->info[s] = *info; /* a standard signal sent again merges with it */
+	} else {
+		return 0; /* merged: no news for a signalfd, as Linux's */
 	}
 	q->set |= BIT(s);
 	posts++;
@@ -516,12 +518,12 @@ int signal_send_thread(struct thread *t, const struct ksiginfo *info)
 
 bool signal_may_come(void)
 {
-	return itimer_may_signal((~ts()->blocked & effective()) | ts()->waiting);
+	return itimer_may_signal((~ts()->blocked & effective()) | ts()->waiting | ts()->poll_also);
 }
 
 void signal_wait_also(uint64_t also)
 {
-	ts()->waiting = also;
+	ts()->poll_also = also; /* (not `waiting`: that makes it the signal's taker) */
 }
 
 uint32_t signal_posts(void)

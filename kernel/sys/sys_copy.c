@@ -124,14 +124,16 @@ static int64_t copy(struct file *in, uint64_t *pos, struct file *out, uint64_t *
 }
 
 /* What Linux's sendfile writes to (files with a splice_write): regular
- * files, pipes, sockets, the terminal's streams and /dev/null. */
+ * files, pipes, sockets, the terminal's streams, /dev/null, and (Linux 5.19
+ * on) /dev/random and /dev/urandom. */
 static bool splice_target(const struct file *f)
 {
 	const struct inode *ip = f->inode;
 	if (ip->pipe || S_ISSOCK(ip->mode) || (S_ISREG(ip->mode) && !ip->dev && !ip->mq))
 		return true;
 	return (ip->mode & S_IFMT) == S_IFCHR && ip->dev &&
-	       (ip->dev->stream || ip->rdev == ((1 << 8) | 3)); /* a terminal, /dev/null */
+	       (ip->dev->stream || ip->rdev == ((1 << 8) | 3) || ip->rdev == ((1 << 8) | 8) ||
+		ip->rdev == ((1 << 8) | 9)); /* a terminal, /dev/null, /dev/random, urandom */
 }
 
 /* Linux's checks in its order: the offset is read first, then in_fd

@@ -77,6 +77,28 @@ static void errors(void)
 
 static int tfd;
 
+static int sw_fd, sw_pipe[2];
+
+static void *sigwait_thread(void *arg)
+{
+	sigset_t s;
+	sigemptyset(&s);
+	sigaddset(&s, SIGUSR1);
+	int sig = 0;
+	sigwait(&s, &sig);
+	printf("sigwait in another thread took %d\n", sig);
+	return arg;
+}
+
+static void *poll_thread(void *arg)
+{
+	struct pollfd p = {sw_fd, POLLIN, 0};
+	poll(&p, 1, 1000);
+	char c;
+	read(sw_pipe[0], &c, 1);
+	return arg;
+}
+
 static void *block_on(void *arg)
 {
 	char c;
@@ -187,6 +209,18 @@ int main(void)
 	write(p[1], "x", 1);
 	pthread_join(th, NULL);
 	timer_delete(t2);
+	/* a thread polling a signalfd does not take a signal from a thread in
+	 * sigwait */
+	sw_fd = fd;
+	pipe(sw_pipe);
+	pthread_t w, q;
+	pthread_create(&w, NULL, sigwait_thread, NULL);
+	pthread_create(&q, NULL, poll_thread, NULL);
+	usleep(100000);
+	kill(getpid(), SIGUSR1);
+	pthread_join(w, NULL);
+	write(sw_pipe[1], "x", 1);
+	pthread_join(q, NULL);
 	tfd = fd;
 	close(ep);
 	close(bfd);

@@ -370,6 +370,8 @@ static void corners(void)
 	pthread_create(&t, NULL, shutdown_late, NULL);
 	printf("accept, listener shut down meanwhile: %s\n", res(accept(l, NULL, NULL)));
 	pthread_join(t, NULL);
+	struct pollfd lp = {l, POLLIN, 0};
+	printf("poll on the shut-down listener %d %#x\n", poll(&lp, 1, 0), lp.revents);
 	int c3 = socket(AF_UNIX, SOCK_STREAM, 0);
 	printf("connect to a shut-down listener %s\n",
 	       res(connect(c3, (struct sockaddr *)&a, len)));
@@ -384,6 +386,20 @@ static void corners(void)
 	printf("SO_LINGER %d %d\n", back.l_onoff, back.l_linger);
 	printf("socket type 12 %s\n", res(socket(AF_UNIX, 12, 0)));
 	close(c1), close(c2), close(c3), close(s1), close(s2), close(l);
+
+	/* a connection queued before SHUT_RD is still accepted */
+	l = socket(AF_UNIX, SOCK_STREAM, 0);
+	memcpy(a.sun_path, "\0corner-listener2", 17);
+	len = offsetof(struct sockaddr_un, sun_path) + 17;
+	bind(l, (struct sockaddr *)&a, len);
+	listen(l, 4);
+	c1 = socket(AF_UNIX, SOCK_STREAM, 0);
+	connect(c1, (struct sockaddr *)&a, len);
+	shutdown(l, SHUT_RD);
+	s1 = accept(l, NULL, NULL);
+	printf("accept after SHUT_RD, one queued: %s, then %s\n", s1 >= 0 ? "ok" : errno_name(),
+	       res(accept(l, NULL, NULL)));
+	close(s1), close(c1), close(l);
 }
 
 int main(void)
