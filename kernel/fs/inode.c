@@ -390,10 +390,30 @@ int64_t inode_read(struct inode *ip, uint64_t ubuf, uint64_t n, uint64_t off)
 	return (int64_t)n;
 }
 
+int seals_write(const struct inode *ip, uint64_t off, uint64_t n)
+{
+	if (ip->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))
+		return -EPERM;
+	if ((ip->seals & F_SEAL_GROW) && off + n > ip->size)
+		return -EPERM;
+	return 0;
+}
+
+int seals_resize(const struct inode *ip, uint64_t size)
+{
+	if ((size < ip->size && (ip->seals & F_SEAL_SHRINK)) ||
+	    (size > ip->size && (ip->seals & F_SEAL_GROW)))
+		return -EPERM;
+	return 0;
+}
+
 int64_t inode_write(struct inode *ip, uint64_t ubuf, uint64_t n, uint64_t off)
 {
 	if (n == 0)
 		return 0;
+	int sealed = seals_write(ip, off, n);
+	if (sealed)
+		return sealed;
 	if (ip->ops)
 		return fs_io(ip, ubuf, n, off, true);
 	if (off + n < off)
@@ -422,6 +442,9 @@ int inode_reserve(struct inode *ip, uint64_t size)
 
 int inode_truncate(struct inode *ip, uint64_t size)
 {
+	int sealed = seals_resize(ip, size);
+	if (sealed)
+		return sealed;
 	if (ip->ops) {
 		int err = ip->ops->truncate(ip, size);
 		if (!err)

@@ -20,6 +20,17 @@
 #define S_IFDIR 0040000
 #define S_IFCHR 0020000
 #define S_IFIFO 0010000
+#define F_SEAL_SEAL 0x0001 /* no seal may be added */
+#define F_SEAL_SHRINK 0x0002
+#define F_SEAL_GROW 0x0004
+#define F_SEAL_WRITE 0x0008
+#define F_SEAL_FUTURE_WRITE 0x0010
+#define F_SEAL_EXEC 0x0020
+/* A sealed memfd refuses the change (-EPERM): a write of n bytes at off,
+ * or a new size; 0 if the seals allow it (inode.c). */
+struct inode;
+int seals_write(const struct inode *ip, uint64_t off, uint64_t n);
+int seals_resize(const struct inode *ip, uint64_t size);
 #define S_ISDIR(m) (((m) & S_IFMT) == S_IFDIR)
 #define S_ISREG(m) (((m) & S_IFMT) == S_IFREG)
 #define S_ISSOCK(m) (((m) & S_IFMT) == S_IFSOCK)
@@ -169,6 +180,7 @@ struct inode {
 	struct mqueue *mq; /* POSIX message queue (not in the tree) */
 	uint32_t shmaps;   /* shared mappings of it (shmap.c) */
 	bool memfd;	   /* made by memfd_create, in no directory */
+	uint32_t seals;	   /* a memfd's F_SEAL_* (fcntl F_ADD_SEALS) */
 	bool fifo;	   /* a named pipe (mknod): its pipe exists while it is open */
 	bool linkable;	   /* made by O_TMPFILE without O_EXCL: linkat may name it */
 	int64_t atime, mtime, ctime; /* ns since the epoch */

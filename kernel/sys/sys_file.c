@@ -434,8 +434,32 @@ SYSCALL_DEFINE3(dup3, unsigned int, oldfd, unsigned int, newfd, int, flags)
 #define F_GETPIPE_SZ 1032
 #define F_ADD_SEALS 1033
 #define F_GET_SEALS 1034
-#define F_SEAL_SEAL 1
 #define FD_CLOEXEC 1
+/* Linux 6.1's seals (F_SEAL_EXEC came with 6.3: kept when MFD_NOEXEC_SEAL
+ * sets it, not taken by F_ADD_SEALS) */
+#define SEALS_ADDABLE                                                                              \
+	(F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)
+
+/* F_ADD_SEALS, in Linux's order: a descriptor open for writing (EPERM),
+ * seals it knows (EINVAL), a memfd (EINVAL), not sealed against seals
+ * (EPERM), no shared mapping for F_SEAL_WRITE (EBUSY: Linux counts every
+ * shared mapping that may write, which a memfd's, open for writing, are). */
+static int64_t add_seals(struct file *f, uint64_t seals)
+{
+	struct inode *ip = f->inode;
+	if ((f->flags & O_ACCMODE) == O_RDONLY || (f->flags & O_PATH))
+		return -EPERM;
+	if (seals & ~(uint64_t)SEALS_ADDABLE)
+		return -EINVAL;
+	if (!ip->memfd)
+		return -EINVAL;
+	if (ip->seals & F_SEAL_SEAL)
+		return -EPERM;
+	if ((seals & F_SEAL_WRITE) && !(ip->seals & F_SEAL_WRITE) && ip->shmaps)
+		return -EBUSY; /* a shared mapping (of a memfd, always one that may write) */
+	ip->seals |= (uint32_t)seals;
+	return 0;
+}
 
 SYSCALL_DEFINE3(fcntl, int, fd, unsigned int, cmd, uint64_t, arg)
 {
@@ -478,8 +502,8 @@ SYSCALL_DEFINE3(fcntl, int, fd, unsigned int, cmd, uint64_t, arg)
 	case F_GETPIPE_SZ:
 	case F_SETPIPE_SZ: return f->inode->pipe ? 65536 : -EBADF;
 	/* A memfd is sealed against seals (memfd_create); other files take none. */
-	case F_GET_SEALS: return f->inode->memfd ? F_SEAL_SEAL : -EINVAL;
-	case F_ADD_SEALS: return f->inode->memfd ? -EPERM : -EINVAL;
+	case F_GET_SEALS: return f->inode->memfd ? (int64_t)f->inode->seals : -EINVAL;
+	case F_ADD_SEALS: return add_seals(f, arg);
 	default: return -EINVAL;
 	}
 }
@@ -494,9 +518,9 @@ SYSCALL_DEFINE3(fcntl, int, fd, unsigned int, cmd, uint64_t, arg)
 /* An anonymous file of the tree, open for reading and writing, which goes
  * with its last descriptor and mapping: what JIT engines map twice
  * (writable and executable) and programs use as growable shared memory.
- * Seals are not kept: every memfd is as if sealed with F_SEAL_SEAL
- * (F_GET_SEALS says so, F_ADD_SEALS is EPERM), MFD_ALLOW_SEALING
- * notwithstanding; MFD_HUGETLB is EINVAL (no huge pages for files). */
+ * Sealed against seals unless MFD_ALLOW_SEALING (or MFD_NOEXEC_SEAL, which
+ * seals it against exec), as Linux's; MFD_HUGETLB is EINVAL (no huge
+ * pages for files). */
 SYSCALL_DEFINE2(memfd_create, uint64_t, uname, unsigned int, flags)
 {
 	char name[MFD_NAME_MAX + 1];
@@ -517,6 +541,9 @@ SYSCALL_DEFINE2(memfd_create, uint64_t, uname, unsigned int, flags)
 	if (!ip)
 		return -ENOMEM;
 	ip->memfd = true;
+	ip->seals = flags & MFD_NOEXEC_SEAL	? F_SEAL_EXEC
+		    : flags & MFD_ALLOW_SEALING ? 0
+						: F_SEAL_SEAL;
 	struct file *f = file_open_inode(ip, O_RDWR);
 	if (!f) {
 		inode_put(ip);
@@ -655,6 +682,8 @@ SYSCALL_DEFINE4(fallocate, int, fd, int, mode, int64_t, off, int64_t, len)
 	if (err)
 		return err;
 	uint64_t end = (uint64_t)off + (uint64_t)len;
+	if (mode && (ip->seals & F_SEAL_GROW) && end > ip->size)
+		return -EPERM; /* as Linux's shmem, even with KEEP_SIZE */
 	if (mode) /* KEEP_SIZE: the memory, not the size, as tmpfs */
 		return inode_reserve(ip, end);
 	return end > ip->size ? inode_truncate(ip, end) : 0;

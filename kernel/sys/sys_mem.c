@@ -86,6 +86,9 @@ SYSCALL_DEFINE6(mmap, uint64_t, addr, size_t, len, uint64_t, prot, uint64_t, fla
 		} else if (f->inode->ops && (flags & MAP_SHARED)) {
 			return -ENODEV; /* a disk's files are mapped only as private copies */
 		} else if ((flags & MAP_SHARED) && (prot & PROT_WRITE) &&
+			   (f->inode->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))) {
+			return -EPERM; /* a sealed memfd, as Linux's */
+		} else if ((flags & MAP_SHARED) && (prot & PROT_WRITE) &&
 			   (f->flags & O_ACCMODE) != O_RDWR) {
 			return -EACCES; /* writes through the mapping reach the file */
 		} else {
