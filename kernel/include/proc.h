@@ -182,9 +182,10 @@ int vma_sync(uint64_t start, uint64_t end);
 /* Drop [start, end) from the areas and free any pages mapped there (a
  * shared file mapping's pages are written back first). */
 int vma_remove(uint64_t start, uint64_t end);
-/* Change the access of [start, end) (VM_NORESERVE is kept); -ENOMEM if part
- * of it is in no area, or if a piece larger than RAM would become writable
- * and count against overcommit (vma_may_commit). */
+/* Change the access of [start, end) (VM_NORESERVE and VM_NOMAYWRITE are
+ * kept); -ENOMEM if part of it is in no area, or if a piece larger than RAM
+ * would become writable and count against overcommit (vma_may_commit);
+ * -EACCES if write access is asked of a VM_NOMAYWRITE area. */
 int vma_protect(uint64_t start, uint64_t end, unsigned flags);
 /* Highest start address below `top` for len free bytes, or 0. */
 uint64_t vma_find_gap(uint64_t len, uint64_t top);

@@ -26,6 +26,10 @@ uint64_t virt_to_phys(const void *va);
 /* For memory areas only: mapped with MAP_NORESERVE, so never counted by the
  * overcommit check (page tables ignore it). */
 #define VM_NORESERVE 0x100u
+/* For memory areas only: a shared mapping that may never become writable
+ * (of a descriptor not open for writing, of a write-sealed memfd):
+ * mprotect asking for PROT_WRITE is EACCES, as Linux's VM_MAYWRITE unset. */
+#define VM_NOMAYWRITE 0x200u
 
 struct vm_space {
 	uint64_t pml4; /* physical address of the top-level table */

@@ -279,6 +279,9 @@ int vma_protect(uint64_t start, uint64_t end, unsigned flags)
 {
 	if (!vma_covers(start, end) || !protect_may_commit(start, end, flags))
 		return -ENOMEM;
+	for (const struct vma *v = find(start); v && v->start < end && (flags & VM_WRITE); v = v->next)
+		if (v->flags & VM_NOMAYWRITE)
+			return -EACCES;
 	int err = split_at(start);
 	if (!err)
 		err = split_at(end);
@@ -287,7 +290,7 @@ int vma_protect(uint64_t start, uint64_t end, unsigned flags)
 		return err;
 	}
 	for (struct vma *v = find(start); v && v->start < end; v = v->next) {
-		v->flags = flags | (v->flags & VM_NORESERVE);
+		v->flags = flags | (v->flags & (VM_NORESERVE | VM_NOMAYWRITE));
 		uint64_t va = v->start;
 		for (; (va = vm_next_mapped(proc_space(), va, v->end)) < v->end; va += PAGE_SIZE)
 			vm_protect(proc_space(), va, PAGE_SIZE, flags);

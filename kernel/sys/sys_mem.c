@@ -108,6 +108,9 @@ SYSCALL_DEFINE6(mmap, uint64_t, addr, size_t, len, uint64_t, prot, uint64_t, fla
 			return -ENOMEM;
 	}
 	unsigned access = prot_flags(prot) | (flags & MAP_NORESERVE ? VM_NORESERVE : 0);
+	if (file && (flags & MAP_SHARED) &&
+	    ((f->flags & O_ACCMODE) != O_RDWR || (file->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))))
+		access |= VM_NOMAYWRITE;
 	int err = file ? vma_add_file(addr, addr + size, access, file, off, flags & MAP_SHARED)
 		       : vma_add(addr, addr + size, access);
 	if (err)

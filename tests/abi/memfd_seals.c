@@ -2,7 +2,9 @@
  * MFD_ALLOW_SEALING, F_ADD_SEALS adds them and they hold, as Linux's: no
  * growing (ftruncate, writes past the end, fallocate), no shrinking, no
  * writing (write, pwrite, a shared writable mapping; EBUSY while one
- * exists), F_SEAL_FUTURE_WRITE, and no more seals after F_SEAL_SEAL.
+ * exists; mprotect of a shared mapping made after is EACCES, as for a
+ * read-only descriptor's), F_SEAL_FUTURE_WRITE, and no more seals after
+ * F_SEAL_SEAL.
  * Compared with Linux (seals of Linux 6.1: not F_SEAL_EXEC). */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -74,6 +76,19 @@ int main(void)
 	       mmap(NULL, 8, PROT_READ | PROT_WRITE, MAP_PRIVATE, ws, 0) == MAP_FAILED
 		   ? errno_name()
 		   : "ok");
+	char *sr = mmap(NULL, 8, PROT_READ, MAP_SHARED, ws, 0);
+	printf("mprotect a shared read-only mapping of it writable %s\n",
+	       res(mprotect(sr, 8, PROT_READ | PROT_WRITE)));
+	int rofd = open("/tmp/memfd_seals_file", O_CREAT | O_RDWR | O_TRUNC, 0600);
+	write(rofd, "12345678", 8);
+	close(rofd);
+	rofd = open("/tmp/memfd_seals_file", O_RDONLY);
+	char *shr = mmap(NULL, 8, PROT_READ, MAP_SHARED, rofd, 0);
+	char *pri = mmap(NULL, 8, PROT_READ, MAP_PRIVATE, rofd, 0);
+	printf("a read-only descriptor's mappings made writable: shared %s, private %s\n",
+	       res(mprotect(shr, 8, PROT_READ | PROT_WRITE)),
+	       res(mprotect(pri, 8, PROT_READ | PROT_WRITE)));
+	unlink("/tmp/memfd_seals_file");
 	int plain = memfd_create("plain", 0);
 	printf("without MFD_ALLOW_SEALING: seals %d, add %s\n", fcntl(plain, F_GET_SEALS),
 	       res(fcntl(plain, F_ADD_SEALS, F_SEAL_GROW)));
