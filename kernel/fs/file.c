@@ -158,7 +158,7 @@ void file_put(struct file *f)
 {
 	if (--f->refs)
 		return;
-	if (f->inode->pipe)
+	if (f->inode->pipe && !(f->flags & O_PATH)) /* (an O_PATH one is no end) */
 		pipe_release(f);
 	flock_release(f);
 	epoll_forget(f);

@@ -342,6 +342,8 @@ int fifo_open(struct file *f)
 	p->readers++;
 	p->r_opens++;
 	pipe_wake(p);
+	if (!p->writers && ip->fifo) /* no hang-up until a writer has come, as Linux's */
+		f->fifo_w_seen = p->w_opens;
 	if (p->writers || nonblock)
 		return 0;
 	return wait_partner(f, &p->w_opens,
@@ -362,7 +364,7 @@ unsigned pipe_poll(struct file *f)
 	if (!f->pipe_write_end || f->pipe_rdwr) {
 		if (p->len)
 			r |= POLLIN | POLLRDNORM;
-		if (!p->writers)
+		if (!p->writers && !(f->inode->fifo && f->fifo_w_seen == p->w_opens))
 			r |= POLLHUP;
 	}
 	if (f->pipe_write_end || f->pipe_rdwr) {

@@ -499,7 +499,7 @@ size_t procfs_fd_text(const struct inode *link, char *buf, size_t size)
 		const struct inode *ip = f->inode;
 		if (f->name)
 			ksnprintf(text, sizeof text, "%s%s", f->name,
-				  ip->nlink == 0 && !ip->fifo ? " (deleted)" : "");
+				  ip->nlink == 0 ? " (deleted)" : "");
 		else if (ip->pipe)
 			ksnprintf(text, sizeof text, "pipe:[%lu]", (unsigned long)ip->ino);
 		else if (S_ISSOCK(ip->mode))

@@ -202,6 +202,7 @@ struct file {
 	uint32_t err_seen; /* its filesystem's err_seq when it last looked */
 	bool pipe_write_end;
 	bool pipe_rdwr; /* a named pipe opened O_RDWR: both ends */
+	uint32_t fifo_w_seen; /* a reader opened with no writer: the writers' opens then */
 	char *text; /* a generated file's text as last made (procfs.c), kmalloc'd */
 	struct epitem *epitems; /* epoll items watching it (epoll.c) */
 	char *name; /* its absolute name as opened, for /proc/self/fd (kmalloc'd), or NULL */

@@ -70,6 +70,21 @@ static int64_t open_tmpfile(int dirfd, const char *path, int flags, uint32_t mod
 	return fd;
 }
 
+/* Name f by the path it was opened by; one reached through /proc/self/fd
+ * (or /dev/fd) takes the name of the file it reopens, as Linux's. */
+static void name_opened(struct file *f, int dirfd, const char *path)
+{
+	struct inode *link;
+	if (strstr(path, "fd/") && !path_lookup(dirfd, path, false, &link) && S_ISLNK(link->mode) &&
+	    link->dev == &dev_fd_alias_ops) {
+		struct file *src = fd_get((int)link->rdev);
+		if (src && src->name)
+			file_set_name(f, AT_FDCWD, NULL, src->name);
+		return;
+	}
+	file_set_name(f, dirfd, NULL, path);
+}
+
 /* Open (or create) path relative to dirfd; returns the new fd. */
 static int64_t do_open(int dirfd, uint64_t upath, int flags, uint32_t mode)
 {
@@ -150,7 +165,7 @@ static int64_t do_open(int dirfd, uint64_t upath, int flags, uint32_t mode)
 		return err;
 	}
 	if ((!ip->pipe || ip->fifo) && !S_ISSOCK(ip->mode) && !(ip->dev && ip->dev->anon))
-		file_set_name(f, dirfd, NULL, path);
+		name_opened(f, dirfd, path);
 	int fd = fd_install(f, 0, flags & O_CLOEXEC);
 	if (fd < 0)
 		file_put(f);

@@ -376,6 +376,8 @@ static int64_t do_mknod(int dirfd, uint64_t upath, uint32_t mode, uint64_t dev)
 	int err = new_name(dirfd, upath, &t);
 	if (err)
 		return err;
+	if (t.slash)
+		return -ENOENT; /* "x/" names a directory, which this is not */
 	if (type == S_IFCHR || type == 0060000)
 		return -EPERM;
 	if ((err = inode_writable(t.dir)))
@@ -497,8 +499,8 @@ static int64_t do_rename(int odirfd, uint64_t opath, int ndirfd, uint64_t npath,
 	struct inode *ip = dir_lookup(o.dir, o.name, o.len);
 	if (!ip)
 		return -ENOENT;
-	if (o.dir->sb != n.dir->sb)
-		return -EXDEV;
+	if (o.dir->sb != n.dir->sb || o.dir->ops != n.dir->ops || ip->dev == &dev_fd_alias_ops)
+		return -EXDEV; /* (/proc/self/fd is a filesystem of its own) */
 	if (ip == fs_root() || (ip->sb && ip == ip->sb->root))
 		return -EBUSY;
 	if ((o.slash || n.slash) && !S_ISDIR(ip->mode))
@@ -582,6 +584,8 @@ static int64_t do_link(int odirfd, uint64_t opath, int ndirfd, uint64_t npath, i
 	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
 	int err = at_lookup(odirfd, opath, (flags & AT_SYMLINK_FOLLOW ? 0 : AT_SYMLINK_NOFOLLOW) | (flags & AT_EMPTY_PATH), &ip);
+	if (!err && ip->dev == &dev_fd_alias_ops && S_ISLNK(ip->mode) && !(flags & AT_SYMLINK_FOLLOW))
+		return -EXDEV; /* the link itself is /proc's */
 	if (!err && ip->dev == &dev_fd_alias_ops && (flags & AT_SYMLINK_FOLLOW)) {
 		struct file *f = fd_get((int)ip->rdev); /* /proc/self/fd/N: its file */
 		if (!f)

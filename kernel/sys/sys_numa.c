@@ -40,7 +40,11 @@
 static int nodes_from_user(uint64_t umask, uint64_t maxnode, bool *node0, bool *any)
 {
 	*node0 = *any = false;
-	if (maxnode == 0 || !umask || --maxnode == 0)
+	if (!umask)
+		return 0;
+	if (maxnode == 0)
+		return -EINVAL; /* Linux's --maxnode wraps past its limit */
+	if (--maxnode == 0)
 		return 0;
 	if (maxnode > PAGE_BITS)
 		return -EINVAL;
@@ -160,9 +164,10 @@ SYSCALL_DEFINE5(get_mempolicy, uint64_t, upolicy, uint64_t, umask, uint64_t, max
 		} else if (addr) {
 			return -EINVAL;
 		}
-		/* an area's policy is the process's: mbind keeps none */
-		policy = p->mempolicy;
-		node0 = p->mempolicy_node0;
+		/* an area's policy is its own (mbind keeps none: the default),
+		 * never the process's, as Linux's */
+		policy = flags & MPOL_F_ADDR ? MPOL_DEFAULT : p->mempolicy;
+		node0 = flags & MPOL_F_ADDR ? false : p->mempolicy_node0;
 		if (flags & MPOL_F_NODE) {
 			if (flags & MPOL_F_ADDR)
 				policy = 0; /* the node holding addr */

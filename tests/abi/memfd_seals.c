@@ -2,9 +2,8 @@
  * MFD_ALLOW_SEALING, F_ADD_SEALS adds them and they hold, as Linux's: no
  * growing (ftruncate, writes past the end, fallocate), no shrinking, no
  * writing (write, pwrite, a shared writable mapping; EBUSY while one
- * exists; mprotect of a shared mapping made after is EACCES, as for a
- * read-only descriptor's), F_SEAL_FUTURE_WRITE, and no more seals after
- * F_SEAL_SEAL.
+ * exists), F_SEAL_FUTURE_WRITE, no more seals after F_SEAL_SEAL; and a
+ * read-only descriptor's shared mapping cannot be made writable.
  * Compared with Linux (seals of Linux 6.1: not F_SEAL_EXEC). */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -69,16 +68,14 @@ int main(void)
 	       fcntl(ws, F_GET_SEALS));
 	printf("write %s, pwrite %s, ftruncate %s\n", res(write(ws, "d", 1)),
 	       res(pwrite(ws, "z", 1, 0)), res(ftruncate(ws, 1)));
-	printf("shared writable %s, shared read-only %s, private writable %s\n",
+	/* (a shared read-only mapping of it: EPERM on Linux 6.1, allowed from
+	 * 6.7; not asked) */
+	printf("shared writable %s, private writable %s\n",
 	       mmap(NULL, 8, PROT_READ | PROT_WRITE, MAP_SHARED, ws, 0) == MAP_FAILED ? errno_name()
 										      : "ok",
-	       mmap(NULL, 8, PROT_READ, MAP_SHARED, ws, 0) == MAP_FAILED ? errno_name() : "ok",
 	       mmap(NULL, 8, PROT_READ | PROT_WRITE, MAP_PRIVATE, ws, 0) == MAP_FAILED
 		   ? errno_name()
 		   : "ok");
-	char *sr = mmap(NULL, 8, PROT_READ, MAP_SHARED, ws, 0);
-	printf("mprotect a shared read-only mapping of it writable %s\n",
-	       res(mprotect(sr, 8, PROT_READ | PROT_WRITE)));
 	int rofd = open("/tmp/memfd_seals_file", O_CREAT | O_RDWR | O_TRUNC, 0600);
 	write(rofd, "12345678", 8);
 	close(rofd);

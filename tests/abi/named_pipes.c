@@ -28,7 +28,7 @@ static void *writer(void *arg)
 
 static void *reader(void *arg)
 {
-	usleep(30000);
+	usleep(arg ? 30000 : 0);
 	int r = open(fifo, O_RDONLY);
 	char buf[32] = {0};
 	read(r, buf, sizeof buf - 1);
@@ -80,7 +80,7 @@ int main(void)
 	pthread_join(t, NULL);
 	printf("writer gone: read %s\n", res_value(read(r, buf, sizeof buf)));
 	close(r);
-	pthread_create(&t, NULL, reader, NULL);
+	pthread_create(&t, NULL, reader, (void *)1);
 	w = open(fifo, O_WRONLY);
 	printf("blocking writer's open %s\n", w >= 0 ? "ok" : errno_name());
 	write(w, "to the reader thread", 20);
@@ -91,6 +91,23 @@ int main(void)
 	       res_value(write(w, "x", 1)));
 	close(w);
 
+	/* an O_PATH descriptor is no end: opening and closing one changes
+	 * nothing (a reader waits on); a reader that never had a writer sees
+	 * no hang-up */
+	mkfifo(fifo, 0600);
+	pthread_create(&t, NULL, reader, NULL);
+	usleep(60000); /* the reader waits in its open */
+	close(open(fifo, O_PATH));
+	w = open(fifo, O_WRONLY);
+	write(w, "past an O_PATH close", 20);
+	close(w);
+	pthread_join(t, NULL);
+	r = open(fifo, O_RDONLY | O_NONBLOCK);
+	struct pollfd nw = {r, POLLIN, 0};
+	printf("a reader before any writer: poll %d %#x\n", poll(&nw, 1, 0), nw.revents);
+	close(r);
+	unlink(fifo);
+	printf("mknod \"x/\" %s\n", res(mknod("/tmp/named_pipe_slash/", S_IFIFO | 0600, 0)));
 	printf("mknod S_IFIFO %s\n", res(mknod(fifo, S_IFIFO | 0640, 0)));
 	unlink(fifo);
 	printf("mknod regular %s", res(mknod(fifo, S_IFREG | 0600, 0)));

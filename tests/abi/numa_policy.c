@@ -65,6 +65,7 @@ int main(void)
 	printf("bad mode, bad mask %s\n", res(set(17, (unsigned long *)8, 64)));
 	printf("maxnode 1 reads no bits: bind %s\n", res(set(MPOL_BIND, &node0, 1)));
 	printf("maxnode past a page %s\n", res(set(MPOL_BIND, &node0, 40000)));
+	printf("maxnode 0 with a mask %s\n", res(set(MPOL_BIND, &node0, 0)));
 
 	unsigned long allowed[2] = {0, 0};
 	int mode = -1;
@@ -77,6 +78,7 @@ int main(void)
 	       res(syscall(SYS_get_mempolicy, &mode, NULL, 0ul, 4096ul, 0ul)));
 	char *m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	m[0] = 1;
+	set(MPOL_BIND, &node0, 64); /* an area's policy is not the process's */
 	printf("F_ADDR %s",
 	       res(syscall(SYS_get_mempolicy, &mode, NULL, 0ul, (unsigned long)m, 2ul)));
 	printf(" mode %d\n", mode);

@@ -69,8 +69,15 @@ int main(void)
 	char b[4] = {0};
 	read(again, b, 3);
 	printf("reopened: %s, its own offset reads \"%s\"\n", again >= 0 ? "ok" : errno_name(), b);
+	link_of("reopened through it", again);
+	printf("link the link %s, rename into the directory %s\n", res(link(path, "/tmp/psfd/l")),
+	       res(rename("/tmp/psfd/sub", path)));
 	unlink("/tmp/psfd/file");
 	link_of("unlinked", file);
+	mkfifo("/tmp/psfd/fifo", 0600);
+	int fifo = open("/tmp/psfd/fifo", O_RDWR);
+	unlink("/tmp/psfd/fifo");
+	link_of("an unlinked named pipe", fifo);
 
 	int p[2];
 	pipe(p);
