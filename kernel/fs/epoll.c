@@ -583,22 +583,11 @@ SYSCALL_DEFINE4(epoll_wait, int, epfd, uint64_t, events, int, maxevents, int, ti
 	return do_wait(epfd, events, maxevents, deadline_ms(timeout));
 }
 
-/* The mask to wait with (none when usig is 0): -EINVAL for a size other
- * than the kernel's sigset. */
-static int with_mask(uint64_t usig, size_t size, uint64_t *mask)
-{
-	if (!usig)
-		return 0;
-	if (size != sizeof *mask)
-		return -EINVAL;
-	return copy_from_user(mask, usig, sizeof *mask) ? -EFAULT : 0;
-}
-
 static int64_t wait_masked(int epfd, uint64_t events, int max, uint64_t deadline, uint64_t usig,
 			   size_t size)
 {
 	uint64_t mask;
-	int err = with_mask(usig, size, &mask);
+	int err = poll_sigmask(usig, size, &mask);
 	if (err)
 		return err;
 	if (usig)
@@ -620,15 +609,10 @@ SYSCALL_DEFINE6(epoll_pwait, int, epfd, uint64_t, events, int, maxevents, int, t
 SYSCALL_DEFINE6(epoll_pwait2, int, epfd, uint64_t, events, int, maxevents, uint64_t, utimeout,
 		uint64_t, sigmask, size_t, sigsetsize)
 {
-	uint64_t deadline = POLL_NO_DEADLINE, ns;
-	if (utimeout) {
-		struct timespec_user ts;
-		if (copy_from_user(&ts, utimeout, sizeof ts))
-			return -EFAULT;
-		int err = timespec_ns(&ts, 1, &ns);
-		if (err)
-			return err;
-		deadline = ns ? deadline_after(ns) : 0;
-	}
-	return wait_masked(epfd, events, maxevents, deadline, sigmask, sigsetsize);
+	uint64_t deadline;
+	bool zero;
+	int err = poll_deadline(utimeout, false, &deadline, &zero);
+	if (err)
+		return err;
+	return wait_masked(epfd, events, maxevents, zero ? 0 : deadline, sigmask, sigsetsize);
 }

@@ -467,6 +467,14 @@ void poll_sources_add(struct poll_sources *src, struct file *f);
  * is over: the deadline came (POLL_DONE), a signal (POLL_SIGNAL), or
  * nothing could ever end it (POLL_FOREVER). */
 int poll_wait(const struct poll_sources *src, uint64_t deadline);
+/* A relative timeout in user memory (a timespec, or with micro select's
+ * timeval, whose microseconds past a second Linux carries into the
+ * seconds) as a deadline; NULL is none. *zero: it was 0. -EFAULT, -EINVAL. */
+int poll_deadline(uint64_t uts, bool micro, uint64_t *deadline, bool *zero);
+/* The signal mask a ppoll, pselect6 or epoll_pwait waits with, from user
+ * memory (none when usig is 0): -EINVAL for a size other than the kernel's
+ * sigset, -EFAULT. */
+int poll_sigmask(uint64_t usig, uint64_t size, uint64_t *mask);
 /* End the program for a wait no one could end (137), with a message. */
 __attribute__((noreturn)) void poll_deadlock(void);
 /* f's last close: it leaves every epoll that holds it. */

@@ -153,13 +153,11 @@ SYSCALL_DEFINE3(poll, uint64_t, fds, unsigned int, nfds, int, timeout)
 		       timeout < 0 ? POLL_NO_DEADLINE : time_ns() + (uint64_t)timeout * 1000000);
 }
 
-/* A relative timeout in user memory as a deadline; NULL is none. select's
- * timeval may hold a million microseconds or more, which Linux carries
- * into the seconds. */
-static int deadline_of(uint64_t uts, uint64_t *deadline, bool micro)
+int poll_deadline(uint64_t uts, bool micro, uint64_t *deadline, bool *zero)
 {
 	struct timespec_user ts;
 	uint64_t ns;
+	*zero = false;
 	if (!uts) {
 		*deadline = POLL_NO_DEADLINE;
 		return 0;
@@ -174,11 +172,11 @@ static int deadline_of(uint64_t uts, uint64_t *deadline, bool micro)
 	int err = timespec_ns(&ts, micro ? 1000 : 1, &ns);
 	if (!err)
 		*deadline = deadline_after(ns);
+	*zero = !err && ns == 0;
 	return err;
 }
 
-/* The mask ppoll and pselect6 wait with (none when usig is 0). */
-static int wait_mask(uint64_t usig, uint64_t size, uint64_t *mask)
+int poll_sigmask(uint64_t usig, uint64_t size, uint64_t *mask)
 {
 	if (!usig)
 		return 0;
@@ -191,9 +189,10 @@ SYSCALL_DEFINE5(ppoll, uint64_t, fds, unsigned int, nfds, uint64_t, tsp, uint64_
 
 {
 	uint64_t deadline, mask;
-	int err = deadline_of(tsp, &deadline, false);
+	bool zero;
+	int err = poll_deadline(tsp, false, &deadline, &zero);
 	if (!err)
-		err = wait_mask(sigmask, sigsetsize, &mask);
+		err = poll_sigmask(sigmask, sigsetsize, &mask);
 	if (err)
 		return err;
 	if (sigmask)
@@ -259,7 +258,8 @@ static int64_t do_select(int nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64
 SYSCALL_DEFINE5(select, int, nfds, uint64_t, r, uint64_t, w, uint64_t, e, uint64_t, tv)
 {
 	uint64_t deadline;
-	int err = deadline_of(tv, &deadline, true);
+	bool zero;
+	int err = poll_deadline(tv, true, &deadline, &zero);
 	return err ? err : do_select(nfds, r, w, e, deadline);
 }
 
@@ -267,11 +267,12 @@ SYSCALL_DEFINE5(select, int, nfds, uint64_t, r, uint64_t, w, uint64_t, e, uint64
 SYSCALL_DEFINE6(pselect6, int, nfds, uint64_t, r, uint64_t, w, uint64_t, e, uint64_t, tsp, uint64_t, usig)
 {
 	uint64_t deadline, mask, sigarg[2] = {0, 0};
-	int err = deadline_of(tsp, &deadline, false);
+	bool zero;
+	int err = poll_deadline(tsp, false, &deadline, &zero);
 	if (!err && usig && copy_from_user(sigarg, usig, sizeof sigarg))
 		err = -EFAULT;
 	if (!err)
-		err = wait_mask(sigarg[0], sigarg[1], &mask);
+		err = poll_sigmask(sigarg[0], sigarg[1], &mask);
 	if (err)
 		return err;
 	if (sigarg[0])
