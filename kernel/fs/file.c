@@ -95,6 +95,20 @@ int anon_fd(const struct dev_ops *ops, void *priv, uint32_t flags, bool cloexec)
 	return fd;
 }
 
+/* f's name becomes the n bytes made in the buffer name, in an allocation
+ * of their size (an open file keeps it), not a path's most. */
+static void keep_name(struct file *f, char *name, size_t n)
+{
+	char *kept = kmalloc(n + 1);
+	if (kept) {
+		memcpy(kept, name, n + 1);
+		kfree(name);
+		name = kept;
+	}
+	kfree(f->name);
+	f->name = name;
+}
+
 void file_set_name(struct file *f, int dirfd, const char *prefix, const char *path)
 {
 	char *name = kmalloc(PATH_MAX + 64);
@@ -103,8 +117,7 @@ void file_set_name(struct file *f, int dirfd, const char *prefix, const char *pa
 	size_t n = 0;
 	if (prefix) { /* a name that is no path: "/memfd:" and the program's */
 		ksnprintf(name, PATH_MAX + 64, "%s%s", prefix, path);
-		kfree(f->name);
-		f->name = name;
+		keep_name(f, name, strlen(name));
 		return;
 	}
 	if (path[0] != '/') { /* from its directory's name */
@@ -138,8 +151,7 @@ void file_set_name(struct file *f, int dirfd, const char *prefix, const char *pa
 	if (n == 0)
 		name[n++] = '/';
 	name[n] = 0;
-	kfree(f->name);
-	f->name = name;
+	keep_name(f, name, n);
 }
 
 int anon_open(struct inode *ip)
