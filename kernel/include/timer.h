@@ -55,6 +55,18 @@ void cpu_idle(void);
 /* --- timeouts given by system calls (kernel/sys/timeout.c) --- */
 
 #define NS_PER_SEC 1000000000ull
+/* Linux's clock ids (uapi/linux/time.h). */
+#define CLOCK_REALTIME 0
+#define CLOCK_MONOTONIC 1
+#define CLOCK_PROCESS_CPUTIME_ID 2
+#define CLOCK_THREAD_CPUTIME_ID 3
+#define CLOCK_MONOTONIC_RAW 4
+#define CLOCK_REALTIME_COARSE 5
+#define CLOCK_MONOTONIC_COARSE 6
+#define CLOCK_BOOTTIME 7
+#define CLOCK_REALTIME_ALARM 8
+#define CLOCK_BOOTTIME_ALARM 9
+#define CLOCK_TAI 11
 /* A struct timespec or struct timeval as the program lays it out. */
 struct timespec_user {
 	int64_t sec, nsec; /* nsec holds microseconds in a timeval */

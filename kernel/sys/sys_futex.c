@@ -17,11 +17,16 @@
  * CMP_REQUEUE_PI are not here (glibc's condition variables do not use
  * them).
  *
+ * futex_waitv waits on up to 128 words at once, each an ordinary waiter
+ * (a wake, requeue or WAKE_OP finds it as any other), and returns the
+ * index of the one woken.
+ *
  * A wait without a timeout that nothing can end (every other thread waits
  * the same way, and no timer can send a signal) is a deadlock: instead of
  * hanging the machine until the host's timeout, the process is ended as if
  * killed by SIGKILL (status 137) with a report saying why.
  */
+#include "heap.h"
 #include "kerrno.h"
 #include "ksignal.h"
 #include "proc.h"
@@ -45,6 +50,10 @@
 #define FUTEX_LOCK_PI2 13
 #define FUTEX_PRIVATE_FLAG 128
 #define FUTEX_CLOCK_REALTIME 256
+#define FUTEX2_SIZE_U32 0x02 /* futex_waitv's flags for each word */
+#define FUTEX2_SIZE_MASK 0x03
+#define FUTEX2_PRIVATE 128
+#define FUTEX_WAITV_MAX 128
 
 #define BUCKETS 64
 #define PI_CHAIN_MAX 1024 /* owners followed from one lock, as Linux */
@@ -547,4 +556,100 @@ SYSCALL_DEFINE6(futex, uint64_t, uaddr, int, op, uint32_t, val, uint64_t, utime,
 	default:
 		return -ENOSYS; /* WAIT_REQUEUE_PI, CMP_REQUEUE_PI */
 	}
+}
+
+/* One word of futex_waitv, as the program lays it out. */
+struct futex_waitv_user {
+	uint64_t val;
+	uint64_t uaddr;
+	uint32_t flags;
+	uint32_t reserved;
+};
+
+/* futex_waitv's checks of the words, Linux's order: each entry's flags
+ * (32-bit words only) and address, then their values in order (EAGAIN at
+ * the first that differs); the kernel lock makes the reads and the
+ * enlisting one step, as Linux's hash-bucket locks do. */
+static int waitv_setup(uint64_t uwaiters, unsigned n, struct waiter *w)
+{
+	struct thread *t = current_thread();
+	uint32_t val[FUTEX_WAITV_MAX];
+
+	for (unsigned i = 0; i < n; i++) {
+		struct futex_waitv_user e;
+		if (copy_from_user(&e, uwaiters + i * sizeof e, sizeof e))
+			return -EFAULT;
+		if ((e.flags & ~(uint32_t)(FUTEX2_SIZE_MASK | FUTEX2_PRIVATE)) || e.reserved ||
+		    (e.flags & FUTEX2_SIZE_MASK) != FUTEX2_SIZE_U32)
+			return -EINVAL;
+		w[i] = (struct waiter){e.uaddr, ~0u, false, t, NULL, false, 0};
+		val[i] = (uint32_t)e.val; /* as Linux 6.1: its low 32 bits */
+		int err = futex_address(e.uaddr, e.flags & FUTEX2_PRIVATE);
+		if (err)
+			return err;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t cur;
+		if (copy_from_user(&cur, w[i].uaddr, sizeof cur))
+			return -EFAULT;
+		if (cur != val[i])
+			return -EAGAIN;
+	}
+	for (unsigned i = 0; i < n; i++)
+		enlist(&w[i]);
+	return 0;
+}
+
+/* 1 + the index of the last of w[0..n) woken (Linux returns that one),
+ * or 0. */
+static int waitv_woken(const struct waiter *w, unsigned n)
+{
+	for (unsigned i = n; i > 0; i--)
+		if (w[i - 1].woken)
+			return (int)i;
+	return 0;
+}
+
+/* futex_waitv(waiters, n, flags, timeout, clockid): sleep until one of n
+ * words is woken (its index), a signal, or the absolute timeout on
+ * clockid (CLOCK_MONOTONIC or CLOCK_REALTIME). */
+SYSCALL_DEFINE5(futex_waitv, uint64_t, uwaiters, unsigned, n, unsigned, flags, uint64_t, utime,
+		int, clockid)
+{
+	uint64_t deadline = THREAD_NO_DEADLINE;
+	int err;
+
+	if (flags || !n || n > FUTEX_WAITV_MAX || !uwaiters)
+		return -EINVAL;
+	if (utime) {
+		if (clockid != CLOCK_REALTIME && clockid != CLOCK_MONOTONIC)
+			return -EINVAL;
+		if ((err = timespec_from_user(utime, 1, &deadline)))
+			return err;
+		if (clockid == CLOCK_REALTIME)
+			deadline = deadline_at_realtime(deadline);
+	}
+	struct waiter *w = kmalloc(n * sizeof *w);
+	if (!w)
+		return -ENOMEM;
+	err = waitv_setup(uwaiters, n, w);
+	if (err) {
+		kfree(w);
+		return err;
+	}
+	while (!err && !waitv_woken(w, n))
+		err = thread_wait_step(deadline);
+	int woken = waitv_woken(w, n) - 1; /* woken meanwhile, even on err */
+	for (unsigned i = 0; i < n; i++)
+		if (!w[i].woken)
+			unlist(&w[i]);
+	kfree(w);
+	if (woken >= 0)
+		return woken;
+	if (err == -EDEADLK)
+		proc_killed(syscall_frame(), SIGKILL,
+			    "futex_waitv with no other thread to wake it (a deadlock)", "", true);
+	/* -EINTR: restarted when its handler has SA_RESTART (the timeout is
+	 * absolute); or -ETIMEDOUT */
+	return err == -EINTR ? -ERESTARTSYS : err;
 }

@@ -9,11 +9,6 @@
 #include "task.h"
 #include "timer.h"
 
-#define CLOCK_REALTIME 0
-#define CLOCK_PROCESS_CPUTIME_ID 2
-#define CLOCK_THREAD_CPUTIME_ID 3
-#define CLOCK_REALTIME_COARSE 5
-#define CLOCK_TAI 11
 #define NS 1000000000ull
 
 /* REALTIME (and its coarse and TAI forms) is wall time; the calling

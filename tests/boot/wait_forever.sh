@@ -2,7 +2,7 @@
 # an empty pipe whose write end is open, filling a pipe nobody drains,
 # polling such a pipe with no timeout (poll, or epoll_wait on an epoll
 # holding it), opening a named pipe that no one else opens, reading a
-# timerfd that is not armed, and pause, sigsuspend and sigwaitinfo
+# timerfd that is not armed, futex_waitv on words nobody else wakes, and pause, sigsuspend and sigwaitinfo
 # with no timer armed, or with the timer's signal blocked. Linux would hang
 # forever; the program ends with 137 and a message naming the cause instead,
 # and the kernel goes on (every page comes back).
@@ -12,6 +12,9 @@ cat >"$TMP/wait.c" <<'END'
 #include <signal.h>
 #include <stdio.h>
 #include <fcntl.h>
+#include <linux/futex.h>
+#include <stdint.h>
+#include <sys/syscall.h>
 #include <sys/epoll.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
@@ -46,6 +49,11 @@ int main(int argc, char **argv)
 		open("/tmp/wait_fifo", O_RDONLY);
 	} else if (!strcmp(argv[1], "timerfd")) {
 		read(timerfd_create(CLOCK_MONOTONIC, 0), buf, 8);
+	} else if (!strcmp(argv[1], "futex_waitv")) {
+		static uint32_t words[2];
+		struct futex_waitv w[2] = {{0, (uintptr_t)&words[0], 2 | 128, 0},
+					   {0, (uintptr_t)&words[1], 2, 0}};
+		syscall(449, w, 2, 0, NULL, 1); /* SYS_futex_waitv */
 	} else {
 		/* A timer armed whose signal stays blocked cannot end these. */
 		sigset_t set;
@@ -82,4 +90,10 @@ expect_status 137
 expect_output "^start$"
 expect_no_output "never printed"
 expect_output "Program killed by SIGKILL: timerfd read with the timer not armed and no other thread to arm it (a deadlock)"
+expect_output "every page, page table and heap block the program used is free again"
+run ./bareflow run --verbose --timeout 60 "$TMP/wait" futex_waitv
+expect_status 137
+expect_output "^start$"
+expect_no_output "never printed"
+expect_output "Program killed by SIGKILL: futex_waitv with no other thread to wake it (a deadlock)"
 expect_output "every page, page table and heap block the program used is free again"
