@@ -85,7 +85,6 @@
 #define SOMAXCONN 4096
 #define SUN_PATH 108
 #define ADDR_MAX (2 + SUN_PATH) /* sizeof (struct sockaddr_un) */
-#define IOV_MAX 1024
 
 /* A name as the program gives it: sun_family, then sun_path (len counts
  * both; 0: unnamed). */

@@ -424,8 +424,32 @@ extern const struct dev_ops sockfile_ops;
 int64_t pipe_read(struct file *f, uint64_t ubuf, uint64_t n);
 int64_t pipe_write(struct file *f, uint64_t ubuf, uint64_t n);
 unsigned pipe_poll(struct file *f);
-/* Bytes a write to the pipe of f could add now. */
-uint32_t pipe_room(struct file *f);
+/* For splice, tee and vmsplice (sys_copy.c), where a kernel copy holds the
+ * files. Wait until the pipe of f has bytes or no writer (0), or a free
+ * slot (0; with no reader, SIGPIPE and -EPIPE): -EAGAIN if nonblock,
+ * -ERESTARTSYS for a signal; the program ends if none could come. */
+int pipe_wait_readable(struct file *f, bool nonblock);
+int pipe_wait_writable(struct file *f, bool nonblock);
+/* Hold the pipe while the caller may sleep in the middle of a change
+ * (Linux's pipe mutex): other threads' reads and writes of it wait. */
+void pipe_hold(struct file *f, bool on);
+uint64_t pipe_bytes(struct file *f);
+/* Copy up to n bytes from the front of the pipe to dst (a user address or
+ * the kernel copy's buffer), taking them out unless keep; the count, or
+ * -EFAULT if none. */
+int64_t pipe_take(struct file *f, uint64_t dst, uint64_t n, bool keep);
+/* Add up to n bytes from src in new slots (no write appends to them),
+ * each holding what lies in one page of a source at offset `at`, while
+ * slots are free; the count, or -EFAULT/-ENOMEM if none. */
+int64_t pipe_fill(struct file *f, uint64_t src, uint64_t n, uint64_t at);
+/* The most pipe_fill could add now from a source at offset at. */
+uint64_t pipe_room_at(struct file *f, uint64_t at);
+/* splice between two pipes (keep: tee, the input left as it was), after
+ * waiting as the calls above: the bytes moved, or a negative errno. */
+int64_t pipe_splice(struct file *in, struct file *out, uint64_t len, bool nonblock, bool keep);
+/* F_GETPIPE_SZ and F_SETPIPE_SZ. */
+int64_t pipe_size(struct file *f);
+int64_t pipe_set_size(struct file *f, uint32_t size);
 /* f, just made for a named pipe (inode.fifo), opens it as Linux's open
  * does: the pipe is made at the first open; a reader waits for a writer
  * and a writer for a reader (O_NONBLOCK: a reader does not wait, a writer
@@ -438,6 +462,9 @@ int fifo_open(struct file *f);
 int pipe_poll_wait(uint64_t deadline);
 /* Wake every thread in pipe_poll_wait (an epoll's items changed). */
 void pipe_poll_wake(void);
+
+/* The most parts an iovec may have (Linux's UIO_MAXIOV). */
+#define IOV_MAX 1024
 
 /* --- copies between files through a kernel buffer (sys_copy.c) --- */
 

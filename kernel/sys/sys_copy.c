@@ -1,13 +1,16 @@
 /*
  * Copies the kernel makes between two descriptors: sendfile (a regular
- * file to any file, pipe or terminal; cp, web servers and busybox use it)
- * and copy_file_range (between two regular files of one filesystem;
- * coreutils' cp tries it first). Bytes go through a kernel buffer of 64
- * KiB at a time, with the buffer given to the files' own read and write
- * (copy_*_user accept it while the thread's kernel_io is set), so every
- * kind of file behaves as with read and write; a short write (a full
- * non-blocking pipe, a signal) ends the copy with what was written, and
- * the source's position moves by that much, as Linux's.
+ * file to any file, pipe or terminal; cp, web servers and busybox use it),
+ * copy_file_range (between two regular files of one filesystem;
+ * coreutils' cp tries it first), and splice, tee and vmsplice (a pipe on
+ * one side at least). Bytes go through a kernel buffer of 64 KiB at a
+ * time, with the buffer given to the files' own read and write (copy_*_user
+ * accept it while the thread's kcopy is set), so every kind of file
+ * behaves as with read and write; a short write (a full non-blocking pipe,
+ * a signal) ends the copy with what was written, and the source's position
+ * moves by that much, as Linux's. Into a pipe, sendfile and splice fill its
+ * slots as Linux's page cache would (a slot per page of the file), and out
+ * of one, bytes leave the pipe only once written.
  */
 #include "fs.h"
 #include "heap.h"
@@ -41,9 +44,7 @@ static int64_t read_at(struct file *f, void *buf, uint64_t n, uint64_t off)
 	return r;
 }
 
-/* Copy up to count bytes of `in` from *pos; write(out) is out's write at
- * its position, or at *out_pos. Returns the bytes written (pos and out_pos
- * moved by them), or a negative errno when none were. */
+/* A copy through a kernel buffer under way (thread.kcopy). */
 struct kernel_copy {
 	uint8_t *buf;
 	size_t len;
@@ -72,34 +73,39 @@ void kernel_copy_abandon(struct thread *t)
 		kernel_copy_end(t);
 }
 
-/* Copy up to count bytes of `in` from *pos; write(out) is out's write at
- * its position, or at *out_pos. Takes a reference to each file for the
- * copy. Returns the bytes written (pos and out_pos moved by them), or a
- * negative errno when none were. */
-static int64_t copy(struct file *in, uint64_t *pos, struct file *out, uint64_t *out_pos,
-		    uint64_t count)
+/* Start a copy between in and out through a buffer (*buf) for up to count
+ * bytes at a time (none: 0): the thread's kcopy, holding a reference to
+ * each file, as either may be closed by another thread during a wait (the
+ * thread's exit lets them go). 0, or -ENOMEM. */
+static int kernel_copy_begin(struct file *in, struct file *out, uint64_t count, uint8_t **buf)
 {
 	struct kernel_copy *k = kmalloc(sizeof *k);
-	size_t len = count < CHUNK ? (count ? count : 1) : CHUNK;
-	uint8_t *buf = k ? kmalloc(len) : NULL;
-	if (!buf) {
+	size_t len = count < CHUNK ? count : CHUNK;
+	*buf = k && len ? kmalloc(len) : NULL;
+	if (!k || (len && !*buf)) {
 		kfree(k);
 		return -ENOMEM;
 	}
-	*k = (struct kernel_copy){buf, len, in, out};
-	in->refs++; /* either may be closed by another thread during a wait */
+	*k = (struct kernel_copy){*buf, len, in, out};
+	in->refs++;
 	out->refs++;
+	current_thread()->kcopy = k;
+	return 0;
+}
+
+/* Copy up to count bytes of `in` from *pos; write(out) is out's write at
+ * its position, or at *out_pos. Returns the bytes written (pos and out_pos
+ * moved by them), or a negative errno when none were. */
+static int64_t copy(struct file *in, uint64_t *pos, struct file *out, uint64_t *out_pos,
+		    uint64_t count)
+{
+	uint8_t *buf;
+	if (kernel_copy_begin(in, out, count ? count : 1, &buf))
+		return -ENOMEM;
 	struct thread *t = current_thread();
-	t->kcopy = k;
 	int64_t done = 0, err = 0;
 	while ((uint64_t)done < count) {
 		uint64_t want = count - done < CHUNK ? count - done : CHUNK;
-		if (out->inode->pipe && !out_pos) { /* one fill of the pipe */
-			uint32_t room = pipe_room(out);
-			if (!room && done)
-				break;
-			want = room ? (want < room ? want : room) : 1; /* 1: wait for room */
-		}
 		int64_t got = read_at(in, buf, want, *pos);
 		if (got <= 0) {
 			err = got;
@@ -136,6 +142,10 @@ static bool splice_target(const struct file *f)
 		ip->rdev == ((1 << 8) | 9)); /* a terminal, /dev/null, /dev/random, urandom */
 }
 
+static bool positioned(const struct inode *ip);
+static int64_t splice_to_pipe(struct file *in, uint64_t *pos, struct file *out, uint64_t len,
+			      bool nonblock);
+
 /* Linux's checks in its order: the offset is read first, then in_fd
  * (readable; an offset needs a file that can seek: ESPIPE), then out_fd
  * (writable), then what each is (EINVAL: in_fd not a regular file, out_fd
@@ -149,8 +159,7 @@ SYSCALL_DEFINE4(sendfile, int, out_fd, int, in_fd, uint64_t, uoff, size_t, count
 	if (!in || !readable(in))
 		return -EBADF;
 	const struct inode *ip = in->inode;
-	if (uoff &&
-	    (ip->pipe || S_ISSOCK(ip->mode) || (ip->dev && (ip->dev->stream || ip->dev->pollers))))
+	if (uoff && !positioned(ip))
 		return -ESPIPE; /* (a terminal, an eventfd, an epoll... cannot pread) */
 	uint64_t pos = uoff ? (uint64_t)off : in->off;
 	if ((int64_t)pos < 0 || (int64_t)count < 0)
@@ -164,7 +173,9 @@ SYSCALL_DEFINE4(sendfile, int, out_fd, int, in_fd, uint64_t, uoff, size_t, count
 		return -EINVAL;
 	if (!splice_target(out) || (out->flags & O_APPEND && !out->inode->pipe))
 		return -EINVAL;
-	int64_t r = copy(in, &pos, out, NULL, count);
+	/* into a pipe, as splice (Linux's sendfile is splice_file_to_pipe) */
+	int64_t r = out->inode->pipe ? splice_to_pipe(in, &pos, out, count, out->flags & O_NONBLOCK)
+				     : copy(in, &pos, out, NULL, count);
 	if (r > 0 && !uoff)
 		in->off = pos;
 	if (r >= 0 && uoff && copy_to_user(uoff, &pos, sizeof pos))
@@ -229,4 +240,292 @@ SYSCALL_DEFINE6(copy_file_range, int, fd_in, uint64_t, uoff_in, int, fd_out, uin
 	    (uoff_out && copy_to_user(uoff_out, &b, sizeof b)))
 		return -EFAULT;
 	return r;
+}
+
+/* --- splice, tee and vmsplice: Linux's pipe calls, over pipe.c's slots --- */
+
+#define SPLICE_F_NONBLOCK 0x02
+#define SPLICE_F_ALL 0x0f /* MOVE, NONBLOCK, MORE, GIFT */
+
+/* Files with a position that pread and pwrite take (Linux's FMODE_PREAD
+ * and FMODE_PWRITE): not pipes, sockets, terminals, eventfds... */
+static bool positioned(const struct inode *ip)
+{
+	return !ip->pipe && !S_ISSOCK(ip->mode) &&
+	       !(ip->dev && (ip->dev->stream || ip->dev->pollers));
+}
+
+/* What splice reads into a pipe (files with a splice_read): regular files
+ * and sockets. */
+static bool splice_source(const struct file *f)
+{
+	const struct inode *ip = f->inode;
+	return S_ISSOCK(ip->mode) || (S_ISREG(ip->mode) && !ip->dev && !ip->mq);
+}
+
+/* A socket's read as with MSG_DONTWAIT when nonblock (it cannot sleep so,
+ * so no other thread sees the flag). */
+static int64_t socket_read(struct file *f, void *buf, uint64_t n, bool nonblock)
+{
+	uint32_t was = f->flags & O_NONBLOCK;
+	if (nonblock)
+		f->flags |= O_NONBLOCK;
+	int64_t r = file_read(f, (uint64_t)(uintptr_t)buf, n);
+	f->flags = (f->flags & ~(uint32_t)O_NONBLOCK) | was;
+	return r;
+}
+
+/* splice from a file or socket into a pipe, Linux's splice_file_to_pipe:
+ * wait for a free slot, then read at *pos (a file: a slot per page of it,
+ * as its page cache would give; a socket: what one read gives) while
+ * slots are free. */
+static int64_t splice_to_pipe(struct file *in, uint64_t *pos, struct file *out, uint64_t len,
+			      bool nonblock)
+{
+	bool sock = S_ISSOCK(in->inode->mode);
+	int64_t err = pipe_wait_writable(out, nonblock), done = 0;
+	if (err)
+		return err;
+	uint64_t room = pipe_room_at(out, sock ? 0 : *pos);
+	if (len > room)
+		len = room;
+	if (!sock && ((int64_t)*pos < 0 || (int64_t)(*pos + len) < 0))
+		return -EINVAL;
+	if (!splice_source(in))
+		return -EINVAL;
+	if (len > MAX_RW_COUNT)
+		len = MAX_RW_COUNT;
+	uint8_t *buf;
+	if (kernel_copy_begin(in, out, len, &buf))
+		return -ENOMEM;
+	pipe_hold(out, true); /* a socket's read may sleep */
+	while ((uint64_t)done < len) {
+		uint64_t want = len - done < CHUNK ? len - done : CHUNK;
+		int64_t got =
+		    sock ? socket_read(in, buf, want, nonblock) : read_at(in, buf, want, *pos);
+		if (got <= 0) {
+			err = got;
+			break;
+		}
+		int64_t put =
+		    pipe_fill(out, (uint64_t)(uintptr_t)buf, (uint64_t)got, sock ? 0 : *pos);
+		if (put <= 0) {
+			err = put;
+			break;
+		}
+		done += put;
+		if (!sock)
+			*pos += (uint64_t)put;
+		if (sock || put < got)
+			break;
+	}
+	pipe_hold(out, false);
+	kernel_copy_end(current_thread());
+	return done ? done : err;
+}
+
+/* splice from a pipe to a file, socket or stream, Linux's splice_write:
+ * wait for bytes, then write what the pipe holds, up to len; bytes leave
+ * the pipe only once written. */
+static int64_t splice_from_pipe(struct file *in, struct file *out, uint64_t *pos, uint64_t len,
+				bool nonblock)
+{
+	const struct inode *op = out->inode;
+	bool at = S_ISREG(op->mode) && !op->dev;
+	int64_t err = pipe_wait_readable(in, nonblock), done = 0;
+	if (err)
+		return err;
+	uint8_t *buf;
+	if (kernel_copy_begin(in, out, len, &buf))
+		return -ENOMEM;
+	pipe_hold(in, true); /* a socket's write may sleep */
+	while ((uint64_t)done < len) {
+		uint64_t want = len - done < CHUNK ? len - done : CHUNK;
+		if (want > pipe_bytes(in))
+			want = pipe_bytes(in);
+		if (!want)
+			break;
+		uint64_t kbuf = (uint64_t)(uintptr_t)buf;
+		int64_t got = pipe_take(in, kbuf, want, true);
+		if (got <= 0) {
+			err = got;
+			break;
+		}
+		int64_t put = at ? inode_write(out->inode, kbuf, (uint64_t)got, *pos)
+				 : file_write(out, kbuf, (uint64_t)got);
+		if (put <= 0) {
+			err = put;
+			break;
+		}
+		pipe_take(in, kbuf, (uint64_t)put, false); /* the same bytes, now gone */
+		done += put;
+		if (at)
+			*pos += (uint64_t)put;
+		if (put < got)
+			break;
+	}
+	pipe_hold(in, false);
+	kernel_copy_end(current_thread());
+	return done ? done : err;
+}
+
+/* Between two pipes (tee: keep), holding both meanwhile. */
+static int64_t between_pipes(struct file *in, struct file *out, uint64_t len, bool nonblock,
+			     bool keep)
+{
+	uint8_t *buf;
+	if (kernel_copy_begin(in, out, 0, &buf))
+		return -ENOMEM;
+	int64_t r = pipe_splice(in, out, len, nonblock, keep);
+	kernel_copy_end(current_thread());
+	return r;
+}
+
+/* Linux's checks in its order: flags, the descriptors (EBADF), an offset
+ * given for a pipe (ESPIPE), the offsets read, the access modes, then per
+ * direction: pipe to pipe, pipe to file (an offset needs a file that
+ * pwrite takes, no O_APPEND, the length and position as a write's, a file
+ * that splice writes), file to pipe (an offset needs pread). */
+SYSCALL_DEFINE6(splice, int, fd_in, uint64_t, uoff_in, int, fd_out, uint64_t, uoff_out, size_t, len,
+		unsigned int, flags)
+{
+	if (!len)
+		return 0;
+	if (flags & ~SPLICE_F_ALL)
+		return -EINVAL;
+	struct file *in = fd_get(fd_in), *out = in ? fd_get(fd_out) : NULL;
+	if (!in || !out || in->flags & O_PATH || out->flags & O_PATH)
+		return -EBADF;
+	bool ipipe = in->inode->pipe, opipe = out->inode->pipe,
+	     nonblock = flags & SPLICE_F_NONBLOCK;
+	if ((ipipe && uoff_in) || (opipe && uoff_out))
+		return -ESPIPE;
+	int64_t off = 0;
+	if ((uoff_out && copy_from_user(&off, uoff_out, sizeof off)) ||
+	    (uoff_in && copy_from_user(&off, uoff_in, sizeof off)))
+		return -EFAULT;
+	if (!readable(in) || !writable(out))
+		return -EBADF;
+	if (ipipe && opipe) {
+		if (in->inode->pipe == out->inode->pipe)
+			return -EINVAL;
+		return between_pipes(in, out, len,
+				     nonblock || (in->flags | out->flags) & O_NONBLOCK, false);
+	}
+	if (ipipe) {
+		if (uoff_out && !positioned(out->inode))
+			return -EINVAL;
+		uint64_t pos = uoff_out ? (uint64_t)off : out->off;
+		if (out->flags & O_APPEND || (int64_t)len < 0)
+			return -EINVAL;
+		if (positioned(out->inode) && ((int64_t)pos < 0 || (int64_t)(pos + len) < 0))
+			return -EINVAL;
+		if (!splice_target(out))
+			return -EINVAL;
+		int64_t r =
+		    splice_from_pipe(in, out, &pos, len, nonblock || in->flags & O_NONBLOCK);
+		if (r < 0)
+			return r;
+		if (!uoff_out)
+			out->off = pos;
+		else if (copy_to_user(uoff_out, &pos, sizeof pos))
+			return -EFAULT;
+		return r;
+	}
+	if (opipe) {
+		if (uoff_in && !positioned(in->inode))
+			return -EINVAL;
+		uint64_t pos = uoff_in ? (uint64_t)off : in->off;
+		int64_t r = splice_to_pipe(in, &pos, out, len, nonblock || out->flags & O_NONBLOCK);
+		if (r < 0)
+			return r;
+		if (!uoff_in)
+			in->off = pos;
+		else if (copy_to_user(uoff_in, &pos, sizeof pos))
+			return -EFAULT;
+		return r;
+	}
+	return -EINVAL;
+}
+
+/* tee: flags first, then the length, the descriptors and their access
+ * modes (EBADF), then two different pipes (EINVAL). */
+SYSCALL_DEFINE4(tee, int, fd_in, int, fd_out, size_t, len, unsigned int, flags)
+{
+	if (flags & ~SPLICE_F_ALL)
+		return -EINVAL;
+	if (!len)
+		return 0;
+	struct file *in = fd_get(fd_in), *out = in ? fd_get(fd_out) : NULL;
+	if (!in || !out || in->flags & O_PATH || out->flags & O_PATH || !readable(in) ||
+	    !writable(out))
+		return -EBADF;
+	if (!in->inode->pipe || !out->inode->pipe || in->inode->pipe == out->inode->pipe)
+		return -EINVAL;
+	bool nonblock = flags & SPLICE_F_NONBLOCK || (in->flags | out->flags) & O_NONBLOCK;
+	return between_pipes(in, out, len, nonblock, true);
+}
+
+/* vmsplice: user memory into a pipe (a write end: a slot per page of it,
+ * after waiting for a free one; O_NONBLOCK or SPLICE_F_NONBLOCK: EAGAIN),
+ * or a pipe into user memory (a read end; only SPLICE_F_NONBLOCK keeps it
+ * from waiting, as Linux). The vector is checked as readv's first. */
+SYSCALL_DEFINE4(vmsplice, int, fd, uint64_t, uiov, uint64_t, nr_segs, unsigned int, flags)
+{
+	struct iovec_user {
+		uint64_t base, len;
+	} * iov;
+	bool bad = false;
+
+	if (flags & ~SPLICE_F_ALL)
+		return -EINVAL;
+	struct file *f = fd_get(fd);
+	if (!f || f->flags & O_PATH)
+		return -EBADF;
+	bool to_pipe = writable(f);
+	if (!to_pipe && !readable(f))
+		return -EBADF;
+	if (nr_segs > IOV_MAX)
+		return -EINVAL;
+	iov = kmalloc(nr_segs ? nr_segs * sizeof *iov : 1);
+	if (!iov)
+		return -ENOMEM;
+	int64_t r = copy_from_user(iov, uiov, nr_segs * sizeof *iov) ? -EFAULT : 0;
+	uint64_t total = 0;
+	for (uint64_t i = 0; !r && i < nr_segs; i++) {
+		if ((int64_t)iov[i].len < 0)
+			r = -EINVAL;
+		else if (iov[i].len > TASK_SIZE || iov[i].base > TASK_SIZE - iov[i].len)
+			bad = true; /* EFAULT, unless a later length is EINVAL */
+		else if (iov[i].len > MAX_RW_COUNT - total)
+			iov[i].len = MAX_RW_COUNT - total;
+		total += iov[i].len;
+	}
+	if (!r && bad)
+		r = -EFAULT;
+	else if (!r && total && !f->inode->pipe)
+		r = -EBADF;
+	uint8_t *none;
+	if (r || !total || (r = kernel_copy_begin(f, f, 0, &none))) {
+		kfree(iov);
+		return r;
+	}
+	bool nonblock = flags & SPLICE_F_NONBLOCK || (to_pipe && f->flags & O_NONBLOCK);
+	r = to_pipe ? pipe_wait_writable(f, nonblock) : pipe_wait_readable(f, nonblock);
+	int64_t done = 0;
+	for (uint64_t i = 0; !r && i < nr_segs; i++) {
+		if (!iov[i].len)
+			continue;
+		int64_t n = to_pipe ? pipe_fill(f, iov[i].base, iov[i].len, iov[i].base)
+				    : pipe_take(f, iov[i].base, iov[i].len, false);
+		if (n < 0 && !done)
+			r = n;
+		if (n > 0)
+			done += n;
+		if (n < (int64_t)iov[i].len)
+			break;
+	}
+	kernel_copy_end(current_thread());
+	kfree(iov);
+	return done ? done : r;
 }

@@ -15,7 +15,6 @@
 #define SEEK_END 2
 #define SEEK_DATA 3
 #define SEEK_HOLE 4
-#define IOV_MAX 1024
 
 uint32_t fs_umask(void) { return current_proc()->umask; }
 
@@ -515,7 +514,9 @@ SYSCALL_DEFINE3(fcntl, int, fd, unsigned int, cmd, uint64_t, arg)
 		return type >= 0 && type <= 2 ? 0 : -EINVAL;
 	}
 	case F_GETPIPE_SZ:
-	case F_SETPIPE_SZ: return f->inode->pipe ? 65536 : -EBADF;
+		return f->inode->pipe ? pipe_size(f) : -EBADF;
+	case F_SETPIPE_SZ:
+		return f->inode->pipe ? pipe_set_size(f, (uint32_t)arg) : -EBADF;
 	/* A memfd is sealed against seals (memfd_create); other files take none. */
 	case F_GET_SEALS: return f->inode->memfd ? (int64_t)f->inode->seals : -EINVAL;
 	case F_ADD_SEALS: return add_seals(f, arg);
@@ -632,6 +633,10 @@ SYSCALL_DEFINE3(ioctl, int, fd, unsigned int, req, uint64_t, arg)
 	}
 	}
 	struct inode *ip = f->inode;
+	if (ip->pipe && req == FIONREAD) { /* the bytes in it, as an int */
+		int n = (int)pipe_bytes(f);
+		return copy_to_user(arg, &n, sizeof n);
+	}
 	if (((ip->mode & S_IFMT) == S_IFCHR || S_ISSOCK(ip->mode)) && ip->dev->ioctl)
 		return ip->dev->ioctl(f, req, arg);
 	return -ENOTTY;

@@ -2,12 +2,14 @@
 # an empty pipe whose write end is open, filling a pipe nobody drains,
 # polling such a pipe with no timeout (poll, or epoll_wait on an epoll
 # holding it), opening a named pipe that no one else opens, reading a
-# timerfd that is not armed, futex_waitv on words nobody else wakes, and pause, sigsuspend and sigwaitinfo
+# timerfd that is not armed, futex_waitv on words nobody else wakes,
+# splicing out of an empty pipe or into a full one, and pause, sigsuspend and sigwaitinfo
 # with no timer armed, or with the timer's signal blocked. Linux would hang
 # forever; the program ends with 137 and a message naming the cause instead,
 # and the kernel goes on (every page comes back).
 . tests/boot/common.inc
 cat >"$TMP/wait.c" <<'END'
+#define _GNU_SOURCE
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -49,6 +51,16 @@ int main(int argc, char **argv)
 		open("/tmp/wait_fifo", O_RDONLY);
 	} else if (!strcmp(argv[1], "timerfd")) {
 		read(timerfd_create(CLOCK_MONOTONIC, 0), buf, 8);
+	} else if (!strcmp(argv[1], "splice-in")) {
+		int fd = open("/tmp/wait_splice", O_RDWR | O_CREAT, 0600);
+		splice(p[0], NULL, fd, NULL, 10, 0);
+	} else if (!strcmp(argv[1], "splice-out")) {
+		int fd = open("/tmp/wait_splice", O_RDWR | O_CREAT, 0600);
+		write(fd, buf, sizeof buf);
+		for (;;) {
+			loff_t off = 0;
+			splice(fd, &off, p[1], NULL, sizeof buf, 0);
+		}
 	} else if (!strcmp(argv[1], "futex_waitv")) {
 		static uint32_t words[2];
 		struct futex_waitv w[2] = {{0, (uintptr_t)&words[0], 2 | 128, 0},
@@ -75,7 +87,7 @@ int main(int argc, char **argv)
 }
 END
 clang-19 -static -O1 -o "$TMP/wait" "$TMP/wait.c" || fail "cannot build the program"
-for mode in read write poll epoll fifo pause pause-blocked-timer sigsuspend sigwaitinfo; do
+for mode in read write poll epoll fifo splice-in splice-out pause pause-blocked-timer sigsuspend sigwaitinfo; do
 	run ./bareflow run --verbose --timeout 60 "$TMP/wait" $mode
 	expect_status 137
 	expect_output "^start$"

@@ -147,6 +147,9 @@ static void tame(long nr, uint64_t a[6])
 	case SYS_epoll_pwait2:
 		a[3] = (uint64_t)&no_time;
 		break;
+	case SYS_vmsplice: /* out of a pipe it waits whatever the pipe's O_NONBLOCK */
+		a[3] |= 2; /* SPLICE_F_NONBLOCK */
+		break;
 	case 449: /* futex_waitv: its timeout is absolute, and 0 has passed */
 		a[3] = (uint64_t)&no_time;
 		break;
