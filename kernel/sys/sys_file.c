@@ -304,18 +304,15 @@ struct iovec_user {
 
 /* Vector I/O: the whole vector is read and checked first (lengths, and
  * that every part lies in the user half, as Linux's access_ok checks: a
- * part reaching into the kernel is EFAULT before anything moves), then
- * each part transferred in order until one comes up short. off < 0: the
- * file offset. */
-static int64_t vector_io(int fd, uint64_t uiov, uint64_t cnt, int64_t off, bool write)
+ * part reaching into the kernel is EFAULT before anything moves; *total:
+ * the sum of the lengths), then each part transferred in order until one
+ * comes up short. off < 0: the file offset. */
+static int vector_check(uint64_t uiov, uint64_t cnt, uint64_t *total)
 {
 	struct iovec_user iov[64];
-	int64_t total = 0;
 	uint64_t sum = 0;
 	bool bad = false;
 
-	if (!fd_get(fd))
-		return -EBADF;
 	if (cnt > IOV_MAX)
 		return -EINVAL;
 	for (uint64_t i = 0; i < cnt; i += 64) {
@@ -330,8 +327,20 @@ static int64_t vector_io(int fd, uint64_t uiov, uint64_t cnt, int64_t off, bool 
 			sum += iov[j].len;
 		}
 	}
-	if (bad)
-		return -EFAULT;
+	*total = sum;
+	return bad ? -EFAULT : 0;
+}
+
+static int64_t vector_io(int fd, uint64_t uiov, uint64_t cnt, int64_t off, bool write)
+{
+	int64_t total = 0;
+	uint64_t sum;
+
+	if (!fd_get(fd))
+		return -EBADF;
+	int err = vector_check(uiov, cnt, &sum);
+	if (err)
+		return err;
 	for (uint64_t i = 0; i < cnt; i++) {
 		struct iovec_user v;
 		if (copy_from_user(&v, uiov + i * sizeof v, sizeof v))
@@ -368,6 +377,62 @@ SYSCALL_DEFINE4(preadv, int, fd, uint64_t, iov, uint64_t, cnt, int64_t, off)
 SYSCALL_DEFINE4(pwritev, int, fd, uint64_t, iov, uint64_t, cnt, int64_t, off)
 {
 	return off < 0 ? -EINVAL : vector_io(fd, iov, cnt, off, true);
+}
+
+#define RWF_HIPRI 0x01
+#define RWF_DSYNC 0x02
+#define RWF_SYNC 0x04
+#define RWF_NOWAIT 0x08
+#define RWF_APPEND 0x10
+#define RWF_KNOWN 0x1f /* Linux 6.1's */
+
+/* preadv2 and pwritev2: an offset of -1 is the file position (readv,
+ * writev); flags Linux does not know are EOPNOTSUPP (only once there is
+ * something to transfer, as Linux checks them last); RWF_NOWAIT makes the
+ * transfer non-blocking (EAGAIN where it would wait), RWF_APPEND writes at
+ * the end as O_APPEND does, and the others change nothing for files held
+ * in memory. */
+static int64_t vector_io2(int fd, uint64_t uiov, uint64_t cnt, int64_t off, int flags, bool write)
+{
+	struct file *f = fd_get(fd);
+	if (off < -1)
+		return -EINVAL;
+	if (!f)
+		return -EBADF;
+	const struct inode *ip = f->inode;
+	if (off >= 0 &&
+	    (ip->pipe || is_console(ip) || S_ISSOCK(ip->mode) || (ip->dev && ip->dev->pollers)))
+		return -ESPIPE; /* before the vector, as Linux */
+	if ((uint32_t)flags & ~(uint32_t)RWF_KNOWN) {
+		uint64_t total;
+		int err = vector_check(uiov, cnt, &total);
+		if (err)
+			return err;
+		if (f->flags & O_PATH || (f->flags & O_ACCMODE) == (write ? O_RDONLY : O_WRONLY))
+			return -EBADF;
+		return total ? -EOPNOTSUPP : 0;
+	}
+	uint32_t added = 0;
+	if (flags & RWF_NOWAIT)
+		added |= O_NONBLOCK & ~f->flags;
+	if (write && (flags & RWF_APPEND))
+		added |= O_APPEND & ~f->flags;
+	f->flags |= added;
+	int64_t r = vector_io(fd, uiov, cnt, off, write);
+	f->flags &= ~added;
+	return r;
+}
+
+SYSCALL_DEFINE6(preadv2, int, fd, uint64_t, iov, uint64_t, cnt, int64_t, off, uint64_t, off_high,
+		int, flags)
+{
+	return vector_io2(fd, iov, cnt, off, flags, false);
+}
+
+SYSCALL_DEFINE6(pwritev2, int, fd, uint64_t, iov, uint64_t, cnt, int64_t, off, uint64_t, off_high,
+		int, flags)
+{
+	return vector_io2(fd, iov, cnt, off, flags, true);
 }
 
 SYSCALL_DEFINE3(lseek, int, fd, int64_t, off, unsigned int, whence)
@@ -740,6 +805,32 @@ SYSCALL_DEFINE1(fsync, int, fd)
 	if (f->inode->pipe || (f->inode->mode & S_IFMT) == S_IFCHR || S_ISSOCK(f->inode->mode))
 		return -EINVAL;
 	return fs_sync_file(f);
+}
+
+#define SYNC_FILE_RANGE_WAIT_BEFORE 1
+#define SYNC_FILE_RANGE_WRITE 2
+#define SYNC_FILE_RANGE_WAIT_AFTER 4
+
+/* sync_file_range: Linux's checks (flags, a negative offset or end, an end
+ * that wraps: EINVAL; anything but a regular file, directory or symbolic
+ * link: ESPIPE); a write or a wait after it writes the file back as fsync
+ * does (a disk's file system, whole). */
+SYSCALL_DEFINE4(sync_file_range, int, fd, int64_t, off, int64_t, nbytes, unsigned int, flags)
+{
+	struct file *f = fd_get(fd);
+	if (!f || (f->flags & O_PATH))
+		return -EBADF;
+	uint64_t end = (uint64_t)off + (uint64_t)nbytes;
+	if (flags & ~(unsigned)(SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+				SYNC_FILE_RANGE_WAIT_AFTER) ||
+	    off < 0 || (int64_t)end < 0 || end < (uint64_t)off)
+		return -EINVAL;
+	uint32_t mode = f->inode->mode;
+	if (!S_ISREG(mode) && !S_ISDIR(mode) && !S_ISLNK(mode))
+		return -ESPIPE;
+	if (flags & (SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER))
+		return fs_sync_file(f);
+	return 0;
 }
 
 /* sync(2) reports nothing; syncfs(2) reports its filesystem's error. */
