@@ -304,10 +304,6 @@ static uint64_t deadline_of(uint64_t timeout)
 
 /* --- user memory: an iovec walked in order --- */
 
-struct iovec_user {
-	uint64_t base, len;
-};
-
 struct iter {
 	struct iovec_user *iov;
 	uint64_t cnt, idx, off, left; /* left: bytes in all that remain */

@@ -465,6 +465,15 @@ void pipe_poll_wake(void);
 
 /* The most parts an iovec may have (Linux's UIO_MAXIOV). */
 #define IOV_MAX 1024
+/* A struct iovec as the program lays it out. */
+struct iovec_user {
+	uint64_t base, len;
+};
+/* Read and check a program's iovec of cnt parts as Linux's import_iovec
+ * does: EINVAL past IOV_MAX parts or for a negative length or total (each
+ * part read first), then EFAULT for a part outside the user half; *total:
+ * the sum of the lengths. */
+int iovec_check(uint64_t uiov, uint64_t cnt, uint64_t *total);
 
 /* --- copies between files through a kernel buffer (sys_copy.c) --- */
 

@@ -472,9 +472,7 @@ SYSCALL_DEFINE4(tee, int, fd_in, int, fd_out, size_t, len, unsigned int, flags)
  * from waiting, as Linux). The vector is checked as readv's first. */
 SYSCALL_DEFINE4(vmsplice, int, fd, uint64_t, uiov, uint64_t, nr_segs, unsigned int, flags)
 {
-	struct iovec_user {
-		uint64_t base, len;
-	} * iov;
+	struct iovec_user *iov;
 	bool bad = false;
 
 	if (flags & ~SPLICE_F_ALL)

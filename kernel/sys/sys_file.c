@@ -298,16 +298,10 @@ SYSCALL_DEFINE4(pwrite64, int, fd, uint64_t, buf, size_t, count, int64_t, off)
 	return positioned(fd, buf, count, off, true);
 }
 
-struct iovec_user {
-	uint64_t base, len;
-};
-
-/* Vector I/O: the whole vector is read and checked first (lengths, and
- * that every part lies in the user half, as Linux's access_ok checks: a
- * part reaching into the kernel is EFAULT before anything moves; *total:
- * the sum of the lengths), then each part transferred in order until one
- * comes up short. off < 0: the file offset. */
-static int vector_check(uint64_t uiov, uint64_t cnt, uint64_t *total)
+/* Vector I/O: the whole vector is read and checked first (iovec_check),
+ * then each part transferred in order until one comes up short. off < 0:
+ * the file offset. */
+int iovec_check(uint64_t uiov, uint64_t cnt, uint64_t *total)
 {
 	struct iovec_user iov[64];
 	uint64_t sum = 0;
@@ -338,7 +332,7 @@ static int64_t vector_io(int fd, uint64_t uiov, uint64_t cnt, int64_t off, bool 
 
 	if (!fd_get(fd))
 		return -EBADF;
-	int err = vector_check(uiov, cnt, &sum);
+	int err = iovec_check(uiov, cnt, &sum);
 	if (err)
 		return err;
 	for (uint64_t i = 0; i < cnt; i++) {
@@ -405,7 +399,7 @@ static int64_t vector_io2(int fd, uint64_t uiov, uint64_t cnt, int64_t off, int 
 		return -ESPIPE; /* before the vector, as Linux */
 	if ((uint32_t)flags & ~(uint32_t)RWF_KNOWN) {
 		uint64_t total;
-		int err = vector_check(uiov, cnt, &total);
+		int err = iovec_check(uiov, cnt, &total);
 		if (err)
 			return err;
 		if (f->flags & O_PATH || (f->flags & O_ACCMODE) == (write ? O_RDONLY : O_WRONLY))

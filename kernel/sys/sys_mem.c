@@ -1,13 +1,15 @@
 /* Memory system calls: brk, mmap, munmap, mprotect, mremap, msync and
  * madvise over the process's memory areas (kernel/proc/vma.c); pages arrive
- * zeroed on first touch. */
+ * zeroed on first touch. And process_vm_readv and process_vm_writev. */
 #include "fs.h"
+#include "heap.h"
 #include "kerrno.h"
 #include "kstring.h"
-#include "printf.h"
 #include "pmm.h"
+#include "printf.h"
 #include "proc.h"
 #include "syscall.h"
+#include "task.h"
 
 #define BRK_MAX (1ul << 40) /* how far the heap may grow past its start */
 #define PROT_READ 1
@@ -337,4 +339,104 @@ SYSCALL_DEFINE3(mincore, uint64_t, addr, size_t, len, uint64_t, uvec)
 		done += n;
 	}
 	return 0;
+}
+
+/* process_vm_readv and process_vm_writev, between two ranges of the one
+ * address space: the process's own pid or any of its threads' tids (as
+ * Linux finds any task), else ESRCH. Linux's order: flags (EINVAL), the
+ * local vector (as readv's; nothing in it: 0), the remote one (its lengths
+ * only), nothing remote (0), the pid. Bytes go a remote page at a time
+ * through a kernel page, so a transfer stops where a remote page cannot be
+ * read (or, for writev, written) or a local one fails, and returns what
+ * moved, or EFAULT when nothing did. */
+static int64_t vm_rw(int pid, uint64_t lvec, uint64_t lcnt, uint64_t rvec, uint64_t rcnt,
+		     uint64_t flags, bool write)
+{
+	uint64_t ltotal, rany = 0; /* rany: a remote part is not empty */
+	int64_t err;
+
+	if (flags)
+		return -EINVAL;
+	if ((err = iovec_check(lvec, lcnt, &ltotal)))
+		return err;
+	if (!ltotal)
+		return 0;
+	if (rcnt > IOV_MAX)
+		return -EINVAL;
+	struct iovec_user *l = kmalloc(lcnt * sizeof *l), *r = kmalloc(rcnt ? rcnt * sizeof *r : 1);
+	uint8_t *page = kmalloc(PAGE_SIZE);
+	err = !l || !r || !page ? -ENOMEM : 0;
+	if (!err && (copy_from_user(l, lvec, lcnt * sizeof *l) ||
+		     copy_from_user(r, rvec, rcnt * sizeof *r)))
+		err = -EFAULT;
+	for (uint64_t i = 0; !err && i < rcnt; i++) {
+		if ((int64_t)r[i].len < 0)
+			err = -EINVAL;
+		rany |= r[i].len;
+	}
+	if (!err && rany && pid != current_proc()->pid && (pid <= 0 || !thread_find(pid)))
+		err = -ESRCH;
+	int64_t done = 0;
+	uint64_t li = 0, loff = 0; /* the local part and the offset in it */
+	for (uint64_t i = 0; !err && rany && i < rcnt && (uint64_t)done < ltotal; i++) {
+		if (r[i].base + r[i].len < r[i].base) {
+			err = -EFAULT; /* wraps: never the program's memory */
+			break;
+		}
+		for (uint64_t at = r[i].base, end = r[i].base + r[i].len; at < end;) {
+			uint64_t n = PAGE_SIZE - (at & (PAGE_SIZE - 1));
+			if (n > end - at)
+				n = end - at;
+			if (n > ltotal - done)
+				n = ltotal - done;
+			if (!n)
+				break;
+			if (!write && copy_from_user(page, at, n)) {
+				err = -EFAULT;
+				break;
+			}
+			/* the local side, part by part, up to a fault */
+			uint64_t k = 0;
+			bool fault = false;
+			while (k < n && !fault) {
+				while (l[li].len == loff) {
+					li++;
+					loff = 0;
+				}
+				uint64_t m = n - k < l[li].len - loff ? n - k : l[li].len - loff;
+				fault = write ? copy_from_user(page + k, l[li].base + loff, m)
+					      : copy_to_user(l[li].base + loff, page + k, m);
+				if (!fault) {
+					k += m;
+					loff += m;
+				}
+			}
+			if (write && k && copy_to_user(at, page, k)) {
+				err = -EFAULT; /* the remote page: none of it moved */
+				break;
+			}
+			done += (int64_t)k;
+			if (fault) {
+				err = -EFAULT;
+				break;
+			}
+			at += n;
+		}
+	}
+	kfree(page);
+	kfree(r);
+	kfree(l);
+	return done ? done : err;
+}
+
+SYSCALL_DEFINE6(process_vm_readv, int, pid, uint64_t, lvec, uint64_t, lcnt, uint64_t, rvec,
+		uint64_t, rcnt, uint64_t, flags)
+{
+	return vm_rw(pid, lvec, lcnt, rvec, rcnt, flags, false);
+}
+
+SYSCALL_DEFINE6(process_vm_writev, int, pid, uint64_t, lvec, uint64_t, lcnt, uint64_t, rvec,
+		uint64_t, rcnt, uint64_t, flags)
+{
+	return vm_rw(pid, lvec, lcnt, rvec, rcnt, flags, true);
 }
