@@ -278,10 +278,11 @@ static uint32_t consumed(struct pipe *p, uint32_t i, uint32_t k, bool keep)
 /* Copy up to n bytes from the front of the pipe to dst (a user address,
  * or a kernel copy's buffer) and take them out, unless keep. The bytes
  * copied, or -EFAULT if none could be. */
-static int64_t take(struct file *f, uint64_t dst, uint64_t n, bool keep)
+static int64_t take(struct file *f, uint64_t dst, uint64_t n, bool keep, bool splice)
 {
 	struct pipe *p = f->inode->pipe;
 	bool was_full = pipe_full(p), fault = false;
+	uint32_t tail = p->tail;
 	uint64_t done = 0;
 
 	for (uint32_t i = p->tail; done < n && i != p->head;) {
@@ -294,8 +295,10 @@ static int64_t take(struct file *f, uint64_t dst, uint64_t n, bool keep)
 		done += k;
 		i = consumed(p, i, k, keep);
 	}
+	/* a read wakes writers' epolls when the pipe was full, a splice when it
+	 * frees a slot, as Linux's */
 	if (done && !keep)
-		woke(f, false, was_full);
+		woke(f, false, splice ? p->tail != tail : was_full);
 	return done || !fault ? (int64_t)done : -EFAULT;
 }
 
@@ -310,7 +313,7 @@ static int64_t do_read(struct file *f, uint64_t ubuf, uint64_t n)
 		if ((err = pipe_enter(f, f)))
 			return err;
 		if (p->bytes)
-			return take(f, ubuf, n, false);
+			return take(f, ubuf, n, false, false);
 		if (p->writers == 0)
 			return 0;
 		if (f->flags & O_NONBLOCK)
@@ -468,7 +471,19 @@ uint64_t pipe_bytes(struct file *f)
 
 int64_t pipe_take(struct file *f, uint64_t dst, uint64_t n, bool keep)
 {
-	return take(f, dst, n, keep);
+	return take(f, dst, n, keep, true);
+}
+
+int pipe_prepare(struct file *f, uint64_t n, uint64_t at)
+{
+	struct pipe *p = f->inode->pipe;
+	uint64_t first = at & (PIPE_PAGE - 1), slots = (first + n + PIPE_PAGE - 1) / PIPE_PAGE;
+	for (uint32_t i = p->head; slots && i != p->tail + p->nslots; i++, slots--) {
+		struct pipe_slot *s = slot(p, i);
+		if (!s->page && !(s->page = kmalloc(PIPE_PAGE)))
+			return -ENOMEM;
+	}
+	return 0;
 }
 
 int64_t pipe_fill(struct file *f, uint64_t src, uint64_t n, uint64_t at)
@@ -519,8 +534,9 @@ int64_t pipe_splice(struct file *in, struct file *out, uint64_t len, bool nonblo
 		if ((err = pipe_wait_readable(in, nonblock)) ||
 		    (err = pipe_wait_writable(out, nonblock)))
 			return err;
-		bool was_full = pipe_full(ip);
-		uint32_t i = ip->tail;
+		if (held(ip) || held(op))
+			continue; /* taken while this thread slept: wait for it */
+		uint32_t i = ip->tail, tail = ip->tail;
 		while ((uint64_t)done < len) {
 			if (!op->readers) {
 				int64_t e = broken();
@@ -548,7 +564,7 @@ int64_t pipe_splice(struct file *in, struct file *out, uint64_t len, bool nonblo
 		if (done > 0) {
 			woke(out, true, false);
 			if (!keep)
-				woke(in, false, was_full);
+				woke(in, false, ip->tail != tail); /* a slot freed */
 		}
 		if (done || keep || (!ip->bytes && !ip->writers))
 			return done;
@@ -566,12 +582,15 @@ int64_t pipe_size(struct file *f)
 /* F_SETPIPE_SZ, as Linux's for a privileged caller: the size rounded up
  * to a power of two pages (at least one, at most 2 GiB), EBUSY if fewer
  * slots than are in use. The new size, or a negative errno. */
-int64_t pipe_set_size(struct file *f, uint32_t arg)
+static int64_t set_size(struct file *f, uint32_t arg)
 {
 	struct pipe *p = f->inode->pipe;
 
 	if (arg > (1u << 31))
 		return -EINVAL;
+	int err = pipe_enter(f, f); /* as Linux's pipe mutex: after a splice that holds it */
+	if (err)
+		return err;
 	uint32_t n = 1;
 	while ((uint64_t)n * PIPE_PAGE < arg)
 		n <<= 1;
@@ -601,6 +620,14 @@ int64_t pipe_set_size(struct file *f, uint32_t arg)
 	p->head = used;
 	woke(f, false, true); /* room, perhaps */
 	return (int64_t)n * PIPE_PAGE;
+}
+
+int64_t pipe_set_size(struct file *f, uint32_t arg)
+{
+	f->refs++; /* another thread may close it while this one waits */
+	int64_t r = set_size(f, arg);
+	file_put(f);
+	return r;
 }
 
 /* A named pipe's opener waits until the other end has been opened since

@@ -442,6 +442,9 @@ int64_t pipe_take(struct file *f, uint64_t dst, uint64_t n, bool keep);
  * each holding what lies in one page of a source at offset `at`, while
  * slots are free; the count, or -EFAULT/-ENOMEM if none. */
 int64_t pipe_fill(struct file *f, uint64_t src, uint64_t n, uint64_t at);
+/* Allocate the pages of the slots pipe_fill would take for n bytes at
+ * offset at (0, or -ENOMEM). */
+int pipe_prepare(struct file *f, uint64_t n, uint64_t at);
 /* The most pipe_fill could add now from a source at offset at. */
 uint64_t pipe_room_at(struct file *f, uint64_t at);
 /* splice between two pipes (keep: tee, the input left as it was), after

@@ -49,6 +49,7 @@ struct kernel_copy {
 	uint8_t *buf;
 	size_t len;
 	struct file *in, *out; /* a reference to each, taken by the copy */
+	void *owned;	       /* freed with it (a vmsplice's vector) */
 };
 
 bool kernel_copy_holds(const struct kernel_copy *k, uint64_t addr, size_t n)
@@ -62,6 +63,7 @@ static void kernel_copy_end(struct thread *t)
 	struct kernel_copy *k = t->kcopy;
 	t->kcopy = NULL;
 	kfree(k->buf);
+	kfree(k->owned);
 	file_put(k->out);
 	file_put(k->in);
 	kfree(k);
@@ -86,23 +88,20 @@ static int kernel_copy_begin(struct file *in, struct file *out, uint64_t count, 
 		kfree(k);
 		return -ENOMEM;
 	}
-	*k = (struct kernel_copy){*buf, len, in, out};
+	*k = (struct kernel_copy){*buf, len, in, out, NULL};
 	in->refs++;
 	out->refs++;
 	current_thread()->kcopy = k;
 	return 0;
 }
 
-/* Copy up to count bytes of `in` from *pos; write(out) is out's write at
+/* Copy up to count bytes of `in` from *pos through buf (the thread's
+ * kernel copy, of min(count, CHUNK) bytes); write(out) is out's write at
  * its position, or at *out_pos. Returns the bytes written (pos and out_pos
  * moved by them), or a negative errno when none were. */
 static int64_t copy(struct file *in, uint64_t *pos, struct file *out, uint64_t *out_pos,
-		    uint64_t count)
+		    uint64_t count, uint8_t *buf)
 {
-	uint8_t *buf;
-	if (kernel_copy_begin(in, out, count ? count : 1, &buf))
-		return -ENOMEM;
-	struct thread *t = current_thread();
 	int64_t done = 0, err = 0;
 	while ((uint64_t)done < count) {
 		uint64_t want = count - done < CHUNK ? count - done : CHUNK;
@@ -125,7 +124,6 @@ static int64_t copy(struct file *in, uint64_t *pos, struct file *out, uint64_t *
 		if (put < got)
 			break;
 	}
-	kernel_copy_end(t);
 	return done ? done : err;
 }
 
@@ -144,7 +142,7 @@ static bool splice_target(const struct file *f)
 
 static bool positioned(const struct inode *ip);
 static int64_t splice_to_pipe(struct file *in, uint64_t *pos, struct file *out, uint64_t len,
-			      bool nonblock);
+			      bool nonblock, uint8_t *buf);
 
 /* Linux's checks in its order: the offset is read first, then in_fd
  * (readable; an offset needs a file that can seek: ESPIPE), then out_fd
@@ -169,15 +167,20 @@ SYSCALL_DEFINE4(sendfile, int, out_fd, int, in_fd, uint64_t, uoff, size_t, count
 	struct file *out = fd_get(out_fd);
 	if (!out || !writable(out))
 		return -EBADF;
-	if (!S_ISREG(ip->mode) || ip->dev || ip->mq) /* nothing but a file can be read this way */
+	bool opipe = out->inode->pipe;
+	if (!opipe && (!S_ISREG(ip->mode) || ip->dev || ip->mq)) /* a file only, but into a pipe */
 		return -EINVAL;
-	if (!splice_target(out) || (out->flags & O_APPEND && !out->inode->pipe))
+	if (!opipe && (!splice_target(out) || out->flags & O_APPEND))
 		return -EINVAL;
+	uint8_t *buf; /* and the files held until the position is stored */
+	if (kernel_copy_begin(in, out, count ? count : 1, &buf))
+		return -ENOMEM;
 	/* into a pipe, as splice (Linux's sendfile is splice_file_to_pipe) */
-	int64_t r = out->inode->pipe ? splice_to_pipe(in, &pos, out, count, out->flags & O_NONBLOCK)
-				     : copy(in, &pos, out, NULL, count);
+	int64_t r = opipe ? splice_to_pipe(in, &pos, out, count, out->flags & O_NONBLOCK, buf)
+			  : copy(in, &pos, out, NULL, count, buf);
 	if (r > 0 && !uoff)
 		in->off = pos;
+	kernel_copy_end(current_thread());
 	if (r >= 0 && uoff && copy_to_user(uoff, &pos, sizeof pos))
 		return -EFAULT;
 	return r;
@@ -229,13 +232,17 @@ SYSCALL_DEFINE6(copy_file_range, int, fd_in, uint64_t, uoff_in, int, fd_out, uin
 	if (n > MAX_RW_COUNT)
 		n = MAX_RW_COUNT;
 	uint64_t a = (uint64_t)pos_in, b = (uint64_t)pos_out;
-	r = copy(in, &a, out, &b, n);
+	uint8_t *buf;
+	if (kernel_copy_begin(in, out, n, &buf))
+		return -ENOMEM;
+	r = copy(in, &a, out, &b, n, buf);
+	if (r > 0 && !uoff_in)
+		in->off = a;
+	if (r > 0 && !uoff_out)
+		out->off = b;
+	kernel_copy_end(current_thread());
 	if (r <= 0)
 		return r;
-	if (!uoff_in)
-		in->off = a;
-	if (!uoff_out)
-		out->off = b;
 	if ((uoff_in && copy_to_user(uoff_in, &a, sizeof a)) ||
 	    (uoff_out && copy_to_user(uoff_out, &b, sizeof b)))
 		return -EFAULT;
@@ -267,20 +274,20 @@ static bool splice_source(const struct file *f)
  * so no other thread sees the flag). */
 static int64_t socket_read(struct file *f, void *buf, uint64_t n, bool nonblock)
 {
-	uint32_t was = f->flags & O_NONBLOCK;
-	if (nonblock)
-		f->flags |= O_NONBLOCK;
+	uint32_t added = nonblock ? O_NONBLOCK & ~f->flags : 0;
+	f->flags |= added;
 	int64_t r = file_read(f, (uint64_t)(uintptr_t)buf, n);
-	f->flags = (f->flags & ~(uint32_t)O_NONBLOCK) | was;
+	f->flags &= ~added;
 	return r;
 }
 
 /* splice from a file or socket into a pipe, Linux's splice_file_to_pipe:
  * wait for a free slot, then read at *pos (a file: a slot per page of it,
  * as its page cache would give; a socket: what one read gives) while
- * slots are free. */
+ * slots are free. The caller's kernel copy holds both files, and buf (of
+ * min(len, CHUNK) bytes). */
 static int64_t splice_to_pipe(struct file *in, uint64_t *pos, struct file *out, uint64_t len,
-			      bool nonblock)
+			      bool nonblock, uint8_t *buf)
 {
 	bool sock = S_ISSOCK(in->inode->mode);
 	int64_t err = pipe_wait_writable(out, nonblock), done = 0;
@@ -295,12 +302,14 @@ static int64_t splice_to_pipe(struct file *in, uint64_t *pos, struct file *out, 
 		return -EINVAL;
 	if (len > MAX_RW_COUNT)
 		len = MAX_RW_COUNT;
-	uint8_t *buf;
-	if (kernel_copy_begin(in, out, len, &buf))
-		return -ENOMEM;
-	pipe_hold(out, true); /* a socket's read may sleep */
+	/* a socket's read may sleep: the pipe is held (no other thread fills
+	 * or resizes it) and its pages are there before, so that nothing
+	 * read from the socket can fail to go in */
+	pipe_hold(out, true);
 	while ((uint64_t)done < len) {
 		uint64_t want = len - done < CHUNK ? len - done : CHUNK;
+		if ((err = pipe_prepare(out, want, sock ? 0 : *pos)))
+			break;
 		int64_t got =
 		    sock ? socket_read(in, buf, want, nonblock) : read_at(in, buf, want, *pos);
 		if (got <= 0) {
@@ -320,24 +329,20 @@ static int64_t splice_to_pipe(struct file *in, uint64_t *pos, struct file *out, 
 			break;
 	}
 	pipe_hold(out, false);
-	kernel_copy_end(current_thread());
 	return done ? done : err;
 }
 
 /* splice from a pipe to a file, socket or stream, Linux's splice_write:
  * wait for bytes, then write what the pipe holds, up to len; bytes leave
- * the pipe only once written. */
+ * the pipe only once written. Files and buf as for splice_to_pipe. */
 static int64_t splice_from_pipe(struct file *in, struct file *out, uint64_t *pos, uint64_t len,
-				bool nonblock)
+				bool nonblock, uint8_t *buf)
 {
 	const struct inode *op = out->inode;
 	bool at = S_ISREG(op->mode) && !op->dev;
 	int64_t err = pipe_wait_readable(in, nonblock), done = 0;
 	if (err)
 		return err;
-	uint8_t *buf;
-	if (kernel_copy_begin(in, out, len, &buf))
-		return -ENOMEM;
 	pipe_hold(in, true); /* a socket's write may sleep */
 	while ((uint64_t)done < len) {
 		uint64_t want = len - done < CHUNK ? len - done : CHUNK;
@@ -365,11 +370,10 @@ static int64_t splice_from_pipe(struct file *in, struct file *out, uint64_t *pos
 			break;
 	}
 	pipe_hold(in, false);
-	kernel_copy_end(current_thread());
 	return done ? done : err;
 }
 
-/* Between two pipes (tee: keep), holding both meanwhile. */
+/* Between two pipes (tee: keep), both held by a kernel copy meanwhile. */
 static int64_t between_pipes(struct file *in, struct file *out, uint64_t len, bool nonblock,
 			     bool keep)
 {
@@ -412,40 +416,38 @@ SYSCALL_DEFINE6(splice, int, fd_in, uint64_t, uoff_in, int, fd_out, uint64_t, uo
 		return between_pipes(in, out, len,
 				     nonblock || (in->flags | out->flags) & O_NONBLOCK, false);
 	}
+	uint64_t pos;
 	if (ipipe) {
 		if (uoff_out && !positioned(out->inode))
 			return -EINVAL;
-		uint64_t pos = uoff_out ? (uint64_t)off : out->off;
+		pos = uoff_out ? (uint64_t)off : out->off;
 		if (out->flags & O_APPEND || (int64_t)len < 0)
 			return -EINVAL;
 		if (positioned(out->inode) && ((int64_t)pos < 0 || (int64_t)(pos + len) < 0))
 			return -EINVAL;
 		if (!splice_target(out))
 			return -EINVAL;
-		int64_t r =
-		    splice_from_pipe(in, out, &pos, len, nonblock || in->flags & O_NONBLOCK);
-		if (r < 0)
-			return r;
-		if (!uoff_out)
-			out->off = pos;
-		else if (copy_to_user(uoff_out, &pos, sizeof pos))
-			return -EFAULT;
-		return r;
-	}
-	if (opipe) {
+	} else if (opipe) {
 		if (uoff_in && !positioned(in->inode))
 			return -EINVAL;
-		uint64_t pos = uoff_in ? (uint64_t)off : in->off;
-		int64_t r = splice_to_pipe(in, &pos, out, len, nonblock || out->flags & O_NONBLOCK);
-		if (r < 0)
-			return r;
-		if (!uoff_in)
-			in->off = pos;
-		else if (copy_to_user(uoff_in, &pos, sizeof pos))
-			return -EFAULT;
-		return r;
+		pos = uoff_in ? (uint64_t)off : in->off;
+	} else {
+		return -EINVAL;
 	}
-	return -EINVAL;
+	/* both files held from here (another thread may close either while
+	 * this one waits) until the position is stored */
+	uint8_t *buf;
+	if (kernel_copy_begin(in, out, len, &buf))
+		return -ENOMEM;
+	int64_t r = ipipe ? splice_from_pipe(in, out, &pos, len, nonblock || in->flags & O_NONBLOCK, buf)
+			  : splice_to_pipe(in, &pos, out, len, nonblock || out->flags & O_NONBLOCK, buf);
+	uint64_t given = ipipe ? uoff_out : uoff_in;
+	if (r >= 0 && !given)
+		(ipipe ? out : in)->off = pos;
+	kernel_copy_end(current_thread());
+	if (r >= 0 && given && copy_to_user(given, &pos, sizeof pos))
+		return -EFAULT;
+	return r;
 }
 
 /* tee: flags first, then the length, the descriptors and their access
@@ -467,9 +469,9 @@ SYSCALL_DEFINE4(tee, int, fd_in, int, fd_out, size_t, len, unsigned int, flags)
 }
 
 /* vmsplice: user memory into a pipe (a write end: a slot per page of it,
- * after waiting for a free one; O_NONBLOCK or SPLICE_F_NONBLOCK: EAGAIN),
- * or a pipe into user memory (a read end; only SPLICE_F_NONBLOCK keeps it
- * from waiting, as Linux). The vector is checked as readv's first. */
+ * after waiting for a free one), or a pipe into user memory (a read end);
+ * only SPLICE_F_NONBLOCK keeps it from waiting (EAGAIN), not the pipe's
+ * O_NONBLOCK, as Linux. The vector is checked as readv's first. */
 SYSCALL_DEFINE4(vmsplice, int, fd, uint64_t, uiov, uint64_t, nr_segs, unsigned int, flags)
 {
 	struct iovec_user *iov;
@@ -508,7 +510,8 @@ SYSCALL_DEFINE4(vmsplice, int, fd, uint64_t, uiov, uint64_t, nr_segs, unsigned i
 		kfree(iov);
 		return r;
 	}
-	bool nonblock = flags & SPLICE_F_NONBLOCK || (to_pipe && f->flags & O_NONBLOCK);
+	current_thread()->kcopy->owned = iov; /* freed with it, even at a deadlock's exit */
+	bool nonblock = flags & SPLICE_F_NONBLOCK; /* not O_NONBLOCK, either way (Linux's) */
 	r = to_pipe ? pipe_wait_writable(f, nonblock) : pipe_wait_readable(f, nonblock);
 	int64_t done = 0;
 	for (uint64_t i = 0; !r && i < nr_segs; i++) {
@@ -524,6 +527,5 @@ SYSCALL_DEFINE4(vmsplice, int, fd, uint64_t, uiov, uint64_t, nr_segs, unsigned i
 			break;
 	}
 	kernel_copy_end(current_thread());
-	kfree(iov);
 	return done ? done : r;
 }

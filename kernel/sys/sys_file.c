@@ -539,6 +539,10 @@ SYSCALL_DEFINE3(fcntl, int, fd, unsigned int, cmd, uint64_t, arg)
 	struct file *f = fd_get(fd);
 	if (!f)
 		return -EBADF;
+	/* an O_PATH descriptor takes these alone, as Linux's check_fcntl_cmd */
+	if (f->flags & O_PATH && cmd != F_DUPFD && cmd != F_DUPFD_CLOEXEC && cmd != F_GETFD &&
+	    cmd != F_SETFD && cmd != F_GETFL)
+		return -EBADF;
 	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC: {
@@ -678,7 +682,7 @@ SYSCALL_DEFINE2(pipe2, uint64_t, fds, int, flags)
 SYSCALL_DEFINE3(ioctl, int, fd, unsigned int, req, uint64_t, arg)
 {
 	struct file *f = fd_get(fd);
-	if (!f)
+	if (!f || f->flags & O_PATH) /* (not even FIOCLEX, as Linux) */
 		return -EBADF;
 	switch (req) {
 	case FIOCLEX: fd_set_cloexec(fd, true); return 0;

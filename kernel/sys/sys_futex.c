@@ -566,14 +566,16 @@ struct futex_waitv_user {
 	uint32_t reserved;
 };
 
-/* futex_waitv's checks of the words, Linux's order: each entry's flags
- * (32-bit words only) and address, then their values in order (EAGAIN at
- * the first that differs); the kernel lock makes the reads and the
- * enlisting one step, as Linux's hash-bucket locks do. */
+/* futex_waitv's checks of the words, Linux's order: every entry's flags
+ * (32-bit words only), then their addresses, then their values in order
+ * (EAGAIN at the first that differs); the kernel lock makes the reads and
+ * the enlisting one step, as Linux's hash-bucket locks do. */
 static int waitv_setup(uint64_t uwaiters, unsigned n, struct waiter *w)
 {
 	struct thread *t = current_thread();
 	uint32_t val[FUTEX_WAITV_MAX];
+
+	bool private[FUTEX_WAITV_MAX];
 
 	for (unsigned i = 0; i < n; i++) {
 		struct futex_waitv_user e;
@@ -584,7 +586,10 @@ static int waitv_setup(uint64_t uwaiters, unsigned n, struct waiter *w)
 			return -EINVAL;
 		w[i] = (struct waiter){e.uaddr, ~0u, false, t, NULL, false, 0};
 		val[i] = (uint32_t)e.val; /* as Linux 6.1: its low 32 bits */
-		int err = futex_address(e.uaddr, e.flags & FUTEX2_PRIVATE);
+		private[i] = e.flags & FUTEX2_PRIVATE;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		int err = futex_address(w[i].uaddr, private[i]);
 		if (err)
 			return err;
 	}

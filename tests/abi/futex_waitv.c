@@ -195,6 +195,12 @@ int main(void)
 	printf("unmapped private word: %s\n", res(waitv(w, 4, 0, &ts, CLOCK_MONOTONIC)));
 	entry(&w[3], unmapped, 0, U32);
 	printf("unmapped shared word: %s\n", res(waitv(w, 4, 0, &ts, CLOCK_MONOTONIC)));
+	entry(&w[0], (uint32_t *)0xffff800000000000ull, 0, U32 | PRIV);
+	entry(&w[1], &words[1], 0, U32 | 0x100);
+	printf("a kernel address, then an unknown flag: %s\n",
+	       res(waitv(w, 2, 0, &ts, CLOCK_MONOTONIC)));
+	entry(&w[0], &words[0], 0, U32 | PRIV);
+	entry(&w[1], &words[1], 0, U32 | PRIV);
 	entry(&w[3], &words[3], 0, U32 | PRIV);
 
 	ts = in_ms(CLOCK_MONOTONIC, 30);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
@@ -151,11 +152,37 @@ static void sockets(void)
 	printf("pipe to socket: %s\n", res_value(splice(p[0], NULL, s[0], NULL, 100, 0)));
 	printf("  received: %s %s\n", res_value(recv(s[1], buf, sizeof buf, 0)), buf);
 	loff_t off = 0;
+	send(s[0], "sendfile", 8, 0);
+	printf("sendfile from a socket into a pipe: %s, FIONREAD %d\n",
+	       res_value(sendfile(p[1], s[1], NULL, 100)), in_pipe(p[0]));
+	drain(p[0]);
 	printf("socket with an offset: %s\n", res_value(splice(s[1], &off, p[1], NULL, 100, 0)));
 	printf("empty socket, SPLICE_F_NONBLOCK: %s\n",
 	       res_value(splice(s[1], NULL, p[1], NULL, 100, SPLICE_F_NONBLOCK)));
 	close(s[0]);
 	close(s[1]);
+	close(p[0]);
+	close(p[1]);
+}
+
+/* A splice that frees a slot of a pipe that was not full wakes its
+ * writers' edge-triggered epolls (Linux's splice paths do); a read only
+ * when the pipe was full. */
+static void writers_woken(void)
+{
+	int p[2], null = open("/dev/null", O_WRONLY), ep = epoll_create1(0);
+	struct epoll_event e = {.events = EPOLLOUT | EPOLLET};
+	pipe(p);
+	write(p[1], data, 4096);
+	write(p[1], data, 10);
+	epoll_ctl(ep, EPOLL_CTL_ADD, p[1], &e);
+	int first = epoll_wait(ep, &e, 1, 0);
+	splice(p[0], NULL, null, NULL, 4096, 0);
+	int after_splice = epoll_wait(ep, &e, 1, 0);
+	printf("EPOLLET writer: at first %d, after a splice freed a slot %d\n", first,
+	       after_splice);
+	close(ep);
+	close(null);
 	close(p[0]);
 	close(p[1]);
 }
@@ -294,6 +321,7 @@ int main(void)
 	file_and_pipe();
 	pipes();
 	sockets();
+	writers_woken();
 	vm();
 	checks();
 	waits();
