@@ -20,8 +20,16 @@
  * could end is a deadlock (137). A socket goes with its file's last close:
  * every pointer to it (a peer's, a connected datagram socket's, a
  * listener's queue) is cleared then, and a stream peer sees the end of the
- * stream (EPIPE for its writes). Control messages (SCM_RIGHTS,
- * SCM_CREDENTIALS) are not carried: sendmsg with one is EOPNOTSUPP.
+ * stream (EPIPE for its writes).
+ *
+ * Control messages, as Linux's: SCM_RIGHTS passes open files (the receiver
+ * gets new descriptors for them), SCM_CREDENTIALS a sender's pid, uid and
+ * gid (checked; its own by default), which a receiver with SO_PASSCRED
+ * gets with every message. A chunk carrying files is never appended to,
+ * and a stream's read stops after it. Files sent and never received go
+ * with the queue; a cycle (a socket in its own queue, or two in each
+ * other's) lasts until the process ends, where unix_exit breaks it (Linux
+ * has a collector for those).
  * Other families (AF_INET, AF_INET6, ...) are EAFNOSUPPORT: there is no
  * network.
  */
@@ -80,6 +88,14 @@
 
 #define FIONREAD 0x541b
 
+#define SCM_RIGHTS 1
+#define SCM_CREDENTIALS 2
+#define SCM_MAX_FD 253	 /* files in one message, as Linux */
+#define OPTMEM_MAX 20480 /* the most control bytes (Linux 6.1's optmem_max) */
+#define CMSG_HDR 16	 /* sizeof (struct cmsghdr): len (size_t), level, type */
+#define CMSG_ALIGN(n) (((n) + 7) & ~(uint64_t)7)
+#define OVERFLOW_ID 65534 /* an id that cannot be told: Linux's overflowuid */
+
 #define SOCK_BUF 212992 /* a queue's bytes: Linux's default socket buffer */
 #define DGRAM_QLEN 512	/* messages in a datagram queue */
 #define SOMAXCONN 4096
@@ -93,11 +109,33 @@ struct uaddr {
 	char bytes[ADDR_MAX + 1]; /* a path of 108 bytes gets its NUL here */
 };
 
+/* Files in flight: a message's SCM_RIGHTS, each with a reference. */
+struct fdbatch {
+	struct fdbatch *next; /* on the list of those to let go (doomed) */
+	int n;
+	struct file *f[SCM_MAX_FD];
+};
+
+/* The sender's credentials (SCM_CREDENTIALS). */
+struct creds {
+	int32_t pid;
+	uint32_t uid, gid;
+};
+
 struct chunk {
 	struct chunk *next;
 	uint32_t len, off, cap; /* bytes, those already read (a stream's), room for */
 	struct uaddr from;	/* the sender's name (datagrams) */
+	struct creds creds;
+	struct fdbatch *fds; /* or NULL; a chunk with files takes no appending */
 	uint8_t data[];
+};
+
+/* What a sendmsg's control messages carry, or a receive hands over. */
+struct scm {
+	struct fdbatch *fds;
+	struct creds creds;
+	bool has_creds; /* a receive: the first chunk's */
 };
 
 enum { UNCONNECTED, LISTENING, CONNECTED };
@@ -178,15 +216,58 @@ static void wake(struct usock *s, bool in)
 	waitq_wake(&s->wq);
 }
 
+/* Files in flight whose messages went unread, let go one batch at a time
+ * (a file may be a socket whose own queue holds more): never recursively. */
+static struct fdbatch *doomed;
+static bool letting_go;
+
+static void let_go(struct fdbatch *b)
+{
+	if (!b)
+		return;
+	b->next = doomed;
+	doomed = b;
+	if (letting_go)
+		return; /* the loop below, further up the stack, takes it */
+	letting_go = true;
+	while (doomed) {
+		struct fdbatch *d = doomed;
+		doomed = d->next;
+		for (int i = 0; i < d->n; i++)
+			file_put(d->f[i]);
+		kfree(d);
+	}
+	letting_go = false;
+}
+
 static void queue_free(struct usock *s)
 {
 	while (s->head) {
 		struct chunk *c = s->head;
 		s->head = c->next;
+		let_go(c->fds);
 		kfree(c);
 	}
 	s->tail = NULL;
 	s->bytes = s->count = 0;
+}
+
+void unix_exit(void)
+{
+	/* after every descriptor closed: what is left holds itself in cycles */
+	for (struct usock *o = all; o;) {
+		struct chunk *c = o->head;
+		while (c && !c->fds)
+			c = c->next;
+		if (!c) {
+			o = o->next;
+			continue;
+		}
+		struct fdbatch *b = c->fds;
+		c->fds = NULL;
+		let_go(b); /* may close sockets: look again from the start */
+		o = all;
+	}
 }
 
 /* The other end of a stream goes: it reads the end of the stream and
@@ -870,12 +951,19 @@ static uint64_t room_in(const struct usock *dst, const struct usock *from)
 	return dst->bytes < SOCK_BUF ? SOCK_BUF - dst->bytes : 0;
 }
 
+static bool creds_equal(const struct creds *a, const struct creds *b)
+{
+	return a->pid == b->pid && a->uid == b->uid && a->gid == b->gid;
+}
+
 /* Append n bytes of the vector to dst's queue as one chunk, or for a
- * stream partly into its last chunk's spare room. */
-static int enqueue(struct usock *dst, struct usock *s, struct iter *it, uint64_t n)
+ * stream partly into its last chunk's spare room (not a chunk with files,
+ * nor one from other credentials). The chunk takes scm's files, if any. */
+static int enqueue(struct usock *dst, struct usock *s, struct iter *it, uint64_t n, struct scm *scm)
 {
 	struct chunk *t = dst->tail;
-	if (stream(s) && t && t->cap - t->len >= n) {
+	if (stream(s) && t && t->cap - t->len >= n && !t->fds && !scm->fds &&
+	    creds_equal(&t->creds, &scm->creds)) {
 		if (iter_copy(it, t->data + t->len, n, false))
 			return -EFAULT;
 		t->len += (uint32_t)n;
@@ -885,11 +973,13 @@ static int enqueue(struct usock *dst, struct usock *s, struct iter *it, uint64_t
 	struct chunk *c = kmalloc(sizeof *c + cap);
 	if (!c)
 		return -ENOMEM;
-	*c = (struct chunk){NULL, (uint32_t)n, 0, (uint32_t)cap, s->name, {}};
+	*c = (struct chunk){NULL, (uint32_t)n, 0, (uint32_t)cap, s->name, scm->creds, NULL, {}};
 	if (iter_copy(it, c->data, n, false)) {
 		kfree(c);
 		return -EFAULT;
 	}
+	c->fds = scm->fds; /* the first chunk of a send carries them */
+	scm->fds = NULL;
 	if (dst->tail)
 		dst->tail->next = c;
 	else
@@ -901,7 +991,7 @@ static int enqueue(struct usock *dst, struct usock *s, struct iter *it, uint64_t
 }
 
 static int64_t do_send(struct usock *s, struct file *f, struct iter *it, const struct uaddr *to,
-		       int flags)
+		       int flags, struct scm *scm)
 {
 	struct usock *dst;
 	int64_t done = 0, total = (int64_t)it->left;
@@ -911,10 +1001,14 @@ static int64_t do_send(struct usock *s, struct file *f, struct iter *it, const s
 	int64_t err = destination(s, to, flags, 0, &dst);
 	if (err)
 		return err;
+	if (!scm->creds.pid && (s->passcred || dst->passcred)) { /* Linux's unix_maybe_add_creds */
+		struct proc *p = current_proc();
+		scm->creds = (struct creds){p->pid, p->uid.r, p->gid.r};
+	}
 	if (!stream(s) && total > s->sndbuf - 32)
 		return -EMSGSIZE;
 	if (stream(s) && !total)
-		return 0; /* nothing is sent */
+		return 0; /* nothing is sent (nor its files, as Linux) */
 	for (;;) {
 		uint64_t room = room_in(dst, s), n = (uint64_t)(total - done);
 		bool fits;
@@ -930,7 +1024,7 @@ static int64_t do_send(struct usock *s, struct file *f, struct iter *it, const s
 			fits = room >= CHUNK_COST(n);
 		}
 		if (fits) {
-			if ((err = enqueue(dst, s, it, n)))
+			if ((err = enqueue(dst, s, it, n, scm)))
 				return done ? done : err;
 			done += n;
 			wake(dst, true);
@@ -970,6 +1064,7 @@ static void consumed(struct usock *s, bool message)
 		s->head = h->next;
 		freed += CHUNK_COST(h->cap);
 		s->count--;
+		let_go(h->fds); /* (a receive has taken them: none left) */
 		kfree(h);
 	}
 	if (!s->head)
@@ -982,8 +1077,32 @@ static void consumed(struct usock *s, bool message)
 	waitq_wake(&s->wq);
 }
 
+/* The files and credentials of chunk c to scm: taken from it, or with
+ * MSG_PEEK a reference more to each (Linux's peek installs them too). */
+static void take_scm(struct chunk *c, struct scm *scm, bool peek)
+{
+	if (!scm->has_creds) {
+		scm->creds = c->creds;
+		scm->has_creds = true;
+	}
+	if (!c->fds)
+		return;
+	if (!peek) {
+		scm->fds = c->fds;
+		c->fds = NULL;
+		return;
+	}
+	struct fdbatch *b = kmalloc(sizeof *b);
+	if (!b)
+		return; /* no memory: the peek shows no files */
+	*b = *c->fds;
+	for (int i = 0; i < b->n; i++)
+		b->f[i]->refs++;
+	scm->fds = b;
+}
+
 static int64_t do_recv(struct usock *s, struct file *f, struct iter *it, int flags,
-		       struct uaddr *from, int *msg_flags)
+		       struct uaddr *from, int *msg_flags, struct scm *scm)
 {
 	bool nonblock = (f->flags & O_NONBLOCK) || (flags & MSG_DONTWAIT);
 	uint64_t deadline = deadline_of(s->rcvtimeo);
@@ -997,7 +1116,12 @@ static int64_t do_recv(struct usock *s, struct file *f, struct iter *it, int fla
 			/* a stream: bytes across chunks, up to what is asked */
 			if (from && !done)
 				*from = c->from;
-			for (; c && done < want; c = c->next) {
+			bool files = false;
+			for (; c && done < want && !files; c = c->next) {
+				/* with SO_PASSCRED, never two senders' bytes in one read */
+				if (s->passcred && scm->has_creds &&
+				    !creds_equal(&c->creds, &scm->creds))
+					break;
 				uint64_t avail = c->len - c->off;
 				uint64_t n = avail < (uint64_t)(want - done)
 						 ? avail
@@ -1007,10 +1131,13 @@ static int64_t do_recv(struct usock *s, struct file *f, struct iter *it, int fla
 				done += n;
 				if (!(flags & MSG_PEEK))
 					c->off += n;
+				files = c->fds; /* the read ends with a chunk's files */
+				take_scm(c, scm, flags & MSG_PEEK);
 			}
 			if (!(flags & MSG_PEEK))
 				consumed(s, false);
-			if (done == want || !(flags & MSG_WAITALL) || (flags & MSG_PEEK))
+			if (done == want || !(flags & MSG_WAITALL) || (flags & MSG_PEEK) || files ||
+			    (c && s->passcred && !creds_equal(&c->creds, &scm->creds)))
 				return done;
 			continue;
 		}
@@ -1021,6 +1148,7 @@ static int64_t do_recv(struct usock *s, struct file *f, struct iter *it, int fla
 				return -EFAULT;
 			if (from)
 				*from = c->from;
+			take_scm(c, scm, flags & MSG_PEEK);
 			int64_t r = flags & MSG_TRUNC ? c->len : (int64_t)n;
 			if (c->len > n && msg_flags)
 				*msg_flags |= MSG_TRUNC;
@@ -1045,16 +1173,26 @@ static int64_t do_recv(struct usock *s, struct file *f, struct iter *it, int fla
 	}
 }
 
-/* read and write: recv and send with no flags. */
+/* A send's credentials when it gives none: none (pid 0, invalid ids),
+ * until do_send finds SO_PASSCRED on either end (scm_own). */
+static struct scm scm_default(void)
+{
+	return (struct scm){NULL, {0, UINT32_MAX, UINT32_MAX}, false};
+}
+
+/* read and write: recv and send with no flags (files that came with the
+ * bytes read are closed, as Linux's). */
 static int64_t sock_read(struct file *f, uint64_t ubuf, uint64_t n)
 {
 	struct iter it;
+	struct scm scm = {0};
 	int64_t r = iter_one(&it, ubuf, n);
 	if (!r) {
 		f->refs++;
-		r = do_recv(sock_of_file(f), f, &it, 0, NULL, NULL);
+		r = do_recv(sock_of_file(f), f, &it, 0, NULL, NULL, &scm);
 		file_put(f);
 	}
+	let_go(scm.fds);
 	kfree(it.iov);
 	return deadlocked(r);
 }
@@ -1062,10 +1200,11 @@ static int64_t sock_read(struct file *f, uint64_t ubuf, uint64_t n)
 static int64_t sock_write(struct file *f, uint64_t ubuf, uint64_t n)
 {
 	struct iter it;
+	struct scm scm = scm_default();
 	int64_t r = iter_one(&it, ubuf, n);
 	if (!r) {
 		f->refs++;
-		r = do_send(sock_of_file(f), f, &it, NULL, 0);
+		r = do_send(sock_of_file(f), f, &it, NULL, 0, &scm);
 		file_put(f);
 	}
 	kfree(it.iov);
@@ -1079,7 +1218,8 @@ struct msghdr_user {
 	int32_t flags, pad2;
 };
 
-static int64_t sendmsg_common(int fd, struct iter *it, uint64_t uname, uint32_t namelen, int flags)
+static int64_t sendmsg_common(int fd, struct iter *it, uint64_t uname, uint32_t namelen, int flags,
+			      struct scm *scm)
 {
 	struct usock *s;
 	struct file *f;
@@ -1090,7 +1230,7 @@ static int64_t sendmsg_common(int fd, struct iter *it, uint64_t uname, uint32_t 
 	if (r)
 		return r;
 	f->refs++;
-	r = do_send(s, f, it, &to, flags);
+	r = do_send(s, f, it, &to, flags, scm);
 	file_put(f);
 	return r;
 }
@@ -1099,11 +1239,94 @@ SYSCALL_DEFINE6(sendto, int, fd, uint64_t, buf, size_t, len, int, flags, uint64_
 		alen)
 {
 	struct iter it;
+	struct scm scm = scm_default();
 	int64_t r = iter_one(&it, buf, len);
 	if (!r)
-		r = sendmsg_common(fd, &it, uaddr, alen, flags);
+		r = sendmsg_common(fd, &it, uaddr, alen, flags, &scm);
 	kfree(it.iov);
 	return deadlocked(r);
+}
+
+/* A sendmsg's control messages, Linux's __scm_send: each must lie within
+ * the buffer (EINVAL); other levels than SOL_SOCKET are skipped; SCM_RIGHTS
+ * takes a reference to each file (EBADF; at most SCM_MAX_FD in all:
+ * EINVAL); SCM_CREDENTIALS must be exactly a struct ucred whose pid, uid
+ * and gid the sender may claim (its own, or any with an effective uid of
+ * 0: EPERM), of a live pid (ESRCH), with valid ids (EINVAL); any other type
+ * is EINVAL. On error the references taken are let go. */
+static int scm_parse(uint64_t control, uint64_t len, struct scm *scm)
+{
+	if (len > 0x7fffffff)
+		return -ENOBUFS;
+	if (!len)
+		return 0;
+	if (len > OPTMEM_MAX)
+		return -ENOBUFS;
+	uint8_t *buf = kmalloc(len);
+	if (!buf)
+		return -ENOBUFS;
+	int err = copy_from_user(buf, control, len) ? -EFAULT : 0;
+	struct proc *p = current_proc();
+	for (uint64_t off = 0; !err && off + CMSG_HDR <= len;) {
+		uint64_t clen;
+		int32_t level, type;
+		memcpy(&clen, buf + off, 8);
+		memcpy(&level, buf + off + 8, 4);
+		memcpy(&type, buf + off + 12, 4);
+		if (clen < CMSG_HDR || clen > len - off) {
+			err = -EINVAL;
+			break;
+		}
+		const uint8_t *data = buf + off + CMSG_HDR;
+		if (level != SOL_SOCKET) {
+			/* skipped */
+		} else if (type == SCM_RIGHTS) {
+			int n = (int)((clen - CMSG_HDR) / 4);
+			if (n > 0 && !scm->fds && !(scm->fds = kzalloc(sizeof *scm->fds)))
+				err = -ENOMEM;
+			else if (n > 0 && scm->fds->n + n > SCM_MAX_FD)
+				err = -EINVAL;
+			for (int i = 0; !err && i < n; i++) {
+				int32_t fd;
+				memcpy(&fd, data + 4 * i, 4);
+				struct file *f = fd_get(fd); /* O_PATH ones too, as Linux */
+				if (!f) {
+					err = -EBADF;
+					break;
+				}
+				f->refs++;
+				scm->fds->f[scm->fds->n++] = f;
+			}
+		} else if (type == SCM_CREDENTIALS) {
+			struct creds c;
+			if (clen != CMSG_HDR + sizeof c) {
+				err = -EINVAL;
+				break;
+			}
+			memcpy(&c, data, sizeof c);
+			bool root = p->uid.e == 0;
+			if ((c.pid != p->pid && !root) ||
+			    (c.uid != p->uid.r && c.uid != p->uid.e && c.uid != p->uid.s &&
+			     !root) ||
+			    (c.gid != p->gid.r && c.gid != p->gid.e && c.gid != p->gid.s && !root))
+				err = -EPERM;
+			else if (c.pid != p->pid && (c.pid <= 0 || !thread_find(c.pid)))
+				err = -ESRCH;
+			else if (c.uid == UINT32_MAX || c.gid == UINT32_MAX)
+				err = -EINVAL;
+			else
+				scm->creds = c;
+		} else {
+			err = -EINVAL;
+		}
+		off += CMSG_ALIGN(clen);
+	}
+	kfree(buf);
+	if (err) {
+		let_go(scm->fds);
+		scm->fds = NULL;
+	}
+	return err;
 }
 
 /* sendmsg's and recvmsg's start: the socket (EBADF, ENOTSOCK), then the
@@ -1123,12 +1346,14 @@ SYSCALL_DEFINE3(sendmsg, int, fd, uint64_t, umsg, int, flags)
 	int64_t r = msghdr_in(fd, umsg, &m);
 	if (r)
 		return r;
-	if (m.controllen)
-		return -EOPNOTSUPP; /* no control messages are carried */
 	struct iter it;
+	struct scm scm = scm_default();
 	r = iter_init(&it, m.iov, m.iovlen);
 	if (!r)
-		r = sendmsg_common(fd, &it, m.name, m.namelen, flags);
+		r = scm_parse(m.control, m.controllen, &scm);
+	if (!r)
+		r = sendmsg_common(fd, &it, m.name, m.namelen, flags, &scm);
+	let_go(scm.fds); /* those not sent */
 	kfree(it.iov);
 	return deadlocked(r);
 }
@@ -1142,7 +1367,8 @@ static int name_out(const struct uaddr *from, uint64_t uname, uint32_t room, uin
 	return uname && n && copy_to_user(uname, from->bytes, n) ? -EFAULT : 0;
 }
 
-static int64_t recv_common(int fd, struct iter *it, int flags, int *msg_flags, struct uaddr *from)
+static int64_t recv_common(int fd, struct iter *it, int flags, int *msg_flags, struct uaddr *from,
+			   struct scm *scm, bool *passcred)
 {
 	struct usock *s;
 	struct file *f;
@@ -1150,7 +1376,8 @@ static int64_t recv_common(int fd, struct iter *it, int flags, int *msg_flags, s
 	if (r)
 		return r;
 	f->refs++;
-	r = do_recv(s, f, it, flags, from, msg_flags);
+	r = do_recv(s, f, it, flags, from, msg_flags, scm);
+	*passcred = s->passcred;
 	file_put(f);
 	return r;
 }
@@ -1160,10 +1387,13 @@ SYSCALL_DEFINE6(recvfrom, int, fd, uint64_t, buf, size_t, len, int, flags, uint6
 {
 	struct iter it;
 	struct uaddr from = {0};
+	struct scm scm = {0};
+	bool passcred;
 	int32_t room = 0;
 	int64_t r = iter_one(&it, buf, len);
 	if (!r)
-		r = recv_common(fd, &it, flags, NULL, &from);
+		r = recv_common(fd, &it, flags, NULL, &from, &scm, &passcred);
+	let_go(scm.fds); /* no room for them: closed, as Linux */
 	kfree(it.iov);
 	if (r < 0 || !uaddr)
 		return deadlocked(r);
@@ -1179,6 +1409,69 @@ SYSCALL_DEFINE6(recvfrom, int, fd, uint64_t, buf, size_t, len, int, flags, uint6
 	return r;
 }
 
+/* Control messages going out into what is left of the program's buffer,
+ * as Linux's put_cmsg and scm_detach_fds: cut short with MSG_CTRUNC; a
+ * fault there stops them, and the receive still returns its bytes. */
+struct cmsg_out {
+	uint64_t at, room;
+	int flags;
+};
+
+static void put_cmsg(struct cmsg_out *o, int type, const void *data, uint32_t len)
+{
+	uint64_t clen = CMSG_HDR + len;
+	if (!o->at || o->room < CMSG_HDR) {
+		o->flags |= MSG_CTRUNC;
+		return;
+	}
+	if (o->room < clen) {
+		o->flags |= MSG_CTRUNC;
+		clen = o->room;
+	}
+	struct {
+		uint64_t len;
+		int32_t level, type;
+	} h = {clen, SOL_SOCKET, type};
+	if (copy_to_user(o->at, &h, CMSG_HDR) ||
+	    copy_to_user(o->at + CMSG_HDR, data, clen - CMSG_HDR))
+		return;
+	uint64_t used = CMSG_ALIGN(CMSG_HDR + len) < o->room ? CMSG_ALIGN(CMSG_HDR + len) : o->room;
+	o->at += used;
+	o->room -= used;
+}
+
+/* New descriptors for the files that fit (each with a reference of its
+ * own), their numbers in one SCM_RIGHTS message; the rest are closed. */
+static void put_fds(struct cmsg_out *o, const struct fdbatch *b, bool cloexec)
+{
+	int fit = o->at && o->room > CMSG_HDR ? (int)((o->room - CMSG_HDR) / 4) : 0, i;
+	for (i = 0; i < fit && i < b->n; i++) {
+		b->f[i]->refs++;
+		int fd = fd_install(b->f[i], 0, cloexec);
+		if (fd < 0) {
+			b->f[i]->refs--;
+			break;
+		}
+		if (copy_to_user(o->at + CMSG_HDR + 4 * (uint64_t)i, &fd, 4)) {
+			fd_close(fd); /* its reference: the batch's stays */
+			break;
+		}
+	}
+	if (i > 0) {
+		struct {
+			uint64_t len;
+			int32_t level, type;
+		} h = {CMSG_HDR + 4 * (uint64_t)i, SOL_SOCKET, SCM_RIGHTS};
+		if (!copy_to_user(o->at, &h, CMSG_HDR)) {
+			uint64_t used = CMSG_ALIGN(h.len) < o->room ? CMSG_ALIGN(h.len) : o->room;
+			o->at += used;
+			o->room -= used;
+		}
+	}
+	if (i < b->n)
+		o->flags |= MSG_CTRUNC;
+}
+
 SYSCALL_DEFINE3(recvmsg, int, fd, uint64_t, umsg, int, flags)
 {
 	struct msghdr_user m;
@@ -1187,23 +1480,43 @@ SYSCALL_DEFINE3(recvmsg, int, fd, uint64_t, umsg, int, flags)
 		return r;
 	struct iter it;
 	struct uaddr from = {0};
+	struct scm scm = {0};
+	bool passcred = false;
 	int msg_flags = 0;
 	r = iter_init(&it, m.iov, m.iovlen);
 	if (!r)
-		r = recv_common(fd, &it, flags, &msg_flags, &from);
+		r = recv_common(fd, &it, flags, &msg_flags, &from, &scm, &passcred);
 	kfree(it.iov);
-	if (r < 0)
+	if (r < 0) {
+		let_go(scm.fds);
 		return deadlocked(r);
-	/* the sender's name, cut to the room given; no control messages */
+	}
+	/* control messages, Linux's scm_recv: the credentials with
+	 * SO_PASSCRED, then the files; none without a buffer */
+	struct cmsg_out o = {m.control, m.control ? m.controllen : 0, 0};
+	if (passcred) {
+		struct creds c =
+		    scm.has_creds ? scm.creds : (struct creds){0, UINT32_MAX, UINT32_MAX};
+		if (c.uid == UINT32_MAX) /* none: the overflow ids, as Linux's */
+			c.uid = OVERFLOW_ID;
+		if (c.gid == UINT32_MAX)
+			c.gid = OVERFLOW_ID;
+		put_cmsg(&o, SCM_CREDENTIALS, &c, sizeof c);
+	}
+	if (scm.fds)
+		put_fds(&o, scm.fds, flags & MSG_CMSG_CLOEXEC);
+	let_go(scm.fds);
+	msg_flags |= o.flags;
+	/* the sender's name, cut to the room given */
 	uint32_t namelen = 0;
-	uint64_t zero = 0;
+	uint64_t used = m.control ? m.controllen - o.room : 0;
 	if ((m.name && name_out(&from, m.name, m.namelen, &namelen)) ||
 	    copy_to_user(umsg + __builtin_offsetof(struct msghdr_user, namelen), &namelen,
 			 sizeof namelen) ||
 	    copy_to_user(umsg + __builtin_offsetof(struct msghdr_user, flags), &msg_flags,
 			 sizeof msg_flags) ||
-	    copy_to_user(umsg + __builtin_offsetof(struct msghdr_user, controllen), &zero,
-			 sizeof zero))
+	    copy_to_user(umsg + __builtin_offsetof(struct msghdr_user, controllen), &used,
+			 sizeof used))
 		return -EFAULT;
 	return r;
 }

@@ -418,6 +418,10 @@ extern const struct dev_ops hostout_ops;
 /* /dev/hostjit: raw bytes both ways with a host process, on virtio-console
  * port 2 when the CLI attaches it (hostjit.c); without it, open fails. */
 extern const struct dev_ops hostjit_ops;
+/* At the process's end, after its descriptors are closed: let go of the
+ * files still in flight in socket queues, which may hold each other in a
+ * cycle (unix.c). */
+void unix_exit(void);
 /* A socket file in the tree (a bound socket's name, mknod's S_IFSOCK):
  * opening it is ENXIO (unix.c). */
 extern const struct dev_ops sockfile_ops;

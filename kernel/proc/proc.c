@@ -51,6 +51,7 @@ void proc_destroy(struct proc *p)
 	KASSERT(the_proc == p && !p->running && current_thread() == p->thread);
 	signal_release(); /* queued signals and timers */
 	fd_close_all();	  /* files removed while open give back their space */
+	unix_exit();	  /* and those in flight in socket queues */
 	fs_set_cwd(NULL);
 	vma_clear();
 	shmap_clear();
