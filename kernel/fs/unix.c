@@ -11,7 +11,8 @@
  * getsockname and getpeername, the socket options programs ask for
  * (SO_TYPE, SO_DOMAIN, SO_PROTOCOL, SO_ERROR, SO_ACCEPTCONN, SO_PEERCRED,
  * SO_SNDBUF and SO_RCVBUF, SO_RCVTIMEO and SO_SNDTIMEO, SO_PASSCRED,
- * SO_REUSEADDR, SO_KEEPALIVE), FIONREAD, poll and epoll.
+ * SO_REUSEADDR, SO_KEEPALIVE), FIONREAD, poll and epoll, and sendmmsg and
+ * recvmmsg.
  *
  * Each socket has a receive queue of chunks: a stream's bytes, or one
  * message each; a sender fills its peer's queue up to SOCK_BUF bytes and
@@ -1340,7 +1341,9 @@ static int64_t msghdr_in(int fd, uint64_t umsg, struct msghdr_user *m)
 	return r;
 }
 
-SYSCALL_DEFINE3(sendmsg, int, fd, uint64_t, umsg, int, flags)
+/* sendmsg of the message header at umsg: the bytes sent (*all: all that
+ * were asked), or a negative errno (-EDEADLK for deadlocked). */
+static int64_t send_one(int fd, uint64_t umsg, int flags, bool *all)
 {
 	struct msghdr_user m;
 	int64_t r = msghdr_in(fd, umsg, &m);
@@ -1349,13 +1352,60 @@ SYSCALL_DEFINE3(sendmsg, int, fd, uint64_t, umsg, int, flags)
 	struct iter it;
 	struct scm scm = scm_default();
 	r = iter_init(&it, m.iov, m.iovlen);
+	uint64_t asked = it.left;
 	if (!r)
 		r = scm_parse(m.control, m.controllen, &scm);
 	if (!r)
 		r = sendmsg_common(fd, &it, m.name, m.namelen, flags, &scm);
 	let_go(scm.fds); /* those not sent */
 	kfree(it.iov);
-	return deadlocked(r);
+	*all = r >= 0 && (uint64_t)r == asked;
+	return r;
+}
+
+SYSCALL_DEFINE3(sendmsg, int, fd, uint64_t, umsg, int, flags)
+{
+	bool all;
+	return deadlocked(send_one(fd, umsg, flags, &all));
+}
+
+/* struct mmsghdr: a message header, then the bytes it moved. */
+#define MMSGHDR_SIZE 64
+#define MMSG_LEN_AT 56
+#define MSG_WAITFORONE 0x10000
+
+/* sendmmsg, as Linux's: up to 1024 messages in order, each one's count in
+ * its msg_len; it stops at an error, or at a message sent in part, and
+ * returns how many went, or the first message's error. */
+SYSCALL_DEFINE4(sendmmsg, int, fd, uint64_t, umsg, unsigned int, vlen, int, flags)
+{
+	struct usock *s;
+	int64_t err = sock_get(fd, &s, NULL);
+	if (err)
+		return err;
+	if (vlen > IOV_MAX)
+		vlen = IOV_MAX;
+	unsigned done = 0;
+	while (done < vlen) {
+		bool all;
+		uint64_t at = umsg + (uint64_t)done * MMSGHDR_SIZE;
+		int64_t r = send_one(fd, at, flags, &all);
+		if (r < 0) {
+			err = r;
+			break;
+		}
+		uint32_t len = (uint32_t)r;
+		if (copy_to_user(at + MMSG_LEN_AT, &len, sizeof len)) {
+			err = -EFAULT;
+			break;
+		}
+		done++;
+		if (!all)
+			break;
+	}
+	if (err == -EDEADLK)
+		return deadlocked(err);
+	return done ? done : err;
 }
 
 /* The sender's name into a name buffer of `room` bytes: its length
@@ -1472,7 +1522,81 @@ static void put_fds(struct cmsg_out *o, const struct fdbatch *b, bool cloexec)
 		o->flags |= MSG_CTRUNC;
 }
 
+static int64_t recv_one(int fd, uint64_t umsg, int flags);
+
 SYSCALL_DEFINE3(recvmsg, int, fd, uint64_t, umsg, int, flags)
+{
+	return deadlocked(recv_one(fd, umsg, flags));
+}
+
+/* recvmmsg, as Linux's: a socket error pending first; then messages into
+ * up to vlen headers, each one's count in its msg_len, MSG_WAITFORONE
+ * making every receive after the first non-blocking. The timeout is
+ * looked at only after each message (it bounds no wait, as Linux's), and
+ * what is left of it written back. An error after some messages is kept
+ * for the next call (SO_ERROR), unless it is EAGAIN. */
+SYSCALL_DEFINE5(recvmmsg, int, fd, uint64_t, umsg, unsigned int, vlen, int, flags, uint64_t,
+		utimeout)
+{
+	struct usock *s;
+	uint64_t timeout = 0, end = 0;
+	int64_t err;
+
+	if (utimeout) {
+		struct timespec_user ts;
+		if (copy_from_user(&ts, utimeout, sizeof ts))
+			return -EFAULT;
+		if ((err = timespec_ns(&ts, 1, &timeout)))
+			return err;
+		end = time_ns() + timeout;
+	}
+	if ((err = sock_get(fd, &s, NULL)))
+		return err;
+	if (s->err) { /* as Linux's sock_error: reported, and gone */
+		err = -s->err;
+		s->err = 0;
+		return err;
+	}
+	unsigned done = 0;
+	err = 0;
+	while (done < vlen) {
+		uint64_t at = umsg + (uint64_t)done * MMSGHDR_SIZE;
+		int64_t r = recv_one(fd, at, flags & ~MSG_WAITFORONE);
+		if (r < 0) {
+			err = r;
+			break;
+		}
+		uint32_t len = (uint32_t)r;
+		if (copy_to_user(at + MMSG_LEN_AT, &len, sizeof len)) {
+			err = -EFAULT;
+			break;
+		}
+		done++;
+		if (flags & MSG_WAITFORONE)
+			flags |= MSG_DONTWAIT;
+		if (utimeout && time_ns() >= end)
+			break;
+	}
+	if (err == -EDEADLK)
+		return deadlocked(err);
+	if (!done)
+		return err;
+	struct file *f = fd_get(fd); /* (s may have gone while this thread waited) */
+	if (err && err != -EAGAIN && err != -ERESTARTSYS && f && (s = sock_of_file(f)))
+		s->err = (int)-err;
+	if (utimeout) {
+		uint64_t left = time_ns() < end ? end - time_ns() : 0;
+		struct timespec_user ts = {(int64_t)(left / NS_PER_SEC),
+					   (int64_t)(left % NS_PER_SEC)};
+		if (copy_to_user(utimeout, &ts, sizeof ts))
+			return -EFAULT;
+	}
+	return done;
+}
+
+/* recvmsg into the message header at umsg: the bytes, or a negative errno
+ * (-EDEADLK for deadlocked). */
+static int64_t recv_one(int fd, uint64_t umsg, int flags)
 {
 	struct msghdr_user m;
 	int64_t r = msghdr_in(fd, umsg, &m);
@@ -1489,7 +1613,7 @@ SYSCALL_DEFINE3(recvmsg, int, fd, uint64_t, umsg, int, flags)
 	kfree(it.iov);
 	if (r < 0) {
 		let_go(scm.fds);
-		return deadlocked(r);
+		return r;
 	}
 	/* control messages, Linux's scm_recv: the credentials with
 	 * SO_PASSCRED, then the files; none without a buffer */
