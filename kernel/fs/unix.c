@@ -1374,6 +1374,16 @@ SYSCALL_DEFINE3(sendmsg, int, fd, uint64_t, umsg, int, flags)
 #define MMSG_LEN_AT 56
 #define MSG_WAITFORONE 0x10000
 
+/* A message's count r into its header's msg_len at `at`: r, -EFAULT, or
+ * r's own error. */
+static int64_t msg_len_out(uint64_t at, int64_t r)
+{
+	uint32_t len = (uint32_t)r;
+	if (r >= 0 && copy_to_user(at + MMSG_LEN_AT, &len, sizeof len))
+		return -EFAULT;
+	return r;
+}
+
 /* sendmmsg, as Linux's: up to 1024 messages in order, each one's count in
  * its msg_len; it stops at an error, or at a message sent in part, and
  * returns how many went, or the first message's error. */
@@ -1389,14 +1399,9 @@ SYSCALL_DEFINE4(sendmmsg, int, fd, uint64_t, umsg, unsigned int, vlen, int, flag
 	while (done < vlen) {
 		bool all;
 		uint64_t at = umsg + (uint64_t)done * MMSGHDR_SIZE;
-		int64_t r = send_one(fd, at, flags, &all);
+		int64_t r = msg_len_out(at, send_one(fd, at, flags, &all));
 		if (r < 0) {
 			err = r;
-			break;
-		}
-		uint32_t len = (uint32_t)r;
-		if (copy_to_user(at + MMSG_LEN_AT, &len, sizeof len)) {
-			err = -EFAULT;
 			break;
 		}
 		done++;
@@ -1561,14 +1566,9 @@ SYSCALL_DEFINE5(recvmmsg, int, fd, uint64_t, umsg, unsigned int, vlen, int, flag
 	err = 0;
 	while (done < vlen) {
 		uint64_t at = umsg + (uint64_t)done * MMSGHDR_SIZE;
-		int64_t r = recv_one(fd, at, flags & ~MSG_WAITFORONE);
+		int64_t r = msg_len_out(at, recv_one(fd, at, flags & ~MSG_WAITFORONE));
 		if (r < 0) {
 			err = r;
-			break;
-		}
-		uint32_t len = (uint32_t)r;
-		if (copy_to_user(at + MMSG_LEN_AT, &len, sizeof len)) {
-			err = -EFAULT;
 			break;
 		}
 		done++;
