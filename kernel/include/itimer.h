@@ -35,6 +35,7 @@ struct itimer {
 	int clock;
 	int tid; /* a CPU-time clock's thread, or 0: the process's */
 	int notify, signo;
+	int target;	  /* SIGEV_THREAD_ID: the thread its signal goes to; 0: the process */
 	uint64_t value;	  /* sigval */
 	uint64_t expires; /* on its clock; 0 when disarmed */
 	uint64_t interval;
@@ -59,9 +60,10 @@ void itimer_reset(void);
 /* Create a POSIX timer on clock (ITIMER_CLOCK_*; a CPU-time clock counts
  * thread tid's CPU time, or the process's if tid is 0) that sends signo with
  * *value (NULL: the timer's id) when it expires, unless notify is
- * SIGEV_NONE. Returns the timer id (0 up), or -EAGAIN when
- * ITIMER_POSIX_MAX exist. */
-int itimer_create(int clock, int tid, int notify, int signo, const uint64_t *value);
+ * SIGEV_NONE: to the process, or to thread `target` (SIGEV_THREAD_ID; none
+ * once that thread has ended, as Linux). Returns the timer id (0 up), or
+ * -EAGAIN when ITIMER_POSIX_MAX exist. */
+int itimer_create(int clock, int tid, int notify, int signo, int target, const uint64_t *value);
 /* -EINVAL unless id is a created timer. */
 int itimer_delete(int id);
 

@@ -61,7 +61,7 @@ static struct itimer *timer_at(int t)
 	return t >= 0 && t < TIMERS && timers()->timer[t].used ? &timers()->timer[t] : NULL;
 }
 
-int itimer_create(int clock, int tid, int notify, int signo, const uint64_t *value)
+int itimer_create(int clock, int tid, int notify, int signo, int target, const uint64_t *value)
 {
 	for (int t = ITIMER_POSIX; t < TIMERS; t++)
 		if (!timers()->timer[t].used) {
@@ -69,11 +69,12 @@ int itimer_create(int clock, int tid, int notify, int signo, const uint64_t *val
 				timers()->top = t + 1;
 			uint64_t id = (uint64_t)(t - ITIMER_POSIX);
 			timers()->timer[t] = (struct itimer){.used = true,
-						    .clock = clock,
-						    .tid = tid,
-						    .notify = notify,
-						    .signo = signo,
-						    .value = value ? *value : id};
+							     .clock = clock,
+							     .tid = tid,
+							     .notify = notify,
+							     .signo = signo,
+							     .target = target,
+							     .value = value ? *value : id};
 			return t - ITIMER_POSIX;
 		}
 	return -EAGAIN;
@@ -172,7 +173,12 @@ static void fire(struct itimer *tm, int t, uint32_t missed)
 					 .pid = t - ITIMER_POSIX,
 					 .value = tm->value,
 					 .seq = tm->seq};
-	tm->sent = signal_send_info(&info) == 0;
+	if (tm->target) {
+		struct thread *to = thread_find(tm->target);
+		tm->sent = to && signal_send_thread(to, &info) == 0; /* none once it ended */
+	} else {
+		tm->sent = signal_send_info(&info) == 0;
+	}
 	tm->overrun = missed;
 }
 

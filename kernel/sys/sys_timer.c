@@ -128,7 +128,8 @@ static bool is_realtime(uint64_t id)
 }
 
 /* SIGEV_THREAD is glibc's (a thread it starts); to the kernel it is
- * SIGEV_SIGNAL. SIGEV_THREAD_ID must name our one thread. */
+ * SIGEV_SIGNAL. SIGEV_THREAD_ID names a thread of the process, which gets
+ * the signal (glibc's SIGEV_THREAD timers name their helper thread so). */
 SYSCALL_DEFINE3(timer_create, int, clockid, uint64_t, usev, uint64_t, uid)
 {
 	struct sigevent_user ev = {.signo = SIGALRM, .notify = SIGEV_SIGNAL};
@@ -140,7 +141,7 @@ SYSCALL_DEFINE3(timer_create, int, clockid, uint64_t, usev, uint64_t, uid)
 		return -EFAULT;
 	switch (ev.notify) {
 	case SIGEV_SIGNAL | SIGEV_THREAD_ID:
-		if (ev.tid != OUR_TID)
+		if (ev.tid <= 0 || !thread_find(ev.tid))
 			return -EINVAL;
 		/* fall through */
 	case SIGEV_SIGNAL:
@@ -153,7 +154,8 @@ SYSCALL_DEFINE3(timer_create, int, clockid, uint64_t, usev, uint64_t, uid)
 	default:
 		return -EINVAL;
 	}
-	int id = itimer_create(clock, tid, ev.notify, ev.signo, usev ? &ev.value : NULL);
+	int target = ev.notify == (SIGEV_SIGNAL | SIGEV_THREAD_ID) ? ev.tid : 0;
+	int id = itimer_create(clock, tid, ev.notify, ev.signo, target, usev ? &ev.value : NULL);
 	if (id < 0)
 		return id;
 	int32_t id32 = id;
