@@ -113,9 +113,15 @@ struct uaddr {
 /* Files in flight: a message's SCM_RIGHTS, each with a reference. */
 struct fdbatch {
 	struct fdbatch *next; /* on the list of those to let go (doomed) */
-	int n;
-	struct file *f[SCM_MAX_FD];
+	int n, max;
+	struct file *f[];
 };
+
+/* Its size, which its receiver's buffer is charged. */
+static uint32_t batch_size(const struct fdbatch *b)
+{
+	return b ? (uint32_t)(sizeof *b + (size_t)b->max * sizeof b->f[0]) : 0;
+}
 
 /* The sender's credentials (SCM_CREDENTIALS). */
 struct creds {
@@ -129,6 +135,7 @@ struct chunk {
 	struct uaddr from;	/* the sender's name (datagrams) */
 	struct creds creds;
 	struct fdbatch *fds; /* or NULL; a chunk with files takes no appending */
+	uint32_t extra;	     /* the buffer bytes charged for its files */
 	uint8_t data[];
 };
 
@@ -255,19 +262,21 @@ static void queue_free(struct usock *s)
 
 void unix_exit(void)
 {
-	/* after every descriptor closed: what is left holds itself in cycles */
-	for (struct usock *o = all; o;) {
-		struct chunk *c = o->head;
-		while (c && !c->fds)
-			c = c->next;
-		if (!c) {
-			o = o->next;
-			continue;
-		}
-		struct fdbatch *b = c->fds;
-		c->fds = NULL;
-		let_go(b); /* may close sockets: look again from the start */
-		o = all;
+	/* after every descriptor closed, what is left holds itself in cycles:
+	 * take every batch off its chunk in one walk (nothing is freed
+	 * meanwhile), then let them go */
+	struct fdbatch *list = NULL;
+	for (struct usock *o = all; o; o = o->next)
+		for (struct chunk *c = o->head; c; c = c->next)
+			if (c->fds) {
+				c->fds->next = list;
+				list = c->fds;
+				c->fds = NULL;
+			}
+	while (list) {
+		struct fdbatch *b = list;
+		list = b->next;
+		let_go(b);
 	}
 }
 
@@ -769,6 +778,8 @@ SYSCALL_DEFINE3(connect, int, fd, uint64_t, uaddr, uint32_t, len)
 	}
 	if ((err = addr_from_user(uaddr, len, &a, false)))
 		return err;
+	if (s->passcred && !s->name.len)
+		autobind(s); /* as Linux's, so that the peer sees who it is */
 	if (s->type == SOCK_DGRAM)
 		return connect_dgram(s, &a);
 	if (s->state == CONNECTED)
@@ -867,6 +878,7 @@ static int64_t do_accept(int fd, uint64_t uaddr, uint64_t ulen, int flags)
 				s->pending_tail = NULL;
 			c->next_pending = NULL;
 			s->npending--;
+			c->passcred = s->passcred; /* inherited, as Linux's */
 			waitq_wake(&s->wq); /* room for a waiting connect */
 			err = uaddr ? addr_to_user(&c->peer_name, uaddr, ulen) : 0;
 			err = err ? err : nfd; /* (the descriptor stays, as Linux's) */
@@ -957,36 +969,44 @@ static bool creds_equal(const struct creds *a, const struct creds *b)
 	return a->pid == b->pid && a->uid == b->uid && a->gid == b->gid;
 }
 
+/* Whether a stream's send may append to chunk t: not one with files, nor
+ * one from other credentials, nor a send with files. */
+static bool can_append(const struct chunk *t, const struct scm *scm)
+{
+	return t && !t->fds && !scm->fds && creds_equal(&t->creds, &scm->creds);
+}
+
 /* Append n bytes of the vector to dst's queue as one chunk, or for a
- * stream partly into its last chunk's spare room (not a chunk with files,
- * nor one from other credentials). The chunk takes scm's files, if any. */
+ * stream partly into its last chunk's spare room (can_append). The chunk
+ * takes scm's files, if any, and dst's buffer is charged for them. */
 static int enqueue(struct usock *dst, struct usock *s, struct iter *it, uint64_t n, struct scm *scm)
 {
 	struct chunk *t = dst->tail;
-	if (stream(s) && t && t->cap - t->len >= n && !t->fds && !scm->fds &&
-	    creds_equal(&t->creds, &scm->creds)) {
+	if (stream(s) && can_append(t, scm) && t->cap - t->len >= n) {
 		if (iter_copy(it, t->data + t->len, n, false))
 			return -EFAULT;
 		t->len += (uint32_t)n;
 		return 0;
 	}
-	uint64_t cap = stream(s) && n < STREAM_CHUNK ? STREAM_CHUNK : n;
+	/* (a chunk with files never grows: no spare room) */
+	uint64_t cap = stream(s) && n < STREAM_CHUNK && !scm->fds ? STREAM_CHUNK : n;
 	struct chunk *c = kmalloc(sizeof *c + cap);
 	if (!c)
 		return -ENOMEM;
-	*c = (struct chunk){NULL, (uint32_t)n, 0, (uint32_t)cap, s->name, scm->creds, NULL, {}};
+	*c = (struct chunk){NULL, (uint32_t)n, 0, (uint32_t)cap, s->name, scm->creds, NULL, 0, {}};
 	if (iter_copy(it, c->data, n, false)) {
 		kfree(c);
 		return -EFAULT;
 	}
 	c->fds = scm->fds; /* the first chunk of a send carries them */
+	c->extra = batch_size(scm->fds);
 	scm->fds = NULL;
 	if (dst->tail)
 		dst->tail->next = c;
 	else
 		dst->head = c;
 	dst->tail = c;
-	dst->bytes += CHUNK_COST(cap);
+	dst->bytes += CHUNK_COST(cap) + c->extra;
 	dst->count++;
 	return 0;
 }
@@ -1002,10 +1022,14 @@ static int64_t do_send(struct usock *s, struct file *f, struct iter *it, const s
 	int64_t err = destination(s, to, flags, 0, &dst);
 	if (err)
 		return err;
-	if (!scm->creds.pid && (s->passcred || dst->passcred)) { /* Linux's unix_maybe_add_creds */
+	/* Linux's unix_maybe_add_creds: either end with SO_PASSCRED, or a
+	 * connection not yet accepted (whose socket may inherit it) */
+	if (!scm->creds.pid && (s->passcred || dst->passcred || !dst->file)) {
 		struct proc *p = current_proc();
 		scm->creds = (struct creds){p->pid, p->uid.r, p->gid.r};
 	}
+	if (!stream(s) && s->passcred && !s->name.len)
+		autobind(s); /* so that the receiver sees who sent it, as Linux */
 	if (!stream(s) && total > s->sndbuf - 32)
 		return -EMSGSIZE;
 	if (stream(s) && !total)
@@ -1016,13 +1040,14 @@ static int64_t do_send(struct usock *s, struct file *f, struct iter *it, const s
 		if (stream(s)) {
 			/* what fits: into the last chunk's spare room, or a new one */
 			struct chunk *t = dst->tail;
-			uint64_t spare = t ? t->cap - t->len : 0;
-			uint64_t fresh = room > CHUNK_COST(0) ? room - CHUNK_COST(0) : 0;
+			uint64_t spare = can_append(t, scm) ? t->cap - t->len : 0;
+			uint64_t cost = CHUNK_COST(0) + batch_size(scm->fds);
+			uint64_t fresh = room > cost ? room - cost : 0;
 			n = n < spare ? n : n < fresh ? n : spare > fresh ? spare : fresh;
 			n = n > 65536 ? 65536 : n;
 			fits = n > 0;
 		} else {
-			fits = room >= CHUNK_COST(n);
+			fits = room >= CHUNK_COST(n) + batch_size(scm->fds);
 		}
 		if (fits) {
 			if ((err = enqueue(dst, s, it, n, scm)))
@@ -1063,7 +1088,7 @@ static void consumed(struct usock *s, bool message)
 	     one = false) {
 		struct chunk *h = s->head;
 		s->head = h->next;
-		freed += CHUNK_COST(h->cap);
+		freed += CHUNK_COST(h->cap) + h->extra;
 		s->count--;
 		let_go(h->fds); /* (a receive has taken them: none left) */
 		kfree(h);
@@ -1093,10 +1118,10 @@ static void take_scm(struct chunk *c, struct scm *scm, bool peek)
 		c->fds = NULL;
 		return;
 	}
-	struct fdbatch *b = kmalloc(sizeof *b);
+	struct fdbatch *b = kmalloc(batch_size(c->fds));
 	if (!b)
 		return; /* no memory: the peek shows no files */
-	*b = *c->fds;
+	memcpy(b, c->fds, batch_size(c->fds));
 	for (int i = 0; i < b->n; i++)
 		b->f[i]->refs++;
 	scm->fds = b;
@@ -1248,27 +1273,55 @@ SYSCALL_DEFINE6(sendto, int, fd, uint64_t, buf, size_t, len, int, flags, uint64_
 	return deadlocked(r);
 }
 
+/* A sendmsg's control buffer, copied in as Linux's ____sys_sendmsg does
+ * before the protocol sees it: ENOBUFS past INT_MAX or optmem_max
+ * (Linux 6.1's), EFAULT. *buf: NULL for none, else the caller's to free. */
+static int scm_copy(uint64_t control, uint64_t len, uint8_t **buf)
+{
+	*buf = NULL;
+	if (len > 0x7fffffff || len >= OPTMEM_MAX)
+		return len ? -ENOBUFS : 0;
+	if (!len)
+		return 0;
+	if (!(*buf = kmalloc(len)))
+		return -ENOBUFS;
+	return copy_from_user(*buf, control, len) ? -EFAULT : 0;
+}
+
+/* The files the SCM_RIGHTS messages of a well-formed prefix of buf name
+ * (the batch's size; scm_parse reports what is wrong). */
+static int scm_count(const uint8_t *buf, uint64_t len)
+{
+	int n = 0;
+	for (uint64_t off = 0, clen; off + CMSG_HDR <= len; off += CMSG_ALIGN(clen)) {
+		int32_t level, type;
+		memcpy(&clen, buf + off, 8);
+		memcpy(&level, buf + off + 8, 4);
+		memcpy(&type, buf + off + 12, 4);
+		if (clen < CMSG_HDR || clen > len - off)
+			break;
+		if (level == SOL_SOCKET && type == SCM_RIGHTS)
+			n += (int)((clen - CMSG_HDR) / 4);
+	}
+	return n < SCM_MAX_FD ? n : SCM_MAX_FD;
+}
+
 /* A sendmsg's control messages, Linux's __scm_send: each must lie within
  * the buffer (EINVAL); other levels than SOL_SOCKET are skipped; SCM_RIGHTS
  * takes a reference to each file (EBADF; at most SCM_MAX_FD in all:
- * EINVAL); SCM_CREDENTIALS must be exactly a struct ucred whose pid, uid
- * and gid the sender may claim (its own, or any with an effective uid of
- * 0: EPERM), of a live pid (ESRCH), with valid ids (EINVAL); any other type
- * is EINVAL. On error the references taken are let go. */
-static int scm_parse(uint64_t control, uint64_t len, struct scm *scm)
+ * EINVAL); SCM_CREDENTIALS must be exactly a struct ucred with valid ids
+ * (EINVAL) that the sender may claim (its own, or any with an effective
+ * uid of 0: EPERM), of a live pid (ESRCH); any other type is EINVAL. On
+ * error the references taken are let go. */
+static int scm_parse(const uint8_t *buf, uint64_t len, struct scm *scm)
 {
-	if (len > 0x7fffffff)
-		return -ENOBUFS;
-	if (!len)
-		return 0;
-	if (len > OPTMEM_MAX)
-		return -ENOBUFS;
-	uint8_t *buf = kmalloc(len);
-	if (!buf)
-		return -ENOBUFS;
-	int err = copy_from_user(buf, control, len) ? -EFAULT : 0;
 	struct proc *p = current_proc();
-	for (uint64_t off = 0; !err && off + CMSG_HDR <= len;) {
+	int err = 0, nfds = buf ? scm_count(buf, len) : 0;
+	if (nfds && !(scm->fds = kzalloc(sizeof *scm->fds + (size_t)nfds * sizeof scm->fds->f[0])))
+		return -ENOBUFS;
+	if (nfds)
+		scm->fds->max = nfds;
+	for (uint64_t off = 0; buf && !err && off + CMSG_HDR <= len;) {
 		uint64_t clen;
 		int32_t level, type;
 		memcpy(&clen, buf + off, 8);
@@ -1283,9 +1336,7 @@ static int scm_parse(uint64_t control, uint64_t len, struct scm *scm)
 			/* skipped */
 		} else if (type == SCM_RIGHTS) {
 			int n = (int)((clen - CMSG_HDR) / 4);
-			if (n > 0 && !scm->fds && !(scm->fds = kzalloc(sizeof *scm->fds)))
-				err = -ENOMEM;
-			else if (n > 0 && scm->fds->n + n > SCM_MAX_FD)
+			if (n > 0 && scm->fds->n + n > SCM_MAX_FD)
 				err = -EINVAL;
 			for (int i = 0; !err && i < n; i++) {
 				int32_t fd;
@@ -1306,15 +1357,16 @@ static int scm_parse(uint64_t control, uint64_t len, struct scm *scm)
 			}
 			memcpy(&c, data, sizeof c);
 			bool root = p->uid.e == 0;
-			if ((c.pid != p->pid && !root) ||
-			    (c.uid != p->uid.r && c.uid != p->uid.e && c.uid != p->uid.s &&
-			     !root) ||
-			    (c.gid != p->gid.r && c.gid != p->gid.e && c.gid != p->gid.s && !root))
+			if (c.uid == UINT32_MAX || c.gid == UINT32_MAX)
+				err = -EINVAL;
+			else if ((c.pid != p->pid && !root) ||
+				 (c.uid != p->uid.r && c.uid != p->uid.e && c.uid != p->uid.s &&
+				  !root) ||
+				 (c.gid != p->gid.r && c.gid != p->gid.e && c.gid != p->gid.s &&
+				  !root))
 				err = -EPERM;
 			else if (c.pid != p->pid && (c.pid <= 0 || !thread_find(c.pid)))
 				err = -ESRCH;
-			else if (c.uid == UINT32_MAX || c.gid == UINT32_MAX)
-				err = -EINVAL;
 			else
 				scm->creds = c;
 		} else {
@@ -1322,8 +1374,7 @@ static int scm_parse(uint64_t control, uint64_t len, struct scm *scm)
 		}
 		off += CMSG_ALIGN(clen);
 	}
-	kfree(buf);
-	if (err) {
+	if (err || (scm->fds && !scm->fds->n)) {
 		let_go(scm->fds);
 		scm->fds = NULL;
 	}
@@ -1351,10 +1402,24 @@ static int64_t send_one(int fd, uint64_t umsg, int flags, bool *all)
 		return r;
 	struct iter it;
 	struct scm scm = scm_default();
+	uint8_t *ctl = NULL;
 	r = iter_init(&it, m.iov, m.iovlen);
 	uint64_t asked = it.left;
 	if (!r)
-		r = scm_parse(m.control, m.controllen, &scm);
+		r = scm_copy(m.control, m.controllen, &ctl);
+	struct usock *s;
+	if (!r && !sock_get(fd, &s, NULL) && s->type == SOCK_SEQPACKET) {
+		/* Linux's seqpacket sendmsg looks at these before the messages */
+		if (s->err) {
+			r = -s->err;
+			s->err = 0;
+		} else if (s->state != CONNECTED) {
+			r = -ENOTCONN;
+		}
+	}
+	if (!r)
+		r = scm_parse(ctl, m.controllen, &scm);
+	kfree(ctl);
 	if (!r)
 		r = sendmsg_common(fd, &it, m.name, m.namelen, flags, &scm);
 	let_go(scm.fds); /* those not sent */
@@ -1606,7 +1671,7 @@ static int64_t recv_one(int fd, uint64_t umsg, int flags)
 	struct uaddr from = {0};
 	struct scm scm = {0};
 	bool passcred = false;
-	int msg_flags = 0;
+	int msg_flags = flags & MSG_CMSG_CLOEXEC; /* reported back, as Linux */
 	r = iter_init(&it, m.iov, m.iovlen);
 	if (!r)
 		r = recv_common(fd, &it, flags, &msg_flags, &from, &scm, &passcred);

@@ -6,11 +6,13 @@
  * received with SO_PASSCRED, and sendmsg's checks in Linux's order. */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "result_name.h"
@@ -80,8 +82,8 @@ static long recv_ctl(int s, int room, int flags, const char *what)
 			has_cred = 1;
 		}
 	}
-	printf("%s: %s \"%s\", files %d, controllen %zu, MSG_CTRUNC %d\n", what, res_value(r), buf,
-	       ngot, m.msg_controllen, !!(m.msg_flags & MSG_CTRUNC));
+	printf("%s: %s \"%s\", files %d, controllen %zu, msg_flags %#x\n", what, res_value(r), buf,
+	       ngot, m.msg_controllen, m.msg_flags);
 	return r;
 }
 
@@ -271,6 +273,67 @@ static void credentials(void)
 	close(sv[1]);
 }
 
+/* A stream sender that keeps sending a byte with a file: its peer's
+ * buffer fills (files count), and a non-blocking send gets EAGAIN. */
+static void buffer_fills(void)
+{
+	int sv[2], n = 0;
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	fcntl(sv[0], F_SETFL, O_NONBLOCK);
+	while (n < 100000 && send_fds(sv[0], "f", &sv[1], 1) == 1)
+		n++;
+	printf("bytes with files until the buffer is full: stopped %d, then %s\n", n < 100000,
+	       errno_name());
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/* SO_PASSCRED on a listener: the accepted socket has it, and bytes sent
+ * before the accept carry the sender's credentials. A datagram sender with
+ * SO_PASSCRED gets a name. A sequenced-packet socket not connected says
+ * so before looking at its control messages. */
+static void passcred_more(void)
+{
+	int l = socket(AF_UNIX, SOCK_STREAM, 0), c = socket(AF_UNIX, SOCK_STREAM, 0), on = 1;
+	struct sockaddr_un a = {AF_UNIX, "\0unix_scm_listener"};
+	socklen_t alen = offsetof(struct sockaddr_un, sun_path) + 19;
+	bind(l, (struct sockaddr *)&a, alen);
+	setsockopt(l, SOL_SOCKET, SO_PASSCRED, &on, sizeof on);
+	listen(l, 4);
+	connect(c, (struct sockaddr *)&a, alen);
+	send(c, "pre", 3, 0);
+	int s = accept(l, NULL, NULL), v = -1;
+	socklen_t vl = sizeof v;
+	getsockopt(s, SOL_SOCKET, SO_PASSCRED, &v, &vl);
+	printf("accepted from a SO_PASSCRED listener: SO_PASSCRED %d\n", v);
+	send(c, "post", 4, 0);
+	recv_ctl(s, 100, 0, "bytes sent before the accept, and after");
+	printf("  pid %d uid %d\n", has_cred && cred.pid == getpid(),
+	       has_cred && cred.uid == getuid());
+	recv_ctl(s, 100, MSG_DONTWAIT, "then");
+	close(s);
+	close(c);
+	close(l);
+
+	int d[2];
+	socketpair(AF_UNIX, SOCK_DGRAM, 0, d);
+	setsockopt(d[0], SOL_SOCKET, SO_PASSCRED, &on, sizeof on);
+	struct sockaddr_un name;
+	socklen_t nl = sizeof name;
+	getsockname(d[0], (struct sockaddr *)&name, &nl);
+	printf("a datagram socket with SO_PASSCRED, before a send: name length %u\n", nl);
+	send(d[0], "x", 1, 0);
+	nl = sizeof name;
+	getsockname(d[0], (struct sockaddr *)&name, &nl);
+	printf("  after: name length %u, abstract %d\n", nl, nl > 2 && name.sun_path[0] == 0);
+	close(d[0]);
+	close(d[1]);
+
+	int q = socket(AF_UNIX, SOCK_SEQPACKET, 0), bad = 99;
+	printf("seqpacket, not connected, a bad file: %s\n", res(send_fds(q, "q", &bad, 1)));
+	close(q);
+}
+
 /* A socket in its own queue, and two in each other's: cycles that last
  * until the process ends. */
 static void cycles(void)
@@ -292,6 +355,8 @@ int main(void)
 	setvbuf(stdout, NULL, _IONBF, 0);
 	rights();
 	credentials();
+	buffer_fills();
+	passcred_more();
 	cycles();
 	unlink(FILE_PATH);
 	return 0;
