@@ -316,7 +316,7 @@ static int64_t do_read(struct file *f, uint64_t ubuf, uint64_t n)
 			return take(f, ubuf, n, false, false);
 		if (p->writers == 0)
 			return 0;
-		if (f->flags & O_NONBLOCK)
+		if (f->flags & O_NONBLOCK || current_thread()->io_nowait)
 			return -EAGAIN;
 		if ((err = pipe_step(f, f, "reads from an empty pipe whose write end is open")))
 			return err;
@@ -381,7 +381,7 @@ static int64_t do_write(struct file *f, uint64_t ubuf, uint64_t n)
 			done += k;
 			continue;
 		}
-		if (f->flags & O_NONBLOCK) {
+		if (f->flags & O_NONBLOCK || current_thread()->io_nowait) {
 			err = -EAGAIN;
 			break;
 		}

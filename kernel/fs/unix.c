@@ -1016,7 +1016,8 @@ static int64_t do_send(struct usock *s, struct file *f, struct iter *it, const s
 {
 	struct usock *dst;
 	int64_t done = 0, total = (int64_t)it->left;
-	bool nonblock = (f->flags & O_NONBLOCK) || (flags & MSG_DONTWAIT);
+	bool nonblock =
+	    (f->flags & O_NONBLOCK) || (flags & MSG_DONTWAIT) || current_thread()->io_nowait;
 	uint64_t deadline = deadline_of(s->sndtimeo);
 
 	int64_t err = destination(s, to, flags, 0, &dst);
@@ -1047,7 +1048,8 @@ static int64_t do_send(struct usock *s, struct file *f, struct iter *it, const s
 			n = n > 65536 ? 65536 : n;
 			fits = n > 0;
 		} else {
-			fits = room >= CHUNK_COST(n) + batch_size(scm->fds);
+			/* (an empty queue takes any message the sender may send) */
+			fits = room >= CHUNK_COST(n) + batch_size(scm->fds) || !dst->count;
 		}
 		if (fits) {
 			if ((err = enqueue(dst, s, it, n, scm)))
@@ -1130,7 +1132,8 @@ static void take_scm(struct chunk *c, struct scm *scm, bool peek)
 static int64_t do_recv(struct usock *s, struct file *f, struct iter *it, int flags,
 		       struct uaddr *from, int *msg_flags, struct scm *scm)
 {
-	bool nonblock = (f->flags & O_NONBLOCK) || (flags & MSG_DONTWAIT);
+	bool nonblock =
+	    (f->flags & O_NONBLOCK) || (flags & MSG_DONTWAIT) || current_thread()->io_nowait;
 	uint64_t deadline = deadline_of(s->rcvtimeo);
 	int64_t done = 0, want = (int64_t)it->left;
 
@@ -1455,15 +1458,21 @@ static int64_t msg_len_out(uint64_t at, int64_t r)
 SYSCALL_DEFINE4(sendmmsg, int, fd, uint64_t, umsg, unsigned int, vlen, int, flags)
 {
 	struct usock *s;
-	int64_t err = sock_get(fd, &s, NULL);
+	struct file *f;
+	int64_t err = sock_get(fd, &s, &f);
 	if (err)
 		return err;
 	if (vlen > IOV_MAX)
 		vlen = IOV_MAX;
+	f->refs++; /* the one socket for the whole call, as Linux's */
 	unsigned done = 0;
 	while (done < vlen) {
 		bool all;
 		uint64_t at = umsg + (uint64_t)done * MMSGHDR_SIZE;
+		if (fd_get(fd) != f) { /* closed meanwhile by another thread */
+			err = -EBADF;
+			break;
+		}
 		int64_t r = msg_len_out(at, send_one(fd, at, flags, &all));
 		if (r < 0) {
 			err = r;
@@ -1473,6 +1482,7 @@ SYSCALL_DEFINE4(sendmmsg, int, fd, uint64_t, umsg, unsigned int, vlen, int, flag
 		if (!all)
 			break;
 	}
+	file_put(f);
 	if (err == -EDEADLK)
 		return deadlocked(err);
 	return done ? done : err;
@@ -1609,6 +1619,7 @@ SYSCALL_DEFINE5(recvmmsg, int, fd, uint64_t, umsg, unsigned int, vlen, int, flag
 		utimeout)
 {
 	struct usock *s;
+	struct file *f;
 	uint64_t timeout = 0, end = 0;
 	int64_t err;
 
@@ -1618,19 +1629,24 @@ SYSCALL_DEFINE5(recvmmsg, int, fd, uint64_t, umsg, unsigned int, vlen, int, flag
 			return -EFAULT;
 		if ((err = timespec_ns(&ts, 1, &timeout)))
 			return err;
-		end = time_ns() + timeout;
+		end = deadline_after(timeout); /* (saturates) */
 	}
-	if ((err = sock_get(fd, &s, NULL)))
+	if ((err = sock_get(fd, &s, &f)))
 		return err;
 	if (s->err) { /* as Linux's sock_error: reported, and gone */
 		err = -s->err;
 		s->err = 0;
 		return err;
 	}
+	f->refs++; /* the one socket for the whole call, as Linux's */
 	unsigned done = 0;
 	err = 0;
 	while (done < vlen) {
 		uint64_t at = umsg + (uint64_t)done * MMSGHDR_SIZE;
+		if (fd_get(fd) != f) { /* closed meanwhile by another thread */
+			err = -EBADF;
+			break;
+		}
 		int64_t r = msg_len_out(at, recv_one(fd, at, flags & ~MSG_WAITFORONE));
 		if (r < 0) {
 			err = r;
@@ -1642,15 +1658,15 @@ SYSCALL_DEFINE5(recvmmsg, int, fd, uint64_t, umsg, unsigned int, vlen, int, flag
 		if (utimeout && time_ns() >= end)
 			break;
 	}
+	if (done && err && err != -EAGAIN && err != -ERESTARTSYS && err != -EDEADLK)
+		s->err = (int)-err; /* (s lives while its file is held) */
+	file_put(f);
 	if (err == -EDEADLK)
 		return deadlocked(err);
 	if (!done)
 		return err;
-	struct file *f = fd_get(fd); /* (s may have gone while this thread waited) */
-	if (err && err != -EAGAIN && err != -ERESTARTSYS && f && (s = sock_of_file(f)))
-		s->err = (int)-err;
 	if (utimeout) {
-		uint64_t left = time_ns() < end ? end - time_ns() : 0;
+		uint64_t now = time_ns(), left = now < end ? end - now : 0;
 		struct timespec_user ts = {(int64_t)(left / NS_PER_SEC),
 					   (int64_t)(left % NS_PER_SEC)};
 		if (copy_to_user(utimeout, &ts, sizeof ts))

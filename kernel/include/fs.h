@@ -477,10 +477,12 @@ struct iovec_user {
 	uint64_t base, len;
 };
 /* Read and check a program's iovec of cnt parts as Linux's import_iovec
- * does: EINVAL past IOV_MAX parts or for a negative length or total (each
- * part read first), then EFAULT for a part outside the user half; *total:
- * the sum of the lengths. */
+ * does: EINVAL past IOV_MAX parts or for a negative length (each part read
+ * first), then EFAULT for a part outside the user half; *total: the sum of
+ * the lengths. iovec_check_parts checks a copy already in the kernel (no
+ * second read the program could change in between). */
 int iovec_check(uint64_t uiov, uint64_t cnt, uint64_t *total);
+int iovec_check_parts(const struct iovec_user *v, uint64_t cnt, uint64_t *total);
 
 /* --- copies between files through a kernel buffer (sys_copy.c) --- */
 

@@ -89,6 +89,7 @@ struct thread {
 	bool killed;		    /* exit_group or a fatal signal: leave at the next chance */
 	bool forever;		    /* in a wait only another thread could end (signal.c) */
 	struct kernel_copy *kcopy; /* a copy through a kernel buffer under way (sys_copy.c) */
+	bool io_nowait; /* preadv2/pwritev2's RWF_NOWAIT: pipes and sockets do not wait */
 
 	/* Scheduling (sched.c), under its lock. */
 	enum thread_state state;

@@ -298,33 +298,47 @@ SYSCALL_DEFINE4(pwrite64, int, fd, uint64_t, buf, size_t, count, int64_t, off)
 	return positioned(fd, buf, count, off, true);
 }
 
-/* Vector I/O: the whole vector is read and checked first (iovec_check),
- * then each part transferred in order until one comes up short. off < 0:
- * the file offset. */
-int iovec_check(uint64_t uiov, uint64_t cnt, uint64_t *total)
+int iovec_check_parts(const struct iovec_user *v, uint64_t cnt, uint64_t *total)
 {
-	struct iovec_user iov[64];
 	uint64_t sum = 0;
 	bool bad = false;
 
-	if (cnt > IOV_MAX)
-		return -EINVAL;
-	for (uint64_t i = 0; i < cnt; i += 64) {
-		uint64_t k = cnt - i < 64 ? cnt - i : 64;
-		if (copy_from_user(iov, uiov + i * sizeof iov[0], k * sizeof iov[0]))
-			return -EFAULT;
-		for (uint64_t j = 0; j < k; j++) {
-			if ((int64_t)iov[j].len < 0 || sum + iov[j].len < sum || (int64_t)(sum + iov[j].len) < 0)
-				return -EINVAL;
-			if (iov[j].len > TASK_SIZE || iov[j].base > TASK_SIZE - iov[j].len)
-				bad = true; /* EFAULT, unless a later length is EINVAL */
-			sum += iov[j].len;
-		}
+	for (uint64_t j = 0; j < cnt; j++) {
+		if ((int64_t)v[j].len < 0)
+			return -EINVAL; /* (a part past the user half is EFAULT below) */
+		if (v[j].len > TASK_SIZE || v[j].base > TASK_SIZE - v[j].len)
+			bad = true; /* EFAULT, unless a later length is EINVAL */
+		sum += v[j].len;
 	}
 	*total = sum;
 	return bad ? -EFAULT : 0;
 }
 
+int iovec_check(uint64_t uiov, uint64_t cnt, uint64_t *total)
+{
+	struct iovec_user iov[64];
+	int err = 0;
+
+	if (cnt > IOV_MAX)
+		return -EINVAL;
+	*total = 0;
+	for (uint64_t i = 0; i < cnt; i += 64) {
+		uint64_t k = cnt - i < 64 ? cnt - i : 64, part;
+		if (copy_from_user(iov, uiov + i * sizeof iov[0], k * sizeof iov[0]))
+			return -EFAULT;
+		int e = iovec_check_parts(iov, k, &part);
+		if (e == -EINVAL)
+			return e;
+		if (e)
+			err = e; /* EFAULT, unless a later length is EINVAL */
+		*total += part;
+	}
+	return err;
+}
+
+/* Vector I/O: the whole vector is read and checked first (iovec_check),
+ * then each part transferred in order until one comes up short. off < 0:
+ * the file offset. */
 static int64_t vector_io(int fd, uint64_t uiov, uint64_t cnt, int64_t off, bool write)
 {
 	int64_t total = 0;
@@ -381,11 +395,14 @@ SYSCALL_DEFINE4(pwritev, int, fd, uint64_t, iov, uint64_t, cnt, int64_t, off)
 #define RWF_KNOWN 0x1f /* Linux 6.1's */
 
 /* preadv2 and pwritev2: an offset of -1 is the file position (readv,
- * writev); flags Linux does not know are EOPNOTSUPP (only once there is
- * something to transfer, as Linux checks them last); RWF_NOWAIT makes the
- * transfer non-blocking (EAGAIN where it would wait), RWF_APPEND writes at
- * the end as O_APPEND does, and the others change nothing for files held
- * in memory. */
+ * writev). Flags Linux does not know, and RWF_NOWAIT on anything but a
+ * pipe or socket (Linux's files without FMODE_NOWAIT, tmpfs's among them),
+ * are EOPNOTSUPP, once the vector is checked and holds something, as Linux
+ * checks them last. RWF_NOWAIT makes a pipe's or socket's transfer
+ * non-blocking (EAGAIN where it would wait: the thread's io_nowait, not
+ * the file's flags, which other threads share); RWF_APPEND writes a
+ * regular file at its end as O_APPEND does (and pipes and sockets ignore
+ * it, as Linux's); the others change nothing for files held in memory. */
 static int64_t vector_io2(int fd, uint64_t uiov, uint64_t cnt, int64_t off, int flags, bool write)
 {
 	struct file *f = fd_get(fd);
@@ -393,11 +410,12 @@ static int64_t vector_io2(int fd, uint64_t uiov, uint64_t cnt, int64_t off, int 
 		return -EINVAL;
 	if (!f)
 		return -EBADF;
-	const struct inode *ip = f->inode;
+	struct inode *ip = f->inode;
 	if (off >= 0 &&
 	    (ip->pipe || is_console(ip) || S_ISSOCK(ip->mode) || (ip->dev && ip->dev->pollers)))
 		return -ESPIPE; /* before the vector, as Linux */
-	if ((uint32_t)flags & ~(uint32_t)RWF_KNOWN) {
+	bool nowait_ok = ip->pipe || S_ISSOCK(ip->mode);
+	if ((uint32_t)flags & ~(uint32_t)RWF_KNOWN || (flags & RWF_NOWAIT && !nowait_ok)) {
 		uint64_t total;
 		int err = iovec_check(uiov, cnt, &total);
 		if (err)
@@ -406,14 +424,17 @@ static int64_t vector_io2(int fd, uint64_t uiov, uint64_t cnt, int64_t off, int 
 			return -EBADF;
 		return total ? -EOPNOTSUPP : 0;
 	}
-	uint32_t added = 0;
-	if (flags & RWF_NOWAIT)
-		added |= O_NONBLOCK & ~f->flags;
-	if (write && (flags & RWF_APPEND))
-		added |= O_APPEND & ~f->flags;
-	f->flags |= added;
+	if (write && flags & RWF_APPEND && S_ISREG(ip->mode) && !ip->dev && !ip->mq) {
+		/* a regular file's write never sleeps: the end cannot move */
+		if (off < 0)
+			f->off = ip->size;
+		else
+			off = (int64_t)ip->size;
+	}
+	struct thread *t = current_thread();
+	t->io_nowait = flags & RWF_NOWAIT;
 	int64_t r = vector_io(fd, uiov, cnt, off, write);
-	f->flags &= ~added;
+	t->io_nowait = false;
 	return r;
 }
 

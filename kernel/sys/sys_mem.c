@@ -357,17 +357,22 @@ static int64_t vm_rw(int pid, uint64_t lvec, uint64_t lcnt, uint64_t rvec, uint6
 
 	if (flags)
 		return -EINVAL;
-	if ((err = iovec_check(lvec, lcnt, &ltotal)))
-		return err;
-	if (!ltotal)
-		return 0;
-	if (rcnt > IOV_MAX)
+	if (lcnt > IOV_MAX)
 		return -EINVAL;
-	struct iovec_user *l = kmalloc(lcnt * sizeof *l), *r = kmalloc(rcnt ? rcnt * sizeof *r : 1);
+	/* the local vector read once: its checks and its use see the same */
+	struct iovec_user *l = kmalloc(lcnt ? lcnt * sizeof *l : 1);
+	if (!l)
+		return -ENOMEM;
+	err = copy_from_user(l, lvec, lcnt * sizeof *l) ? -EFAULT
+							: iovec_check_parts(l, lcnt, &ltotal);
+	if (err || !ltotal || rcnt > IOV_MAX) {
+		kfree(l);
+		return err ? err : !ltotal ? 0 : -EINVAL;
+	}
+	struct iovec_user *r = kmalloc(rcnt ? rcnt * sizeof *r : 1);
 	uint8_t *page = kmalloc(PAGE_SIZE);
-	err = !l || !r || !page ? -ENOMEM : 0;
-	if (!err && (copy_from_user(l, lvec, lcnt * sizeof *l) ||
-		     copy_from_user(r, rvec, rcnt * sizeof *r)))
+	err = !r || !page ? -ENOMEM : 0;
+	if (!err && copy_from_user(r, rvec, rcnt * sizeof *r))
 		err = -EFAULT;
 	for (uint64_t i = 0; !err && i < rcnt; i++) {
 		if ((int64_t)r[i].len < 0)
@@ -399,11 +404,19 @@ static int64_t vm_rw(int pid, uint64_t lvec, uint64_t lcnt, uint64_t rvec, uint6
 			uint64_t k = 0;
 			bool fault = false;
 			while (k < n && !fault) {
-				while (l[li].len == loff) {
+				while (li < lcnt && l[li].len == loff) {
 					li++;
 					loff = 0;
 				}
+				if (li == lcnt)
+					break; /* (cannot be: n is within ltotal) */
 				uint64_t m = n - k < l[li].len - loff ? n - k : l[li].len - loff;
+				/* within one local page, so that a fault loses no byte
+				 * already copied: Linux counts them */
+				uint64_t in_page =
+				    PAGE_SIZE - ((l[li].base + loff) & (PAGE_SIZE - 1));
+				if (m > in_page)
+					m = in_page;
 				fault = write ? copy_from_user(page + k, l[li].base + loff, m)
 					      : copy_to_user(l[li].base + loff, page + k, m);
 				if (!fault) {

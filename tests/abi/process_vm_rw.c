@@ -63,6 +63,13 @@ int main(void)
 	struct iovec local_ro = {pages + 8192, 10}, good = {src, 10};
 	printf("local read-only target: %s\n",
 	       res_value(process_vm_readv(me, &local_ro, 1, &good, 1, 0)));
+	char *two =
+	    mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	munmap(two + 4096, 4096);
+	struct iovec into = {two + 100, 8192}, from_src = {src, 8192};
+	printf("a local part running into an unmapped page: read %s, write %s\n",
+	       res_value(process_vm_readv(me, &into, 1, &from_src, 1, 0)),
+	       res_value(process_vm_writev(me, &into, 1, &(struct iovec){dst, 8192}, 1, 0)));
 	struct iovec unmapped = {(void *)16, 10};
 	printf("remote address 16: %s\n",
 	       res_value(process_vm_readv(me, &big, 1, &unmapped, 1, 0)));

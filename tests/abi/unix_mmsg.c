@@ -71,6 +71,13 @@ int main(void)
 	setup(3);
 	show("recvmmsg 3, a timeout", recvmmsg(sv[1], hdr, 3, 0, &t), 3);
 	printf("  what is left of it: %d\n", t.tv_sec >= 3 && t.tv_sec <= 4);
+	send_three(sv[0]);
+	send_three(sv[0]);
+	t = (struct timespec){0x7fffffffffffffffll, 0};
+	setup(5);
+	show("recvmmsg 5, the longest timeout", recvmmsg(sv[1], hdr, 5, 0, &t), 5);
+	setup(1);
+	recvmmsg(sv[1], hdr, 1, 0, NULL);
 	t = (struct timespec){0, 1000000000};
 	printf("timeout of 1e9 ns: %s\n", res(recvmmsg(sv[1], hdr, 3, 0, &t)));
 	printf("unreadable timeout: %s\n", res(recvmmsg(sv[1], hdr, 3, 0, (struct timespec *)8)));
@@ -111,6 +118,17 @@ int main(void)
 	printf("not a socket: %s %s\n", res(sendmmsg(0, hdr, 1, 0)),
 	       res(recvmmsg(0, hdr, 1, 0, NULL)));
 	printf("unreadable vector: %s\n", res(sendmmsg(sv[0], (struct mmsghdr *)8, 1, 0)));
+
+	static char big[212960];
+	int bd[2], big_len = sizeof big;
+	socketpair(AF_UNIX, SOCK_DGRAM, 0, bd);
+	setsockopt(bd[0], SOL_SOCKET, SO_SNDBUF, &big_len, sizeof big_len);
+	socklen_t bl = sizeof big_len;
+	getsockopt(bd[0], SOL_SOCKET, SO_SNDBUF, &big_len, &bl);
+	printf("a datagram of SO_SNDBUF - 32 bytes (default buffer): %s\n",
+	       res_value(send(bd[0], big, 212960, MSG_DONTWAIT)));
+	close(bd[0]);
+	close(bd[1]);
 
 	int st[2];
 	socketpair(AF_UNIX, SOCK_STREAM, 0, st);
