@@ -302,25 +302,35 @@ static int64_t take(struct file *f, uint64_t dst, uint64_t n, bool keep, bool sp
 	return done || !fault ? (int64_t)done : -EFAULT;
 }
 
-static int64_t do_read(struct file *f, uint64_t ubuf, uint64_t n)
+/* Wait until the pipe of f has bytes or no writer (0): -EAGAIN if
+ * nonblock, -ERESTARTSYS for a signal; the program ends (put and what as
+ * for deadlock) if none could come. A read's wait and a splice's. */
+static int wait_bytes(struct file *f, bool nonblock, struct file *put, const char *what)
 {
 	struct pipe *p = f->inode->pipe;
 	int err;
 
-	if (n == 0)
-		return 0;
 	for (;;) {
-		if ((err = pipe_enter(f, f)))
+		if ((err = pipe_enter(f, put)))
 			return err;
-		if (p->bytes)
-			return take(f, ubuf, n, false, false);
-		if (p->writers == 0)
+		if (p->bytes || !p->writers)
 			return 0;
-		if (f->flags & O_NONBLOCK || current_thread()->io_nowait)
+		if (nonblock)
 			return -EAGAIN;
-		if ((err = pipe_step(f, f, "reads from an empty pipe whose write end is open")))
+		if ((err = pipe_step(f, put, what)))
 			return err;
 	}
+}
+
+static int64_t do_read(struct file *f, uint64_t ubuf, uint64_t n)
+{
+	if (n == 0)
+		return 0;
+	int err = wait_bytes(f, f->flags & O_NONBLOCK || current_thread()->io_nowait, f,
+			     "reads from an empty pipe whose write end is open");
+	if (err)
+		return err;
+	return f->inode->pipe->bytes ? take(f, ubuf, n, false, false) : 0;
 }
 
 /* A write with no reader left: EPIPE, and SIGPIPE, as Linux's pipe_write
@@ -421,20 +431,7 @@ int64_t pipe_write(struct file *f, uint64_t ubuf, uint64_t n)
 
 int pipe_wait_readable(struct file *f, bool nonblock)
 {
-	struct pipe *p = f->inode->pipe;
-	int err;
-
-	for (;;) {
-		if ((err = pipe_enter(f, NULL)))
-			return err;
-		if (p->bytes || !p->writers)
-			return 0;
-		if (nonblock)
-			return -EAGAIN;
-		if ((err =
-			 pipe_step(f, NULL, "splices from an empty pipe whose write end is open")))
-			return err;
-	}
+	return wait_bytes(f, nonblock, NULL, "splices from an empty pipe whose write end is open");
 }
 
 int pipe_wait_writable(struct file *f, bool nonblock)

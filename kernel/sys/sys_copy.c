@@ -475,7 +475,6 @@ SYSCALL_DEFINE4(tee, int, fd_in, int, fd_out, size_t, len, unsigned int, flags)
 SYSCALL_DEFINE4(vmsplice, int, fd, uint64_t, uiov, uint64_t, nr_segs, unsigned int, flags)
 {
 	struct iovec_user *iov;
-	bool bad = false;
 
 	if (flags & ~SPLICE_F_ALL)
 		return -EINVAL;
@@ -490,20 +489,11 @@ SYSCALL_DEFINE4(vmsplice, int, fd, uint64_t, uiov, uint64_t, nr_segs, unsigned i
 	iov = kmalloc(nr_segs ? nr_segs * sizeof *iov : 1);
 	if (!iov)
 		return -ENOMEM;
-	int64_t r = copy_from_user(iov, uiov, nr_segs * sizeof *iov) ? -EFAULT : 0;
 	uint64_t total = 0;
-	for (uint64_t i = 0; !r && i < nr_segs; i++) {
-		if ((int64_t)iov[i].len < 0)
-			r = -EINVAL;
-		else if (iov[i].len > TASK_SIZE || iov[i].base > TASK_SIZE - iov[i].len)
-			bad = true; /* EFAULT, unless a later length is EINVAL */
-		else if (iov[i].len > MAX_RW_COUNT - total)
-			iov[i].len = MAX_RW_COUNT - total;
-		total += iov[i].len;
-	}
-	if (!r && bad)
-		r = -EFAULT;
-	else if (!r && total && !f->inode->pipe)
+	int64_t r = copy_from_user(iov, uiov, nr_segs * sizeof *iov)
+			? -EFAULT
+			: iovec_check_parts(iov, nr_segs, &total); /* as readv's */
+	if (!r && total && !f->inode->pipe)
 		r = -EBADF;
 	uint8_t *none;
 	if (r || !total || (r = kernel_copy_begin(f, f, 0, &none))) {
@@ -514,16 +504,19 @@ SYSCALL_DEFINE4(vmsplice, int, fd, uint64_t, uiov, uint64_t, nr_segs, unsigned i
 	bool nonblock = flags & SPLICE_F_NONBLOCK; /* not O_NONBLOCK, either way (Linux's) */
 	r = to_pipe ? pipe_wait_writable(f, nonblock) : pipe_wait_readable(f, nonblock);
 	int64_t done = 0;
-	for (uint64_t i = 0; !r && i < nr_segs; i++) {
-		if (!iov[i].len)
+	for (uint64_t i = 0; !r && i < nr_segs && done < MAX_RW_COUNT; i++) {
+		/* (Linux cuts the vector at MAX_RW_COUNT bytes in all) */
+		uint64_t len =
+		    iov[i].len < (uint64_t)(MAX_RW_COUNT - done) ? iov[i].len : MAX_RW_COUNT - done;
+		if (!len)
 			continue;
-		int64_t n = to_pipe ? pipe_fill(f, iov[i].base, iov[i].len, iov[i].base)
-				    : pipe_take(f, iov[i].base, iov[i].len, false);
+		int64_t n = to_pipe ? pipe_fill(f, iov[i].base, len, iov[i].base)
+				    : pipe_take(f, iov[i].base, len, false);
 		if (n < 0 && !done)
 			r = n;
 		if (n > 0)
 			done += n;
-		if (n < (int64_t)iov[i].len)
+		if (n < (int64_t)len)
 			break;
 	}
 	kernel_copy_end(current_thread());
