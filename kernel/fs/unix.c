@@ -1,6 +1,7 @@
 /*
- * Unix domain sockets (AF_UNIX), the sockets a program can have without a
- * network: socketpair between threads, and named ones, bound to a path in
+ * Sockets: Unix domain sockets (AF_UNIX), the sockets a program can have
+ * without a network, and TCP and UDP on the loopback interface (below).
+ * Unix domain sockets: socketpair between threads, and named ones, bound to a path in
  * the tree (a socket file) or in the abstract namespace, for a server
  * thread and its clients. Stream (SOCK_STREAM), datagram (SOCK_DGRAM;
  * SOCK_RAW is taken as it, as Linux) and sequenced-packet (SOCK_SEQPACKET)
@@ -31,11 +32,21 @@
  * with the queue; a cycle (a socket in its own queue, or two in each
  * other's) lasts until the process ends, where unix_exit breaks it (Linux
  * has a collector for those).
- * Other families (AF_INET, AF_INET6, ...) are EAFNOSUPPORT: there is no
- * network.
+ *
+ * TCP and UDP sockets (AF_INET, AF_INET6) live on the loopback interface,
+ * the one network there is, with the same queues and waits: what differs
+ * is their names (inet.h: bound and connected to an address and a port,
+ * found by inet_lookup, ports from Linux's ephemeral range) and the few
+ * places where TCP and UDP behave otherwise than Unix sockets, as Linux's:
+ * a TCP connection's ends (a write after the peer closed goes nowhere and
+ * draws a reset; reads see the end before any error), a non-blocking
+ * connect's EINPROGRESS, UDP's lost datagrams (to a port with nothing
+ * bound, or a full receiver) and the ECONNREFUSED a connected socket gets
+ * for one, and their options. Other families are EAFNOSUPPORT.
  */
 #include "fs.h"
 #include "heap.h"
+#include "inet.h"
 #include "kerrno.h"
 #include "ksignal.h"
 #include "kstring.h"
@@ -46,8 +57,6 @@
 
 #define AF_UNSPEC 0
 #define AF_UNIX 1
-#define AF_INET 2
-#define AF_INET6 10
 #define SOCK_STREAM 1
 #define SOCK_DGRAM 2
 #define SOCK_RAW 3
@@ -79,6 +88,7 @@
 #define SO_BROADCAST 6
 #define SO_LINGER 13
 #define SO_RCVLOWAT 18
+#define SO_REUSEPORT 15
 #define SO_PASSCRED 16
 #define SO_PEERCRED 17
 #define SO_RCVTIMEO 20
@@ -88,6 +98,18 @@
 #define SO_DOMAIN 39
 
 #define FIONREAD 0x541b
+
+#define IP_TOS 1
+#define IP_TTL 2
+#define TCP_NODELAY 1
+#define TCP_CORK 3
+#define TCP_KEEPIDLE 4
+#define TCP_KEEPINTVL 5
+#define TCP_KEEPCNT 6
+#define IPV6_UNICAST_HOPS 16
+#define IPV6_V6ONLY 26
+#define UDP_MAX_V4 65507 /* a datagram's most bytes: 65535 less IPv4's and UDP's headers */
+#define UDP_MAX_V6 65527 /* less UDP's header alone (IPv6's is outside the length) */
 
 #define SCM_RIGHTS 1
 #define SCM_CREDENTIALS 2
@@ -148,6 +170,18 @@ struct scm {
 
 enum { UNCONNECTED, LISTENING, CONNECTED };
 
+/* What a TCP or UDP socket has besides (inet.h). Its name and peer_name
+ * hold local and remote as the program sees them (inet_named). */
+struct inet_part {
+	struct inet_name local, remote; /* bound (port 0: not yet), connected to */
+	bool port_given, addr_given;	/* by bind: kept when a connect fails or ends */
+	bool fin;	     /* a stream's peer ended its writing: reads end, errors aside */
+	bool reset_next;     /* the peer closed: a write goes nowhere and draws a reset */
+	bool in_progress;    /* a non-blocking connect went through: the next one says 0 */
+	bool connect_failed; /* a non-blocking connect was refused */
+	int32_t v6only, reuseport, nodelay, cork, keepidle, keepintvl, keepcnt, ttl, tos;
+};
+
 struct usock {
 	int type, state;
 	struct usock *peer; /* connected: the other end (a datagram's: where sends go) */
@@ -174,6 +208,8 @@ struct usock {
 	struct uaddr peer_name; /* the peer's name and credentials, kept after it goes */
 	int peer_pid;
 	uint32_t peer_uid, peer_gid, uid, gid; /* effective ids: the peer's, its own */
+	int family;			       /* AF_UNIX, AF_INET or AF_INET6 */
+	struct inet_part in;		       /* TCP's and UDP's (family AF_INET, AF_INET6) */
 };
 
 static struct usock *all;
@@ -196,11 +232,19 @@ static int sock_get(int fd, struct usock **s, struct file **f)
 	return *s ? 0 : -ENOTSOCK;
 }
 
-static struct usock *sock_new(int type)
+static bool inet(const struct usock *s)
+{
+	return s->family != AF_UNIX;
+}
+
+static void inet_named(struct usock *s);
+
+static struct usock *sock_new(int family, int type)
 {
 	struct usock *s = kzalloc(sizeof *s);
 	if (!s)
 		return NULL;
+	s->family = family;
 	s->type = type;
 	s->sndbuf = s->rcvbuf = SOCK_BUF;
 	s->pid = current_proc()->pid;
@@ -210,6 +254,15 @@ static struct usock *sock_new(int type)
 	s->rcvlowat = 1;
 	s->next = all;
 	all = s;
+	if (inet(s)) { /* Linux's defaults */
+		inet_any(&s->in.local, family == AF_INET);
+		inet_any(&s->in.remote, family == AF_INET);
+		s->in.keepidle = 7200;
+		s->in.keepintvl = 75;
+		s->in.keepcnt = 9;
+		s->in.ttl = 64;
+		inet_named(s);
+	}
 	return s;
 }
 
@@ -308,27 +361,27 @@ static void sock_put(struct usock *s)
 		kfree(s);
 }
 
+static void refuse_pending(struct usock *s);
+
 /* s is closed: nothing points to it afterwards; threads waiting on it are
- * woken and see it dead, and the last of them frees it (sock_put). */
+ * woken and see it dead, and the last of them frees it (sock_put). A
+ * stream's peer reads the end of it, or with bytes left unread here, a
+ * reset; a TCP peer's next write goes nowhere and draws a reset, which
+ * its write after that reports, as Linux's. */
 static void sock_close(struct usock *s)
 {
-	for (struct usock *c = s->pending; c;) { /* connections never accepted */
-		struct usock *n = c->next_pending;
-		if (c->peer) {
-			c->peer->err = ECONNRESET; /* as Linux's, for an embryo */
-			hang_up(c->peer);
-		}
-		c->peer = NULL;
-		sock_close(c);
-		c = n;
-	}
-	s->pending = NULL;
+	refuse_pending(s); /* connections never accepted */
 	bool unread = s->head != NULL;
 	for (struct usock *o = all; o; o = o->next)
 		if (o->peer == s) {
 			if (o->type == SOCK_DGRAM) {
 				o->peer = NULL;
 				o->peer_gone = true;
+			} else if (inet(o) && !unread) {
+				o->peer = NULL;
+				o->rd_shut = o->in.fin = o->in.reset_next = true;
+				wake(o, true);
+				wake(o, false);
 			} else {
 				if (unread)
 					o->err = ECONNRESET;
@@ -391,6 +444,18 @@ static int wait_change(struct usock *s, uint64_t deadline, const char *what)
 static uint64_t deadline_of(uint64_t timeout)
 {
 	return timeout ? deadline_after(timeout) : 0;
+}
+
+/* One wait for room on listener l, full, that s would connect to (as
+ * wait_change). */
+static int wait_room(struct usock *l, const struct usock *s)
+{
+	sock_hold(l); /* it may be closed while this thread waits */
+	int err = wait_change(l, deadline_of(s->sndtimeo),
+			      "connect to a full listening socket that no other thread accepts "
+			      "from (a deadlock)");
+	sock_put(l);
+	return err;
 }
 
 /* --- user memory: an iovec walked in order --- */
@@ -516,7 +581,7 @@ static int lookup(const struct uaddr *a, int type, struct usock **out)
 {
 	if (abstract(a)) {
 		for (struct usock *s = all; s; s = s->next)
-			if (s->named && s->name.len == a->len && abstract(&s->name) &&
+			if (!inet(s) && s->named && s->name.len == a->len && abstract(&s->name) &&
 			    (!type || s->type == type) &&
 			    !memcmp(s->name.bytes, a->bytes, a->len)) {
 				*out = s;
@@ -531,11 +596,384 @@ static int lookup(const struct uaddr *a, int type, struct usock **out)
 	if (!S_ISSOCK(ip->mode))
 		return -ECONNREFUSED;
 	for (struct usock *s = all; s; s = s->next)
-		if (s->named && s->bound == ip) {
+		if (!inet(s) && s->named && s->bound == ip) {
 			*out = s;
 			return type && s->type != type ? -EPROTOTYPE : 0;
 		}
 	return -ECONNREFUSED;
+}
+
+/* --- TCP and UDP names (inet.h) --- */
+
+/* A TCP or UDP name as the program gives it, its bytes (at most ADDR_MAX)
+ * unread until the protocol looks (Linux's move_addr_to_kernel: EINVAL
+ * past a sockaddr_storage, EFAULT). */
+static int raw_from_user(uint64_t uaddr, uint32_t len, struct uaddr *a)
+{
+	char raw[128];
+	if (len > sizeof raw)
+		return -EINVAL;
+	if (len && copy_from_user(raw, uaddr, len))
+		return -EFAULT;
+	a->len = len < ADDR_MAX ? len : ADDR_MAX;
+	memcpy(a->bytes, raw, a->len);
+	return 0;
+}
+
+/* The family a name's bytes give (the caller checked it has two). */
+static uint16_t family_of(const struct uaddr *a)
+{
+	uint16_t family;
+	memcpy(&family, a->bytes, sizeof family);
+	return family;
+}
+
+/* name and peer_name from local and remote. */
+static void inet_named(struct usock *s)
+{
+	s->name.len = inet_name_format(s->family, &s->in.local, (uint8_t *)s->name.bytes);
+	s->peer_name.len =
+	    inet_name_format(s->family, &s->in.remote, (uint8_t *)s->peer_name.bytes);
+	s->named = s->in.local.port != 0;
+}
+
+/* Whether IPv4 traffic, and IPv6 traffic, may reach s by its name. */
+static bool reaches_v4(const struct usock *s)
+{
+	return s->family == AF_INET || inet_is_v4(&s->in.local) ||
+	       (!s->in.v6only && inet_is_any(&s->in.local));
+}
+
+static bool reaches_v6(const struct usock *s)
+{
+	return s->family == AF_INET6 && !inet_is_v4(&s->in.local);
+}
+
+/* Whether the names of a and b, of one port, take some of the same traffic. */
+static bool names_overlap(const struct usock *a, const struct usock *b)
+{
+	if (!inet_is_any(&a->in.local) && !inet_is_any(&b->in.local) &&
+	    !inet_same_addr(&a->in.local, &b->in.local))
+		return false;
+	return (reaches_v4(a) && reaches_v4(b)) || (reaches_v6(a) && reaches_v6(b));
+}
+
+/* Whether o may keep its name on the port s takes: both asked with
+ * SO_REUSEPORT (one user's), or with SO_REUSEADDR where o is no TCP
+ * listener, as Linux's. */
+static bool may_share(const struct usock *o, const struct usock *s)
+{
+	if (o->in.reuseport && s->in.reuseport && o->uid == s->uid)
+		return true;
+	return o->reuseaddr && s->reuseaddr && (s->type == SOCK_DGRAM || o->state != LISTENING);
+}
+
+/* Whether another socket of s's protocol has s's port for traffic s's
+ * name would take (EADDRINUSE). Accepted connections hold their
+ * listener's port, as Linux's. */
+static bool port_in_use(const struct usock *s)
+{
+	for (struct usock *o = all; o; o = o->next)
+		if (o != s && inet(o) && o->type == s->type &&
+		    o->in.local.port == s->in.local.port && names_overlap(o, s) && !may_share(o, s))
+			return true;
+	return false;
+}
+
+/* A port for s from Linux's ephemeral range that no other socket of its
+ * protocol has: EADDRINUSE when none is left. */
+static int inet_autobind(struct usock *s)
+{
+	static uint32_t next;
+	uint32_t span = INET_PORT_HI - INET_PORT_LO + 1;
+	for (uint32_t tries = 0; tries < span; tries++) {
+		uint16_t port = (uint16_t)(INET_PORT_LO + next++ % span);
+		bool used = false;
+		for (struct usock *o = all; o && !used; o = o->next)
+			used = inet(o) && o->type == s->type && o->in.local.port == port;
+		if (!used) {
+			s->in.local.port = port;
+			inet_named(s);
+			return 0;
+		}
+	}
+	return -EADDRINUSE;
+}
+
+/* bind, Linux's checks in its order: the name's length and family, an
+ * address that is not the loopback's or a wildcard (EADDRNOTAVAIL: there
+ * is no other interface), a port below 1024 for a user but root (EACCES),
+ * a socket bound already (EINVAL), a port in use (EADDRINUSE). Port 0
+ * takes one from the ephemeral range. */
+static int inet_bind(struct usock *s, uint64_t uaddr, uint32_t len)
+{
+	struct uaddr raw;
+	struct inet_name n;
+	int err = raw_from_user(uaddr, len, &raw);
+	if (!err)
+		err = inet_name_parse(s->family, (const uint8_t *)raw.bytes, raw.len, &n);
+	if (err)
+		return err;
+	if (s->family == AF_INET6 && inet_is_v4(&n) && s->in.v6only)
+		return -EINVAL;
+	if (!inet_is_local(&n))
+		return -EADDRNOTAVAIL;
+	if (n.port && n.port < 1024 && current_proc()->uid.e != 0)
+		return -EACCES;
+	if (s->in.local.port || s->state != UNCONNECTED)
+		return -EINVAL;
+	struct inet_name was = s->in.local;
+	memcpy(s->in.local.addr, n.addr, sizeof n.addr);
+	s->in.local.port = n.port;
+	err = n.port ? (port_in_use(s) ? -EADDRINUSE : 0) : inet_autobind(s);
+	if (err) {
+		s->in.local = was;
+		inet_named(s);
+		return err;
+	}
+	s->in.port_given = n.port != 0;
+	s->in.addr_given = !inet_is_any(&n);
+	inet_named(s);
+	return 0;
+}
+
+/* A connect that failed or was undone: the port and address it gave s go
+ * back (those bind gave stay), as Linux's. */
+static void inet_release(struct usock *s)
+{
+	if (!s->in.port_given)
+		s->in.local.port = 0;
+	if (!s->in.addr_given)
+		inet_any(&s->in.local, s->family == AF_INET);
+	inet_any(&s->in.remote, s->family == AF_INET);
+	s->in.remote.port = 0;
+	inet_named(s);
+}
+
+/* Where a connect or a send to the name in a goes (Linux's checks of its
+ * length and family first): a wildcard means the loopback; any other
+ * address is ENETUNREACH, as Linux's without a route to it. */
+static int inet_dest(const struct usock *s, const struct uaddr *a, struct inet_name *to)
+{
+	int err = inet_name_parse(s->family, (const uint8_t *)a->bytes, a->len, to);
+	if (err)
+		return err;
+	to->flowinfo = to->scope = 0;
+	if (s->family == AF_INET6 && inet_is_v4(to) && s->in.v6only)
+		return -ENETUNREACH;
+	if (inet_is_any(to))
+		inet_loopback(to, inet_is_v4(to));
+	return inet_is_local(to) ? 0 : -ENETUNREACH;
+}
+
+/* s is to send to `to`: a port if it has none, and with fill, the
+ * loopback's address in place of the wildcard it may be bound to (what a
+ * connect does). */
+static int inet_source(struct usock *s, const struct inet_name *to, bool fill)
+{
+	if (!s->in.local.port && inet_autobind(s))
+		return -EADDRNOTAVAIL;
+	if (fill && inet_is_any(&s->in.local))
+		inet_loopback(&s->in.local, inet_is_v4(to));
+	inet_named(s);
+	return 0;
+}
+
+/* The socket that traffic of type to `to` reaches (from `from`, a
+ * datagram's sender): a TCP listener, or a bound UDP socket; the one whose
+ * name fits best, as Linux's: its very address before a wildcard, and a
+ * UDP socket connected to the sender before others (one connected to
+ * another takes nothing). NULL: nothing there. */
+static struct usock *inet_lookup(int type, const struct inet_name *to, const struct inet_name *from)
+{
+	struct usock *best = NULL;
+	int best_score = 0;
+	bool v4 = inet_is_v4(to);
+	for (struct usock *o = all; o; o = o->next) {
+		if (!inet(o) || o->type != type || o->in.local.port != to->port)
+			continue;
+		if ((type == SOCK_STREAM && o->state != LISTENING) ||
+		    !(v4 ? reaches_v4(o) : reaches_v6(o)))
+			continue;
+		int score = inet_same_addr(&o->in.local, to) ? 2
+			    : inet_is_any(&o->in.local)	     ? 1
+							     : 0;
+		if (score && type == SOCK_DGRAM && o->state == CONNECTED)
+			score =
+			    o->in.remote.port == from->port && inet_same_addr(&o->in.remote, from)
+				? score + 2
+				: 0;
+		if (score > best_score) {
+			best = o;
+			best_score = score;
+		}
+	}
+	return best;
+}
+
+/* Connection c, made now, waits on listener l for an accept (the
+ * connect is done before it, as Linux's handshake is). */
+static void listener_queue(struct usock *l, struct usock *c)
+{
+	if (l->pending_tail)
+		l->pending_tail->next_pending = c;
+	else
+		l->pending = c;
+	l->pending_tail = c;
+	l->npending++;
+	if (l->file)
+		l->file->inode->wakes_in++;
+	waitq_wake(&l->wq);
+}
+
+/* TCP's connect, Linux's checks in its order: the socket's state, then
+ * the name. It is done at once, or refused (ECONNREFUSED) when nothing
+ * listens; a non-blocking one says EINPROGRESS either way, and the next
+ * connect or SO_ERROR tells the end, as Linux's. A full listener takes a
+ * non-blocking connect at once (Linux's retries its SYN until there is
+ * room) and a blocking one waits for room. */
+static int inet_connect_stream(struct usock *s, struct file *f, const struct uaddr *a)
+{
+	if (s->state == CONNECTED && s->in.in_progress) {
+		s->in.in_progress = false;
+		return 0;
+	}
+	if (s->state != UNCONNECTED)
+		return -EISCONN;
+	if (s->in.connect_failed) {
+		int e = s->err ? s->err : ECONNABORTED;
+		s->err = 0;
+		s->in.connect_failed = false;
+		return -e;
+	}
+	struct inet_name to;
+	int err = a->len < (s->family == AF_INET ? 16 : 24) ? -EINVAL
+		  : family_of(a) != s->family		    ? -EAFNOSUPPORT
+							    : inet_dest(s, a, &to);
+	if (err || (err = inet_source(s, &to, true)))
+		return err;
+	bool nonblock = f->flags & O_NONBLOCK;
+	struct usock *l;
+	f->refs++; /* another thread may close it while this one waits */
+	for (;;) {
+		l = to.port ? inet_lookup(SOCK_STREAM, &to, NULL) : NULL;
+		if (!l || l->rd_shut) {
+			err = -ECONNREFUSED;
+			break;
+		}
+		if (l->npending < l->backlog + 1 || nonblock) /* Linux lets one more in */
+			break;
+		err = wait_room(l, s);
+		if (!err && s->state != UNCONNECTED)
+			err = -EISCONN; /* another thread connected it meanwhile */
+		if (err)
+			break;
+	}
+	struct usock *c = err ? NULL : sock_new(l->family, SOCK_STREAM);
+	if (!err && !c)
+		err = -ENOMEM;
+	if (err) {
+		if (err == -ECONNREFUSED || err == -ENOMEM)
+			inet_release(s);
+		if (err == -ECONNREFUSED && nonblock) {
+			s->err = ECONNREFUSED;
+			s->in.connect_failed = true;
+			s->rd_shut = s->wr_shut = true;
+			err = -EINPROGRESS;
+		}
+		file_put(f);
+		return deadlocked(err);
+	}
+	/* the accepted end is the listener's clone, as Linux's */
+	c->in = l->in;
+	c->in.local = to;
+	c->in.remote = s->in.local;
+	c->in.port_given = true;
+	c->reuseaddr = l->reuseaddr;
+	c->keepalive = l->keepalive;
+	c->sndbuf = l->sndbuf;
+	c->rcvbuf = l->rcvbuf;
+	c->rcvtimeo = l->rcvtimeo;
+	c->sndtimeo = l->sndtimeo;
+	memcpy(c->linger, l->linger, sizeof c->linger);
+	c->peer = s;
+	c->state = CONNECTED;
+	s->peer = c;
+	s->state = CONNECTED;
+	s->in.remote = to;
+	s->rd_shut = s->wr_shut = s->in.fin = s->in.reset_next = false;
+	inet_named(c);
+	inet_named(s);
+	listener_queue(l, c);
+	wake(s, false); /* writable now: an epoll waiting for it sees the change */
+	if (nonblock) {
+		s->in.in_progress = true;
+		err = -EINPROGRESS;
+	}
+	file_put(f);
+	return err;
+}
+
+/* Connections queued on listener s and never accepted: each client sees
+ * a reset (an embryo's, as Linux's). */
+static void refuse_pending(struct usock *s)
+{
+	for (struct usock *c = s->pending; c;) {
+		struct usock *n = c->next_pending;
+		if (c->peer) {
+			c->peer->err = ECONNRESET;
+			hang_up(c->peer);
+		}
+		c->peer = NULL;
+		sock_close(c);
+		c = n;
+	}
+	s->pending = s->pending_tail = NULL;
+	s->npending = 0;
+}
+
+/* connect with AF_UNSPEC: a TCP socket's connection ends with a reset to
+ * its peer, a listener stops; a UDP socket forgets its peer. */
+static int inet_disconnect(struct usock *s)
+{
+	if (s->state == LISTENING)
+		refuse_pending(s);
+	if (s->type == SOCK_STREAM && s->peer) {
+		s->peer->err = ECONNRESET;
+		hang_up(s->peer);
+		s->peer = NULL;
+	}
+	if (s->type == SOCK_STREAM)
+		queue_free(s);
+	s->state = UNCONNECTED;
+	s->rd_shut = s->wr_shut = s->in.fin = s->in.reset_next = s->in.in_progress = false;
+	inet_release(s);
+	return 0;
+}
+
+static int inet_connect(struct usock *s, struct file *f, uint64_t uaddr, uint32_t len)
+{
+	struct uaddr a;
+	struct inet_name to;
+	int err = raw_from_user(uaddr, len, &a);
+	if (err)
+		return err;
+	if (len < 2)
+		return -EINVAL;
+	if (family_of(&a) == AF_UNSPEC)
+		return inet_disconnect(s);
+	if (s->type == SOCK_STREAM)
+		return inet_connect_stream(s, f, &a);
+	/* UDP: where sends without a name go, and the only sender it hears */
+	err = a.len < (s->family == AF_INET ? 16 : 24) ? -EINVAL
+	      : family_of(&a) != s->family	       ? -EAFNOSUPPORT
+						       : inet_dest(s, &a, &to);
+	if (err || (err = inet_source(s, &to, true)))
+		return err;
+	s->in.remote = to;
+	s->state = CONNECTED;
+	inet_named(s);
+	return 0;
 }
 
 /* --- the system calls --- */
@@ -556,17 +994,25 @@ static int make_file(struct usock *s, uint32_t flags, bool cloexec)
 	return fd;
 }
 
-/* Linux's checks: flags in type (EINVAL), the family (EAFNOSUPPORT; no
- * network, so AF_INET too), the type (ESOCKTNOSUPPORT), the protocol. */
+/* Linux's checks: flags in type (EINVAL), the family (EAFNOSUPPORT), the
+ * type (ESOCKTNOSUPPORT), the protocol. TCP and UDP sockets are on the
+ * loopback interface alone: there is no other network, so no raw IP. */
 static int check_type(int domain, int type, int protocol, int *kind)
 {
 	if (type & ~(SOCK_TYPE_MASK | SOCK_NONBLOCK | SOCK_CLOEXEC))
 		return -EINVAL;
-	if (domain != AF_UNIX)
+	if (domain != AF_UNIX && domain != AF_INET && domain != AF_INET6)
 		return -EAFNOSUPPORT;
 	*kind = type & SOCK_TYPE_MASK;
 	if (*kind >= 11) /* SOCK_MAX */
 		return -EINVAL;
+	if (domain != AF_UNIX) {
+		if (*kind == SOCK_STREAM)
+			return protocol && protocol != IPPROTO_TCP ? -EPROTONOSUPPORT : 0;
+		if (*kind == SOCK_DGRAM)
+			return protocol && protocol != IPPROTO_UDP ? -EPROTONOSUPPORT : 0;
+		return -ESOCKTNOSUPPORT;
+	}
 	if (protocol && protocol != AF_UNIX)
 		return -EPROTONOSUPPORT;
 	if (*kind == SOCK_RAW)
@@ -581,7 +1027,7 @@ SYSCALL_DEFINE3(socket, int, domain, int, type, int, protocol)
 	int kind, err = check_type(domain, type, protocol, &kind);
 	if (err)
 		return err;
-	struct usock *s = sock_new(kind);
+	struct usock *s = sock_new(domain, kind);
 	if (!s)
 		return -ENOMEM;
 	int fd = make_file(s, (uint32_t)type, type & SOCK_CLOEXEC);
@@ -599,7 +1045,7 @@ SYSCALL_DEFINE4(socketpair, int, domain, int, type, int, protocol, uint64_t, usv
 	err = check_type(domain, type, protocol, &kind);
 	if (err)
 		return err;
-	struct usock *a = sock_new(kind), *b = a ? sock_new(kind) : NULL;
+	struct usock *a = sock_new(AF_UNIX, kind), *b = a ? sock_new(AF_UNIX, kind) : NULL;
 	if (!b) {
 		if (a)
 			sock_close(a);
@@ -682,6 +1128,8 @@ SYSCALL_DEFINE3(bind, int, fd, uint64_t, uaddr, uint32_t, len)
 	struct usock *s;
 	struct uaddr a;
 	int err = sock_get(fd, &s, NULL);
+	if (!err && inet(s))
+		return inet_bind(s, uaddr, len);
 	if (!err)
 		err = addr_from_user(uaddr, len, &a, true);
 	if (err)
@@ -728,6 +1176,16 @@ SYSCALL_DEFINE2(listen, int, fd, int, backlog)
 		return err;
 	if (s->type == SOCK_DGRAM)
 		return -EOPNOTSUPP;
+	if (inet(s) && s->state != CONNECTED) {
+		/* unbound: a port from the ephemeral range; one listener a name */
+		if (!s->in.local.port && inet_autobind(s))
+			return -EADDRINUSE;
+		for (struct usock *o = all; o; o = o->next)
+			if (o != s && inet(o) && o->type == SOCK_STREAM && o->state == LISTENING &&
+			    o->in.local.port == s->in.local.port && names_overlap(o, s) &&
+			    !(o->in.reuseport && s->in.reuseport && o->uid == s->uid))
+				return -EADDRINUSE;
+	}
 	if (!s->name.len || s->state == CONNECTED)
 		return -EINVAL;
 	s->backlog = backlog < 0 || backlog > SOMAXCONN ? SOMAXCONN : backlog;
@@ -769,6 +1227,8 @@ SYSCALL_DEFINE3(connect, int, fd, uint64_t, uaddr, uint32_t, len)
 	int err = sock_get(fd, &s, &f);
 	if (err)
 		return err;
+	if (inet(s))
+		return inet_connect(s, f, uaddr, len);
 	if (s->type == SOCK_DGRAM && len >= 2) {
 		uint16_t family;
 		if (copy_from_user(&family, uaddr, sizeof family))
@@ -800,17 +1260,12 @@ SYSCALL_DEFINE3(connect, int, fd, uint64_t, uaddr, uint32_t, len)
 			err = -EAGAIN;
 			break;
 		}
-		sock_hold(l); /* it may be closed while this thread waits */
-		err = wait_change(l, deadline_of(s->sndtimeo),
-				  "connect to a full listening socket that no other thread accepts "
-				  "from (a deadlock)");
-		sock_put(l);
-		if (err)
+		if ((err = wait_room(l, s)))
 			break;
 	}
 	if (!err && s->state == CONNECTED)
 		err = -EISCONN; /* another thread connected it meanwhile */
-	struct usock *c = err ? NULL : sock_new(s->type);
+	struct usock *c = err ? NULL : sock_new(AF_UNIX, s->type);
 	if (!err && !c)
 		err = -ENOMEM;
 	if (!err) {
@@ -827,15 +1282,7 @@ SYSCALL_DEFINE3(connect, int, fd, uint64_t, uaddr, uint32_t, len)
 		s->peer_pid = l->peer_pid; /* the listener's, from its listen */
 		s->peer_uid = l->peer_uid;
 		s->peer_gid = l->peer_gid;
-		if (l->pending_tail)
-			l->pending_tail->next_pending = c;
-		else
-			l->pending = c;
-		l->pending_tail = c;
-		l->npending++;
-		if (l->file)
-			l->file->inode->wakes_in++;
-		waitq_wake(&l->wq);
+		listener_queue(l, c);
 	}
 	file_put(f);
 	return deadlocked(err);
@@ -949,6 +1396,72 @@ static int64_t destination(struct usock *s, const struct uaddr *to, int flags, i
 	return 0;
 }
 
+/* inet_destination's: the bytes are sent, and go nowhere. */
+#define GOES_NOWHERE 1
+
+/* Where a TCP or UDP send of total bytes goes, and the sender's name the
+ * receiver sees (a datagram's; none for a stream's bytes): 0, an error,
+ * or GOES_NOWHERE. TCP ignores a name, as Linux's; its errors are an
+ * earlier reset's (once), then EPIPE. A datagram to a port nothing is
+ * bound to is lost, and for a connected socket the port-unreachable
+ * answer makes its next call ECONNREFUSED, as Linux's. */
+static int64_t inet_destination(struct usock *s, const struct uaddr *to, int flags, int64_t done,
+				int64_t total, struct usock **dst, struct uaddr *from)
+{
+	if (stream(s)) {
+		if (s->err && !done) {
+			int e = s->err;
+			s->err = 0;
+			return e == EPIPE ? broken(s, flags, 0) : -e;
+		}
+		if (s->state != CONNECTED || s->wr_shut ||
+		    (!s->peer && (!s->in.reset_next || done)))
+			return broken(s, flags, done);
+		if (!s->peer) { /* the peer closed: its reset comes back */
+			s->in.reset_next = false;
+			s->err = EPIPE;
+			return GOES_NOWHERE;
+		}
+		*dst = s->peer;
+		from->len = 0;
+		return 0;
+	}
+	if (s->err) {
+		int e = s->err;
+		s->err = 0;
+		return -e;
+	}
+	struct inet_name dest, src;
+	if (to && to->len) {
+		int64_t err = to->len < 2 ? -EINVAL : inet_dest(s, to, &dest);
+		if (err)
+			return err;
+		if (!dest.port)
+			return -EINVAL;
+	} else if (s->state == CONNECTED) {
+		dest = s->in.remote;
+	} else {
+		return -EDESTADDRREQ;
+	}
+	if (s->wr_shut)
+		return broken(s, flags, 0);
+	if (total > (inet_is_v4(&dest) ? UDP_MAX_V4 : UDP_MAX_V6))
+		return -EMSGSIZE;
+	if (inet_source(s, &dest, false))
+		return -EAGAIN;
+	src = s->in.local;
+	if (inet_is_any(&src))
+		inet_loopback(&src, inet_is_v4(&dest));
+	*dst = inet_lookup(SOCK_DGRAM, &dest, &src);
+	if (!*dst) {
+		if (s->state == CONNECTED)
+			s->err = ECONNREFUSED;
+		return GOES_NOWHERE;
+	}
+	from->len = inet_name_format((*dst)->family, &src, (uint8_t *)from->bytes);
+	return 0;
+}
+
 /* Bytes a chunk costs its receiver's buffer: its data and its record, as
  * Linux counts a buffer's whole size. */
 #define CHUNK_COST(n) ((uint64_t)(n) + sizeof(struct chunk))
@@ -959,7 +1472,7 @@ static int64_t destination(struct usock *s, const struct uaddr *to, int flags, i
  * (10) + 1 datagrams. */
 static uint64_t room_in(const struct usock *dst, const struct usock *from)
 {
-	if (dst->type == SOCK_DGRAM && dst->peer != from && dst->count > 10)
+	if (!inet(dst) && dst->type == SOCK_DGRAM && dst->peer != from && dst->count > 10)
 		return 0;
 	return dst->bytes < SOCK_BUF ? SOCK_BUF - dst->bytes : 0;
 }
@@ -978,8 +1491,10 @@ static bool can_append(const struct chunk *t, const struct scm *scm)
 
 /* Append n bytes of the vector to dst's queue as one chunk, or for a
  * stream partly into its last chunk's spare room (can_append). The chunk
- * takes scm's files, if any, and dst's buffer is charged for them. */
-static int enqueue(struct usock *dst, struct usock *s, struct iter *it, uint64_t n, struct scm *scm)
+ * takes scm's files, if any, and dst's buffer is charged for them; `from`
+ * is the sender's name the receiver sees. */
+static int enqueue(struct usock *dst, struct usock *s, struct iter *it, uint64_t n, struct scm *scm,
+		   const struct uaddr *from)
 {
 	struct chunk *t = dst->tail;
 	if (stream(s) && can_append(t, scm) && t->cap - t->len >= n) {
@@ -993,7 +1508,7 @@ static int enqueue(struct usock *dst, struct usock *s, struct iter *it, uint64_t
 	struct chunk *c = kmalloc(sizeof *c + cap);
 	if (!c)
 		return -ENOMEM;
-	*c = (struct chunk){NULL, (uint32_t)n, 0, (uint32_t)cap, s->name, scm->creds, NULL, 0, {}};
+	*c = (struct chunk){NULL, (uint32_t)n, 0, (uint32_t)cap, *from, scm->creds, NULL, 0, {}};
 	if (iter_copy(it, c->data, n, false)) {
 		kfree(c);
 		return -EFAULT;
@@ -1019,18 +1534,24 @@ static int64_t do_send(struct usock *s, struct file *f, struct iter *it, const s
 	bool nonblock =
 	    (f->flags & O_NONBLOCK) || (flags & MSG_DONTWAIT) || current_thread()->io_nowait;
 	uint64_t deadline = deadline_of(s->sndtimeo);
+	struct uaddr from;
 
-	int64_t err = destination(s, to, flags, 0, &dst);
+	int64_t err = inet(s) ? inet_destination(s, to, flags, 0, total, &dst, &from)
+			      : destination(s, to, flags, 0, &dst);
+	if (err == GOES_NOWHERE)
+		return total;
 	if (err)
 		return err;
 	/* Linux's unix_maybe_add_creds: either end with SO_PASSCRED, or a
 	 * connection not yet accepted (whose socket may inherit it) */
-	if (!scm->creds.pid && (s->passcred || dst->passcred || !dst->file)) {
+	if (!inet(s) && !scm->creds.pid && (s->passcred || dst->passcred || !dst->file)) {
 		struct proc *p = current_proc();
 		scm->creds = (struct creds){p->pid, p->uid.r, p->gid.r};
 	}
-	if (!stream(s) && s->passcred && !s->name.len)
+	if (!inet(s) && !stream(s) && s->passcred && !s->name.len)
 		autobind(s); /* so that the receiver sees who sent it, as Linux */
+	if (!inet(s))
+		from = s->name;
 	if (!stream(s) && total > s->sndbuf - 32)
 		return -EMSGSIZE;
 	if (stream(s) && !total)
@@ -1051,8 +1572,10 @@ static int64_t do_send(struct usock *s, struct file *f, struct iter *it, const s
 			/* (an empty queue takes any message the sender may send) */
 			fits = room >= CHUNK_COST(n) + batch_size(scm->fds) || !dst->count;
 		}
+		if (!fits && inet(s) && !stream(s))
+			return total; /* a full UDP socket loses what comes, as Linux's */
 		if (fits) {
-			if ((err = enqueue(dst, s, it, n, scm)))
+			if ((err = enqueue(dst, s, it, n, scm, &from)))
 				return done ? done : err;
 			done += n;
 			wake(dst, true);
@@ -1072,7 +1595,10 @@ static int64_t do_send(struct usock *s, struct file *f, struct iter *it, const s
 		}
 		/* dst may have gone meanwhile: look for it again */
 		if (!err)
-			err = destination(s, to, flags, done, &dst);
+			err = inet(s) ? inet_destination(s, to, flags, done, total, &dst, &from)
+				      : destination(s, to, flags, done, &dst);
+		if (err == GOES_NOWHERE)
+			return total;
 		if (err)
 			return done ? done : err;
 	}
@@ -1138,7 +1664,7 @@ static int64_t do_recv(struct usock *s, struct file *f, struct iter *it, int fla
 	int64_t done = 0, want = (int64_t)it->left;
 
 	if (s->type != SOCK_DGRAM && s->state != CONNECTED && !s->head)
-		return s->type == SOCK_STREAM ? -EINVAL : -ENOTCONN;
+		return s->type == SOCK_STREAM && !inet(s) ? -EINVAL : -ENOTCONN;
 	for (;;) {
 		struct chunk *c = s->head;
 		if (c && stream(s)) {
@@ -1185,7 +1711,10 @@ static int64_t do_recv(struct usock *s, struct file *f, struct iter *it, int fla
 				consumed(s, true);
 			return r;
 		}
-		/* nothing queued: an error, the end, or a wait, in Linux's order */
+		/* nothing queued: an error, the end, or a wait, in Linux's order
+		 * (TCP's end, once its peer closed, before any error) */
+		if (inet(s) && stream(s) && s->in.fin)
+			return done;
 		if (s->err && !done) {
 			int e = s->err; /* a peer closed with data unread: once */
 			s->err = 0;
@@ -1255,7 +1784,8 @@ static int64_t sendmsg_common(int fd, struct iter *it, uint64_t uname, uint32_t 
 	struct uaddr to = {0};
 	int64_t r = sock_get(fd, &s, &f);
 	if (!r && uname && namelen)
-		r = addr_from_user(uname, namelen, &to, false);
+		r = inet(s) ? raw_from_user(uname, namelen, &to)
+			    : addr_from_user(uname, namelen, &to, false);
 	if (r)
 		return r;
 	f->refs++;
@@ -1316,7 +1846,7 @@ static int scm_count(const uint8_t *buf, uint64_t len)
  * (EINVAL) that the sender may claim (its own, or any with an effective
  * uid of 0: EPERM), of a live pid (ESRCH); any other type is EINVAL. On
  * error the references taken are let go. */
-static int scm_parse(const uint8_t *buf, uint64_t len, struct scm *scm)
+static int scm_parse(const uint8_t *buf, uint64_t len, struct scm *scm, bool unix)
 {
 	struct proc *p = current_proc();
 	int err = 0, nfds = buf ? scm_count(buf, len) : 0;
@@ -1337,6 +1867,8 @@ static int scm_parse(const uint8_t *buf, uint64_t len, struct scm *scm)
 		const uint8_t *data = buf + off + CMSG_HDR;
 		if (level != SOL_SOCKET) {
 			/* skipped */
+		} else if (!unix) {
+			err = -EINVAL; /* files and credentials are Unix sockets' alone */
 		} else if (type == SCM_RIGHTS) {
 			int n = (int)((clen - CMSG_HDR) / 4);
 			if (n > 0 && scm->fds->n + n > SCM_MAX_FD)
@@ -1421,7 +1953,7 @@ static int64_t send_one(int fd, uint64_t umsg, int flags, bool *all)
 		}
 	}
 	if (!r)
-		r = scm_parse(ctl, m.controllen, &scm);
+		r = scm_parse(ctl, m.controllen, &scm, sock_get(fd, &s, NULL) || !inet(s));
 	kfree(ctl);
 	if (!r)
 		r = sendmsg_common(fd, &it, m.name, m.namelen, flags, &scm);
@@ -1507,7 +2039,7 @@ static int64_t recv_common(int fd, struct iter *it, int flags, int *msg_flags, s
 		return r;
 	f->refs++;
 	r = do_recv(s, f, it, flags, from, msg_flags, scm);
-	*passcred = s->passcred;
+	*passcred = s->passcred && !inet(s);
 	file_put(f);
 	return r;
 }
@@ -1741,11 +2273,15 @@ SYSCALL_DEFINE2(shutdown, int, fd, int, how)
 	struct usock *p = s->type == SOCK_DGRAM ? NULL : s->peer;
 	if (p) { /* the other end: no more to read after ours stops writing */
 		p->rd_shut |= wr;
-		p->wr_shut |= rd;
+		if (inet(p))
+			p->in.fin |= wr; /* (TCP tells the peer nothing of SHUT_RD) */
+		else
+			p->wr_shut |= rd;
 		wake(p, true);
 		wake(p, false);
 	}
-	return 0;
+	/* TCP and UDP: an unconnected socket's is ENOTCONN, after it, as Linux's */
+	return inet(s) && s->state == UNCONNECTED ? -ENOTCONN : 0;
 }
 
 SYSCALL_DEFINE3(getsockname, int, fd, uint64_t, uaddr, uint64_t, ulen)
@@ -1771,6 +2307,8 @@ SYSCALL_DEFINE3(getpeername, int, fd, uint64_t, uaddr, uint64_t, ulen)
 /* The option a program sets and reads back as it set it, or NULL. */
 static int32_t *int_option(struct usock *s, int name)
 {
+	if (name == SO_REUSEPORT && inet(s))
+		return &s->in.reuseport;
 	switch (name) {
 	case SO_SNDBUF:
 		return &s->sndbuf;
@@ -1791,6 +2329,75 @@ static int32_t *int_option(struct usock *s, int name)
 	}
 }
 
+/* A TCP or UDP socket's option of level IPPROTO_IP, IPPROTO_IPV6 or
+ * IPPROTO_TCP: where it is kept, or NULL with *err: EOPNOTSUPP for a level
+ * its protocol has not, ENOPROTOOPT for a name it has not, as Linux's. */
+static int32_t *inet_option(struct usock *s, int level, int name, int *err)
+{
+	*err = -ENOPROTOOPT;
+	if (level == IPPROTO_TCP && s->type == SOCK_STREAM) {
+		switch (name) {
+		case TCP_NODELAY:
+			return &s->in.nodelay;
+		case TCP_CORK:
+			return &s->in.cork;
+		case TCP_KEEPIDLE:
+			return &s->in.keepidle;
+		case TCP_KEEPINTVL:
+			return &s->in.keepintvl;
+		case TCP_KEEPCNT:
+			return &s->in.keepcnt;
+		default:
+			return NULL;
+		}
+	}
+	if (level == IPPROTO_IP)
+		return name == IP_TTL ? &s->in.ttl : name == IP_TOS ? &s->in.tos : NULL;
+	if (level == IPPROTO_IPV6 && s->family == AF_INET6)
+		return name == IPV6_V6ONLY ? &s->in.v6only : NULL;
+	*err = -EOPNOTSUPP;
+	return NULL;
+}
+
+/* Set it to v, Linux's ranges checked (EINVAL). */
+static int inet_set_option(struct usock *s, int level, int name, int32_t v)
+{
+	int err;
+	int32_t *at = inet_option(s, level, name, &err);
+	if (!at)
+		return err;
+	switch (level == IPPROTO_TCP ? name : -1) {
+	case TCP_KEEPIDLE:
+	case TCP_KEEPINTVL:
+		if (v < 1 || v > 32767)
+			return -EINVAL;
+		*at = v;
+		return 0;
+	case TCP_KEEPCNT:
+		if (v < 1 || v > 127)
+			return -EINVAL;
+		*at = v;
+		return 0;
+	case -1:
+		break;
+	default:
+		*at = v != 0;
+		return 0;
+	}
+	if (level == IPPROTO_IP && name == IP_TTL) {
+		if (v != -1 && (v < 1 || v > 255))
+			return -EINVAL;
+		*at = v == -1 ? 64 : v;
+	} else if (level == IPPROTO_IP) {
+		*at = v & 0xff;
+	} else {
+		if (s->in.local.port)
+			return -EINVAL; /* IPV6_V6ONLY: bound already */
+		*at = v != 0;
+	}
+	return 0;
+}
+
 struct timeval_user {
 	int64_t sec, usec;
 };
@@ -1806,9 +2413,12 @@ SYSCALL_DEFINE5(getsockopt, int, fd, int, level, int, name, uint64_t, uval, uint
 		return -EFAULT;
 	if (len < 0)
 		return -EINVAL;
-	if (level != SOL_SOCKET)
+	if (level != SOL_SOCKET && !inet(s))
 		return -EOPNOTSUPP;
-	int32_t v, *stored = int_option(s, name);
+	int32_t v,
+	    *stored = level == SOL_SOCKET ? int_option(s, name) : inet_option(s, level, name, &err);
+	if (!stored && level != SOL_SOCKET)
+		return err;
 	uint8_t out[16];
 	uint32_t n = sizeof v;
 	switch (stored ? -1 : name) {
@@ -1819,10 +2429,10 @@ SYSCALL_DEFINE5(getsockopt, int, fd, int, level, int, name, uint64_t, uval, uint
 		v = s->type;
 		break;
 	case SO_DOMAIN:
-		v = AF_UNIX;
+		v = s->family;
 		break;
 	case SO_PROTOCOL:
-		v = 0;
+		v = !inet(s) ? 0 : stream(s) ? IPPROTO_TCP : IPPROTO_UDP;
 		break;
 	case SO_ERROR:
 		v = s->err; /* taken, as Linux's */
@@ -1835,7 +2445,8 @@ SYSCALL_DEFINE5(getsockopt, int, fd, int, level, int, name, uint64_t, uval, uint
 		/* the peer's process and credentials when it connected (a
 		 * listener's own), or none: pid 0, ids -1 */
 		int32_t cred[3] = {0, -1, -1};
-		if ((s->state == CONNECTED && s->type != SOCK_DGRAM) || s->state == LISTENING)
+		if (!inet(s) &&
+		    ((s->state == CONNECTED && s->type != SOCK_DGRAM) || s->state == LISTENING))
 			cred[0] = s->peer_pid, cred[1] = (int32_t)s->peer_uid,
 			cred[2] = (int32_t)s->peer_gid;
 		memcpy(out, cred, sizeof cred);
@@ -1873,6 +2484,14 @@ SYSCALL_DEFINE5(setsockopt, int, fd, int, level, int, name, uint64_t, uval, uint
 	int err = sock_get(fd, &s, NULL);
 	if (err)
 		return err;
+	if (level != SOL_SOCKET && inet(s)) {
+		int32_t v;
+		if (len < sizeof v)
+			return -EINVAL;
+		if (copy_from_user(&v, uval, sizeof v))
+			return -EFAULT;
+		return inet_set_option(s, level, name, v);
+	}
 	if (level != SOL_SOCKET)
 		return -EOPNOTSUPP;
 	if (name == SO_RCVTIMEO || name == SO_SNDTIMEO) {

@@ -43,6 +43,7 @@
 #define EIDRM 43
 #define EOVERFLOW 75
 #define ENOTSOCK 88
+#define EDESTADDRREQ 89
 #define EMSGSIZE 90
 #define EPROTOTYPE 91
 #define ENOPROTOOPT 92
@@ -51,12 +52,17 @@
 #define EOPNOTSUPP 95
 #define EAFNOSUPPORT 97
 #define EADDRINUSE 98
+#define EADDRNOTAVAIL 99
+#define ENETUNREACH 101
+#define ECONNABORTED 103
 #define ECONNRESET 104
 #define ENOBUFS 105
 #define EISCONN 106
 #define ENOTCONN 107
 #define ETIMEDOUT 110
 #define ECONNREFUSED 111
+#define EALREADY 114
+#define EINPROGRESS 115
 /* Never seen by a program: a system call interrupted by a signal, restarted
  * if the handler has SA_RESTART (or none runs), else ending with EINTR. */
 #define ERESTARTSYS 512

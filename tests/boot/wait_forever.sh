@@ -3,7 +3,9 @@
 # polling such a pipe with no timeout (poll, or epoll_wait on an epoll
 # holding it), opening a named pipe that no one else opens, reading a
 # timerfd that is not armed, futex_waitv on words nobody else wakes,
-# splicing out of an empty pipe or into a full one, and pause, sigsuspend and sigwaitinfo
+# splicing out of an empty pipe or into a full one, accepting on a TCP
+# listener nothing connects to, reading a TCP connection whose other end
+# (this thread's) never writes, and pause, sigsuspend and sigwaitinfo
 # with no timer armed, or with the timer's signal blocked. Linux would hang
 # forever; the program ends with 137 and a message naming the cause instead,
 # and the kernel goes on (every page comes back).
@@ -15,6 +17,8 @@ cat >"$TMP/wait.c" <<'END'
 #include <stdio.h>
 #include <fcntl.h>
 #include <linux/futex.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <stdint.h>
 #include <sys/syscall.h>
 #include <sys/epoll.h>
@@ -61,6 +65,20 @@ int main(int argc, char **argv)
 			loff_t off = 0;
 			splice(fd, &off, p[1], NULL, sizeof buf, 0);
 		}
+	} else if (!strncmp(argv[1], "tcp-", 4)) {
+		int l = socket(AF_INET, SOCK_STREAM, 0);
+		struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+		socklen_t len = sizeof a;
+		bind(l, (struct sockaddr *)&a, sizeof a);
+		listen(l, 1);
+		getsockname(l, (struct sockaddr *)&a, &len);
+		if (!strcmp(argv[1], "tcp-read")) {
+			int c = socket(AF_INET, SOCK_STREAM, 0);
+			connect(c, (struct sockaddr *)&a, sizeof a);
+			read(c, buf, 1);
+		} else {
+			accept(l, NULL, NULL);
+		}
 	} else if (!strcmp(argv[1], "futex_waitv")) {
 		static uint32_t words[2];
 		struct futex_waitv w[2] = {{0, (uintptr_t)&words[0], 2 | 128, 0},
@@ -103,6 +121,16 @@ expect_output "^start$"
 expect_no_output "never printed"
 expect_output "Program killed by SIGKILL: timerfd read with the timer not armed and no other thread to arm it (a deadlock)"
 expect_output "every page, page table and heap block the program used is free again"
+# TCP's waits are reported as Unix sockets' are.
+for mode in "tcp-accept:accept with no other thread to connect" \
+	"tcp-read:receive from a socket that no other thread writes"; do
+	run ./bareflow run --verbose --timeout 60 "$TMP/wait" "${mode%%:*}"
+	expect_status 137
+	expect_output "^start$"
+	expect_no_output "never printed"
+	expect_output "Program killed by SIGKILL: ${mode#*:} (a deadlock)"
+	expect_output "every page, page table and heap block the program used is free again"
+done
 run ./bareflow run --verbose --timeout 60 "$TMP/wait" futex_waitv
 expect_status 137
 expect_output "^start$"
