@@ -5,7 +5,8 @@
 # it), runs natively, the oracle, and bare-metal on one CPU and on two
 # (GOMAXPROCS follows them); everything it prints, stderr included, must be
 # the same: goroutines' work, channels, timers, atomics, files, net/http
-# over a Unix socket, a signal to signal.Notify.
+# over a Unix socket, a signal to signal.Notify, and net/http, echoes and
+# datagrams over TCP and UDP on the loopback (IPv4, IPv6, "localhost").
 . tests/boot/common.inc
 command -v go >/dev/null 2>&1 || fail "go is missing: tools/setup.sh installs golang-go"
 mkdir -p build/go

@@ -1,7 +1,7 @@
 // An outside program for the kernel: Go's runtime, as a statically linked
 // Go binary brings it (threads it starts with clone, futexes, signals on
 // an alternate stack, epoll with an eventfd or pipe, nonblocking sockets,
-// timers). Built with Debian's golang-go and run natively and bare-metal
+// timers, TCP and UDP on the loopback). Built with Debian's golang-go and run natively and bare-metal
 // by tests/boot/go_programs.sh, which compares the two outputs. Only what
 // is deterministic is printed.
 package main
@@ -9,6 +9,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -153,6 +154,29 @@ func files() {
 	fmt.Println("files:", names)
 }
 
+// Eight requests at once from c, to base/req0 to base/req7: each one's
+// status and body, or its error.
+func getEight(c *http.Client, base string) []string {
+	var wg sync.WaitGroup
+	replies := make([]string, 8)
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func(k int) {
+			defer wg.Done()
+			resp, err := c.Get(fmt.Sprintf("%s/req%d", base, k))
+			if err != nil {
+				replies[k] = "error: " + err.Error()
+				return
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			replies[k] = fmt.Sprint(resp.StatusCode, " ", string(b))
+		}(i)
+	}
+	wg.Wait()
+	return replies
+}
+
 // net/http over a Unix domain socket (epoll, nonblocking accept and
 // connect), a net.Pipe echo, and a signal delivered to signal.Notify.
 func network() {
@@ -168,27 +192,13 @@ func network() {
 		fmt.Fprintf(w, "hello %s", r.URL.Path)
 	})}
 	go srv.Serve(l)
-	c := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-		return net.Dial("unix", path)
-	}}}
-	var wg sync.WaitGroup
-	replies := make([]string, 8)
-	for i := 0; i < 8; i++ {
-		wg.Add(1)
-		go func(k int) {
-			defer wg.Done()
-			resp, err := c.Get(fmt.Sprintf("http://bareflow/req%d", k))
-			if err != nil {
-				replies[k] = "error: " + err.Error()
-				return
-			}
-			b, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			replies[k] = fmt.Sprint(resp.StatusCode, " ", string(b))
-		}(i)
-	}
-	wg.Wait()
-	for _, r := range replies {
+	/* (no connections kept: one dialled and not used would hold the
+	 * Shutdown below for 5 s, which a busy machine made happen) */
+	c := &http.Client{Transport: &http.Transport{DisableKeepAlives: true,
+		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+			return net.Dial("unix", path)
+		}}}
+	for _, r := range getEight(c, "http://bareflow") {
 		fmt.Println("http:", r)
 	}
 	a, b := net.Pipe()
@@ -214,6 +224,93 @@ func network() {
 	cancel()
 }
 
+// TCP and UDP on the loopback: net/http with eight concurrent clients
+// over IPv4, a listener on "localhost" (Go's own resolver reads /etc/hosts)
+// and one dual-stack on IPv6's wildcard dialled over IPv4, a refused dial,
+// and UDP datagrams both ways.
+func loopback() {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Println("tcp listen:", err)
+		return
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "tcp hello %s", r.URL.Path)
+	})}
+	go srv.Serve(l)
+	/* (Close: nothing to wait for, unlike the Shutdown above) */
+	c := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	for _, r := range getEight(c, "http://"+l.Addr().String()) {
+		fmt.Println("http over tcp:", r)
+	}
+	fmt.Println("tcp close:", srv.Close())
+
+	for _, at := range []struct{ listen, dial string }{{"localhost:0", "localhost"}, {"[::]:0", "127.0.0.1"}} {
+		l, err := net.Listen("tcp", at.listen)
+		if err != nil {
+			fmt.Println("listen", at.listen+":", err)
+			continue
+		}
+		go func() {
+			c, err := l.Accept()
+			if err == nil {
+				line, _ := bufio.NewReader(c).ReadString('\n')
+				c.Write([]byte("echo " + line))
+				c.Close()
+			}
+		}()
+		_, port, _ := net.SplitHostPort(l.Addr().String())
+		c, err := net.Dial("tcp", net.JoinHostPort(at.dial, port))
+		if err != nil {
+			fmt.Println("dial", at.dial+":", err)
+			l.Close()
+			continue
+		}
+		c.Write([]byte("over " + at.listen[:len(at.listen)-2] + "\n"))
+		b, _ := io.ReadAll(c)
+		fmt.Print("tcp echo: ", string(b))
+		c.Close()
+		l.Close()
+	}
+
+	_, err = net.Dial("tcp", l.Addr().String()) /* its listener closed */
+	fmt.Println("dial a closed port refused:", errors.Is(err, syscall.ECONNREFUSED))
+
+	u, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Println("udp listen:", err)
+		return
+	}
+	go func() {
+		buf := make([]byte, 64)
+		for i := 0; i < 3; i++ {
+			n, from, err := u.ReadFrom(buf)
+			if err != nil {
+				return
+			}
+			u.WriteTo(append([]byte("udp echo "), buf[:n]...), from)
+		}
+	}()
+	d, err := net.Dial("udp", u.LocalAddr().String())
+	if err != nil {
+		fmt.Println("udp dial:", err)
+		return
+	}
+	for i := 0; i < 3; i++ {
+		fmt.Fprintf(d, "datagram %d", i)
+		buf := make([]byte, 64)
+		d.SetReadDeadline(time.Now().Add(10 * time.Second))
+		n, err := d.Read(buf)
+		if err != nil {
+			fmt.Println("udp read:", err)
+			break
+		}
+		fmt.Println(string(buf[:n]))
+	}
+	d.Close()
+	u.Close()
+}
+
 func main() {
 	fmt.Println("go runtime, GOMAXPROCS set:", runtime.GOMAXPROCS(0) >= 1)
 	work()
@@ -221,5 +318,6 @@ func main() {
 	contention()
 	files()
 	network()
+	loopback()
 	fmt.Println("done")
 }
