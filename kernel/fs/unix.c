@@ -365,13 +365,14 @@ static void refuse_pending(struct usock *s);
 
 /* s is closed: nothing points to it afterwards; threads waiting on it are
  * woken and see it dead, and the last of them frees it (sock_put). A
- * stream's peer reads the end of it, or with bytes left unread here, a
- * reset; a TCP peer's next write goes nowhere and draws a reset, which
- * its write after that reports, as Linux's. */
+ * stream's peer reads the end of it, or with bytes left unread here (or a
+ * TCP socket's SO_LINGER of 0 s), a reset; a TCP peer's next write goes nowhere and draws a reset,
+ * which its write after that reports, as Linux's. */
 static void sock_close(struct usock *s)
 {
 	refuse_pending(s); /* connections never accepted */
-	bool unread = s->head != NULL;
+	/* (TCP resets too when SO_LINGER asks for no wait) */
+	bool unread = s->head != NULL || (inet(s) && s->linger[0] && !s->linger[1]);
 	for (struct usock *o = all; o; o = o->next)
 		if (o->peer == s) {
 			if (o->type == SOCK_DGRAM) {

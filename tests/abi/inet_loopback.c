@@ -277,6 +277,16 @@ static void tcp(void)
 	close(c);
 
 	c = socket(AF_INET, SOCK_STREAM, 0);
+	connect(c, (void *)&same, sizeof same);
+	s = accept(l, NULL, NULL);
+	struct linger abort_it = {1, 0};
+	setsockopt(s, SOL_SOCKET, SO_LINGER, &abort_it, sizeof abort_it);
+	close(s);
+	printf("the server closed with SO_LINGER 0: read %s", res_value(read(c, buf, sizeof buf)));
+	printf(", again %s\n", res_value(read(c, buf, sizeof buf)));
+	close(c);
+
+	c = socket(AF_INET, SOCK_STREAM, 0);
 	printf("shutdown unconnected: %s\n", res(shutdown(c, SHUT_RDWR)));
 	int refused = closed_port(SOCK_STREAM);
 	struct sockaddr_in nobody = v4("127.0.0.1", refused);
