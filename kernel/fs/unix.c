@@ -106,6 +106,8 @@
 #define TCP_KEEPIDLE 4
 #define TCP_KEEPINTVL 5
 #define TCP_KEEPCNT 6
+#define TCP_USER_TIMEOUT 18
+#define UDP_CORK 1
 #define IPV6_UNICAST_HOPS 16
 #define IPV6_V6ONLY 26
 #define UDP_MAX_V4 65507 /* a datagram's most bytes: 65535 less IPv4's and UDP's headers */
@@ -179,7 +181,9 @@ struct inet_part {
 	bool reset_next;     /* the peer closed: a write goes nowhere and draws a reset */
 	bool in_progress;    /* a non-blocking connect went through: the next one says 0 */
 	bool connect_failed; /* a non-blocking connect was refused */
-	int32_t v6only, reuseport, nodelay, cork, keepidle, keepintvl, keepcnt, ttl, tos;
+	bool reset;	     /* the connection was reset: it has no peer name */
+	int32_t v6only, reuseport, nodelay, cork, keepidle, keepintvl, keepcnt, user_timeout;
+	int32_t ttl, tos, hops, udp_cork;
 };
 
 struct usock {
@@ -260,7 +264,7 @@ static struct usock *sock_new(int family, int type)
 		s->in.keepidle = 7200;
 		s->in.keepintvl = 75;
 		s->in.keepcnt = 9;
-		s->in.ttl = 64;
+		s->in.ttl = s->in.hops = 64;
 		inet_named(s);
 	}
 	return s;
@@ -383,6 +387,10 @@ static void sock_close(struct usock *s)
 				o->rd_shut = o->in.fin = o->in.reset_next = true;
 				wake(o, true);
 				wake(o, false);
+			} else if (inet(o)) { /* a reset: EPIPE once the end was read */
+				o->err = o->in.fin ? EPIPE : ECONNRESET;
+				o->in.reset = true;
+				hang_up(o);
 			} else {
 				if (unread)
 					o->err = ECONNRESET;
@@ -703,9 +711,9 @@ static int inet_autobind(struct usock *s)
 
 /* bind, Linux's checks in its order: the name's length and family, an
  * address that is not the loopback's or a wildcard (EADDRNOTAVAIL: there
- * is no other interface), a port below 1024 for a user but root (EACCES),
- * a socket bound already (EINVAL), a port in use (EADDRINUSE). Port 0
- * takes one from the ephemeral range. */
+ * is no other interface; IPv6's after the next two), a port below 1024 for
+ * a user but root (EACCES), a socket bound already (EINVAL), a port in
+ * use (EADDRINUSE). Port 0 takes one from the ephemeral range. */
 static int inet_bind(struct usock *s, uint64_t uaddr, uint32_t len)
 {
 	struct uaddr raw;
@@ -715,14 +723,18 @@ static int inet_bind(struct usock *s, uint64_t uaddr, uint32_t len)
 		err = inet_name_parse(s->family, (const uint8_t *)raw.bytes, raw.len, &n);
 	if (err)
 		return err;
-	if (s->family == AF_INET6 && inet_is_v4(&n) && s->in.v6only)
-		return -EINVAL;
-	if (!inet_is_local(&n))
+	/* (IPv6's bind looks at the port and the socket before the address) */
+	bool v6 = s->family == AF_INET6;
+	if (!v6 && !inet_is_local(&n))
 		return -EADDRNOTAVAIL;
 	if (n.port && n.port < 1024 && current_proc()->uid.e != 0)
 		return -EACCES;
 	if (s->in.local.port || s->state != UNCONNECTED)
 		return -EINVAL;
+	if (v6 && inet_is_v4(&n) && s->in.v6only)
+		return -EINVAL;
+	if (v6 && !inet_is_local(&n))
+		return -EADDRNOTAVAIL;
 	struct inet_name was = s->in.local;
 	memcpy(s->in.local.addr, n.addr, sizeof n.addr);
 	s->in.local.port = n.port;
@@ -754,17 +766,53 @@ static void inet_release(struct usock *s)
 /* Where a connect or a send to the name in a goes (Linux's checks of its
  * length and family first): a wildcard means the loopback; any other
  * address is ENETUNREACH, as Linux's without a route to it. */
-static int inet_dest(const struct usock *s, const struct uaddr *a, struct inet_name *to)
+static int inet_dest(int family, bool v6only, const struct uaddr *a, struct inet_name *to)
 {
-	int err = inet_name_parse(s->family, (const uint8_t *)a->bytes, a->len, to);
+	int err = inet_name_parse(family, (const uint8_t *)a->bytes, a->len, to);
 	if (err)
 		return err;
 	to->flowinfo = to->scope = 0;
-	if (s->family == AF_INET6 && inet_is_v4(to) && s->in.v6only)
+	if (family == AF_INET6 && inet_is_v4(to) && v6only)
 		return -ENETUNREACH;
 	if (inet_is_any(to))
 		inet_loopback(to, inet_is_v4(to));
 	return inet_is_local(to) ? 0 : -ENETUNREACH;
+}
+
+/* An error for s's next call (TCP's reset, UDP's port unreachable): the
+ * threads waiting on s see it. */
+static void inet_error(struct usock *s, int err)
+{
+	s->err = err;
+	wake(s, true);
+	wake(s, false);
+}
+
+/* A UDP send's or connect's destination from the name in a: an IPv6
+ * socket takes an IPv4 name too (not with IPV6_V6ONLY), and AF_UNSPEC
+ * for none (*none set); an IPv4 socket takes AF_UNSPEC as IPv4, as
+ * Linux's udp_sendmsg. */
+static int udp_dest(const struct usock *s, const struct uaddr *a, struct inet_name *to, bool *none)
+{
+	struct uaddr v = *a;
+	uint16_t family = a->len >= 2 ? family_of(a) : AF_UNSPEC;
+	*none = false;
+	if (a->len < 2)
+		return -EINVAL;
+	if (s->family == AF_INET6 && family == AF_UNSPEC) {
+		*none = true;
+		return 0;
+	}
+	if (s->family == AF_INET6 && family == AF_INET) {
+		if (s->in.v6only)
+			return -ENETUNREACH;
+		return inet_dest(AF_INET, false, a, to);
+	}
+	if (s->family == AF_INET6 && family != AF_INET6)
+		return -EINVAL;
+	if (s->family == AF_INET && family == AF_UNSPEC)
+		memcpy(v.bytes, &(uint16_t){AF_INET}, 2);
+	return inet_dest(s->family, s->in.v6only, &v, to);
 }
 
 /* s is to send to `to`: a port if it has none, and with fill, the
@@ -850,7 +898,7 @@ static int inet_connect_stream(struct usock *s, struct file *f, const struct uad
 	struct inet_name to;
 	int err = a->len < (s->family == AF_INET ? 16 : 24) ? -EINVAL
 		  : family_of(a) != s->family		    ? -EAFNOSUPPORT
-							    : inet_dest(s, a, &to);
+					      : inet_dest(s->family, s->in.v6only, a, &to);
 	if (err || (err = inet_source(s, &to, true)))
 		return err;
 	bool nonblock = f->flags & O_NONBLOCK;
@@ -874,8 +922,15 @@ static int inet_connect_stream(struct usock *s, struct file *f, const struct uad
 	if (!err && !c)
 		err = -ENOMEM;
 	if (err) {
-		if (err == -ECONNREFUSED || err == -ENOMEM)
+		if (err == -ECONNREFUSED || err == -ENOMEM) {
+			/* the port goes back, but getsockname still shows it (and a
+			 * non-blocking connect's address too), as Linux's */
+			struct inet_name shown = s->in.local;
 			inet_release(s);
+			if (!nonblock)
+				memcpy(shown.addr, s->in.local.addr, sizeof shown.addr);
+			s->name.len = inet_name_format(s->family, &shown, (uint8_t *)s->name.bytes);
+		}
 		if (err == -ECONNREFUSED && nonblock) {
 			s->err = ECONNREFUSED;
 			s->in.connect_failed = true;
@@ -902,7 +957,7 @@ static int inet_connect_stream(struct usock *s, struct file *f, const struct uad
 	s->peer = c;
 	s->state = CONNECTED;
 	s->in.remote = to;
-	s->rd_shut = s->wr_shut = s->in.fin = s->in.reset_next = false;
+	s->rd_shut = s->wr_shut = s->in.fin = s->in.reset_next = s->in.reset = false;
 	inet_named(c);
 	inet_named(s);
 	listener_queue(l, c);
@@ -923,6 +978,7 @@ static void refuse_pending(struct usock *s)
 		struct usock *n = c->next_pending;
 		if (c->peer) {
 			c->peer->err = ECONNRESET;
+			c->peer->in.reset = inet(c->peer);
 			hang_up(c->peer);
 		}
 		c->peer = NULL;
@@ -937,10 +993,13 @@ static void refuse_pending(struct usock *s)
  * its peer, a listener stops; a UDP socket forgets its peer. */
 static int inet_disconnect(struct usock *s)
 {
-	if (s->state == LISTENING)
+	if (s->state == LISTENING) {
 		refuse_pending(s);
+		waitq_wake(&s->wq); /* an accept waiting sees it listen no more */
+	}
 	if (s->type == SOCK_STREAM && s->peer) {
 		s->peer->err = ECONNRESET;
+		s->peer->in.reset = true;
 		hang_up(s->peer);
 		s->peer = NULL;
 	}
@@ -948,6 +1007,7 @@ static int inet_disconnect(struct usock *s)
 		queue_free(s);
 	s->state = UNCONNECTED;
 	s->rd_shut = s->wr_shut = s->in.fin = s->in.reset_next = s->in.in_progress = false;
+	s->in.reset = s->in.connect_failed = false;
 	inet_release(s);
 	return 0;
 }
@@ -965,10 +1025,18 @@ static int inet_connect(struct usock *s, struct file *f, uint64_t uaddr, uint32_
 		return inet_disconnect(s);
 	if (s->type == SOCK_STREAM)
 		return inet_connect_stream(s, f, &a);
-	/* UDP: where sends without a name go, and the only sender it hears */
-	err = a.len < (s->family == AF_INET ? 16 : 24) ? -EINVAL
-	      : family_of(&a) != s->family	       ? -EAFNOSUPPORT
-						       : inet_dest(s, &a, &to);
+	/* UDP: where sends without a name go, and the only sender it hears;
+	 * an IPv6 socket takes an IPv4 name, as Linux's (not V6ONLY) */
+	uint16_t family = family_of(&a);
+	bool none;
+	if (s->family == AF_INET6 && family == AF_INET)
+		err = s->in.v6only ? -EAFNOSUPPORT : udp_dest(s, &a, &to, &none);
+	else if (a.len < (s->family == AF_INET ? 16 : 24))
+		err = -EINVAL;
+	else if (family != s->family)
+		err = -EAFNOSUPPORT;
+	else
+		err = inet_dest(s->family, s->in.v6only, &a, &to);
 	if (err || (err = inet_source(s, &to, true)))
 		return err;
 	s->in.remote = to;
@@ -1397,8 +1465,9 @@ static int64_t destination(struct usock *s, const struct uaddr *to, int flags, i
 	return 0;
 }
 
-/* inet_destination's: the bytes are sent, and go nowhere. */
-#define GOES_NOWHERE 1
+/* inet_destination's: the bytes are sent, and go nowhere (no count, no
+ * errno: below every -errno). */
+#define GOES_NOWHERE (-((int64_t)1 << 40))
 
 /* Where a TCP or UDP send of total bytes goes, and the sender's name the
  * receiver sees (a datagram's; none for a stream's bytes): 0, an error,
@@ -1420,25 +1489,34 @@ static int64_t inet_destination(struct usock *s, const struct uaddr *to, int fla
 			return broken(s, flags, done);
 		if (!s->peer) { /* the peer closed: its reset comes back */
 			s->in.reset_next = false;
-			s->err = EPIPE;
+			s->in.reset = true;
+			s->wr_shut = true;
+			inet_error(s, EPIPE);
 			return GOES_NOWHERE;
 		}
 		*dst = s->peer;
 		from->len = 0;
 		return 0;
 	}
+	/* UDP: a port first, whatever follows (Linux's inet_send_prepare) */
+	if (!s->in.local.port && inet_autobind(s))
+		return -EAGAIN;
 	if (s->err) {
 		int e = s->err;
 		s->err = 0;
 		return -e;
 	}
 	struct inet_name dest, src;
+	bool none = true;
 	if (to && to->len) {
-		int64_t err = to->len < 2 ? -EINVAL : inet_dest(s, to, &dest);
+		int64_t err = udp_dest(s, to, &dest, &none);
 		if (err)
 			return err;
-		if (!dest.port)
+		if (!none && !dest.port)
 			return -EINVAL;
+	}
+	if (!none) {
+		/* (the name given) */
 	} else if (s->state == CONNECTED) {
 		dest = s->in.remote;
 	} else {
@@ -1455,8 +1533,10 @@ static int64_t inet_destination(struct usock *s, const struct uaddr *to, int fla
 		inet_loopback(&src, inet_is_v4(&dest));
 	*dst = inet_lookup(SOCK_DGRAM, &dest, &src);
 	if (!*dst) {
-		if (s->state == CONNECTED)
-			s->err = ECONNREFUSED;
+		/* the port-unreachable answer finds the socket connected there */
+		if (s->state == CONNECTED && dest.port == s->in.remote.port &&
+		    inet_same_addr(&dest, &s->in.remote))
+			inet_error(s, ECONNREFUSED);
 		return GOES_NOWHERE;
 	}
 	from->len = inet_name_format((*dst)->family, &src, (uint8_t *)from->bytes);
@@ -1590,7 +1670,9 @@ static int64_t do_send(struct usock *s, struct file *f, struct iter *it, const s
 		err = wait_change(dst, deadline,
 				  "send to a full socket that no other thread reads (a deadlock)");
 		sock_put(dst);
-		if (!err && s->err) { /* the peer closed with data unread: as Linux, first */
+		/* the peer closed with data unread: as Linux, first; TCP's after
+		 * some bytes waits for the next call */
+		if (!err && s->err && !(inet(s) && done)) {
 			err = -s->err;
 			s->err = 0;
 		}
@@ -1664,10 +1746,22 @@ static int64_t do_recv(struct usock *s, struct file *f, struct iter *it, int fla
 	uint64_t deadline = deadline_of(s->rcvtimeo);
 	int64_t done = 0, want = (int64_t)it->left;
 
+	if (inet(s) && stream(s) && s->state != CONNECTED && !s->head) {
+		/* TCP not connected: a refused connect's error, once, the end
+		 * after it, else ENOTCONN, as Linux's */
+		int e = s->err;
+		s->err = 0;
+		return e ? -e : s->in.connect_failed && s->rd_shut ? 0 : -ENOTCONN;
+	}
 	if (s->type != SOCK_DGRAM && s->state != CONNECTED && !s->head)
-		return s->type == SOCK_STREAM && !inet(s) ? -EINVAL : -ENOTCONN;
+		return s->type == SOCK_STREAM ? -EINVAL : -ENOTCONN;
 	for (;;) {
 		struct chunk *c = s->head;
+		if (inet(s) && !stream(s) && s->err && !done) {
+			int e = s->err; /* UDP's error before any datagram, as Linux's */
+			s->err = 0;
+			return -e;
+		}
 		if (c && stream(s)) {
 			/* a stream: bytes across chunks, up to what is asked */
 			if (from && !done)
@@ -2267,6 +2361,8 @@ SYSCALL_DEFINE2(shutdown, int, fd, int, how)
 		return err;
 	if (how < SHUT_RD || how > SHUT_RDWR)
 		return -EINVAL;
+	if (inet(s) && s->state == LISTENING)
+		return how == SHUT_WR ? 0 : inet_disconnect(s); /* Linux's: it stops */
 	bool rd = how != SHUT_WR, wr = how != SHUT_RD;
 	s->rd_shut |= rd;
 	s->wr_shut |= wr;
@@ -2298,8 +2394,8 @@ SYSCALL_DEFINE3(getpeername, int, fd, uint64_t, uaddr, uint64_t, ulen)
 	int err = sock_get(fd, &s, NULL);
 	if (err)
 		return err;
-	if (s->state != CONNECTED)
-		return -ENOTCONN;
+	if (s->state != CONNECTED || (inet(s) && s->in.reset))
+		return -ENOTCONN; /* (a reset TCP connection is closed, as Linux's) */
 	return addr_to_user(&s->peer_name, uaddr, ulen); /* kept after the peer goes, as Linux */
 }
 
@@ -2330,13 +2426,15 @@ static int32_t *int_option(struct usock *s, int name)
 	}
 }
 
-/* A TCP or UDP socket's option of level IPPROTO_IP, IPPROTO_IPV6 or
- * IPPROTO_TCP: where it is kept, or NULL with *err: EOPNOTSUPP for a level
- * its protocol has not, ENOPROTOOPT for a name it has not, as Linux's. */
-static int32_t *inet_option(struct usock *s, int level, int name, int *err)
+/* A TCP or UDP socket's option of level IPPROTO_IP, IPPROTO_IPV6,
+ * IPPROTO_TCP or IPPROTO_UDP: where it is kept, or NULL with *err:
+ * ENOPROTOOPT for a name its level has not, and for a level its protocol
+ * has not, ENOPROTOOPT too but where Linux's getsockopt on an IPv4
+ * socket says EOPNOTSUPP. */
+static int32_t *inet_option(struct usock *s, int level, int name, bool set, int *err)
 {
 	*err = -ENOPROTOOPT;
-	if (level == IPPROTO_TCP && s->type == SOCK_STREAM) {
+	if (level == IPPROTO_TCP && stream(s)) {
 		switch (name) {
 		case TCP_NODELAY:
 			return &s->in.nodelay;
@@ -2348,15 +2446,22 @@ static int32_t *inet_option(struct usock *s, int level, int name, int *err)
 			return &s->in.keepintvl;
 		case TCP_KEEPCNT:
 			return &s->in.keepcnt;
+		case TCP_USER_TIMEOUT:
+			return &s->in.user_timeout;
 		default:
 			return NULL;
 		}
 	}
+	if (level == IPPROTO_UDP && !stream(s))
+		return name == UDP_CORK ? &s->in.udp_cork : NULL;
 	if (level == IPPROTO_IP)
 		return name == IP_TTL ? &s->in.ttl : name == IP_TOS ? &s->in.tos : NULL;
 	if (level == IPPROTO_IPV6 && s->family == AF_INET6)
-		return name == IPV6_V6ONLY ? &s->in.v6only : NULL;
-	*err = -EOPNOTSUPP;
+		return name == IPV6_V6ONLY	   ? &s->in.v6only
+		       : name == IPV6_UNICAST_HOPS ? &s->in.hops
+						   : NULL;
+	if (!set && s->family == AF_INET)
+		*err = -EOPNOTSUPP;
 	return NULL;
 }
 
@@ -2364,38 +2469,30 @@ static int32_t *inet_option(struct usock *s, int level, int name, int *err)
 static int inet_set_option(struct usock *s, int level, int name, int32_t v)
 {
 	int err;
-	int32_t *at = inet_option(s, level, name, &err);
+	int32_t *at = inet_option(s, level, name, true, &err);
 	if (!at)
 		return err;
-	switch (level == IPPROTO_TCP ? name : -1) {
-	case TCP_KEEPIDLE:
-	case TCP_KEEPINTVL:
-		if (v < 1 || v > 32767)
-			return -EINVAL;
-		*at = v;
-		return 0;
-	case TCP_KEEPCNT:
-		if (v < 1 || v > 127)
-			return -EINVAL;
-		*at = v;
-		return 0;
-	case -1:
-		break;
-	default:
-		*at = v != 0;
-		return 0;
-	}
-	if (level == IPPROTO_IP && name == IP_TTL) {
-		if (v != -1 && (v < 1 || v > 255))
-			return -EINVAL;
-		*at = v == -1 ? 64 : v;
-	} else if (level == IPPROTO_IP) {
-		*at = v & 0xff;
-	} else {
-		if (s->in.local.port)
-			return -EINVAL; /* IPV6_V6ONLY: bound already */
-		*at = v != 0;
-	}
+	bool ranged = true; /* (else a flag) */
+	int32_t lo = 0, hi = 0;
+	if (level == IPPROTO_TCP && (name == TCP_KEEPIDLE || name == TCP_KEEPINTVL))
+		lo = 1, hi = 32767;
+	else if (level == IPPROTO_TCP && name == TCP_KEEPCNT)
+		lo = 1, hi = 127;
+	else if (level == IPPROTO_TCP && name == TCP_USER_TIMEOUT)
+		lo = 0, hi = 0x7fffffff;
+	else if (name == (level == IPPROTO_IP ? IP_TTL : IPV6_UNICAST_HOPS) &&
+		 level != IPPROTO_TCP && level != IPPROTO_UDP)
+		lo = level == IPPROTO_IP ? 1 : 0, hi = 255,
+		v = v == -1 ? 64 : v; /* -1: the default */
+	else if (level == IPPROTO_IP) /* IP_TOS; TCP keeps the ECN bits its own */
+		lo = 0, hi = 0x7fffffff, v = v & (stream(s) ? 0xfc : 0xff);
+	else
+		ranged = false;
+	if (level == IPPROTO_IPV6 && name == IPV6_V6ONLY && s->in.local.port)
+		return -EINVAL; /* bound already */
+	if (ranged && (v < lo || v > hi))
+		return -EINVAL;
+	*at = ranged ? v : v != 0;
 	return 0;
 }
 
@@ -2416,8 +2513,8 @@ SYSCALL_DEFINE5(getsockopt, int, fd, int, level, int, name, uint64_t, uval, uint
 		return -EINVAL;
 	if (level != SOL_SOCKET && !inet(s))
 		return -EOPNOTSUPP;
-	int32_t v,
-	    *stored = level == SOL_SOCKET ? int_option(s, name) : inet_option(s, level, name, &err);
+	int32_t v, *stored = level == SOL_SOCKET ? int_option(s, name)
+						 : inet_option(s, level, name, false, &err);
 	if (!stored && level != SOL_SOCKET)
 		return err;
 	uint8_t out[16];
@@ -2486,10 +2583,12 @@ SYSCALL_DEFINE5(setsockopt, int, fd, int, level, int, name, uint64_t, uval, uint
 	if (err)
 		return err;
 	if (level != SOL_SOCKET && inet(s)) {
-		int32_t v;
-		if (len < sizeof v)
+		/* an int; IPv4's options take a byte too, as Linux's */
+		int32_t v = 0;
+		uint32_t n = len >= sizeof v ? sizeof v : level == IPPROTO_IP && len ? 1 : 0;
+		if (!n)
 			return -EINVAL;
-		if (copy_from_user(&v, uval, sizeof v))
+		if (copy_from_user(&v, uval, n))
 			return -EFAULT;
 		return inet_set_option(s, level, name, v);
 	}
@@ -2566,8 +2665,8 @@ static unsigned sock_poll(struct file *f)
 		r |= POLLERR;
 	struct usock *p = s->peer;
 	if (!p || s->wr_shut || p->rd_shut || room_in(p, s) > CHUNK_COST(0))
-		r |= POLLOUT | POLLWRNORM |
-		     0x200; /* room (POLLWRBAND too), or a write that fails at once */
+		r |= POLLOUT | POLLWRNORM |		 /* room, or a write that fails at once */
+		     (inet(s) && stream(s) ? 0 : 0x200); /* POLLWRBAND, but TCP's */
 	return r;
 }
 

@@ -2,7 +2,9 @@
  * one thread with an epoll set (a non-blocking listener, edge-triggered
  * connections) serving eight client threads, each of which connects,
  * sends 200 messages of its own and reads every echo back; then a UDP
- * request and answer between two threads, over IPv6, with poll. What
+ * request and answer between two threads, over IPv6, with poll, and a
+ * thread waiting in recv on a UDP socket connected to a closed port, which
+ * another thread's send ends with ECONNREFUSED. What
  * each side counted is printed, so a lost, doubled or misplaced byte or
  * wakeup shows, against Linux. */
 #define _GNU_SOURCE
@@ -146,6 +148,12 @@ static void *answerer(void *arg)
 	return NULL;
 }
 
+static void *refused_recv(void *arg)
+{
+	char b[8];
+	return (void *)(long)(recv((int)(long)arg, b, sizeof b, 0) < 0 ? errno : 0);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -198,5 +206,22 @@ int main(void)
 	}
 	pthread_join(t, NULL);
 	printf("udp over IPv6: %d of 50 answers right\n", right);
+
+	/* a port nothing is bound to (q has its own already) */
+	struct sockaddr_in6 free_one = {.sin6_family = AF_INET6,
+					.sin6_addr = IN6ADDR_LOOPBACK_INIT};
+	int gone = socket(AF_INET6, SOCK_DGRAM, 0);
+	bind(gone, (void *)&free_one, sizeof free_one);
+	alen = sizeof free_one;
+	getsockname(gone, (void *)&free_one, &alen);
+	close(gone);
+	connect(q, (void *)&free_one, sizeof free_one);
+	pthread_create(&t, NULL, refused_recv, (void *)(long)q);
+	usleep(50000); /* (it waits in recv by then, or finds the error at once) */
+	send(q, "anyone?", 7, 0);
+	void *e;
+	pthread_join(t, &e);
+	printf("a thread waiting in recv: %s\n",
+	       (long)e == ECONNREFUSED ? "ECONNREFUSED" : "other");
 	return 0;
 }

@@ -7,8 +7,10 @@
  * unread), shutdown, the options programs ask for, datagrams (senders'
  * names, a connected socket told the port is closed, sizes), and an IPv6
  * socket taking IPv4 connections unless IPV6_V6ONLY. Ports are printed as
- * "P" (the listener's), "eph" (one from Linux's default ephemeral range),
- * or their number, so that the output is the same on every run. */
+ * "P" (the listener's), "eph" (any other but 0), or 0, so that the output
+ * is the same on every run. Where Linux's answer to a write or a datagram
+ * (a reset, a port unreachable) must have come back, the program sleeps
+ * a little first: Linux may leave it to its softirq thread. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -35,7 +37,7 @@ static const char *port_name(int port)
 	char *s = b[n++ % 4];
 	if (port == server_port && port)
 		return "P";
-	if (port >= 32768 && port <= 60999)
+	if (port)
 		return "eph";
 	snprintf(s, 16, "%d", port);
 	return s;
@@ -157,6 +159,20 @@ static void tcp(void)
 	printf("after setting: TCP_NODELAY %d TCP_KEEPIDLE %d; IPV6_V6ONLY on IPv4: %d\n",
 	       opt(l, IPPROTO_TCP, TCP_NODELAY), opt(l, IPPROTO_TCP, TCP_KEEPIDLE),
 	       opt(l, IPPROTO_IPV6, IPV6_V6ONLY));
+	int tos = 0xff, ttl = 0;
+	setsockopt(l, IPPROTO_IP, IP_TOS, &tos, sizeof tos);
+	printf("IP_TOS 0xff reads %#x; IP_TTL of 1 byte: %s, ", opt(l, IPPROTO_IP, IP_TOS),
+	       res(setsockopt(l, IPPROTO_IP, IP_TTL, &(unsigned char){9}, 1)));
+	printf("reads %d; IP_TTL 0: %s; ", opt(l, IPPROTO_IP, IP_TTL),
+	       res(setsockopt(l, IPPROTO_IP, IP_TTL, &ttl, sizeof ttl)));
+	ttl = -1;
+	setsockopt(l, IPPROTO_IP, IP_TTL, &ttl, sizeof ttl);
+	printf("-1 reads %d\n", opt(l, IPPROTO_IP, IP_TTL));
+	printf("TCP_USER_TIMEOUT %d; TCP_KEEPCNT 0: %s; level 99: get %d, set %s; UDP_CORK on TCP "
+	       "%d\n",
+	       opt(l, IPPROTO_TCP, TCP_USER_TIMEOUT),
+	       res(setsockopt(l, IPPROTO_TCP, TCP_KEEPCNT, &(int){0}, sizeof(int))), opt(l, 99, 1),
+	       res(setsockopt(l, 99, 1, &(int){1}, sizeof(int))), opt(l, IPPROTO_UDP, 1));
 	show_name("unbound getsockname", l, false);
 	show_name("unbound getpeername", l, true);
 
@@ -252,7 +268,11 @@ static void tcp(void)
 	close(c);
 	printf("the client closed: read %s\n", res_value(read(s, buf, sizeof buf)));
 	printf("write after the peer closed: %s", res_value(write(s, "lost", 4)));
-	printf(", again: %s", res_value(write(s, "lost", 4)));
+	usleep(20000);
+	show_name(", then getpeername", s, true);
+	struct pollfd p = {s, POLLIN | POLLOUT | POLLRDHUP, 0};
+	printf("poll %d revents %#x; ", poll(&p, 1, 0), p.revents);
+	printf("write again: %s", res_value(write(s, "lost", 4)));
 	printf(", read then: %s\n", res_value(read(s, buf, sizeof buf)));
 	close(s);
 
@@ -261,6 +281,7 @@ static void tcp(void)
 	s = accept(l, NULL, NULL);
 	close(c);
 	printf("the client closed, the server writes first: %s", res_value(write(s, "lost", 4)));
+	usleep(20000);
 	printf(", read %s", res_value(read(s, buf, sizeof buf)));
 	printf(", read %s", res_value(read(s, buf, sizeof buf)));
 	printf(", write %s\n", res_value(write(s, "lost", 4)));
@@ -269,11 +290,34 @@ static void tcp(void)
 	c = socket(AF_INET, SOCK_STREAM, 0);
 	connect(c, (void *)&same, sizeof same);
 	s = accept(l, NULL, NULL);
+	shutdown(c, SHUT_WR);
+	write(s, "unread", 6);
+	close(c);
+	printf("the client shut its writing, then closed with bytes unread: read %s",
+	       res_value(read(s, buf, sizeof buf)));
+	printf(", write %s", res_value(write(s, "x", 1)));
+	printf(", write %s\n", res_value(write(s, "x", 1)));
+	close(s);
+
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	connect(c, (void *)&same, sizeof same);
+	s = accept(l, NULL, NULL);
 	write(c, "unread", 6);
 	close(s);
-	printf("the server closed with bytes unread: read %s", res_value(read(c, buf, sizeof buf)));
+	show_name("the server closed with bytes unread: getpeername", c, true);
+	printf("read %s", res_value(read(c, buf, sizeof buf)));
 	printf(", again %s", res_value(read(c, buf, sizeof buf)));
 	printf(", write %s\n", res_value(write(c, "x", 1)));
+	close(c);
+
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	connect(c, (void *)&same, sizeof same);
+	s = accept(l, NULL, NULL);
+	write(c, "unread", 6);
+	close(s);
+	printf("the same, the client writes first: %s", res_value(write(c, "x", 1)));
+	printf(", again %s", res_value(write(c, "x", 1)));
+	printf(", read %s\n", res_value(read(c, buf, sizeof buf)));
 	close(c);
 
 	c = socket(AF_INET, SOCK_STREAM, 0);
@@ -290,15 +334,27 @@ static void tcp(void)
 	printf("shutdown unconnected: %s\n", res(shutdown(c, SHUT_RDWR)));
 	int refused = closed_port(SOCK_STREAM);
 	struct sockaddr_in nobody = v4("127.0.0.1", refused);
-	printf("connect to a closed port: %s\n", res(connect(c, (void *)&nobody, sizeof nobody)));
+	printf("connect to a closed port: %s; ", res(connect(c, (void *)&nobody, sizeof nobody)));
+	show_name("getsockname", c, false);
 	close(c);
 
 	c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	int r = connect(c, (void *)&nobody, sizeof nobody);
 	printf("non-blocking, to a closed port: %s", res(r));
-	struct pollfd p = {c, POLLIN | POLLOUT, 0};
-	printf("; poll %d revents %#x; SO_ERROR %d\n", poll(&p, 1, 1000), p.revents,
+	p = (struct pollfd){c, POLLIN | POLLOUT, 0};
+	printf("; poll %d revents %#x; SO_ERROR %d; ", poll(&p, 1, 1000), p.revents,
 	       opt(c, SOL_SOCKET, SO_ERROR));
+	show_name("getsockname", c, false);
+	close(c);
+	c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	connect(c, (void *)&nobody, sizeof nobody);
+	p = (struct pollfd){c, POLLOUT, 0};
+	poll(&p, 1, 1000);
+	printf("refused, non-blocking, then: read %s", res_value(read(c, buf, sizeof buf)));
+	printf(", read %s", res_value(read(c, buf, sizeof buf)));
+	printf(", write %s", res_value(write(c, "x", 1)));
+	printf(", connect %s", res(connect(c, (void *)&nobody, sizeof nobody)));
+	printf(", connect %s\n", res(connect(c, (void *)&nobody, sizeof nobody)));
 	close(c);
 
 	c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
@@ -309,6 +365,9 @@ static void tcp(void)
 	       opt(c, SOL_SOCKET, SO_ERROR));
 	printf("connect again: %s", res(connect(c, (void *)&same, sizeof same)));
 	printf(", and again: %s\n", res(connect(c, (void *)&same, sizeof same)));
+	p = (struct pollfd){c, POLLOUT | POLLWRBAND, 0};
+	printf("connected, poll for POLLOUT|POLLWRBAND: %d revents %#x\n", poll(&p, 1, 0),
+	       p.revents);
 	s = accept4(l, NULL, NULL, SOCK_CLOEXEC);
 	printf("accept4: %s, FD_CLOEXEC %d\n", res(s), fcntl(s, F_GETFD));
 	close(s);
@@ -324,6 +383,15 @@ static void tcp(void)
 	printf("accept, none waiting, non-blocking: ");
 	fcntl(l, F_SETFL, O_NONBLOCK);
 	printf("%s\n", res(accept(l, NULL, NULL)));
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	connect(c, (void *)&same, sizeof same);
+	printf("a listener shut down with a connection queued: %s", res(shutdown(l, SHUT_RDWR)));
+	printf("; accept %s", res(accept(l, NULL, NULL)));
+	printf("; the client reads %s", res(read(c, buf, sizeof buf)));
+	printf("; SO_ACCEPTCONN %d; listen again %s; ", opt(l, SOL_SOCKET, SO_ACCEPTCONN),
+	       res(listen(l, 8)));
+	show_name("its name", l, false);
+	close(c);
 	close(l);
 	c = socket(AF_INET, SOCK_STREAM, 0);
 	printf("connect after the listener closed: %s\n",
@@ -377,15 +445,27 @@ static void udp(void)
 	printf("zero bytes: %s; ", res(sendto(s, buf, 0, 0, (void *)&to, sizeof to)));
 	printf("received %s\n", res_value(recv(r, buf, sizeof buf, 0)));
 
+	int c = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in mine4 = v4("127.0.0.1", 0);
+	bind(c, (void *)&mine4, sizeof mine4); /* (before the closed port: never it) */
 	int port = closed_port(SOCK_DGRAM);
 	struct sockaddr_in nobody = v4("127.0.0.1", port);
 	printf("sendto a closed port: %s\n",
 	       res(sendto(s, "void", 4, 0, (void *)&nobody, sizeof nobody)));
-	int c = socket(AF_INET, SOCK_DGRAM, 0);
 	printf("connect to it: %s; ", res(connect(c, (void *)&nobody, sizeof nobody)));
 	printf("send %s; ", res(send(c, "void", 4, 0)));
+	usleep(20000);
 	printf("send %s; ", res(send(c, "void", 4, 0)));
+	usleep(20000);
 	printf("recv %s\n", res(recv(c, buf, 4, MSG_DONTWAIT)));
+	printf("connected elsewhere, sendto an open port: %s",
+	       res(sendto(c, "open", 4, 0, (void *)&to, sizeof to)));
+	printf(", received %s", res_value(recv(r, buf, sizeof buf, MSG_DONTWAIT)));
+	struct sockaddr_in other = v4("127.0.0.1", closed_port(SOCK_DGRAM));
+	printf("; sendto another closed port: %s",
+	       res(sendto(c, "void", 4, 0, (void *)&other, sizeof other)));
+	usleep(20000);
+	printf(", then recv %s\n", res(recv(c, buf, 4, MSG_DONTWAIT)));
 	close(c);
 
 	c = socket(AF_INET, SOCK_DGRAM, 0);
@@ -417,8 +497,9 @@ static void ipv6(void)
 {
 	printf("-- IPv6\n");
 	int l = socket(AF_INET6, SOCK_STREAM, 0);
-	printf("IPV6_V6ONLY %d; SO_DOMAIN %d\n", opt(l, IPPROTO_IPV6, IPV6_V6ONLY),
-	       opt(l, SOL_SOCKET, SO_DOMAIN));
+	printf("IPV6_V6ONLY %d; SO_DOMAIN %d; IPV6_UNICAST_HOPS %d; level 99: get %d\n",
+	       opt(l, IPPROTO_IPV6, IPV6_V6ONLY), opt(l, SOL_SOCKET, SO_DOMAIN),
+	       opt(l, IPPROTO_IPV6, IPV6_UNICAST_HOPS), opt(l, 99, 1));
 	show_name("unbound", l, false);
 	struct sockaddr_in6 a = v6("::", 0);
 	printf("bind, 16 bytes: %s\n", res(bind(l, (void *)&a, 16)));
@@ -495,6 +576,24 @@ static void ipv6(void)
 	memset(buf, 0, sizeof buf);
 	printf("recvfrom %s \"%s\" from %s\n",
 	       res(recvfrom(u, buf, sizeof buf, 0, (void *)&ss, &len)), buf, name_of(&ss, len));
+	close(u);
+
+	/* an IPv6 UDP socket sends to and connects to IPv4 names too */
+	u = socket(AF_INET, SOCK_DGRAM, 0);
+	bind(u, (void *)&(struct sockaddr_in){AF_INET, 0, {htonl(INADDR_LOOPBACK)}, {0}},
+	     sizeof(struct sockaddr_in));
+	server_port = port_of(u);
+	struct sockaddr_in to4 = v4("127.0.0.1", server_port);
+	printf("IPv6 UDP to an IPv4 name: sendto %s; ",
+	       res(sendto(v, "four", 4, 0, (void *)&to4, sizeof to4)));
+	len = sizeof ss;
+	memset(buf, 0, sizeof buf);
+	printf("recvfrom %s \"%s\" from %s; ",
+	       res(recvfrom(u, buf, sizeof buf, 0, (void *)&ss, &len)), buf, name_of(&ss, len));
+	printf("connect %s; ", res(connect(v, (void *)&to4, sizeof to4)));
+	show_name("getpeername", v, true);
+	struct sockaddr_in6 none = {.sin6_family = AF_UNSPEC};
+	printf("sendto AF_UNSPEC: %s\n", res(sendto(v, "x", 1, 0, (void *)&none, sizeof none)));
 	close(u);
 	close(v);
 }
