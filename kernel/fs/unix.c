@@ -2670,9 +2670,128 @@ static unsigned sock_poll(struct file *f)
 	return r;
 }
 
+/* The interface ioctls, on any socket, as Linux's: the loopback interface
+ * ("lo", index 1), the only one there is (ENODEV for another name). */
+#define SIOCGIFNAME 0x8910
+#define SIOCGIFCONF 0x8912
+#define SIOCGIFFLAGS 0x8913
+#define SIOCGIFADDR 0x8915
+#define SIOCGIFDSTADDR 0x8917
+#define SIOCGIFBRDADDR 0x8919
+#define SIOCGIFNETMASK 0x891b
+#define SIOCGIFMETRIC 0x891d
+#define SIOCGIFMTU 0x8921
+#define SIOCGIFHWADDR 0x8927
+#define SIOCGIFINDEX 0x8933
+#define SIOCGIFTXQLEN 0x8942
+#define LO_FLAGS 0x49 /* IFF_UP | IFF_LOOPBACK | IFF_RUNNING */
+#define ARPHRD_LOOPBACK 772
+
+struct ifreq_user {
+	char name[16];
+	uint8_t u[24]; /* a sockaddr, or an int, a short */
+};
+
+/* An IPv4 address as a sockaddr_in into u. */
+static void ifreq_in4(uint8_t *u, uint32_t be_addr)
+{
+	uint16_t family = AF_INET;
+	memset(u, 0, 16);
+	memcpy(u, &family, sizeof family);
+	memcpy(u + 4, &be_addr, sizeof be_addr);
+}
+
+/* SIOCGIFCONF: "lo" and its IPv4 address, or with no buffer the room
+ * that takes. */
+static int64_t ifconf(uint64_t arg)
+{
+	struct {
+		int32_t len, pad;
+		uint64_t buf;
+	} c;
+	if (copy_from_user(&c, arg, sizeof c))
+		return -EFAULT;
+	int32_t used = sizeof(struct ifreq_user);
+	if (c.buf) {
+		struct ifreq_user r = {"lo", {0}};
+		ifreq_in4(r.u, 0x0100007f);
+		used = c.len >= (int32_t)sizeof r ? (int32_t)sizeof r : 0;
+		if (used && copy_to_user(c.buf, &r, sizeof r))
+			return -EFAULT;
+	}
+	return copy_to_user(arg, &used, sizeof used);
+}
+
+static int64_t ifreq_ioctl(const struct usock *s, uint64_t req, uint64_t arg)
+{
+	struct ifreq_user r;
+	if (req == SIOCGIFCONF)
+		return ifconf(arg);
+	if (copy_from_user(&r, arg, sizeof r))
+		return -EFAULT;
+	if (req == SIOCGIFNAME) {
+		int32_t index;
+		memcpy(&index, r.u, sizeof index);
+		if (index != 1)
+			return -ENODEV;
+		memset(r.name, 0, sizeof r.name);
+		memcpy(r.name, "lo", 2);
+		return copy_to_user(arg, &r, sizeof r);
+	}
+	/* the address ones are IPv4 sockets' (inet_ioctl's) */
+	bool address = req == SIOCGIFADDR || req == SIOCGIFDSTADDR || req == SIOCGIFBRDADDR ||
+		       req == SIOCGIFNETMASK;
+	if (address && s->family != AF_INET)
+		return -ENOTTY;
+	r.name[sizeof r.name - 1] = 0;
+	if (strcmp(r.name, "lo"))
+		return -ENODEV;
+	/* the answer's field alone is written, the rest given back as it came */
+	int32_t v = 0;
+	uint32_t n = sizeof v;
+	switch (req) {
+	case SIOCGIFFLAGS:
+		v = LO_FLAGS;
+		n = 2; /* a short */
+		break;
+	case SIOCGIFADDR:
+	case SIOCGIFDSTADDR:
+		ifreq_in4(r.u, 0x0100007f); /* 127.0.0.1 */
+		break;
+	case SIOCGIFBRDADDR:
+		ifreq_in4(r.u, 0); /* none */
+		break;
+	case SIOCGIFNETMASK:
+		ifreq_in4(r.u, 0x000000ff); /* 255.0.0.0 */
+		break;
+	case SIOCGIFMETRIC:
+		break;
+	case SIOCGIFMTU:
+		v = 65536;
+		break;
+	case SIOCGIFHWADDR:
+		v = ARPHRD_LOOPBACK; /* sa_family, then a 6-byte address of zeros */
+		memset(r.u + 4, 0, 4);
+		break;
+	case SIOCGIFINDEX:
+		v = 1;
+		break;
+	case SIOCGIFTXQLEN:
+		v = 1000;
+		break;
+	default:
+		return -ENOTTY;
+	}
+	if (!address)
+		memcpy(r.u, &v, n);
+	return copy_to_user(arg, &r, sizeof r);
+}
+
 static int64_t sock_ioctl(struct file *f, uint64_t req, uint64_t arg)
 {
 	struct usock *s = sock_of_file(f);
+	if (req >= SIOCGIFNAME && req <= SIOCGIFTXQLEN)
+		return ifreq_ioctl(s, req, arg);
 	if (req != FIONREAD)
 		return -ENOTTY;
 	if (s->state == LISTENING)
