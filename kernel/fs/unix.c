@@ -1,6 +1,7 @@
 /*
  * Sockets: Unix domain sockets (AF_UNIX), the sockets a program can have
- * without a network, and TCP and UDP on the loopback interface (below).
+ * without a network, TCP and UDP on the loopback interface, and netlink's
+ * route sockets that describe it (below).
  * Unix domain sockets: socketpair between threads, and named ones, bound to a path in
  * the tree (a socket file) or in the abstract namespace, for a server
  * thread and its clients. Stream (SOCK_STREAM), datagram (SOCK_DGRAM;
@@ -42,7 +43,9 @@
  * draws a reset; reads see the end before any error), a non-blocking
  * connect's EINPROGRESS, UDP's lost datagrams (to a port with nothing
  * bound, or a full receiver) and the ECONNREFUSED a connected socket gets
- * for one, and their options. Other families are EAFNOSUPPORT.
+ * for one, and their options. Netlink sockets (AF_NETLINK, NETLINK_ROUTE)
+ * put the kernel's answers to their requests (netlink.h) in their own
+ * queue. Other families are EAFNOSUPPORT.
  */
 #include "fs.h"
 #include "heap.h"
@@ -50,6 +53,7 @@
 #include "kerrno.h"
 #include "ksignal.h"
 #include "kstring.h"
+#include "netlink.h"
 #include "proc.h"
 #include "syscall.h"
 #include "task.h"
@@ -163,6 +167,10 @@ struct chunk {
 	uint8_t data[];
 };
 
+/* Bytes a chunk costs its receiver's buffer: its data and its record, as
+ * Linux counts a buffer's whole size. */
+#define CHUNK_COST(n) ((uint64_t)(n) + sizeof(struct chunk))
+
 /* What a sendmsg's control messages carry, or a receive hands over. */
 struct scm {
 	struct fdbatch *fds;
@@ -212,8 +220,14 @@ struct usock {
 	struct uaddr peer_name; /* the peer's name and credentials, kept after it goes */
 	int peer_pid;
 	uint32_t peer_uid, peer_gid, uid, gid; /* effective ids: the peer's, its own */
-	int family;			       /* AF_UNIX, AF_INET or AF_INET6 */
+	int family;			       /* AF_UNIX, AF_INET, AF_INET6 or AF_NETLINK */
 	struct inet_part in;		       /* TCP's and UDP's (family AF_INET, AF_INET6) */
+	struct {			       /* a netlink socket's (family AF_NETLINK) */
+		uint32_t portid, groups;       /* its address (portid 0: none yet) */
+		uint32_t dst;		       /* connect's port id (0: the kernel) */
+		int type;		       /* SOCK_RAW or SOCK_DGRAM, as asked */
+		int32_t opts[16];	       /* SOL_NETLINK's options, as set */
+	} nl;
 };
 
 static struct usock *all;
@@ -238,10 +252,11 @@ static int sock_get(int fd, struct usock **s, struct file **f)
 
 static bool inet(const struct usock *s)
 {
-	return s->family != AF_UNIX;
+	return s->family == AF_INET || s->family == AF_INET6;
 }
 
 static void inet_named(struct usock *s);
+static void nl_named(struct usock *s);
 
 static struct usock *sock_new(int family, int type)
 {
@@ -590,8 +605,8 @@ static int lookup(const struct uaddr *a, int type, struct usock **out)
 {
 	if (abstract(a)) {
 		for (struct usock *s = all; s; s = s->next)
-			if (!inet(s) && s->named && s->name.len == a->len && abstract(&s->name) &&
-			    (!type || s->type == type) &&
+			if (s->family == AF_UNIX && s->named && s->name.len == a->len &&
+			    abstract(&s->name) && (!type || s->type == type) &&
 			    !memcmp(s->name.bytes, a->bytes, a->len)) {
 				*out = s;
 				return 0;
@@ -605,7 +620,7 @@ static int lookup(const struct uaddr *a, int type, struct usock **out)
 	if (!S_ISSOCK(ip->mode))
 		return -ECONNREFUSED;
 	for (struct usock *s = all; s; s = s->next)
-		if (!inet(s) && s->named && s->bound == ip) {
+		if (s->family == AF_UNIX && s->named && s->bound == ip) {
 			*out = s;
 			return type && s->type != type ? -EPROTOTYPE : 0;
 		}
@@ -1045,6 +1060,165 @@ static int inet_connect(struct usock *s, struct file *f, uint64_t uaddr, uint32_
 	return 0;
 }
 
+/* --- netlink sockets (NETLINK_ROUTE, netlink.h) --- */
+
+#define SOL_NETLINK 270
+#define NETLINK_ADD_MEMBERSHIP 1
+#define NETLINK_DROP_MEMBERSHIP 2
+#define NETLINK_PKTINFO 3
+#define NETLINK_NO_ENOBUFS 5
+#define NETLINK_CAP_ACK 10
+#define NETLINK_EXT_ACK 11
+#define NETLINK_GET_STRICT_CHK 12
+#define NL_NAME 12	     /* sizeof (struct sockaddr_nl) */
+#define NL_ANSWERS_MAX 16384 /* the answers to one send, at most */
+
+/* name (the socket's address) and peer_name (connect's, or the kernel). */
+static void nl_named(struct usock *s)
+{
+	uint16_t family = AF_NETLINK;
+	uint32_t none = 0;
+	memset(s->name.bytes, 0, NL_NAME);
+	memcpy(s->name.bytes, &family, sizeof family);
+	memcpy(s->name.bytes + 4, &s->nl.portid, 4);
+	memcpy(s->name.bytes + 8, &s->nl.groups, 4);
+	s->name.len = NL_NAME;
+	memset(s->peer_name.bytes, 0, NL_NAME);
+	memcpy(s->peer_name.bytes, &family, sizeof family);
+	memcpy(s->peer_name.bytes + 4, &s->nl.dst, 4);
+	memcpy(s->peer_name.bytes + 8, &none, 4);
+	s->peer_name.len = NL_NAME;
+}
+
+static bool portid_taken(uint32_t id, const struct usock *s)
+{
+	for (struct usock *o = all; o; o = o->next)
+		if (o != s && o->family == AF_NETLINK && o->nl.portid == id)
+			return true;
+	return false;
+}
+
+/* A port id for s: its process's pid when free, else one from -4096
+ * down, as Linux's netlink_autobind. */
+static void nl_autobind(struct usock *s)
+{
+	static uint32_t rover = (uint32_t)-4096;
+	uint32_t id = (uint32_t)current_proc()->pid;
+	while (portid_taken(id, s))
+		id = rover--;
+	s->nl.portid = id;
+	nl_named(s);
+}
+
+/* A sockaddr_nl's port id and groups, Linux's checks: EINVAL for a short
+ * one or another family. */
+static int nl_addr(const struct uaddr *a, uint32_t *pid, uint32_t *groups)
+{
+	if (a->len < NL_NAME || family_of(a) != AF_NETLINK)
+		return -EINVAL;
+	memcpy(pid, a->bytes + 4, 4);
+	memcpy(groups, a->bytes + 8, 4);
+	return 0;
+}
+
+/* bind: a port id given (EADDRINUSE if another socket has it; EINVAL if
+ * this one has another), or one chosen; the groups kept (there are no
+ * notifications to send them). */
+static int nl_bind(struct usock *s, uint64_t uaddr, uint32_t len)
+{
+	struct uaddr a;
+	uint32_t pid, groups;
+	int err = raw_from_user(uaddr, len, &a);
+	if (!err)
+		err = nl_addr(&a, &pid, &groups);
+	if (err)
+		return err;
+	if (s->nl.portid && pid != s->nl.portid)
+		return -EINVAL;
+	if (!s->nl.portid && pid && portid_taken(pid, s))
+		return -EADDRINUSE;
+	if (!s->nl.portid && pid)
+		s->nl.portid = pid;
+	else if (!s->nl.portid)
+		nl_autobind(s);
+	s->nl.groups = groups;
+	nl_named(s);
+	return 0;
+}
+
+/* connect: where sends without a name go (AF_UNSPEC: the kernel again). */
+static int nl_connect(struct usock *s, uint64_t uaddr, uint32_t len)
+{
+	struct uaddr a;
+	uint32_t pid = 0, groups;
+	int err = raw_from_user(uaddr, len, &a);
+	if (err)
+		return err;
+	if (len < 2)
+		return -EINVAL;
+	if (family_of(&a) != AF_UNSPEC && (err = nl_addr(&a, &pid, &groups)))
+		return err;
+	if (!s->nl.portid)
+		nl_autobind(s);
+	s->nl.dst = pid;
+	nl_named(s);
+	return 0;
+}
+
+/* A send: to the kernel, whose answers come back in s's own queue, as
+ * datagrams from its address (a full queue loses them, and the next
+ * receive says ENOBUFS, as Linux's); to another port id, ECONNREFUSED:
+ * netlink between sockets is not here. */
+static int64_t nl_send(struct usock *s, struct iter *it, const struct uaddr *to, int64_t total)
+{
+	uint32_t dst = s->nl.dst, groups;
+	if (to && to->len) {
+		int err = nl_addr(to, &dst, &groups);
+		if (err)
+			return err;
+	}
+	if (total > s->sndbuf - 32)
+		return -EMSGSIZE;
+	if (!s->nl.portid)
+		nl_autobind(s);
+	if (dst)
+		return -ECONNREFUSED;
+	uint8_t *req = kmalloc(total ? (size_t)total : 1);
+	struct nl_answers a = {kmalloc(NL_ANSWERS_MAX), NL_ANSWERS_MAX, 0, {0}, 0};
+	int err = !req || !a.buf ? -ENOBUFS : iter_copy(it, req, (uint64_t)total, false);
+	if (!err)
+		err = netlink_answer(req, (uint32_t)total, s->nl.portid,
+				     s->nl.opts[NETLINK_CAP_ACK], &a);
+	kfree(req);
+	struct uaddr kernel = {NL_NAME, {0}};
+	memcpy(kernel.bytes, &(uint16_t){AF_NETLINK}, 2);
+	for (int i = 0; !err && i < a.n; i++) {
+		uint32_t start = i ? a.ends[i - 1] : 0, n = a.ends[i] - start;
+		if (s->bytes + CHUNK_COST(n) > (uint64_t)s->rcvbuf) {
+			s->err = ENOBUFS;
+			break;
+		}
+		struct chunk *c = kmalloc(sizeof *c + n);
+		if (!c) {
+			err = -ENOBUFS;
+			break;
+		}
+		*c =
+		    (struct chunk){NULL, n, 0, n, kernel, {0, UINT32_MAX, UINT32_MAX}, NULL, 0, {}};
+		memcpy(c->data, a.buf + start, n);
+		if (s->tail)
+			s->tail->next = c;
+		else
+			s->head = c;
+		s->tail = c;
+		s->bytes += CHUNK_COST(n);
+		s->count++;
+	}
+	kfree(a.buf);
+	wake(s, true);
+	return err ? err : total;
+}
+
 /* --- the system calls --- */
 
 /* A descriptor for s; on failure s is still the caller's. */
@@ -1070,11 +1244,17 @@ static int check_type(int domain, int type, int protocol, int *kind)
 {
 	if (type & ~(SOCK_TYPE_MASK | SOCK_NONBLOCK | SOCK_CLOEXEC))
 		return -EINVAL;
-	if (domain != AF_UNIX && domain != AF_INET && domain != AF_INET6)
+	if (domain != AF_UNIX && domain != AF_INET && domain != AF_INET6 && domain != AF_NETLINK)
 		return -EAFNOSUPPORT;
 	*kind = type & SOCK_TYPE_MASK;
 	if (*kind >= 11) /* SOCK_MAX */
 		return -EINVAL;
+	if (domain == AF_NETLINK) { /* NETLINK_ROUTE alone */
+		if (*kind != SOCK_RAW && *kind != SOCK_DGRAM)
+			return -ESOCKTNOSUPPORT;
+		*kind = SOCK_DGRAM;
+		return protocol != NETLINK_ROUTE ? -EPROTONOSUPPORT : 0;
+	}
 	if (domain != AF_UNIX) {
 		if (*kind == SOCK_STREAM)
 			return protocol && protocol != IPPROTO_TCP ? -EPROTONOSUPPORT : 0;
@@ -1099,6 +1279,10 @@ SYSCALL_DEFINE3(socket, int, domain, int, type, int, protocol)
 	struct usock *s = sock_new(domain, kind);
 	if (!s)
 		return -ENOMEM;
+	if (domain == AF_NETLINK) {
+		s->nl.type = type & SOCK_TYPE_MASK;
+		nl_named(s);
+	}
 	int fd = make_file(s, (uint32_t)type, type & SOCK_CLOEXEC);
 	if (fd < 0)
 		sock_close(s);
@@ -1199,6 +1383,8 @@ SYSCALL_DEFINE3(bind, int, fd, uint64_t, uaddr, uint32_t, len)
 	int err = sock_get(fd, &s, NULL);
 	if (!err && inet(s))
 		return inet_bind(s, uaddr, len);
+	if (!err && s->family == AF_NETLINK)
+		return nl_bind(s, uaddr, len);
 	if (!err)
 		err = addr_from_user(uaddr, len, &a, true);
 	if (err)
@@ -1298,6 +1484,8 @@ SYSCALL_DEFINE3(connect, int, fd, uint64_t, uaddr, uint32_t, len)
 		return err;
 	if (inet(s))
 		return inet_connect(s, f, uaddr, len);
+	if (s->family == AF_NETLINK)
+		return nl_connect(s, uaddr, len);
 	if (s->type == SOCK_DGRAM && len >= 2) {
 		uint16_t family;
 		if (copy_from_user(&family, uaddr, sizeof family))
@@ -1543,9 +1731,6 @@ static int64_t inet_destination(struct usock *s, const struct uaddr *to, int fla
 	return 0;
 }
 
-/* Bytes a chunk costs its receiver's buffer: its data and its record, as
- * Linux counts a buffer's whole size. */
-#define CHUNK_COST(n) ((uint64_t)(n) + sizeof(struct chunk))
 #define STREAM_CHUNK 4096 /* a stream's chunks hold this much, small writes joined */
 
 /* Room in dst for a chunk of n bytes (a datagram's; a stream's at least
@@ -1616,6 +1801,8 @@ static int64_t do_send(struct usock *s, struct file *f, struct iter *it, const s
 	    (f->flags & O_NONBLOCK) || (flags & MSG_DONTWAIT) || current_thread()->io_nowait;
 	uint64_t deadline = deadline_of(s->sndtimeo);
 	struct uaddr from;
+	if (s->family == AF_NETLINK)
+		return nl_send(s, it, to, total);
 
 	int64_t err = inet(s) ? inet_destination(s, to, flags, 0, total, &dst, &from)
 			      : destination(s, to, flags, 0, &dst);
@@ -1879,8 +2066,8 @@ static int64_t sendmsg_common(int fd, struct iter *it, uint64_t uname, uint32_t 
 	struct uaddr to = {0};
 	int64_t r = sock_get(fd, &s, &f);
 	if (!r && uname && namelen)
-		r = inet(s) ? raw_from_user(uname, namelen, &to)
-			    : addr_from_user(uname, namelen, &to, false);
+		r = s->family != AF_UNIX ? raw_from_user(uname, namelen, &to)
+					 : addr_from_user(uname, namelen, &to, false);
 	if (r)
 		return r;
 	f->refs++;
@@ -2048,7 +2235,8 @@ static int64_t send_one(int fd, uint64_t umsg, int flags, bool *all)
 		}
 	}
 	if (!r)
-		r = scm_parse(ctl, m.controllen, &scm, sock_get(fd, &s, NULL) || !inet(s));
+		r = scm_parse(ctl, m.controllen, &scm,
+			      sock_get(fd, &s, NULL) || s->family == AF_UNIX);
 	kfree(ctl);
 	if (!r)
 		r = sendmsg_common(fd, &it, m.name, m.namelen, flags, &scm);
@@ -2134,7 +2322,7 @@ static int64_t recv_common(int fd, struct iter *it, int flags, int *msg_flags, s
 		return r;
 	f->refs++;
 	r = do_recv(s, f, it, flags, from, msg_flags, scm);
-	*passcred = s->passcred && !inet(s);
+	*passcred = s->passcred && s->family == AF_UNIX;
 	file_put(f);
 	return r;
 }
@@ -2394,6 +2582,8 @@ SYSCALL_DEFINE3(getpeername, int, fd, uint64_t, uaddr, uint64_t, ulen)
 	int err = sock_get(fd, &s, NULL);
 	if (err)
 		return err;
+	if (s->family == AF_NETLINK)
+		return addr_to_user(&s->peer_name, uaddr, ulen); /* the kernel's, or connect's */
 	if (s->state != CONNECTED || (inet(s) && s->in.reset))
 		return -ENOTCONN; /* (a reset TCP connection is closed, as Linux's) */
 	return addr_to_user(&s->peer_name, uaddr, ulen); /* kept after the peer goes, as Linux */
@@ -2496,6 +2686,23 @@ static int inet_set_option(struct usock *s, int level, int name, int32_t v)
 	return 0;
 }
 
+/* A netlink option (SOL_NETLINK) where it is kept, or NULL (ENOPROTOOPT). */
+static int32_t *nl_option(struct usock *s, int name)
+{
+	switch (name) {
+	case NETLINK_ADD_MEMBERSHIP:
+	case NETLINK_DROP_MEMBERSHIP:
+	case NETLINK_PKTINFO:
+	case NETLINK_NO_ENOBUFS:
+	case NETLINK_CAP_ACK:
+	case NETLINK_EXT_ACK:
+	case NETLINK_GET_STRICT_CHK:
+		return &s->nl.opts[name];
+	default:
+		return NULL;
+	}
+}
+
 struct timeval_user {
 	int64_t sec, usec;
 };
@@ -2511,6 +2718,17 @@ SYSCALL_DEFINE5(getsockopt, int, fd, int, level, int, name, uint64_t, uval, uint
 		return -EFAULT;
 	if (len < 0)
 		return -EINVAL;
+	if (level == SOL_NETLINK && s->family == AF_NETLINK) {
+		int32_t *at = nl_option(s, name);
+		uint32_t k = len < 4 ? (uint32_t)len : 4;
+		if (!at)
+			return -ENOPROTOOPT;
+		if (len < 4)
+			return -EINVAL;
+		if (copy_to_user(uval, at, k) || copy_to_user(ulen, &k, sizeof k))
+			return -EFAULT;
+		return 0;
+	}
 	if (level != SOL_SOCKET && !inet(s))
 		return -EOPNOTSUPP;
 	int32_t v, *stored = level == SOL_SOCKET ? int_option(s, name)
@@ -2524,7 +2742,7 @@ SYSCALL_DEFINE5(getsockopt, int, fd, int, level, int, name, uint64_t, uval, uint
 		v = *stored;
 		break;
 	case SO_TYPE:
-		v = s->type;
+		v = s->family == AF_NETLINK ? s->nl.type : s->type;
 		break;
 	case SO_DOMAIN:
 		v = s->family;
@@ -2582,6 +2800,19 @@ SYSCALL_DEFINE5(setsockopt, int, fd, int, level, int, name, uint64_t, uval, uint
 	int err = sock_get(fd, &s, NULL);
 	if (err)
 		return err;
+	if (level == SOL_NETLINK && s->family == AF_NETLINK) {
+		int32_t v = 0, *at = nl_option(s, name);
+		if (!at)
+			return -ENOPROTOOPT;
+		if (len < sizeof v)
+			return -EINVAL;
+		if (copy_from_user(&v, uval, sizeof v))
+			return -EFAULT;
+		*at = v != 0; /* (flags; the membership ones name a group, kept) */
+		if (name == NETLINK_ADD_MEMBERSHIP || name == NETLINK_DROP_MEMBERSHIP)
+			*at = v;
+		return 0;
+	}
 	if (level != SOL_SOCKET && inet(s)) {
 		/* an int; IPv4's options take a byte too, as Linux's */
 		int32_t v = 0;

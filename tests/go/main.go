@@ -273,6 +273,19 @@ func loopback() {
 		l.Close()
 	}
 
+	/* the interfaces, through netlink: lo's alone (the host has others) */
+	ifs, err := net.Interfaces()
+	if err != nil {
+		fmt.Println("interfaces:", err)
+	}
+	for _, ifi := range ifs {
+		if ifi.Name != "lo" {
+			continue
+		}
+		addrs, err := ifi.Addrs()
+		fmt.Println("interface lo:", ifi.Index, ifi.MTU, ifi.Flags, addrs, err)
+	}
+
 	_, err = net.Dial("tcp", l.Addr().String()) /* its listener closed */
 	fmt.Println("dial a closed port refused:", errors.Is(err, syscall.ECONNREFUSED))
 
