@@ -111,7 +111,6 @@
 #define TCP_KEEPINTVL 5
 #define TCP_KEEPCNT 6
 #define TCP_USER_TIMEOUT 18
-#define UDP_CORK 1
 #define IPV6_UNICAST_HOPS 16
 #define IPV6_V6ONLY 26
 #define UDP_MAX_V4 65507 /* a datagram's most bytes: 65535 less IPv4's and UDP's headers */
@@ -191,7 +190,7 @@ struct inet_part {
 	bool connect_failed; /* a non-blocking connect was refused */
 	bool reset;	     /* the connection was reset: it has no peer name */
 	int32_t v6only, reuseport, nodelay, cork, keepidle, keepintvl, keepcnt, user_timeout;
-	int32_t ttl, tos, hops, udp_cork;
+	int32_t ttl, tos, hops;
 };
 
 struct usock {
@@ -253,6 +252,11 @@ static int sock_get(int fd, struct usock **s, struct file **f)
 static bool inet(const struct usock *s)
 {
 	return s->family == AF_INET || s->family == AF_INET6;
+}
+
+static bool stream(const struct usock *s)
+{
+	return s->type == SOCK_STREAM;
 }
 
 static void inet_named(struct usock *s);
@@ -661,6 +665,13 @@ static void inet_named(struct usock *s)
 	s->named = s->in.local.port != 0;
 }
 
+/* Whether s's TCP connection is over, its socket closed to Linux: reset,
+ * or ended both ways (the peer's end read, its own writing shut). */
+static bool inet_closed(const struct usock *s)
+{
+	return inet(s) && stream(s) && (s->in.reset || (s->in.fin && s->wr_shut));
+}
+
 /* Whether IPv4 traffic, and IPv6 traffic, may reach s by its name. */
 static bool reaches_v4(const struct usock *s)
 {
@@ -761,6 +772,8 @@ static int inet_bind(struct usock *s, uint64_t uaddr, uint32_t len)
 	}
 	s->in.port_given = n.port != 0;
 	s->in.addr_given = !inet_is_any(&n);
+	if (v6 && s->in.addr_given && !inet_is_v4(&n))
+		s->in.v6only = 1; /* bound to ::1: IPv6's alone, as Linux's */
 	inet_named(s);
 	return 0;
 }
@@ -776,6 +789,17 @@ static void inet_release(struct usock *s)
 	inet_any(&s->in.remote, s->family == AF_INET);
 	s->in.remote.port = 0;
 	inet_named(s);
+}
+
+/* inet_release, with getsockname still showing the port that goes back
+ * (and with keep_addr, the address), as Linux's: its inet_sport stays. */
+static void inet_release_shown(struct usock *s, bool keep_addr)
+{
+	struct inet_name shown = s->in.local;
+	inet_release(s);
+	if (!keep_addr)
+		memcpy(shown.addr, s->in.local.addr, sizeof shown.addr);
+	s->name.len = inet_name_format(s->family, &shown, (uint8_t *)s->name.bytes);
 }
 
 /* Where a connect or a send to the name in a goes (Linux's checks of its
@@ -835,6 +859,9 @@ static int udp_dest(const struct usock *s, const struct uaddr *a, struct inet_na
  * connect does). */
 static int inet_source(struct usock *s, const struct inet_name *to, bool fill)
 {
+	if (s->family == AF_INET6 && !inet_is_any(&s->in.local) && inet_is_v4(&s->in.local) &&
+	    !inet_is_v4(to))
+		return -EAFNOSUPPORT; /* bound to an IPv4 address, for IPv6 */
 	if (!s->in.local.port && inet_autobind(s))
 		return -EADDRNOTAVAIL;
 	if (fill && inet_is_any(&s->in.local))
@@ -904,10 +931,15 @@ static int inet_connect_stream(struct usock *s, struct file *f, const struct uad
 	}
 	if (s->state != UNCONNECTED)
 		return -EISCONN;
-	if (s->in.connect_failed) {
+	if (s->in.connect_failed) { /* the connection is over: its state goes */
 		int e = s->err ? s->err : ECONNABORTED;
+		uint8_t port[2]; /* (the port shown stays, the address goes) */
+		memcpy(port, s->name.bytes + 2, sizeof port);
 		s->err = 0;
 		s->in.connect_failed = false;
+		s->rd_shut = s->wr_shut = false;
+		inet_named(s);
+		memcpy(s->name.bytes + 2, port, sizeof port);
 		return -e;
 	}
 	struct inet_name to;
@@ -937,15 +969,8 @@ static int inet_connect_stream(struct usock *s, struct file *f, const struct uad
 	if (!err && !c)
 		err = -ENOMEM;
 	if (err) {
-		if (err == -ECONNREFUSED || err == -ENOMEM) {
-			/* the port goes back, but getsockname still shows it (and a
-			 * non-blocking connect's address too), as Linux's */
-			struct inet_name shown = s->in.local;
-			inet_release(s);
-			if (!nonblock)
-				memcpy(shown.addr, s->in.local.addr, sizeof shown.addr);
-			s->name.len = inet_name_format(s->family, &shown, (uint8_t *)s->name.bytes);
-		}
+		if (err == -ECONNREFUSED || err == -ENOMEM)
+			inet_release_shown(s, nonblock); /* (a non-blocking one's address too) */
 		if (err == -ECONNREFUSED && nonblock) {
 			s->err = ECONNREFUSED;
 			s->in.connect_failed = true;
@@ -1012,18 +1037,25 @@ static int inet_disconnect(struct usock *s)
 		refuse_pending(s);
 		waitq_wake(&s->wq); /* an accept waiting sees it listen no more */
 	}
-	if (s->type == SOCK_STREAM && s->peer) {
-		s->peer->err = ECONNRESET;
+	int own = 0;
+	if (s->type == SOCK_STREAM && s->peer) { /* a reset both ends see */
+		s->peer->err = s->peer->in.fin ? EPIPE : ECONNRESET;
 		s->peer->in.reset = true;
 		hang_up(s->peer);
 		s->peer = NULL;
+		own = ECONNRESET;
 	}
 	if (s->type == SOCK_STREAM)
 		queue_free(s);
+	bool was_stream = s->type == SOCK_STREAM && s->state != UNCONNECTED;
 	s->state = UNCONNECTED;
 	s->rd_shut = s->wr_shut = s->in.fin = s->in.reset_next = s->in.in_progress = false;
 	s->in.reset = s->in.connect_failed = false;
-	inet_release(s);
+	s->err = own ? own : s->err;
+	if (was_stream)
+		inet_release_shown(s, false);
+	else
+		inet_release(s);
 	return 0;
 }
 
@@ -1041,7 +1073,10 @@ static int inet_connect(struct usock *s, struct file *f, uint64_t uaddr, uint32_
 	if (s->type == SOCK_STREAM)
 		return inet_connect_stream(s, f, &a);
 	/* UDP: where sends without a name go, and the only sender it hears;
-	 * an IPv6 socket takes an IPv4 name, as Linux's (not V6ONLY) */
+	 * an IPv6 socket takes an IPv4 name, as Linux's (not V6ONLY); a port
+	 * first, whatever follows (inet_dgram_connect's autobind) */
+	if (!s->in.local.port && inet_autobind(s))
+		return -EAGAIN;
 	uint16_t family = family_of(&a);
 	bool none;
 	if (s->family == AF_INET6 && family == AF_INET)
@@ -1432,7 +1467,9 @@ SYSCALL_DEFINE2(listen, int, fd, int, backlog)
 	if (s->type == SOCK_DGRAM)
 		return -EOPNOTSUPP;
 	if (inet(s) && s->state != CONNECTED) {
-		/* unbound: a port from the ephemeral range; one listener a name */
+		/* an earlier shutdown is forgotten, as Linux's tcp_disconnect;
+		 * unbound: a port from the ephemeral range; one listener a name */
+		s->rd_shut = s->wr_shut = false;
 		if (!s->in.local.port && inet_autobind(s))
 			return -EADDRINUSE;
 		for (struct usock *o = all; o; o = o->next)
@@ -1604,11 +1641,6 @@ SYSCALL_DEFINE4(accept4, int, fd, uint64_t, uaddr, uint64_t, ulen, int, flags)
 
 /* --- sending --- */
 
-static bool stream(const struct usock *s)
-{
-	return s->type == SOCK_STREAM;
-}
-
 /* EPIPE; for a stream that sent nothing, SIGPIPE too unless MSG_NOSIGNAL
  * (Linux's datagram and sequenced-packet sockets send none). */
 static int64_t broken(const struct usock *s, int flags, int64_t done)
@@ -1675,6 +1707,8 @@ static int64_t inet_destination(struct usock *s, const struct uaddr *to, int fla
 		if (s->state != CONNECTED || s->wr_shut ||
 		    (!s->peer && (!s->in.reset_next || done)))
 			return broken(s, flags, done);
+		if (!s->peer && !total)
+			return GOES_NOWHERE; /* nothing sent: no reset drawn */
 		if (!s->peer) { /* the peer closed: its reset comes back */
 			s->in.reset_next = false;
 			s->in.reset = true;
@@ -1689,17 +1723,12 @@ static int64_t inet_destination(struct usock *s, const struct uaddr *to, int fla
 	/* UDP: a port first, whatever follows (Linux's inet_send_prepare) */
 	if (!s->in.local.port && inet_autobind(s))
 		return -EAGAIN;
-	if (s->err) {
-		int e = s->err;
-		s->err = 0;
-		return -e;
-	}
 	struct inet_name dest, src;
 	bool none = true;
 	if (to && to->len) {
-		int64_t err = udp_dest(s, to, &dest, &none);
-		if (err)
-			return err;
+		int bad = udp_dest(s, to, &dest, &none);
+		if (bad)
+			return bad;
 		if (!none && !dest.port)
 			return -EINVAL;
 	}
@@ -1714,8 +1743,14 @@ static int64_t inet_destination(struct usock *s, const struct uaddr *to, int fla
 		return broken(s, flags, 0);
 	if (total > (inet_is_v4(&dest) ? UDP_MAX_V4 : UDP_MAX_V6))
 		return -EMSGSIZE;
-	if (inet_source(s, &dest, false))
-		return -EAGAIN;
+	int64_t err = inet_source(s, &dest, false);
+	if (err)
+		return err;
+	if (s->err) { /* a pending error, after the send's own checks, as Linux's */
+		int e = s->err;
+		s->err = 0;
+		return -e;
+	}
 	src = s->in.local;
 	if (inet_is_any(&src))
 		inet_loopback(&src, inet_is_v4(&dest));
@@ -1857,9 +1892,10 @@ static int64_t do_send(struct usock *s, struct file *f, struct iter *it, const s
 		err = wait_change(dst, deadline,
 				  "send to a full socket that no other thread reads (a deadlock)");
 		sock_put(dst);
-		/* the peer closed with data unread: as Linux, first; TCP's after
-		 * some bytes waits for the next call */
-		if (!err && s->err && !(inet(s) && done)) {
+		/* the peer closed with data unread: as Linux, first (TCP's:
+		 * inet_destination's, which raises SIGPIPE for EPIPE, or after
+		 * some bytes, the next call's) */
+		if (!err && s->err && !inet(s)) {
 			err = -s->err;
 			s->err = 0;
 		}
@@ -2551,6 +2587,7 @@ SYSCALL_DEFINE2(shutdown, int, fd, int, how)
 		return -EINVAL;
 	if (inet(s) && s->state == LISTENING)
 		return how == SHUT_WR ? 0 : inet_disconnect(s); /* Linux's: it stops */
+	bool closed = inet_closed(s);
 	bool rd = how != SHUT_WR, wr = how != SHUT_RD;
 	s->rd_shut |= rd;
 	s->wr_shut |= wr;
@@ -2565,8 +2602,9 @@ SYSCALL_DEFINE2(shutdown, int, fd, int, how)
 		wake(p, true);
 		wake(p, false);
 	}
-	/* TCP and UDP: an unconnected socket's is ENOTCONN, after it, as Linux's */
-	return inet(s) && s->state == UNCONNECTED ? -ENOTCONN : 0;
+	/* TCP and UDP: an unconnected or closed socket's is ENOTCONN, after it,
+	 * as Linux's */
+	return inet(s) && (s->state == UNCONNECTED || closed) ? -ENOTCONN : 0;
 }
 
 SYSCALL_DEFINE3(getsockname, int, fd, uint64_t, uaddr, uint64_t, ulen)
@@ -2584,8 +2622,8 @@ SYSCALL_DEFINE3(getpeername, int, fd, uint64_t, uaddr, uint64_t, ulen)
 		return err;
 	if (s->family == AF_NETLINK)
 		return addr_to_user(&s->peer_name, uaddr, ulen); /* the kernel's, or connect's */
-	if (s->state != CONNECTED || (inet(s) && s->in.reset))
-		return -ENOTCONN; /* (a reset TCP connection is closed, as Linux's) */
+	if (s->state != CONNECTED || inet_closed(s))
+		return -ENOTCONN;
 	return addr_to_user(&s->peer_name, uaddr, ulen); /* kept after the peer goes, as Linux */
 }
 
@@ -2643,7 +2681,7 @@ static int32_t *inet_option(struct usock *s, int level, int name, bool set, int 
 		}
 	}
 	if (level == IPPROTO_UDP && !stream(s))
-		return name == UDP_CORK ? &s->in.udp_cork : NULL;
+		return NULL; /* (UDP_CORK would join datagrams: not here) */
 	if (level == IPPROTO_IP)
 		return name == IP_TTL ? &s->in.ttl : name == IP_TOS ? &s->in.tos : NULL;
 	if (level == IPPROTO_IPV6 && s->family == AF_INET6)

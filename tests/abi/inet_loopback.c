@@ -138,6 +138,14 @@ static void *writer(void *arg)
 	return NULL;
 }
 
+/* A connection to listener l at `at`: the accepted end, the client's in *c. */
+static int connection(int l, const struct sockaddr_in *at, int *c)
+{
+	*c = socket(AF_INET, SOCK_STREAM, 0);
+	connect(*c, (const void *)at, sizeof *at);
+	return accept(l, NULL, NULL);
+}
+
 static void tcp(void)
 {
 	printf("-- TCP over IPv4\n");
@@ -262,9 +270,7 @@ static void tcp(void)
 	close(s);
 
 	/* the ends of a connection */
-	c = socket(AF_INET, SOCK_STREAM, 0);
-	connect(c, (void *)&same, sizeof same);
-	s = accept(l, NULL, NULL);
+	s = connection(l, &same, &c);
 	close(c);
 	printf("the client closed: read %s\n", res_value(read(s, buf, sizeof buf)));
 	printf("write after the peer closed: %s", res_value(write(s, "lost", 4)));
@@ -276,9 +282,7 @@ static void tcp(void)
 	printf(", read then: %s\n", res_value(read(s, buf, sizeof buf)));
 	close(s);
 
-	c = socket(AF_INET, SOCK_STREAM, 0);
-	connect(c, (void *)&same, sizeof same);
-	s = accept(l, NULL, NULL);
+	s = connection(l, &same, &c);
 	close(c);
 	printf("the client closed, the server writes first: %s", res_value(write(s, "lost", 4)));
 	usleep(20000);
@@ -287,42 +291,66 @@ static void tcp(void)
 	printf(", write %s\n", res_value(write(s, "lost", 4)));
 	close(s);
 
-	c = socket(AF_INET, SOCK_STREAM, 0);
-	connect(c, (void *)&same, sizeof same);
-	s = accept(l, NULL, NULL);
+	s = connection(l, &same, &c);
 	shutdown(c, SHUT_WR);
 	write(s, "unread", 6);
 	close(c);
+	usleep(20000);
 	printf("the client shut its writing, then closed with bytes unread: read %s",
 	       res_value(read(s, buf, sizeof buf)));
 	printf(", write %s", res_value(write(s, "x", 1)));
 	printf(", write %s\n", res_value(write(s, "x", 1)));
 	close(s);
 
-	c = socket(AF_INET, SOCK_STREAM, 0);
-	connect(c, (void *)&same, sizeof same);
-	s = accept(l, NULL, NULL);
+	s = connection(l, &same, &c);
 	write(c, "unread", 6);
 	close(s);
+	usleep(20000);
 	show_name("the server closed with bytes unread: getpeername", c, true);
 	printf("read %s", res_value(read(c, buf, sizeof buf)));
 	printf(", again %s", res_value(read(c, buf, sizeof buf)));
 	printf(", write %s\n", res_value(write(c, "x", 1)));
 	close(c);
 
-	c = socket(AF_INET, SOCK_STREAM, 0);
-	connect(c, (void *)&same, sizeof same);
-	s = accept(l, NULL, NULL);
+	s = connection(l, &same, &c);
 	write(c, "unread", 6);
 	close(s);
+	usleep(20000);
 	printf("the same, the client writes first: %s", res_value(write(c, "x", 1)));
 	printf(", again %s", res_value(write(c, "x", 1)));
 	printf(", read %s\n", res_value(read(c, buf, sizeof buf)));
 	close(c);
 
-	c = socket(AF_INET, SOCK_STREAM, 0);
-	connect(c, (void *)&same, sizeof same);
-	s = accept(l, NULL, NULL);
+	s = connection(l, &same, &c);
+	close(c);
+	usleep(20000);
+	printf("the client closed, writes of 0, 1, 1 bytes: %s", res_value(write(s, "", 0)));
+	printf(", %s", res_value(write(s, "x", 1)));
+	usleep(20000);
+	printf(", %s\n", res_value(write(s, "x", 1)));
+	close(s);
+
+	s = connection(l, &same, &c);
+	shutdown(c, SHUT_WR);
+	read(s, buf, sizeof buf);
+	shutdown(s, SHUT_WR);
+	read(c, buf, sizeof buf);
+	show_name("both ends shut their writing: getpeername", c, true);
+	printf("shutdown again: %s\n", res(shutdown(c, SHUT_RDWR)));
+	close(c);
+	close(s);
+
+	s = connection(l, &same, &c);
+	struct sockaddr_in unspec4 = {.sin_family = AF_UNSPEC};
+	printf("connect AF_UNSPEC, connected: %s; SO_ERROR %d; ",
+	       res(connect(c, (void *)&unspec4, sizeof unspec4)), opt(c, SOL_SOCKET, SO_ERROR));
+	show_name("getsockname", c, false);
+	usleep(20000);
+	printf("the peer reads %s\n", res_value(read(s, buf, sizeof buf)));
+	close(c);
+	close(s);
+
+	s = connection(l, &same, &c);
 	struct linger abort_it = {1, 0};
 	setsockopt(s, SOL_SOCKET, SO_LINGER, &abort_it, sizeof abort_it);
 	close(s);
@@ -402,6 +430,18 @@ static void tcp(void)
 	printf("listen unbound: %s; ", res(listen(l, 1)));
 	show_name("its name", l, false);
 	close(l);
+	l = socket(AF_INET, SOCK_STREAM, 0);
+	shutdown(l, SHUT_RD);
+	bind(l, (void *)&a, sizeof a);
+	server_port = port_of(l);
+	struct sockaddr_in here = v4("127.0.0.1", server_port);
+	printf("listen after SHUT_RD: %s; ", res(listen(l, 1)));
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	printf("connect %s; ", res(connect(c, (void *)&here, sizeof here)));
+	printf("accept %s\n", res(s = accept(l, NULL, NULL)));
+	close(s);
+	close(c);
+	close(l);
 }
 
 static void udp(void)
@@ -458,6 +498,11 @@ static void udp(void)
 	printf("send %s; ", res(send(c, "void", 4, 0)));
 	usleep(20000);
 	printf("recv %s\n", res(recv(c, buf, 4, MSG_DONTWAIT)));
+	send(c, "void", 4, 0);
+	usleep(20000);
+	printf("with an error pending: send 65508 bytes %s", res(send(c, buf, 65508, 0)));
+	printf(", sendto port 0 %s", res(sendto(c, "x", 1, 0, (void *)&mine4, sizeof mine4)));
+	printf(", send %s\n", res(send(c, "void", 4, 0)));
 	printf("connected elsewhere, sendto an open port: %s",
 	       res(sendto(c, "open", 4, 0, (void *)&to, sizeof to)));
 	printf(", received %s", res_value(recv(r, buf, sizeof buf, MSG_DONTWAIT)));
@@ -576,6 +621,15 @@ static void ipv6(void)
 	memset(buf, 0, sizeof buf);
 	printf("recvfrom %s \"%s\" from %s\n",
 	       res(recvfrom(u, buf, sizeof buf, 0, (void *)&ss, &len)), buf, name_of(&ss, len));
+	close(u);
+
+	u = socket(AF_INET6, SOCK_DGRAM, 0);
+	bind(u, (void *)&ua, sizeof ua);
+	struct sockaddr_in six2four = v4("127.0.0.1", 9);
+	printf("IPv6 UDP bound to ::1: IPV6_V6ONLY %d, sendto an IPv4 name %s, connect %s\n",
+	       opt(u, IPPROTO_IPV6, IPV6_V6ONLY),
+	       res(sendto(u, "x", 1, 0, (void *)&six2four, sizeof six2four)),
+	       res(connect(u, (void *)&six2four, sizeof six2four)));
 	close(u);
 
 	/* an IPv6 UDP socket sends to and connects to IPv4 names too */
