@@ -24,6 +24,7 @@
 #define RTM_GETLINK 18
 #define RTM_NEWADDR 20
 #define RTM_GETADDR 22
+#define RTM_MAX 123 /* Linux 6.1's last message type */
 
 #define IFLA_ADDRESS 1
 #define IFLA_BROADCAST 2
@@ -45,6 +46,7 @@
 #define IFA_FLAGS 8
 
 #define AF_UNSPEC 0
+#define AF_BRIDGE 7
 #define ARPHRD_LOOPBACK 772
 #define LO_INDEX 1
 #define LO_FLAGS 0x10049 /* IFF_UP | IFF_LOOPBACK | IFF_RUNNING | IFF_LOWER_UP */
@@ -197,80 +199,93 @@ static int error_msg(struct nl_answers *a, const uint8_t *req, uint32_t req_len,
 	return r ? r : dgram_end(a);
 }
 
-/* A request for a link: lo, named by index or by IFLA_IFNAME. */
+/* A request for a link, as Linux's: by index when it is positive, else
+ * by IFLA_IFNAME (up to its NUL), else EINVAL; lo alone is here. */
 static int link_wanted(const uint8_t *payload, uint32_t n)
 {
 	if (n < 16)
 		return -EINVAL;
 	int32_t index;
 	memcpy(&index, payload + 4, 4);
+	if (index > 0)
+		return index == LO_INDEX ? 0 : -ENODEV;
 	for (uint32_t off = 16; off + 4 <= n;) {
 		uint16_t alen, type;
 		memcpy(&alen, payload + off, 2);
 		memcpy(&type, payload + off + 2, 2);
 		if (alen < 4 || off + alen > n)
 			break;
-		if (type == IFLA_IFNAME && !index)
-			return alen - 4 >= 3 && !memcmp(payload + off + 4, "lo", 3) ? 0 : -ENODEV;
+		if (type == IFLA_IFNAME) {
+			const uint8_t *name = payload + off + 4;
+			uint32_t k = 0;
+			while (k < alen - 4u && name[k])
+				k++;
+			return k == 2 && !memcmp(name, "lo", 2) ? 0 : -ENODEV;
+		}
 		off += align4(alen);
 	}
-	return index == LO_INDEX ? 0 : index ? -ENODEV : -EINVAL;
+	return -EINVAL;
 }
 
-int netlink_answer(const uint8_t *req, uint32_t len, uint32_t portid, bool cap_ack,
-		   struct nl_answers *a)
+uint32_t netlink_next(const uint8_t *req, uint32_t len)
 {
-	for (uint32_t off = 0; off + NLMSG_HDR <= len;) {
-		const uint8_t *h = req + off;
-		uint32_t mlen, seq;
-		uint16_t type, flags;
-		memcpy(&mlen, h, 4);
-		memcpy(&type, h + 4, 2);
-		memcpy(&flags, h + 6, 2);
-		memcpy(&seq, h + 8, 4);
-		if (mlen < NLMSG_HDR || mlen > len - off)
-			break; /* the rest is not a message, as Linux's netlink_rcv_skb */
-		const uint8_t *payload = h + NLMSG_HDR;
-		uint32_t n = mlen - NLMSG_HDR;
-		int err = 0, r = 0;
-		bool answered = false;
-		if (!(flags & NLM_F_REQUEST) || type < NLMSG_MIN_TYPE) {
-			/* not a request: only an acknowledgment, if asked */
-		} else if ((type == RTM_GETLINK || type == RTM_GETADDR) &&
-			   (flags & NLM_F_DUMP) == NLM_F_DUMP) {
-			int family = n ? payload[0] : AF_UNSPEC;
-			if (type == RTM_GETLINK) {
-				r = link_msg(a, NLM_F_MULTI, seq, portid);
-			} else {
-				if (!r && (family == AF_UNSPEC || family == AF_INET))
-					r = addr_msg(a, AF_INET, NLM_F_MULTI, seq, portid);
-				if (!r && (family == AF_UNSPEC || family == AF_INET6))
-					r = addr_msg(a, AF_INET6, NLM_F_MULTI, seq, portid);
-			}
-			struct msg done = begin(a, NLMSG_DONE, NLM_F_MULTI, seq, portid);
-			int32_t zero = 0;
-			put(&done, &zero, sizeof zero);
-			if (!r)
-				r = end(&done);
+	uint32_t mlen;
+	if (len < NLMSG_HDR)
+		return 0;
+	memcpy(&mlen, req, 4);
+	if (mlen < NLMSG_HDR || mlen > len)
+		return 0; /* the rest is not a message, as Linux's netlink_rcv_skb */
+	return align4(mlen) < len ? align4(mlen) : len;
+}
+
+int netlink_answer(const uint8_t *h, uint32_t portid, bool cap_ack, struct nl_answers *a)
+{
+	uint32_t mlen, seq;
+	uint16_t type, flags;
+	memcpy(&mlen, h, 4);
+	memcpy(&type, h + 4, 2);
+	memcpy(&flags, h + 6, 2);
+	memcpy(&seq, h + 8, 4);
+	const uint8_t *payload = h + NLMSG_HDR;
+	uint32_t n = mlen - NLMSG_HDR;
+	int err = 0, r = 0;
+	bool answered = false;
+	if (!(flags & NLM_F_REQUEST) || type < NLMSG_MIN_TYPE) {
+		/* not a request: only an acknowledgment, if asked */
+	} else if (type > RTM_MAX) {
+		err = -EOPNOTSUPP;
+	} else if (!n) {
+		/* no family byte: nothing to do, as Linux's rtnetlink_rcv_msg */
+	} else if ((type == RTM_GETLINK || type == RTM_GETADDR) &&
+		   (flags & NLM_F_DUMP) == NLM_F_DUMP) {
+		int family = payload[0];
+		if (type == RTM_GETLINK && family != AF_BRIDGE) { /* (bridges: none) */
+			r = link_msg(a, NLM_F_MULTI, seq, portid);
+		} else if (type == RTM_GETADDR) { /* another family: both, as Linux */
+			if (family != AF_INET6)
+				r = addr_msg(a, AF_INET, NLM_F_MULTI, seq, portid);
+			if (!r && family != AF_INET)
+				r = addr_msg(a, AF_INET6, NLM_F_MULTI, seq, portid);
+		}
+		struct msg done = begin(a, NLMSG_DONE, NLM_F_MULTI, seq, portid);
+		int32_t zero = 0;
+		put(&done, &zero, sizeof zero);
+		if (!r)
+			r = end(&done);
+		if (!r)
+			r = dgram_end(a);
+		answered = true;
+	} else if (type == RTM_GETLINK) {
+		err = link_wanted(payload, n);
+		if (!err) {
+			r = link_msg(a, 0, seq, portid);
 			if (!r)
 				r = dgram_end(a);
-			answered = true;
-		} else if (type == RTM_GETLINK) {
-			err = link_wanted(payload, n);
-			if (!err) {
-				r = link_msg(a, 0, seq, portid);
-				if (!r)
-					r = dgram_end(a);
-			}
-		} else {
-			err = -EOPNOTSUPP;
 		}
-		if (r)
-			return r;
-		if (err || (flags & NLM_F_ACK && !answered))
-			if ((r = error_msg(a, h, mlen, err, portid, cap_ack)))
-				return r;
-		off += align4(mlen);
+	} else {
+		err = -EOPNOTSUPP; /* routes, neighbours, changes: not here */
 	}
-	return 0;
+	if (!r && (err || (flags & NLM_F_ACK && !answered)))
+		r = error_msg(a, h, mlen, err, portid, cap_ack);
+	return r;
 }

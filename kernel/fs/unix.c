@@ -1101,6 +1101,9 @@ static int inet_connect(struct usock *s, struct file *f, uint64_t uaddr, uint32_
 #define NETLINK_ADD_MEMBERSHIP 1
 #define NETLINK_DROP_MEMBERSHIP 2
 #define NETLINK_PKTINFO 3
+#define NETLINK_BROADCAST_ERROR 4
+#define NETLINK_LISTEN_ALL_NSID 8
+#define RTNLGRP_MAX 36 /* NETLINK_ROUTE's groups: 1 to this (Linux 6.1's) */
 #define NETLINK_NO_ENOBUFS 5
 #define NETLINK_CAP_ACK 10
 #define NETLINK_EXT_ACK 11
@@ -1191,19 +1194,46 @@ static int nl_connect(struct usock *s, uint64_t uaddr, uint32_t len)
 		return err;
 	if (len < 2)
 		return -EINVAL;
-	if (family_of(&a) != AF_UNSPEC && (err = nl_addr(&a, &pid, &groups)))
-		return err;
-	if (!s->nl.portid)
-		nl_autobind(s);
+	if (family_of(&a) != AF_UNSPEC) {
+		if ((err = nl_addr(&a, &pid, &groups)))
+			return err;
+		if (!s->nl.portid)
+			nl_autobind(s);
+	}
 	s->nl.dst = pid;
 	nl_named(s);
 	return 0;
 }
 
-/* A send: to the kernel, whose answers come back in s's own queue, as
- * datagrams from its address (a full queue loses them, and the next
- * receive says ENOBUFS, as Linux's); to another port id, ECONNREFUSED:
- * netlink between sockets is not here. */
+/* The kernel's answer datagram (n bytes at p) into s's own queue, from
+ * the kernel's address; a full queue loses it, and unless
+ * NETLINK_NO_ENOBUFS the next receive says ENOBUFS, as Linux's. */
+static int nl_queue(struct usock *s, const uint8_t *p, uint32_t n)
+{
+	static const struct uaddr kernel = {NL_NAME, {AF_NETLINK, 0}};
+	if (s->bytes + CHUNK_COST(n) > (uint64_t)s->rcvbuf) {
+		if (!s->nl.opts[NETLINK_NO_ENOBUFS])
+			s->err = ENOBUFS;
+		return 0;
+	}
+	struct chunk *c = kmalloc(sizeof *c + n);
+	if (!c)
+		return -ENOBUFS;
+	*c = (struct chunk){NULL, n, 0, n, kernel, {0, UINT32_MAX, UINT32_MAX}, NULL, 0, {}};
+	memcpy(c->data, p, n);
+	if (s->tail)
+		s->tail->next = c;
+	else
+		s->head = c;
+	s->tail = c;
+	s->bytes += CHUNK_COST(n);
+	s->count++;
+	return 0;
+}
+
+/* A send: to the kernel, whose answers to each message come back in s's
+ * own queue; to another port id, ECONNREFUSED: netlink between sockets is
+ * not here. */
 static int64_t nl_send(struct usock *s, struct iter *it, const struct uaddr *to, int64_t total)
 {
 	uint32_t dst = s->nl.dst, groups;
@@ -1219,37 +1249,20 @@ static int64_t nl_send(struct usock *s, struct iter *it, const struct uaddr *to,
 	if (dst)
 		return -ECONNREFUSED;
 	uint8_t *req = kmalloc(total ? (size_t)total : 1);
-	struct nl_answers a = {kmalloc(NL_ANSWERS_MAX), NL_ANSWERS_MAX, 0, {0}, 0};
-	int err = !req || !a.buf ? -ENOBUFS : iter_copy(it, req, (uint64_t)total, false);
-	if (!err)
-		err = netlink_answer(req, (uint32_t)total, s->nl.portid,
-				     s->nl.opts[NETLINK_CAP_ACK], &a);
-	kfree(req);
-	struct uaddr kernel = {NL_NAME, {0}};
-	memcpy(kernel.bytes, &(uint16_t){AF_NETLINK}, 2);
-	for (int i = 0; !err && i < a.n; i++) {
-		uint32_t start = i ? a.ends[i - 1] : 0, n = a.ends[i] - start;
-		if (s->bytes + CHUNK_COST(n) > (uint64_t)s->rcvbuf) {
-			s->err = ENOBUFS;
-			break;
+	int err = !req ? -ENOBUFS : iter_copy(it, req, (uint64_t)total, false);
+	for (uint32_t off = 0, n; !err && (n = netlink_next(req + off, (uint32_t)total - off));
+	     off += n) {
+		struct nl_answers a = {kmalloc(n + NL_ANSWER_ROOM), n + NL_ANSWER_ROOM, 0, {0}, 0};
+		err = a.buf
+			  ? netlink_answer(req + off, s->nl.portid, s->nl.opts[NETLINK_CAP_ACK], &a)
+			  : -ENOBUFS;
+		for (int i = 0; !err && i < a.n; i++) {
+			uint32_t start = i ? a.ends[i - 1] : 0;
+			err = nl_queue(s, a.buf + start, a.ends[i] - start);
 		}
-		struct chunk *c = kmalloc(sizeof *c + n);
-		if (!c) {
-			err = -ENOBUFS;
-			break;
-		}
-		*c =
-		    (struct chunk){NULL, n, 0, n, kernel, {0, UINT32_MAX, UINT32_MAX}, NULL, 0, {}};
-		memcpy(c->data, a.buf + start, n);
-		if (s->tail)
-			s->tail->next = c;
-		else
-			s->head = c;
-		s->tail = c;
-		s->bytes += CHUNK_COST(n);
-		s->count++;
+		kfree(a.buf);
 	}
-	kfree(a.buf);
+	kfree(req);
 	wake(s, true);
 	return err ? err : total;
 }
@@ -1333,6 +1346,8 @@ SYSCALL_DEFINE4(socketpair, int, domain, int, type, int, protocol, uint64_t, usv
 	err = check_type(domain, type, protocol, &kind);
 	if (err)
 		return err;
+	if (domain == AF_NETLINK)
+		return -EOPNOTSUPP; /* nor netlink's */
 	struct usock *a = sock_new(AF_UNIX, kind), *b = a ? sock_new(AF_UNIX, kind) : NULL;
 	if (!b) {
 		if (a)
@@ -1980,8 +1995,8 @@ static int64_t do_recv(struct usock *s, struct file *f, struct iter *it, int fla
 		return s->type == SOCK_STREAM ? -EINVAL : -ENOTCONN;
 	for (;;) {
 		struct chunk *c = s->head;
-		if (inet(s) && !stream(s) && s->err && !done) {
-			int e = s->err; /* UDP's error before any datagram, as Linux's */
+		if ((inet(s) || s->family == AF_NETLINK) && !stream(s) && s->err && !done) {
+			int e = s->err; /* UDP's and netlink's before any datagram, as Linux's */
 			s->err = 0;
 			return -e;
 		}
@@ -2583,6 +2598,8 @@ SYSCALL_DEFINE2(shutdown, int, fd, int, how)
 	int err = sock_get(fd, &s, NULL);
 	if (err)
 		return err;
+	if (s->family == AF_NETLINK)
+		return -EOPNOTSUPP;
 	if (how < SHUT_RD || how > SHUT_RDWR)
 		return -EINVAL;
 	if (inet(s) && s->state == LISTENING)
@@ -2724,13 +2741,14 @@ static int inet_set_option(struct usock *s, int level, int name, int32_t v)
 	return 0;
 }
 
-/* A netlink option (SOL_NETLINK) where it is kept, or NULL (ENOPROTOOPT). */
+/* A netlink flag option (SOL_NETLINK) where it is kept, or NULL
+ * (ENOPROTOOPT). The membership ones are set alone (nl_join). */
 static int32_t *nl_option(struct usock *s, int name)
 {
 	switch (name) {
-	case NETLINK_ADD_MEMBERSHIP:
-	case NETLINK_DROP_MEMBERSHIP:
 	case NETLINK_PKTINFO:
+	case NETLINK_BROADCAST_ERROR:
+	case NETLINK_LISTEN_ALL_NSID:
 	case NETLINK_NO_ENOBUFS:
 	case NETLINK_CAP_ACK:
 	case NETLINK_EXT_ACK:
@@ -2756,8 +2774,8 @@ SYSCALL_DEFINE5(getsockopt, int, fd, int, level, int, name, uint64_t, uval, uint
 		return -EFAULT;
 	if (len < 0)
 		return -EINVAL;
-	if (level == SOL_NETLINK && s->family == AF_NETLINK) {
-		int32_t *at = nl_option(s, name);
+	if (s->family == AF_NETLINK && level != SOL_SOCKET) {
+		int32_t *at = level == SOL_NETLINK ? nl_option(s, name) : NULL;
 		uint32_t k = len < 4 ? (uint32_t)len : 4;
 		if (!at)
 			return -ENOPROTOOPT;
@@ -2838,17 +2856,26 @@ SYSCALL_DEFINE5(setsockopt, int, fd, int, level, int, name, uint64_t, uval, uint
 	int err = sock_get(fd, &s, NULL);
 	if (err)
 		return err;
-	if (level == SOL_NETLINK && s->family == AF_NETLINK) {
+	if (s->family == AF_NETLINK && level != SOL_SOCKET) {
+		/* Linux's: an int (0 when shorter), a group of 1 to RTNLGRP_MAX
+		 * joined or left (the first 32 show in the name), flags kept */
 		int32_t v = 0, *at = nl_option(s, name);
-		if (!at)
+		bool member = name == NETLINK_ADD_MEMBERSHIP || name == NETLINK_DROP_MEMBERSHIP;
+		if (level != SOL_NETLINK || (!at && !member))
 			return -ENOPROTOOPT;
-		if (len < sizeof v)
-			return -EINVAL;
-		if (copy_from_user(&v, uval, sizeof v))
+		if (len >= sizeof v && copy_from_user(&v, uval, sizeof v))
 			return -EFAULT;
-		*at = v != 0; /* (flags; the membership ones name a group, kept) */
-		if (name == NETLINK_ADD_MEMBERSHIP || name == NETLINK_DROP_MEMBERSHIP)
-			*at = v;
+		if (!member) {
+			*at = v != 0;
+			return 0;
+		}
+		if (v < 1 || v > RTNLGRP_MAX)
+			return -EINVAL;
+		if (v <= 32 && name == NETLINK_ADD_MEMBERSHIP)
+			s->nl.groups |= 1u << (v - 1);
+		else if (v <= 32)
+			s->nl.groups &= ~(1u << (v - 1));
+		nl_named(s);
 		return 0;
 	}
 	if (level != SOL_SOCKET && inet(s)) {
@@ -3003,8 +3030,7 @@ static int64_t ifreq_ioctl(const struct usock *s, uint64_t req, uint64_t arg)
 		memcpy(&index, r.u, sizeof index);
 		if (index != 1)
 			return -ENODEV;
-		memset(r.name, 0, sizeof r.name);
-		memcpy(r.name, "lo", 2);
+		memcpy(r.name, "lo", 3); /* (the rest of the name as it came) */
 		return copy_to_user(arg, &r, sizeof r);
 	}
 	/* the address ones are IPv4 sockets' (inet_ioctl's) */
@@ -3012,9 +3038,14 @@ static int64_t ifreq_ioctl(const struct usock *s, uint64_t req, uint64_t arg)
 		       req == SIOCGIFNETMASK;
 	if (address && s->family != AF_INET)
 		return -ENOTTY;
+	/* "lo:LABEL", an alias, is lo to all but the address ones, which
+	 * find no address of that label, as Linux's */
 	r.name[sizeof r.name - 1] = 0;
-	if (strcmp(r.name, "lo"))
+	bool alias = !strncmp(r.name, "lo:", 3);
+	if (strcmp(r.name, "lo") && !alias)
 		return -ENODEV;
+	if (alias && address)
+		return -EADDRNOTAVAIL;
 	/* the answer's field alone is written, the rest given back as it came */
 	int32_t v = 0;
 	uint32_t n = sizeof v;
@@ -3059,9 +3090,31 @@ static int64_t ifreq_ioctl(const struct usock *s, uint64_t req, uint64_t arg)
 static int64_t sock_ioctl(struct file *f, uint64_t req, uint64_t arg)
 {
 	struct usock *s = sock_of_file(f);
+	switch (req) {
+	case 0x8911: /* SIOCSIFLINK, SIOCSIFFLAGS, SIOCSIFADDR, ...DSTADDR, */
+	case 0x8914: /* ...BRDADDR, ...NETMASK, ...METRIC, ...MEM, ...MTU, */
+	case 0x8916: /* ...NAME, ...HWADDR, SIOCADDMULTI, SIOCDELMULTI, */
+	case 0x8918: /* SIOCSIFPFLAGS, SIOCSIFHWBROADCAST, SIOCSIFTXQLEN, */
+	case 0x891a: /* SIOCSIFMAP: the loopback interface is as it is */
+	case 0x891c:
+	case 0x891e:
+	case 0x8920:
+	case 0x8922:
+	case 0x8923:
+	case 0x8924:
+	case 0x8931:
+	case 0x8932:
+	case 0x8934:
+	case 0x8937:
+	case 0x8943:
+	case 0x8971:
+		return -EPERM;
+	default:
+		break;
+	}
 	if (req >= SIOCGIFNAME && req <= SIOCGIFTXQLEN)
 		return ifreq_ioctl(s, req, arg);
-	if (req != FIONREAD)
+	if (req != FIONREAD || s->family == AF_NETLINK)
 		return -ENOTTY;
 	if (s->state == LISTENING)
 		return -EINVAL;

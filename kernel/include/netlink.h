@@ -12,7 +12,8 @@
 
 #define AF_NETLINK 16
 #define NETLINK_ROUTE 0
-#define NL_MAX_DGRAMS 16 /* answers to one send, at most */
+#define NL_MAX_DGRAMS 4	    /* answers to one message, at most */
+#define NL_ANSWER_ROOM 2048 /* their bytes, past the message's own */
 
 /* A send's answers: datagrams one after the other in buf, each ending at
  * its ends[] offset. */
@@ -23,13 +24,18 @@ struct nl_answers {
 	int n;
 };
 
-/* Answer the messages in req (len bytes) that the socket of port id portid
- * sent to the kernel, as Linux's rtnetlink: dumps and gets of links
- * (RTM_GETLINK) and addresses (RTM_GETADDR), NLMSG_ERROR for the rest
- * (EOPNOTSUPP) and, asked with NLM_F_ACK, an acknowledgment; an error
- * carries the request back whole unless cap_ack (NETLINK_CAP_ACK).
- * Returns 0, or -ENOBUFS when the answers do not fit in a. */
-int netlink_answer(const uint8_t *req, uint32_t len, uint32_t portid, bool cap_ack,
-		   struct nl_answers *a);
+/* The length of the message at the start of req (len bytes), aligned,
+ * or 0 when no message starts there (what is left is then ignored, as
+ * Linux does). */
+uint32_t netlink_next(const uint8_t *req, uint32_t len);
+
+/* Answer the message at msg (netlink_next's length) that the socket of
+ * port id portid sent to the kernel, as Linux's rtnetlink: dumps and gets
+ * of links (RTM_GETLINK) and addresses (RTM_GETADDR), NLMSG_ERROR for
+ * the rest (EOPNOTSUPP) and, asked with NLM_F_ACK, an acknowledgment; an
+ * error carries the request back whole unless cap_ack (NETLINK_CAP_ACK).
+ * a needs room for the message's length and NL_ANSWER_ROOM more. Returns
+ * 0, or -ENOBUFS when the answers do not fit in a. */
+int netlink_answer(const uint8_t *msg, uint32_t portid, bool cap_ack, struct nl_answers *a);
 
 #endif

@@ -1,7 +1,7 @@
 /* The loopback interface as programs ask about it, against Linux: the
  * interface ioctls on IPv4, Unix and IPv6 sockets (flags, addresses, MTU,
  * hardware address, index, queue length; the address ones IPv4 sockets'
- * alone), SIOCGIFNAME, SIOCGIFCONF's entry for "lo" (the host has other
+ * alone), SIOCGIFNAME, an alias's name, SIOCGIFCONF's entry for "lo" (the host has other
  * interfaces: only lo's is printed), an unknown name, and the C library's
  * if_nametoindex and if_indextoname, which use them. */
 #include <errno.h>
@@ -47,7 +47,14 @@ int main(void)
 		strcpy(r.ifr_name, "nosuch0");
 		printf("SIOCGIFFLAGS of nosuch0: %s\n", res(ioctl(s, SIOCGIFFLAGS, &r)));
 		r.ifr_ifindex = 1;
-		printf("SIOCGIFNAME of 1: %s %s\n", res(ioctl(s, SIOCGIFNAME, &r)), r.ifr_name);
+		printf("SIOCGIFNAME of 1: %s", res(ioctl(s, SIOCGIFNAME, &r)));
+		for (int k = 0; k < 8; k++)
+			printf(" %02x", (unsigned char)r.ifr_name[k]);
+		printf("\n");
+		memset(&r, 0, sizeof r);
+		strcpy(r.ifr_name, "lo:0");
+		printf("the alias lo:0: SIOCGIFFLAGS %s", res(ioctl(s, SIOCGIFFLAGS, &r)));
+		printf(", SIOCGIFADDR %s\n", res(ioctl(s, SIOCGIFADDR, &r)));
 		r.ifr_ifindex = 0;
 		printf("SIOCGIFNAME of 0: %s\n", res(ioctl(s, SIOCGIFNAME, &r)));
 		struct ifconf c = {0};

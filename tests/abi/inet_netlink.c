@@ -1,9 +1,10 @@
 /* The network's interfaces through netlink (NETLINK_ROUTE), against
  * Linux: getifaddrs and if_nameindex (the C library's dumps of links and
  * addresses), and a socket of its own: its address, a get of link 1 with
- * an acknowledgment, an unknown link, an unknown message type, dumps that
- * end with NLMSG_DONE, and socket's checks. The host has other interfaces
- * than lo: only lo's lines are printed. */
+ * an acknowledgment, an unknown link, an unknown message type, a request
+ * with no payload, a link asked for by name, ten requests in one send,
+ * dumps that end with NLMSG_DONE, groups, and the calls netlink refuses. The host has other
+ * interfaces than lo: only lo's lines are printed. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <ifaddrs.h>
@@ -13,6 +14,7 @@
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -38,14 +40,16 @@ static const char *addr_str(const struct sockaddr *sa)
 	return s;
 }
 
-/* Send one request and print what comes back, up to NLMSG_DONE or the
- * error (or acknowledgment) that ends it; lo's links alone by name. */
+/* Send one request and print what comes back, up to NLMSG_DONE, the
+ * error (or acknowledgment) that ends it, or nothing more queued (the
+ * kernel answers within the send, or a dump's rest within the receive);
+ * lo's links alone by name. */
 static void ask(int fd, const char *what, void *req, size_t len, int ends_with_ack)
 {
 	printf("%s: send %s;", what, res(send(fd, req, len, 0)));
-	for (int dgrams = 0; dgrams < 8; dgrams++) {
+	for (int dgrams = 0; dgrams < 100000; dgrams++) {
 		char buf[65536];
-		ssize_t n = recv(fd, buf, sizeof buf, 0);
+		ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
 		if (n < 0) {
 			printf(" recv %s\n", res(n));
 			return;
@@ -156,8 +160,48 @@ int main(void)
 	dump.h.nlmsg_type = RTM_GETADDR;
 	dump.g.rtgen_family = AF_INET6;
 	ask(fd, "dump IPv6 addresses", &dump, sizeof dump, 0);
+	link.h.nlmsg_type = RTM_GETLINK;
+	link.h.nlmsg_len = sizeof link.h;
+	link.h.nlmsg_seq = 12;
+	ask(fd, "get link with no payload, an ack", &link, sizeof link.h, 1);
+	struct {
+		struct nlmsghdr h;
+		struct ifinfomsg i;
+		struct rtattr a;
+		char name[4];
+	} by_name = {{sizeof by_name, RTM_GETLINK, NLM_F_REQUEST, 13, 0},
+		     {.ifi_index = -5},
+		     {RTA_LENGTH(2), IFLA_IFNAME},
+		     "lo"};
+	ask(fd, "get link -5 named lo (no NUL)", &by_name, sizeof by_name, 0);
+	link.h.nlmsg_len = sizeof link;
+	link.i.ifi_index = 1;
+	char batch[10 * sizeof link];
+	for (int i = 0; i < 10; i++) {
+		link.h.nlmsg_seq = 100 + i;
+		memcpy(batch + i * sizeof link, &link, sizeof link);
+	}
+	printf("ten gets with acks in one send: %s;", res(send(fd, batch, sizeof batch, 0)));
+	int got = 0;
+	for (; got < 30; got++) {
+		char buf[8192];
+		if (recv(fd, buf, sizeof buf, MSG_DONTWAIT) < 0)
+			break;
+	}
+	printf(" %d datagrams came\n", got);
+	int group = 1;
+	printf("join group 1: %s; ",
+	       res(setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group, sizeof group)));
+	ml = sizeof me;
+	getsockname(fd, (void *)&me, &ml);
+	group = 0;
+	printf("groups %#x; group 0: %s; FIONREAD %s; shutdown %s; socketpair %s\n", me.nl_groups,
+	       res(setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group, sizeof group)),
+	       res(ioctl(fd, FIONREAD, &group)), res(shutdown(fd, SHUT_RDWR)),
+	       res(socketpair(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE, (int[2]){0})));
 	int cap = 1;
 	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &cap, sizeof cap);
+	link.h.nlmsg_type = 200;
 	link.h.nlmsg_seq = 11;
 	ask(fd, "message type 200, NETLINK_CAP_ACK", &link, sizeof link, 0);
 	close(fd);
