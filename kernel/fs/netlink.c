@@ -200,7 +200,8 @@ static int error_msg(struct nl_answers *a, const uint8_t *req, uint32_t req_len,
 }
 
 /* A request for a link, as Linux's: by index when it is positive, else
- * by IFLA_IFNAME (up to its NUL), else EINVAL; lo alone is here. */
+ * by the last IFLA_IFNAME (up to its NUL; ERANGE for an empty one or one
+ * past 15 bytes), else EINVAL; lo alone is here. */
 static int link_wanted(const uint8_t *payload, uint32_t n)
 {
 	if (n < 16)
@@ -209,22 +210,28 @@ static int link_wanted(const uint8_t *payload, uint32_t n)
 	memcpy(&index, payload + 4, 4);
 	if (index > 0)
 		return index == LO_INDEX ? 0 : -ENODEV;
+	const uint8_t *name = NULL;
+	uint32_t name_len = 0;
 	for (uint32_t off = 16; off + 4 <= n;) {
 		uint16_t alen, type;
 		memcpy(&alen, payload + off, 2);
 		memcpy(&type, payload + off + 2, 2);
 		if (alen < 4 || off + alen > n)
 			break;
-		if (type == IFLA_IFNAME) {
-			const uint8_t *name = payload + off + 4;
-			uint32_t k = 0;
-			while (k < alen - 4u && name[k])
-				k++;
-			return k == 2 && !memcmp(name, "lo", 2) ? 0 : -ENODEV;
-		}
+		if (type == IFLA_IFNAME) /* (the last one counts) */
+			name = payload + off + 4, name_len = alen - 4u;
 		off += align4(alen);
 	}
-	return -EINVAL;
+	if (!name)
+		return -EINVAL;
+	/* Linux's string check: not empty, at most 15 bytes besides a last NUL */
+	uint32_t checked = name_len && !name[name_len - 1] ? name_len - 1 : name_len;
+	if (!name_len || checked > 15)
+		return -ERANGE;
+	uint32_t k = 0;
+	while (k < name_len && name[k])
+		k++;
+	return k == 2 && !memcmp(name, "lo", 2) ? 0 : -ENODEV;
 }
 
 uint32_t netlink_next(const uint8_t *req, uint32_t len)
@@ -256,8 +263,7 @@ int netlink_answer(const uint8_t *h, uint32_t portid, bool cap_ack, struct nl_an
 		err = -EOPNOTSUPP;
 	} else if (!n) {
 		/* no family byte: nothing to do, as Linux's rtnetlink_rcv_msg */
-	} else if ((type == RTM_GETLINK || type == RTM_GETADDR) &&
-		   (flags & NLM_F_DUMP) == NLM_F_DUMP) {
+	} else if ((type == RTM_GETLINK || type == RTM_GETADDR) && flags & NLM_F_DUMP) {
 		int family = payload[0];
 		if (type == RTM_GETLINK && family != AF_BRIDGE) { /* (bridges: none) */
 			r = link_msg(a, NLM_F_MULTI, seq, portid);

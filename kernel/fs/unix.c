@@ -224,6 +224,7 @@ struct usock {
 	struct {			       /* a netlink socket's (family AF_NETLINK) */
 		uint32_t portid, groups;       /* its address (portid 0: none yet) */
 		uint32_t dst;		       /* connect's port id (0: the kernel) */
+		bool congested;		       /* answers lost: more are, until it is read empty */
 		int type;		       /* SOCK_RAW or SOCK_DGRAM, as asked */
 		int32_t opts[16];	       /* SOL_NETLINK's options, as set */
 	} nl;
@@ -859,8 +860,7 @@ static int udp_dest(const struct usock *s, const struct uaddr *a, struct inet_na
  * connect does). */
 static int inet_source(struct usock *s, const struct inet_name *to, bool fill)
 {
-	if (s->family == AF_INET6 && !inet_is_any(&s->in.local) && inet_is_v4(&s->in.local) &&
-	    !inet_is_v4(to))
+	if (s->family == AF_INET6 && inet_is_v4(&s->in.local) && !inet_is_v4(to))
 		return -EAFNOSUPPORT; /* bound to an IPv4 address, for IPv6 */
 	if (!s->in.local.port && inet_autobind(s))
 		return -EADDRNOTAVAIL;
@@ -1037,13 +1037,14 @@ static int inet_disconnect(struct usock *s)
 		refuse_pending(s);
 		waitq_wake(&s->wq); /* an accept waiting sees it listen no more */
 	}
-	int own = 0;
-	if (s->type == SOCK_STREAM && s->peer) { /* a reset both ends see */
+	/* a connection not over yet is reset: both ends see it (Linux's
+	 * tcp_need_reset), the peer if it is still there */
+	int own = stream(s) && s->state == CONNECTED && !inet_closed(s) ? ECONNRESET : 0;
+	if (s->type == SOCK_STREAM && s->peer) {
 		s->peer->err = s->peer->in.fin ? EPIPE : ECONNRESET;
 		s->peer->in.reset = true;
 		hang_up(s->peer);
 		s->peer = NULL;
-		own = ECONNRESET;
 	}
 	if (s->type == SOCK_STREAM)
 		queue_free(s);
@@ -1206,14 +1207,19 @@ static int nl_connect(struct usock *s, uint64_t uaddr, uint32_t len)
 }
 
 /* The kernel's answer datagram (n bytes at p) into s's own queue, from
- * the kernel's address; a full queue loses it, and unless
- * NETLINK_NO_ENOBUFS the next receive says ENOBUFS, as Linux's. */
+ * the kernel's address; a queue already past its buffer loses it, and
+ * unless NETLINK_NO_ENOBUFS the next receive says ENOBUFS and every later
+ * answer is lost until the queue has been read empty, as Linux's. */
 static int nl_queue(struct usock *s, const uint8_t *p, uint32_t n)
 {
 	static const struct uaddr kernel = {NL_NAME, {AF_NETLINK, 0}};
-	if (s->bytes + CHUNK_COST(n) > (uint64_t)s->rcvbuf) {
-		if (!s->nl.opts[NETLINK_NO_ENOBUFS])
+	if (!s->head || s->nl.opts[NETLINK_NO_ENOBUFS])
+		s->nl.congested = false;			 /* read empty since */
+	if (s->nl.congested || s->bytes > (uint64_t)s->rcvbuf) { /* (an empty queue takes any) */
+		if (!s->nl.opts[NETLINK_NO_ENOBUFS]) {
 			s->err = ENOBUFS;
+			s->nl.congested = true;
+		}
 		return 0;
 	}
 	struct chunk *c = kmalloc(sizeof *c + n);
@@ -1481,10 +1487,10 @@ SYSCALL_DEFINE2(listen, int, fd, int, backlog)
 		return err;
 	if (s->type == SOCK_DGRAM)
 		return -EOPNOTSUPP;
+	if (inet(s) && s->in.connect_failed)
+		return -EINVAL; /* a refused connect's socket, as Linux's */
 	if (inet(s) && s->state != CONNECTED) {
-		/* an earlier shutdown is forgotten, as Linux's tcp_disconnect;
-		 * unbound: a port from the ephemeral range; one listener a name */
-		s->rd_shut = s->wr_shut = false;
+		/* unbound: a port from the ephemeral range; one listener a name */
 		if (!s->in.local.port && inet_autobind(s))
 			return -EADDRINUSE;
 		for (struct usock *o = all; o; o = o->next)
@@ -1495,6 +1501,8 @@ SYSCALL_DEFINE2(listen, int, fd, int, backlog)
 	}
 	if (!s->name.len || s->state == CONNECTED)
 		return -EINVAL;
+	if (inet(s))
+		s->rd_shut = s->wr_shut = false; /* an earlier shutdown is forgotten */
 	s->backlog = backlog < 0 || backlog > SOMAXCONN ? SOMAXCONN : backlog;
 	s->state = LISTENING;
 	s->peer_pid = current_proc()->pid; /* SO_PEERCRED on a listener: its own */
@@ -1754,8 +1762,6 @@ static int64_t inet_destination(struct usock *s, const struct uaddr *to, int fla
 	} else {
 		return -EDESTADDRREQ;
 	}
-	if (s->wr_shut)
-		return broken(s, flags, 0);
 	if (total > (inet_is_v4(&dest) ? UDP_MAX_V4 : UDP_MAX_V6))
 		return -EMSGSIZE;
 	int64_t err = inet_source(s, &dest, false);
@@ -1766,6 +1772,8 @@ static int64_t inet_destination(struct usock *s, const struct uaddr *to, int fla
 		s->err = 0;
 		return -e;
 	}
+	if (s->wr_shut)
+		return broken(s, flags, 0);
 	src = s->in.local;
 	if (inet_is_any(&src))
 		inet_loopback(&src, inet_is_v4(&dest));
@@ -3087,31 +3095,44 @@ static int64_t ifreq_ioctl(const struct usock *s, uint64_t req, uint64_t arg)
 	return copy_to_user(arg, &r, sizeof r);
 }
 
-static int64_t sock_ioctl(struct file *f, uint64_t req, uint64_t arg)
+/* A request that would change the interface: EPERM from the families
+ * Linux takes it from (ENOTTY from the others, EINVAL for SIOCSIFPFLAGS
+ * on IPv4), 0 for any other request. */
+static int ifreq_changes(const struct usock *s, uint64_t req)
 {
-	struct usock *s = sock_of_file(f);
 	switch (req) {
-	case 0x8911: /* SIOCSIFLINK, SIOCSIFFLAGS, SIOCSIFADDR, ...DSTADDR, */
-	case 0x8914: /* ...BRDADDR, ...NETMASK, ...METRIC, ...MEM, ...MTU, */
-	case 0x8916: /* ...NAME, ...HWADDR, SIOCADDMULTI, SIOCDELMULTI, */
-	case 0x8918: /* SIOCSIFPFLAGS, SIOCSIFHWBROADCAST, SIOCSIFTXQLEN, */
-	case 0x891a: /* SIOCSIFMAP: the loopback interface is as it is */
-	case 0x891c:
-	case 0x891e:
-	case 0x8920:
-	case 0x8922:
-	case 0x8923:
+	case 0x8914: /* SIOCSIFFLAGS, SIOCSIFMETRIC, SIOCSIFMTU, SIOCSIFNAME, */
+	case 0x891e: /* SIOCSIFHWADDR, SIOCSIFSLAVE, SIOCADDMULTI, */
+	case 0x8922: /* SIOCDELMULTI, SIOCSIFHWBROADCAST, SIOCSIFTXQLEN, */
+	case 0x8923: /* SIOCSIFMAP: any family's */
 	case 0x8924:
+	case 0x8930:
 	case 0x8931:
 	case 0x8932:
-	case 0x8934:
 	case 0x8937:
 	case 0x8943:
 	case 0x8971:
 		return -EPERM;
+	case 0x8916: /* SIOCSIFADDR: IPv4's and IPv6's */
+		return s->family == AF_INET || s->family == AF_INET6 ? -EPERM : -ENOTTY;
+	case 0x8936: /* SIOCDIFADDR: IPv6's */
+		return s->family == AF_INET6 ? -EPERM : -ENOTTY;
+	case 0x8918: /* SIOCSIFDSTADDR, SIOCSIFBRDADDR, SIOCSIFNETMASK: IPv4's */
+	case 0x891a:
+	case 0x891c:
+		return s->family == AF_INET ? -EPERM : -ENOTTY;
+	case 0x8934: /* SIOCSIFPFLAGS */
+		return s->family == AF_INET ? -EINVAL : -ENOTTY;
 	default:
-		break;
+		return 0;
 	}
+}
+
+static int64_t sock_ioctl(struct file *f, uint64_t req, uint64_t arg)
+{
+	struct usock *s = sock_of_file(f);
+	if (ifreq_changes(s, req))
+		return ifreq_changes(s, req); /* the loopback interface is as it is */
 	if (req >= SIOCGIFNAME && req <= SIOCGIFTXQLEN)
 		return ifreq_ioctl(s, req, arg);
 	if (req != FIONREAD || s->family == AF_NETLINK)

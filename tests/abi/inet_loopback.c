@@ -351,6 +351,13 @@ static void tcp(void)
 	close(s);
 
 	s = connection(l, &same, &c);
+	close(s);
+	usleep(20000);
+	printf("connect AF_UNSPEC after the peer closed: %s; SO_ERROR %d\n",
+	       res(connect(c, (void *)&unspec4, sizeof unspec4)), opt(c, SOL_SOCKET, SO_ERROR));
+	close(c);
+
+	s = connection(l, &same, &c);
 	struct linger abort_it = {1, 0};
 	setsockopt(s, SOL_SOCKET, SO_LINGER, &abort_it, sizeof abort_it);
 	close(s);
@@ -378,7 +385,8 @@ static void tcp(void)
 	connect(c, (void *)&nobody, sizeof nobody);
 	p = (struct pollfd){c, POLLOUT, 0};
 	poll(&p, 1, 1000);
-	printf("refused, non-blocking, then: read %s", res_value(read(c, buf, sizeof buf)));
+	printf("refused, non-blocking, then: listen %s", res(listen(c, 1)));
+	printf(", read %s", res_value(read(c, buf, sizeof buf)));
 	printf(", read %s", res_value(read(c, buf, sizeof buf)));
 	printf(", write %s", res_value(write(c, "x", 1)));
 	printf(", connect %s", res(connect(c, (void *)&nobody, sizeof nobody)));
@@ -503,6 +511,15 @@ static void udp(void)
 	printf("with an error pending: send 65508 bytes %s", res(send(c, buf, 65508, 0)));
 	printf(", sendto port 0 %s", res(sendto(c, "x", 1, 0, (void *)&mine4, sizeof mine4)));
 	printf(", send %s\n", res(send(c, "void", 4, 0)));
+	send(c, "void", 4, 0);
+	usleep(20000);
+	shutdown(c, SHUT_WR);
+	printf("an error pending, then SHUT_WR: send %s", res(send(c, "void", 4, 0)));
+	printf(", send %s\n", res(send(c, "void", 4, 0)));
+	close(c);
+	c = socket(AF_INET, SOCK_DGRAM, 0);
+	bind(c, (void *)&mine4, sizeof mine4);
+	connect(c, (void *)&nobody, sizeof nobody);
 	printf("connected elsewhere, sendto an open port: %s",
 	       res(sendto(c, "open", 4, 0, (void *)&to, sizeof to)));
 	printf(", received %s", res_value(recv(r, buf, sizeof buf, MSG_DONTWAIT)));
@@ -630,6 +647,13 @@ static void ipv6(void)
 	       opt(u, IPPROTO_IPV6, IPV6_V6ONLY),
 	       res(sendto(u, "x", 1, 0, (void *)&six2four, sizeof six2four)),
 	       res(connect(u, (void *)&six2four, sizeof six2four)));
+	close(u);
+	u = socket(AF_INET6, SOCK_DGRAM, 0);
+	struct sockaddr_in6 any4 = v6("::ffff:0.0.0.0", 0), to6 = v6("::1", 9);
+	bind(u, (void *)&any4, sizeof any4);
+	printf("IPv6 UDP bound to ::ffff:0.0.0.0: sendto ::1 %s, connect %s\n",
+	       res(sendto(u, "x", 1, 0, (void *)&to6, sizeof to6)),
+	       res(connect(u, (void *)&to6, sizeof to6)));
 	close(u);
 
 	/* an IPv6 UDP socket sends to and connects to IPv4 names too */

@@ -160,6 +160,8 @@ int main(void)
 	dump.h.nlmsg_type = RTM_GETADDR;
 	dump.g.rtgen_family = AF_INET6;
 	ask(fd, "dump IPv6 addresses", &dump, sizeof dump, 0);
+	dump.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ROOT;
+	ask(fd, "the same with NLM_F_ROOT alone", &dump, sizeof dump, 0);
 	link.h.nlmsg_type = RTM_GETLINK;
 	link.h.nlmsg_len = sizeof link.h;
 	link.h.nlmsg_seq = 12;
@@ -174,6 +176,9 @@ int main(void)
 		     {RTA_LENGTH(2), IFLA_IFNAME},
 		     "lo"};
 	ask(fd, "get link -5 named lo (no NUL)", &by_name, sizeof by_name, 0);
+	by_name.a.rta_len = RTA_LENGTH(0);
+	by_name.h.nlmsg_len = NLMSG_LENGTH(sizeof by_name.i) + RTA_LENGTH(0);
+	ask(fd, "get link -5 with an empty name", &by_name, by_name.h.nlmsg_len, 0);
 	link.h.nlmsg_len = sizeof link;
 	link.i.ifi_index = 1;
 	char batch[10 * sizeof link];
