@@ -84,6 +84,10 @@ case " $progs " in *" matmul "*)
 	if [ $((m * 1000)) -le $((g * 600)) ]; then verdict=met; else verdict=MISSED; fi
 	echo "Goal: jit --hosted <= 0.60x clang -O3 on matmul, compile time included:" \
 		"$(ratio "$m" "$g")x, $verdict"
+	# the JIT-must-win issue's, lower
+	if [ $((m * 1000)) -le $((g * 500)) ]; then verdict=met; else verdict=MISSED; fi
+	echo "Goal: jit --hosted <= 0.50x clang -O3 on matmul (the later goal):" \
+		"$(ratio "$m" "$g")x, $verdict"
 	;;
 esac
 set -- $(worst hosted generic)
