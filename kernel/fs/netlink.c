@@ -47,9 +47,6 @@
 
 #define AF_UNSPEC 0
 #define AF_BRIDGE 7
-#define ARPHRD_LOOPBACK 772
-#define LO_INDEX 1
-#define LO_FLAGS 0x10049 /* IFF_UP | IFF_LOOPBACK | IFF_RUNNING | IFF_LOWER_UP */
 #define IFA_F_PERMANENT 0x80
 #define RT_SCOPE_HOST 254
 
@@ -135,16 +132,16 @@ static int link_msg(struct nl_answers *a, uint16_t flags, uint32_t seq, uint32_t
 	uint8_t ifi[16] = {AF_UNSPEC, 0};
 	uint16_t type = ARPHRD_LOOPBACK;
 	int32_t index = LO_INDEX;
-	uint32_t iflags = LO_FLAGS;
+	uint32_t iflags = LO_IFF | IFF_LOWER_UP;
 	memcpy(ifi + 2, &type, 2);
 	memcpy(ifi + 4, &index, 4);
 	memcpy(ifi + 8, &iflags, 4);
 	put(&m, ifi, sizeof ifi);
 	attr(&m, IFLA_IFNAME, "lo", 3);
-	attr32(&m, IFLA_TXQLEN, 1000);
+	attr32(&m, IFLA_TXQLEN, LO_TXQLEN);
 	attr8(&m, IFLA_OPERSTATE, 0); /* IF_OPER_UNKNOWN, as lo's */
 	attr8(&m, IFLA_LINKMODE, 0);
-	attr32(&m, IFLA_MTU, 65536);
+	attr32(&m, IFLA_MTU, LO_MTU);
 	attr32(&m, IFLA_GROUP, 0);
 	attr32(&m, IFLA_PROMISCUITY, 0);
 	attr32(&m, IFLA_NUM_TX_QUEUES, 1);

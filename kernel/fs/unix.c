@@ -325,6 +325,19 @@ static void let_go(struct fdbatch *b)
 	letting_go = false;
 }
 
+/* Chunk c at the end of s's receive queue, its buffer charged (the
+ * reverse of consumed). */
+static void queue_add(struct usock *s, struct chunk *c)
+{
+	if (s->tail)
+		s->tail->next = c;
+	else
+		s->head = c;
+	s->tail = c;
+	s->bytes += CHUNK_COST(c->cap) + c->extra;
+	s->count++;
+}
+
 static void queue_free(struct usock *s)
 {
 	while (s->head) {
@@ -560,21 +573,40 @@ static bool abstract(const struct uaddr *a)
 	return a->len > 2 && a->bytes[2] == 0;
 }
 
-/* A name from the program, checked in Linux's order: a length past a
- * sockaddr_storage (EINVAL), the copy (EFAULT), the family and a length
- * outside 3..110 (EINVAL; 2, the family alone, only where `unnamed` allows
- * it: bind's autobind). A path is cut at its first NUL, which counts. */
-static int addr_from_user(uint64_t uaddr, uint32_t len, struct uaddr *a, bool unnamed)
+/* A name as the program gives it, its bytes (at most ADDR_MAX)
+ * unread until the protocol looks (Linux's move_addr_to_kernel: EINVAL
+ * past a sockaddr_storage, EFAULT). */
+static int raw_from_user(uint64_t uaddr, uint32_t len, struct uaddr *a)
 {
 	char raw[128];
 	if (len > sizeof raw)
 		return -EINVAL;
 	if (len && copy_from_user(raw, uaddr, len))
 		return -EFAULT;
-	if (len < 2 || *(uint16_t *)raw != AF_UNIX || len > ADDR_MAX || (len == 2 && !unnamed))
+	a->len = len < ADDR_MAX ? len : ADDR_MAX;
+	memcpy(a->bytes, raw, a->len);
+	return 0;
+}
+
+/* The family a name's bytes give (the caller checked it has two). */
+static uint16_t family_of(const struct uaddr *a)
+{
+	uint16_t family;
+	memcpy(&family, a->bytes, sizeof family);
+	return family;
+}
+
+/* A name from the program, checked in Linux's order: a length past a
+ * sockaddr_storage (EINVAL), the copy (EFAULT), the family and a length
+ * outside 3..110 (EINVAL; 2, the family alone, only where `unnamed` allows
+ * it: bind's autobind). A path is cut at its first NUL, which counts. */
+static int addr_from_user(uint64_t uaddr, uint32_t len, struct uaddr *a, bool unnamed)
+{
+	int err = raw_from_user(uaddr, len, a);
+	if (err)
+		return err;
+	if (len < 2 || family_of(a) != AF_UNIX || len > ADDR_MAX || (len == 2 && !unnamed))
 		return -EINVAL;
-	memcpy(a->bytes, raw, len);
-	a->len = len;
 	if (len > 2 && a->bytes[2] != 0) { /* a path: up to its NUL, which counts */
 		uint32_t n = 2;
 		while (n < len && a->bytes[n])
@@ -633,29 +665,6 @@ static int lookup(const struct uaddr *a, int type, struct usock **out)
 }
 
 /* --- TCP and UDP names (inet.h) --- */
-
-/* A TCP or UDP name as the program gives it, its bytes (at most ADDR_MAX)
- * unread until the protocol looks (Linux's move_addr_to_kernel: EINVAL
- * past a sockaddr_storage, EFAULT). */
-static int raw_from_user(uint64_t uaddr, uint32_t len, struct uaddr *a)
-{
-	char raw[128];
-	if (len > sizeof raw)
-		return -EINVAL;
-	if (len && copy_from_user(raw, uaddr, len))
-		return -EFAULT;
-	a->len = len < ADDR_MAX ? len : ADDR_MAX;
-	memcpy(a->bytes, raw, a->len);
-	return 0;
-}
-
-/* The family a name's bytes give (the caller checked it has two). */
-static uint16_t family_of(const struct uaddr *a)
-{
-	uint16_t family;
-	memcpy(&family, a->bytes, sizeof family);
-	return family;
-}
 
 /* name and peer_name from local and remote. */
 static void inet_named(struct usock *s)
@@ -942,10 +951,8 @@ static int inet_connect_stream(struct usock *s, struct file *f, const struct uad
 		memcpy(s->name.bytes + 2, port, sizeof port);
 		return -e;
 	}
-	struct inet_name to;
-	int err = a->len < (s->family == AF_INET ? 16 : 24) ? -EINVAL
-		  : family_of(a) != s->family		    ? -EAFNOSUPPORT
-					      : inet_dest(s->family, s->in.v6only, a, &to);
+	struct inet_name to; /* (inet_dest makes Linux's length and family checks) */
+	int err = inet_dest(s->family, s->in.v6only, a, &to);
 	if (err || (err = inet_source(s, &to, true)))
 		return err;
 	bool nonblock = f->flags & O_NONBLOCK;
@@ -1078,14 +1085,8 @@ static int inet_connect(struct usock *s, struct file *f, uint64_t uaddr, uint32_
 	 * first, whatever follows (inet_dgram_connect's autobind) */
 	if (!s->in.local.port && inet_autobind(s))
 		return -EAGAIN;
-	uint16_t family = family_of(&a);
-	bool none;
-	if (s->family == AF_INET6 && family == AF_INET)
-		err = s->in.v6only ? -EAFNOSUPPORT : udp_dest(s, &a, &to, &none);
-	else if (a.len < (s->family == AF_INET ? 16 : 24))
-		err = -EINVAL;
-	else if (family != s->family)
-		err = -EAFNOSUPPORT;
+	if (s->family == AF_INET6 && family_of(&a) == AF_INET)
+		err = s->in.v6only ? -EAFNOSUPPORT : inet_dest(AF_INET, false, &a, &to);
 	else
 		err = inet_dest(s->family, s->in.v6only, &a, &to);
 	if (err || (err = inet_source(s, &to, true)))
@@ -1109,14 +1110,12 @@ static int inet_connect(struct usock *s, struct file *f, uint64_t uaddr, uint32_
 #define NETLINK_CAP_ACK 10
 #define NETLINK_EXT_ACK 11
 #define NETLINK_GET_STRICT_CHK 12
-#define NL_NAME 12	     /* sizeof (struct sockaddr_nl) */
-#define NL_ANSWERS_MAX 16384 /* the answers to one send, at most */
+#define NL_NAME 12 /* sizeof (struct sockaddr_nl) */
 
 /* name (the socket's address) and peer_name (connect's, or the kernel). */
 static void nl_named(struct usock *s)
 {
 	uint16_t family = AF_NETLINK;
-	uint32_t none = 0;
 	memset(s->name.bytes, 0, NL_NAME);
 	memcpy(s->name.bytes, &family, sizeof family);
 	memcpy(s->name.bytes + 4, &s->nl.portid, 4);
@@ -1124,8 +1123,7 @@ static void nl_named(struct usock *s)
 	s->name.len = NL_NAME;
 	memset(s->peer_name.bytes, 0, NL_NAME);
 	memcpy(s->peer_name.bytes, &family, sizeof family);
-	memcpy(s->peer_name.bytes + 4, &s->nl.dst, 4);
-	memcpy(s->peer_name.bytes + 8, &none, 4);
+	memcpy(s->peer_name.bytes + 4, &s->nl.dst, 4); /* (no groups) */
 	s->peer_name.len = NL_NAME;
 }
 
@@ -1227,13 +1225,7 @@ static int nl_queue(struct usock *s, const uint8_t *p, uint32_t n)
 		return -ENOBUFS;
 	*c = (struct chunk){NULL, n, 0, n, kernel, {0, UINT32_MAX, UINT32_MAX}, NULL, 0, {}};
 	memcpy(c->data, p, n);
-	if (s->tail)
-		s->tail->next = c;
-	else
-		s->head = c;
-	s->tail = c;
-	s->bytes += CHUNK_COST(n);
-	s->count++;
+	queue_add(s, c);
 	return 0;
 }
 
@@ -1747,21 +1739,16 @@ static int64_t inet_destination(struct usock *s, const struct uaddr *to, int fla
 	if (!s->in.local.port && inet_autobind(s))
 		return -EAGAIN;
 	struct inet_name dest, src;
-	bool none = true;
-	if (to && to->len) {
-		int bad = udp_dest(s, to, &dest, &none);
-		if (bad)
-			return bad;
-		if (!none && !dest.port)
-			return -EINVAL;
-	}
-	if (!none) {
-		/* (the name given) */
-	} else if (s->state == CONNECTED) {
-		dest = s->in.remote;
-	} else {
+	bool none = true; /* no name: the connected peer */
+	int bad = to && to->len ? udp_dest(s, to, &dest, &none) : 0;
+	if (bad)
+		return bad;
+	if (!none && !dest.port)
+		return -EINVAL;
+	if (none && s->state != CONNECTED)
 		return -EDESTADDRREQ;
-	}
+	if (none)
+		dest = s->in.remote;
 	if (total > (inet_is_v4(&dest) ? UDP_MAX_V4 : UDP_MAX_V6))
 		return -EMSGSIZE;
 	int64_t err = inet_source(s, &dest, false);
@@ -1840,13 +1827,7 @@ static int enqueue(struct usock *dst, struct usock *s, struct iter *it, uint64_t
 	c->fds = scm->fds; /* the first chunk of a send carries them */
 	c->extra = batch_size(scm->fds);
 	scm->fds = NULL;
-	if (dst->tail)
-		dst->tail->next = c;
-	else
-		dst->head = c;
-	dst->tail = c;
-	dst->bytes += CHUNK_COST(cap) + c->extra;
-	dst->count++;
+	queue_add(dst, c);
 	return 0;
 }
 
@@ -2283,8 +2264,10 @@ static int64_t send_one(int fd, uint64_t umsg, int flags, bool *all)
 	uint64_t asked = it.left;
 	if (!r)
 		r = scm_copy(m.control, m.controllen, &ctl);
-	struct usock *s;
-	if (!r && !sock_get(fd, &s, NULL) && s->type == SOCK_SEQPACKET) {
+	struct usock *s = NULL;
+	if (!r && sock_get(fd, &s, NULL))
+		s = NULL;
+	if (!r && s && s->type == SOCK_SEQPACKET) {
 		/* Linux's seqpacket sendmsg looks at these before the messages */
 		if (s->err) {
 			r = -s->err;
@@ -2294,8 +2277,7 @@ static int64_t send_one(int fd, uint64_t umsg, int flags, bool *all)
 		}
 	}
 	if (!r)
-		r = scm_parse(ctl, m.controllen, &scm,
-			      sock_get(fd, &s, NULL) || s->family == AF_UNIX);
+		r = scm_parse(ctl, m.controllen, &scm, !s || s->family == AF_UNIX);
 	kfree(ctl);
 	if (!r)
 		r = sendmsg_common(fd, &it, m.name, m.namelen, flags, &scm);
@@ -2750,7 +2732,7 @@ static int inet_set_option(struct usock *s, int level, int name, int32_t v)
 }
 
 /* A netlink flag option (SOL_NETLINK) where it is kept, or NULL
- * (ENOPROTOOPT). The membership ones are set alone (nl_join). */
+ * (ENOPROTOOPT). The membership ones are setsockopt's alone. */
 static int32_t *nl_option(struct usock *s, int name)
 {
 	switch (name) {
@@ -2784,10 +2766,10 @@ SYSCALL_DEFINE5(getsockopt, int, fd, int, level, int, name, uint64_t, uval, uint
 		return -EINVAL;
 	if (s->family == AF_NETLINK && level != SOL_SOCKET) {
 		int32_t *at = level == SOL_NETLINK ? nl_option(s, name) : NULL;
-		uint32_t k = len < 4 ? (uint32_t)len : 4;
+		uint32_t k = sizeof *at;
 		if (!at)
 			return -ENOPROTOOPT;
-		if (len < 4)
+		if (len < (int32_t)k)
 			return -EINVAL;
 		if (copy_to_user(uval, at, k) || copy_to_user(ulen, &k, sizeof k))
 			return -EFAULT;
@@ -2988,8 +2970,6 @@ static unsigned sock_poll(struct file *f)
 #define SIOCGIFHWADDR 0x8927
 #define SIOCGIFINDEX 0x8933
 #define SIOCGIFTXQLEN 0x8942
-#define LO_FLAGS 0x49 /* IFF_UP | IFF_LOOPBACK | IFF_RUNNING */
-#define ARPHRD_LOOPBACK 772
 
 struct ifreq_user {
 	char name[16];
@@ -3036,7 +3016,7 @@ static int64_t ifreq_ioctl(const struct usock *s, uint64_t req, uint64_t arg)
 	if (req == SIOCGIFNAME) {
 		int32_t index;
 		memcpy(&index, r.u, sizeof index);
-		if (index != 1)
+		if (index != LO_INDEX)
 			return -ENODEV;
 		memcpy(r.name, "lo", 3); /* (the rest of the name as it came) */
 		return copy_to_user(arg, &r, sizeof r);
@@ -3059,7 +3039,7 @@ static int64_t ifreq_ioctl(const struct usock *s, uint64_t req, uint64_t arg)
 	uint32_t n = sizeof v;
 	switch (req) {
 	case SIOCGIFFLAGS:
-		v = LO_FLAGS;
+		v = LO_IFF;
 		n = 2; /* a short */
 		break;
 	case SIOCGIFADDR:
@@ -3075,17 +3055,17 @@ static int64_t ifreq_ioctl(const struct usock *s, uint64_t req, uint64_t arg)
 	case SIOCGIFMETRIC:
 		break;
 	case SIOCGIFMTU:
-		v = 65536;
+		v = LO_MTU;
 		break;
 	case SIOCGIFHWADDR:
 		v = ARPHRD_LOOPBACK; /* sa_family, then a 6-byte address of zeros */
 		memset(r.u + 4, 0, 4);
 		break;
 	case SIOCGIFINDEX:
-		v = 1;
+		v = LO_INDEX;
 		break;
 	case SIOCGIFTXQLEN:
-		v = 1000;
+		v = LO_TXQLEN;
 		break;
 	default:
 		return -ENOTTY;
@@ -3131,8 +3111,9 @@ static int ifreq_changes(const struct usock *s, uint64_t req)
 static int64_t sock_ioctl(struct file *f, uint64_t req, uint64_t arg)
 {
 	struct usock *s = sock_of_file(f);
-	if (ifreq_changes(s, req))
-		return ifreq_changes(s, req); /* the loopback interface is as it is */
+	int err = ifreq_changes(s, req);
+	if (err)
+		return err; /* the loopback interface is as it is */
 	if (req >= SIOCGIFNAME && req <= SIOCGIFTXQLEN)
 		return ifreq_ioctl(s, req, arg);
 	if (req != FIONREAD || s->family == AF_NETLINK)

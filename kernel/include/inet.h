@@ -18,6 +18,14 @@
 #define IPPROTO_UDP 17
 #define IPPROTO_IPV6 41
 
+/* The loopback interface, the only one there is: lo, as Linux's. */
+#define LO_INDEX 1
+#define LO_MTU 65536
+#define LO_TXQLEN 1000
+#define LO_IFF 0x49 /* IFF_UP | IFF_LOOPBACK | IFF_RUNNING: its flags in a short */
+#define IFF_LOWER_UP 0x10000
+#define ARPHRD_LOOPBACK 772
+
 #define INET_PORT_LO 32768 /* the ports bind and connect choose from: Linux's */
 #define INET_PORT_HI 60999 /* default ip_local_port_range */
 
